@@ -1,0 +1,46 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentsModule } from './agents/agents.module';
+import { AuthModule } from './auth/auth.module';
+import { PrincipalMiddleware } from './auth/principal.middleware';
+import { AccessGuard } from './auth/access.guard';
+import { CommonModule } from './common/common.module';
+import { AllExceptionsFilter } from './common/exception.filter';
+import { APP_CONFIG, type AppConfig } from './config/config';
+import { dataSourceOptions } from './database/data-source-options';
+import { DetaineesModule } from './detainees/detainees.module';
+import { EstablishmentsModule } from './establishments/establishments.module';
+import { FamiliesModule } from './families/families.module';
+import { HealthController } from './health/health.controller';
+import { HomeController } from './home/home.controller';
+
+@Module({})
+export class AppModule implements NestModule {
+  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), migrationsRun: true }),
+        CommonModule,
+        EstablishmentsModule,
+        FamiliesModule,
+        AgentsModule,
+        AuthModule,
+        DetaineesModule,
+      ],
+      controllers: [HomeController, HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+      exports: [APP_CONFIG],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(PrincipalMiddleware).forRoutes('*path');
+  }
+}

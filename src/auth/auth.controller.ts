@@ -1,0 +1,89 @@
+import { Controller, Get, HttpCode, Next, Query, Req, Res } from '@nestjs/common';
+import * as client from 'openid-client';
+import passport from 'passport';
+import type { NextFunction, Request, Response } from 'express';
+import { Public } from './access.decorator';
+import { OidcService, ProviderName } from './oidc.service';
+import type { SessionUser } from './principal';
+
+@Controller()
+export class AuthController {
+  constructor(private readonly oidc: OidcService) {}
+
+  @Get('connexion')
+  @Public()
+  async familySignIn(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction) {
+    await this.start('franceconnect', req, res, next);
+  }
+
+  @Get('connexion/callback')
+  @Public()
+  async familyCallback(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction) {
+    await this.callback('franceconnect', '/mon-espace', req, res, next);
+  }
+
+  @Get('agents/connexion')
+  @Public()
+  async agentSignIn(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction) {
+    await this.start('proconnect', req, res, next);
+  }
+
+  @Get('agents/connexion/callback')
+  @Public()
+  async agentCallback(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction) {
+    await this.callback('proconnect', '/agents', req, res, next);
+  }
+
+  /** Ends the P2V session, then the provider's session (end_session with id_token_hint and state). */
+  @Get('deconnexion')
+  @Public()
+  signOut(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction) {
+    const user = (req.session as unknown as { passport?: { user?: SessionUser } }).passport?.user;
+    req.logout((err) => {
+      if (err) return next(err);
+      if (!user) return res.redirect(303, '/');
+      const state = client.randomState();
+      req.session.logoutState = state;
+      this.oidc
+        .endSessionUrl(user, state)
+        .then((url) => req.session.save((e) => (e ? next(e) : res.redirect(303, url))))
+        .catch(next);
+    });
+  }
+
+  @Get('deconnexion/fin')
+  @Public()
+  @HttpCode(200)
+  signedOut(@Req() req: Request, @Res() res: Response, @Query('state') state?: string) {
+    const expected = req.session.logoutState;
+    delete req.session.logoutState;
+    res.render('auth/signed-out.njk', { confirmed: Boolean(expected) && expected === state });
+  }
+
+  private async start(name: ProviderName, req: Request, res: Response, next: NextFunction) {
+    try {
+      await this.oidc.configuration(name);
+    } catch {
+      return res.status(503).render('errors/503.njk', { provider: name === 'franceconnect' ? 'FranceConnect' : 'ProConnect' });
+    }
+    passport.authenticate(name)(req, res, next);
+  }
+
+  private async callback(name: ProviderName, home: string, req: Request, res: Response, next: NextFunction) {
+    try {
+      await this.oidc.configuration(name);
+    } catch {
+      return res.status(503).render('errors/503.njk', { provider: name === 'franceconnect' ? 'FranceConnect' : 'ProConnect' });
+    }
+    passport.authenticate(name, (err: unknown, user: SessionUser | false, info?: { message?: string }) => {
+      if (err) return next(err);
+      if (!user) {
+        const reason = info?.message;
+        if (reason === 'UNKNOWN_AGENT') return res.status(403).render('auth/unknown-agent.njk');
+        return res.status(401).render('auth/sign-in-failed.njk', { tooWeak: reason === 'ACR_TOO_LOW', providerName: name === 'franceconnect' ? 'FranceConnect' : 'ProConnect', retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion' });
+      }
+      // passport regenerates the session id here (session fixation).
+      req.login(user, (e) => (e ? next(e) : req.session.save((e2) => (e2 ? next(e2) : res.redirect(303, home)))));
+    })(req, res, next);
+  }
+}

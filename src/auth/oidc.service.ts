@@ -1,0 +1,147 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import * as client from 'openid-client';
+import { Strategy, type AuthenticateOptions, type StrategyOptions, type VerifyFunction } from 'openid-client/passport';
+import passport from 'passport';
+import type { Request } from 'express';
+import { APP_CONFIG, type AppConfig, type OidcClientSettings } from '../config/config';
+import { AgentsService } from '../agents/agents.service';
+import { FamiliesService } from '../families/families.service';
+import type { SessionUser } from './principal';
+
+export type ProviderName = 'franceconnect' | 'proconnect';
+
+/** Levels of assurance accepted from FranceConnect: eIDAS "substantiel" (eidas1) or above. */
+export const ACCEPTED_ACR = ['eidas1', 'eidas2', 'eidas3'];
+
+export const SCOPES: Record<ProviderName, string> = {
+  franceconnect: 'openid given_name family_name birthdate email',
+  proconnect: 'openid email given_name usual_name uid',
+};
+
+/**
+ * openid-client's passport strategy, plus what FranceConnect and ProConnect require: a state and a
+ * nonce of 32+ characters on every request (the library checks both at the callback) and acr_values.
+ */
+class FranceConnectStyleStrategy extends Strategy {
+  constructor(
+    options: StrategyOptions,
+    verify: VerifyFunction,
+    private readonly extraParams: Record<string, string>,
+  ) {
+    super(options, verify);
+  }
+
+  override authorizationRequestParams<T extends AuthenticateOptions>(req: Request, options: T) {
+    const params = new URLSearchParams(super.authorizationRequestParams(req, options));
+    params.set('state', client.randomState());
+    params.set('nonce', client.randomNonce());
+    for (const [k, v] of Object.entries(this.extraParams)) params.set(k, v);
+    return params;
+  }
+}
+
+export class SignInRefused extends Error {
+  constructor(readonly reason: 'UNKNOWN_AGENT' | 'ACR_TOO_LOW') {
+    super(reason);
+  }
+}
+
+@Injectable()
+export class OidcService {
+  private readonly logger = new Logger(OidcService.name);
+  private readonly configs = new Map<ProviderName, Promise<client.Configuration>>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly families: FamiliesService,
+    private readonly agents: AgentsService,
+  ) {}
+
+  private settings(name: ProviderName): OidcClientSettings {
+    return name === 'franceconnect' ? this.config.franceConnect : this.config.proConnect;
+  }
+
+  /** Discovery happens on first use (the demo provider lives in this very process), then is cached. */
+  configuration(name: ProviderName): Promise<client.Configuration> {
+    let pending = this.configs.get(name);
+    if (!pending) {
+      const s = this.settings(name);
+      const insecure = this.config.demoIdp && new URL(s.issuer).protocol === 'http:';
+      pending = client
+        .discovery(
+          new URL(s.issuer),
+          s.clientId,
+          {
+            client_secret: s.clientSecret,
+            id_token_signed_response_alg: name === 'franceconnect' ? 'ES256' : 'RS256',
+            userinfo_signed_response_alg: name === 'franceconnect' ? 'ES256' : 'RS256',
+          },
+          client.ClientSecretPost(s.clientSecret),
+          insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+        )
+        .then((c) => {
+          // Verify the signatures of the ID token and of the signed userinfo against the JWKS.
+          client.enableNonRepudiationChecks(c);
+          this.register(name, c);
+          return c;
+        });
+      pending.catch((e) => {
+        this.logger.error(`OpenID discovery failed for ${name}: ${String(e)}`);
+        this.configs.delete(name);
+      });
+      this.configs.set(name, pending);
+    }
+    return pending;
+  }
+
+  private register(name: ProviderName, config: client.Configuration) {
+    const callbackURL = `${this.config.appUrl}${name === 'franceconnect' ? '/connexion/callback' : '/agents/connexion/callback'}`;
+    const verify: VerifyFunction = (tokens, done) => {
+      this.verify(name, config, tokens)
+        .then((user) => done(null, user))
+        .catch((e) => (e instanceof SignInRefused ? done(null, false, { message: e.reason }) : done(e)));
+    };
+    const strategy = new FranceConnectStyleStrategy(
+      { config, scope: SCOPES[name], callbackURL, name, sessionKey: `oidc:${name}` },
+      verify,
+      name === 'franceconnect' ? { acr_values: 'eidas1' } : { acr_values: 'eidas1' },
+    );
+    passport.use(name, strategy as unknown as passport.Strategy);
+  }
+
+  private async verify(name: ProviderName, config: client.Configuration, tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): Promise<SessionUser> {
+    const claims = tokens.claims();
+    if (!claims || !tokens.id_token) throw new Error('No ID token returned');
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    if (name === 'franceconnect') {
+      if (!ACCEPTED_ACR.includes(String(claims.acr))) throw new SignInRefused('ACR_TOO_LOW');
+      const account = await this.families.signIn({
+        subject: claims.sub,
+        givenName: String(userinfo.given_name ?? ''),
+        familyName: String(userinfo.family_name ?? ''),
+        birthdate: typeof userinfo.birthdate === 'string' ? userinfo.birthdate : null,
+        email: typeof userinfo.email === 'string' ? userinfo.email : null,
+      });
+      return { kind: 'family', id: account.id, provider: name, idToken: tokens.id_token };
+    }
+    const agent = await this.agents.signIn({
+      subject: claims.sub,
+      email: String(userinfo.email ?? ''),
+      givenName: String(userinfo.given_name ?? ''),
+      usualName: String(userinfo.usual_name ?? ''),
+    });
+    if (!agent) throw new SignInRefused('UNKNOWN_AGENT');
+    return { kind: 'agent', id: agent.id, provider: name, idToken: tokens.id_token };
+  }
+
+  async endSessionUrl(user: SessionUser, state: string): Promise<string> {
+    const config = await this.configuration(user.provider);
+    return client
+      .buildEndSessionUrl(config, {
+        id_token_hint: user.idToken,
+        post_logout_redirect_uri: `${this.config.appUrl}/deconnexion/fin`,
+        state,
+      })
+      .toString();
+  }
+}

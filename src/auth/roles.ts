@@ -1,0 +1,25 @@
+/** Who may use P2V. FAMILY is a signed-in FranceConnect user; the others are staff roles held per establishment. */
+export const STAFF_ROLES = [
+  'PERMITS_OFFICER',
+  'PARLOIR_AGENT',
+  'SPIP_COUNSELLOR',
+  'HEAD_OF_ESTABLISHMENT',
+  'ACTIVITIES_OFFICER',
+  'ADMIN',
+] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export type Role = 'FAMILY' | StaffRole;
+
+export const ROLE_LABELS: Record<Role, string> = {
+  FAMILY: 'Proche',
+  PERMITS_OFFICER: 'Agent du greffe (permis de visite)',
+  PARLOIR_AGENT: 'Agent parloir',
+  SPIP_COUNSELLOR: 'Conseiller pénitentiaire d’insertion et de probation',
+  HEAD_OF_ESTABLISHMENT: 'Chef d’établissement',
+  ACTIVITIES_OFFICER: 'Surveillant activités',
+  ADMIN: 'Administrateur',
+};
+
+export function isStaffRole(value: unknown): value is StaffRole {
+  return typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
+}

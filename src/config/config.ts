@@ -1,0 +1,195 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())) return true;
+  if (['false', '0', 'no', 'off'].includes(String(value).toLowerCase())) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * The environment, as read at start-up. Every variable is listed in .env.example and in the
+ * README's configuration table. Anything invalid stops the start with a message naming it.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be a whole number between 1 and 65535' })
+  @Min(1, { message: 'PORT must be a whole number between 1 and 65535' })
+  @Max(65535, { message: 'PORT must be a whole number between 1 and 65535' })
+  PORT = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'APP_URL must be an absolute http(s) URL, e.g. https://p2v.justice.gouv.fr' })
+  APP_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['postgres', 'postgresql'], require_protocol: true }, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  P2V_DATA_DIR = '.data/pglite';
+
+  @Transform(toInt)
+  @IsInt({ message: 'EMBEDDED_DB_PORT must be a whole number (0 picks a free port)' })
+  @Min(0)
+  @Max(65535)
+  EMBEDDED_DB_PORT = 0;
+
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean({ message: 'DEMO_IDP must be true or false' })
+  DEMO_IDP?: boolean;
+
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean({ message: 'SEED_DEMO_DATA must be true or false' })
+  SEED_DEMO_DATA?: boolean;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters long' })
+  SESSION_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SESSION_IDLE_MINUTES must be a whole number of minutes' })
+  @Min(1)
+  @Max(24 * 60)
+  SESSION_IDLE_MINUTES = 30;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SIGNIN_RATE_LIMIT must be a whole number of requests per minute' })
+  @Min(1)
+  SIGNIN_RATE_LIMIT = 30;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
+  TRUST_PROXY = false;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'FC_ISSUER must be an absolute URL' })
+  FC_ISSUER?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() FC_CLIENT_ID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() FC_CLIENT_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'PC_ISSUER must be an absolute URL' })
+  PC_ISSUER?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() PC_CLIENT_ID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() PC_CLIENT_SECRET?: string;
+}
+
+export interface OidcClientSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  appUrl: string;
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedDbPort: number;
+  demoIdp: boolean;
+  seedDemoData: boolean;
+  sessionSecret: string;
+  sessionIdleMinutes: number;
+  signinRateLimit: number;
+  trustProxy: boolean;
+  logLevel: string;
+  franceConnect: OidcClientSettings;
+  proConnect: OidcClientSettings;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) =>
+      m.startsWith(e.property) ? `${m} (got "${String(e.value)}")` : `${e.property}: ${m} (got "${String(e.value)}")`,
+    ),
+  );
+}
+
+/** Demo client credentials of the local provider; never accepted in production. */
+export const DEMO_CLIENTS = {
+  franceConnect: { clientId: 'p2v-franceconnect-demo', clientSecret: 'demo-secret-franceconnect-not-for-production' },
+  proConnect: { clientId: 'p2v-proconnect-demo', clientSecret: 'demo-secret-proconnect-not-for-production' },
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const vars = plainToInstance(EnvironmentVariables, { ...env }, { exposeDefaultValues: true });
+  const problems = flatten(validateSync(vars, { skipMissingProperties: false, whitelist: false }));
+
+  const production = vars.NODE_ENV === 'production';
+  const demoIdp = vars.DEMO_IDP ?? !vars.DATABASE_URL;
+  if (production && !vars.DATABASE_URL) problems.push('DATABASE_URL is required in production (the embedded database is for demos and tests)');
+  if (production && demoIdp) problems.push('DEMO_IDP must not be enabled in production');
+  if (production && !vars.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
+  if (production && !vars.APP_URL) problems.push('APP_URL is required in production');
+  if (!demoIdp) {
+    for (const name of ['FC_ISSUER', 'FC_CLIENT_ID', 'FC_CLIENT_SECRET', 'PC_ISSUER', 'PC_CLIENT_ID', 'PC_CLIENT_SECRET'] as const) {
+      if (!vars[name]) problems.push(`${name} is required when DEMO_IDP is off`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const appUrl = (vars.APP_URL ?? `http://localhost:${vars.PORT}`).replace(/\/$/, '');
+  const demoIssuer = `${appUrl}/demo-idp`;
+  return {
+    env: vars.NODE_ENV,
+    port: vars.PORT,
+    appUrl,
+    databaseUrl: vars.DATABASE_URL,
+    dataDir: vars.P2V_DATA_DIR,
+    embeddedDbPort: vars.EMBEDDED_DB_PORT,
+    demoIdp,
+    seedDemoData: vars.SEED_DEMO_DATA ?? !vars.DATABASE_URL,
+    sessionSecret: vars.SESSION_SECRET ?? 'development-only-session-secret-change-me-0000',
+    sessionIdleMinutes: vars.SESSION_IDLE_MINUTES,
+    signinRateLimit: vars.SIGNIN_RATE_LIMIT,
+    trustProxy: vars.TRUST_PROXY,
+    logLevel: vars.LOG_LEVEL,
+    franceConnect: demoIdp
+      ? { issuer: demoIssuer, ...DEMO_CLIENTS.franceConnect }
+      : { issuer: vars.FC_ISSUER!, clientId: vars.FC_CLIENT_ID!, clientSecret: vars.FC_CLIENT_SECRET! },
+    proConnect: demoIdp
+      ? { issuer: demoIssuer, ...DEMO_CLIENTS.proConnect }
+      : { issuer: vars.PC_ISSUER!, clientId: vars.PC_CLIENT_ID!, clientSecret: vars.PC_CLIENT_SECRET! },
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,25 @@
+import { DataSourceOptions } from 'typeorm';
+import { Init1763830000000 } from '../../migrations/1763830000000-Init';
+import { Establishment } from '../establishments/establishment.entity';
+import { Detainee } from '../detainees/detainee.entity';
+import { Agent } from '../agents/agent.entity';
+import { RoleAssignment } from '../agents/role-assignment.entity';
+import { FamilyAccount } from '../families/family-account.entity';
+
+export const ENTITIES = [Establishment, Detainee, Agent, RoleAssignment, FamilyAccount];
+export const MIGRATIONS = [Init1763830000000];
+
+/** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: 10 },
+  };
+}

@@ -1,0 +1,84 @@
+import { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR, AuditService } from '../common/audit.service';
+import { DEMO_AGENTS, DEMO_FAMILIES } from '../demo-idp/identities';
+import type { StaffRole } from '../auth/roles';
+
+export const DEMO_ESTABLISHMENTS = [
+  { code: 'CPNORD', name: 'Centre pénitentiaire de Démonstration-Nord', kind: 'CENTRE_PENITENTIAIRE' },
+  { code: 'MASUD', name: 'Maison d’arrêt de Démonstration-Sud', kind: 'MAISON_ARRET' },
+] as const;
+
+/** Roles of the demo agents (by ProConnect subject), per establishment code. */
+const DEMO_ROLES: Record<string, [string, StaffRole][]> = {
+  'pc-demo-admin': [['CPNORD', 'ADMIN'], ['MASUD', 'ADMIN']],
+  'pc-demo-greffe': [['CPNORD', 'PERMITS_OFFICER']],
+  'pc-demo-parloir': [['CPNORD', 'PARLOIR_AGENT']],
+  'pc-demo-spip': [['CPNORD', 'SPIP_COUNSELLOR']],
+  'pc-demo-chef': [['CPNORD', 'HEAD_OF_ESTABLISHMENT']],
+  'pc-demo-activites': [['CPNORD', 'ACTIVITIES_OFFICER']],
+  'pc-demo-greffe-sud': [['MASUD', 'PERMITS_OFFICER']],
+};
+
+const LAST = ['Bernard', 'Thomas', 'Robert', 'Richard', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François'];
+const FIRST = ['Lucas', 'Hugo', 'Nathan', 'Enzo', 'Louis', 'Mehdi', 'Théo', 'Yanis', 'Maxime', 'Karim', 'Antoine', 'Julien', 'Kevin', 'Sofiane', 'Romain', 'Nicolas', 'Dylan', 'Ibrahima', 'Jérémy', 'Alexandre', 'Sarah', 'Inès', 'Manon', 'Léa', 'Chloé'];
+
+/**
+ * Demo data: two establishments, 50 detainees (both legal statuses), one agent per role, two family
+ * accounts. Deterministic and idempotent. Each creation is audited as done by the system.
+ */
+export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean }): Promise<boolean> {
+  const audit = new AuditService(ds);
+  return ds.transaction(async (m) => {
+    await m.query(`SELECT pg_advisory_xact_lock(727262002)`);
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM establishments`);
+    if (opts.onlyIfEmpty && n > 0) return false;
+    const ids: Record<string, string> = {};
+    for (const e of DEMO_ESTABLISHMENTS) {
+      const [row] = await m.query(
+        `INSERT INTO establishments (code, name, kind) VALUES ($1, $2, $3)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING id, (xmax = 0) AS inserted`,
+        [e.code, e.name, e.kind],
+      );
+      ids[e.code] = row.id;
+      if (row.inserted) await audit.record({ actor: SYSTEM_ACTOR, action: 'ESTABLISHMENT_CREATED', entityType: 'establishment', entityId: row.id, establishmentId: row.id, after: e }, m);
+    }
+    for (let i = 0; i < 50; i++) {
+      const code = i < 30 ? 'CPNORD' : 'MASUD';
+      const ecrou = String((code === 'CPNORD' ? 10000 : 20000) + i * 7 + 1);
+      const year = 1960 + ((i * 7) % 45);
+      const birth = `${year}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`;
+      const status = i % 3 === 0 ? 'PREVENU' : 'CONDAMNE';
+      const [row] = await m.query(
+        `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (establishment_id, ecrou_number) DO NOTHING RETURNING id`,
+        [ids[code], ecrou, LAST[i % LAST.length], FIRST[(i * 3) % FIRST.length], birth, status],
+      );
+      if (row) await audit.record({ actor: SYSTEM_ACTOR, action: 'DETAINEE_CREATED', entityType: 'detainee', entityId: row.id, establishmentId: ids[code], after: { ecrou, legalStatus: status } }, m);
+    }
+    for (const a of DEMO_AGENTS) {
+      const roles = DEMO_ROLES[a.sub];
+      if (!roles) continue; // the "unknown agent" identity has no account on purpose
+      const [agent] = await m.query(
+        `INSERT INTO agents (email, first_name, last_name) VALUES ($1, $2, $3)
+         ON CONFLICT (email) DO UPDATE SET first_name = EXCLUDED.first_name RETURNING id`,
+        [a.email, a.given_name, a.usual_name],
+      );
+      for (const [code, role] of roles) {
+        const [ra] = await m.query(
+          `INSERT INTO role_assignments (agent_id, establishment_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
+          [agent.id, ids[code], role],
+        );
+        if (ra) await audit.record({ actor: SYSTEM_ACTOR, action: 'ROLE_GRANTED', entityType: 'role_assignment', entityId: ra.id, establishmentId: ids[code], after: { agent: a.email, role, establishment: code } }, m);
+      }
+    }
+    for (const f of DEMO_FAMILIES.slice(0, 2)) {
+      const [fam] = await m.query(
+        `INSERT INTO family_accounts (fc_subject, given_name, family_name, birthdate, email) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (fc_subject) DO NOTHING RETURNING id`,
+        [f.sub, f.given_name, f.family_name, f.birthdate, f.email],
+      );
+      if (fam) await audit.record({ actor: SYSTEM_ACTOR, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: fam.id, after: { demo: true } }, m);
+    }
+    return true;
+  });
+}

@@ -1,0 +1,89 @@
+import { ExistingDetainee, identityKey, parseGenesisCsv, planImport } from './detainee-import.rules';
+
+const HEADER = 'numero_ecrou;nom;prenom;date_naissance;categorie_penale';
+const TODAY = '2026-11-22';
+
+describe('parseGenesisCsv', () => {
+  it('reads a valid export (BOM, French dates, accents, both statuses)', () => {
+    const { records, errors } = parseGenesisCsv(`\uFEFF${HEADER}\n12345;Dupont;Éric;01/02/1980;Condamné\n12346;Durand;Ana;1990-12-31;prevenue\n`, TODAY);
+    expect(errors).toEqual([]);
+    expect(records).toEqual([
+      { line: 2, ecrouNumber: '12345', lastName: 'Dupont', firstName: 'Éric', birthDate: '1980-02-01', legalStatus: 'CONDAMNE' },
+      { line: 3, ecrouNumber: '12346', lastName: 'Durand', firstName: 'Ana', birthDate: '1990-12-31', legalStatus: 'PREVENU' },
+    ]);
+  });
+
+  it('reports every bad line with its number and reason', () => {
+    const csv = [HEADER, '1;A;B;31/02/1980;CONDAMNE', ';A;B;01/01/1980;CONDAMNE', '3;A;B;01/01/1980;libre', '4;A;B;01/01/2030;PREVENU', '5;A;B;01/01/1980;PREVENU', '5;C;D;01/01/1981;PREVENU'].join('\n');
+    const { records, errors } = parseGenesisCsv(csv, TODAY);
+    expect(records.map((r) => r.line)).toEqual([6]);
+    expect(errors).toEqual([
+      { line: 2, message: expect.stringContaining('date de naissance invalide') },
+      { line: 3, message: expect.stringContaining('numéro d’écrou manquant') },
+      { line: 4, message: expect.stringContaining('catégorie pénale inconnue « libre »') },
+      { line: 5, message: expect.stringContaining('date de naissance impossible') },
+      { line: 7, message: 'numéro d’écrou 5 déjà présent ligne 6' },
+    ]);
+  });
+
+  it('refuses a file without the expected header or without any line', () => {
+    expect(parseGenesisCsv('ecrou;nom\n1;A', TODAY).errors[0]).toEqual({ line: 1, message: expect.stringContaining('Colonnes manquantes') });
+    expect(parseGenesisCsv(`${HEADER}\n`, TODAY).errors[0].message).toBe('Le fichier ne contient aucune personne détenue');
+  });
+});
+
+describe('planImport', () => {
+  const now = new Date('2026-11-22T10:00:00Z');
+  const d = (over: Partial<ExistingDetainee>): ExistingDetainee => ({
+    id: 'x',
+    establishmentId: 'A',
+    ecrouNumber: '1',
+    lastName: 'Dupont',
+    firstName: 'Eric',
+    birthDate: '1980-02-01',
+    legalStatus: 'CONDAMNE',
+    custodyStatus: 'PRESENT',
+    leftAt: null,
+    ...over,
+  });
+  const rec = (over: Partial<{ ecrouNumber: string; lastName: string; firstName: string; birthDate: string; legalStatus: 'PREVENU' | 'CONDAMNE' }>) => ({
+    line: 2,
+    ecrouNumber: '1',
+    lastName: 'Dupont',
+    firstName: 'Eric',
+    birthDate: '1980-02-01',
+    legalStatus: 'CONDAMNE' as const,
+    ...over,
+  });
+
+  it('upserts by écrou: unchanged, updated (new status), created', () => {
+    const plan = planImport([rec({}), rec({ ecrouNumber: '2', lastName: 'Martin', legalStatus: 'PREVENU' }), rec({ ecrouNumber: '3', lastName: 'Neuf' })], [d({ id: 'a' }), d({ id: 'b', ecrouNumber: '2', lastName: 'Martin' })], [], now);
+    expect(plan.unchanged).toBe(1);
+    expect(plan.updates.map((u) => [u.id, u.record.legalStatus])).toEqual([['b', 'PREVENU']]);
+    expect(plan.creates.map((c) => c.ecrouNumber)).toEqual(['3']);
+    expect(plan.releases).toEqual([]);
+  });
+
+  it('releases those present here but absent from the file', () => {
+    const plan = planImport([rec({})], [d({ id: 'a' }), d({ id: 'gone', ecrouNumber: '9' }), d({ id: 'old', ecrouNumber: '8', custodyStatus: 'LIBERE', leftAt: now })], [], now);
+    expect(plan.releases.map((r) => r.id)).toEqual(['gone']);
+  });
+
+  it('detects a transfer in: same person present elsewhere, or left elsewhere within 30 days, accent and case insensitive', () => {
+    const elsewhere = [
+      d({ id: 'present-b', establishmentId: 'B', ecrouNumber: '77', lastName: 'DUPONT', firstName: 'Éric' }),
+      d({ id: 'left-c', establishmentId: 'C', ecrouNumber: '88', lastName: 'Roy', custodyStatus: 'LIBERE', leftAt: new Date('2026-11-01T00:00:00Z') }),
+      d({ id: 'long-ago', establishmentId: 'C', ecrouNumber: '89', lastName: 'Vieux', custodyStatus: 'LIBERE', leftAt: new Date('2026-01-01T00:00:00Z') }),
+    ];
+    const plan = planImport([rec({ ecrouNumber: '5' }), rec({ ecrouNumber: '6', lastName: 'Roy' }), rec({ ecrouNumber: '7', lastName: 'Vieux' })], [], elsewhere, now);
+    expect(plan.creates).toHaveLength(3);
+    expect(plan.transfersIn.map((t) => [t.from.id, t.record.ecrouNumber])).toEqual([
+      ['present-b', '5'],
+      ['left-c', '6'],
+    ]);
+  });
+
+  it('matches identities without accents or case', () => {
+    expect(identityKey({ lastName: "N'Diaye-Lé", firstName: 'élodie', birthDate: '2000-01-01' })).toBe(identityKey({ lastName: 'N DIAYE LE', firstName: 'Elodie', birthDate: '2000-01-01' }));
+  });
+});

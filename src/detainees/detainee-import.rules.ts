@@ -1,0 +1,161 @@
+import { parse } from 'csv-parse/sync';
+import type { CustodyStatus, LegalStatus } from './detainee.entity';
+
+/**
+ * Import of the population of one establishment from the national prison software (GENESIS).
+ * The expected file is documented in docs/genesis-detainees-csv.md. Pure functions: parsing and
+ * planning; the service applies the plan in one transaction.
+ */
+export const EXPECTED_COLUMNS = ['numero_ecrou', 'nom', 'prenom', 'date_naissance', 'categorie_penale'] as const;
+export const MAX_IMPORT_LINES = 20000;
+/** A person who left another establishment this recently and arrives here was transferred. */
+export const TRANSFER_WINDOW_DAYS = 30;
+
+export interface ImportRecord {
+  line: number;
+  ecrouNumber: string;
+  lastName: string;
+  firstName: string;
+  birthDate: string; // YYYY-MM-DD
+  legalStatus: LegalStatus;
+}
+
+export interface LineError {
+  line: number;
+  message: string;
+}
+
+export function normalizeName(value: string): string {
+  return value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z]+/g, ' ').trim().toUpperCase();
+}
+
+export function identityKey(r: { lastName: string; firstName: string; birthDate: string }): string {
+  return `${normalizeName(r.lastName)}|${normalizeName(r.firstName)}|${r.birthDate}`;
+}
+
+function parseDate(raw: string): string | null {
+  let y: number, m: number, d: number;
+  let match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(raw);
+  if (match) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw))) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+function parseLegalStatus(raw: string): LegalStatus | null {
+  const v = normalizeName(raw);
+  if (v === 'PREVENU' || v === 'PREVENUE') return 'PREVENU';
+  if (v === 'CONDAMNE' || v === 'CONDAMNEE') return 'CONDAMNE';
+  return null;
+}
+
+export function parseGenesisCsv(text: string, today: string): { records: ImportRecord[]; errors: LineError[] } {
+  const errors: LineError[] = [];
+  let rows: string[][];
+  try {
+    rows = parse(text.replace(/^\uFEFF/, ''), { delimiter: [';', ','], relax_column_count: true, skip_empty_lines: true, trim: true });
+  } catch (e) {
+    const line = (e as { lines?: number }).lines ?? 1;
+    return { records: [], errors: [{ line, message: 'Le fichier n’est pas un CSV lisible (guillemets mal fermés ?)' }] };
+  }
+  if (rows.length === 0) return { records: [], errors: [{ line: 1, message: 'Le fichier est vide' }] };
+  const header = rows[0].map((h) => h.trim().toLowerCase());
+  const missing = EXPECTED_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) {
+    return { records: [], errors: [{ line: 1, message: `Colonnes manquantes dans l’en-tête : ${missing.join(', ')}` }] };
+  }
+  if (rows.length - 1 > MAX_IMPORT_LINES) {
+    return { records: [], errors: [{ line: 1, message: `Le fichier dépasse ${MAX_IMPORT_LINES} lignes` }] };
+  }
+  if (rows.length === 1) return { records: [], errors: [{ line: 2, message: 'Le fichier ne contient aucune personne détenue' }] };
+  const col = Object.fromEntries(EXPECTED_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof EXPECTED_COLUMNS)[number], number>;
+
+  const records: ImportRecord[] = [];
+  const seen = new Map<string, number>();
+  rows.slice(1).forEach((row, i) => {
+    const line = i + 2;
+    const get = (c: (typeof EXPECTED_COLUMNS)[number]) => (row[col[c]] ?? '').trim();
+    const problems: string[] = [];
+    const ecrou = get('numero_ecrou').toUpperCase();
+    if (!/^[0-9A-Z]{1,20}$/.test(ecrou)) problems.push('numéro d’écrou manquant ou invalide (chiffres et lettres, 20 au plus)');
+    const lastName = get('nom');
+    const firstName = get('prenom');
+    if (!lastName) problems.push('nom manquant');
+    if (!firstName) problems.push('prénom manquant');
+    const birthDate = parseDate(get('date_naissance'));
+    if (!birthDate) problems.push(`date de naissance invalide « ${get('date_naissance')} » (attendu JJ/MM/AAAA)`);
+    else if (birthDate > today || birthDate < '1900-01-01') problems.push(`date de naissance impossible « ${get('date_naissance')} »`);
+    const legalStatus = parseLegalStatus(get('categorie_penale'));
+    if (!legalStatus) problems.push(`catégorie pénale inconnue « ${get('categorie_penale')} » (attendu PREVENU ou CONDAMNE)`);
+    if (ecrou && seen.has(ecrou)) problems.push(`numéro d’écrou ${ecrou} déjà présent ligne ${seen.get(ecrou)}`);
+    if (problems.length) {
+      errors.push({ line, message: problems.join(' ; ') });
+      return;
+    }
+    seen.set(ecrou, line);
+    records.push({ line, ecrouNumber: ecrou, lastName, firstName, birthDate: birthDate!, legalStatus: legalStatus! });
+  });
+  return { records, errors };
+}
+
+export interface ExistingDetainee {
+  id: string;
+  establishmentId: string;
+  ecrouNumber: string;
+  lastName: string;
+  firstName: string;
+  birthDate: string;
+  legalStatus: LegalStatus;
+  custodyStatus: CustodyStatus;
+  leftAt: Date | null;
+}
+
+export interface ImportPlan {
+  creates: ImportRecord[];
+  updates: { id: string; record: ImportRecord; before: ExistingDetainee }[];
+  releases: ExistingDetainee[];
+  /** People found active (or just released) elsewhere who arrive here: their old record becomes TRANSFERE. */
+  transfersIn: { from: ExistingDetainee; record: ImportRecord }[];
+  unchanged: number;
+}
+
+/**
+ * @param here      every detainee record of the importing establishment
+ * @param elsewhere records of other establishments that are PRESENT, or left within TRANSFER_WINDOW_DAYS
+ */
+export function planImport(records: ImportRecord[], here: ExistingDetainee[], elsewhere: ExistingDetainee[], now: Date): ImportPlan {
+  const byEcrou = new Map(here.map((d) => [d.ecrouNumber, d]));
+  const windowStart = now.getTime() - TRANSFER_WINDOW_DAYS * 86400_000;
+  const candidates = new Map<string, ExistingDetainee>();
+  for (const d of elsewhere) {
+    if (d.custodyStatus === 'PRESENT' || (d.custodyStatus === 'LIBERE' && d.leftAt && d.leftAt.getTime() >= windowStart)) {
+      candidates.set(identityKey(d), d);
+    }
+  }
+  const plan: ImportPlan = { creates: [], updates: [], releases: [], transfersIn: [], unchanged: 0 };
+  const inFile = new Set<string>();
+  for (const r of records) {
+    inFile.add(r.ecrouNumber);
+    const existing = byEcrou.get(r.ecrouNumber);
+    if (existing) {
+      const same =
+        existing.lastName === r.lastName &&
+        existing.firstName === r.firstName &&
+        existing.birthDate === r.birthDate &&
+        existing.legalStatus === r.legalStatus &&
+        existing.custodyStatus === 'PRESENT';
+      if (same) plan.unchanged++;
+      else plan.updates.push({ id: existing.id, record: r, before: existing });
+      continue;
+    }
+    plan.creates.push(r);
+    const from = candidates.get(identityKey(r));
+    if (from) plan.transfersIn.push({ from, record: r });
+  }
+  for (const d of here) {
+    if (d.custodyStatus === 'PRESENT' && !inFile.has(d.ecrouNumber)) plan.releases.push(d);
+  }
+  return plan;
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../common/audit.service';
+import { FamilyAccount } from './family-account.entity';
+
+export interface FranceConnectIdentity {
+  subject: string;
+  givenName: string;
+  familyName: string;
+  birthdate: string | null;
+  email: string | null;
+}
+
+@Injectable()
+export class FamiliesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(FamilyAccount) private readonly accounts: Repository<FamilyAccount>,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Creates the account at first sign-in; afterwards keeps the FranceConnect identity up to date. */
+  async signIn(identity: FranceConnectIdentity): Promise<FamilyAccount> {
+    return this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(FamilyAccount);
+      const existing = await repo.findOne({ where: { fcSubject: identity.subject }, lock: { mode: 'pessimistic_write' } });
+      const values = {
+        givenName: identity.givenName,
+        familyName: identity.familyName,
+        birthdate: identity.birthdate,
+        email: identity.email,
+      };
+      if (!existing) {
+        const created = await repo.save(repo.create({ fcSubject: identity.subject, ...values, lastSignInAt: new Date() }));
+        await this.audit.record(
+          { actor: { type: 'FAMILY', id: created.id }, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: created.id, after: values },
+          m,
+        );
+        return created;
+      }
+      const before = { givenName: existing.givenName, familyName: existing.familyName, birthdate: existing.birthdate, email: existing.email };
+      const changed = JSON.stringify(before) !== JSON.stringify(values);
+      Object.assign(existing, values, { lastSignInAt: new Date() });
+      await repo.save(existing);
+      if (changed) {
+        await this.audit.record(
+          { actor: { type: 'FAMILY', id: existing.id }, action: 'FAMILY_IDENTITY_UPDATED', entityType: 'family_account', entityId: existing.id, before, after: values },
+          m,
+        );
+      }
+      return existing;
+    });
+  }
+
+  find(id: string): Promise<FamilyAccount | null> {
+    return this.accounts.findOneBy({ id });
+  }
+}

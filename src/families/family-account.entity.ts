@@ -1,0 +1,14 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A family member's account: the FranceConnect identity, stored as received and shown read-only. */
+@Entity('family_accounts')
+export class FamilyAccount {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'fc_subject', type: 'text', unique: true }) fcSubject!: string;
+  @Column({ name: 'given_name', type: 'text' }) givenName!: string;
+  @Column({ name: 'family_name', type: 'text' }) familyName!: string;
+  @Column({ type: 'date', nullable: true }) birthdate!: string | null;
+  @Column({ type: 'text', nullable: true }) email!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true }) lastSignInAt!: Date | null;
+}

@@ -1,0 +1,21 @@
+import { Controller, Get, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from '../auth/access.decorator';
+
+@Controller()
+export class HomeController {
+  @Get()
+  @Public()
+  home(@Req() req: Request, @Res() res: Response) {
+    if (req.principal?.kind === 'family') return res.redirect(303, '/mon-espace');
+    if (req.principal?.kind === 'agent') return res.redirect(303, '/agents');
+    res.render('home/index.njk');
+  }
+
+  @Get('accessibilite')
+  @Public()
+  @Render('home/accessibility.njk')
+  accessibility() {
+    return {};
+  }
+}

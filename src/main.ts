@@ -1,0 +1,196 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import connectPgSimple from 'connect-pg-simple';
+import express, { NextFunction, Request, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import session from 'express-session';
+import helmet from 'helmet';
+import nunjucks from 'nunjucks';
+import passport from 'passport';
+import { Pool } from 'pg';
+import { pinoHttp } from 'pino-http';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { CsrfService } from './auth/csrf.service';
+import type { SessionUser } from './auth/principal';
+import { createPinoLogger, PinoNestLogger } from './common/logger';
+import { registerFilters } from './common/nunjucks-filters';
+import { projectRoot } from './common/project-root';
+import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+import { createDemoIdp } from './demo-idp/demo-idp';
+import { seedDemoData } from './demo/seed';
+
+export interface RunningApp {
+  app: NestExpressApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function bootstrap(config: AppConfig): Promise<RunningApp> {
+  const logger = createPinoLogger(config.logLevel);
+  const root = projectRoot();
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(resolve(root, config.dataDir), config.embeddedDbPort);
+    databaseUrl = embedded.url;
+    logger.info({ dataDir: config.dataDir }, 'Embedded PostgreSQL (PGlite) started');
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl), {
+    logger: new PinoNestLogger(logger),
+    bodyParser: false,
+  });
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+  server.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', 1);
+
+  // Views: Nunjucks, autoescape on, DSFR templates in views/.
+  const views = join(root, 'views');
+  const env = nunjucks.configure(views, { autoescape: true, express: server, noCache: config.env !== 'production', throwOnUndefined: false });
+  registerFilters(env);
+  env.addGlobal('serviceName', 'P2V');
+  env.addGlobal('demo', config.demoIdp);
+  app.setBaseViewsDir(views);
+  app.setViewEngine('njk');
+
+  // Request ids and structured access logs (no query strings, no cookies).
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    req.requestId = String((req as unknown as { id: string }).id);
+    next();
+  });
+
+  // Sign-in routes are rate limited per client address.
+  const signInLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.signinRateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => res.status(429).render('errors/429.njk'),
+  });
+  app.use(['/connexion', '/agents/connexion', '/demo-idp/interaction'], signInLimiter);
+
+  // The local OpenID provider (demo and tests only) lives outside the app's CSP and session.
+  if (config.demoIdp) {
+    app.use('/demo-idp', createDemoIdp(config));
+    logger.warn('Demo OpenID provider enabled at /demo-idp: never in production');
+  }
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(config.env === 'production' ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.env === 'production',
+    }),
+  );
+
+  // DSFR assets straight from node_modules, and our own few static files.
+  app.use('/dsfr', express.static(join(root, 'node_modules/@gouvfr/dsfr/dist'), { maxAge: config.env === 'production' ? '7d' : 0, index: false }));
+  app.use('/static', express.static(join(root, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+
+  const sessionPool = new Pool({ connectionString: databaseUrl, max: 5 });
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      name: 'p2v.sid',
+      store: new PgStore({ pool: sessionPool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.trustProxy,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.env === 'production', maxAge: config.sessionIdleMinutes * 60_000 },
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user: SessionUser, done) => done(null, user));
+  app.use(passport.initialize());
+  app.use(passport.session());
+
+  const csrf = app.get(CsrfService);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.csrfToken = () => csrf.token(req);
+    res.locals.currentPath = req.path;
+    next();
+  });
+
+  await app.init();
+
+  if (config.seedDemoData) {
+    const seeded = await seedDemoData(app.get(DataSource), { onlyIfEmpty: true });
+    if (seeded) logger.info('Demo data created');
+  }
+
+  await app.listen(config.port, config.env === 'production' ? '0.0.0.0' : '127.0.0.1');
+  const url = config.appUrl;
+  logger.info({ url, database: embedded ? 'embedded' : 'external' }, `P2V listening on ${url}`);
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      await sessionPool.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+if (require.main === module) {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`P2V cannot start. ${e.message}\nSee .env.example and the README's configuration table.\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  bootstrap(config)
+    .then((running) => {
+      const stop = () => void running.close().finally(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    })
+    .catch((e) => {
+      process.stderr.write(`P2V failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    });
+}
