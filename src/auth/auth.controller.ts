@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Next, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Next, Query, Req, Res } from '@nestjs/common';
 import * as client from 'openid-client';
 import passport from 'passport';
 import type { NextFunction, Request, Response } from 'express';
@@ -8,6 +8,7 @@ import type { SessionUser } from './principal';
 
 @Controller()
 export class AuthController {
+  private readonly logger = new Logger(AuthController.name);
   constructor(private readonly oidc: OidcService) {}
 
   @Get('connexion')
@@ -76,7 +77,9 @@ export class AuthController {
       return res.status(503).render('errors/503.njk', { provider: name === 'franceconnect' ? 'FranceConnect' : 'ProConnect' });
     }
     passport.authenticate(name, (err: unknown, user: SessionUser | false, info?: { message?: string }) => {
-      if (err) return next(err);
+      const oidcError = err instanceof client.ClientError || err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError;
+      if (err && !oidcError) return next(err);
+      if (oidcError) this.logger.warn({ err, requestId: req.requestId }, `Sign-in with ${name} refused by the OpenID checks`);
       if (!user) {
         const reason = info?.message;
         if (reason === 'UNKNOWN_AGENT') return res.status(403).render('auth/unknown-agent.njk');

@@ -1,0 +1,44 @@
+import request from 'supertest';
+import { freePort, spawnNode, Spawned, waitFor } from './processes';
+import { resetDatabase, testDatabaseUrl } from './db';
+
+export interface TestApp {
+  url: string;
+  proc: Spawned;
+  http(): ReturnType<typeof request.agent>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real, built application (node dist/src/main.js) on a free port, against the test
+ * database emptied beforehand: migrations from nothing, demo data, local OpenID provider.
+ */
+export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: boolean } = {}): Promise<TestApp> {
+  if (opts.reset !== false && env.DATABASE_URL === undefined) await resetDatabase();
+  const port = await freePort();
+  const fullEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_URL: testDatabaseUrl(),
+    DEMO_IDP: 'true',
+    SEED_DEMO_DATA: 'true',
+    LOG_LEVEL: 'warn',
+    SIGNIN_RATE_LIMIT: '1000',
+    ...env,
+  };
+  for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
+  const proc = spawnNode('dist/src/main.js', [], fullEnv);
+  const url = `http://localhost:${port}`;
+  await waitFor('app start', async () => ((await request(url).get('/health')).status === 200 ? true : undefined), 120000, proc);
+  return {
+    url,
+    proc,
+    http: () => request.agent(url),
+    async stop() {
+      await proc.stop();
+      // With P2V_TEST_LOGS=1 the app's own logs are printed, to see why a test failed.
+      if (process.env.P2V_TEST_LOGS) process.stderr.write(proc.output());
+    },
+  };
+}
