@@ -1,6 +1,7 @@
 // Unit tests beside the code (src, *.spec.ts); HTTP + database tests in test/ against the built app.
 const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json' }];
 module.exports = {
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +18,6 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -63,7 +63,7 @@ export async function verifyAuditChain(query: (sql: string, params: unknown[]) =
   for (;;) {
     const rows: { id: string; prev_hash: string; hash: string; computed: string }[] = await query(
       `SELECT id::text AS id, prev_hash, hash, audit_log_row_hash(a) AS computed
-         FROM audit_log a WHERE id > $1 ORDER BY id LIMIT $2`,
+         FROM audit_log a WHERE a.id > $1::bigint ORDER BY a.id LIMIT $2`,
       [lastId, batch],
     );
     for (const row of rows) {

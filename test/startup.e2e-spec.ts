@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { query } from './helpers/db';
+import { startTestApp, TestApp } from './helpers/app';
+import { freePort, runNode, spawnNode, waitFor } from './helpers/processes';
+
+describe('start-up on the configured PostgreSQL server', () => {
+  let app: TestApp;
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('migrates an empty database, loads the demo data and answers /health', async () => {
+    app = await startTestApp();
+    const migrations = await query(`SELECT name FROM migrations ORDER BY id`);
+    expect(migrations.map((m) => m.name)).toEqual(['Init1763830000000']);
+    const [counts] = await query(`SELECT
+      (SELECT count(*)::int FROM establishments) AS establishments,
+      (SELECT count(*)::int FROM detainees) AS detainees,
+      (SELECT count(DISTINCT legal_status)::int FROM detainees) AS statuses,
+      (SELECT count(DISTINCT role)::int FROM role_assignments) AS roles,
+      (SELECT count(*)::int FROM family_accounts) AS families`);
+    expect(counts).toEqual({ establishments: 2, detainees: 50, statuses: 2, roles: 6, families: 2 });
+    const health = await request(app.url).get('/health').expect(200);
+    expect(health.body).toMatchObject({ status: 'ok', database: { status: 'up' } });
+    const home = await request(app.url).get('/').expect(200);
+    expect(home.text).toContain('<html lang="fr"');
+    expect(home.text).toContain('fr-connect__brand">FranceConnect');
+    expect(home.text).toContain('Qu’est-ce que FranceConnect ?');
+    expect(home.text).toContain('fr-connect__brand">ProConnect');
+    expect(home.text).toContain('href="#contenu"');
+    expect(home.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(home.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(home.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await request(app.url).get('/dsfr/dsfr.min.css').expect(200).expect('Content-Type', /css/);
+  });
+
+  it('restarts on an already migrated database without re-seeding', async () => {
+    await app.stop();
+    app = await startTestApp({}, { reset: false });
+    const [{ n }] = await query(`SELECT count(*)::int AS n FROM establishments`);
+    expect(n).toBe(2);
+  });
+});
+
+describe('start-up on the embedded database (no DATABASE_URL)', () => {
+  let dir: string;
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('creates its data folder, migrates, seeds and serves the sign-in redirect', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'p2v-embedded-'));
+    const port = await freePort();
+    const proc = spawnNode('dist/src/main.js', [], { PATH: process.env.PATH, PORT: String(port), P2V_DATA_DIR: dir, LOG_LEVEL: 'info' });
+    try {
+      const url = `http://localhost:${port}`;
+      await waitFor('embedded start', async () => ((await request(url).get('/health')).status === 200 ? true : undefined), 120000, proc);
+      expect(proc.output()).toContain('"database":"embedded"');
+      const signIn = await request(url).get('/connexion').expect(302);
+      expect(signIn.headers.location).toContain(`${url}/demo-idp/auth?`);
+      const res = await request(url).get('/').expect(200);
+      expect(res.text).toContain('Démonstration');
+    } finally {
+      await proc.stop();
+    }
+  });
+});
+
+describe('/health when the database is gone', () => {
+  it('answers 503', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2v-db-'));
+    const dbPort = await freePort();
+    const db = spawnNode('dist/src/database/embedded-server.js', [dir, String(dbPort)], { PATH: process.env.PATH });
+    const dbUrl = await waitFor('db', async () => /ready (\S+)/.exec(db.output())?.[1], 120000, db);
+    const app = await startTestApp({ DATABASE_URL: dbUrl });
+    try {
+      await request(app.url).get('/health').expect(200);
+      await db.stop();
+      const res = await request(app.url).get('/health').expect(503);
+      expect(res.body).toEqual({ status: 'error', database: { status: 'down' } });
+    } finally {
+      await app.stop();
+      await db.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('configuration errors', () => {
+  it('stops at start-up with a message naming the bad value', async () => {
+    const { code, output } = await runNode('dist/src/main.js', [], { PATH: process.env.PATH, PORT: 'abc' });
+    expect(code).toBe(1);
+    expect(output).toContain('P2V cannot start. Invalid configuration:');
+    expect(output).toContain('PORT must be a whole number between 1 and 65535 (got "abc")');
+  });
+
+  it('refuses the demo provider in production', async () => {
+    const { code, output } = await runNode('dist/src/main.js', [], {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u@127.0.0.1:1/none',
+      DEMO_IDP: 'true',
+      SESSION_SECRET: 'x'.repeat(40),
+      APP_URL: 'https://p2v.example.fr',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('DEMO_IDP must not be enabled in production');
+  });
+});
