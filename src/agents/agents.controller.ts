@@ -85,7 +85,7 @@ export class AgentsController {
     res.render('agents/list.njk', {
       establishment,
       agents,
-      pagination: pageInfo(page, PAGE_SIZE, total),
+      pager: pageInfo(page, PAGE_SIZE, total),
       roles: STAFF_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
       values: {},
       errors: [],

@@ -24,7 +24,7 @@ export class DetaineesController {
     const page = parsePage(rawPage);
     const search = String(q).trim().slice(0, 100);
     const { total, rows } = await this.detainees.list(establishment.id, search, page, PAGE_SIZE);
-    return { establishment, detainees: rows, q: search, pagination: pageInfo(page, PAGE_SIZE, total) };
+    return { establishment, detainees: rows, q: search, pager: pageInfo(page, PAGE_SIZE, total) };
   }
 
   @Get('import')
