@@ -1,0 +1,22 @@
+# Production image of P2V (for deployers; the demo and the tests need no Docker).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json .dsfr.yml ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json nest-cli.json ./
+COPY src src
+COPY migrations migrations
+COPY scripts scripts
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY package.json ./
+COPY views views
+COPY public public
+USER node
+EXPOSE 3000
+CMD ["node", "dist/src/main.js"]
