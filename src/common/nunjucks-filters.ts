@@ -13,5 +13,6 @@ export function registerFilters(env: Environment) {
     }
     return dateFmt.format(new Date(value as string));
   });
+  env.addGlobal('hasError', (errors: { field: string }[] | undefined, name: string) => Boolean(errors?.some((e) => e.field === name)));
   env.addFilter('dateTimeFr', (value: unknown) => (value ? dateTimeFmt.format(new Date(value as string)) : ''));
 }
