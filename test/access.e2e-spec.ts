@@ -44,6 +44,16 @@ describe('who may use which route', () => {
     expect(other.text).not.toContain('Démonstration-Nord</span>');
   });
 
+  it('shows no stack trace, whatever the bad input', async () => {
+    const badJson = await app.http().post('/').set('Content-Type', 'application/json').send('{bad').expect(400);
+    const tooLarge = await app.http().post('/').type('form').send('a='.padEnd(300_000, 'a')).expect(413);
+    const badUrl = await app.http().get('/etablissements/%E0%A4%A/detenus').expect(400);
+    for (const res of [badJson, tooLarge, badUrl]) {
+      expect(res.text).toContain('Requête incorrecte');
+      expect(res.text).not.toMatch(/SyntaxError|Error:|\bat [\w.]+ \(|node_modules/);
+    }
+  });
+
   it('answers 404 in French for an unknown page', async () => {
     const res = await app.http().get('/nulle-part').expect(404);
     expect(res.text).toContain('Page non trouvée');
