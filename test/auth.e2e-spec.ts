@@ -66,8 +66,8 @@ describe('family sign-in with FranceConnect (local provider)', () => {
     const { landing } = await signIn(app.url, FAMILY.lea);
     expect(landing.status).toBe(200);
     expect(landing.text).toContain('Léa');
-    const rows = await query(`SELECT a.action FROM audit_log a JOIN family_accounts f ON f.id::text = a.entity_id WHERE f.fc_subject = $1`, [FAMILY.lea]);
-    expect(rows.map((r) => r.action)).toContain('FAMILY_ACCOUNT_CREATED');
+    const rows = await query(`SELECT a.action FROM audit_log a JOIN family_accounts f ON f.id::text = a.entity_id WHERE f.fc_subject = $1 ORDER BY a.id`, [FAMILY.lea]);
+    expect(rows.map((r) => r.action)).toEqual(['FAMILY_ACCOUNT_CREATED', 'FAMILY_SIGNED_IN']);
   });
 
   it('refuses an identity below eidas1 and opens no session', async () => {

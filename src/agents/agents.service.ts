@@ -56,6 +56,7 @@ export class AgentsService {
       if (roles === 0) return null;
       agent.lastSignInAt = new Date();
       await repo.save(agent);
+      await this.audit.record({ actor: { type: 'AGENT', id: agent.id }, action: 'AGENT_SIGNED_IN', entityType: 'agent', entityId: agent.id }, m);
       return agent;
     });
   }

@@ -37,6 +37,7 @@ export class FamiliesService {
           { actor: { type: 'FAMILY', id: created.id }, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: created.id, after: values },
           m,
         );
+        await this.audit.record({ actor: { type: 'FAMILY', id: created.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: created.id }, m);
         return created;
       }
       const before = { givenName: existing.givenName, familyName: existing.familyName, birthdate: existing.birthdate, email: existing.email };
@@ -49,6 +50,7 @@ export class FamiliesService {
           m,
         );
       }
+      await this.audit.record({ actor: { type: 'FAMILY', id: existing.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: existing.id }, m);
       return existing;
     });
   }
