@@ -1,6 +1,6 @@
 import { query } from './helpers/db';
 import { startTestApp, TestApp } from './helpers/app';
-import { FAMILY, follow, pathOf, pickIdentity, signIn, STAFF } from './helpers/sign-in';
+import { FAMILY, follow, pathOf, signIn, STAFF } from './helpers/sign-in';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -148,6 +148,5 @@ describe('staff sign-in with ProConnect (local provider)', () => {
     expect(loginPage.text).not.toContain(STAFF.admin);
     const action = /action="(\/demo-idp\/interaction\/[^"]+\/login)"/.exec(loginPage.text)![1];
     await agent.post(action).type('form').send({ sub: STAFF.admin }).expect(400);
-    void pickIdentity;
   });
 });

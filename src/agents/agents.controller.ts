@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Res }
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { ROLE_LABELS, STAFF_ROLES } from '../auth/roles';
+import { ANY_STAFF_ROLE, ROLE_LABELS, STAFF_ROLES } from '../auth/roles';
 import { DomainError } from '../common/domain-error';
 import { validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
@@ -21,7 +21,7 @@ export class AgentsController {
 
   /** Staff home: the establishments and roles of the signed-in agent. */
   @Get('agents')
-  @Roles('PERMITS_OFFICER', 'PARLOIR_AGENT', 'SPIP_COUNSELLOR', 'HEAD_OF_ESTABLISHMENT', 'ACTIVITIES_OFFICER', 'ADMIN')
+  @Roles(...ANY_STAFF_ROLE)
   @Render('agents/dashboard.njk')
   dashboard(@CurrentPrincipal() principal: Principal) {
     const grants = principal.kind === 'agent' ? principal.grants : [];

@@ -6,6 +6,8 @@ import { Public } from './access.decorator';
 import { OidcService, ProviderName } from './oidc.service';
 import type { SessionUser } from './principal';
 
+const PROVIDER_LABEL: Record<ProviderName, string> = { franceconnect: 'FranceConnect', proconnect: 'ProConnect' };
+
 @Controller()
 export class AuthController {
   private readonly logger = new Logger(AuthController.name);
@@ -61,21 +63,23 @@ export class AuthController {
     res.render('auth/signed-out.njk', { confirmed: Boolean(expected) && expected === state });
   }
 
-  private async start(name: ProviderName, req: Request, res: Response, next: NextFunction) {
+  /** Discovery of the provider; if it cannot be reached, a French 503 page says so. */
+  private async providerReady(name: ProviderName, res: Response): Promise<boolean> {
     try {
       await this.oidc.configuration(name);
+      return true;
     } catch {
-      return res.status(503).render('errors/503.njk', { provider: name === 'franceconnect' ? 'FranceConnect' : 'ProConnect' });
+      res.status(503).render('errors/503.njk', { provider: PROVIDER_LABEL[name] });
+      return false;
     }
-    passport.authenticate(name)(req, res, next);
+  }
+
+  private async start(name: ProviderName, req: Request, res: Response, next: NextFunction) {
+    if (await this.providerReady(name, res)) passport.authenticate(name)(req, res, next);
   }
 
   private async callback(name: ProviderName, home: string, req: Request, res: Response, next: NextFunction) {
-    try {
-      await this.oidc.configuration(name);
-    } catch {
-      return res.status(503).render('errors/503.njk', { provider: name === 'franceconnect' ? 'FranceConnect' : 'ProConnect' });
-    }
+    if (!(await this.providerReady(name, res))) return;
     passport.authenticate(name, (err: unknown, user: SessionUser | false, info?: { message?: string }) => {
       const oidcError = err instanceof client.ClientError || err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError;
       if (err && !oidcError) return next(err);
@@ -83,7 +87,7 @@ export class AuthController {
       if (!user) {
         const reason = info?.message;
         if (reason === 'UNKNOWN_AGENT') return res.status(403).render('auth/unknown-agent.njk');
-        return res.status(401).render('auth/sign-in-failed.njk', { tooWeak: reason === 'ACR_TOO_LOW', providerName: name === 'franceconnect' ? 'FranceConnect' : 'ProConnect', retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion' });
+        return res.status(401).render('auth/sign-in-failed.njk', { tooWeak: reason === 'ACR_TOO_LOW', providerName: PROVIDER_LABEL[name], retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion' });
       }
       // passport regenerates the session id here (session fixation).
       req.login(user, (e) => (e ? next(e) : req.session.save((e2) => (e2 ? next(e2) : res.redirect(303, home)))));

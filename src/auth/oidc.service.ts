@@ -104,7 +104,7 @@ export class OidcService {
     const strategy = new FranceConnectStyleStrategy(
       { config, scope: SCOPES[name], callbackURL, name, sessionKey: `oidc:${name}` },
       verify,
-      name === 'franceconnect' ? { acr_values: 'eidas1' } : { acr_values: 'eidas1' },
+      { acr_values: 'eidas1' },
     );
     passport.use(name, strategy as unknown as passport.Strategy);
   }

@@ -8,6 +8,8 @@ export const STAFF_ROLES = [
   'ADMIN',
 ] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
+/** For routes open to every staff role (still scoped to the establishment in the URL). */
+export const ANY_STAFF_ROLE: StaffRole[] = [...STAFF_ROLES];
 export type Role = 'FAMILY' | StaffRole;
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/c
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
+import { ANY_STAFF_ROLE } from '../auth/roles';
 import { pageInfo, parsePage } from '../common/pagination';
 import { EstablishmentsService } from '../establishments/establishments.service';
 import { DetaineesService } from './detainees.service';
@@ -17,7 +18,7 @@ export class DetaineesController {
   ) {}
 
   @Get()
-  @Roles('PERMITS_OFFICER', 'PARLOIR_AGENT', 'SPIP_COUNSELLOR', 'HEAD_OF_ESTABLISHMENT', 'ACTIVITIES_OFFICER', 'ADMIN')
+  @Roles(...ANY_STAFF_ROLE)
   @Render('detainees/list.njk')
   async list(@Param('establishment') code: string, @Query('q') q = '', @Query('page') rawPage: string) {
     const establishment = await this.establishments.byCode(code);
