@@ -1,10 +1,17 @@
 /** `npm run seed`: creates or completes the demo data on DATABASE_URL (or on the embedded database). */
 import 'reflect-metadata';
-import { withDataSource } from './cli-data-source';
+import { AppointmentsService } from '../src/appointments/appointments.service';
+import { AuditService } from '../src/common/audit.service';
+import { loadConfig } from '../src/config/config';
 import { seedDemoData } from '../src/demo/seed';
+import { NotificationRenderer } from '../src/notifications/notification-renderer';
+import { NotificationsService } from '../src/notifications/notifications.service';
+import { withDataSource } from './cli-data-source';
 
 withDataSource(async (ds) => {
+  const config = loadConfig({ ...process.env, DEMO_IDP: process.env.DEMO_IDP ?? 'true', DEMO_MESSAGING: process.env.DEMO_MESSAGING ?? 'true' });
+  const notifications = new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl);
   await ds.runMigrations({ transaction: 'each' });
-  await seedDemoData(ds, { onlyIfEmpty: false });
+  await seedDemoData(ds, { onlyIfEmpty: false, appointments: new AppointmentsService(ds, notifications, new AuditService(ds), config.appUrl) });
   console.log('Demo data ready.');
 });

@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from './agents/agents.module';
+import { AppointmentsModule } from './appointments/appointments.module';
 import { AuthModule } from './auth/auth.module';
 import { PrincipalMiddleware } from './auth/principal.middleware';
 import { AccessGuard } from './auth/access.guard';
@@ -14,6 +15,7 @@ import { EstablishmentsModule } from './establishments/establishments.module';
 import { FamiliesModule } from './families/families.module';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -29,6 +31,8 @@ export class AppModule implements NestModule {
         AgentsModule,
         AuthModule,
         DetaineesModule,
+        NotificationsModule,
+        AppointmentsModule,
       ],
       controllers: [HomeController, HealthController],
       providers: [

@@ -14,6 +14,7 @@ import { Pool } from 'pg';
 import { pinoHttp } from 'pino-http';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { AppointmentsService } from './appointments/appointments.service';
 import { CsrfService } from './auth/csrf.service';
 import type { SessionUser } from './auth/principal';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
@@ -23,6 +24,7 @@ import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { createDemoIdp } from './demo-idp/demo-idp';
 import { seedDemoData } from './demo/seed';
+import { demoSmsRouter, startDemoSmtp } from './notifications/demo-messaging';
 
 export interface RunningApp {
   app: NestExpressApplication;
@@ -30,7 +32,8 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function bootstrap(config: AppConfig): Promise<RunningApp> {
+export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
+  let config = initialConfig;
   const logger = createPinoLogger(config.logLevel);
   const root = projectRoot();
   let embedded: EmbeddedPostgres | undefined;
@@ -39,6 +42,17 @@ export async function bootstrap(config: AppConfig): Promise<RunningApp> {
     embedded = await startEmbeddedPostgres(resolve(root, config.dataDir), config.embeddedDbPort);
     databaseUrl = embedded.url;
     logger.info({ dataDir: config.dataDir }, 'Embedded PostgreSQL (PGlite) started');
+  }
+
+  // One small pool for the session store and the demo message capture.
+  const sidePool = new Pool({ connectionString: databaseUrl, max: 5 });
+  let demoSmtp: { port: number; close(): Promise<void> } | undefined;
+  if (config.notifications.demo) {
+    demoSmtp = await startDemoSmtp(sidePool, config.notifications.demoSmtpPort);
+    if (!config.notifications.smtp) {
+      config = { ...config, notifications: { ...config.notifications, smtp: { host: '127.0.0.1', port: demoSmtp.port, secure: false } } };
+    }
+    logger.warn({ smtpPort: demoSmtp.port }, 'Demo messaging: e-mails and SMS are captured locally, never sent');
   }
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl), {
@@ -95,6 +109,7 @@ export async function bootstrap(config: AppConfig): Promise<RunningApp> {
     app.use('/demo-idp', createDemoIdp(config));
     logger.warn('Demo OpenID provider enabled at /demo-idp: never in production');
   }
+  if (config.notifications.demo) app.use('/demo-sms', demoSmsRouter(sidePool));
 
   app.use(
     helmet({
@@ -125,12 +140,11 @@ export async function bootstrap(config: AppConfig): Promise<RunningApp> {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
 
-  const sessionPool = new Pool({ connectionString: databaseUrl, max: 5 });
   const PgStore = connectPgSimple(session);
   app.use(
     session({
       name: 'p2v.sid',
-      store: new PgStore({ pool: sessionPool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+      store: new PgStore({ pool: sidePool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
       secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,
@@ -154,7 +168,7 @@ export async function bootstrap(config: AppConfig): Promise<RunningApp> {
   await app.init();
 
   if (config.seedDemoData) {
-    const seeded = await seedDemoData(app.get(DataSource), { onlyIfEmpty: true });
+    const seeded = await seedDemoData(app.get(DataSource), { onlyIfEmpty: true, appointments: app.get(AppointmentsService) });
     if (seeded) logger.info('Demo data created');
   }
 
@@ -166,7 +180,8 @@ export async function bootstrap(config: AppConfig): Promise<RunningApp> {
     url,
     async close() {
       await app.close();
-      await sessionPool.end();
+      await demoSmtp?.close();
+      await sidePool.end();
       await embedded?.stop();
     },
   };

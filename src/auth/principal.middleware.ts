@@ -56,13 +56,19 @@ export class PrincipalMiddleware implements NestMiddleware {
 
 export function navigation(principal?: Principal): NavItem[] {
   if (!principal) return [];
-  if (principal.kind === 'family') return [{ href: '/mon-espace', label: 'Mon espace' }];
+  if (principal.kind === 'family') return [
+    { href: '/mon-espace', label: 'Mon espace' },
+    { href: '/mes-rendez-vous', label: 'Mes rendez-vous' },
+  ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];
   const codes = [...new Set(principal.grants.map((g) => g.establishmentCode))];
   for (const code of codes) {
     const roles = principal.grants.filter((g) => g.establishmentCode === code).map((g) => g.role);
     items.push({ href: `/etablissements/${code}/detenus`, label: codes.length > 1 ? `Personnes détenues (${code})` : 'Personnes détenues' });
-    if (roles.includes('ADMIN')) items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
+    if (roles.includes('ADMIN')) {
+      items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
+      items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });
+    }
   }
   return items;
 }

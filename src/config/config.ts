@@ -8,10 +8,12 @@ import {
   IsUrl,
   Max,
   Min,
+  Matches,
   MinLength,
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { parseReminderOffsets, type ReminderOffset } from '../notifications/notification.rules';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
@@ -90,6 +92,71 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean({ message: 'DEMO_MESSAGING must be true or false' })
+  DEMO_MESSAGING?: boolean;
+
+  @Transform(toInt)
+  @IsInt({ message: 'DEMO_SMTP_PORT must be a whole number (0 picks a free port)' })
+  @Min(0)
+  @Max(65535)
+  DEMO_SMTP_PORT = 0;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() SMTP_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SMTP_PORT must be a whole number between 1 and 65535' })
+  @Min(1)
+  @Max(65535)
+  SMTP_PORT = 587;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'SMTP_SECURE must be true or false' })
+  SMTP_SECURE = false;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() SMTP_USER?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() SMTP_PASSWORD?: string;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'P2V - Ministère de la Justice <ne-pas-repondre@p2v.justice.gouv.fr>';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'SMS_API_URL must be an absolute URL, e.g. https://api.brevo.com' })
+  SMS_API_URL?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() SMS_API_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9]{3,11}$/, { message: 'SMS_SENDER must be 3 to 11 letters or digits' })
+  SMS_SENDER = 'JUSTICE';
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'NOTIFICATIONS_WORKER must be true or false' })
+  NOTIFICATIONS_WORKER = true;
+
+  @Transform(toInt)
+  @IsInt({ message: 'NOTIFICATIONS_POLL_MS must be a whole number of milliseconds' })
+  @Min(100)
+  NOTIFICATIONS_POLL_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'NOTIFICATIONS_MAX_ATTEMPTS must be a whole number' })
+  @Min(1)
+  @Max(30)
+  NOTIFICATIONS_MAX_ATTEMPTS = 8;
+
+  @Transform(toInt)
+  @IsInt({ message: 'NOTIFICATIONS_RETRY_BASE_MS must be a whole number of milliseconds' })
+  @Min(10)
+  NOTIFICATIONS_RETRY_BASE_MS = 30000;
+
+  @IsString()
+  REMINDER_OFFSETS = 'P2D:EMAIL,P1D:SMS';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'FC_ISSUER must be an absolute URL' })
@@ -111,6 +178,19 @@ export interface OidcClientSettings {
   clientSecret: string;
 }
 
+export interface NotificationSettings {
+  demo: boolean;
+  demoSmtpPort: number;
+  smtp: { host: string; port: number; secure: boolean; user?: string; password?: string } | null;
+  mailFrom: string;
+  sms: { apiUrl: string; apiKey: string; sender: string } | null;
+  worker: boolean;
+  pollMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  reminderOffsets: ReminderOffset[];
+}
+
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -127,6 +207,7 @@ export interface AppConfig {
   logLevel: string;
   franceConnect: OidcClientSettings;
   proConnect: OidcClientSettings;
+  notifications: NotificationSettings;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +231,9 @@ export const DEMO_CLIENTS = {
   proConnect: { clientId: 'p2v-proconnect-demo', clientSecret: 'demo-secret-proconnect-not-for-production' },
 };
 
+/** Key of the local SMS endpoint (demo mode only). */
+export const DEMO_SMS_API_KEY = 'demo-sms-api-key';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, { ...env }, { exposeDefaultValues: true });
   const problems = flatten(validateSync(vars, { skipMissingProperties: false, whitelist: false }));
@@ -164,6 +248,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     for (const name of ['FC_ISSUER', 'FC_CLIENT_ID', 'FC_CLIENT_SECRET', 'PC_ISSUER', 'PC_CLIENT_ID', 'PC_CLIENT_SECRET'] as const) {
       if (!vars[name]) problems.push(`${name} is required when DEMO_IDP is off`);
     }
+  }
+  const demoMessaging = vars.DEMO_MESSAGING ?? !vars.DATABASE_URL;
+  if (production && demoMessaging) problems.push('DEMO_MESSAGING must not be enabled in production');
+  if (!demoMessaging && !vars.SMTP_HOST) problems.push('SMTP_HOST is required when DEMO_MESSAGING is off');
+  if (!demoMessaging && (!vars.SMS_API_URL || !vars.SMS_API_KEY)) problems.push('SMS_API_URL and SMS_API_KEY are required when DEMO_MESSAGING is off');
+  let reminderOffsets: ReminderOffset[] = [];
+  try {
+    reminderOffsets = parseReminderOffsets(vars.REMINDER_OFFSETS);
+  } catch (e) {
+    problems.push(`REMINDER_OFFSETS: ${(e as Error).message}`);
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -189,6 +283,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     proConnect: demoIdp
       ? { issuer: demoIssuer, ...DEMO_CLIENTS.proConnect }
       : { issuer: vars.PC_ISSUER!, clientId: vars.PC_CLIENT_ID!, clientSecret: vars.PC_CLIENT_SECRET! },
+    notifications: {
+      demo: demoMessaging,
+      demoSmtpPort: vars.DEMO_SMTP_PORT,
+      // In demo mode, main.ts points SMTP at the local capture server once it listens.
+      smtp: vars.SMTP_HOST ? { host: vars.SMTP_HOST, port: vars.SMTP_PORT, secure: vars.SMTP_SECURE, user: vars.SMTP_USER, password: vars.SMTP_PASSWORD } : null,
+      mailFrom: vars.MAIL_FROM,
+      sms:
+        vars.SMS_API_URL && vars.SMS_API_KEY
+          ? { apiUrl: vars.SMS_API_URL.replace(/\/$/, ''), apiKey: vars.SMS_API_KEY, sender: vars.SMS_SENDER }
+          : demoMessaging
+            ? { apiUrl: `${appUrl}/demo-sms`, apiKey: DEMO_SMS_API_KEY, sender: vars.SMS_SENDER }
+            : null,
+      worker: vars.NOTIFICATIONS_WORKER,
+      pollMs: vars.NOTIFICATIONS_POLL_MS,
+      maxAttempts: vars.NOTIFICATIONS_MAX_ATTEMPTS,
+      retryBaseMs: vars.NOTIFICATIONS_RETRY_BASE_MS,
+      reminderOffsets,
+    },
   };
 }
 

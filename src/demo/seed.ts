@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR, AuditService } from '../common/audit.service';
 import { DEMO_AGENTS, DEMO_FAMILIES } from '../demo-idp/identities';
 import type { StaffRole } from '../auth/roles';
+import type { AppointmentsService } from '../appointments/appointments.service';
 
 export const DEMO_ESTABLISHMENTS = [
   { code: 'CPNORD', name: 'Centre pénitentiaire de Démonstration-Nord', kind: 'CENTRE_PENITENTIAIRE' },
@@ -26,7 +27,7 @@ const FIRST = ['Lucas', 'Hugo', 'Nathan', 'Enzo', 'Louis', 'Mehdi', 'Théo', 'Ya
  * Demo data: two establishments, 50 detainees (both legal statuses), one agent per role, two family
  * accounts. Deterministic and idempotent. Each creation is audited as done by the system.
  */
-export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean }): Promise<boolean> {
+export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now?: Date }): Promise<boolean> {
   const audit = new AuditService(ds);
   return ds.transaction(async (m) => {
     await m.query(`SELECT pg_advisory_xact_lock(727262002)`);
@@ -78,6 +79,21 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean 
         [f.sub, f.given_name, f.family_name, f.birthdate, f.email],
       );
       if (fam) await audit.record({ actor: SYSTEM_ACTOR, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: fam.id, after: { demo: true } }, m);
+    }
+    // Camille has two upcoming appointments, with their confirmations and reminders planned.
+    const [camille] = await m.query(`SELECT id, email FROM family_accounts WHERE fc_subject = $1`, [DEMO_FAMILIES[0].sub]);
+    const [booked] = await m.query(`SELECT count(*)::int AS n FROM appointments WHERE family_account_id = $1`, [camille.id]);
+    if (opts.appointments && booked.n === 0) {
+      const now = opts.now ?? new Date();
+      const day = (days: number, hourUtc: number, minute = 0) => {
+        const d = new Date(now.getTime() + days * 86400_000);
+        d.setUTCHours(hourUtc, minute, 0, 0);
+        return d;
+      };
+      const place = { establishmentId: ids.CPNORD, familyAccountId: camille.id, contactEmail: camille.email, contactPhone: '+33612345678' };
+      await m.query(`UPDATE family_accounts SET mobile_phone = '+33612345678' WHERE id = $1`, [camille.id]);
+      await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'VISIT', startsAt: day(3, 13, 30), endsAt: day(3, 14, 30), place: 'Parloir familles, bâtiment A', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
+      await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'SPIP_INTERVIEW', startsAt: day(10, 9), endsAt: day(10, 10), place: 'SPIP, accueil du public', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
     }
     return true;
   });

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../common/audit.service';
+import { DomainError } from '../common/domain-error';
+import { normalizePhone } from '../notifications/notification.rules';
 import { FamilyAccount } from './family-account.entity';
 
 export interface FranceConnectIdentity {
@@ -53,6 +55,19 @@ export class FamiliesService {
       await this.audit.record({ actor: { type: 'FAMILY', id: existing.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: existing.id }, m);
       return existing;
     });
+  }
+
+  /** Records (or removes, when empty) the mobile number for SMS; refuses an invalid number with a French message. */
+  async setMobilePhone(id: string, raw: string): Promise<string | null> {
+    const trimmed = raw.trim();
+    const phone = trimmed ? normalizePhone(trimmed) : null;
+    if (trimmed && !phone) throw new DomainError('INVALID_PHONE', `Le numéro « ${trimmed} » n’est pas un numéro de téléphone valide. Exemple : 06 12 34 56 78`);
+    await this.dataSource.transaction(async (m) => {
+      const [before] = await m.query(`SELECT mobile_phone FROM family_accounts WHERE id = $1 FOR UPDATE`, [id]);
+      await m.query(`UPDATE family_accounts SET mobile_phone = $2 WHERE id = $1`, [id, phone]);
+      await this.audit.record({ actor: { type: 'FAMILY', id }, action: 'FAMILY_PHONE_CHANGED', entityType: 'family_account', entityId: id, before: { mobilePhone: before?.mobile_phone ?? null }, after: { mobilePhone: phone } }, m);
+    });
+    return phone;
   }
 
   find(id: string): Promise<FamilyAccount | null> {

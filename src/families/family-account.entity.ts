@@ -9,6 +9,8 @@ export class FamilyAccount {
   @Column({ name: 'family_name', type: 'text' }) familyName!: string;
   @Column({ type: 'date', nullable: true }) birthdate!: string | null;
   @Column({ type: 'text', nullable: true }) email!: string | null;
+  /** Mobile number for SMS reminders and codes, E.164; typed by the family (FranceConnect has none). */
+  @Column({ name: 'mobile_phone', type: 'text', nullable: true }) mobilePhone!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true }) lastSignInAt!: Date | null;
 }

@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, AuditService } from '../common/audit.service';
+import { DomainError } from '../common/domain-error';
+import { NotificationsService } from '../notifications/notifications.service';
+import { AppointmentKind, KIND_LABELS, newReference, WHAT_TO_BRING, whenLabel, whenShort } from './appointment.rules';
+
+export interface Appointment {
+  id: string;
+  kind: AppointmentKind;
+  establishmentId: string;
+  establishmentName: string;
+  familyAccountId: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  place: string;
+  address: string;
+  reference: string;
+  status: 'BOOKED' | 'CANCELLED';
+}
+
+export interface BookInput {
+  kind: AppointmentKind;
+  establishmentId: string;
+  familyAccountId?: string | null;
+  contactEmail?: string | null;
+  contactPhone?: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  place: string;
+  address: string;
+}
+
+const COLUMNS = `a.id, a.kind, a.establishment_id AS "establishmentId", e.name AS "establishmentName", a.family_account_id AS "familyAccountId",
+  a.contact_email AS "contactEmail", a.contact_phone AS "contactPhone", a.starts_at AS "startsAt", a.ends_at AS "endsAt",
+  a.place, a.address, a.reference, a.status`;
+
+/**
+ * The appointments people must turn up to (visits, SPIP interviews, video calls): booking, moving
+ * and cancelling, each with its confirmation, its reminders and its audit entry, in one transaction.
+ * Visits, interviews and video calls book through this service.
+ */
+@Injectable()
+export class AppointmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    private readonly appUrl: string,
+  ) {}
+
+  async book(actor: Actor, input: BookInput, now = new Date(), manager?: EntityManager): Promise<Appointment> {
+    const run = async (m: EntityManager) => {
+      const [row] = await m.query(
+        `INSERT INTO appointments (kind, establishment_id, family_account_id, contact_email, contact_phone, starts_at, ends_at, place, address, reference)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [input.kind, input.establishmentId, input.familyAccountId ?? null, input.contactEmail ?? null, input.contactPhone ?? null, input.startsAt, input.endsAt, input.place, input.address, newReference()],
+      );
+      const a = await this.find(m, row.id);
+      await this.notifyAll(m, a, 'appointment-confirmation', now);
+      await this.notifications.planAppointmentReminders(m, this.reminderTarget(a), now);
+      await this.audit.record({ actor, action: 'APPOINTMENT_BOOKED', entityType: 'appointment', entityId: a.id, establishmentId: a.establishmentId, after: this.summary(a) }, m);
+      return a;
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  /** Moves an appointment: pending reminders are cancelled and planned again for the new time. */
+  async move(actor: Actor, id: string, startsAt: Date, endsAt: Date, now = new Date()): Promise<Appointment> {
+    return this.dataSource.transaction(async (m) => {
+      const before = await this.find(m, id, true);
+      if (before.status !== 'BOOKED') throw new DomainError('APPOINTMENT_CANCELLED', 'Ce rendez-vous est annulé : il ne peut plus être déplacé.', 409);
+      await m.query(`UPDATE appointments SET starts_at = $2, ends_at = $3, updated_at = now() WHERE id = $1`, [id, startsAt, endsAt]);
+      const after = await this.find(m, id);
+      await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous déplacé');
+      await this.notifyAll(m, after, 'appointment-moved', now);
+      await this.notifications.planAppointmentReminders(m, this.reminderTarget(after), now);
+      await this.audit.record({ actor, action: 'APPOINTMENT_MOVED', entityType: 'appointment', entityId: id, establishmentId: after.establishmentId, before: this.summary(before), after: this.summary(after) }, m);
+      return after;
+    });
+  }
+
+  /** Cancels: frees the appointment, cancels its reminders, confirms the cancellation by e-mail. */
+  async cancel(actor: Actor, id: string, reason: string, now = new Date(), onlyForFamily?: string): Promise<Appointment> {
+    return this.dataSource.transaction(async (m) => {
+      const a = await this.find(m, id, true);
+      if (onlyForFamily && a.familyAccountId !== onlyForFamily) throw new DomainError('NOT_FOUND', 'Rendez-vous introuvable.', 404);
+      if (a.status === 'CANCELLED') throw new DomainError('ALREADY_CANCELLED', 'Ce rendez-vous est déjà annulé.', 409);
+      if (a.startsAt.getTime() <= now.getTime()) throw new DomainError('PAST', 'Ce rendez-vous est passé : il ne peut plus être annulé.', 409);
+      await m.query(`UPDATE appointments SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`, [id, now, reason]);
+      const cancelled = { ...a, status: 'CANCELLED' as const };
+      await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous annulé');
+      await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL']);
+      await this.audit.record({ actor, action: 'APPOINTMENT_CANCELLED', entityType: 'appointment', entityId: id, establishmentId: a.establishmentId, before: this.summary(a), after: { status: 'CANCELLED', reason } }, m);
+      return cancelled;
+    });
+  }
+
+  async listForFamily(familyAccountId: string): Promise<Appointment[]> {
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM appointments a JOIN establishments e ON e.id = a.establishment_id
+        WHERE a.family_account_id = $1 ORDER BY (a.status = 'CANCELLED'), a.starts_at LIMIT 200`,
+      [familyAccountId],
+    );
+  }
+
+  /** The family's own appointment, or null: someone else's is never shown (no enumeration). */
+  async findForFamily(familyAccountId: string, id: string): Promise<Appointment | null> {
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM appointments a JOIN establishments e ON e.id = a.establishment_id WHERE a.id = $1 AND a.family_account_id = $2`, [id, familyAccountId]);
+    return rows[0] ?? null;
+  }
+
+  private async find(m: EntityManager, id: string, lock = false): Promise<Appointment> {
+    const rows = await m.query(
+      `SELECT ${COLUMNS} FROM appointments a JOIN establishments e ON e.id = a.establishment_id WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`,
+      [id],
+    );
+    if (!rows[0]) throw new DomainError('NOT_FOUND', 'Rendez-vous introuvable.', 404);
+    return { ...rows[0], startsAt: new Date(rows[0].startsAt), endsAt: new Date(rows[0].endsAt) };
+  }
+
+  /** What every message about an appointment says: what, when, where, what to bring, how to cancel. */
+  templateData(a: Appointment): Record<string, unknown> {
+    return {
+      kindLabel: KIND_LABELS[a.kind],
+      reference: a.reference,
+      when: whenLabel(a.startsAt),
+      whenShort: whenShort(a.startsAt),
+      place: a.place,
+      address: a.address,
+      establishmentName: a.establishmentName,
+      whatToBring: WHAT_TO_BRING[a.kind],
+      manageUrl: `${this.appUrl}/mes-rendez-vous`,
+      cancelUrl: `${this.appUrl}/mes-rendez-vous/${a.id}/annuler`,
+      ics: {
+        uid: `${a.id}@p2v`,
+        start: a.startsAt.toISOString(),
+        end: a.endsAt.toISOString(),
+        title: `P2V : ${KIND_LABELS[a.kind]} (réf. ${a.reference})`,
+        location: `${a.place}, ${a.address}`,
+        description: `Apportez ${WHAT_TO_BRING[a.kind]}. Pour annuler : ${this.appUrl}/mes-rendez-vous`,
+      },
+    };
+  }
+
+  private reminderTarget(a: Appointment) {
+    return { id: a.id, startsAt: a.startsAt, email: a.contactEmail, phone: a.contactPhone, establishmentId: a.establishmentId, data: this.templateData(a) };
+  }
+
+  private async notifyAll(m: EntityManager, a: Appointment, template: string, now: Date, channels: ('EMAIL' | 'SMS')[] = ['EMAIL']) {
+    const data = this.templateData(a);
+    if (template !== 'appointment-confirmation' && template !== 'appointment-moved') delete data.ics;
+    if (channels.includes('EMAIL') && a.contactEmail) {
+      await this.notifications.enqueue(m, { channel: 'EMAIL', to: a.contactEmail, template, category: 'TRANSACTIONAL', data, entity: { type: 'appointment', id: a.id }, establishmentId: a.establishmentId }, now);
+    }
+  }
+
+  private summary(a: Appointment) {
+    return { kind: a.kind, reference: a.reference, startsAt: a.startsAt.toISOString(), place: a.place, status: a.status };
+  }
+}

@@ -1,0 +1,34 @@
+import { createEvent } from 'ics';
+
+export interface CalendarEvent {
+  uid: string;
+  start: string; // ISO
+  end: string; // ISO
+  title: string;
+  location: string;
+  description: string;
+}
+
+/** An .ics file (RFC 5545) for an appointment, in UTC. */
+export function icsFile(event: CalendarEvent): string {
+  const toArray = (iso: string) => {
+    const d = new Date(iso);
+    return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()] as [number, number, number, number, number];
+  };
+  const { error, value } = createEvent({
+    uid: event.uid,
+    start: toArray(event.start),
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    end: toArray(event.end),
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    title: event.title,
+    location: event.location,
+    description: event.description,
+    productId: 'p2v/justice',
+    method: 'PUBLISH',
+  });
+  if (error || !value) throw error ?? new Error('ics generation failed');
+  return value;
+}

@@ -1,0 +1,104 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/**
+ * Pure rules of the notifications module: phone numbers, SMS length, retry back-off, reminder
+ * planning. Unit-tested in notification.rules.spec.ts.
+ */
+
+export type Channel = 'EMAIL' | 'SMS';
+
+/** A French mobile or landline, or any international number, normalised to E.164; null if invalid. */
+export function normalizePhone(input: string, defaultCountry: 'FR' = 'FR'): string | null {
+  const parsed = parsePhoneNumberFromString(input.trim(), defaultCountry);
+  return parsed && parsed.isValid() ? parsed.number : null;
+}
+
+export function normalizeEmail(input: string): string | null {
+  const email = input.trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && email.length <= 254 ? email : null;
+}
+
+// GSM 03.38 basic character set, and the extension table (each extension character takes two septets).
+const GSM7_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM7_EXTENSION = '^{}\\[~]|€\f';
+
+export interface SmsLength {
+  encoding: 'GSM-7' | 'UCS-2';
+  units: number;
+  segments: number;
+}
+
+/** How many SMS segments a text takes (GSM-7: 160, then 153 per part; UCS-2: 70, then 67). */
+export function smsLength(text: string): SmsLength {
+  let septets = 0;
+  let gsm = true;
+  for (const ch of text) {
+    if (GSM7_BASIC.includes(ch)) septets += 1;
+    else if (GSM7_EXTENSION.includes(ch)) septets += 2;
+    else {
+      gsm = false;
+      break;
+    }
+  }
+  if (gsm) return { encoding: 'GSM-7', units: septets, segments: septets <= 160 ? 1 : Math.ceil(septets / 153) };
+  const units = [...text].reduce((n, ch) => n + (ch.codePointAt(0)! > 0xffff ? 2 : 1), 0);
+  return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
+}
+
+export const MAX_SMS_SEGMENTS = 2;
+
+/** Delay before retry number `attempt` (1 = first retry): 30 s, 1 min, 2 min… capped at 1 h. */
+export function retryDelayMs(attempt: number, baseMs = 30_000, capMs = 3_600_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+export interface ReminderOffset {
+  /** ISO-8601 duration before the appointment, e.g. P2D, PT2H. */
+  before: string;
+  channel: Channel;
+}
+
+export const DEFAULT_REMINDER_OFFSETS: ReminderOffset[] = [
+  { before: 'P2D', channel: 'EMAIL' },
+  { before: 'P1D', channel: 'SMS' },
+];
+
+export function durationMs(iso: string): number {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(iso);
+  if (!m || iso === 'P' || iso.endsWith('T')) throw new Error(`Invalid duration "${iso}" (expected e.g. P2D, PT3H, P1DT12H)`);
+  const [, d = '0', h = '0', min = '0'] = m;
+  return ((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60_000;
+}
+
+/** "P2D:EMAIL,P1D:SMS" → offsets. Throws with a readable message on a bad value. */
+export function parseReminderOffsets(value: string): ReminderOffset[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [before, channel] = part.split(':');
+      durationMs(before);
+      if (channel !== 'EMAIL' && channel !== 'SMS') throw new Error(`Invalid reminder channel "${channel}" in "${part}" (EMAIL or SMS)`);
+      return { before, channel };
+    });
+}
+
+export interface PlannedReminder {
+  channel: Channel;
+  sendAt: Date;
+  offset: string;
+}
+
+/**
+ * When to remind of an appointment: each offset before its start, for the channels the person can
+ * receive. A reminder whose time has already passed is not planned (the confirmation covers it).
+ */
+export function planReminders(startsAt: Date, now: Date, offsets: ReminderOffset[], reachable: { email: boolean; sms: boolean }): PlannedReminder[] {
+  if (startsAt.getTime() <= now.getTime()) return [];
+  return offsets
+    .filter((o) => (o.channel === 'EMAIL' ? reachable.email : reachable.sms))
+    .map((o) => ({ channel: o.channel, offset: o.before, sendAt: new Date(startsAt.getTime() - durationMs(o.before)) }))
+    .filter((r) => r.sendAt.getTime() > now.getTime())
+    .sort((a, b) => a.sendAt.getTime() - b.sendAt.getTime());
+}
