@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
-import { NotificationsService } from '../notifications/notifications.service';
+import { contactAddress, NotificationsService } from '../notifications/notifications.service';
 import { AppointmentKind, KIND_LABELS, newReference, WHAT_TO_BRING, whenLabel, whenShort } from './appointment.rules';
 
 export interface Appointment {
@@ -52,11 +52,13 @@ export class AppointmentsService {
   ) {}
 
   async book(actor: Actor, input: BookInput, now = new Date(), manager?: EntityManager): Promise<Appointment> {
+    const email = input.contactEmail ? contactAddress('EMAIL', input.contactEmail) : null;
+    const phone = input.contactPhone ? contactAddress('SMS', input.contactPhone) : null;
     const run = async (m: EntityManager) => {
       const [row] = await m.query(
         `INSERT INTO appointments (kind, establishment_id, family_account_id, contact_email, contact_phone, starts_at, ends_at, place, address, reference)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [input.kind, input.establishmentId, input.familyAccountId ?? null, input.contactEmail ?? null, input.contactPhone ?? null, input.startsAt, input.endsAt, input.place, input.address, newReference()],
+        [input.kind, input.establishmentId, input.familyAccountId ?? null, email, phone, input.startsAt, input.endsAt, input.place, input.address, newReference()],
       );
       const a = await this.find(m, row.id);
       await this.notifyAll(m, a, 'appointment-confirmation', now);

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../common/audit.service';
-import { DomainError } from '../common/domain-error';
-import { normalizePhone } from '../notifications/notification.rules';
+import { contactAddress } from '../notifications/notifications.service';
 import { FamilyAccount } from './family-account.entity';
 
 export interface FranceConnectIdentity {
@@ -59,9 +58,7 @@ export class FamiliesService {
 
   /** Records (or removes, when empty) the mobile number for SMS; refuses an invalid number with a French message. */
   async setMobilePhone(id: string, raw: string): Promise<string | null> {
-    const trimmed = raw.trim();
-    const phone = trimmed ? normalizePhone(trimmed) : null;
-    if (trimmed && !phone) throw new DomainError('INVALID_PHONE', `Le numéro « ${trimmed} » n’est pas un numéro de téléphone valide. Exemple : 06 12 34 56 78`);
+    const phone = raw.trim() ? contactAddress('SMS', raw) : null;
     await this.dataSource.transaction(async (m) => {
       const [before] = await m.query(`SELECT mobile_phone FROM family_accounts WHERE id = $1 FOR UPDATE`, [id]);
       await m.query(`UPDATE family_accounts SET mobile_phone = $2 WHERE id = $1`, [id, phone]);

@@ -29,6 +29,18 @@ export interface AppointmentForReminders {
   data: Record<string, unknown>;
 }
 
+/**
+ * A phone number (to E.164) or an e-mail address, checked when it is typed: an invalid one is a
+ * clear error at entry, never a failed send later.
+ */
+export function contactAddress(channel: Channel, raw: string): string {
+  const address = channel === 'SMS' ? normalizePhone(raw) : normalizeEmail(raw);
+  if (address) return address;
+  throw channel === 'SMS'
+    ? new DomainError('INVALID_PHONE', `Le numéro de téléphone « ${raw.trim()} » n’est pas valide. Exemple : 06 12 34 56 78.`)
+    : new DomainError('INVALID_EMAIL', `L’adresse électronique « ${raw.trim()} » n’est pas valide.`);
+}
+
 /** Opt-out tokens: 12 base64url characters (72 bits), short enough for an SMS link. */
 function newToken(): string {
   return randomBytes(9).toString('base64url');
@@ -47,12 +59,7 @@ export class NotificationsService {
   ) {}
 
   async enqueue(m: EntityManager, input: EnqueueInput, now = new Date()): Promise<string> {
-    const address = input.channel === 'SMS' ? normalizePhone(input.to) : normalizeEmail(input.to);
-    if (!address) {
-      throw input.channel === 'SMS'
-        ? new DomainError('INVALID_PHONE', `Le numéro de téléphone « ${input.to} » n’est pas valide. Exemple : 06 12 34 56 78.`)
-        : new DomainError('INVALID_EMAIL', `L’adresse électronique « ${input.to} » n’est pas valide.`);
-    }
+    const address = contactAddress(input.channel, input.to);
     const recipient = await this.recipient(m, input.channel, address);
     const data = { ...input.data, optoutUrl: `${this.appUrl}/stop/${recipient.optout_token}` };
     const rendered = this.renderer.render(input.channel, input.template, data);

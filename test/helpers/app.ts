@@ -25,6 +25,8 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
     SEED_DEMO_DATA: 'true',
     LOG_LEVEL: 'warn',
     SIGNIN_RATE_LIMIT: '1000',
+    DEMO_MESSAGING: 'true',
+    NOTIFICATIONS_POLL_MS: '200',
     ...env,
   };
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
