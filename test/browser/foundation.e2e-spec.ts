@@ -39,6 +39,14 @@ describe('the DSFR pages in a real browser', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mon espace');
     expect(await page.textContent('main')).toContain('14 mars 1985');
 
+    await visit(page, violations, () => page.goto(`${app.url}/mon-espace/telephone`));
+    await page.fill('#phone', '0612');
+    await visit(page, violations, () => page.getByRole('button', { name: 'Enregistrer' }).click());
+    expect(await page.textContent('#erreurs')).toContain('n’est pas valide');
+    await visit(page, violations, () => page.goto(`${app.url}/mes-rendez-vous`));
+    await visit(page, violations, () => page.getByRole('link', { name: /Annuler le rendez-vous du/ }).first().click());
+    expect(await page.textContent('h1')).toMatch(/^Annuler le rendez-vous du/);
+
     await visit(page, violations, () => page.getByRole('link', { name: 'Se déconnecter' }).click());
     await page.waitForURL(/\/deconnexion\/fin/);
     violations.push(...(await axeViolations(page)));
@@ -77,6 +85,7 @@ describe('the DSFR pages in a real browser', () => {
     await visit(page, violations, () => page.getByRole('button', { name: 'Oui, retirer le rôle' }).click());
     expect(await page.textContent('main')).not.toContain('claire.martin@justice.gouv.fr');
 
+    await visit(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/messages`));
     await visit(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/detenus`));
     await visit(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/detenus/import`));
     await page.setInputFiles('#fichier', { name: 'genesis.csv', mimeType: 'text/csv', buffer: Buffer.from('numero_ecrou;nom;prenom;date_naissance;categorie_penale\n1;;B;01/01/1990;PREVENU\n') });
