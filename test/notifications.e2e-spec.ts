@@ -65,7 +65,7 @@ function appointmentInput(startsAt: Date, over: Record<string, unknown> = {}) {
 
 async function notificationsOf(appointmentId: string) {
   return query(
-    `SELECT channel, template, category, status, status_reason, send_after, attempts FROM notifications WHERE entity_id = $1 ORDER BY send_after, template`,
+    `SELECT channel, template, category, status, status_reason, send_after, attempts FROM notifications WHERE entity_id = $1 ORDER BY send_after, template, channel`,
     [appointmentId],
   );
 }
@@ -205,7 +205,10 @@ describe('reminders', () => {
 
     await appointments.cancel(SYSTEM, a.id, 'test', clock.now());
     expect((await reminders()).filter((n) => n.status === 'PENDING')).toEqual([]);
-    expect((await notificationsOf(a.id)).filter((n) => n.template === 'appointment-cancelled').map((n) => n.status)).toEqual(['PENDING']);
+    expect((await notificationsOf(a.id)).filter((n) => n.template === 'appointment-cancelled').map((n) => [n.channel, n.status])).toEqual([
+      ['EMAIL', 'PENDING'],
+      ['SMS', 'PENDING'],
+    ]);
   });
 
   it('sends the SMS reminder through the SMS API: E.164, at most 2 segments, no sensitive detail, an opt-out link', async () => {
@@ -239,6 +242,22 @@ describe('reminders', () => {
       { template: 'appointment-reminder', channel: 'SMS', status: 'DROPPED', status_reason: 'Le destinataire a refusé les rappels' },
     ]);
     expect(await query(`SELECT count(*)::int AS n FROM demo_inbox WHERE channel = 'SMS'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('still sends what is not a reminder to a recipient who opted out: a cancellation by SMS', async () => {
+    const clock = new TestClock(new Date('2026-12-01T09:00:00Z'));
+    const { appointments } = services(ds);
+    const a = await appointments.book(SYSTEM, appointmentInput(new Date('2026-12-10T13:30:00Z')), clock.now());
+    await ds.query(`UPDATE notification_recipients SET reminders_opted_out_at = now() WHERE channel = 'SMS'`);
+    await appointments.cancel(SYSTEM, a.id, 'fermeture exceptionnelle du parloir', clock.now());
+    await worker(ds, { smtpPort: smtp.port, smsUrl, clock }).runOnce();
+    const [sms] = await query(`SELECT recipient, body FROM demo_inbox WHERE channel = 'SMS'`);
+    expect(sms.recipient).toBe('+33612345678');
+    expect(sms.body).toContain(`votre rendez-vous du 10/12 à 14h30, réf. ${a.reference}, est annulé. Ne vous déplacez pas.`);
+    expect(await query(`SELECT channel, status FROM notifications WHERE template = 'appointment-cancelled' ORDER BY channel`)).toEqual([
+      { channel: 'EMAIL', status: 'SENT' },
+      { channel: 'SMS', status: 'SENT' },
+    ]);
   });
 
   it('refuses an invalid phone number when the message is created, not at sending time', async () => {

@@ -94,7 +94,7 @@ export class AppointmentsService {
       await m.query(`UPDATE appointments SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`, [id, now, reason]);
       const cancelled = { ...a, status: 'CANCELLED' as const };
       await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous annulé');
-      await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL']);
+      await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS']);
       await this.audit.record({ actor, action: 'APPOINTMENT_CANCELLED', entityType: 'appointment', entityId: id, establishmentId: a.establishmentId, before: this.summary(a), after: { status: 'CANCELLED', reason } }, m);
       return cancelled;
     });
@@ -154,9 +154,9 @@ export class AppointmentsService {
   private async notifyAll(m: EntityManager, a: Appointment, template: string, now: Date, channels: ('EMAIL' | 'SMS')[] = ['EMAIL']) {
     const data = this.templateData(a);
     if (template !== 'appointment-confirmation' && template !== 'appointment-moved') delete data.ics;
-    if (channels.includes('EMAIL') && a.contactEmail) {
-      await this.notifications.enqueue(m, { channel: 'EMAIL', to: a.contactEmail, template, category: 'TRANSACTIONAL', data, entity: { type: 'appointment', id: a.id }, establishmentId: a.establishmentId }, now);
-    }
+    const base = { template, category: 'TRANSACTIONAL' as const, data, entity: { type: 'appointment', id: a.id }, establishmentId: a.establishmentId };
+    if (channels.includes('EMAIL') && a.contactEmail) await this.notifications.enqueue(m, { ...base, channel: 'EMAIL', to: a.contactEmail }, now);
+    if (channels.includes('SMS') && a.contactPhone) await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: a.contactPhone }, now);
   }
 
   private summary(a: Appointment) {
