@@ -5,6 +5,7 @@ import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationRenderer } from './notification-renderer';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
+import { OutboxAdminService } from './outbox-admin.service';
 import { OutboxWorker } from './outbox-worker';
 import { BrevoSmsTransport, SmtpTransport, Transports } from './transports';
 
@@ -61,6 +62,7 @@ export class OutboxWorkerRunner implements OnApplicationBootstrap, OnApplication
       useFactory: (config: AppConfig) => new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl),
     },
     OutboxWorkerRunner,
+    OutboxAdminService,
   ],
   exports: [NotificationsService],
 })
