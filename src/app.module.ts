@@ -16,6 +16,7 @@ import { FamiliesModule } from './families/families.module';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PermitsModule } from './permits/permits.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -33,6 +34,7 @@ export class AppModule implements NestModule {
         DetaineesModule,
         NotificationsModule,
         AppointmentsModule,
+        PermitsModule,
       ],
       controllers: [HomeController, HealthController],
       providers: [

@@ -157,6 +157,14 @@ export class EnvironmentVariables {
   @IsString()
   REMINDER_OFFSETS = 'P2D:EMAIL,P1D:SMS';
 
+  @IsString()
+  DOCUMENTS_DIR = '.data/documents';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'DOCUMENTS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)' })
+  DOCUMENTS_KEY?: string;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'FC_ISSUER must be an absolute URL' })
@@ -191,6 +199,11 @@ export interface NotificationSettings {
   reminderOffsets: ReminderOffset[];
 }
 
+export interface DocumentSettings {
+  dir: string;
+  key: Buffer;
+}
+
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -208,6 +221,7 @@ export interface AppConfig {
   franceConnect: OidcClientSettings;
   proConnect: OidcClientSettings;
   notifications: NotificationSettings;
+  documents: DocumentSettings;
 }
 
 export class ConfigError extends Error {
@@ -244,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && demoIdp) problems.push('DEMO_IDP must not be enabled in production');
   if (production && !vars.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
   if (production && !vars.APP_URL) problems.push('APP_URL is required in production');
+  if (production && !vars.DOCUMENTS_KEY) problems.push('DOCUMENTS_KEY is required in production (documents are encrypted with it)');
   if (!demoIdp) {
     for (const name of ['FC_ISSUER', 'FC_CLIENT_ID', 'FC_CLIENT_SECRET', 'PC_ISSUER', 'PC_CLIENT_ID', 'PC_CLIENT_SECRET'] as const) {
       if (!vars[name]) problems.push(`${name} is required when DEMO_IDP is off`);
@@ -300,6 +315,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: vars.NOTIFICATIONS_MAX_ATTEMPTS,
       retryBaseMs: vars.NOTIFICATIONS_RETRY_BASE_MS,
       reminderOffsets,
+    },
+    documents: {
+      dir: vars.DOCUMENTS_DIR,
+      // Outside production a fixed development key; never use it for real documents.
+      key: Buffer.from(vars.DOCUMENTS_KEY ?? 'ZGV2ZWxvcG1lbnQtb25seS1kb2N1bWVudHMta2V5LTA=', 'base64'),
     },
   };
 }

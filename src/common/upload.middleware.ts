@@ -1,0 +1,28 @@
+import type { NextFunction, Request, Response } from 'express';
+import multer from 'multer';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    uploadError?: string;
+  }
+}
+
+/**
+ * Parses a multipart form (one file, in memory, size-limited) before the guard, so the guard can
+ * read its CSRF token; only for signed-in users. A refused file becomes `req.uploadError` (French),
+ * for the page to show; other forms pass through untouched.
+ */
+export function uploadMiddleware(field: string, maxBytes: number) {
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 20 } }).single(field);
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!(req.session as unknown as { passport?: { user?: unknown } } | undefined)?.passport?.user) return next();
+    upload(req, res, (err: unknown) => {
+      if (err) {
+        const code = (err as { code?: string }).code;
+        req.uploadError = code === 'LIMIT_FILE_SIZE' ? `Le fichier dépasse ${Math.round(maxBytes / 1024 / 1024)} Mo.` : 'Le fichier n’a pas pu être lu.';
+        req.body = req.body ?? {};
+      }
+      next();
+    });
+  };
+}

@@ -1,0 +1,75 @@
+import { addMonths, differenceInCalendarDays, differenceInYears } from 'date-fns';
+import { normalizeName } from '../detainees/detainee-import.rules';
+
+/** Relationship to the detainee (DOMAIN.md: family in the broad sense, and close relations). */
+export const RELATIONSHIPS = {
+  ASCENDANT: 'Parent ou grand-parent (ascendant)',
+  DESCENDANT: 'Enfant ou petit-enfant (descendant)',
+  SIBLING: 'Frère ou sœur',
+  SPOUSE: 'Époux ou épouse',
+  PACS_PARTNER: 'Partenaire de PACS',
+  COHABITANT: 'Concubin ou concubine',
+  FAMILY_PROJECT: 'Personne avec qui la personne détenue a un projet familial',
+  FRIEND: 'Ami ou proche',
+  OTHER: 'Autre lien',
+} as const;
+export type Relationship = keyof typeof RELATIONSHIPS;
+
+/** A residence permit proves identity like a passport (DOMAIN.md); residence status is no condition. */
+export const ID_DOCUMENT_TYPES = {
+  CNI: 'Carte nationale d’identité',
+  PASSEPORT: 'Passeport',
+  TITRE_SEJOUR: 'Titre de séjour',
+  PERMIS_CONDUIRE: 'Permis de conduire',
+  AUTRE: 'Autre pièce d’identité officielle avec photo',
+} as const;
+export type IdDocumentType = keyof typeof ID_DOCUMENT_TYPES;
+
+export const STATUS_LABELS: Record<string, string> = {
+  DRAFT: 'Brouillon',
+  SUBMITTED: 'Déposée',
+  INCOMPLETE: 'Incomplète : documents demandés',
+  READY: 'Prête pour décision',
+  GRANTED: 'Accordée',
+  REFUSED: 'Refusée',
+  IMPLICITLY_REJECTED: 'Rejet implicite',
+};
+
+/** Failed detainee look-ups allowed per account and per hour (no enumeration of who is detained where). */
+export const MAX_LOOKUP_FAILURES_PER_HOUR = 5;
+
+/** The verbatim recourse mention that every refusal carries (DOMAIN.md, R. 421-1 CJA). */
+export const RECOURSE_MENTION =
+  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
+
+export const MIN_MOTIVATION_LENGTH = 20;
+
+export function isMinor(birthdate: string, today: Date): boolean {
+  return differenceInYears(new Date(`${today.toISOString().slice(0, 10)}T00:00:00Z`), new Date(`${birthdate}T00:00:00Z`)) < 18;
+}
+
+/** Case, accent, hyphen and space insensitive comparison of a typed name with the detainee's. */
+export function namesMatch(typed: string, actual: string): boolean {
+  const a = normalizeName(typed);
+  return a.length > 0 && a === normalizeName(actual);
+}
+
+/** A birth date typed as JJ/MM/AAAA or AAAA-MM-JJ, real and in the past; null otherwise. */
+export function parseBirthdate(raw: string, today: Date): string | null {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(raw.trim()) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
+  if (!m) return null;
+  const [y, mo, d] = raw.includes('/') ? [Number(m[3]), Number(m[2]), Number(m[1])] : [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  if (date.getTime() > today.getTime() || y < 1900) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** The head of establishment decides within 2 months of a complete request; silence is an implicit rejection. */
+export function decisionDeadline(completeAt: Date): Date {
+  return addMonths(completeAt, 2);
+}
+
+export function daysLeft(completeAt: Date, now: Date): number {
+  return differenceInCalendarDays(decisionDeadline(completeAt), now);
+}
