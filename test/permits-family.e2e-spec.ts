@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function truncatedJpeg(): Promise<Buffer> {
-  const full = await sharp({ create: { width: 800, height: 800, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+  const full = await sharp({ create: { width: 800, height: 800, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
   return Buffer.concat([full.subarray(0, Math.floor(full.length * 0.6)), Buffer.alloc(500)]);
 }
 

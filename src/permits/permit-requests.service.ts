@@ -102,8 +102,8 @@ export class PermitRequestsService {
     return r;
   }
 
-  async documents(requestId: string): Promise<DocumentRow[]> {
-    return this.dataSource.query(
+  async documents(requestId: string, m: EntityManager = this.dataSource.manager): Promise<DocumentRow[]> {
+    return m.query(
       `SELECT id, kind, content_type, size_bytes, original_name, review, review_reason, created_at FROM permit_documents
         WHERE request_id = $1 AND current AND deleted_at IS NULL ORDER BY kind`,
       [requestId],
@@ -207,7 +207,8 @@ export class PermitRequestsService {
     return this.dataSource.transaction(async (m) => {
       const r = await this.forFamily(familyId, id, m, true);
       if (r.status !== 'DRAFT') throw new DomainError('ALREADY_SUBMITTED', 'Cette demande est déjà envoyée.', 409);
-      const missing = this.missing(r, await this.documents(id));
+      // Inside the transaction, every query goes through its manager (one transaction at a time on PGlite).
+      const missing = this.missing(r, await this.documents(id, m));
       if (missing.length) throw new DomainError('INCOMPLETE', `Il manque encore : ${missing.join(', ')}.`);
       const reference = `PV-${newReference()}`;
       await m.query(`UPDATE permit_requests SET status = 'SUBMITTED', reference = $2, submitted_at = $3, complete_at = $3, step = 9, updated_at = now() WHERE id = $1`, [id, reference, now]);
