@@ -66,6 +66,9 @@ export function navigation(principal?: Principal): NavItem[] {
   for (const code of codes) {
     const roles = principal.grants.filter((g) => g.establishmentCode === code).map((g) => g.role);
     items.push({ href: `/etablissements/${code}/detenus`, label: codes.length > 1 ? `Personnes détenues (${code})` : 'Personnes détenues' });
+    if (roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({ href: `/etablissements/${code}/permis/demandes`, label: codes.length > 1 ? `Demandes de permis (${code})` : 'Demandes de permis' });
+    }
     if (roles.includes('ADMIN')) {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
       items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });

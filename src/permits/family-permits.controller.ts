@@ -51,7 +51,7 @@ export class FamilyPermitsController {
   async detail(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
     const r = await this.requests.forFamily(principal.id, id);
     if (r.status === 'DRAFT') return res.redirect(303, `/demandes/${id}/etape/${r.step}`);
-    res.render('permits/detail.njk', { envoyee: res.req.query.envoyee === '1', r, docs: await this.requests.documents(id), events: await this.requests.events(id, true), statusLabels: STATUS_LABELS, relationships: RELATIONSHIPS });
+    res.render('permits/detail.njk', { envoyee: res.req.query.envoyee === '1', notice: res.req.query, errors: [], r, docs: await this.requests.documents(id), events: await this.requests.events(id, true), statusLabels: STATUS_LABELS, relationships: RELATIONSHIPS });
   }
 
   @Get(':id/etape/:step')
@@ -140,6 +140,31 @@ export class FamilyPermitsController {
       if (e instanceof DomainError && e.status === 400) return fail([{ field: UPLOAD_STEPS[step] || step === 6 ? 'fichier' : 'global', message: e.message }]);
       throw e;
     }
+  }
+
+  /** While the establishment waits for documents: replace one. */
+  @Post(':id/documents')
+  @Roles('FAMILY')
+  async replaceDocument(@Param('id', new ParseUUIDPipe()) id: string, @Body('kind') kind: string, @Req() req: Request, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const r = await this.requests.forFamily(principal.id, id);
+    const renderError = async (message: string) =>
+      res.status(400).render('permits/detail.njk', { r, docs: await this.requests.documents(id), events: await this.requests.events(id, true), statusLabels: STATUS_LABELS, relationships: RELATIONSHIPS, errors: [{ field: 'fichier', message }] });
+    if (req.uploadError) return renderError(req.uploadError);
+    if (!['PHOTO', 'ID_DOCUMENT', 'PROOF_OF_ADDRESS'].includes(kind)) return renderError('Choisissez le document que vous envoyez');
+    try {
+      await this.requests.upload(principal.id, id, kind as DocumentKind, req.file, null);
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 400) return renderError(e.message);
+      throw e;
+    }
+    res.redirect(303, `/demandes/${id}?document=1`);
+  }
+
+  @Post(':id/renvoyer')
+  @Roles('FAMILY')
+  async resubmit(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    await this.requests.resubmit(principal.id, id);
+    res.redirect(303, `/demandes/${id}?renvoyee=1`);
   }
 
   @Get(':id/documents/:documentId')

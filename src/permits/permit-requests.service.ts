@@ -234,6 +234,17 @@ export class PermitRequestsService {
     });
   }
 
+  /** After sending the documents asked for, the family sends the request back: complete again from now. */
+  async resubmit(familyId: string, id: string, now = new Date()): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const r = await this.forFamily(familyId, id, m, true);
+      if (r.status !== 'INCOMPLETE') throw new DomainError('NOT_INCOMPLETE', 'Cette demande n’attend pas de documents.', 409);
+      await m.query(`UPDATE permit_requests SET status = 'SUBMITTED', complete_at = $2, updated_at = now() WHERE id = $1`, [id, now]);
+      await m.query(`INSERT INTO permit_request_events (request_id, at, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'STATUS', 'SUBMITTED', true, 'FAMILY', $3)`, [id, now, familyId]);
+      await this.audit.record({ actor: { type: 'FAMILY', id: familyId }, action: 'PERMIT_REQUEST_RESUBMITTED', entityType: 'permit_request', entityId: id, establishmentId: r.establishment_id }, m);
+    });
+  }
+
   /**
    * A document's content for its owner (the family who filed the request) or the permits staff of
    * the request's establishment; anyone else gets "not found".

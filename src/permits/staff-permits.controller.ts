@@ -1,0 +1,148 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentPrincipal, Roles } from '../auth/access.decorator';
+import type { Principal } from '../auth/principal';
+import { DomainError } from '../common/domain-error';
+import { pageInfo, parsePage } from '../common/pagination';
+import { Establishment } from '../establishments/establishment.entity';
+import { EstablishmentsService } from '../establishments/establishments.service';
+import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import { PermitInstructionService } from './permit-instruction.service';
+import { PermitRequestsService } from './permit-requests.service';
+import { refusalLetterPdf } from './refusal-letter';
+
+const PAGE_SIZE = 25;
+const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
+
+function actorOf(p: Principal) {
+  return { type: 'AGENT' as const, id: p.id, label: p.displayName };
+}
+
+/** Instruction of permit requests by the establishment (greffe), decisions by its head. */
+@Controller('etablissements/:establishment/permis')
+export class StaffPermitsController {
+  constructor(
+    private readonly instruction: PermitInstructionService,
+    private readonly requests: PermitRequestsService,
+    private readonly establishments: EstablishmentsService,
+  ) {}
+
+  @Get('demandes')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async queue(@Param('establishment') code: string, @Query('filtre') filter = '', @Query('q') q = '', @Query('page') rawPage: string, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    const page = parsePage(rawPage);
+    const search = String(q).trim().slice(0, 100);
+    const { total, rows } = await this.instruction.queue(establishment.id, String(filter), search, page, PAGE_SIZE);
+    const now = new Date();
+    res.render('permits/queue.njk', {
+      establishment,
+      rows: rows.map((r: { complete_at: Date | null }) => ({ ...r, daysLeft: r.complete_at ? daysLeft(new Date(r.complete_at), now) : null })),
+      filter,
+      q: search,
+      statusLabels: STATUS_LABELS,
+      pager: pageInfo(page, PAGE_SIZE, total),
+    });
+  }
+
+  @Get('demandes/:id')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async show(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    await this.render(res, establishment, id, principal, {});
+  }
+
+  @Post('demandes/:id/documents-demandes')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async ask(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body('message') message: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    try {
+      await this.instruction.askFamily(actorOf(principal), establishment.id, id, String(message ?? '').slice(0, 2000));
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'message', message: e.message }], values: { message } });
+      throw e;
+    }
+    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}?fait=demande`);
+  }
+
+  @Post('demandes/:id/decision')
+  @Roles('HEAD_OF_ESTABLISHMENT')
+  async decide(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: { decision?: string; motivation?: string },
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const establishment = await this.establishments.byCode(code);
+    if (body.decision !== 'GRANT' && body.decision !== 'REFUSE') {
+      return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'decision', message: 'Choisissez d’accorder ou de refuser le permis' }], values: body });
+    }
+    try {
+      const permitId = await this.instruction.decide(actorOf(principal), establishment.id, id, body.decision, String(body.motivation ?? '').slice(0, 5000));
+      if (permitId) return res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'motivation', message: e.message }], values: body });
+      throw e;
+    }
+    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}?fait=decision`);
+  }
+
+  @Get('demandes/:id/lettre-de-refus.pdf')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async refusalLetter(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    const r = await this.instruction.forEstablishment(establishment.id, id);
+    if (r.status !== 'REFUSED') return res.status(404).render('errors/404.njk');
+    const pdf = await refusalLetterPdf({
+      establishmentName: r.establishment_name!,
+      reference: r.reference!,
+      date: DATE.format(new Date(r.decided_at!)),
+      familyName: r.family_name,
+      visitor: `${r.visitor_given_name} ${r.visitor_family_name}`,
+      detainee: r.detainee_name!,
+      submittedOn: DATE.format(new Date(r.submitted_at!)),
+      motivation: r.decision_motivation!,
+      signatory: `Le chef d’établissement, ${establishment.name}`,
+    });
+    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="refus-${r.reference}.pdf"`, 'Cache-Control': 'private, no-store' }).send(pdf);
+  }
+
+  @Get('documents/:documentId')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
+  async document(@Param('establishment') code: string, @Param('documentId', new ParseUUIDPipe()) documentId: string, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    const doc = await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id] }, documentId);
+    res.set({ 'Content-Type': doc.contentType, 'Cache-Control': 'private, no-store', 'Content-Disposition': 'inline', 'X-Content-Type-Options': 'nosniff' }).send(doc.content);
+  }
+
+  @Get(':permitId')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
+  async permit(@Param('establishment') code: string, @Param('permitId', new ParseUUIDPipe()) permitId: string, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    const p = await this.instruction.permit(establishment.id, permitId);
+    res.render('permits/permit.njk', { establishment, p, relationships: RELATIONSHIPS, minor: isMinor(p.visitor_birthdate, new Date()) });
+  }
+
+  private async render(res: Response, establishment: Establishment, id: string, principal: Principal, extra: { errors?: unknown[]; values?: unknown }) {
+    const r = await this.instruction.forEstablishment(establishment.id, id);
+    const canDecide = principal.kind === 'agent' && principal.grants.some((g) => g.establishmentId === establishment.id && g.role === 'HEAD_OF_ESTABLISHMENT');
+    res.render('permits/instruct.njk', {
+      establishment,
+      r,
+      docs: await this.requests.documents(id),
+      events: await this.requests.events(id, false),
+      statusLabels: STATUS_LABELS,
+      relationships: RELATIONSHIPS,
+      idTypes: ID_DOCUMENT_TYPES,
+      minor: isMinor(r.visitor_birthdate!, new Date()),
+      deadline: r.complete_at ? DATE.format(decisionDeadline(new Date(r.complete_at))) : null,
+      open: ['SUBMITTED', 'INCOMPLETE', 'READY'].includes(r.status),
+      canDecide,
+      done: res.req.query.fait,
+      errors: [],
+      values: {},
+      ...extra,
+    });
+  }
+}
