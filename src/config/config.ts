@@ -160,6 +160,12 @@ export class EnvironmentVariables {
   @IsString()
   DOCUMENTS_DIR = '.data/documents';
 
+  @Transform(toInt)
+  @IsInt({ message: 'DOCUMENTS_RETENTION_DAYS must be a whole number of days' })
+  @Min(0)
+  @Max(3650)
+  DOCUMENTS_RETENTION_DAYS = 90;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'DOCUMENTS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)' })
@@ -202,6 +208,8 @@ export interface NotificationSettings {
 export interface DocumentSettings {
   dir: string;
   key: Buffer;
+  /** Days a request's documents are kept after its final decision (the photo of a permit stays with it). */
+  retentionDays: number;
 }
 
 export interface AppConfig {
@@ -320,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dir: vars.DOCUMENTS_DIR,
       // Outside production a fixed development key; never use it for real documents.
       key: Buffer.from(vars.DOCUMENTS_KEY ?? 'ZGV2ZWxvcG1lbnQtb25seS1kb2N1bWVudHMta2V5LTA=', 'base64'),
+      retentionDays: vars.DOCUMENTS_RETENTION_DAYS,
     },
   };
 }

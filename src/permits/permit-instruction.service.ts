@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DocumentStore } from '../common/document-store';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
 import { returnedRows } from '../common/sql';
 import { NotificationsService } from '../notifications/notifications.service';
 import { decisionDeadline, MIN_MOTIVATION_LENGTH, STATUS_LABELS } from './permit.rules';
-import type { RequestRow } from './permit-requests.service';
+import { PERMIT_DOCUMENTS, type RequestRow } from './permit-requests.service';
 
 const OPEN = ['SUBMITTED', 'INCOMPLETE', 'READY'];
 
@@ -20,7 +21,29 @@ export class PermitInstructionService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
+    @Inject(PERMIT_DOCUMENTS) private readonly store: DocumentStore,
   ) {}
+
+  /**
+   * Data protection: once a decision is final, the request's documents are deleted after the
+   * retention period (files and their records), except the photo a permit shows at the door.
+   */
+  async purgeDocuments(retentionDays: number, now = new Date()): Promise<number> {
+    const docs: { id: string; storage_key: string; request_id: string; establishment_id: string }[] = await this.dataSource.query(
+      `SELECT p.id, p.storage_key, p.request_id, r.establishment_id FROM permit_documents p JOIN permit_requests r ON r.id = p.request_id
+        WHERE p.deleted_at IS NULL AND r.status IN ('GRANTED','REFUSED','IMPLICITLY_REJECTED') AND r.decided_at <= $1
+          AND NOT EXISTS (SELECT 1 FROM permits x WHERE x.photo_document_id = p.id)`,
+      [new Date(now.getTime() - retentionDays * 86400_000)],
+    );
+    for (const d of docs) {
+      await this.dataSource.transaction(async (m) => {
+        await m.query(`UPDATE permit_documents SET deleted_at = $2 WHERE id = $1`, [d.id, now]);
+        await this.audit.record({ actor: { type: 'SYSTEM', label: `conservation ${retentionDays} jours` }, action: 'PERMIT_DOCUMENT_DELETED', entityType: 'permit_document', entityId: d.id, establishmentId: d.establishment_id, after: { request: d.request_id } }, m);
+      });
+      await this.store.delete(d.storage_key);
+    }
+    return docs.length;
+  }
 
   async queue(establishmentId: string, filter: string, search: string, page: number, pageSize: number) {
     const statuses = filter === 'decidees' ? ['GRANTED', 'REFUSED', 'IMPLICITLY_REJECTED'] : filter && STATUS_LABELS[filter] ? [filter] : OPEN;
@@ -66,6 +89,70 @@ export class PermitInstructionService {
       await m.query(`INSERT INTO permit_request_events (request_id, at, kind, message, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'MESSAGE', $3, true, 'AGENT', $4)`, [id, now, message.trim(), actor.id]);
       await this.tell(m, r, 'permit-request-incomplete', { message: message.trim() }, now);
       await this.audit.record({ actor, action: 'PERMIT_DOCUMENTS_REQUESTED', entityType: 'permit_request', entityId: id, establishmentId, after: { message: message.trim() } }, m);
+    });
+  }
+
+  /** The permits officer's review of one document: accepted, or to be replaced (with the reason). */
+  async reviewDocument(actor: Actor, establishmentId: string, id: string, documentId: string, review: 'ACCEPTED' | 'TO_REPLACE', reason: string) {
+    if (review === 'TO_REPLACE' && reason.trim().length < 5) throw new DomainError('REASON_REQUIRED', 'Indiquez pourquoi le document doit être remplacé.');
+    await this.dataSource.transaction(async (m) => {
+      const r = await this.forEstablishment(establishmentId, id, m, true);
+      if (!OPEN.includes(r.status)) throw new DomainError('DECIDED', 'Cette demande est déjà décidée.', 409);
+      const updated = returnedRows(
+        await m.query(`UPDATE permit_documents SET review = $3, review_reason = $4 WHERE id = $1 AND request_id = $2 AND current RETURNING kind`, [documentId, id, review, review === 'TO_REPLACE' ? reason.trim() : null]),
+      );
+      if (!updated.length) throw new DomainError('NOT_FOUND', 'Document introuvable.', 404);
+      await this.audit.record({ actor, action: 'PERMIT_DOCUMENT_REVIEWED', entityType: 'permit_document', entityId: documentId, establishmentId, after: { review, reason: reason.trim() || undefined } }, m);
+    });
+  }
+
+  /** An internal note on the request: never shown to the family. */
+  async addNote(actor: Actor, establishmentId: string, id: string, note: string) {
+    if (!note.trim()) throw new DomainError('EMPTY_NOTE', 'Écrivez la note.');
+    await this.dataSource.transaction(async (m) => {
+      await this.forEstablishment(establishmentId, id, m, true);
+      await m.query(`INSERT INTO permit_request_events (request_id, kind, message, visible_to_family, actor_type, actor_id) VALUES ($1, 'NOTE', $2, false, 'AGENT', $3)`, [id, note.trim(), actor.id]);
+      await this.audit.record({ actor, action: 'PERMIT_REQUEST_NOTE_ADDED', entityType: 'permit_request', entityId: id, establishmentId }, m);
+    });
+  }
+
+  /** The permits officer marks the request ready for the head of establishment's decision. */
+  async markReady(actor: Actor, establishmentId: string, id: string) {
+    await this.dataSource.transaction(async (m) => {
+      const r = await this.forEstablishment(establishmentId, id, m, true);
+      if (r.status !== 'SUBMITTED') throw new DomainError('NOT_SUBMITTED', 'Seule une demande déposée et complète peut être marquée prête.', 409);
+      await m.query(`UPDATE permit_requests SET status = 'READY', updated_at = now() WHERE id = $1`, [id]);
+      await m.query(`INSERT INTO permit_request_events (request_id, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, 'STATUS', 'READY', true, 'AGENT', $2)`, [id, actor.id]);
+      await this.audit.record({ actor, action: 'PERMIT_REQUEST_READY', entityType: 'permit_request', entityId: id, establishmentId }, m);
+    });
+  }
+
+  /** Suspends or withdraws a permit (reason required); the family is told. Reactivation after a suspension. */
+  async changePermitStatus(actor: Actor, establishmentId: string, permitId: string, status: 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN', reason: string) {
+    if (status !== 'ACTIVE' && reason.trim().length < 10) throw new DomainError('REASON_REQUIRED', 'Une suspension ou un retrait doit être motivé (10 caractères au moins).');
+    await this.dataSource.transaction(async (m) => {
+      const [p] = await m.query(
+        `SELECT p.id, p.status, p.family_account_id, p.visitor_given_name, p.visitor_family_name, f.email, e.name AS establishment_name
+           FROM permits p JOIN establishments e ON e.id = p.establishment_id LEFT JOIN family_accounts f ON f.id = p.family_account_id
+          WHERE p.id = $1 AND p.establishment_id = $2 FOR UPDATE OF p`,
+        [permitId, establishmentId],
+      );
+      if (!p) throw new DomainError('NOT_FOUND', 'Permis introuvable.', 404);
+      if (p.status === 'WITHDRAWN') throw new DomainError('WITHDRAWN', 'Ce permis est retiré : il ne peut plus changer.', 409);
+      if (p.status === status) throw new DomainError('UNCHANGED', 'Le permis a déjà ce statut.', 409);
+      await m.query(`UPDATE permits SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1`, [permitId, status, status === 'ACTIVE' ? null : reason.trim()]);
+      if (p.email) {
+        await this.notifications.enqueue(m, {
+          channel: 'EMAIL',
+          to: p.email,
+          template: 'permit-status-changed',
+          category: 'TRANSACTIONAL',
+          data: { establishmentName: p.establishment_name, visitor: `${p.visitor_given_name} ${p.visitor_family_name}`, status, reason: reason.trim() },
+          entity: { type: 'permit', id: permitId },
+          establishmentId,
+        });
+      }
+      await this.audit.record({ actor, action: `PERMIT_${status}`, entityType: 'permit', entityId: permitId, establishmentId, before: { status: p.status }, after: { status, reason: reason.trim() || undefined } }, m);
     });
   }
 

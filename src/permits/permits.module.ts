@@ -1,4 +1,4 @@
-import { Injectable, Logger, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
+import { Inject, Injectable, Logger, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { DocumentStore } from '../common/document-store';
 import { projectRoot } from '../common/project-root';
@@ -9,24 +9,33 @@ import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { FamilyPermitsController } from './family-permits.controller';
 import { PermitInstructionService } from './permit-instruction.service';
-import { StaffPermitsController } from './staff-permits.controller';
+import { PERMIT_TOKENS, StaffPermitsController } from './staff-permits.controller';
+import { PermitTokens } from './permit-token';
 import { PERMIT_DOCUMENTS, PermitRequestsService } from './permit-requests.service';
 import { MAX_UPLOAD_BYTES } from './uploads';
 
-/** Implicit rejections are applied every 10 minutes by every instance (the update is idempotent). */
+/** Implicit rejections and document retention, every 10 minutes in every instance (both idempotent). */
 @Injectable()
 export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('PermitDeadlines');
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly instruction: PermitInstructionService) {}
+  constructor(
+    private readonly instruction: PermitInstructionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   onApplicationBootstrap() {
-    const run = () =>
-      this.instruction
-        .expireOverdue()
-        .then((n) => n && this.logger.log(`${n} request(s) implicitly rejected`))
-        .catch((e) => this.logger.error(`Implicit rejection run failed: ${String(e)}`));
+    const run = async () => {
+      try {
+        const expired = await this.instruction.expireOverdue();
+        if (expired) this.logger.log(`${expired} request(s) implicitly rejected`);
+        const purged = await this.instruction.purgeDocuments(this.config.documents.retentionDays);
+        if (purged) this.logger.log(`${purged} document(s) deleted at the end of their retention period`);
+      } catch (e) {
+        this.logger.error(`Permit deadlines run failed: ${String(e)}`);
+      }
+    };
     this.timer = setInterval(run, 10 * 60_000);
     this.timer.unref();
     void run();
@@ -46,6 +55,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new DocumentStore(resolve(projectRoot(), config.documents.dir), config.documents.key),
     },
+    { provide: PERMIT_TOKENS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PermitTokens(config.sessionSecret) },
     PermitRequestsService,
     PermitInstructionService,
     PermitDeadlineRunner,

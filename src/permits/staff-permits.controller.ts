@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
@@ -10,6 +10,10 @@ import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, RELATIONSHIPS, 
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { refusalLetterPdf } from './refusal-letter';
+import { permitPdf } from './permit-pdf';
+import { PermitTokens } from './permit-token';
+
+export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
 
 const PAGE_SIZE = 25;
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
@@ -25,6 +29,7 @@ export class StaffPermitsController {
     private readonly instruction: PermitInstructionService,
     private readonly requests: PermitRequestsService,
     private readonly establishments: EstablishmentsService,
+    @Inject(PERMIT_TOKENS) private readonly tokens: PermitTokens,
   ) {}
 
   @Get('demandes')
@@ -63,6 +68,49 @@ export class StaffPermitsController {
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/permis/demandes/${id}?fait=demande`);
+  }
+
+  @Post('demandes/:id/documents/:documentId/examen')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async review(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('documentId', new ParseUUIDPipe()) documentId: string,
+    @Body() body: { review?: string; reason?: string },
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const establishment = await this.establishments.byCode(code);
+    const review = body.review === 'ACCEPTED' || body.review === 'TO_REPLACE' ? body.review : null;
+    try {
+      if (!review) throw new DomainError('REVIEW', 'Choisissez « accepté » ou « à remplacer ».');
+      await this.instruction.reviewDocument(actorOf(principal), establishment.id, id, documentId, review, String(body.reason ?? '').slice(0, 500));
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, id, principal, { errors: [{ field: `reason-${documentId}`, message: e.message }], values: body });
+      throw e;
+    }
+    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
+  }
+
+  @Post('demandes/:id/notes')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async note(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body('note') note: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    try {
+      await this.instruction.addNote(actorOf(principal), establishment.id, id, String(note ?? '').slice(0, 2000));
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'note', message: e.message }] });
+      throw e;
+    }
+    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
+  }
+
+  @Post('demandes/:id/prete')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async ready(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    await this.instruction.markReady(actorOf(principal), establishment.id, id);
+    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
   }
 
   @Post('demandes/:id/decision')
@@ -116,12 +164,75 @@ export class StaffPermitsController {
     res.set({ 'Content-Type': doc.contentType, 'Cache-Control': 'private, no-store', 'Content-Disposition': 'inline', 'X-Content-Type-Options': 'nosniff' }).send(doc.content);
   }
 
+  /** The QR code of a printed permit, scanned or typed at the door. */
+  @Get('verifier')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
+  async verify(@Param('establishment') code: string, @Query('jeton') token = '', @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    const permitId = this.tokens.verify(String(token));
+    if (permitId) {
+      try {
+        await this.instruction.permit(establishment.id, permitId);
+        return res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+      }
+    }
+    res.status(token ? 404 : 200).render('permits/verify.njk', { establishment, token, unknown: Boolean(token) });
+  }
+
   @Get(':permitId')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
-  async permit(@Param('establishment') code: string, @Param('permitId', new ParseUUIDPipe()) permitId: string, @Res() res: Response) {
+  async permit(@Param('establishment') code: string, @Param('permitId', new ParseUUIDPipe()) permitId: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    await this.renderPermit(res, establishment, permitId, principal, {});
+  }
+
+  @Get(':permitId/permis.pdf')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
+  async permitPdf(@Param('establishment') code: string, @Param('permitId', new ParseUUIDPipe()) permitId: string, @Res() res: Response) {
     const establishment = await this.establishments.byCode(code);
     const p = await this.instruction.permit(establishment.id, permitId);
-    res.render('permits/permit.njk', { establishment, p, relationships: RELATIONSHIPS, minor: isMinor(p.visitor_birthdate, new Date()) });
+    const photo = p.photo_document_id ? (await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id] }, p.photo_document_id)).content : null;
+    const pdf = await permitPdf({
+      token: this.tokens.sign(p.id),
+      visitor: `${p.visitor_given_name} ${String(p.visitor_family_name).toUpperCase()}`,
+      birthdate: DATE.format(new Date(`${p.visitor_birthdate}T12:00:00Z`)),
+      detainee: `${p.detainee_name} (écrou ${p.ecrou_number})`,
+      establishment: p.establishment_name,
+      relationship: RELATIONSHIPS[p.relationship as keyof typeof RELATIONSHIPS] ?? p.relationship,
+      validity: p.valid_to ? `du ${p.valid_from} au ${p.valid_to}` : `permanent, depuis le ${DATE.format(new Date(`${p.valid_from}T12:00:00Z`))}`,
+      photoJpeg: photo,
+    });
+    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="permis-de-visite.pdf"', 'Cache-Control': 'private, no-store' }).send(pdf);
+  }
+
+  @Post(':permitId/statut')
+  @Roles('HEAD_OF_ESTABLISHMENT')
+  async changeStatus(
+    @Param('establishment') code: string,
+    @Param('permitId', new ParseUUIDPipe()) permitId: string,
+    @Body() body: { status?: string; reason?: string; confirm?: string },
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const establishment = await this.establishments.byCode(code);
+    const status = ['ACTIVE', 'SUSPENDED', 'WITHDRAWN'].includes(body.status ?? '') ? (body.status as 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN') : null;
+    try {
+      if (!status) throw new DomainError('STATUS', 'Choisissez l’action.');
+      if (status === 'WITHDRAWN' && body.confirm !== 'oui') throw new DomainError('CONFIRM', 'Cochez la case pour confirmer le retrait définitif.');
+      await this.instruction.changePermitStatus(actorOf(principal), establishment.id, permitId, status, String(body.reason ?? '').slice(0, 2000));
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 400) return this.renderPermit(res.status(400), establishment, permitId, principal, { errors: [{ field: 'reason', message: e.message }], values: body });
+      throw e;
+    }
+    res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
+  }
+
+  private async renderPermit(res: Response, establishment: Establishment, permitId: string, principal: Principal, extra: { errors?: unknown[]; values?: unknown }) {
+    const p = await this.instruction.permit(establishment.id, permitId);
+    const isHead = principal.kind === 'agent' && principal.grants.some((g) => g.establishmentId === establishment.id && g.role === 'HEAD_OF_ESTABLISHMENT');
+    res.render('permits/permit.njk', { establishment, p, relationships: RELATIONSHIPS, minor: isMinor(p.visitor_birthdate, new Date()), isHead, errors: [], values: {}, ...extra });
   }
 
   private async render(res: Response, establishment: Establishment, id: string, principal: Principal, extra: { errors?: unknown[]; values?: unknown }) {

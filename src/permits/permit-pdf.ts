@@ -1,0 +1,49 @@
+import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import QRCode from 'qrcode';
+
+export interface PrintablePermit {
+  token: string;
+  visitor: string;
+  birthdate: string;
+  detainee: string;
+  establishment: string;
+  relationship: string;
+  validity: string;
+  photoJpeg: Buffer | null;
+}
+
+/** The printable permit: photo, identity, validity and a QR code holding only a signed token. */
+export async function permitPdf(p: PrintablePermit): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.setTitle(`Permis de visite - ${p.visitor}`);
+  doc.setLanguage('fr-FR');
+  const page = doc.addPage([420, 298]); // A6 landscape
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  page.drawRectangle({ x: 0, y: 270, width: 420, height: 28, color: rgb(0, 0, 0.57) });
+  page.drawText('Ministère de la Justice — Permis de visite', { x: 14, y: 279, size: 12, font: bold, color: rgb(1, 1, 1) });
+  if (p.photoJpeg) {
+    const photo = await doc.embedJpg(Uint8Array.from(p.photoJpeg)); // a copy: pdf-lib reads the whole underlying buffer
+    const scale = Math.min(110 / photo.width, 140 / photo.height);
+    page.drawImage(photo, { x: 14, y: 120, width: photo.width * scale, height: photo.height * scale });
+  }
+  const lines: [string, string][] = [
+    ['Visiteur', p.visitor],
+    ['Né(e) le', p.birthdate],
+    ['Visite', p.detainee],
+    ['Établissement', p.establishment],
+    ['Lien', p.relationship],
+    ['Validité', p.validity],
+  ];
+  let y = 245;
+  for (const [label, value] of lines) {
+    page.drawText(label, { x: 140, y, size: 8, font, color: rgb(0.3, 0.3, 0.3) });
+    page.drawText(value.slice(0, 60), { x: 140, y: y - 11, size: 10, font: bold });
+    y -= 26;
+  }
+  const qr = await doc.embedPng(Uint8Array.from(await QRCode.toBuffer(p.token, { errorCorrectionLevel: 'M', margin: 1, width: 200 })));
+  page.drawImage(qr, { x: 320, y: 14, width: 86, height: 86 });
+  page.drawText('Présentez ce permis et une pièce d’identité en cours de validité.', { x: 14, y: 40, size: 8, font });
+  page.drawText('Le QR code ne contient aucune donnée personnelle.', { x: 14, y: 28, size: 8, font });
+  return Buffer.from(await doc.save());
+}

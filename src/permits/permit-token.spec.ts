@@ -1,0 +1,20 @@
+import { PermitTokens } from './permit-token';
+
+describe('PermitTokens', () => {
+  const tokens = new PermitTokens('a-secret-of-at-least-32-characters-long');
+  const id = '3f1c2b4a-9d8e-4f70-8a1b-2c3d4e5f6a7b';
+
+  it('signs a permit id into a short token without personal data, and verifies it', () => {
+    const token = tokens.sign(id);
+    expect(token).toMatch(/^P2V1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
+    expect(tokens.verify(token)).toBe(id);
+  });
+
+  it('refuses an altered token, a token from another secret, and garbage', () => {
+    const token = tokens.sign(id);
+    const altered = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
+    expect(tokens.verify(altered)).toBeNull();
+    expect(new PermitTokens('another-secret-of-at-least-32-characters').verify(token)).toBeNull();
+    expect(tokens.verify('https://evil.example/')).toBeNull();
+  });
+});

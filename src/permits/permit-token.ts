@@ -1,0 +1,32 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The QR code of a printed permit: the permit id and an HMAC, nothing personal. Only P2V (which
+ * holds the secret) can make one; a copied or altered code does not verify.
+ */
+export class PermitTokens {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, 'p2v', 'permit-qr-token', 32));
+  }
+
+  sign(permitId: string): string {
+    const id = Buffer.from(permitId.replace(/-/g, ''), 'hex');
+    if (id.length !== 16) throw new Error('Bad permit id');
+    const mac = createHmac('sha256', this.key).update(id).digest().subarray(0, 16);
+    return `P2V1.${id.toString('base64url')}.${mac.toString('base64url')}`;
+  }
+
+  /** The permit id of a valid token, or null. */
+  verify(token: string): string | null {
+    const m = /^P2V1\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
+    if (!m) return null;
+    const id = Buffer.from(m[1], 'base64url');
+    const mac = Buffer.from(m[2], 'base64url');
+    const expected = createHmac('sha256', this.key).update(id).digest().subarray(0, 16);
+    if (id.length !== 16 || mac.length !== 16 || !timingSafeEqual(mac, expected)) return null;
+    const hex = id.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+}
