@@ -39,7 +39,7 @@ export class Permits1763850000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE permit_documents (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        request_id uuid NOT NULL REFERENCES permit_requests(id),
+        request_id uuid NULL REFERENCES permit_requests(id),
         kind text NOT NULL CHECK (kind IN ('PHOTO','ID_DOCUMENT','PROOF_OF_ADDRESS')),
         storage_key text NOT NULL UNIQUE,
         content_type text NOT NULL CHECK (content_type IN ('image/jpeg','application/pdf')),
@@ -50,7 +50,9 @@ export class Permits1763850000000 implements MigrationInterface {
         review_reason text NULL,
         current boolean NOT NULL DEFAULT true,
         deleted_at timestamptz NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
+        created_at timestamptz NOT NULL DEFAULT now(),
+        -- Without a request: the photo of a permit recorded from paper or from a magistrate.
+        CONSTRAINT permit_documents_request CHECK (request_id IS NOT NULL OR kind = 'PHOTO')
       )`);
     await q.query(`CREATE UNIQUE INDEX permit_documents_current_idx ON permit_documents (request_id, kind) WHERE current`);
 

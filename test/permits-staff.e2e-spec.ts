@@ -161,6 +161,31 @@ describe('the establishment instructs and decides', () => {
     expect(forged.text).toContain('Ce code ne correspond à aucun permis');
   });
 
+  it('records a permit issued by a magistrate for a prévenu, with its photo; refuses a "paper" one for a prévenu', async () => {
+    const [prevenu] = await query(`SELECT d.ecrou_number FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' AND d.legal_status = 'PREVENU' AND d.custody_status = 'PRESENT' LIMIT 1`);
+    const form = await greffe.get('/etablissements/CPNORD/permis/enregistrer').expect(200);
+    const send = (fields: Record<string, string>, photo?: Buffer) => {
+      let req = greffe.post('/etablissements/CPNORD/permis/enregistrer').field('_csrf', csrfOf(form));
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return photo ? req.attach('fichier', photo, 'photo.png') : req;
+    };
+    const fields = { ecrou: prevenu.ecrou_number, givenName: 'Sami', familyName: 'Haddad', birthdate: '03/04/1988', relationship: 'SIBLING', validFrom: '01/12/2026', validTo: '' };
+    const empty = await send({ ...fields, givenName: '', origin: 'MAGISTRATE' }, await photoPng()).expect(400);
+    expect(empty.text).toContain('Saisissez le prénom du visiteur');
+    const paper = await send({ ...fields, origin: 'PAPER' }, await photoPng()).expect(400);
+    expect(paper.text).toContain('le permis est délivré par le magistrat chargé du dossier');
+    const noPhoto = await send({ ...fields, origin: 'MAGISTRATE' }).expect(400);
+    expect(noPhoto.text).toContain('Ajoutez la photo du visiteur');
+    const ok = await send({ ...fields, origin: 'MAGISTRATE' }, await photoPng()).expect(303);
+    const permit = await greffe.get(ok.headers.location).expect(200);
+    expect(permit.text).toContain('Sami HADDAD');
+    expect(permit.text).toContain('Délivré par le magistrat chargé du dossier');
+    const photo = /src="(\/etablissements\/CPNORD\/permis\/documents\/[^"]+)"/.exec(permit.text)![1];
+    await greffe.get(photo).expect(200).expect('Content-Type', 'image/jpeg');
+    const sud = (await signIn(app.url, STAFF.permitsSud)).agent;
+    await sud.get(photo.replace('CPNORD', 'MASUD')).expect(404);
+  });
+
   it('suspends (motivated), reactivates and withdraws (confirmed) a permit; the family is told each time', async () => {
     let page = await chef.get(permitUrl).expect(200);
     const bare = await chef.post(`${permitUrl}/statut`).type('form').send({ _csrf: csrfOf(page), status: 'SUSPENDED', reason: '' }).expect(400);

@@ -156,6 +156,33 @@ export class PermitInstructionService {
     });
   }
 
+  /**
+   * Records a permit issued outside P2V — on paper, or by the magistrate in charge for a prévenu —
+   * so that the digital record of who may visit is complete.
+   */
+  async recordPermit(
+    actor: Actor,
+    establishmentId: string,
+    input: { ecrou: string; givenName: string; familyName: string; birthdate: string; relationship: string; origin: 'PAPER' | 'MAGISTRATE'; validFrom: string; validTo: string | null },
+    storePhoto: (m: EntityManager) => Promise<string>,
+  ): Promise<string> {
+    return this.dataSource.transaction(async (m) => {
+      const [d] = await m.query(`SELECT id, legal_status FROM detainees WHERE establishment_id = $1 AND ecrou_number = $2 AND custody_status = 'PRESENT'`, [establishmentId, input.ecrou]);
+      if (!d) throw new DomainError('UNKNOWN_DETAINEE', 'Aucune personne détenue présente dans l’établissement n’a ce numéro d’écrou.');
+      if (d.legal_status === 'PREVENU' && input.origin !== 'MAGISTRATE') {
+        throw new DomainError('MAGISTRATE_REQUIRED', 'Pour une personne prévenue, le permis est délivré par le magistrat chargé du dossier : choisissez « magistrat ».');
+      }
+      const photoId = await storePhoto(m);
+      const [p] = await m.query(
+        `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, photo_document_id, valid_from, valid_to, origin)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [establishmentId, d.id, input.givenName, input.familyName, input.birthdate, input.relationship, photoId, input.validFrom, input.validTo, input.origin],
+      );
+      await this.audit.record({ actor, action: 'PERMIT_RECORDED', entityType: 'permit', entityId: p.id, establishmentId, after: { origin: input.origin, ecrou: input.ecrou, visitor: `${input.givenName} ${input.familyName}` } }, m);
+      return p.id;
+    });
+  }
+
   /** The head of establishment's decision. A refusal must be motivated; a grant creates the permit. */
   async decide(actor: Actor, establishmentId: string, id: string, decision: 'GRANT' | 'REFUSE', motivation: string, now = new Date()): Promise<string | null> {
     const text = motivation.trim();

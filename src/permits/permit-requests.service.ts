@@ -234,6 +234,24 @@ export class PermitRequestsService {
     });
   }
 
+  /** Stores a checked photo for a permit recorded by staff (no online request behind it). */
+  async storePermitPhoto(m: EntityManager, file: { buffer: Buffer; originalname: string } | undefined): Promise<string> {
+    if (!file) throw new DomainError('NO_FILE', 'Ajoutez la photo du visiteur : les agents la comparent avec son visage à l’entrée.');
+    const checked = await checkPhoto(file.buffer);
+    if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
+    const { storageKey, sha256 } = await this.store.put(checked.content);
+    try {
+      const [doc] = await m.query(
+        `INSERT INTO permit_documents (kind, storage_key, content_type, size_bytes, sha256, original_name) VALUES ('PHOTO', $1, $2, $3, $4, $5) RETURNING id`,
+        [storageKey, checked.contentType, checked.content.length, sha256, file.originalname.slice(0, 200)],
+      );
+      return doc.id;
+    } catch (e) {
+      await this.store.delete(storageKey);
+      throw e;
+    }
+  }
+
   /** After sending the documents asked for, the family sends the request back: complete again from now. */
   async resubmit(familyId: string, id: string, now = new Date()): Promise<void> {
     await this.dataSource.transaction(async (m) => {
@@ -251,7 +269,8 @@ export class PermitRequestsService {
    */
   async documentFor(viewer: { kind: 'family'; id: string } | { kind: 'agent'; establishmentIds: string[] }, documentId: string) {
     const [doc] = await this.dataSource.query(
-      `SELECT p.storage_key, p.content_type, p.kind, r.family_account_id, r.establishment_id FROM permit_documents p JOIN permit_requests r ON r.id = p.request_id
+      `SELECT p.storage_key, p.content_type, p.kind, r.family_account_id, coalesce(r.establishment_id, pm.establishment_id) AS establishment_id
+         FROM permit_documents p LEFT JOIN permit_requests r ON r.id = p.request_id LEFT JOIN permits pm ON pm.photo_document_id = p.id
         WHERE p.id = $1 AND p.deleted_at IS NULL`,
       [documentId],
     );

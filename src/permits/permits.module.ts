@@ -66,6 +66,8 @@ export class PermitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer
       .apply(uploadMiddleware('fichier', MAX_UPLOAD_BYTES))
-      .forRoutes({ path: 'demandes/:id/etape/:step', method: RequestMethod.POST }, { path: 'demandes/:id/documents', method: RequestMethod.POST });
+      .forRoutes({ path: 'demandes/:id/etape/:step', method: RequestMethod.POST }, { path: 'demandes/:id/documents', method: RequestMethod.POST },
+        { path: 'etablissements/:establishment/permis/enregistrer', method: RequestMethod.POST },
+      );
   }
 }

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { pageInfo, parsePage } from '../common/pagination';
 import { Establishment } from '../establishments/establishment.entity';
 import { EstablishmentsService } from '../establishments/establishments.service';
-import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, parseBirthdate, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { refusalLetterPdf } from './refusal-letter';
@@ -17,6 +17,11 @@ export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
 
 const PAGE_SIZE = 25;
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** A calendar day typed as JJ/MM/AAAA or AAAA-MM-JJ (may be in the future). */
+function parseDay(raw: string): string | null {
+  return parseBirthdate(raw, new Date('9999-12-31T00:00:00Z'));
+}
 
 function actorOf(p: Principal) {
   return { type: 'AGENT' as const, id: p.id, label: p.displayName };
@@ -162,6 +167,49 @@ export class StaffPermitsController {
     const establishment = await this.establishments.byCode(code);
     const doc = await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id] }, documentId);
     res.set({ 'Content-Type': doc.contentType, 'Cache-Control': 'private, no-store', 'Content-Disposition': 'inline', 'X-Content-Type-Options': 'nosniff' }).send(doc.content);
+  }
+
+  /** Record a permit issued on paper or by a magistrate (for a prévenu). */
+  @Get('enregistrer')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async recordForm(@Param('establishment') code: string, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    res.render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors: [], values: {} });
+  }
+
+  @Post('enregistrer')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async record(@Param('establishment') code: string, @Body() body: Record<string, string>, @Req() req: Request, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    const now = new Date();
+    const errors: { field: string; message: string }[] = [];
+    const ecrou = String(body.ecrou ?? '').trim().toUpperCase();
+    if (!/^[0-9A-Z]{1,20}$/.test(ecrou)) errors.push({ field: 'ecrou', message: 'Saisissez le numéro d’écrou de la personne détenue' });
+    if (!String(body.givenName ?? '').trim()) errors.push({ field: 'givenName', message: 'Saisissez le prénom du visiteur' });
+    if (!String(body.familyName ?? '').trim()) errors.push({ field: 'familyName', message: 'Saisissez le nom du visiteur' });
+    const birthdate = parseBirthdate(String(body.birthdate ?? ''), now);
+    if (!birthdate) errors.push({ field: 'birthdate', message: 'Saisissez une date de naissance valide, au format JJ/MM/AAAA' });
+    if (!(String(body.relationship) in RELATIONSHIPS)) errors.push({ field: 'relationship', message: 'Choisissez le lien avec la personne détenue' });
+    if (body.origin !== 'PAPER' && body.origin !== 'MAGISTRATE') errors.push({ field: 'origin', message: 'Indiquez qui a délivré le permis' });
+    const validFrom = parseDay(String(body.validFrom ?? ''));
+    if (!validFrom) errors.push({ field: 'validFrom', message: 'Saisissez la date de début de validité, au format JJ/MM/AAAA' });
+    const validTo = body.validTo ? parseDay(String(body.validTo)) : null;
+    if (body.validTo && (!validTo || (validFrom && validTo < validFrom))) errors.push({ field: 'validTo', message: 'La fin de validité doit être une date après le début (ou vide pour un permis permanent)' });
+    if (req.uploadError) errors.push({ field: 'fichier', message: req.uploadError });
+    const fail = (list: { field: string; message: string }[]) => res.status(400).render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors: list, values: body });
+    if (errors.length) return fail(errors);
+    try {
+      const permitId = await this.instruction.recordPermit(
+        actorOf(principal),
+        establishment.id,
+        { ecrou, givenName: body.givenName.trim(), familyName: body.familyName.trim(), birthdate: birthdate!, relationship: body.relationship, origin: body.origin as 'PAPER' | 'MAGISTRATE', validFrom: validFrom!, validTo },
+        (m) => this.requests.storePermitPhoto(m, req.file),
+      );
+      res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 400) return fail([{ field: e.code === 'BAD_FILE' || e.code === 'NO_FILE' ? 'fichier' : 'ecrou', message: e.message }]);
+      throw e;
+    }
   }
 
   /** The QR code of a printed permit, scanned or typed at the door. */
