@@ -17,6 +17,7 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 COPY views views
 COPY public public
+RUN mkdir -p /data/documents && chown node:node /data/documents
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]
