@@ -140,6 +140,10 @@ describe('the establishment instructs and decides', () => {
     expect(permit.text).toContain('Actif');
     const photo = /src="(\/etablissements\/CPNORD\/permis\/documents\/[^"]+)"/.exec(permit.text)![1];
     await parloir.get(photo).expect(200).expect('Content-Type', 'image/jpeg');
+    // The visiting-room agent sees the permit's photo, not the identity document or proof of address.
+    const [idDoc] = await query(`SELECT id FROM permit_documents WHERE request_id = $1 AND kind = 'ID_DOCUMENT'`, [second.id]);
+    await parloir.get(`/etablissements/CPNORD/permis/documents/${idDoc.id}`).expect(404);
+    await greffe.get(`/etablissements/CPNORD/permis/documents/${idDoc.id}`).expect(200);
     const [p] = await query(`SELECT status, origin, valid_to FROM permits WHERE request_id = $1`, [second.id]);
     expect(p).toEqual({ status: 'ACTIVE', origin: 'ONLINE', valid_to: null });
     await waitFor('grant e-mail', async () => (await query(`SELECT 1 FROM demo_inbox WHERE subject = $1`, [`Permis de visite accordé (réf. ${second.reference})`]))[0], 20000);

@@ -265,16 +265,22 @@ export class PermitRequestsService {
 
   /**
    * A document's content for its owner (the family who filed the request) or the permits staff of
-   * the request's establishment; anyone else gets "not found".
+   * the request's establishment; visiting-room agents see only the photos of permits (to compare
+   * with the visitor's face); anyone else gets "not found".
    */
-  async documentFor(viewer: { kind: 'family'; id: string } | { kind: 'agent'; establishmentIds: string[] }, documentId: string) {
+  async documentFor(viewer: { kind: 'family'; id: string } | { kind: 'agent'; establishmentIds: string[]; permitPhotosOnly?: boolean }, documentId: string) {
     const [doc] = await this.dataSource.query(
-      `SELECT p.storage_key, p.content_type, p.kind, r.family_account_id, coalesce(r.establishment_id, pm.establishment_id) AS establishment_id
+      `SELECT p.storage_key, p.content_type, p.kind, r.family_account_id, coalesce(r.establishment_id, pm.establishment_id) AS establishment_id,
+              pm.id IS NOT NULL AS permit_photo
          FROM permit_documents p LEFT JOIN permit_requests r ON r.id = p.request_id LEFT JOIN permits pm ON pm.photo_document_id = p.id
         WHERE p.id = $1 AND p.deleted_at IS NULL`,
       [documentId],
     );
-    const allowed = doc && (viewer.kind === 'family' ? doc.family_account_id === viewer.id : viewer.establishmentIds.includes(doc.establishment_id));
+    const allowed =
+      doc &&
+      (viewer.kind === 'family'
+        ? doc.family_account_id === viewer.id
+        : viewer.establishmentIds.includes(doc.establishment_id) && (!viewer.permitPhotosOnly || doc.permit_photo));
     if (!allowed) throw new DomainError('NOT_FOUND', 'Document introuvable.', 404);
     return { content: await this.store.get(doc.storage_key), contentType: doc.content_type as string, kind: doc.kind as DocumentKind };
   }

@@ -163,9 +163,10 @@ export class StaffPermitsController {
 
   @Get('documents/:documentId')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
-  async document(@Param('establishment') code: string, @Param('documentId', new ParseUUIDPipe()) documentId: string, @Res() res: Response) {
+  async document(@Param('establishment') code: string, @Param('documentId', new ParseUUIDPipe()) documentId: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
     const establishment = await this.establishments.byCode(code);
-    const doc = await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id] }, documentId);
+    const permitsStaff = principal.kind === 'agent' && principal.grants.some((g) => g.establishmentId === establishment.id && (g.role === 'PERMITS_OFFICER' || g.role === 'HEAD_OF_ESTABLISHMENT'));
+    const doc = await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id], permitPhotosOnly: !permitsStaff }, documentId);
     res.set({ 'Content-Type': doc.contentType, 'Cache-Control': 'private, no-store', 'Content-Disposition': 'inline', 'X-Content-Type-Options': 'nosniff' }).send(doc.content);
   }
 
