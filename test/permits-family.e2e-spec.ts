@@ -5,8 +5,9 @@ import sharp from 'sharp';
 import { query } from './helpers/db';
 import { startTestApp, TestApp } from './helpers/app';
 import { onePagePdf, photoJpegWithGps, photoPng } from './helpers/files';
+import { newRequest, postStep, uploadStep } from './helpers/permits';
 import { waitFor } from './helpers/processes';
-import { Agent, csrfOf, FAMILY, signIn } from './helpers/sign-in';
+import { Agent, FAMILY, signIn } from './helpers/sign-in';
 
 let app: TestApp;
 let docsDir: string;
@@ -44,37 +45,19 @@ async function truncatedJpeg(): Promise<Buffer> {
   return Buffer.concat([full.subarray(0, Math.floor(full.length * 0.6)), Buffer.alloc(500)]);
 }
 
-async function newRequest(agent: Agent): Promise<string> {
-  const page = await agent.get('/demandes').expect(200);
-  const res = await agent.post('/demandes').type('form').send({ _csrf: csrfOf(page) }).expect(303);
-  return /\/demandes\/([0-9a-f-]{36})\/etape\/1$/.exec(res.headers.location)![1];
-}
-
-async function post(agent: Agent, id: string, step: number, fields: Record<string, string>) {
-  const page = await agent.get(`/demandes/${id}/etape/${step}`).expect(200);
-  return agent.post(`/demandes/${id}/etape/${step}`).type('form').send({ _csrf: csrfOf(page), ...fields });
-}
-
-async function upload(agent: Agent, id: string, step: number, file: Buffer, filename: string, fields: Record<string, string> = {}) {
-  const page = await agent.get(`/demandes/${id}/etape/${step}`).expect(200);
-  let req = agent.post(`/demandes/${id}/etape/${step}`).field('_csrf', csrfOf(page));
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
-  return req.attach('fichier', file, filename);
-}
-
 describe('a family requests a visit permit online', () => {
   let id: string;
 
   it('step 1 verifies the detainee with one neutral message for any wrong combination', async () => {
     id = await newRequest(camille);
-    const wrongName = await post(camille, id, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: 'Personne' });
-    const unknownEcrou = await post(camille, id, 1, { establishment: 'CPNORD', ecrou: '999999', lastName: condamne.last_name });
-    const otherEstablishment = await post(camille, id, 1, { establishment: 'MASUD', ecrou: condamne.ecrou_number, lastName: condamne.last_name });
+    const wrongName = await postStep(camille, id, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: 'Personne' });
+    const unknownEcrou = await postStep(camille, id, 1, { establishment: 'CPNORD', ecrou: '999999', lastName: condamne.last_name });
+    const otherEstablishment = await postStep(camille, id, 1, { establishment: 'MASUD', ecrou: condamne.ecrou_number, lastName: condamne.last_name });
     for (const res of [wrongName, unknownEcrou, otherEstablishment]) {
       expect(res.status).toBe(400);
       expect(res.text).toContain('Nous ne pouvons pas vérifier ces informations.');
     }
-    const empty = await post(camille, id, 1, { establishment: '', ecrou: '', lastName: '' });
+    const empty = await postStep(camille, id, 1, { establishment: '', ecrou: '', lastName: '' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('Choisissez l’établissement');
     // Steps ahead are not reachable before step 1 is done.
@@ -82,34 +65,34 @@ describe('a family requests a visit permit online', () => {
   });
 
   it('explains that a prévenu’s permit comes from the magistrate', async () => {
-    const res = await post(camille, id, 1, { establishment: 'CPNORD', ecrou: prevenu.ecrou_number, lastName: prevenu.last_name });
+    const res = await postStep(camille, id, 1, { establishment: 'CPNORD', ecrou: prevenu.ecrou_number, lastName: prevenu.last_name });
     expect(res.status).toBe(200);
     expect(res.text).toContain('le magistrat chargé de son dossier');
   });
 
   it('goes through every step (case- and accent-insensitive name), keeps answers, and sends the request', async () => {
-    const step1 = await post(camille, id, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: ` ${condamne.last_name.toUpperCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')} ` });
+    const step1 = await postStep(camille, id, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: ` ${condamne.last_name.toUpperCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')} ` });
     expect(step1.status).toBe(303);
     expect(step1.headers.location).toBe(`/demandes/${id}/etape/2`);
-    expect((await post(camille, id, 2, {})).status).toBe(400);
-    expect((await post(camille, id, 2, { understood: 'oui' })).status).toBe(303);
-    const badDate = await post(camille, id, 3, { forWhom: 'autre', givenName: 'Lina', familyName: 'Martin', birthdate: '31/02/2016' });
+    expect((await postStep(camille, id, 2, {})).status).toBe(400);
+    expect((await postStep(camille, id, 2, { understood: 'oui' })).status).toBe(303);
+    const badDate = await postStep(camille, id, 3, { forWhom: 'autre', givenName: 'Lina', familyName: 'Martin', birthdate: '31/02/2016' });
     expect(badDate.status).toBe(400);
     expect(badDate.text).toContain('Saisissez une date de naissance valide');
     expect(badDate.text).toContain('value="Lina"');
-    expect((await post(camille, id, 3, { forWhom: 'autre', givenName: 'Lina', familyName: 'Martin', birthdate: '14/03/2016' })).status).toBe(303);
-    expect((await post(camille, id, 4, { relationship: 'DESCENDANT' })).status).toBe(303);
+    expect((await postStep(camille, id, 3, { forWhom: 'autre', givenName: 'Lina', familyName: 'Martin', birthdate: '14/03/2016' })).status).toBe(303);
+    expect((await postStep(camille, id, 4, { relationship: 'DESCENDANT' })).status).toBe(303);
 
-    const photo = await upload(camille, id, 5, await photoJpegWithGps(), 'lina.jpg');
+    const photo = await uploadStep(camille, id, 5, await photoJpegWithGps(), 'lina.jpg');
     expect(photo.status).toBe(303);
     const preview = await camille.get(`/demandes/${id}/etape/5`).expect(200);
     const photoUrl = /src="(\/demandes\/[^"]+\/documents\/[^"]+)"/.exec(preview.text)![1];
     const stored = await camille.get(photoUrl).expect(200).expect('Content-Type', 'image/jpeg');
     expect((await sharp(stored.body).metadata()).exif).toBeUndefined();
 
-    expect((await upload(camille, id, 6, await onePagePdf('Carte d identite'), 'cni.pdf', { idType: 'CNI' })).status).toBe(303);
-    expect((await upload(camille, id, 7, await photoPng(), 'facture.png')).status).toBe(303);
-    expect((await post(camille, id, 8, { comment: 'Lina viendra avec moi.' })).status).toBe(303);
+    expect((await uploadStep(camille, id, 6, await onePagePdf('Carte d identite'), 'cni.pdf', { idType: 'CNI' })).status).toBe(303);
+    expect((await uploadStep(camille, id, 7, await photoPng(), 'facture.png')).status).toBe(303);
+    expect((await postStep(camille, id, 8, { comment: 'Lina viendra avec moi.' })).status).toBe(303);
 
     // Answers are kept: going back shows them.
     const back = await camille.get(`/demandes/${id}/etape/3`).expect(200);
@@ -119,7 +102,7 @@ describe('a family requests a visit permit online', () => {
     expect(summary.text).toContain('<strong>mineur</strong>');
     expect(summary.text).not.toContain('Il manque encore');
 
-    const sent = await post(camille, id, 9, {});
+    const sent = await postStep(camille, id, 9, {});
     expect(sent.status).toBe(303);
     const detail = await camille.get(sent.headers.location).expect(200);
     const reference = /Notez sa référence : <strong>(PV-[A-Z0-9]{8})<\/strong>/.exec(detail.text)![1];
@@ -158,10 +141,10 @@ describe('a family requests a visit permit online', () => {
 
   it('refuses a renamed executable, a 30 MB file, a corrupted image, an SVG with a script, and stores nothing', async () => {
     const other = await newRequest(camille);
-    await post(camille, other, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: condamne.last_name });
-    await post(camille, other, 2, { understood: 'oui' });
-    await post(camille, other, 3, { forWhom: 'moi' });
-    await post(camille, other, 4, { relationship: 'SPOUSE' });
+    await postStep(camille, other, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: condamne.last_name });
+    await postStep(camille, other, 2, { understood: 'oui' });
+    await postStep(camille, other, 3, { forWhom: 'moi' });
+    await postStep(camille, other, 4, { relationship: 'SPOUSE' });
     const before = filesOnDisk().length;
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(5000, 7)]);
     const cases: [Buffer, string, string][] = [
@@ -171,7 +154,7 @@ describe('a family requests a visit permit online', () => {
       [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><script>alert(1)</script></svg>'), 'photo.svg', 'Le fichier n’est pas une image JPEG ou PNG.'],
     ];
     for (const [file, name, message] of cases) {
-      const res = await upload(camille, other, 5, file, name);
+      const res = await uploadStep(camille, other, 5, file, name);
       expect(res.status).toBe(400);
       expect(res.text).toContain(message);
     }
@@ -185,8 +168,8 @@ describe('a family requests a visit permit online', () => {
   it('limits failed detainee look-ups per account', async () => {
     const karim = (await signIn(app.url, FAMILY.karim)).agent;
     const rid = await newRequest(karim);
-    for (let i = 0; i < 5; i++) expect((await post(karim, rid, 1, { establishment: 'CPNORD', ecrou: `77${i}`, lastName: 'X' })).status).toBe(400);
-    const limited = await post(karim, rid, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: condamne.last_name });
+    for (let i = 0; i < 5; i++) expect((await postStep(karim, rid, 1, { establishment: 'CPNORD', ecrou: `77${i}`, lastName: 'X' })).status).toBe(400);
+    const limited = await postStep(karim, rid, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: condamne.last_name });
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('Trop de tentatives en une heure');
   });

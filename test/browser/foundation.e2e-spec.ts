@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApp, TestApp } from '../helpers/app';
-import { axeViolations, consoleErrors, launchChromium } from '../helpers/browser';
+import { actAndCheck, axeViolations, consoleErrors, launchChromium } from '../helpers/browser';
 
 let app: TestApp;
 let browser: Browser;
@@ -13,12 +13,6 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** Every page visited is checked with axe-core and for console errors (CSP included). */
-async function visit(page: Page, violations: string[], action: () => Promise<unknown>) {
-  await action();
-  await page.waitForLoadState('load');
-  violations.push(...(await axeViolations(page)));
-}
 
 describe('the DSFR pages in a real browser', () => {
   it('a family signs in with FranceConnect, sees their identity, signs out: no WCAG 2.1 AA violation, no console error', async () => {
@@ -27,32 +21,32 @@ describe('the DSFR pages in a real browser', () => {
     const errors = consoleErrors(page);
     const violations: string[] = [];
 
-    await visit(page, violations, () => page.goto(`${app.url}/`));
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/`));
     expect(await page.title()).toBe('Accueil - P2V - Ministère de la Justice');
     // DSFR is styled: the header uses the Marianne font and the FranceConnect button its brand colour.
     expect(await page.locator('.fr-connect').first().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(0, 0, 145)');
 
-    await visit(page, violations, () => page.click('a.fr-connect[href="/connexion"]'));
+    await actAndCheck(page, violations, () => page.click('a.fr-connect[href="/connexion"]'));
     expect(page.url()).toContain('/demo-idp/interaction/');
-    await visit(page, violations, () => page.getByRole('button', { name: 'Se connecter en tant que Camille Martin' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Se connecter en tant que Camille Martin' }).click());
     expect(new URL(page.url()).pathname).toBe('/mon-espace');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mon espace');
     expect(await page.textContent('main')).toContain('14 mars 1985');
 
-    await visit(page, violations, () => page.goto(`${app.url}/mon-espace/telephone`));
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/mon-espace/telephone`));
     await page.fill('#phone', '0612');
-    await visit(page, violations, () => page.getByRole('button', { name: 'Enregistrer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Enregistrer' }).click());
     expect(await page.textContent('#erreurs')).toContain('n’est pas valide');
-    await visit(page, violations, () => page.goto(`${app.url}/mes-rendez-vous`));
-    await visit(page, violations, () => page.getByRole('link', { name: /Annuler le rendez-vous du/ }).first().click());
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/mes-rendez-vous`));
+    await actAndCheck(page, violations, () => page.getByRole('link', { name: /Annuler le rendez-vous du/ }).first().click());
     expect(await page.textContent('h1')).toMatch(/^Annuler le rendez-vous du/);
 
-    await visit(page, violations, () => page.getByRole('link', { name: 'Se déconnecter' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('link', { name: 'Se déconnecter' }).click());
     await page.waitForURL(/\/deconnexion\/fin/);
     violations.push(...(await axeViolations(page)));
     expect(await page.textContent('h1')).toBe('Vous êtes déconnecté');
 
-    await visit(page, violations, () => page.goto(`${app.url}/page-inexistante`));
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/page-inexistante`));
     expect(await page.textContent('h1')).toBe('Page non trouvée');
 
     expect(violations).toEqual([]);
@@ -68,28 +62,28 @@ describe('the DSFR pages in a real browser', () => {
 
     await page.goto(`${app.url}/`);
     await page.click('a.fr-connect[href="/agents/connexion"]');
-    await visit(page, violations, () => page.getByRole('button', { name: 'Se connecter en tant que Nadia Lefèvre' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Se connecter en tant que Nadia Lefèvre' }).click());
     expect(new URL(page.url()).pathname).toBe('/agents');
 
-    await visit(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/agents`));
-    await visit(page, violations, () => page.getByRole('button', { name: 'Attribuer le rôle' }).click());
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/agents`));
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Attribuer le rôle' }).click());
     expect(await page.textContent('#erreurs')).toContain('Saisissez une adresse e-mail valide');
     await page.fill('#email', 'claire.martin@justice.gouv.fr');
     await page.fill('#firstName', 'Claire');
     await page.fill('#lastName', 'Martin');
     await page.selectOption('#role', 'PARLOIR_AGENT');
-    await visit(page, violations, () => page.getByRole('button', { name: 'Attribuer le rôle' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Attribuer le rôle' }).click());
     expect(await page.textContent('main')).toContain('claire.martin@justice.gouv.fr');
 
-    await visit(page, violations, () => page.getByRole('link', { name: /Retirer le rôle Agent parloir de Claire Martin/ }).click());
-    await visit(page, violations, () => page.getByRole('button', { name: 'Oui, retirer le rôle' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('link', { name: /Retirer le rôle Agent parloir de Claire Martin/ }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Oui, retirer le rôle' }).click());
     expect(await page.textContent('main')).not.toContain('claire.martin@justice.gouv.fr');
 
-    await visit(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/messages`));
-    await visit(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/detenus`));
-    await visit(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/detenus/import`));
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/messages`));
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/detenus`));
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/detenus/import`));
     await page.setInputFiles('#fichier', { name: 'genesis.csv', mimeType: 'text/csv', buffer: Buffer.from('numero_ecrou;nom;prenom;date_naissance;categorie_penale\n1;;B;01/01/1990;PREVENU\n') });
-    await visit(page, violations, () => page.getByRole('button', { name: 'Importer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Importer' }).click());
     expect(await page.textContent('#erreurs')).toContain('nom manquant');
 
     expect(violations).toEqual([]);

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { query } from '../helpers/db';
 import { startTestApp, TestApp } from '../helpers/app';
-import { axeViolations, consoleErrors, launchChromium } from '../helpers/browser';
+import { actAndCheck, axeViolations, consoleErrors, launchChromium } from '../helpers/browser';
 import { onePagePdf, photoPng } from '../helpers/files';
 
 let app: TestApp;
@@ -21,11 +21,6 @@ afterAll(async () => {
   rmSync(docsDir, { recursive: true, force: true });
 });
 
-async function checked(page: Page, violations: string[], action: () => Promise<unknown>) {
-  await action();
-  await page.waitForLoadState('load');
-  violations.push(...(await axeViolations(page)));
-}
 
 describe('visit permit journey in a real browser', () => {
   it('a family files a request step by step, the head of establishment refuses it with a motivation: every page passes axe (WCAG 2.1 AA)', async () => {
@@ -39,34 +34,34 @@ describe('visit permit journey in a real browser', () => {
 
     await page.goto(`${app.url}/connexion`);
     await page.getByRole('button', { name: 'Se connecter en tant que Camille Martin' }).click();
-    await checked(page, violations, () => page.goto(`${app.url}/demandes`));
-    await checked(page, violations, () => page.getByRole('button', { name: 'Demander un permis de visite' }).click());
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/demandes`));
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Demander un permis de visite' }).click());
     await page.selectOption('#establishment', 'CPNORD');
     await page.fill('#ecrou', d.ecrou_number);
     await page.fill('#lastName', 'inconnu');
-    await checked(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
     expect(await page.textContent('#erreurs')).toContain('Nous ne pouvons pas vérifier ces informations');
     await page.fill('#lastName', d.last_name);
-    await checked(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
     await page.click('label[for="understood"]');
-    await checked(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
     await page.click('label[for="forWhom-autre"]');
     await page.fill('#givenName', 'Lina');
     await page.fill('#familyName', 'Martin');
     await page.fill('#birthdate', '14/03/2016');
-    await checked(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
     await page.click('label[for="rel-DESCENDANT"]');
-    await checked(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
     await page.setInputFiles('#fichier', { name: 'lina.png', mimeType: 'image/png', buffer: await photoPng() });
-    await checked(page, violations, () => page.getByRole('button', { name: 'Envoyer la photo et continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Envoyer la photo et continuer' }).click());
     await page.selectOption('#idType', 'PASSEPORT');
     await page.setInputFiles('#fichier', { name: 'passeport.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Passeport') });
-    await checked(page, violations, () => page.getByRole('button', { name: 'Envoyer et continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Envoyer et continuer' }).click());
     await page.setInputFiles('#fichier', { name: 'facture.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Facture') });
-    await checked(page, violations, () => page.getByRole('button', { name: 'Envoyer et continuer' }).click());
-    await checked(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Envoyer et continuer' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Continuer' }).click());
     expect(await page.textContent('main')).toContain('Lina Martin');
-    await checked(page, violations, () => page.getByRole('button', { name: 'Envoyer la demande' }).click());
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Envoyer la demande' }).click());
     const confirmation = await page.textContent('main');
     const reference = /Notez sa référence : (PV-[A-Z0-9]{8})/.exec(confirmation ?? '')![1];
 
@@ -75,17 +70,17 @@ describe('visit permit journey in a real browser', () => {
     const chefErrors = consoleErrors(chef);
     await chef.goto(`${app.url}/agents/connexion`);
     await chef.getByRole('button', { name: 'Se connecter en tant que Isabelle Fontaine' }).click();
-    await checked(chef, violations, () => chef.goto(`${app.url}/etablissements/CPNORD/permis/demandes`));
-    await checked(chef, violations, () => chef.getByRole('link', { name: reference }).click());
+    await actAndCheck(chef, violations, () => chef.goto(`${app.url}/etablissements/CPNORD/permis/demandes`));
+    await actAndCheck(chef, violations, () => chef.getByRole('link', { name: reference }).click());
     await chef.click('label[for="decision-refuse"]');
-    await checked(chef, violations, () => chef.getByRole('button', { name: 'Enregistrer la décision' }).click());
+    await actAndCheck(chef, violations, () => chef.getByRole('button', { name: 'Enregistrer la décision' }).click());
     expect(await chef.textContent('#erreurs')).toContain('Un refus doit être motivé');
     await chef.click('label[for="decision-refuse"]');
     await chef.fill('#motivation', 'Le lien de filiation déclaré n’est établi par aucune pièce du dossier.');
-    await checked(chef, violations, () => chef.getByRole('button', { name: 'Enregistrer la décision' }).click());
+    await actAndCheck(chef, violations, () => chef.getByRole('button', { name: 'Enregistrer la décision' }).click());
     expect(await chef.textContent('main')).toContain('Refusée');
 
-    await checked(page, violations, () => page.reload());
+    await actAndCheck(page, violations, () => page.reload());
     expect(await page.textContent('main')).toContain('Motif du refus');
 
     expect(violations).toEqual([]);

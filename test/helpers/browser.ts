@@ -44,3 +44,10 @@ export function consoleErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   return errors;
 }
+
+/** Does what a person does on a page, waits for the page to load, then checks it with axe-core. */
+export async function actAndCheck(page: Page, violations: string[], action: () => Promise<unknown>): Promise<void> {
+  await action();
+  await page.waitForLoadState('load');
+  violations.push(...(await axeViolations(page)));
+}
