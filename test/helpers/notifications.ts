@@ -19,8 +19,8 @@ const { AuditService } = require('../../dist/src/common/audit.service');
 
 export const APP_URL = 'http://localhost:3999';
 
-export async function openDataSource(): Promise<DataSource> {
-  const ds = new DataSource({ ...dataSourceOptions(testDatabaseUrl()), extra: { max: 5 } });
+export async function openDataSource(poolSize = 5): Promise<DataSource> {
+  const ds = new DataSource({ ...dataSourceOptions(testDatabaseUrl()), extra: { max: poolSize } });
   await ds.initialize();
   return ds;
 }
