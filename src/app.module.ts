@@ -17,6 +17,7 @@ import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PermitsModule } from './permits/permits.module';
+import { VisitsModule } from './visits/visits.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -35,6 +36,7 @@ export class AppModule implements NestModule {
         NotificationsModule,
         AppointmentsModule,
         PermitsModule,
+        VisitsModule,
       ],
       controllers: [HomeController, HealthController],
       providers: [
