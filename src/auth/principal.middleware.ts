@@ -72,6 +72,7 @@ export function navigation(principal?: Principal): NavItem[] {
     if (roles.includes('ADMIN')) {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
       items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });
+      items.push({ href: `/etablissements/${code}/parloirs`, label: codes.length > 1 ? `Parloirs (${code})` : 'Parloirs' });
     }
   }
   return items;

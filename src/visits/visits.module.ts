@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AppointmentsModule } from '../appointments/appointments.module';
+import { EstablishmentsModule } from '../establishments/establishments.module';
+import { VisitsAdminController } from './visits-admin.controller';
+import { VisitsAdminService } from './visits-admin.service';
 import { VisitsService } from './visits.service';
 
-/** Visiting rooms and bookings. The pages (calendar administration, family booking, daily list) come with issue #5. */
+/** Visiting rooms and bookings. The administration of the calendar is here; family booking and the daily list come next (issue #5). */
 @Module({
-  imports: [AppointmentsModule],
-  providers: [VisitsService],
+  imports: [AppointmentsModule, EstablishmentsModule],
+  controllers: [VisitsAdminController],
+  providers: [VisitsService, VisitsAdminService],
   exports: [VisitsService],
 })
 export class VisitsModule {}

@@ -80,6 +80,9 @@ describe('the DSFR pages in a real browser', () => {
     expect(await page.textContent('main')).not.toContain('claire.martin@justice.gouv.fr');
 
     await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/messages`));
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/parloirs`));
+    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Ajouter le parloir' }).click());
+    expect(await page.textContent('#erreurs')).toContain('Nommez le parloir');
     await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/detenus`));
     await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/detenus/import`));
     await page.setInputFiles('#fichier', { name: 'genesis.csv', mimeType: 'text/csv', buffer: Buffer.from('numero_ecrou;nom;prenom;date_naissance;categorie_penale\n1;;B;01/01/1990;PREVENU\n') });
