@@ -40,7 +40,7 @@ describe('the administrator sets up the visiting rooms, self-service', () => {
     expect(page.text).toContain('Exercice de sécurité');
     expect(page.text).toContain('Mercredi');
     expect(page.text).toContain('14:00–15:00');
-    const audit = await query(`SELECT action FROM audit_log WHERE action IN ('VISITING_ROOM_CREATED','SLOT_TEMPLATE_CREATED','CLOSURE_CREATED') ORDER BY id`);
+    const audit = await query(`SELECT action FROM audit_log WHERE actor_type = 'AGENT' AND action IN ('VISITING_ROOM_CREATED','SLOT_TEMPLATE_CREATED','CLOSURE_CREATED') ORDER BY id`);
     expect(audit.map((a) => a.action)).toEqual(['VISITING_ROOM_CREATED', 'SLOT_TEMPLATE_CREATED', 'CLOSURE_CREATED']);
   });
 

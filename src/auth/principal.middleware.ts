@@ -59,6 +59,7 @@ export function navigation(principal?: Principal): NavItem[] {
   if (principal.kind === 'family') return [
     { href: '/mon-espace', label: 'Mon espace' },
     { href: '/demandes', label: 'Mes demandes de permis' },
+    { href: '/visites', label: 'Mes visites' },
     { href: '/mes-rendez-vous', label: 'Mes rendez-vous' },
   ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];

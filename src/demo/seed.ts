@@ -80,6 +80,27 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
       );
       if (fam) await audit.record({ actor: SYSTEM_ACTOR, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: fam.id, after: { demo: true } }, m);
     }
+    // Visiting rooms of the Nord establishment, and a permit for Camille to visit a condamné there.
+    const [roomCount] = await m.query(`SELECT count(*)::int AS n FROM visiting_rooms WHERE establishment_id = $1`, [ids.CPNORD]);
+    if (roomCount.n === 0) {
+      const [room] = await m.query(`INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir familles 1', 'ORDINARY', 10) RETURNING id`, [ids.CPNORD]);
+      await m.query(`INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir avec séparation', 'SEPARATION', 4)`, [ids.CPNORD]);
+      for (const [dow, start, end] of [[3, '14:00', '15:00'], [3, '15:30', '16:30'], [6, '09:30', '10:30'], [6, '14:00', '15:00']] as const) {
+        await m.query(`INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from) VALUES ($1, $2, $3, $4, 10, '2026-01-01')`, [room.id, dow, start, end]);
+      }
+      await audit.record({ actor: SYSTEM_ACTOR, action: 'VISITING_ROOM_CREATED', entityType: 'visiting_room', entityId: room.id, establishmentId: ids.CPNORD, after: { demo: true } }, m);
+    }
+    const [fam] = await m.query(`SELECT id, given_name, family_name, birthdate FROM family_accounts WHERE fc_subject = $1`, [DEMO_FAMILIES[0].sub]);
+    const [permitCount] = await m.query(`SELECT count(*)::int AS n FROM permits WHERE family_account_id = $1`, [fam.id]);
+    if (permitCount.n === 0) {
+      const [d] = await m.query(`SELECT id FROM detainees WHERE establishment_id = $1 AND legal_status = 'CONDAMNE' ORDER BY ecrou_number LIMIT 1`, [ids.CPNORD]);
+      const [p] = await m.query(
+        `INSERT INTO permits (establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
+         VALUES ($1, $2, $3, $4, $5, $6, 'SPOUSE', '2026-01-01', 'PAPER') RETURNING id`,
+        [ids.CPNORD, d.id, fam.id, fam.given_name, fam.family_name, fam.birthdate],
+      );
+      await audit.record({ actor: SYSTEM_ACTOR, action: 'PERMIT_RECORDED', entityType: 'permit', entityId: p.id, establishmentId: ids.CPNORD, after: { demo: true } }, m);
+    }
     // Camille has two upcoming appointments, with their confirmations and reminders planned.
     const [camille] = await m.query(`SELECT id, email FROM family_accounts WHERE fc_subject = $1`, [DEMO_FAMILIES[0].sub]);
     const [booked] = await m.query(`SELECT count(*)::int AS n FROM appointments WHERE family_account_id = $1`, [camille.id]);

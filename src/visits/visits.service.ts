@@ -47,6 +47,58 @@ export class VisitsService {
     return row ?? DEFAULT_SETTINGS;
   }
 
+  /** The slots a family can choose: open templates inside the booking window, with the places left. */
+  async openSlots(establishmentId: string, now = new Date()) {
+    const settings = await this.settings(establishmentId);
+    const [{ time_zone: timeZone }] = await this.dataSource.query(`SELECT time_zone FROM establishments WHERE id = $1`, [establishmentId]);
+    const templates = await this.dataSource.query(
+      `SELECT t.id, t.room_id AS "roomId", t.day_of_week AS "dayOfWeek", t.start_time::text AS "startTime", t.end_time::text AS "endTime", t.capacity,
+              to_char(t.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(t.valid_to, 'YYYY-MM-DD') AS "validTo", r.name AS room
+         FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id WHERE r.establishment_id = $1 AND r.active`,
+      [establishmentId],
+    );
+    const closures = await this.dataSource.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, room_id AS "roomId", template_id AS "templateId", reason FROM closures WHERE establishment_id = $1 AND day >= $2::date`,
+      [establishmentId, now.toISOString().slice(0, 10)],
+    );
+    const booked = new Map<string, number>(
+      (await this.dataSource.query(`SELECT room_id, starts_at, booked FROM visit_slots s JOIN visiting_rooms r ON r.id = s.room_id WHERE r.establishment_id = $1 AND starts_at > $2`, [establishmentId, now])).map(
+        (r: { room_id: string; starts_at: Date; booked: number }) => [`${r.room_id}|${new Date(r.starts_at).toISOString()}`, r.booked],
+      ),
+    );
+    const slots: { templateId: string; day: string; startsAt: Date; room: string; free: number }[] = [];
+    for (let d = 0; d <= settings.horizonDays; d++) {
+      const day = new Date(now.getTime() + d * 86400_000).toISOString().slice(0, 10);
+      for (const t of templates) {
+        if (templateClosedOn(t, day, closures, settings)) continue;
+        const { startsAt } = occurrence(t, day, timeZone);
+        if (checkWindow(startsAt, now, settings)) continue;
+        const free = t.capacity - (booked.get(`${t.roomId}|${startsAt.toISOString()}`) ?? 0);
+        slots.push({ templateId: t.id, day, startsAt, room: t.room, free });
+      }
+    }
+    return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  }
+
+  /** The family's active permits, by detainee (only those can be booked). */
+  async familyPermits(familyId: string) {
+    return this.dataSource.query(
+      `SELECT p.id, p.visitor_given_name || ' ' || p.visitor_family_name AS visitor, p.detainee_id, d.first_name || ' ' || d.last_name AS detainee, d.establishment_id, e.name AS establishment
+         FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = d.establishment_id
+        WHERE p.family_account_id = $1 AND p.status = 'ACTIVE' AND d.custody_status = 'PRESENT' ORDER BY detainee, visitor`,
+      [familyId],
+    );
+  }
+
+  async familyVisits(familyId: string) {
+    return this.dataSource.query(
+      `SELECT v.id, v.reference, v.status, lower(v.during) AS starts_at, d.first_name || ' ' || d.last_name AS detainee, r.name AS room, e.name AS establishment
+         FROM visits v JOIN detainees d ON d.id = v.detainee_id JOIN visit_slots s ON s.id = v.slot_id JOIN visiting_rooms r ON r.id = s.room_id JOIN establishments e ON e.id = v.establishment_id
+        WHERE v.family_account_id = $1 ORDER BY lower(v.during) DESC LIMIT 100`,
+      [familyId],
+    );
+  }
+
   async book(actor: Actor, input: BookVisitInput, now = new Date()): Promise<BookedVisit> {
     if (input.familyAccountId && input.idempotencyKey) {
       const existing = await this.byIdempotencyKey(input.familyAccountId, input.idempotencyKey);

@@ -37,6 +37,8 @@ describe('the DSFR pages in a real browser', () => {
     await page.fill('#phone', '0612');
     await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Enregistrer' }).click());
     expect(await page.textContent('#erreurs')).toContain('n’est pas valide');
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/visites/reserver`));
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/visites`));
     await actAndCheck(page, violations, () => page.goto(`${app.url}/mes-rendez-vous`));
     await actAndCheck(page, violations, () => page.getByRole('link', { name: /Annuler le rendez-vous du/ }).first().click());
     expect(await page.textContent('h1')).toMatch(/^Annuler le rendez-vous du/);
