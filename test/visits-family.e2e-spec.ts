@@ -47,6 +47,19 @@ describe('a family books a visit online', () => {
     expect(sameWeek.text).toMatch(/La personne détenue a déjà une visite à ce moment-là|Le nombre de visites de la semaine/);
   });
 
+  it('cancelling the visit from "Mes rendez-vous" frees its place, in the same transaction', async () => {
+    const { agent } = await signIn(app.url, FAMILY.camille);
+    const [v] = await query(`SELECT v.id, v.appointment_id, v.slot_id FROM visits v WHERE v.status = 'BOOKED'`);
+    expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slot_id])).toEqual([{ booked: 1 }]);
+    const confirm = await agent.get(`/mes-rendez-vous/${v.appointment_id}/annuler`).expect(200);
+    await agent.post(`/mes-rendez-vous/${v.appointment_id}/annuler`).type('form').send({ _csrf: csrfOf(confirm) }).expect(303);
+    expect(await query(`SELECT status FROM visits WHERE id = $1`, [v.id])).toEqual([{ status: 'CANCELLED' }]);
+    expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slot_id])).toEqual([{ booked: 0 }]);
+    expect(await query(`SELECT count(*)::int AS n FROM visit_visitors WHERE visit_id = $1 AND active`, [v.id])).toEqual([{ n: 0 }]);
+    const form = await agent.get('/visites/reserver').expect(200);
+    expect(form.text).not.toContain('9 place(s) libre(s)');
+  });
+
   it('a family without permit is told how to get one', async () => {
     const { agent } = await signIn(app.url, FAMILY.karim);
     const page = await agent.get('/visites/reserver').expect(200);

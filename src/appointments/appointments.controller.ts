@@ -35,6 +35,10 @@ export class AppointmentsController {
       await this.appointments.cancel({ type: 'FAMILY', id: principal.id }, id, 'Annulé par la famille', new Date(), principal.id);
     } catch (e) {
       if (e instanceof DomainError && e.status === 404) return res.status(404).render('errors/404.njk');
+      if (e instanceof DomainError) {
+        const a = await this.appointments.findForFamily(principal.id, id);
+        return res.status(e.status).render('appointments/confirm-cancel.njk', { appointment: a, kindLabel: a ? KIND_LABELS[a.kind] : '', when: a ? whenLabel(new Date(a.startsAt)) : '', error: e.message });
+      }
       throw e;
     }
     res.redirect(303, '/mes-rendez-vous?annule=1');

@@ -42,8 +42,18 @@ const COLUMNS = `a.id, a.kind, a.establishment_id AS "establishmentId", e.name A
  * and cancelling, each with its confirmation, its reminders and its audit entry, in one transaction.
  * Visits, interviews and video calls book through this service.
  */
+/** What a module does, in the same transaction, when one of its appointments is cancelled (e.g. free a visit's place). */
+export type CancelHook = (m: EntityManager, appointment: Appointment, actor: Actor, now: Date) => Promise<void>;
+
 @Injectable()
 export class AppointmentsService {
+  private readonly cancelHooks = new Map<AppointmentKind, CancelHook>();
+
+  /** Modules that book appointments register here what a cancellation means for them. */
+  onCancel(kind: AppointmentKind, hook: CancelHook) {
+    this.cancelHooks.set(kind, hook);
+  }
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly notifications: NotificationsService,
@@ -93,6 +103,7 @@ export class AppointmentsService {
       if (a.startsAt.getTime() <= now.getTime()) throw new DomainError('PAST', 'Ce rendez-vous est passé : il ne peut plus être annulé.', 409);
       await m.query(`UPDATE appointments SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`, [id, now, reason]);
       const cancelled = { ...a, status: 'CANCELLED' as const };
+      await this.cancelHooks.get(a.kind)?.(m, cancelled, actor, now);
       await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous annulé');
       await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS']);
       await this.audit.record({ actor, action: 'APPOINTMENT_CANCELLED', entityType: 'appointment', entityId: id, establishmentId: a.establishmentId, before: this.summary(a), after: { status: 'CANCELLED', reason } }, m);

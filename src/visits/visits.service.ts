@@ -4,7 +4,7 @@ import { AppointmentsService } from '../appointments/appointments.service';
 import { newReference } from '../appointments/appointment.rules';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
-import { checkVisitors, checkWindow, DEFAULT_SETTINGS, occurrence, templateClosedOn, VisitSettings, weekOf, weeklyEntitlement } from './visit.rules';
+import { canCancel, checkVisitors, checkWindow, DEFAULT_SETTINGS, occurrence, templateClosedOn, VisitSettings, weekOf, weeklyEntitlement } from './visit.rules';
 
 export interface BookVisitInput {
   /** The family booking online, or null when staff book on a family's behalf. */
@@ -40,7 +40,27 @@ export class VisitsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly appointments: AppointmentsService,
-  ) {}
+  ) {
+    this.appointments.onCancel('VISIT', (m, a, actor, now) => this.cancelForAppointment(m, a.id, actor, now));
+  }
+
+  /**
+   * A visit's appointment is cancelled: the visit is cancelled and its place freed, in the same
+   * transaction. Families may cancel until the deadline; staff at any time.
+   */
+  private async cancelForAppointment(m: EntityManager, appointmentId: string, actor: Actor, now: Date) {
+    const [v] = await m.query(`SELECT id, slot_id, establishment_id, status, lower(during) AS starts_at FROM visits WHERE appointment_id = $1 FOR UPDATE`, [appointmentId]);
+    if (!v || v.status !== 'BOOKED') return;
+    const settings = await this.settings(v.establishment_id, m);
+    if (actor.type === 'FAMILY' && !canCancel(new Date(v.starts_at), now, settings)) {
+      throw new DomainError('TOO_LATE', `Une visite s’annule en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : appelez le parloir de l’établissement.`, 409);
+    }
+    await m.query(`SELECT id FROM visit_slots WHERE id = $1 FOR UPDATE`, [v.slot_id]);
+    await m.query(`UPDATE visits SET status = 'CANCELLED', cancelled_at = $2 WHERE id = $1`, [v.id, now]);
+    await m.query(`UPDATE visit_visitors SET active = false WHERE visit_id = $1`, [v.id]);
+    await m.query(`UPDATE visit_slots SET booked = booked - 1 WHERE id = $1`, [v.slot_id]);
+    await this.audit.record({ actor, action: 'VISIT_CANCELLED', entityType: 'visit', entityId: v.id, establishmentId: v.establishment_id, before: { status: 'BOOKED' }, after: { status: 'CANCELLED' } }, m);
+  }
 
   async settings(establishmentId: string, m: EntityManager = this.dataSource.manager): Promise<VisitSettings> {
     const [row] = await m.query(`SELECT ${SETTINGS_COLUMNS} FROM visit_settings WHERE establishment_id = $1`, [establishmentId]);
