@@ -110,6 +110,20 @@ export class VisitsService {
     );
   }
 
+  /** Staff booking on a family's behalf: the detainee by écrou, with every active permit for them. */
+  async detaineeWithPermits(establishmentId: string, ecrou: string) {
+    const [d] = await this.dataSource.query(
+      `SELECT id, first_name || ' ' || last_name AS name, ecrou_number FROM detainees WHERE establishment_id = $1 AND ecrou_number = $2 AND custody_status = 'PRESENT'`,
+      [establishmentId, ecrou.trim().toUpperCase()],
+    );
+    if (!d) return null;
+    const permits = await this.dataSource.query(
+      `SELECT id, visitor_given_name || ' ' || visitor_family_name AS visitor, family_account_id FROM permits WHERE detainee_id = $1 AND status = 'ACTIVE' ORDER BY visitor`,
+      [d.id],
+    );
+    return { detainee: d, permits };
+  }
+
   async familyVisits(familyId: string) {
     return this.dataSource.query(
       `SELECT v.id, v.reference, v.status, lower(v.during) AS starts_at, d.first_name || ' ' || d.last_name AS detainee, r.name AS room, e.name AS establishment

@@ -1,0 +1,36 @@
+import { query } from './helpers/db';
+import { startTestApp, TestApp } from './helpers/app';
+import { csrfOf, signIn, STAFF } from './helpers/sign-in';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('a visiting-room agent books on a family’s behalf', () => {
+  it('finds the detainee by écrou, checks the same rules, records the channel, refuses a bad phone number at entry', async () => {
+    const { agent } = await signIn(app.url, STAFF.parloirNord);
+    const unknown = await agent.get('/etablissements/CPNORD/visites/reserver?ecrou=999999').expect(200);
+    expect(unknown.text).toContain('Aucune personne détenue présente n’a ce numéro d’écrou.');
+    const [d] = await query(`SELECT d.ecrou_number FROM permits p JOIN detainees d ON d.id = p.detainee_id WHERE p.status = 'ACTIVE' LIMIT 1`);
+    const form = await agent.get(`/etablissements/CPNORD/visites/reserver?ecrou=${d.ecrou_number}`).expect(200);
+    const permitId = /name="permitIds" value="([^"]+)"/.exec(form.text)![1];
+    const slot = /name="slot" value="([^"]+)"/.exec(form.text)![1];
+    const key = /name="key" value="([^"]+)"/.exec(form.text)![1];
+    const base = { _csrf: csrfOf(form), ecrou: d.ecrou_number, permitIds: permitId, slot, key };
+    const noChannel = await agent.post('/etablissements/CPNORD/visites/reserver').type('form').send(base).expect(400);
+    expect(noChannel.text).toContain('Indiquez comment la famille a demandé la visite');
+    const badPhone = await agent.post('/etablissements/CPNORD/visites/reserver').type('form').send({ ...base, channel: 'PHONE', phone: '0612' }).expect(400);
+    expect(badPhone.text).toContain('Le numéro de téléphone « 0612 » n’est pas valide');
+    expect(await query(`SELECT count(*)::int AS n FROM visits`)).toEqual([{ n: 0 }]);
+    const ok = await agent.post('/etablissements/CPNORD/visites/reserver').type('form').send({ ...base, channel: 'PHONE', phone: '06 12 34 56 78' }).expect(303);
+    const reference = /reservee=([A-Z0-9]{8})$/.exec(ok.headers.location)![1];
+    const [visit] = await query(`SELECT channel, booked_by_agent IS NOT NULL AS by_agent, appointment_id IS NOT NULL AS has_appointment FROM visits WHERE reference = $1`, [reference]);
+    expect(visit).toEqual({ channel: 'PHONE', by_agent: true, has_appointment: true });
+    const family = await signIn(app.url, STAFF.admin);
+    await family.agent.get('/etablissements/CPNORD/visites/reserver').expect(403);
+  });
+});
