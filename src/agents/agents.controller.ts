@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import type { Principal } from '../auth/principal';
+import { actorOf, type Principal } from '../auth/principal';
 import { ANY_STAFF_ROLE, ROLE_LABELS, STAFF_ROLES } from '../auth/roles';
 import { DomainError } from '../common/domain-error';
 import { validateForm } from '../common/forms';
@@ -47,7 +47,7 @@ export class AgentsController {
     const form = await validateForm(GrantRoleForm, body);
     if (!form.ok) return this.renderList(res.status(400), code, 1, { errors: form.errors, values: form.values });
     try {
-      await this.agents.grantRole({ type: 'AGENT', id: principal.id, label: principal.displayName }, establishment, form.value);
+      await this.agents.grantRole(actorOf(principal), establishment, form.value);
     } catch (e) {
       if (e instanceof DomainError) {
         return this.renderList(res.status(e.status), code, 1, { errors: [{ field: 'role', message: e.message }], values: form.value });
@@ -71,7 +71,7 @@ export class AgentsController {
   async revoke(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
     const establishment = await this.establishments.byCode(code);
     try {
-      await this.agents.revokeRole({ type: 'AGENT', id: principal.id, label: principal.displayName }, establishment, id);
+      await this.agents.revokeRole(actorOf(principal), establishment, id);
     } catch (e) {
       if (e instanceof DomainError) return this.renderList(res.status(e.status), code, 1, { errors: [{ field: 'global', message: e.message }] });
       throw e;

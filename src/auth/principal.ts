@@ -20,6 +20,16 @@ export type Principal =
   | { kind: 'family'; id: string; displayName: string }
   | { kind: 'agent'; id: string; displayName: string; email: string; grants: StaffGrant[] };
 
+/** The signed-in user as the actor of an audited change. */
+export function actorOf(p: Principal): { type: 'AGENT' | 'FAMILY'; id: string; label: string } {
+  return { type: p.kind === 'agent' ? 'AGENT' : 'FAMILY', id: p.id, label: p.displayName };
+}
+
+/** Whether a staff member holds one of these roles at this establishment. */
+export function holdsRole(p: Principal, establishmentId: string, roles: StaffRole[]): boolean {
+  return p.kind === 'agent' && p.grants.some((g) => g.establishmentId === establishmentId && roles.includes(g.role));
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;

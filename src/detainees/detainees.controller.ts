@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import type { Principal } from '../auth/principal';
+import { actorOf, type Principal } from '../auth/principal';
 import { ANY_STAFF_ROLE } from '../auth/roles';
 import { pageInfo, parsePage } from '../common/pagination';
 import { EstablishmentsService } from '../establishments/establishments.service';
@@ -47,7 +47,7 @@ export class DetaineesController {
     if (!file || file.size === 0) return render(400, { fileError: 'Choisissez le fichier CSV exporté de GENESIS' });
     const text = file.buffer.toString('utf8');
     if (text.includes('\u0000') || text.includes('\uFFFD')) return render(400, { fileError: 'Le fichier n’est pas un texte CSV encodé en UTF-8' });
-    const report = await this.detainees.importCsv({ type: 'AGENT', id: principal.id, label: principal.displayName }, establishment, text);
+    const report = await this.detainees.importCsv(actorOf(principal), establishment, text);
     return render(report.ok ? 200 : 422, { report, fileName: file.originalname });
   }
 }

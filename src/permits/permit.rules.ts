@@ -65,6 +65,11 @@ export function parseBirthdate(raw: string, today: Date): string | null {
   return date.toISOString().slice(0, 10);
 }
 
+/** A calendar day typed as JJ/MM/AAAA or AAAA-MM-JJ, past or future; null if not a real date. */
+export function parseDay(raw: string): string | null {
+  return parseBirthdate(raw, new Date('9999-12-31T00:00:00Z'));
+}
+
 /** The head of establishment decides within 2 months of a complete request; silence is an implicit rejection. */
 export function decisionDeadline(completeAt: Date): Date {
   return addMonths(completeAt, 2);

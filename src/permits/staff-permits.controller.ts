@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import type { Principal } from '../auth/principal';
+import { actorOf, holdsRole, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { pageInfo, parsePage } from '../common/pagination';
 import { Establishment } from '../establishments/establishment.entity';
 import { EstablishmentsService } from '../establishments/establishments.service';
-import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, parseBirthdate, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, parseBirthdate, parseDay, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { refusalLetterPdf } from './refusal-letter';
@@ -17,15 +17,6 @@ export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
 
 const PAGE_SIZE = 25;
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
-
-/** A calendar day typed as JJ/MM/AAAA or AAAA-MM-JJ (may be in the future). */
-function parseDay(raw: string): string | null {
-  return parseBirthdate(raw, new Date('9999-12-31T00:00:00Z'));
-}
-
-function actorOf(p: Principal) {
-  return { type: 'AGENT' as const, id: p.id, label: p.displayName };
-}
 
 /** Instruction of permit requests by the establishment (greffe), decisions by its head. */
 @Controller('etablissements/:establishment/permis')
@@ -165,7 +156,7 @@ export class StaffPermitsController {
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
   async document(@Param('establishment') code: string, @Param('documentId', new ParseUUIDPipe()) documentId: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
     const establishment = await this.establishments.byCode(code);
-    const permitsStaff = principal.kind === 'agent' && principal.grants.some((g) => g.establishmentId === establishment.id && (g.role === 'PERMITS_OFFICER' || g.role === 'HEAD_OF_ESTABLISHMENT'));
+    const permitsStaff = holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT']);
     const doc = await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id], permitPhotosOnly: !permitsStaff }, documentId);
     res.set({ 'Content-Type': doc.contentType, 'Cache-Control': 'private, no-store', 'Content-Disposition': 'inline', 'X-Content-Type-Options': 'nosniff' }).send(doc.content);
   }
@@ -280,13 +271,13 @@ export class StaffPermitsController {
 
   private async renderPermit(res: Response, establishment: Establishment, permitId: string, principal: Principal, extra: { errors?: unknown[]; values?: unknown }) {
     const p = await this.instruction.permit(establishment.id, permitId);
-    const isHead = principal.kind === 'agent' && principal.grants.some((g) => g.establishmentId === establishment.id && g.role === 'HEAD_OF_ESTABLISHMENT');
+    const isHead = holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']);
     res.render('permits/permit.njk', { establishment, p, relationships: RELATIONSHIPS, minor: isMinor(p.visitor_birthdate, new Date()), isHead, errors: [], values: {}, ...extra });
   }
 
   private async render(res: Response, establishment: Establishment, id: string, principal: Principal, extra: { errors?: unknown[]; values?: unknown }) {
     const r = await this.instruction.forEstablishment(establishment.id, id);
-    const canDecide = principal.kind === 'agent' && principal.grants.some((g) => g.establishmentId === establishment.id && g.role === 'HEAD_OF_ESTABLISHMENT');
+    const canDecide = holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']);
     res.render('permits/instruct.njk', {
       establishment,
       r,

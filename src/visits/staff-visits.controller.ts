@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import type { Principal } from '../auth/principal';
+import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { whenLabel } from '../appointments/appointment.rules';
 import type { Establishment } from '../establishments/establishment.entity';
@@ -43,7 +43,7 @@ export class StaffVisitsController {
     const familyAccountId = families.size === 1 ? ([...families][0] as string | null) : null;
     try {
       const visit = await this.visits.book(
-        { type: 'AGENT', id: p.id, label: p.displayName },
+        actorOf(p),
         {
           familyAccountId,
           templateId,

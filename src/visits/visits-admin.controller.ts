@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import type { Principal } from '../auth/principal';
+import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import type { FieldError } from '../common/forms';
 import type { Establishment } from '../establishments/establishment.entity';
 import { EstablishmentsService } from '../establishments/establishments.service';
-import { parseBirthdate } from '../permits/permit.rules';
+import { parseDay } from '../permits/permit.rules';
 import type { VisitSettings } from './visit.rules';
 import { DAYS, ROOM_KINDS, VisitsAdminService } from './visits-admin.service';
 import { VisitsService } from './visits.service';
@@ -20,7 +20,7 @@ function int(body: Body_, field: string, min: number, max: number, label: string
 }
 
 function day(raw: string | undefined): string | null {
-  return raw ? parseBirthdate(raw, new Date('9999-12-31T00:00:00Z')) : null;
+  return raw ? parseDay(raw) : null;
 }
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -58,7 +58,7 @@ export class VisitsAdminController {
       openOnHolidays: body.openOnHolidays === 'oui',
     };
     if (errors.length) return this.render(res.status(400), establishment, { errors, values: body, form: 'settings' });
-    await this.admin.saveSettings(this.actor(p), establishment.id, s);
+    await this.admin.saveSettings(actorOf(p), establishment.id, s);
     res.redirect(303, `/etablissements/${code}/parloirs?fait=reglages`);
   }
 
@@ -72,7 +72,7 @@ export class VisitsAdminController {
     if (!(String(body.kind) in ROOM_KINDS)) errors.push({ field: 'kind', message: 'Choisissez le type de parloir' });
     const cabins = int(body, 'cabins', 1, 200, 'Nombre de cabines ou tables', errors);
     if (errors.length) return this.render(res.status(400), establishment, { errors, values: body, form: 'room' });
-    await this.handle(res, establishment, body, 'room', () => this.admin.addRoom(this.actor(p), establishment.id, { name, kind: body.kind as keyof typeof ROOM_KINDS, cabins }), 'salle');
+    await this.handle(res, establishment, body, 'room', () => this.admin.addRoom(actorOf(p), establishment.id, { name, kind: body.kind as keyof typeof ROOM_KINDS, cabins }), 'salle');
   }
 
   @Post('creneaux')
@@ -91,7 +91,7 @@ export class VisitsAdminController {
     const validTo = body.validTo ? day(body.validTo) : null;
     if (body.validTo && (!validTo || (validFrom && validTo < validFrom))) errors.push({ field: 'validTo', message: 'Date de fin au format JJ/MM/AAAA, après le début (ou vide)' });
     if (errors.length) return this.render(res.status(400), establishment, { errors, values: body, form: 'template' });
-    await this.handle(res, establishment, body, 'template', () => this.admin.addTemplate(this.actor(p), establishment.id, { roomId: String(body.roomId), dayOfWeek, start, end, capacity, validFrom: validFrom!, validTo }), 'creneau');
+    await this.handle(res, establishment, body, 'template', () => this.admin.addTemplate(actorOf(p), establishment.id, { roomId: String(body.roomId), dayOfWeek, start, end, capacity, validFrom: validFrom!, validTo }), 'creneau');
   }
 
   @Post('fermetures')
@@ -104,11 +104,7 @@ export class VisitsAdminController {
     const reason = String(body.reason ?? '').trim();
     if (reason.length < 3) errors.push({ field: 'reason', message: 'Indiquez la raison de la fermeture (les familles la verront)' });
     if (errors.length) return this.render(res.status(400), establishment, { errors, values: body, form: 'closure' });
-    await this.handle(res, establishment, body, 'closure', () => this.admin.addClosure(this.actor(p), establishment.id, { day: d!, roomId: body.roomId || null, templateId: body.templateId || null, reason }), 'fermeture');
-  }
-
-  private actor(p: Principal) {
-    return { type: 'AGENT' as const, id: p.id, label: p.displayName };
+    await this.handle(res, establishment, body, 'closure', () => this.admin.addClosure(actorOf(p), establishment.id, { day: d!, roomId: body.roomId || null, templateId: body.templateId || null, reason }), 'fermeture');
   }
 
   private async handle(res: Response, establishment: Establishment, body: Body_, form: string, action: () => Promise<void>, done: string) {
