@@ -45,13 +45,13 @@ describe('the administrator sets up the visiting rooms, self-service', () => {
   });
 
   it('saves the booking settings, never below the weekly visits the law guarantees', async () => {
-    const settings = { minNoticeHours: '48', horizonDays: '21', cancelDeadlineHours: '24', maxAdults: '3', maxChildren: '2', majorityAge: '18', weeklyPrevenu: '2', weeklyCondamne: '1', onlineBooking: 'oui' };
+    const settings = { minNoticeHours: '48', horizonDays: '21', cancelDeadlineHours: '24', maxAdults: '3', maxChildren: '2', majorityAge: '18', weeklyPrevenu: '2', weeklyCondamne: '1', onlineBooking: 'oui', waitlistOfferHours: '6' };
     const low = await post('reglages', settings);
     expect(low.status).toBe(400);
     expect(low.text).toContain('Visites par semaine pour un prévenu (3 au moins, article L341-2) : un nombre entier entre 3 et 21');
     expect((await post('reglages', { ...settings, weeklyPrevenu: '4' })).status).toBe(303);
-    const [row] = await query(`SELECT s.min_notice_hours, s.weekly_prevenu, s.online_booking, s.open_on_holidays FROM visit_settings s JOIN establishments e ON e.id = s.establishment_id WHERE e.code = 'CPNORD'`);
-    expect(row).toEqual({ min_notice_hours: 48, weekly_prevenu: 4, online_booking: true, open_on_holidays: false });
+    const [row] = await query(`SELECT s.min_notice_hours, s.weekly_prevenu, s.online_booking, s.open_on_holidays, s.waitlist_offer_hours FROM visit_settings s JOIN establishments e ON e.id = s.establishment_id WHERE e.code = 'CPNORD'`);
+    expect(row).toEqual({ min_notice_hours: 48, weekly_prevenu: 4, online_booking: true, open_on_holidays: false, waitlist_offer_hours: 6 });
   });
 
   it('is for the administrators of the establishment only', async () => {

@@ -82,13 +82,13 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
       expect(refused).toHaveLength(PARALLEL - 10);
       for (const r of refused) {
         expect(r.reason).toBeInstanceOf(DomainError);
-        expect(r.reason.message).toBe('Ce créneau est complet. Choisissez un autre créneau.');
+        expect(r.reason.message).toBe('Ce créneau est complet. Choisissez un autre créneau ou inscrivez-vous sur la liste d’attente.');
       }
     } finally {
       await Promise.all(pools.map((p) => p.destroy()));
     }
     expect(await query(`SELECT capacity, booked FROM visit_slots WHERE template_id = $1`, [templateId])).toEqual([{ capacity: 10, booked: 10 }]);
-    expect(await query(`SELECT count(*)::int AS n FROM visits`)).toEqual([{ n: 10 }]);
+    expect(await query(`SELECT count(*)::int AS n FROM visits WHERE family_account_id IS NOT NULL`)).toEqual([{ n: 10 }]);
   });
 
   it('a retried submission returns the existing booking', async () => {
@@ -96,11 +96,11 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     const i = families.findIndex((f) => f.id === v.family);
     const again = await visits().book(STAFF, input(i), NOW);
     expect(again).toMatchObject({ id: v.id, reference: v.reference, existing: true });
-    expect(await query(`SELECT count(*)::int AS n FROM visits`)).toEqual([{ n: 10 }]);
+    expect(await query(`SELECT count(*)::int AS n FROM visits WHERE family_account_id IS NOT NULL`)).toEqual([{ n: 10 }]);
   });
 
   it('never books a detainee twice at overlapping times, nor a visitor', async () => {
-    const [v] = await query(`SELECT v.detainee_id, vv.permit_id, v.family_account_id FROM visits v JOIN visit_visitors vv ON vv.visit_id = v.id LIMIT 1`);
+    const [v] = await query(`SELECT v.detainee_id, vv.permit_id, v.family_account_id FROM visits v JOIN visit_visitors vv ON vv.visit_id = v.id WHERE v.family_account_id IS NOT NULL LIMIT 1`);
     const i = detainees.findIndex((d) => d.id === v.detainee_id);
     await expect(visits().book(STAFF, input(i, { templateId: overlappingTemplateId, idempotencyKey: 'other' }), NOW)).rejects.toMatchObject({ code: 'ENTITLEMENT_USED' });
     // With a higher entitlement, the overlap itself is refused by the exclusion constraint.

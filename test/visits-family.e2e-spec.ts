@@ -31,13 +31,14 @@ describe('a family books a visit online', () => {
     const again = await agent.post('/visites/reserver').type('form').send(fields).expect(303);
     expect(again.headers.location).toBe(first.headers.location);
     const reference = /reservee=([A-Z0-9]{8})$/.exec(first.headers.location)![1];
-    expect(await query(`SELECT count(*)::int AS n FROM visits`)).toEqual([{ n: 1 }]);
+    expect(await query(`SELECT count(*)::int AS n FROM visits WHERE family_account_id IS NOT NULL`)).toEqual([{ n: 1 }]);
     const mine = await agent.get(first.headers.location).expect(200);
     expect(mine.text).toContain(`Référence : <strong>${reference}</strong>`);
 
     const mail = await waitFor('convocation', async () => (await query(`SELECT subject, body, attachments FROM demo_inbox WHERE subject LIKE 'Rendez-vous confirmé%' AND body LIKE '%Parloir familles 1%'`))[0], 20000);
     expect(mail.body).toContain('une pièce d’identité en cours de validité');
-    expect(mail.attachments).toEqual(['rendez-vous.ics (text/calendar)']);
+    expect(mail.attachments).toEqual(['rendez-vous.ics (text/calendar)', 'convocation-qr.png (image/png)']);
+    expect(mail.body).toContain(`donnez la référence ${reference} ou montrez le code QR`);
     const after = await agent.get('/visites/reserver').expect(200);
     expect(after.text).toContain('9 place(s) libre(s)');
 
@@ -49,7 +50,7 @@ describe('a family books a visit online', () => {
 
   it('cancelling the visit from "Mes rendez-vous" frees its place, in the same transaction', async () => {
     const { agent } = await signIn(app.url, FAMILY.camille);
-    const [v] = await query(`SELECT v.id, v.appointment_id, v.slot_id FROM visits v WHERE v.status = 'BOOKED'`);
+    const [v] = await query(`SELECT v.id, v.appointment_id, v.slot_id FROM visits v WHERE v.status = 'BOOKED' AND v.family_account_id IS NOT NULL`);
     expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slot_id])).toEqual([{ booked: 1 }]);
     const confirm = await agent.get(`/mes-rendez-vous/${v.appointment_id}/annuler`).expect(200);
     await agent.post(`/mes-rendez-vous/${v.appointment_id}/annuler`).type('form').send({ _csrf: csrfOf(confirm) }).expect(303);

@@ -23,6 +23,8 @@ export interface Appointment {
 
 export interface BookInput {
   kind: AppointmentKind;
+  /** The booked thing's own reference (a visit's), so the family sees one number; a new one otherwise. */
+  reference?: string;
   establishmentId: string;
   familyAccountId?: string | null;
   contactEmail?: string | null;
@@ -48,6 +50,12 @@ export type CancelHook = (m: EntityManager, appointment: Appointment, actor: Act
 @Injectable()
 export class AppointmentsService {
   private readonly cancelHooks = new Map<AppointmentKind, CancelHook>();
+  private readonly extraData = new Map<AppointmentKind, (a: Appointment) => Record<string, unknown>>();
+
+  /** Modules add what their messages need beyond the common details (a visit's convocation QR code). */
+  onTemplateData(kind: AppointmentKind, fn: (a: Appointment) => Record<string, unknown>) {
+    this.extraData.set(kind, fn);
+  }
 
   /** Modules that book appointments register here what a cancellation means for them. */
   onCancel(kind: AppointmentKind, hook: CancelHook) {
@@ -68,7 +76,7 @@ export class AppointmentsService {
       const [row] = await m.query(
         `INSERT INTO appointments (kind, establishment_id, family_account_id, contact_email, contact_phone, starts_at, ends_at, place, address, reference)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [input.kind, input.establishmentId, input.familyAccountId ?? null, email, phone, input.startsAt, input.endsAt, input.place, input.address, newReference()],
+        [input.kind, input.establishmentId, input.familyAccountId ?? null, email, phone, input.startsAt, input.endsAt, input.place, input.address, input.reference ?? newReference()],
       );
       const a = await this.find(m, row.id);
       await this.notifyAll(m, a, 'appointment-confirmation', now);
@@ -80,18 +88,19 @@ export class AppointmentsService {
   }
 
   /** Moves an appointment: pending reminders are cancelled and planned again for the new time. */
-  async move(actor: Actor, id: string, startsAt: Date, endsAt: Date, now = new Date()): Promise<Appointment> {
-    return this.dataSource.transaction(async (m) => {
+  async move(actor: Actor, id: string, startsAt: Date, endsAt: Date, now = new Date(), manager?: EntityManager, place?: string): Promise<Appointment> {
+    const run = async (m: EntityManager) => {
       const before = await this.find(m, id, true);
       if (before.status !== 'BOOKED') throw new DomainError('APPOINTMENT_CANCELLED', 'Ce rendez-vous est annulé : il ne peut plus être déplacé.', 409);
-      await m.query(`UPDATE appointments SET starts_at = $2, ends_at = $3, updated_at = now() WHERE id = $1`, [id, startsAt, endsAt]);
+      await m.query(`UPDATE appointments SET starts_at = $2, ends_at = $3, place = coalesce($4, place), updated_at = now() WHERE id = $1`, [id, startsAt, endsAt, place ?? null]);
       const after = await this.find(m, id);
       await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous déplacé');
       await this.notifyAll(m, after, 'appointment-moved', now);
       await this.notifications.planAppointmentReminders(m, this.reminderTarget(after), now);
       await this.audit.record({ actor, action: 'APPOINTMENT_MOVED', entityType: 'appointment', entityId: id, establishmentId: after.establishmentId, before: this.summary(before), after: this.summary(after) }, m);
       return after;
-    });
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
   }
 
   /** Cancels: frees the appointment, cancels its reminders, confirms the cancellation by e-mail. */
@@ -155,6 +164,8 @@ export class AppointmentsService {
         location: `${a.place}, ${a.address}`,
         description: `Apportez ${WHAT_TO_BRING[a.kind]}. Pour annuler : ${this.appUrl}/mes-rendez-vous`,
       },
+      qr: null,
+      ...this.extraData.get(a.kind)?.(a),
     };
   }
 
@@ -164,7 +175,10 @@ export class AppointmentsService {
 
   private async notifyAll(m: EntityManager, a: Appointment, template: string, now: Date, channels: ('EMAIL' | 'SMS')[] = ['EMAIL']) {
     const data = this.templateData(a);
-    if (template !== 'appointment-confirmation' && template !== 'appointment-moved') delete data.ics;
+    if (template !== 'appointment-confirmation' && template !== 'appointment-moved') {
+      delete data.ics;
+      data.qr = null;
+    }
     const base = { template, category: 'TRANSACTIONAL' as const, data, entity: { type: 'appointment', id: a.id }, establishmentId: a.establishmentId };
     if (channels.includes('EMAIL') && a.contactEmail) await this.notifications.enqueue(m, { ...base, channel: 'EMAIL', to: a.contactEmail }, now);
     if (channels.includes('SMS') && a.contactPhone) await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: a.contactPhone }, now);

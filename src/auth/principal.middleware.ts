@@ -67,6 +67,9 @@ export function navigation(principal?: Principal): NavItem[] {
   for (const code of codes) {
     const roles = principal.grants.filter((g) => g.establishmentCode === code).map((g) => g.role);
     items.push({ href: `/etablissements/${code}/detenus`, label: codes.length > 1 ? `Personnes détenues (${code})` : 'Personnes détenues' });
+    if (roles.includes('PARLOIR_AGENT')) {
+      items.push({ href: `/etablissements/${code}/parloir`, label: codes.length > 1 ? `Parloir du jour (${code})` : 'Parloir du jour' });
+    }
     if (roles.includes('PARLOIR_AGENT') || roles.includes('PERMITS_OFFICER')) {
       items.push({ href: `/etablissements/${code}/visites/reserver`, label: codes.length > 1 ? `Réserver une visite (${code})` : 'Réserver une visite' });
     }

@@ -144,6 +144,11 @@ export class EnvironmentVariables {
   NOTIFICATIONS_POLL_MS = 2000;
 
   @Transform(toInt)
+  @IsInt({ message: 'WAITLIST_POLL_MS must be a whole number of milliseconds' })
+  @Min(100)
+  WAITLIST_POLL_MS = 60000;
+
+  @Transform(toInt)
   @IsInt({ message: 'NOTIFICATIONS_MAX_ATTEMPTS must be a whole number' })
   @Min(1)
   @Max(30)
@@ -230,6 +235,8 @@ export interface AppConfig {
   proConnect: OidcClientSettings;
   notifications: NotificationSettings;
   documents: DocumentSettings;
+  /** How often unanswered waiting-list offers are passed to the next family. */
+  waitlistPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -330,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       key: Buffer.from(vars.DOCUMENTS_KEY ?? 'ZGV2ZWxvcG1lbnQtb25seS1kb2N1bWVudHMta2V5LTA=', 'base64'),
       retentionDays: vars.DOCUMENTS_RETENTION_DAYS,
     },
+    waitlistPollMs: vars.WAITLIST_POLL_MS,
   };
 }
 

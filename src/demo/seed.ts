@@ -50,9 +50,9 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
       const birth = `${year}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`;
       const status = i % 3 === 0 ? 'PREVENU' : 'CONDAMNE';
       const [row] = await m.query(
-        `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (establishment_id, ecrou_number) DO NOTHING RETURNING id`,
-        [ids[code], ecrou, LAST[i % LAST.length], FIRST[(i * 3) % FIRST.length], birth, status],
+        `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status, housing)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (establishment_id, ecrou_number) DO NOTHING RETURNING id`,
+        [ids[code], ecrou, LAST[i % LAST.length], FIRST[(i * 3) % FIRST.length], birth, status, `Bâtiment ${'ABC'[i % 3]}, cellule ${100 + i}`],
       );
       if (row) await audit.record({ actor: SYSTEM_ACTOR, action: 'DETAINEE_CREATED', entityType: 'detainee', entityId: row.id, establishmentId: ids[code], after: { ecrou, legalStatus: status } }, m);
     }
@@ -116,6 +116,49 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
       await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'VISIT', startsAt: day(3, 13, 30), endsAt: day(3, 14, 30), place: 'Parloir familles, bâtiment A', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
       await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'SPIP_INTERVIEW', startsAt: day(10, 9), endsAt: day(10, 10), place: 'SPIP, accueil du public', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
     }
+    // Today at the visiting rooms of the Nord establishment: visits to check in on the tablet.
+    const [today] = await m.query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1`, [ids.CPNORD]);
+    if (today.n === 0) await seedVisitDay(m, ids.CPNORD, opts.now ?? new Date());
     return true;
   });
+}
+
+const VISITORS = [
+  ['Amina', 'Benali', '1985-04-12'],
+  ['Yasmine', 'Benali', '2012-09-03'],
+  ['Pierre', 'Martin', '1958-02-20'],
+  ['Sophie', 'Lemaire', '1990-11-30'],
+  ['Jean', 'Lemaire', '1962-07-08'],
+  ['Fatou', 'Diallo', '1979-01-15'],
+] as const;
+
+/** Four visits today (14:00 and 15:30, Paris time) with paper permits, for the arrival-check demo. */
+async function seedVisitDay(m: import('typeorm').EntityManager, establishmentId: string, now: Date) {
+  const { fromZonedTime, formatInTimeZone } = await import('date-fns-tz');
+  const day = formatInTimeZone(now, 'Europe/Paris', 'yyyy-MM-dd');
+  const [room] = await m.query(`SELECT id FROM visiting_rooms WHERE establishment_id = $1 AND name = 'Parloir familles 1'`, [establishmentId]);
+  const detainees = await m.query(`SELECT id FROM detainees WHERE establishment_id = $1 ORDER BY ecrou_number OFFSET 1 LIMIT 4`, [establishmentId]);
+  const groups = [[0, 1], [2], [3, 4], [5]];
+  for (const [i, d] of detainees.entries()) {
+    const [start, end] = i < 2 ? ['14:00', '15:00'] : ['15:30', '16:30'];
+    const startsAt = fromZonedTime(`${day} ${start}`, 'Europe/Paris');
+    const endsAt = fromZonedTime(`${day} ${end}`, 'Europe/Paris');
+    const range = `[${startsAt.toISOString()},${endsAt.toISOString()})`;
+    await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, 10) ON CONFLICT (room_id, starts_at) DO NOTHING`, [room.id, startsAt, endsAt]);
+    await m.query(`UPDATE visit_slots SET booked = booked + 1 WHERE room_id = $1 AND starts_at = $2`, [room.id, startsAt]);
+    const [slot] = await m.query(`SELECT id FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [room.id, startsAt]);
+    const [visit] = await m.query(
+      `INSERT INTO visits (establishment_id, slot_id, detainee_id, reference, channel, during) VALUES ($1, $2, $3, $4, 'PHONE', $5::tstzrange) RETURNING id`,
+      [establishmentId, slot.id, d.id, `DEMO${i + 1}PARL`, range],
+    );
+    for (const v of groups[i]) {
+      const [given, family, birth] = VISITORS[v];
+      const [p] = await m.query(
+        `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
+         VALUES ($1, $2, $3, $4, $5, 'OTHER', '2026-01-01', 'PAPER') RETURNING id`,
+        [establishmentId, d.id, given, family, birth],
+      );
+      await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, p.id, range]);
+    }
+  }
 }

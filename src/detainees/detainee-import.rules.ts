@@ -33,7 +33,7 @@ export function identityKey(r: { lastName: string; firstName: string; birthDate:
   return `${normalizeName(r.lastName)}|${normalizeName(r.firstName)}|${r.birthDate}`;
 }
 
-function parseDate(raw: string): string | null {
+export function parseDate(raw: string): string | null {
   let y: number, m: number, d: number;
   let match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(raw);
   if (match) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];

@@ -15,6 +15,8 @@ export class Detainee {
   @Column({ name: 'birth_date', type: 'date' }) birthDate!: string;
   @Column({ name: 'legal_status', type: 'text' }) legalStatus!: LegalStatus;
   @Column({ name: 'custody_status', type: 'text', default: 'PRESENT' }) custodyStatus!: CustodyStatus;
+  /** Building / cell, when known (for bringing the detainee down to the visiting room). */
+  @Column({ name: 'housing', type: 'text', nullable: true }) housing!: string | null;
   @Column({ name: 'transferred_to_id', type: 'uuid', nullable: true }) transferredToId!: string | null;
   @Column({ name: 'left_at', type: 'timestamptz', nullable: true }) leftAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

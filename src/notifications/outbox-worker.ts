@@ -1,5 +1,9 @@
 import { DataSource } from 'typeorm';
+import QRCode from 'qrcode';
 import { icsFile, type CalendarEvent } from './calendar';
+
+/** The convocation's QR code, shown inline in the e-mail (`<img src="cid:…">`). */
+export const CONVOCATION_QR_CID = 'convocation-qr@p2v';
 import { returnedRows } from '../common/sql';
 import { retryDelayMs } from './notification.rules';
 import type { Transports } from './transports';
@@ -129,7 +133,10 @@ export class OutboxWorker {
           subject: n.subject ?? 'P2V',
           text: n.body_text,
           html: n.body_html,
-          attachments: ics ? [{ filename: 'rendez-vous.ics', content: icsFile(ics), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : [],
+          attachments: [
+            ...(ics ? [{ filename: 'rendez-vous.ics', content: icsFile(ics), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : []),
+            ...(typeof n.data.qr === 'string' ? [{ filename: 'convocation-qr.png', content: await QRCode.toBuffer(n.data.qr, { margin: 2, width: 240 }), contentType: 'image/png', cid: CONVOCATION_QR_CID }] : []),
+          ],
         });
       } else {
         providerId = await this.transports.sms({ id: n.id, to: n.address, text: n.body_text, tag: n.template });

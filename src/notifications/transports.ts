@@ -7,7 +7,7 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string | null;
-  attachments: { filename: string; content: string; contentType: string }[];
+  attachments: { filename: string; content: string | Buffer; contentType: string; cid?: string }[];
 }
 
 export interface OutgoingSms {

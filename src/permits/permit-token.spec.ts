@@ -18,3 +18,17 @@ describe('PermitTokens', () => {
     expect(tokens.verify('https://evil.example/')).toBeNull();
   });
 });
+
+describe('PermitTokens for another purpose (convocation QR codes)', () => {
+  it('does not accept a permit token as a convocation token, nor the reverse', () => {
+    const permits = new PermitTokens('a-secret-of-at-least-32-characters-long');
+    const visits = new PermitTokens('a-secret-of-at-least-32-characters-long', 'visit-qr-token', 'P2VV');
+    const id = '3f1c2b4a-9d8e-4f70-8a1b-2c3d4e5f6a7b';
+    expect(visits.sign(id)).toMatch(/^P2VV\./);
+    expect(visits.verify(visits.sign(id))).toBe(id);
+    expect(visits.verify(permits.sign(id))).toBeNull();
+    expect(permits.verify(visits.sign(id))).toBeNull();
+    const forged = `P2VV.${permits.sign(id).slice(5)}`;
+    expect(visits.verify(forged)).toBeNull();
+  });
+});

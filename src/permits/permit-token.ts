@@ -7,21 +7,27 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 export class PermitTokens {
   private readonly key: Buffer;
 
-  constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'p2v', 'permit-qr-token', 32));
+  /** `purpose` separates the keys of different codes (permits, convocations); `prefix` tells them apart when read. */
+  constructor(
+    secret: string,
+    purpose = 'permit-qr-token',
+    private readonly prefix = 'P2V1',
+  ) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, 'p2v', purpose, 32));
   }
 
   sign(permitId: string): string {
     const id = Buffer.from(permitId.replace(/-/g, ''), 'hex');
     if (id.length !== 16) throw new Error('Bad permit id');
     const mac = createHmac('sha256', this.key).update(id).digest().subarray(0, 16);
-    return `P2V1.${id.toString('base64url')}.${mac.toString('base64url')}`;
+    return `${this.prefix}.${id.toString('base64url')}.${mac.toString('base64url')}`;
   }
 
   /** The permit id of a valid token, or null. */
   verify(token: string): string | null {
-    const m = /^P2V1\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
-    if (!m) return null;
+    const m = /^([A-Z0-9]{2,8})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
+    if (!m || m[1] !== this.prefix) return null;
+    m.shift();
     const id = Buffer.from(m[1], 'base64url');
     const mac = Buffer.from(m[2], 'base64url');
     const expected = createHmac('sha256', this.key).update(id).digest().subarray(0, 16);

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { whenLabel } from '../appointments/appointment.rules';
 import { FamiliesService } from '../families/families.service';
+import { VISIT_STATUS_LABELS } from './visit-day.rules';
+import { canCancel } from './visit.rules';
 import { VisitsService } from './visits.service';
+import { WaitlistService } from './waitlist.service';
 
 /** Families book their visits: who they visit, who comes, which slot. */
 @Controller('visites')
@@ -14,13 +17,85 @@ export class FamilyVisitsController {
   constructor(
     private readonly visits: VisitsService,
     private readonly families: FamiliesService,
+    private readonly waitlist: WaitlistService,
   ) {}
 
   @Get()
   @Roles('FAMILY')
-  async mine(@CurrentPrincipal() p: Principal, @Query('reservee') booked: string | undefined, @Res() res: Response) {
+  async mine(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>, @Res() res: Response) {
+    const now = new Date();
     const list = await this.visits.familyVisits(p.id);
-    res.render('visits/mine.njk', { visits: list.map((v: { starts_at: Date }) => ({ ...v, when: whenLabel(new Date(v.starts_at)) })), booked });
+    const changeable = async (v: { status: string; starts_at: Date; establishment_id: string }) =>
+      v.status === 'BOOKED' && canCancel(new Date(v.starts_at), now, await this.visits.settings(v.establishment_id));
+    res.render('visits/mine.njk', {
+      visits: await Promise.all(list.map(async (v: { status: string; starts_at: Date; establishment_id: string }) => ({ ...v, when: whenLabel(new Date(v.starts_at)), changeable: await changeable(v) }))),
+      waitlist: (await this.waitlist.forFamily(p.id)).map(this.waitLabels),
+      statusLabels: VISIT_STATUS_LABELS,
+      booked: q.reservee,
+      moved: q.deplacee,
+      waiting: q.attente,
+    });
+  }
+
+  private waitLabels = (w: { starts_at: Date; offer_expires_at: Date | null }) => ({ ...w, when: whenLabel(new Date(w.starts_at)), expires: w.offer_expires_at ? whenLabel(new Date(w.offer_expires_at)) : null });
+
+  @Get(':id/deplacer')
+  @Roles('FAMILY')
+  async moveForm(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+    await this.renderMove(res, p, id, {}, []);
+  }
+
+  @Post(':id/deplacer')
+  @Roles('FAMILY')
+  async move(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: { slot?: string }, @Res() res: Response) {
+    const [templateId, day] = String(body.slot ?? '').split('|');
+    if (!templateId || !day) return this.renderMove(res.status(400), p, id, body, [{ field: 'slot', message: 'Choisissez le nouveau créneau' }]);
+    try {
+      const moved = await this.visits.move({ type: 'FAMILY', id: p.id }, id, templateId, day, p.id);
+      res.redirect(303, `/visites?deplacee=${moved.reference}`);
+    } catch (e) {
+      if (e instanceof DomainError && e.status !== 404) return this.renderMove(res.status(e.status === 409 ? 409 : 400), p, id, body, [{ field: 'slot', message: e.message }]);
+      throw e;
+    }
+  }
+
+  private async renderMove(res: Response, p: Principal, id: string, values: Record<string, unknown>, errors: { field: string; message: string }[]) {
+    const visit = (await this.visits.familyVisits(p.id)).find((v: { id: string; status: string }) => v.id === id && v.status === 'BOOKED');
+    if (!visit) throw new NotFoundException();
+    const slots = (await this.visits.openSlots(visit.establishment_id)).filter((s) => s.startsAt.getTime() !== new Date(visit.starts_at).getTime());
+    res.render('visits/move.njk', { visit: { ...visit, when: whenLabel(new Date(visit.starts_at)) }, slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt) })), values, errors });
+  }
+
+  @Get('liste-attente/:id')
+  @Roles('FAMILY')
+  async offer(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+    await this.renderOffer(res, p, id, []);
+  }
+
+  private async renderOffer(res: Response, p: Principal, id: string, errors: { field: string; message: string }[]) {
+    const w = await this.waitlist.findForFamily(p.id, id);
+    if (!w) throw new NotFoundException('Cette inscription n’est plus en cours.');
+    res.render('visits/waitlist-offer.njk', { w: this.waitLabels(w), errors });
+  }
+
+  @Post('liste-attente/:id/confirmer')
+  @Roles('FAMILY')
+  async accept(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+    const account = await this.families.find(p.id);
+    try {
+      const visit = await this.waitlist.accept(p.id, id, { email: account?.email ?? null, phone: account?.mobilePhone ?? null });
+      res.redirect(303, `/visites?reservee=${visit.reference}`);
+    } catch (e) {
+      if (e instanceof DomainError && e.status !== 404) return this.renderOffer(res.status(409), p, id, [{ field: 'global', message: e.message }]);
+      throw e;
+    }
+  }
+
+  @Post('liste-attente/:id/retirer')
+  @Roles('FAMILY')
+  async withdraw(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+    await this.waitlist.withdraw(p.id, id);
+    res.redirect(303, '/visites');
   }
 
   @Get('reserver')
@@ -36,6 +111,15 @@ export class FamilyVisitsController {
     const permitIds = ([] as string[]).concat(body.permitIds ?? []).map(String);
     const [templateId, day] = String(body.slot ?? '').split('|');
     if (!templateId || !day) return this.render(res.status(400), p, detaineeId, body, [{ field: 'slot', message: 'Choisissez un créneau' }]);
+    if (body.action === 'wait') {
+      try {
+        await this.waitlist.join(p.id, { templateId, day, detaineeId, permitIds });
+        return res.redirect(303, '/visites?attente=1');
+      } catch (e) {
+        if (e instanceof DomainError && e.status !== 404) return this.render(res.status(e.status === 409 ? 409 : 400), p, detaineeId, body, [{ field: 'slot', message: e.message }]);
+        throw e;
+      }
+    }
     const account = await this.families.find(p.id);
     try {
       const visit = await this.visits.book(

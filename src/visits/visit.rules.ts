@@ -15,6 +15,8 @@ export interface VisitSettings {
   weeklyCondamne: number;
   onlineBooking: boolean;
   openOnHolidays: boolean;
+  /** How long a freed place is held for the family the waiting list offers it to. */
+  waitlistOfferHours: number;
 }
 
 /** Defaults: the code pénitentiaire gives prévenus at least 3 visits a week, condamnés at least 1 (L341-2, L341-3). */
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: VisitSettings = {
   weeklyCondamne: 1,
   onlineBooking: true,
   openOnHolidays: false,
+  waitlistOfferHours: 12,
 };
 
 export interface SlotTemplate {

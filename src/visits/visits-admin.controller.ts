@@ -56,6 +56,7 @@ export class VisitsAdminController {
       weeklyCondamne: int(body, 'weeklyCondamne', 1, 21, 'Visites par semaine pour un condamné (1 au moins, article L341-3)', errors),
       onlineBooking: body.onlineBooking === 'oui',
       openOnHolidays: body.openOnHolidays === 'oui',
+      waitlistOfferHours: int(body, 'waitlistOfferHours', 1, 72, 'Délai de réponse à une place proposée (heures)', errors),
     };
     if (errors.length) return this.render(res.status(400), establishment, { errors, values: body, form: 'settings' });
     await this.admin.saveSettings(actorOf(p), establishment.id, s);

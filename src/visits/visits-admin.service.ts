@@ -39,11 +39,11 @@ export class VisitsAdminService {
     await this.dataSource.transaction(async (m) => {
       const [before] = await m.query(`SELECT * FROM visit_settings WHERE establishment_id = $1 FOR UPDATE`, [establishmentId]);
       await m.query(
-        `INSERT INTO visit_settings (establishment_id, min_notice_hours, horizon_days, cancel_deadline_hours, max_adults, max_children, majority_age, weekly_prevenu, weekly_condamne, online_booking, open_on_holidays)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        `INSERT INTO visit_settings (establishment_id, min_notice_hours, horizon_days, cancel_deadline_hours, max_adults, max_children, majority_age, weekly_prevenu, weekly_condamne, online_booking, open_on_holidays, waitlist_offer_hours)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (establishment_id) DO UPDATE SET min_notice_hours = $2, horizon_days = $3, cancel_deadline_hours = $4, max_adults = $5, max_children = $6,
-           majority_age = $7, weekly_prevenu = $8, weekly_condamne = $9, online_booking = $10, open_on_holidays = $11`,
-        [establishmentId, s.minNoticeHours, s.horizonDays, s.cancelDeadlineHours, s.maxAdults, s.maxChildren, s.majorityAge, s.weeklyPrevenu, s.weeklyCondamne, s.onlineBooking, s.openOnHolidays],
+           majority_age = $7, weekly_prevenu = $8, weekly_condamne = $9, online_booking = $10, open_on_holidays = $11, waitlist_offer_hours = $12`,
+        [establishmentId, s.minNoticeHours, s.horizonDays, s.cancelDeadlineHours, s.maxAdults, s.maxChildren, s.majorityAge, s.weeklyPrevenu, s.weeklyCondamne, s.onlineBooking, s.openOnHolidays, s.waitlistOfferHours],
       );
       await this.audit.record({ actor, action: 'VISIT_SETTINGS_CHANGED', entityType: 'visit_settings', entityId: establishmentId, establishmentId, before: before ?? null, after: s }, m);
     });
