@@ -32,7 +32,7 @@ describe('families: phone number, appointments, cancellation', () => {
     }, 20000);
     expect(inbox[0].recipient).toBe('camille.martin@example.fr');
     expect(inbox[0].subject).toMatch(/^Rendez-vous confirmé le /);
-    expect(inbox[0].attachments).toEqual(['rendez-vous.ics (text/calendar)']);
+    expect([...inbox[0].attachments].sort()).toEqual(['convocation-qr.png (image/png)', 'rendez-vous.ics (text/calendar)']);
   });
 
   it('a family cancels after confirming: reminders cancelled, a cancellation e-mail sent; another family cannot', async () => {

@@ -113,14 +113,30 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
       };
       const place = { establishmentId: ids.CPNORD, familyAccountId: camille.id, contactEmail: camille.email, contactPhone: '+33612345678' };
       await m.query(`UPDATE family_accounts SET mobile_phone = '+33612345678' WHERE id = $1`, [camille.id]);
-      await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'VISIT', startsAt: day(3, 13, 30), endsAt: day(3, 14, 30), place: 'Parloir familles, bâtiment A', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
+      const visit = await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'VISIT', startsAt: day(3, 13, 30), endsAt: day(3, 14, 30), place: 'Parloir familles 1', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
+      await seedCamilleVisit(m, ids.CPNORD, camille.id, visit);
       await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'SPIP_INTERVIEW', startsAt: day(10, 9), endsAt: day(10, 10), place: 'SPIP, accueil du public', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
     }
     // Today at the visiting rooms of the Nord establishment: visits to check in on the tablet.
-    const [today] = await m.query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1`, [ids.CPNORD]);
+    const [today] = await m.query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1 AND family_account_id IS NULL`, [ids.CPNORD]);
     if (today.n === 0) await seedVisitDay(m, ids.CPNORD, opts.now ?? new Date());
     return true;
   });
+}
+
+/** The visit behind Camille's demo convocation, so that its QR code opens it at the visiting room. */
+async function seedCamilleVisit(m: import('typeorm').EntityManager, establishmentId: string, familyId: string, a: { id: string; reference: string; startsAt: Date; endsAt: Date }) {
+  const [room] = await m.query(`SELECT id FROM visiting_rooms WHERE establishment_id = $1 AND name = 'Parloir familles 1'`, [establishmentId]);
+  const [permit] = await m.query(`SELECT id, detainee_id FROM permits WHERE family_account_id = $1 AND status = 'ACTIVE' LIMIT 1`, [familyId]);
+  if (!room || !permit) return;
+  const range = `[${a.startsAt.toISOString()},${a.endsAt.toISOString()})`;
+  await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity, booked) VALUES ($1, $2, $3, 10, 1)`, [room.id, a.startsAt, a.endsAt]);
+  const [slot] = await m.query(`SELECT id FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [room.id, a.startsAt]);
+  const [visit] = await m.query(
+    `INSERT INTO visits (establishment_id, slot_id, detainee_id, family_account_id, appointment_id, reference, channel, during) VALUES ($1, $2, $3, $4, $5, $6, 'ONLINE', $7::tstzrange) RETURNING id`,
+    [establishmentId, slot.id, permit.detainee_id, familyId, a.id, a.reference, range],
+  );
+  await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, permit.id, range]);
 }
 
 const VISITORS = [
