@@ -144,6 +144,29 @@ describe('the waiting list and moving a visit', () => {
   });
 });
 
+describe('the visiting-room agent changes a visit at the family’s request', () => {
+  it('moves it with the same checks, and cancels another after confirming; the family is told', async () => {
+    const agent = (await signIn(app.url, STAFF.parloirNord)).agent;
+    const [moving] = await query(`SELECT v.id, v.reference FROM visits v JOIN visit_slots s ON s.id = v.slot_id WHERE s.template_id = $1 AND v.status = 'BOOKED'`, [otherTemplateId]);
+    const page = await agent.get(`/etablissements/CPNORD/parloir/visites/${moving.id}/deplacer`).expect(200);
+    const targets = [...page.text.matchAll(new RegExp(`value="(${otherTemplateId}\\|\\d{4}-\\d{2}-\\d{2})"`, 'g'))].map((m) => m[1]);
+    const done = await agent.post(`/etablissements/CPNORD/parloir/visites/${moving.id}/deplacer`).type('form').send({ _csrf: csrfOf(page), slot: targets[1] }).expect(303);
+    expect(done.headers.location).toBe(`/etablissements/CPNORD/parloir/visites/${moving.id}?fait=deplacee`);
+    expect(await query(`SELECT v.reference, to_char(lower(v.during) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS day FROM visits v WHERE v.id = $1`, [moving.id])).toEqual([
+      { reference: moving.reference, day: targets[1].split('|')[1] },
+    ]);
+    expect(await query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'VISIT_MOVED' AND entity_id = $1 AND actor_type = 'AGENT'`, [moving.id])).toEqual([{ n: 1 }]);
+
+    const [demo] = await query(`SELECT v.id, v.appointment_id FROM visits v JOIN visit_slots s ON s.id = v.slot_id WHERE s.template_id IS NULL AND v.family_account_id IS NOT NULL AND v.status = 'BOOKED'`);
+    const visitPage = await agent.get(`/etablissements/CPNORD/parloir/visites/${demo.id}`).expect(200);
+    const unconfirmed = await agent.post(`/etablissements/CPNORD/parloir/visites/${demo.id}/annuler`).type('form').send({ _csrf: csrfOf(visitPage) }).expect(400);
+    expect(unconfirmed.text).toContain('Cochez la case pour confirmer l’annulation.');
+    await agent.post(`/etablissements/CPNORD/parloir/visites/${demo.id}/annuler`).type('form').send({ _csrf: csrfOf(visitPage), confirm: 'oui' }).expect(303);
+    expect(await query(`SELECT status FROM visits WHERE id = $1`, [demo.id])).toEqual([{ status: 'CANCELLED' }]);
+    expect(await query(`SELECT count(*)::int AS n FROM notifications WHERE template = 'appointment-cancelled' AND entity_id = $1 AND channel = 'EMAIL'`, [demo.appointment_id])).toEqual([{ n: 1 }]);
+  });
+});
+
 describe('the "À revoir" queue', () => {
   it('flags future visits when a permit is suspended; the agent cancels one after confirming and the family is told', async () => {
     const slot = await slotValue(karim, otherTemplateId, 1); // the first one is Camille's (same detainee)

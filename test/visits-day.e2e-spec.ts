@@ -176,6 +176,20 @@ describe('the day at the visiting rooms', () => {
     await head.get(`${BASE}/statistiques`).expect(200);
   });
 
+  it('does not let in a visitor whose permit is suspended: the refusal with that reason is offered instead', async () => {
+    const v = await visitOf('Diallo');
+    const [fatou] = await visitors(v.id);
+    await query(`UPDATE permits SET status = 'SUSPENDED' WHERE visitor_family_name = 'Diallo'`);
+    const page = await agent.get(`${BASE}/visites/${v.id}`).expect(200);
+    expect(page.text).toContain('Permis suspendu : la visite n’est pas possible.');
+    expect(page.text).toMatch(/<option value="PERMIT_SUSPENDED" selected>/);
+    const letIn = await check(v.id, fatou.id, { status: 'ARRIVED' });
+    expect(letIn.status).toBe(409);
+    expect(letIn.text).toContain('refusez l’accès avec le motif « permis suspendu »');
+    expect((await check(v.id, fatou.id, { status: 'REFUSED', reason: 'PERMIT_SUSPENDED' })).status).toBe(303);
+    expect(await query(`SELECT status FROM visits WHERE id = $1`, [v.id])).toEqual([{ status: 'REFUSED' }]);
+  });
+
   it('is for the visiting-room agents of the establishment only', async () => {
     const v = await visitOf('Diallo');
     for (const who of [STAFF.permitsNord, STAFF.permitsSud, STAFF.admin]) {

@@ -15,7 +15,16 @@ describe('a visiting-room agent books on a family’s behalf', () => {
     const { agent } = await signIn(app.url, STAFF.parloirNord);
     const unknown = await agent.get('/etablissements/CPNORD/visites/reserver?ecrou=999999').expect(200);
     expect(unknown.text).toContain('Aucune personne détenue présente n’a ce numéro d’écrou.');
-    const [d] = await query(`SELECT d.ecrou_number FROM permits p JOIN detainees d ON d.id = p.detainee_id WHERE p.status = 'ACTIVE' LIMIT 1`);
+    // A detainee with no visit booked yet (the demo's are booked for today), holding a paper permit.
+    const [d] = await query(
+      `SELECT d.id, d.ecrou_number, d.establishment_id FROM detainees d JOIN establishments e ON e.id = d.establishment_id
+        WHERE e.code = 'CPNORD' AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.detainee_id = d.id) ORDER BY d.ecrou_number LIMIT 1`,
+    );
+    await query(
+      `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
+       VALUES ($1, $2, 'Nadia', 'Roussel', '1970-05-05', 'SPOUSE', '2026-01-01', 'PAPER')`,
+      [d.establishment_id, d.id],
+    );
     const form = await agent.get(`/etablissements/CPNORD/visites/reserver?ecrou=${d.ecrou_number}`).expect(200);
     const permitId = /name="permitIds" value="([^"]+)"/.exec(form.text)![1];
     const slot = /name="slot" value="([^"]+)"/.exec(form.text)![1];

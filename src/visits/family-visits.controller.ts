@@ -63,7 +63,7 @@ export class FamilyVisitsController {
     const visit = (await this.visits.familyVisits(p.id)).find((v: { id: string; status: string }) => v.id === id && v.status === 'BOOKED');
     if (!visit) throw new NotFoundException();
     const slots = (await this.visits.openSlots(visit.establishment_id)).filter((s) => s.startsAt.getTime() !== new Date(visit.starts_at).getTime());
-    res.render('visits/move.njk', { visit: { ...visit, when: whenLabel(new Date(visit.starts_at)) }, slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt) })), values, errors });
+    res.render('visits/move.njk', { action: `/visites/${id}/deplacer`, back: '/visites', visit: { ...visit, when: whenLabel(new Date(visit.starts_at)) }, slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt) })), values, errors });
   }
 
   @Get('liste-attente/:id')

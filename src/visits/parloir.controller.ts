@@ -119,9 +119,9 @@ export class ParloirController {
 
   @Get('visites/:id')
   @Roles('PARLOIR_AGENT')
-  async visit(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+  async visit(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Query('fait') done: string | undefined, @Res() res: Response) {
     const establishment = await this.establishments.byCode(code);
-    await this.renderVisit(res, establishment, id, []);
+    await this.renderVisit(res, establishment, id, [], { done });
   }
 
   private async renderVisit(res: Response, establishment: Establishment, id: string, errors: { field: string; message: string }[], values: Record<string, unknown> = {}) {
@@ -134,6 +134,7 @@ export class ParloirController {
       time: `${TIME.format(new Date(v.starts_at))} – ${TIME.format(new Date(v.ends_at))}`,
       when: whenLabel(new Date(v.starts_at)),
       checkable: day <= this.day.today(establishment.timeZone) && !['DONE', 'CANCELLED'].includes(v.status),
+      changeable: v.status === 'BOOKED' && new Date(v.starts_at).getTime() > Date.now(),
       statusLabels: VISIT_STATUS_LABELS,
       checkLabels: CHECK_LABELS,
       reasons: REFUSAL_REASONS,
@@ -178,6 +179,58 @@ export class ParloirController {
     }
     const v = await this.day.visit(establishment.id, id);
     res.redirect(303, `/etablissements/${code}/parloir?jour=${this.day.today(establishment.timeZone, new Date(v.starts_at))}`);
+  }
+
+  /** A family calls to move its visit: the agent moves it (same checks, no deadline for staff). */
+  @Get('visites/:id/deplacer')
+  @Roles('PARLOIR_AGENT')
+  async moveForm(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+    await this.renderMove(res, await this.establishments.byCode(code), id, {}, []);
+  }
+
+  @Post('visites/:id/deplacer')
+  @Roles('PARLOIR_AGENT')
+  async move(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: { slot?: string }, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    const [templateId, day] = String(body.slot ?? '').split('|');
+    if (!templateId || !day) return this.renderMove(res.status(400), establishment, id, body, [{ field: 'slot', message: 'Choisissez le nouveau créneau' }]);
+    await this.day.visit(establishment.id, id); // 404 unless it is a visit of this establishment
+    try {
+      await this.visits.move(actorOf(p), id, templateId, day, null);
+    } catch (e) {
+      if (e instanceof DomainError && e.status !== 404) return this.renderMove(res.status(e.status === 409 ? 409 : 400), establishment, id, body, [{ field: 'slot', message: e.message }]);
+      throw e;
+    }
+    res.redirect(303, `/etablissements/${code}/parloir/visites/${id}?fait=deplacee`);
+  }
+
+  private async renderMove(res: Response, establishment: Establishment, id: string, values: Record<string, unknown>, errors: { field: string; message: string }[]) {
+    const v = await this.day.visit(establishment.id, id);
+    if (v.status !== 'BOOKED') throw new NotFoundException('Cette visite n’est plus réservée.');
+    const slots = (await this.visits.openSlots(establishment.id)).filter((s) => s.startsAt.getTime() !== new Date(v.starts_at).getTime());
+    res.render('visits/move.njk', {
+      action: `/etablissements/${establishment.code}/parloir/visites/${id}/deplacer`,
+      back: `/etablissements/${establishment.code}/parloir/visites/${id}`,
+      visit: { ...v, when: whenLabel(new Date(v.starts_at)) },
+      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt) })),
+      values,
+      errors,
+    });
+  }
+
+  /** A family calls to cancel: the agent cancels after confirming; the family gets the cancellation message. */
+  @Post('visites/:id/annuler')
+  @Roles('PARLOIR_AGENT')
+  async cancelVisit(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: { confirm?: string }, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+    const establishment = await this.establishments.byCode(code);
+    if (body.confirm !== 'oui') return this.renderVisit(res.status(400), establishment, id, [{ field: 'confirm', message: 'Cochez la case pour confirmer l’annulation.' }]);
+    try {
+      await this.visits.cancelByStaff(actorOf(p), establishment.id, id, 'Visite annulée par le parloir à la demande de la famille');
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 409) return this.renderVisit(res.status(409), establishment, id, [{ field: 'confirm', message: e.message }]);
+      throw e;
+    }
+    res.redirect(303, `/etablissements/${code}/parloir/visites/${id}?fait=annulee`);
   }
 
   @Get('import')

@@ -114,8 +114,14 @@ export class VisitDayService {
       if (!canCheck(formatInTimeZone(new Date(v.starts_at), timeZone, 'yyyy-MM-dd'), this.today(timeZone, now))) {
         throw new DomainError('NOT_TODAY', 'L’arrivée des visiteurs se vérifie le jour de la visite.', 409);
       }
-      const [before] = await m.query(`SELECT id, check_status, refusal_reason FROM visit_visitors WHERE id = $1 AND visit_id = $2`, [visitorId, visitId]);
+      const [before] = await m.query(
+        `SELECT vv.id, vv.check_status, vv.refusal_reason, p.status AS permit_status FROM visit_visitors vv LEFT JOIN permits p ON p.id = vv.permit_id WHERE vv.id = $1 AND vv.visit_id = $2`,
+        [visitorId, visitId],
+      );
       if (!before) throw new DomainError('NOT_FOUND', 'Visiteur introuvable.', 404);
+      if (status === 'ARRIVED' && before.permit_status && before.permit_status !== 'ACTIVE') {
+        throw new DomainError('PERMIT_NOT_ACTIVE', 'Le permis de ce visiteur n’est plus valable : refusez l’accès avec le motif « permis suspendu ».', 409);
+      }
       await m.query(`UPDATE visit_visitors SET check_status = $2, refusal_reason = $3, checked_at = $4, checked_by = $5 WHERE id = $1`, [
         visitorId,
         status,
