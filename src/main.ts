@@ -23,7 +23,7 @@ import { projectRoot } from './common/project-root';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { createDemoIdp } from './demo-idp/demo-idp';
-import { seedDemoData } from './demo/seed';
+import { seedDemoData, seedVisitDay } from './demo/seed';
 import { demoSmsRouter, startDemoSmtp } from './notifications/demo-messaging';
 
 export interface RunningApp {
@@ -170,6 +170,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   if (config.seedDemoData) {
     const seeded = await seedDemoData(app.get(DataSource), { onlyIfEmpty: true, appointments: app.get(AppointmentsService) });
     if (seeded) logger.info('Demo data created');
+    // The demo visiting room has visits to check in on every day the app starts.
+    else await app.get(DataSource).transaction((m) => seedVisitDay(m, new Date()));
   }
 
   await app.listen(config.port, config.env === 'production' ? '0.0.0.0' : '127.0.0.1');

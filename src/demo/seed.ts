@@ -117,9 +117,7 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
       await seedCamilleVisit(m, ids.CPNORD, camille.id, visit);
       await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'SPIP_INTERVIEW', startsAt: day(10, 9), endsAt: day(10, 10), place: 'SPIP, accueil du public', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
     }
-    // Today at the visiting rooms of the Nord establishment: visits to check in on the tablet.
-    const [today] = await m.query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1 AND family_account_id IS NULL`, [ids.CPNORD]);
-    if (today.n === 0) await seedVisitDay(m, ids.CPNORD, opts.now ?? new Date());
+    await seedVisitDay(m, opts.now ?? new Date());
     return true;
   });
 }
@@ -148,32 +146,48 @@ const VISITORS = [
   ['Fatou', 'Diallo', '1979-01-15'],
 ] as const;
 
-/** Four visits today (14:00 and 15:30, Paris time) with paper permits, for the arrival-check demo. */
-async function seedVisitDay(m: import('typeorm').EntityManager, establishmentId: string, now: Date) {
+/**
+ * Four visits today (14:00 and 15:30, Paris time) with paper permits, for the arrival-check demo:
+ * created on each start of a demo app on a day that has none (references DEMO<ddmm><n>).
+ */
+export async function seedVisitDay(m: import('typeorm').EntityManager, now: Date) {
   const { fromZonedTime, formatInTimeZone } = await import('date-fns-tz');
   const day = formatInTimeZone(now, 'Europe/Paris', 'yyyy-MM-dd');
-  const [room] = await m.query(`SELECT id FROM visiting_rooms WHERE establishment_id = $1 AND name = 'Parloir familles 1'`, [establishmentId]);
-  const detainees = await m.query(`SELECT id FROM detainees WHERE establishment_id = $1 ORDER BY ecrou_number OFFSET 1 LIMIT 4`, [establishmentId]);
+  const tag = `DEMO${day.slice(8, 10)}${day.slice(5, 7)}`;
+  await m.query(`SELECT pg_advisory_xact_lock(727262003)`); // instances starting together seed once
+  const [room] = await m.query(
+    `SELECT r.id, r.establishment_id FROM visiting_rooms r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'CPNORD' AND r.name = 'Parloir familles 1'`,
+  );
+  if (!room) return;
+  const [done] = await m.query(`SELECT count(*)::int AS n FROM visits WHERE reference LIKE $1`, [`${tag}%`]);
+  if (done.n > 0) return;
+  const establishmentId = room.establishment_id;
+  const detainees = await m.query(`SELECT id FROM detainees WHERE establishment_id = $1 AND custody_status = 'PRESENT' ORDER BY ecrou_number OFFSET 1 LIMIT 4`, [establishmentId]);
   const groups = [[0, 1], [2], [3, 4], [5]];
   for (const [i, d] of detainees.entries()) {
     const [start, end] = i < 2 ? ['14:00', '15:00'] : ['15:30', '16:30'];
     const startsAt = fromZonedTime(`${day} ${start}`, 'Europe/Paris');
     const endsAt = fromZonedTime(`${day} ${end}`, 'Europe/Paris');
     const range = `[${startsAt.toISOString()},${endsAt.toISOString()})`;
+    const [busy] = await m.query(`SELECT 1 FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND during && $2::tstzrange`, [d.id, range]);
+    if (busy) continue;
     await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, 10) ON CONFLICT (room_id, starts_at) DO NOTHING`, [room.id, startsAt, endsAt]);
     await m.query(`UPDATE visit_slots SET booked = booked + 1 WHERE room_id = $1 AND starts_at = $2`, [room.id, startsAt]);
     const [slot] = await m.query(`SELECT id FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [room.id, startsAt]);
     const [visit] = await m.query(
       `INSERT INTO visits (establishment_id, slot_id, detainee_id, reference, channel, during) VALUES ($1, $2, $3, $4, 'PHONE', $5::tstzrange) RETURNING id`,
-      [establishmentId, slot.id, d.id, `DEMO${i + 1}PARL`, range],
+      [establishmentId, slot.id, d.id, `${tag}${i + 1}`, range],
     );
     for (const v of groups[i]) {
       const [given, family, birth] = VISITORS[v];
-      const [p] = await m.query(
-        `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
-         VALUES ($1, $2, $3, $4, $5, 'OTHER', '2026-01-01', 'PAPER') RETURNING id`,
-        [establishmentId, d.id, given, family, birth],
-      );
+      let [p] = await m.query(`SELECT id FROM permits WHERE detainee_id = $1 AND visitor_given_name = $2 AND visitor_family_name = $3`, [d.id, given, family]);
+      if (!p) {
+        [p] = await m.query(
+          `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
+           VALUES ($1, $2, $3, $4, $5, 'OTHER', '2026-01-01', 'PAPER') RETURNING id`,
+          [establishmentId, d.id, given, family, birth],
+        );
+      }
       await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, p.id, range]);
     }
   }

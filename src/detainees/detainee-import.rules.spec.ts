@@ -87,3 +87,20 @@ describe('planImport', () => {
     expect(identityKey({ lastName: "N'Diaye-Lé", firstName: 'élodie', birthDate: '2000-01-01' })).toBe(identityKey({ lastName: 'N DIAYE LE', firstName: 'Elodie', birthDate: '2000-01-01' }));
   });
 });
+
+describe('the optional building / cell column', () => {
+  const base = { id: 'a', establishmentId: 'e', ecrouNumber: '1', lastName: 'Dupont', firstName: 'Éric', birthDate: '1980-02-01', legalStatus: 'CONDAMNE' as const, custodyStatus: 'PRESENT' as const, leftAt: null };
+
+  it('reads `cellule` when present, empty as unknown, and leaves it undefined when the column is absent', () => {
+    const withCell = parseGenesisCsv(`${HEADER};cellule\n1;Dupont;Éric;01/02/1980;CONDAMNE;A-112\n2;Durand;Ana;01/01/1990;PREVENU;\n`, TODAY).records;
+    expect(withCell.map((r) => r.housing)).toEqual(['A-112', null]);
+    expect(parseGenesisCsv(`${HEADER}\n1;Dupont;Éric;01/02/1980;CONDAMNE\n`, TODAY).records[0]).not.toHaveProperty('housing');
+  });
+
+  it('updates a detainee whose cell changed, and keeps the known cell when the file has none', () => {
+    const [moved] = parseGenesisCsv(`${HEADER};cellule\n1;Dupont;Éric;01/02/1980;CONDAMNE;B-201\n`, TODAY).records;
+    expect(planImport([moved], [{ ...base, housing: 'A-112' }], [], new Date()).updates).toHaveLength(1);
+    const [noColumn] = parseGenesisCsv(`${HEADER}\n1;Dupont;Éric;01/02/1980;CONDAMNE\n`, TODAY).records;
+    expect(planImport([noColumn], [{ ...base, housing: 'A-112' }], [], new Date()).unchanged).toBe(1);
+  });
+});

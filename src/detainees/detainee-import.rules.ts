@@ -7,6 +7,8 @@ import type { CustodyStatus, LegalStatus } from './detainee.entity';
  * planning; the service applies the plan in one transaction.
  */
 export const EXPECTED_COLUMNS = ['numero_ecrou', 'nom', 'prenom', 'date_naissance', 'categorie_penale'] as const;
+/** Optional: building and cell ("Bâtiment A, cellule 112"), shown on the visiting room's "mouvements". */
+export const HOUSING_COLUMN = 'cellule';
 export const MAX_IMPORT_LINES = 20000;
 /** A person who left another establishment this recently and arrives here was transferred. */
 export const TRANSFER_WINDOW_DAYS = 30;
@@ -18,6 +20,8 @@ export interface ImportRecord {
   firstName: string;
   birthDate: string; // YYYY-MM-DD
   legalStatus: LegalStatus;
+  /** Building / cell; undefined when the file has no `cellule` column (the known value is kept). */
+  housing?: string | null;
 }
 
 export interface LineError {
@@ -71,6 +75,7 @@ export function parseGenesisCsv(text: string, today: string): { records: ImportR
   }
   if (rows.length === 1) return { records: [], errors: [{ line: 2, message: 'Le fichier ne contient aucune personne détenue' }] };
   const col = Object.fromEntries(EXPECTED_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof EXPECTED_COLUMNS)[number], number>;
+  const housingCol = header.indexOf(HOUSING_COLUMN);
 
   const records: ImportRecord[] = [];
   const seen = new Map<string, number>();
@@ -95,7 +100,8 @@ export function parseGenesisCsv(text: string, today: string): { records: ImportR
       return;
     }
     seen.set(ecrou, line);
-    records.push({ line, ecrouNumber: ecrou, lastName, firstName, birthDate: birthDate!, legalStatus: legalStatus! });
+    const housing = housingCol >= 0 ? (row[housingCol] ?? '').trim().slice(0, 100) || null : undefined;
+    records.push({ line, ecrouNumber: ecrou, lastName, firstName, birthDate: birthDate!, legalStatus: legalStatus!, ...(housing !== undefined ? { housing } : {}) });
   });
   return { records, errors };
 }
@@ -110,6 +116,7 @@ export interface ExistingDetainee {
   legalStatus: LegalStatus;
   custodyStatus: CustodyStatus;
   leftAt: Date | null;
+  housing?: string | null;
 }
 
 export interface ImportPlan {
@@ -145,6 +152,7 @@ export function planImport(records: ImportRecord[], here: ExistingDetainee[], el
         existing.firstName === r.firstName &&
         existing.birthDate === r.birthDate &&
         existing.legalStatus === r.legalStatus &&
+        (r.housing === undefined || (existing.housing ?? null) === r.housing) &&
         existing.custodyStatus === 'PRESENT';
       if (same) plan.unchanged++;
       else plan.updates.push({ id: existing.id, record: r, before: existing });

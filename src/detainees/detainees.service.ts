@@ -16,7 +16,7 @@ export interface ImportReport {
 
 const DETAINEE_COLUMNS = `id, establishment_id AS "establishmentId", ecrou_number AS "ecrouNumber", last_name AS "lastName",
   first_name AS "firstName", to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", legal_status AS "legalStatus",
-  custody_status AS "custodyStatus", left_at AS "leftAt"`;
+  custody_status AS "custodyStatus", left_at AS "leftAt", housing`;
 
 @Injectable()
 export class DetaineesService {
@@ -84,8 +84,8 @@ export class DetaineesService {
     const base = { actor, entityType: 'detainee', establishmentId: establishment.id };
     for (const r of plan.creates) {
       const [row] = await m.query(
-        `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,
-        [establishment.id, r.ecrouNumber, r.lastName, r.firstName, r.birthDate, r.legalStatus],
+        `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status, housing) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`,
+        [establishment.id, r.ecrouNumber, r.lastName, r.firstName, r.birthDate, r.legalStatus, r.housing ?? null],
       );
       await this.audit.record({ ...base, action: 'DETAINEE_CREATED', entityId: row.id, after: { ecrou: r.ecrouNumber, lastName: r.lastName, firstName: r.firstName, birthDate: r.birthDate, legalStatus: r.legalStatus } }, m);
     }
@@ -93,8 +93,8 @@ export class DetaineesService {
       const r = u.record;
       await m.query(
         `UPDATE detainees SET last_name = $2, first_name = $3, birth_date = $4, legal_status = $5, custody_status = 'PRESENT',
-                transferred_to_id = NULL, left_at = NULL, updated_at = now() WHERE id = $1`,
-        [u.id, r.lastName, r.firstName, r.birthDate, r.legalStatus],
+                housing = CASE WHEN $6 THEN $7 ELSE housing END, transferred_to_id = NULL, left_at = NULL, updated_at = now() WHERE id = $1`,
+        [u.id, r.lastName, r.firstName, r.birthDate, r.legalStatus, r.housing !== undefined, r.housing ?? null],
       );
       const b = u.before;
       await this.audit.record(
@@ -102,8 +102,8 @@ export class DetaineesService {
           ...base,
           action: 'DETAINEE_UPDATED',
           entityId: u.id,
-          before: { lastName: b.lastName, firstName: b.firstName, birthDate: b.birthDate, legalStatus: b.legalStatus, custodyStatus: b.custodyStatus },
-          after: { lastName: r.lastName, firstName: r.firstName, birthDate: r.birthDate, legalStatus: r.legalStatus, custodyStatus: 'PRESENT' },
+          before: { lastName: b.lastName, firstName: b.firstName, birthDate: b.birthDate, legalStatus: b.legalStatus, custodyStatus: b.custodyStatus, housing: b.housing ?? null },
+          after: { lastName: r.lastName, firstName: r.firstName, birthDate: r.birthDate, legalStatus: r.legalStatus, custodyStatus: 'PRESENT', housing: r.housing === undefined ? (b.housing ?? null) : r.housing },
         },
         m,
       );

@@ -33,14 +33,15 @@ const SETTINGS_COLUMNS = `min_notice_hours AS "minNoticeHours", horizon_days AS 
   max_adults AS "maxAdults", max_children AS "maxChildren", majority_age AS "majorityAge", weekly_prevenu AS "weeklyPrevenu",
   weekly_condamne AS "weeklyCondamne", online_booking AS "onlineBooking", open_on_holidays AS "openOnHolidays", waitlist_offer_hours AS "waitlistOfferHours"`;
 
-/**
- * Booking a visit. Every rule is checked in one transaction that locks the slot's row; the database
- * has the last word (capacity CHECK, exclusion constraints, idempotency key), so no interleaving of
- * concurrent requests can overbook a slot or double-book a detainee or a visitor.
- */
 /** What happens, in the same transaction, when a place of a slot is freed (the waiting list offers it). */
 export type PlaceFreedHook = (m: EntityManager, slotId: string, now: Date) => Promise<void>;
 
+/**
+ * Booking, moving and cancelling visits. Every rule is checked in one transaction that locks the
+ * detainee's week (advisory lock), then the slot's row; the database has the last word (capacity
+ * CHECK, exclusion constraints, idempotency key), so no interleaving of concurrent requests can
+ * overbook a slot or double-book a detainee or a visitor.
+ */
 @Injectable()
 export class VisitsService {
   private placeFreedHooks: PlaceFreedHook[] = [];
@@ -209,9 +210,14 @@ export class VisitsService {
     return slot as { id: string; capacity: number; booked: number; held: number };
   }
 
+  /** Serialises the bookings of one detainee (taken before any slot lock, so that lock order is always detainee, then slot). */
+  async lockDetainee(m: EntityManager, detaineeId: string) {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`visits:${detaineeId}`]);
+  }
+
   /** The detainee's visits in the week of an instant, under a lock on that detainee (entitlement). */
   private async visitsInWeek(m: EntityManager, detaineeId: string, startsAt: Date, timeZone: string, exceptVisit: string | null): Promise<number> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`visits:${detaineeId}`]);
+    await this.lockDetainee(m, detaineeId);
     const week = weekOf(startsAt, timeZone);
     const [{ n }] = await m.query(
       `SELECT count(*)::int AS n FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND lower(during) >= $2 AND lower(during) < $3 AND id IS DISTINCT FROM $4`,

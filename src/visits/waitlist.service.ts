@@ -149,6 +149,8 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
   /** The family confirms the place offered: it becomes a visit with the usual checks and convocation. */
   async accept(familyId: string, id: string, contact: { email: string | null; phone: string | null }, now = new Date()) {
     return this.dataSource.transaction(async (m) => {
+      const [entry] = await m.query(`SELECT detainee_id FROM visit_waitlist WHERE id = $1`, [id]);
+      if (entry) await this.visits.lockDetainee(m, entry.detainee_id); // same lock order as a booking: detainee, then slot
       const w = await this.lockEntry(m, id, familyId);
       if (w.status !== 'OFFERED') throw new DomainError('NOT_OFFERED', 'Aucune place ne vous est proposée pour ce créneau.', 409);
       if (new Date(w.offer_expires_at).getTime() <= now.getTime()) throw new DomainError('OFFER_EXPIRED', 'Le délai pour confirmer cette place est dépassé : elle a été proposée à une autre famille.', 409);

@@ -84,6 +84,11 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     const [d] = await query(`SELECT d.ecrou_number FROM permits p JOIN detainees d ON d.id = p.detainee_id WHERE p.family_account_id IS NOT NULL LIMIT 1`);
     await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/visites/reserver?ecrou=${d.ecrou_number}`));
     expect(await page.textContent('main')).toContain('Créneau');
+    // A family calls to move its visit: the agent's move page, from the visit's page.
+    const [camille] = await query(`SELECT id FROM visits WHERE family_account_id IS NOT NULL AND status = 'BOOKED' LIMIT 1`);
+    await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/parloir/visites/${camille.id}`));
+    await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: 'Déplacer la visite' }).tap()));
+    expect(await page.textContent('h1')).toContain('Déplacer la visite');
 
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
