@@ -141,6 +141,10 @@ describe('the waiting list and moving a visit', () => {
     expect(await query(`SELECT booked, held FROM visit_slots WHERE id = $1`, [camilleVisit.slot_id])).toEqual([{ booked: 0, held: 0 }]);
     const late = await camille.get('/visites').expect(200);
     expect(late.text).not.toContain('une place vous est proposée');
+    const form = await camille.get('/visites/reserver').expect(200);
+    const tooLate = await camille.post(`/visites/liste-attente/${offered.id}/confirmer`).type('form').send({ _csrf: csrfOf(form) }).expect(409);
+    expect(tooLate.text).toContain('Aucune place ne vous est proposée pour ce créneau.');
+    expect(await query(`SELECT booked, held FROM visit_slots WHERE id = $1`, [camilleVisit.slot_id])).toEqual([{ booked: 0, held: 0 }]);
   });
 });
 

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
+import { Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { DocumentStore } from '../common/document-store';
+import { runPeriodically } from '../common/periodic';
 import { projectRoot } from '../common/project-root';
 import { uploadMiddleware } from '../common/upload.middleware';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -17,8 +18,7 @@ import { MAX_UPLOAD_BYTES } from './uploads';
 /** Implicit rejections and document retention, every 10 minutes in every instance (both idempotent). */
 @Injectable()
 export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('PermitDeadlines');
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(
     private readonly instruction: PermitInstructionService,
@@ -26,23 +26,21 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap() {
-    const run = async () => {
-      try {
+    this.stop = runPeriodically(
+      'PermitDeadlines',
+      10 * 60_000,
+      async (log) => {
         const expired = await this.instruction.expireOverdue();
-        if (expired) this.logger.log(`${expired} request(s) implicitly rejected`);
+        if (expired) log.log(`${expired} request(s) implicitly rejected`);
         const purged = await this.instruction.purgeDocuments(this.config.documents.retentionDays);
-        if (purged) this.logger.log(`${purged} document(s) deleted at the end of their retention period`);
-      } catch (e) {
-        this.logger.error(`Permit deadlines run failed: ${String(e)}`);
-      }
-    };
-    this.timer = setInterval(run, 10 * 60_000);
-    this.timer.unref();
-    void run();
+        if (purged) log.log(`${purged} document(s) deleted at the end of their retention period`);
+      },
+      { runNow: true },
+    );
   }
 
   onApplicationShutdown() {
-    if (this.timer) clearInterval(this.timer);
+    this.stop?.();
   }
 }
 

@@ -72,10 +72,11 @@ export class FamilyVisitsController {
     await this.renderOffer(res, p, id, []);
   }
 
+  /** The offer page; after a failed confirmation the entry may be over (expired): the reason is still shown. */
   private async renderOffer(res: Response, p: Principal, id: string, errors: { field: string; message: string }[]) {
     const w = await this.waitlist.findForFamily(p.id, id);
-    if (!w) throw new NotFoundException('Cette inscription n’est plus en cours.');
-    res.render('visits/waitlist-offer.njk', { w: this.waitLabels(w), errors });
+    if (!w && errors.length === 0) throw new NotFoundException('Cette inscription n’est plus en cours.');
+    res.render('visits/waitlist-offer.njk', { w: w ? this.waitLabels(w) : null, errors });
   }
 
   @Post('liste-attente/:id/confirmer')

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { whenLabel, whenShort } from '../appointments/appointment.rules';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
+import { runPeriodically } from '../common/periodic';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { NotificationsService } from '../notifications/notifications.service';
 import { offerExpiry } from './visit-day.rules';
@@ -25,8 +26,7 @@ export interface JoinInput {
  */
 @Injectable()
 export class WaitlistService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Waitlist');
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -39,20 +39,14 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap() {
-    const run = async () => {
-      try {
-        const n = await this.expireOffers();
-        if (n) this.logger.log(`${n} waiting-list offer(s) expired and passed on`);
-      } catch (e) {
-        this.logger.error(`Waiting-list run failed: ${String(e)}`);
-      }
-    };
-    this.timer = setInterval(run, this.config.waitlistPollMs);
-    this.timer.unref();
+    this.stop = runPeriodically('Waitlist', this.config.waitlistPollMs, async (log) => {
+      const n = await this.expireOffers();
+      if (n) log.log(`${n} waiting-list offer(s) expired and passed on`);
+    });
   }
 
   onApplicationShutdown() {
-    if (this.timer) clearInterval(this.timer);
+    this.stop?.();
   }
 
   /** A family joins the waiting list of a full slot, with the visitors who would come. */
