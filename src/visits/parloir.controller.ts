@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { formatInTimeZone } from 'date-fns-tz';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
@@ -17,7 +18,10 @@ import { VisitsService } from './visits.service';
 export const VISIT_TOKENS = Symbol('VISIT_TOKENS');
 export const MAX_VISIT_LIST_BYTES = 2 * 1024 * 1024;
 
-const TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+/** "14:00", in the establishment's time zone (overseas establishments are not on Paris time). */
+function hhmm(instant: Date | string, timeZone: string) {
+  return formatInTimeZone(new Date(instant), timeZone, 'HH:mm');
+}
 const DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
 function dayLabel(day: string) {
@@ -69,7 +73,7 @@ export class ParloirController {
     const slots = new Map<string, { label: string; room: string; visits: typeof visits }>();
     for (const v of visits) {
       const key = `${new Date(v.starts_at).toISOString()}|${v.room}`;
-      if (!slots.has(key)) slots.set(key, { label: `${TIME.format(new Date(v.starts_at))} – ${TIME.format(new Date(v.ends_at))}`, room: v.room, visits: [] });
+      if (!slots.has(key)) slots.set(key, { label: `${hhmm(v.starts_at, establishment.timeZone)} – ${hhmm(v.ends_at, establishment.timeZone)}`, room: v.room, visits: [] });
       slots.get(key)!.visits.push(v);
     }
     const expected = visits.reduce((n, v) => n + v.visitors.length, 0);
@@ -98,7 +102,7 @@ export class ParloirController {
     const establishment = await this.establishments.byCode(code);
     const day = this.dayOf(establishment, rawDay);
     const visits = await this.day.day(establishment.id, establishment.timeZone, day);
-    res.render('visits/day-print.njk', { establishment, day, dayLabel: dayLabel(day), visits: visits.map((v) => ({ ...v, time: TIME.format(new Date(v.starts_at)) })), statusLabels: VISIT_STATUS_LABELS });
+    res.render('visits/day-print.njk', { establishment, day, dayLabel: dayLabel(day), visits: visits.map((v) => ({ ...v, time: hhmm(v.starts_at, establishment.timeZone) })), statusLabels: VISIT_STATUS_LABELS });
   }
 
   /** The "mouvements": who to bring down from which building, at what time, in time order. */
@@ -112,7 +116,7 @@ export class ParloirController {
       establishment,
       day,
       dayLabel: dayLabel(day),
-      moves: visits.map((v) => ({ time: TIME.format(new Date(v.starts_at)), end: TIME.format(new Date(v.ends_at)), detainee: v.detainee, ecrou: v.ecrou_number, housing: v.housing, room: v.room, status: v.status })),
+      moves: visits.map((v) => ({ time: hhmm(v.starts_at, establishment.timeZone), end: hhmm(v.ends_at, establishment.timeZone), detainee: v.detainee, ecrou: v.ecrou_number, housing: v.housing, room: v.room, status: v.status })),
       statusLabels: VISIT_STATUS_LABELS,
     });
   }
@@ -131,7 +135,7 @@ export class ParloirController {
       establishment,
       v,
       day,
-      time: `${TIME.format(new Date(v.starts_at))} – ${TIME.format(new Date(v.ends_at))}`,
+      time: `${hhmm(v.starts_at, establishment.timeZone)} – ${hhmm(v.ends_at, establishment.timeZone)}`,
       when: whenLabel(new Date(v.starts_at)),
       checkable: day <= this.day.today(establishment.timeZone) && !['DONE', 'CANCELLED'].includes(v.status),
       changeable: v.status === 'BOOKED' && new Date(v.starts_at).getTime() > Date.now(),
