@@ -1,18 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { query } from '../helpers/db';
-import { startTestApp, TestApp } from '../helpers/app';
-import { actAndCheck, axeViolations, consoleErrors, launchChromium } from '../helpers/browser';
+import { actAndCheck, appAndBrowser, axeViolations, consoleErrors } from '../helpers/browser';
 
-let app: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  app = await startTestApp();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = appAndBrowser();
 
 /** A tap that loads a new page (a link, a form button): waits for that page, not the one tapped on. */
 function navigating(page: Page, action: () => Promise<unknown>) {
@@ -29,7 +19,7 @@ async function checks(familyName: string) {
 
 describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, touch)', () => {
   it('opens the day’s list, checks in a family with one tap per visitor, refuses one visitor with a reason: every page passes axe', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
     const page = await context.newPage();
     const errors = consoleErrors(page);
     const violations: string[] = [];
@@ -39,7 +29,7 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
       await actAndCheck(p, violations, navigating(p, action));
     };
 
-    await page.goto(`${app.url}/`);
+    await page.goto(`${suite.app.url}/`);
     await page.click('a.fr-connect[href="/agents/connexion"]');
     await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Se connecter en tant que Sophie Moreau' }).click());
     await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: 'Parloir du jour' }).first().click()));
@@ -82,11 +72,11 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
       await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name, exact: true }).tap()));
     }
     const [d] = await query(`SELECT d.ecrou_number FROM permits p JOIN detainees d ON d.id = p.detainee_id WHERE p.family_account_id IS NOT NULL LIMIT 1`);
-    await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/visites/reserver?ecrou=${d.ecrou_number}`));
+    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/visites/reserver?ecrou=${d.ecrou_number}`));
     expect(await page.textContent('main')).toContain('Créneau');
     // A family calls to move its visit: the agent's move page, from the visit's page.
     const [camille] = await query(`SELECT id FROM visits WHERE family_account_id IS NOT NULL AND status = 'BOOKED' LIMIT 1`);
-    await actAndCheck(page, violations, () => page.goto(`${app.url}/etablissements/CPNORD/parloir/visites/${camille.id}`));
+    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/parloir/visites/${camille.id}`));
     await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: 'Déplacer la visite' }).tap()));
     expect(await page.textContent('h1')).toContain('Déplacer la visite');
 
@@ -96,16 +86,16 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
   });
 
   it('a family’s visit pages (mine, booking, moving) pass axe too', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     const page = await context.newPage();
     const errors = consoleErrors(page);
     const violations: string[] = [];
-    await page.goto(`${app.url}/connexion`);
+    await page.goto(`${suite.app.url}/connexion`);
     await page.getByRole('button', { name: 'Se connecter en tant que Camille Martin' }).click();
-    await actAndCheck(page, violations, () => page.goto(`${app.url}/visites`));
+    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/visites`));
     await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: /Déplacer/ }).first().tap()));
     expect(await page.textContent('h1')).toContain('Déplacer la visite');
-    await actAndCheck(page, violations, () => page.goto(`${app.url}/visites/reserver`));
+    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/visites/reserver`));
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
+import { startTestApp, TestApp } from './app';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -50,4 +51,21 @@ export async function actAndCheck(page: Page, violations: string[], action: () =
   await action();
   await page.waitForLoadState('load');
   violations.push(...(await axeViolations(page)));
+}
+
+/**
+ * A browser test file's set-up: the app (fresh database, demo data) and Chromium, started before
+ * its tests and closed after them. Read them through the returned object once the tests run.
+ */
+export function appAndBrowser(env: NodeJS.ProcessEnv = {}): { app: TestApp; browser: Browser } {
+  const suite = {} as { app: TestApp; browser: Browser };
+  beforeAll(async () => {
+    suite.app = await startTestApp(env);
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.app?.stop();
+  });
+  return suite;
 }
