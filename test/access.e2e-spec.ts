@@ -1,43 +1,37 @@
 import { query } from './helpers/db';
-import { startTestApp, TestApp } from './helpers/app';
+import { appForTests, startTestApp, TestApp } from './helpers/app';
 import { csrfOf, FAMILY, signIn, STAFF } from './helpers/sign-in';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const suite = appForTests();
 
 describe('who may use which route', () => {
   it('sends anonymous visitors to sign in', async () => {
-    const res = await app.http().get('/etablissements/CPNORD/detenus').expect(401);
+    const res = await suite.app.http().get('/etablissements/CPNORD/detenus').expect(401);
     expect(res.text).toContain('Connexion nécessaire');
-    await app.http().get('/mon-espace').expect(401);
+    await suite.app.http().get('/mon-espace').expect(401);
   });
 
   it('refuses staff pages to a family', async () => {
-    const { agent } = await signIn(app.url, FAMILY.camille);
+    const { agent } = await signIn(suite.app.url, FAMILY.camille);
     const res = await agent.get('/agents').expect(403);
     expect(res.text).toContain('Accès refusé');
     await agent.get('/etablissements/CPNORD/detenus').expect(403);
   });
 
   it('refuses family pages to staff', async () => {
-    const { agent } = await signIn(app.url, STAFF.parloirNord);
+    const { agent } = await signIn(suite.app.url, STAFF.parloirNord);
     await agent.get('/mon-espace').expect(403);
   });
 
   it('refuses an admin page to an agent without the ADMIN role', async () => {
-    const { agent } = await signIn(app.url, STAFF.parloirNord);
+    const { agent } = await signIn(suite.app.url, STAFF.parloirNord);
     await agent.get('/etablissements/CPNORD/detenus').expect(200);
     await agent.get('/etablissements/CPNORD/agents').expect(403);
     await agent.get('/etablissements/CPNORD/detenus/import').expect(403);
   });
 
   it('refuses an agent of another establishment', async () => {
-    const { agent } = await signIn(app.url, STAFF.permitsSud);
+    const { agent } = await signIn(suite.app.url, STAFF.permitsSud);
     const own = await agent.get('/etablissements/MASUD/detenus').expect(200);
     expect(own.text).toContain('Maison d’arrêt de Démonstration-Sud');
     const other = await agent.get('/etablissements/CPNORD/detenus').expect(403);
@@ -45,9 +39,9 @@ describe('who may use which route', () => {
   });
 
   it('shows no stack trace, whatever the bad input', async () => {
-    const badJson = await app.http().post('/').set('Content-Type', 'application/json').send('{bad').expect(400);
-    const tooLarge = await app.http().post('/').type('form').send('a='.padEnd(300_000, 'a')).expect(413);
-    const badUrl = await app.http().get('/etablissements/%E0%A4%A/detenus').expect(400);
+    const badJson = await suite.app.http().post('/').set('Content-Type', 'application/json').send('{bad').expect(400);
+    const tooLarge = await suite.app.http().post('/').type('form').send('a='.padEnd(300_000, 'a')).expect(413);
+    const badUrl = await suite.app.http().get('/etablissements/%E0%A4%A/detenus').expect(400);
     for (const res of [badJson, tooLarge, badUrl]) {
       expect(res.text).toContain('Requête incorrecte');
       expect(res.text).not.toMatch(/SyntaxError|Error:|\bat [\w.]+ \(|node_modules/);
@@ -55,7 +49,7 @@ describe('who may use which route', () => {
   });
 
   it('answers 404 in French for an unknown page', async () => {
-    const res = await app.http().get('/nulle-part').expect(404);
+    const res = await suite.app.http().get('/nulle-part').expect(404);
     expect(res.text).toContain('Page non trouvée');
     expect(res.text).toContain('lang="fr"');
   });
@@ -63,7 +57,7 @@ describe('who may use which route', () => {
 
 describe('administration of agents and roles', () => {
   it('refuses a form posted without its CSRF token, and changes nothing', async () => {
-    const { agent } = await signIn(app.url, STAFF.admin);
+    const { agent } = await signIn(suite.app.url, STAFF.admin);
     const res = await agent
       .post('/etablissements/CPNORD/agents')
       .type('form')
@@ -80,7 +74,7 @@ describe('administration of agents and roles', () => {
   });
 
   it('re-renders the form with French errors and the values typed', async () => {
-    const { agent } = await signIn(app.url, STAFF.admin);
+    const { agent } = await signIn(suite.app.url, STAFF.admin);
     const page = await agent.get('/etablissements/CPNORD/agents').expect(200);
     const res = await agent
       .post('/etablissements/CPNORD/agents')
@@ -94,9 +88,9 @@ describe('administration of agents and roles', () => {
   });
 
   it('grants a role to a new agent, who can then sign in; removes it after confirmation', async () => {
-    const { agent } = await signIn(app.url, STAFF.admin);
+    const { agent } = await signIn(suite.app.url, STAFF.admin);
     // The "unknown" demo agent cannot sign in yet.
-    expect((await signIn(app.url, STAFF.unknown)).landing.status).toBe(403);
+    expect((await signIn(suite.app.url, STAFF.unknown)).landing.status).toBe(403);
 
     const page = await agent.get('/etablissements/CPNORD/agents').expect(200);
     await agent
@@ -109,7 +103,7 @@ describe('administration of agents and roles', () => {
     expect(list.text).toContain('paul.nouveau@justice.gouv.fr');
     expect(list.text).toContain('Le rôle a été attribué');
 
-    const paul = await signIn(app.url, STAFF.unknown);
+    const paul = await signIn(suite.app.url, STAFF.unknown);
     expect(paul.landing.status).toBe(200);
     await paul.agent.get('/etablissements/CPNORD/detenus').expect(200);
 
@@ -128,17 +122,17 @@ describe('administration of agents and roles', () => {
   });
 
   it('an admin cannot act on an establishment where they are not admin, even by guessing ids', async () => {
-    const { agent } = await signIn(app.url, STAFF.permitsSud);
+    const { agent } = await signIn(suite.app.url, STAFF.permitsSud);
     const [assignment] = await query(`SELECT r.id FROM role_assignments r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'CPNORD' LIMIT 1`);
     await agent.get(`/etablissements/CPNORD/agents/roles/${assignment.id}/retrait`).expect(403);
     await agent.get(`/etablissements/MASUD/agents/roles/${assignment.id}/retrait`).expect(403);
     // The MASUD admin cannot reach a CPNORD role through the MASUD URL either.
-    const admin = await signIn(app.url, STAFF.admin);
+    const admin = await signIn(suite.app.url, STAFF.admin);
     await admin.agent.get(`/etablissements/MASUD/agents/roles/${assignment.id}/retrait`).expect(404);
   });
 
   it('refuses to remove the last administrator of an establishment', async () => {
-    const { agent } = await signIn(app.url, STAFF.admin);
+    const { agent } = await signIn(suite.app.url, STAFF.admin);
     const [assignment] = await query(
       `SELECT r.id FROM role_assignments r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'MASUD' AND r.role = 'ADMIN'`,
     );

@@ -1,14 +1,8 @@
 import { query } from './helpers/db';
-import { startTestApp, TestApp } from './helpers/app';
+import { appForTests } from './helpers/app';
 import { FAMILY, follow, pathOf, signIn, STAFF } from './helpers/sign-in';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const suite = appForTests();
 
 function sessionCookie(setCookie: string[] | string | undefined): string | undefined {
   const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
@@ -17,14 +11,14 @@ function sessionCookie(setCookie: string[] | string | undefined): string | undef
 
 describe('family sign-in with FranceConnect (local provider)', () => {
   it('sends the parameters FranceConnect requires', async () => {
-    const res = await app.http().get('/connexion').expect(302);
+    const res = await suite.app.http().get('/connexion').expect(302);
     const url = new URL(res.headers.location);
-    expect(url.origin + url.pathname).toBe(`${app.url}/demo-idp/auth`);
+    expect(url.origin + url.pathname).toBe(`${suite.app.url}/demo-idp/auth`);
     const p = url.searchParams;
     expect(p.get('response_type')).toBe('code');
     expect(p.get('scope')).toBe('openid given_name family_name birthdate email');
     expect(p.get('acr_values')).toBe('eidas1');
-    expect(p.get('redirect_uri')).toBe(`${app.url}/connexion/callback`);
+    expect(p.get('redirect_uri')).toBe(`${suite.app.url}/connexion/callback`);
     expect(p.get('client_id')).toBe('p2v-franceconnect-demo');
     expect(p.get('state')!.length).toBeGreaterThanOrEqual(32);
     expect(p.get('nonce')!.length).toBeGreaterThanOrEqual(32);
@@ -35,7 +29,7 @@ describe('family sign-in with FranceConnect (local provider)', () => {
   });
 
   it('signs in, regenerates the session id, shows the FranceConnect identity read-only', async () => {
-    const agent = app.http();
+    const agent = suite.app.http();
     const start = await agent.get('/connexion').expect(302);
     const before = sessionCookie(start.headers['set-cookie'])!.split(';')[0];
     const { res: loginPage } = await follow(agent, start.headers.location);
@@ -63,7 +57,7 @@ describe('family sign-in with FranceConnect (local provider)', () => {
   });
 
   it('creates the account at first sign-in, and audits it', async () => {
-    const { landing } = await signIn(app.url, FAMILY.lea);
+    const { landing } = await signIn(suite.app.url, FAMILY.lea);
     expect(landing.status).toBe(200);
     expect(landing.text).toContain('Léa');
     const rows = await query(`SELECT a.action FROM audit_log a JOIN family_accounts f ON f.id::text = a.entity_id WHERE f.fc_subject = $1 ORDER BY a.id`, [FAMILY.lea]);
@@ -71,7 +65,7 @@ describe('family sign-in with FranceConnect (local provider)', () => {
   });
 
   it('refuses an identity below eidas1 and opens no session', async () => {
-    const { agent, landing } = await signIn(app.url, FAMILY.weak);
+    const { agent, landing } = await signIn(suite.app.url, FAMILY.weak);
     expect(landing.status).toBe(401);
     expect(landing.text).toContain('niveau de sécurité');
     await agent.get('/mon-espace').expect(401);
@@ -79,7 +73,7 @@ describe('family sign-in with FranceConnect (local provider)', () => {
   });
 
   it('refuses a callback whose state does not match', async () => {
-    const agent = app.http();
+    const agent = suite.app.http();
     const start = await agent.get('/connexion').expect(302);
     const { res: loginPage } = await follow(agent, start.headers.location);
     const action = /action="(\/demo-idp\/interaction\/[^"]+\/login)"/.exec(loginPage.text)![1];
@@ -94,13 +88,13 @@ describe('family sign-in with FranceConnect (local provider)', () => {
   });
 
   it('signs out of P2V and of the provider (end_session with id_token_hint and state)', async () => {
-    const { agent } = await signIn(app.url, FAMILY.karim);
+    const { agent } = await signIn(suite.app.url, FAMILY.karim);
     await agent.get('/mon-espace').expect(200);
     const out = await agent.get('/deconnexion').expect(303);
     const end = new URL(out.headers.location);
     expect(end.pathname).toBe('/demo-idp/session/end');
     expect(end.searchParams.get('id_token_hint')).toMatch(/^ey/);
-    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${app.url}/deconnexion/fin`);
+    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${suite.app.url}/deconnexion/fin`);
     const state = end.searchParams.get('state')!;
     expect(state.length).toBeGreaterThanOrEqual(32);
     await agent.get('/mon-espace').expect(401);
@@ -119,12 +113,12 @@ describe('family sign-in with FranceConnect (local provider)', () => {
 
 describe('staff sign-in with ProConnect (local provider)', () => {
   it('sends the ProConnect scopes and lands a known agent on the dashboard', async () => {
-    const res = await app.http().get('/agents/connexion').expect(302);
+    const res = await suite.app.http().get('/agents/connexion').expect(302);
     const p = new URL(res.headers.location).searchParams;
     expect(p.get('scope')).toBe('openid email given_name usual_name uid');
     expect(p.get('client_id')).toBe('p2v-proconnect-demo');
     expect(p.get('nonce')!.length).toBeGreaterThanOrEqual(32);
-    const { landing, visited } = await signIn(app.url, STAFF.permitsNord);
+    const { landing, visited } = await signIn(suite.app.url, STAFF.permitsNord);
     expect(visited[visited.length - 1]).toBe('/agents');
     expect(landing.status).toBe(200);
     expect(landing.text).toContain('Centre pénitentiaire de Démonstration-Nord');
@@ -135,14 +129,14 @@ describe('staff sign-in with ProConnect (local provider)', () => {
   });
 
   it('tells an agent without a role to ask their administrator, and opens no session', async () => {
-    const { agent, landing } = await signIn(app.url, STAFF.unknown);
+    const { agent, landing } = await signIn(suite.app.url, STAFF.unknown);
     expect(landing.status).toBe(403);
     expect(landing.text).toContain('Demandez à l’administrateur P2V de votre établissement');
     await agent.get('/agents').expect(401);
   });
 
   it('the provider refuses an identity of the other kind (an agent on the family client)', async () => {
-    const agent = app.http();
+    const agent = suite.app.http();
     const start = await agent.get('/connexion').expect(302);
     const { res: loginPage } = await follow(agent, start.headers.location);
     expect(loginPage.text).not.toContain(STAFF.admin);

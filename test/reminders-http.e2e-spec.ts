@@ -1,19 +1,13 @@
 import { query } from './helpers/db';
-import { startTestApp, TestApp } from './helpers/app';
+import { appForTests } from './helpers/app';
 import { waitFor } from './helpers/processes';
 import { csrfOf, FAMILY, signIn, STAFF } from './helpers/sign-in';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const suite = appForTests();
 
 describe('families: phone number, appointments, cancellation', () => {
   it('refuses an invalid phone number with a clear French message, stores a valid one in E.164', async () => {
-    const { agent } = await signIn(app.url, FAMILY.karim);
+    const { agent } = await signIn(suite.app.url, FAMILY.karim);
     const form = await agent.get('/mon-espace/telephone').expect(200);
     const bad = await agent.post('/mon-espace/telephone').type('form').send({ _csrf: csrfOf(form), phone: '06 12' }).expect(400);
     expect(bad.text).toContain('Le numéro de téléphone « 06 12 » n’est pas valide. Exemple : 06 12 34 56 78.');
@@ -36,7 +30,7 @@ describe('families: phone number, appointments, cancellation', () => {
   });
 
   it('a family cancels after confirming: reminders cancelled, a cancellation e-mail sent; another family cannot', async () => {
-    const { agent } = await signIn(app.url, FAMILY.camille);
+    const { agent } = await signIn(suite.app.url, FAMILY.camille);
     const list = await agent.get('/mes-rendez-vous').expect(200);
     expect(list.text).toContain('Visite au parloir');
     const [visit] = await query(
@@ -45,7 +39,7 @@ describe('families: phone number, appointments, cancellation', () => {
     );
 
     // Karim guesses the id: not found, and nothing changes.
-    const karim = await signIn(app.url, FAMILY.karim);
+    const karim = await signIn(suite.app.url, FAMILY.karim);
     await karim.agent.get(`/mes-rendez-vous/${visit.id}/annuler`).expect(404);
     const karimForm = await karim.agent.get('/mon-espace/telephone');
     await karim.agent.post(`/mes-rendez-vous/${visit.id}/annuler`).type('form').send({ _csrf: csrfOf(karimForm) }).expect(404);
@@ -74,22 +68,22 @@ describe('families: phone number, appointments, cancellation', () => {
 
   it('the SMS opt-out link stops reminders, after a confirmation', async () => {
     const [recipient] = await query(`SELECT optout_token FROM notification_recipients WHERE channel = 'SMS' AND address = '+33612345678'`);
-    const page = await app.http().get(`/stop/${recipient.optout_token}`).expect(200);
+    const page = await suite.app.http().get(`/stop/${recipient.optout_token}`).expect(200);
     expect(page.text).toContain('Ne plus recevoir les rappels de rendez-vous ?');
     expect(await query(`SELECT reminders_opted_out_at FROM notification_recipients WHERE optout_token = $1`, [recipient.optout_token])).toEqual([{ reminders_opted_out_at: null }]);
-    const http = app.http();
+    const http = suite.app.http();
     const form = await http.get(`/stop/${recipient.optout_token}`);
     await http.post(`/stop/${recipient.optout_token}`).type('form').send({ _csrf: csrfOf(form) }).expect(303);
     const done = await http.get(`/stop/${recipient.optout_token}`).expect(200);
     expect(done.text).toContain('Vous ne recevrez plus de rappels');
-    await app.http().get('/stop/inconnu-000000').expect(404);
+    await suite.app.http().get('/stop/inconnu-000000').expect(404);
     expect(await query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'REMINDERS_OPTED_OUT'`)).toEqual([{ n: 1 }]);
   });
 });
 
 describe('"Messages envoyés"', () => {
   it('shows the outbox of the establishment, statuses and content, and the demo inbox, to its administrators only', async () => {
-    const { agent } = await signIn(app.url, STAFF.admin);
+    const { agent } = await signIn(suite.app.url, STAFF.admin);
     const page = await agent.get('/etablissements/CPNORD/messages').expect(200);
     expect(page.text).toContain('Messages envoyés');
     expect(page.text).toContain('camille.martin@example.fr');
@@ -98,7 +92,7 @@ describe('"Messages envoyés"', () => {
     expect(page.text).toContain('Boîte de réception de démonstration');
     const sent = await agent.get('/etablissements/CPNORD/messages?statut=SENT').expect(200);
     expect(sent.text).not.toContain('En attente</p>');
-    const greffe = await signIn(app.url, STAFF.permitsNord);
+    const greffe = await signIn(suite.app.url, STAFF.permitsNord);
     await greffe.agent.get('/etablissements/CPNORD/messages').expect(403);
     const sud = await agent.get('/etablissements/MASUD/messages').expect(200);
     expect(sud.text).toContain('Aucun message.');

@@ -1,18 +1,12 @@
 import { query } from './helpers/db';
-import { startTestApp, TestApp } from './helpers/app';
+import { appForTests } from './helpers/app';
 import { csrfOf, signIn, STAFF } from './helpers/sign-in';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const suite = appForTests();
 
 describe('a visiting-room agent books on a family’s behalf', () => {
   it('finds the detainee by écrou, checks the same rules, records the channel, refuses a bad phone number at entry', async () => {
-    const { agent } = await signIn(app.url, STAFF.parloirNord);
+    const { agent } = await signIn(suite.app.url, STAFF.parloirNord);
     const unknown = await agent.get('/etablissements/CPNORD/visites/reserver?ecrou=999999').expect(200);
     expect(unknown.text).toContain('Aucune personne détenue présente n’a ce numéro d’écrou.');
     // A detainee with no visit booked yet (the demo's are booked for today), holding a paper permit.
@@ -39,7 +33,7 @@ describe('a visiting-room agent books on a family’s behalf', () => {
     const reference = /reservee=([A-Z0-9]{8})$/.exec(ok.headers.location)![1];
     const [visit] = await query(`SELECT channel, booked_by_agent IS NOT NULL AS by_agent, appointment_id IS NOT NULL AS has_appointment FROM visits WHERE reference = $1`, [reference]);
     expect(visit).toEqual({ channel: 'PHONE', by_agent: true, has_appointment: true });
-    const family = await signIn(app.url, STAFF.admin);
+    const family = await signIn(suite.app.url, STAFF.admin);
     await family.agent.get('/etablissements/CPNORD/visites/reserver').expect(403);
   });
 });

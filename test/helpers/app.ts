@@ -44,3 +44,15 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
     },
   };
 }
+
+/** A test file's app (fresh database, demo data), started before its tests and stopped after them. */
+export function appForTests(env: NodeJS.ProcessEnv = {}): { app: TestApp } {
+  const suite = {} as { app: TestApp };
+  beforeAll(async () => {
+    suite.app = await startTestApp(env);
+  });
+  afterAll(async () => {
+    await suite.app?.stop();
+  });
+  return suite;
+}
