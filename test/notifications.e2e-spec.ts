@@ -270,5 +270,5 @@ describe('reminders', () => {
 });
 
 function cancelledData() {
-  return { kindLabel: 'visite au parloir', reference: 'ABCDEFGH', when: 'lundi 7 décembre 2026 à 10 h 00', whenShort: '07/12 à 10h00', place: 'Parloir', address: 'Paris', establishmentName: 'Maison d’arrêt de Test', manageUrl: 'http://localhost/mes-rendez-vous' };
+  return { kindLabel: 'visite au parloir', reference: 'ABCDEFGH', when: 'lundi 7 décembre 2026 à 10 h 00', whenShort: '07/12 à 10h00', place: 'Parloir', address: 'Paris', establishmentName: 'Maison d’arrêt de Test', manageUrl: 'http://localhost/mes-rendez-vous', zoneNote: 'heure de Paris' };
 }

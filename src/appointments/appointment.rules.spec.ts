@@ -1,4 +1,4 @@
-import { newReference, whenLabel, whenShort } from './appointment.rules';
+import { newReference, whenLabel, whenShort, zoneNote } from './appointment.rules';
 
 describe('appointment labels', () => {
   it('says dates in Europe/Paris, winter and summer time', () => {
@@ -9,5 +9,16 @@ describe('appointment labels', () => {
   it('makes 8-character references without ambiguous characters', () => {
     const ref = newReference();
     expect(ref).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+  });
+});
+
+describe('times on the establishment’s clock', () => {
+  it('says an overseas appointment in local time, and which clock it is', () => {
+    const instant = new Date('2026-11-24T13:30:00Z');
+    expect(whenLabel(instant, 'America/Guadeloupe')).toBe('mardi 24 novembre 2026 à 09 h 30');
+    expect(whenShort(instant, 'Indian/Reunion')).toBe('24/11 à 17h30');
+    expect(whenLabel(new Date('2026-11-24T23:30:00Z'), 'Pacific/Noumea')).toBe('mercredi 25 novembre 2026 à 10 h 30');
+    expect(zoneNote('Europe/Paris')).toBe('heure de Paris');
+    expect(zoneNote('America/Cayenne')).toBe('heure locale');
   });
 });

@@ -1,4 +1,4 @@
-/** Labels and texts of appointments, in French and in Europe/Paris time. */
+/** Labels and texts of appointments, in French and in the establishment's time zone. */
 export type AppointmentKind = 'VISIT' | 'SPIP_INTERVIEW' | 'VIDEO_CALL';
 
 export const KIND_LABELS: Record<AppointmentKind, string> = {
@@ -14,18 +14,38 @@ export const WHAT_TO_BRING: Record<AppointmentKind, string> = {
   VIDEO_CALL: 'votre téléphone : vous recevrez un code à 6 chiffres par SMS, valable 5 minutes',
 };
 
-const LONG = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
-const SHORT = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit' });
+const PARIS = 'Europe/Paris';
+const formats = new Map<string, { long: Intl.DateTimeFormat; time: Intl.DateTimeFormat; short: Intl.DateTimeFormat }>();
 
-/** "mardi 24 novembre 2026 à 14 h 30" (Europe/Paris, whatever the server's time zone). */
-export function whenLabel(d: Date): string {
-  return `${LONG.format(d)} à ${TIME.format(d).replace(':', ' h ')}`;
+/** The French date formats of an establishment's time zone (Paris, or overseas: Cayenne, La Réunion…), made once. */
+function formatsOf(timeZone: string) {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = {
+      long: new Intl.DateTimeFormat('fr-FR', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+      time: new Intl.DateTimeFormat('fr-FR', { timeZone, hour: '2-digit', minute: '2-digit' }),
+      short: new Intl.DateTimeFormat('fr-FR', { timeZone, day: '2-digit', month: '2-digit' }),
+    };
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+/** "mardi 24 novembre 2026 à 14 h 30", in the establishment's time zone (Paris by default), whatever the server's. */
+export function whenLabel(d: Date, timeZone = PARIS): string {
+  const f = formatsOf(timeZone);
+  return `${f.long.format(d)} à ${f.time.format(d).replace(':', ' h ')}`;
 }
 
 /** "24/11 à 14h30": short enough for an SMS. */
-export function whenShort(d: Date): string {
-  return `${SHORT.format(d)} à ${TIME.format(d).replace(':', 'h')}`;
+export function whenShort(d: Date, timeZone = PARIS): string {
+  const f = formatsOf(timeZone);
+  return `${f.short.format(d)} à ${f.time.format(d).replace(':', 'h')}`;
+}
+
+/** Says which clock a time is on: "heure de Paris", or the establishment's local time overseas. */
+export function zoneNote(timeZone = PARIS): string {
+  return timeZone === PARIS ? 'heure de Paris' : 'heure locale';
 }
 
 /** Booking references people can read over the phone: no 0/O, 1/I. */

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
 import { contactAddress, NotificationsService } from '../notifications/notifications.service';
-import { AppointmentKind, KIND_LABELS, newReference, WHAT_TO_BRING, whenLabel, whenShort } from './appointment.rules';
+import { AppointmentKind, KIND_LABELS, newReference, WHAT_TO_BRING, whenLabel, whenShort, zoneNote } from './appointment.rules';
 
 export interface Appointment {
   id: string;
@@ -19,6 +19,8 @@ export interface Appointment {
   address: string;
   reference: string;
   status: 'BOOKED' | 'CANCELLED';
+  /** The establishment's time zone: times are said on its clock. */
+  timeZone: string;
 }
 
 export interface BookInput {
@@ -37,7 +39,7 @@ export interface BookInput {
 
 const COLUMNS = `a.id, a.kind, a.establishment_id AS "establishmentId", e.name AS "establishmentName", a.family_account_id AS "familyAccountId",
   a.contact_email AS "contactEmail", a.contact_phone AS "contactPhone", a.starts_at AS "startsAt", a.ends_at AS "endsAt",
-  a.place, a.address, a.reference, a.status`;
+  a.place, a.address, a.reference, a.status, e.time_zone AS "timeZone"`;
 
 /**
  * The appointments people must turn up to (visits, SPIP interviews, video calls): booking, moving
@@ -148,8 +150,9 @@ export class AppointmentsService {
     return {
       kindLabel: KIND_LABELS[a.kind],
       reference: a.reference,
-      when: whenLabel(a.startsAt),
-      whenShort: whenShort(a.startsAt),
+      when: whenLabel(a.startsAt, a.timeZone),
+      whenShort: whenShort(a.startsAt, a.timeZone),
+      zoneNote: zoneNote(a.timeZone),
       place: a.place,
       address: a.address,
       establishmentName: a.establishmentName,

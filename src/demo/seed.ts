@@ -162,7 +162,13 @@ export async function seedVisitDay(m: import('typeorm').EntityManager, now: Date
   const [done] = await m.query(`SELECT count(*)::int AS n FROM visits WHERE reference LIKE $1`, [`${tag}%`]);
   if (done.n > 0) return;
   const establishmentId = room.establishment_id;
-  const detainees = await m.query(`SELECT id FROM detainees WHERE establishment_id = $1 AND custody_status = 'PRESENT' ORDER BY ecrou_number OFFSET 1 LIMIT 4`, [establishmentId]);
+  // Not the detainees the demo families visit: their own bookings stay free of today's visits.
+  const detainees = await m.query(
+    `SELECT d.id FROM detainees d WHERE d.establishment_id = $1 AND d.custody_status = 'PRESENT'
+        AND NOT EXISTS (SELECT 1 FROM permits p WHERE p.detainee_id = d.id AND p.family_account_id IS NOT NULL)
+      ORDER BY d.ecrou_number LIMIT 4`,
+    [establishmentId],
+  );
   const groups = [[0, 1], [2], [3, 4], [5]];
   for (const [i, d] of detainees.entries()) {
     const [start, end] = i < 2 ? ['14:00', '15:00'] : ['15:30', '16:30'];

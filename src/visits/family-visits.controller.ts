@@ -28,7 +28,9 @@ export class FamilyVisitsController {
     const changeable = async (v: { status: string; starts_at: Date; establishment_id: string }) =>
       v.status === 'BOOKED' && canCancel(new Date(v.starts_at), now, await this.visits.settings(v.establishment_id));
     res.render('visits/mine.njk', {
-      visits: await Promise.all(list.map(async (v: { status: string; starts_at: Date; establishment_id: string }) => ({ ...v, when: whenLabel(new Date(v.starts_at)), changeable: await changeable(v) }))),
+      visits: await Promise.all(
+        list.map(async (v: { status: string; starts_at: Date; establishment_id: string; time_zone: string }) => ({ ...v, when: whenLabel(new Date(v.starts_at), v.time_zone), changeable: await changeable(v) })),
+      ),
       waitlist: (await this.waitlist.forFamily(p.id)).map(this.waitLabels),
       statusLabels: VISIT_STATUS_LABELS,
       booked: q.reservee,
@@ -37,7 +39,11 @@ export class FamilyVisitsController {
     });
   }
 
-  private waitLabels = (w: { starts_at: Date; offer_expires_at: Date | null }) => ({ ...w, when: whenLabel(new Date(w.starts_at)), expires: w.offer_expires_at ? whenLabel(new Date(w.offer_expires_at)) : null });
+  private waitLabels = (w: { starts_at: Date; offer_expires_at: Date | null; time_zone: string }) => ({
+    ...w,
+    when: whenLabel(new Date(w.starts_at), w.time_zone),
+    expires: w.offer_expires_at ? whenLabel(new Date(w.offer_expires_at), w.time_zone) : null,
+  });
 
   @Get(':id/deplacer')
   @Roles('FAMILY')
@@ -63,7 +69,7 @@ export class FamilyVisitsController {
     const visit = (await this.visits.familyVisits(p.id)).find((v: { id: string; status: string }) => v.id === id && v.status === 'BOOKED');
     if (!visit) throw new NotFoundException();
     const slots = (await this.visits.openSlots(visit.establishment_id)).filter((s) => s.startsAt.getTime() !== new Date(visit.starts_at).getTime());
-    res.render('visits/move.njk', { action: `/visites/${id}/deplacer`, back: '/visites', visit: { ...visit, when: whenLabel(new Date(visit.starts_at)) }, slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt) })), values, errors });
+    res.render('visits/move.njk', { action: `/visites/${id}/deplacer`, back: '/visites', visit: { ...visit, when: whenLabel(new Date(visit.starts_at), visit.time_zone) }, slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt, s.timeZone) })), values, errors });
   }
 
   @Get('liste-attente/:id')
@@ -148,7 +154,7 @@ export class FamilyVisitsController {
       detainees,
       chosen,
       visitors: chosen ? permits.filter((x: { detainee_id: string }) => x.detainee_id === chosen.detainee_id) : [],
-      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt) })),
+      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt, s.timeZone) })),
       values,
       errors,
       key: typeof values.key === 'string' ? values.key : randomUUID(),

@@ -136,7 +136,7 @@ export class ParloirController {
       v,
       day,
       time: `${hhmm(v.starts_at, establishment.timeZone)} – ${hhmm(v.ends_at, establishment.timeZone)}`,
-      when: whenLabel(new Date(v.starts_at)),
+      when: whenLabel(new Date(v.starts_at), establishment.timeZone),
       checkable: day <= this.day.today(establishment.timeZone) && !['DONE', 'CANCELLED'].includes(v.status),
       changeable: v.status === 'BOOKED' && new Date(v.starts_at).getTime() > Date.now(),
       statusLabels: VISIT_STATUS_LABELS,
@@ -215,8 +215,8 @@ export class ParloirController {
     res.render('visits/move.njk', {
       action: `/etablissements/${establishment.code}/parloir/visites/${id}/deplacer`,
       back: `/etablissements/${establishment.code}/parloir/visites/${id}`,
-      visit: { ...v, when: whenLabel(new Date(v.starts_at)) },
-      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt) })),
+      visit: { ...v, when: whenLabel(new Date(v.starts_at), establishment.timeZone) },
+      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt, establishment.timeZone) })),
       values,
       errors,
     });
@@ -268,7 +268,7 @@ export class ParloirController {
 
   private async renderReview(res: Response, establishment: Establishment, done: string | undefined, errors: { field: string; message: string }[]) {
     const rows = await this.visits.reviewQueue(establishment.id);
-    res.render('visits/review.njk', { establishment, visits: rows.map((r: { starts_at: Date }) => ({ ...r, when: whenLabel(new Date(r.starts_at)) })), done, errors });
+    res.render('visits/review.njk', { establishment, visits: rows.map((r: { starts_at: Date }) => ({ ...r, when: whenLabel(new Date(r.starts_at), establishment.timeZone) })), done, errors });
   }
 
   @Post('a-revoir/:id/garder')

@@ -70,7 +70,7 @@ export class StaffVisitsController {
       ecrou,
       found,
       notFound: Boolean(ecrou) && !found,
-      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt) })),
+      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt, establishment.timeZone) })),
       channels: CHANNELS,
       values,
       errors,

@@ -106,7 +106,7 @@ export class VisitsService {
         (r: { room_id: string; starts_at: Date; booked: number }) => [`${r.room_id}|${new Date(r.starts_at).toISOString()}`, r.booked],
       ),
     );
-    const slots: { templateId: string; day: string; startsAt: Date; room: string; free: number }[] = [];
+    const slots: { templateId: string; day: string; startsAt: Date; room: string; free: number; timeZone: string }[] = [];
     for (let d = 0; d <= settings.horizonDays; d++) {
       const day = new Date(now.getTime() + d * 86400_000).toISOString().slice(0, 10);
       for (const t of templates) {
@@ -114,7 +114,7 @@ export class VisitsService {
         const { startsAt } = occurrence(t, day, timeZone);
         if (checkWindow(startsAt, now, settings)) continue;
         const free = t.capacity - (booked.get(`${t.roomId}|${startsAt.toISOString()}`) ?? 0);
-        slots.push({ templateId: t.id, day, startsAt, room: t.room, free });
+        slots.push({ templateId: t.id, day, startsAt, room: t.room, free, timeZone });
       }
     }
     return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
@@ -147,7 +147,7 @@ export class VisitsService {
   async familyVisits(familyId: string) {
     return this.dataSource.query(
       `SELECT v.id, v.reference, v.status, lower(v.during) AS starts_at, d.first_name || ' ' || d.last_name AS detainee, r.name AS room, e.name AS establishment,
-              v.establishment_id, v.appointment_id
+              v.establishment_id, v.appointment_id, e.time_zone
          FROM visits v JOIN detainees d ON d.id = v.detainee_id JOIN visit_slots s ON s.id = v.slot_id JOIN visiting_rooms r ON r.id = s.room_id JOIN establishments e ON e.id = v.establishment_id
         WHERE v.family_account_id = $1 ORDER BY lower(v.during) DESC LIMIT 100`,
       [familyId],

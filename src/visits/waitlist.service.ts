@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { whenLabel, whenShort } from '../appointments/appointment.rules';
+import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rules';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
 import { runPeriodically } from '../common/periodic';
@@ -86,7 +86,7 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
     for (;;) {
       const [w] = await m.query(
         `SELECT w.id, w.establishment_id, w.detainee_id, w.family_account_id, f.email, f.mobile_phone, d.first_name || ' ' || d.last_name AS detainee,
-                r.name AS room, e.name AS establishment_name, coalesce(s.waitlist_offer_hours, 12) AS offer_hours
+                r.name AS room, e.name AS establishment_name, e.time_zone, coalesce(s.waitlist_offer_hours, 12) AS offer_hours
            FROM visit_waitlist w JOIN family_accounts f ON f.id = w.family_account_id JOIN detainees d ON d.id = w.detainee_id
            JOIN slot_templates t ON t.id = w.template_id JOIN visiting_rooms r ON r.id = t.room_id JOIN establishments e ON e.id = w.establishment_id
            LEFT JOIN visit_settings s ON s.establishment_id = w.establishment_id
@@ -105,10 +105,11 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
       }
       await m.query(`UPDATE visit_waitlist SET status = 'OFFERED', offered_at = $2, offer_expires_at = $3 WHERE id = $1`, [w.id, now, expires]);
       const data = {
-        when: whenLabel(startsAt),
-        whenShort: whenShort(startsAt),
-        expires: whenLabel(expires),
-        expiresShort: whenShort(expires),
+        when: whenLabel(startsAt, w.time_zone),
+        whenShort: whenShort(startsAt, w.time_zone),
+        expires: whenLabel(expires, w.time_zone),
+        expiresShort: whenShort(expires, w.time_zone),
+        zoneNote: zoneNote(w.time_zone),
         place: w.room,
         establishmentName: w.establishment_name,
         detainee: w.detainee,
@@ -197,7 +198,7 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
 
   async forFamily(familyId: string) {
     return this.dataSource.query(
-      `SELECT w.id, w.status, w.starts_at, w.offer_expires_at, d.first_name || ' ' || d.last_name AS detainee, r.name AS room, e.name AS establishment,
+      `SELECT w.id, w.status, w.starts_at, w.offer_expires_at, e.time_zone, d.first_name || ' ' || d.last_name AS detainee, r.name AS room, e.name AS establishment,
               (SELECT count(*)::int FROM visit_waitlist x WHERE x.template_id = w.template_id AND x.starts_at = w.starts_at AND x.status = 'WAITING' AND (x.created_at, x.id) < (w.created_at, w.id)) AS ahead
          FROM visit_waitlist w JOIN detainees d ON d.id = w.detainee_id JOIN slot_templates t ON t.id = w.template_id JOIN visiting_rooms r ON r.id = t.room_id JOIN establishments e ON e.id = w.establishment_id
         WHERE w.family_account_id = $1 AND w.status IN ('WAITING','OFFERED') ORDER BY w.starts_at`,
