@@ -24,13 +24,16 @@ export class FamilyVisitsController {
   @Roles('FAMILY')
   async mine(@CurrentPrincipal() p: Principal, @Query() q: Record<string, string | undefined>, @Res() res: Response) {
     const now = new Date();
-    const list = await this.visits.familyVisits(p.id);
-    const changeable = async (v: { status: string; starts_at: Date; establishment_id: string }) =>
-      v.status === 'BOOKED' && canCancel(new Date(v.starts_at), now, await this.visits.settings(v.establishment_id));
+    const list: { status: string; starts_at: Date; establishment_id: string; time_zone: string }[] = await this.visits.familyVisits(p.id);
+    // One settings read per establishment, not per visit.
+    const establishments = [...new Set(list.filter((v) => v.status === 'BOOKED').map((v) => v.establishment_id))];
+    const settings = new Map(await Promise.all(establishments.map(async (id) => [id, await this.visits.settings(id)] as const)));
     res.render('visits/mine.njk', {
-      visits: await Promise.all(
-        list.map(async (v: { status: string; starts_at: Date; establishment_id: string; time_zone: string }) => ({ ...v, when: whenLabel(new Date(v.starts_at), v.time_zone), changeable: await changeable(v) })),
-      ),
+      visits: list.map((v) => ({
+        ...v,
+        when: whenLabel(new Date(v.starts_at), v.time_zone),
+        changeable: v.status === 'BOOKED' && canCancel(new Date(v.starts_at), now, settings.get(v.establishment_id)!),
+      })),
       waitlist: (await this.waitlist.forFamily(p.id)).map(this.waitLabels),
       statusLabels: VISIT_STATUS_LABELS,
       booked: q.reservee,
