@@ -103,6 +103,7 @@ export class Visits1763860000000 implements MigrationInterface {
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    for (const t of ['visit_visitors', 'visits', 'visit_slots', 'closures', 'slot_templates', 'visiting_rooms', 'visit_settings']) await q.query(`DROP TABLE ${t}`);
+    for (const t of ['visit_visitors', 'visits', 'visit_slots', 'closures', 'slot_templates', 'visiting_rooms', 'visit_settings'])
+      await q.query(`DROP TABLE ${t}`);
   }
 }

@@ -12,8 +12,12 @@ export class VisitDay1763870000000 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE detainees ADD COLUMN housing text NULL`);
     // Name search that ignores accents, case, hyphens and apostrophes (no unaccent extension needed).
-    await q.query(`CREATE FUNCTION unaccent_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT upper(translate($1, 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝ-''', 'aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY  ')) $$`);
-    await q.query(`ALTER TABLE visit_settings ADD COLUMN waitlist_offer_hours integer NOT NULL DEFAULT 12 CHECK (waitlist_offer_hours BETWEEN 1 AND 72)`);
+    await q.query(
+      `CREATE FUNCTION unaccent_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT upper(translate($1, 'àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝ-''', 'aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY  ')) $$`,
+    );
+    await q.query(
+      `ALTER TABLE visit_settings ADD COLUMN waitlist_offer_hours integer NOT NULL DEFAULT 12 CHECK (waitlist_offer_hours BETWEEN 1 AND 72)`,
+    );
     await q.query(`
       CREATE TABLE visit_imports (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -28,7 +32,9 @@ export class VisitDay1763870000000 implements MigrationInterface {
         report jsonb NOT NULL
       )`);
     await q.query(`ALTER TABLE visits DROP CONSTRAINT visits_status_check`);
-    await q.query(`ALTER TABLE visits ADD CONSTRAINT visits_status_check CHECK (status IN ('BOOKED','CANCELLED','IN_PROGRESS','DONE','NO_SHOW','REFUSED'))`);
+    await q.query(
+      `ALTER TABLE visits ADD CONSTRAINT visits_status_check CHECK (status IN ('BOOKED','CANCELLED','IN_PROGRESS','DONE','NO_SHOW','REFUSED'))`,
+    );
     await q.query(`ALTER TABLE visits DROP CONSTRAINT visits_channel_check`);
     await q.query(`ALTER TABLE visits ADD CONSTRAINT visits_channel_check CHECK (channel IN ('ONLINE','PHONE','IN_PERSON','GENESIS'))`);
     await q.query(`
@@ -63,7 +69,9 @@ export class VisitDay1763870000000 implements MigrationInterface {
     // A freed place offered to the waiting list is held (not bookable by others) until answered.
     await q.query(`ALTER TABLE visit_slots DROP CONSTRAINT visit_slots_capacity`);
     await q.query(`ALTER TABLE visit_slots ADD COLUMN held integer NOT NULL DEFAULT 0`);
-    await q.query(`ALTER TABLE visit_slots ADD CONSTRAINT visit_slots_capacity CHECK (booked >= 0 AND held >= 0 AND booked + held <= capacity)`);
+    await q.query(
+      `ALTER TABLE visit_slots ADD CONSTRAINT visit_slots_capacity CHECK (booked >= 0 AND held >= 0 AND booked + held <= capacity)`,
+    );
     await q.query(`
       CREATE TABLE visit_waitlist (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -81,7 +89,9 @@ export class VisitDay1763870000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT visit_waitlist_offer CHECK (status <> 'OFFERED' OR offer_expires_at IS NOT NULL)
       )`);
-    await q.query(`CREATE UNIQUE INDEX visit_waitlist_once ON visit_waitlist (family_account_id, detainee_id, template_id, day) WHERE status IN ('WAITING','OFFERED')`);
+    await q.query(
+      `CREATE UNIQUE INDEX visit_waitlist_once ON visit_waitlist (family_account_id, detainee_id, template_id, day) WHERE status IN ('WAITING','OFFERED')`,
+    );
     await q.query(`CREATE INDEX visit_waitlist_queue ON visit_waitlist (template_id, starts_at, created_at) WHERE status = 'WAITING'`);
 
     // "À revoir": whatever path suspends a permit or moves a detainee out, future visits get flagged.
@@ -103,8 +113,12 @@ export class VisitDay1763870000000 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status ON permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()`);
-    await q.query(`CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()`);
+    await q.query(
+      `CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status ON permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()`,
+    );
+    await q.query(
+      `CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {
@@ -119,17 +133,21 @@ export class VisitDay1763870000000 implements MigrationInterface {
     await q.query(`DELETE FROM visits WHERE channel = 'GENESIS'`);
     await q.query(`ALTER TABLE visit_visitors DROP CONSTRAINT visit_visitors_pkey`);
     await q.query(`ALTER TABLE visit_visitors DROP CONSTRAINT visit_visitors_permit_unique`);
-    for (const c of ['id', 'given_name', 'family_name', 'birthdate', 'check_status', 'refusal_reason', 'checked_at', 'checked_by']) await q.query(`ALTER TABLE visit_visitors DROP COLUMN ${c}`);
+    for (const c of ['id', 'given_name', 'family_name', 'birthdate', 'check_status', 'refusal_reason', 'checked_at', 'checked_by'])
+      await q.query(`ALTER TABLE visit_visitors DROP COLUMN ${c}`);
     await q.query(`ALTER TABLE visit_visitors ALTER COLUMN permit_id SET NOT NULL`);
     await q.query(`ALTER TABLE visit_visitors ADD CONSTRAINT visit_visitors_pkey PRIMARY KEY (visit_id, permit_id)`);
     await q.query(`DROP INDEX visits_review_idx`);
     await q.query(`DROP INDEX visits_day_idx`);
     await q.query(`UPDATE visits SET status = 'NO_SHOW' WHERE status = 'REFUSED'`);
-    for (const c of ['import_id', 'review_reason', 'review_flagged_at', 'first_check_at', 'last_check_at', 'ended_at']) await q.query(`ALTER TABLE visits DROP COLUMN ${c}`);
+    for (const c of ['import_id', 'review_reason', 'review_flagged_at', 'first_check_at', 'last_check_at', 'ended_at'])
+      await q.query(`ALTER TABLE visits DROP COLUMN ${c}`);
     await q.query(`ALTER TABLE visits DROP CONSTRAINT visits_channel_check`);
     await q.query(`ALTER TABLE visits ADD CONSTRAINT visits_channel_check CHECK (channel IN ('ONLINE','PHONE','IN_PERSON'))`);
     await q.query(`ALTER TABLE visits DROP CONSTRAINT visits_status_check`);
-    await q.query(`ALTER TABLE visits ADD CONSTRAINT visits_status_check CHECK (status IN ('BOOKED','CANCELLED','IN_PROGRESS','DONE','NO_SHOW'))`);
+    await q.query(
+      `ALTER TABLE visits ADD CONSTRAINT visits_status_check CHECK (status IN ('BOOKED','CANCELLED','IN_PROGRESS','DONE','NO_SHOW'))`,
+    );
     await q.query(`DROP TABLE visit_imports`);
     await q.query(`ALTER TABLE visit_settings DROP COLUMN waitlist_offer_hours`);
     await q.query(`DROP FUNCTION unaccent_fold(text)`);

@@ -47,28 +47,33 @@ withDataSource(async (ds) => {
     });
   };
   await cleanup();
-  const [e] = await ds.query(`INSERT INTO establishments (code, name, kind) VALUES ('BENCH', 'Établissement de mesure', 'MAISON_ARRET') RETURNING id`);
+  const [e] = await ds.query(
+    `INSERT INTO establishments (code, name, kind) VALUES ('BENCH', 'Établissement de mesure', 'MAISON_ARRET') RETURNING id`,
+  );
   let firstVisit = '';
   await ds.transaction(async (m) => {
-    const [room] = await m.query(`INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir', 'ORDINARY', 50) RETURNING id`, [e.id]);
+    const [room] = await m.query(
+      `INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir', 'ORDINARY', 50) RETURNING id`,
+      [e.id],
+    );
     for (let s = 0; s < 6; s++) {
       const startsAt = fromZonedTime(`${day} ${String(9 + s).padStart(2, '0')}:00`, 'Europe/Paris');
       const endsAt = new Date(startsAt.getTime() + 3600_000);
       const range = `[${startsAt.toISOString()},${endsAt.toISOString()})`;
-      const [slot] = await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity, booked) VALUES ($1, $2, $3, 50, 50) RETURNING id`, [room.id, startsAt, endsAt]);
+      const [slot] = await m.query(
+        `INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity, booked) VALUES ($1, $2, $3, 50, 50) RETURNING id`,
+        [room.id, startsAt, endsAt],
+      );
       for (let v = 0; v < 50; v++) {
         const n = s * 50 + v;
         const [d] = await m.query(
           `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status, housing) VALUES ($1, $2, $3, 'Test', '1980-01-01', 'CONDAMNE', 'Bâtiment A') RETURNING id`,
           [e.id, String(900000 + n), `Nom${n}`],
         );
-        const [visit] = await m.query(`INSERT INTO visits (establishment_id, slot_id, detainee_id, reference, channel, during) VALUES ($1, $2, $3, $4, 'PHONE', $5::tstzrange) RETURNING id`, [
-          e.id,
-          slot.id,
-          d.id,
-          `BENCH${String(n).padStart(4, '0')}`,
-          range,
-        ]);
+        const [visit] = await m.query(
+          `INSERT INTO visits (establishment_id, slot_id, detainee_id, reference, channel, during) VALUES ($1, $2, $3, $4, 'PHONE', $5::tstzrange) RETURNING id`,
+          [e.id, slot.id, d.id, `BENCH${String(n).padStart(4, '0')}`, range],
+        );
         firstVisit ||= visit.id;
         for (let k = 0; k < 2; k++) {
           const [p] = await m.query(
@@ -92,7 +97,9 @@ withDataSource(async (ds) => {
       const target = TARGETS_MS[name as keyof typeof TARGETS_MS];
       const ok = ms <= target;
       failed ||= !ok;
-      console.log(`${ok ? 'ok  ' : 'SLOW'} ${name.padEnd(10)} p95 ${ms.toFixed(1).padStart(7)} ms (target ${target} ms; 300 visits, 600 visitors)`);
+      console.log(
+        `${ok ? 'ok  ' : 'SLOW'} ${name.padEnd(10)} p95 ${ms.toFixed(1).padStart(7)} ms (target ${target} ms; 300 visits, 600 visitors)`,
+      );
     }
     return failed ? 1 : 0;
   } finally {

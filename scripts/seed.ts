@@ -9,9 +9,16 @@ import { NotificationsService } from '../src/notifications/notifications.service
 import { withDataSource } from './cli-data-source';
 
 withDataSource(async (ds) => {
-  const config = loadConfig({ ...process.env, DEMO_IDP: process.env.DEMO_IDP ?? 'true', DEMO_MESSAGING: process.env.DEMO_MESSAGING ?? 'true' });
+  const config = loadConfig({
+    ...process.env,
+    DEMO_IDP: process.env.DEMO_IDP ?? 'true',
+    DEMO_MESSAGING: process.env.DEMO_MESSAGING ?? 'true',
+  });
   const notifications = new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl);
   await ds.runMigrations({ transaction: 'each' });
-  await seedDemoData(ds, { onlyIfEmpty: false, appointments: new AppointmentsService(ds, notifications, new AuditService(ds), config.appUrl) });
+  await seedDemoData(ds, {
+    onlyIfEmpty: false,
+    appointments: new AppointmentsService(ds, notifications, new AuditService(ds), config.appUrl),
+  });
   console.log('Demo data ready.');
 });

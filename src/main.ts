@@ -65,7 +65,12 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
 
   // Views: Nunjucks, autoescape on, DSFR templates in views/.
   const views = join(root, 'views');
-  const env = nunjucks.configure(views, { autoescape: true, express: server, noCache: config.env !== 'production', throwOnUndefined: false });
+  const env = nunjucks.configure(views, {
+    autoescape: true,
+    express: server,
+    noCache: config.env !== 'production',
+    throwOnUndefined: false,
+  });
   registerFilters(env);
   env.addGlobal('serviceName', 'P2V');
   env.addGlobal('demo', config.demoIdp);
@@ -134,7 +139,10 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   );
 
   // DSFR assets straight from node_modules, and our own few static files.
-  app.use('/dsfr', express.static(join(root, 'node_modules/@gouvfr/dsfr/dist'), { maxAge: config.env === 'production' ? '7d' : 0, index: false }));
+  app.use(
+    '/dsfr',
+    express.static(join(root, 'node_modules/@gouvfr/dsfr/dist'), { maxAge: config.env === 'production' ? '7d' : 0, index: false }),
+  );
   app.use('/static', express.static(join(root, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));

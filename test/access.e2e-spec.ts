@@ -107,14 +107,22 @@ describe('administration of agents and roles', () => {
     expect(paul.landing.status).toBe(200);
     await paul.agent.get('/etablissements/CPNORD/detenus').expect(200);
 
-    const [assignment] = await query(`SELECT r.id FROM role_assignments r JOIN agents a ON a.id = r.agent_id WHERE a.email = 'paul.nouveau@justice.gouv.fr'`);
+    const [assignment] = await query(
+      `SELECT r.id FROM role_assignments r JOIN agents a ON a.id = r.agent_id WHERE a.email = 'paul.nouveau@justice.gouv.fr'`,
+    );
     const confirm = await agent.get(`/etablissements/CPNORD/agents/roles/${assignment.id}/retrait`).expect(200);
     expect(confirm.text).toContain('Retirer le rôle « Agent parloir » à Paul Nouveau ?');
-    await agent.post(`/etablissements/CPNORD/agents/roles/${assignment.id}/retrait`).type('form').send({ _csrf: csrfOf(confirm) }).expect(303);
+    await agent
+      .post(`/etablissements/CPNORD/agents/roles/${assignment.id}/retrait`)
+      .type('form')
+      .send({ _csrf: csrfOf(confirm) })
+      .expect(303);
     // Effective at once, even in the session already open.
     await paul.agent.get('/etablissements/CPNORD/detenus').expect(403);
 
-    const audit = await query(`SELECT action, actor_type, after, before FROM audit_log WHERE action IN ('ROLE_GRANTED','ROLE_REVOKED') AND coalesce(after->>'agent', before->>'agent') = 'paul.nouveau@justice.gouv.fr' ORDER BY id`);
+    const audit = await query(
+      `SELECT action, actor_type, after, before FROM audit_log WHERE action IN ('ROLE_GRANTED','ROLE_REVOKED') AND coalesce(after->>'agent', before->>'agent') = 'paul.nouveau@justice.gouv.fr' ORDER BY id`,
+    );
     expect(audit.map((a) => [a.action, a.actor_type])).toEqual([
       ['ROLE_GRANTED', 'AGENT'],
       ['ROLE_REVOKED', 'AGENT'],
@@ -123,7 +131,9 @@ describe('administration of agents and roles', () => {
 
   it('an admin cannot act on an establishment where they are not admin, even by guessing ids', async () => {
     const { agent } = await signIn(suite.app.url, STAFF.permitsSud);
-    const [assignment] = await query(`SELECT r.id FROM role_assignments r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'CPNORD' LIMIT 1`);
+    const [assignment] = await query(
+      `SELECT r.id FROM role_assignments r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'CPNORD' LIMIT 1`,
+    );
     await agent.get(`/etablissements/CPNORD/agents/roles/${assignment.id}/retrait`).expect(403);
     await agent.get(`/etablissements/MASUD/agents/roles/${assignment.id}/retrait`).expect(403);
     // The MASUD admin cannot reach a CPNORD role through the MASUD URL either.
@@ -137,7 +147,11 @@ describe('administration of agents and roles', () => {
       `SELECT r.id FROM role_assignments r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'MASUD' AND r.role = 'ADMIN'`,
     );
     const confirm = await agent.get(`/etablissements/MASUD/agents/roles/${assignment.id}/retrait`).expect(200);
-    const res = await agent.post(`/etablissements/MASUD/agents/roles/${assignment.id}/retrait`).type('form').send({ _csrf: csrfOf(confirm) }).expect(409);
+    const res = await agent
+      .post(`/etablissements/MASUD/agents/roles/${assignment.id}/retrait`)
+      .type('form')
+      .send({ _csrf: csrfOf(confirm) })
+      .expect(409);
     expect(res.text).toContain('dernier administrateur');
     expect(await query(`SELECT 1 FROM role_assignments WHERE id = $1`, [assignment.id])).toHaveLength(1);
   });

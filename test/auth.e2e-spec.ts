@@ -60,7 +60,10 @@ describe('family sign-in with FranceConnect (local provider)', () => {
     const { landing } = await signIn(suite.app.url, FAMILY.lea);
     expect(landing.status).toBe(200);
     expect(landing.text).toContain('Léa');
-    const rows = await query(`SELECT a.action FROM audit_log a JOIN family_accounts f ON f.id::text = a.entity_id WHERE f.fc_subject = $1 ORDER BY a.id`, [FAMILY.lea]);
+    const rows = await query(
+      `SELECT a.action FROM audit_log a JOIN family_accounts f ON f.id::text = a.entity_id WHERE f.fc_subject = $1 ORDER BY a.id`,
+      [FAMILY.lea],
+    );
     expect(rows.map((r) => r.action)).toEqual(['FAMILY_ACCOUNT_CREATED', 'FAMILY_SIGNED_IN']);
   });
 
@@ -78,7 +81,8 @@ describe('family sign-in with FranceConnect (local provider)', () => {
     const { res: loginPage } = await follow(agent, start.headers.location);
     const action = /action="(\/demo-idp\/interaction\/[^"]+\/login)"/.exec(loginPage.text)![1];
     let res = await agent.post(action).type('form').send({ sub: FAMILY.camille });
-    while ([302, 303].includes(res.status) && !res.headers.location.includes('/connexion/callback')) res = await agent.get(pathOf(res.headers.location));
+    while ([302, 303].includes(res.status) && !res.headers.location.includes('/connexion/callback'))
+      res = await agent.get(pathOf(res.headers.location));
     const callback = new URL(res.headers.location);
     callback.searchParams.set('state', 'x'.repeat(43));
     const refused = await agent.get(callback.pathname + callback.search);
@@ -102,7 +106,9 @@ describe('family sign-in with FranceConnect (local provider)', () => {
     // The provider's page posts its logout form by itself; do what the browser does.
     const page = await agent.get(end.pathname + end.search).expect(200);
     const action = /action="([^"]+)"/.exec(page.text)![1];
-    const fields = Object.fromEntries([...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const fields = Object.fromEntries(
+      [...page.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
     const posted = await agent.post(pathOf(action)).type('form').send(fields);
     expect([302, 303]).toContain(posted.status);
     const { res: final, visited } = await follow(agent, posted.headers.location);

@@ -35,7 +35,12 @@ describe('import of detainees from a GENESIS export', () => {
   it('reports every bad line with its number and reason, and imports nothing', async () => {
     const before = await population('MASUD');
     const auditBefore = await query(`SELECT count(*)::int AS n FROM audit_log`);
-    const csv = [HEADER, '30001;Nouveau;Jean;01/02/1980;CONDAMNE', '30002;;Paul;01/02/1980;CONDAMNE', '30003;Ok;Ana;32/01/1990;PREVENU'].join('\n');
+    const csv = [
+      HEADER,
+      '30001;Nouveau;Jean;01/02/1980;CONDAMNE',
+      '30002;;Paul;01/02/1980;CONDAMNE',
+      '30003;Ok;Ana;32/01/1990;PREVENU',
+    ].join('\n');
     const res = await upload('MASUD', csv);
     expect(res.status).toBe(422);
     expect(res.text).toContain('Rien n’a été importé : 2 ligne(s) à corriger');
@@ -53,8 +58,12 @@ describe('import of detainees from a GENESIS export', () => {
       `SELECT d.ecrou_number, d.last_name, d.first_name, to_char(d.birth_date, 'DD/MM/YYYY') AS birth, d.legal_status
          FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' ORDER BY d.ecrou_number LIMIT 1`,
     );
-    const [keptFull] = await query(`SELECT first_name, to_char(birth_date, 'DD/MM/YYYY') AS birth FROM detainees WHERE ecrou_number = $1`, [kept.ecrou_number]);
-    const [updFull] = await query(`SELECT first_name, to_char(birth_date, 'DD/MM/YYYY') AS birth FROM detainees WHERE ecrou_number = $1`, [updated.ecrou_number]);
+    const [keptFull] = await query(`SELECT first_name, to_char(birth_date, 'DD/MM/YYYY') AS birth FROM detainees WHERE ecrou_number = $1`, [
+      kept.ecrou_number,
+    ]);
+    const [updFull] = await query(`SELECT first_name, to_char(birth_date, 'DD/MM/YYYY') AS birth FROM detainees WHERE ecrou_number = $1`, [
+      updated.ecrou_number,
+    ]);
     const csv = [
       HEADER,
       `${kept.ecrou_number};${kept.last_name};${keptFull.first_name};${keptFull.birth};${kept.legal_status}`,
@@ -73,14 +82,18 @@ describe('import of detainees from a GENESIS export', () => {
     expect(res.text).toContain('1 transfert(s) depuis un autre établissement');
 
     const after = await population('MASUD');
-    expect(after.filter((d) => d.custody_status === 'PRESENT').map((d) => d.ecrou_number)).toEqual([kept.ecrou_number, updated.ecrou_number, '40001', '40002'].sort());
+    expect(after.filter((d) => d.custody_status === 'PRESENT').map((d) => d.ecrou_number)).toEqual(
+      [kept.ecrou_number, updated.ecrou_number, '40001', '40002'].sort(),
+    );
     expect(after.find((d) => d.ecrou_number === updated.ecrou_number)!.legal_status).not.toBe(updated.legal_status);
     expect(after.filter((d) => d.custody_status === 'LIBERE')).toHaveLength(sud.length - 2);
     const moved = (await population('CPNORD')).find((d) => d.ecrou_number === movingRow.ecrou_number)!;
     expect(moved).toMatchObject({ custody_status: 'TRANSFERE', transferred_to: 'MASUD' });
     expect((await population('CPNORD')).filter((d) => d.custody_status === 'PRESENT')).toHaveLength(nord.length - 1);
 
-    const audit = await query(`SELECT action, count(*)::int AS n FROM audit_log WHERE action LIKE 'DETAINEE%' AND actor_type = 'AGENT' GROUP BY action ORDER BY action`);
+    const audit = await query(
+      `SELECT action, count(*)::int AS n FROM audit_log WHERE action LIKE 'DETAINEE%' AND actor_type = 'AGENT' GROUP BY action ORDER BY action`,
+    );
     expect(audit).toEqual([
       { action: 'DETAINEES_IMPORTED', n: 1 },
       { action: 'DETAINEE_CREATED', n: 2 },
@@ -107,7 +120,10 @@ describe('import of detainees from a GENESIS export', () => {
   });
 
   it('refuses the import without CSRF token and to non-admins', async () => {
-    await admin.post('/etablissements/MASUD/detenus/import').attach('fichier', Buffer.from(HEADER + '\n1;A;B;01/01/1990;PREVENU'), 'g.csv').expect(403);
+    await admin
+      .post('/etablissements/MASUD/detenus/import')
+      .attach('fichier', Buffer.from(HEADER + '\n1;A;B;01/01/1990;PREVENU'), 'g.csv')
+      .expect(403);
     const { agent } = await signIn(app.url, STAFF.permitsSud);
     const page = await agent.get('/etablissements/MASUD/detenus').expect(200);
     expect(page.text).toContain('Personnes détenues');

@@ -24,8 +24,12 @@ beforeAll(async () => {
   await resetDatabase();
   ds = await openDataSource();
   await ds.runMigrations({ transaction: 'each' });
-  [{ id: establishmentId }] = await ds.query(`INSERT INTO establishments (code, name, kind) VALUES ('TEST', 'Maison d’arrêt de Test', 'MAISON_ARRET') RETURNING id`);
-  [{ id: familyId }] = await ds.query(`INSERT INTO family_accounts (fc_subject, given_name, family_name, email) VALUES ('fc-test', 'Ana', 'Test', 'ana@example.fr') RETURNING id`);
+  [{ id: establishmentId }] = await ds.query(
+    `INSERT INTO establishments (code, name, kind) VALUES ('TEST', 'Maison d’arrêt de Test', 'MAISON_ARRET') RETURNING id`,
+  );
+  [{ id: familyId }] = await ds.query(
+    `INSERT INTO family_accounts (fc_subject, given_name, family_name, email) VALUES ('fc-test', 'Ana', 'Test', 'ana@example.fr') RETURNING id`,
+  );
   smtp = new TestSmtpServer();
   await smtp.start();
   smsPool = new Pool({ connectionString: testDatabaseUrl(), max: 2 });
@@ -45,7 +49,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   smtp.received.length = 0;
-  await ds.query(`DELETE FROM notification_attempts; DELETE FROM notifications; DELETE FROM demo_inbox; UPDATE notification_recipients SET reminders_opted_out_at = NULL`);
+  await ds.query(
+    `DELETE FROM notification_attempts; DELETE FROM notifications; DELETE FROM demo_inbox; UPDATE notification_recipients SET reminders_opted_out_at = NULL`,
+  );
 });
 
 function appointmentInput(startsAt: Date, over: Record<string, unknown> = {}) {
@@ -88,7 +94,9 @@ describe('outbox delivery', () => {
     expect(mail.html).toContain('<strong>À apporter :</strong>');
     expect(mail.attachments.map((x) => x.contentType)).toEqual(['text/calendar']);
     expect(mail.attachments[0].content.toString()).toContain('DTSTART:20261206T090000Z');
-    const [row] = await query(`SELECT n.id, n.status, n.attempts, n.sent_at, (SELECT count(*)::int FROM notification_attempts t WHERE t.notification_id = n.id AND t.outcome = 'SENT') AS ok FROM notifications n WHERE template = 'appointment-confirmation'`);
+    const [row] = await query(
+      `SELECT n.id, n.status, n.attempts, n.sent_at, (SELECT count(*)::int FROM notification_attempts t WHERE t.notification_id = n.id AND t.outcome = 'SENT') AS ok FROM notifications n WHERE template = 'appointment-confirmation'`,
+    );
     expect(row).toMatchObject({ status: 'SENT', attempts: 1, ok: 1 });
     expect(mail.messageId).toBe(`<${row.id}@p2v.test>`);
   });
@@ -102,7 +110,9 @@ describe('outbox delivery', () => {
     const w = worker(ds, { smtpPort: port, smsUrl, clock });
 
     expect(await w.runOnce()).toMatchObject({ claimed: 1, retried: 1, sent: 0 });
-    let [row] = await query(`SELECT status, attempts, next_attempt_at, status_reason FROM notifications WHERE template = 'appointment-confirmation'`);
+    let [row] = await query(
+      `SELECT status, attempts, next_attempt_at, status_reason FROM notifications WHERE template = 'appointment-confirmation'`,
+    );
     expect(row.status).toBe('PENDING');
     expect(row.attempts).toBe(1);
     expect(new Date(row.next_attempt_at).getTime()).toBe(clock.current.getTime() + 30_000);
@@ -135,7 +145,20 @@ describe('outbox delivery', () => {
   it('gives up after the configured number of attempts, saying why', async () => {
     const clock = new TestClock();
     const { notifications } = services(ds);
-    await ds.transaction((m) => notifications.enqueue(m, { channel: 'EMAIL', to: 'ana@example.fr', template: 'appointment-cancelled', category: 'TRANSACTIONAL', data: cancelledData(), establishmentId }, clock.now()));
+    await ds.transaction((m) =>
+      notifications.enqueue(
+        m,
+        {
+          channel: 'EMAIL',
+          to: 'ana@example.fr',
+          template: 'appointment-cancelled',
+          category: 'TRANSACTIONAL',
+          data: cancelledData(),
+          establishmentId,
+        },
+        clock.now(),
+      ),
+    );
     const w = worker(ds, { smtpPort: await freePort(), clock, maxAttempts: 2 });
     await w.runOnce();
     clock.advance(31_000);
@@ -149,14 +172,28 @@ describe('outbox delivery', () => {
     const { notifications, appointments } = services(ds);
     await expect(
       ds.transaction(async (m) => {
-        await notifications.enqueue(m, { channel: 'EMAIL', to: 'ana@example.fr', template: 'appointment-cancelled', category: 'TRANSACTIONAL', data: cancelledData(), establishmentId });
+        await notifications.enqueue(m, {
+          channel: 'EMAIL',
+          to: 'ana@example.fr',
+          template: 'appointment-cancelled',
+          category: 'TRANSACTIONAL',
+          data: cancelledData(),
+          establishmentId,
+        });
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
     // A booking that fails half-way (unknown establishment) leaves no confirmation and no reminder.
-    await expect(appointments.book(SYSTEM, appointmentInput(new Date(Date.now() + 5 * DAY), { establishmentId: '00000000-0000-0000-0000-000000000000' }))).rejects.toThrow();
+    await expect(
+      appointments.book(
+        SYSTEM,
+        appointmentInput(new Date(Date.now() + 5 * DAY), { establishmentId: '00000000-0000-0000-0000-000000000000' }),
+      ),
+    ).rejects.toThrow();
     expect(await query(`SELECT count(*)::int AS n FROM notifications`)).toEqual([{ n: 0 }]);
-    expect(await query(`SELECT count(*)::int AS n FROM appointments WHERE establishment_id = '00000000-0000-0000-0000-000000000000'`)).toEqual([{ n: 0 }]);
+    expect(
+      await query(`SELECT count(*)::int AS n FROM appointments WHERE establishment_id = '00000000-0000-0000-0000-000000000000'`),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('two workers running at once deliver each message once', async () => {
@@ -164,12 +201,26 @@ describe('outbox delivery', () => {
     const { notifications } = services(ds);
     await ds.transaction(async (m) => {
       for (let i = 0; i < 40; i++) {
-        await notifications.enqueue(m, { channel: 'EMAIL', to: `famille${i}@example.fr`, template: 'appointment-cancelled', category: 'TRANSACTIONAL', data: cancelledData(), establishmentId }, clock.now());
+        await notifications.enqueue(
+          m,
+          {
+            channel: 'EMAIL',
+            to: `famille${i}@example.fr`,
+            template: 'appointment-cancelled',
+            category: 'TRANSACTIONAL',
+            data: cancelledData(),
+            establishmentId,
+          },
+          clock.now(),
+        );
       }
     });
     const other = await openDataSource();
     try {
-      const [r1, r2] = await Promise.all([worker(ds, { smtpPort: smtp.port, clock }).runOnce(), worker(other, { smtpPort: smtp.port, clock }).runOnce()]);
+      const [r1, r2] = await Promise.all([
+        worker(ds, { smtpPort: smtp.port, clock }).runOnce(),
+        worker(other, { smtpPort: smtp.port, clock }).runOnce(),
+      ]);
       expect(r1.sent + r2.sent).toBe(40);
       expect(r1.sent).toBeGreaterThan(0);
       expect(r2.sent).toBeGreaterThan(0);
@@ -178,7 +229,9 @@ describe('outbox delivery', () => {
     }
     expect(smtp.received).toHaveLength(40);
     expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(40);
-    expect(await query(`SELECT status, attempts, count(*)::int AS n FROM notifications GROUP BY status, attempts`)).toEqual([{ status: 'SENT', attempts: 1, n: 40 }]);
+    expect(await query(`SELECT status, attempts, count(*)::int AS n FROM notifications GROUP BY status, attempts`)).toEqual([
+      { status: 'SENT', attempts: 1, n: 40 },
+    ]);
   });
 });
 
@@ -270,5 +323,15 @@ describe('reminders', () => {
 });
 
 function cancelledData() {
-  return { kindLabel: 'visite au parloir', reference: 'ABCDEFGH', when: 'lundi 7 décembre 2026 à 10 h 00', whenShort: '07/12 à 10h00', place: 'Parloir', address: 'Paris', establishmentName: 'Maison d’arrêt de Test', manageUrl: 'http://localhost/mes-rendez-vous', zoneNote: 'heure de Paris' };
+  return {
+    kindLabel: 'visite au parloir',
+    reference: 'ABCDEFGH',
+    when: 'lundi 7 décembre 2026 à 10 h 00',
+    whenShort: '07/12 à 10h00',
+    place: 'Parloir',
+    address: 'Paris',
+    establishmentName: 'Maison d’arrêt de Test',
+    manageUrl: 'http://localhost/mes-rendez-vous',
+    zoneNote: 'heure de Paris',
+  };
 }

@@ -21,9 +21,16 @@ beforeAll(async () => {
   await resetDatabase();
   ds = await openDataSource();
   await ds.runMigrations({ transaction: 'each' });
-  const [{ id: e }] = await ds.query(`INSERT INTO establishments (code, name, kind) VALUES ('TEST', 'Centre de détention de Test', 'CENTRE_DETENTION') RETURNING id`);
-  const [{ id: d }] = await ds.query(`INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status) VALUES ($1, '42', 'Roy', 'Paul', '1980-01-01', 'CONDAMNE') RETURNING id`, [e]);
-  const [{ id: f }] = await ds.query(`INSERT INTO family_accounts (fc_subject, given_name, family_name, email) VALUES ('fc-x', 'Ana', 'Roy', 'ana@example.fr') RETURNING id`);
+  const [{ id: e }] = await ds.query(
+    `INSERT INTO establishments (code, name, kind) VALUES ('TEST', 'Centre de détention de Test', 'CENTRE_DETENTION') RETURNING id`,
+  );
+  const [{ id: d }] = await ds.query(
+    `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status) VALUES ($1, '42', 'Roy', 'Paul', '1980-01-01', 'CONDAMNE') RETURNING id`,
+    [e],
+  );
+  const [{ id: f }] = await ds.query(
+    `INSERT INTO family_accounts (fc_subject, given_name, family_name, email) VALUES ('fc-x', 'Ana', 'Roy', 'ana@example.fr') RETURNING id`,
+  );
   [{ id: requestId }] = await ds.query(
     `INSERT INTO permit_requests (family_account_id, establishment_id, detainee_id, step, documents_understood, for_self, visitor_given_name, visitor_family_name, visitor_birthdate,
                                   relationship, id_document_type, status, reference, submitted_at, complete_at)
@@ -50,7 +57,9 @@ describe('implicit rejection (silence for 2 months after a complete request)', (
     expect(mail.template).toBe('permit-request-implicit-rejection');
     expect(mail.subject).toBe('Demande de permis de visite sans réponse : rejet implicite (réf. PV-TESTTEST)');
     expect(mail.body_text).toContain('ce silence vaut rejet implicite');
-    expect(await query(`SELECT actor_type, action FROM audit_log WHERE entity_id = $1::text`, [requestId])).toEqual([{ actor_type: 'SYSTEM', action: 'PERMIT_REQUEST_IMPLICITLY_REJECTED' }]);
+    expect(await query(`SELECT actor_type, action FROM audit_log WHERE entity_id = $1::text`, [requestId])).toEqual([
+      { actor_type: 'SYSTEM', action: 'PERMIT_REQUEST_IMPLICITLY_REJECTED' },
+    ]);
   });
 });
 
@@ -69,7 +78,10 @@ describe('retention of documents after the final decision', () => {
     };
     const photo = await put('PHOTO');
     const idDoc = await put('ID_DOCUMENT');
-    const [{ establishment_id, detainee_id, family_account_id }] = await ds.query(`SELECT establishment_id, detainee_id, family_account_id FROM permit_requests WHERE id = $1`, [requestId]);
+    const [{ establishment_id, detainee_id, family_account_id }] = await ds.query(
+      `SELECT establishment_id, detainee_id, family_account_id FROM permit_requests WHERE id = $1`,
+      [requestId],
+    );
     await ds.query(
       `INSERT INTO permits (establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, photo_document_id, valid_from, origin)
        VALUES ($1, $2, $3, 'Ana', 'Roy', '1985-05-05', 'SPOUSE', $4, '2027-03-01', 'ONLINE')`,
@@ -80,7 +92,9 @@ describe('retention of documents after the final decision', () => {
     expect(await instruction.purgeDocuments(90, new Date('2027-05-29T11:00:00Z'))).toBe(1);
     expect(existsSync(idDoc.path)).toBe(false);
     expect(existsSync(photo.path)).toBe(true);
-    const rows = await query(`SELECT kind, deleted_at IS NOT NULL AS deleted FROM permit_documents WHERE request_id = $1 ORDER BY kind`, [requestId]);
+    const rows = await query(`SELECT kind, deleted_at IS NOT NULL AS deleted FROM permit_documents WHERE request_id = $1 ORDER BY kind`, [
+      requestId,
+    ]);
     expect(rows).toEqual([
       { kind: 'ID_DOCUMENT', deleted: true },
       { kind: 'PHOTO', deleted: false },

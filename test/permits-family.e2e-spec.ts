@@ -32,8 +32,12 @@ beforeAll(async () => {
   docsDir = mkdtempSync(join(tmpdir(), 'p2v-docs-'));
   app = await startTestApp({ DOCUMENTS_DIR: docsDir });
   camille = (await signIn(app.url, FAMILY.camille)).agent;
-  [condamne] = await query(`SELECT d.ecrou_number, d.last_name, d.first_name FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' AND d.legal_status = 'CONDAMNE' ORDER BY d.ecrou_number LIMIT 1`);
-  [prevenu] = await query(`SELECT d.ecrou_number, d.last_name FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' AND d.legal_status = 'PREVENU' ORDER BY d.ecrou_number LIMIT 1`);
+  [condamne] = await query(
+    `SELECT d.ecrou_number, d.last_name, d.first_name FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' AND d.legal_status = 'CONDAMNE' ORDER BY d.ecrou_number LIMIT 1`,
+  );
+  [prevenu] = await query(
+    `SELECT d.ecrou_number, d.last_name FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' AND d.legal_status = 'PREVENU' ORDER BY d.ecrou_number LIMIT 1`,
+  );
 });
 afterAll(async () => {
   await app?.stop();
@@ -41,7 +45,11 @@ afterAll(async () => {
 });
 
 async function truncatedJpeg(): Promise<Buffer> {
-  const full = await sharp({ create: { width: 800, height: 800, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+  const full = await sharp({
+    create: { width: 800, height: 800, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 30 } },
+  })
+    .jpeg()
+    .toBuffer();
   return Buffer.concat([full.subarray(0, Math.floor(full.length * 0.6)), Buffer.alloc(500)]);
 }
 
@@ -52,7 +60,11 @@ describe('a family requests a visit permit online', () => {
     id = await newRequest(camille);
     const wrongName = await postStep(camille, id, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: 'Personne' });
     const unknownEcrou = await postStep(camille, id, 1, { establishment: 'CPNORD', ecrou: '999999', lastName: condamne.last_name });
-    const otherEstablishment = await postStep(camille, id, 1, { establishment: 'MASUD', ecrou: condamne.ecrou_number, lastName: condamne.last_name });
+    const otherEstablishment = await postStep(camille, id, 1, {
+      establishment: 'MASUD',
+      ecrou: condamne.ecrou_number,
+      lastName: condamne.last_name,
+    });
     for (const res of [wrongName, unknownEcrou, otherEstablishment]) {
       expect(res.status).toBe(400);
       expect(res.text).toContain('Nous ne pouvons pas vérifier ces informations.');
@@ -71,7 +83,14 @@ describe('a family requests a visit permit online', () => {
   });
 
   it('goes through every step (case- and accent-insensitive name), keeps answers, and sends the request', async () => {
-    const step1 = await postStep(camille, id, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: ` ${condamne.last_name.toUpperCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')} ` });
+    const step1 = await postStep(camille, id, 1, {
+      establishment: 'CPNORD',
+      ecrou: condamne.ecrou_number,
+      lastName: ` ${condamne.last_name
+        .toUpperCase()
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')} `,
+    });
     expect(step1.status).toBe(303);
     expect(step1.headers.location).toBe(`/demandes/${id}/etape/2`);
     expect((await postStep(camille, id, 2, {})).status).toBe(400);
@@ -80,7 +99,9 @@ describe('a family requests a visit permit online', () => {
     expect(badDate.status).toBe(400);
     expect(badDate.text).toContain('Saisissez une date de naissance valide');
     expect(badDate.text).toContain('value="Lina"');
-    expect((await postStep(camille, id, 3, { forWhom: 'autre', givenName: 'Lina', familyName: 'Martin', birthdate: '14/03/2016' })).status).toBe(303);
+    expect(
+      (await postStep(camille, id, 3, { forWhom: 'autre', givenName: 'Lina', familyName: 'Martin', birthdate: '14/03/2016' })).status,
+    ).toBe(303);
     expect((await postStep(camille, id, 4, { relationship: 'DESCENDANT' })).status).toBe(303);
 
     const photo = await uploadStep(camille, id, 5, await photoJpegWithGps(), 'lina.jpg');
@@ -107,7 +128,11 @@ describe('a family requests a visit permit online', () => {
     const detail = await camille.get(sent.headers.location).expect(200);
     const reference = /Notez sa référence : <strong>(PV-[A-Z0-9]{8})<\/strong>/.exec(detail.text)![1];
     expect(detail.text).toContain('Statut : <strong>Déposée</strong>');
-    const mail = await waitFor('acknowledgement', async () => (await query(`SELECT subject, body FROM demo_inbox WHERE subject LIKE $1`, [`%${reference}%`]))[0], 20000);
+    const mail = await waitFor(
+      'acknowledgement',
+      async () => (await query(`SELECT subject, body FROM demo_inbox WHERE subject LIKE $1`, [`%${reference}%`]))[0],
+      20000,
+    );
     expect(mail.subject).toBe(`Demande de permis de visite reçue (réf. ${reference})`);
     expect(mail.body).toContain(`/demandes/${id}`);
     const mine = await camille.get('/demandes').expect(200);
@@ -151,7 +176,11 @@ describe('a family requests a visit permit online', () => {
       [elf, 'photo.jpg', 'Le fichier n’est pas une image JPEG ou PNG.'],
       [Buffer.alloc(30 * 1024 * 1024, 1), 'grosse.jpg', 'Le fichier dépasse 10 Mo.'],
       [await truncatedJpeg(), 'abimee.jpg', 'L’image est abîmée ou illisible.'],
-      [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><script>alert(1)</script></svg>'), 'photo.svg', 'Le fichier n’est pas une image JPEG ou PNG.'],
+      [
+        Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><script>alert(1)</script></svg>'),
+        'photo.svg',
+        'Le fichier n’est pas une image JPEG ou PNG.',
+      ],
     ];
     for (const [file, name, message] of cases) {
       const res = await uploadStep(camille, other, 5, file, name);
@@ -168,7 +197,8 @@ describe('a family requests a visit permit online', () => {
   it('limits failed detainee look-ups per account', async () => {
     const karim = (await signIn(app.url, FAMILY.karim)).agent;
     const rid = await newRequest(karim);
-    for (let i = 0; i < 5; i++) expect((await postStep(karim, rid, 1, { establishment: 'CPNORD', ecrou: `77${i}`, lastName: 'X' })).status).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect((await postStep(karim, rid, 1, { establishment: 'CPNORD', ecrou: `77${i}`, lastName: 'X' })).status).toBe(400);
     const limited = await postStep(karim, rid, 1, { establishment: 'CPNORD', ecrou: condamne.ecrou_number, lastName: condamne.last_name });
     expect(limited.status).toBe(429);
     expect(limited.text).toContain('Trop de tentatives en une heure');

@@ -15,7 +15,13 @@ describe('start-up on the configured PostgreSQL server', () => {
   it('migrates an empty database, loads the demo data and answers /health', async () => {
     app = await startTestApp();
     const migrations = await query(`SELECT name FROM migrations ORDER BY id`);
-    expect(migrations.map((m) => m.name)).toEqual(['Init1763830000000', 'Notifications1763840000000', 'Permits1763850000000', 'Visits1763860000000', 'VisitDay1763870000000']);
+    expect(migrations.map((m) => m.name)).toEqual([
+      'Init1763830000000',
+      'Notifications1763840000000',
+      'Permits1763850000000',
+      'Visits1763860000000',
+      'VisitDay1763870000000',
+    ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,
       (SELECT count(*)::int FROM detainees) AS detainees,

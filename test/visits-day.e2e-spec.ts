@@ -55,7 +55,10 @@ function csrf(page: { text: string }) {
 
 async function check(visitId: string, visitorId: string, fields: Record<string, string>) {
   const page = await agent.get(`${BASE}/visites/${visitId}`).expect(200);
-  return agent.post(`${BASE}/visites/${visitId}/visiteurs/${visitorId}`).type('form').send({ _csrf: csrf(page), ...fields });
+  return agent
+    .post(`${BASE}/visites/${visitId}/visiteurs/${visitorId}`)
+    .type('form')
+    .send({ _csrf: csrf(page), ...fields });
 }
 
 describe('the day at the visiting rooms', () => {
@@ -89,7 +92,9 @@ describe('the day at the visiting rooms', () => {
     const v = await visitOf('Benali');
     const [amina, yasmine] = await visitors(v.id);
     expect((await check(v.id, amina.id, { status: 'ARRIVED' })).status).toBe(303);
-    expect(await query(`SELECT status, first_check_at IS NOT NULL AS checked FROM visits WHERE id = $1`, [v.id])).toEqual([{ status: 'IN_PROGRESS', checked: true }]);
+    expect(await query(`SELECT status, first_check_at IS NOT NULL AS checked FROM visits WHERE id = $1`, [v.id])).toEqual([
+      { status: 'IN_PROGRESS', checked: true },
+    ]);
 
     const noReason = await check(v.id, yasmine.id, { status: 'REFUSED' });
     expect(noReason.status).toBe(400);
@@ -99,13 +104,19 @@ describe('the day at the visiting rooms', () => {
     expect(page.text).toContain('<strong>Refusé</strong> — Pas de pièce d’identité');
     expect(page.text).toContain('Terminer la visite');
 
-    const audit = await query(`SELECT actor_id, after FROM audit_log WHERE action = 'VISITOR_CHECKED' AND entity_id = $1 ORDER BY id`, [v.id]);
+    const audit = await query(`SELECT actor_id, after FROM audit_log WHERE action = 'VISITOR_CHECKED' AND entity_id = $1 ORDER BY id`, [
+      v.id,
+    ]);
     const [agentRow] = await query(`SELECT id FROM agents WHERE email = 'sophie.moreau@justice.gouv.fr'`);
     expect(audit).toHaveLength(2);
     expect(audit.map((a) => a.actor_id)).toEqual([agentRow.id, agentRow.id]);
     expect(audit[1].after).toMatchObject({ visitor: yasmine.id, check: 'REFUSED', reason: 'NO_ID', visit: 'IN_PROGRESS' });
 
-    await agent.post(`${BASE}/visites/${v.id}/terminer`).type('form').send({ _csrf: csrf(page) }).expect(303);
+    await agent
+      .post(`${BASE}/visites/${v.id}/terminer`)
+      .type('form')
+      .send({ _csrf: csrf(page) })
+      .expect(303);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [v.id])).toEqual([{ status: 'DONE' }]);
     const done = await check(v.id, amina.id, { status: 'ABSENT' });
     expect(done.status).toBe(409);
@@ -124,14 +135,32 @@ describe('the day at the visiting rooms', () => {
   it('opens the visit of a convocation QR code (link or scanned text), and only for its establishment', async () => {
     // A visit booked two days ago for today, with a convocation (appointment) to scan.
     const dow = ((new Date(`${TODAY}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    const [room] = await query(`SELECT r.id, r.establishment_id FROM visiting_rooms r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'CPNORD' AND r.name = 'Parloir avec séparation'`);
-    const [t] = await query(`INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from) VALUES ($1, $2, '20:00', '21:00', 4, '2026-01-01') RETURNING id`, [room.id, dow]);
-    const [permit] = await query(`SELECT p.id, p.detainee_id, p.family_account_id FROM permits p WHERE p.family_account_id IS NOT NULL AND p.status = 'ACTIVE' LIMIT 1`);
-    await query(`INSERT INTO visit_settings (establishment_id, weekly_condamne, weekly_prevenu) VALUES ($1, 7, 7) ON CONFLICT (establishment_id) DO UPDATE SET weekly_condamne = 7, weekly_prevenu = 7`, [room.establishment_id]);
+    const [room] = await query(
+      `SELECT r.id, r.establishment_id FROM visiting_rooms r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'CPNORD' AND r.name = 'Parloir avec séparation'`,
+    );
+    const [t] = await query(
+      `INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from) VALUES ($1, $2, '20:00', '21:00', 4, '2026-01-01') RETURNING id`,
+      [room.id, dow],
+    );
+    const [permit] = await query(
+      `SELECT p.id, p.detainee_id, p.family_account_id FROM permits p WHERE p.family_account_id IS NOT NULL AND p.status = 'ACTIVE' LIMIT 1`,
+    );
+    await query(
+      `INSERT INTO visit_settings (establishment_id, weekly_condamne, weekly_prevenu) VALUES ($1, 7, 7) ON CONFLICT (establishment_id) DO UPDATE SET weekly_condamne = 7, weekly_prevenu = 7`,
+      [room.establishment_id],
+    );
     const { appointments } = services(ds);
     const booked = await new VisitsService(ds, new AuditService(ds), appointments).book(
       { type: 'SYSTEM', label: 'test' },
-      { familyAccountId: permit.family_account_id, templateId: t.id, day: TODAY, detaineeId: permit.detainee_id, permitIds: [permit.id], channel: 'PHONE', contact: { email: 'famille@example.org', phone: null } },
+      {
+        familyAccountId: permit.family_account_id,
+        templateId: t.id,
+        day: TODAY,
+        detaineeId: permit.detainee_id,
+        permitIds: [permit.id],
+        channel: 'PHONE',
+        contact: { email: 'famille@example.org', phone: null },
+      },
       new Date(Date.parse(`${TODAY}T12:00:00Z`) - 2 * 86400_000),
     );
     const [{ appointment_id: appointmentId }] = await query(`SELECT appointment_id FROM visits WHERE id = $1`, [booked.id]);
@@ -155,13 +184,22 @@ describe('the day at the visiting rooms', () => {
   it('does not check arrivals ahead of the visit’s day', async () => {
     // One of today's demo visits moved to next week.
     const v = await visitOf('Lemaire');
-    await query(`UPDATE visits SET during = tstzrange(lower(during) + interval '7 days', upper(during) + interval '7 days') WHERE id = $1`, [v.id]);
-    await query(`UPDATE visit_visitors SET during = tstzrange(lower(during) + interval '7 days', upper(during) + interval '7 days') WHERE visit_id = $1`, [v.id]);
+    await query(
+      `UPDATE visits SET during = tstzrange(lower(during) + interval '7 days', upper(during) + interval '7 days') WHERE id = $1`,
+      [v.id],
+    );
+    await query(
+      `UPDATE visit_visitors SET during = tstzrange(lower(during) + interval '7 days', upper(during) + interval '7 days') WHERE visit_id = $1`,
+      [v.id],
+    );
     const [visitor] = await visitors(v.id);
     const page = await agent.get(`${BASE}/visites/${v.id}`).expect(200);
     expect(page.text).toContain('L’arrivée des visiteurs se vérifie le jour de la visite');
     expect(page.text).not.toContain('value="ARRIVED"');
-    const early = await agent.post(`${BASE}/visites/${v.id}/visiteurs/${visitor.id}`).type('form').send({ _csrf: csrf(page), status: 'ARRIVED' });
+    const early = await agent
+      .post(`${BASE}/visites/${v.id}/visiteurs/${visitor.id}`)
+      .type('form')
+      .send({ _csrf: csrf(page), status: 'ARRIVED' });
     expect(early.status).toBe(409);
     expect(early.text).toContain('L’arrivée des visiteurs se vérifie le jour de la visite.');
   });

@@ -8,9 +8,15 @@ beforeAll(async () => {
   app = await startTestApp();
   // Camille starts without a booking: her demo visit is cancelled the way she would do it.
   const { agent } = await signIn(app.url, FAMILY.camille);
-  for (const { appointment_id: id } of await query(`SELECT appointment_id FROM visits WHERE family_account_id IS NOT NULL AND status = 'BOOKED'`)) {
+  for (const { appointment_id: id } of await query(
+    `SELECT appointment_id FROM visits WHERE family_account_id IS NOT NULL AND status = 'BOOKED'`,
+  )) {
     const confirm = await agent.get(`/mes-rendez-vous/${id}/annuler`).expect(200);
-    await agent.post(`/mes-rendez-vous/${id}/annuler`).type('form').send({ _csrf: csrfOf(confirm) }).expect(303);
+    await agent
+      .post(`/mes-rendez-vous/${id}/annuler`)
+      .type('form')
+      .send({ _csrf: csrfOf(confirm) })
+      .expect(303);
   }
 });
 afterAll(async () => {
@@ -28,7 +34,10 @@ describe('a family books a visit online', () => {
     const permitId = /name="permitIds" value="([^"]+)"/.exec(form.text)![1];
     const key = /name="key" value="([^"]+)"/.exec(form.text)![1];
 
-    const none = await agent.post('/visites/reserver').type('form').send({ _csrf: csrfOf(form), detaineeId, permitIds: permitId, key });
+    const none = await agent
+      .post('/visites/reserver')
+      .type('form')
+      .send({ _csrf: csrfOf(form), detaineeId, permitIds: permitId, key });
     expect(none.status).toBe(400);
     expect(none.text).toContain('Choisissez un créneau');
 
@@ -41,7 +50,17 @@ describe('a family books a visit online', () => {
     const mine = await agent.get(first.headers.location).expect(200);
     expect(mine.text).toContain(`Référence : <strong>${reference}</strong>`);
 
-    const mail = await waitFor('convocation', async () => (await query(`SELECT subject, body, attachments FROM demo_inbox WHERE subject LIKE 'Rendez-vous confirmé%' AND body LIKE '%' || $1 || '%'`, [reference]))[0], 20000);
+    const mail = await waitFor(
+      'convocation',
+      async () =>
+        (
+          await query(
+            `SELECT subject, body, attachments FROM demo_inbox WHERE subject LIKE 'Rendez-vous confirmé%' AND body LIKE '%' || $1 || '%'`,
+            [reference],
+          )
+        )[0],
+      20000,
+    );
     expect(mail.body).toContain('une pièce d’identité en cours de validité');
     expect([...mail.attachments].sort()).toEqual(['convocation-qr.png (image/png)', 'rendez-vous.ics (text/calendar)']);
     expect(mail.body).toContain(`donnez la référence ${reference} ou montrez le code QR`);
@@ -49,17 +68,26 @@ describe('a family books a visit online', () => {
     expect(after.text).toContain('9 place(s) libre(s)');
 
     // The entitlement of a condamné (1 a week by default) is used for that week.
-    const sameWeek = await agent.post('/visites/reserver').type('form').send({ ...fields, key: 'another-key' });
+    const sameWeek = await agent
+      .post('/visites/reserver')
+      .type('form')
+      .send({ ...fields, key: 'another-key' });
     expect([409, 400]).toContain(sameWeek.status);
     expect(sameWeek.text).toMatch(/La personne détenue a déjà une visite à ce moment-là|Le nombre de visites de la semaine/);
   });
 
   it('cancelling the visit from "Mes rendez-vous" frees its place, in the same transaction', async () => {
     const { agent } = await signIn(app.url, FAMILY.camille);
-    const [v] = await query(`SELECT v.id, v.appointment_id, v.slot_id FROM visits v WHERE v.status = 'BOOKED' AND v.family_account_id IS NOT NULL`);
+    const [v] = await query(
+      `SELECT v.id, v.appointment_id, v.slot_id FROM visits v WHERE v.status = 'BOOKED' AND v.family_account_id IS NOT NULL`,
+    );
     expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slot_id])).toEqual([{ booked: 1 }]);
     const confirm = await agent.get(`/mes-rendez-vous/${v.appointment_id}/annuler`).expect(200);
-    await agent.post(`/mes-rendez-vous/${v.appointment_id}/annuler`).type('form').send({ _csrf: csrfOf(confirm) }).expect(303);
+    await agent
+      .post(`/mes-rendez-vous/${v.appointment_id}/annuler`)
+      .type('form')
+      .send({ _csrf: csrfOf(confirm) })
+      .expect(303);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [v.id])).toEqual([{ status: 'CANCELLED' }]);
     expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slot_id])).toEqual([{ booked: 0 }]);
     expect(await query(`SELECT count(*)::int AS n FROM visit_visitors WHERE visit_id = $1 AND active`, [v.id])).toEqual([{ n: 0 }]);

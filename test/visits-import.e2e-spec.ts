@@ -15,7 +15,9 @@ beforeAll(async () => {
   app = await startTestApp();
   agent = (await signIn(app.url, STAFF.parloirNord)).agent;
   // The detainee Camille holds a digital permit for (Camille Martin, born 1988-03-14 in the demo).
-  [{ ecrou_number: ecrou }] = await query(`SELECT d.ecrou_number FROM permits p JOIN detainees d ON d.id = p.detainee_id WHERE p.family_account_id IS NOT NULL LIMIT 1`);
+  [{ ecrou_number: ecrou }] = await query(
+    `SELECT d.ecrou_number FROM permits p JOIN detainees d ON d.id = p.detainee_id WHERE p.family_account_id IS NOT NULL LIMIT 1`,
+  );
 });
 afterAll(async () => {
   await app?.stop();
@@ -36,7 +38,9 @@ describe('import of the daily visit list exported from GENESIS', () => {
   });
 
   it('matches detainees and permits, flags visitors without a digital permit, rejects bad lines, and can be imported twice', async () => {
-    const [camille] = await query(`SELECT visitor_family_name AS family, visitor_given_name AS given, to_char(visitor_birthdate, 'DD/MM/YYYY') AS birth FROM permits WHERE family_account_id IS NOT NULL LIMIT 1`);
+    const [camille] = await query(
+      `SELECT visitor_family_name AS family, visitor_given_name AS given, to_char(visitor_birthdate, 'DD/MM/YYYY') AS birth FROM permits WHERE family_account_id IS NOT NULL LIMIT 1`,
+    );
     const csv = [
       HEADER,
       `${TODAY};18:00;19:00;Parloir familles 1;${ecrou};${camille.family.toUpperCase()};${camille.given};${camille.birth}`,
@@ -55,16 +59,29 @@ describe('import of the daily visit list exported from GENESIS', () => {
     expect(first.text).toMatch(/<td>5<\/td><td>aucune personne détenue présente n’a le numéro d’écrou 999999<\/td>/);
     expect(first.text).toMatch(/<td>6<\/td><td>heure de début invalide « 25:00 »/);
 
-    const [visit] = await query(`SELECT v.id, v.channel, v.status FROM visits v JOIN detainees d ON d.id = v.detainee_id WHERE d.ecrou_number = $1 AND v.channel = 'GENESIS'`, [ecrou]);
+    const [visit] = await query(
+      `SELECT v.id, v.channel, v.status FROM visits v JOIN detainees d ON d.id = v.detainee_id WHERE d.ecrou_number = $1 AND v.channel = 'GENESIS'`,
+      [ecrou],
+    );
     expect(visit).toMatchObject({ channel: 'GENESIS', status: 'BOOKED' });
-    const visitors = await query(`SELECT permit_id IS NOT NULL AS matched, family_name FROM visit_visitors WHERE visit_id = $1 ORDER BY matched DESC`, [visit.id]);
-    expect(visitors).toEqual([{ matched: true, family_name: null }, { matched: false, family_name: 'Inconnu' }]);
+    const visitors = await query(
+      `SELECT permit_id IS NOT NULL AS matched, family_name FROM visit_visitors WHERE visit_id = $1 ORDER BY matched DESC`,
+      [visit.id],
+    );
+    expect(visitors).toEqual([
+      { matched: true, family_name: null },
+      { matched: false, family_name: 'Inconnu' },
+    ]);
 
     // The arrival check works the same on an imported visit; the unmatched visitor is flagged.
     const page = await agent.get(`/etablissements/CPNORD/parloir/visites/${visit.id}`).expect(200);
     expect(page.text).toContain('Sans permis numérique (visite importée de GENESIS) : vérifiez le permis papier.');
     const [unmatched] = await query(`SELECT id FROM visit_visitors WHERE visit_id = $1 AND permit_id IS NULL`, [visit.id]);
-    await agent.post(`/etablissements/CPNORD/parloir/visites/${visit.id}/visiteurs/${unmatched.id}`).type('form').send({ _csrf: csrfOf(page), status: 'ARRIVED' }).expect(303);
+    await agent
+      .post(`/etablissements/CPNORD/parloir/visites/${visit.id}/visiteurs/${unmatched.id}`)
+      .type('form')
+      .send({ _csrf: csrfOf(page), status: 'ARRIVED' })
+      .expect(303);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [visit.id])).toEqual([{ status: 'IN_PROGRESS' }]);
 
     const again = await upload(csv);

@@ -26,12 +26,23 @@ describe('a visiting-room agent books on a family’s behalf', () => {
     const base = { _csrf: csrfOf(form), ecrou: d.ecrou_number, permitIds: permitId, slot, key };
     const noChannel = await agent.post('/etablissements/CPNORD/visites/reserver').type('form').send(base).expect(400);
     expect(noChannel.text).toContain('Indiquez comment la famille a demandé la visite');
-    const badPhone = await agent.post('/etablissements/CPNORD/visites/reserver').type('form').send({ ...base, channel: 'PHONE', phone: '0612' }).expect(400);
+    const badPhone = await agent
+      .post('/etablissements/CPNORD/visites/reserver')
+      .type('form')
+      .send({ ...base, channel: 'PHONE', phone: '0612' })
+      .expect(400);
     expect(badPhone.text).toContain('Le numéro de téléphone « 0612 » n’est pas valide');
     expect(await query(`SELECT count(*)::int AS n FROM visits WHERE booked_by_agent IS NOT NULL`)).toEqual([{ n: 0 }]);
-    const ok = await agent.post('/etablissements/CPNORD/visites/reserver').type('form').send({ ...base, channel: 'PHONE', phone: '06 12 34 56 78' }).expect(303);
+    const ok = await agent
+      .post('/etablissements/CPNORD/visites/reserver')
+      .type('form')
+      .send({ ...base, channel: 'PHONE', phone: '06 12 34 56 78' })
+      .expect(303);
     const reference = /reservee=([A-Z0-9]{8})$/.exec(ok.headers.location)![1];
-    const [visit] = await query(`SELECT channel, booked_by_agent IS NOT NULL AS by_agent, appointment_id IS NOT NULL AS has_appointment FROM visits WHERE reference = $1`, [reference]);
+    const [visit] = await query(
+      `SELECT channel, booked_by_agent IS NOT NULL AS by_agent, appointment_id IS NOT NULL AS has_appointment FROM visits WHERE reference = $1`,
+      [reference],
+    );
     expect(visit).toEqual({ channel: 'PHONE', by_agent: true, has_appointment: true });
     const family = await signIn(suite.app.url, STAFF.admin);
     await family.agent.get('/etablissements/CPNORD/visites/reserver').expect(403);

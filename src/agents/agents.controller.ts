@@ -68,12 +68,18 @@ export class AgentsController {
 
   @Post('etablissements/:establishment/agents/roles/:id/retrait')
   @Roles('ADMIN')
-  async revoke(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async revoke(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     try {
       await this.agents.revokeRole(actorOf(principal), establishment, id);
     } catch (e) {
-      if (e instanceof DomainError) return this.renderList(res.status(e.status), code, 1, { errors: [{ field: 'global', message: e.message }] });
+      if (e instanceof DomainError)
+        return this.renderList(res.status(e.status), code, 1, { errors: [{ field: 'global', message: e.message }] });
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/agents?fait=retrait`);

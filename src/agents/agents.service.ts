@@ -45,7 +45,13 @@ export class AgentsService {
           byEmail.oidcSubject = identity.subject;
           await repo.save(byEmail);
           await this.audit.record(
-            { actor: { type: 'AGENT', id: byEmail.id }, action: 'AGENT_ACCOUNT_LINKED', entityType: 'agent', entityId: byEmail.id, after: { email: byEmail.email } },
+            {
+              actor: { type: 'AGENT', id: byEmail.id },
+              action: 'AGENT_ACCOUNT_LINKED',
+              entityType: 'agent',
+              entityId: byEmail.id,
+              after: { email: byEmail.email },
+            },
             m,
           );
           agent = byEmail;
@@ -56,12 +62,19 @@ export class AgentsService {
       if (roles === 0) return null;
       agent.lastSignInAt = new Date();
       await repo.save(agent);
-      await this.audit.record({ actor: { type: 'AGENT', id: agent.id }, action: 'AGENT_SIGNED_IN', entityType: 'agent', entityId: agent.id }, m);
+      await this.audit.record(
+        { actor: { type: 'AGENT', id: agent.id }, action: 'AGENT_SIGNED_IN', entityType: 'agent', entityId: agent.id },
+        m,
+      );
       return agent;
     });
   }
 
-  async listForEstablishment(establishmentId: string, page: number, pageSize: number): Promise<{ agents: AgentWithRoles[]; total: number }> {
+  async listForEstablishment(
+    establishmentId: string,
+    page: number,
+    pageSize: number,
+  ): Promise<{ agents: AgentWithRoles[]; total: number }> {
     const [{ count }] = await this.dataSource.query(
       `SELECT count(DISTINCT agent_id)::int AS count FROM role_assignments WHERE establishment_id = $1`,
       [establishmentId],
@@ -88,13 +101,18 @@ export class AgentsService {
   }
 
   /** Grants a role at an establishment, registering the agent by e-mail if they are new. */
-  async grantRole(actor: Actor, establishment: Establishment, input: { email: string; firstName: string; lastName: string; role: StaffRole }): Promise<void> {
+  async grantRole(
+    actor: Actor,
+    establishment: Establishment,
+    input: { email: string; firstName: string; lastName: string; role: StaffRole },
+  ): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const email = input.email.trim().toLowerCase();
-      await m.query(
-        `INSERT INTO agents (email, first_name, last_name) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING`,
-        [email, input.firstName.trim(), input.lastName.trim()],
-      );
+      await m.query(`INSERT INTO agents (email, first_name, last_name) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING`, [
+        email,
+        input.firstName.trim(),
+        input.lastName.trim(),
+      ]);
       const [agent] = await m.query(`SELECT id, first_name, last_name FROM agents WHERE email = $1 FOR UPDATE`, [email]);
       const inserted = await m.query(
         `INSERT INTO role_assignments (agent_id, establishment_id, role, granted_by) VALUES ($1, $2, $3, $4)
@@ -137,8 +155,15 @@ export class AgentsService {
       if (!assignment) throw new DomainError('ROLE_NOT_FOUND', 'Ce rôle n’existe pas ou a déjà été retiré.', 404);
       if (assignment.role === 'ADMIN') {
         // Lock every ADMIN row of the establishment so two admins cannot remove each other at once.
-        const admins = await m.query(`SELECT id FROM role_assignments WHERE establishment_id = $1 AND role = 'ADMIN' FOR UPDATE`, [establishment.id]);
-        if (admins.length <= 1) throw new DomainError('LAST_ADMIN', 'C’est le dernier administrateur de cet établissement : nommez-en un autre avant de retirer ce rôle.', 409);
+        const admins = await m.query(`SELECT id FROM role_assignments WHERE establishment_id = $1 AND role = 'ADMIN' FOR UPDATE`, [
+          establishment.id,
+        ]);
+        if (admins.length <= 1)
+          throw new DomainError(
+            'LAST_ADMIN',
+            'C’est le dernier administrateur de cet établissement : nommez-en un autre avant de retirer ce rôle.',
+            409,
+          );
       }
       await m.query(`DELETE FROM role_assignments WHERE id = $1`, [assignmentId]);
       await this.audit.record(

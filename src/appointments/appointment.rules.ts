@@ -9,7 +9,8 @@ export const KIND_LABELS: Record<AppointmentKind, string> = {
 
 /** What to bring, per kind of appointment (DOMAIN.md: a valid identity document at the entrance). */
 export const WHAT_TO_BRING: Record<AppointmentKind, string> = {
-  VISIT: 'une pièce d’identité en cours de validité (carte d’identité, passeport, titre de séjour ou permis de conduire) et votre convocation',
+  VISIT:
+    'une pièce d’identité en cours de validité (carte d’identité, passeport, titre de séjour ou permis de conduire) et votre convocation',
   SPIP_INTERVIEW: 'une pièce d’identité en cours de validité',
   VIDEO_CALL: 'votre téléphone : vous recevrez un code à 6 chiffres par SMS, valable 5 minutes',
 };

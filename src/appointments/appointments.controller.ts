@@ -16,7 +16,12 @@ export class AppointmentsController {
   async list(@CurrentPrincipal() principal: Principal, @Query('annule') cancelled?: string) {
     const now = Date.now();
     const all = await this.appointments.listForFamily(principal.id);
-    const view = all.map((a) => ({ ...a, kindLabel: KIND_LABELS[a.kind], when: whenLabel(new Date(a.startsAt), a.timeZone), upcoming: a.status === 'BOOKED' && new Date(a.startsAt).getTime() > now }));
+    const view = all.map((a) => ({
+      ...a,
+      kindLabel: KIND_LABELS[a.kind],
+      when: whenLabel(new Date(a.startsAt), a.timeZone),
+      upcoming: a.status === 'BOOKED' && new Date(a.startsAt).getTime() > now,
+    }));
     return { upcoming: view.filter((a) => a.upcoming), others: view.filter((a) => !a.upcoming), annule: cancelled === '1' };
   }
 
@@ -25,7 +30,11 @@ export class AppointmentsController {
   async confirmCancel(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
     const a = await this.appointments.findForFamily(principal.id, id);
     if (!a) return res.status(404).render('errors/404.njk');
-    res.render('appointments/confirm-cancel.njk', { appointment: a, kindLabel: KIND_LABELS[a.kind], when: whenLabel(new Date(a.startsAt), a.timeZone) });
+    res.render('appointments/confirm-cancel.njk', {
+      appointment: a,
+      kindLabel: KIND_LABELS[a.kind],
+      when: whenLabel(new Date(a.startsAt), a.timeZone),
+    });
   }
 
   @Post(':id/annuler')
@@ -37,7 +46,14 @@ export class AppointmentsController {
       if (e instanceof DomainError && e.status === 404) return res.status(404).render('errors/404.njk');
       if (e instanceof DomainError) {
         const a = await this.appointments.findForFamily(principal.id, id);
-        return res.status(e.status).render('appointments/confirm-cancel.njk', { appointment: a, kindLabel: a ? KIND_LABELS[a.kind] : '', when: a ? whenLabel(new Date(a.startsAt), a.timeZone) : '', error: e.message });
+        return res
+          .status(e.status)
+          .render('appointments/confirm-cancel.njk', {
+            appointment: a,
+            kindLabel: a ? KIND_LABELS[a.kind] : '',
+            when: a ? whenLabel(new Date(a.startsAt), a.timeZone) : '',
+            error: e.message,
+          });
       }
       throw e;
     }

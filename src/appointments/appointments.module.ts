@@ -14,7 +14,8 @@ import { AppointmentsService } from './appointments.service';
     {
       provide: AppointmentsService,
       inject: [DataSource, NotificationsService, AuditService, APP_CONFIG],
-      useFactory: (ds: DataSource, n: NotificationsService, audit: AuditService, config: AppConfig) => new AppointmentsService(ds, n, audit, config.appUrl),
+      useFactory: (ds: DataSource, n: NotificationsService, audit: AuditService, config: AppConfig) =>
+        new AppointmentsService(ds, n, audit, config.appUrl),
     },
   ],
   exports: [AppointmentsService],

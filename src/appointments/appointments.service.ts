@@ -78,28 +78,74 @@ export class AppointmentsService {
       const [row] = await m.query(
         `INSERT INTO appointments (kind, establishment_id, family_account_id, contact_email, contact_phone, starts_at, ends_at, place, address, reference)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [input.kind, input.establishmentId, input.familyAccountId ?? null, email, phone, input.startsAt, input.endsAt, input.place, input.address, input.reference ?? newReference()],
+        [
+          input.kind,
+          input.establishmentId,
+          input.familyAccountId ?? null,
+          email,
+          phone,
+          input.startsAt,
+          input.endsAt,
+          input.place,
+          input.address,
+          input.reference ?? newReference(),
+        ],
       );
       const a = await this.find(m, row.id);
       await this.notifyAll(m, a, 'appointment-confirmation', now);
       await this.notifications.planAppointmentReminders(m, this.reminderTarget(a), now);
-      await this.audit.record({ actor, action: 'APPOINTMENT_BOOKED', entityType: 'appointment', entityId: a.id, establishmentId: a.establishmentId, after: this.summary(a) }, m);
+      await this.audit.record(
+        {
+          actor,
+          action: 'APPOINTMENT_BOOKED',
+          entityType: 'appointment',
+          entityId: a.id,
+          establishmentId: a.establishmentId,
+          after: this.summary(a),
+        },
+        m,
+      );
       return a;
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
 
   /** Moves an appointment: pending reminders are cancelled and planned again for the new time. */
-  async move(actor: Actor, id: string, startsAt: Date, endsAt: Date, now = new Date(), manager?: EntityManager, place?: string): Promise<Appointment> {
+  async move(
+    actor: Actor,
+    id: string,
+    startsAt: Date,
+    endsAt: Date,
+    now = new Date(),
+    manager?: EntityManager,
+    place?: string,
+  ): Promise<Appointment> {
     const run = async (m: EntityManager) => {
       const before = await this.find(m, id, true);
-      if (before.status !== 'BOOKED') throw new DomainError('APPOINTMENT_CANCELLED', 'Ce rendez-vous est annulé : il ne peut plus être déplacé.', 409);
-      await m.query(`UPDATE appointments SET starts_at = $2, ends_at = $3, place = coalesce($4, place), updated_at = now() WHERE id = $1`, [id, startsAt, endsAt, place ?? null]);
+      if (before.status !== 'BOOKED')
+        throw new DomainError('APPOINTMENT_CANCELLED', 'Ce rendez-vous est annulé : il ne peut plus être déplacé.', 409);
+      await m.query(`UPDATE appointments SET starts_at = $2, ends_at = $3, place = coalesce($4, place), updated_at = now() WHERE id = $1`, [
+        id,
+        startsAt,
+        endsAt,
+        place ?? null,
+      ]);
       const after = await this.find(m, id);
       await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous déplacé');
       await this.notifyAll(m, after, 'appointment-moved', now);
       await this.notifications.planAppointmentReminders(m, this.reminderTarget(after), now);
-      await this.audit.record({ actor, action: 'APPOINTMENT_MOVED', entityType: 'appointment', entityId: id, establishmentId: after.establishmentId, before: this.summary(before), after: this.summary(after) }, m);
+      await this.audit.record(
+        {
+          actor,
+          action: 'APPOINTMENT_MOVED',
+          entityType: 'appointment',
+          entityId: id,
+          establishmentId: after.establishmentId,
+          before: this.summary(before),
+          after: this.summary(after),
+        },
+        m,
+      );
       return after;
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
@@ -111,13 +157,28 @@ export class AppointmentsService {
       const a = await this.find(m, id, true);
       if (onlyForFamily && a.familyAccountId !== onlyForFamily) throw new DomainError('NOT_FOUND', 'Rendez-vous introuvable.', 404);
       if (a.status === 'CANCELLED') throw new DomainError('ALREADY_CANCELLED', 'Ce rendez-vous est déjà annulé.', 409);
-      if (a.startsAt.getTime() <= now.getTime()) throw new DomainError('PAST', 'Ce rendez-vous est passé : il ne peut plus être annulé.', 409);
-      await m.query(`UPDATE appointments SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`, [id, now, reason]);
+      if (a.startsAt.getTime() <= now.getTime())
+        throw new DomainError('PAST', 'Ce rendez-vous est passé : il ne peut plus être annulé.', 409);
+      await m.query(
+        `UPDATE appointments SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`,
+        [id, now, reason],
+      );
       const cancelled = { ...a, status: 'CANCELLED' as const };
       await this.cancelHooks.get(a.kind)?.(m, cancelled, actor, now);
       await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous annulé');
       await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS']);
-      await this.audit.record({ actor, action: 'APPOINTMENT_CANCELLED', entityType: 'appointment', entityId: id, establishmentId: a.establishmentId, before: this.summary(a), after: { status: 'CANCELLED', reason } }, m);
+      await this.audit.record(
+        {
+          actor,
+          action: 'APPOINTMENT_CANCELLED',
+          entityType: 'appointment',
+          entityId: id,
+          establishmentId: a.establishmentId,
+          before: this.summary(a),
+          after: { status: 'CANCELLED', reason },
+        },
+        m,
+      );
       return cancelled;
     });
   }
@@ -132,7 +193,10 @@ export class AppointmentsService {
 
   /** The family's own appointment, or null: someone else's is never shown (no enumeration). */
   async findForFamily(familyAccountId: string, id: string): Promise<Appointment | null> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM appointments a JOIN establishments e ON e.id = a.establishment_id WHERE a.id = $1 AND a.family_account_id = $2`, [id, familyAccountId]);
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM appointments a JOIN establishments e ON e.id = a.establishment_id WHERE a.id = $1 AND a.family_account_id = $2`,
+      [id, familyAccountId],
+    );
     return rows[0] ?? null;
   }
 
@@ -173,7 +237,14 @@ export class AppointmentsService {
   }
 
   private reminderTarget(a: Appointment) {
-    return { id: a.id, startsAt: a.startsAt, email: a.contactEmail, phone: a.contactPhone, establishmentId: a.establishmentId, data: this.templateData(a) };
+    return {
+      id: a.id,
+      startsAt: a.startsAt,
+      email: a.contactEmail,
+      phone: a.contactPhone,
+      establishmentId: a.establishmentId,
+      data: this.templateData(a),
+    };
   }
 
   private async notifyAll(m: EntityManager, a: Appointment, template: string, now: Date, channels: ('EMAIL' | 'SMS')[] = ['EMAIL']) {
@@ -182,9 +253,17 @@ export class AppointmentsService {
       delete data.ics;
       data.qr = null;
     }
-    const base = { template, category: 'TRANSACTIONAL' as const, data, entity: { type: 'appointment', id: a.id }, establishmentId: a.establishmentId };
-    if (channels.includes('EMAIL') && a.contactEmail) await this.notifications.enqueue(m, { ...base, channel: 'EMAIL', to: a.contactEmail }, now);
-    if (channels.includes('SMS') && a.contactPhone) await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: a.contactPhone }, now);
+    const base = {
+      template,
+      category: 'TRANSACTIONAL' as const,
+      data,
+      entity: { type: 'appointment', id: a.id },
+      establishmentId: a.establishmentId,
+    };
+    if (channels.includes('EMAIL') && a.contactEmail)
+      await this.notifications.enqueue(m, { ...base, channel: 'EMAIL', to: a.contactEmail }, now);
+    if (channels.includes('SMS') && a.contactPhone)
+      await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: a.contactPhone }, now);
   }
 
   private summary(a: Appointment) {

@@ -13,7 +13,10 @@ class Routes {
   @Roles('ADMIN') admin() {}
 }
 
-function context(handler: keyof Routes, req: Partial<{ method: string; params: Record<string, string>; principal: Principal }>): ExecutionContext {
+function context(
+  handler: keyof Routes,
+  req: Partial<{ method: string; params: Record<string, string>; principal: Principal }>,
+): ExecutionContext {
   const request = { method: 'GET', params: {}, path: '/x', ...req };
   return {
     getHandler: () => Routes.prototype[handler],
@@ -48,7 +51,9 @@ describe('AccessGuard', () => {
   it('asks anonymous users to sign in and refuses the wrong kind of user', () => {
     expect(() => guard.canActivate(context('family', {}))).toThrow(UnauthorizedException);
     expect(() => guard.canActivate(context('family', { principal: admin }))).toThrow(ForbiddenException);
-    expect(() => guard.canActivate(context('admin', { principal: { kind: 'family', id: 'f', displayName: 'F' } }))).toThrow(ForbiddenException);
+    expect(() => guard.canActivate(context('admin', { principal: { kind: 'family', id: 'f', displayName: 'F' } }))).toThrow(
+      ForbiddenException,
+    );
   });
 
   it('checks the role at the establishment named in the URL', () => {

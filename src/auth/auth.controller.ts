@@ -81,13 +81,20 @@ export class AuthController {
   private async callback(name: ProviderName, home: string, req: Request, res: Response, next: NextFunction) {
     if (!(await this.providerReady(name, res))) return;
     passport.authenticate(name, (err: unknown, user: SessionUser | false, info?: { message?: string }) => {
-      const oidcError = err instanceof client.ClientError || err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError;
+      const oidcError =
+        err instanceof client.ClientError || err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError;
       if (err && !oidcError) return next(err);
       if (oidcError) this.logger.warn({ err, requestId: req.requestId }, `Sign-in with ${name} refused by the OpenID checks`);
       if (!user) {
         const reason = info?.message;
         if (reason === 'UNKNOWN_AGENT') return res.status(403).render('auth/unknown-agent.njk');
-        return res.status(401).render('auth/sign-in-failed.njk', { tooWeak: reason === 'ACR_TOO_LOW', providerName: PROVIDER_LABEL[name], retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion' });
+        return res
+          .status(401)
+          .render('auth/sign-in-failed.njk', {
+            tooWeak: reason === 'ACR_TOO_LOW',
+            providerName: PROVIDER_LABEL[name],
+            retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion',
+          });
       }
       // passport regenerates the session id here (session fixation).
       req.login(user, (e) => (e ? next(e) : req.session.save((e2) => (e2 ? next(e2) : res.redirect(303, home)))));

@@ -109,7 +109,11 @@ export class OidcService {
     passport.use(name, strategy as unknown as passport.Strategy);
   }
 
-  private async verify(name: ProviderName, config: client.Configuration, tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): Promise<SessionUser> {
+  private async verify(
+    name: ProviderName,
+    config: client.Configuration,
+    tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+  ): Promise<SessionUser> {
     const claims = tokens.claims();
     if (!claims || !tokens.id_token) throw new Error('No ID token returned');
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);

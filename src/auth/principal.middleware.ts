@@ -56,25 +56,35 @@ export class PrincipalMiddleware implements NestMiddleware {
 
 export function navigation(principal?: Principal): NavItem[] {
   if (!principal) return [];
-  if (principal.kind === 'family') return [
-    { href: '/mon-espace', label: 'Mon espace' },
-    { href: '/demandes', label: 'Mes demandes de permis' },
-    { href: '/visites', label: 'Mes visites' },
-    { href: '/mes-rendez-vous', label: 'Mes rendez-vous' },
-  ];
+  if (principal.kind === 'family')
+    return [
+      { href: '/mon-espace', label: 'Mon espace' },
+      { href: '/demandes', label: 'Mes demandes de permis' },
+      { href: '/visites', label: 'Mes visites' },
+      { href: '/mes-rendez-vous', label: 'Mes rendez-vous' },
+    ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];
   const codes = [...new Set(principal.grants.map((g) => g.establishmentCode))];
   for (const code of codes) {
     const roles = principal.grants.filter((g) => g.establishmentCode === code).map((g) => g.role);
-    items.push({ href: `/etablissements/${code}/detenus`, label: codes.length > 1 ? `Personnes détenues (${code})` : 'Personnes détenues' });
+    items.push({
+      href: `/etablissements/${code}/detenus`,
+      label: codes.length > 1 ? `Personnes détenues (${code})` : 'Personnes détenues',
+    });
     if (roles.includes('PARLOIR_AGENT')) {
       items.push({ href: `/etablissements/${code}/parloir`, label: codes.length > 1 ? `Parloir du jour (${code})` : 'Parloir du jour' });
     }
     if (roles.includes('PARLOIR_AGENT') || roles.includes('PERMITS_OFFICER')) {
-      items.push({ href: `/etablissements/${code}/visites/reserver`, label: codes.length > 1 ? `Réserver une visite (${code})` : 'Réserver une visite' });
+      items.push({
+        href: `/etablissements/${code}/visites/reserver`,
+        label: codes.length > 1 ? `Réserver une visite (${code})` : 'Réserver une visite',
+      });
     }
     if (roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
-      items.push({ href: `/etablissements/${code}/permis/demandes`, label: codes.length > 1 ? `Demandes de permis (${code})` : 'Demandes de permis' });
+      items.push({
+        href: `/etablissements/${code}/permis/demandes`,
+        label: codes.length > 1 ? `Demandes de permis (${code})` : 'Demandes de permis',
+      });
     }
     if (roles.includes('ADMIN')) {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });

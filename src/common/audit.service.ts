@@ -68,7 +68,13 @@ export async function verifyAuditChain(query: (sql: string, params: unknown[]) =
     );
     for (const row of rows) {
       if (row.prev_hash !== previous) {
-        return { ok: false, checked, head: previous, brokenAt: row.id, reason: 'prev_hash does not match the previous row (row removed or inserted)' };
+        return {
+          ok: false,
+          checked,
+          head: previous,
+          brokenAt: row.id,
+          reason: 'prev_hash does not match the previous row (row removed or inserted)',
+        };
       }
       if (row.computed !== row.hash) {
         return { ok: false, checked, head: previous, brokenAt: row.id, reason: 'content does not match its hash (row modified)' };

@@ -10,7 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 export class DocumentStore {
   private readonly root: string;
 
-  constructor(dir: string, private readonly key: Buffer) {
+  constructor(
+    dir: string,
+    private readonly key: Buffer,
+  ) {
     if (key.length !== 32) throw new Error('The documents key must be 32 bytes');
     this.root = resolve(dir);
   }

@@ -2,7 +2,14 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 
-const PAGES: Record<number, string> = { 400: 'errors/400.njk', 401: 'errors/401.njk', 403: 'errors/403.njk', 404: 'errors/404.njk', 429: 'errors/429.njk', 503: 'errors/503.njk' };
+const PAGES: Record<number, string> = {
+  400: 'errors/400.njk',
+  401: 'errors/401.njk',
+  403: 'errors/403.njk',
+  404: 'errors/404.njk',
+  429: 'errors/429.njk',
+  503: 'errors/503.njk',
+};
 
 /** Every error becomes a French DSFR page (or JSON for JSON clients). No stack trace ever reaches the user. */
 @Catch()

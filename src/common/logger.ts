@@ -3,7 +3,12 @@ import pino, { Logger } from 'pino';
 
 /** Structured JSON logs (one object per line) for the app and Nest itself. */
 export function createPinoLogger(level: string): Logger {
-  return pino({ level, base: { service: 'p2v' }, timestamp: pino.stdTimeFunctions.isoTime, redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'] });
+  return pino({
+    level,
+    base: { service: 'p2v' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+  });
 }
 
 export class PinoNestLogger implements LoggerService {
@@ -16,7 +21,12 @@ export class PinoNestLogger implements LoggerService {
     this.write('info', message, context);
   }
   error(message: unknown, trace?: string, context?: string) {
-    this.write('error', message, context ?? (trace && !trace.includes('\n') ? trace : undefined), trace?.includes('\n') ? trace : undefined);
+    this.write(
+      'error',
+      message,
+      context ?? (trace && !trace.includes('\n') ? trace : undefined),
+      trace?.includes('\n') ? trace : undefined,
+    );
   }
   warn(message: unknown, context?: string) {
     this.write('warn', message, context);

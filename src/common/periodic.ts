@@ -5,7 +5,12 @@ import { Logger } from '@nestjs/common';
  * or after the first interval; a failed run is logged and the next one happens anyway. The jobs must
  * be safe to run in several instances at once (row locks, idempotent updates). Returns `stop`.
  */
-export function runPeriodically(name: string, intervalMs: number, job: (log: Logger) => Promise<void>, opts: { runNow?: boolean } = {}): () => void {
+export function runPeriodically(
+  name: string,
+  intervalMs: number,
+  job: (log: Logger) => Promise<void>,
+  opts: { runNow?: boolean } = {},
+): () => void {
   const logger = new Logger(name);
   const run = async () => {
     try {

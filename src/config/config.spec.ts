@@ -33,8 +33,16 @@ describe('loadConfig', () => {
 
   it('requires FranceConnect, ProConnect, SMTP and SMS settings when the demo stand-ins are off', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://x@localhost/db' })).toThrow(/FC_ISSUER is required/);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://x@localhost/db', DEMO_IDP: 'true' })).toThrow(/SMTP_HOST is required when DEMO_MESSAGING is off/);
-    const real = loadConfig({ DATABASE_URL: 'postgres://x@localhost/db', DEMO_IDP: 'true', SMTP_HOST: 'smtp.example.fr', SMS_API_URL: 'https://api.brevo.com/', SMS_API_KEY: 'k' });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x@localhost/db', DEMO_IDP: 'true' })).toThrow(
+      /SMTP_HOST is required when DEMO_MESSAGING is off/,
+    );
+    const real = loadConfig({
+      DATABASE_URL: 'postgres://x@localhost/db',
+      DEMO_IDP: 'true',
+      SMTP_HOST: 'smtp.example.fr',
+      SMS_API_URL: 'https://api.brevo.com/',
+      SMS_API_KEY: 'k',
+    });
     expect(real.notifications.sms).toEqual({ apiUrl: 'https://api.brevo.com', apiKey: 'k', sender: 'JUSTICE' });
     expect(real.notifications.demo).toBe(false);
     const c = loadConfig({ DATABASE_URL: 'postgres://x@localhost/db', DEMO_IDP: 'true', DEMO_MESSAGING: 'true' });
@@ -48,6 +56,8 @@ describe('loadConfig', () => {
       { before: 'P1D', channel: 'SMS' },
     ]);
     expect(() => loadConfig({ REMINDER_OFFSETS: 'P1D:PIGEON' })).toThrow(/REMINDER_OFFSETS: Invalid reminder channel "PIGEON"/);
-    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_MESSAGING: 'true' })).toThrow(/DEMO_MESSAGING must not be enabled in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_MESSAGING: 'true' })).toThrow(
+      /DEMO_MESSAGING must not be enabled in production/,
+    );
   });
 });

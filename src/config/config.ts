@@ -41,12 +41,18 @@ export class EnvironmentVariables {
 
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'APP_URL must be an absolute http(s) URL, e.g. https://p2v.justice.gouv.fr' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'APP_URL must be an absolute http(s) URL, e.g. https://p2v.justice.gouv.fr' },
+  )
   APP_URL?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['postgres', 'postgresql'], require_protocol: true }, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['postgres', 'postgresql'], require_protocol: true },
+    { message: 'DATABASE_URL must be a postgres:// URL' },
+  )
   DATABASE_URL?: string;
 
   @IsString()
@@ -269,7 +275,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const production = vars.NODE_ENV === 'production';
   const demoIdp = vars.DEMO_IDP ?? !vars.DATABASE_URL;
-  if (production && !vars.DATABASE_URL) problems.push('DATABASE_URL is required in production (the embedded database is for demos and tests)');
+  if (production && !vars.DATABASE_URL)
+    problems.push('DATABASE_URL is required in production (the embedded database is for demos and tests)');
   if (production && demoIdp) problems.push('DEMO_IDP must not be enabled in production');
   if (production && !vars.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
   if (production && !vars.APP_URL) problems.push('APP_URL is required in production');
@@ -282,7 +289,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const demoMessaging = vars.DEMO_MESSAGING ?? !vars.DATABASE_URL;
   if (production && demoMessaging) problems.push('DEMO_MESSAGING must not be enabled in production');
   if (!demoMessaging && !vars.SMTP_HOST) problems.push('SMTP_HOST is required when DEMO_MESSAGING is off');
-  if (!demoMessaging && (!vars.SMS_API_URL || !vars.SMS_API_KEY)) problems.push('SMS_API_URL and SMS_API_KEY are required when DEMO_MESSAGING is off');
+  if (!demoMessaging && (!vars.SMS_API_URL || !vars.SMS_API_KEY))
+    problems.push('SMS_API_URL and SMS_API_KEY are required when DEMO_MESSAGING is off');
   let reminderOffsets: ReminderOffset[] = [];
   try {
     reminderOffsets = parseReminderOffsets(vars.REMINDER_OFFSETS);
@@ -317,7 +325,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       demo: demoMessaging,
       demoSmtpPort: vars.DEMO_SMTP_PORT,
       // In demo mode, main.ts points SMTP at the local capture server once it listens.
-      smtp: vars.SMTP_HOST ? { host: vars.SMTP_HOST, port: vars.SMTP_PORT, secure: vars.SMTP_SECURE, user: vars.SMTP_USER, password: vars.SMTP_PASSWORD } : null,
+      smtp: vars.SMTP_HOST
+        ? { host: vars.SMTP_HOST, port: vars.SMTP_PORT, secure: vars.SMTP_SECURE, user: vars.SMTP_USER, password: vars.SMTP_PASSWORD }
+        : null,
       mailFrom: vars.MAIL_FROM,
       sms:
         vars.SMS_API_URL && vars.SMS_API_KEY

@@ -13,7 +13,8 @@ export function createDemoIdp(config: AppConfig): Router {
   if (config.env === 'production') throw new Error('The demo OpenID provider is refused in production');
   const issuer = `${config.appUrl}/demo-idp`;
   const jwk = (alg: 'ES256' | 'RS256') => {
-    const { privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey } =
+      alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
     return { ...privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid: `demo-${alg.toLowerCase()}` };
   };
   const families = new Map(DEMO_FAMILIES.map((f) => [f.sub, f]));
@@ -110,7 +111,9 @@ export function createDemoIdp(config: AppConfig): Router {
       const clientId = String(details.params.client_id);
       if (details.prompt.name === 'consent') {
         // The real providers ask no consent from the user for these clients: grant what was asked.
-        const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: details.session!.accountId, clientId });
+        const grant = details.grantId
+          ? await provider.Grant.find(details.grantId)
+          : new provider.Grant({ accountId: details.session!.accountId, clientId });
         grant!.addOIDCScope(String(details.params.scope));
         const grantId = await grant!.save();
         await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
@@ -121,7 +124,12 @@ export function createDemoIdp(config: AppConfig): Router {
         uid: details.uid,
         providerName: forFamilies ? 'FranceConnect' : 'ProConnect',
         identities: forFamilies
-          ? DEMO_FAMILIES.map((f) => ({ sub: f.sub, name: `${f.given_name} ${f.family_name}`, detail: `née ou né le ${f.birthdate}`, note: f.note }))
+          ? DEMO_FAMILIES.map((f) => ({
+              sub: f.sub,
+              name: `${f.given_name} ${f.family_name}`,
+              detail: `née ou né le ${f.birthdate}`,
+              note: f.note,
+            }))
           : DEMO_AGENTS.map((a) => ({ sub: a.sub, name: `${a.given_name} ${a.usual_name}`, detail: a.email, note: a.note })),
       });
     } catch (e) {

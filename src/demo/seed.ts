@@ -11,7 +11,10 @@ export const DEMO_ESTABLISHMENTS = [
 
 /** Roles of the demo agents (by ProConnect subject), per establishment code. */
 const DEMO_ROLES: Record<string, [string, StaffRole][]> = {
-  'pc-demo-admin': [['CPNORD', 'ADMIN'], ['MASUD', 'ADMIN']],
+  'pc-demo-admin': [
+    ['CPNORD', 'ADMIN'],
+    ['MASUD', 'ADMIN'],
+  ],
   'pc-demo-greffe': [['CPNORD', 'PERMITS_OFFICER']],
   'pc-demo-parloir': [['CPNORD', 'PARLOIR_AGENT']],
   'pc-demo-spip': [['CPNORD', 'SPIP_COUNSELLOR']],
@@ -20,14 +23,69 @@ const DEMO_ROLES: Record<string, [string, StaffRole][]> = {
   'pc-demo-greffe-sud': [['MASUD', 'PERMITS_OFFICER']],
 };
 
-const LAST = ['Bernard', 'Thomas', 'Robert', 'Richard', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François'];
-const FIRST = ['Lucas', 'Hugo', 'Nathan', 'Enzo', 'Louis', 'Mehdi', 'Théo', 'Yanis', 'Maxime', 'Karim', 'Antoine', 'Julien', 'Kevin', 'Sofiane', 'Romain', 'Nicolas', 'Dylan', 'Ibrahima', 'Jérémy', 'Alexandre', 'Sarah', 'Inès', 'Manon', 'Léa', 'Chloé'];
+const LAST = [
+  'Bernard',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefebvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+];
+const FIRST = [
+  'Lucas',
+  'Hugo',
+  'Nathan',
+  'Enzo',
+  'Louis',
+  'Mehdi',
+  'Théo',
+  'Yanis',
+  'Maxime',
+  'Karim',
+  'Antoine',
+  'Julien',
+  'Kevin',
+  'Sofiane',
+  'Romain',
+  'Nicolas',
+  'Dylan',
+  'Ibrahima',
+  'Jérémy',
+  'Alexandre',
+  'Sarah',
+  'Inès',
+  'Manon',
+  'Léa',
+  'Chloé',
+];
 
 /**
  * Demo data: two establishments, 50 detainees (both legal statuses), one agent per role, two family
  * accounts. Deterministic and idempotent. Each creation is audited as done by the system.
  */
-export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now?: Date }): Promise<boolean> {
+export async function seedDemoData(
+  ds: DataSource,
+  opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now?: Date },
+): Promise<boolean> {
   const audit = new AuditService(ds);
   return ds.transaction(async (m) => {
     await m.query(`SELECT pg_advisory_xact_lock(727262002)`);
@@ -41,7 +99,18 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
         [e.code, e.name, e.kind],
       );
       ids[e.code] = row.id;
-      if (row.inserted) await audit.record({ actor: SYSTEM_ACTOR, action: 'ESTABLISHMENT_CREATED', entityType: 'establishment', entityId: row.id, establishmentId: row.id, after: e }, m);
+      if (row.inserted)
+        await audit.record(
+          {
+            actor: SYSTEM_ACTOR,
+            action: 'ESTABLISHMENT_CREATED',
+            entityType: 'establishment',
+            entityId: row.id,
+            establishmentId: row.id,
+            after: e,
+          },
+          m,
+        );
     }
     for (let i = 0; i < 50; i++) {
       const code = i < 30 ? 'CPNORD' : 'MASUD';
@@ -52,9 +121,28 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
       const [row] = await m.query(
         `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status, housing)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (establishment_id, ecrou_number) DO NOTHING RETURNING id`,
-        [ids[code], ecrou, LAST[i % LAST.length], FIRST[(i * 3) % FIRST.length], birth, status, `Bâtiment ${'ABC'[i % 3]}, cellule ${100 + i}`],
+        [
+          ids[code],
+          ecrou,
+          LAST[i % LAST.length],
+          FIRST[(i * 3) % FIRST.length],
+          birth,
+          status,
+          `Bâtiment ${'ABC'[i % 3]}, cellule ${100 + i}`,
+        ],
       );
-      if (row) await audit.record({ actor: SYSTEM_ACTOR, action: 'DETAINEE_CREATED', entityType: 'detainee', entityId: row.id, establishmentId: ids[code], after: { ecrou, legalStatus: status } }, m);
+      if (row)
+        await audit.record(
+          {
+            actor: SYSTEM_ACTOR,
+            action: 'DETAINEE_CREATED',
+            entityType: 'detainee',
+            entityId: row.id,
+            establishmentId: ids[code],
+            after: { ecrou, legalStatus: status },
+          },
+          m,
+        );
     }
     for (const a of DEMO_AGENTS) {
       const roles = DEMO_ROLES[a.sub];
@@ -69,7 +157,18 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
           `INSERT INTO role_assignments (agent_id, establishment_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
           [agent.id, ids[code], role],
         );
-        if (ra) await audit.record({ actor: SYSTEM_ACTOR, action: 'ROLE_GRANTED', entityType: 'role_assignment', entityId: ra.id, establishmentId: ids[code], after: { agent: a.email, role, establishment: code } }, m);
+        if (ra)
+          await audit.record(
+            {
+              actor: SYSTEM_ACTOR,
+              action: 'ROLE_GRANTED',
+              entityType: 'role_assignment',
+              entityId: ra.id,
+              establishmentId: ids[code],
+              after: { agent: a.email, role, establishment: code },
+            },
+            m,
+          );
       }
     }
     for (const f of DEMO_FAMILIES.slice(0, 2)) {
@@ -78,28 +177,71 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
          ON CONFLICT (fc_subject) DO NOTHING RETURNING id`,
         [f.sub, f.given_name, f.family_name, f.birthdate, f.email],
       );
-      if (fam) await audit.record({ actor: SYSTEM_ACTOR, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: fam.id, after: { demo: true } }, m);
+      if (fam)
+        await audit.record(
+          { actor: SYSTEM_ACTOR, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: fam.id, after: { demo: true } },
+          m,
+        );
     }
     // Visiting rooms of the Nord establishment, and a permit for Camille to visit a condamné there.
     const [roomCount] = await m.query(`SELECT count(*)::int AS n FROM visiting_rooms WHERE establishment_id = $1`, [ids.CPNORD]);
     if (roomCount.n === 0) {
-      const [room] = await m.query(`INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir familles 1', 'ORDINARY', 10) RETURNING id`, [ids.CPNORD]);
-      await m.query(`INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir avec séparation', 'SEPARATION', 4)`, [ids.CPNORD]);
-      for (const [dow, start, end] of [[3, '14:00', '15:00'], [3, '15:30', '16:30'], [6, '09:30', '10:30'], [6, '14:00', '15:00']] as const) {
-        await m.query(`INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from) VALUES ($1, $2, $3, $4, 10, '2026-01-01')`, [room.id, dow, start, end]);
+      const [room] = await m.query(
+        `INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir familles 1', 'ORDINARY', 10) RETURNING id`,
+        [ids.CPNORD],
+      );
+      await m.query(
+        `INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir avec séparation', 'SEPARATION', 4)`,
+        [ids.CPNORD],
+      );
+      for (const [dow, start, end] of [
+        [3, '14:00', '15:00'],
+        [3, '15:30', '16:30'],
+        [6, '09:30', '10:30'],
+        [6, '14:00', '15:00'],
+      ] as const) {
+        await m.query(
+          `INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from) VALUES ($1, $2, $3, $4, 10, '2026-01-01')`,
+          [room.id, dow, start, end],
+        );
       }
-      await audit.record({ actor: SYSTEM_ACTOR, action: 'VISITING_ROOM_CREATED', entityType: 'visiting_room', entityId: room.id, establishmentId: ids.CPNORD, after: { demo: true } }, m);
+      await audit.record(
+        {
+          actor: SYSTEM_ACTOR,
+          action: 'VISITING_ROOM_CREATED',
+          entityType: 'visiting_room',
+          entityId: room.id,
+          establishmentId: ids.CPNORD,
+          after: { demo: true },
+        },
+        m,
+      );
     }
-    const [fam] = await m.query(`SELECT id, given_name, family_name, birthdate FROM family_accounts WHERE fc_subject = $1`, [DEMO_FAMILIES[0].sub]);
+    const [fam] = await m.query(`SELECT id, given_name, family_name, birthdate FROM family_accounts WHERE fc_subject = $1`, [
+      DEMO_FAMILIES[0].sub,
+    ]);
     const [permitCount] = await m.query(`SELECT count(*)::int AS n FROM permits WHERE family_account_id = $1`, [fam.id]);
     if (permitCount.n === 0) {
-      const [d] = await m.query(`SELECT id FROM detainees WHERE establishment_id = $1 AND legal_status = 'CONDAMNE' ORDER BY ecrou_number LIMIT 1`, [ids.CPNORD]);
+      const [d] = await m.query(
+        `SELECT id FROM detainees WHERE establishment_id = $1 AND legal_status = 'CONDAMNE' ORDER BY ecrou_number LIMIT 1`,
+        [ids.CPNORD],
+      );
       const [p] = await m.query(
         `INSERT INTO permits (establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
          VALUES ($1, $2, $3, $4, $5, $6, 'SPOUSE', '2026-01-01', 'PAPER') RETURNING id`,
         [ids.CPNORD, d.id, fam.id, fam.given_name, fam.family_name, fam.birthdate],
       );
-      await audit.record({ actor: SYSTEM_ACTOR, action: 'PERMIT_RECORDED', entityType: 'permit', entityId: p.id, establishmentId: ids.CPNORD, after: { demo: true } }, m);
+      await audit.record(
+        {
+          actor: SYSTEM_ACTOR,
+          action: 'PERMIT_RECORDED',
+          entityType: 'permit',
+          entityId: p.id,
+          establishmentId: ids.CPNORD,
+          after: { demo: true },
+        },
+        m,
+      );
     }
     // Camille has two upcoming appointments, with their confirmations and reminders planned.
     const [camille] = await m.query(`SELECT id, email FROM family_accounts WHERE fc_subject = $1`, [DEMO_FAMILIES[0].sub]);
@@ -113,9 +255,33 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
       };
       const place = { establishmentId: ids.CPNORD, familyAccountId: camille.id, contactEmail: camille.email, contactPhone: '+33612345678' };
       await m.query(`UPDATE family_accounts SET mobile_phone = '+33612345678' WHERE id = $1`, [camille.id]);
-      const visit = await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'VISIT', startsAt: day(3, 13, 30), endsAt: day(3, 14, 30), place: 'Parloir familles 1', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
+      const visit = await opts.appointments.book(
+        SYSTEM_ACTOR,
+        {
+          ...place,
+          kind: 'VISIT',
+          startsAt: day(3, 13, 30),
+          endsAt: day(3, 14, 30),
+          place: 'Parloir familles 1',
+          address: '1 rue de la Démonstration, 59000 Lille',
+        },
+        now,
+        m,
+      );
       await seedCamilleVisit(m, ids.CPNORD, camille.id, visit);
-      await opts.appointments.book(SYSTEM_ACTOR, { ...place, kind: 'SPIP_INTERVIEW', startsAt: day(10, 9), endsAt: day(10, 10), place: 'SPIP, accueil du public', address: '1 rue de la Démonstration, 59000 Lille' }, now, m);
+      await opts.appointments.book(
+        SYSTEM_ACTOR,
+        {
+          ...place,
+          kind: 'SPIP_INTERVIEW',
+          startsAt: day(10, 9),
+          endsAt: day(10, 10),
+          place: 'SPIP, accueil du public',
+          address: '1 rue de la Démonstration, 59000 Lille',
+        },
+        now,
+        m,
+      );
     }
     await seedVisitDay(m, opts.now ?? new Date());
     return true;
@@ -123,12 +289,25 @@ export async function seedDemoData(ds: DataSource, opts: { onlyIfEmpty: boolean;
 }
 
 /** The visit behind Camille's demo convocation, so that its QR code opens it at the visiting room. */
-async function seedCamilleVisit(m: import('typeorm').EntityManager, establishmentId: string, familyId: string, a: { id: string; reference: string; startsAt: Date; endsAt: Date }) {
-  const [room] = await m.query(`SELECT id FROM visiting_rooms WHERE establishment_id = $1 AND name = 'Parloir familles 1'`, [establishmentId]);
-  const [permit] = await m.query(`SELECT id, detainee_id FROM permits WHERE family_account_id = $1 AND status = 'ACTIVE' LIMIT 1`, [familyId]);
+async function seedCamilleVisit(
+  m: import('typeorm').EntityManager,
+  establishmentId: string,
+  familyId: string,
+  a: { id: string; reference: string; startsAt: Date; endsAt: Date },
+) {
+  const [room] = await m.query(`SELECT id FROM visiting_rooms WHERE establishment_id = $1 AND name = 'Parloir familles 1'`, [
+    establishmentId,
+  ]);
+  const [permit] = await m.query(`SELECT id, detainee_id FROM permits WHERE family_account_id = $1 AND status = 'ACTIVE' LIMIT 1`, [
+    familyId,
+  ]);
   if (!room || !permit) return;
   const range = `[${a.startsAt.toISOString()},${a.endsAt.toISOString()})`;
-  await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity, booked) VALUES ($1, $2, $3, 10, 1)`, [room.id, a.startsAt, a.endsAt]);
+  await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity, booked) VALUES ($1, $2, $3, 10, 1)`, [
+    room.id,
+    a.startsAt,
+    a.endsAt,
+  ]);
   const [slot] = await m.query(`SELECT id FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [room.id, a.startsAt]);
   const [visit] = await m.query(
     `INSERT INTO visits (establishment_id, slot_id, detainee_id, family_account_id, appointment_id, reference, channel, during) VALUES ($1, $2, $3, $4, $5, $6, 'ONLINE', $7::tstzrange) RETURNING id`,
@@ -175,9 +354,15 @@ export async function seedVisitDay(m: import('typeorm').EntityManager, now: Date
     const startsAt = fromZonedTime(`${day} ${start}`, 'Europe/Paris');
     const endsAt = fromZonedTime(`${day} ${end}`, 'Europe/Paris');
     const range = `[${startsAt.toISOString()},${endsAt.toISOString()})`;
-    const [busy] = await m.query(`SELECT 1 FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND during && $2::tstzrange`, [d.id, range]);
+    const [busy] = await m.query(`SELECT 1 FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND during && $2::tstzrange`, [
+      d.id,
+      range,
+    ]);
     if (busy) continue;
-    await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, 10) ON CONFLICT (room_id, starts_at) DO NOTHING`, [room.id, startsAt, endsAt]);
+    await m.query(
+      `INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, 10) ON CONFLICT (room_id, starts_at) DO NOTHING`,
+      [room.id, startsAt, endsAt],
+    );
     await m.query(`UPDATE visit_slots SET booked = booked + 1 WHERE room_id = $1 AND starts_at = $2`, [room.id, startsAt]);
     const [slot] = await m.query(`SELECT id FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [room.id, startsAt]);
     const [visit] = await m.query(
@@ -186,7 +371,11 @@ export async function seedVisitDay(m: import('typeorm').EntityManager, now: Date
     );
     for (const v of groups[i]) {
       const [given, family, birth] = VISITORS[v];
-      let [p] = await m.query(`SELECT id FROM permits WHERE detainee_id = $1 AND visitor_given_name = $2 AND visitor_family_name = $3`, [d.id, given, family]);
+      let [p] = await m.query(`SELECT id FROM permits WHERE detainee_id = $1 AND visitor_given_name = $2 AND visitor_family_name = $3`, [
+        d.id,
+        given,
+        family,
+      ]);
       if (!p) {
         [p] = await m.query(
           `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)

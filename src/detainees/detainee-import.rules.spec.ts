@@ -5,7 +5,10 @@ const TODAY = '2026-11-22';
 
 describe('parseGenesisCsv', () => {
   it('reads a valid export (BOM, French dates, accents, both statuses)', () => {
-    const { records, errors } = parseGenesisCsv(`\uFEFF${HEADER}\n12345;Dupont;Éric;01/02/1980;Condamné\n12346;Durand;Ana;1990-12-31;prevenue\n`, TODAY);
+    const { records, errors } = parseGenesisCsv(
+      `\uFEFF${HEADER}\n12345;Dupont;Éric;01/02/1980;Condamné\n12346;Durand;Ana;1990-12-31;prevenue\n`,
+      TODAY,
+    );
     expect(errors).toEqual([]);
     expect(records).toEqual([
       { line: 2, ecrouNumber: '12345', lastName: 'Dupont', firstName: 'Éric', birthDate: '1980-02-01', legalStatus: 'CONDAMNE' },
@@ -14,7 +17,15 @@ describe('parseGenesisCsv', () => {
   });
 
   it('reports every bad line with its number and reason', () => {
-    const csv = [HEADER, '1;A;B;31/02/1980;CONDAMNE', ';A;B;01/01/1980;CONDAMNE', '3;A;B;01/01/1980;libre', '4;A;B;01/01/2030;PREVENU', '5;A;B;01/01/1980;PREVENU', '5;C;D;01/01/1981;PREVENU'].join('\n');
+    const csv = [
+      HEADER,
+      '1;A;B;31/02/1980;CONDAMNE',
+      ';A;B;01/01/1980;CONDAMNE',
+      '3;A;B;01/01/1980;libre',
+      '4;A;B;01/01/2030;PREVENU',
+      '5;A;B;01/01/1980;PREVENU',
+      '5;C;D;01/01/1981;PREVENU',
+    ].join('\n');
     const { records, errors } = parseGenesisCsv(csv, TODAY);
     expect(records.map((r) => r.line)).toEqual([6]);
     expect(errors).toEqual([
@@ -27,7 +38,10 @@ describe('parseGenesisCsv', () => {
   });
 
   it('refuses a file without the expected header or without any line', () => {
-    expect(parseGenesisCsv('ecrou;nom\n1;A', TODAY).errors[0]).toEqual({ line: 1, message: expect.stringContaining('Colonnes manquantes') });
+    expect(parseGenesisCsv('ecrou;nom\n1;A', TODAY).errors[0]).toEqual({
+      line: 1,
+      message: expect.stringContaining('Colonnes manquantes'),
+    });
     expect(parseGenesisCsv(`${HEADER}\n`, TODAY).errors[0].message).toBe('Le fichier ne contient aucune personne détenue');
   });
 });
@@ -46,7 +60,9 @@ describe('planImport', () => {
     leftAt: null,
     ...over,
   });
-  const rec = (over: Partial<{ ecrouNumber: string; lastName: string; firstName: string; birthDate: string; legalStatus: 'PREVENU' | 'CONDAMNE' }>) => ({
+  const rec = (
+    over: Partial<{ ecrouNumber: string; lastName: string; firstName: string; birthDate: string; legalStatus: 'PREVENU' | 'CONDAMNE' }>,
+  ) => ({
     line: 2,
     ecrouNumber: '1',
     lastName: 'Dupont',
@@ -57,7 +73,12 @@ describe('planImport', () => {
   });
 
   it('upserts by écrou: unchanged, updated (new status), created', () => {
-    const plan = planImport([rec({}), rec({ ecrouNumber: '2', lastName: 'Martin', legalStatus: 'PREVENU' }), rec({ ecrouNumber: '3', lastName: 'Neuf' })], [d({ id: 'a' }), d({ id: 'b', ecrouNumber: '2', lastName: 'Martin' })], [], now);
+    const plan = planImport(
+      [rec({}), rec({ ecrouNumber: '2', lastName: 'Martin', legalStatus: 'PREVENU' }), rec({ ecrouNumber: '3', lastName: 'Neuf' })],
+      [d({ id: 'a' }), d({ id: 'b', ecrouNumber: '2', lastName: 'Martin' })],
+      [],
+      now,
+    );
     expect(plan.unchanged).toBe(1);
     expect(plan.updates.map((u) => [u.id, u.record.legalStatus])).toEqual([['b', 'PREVENU']]);
     expect(plan.creates.map((c) => c.ecrouNumber)).toEqual(['3']);
@@ -65,17 +86,41 @@ describe('planImport', () => {
   });
 
   it('releases those present here but absent from the file', () => {
-    const plan = planImport([rec({})], [d({ id: 'a' }), d({ id: 'gone', ecrouNumber: '9' }), d({ id: 'old', ecrouNumber: '8', custodyStatus: 'LIBERE', leftAt: now })], [], now);
+    const plan = planImport(
+      [rec({})],
+      [d({ id: 'a' }), d({ id: 'gone', ecrouNumber: '9' }), d({ id: 'old', ecrouNumber: '8', custodyStatus: 'LIBERE', leftAt: now })],
+      [],
+      now,
+    );
     expect(plan.releases.map((r) => r.id)).toEqual(['gone']);
   });
 
   it('detects a transfer in: same person present elsewhere, or left elsewhere within 30 days, accent and case insensitive', () => {
     const elsewhere = [
       d({ id: 'present-b', establishmentId: 'B', ecrouNumber: '77', lastName: 'DUPONT', firstName: 'Éric' }),
-      d({ id: 'left-c', establishmentId: 'C', ecrouNumber: '88', lastName: 'Roy', custodyStatus: 'LIBERE', leftAt: new Date('2026-11-01T00:00:00Z') }),
-      d({ id: 'long-ago', establishmentId: 'C', ecrouNumber: '89', lastName: 'Vieux', custodyStatus: 'LIBERE', leftAt: new Date('2026-01-01T00:00:00Z') }),
+      d({
+        id: 'left-c',
+        establishmentId: 'C',
+        ecrouNumber: '88',
+        lastName: 'Roy',
+        custodyStatus: 'LIBERE',
+        leftAt: new Date('2026-11-01T00:00:00Z'),
+      }),
+      d({
+        id: 'long-ago',
+        establishmentId: 'C',
+        ecrouNumber: '89',
+        lastName: 'Vieux',
+        custodyStatus: 'LIBERE',
+        leftAt: new Date('2026-01-01T00:00:00Z'),
+      }),
     ];
-    const plan = planImport([rec({ ecrouNumber: '5' }), rec({ ecrouNumber: '6', lastName: 'Roy' }), rec({ ecrouNumber: '7', lastName: 'Vieux' })], [], elsewhere, now);
+    const plan = planImport(
+      [rec({ ecrouNumber: '5' }), rec({ ecrouNumber: '6', lastName: 'Roy' }), rec({ ecrouNumber: '7', lastName: 'Vieux' })],
+      [],
+      elsewhere,
+      now,
+    );
     expect(plan.creates).toHaveLength(3);
     expect(plan.transfersIn.map((t) => [t.from.id, t.record.ecrouNumber])).toEqual([
       ['present-b', '5'],
@@ -84,15 +129,30 @@ describe('planImport', () => {
   });
 
   it('matches identities without accents or case', () => {
-    expect(identityKey({ lastName: "N'Diaye-Lé", firstName: 'élodie', birthDate: '2000-01-01' })).toBe(identityKey({ lastName: 'N DIAYE LE', firstName: 'Elodie', birthDate: '2000-01-01' }));
+    expect(identityKey({ lastName: "N'Diaye-Lé", firstName: 'élodie', birthDate: '2000-01-01' })).toBe(
+      identityKey({ lastName: 'N DIAYE LE', firstName: 'Elodie', birthDate: '2000-01-01' }),
+    );
   });
 });
 
 describe('the optional building / cell column', () => {
-  const base = { id: 'a', establishmentId: 'e', ecrouNumber: '1', lastName: 'Dupont', firstName: 'Éric', birthDate: '1980-02-01', legalStatus: 'CONDAMNE' as const, custodyStatus: 'PRESENT' as const, leftAt: null };
+  const base = {
+    id: 'a',
+    establishmentId: 'e',
+    ecrouNumber: '1',
+    lastName: 'Dupont',
+    firstName: 'Éric',
+    birthDate: '1980-02-01',
+    legalStatus: 'CONDAMNE' as const,
+    custodyStatus: 'PRESENT' as const,
+    leftAt: null,
+  };
 
   it('reads `cellule` when present, empty as unknown, and leaves it undefined when the column is absent', () => {
-    const withCell = parseGenesisCsv(`${HEADER};cellule\n1;Dupont;Éric;01/02/1980;CONDAMNE;A-112\n2;Durand;Ana;01/01/1990;PREVENU;\n`, TODAY).records;
+    const withCell = parseGenesisCsv(
+      `${HEADER};cellule\n1;Dupont;Éric;01/02/1980;CONDAMNE;A-112\n2;Durand;Ana;01/01/1990;PREVENU;\n`,
+      TODAY,
+    ).records;
     expect(withCell.map((r) => r.housing)).toEqual(['A-112', null]);
     expect(parseGenesisCsv(`${HEADER}\n1;Dupont;Éric;01/02/1980;CONDAMNE\n`, TODAY).records[0]).not.toHaveProperty('housing');
   });

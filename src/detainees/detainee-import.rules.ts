@@ -30,7 +30,12 @@ export interface LineError {
 }
 
 export function normalizeName(value: string): string {
-  return value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z]+/g, ' ').trim().toUpperCase();
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z]+/g, ' ')
+    .trim()
+    .toUpperCase();
 }
 
 export function identityKey(r: { lastName: string; firstName: string; birthDate: string }): string {
@@ -101,7 +106,15 @@ export function parseGenesisCsv(text: string, today: string): { records: ImportR
     }
     seen.set(ecrou, line);
     const housing = housingCol >= 0 ? (row[housingCol] ?? '').trim().slice(0, 100) || null : undefined;
-    records.push({ line, ecrouNumber: ecrou, lastName, firstName, birthDate: birthDate!, legalStatus: legalStatus!, ...(housing !== undefined ? { housing } : {}) });
+    records.push({
+      line,
+      ecrouNumber: ecrou,
+      lastName,
+      firstName,
+      birthDate: birthDate!,
+      legalStatus: legalStatus!,
+      ...(housing !== undefined ? { housing } : {}),
+    });
   });
   return { records, errors };
 }

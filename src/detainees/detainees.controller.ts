@@ -46,7 +46,8 @@ export class DetaineesController {
     if (req.uploadError) return render(400, { fileError: req.uploadError });
     if (!file || file.size === 0) return render(400, { fileError: 'Choisissez le fichier CSV exporté de GENESIS' });
     const text = file.buffer.toString('utf8');
-    if (text.includes('\u0000') || text.includes('\uFFFD')) return render(400, { fileError: 'Le fichier n’est pas un texte CSV encodé en UTF-8' });
+    if (text.includes('\u0000') || text.includes('\uFFFD'))
+      return render(400, { fileError: 'Le fichier n’est pas un texte CSV encodé en UTF-8' });
     const report = await this.detainees.importCsv(actorOf(principal), establishment, text);
     return render(report.ok ? 200 : 422, { report, fileName: file.originalname });
   }

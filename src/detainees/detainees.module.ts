@@ -11,6 +11,8 @@ import { DetaineesService } from './detainees.service';
 })
 export class DetaineesModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
-    consumer.apply(uploadMiddleware('fichier', MAX_IMPORT_BYTES)).forRoutes({ path: 'etablissements/:establishment/detenus/import', method: RequestMethod.POST });
+    consumer
+      .apply(uploadMiddleware('fichier', MAX_IMPORT_BYTES))
+      .forRoutes({ path: 'etablissements/:establishment/detenus/import', method: RequestMethod.POST });
   }
 }

@@ -55,7 +55,9 @@ export class DetaineesService {
     return this.dataSource.transaction(async (m) => {
       // One import at a time per establishment.
       await m.query(`SELECT id FROM establishments WHERE id = $1 FOR UPDATE`, [establishment.id]);
-      const here: ExistingDetainee[] = await m.query(`SELECT ${DETAINEE_COLUMNS} FROM detainees WHERE establishment_id = $1`, [establishment.id]);
+      const here: ExistingDetainee[] = await m.query(`SELECT ${DETAINEE_COLUMNS} FROM detainees WHERE establishment_id = $1`, [
+        establishment.id,
+      ]);
       const elsewhere: ExistingDetainee[] = await m.query(
         `SELECT ${DETAINEE_COLUMNS} FROM detainees
           WHERE establishment_id <> $1 AND (custody_status = 'PRESENT' OR (custody_status = 'LIBERE' AND left_at >= $2))`,
@@ -73,7 +75,14 @@ export class DetaineesService {
         unchanged: plan.unchanged,
       };
       await this.audit.record(
-        { actor, action: 'DETAINEES_IMPORTED', entityType: 'establishment', entityId: establishment.id, establishmentId: establishment.id, after: { ...report, errors: undefined, lines: records.length } },
+        {
+          actor,
+          action: 'DETAINEES_IMPORTED',
+          entityType: 'establishment',
+          entityId: establishment.id,
+          establishmentId: establishment.id,
+          after: { ...report, errors: undefined, lines: records.length },
+        },
         m,
       );
       return report;
@@ -87,7 +96,15 @@ export class DetaineesService {
         `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status, housing) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`,
         [establishment.id, r.ecrouNumber, r.lastName, r.firstName, r.birthDate, r.legalStatus, r.housing ?? null],
       );
-      await this.audit.record({ ...base, action: 'DETAINEE_CREATED', entityId: row.id, after: { ecrou: r.ecrouNumber, lastName: r.lastName, firstName: r.firstName, birthDate: r.birthDate, legalStatus: r.legalStatus } }, m);
+      await this.audit.record(
+        {
+          ...base,
+          action: 'DETAINEE_CREATED',
+          entityId: row.id,
+          after: { ecrou: r.ecrouNumber, lastName: r.lastName, firstName: r.firstName, birthDate: r.birthDate, legalStatus: r.legalStatus },
+        },
+        m,
+      );
     }
     for (const u of plan.updates) {
       const r = u.record;
@@ -102,15 +119,38 @@ export class DetaineesService {
           ...base,
           action: 'DETAINEE_UPDATED',
           entityId: u.id,
-          before: { lastName: b.lastName, firstName: b.firstName, birthDate: b.birthDate, legalStatus: b.legalStatus, custodyStatus: b.custodyStatus, housing: b.housing ?? null },
-          after: { lastName: r.lastName, firstName: r.firstName, birthDate: r.birthDate, legalStatus: r.legalStatus, custodyStatus: 'PRESENT', housing: r.housing === undefined ? (b.housing ?? null) : r.housing },
+          before: {
+            lastName: b.lastName,
+            firstName: b.firstName,
+            birthDate: b.birthDate,
+            legalStatus: b.legalStatus,
+            custodyStatus: b.custodyStatus,
+            housing: b.housing ?? null,
+          },
+          after: {
+            lastName: r.lastName,
+            firstName: r.firstName,
+            birthDate: r.birthDate,
+            legalStatus: r.legalStatus,
+            custodyStatus: 'PRESENT',
+            housing: r.housing === undefined ? (b.housing ?? null) : r.housing,
+          },
         },
         m,
       );
     }
     for (const d of plan.releases) {
       await m.query(`UPDATE detainees SET custody_status = 'LIBERE', left_at = $2, updated_at = now() WHERE id = $1`, [d.id, now]);
-      await this.audit.record({ ...base, action: 'DETAINEE_RELEASED', entityId: d.id, before: { custodyStatus: d.custodyStatus }, after: { custodyStatus: 'LIBERE' } }, m);
+      await this.audit.record(
+        {
+          ...base,
+          action: 'DETAINEE_RELEASED',
+          entityId: d.id,
+          before: { custodyStatus: d.custodyStatus },
+          after: { custodyStatus: 'LIBERE' },
+        },
+        m,
+      );
     }
     for (const t of plan.transfersIn) {
       await m.query(
@@ -118,7 +158,14 @@ export class DetaineesService {
         [t.from.id, establishment.id, now],
       );
       await this.audit.record(
-        { ...base, establishmentId: t.from.establishmentId, action: 'DETAINEE_TRANSFERRED', entityId: t.from.id, before: { custodyStatus: t.from.custodyStatus }, after: { custodyStatus: 'TRANSFERE', to: establishment.code, newEcrou: t.record.ecrouNumber } },
+        {
+          ...base,
+          establishmentId: t.from.establishmentId,
+          action: 'DETAINEE_TRANSFERRED',
+          entityId: t.from.id,
+          before: { custodyStatus: t.from.custodyStatus },
+          after: { custodyStatus: 'TRANSFERE', to: establishment.code, newEcrou: t.record.ecrouNumber },
+        },
         m,
       );
     }

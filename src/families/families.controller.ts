@@ -33,7 +33,8 @@ export class FamiliesController {
     try {
       await this.families.setMobilePhone(principal.id, raw);
     } catch (e) {
-      if (e instanceof DomainError) return res.status(400).render('families/phone.njk', { values: { phone: raw }, errors: [{ field: 'phone', message: e.message }] });
+      if (e instanceof DomainError)
+        return res.status(400).render('families/phone.njk', { values: { phone: raw }, errors: [{ field: 'phone', message: e.message }] });
       throw e;
     }
     res.redirect(303, '/mon-espace?fait=telephone');

@@ -35,23 +35,47 @@ export class FamiliesService {
       if (!existing) {
         const created = await repo.save(repo.create({ fcSubject: identity.subject, ...values, lastSignInAt: new Date() }));
         await this.audit.record(
-          { actor: { type: 'FAMILY', id: created.id }, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: created.id, after: values },
+          {
+            actor: { type: 'FAMILY', id: created.id },
+            action: 'FAMILY_ACCOUNT_CREATED',
+            entityType: 'family_account',
+            entityId: created.id,
+            after: values,
+          },
           m,
         );
-        await this.audit.record({ actor: { type: 'FAMILY', id: created.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: created.id }, m);
+        await this.audit.record(
+          { actor: { type: 'FAMILY', id: created.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: created.id },
+          m,
+        );
         return created;
       }
-      const before = { givenName: existing.givenName, familyName: existing.familyName, birthdate: existing.birthdate, email: existing.email };
+      const before = {
+        givenName: existing.givenName,
+        familyName: existing.familyName,
+        birthdate: existing.birthdate,
+        email: existing.email,
+      };
       const changed = JSON.stringify(before) !== JSON.stringify(values);
       Object.assign(existing, values, { lastSignInAt: new Date() });
       await repo.save(existing);
       if (changed) {
         await this.audit.record(
-          { actor: { type: 'FAMILY', id: existing.id }, action: 'FAMILY_IDENTITY_UPDATED', entityType: 'family_account', entityId: existing.id, before, after: values },
+          {
+            actor: { type: 'FAMILY', id: existing.id },
+            action: 'FAMILY_IDENTITY_UPDATED',
+            entityType: 'family_account',
+            entityId: existing.id,
+            before,
+            after: values,
+          },
           m,
         );
       }
-      await this.audit.record({ actor: { type: 'FAMILY', id: existing.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: existing.id }, m);
+      await this.audit.record(
+        { actor: { type: 'FAMILY', id: existing.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: existing.id },
+        m,
+      );
       return existing;
     });
   }
@@ -62,7 +86,17 @@ export class FamiliesService {
     await this.dataSource.transaction(async (m) => {
       const [before] = await m.query(`SELECT mobile_phone FROM family_accounts WHERE id = $1 FOR UPDATE`, [id]);
       await m.query(`UPDATE family_accounts SET mobile_phone = $2 WHERE id = $1`, [id, phone]);
-      await this.audit.record({ actor: { type: 'FAMILY', id }, action: 'FAMILY_PHONE_CHANGED', entityType: 'family_account', entityId: id, before: { mobilePhone: before?.mobile_phone ?? null }, after: { mobilePhone: phone } }, m);
+      await this.audit.record(
+        {
+          actor: { type: 'FAMILY', id },
+          action: 'FAMILY_PHONE_CHANGED',
+          entityType: 'family_account',
+          entityId: id,
+          before: { mobilePhone: before?.mobile_phone ?? null },
+          after: { mobilePhone: phone },
+        },
+        m,
+      );
     });
     return phone;
   }

@@ -13,7 +13,13 @@ export interface CalendarEvent {
 export function icsFile(event: CalendarEvent): string {
   const toArray = (iso: string) => {
     const d = new Date(iso);
-    return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()] as [number, number, number, number, number];
+    return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()] as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
   };
   const { error, value } = createEvent({
     uid: event.uid,

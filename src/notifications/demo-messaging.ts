@@ -45,10 +45,21 @@ export function demoSmsRouter(pool: Pool): Router {
     try {
       if (req.get('api-key') !== DEMO_SMS_API_KEY) return void res.status(401).json({ code: 'unauthorized', message: 'Key not found' });
       const { sender, recipient, content } = req.body ?? {};
-      if (typeof recipient !== 'string' || !/^[1-9][0-9]{6,14}$/.test(recipient) || typeof content !== 'string' || !content || typeof sender !== 'string') {
+      if (
+        typeof recipient !== 'string' ||
+        !/^[1-9][0-9]{6,14}$/.test(recipient) ||
+        typeof content !== 'string' ||
+        !content ||
+        typeof sender !== 'string'
+      ) {
         return void res.status(400).json({ code: 'invalid_parameter', message: 'sender, recipient and content are required' });
       }
-      const [row] = (await pool.query(`INSERT INTO demo_inbox (channel, recipient, body) VALUES ('SMS', $1, $2) RETURNING id`, [`+${recipient}`, content])).rows;
+      const [row] = (
+        await pool.query(`INSERT INTO demo_inbox (channel, recipient, body) VALUES ('SMS', $1, $2) RETURNING id`, [
+          `+${recipient}`,
+          content,
+        ])
+      ).rows;
       res.status(201).json({ reference: `demo-${row.id}`, messageId: Number(row.id), smsCount: 1, usedCredits: 1, remainingCredits: 1000 });
     } catch (e) {
       next(e);

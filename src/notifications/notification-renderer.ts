@@ -21,7 +21,12 @@ export class NotificationRenderer {
   constructor(private readonly context: { appUrl: string }) {
     const dir = join(projectRoot(), 'views', 'notifications');
     this.html = new nunjucks.Environment(new nunjucks.FileSystemLoader(dir), { autoescape: true, throwOnUndefined: true });
-    this.text = new nunjucks.Environment(new nunjucks.FileSystemLoader(dir), { autoescape: false, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true });
+    this.text = new nunjucks.Environment(new nunjucks.FileSystemLoader(dir), {
+      autoescape: false,
+      throwOnUndefined: true,
+      trimBlocks: true,
+      lstripBlocks: true,
+    });
     for (const env of [this.html, this.text]) {
       registerFilters(env);
       env.addGlobal('appUrl', context.appUrl);

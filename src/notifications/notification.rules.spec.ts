@@ -50,8 +50,12 @@ describe('planReminders', () => {
   });
 
   it('skips reminders already past, channels the person cannot receive, and past appointments', () => {
-    expect(planReminders(startsAt, new Date('2026-12-09T00:00:00Z'), offsets, { email: true, sms: true }).map((r) => r.channel)).toEqual(['SMS']);
-    expect(planReminders(startsAt, new Date('2026-12-01T00:00:00Z'), offsets, { email: true, sms: false }).map((r) => r.channel)).toEqual(['EMAIL']);
+    expect(planReminders(startsAt, new Date('2026-12-09T00:00:00Z'), offsets, { email: true, sms: true }).map((r) => r.channel)).toEqual([
+      'SMS',
+    ]);
+    expect(planReminders(startsAt, new Date('2026-12-01T00:00:00Z'), offsets, { email: true, sms: false }).map((r) => r.channel)).toEqual([
+      'EMAIL',
+    ]);
     expect(planReminders(startsAt, new Date('2026-12-11T00:00:00Z'), offsets, { email: true, sms: true })).toEqual([]);
   });
 

@@ -19,7 +19,8 @@ export function normalizeEmail(input: string): string | null {
 }
 
 // GSM 03.38 basic character set, and the extension table (each extension character takes two septets).
-const GSM7_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM7_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXTENSION = '^{}\\[~]|€\f';
 
 export interface SmsLength {
@@ -94,7 +95,12 @@ export interface PlannedReminder {
  * When to remind of an appointment: each offset before its start, for the channels the person can
  * receive. A reminder whose time has already passed is not planned (the confirmation covers it).
  */
-export function planReminders(startsAt: Date, now: Date, offsets: ReminderOffset[], reachable: { email: boolean; sms: boolean }): PlannedReminder[] {
+export function planReminders(
+  startsAt: Date,
+  now: Date,
+  offsets: ReminderOffset[],
+  reachable: { email: boolean; sms: boolean },
+): PlannedReminder[] {
   if (startsAt.getTime() <= now.getTime()) return [];
   return offsets
     .filter((o) => (o.channel === 'EMAIL' ? reachable.email : reachable.sms))

@@ -59,7 +59,8 @@ export class OutboxWorkerRunner implements OnApplicationBootstrap, OnApplication
     {
       provide: NotificationsService,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl),
+      useFactory: (config: AppConfig) =>
+        new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl),
     },
     OutboxWorkerRunner,
     OutboxAdminService,

@@ -65,15 +65,28 @@ export class NotificationsService {
     const rendered = this.renderer.render(input.channel, input.template, data);
     if (input.channel === 'SMS') {
       const length = smsLength(rendered.text);
-      if (length.segments > MAX_SMS_SEGMENTS) throw new Error(`SMS template ${input.template} renders ${length.segments} segments (max ${MAX_SMS_SEGMENTS})`);
+      if (length.segments > MAX_SMS_SEGMENTS)
+        throw new Error(`SMS template ${input.template} renders ${length.segments} segments (max ${MAX_SMS_SEGMENTS})`);
     }
     const sendAfter = input.sendAfter ?? now;
     const [row] = await m.query(
       `INSERT INTO notifications (recipient_id, channel, template, category, data, subject, body_text, body_html, entity_type, entity_id,
                                   establishment_id, send_after, next_attempt_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
-      [recipient.id, input.channel, input.template, input.category, JSON.stringify(input.data), rendered.subject, rendered.text, rendered.html,
-        input.entity?.type ?? null, input.entity?.id ?? null, input.establishmentId ?? null, sendAfter],
+      [
+        recipient.id,
+        input.channel,
+        input.template,
+        input.category,
+        JSON.stringify(input.data),
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+        input.entity?.type ?? null,
+        input.entity?.id ?? null,
+        input.establishmentId ?? null,
+        sendAfter,
+      ],
     );
     return row.id;
   }
@@ -101,7 +114,12 @@ export class NotificationsService {
   }
 
   /** Cancels what is still waiting for an entity (e.g. reminders of a cancelled or moved appointment). */
-  async cancelPending(m: EntityManager, entity: { type: string; id: string }, reason: string, category: Category | null = 'REMINDER'): Promise<number> {
+  async cancelPending(
+    m: EntityManager,
+    entity: { type: string; id: string },
+    reason: string,
+    category: Category | null = 'REMINDER',
+  ): Promise<number> {
     const result = await m.query(
       `UPDATE notifications SET status = 'CANCELLED', status_reason = $3, updated_at = now()
         WHERE entity_type = $1 AND entity_id = $2 AND status = 'PENDING' AND ($4::text IS NULL OR category = $4) RETURNING id`,
@@ -115,7 +133,10 @@ export class NotificationsService {
       `INSERT INTO notification_recipients (channel, address, optout_token) VALUES ($1, $2, $3) ON CONFLICT (channel, address) DO NOTHING`,
       [channel, address, newToken()],
     );
-    const [row] = await m.query(`SELECT id, optout_token FROM notification_recipients WHERE channel = $1 AND address = $2`, [channel, address]);
+    const [row] = await m.query(`SELECT id, optout_token FROM notification_recipients WHERE channel = $1 AND address = $2`, [
+      channel,
+      address,
+    ]);
     return row;
   }
 }

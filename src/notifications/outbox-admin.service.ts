@@ -40,12 +40,17 @@ export class OutboxAdminService {
 
   /** Demo mode: what the local SMTP server and SMS endpoint received. */
   captured(limit = 30) {
-    return this.dataSource.query(`SELECT channel, recipient, subject, body, attachments, received_at FROM demo_inbox ORDER BY id DESC LIMIT $1`, [limit]);
+    return this.dataSource.query(
+      `SELECT channel, recipient, subject, body, attachments, received_at FROM demo_inbox ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
   }
 
   async recipientByToken(token: string): Promise<{ id: string; reminders_opted_out_at: Date | null } | undefined> {
     if (!/^[A-Za-z0-9_-]{8,24}$/.test(token)) return undefined;
-    const rows = await this.dataSource.query(`SELECT id, reminders_opted_out_at FROM notification_recipients WHERE optout_token = $1`, [token]);
+    const rows = await this.dataSource.query(`SELECT id, reminders_opted_out_at FROM notification_recipients WHERE optout_token = $1`, [
+      token,
+    ]);
     return rows[0];
   }
 
@@ -53,10 +58,21 @@ export class OutboxAdminService {
   async optOut(recipientId: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const updated = returnedRows(
-        await m.query(`UPDATE notification_recipients SET reminders_opted_out_at = now() WHERE id = $1 AND reminders_opted_out_at IS NULL RETURNING id`, [recipientId]),
+        await m.query(
+          `UPDATE notification_recipients SET reminders_opted_out_at = now() WHERE id = $1 AND reminders_opted_out_at IS NULL RETURNING id`,
+          [recipientId],
+        ),
       );
       if (updated.length) {
-        await this.audit.record({ actor: { type: 'SYSTEM', label: 'lien de désinscription' }, action: 'REMINDERS_OPTED_OUT', entityType: 'notification_recipient', entityId: recipientId }, m);
+        await this.audit.record(
+          {
+            actor: { type: 'SYSTEM', label: 'lien de désinscription' },
+            action: 'REMINDERS_OPTED_OUT',
+            entityType: 'notification_recipient',
+            entityId: recipientId,
+          },
+          m,
+        );
       }
     });
   }

@@ -122,7 +122,14 @@ export class OutboxWorker {
     try {
       const drop = await this.reasonToDrop(n, started);
       if (drop) {
-        await this.finish(n, started, 'DROPPED', drop, `UPDATE notifications SET status = 'DROPPED', status_reason = $2, lease_until = NULL, updated_at = now() WHERE id = $1`, [n.id, drop]);
+        await this.finish(
+          n,
+          started,
+          'DROPPED',
+          drop,
+          `UPDATE notifications SET status = 'DROPPED', status_reason = $2, lease_until = NULL, updated_at = now() WHERE id = $1`,
+          [n.id, drop],
+        );
         return 'dropped';
       }
       if (n.channel === 'EMAIL') {
@@ -134,8 +141,19 @@ export class OutboxWorker {
           text: n.body_text,
           html: n.body_html,
           attachments: [
-            ...(ics ? [{ filename: 'rendez-vous.ics', content: icsFile(ics), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : []),
-            ...(typeof n.data.qr === 'string' ? [{ filename: 'convocation-qr.png', content: await QRCode.toBuffer(n.data.qr, { margin: 2, width: 240 }), contentType: 'image/png', cid: CONVOCATION_QR_CID }] : []),
+            ...(ics
+              ? [{ filename: 'rendez-vous.ics', content: icsFile(ics), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }]
+              : []),
+            ...(typeof n.data.qr === 'string'
+              ? [
+                  {
+                    filename: 'convocation-qr.png',
+                    content: await QRCode.toBuffer(n.data.qr, { margin: 2, width: 240 }),
+                    contentType: 'image/png',
+                    cid: CONVOCATION_QR_CID,
+                  },
+                ]
+              : []),
           ],
         });
       } else {
@@ -169,7 +187,14 @@ export class OutboxWorker {
     return 'sent';
   }
 
-  private async finish(n: Claimed, started: Date, outcome: 'SENT' | 'ERROR' | 'DROPPED', detail: string | null, update: string, params: unknown[]) {
+  private async finish(
+    n: Claimed,
+    started: Date,
+    outcome: 'SENT' | 'ERROR' | 'DROPPED',
+    detail: string | null,
+    update: string,
+    params: unknown[],
+  ) {
     await this.dataSource.transaction(async (m) => {
       await m.query(update, params);
       await m.query(

@@ -98,7 +98,8 @@ export class PermitRequestsService {
 
   async draftForFamily(familyId: string, id: string): Promise<RequestRow> {
     const r = await this.forFamily(familyId, id);
-    if (r.status !== 'DRAFT') throw new DomainError('ALREADY_SUBMITTED', 'Cette demande est déjà envoyée : elle ne peut plus être modifiée.', 409);
+    if (r.status !== 'DRAFT')
+      throw new DomainError('ALREADY_SUBMITTED', 'Cette demande est déjà envoyée : elle ne peut plus être modifiée.', 409);
     return r;
   }
 
@@ -121,7 +122,12 @@ export class PermitRequestsService {
    * Step 1: the detainee, by establishment + numéro d'écrou + name. Unknown and mismatching
    * combinations get the same answer, failures are counted per account and limited per hour.
    */
-  async chooseDetainee(familyId: string, id: string, input: { establishmentCode: string; ecrou: string; lastName: string }, now = new Date()): Promise<LookupResult> {
+  async chooseDetainee(
+    familyId: string,
+    id: string,
+    input: { establishmentCode: string; ecrou: string; lastName: string },
+    now = new Date(),
+  ): Promise<LookupResult> {
     await this.draftForFamily(familyId, id);
     return this.dataSource.transaction(async (m) => {
       await m.query(`SELECT id FROM family_accounts WHERE id = $1 FOR UPDATE`, [familyId]);
@@ -140,14 +146,27 @@ export class PermitRequestsService {
         return { ok: false, reason: 'NOT_FOUND' } as const;
       }
       if (d.legal_status === 'PREVENU') return { ok: false, reason: 'PREVENU' } as const;
-      await m.query(`UPDATE permit_requests SET establishment_id = $2, detainee_id = $3, step = greatest(step, 2), updated_at = now() WHERE id = $1`, [id, d.establishment_id, d.id]);
+      await m.query(
+        `UPDATE permit_requests SET establishment_id = $2, detainee_id = $3, step = greatest(step, 2), updated_at = now() WHERE id = $1`,
+        [id, d.establishment_id, d.id],
+      );
       return { ok: true } as const;
     });
   }
 
   /** Saves the answers of one step (2, 3, 4, 6 or 8) and moves the resume point forward. */
   async saveAnswers(familyId: string, id: string, nextStep: number, values: Record<string, unknown>): Promise<void> {
-    const allowed = ['documents_understood', 'for_self', 'visitor_given_name', 'visitor_family_name', 'visitor_birthdate', 'relationship', 'relationship_detail', 'id_document_type', 'comment'];
+    const allowed = [
+      'documents_understood',
+      'for_self',
+      'visitor_given_name',
+      'visitor_family_name',
+      'visitor_birthdate',
+      'relationship',
+      'relationship_detail',
+      'id_document_type',
+      'comment',
+    ];
     const keys = Object.keys(values).filter((k) => allowed.includes(k));
     await this.draftForFamily(familyId, id);
     const sets = keys.map((k, i) => `${k} = $${i + 3}`).join(', ');
@@ -158,9 +177,16 @@ export class PermitRequestsService {
   }
 
   /** Checks a file by content, stores it encrypted, replaces the previous one of the same kind. */
-  async upload(familyId: string, id: string, kind: DocumentKind, file: { buffer: Buffer; originalname: string } | undefined, nextStep: number | null): Promise<void> {
+  async upload(
+    familyId: string,
+    id: string,
+    kind: DocumentKind,
+    file: { buffer: Buffer; originalname: string } | undefined,
+    nextStep: number | null,
+  ): Promise<void> {
     const request = await this.forFamily(familyId, id);
-    if (!['DRAFT', 'INCOMPLETE'].includes(request.status)) throw new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
+    if (!['DRAFT', 'INCOMPLETE'].includes(request.status))
+      throw new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
     if (!file) throw new DomainError('NO_FILE', kind === 'PHOTO' ? 'Choisissez une photo.' : 'Choisissez un fichier.');
     const checked = kind === 'PHOTO' ? await checkPhoto(file.buffer) : await checkDocument(file.buffer);
     if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
@@ -173,14 +199,29 @@ export class PermitRequestsService {
           `INSERT INTO permit_documents (request_id, kind, storage_key, content_type, size_bytes, sha256, original_name) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
           [id, kind, storageKey, checked.contentType, checked.content.length, sha256, file.originalname.slice(0, 200)],
         );
-        if (nextStep) await m.query(`UPDATE permit_requests SET step = greatest(step, $2), updated_at = now() WHERE id = $1`, [id, nextStep]);
+        if (nextStep)
+          await m.query(`UPDATE permit_requests SET step = greatest(step, $2), updated_at = now() WHERE id = $1`, [id, nextStep]);
         if (request.status === 'INCOMPLETE') {
           await m.query(
             `INSERT INTO permit_request_events (request_id, kind, message, visible_to_family, actor_type, actor_id) VALUES ($1, 'MESSAGE', $2, true, 'FAMILY', $3)`,
-            [id, `Nouveau document envoyé : ${kind === 'PHOTO' ? 'photo' : kind === 'ID_DOCUMENT' ? 'pièce d’identité' : 'justificatif de domicile'}`, familyId],
+            [
+              id,
+              `Nouveau document envoyé : ${kind === 'PHOTO' ? 'photo' : kind === 'ID_DOCUMENT' ? 'pièce d’identité' : 'justificatif de domicile'}`,
+              familyId,
+            ],
           );
         }
-        await this.audit.record({ actor: { type: 'FAMILY', id: familyId }, action: 'PERMIT_DOCUMENT_UPLOADED', entityType: 'permit_document', entityId: doc.id, establishmentId: request.establishment_id, after: { request: id, kind, sha256 } }, m);
+        await this.audit.record(
+          {
+            actor: { type: 'FAMILY', id: familyId },
+            action: 'PERMIT_DOCUMENT_UPLOADED',
+            entityType: 'permit_document',
+            entityId: doc.id,
+            establishmentId: request.establishment_id,
+            after: { request: id, kind, sha256 },
+          },
+          m,
+        );
       });
     } catch (e) {
       await this.store.delete(storageKey); // nothing stored when the database refuses
@@ -194,7 +235,8 @@ export class PermitRequestsService {
     const missing: string[] = [];
     if (!r.detainee_id) missing.push('la personne détenue');
     if (!r.documents_understood) missing.push('la confirmation de la liste des documents');
-    if (r.for_self === null || !r.visitor_given_name || !r.visitor_family_name || !r.visitor_birthdate) missing.push('l’identité du visiteur');
+    if (r.for_self === null || !r.visitor_given_name || !r.visitor_family_name || !r.visitor_birthdate)
+      missing.push('l’identité du visiteur');
     if (!r.relationship) missing.push('le lien avec la personne détenue');
     if (!has('PHOTO')) missing.push('la photo d’identité');
     if (!r.id_document_type || !has('ID_DOCUMENT')) missing.push('la pièce d’identité');
@@ -211,8 +253,14 @@ export class PermitRequestsService {
       const missing = this.missing(r, await this.documents(id, m));
       if (missing.length) throw new DomainError('INCOMPLETE', `Il manque encore : ${missing.join(', ')}.`);
       const reference = `PV-${newReference()}`;
-      await m.query(`UPDATE permit_requests SET status = 'SUBMITTED', reference = $2, submitted_at = $3, complete_at = $3, step = 9, updated_at = now() WHERE id = $1`, [id, reference, now]);
-      await m.query(`INSERT INTO permit_request_events (request_id, at, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'STATUS', 'SUBMITTED', true, 'FAMILY', $3)`, [id, now, familyId]);
+      await m.query(
+        `UPDATE permit_requests SET status = 'SUBMITTED', reference = $2, submitted_at = $3, complete_at = $3, step = 9, updated_at = now() WHERE id = $1`,
+        [id, reference, now],
+      );
+      await m.query(
+        `INSERT INTO permit_request_events (request_id, at, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'STATUS', 'SUBMITTED', true, 'FAMILY', $3)`,
+        [id, now, familyId],
+      );
       const [family] = await m.query(`SELECT email FROM family_accounts WHERE id = $1`, [familyId]);
       if (family?.email) {
         await this.notifications.enqueue(
@@ -222,14 +270,30 @@ export class PermitRequestsService {
             to: family.email,
             template: 'permit-request-received',
             category: 'TRANSACTIONAL',
-            data: { reference, establishmentName: r.establishment_name, visitor: `${r.visitor_given_name} ${r.visitor_family_name}`, detainee: r.detainee_name, followUrl: `/demandes/${id}` },
+            data: {
+              reference,
+              establishmentName: r.establishment_name,
+              visitor: `${r.visitor_given_name} ${r.visitor_family_name}`,
+              detainee: r.detainee_name,
+              followUrl: `/demandes/${id}`,
+            },
             entity: { type: 'permit_request', id },
             establishmentId: r.establishment_id,
           },
           now,
         );
       }
-      await this.audit.record({ actor: { type: 'FAMILY', id: familyId } as Actor, action: 'PERMIT_REQUEST_SUBMITTED', entityType: 'permit_request', entityId: id, establishmentId: r.establishment_id, after: { reference, minor: isMinor(r.visitor_birthdate!, now) } }, m);
+      await this.audit.record(
+        {
+          actor: { type: 'FAMILY', id: familyId } as Actor,
+          action: 'PERMIT_REQUEST_SUBMITTED',
+          entityType: 'permit_request',
+          entityId: id,
+          establishmentId: r.establishment_id,
+          after: { reference, minor: isMinor(r.visitor_birthdate!, now) },
+        },
+        m,
+      );
       return reference;
     });
   }
@@ -258,8 +322,20 @@ export class PermitRequestsService {
       const r = await this.forFamily(familyId, id, m, true);
       if (r.status !== 'INCOMPLETE') throw new DomainError('NOT_INCOMPLETE', 'Cette demande n’attend pas de documents.', 409);
       await m.query(`UPDATE permit_requests SET status = 'SUBMITTED', complete_at = $2, updated_at = now() WHERE id = $1`, [id, now]);
-      await m.query(`INSERT INTO permit_request_events (request_id, at, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'STATUS', 'SUBMITTED', true, 'FAMILY', $3)`, [id, now, familyId]);
-      await this.audit.record({ actor: { type: 'FAMILY', id: familyId }, action: 'PERMIT_REQUEST_RESUBMITTED', entityType: 'permit_request', entityId: id, establishmentId: r.establishment_id }, m);
+      await m.query(
+        `INSERT INTO permit_request_events (request_id, at, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'STATUS', 'SUBMITTED', true, 'FAMILY', $3)`,
+        [id, now, familyId],
+      );
+      await this.audit.record(
+        {
+          actor: { type: 'FAMILY', id: familyId },
+          action: 'PERMIT_REQUEST_RESUBMITTED',
+          entityType: 'permit_request',
+          entityId: id,
+          establishmentId: r.establishment_id,
+        },
+        m,
+      );
     });
   }
 
@@ -268,7 +344,10 @@ export class PermitRequestsService {
    * the request's establishment; visiting-room agents see only the photos of permits (to compare
    * with the visitor's face); anyone else gets "not found".
    */
-  async documentFor(viewer: { kind: 'family'; id: string } | { kind: 'agent'; establishmentIds: string[]; permitPhotosOnly?: boolean }, documentId: string) {
+  async documentFor(
+    viewer: { kind: 'family'; id: string } | { kind: 'agent'; establishmentIds: string[]; permitPhotosOnly?: boolean },
+    documentId: string,
+  ) {
     const [doc] = await this.dataSource.query(
       `SELECT p.storage_key, p.content_type, p.kind, r.family_account_id, coalesce(r.establishment_id, pm.establishment_id) AS establishment_id,
               pm.id IS NOT NULL AS permit_photo

@@ -1,4 +1,13 @@
-import { Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  RequestMethod,
+} from '@nestjs/common';
 import { resolve } from 'node:path';
 import { DocumentStore } from '../common/document-store';
 import { runPeriodically } from '../common/periodic';
@@ -64,7 +73,9 @@ export class PermitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer
       .apply(uploadMiddleware('fichier', MAX_UPLOAD_BYTES))
-      .forRoutes({ path: 'demandes/:id/etape/:step', method: RequestMethod.POST }, { path: 'demandes/:id/documents', method: RequestMethod.POST },
+      .forRoutes(
+        { path: 'demandes/:id/etape/:step', method: RequestMethod.POST },
+        { path: 'demandes/:id/documents', method: RequestMethod.POST },
         { path: 'etablissements/:establishment/permis/enregistrer', method: RequestMethod.POST },
       );
   }

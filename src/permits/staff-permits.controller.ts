@@ -6,7 +6,16 @@ import { DomainError } from '../common/domain-error';
 import { pageInfo, parsePage } from '../common/pagination';
 import { Establishment } from '../establishments/establishment.entity';
 import { EstablishmentsService } from '../establishments/establishments.service';
-import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, parseBirthdate, parseDay, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import {
+  daysLeft,
+  decisionDeadline,
+  ID_DOCUMENT_TYPES,
+  isMinor,
+  parseBirthdate,
+  parseDay,
+  RELATIONSHIPS,
+  STATUS_LABELS,
+} from './permit.rules';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { refusalLetterPdf } from './refusal-letter';
@@ -30,7 +39,13 @@ export class StaffPermitsController {
 
   @Get('demandes')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async queue(@Param('establishment') code: string, @Query('filtre') filter = '', @Query('q') q = '', @Query('page') rawPage: string, @Res() res: Response) {
+  async queue(
+    @Param('establishment') code: string,
+    @Query('filtre') filter = '',
+    @Query('q') q = '',
+    @Query('page') rawPage: string,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     const page = parsePage(rawPage);
     const search = String(q).trim().slice(0, 100);
@@ -38,7 +53,10 @@ export class StaffPermitsController {
     const now = new Date();
     res.render('permits/queue.njk', {
       establishment,
-      rows: rows.map((r: { complete_at: Date | null }) => ({ ...r, daysLeft: r.complete_at ? daysLeft(new Date(r.complete_at), now) : null })),
+      rows: rows.map((r: { complete_at: Date | null }) => ({
+        ...r,
+        daysLeft: r.complete_at ? daysLeft(new Date(r.complete_at), now) : null,
+      })),
       filter,
       q: search,
       statusLabels: STATUS_LABELS,
@@ -48,19 +66,34 @@ export class StaffPermitsController {
 
   @Get('demandes/:id')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async show(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async show(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     await this.render(res, establishment, id, principal, {});
   }
 
   @Post('demandes/:id/documents-demandes')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async ask(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body('message') message: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async ask(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body('message') message: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     try {
       await this.instruction.askFamily(actorOf(principal), establishment.id, id, String(message ?? '').slice(0, 2000));
     } catch (e) {
-      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'message', message: e.message }], values: { message } });
+      if (e instanceof DomainError && e.status === 400)
+        return this.render(res.status(400), establishment, id, principal, {
+          errors: [{ field: 'message', message: e.message }],
+          values: { message },
+        });
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/permis/demandes/${id}?fait=demande`);
@@ -80,9 +113,20 @@ export class StaffPermitsController {
     const review = body.review === 'ACCEPTED' || body.review === 'TO_REPLACE' ? body.review : null;
     try {
       if (!review) throw new DomainError('REVIEW', 'Choisissez « accepté » ou « à remplacer ».');
-      await this.instruction.reviewDocument(actorOf(principal), establishment.id, id, documentId, review, String(body.reason ?? '').slice(0, 500));
+      await this.instruction.reviewDocument(
+        actorOf(principal),
+        establishment.id,
+        id,
+        documentId,
+        review,
+        String(body.reason ?? '').slice(0, 500),
+      );
     } catch (e) {
-      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, id, principal, { errors: [{ field: `reason-${documentId}`, message: e.message }], values: body });
+      if (e instanceof DomainError && e.status === 400)
+        return this.render(res.status(400), establishment, id, principal, {
+          errors: [{ field: `reason-${documentId}`, message: e.message }],
+          values: body,
+        });
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
@@ -90,12 +134,19 @@ export class StaffPermitsController {
 
   @Post('demandes/:id/notes')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async note(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body('note') note: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async note(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body('note') note: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     try {
       await this.instruction.addNote(actorOf(principal), establishment.id, id, String(note ?? '').slice(0, 2000));
     } catch (e) {
-      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'note', message: e.message }] });
+      if (e instanceof DomainError && e.status === 400)
+        return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'note', message: e.message }] });
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
@@ -103,7 +154,12 @@ export class StaffPermitsController {
 
   @Post('demandes/:id/prete')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async ready(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async ready(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     await this.instruction.markReady(actorOf(principal), establishment.id, id);
     res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
@@ -120,13 +176,26 @@ export class StaffPermitsController {
   ) {
     const establishment = await this.establishments.byCode(code);
     if (body.decision !== 'GRANT' && body.decision !== 'REFUSE') {
-      return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'decision', message: 'Choisissez d’accorder ou de refuser le permis' }], values: body });
+      return this.render(res.status(400), establishment, id, principal, {
+        errors: [{ field: 'decision', message: 'Choisissez d’accorder ou de refuser le permis' }],
+        values: body,
+      });
     }
     try {
-      const permitId = await this.instruction.decide(actorOf(principal), establishment.id, id, body.decision, String(body.motivation ?? '').slice(0, 5000));
+      const permitId = await this.instruction.decide(
+        actorOf(principal),
+        establishment.id,
+        id,
+        body.decision,
+        String(body.motivation ?? '').slice(0, 5000),
+      );
       if (permitId) return res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
     } catch (e) {
-      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'motivation', message: e.message }], values: body });
+      if (e instanceof DomainError && e.status === 400)
+        return this.render(res.status(400), establishment, id, principal, {
+          errors: [{ field: 'motivation', message: e.message }],
+          values: body,
+        });
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/permis/demandes/${id}?fait=decision`);
@@ -149,16 +218,37 @@ export class StaffPermitsController {
       motivation: r.decision_motivation!,
       signatory: `Le chef d’établissement, ${establishment.name}`,
     });
-    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="refus-${r.reference}.pdf"`, 'Cache-Control': 'private, no-store' }).send(pdf);
+    res
+      .set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `inline; filename="refus-${r.reference}.pdf"`,
+        'Cache-Control': 'private, no-store',
+      })
+      .send(pdf);
   }
 
   @Get('documents/:documentId')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
-  async document(@Param('establishment') code: string, @Param('documentId', new ParseUUIDPipe()) documentId: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async document(
+    @Param('establishment') code: string,
+    @Param('documentId', new ParseUUIDPipe()) documentId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     const permitsStaff = holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT']);
-    const doc = await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id], permitPhotosOnly: !permitsStaff }, documentId);
-    res.set({ 'Content-Type': doc.contentType, 'Cache-Control': 'private, no-store', 'Content-Disposition': 'inline', 'X-Content-Type-Options': 'nosniff' }).send(doc.content);
+    const doc = await this.requests.documentFor(
+      { kind: 'agent', establishmentIds: [establishment.id], permitPhotosOnly: !permitsStaff },
+      documentId,
+    );
+    res
+      .set({
+        'Content-Type': doc.contentType,
+        'Cache-Control': 'private, no-store',
+        'Content-Disposition': 'inline',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .send(doc.content);
   }
 
   /** Record a permit issued on paper or by a magistrate (for a prévenu). */
@@ -171,35 +261,57 @@ export class StaffPermitsController {
 
   @Post('enregistrer')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async record(@Param('establishment') code: string, @Body() body: Record<string, string>, @Req() req: Request, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async record(
+    @Param('establishment') code: string,
+    @Body() body: Record<string, string>,
+    @Req() req: Request,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     const now = new Date();
     const errors: { field: string; message: string }[] = [];
-    const ecrou = String(body.ecrou ?? '').trim().toUpperCase();
+    const ecrou = String(body.ecrou ?? '')
+      .trim()
+      .toUpperCase();
     if (!/^[0-9A-Z]{1,20}$/.test(ecrou)) errors.push({ field: 'ecrou', message: 'Saisissez le numéro d’écrou de la personne détenue' });
     if (!String(body.givenName ?? '').trim()) errors.push({ field: 'givenName', message: 'Saisissez le prénom du visiteur' });
     if (!String(body.familyName ?? '').trim()) errors.push({ field: 'familyName', message: 'Saisissez le nom du visiteur' });
     const birthdate = parseBirthdate(String(body.birthdate ?? ''), now);
     if (!birthdate) errors.push({ field: 'birthdate', message: 'Saisissez une date de naissance valide, au format JJ/MM/AAAA' });
-    if (!(String(body.relationship) in RELATIONSHIPS)) errors.push({ field: 'relationship', message: 'Choisissez le lien avec la personne détenue' });
-    if (body.origin !== 'PAPER' && body.origin !== 'MAGISTRATE') errors.push({ field: 'origin', message: 'Indiquez qui a délivré le permis' });
+    if (!(String(body.relationship) in RELATIONSHIPS))
+      errors.push({ field: 'relationship', message: 'Choisissez le lien avec la personne détenue' });
+    if (body.origin !== 'PAPER' && body.origin !== 'MAGISTRATE')
+      errors.push({ field: 'origin', message: 'Indiquez qui a délivré le permis' });
     const validFrom = parseDay(String(body.validFrom ?? ''));
     if (!validFrom) errors.push({ field: 'validFrom', message: 'Saisissez la date de début de validité, au format JJ/MM/AAAA' });
     const validTo = body.validTo ? parseDay(String(body.validTo)) : null;
-    if (body.validTo && (!validTo || (validFrom && validTo < validFrom))) errors.push({ field: 'validTo', message: 'La fin de validité doit être une date après le début (ou vide pour un permis permanent)' });
+    if (body.validTo && (!validTo || (validFrom && validTo < validFrom)))
+      errors.push({ field: 'validTo', message: 'La fin de validité doit être une date après le début (ou vide pour un permis permanent)' });
     if (req.uploadError) errors.push({ field: 'fichier', message: req.uploadError });
-    const fail = (list: { field: string; message: string }[]) => res.status(400).render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors: list, values: body });
+    const fail = (list: { field: string; message: string }[]) =>
+      res.status(400).render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors: list, values: body });
     if (errors.length) return fail(errors);
     try {
       const permitId = await this.instruction.recordPermit(
         actorOf(principal),
         establishment.id,
-        { ecrou, givenName: body.givenName.trim(), familyName: body.familyName.trim(), birthdate: birthdate!, relationship: body.relationship, origin: body.origin as 'PAPER' | 'MAGISTRATE', validFrom: validFrom!, validTo },
+        {
+          ecrou,
+          givenName: body.givenName.trim(),
+          familyName: body.familyName.trim(),
+          birthdate: birthdate!,
+          relationship: body.relationship,
+          origin: body.origin as 'PAPER' | 'MAGISTRATE',
+          validFrom: validFrom!,
+          validTo,
+        },
         (m) => this.requests.storePermitPhoto(m, req.file),
       );
       res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
     } catch (e) {
-      if (e instanceof DomainError && e.status === 400) return fail([{ field: e.code === 'BAD_FILE' || e.code === 'NO_FILE' ? 'fichier' : 'ecrou', message: e.message }]);
+      if (e instanceof DomainError && e.status === 400)
+        return fail([{ field: e.code === 'BAD_FILE' || e.code === 'NO_FILE' ? 'fichier' : 'ecrou', message: e.message }]);
       throw e;
     }
   }
@@ -223,7 +335,12 @@ export class StaffPermitsController {
 
   @Get(':permitId')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
-  async permit(@Param('establishment') code: string, @Param('permitId', new ParseUUIDPipe()) permitId: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async permit(
+    @Param('establishment') code: string,
+    @Param('permitId', new ParseUUIDPipe()) permitId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     await this.renderPermit(res, establishment, permitId, principal, {});
   }
@@ -233,7 +350,9 @@ export class StaffPermitsController {
   async permitPdf(@Param('establishment') code: string, @Param('permitId', new ParseUUIDPipe()) permitId: string, @Res() res: Response) {
     const establishment = await this.establishments.byCode(code);
     const p = await this.instruction.permit(establishment.id, permitId);
-    const photo = p.photo_document_id ? (await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id] }, p.photo_document_id)).content : null;
+    const photo = p.photo_document_id
+      ? (await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id] }, p.photo_document_id)).content
+      : null;
     const pdf = await permitPdf({
       token: this.tokens.sign(p.id),
       visitor: `${p.visitor_given_name} ${String(p.visitor_family_name).toUpperCase()}`,
@@ -241,10 +360,18 @@ export class StaffPermitsController {
       detainee: `${p.detainee_name} (écrou ${p.ecrou_number})`,
       establishment: p.establishment_name,
       relationship: RELATIONSHIPS[p.relationship as keyof typeof RELATIONSHIPS] ?? p.relationship,
-      validity: p.valid_to ? `du ${p.valid_from} au ${p.valid_to}` : `permanent, depuis le ${DATE.format(new Date(`${p.valid_from}T12:00:00Z`))}`,
+      validity: p.valid_to
+        ? `du ${p.valid_from} au ${p.valid_to}`
+        : `permanent, depuis le ${DATE.format(new Date(`${p.valid_from}T12:00:00Z`))}`,
       photoJpeg: photo,
     });
-    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="permis-de-visite.pdf"', 'Cache-Control': 'private, no-store' }).send(pdf);
+    res
+      .set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': 'inline; filename="permis-de-visite.pdf"',
+        'Cache-Control': 'private, no-store',
+      })
+      .send(pdf);
   }
 
   @Post(':permitId/statut')
@@ -257,25 +384,59 @@ export class StaffPermitsController {
     @Res() res: Response,
   ) {
     const establishment = await this.establishments.byCode(code);
-    const status = ['ACTIVE', 'SUSPENDED', 'WITHDRAWN'].includes(body.status ?? '') ? (body.status as 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN') : null;
+    const status = ['ACTIVE', 'SUSPENDED', 'WITHDRAWN'].includes(body.status ?? '')
+      ? (body.status as 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN')
+      : null;
     try {
       if (!status) throw new DomainError('STATUS', 'Choisissez l’action.');
-      if (status === 'WITHDRAWN' && body.confirm !== 'oui') throw new DomainError('CONFIRM', 'Cochez la case pour confirmer le retrait définitif.');
-      await this.instruction.changePermitStatus(actorOf(principal), establishment.id, permitId, status, String(body.reason ?? '').slice(0, 2000));
+      if (status === 'WITHDRAWN' && body.confirm !== 'oui')
+        throw new DomainError('CONFIRM', 'Cochez la case pour confirmer le retrait définitif.');
+      await this.instruction.changePermitStatus(
+        actorOf(principal),
+        establishment.id,
+        permitId,
+        status,
+        String(body.reason ?? '').slice(0, 2000),
+      );
     } catch (e) {
-      if (e instanceof DomainError && e.status === 400) return this.renderPermit(res.status(400), establishment, permitId, principal, { errors: [{ field: 'reason', message: e.message }], values: body });
+      if (e instanceof DomainError && e.status === 400)
+        return this.renderPermit(res.status(400), establishment, permitId, principal, {
+          errors: [{ field: 'reason', message: e.message }],
+          values: body,
+        });
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
   }
 
-  private async renderPermit(res: Response, establishment: Establishment, permitId: string, principal: Principal, extra: { errors?: unknown[]; values?: unknown }) {
+  private async renderPermit(
+    res: Response,
+    establishment: Establishment,
+    permitId: string,
+    principal: Principal,
+    extra: { errors?: unknown[]; values?: unknown },
+  ) {
     const p = await this.instruction.permit(establishment.id, permitId);
     const isHead = holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']);
-    res.render('permits/permit.njk', { establishment, p, relationships: RELATIONSHIPS, minor: isMinor(p.visitor_birthdate, new Date()), isHead, errors: [], values: {}, ...extra });
+    res.render('permits/permit.njk', {
+      establishment,
+      p,
+      relationships: RELATIONSHIPS,
+      minor: isMinor(p.visitor_birthdate, new Date()),
+      isHead,
+      errors: [],
+      values: {},
+      ...extra,
+    });
   }
 
-  private async render(res: Response, establishment: Establishment, id: string, principal: Principal, extra: { errors?: unknown[]; values?: unknown }) {
+  private async render(
+    res: Response,
+    establishment: Establishment,
+    id: string,
+    principal: Principal,
+    extra: { errors?: unknown[]; values?: unknown },
+  ) {
     const r = await this.instruction.forEstablishment(establishment.id, id);
     const canDecide = holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']);
     res.render('permits/instruct.njk', {

@@ -18,7 +18,11 @@ async function reencodeImage(buffer: Buffer, minSide: number): Promise<UploadChe
     if ((meta.width ?? 0) < minSide || (meta.height ?? 0) < minSide) {
       return { ok: false, message: `L’image est trop petite : au moins ${minSide} × ${minSide} pixels.` };
     }
-    const content = await sharp(buffer, { failOn: 'error' }).rotate().resize({ width: 2000, height: 2000, fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
+    const content = await sharp(buffer, { failOn: 'error' })
+      .rotate()
+      .resize({ width: 2000, height: 2000, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 85 })
+      .toBuffer();
     return { ok: true, content, contentType: 'image/jpeg' };
   } catch {
     return { ok: false, message: format ? 'L’image est abîmée ou illisible.' : 'Le fichier n’est pas une image JPEG ou PNG.' };
@@ -45,5 +49,10 @@ export async function checkDocument(buffer: Buffer): Promise<UploadCheck> {
     }
   }
   const image = await reencodeImage(buffer, 100);
-  return image.ok ? image : { ok: false, message: image.message.startsWith('Le fichier') ? 'Le fichier doit être un PDF, une image JPEG ou PNG.' : image.message };
+  return image.ok
+    ? image
+    : {
+        ok: false,
+        message: image.message.startsWith('Le fichier') ? 'Le fichier doit être un PDF, une image JPEG ou PNG.' : image.message,
+      };
 }

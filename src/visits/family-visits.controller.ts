@@ -56,23 +56,45 @@ export class FamilyVisitsController {
 
   @Post(':id/deplacer')
   @Roles('FAMILY')
-  async move(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: { slot?: string }, @Res() res: Response) {
+  async move(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: { slot?: string },
+    @Res() res: Response,
+  ) {
     const [templateId, day] = String(body.slot ?? '').split('|');
-    if (!templateId || !day) return this.renderMove(res.status(400), p, id, body, [{ field: 'slot', message: 'Choisissez le nouveau créneau' }]);
+    if (!templateId || !day)
+      return this.renderMove(res.status(400), p, id, body, [{ field: 'slot', message: 'Choisissez le nouveau créneau' }]);
     try {
       const moved = await this.visits.move({ type: 'FAMILY', id: p.id }, id, templateId, day, p.id);
       res.redirect(303, `/visites?deplacee=${moved.reference}`);
     } catch (e) {
-      if (e instanceof DomainError && e.status !== 404) return this.renderMove(res.status(e.status === 409 ? 409 : 400), p, id, body, [{ field: 'slot', message: e.message }]);
+      if (e instanceof DomainError && e.status !== 404)
+        return this.renderMove(res.status(e.status === 409 ? 409 : 400), p, id, body, [{ field: 'slot', message: e.message }]);
       throw e;
     }
   }
 
-  private async renderMove(res: Response, p: Principal, id: string, values: Record<string, unknown>, errors: { field: string; message: string }[]) {
+  private async renderMove(
+    res: Response,
+    p: Principal,
+    id: string,
+    values: Record<string, unknown>,
+    errors: { field: string; message: string }[],
+  ) {
     const visit = (await this.visits.familyVisits(p.id)).find((v: { id: string; status: string }) => v.id === id && v.status === 'BOOKED');
     if (!visit) throw new NotFoundException();
-    const slots = (await this.visits.openSlots(visit.establishment_id)).filter((s) => s.startsAt.getTime() !== new Date(visit.starts_at).getTime());
-    res.render('visits/move.njk', { action: `/visites/${id}/deplacer`, back: '/visites', visit: { ...visit, when: whenLabel(new Date(visit.starts_at), visit.time_zone) }, slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt, s.timeZone) })), values, errors });
+    const slots = (await this.visits.openSlots(visit.establishment_id)).filter(
+      (s) => s.startsAt.getTime() !== new Date(visit.starts_at).getTime(),
+    );
+    res.render('visits/move.njk', {
+      action: `/visites/${id}/deplacer`,
+      back: '/visites',
+      visit: { ...visit, when: whenLabel(new Date(visit.starts_at), visit.time_zone) },
+      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt, s.timeZone) })),
+      values,
+      errors,
+    });
   }
 
   @Get('liste-attente/:id')
@@ -96,7 +118,8 @@ export class FamilyVisitsController {
       const visit = await this.waitlist.accept(p.id, id, { email: account?.email ?? null, phone: account?.mobilePhone ?? null });
       res.redirect(303, `/visites?reservee=${visit.reference}`);
     } catch (e) {
-      if (e instanceof DomainError && e.status !== 404) return this.renderOffer(res.status(409), p, id, [{ field: 'global', message: e.message }]);
+      if (e instanceof DomainError && e.status !== 404)
+        return this.renderOffer(res.status(409), p, id, [{ field: 'global', message: e.message }]);
       throw e;
     }
   }
@@ -120,13 +143,15 @@ export class FamilyVisitsController {
     const detaineeId = String(body.detaineeId ?? '');
     const permitIds = ([] as string[]).concat(body.permitIds ?? []).map(String);
     const [templateId, day] = String(body.slot ?? '').split('|');
-    if (!templateId || !day) return this.render(res.status(400), p, detaineeId, body, [{ field: 'slot', message: 'Choisissez un créneau' }]);
+    if (!templateId || !day)
+      return this.render(res.status(400), p, detaineeId, body, [{ field: 'slot', message: 'Choisissez un créneau' }]);
     if (body.action === 'wait') {
       try {
         await this.waitlist.join(p.id, { templateId, day, detaineeId, permitIds });
         return res.redirect(303, '/visites?attente=1');
       } catch (e) {
-        if (e instanceof DomainError && e.status !== 404) return this.render(res.status(e.status === 409 ? 409 : 400), p, detaineeId, body, [{ field: 'slot', message: e.message }]);
+        if (e instanceof DomainError && e.status !== 404)
+          return this.render(res.status(e.status === 409 ? 409 : 400), p, detaineeId, body, [{ field: 'slot', message: e.message }]);
         throw e;
       }
     }
@@ -134,18 +159,38 @@ export class FamilyVisitsController {
     try {
       const visit = await this.visits.book(
         { type: 'FAMILY', id: p.id },
-        { familyAccountId: p.id, templateId, day, detaineeId, permitIds, channel: 'ONLINE', idempotencyKey: String(body.key ?? '') || undefined, contact: { email: account?.email ?? null, phone: account?.mobilePhone ?? null } },
+        {
+          familyAccountId: p.id,
+          templateId,
+          day,
+          detaineeId,
+          permitIds,
+          channel: 'ONLINE',
+          idempotencyKey: String(body.key ?? '') || undefined,
+          contact: { email: account?.email ?? null, phone: account?.mobilePhone ?? null },
+        },
       );
       res.redirect(303, `/visites?reservee=${visit.reference}`);
     } catch (e) {
-      if (e instanceof DomainError && e.status !== 404) return this.render(res.status(e.status === 409 ? 409 : 400), p, detaineeId, body, [{ field: 'slot', message: e.message }]);
+      if (e instanceof DomainError && e.status !== 404)
+        return this.render(res.status(e.status === 409 ? 409 : 400), p, detaineeId, body, [{ field: 'slot', message: e.message }]);
       throw e;
     }
   }
 
-  private async render(res: Response, p: Principal, detaineeId: string | undefined, values: Record<string, unknown>, errors: { field: string; message: string }[]) {
+  private async render(
+    res: Response,
+    p: Principal,
+    detaineeId: string | undefined,
+    values: Record<string, unknown>,
+    errors: { field: string; message: string }[],
+  ) {
     const permits = await this.visits.familyPermits(p.id);
-    const detainees = [...new Map(permits.map((x: { detainee_id: string; detainee: string; establishment: string; establishment_id: string }) => [x.detainee_id, x])).values()] as {
+    const detainees = [
+      ...new Map(
+        permits.map((x: { detainee_id: string; detainee: string; establishment: string; establishment_id: string }) => [x.detainee_id, x]),
+      ).values(),
+    ] as {
       detainee_id: string;
       detainee: string;
       establishment: string;

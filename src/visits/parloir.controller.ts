@@ -10,7 +10,16 @@ import { EstablishmentsService } from '../establishments/establishments.service'
 import { parseDay } from '../permits/permit.rules';
 import { PermitTokens } from '../permits/permit-token';
 import { DAYS } from './visits-admin.service';
-import { CHECK_LABELS, CheckStatus, checkError, REFUSAL_REASONS, RefusalReason, tokenFromScan, VISIT_LIST_COLUMNS, VISIT_STATUS_LABELS } from './visit-day.rules';
+import {
+  CHECK_LABELS,
+  CheckStatus,
+  checkError,
+  REFUSAL_REASONS,
+  RefusalReason,
+  tokenFromScan,
+  VISIT_LIST_COLUMNS,
+  VISIT_STATUS_LABELS,
+} from './visit-day.rules';
 import { VisitDayService } from './visit-day.service';
 import { VisitImportService } from './visit-import.service';
 import { VisitsService } from './visits.service';
@@ -69,11 +78,23 @@ export class ParloirController {
     return this.renderList(res, establishment, day, q, visits, null);
   }
 
-  private renderList(res: Response, establishment: Establishment, day: string, q: string, visits: Awaited<ReturnType<VisitDayService['day']>>, scanError: string | null) {
+  private renderList(
+    res: Response,
+    establishment: Establishment,
+    day: string,
+    q: string,
+    visits: Awaited<ReturnType<VisitDayService['day']>>,
+    scanError: string | null,
+  ) {
     const slots = new Map<string, { label: string; room: string; visits: typeof visits }>();
     for (const v of visits) {
       const key = `${new Date(v.starts_at).toISOString()}|${v.room}`;
-      if (!slots.has(key)) slots.set(key, { label: `${hhmm(v.starts_at, establishment.timeZone)} – ${hhmm(v.ends_at, establishment.timeZone)}`, room: v.room, visits: [] });
+      if (!slots.has(key))
+        slots.set(key, {
+          label: `${hhmm(v.starts_at, establishment.timeZone)} – ${hhmm(v.ends_at, establishment.timeZone)}`,
+          room: v.room,
+          visits: [],
+        });
       slots.get(key)!.visits.push(v);
     }
     const expected = visits.reduce((n, v) => n + v.visitors.length, 0);
@@ -102,7 +123,13 @@ export class ParloirController {
     const establishment = await this.establishments.byCode(code);
     const day = this.dayOf(establishment, rawDay);
     const visits = await this.day.day(establishment.id, establishment.timeZone, day);
-    res.render('visits/day-print.njk', { establishment, day, dayLabel: dayLabel(day), visits: visits.map((v) => ({ ...v, time: hhmm(v.starts_at, establishment.timeZone) })), statusLabels: VISIT_STATUS_LABELS });
+    res.render('visits/day-print.njk', {
+      establishment,
+      day,
+      dayLabel: dayLabel(day),
+      visits: visits.map((v) => ({ ...v, time: hhmm(v.starts_at, establishment.timeZone) })),
+      statusLabels: VISIT_STATUS_LABELS,
+    });
   }
 
   /** The "mouvements": who to bring down from which building, at what time, in time order. */
@@ -116,19 +143,38 @@ export class ParloirController {
       establishment,
       day,
       dayLabel: dayLabel(day),
-      moves: visits.map((v) => ({ time: hhmm(v.starts_at, establishment.timeZone), end: hhmm(v.ends_at, establishment.timeZone), detainee: v.detainee, ecrou: v.ecrou_number, housing: v.housing, room: v.room, status: v.status })),
+      moves: visits.map((v) => ({
+        time: hhmm(v.starts_at, establishment.timeZone),
+        end: hhmm(v.ends_at, establishment.timeZone),
+        detainee: v.detainee,
+        ecrou: v.ecrou_number,
+        housing: v.housing,
+        room: v.room,
+        status: v.status,
+      })),
       statusLabels: VISIT_STATUS_LABELS,
     });
   }
 
   @Get('visites/:id')
   @Roles('PARLOIR_AGENT')
-  async visit(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Query('fait') done: string | undefined, @Res() res: Response) {
+  async visit(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('fait') done: string | undefined,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     await this.renderVisit(res, establishment, id, [], { done });
   }
 
-  private async renderVisit(res: Response, establishment: Establishment, id: string, errors: { field: string; message: string }[], values: Record<string, unknown> = {}) {
+  private async renderVisit(
+    res: Response,
+    establishment: Establishment,
+    id: string,
+    errors: { field: string; message: string }[],
+    values: Record<string, unknown> = {},
+  ) {
     const v = await this.day.visit(establishment.id, id);
     const day = this.day.today(establishment.timeZone, new Date(v.starts_at));
     res.render('visits/check.njk', {
@@ -161,11 +207,23 @@ export class ParloirController {
     const status = String(body.status ?? '');
     const reason = String(body.reason ?? '') || undefined;
     const problem = checkError(status, reason);
-    if (problem) return this.renderVisit(res.status(400), establishment, id, [{ field: `reason-${visitorId}`, message: problem }], { openRefusal: visitorId });
+    if (problem)
+      return this.renderVisit(res.status(400), establishment, id, [{ field: `reason-${visitorId}`, message: problem }], {
+        openRefusal: visitorId,
+      });
     try {
-      await this.day.check(actorOf(p), establishment.id, establishment.timeZone, id, visitorId, status as CheckStatus, status === 'REFUSED' ? (reason as RefusalReason) : null);
+      await this.day.check(
+        actorOf(p),
+        establishment.id,
+        establishment.timeZone,
+        id,
+        visitorId,
+        status as CheckStatus,
+        status === 'REFUSED' ? (reason as RefusalReason) : null,
+      );
     } catch (e) {
-      if (e instanceof DomainError && e.status === 409) return this.renderVisit(res.status(409), establishment, id, [{ field: `visitor-${visitorId}`, message: e.message }]);
+      if (e instanceof DomainError && e.status === 409)
+        return this.renderVisit(res.status(409), establishment, id, [{ field: `visitor-${visitorId}`, message: e.message }]);
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/parloir/visites/${id}#visitor-${visitorId}`);
@@ -173,12 +231,18 @@ export class ParloirController {
 
   @Post('visites/:id/terminer')
   @Roles('PARLOIR_AGENT')
-  async finish(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+  async finish(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     try {
       await this.day.finish(actorOf(p), establishment.id, id);
     } catch (e) {
-      if (e instanceof DomainError && e.status === 409) return this.renderVisit(res.status(409), establishment, id, [{ field: 'finish', message: e.message }]);
+      if (e instanceof DomainError && e.status === 409)
+        return this.renderVisit(res.status(409), establishment, id, [{ field: 'finish', message: e.message }]);
       throw e;
     }
     const v = await this.day.visit(establishment.id, id);
@@ -194,21 +258,35 @@ export class ParloirController {
 
   @Post('visites/:id/deplacer')
   @Roles('PARLOIR_AGENT')
-  async move(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: { slot?: string }, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+  async move(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: { slot?: string },
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     const [templateId, day] = String(body.slot ?? '').split('|');
-    if (!templateId || !day) return this.renderMove(res.status(400), establishment, id, body, [{ field: 'slot', message: 'Choisissez le nouveau créneau' }]);
+    if (!templateId || !day)
+      return this.renderMove(res.status(400), establishment, id, body, [{ field: 'slot', message: 'Choisissez le nouveau créneau' }]);
     await this.day.visit(establishment.id, id); // 404 unless it is a visit of this establishment
     try {
       await this.visits.move(actorOf(p), id, templateId, day, null);
     } catch (e) {
-      if (e instanceof DomainError && e.status !== 404) return this.renderMove(res.status(e.status === 409 ? 409 : 400), establishment, id, body, [{ field: 'slot', message: e.message }]);
+      if (e instanceof DomainError && e.status !== 404)
+        return this.renderMove(res.status(e.status === 409 ? 409 : 400), establishment, id, body, [{ field: 'slot', message: e.message }]);
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/parloir/visites/${id}?fait=deplacee`);
   }
 
-  private async renderMove(res: Response, establishment: Establishment, id: string, values: Record<string, unknown>, errors: { field: string; message: string }[]) {
+  private async renderMove(
+    res: Response,
+    establishment: Establishment,
+    id: string,
+    values: Record<string, unknown>,
+    errors: { field: string; message: string }[],
+  ) {
     const v = await this.day.visit(establishment.id, id);
     if (v.status !== 'BOOKED') throw new NotFoundException('Cette visite n’est plus réservée.');
     const slots = (await this.visits.openSlots(establishment.id)).filter((s) => s.startsAt.getTime() !== new Date(v.starts_at).getTime());
@@ -225,13 +303,23 @@ export class ParloirController {
   /** A family calls to cancel: the agent cancels after confirming; the family gets the cancellation message. */
   @Post('visites/:id/annuler')
   @Roles('PARLOIR_AGENT')
-  async cancelVisit(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: { confirm?: string }, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+  async cancelVisit(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: { confirm?: string },
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
-    if (body.confirm !== 'oui') return this.renderVisit(res.status(400), establishment, id, [{ field: 'confirm', message: 'Cochez la case pour confirmer l’annulation.' }]);
+    if (body.confirm !== 'oui')
+      return this.renderVisit(res.status(400), establishment, id, [
+        { field: 'confirm', message: 'Cochez la case pour confirmer l’annulation.' },
+      ]);
     try {
       await this.visits.cancelByStaff(actorOf(p), establishment.id, id, 'Visite annulée par le parloir à la demande de la famille');
     } catch (e) {
-      if (e instanceof DomainError && e.status === 409) return this.renderVisit(res.status(409), establishment, id, [{ field: 'confirm', message: e.message }]);
+      if (e instanceof DomainError && e.status === 409)
+        return this.renderVisit(res.status(409), establishment, id, [{ field: 'confirm', message: e.message }]);
       throw e;
     }
     res.redirect(303, `/etablissements/${code}/parloir/visites/${id}?fait=annulee`);
@@ -240,7 +328,11 @@ export class ParloirController {
   @Get('import')
   @Roles('PARLOIR_AGENT')
   async importForm(@Param('establishment') code: string, @Res() res: Response) {
-    res.render('visits/import.njk', { establishment: await this.establishments.byCode(code), columns: VISIT_LIST_COLUMNS, maxMegabytes: MAX_VISIT_LIST_BYTES / 1024 / 1024 });
+    res.render('visits/import.njk', {
+      establishment: await this.establishments.byCode(code),
+      columns: VISIT_LIST_COLUMNS,
+      maxMegabytes: MAX_VISIT_LIST_BYTES / 1024 / 1024,
+    });
   }
 
   /** The file is parsed by the multipart middleware (see VisitsModule) before the guard checks CSRF. */
@@ -249,12 +341,20 @@ export class ParloirController {
   async import(@Param('establishment') code: string, @Req() req: Request, @CurrentPrincipal() p: Principal, @Res() res: Response) {
     const establishment = await this.establishments.byCode(code);
     const render = (status: number, extra: Record<string, unknown>) =>
-      res.status(status).render('visits/import.njk', { establishment, columns: VISIT_LIST_COLUMNS, maxMegabytes: MAX_VISIT_LIST_BYTES / 1024 / 1024, ...extra });
+      res
+        .status(status)
+        .render('visits/import.njk', {
+          establishment,
+          columns: VISIT_LIST_COLUMNS,
+          maxMegabytes: MAX_VISIT_LIST_BYTES / 1024 / 1024,
+          ...extra,
+        });
     if (req.uploadError) return render(400, { fileError: req.uploadError });
     const file = req.file;
     if (!file || file.size === 0) return render(400, { fileError: 'Choisissez le fichier CSV de la liste des visites exporté de GENESIS' });
     const text = file.buffer.toString('utf8');
-    if (text.includes('\u0000') || text.includes('\uFFFD')) return render(400, { fileError: 'Le fichier n’est pas un texte CSV encodé en UTF-8' });
+    if (text.includes('\u0000') || text.includes('\uFFFD'))
+      return render(400, { fileError: 'Le fichier n’est pas un texte CSV encodé en UTF-8' });
     const report = await this.imports.import(actorOf(p), establishment, file.originalname, text);
     return render(report.created + report.existing > 0 ? 200 : 422, { report, fileName: file.originalname });
   }
@@ -266,14 +366,29 @@ export class ParloirController {
     await this.renderReview(res, establishment, done, []);
   }
 
-  private async renderReview(res: Response, establishment: Establishment, done: string | undefined, errors: { field: string; message: string }[]) {
+  private async renderReview(
+    res: Response,
+    establishment: Establishment,
+    done: string | undefined,
+    errors: { field: string; message: string }[],
+  ) {
     const rows = await this.visits.reviewQueue(establishment.id);
-    res.render('visits/review.njk', { establishment, visits: rows.map((r: { starts_at: Date }) => ({ ...r, when: whenLabel(new Date(r.starts_at), establishment.timeZone) })), done, errors });
+    res.render('visits/review.njk', {
+      establishment,
+      visits: rows.map((r: { starts_at: Date }) => ({ ...r, when: whenLabel(new Date(r.starts_at), establishment.timeZone) })),
+      done,
+      errors,
+    });
   }
 
   @Post('a-revoir/:id/garder')
   @Roles('PARLOIR_AGENT')
-  async keep(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+  async keep(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
     await this.visits.keepReviewed(actorOf(p), establishment.id, id);
     res.redirect(303, `/etablissements/${code}/parloir/a-revoir?fait=gardee`);
@@ -281,9 +396,18 @@ export class ParloirController {
 
   @Post('a-revoir/:id/annuler')
   @Roles('PARLOIR_AGENT')
-  async cancel(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: { confirm?: string }, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+  async cancel(
+    @Param('establishment') code: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: { confirm?: string },
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
     const establishment = await this.establishments.byCode(code);
-    if (body.confirm !== 'oui') return this.renderReview(res.status(400), establishment, undefined, [{ field: `confirm-${id}`, message: 'Cochez la case pour confirmer l’annulation.' }]);
+    if (body.confirm !== 'oui')
+      return this.renderReview(res.status(400), establishment, undefined, [
+        { field: `confirm-${id}`, message: 'Cochez la case pour confirmer l’annulation.' },
+      ]);
     const [row] = (await this.visits.reviewQueue(establishment.id)).filter((r: { id: string }) => r.id === id);
     if (!row) throw new NotFoundException();
     await this.visits.cancelByStaff(actorOf(p), establishment.id, id, `Visite annulée par l’établissement : ${row.review_reason}`);
@@ -315,7 +439,11 @@ export class ConvocationScanController {
   async open(@Param('token') token: string, @CurrentPrincipal() p: Principal, @Res() res: Response) {
     const appointmentId = this.tokens.verify(token);
     const found = appointmentId ? await this.day.byAppointment(appointmentId) : null;
-    if (!found || p.kind !== 'agent' || !p.grants.some((g) => g.role === 'PARLOIR_AGENT' && g.establishmentCode === found.establishment_code)) {
+    if (
+      !found ||
+      p.kind !== 'agent' ||
+      !p.grants.some((g) => g.role === 'PARLOIR_AGENT' && g.establishmentCode === found.establishment_code)
+    ) {
       throw new NotFoundException('Ce code QR ne correspond à aucune visite de votre établissement.');
     }
     res.redirect(303, `/etablissements/${found.establishment_code}/parloir/visites/${found.id}`);

@@ -1,4 +1,13 @@
-import { canCheck, checkError, matchPermit, median, offerExpiry, parseGenesisVisitList, statusAfterChecks, tokenFromScan } from './visit-day.rules';
+import {
+  canCheck,
+  checkError,
+  matchPermit,
+  median,
+  offerExpiry,
+  parseGenesisVisitList,
+  statusAfterChecks,
+  tokenFromScan,
+} from './visit-day.rules';
 
 describe('arrival check', () => {
   it('puts a visit en cours as soon as one visitor has arrived', () => {
@@ -67,7 +76,12 @@ describe('GENESIS daily visit list', () => {
   const header = 'date_visite;heure_debut;heure_fin;parloir;numero_ecrou;nom_visiteur;prenom_visiteur;date_naissance_visiteur';
   it('groups the visitors of the same detainee at the same time into one visit', () => {
     const { entries, errors } = parseGenesisVisitList(
-      [header, '28/11/2026;14:00;15:00;Parloir 1;10001;Benali;Amina;12/04/1985', '28/11/2026;14:00;15:00;Parloir 1;10001;Benali;Yasmine;03/09/2012', '28/11/2026;15h30;16:30;Parloir 1;10008;Martin;Pierre;20/02/1958'].join('\n'),
+      [
+        header,
+        '28/11/2026;14:00;15:00;Parloir 1;10001;Benali;Amina;12/04/1985',
+        '28/11/2026;14:00;15:00;Parloir 1;10001;Benali;Yasmine;03/09/2012',
+        '28/11/2026;15h30;16:30;Parloir 1;10008;Martin;Pierre;20/02/1958',
+      ].join('\n'),
     );
     expect(errors).toEqual([]);
     expect(entries).toHaveLength(2);

@@ -73,7 +73,16 @@ export function tokenFromScan(text: string): string | null {
 
 // ---------- GENESIS daily visit list (docs/genesis-visits-csv.md) ----------
 
-export const VISIT_LIST_COLUMNS = ['date_visite', 'heure_debut', 'heure_fin', 'parloir', 'numero_ecrou', 'nom_visiteur', 'prenom_visiteur', 'date_naissance_visiteur'] as const;
+export const VISIT_LIST_COLUMNS = [
+  'date_visite',
+  'heure_debut',
+  'heure_fin',
+  'parloir',
+  'numero_ecrou',
+  'nom_visiteur',
+  'prenom_visiteur',
+  'date_naissance_visiteur',
+] as const;
 export const MAX_VISIT_LIST_LINES = 5000;
 
 export interface VisitListVisitor {
@@ -106,15 +115,22 @@ export function parseGenesisVisitList(text: string): { entries: VisitListEntry[]
   try {
     rows = parse(text.replace(/^\uFEFF/, ''), { delimiter: [';', ','], relax_column_count: true, skip_empty_lines: true, trim: true });
   } catch (e) {
-    return { entries: [], errors: [{ line: (e as { lines?: number }).lines ?? 1, message: 'Le fichier n’est pas un CSV lisible (guillemets mal fermés ?)' }] };
+    return {
+      entries: [],
+      errors: [{ line: (e as { lines?: number }).lines ?? 1, message: 'Le fichier n’est pas un CSV lisible (guillemets mal fermés ?)' }],
+    };
   }
   if (rows.length === 0) return { entries: [], errors: [{ line: 1, message: 'Le fichier est vide' }] };
   const header = rows[0].map((h) => h.trim().toLowerCase());
   const missing = VISIT_LIST_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) return { entries: [], errors: [{ line: 1, message: `Colonnes manquantes dans l’en-tête : ${missing.join(', ')}` }] };
-  if (rows.length - 1 > MAX_VISIT_LIST_LINES) return { entries: [], errors: [{ line: 1, message: `Le fichier dépasse ${MAX_VISIT_LIST_LINES} lignes` }] };
+  if (rows.length - 1 > MAX_VISIT_LIST_LINES)
+    return { entries: [], errors: [{ line: 1, message: `Le fichier dépasse ${MAX_VISIT_LIST_LINES} lignes` }] };
   if (rows.length === 1) return { entries: [], errors: [{ line: 2, message: 'Le fichier ne contient aucune visite' }] };
-  const col = Object.fromEntries(VISIT_LIST_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof VISIT_LIST_COLUMNS)[number], number>;
+  const col = Object.fromEntries(VISIT_LIST_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<
+    (typeof VISIT_LIST_COLUMNS)[number],
+    number
+  >;
 
   const byKey = new Map<string, VisitListEntry>();
   rows.slice(1).forEach((row, i) => {
@@ -155,7 +171,12 @@ export function parseGenesisVisitList(text: string): { entries: VisitListEntry[]
 }
 
 /** The digital permit of a listed visitor: same detainee, same names (accents and case aside), same birth date. */
-export function matchPermit<P extends { visitor_family_name: string; visitor_given_name: string; birthdate: string }>(v: VisitListVisitor, permits: P[]): P | null {
+export function matchPermit<P extends { visitor_family_name: string; visitor_given_name: string; birthdate: string }>(
+  v: VisitListVisitor,
+  permits: P[],
+): P | null {
   const key = `${normalizeName(v.familyName)}|${normalizeName(v.givenName)}|${v.birthdate}`;
-  return permits.find((p) => `${normalizeName(p.visitor_family_name)}|${normalizeName(p.visitor_given_name)}|${p.birthdate}` === key) ?? null;
+  return (
+    permits.find((p) => `${normalizeName(p.visitor_family_name)}|${normalizeName(p.visitor_given_name)}|${p.birthdate}` === key) ?? null
+  );
 }

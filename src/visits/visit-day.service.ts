@@ -77,7 +77,9 @@ export class VisitDayService {
       [establishmentId, from, to, q],
     );
     if (visits.length === 0) return [];
-    const visitors = await this.dataSource.query(`${VISITORS} WHERE vv.visit_id = ANY($1::uuid[]) ORDER BY vv.visit_id, name`, [visits.map((v) => v.id)]);
+    const visitors = await this.dataSource.query(`${VISITORS} WHERE vv.visit_id = ANY($1::uuid[]) ORDER BY vv.visit_id, name`, [
+      visits.map((v) => v.id),
+    ]);
     for (const v of visits) v.visitors = visitors.filter((x: { visit_id: string }) => x.visit_id === v.id);
     return visits;
   }
@@ -97,7 +99,10 @@ export class VisitDayService {
 
   /** The visit whose convocation carries this appointment (its QR code), if it is in this establishment. */
   async byAppointment(appointmentId: string): Promise<{ id: string; establishment_code: string } | null> {
-    const [v] = await this.dataSource.query(`SELECT v.id, e.code AS establishment_code FROM visits v JOIN establishments e ON e.id = v.establishment_id WHERE v.appointment_id = $1`, [appointmentId]);
+    const [v] = await this.dataSource.query(
+      `SELECT v.id, e.code AS establishment_code FROM visits v JOIN establishments e ON e.id = v.establishment_id WHERE v.appointment_id = $1`,
+      [appointmentId],
+    );
     return v ?? null;
   }
 
@@ -105,9 +110,21 @@ export class VisitDayService {
    * Marks one visitor arrived, absent or refused (with the reason). The visit's status follows;
    * the first and last check times are kept for the statistics. Audited with the agent and time.
    */
-  async check(actor: Actor, establishmentId: string, timeZone: string, visitId: string, visitorId: string, status: CheckStatus, reason: RefusalReason | null, now = new Date()) {
+  async check(
+    actor: Actor,
+    establishmentId: string,
+    timeZone: string,
+    visitId: string,
+    visitorId: string,
+    status: CheckStatus,
+    reason: RefusalReason | null,
+    now = new Date(),
+  ) {
     return this.dataSource.transaction(async (m) => {
-      const [v] = await m.query(`SELECT id, status, lower(during) AS starts_at FROM visits WHERE id = $1 AND establishment_id = $2 FOR UPDATE`, [visitId, establishmentId]);
+      const [v] = await m.query(
+        `SELECT id, status, lower(during) AS starts_at FROM visits WHERE id = $1 AND establishment_id = $2 FOR UPDATE`,
+        [visitId, establishmentId],
+      );
       if (!v) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
       if (v.status === 'CANCELLED') throw new DomainError('CANCELLED', 'Cette visite est annulée.', 409);
       if (v.status === 'DONE') throw new DomainError('DONE', 'Cette visite est terminée.', 409);
@@ -120,7 +137,11 @@ export class VisitDayService {
       );
       if (!before) throw new DomainError('NOT_FOUND', 'Visiteur introuvable.', 404);
       if (status === 'ARRIVED' && before.permit_status && before.permit_status !== 'ACTIVE') {
-        throw new DomainError('PERMIT_NOT_ACTIVE', 'Le permis de ce visiteur n’est plus valable : refusez l’accès avec le motif « permis suspendu ».', 409);
+        throw new DomainError(
+          'PERMIT_NOT_ACTIVE',
+          'Le permis de ce visiteur n’est plus valable : refusez l’accès avec le motif « permis suspendu ».',
+          409,
+        );
       }
       await m.query(`UPDATE visit_visitors SET check_status = $2, refusal_reason = $3, checked_at = $4, checked_by = $5 WHERE id = $1`, [
         visitorId,
@@ -129,9 +150,15 @@ export class VisitDayService {
         now,
         actor.type === 'AGENT' ? actor.id : null,
       ]);
-      const checks = (await m.query(`SELECT check_status FROM visit_visitors WHERE visit_id = $1`, [visitId])).map((r: { check_status: CheckStatus | null }) => r.check_status);
+      const checks = (await m.query(`SELECT check_status FROM visit_visitors WHERE visit_id = $1`, [visitId])).map(
+        (r: { check_status: CheckStatus | null }) => r.check_status,
+      );
       const next = statusAfterChecks(v.status, checks);
-      await m.query(`UPDATE visits SET status = $2, first_check_at = coalesce(first_check_at, $3), last_check_at = $3 WHERE id = $1`, [visitId, next, now]);
+      await m.query(`UPDATE visits SET status = $2, first_check_at = coalesce(first_check_at, $3), last_check_at = $3 WHERE id = $1`, [
+        visitId,
+        next,
+        now,
+      ]);
       await this.audit.record(
         {
           actor,
@@ -151,11 +178,25 @@ export class VisitDayService {
   /** The visit is over: terminée (held). */
   async finish(actor: Actor, establishmentId: string, visitId: string, now = new Date()) {
     await this.dataSource.transaction(async (m: EntityManager) => {
-      const [v] = await m.query(`SELECT id, status FROM visits WHERE id = $1 AND establishment_id = $2 FOR UPDATE`, [visitId, establishmentId]);
+      const [v] = await m.query(`SELECT id, status FROM visits WHERE id = $1 AND establishment_id = $2 FOR UPDATE`, [
+        visitId,
+        establishmentId,
+      ]);
       if (!v) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
       if (v.status !== 'IN_PROGRESS') throw new DomainError('NOT_IN_PROGRESS', 'Seule une visite en cours peut être terminée.', 409);
       await m.query(`UPDATE visits SET status = 'DONE', ended_at = $2 WHERE id = $1`, [visitId, now]);
-      await this.audit.record({ actor, action: 'VISIT_FINISHED', entityType: 'visit', entityId: visitId, establishmentId, before: { status: 'IN_PROGRESS' }, after: { status: 'DONE', at: now.toISOString() } }, m);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VISIT_FINISHED',
+          entityType: 'visit',
+          entityId: visitId,
+          establishmentId,
+          before: { status: 'IN_PROGRESS' },
+          after: { status: 'DONE', at: now.toISOString() },
+        },
+        m,
+      );
     });
   }
 
@@ -197,9 +238,22 @@ export class VisitDayService {
       ),
     ]);
     const total = weeks.reduce(
-      (a: Record<string, number>, w: Record<string, number>) => ({ booked: a.booked + w.booked, held: a.held + w.held, no_shows: a.no_shows + w.no_shows, refused: a.refused + w.refused, cancelled: a.cancelled + w.cancelled }),
+      (a: Record<string, number>, w: Record<string, number>) => ({
+        booked: a.booked + w.booked,
+        held: a.held + w.held,
+        no_shows: a.no_shows + w.no_shows,
+        refused: a.refused + w.refused,
+        cancelled: a.cancelled + w.cancelled,
+      }),
       { booked: 0, held: 0, no_shows: 0, refused: 0, cancelled: 0 },
     );
-    return { weeks, slots, refusals, total, medianCheckSeconds: median(durations.map((d: { seconds: number }) => d.seconds)), checkedVisits: durations.length };
+    return {
+      weeks,
+      slots,
+      refusals,
+      total,
+      medianCheckSeconds: median(durations.map((d: { seconds: number }) => d.seconds)),
+      checkedVisits: durations.length,
+    };
   }
 }

@@ -36,14 +36,16 @@ export class VisitImportService {
         [establishment.id, filename.slice(0, 200), actor.id],
       );
       const rooms = new Map<string, { id: string; cabins: number }>(
-        (await m.query(`SELECT id, name, cabins FROM visiting_rooms WHERE establishment_id = $1 AND active`, [establishment.id])).map((r: { id: string; name: string; cabins: number }) => [
-          r.name.trim().toLowerCase(),
-          r,
-        ]),
+        (await m.query(`SELECT id, name, cabins FROM visiting_rooms WHERE establishment_id = $1 AND active`, [establishment.id])).map(
+          (r: { id: string; name: string; cabins: number }) => [r.name.trim().toLowerCase(), r],
+        ),
       );
       for (const e of entries) {
         const reject = (message: string) => report.rejected.push(...e.lines.map((line) => ({ line, message })));
-        const [detainee] = await m.query(`SELECT id FROM detainees WHERE establishment_id = $1 AND ecrou_number = $2 AND custody_status = 'PRESENT'`, [establishment.id, e.ecrou]);
+        const [detainee] = await m.query(
+          `SELECT id FROM detainees WHERE establishment_id = $1 AND ecrou_number = $2 AND custody_status = 'PRESENT'`,
+          [establishment.id, e.ecrou],
+        );
         if (!detainee) {
           reject(`aucune personne détenue présente n’a le numéro d’écrou ${e.ecrou}`);
           continue;
@@ -56,7 +58,10 @@ export class VisitImportService {
         const startsAt = fromZonedTime(`${e.day} ${e.start}`, establishment.timeZone);
         const endsAt = fromZonedTime(`${e.day} ${e.end}`, establishment.timeZone);
         const range = `[${startsAt.toISOString()},${endsAt.toISOString()})`;
-        const [same] = await m.query(`SELECT id FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND during && $2::tstzrange`, [detainee.id, range]);
+        const [same] = await m.query(`SELECT id FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND during && $2::tstzrange`, [
+          detainee.id,
+          range,
+        ]);
         if (same) {
           report.existing++;
           continue;
@@ -71,13 +76,22 @@ export class VisitImportService {
           reject('le même visiteur figure deux fois dans cette visite');
           continue;
         }
-        const [busy] = await m.query(`SELECT 1 FROM visit_visitors WHERE permit_id = ANY($1::uuid[]) AND active AND during && $2::tstzrange`, [permitIds, range]);
+        const [busy] = await m.query(
+          `SELECT 1 FROM visit_visitors WHERE permit_id = ANY($1::uuid[]) AND active AND during && $2::tstzrange`,
+          [permitIds, range],
+        );
         if (busy) {
           reject('un des visiteurs a déjà une visite à ce moment-là');
           continue;
         }
-        await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, $4) ON CONFLICT (room_id, starts_at) DO NOTHING`, [room.id, startsAt, endsAt, room.cabins]);
-        const [slot] = await m.query(`SELECT id, capacity, booked, held FROM visit_slots WHERE room_id = $1 AND starts_at = $2 FOR UPDATE`, [room.id, startsAt]);
+        await m.query(
+          `INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, $4) ON CONFLICT (room_id, starts_at) DO NOTHING`,
+          [room.id, startsAt, endsAt, room.cabins],
+        );
+        const [slot] = await m.query(
+          `SELECT id, capacity, booked, held FROM visit_slots WHERE room_id = $1 AND starts_at = $2 FOR UPDATE`,
+          [room.id, startsAt],
+        );
         if (slot.booked + slot.held >= slot.capacity) {
           reject(`le parloir « ${e.room} » est complet à ${e.start} dans P2V`);
           continue;
@@ -89,9 +103,16 @@ export class VisitImportService {
         );
         for (const { v, permit } of visitors) {
           if (permit) {
-            await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, permit.id, range]);
+            await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [
+              visit.id,
+              permit.id,
+              range,
+            ]);
           } else {
-            await m.query(`INSERT INTO visit_visitors (visit_id, given_name, family_name, birthdate, during) VALUES ($1, $2, $3, $4, $5::tstzrange)`, [visit.id, v.givenName, v.familyName, v.birthdate, range]);
+            await m.query(
+              `INSERT INTO visit_visitors (visit_id, given_name, family_name, birthdate, during) VALUES ($1, $2, $3, $4, $5::tstzrange)`,
+              [visit.id, v.givenName, v.familyName, v.birthdate, range],
+            );
             report.unmatchedVisitors.push({ line: v.line, name: `${v.givenName} ${v.familyName.toUpperCase()}`, ecrou: e.ecrou });
           }
         }
@@ -99,14 +120,10 @@ export class VisitImportService {
       }
       report.rejected.sort((a, b) => a.line - b.line);
       report.ok = report.rejected.length === 0;
-      await m.query(`UPDATE visit_imports SET visits_created = $2, visits_existing = $3, visitors_unmatched = $4, lines_rejected = $5, report = $6 WHERE id = $1`, [
-        imp.id,
-        report.created,
-        report.existing,
-        report.unmatchedVisitors.length,
-        report.rejected.length,
-        JSON.stringify(report),
-      ]);
+      await m.query(
+        `UPDATE visit_imports SET visits_created = $2, visits_existing = $3, visitors_unmatched = $4, lines_rejected = $5, report = $6 WHERE id = $1`,
+        [imp.id, report.created, report.existing, report.unmatchedVisitors.length, report.rejected.length, JSON.stringify(report)],
+      );
       await this.audit.record(
         {
           actor,
@@ -114,7 +131,13 @@ export class VisitImportService {
           entityType: 'visit_import',
           entityId: imp.id,
           establishmentId: establishment.id,
-          after: { filename, created: report.created, existing: report.existing, unmatched: report.unmatchedVisitors.length, rejected: report.rejected.length },
+          after: {
+            filename,
+            created: report.created,
+            existing: report.existing,
+            unmatched: report.unmatchedVisitors.length,
+            rejected: report.rejected.length,
+          },
         },
         m,
       );

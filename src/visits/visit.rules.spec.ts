@@ -1,11 +1,34 @@
-import { canCancel, checkVisitors, checkWindow, DEFAULT_SETTINGS, isPublicHoliday, occurrence, SlotTemplate, templateClosedOn, weekOf, weeklyEntitlement } from './visit.rules';
+import {
+  canCancel,
+  checkVisitors,
+  checkWindow,
+  DEFAULT_SETTINGS,
+  isPublicHoliday,
+  occurrence,
+  SlotTemplate,
+  templateClosedOn,
+  weekOf,
+  weeklyEntitlement,
+} from './visit.rules';
 
 const s = DEFAULT_SETTINGS;
-const template: SlotTemplate = { id: 't1', roomId: 'r1', dayOfWeek: 3, startTime: '14:00:00', endTime: '15:00:00', capacity: 10, validFrom: '2026-01-01', validTo: null };
+const template: SlotTemplate = {
+  id: 't1',
+  roomId: 'r1',
+  dayOfWeek: 3,
+  startTime: '14:00:00',
+  endTime: '15:00:00',
+  capacity: 10,
+  validFrom: '2026-01-01',
+  validTo: null,
+};
 
 describe('slot calendar', () => {
   it('places a template on its local day, in Paris time, winter and summer', () => {
-    expect(occurrence(template, '2026-12-02', 'Europe/Paris')).toEqual({ startsAt: new Date('2026-12-02T13:00:00Z'), endsAt: new Date('2026-12-02T14:00:00Z') });
+    expect(occurrence(template, '2026-12-02', 'Europe/Paris')).toEqual({
+      startsAt: new Date('2026-12-02T13:00:00Z'),
+      endsAt: new Date('2026-12-02T14:00:00Z'),
+    });
     expect(occurrence(template, '2026-07-01', 'Europe/Paris').startsAt).toEqual(new Date('2026-07-01T12:00:00Z'));
   });
 
@@ -22,9 +45,15 @@ describe('slot calendar', () => {
     const christmasWednesday = { ...template, dayOfWeek: 5 }; // 2026-12-25 is a Friday
     expect(templateClosedOn(christmasWednesday, '2026-12-25', [], s)?.code).toBe('HOLIDAY');
     expect(templateClosedOn(christmasWednesday, '2026-12-25', [], { ...s, openOnHolidays: true })).toBeNull();
-    expect(templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: null, templateId: null, reason: 'exercice incendie' }], s)).toEqual({ code: 'CLOSED', message: 'Parloir fermé ce jour-là : exercice incendie' });
-    expect(templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: 'other', templateId: null, reason: 'travaux' }], s)).toBeNull();
-    expect(templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: null, templateId: 't1', reason: 'effectif réduit' }], s)?.code).toBe('CLOSED');
+    expect(
+      templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: null, templateId: null, reason: 'exercice incendie' }], s),
+    ).toEqual({ code: 'CLOSED', message: 'Parloir fermé ce jour-là : exercice incendie' });
+    expect(
+      templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: 'other', templateId: null, reason: 'travaux' }], s),
+    ).toBeNull();
+    expect(
+      templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: null, templateId: 't1', reason: 'effectif réduit' }], s)?.code,
+    ).toBe('CLOSED');
   });
 });
 
@@ -44,7 +73,10 @@ describe('booking rules', () => {
   });
 
   it('counts the weekly entitlement over the local week (Monday to Sunday, Paris)', () => {
-    expect(weekOf(new Date('2026-12-06T22:30:00Z'), 'Europe/Paris')).toEqual({ from: new Date('2026-11-29T23:00:00Z'), to: new Date('2026-12-06T23:00:00Z') });
+    expect(weekOf(new Date('2026-12-06T22:30:00Z'), 'Europe/Paris')).toEqual({
+      from: new Date('2026-11-29T23:00:00Z'),
+      to: new Date('2026-12-06T23:00:00Z'),
+    });
     expect(weekOf(new Date('2026-12-06T23:30:00Z'), 'Europe/Paris').from).toEqual(new Date('2026-12-06T23:00:00Z'));
     expect(weeklyEntitlement('PREVENU', s)).toBe(3);
     expect(weeklyEntitlement('CONDAMNE', s)).toBe(1);
@@ -55,7 +87,9 @@ describe('booking rules', () => {
     expect(checkVisitors(['2015-01-01'], '2026-12-02', s)?.code).toBe('MINOR_ALONE');
     expect(checkVisitors(['2015-01-01', '1980-01-01'], '2026-12-02', s)).toBeNull();
     expect(checkVisitors(['1980-01-01', '1981-01-01', '1982-01-01', '1983-01-01'], '2026-12-02', s)?.code).toBe('TOO_MANY_ADULTS');
-    expect(checkVisitors(['2015-01-01', '2016-01-01', '2017-01-01', '2018-01-01', '1980-01-01'], '2026-12-02', s)?.code).toBe('TOO_MANY_CHILDREN');
+    expect(checkVisitors(['2015-01-01', '2016-01-01', '2017-01-01', '2018-01-01', '1980-01-01'], '2026-12-02', s)?.code).toBe(
+      'TOO_MANY_CHILDREN',
+    );
     expect(checkVisitors(['2008-12-02'], '2026-12-02', s)).toBeNull(); // 18 on the day of the visit
   });
 });

@@ -63,8 +63,15 @@ export function isPublicHoliday(day: string): boolean {
 }
 
 /** The instants of a template's occurrence on a local day, in the establishment's time zone. */
-export function occurrence(t: Pick<SlotTemplate, 'startTime' | 'endTime'>, day: string, timeZone: string): { startsAt: Date; endsAt: Date } {
-  return { startsAt: fromZonedTime(`${day} ${t.startTime.slice(0, 5)}`, timeZone), endsAt: fromZonedTime(`${day} ${t.endTime.slice(0, 5)}`, timeZone) };
+export function occurrence(
+  t: Pick<SlotTemplate, 'startTime' | 'endTime'>,
+  day: string,
+  timeZone: string,
+): { startsAt: Date; endsAt: Date } {
+  return {
+    startsAt: fromZonedTime(`${day} ${t.startTime.slice(0, 5)}`, timeZone),
+    endsAt: fromZonedTime(`${day} ${t.endTime.slice(0, 5)}`, timeZone),
+  };
 }
 
 export type ClosedReason = { code: 'WRONG_DAY' | 'NOT_VALID' | 'HOLIDAY' | 'CLOSED'; message: string };
@@ -72,9 +79,12 @@ export type ClosedReason = { code: 'WRONG_DAY' | 'NOT_VALID' | 'HOLIDAY' | 'CLOS
 /** Whether a template runs on a day: right weekday, valid dates, no public holiday (unless open), no closure. */
 export function templateClosedOn(t: SlotTemplate, day: string, closures: Closure[], settings: VisitSettings): ClosedReason | null {
   if (isoDayOfWeek(day) !== t.dayOfWeek) return { code: 'WRONG_DAY', message: 'Ce créneau n’existe pas ce jour-là.' };
-  if (day < t.validFrom || (t.validTo && day > t.validTo)) return { code: 'NOT_VALID', message: 'Ce créneau n’est pas ouvert à cette date.' };
+  if (day < t.validFrom || (t.validTo && day > t.validTo))
+    return { code: 'NOT_VALID', message: 'Ce créneau n’est pas ouvert à cette date.' };
   if (!settings.openOnHolidays && isPublicHoliday(day)) return { code: 'HOLIDAY', message: 'Les parloirs sont fermés ce jour férié.' };
-  const closure = closures.find((c) => c.day === day && (c.roomId === null || c.roomId === t.roomId) && (c.templateId === null || c.templateId === t.id));
+  const closure = closures.find(
+    (c) => c.day === day && (c.roomId === null || c.roomId === t.roomId) && (c.templateId === null || c.templateId === t.id),
+  );
   if (closure) return { code: 'CLOSED', message: `Parloir fermé ce jour-là : ${closure.reason}` };
   return null;
 }
@@ -85,8 +95,10 @@ export type WindowError = { code: 'TOO_SOON' | 'TOO_FAR' | 'PAST'; message: stri
 export function checkWindow(startsAt: Date, now: Date, s: VisitSettings): WindowError | null {
   const ms = startsAt.getTime() - now.getTime();
   if (ms <= 0) return { code: 'PAST', message: 'Ce créneau est passé.' };
-  if (ms < s.minNoticeHours * 3600_000) return { code: 'TOO_SOON', message: `Les visites se réservent au moins ${s.minNoticeHours} heures à l’avance.` };
-  if (ms > s.horizonDays * 86400_000) return { code: 'TOO_FAR', message: `Les visites se réservent au plus ${s.horizonDays} jours à l’avance.` };
+  if (ms < s.minNoticeHours * 3600_000)
+    return { code: 'TOO_SOON', message: `Les visites se réservent au moins ${s.minNoticeHours} heures à l’avance.` };
+  if (ms > s.horizonDays * 86400_000)
+    return { code: 'TOO_FAR', message: `Les visites se réservent au plus ${s.horizonDays} jours à l’avance.` };
   return null;
 }
 
@@ -98,8 +110,12 @@ export function canCancel(startsAt: Date, now: Date, s: VisitSettings): boolean 
 /** The local week (Monday 00:00 to next Monday 00:00) holding an instant, as instants. */
 export function weekOf(instant: Date, timeZone: string): { from: Date; to: Date } {
   const day = formatInTimeZone(instant, timeZone, 'yyyy-MM-dd');
-  const monday = addDays(new Date(`${day}T12:00:00Z`), 1 - isoDayOfWeek(day)).toISOString().slice(0, 10);
-  const nextMonday = addDays(new Date(`${monday}T12:00:00Z`), 7).toISOString().slice(0, 10);
+  const monday = addDays(new Date(`${day}T12:00:00Z`), 1 - isoDayOfWeek(day))
+    .toISOString()
+    .slice(0, 10);
+  const nextMonday = addDays(new Date(`${monday}T12:00:00Z`), 7)
+    .toISOString()
+    .slice(0, 10);
   return { from: fromZonedTime(`${monday} 00:00`, timeZone), to: fromZonedTime(`${nextMonday} 00:00`, timeZone) };
 }
 
@@ -117,6 +133,7 @@ export function checkVisitors(birthdates: string[], visitDay: string, s: VisitSe
   const adults = birthdates.length - minors;
   if (adults > s.maxAdults) return { code: 'TOO_MANY_ADULTS', message: `${s.maxAdults} adulte(s) au plus par visite.` };
   if (minors > s.maxChildren) return { code: 'TOO_MANY_CHILDREN', message: `${s.maxChildren} enfant(s) au plus par visite.` };
-  if (minors > 0 && adults === 0) return { code: 'MINOR_ALONE', message: 'Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.' };
+  if (minors > 0 && adults === 0)
+    return { code: 'MINOR_ALONE', message: 'Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.' };
   return null;
 }

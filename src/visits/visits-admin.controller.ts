@@ -15,7 +15,8 @@ type Body_ = Record<string, string | undefined>;
 
 function int(body: Body_, field: string, min: number, max: number, label: string, errors: FieldError[]): number {
   const v = Number(body[field]);
-  if (!/^\d+$/.test(String(body[field] ?? '').trim()) || v < min || v > max) errors.push({ field, message: `${label} : un nombre entier entre ${min} et ${max}` });
+  if (!/^\d+$/.test(String(body[field] ?? '').trim()) || v < min || v > max)
+    errors.push({ field, message: `${label} : un nombre entier entre ${min} et ${max}` });
   return v;
 }
 
@@ -73,7 +74,14 @@ export class VisitsAdminController {
     if (!(String(body.kind) in ROOM_KINDS)) errors.push({ field: 'kind', message: 'Choisissez le type de parloir' });
     const cabins = int(body, 'cabins', 1, 200, 'Nombre de cabines ou tables', errors);
     if (errors.length) return this.render(res.status(400), establishment, { errors, values: body, form: 'room' });
-    await this.handle(res, establishment, body, 'room', () => this.admin.addRoom(actorOf(p), establishment.id, { name, kind: body.kind as keyof typeof ROOM_KINDS, cabins }), 'salle');
+    await this.handle(
+      res,
+      establishment,
+      body,
+      'room',
+      () => this.admin.addRoom(actorOf(p), establishment.id, { name, kind: body.kind as keyof typeof ROOM_KINDS, cabins }),
+      'salle',
+    );
   }
 
   @Post('creneaux')
@@ -85,14 +93,32 @@ export class VisitsAdminController {
     const start = String(body.start ?? '').trim();
     const end = String(body.end ?? '').trim();
     if (!TIME.test(start)) errors.push({ field: 'start', message: 'Heure de début au format HH:MM, par exemple 14:00' });
-    if (!TIME.test(end) || (TIME.test(start) && end <= start)) errors.push({ field: 'end', message: 'Heure de fin au format HH:MM, après le début' });
+    if (!TIME.test(end) || (TIME.test(start) && end <= start))
+      errors.push({ field: 'end', message: 'Heure de fin au format HH:MM, après le début' });
     const capacity = int(body, 'capacity', 1, 200, 'Capacité (visites en même temps)', errors);
     const validFrom = day(body.validFrom);
     if (!validFrom) errors.push({ field: 'validFrom', message: 'Date de début au format JJ/MM/AAAA' });
     const validTo = body.validTo ? day(body.validTo) : null;
-    if (body.validTo && (!validTo || (validFrom && validTo < validFrom))) errors.push({ field: 'validTo', message: 'Date de fin au format JJ/MM/AAAA, après le début (ou vide)' });
+    if (body.validTo && (!validTo || (validFrom && validTo < validFrom)))
+      errors.push({ field: 'validTo', message: 'Date de fin au format JJ/MM/AAAA, après le début (ou vide)' });
     if (errors.length) return this.render(res.status(400), establishment, { errors, values: body, form: 'template' });
-    await this.handle(res, establishment, body, 'template', () => this.admin.addTemplate(actorOf(p), establishment.id, { roomId: String(body.roomId), dayOfWeek, start, end, capacity, validFrom: validFrom!, validTo }), 'creneau');
+    await this.handle(
+      res,
+      establishment,
+      body,
+      'template',
+      () =>
+        this.admin.addTemplate(actorOf(p), establishment.id, {
+          roomId: String(body.roomId),
+          dayOfWeek,
+          start,
+          end,
+          capacity,
+          validFrom: validFrom!,
+          validTo,
+        }),
+      'creneau',
+    );
   }
 
   @Post('fermetures')
@@ -105,22 +131,53 @@ export class VisitsAdminController {
     const reason = String(body.reason ?? '').trim();
     if (reason.length < 3) errors.push({ field: 'reason', message: 'Indiquez la raison de la fermeture (les familles la verront)' });
     if (errors.length) return this.render(res.status(400), establishment, { errors, values: body, form: 'closure' });
-    await this.handle(res, establishment, body, 'closure', () => this.admin.addClosure(actorOf(p), establishment.id, { day: d!, roomId: body.roomId || null, templateId: body.templateId || null, reason }), 'fermeture');
+    await this.handle(
+      res,
+      establishment,
+      body,
+      'closure',
+      () =>
+        this.admin.addClosure(actorOf(p), establishment.id, {
+          day: d!,
+          roomId: body.roomId || null,
+          templateId: body.templateId || null,
+          reason,
+        }),
+      'fermeture',
+    );
   }
 
   private async handle(res: Response, establishment: Establishment, body: Body_, form: string, action: () => Promise<void>, done: string) {
     try {
       await action();
     } catch (e) {
-      if (e instanceof DomainError && e.status === 400) return this.render(res.status(400), establishment, { errors: [{ field: form === 'room' ? 'name' : form === 'template' ? 'capacity' : 'day', message: e.message }], values: body, form });
+      if (e instanceof DomainError && e.status === 400)
+        return this.render(res.status(400), establishment, {
+          errors: [{ field: form === 'room' ? 'name' : form === 'template' ? 'capacity' : 'day', message: e.message }],
+          values: body,
+          form,
+        });
       throw e;
     }
     res.redirect(303, `/etablissements/${establishment.code}/parloirs?fait=${done}`);
   }
 
-  private async render(res: Response, establishment: Establishment, extra: { errors?: FieldError[]; values?: Body_; form?: string; done?: string }) {
+  private async render(
+    res: Response,
+    establishment: Establishment,
+    extra: { errors?: FieldError[]; values?: Body_; form?: string; done?: string },
+  ) {
     const today = new Date().toISOString().slice(0, 10);
     const overview = await this.admin.overview(establishment.id, today);
-    res.render('visits/admin.njk', { establishment, ...overview, settings: await this.visits.settings(establishment.id), roomKinds: ROOM_KINDS, days: DAYS, errors: [], values: {}, ...extra });
+    res.render('visits/admin.njk', {
+      establishment,
+      ...overview,
+      settings: await this.visits.settings(establishment.id),
+      roomKinds: ROOM_KINDS,
+      days: DAYS,
+      errors: [],
+      values: {},
+      ...extra,
+    });
   }
 }

@@ -42,6 +42,8 @@ import { WaitlistService } from './waitlist.service';
 })
 export class VisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
-    consumer.apply(uploadMiddleware('fichier', MAX_VISIT_LIST_BYTES)).forRoutes({ path: 'etablissements/:establishment/parloir/import', method: RequestMethod.POST });
+    consumer
+      .apply(uploadMiddleware('fichier', MAX_VISIT_LIST_BYTES))
+      .forRoutes({ path: 'etablissements/:establishment/parloir/import', method: RequestMethod.POST });
   }
 }

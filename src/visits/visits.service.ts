@@ -4,7 +4,17 @@ import { AppointmentsService } from '../appointments/appointments.service';
 import { newReference } from '../appointments/appointment.rules';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
-import { canCancel, checkVisitors, checkWindow, DEFAULT_SETTINGS, occurrence, templateClosedOn, VisitSettings, weekOf, weeklyEntitlement } from './visit.rules';
+import {
+  canCancel,
+  checkVisitors,
+  checkWindow,
+  DEFAULT_SETTINGS,
+  occurrence,
+  templateClosedOn,
+  VisitSettings,
+  weekOf,
+  weeklyEntitlement,
+} from './visit.rules';
 
 export interface BookVisitInput {
   /** The family booking online, or null when staff book on a family's behalf. */
@@ -69,17 +79,35 @@ export class VisitsService {
    * transaction. Families may cancel until the deadline; staff at any time.
    */
   private async cancelForAppointment(m: EntityManager, appointmentId: string, actor: Actor, now: Date) {
-    const [v] = await m.query(`SELECT id, slot_id, establishment_id, status, lower(during) AS starts_at FROM visits WHERE appointment_id = $1 FOR UPDATE`, [appointmentId]);
+    const [v] = await m.query(
+      `SELECT id, slot_id, establishment_id, status, lower(during) AS starts_at FROM visits WHERE appointment_id = $1 FOR UPDATE`,
+      [appointmentId],
+    );
     if (!v || v.status !== 'BOOKED') return;
     const settings = await this.settings(v.establishment_id, m);
     if (actor.type === 'FAMILY' && !canCancel(new Date(v.starts_at), now, settings)) {
-      throw new DomainError('TOO_LATE', `Une visite s’annule en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : appelez le parloir de l’établissement.`, 409);
+      throw new DomainError(
+        'TOO_LATE',
+        `Une visite s’annule en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : appelez le parloir de l’établissement.`,
+        409,
+      );
     }
     await m.query(`SELECT id FROM visit_slots WHERE id = $1 FOR UPDATE`, [v.slot_id]);
     await m.query(`UPDATE visits SET status = 'CANCELLED', cancelled_at = $2 WHERE id = $1`, [v.id, now]);
     await m.query(`UPDATE visit_visitors SET active = false WHERE visit_id = $1`, [v.id]);
     await this.releasePlace(m, v.slot_id, now);
-    await this.audit.record({ actor, action: 'VISIT_CANCELLED', entityType: 'visit', entityId: v.id, establishmentId: v.establishment_id, before: { status: 'BOOKED' }, after: { status: 'CANCELLED' } }, m);
+    await this.audit.record(
+      {
+        actor,
+        action: 'VISIT_CANCELLED',
+        entityType: 'visit',
+        entityId: v.id,
+        establishmentId: v.establishment_id,
+        before: { status: 'BOOKED' },
+        after: { status: 'CANCELLED' },
+      },
+      m,
+    );
   }
 
   async settings(establishmentId: string, m: EntityManager = this.dataSource.manager): Promise<VisitSettings> {
@@ -102,9 +130,12 @@ export class VisitsService {
       [establishmentId, now.toISOString().slice(0, 10)],
     );
     const booked = new Map<string, number>(
-      (await this.dataSource.query(`SELECT room_id, starts_at, booked + held AS booked FROM visit_slots s JOIN visiting_rooms r ON r.id = s.room_id WHERE r.establishment_id = $1 AND starts_at > $2`, [establishmentId, now])).map(
-        (r: { room_id: string; starts_at: Date; booked: number }) => [`${r.room_id}|${new Date(r.starts_at).toISOString()}`, r.booked],
-      ),
+      (
+        await this.dataSource.query(
+          `SELECT room_id, starts_at, booked + held AS booked FROM visit_slots s JOIN visiting_rooms r ON r.id = s.room_id WHERE r.establishment_id = $1 AND starts_at > $2`,
+          [establishmentId, now],
+        )
+      ).map((r: { room_id: string; starts_at: Date; booked: number }) => [`${r.room_id}|${new Date(r.starts_at).toISOString()}`, r.booked]),
     );
     const slots: { templateId: string; day: string; startsAt: Date; room: string; free: number; timeZone: string }[] = [];
     for (let d = 0; d <= settings.horizonDays; d++) {
@@ -163,7 +194,13 @@ export class VisitsService {
       return await this.dataSource.transaction((m) => this.bookIn(m, actor, input, now));
     } catch (e) {
       const code = (e as { driverError?: { code?: string; constraint?: string } }).driverError;
-      if (e instanceof QueryFailedError && code?.code === '23505' && code.constraint === 'visits_idempotency' && input.familyAccountId && input.idempotencyKey) {
+      if (
+        e instanceof QueryFailedError &&
+        code?.code === '23505' &&
+        code.constraint === 'visits_idempotency' &&
+        input.familyAccountId &&
+        input.idempotencyKey
+      ) {
         const existing = await this.byIdempotencyKey(input.familyAccountId, input.idempotencyKey);
         if (existing) return existing; // a concurrent retry won: same booking
       }
@@ -172,7 +209,10 @@ export class VisitsService {
   }
 
   private async byIdempotencyKey(familyId: string, key: string): Promise<BookedVisit | null> {
-    const [v] = await this.dataSource.query(`SELECT id, reference, lower(during) AS starts_at FROM visits WHERE family_account_id = $1 AND idempotency_key = $2`, [familyId, key]);
+    const [v] = await this.dataSource.query(
+      `SELECT id, reference, lower(during) AS starts_at FROM visits WHERE family_account_id = $1 AND idempotency_key = $2`,
+      [familyId, key],
+    );
     return v ? { id: v.id, reference: v.reference, startsAt: new Date(v.starts_at), existing: true } : null;
   }
 
@@ -187,7 +227,11 @@ export class VisitsService {
     );
     if (!t || !t.active || !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new DomainError('NO_SLOT', 'Ce créneau n’existe pas.', 404);
     const settings = await this.settings(t.establishment_id, m);
-    if (byFamily && !settings.onlineBooking) throw new DomainError('STAFF_ONLY', 'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.');
+    if (byFamily && !settings.onlineBooking)
+      throw new DomainError(
+        'STAFF_ONLY',
+        'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.',
+      );
     const closures = await m.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, room_id AS "roomId", template_id AS "templateId", reason FROM closures WHERE establishment_id = $1 AND day = $2`,
       [t.establishment_id, day],
@@ -206,7 +250,10 @@ export class VisitsService {
       `INSERT INTO visit_slots (room_id, template_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (room_id, starts_at) DO NOTHING`,
       [t.roomId, t.id, startsAt, endsAt, t.capacity],
     );
-    const [slot] = await m.query(`SELECT id, capacity, booked, held FROM visit_slots WHERE room_id = $1 AND starts_at = $2 FOR UPDATE`, [t.roomId, startsAt]);
+    const [slot] = await m.query(`SELECT id, capacity, booked, held FROM visit_slots WHERE room_id = $1 AND starts_at = $2 FOR UPDATE`, [
+      t.roomId,
+      startsAt,
+    ]);
     return slot as { id: string; capacity: number; booked: number; held: number };
   }
 
@@ -216,7 +263,13 @@ export class VisitsService {
   }
 
   /** The detainee's visits in the week of an instant, under a lock on that detainee (entitlement). */
-  private async visitsInWeek(m: EntityManager, detaineeId: string, startsAt: Date, timeZone: string, exceptVisit: string | null): Promise<number> {
+  private async visitsInWeek(
+    m: EntityManager,
+    detaineeId: string,
+    startsAt: Date,
+    timeZone: string,
+    exceptVisit: string | null,
+  ): Promise<number> {
     await this.lockDetainee(m, detaineeId);
     const week = weekOf(startsAt, timeZone);
     const [{ n }] = await m.query(
@@ -232,9 +285,18 @@ export class VisitsService {
   }
 
   private async bookIn(m: EntityManager, actor: Actor, input: BookVisitInput, now: Date): Promise<BookedVisit> {
-    const { t, settings, startsAt, endsAt } = await this.resolveSlot(m, input.templateId, input.day, now, Boolean(input.familyAccountId), input.fromWaitlist);
+    const { t, settings, startsAt, endsAt } = await this.resolveSlot(
+      m,
+      input.templateId,
+      input.day,
+      now,
+      Boolean(input.familyAccountId),
+      input.fromWaitlist,
+    );
 
-    const [detainee] = await m.query(`SELECT id, legal_status, custody_status, establishment_id FROM detainees WHERE id = $1 FOR SHARE`, [input.detaineeId]);
+    const [detainee] = await m.query(`SELECT id, legal_status, custody_status, establishment_id FROM detainees WHERE id = $1 FOR SHARE`, [
+      input.detaineeId,
+    ]);
     if (!detainee || detainee.establishment_id !== t.establishment_id || detainee.custody_status !== 'PRESENT') {
       throw new DomainError('NO_DETAINEE', 'La personne détenue n’est pas dans cet établissement.');
     }
@@ -251,8 +313,16 @@ export class VisitsService {
       throw new DomainError('NO_PERMIT', 'Chaque visiteur doit avoir un permis de visite pour cette personne détenue.');
     }
     const inactive = permits.find((p: { status: string }) => p.status !== 'ACTIVE');
-    if (inactive) throw new DomainError('PERMIT_SUSPENDED', inactive.status === 'SUSPENDED' ? 'Un des permis est suspendu.' : 'Un des permis est retiré.');
-    const visitors = checkVisitors(permits.map((p: { birthdate: string }) => p.birthdate), input.day, settings);
+    if (inactive)
+      throw new DomainError(
+        'PERMIT_SUSPENDED',
+        inactive.status === 'SUSPENDED' ? 'Un des permis est suspendu.' : 'Un des permis est retiré.',
+      );
+    const visitors = checkVisitors(
+      permits.map((p: { birthdate: string }) => p.birthdate),
+      input.day,
+      settings,
+    );
     if (visitors) throw new DomainError(visitors.code, visitors.message);
 
     // Lock the detainee's week to count the entitlement, then the slot to count its places.
@@ -268,19 +338,51 @@ export class VisitsService {
     const [visit] = await m.query(
       `INSERT INTO visits (establishment_id, slot_id, detainee_id, family_account_id, reference, channel, idempotency_key, during, booked_by_agent)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::tstzrange, $9) RETURNING id`,
-      [t.establishment_id, slot.id, input.detaineeId, input.familyAccountId, reference, input.channel, input.idempotencyKey ?? null, range, actor.type === 'AGENT' ? actor.id : null],
+      [
+        t.establishment_id,
+        slot.id,
+        input.detaineeId,
+        input.familyAccountId,
+        reference,
+        input.channel,
+        input.idempotencyKey ?? null,
+        range,
+        actor.type === 'AGENT' ? actor.id : null,
+      ],
     );
-    for (const id of ids) await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, id, range]);
+    for (const id of ids)
+      await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, id, range]);
     if (input.contact && (input.contact.email || input.contact.phone)) {
       const appointment = await this.appointments.book(
         actor,
-        { kind: 'VISIT', reference, establishmentId: t.establishment_id, familyAccountId: input.familyAccountId, contactEmail: input.contact.email, contactPhone: input.contact.phone, startsAt, endsAt, place: t.room_name, address: t.establishment_name },
+        {
+          kind: 'VISIT',
+          reference,
+          establishmentId: t.establishment_id,
+          familyAccountId: input.familyAccountId,
+          contactEmail: input.contact.email,
+          contactPhone: input.contact.phone,
+          startsAt,
+          endsAt,
+          place: t.room_name,
+          address: t.establishment_name,
+        },
         now,
         m,
       );
       await m.query(`UPDATE visits SET appointment_id = $2 WHERE id = $1`, [visit.id, appointment.id]);
     }
-    await this.audit.record({ actor, action: 'VISIT_BOOKED', entityType: 'visit', entityId: visit.id, establishmentId: t.establishment_id, after: { reference, startsAt: startsAt.toISOString(), visitors: ids.length, channel: input.channel } }, m);
+    await this.audit.record(
+      {
+        actor,
+        action: 'VISIT_BOOKED',
+        entityType: 'visit',
+        entityId: visit.id,
+        establishmentId: t.establishment_id,
+        after: { reference, startsAt: startsAt.toISOString(), visitors: ids.length, channel: input.channel },
+      },
+      m,
+    );
     return { id: visit.id, reference, startsAt, existing: false };
   }
 
@@ -297,22 +399,35 @@ export class VisitsService {
           [visitId],
         );
         if (!v || (onlyForFamily && v.family_account_id !== onlyForFamily)) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
-        if (v.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée : elle ne peut pas être déplacée.', 409);
+        if (v.status !== 'BOOKED')
+          throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée : elle ne peut pas être déplacée.', 409);
         const { t, settings, startsAt, endsAt } = await this.resolveSlot(m, templateId, day, now, Boolean(onlyForFamily));
         if (t.establishment_id !== v.establishment_id) throw new DomainError('NO_SLOT', 'Ce créneau n’existe pas.', 404);
         if (onlyForFamily && !canCancel(new Date(v.starts_at), now, settings)) {
-          throw new DomainError('TOO_LATE', `Une visite se déplace en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : appelez le parloir de l’établissement.`, 409);
+          throw new DomainError(
+            'TOO_LATE',
+            `Une visite se déplace en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : appelez le parloir de l’établissement.`,
+            409,
+          );
         }
         const permits = await m.query(
           `SELECT p.status, to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS birthdate FROM visit_visitors vv JOIN permits p ON p.id = vv.permit_id WHERE vv.visit_id = $1 AND vv.active FOR SHARE OF p`,
           [v.id],
         );
-        if (permits.some((p: { status: string }) => p.status !== 'ACTIVE')) throw new DomainError('PERMIT_SUSPENDED', 'Un des permis n’est plus valide : la visite ne peut pas être déplacée.');
-        const visitors = checkVisitors(permits.map((p: { birthdate: string }) => p.birthdate), day, settings);
+        if (permits.some((p: { status: string }) => p.status !== 'ACTIVE'))
+          throw new DomainError('PERMIT_SUSPENDED', 'Un des permis n’est plus valide : la visite ne peut pas être déplacée.');
+        const visitors = checkVisitors(
+          permits.map((p: { birthdate: string }) => p.birthdate),
+          day,
+          settings,
+        );
         if (visitors) throw new DomainError(visitors.code, visitors.message);
         const [detainee] = await m.query(`SELECT legal_status, custody_status FROM detainees WHERE id = $1 FOR SHARE`, [v.detainee_id]);
-        if (detainee.custody_status !== 'PRESENT') throw new DomainError('NO_DETAINEE', 'La personne détenue n’est plus dans cet établissement.');
-        if ((await this.visitsInWeek(m, v.detainee_id, startsAt, t.time_zone, v.id)) >= weeklyEntitlement(detainee.legal_status, settings)) {
+        if (detainee.custody_status !== 'PRESENT')
+          throw new DomainError('NO_DETAINEE', 'La personne détenue n’est plus dans cet établissement.');
+        if (
+          (await this.visitsInWeek(m, v.detainee_id, startsAt, t.time_zone, v.id)) >= weeklyEntitlement(detainee.legal_status, settings)
+        ) {
           throw new DomainError('ENTITLEMENT_USED', 'Le nombre de visites de la semaine pour cette personne détenue est atteint.', 409);
         }
         // Lock both slots in a fixed order (no deadlock between two opposite moves).
@@ -322,7 +437,10 @@ export class VisitsService {
         );
         const [target] = await m.query(`SELECT id FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [t.roomId, startsAt]);
         if (target.id === v.slot_id) throw new DomainError('SAME_SLOT', 'La visite est déjà sur ce créneau.');
-        const locked = await m.query(`SELECT id, capacity, booked, held FROM visit_slots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[target.id, v.slot_id]]);
+        const locked = await m.query(
+          `SELECT id, capacity, booked, held FROM visit_slots WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+          [[target.id, v.slot_id]],
+        );
         const slot = locked.find((x: { id: string }) => x.id === target.id);
         if (slot.booked + slot.held >= slot.capacity) throw new DomainError('FULL', FULL_MESSAGE, 409);
         const range = `[${startsAt.toISOString()},${endsAt.toISOString()})`;
@@ -332,7 +450,15 @@ export class VisitsService {
         if (v.appointment_id) await this.appointments.move(actor, v.appointment_id, startsAt, endsAt, now, m, t.room_name);
         await this.releasePlace(m, v.slot_id, now);
         await this.audit.record(
-          { actor, action: 'VISIT_MOVED', entityType: 'visit', entityId: v.id, establishmentId: v.establishment_id, before: { startsAt: new Date(v.starts_at).toISOString() }, after: { startsAt: startsAt.toISOString() } },
+          {
+            actor,
+            action: 'VISIT_MOVED',
+            entityType: 'visit',
+            entityId: v.id,
+            establishmentId: v.establishment_id,
+            before: { startsAt: new Date(v.starts_at).toISOString() },
+            after: { startsAt: startsAt.toISOString() },
+          },
           m,
         );
         return { id: v.id as string, reference: v.reference as string, startsAt };
@@ -344,7 +470,10 @@ export class VisitsService {
 
   /** Staff cancel a visit (the family is told when the visit has a convocation). */
   async cancelByStaff(actor: Actor, establishmentId: string, visitId: string, reason: string, now = new Date()) {
-    const [v] = await this.dataSource.query(`SELECT id, appointment_id, status FROM visits WHERE id = $1 AND establishment_id = $2`, [visitId, establishmentId]);
+    const [v] = await this.dataSource.query(`SELECT id, appointment_id, status FROM visits WHERE id = $1 AND establishment_id = $2`, [
+      visitId,
+      establishmentId,
+    ]);
     if (!v) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
     if (v.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée.', 409);
     if (v.appointment_id) {
@@ -358,7 +487,18 @@ export class VisitsService {
       await m.query(`UPDATE visits SET status = 'CANCELLED', cancelled_at = $2 WHERE id = $1`, [v.id, now]);
       await m.query(`UPDATE visit_visitors SET active = false WHERE visit_id = $1`, [v.id]);
       await this.releasePlace(m, locked.slot_id, now);
-      await this.audit.record({ actor, action: 'VISIT_CANCELLED', entityType: 'visit', entityId: v.id, establishmentId, before: { status: 'BOOKED' }, after: { status: 'CANCELLED', reason } }, m);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VISIT_CANCELLED',
+          entityType: 'visit',
+          entityId: v.id,
+          establishmentId,
+          before: { status: 'BOOKED' },
+          after: { status: 'CANCELLED', reason },
+        },
+        m,
+      );
     });
   }
 
@@ -378,10 +518,24 @@ export class VisitsService {
   /** The agent keeps a flagged visit: the flag goes, the decision is audited. */
   async keepReviewed(actor: Actor, establishmentId: string, visitId: string) {
     await this.dataSource.transaction(async (m) => {
-      const [v] = await m.query(`SELECT id, review_reason FROM visits WHERE id = $1 AND establishment_id = $2 FOR UPDATE`, [visitId, establishmentId]);
+      const [v] = await m.query(`SELECT id, review_reason FROM visits WHERE id = $1 AND establishment_id = $2 FOR UPDATE`, [
+        visitId,
+        establishmentId,
+      ]);
       if (!v || !v.review_reason) throw new DomainError('NOT_FOUND', 'Cette visite n’est pas à revoir.', 404);
       await m.query(`UPDATE visits SET review_reason = NULL, review_flagged_at = NULL WHERE id = $1`, [v.id]);
-      await this.audit.record({ actor, action: 'VISIT_REVIEW_KEPT', entityType: 'visit', entityId: v.id, establishmentId, before: { review: v.review_reason }, after: { review: null } }, m);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VISIT_REVIEW_KEPT',
+          entityType: 'visit',
+          entityId: v.id,
+          establishmentId,
+          before: { review: v.review_reason },
+          after: { review: null },
+        },
+        m,
+      );
     });
   }
 

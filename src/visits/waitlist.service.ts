@@ -55,21 +55,40 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
       return await this.dataSource.transaction(async (m) => {
         const { t, startsAt } = await this.visits.resolveSlot(m, input.templateId, input.day, now, true);
         const ids = [...new Set(input.permitIds)];
-        const permits = await m.query(`SELECT id FROM permits WHERE id = ANY($1::uuid[]) AND detainee_id = $2 AND family_account_id = $3 AND status = 'ACTIVE'`, [ids, input.detaineeId, familyId]);
+        const permits = await m.query(
+          `SELECT id FROM permits WHERE id = ANY($1::uuid[]) AND detainee_id = $2 AND family_account_id = $3 AND status = 'ACTIVE'`,
+          [ids, input.detaineeId, familyId],
+        );
         if (ids.length === 0) throw new DomainError('NO_VISITOR', 'Choisissez au moins un visiteur.');
-        if (permits.length !== ids.length) throw new DomainError('NO_PERMIT', 'Chaque visiteur doit avoir un permis de visite valable pour cette personne détenue.');
-        const [slot] = await m.query(`SELECT capacity, booked, held FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [t.roomId, startsAt]);
-        if (!slot || slot.booked + slot.held < slot.capacity) throw new DomainError('NOT_FULL', 'Ce créneau a encore des places : réservez-le directement.', 409);
+        if (permits.length !== ids.length)
+          throw new DomainError('NO_PERMIT', 'Chaque visiteur doit avoir un permis de visite valable pour cette personne détenue.');
+        const [slot] = await m.query(`SELECT capacity, booked, held FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [
+          t.roomId,
+          startsAt,
+        ]);
+        if (!slot || slot.booked + slot.held < slot.capacity)
+          throw new DomainError('NOT_FULL', 'Ce créneau a encore des places : réservez-le directement.', 409);
         const [row] = await m.query(
           `INSERT INTO visit_waitlist (establishment_id, template_id, day, starts_at, family_account_id, detainee_id, permit_ids) VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[]) RETURNING id`,
           [t.establishment_id, t.id, input.day, startsAt, familyId, input.detaineeId, ids],
         );
-        await this.audit.record({ actor: { type: 'FAMILY', id: familyId }, action: 'WAITLIST_JOINED', entityType: 'visit_waitlist', entityId: row.id, establishmentId: t.establishment_id, after: { startsAt: startsAt.toISOString() } }, m);
+        await this.audit.record(
+          {
+            actor: { type: 'FAMILY', id: familyId },
+            action: 'WAITLIST_JOINED',
+            entityType: 'visit_waitlist',
+            entityId: row.id,
+            establishmentId: t.establishment_id,
+            after: { startsAt: startsAt.toISOString() },
+          },
+          m,
+        );
         return row.id as string;
       });
     } catch (e) {
       const driver = (e as { driverError?: { code?: string } }).driverError;
-      if (e instanceof QueryFailedError && driver?.code === '23505') throw new DomainError('ALREADY_WAITING', 'Vous êtes déjà sur la liste d’attente de ce créneau.', 409);
+      if (e instanceof QueryFailedError && driver?.code === '23505')
+        throw new DomainError('ALREADY_WAITING', 'Vous êtes déjà sur la liste d’attente de ce créneau.', 409);
       throw e;
     }
   }
@@ -78,7 +97,8 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
   private async offerFreedPlace(m: EntityManager, slotId: string, now: Date) {
     const [slot] = await m.query(`SELECT template_id, starts_at FROM visit_slots WHERE id = $1`, [slotId]);
     if (!slot?.template_id) return;
-    if (await this.offerNext(m, slot.template_id, new Date(slot.starts_at), now)) await m.query(`UPDATE visit_slots SET held = held + 1 WHERE id = $1`, [slotId]);
+    if (await this.offerNext(m, slot.template_id, new Date(slot.starts_at), now))
+      await m.query(`UPDATE visit_slots SET held = held + 1 WHERE id = $1`, [slotId]);
   }
 
   /** Offers the held place to the first family still waiting; false when nobody can take it. */
@@ -96,14 +116,21 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
       if (!w) return false;
       const expires = offerExpiry(now, startsAt, w.offer_hours);
       if (!expires) {
-        await m.query(`UPDATE visit_waitlist SET status = 'EXPIRED' WHERE template_id = $1 AND starts_at = $2 AND status = 'WAITING'`, [templateId, startsAt]);
+        await m.query(`UPDATE visit_waitlist SET status = 'EXPIRED' WHERE template_id = $1 AND starts_at = $2 AND status = 'WAITING'`, [
+          templateId,
+          startsAt,
+        ]);
         return false;
       }
       if (!w.email && !w.mobile_phone) {
         await m.query(`UPDATE visit_waitlist SET status = 'EXPIRED' WHERE id = $1`, [w.id]); // nobody to tell: next family
         continue;
       }
-      await m.query(`UPDATE visit_waitlist SET status = 'OFFERED', offered_at = $2, offer_expires_at = $3 WHERE id = $1`, [w.id, now, expires]);
+      await m.query(`UPDATE visit_waitlist SET status = 'OFFERED', offered_at = $2, offer_expires_at = $3 WHERE id = $1`, [
+        w.id,
+        now,
+        expires,
+      ]);
       const data = {
         when: whenLabel(startsAt, w.time_zone),
         whenShort: whenShort(startsAt, w.time_zone),
@@ -115,10 +142,26 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
         detainee: w.detainee,
         offerUrl: `${this.config.appUrl}/visites/liste-attente/${w.id}`,
       };
-      const base = { template: 'waitlist-offer', category: 'TRANSACTIONAL' as const, data, entity: { type: 'visit_waitlist', id: w.id }, establishmentId: w.establishment_id };
+      const base = {
+        template: 'waitlist-offer',
+        category: 'TRANSACTIONAL' as const,
+        data,
+        entity: { type: 'visit_waitlist', id: w.id },
+        establishmentId: w.establishment_id,
+      };
       if (w.email) await this.notifications.enqueue(m, { ...base, channel: 'EMAIL', to: w.email }, now);
       if (w.mobile_phone) await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: w.mobile_phone }, now);
-      await this.audit.record({ actor: SYSTEM, action: 'WAITLIST_OFFERED', entityType: 'visit_waitlist', entityId: w.id, establishmentId: w.establishment_id, after: { expires: expires.toISOString() } }, m);
+      await this.audit.record(
+        {
+          actor: SYSTEM,
+          action: 'WAITLIST_OFFERED',
+          entityType: 'visit_waitlist',
+          entityId: w.id,
+          establishmentId: w.establishment_id,
+          after: { expires: expires.toISOString() },
+        },
+        m,
+      );
       return true;
     }
   }
@@ -126,7 +169,8 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
   /** The held place goes to the next family, or back to everyone. The slot row must be locked. */
   private async passOn(m: EntityManager, w: { template_id: string; starts_at: Date; slot_id: string | null }, now: Date) {
     if (!w.slot_id) return;
-    if (!(await this.offerNext(m, w.template_id, new Date(w.starts_at), now))) await m.query(`UPDATE visit_slots SET held = held - 1 WHERE id = $1`, [w.slot_id]);
+    if (!(await this.offerNext(m, w.template_id, new Date(w.starts_at), now)))
+      await m.query(`UPDATE visit_slots SET held = held - 1 WHERE id = $1`, [w.slot_id]);
   }
 
   private async lockEntry(m: EntityManager, id: string, familyId: string | null) {
@@ -148,16 +192,40 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
       if (entry) await this.visits.lockDetainee(m, entry.detainee_id); // same lock order as a booking: detainee, then slot
       const w = await this.lockEntry(m, id, familyId);
       if (w.status !== 'OFFERED') throw new DomainError('NOT_OFFERED', 'Aucune place ne vous est proposée pour ce créneau.', 409);
-      if (new Date(w.offer_expires_at).getTime() <= now.getTime()) throw new DomainError('OFFER_EXPIRED', 'Le délai pour confirmer cette place est dépassé : elle a été proposée à une autre famille.', 409);
+      if (new Date(w.offer_expires_at).getTime() <= now.getTime())
+        throw new DomainError(
+          'OFFER_EXPIRED',
+          'Le délai pour confirmer cette place est dépassé : elle a été proposée à une autre famille.',
+          409,
+        );
       await m.query(`UPDATE visit_slots SET held = held - 1 WHERE id = $1`, [w.slot_id]);
       const visit = await this.visits.bookWithin(
         m,
         { type: 'FAMILY', id: familyId },
-        { familyAccountId: familyId, templateId: w.template_id, day: w.day instanceof Date ? w.day.toISOString().slice(0, 10) : String(w.day).slice(0, 10), detaineeId: w.detainee_id, permitIds: w.permit_ids, channel: 'ONLINE', contact, fromWaitlist: true },
+        {
+          familyAccountId: familyId,
+          templateId: w.template_id,
+          day: w.day instanceof Date ? w.day.toISOString().slice(0, 10) : String(w.day).slice(0, 10),
+          detaineeId: w.detainee_id,
+          permitIds: w.permit_ids,
+          channel: 'ONLINE',
+          contact,
+          fromWaitlist: true,
+        },
         now,
       );
       await m.query(`UPDATE visit_waitlist SET status = 'BOOKED', visit_id = $2 WHERE id = $1`, [id, visit.id]);
-      await this.audit.record({ actor: { type: 'FAMILY', id: familyId }, action: 'WAITLIST_ACCEPTED', entityType: 'visit_waitlist', entityId: id, establishmentId: w.establishment_id, after: { visit: visit.reference } }, m);
+      await this.audit.record(
+        {
+          actor: { type: 'FAMILY', id: familyId },
+          action: 'WAITLIST_ACCEPTED',
+          entityType: 'visit_waitlist',
+          entityId: id,
+          establishmentId: w.establishment_id,
+          after: { visit: visit.reference },
+        },
+        m,
+      );
       return visit;
     });
   }
@@ -174,20 +242,41 @@ export class WaitlistService implements OnApplicationBootstrap, OnApplicationShu
       } else {
         throw new DomainError('NOT_WAITING', 'Cette inscription n’est plus en cours.', 409);
       }
-      await this.audit.record({ actor: { type: 'FAMILY', id: familyId }, action: w.status === 'OFFERED' ? 'WAITLIST_DECLINED' : 'WAITLIST_LEFT', entityType: 'visit_waitlist', entityId: id, establishmentId: w.establishment_id }, m);
+      await this.audit.record(
+        {
+          actor: { type: 'FAMILY', id: familyId },
+          action: w.status === 'OFFERED' ? 'WAITLIST_DECLINED' : 'WAITLIST_LEFT',
+          entityType: 'visit_waitlist',
+          entityId: id,
+          establishmentId: w.establishment_id,
+        },
+        m,
+      );
     });
   }
 
   /** Offers not answered in time pass to the next family; entries for slots about to start close. */
   async expireOffers(now = new Date()): Promise<number> {
-    const due = await this.dataSource.query(`SELECT id FROM visit_waitlist WHERE status = 'OFFERED' AND offer_expires_at <= $1 ORDER BY offer_expires_at LIMIT 500`, [now]);
+    const due = await this.dataSource.query(
+      `SELECT id FROM visit_waitlist WHERE status = 'OFFERED' AND offer_expires_at <= $1 ORDER BY offer_expires_at LIMIT 500`,
+      [now],
+    );
     let n = 0;
     for (const { id } of due) {
       await this.dataSource.transaction(async (m) => {
         const w = await this.lockEntry(m, id, null);
         if (w.status !== 'OFFERED' || new Date(w.offer_expires_at).getTime() > now.getTime()) return;
         await m.query(`UPDATE visit_waitlist SET status = 'EXPIRED' WHERE id = $1`, [id]);
-        await this.audit.record({ actor: SYSTEM, action: 'WAITLIST_OFFER_EXPIRED', entityType: 'visit_waitlist', entityId: id, establishmentId: w.establishment_id }, m);
+        await this.audit.record(
+          {
+            actor: SYSTEM,
+            action: 'WAITLIST_OFFER_EXPIRED',
+            entityType: 'visit_waitlist',
+            entityId: id,
+            establishmentId: w.establishment_id,
+          },
+          m,
+        );
         await this.passOn(m, w, now);
         n++;
       });

@@ -2,7 +2,6 @@ import { actAndCheck, appAndBrowser, axeViolations, consoleErrors } from '../hel
 
 const suite = appAndBrowser();
 
-
 describe('the DSFR pages in a real browser', () => {
   it('a family signs in with FranceConnect, sees their identity, signs out: no WCAG 2.1 AA violation, no console error', async () => {
     const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -13,7 +12,12 @@ describe('the DSFR pages in a real browser', () => {
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/`));
     expect(await page.title()).toBe('Accueil - P2V - Ministère de la Justice');
     // DSFR is styled: the header uses the Marianne font and the FranceConnect button its brand colour.
-    expect(await page.locator('.fr-connect').first().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(0, 0, 145)');
+    expect(
+      await page
+        .locator('.fr-connect')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(0, 0, 145)');
 
     await actAndCheck(page, violations, () => page.click('a.fr-connect[href="/connexion"]'));
     expect(page.url()).toContain('/demo-idp/interaction/');
@@ -29,7 +33,12 @@ describe('the DSFR pages in a real browser', () => {
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/visites/reserver`));
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/visites`));
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/mes-rendez-vous`));
-    await actAndCheck(page, violations, () => page.getByRole('link', { name: /Annuler le rendez-vous du/ }).first().click());
+    await actAndCheck(page, violations, () =>
+      page
+        .getByRole('link', { name: /Annuler le rendez-vous du/ })
+        .first()
+        .click(),
+    );
     expect(await page.textContent('h1')).toMatch(/^Annuler le rendez-vous du/);
 
     await actAndCheck(page, violations, () => page.getByRole('link', { name: 'Se déconnecter' }).click());
@@ -76,7 +85,11 @@ describe('the DSFR pages in a real browser', () => {
     expect(await page.textContent('#erreurs')).toContain('Nommez le parloir');
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/detenus`));
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/detenus/import`));
-    await page.setInputFiles('#fichier', { name: 'genesis.csv', mimeType: 'text/csv', buffer: Buffer.from('numero_ecrou;nom;prenom;date_naissance;categorie_penale\n1;;B;01/01/1990;PREVENU\n') });
+    await page.setInputFiles('#fichier', {
+      name: 'genesis.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('numero_ecrou;nom;prenom;date_naissance;categorie_penale\n1;;B;01/01/1990;PREVENU\n'),
+    });
     await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Importer' }).click());
     expect(await page.textContent('#erreurs')).toContain('nom manquant');
 

@@ -32,7 +32,11 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     await page.goto(`${suite.app.url}/`);
     await page.click('a.fr-connect[href="/agents/connexion"]');
     await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Se connecter en tant que Sophie Moreau' }).click());
-    await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: 'Parloir du jour' }).first().click()));
+    await actAndCheck(
+      page,
+      violations,
+      navigating(page, () => page.getByRole('link', { name: 'Parloir du jour' }).first().click()),
+    );
     expect(await page.textContent('h1')).toContain('Parloir du');
     expect(await page.textContent('main')).toContain('0 visiteur(s) arrivé(s) sur 6');
 
@@ -49,8 +53,16 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     expect(await page.textContent('main')).toContain('En cours');
 
     // Refusing a visitor takes a reason.
-    await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: 'Liste du jour' }).tap()));
-    await actAndCheck(page, violations, navigating(page, () => page.locator('.p2v-day-visit', { hasText: 'Sophie LEMAIRE' }).getByRole('link').tap()));
+    await actAndCheck(
+      page,
+      violations,
+      navigating(page, () => page.getByRole('link', { name: 'Liste du jour' }).tap()),
+    );
+    await actAndCheck(
+      page,
+      violations,
+      navigating(page, () => page.locator('.p2v-day-visit', { hasText: 'Sophie LEMAIRE' }).getByRole('link').tap()),
+    );
     await page.getByText('Refuser l’accès… : Sophie LEMAIRE').tap();
     violations.push(...(await axeViolations(page)));
     await page.getByRole('button', { name: 'Confirmer le refus : Sophie LEMAIRE' }).tap(); // no reason chosen: the browser asks for one
@@ -58,8 +70,15 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
       { name: 'Jean', check_status: null, refusal_reason: null, status: 'BOOKED' },
       { name: 'Sophie', check_status: null, refusal_reason: null, status: 'BOOKED' },
     ]);
-    await page.locator('section.p2v-visitor', { hasText: 'Sophie LEMAIRE' }).getByLabel('Motif du refus (obligatoire)').selectOption({ label: 'Identité non conforme' });
-    await actAndCheck(page, violations, navigating(page, () => page.getByRole('button', { name: 'Confirmer le refus : Sophie LEMAIRE' }).tap()));
+    await page
+      .locator('section.p2v-visitor', { hasText: 'Sophie LEMAIRE' })
+      .getByLabel('Motif du refus (obligatoire)')
+      .selectOption({ label: 'Identité non conforme' });
+    await actAndCheck(
+      page,
+      violations,
+      navigating(page, () => page.getByRole('button', { name: 'Confirmer le refus : Sophie LEMAIRE' }).tap()),
+    );
     expect(await checks('Lemaire')).toEqual([
       { name: 'Jean', check_status: null, refusal_reason: null, status: 'BOOKED' },
       { name: 'Sophie', check_status: 'REFUSED', refusal_reason: 'ID_MISMATCH', status: 'BOOKED' },
@@ -67,17 +86,31 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     expect(await page.textContent('main')).toContain('Refusé — Identité non conforme');
 
     // The other pages of the day, each checked.
-    await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: 'Liste du jour' }).tap()));
+    await actAndCheck(
+      page,
+      violations,
+      navigating(page, () => page.getByRole('link', { name: 'Liste du jour' }).tap()),
+    );
     for (const name of ['Mouvements', 'Version imprimable', 'Visites à revoir', 'Importer la liste GENESIS', 'Statistiques']) {
-      await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name, exact: true }).tap()));
+      await actAndCheck(
+        page,
+        violations,
+        navigating(page, () => page.getByRole('link', { name, exact: true }).tap()),
+      );
     }
-    const [d] = await query(`SELECT d.ecrou_number FROM permits p JOIN detainees d ON d.id = p.detainee_id WHERE p.family_account_id IS NOT NULL LIMIT 1`);
+    const [d] = await query(
+      `SELECT d.ecrou_number FROM permits p JOIN detainees d ON d.id = p.detainee_id WHERE p.family_account_id IS NOT NULL LIMIT 1`,
+    );
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/visites/reserver?ecrou=${d.ecrou_number}`));
     expect(await page.textContent('main')).toContain('Créneau');
     // A family calls to move its visit: the agent's move page, from the visit's page.
     const [camille] = await query(`SELECT id FROM visits WHERE family_account_id IS NOT NULL AND status = 'BOOKED' LIMIT 1`);
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/parloir/visites/${camille.id}`));
-    await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: 'Déplacer la visite' }).tap()));
+    await actAndCheck(
+      page,
+      violations,
+      navigating(page, () => page.getByRole('link', { name: 'Déplacer la visite' }).tap()),
+    );
     expect(await page.textContent('h1')).toContain('Déplacer la visite');
 
     expect(violations).toEqual([]);
@@ -93,7 +126,16 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     await page.goto(`${suite.app.url}/connexion`);
     await page.getByRole('button', { name: 'Se connecter en tant que Camille Martin' }).click();
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/visites`));
-    await actAndCheck(page, violations, navigating(page, () => page.getByRole('link', { name: /Déplacer/ }).first().tap()));
+    await actAndCheck(
+      page,
+      violations,
+      navigating(page, () =>
+        page
+          .getByRole('link', { name: /Déplacer/ })
+          .first()
+          .tap(),
+      ),
+    );
     expect(await page.textContent('h1')).toContain('Déplacer la visite');
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/visites/reserver`));
     expect(violations).toEqual([]);

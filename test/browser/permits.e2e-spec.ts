@@ -21,7 +21,6 @@ afterAll(async () => {
   rmSync(docsDir, { recursive: true, force: true });
 });
 
-
 describe('visit permit journey in a real browser', () => {
   it('a family files a request step by step, the head of establishment refuses it with a motivation: every page passes axe (WCAG 2.1 AA)', async () => {
     const [d] = await query(

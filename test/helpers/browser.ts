@@ -9,7 +9,15 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -39,7 +47,8 @@ export function consoleErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
     const text = m.text();
-    const documentStatus = /^Failed to load resource: the server responded with a status of (400|404|409|422)\b/.test(text) && m.location().url === page.url();
+    const documentStatus =
+      /^Failed to load resource: the server responded with a status of (400|404|409|422)\b/.test(text) && m.location().url === page.url();
     if (m.type() === 'error' && !documentStatus) errors.push(`${page.url()}: ${text} (${m.location().url})`);
   });
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));

@@ -30,7 +30,11 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
 }
 
 export function services(ds: DataSource, config = testConfig()) {
-  const notifications: NotificationsServiceT = new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl);
+  const notifications: NotificationsServiceT = new NotificationsService(
+    new NotificationRenderer({ appUrl: config.appUrl }),
+    config.notifications,
+    config.appUrl,
+  );
   const appointments: AppointmentsServiceT = new AppointmentsService(ds, notifications, new AuditService(ds), config.appUrl);
   return { notifications, appointments };
 }

@@ -6,16 +6,30 @@ import { Agent, csrfOf } from './sign-in';
 
 export async function newRequest(agent: Agent): Promise<string> {
   const page = await agent.get('/demandes').expect(200);
-  const res = await agent.post('/demandes').type('form').send({ _csrf: csrfOf(page) }).expect(303);
+  const res = await agent
+    .post('/demandes')
+    .type('form')
+    .send({ _csrf: csrfOf(page) })
+    .expect(303);
   return /\/demandes\/([0-9a-f-]{36})\/etape\/1$/.exec(res.headers.location)![1];
 }
 
 export async function postStep(agent: Agent, id: string, step: number, fields: Record<string, string>) {
   const page = await agent.get(`/demandes/${id}/etape/${step}`).expect(200);
-  return agent.post(`/demandes/${id}/etape/${step}`).type('form').send({ _csrf: csrfOf(page), ...fields });
+  return agent
+    .post(`/demandes/${id}/etape/${step}`)
+    .type('form')
+    .send({ _csrf: csrfOf(page), ...fields });
 }
 
-export async function uploadStep(agent: Agent, id: string, step: number, file: Buffer, filename: string, fields: Record<string, string> = {}) {
+export async function uploadStep(
+  agent: Agent,
+  id: string,
+  step: number,
+  file: Buffer,
+  filename: string,
+  fields: Record<string, string> = {},
+) {
   const page = await agent.get(`/demandes/${id}/etape/${step}`).expect(200);
   let req = agent.post(`/demandes/${id}/etape/${step}`).field('_csrf', csrfOf(page));
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
@@ -23,7 +37,10 @@ export async function uploadStep(agent: Agent, id: string, step: number, file: B
 }
 
 /** A family files a complete request for a condamné of CPNORD, through every step; returns its id and reference. */
-export async function submitRequest(agent: Agent, visitor = { givenName: 'Lina', familyName: 'Martin', birthdate: '14/03/2016' }): Promise<{ id: string; reference: string }> {
+export async function submitRequest(
+  agent: Agent,
+  visitor = { givenName: 'Lina', familyName: 'Martin', birthdate: '14/03/2016' },
+): Promise<{ id: string; reference: string }> {
   const [d] = await query(
     `SELECT d.ecrou_number, d.last_name FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' AND d.legal_status = 'CONDAMNE' AND d.custody_status = 'PRESENT' ORDER BY d.ecrou_number LIMIT 1`,
   );

@@ -1,0 +1,79 @@
+// ESLint: typescript-eslint's type-checked rules, Prettier for layout, and the module graph of
+// docs/architecture.md as import restrictions.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Which feature modules each module of src/ may import (docs/architecture.md). Every module may also
+ * import common/, config/ and the auth kernel (access decorators, roles, principal).
+ * `database/` and `demo/` are composition roots, like app.module.ts and main.ts.
+ */
+const MODULE_GRAPH = {
+  common: [],
+  config: [],
+  establishments: [],
+  'demo-idp': [],
+  health: [],
+  home: [],
+  notifications: ['establishments'],
+  families: ['notifications'],
+  agents: ['establishments'],
+  auth: ['families', 'agents'],
+  detainees: ['establishments'],
+  appointments: ['notifications'],
+  permits: ['notifications', 'families', 'establishments'],
+  visits: ['appointments', 'notifications', 'families', 'establishments'],
+};
+const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));
+const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];
+
+function boundaryRules(module) {
+  const allowed = new Set(MODULE_GRAPH[module]);
+  const patterns = [];
+  for (const other of FEATURES) {
+    if (other === module || allowed.has(other)) continue;
+    if (other === 'auth') {
+      patterns.push({
+        regex: `^\\.\\./auth/(?!(${AUTH_KERNEL.join('|')})$)`,
+        message: `${module}/ may use only auth's decorators, roles and principal (docs/architecture.md).`,
+      });
+      continue;
+    }
+    patterns.push({ regex: `^\\.\\./${other}/`, message: `${module}/ must not import ${other}/ (module graph in docs/architecture.md).` });
+  }
+  if (module === 'common') patterns.push({ regex: '^\\.\\./(?!common/)', message: 'common/ is cross-cutting: it imports no feature.' });
+  if (module === 'config') patterns.push({ regex: '^\\.\\./(?!(common|config)/)', message: 'config/ imports only common/.' });
+  return { files: [`src/${module}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'public/**', 'views/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.eslint.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unsafe-assignment': 'error',
+      '@typescript-eslint/no-unsafe-member-access': 'error',
+      '@typescript-eslint/no-unsafe-call': 'error',
+      '@typescript-eslint/no-unsafe-return': 'error',
+      '@typescript-eslint/no-unsafe-argument': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Nest handlers and interface implementations are async without always awaiting.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  ...Object.keys(MODULE_GRAPH).map(boundaryRules),
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  prettier,
+);
