@@ -227,8 +227,8 @@ describe('the establishment instructs and decides', () => {
     expect(text).toContain('Noé MARTIN');
     const permitId = permitUrl.split('/').pop()!;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { PermitTokens } = require('../dist/src/permits/permit-token');
-    const token = new PermitTokens('development-only-session-secret-change-me-0000').sign(permitId);
+    const { SignedTokens } = require('../dist/src/common/signed-tokens');
+    const token = new SignedTokens('development-only-session-secret-change-me-0000', 'permit-qr-token', 'P2V1').sign(permitId);
     expect(token).not.toContain('Martin');
     await parloir
       .get(`/etablissements/CPNORD/permis/verifier?jeton=${encodeURIComponent(token)}`)

@@ -8,7 +8,7 @@ import { csrfOf, signIn, STAFF, type Agent } from './helpers/sign-in';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { VisitsService } = require('../dist/src/visits/visits.service');
 const { AuditService } = require('../dist/src/common/audit.service');
-const { PermitTokens } = require('../dist/src/permits/permit-token');
+const { SignedTokens } = require('../dist/src/common/signed-tokens');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const SECRET = 'a-test-session-secret-of-at-least-32-characters';
@@ -164,7 +164,7 @@ describe('the day at the visiting rooms', () => {
       new Date(Date.parse(`${TODAY}T12:00:00Z`) - 2 * 86400_000),
     );
     const [{ appointment_id: appointmentId }] = await query(`SELECT appointment_id FROM visits WHERE id = $1`, [booked.id]);
-    const token = new PermitTokens(SECRET, 'visit-qr-token', 'P2VV').sign(appointmentId);
+    const token = new SignedTokens(SECRET, 'visit-qr-token', 'P2VV').sign(appointmentId);
 
     const camera = await agent.get(`/parloir/convocation/${token}`).expect(303);
     expect(camera.headers.location).toBe(`${BASE}/visites/${booked.id}`);
@@ -177,7 +177,7 @@ describe('the day at the visiting rooms', () => {
     const refused = await agent.get(`${BASE}?q=${forged}`).expect(404);
     expect(refused.text).toContain('Ce code QR ne correspond à aucune visite de cet établissement.');
     await agent.get(`/parloir/convocation/${forged}`).expect(404);
-    const permitToken = new PermitTokens(SECRET).sign(permit.id);
+    const permitToken = new SignedTokens(SECRET, 'permit-qr-token', 'P2V1').sign(permit.id);
     await agent.get(`/parloir/convocation/${permitToken}`).expect(404);
   });
 

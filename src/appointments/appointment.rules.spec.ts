@@ -1,4 +1,5 @@
-import { newReference, whenLabel, whenShort, zoneNote } from './appointment.rules';
+import { newReference } from '../common/reference';
+import { whenLabel, whenShort, zoneNote } from './appointment.rules';
 
 describe('appointment labels', () => {
   it('says dates in Europe/Paris, winter and summer time', () => {

@@ -46,14 +46,12 @@ export class AppointmentsController {
       if (e instanceof DomainError && e.status === 404) return res.status(404).render('errors/404.njk');
       if (e instanceof DomainError) {
         const a = await this.appointments.findForFamily(principal.id, id);
-        return res
-          .status(e.status)
-          .render('appointments/confirm-cancel.njk', {
-            appointment: a,
-            kindLabel: a ? KIND_LABELS[a.kind] : '',
-            when: a ? whenLabel(new Date(a.startsAt), a.timeZone) : '',
-            error: e.message,
-          });
+        return res.status(e.status).render('appointments/confirm-cancel.njk', {
+          appointment: a,
+          kindLabel: a ? KIND_LABELS[a.kind] : '',
+          when: a ? whenLabel(new Date(a.startsAt), a.timeZone) : '',
+          error: e.message,
+        });
       }
       throw e;
     }

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
+import { newReference } from '../common/reference';
 import { contactAddress, NotificationsService } from '../notifications/notifications.service';
-import { AppointmentKind, KIND_LABELS, newReference, WHAT_TO_BRING, whenLabel, whenShort, zoneNote } from './appointment.rules';
+import { AppointmentKind, KIND_LABELS, WHAT_TO_BRING, whenLabel, whenShort, zoneNote } from './appointment.rules';
 
 export interface Appointment {
   id: string;

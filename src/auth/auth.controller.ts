@@ -88,13 +88,11 @@ export class AuthController {
       if (!user) {
         const reason = info?.message;
         if (reason === 'UNKNOWN_AGENT') return res.status(403).render('auth/unknown-agent.njk');
-        return res
-          .status(401)
-          .render('auth/sign-in-failed.njk', {
-            tooWeak: reason === 'ACR_TOO_LOW',
-            providerName: PROVIDER_LABEL[name],
-            retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion',
-          });
+        return res.status(401).render('auth/sign-in-failed.njk', {
+          tooWeak: reason === 'ACR_TOO_LOW',
+          providerName: PROVIDER_LABEL[name],
+          retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion',
+        });
       }
       // passport regenerates the session id here (session fixation).
       req.login(user, (e) => (e ? next(e) : req.session.save((e2) => (e2 ? next(e2) : res.redirect(303, home)))));

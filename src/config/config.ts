@@ -13,7 +13,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
-import { parseReminderOffsets, type ReminderOffset } from '../notifications/notification.rules';
+import { parseReminderOffsets, type ReminderOffset } from './reminder-offsets';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;

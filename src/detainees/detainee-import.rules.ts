@@ -1,4 +1,6 @@
 import { parse } from 'csv-parse/sync';
+import { parseDate } from '../common/dates';
+import { normalizeName } from '../common/names';
 import type { CustodyStatus, LegalStatus } from './detainee.entity';
 
 /**
@@ -29,28 +31,8 @@ export interface LineError {
   message: string;
 }
 
-export function normalizeName(value: string): string {
-  return value
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z]+/g, ' ')
-    .trim()
-    .toUpperCase();
-}
-
 export function identityKey(r: { lastName: string; firstName: string; birthDate: string }): string {
   return `${normalizeName(r.lastName)}|${normalizeName(r.firstName)}|${r.birthDate}`;
-}
-
-export function parseDate(raw: string): string | null {
-  let y: number, m: number, d: number;
-  let match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(raw);
-  if (match) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else if ((match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw))) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else return null;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
 }
 
 function parseLegalStatus(raw: string): LegalStatus | null {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { projectRoot } from '../common/project-root';
 import { registerFilters } from '../common/nunjucks-filters';
-import type { Channel } from './notification.rules';
+import type { Channel } from '../config/reminder-offsets';
 
 export interface RenderedMessage {
   subject: string | null;

@@ -1,4 +1,5 @@
-import { normalizeEmail, normalizePhone, parseReminderOffsets, planReminders, retryDelayMs, smsLength } from './notification.rules';
+import { parseReminderOffsets } from '../config/reminder-offsets';
+import { normalizeEmail, normalizePhone, planReminders, retryDelayMs, smsLength } from './notification.rules';
 
 describe('normalizePhone', () => {
   it('normalises French numbers to E.164 and refuses invalid ones', () => {

@@ -1,11 +1,10 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { durationMs, type Channel, type ReminderOffset } from '../config/reminder-offsets';
 
 /**
  * Pure rules of the notifications module: phone numbers, SMS length, retry back-off, reminder
  * planning. Unit-tested in notification.rules.spec.ts.
  */
-
-export type Channel = 'EMAIL' | 'SMS';
 
 /** A French mobile or landline, or any international number, normalised to E.164; null if invalid. */
 export function normalizePhone(input: string, defaultCountry: 'FR' = 'FR'): string | null {
@@ -51,38 +50,6 @@ export const MAX_SMS_SEGMENTS = 2;
 /** Delay before retry number `attempt` (1 = first retry): 30 s, 1 min, 2 min… capped at 1 h. */
 export function retryDelayMs(attempt: number, baseMs = 30_000, capMs = 3_600_000): number {
   return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-
-export interface ReminderOffset {
-  /** ISO-8601 duration before the appointment, e.g. P2D, PT2H. */
-  before: string;
-  channel: Channel;
-}
-
-export const DEFAULT_REMINDER_OFFSETS: ReminderOffset[] = [
-  { before: 'P2D', channel: 'EMAIL' },
-  { before: 'P1D', channel: 'SMS' },
-];
-
-export function durationMs(iso: string): number {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(iso);
-  if (!m || iso === 'P' || iso.endsWith('T')) throw new Error(`Invalid duration "${iso}" (expected e.g. P2D, PT3H, P1DT12H)`);
-  const [, d = '0', h = '0', min = '0'] = m;
-  return ((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60_000;
-}
-
-/** "P2D:EMAIL,P1D:SMS" → offsets. Throws with a readable message on a bad value. */
-export function parseReminderOffsets(value: string): ReminderOffset[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const [before, channel] = part.split(':');
-      durationMs(before);
-      if (channel !== 'EMAIL' && channel !== 'SMS') throw new Error(`Invalid reminder channel "${channel}" in "${part}" (EMAIL or SMS)`);
-      return { before, channel };
-    });
 }
 
 export interface PlannedReminder {

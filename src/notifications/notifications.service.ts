@@ -4,7 +4,8 @@ import { DomainError } from '../common/domain-error';
 import { returnedRows } from '../common/sql';
 import type { NotificationSettings } from '../config/config';
 import { NotificationRenderer } from './notification-renderer';
-import { Channel, MAX_SMS_SEGMENTS, normalizeEmail, normalizePhone, planReminders, smsLength } from './notification.rules';
+import type { Channel } from '../config/reminder-offsets';
+import { MAX_SMS_SEGMENTS, normalizeEmail, normalizePhone, planReminders, smsLength } from './notification.rules';
 
 export type Category = 'TRANSACTIONAL' | 'REMINDER';
 

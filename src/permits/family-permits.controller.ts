@@ -213,16 +213,14 @@ export class FamilyPermitsController {
   ) {
     const r = await this.requests.forFamily(principal.id, id);
     const renderError = async (message: string) =>
-      res
-        .status(400)
-        .render('permits/detail.njk', {
-          r,
-          docs: await this.requests.documents(id),
-          events: await this.requests.events(id, true),
-          statusLabels: STATUS_LABELS,
-          relationships: RELATIONSHIPS,
-          errors: [{ field: 'fichier', message }],
-        });
+      res.status(400).render('permits/detail.njk', {
+        r,
+        docs: await this.requests.documents(id),
+        events: await this.requests.events(id, true),
+        statusLabels: STATUS_LABELS,
+        relationships: RELATIONSHIPS,
+        errors: [{ field: 'fichier', message }],
+      });
     if (req.uploadError) return renderError(req.uploadError);
     if (!['PHOTO', 'ID_DOCUMENT', 'PROOF_OF_ADDRESS'].includes(kind)) return renderError('Choisissez le document que vous envoyez');
     try {

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { DocumentStore } from '../common/document-store';
 import { DomainError } from '../common/domain-error';
-import { newReference } from '../appointments/appointment.rules';
+import { newReference } from '../common/reference';
 import { NotificationsService } from '../notifications/notifications.service';
 import { IdDocumentType, isMinor, MAX_LOOKUP_FAILURES_PER_HOUR, namesMatch, Relationship } from './permit.rules';
 import { checkDocument, checkPhoto } from './uploads';

@@ -1,5 +1,6 @@
 import { addMonths, differenceInCalendarDays, differenceInYears } from 'date-fns';
-import { normalizeName } from '../detainees/detainee-import.rules';
+import { parseDay } from '../common/dates';
+import { normalizeName } from '../common/names';
 
 /** Relationship to the detainee (DOMAIN.md: family in the broad sense, and close relations). */
 export const RELATIONSHIPS = {
@@ -56,18 +57,8 @@ export function namesMatch(typed: string, actual: string): boolean {
 
 /** A birth date typed as JJ/MM/AAAA or AAAA-MM-JJ, real and in the past; null otherwise. */
 export function parseBirthdate(raw: string, today: Date): string | null {
-  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(raw.trim()) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
-  if (!m) return null;
-  const [y, mo, d] = raw.includes('/') ? [Number(m[3]), Number(m[2]), Number(m[1])] : [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
-  if (date.getTime() > today.getTime() || y < 1900) return null;
-  return date.toISOString().slice(0, 10);
-}
-
-/** A calendar day typed as JJ/MM/AAAA or AAAA-MM-JJ, past or future; null if not a real date. */
-export function parseDay(raw: string): string | null {
-  return parseBirthdate(raw, new Date('9999-12-31T00:00:00Z'));
+  const day = parseDay(raw);
+  return day && day <= today.toISOString().slice(0, 10) ? day : null;
 }
 
 /** The head of establishment decides within 2 months of a complete request; silence is an implicit rejection. */

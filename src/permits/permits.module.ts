@@ -20,7 +20,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { FamilyPermitsController } from './family-permits.controller';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PERMIT_TOKENS, StaffPermitsController } from './staff-permits.controller';
-import { PermitTokens } from './permit-token';
+import { SignedTokens } from '../common/signed-tokens';
 import { PERMIT_DOCUMENTS, PermitRequestsService } from './permit-requests.service';
 import { MAX_UPLOAD_BYTES } from './uploads';
 
@@ -62,7 +62,11 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new DocumentStore(resolve(projectRoot(), config.documents.dir), config.documents.key),
     },
-    { provide: PERMIT_TOKENS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PermitTokens(config.sessionSecret) },
+    {
+      provide: PERMIT_TOKENS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new SignedTokens(config.sessionSecret, 'permit-qr-token', 'P2V1'),
+    },
     PermitRequestsService,
     PermitInstructionService,
     PermitDeadlineRunner,

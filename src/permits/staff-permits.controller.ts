@@ -2,25 +2,17 @@ import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, 
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
+import { parseDay } from '../common/dates';
 import { DomainError } from '../common/domain-error';
 import { pageInfo, parsePage } from '../common/pagination';
 import { Establishment } from '../establishments/establishment.entity';
 import { EstablishmentsService } from '../establishments/establishments.service';
-import {
-  daysLeft,
-  decisionDeadline,
-  ID_DOCUMENT_TYPES,
-  isMinor,
-  parseBirthdate,
-  parseDay,
-  RELATIONSHIPS,
-  STATUS_LABELS,
-} from './permit.rules';
+import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, parseBirthdate, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { refusalLetterPdf } from './refusal-letter';
 import { permitPdf } from './permit-pdf';
-import { PermitTokens } from './permit-token';
+import { SignedTokens } from '../common/signed-tokens';
 
 export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
 
@@ -34,7 +26,7 @@ export class StaffPermitsController {
     private readonly instruction: PermitInstructionService,
     private readonly requests: PermitRequestsService,
     private readonly establishments: EstablishmentsService,
-    @Inject(PERMIT_TOKENS) private readonly tokens: PermitTokens,
+    @Inject(PERMIT_TOKENS) private readonly tokens: SignedTokens,
   ) {}
 
   @Get('demandes')

@@ -7,8 +7,8 @@ import { DomainError } from '../common/domain-error';
 import { whenLabel } from '../appointments/appointment.rules';
 import type { Establishment } from '../establishments/establishment.entity';
 import { EstablishmentsService } from '../establishments/establishments.service';
-import { parseDay } from '../permits/permit.rules';
-import { PermitTokens } from '../permits/permit-token';
+import { parseDay } from '../common/dates';
+import { SignedTokens } from '../common/signed-tokens';
 import { DAYS } from './visits-admin.service';
 import {
   CHECK_LABELS,
@@ -53,7 +53,7 @@ export class ParloirController {
     private readonly visits: VisitsService,
     private readonly imports: VisitImportService,
     private readonly establishments: EstablishmentsService,
-    @Inject(VISIT_TOKENS) private readonly tokens: PermitTokens,
+    @Inject(VISIT_TOKENS) private readonly tokens: SignedTokens,
   ) {}
 
   private dayOf(e: Establishment, raw: unknown): string {
@@ -341,14 +341,12 @@ export class ParloirController {
   async import(@Param('establishment') code: string, @Req() req: Request, @CurrentPrincipal() p: Principal, @Res() res: Response) {
     const establishment = await this.establishments.byCode(code);
     const render = (status: number, extra: Record<string, unknown>) =>
-      res
-        .status(status)
-        .render('visits/import.njk', {
-          establishment,
-          columns: VISIT_LIST_COLUMNS,
-          maxMegabytes: MAX_VISIT_LIST_BYTES / 1024 / 1024,
-          ...extra,
-        });
+      res.status(status).render('visits/import.njk', {
+        establishment,
+        columns: VISIT_LIST_COLUMNS,
+        maxMegabytes: MAX_VISIT_LIST_BYTES / 1024 / 1024,
+        ...extra,
+      });
     if (req.uploadError) return render(400, { fileError: req.uploadError });
     const file = req.file;
     if (!file || file.size === 0) return render(400, { fileError: 'Choisissez le fichier CSV de la liste des visites exporté de GENESIS' });
@@ -431,7 +429,7 @@ export class ParloirController {
 export class ConvocationScanController {
   constructor(
     private readonly day: VisitDayService,
-    @Inject(VISIT_TOKENS) private readonly tokens: PermitTokens,
+    @Inject(VISIT_TOKENS) private readonly tokens: SignedTokens,
   ) {}
 
   @Get('convocation/:token')

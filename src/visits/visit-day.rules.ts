@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { normalizeName, parseDate } from '../detainees/detainee-import.rules';
+import { parseDate } from '../common/dates';
+import { normalizeName } from '../common/names';
 
 /** Pure rules of the day at the visiting rooms: arrival checks, waiting-list offers, GENESIS daily lists, statistics. */
 

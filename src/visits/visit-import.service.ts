@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { fromZonedTime } from 'date-fns-tz';
 import { DataSource } from 'typeorm';
-import { newReference } from '../appointments/appointment.rules';
+import { newReference } from '../common/reference';
 import { Actor, AuditService } from '../common/audit.service';
 import { matchPermit, parseGenesisVisitList } from './visit-day.rules';
 

@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import type { FieldError } from '../common/forms';
 import type { Establishment } from '../establishments/establishment.entity';
 import { EstablishmentsService } from '../establishments/establishments.service';
-import { parseDay } from '../permits/permit.rules';
+import { parseDay } from '../common/dates';
 import type { VisitSettings } from './visit.rules';
 import { DAYS, ROOM_KINDS, VisitsAdminService } from './visits-admin.service';
 import { VisitsService } from './visits.service';

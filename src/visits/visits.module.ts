@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { PermitTokens } from '../permits/permit-token';
+import { SignedTokens } from '../common/signed-tokens';
 import { FamilyVisitsController } from './family-visits.controller';
 import { ConvocationScanController, MAX_VISIT_LIST_BYTES, ParloirController, VISIT_TOKENS } from './parloir.controller';
 import { StaffVisitsController } from './staff-visits.controller';
@@ -32,7 +32,7 @@ import { WaitlistService } from './waitlist.service';
       provide: VISIT_TOKENS,
       inject: [APP_CONFIG, AppointmentsService],
       useFactory: (config: AppConfig, appointments: AppointmentsService) => {
-        const tokens = new PermitTokens(config.sessionSecret, 'visit-qr-token', 'P2VV');
+        const tokens = new SignedTokens(config.sessionSecret, 'visit-qr-token', 'P2VV');
         appointments.onTemplateData('VISIT', (a) => ({ qr: `${config.appUrl}/parloir/convocation/${tokens.sign(a.id)}` }));
         return tokens;
       },

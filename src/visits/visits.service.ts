@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AppointmentsService } from '../appointments/appointments.service';
-import { newReference } from '../appointments/appointment.rules';
+import { newReference } from '../common/reference';
 import { Actor, AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
 import {

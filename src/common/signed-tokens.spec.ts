@@ -1,7 +1,9 @@
-import { PermitTokens } from './permit-token';
+import { SignedTokens } from './signed-tokens';
 
-describe('PermitTokens', () => {
-  const tokens = new PermitTokens('a-secret-of-at-least-32-characters-long');
+const permitTokens = (secret: string) => new SignedTokens(secret, 'permit-qr-token', 'P2V1');
+
+describe('SignedTokens (permit QR codes)', () => {
+  const tokens = permitTokens('a-secret-of-at-least-32-characters-long');
   const id = '3f1c2b4a-9d8e-4f70-8a1b-2c3d4e5f6a7b';
 
   it('signs a permit id into a short token without personal data, and verifies it', () => {
@@ -14,15 +16,15 @@ describe('PermitTokens', () => {
     const token = tokens.sign(id);
     const altered = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
     expect(tokens.verify(altered)).toBeNull();
-    expect(new PermitTokens('another-secret-of-at-least-32-characters').verify(token)).toBeNull();
+    expect(permitTokens('another-secret-of-at-least-32-characters').verify(token)).toBeNull();
     expect(tokens.verify('https://evil.example/')).toBeNull();
   });
 });
 
-describe('PermitTokens for another purpose (convocation QR codes)', () => {
+describe('SignedTokens for another purpose (convocation QR codes)', () => {
   it('does not accept a permit token as a convocation token, nor the reverse', () => {
-    const permits = new PermitTokens('a-secret-of-at-least-32-characters-long');
-    const visits = new PermitTokens('a-secret-of-at-least-32-characters-long', 'visit-qr-token', 'P2VV');
+    const permits = permitTokens('a-secret-of-at-least-32-characters-long');
+    const visits = new SignedTokens('a-secret-of-at-least-32-characters-long', 'visit-qr-token', 'P2VV');
     const id = '3f1c2b4a-9d8e-4f70-8a1b-2c3d4e5f6a7b';
     expect(visits.sign(id)).toMatch(/^P2VV\./);
     expect(visits.verify(visits.sign(id))).toBe(id);

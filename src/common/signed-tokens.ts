@@ -1,29 +1,29 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
- * The QR code of a printed permit: the permit id and an HMAC, nothing personal. Only P2V (which
- * holds the secret) can make one; a copied or altered code does not verify.
+ * A code for a QR code (a printed permit, a convocation): an id and an HMAC, nothing personal. Only
+ * P2V (which holds the secret) can make one; a copied or altered code does not verify.
  */
-export class PermitTokens {
+export class SignedTokens {
   private readonly key: Buffer;
 
   /** `purpose` separates the keys of different codes (permits, convocations); `prefix` tells them apart when read. */
   constructor(
     secret: string,
-    purpose = 'permit-qr-token',
-    private readonly prefix = 'P2V1',
+    purpose: string,
+    private readonly prefix: string,
   ) {
     this.key = Buffer.from(hkdfSync('sha256', secret, 'p2v', purpose, 32));
   }
 
-  sign(permitId: string): string {
-    const id = Buffer.from(permitId.replace(/-/g, ''), 'hex');
-    if (id.length !== 16) throw new Error('Bad permit id');
+  sign(uuid: string): string {
+    const id = Buffer.from(uuid.replace(/-/g, ''), 'hex');
+    if (id.length !== 16) throw new Error('Bad id');
     const mac = createHmac('sha256', this.key).update(id).digest().subarray(0, 16);
     return `${this.prefix}.${id.toString('base64url')}.${mac.toString('base64url')}`;
   }
 
-  /** The permit id of a valid token, or null. */
+  /** The id of a valid token, or null. */
   verify(token: string): string | null {
     const m = /^([A-Z0-9]{2,8})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/.exec(token.trim());
     if (!m || m[1] !== this.prefix) return null;
