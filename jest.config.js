@@ -1,7 +1,15 @@
 // Unit tests beside the code (src, *.spec.ts); HTTP + database tests in test/ against the built app.
+// On a PostgreSQL server (DATABASE_URL) 2 workers run the whole suite, each on databases of its own.
+// On the embedded database (PGlite, one transaction at a time) one worker runs; `npm run test:smoke`
+// runs there only the files that prove the embedded path: start-up, the demo's data folder, a booking
+// journey and the schema.
 const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json' }];
+const onServer = Boolean(process.env.DATABASE_URL);
+const SMOKE = ['startup', 'startup-embedded', 'visits-family', 'schema'];
+
 module.exports = {
-  testTimeout: 120000,
+  testTimeout: 20000,
+  maxWorkers: onServer ? 2 : 1,
   projects: [
     {
       displayName: 'unit',
@@ -14,7 +22,9 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
-      testMatch: ['**/*.e2e-spec.ts'],
+      testMatch: process.env.P2V_SMOKE ? SMOKE.map((name) => `<rootDir>/test/${name}.e2e-spec.ts`) : ['**/*.e2e-spec.ts'],
+      // The demo's own data folder is the embedded path: proved where the suite runs on PGlite.
+      testPathIgnorePatterns: onServer ? ['/node_modules/', '/startup-embedded\\.e2e-spec\\.ts$'] : ['/node_modules/'],
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

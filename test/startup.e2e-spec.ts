@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
-import { query } from './helpers/db';
+import { databaseCopy, query, resetDatabase } from './helpers/db';
 import { startTestApp, TestApp } from './helpers/app';
-import { freePort, runNode, spawnNode, waitFor } from './helpers/processes';
+import { runNode } from './helpers/processes';
 
 describe('start-up on the configured PostgreSQL server', () => {
   let app: TestApp;
@@ -13,7 +10,8 @@ describe('start-up on the configured PostgreSQL server', () => {
   });
 
   it('migrates an empty database, loads the demo data and answers /health', async () => {
-    app = await startTestApp();
+    await resetDatabase();
+    app = await startTestApp({}, { reset: false });
     const migrations = await query(`SELECT name FROM migrations ORDER BY id`);
     expect(migrations.map((m) => m.name)).toEqual([
       'Init1763830000000',
@@ -51,44 +49,19 @@ describe('start-up on the configured PostgreSQL server', () => {
   });
 });
 
-describe('start-up on the embedded database (no DATABASE_URL)', () => {
-  let dir: string;
-  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
-
-  it('creates its data folder, migrates, seeds and serves the sign-in redirect', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'p2v-embedded-'));
-    const port = await freePort();
-    const proc = spawnNode('dist/src/main.js', [], { PATH: process.env.PATH, PORT: String(port), P2V_DATA_DIR: dir, LOG_LEVEL: 'info' });
-    try {
-      const url = `http://localhost:${port}`;
-      await waitFor('embedded start', async () => ((await request(url).get('/health')).status === 200 ? true : undefined), 120000, proc);
-      expect(proc.output()).toContain('"database":"embedded"');
-      const signIn = await request(url).get('/connexion').expect(302);
-      expect(signIn.headers.location).toContain(`${url}/demo-idp/auth?`);
-      const res = await request(url).get('/').expect(200);
-      expect(res.text).toContain('Démonstration');
-    } finally {
-      await proc.stop();
-    }
-  });
-});
-
 describe('/health when the database is gone', () => {
   it('answers 503', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'p2v-db-'));
-    const dbPort = await freePort();
-    const db = spawnNode('dist/src/database/embedded-server.js', [dir, String(dbPort)], { PATH: process.env.PATH });
-    const dbUrl = await waitFor('db', async () => /ready (\S+)/.exec(db.output())?.[1], 120000, db);
-    const app = await startTestApp({ DATABASE_URL: dbUrl });
+    // A database of its own, then taken away while the app runs.
+    const gone = await databaseCopy('p2v_test_gone');
+    const app = await startTestApp({ DATABASE_URL: gone.url });
     try {
       await request(app.url).get('/health').expect(200);
-      await db.stop();
+      await gone.drop();
       const res = await request(app.url).get('/health').expect(503);
       expect(res.body).toEqual({ status: 'error', database: { status: 'down' } });
     } finally {
       await app.stop();
-      await db.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await gone.drop();
     }
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { freePort, spawnNode, Spawned, waitFor } from './processes';
-import { resetDatabase, testDatabaseUrl } from './db';
+import { freshDatabase, testDatabaseUrl } from './db';
 
 export interface TestApp {
   url: string;
@@ -10,11 +10,11 @@ export interface TestApp {
 }
 
 /**
- * Starts the real, built application (node dist/src/main.js) on a free port, against the test
- * database emptied beforehand: migrations from nothing, demo data, local OpenID provider.
+ * Starts the real, built application (node dist/src/main.js) on a free port, against a fresh test
+ * database (migrated, demo data: see freshDatabase), with the local OpenID provider.
  */
 export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: boolean } = {}): Promise<TestApp> {
-  if (opts.reset !== false && env.DATABASE_URL === undefined) await resetDatabase();
+  if (opts.reset !== false && env.DATABASE_URL === undefined) await freshDatabase();
   const port = await freePort();
   const fullEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -32,7 +32,7 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
   const proc = spawnNode('dist/src/main.js', [], fullEnv);
   const url = `http://localhost:${port}`;
-  await waitFor('app start', async () => ((await request(url).get('/health')).status === 200 ? true : undefined), 120000, proc);
+  await waitFor('app start', async () => ((await request(url).get('/health')).status === 200 ? true : undefined), 60000, proc);
   return {
     url,
     proc,

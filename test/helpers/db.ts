@@ -1,8 +1,31 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { freePort, spawnNode, waitFor } from './processes';
 
-/** The database the e2e tests use: DATABASE_URL, or the embedded server started by global-setup. */
+/**
+ * The test databases. On a PostgreSQL server (DATABASE_URL, as in CI) the global set-up migrates and
+ * seeds one template database; each test file gets its own copy of it (CREATE DATABASE … TEMPLATE,
+ * about 0.1 s), named after its Jest worker, so two workers never share data. On the embedded
+ * database (no DATABASE_URL) there is one database: each file empties it and the app migrates it.
+ */
+export const TEMPLATE_DB = 'p2v_test_template';
+
+/** The PostgreSQL server of the run (its `test` database serves to create and drop the others). */
+export function serverUrl(): string | undefined {
+  return process.env.DATABASE_URL || undefined;
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(serverUrl()!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The database of the running test file. */
 export function testDatabaseUrl(): string {
-  const url = process.env.DATABASE_URL || process.env.P2V_TEST_EMBEDDED_URL;
+  const url = process.env.P2V_TEST_DB_URL || process.env.DATABASE_URL || process.env.P2V_TEST_EMBEDDED_URL;
   if (!url) throw new Error('No test database: global-setup did not run');
   return url;
 }
@@ -17,14 +40,78 @@ export async function withClient<T>(fn: (c: Client) => Promise<T>, url = testDat
   }
 }
 
+/** Rows of a query on the test file's database; T says what the test expects them to hold. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- until every test names the row it reads
 export async function query<T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> {
   return withClient(async (c) => (await c.query(sql, params)).rows as T[]);
 }
 
-/** Empties the database completely: each test file starts from nothing and the app migrates it. */
-export async function resetDatabase(url = testDatabaseUrl()): Promise<void> {
+/** The one row a query must return. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- until every test names the row it reads
+export async function queryOne<T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T> {
+  const rows = await query<T>(sql, params);
+  if (rows.length !== 1) throw new Error(`Expected one row, got ${rows.length}: ${sql}`);
+  return rows[0];
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** (Re)creates a database on the server, as a copy of `template` or empty; returns its URL. */
+export async function createDatabase(name: string, template?: string): Promise<string> {
+  await withClient(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${quoted(name)} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${quoted(name)}${template ? ` TEMPLATE ${quoted(template)}` : ''}`);
+  }, serverUrl());
+  return databaseUrl(name);
+}
+
+/** This Jest worker's database name (workers run test files one after another). */
+function workerDatabase(): string {
+  return `p2v_test_w${process.env.JEST_WORKER_ID ?? '1'}`;
+}
+
+/**
+ * Gives the test file a database of its own: on PostgreSQL a copy of the migrated and seeded
+ * template (or an empty one with `empty`); on the embedded database the one database, emptied
+ * (the app then migrates and seeds it). Returns its URL, also given by testDatabaseUrl().
+ */
+export async function freshDatabase(opts: { empty?: boolean } = {}): Promise<string> {
+  if (serverUrl()) {
+    process.env.P2V_TEST_DB_URL = await createDatabase(workerDatabase(), opts.empty ? undefined : TEMPLATE_DB);
+    return process.env.P2V_TEST_DB_URL;
+  }
   await withClient(async (c) => {
     await c.query('DROP SCHEMA IF EXISTS public CASCADE');
     await c.query('CREATE SCHEMA public');
-  }, url);
+  });
+  return testDatabaseUrl();
+}
+
+/** Empties the test file's database completely (migrations then start from nothing). */
+export async function resetDatabase(): Promise<void> {
+  await freshDatabase({ empty: true });
+}
+
+/**
+ * A database the test may take away: on the server a copy of the template (dropped, connections
+ * and all); on the embedded database a server of its own (stopped).
+ */
+export async function databaseCopy(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (serverUrl()) {
+    const url = await createDatabase(name, TEMPLATE_DB);
+    return {
+      url,
+      drop: () => withClient(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${quoted(name)} WITH (FORCE)`)), serverUrl()),
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'p2v-db-'));
+  const db = spawnNode('dist/src/database/embedded-server.js', [dir, String(await freePort())], { PATH: process.env.PATH });
+  const url = await waitFor('embedded database', async () => /ready (\S+)/.exec(db.output())?.[1], 60000, db);
+  return {
+    url,
+    async drop() {
+      await db.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

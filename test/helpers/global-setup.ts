@@ -1,30 +1,44 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, freePort, spawnNode, Spawned } from './processes';
+import { createDatabase, serverUrl, TEMPLATE_DB } from './db';
+import { ROOT, freePort, spawnNode, Spawned, waitFor } from './processes';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __P2V_EMBEDDED__: Spawned | undefined;
 }
 
-/** Without DATABASE_URL the e2e tests use one embedded PGlite server (data kept in .data/test-pglite). */
+/**
+ * On a PostgreSQL server: the template database every test file copies, migrated and seeded by the
+ * app itself (one start). Without one: one embedded PGlite server for the run (data kept in
+ * .data/test-pglite: its first start, initdb, takes seconds).
+ */
 export default async function globalSetup() {
-  if (process.env.DATABASE_URL) return;
+  if (serverUrl()) {
+    const url = await createDatabase(TEMPLATE_DB);
+    const port = await freePort();
+    const app = spawnNode('dist/src/main.js', [], {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL: url,
+      DEMO_IDP: 'true',
+      SEED_DEMO_DATA: 'true',
+      DEMO_MESSAGING: 'true',
+      NOTIFICATIONS_WORKER: 'false',
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await waitFor('template database', async () => ((await fetch(`http://localhost:${port}/health`)).ok ? true : undefined), 120000, app);
+    } finally {
+      await app.stop();
+    }
+    return;
+  }
   const dir = join(ROOT, '.data', 'test-pglite');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const proc = spawnNode('dist/src/database/embedded-server.js', [dir, String(port)], { ...process.env });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`embedded database did not start:\n${proc.output()}`)), 120000);
-    proc.child.stdout!.on('data', () => {
-      const m = /ready (\S+)/.exec(proc.output());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.exited.then((code) => reject(new Error(`embedded database exited (${code}):\n${proc.output()}`)));
-  });
+  const url = await waitFor('embedded database', async () => /ready (\S+)/.exec(proc.output())?.[1], 120000, proc);
   process.env.P2V_TEST_EMBEDDED_URL = url;
   globalThis.__P2V_EMBEDDED__ = proc;
 }
