@@ -8,6 +8,7 @@ import { PrincipalMiddleware } from './auth/principal.middleware';
 import { AccessGuard } from './auth/access.guard';
 import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/exception.filter';
+import { InputGuard } from './common/input.guard';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DetaineesModule } from './detainees/detainees.module';
@@ -42,6 +43,7 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: InputGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
       exports: [APP_CONFIG],

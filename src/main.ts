@@ -17,11 +17,13 @@ import { AppModule } from './app.module';
 import { AppointmentsService } from './appointments/appointments.service';
 import { CsrfService } from './auth/csrf.service';
 import type { SessionUser } from './auth/principal';
+import { Clock, testClockRouter } from './common/clock';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
 import { registerFilters } from './common/nunjucks-filters';
 import { projectRoot } from './common/project-root';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+import { installTransactionGuard } from './database/transaction-guard';
 import { createDemoIdp } from './demo-idp/demo-idp';
 import { seedDemoData, seedVisitDay } from './demo/seed';
 import { demoSmsRouter, startDemoSmtp } from './notifications/demo-messaging';
@@ -55,6 +57,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     logger.warn({ smtpPort: demoSmtp.port }, 'Demo messaging: e-mails and SMS are captured locally, never sent');
   }
 
+  if (config.txGuard) installTransactionGuard();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
@@ -115,6 +118,10 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     logger.warn('Demo OpenID provider enabled at /demo-idp: never in production');
   }
   if (config.notifications.demo) app.use('/demo-sms', demoSmsRouter(sidePool));
+  if (config.testClock) {
+    app.use('/__test__/clock', testClockRouter(app.get(Clock)));
+    logger.warn('Test clock enabled at /__test__/clock: never in production');
+  }
 
   app.use(
     helmet({
@@ -145,8 +152,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   );
   app.use('/static', express.static(join(root, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
+  // Forms only: no route takes JSON (the demo SMS endpoint parses its own).
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '100kb' }));
 
   const PgStore = connectPgSimple(session);
   app.use(
@@ -179,7 +186,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     const seeded = await seedDemoData(app.get(DataSource), { onlyIfEmpty: true, appointments: app.get(AppointmentsService) });
     if (seeded) logger.info('Demo data created');
     // The demo visiting room has visits to check in on every day the app starts.
-    else await app.get(DataSource).transaction((m) => seedVisitDay(m, new Date()));
+    else await app.get(DataSource).transaction((m) => seedVisitDay(m, app.get(Clock).now()));
   }
 
   await app.listen(config.port, config.env === 'production' ? '0.0.0.0' : '127.0.0.1');

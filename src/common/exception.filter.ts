@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { BadInputException } from './input.guard';
 
 const PAGES: Record<number, string> = {
   400: 'errors/400.njk',
@@ -22,6 +23,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     let status = HttpStatus.INTERNAL_SERVER_ERROR;
     let message: string | undefined;
     if (exception instanceof HttpException) status = exception.getStatus();
+    if (exception instanceof BadInputException) message = exception.message;
     else if (exception instanceof DomainError) {
       status = exception.status;
       message = exception.message;

@@ -182,6 +182,14 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'DOCUMENTS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)' })
   DOCUMENTS_KEY?: string;
 
+  @Transform(toBool)
+  @IsBoolean({ message: 'TX_GUARD must be true or false' })
+  TX_GUARD = false;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'TEST_CLOCK must be true or false' })
+  TEST_CLOCK = false;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'FC_ISSUER must be an absolute URL' })
@@ -243,6 +251,10 @@ export interface AppConfig {
   documents: DocumentSettings;
   /** How often unanswered waiting-list offers are passed to the next family. */
   waitlistPollMs: number;
+  /** A query on another connection inside an open transaction throws (tests). */
+  txGuard: boolean;
+  /** Tests may set the application's clock through /__test__/clock (never in production). */
+  testClock: boolean;
 }
 
 export class ConfigError extends Error {
@@ -278,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && !vars.DATABASE_URL)
     problems.push('DATABASE_URL is required in production (the embedded database is for demos and tests)');
   if (production && demoIdp) problems.push('DEMO_IDP must not be enabled in production');
+  if (production && vars.TEST_CLOCK) problems.push('TEST_CLOCK must not be enabled in production');
   if (production && !vars.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
   if (production && !vars.APP_URL) problems.push('APP_URL is required in production');
   if (production && !vars.DOCUMENTS_KEY) problems.push('DOCUMENTS_KEY is required in production (documents are encrypted with it)');
@@ -348,6 +361,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retentionDays: vars.DOCUMENTS_RETENTION_DAYS,
     },
     waitlistPollMs: vars.WAITLIST_POLL_MS,
+    txGuard: vars.TX_GUARD,
+    testClock: vars.TEST_CLOCK,
   };
 }
 

@@ -4,13 +4,10 @@ import { Notifications1763840000000 } from '../../migrations/1763840000000-Notif
 import { Permits1763850000000 } from '../../migrations/1763850000000-Permits';
 import { Visits1763860000000 } from '../../migrations/1763860000000-Visits';
 import { VisitDay1763870000000 } from '../../migrations/1763870000000-VisitDay';
-import { Establishment } from '../establishments/establishment.entity';
-import { Detainee } from '../detainees/detainee.entity';
-import { Agent } from '../agents/agent.entity';
-import { RoleAssignment } from '../agents/role-assignment.entity';
-import { FamilyAccount } from '../families/family-account.entity';
+import { join } from 'node:path';
 
-export const ENTITIES = [Establishment, Detainee, Agent, RoleAssignment, FamilyAccount];
+/** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
+export const ENTITIES = [join(__dirname, '..', '**', '*.entity.js')];
 export const MIGRATIONS = [Init1763830000000, Notifications1763840000000, Permits1763850000000, Visits1763860000000, VisitDay1763870000000];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */
@@ -23,6 +20,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // The migrations create the extensions they need (btree_gist); TypeORM adds none of its own.
+    installExtensions: false,
     logging: ['error'],
     extra: { max: 10 },
   };
