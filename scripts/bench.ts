@@ -85,7 +85,7 @@ withDataSource(async (ds) => {
       }
     }
   });
-  const service = new VisitDayService(ds, new AuditService(ds));
+  const service = new VisitDayService(ds, new AuditService());
   try {
     const results = {
       dayList: await measure(() => service.day(e.id, 'Europe/Paris', day)),

@@ -18,7 +18,7 @@ withDataSource(async (ds) => {
   await ds.runMigrations({ transaction: 'each' });
   await seedDemoData(ds, {
     onlyIfEmpty: false,
-    appointments: new AppointmentsService(ds, notifications, new AuditService(ds), config.appUrl),
+    appointments: new AppointmentsService(ds, notifications, new AuditService(), config.appUrl),
   });
   console.log('Demo data ready.');
 });

@@ -48,6 +48,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
 
   // One small pool for the session store and the demo message capture.
   const sidePool = new Pool({ connectionString: databaseUrl, max: 5 });
+  // A connection the server closes (restart, failover) is logged and replaced, never a crash.
+  sidePool.on('error', (err) => logger.warn({ err }, 'Session store connection lost'));
   let demoSmtp: { port: number; close(): Promise<void> } | undefined;
   if (config.notifications.demo) {
     demoSmtp = await startDemoSmtp(sidePool, config.notifications.demoSmtpPort);
@@ -152,7 +154,14 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   );
   app.use('/static', express.static(join(root, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
-  // Forms only: no route takes JSON (the demo SMS endpoint parses its own).
+  // Forms only: no route takes JSON (the demo SMS endpoint parses its own); any other body is refused.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = ['POST', 'PUT', 'PATCH'].includes(req.method) && req.headers['content-type'] !== undefined;
+    if (hasBody && !req.is('application/x-www-form-urlencoded') && !req.is('multipart/form-data')) {
+      return next(Object.assign(new Error('Unsupported content type'), { status: 415, expose: true }));
+    }
+    next();
+  });
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
 
   const PgStore = connectPgSimple(session);

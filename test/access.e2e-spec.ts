@@ -39,10 +39,17 @@ describe('who may use which route', () => {
   });
 
   it('shows no stack trace, whatever the bad input', async () => {
-    const badJson = await suite.app.http().post('/').set('Content-Type', 'application/json').send('{bad').expect(400);
+    // No route takes JSON: a JSON body (well-formed or not) is refused before any handler.
+    const badJson = await suite.app.http().post('/').set('Content-Type', 'application/json').send('{bad').expect(415);
+    const json = await suite.app
+      .http()
+      .post('/visites/reserver')
+      .set('Content-Type', 'application/json')
+      .send({ detaineeId: 'x' })
+      .expect(415);
     const tooLarge = await suite.app.http().post('/').type('form').send('a='.padEnd(300_000, 'a')).expect(413);
     const badUrl = await suite.app.http().get('/etablissements/%E0%A4%A/detenus').expect(400);
-    for (const res of [badJson, tooLarge, badUrl]) {
+    for (const res of [badJson, json, tooLarge, badUrl]) {
       expect(res.text).toContain('Requête incorrecte');
       expect(res.text).not.toMatch(/SyntaxError|Error:|\bat [\w.]+ \(|node_modules/);
     }

@@ -36,7 +36,9 @@ describe('the database schema', () => {
 
   it('has an entity for every table, and the entities agree with the migrations on every column', async () => {
     const tables = await withClient(async (c) =>
-      (await c.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.name),
+      (await c.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map(
+        (r) => r.name,
+      ),
     );
     const mapped = new Set(ds.entityMetadatas.map((m) => m.tableName));
     expect(tables.filter((t) => t !== 'migrations' && !mapped.has(t))).toEqual([]);

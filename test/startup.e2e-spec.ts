@@ -52,7 +52,7 @@ describe('start-up on the configured PostgreSQL server', () => {
 describe('/health when the database is gone', () => {
   it('answers 503', async () => {
     // A database of its own, then taken away while the app runs.
-    const gone = await databaseCopy('p2v_test_gone');
+    const gone = await databaseCopy('gone');
     const app = await startTestApp({ DATABASE_URL: gone.url });
     try {
       await request(app.url).get('/health').expect(200);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 
 export interface Actor {
   type: 'AGENT' | 'FAMILY' | 'SYSTEM';
@@ -26,9 +26,7 @@ export const SYSTEM_ACTOR: Actor = { type: 'SYSTEM', label: 'P2V' };
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async record(entry: AuditEntry, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async record(entry: AuditEntry, manager: EntityManager): Promise<void> {
     await manager.query(
       `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, entity_type, entity_id, establishment_id, before, after)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

@@ -32,7 +32,7 @@ let installed = false;
 function origin(): string {
   const frames = (new Error().stack ?? '').split('\n').slice(1);
   return frames
-    .filter((f) => !f.includes('node_modules') && !f.includes('transaction-guard') && !f.includes('node:internal'))
+    .filter((f) => !f.includes('node_modules') && !f.includes(__filename) && !f.includes('node:internal'))
     .slice(0, 4)
     .join('\n');
 }

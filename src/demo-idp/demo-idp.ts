@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import express, { NextFunction, Request, Response, Router } from 'express';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AppConfig } from '../config/config';
-import { DEMO_AGENTS, DEMO_FAMILIES } from './identities';
+import { customIdentity, DEMO_AGENTS, DEMO_FAMILIES, type DemoAgentIdentity, type DemoFamilyIdentity } from './identities';
 
 /**
  * A local OpenID Connect provider that stands in for FranceConnect v2 and ProConnect in the demo
@@ -17,8 +17,8 @@ export function createDemoIdp(config: AppConfig): Router {
       alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
     return { ...privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid: `demo-${alg.toLowerCase()}` };
   };
-  const families = new Map(DEMO_FAMILIES.map((f) => [f.sub, f]));
-  const agents = new Map(DEMO_AGENTS.map((a) => [a.sub, a]));
+  const families = new Map<string, DemoFamilyIdentity>(DEMO_FAMILIES.map((f) => [f.sub, f]));
+  const agents = new Map<string, DemoAgentIdentity>(DEMO_AGENTS.map((a) => [a.sub, a]));
   const fc = config.franceConnect;
   const pc = config.proConnect;
 
@@ -141,11 +141,16 @@ export function createDemoIdp(config: AppConfig): Router {
     try {
       const details = await provider.interactionDetails(req, res);
       const clientId = String(details.params.client_id);
-      const sub = String(req.body?.sub ?? '');
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      // Another identity typed on the page (any name, any script) is kept for this provider's lifetime.
+      const custom = form.custom === '1' ? customIdentity(clientId === fc.clientId ? 'family' : 'agent', form) : null;
+      if (custom?.kind === 'family') families.set(custom.identity.sub, custom.identity);
+      if (custom?.kind === 'agent') agents.set(custom.identity.sub, custom.identity);
+      const sub = custom ? custom.identity.sub : typeof form.sub === 'string' ? form.sub : '';
       const family = clientId === fc.clientId ? families.get(sub) : undefined;
       const agent = clientId === pc.clientId ? agents.get(sub) : undefined;
       if (!family && !agent) {
-        res.status(400).send('Identité inconnue');
+        res.status(400).send('Identité inconnue ou incomplète');
         return;
       }
       await provider.interactionFinished(

@@ -124,3 +124,30 @@ export const DEMO_AGENTS: DemoAgentIdentity[] = [
     note: 'sans rôle : « demandez à votre administrateur »',
   },
 ];
+
+/**
+ * An identity typed on the demo provider's page (the demo and the tests: any person, any name).
+ * Families: given_name, family_name, birthdate (AAAA-MM-JJ), email, acr (eidas1 by default).
+ * Agents: given_name, usual_name, email. The subject is derived from the e-mail (or given as `sub`),
+ * so the same person typed twice is the same account. Null when a field is missing.
+ */
+export function customIdentity(
+  kind: 'family' | 'agent',
+  form: Record<string, unknown>,
+): { kind: 'family'; identity: DemoFamilyIdentity } | { kind: 'agent'; identity: DemoAgentIdentity } | null {
+  const text = (name: string) => (typeof form[name] === 'string' ? form[name].trim().slice(0, 200) : '');
+  const email = text('email').toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || !text('given_name')) return null;
+  const sub = text('sub') || `${kind === 'family' ? 'fc' : 'pc'}-custom-${email}`;
+  if (kind === 'family') {
+    const birthdate = text('birthdate');
+    if (!text('family_name') || !/^\d{4}-\d{2}-\d{2}$/.test(birthdate)) return null;
+    const acr = ['eidas0', 'eidas1', 'eidas2', 'eidas3'].includes(text('acr')) ? text('acr') : 'eidas1';
+    return { kind, identity: { sub, given_name: text('given_name'), family_name: text('family_name'), birthdate, email, acr } };
+  }
+  if (!text('usual_name')) return null;
+  return {
+    kind,
+    identity: { sub, given_name: text('given_name'), usual_name: text('usual_name'), email, uid: sub, note: 'Identité saisie' },
+  };
+}

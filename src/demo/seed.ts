@@ -86,7 +86,7 @@ export async function seedDemoData(
   ds: DataSource,
   opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now?: Date },
 ): Promise<boolean> {
-  const audit = new AuditService(ds);
+  const audit = new AuditService();
   return ds.transaction(async (m) => {
     await m.query(`SELECT pg_advisory_xact_lock(727262002)`);
     const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM establishments`);

@@ -6,6 +6,10 @@ export interface TestApp {
   url: string;
   proc: Spawned;
   http(): ReturnType<typeof request.agent>;
+  /** Sets the app's clock (TEST_CLOCK): running from `at`, or stopped there with `frozen`. */
+  setClock(at: Date | string, opts?: { frozen?: boolean }): Promise<void>;
+  /** Back to the system clock. */
+  resetClock(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +31,9 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
     SIGNIN_RATE_LIMIT: '1000',
     DEMO_MESSAGING: 'true',
     NOTIFICATIONS_POLL_MS: '200',
+    // A query outside its transaction fails at once, on any database (docs/architecture.md).
+    TX_GUARD: 'true',
+    TEST_CLOCK: 'true',
     ...env,
   };
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
@@ -37,6 +44,17 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
     url,
     proc,
     http: () => request.agent(url),
+    async setClock(at, opts = {}) {
+      const iso = typeof at === 'string' ? at : at.toISOString();
+      await request(url)
+        .post('/__test__/clock')
+        .type('form')
+        .send({ at: iso, frozen: String(Boolean(opts.frozen)) })
+        .expect(200);
+    },
+    async resetClock() {
+      await request(url).delete('/__test__/clock').expect(200);
+    },
     async stop() {
       await proc.stop();
       // With P2V_TEST_LOGS=1 the app's own logs are printed, to see why a test failed.

@@ -10,7 +10,9 @@ import { freePort, spawnNode, waitFor } from './processes';
  * about 0.1 s), named after its Jest worker, so two workers never share data. On the embedded
  * database (no DATABASE_URL) there is one database: each file empties it and the app migrates it.
  */
-export const TEMPLATE_DB = 'p2v_test_template';
+/** Databases of this run are named with this prefix (P2V_TEST_DB_PREFIX: two runs at once on one server each take their own). */
+const PREFIX = (process.env.P2V_TEST_DB_PREFIX ?? 'p2v_test').replace(/[^a-z0-9_]/g, '');
+export const TEMPLATE_DB = `${PREFIX}_template`;
 
 /** The PostgreSQL server of the run (its `test` database serves to create and drop the others). */
 export function serverUrl(): string | undefined {
@@ -67,7 +69,7 @@ export async function createDatabase(name: string, template?: string): Promise<s
 
 /** This Jest worker's database name (workers run test files one after another). */
 function workerDatabase(): string {
-  return `p2v_test_w${process.env.JEST_WORKER_ID ?? '1'}`;
+  return `${PREFIX}_w${process.env.JEST_WORKER_ID ?? '1'}`;
 }
 
 /**
@@ -96,7 +98,8 @@ export async function resetDatabase(): Promise<void> {
  * A database the test may take away: on the server a copy of the template (dropped, connections
  * and all); on the embedded database a server of its own (stopped).
  */
-export async function databaseCopy(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function databaseCopy(suffix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${PREFIX}_${suffix}`;
   if (serverUrl()) {
     const url = await createDatabase(name, TEMPLATE_DB);
     return {

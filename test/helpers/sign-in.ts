@@ -64,3 +64,52 @@ export function csrfOf(res: request.Response): string {
   if (!token) throw new Error('No CSRF token on the page');
   return token;
 }
+
+/** A person typed on the demo provider's page ("Une autre identité"): any name, any script. */
+export interface FamilyIdentity {
+  givenName: string;
+  familyName: string;
+  /** AAAA-MM-JJ */
+  birthdate: string;
+  email: string;
+  acr?: string;
+}
+
+export interface AgentIdentity {
+  givenName: string;
+  usualName: string;
+  email: string;
+}
+
+async function signInTyped(baseUrl: string, path: string, fields: Record<string, string>): Promise<Agent> {
+  const agent = request.agent(baseUrl);
+  const start = await agent.get(path);
+  if (start.status !== 302) throw new Error(`Sign-in start answered ${start.status}`);
+  const { res: loginPage } = await follow(agent, start.headers.location);
+  const action = /action="(\/demo-idp\/interaction\/[^"]+\/login)"/.exec(loginPage.text)?.[1];
+  if (!action) throw new Error('No identity form on the demo provider page');
+  const posted = await agent
+    .post(action)
+    .type('form')
+    .send({ custom: '1', ...fields });
+  if (![302, 303].includes(posted.status)) throw new Error(`Identity answered ${posted.status}: ${posted.text}`);
+  const { res } = await follow(agent, posted.headers.location);
+  if (res.status !== 200) throw new Error(`Sign-in ended with ${res.status}`);
+  return agent;
+}
+
+/** Signs a family in through FranceConnect (the demo provider) as this person; the account is created on first sign-in. */
+export function signInFamily(baseUrl: string, who: FamilyIdentity): Promise<Agent> {
+  return signInTyped(baseUrl, '/connexion', {
+    given_name: who.givenName,
+    family_name: who.familyName,
+    birthdate: who.birthdate,
+    email: who.email,
+    acr: who.acr ?? 'eidas1',
+  });
+}
+
+/** Signs an agent in through ProConnect (the demo provider): the agent must exist with a role (see factories). */
+export function signInAgent(baseUrl: string, who: AgentIdentity): Promise<Agent> {
+  return signInTyped(baseUrl, '/agents/connexion', { given_name: who.givenName, usual_name: who.usualName, email: who.email });
+}
