@@ -19,6 +19,7 @@ withDataSource(async (ds) => {
   await seedDemoData(ds, {
     onlyIfEmpty: false,
     appointments: new AppointmentsService(ds, notifications, new AuditService(), config.appUrl),
+    now: new Date(),
   });
   console.log('Demo data ready.');
 });

@@ -64,7 +64,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });
-  const server = app.getHttpAdapter().getInstance() as express.Express;
+  const server: express.Express = app.getHttpAdapter().getInstance();
   server.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', 1);
 
@@ -192,7 +192,11 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   await app.init();
 
   if (config.seedDemoData) {
-    const seeded = await seedDemoData(app.get(DataSource), { onlyIfEmpty: true, appointments: app.get(AppointmentsService) });
+    const seeded = await seedDemoData(app.get(DataSource), {
+      onlyIfEmpty: true,
+      appointments: app.get(AppointmentsService),
+      now: app.get(Clock).now(),
+    });
     if (seeded) logger.info('Demo data created');
     // The demo visiting room has visits to check in on every day the app starts.
     else await app.get(DataSource).transaction((m) => seedVisitDay(m, app.get(Clock).now()));

@@ -12,7 +12,7 @@ describe('start-up on the configured PostgreSQL server', () => {
   it('migrates an empty database, loads the demo data and answers /health', async () => {
     await resetDatabase();
     app = await startTestApp({}, { reset: false });
-    const migrations = await query(`SELECT name FROM migrations ORDER BY id`);
+    const migrations = await query<{ name: string }>(`SELECT name FROM migrations ORDER BY id`);
     expect(migrations.map((m) => m.name)).toEqual([
       'Init1763830000000',
       'Notifications1763840000000',

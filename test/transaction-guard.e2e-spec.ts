@@ -28,7 +28,8 @@ describe('the transaction guard', () => {
   it('lets a transaction use its own EntityManager, and queries run outside any transaction', async () => {
     const n = await ds.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(4242)`);
-      return ((await m.query(`SELECT count(*)::int AS n FROM establishments`)) as { n: number }[])[0].n;
+      const rows: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM establishments`);
+      return rows[0].n;
     });
     expect(n).toBe(2);
     expect(await ds.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
@@ -36,7 +37,7 @@ describe('the transaction guard', () => {
 
   it('fails an injected bug at once: a write that forgets the transaction and uses the global manager', async () => {
     const audit = new AuditService();
-    const establishment = ((await ds.query(`SELECT id FROM establishments WHERE code = 'CPNORD'`)) as { id: string }[])[0];
+    const [establishment]: { id: string }[] = await ds.query(`SELECT id FROM establishments WHERE code = 'CPNORD'`);
     // The bug: the audit entry is written without the transaction's manager, so on its own connection.
     const buggy = ds.transaction(async (m) => {
       await m.query(`UPDATE establishments SET name = name WHERE id = $1`, [establishment.id]);
@@ -51,7 +52,7 @@ describe('the transaction guard', () => {
 
   it('fails a second transaction opened inside the first (it would wait for the first one’s locks)', async () => {
     const nested = ds.transaction(async () => {
-      await ds.transaction(async (inner) => inner.query(`SELECT 1`));
+      await ds.transaction(async (inner) => void (await inner.query(`SELECT 1`)));
     });
     await expect(nested).rejects.toThrow(/Query outside its transaction: "START TRANSACTION"/);
   });

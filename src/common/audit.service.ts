@@ -54,16 +54,16 @@ export interface ChainReport {
 }
 
 /** Walks the whole chain in id order, recomputing every hash in the database. */
-export async function verifyAuditChain(query: (sql: string, params: unknown[]) => Promise<any[]>, batch = 5000): Promise<ChainReport> {
+export async function verifyAuditChain(query: (sql: string, params: unknown[]) => Promise<unknown[]>, batch = 5000): Promise<ChainReport> {
   let previous = '0'.repeat(64);
   let lastId = '0';
   let checked = 0;
   for (;;) {
-    const rows: { id: string; prev_hash: string; hash: string; computed: string }[] = await query(
+    const rows = (await query(
       `SELECT id::text AS id, prev_hash, hash, audit_log_row_hash(a) AS computed
          FROM audit_log a WHERE a.id > $1::bigint ORDER BY a.id LIMIT $2`,
       [lastId, batch],
-    );
+    )) as { id: string; prev_hash: string; hash: string; computed: string }[];
     for (const row of rows) {
       if (row.prev_hash !== previous) {
         return {

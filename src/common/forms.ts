@@ -48,4 +48,6 @@ export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof v
 export const EmptyToUndefined = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value));
 export const ToList = () =>
-  Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]));
+  Transform(({ value }: { value: unknown }): unknown[] =>
+    value === undefined || value === '' ? [] : Array.isArray(value) ? (value as unknown[]) : [value],
+  );

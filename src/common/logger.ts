@@ -14,7 +14,7 @@ export function createPinoLogger(level: string): Logger {
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, context?: string, extra?: unknown) {
-    if (message && typeof message === 'object') this.logger[level]({ context, ...(message as object), ...(extra ? { trace: extra } : {}) });
+    if (message && typeof message === 'object') this.logger[level]({ context, ...message, ...(extra ? { trace: extra } : {}) });
     else this.logger[level]({ context, ...(extra ? { trace: extra } : {}) }, String(message));
   }
   log(message: unknown, context?: string) {

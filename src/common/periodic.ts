@@ -19,7 +19,7 @@ export function runPeriodically(
       logger.error(`${name} run failed: ${String(e)}`);
     }
   };
-  const timer = setInterval(run, intervalMs);
+  const timer = setInterval(() => void run(), intervalMs);
   timer.unref();
   if (opts.runNow) void run();
   return () => clearInterval(timer);

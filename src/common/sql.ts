@@ -9,7 +9,7 @@ import type { EntityManager, QueryResult } from 'typeorm';
 async function run(db: EntityManager, sql: string, params: readonly unknown[]): Promise<QueryResult> {
   const runner = db.queryRunner ?? db.connection.createQueryRunner();
   try {
-    return (await runner.query(sql, [...params], true)) as QueryResult;
+    return await runner.query(sql, [...params], true);
   } finally {
     if (!db.queryRunner) await runner.release();
   }

@@ -21,7 +21,7 @@ export function uploadMiddleware(field: string, maxBytes: number) {
         const code = (err as { code?: string }).code;
         req.uploadError =
           code === 'LIMIT_FILE_SIZE' ? `Le fichier dépasse ${Math.round(maxBytes / 1024 / 1024)} Mo.` : 'Le fichier n’a pas pu être lu.';
-        req.body = req.body ?? {};
+        req.body = (req.body as unknown) ?? {};
       }
       next();
     });

@@ -15,12 +15,14 @@ import {
 } from 'class-validator';
 import { parseReminderOffsets, type ReminderOffset } from './reminder-offsets';
 
+/** Environment values are strings; anything else is left for validation to refuse. */
 const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+  value === undefined || value === '' ? undefined : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
-  if (['true', '1', 'yes', 'on'].includes(String(value).toLowerCase())) return true;
-  if (['false', '0', 'no', 'off'].includes(String(value).toLowerCase())) return false;
+  if (typeof value !== 'string') return value;
+  if (['true', '1', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  if (['false', '0', 'no', 'off'].includes(value.toLowerCase())) return false;
   return value;
 };
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);

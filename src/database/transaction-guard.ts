@@ -42,12 +42,16 @@ export function installTransactionGuard(): void {
   installed = true;
 
   type RunIn<T> = (m: EntityManager) => Promise<T>;
-  const transaction = EntityManager.prototype.transaction as (this: EntityManager, a: unknown, b?: unknown) => Promise<unknown>;
-  EntityManager.prototype.transaction = function <T>(this: EntityManager, isolationOrRun: unknown, run?: unknown): Promise<T> {
-    const callback = (typeof isolationOrRun === 'function' ? isolationOrRun : run) as RunIn<T>;
+  type Transaction = (this: EntityManager, a: unknown, b?: unknown) => Promise<unknown>;
+  // The originals, called with their `this` below.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const transaction = EntityManager.prototype.transaction as Transaction;
+  EntityManager.prototype.transaction = function <T>(this: EntityManager, isolationOrRun: string | RunIn<T>, run?: RunIn<T>): Promise<T> {
+    const callback = typeof isolationOrRun === 'function' ? isolationOrRun : run;
+    if (!callback) throw new Error('transaction() needs a callback');
     const began = origin();
     const guarded: RunIn<T> = async (m) => {
-      const tx: OpenTransaction = { runner: m.queryRunner!, open: true, origin: began };
+      const tx: OpenTransaction = { runner: m.queryRunner as QueryRunner, open: true, origin: began };
       try {
         return await current.run(tx, () => callback(m));
       } finally {
@@ -57,12 +61,13 @@ export function installTransactionGuard(): void {
     return (
       typeof isolationOrRun === 'function' ? transaction.call(this, guarded) : transaction.call(this, isolationOrRun, guarded)
     ) as Promise<T>;
-  } as EntityManager['transaction'];
+  };
 
-  const query = PostgresQueryRunner.prototype.query;
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const query = PostgresQueryRunner.prototype.query as (this: PostgresQueryRunner, sql: string, ...rest: unknown[]) => Promise<unknown>;
   PostgresQueryRunner.prototype.query = function (this: PostgresQueryRunner, sql: string, ...rest: unknown[]) {
     const tx = current.getStore();
     if (tx?.open && tx.runner !== this) return Promise.reject(new QueryOutsideTransactionError(sql, tx.origin));
-    return (query as (this: PostgresQueryRunner, sql: string, ...rest: unknown[]) => Promise<unknown>).call(this, sql, ...rest);
+    return query.call(this, sql, ...rest);
   } as PostgresQueryRunner['query'];
 }

@@ -1,5 +1,6 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR, AuditService } from '../common/audit.service';
+import { execute, select, selectOne } from '../common/sql';
 import { DEMO_AGENTS, DEMO_FAMILIES } from '../demo-idp/identities';
 import type { StaffRole } from '../auth/roles';
 import type { AppointmentsService } from '../appointments/appointments.service';
@@ -84,20 +85,20 @@ const FIRST = [
  */
 export async function seedDemoData(
   ds: DataSource,
-  opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now?: Date },
+  opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now: Date },
 ): Promise<boolean> {
   const audit = new AuditService();
   return ds.transaction(async (m) => {
-    await m.query(`SELECT pg_advisory_xact_lock(727262002)`);
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM establishments`);
-    if (opts.onlyIfEmpty && n > 0) return false;
+    await execute(m, `SELECT pg_advisory_xact_lock(727262002)`);
+    if (opts.onlyIfEmpty && (await count(m, `SELECT count(*)::int AS n FROM establishments`)) > 0) return false;
     const ids: Record<string, string> = {};
     for (const e of DEMO_ESTABLISHMENTS) {
-      const [row] = await m.query(
+      const row = (await selectOne<{ id: string; inserted: boolean }>(
+        m,
         `INSERT INTO establishments (code, name, kind) VALUES ($1, $2, $3)
          ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING id, (xmax = 0) AS inserted`,
         [e.code, e.name, e.kind],
-      );
+      ))!;
       ids[e.code] = row.id;
       if (row.inserted)
         await audit.record(
@@ -118,7 +119,8 @@ export async function seedDemoData(
       const year = 1960 + ((i * 7) % 45);
       const birth = `${year}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`;
       const status = i % 3 === 0 ? 'PREVENU' : 'CONDAMNE';
-      const [row] = await m.query(
+      const row = await selectOne<{ id: string }>(
+        m,
         `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status, housing)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (establishment_id, ecrou_number) DO NOTHING RETURNING id`,
         [
@@ -147,13 +149,15 @@ export async function seedDemoData(
     for (const a of DEMO_AGENTS) {
       const roles = DEMO_ROLES[a.sub];
       if (!roles) continue; // the "unknown agent" identity has no account on purpose
-      const [agent] = await m.query(
+      const agent = (await selectOne<{ id: string }>(
+        m,
         `INSERT INTO agents (email, first_name, last_name) VALUES ($1, $2, $3)
          ON CONFLICT (email) DO UPDATE SET first_name = EXCLUDED.first_name RETURNING id`,
         [a.email, a.given_name, a.usual_name],
-      );
+      ))!;
       for (const [code, role] of roles) {
-        const [ra] = await m.query(
+        const ra = await selectOne<{ id: string }>(
+          m,
           `INSERT INTO role_assignments (agent_id, establishment_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
           [agent.id, ids[code], role],
         );
@@ -172,7 +176,8 @@ export async function seedDemoData(
       }
     }
     for (const f of DEMO_FAMILIES.slice(0, 2)) {
-      const [fam] = await m.query(
+      const fam = await selectOne<{ id: string }>(
+        m,
         `INSERT INTO family_accounts (fc_subject, given_name, family_name, birthdate, email) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (fc_subject) DO NOTHING RETURNING id`,
         [f.sub, f.given_name, f.family_name, f.birthdate, f.email],
@@ -184,13 +189,14 @@ export async function seedDemoData(
         );
     }
     // Visiting rooms of the Nord establishment, and a permit for Camille to visit a condamné there.
-    const [roomCount] = await m.query(`SELECT count(*)::int AS n FROM visiting_rooms WHERE establishment_id = $1`, [ids.CPNORD]);
-    if (roomCount.n === 0) {
-      const [room] = await m.query(
+    if ((await count(m, `SELECT count(*)::int AS n FROM visiting_rooms WHERE establishment_id = $1`, [ids.CPNORD])) === 0) {
+      const room = (await selectOne<{ id: string }>(
+        m,
         `INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir familles 1', 'ORDINARY', 10) RETURNING id`,
         [ids.CPNORD],
-      );
-      await m.query(
+      ))!;
+      await execute(
+        m,
         `INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, 'Parloir avec séparation', 'SEPARATION', 4)`,
         [ids.CPNORD],
       );
@@ -200,7 +206,8 @@ export async function seedDemoData(
         [6, '09:30', '10:30'],
         [6, '14:00', '15:00'],
       ] as const) {
-        await m.query(
+        await execute(
+          m,
           `INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from) VALUES ($1, $2, $3, $4, 10, '2026-01-01')`,
           [room.id, dow, start, end],
         );
@@ -217,20 +224,24 @@ export async function seedDemoData(
         m,
       );
     }
-    const [fam] = await m.query(`SELECT id, given_name, family_name, birthdate FROM family_accounts WHERE fc_subject = $1`, [
-      DEMO_FAMILIES[0].sub,
-    ]);
-    const [permitCount] = await m.query(`SELECT count(*)::int AS n FROM permits WHERE family_account_id = $1`, [fam.id]);
-    if (permitCount.n === 0) {
-      const [d] = await m.query(
+    const camille = (await selectOne<{ id: string; givenName: string; familyName: string; birthdate: string; email: string }>(
+      m,
+      `SELECT id, given_name AS "givenName", family_name AS "familyName", to_char(birthdate, 'YYYY-MM-DD') AS birthdate, email
+         FROM family_accounts WHERE fc_subject = $1`,
+      [DEMO_FAMILIES[0].sub],
+    ))!;
+    if ((await count(m, `SELECT count(*)::int AS n FROM permits WHERE family_account_id = $1`, [camille.id])) === 0) {
+      const d = (await selectOne<{ id: string }>(
+        m,
         `SELECT id FROM detainees WHERE establishment_id = $1 AND legal_status = 'CONDAMNE' ORDER BY ecrou_number LIMIT 1`,
         [ids.CPNORD],
-      );
-      const [p] = await m.query(
+      ))!;
+      const p = (await selectOne<{ id: string }>(
+        m,
         `INSERT INTO permits (establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
          VALUES ($1, $2, $3, $4, $5, $6, 'SPOUSE', '2026-01-01', 'PAPER') RETURNING id`,
-        [ids.CPNORD, d.id, fam.id, fam.given_name, fam.family_name, fam.birthdate],
-      );
+        [ids.CPNORD, d.id, camille.id, camille.givenName, camille.familyName, camille.birthdate],
+      ))!;
       await audit.record(
         {
           actor: SYSTEM_ACTOR,
@@ -244,17 +255,16 @@ export async function seedDemoData(
       );
     }
     // Camille has two upcoming appointments, with their confirmations and reminders planned.
-    const [camille] = await m.query(`SELECT id, email FROM family_accounts WHERE fc_subject = $1`, [DEMO_FAMILIES[0].sub]);
-    const [booked] = await m.query(`SELECT count(*)::int AS n FROM appointments WHERE family_account_id = $1`, [camille.id]);
-    if (opts.appointments && booked.n === 0) {
-      const now = opts.now ?? new Date();
+    const booked = await count(m, `SELECT count(*)::int AS n FROM appointments WHERE family_account_id = $1`, [camille.id]);
+    if (opts.appointments && booked === 0) {
+      const now = opts.now;
       const day = (days: number, hourUtc: number, minute = 0) => {
         const d = new Date(now.getTime() + days * 86400_000);
         d.setUTCHours(hourUtc, minute, 0, 0);
         return d;
       };
       const place = { establishmentId: ids.CPNORD, familyAccountId: camille.id, contactEmail: camille.email, contactPhone: '+33612345678' };
-      await m.query(`UPDATE family_accounts SET mobile_phone = '+33612345678' WHERE id = $1`, [camille.id]);
+      await execute(m, `UPDATE family_accounts SET mobile_phone = '+33612345678' WHERE id = $1`, [camille.id]);
       const visit = await opts.appointments.book(
         SYSTEM_ACTOR,
         {
@@ -283,37 +293,42 @@ export async function seedDemoData(
         m,
       );
     }
-    await seedVisitDay(m, opts.now ?? new Date());
+    await seedVisitDay(m, opts.now);
     return true;
   });
 }
 
 /** The visit behind Camille's demo convocation, so that its QR code opens it at the visiting room. */
 async function seedCamilleVisit(
-  m: import('typeorm').EntityManager,
+  m: EntityManager,
   establishmentId: string,
   familyId: string,
   a: { id: string; reference: string; startsAt: Date; endsAt: Date },
 ) {
-  const [room] = await m.query(`SELECT id FROM visiting_rooms WHERE establishment_id = $1 AND name = 'Parloir familles 1'`, [
-    establishmentId,
-  ]);
-  const [permit] = await m.query(`SELECT id, detainee_id FROM permits WHERE family_account_id = $1 AND status = 'ACTIVE' LIMIT 1`, [
-    familyId,
-  ]);
+  const room = await selectOne<{ id: string }>(
+    m,
+    `SELECT id FROM visiting_rooms WHERE establishment_id = $1 AND name = 'Parloir familles 1'`,
+    [establishmentId],
+  );
+  const permit = await selectOne<{ id: string; detaineeId: string }>(
+    m,
+    `SELECT id, detainee_id AS "detaineeId" FROM permits WHERE family_account_id = $1 AND status = 'ACTIVE' LIMIT 1`,
+    [familyId],
+  );
   if (!room || !permit) return;
   const range = `[${a.startsAt.toISOString()},${a.endsAt.toISOString()})`;
-  await m.query(`INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity, booked) VALUES ($1, $2, $3, 10, 1)`, [
-    room.id,
-    a.startsAt,
-    a.endsAt,
-  ]);
-  const [slot] = await m.query(`SELECT id FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [room.id, a.startsAt]);
-  const [visit] = await m.query(
-    `INSERT INTO visits (establishment_id, slot_id, detainee_id, family_account_id, appointment_id, reference, channel, during) VALUES ($1, $2, $3, $4, $5, $6, 'ONLINE', $7::tstzrange) RETURNING id`,
-    [establishmentId, slot.id, permit.detainee_id, familyId, a.id, a.reference, range],
-  );
-  await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, permit.id, range]);
+  const slot = (await selectOne<{ id: string }>(
+    m,
+    `INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity, booked) VALUES ($1, $2, $3, 10, 1) RETURNING id`,
+    [room.id, a.startsAt, a.endsAt],
+  ))!;
+  const visit = (await selectOne<{ id: string }>(
+    m,
+    `INSERT INTO visits (establishment_id, slot_id, detainee_id, family_account_id, appointment_id, reference, channel, during)
+     VALUES ($1, $2, $3, $4, $5, $6, 'ONLINE', $7::tstzrange) RETURNING id`,
+    [establishmentId, slot.id, permit.detaineeId, familyId, a.id, a.reference, range],
+  ))!;
+  await execute(m, `INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, permit.id, range]);
 }
 
 const VISITORS = [
@@ -329,24 +344,25 @@ const VISITORS = [
  * Four visits today (14:00 and 15:30, Paris time) with paper permits, for the arrival-check demo:
  * created on each start of a demo app on a day that has none (references DEMO<ddmm><n>).
  */
-export async function seedVisitDay(m: import('typeorm').EntityManager, now: Date) {
+export async function seedVisitDay(m: EntityManager, now: Date) {
   const { fromZonedTime, formatInTimeZone } = await import('date-fns-tz');
   const day = formatInTimeZone(now, 'Europe/Paris', 'yyyy-MM-dd');
   const tag = `DEMO${day.slice(8, 10)}${day.slice(5, 7)}`;
-  await m.query(`SELECT pg_advisory_xact_lock(727262003)`); // instances starting together seed once
-  const [room] = await m.query(
-    `SELECT r.id, r.establishment_id FROM visiting_rooms r JOIN establishments e ON e.id = r.establishment_id WHERE e.code = 'CPNORD' AND r.name = 'Parloir familles 1'`,
+  await execute(m, `SELECT pg_advisory_xact_lock(727262003)`); // instances starting together seed once
+  const room = await selectOne<{ id: string; establishmentId: string }>(
+    m,
+    `SELECT r.id, r.establishment_id AS "establishmentId" FROM visiting_rooms r JOIN establishments e ON e.id = r.establishment_id
+      WHERE e.code = 'CPNORD' AND r.name = 'Parloir familles 1'`,
   );
   if (!room) return;
-  const [done] = await m.query(`SELECT count(*)::int AS n FROM visits WHERE reference LIKE $1`, [`${tag}%`]);
-  if (done.n > 0) return;
-  const establishmentId = room.establishment_id;
+  if ((await count(m, `SELECT count(*)::int AS n FROM visits WHERE reference LIKE $1`, [`${tag}%`])) > 0) return;
   // Not the detainees the demo families visit: their own bookings stay free of today's visits.
-  const detainees = await m.query(
+  const detainees = await select<{ id: string }>(
+    m,
     `SELECT d.id FROM detainees d WHERE d.establishment_id = $1 AND d.custody_status = 'PRESENT'
         AND NOT EXISTS (SELECT 1 FROM permits p WHERE p.detainee_id = d.id AND p.family_account_id IS NOT NULL)
       ORDER BY d.ecrou_number LIMIT 4`,
-    [establishmentId],
+    [room.establishmentId],
   );
   const groups = [[0, 1], [2], [3, 4], [5]];
   for (const [i, d] of detainees.entries()) {
@@ -354,36 +370,51 @@ export async function seedVisitDay(m: import('typeorm').EntityManager, now: Date
     const startsAt = fromZonedTime(`${day} ${start}`, 'Europe/Paris');
     const endsAt = fromZonedTime(`${day} ${end}`, 'Europe/Paris');
     const range = `[${startsAt.toISOString()},${endsAt.toISOString()})`;
-    const [busy] = await m.query(`SELECT 1 FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND during && $2::tstzrange`, [
+    const busy = await selectOne(m, `SELECT 1 FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND during && $2::tstzrange`, [
       d.id,
       range,
     ]);
     if (busy) continue;
-    await m.query(
+    await execute(
+      m,
       `INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, 10) ON CONFLICT (room_id, starts_at) DO NOTHING`,
       [room.id, startsAt, endsAt],
     );
-    await m.query(`UPDATE visit_slots SET booked = booked + 1 WHERE room_id = $1 AND starts_at = $2`, [room.id, startsAt]);
-    const [slot] = await m.query(`SELECT id FROM visit_slots WHERE room_id = $1 AND starts_at = $2`, [room.id, startsAt]);
-    const [visit] = await m.query(
-      `INSERT INTO visits (establishment_id, slot_id, detainee_id, reference, channel, during) VALUES ($1, $2, $3, $4, 'PHONE', $5::tstzrange) RETURNING id`,
-      [establishmentId, slot.id, d.id, `${tag}${i + 1}`, range],
-    );
+    const slot = (await selectOne<{ id: string }>(
+      m,
+      `UPDATE visit_slots SET booked = booked + 1 WHERE room_id = $1 AND starts_at = $2 RETURNING id`,
+      [room.id, startsAt],
+    ))!;
+    const visit = (await selectOne<{ id: string }>(
+      m,
+      `INSERT INTO visits (establishment_id, slot_id, detainee_id, reference, channel, during)
+       VALUES ($1, $2, $3, $4, 'PHONE', $5::tstzrange) RETURNING id`,
+      [room.establishmentId, slot.id, d.id, `${tag}${i + 1}`, range],
+    ))!;
     for (const v of groups[i]) {
       const [given, family, birth] = VISITORS[v];
-      let [p] = await m.query(`SELECT id FROM permits WHERE detainee_id = $1 AND visitor_given_name = $2 AND visitor_family_name = $3`, [
-        d.id,
-        given,
-        family,
-      ]);
-      if (!p) {
-        [p] = await m.query(
+      const permit =
+        (await selectOne<{ id: string }>(
+          m,
+          `SELECT id FROM permits WHERE detainee_id = $1 AND visitor_given_name = $2 AND visitor_family_name = $3`,
+          [d.id, given, family],
+        )) ??
+        (await selectOne<{ id: string }>(
+          m,
           `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
            VALUES ($1, $2, $3, $4, $5, 'OTHER', '2026-01-01', 'PAPER') RETURNING id`,
-          [establishmentId, d.id, given, family, birth],
-        );
-      }
-      await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [visit.id, p.id, range]);
+          [room.establishmentId, d.id, given, family, birth],
+        ))!;
+      await execute(m, `INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [
+        visit.id,
+        permit.id,
+        range,
+      ]);
     }
   }
+}
+
+/** A `SELECT count(*)::int AS n …`. */
+async function count(m: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+  return (await selectOne<{ n: number }>(m, sql, params))?.n ?? 0;
 }
