@@ -1,5 +1,5 @@
 import { newReference } from '../common/reference';
-import { whenLabel, whenShort, zoneNote } from './appointment.rules';
+import { reasonNotToRemind, whenLabel, whenShort, zoneNote } from './appointment.rules';
 
 describe('appointment labels', () => {
   it('says dates in Europe/Paris, winter and summer time', () => {
@@ -21,5 +21,15 @@ describe('times on the establishment’s clock', () => {
     expect(whenLabel(new Date('2026-11-24T23:30:00Z'), 'Pacific/Noumea')).toBe('mercredi 25 novembre 2026 à 10 h 30');
     expect(zoneNote('Europe/Paris')).toBe('heure de Paris');
     expect(zoneNote('America/Cayenne')).toBe('heure locale');
+  });
+});
+
+describe('re-checking a reminder before it goes', () => {
+  const now = new Date('2026-12-10T09:00:00Z');
+  it('sends it for a booked appointment still to come, says why not otherwise', () => {
+    expect(reasonNotToRemind({ status: 'BOOKED', startsAt: new Date('2026-12-10T13:30:00Z') }, now)).toBeNull();
+    expect(reasonNotToRemind({ status: 'CANCELLED', startsAt: new Date('2026-12-10T13:30:00Z') }, now)).toBe('Rendez-vous annulé');
+    expect(reasonNotToRemind({ status: 'BOOKED', startsAt: now }, now)).toBe('Rendez-vous déjà passé');
+    expect(reasonNotToRemind(null, now)).toBe('Rendez-vous introuvable');
   });
 });

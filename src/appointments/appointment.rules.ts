@@ -48,3 +48,33 @@ export function whenShort(d: Date, timeZone = PARIS): string {
 export function zoneNote(timeZone = PARIS): string {
   return timeZone === PARIS ? 'heure de Paris' : 'heure locale';
 }
+
+/**
+ * Whether a reminder of an appointment is still worth sending, re-checked right before it goes: the
+ * reason not to (shown on "Messages envoyés"), or null.
+ */
+export function reasonNotToRemind(state: { status: 'BOOKED' | 'CANCELLED'; startsAt: Date } | null, now: Date): string | null {
+  if (!state) return 'Rendez-vous introuvable';
+  if (state.status !== 'BOOKED') return 'Rendez-vous annulé';
+  if (state.startsAt.getTime() <= now.getTime()) return 'Rendez-vous déjà passé';
+  return null;
+}
+
+/** An appointment as the family's pages show it. */
+export interface AppointmentCardFields {
+  kindLabel: string;
+  when: string;
+  /** Booked and still to come: it can be cancelled. */
+  upcoming: boolean;
+}
+
+export function cardFields(
+  a: { kind: AppointmentKind; status: 'BOOKED' | 'CANCELLED'; startsAt: Date; timeZone: string },
+  now: Date,
+): AppointmentCardFields {
+  return {
+    kindLabel: KIND_LABELS[a.kind],
+    when: whenLabel(a.startsAt, a.timeZone),
+    upcoming: a.status === 'BOOKED' && a.startsAt.getTime() > now.getTime(),
+  };
+}

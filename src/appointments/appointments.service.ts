@@ -1,28 +1,34 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { newReference } from '../common/reference';
+import type { CalendarEvent } from '../notifications/calendar';
 import { contactAddress, NotificationsService } from '../notifications/notifications.service';
-import { AppointmentKind, KIND_LABELS, WHAT_TO_BRING, whenLabel, whenShort, zoneNote } from './appointment.rules';
+import {
+  cardFields,
+  KIND_LABELS,
+  reasonNotToRemind,
+  WHAT_TO_BRING,
+  whenLabel,
+  whenShort,
+  zoneNote,
+  type AppointmentCardFields,
+  type AppointmentKind,
+} from './appointment.rules';
+import {
+  appointmentState,
+  cancelAppointment,
+  familyAppointments,
+  findAppointment,
+  findFamilyAppointment,
+  insertAppointment,
+  moveAppointment,
+  type Appointment,
+} from './appointment.queries';
 
-export interface Appointment {
-  id: string;
-  kind: AppointmentKind;
-  establishmentId: string;
-  establishmentName: string;
-  familyAccountId: string | null;
-  contactEmail: string | null;
-  contactPhone: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  place: string;
-  address: string;
-  reference: string;
-  status: 'BOOKED' | 'CANCELLED';
-  /** The establishment's time zone: times are said on its clock. */
-  timeZone: string;
-}
+export type { Appointment } from './appointment.queries';
 
 export interface BookInput {
   kind: AppointmentKind;
@@ -38,180 +44,276 @@ export interface BookInput {
   address: string;
 }
 
-const COLUMNS = `a.id, a.kind, a.establishment_id AS "establishmentId", e.name AS "establishmentName", a.family_account_id AS "familyAccountId",
-  a.contact_email AS "contactEmail", a.contact_phone AS "contactPhone", a.starts_at AS "startsAt", a.ends_at AS "endsAt",
-  a.place, a.address, a.reference, a.status, e.time_zone AS "timeZone"`;
+/** A new time for an appointment, and a new place when it changes (another visiting room). */
+export interface AppointmentChange {
+  startsAt: Date;
+  endsAt: Date;
+  place?: string | null;
+}
+
+/**
+ * Whose appointments a caller may change: a family its own; staff those of their establishment; a
+ * module that checked the scope of its own record first (visits: the visit's) any.
+ */
+export type AppointmentScope =
+  { kind: 'FAMILY'; familyAccountId: string } | { kind: 'ESTABLISHMENT'; establishmentId: string } | { kind: 'ANY' };
+
+export const AppointmentScopes = {
+  family: (familyAccountId: string): AppointmentScope => ({ kind: 'FAMILY', familyAccountId }),
+  establishment: (establishmentId: string): AppointmentScope => ({ kind: 'ESTABLISHMENT', establishmentId }),
+  any: { kind: 'ANY' } as AppointmentScope,
+};
+
+function inScope(a: Appointment, scope: AppointmentScope): boolean {
+  switch (scope.kind) {
+    case 'FAMILY':
+      return a.familyAccountId === scope.familyAccountId;
+    case 'ESTABLISHMENT':
+      return a.establishmentId === scope.establishmentId;
+    case 'ANY':
+      return true;
+  }
+}
+
+/** What every message about an appointment says: what, when, where, what to bring, how to cancel. */
+export type AppointmentTemplateData = {
+  kindLabel: string;
+  reference: string;
+  when: string;
+  whenShort: string;
+  zoneNote: string;
+  place: string;
+  address: string;
+  establishmentName: string;
+  whatToBring: string;
+  manageUrl: string;
+  cancelUrl: string;
+  /** The calendar file of confirmations, moves and reminders. */
+  ics?: CalendarEvent;
+  /** A visit's convocation QR code (its link), attached inline by the outbox worker. */
+  qr: string | null;
+};
+
+/** What a module adds to its appointments' messages (visits: the convocation's QR code). */
+export type AppointmentTemplateExtras = Partial<Pick<AppointmentTemplateData, 'qr'>>;
+export type TemplateDataHook = (appointment: Appointment) => AppointmentTemplateExtras;
+
+/** What a module does, in the same transaction, when one of its appointments is cancelled (e.g. free a visit's place). */
+export type CancelHook = (m: EntityManager, appointment: Appointment, actor: Actor, now: Date) => Promise<void>;
+
+/** An appointment as the family's pages show it. */
+export type AppointmentCard = Appointment & AppointmentCardFields;
+
+const notFound = () => new DomainError('NOT_FOUND', 'Rendez-vous introuvable.', 404);
 
 /**
  * The appointments people must turn up to (visits, SPIP interviews, video calls): booking, moving
  * and cancelling, each with its confirmation, its reminders and its audit entry, in one transaction.
- * Visits, interviews and video calls book through this service.
+ * Each command runs in a transaction of its own (`book`, `move`, `cancel`) or in the caller's
+ * (`bookIn`, `moveIn`, `cancelIn`, given its EntityManager and instant).
+ *
+ * Cross-module hooks: modules register here, in their onModuleInit, `onCancel` (what a cancellation
+ * means for them) and `onTemplateData` (what their messages add); this module registers with
+ * NotificationsService its reminders' relevance check ("still booked and in the future?").
  */
-/** What a module does, in the same transaction, when one of its appointments is cancelled (e.g. free a visit's place). */
-export type CancelHook = (m: EntityManager, appointment: Appointment, actor: Actor, now: Date) => Promise<void>;
-
 @Injectable()
-export class AppointmentsService {
+export class AppointmentsService implements OnModuleInit {
   private readonly cancelHooks = new Map<AppointmentKind, CancelHook>();
-  private readonly extraData = new Map<AppointmentKind, (a: Appointment) => Record<string, unknown>>();
+  private readonly extraData = new Map<AppointmentKind, TemplateDataHook>();
 
-  /** Modules add what their messages need beyond the common details (a visit's convocation QR code). */
-  onTemplateData(kind: AppointmentKind, fn: (a: Appointment) => Record<string, unknown>) {
-    this.extraData.set(kind, fn);
-  }
-
-  /** Modules that book appointments register here what a cancellation means for them. */
-  onCancel(kind: AppointmentKind, hook: CancelHook) {
-    this.cancelHooks.set(kind, hook);
-  }
-
+  /** The clock is the app's (AppointmentsModule); a CLI script without one runs on the system clock. */
   constructor(
     private readonly dataSource: DataSource,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly appUrl: string,
+    private readonly clock: Clock = new Clock(),
   ) {}
 
-  async book(actor: Actor, input: BookInput, now = new Date(), manager?: EntityManager): Promise<Appointment> {
-    const email = input.contactEmail ? contactAddress('EMAIL', input.contactEmail) : null;
-    const phone = input.contactPhone ? contactAddress('SMS', input.contactPhone) : null;
-    const run = async (m: EntityManager) => {
-      const [row] = await m.query(
-        `INSERT INTO appointments (kind, establishment_id, family_account_id, contact_email, contact_phone, starts_at, ends_at, place, address, reference)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [
-          input.kind,
-          input.establishmentId,
-          input.familyAccountId ?? null,
-          email,
-          phone,
-          input.startsAt,
-          input.endsAt,
-          input.place,
-          input.address,
-          input.reference ?? newReference(),
-        ],
-      );
-      const a = await this.find(m, row.id);
-      await this.notifyAll(m, a, 'appointment-confirmation', now);
-      await this.notifications.planAppointmentReminders(m, this.reminderTarget(a), now);
-      await this.audit.record(
-        {
-          actor,
-          action: 'APPOINTMENT_BOOKED',
-          entityType: 'appointment',
-          entityId: a.id,
-          establishmentId: a.establishmentId,
-          after: this.summary(a),
-        },
-        m,
-      );
-      return a;
-    };
-    return manager ? run(manager) : this.dataSource.transaction(run);
+  /** The outbox re-checks a reminder right before sending it: dropped if the appointment is cancelled or past. */
+  onModuleInit(): void {
+    this.notifications.onRelevanceCheck('appointment', async (m, id, now) => reasonNotToRemind(await appointmentState(m, id), now));
   }
 
-  /** Moves an appointment: pending reminders are cancelled and planned again for the new time. */
-  async move(
-    actor: Actor,
-    id: string,
-    startsAt: Date,
-    endsAt: Date,
-    now = new Date(),
-    manager?: EntityManager,
-    place?: string,
-  ): Promise<Appointment> {
-    const run = async (m: EntityManager) => {
-      const before = await this.find(m, id, true);
-      if (before.status !== 'BOOKED')
-        throw new DomainError('APPOINTMENT_CANCELLED', 'Ce rendez-vous est annulé : il ne peut plus être déplacé.', 409);
-      await m.query(`UPDATE appointments SET starts_at = $2, ends_at = $3, place = coalesce($4, place), updated_at = now() WHERE id = $1`, [
-        id,
-        startsAt,
-        endsAt,
-        place ?? null,
-      ]);
-      const after = await this.find(m, id);
-      await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous déplacé');
-      await this.notifyAll(m, after, 'appointment-moved', now);
-      await this.notifications.planAppointmentReminders(m, this.reminderTarget(after), now);
-      await this.audit.record(
-        {
-          actor,
-          action: 'APPOINTMENT_MOVED',
-          entityType: 'appointment',
-          entityId: id,
-          establishmentId: after.establishmentId,
-          before: this.summary(before),
-          after: this.summary(after),
-        },
-        m,
-      );
-      return after;
-    };
-    return manager ? run(manager) : this.dataSource.transaction(run);
+  /** Modules add what their messages need beyond the common details (a visit's convocation QR code). */
+  onTemplateData(kind: AppointmentKind, hook: TemplateDataHook): void {
+    this.extraData.set(kind, hook);
   }
 
-  /** Cancels: frees the appointment, cancels its reminders, confirms the cancellation by e-mail. */
-  async cancel(actor: Actor, id: string, reason: string, now = new Date(), onlyForFamily?: string): Promise<Appointment> {
-    return this.dataSource.transaction(async (m) => {
-      const a = await this.find(m, id, true);
-      if (onlyForFamily && a.familyAccountId !== onlyForFamily) throw new DomainError('NOT_FOUND', 'Rendez-vous introuvable.', 404);
-      if (a.status === 'CANCELLED') throw new DomainError('ALREADY_CANCELLED', 'Ce rendez-vous est déjà annulé.', 409);
-      if (a.startsAt.getTime() <= now.getTime())
-        throw new DomainError('PAST', 'Ce rendez-vous est passé : il ne peut plus être annulé.', 409);
-      await m.query(
-        `UPDATE appointments SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = $3, updated_at = now() WHERE id = $1`,
-        [id, now, reason],
-      );
-      const cancelled = { ...a, status: 'CANCELLED' as const };
-      await this.cancelHooks.get(a.kind)?.(m, cancelled, actor, now);
-      await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous annulé');
-      await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS']);
-      await this.audit.record(
-        {
-          actor,
-          action: 'APPOINTMENT_CANCELLED',
-          entityType: 'appointment',
-          entityId: id,
-          establishmentId: a.establishmentId,
-          before: this.summary(a),
-          after: { status: 'CANCELLED', reason },
-        },
-        m,
-      );
-      return cancelled;
+  /** Modules that book appointments register here what a cancellation means for them. */
+  onCancel(kind: AppointmentKind, hook: CancelHook): void {
+    this.cancelHooks.set(kind, hook);
+  }
+
+  // Booking -----------------------------------------------------------------------------------
+
+  /** Books an appointment in a transaction of its own, now. */
+  book(actor: Actor, input: BookInput): Promise<Appointment>;
+  /**
+   * @deprecated The shape before issue #9, kept until visits and the demo seed move to
+   * `bookIn(m, actor, input, now)` (in a transaction) or `book(actor, input)`.
+   */
+  book(actor: Actor, input: BookInput, now: Date, manager?: EntityManager): Promise<Appointment>;
+  book(actor: Actor, input: BookInput, now?: Date, manager?: EntityManager): Promise<Appointment> {
+    const at = now ?? this.clock.now();
+    return manager ? this.bookIn(manager, actor, input, at) : this.dataSource.transaction((m) => this.bookIn(m, actor, input, at));
+  }
+
+  /** Books an appointment in the caller's transaction: confirmation, reminders and audit entry with it. */
+  async bookIn(m: EntityManager, actor: Actor, input: BookInput, now: Date): Promise<Appointment> {
+    const id = await insertAppointment(m, {
+      kind: input.kind,
+      reference: input.reference ?? newReference(),
+      establishmentId: input.establishmentId,
+      familyAccountId: input.familyAccountId ?? null,
+      contactEmail: input.contactEmail ? contactAddress('EMAIL', input.contactEmail) : null,
+      contactPhone: input.contactPhone ? contactAddress('SMS', input.contactPhone) : null,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      place: input.place,
+      address: input.address,
     });
+    const a = await this.find(m, id, false);
+    await this.notifyAll(m, a, 'appointment-confirmation', now, ['EMAIL']);
+    await this.notifications.planAppointmentReminders(m, this.reminderTarget(a), now);
+    await this.audit.record(
+      {
+        actor,
+        action: 'APPOINTMENT_BOOKED',
+        entityType: 'appointment',
+        entityId: a.id,
+        establishmentId: a.establishmentId,
+        after: summary(a),
+      },
+      m,
+    );
+    return a;
   }
 
-  async listForFamily(familyAccountId: string): Promise<Appointment[]> {
-    return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM appointments a JOIN establishments e ON e.id = a.establishment_id
-        WHERE a.family_account_id = $1 ORDER BY (a.status = 'CANCELLED'), a.starts_at LIMIT 200`,
-      [familyAccountId],
+  // Moving ------------------------------------------------------------------------------------
+
+  /** Moves an appointment in a transaction of its own, now. */
+  move(actor: Actor, scope: AppointmentScope, id: string, change: AppointmentChange): Promise<Appointment>;
+  /**
+   * @deprecated The shape before issue #9, kept until visits moves to
+   * `moveIn(m, actor, AppointmentScopes.any, id, { startsAt, endsAt, place }, now)`.
+   */
+  move(actor: Actor, id: string, startsAt: Date, endsAt: Date, now: Date, manager?: EntityManager, place?: string): Promise<Appointment>;
+  move(actor: Actor, ...args: MoveArgs | LegacyMoveArgs): Promise<Appointment> {
+    if (isLegacyMove(args)) {
+      const [id, startsAt, endsAt, now, manager, place] = args;
+      const run = (m: EntityManager) => this.moveIn(m, actor, AppointmentScopes.any, id, { startsAt, endsAt, place }, now);
+      return manager ? run(manager) : this.dataSource.transaction(run);
+    }
+    const [scope, id, change] = args;
+    return this.dataSource.transaction((m) => this.moveIn(m, actor, scope, id, change, this.clock.now()));
+  }
+
+  /** Moves an appointment in the caller's transaction: pending reminders are cancelled and planned again for the new time. */
+  async moveIn(
+    m: EntityManager,
+    actor: Actor,
+    scope: AppointmentScope,
+    id: string,
+    change: AppointmentChange,
+    now: Date,
+  ): Promise<Appointment> {
+    const before = await this.find(m, id, true);
+    if (!inScope(before, scope)) throw notFound();
+    if (before.status !== 'BOOKED')
+      throw new DomainError('APPOINTMENT_CANCELLED', 'Ce rendez-vous est annulé : il ne peut plus être déplacé.', 409);
+    await moveAppointment(m, id, { startsAt: change.startsAt, endsAt: change.endsAt, place: change.place ?? null });
+    const after = await this.find(m, id, false);
+    await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous déplacé');
+    await this.notifyAll(m, after, 'appointment-moved', now, ['EMAIL']);
+    await this.notifications.planAppointmentReminders(m, this.reminderTarget(after), now);
+    await this.audit.record(
+      {
+        actor,
+        action: 'APPOINTMENT_MOVED',
+        entityType: 'appointment',
+        entityId: id,
+        establishmentId: after.establishmentId,
+        before: summary(before),
+        after: summary(after),
+      },
+      m,
     );
+    return after;
+  }
+
+  // Cancelling --------------------------------------------------------------------------------
+
+  /** Cancels an appointment in a transaction of its own, now. */
+  cancel(actor: Actor, scope: AppointmentScope, id: string, reason: string): Promise<Appointment>;
+  /**
+   * @deprecated The shape before issue #9, kept until visits moves to
+   * `cancel(actor, AppointmentScopes.any, id, reason)` or `cancelIn(m, …)`.
+   */
+  cancel(actor: Actor, id: string, reason: string, now?: Date, onlyForFamily?: string): Promise<Appointment>;
+  cancel(actor: Actor, ...args: CancelArgs | LegacyCancelArgs): Promise<Appointment> {
+    if (isLegacyCancel(args)) {
+      const [id, reason, now, onlyForFamily] = args;
+      const scope = onlyForFamily ? AppointmentScopes.family(onlyForFamily) : AppointmentScopes.any;
+      return this.dataSource.transaction((m) => this.cancelIn(m, actor, scope, id, reason, now ?? this.clock.now()));
+    }
+    const [scope, id, reason] = args;
+    return this.dataSource.transaction((m) => this.cancelIn(m, actor, scope, id, reason, this.clock.now()));
+  }
+
+  /**
+   * Cancels in the caller's transaction: the booking module's hook runs (a visit frees its place),
+   * reminders are cancelled, the cancellation is confirmed by e-mail and SMS. Out of scope: 404.
+   */
+  async cancelIn(m: EntityManager, actor: Actor, scope: AppointmentScope, id: string, reason: string, now: Date): Promise<Appointment> {
+    const a = await this.find(m, id, true);
+    if (!inScope(a, scope)) throw notFound();
+    if (a.status === 'CANCELLED') throw new DomainError('ALREADY_CANCELLED', 'Ce rendez-vous est déjà annulé.', 409);
+    if (a.startsAt.getTime() <= now.getTime())
+      throw new DomainError('PAST', 'Ce rendez-vous est passé : il ne peut plus être annulé.', 409);
+    await cancelAppointment(m, id, now, reason);
+    const cancelled: Appointment = { ...a, status: 'CANCELLED' };
+    await this.cancelHooks.get(a.kind)?.(m, cancelled, actor, now);
+    await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous annulé');
+    await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS']);
+    await this.audit.record(
+      {
+        actor,
+        action: 'APPOINTMENT_CANCELLED',
+        entityType: 'appointment',
+        entityId: id,
+        establishmentId: a.establishmentId,
+        before: summary(a),
+        after: { status: 'CANCELLED', reason },
+      },
+      m,
+    );
+    return cancelled;
+  }
+
+  // Reading -----------------------------------------------------------------------------------
+
+  /** "Mes rendez-vous": the family's appointments still to come, and the others (past or cancelled). */
+  async overviewForFamily(familyAccountId: string): Promise<{ upcoming: AppointmentCard[]; others: AppointmentCard[] }> {
+    const now = this.clock.now();
+    const cards = (await familyAppointments(this.dataSource.manager, familyAccountId)).map((a) => ({ ...a, ...cardFields(a, now) }));
+    return { upcoming: cards.filter((a) => a.upcoming), others: cards.filter((a) => !a.upcoming) };
   }
 
   /** The family's own appointment, or null: someone else's is never shown (no enumeration). */
-  async findForFamily(familyAccountId: string, id: string): Promise<Appointment | null> {
-    const rows = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM appointments a JOIN establishments e ON e.id = a.establishment_id WHERE a.id = $1 AND a.family_account_id = $2`,
-      [id, familyAccountId],
-    );
-    return rows[0] ?? null;
+  findForFamily(familyAccountId: string, id: string): Promise<Appointment | null> {
+    return findFamilyAppointment(this.dataSource.manager, familyAccountId, id);
   }
 
-  private async find(m: EntityManager, id: string, lock = false): Promise<Appointment> {
-    const rows = await m.query(
-      `SELECT ${COLUMNS} FROM appointments a JOIN establishments e ON e.id = a.establishment_id WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`,
-      [id],
-    );
-    if (!rows[0]) throw new DomainError('NOT_FOUND', 'Rendez-vous introuvable.', 404);
-    return { ...rows[0], startsAt: new Date(rows[0].startsAt), endsAt: new Date(rows[0].endsAt) };
+  /** The family's own appointment as its pages show it; 404 for any other. */
+  async cardForFamily(familyAccountId: string, id: string): Promise<AppointmentCard> {
+    const a = await this.findForFamily(familyAccountId, id);
+    if (!a) throw notFound();
+    return { ...a, ...cardFields(a, this.clock.now()) };
   }
 
   /** What every message about an appointment says: what, when, where, what to bring, how to cancel. */
-  templateData(a: Appointment): Record<string, unknown> {
+  templateData(a: Appointment): AppointmentTemplateData {
     return {
       kindLabel: KIND_LABELS[a.kind],
       reference: a.reference,
@@ -237,6 +339,12 @@ export class AppointmentsService {
     };
   }
 
+  private async find(m: EntityManager, id: string, lock: boolean): Promise<Appointment> {
+    const a = await findAppointment(m, id, { lock });
+    if (!a) throw notFound();
+    return a;
+  }
+
   private reminderTarget(a: Appointment) {
     return {
       id: a.id,
@@ -248,12 +356,12 @@ export class AppointmentsService {
     };
   }
 
-  private async notifyAll(m: EntityManager, a: Appointment, template: string, now: Date, channels: ('EMAIL' | 'SMS')[] = ['EMAIL']) {
-    const data = this.templateData(a);
-    if (template !== 'appointment-confirmation' && template !== 'appointment-moved') {
-      delete data.ics;
-      data.qr = null;
-    }
+  /** The transactional message of a change, on the channels given that the appointment has. */
+  private async notifyAll(m: EntityManager, a: Appointment, template: string, now: Date, channels: ('EMAIL' | 'SMS')[]) {
+    const full = this.templateData(a);
+    // Only confirmations and moves carry the calendar file and the convocation.
+    const { ics: _ics, ...withoutCalendar } = full;
+    const data = template === 'appointment-confirmation' || template === 'appointment-moved' ? full : { ...withoutCalendar, qr: null };
     const base = {
       template,
       category: 'TRANSACTIONAL' as const,
@@ -266,8 +374,16 @@ export class AppointmentsService {
     if (channels.includes('SMS') && a.contactPhone)
       await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: a.contactPhone }, now);
   }
+}
 
-  private summary(a: Appointment) {
-    return { kind: a.kind, reference: a.reference, startsAt: a.startsAt.toISOString(), place: a.place, status: a.status };
-  }
+type MoveArgs = [scope: AppointmentScope, id: string, change: AppointmentChange];
+type LegacyMoveArgs = [id: string, startsAt: Date, endsAt: Date, now: Date, manager?: EntityManager, place?: string];
+const isLegacyMove = (args: MoveArgs | LegacyMoveArgs): args is LegacyMoveArgs => typeof args[0] === 'string';
+
+type CancelArgs = [scope: AppointmentScope, id: string, reason: string];
+type LegacyCancelArgs = [id: string, reason: string, now?: Date, onlyForFamily?: string];
+const isLegacyCancel = (args: CancelArgs | LegacyCancelArgs): args is LegacyCancelArgs => typeof args[0] === 'string';
+
+function summary(a: Appointment) {
+  return { kind: a.kind, reference: a.reference, startsAt: a.startsAt.toISOString(), place: a.place, status: a.status };
 }

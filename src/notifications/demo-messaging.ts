@@ -1,8 +1,9 @@
 import express, { Router } from 'express';
 import { simpleParser } from 'mailparser';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { DEMO_SMS_API_KEY } from '../config/config';
+import { insertCaptured } from './demo-inbox.queries';
 
 /**
  * Demo mode only: a local SMTP server and a local endpoint speaking the SMS provider's API. What
@@ -18,16 +19,16 @@ export async function startDemoSmtp(pool: Pool, port: number): Promise<{ port: n
     onData(stream, session, callback) {
       simpleParser(stream)
         .then(async (mail) => {
-          const to = session.envelope.rcptTo.map((r) => r.address).join(', ');
-          await pool.query(`INSERT INTO demo_inbox (channel, recipient, subject, body, attachments) VALUES ('EMAIL', $1, $2, $3, $4)`, [
-            to,
-            mail.subject ?? null,
-            mail.text ?? '',
-            mail.attachments.map((a) => `${a.filename ?? 'piece-jointe'} (${a.contentType})`),
-          ]);
+          await insertCaptured(pool, {
+            channel: 'EMAIL',
+            recipient: session.envelope.rcptTo.map((r) => r.address).join(', '),
+            subject: mail.subject ?? null,
+            body: mail.text ?? '',
+            attachments: mail.attachments.map((a) => `${a.filename ?? 'piece-jointe'} (${a.contentType})`),
+          });
           callback();
         })
-        .catch((e) => callback(e as Error));
+        .catch((e: unknown) => callback(e instanceof Error ? e : new Error(String(e))));
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -38,32 +39,33 @@ export async function startDemoSmtp(pool: Pool, port: number): Promise<{ port: n
   return { port: address.port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/** The body of the SMS provider's "send a transactional SMS" call, as far as the demo reads it. */
+interface SmsRequest {
+  sender?: unknown;
+  recipient?: unknown;
+  content?: unknown;
+}
+
 /** Brevo-compatible POST /v3/transactionalSMS/sms, mounted at /demo-sms. */
 export function demoSmsRouter(pool: Pool): Router {
   const router = Router();
-  router.post('/v3/transactionalSMS/sms', express.json({ limit: '20kb' }), async (req, res, next) => {
-    try {
-      if (req.get('api-key') !== DEMO_SMS_API_KEY) return void res.status(401).json({ code: 'unauthorized', message: 'Key not found' });
-      const { sender, recipient, content } = req.body ?? {};
-      if (
-        typeof recipient !== 'string' ||
-        !/^[1-9][0-9]{6,14}$/.test(recipient) ||
-        typeof content !== 'string' ||
-        !content ||
-        typeof sender !== 'string'
-      ) {
-        return void res.status(400).json({ code: 'invalid_parameter', message: 'sender, recipient and content are required' });
-      }
-      const [row] = (
-        await pool.query(`INSERT INTO demo_inbox (channel, recipient, body) VALUES ('SMS', $1, $2) RETURNING id`, [
-          `+${recipient}`,
-          content,
-        ])
-      ).rows;
-      res.status(201).json({ reference: `demo-${row.id}`, messageId: Number(row.id), smsCount: 1, usedCredits: 1, remainingCredits: 1000 });
-    } catch (e) {
-      next(e);
+  router.post('/v3/transactionalSMS/sms', express.json({ limit: '20kb' }), (req, res, next) => {
+    if (req.get('api-key') !== DEMO_SMS_API_KEY) return void res.status(401).json({ code: 'unauthorized', message: 'Key not found' });
+    const { sender, recipient, content } = (req.body ?? {}) as SmsRequest;
+    if (
+      typeof recipient !== 'string' ||
+      !/^[1-9][0-9]{6,14}$/.test(recipient) ||
+      typeof content !== 'string' ||
+      !content ||
+      typeof sender !== 'string'
+    ) {
+      return void res.status(400).json({ code: 'invalid_parameter', message: 'sender, recipient and content are required' });
     }
+    insertCaptured(pool, { channel: 'SMS', recipient: `+${recipient}`, subject: null, body: content, attachments: [] })
+      .then((id) =>
+        res.status(201).json({ reference: `demo-${id}`, messageId: Number(id), smsCount: 1, usedCredits: 1, remainingCredits: 1000 }),
+      )
+      .catch(next);
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationRenderer } from './notification-renderer';
@@ -29,9 +30,12 @@ export class OutboxWorkerRunner implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** After every module's onModuleInit: the relevance checks are registered when the worker starts. */
   onApplicationBootstrap() {
     if (!this.config.notifications.worker) return;
     this.transports = createTransports(this.config);
@@ -40,7 +44,8 @@ export class OutboxWorkerRunner implements OnApplicationBootstrap, OnApplication
       retryBaseMs: this.config.notifications.retryBaseMs,
       leaseMs: 5 * 60_000,
       batchSize: 20,
-      now: () => new Date(),
+      now: () => this.clock.now(),
+      reasonToDrop: (m, entity, now) => this.notifications.reasonToDrop(m, entity, now),
       log: (level, message, extra) => this.logger[level === 'info' ? 'log' : level]({ msg: message, ...extra }),
     });
     this.worker.start(this.config.notifications.pollMs);
@@ -58,9 +63,9 @@ export class OutboxWorkerRunner implements OnApplicationBootstrap, OnApplication
   providers: [
     {
       provide: NotificationsService,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl),
+      inject: [APP_CONFIG, Clock],
+      useFactory: (config: AppConfig, clock: Clock) =>
+        new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl, clock),
     },
     OutboxWorkerRunner,
     OutboxAdminService,

@@ -1,13 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { returnedRows } from '../common/sql';
 import type { NotificationSettings } from '../config/config';
-import { NotificationRenderer } from './notification-renderer';
 import type { Channel } from '../config/reminder-offsets';
+import type { Category } from './notification.entity';
+import { NotificationRenderer } from './notification-renderer';
 import { MAX_SMS_SEGMENTS, normalizeEmail, normalizePhone, planReminders, smsLength } from './notification.rules';
+import { cancelPendingOf, insertNotification, recipientOf } from './outbox.queries';
 
-export type Category = 'TRANSACTIONAL' | 'REMINDER';
+export type { Category } from './notification.entity';
+
+/** What a message is about: its entity (`appointment`, `permit`…), for cancelling and re-checking it. */
+export interface EntityRef {
+  type: string;
+  id: string;
+}
 
 export interface EnqueueInput {
   channel: Channel;
@@ -16,7 +24,7 @@ export interface EnqueueInput {
   template: string;
   category: Category;
   data: Record<string, unknown>;
-  entity?: { type: string; id: string };
+  entity?: EntityRef;
   establishmentId?: string | null;
   sendAfter?: Date;
 }
@@ -29,6 +37,13 @@ export interface AppointmentForReminders {
   establishmentId: string;
   data: Record<string, unknown>;
 }
+
+/**
+ * A module's answer to "does this reminder about one of my entities still make sense?", asked by
+ * the outbox worker right before sending it: the reason to drop it (shown on "Messages envoyés"),
+ * or null to send it. Runs outside any transaction, with the worker's clock.
+ */
+export type RelevanceCheck = (m: EntityManager, entityId: string, now: Date) => Promise<string | null>;
 
 /**
  * A phone number (to E.164) or an e-mail address, checked when it is typed: an invalid one is a
@@ -53,54 +68,72 @@ function newToken(): string {
  * OutboxWorker delivers it later. Content is rendered now, so a template error fails the change.
  */
 export class NotificationsService {
+  private readonly relevanceChecks = new Map<string, RelevanceCheck>();
+
+  /** The clock is the app's (NotificationsModule); a CLI script without one runs on the system clock. */
   constructor(
     private readonly renderer: NotificationRenderer,
     private readonly settings: NotificationSettings,
     private readonly appUrl: string,
+    private readonly clock: Clock = new Clock(),
   ) {}
 
-  async enqueue(m: EntityManager, input: EnqueueInput, now = new Date()): Promise<string> {
+  /**
+   * Modules register, in their onModuleInit, how to re-check the reminders about their entities
+   * (appointments: still booked and in the future). One check per entity type.
+   */
+  onRelevanceCheck(entityType: string, check: RelevanceCheck): void {
+    if (this.relevanceChecks.has(entityType)) throw new Error(`A relevance check is already registered for ${entityType}`);
+    this.relevanceChecks.set(entityType, check);
+  }
+
+  /** Why a reminder about this entity should not be sent any more, or null (no check registered: send it). */
+  reasonToDrop(m: EntityManager, entity: EntityRef | null, now: Date): Promise<string | null> {
+    const check = entity && this.relevanceChecks.get(entity.type);
+    return check ? check(m, entity.id, now) : Promise.resolve(null);
+  }
+
+  /**
+   * Writes one message in the caller's transaction. `now` is the caller's instant when it has one
+   * (the message is due then, unless `sendAfter`); the clock's otherwise.
+   */
+  async enqueue(m: EntityManager, input: EnqueueInput, now?: Date): Promise<string> {
     const address = contactAddress(input.channel, input.to);
-    const recipient = await this.recipient(m, input.channel, address);
-    const data = { ...input.data, optoutUrl: `${this.appUrl}/stop/${recipient.optout_token}` };
+    const recipient = await recipientOf(m, input.channel, address, newToken());
+    const data = { ...input.data, optoutUrl: `${this.appUrl}/stop/${recipient.optoutToken}` };
     const rendered = this.renderer.render(input.channel, input.template, data);
     if (input.channel === 'SMS') {
       const length = smsLength(rendered.text);
       if (length.segments > MAX_SMS_SEGMENTS)
         throw new Error(`SMS template ${input.template} renders ${length.segments} segments (max ${MAX_SMS_SEGMENTS})`);
     }
-    const sendAfter = input.sendAfter ?? now;
-    const [row] = await m.query(
-      `INSERT INTO notifications (recipient_id, channel, template, category, data, subject, body_text, body_html, entity_type, entity_id,
-                                  establishment_id, send_after, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
-      [
-        recipient.id,
-        input.channel,
-        input.template,
-        input.category,
-        JSON.stringify(input.data),
-        rendered.subject,
-        rendered.text,
-        rendered.html,
-        input.entity?.type ?? null,
-        input.entity?.id ?? null,
-        input.establishmentId ?? null,
-        sendAfter,
-      ],
-    );
-    return row.id;
+    return insertNotification(m, {
+      recipientId: recipient.id,
+      channel: input.channel,
+      template: input.template,
+      category: input.category,
+      data: input.data,
+      subject: rendered.subject,
+      bodyText: rendered.text,
+      bodyHtml: rendered.html,
+      entity: input.entity ?? null,
+      establishmentId: input.establishmentId ?? null,
+      sendAfter: input.sendAfter ?? now ?? this.clock.now(),
+    });
   }
 
-  /** Plans the reminders of an appointment (offsets from the configuration). */
-  async planAppointmentReminders(m: EntityManager, a: AppointmentForReminders, now = new Date()): Promise<number> {
-    const plan = planReminders(a.startsAt, now, this.settings.reminderOffsets, { email: Boolean(a.email), sms: Boolean(a.phone) });
+  /** Plans the reminders of an appointment (offsets from the configuration), in the caller's transaction. */
+  async planAppointmentReminders(m: EntityManager, a: AppointmentForReminders, now?: Date): Promise<number> {
+    const at = now ?? this.clock.now();
+    const plan = planReminders(a.startsAt, at, this.settings.reminderOffsets, { email: Boolean(a.email), sms: Boolean(a.phone) });
     for (const r of plan) {
+      const to = r.channel === 'EMAIL' ? a.email : a.phone;
+      if (!to) continue; // planReminders plans only reachable channels
       await this.enqueue(
         m,
         {
           channel: r.channel,
-          to: (r.channel === 'EMAIL' ? a.email : a.phone)!,
+          to,
           template: 'appointment-reminder',
           category: 'REMINDER',
           data: a.data,
@@ -108,36 +141,14 @@ export class NotificationsService {
           establishmentId: a.establishmentId,
           sendAfter: r.sendAt,
         },
-        now,
+        at,
       );
     }
     return plan.length;
   }
 
   /** Cancels what is still waiting for an entity (e.g. reminders of a cancelled or moved appointment). */
-  async cancelPending(
-    m: EntityManager,
-    entity: { type: string; id: string },
-    reason: string,
-    category: Category | null = 'REMINDER',
-  ): Promise<number> {
-    const result = await m.query(
-      `UPDATE notifications SET status = 'CANCELLED', status_reason = $3, updated_at = now()
-        WHERE entity_type = $1 AND entity_id = $2 AND status = 'PENDING' AND ($4::text IS NULL OR category = $4) RETURNING id`,
-      [entity.type, entity.id, reason, category],
-    );
-    return returnedRows(result).length;
-  }
-
-  private async recipient(m: EntityManager, channel: Channel, address: string): Promise<{ id: string; optout_token: string }> {
-    await m.query(
-      `INSERT INTO notification_recipients (channel, address, optout_token) VALUES ($1, $2, $3) ON CONFLICT (channel, address) DO NOTHING`,
-      [channel, address, newToken()],
-    );
-    const [row] = await m.query(`SELECT id, optout_token FROM notification_recipients WHERE channel = $1 AND address = $2`, [
-      channel,
-      address,
-    ]);
-    return row;
+  cancelPending(m: EntityManager, entity: EntityRef, reason: string, category: Category | null = 'REMINDER'): Promise<number> {
+    return cancelPendingOf(m, entity, reason, category);
   }
 }

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../common/audit.service';
-import { returnedRows } from '../common/sql';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { pageInfo, type Page } from '../common/pagination';
+import { latestCaptured, type CapturedMessage } from './demo-inbox.queries';
+import { NOTIFICATION_STATUSES, type NotificationStatus } from './notification.entity';
+import { countOutbox, optOutOfReminders, outboxPage, recipientByToken, type OutboxMessage, type RecipientOptOut } from './outbox.queries';
 
-export const STATUS_LABELS: Record<string, string> = {
+export const STATUS_LABELS: Record<NotificationStatus, string> = {
   PENDING: 'En attente',
   SENDING: 'En cours d’envoi',
   SENT: 'Envoyé',
@@ -12,68 +17,66 @@ export const STATUS_LABELS: Record<string, string> = {
   DROPPED: 'Abandonné',
 };
 
+/** The status filter of "Messages envoyés": a known status, else none (every message). */
+export function statusFilter(raw: unknown): NotificationStatus | null {
+  return NOTIFICATION_STATUSES.find((s) => s === raw) ?? null;
+}
+
+export interface OutboxListing {
+  messages: OutboxMessage[];
+  pager: Page;
+}
+
+/** Opt-out tokens are 12 base64url characters (up to 24 allowed); anything else is no token. */
+const TOKEN = /^[A-Za-z0-9_-]{8,24}$/;
+
+const NOT_FOUND = () => new DomainError('NOT_FOUND', 'Ce lien n’est pas valable.', 404);
+
 /** Reading the outbox for "Messages envoyés", and the reminders opt-out. */
 @Injectable()
 export class OutboxAdminService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
-  async list(establishmentId: string, status: string | null, page: number, pageSize: number) {
-    const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM notifications WHERE establishment_id = $1 AND ($2::text IS NULL OR status = $2)`,
-      [establishmentId, status],
-    );
-    const messages = await this.dataSource.query(
-      `SELECT n.id, n.channel, n.template, n.category, n.status, n.status_reason, n.attempts, n.send_after, n.sent_at, n.created_at,
-              n.subject, n.body_text, r.address,
-              coalesce((SELECT json_agg(json_build_object('attempt', t.attempt, 'outcome', t.outcome, 'detail', t.detail, 'at', t.finished_at) ORDER BY t.attempt)
-                          FROM notification_attempts t WHERE t.notification_id = n.id), '[]') AS tries
-         FROM notifications n JOIN notification_recipients r ON r.id = n.recipient_id
-        WHERE n.establishment_id = $1 AND ($2::text IS NULL OR n.status = $2)
-        ORDER BY n.created_at DESC, n.id LIMIT $3 OFFSET $4`,
-      [establishmentId, status, pageSize, (page - 1) * pageSize],
-    );
-    return { total: total as number, messages };
+  /** One page of an establishment's messages, newest first, with their attempts. */
+  async list(establishmentId: string, status: NotificationStatus | null, page: number, pageSize: number): Promise<OutboxListing> {
+    const db = this.dataSource.manager;
+    const total = await countOutbox(db, establishmentId, status);
+    const messages = await outboxPage(db, establishmentId, status, pageSize, (page - 1) * pageSize);
+    return { messages, pager: pageInfo(page, pageSize, total) };
   }
 
-  /** Demo mode: what the local SMTP server and SMS endpoint received. */
-  captured(limit = 30) {
-    return this.dataSource.query(
-      `SELECT channel, recipient, subject, body, attachments, received_at FROM demo_inbox ORDER BY id DESC LIMIT $1`,
-      [limit],
-    );
+  /** Demo mode: what the local SMTP server and SMS endpoint received (all establishments). */
+  captured(limit = 30): Promise<CapturedMessage[]> {
+    return latestCaptured(this.dataSource.manager, limit);
   }
 
-  async recipientByToken(token: string): Promise<{ id: string; reminders_opted_out_at: Date | null } | undefined> {
-    if (!/^[A-Za-z0-9_-]{8,24}$/.test(token)) return undefined;
-    const rows = await this.dataSource.query(`SELECT id, reminders_opted_out_at FROM notification_recipients WHERE optout_token = $1`, [
-      token,
-    ]);
-    return rows[0];
+  /** The recipient of an opt-out link; 404 for a token that is not one. */
+  async recipient(token: string): Promise<RecipientOptOut> {
+    const found = TOKEN.test(token) ? await recipientByToken(this.dataSource.manager, token) : null;
+    if (!found) throw NOT_FOUND();
+    return found;
   }
 
   /** Records the opt-out once (audited); reminders to this recipient are then dropped at sending time. */
-  async optOut(recipientId: string): Promise<void> {
+  async optOut(token: string): Promise<void> {
+    if (!TOKEN.test(token)) throw NOT_FOUND();
     await this.dataSource.transaction(async (m) => {
-      const updated = returnedRows(
-        await m.query(
-          `UPDATE notification_recipients SET reminders_opted_out_at = now() WHERE id = $1 AND reminders_opted_out_at IS NULL RETURNING id`,
-          [recipientId],
-        ),
+      const recipient = await recipientByToken(m, token);
+      if (!recipient) throw NOT_FOUND();
+      if (!(await optOutOfReminders(m, recipient.id, this.clock.now()))) return;
+      await this.audit.record(
+        {
+          actor: { type: 'SYSTEM', label: 'lien de désinscription' },
+          action: 'REMINDERS_OPTED_OUT',
+          entityType: 'notification_recipient',
+          entityId: recipient.id,
+        },
+        m,
       );
-      if (updated.length) {
-        await this.audit.record(
-          {
-            actor: { type: 'SYSTEM', label: 'lien de désinscription' },
-            action: 'REMINDERS_OPTED_OUT',
-            entityType: 'notification_recipient',
-            entityId: recipientId,
-          },
-          m,
-        );
-      }
     });
   }
 }

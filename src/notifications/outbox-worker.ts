@@ -1,36 +1,28 @@
-import { DataSource } from 'typeorm';
 import QRCode from 'qrcode';
+import type { DataSource, EntityManager } from 'typeorm';
 import { icsFile, type CalendarEvent } from './calendar';
+import { retryDelayMs } from './notification.rules';
+import { claimDue, recordOutcome, insertAttempt, type ClaimedNotification, type DeliveryOutcome } from './outbox.queries';
+import type { EntityRef } from './notifications.service';
+import type { OutgoingEmail, Transports } from './transports';
+import type { AttemptOutcome } from './notification-attempt.entity';
 
 /** The convocation's QR code, shown inline in the e-mail (`<img src="cid:…">`). */
 export const CONVOCATION_QR_CID = 'convocation-qr@p2v';
-import { returnedRows } from '../common/sql';
-import { retryDelayMs } from './notification.rules';
-import type { Transports } from './transports';
 
 export interface WorkerOptions {
   maxAttempts: number;
   retryBaseMs: number;
   leaseMs: number;
   batchSize: number;
+  /** The app's clock (NotificationsModule feeds it from Clock). */
   now: () => Date;
+  /**
+   * Why a reminder about this entity no longer makes sense, or null: the checks the modules
+   * registered with NotificationsService.onRelevanceCheck.
+   */
+  reasonToDrop: (m: EntityManager, entity: EntityRef | null, now: Date) => Promise<string | null>;
   log: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
-}
-
-interface Claimed {
-  id: string;
-  channel: 'EMAIL' | 'SMS';
-  template: string;
-  category: 'TRANSACTIONAL' | 'REMINDER';
-  data: Record<string, unknown>;
-  subject: string | null;
-  body_text: string;
-  body_html: string | null;
-  entity_type: string | null;
-  entity_id: string | null;
-  attempts: number;
-  address: string;
-  reminders_opted_out_at: Date | null;
 }
 
 export interface RunReport {
@@ -39,6 +31,13 @@ export interface RunReport {
   retried: number;
   failed: number;
   dropped: number;
+}
+
+type Delivery = 'sent' | 'retried' | 'failed' | 'dropped';
+
+function isCalendarEvent(v: unknown): v is CalendarEvent {
+  const e = v as Partial<CalendarEvent> | null;
+  return typeof e === 'object' && e !== null && typeof e.uid === 'string' && typeof e.start === 'string' && typeof e.end === 'string';
 }
 
 /**
@@ -79,90 +78,38 @@ export class OutboxWorker {
   async runOnce(): Promise<RunReport> {
     const report: RunReport = { claimed: 0, sent: 0, retried: 0, failed: 0, dropped: 0 };
     for (;;) {
-      const batch = await this.claim();
+      const now = this.options.now();
+      const batch = await claimDue(this.dataSource.manager, now, this.options.batchSize, new Date(now.getTime() + this.options.leaseMs));
       report.claimed += batch.length;
       for (const n of batch) report[await this.deliver(n)]++;
       if (batch.length < this.options.batchSize) return report;
     }
   }
 
-  private async claim(): Promise<Claimed[]> {
-    const now = this.options.now();
-    const result = await this.dataSource.query(
-      `WITH due AS (
-         SELECT id FROM notifications
-          WHERE (status = 'PENDING' AND next_attempt_at <= $1) OR (status = 'SENDING' AND lease_until < $1)
-          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       UPDATE notifications n SET status = 'SENDING', attempts = n.attempts + 1, lease_until = $3, updated_at = now()
-         FROM due, notification_recipients r
-        WHERE n.id = due.id AND r.id = n.recipient_id
-       RETURNING n.id, n.channel, n.template, n.category, n.data, n.subject, n.body_text, n.body_html, n.entity_type, n.entity_id,
-                 n.attempts, r.address, r.reminders_opted_out_at`,
-      [now, this.options.batchSize, new Date(now.getTime() + this.options.leaseMs)],
-    );
-    return returnedRows<Claimed>(result);
-  }
-
-  /** Why a message no longer makes sense, checked right before sending. */
-  private async reasonToDrop(n: Claimed, now: Date): Promise<string | null> {
+  /** Why a message no longer makes sense, checked right before sending. Only reminders are ever dropped. */
+  private async reasonToDrop(n: ClaimedNotification, now: Date): Promise<string | null> {
     if (n.category !== 'REMINDER') return null;
-    if (n.reminders_opted_out_at) return 'Le destinataire a refusé les rappels';
-    if (n.entity_type === 'appointment') {
-      const [a] = await this.dataSource.query(`SELECT status, starts_at FROM appointments WHERE id = $1`, [n.entity_id]);
-      if (!a) return 'Rendez-vous introuvable';
-      if (a.status !== 'BOOKED') return 'Rendez-vous annulé';
-      if (new Date(a.starts_at).getTime() <= now.getTime()) return 'Rendez-vous déjà passé';
-    }
-    return null;
+    if (n.remindersOptedOutAt) return 'Le destinataire a refusé les rappels';
+    const entity = n.entityType && n.entityId ? { type: n.entityType, id: n.entityId } : null;
+    return this.options.reasonToDrop(this.dataSource.manager, entity, now);
   }
 
-  private async deliver(n: Claimed): Promise<'sent' | 'retried' | 'failed' | 'dropped'> {
+  private async deliver(n: ClaimedNotification): Promise<Delivery> {
     const started = this.options.now();
-    let providerId: string | null = null;
+    let providerId: string | null;
     try {
       const drop = await this.reasonToDrop(n, started);
       if (drop) {
-        await this.finish(
-          n,
-          started,
-          'DROPPED',
-          drop,
-          `UPDATE notifications SET status = 'DROPPED', status_reason = $2, lease_until = NULL, updated_at = now() WHERE id = $1`,
-          [n.id, drop],
-        );
+        await this.finish(n, started, 'DROPPED', drop, { status: 'DROPPED', reason: drop });
         return 'dropped';
       }
-      if (n.channel === 'EMAIL') {
-        const ics = n.data.ics as CalendarEvent | undefined;
-        providerId = await this.transports.email({
-          id: n.id,
-          to: n.address,
-          subject: n.subject ?? 'P2V',
-          text: n.body_text,
-          html: n.body_html,
-          attachments: [
-            ...(ics
-              ? [{ filename: 'rendez-vous.ics', content: icsFile(ics), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }]
-              : []),
-            ...(typeof n.data.qr === 'string'
-              ? [
-                  {
-                    filename: 'convocation-qr.png',
-                    content: await QRCode.toBuffer(n.data.qr, { margin: 2, width: 240 }),
-                    contentType: 'image/png',
-                    cid: CONVOCATION_QR_CID,
-                  },
-                ]
-              : []),
-          ],
-        });
-      } else {
-        providerId = await this.transports.sms({ id: n.id, to: n.address, text: n.body_text, tag: n.template });
-      }
+      providerId =
+        n.channel === 'EMAIL'
+          ? await this.transports.email(await this.email(n))
+          : await this.transports.sms({ id: n.id, to: n.address, text: n.bodyText, tag: n.template });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       const final = n.attempts >= this.options.maxAttempts;
-      const next = new Date(this.options.now().getTime() + retryDelayMs(n.attempts, this.options.retryBaseMs));
       this.options.log('warn', `Notification ${n.id} attempt ${n.attempts} failed${final ? ' (final)' : ''}`, { error });
       await this.finish(
         n,
@@ -170,38 +117,51 @@ export class OutboxWorker {
         'ERROR',
         error,
         final
-          ? `UPDATE notifications SET status = 'FAILED', status_reason = $2, lease_until = NULL, updated_at = now() WHERE id = $1`
-          : `UPDATE notifications SET status = 'PENDING', status_reason = $2, next_attempt_at = $3, lease_until = NULL, updated_at = now() WHERE id = $1`,
-        final ? [n.id, `Échec après ${n.attempts} tentatives : ${error}`] : [n.id, error, next],
+          ? { status: 'FAILED', reason: `Échec après ${n.attempts} tentatives : ${error}` }
+          : {
+              status: 'PENDING',
+              reason: error,
+              nextAttemptAt: new Date(this.options.now().getTime() + retryDelayMs(n.attempts, this.options.retryBaseMs)),
+            },
       );
       return final ? 'failed' : 'retried';
     }
-    await this.finish(
-      n,
-      started,
-      'SENT',
-      providerId,
-      `UPDATE notifications SET status = 'SENT', sent_at = $2, provider_message_id = $3, status_reason = NULL, lease_until = NULL, updated_at = now() WHERE id = $1`,
-      [n.id, this.options.now(), providerId],
-    );
+    await this.finish(n, started, 'SENT', providerId, { status: 'SENT', sentAt: this.options.now(), providerMessageId: providerId });
     return 'sent';
   }
 
-  private async finish(
-    n: Claimed,
-    started: Date,
-    outcome: 'SENT' | 'ERROR' | 'DROPPED',
-    detail: string | null,
-    update: string,
-    params: unknown[],
-  ) {
+  /** The e-mail of a message: its stored content, with the calendar file and the convocation's QR code made now. */
+  private async email(n: ClaimedNotification): Promise<OutgoingEmail> {
+    const attachments: OutgoingEmail['attachments'] = [];
+    if (isCalendarEvent(n.data.ics)) {
+      attachments.push({
+        filename: 'rendez-vous.ics',
+        content: icsFile(n.data.ics),
+        contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+      });
+    }
+    if (typeof n.data.qr === 'string') {
+      attachments.push({
+        filename: 'convocation-qr.png',
+        content: await QRCode.toBuffer(n.data.qr, { margin: 2, width: 240 }),
+        contentType: 'image/png',
+        cid: CONVOCATION_QR_CID,
+      });
+    }
+    return { id: n.id, to: n.address, subject: n.subject ?? 'P2V', text: n.bodyText, html: n.bodyHtml, attachments };
+  }
+
+  private async finish(n: ClaimedNotification, started: Date, outcome: AttemptOutcome, detail: string | null, result: DeliveryOutcome) {
     await this.dataSource.transaction(async (m) => {
-      await m.query(update, params);
-      await m.query(
-        `INSERT INTO notification_attempts (notification_id, attempt, started_at, finished_at, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (notification_id, attempt) DO NOTHING`,
-        [n.id, n.attempts, started, this.options.now(), outcome, detail],
-      );
+      await recordOutcome(m, n.id, result);
+      await insertAttempt(m, {
+        notificationId: n.id,
+        attempt: n.attempts,
+        startedAt: started,
+        finishedAt: this.options.now(),
+        outcome,
+        detail,
+      });
     });
   }
 }
