@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { AppointmentsService } from '../src/appointments/appointments.service';
 import { AuditService } from '../src/common/audit.service';
+import { Clock } from '../src/common/clock';
 import { loadConfig } from '../src/config/config';
 import { seedDemoData } from '../src/demo/seed';
 import { NotificationRenderer } from '../src/notifications/notification-renderer';
@@ -14,12 +15,18 @@ withDataSource(async (ds) => {
     DEMO_IDP: process.env.DEMO_IDP ?? 'true',
     DEMO_MESSAGING: process.env.DEMO_MESSAGING ?? 'true',
   });
-  const notifications = new NotificationsService(new NotificationRenderer({ appUrl: config.appUrl }), config.notifications, config.appUrl);
+  const clock = new Clock();
+  const notifications = new NotificationsService(
+    new NotificationRenderer({ appUrl: config.appUrl }),
+    config.notifications,
+    config.appUrl,
+    clock,
+  );
   await ds.runMigrations({ transaction: 'each' });
   await seedDemoData(ds, {
     onlyIfEmpty: false,
-    appointments: new AppointmentsService(ds, notifications, new AuditService(), config.appUrl),
-    now: new Date(),
+    appointments: new AppointmentsService(ds, notifications, new AuditService(), config.appUrl, clock),
+    now: clock.now(),
   });
   console.log('Demo data ready.');
 });

@@ -265,7 +265,8 @@ export async function seedDemoData(
       };
       const place = { establishmentId: ids.CPNORD, familyAccountId: camille.id, contactEmail: camille.email, contactPhone: '+33612345678' };
       await execute(m, `UPDATE family_accounts SET mobile_phone = '+33612345678' WHERE id = $1`, [camille.id]);
-      const visit = await opts.appointments.book(
+      const visit = await opts.appointments.bookIn(
+        m,
         SYSTEM_ACTOR,
         {
           ...place,
@@ -276,10 +277,10 @@ export async function seedDemoData(
           address: '1 rue de la Démonstration, 59000 Lille',
         },
         now,
-        m,
       );
       await seedCamilleVisit(m, ids.CPNORD, camille.id, visit);
-      await opts.appointments.book(
+      await opts.appointments.bookIn(
+        m,
         SYSTEM_ACTOR,
         {
           ...place,
@@ -290,7 +291,6 @@ export async function seedDemoData(
           address: '1 rue de la Démonstration, 59000 Lille',
         },
         now,
-        m,
       );
     }
     await seedVisitDay(m, opts.now);

@@ -39,7 +39,12 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
   const proc = spawnNode('dist/src/main.js', [], fullEnv);
   const url = `http://localhost:${port}`;
-  await waitFor('app start', async () => ((await request(url).get('/health')).status === 200 ? true : undefined), 60000, proc);
+  await waitFor(
+    'app start',
+    async () => ((await request(url).get('/health')).status === 200 ? true : undefined),
+    APP_START_TIMEOUT - 5000,
+    proc,
+  );
   return {
     url,
     proc,
@@ -63,12 +68,18 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
   };
 }
 
+/**
+ * Starting an app (a Node process, Nest, the first sign-in's discovery) takes 2-3 s, more on a busy
+ * machine: its hook gets longer than a test (20 s), and startTestApp itself gives up after 60 s.
+ */
+export const APP_START_TIMEOUT = 60_000;
+
 /** A test file's app (fresh database, demo data), started before its tests and stopped after them. */
 export function appForTests(env: NodeJS.ProcessEnv = {}): { app: TestApp } {
   const suite = {} as { app: TestApp };
   beforeAll(async () => {
     suite.app = await startTestApp(env);
-  });
+  }, APP_START_TIMEOUT);
   afterAll(async () => {
     await suite.app?.stop();
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
-import { startTestApp, TestApp } from './app';
+import { APP_START_TIMEOUT, startTestApp, TestApp } from './app';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -71,7 +71,7 @@ export function appAndBrowser(env: NodeJS.ProcessEnv = {}): { app: TestApp; brow
   beforeAll(async () => {
     suite.app = await startTestApp(env);
     suite.browser = await launchChromium();
-  });
+  }, APP_START_TIMEOUT);
   afterAll(async () => {
     await suite.browser?.close();
     await suite.app?.stop();
