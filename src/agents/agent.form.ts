@@ -1,20 +1,20 @@
-import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../auth/roles';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../common/forms';
 
 export class GrantRoleForm {
-  @Transform(trim)
+  @Trim()
   @IsEmail({}, { message: 'Saisissez une adresse e-mail valide, par exemple prenom.nom@justice.gouv.fr' })
   email!: string;
 
-  @Transform(trim)
+  @Trim()
+  @IsString({ message: 'Saisissez le prénom de l’agent' })
   @IsNotEmpty({ message: 'Saisissez le prénom de l’agent' })
   @MaxLength(100, { message: 'Le prénom ne doit pas dépasser 100 caractères' })
   firstName!: string;
 
-  @Transform(trim)
+  @Trim()
+  @IsString({ message: 'Saisissez le nom de l’agent' })
   @IsNotEmpty({ message: 'Saisissez le nom de l’agent' })
   @MaxLength(100, { message: 'Le nom ne doit pas dépasser 100 caractères' })
   lastName!: string;
