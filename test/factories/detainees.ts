@@ -36,3 +36,11 @@ export async function insertBookedVisit(establishmentId: string, detaineeId: str
     [establishmentId, slot.id, detaineeId, unique('V').slice(-12), slot.startsAt, slot.endsAt],
   );
 }
+
+/** A transfer proposed to the detainee's establishment, as another establishment's import records it. */
+export function insertTransferProposal(o: { detaineeId: string; toEstablishmentId: string; newEcrou?: string }): Promise<{ id: string }> {
+  return queryOne<{ id: string }>(
+    `INSERT INTO detainee_transfer_proposals (detainee_id, to_establishment_id, new_ecrou) VALUES ($1, $2, $3) RETURNING id`,
+    [o.detaineeId, o.toEstablishmentId, o.newEcrou ?? unique().slice(-12)],
+  );
+}
