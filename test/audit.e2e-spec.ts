@@ -1,28 +1,59 @@
-import { query, testDatabaseUrl, withClient } from './helpers/db';
+import { unique } from './factories/people';
+import { databaseCopy, query, testDatabaseUrl, withClient } from './helpers/db';
 import { startTestApp, TestApp } from './helpers/app';
 import { runNode } from './helpers/processes';
-import { FAMILY, signIn } from './helpers/sign-in';
+import { signInFamily } from './helpers/sign-in';
 
 let app: TestApp;
+const family = {
+  givenName: 'Łucja',
+  familyName: 'Nguyễn-Şahin',
+  birthdate: '1991-07-23',
+  email: `${unique('audit-').toLowerCase()}@example.fr`,
+};
 beforeAll(async () => {
   app = await startTestApp();
-  await signIn(app.url, FAMILY.lea); // one more audited change after the demo data
+  await signInFamily(app.url, family); // one more audited change after the demo data: a new account
 });
 afterAll(async () => {
   await app?.stop();
 });
 
-const verify = () => runNode('dist/scripts/audit-verify.js', [], { PATH: process.env.PATH, DATABASE_URL: testDatabaseUrl() });
+const verify = (url: string) => runNode('dist/scripts/audit-verify.js', [], { PATH: process.env.PATH, DATABASE_URL: url });
+
+/** Someone with direct database access disables the protection and rewrites history. */
+async function tamper(url: string, sql: string, params: unknown[]) {
+  await withClient(async (c) => {
+    await c.query('BEGIN');
+    await c.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
+    await c.query(sql, params);
+    await c.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update');
+    await c.query('COMMIT');
+  }, url);
+}
+
+interface AuditRow {
+  id: string;
+  actorType: string;
+  actorLabel: string | null;
+  action: string;
+  entityType: string;
+  prevHash: string;
+  hash: string;
+}
 
 describe('audit log', () => {
   it('records who, what, which entity, with a hash chain from the first row', async () => {
-    const rows = await query(`SELECT id, actor_type, action, entity_type, prev_hash, hash FROM audit_log ORDER BY id`);
+    const rows = await query<AuditRow>(
+      `SELECT id, actor_type AS "actorType", actor_label AS "actorLabel", action, entity_type AS "entityType", prev_hash AS "prevHash", hash
+         FROM audit_log ORDER BY id`,
+    );
     expect(rows.length).toBeGreaterThan(50);
-    expect(rows[0].prev_hash).toBe('0'.repeat(64));
-    for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
+    expect(rows[0].prevHash).toBe('0'.repeat(64));
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prevHash).toBe(rows[i - 1].hash);
     expect(rows.slice(-2)).toMatchObject([
-      { actor_type: 'FAMILY', action: 'FAMILY_ACCOUNT_CREATED', entity_type: 'family_account' },
-      { actor_type: 'FAMILY', action: 'FAMILY_SIGNED_IN', entity_type: 'family_account' },
+      { actorType: 'FAMILY', actorLabel: 'Łucja Nguyễn-Şahin', action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account' },
+      { actorType: 'FAMILY', actorLabel: 'Łucja Nguyễn-Şahin', action: 'FAMILY_SIGNED_IN', entityType: 'family_account' },
     ]);
   });
 
@@ -33,36 +64,37 @@ describe('audit log', () => {
   });
 
   it('`npm run audit:verify` passes on an intact chain and fails, naming the row, on a tampered one', async () => {
-    const ok = await verify();
+    // The app's own database: the demo data and what the app wrote since it started.
+    const ok = await verify(testDatabaseUrl());
     expect(ok.output).toMatch(/Audit chain intact: \d+ entries/);
     expect(ok.code).toBe(0);
 
-    // Someone with direct database access disables the protection and rewrites history.
-    const [target] = await query(`SELECT id FROM audit_log ORDER BY id OFFSET 10 LIMIT 1`);
-    await withClient(async (c) => {
-      await c.query('BEGIN');
-      await c.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
-      await c.query(`UPDATE audit_log SET after = '{"tampered": true}' WHERE id = $1`, [target.id]);
-      await c.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update');
-      await c.query('COMMIT');
-    });
-    const broken = await verify();
+    const [target] = await query<{ id: string }>(`SELECT id FROM audit_log ORDER BY id OFFSET 10 LIMIT 1`);
+    await tamper(testDatabaseUrl(), `UPDATE audit_log SET after = '{"tampered": true}' WHERE id = $1`, [target.id]);
+    const broken = await verify(testDatabaseUrl());
     expect(broken.code).toBe(1);
     expect(broken.output).toContain(`Audit chain BROKEN at entry ${target.id}: content does not match its hash (row modified)`);
   });
 
   it('detects a deleted row too', async () => {
-    // Restore a clean chain by checking from the tampered row on is not possible: use a fresh copy.
-    const [{ id }] = await query(`SELECT max(id) - 2 AS id FROM audit_log`);
-    await withClient(async (c) => {
-      await c.query('BEGIN');
-      await c.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
-      await c.query(`DELETE FROM audit_log WHERE id <= $1 AND id > 12`, [id]);
-      await c.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update');
-      await c.query('COMMIT');
-    });
-    const broken = await verify();
-    expect(broken.code).toBe(1);
-    expect(broken.output).toMatch(/BROKEN at entry \d+/);
+    // An intact chain of its own (a copy of the seeded database), so that only the deletion breaks it.
+    const copy = await databaseCopy('audit_deleted');
+    try {
+      const [{ first, last }] = await withClient(
+        async (c) =>
+          (
+            await c.query<{ first: string; last: string }>(
+              `SELECT (min(id) + 12)::text AS first, (max(id) - 2)::text AS last FROM audit_log`,
+            )
+          ).rows,
+        copy.url,
+      );
+      await tamper(copy.url, `DELETE FROM audit_log WHERE id <= $1 AND id > $2`, [last, first]);
+      const broken = await verify(copy.url);
+      expect(broken.code).toBe(1);
+      expect(broken.output).toMatch(/BROKEN at entry \d+: prev_hash does not match the previous row \(row removed or inserted\)/);
+    } finally {
+      await copy.drop();
+    }
   });
 });

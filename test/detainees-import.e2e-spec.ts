@@ -1,151 +1,325 @@
-import { query } from './helpers/db';
-import { startTestApp, TestApp } from './helpers/app';
-import { Agent, csrfOf, signIn, STAFF } from './helpers/sign-in';
+import { genesisCsv, genesisLine, GENESIS_HEADER, insertBookedVisit } from './factories/detainees';
+import { insertAgent, insertDetainee, insertEstablishment, type EstablishmentRow, type StaffRole } from './factories/people';
+import { appForTests } from './helpers/app';
+import { query, queryOne } from './helpers/db';
+import { page } from './helpers/html';
+import { type Agent, signInAgent } from './helpers/sign-in';
 
-let app: TestApp;
-let admin: Agent;
-beforeAll(async () => {
-  app = await startTestApp();
-  admin = (await signIn(app.url, STAFF.admin)).agent;
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const suite = appForTests();
 
-const HEADER = 'numero_ecrou;nom;prenom;date_naissance;categorie_penale';
+/** An establishment of its own and one of its agents, signed in (names outside Latin-1, as on the pages). */
+async function establishmentWith(role: StaffRole = 'ADMIN', who = { givenName: 'Łucja', usualName: 'Nguyễn-Şahin' }) {
+  const establishment = await insertEstablishment();
+  const agent = await insertAgent([{ establishmentId: establishment.id, role }], who);
+  return { establishment, agent, http: await signInAgent(suite.app.url, agent) };
+}
 
-async function upload(code: string, csv: string | Buffer, filename = 'genesis.csv') {
-  const form = await admin.get(`/etablissements/${code}/detenus/import`).expect(200);
-  return admin
+async function upload(http: Agent, code: string, csv: string | Buffer, filename = 'genesis.csv') {
+  const form = await http.get(`/etablissements/${code}/detenus/import`).expect(200);
+  return http
     .post(`/etablissements/${code}/detenus/import`)
-    .field('_csrf', csrfOf(form))
+    .field('_csrf', page(form).csrf())
     .attach('fichier', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), { filename, contentType: 'text/csv' });
 }
 
-async function population(code: string) {
-  return query(
-    `SELECT d.ecrou_number, d.last_name, d.legal_status, d.custody_status, t.code AS transferred_to
-       FROM detainees d JOIN establishments e ON e.id = d.establishment_id LEFT JOIN establishments t ON t.id = d.transferred_to_id
-      WHERE e.code = $1 ORDER BY d.ecrou_number`,
-    [code],
+interface PopulationRow {
+  id: string;
+  ecrouNumber: string;
+  lastName: string;
+  firstName: string;
+  legalStatus: string;
+  custodyStatus: string;
+  transferredTo: string | null;
+}
+
+function population(establishment: EstablishmentRow): Promise<PopulationRow[]> {
+  return query<PopulationRow>(
+    `SELECT d.id, d.ecrou_number AS "ecrouNumber", d.last_name AS "lastName", d.first_name AS "firstName", d.legal_status AS "legalStatus",
+            d.custody_status AS "custodyStatus", t.code AS "transferredTo"
+       FROM detainees d LEFT JOIN establishments t ON t.id = d.transferred_to_id
+      WHERE d.establishment_id = $1 ORDER BY d.ecrou_number`,
+    [establishment.id],
   );
+}
+
+const reviewOf = (visitId: string) =>
+  queryOne<{ reviewReason: string | null }>(`SELECT review_reason AS "reviewReason" FROM visits WHERE id = $1`, [visitId]);
+
+/**
+ * Establishment B holds a person with a visit booked; an administrator of establishment A imports a
+ * file with a new line copying that person's names and birth date (capitals, no accents).
+ */
+async function personHeldElsewhereImportedAtA() {
+  const a = await establishmentWith('ADMIN', { givenName: 'محمد', usualName: 'Ţepeş' });
+  const b = await establishmentWith('ADMIN', { givenName: 'Ştefan', usualName: 'Łukasiewicz' });
+  const person = await insertDetainee(b.establishment.id, { lastName: 'Nguyễn-Lê', firstName: 'Élodie', birthDate: '1990-04-12' });
+  const visit = await insertBookedVisit(b.establishment.id, person.id);
+  const res = await upload(
+    a.http,
+    a.establishment.code,
+    genesisCsv([genesisLine({ ...person, ecrouNumber: '40002', lastName: 'NGUYEN-LE', firstName: 'Elodie' })]),
+  );
+  expect(res.status).toBe(200);
+  return { a, b, person, visit, report: page(res) };
 }
 
 describe('import of detainees from a GENESIS export', () => {
   it('reports every bad line with its number and reason, and imports nothing', async () => {
-    const before = await population('MASUD');
-    const auditBefore = await query(`SELECT count(*)::int AS n FROM audit_log`);
-    const csv = [
-      HEADER,
+    const { establishment, agent, http } = await establishmentWith();
+    await insertDetainee(establishment.id, { ecrouNumber: '1001' });
+    const before = await population(establishment);
+    const csv = genesisCsv([
       '30001;Nouveau;Jean;01/02/1980;CONDAMNE',
       '30002;;Paul;01/02/1980;CONDAMNE',
       '30003;Ok;Ana;32/01/1990;PREVENU',
-    ].join('\n');
-    const res = await upload('MASUD', csv);
+    ]);
+    const res = await upload(http, establishment.code, csv);
     expect(res.status).toBe(422);
-    expect(res.text).toContain('Rien n’a été importé : 2 ligne(s) à corriger');
-    expect(res.text).toMatch(/<td>3<\/td><td>nom manquant<\/td>/);
-    expect(res.text).toMatch(/<td>4<\/td><td>date de naissance invalide « 32\/01\/1990 »/);
-    expect(await population('MASUD')).toEqual(before);
-    expect(await query(`SELECT count(*)::int AS n FROM audit_log`)).toEqual(auditBefore);
+    const report = page(res);
+    expect(report.text('import-title')).toBe('Rien n’a été importé : 2 ligne(s) à corriger');
+    expect(report.texts('import-error-line')).toEqual(['3', '4']);
+    expect(report.texts('import-error-message')[0]).toBe('nom manquant');
+    expect(report.texts('import-error-message')[1]).toMatch(/^date de naissance invalide « 32\/01\/1990 »/);
+    expect(await population(establishment)).toEqual(before);
+    expect(await query(`SELECT 1 FROM audit_log WHERE actor_id = $1 AND action LIKE 'DETAINEE%'`, [agent.id])).toEqual([]);
   });
 
-  it('upserts by écrou, releases those absent from the file, detects transfers from another establishment', async () => {
-    const sud = await population('MASUD');
-    const nord = await population('CPNORD');
-    const [kept, updated] = sud;
-    const [movingRow] = await query(
-      `SELECT d.ecrou_number, d.last_name, d.first_name, to_char(d.birth_date, 'DD/MM/YYYY') AS birth, d.legal_status
-         FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' ORDER BY d.ecrou_number LIMIT 1`,
+  it('upserts by écrou and releases those absent from the file, audited with the agent’s name', async () => {
+    const { establishment, agent, http } = await establishmentWith();
+    const kept = await insertDetainee(establishment.id, { ecrouNumber: '1001', lastName: 'Şahin', firstName: 'Ayşe' });
+    const updated = await insertDetainee(establishment.id, { ecrouNumber: '1002', lastName: 'Popescu', legalStatus: 'PREVENU' });
+    await insertDetainee(establishment.id, { ecrouNumber: '1003' });
+    await insertDetainee(establishment.id, { ecrouNumber: '1004' });
+    const csv = genesisCsv(
+      [
+        genesisLine(kept),
+        genesisLine({ ...updated, legalStatus: 'CONDAMNE' }),
+        '40001;Nouvelle;Inès;15/06/1995;PREVENUE',
+        '40002;Nguyễn;Łucja;01/03/1988;CONDAMNEE',
+      ],
+      '\r\n',
     );
-    const [keptFull] = await query(`SELECT first_name, to_char(birth_date, 'DD/MM/YYYY') AS birth FROM detainees WHERE ecrou_number = $1`, [
-      kept.ecrou_number,
-    ]);
-    const [updFull] = await query(`SELECT first_name, to_char(birth_date, 'DD/MM/YYYY') AS birth FROM detainees WHERE ecrou_number = $1`, [
-      updated.ecrou_number,
-    ]);
-    const csv = [
-      HEADER,
-      `${kept.ecrou_number};${kept.last_name};${keptFull.first_name};${keptFull.birth};${kept.legal_status}`,
-      `${updated.ecrou_number};${updated.last_name};${updFull.first_name};${updFull.birth};${updated.legal_status === 'PREVENU' ? 'CONDAMNE' : 'PREVENU'}`,
-      '40001;Nouvelle;Inès;15/06/1995;PREVENUE',
-      // The first CPNORD detainee arrives here under a new écrou, name in capitals without accents.
-      `40002;${movingRow.last_name.toUpperCase()};${movingRow.first_name.normalize('NFD').replace(/[\u0300-\u036f]/g, '')};${movingRow.birth};${movingRow.legal_status}`,
-    ].join('\r\n');
-    const res = await upload('MASUD', '\uFEFF' + csv);
+    const res = await upload(http, establishment.code, '\uFEFF' + csv);
     expect(res.status).toBe(200);
-    expect(res.text).toContain('Import terminé');
-    expect(res.text).toContain('2 personne(s) ajoutée(s)');
-    expect(res.text).toContain('1 mise(s) à jour');
-    expect(res.text).toContain('1 inchangée(s)');
-    expect(res.text).toContain(`${sud.length - 2} sortie(s) de l’établissement`);
-    expect(res.text).toContain('1 transfert(s) depuis un autre établissement');
-
-    const after = await population('MASUD');
-    expect(after.filter((d) => d.custody_status === 'PRESENT').map((d) => d.ecrou_number)).toEqual(
-      [kept.ecrou_number, updated.ecrou_number, '40001', '40002'].sort(),
-    );
-    expect(after.find((d) => d.ecrou_number === updated.ecrou_number)!.legal_status).not.toBe(updated.legal_status);
-    expect(after.filter((d) => d.custody_status === 'LIBERE')).toHaveLength(sud.length - 2);
-    const moved = (await population('CPNORD')).find((d) => d.ecrou_number === movingRow.ecrou_number)!;
-    expect(moved).toMatchObject({ custody_status: 'TRANSFERE', transferred_to: 'MASUD' });
-    expect((await population('CPNORD')).filter((d) => d.custody_status === 'PRESENT')).toHaveLength(nord.length - 1);
-
-    const audit = await query(
-      `SELECT action, count(*)::int AS n FROM audit_log WHERE action LIKE 'DETAINEE%' AND actor_type = 'AGENT' GROUP BY action ORDER BY action`,
-    );
-    expect(audit).toEqual([
-      { action: 'DETAINEES_IMPORTED', n: 1 },
-      { action: 'DETAINEE_CREATED', n: 2 },
-      { action: 'DETAINEE_RELEASED', n: sud.length - 2 },
-      { action: 'DETAINEE_TRANSFERRED', n: 1 },
-      { action: 'DETAINEE_UPDATED', n: 1 },
+    const report = page(res);
+    expect(report.text('import-title')).toBe('Import terminé : genesis.csv');
+    expect(report.texts('report-line')).toEqual([
+      '2 personne(s) ajoutée(s)',
+      '1 mise(s) à jour',
+      '1 inchangée(s)',
+      '2 sortie(s) de l’établissement (absentes du fichier)',
     ]);
 
-    const list = await admin.get('/etablissements/CPNORD/detenus?q=' + encodeURIComponent(movingRow.ecrou_number)).expect(200);
-    expect(list.text).toContain('Transféré (Maison d’arrêt de Démonstration-Sud)');
+    const after = await population(establishment);
+    expect(after.filter((d) => d.custodyStatus === 'PRESENT').map((d) => d.ecrouNumber)).toEqual(['1001', '1002', '40001', '40002']);
+    expect(after.find((d) => d.ecrouNumber === '1002')!.legalStatus).toBe('CONDAMNE');
+    expect(after.filter((d) => d.custodyStatus === 'LIBERE').map((d) => d.ecrouNumber)).toEqual(['1003', '1004']);
+
+    const audit = await query<{ action: string; actorType: string; actorLabel: string; n: number }>(
+      `SELECT action, actor_type AS "actorType", actor_label AS "actorLabel", count(*)::int AS n FROM audit_log
+        WHERE actor_id = $1 AND action LIKE 'DETAINEE%' GROUP BY 1, 2, 3 ORDER BY 1`,
+      [agent.id],
+    );
+    const by = { actorType: 'AGENT', actorLabel: 'Łucja Nguyễn-Şahin' };
+    expect(audit).toEqual([
+      { action: 'DETAINEES_IMPORTED', n: 1, ...by },
+      { action: 'DETAINEE_CREATED', n: 2, ...by },
+      { action: 'DETAINEE_RELEASED', n: 2, ...by },
+      { action: 'DETAINEE_UPDATED', n: 1, ...by },
+    ]);
+
+    const list = page(await http.get(`/etablissements/${establishment.code}/detenus?q=40002`).expect(200));
+    expect(list.texts('detainee-last-name')).toEqual(['Nguyễn']);
   });
 
   it('refuses a file that is too large, not text, or missing, with a clear message', async () => {
-    const big = await upload('MASUD', Buffer.alloc(6 * 1024 * 1024, 'a'));
+    const { establishment, http } = await establishmentWith();
+    const big = await upload(http, establishment.code, Buffer.alloc(6 * 1024 * 1024, 'a'));
     expect(big.status).toBe(400);
-    expect(big.text).toContain('Le fichier dépasse 5 Mo');
-    const binary = await upload('MASUD', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe]), 'programme.csv');
+    expect(page(big).fieldError('fichier')).toBe('Le fichier dépasse 5 Mo.');
+    const binary = await upload(http, establishment.code, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0xff, 0xfe]), 'programme.csv');
     expect(binary.status).toBe(400);
-    expect(binary.text).toContain('n’est pas un texte CSV encodé en UTF-8');
-    const form = await admin.get('/etablissements/MASUD/detenus/import').expect(200);
-    const none = await admin.post('/etablissements/MASUD/detenus/import').field('_csrf', csrfOf(form));
+    expect(page(binary).fieldError('fichier')).toBe('Le fichier n’est pas un texte CSV encodé en UTF-8');
+    const form = await http.get(`/etablissements/${establishment.code}/detenus/import`).expect(200);
+    const none = await http.post(`/etablissements/${establishment.code}/detenus/import`).field('_csrf', page(form).csrf());
     expect(none.status).toBe(400);
-    expect(none.text).toContain('Choisissez le fichier CSV exporté de GENESIS');
+    expect(page(none).fieldError('fichier')).toBe('Choisissez le fichier CSV exporté de GENESIS');
+    expect(await population(establishment)).toEqual([]);
   });
 
   it('refuses the import without CSRF token and to non-admins', async () => {
-    await admin
-      .post('/etablissements/MASUD/detenus/import')
-      .attach('fichier', Buffer.from(HEADER + '\n1;A;B;01/01/1990;PREVENU'), 'g.csv')
+    const { establishment, http } = await establishmentWith();
+    await http
+      .post(`/etablissements/${establishment.code}/detenus/import`)
+      .attach('fichier', Buffer.from(GENESIS_HEADER + '\n1;A;B;01/01/1990;PREVENU'), 'g.csv')
       .expect(403);
-    const { agent } = await signIn(app.url, STAFF.permitsSud);
-    const page = await agent.get('/etablissements/MASUD/detenus').expect(200);
-    expect(page.text).toContain('Personnes détenues');
-    await agent.get('/etablissements/MASUD/detenus/import').expect(403);
+    const officer = await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }], {
+      givenName: 'Zoë',
+      usualName: 'Ørsted',
+    });
+    const other = await signInAgent(suite.app.url, officer);
+    const list = page(await other.get(`/etablissements/${establishment.code}/detenus`).expect(200));
+    expect(list.heading()).toBe(`Personnes détenues — ${establishment.name}`);
+    await other.get(`/etablissements/${establishment.code}/detenus/import`).expect(403);
+    expect(await population(establishment)).toEqual([]);
   });
 
   it('paginates and searches the list', async () => {
-    const res = await admin.get('/etablissements/CPNORD/detenus').expect(200);
-    expect(res.text).toContain('30 personnes');
-    const searched = await admin.get('/etablissements/CPNORD/detenus?q=zzzz').expect(200);
-    expect(searched.text).toContain('Aucune personne trouvée');
-
+    const { establishment, http } = await establishmentWith();
+    const base = `/etablissements/${establishment.code}/detenus`;
     const lines = Array.from({ length: 120 }, (_, i) => `${50000 + i};Nom${String(i).padStart(3, '0')};Prénom;01/01/1990;CONDAMNE`);
-    expect((await upload('MASUD', [HEADER, ...lines].join('\n'))).status).toBe(200);
-    const first = await admin.get('/etablissements/MASUD/detenus?q=nom').expect(200);
-    expect(first.text).toContain('120 personnes pour « nom »');
-    expect(first.text).toContain('1 / 3');
-    expect(first.text).toContain('href="/etablissements/MASUD/detenus?q=nom&amp;page=2"');
-    expect(first.text).toContain('Nom000');
-    expect(first.text).not.toContain('Nom050');
-    const second = await admin.get('/etablissements/MASUD/detenus?q=nom&page=2').expect(200);
-    expect(second.text).toContain('Nom050');
-    expect(second.text).not.toContain('Nom000');
+    expect((await upload(http, establishment.code, genesisCsv(lines))).status).toBe(200);
+    const all = page(await http.get(base).expect(200));
+    expect(all.text('detainee-count')).toBe('120 personnes.');
+    const searched = page(await http.get(`${base}?q=zzzz`).expect(200));
+    expect(searched.text('no-detainee')).toBe('Aucune personne trouvée.');
+    expect(searched.text('detainee-count')).toBe('0 personne pour « zzzz ».');
+
+    const first = page(await http.get(`${base}?q=nom`).expect(200));
+    expect(first.text('detainee-count')).toBe('120 personnes pour « nom ».');
+    expect(squash(first.$('.fr-pagination [aria-current="page"]').text())).toBe('1 / 3');
+    expect(first.link('Page suivante')).toBe(`${base}?q=nom&page=2`);
+    expect(first.texts('detainee-last-name')).toContain('Nom000');
+    expect(first.texts('detainee-last-name')).not.toContain('Nom050');
+    const second = page(await http.get(`${base}?q=nom&page=2`).expect(200));
+    expect(second.texts('detainee-last-name')).toContain('Nom050');
+    expect(second.texts('detainee-last-name')).not.toContain('Nom000');
   });
 });
+
+describe('the detainee list refuses hostile input with a French page', () => {
+  it('refuses a NUL character in the search box (400)', async () => {
+    const { establishment, http } = await establishmentWith('PARLOIR_AGENT');
+    const res = await http.get(`/etablissements/${establishment.code}/detenus?q=Dup%00ont`).expect(400);
+    expect(page(res).heading()).toBe('Requête incorrecte');
+    expect(page(res).mainText()).toContain('Votre saisie contient un caractère non autorisé');
+  });
+
+  it('answers a search sent twice with the list and a French error (400, not 500)', async () => {
+    const { establishment, http } = await establishmentWith('PARLOIR_AGENT');
+    await insertDetainee(establishment.id, { lastName: 'Kowalczyk' });
+    const res = await http.get(`/etablissements/${establishment.code}/detenus?q=a&q=b`).expect(400);
+    const list = page(res);
+    expect(list.heading()).toBe(`Personnes détenues — ${establishment.name}`);
+    expect(list.errors()).toEqual(['Saisissez un seul texte à rechercher : nom, prénom ou numéro d’écrou']);
+    expect(list.texts('detainee-last-name')).toEqual(['Kowalczyk']);
+  });
+
+  it('shows the first page for ?page=1e20', async () => {
+    const { establishment, http } = await establishmentWith('PARLOIR_AGENT');
+    await insertDetainee(establishment.id, { lastName: 'Kowalczyk' });
+    const list = page(await http.get(`/etablissements/${establishment.code}/detenus?page=1e20`).expect(200));
+    expect(list.texts('detainee-last-name')).toEqual(['Kowalczyk']);
+  });
+});
+
+describe('a transfer detected by another establishment’s import is proposed to the detainee’s establishment', () => {
+  it('changes nothing of the other establishment’s detainee nor their visits, and the importing report says nothing of it', async () => {
+    const { a, b, person, visit, report } = await personHeldElsewhereImportedAtA();
+    expect(report.texts('report-line')).toEqual([
+      '1 personne(s) ajoutée(s)',
+      '0 mise(s) à jour',
+      '0 inchangée(s)',
+      '0 sortie(s) de l’établissement (absentes du fichier)',
+    ]);
+    expect(report.mainText()).not.toMatch(/transf/i);
+    expect(report.mainText()).not.toContain(b.establishment.name);
+
+    expect(await population(a.establishment)).toMatchObject([{ ecrouNumber: '40002', custodyStatus: 'PRESENT' }]);
+    expect(await population(b.establishment)).toEqual([
+      expect.objectContaining({ id: person.id, custodyStatus: 'PRESENT', transferredTo: null }),
+    ]);
+    expect(await reviewOf(visit.id)).toEqual({ reviewReason: null });
+    expect(await query(`SELECT 1 FROM audit_log WHERE action = 'DETAINEE_TRANSFERRED' AND entity_id = $1`, [person.id])).toEqual([]);
+
+    // The importing administrator's own list shows no transfer to decide.
+    const aList = page(await a.http.get(`/etablissements/${a.establishment.code}/detenus`).expect(200));
+    expect(aList.has('transfer-proposals')).toBe(false);
+    // The detainee's own administrator sees the proposal.
+    const bList = page(await b.http.get(`/etablissements/${b.establishment.code}/detenus`).expect(200));
+    expect(bList.texts('transfer-person')).toEqual(['Élodie Nguyễn-Lê']);
+    expect(bList.text('transfer-to')).toBe(a.establishment.name);
+  });
+
+  it('the detainee’s administrator confirms it after a confirmation page: transferred, future visits to review, audited', async () => {
+    const { a, b, person, visit } = await personHeldElsewhereImportedAtA();
+    const list = page(await b.http.get(`/etablissements/${b.establishment.code}/detenus`).expect(200));
+    const confirmUrl = list.link('Confirmer le transfert');
+    const confirm = page(await b.http.get(confirmUrl).expect(200));
+    expect(confirm.heading()).toBe('Confirmer le transfert de Élodie Nguyễn-Lê ?');
+    expect(confirm.text('transfer-summary')).toContain(`sous l’écrou 40002`);
+    // Nothing changes until the administrator answers yes.
+    expect(await population(b.establishment)).toMatchObject([{ custodyStatus: 'PRESENT' }]);
+
+    const done = await b.http.post(confirmUrl).type('form').send({ _csrf: confirm.csrf() }).expect(303);
+    expect(done.headers.location).toBe(`/etablissements/${b.establishment.code}/detenus?fait=transfert-confirme`);
+    expect(await population(b.establishment)).toMatchObject([
+      { id: person.id, custodyStatus: 'TRANSFERE', transferredTo: a.establishment.code },
+    ]);
+    expect((await reviewOf(visit.id)).reviewReason).toBe('Personne détenue transférée');
+
+    const after = page(await b.http.get(done.headers.location).expect(200));
+    expect(after.text('done')).toContain('Le transfert est enregistré');
+    expect(after.has('transfer-proposals')).toBe(false);
+    expect(after.text('detainee-custody')).toBe(`Transféré (${a.establishment.name})`);
+
+    const audit = await query<{ actorType: string; actorLabel: string; establishmentId: string }>(
+      `SELECT actor_type AS "actorType", actor_label AS "actorLabel", establishment_id AS "establishmentId"
+         FROM audit_log WHERE action = 'DETAINEE_TRANSFERRED' AND entity_id = $1`,
+      [person.id],
+    );
+    expect(audit).toEqual([{ actorType: 'AGENT', actorLabel: 'Ştefan Łukasiewicz', establishmentId: b.establishment.id }]);
+    // Confirmed once: a second answer finds nothing to confirm.
+    await b.http.get(confirmUrl).expect(404);
+    await b.http.post(confirmUrl).type('form').send({ _csrf: confirm.csrf() }).expect(409);
+  });
+
+  it('the detainee’s administrator dismisses it: nothing changes, and it is audited', async () => {
+    const { b, person, visit } = await personHeldElsewhereImportedAtA();
+    const list = page(await b.http.get(`/etablissements/${b.establishment.code}/detenus`).expect(200));
+    const dismiss = list.$('[data-testid="transfer-proposal"] form').attr('action')!;
+    const done = await b.http.post(dismiss).type('form').send({ _csrf: list.csrf() }).expect(303);
+    expect(done.headers.location).toBe(`/etablissements/${b.establishment.code}/detenus?fait=transfert-ecarte`);
+    const after = page(await b.http.get(done.headers.location).expect(200));
+    expect(after.text('done')).toContain('écarté');
+    expect(after.has('transfer-proposals')).toBe(false);
+    expect(await population(b.establishment)).toMatchObject([{ id: person.id, custodyStatus: 'PRESENT', transferredTo: null }]);
+    expect(await reviewOf(visit.id)).toEqual({ reviewReason: null });
+    expect(
+      await query(
+        `SELECT actor_label AS "actorLabel" FROM audit_log WHERE action = 'DETAINEE_TRANSFER_DISMISSED' AND establishment_id = $1`,
+        [b.establishment.id],
+      ),
+    ).toEqual([{ actorLabel: 'Ştefan Łukasiewicz' }]);
+    expect(await query(`SELECT status FROM detainee_transfer_proposals WHERE detainee_id = $1`, [person.id])).toEqual([
+      { status: 'DISMISSED' },
+    ]);
+  });
+
+  it('an administrator of a third establishment sees nothing of it and cannot act on it', async () => {
+    const { b, person } = await personHeldElsewhereImportedAtA();
+    const c = await establishmentWith('ADMIN', { givenName: 'Đorđe', usualName: 'Ölçer' });
+    const list = page(await b.http.get(`/etablissements/${b.establishment.code}/detenus`).expect(200));
+    const confirmUrl = list.link('Confirmer le transfert');
+    const proposalId = /transferts\/([^/]+)\/confirmation$/.exec(confirmUrl)![1];
+
+    const cList = page(await c.http.get(`/etablissements/${c.establishment.code}/detenus`).expect(200));
+    expect(cList.has('transfer-proposals')).toBe(false);
+    const csrf = page(await c.http.get(`/etablissements/${c.establishment.code}/detenus/import`).expect(200)).csrf();
+    await c.http.get(confirmUrl).expect(403);
+    await c.http.post(confirmUrl).type('form').send({ _csrf: csrf }).expect(403);
+    const own = `/etablissements/${c.establishment.code}/detenus/transferts/${proposalId}`;
+    await c.http.get(`${own}/confirmation`).expect(404);
+    await c.http.post(`${own}/confirmation`).type('form').send({ _csrf: csrf }).expect(404);
+    await c.http.post(`${own}/rejet`).type('form').send({ _csrf: csrf }).expect(404);
+    await c.http.get(`/etablissements/${c.establishment.code}/detenus/transferts/pas-un-id/confirmation`).expect(404);
+    expect(await population(b.establishment)).toMatchObject([{ id: person.id, custodyStatus: 'PRESENT' }]);
+    expect(await query(`SELECT status FROM detainee_transfer_proposals WHERE detainee_id = $1`, [person.id])).toEqual([
+      { status: 'PENDING' },
+    ]);
+  });
+});
+
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -19,6 +19,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'Permits1763850000000',
       'Visits1763860000000',
       'VisitDay1763870000000',
+      'DetaineeTransfers1763880000000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

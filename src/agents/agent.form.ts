@@ -1,22 +1,24 @@
-import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../auth/roles';
+import { Trim } from '../common/forms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
+// The error shown for a field is its first failing rule from the bottom up: IsString comes last so
+// that a value sent twice (a list) reads "Saisissez…", not a length message.
 export class GrantRoleForm {
-  @Transform(trim)
+  @Trim()
   @IsEmail({}, { message: 'Saisissez une adresse e-mail valide, par exemple prenom.nom@justice.gouv.fr' })
   email!: string;
 
-  @Transform(trim)
-  @IsNotEmpty({ message: 'Saisissez le prénom de l’agent' })
+  @Trim()
   @MaxLength(100, { message: 'Le prénom ne doit pas dépasser 100 caractères' })
+  @IsNotEmpty({ message: 'Saisissez le prénom de l’agent' })
+  @IsString({ message: 'Saisissez le prénom de l’agent' })
   firstName!: string;
 
-  @Transform(trim)
-  @IsNotEmpty({ message: 'Saisissez le nom de l’agent' })
+  @Trim()
   @MaxLength(100, { message: 'Le nom ne doit pas dépasser 100 caractères' })
+  @IsNotEmpty({ message: 'Saisissez le nom de l’agent' })
+  @IsString({ message: 'Saisissez le nom de l’agent' })
   lastName!: string;
 
   @IsIn(STAFF_ROLES, { message: 'Choisissez un rôle dans la liste' })

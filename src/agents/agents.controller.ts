@@ -1,23 +1,24 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { ANY_STAFF_ROLE, ROLE_LABELS, STAFF_ROLES } from '../auth/roles';
-import { DomainError } from '../common/domain-error';
-import { validateForm } from '../common/forms';
+import { attempt, type FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
-import { EstablishmentsService } from '../establishments/establishments.service';
+import { CurrentEstablishment } from '../establishments/current-establishment';
+import type { Establishment } from '../establishments/establishment.entity';
 import { GrantRoleForm } from './agent.form';
 import { AgentsService } from './agents.service';
 
 const PAGE_SIZE = 25;
+/** The confirmations shown above the list after a change (`?fait=`). */
+const DONE = ['ajout', 'retrait'] as const;
+/** A role assignment's id in the URL: anything but a UUID is no role (404). */
+const AssignmentId = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 @Controller()
 export class AgentsController {
-  constructor(
-    private readonly agents: AgentsService,
-    private readonly establishments: EstablishmentsService,
-  ) {}
+  constructor(private readonly agents: AgentsService) {}
 
   /** Staff home: the establishments and roles of the signed-in agent. */
   @Get('agents')
@@ -36,57 +37,56 @@ export class AgentsController {
 
   @Get('etablissements/:establishment/agents')
   @Roles('ADMIN')
-  async list(@Param('establishment') code: string, @Query('page') rawPage: string, @Query('fait') done: string, @Res() res: Response) {
-    await this.renderList(res, code, parsePage(rawPage), { done });
+  async list(
+    @CurrentEstablishment() establishment: Establishment,
+    @Query('page') rawPage: unknown,
+    @Query('fait') done: unknown,
+    @Res() res: Response,
+  ) {
+    await this.renderList(res, establishment, parsePage(rawPage), { done: DONE.find((d) => d === done) });
   }
 
   @Post('etablissements/:establishment/agents')
   @Roles('ADMIN')
-  async grant(@Param('establishment') code: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
+  async grant(
+    @CurrentEstablishment() establishment: Establishment,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const form = await validateForm(GrantRoleForm, body);
-    if (!form.ok) return this.renderList(res.status(400), code, 1, { errors: form.errors, values: form.values });
-    try {
-      await this.agents.grantRole(actorOf(principal), establishment, form.value);
-    } catch (e) {
-      if (e instanceof DomainError) {
-        return this.renderList(res.status(e.status), code, 1, { errors: [{ field: 'role', message: e.message }], values: form.value });
-      }
-      throw e;
-    }
-    res.redirect(303, `/etablissements/${code}/agents?fait=ajout`);
+    if (!form.ok) return this.renderList(res.status(400), establishment, 1, { errors: form.errors, values: form.values });
+    const done = await attempt(() => this.agents.grantRole(actorOf(principal), establishment, form.value), 'role');
+    if (!done.ok) return this.renderList(res.status(done.status), establishment, 1, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/agents?fait=ajout`);
   }
 
   @Get('etablissements/:establishment/agents/roles/:id/retrait')
   @Roles('ADMIN')
-  async confirmRevoke(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
-    const assignment = await this.agents.findAssignment(establishment.id, id);
-    if (!assignment) return res.status(404).render('errors/404.njk');
+  async confirmRevoke(@CurrentEstablishment() establishment: Establishment, @AssignmentId() id: string, @Res() res: Response) {
+    const assignment = await this.agents.assignmentAt(establishment, id);
     res.render('agents/confirm-revoke.njk', { establishment, assignment, roleLabel: ROLE_LABELS[assignment.role] });
   }
 
   @Post('etablissements/:establishment/agents/roles/:id/retrait')
   @Roles('ADMIN')
   async revoke(
-    @Param('establishment') code: string,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentEstablishment() establishment: Establishment,
+    @AssignmentId() id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    try {
-      await this.agents.revokeRole(actorOf(principal), establishment, id);
-    } catch (e) {
-      if (e instanceof DomainError)
-        return this.renderList(res.status(e.status), code, 1, { errors: [{ field: 'global', message: e.message }] });
-      throw e;
-    }
-    res.redirect(303, `/etablissements/${code}/agents?fait=retrait`);
+    const done = await attempt(() => this.agents.revokeRole(actorOf(principal), establishment, id), 'global');
+    if (!done.ok) return this.renderList(res.status(done.status), establishment, 1, { errors: done.errors });
+    res.redirect(303, `/etablissements/${establishment.code}/agents?fait=retrait`);
   }
 
-  private async renderList(res: Response, code: string, page: number, extra: Record<string, unknown>) {
-    const establishment = await this.establishments.byCode(code);
+  private async renderList(
+    res: Response,
+    establishment: Establishment,
+    page: number,
+    extra: { done?: string; errors?: FieldError[]; values?: object },
+  ) {
     const { agents, total } = await this.agents.listForEstablishment(establishment.id, page, PAGE_SIZE);
     res.render('agents/list.njk', {
       establishment,

@@ -19,7 +19,7 @@ function context(
 ): ExecutionContext {
   const request = { method: 'GET', params: {}, path: '/x', ...req };
   return {
-    getHandler: () => Routes.prototype[handler],
+    getHandler: () => Reflect.get(Routes.prototype, handler),
     getClass: () => Routes,
     switchToHttp: () => ({ getRequest: () => request }),
   } as unknown as ExecutionContext;

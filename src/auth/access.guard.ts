@@ -27,7 +27,9 @@ export class AccessGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (!access) {
-      this.logger.error(`Route ${req.method} ${req.route?.path ?? req.path} declares no access: refused`);
+      this.logger.error(
+        `Route ${req.method} ${(req.route as { path?: string } | undefined)?.path ?? req.path} declares no access: refused`,
+      );
       throw new ForbiddenException();
     }
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !this.csrf.isValid(req)) throw new CsrfRefusedException();

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Logger, Next, Query, Req, Res } from '@nestjs/common';
 import * as client from 'openid-client';
 import passport from 'passport';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Public } from './access.decorator';
 import { OidcService, ProviderName } from './oidc.service';
 import type { SessionUser } from './principal';
@@ -75,12 +75,14 @@ export class AuthController {
   }
 
   private async start(name: ProviderName, req: Request, res: Response, next: NextFunction) {
-    if (await this.providerReady(name, res)) passport.authenticate(name)(req, res, next);
+    if (!(await this.providerReady(name, res))) return;
+    const authenticate = passport.authenticate(name) as RequestHandler;
+    await authenticate(req, res, next);
   }
 
   private async callback(name: ProviderName, home: string, req: Request, res: Response, next: NextFunction) {
     if (!(await this.providerReady(name, res))) return;
-    passport.authenticate(name, (err: unknown, user: SessionUser | false, info?: { message?: string }) => {
+    const authenticate = passport.authenticate(name, (err: unknown, user: SessionUser | false, info?: { message?: string }) => {
       const oidcError =
         err instanceof client.ClientError || err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError;
       if (err && !oidcError) return next(err);
@@ -96,6 +98,7 @@ export class AuthController {
       }
       // passport regenerates the session id here (session fixation).
       req.login(user, (e) => (e ? next(e) : req.session.save((e2) => (e2 ? next(e2) : res.redirect(303, home)))));
-    })(req, res, next);
+    }) as RequestHandler;
+    await authenticate(req, res, next);
   }
 }

@@ -6,7 +6,10 @@ import type { Request } from 'express';
 @Injectable()
 export class CsrfService {
   private readonly sync = csrfSync({
-    getTokenFromRequest: (req) => (typeof req.body?._csrf === 'string' ? req.body._csrf : undefined),
+    getTokenFromRequest: (req) => {
+      const token = (req.body as { _csrf?: unknown } | undefined)?._csrf;
+      return typeof token === 'string' ? token : undefined;
+    },
   });
 
   token(req: Request): string {

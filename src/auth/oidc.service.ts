@@ -40,6 +40,11 @@ class FranceConnectStyleStrategy extends Strategy {
   }
 }
 
+/** A text claim as received, or empty when the provider sent none (or not a text). */
+function text(claim: unknown): string {
+  return typeof claim === 'string' ? claim : '';
+}
+
 export class SignInRefused extends Error {
   constructor(readonly reason: 'UNKNOWN_AGENT' | 'ACR_TOO_LOW') {
     super(reason);
@@ -98,8 +103,13 @@ export class OidcService {
     const callbackURL = `${this.config.appUrl}${name === 'franceconnect' ? '/connexion/callback' : '/agents/connexion/callback'}`;
     const verify: VerifyFunction = (tokens, done) => {
       this.verify(name, config, tokens)
-        .then((user) => done(null, user))
-        .catch((e) => (e instanceof SignInRefused ? done(null, false, { message: e.reason }) : done(e)));
+        .then((user) => {
+          done(null, user);
+        })
+        .catch((e) => {
+          if (e instanceof SignInRefused) done(null, false, { message: e.reason });
+          else done(e);
+        });
     };
     const strategy = new FranceConnectStyleStrategy(
       { config, scope: SCOPES[name], callbackURL, name, sessionKey: `oidc:${name}` },
@@ -118,11 +128,11 @@ export class OidcService {
     if (!claims || !tokens.id_token) throw new Error('No ID token returned');
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     if (name === 'franceconnect') {
-      if (!ACCEPTED_ACR.includes(String(claims.acr))) throw new SignInRefused('ACR_TOO_LOW');
+      if (!ACCEPTED_ACR.includes(text(claims.acr))) throw new SignInRefused('ACR_TOO_LOW');
       const account = await this.families.signIn({
         subject: claims.sub,
-        givenName: String(userinfo.given_name ?? ''),
-        familyName: String(userinfo.family_name ?? ''),
+        givenName: text(userinfo.given_name),
+        familyName: text(userinfo.family_name),
         birthdate: typeof userinfo.birthdate === 'string' ? userinfo.birthdate : null,
         email: typeof userinfo.email === 'string' ? userinfo.email : null,
       });
@@ -130,9 +140,9 @@ export class OidcService {
     }
     const agent = await this.agents.signIn({
       subject: claims.sub,
-      email: String(userinfo.email ?? ''),
-      givenName: String(userinfo.given_name ?? ''),
-      usualName: String(userinfo.usual_name ?? ''),
+      email: text(userinfo.email),
+      givenName: text(userinfo.given_name),
+      usualName: text(userinfo.usual_name),
     });
     if (!agent) throw new SignInRefused('UNKNOWN_AGENT');
     return { kind: 'agent', id: agent.id, provider: name, idToken: tokens.id_token };

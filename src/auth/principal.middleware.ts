@@ -1,8 +1,9 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { DataSource } from 'typeorm';
+import { AgentsService } from '../agents/agents.service';
+import { FamiliesService } from '../families/families.service';
 import { ROLE_LABELS } from './roles';
-import type { Principal, SessionUser, StaffGrant } from './principal';
+import type { Principal, SessionUser } from './principal';
 
 interface NavItem {
   href: string;
@@ -12,11 +13,14 @@ interface NavItem {
 /** Loads the signed-in user and their current roles, and what the layout shows for them. */
 @Injectable()
 export class PrincipalMiddleware implements NestMiddleware {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly families: FamiliesService,
+    private readonly agents: AgentsService,
+  ) {}
 
   async use(req: Request, res: Response, next: NextFunction) {
     try {
-      const user = (req.session as unknown as { passport?: { user?: SessionUser } })?.passport?.user;
+      const user = (req.session as unknown as { passport?: { user?: SessionUser } } | undefined)?.passport?.user;
       if (user) req.principal = await this.load(user);
       res.locals.principal = req.principal;
       res.locals.nav = navigation(req.principal);
@@ -29,28 +33,12 @@ export class PrincipalMiddleware implements NestMiddleware {
 
   private async load(user: SessionUser): Promise<Principal | undefined> {
     if (user.kind === 'family') {
-      const rows = await this.dataSource.query(`SELECT id, given_name, family_name FROM family_accounts WHERE id = $1`, [user.id]);
-      return rows[0] ? { kind: 'family', id: rows[0].id, displayName: `${rows[0].given_name} ${rows[0].family_name}` } : undefined;
+      const account = await this.families.find(user.id);
+      return account ? { kind: 'family', id: account.id, displayName: `${account.givenName} ${account.familyName}` } : undefined;
     }
-    const rows = await this.dataSource.query(
-      `SELECT a.id, a.first_name, a.last_name, a.email, e.id AS establishment_id, e.code, e.name, r.role
-         FROM agents a
-         LEFT JOIN role_assignments r ON r.agent_id = a.id
-         LEFT JOIN establishments e ON e.id = r.establishment_id
-        WHERE a.id = $1 AND a.active
-        ORDER BY e.name, r.role`,
-      [user.id],
-    );
-    if (!rows[0]) return undefined;
-    const grants: StaffGrant[] = rows
-      .filter((r: { role: string | null }) => r.role)
-      .map((r: { establishment_id: string; code: string; name: string; role: StaffGrant['role'] }) => ({
-        establishmentId: r.establishment_id,
-        establishmentCode: r.code,
-        establishmentName: r.name,
-        role: r.role,
-      }));
-    return { kind: 'agent', id: rows[0].id, displayName: `${rows[0].first_name} ${rows[0].last_name}`, email: rows[0].email, grants };
+    const agent = await this.agents.signedIn(user.id);
+    if (!agent) return undefined;
+    return { kind: 'agent', id: agent.id, displayName: `${agent.firstName} ${agent.lastName}`, email: agent.email, grants: agent.grants };
   }
 }
 

@@ -4,11 +4,19 @@ import { Notifications1763840000000 } from '../../migrations/1763840000000-Notif
 import { Permits1763850000000 } from '../../migrations/1763850000000-Permits';
 import { Visits1763860000000 } from '../../migrations/1763860000000-Visits';
 import { VisitDay1763870000000 } from '../../migrations/1763870000000-VisitDay';
+import { DetaineeTransfers1763880000000 } from '../../migrations/1763880000000-DetaineeTransfers';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
 export const ENTITIES = [join(__dirname, '..', '**', '*.entity.js')];
-export const MIGRATIONS = [Init1763830000000, Notifications1763840000000, Permits1763850000000, Visits1763860000000, VisitDay1763870000000];
+export const MIGRATIONS = [
+  Init1763830000000,
+  Notifications1763840000000,
+  Permits1763850000000,
+  Visits1763860000000,
+  VisitDay1763870000000,
+  DetaineeTransfers1763880000000,
+];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */
 export function dataSourceOptions(url: string): DataSourceOptions {

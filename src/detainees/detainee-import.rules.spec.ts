@@ -29,10 +29,10 @@ describe('parseGenesisCsv', () => {
     const { records, errors } = parseGenesisCsv(csv, TODAY);
     expect(records.map((r) => r.line)).toEqual([6]);
     expect(errors).toEqual([
-      { line: 2, message: expect.stringContaining('date de naissance invalide') },
-      { line: 3, message: expect.stringContaining('numéro d’écrou manquant') },
-      { line: 4, message: expect.stringContaining('catégorie pénale inconnue « libre »') },
-      { line: 5, message: expect.stringContaining('date de naissance impossible') },
+      { line: 2, message: expect.stringContaining('date de naissance invalide') as string },
+      { line: 3, message: expect.stringContaining('numéro d’écrou manquant') as string },
+      { line: 4, message: expect.stringContaining('catégorie pénale inconnue « libre »') as string },
+      { line: 5, message: expect.stringContaining('date de naissance impossible') as string },
       { line: 7, message: 'numéro d’écrou 5 déjà présent ligne 6' },
     ]);
   });
@@ -40,7 +40,7 @@ describe('parseGenesisCsv', () => {
   it('refuses a file without the expected header or without any line', () => {
     expect(parseGenesisCsv('ecrou;nom\n1;A', TODAY).errors[0]).toEqual({
       line: 1,
-      message: expect.stringContaining('Colonnes manquantes'),
+      message: expect.stringContaining('Colonnes manquantes') as string,
     });
     expect(parseGenesisCsv(`${HEADER}\n`, TODAY).errors[0].message).toBe('Le fichier ne contient aucune personne détenue');
   });
@@ -122,10 +122,28 @@ describe('planImport', () => {
       now,
     );
     expect(plan.creates).toHaveLength(3);
-    expect(plan.transfersIn.map((t) => [t.from.id, t.record.ecrouNumber])).toEqual([
+    expect(plan.transferProposals.map((t) => [t.from.id, t.record.ecrouNumber])).toEqual([
       ['present-b', '5'],
       ['left-c', '6'],
     ]);
+  });
+
+  it('changes only the importing establishment: a person found elsewhere becomes a proposal, never an update or a release', () => {
+    const elsewhere = [
+      d({ id: 'b-same-ecrou', establishmentId: 'B', ecrouNumber: '1' }),
+      d({ id: 'b-other', establishmentId: 'B', ecrouNumber: '2', lastName: 'Absent' }),
+    ];
+    const plan = planImport([rec({ ecrouNumber: '1' })], [], elsewhere, now);
+    expect(plan.creates.map((c) => c.ecrouNumber)).toEqual(['1']);
+    expect(plan.updates).toEqual([]);
+    expect(plan.releases).toEqual([]);
+    expect(plan.transferProposals.map((t) => [t.from.id, t.record.ecrouNumber])).toEqual([['b-same-ecrou', '1']]);
+  });
+
+  it('proposes no transfer for a person already known here under their écrou', () => {
+    const plan = planImport([rec({})], [d({ id: 'here' })], [d({ id: 'there', establishmentId: 'B', ecrouNumber: '77' })], now);
+    expect(plan.unchanged).toBe(1);
+    expect(plan.transferProposals).toEqual([]);
   });
 
   it('matches identities without accents or case', () => {

@@ -6,13 +6,15 @@ import type { CustodyStatus, LegalStatus } from './detainee.entity';
 /**
  * Import of the population of one establishment from the national prison software (GENESIS).
  * The expected file is documented in docs/genesis-detainees-csv.md. Pure functions: parsing and
- * planning; the service applies the plan in one transaction.
+ * planning; the service applies the plan in one transaction. The plan changes only the importing
+ * establishment's detainees: a person who seems to arrive from another establishment is proposed
+ * to that establishment as a transfer, for its administrator to confirm or dismiss.
  */
 export const EXPECTED_COLUMNS = ['numero_ecrou', 'nom', 'prenom', 'date_naissance', 'categorie_penale'] as const;
 /** Optional: building and cell ("Bâtiment A, cellule 112"), shown on the visiting room's "mouvements". */
 export const HOUSING_COLUMN = 'cellule';
 export const MAX_IMPORT_LINES = 20000;
-/** A person who left another establishment this recently and arrives here was transferred. */
+/** A person who left another establishment this recently and arrives here may have been transferred. */
 export const TRANSFER_WINDOW_DAYS = 30;
 
 export interface ImportRecord {
@@ -118,8 +120,11 @@ export interface ImportPlan {
   creates: ImportRecord[];
   updates: { id: string; record: ImportRecord; before: ExistingDetainee }[];
   releases: ExistingDetainee[];
-  /** People found active (or just released) elsewhere who arrive here: their old record becomes TRANSFERE. */
-  transfersIn: { from: ExistingDetainee; record: ImportRecord }[];
+  /**
+   * People found present (or just released) elsewhere who arrive here: a transfer proposed to their
+   * establishment, which alone may mark its record TRANSFERE. Nothing of it is applied nor reported here.
+   */
+  transferProposals: { from: ExistingDetainee; record: ImportRecord }[];
   unchanged: number;
 }
 
@@ -136,7 +141,7 @@ export function planImport(records: ImportRecord[], here: ExistingDetainee[], el
       candidates.set(identityKey(d), d);
     }
   }
-  const plan: ImportPlan = { creates: [], updates: [], releases: [], transfersIn: [], unchanged: 0 };
+  const plan: ImportPlan = { creates: [], updates: [], releases: [], transferProposals: [], unchanged: 0 };
   const inFile = new Set<string>();
   for (const r of records) {
     inFile.add(r.ecrouNumber);
@@ -155,7 +160,7 @@ export function planImport(records: ImportRecord[], here: ExistingDetainee[], el
     }
     plan.creates.push(r);
     const from = candidates.get(identityKey(r));
-    if (from) plan.transfersIn.push({ from, record: r });
+    if (from) plan.transferProposals.push({ from, record: r });
   }
   for (const d of here) {
     if (d.custodyStatus === 'PRESENT' && !inFile.has(d.ecrouNumber)) plan.releases.push(d);

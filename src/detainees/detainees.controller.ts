@@ -1,45 +1,58 @@
-import { Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import { actorOf, type Principal } from '../auth/principal';
+import { actorOf, holdsRole, type Principal } from '../auth/principal';
 import { ANY_STAFF_ROLE } from '../auth/roles';
+import { attempt, type FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
-import { EstablishmentsService } from '../establishments/establishments.service';
+import { CurrentEstablishment } from '../establishments/current-establishment';
+import type { Establishment } from '../establishments/establishment.entity';
+import { DetaineeSearchQuery, MAX_SEARCH_LENGTH } from './detainee.form';
 import { DetaineesService } from './detainees.service';
 
 const PAGE_SIZE = 50;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+/** The confirmations shown above the list after a decision (`?fait=`). */
+const DONE = ['transfert-confirme', 'transfert-ecarte'] as const;
+/** A transfer proposal's id in the URL: anything but a UUID is no proposal (404). */
+const ProposalId = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 @Controller('etablissements/:establishment/detenus')
 export class DetaineesController {
-  constructor(
-    private readonly detainees: DetaineesService,
-    private readonly establishments: EstablishmentsService,
-  ) {}
+  constructor(private readonly detainees: DetaineesService) {}
 
   @Get()
   @Roles(...ANY_STAFF_ROLE)
-  @Render('detainees/list.njk')
-  async list(@Param('establishment') code: string, @Query('q') q = '', @Query('page') rawPage: string) {
-    const establishment = await this.establishments.byCode(code);
-    const page = parsePage(rawPage);
-    const search = String(q).trim().slice(0, 100);
-    const { total, rows } = await this.detainees.list(establishment.id, search, page, PAGE_SIZE);
-    return { establishment, detainees: rows, q: search, pager: pageInfo(page, PAGE_SIZE, total) };
+  async list(
+    @CurrentEstablishment() establishment: Establishment,
+    @Query() query: unknown,
+    @Query('page') rawPage: unknown,
+    @Query('fait') done: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(DetaineeSearchQuery, query);
+    if (!form.ok) return this.renderList(res.status(400), establishment, principal, { search: '', page: 1, errors: form.errors });
+    const search = (form.value.q ?? '').slice(0, MAX_SEARCH_LENGTH);
+    const shown = DONE.find((d) => d === done);
+    await this.renderList(res, establishment, principal, { search, page: parsePage(rawPage), done: shown });
   }
 
   @Get('import')
   @Roles('ADMIN')
-  @Render('detainees/import.njk')
-  async importForm(@Param('establishment') code: string) {
-    return { establishment: await this.establishments.byCode(code), maxMegabytes: MAX_IMPORT_BYTES / 1024 / 1024 };
+  importForm(@CurrentEstablishment() establishment: Establishment, @Res() res: Response) {
+    res.render('detainees/import.njk', { establishment, maxMegabytes: MAX_IMPORT_BYTES / 1024 / 1024 });
   }
 
   /** The file is parsed by the multipart middleware (see DetaineesModule) before the guard checks CSRF. */
   @Post('import')
   @Roles('ADMIN')
-  async import(@Param('establishment') code: string, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal) {
-    const establishment = await this.establishments.byCode(code);
+  async import(
+    @CurrentEstablishment() establishment: Establishment,
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const render = (status: number, extra: Record<string, unknown>) =>
       res.status(status).render('detainees/import.njk', { establishment, maxMegabytes: MAX_IMPORT_BYTES / 1024 / 1024, ...extra });
     const file = req.file;
@@ -50,5 +63,62 @@ export class DetaineesController {
       return render(400, { fileError: 'Le fichier n’est pas un texte CSV encodé en UTF-8' });
     const report = await this.detainees.importCsv(actorOf(principal), establishment, text);
     return render(report.ok ? 200 : 422, { report, fileName: file.originalname });
+  }
+
+  /** "Confirmer le transfert ?": the question asked before the detainee is marked transferred. */
+  @Get('transferts/:id/confirmation')
+  @Roles('ADMIN')
+  async confirmTransferPage(@CurrentEstablishment() establishment: Establishment, @ProposalId() id: string, @Res() res: Response) {
+    const proposal = await this.detainees.pendingTransfer(establishment, id);
+    res.render('detainees/confirm-transfer.njk', { establishment, proposal, errors: [] });
+  }
+
+  @Post('transferts/:id/confirmation')
+  @Roles('ADMIN')
+  async confirmTransfer(
+    @CurrentEstablishment() establishment: Establishment,
+    @ProposalId() id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const done = await attempt(() => this.detainees.confirmTransfer(actorOf(principal), establishment, id), 'global');
+    if (!done.ok) return this.renderList(res.status(done.status), establishment, principal, { search: '', page: 1, errors: done.errors });
+    res.redirect(303, `/etablissements/${establishment.code}/detenus?fait=transfert-confirme`);
+  }
+
+  @Post('transferts/:id/rejet')
+  @Roles('ADMIN')
+  async dismissTransfer(
+    @CurrentEstablishment() establishment: Establishment,
+    @ProposalId() id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const done = await attempt(() => this.detainees.dismissTransfer(actorOf(principal), establishment, id), 'global');
+    if (!done.ok) return this.renderList(res.status(done.status), establishment, principal, { search: '', page: 1, errors: done.errors });
+    res.redirect(303, `/etablissements/${establishment.code}/detenus?fait=transfert-ecarte`);
+  }
+
+  private async renderList(
+    res: Response,
+    establishment: Establishment,
+    principal: Principal,
+    o: { search: string; page: number; done?: string; errors?: FieldError[] },
+  ) {
+    const isAdmin = holdsRole(principal, establishment.id, ['ADMIN']);
+    const [{ total, rows }, transfers] = await Promise.all([
+      this.detainees.list(establishment.id, o.search, o.page, PAGE_SIZE),
+      isAdmin ? this.detainees.pendingTransfers(establishment) : Promise.resolve([]),
+    ]);
+    res.render('detainees/list.njk', {
+      establishment,
+      detainees: rows,
+      q: o.search,
+      pager: pageInfo(o.page, PAGE_SIZE, total),
+      isAdmin,
+      transfers,
+      done: o.done,
+      errors: o.errors ?? [],
+    });
   }
 }

@@ -1,68 +1,71 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
 import type { Establishment } from '../establishments/establishment.entity';
-import { ExistingDetainee, ImportPlan, LineError, parseGenesisCsv, planImport, TRANSFER_WINDOW_DAYS } from './detainee-import.rules';
+import { ImportPlan, LineError, parseGenesisCsv, planImport, TRANSFER_WINDOW_DAYS } from './detainee-import.rules';
+import {
+  countDetainees,
+  decideTransferProposal,
+  DetaineeListRow,
+  detaineesOf,
+  insertDetainee,
+  insertTransferProposal,
+  listDetainees,
+  lockEstablishmentForImport,
+  markTransferred,
+  pendingTransferProposals,
+  releaseDetainee,
+  transferCandidates,
+  transferProposal,
+  TransferProposalRow,
+  updateDetainee,
+} from './detainee.queries';
 
+/** What the importing establishment is told: its own changes only. */
 export interface ImportReport {
   ok: boolean;
   errors: LineError[];
   created: number;
   updated: number;
   released: number;
-  transferred: number;
   unchanged: number;
 }
-
-const DETAINEE_COLUMNS = `id, establishment_id AS "establishmentId", ecrou_number AS "ecrouNumber", last_name AS "lastName",
-  first_name AS "firstName", to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", legal_status AS "legalStatus",
-  custody_status AS "custodyStatus", left_at AS "leftAt", housing`;
 
 @Injectable()
 export class DetaineesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
-  async list(establishmentId: string, search: string, page: number, pageSize: number) {
-    const params: unknown[] = [establishmentId];
-    let where = `d.establishment_id = $1`;
-    if (search) {
-      params.push(`%${search.toLowerCase()}%`);
-      where += ` AND (lower(d.last_name) LIKE $2 OR lower(d.first_name) LIKE $2 OR lower(d.ecrou_number) LIKE $2)`;
-    }
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM detainees d WHERE ${where}`, params);
-    const rows = await this.dataSource.query(
-      `SELECT d.ecrou_number, d.last_name, d.first_name, to_char(d.birth_date, 'DD/MM/YYYY') AS birth_date, d.legal_status, d.custody_status, t.name AS transferred_to
-         FROM detainees d LEFT JOIN establishments t ON t.id = d.transferred_to_id
-        WHERE ${where} ORDER BY (d.custody_status <> 'PRESENT'), d.last_name, d.first_name, d.ecrou_number
-        LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
+  async list(establishmentId: string, search: string, page: number, pageSize: number): Promise<{ total: number; rows: DetaineeListRow[] }> {
+    const db = this.dataSource.manager;
+    const [total, rows] = await Promise.all([
+      countDetainees(db, establishmentId, search),
+      listDetainees(db, establishmentId, search, pageSize, (page - 1) * pageSize),
+    ]);
     return { total, rows };
   }
 
   /**
    * Imports a GENESIS export for one establishment: all or nothing. Any bad line and nothing is
-   * written; otherwise upserts, releases and transfers are applied in one transaction, each audited.
+   * written; otherwise creations, updates and releases of the establishment's own detainees are
+   * applied in one transaction, each audited. A newcomer who matches a person of another
+   * establishment becomes a transfer proposed to that establishment, which the report does not tell.
    */
-  async importCsv(actor: Actor, establishment: Establishment, text: string, now = new Date()): Promise<ImportReport> {
-    const empty = { created: 0, updated: 0, released: 0, transferred: 0, unchanged: 0 };
+  async importCsv(actor: Actor, establishment: Establishment, text: string): Promise<ImportReport> {
+    const now = this.clock.now();
+    const empty = { created: 0, updated: 0, released: 0, unchanged: 0 };
     const { records, errors } = parseGenesisCsv(text, now.toISOString().slice(0, 10));
     if (errors.length) return { ok: false, errors, ...empty };
 
     return this.dataSource.transaction(async (m) => {
-      // One import at a time per establishment.
-      await m.query(`SELECT id FROM establishments WHERE id = $1 FOR UPDATE`, [establishment.id]);
-      const here: ExistingDetainee[] = await m.query(`SELECT ${DETAINEE_COLUMNS} FROM detainees WHERE establishment_id = $1`, [
-        establishment.id,
-      ]);
-      const elsewhere: ExistingDetainee[] = await m.query(
-        `SELECT ${DETAINEE_COLUMNS} FROM detainees
-          WHERE establishment_id <> $1 AND (custody_status = 'PRESENT' OR (custody_status = 'LIBERE' AND left_at >= $2))`,
-        [establishment.id, new Date(now.getTime() - TRANSFER_WINDOW_DAYS * 86400_000)],
-      );
+      await lockEstablishmentForImport(m, establishment.id);
+      const here = await detaineesOf(m, establishment.id);
+      const elsewhere = await transferCandidates(m, establishment.id, new Date(now.getTime() - TRANSFER_WINDOW_DAYS * 86400_000));
       const plan = planImport(records, here, elsewhere, now);
       await this.apply(m, actor, establishment, plan, now);
       const report: ImportReport = {
@@ -71,7 +74,6 @@ export class DetaineesService {
         created: plan.creates.length,
         updated: plan.updates.length,
         released: plan.releases.length,
-        transferred: plan.transfersIn.length,
         unchanged: plan.unchanged,
       };
       await this.audit.record(
@@ -92,15 +94,12 @@ export class DetaineesService {
   private async apply(m: EntityManager, actor: Actor, establishment: Establishment, plan: ImportPlan, now: Date) {
     const base = { actor, entityType: 'detainee', establishmentId: establishment.id };
     for (const r of plan.creates) {
-      const [row] = await m.query(
-        `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status, housing) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id`,
-        [establishment.id, r.ecrouNumber, r.lastName, r.firstName, r.birthDate, r.legalStatus, r.housing ?? null],
-      );
+      const id = await insertDetainee(m, establishment.id, r);
       await this.audit.record(
         {
           ...base,
           action: 'DETAINEE_CREATED',
-          entityId: row.id,
+          entityId: id,
           after: { ecrou: r.ecrouNumber, lastName: r.lastName, firstName: r.firstName, birthDate: r.birthDate, legalStatus: r.legalStatus },
         },
         m,
@@ -108,11 +107,7 @@ export class DetaineesService {
     }
     for (const u of plan.updates) {
       const r = u.record;
-      await m.query(
-        `UPDATE detainees SET last_name = $2, first_name = $3, birth_date = $4, legal_status = $5, custody_status = 'PRESENT',
-                housing = CASE WHEN $6 THEN $7 ELSE housing END, transferred_to_id = NULL, left_at = NULL, updated_at = now() WHERE id = $1`,
-        [u.id, r.lastName, r.firstName, r.birthDate, r.legalStatus, r.housing !== undefined, r.housing ?? null],
-      );
+      await updateDetainee(m, u.id, r);
       const b = u.before;
       await this.audit.record(
         {
@@ -140,7 +135,7 @@ export class DetaineesService {
       );
     }
     for (const d of plan.releases) {
-      await m.query(`UPDATE detainees SET custody_status = 'LIBERE', left_at = $2, updated_at = now() WHERE id = $1`, [d.id, now]);
+      await releaseDetainee(m, d.id, now);
       await this.audit.record(
         {
           ...base,
@@ -152,22 +147,98 @@ export class DetaineesService {
         m,
       );
     }
-    for (const t of plan.transfersIn) {
-      await m.query(
-        `UPDATE detainees SET custody_status = 'TRANSFERE', transferred_to_id = $2, left_at = coalesce(left_at, $3), updated_at = now() WHERE id = $1`,
-        [t.from.id, establishment.id, now],
-      );
+    for (const t of plan.transferProposals) {
+      const id = await insertTransferProposal(m, {
+        detaineeId: t.from.id,
+        toEstablishmentId: establishment.id,
+        newEcrou: t.record.ecrouNumber,
+        detectedAt: now,
+      });
+      if (!id) continue; // proposed by an earlier import (pending or already decided)
       await this.audit.record(
         {
-          ...base,
+          actor,
+          action: 'DETAINEE_TRANSFER_PROPOSED',
+          entityType: 'detainee_transfer_proposal',
+          entityId: id,
+          // The detainee's own establishment: the one to decide.
           establishmentId: t.from.establishmentId,
-          action: 'DETAINEE_TRANSFERRED',
-          entityId: t.from.id,
-          before: { custodyStatus: t.from.custodyStatus },
-          after: { custodyStatus: 'TRANSFERE', to: establishment.code, newEcrou: t.record.ecrouNumber },
+          after: { detainee: t.from.id, to: establishment.code, newEcrou: t.record.ecrouNumber },
         },
         m,
       );
     }
   }
+
+  /** The transfers other establishments' imports detected for this establishment's detainees, awaiting its decision. */
+  pendingTransfers(establishment: Establishment): Promise<TransferProposalRow[]> {
+    return pendingTransferProposals(this.dataSource.manager, establishment.id);
+  }
+
+  /** A pending proposal about a detainee of this establishment; 404 for any other. */
+  async pendingTransfer(establishment: Establishment, proposalId: string): Promise<TransferProposalRow> {
+    const proposal = await transferProposal(this.dataSource.manager, establishment.id, proposalId);
+    if (!proposal || proposal.status !== 'PENDING' || proposal.custodyStatus === 'TRANSFERE') throw new NotFoundException();
+    return proposal;
+  }
+
+  /**
+   * The establishment confirms that its detainee was transferred: the record becomes TRANSFERE to
+   * the establishment that detected the arrival (the trigger flags the detainee's future visits).
+   */
+  async confirmTransfer(actor: Actor, establishment: Establishment, proposalId: string): Promise<TransferProposalRow> {
+    return this.dataSource.transaction(async (m) => {
+      const proposal = await this.lockPending(m, establishment, proposalId);
+      const now = this.clock.now();
+      await markTransferred(m, proposal.detaineeId, proposal.toEstablishmentId, now);
+      await decideTransferProposal(m, proposal.id, { status: 'CONFIRMED', decidedBy: agentIdOf(actor), decidedAt: now });
+      await this.audit.record(
+        {
+          actor,
+          action: 'DETAINEE_TRANSFERRED',
+          entityType: 'detainee',
+          entityId: proposal.detaineeId,
+          establishmentId: establishment.id,
+          before: { custodyStatus: proposal.custodyStatus },
+          after: { custodyStatus: 'TRANSFERE', to: proposal.toEstablishmentCode, newEcrou: proposal.newEcrou, proposal: proposal.id },
+        },
+        m,
+      );
+      return proposal;
+    });
+  }
+
+  /** The establishment says the person who arrived elsewhere is not its detainee: nothing changes, and the same match is not proposed again. */
+  async dismissTransfer(actor: Actor, establishment: Establishment, proposalId: string): Promise<TransferProposalRow> {
+    return this.dataSource.transaction(async (m) => {
+      const proposal = await this.lockPending(m, establishment, proposalId);
+      await decideTransferProposal(m, proposal.id, { status: 'DISMISSED', decidedBy: agentIdOf(actor), decidedAt: this.clock.now() });
+      await this.audit.record(
+        {
+          actor,
+          action: 'DETAINEE_TRANSFER_DISMISSED',
+          entityType: 'detainee_transfer_proposal',
+          entityId: proposal.id,
+          establishmentId: establishment.id,
+          after: { detainee: proposal.detaineeId, to: proposal.toEstablishmentCode, newEcrou: proposal.newEcrou },
+        },
+        m,
+      );
+      return proposal;
+    });
+  }
+
+  private async lockPending(m: EntityManager, establishment: Establishment, proposalId: string): Promise<TransferProposalRow> {
+    const proposal = await transferProposal(m, establishment.id, proposalId, { lock: true });
+    if (!proposal) throw new NotFoundException();
+    if (proposal.status !== 'PENDING') throw new DomainError('TRANSFER_ALREADY_DECIDED', 'Ce transfert signalé a déjà été traité.', 409);
+    if (proposal.custodyStatus === 'TRANSFERE')
+      throw new DomainError('DETAINEE_ALREADY_TRANSFERRED', 'Cette personne est déjà enregistrée comme transférée.', 409);
+    return proposal;
+  }
+}
+
+/** The agent who decided, for `decided_by` (a reference to agents). */
+function agentIdOf(actor: Actor): string | null {
+  return actor.type === 'AGENT' ? (actor.id ?? null) : null;
 }

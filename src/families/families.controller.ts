@@ -1,9 +1,10 @@
-import { Body, Controller, Get, NotFoundException, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { DomainError } from '../common/domain-error';
+import { attempt, validateForm } from '../common/forms';
 import { FamiliesService } from './families.service';
+import { PhoneForm } from './family.form';
 
 @Controller('mon-espace')
 export class FamiliesController {
@@ -12,31 +13,27 @@ export class FamiliesController {
   @Get()
   @Roles('FAMILY')
   @Render('families/home.njk')
-  async home(@CurrentPrincipal() principal: Principal, @Query('fait') done?: string) {
-    const account = await this.families.find(principal.id);
-    if (!account) throw new NotFoundException();
-    return { account, done };
+  async home(@CurrentPrincipal() principal: Principal, @Query('fait') done: unknown) {
+    const account = await this.families.account(principal.id);
+    return { account, done: done === 'telephone' ? done : undefined };
   }
 
   @Get('telephone')
   @Roles('FAMILY')
   @Render('families/phone.njk')
   async phoneForm(@CurrentPrincipal() principal: Principal) {
-    const account = await this.families.find(principal.id);
-    return { values: { phone: account?.mobilePhone ?? '' }, errors: [] };
+    const account = await this.families.account(principal.id);
+    return { values: { phone: account.mobilePhone ?? '' }, errors: [] };
   }
 
   @Post('telephone')
   @Roles('FAMILY')
-  async setPhone(@CurrentPrincipal() principal: Principal, @Body('phone') phone: unknown, @Res() res: Response) {
-    const raw = typeof phone === 'string' ? phone.slice(0, 40) : '';
-    try {
-      await this.families.setMobilePhone(principal.id, raw);
-    } catch (e) {
-      if (e instanceof DomainError)
-        return res.status(400).render('families/phone.njk', { values: { phone: raw }, errors: [{ field: 'phone', message: e.message }] });
-      throw e;
-    }
+  async setPhone(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res() res: Response) {
+    const form = await validateForm(PhoneForm, body);
+    if (!form.ok) return res.status(400).render('families/phone.njk', { values: form.values, errors: form.errors });
+    const phone = form.value.phone ?? '';
+    const done = await attempt(() => this.families.setMobilePhone(principal.id, phone), 'phone');
+    if (!done.ok) return res.status(400).render('families/phone.njk', { values: { phone }, errors: done.errors });
     res.redirect(303, '/mon-espace?fait=telephone');
   }
 }

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { AuditService } from '../common/audit.service';
+import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
 import { contactAddress } from '../notifications/notifications.service';
 import { FamilyAccount } from './family-account.entity';
 
@@ -13,12 +14,18 @@ export interface FranceConnectIdentity {
   email: string | null;
 }
 
+/** The family member as the actor of an audited change: their FranceConnect name. */
+function familyActor(account: Pick<FamilyAccount, 'id' | 'givenName' | 'familyName'>): Actor {
+  return { type: 'FAMILY', id: account.id, label: `${account.givenName} ${account.familyName}` };
+}
+
 @Injectable()
 export class FamiliesService {
   constructor(
     private readonly dataSource: DataSource,
     @InjectRepository(FamilyAccount) private readonly accounts: Repository<FamilyAccount>,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** Creates the account at first sign-in; afterwards keeps the FranceConnect identity up to date. */
@@ -32,22 +39,15 @@ export class FamiliesService {
         birthdate: identity.birthdate,
         email: identity.email,
       };
+      const now = this.clock.now();
       if (!existing) {
-        const created = await repo.save(repo.create({ fcSubject: identity.subject, ...values, lastSignInAt: new Date() }));
+        const created = await repo.save(repo.create({ fcSubject: identity.subject, ...values, lastSignInAt: now }));
+        const actor = familyActor(created);
         await this.audit.record(
-          {
-            actor: { type: 'FAMILY', id: created.id },
-            action: 'FAMILY_ACCOUNT_CREATED',
-            entityType: 'family_account',
-            entityId: created.id,
-            after: values,
-          },
+          { actor, action: 'FAMILY_ACCOUNT_CREATED', entityType: 'family_account', entityId: created.id, after: values },
           m,
         );
-        await this.audit.record(
-          { actor: { type: 'FAMILY', id: created.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: created.id },
-          m,
-        );
+        await this.audit.record({ actor, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: created.id }, m);
         return created;
       }
       const before = {
@@ -57,42 +57,39 @@ export class FamiliesService {
         email: existing.email,
       };
       const changed = JSON.stringify(before) !== JSON.stringify(values);
-      Object.assign(existing, values, { lastSignInAt: new Date() });
+      Object.assign(existing, values, { lastSignInAt: now });
       await repo.save(existing);
+      const actor = familyActor(existing);
       if (changed) {
         await this.audit.record(
-          {
-            actor: { type: 'FAMILY', id: existing.id },
-            action: 'FAMILY_IDENTITY_UPDATED',
-            entityType: 'family_account',
-            entityId: existing.id,
-            before,
-            after: values,
-          },
+          { actor, action: 'FAMILY_IDENTITY_UPDATED', entityType: 'family_account', entityId: existing.id, before, after: values },
           m,
         );
       }
-      await this.audit.record(
-        { actor: { type: 'FAMILY', id: existing.id }, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: existing.id },
-        m,
-      );
+      await this.audit.record({ actor, action: 'FAMILY_SIGNED_IN', entityType: 'family_account', entityId: existing.id }, m);
       return existing;
     });
   }
 
-  /** Records (or removes, when empty) the mobile number for SMS; refuses an invalid number with a French message. */
+  /**
+   * Records (or removes, when empty) the mobile number for SMS of the family's own account; refuses
+   * an invalid number with a French message (a DomainError).
+   */
   async setMobilePhone(id: string, raw: string): Promise<string | null> {
     const phone = raw.trim() ? contactAddress('SMS', raw) : null;
     await this.dataSource.transaction(async (m) => {
-      const [before] = await m.query(`SELECT mobile_phone FROM family_accounts WHERE id = $1 FOR UPDATE`, [id]);
-      await m.query(`UPDATE family_accounts SET mobile_phone = $2 WHERE id = $1`, [id, phone]);
+      const repo = m.getRepository(FamilyAccount);
+      const account = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!account) throw new NotFoundException();
+      const before = account.mobilePhone;
+      await repo.update({ id }, { mobilePhone: phone });
       await this.audit.record(
         {
-          actor: { type: 'FAMILY', id },
+          actor: familyActor(account),
           action: 'FAMILY_PHONE_CHANGED',
           entityType: 'family_account',
           entityId: id,
-          before: { mobilePhone: before?.mobile_phone ?? null },
+          before: { mobilePhone: before },
           after: { mobilePhone: phone },
         },
         m,
@@ -103,5 +100,12 @@ export class FamiliesService {
 
   find(id: string): Promise<FamilyAccount | null> {
     return this.accounts.findOneBy({ id });
+  }
+
+  /** The signed-in family's own account (404 if it no longer exists). */
+  async account(id: string): Promise<FamilyAccount> {
+    const account = await this.find(id);
+    if (!account) throw new NotFoundException();
+    return account;
   }
 }

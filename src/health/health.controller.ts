@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/access.decorator';
+import { execute } from '../common/sql';
 
 @Controller('health')
 export class HealthController {
@@ -14,7 +15,7 @@ export class HealthController {
     const started = Date.now();
     try {
       await Promise.race([
-        this.dataSource.query('SELECT 1'),
+        execute(this.dataSource.manager, 'SELECT 1'),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
       ]);
       res.status(200).json({ status: 'ok', database: { status: 'up', latencyMs: Date.now() - started } });

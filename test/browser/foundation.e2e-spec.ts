@@ -1,6 +1,28 @@
-import { actAndCheck, appAndBrowser, axeViolations, consoleErrors } from '../helpers/browser';
+import type { Browser, Page } from 'playwright-core';
+import { genesisCsv, insertTransferProposal } from '../factories/detainees';
+import { demoEstablishment, insertAgent, insertDetainee, insertEstablishment, type AgentRow } from '../factories/people';
+import { actAndCheck, appAndBrowser, consoleErrors } from '../helpers/browser';
+import { AgentsRolesPage, DashboardPage } from './pages/agents-roles-page';
+import { DetaineesImportPage, DetaineesListPage } from './pages/detainees-list-page';
+import { MonEspacePage } from './pages/families-space-page';
+import { HomePage, navigating, SignedOutPage } from './pages/home-page';
 
 const suite = appAndBrowser();
+
+/** A tablet, as the staff use (1024×768, touch). */
+async function tablet(browser: Browser) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+  const page = await context.newPage();
+  return { context, page, errors: consoleErrors(page), violations: [] as string[] };
+}
+
+/** Signs the agent in from the home page with ProConnect (the demo provider), as a person typed there. */
+async function agentSignsIn(page: Page, violations: string[], agent: AgentRow) {
+  const home = await HomePage.open(page, violations, suite.app.url);
+  const provider = await home.signInWithProConnect();
+  await provider.signInAsPerson({ givenName: agent.givenName, usualName: agent.usualName, email: agent.email });
+  return DashboardPage.on(page, violations);
+}
 
 describe('the DSFR pages in a real browser', () => {
   it('a family signs in with FranceConnect, sees their identity, signs out: no WCAG 2.1 AA violation, no console error', async () => {
@@ -9,42 +31,40 @@ describe('the DSFR pages in a real browser', () => {
     const errors = consoleErrors(page);
     const violations: string[] = [];
 
-    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/`));
+    const home = await HomePage.open(page, violations, suite.app.url);
     expect(await page.title()).toBe('Accueil - P2V - Ministère de la Justice');
     // DSFR is styled: the header uses the Marianne font and the FranceConnect button its brand colour.
-    expect(
-      await page
-        .locator('.fr-connect')
-        .first()
-        .evaluate((el) => getComputedStyle(el).backgroundColor),
-    ).toBe('rgb(0, 0, 145)');
+    expect(await home.franceConnectBackground()).toBe('rgb(0, 0, 145)');
 
-    await actAndCheck(page, violations, () => page.click('a.fr-connect[href="/connexion"]'));
+    const provider = await home.signInWithFranceConnect();
     expect(page.url()).toContain('/demo-idp/interaction/');
-    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Se connecter en tant que Camille Martin' }).click());
+    await provider.signInAs('Camille Martin');
+    const space = await MonEspacePage.on(page, violations);
     expect(new URL(page.url()).pathname).toBe('/mon-espace');
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mon espace');
-    expect(await page.textContent('main')).toContain('14 mars 1985');
+    expect(await space.identity('birthdate')).toBe('14 mars 1985');
 
-    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/mon-espace/telephone`));
-    await page.fill('#phone', '0612');
-    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Enregistrer' }).click());
-    expect(await page.textContent('#erreurs')).toContain('n’est pas valide');
+    const phone = await space.changePhone();
+    await phone.save('0612');
+    await phone.verifyOnPage();
+    expect(await phone.errorSummary()).toContain('n’est pas valide');
+
+    // The family's other pages (visits, appointments) pass axe too.
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/visites/reserver`));
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/visites`));
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/mes-rendez-vous`));
     await actAndCheck(page, violations, () =>
-      page
-        .getByRole('link', { name: /Annuler le rendez-vous du/ })
-        .first()
-        .click(),
+      navigating(page, () =>
+        page
+          .getByRole('link', { name: /Annuler le rendez-vous du/ })
+          .first()
+          .click(),
+      ),
     );
     expect(await page.textContent('h1')).toMatch(/^Annuler le rendez-vous du/);
 
-    await actAndCheck(page, violations, () => page.getByRole('link', { name: 'Se déconnecter' }).click());
+    await page.getByRole('link', { name: 'Se déconnecter' }).click();
     await page.waitForURL(/\/deconnexion\/fin/);
-    violations.push(...(await axeViolations(page)));
-    expect(await page.textContent('h1')).toBe('Vous êtes déconnecté');
+    await SignedOutPage.on(page, violations);
 
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/page-inexistante`));
     expect(await page.textContent('h1')).toBe('Page non trouvée');
@@ -55,43 +75,45 @@ describe('the DSFR pages in a real browser', () => {
   });
 
   it('an administrator on a tablet manages roles and imports: no WCAG 2.1 AA violation, no console error', async () => {
-    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
-    const page = await context.newPage();
-    const errors = consoleErrors(page);
-    const violations: string[] = [];
+    const { context, page, errors, violations } = await tablet(suite.browser);
+    const nord = await demoEstablishment('CPNORD');
+    const admin = await insertAgent([{ establishmentId: nord.id, role: 'ADMIN' }], { givenName: 'Łucja', usualName: 'Nguyễn-Şahin' });
 
-    await page.goto(`${suite.app.url}/`);
-    await page.click('a.fr-connect[href="/agents/connexion"]');
-    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Se connecter en tant que Nadia Lefèvre' }).click());
+    const dashboard = await agentSignsIn(page, violations, admin);
     expect(new URL(page.url()).pathname).toBe('/agents');
+    expect(await dashboard.greeting()).toBe('Bonjour Łucja Nguyễn-Şahin.');
 
-    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/agents`));
-    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Attribuer le rôle' }).click());
-    expect(await page.textContent('#erreurs')).toContain('Saisissez une adresse e-mail valide');
-    await page.fill('#email', 'claire.martin@justice.gouv.fr');
-    await page.fill('#firstName', 'Claire');
-    await page.fill('#lastName', 'Martin');
-    await page.selectOption('#role', 'PARLOIR_AGENT');
-    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Attribuer le rôle' }).click());
-    expect(await page.textContent('main')).toContain('claire.martin@justice.gouv.fr');
+    let roles = await AgentsRolesPage.open(page, violations, suite.app.url, 'CPNORD');
+    roles = await roles.grant({});
+    expect(await roles.errorSummary()).toContain('Saisissez une adresse e-mail valide');
+    const email = `${admin.email.replace('@', '.stefan@')}`;
+    roles = await roles.grant({ email, firstName: 'Ştefan', lastName: 'Łukasiewicz', role: 'PARLOIR_AGENT' });
+    expect(await roles.emails()).toContain(email);
 
-    await actAndCheck(page, violations, () => page.getByRole('link', { name: /Retirer le rôle Agent parloir de Claire Martin/ }).click());
-    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Oui, retirer le rôle' }).click());
-    expect(await page.textContent('main')).not.toContain('claire.martin@justice.gouv.fr');
+    const revoke = await roles.revoke('Agent parloir', 'Ştefan Łukasiewicz');
+    roles = await revoke.confirm();
+    expect(await roles.emails()).not.toContain(email);
 
+    // The administrator's other pages (messages, visiting rooms) pass axe too.
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/messages`));
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/parloirs`));
-    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Ajouter le parloir' }).click());
+    await actAndCheck(page, violations, () => navigating(page, () => page.getByRole('button', { name: 'Ajouter le parloir' }).click()));
     expect(await page.textContent('#erreurs')).toContain('Nommez le parloir');
-    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/detenus`));
-    await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/detenus/import`));
-    await page.setInputFiles('#fichier', {
-      name: 'genesis.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('numero_ecrou;nom;prenom;date_naissance;categorie_penale\n1;;B;01/01/1990;PREVENU\n'),
-    });
-    await actAndCheck(page, violations, () => page.getByRole('button', { name: 'Importer' }).click());
-    expect(await page.textContent('#erreurs')).toContain('nom manquant');
+
+    // A transfer signalled by another establishment's import: confirmed after the confirmation page.
+    const person = await insertDetainee(nord.id, { lastName: 'Nguyễn-Lê', firstName: 'Élodie' });
+    const there = await insertEstablishment();
+    await insertTransferProposal({ detaineeId: person.id, toEstablishmentId: there.id });
+    const list = await DetaineesListPage.open(page, violations, suite.app.url, 'CPNORD');
+    expect(await list.transferPeople()).toEqual(['Élodie Nguyễn-Lê']);
+    const confirm = await list.confirmTransferOf('Élodie Nguyễn-Lê');
+    const after = await confirm.confirm();
+    expect(await after.doneMessage()).toContain('Le transfert est enregistré');
+    expect(await after.custodyOf(person.ecrouNumber)).toBe(`Transféré (${there.name})`);
+
+    const importPage = await DetaineesImportPage.open(page, violations, suite.app.url, 'CPNORD');
+    const refused = await importPage.import('genesis.csv', genesisCsv(['1;;B;01/01/1990;PREVENU']));
+    expect(await refused.errors()).toContain('nom manquant');
 
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
