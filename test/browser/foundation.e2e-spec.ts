@@ -7,6 +7,10 @@ import { DetaineesImportPage, DetaineesListPage } from './pages/detainees-list-p
 import { MonEspacePage } from './pages/families-space-page';
 import { HomePage, navigating, SignedOutPage } from './pages/home-page';
 
+// A browser journey loads a dozen pages and runs axe on each (about 10 s alone, more on a busy
+// machine): longer than the 20 s a plain test gets, so that a hang still fails in a minute.
+jest.setTimeout(60_000);
+
 const suite = appAndBrowser();
 
 /** A tablet, as the staff use (1024×768, touch). */
