@@ -21,7 +21,8 @@ import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 const { SignedTokens } = require('../dist/src/common/signed-tokens') as typeof import('../src/common/signed-tokens');
 
 const RECOURSE =
-  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
+  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois " +
+  "à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
 
 const suite = permitsApp();
 
@@ -452,7 +453,8 @@ describe('hostile input on the establishment’s pages', () => {
       .post(`${permits}/enregistrer`)
       .type('form')
       .send(
-        `_csrf=${form.csrf()}&ecrou=1&ecrou=2&givenName=G%C3%BCl&familyName=Haddad&birthdate=03%2F04%2F1988&relationship=SIBLING&origin=MAGISTRATE&validFrom=01%2F12%2F2026`,
+        `_csrf=${form.csrf()}&ecrou=1&ecrou=2&givenName=G%C3%BCl&familyName=Haddad&birthdate=03%2F04%2F1988` +
+          '&relationship=SIBLING&origin=MAGISTRATE&validFrom=01%2F12%2F2026',
       )
       .expect(400);
     expect(page(twice).errors()).toEqual(['Saisissez le numéro d’écrou de la personne détenue']);

@@ -2,7 +2,10 @@ import { Transform } from 'class-transformer';
 import { Matches, ValidateBy, ValidationOptions } from 'class-validator';
 import { parseDay } from '../common/dates';
 
-/** Text trimmed; an empty text is no answer (undefined). Anything else (a list, when a field is sent twice) is left for the rules to refuse. */
+/**
+ * Text trimmed; an empty text is no answer (undefined). Anything else (a list, when a field is sent
+ * twice) is left for the rules to refuse.
+ */
 export const Text = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value));
 
 const NOT_A_DAY = 'not-a-day';

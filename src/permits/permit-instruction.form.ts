@@ -3,7 +3,7 @@ import { Equals, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } fr
 import { PERMIT_STATUSES, type PermitStatus } from './permit.entity';
 import { IsDay, IsOnOrAfter, Text, ToDay } from './permit-form.transforms';
 import type { QueueFilter } from './permit-instruction.service';
-import { Relationship, RELATIONSHIPS } from './permit.rules';
+import { RELATIONSHIPS, type Relationship } from './permit.rules';
 
 // class-validator checks a property's rules from the one written nearest the property upwards, and
 // the page shows the first that fails: the rule that the field is given (and is text) sits nearest.

@@ -1,7 +1,7 @@
 import { Equals, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DOCUMENT_KINDS, type DocumentKind } from './permit-document.entity';
 import { IsDay, Text, ToDay } from './permit-form.transforms';
-import { ID_DOCUMENT_TYPES, IdDocumentType, Relationship, RELATIONSHIPS } from './permit.rules';
+import { ID_DOCUMENT_TYPES, RELATIONSHIPS, type IdDocumentType, type Relationship } from './permit.rules';
 
 // class-validator checks a property's rules from the one written nearest the property upwards, and
 // the page shows the first that fails: the rule that the field is given (and is text) sits nearest.

@@ -35,10 +35,12 @@ export function permitOfEstablishment(db: EntityManager, establishmentId: string
   return selectOne<PermitRow>(
     db,
     `SELECT p.id, p.request_id AS "requestId", p.establishment_id AS "establishmentId", p.detainee_id AS "detaineeId",
-            p.family_account_id AS "familyAccountId", p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName",
+            p.family_account_id AS "familyAccountId", p.visitor_given_name AS "visitorGivenName",
+            p.visitor_family_name AS "visitorFamilyName",
             to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate", p.relationship, p.photo_document_id AS "photoDocumentId",
             to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(p.valid_to, 'YYYY-MM-DD') AS "validTo", p.status,
-            p.status_reason AS "statusReason", p.origin, d.first_name || ' ' || d.last_name AS "detaineeName", d.ecrou_number AS "ecrouNumber",
+            p.status_reason AS "statusReason", p.origin, d.first_name || ' ' || d.last_name AS "detaineeName",
+            d.ecrou_number AS "ecrouNumber",
             e.name AS "establishmentName", e.code AS "establishmentCode", r.reference
        FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = p.establishment_id
        LEFT JOIN permit_requests r ON r.id = p.request_id

@@ -43,7 +43,8 @@ export const MAX_LOOKUP_FAILURES_PER_HOUR = 5;
 
 /** The verbatim recourse mention that every refusal carries (DOMAIN.md, R. 421-1 CJA). */
 export const RECOURSE_MENTION =
-  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
+  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois " +
+  "à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
 
 export const MIN_MOTIVATION_LENGTH = 20;
 

@@ -39,13 +39,15 @@ export async function refusalLetterPdf(l: RefusalLetter): Promise<Buffer> {
   write(`À l’attention de ${l.familyName}`, font, 11, 20);
   write(`Objet : refus de permis de visite — demande ${l.reference}`, bold, 12, 14);
   write(
-    `Par une demande déposée le ${l.submittedOn}, vous avez sollicité un permis de visite pour ${l.visitor}, afin de rendre visite à ${l.detainee}, détenu(e) à ${l.establishmentName}.`,
+    `Par une demande déposée le ${l.submittedOn}, vous avez sollicité un permis de visite pour ${l.visitor}, ` +
+      `afin de rendre visite à ${l.detainee}, détenu(e) à ${l.establishmentName}.`,
   );
   write('J’ai décidé de refuser ce permis de visite, pour les motifs suivants :', font, 11, 4);
   write(l.motivation, font, 11, 12);
   write('Voies de recours', bold, 12, 4);
   write(
-    'Vous pouvez former un recours gracieux auprès du chef d’établissement, un recours hiérarchique auprès du directeur interrégional des services pénitentiaires, ou un recours contentieux.',
+    'Vous pouvez former un recours gracieux auprès du chef d’établissement, un recours hiérarchique auprès du directeur ' +
+      'interrégional des services pénitentiaires, ou un recours contentieux.',
   );
   write(RECOURSE_MENTION, font, 11, 20);
   write(l.signatory, bold, 11, 2);

@@ -100,11 +100,13 @@ export async function insertPermitRequest(o: {
   const submittedAt = draft ? null : (o.submittedAt ?? new Date());
   const reference = draft ? null : `PV-${unique().slice(-8)}`;
   return queryOne<PermitRequestRow>(
-    `INSERT INTO permit_requests (family_account_id, establishment_id, detainee_id, step, documents_understood, for_self, visitor_given_name,
+    `INSERT INTO permit_requests (family_account_id, establishment_id, detainee_id, step, documents_understood, for_self,
+                                  visitor_given_name,
                                   visitor_family_name, visitor_birthdate, relationship, id_document_type, status, reference, submitted_at,
                                   complete_at, decided_at, decision_motivation)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-     RETURNING id, reference, family_account_id AS "familyAccountId", establishment_id AS "establishmentId", detainee_id AS "detaineeId", status,
+     RETURNING id, reference, family_account_id AS "familyAccountId", establishment_id AS "establishmentId",
+               detainee_id AS "detaineeId", status,
                visitor_given_name AS "visitorGivenName", visitor_family_name AS "visitorFamilyName"`,
     [
       o.familyAccountId,

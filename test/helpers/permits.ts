@@ -115,30 +115,37 @@ const RTL_RUN = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC]+(?:[ \u060C]+[\u0590-
 /**
  * The text a PDF shows, as a reader copies it: the glyphs of each text-showing operator mapped back
  * to characters through the font's ToUnicode map (an embedded font writes glyph ids, not
- * characters), right-to-left words (Arabic, Hebrew) put back in reading order. A glyph the font does
- * not have (.notdef, id 0) reads "□": a name drawn as empty boxes does not pass for drawn.
+ * characters), the pieces of one line (same baseline: runs of left-to-right and right-to-left text)
+ * put together, lines joined by a space, right-to-left words (Arabic, Hebrew) put back in reading
+ * order. A glyph the font does not have (.notdef, id 0) reads "□": a name drawn as empty boxes does
+ * not pass for drawn.
  */
 export async function pdfText(pdf: Buffer): Promise<string> {
   const doc = await PDFDocument.load(pdf);
-  const parts: string[] = [];
+  let text = '';
   for (const p of doc.getPages()) {
     const fonts = new Map<string, Map<string, string> | null>();
     const fontDict = p.node.Resources()?.lookupMaybe(PDFName.of('Font'), PDFDict);
     for (const [name, ref] of fontDict?.entries() ?? []) fonts.set(name.asString(), toUnicode(doc, ref));
     const contents = p.node.Contents();
     const refs = contents instanceof PDFArray ? contents.asArray() : [contents];
+    let font: Map<string, string> | null | undefined;
+    let line: string | null = null;
+    let lineShown: string | null = null;
     for (const ref of refs) {
-      let font: Map<string, string> | null | undefined;
-      for (const m of streamText(doc, ref).matchAll(/(\/[^\s/]+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]*)>\s*Tj/g)) {
+      const ops = /(\/[^\s/]+)\s+[\d.]+\s+Tf|(?:[-\d.]+\s+){5}([-\d.]+)\s+Tm|<([0-9A-Fa-f]*)>\s*Tj/g;
+      for (const m of streamText(doc, ref).matchAll(ops)) {
         if (m[1]) font = fonts.get(m[1]);
-        else if (font)
-          parts.push((m[2].match(/.{4}/g) ?? []).map((g) => (g === '0000' ? '□' : (font!.get(g.toLowerCase()) ?? '□'))).join(''));
-        else parts.push(Buffer.from(m[2], 'hex').toString('latin1'));
+        else if (m[2]) line = m[2];
+        else {
+          const shown = font
+            ? (m[3].match(/.{4}/g) ?? []).map((g) => (g === '0000' ? '□' : (font!.get(g.toLowerCase()) ?? '□'))).join('')
+            : Buffer.from(m[3], 'hex').toString('latin1');
+          text += (text && line !== lineShown ? ' ' : '') + shown;
+          lineShown = line;
+        }
       }
     }
   }
-  return parts
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .replace(RTL_RUN, (run) => [...run].reverse().join(''));
+  return text.replace(/\s+/g, ' ').replace(RTL_RUN, (run) => [...run].reverse().join(''));
 }
