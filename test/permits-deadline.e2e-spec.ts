@@ -3,102 +3,231 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { query, resetDatabase } from './helpers/db';
-import { openDataSource, services, testConfig } from './helpers/notifications';
+import {
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type DetaineeRow,
+  type EstablishmentRow,
+  type FamilyRow,
+} from './factories/people';
+import { insertPermit, insertPermitRequest, insertRequestDocument, photoJpeg } from './factories/permits';
+import { query, resetDatabase, testDatabaseUrl } from './helpers/db';
+import { services, testConfig } from './helpers/notifications';
+import { filesIn, type DocumentsDir } from './helpers/permits';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PermitInstructionService } = require('../dist/src/permits/permit-instruction.service');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { AuditService } = require('../dist/src/common/audit.service');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DocumentStore } = require('../dist/src/common/document-store');
+/* The built modules, as the app runs them. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { dataSourceOptions } = require('../dist/src/database/data-source-options') as typeof import('../src/database/data-source-options');
+const { installTransactionGuard } = require('../dist/src/database/transaction-guard') as typeof import('../src/database/transaction-guard');
+const { PermitInstructionService } =
+  require('../dist/src/permits/permit-instruction.service') as typeof import('../src/permits/permit-instruction.service');
+const { PermitRequestsService } =
+  require('../dist/src/permits/permit-requests.service') as typeof import('../src/permits/permit-requests.service');
+const { PermitFileStore } = require('../dist/src/permits/permit-files') as typeof import('../src/permits/permit-files');
+const { AuditService } = require('../dist/src/common/audit.service') as typeof import('../src/common/audit.service');
+const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
+const { SignedTokens } = require('../dist/src/common/signed-tokens') as typeof import('../src/common/signed-tokens');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
+type Audit = InstanceType<typeof AuditService>;
+
+/**
+ * The permits' background jobs (implicit rejection, retention, the sweep of orphan files) and the
+ * files of failed transactions, run in-process with a set clock on an empty migrated database (the
+ * jobs look at every request, so no demo data), with the transaction guard on as in the app.
+ */
 let ds: DataSource;
-const docsDir = mkdtempSync(join(tmpdir(), 'p2v-docs-'));
-let requestId: string;
+const docs: DocumentsDir = { dir: mkdtempSync(join(tmpdir(), 'p2v-docs-')), key: randomBytes(32) };
+let establishment: EstablishmentRow;
+let detainee: DetaineeRow;
+let family: FamilyRow;
+let prevenu: DetaineeRow;
+const folders: string[] = [docs.dir];
 
 beforeAll(async () => {
   await resetDatabase();
-  ds = await openDataSource();
+  installTransactionGuard();
+  ds = new DataSource({ ...dataSourceOptions(testDatabaseUrl()), extra: { max: 4 } });
+  await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  const [{ id: e }] = await ds.query(
-    `INSERT INTO establishments (code, name, kind) VALUES ('TEST', 'Centre de détention de Test', 'CENTRE_DETENTION') RETURNING id`,
-  );
-  const [{ id: d }] = await ds.query(
-    `INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status) VALUES ($1, '42', 'Roy', 'Paul', '1980-01-01', 'CONDAMNE') RETURNING id`,
-    [e],
-  );
-  const [{ id: f }] = await ds.query(
-    `INSERT INTO family_accounts (fc_subject, given_name, family_name, email) VALUES ('fc-x', 'Ana', 'Roy', 'ana@example.fr') RETURNING id`,
-  );
-  [{ id: requestId }] = await ds.query(
-    `INSERT INTO permit_requests (family_account_id, establishment_id, detainee_id, step, documents_understood, for_self, visitor_given_name, visitor_family_name, visitor_birthdate,
-                                  relationship, id_document_type, status, reference, submitted_at, complete_at)
-     VALUES ($1, $2, $3, 9, true, true, 'Ana', 'Roy', '1985-05-05', 'SPOUSE', 'CNI', 'SUBMITTED', 'PV-TESTTEST', '2026-12-31T10:00:00Z', '2026-12-31T10:00:00Z') RETURNING id`,
-    [f, e, d],
-  );
+  establishment = await insertEstablishment({ name: 'Centre de détention de Test' });
+  detainee = await insertDetainee(establishment.id, { lastName: 'Roy', firstName: 'Paul' });
+  family = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin' });
+  prevenu = await insertDetainee(establishment.id, { legalStatus: 'PREVENU', lastName: 'Haddad', firstName: 'محمد' });
 });
 afterAll(async () => {
   await ds?.destroy();
-  rmSync(docsDir, { recursive: true, force: true });
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
+
+function instructionAt(clock: InstanceType<typeof Clock>) {
+  const { notifications } = services(ds, testConfig());
+  const tokens = new SignedTokens('test-secret-test-secret-test-secret-00', 'permit-qr-token', 'P2V1');
+  return new PermitInstructionService(ds, new AuditService(), notifications, new PermitFileStore(docs.dir, docs.key), tokens, clock);
+}
 
 describe('implicit rejection (silence for 2 months after a complete request)', () => {
   it('happens at the deadline, not before; the family is told; it happens once', async () => {
-    const { notifications } = services(ds, testConfig());
-    const instruction = new PermitInstructionService(ds, new AuditService(ds), notifications, new DocumentStore(docsDir, randomBytes(32)));
+    const request = await insertPermitRequest({
+      familyAccountId: family.id,
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      visitorGivenName: 'Łucja',
+      visitorFamilyName: 'Nguyễn-Şahin',
+      submittedAt: new Date('2026-12-31T10:00:00Z'),
+    });
+    const clock = new Clock();
+    const instruction = instructionAt(clock);
+    const status = async () => (await query(`SELECT status FROM permit_requests WHERE id = $1`, [request.id]))[0];
     // 2026-12-31 + 2 months = 2027-02-28 (month end).
-    expect(await instruction.expireOverdue(new Date('2027-02-28T09:59:00Z'))).toBe(0);
-    expect(await query(`SELECT status FROM permit_requests WHERE id = $1`, [requestId])).toEqual([{ status: 'SUBMITTED' }]);
-    expect(await instruction.expireOverdue(new Date('2027-02-28T10:00:00Z'))).toBe(1);
-    expect(await query(`SELECT status FROM permit_requests WHERE id = $1`, [requestId])).toEqual([{ status: 'IMPLICITLY_REJECTED' }]);
-    expect(await instruction.expireOverdue(new Date('2027-03-10T10:00:00Z'))).toBe(0);
-    const [mail] = await query(`SELECT template, subject, body_text FROM notifications WHERE entity_id = $1`, [requestId]);
+    clock.set(new Date('2027-02-28T09:59:00Z'), { frozen: true });
+    expect(await instruction.expireOverdue()).toBe(0);
+    expect(await status()).toEqual({ status: 'SUBMITTED' });
+    clock.set(new Date('2027-02-28T10:00:00Z'), { frozen: true });
+    expect(await instruction.expireOverdue()).toBe(1);
+    expect(await status()).toEqual({ status: 'IMPLICITLY_REJECTED' });
+    clock.set(new Date('2027-03-10T10:00:00Z'), { frozen: true });
+    expect(await instruction.expireOverdue()).toBe(0);
+    const [mail] = await query(`SELECT template, subject, body_text FROM notifications WHERE entity_id = $1`, [request.id]);
     expect(mail.template).toBe('permit-request-implicit-rejection');
-    expect(mail.subject).toBe('Demande de permis de visite sans réponse : rejet implicite (réf. PV-TESTTEST)');
+    expect(mail.subject).toBe(`Demande de permis de visite sans réponse : rejet implicite (réf. ${request.reference})`);
     expect(mail.body_text).toContain('ce silence vaut rejet implicite');
-    expect(await query(`SELECT actor_type, action FROM audit_log WHERE entity_id = $1::text`, [requestId])).toEqual([
-      { actor_type: 'SYSTEM', action: 'PERMIT_REQUEST_IMPLICITLY_REJECTED' },
+    expect(await query(`SELECT actor_type, actor_label, action FROM audit_log WHERE entity_id = $1::text`, [request.id])).toEqual([
+      { actor_type: 'SYSTEM', actor_label: 'délai de 2 mois', action: 'PERMIT_REQUEST_IMPLICITLY_REJECTED' },
+    ]);
+    expect(await query(`SELECT kind, status, actor_type, at FROM permit_request_events WHERE request_id = $1`, [request.id])).toEqual([
+      { kind: 'STATUS', status: 'IMPLICITLY_REJECTED', actor_type: 'SYSTEM', at: new Date('2027-02-28T10:00:00Z') },
     ]);
   });
 });
 
 describe('retention of documents after the final decision', () => {
   it('deletes the files and marks the records after the retention period, keeping a permit’s photo', async () => {
-    const { notifications } = services(ds, testConfig());
-    const store = new DocumentStore(docsDir, randomBytes(32));
-    const instruction = new PermitInstructionService(ds, new AuditService(ds), notifications, store);
-    const put = async (kind: string) => {
-      const { storageKey, sha256 } = await store.put(Buffer.from(`contenu ${kind}`));
-      const [{ id }] = await ds.query(
-        `INSERT INTO permit_documents (request_id, kind, storage_key, content_type, size_bytes, sha256, original_name) VALUES ($1, $2, $3, 'image/jpeg', 10, $4, 'x') RETURNING id`,
-        [requestId, kind, storageKey, sha256],
-      );
-      return { id, path: store.filePath(storageKey) };
-    };
-    const photo = await put('PHOTO');
-    const idDoc = await put('ID_DOCUMENT');
-    const [{ establishment_id, detainee_id, family_account_id }] = await ds.query(
-      `SELECT establishment_id, detainee_id, family_account_id FROM permit_requests WHERE id = $1`,
-      [requestId],
-    );
-    await ds.query(
-      `INSERT INTO permits (establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, photo_document_id, valid_from, origin)
-       VALUES ($1, $2, $3, 'Ana', 'Roy', '1985-05-05', 'SPOUSE', $4, '2027-03-01', 'ONLINE')`,
-      [establishment_id, detainee_id, family_account_id, photo.id],
-    );
-    // Decided (implicitly) on 2027-02-28: nothing deleted before 90 days.
-    expect(await instruction.purgeDocuments(90, new Date('2027-05-28T09:00:00Z'))).toBe(0);
-    expect(await instruction.purgeDocuments(90, new Date('2027-05-29T11:00:00Z'))).toBe(1);
+    const request = await insertPermitRequest({
+      familyAccountId: family.id,
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      status: 'IMPLICITLY_REJECTED',
+      submittedAt: new Date('2026-12-31T10:00:00Z'),
+      decidedAt: new Date('2027-02-28T10:00:00Z'),
+    });
+    const photo = await insertRequestDocument(docs, request.id, 'PHOTO');
+    const idDoc = await insertRequestDocument(docs, request.id, 'ID_DOCUMENT');
+    await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      familyAccountId: family.id,
+      photoDocumentId: photo.id,
+    });
+    const clock = new Clock();
+    const instruction = instructionAt(clock);
+    // Decided on 2027-02-28: nothing deleted before 90 days.
+    clock.set(new Date('2027-05-28T09:00:00Z'), { frozen: true });
+    expect(await instruction.purgeDocuments(90)).toBe(0);
+    clock.set(new Date('2027-05-29T11:00:00Z'), { frozen: true });
+    expect(await instruction.purgeDocuments(90)).toBe(1);
     expect(existsSync(idDoc.path)).toBe(false);
     expect(existsSync(photo.path)).toBe(true);
     const rows = await query(`SELECT kind, deleted_at IS NOT NULL AS deleted FROM permit_documents WHERE request_id = $1 ORDER BY kind`, [
-      requestId,
+      request.id,
     ]);
     expect(rows).toEqual([
       { kind: 'ID_DOCUMENT', deleted: true },
       { kind: 'PHOTO', deleted: false },
     ]);
-    expect(await instruction.purgeDocuments(90, new Date('2027-06-30T00:00:00Z'))).toBe(0);
+    expect(
+      await query(`SELECT actor_type, actor_label FROM audit_log WHERE action = 'PERMIT_DOCUMENT_DELETED' AND entity_id = $1`, [idDoc.id]),
+    ).toEqual([{ actor_type: 'SYSTEM', actor_label: 'conservation 90 jours' }]);
+    clock.set(new Date('2027-06-30T00:00:00Z'), { frozen: true });
+    expect(await instruction.purgeDocuments(90)).toBe(0);
+  });
+});
+
+function documentsDir(): DocumentsDir {
+  const dir = mkdtempSync(join(tmpdir(), 'p2v-docs-'));
+  folders.push(dir);
+  return { dir, key: randomBytes(32) };
+}
+
+/** An audit log that refuses to write: the transaction around it fails after the file is written. */
+const failingAudit = { record: () => Promise.reject(new Error('audit log unavailable')) } as unknown as Audit;
+
+function permitServices(folder: DocumentsDir, o: { audit?: Audit; clock?: InstanceType<typeof Clock> } = {}) {
+  const { notifications } = services(ds, testConfig());
+  const store = new PermitFileStore(folder.dir, folder.key);
+  const audit = o.audit ?? new AuditService();
+  const clock = o.clock ?? new Clock();
+  const tokens = new SignedTokens('test-secret-test-secret-test-secret-00', 'permit-qr-token', 'P2V1');
+  return {
+    store,
+    instruction: new PermitInstructionService(ds, audit, notifications, store, tokens, clock),
+    requests: new PermitRequestsService(ds, audit, notifications, store, clock),
+  };
+}
+
+const greffe = { type: 'AGENT' as const, id: '00000000-0000-4000-8000-000000000001', label: 'Ștefan Popescu' };
+
+describe('no file without its record', () => {
+  it('a recorded permit whose transaction fails leaves no file in DOCUMENTS_DIR', async () => {
+    const folder = documentsDir();
+    const { instruction } = permitServices(folder, { audit: failingAudit });
+    const record = instruction.recordPermit(
+      greffe,
+      establishment.id,
+      {
+        ecrou: prevenu.ecrouNumber,
+        givenName: 'Gül',
+        familyName: 'Şahin-Transaction',
+        birthdate: '1988-04-03',
+        relationship: 'SIBLING',
+        origin: 'MAGISTRATE',
+        validFrom: '2026-12-01',
+        validTo: null,
+      },
+      { buffer: await photoJpeg(), originalname: 'photo.jpg' },
+    );
+    await expect(record).rejects.toThrow('audit log unavailable');
+    expect(filesIn(folder.dir)).toEqual([]);
+    expect(await query(`SELECT count(*)::int AS n FROM permits WHERE visitor_family_name = 'Şahin-Transaction'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('a family’s upload whose transaction fails leaves no file either', async () => {
+    const folder = documentsDir();
+    const { requests } = permitServices(folder, { audit: failingAudit });
+    const draft = await insertPermitRequest({
+      familyAccountId: family.id,
+      establishmentId: establishment.id,
+      detaineeId: prevenu.id,
+      status: 'DRAFT',
+      step: 5,
+    });
+    const actor = { type: 'FAMILY' as const, id: family.id, label: 'Łucja Nguyễn-Şahin' };
+    await expect(requests.upload(actor, draft.id, 'PHOTO', { buffer: await photoJpeg(), originalname: 'photo.jpg' }, 6)).rejects.toThrow(
+      'audit log unavailable',
+    );
+    expect(filesIn(folder.dir)).toEqual([]);
+    expect(await query(`SELECT count(*)::int AS n FROM permit_documents WHERE request_id = $1`, [draft.id])).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('the sweep of orphan files (a process killed between the file and its record)', () => {
+  it('deletes a file no document record uses once it is an hour old, and keeps the others', async () => {
+    const folder = documentsDir();
+    const clock = new Clock();
+    const { instruction, store } = permitServices(folder, { clock });
+    const orphan = await store.put(Buffer.from('écrit, puis le processus a été tué'));
+    const kept = await insertRequestDocument(folder, null, 'PHOTO');
+    const deleted = await insertRequestDocument(folder, null, 'PHOTO');
+    await query(`UPDATE permit_documents SET deleted_at = now() WHERE id = $1`, [deleted.id]);
+    // Young files are left alone: their transaction may still be running.
+    expect(await instruction.sweepOrphanFiles()).toBe(0);
+    expect(existsSync(store.filePath(orphan.storageKey))).toBe(true);
+    clock.set(new Date(Date.now() + 61 * 60_000), { frozen: true });
+    expect(await instruction.sweepOrphanFiles()).toBe(2);
+    expect(existsSync(store.filePath(orphan.storageKey))).toBe(false);
+    expect(existsSync(deleted.path)).toBe(false);
+    expect(existsSync(kept.path)).toBe(true);
+    expect(filesIn(folder.dir)).toEqual([kept.path]);
   });
 });

@@ -1,341 +1,480 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {
+  insertAgent,
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type AgentRow,
+  type DetaineeRow,
+  type EstablishmentRow,
+  type FamilyRow,
+} from './factories/people';
+import { insertPermit, insertPermitRequest, insertRequestDocument, insertRequestDocuments, type RequestStatus } from './factories/permits';
 import { query } from './helpers/db';
-import { startTestApp, TestApp } from './helpers/app';
 import { photoPng } from './helpers/files';
-import { pdfText, submitRequest } from './helpers/permits';
+import { page } from './helpers/html';
+import { binary, pdfText, permitsApp } from './helpers/permits';
 import { waitFor } from './helpers/processes';
-import { Agent, csrfOf, FAMILY, signIn, STAFF } from './helpers/sign-in';
+import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
+
+/* The built module, as the app runs it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SignedTokens } = require('../dist/src/common/signed-tokens') as typeof import('../src/common/signed-tokens');
 
 const RECOURSE =
-  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
+  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois " +
+  "à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
 
-let app: TestApp;
-let docsDir: string;
-let camille: Agent;
-let greffe: Agent;
-let chef: Agent;
-let request: { id: string; reference: string };
-let permitUrl: string;
+const suite = permitsApp();
 
-function binary(res: import('superagent').Response, cb: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  (res as unknown as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
-  (res as unknown as NodeJS.ReadableStream).on('end', () => cb(null, Buffer.concat(chunks)));
-}
+let establishment: EstablishmentRow;
+let elsewhere: EstablishmentRow;
+let condamne: DetaineeRow;
+let prevenu: DetaineeRow;
+let family: FamilyRow;
+let chefRow: AgentRow;
+const as = {} as Record<'family' | 'greffe' | 'chef' | 'parloir' | 'greffeElsewhere', Agent>;
+let base: string;
+let permits: string;
 
 beforeAll(async () => {
-  docsDir = mkdtempSync(join(tmpdir(), 'p2v-docs-'));
-  app = await startTestApp({ DOCUMENTS_DIR: docsDir });
-  camille = (await signIn(app.url, FAMILY.camille)).agent;
-  greffe = (await signIn(app.url, STAFF.permitsNord)).agent;
-  chef = (await signIn(app.url, STAFF.headNord)).agent;
-  request = await submitRequest(camille);
-});
-afterAll(async () => {
-  await app?.stop();
-  rmSync(docsDir, { recursive: true, force: true });
+  establishment = await insertEstablishment({ name: 'Centre pénitentiaire de Ștefănești' });
+  elsewhere = await insertEstablishment();
+  base = `/etablissements/${establishment.code}/permis/demandes`;
+  permits = `/etablissements/${establishment.code}/permis`;
+  condamne = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Țurcanu', legalStatus: 'CONDAMNE' });
+  prevenu = await insertDetainee(establishment.id, { firstName: 'محمد', lastName: 'Haddad', legalStatus: 'PREVENU' });
+  family = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin' });
+  const role = (r: 'PERMITS_OFFICER' | 'HEAD_OF_ESTABLISHMENT' | 'PARLOIR_AGENT', at = establishment) => [
+    { establishmentId: at.id, role: r },
+  ];
+  const greffeRow = await insertAgent(role('PERMITS_OFFICER'), { givenName: 'Ștefan', usualName: 'Popescu' });
+  chefRow = await insertAgent(role('HEAD_OF_ESTABLISHMENT'), { givenName: 'Zofia', usualName: 'Łukasiewicz' });
+  const parloirRow = await insertAgent(role('PARLOIR_AGENT'), { givenName: 'Thị Lan', usualName: 'Nguyễn' });
+  const elsewhereRow = await insertAgent(role('PERMITS_OFFICER', elsewhere), { givenName: 'Gül', usualName: 'Yılmaz' });
+  as.family = await signInFamily(suite.app.url, family);
+  as.greffe = await signInAgent(suite.app.url, greffeRow);
+  as.chef = await signInAgent(suite.app.url, chefRow);
+  as.parloir = await signInAgent(suite.app.url, parloirRow);
+  as.greffeElsewhere = await signInAgent(suite.app.url, elsewhereRow);
 });
 
-const base = '/etablissements/CPNORD/permis/demandes';
+/** A request of the family, sent to the establishment, with its three documents. */
+async function sentRequest(o: { status?: RequestStatus; visitorGivenName?: string; visitorFamilyName?: string; completeAt?: Date } = {}) {
+  const request = await insertPermitRequest({
+    familyAccountId: family.id,
+    establishmentId: establishment.id,
+    detaineeId: condamne.id,
+    visitorGivenName: 'Łucja',
+    visitorFamilyName: 'Nguyễn-Şahin',
+    ...o,
+  });
+  return { ...request, reference: request.reference!, documents: await insertRequestDocuments(suite.docs, request.id) };
+}
+
+async function requestStatus(id: string): Promise<string> {
+  return (await query<{ status: string }>(`SELECT status FROM permit_requests WHERE id = $1`, [id]))[0].status;
+}
+
+/** The family's mail whose subject is like `subject` (SQL LIKE), once delivered. */
+function mailTo(recipient: string, subject: string) {
+  return waitFor(
+    `e-mail "${subject}"`,
+    async () =>
+      (
+        await query<{ subject: string; body: string }>(`SELECT subject, body FROM demo_inbox WHERE recipient = $1 AND subject LIKE $2`, [
+          recipient,
+          subject,
+        ])
+      )[0],
+    15000,
+  );
+}
 
 describe('the establishment instructs and decides', () => {
   it('shows the request in the work queue with the time left before the 2-month deadline', async () => {
-    const queue = await greffe.get(`${base}`).expect(200);
-    expect(queue.text).toContain(request.reference);
-    expect(queue.text).toMatch(/(59|60|61|62) jours restants/);
-    const found = await greffe.get(`${base}?q=${request.reference.toLowerCase()}`).expect(200);
-    expect(found.text).toContain(request.reference);
-    const none = await greffe.get(`${base}?q=personne-inconnue`).expect(200);
-    expect(none.text).toContain('Aucune demande.');
+    const request = await sentRequest();
+    const queue = page(await as.greffe.get(base).expect(200));
+    expect(queue.texts('queue-reference')).toContain(request.reference);
+    const found = page(await as.greffe.get(`${base}?q=${request.reference.toLowerCase()}`).expect(200));
+    expect(found.texts('queue-reference')).toEqual([request.reference]);
+    expect(found.text('queue-visitor')).toBe('Łucja Nguyễn-Şahin');
+    expect(found.text('queue-detainee')).toBe(`Şükrü Țurcanu (${condamne.ecrouNumber})`);
+    expect(found.text('queue-days-left')).toMatch(/^(59|60|61|62) jours restants$/);
+    const none = page(await as.greffe.get(`${base}?q=personne-inconnue`).expect(200));
+    expect(none.text('queue-empty')).toBe('Aucune demande.');
   });
 
   it('an agent of another establishment sees nothing, even with the ids', async () => {
-    const sud = (await signIn(app.url, STAFF.permitsSud)).agent;
-    const [doc] = await query(`SELECT id FROM permit_documents WHERE request_id = $1 AND kind = 'PHOTO'`, [request.id]);
-    await sud.get(`${base}`).expect(403);
-    await sud.get(`${base}/${request.id}`).expect(403);
-    await sud.get(`/etablissements/CPNORD/permis/documents/${doc.id}`).expect(403);
-    await sud.get(`/etablissements/MASUD/permis/demandes/${request.id}`).expect(404);
-    await sud.get(`/etablissements/MASUD/permis/documents/${doc.id}`).expect(404);
-    const parloir = (await signIn(app.url, STAFF.parloirNord)).agent;
-    await parloir.get(`${base}/${request.id}`).expect(403);
+    const request = await sentRequest();
+    const photo = request.documents.PHOTO.id;
+    await as.greffeElsewhere.get(base).expect(403);
+    await as.greffeElsewhere.get(`${base}/${request.id}`).expect(403);
+    await as.greffeElsewhere.get(`${permits}/documents/${photo}`).expect(403);
+    await as.greffeElsewhere.get(`/etablissements/${elsewhere.code}/permis/demandes/${request.id}`).expect(404);
+    await as.greffeElsewhere.get(`/etablissements/${elsewhere.code}/permis/documents/${photo}`).expect(404);
+    await as.parloir.get(`${base}/${request.id}`).expect(403);
   });
 
   it('asks the family for a new photo; the family sends it and sends the request back', async () => {
-    const page = await greffe.get(`${base}/${request.id}`).expect(200);
-    expect(page.text).toContain('Lina Martin');
-    const photoSrc = /src="(\/etablissements\/CPNORD\/permis\/documents\/[^"]+)"/.exec(page.text)![1];
-    await greffe.get(photoSrc).expect(200).expect('Content-Type', 'image/jpeg');
-    const short = await greffe
-      .post(`${base}/${request.id}/documents-demandes`)
+    const request = await sentRequest();
+    const instruction = page(await as.greffe.get(`${base}/${request.id}`).expect(200));
+    expect(instruction.text('visitor')).toContain('Łucja Nguyễn-Şahin');
+    const photoSrc = instruction.testId('document-image').first().attr('src')!;
+    await as.greffe.get(photoSrc).expect(200).expect('Content-Type', 'image/jpeg');
+    const ask = `${base}/${request.id}/documents-demandes`;
+    const short = await as.greffe.post(ask).type('form').send({ _csrf: instruction.csrf(), message: 'photo' }).expect(400);
+    expect(page(short).errors()).toEqual(['Expliquez à la famille ce qu’elle doit envoyer (10 caractères au moins).']);
+    await as.greffe
+      .post(ask)
       .type('form')
-      .send({ _csrf: csrfOf(page), message: 'photo' })
-      .expect(400);
-    expect(short.text).toContain('10 caractères au moins');
-    await greffe
-      .post(`${base}/${request.id}/documents-demandes`)
-      .type('form')
-      .send({ _csrf: csrfOf(page), message: 'La photo est floue : envoyez une photo récente, de face.' })
+      .send({ _csrf: instruction.csrf(), message: 'La photo est floue : envoyez une photo récente, de face.' })
       .expect(303);
-    const mail = await waitFor(
-      'incomplete e-mail',
-      async () => (await query(`SELECT subject, body FROM demo_inbox WHERE subject LIKE 'Documents demandés%'`))[0],
-      20000,
-    );
+    const mail = await mailTo(family.email, `Documents demandés%${request.reference}%`);
     expect(mail.body).toContain('« La photo est floue : envoyez une photo récente, de face. »');
 
-    const detail = await camille.get(`/demandes/${request.id}`).expect(200);
-    expect(detail.text).toContain('L’établissement attend des documents');
-    expect(detail.text).toContain('La photo est floue');
-    const upload = await camille
+    const detail = page(await as.family.get(`/demandes/${request.id}`).expect(200));
+    expect(detail.text('documents-requested')).toContain('L’établissement attend des documents');
+    expect(detail.texts('event').join(' ')).toContain('La photo est floue');
+    const upload = await as.family
       .post(`/demandes/${request.id}/documents`)
-      .field('_csrf', csrfOf(detail))
+      .field('_csrf', detail.csrf())
       .field('kind', 'PHOTO')
       .attach('fichier', await photoPng(500), 'nouvelle.png');
     expect(upload.status).toBe(303);
-    const again = await camille.get(`/demandes/${request.id}?document=1`).expect(200);
-    await camille
-      .post(`/demandes/${request.id}/renvoyer`)
-      .type('form')
-      .send({ _csrf: csrfOf(again) })
-      .expect(303);
-    expect(await query(`SELECT status FROM permit_requests WHERE id = $1`, [request.id])).toEqual([{ status: 'SUBMITTED' }]);
+    const again = page(await as.family.get(`/demandes/${request.id}?document=1`).expect(200));
+    expect(again.text('notice')).toBe('Le document est enregistré.');
+    await as.family.post(`/demandes/${request.id}/renvoyer`).type('form').send({ _csrf: again.csrf() }).expect(303);
+    expect(await requestStatus(request.id)).toBe('SUBMITTED');
     expect(
       await query(`SELECT original_name FROM permit_documents WHERE request_id = $1 AND kind = 'PHOTO' AND current`, [request.id]),
     ).toEqual([{ original_name: 'nouvelle.png' }]);
+    expect(
+      await query(`SELECT actor_type, actor_label FROM audit_log WHERE action = 'PERMIT_REQUEST_RESUBMITTED' AND entity_id = $1`, [
+        request.id,
+      ]),
+    ).toEqual([{ actor_type: 'FAMILY', actor_label: 'Łucja Nguyễn-Şahin' }]);
   });
 
   it('reviews each document (a reason required to replace), keeps internal notes from the family, marks the request ready', async () => {
-    const page = await greffe.get(`${base}/${request.id}`).expect(200);
-    const [photo] = await query(`SELECT id FROM permit_documents WHERE request_id = $1 AND kind = 'PHOTO' AND current`, [request.id]);
-    const noReason = await greffe
-      .post(`${base}/${request.id}/documents/${photo.id}/examen`)
+    const request = await sentRequest();
+    const photo = request.documents.PHOTO.id;
+    const instruction = page(await as.greffe.get(`${base}/${request.id}`).expect(200));
+    const review = `${base}/${request.id}/documents/${photo}/examen`;
+    const noReason = await as.greffe
+      .post(review)
       .type('form')
-      .send({ _csrf: csrfOf(page), review: 'TO_REPLACE', reason: '' })
+      .send({ _csrf: instruction.csrf(), review: 'TO_REPLACE', reason: '' })
       .expect(400);
-    expect(noReason.text).toContain('Indiquez pourquoi le document doit être remplacé');
-    await greffe
-      .post(`${base}/${request.id}/documents/${photo.id}/examen`)
-      .type('form')
-      .send({ _csrf: csrfOf(page), review: 'ACCEPTED' })
-      .expect(303);
-    expect(await query(`SELECT review FROM permit_documents WHERE id = $1`, [photo.id])).toEqual([{ review: 'ACCEPTED' }]);
-    await greffe
+    expect(page(noReason).fieldError(`reason-${photo}`)).toBe('Indiquez pourquoi le document doit être remplacé.');
+    await as.greffe.post(review).type('form').send({ _csrf: instruction.csrf(), review: 'ACCEPTED' }).expect(303);
+    expect(await query(`SELECT review FROM permit_documents WHERE id = $1`, [photo])).toEqual([{ review: 'ACCEPTED' }]);
+    await as.greffe
       .post(`${base}/${request.id}/notes`)
       .type('form')
-      .send({ _csrf: csrfOf(page), note: 'Vérifier le livret de famille au parloir.' })
+      .send({ _csrf: instruction.csrf(), note: 'Vérifier le livret de famille au parloir.' })
       .expect(303);
-    expect((await greffe.get(`${base}/${request.id}`)).text).toContain('Vérifier le livret de famille');
-    expect((await camille.get(`/demandes/${request.id}`)).text).not.toContain('livret de famille');
-    await greffe
-      .post(`${base}/${request.id}/prete`)
-      .type('form')
-      .send({ _csrf: csrfOf(page) })
-      .expect(303);
-    expect(await query(`SELECT status FROM permit_requests WHERE id = $1`, [request.id])).toEqual([{ status: 'READY' }]);
+    const after = page(await as.greffe.get(`${base}/${request.id}`).expect(200));
+    expect(after.texts('event').join(' ')).toContain('Note interne : Vérifier le livret de famille au parloir.');
+    expect(page(await as.family.get(`/demandes/${request.id}`).expect(200)).mainText()).not.toContain('livret de famille');
+    await as.greffe.post(`${base}/${request.id}/prete`).type('form').send({ _csrf: instruction.csrf() }).expect(303);
+    expect(await requestStatus(request.id)).toBe('READY');
   });
 
   it('only the head of establishment decides, and a refusal without motivation is refused', async () => {
-    const page = await greffe.get(`${base}/${request.id}`).expect(200);
-    expect(page.text).not.toContain('Décision du chef d’établissement');
-    await greffe
+    const request = await sentRequest({ status: 'READY' });
+    const instruction = page(await as.greffe.get(`${base}/${request.id}`).expect(200));
+    expect(instruction.has('decision-heading')).toBe(false);
+    await as.greffe.post(`${base}/${request.id}/decision`).type('form').send({ _csrf: instruction.csrf(), decision: 'GRANT' }).expect(403);
+    const chefPage = page(await as.chef.get(`${base}/${request.id}`).expect(200));
+    expect(chefPage.text('decision-heading')).toBe('Décision du chef d’établissement');
+    const res = await as.chef
       .post(`${base}/${request.id}/decision`)
       .type('form')
-      .send({ _csrf: csrfOf(page), decision: 'GRANT' })
-      .expect(403);
-    const chefPage = await chef.get(`${base}/${request.id}`).expect(200);
-    const res = await chef
-      .post(`${base}/${request.id}/decision`)
-      .type('form')
-      .send({ _csrf: csrfOf(chefPage), decision: 'REFUSE', motivation: 'Non.' })
+      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', motivation: 'Non.' })
       .expect(400);
-    expect(res.text).toContain('Un refus doit être motivé en fait et en droit');
-    expect(await query(`SELECT status FROM permit_requests WHERE id = $1`, [request.id])).toEqual([{ status: 'READY' }]);
+    expect(page(res).fieldError('motivation')).toBe('Un refus doit être motivé en fait et en droit (20 caractères au moins).');
+    expect(await requestStatus(request.id)).toBe('READY');
   });
 
   it('a motivated refusal: the family is told with the recourse mention, the letter (PDF) carries it verbatim', async () => {
-    const page = await chef.get(`${base}/${request.id}`).expect(200);
+    const request = await sentRequest({ status: 'READY' });
+    const chefPage = page(await as.chef.get(`${base}/${request.id}`).expect(200));
     const motivation = 'Le lien de parenté déclaré n’est pas établi par les pièces fournies (article R. 341-5 du code pénitentiaire).';
-    await chef
+    await as.chef
       .post(`${base}/${request.id}/decision`)
       .type('form')
-      .send({ _csrf: csrfOf(page), decision: 'REFUSE', motivation })
+      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', motivation })
       .expect(303);
-    const pdf = await chef
-      .get(`${base}/${request.id}/lettre-de-refus.pdf`)
-      .buffer(true)
-      .parse(binary)
-      .expect(200)
-      .expect('Content-Type', 'application/pdf');
+    const letterLink = page(await as.chef.get(`${base}/${request.id}`).expect(200))
+      .testId('refusal-letter')
+      .attr('href')!;
+    const pdf = await as.chef.get(letterLink).buffer(true).parse(binary).expect(200).expect('Content-Type', 'application/pdf');
     const text = await pdfText(pdf.body as Buffer);
     expect(text).toContain(RECOURSE);
     expect(text).toContain('Le lien de parenté déclaré');
     expect(text).toContain(request.reference);
-    const mail = await waitFor(
-      'refusal e-mail',
-      async () => (await query(`SELECT body FROM demo_inbox WHERE subject LIKE 'Décision sur votre demande%'`))[0],
-      20000,
-    );
+    const mail = await mailTo(family.email, `Décision sur votre demande%${request.reference}%`);
     expect(mail.body.replace(/\s+/g, ' ')).toContain(RECOURSE);
-    const family = await camille.get(`/demandes/${request.id}`).expect(200);
-    expect(family.text).toContain('Refusée');
+    const detail = page(await as.family.get(`/demandes/${request.id}`).expect(200));
+    expect(detail.text('status')).toBe('Refusée');
+    expect(detail.text('refusal-motivation')).toBe(`Motif du refus : ${motivation}`);
     expect(
-      await query(`SELECT action FROM audit_log WHERE entity_id = $1 AND action = 'PERMIT_REQUEST_REFUSED'`, [request.id]),
-    ).toHaveLength(1);
+      await query(`SELECT actor_label FROM audit_log WHERE entity_id = $1 AND action = 'PERMIT_REQUEST_REFUSED'`, [request.id]),
+    ).toEqual([{ actor_label: 'Zofia Łukasiewicz' }]);
   });
 
   it('a grant creates the permit: photo shown large, for the visiting-room agents too', async () => {
-    const second = await submitRequest(camille, { givenName: 'Noé', familyName: 'Martin', birthdate: '02/05/1990' });
-    const page = await chef.get(`${base}/${second.id}`).expect(200);
-    const res = await chef
-      .post(`${base}/${second.id}/decision`)
+    const request = await sentRequest({ visitorGivenName: 'Noé', visitorFamilyName: 'Nguyễn' });
+    const chefPage = page(await as.chef.get(`${base}/${request.id}`).expect(200));
+    const res = await as.chef
+      .post(`${base}/${request.id}/decision`)
       .type('form')
-      .send({ _csrf: csrfOf(page), decision: 'GRANT', motivation: '' })
+      .send({ _csrf: chefPage.csrf(), decision: 'GRANT', motivation: '' })
       .expect(303);
-    expect(res.headers.location).toMatch(/^\/etablissements\/CPNORD\/permis\/[0-9a-f-]{36}$/);
-    const parloir = (await signIn(app.url, STAFF.parloirNord)).agent;
-    const permit = await parloir.get(res.headers.location).expect(200);
-    expect(permit.text).toContain('Noé MARTIN');
-    expect(permit.text).toContain('Actif');
-    const photo = /src="(\/etablissements\/CPNORD\/permis\/documents\/[^"]+)"/.exec(permit.text)![1];
-    await parloir.get(photo).expect(200).expect('Content-Type', 'image/jpeg');
+    expect(res.headers.location).toMatch(new RegExp(`^${permits}/[0-9a-f-]{36}$`));
+    const permit = page(await as.parloir.get(res.headers.location).expect(200));
+    expect(permit.text('permit-visitor')).toBe('Noé NGUYỄN');
+    expect(permit.text('permit-status')).toBe('Actif');
+    await as.parloir.get(permit.testId('permit-photo').attr('src')!).expect(200).expect('Content-Type', 'image/jpeg');
     // The visiting-room agent sees the permit's photo, not the identity document or proof of address.
-    const [idDoc] = await query(`SELECT id FROM permit_documents WHERE request_id = $1 AND kind = 'ID_DOCUMENT'`, [second.id]);
-    await parloir.get(`/etablissements/CPNORD/permis/documents/${idDoc.id}`).expect(404);
-    await greffe.get(`/etablissements/CPNORD/permis/documents/${idDoc.id}`).expect(200);
-    const [p] = await query(`SELECT status, origin, valid_to FROM permits WHERE request_id = $1`, [second.id]);
-    expect(p).toEqual({ status: 'ACTIVE', origin: 'ONLINE', valid_to: null });
-    await waitFor(
-      'grant e-mail',
-      async () => (await query(`SELECT 1 FROM demo_inbox WHERE subject = $1`, [`Permis de visite accordé (réf. ${second.reference})`]))[0],
-      20000,
-    );
-    permitUrl = res.headers.location;
+    await as.parloir.get(`${permits}/documents/${request.documents.ID_DOCUMENT.id}`).expect(404);
+    await as.greffe.get(`${permits}/documents/${request.documents.ID_DOCUMENT.id}`).expect(200);
+    const [p] = await query(`SELECT id, status, origin, valid_to FROM permits WHERE request_id = $1`, [request.id]);
+    expect(p).toMatchObject({ status: 'ACTIVE', origin: 'ONLINE', valid_to: null });
+    expect(await query(`SELECT actor_label FROM audit_log WHERE entity_id = $1 AND action = 'PERMIT_ISSUED'`, [p.id])).toEqual([
+      { actor_label: 'Zofia Łukasiewicz' },
+    ]);
+    await mailTo(family.email, `Permis de visite accordé (réf. ${request.reference})`);
   });
 
   it('prints the permit with a QR code that carries only a signed token, which the door check recognises', async () => {
-    const parloir = (await signIn(app.url, STAFF.parloirNord)).agent;
-    const pdf = await parloir
+    const photo = await insertRequestDocument(suite.docs, null, 'PHOTO');
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Łucja',
+      visitorFamilyName: 'Nguyễn-Şahin',
+      photoDocumentId: photo.id,
+    });
+    const permitUrl = `${permits}/${permit.id}`;
+    const pdf = await as.parloir
       .get(`${permitUrl}/permis.pdf`)
       .buffer(true)
       .parse(binary)
       .expect(200)
       .expect('Content-Type', 'application/pdf');
-    const text = await pdfText(pdf.body as Buffer);
-    expect(text).toContain('Noé MARTIN');
-    const permitId = permitUrl.split('/').pop()!;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { SignedTokens } = require('../dist/src/common/signed-tokens');
-    const token = new SignedTokens('development-only-session-secret-change-me-0000', 'permit-qr-token', 'P2V1').sign(permitId);
-    expect(token).not.toContain('Martin');
-    await parloir
-      .get(`/etablissements/CPNORD/permis/verifier?jeton=${encodeURIComponent(token)}`)
+    expect(await pdfText(pdf.body as Buffer)).toContain('Łucja NGUYỄN-ŞAHIN');
+    const token = new SignedTokens('development-only-session-secret-change-me-0000', 'permit-qr-token', 'P2V1').sign(permit.id);
+    expect(token).not.toContain('Nguy');
+    await as.parloir
+      .get(`${permits}/verifier?jeton=${encodeURIComponent(token)}`)
       .expect(303)
       .expect('Location', permitUrl);
-    const forged = await parloir
-      .get(`/etablissements/CPNORD/permis/verifier?jeton=${encodeURIComponent(token.slice(0, -2) + 'AA')}`)
-      .expect(404);
-    expect(forged.text).toContain('Ce code ne correspond à aucun permis');
+    const forged = await as.parloir.get(`${permits}/verifier?jeton=${encodeURIComponent(token.slice(0, -2) + 'AA')}`).expect(404);
+    expect(page(forged).text('verify-unknown')).toContain('Ce code ne correspond à aucun permis');
   });
 
   it('records a permit issued by a magistrate for a prévenu, with its photo; refuses a "paper" one for a prévenu', async () => {
-    const [prevenu] = await query(
-      `SELECT d.ecrou_number FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' AND d.legal_status = 'PREVENU' AND d.custody_status = 'PRESENT' LIMIT 1`,
-    );
-    const form = await greffe.get('/etablissements/CPNORD/permis/enregistrer').expect(200);
+    const form = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
     const send = (fields: Record<string, string>, photo?: Buffer) => {
-      let req = greffe.post('/etablissements/CPNORD/permis/enregistrer').field('_csrf', csrfOf(form));
+      let req = as.greffe.post(`${permits}/enregistrer`).field('_csrf', form.csrf());
       for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
       return photo ? req.attach('fichier', photo, 'photo.png') : req;
     };
     const fields = {
-      ecrou: prevenu.ecrou_number,
-      givenName: 'Sami',
-      familyName: 'Haddad',
+      ecrou: prevenu.ecrouNumber,
+      givenName: 'Gül',
+      familyName: 'Haddad-Şahin',
       birthdate: '03/04/1988',
       relationship: 'SIBLING',
       validFrom: '01/12/2026',
       validTo: '',
     };
     const empty = await send({ ...fields, givenName: '', origin: 'MAGISTRATE' }, await photoPng()).expect(400);
-    expect(empty.text).toContain('Saisissez le prénom du visiteur');
+    expect(page(empty).errors()).toEqual(['Saisissez le prénom du visiteur']);
     const paper = await send({ ...fields, origin: 'PAPER' }, await photoPng()).expect(400);
-    expect(paper.text).toContain('le permis est délivré par le magistrat chargé du dossier');
+    expect(page(paper).fieldError('ecrou')).toContain('le permis est délivré par le magistrat chargé du dossier');
     const noPhoto = await send({ ...fields, origin: 'MAGISTRATE' }).expect(400);
-    expect(noPhoto.text).toContain('Ajoutez la photo du visiteur');
+    expect(page(noPhoto).fieldError('fichier')).toBe('Ajoutez la photo du visiteur : les agents la comparent avec son visage à l’entrée.');
     const ok = await send({ ...fields, origin: 'MAGISTRATE' }, await photoPng()).expect(303);
-    const permit = await greffe.get(ok.headers.location).expect(200);
-    expect(permit.text).toContain('Sami HADDAD');
-    expect(permit.text).toContain('Délivré par le magistrat chargé du dossier');
-    const photo = /src="(\/etablissements\/CPNORD\/permis\/documents\/[^"]+)"/.exec(permit.text)![1];
-    await greffe.get(photo).expect(200).expect('Content-Type', 'image/jpeg');
-    const sud = (await signIn(app.url, STAFF.permitsSud)).agent;
-    await sud.get(photo.replace('CPNORD', 'MASUD')).expect(404);
+    const permit = page(await as.greffe.get(ok.headers.location).expect(200));
+    expect(permit.text('permit-visitor')).toBe('Gül HADDAD-ŞAHIN');
+    expect(permit.text('permit-origin')).toBe('Délivré par le magistrat chargé du dossier');
+    const photo = permit.testId('permit-photo').attr('src')!;
+    await as.greffe.get(photo).expect(200).expect('Content-Type', 'image/jpeg');
+    await as.greffeElsewhere.get(photo.replace(establishment.code, elsewhere.code)).expect(404);
   });
 
   it('suspends (motivated), reactivates and withdraws (confirmed) a permit; the family is told each time', async () => {
-    let page = await chef.get(permitUrl).expect(200);
-    const bare = await chef
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Zoë',
+      visitorFamilyName: 'Łukasiewicz',
+    });
+    const permitUrl = `${permits}/${permit.id}`;
+    const status = (csrf: string, fields: Record<string, string>) =>
+      as.chef
+        .post(`${permitUrl}/statut`)
+        .type('form')
+        .send({ _csrf: csrf, ...fields });
+    let current = page(await as.chef.get(permitUrl).expect(200));
+    const bare = await status(current.csrf(), { status: 'SUSPENDED', reason: '' }).expect(400);
+    expect(page(bare).fieldError('reason')).toBe('Une suspension ou un retrait doit être motivé (10 caractères au moins).');
+    await status(current.csrf(), { status: 'SUSPENDED', reason: 'Incident au parloir du 20 novembre.' }).expect(303);
+    expect(page(await as.chef.get(permitUrl)).text('permit-status')).toContain('Suspendu');
+    // The permits officer holds a valid form token but not the role.
+    const greffeForm = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
+    const refused = await as.greffe
       .post(`${permitUrl}/statut`)
       .type('form')
-      .send({ _csrf: csrfOf(page), status: 'SUSPENDED', reason: '' })
-      .expect(400);
-    expect(bare.text).toContain('Une suspension ou un retrait doit être motivé');
-    await chef
-      .post(`${permitUrl}/statut`)
-      .type('form')
-      .send({ _csrf: csrfOf(page), status: 'SUSPENDED', reason: 'Incident au parloir du 20 novembre.' })
-      .expect(303);
-    expect((await chef.get(permitUrl)).text).toContain('Suspendu');
-    // The permits officer holds a valid form token (from an open request) but not the role.
-    const open = await submitRequest(camille, { givenName: 'Eva', familyName: 'Martin', birthdate: '01/01/1995' });
-    const greffePage = await greffe.get(`${base}/${open.id}`).expect(200);
-    const refused = await greffe
-      .post(`${permitUrl}/statut`)
-      .type('form')
-      .send({ _csrf: csrfOf(greffePage), status: 'ACTIVE' })
+      .send({ _csrf: greffeForm.csrf(), status: 'ACTIVE' })
       .expect(403);
-    expect(refused.text).toContain('Accès refusé');
-    page = await chef.get(permitUrl);
-    await chef
-      .post(`${permitUrl}/statut`)
-      .type('form')
-      .send({ _csrf: csrfOf(page), status: 'ACTIVE' })
-      .expect(303);
-    page = await chef.get(permitUrl);
-    const unconfirmed = await chef
-      .post(`${permitUrl}/statut`)
-      .type('form')
-      .send({ _csrf: csrfOf(page), status: 'WITHDRAWN', reason: 'Faits graves constatés lors de la visite.' })
-      .expect(400);
-    expect(unconfirmed.text).toContain('Cochez la case pour confirmer le retrait définitif');
-    await chef
-      .post(`${permitUrl}/statut`)
-      .type('form')
-      .send({ _csrf: csrfOf(page), status: 'WITHDRAWN', reason: 'Faits graves constatés lors de la visite.', confirm: 'oui' })
-      .expect(303);
-    const [p] = await query(`SELECT status, status_reason FROM permits WHERE id = $1`, [permitUrl.split('/').pop()]);
-    expect(p).toEqual({ status: 'WITHDRAWN', status_reason: 'Faits graves constatés lors de la visite.' });
+    expect(page(refused).heading()).toBe('Accès refusé');
+    current = page(await as.chef.get(permitUrl));
+    await status(current.csrf(), { status: 'ACTIVE' }).expect(303);
+    current = page(await as.chef.get(permitUrl));
+    const withdrawal = { status: 'WITHDRAWN', reason: 'Faits graves constatés lors de la visite.' };
+    const unconfirmed = await status(current.csrf(), withdrawal).expect(400);
+    expect(page(unconfirmed).fieldError('confirm')).toBe('Cochez la case pour confirmer le retrait définitif.');
+    await status(current.csrf(), { ...withdrawal, confirm: 'oui' }).expect(303);
+    expect(await query(`SELECT status, status_reason FROM permits WHERE id = $1`, [permit.id])).toEqual([
+      { status: 'WITHDRAWN', status_reason: 'Faits graves constatés lors de la visite.' },
+    ]);
     const subjects = await waitFor(
       'status e-mails',
       async () => {
-        const rows = await query(`SELECT subject FROM demo_inbox WHERE subject LIKE 'Permis de visite %(Noé Martin)' ORDER BY id`);
+        const rows = await query<{ subject: string }>(
+          `SELECT subject FROM demo_inbox WHERE recipient = $1 AND subject LIKE $2 ORDER BY id`,
+          [family.email, 'Permis de visite %(Zoë Łukasiewicz)'],
+        );
         return rows.length === 3 ? rows.map((r) => r.subject) : undefined;
       },
-      20000,
+      15000,
     );
     expect(subjects).toEqual([
-      'Permis de visite suspendu (Noé Martin)',
-      'Permis de visite de nouveau valable (Noé Martin)',
-      'Permis de visite retiré (Noé Martin)',
+      'Permis de visite suspendu (Zoë Łukasiewicz)',
+      'Permis de visite de nouveau valable (Zoë Łukasiewicz)',
+      'Permis de visite retiré (Zoë Łukasiewicz)',
     ]);
-    expect(await query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [permitUrl.split('/').pop()])).toEqual([
-      { action: 'PERMIT_ISSUED' },
-      { action: 'PERMIT_SUSPENDED' },
-      { action: 'PERMIT_ACTIVE' },
-      { action: 'PERMIT_WITHDRAWN' },
+    expect(await query(`SELECT action, actor_label FROM audit_log WHERE entity_id = $1 ORDER BY id`, [permit.id])).toEqual([
+      { action: 'PERMIT_SUSPENDED', actor_label: 'Zofia Łukasiewicz' },
+      { action: 'PERMIT_ACTIVE', actor_label: 'Zofia Łukasiewicz' },
+      { action: 'PERMIT_WITHDRAWN', actor_label: 'Zofia Łukasiewicz' },
     ]);
+  });
+
+  it('staff cannot open the documents of a request the family has not sent yet (404), then can once it is sent', async () => {
+    const draft = await insertPermitRequest({
+      familyAccountId: family.id,
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      status: 'DRAFT',
+      step: 9,
+      visitorGivenName: 'Brouillon',
+      visitorFamilyName: 'Pas-Envoyé',
+    });
+    const docs = await insertRequestDocuments(suite.docs, draft.id);
+    await as.greffe.get(`${permits}/documents/${docs.PHOTO.id}`).expect(404);
+    await as.greffe.get(`${permits}/documents/${docs.ID_DOCUMENT.id}`).expect(404);
+    await as.greffe.get(`${base}/${draft.id}`).expect(404);
+    const drafts = page(await as.greffe.get(`${base}?filtre=DRAFT`).expect(200));
+    expect(drafts.texts('queue-visitor')).not.toContain('Brouillon Pas-Envoyé');
+    const summary = page(await as.family.get(`/demandes/${draft.id}/etape/9`).expect(200));
+    await as.family.post(`/demandes/${draft.id}/etape/9`).type('form').send({ _csrf: summary.csrf() }).expect(303);
+    await as.greffe.get(`${permits}/documents/${docs.PHOTO.id}`).expect(200).expect('Content-Type', 'image/jpeg');
+    await as.greffe.get(`${permits}/documents/${docs.ID_DOCUMENT.id}`).expect(200);
+  });
+});
+
+describe('PDFs for names and motivations in any script', () => {
+  it('prints the permit of a visitor named in Polish, Turkish, Romanian and Vietnamese, for a detainee named in Arabic', async () => {
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: prevenu.id,
+      visitorGivenName: 'Łucja Ștefania',
+      visitorFamilyName: 'Nguyễn-Şahin',
+      origin: 'MAGISTRATE',
+    });
+    const pdf = await as.greffe.get(`${permits}/${permit.id}/permis.pdf`).buffer(true).parse(binary).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = await pdfText(pdf.body as Buffer);
+    expect(text).toContain('Łucja Ștefania NGUYỄN-ŞAHIN');
+    expect(text).toContain(`محمد Haddad (écrou ${prevenu.ecrouNumber})`);
+    expect(text).toContain('Centre pénitentiaire de Ștefănești');
+    expect(text).not.toContain('□');
+  });
+
+  it('writes the refusal letter of a motivation with ≥, → and an emoji, to a family and a visitor named outside Latin-1', async () => {
+    const request = await insertPermitRequest({
+      familyAccountId: family.id,
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      status: 'READY',
+      visitorGivenName: 'محمد',
+      visitorFamilyName: 'Țurcanu',
+    });
+    const chefPage = page(await as.chef.get(`${base}/${request.id}`).expect(200));
+    const motivation = 'Incidents ≥ 3 au parloir → refus (article R. 341-5) 🫶 😀\r\nSeconde ligne\tavec une tabulation.';
+    await as.chef
+      .post(`${base}/${request.id}/decision`)
+      .type('form')
+      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', motivation })
+      .expect(303);
+    const pdf = await as.chef.get(`${base}/${request.id}/lettre-de-refus.pdf`).buffer(true).parse(binary).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = await pdfText(pdf.body as Buffer);
+    expect(text).toContain('À l’attention de Łucja Nguyễn-Şahin');
+    expect(text).toContain('un permis de visite pour محمد Țurcanu, afin de rendre visite à Şükrü Țurcanu');
+    // DejaVu has 😀 but not 🫶: a character no font has shows as the replacement character, nothing crashes.
+    expect(text).toContain('Incidents ≥ 3 au parloir → refus (article R. 341-5) \uFFFD 😀 Seconde ligne avec une tabulation.');
+    expect(text).not.toContain('□');
+  });
+});
+
+describe('hostile input on the establishment’s pages', () => {
+  it('a NUL character in the queue search or in the record form is refused with a French 400 page', async () => {
+    const search = await as.greffe.get(`${base}?q=abc%00def`).expect(400);
+    expect(page(search).mainText()).toContain('Votre saisie contient un caractère non autorisé');
+    const form = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
+    const record = await as.greffe
+      .post(`${permits}/enregistrer`)
+      .type('form')
+      .send(`_csrf=${form.csrf()}&ecrou=12%0034&givenName=A&familyName=B`)
+      .expect(400);
+    expect(page(record).mainText()).toContain('Votre saisie contient un caractère non autorisé');
+  });
+
+  it('a repeated écrou on the record form is shown again with a French message', async () => {
+    const form = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
+    const twice = await as.greffe
+      .post(`${permits}/enregistrer`)
+      .type('form')
+      .send(
+        `_csrf=${form.csrf()}&ecrou=1&ecrou=2&givenName=G%C3%BCl&familyName=Haddad&birthdate=03%2F04%2F1988` +
+          '&relationship=SIBLING&origin=MAGISTRATE&validFrom=01%2F12%2F2026',
+      )
+      .expect(400);
+    expect(page(twice).errors()).toEqual(['Saisissez le numéro d’écrou de la personne détenue']);
+    expect(page(twice).value('givenName')).toBe('Gül');
+  });
+
+  it('a page number out of range shows the first page', async () => {
+    const res = page(await as.greffe.get(`${base}?page=1e20`).expect(200));
+    expect(res.heading()).toContain('Demandes de permis de visite');
+    expect(res.text('queue-total')).toMatch(/^\d+ demandes?\.$/);
+  });
+
+  it('ids that are not UUIDs answer 400, unknown ones 404, never 500', async () => {
+    await as.greffe.get(`${base}/pas-un-uuid`).expect(400);
+    await as.greffe.get(`${base}/pas-un-uuid/lettre-de-refus.pdf`).expect(400);
+    await as.greffe.get(`${permits}/documents/1%27%20OR%201=1`).expect(400);
+    await as.greffe.get(`${permits}/pas-un-uuid`).expect(400);
+    await as.greffe.get(`${permits}/pas-un-uuid/permis.pdf`).expect(400);
+    await as.greffe.get(`${base}/00000000-0000-0000-0000-000000000000`).expect(404);
+    await as.greffe.get(`${permits}/00000000-0000-0000-0000-000000000000`).expect(404);
+    await as.greffe.get(`${permits}/verifier?jeton=a&jeton=b`).expect(200);
   });
 });

@@ -1,14 +1,81 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DocumentStore } from '../common/document-store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { returnedRows } from '../common/sql';
+import { SignedTokens } from '../common/signed-tokens';
 import { NotificationsService } from '../notifications/notifications.service';
-import { decisionDeadline, MIN_MOTIVATION_LENGTH, STATUS_LABELS } from './permit.rules';
-import { PERMIT_DOCUMENTS, type RequestRow } from './permit-requests.service';
+import {
+  currentDocuments,
+  currentPhotoId,
+  documentAccess,
+  documentsDecidedBefore,
+  DocumentRow,
+  insertDocument,
+  liveStorageKeys,
+  markDocumentDeleted,
+  setReview,
+} from './permit-document.queries';
+import type { PermitStatus } from './permit.entity';
+import { PermitFileStore } from './permit-files';
+import { permitPdf } from './permit-pdf';
+import type { PermitRequestStatus } from './permit-request.entity';
+import {
+  InstructedRequestRow,
+  markImplicitlyRejected,
+  markIncomplete,
+  markReady,
+  presentDetainee,
+  queuePage,
+  QueueRow,
+  recordDecision,
+  recordRequestEvent,
+  RequestEventRow,
+  requestEvents,
+  requestOfEstablishment,
+  undecidedCompleteBefore,
+} from './permit-request.queries';
+import { PERMIT_DOCUMENTS, type UploadedFile } from './permit-requests.service';
+import { insertPermit, lockPermit, permitOfEstablishment, PermitRow, setPermitStatus } from './permit.queries';
+import {
+  daysLeft,
+  DECIDED_STATUSES,
+  decisionDeadline,
+  isMinor,
+  MIN_MOTIVATION_LENGTH,
+  OPEN_STATUSES,
+  Relationship,
+  RELATIONSHIPS,
+} from './permit.rules';
+import { refusalLetterPdf } from './refusal-letter';
+import { checkPhoto } from './uploads';
 
-const OPEN = ['SUBMITTED', 'INCOMPLETE', 'READY'];
+export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
+
+/** A file with no document record this old was left by a killed process: the sweep deletes it. */
+export const ORPHAN_FILE_MINUTES = 60;
+
+const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
+const day = (isoDay: string) => DATE.format(new Date(`${isoDay}T12:00:00Z`));
+
+/** The queue's filters: the open requests (default), one status, or every decided one. */
+export type QueueFilter = '' | 'SUBMITTED' | 'INCOMPLETE' | 'READY' | 'decidees';
+
+/** A permit issued outside P2V, as the greffe records it. Dates AAAA-MM-JJ. */
+export interface PermitRecord {
+  ecrou: string;
+  givenName: string;
+  familyName: string;
+  birthdate: string;
+  relationship: Relationship;
+  origin: 'PAPER' | 'MAGISTRATE';
+  validFrom: string;
+  validTo: string | null;
+}
+
+const notFound = () => new DomainError('NOT_FOUND', 'Demande introuvable.', 404);
+const permitNotFound = () => new DomainError('NOT_FOUND', 'Permis introuvable.', 404);
+const decided = () => new DomainError('DECIDED', 'Cette demande est déjà décidée.', 409);
 
 /**
  * The establishment's side: the work queue, asking the family for documents, the head of
@@ -17,103 +84,119 @@ const OPEN = ['SUBMITTED', 'INCOMPLETE', 'READY'];
  */
 @Injectable()
 export class PermitInstructionService {
+  private readonly logger = new Logger('PermitInstruction');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
-    @Inject(PERMIT_DOCUMENTS) private readonly store: DocumentStore,
+    @Inject(PERMIT_DOCUMENTS) private readonly store: PermitFileStore,
+    @Inject(PERMIT_TOKENS) private readonly tokens: SignedTokens,
+    private readonly clock: Clock,
   ) {}
 
   /**
    * Data protection: once a decision is final, the request's documents are deleted after the
    * retention period (files and their records), except the photo a permit shows at the door.
    */
-  async purgeDocuments(retentionDays: number, now = new Date()): Promise<number> {
-    const docs: { id: string; storage_key: string; request_id: string; establishment_id: string }[] = await this.dataSource.query(
-      `SELECT p.id, p.storage_key, p.request_id, r.establishment_id FROM permit_documents p JOIN permit_requests r ON r.id = p.request_id
-        WHERE p.deleted_at IS NULL AND r.status IN ('GRANTED','REFUSED','IMPLICITLY_REJECTED') AND r.decided_at <= $1
-          AND NOT EXISTS (SELECT 1 FROM permits x WHERE x.photo_document_id = p.id)`,
-      [new Date(now.getTime() - retentionDays * 86400_000)],
-    );
+  async purgeDocuments(retentionDays: number): Promise<number> {
+    const now = this.clock.now();
+    const docs = await documentsDecidedBefore(this.dataSource.manager, new Date(now.getTime() - retentionDays * 86400_000));
     for (const d of docs) {
       await this.dataSource.transaction(async (m) => {
-        await m.query(`UPDATE permit_documents SET deleted_at = $2 WHERE id = $1`, [d.id, now]);
+        await markDocumentDeleted(m, d.id, now);
         await this.audit.record(
           {
             actor: { type: 'SYSTEM', label: `conservation ${retentionDays} jours` },
             action: 'PERMIT_DOCUMENT_DELETED',
             entityType: 'permit_document',
             entityId: d.id,
-            establishmentId: d.establishment_id,
-            after: { request: d.request_id },
+            establishmentId: d.establishmentId,
+            after: { request: d.requestId },
           },
           m,
         );
       });
-      await this.store.delete(d.storage_key);
+      await this.store.delete(d.storageKey); // after the commit; if the process dies first, the sweep deletes it
     }
     return docs.length;
   }
 
-  async queue(establishmentId: string, filter: string, search: string, page: number, pageSize: number) {
-    const statuses =
-      filter === 'decidees' ? ['GRANTED', 'REFUSED', 'IMPLICITLY_REJECTED'] : filter && STATUS_LABELS[filter] ? [filter] : OPEN;
-    const params: unknown[] = [establishmentId, statuses];
-    let where = `r.establishment_id = $1 AND r.status = ANY($2)`;
-    if (search) {
-      params.push(`%${search.toLowerCase()}%`);
-      where += ` AND (lower(d.last_name) LIKE $3 OR lower(d.first_name) LIKE $3 OR lower(d.ecrou_number) LIKE $3 OR lower(r.reference) LIKE $3 OR lower(r.visitor_family_name) LIKE $3)`;
+  /**
+   * Deletes the files that no document record uses (or only a deleted one) and that were written more
+   * than ORPHAN_FILE_MINUTES ago: left by a process killed between writing a file and committing its
+   * record, or between deleting a record and its file. Recent files are left alone: their
+   * transaction may still be running.
+   */
+  async sweepOrphanFiles(): Promise<number> {
+    const keys = await this.store.writtenBefore(new Date(this.clock.now().getTime() - ORPHAN_FILE_MINUTES * 60_000));
+    let swept = 0;
+    for (let i = 0; i < keys.length; i += 500) {
+      const batch = keys.slice(i, i + 500);
+      const live = await liveStorageKeys(this.dataSource.manager, batch);
+      for (const key of batch.filter((k) => !live.has(k))) {
+        await this.store.delete(key);
+        swept++;
+      }
     }
-    const [{ total }] = await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM permit_requests r JOIN detainees d ON d.id = r.detainee_id WHERE ${where}`,
-      params,
-    );
-    const rows = await this.dataSource.query(
-      `SELECT r.id, r.reference, r.status, r.submitted_at, r.complete_at, r.visitor_given_name, r.visitor_family_name,
-              d.first_name || ' ' || d.last_name AS detainee_name, d.ecrou_number
-         FROM permit_requests r JOIN detainees d ON d.id = r.detainee_id
-        WHERE ${where} ORDER BY r.complete_at NULLS LAST, r.submitted_at LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
-      params,
-    );
-    return { total, rows };
+    if (swept) this.logger.log(`${swept} orphan document file(s) deleted`);
+    return swept;
   }
 
-  async forEstablishment(
+  async queue(
+    establishmentId: string,
+    q: { filter: QueueFilter; search: string; page: number },
+    pageSize: number,
+  ): Promise<{ total: number; rows: (QueueRow & { daysLeft: number | null })[] }> {
+    const statuses: readonly PermitRequestStatus[] = q.filter === 'decidees' ? DECIDED_STATUSES : q.filter ? [q.filter] : OPEN_STATUSES;
+    const { total, rows } = await queuePage(this.dataSource.manager, establishmentId, statuses, q.search, q.page, pageSize);
+    const now = this.clock.now();
+    return { total, rows: rows.map((r) => ({ ...r, daysLeft: r.completeAt ? daysLeft(new Date(r.completeAt), now) : null })) };
+  }
+
+  /** The instruction page of a sent request: documents, full history (notes included), deadline. */
+  async requestPage(
     establishmentId: string,
     id: string,
-    m: EntityManager = this.dataSource.manager,
-    lock = false,
-  ): Promise<RequestRow & { family_email: string | null; family_name: string }> {
-    const rows = await m.query(
-      `SELECT r.*, to_char(r.visitor_birthdate, 'YYYY-MM-DD') AS visitor_birthdate, e.name AS establishment_name, e.code AS establishment_code,
-              d.first_name || ' ' || d.last_name AS detainee_name, d.ecrou_number AS detainee_ecrou, f.email AS family_email,
-              f.given_name || ' ' || f.family_name AS family_name
-         FROM permit_requests r JOIN establishments e ON e.id = r.establishment_id JOIN detainees d ON d.id = r.detainee_id
-         JOIN family_accounts f ON f.id = r.family_account_id
-        WHERE r.id = $1 AND r.establishment_id = $2 AND r.status <> 'DRAFT' ${lock ? 'FOR UPDATE OF r' : ''}`,
-      [id, establishmentId],
-    );
-    if (!rows[0]) throw new DomainError('NOT_FOUND', 'Demande introuvable.', 404);
-    return rows[0];
+  ): Promise<{
+    request: InstructedRequestRow;
+    documents: DocumentRow[];
+    events: RequestEventRow[];
+    minor: boolean;
+    deadline: Date | null;
+    open: boolean;
+  }> {
+    const db = this.dataSource.manager;
+    const request = await this.sentRequest(db, establishmentId, id);
+    return {
+      request,
+      documents: await currentDocuments(db, id),
+      events: await requestEvents(db, id, false),
+      minor: request.visitorBirthdate ? isMinor(request.visitorBirthdate, this.clock.now()) : false,
+      deadline: request.completeAt ? decisionDeadline(new Date(request.completeAt)) : null,
+      open: OPEN_STATUSES.includes(request.status),
+    };
+  }
+
+  private async sentRequest(m: EntityManager, establishmentId: string, id: string, lock = false): Promise<InstructedRequestRow> {
+    const request = await requestOfEstablishment(m, establishmentId, id, lock);
+    if (!request) throw notFound();
+    return request;
   }
 
   /** Asks the family for documents or a new photo: the request goes back to them, they are told. */
-  async askFamily(actor: Actor, establishmentId: string, id: string, message: string, now = new Date()) {
-    if (message.trim().length < 10)
+  async askFamily(actor: Actor, establishmentId: string, id: string, message: string): Promise<void> {
+    const text = message.trim();
+    if (text.length < 10)
       throw new DomainError('MESSAGE_TOO_SHORT', 'Expliquez à la famille ce qu’elle doit envoyer (10 caractères au moins).');
+    const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const r = await this.forEstablishment(establishmentId, id, m, true);
-      if (!OPEN.includes(r.status)) throw new DomainError('DECIDED', 'Cette demande est déjà décidée.', 409);
-      await m.query(`UPDATE permit_requests SET status = 'INCOMPLETE', complete_at = NULL, updated_at = now() WHERE id = $1`, [id]);
-      await m.query(
-        `INSERT INTO permit_request_events (request_id, at, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'STATUS', 'INCOMPLETE', true, 'AGENT', $3)`,
-        [id, now, actor.id],
-      );
-      await m.query(
-        `INSERT INTO permit_request_events (request_id, at, kind, message, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'MESSAGE', $3, true, 'AGENT', $4)`,
-        [id, now, message.trim(), actor.id],
-      );
-      await this.tell(m, r, 'permit-request-incomplete', { message: message.trim() }, now);
+      const r = await this.sentRequest(m, establishmentId, id, true);
+      if (!OPEN_STATUSES.includes(r.status)) throw decided();
+      await markIncomplete(m, id);
+      await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'INCOMPLETE', actor });
+      await recordRequestEvent(m, { requestId: id, at: now, kind: 'MESSAGE', message: text, actor });
+      await this.tell(m, r, 'permit-request-incomplete', { message: text }, now);
       await this.audit.record(
         {
           actor,
@@ -121,7 +204,7 @@ export class PermitInstructionService {
           entityType: 'permit_request',
           entityId: id,
           establishmentId,
-          after: { message: message.trim() },
+          after: { message: text },
         },
         m,
       );
@@ -136,19 +219,15 @@ export class PermitInstructionService {
     documentId: string,
     review: 'ACCEPTED' | 'TO_REPLACE',
     reason: string,
-  ) {
-    if (review === 'TO_REPLACE' && reason.trim().length < 5)
+  ): Promise<void> {
+    const text = reason.trim();
+    if (review === 'TO_REPLACE' && text.length < 5)
       throw new DomainError('REASON_REQUIRED', 'Indiquez pourquoi le document doit être remplacé.');
     await this.dataSource.transaction(async (m) => {
-      const r = await this.forEstablishment(establishmentId, id, m, true);
-      if (!OPEN.includes(r.status)) throw new DomainError('DECIDED', 'Cette demande est déjà décidée.', 409);
-      const updated = returnedRows(
-        await m.query(
-          `UPDATE permit_documents SET review = $3, review_reason = $4 WHERE id = $1 AND request_id = $2 AND current RETURNING kind`,
-          [documentId, id, review, review === 'TO_REPLACE' ? reason.trim() : null],
-        ),
-      );
-      if (!updated.length) throw new DomainError('NOT_FOUND', 'Document introuvable.', 404);
+      const r = await this.sentRequest(m, establishmentId, id, true);
+      if (!OPEN_STATUSES.includes(r.status)) throw decided();
+      if (!(await setReview(m, id, documentId, review, review === 'TO_REPLACE' ? text : null)))
+        throw new DomainError('NOT_FOUND', 'Document introuvable.', 404);
       await this.audit.record(
         {
           actor,
@@ -156,7 +235,7 @@ export class PermitInstructionService {
           entityType: 'permit_document',
           entityId: documentId,
           establishmentId,
-          after: { review, reason: reason.trim() || undefined },
+          after: { review, reason: text || undefined },
         },
         m,
       );
@@ -164,14 +243,13 @@ export class PermitInstructionService {
   }
 
   /** An internal note on the request: never shown to the family. */
-  async addNote(actor: Actor, establishmentId: string, id: string, note: string) {
-    if (!note.trim()) throw new DomainError('EMPTY_NOTE', 'Écrivez la note.');
+  async addNote(actor: Actor, establishmentId: string, id: string, note: string): Promise<void> {
+    const text = note.trim();
+    if (!text) throw new DomainError('EMPTY_NOTE', 'Écrivez la note.');
+    const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      await this.forEstablishment(establishmentId, id, m, true);
-      await m.query(
-        `INSERT INTO permit_request_events (request_id, kind, message, visible_to_family, actor_type, actor_id) VALUES ($1, 'NOTE', $2, false, 'AGENT', $3)`,
-        [id, note.trim(), actor.id],
-      );
+      await this.sentRequest(m, establishmentId, id, true);
+      await recordRequestEvent(m, { requestId: id, at: now, kind: 'NOTE', message: text, actor });
       await this.audit.record(
         { actor, action: 'PERMIT_REQUEST_NOTE_ADDED', entityType: 'permit_request', entityId: id, establishmentId },
         m,
@@ -180,136 +258,15 @@ export class PermitInstructionService {
   }
 
   /** The permits officer marks the request ready for the head of establishment's decision. */
-  async markReady(actor: Actor, establishmentId: string, id: string) {
+  async markReady(actor: Actor, establishmentId: string, id: string): Promise<void> {
+    const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const r = await this.forEstablishment(establishmentId, id, m, true);
+      const r = await this.sentRequest(m, establishmentId, id, true);
       if (r.status !== 'SUBMITTED')
         throw new DomainError('NOT_SUBMITTED', 'Seule une demande déposée et complète peut être marquée prête.', 409);
-      await m.query(`UPDATE permit_requests SET status = 'READY', updated_at = now() WHERE id = $1`, [id]);
-      await m.query(
-        `INSERT INTO permit_request_events (request_id, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, 'STATUS', 'READY', true, 'AGENT', $2)`,
-        [id, actor.id],
-      );
+      await markReady(m, id);
+      await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'READY', actor });
       await this.audit.record({ actor, action: 'PERMIT_REQUEST_READY', entityType: 'permit_request', entityId: id, establishmentId }, m);
-    });
-  }
-
-  /** Suspends or withdraws a permit (reason required); the family is told. Reactivation after a suspension. */
-  async changePermitStatus(
-    actor: Actor,
-    establishmentId: string,
-    permitId: string,
-    status: 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN',
-    reason: string,
-  ) {
-    if (status !== 'ACTIVE' && reason.trim().length < 10)
-      throw new DomainError('REASON_REQUIRED', 'Une suspension ou un retrait doit être motivé (10 caractères au moins).');
-    await this.dataSource.transaction(async (m) => {
-      const [p] = await m.query(
-        `SELECT p.id, p.status, p.family_account_id, p.visitor_given_name, p.visitor_family_name, f.email, e.name AS establishment_name
-           FROM permits p JOIN establishments e ON e.id = p.establishment_id LEFT JOIN family_accounts f ON f.id = p.family_account_id
-          WHERE p.id = $1 AND p.establishment_id = $2 FOR UPDATE OF p`,
-        [permitId, establishmentId],
-      );
-      if (!p) throw new DomainError('NOT_FOUND', 'Permis introuvable.', 404);
-      if (p.status === 'WITHDRAWN') throw new DomainError('WITHDRAWN', 'Ce permis est retiré : il ne peut plus changer.', 409);
-      if (p.status === status) throw new DomainError('UNCHANGED', 'Le permis a déjà ce statut.', 409);
-      await m.query(`UPDATE permits SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1`, [
-        permitId,
-        status,
-        status === 'ACTIVE' ? null : reason.trim(),
-      ]);
-      if (p.email) {
-        await this.notifications.enqueue(m, {
-          channel: 'EMAIL',
-          to: p.email,
-          template: 'permit-status-changed',
-          category: 'TRANSACTIONAL',
-          data: {
-            establishmentName: p.establishment_name,
-            visitor: `${p.visitor_given_name} ${p.visitor_family_name}`,
-            status,
-            reason: reason.trim(),
-          },
-          entity: { type: 'permit', id: permitId },
-          establishmentId,
-        });
-      }
-      await this.audit.record(
-        {
-          actor,
-          action: `PERMIT_${status}`,
-          entityType: 'permit',
-          entityId: permitId,
-          establishmentId,
-          before: { status: p.status },
-          after: { status, reason: reason.trim() || undefined },
-        },
-        m,
-      );
-    });
-  }
-
-  /**
-   * Records a permit issued outside P2V — on paper, or by the magistrate in charge for a prévenu —
-   * so that the digital record of who may visit is complete.
-   */
-  async recordPermit(
-    actor: Actor,
-    establishmentId: string,
-    input: {
-      ecrou: string;
-      givenName: string;
-      familyName: string;
-      birthdate: string;
-      relationship: string;
-      origin: 'PAPER' | 'MAGISTRATE';
-      validFrom: string;
-      validTo: string | null;
-    },
-    storePhoto: (m: EntityManager) => Promise<string>,
-  ): Promise<string> {
-    return this.dataSource.transaction(async (m) => {
-      const [d] = await m.query(
-        `SELECT id, legal_status FROM detainees WHERE establishment_id = $1 AND ecrou_number = $2 AND custody_status = 'PRESENT'`,
-        [establishmentId, input.ecrou],
-      );
-      if (!d) throw new DomainError('UNKNOWN_DETAINEE', 'Aucune personne détenue présente dans l’établissement n’a ce numéro d’écrou.');
-      if (d.legal_status === 'PREVENU' && input.origin !== 'MAGISTRATE') {
-        throw new DomainError(
-          'MAGISTRATE_REQUIRED',
-          'Pour une personne prévenue, le permis est délivré par le magistrat chargé du dossier : choisissez « magistrat ».',
-        );
-      }
-      const photoId = await storePhoto(m);
-      const [p] = await m.query(
-        `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, photo_document_id, valid_from, valid_to, origin)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [
-          establishmentId,
-          d.id,
-          input.givenName,
-          input.familyName,
-          input.birthdate,
-          input.relationship,
-          photoId,
-          input.validFrom,
-          input.validTo,
-          input.origin,
-        ],
-      );
-      await this.audit.record(
-        {
-          actor,
-          action: 'PERMIT_RECORDED',
-          entityType: 'permit',
-          entityId: p.id,
-          establishmentId,
-          after: { origin: input.origin, ecrou: input.ecrou, visitor: `${input.givenName} ${input.familyName}` },
-        },
-        m,
-      );
-      return p.id;
     });
   }
 
@@ -320,7 +277,6 @@ export class PermitInstructionService {
     id: string,
     decision: 'GRANT' | 'REFUSE',
     motivation: string,
-    now = new Date(),
   ): Promise<string | null> {
     const text = motivation.trim();
     if (decision === 'REFUSE' && text.length < MIN_MOTIVATION_LENGTH) {
@@ -329,38 +285,29 @@ export class PermitInstructionService {
         `Un refus doit être motivé en fait et en droit (${MIN_MOTIVATION_LENGTH} caractères au moins).`,
       );
     }
+    const now = this.clock.now();
     return this.dataSource.transaction(async (m) => {
-      const r = await this.forEstablishment(establishmentId, id, m, true);
-      if (!OPEN.includes(r.status)) throw new DomainError('DECIDED', 'Cette demande est déjà décidée.', 409);
+      const r = await this.sentRequest(m, establishmentId, id, true);
+      if (!OPEN_STATUSES.includes(r.status)) throw decided();
       const status = decision === 'GRANT' ? 'GRANTED' : 'REFUSED';
-      await m.query(
-        `UPDATE permit_requests SET status = $2, decided_at = $3, decided_by = $4, decision_motivation = $5, updated_at = now() WHERE id = $1`,
-        [id, status, now, actor.id, text || null],
-      );
-      await m.query(
-        `INSERT INTO permit_request_events (request_id, at, kind, status, visible_to_family, actor_type, actor_id) VALUES ($1, $2, 'STATUS', $3, true, 'AGENT', $4)`,
-        [id, now, status, actor.id],
-      );
+      await recordDecision(m, id, { status, at: now, by: actor.id!, motivation: text || null });
+      await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status, actor });
       let permitId: string | null = null;
       if (decision === 'GRANT') {
-        const [photo] = await m.query(`SELECT id FROM permit_documents WHERE request_id = $1 AND kind = 'PHOTO' AND current`, [id]);
-        const [permit] = await m.query(
-          `INSERT INTO permits (request_id, establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, photo_document_id, valid_from, origin)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'ONLINE') RETURNING id`,
-          [
-            id,
-            establishmentId,
-            r.detainee_id,
-            r.family_account_id,
-            r.visitor_given_name,
-            r.visitor_family_name,
-            r.visitor_birthdate,
-            r.relationship,
-            photo?.id ?? null,
-            now.toISOString().slice(0, 10),
-          ],
-        );
-        permitId = permit.id;
+        permitId = await insertPermit(m, {
+          requestId: id,
+          establishmentId,
+          detaineeId: r.detaineeId,
+          familyAccountId: r.familyAccountId,
+          visitorGivenName: r.visitorGivenName!,
+          visitorFamilyName: r.visitorFamilyName!,
+          visitorBirthdate: r.visitorBirthdate!,
+          relationship: r.relationship!,
+          photoDocumentId: await currentPhotoId(m, id),
+          validFrom: now.toISOString().slice(0, 10),
+          validTo: null,
+          origin: 'ONLINE',
+        });
         await this.audit.record(
           {
             actor,
@@ -368,7 +315,7 @@ export class PermitInstructionService {
             entityType: 'permit',
             entityId: permitId,
             establishmentId,
-            after: { request: r.reference, visitor: `${r.visitor_given_name} ${r.visitor_family_name}` },
+            after: { request: r.reference, visitor: `${r.visitorGivenName} ${r.visitorFamilyName}` },
           },
           m,
         );
@@ -390,27 +337,16 @@ export class PermitInstructionService {
   }
 
   /** Silence two months after the request was complete is an implicit rejection; the family is told. */
-  async expireOverdue(now = new Date()): Promise<number> {
-    const candidates: { id: string; establishment_id: string; complete_at: Date }[] = await this.dataSource.query(
-      `SELECT id, establishment_id, complete_at FROM permit_requests WHERE status IN ('SUBMITTED','READY') AND complete_at IS NOT NULL AND complete_at <= $1`,
-      [new Date(now.getTime() - 28 * 86400_000)],
-    );
+  async expireOverdue(): Promise<number> {
+    const now = this.clock.now();
+    const candidates = await undecidedCompleteBefore(this.dataSource.manager, new Date(now.getTime() - 28 * 86400_000));
     let expired = 0;
     for (const c of candidates) {
-      if (decisionDeadline(new Date(c.complete_at)).getTime() > now.getTime()) continue;
+      if (decisionDeadline(new Date(c.completeAt)).getTime() > now.getTime()) continue;
       await this.dataSource.transaction(async (m) => {
-        const changed = returnedRows(
-          await m.query(
-            `UPDATE permit_requests SET status = 'IMPLICITLY_REJECTED', decided_at = $2, updated_at = now() WHERE id = $1 AND status IN ('SUBMITTED','READY') RETURNING id`,
-            [c.id, now],
-          ),
-        );
-        if (!changed.length) return;
-        const r = await this.forEstablishment(c.establishment_id, c.id, m);
-        await m.query(
-          `INSERT INTO permit_request_events (request_id, at, kind, status, visible_to_family, actor_type) VALUES ($1, $2, 'STATUS', 'IMPLICITLY_REJECTED', true, 'SYSTEM')`,
-          [c.id, now],
-        );
+        if (!(await markImplicitlyRejected(m, c.id, now))) return;
+        const r = await this.sentRequest(m, c.establishmentId, c.id);
+        await recordRequestEvent(m, { requestId: c.id, at: now, kind: 'STATUS', status: 'IMPLICITLY_REJECTED', actor: { type: 'SYSTEM' } });
         await this.tell(m, r, 'permit-request-implicit-rejection', {}, now);
         await this.audit.record(
           {
@@ -418,7 +354,7 @@ export class PermitInstructionService {
             action: 'PERMIT_REQUEST_IMPLICITLY_REJECTED',
             entityType: 'permit_request',
             entityId: c.id,
-            establishmentId: c.establishment_id,
+            establishmentId: c.establishmentId,
           },
           m,
         );
@@ -428,42 +364,193 @@ export class PermitInstructionService {
     return expired;
   }
 
-  async permit(establishmentId: string, permitId: string) {
-    const [p] = await this.dataSource.query(
-      `SELECT p.*, to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS visitor_birthdate, to_char(p.valid_from, 'YYYY-MM-DD') AS valid_from,
-              d.first_name || ' ' || d.last_name AS detainee_name, d.ecrou_number, e.name AS establishment_name, e.code AS establishment_code, r.reference
-         FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = p.establishment_id LEFT JOIN permit_requests r ON r.id = p.request_id
-        WHERE p.id = $1 AND p.establishment_id = $2`,
-      [permitId, establishmentId],
-    );
-    if (!p) throw new DomainError('NOT_FOUND', 'Permis introuvable.', 404);
-    return p;
+  /** The motivated refusal letter of a refused request (404 for any other). */
+  async refusalLetter(establishmentId: string, id: string): Promise<{ reference: string; pdf: Buffer }> {
+    const r = await this.sentRequest(this.dataSource.manager, establishmentId, id);
+    if (r.status !== 'REFUSED' || !r.reference || !r.decidedAt || !r.submittedAt) throw notFound();
+    const pdf = await refusalLetterPdf({
+      establishmentName: r.establishmentName,
+      reference: r.reference,
+      date: DATE.format(new Date(r.decidedAt)),
+      familyName: r.familyName,
+      visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
+      detainee: r.detaineeName,
+      submittedOn: DATE.format(new Date(r.submittedAt)),
+      motivation: r.decisionMotivation ?? '',
+      signatory: `Le chef d’établissement, ${r.establishmentName}`,
+    });
+    return { reference: r.reference, pdf };
+  }
+
+  async permit(establishmentId: string, permitId: string): Promise<PermitRow> {
+    const permit = await permitOfEstablishment(this.dataSource.manager, establishmentId, permitId);
+    if (!permit) throw permitNotFound();
+    return permit;
+  }
+
+  /** The permit's page: the permit, and whether its visitor is a minor today. */
+  async permitPage(establishmentId: string, permitId: string): Promise<{ permit: PermitRow; minor: boolean }> {
+    const permit = await this.permit(establishmentId, permitId);
+    return { permit, minor: isMinor(permit.visitorBirthdate, this.clock.now()) };
+  }
+
+  /** The permit of the establishment a QR code's token names, or null (forged, another establishment's, unknown). */
+  async permitOfToken(establishmentId: string, token: string): Promise<string | null> {
+    const permitId = this.tokens.verify(token);
+    if (!permitId) return null;
+    return (await permitOfEstablishment(this.dataSource.manager, establishmentId, permitId))?.id ?? null;
+  }
+
+  /** The printable permit (PDF): photo, identity, validity, and a QR code with a signed token only. */
+  async printablePermit(establishmentId: string, permitId: string): Promise<Buffer> {
+    const p = await this.permit(establishmentId, permitId);
+    const photo = p.photoDocumentId ? await documentAccess(this.dataSource.manager, p.photoDocumentId) : null;
+    return permitPdf({
+      token: this.tokens.sign(p.id),
+      visitor: `${p.visitorGivenName} ${p.visitorFamilyName.toUpperCase()}`,
+      birthdate: day(p.visitorBirthdate),
+      detainee: `${p.detaineeName} (écrou ${p.ecrouNumber})`,
+      establishment: p.establishmentName,
+      relationship: RELATIONSHIPS[p.relationship] ?? p.relationship,
+      validity: p.validTo ? `du ${day(p.validFrom)} au ${day(p.validTo)}` : `permanent, depuis le ${day(p.validFrom)}`,
+      photoJpeg: photo ? await this.store.get(photo.storageKey) : null,
+    });
+  }
+
+  /** Suspends or withdraws a permit (reason required); the family is told. Reactivation after a suspension. */
+  async changePermitStatus(actor: Actor, establishmentId: string, permitId: string, status: PermitStatus, reason: string): Promise<void> {
+    const text = reason.trim();
+    if (status !== 'ACTIVE' && text.length < 10)
+      throw new DomainError('REASON_REQUIRED', 'Une suspension ou un retrait doit être motivé (10 caractères au moins).');
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (m) => {
+      const p = await lockPermit(m, establishmentId, permitId);
+      if (!p) throw permitNotFound();
+      if (p.status === 'WITHDRAWN') throw new DomainError('WITHDRAWN', 'Ce permis est retiré : il ne peut plus changer.', 409);
+      if (p.status === status) throw new DomainError('UNCHANGED', 'Le permis a déjà ce statut.', 409);
+      await setPermitStatus(m, permitId, status, status === 'ACTIVE' ? null : text);
+      if (p.familyEmail) {
+        await this.notifications.enqueue(
+          m,
+          {
+            channel: 'EMAIL',
+            to: p.familyEmail,
+            template: 'permit-status-changed',
+            category: 'TRANSACTIONAL',
+            data: { establishmentName: p.establishmentName, visitor: `${p.visitorGivenName} ${p.visitorFamilyName}`, status, reason: text },
+            entity: { type: 'permit', id: permitId },
+            establishmentId,
+          },
+          now,
+        );
+      }
+      await this.audit.record(
+        {
+          actor,
+          action: `PERMIT_${status}`,
+          entityType: 'permit',
+          entityId: permitId,
+          establishmentId,
+          before: { status: p.status },
+          after: { status, reason: text || undefined },
+        },
+        m,
+      );
+    });
+  }
+
+  /**
+   * Records a permit issued outside P2V — on paper, or by the magistrate in charge for a prévenu —
+   * so that the digital record of who may visit is complete. The photo's file is written before the
+   * transaction and deleted if it fails (a killed process leaves it to the orphan sweep).
+   */
+  async recordPermit(actor: Actor, establishmentId: string, input: PermitRecord, photo: UploadedFile | undefined): Promise<string> {
+    const now = this.clock.now();
+    if (input.birthdate > now.toISOString().slice(0, 10))
+      throw new DomainError('BIRTHDATE', 'Saisissez une date de naissance valide, au format JJ/MM/AAAA');
+    const checked = photo ? await checkPhoto(photo.buffer) : null;
+    const stored = checked?.ok ? await this.store.put(checked.content) : null;
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const detainee = await presentDetainee(m, { id: establishmentId }, input.ecrou);
+        if (!detainee)
+          throw new DomainError('UNKNOWN_DETAINEE', 'Aucune personne détenue présente dans l’établissement n’a ce numéro d’écrou.');
+        if (detainee.legalStatus === 'PREVENU' && input.origin !== 'MAGISTRATE') {
+          throw new DomainError(
+            'MAGISTRATE_REQUIRED',
+            'Pour une personne prévenue, le permis est délivré par le magistrat chargé du dossier : choisissez « magistrat ».',
+          );
+        }
+        if (!photo || !checked)
+          throw new DomainError('NO_FILE', 'Ajoutez la photo du visiteur : les agents la comparent avec son visage à l’entrée.');
+        if (!checked.ok || !stored)
+          throw new DomainError('BAD_FILE', checked.ok ? 'La photo n’a pas pu être enregistrée.' : checked.message);
+        const photoDocumentId = await insertDocument(m, {
+          requestId: null,
+          kind: 'PHOTO',
+          storageKey: stored.storageKey,
+          contentType: checked.contentType,
+          sizeBytes: checked.content.length,
+          sha256: stored.sha256,
+          originalName: photo.originalname.slice(0, 200),
+        });
+        const permitId = await insertPermit(m, {
+          requestId: null,
+          establishmentId,
+          detaineeId: detainee.id,
+          familyAccountId: null,
+          visitorGivenName: input.givenName,
+          visitorFamilyName: input.familyName,
+          visitorBirthdate: input.birthdate,
+          relationship: input.relationship,
+          photoDocumentId,
+          validFrom: input.validFrom,
+          validTo: input.validTo,
+          origin: input.origin,
+        });
+        await this.audit.record(
+          {
+            actor,
+            action: 'PERMIT_RECORDED',
+            entityType: 'permit',
+            entityId: permitId,
+            establishmentId,
+            after: { origin: input.origin, ecrou: input.ecrou, visitor: `${input.givenName} ${input.familyName}` },
+          },
+          m,
+        );
+        return permitId;
+      });
+    } catch (e) {
+      if (stored) await this.store.delete(stored.storageKey); // no file without its record
+      throw e;
+    }
   }
 
   private async tell(
     m: EntityManager,
-    r: RequestRow & { family_email: string | null },
+    r: InstructedRequestRow,
     template: string,
     extra: Record<string, unknown>,
     now: Date,
-  ) {
-    if (!r.family_email) return;
+  ): Promise<void> {
+    if (!r.familyEmail) return;
     await this.notifications.enqueue(
       m,
       {
         channel: 'EMAIL',
-        to: r.family_email,
+        to: r.familyEmail,
         template,
         category: 'TRANSACTIONAL',
         data: {
           reference: r.reference,
-          establishmentName: r.establishment_name,
-          visitor: `${r.visitor_given_name} ${r.visitor_family_name}`,
+          establishmentName: r.establishmentName,
+          visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
           followUrl: `/demandes/${r.id}`,
           ...extra,
         },
         entity: { type: 'permit_request', id: r.id },
-        establishmentId: r.establishment_id,
+        establishmentId: r.establishmentId,
       },
       now,
     );

@@ -1,5 +1,6 @@
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import { PDFDocument, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { drawLine, embedUnicodeFonts, fitLine } from './pdf-text';
 
 export interface PrintablePermit {
   token: string;
@@ -12,16 +13,15 @@ export interface PrintablePermit {
   photoJpeg: Buffer | null;
 }
 
-/** The printable permit: photo, identity, validity and a QR code holding only a signed token. */
+/** The printable permit: photo, identity, validity and a QR code holding only a signed token. Any name, any script. */
 export async function permitPdf(p: PrintablePermit): Promise<Buffer> {
   const doc = await PDFDocument.create();
   doc.setTitle(`Permis de visite - ${p.visitor}`);
   doc.setLanguage('fr-FR');
   const page = doc.addPage([420, 298]); // A6 landscape
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const { regular: font, bold } = await embedUnicodeFonts(doc);
   page.drawRectangle({ x: 0, y: 270, width: 420, height: 28, color: rgb(0, 0, 0.57) });
-  page.drawText('Ministère de la Justice — Permis de visite', { x: 14, y: 279, size: 12, font: bold, color: rgb(1, 1, 1) });
+  drawLine(page, 'Ministère de la Justice — Permis de visite', { x: 14, y: 279, size: 12, font: bold, color: rgb(1, 1, 1) });
   if (p.photoJpeg) {
     const photo = await doc.embedJpg(Uint8Array.from(p.photoJpeg)); // a copy: pdf-lib reads the whole underlying buffer
     const scale = Math.min(110 / photo.width, 140 / photo.height);
@@ -37,13 +37,14 @@ export async function permitPdf(p: PrintablePermit): Promise<Buffer> {
   ];
   let y = 245;
   for (const [label, value] of lines) {
-    page.drawText(label, { x: 140, y, size: 8, font, color: rgb(0.3, 0.3, 0.3) });
-    page.drawText(value.slice(0, 60), { x: 140, y: y - 11, size: 10, font: bold });
+    drawLine(page, label, { x: 140, y, size: 8, font, color: rgb(0.3, 0.3, 0.3) });
+    // A long value is cut to the card's width (from x 140 to its right margin), never over the edge.
+    drawLine(page, fitLine(value, bold, 10, 266), { x: 140, y: y - 11, size: 10, font: bold });
     y -= 26;
   }
   const qr = await doc.embedPng(Uint8Array.from(await QRCode.toBuffer(p.token, { errorCorrectionLevel: 'M', margin: 1, width: 200 })));
   page.drawImage(qr, { x: 320, y: 14, width: 86, height: 86 });
-  page.drawText('Présentez ce permis et une pièce d’identité en cours de validité.', { x: 14, y: 40, size: 8, font });
-  page.drawText('Le QR code ne contient aucune donnée personnelle.', { x: 14, y: 28, size: 8, font });
+  drawLine(page, 'Présentez ce permis et une pièce d’identité en cours de validité.', { x: 14, y: 40, size: 8, font });
+  drawLine(page, 'Le QR code ne contient aucune donnée personnelle.', { x: 14, y: 28, size: 8, font });
   return Buffer.from(await doc.save());
 }

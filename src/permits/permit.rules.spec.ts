@@ -29,7 +29,8 @@ describe('permit rules', () => {
 
   it('carries the verbatim R. 421-1 recourse mention', () => {
     expect(RECOURSE_MENTION).toBe(
-      "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.",
+      "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois " +
+        "à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.",
     );
   });
 });

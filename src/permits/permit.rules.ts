@@ -1,6 +1,8 @@
 import { addMonths, differenceInCalendarDays, differenceInYears } from 'date-fns';
 import { parseDay } from '../common/dates';
 import { normalizeName } from '../common/names';
+import type { DocumentKind } from './permit-document.entity';
+import type { PermitRequestStatus } from './permit-request.entity';
 
 /** Relationship to the detainee (DOMAIN.md: family in the broad sense, and close relations). */
 export const RELATIONSHIPS = {
@@ -26,7 +28,7 @@ export const ID_DOCUMENT_TYPES = {
 } as const;
 export type IdDocumentType = keyof typeof ID_DOCUMENT_TYPES;
 
-export const STATUS_LABELS: Record<string, string> = {
+export const STATUS_LABELS: Record<PermitRequestStatus, string> = {
   DRAFT: 'Brouillon',
   SUBMITTED: 'Déposée',
   INCOMPLETE: 'Incomplète : documents demandés',
@@ -41,7 +43,8 @@ export const MAX_LOOKUP_FAILURES_PER_HOUR = 5;
 
 /** The verbatim recourse mention that every refusal carries (DOMAIN.md, R. 421-1 CJA). */
 export const RECOURSE_MENTION =
-  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
+  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois " +
+  "à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.";
 
 export const MIN_MOTIVATION_LENGTH = 20;
 
@@ -68,4 +71,34 @@ export function decisionDeadline(completeAt: Date): Date {
 
 export function daysLeft(completeAt: Date, now: Date): number {
   return differenceInCalendarDays(decisionDeadline(completeAt), now);
+}
+
+/** The requests still waiting for a decision: the establishment may ask for documents, mark ready, decide. */
+export const OPEN_STATUSES: readonly PermitRequestStatus[] = ['SUBMITTED', 'INCOMPLETE', 'READY'];
+export const DECIDED_STATUSES: readonly PermitRequestStatus[] = ['GRANTED', 'REFUSED', 'IMPLICITLY_REJECTED'];
+
+/** What a draft needs before it can be sent. */
+export interface SubmissionCheck {
+  detaineeId: string | null;
+  documentsUnderstood: boolean;
+  forSelf: boolean | null;
+  visitorGivenName: string | null;
+  visitorFamilyName: string | null;
+  visitorBirthdate: string | null;
+  relationship: Relationship | null;
+  idDocumentType: IdDocumentType | null;
+}
+
+/** What is still missing before the request can be sent, in plain French (empty when complete). */
+export function missingForSubmission(r: SubmissionCheck, documents: readonly DocumentKind[]): string[] {
+  const has = (k: DocumentKind) => documents.includes(k);
+  const missing: string[] = [];
+  if (!r.detaineeId) missing.push('la personne détenue');
+  if (!r.documentsUnderstood) missing.push('la confirmation de la liste des documents');
+  if (r.forSelf === null || !r.visitorGivenName || !r.visitorFamilyName || !r.visitorBirthdate) missing.push('l’identité du visiteur');
+  if (!r.relationship) missing.push('le lien avec la personne détenue');
+  if (!has('PHOTO')) missing.push('la photo d’identité');
+  if (!r.idDocumentType || !has('ID_DOCUMENT')) missing.push('la pièce d’identité');
+  if (!has('PROOF_OF_ADDRESS')) missing.push('le justificatif de domicile');
+  return missing;
 }

@@ -9,7 +9,6 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { resolve } from 'node:path';
-import { DocumentStore } from '../common/document-store';
 import { runPeriodically } from '../common/periodic';
 import { projectRoot } from '../common/project-root';
 import { uploadMiddleware } from '../common/upload.middleware';
@@ -18,13 +17,18 @@ import { EstablishmentsModule } from '../establishments/establishments.module';
 import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { FamilyPermitsController } from './family-permits.controller';
-import { PermitInstructionService } from './permit-instruction.service';
-import { PERMIT_TOKENS, StaffPermitsController } from './staff-permits.controller';
 import { SignedTokens } from '../common/signed-tokens';
+import { PermitFileStore } from './permit-files';
+import { PERMIT_TOKENS, PermitInstructionService } from './permit-instruction.service';
+import { PermitRequestWizard } from './permit-request.steps';
 import { PERMIT_DOCUMENTS, PermitRequestsService } from './permit-requests.service';
+import { StaffPermitsController } from './staff-permits.controller';
 import { MAX_UPLOAD_BYTES } from './uploads';
 
-/** Implicit rejections and document retention, every 10 minutes in every instance (both idempotent). */
+/**
+ * Implicit rejections, document retention and the sweep of orphan files, every 10 minutes in every
+ * instance (all idempotent).
+ */
 @Injectable()
 export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private stop?: () => void;
@@ -34,7 +38,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap() {
+  onApplicationBootstrap(): void {
     this.stop = runPeriodically(
       'PermitDeadlines',
       10 * 60_000,
@@ -43,12 +47,13 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
         if (expired) log.log(`${expired} request(s) implicitly rejected`);
         const purged = await this.instruction.purgeDocuments(this.config.documents.retentionDays);
         if (purged) log.log(`${purged} document(s) deleted at the end of their retention period`);
+        await this.instruction.sweepOrphanFiles();
       },
       { runNow: true },
     );
   }
 
-  onApplicationShutdown() {
+  onApplicationShutdown(): void {
     this.stop?.();
   }
 }
@@ -60,7 +65,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     {
       provide: PERMIT_DOCUMENTS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new DocumentStore(resolve(projectRoot(), config.documents.dir), config.documents.key),
+      useFactory: (config: AppConfig) => new PermitFileStore(resolve(projectRoot(), config.documents.dir), config.documents.key),
     },
     {
       provide: PERMIT_TOKENS,
@@ -68,6 +73,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
       useFactory: (config: AppConfig) => new SignedTokens(config.sessionSecret, 'permit-qr-token', 'P2V1'),
     },
     PermitRequestsService,
+    PermitRequestWizard,
     PermitInstructionService,
     PermitDeadlineRunner,
   ],

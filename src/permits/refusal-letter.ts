@@ -1,5 +1,6 @@
-import { PDFDocument, PDFFont, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFFont } from 'pdf-lib';
 import { RECOURSE_MENTION } from './permit.rules';
+import { drawLine, embedUnicodeFonts, wrapText } from './pdf-text';
 
 export interface RefusalLetter {
   establishmentName: string;
@@ -13,38 +14,21 @@ export interface RefusalLetter {
   signatory: string;
 }
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split(/\n/)) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) > width && line) {
-        lines.push(line);
-        line = word;
-      } else line = candidate;
-    }
-    lines.push(line);
-  }
-  return lines;
-}
-
-/** The motivated refusal letter (facts, motivation, verbatim R. 421-1 recourse mention), as a PDF. */
+/** The motivated refusal letter (facts, motivation, verbatim R. 421-1 recourse mention), as a PDF. Any name, any script. */
 export async function refusalLetterPdf(l: RefusalLetter): Promise<Buffer> {
   const doc = await PDFDocument.create();
   doc.setTitle(`Refus de permis de visite ${l.reference}`);
   doc.setLanguage('fr-FR');
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const { regular: font, bold } = await embedUnicodeFonts(doc);
   let page = doc.addPage([595, 842]);
   let y = 790;
-  const write = (text: string, f = font, size = 11, gap = 6) => {
-    for (const line of wrap(text, f, size, 495)) {
+  const write = (text: string, f: PDFFont = font, size = 11, gap = 6) => {
+    for (const line of wrapText(text, f, size, 495)) {
       if (y < 60) {
         page = doc.addPage([595, 842]);
         y = 790;
       }
-      page.drawText(line, { x: 50, y, size, font: f });
+      drawLine(page, line, { x: 50, y, size, font: f });
       y -= size + 4;
     }
     y -= gap;
@@ -55,13 +39,15 @@ export async function refusalLetterPdf(l: RefusalLetter): Promise<Buffer> {
   write(`À l’attention de ${l.familyName}`, font, 11, 20);
   write(`Objet : refus de permis de visite — demande ${l.reference}`, bold, 12, 14);
   write(
-    `Par une demande déposée le ${l.submittedOn}, vous avez sollicité un permis de visite pour ${l.visitor}, afin de rendre visite à ${l.detainee}, détenu(e) à ${l.establishmentName}.`,
+    `Par une demande déposée le ${l.submittedOn}, vous avez sollicité un permis de visite pour ${l.visitor}, ` +
+      `afin de rendre visite à ${l.detainee}, détenu(e) à ${l.establishmentName}.`,
   );
   write('J’ai décidé de refuser ce permis de visite, pour les motifs suivants :', font, 11, 4);
   write(l.motivation, font, 11, 12);
   write('Voies de recours', bold, 12, 4);
   write(
-    'Vous pouvez former un recours gracieux auprès du chef d’établissement, un recours hiérarchique auprès du directeur interrégional des services pénitentiaires, ou un recours contentieux.',
+    'Vous pouvez former un recours gracieux auprès du chef d’établissement, un recours hiérarchique auprès du directeur ' +
+      'interrégional des services pénitentiaires, ou un recours contentieux.',
   );
   write(RECOURSE_MENTION, font, 11, 20);
   write(l.signatory, bold, 11, 2);

@@ -1,23 +1,39 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
-import { parseDay } from '../common/dates';
-import { DomainError } from '../common/domain-error';
+import type { DomainError } from '../common/domain-error';
+import { attempt, FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
+import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { EstablishmentsService } from '../establishments/establishments.service';
-import { daysLeft, decisionDeadline, ID_DOCUMENT_TYPES, isMinor, parseBirthdate, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import {
+  AskFamilyForm,
+  DecisionForm,
+  NoteForm,
+  PermitStatusForm,
+  queueQuery,
+  RecordPermitForm,
+  ReviewDocumentForm,
+} from './permit-instruction.form';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
-import { refusalLetterPdf } from './refusal-letter';
-import { permitPdf } from './permit-pdf';
-import { SignedTokens } from '../common/signed-tokens';
-
-export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
+import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 
 const PAGE_SIZE = 25;
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
+
+interface FormPage {
+  errors?: FieldError[];
+  values?: unknown;
+}
+
+/** Which field of the record form a refusal of the service is about. */
+function recordField(e: DomainError): string {
+  if (e.code === 'BAD_FILE' || e.code === 'NO_FILE') return 'fichier';
+  if (e.code === 'BIRTHDATE') return 'birthdate';
+  return 'ecrou';
+}
 
 /** Instruction of permit requests by the establishment (greffe), decisions by its head. */
 @Controller('etablissements/:establishment/permis')
@@ -25,30 +41,17 @@ export class StaffPermitsController {
   constructor(
     private readonly instruction: PermitInstructionService,
     private readonly requests: PermitRequestsService,
-    private readonly establishments: EstablishmentsService,
-    @Inject(PERMIT_TOKENS) private readonly tokens: SignedTokens,
   ) {}
 
   @Get('demandes')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async queue(
-    @Param('establishment') code: string,
-    @Query('filtre') filter = '',
-    @Query('q') q = '',
-    @Query('page') rawPage: string,
-    @Res() res: Response,
-  ) {
-    const establishment = await this.establishments.byCode(code);
-    const page = parsePage(rawPage);
-    const search = String(q).trim().slice(0, 100);
-    const { total, rows } = await this.instruction.queue(establishment.id, String(filter), search, page, PAGE_SIZE);
-    const now = new Date();
+  async queue(@CurrentEstablishment() establishment: Establishment, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const page = parsePage(query.page);
+    const { filter, search } = queueQuery(query);
+    const { total, rows } = await this.instruction.queue(establishment.id, { filter, search, page }, PAGE_SIZE);
     res.render('permits/queue.njk', {
       establishment,
-      rows: rows.map((r: { complete_at: Date | null }) => ({
-        ...r,
-        daysLeft: r.complete_at ? daysLeft(new Date(r.complete_at), now) : null,
-      })),
+      rows,
       filter,
       q: search,
       statusLabels: STATUS_LABELS,
@@ -59,161 +62,122 @@ export class StaffPermitsController {
   @Get('demandes/:id')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async show(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('fait') done: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    await this.render(res, establishment, id, principal, {});
+    await this.renderRequest(res, establishment, id, principal, { done });
   }
 
   @Post('demandes/:id/documents-demandes')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async ask(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body('message') message: string,
+    @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    try {
-      await this.instruction.askFamily(actorOf(principal), establishment.id, id, String(message ?? '').slice(0, 2000));
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 400)
-        return this.render(res.status(400), establishment, id, principal, {
-          errors: [{ field: 'message', message: e.message }],
-          values: { message },
-        });
-      throw e;
-    }
-    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}?fait=demande`);
+    const form = await validateForm(AskFamilyForm, body);
+    if (!form.ok) return this.renderRequest(res.status(400), establishment, id, principal, form);
+    const done = await attempt(() => this.instruction.askFamily(actorOf(principal), establishment.id, id, form.value.message), 'message');
+    if (!done.ok)
+      return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}?fait=demande`);
   }
 
   @Post('demandes/:id/documents/:documentId/examen')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async review(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('documentId', new ParseUUIDPipe()) documentId: string,
-    @Body() body: { review?: string; reason?: string },
+    @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    const review = body.review === 'ACCEPTED' || body.review === 'TO_REPLACE' ? body.review : null;
-    try {
-      if (!review) throw new DomainError('REVIEW', 'Choisissez « accepté » ou « à remplacer ».');
-      await this.instruction.reviewDocument(
-        actorOf(principal),
-        establishment.id,
-        id,
-        documentId,
-        review,
-        String(body.reason ?? '').slice(0, 500),
-      );
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 400)
-        return this.render(res.status(400), establishment, id, principal, {
-          errors: [{ field: `reason-${documentId}`, message: e.message }],
-          values: body,
-        });
-      throw e;
+    // Each document has its own review form: its errors show under its reason field.
+    const field = `reason-${documentId}`;
+    const form = await validateForm(ReviewDocumentForm, body);
+    if (!form.ok) {
+      const errors = form.errors.map((e) => ({ ...e, field }));
+      return this.renderRequest(res.status(400), establishment, id, principal, { errors, values: form.values });
     }
-    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
+    const { review, reason } = form.value;
+    const done = await attempt(
+      () => this.instruction.reviewDocument(actorOf(principal), establishment.id, id, documentId, review, reason ?? ''),
+      field,
+    );
+    if (!done.ok)
+      return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}`);
   }
 
   @Post('demandes/:id/notes')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async note(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body('note') note: string,
+    @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    try {
-      await this.instruction.addNote(actorOf(principal), establishment.id, id, String(note ?? '').slice(0, 2000));
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 400)
-        return this.render(res.status(400), establishment, id, principal, { errors: [{ field: 'note', message: e.message }] });
-      throw e;
-    }
-    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
+    const form = await validateForm(NoteForm, body);
+    if (!form.ok) return this.renderRequest(res.status(400), establishment, id, principal, form);
+    const done = await attempt(() => this.instruction.addNote(actorOf(principal), establishment.id, id, form.value.note), 'note');
+    if (!done.ok)
+      return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}`);
   }
 
   @Post('demandes/:id/prete')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async ready(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
     await this.instruction.markReady(actorOf(principal), establishment.id, id);
-    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}`);
+    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}`);
   }
 
   @Post('demandes/:id/decision')
   @Roles('HEAD_OF_ESTABLISHMENT')
   async decide(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: { decision?: string; motivation?: string },
+    @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    if (body.decision !== 'GRANT' && body.decision !== 'REFUSE') {
-      return this.render(res.status(400), establishment, id, principal, {
-        errors: [{ field: 'decision', message: 'Choisissez d’accorder ou de refuser le permis' }],
-        values: body,
-      });
-    }
-    try {
-      const permitId = await this.instruction.decide(
-        actorOf(principal),
-        establishment.id,
-        id,
-        body.decision,
-        String(body.motivation ?? '').slice(0, 5000),
-      );
-      if (permitId) return res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 400)
-        return this.render(res.status(400), establishment, id, principal, {
-          errors: [{ field: 'motivation', message: e.message }],
-          values: body,
-        });
-      throw e;
-    }
-    res.redirect(303, `/etablissements/${code}/permis/demandes/${id}?fait=decision`);
+    const form = await validateForm(DecisionForm, body);
+    if (!form.ok) return this.renderRequest(res.status(400), establishment, id, principal, form);
+    const { decision, motivation } = form.value;
+    const done = await attempt(
+      () => this.instruction.decide(actorOf(principal), establishment.id, id, decision, motivation ?? ''),
+      'motivation',
+    );
+    if (!done.ok)
+      return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors, values: form.value });
+    if (done.value) return res.redirect(303, `/etablissements/${establishment.code}/permis/${done.value}`);
+    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}?fait=decision`);
   }
 
   @Get('demandes/:id/lettre-de-refus.pdf')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async refusalLetter(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
-    const r = await this.instruction.forEstablishment(establishment.id, id);
-    if (r.status !== 'REFUSED') return res.status(404).render('errors/404.njk');
-    const pdf = await refusalLetterPdf({
-      establishmentName: r.establishment_name!,
-      reference: r.reference!,
-      date: DATE.format(new Date(r.decided_at!)),
-      familyName: r.family_name,
-      visitor: `${r.visitor_given_name} ${r.visitor_family_name}`,
-      detainee: r.detainee_name!,
-      submittedOn: DATE.format(new Date(r.submitted_at!)),
-      motivation: r.decision_motivation!,
-      signatory: `Le chef d’établissement, ${establishment.name}`,
-    });
+  async refusalLetter(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res() res: Response,
+  ) {
+    const { reference, pdf } = await this.instruction.refusalLetter(establishment.id, id);
     res
       .set({
         'Content-Type': 'application/pdf',
-        'Content-Disposition': `inline; filename="refus-${r.reference}.pdf"`,
+        'Content-Disposition': `inline; filename="refus-${reference}.pdf"`,
         'Cache-Control': 'private, no-store',
       })
       .send(pdf);
@@ -222,15 +186,14 @@ export class StaffPermitsController {
   @Get('documents/:documentId')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
   async document(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('documentId', new ParseUUIDPipe()) documentId: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
     const permitsStaff = holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT']);
     const doc = await this.requests.documentFor(
-      { kind: 'agent', establishmentIds: [establishment.id], permitPhotosOnly: !permitsStaff },
+      { kind: 'agent', establishmentId: establishment.id, permitPhotosOnly: !permitsStaff },
       documentId,
     );
     res
@@ -246,117 +209,62 @@ export class StaffPermitsController {
   /** Record a permit issued on paper or by a magistrate (for a prévenu). */
   @Get('enregistrer')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async recordForm(@Param('establishment') code: string, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
+  recordForm(@CurrentEstablishment() establishment: Establishment, @Res() res: Response) {
     res.render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors: [], values: {} });
   }
 
   @Post('enregistrer')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async record(
-    @Param('establishment') code: string,
-    @Body() body: Record<string, string>,
+    @CurrentEstablishment() establishment: Establishment,
+    @Body() body: unknown,
     @Req() req: Request,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    const now = new Date();
-    const errors: { field: string; message: string }[] = [];
-    const ecrou = String(body.ecrou ?? '')
-      .trim()
-      .toUpperCase();
-    if (!/^[0-9A-Z]{1,20}$/.test(ecrou)) errors.push({ field: 'ecrou', message: 'Saisissez le numéro d’écrou de la personne détenue' });
-    if (!String(body.givenName ?? '').trim()) errors.push({ field: 'givenName', message: 'Saisissez le prénom du visiteur' });
-    if (!String(body.familyName ?? '').trim()) errors.push({ field: 'familyName', message: 'Saisissez le nom du visiteur' });
-    const birthdate = parseBirthdate(String(body.birthdate ?? ''), now);
-    if (!birthdate) errors.push({ field: 'birthdate', message: 'Saisissez une date de naissance valide, au format JJ/MM/AAAA' });
-    if (!(String(body.relationship) in RELATIONSHIPS))
-      errors.push({ field: 'relationship', message: 'Choisissez le lien avec la personne détenue' });
-    if (body.origin !== 'PAPER' && body.origin !== 'MAGISTRATE')
-      errors.push({ field: 'origin', message: 'Indiquez qui a délivré le permis' });
-    const validFrom = parseDay(String(body.validFrom ?? ''));
-    if (!validFrom) errors.push({ field: 'validFrom', message: 'Saisissez la date de début de validité, au format JJ/MM/AAAA' });
-    const validTo = body.validTo ? parseDay(String(body.validTo)) : null;
-    if (body.validTo && (!validTo || (validFrom && validTo < validFrom)))
-      errors.push({ field: 'validTo', message: 'La fin de validité doit être une date après le début (ou vide pour un permis permanent)' });
-    if (req.uploadError) errors.push({ field: 'fichier', message: req.uploadError });
-    const fail = (list: { field: string; message: string }[]) =>
-      res.status(400).render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors: list, values: body });
-    if (errors.length) return fail(errors);
-    try {
-      const permitId = await this.instruction.recordPermit(
-        actorOf(principal),
-        establishment.id,
-        {
-          ecrou,
-          givenName: body.givenName.trim(),
-          familyName: body.familyName.trim(),
-          birthdate: birthdate!,
-          relationship: body.relationship,
-          origin: body.origin as 'PAPER' | 'MAGISTRATE',
-          validFrom: validFrom!,
-          validTo,
-        },
-        (m) => this.requests.storePermitPhoto(m, req.file),
-      );
-      res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 400)
-        return fail([{ field: e.code === 'BAD_FILE' || e.code === 'NO_FILE' ? 'fichier' : 'ecrou', message: e.message }]);
-      throw e;
-    }
+    const fail = (errors: FieldError[], status = 400) =>
+      res.status(status).render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors, values: body ?? {} });
+    const form = await validateForm(RecordPermitForm, body);
+    const uploadErrors = req.uploadError ? [{ field: 'fichier', message: req.uploadError }] : [];
+    if (!form.ok || uploadErrors.length) return fail([...(form.ok ? [] : form.errors), ...uploadErrors]);
+    const { validTo, ...permit } = form.value;
+    const done = await attempt(
+      () => this.instruction.recordPermit(actorOf(principal), establishment.id, { ...permit, validTo: validTo ?? null }, req.file),
+      recordField,
+    );
+    if (!done.ok) return fail(done.errors, done.status);
+    res.redirect(303, `/etablissements/${establishment.code}/permis/${done.value}`);
   }
 
   /** The QR code of a printed permit, scanned or typed at the door. */
   @Get('verifier')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
-  async verify(@Param('establishment') code: string, @Query('jeton') token = '', @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
-    const permitId = this.tokens.verify(String(token));
-    if (permitId) {
-      try {
-        await this.instruction.permit(establishment.id, permitId);
-        return res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-      }
-    }
+  async verify(@CurrentEstablishment() establishment: Establishment, @Query('jeton') raw: unknown, @Res() res: Response) {
+    const token = typeof raw === 'string' ? raw : '';
+    const permitId = token ? await this.instruction.permitOfToken(establishment.id, token) : null;
+    if (permitId) return res.redirect(303, `/etablissements/${establishment.code}/permis/${permitId}`);
     res.status(token ? 404 : 200).render('permits/verify.njk', { establishment, token, unknown: Boolean(token) });
   }
 
   @Get(':permitId')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
   async permit(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('permitId', new ParseUUIDPipe()) permitId: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
     await this.renderPermit(res, establishment, permitId, principal, {});
   }
 
   @Get(':permitId/permis.pdf')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
-  async permitPdf(@Param('establishment') code: string, @Param('permitId', new ParseUUIDPipe()) permitId: string, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
-    const p = await this.instruction.permit(establishment.id, permitId);
-    const photo = p.photo_document_id
-      ? (await this.requests.documentFor({ kind: 'agent', establishmentIds: [establishment.id] }, p.photo_document_id)).content
-      : null;
-    const pdf = await permitPdf({
-      token: this.tokens.sign(p.id),
-      visitor: `${p.visitor_given_name} ${String(p.visitor_family_name).toUpperCase()}`,
-      birthdate: DATE.format(new Date(`${p.visitor_birthdate}T12:00:00Z`)),
-      detainee: `${p.detainee_name} (écrou ${p.ecrou_number})`,
-      establishment: p.establishment_name,
-      relationship: RELATIONSHIPS[p.relationship as keyof typeof RELATIONSHIPS] ?? p.relationship,
-      validity: p.valid_to
-        ? `du ${p.valid_from} au ${p.valid_to}`
-        : `permanent, depuis le ${DATE.format(new Date(`${p.valid_from}T12:00:00Z`))}`,
-      photoJpeg: photo,
-    });
+  async permitPdf(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('permitId', new ParseUUIDPipe()) permitId: string,
+    @Res() res: Response,
+  ) {
+    const pdf = await this.instruction.printablePermit(establishment.id, permitId);
     res
       .set({
         'Content-Type': 'application/pdf',
@@ -369,84 +277,60 @@ export class StaffPermitsController {
   @Post(':permitId/statut')
   @Roles('HEAD_OF_ESTABLISHMENT')
   async changeStatus(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('permitId', new ParseUUIDPipe()) permitId: string,
-    @Body() body: { status?: string; reason?: string; confirm?: string },
+    @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    const status = ['ACTIVE', 'SUSPENDED', 'WITHDRAWN'].includes(body.status ?? '')
-      ? (body.status as 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN')
-      : null;
-    try {
-      if (!status) throw new DomainError('STATUS', 'Choisissez l’action.');
-      if (status === 'WITHDRAWN' && body.confirm !== 'oui')
-        throw new DomainError('CONFIRM', 'Cochez la case pour confirmer le retrait définitif.');
-      await this.instruction.changePermitStatus(
-        actorOf(principal),
-        establishment.id,
-        permitId,
-        status,
-        String(body.reason ?? '').slice(0, 2000),
-      );
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 400)
-        return this.renderPermit(res.status(400), establishment, permitId, principal, {
-          errors: [{ field: 'reason', message: e.message }],
-          values: body,
-        });
-      throw e;
-    }
-    res.redirect(303, `/etablissements/${code}/permis/${permitId}`);
+    const form = await validateForm(PermitStatusForm, body);
+    if (!form.ok) return this.renderPermit(res.status(400), establishment, permitId, principal, form);
+    const { status, reason } = form.value;
+    const done = await attempt(
+      () => this.instruction.changePermitStatus(actorOf(principal), establishment.id, permitId, status, reason ?? ''),
+      'reason',
+    );
+    if (!done.ok)
+      return this.renderPermit(res.status(done.status), establishment, permitId, principal, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/permis/${permitId}`);
   }
 
-  private async renderPermit(
-    res: Response,
-    establishment: Establishment,
-    permitId: string,
-    principal: Principal,
-    extra: { errors?: unknown[]; values?: unknown },
-  ) {
-    const p = await this.instruction.permit(establishment.id, permitId);
-    const isHead = holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']);
+  private async renderPermit(res: Response, establishment: Establishment, permitId: string, principal: Principal, page: FormPage) {
+    const { permit, minor } = await this.instruction.permitPage(establishment.id, permitId);
     res.render('permits/permit.njk', {
       establishment,
-      p,
+      p: permit,
       relationships: RELATIONSHIPS,
-      minor: isMinor(p.visitor_birthdate, new Date()),
-      isHead,
-      errors: [],
-      values: {},
-      ...extra,
+      minor,
+      isHead: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
+      errors: page.errors ?? [],
+      values: page.values ?? {},
     });
   }
 
-  private async render(
+  private async renderRequest(
     res: Response,
     establishment: Establishment,
     id: string,
     principal: Principal,
-    extra: { errors?: unknown[]; values?: unknown },
+    page: FormPage & { done?: unknown },
   ) {
-    const r = await this.instruction.forEstablishment(establishment.id, id);
-    const canDecide = holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']);
+    const { request, documents, events, minor, deadline, open } = await this.instruction.requestPage(establishment.id, id);
     res.render('permits/instruct.njk', {
       establishment,
-      r,
-      docs: await this.requests.documents(id),
-      events: await this.requests.events(id, false),
+      r: request,
+      docs: documents,
+      events,
       statusLabels: STATUS_LABELS,
       relationships: RELATIONSHIPS,
       idTypes: ID_DOCUMENT_TYPES,
-      minor: isMinor(r.visitor_birthdate!, new Date()),
-      deadline: r.complete_at ? DATE.format(decisionDeadline(new Date(r.complete_at))) : null,
-      open: ['SUBMITTED', 'INCOMPLETE', 'READY'].includes(r.status),
-      canDecide,
-      done: res.req.query.fait,
-      errors: [],
-      values: {},
-      ...extra,
+      minor,
+      deadline: deadline ? DATE.format(deadline) : null,
+      open,
+      canDecide: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
+      done: page.done,
+      errors: page.errors ?? [],
+      values: page.values ?? {},
     });
   }
 }

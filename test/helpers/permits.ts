@@ -1,27 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { PDFArray, PDFDocument, PDFRawStream, PDFRef } from 'pdf-lib';
-import { query } from './db';
-import { onePagePdf, photoPng } from './files';
-import { Agent, csrfOf } from './sign-in';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
+import type { Response } from 'superagent';
+import { startTestApp, TestApp } from './app';
+import { page } from './html';
+import type { Agent } from './sign-in';
 
+/** The folder and key the app stores permit documents with (factories write files the app can read). */
+export interface DocumentsDir {
+  dir: string;
+  key: Buffer;
+}
+
+/** A test file's app with a documents folder and key of its own, started before its tests and stopped after them. */
+export function permitsApp(): { app: TestApp; docs: DocumentsDir } {
+  const suite = { docs: { dir: mkdtempSync(join(tmpdir(), 'p2v-docs-')), key: randomBytes(32) } } as { app: TestApp; docs: DocumentsDir };
+  beforeAll(async () => {
+    suite.app = await startTestApp({ DOCUMENTS_DIR: suite.docs.dir, DOCUMENTS_KEY: suite.docs.key.toString('base64') });
+  });
+  afterAll(async () => {
+    await suite.app?.stop();
+    rmSync(suite.docs.dir, { recursive: true, force: true });
+  });
+  return suite;
+}
+
+/** Every file under a folder. */
+export function filesIn(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** "Demander un permis de visite" on "Mes demandes": the new draft's id. */
 export async function newRequest(agent: Agent): Promise<string> {
-  const page = await agent.get('/demandes').expect(200);
+  const list = await agent.get('/demandes').expect(200);
   const res = await agent
     .post('/demandes')
     .type('form')
-    .send({ _csrf: csrfOf(page) })
+    .send({ _csrf: page(list).csrf() })
     .expect(303);
-  return /\/demandes\/([0-9a-f-]{36})\/etape\/1$/.exec(res.headers.location)![1];
+  const id = /^\/demandes\/([0-9a-f-]{36})\/etape\/1$/.exec(res.headers.location)?.[1];
+  if (!id) throw new Error(`Unexpected redirect ${res.headers.location}`);
+  return id;
 }
 
-export async function postStep(agent: Agent, id: string, step: number, fields: Record<string, string>) {
-  const page = await agent.get(`/demandes/${id}/etape/${step}`).expect(200);
+/** Opens a step's page and sends its form with these fields. */
+export async function postStep(agent: Agent, id: string, step: number, fields: Record<string, string | string[]>) {
+  const form = await agent.get(`/demandes/${id}/etape/${step}`).expect(200);
   return agent
     .post(`/demandes/${id}/etape/${step}`)
     .type('form')
-    .send({ _csrf: csrfOf(page), ...fields });
+    .send({ _csrf: page(form).csrf(), ...fields });
 }
 
+/** Opens a step's page and sends its form with a file (and these fields). */
 export async function uploadStep(
   agent: Agent,
   id: string,
@@ -30,56 +73,79 @@ export async function uploadStep(
   filename: string,
   fields: Record<string, string> = {},
 ) {
-  const page = await agent.get(`/demandes/${id}/etape/${step}`).expect(200);
-  let req = agent.post(`/demandes/${id}/etape/${step}`).field('_csrf', csrfOf(page));
+  const form = await agent.get(`/demandes/${id}/etape/${step}`).expect(200);
+  let req = agent.post(`/demandes/${id}/etape/${step}`).field('_csrf', page(form).csrf());
   for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
   return req.attach('fichier', file, filename);
 }
 
-/** A family files a complete request for a condamné of CPNORD, through every step; returns its id and reference. */
-export async function submitRequest(
-  agent: Agent,
-  visitor = { givenName: 'Lina', familyName: 'Martin', birthdate: '14/03/2016' },
-): Promise<{ id: string; reference: string }> {
-  const [d] = await query(
-    `SELECT d.ecrou_number, d.last_name FROM detainees d JOIN establishments e ON e.id = d.establishment_id WHERE e.code = 'CPNORD' AND d.legal_status = 'CONDAMNE' AND d.custody_status = 'PRESENT' ORDER BY d.ecrou_number LIMIT 1`,
-  );
-  const id = await newRequest(agent);
-  const expect303 = (status: number, step: number) => {
-    if (status !== 303) throw new Error(`step ${step} answered ${status}`);
-  };
-  expect303((await postStep(agent, id, 1, { establishment: 'CPNORD', ecrou: d.ecrou_number, lastName: d.last_name })).status, 1);
-  expect303((await postStep(agent, id, 2, { understood: 'oui' })).status, 2);
-  expect303((await postStep(agent, id, 3, { forWhom: 'autre', ...visitor })).status, 3);
-  expect303((await postStep(agent, id, 4, { relationship: 'DESCENDANT' })).status, 4);
-  expect303((await uploadStep(agent, id, 5, await photoPng(), 'photo.png')).status, 5);
-  expect303((await uploadStep(agent, id, 6, await onePagePdf('CNI'), 'cni.pdf', { idType: 'PASSEPORT' })).status, 6);
-  expect303((await uploadStep(agent, id, 7, await onePagePdf('Facture'), 'facture.pdf')).status, 7);
-  expect303((await postStep(agent, id, 8, { comment: '' })).status, 8);
-  expect303((await postStep(agent, id, 9, {})).status, 9);
-  const [{ reference }] = await query(`SELECT reference FROM permit_requests WHERE id = $1`, [id]);
-  return { id, reference };
+/** Reads a binary answer (a PDF, an image) whole: `.buffer(true).parse(binary)`. */
+export function binary(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  const stream = res as unknown as NodeJS.ReadableStream;
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
-/** The text a PDF shows (pdf-lib writes text as hex strings in flate-compressed content streams). */
+function streamText(doc: PDFDocument, ref: unknown): string {
+  const raw = Buffer.from((doc.context.lookup(ref as PDFRef) as PDFRawStream).getContents());
+  try {
+    return inflateSync(raw).toString('latin1');
+  } catch {
+    return raw.toString('latin1');
+  }
+}
+
+/** The glyph → text map of an embedded font (its ToUnicode CMap), or null for a standard font. */
+function toUnicode(doc: PDFDocument, fontRef: unknown): Map<string, string> | null {
+  const font = doc.context.lookup(fontRef as PDFRef, PDFDict);
+  const map = font.get(PDFName.of('ToUnicode'));
+  if (!map) return null;
+  const glyphs = new Map<string, string>();
+  const cmap = streamText(doc, map);
+  const chars = cmap.slice(cmap.indexOf('beginbfchar'));
+  for (const m of chars.matchAll(/<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>/g)) {
+    glyphs.set(m[1].toLowerCase(), Buffer.from(m[2], 'hex').swap16().toString('utf16le'));
+  }
+  return glyphs;
+}
+
+const RTL_RUN = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC]+(?:[ \u060C]+[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC]+)*/gu;
+
+/**
+ * The text a PDF shows, as a reader copies it: the glyphs of each text-showing operator mapped back
+ * to characters through the font's ToUnicode map (an embedded font writes glyph ids, not
+ * characters), the pieces of one line (same baseline: runs of left-to-right and right-to-left text)
+ * put together, lines joined by a space, right-to-left words (Arabic, Hebrew) put back in reading
+ * order. A glyph the font does not have (.notdef, id 0) reads "□": a name drawn as empty boxes does
+ * not pass for drawn.
+ */
 export async function pdfText(pdf: Buffer): Promise<string> {
   const doc = await PDFDocument.load(pdf);
-  const parts: string[] = [];
-  for (const page of doc.getPages()) {
-    const contents = page.node.Contents();
+  let text = '';
+  for (const p of doc.getPages()) {
+    const fonts = new Map<string, Map<string, string> | null>();
+    const fontDict = p.node.Resources()?.lookupMaybe(PDFName.of('Font'), PDFDict);
+    for (const [name, ref] of fontDict?.entries() ?? []) fonts.set(name.asString(), toUnicode(doc, ref));
+    const contents = p.node.Contents();
     const refs = contents instanceof PDFArray ? contents.asArray() : [contents];
+    let font: Map<string, string> | null | undefined;
+    let line: string | null = null;
+    let lineShown: string | null = null;
     for (const ref of refs) {
-      const stream = doc.context.lookup(ref as PDFRef) as PDFRawStream;
-      const raw = Buffer.from(stream.getContents());
-      const content = (() => {
-        try {
-          return inflateSync(raw).toString('latin1');
-        } catch {
-          return raw.toString('latin1');
+      const ops = /(\/[^\s/]+)\s+[\d.]+\s+Tf|(?:[-\d.]+\s+){5}([-\d.]+)\s+Tm|<([0-9A-Fa-f]*)>\s*Tj/g;
+      for (const m of streamText(doc, ref).matchAll(ops)) {
+        if (m[1]) font = fonts.get(m[1]);
+        else if (m[2]) line = m[2];
+        else {
+          const shown = font
+            ? (m[3].match(/.{4}/g) ?? []).map((g) => (g === '0000' ? '□' : (font!.get(g.toLowerCase()) ?? '□'))).join('')
+            : Buffer.from(m[3], 'hex').toString('latin1');
+          text += (text && line !== lineShown ? ' ' : '') + shown;
+          lineShown = line;
         }
-      })();
-      for (const m of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) parts.push(Buffer.from(m[1], 'hex').toString('latin1'));
+      }
     }
   }
-  return parts.join(' ').replace(/\s+/g, ' ');
+  return text.replace(/\s+/g, ' ').replace(RTL_RUN, (run) => [...run].reverse().join(''));
 }

@@ -1,0 +1,82 @@
+import { pdfText } from '../../test/helpers/permits';
+import { directionRuns, drawableWith, PLACEHOLDER } from './pdf-text';
+import { permitPdf } from './permit-pdf';
+import { refusalLetterPdf } from './refusal-letter';
+
+/** A font that has every character but emoji (U+1F000 and up) and variation selectors. */
+const noEmoji = (codePoint: number) => codePoint < 0x1f000 && (codePoint < 0xfe00 || codePoint > 0xfe0f);
+
+describe('drawable text', () => {
+  it('keeps Polish, Turkish, Romanian, Vietnamese and Arabic names as they are, composed (NFC)', () => {
+    for (const name of ['Łucja Wąsowska', 'Şükrü Yılmaz', 'Ștefan Țurcanu', 'Nguyễn Thị Lan', 'محمد علي']) {
+      expect(drawableWith(name, noEmoji)).toBe(name);
+    }
+    expect(drawableWith('Nguye\u0302\u0303n', noEmoji)).toBe('Nguyễn');
+  });
+
+  it('replaces a character no font has by one visible placeholder per character seen, and lays controls flat', () => {
+    expect(drawableWith('refus ≥ 3 → 🫶', noEmoji)).toBe(`refus ≥ 3 → ${PLACEHOLDER}`);
+    // A family emoji is one character for the reader: one placeholder, its joiners and variation selectors gone with it.
+    expect(drawableWith('a 👨‍👩‍👧 b ❤️ c', noEmoji)).toBe(`a ${PLACEHOLDER} b ❤ c`);
+    expect(drawableWith('une\tligne\r\nla suivante', noEmoji)).toBe('une ligne  la suivante');
+  });
+});
+
+describe('right-to-left names on a French page', () => {
+  it('cuts a line into runs of one direction, spaces between two Arabic words in the Arabic run', () => {
+    expect(directionRuns('Visite : محمد علي Haddad (écrou 42)')).toEqual([
+      { rtl: false, text: 'Visite : ' },
+      { rtl: true, text: 'محمد علي' },
+      { rtl: false, text: ' Haddad (écrou 42)' },
+    ]);
+    expect(directionRuns('Łucja')).toEqual([{ rtl: false, text: 'Łucja' }]);
+  });
+});
+
+describe('the PDFs', () => {
+  const permit = {
+    token: 'P2V1.test',
+    visitor: 'Łucja NGUYỄN-ŞAHIN',
+    birthdate: '14 mars 1985',
+    detainee: 'محمد Țurcanu (écrou 42)',
+    establishment: 'Centre pénitentiaire de Ștefănești',
+    relationship: 'Frère ou sœur',
+    validity: 'permanent, depuis le 1 décembre 2026',
+    photoJpeg: null,
+  };
+  const letter = {
+    establishmentName: 'Établissement de Test',
+    reference: 'PV-TESTTEST',
+    date: '1 décembre 2026',
+    familyName: 'Şükrü Yılmaz',
+    visitor: 'Ștefan Țurcanu',
+    detainee: 'محمد علي',
+    submittedOn: '2 novembre 2026',
+    motivation: 'Incidents ≥ 3 → refus 🫶',
+    signatory: 'Le chef d’établissement, Établissement de Test',
+  };
+
+  // The fonts are parsed once per process: a PDF must not alter them for the next one.
+  it('draw every name in its script, one PDF after another', async () => {
+    for (let i = 0; i < 2; i++) {
+      const card = await pdfText(await permitPdf(permit));
+      expect(card).toContain('Visiteur Łucja NGUYỄN-ŞAHIN');
+      expect(card).toContain('Visite محمد Țurcanu (écrou 42)');
+      expect(card).toContain('Établissement Centre pénitentiaire de Ștefănești');
+      const refusal = await pdfText(await refusalLetterPdf(letter));
+      expect(refusal).toContain('À l’attention de Şükrü Yılmaz');
+      expect(refusal).toContain('pour Ștefan Țurcanu, afin de rendre visite à محمد علي, détenu(e) à Établissement de Test.');
+      expect(refusal).toContain(`Incidents ≥ 3 → refus ${PLACEHOLDER}`);
+      expect(refusal).toContain("En application des dispositions de l'article R. 421-1");
+      expect(`${card} ${refusal}`).not.toContain('□');
+    }
+  });
+
+  it('cut a value too long for the printed card at its edge, with an ellipsis', async () => {
+    const visitor = `Łucja ${'Nguyễn-Şahin '.repeat(10).trim()}`;
+    const shown = /Visiteur (.*?) Né\(e\) le/.exec(await pdfText(await permitPdf({ ...permit, visitor })))?.[1] ?? '';
+    expect(shown).toMatch(/^Łucja Nguyễn-Şahin .*…$/);
+    expect(visitor.startsWith(shown.slice(0, -1))).toBe(true);
+    expect(shown.length).toBeLessThan(visitor.length);
+  });
+});

@@ -1,0 +1,111 @@
+import { Transform } from 'class-transformer';
+import { Equals, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { PERMIT_STATUSES, type PermitStatus } from './permit.entity';
+import { IsDay, IsOnOrAfter, Text, ToDay } from './permit-form.transforms';
+import type { QueueFilter } from './permit-instruction.service';
+import { RELATIONSHIPS, type Relationship } from './permit.rules';
+
+// class-validator checks a property's rules from the one written nearest the property upwards, and
+// the page shows the first that fails: the rule that the field is given (and is text) sits nearest.
+
+/** The establishment's forms (greffe and head of establishment), with the French messages the pages show. */
+
+const QUEUE_FILTERS: readonly QueueFilter[] = ['', 'SUBMITTED', 'INCOMPLETE', 'READY', 'decidees'];
+
+/**
+ * The work queue's search (`?filtre=&q=&page=`): a list to read, never an error page, so a value
+ * that makes no sense is simply not applied (unknown filter, a search sent twice).
+ */
+export function queueQuery(query: Record<string, unknown>): { filter: QueueFilter; search: string } {
+  const filter = QUEUE_FILTERS.find((f) => f === query.filtre) ?? '';
+  const search = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
+  return { filter, search };
+}
+
+/** A message to the family asking for documents (at least 10 characters: checked by the service). */
+export class AskFamilyForm {
+  @MaxLength(2000, { message: 'Le message ne doit pas dépasser 2 000 caractères' })
+  @IsString({ message: 'Expliquez à la famille ce qu’elle doit envoyer (10 caractères au moins).' })
+  message!: string;
+}
+
+/** The review of one document. */
+export class ReviewDocumentForm {
+  @IsIn(['ACCEPTED', 'TO_REPLACE'], { message: 'Choisissez « accepté » ou « à remplacer ».' })
+  review!: 'ACCEPTED' | 'TO_REPLACE';
+
+  @IsOptional()
+  @MaxLength(500, { message: 'Le motif ne doit pas dépasser 500 caractères' })
+  @IsString({ message: 'Indiquez pourquoi le document doit être remplacé.' })
+  reason?: string;
+}
+
+/** An internal note. */
+export class NoteForm {
+  @MaxLength(2000, { message: 'La note ne doit pas dépasser 2 000 caractères' })
+  @IsString({ message: 'Écrivez la note.' })
+  note!: string;
+}
+
+/** The head of establishment's decision: a refusal is motivated (checked by the service). */
+export class DecisionForm {
+  @IsIn(['GRANT', 'REFUSE'], { message: 'Choisissez d’accorder ou de refuser le permis' })
+  decision!: 'GRANT' | 'REFUSE';
+
+  @IsOptional()
+  @MaxLength(5000, { message: 'La motivation ne doit pas dépasser 5 000 caractères' })
+  @IsString({ message: 'Saisissez la motivation en une seule fois' })
+  motivation?: string;
+}
+
+/** A permit issued on paper, or by the magistrate for a prévenu, recorded by the greffe. Dates read as AAAA-MM-JJ. */
+export class RecordPermitForm {
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Matches(/^[0-9A-Z]{1,20}$/, { message: 'Saisissez le numéro d’écrou de la personne détenue' })
+  ecrou!: string;
+
+  @Text()
+  @MaxLength(100, { message: 'Le prénom ne doit pas dépasser 100 caractères' })
+  @IsString({ message: 'Saisissez le prénom du visiteur' })
+  givenName!: string;
+
+  @Text()
+  @MaxLength(100, { message: 'Le nom ne doit pas dépasser 100 caractères' })
+  @IsString({ message: 'Saisissez le nom du visiteur' })
+  familyName!: string;
+
+  @ToDay()
+  @IsDay('Saisissez une date de naissance valide, au format JJ/MM/AAAA')
+  birthdate!: string;
+
+  @IsIn(Object.keys(RELATIONSHIPS), { message: 'Choisissez le lien avec la personne détenue' })
+  relationship!: Relationship;
+
+  @IsIn(['PAPER', 'MAGISTRATE'], { message: 'Indiquez qui a délivré le permis' })
+  origin!: 'PAPER' | 'MAGISTRATE';
+
+  @ToDay()
+  @IsDay('Saisissez la date de début de validité, au format JJ/MM/AAAA')
+  validFrom!: string;
+
+  @IsOptional()
+  @ToDay()
+  @IsOnOrAfter('validFrom', { message: 'La fin de validité doit être une date après le début (ou vide pour un permis permanent)' })
+  @IsDay('La fin de validité doit être une date après le début (ou vide pour un permis permanent)')
+  validTo?: string;
+}
+
+/** Suspension, withdrawal (confirmed) or reactivation of a permit. */
+export class PermitStatusForm {
+  @IsIn(PERMIT_STATUSES, { message: 'Choisissez l’action.' })
+  status!: PermitStatus;
+
+  @IsOptional()
+  @MaxLength(2000, { message: 'Le motif ne doit pas dépasser 2 000 caractères' })
+  @IsString({ message: 'Saisissez le motif en une seule fois' })
+  reason?: string;
+
+  @ValidateIf((f: PermitStatusForm) => f.status === 'WITHDRAWN')
+  @Equals('oui', { message: 'Cochez la case pour confirmer le retrait définitif.' })
+  confirm?: 'oui';
+}

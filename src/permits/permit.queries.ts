@@ -1,0 +1,115 @@
+import type { EntityManager } from 'typeorm';
+import { execute, select, selectOne } from '../common/sql';
+import type { PermitOrigin, PermitStatus } from './permit.entity';
+import type { Relationship } from './permit.rules';
+
+/** The SQL of permits: the record the visiting room checks, its changes of status. */
+
+/** A permit as its page and its printed version show it. */
+export interface PermitRow {
+  id: string;
+  requestId: string | null;
+  establishmentId: string;
+  detaineeId: string;
+  familyAccountId: string | null;
+  visitorGivenName: string;
+  visitorFamilyName: string;
+  /** AAAA-MM-JJ, like every date of a permit. */
+  visitorBirthdate: string;
+  relationship: Relationship;
+  photoDocumentId: string | null;
+  validFrom: string;
+  validTo: string | null;
+  status: PermitStatus;
+  statusReason: string | null;
+  origin: PermitOrigin;
+  detaineeName: string;
+  ecrouNumber: string;
+  establishmentName: string;
+  establishmentCode: string;
+  /** The online request it was granted on, if any. */
+  reference: string | null;
+}
+
+export function permitOfEstablishment(db: EntityManager, establishmentId: string, permitId: string): Promise<PermitRow | null> {
+  return selectOne<PermitRow>(
+    db,
+    `SELECT p.id, p.request_id AS "requestId", p.establishment_id AS "establishmentId", p.detainee_id AS "detaineeId",
+            p.family_account_id AS "familyAccountId", p.visitor_given_name AS "visitorGivenName",
+            p.visitor_family_name AS "visitorFamilyName",
+            to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate", p.relationship, p.photo_document_id AS "photoDocumentId",
+            to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(p.valid_to, 'YYYY-MM-DD') AS "validTo", p.status,
+            p.status_reason AS "statusReason", p.origin, d.first_name || ' ' || d.last_name AS "detaineeName",
+            d.ecrou_number AS "ecrouNumber",
+            e.name AS "establishmentName", e.code AS "establishmentCode", r.reference
+       FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = p.establishment_id
+       LEFT JOIN permit_requests r ON r.id = p.request_id
+      WHERE p.id = $1 AND p.establishment_id = $2`,
+    [permitId, establishmentId],
+  );
+}
+
+export interface PermitForStatusChange {
+  id: string;
+  status: PermitStatus;
+  visitorGivenName: string;
+  visitorFamilyName: string;
+  familyEmail: string | null;
+  establishmentName: string;
+}
+
+/** The permit, locked for the transaction that changes its status, with whom to tell. */
+export function lockPermit(db: EntityManager, establishmentId: string, permitId: string): Promise<PermitForStatusChange | null> {
+  return selectOne<PermitForStatusChange>(
+    db,
+    `SELECT p.id, p.status, p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName",
+            f.email AS "familyEmail", e.name AS "establishmentName"
+       FROM permits p JOIN establishments e ON e.id = p.establishment_id LEFT JOIN family_accounts f ON f.id = p.family_account_id
+      WHERE p.id = $1 AND p.establishment_id = $2 FOR UPDATE OF p`,
+    [permitId, establishmentId],
+  );
+}
+
+export async function setPermitStatus(db: EntityManager, permitId: string, status: PermitStatus, reason: string | null): Promise<void> {
+  await execute(db, `UPDATE permits SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1`, [permitId, status, reason]);
+}
+
+export interface NewPermit {
+  requestId: string | null;
+  establishmentId: string;
+  detaineeId: string;
+  familyAccountId: string | null;
+  visitorGivenName: string;
+  visitorFamilyName: string;
+  /** AAAA-MM-JJ */
+  visitorBirthdate: string;
+  relationship: Relationship;
+  photoDocumentId: string | null;
+  validFrom: string;
+  validTo: string | null;
+  origin: PermitOrigin;
+}
+
+export async function insertPermit(db: EntityManager, p: NewPermit): Promise<string> {
+  const rows = await select<{ id: string }>(
+    db,
+    `INSERT INTO permits (request_id, establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name,
+                          visitor_birthdate, relationship, photo_document_id, valid_from, valid_to, origin)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+    [
+      p.requestId,
+      p.establishmentId,
+      p.detaineeId,
+      p.familyAccountId,
+      p.visitorGivenName,
+      p.visitorFamilyName,
+      p.visitorBirthdate,
+      p.relationship,
+      p.photoDocumentId,
+      p.validFrom,
+      p.validTo,
+      p.origin,
+    ],
+  );
+  return rows[0].id;
+}
