@@ -93,7 +93,9 @@ describe('the administrator sets up the visiting rooms, self-service', () => {
     const { establishment, post } = await administrator();
     const low = await post('reglages', { ...SETTINGS, weeklyPrevenu: '2' });
     expect(low.status).toBe(400);
-    expect(page(low).errors()).toEqual(['Visites par semaine pour un prévenu (3 au moins, article L341-2) : un nombre entier entre 3 et 21']);
+    expect(page(low).errors()).toEqual([
+      'Visites par semaine pour un prévenu (3 au moins, article L341-2) : un nombre entier entre 3 et 21',
+    ]);
     expect(page(low).value('weeklyPrevenu')).toBe('2');
     expect((await post('reglages', SETTINGS)).status).toBe(303);
     const row = await queryOne(

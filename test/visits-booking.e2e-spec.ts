@@ -58,7 +58,8 @@ async function bookers(establishmentId: string, n: number) {
   return query<{ detaineeId: string; familyId: string; permitId: string }>(
     `WITH d AS (
        INSERT INTO detainees (establishment_id, ecrou_number, last_name, first_name, birth_date, legal_status)
-       SELECT $1, right($2 || g, 20), 'Nom' || g, 'Prénom', '1980-01-01', 'CONDAMNE' FROM generate_series(1, $3::int) g RETURNING id, last_name
+       SELECT $1, right($2 || g, 20), 'Nom' || g, 'Prénom', '1980-01-01', 'CONDAMNE' FROM generate_series(1, $3::int) g
+       RETURNING id, last_name
      ), f AS (
        INSERT INTO family_accounts (fc_subject, given_name, family_name)
        SELECT 'fc-' || lower($2) || '-' || g, 'Łucja', 'Nguyễn-Şahin' || g FROM generate_series(1, $3::int) g RETURNING id, family_name
@@ -125,7 +126,9 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     } finally {
       await Promise.all(pools.map((p) => p.destroy()));
     }
-    expect(await query(`SELECT capacity, booked FROM visit_slots WHERE template_id = $1`, [template.id])).toEqual([{ capacity: 10, booked: 10 }]);
+    expect(await query(`SELECT capacity, booked FROM visit_slots WHERE template_id = $1`, [template.id])).toEqual([
+      { capacity: 10, booked: 10 },
+    ]);
     expect(await query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1`, [establishment.id])).toEqual([{ n: 10 }]);
   });
 
@@ -159,7 +162,9 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
   it('says why in plain French: outside the window, closed day, holiday, suspended permit, minor alone', async () => {
     const { establishment, template } = await calendar();
     const b = await oneBooker(establishment.id);
-    await expect(booking(ds, new Date('2026-12-02T06:00:00Z')).book(STAFF, input(b, template.id, { day: '2026-12-02' }))).rejects.toMatchObject({
+    await expect(
+      booking(ds, new Date('2026-12-02T06:00:00Z')).book(STAFF, input(b, template.id, { day: '2026-12-02' })),
+    ).rejects.toMatchObject({
       code: 'TOO_SOON',
     });
     await expect(booking().book(STAFF, input(b, template.id, { day: '2027-01-13' }))).rejects.toMatchObject({
@@ -169,7 +174,9 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     await expect(booking().book(STAFF, input(b, template.id, { day: '2026-12-10' }))).rejects.toMatchObject({ code: 'WRONG_DAY' });
     const later = new Date('2026-12-10T08:00:00Z');
     await expect(booking(ds, later).book(STAFF, input(b, template.id, { day: '2026-12-16' }))).resolves.toMatchObject({ existing: false });
-    await query(`INSERT INTO closures (establishment_id, day, reason) VALUES ($1, '2026-12-23', 'grève des transports')`, [establishment.id]);
+    await query(`INSERT INTO closures (establishment_id, day, reason) VALUES ($1, '2026-12-23', 'grève des transports')`, [
+      establishment.id,
+    ]);
     const other = await oneBooker(establishment.id);
     await expect(booking(ds, later).book(STAFF, input(other, template.id, { day: '2026-12-23' }))).rejects.toMatchObject({
       message: 'Parloir fermé ce jour-là : grève des transports',
@@ -180,7 +187,9 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
       code: 'HOLIDAY',
       message: 'Les parloirs sont fermés ce jour férié.',
     });
-    await expect(booking(ds, later).book(STAFF, input(other, template.id, { day: '2026-12-30' }))).resolves.toMatchObject({ existing: false });
+    await expect(booking(ds, later).book(STAFF, input(other, template.id, { day: '2026-12-30' }))).resolves.toMatchObject({
+      existing: false,
+    });
     const suspended = await oneBooker(establishment.id, { status: 'SUSPENDED' });
     await expect(booking().book(STAFF, input(suspended, template.id))).rejects.toMatchObject({
       code: 'PERMIT_SUSPENDED',

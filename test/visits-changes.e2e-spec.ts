@@ -111,11 +111,7 @@ function places(slotId: string) {
 /** The family cancels its visit from "Mes rendez-vous". */
 async function cancelOnline(agent: Agent, appointmentId: string) {
   const confirm = page(await agent.get(`/mes-rendez-vous/${appointmentId}/annuler`).expect(200));
-  await agent
-    .post(`/mes-rendez-vous/${appointmentId}/annuler`)
-    .type('form')
-    .send({ _csrf: confirm.csrf() })
-    .expect(303);
+  await agent.post(`/mes-rendez-vous/${appointmentId}/annuler`).type('form').send({ _csrf: confirm.csrf() }).expect(303);
 }
 
 /** The waiting list's background job, in-process, on a clock stopped at `now`. */
@@ -149,7 +145,9 @@ describe('the waiting list and moving a visit', () => {
     expect(page(twice).errors()).toEqual(['Vous êtes déjà sur la liste d’attente de ce créneau.']);
     const mine = page(await karim.agent.get('/visites').expect(200));
     expect(mine.texts('waitlist-entry')).toEqual([expect.stringContaining('vous êtes la prochaine famille')]);
-    const audit = await query(`SELECT actor_label AS label FROM audit_log WHERE action = 'WAITLIST_JOINED' AND actor_id = $1`, [karim.family.id]);
+    const audit = await query(`SELECT actor_label AS label FROM audit_log WHERE action = 'WAITLIST_JOINED' AND actor_id = $1`, [
+      karim.family.id,
+    ]);
     expect(audit).toEqual([{ label: 'Kərim Əliyev' }]);
   });
 
@@ -157,7 +155,14 @@ describe('the waiting list and moving a visit', () => {
     const { establishment, room, small, smallAt } = await visitingRoom();
     // The one place is taken.
     const someone = await insertDetainee(establishment.id);
-    await insertVisit({ establishmentId: establishment.id, roomId: room.id, templateId: small.id, detaineeId: someone.id, startsAt: smallAt, capacity: 1 });
+    await insertVisit({
+      establishmentId: establishment.id,
+      roomId: room.id,
+      templateId: small.id,
+      detaineeId: someone.id,
+      startsAt: smallAt,
+      capacity: 1,
+    });
     const slot = `${small.id}|${DAY}`;
 
     // A family whose detainee is held in another establishment.
@@ -213,11 +218,7 @@ describe('the waiting list and moving a visit', () => {
 
     const movePage = page(await aylin.agent.get(`/visites/${visit.id}/deplacer`).expect(200));
     const target = movePage.options('slot').find((v) => v.startsWith(`${other.id}|`))!;
-    const none = await aylin.agent
-      .post(`/visites/${visit.id}/deplacer`)
-      .type('form')
-      .send({ _csrf: movePage.csrf() })
-      .expect(400);
+    const none = await aylin.agent.post(`/visites/${visit.id}/deplacer`).type('form').send({ _csrf: movePage.csrf() }).expect(400);
     expect(page(none).errors()).toEqual(['Choisissez le nouveau créneau']);
     const notUuid = await aylin.agent
       .post(`/visites/${visit.id}/deplacer`)
@@ -240,7 +241,9 @@ describe('the waiting list and moving a visit', () => {
     expect(after).toEqual({ reference: visit.reference, templateId: other.id, appointmentFollows: true });
     expect(await places(visit.slotId)).toEqual({ booked: 0, held: 1 });
     expect(
-      await query(`SELECT count(*)::int AS n FROM notifications WHERE template = 'appointment-moved' AND entity_id = $1`, [visit.appointmentId]),
+      await query(`SELECT count(*)::int AS n FROM notifications WHERE template = 'appointment-moved' AND entity_id = $1`, [
+        visit.appointmentId,
+      ]),
     ).toEqual([{ n: 1 }]);
 
     expect(await queryOne(`SELECT status, offer_expires_at > now() AS open FROM visit_waitlist WHERE id = $1`, [entry.id])).toEqual({
@@ -281,10 +284,11 @@ describe('the waiting list and moving a visit', () => {
       .type('form')
       .send({ _csrf: offer.csrf() })
       .expect(303);
-    const reference = /reservee=([A-Z0-9]{8})$/.exec(done.headers.location as string)![1];
+    const reference = /reservee=([A-Z0-9]{8})$/.exec(done.headers.location)![1];
     expect(await places(slot.id)).toEqual({ booked: 1, held: 0 });
     const confirmed = await queryOne(
-      `SELECT w.status, v.reference, v.appointment_id IS NOT NULL AS convocation FROM visit_waitlist w JOIN visits v ON v.id = w.visit_id WHERE w.id = $1`,
+      `SELECT w.status, v.reference, v.appointment_id IS NOT NULL AS convocation
+         FROM visit_waitlist w JOIN visits v ON v.id = w.visit_id WHERE w.id = $1`,
       [entry.id],
     );
     expect(confirmed).toEqual({ status: 'BOOKED', reference, convocation: true });
@@ -326,7 +330,9 @@ describe('the waiting list and moving a visit', () => {
     const statuses = () => query(`SELECT status FROM visit_waitlist WHERE template_id = $1 ORDER BY created_at, id`, [small.id]);
     expect(await statuses()).toEqual([{ status: 'EXPIRED' }, { status: 'OFFERED' }]);
     expect(await places(visit.slotId)).toEqual({ booked: 0, held: 1 });
-    const nextOffer = await queryOne<{ expires: Date }>(`SELECT offer_expires_at AS expires FROM visit_waitlist WHERE id = $1`, [entries[1].id]);
+    const nextOffer = await queryOne<{ expires: Date }>(`SELECT offer_expires_at AS expires FROM visit_waitlist WHERE id = $1`, [
+      entries[1].id,
+    ]);
     expect(await waitlistAt(new Date(nextOffer.expires.getTime() + 60_000)).expireOffers()).toBe(1);
     expect(await statuses()).toEqual([{ status: 'EXPIRED' }, { status: 'EXPIRED' }]);
     expect(await places(visit.slotId)).toEqual({ booked: 0, held: 0 });
@@ -356,7 +362,12 @@ describe('the visiting-room agent changes a visit at the family’s request', ()
     const { row, agent } = await parloirAgent(establishment.id);
     const base = `/etablissements/${establishment.code}/parloir/visites`;
     const detainee = await insertDetainee(establishment.id);
-    const permit = await insertPermit({ establishmentId: establishment.id, detaineeId: detainee.id, visitorGivenName: 'Ngọc', visitorFamilyName: 'Phạm' });
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      visitorGivenName: 'Ngọc',
+      visitorFamilyName: 'Phạm',
+    });
     const moving = await insertVisit({
       establishmentId: establishment.id,
       roomId: room.id,
@@ -398,11 +409,7 @@ describe('the visiting-room agent changes a visit at the family’s request', ()
     const visitPage = page(await agent.get(`${base}/${cancelling.id}`).expect(200));
     const unconfirmed = await agent.post(`${base}/${cancelling.id}/annuler`).type('form').send({ _csrf: visitPage.csrf() }).expect(400);
     expect(page(unconfirmed).errors()).toEqual(['Cochez la case pour confirmer l’annulation.']);
-    await agent
-      .post(`${base}/${cancelling.id}/annuler`)
-      .type('form')
-      .send({ _csrf: visitPage.csrf(), confirm: 'oui' })
-      .expect(303);
+    await agent.post(`${base}/${cancelling.id}/annuler`).type('form').send({ _csrf: visitPage.csrf(), confirm: 'oui' }).expect(303);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [cancelling.id])).toEqual([{ status: 'CANCELLED' }]);
     expect(
       await query(
@@ -434,9 +441,9 @@ describe('the visiting-room agent changes a visit at the family’s request', ()
       .send({ _csrf: csrf, slot: `${there.other.id}|${dayIn(11)}` })
       .expect(404);
     await agent.post(`${base}/${theirs.id}/annuler`).type('form').send({ _csrf: csrf, confirm: 'oui' }).expect(404);
-    expect(await query(`SELECT status, lower(during) = $2 AS unchanged FROM visits WHERE id = $1`, [theirs.id, at(NEXT_DAY, '10:00')])).toEqual([
-      { status: 'BOOKED', unchanged: true },
-    ]);
+    expect(
+      await query(`SELECT status, lower(during) = $2 AS unchanged FROM visits WHERE id = $1`, [theirs.id, at(NEXT_DAY, '10:00')]),
+    ).toEqual([{ status: 'BOOKED', unchanged: true }]);
   });
 });
 
@@ -448,7 +455,9 @@ describe('the "À revoir" queue', () => {
     const visit = await visitOn(karim.family.id, other.id);
     // Whatever the path (the greffe's page, an import…), the trigger flags the visit.
     await query(`UPDATE permits SET status = 'SUSPENDED', status_reason = 'Incident au parloir' WHERE id = $1`, [karim.permitId]);
-    expect(await query(`SELECT review_reason FROM visits WHERE id = $1`, [visit.id])).toEqual([{ review_reason: 'Permis suspendu (Kərim Əliyev)' }]);
+    expect(await query(`SELECT review_reason FROM visits WHERE id = $1`, [visit.id])).toEqual([
+      { review_reason: 'Permis suspendu (Kərim Əliyev)' },
+    ]);
 
     const { agent } = await parloirAgent(establishment.id);
     const base = `/etablissements/${establishment.code}/parloir/a-revoir`;
@@ -457,11 +466,7 @@ describe('the "À revoir" queue', () => {
     const unconfirmed = await agent.post(`${base}/${visit.id}/annuler`).type('form').send({ _csrf: queue.csrf() }).expect(400);
     expect(page(unconfirmed).fieldError(`confirm-${visit.id}`)).toBe('Cochez la case pour confirmer l’annulation.');
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [visit.id])).toEqual([{ status: 'BOOKED' }]);
-    await agent
-      .post(`${base}/${visit.id}/annuler`)
-      .type('form')
-      .send({ _csrf: queue.csrf(), confirm: 'oui' })
-      .expect(303);
+    await agent.post(`${base}/${visit.id}/annuler`).type('form').send({ _csrf: queue.csrf(), confirm: 'oui' }).expect(303);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [visit.id])).toEqual([{ status: 'CANCELLED' }]);
     expect(
       await query(
@@ -484,17 +489,22 @@ describe('the "À revoir" queue', () => {
       startsAt: at(NEXT_DAY, '10:00'),
     });
     await query(`UPDATE detainees SET custody_status = 'LIBERE', left_at = now() WHERE id = $1`, [detainee.id]);
-    expect(await query(`SELECT review_reason FROM visits WHERE id = $1`, [visit.id])).toEqual([{ review_reason: 'Personne détenue libérée' }]);
+    expect(await query(`SELECT review_reason FROM visits WHERE id = $1`, [visit.id])).toEqual([
+      { review_reason: 'Personne détenue libérée' },
+    ]);
     const { row, agent } = await parloirAgent(establishment.id);
     const base = `/etablissements/${establishment.code}/parloir/a-revoir`;
     const queue = page(await agent.get(base).expect(200));
     expect(queue.texts('review-reason')).toEqual(['Motif : Personne détenue libérée']);
     await agent.post(`${base}/${visit.id}/garder`).type('form').send({ _csrf: queue.csrf() }).expect(303);
-    expect(await query(`SELECT status, review_reason FROM visits WHERE id = $1`, [visit.id])).toEqual([{ status: 'BOOKED', review_reason: null }]);
+    expect(await query(`SELECT status, review_reason FROM visits WHERE id = $1`, [visit.id])).toEqual([
+      { status: 'BOOKED', review_reason: null },
+    ]);
     expect(
-      await query(`SELECT actor_id AS "agentId", actor_label AS label FROM audit_log WHERE action = 'VISIT_REVIEW_KEPT' AND entity_id = $1`, [
-        visit.id,
-      ]),
+      await query(
+        `SELECT actor_id AS "agentId", actor_label AS label FROM audit_log WHERE action = 'VISIT_REVIEW_KEPT' AND entity_id = $1`,
+        [visit.id],
+      ),
     ).toEqual([{ agentId: row.id, label: 'Siobhán Ó Briain' }]);
     const outsider = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }]);
     await (await signInAgent(suite.app.url, outsider)).get(base).expect(403);

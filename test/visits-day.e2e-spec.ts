@@ -6,7 +6,7 @@ import { openDataSource, services } from './helpers/notifications';
 import { signInAgent, type Agent } from './helpers/sign-in';
 import { insertAgent, insertDetainee, insertEstablishment, insertFamily, type AgentRow, type StaffRole } from './factories/people';
 import { insertPermit } from './factories/permits';
-import { at, dayIn, grantRole, insertRoom, insertSlotTemplate, insertVisit, weekdayOf } from './factories/visits';
+import { at, dayIn, grantRole, insertSlotTemplate, insertVisit, insertVisitingDay, weekdayOf } from './factories/visits';
 
 /* The built modules, as the app runs them. */
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -37,51 +37,11 @@ afterAll(async () => {
   await ds?.destroy();
 });
 
-/**
- * A day at the visiting rooms of a new establishment (the agent works there): four visits today,
- * two at 14:00 and two at 15:30 in "Parloir familles 1", six visitors holding paper permits.
- */
+/** A day at the visiting rooms of a new establishment where the agent works (see insertVisitingDay). */
 async function today() {
-  const establishment = await insertEstablishment();
-  await grantRole(agentRow.id, establishment.id, 'PARLOIR_AGENT');
-  const room = await insertRoom(establishment.id, { name: 'Parloir familles 1', cabins: 10 });
-  const visit = async (time: string, detainee: { firstName: string; lastName: string; housing: string }, visitors: [string, string, string][]) => {
-    const d = await insertDetainee(establishment.id, detainee);
-    const permitIds = [];
-    for (const [given, family, birthdate] of visitors) {
-      const permit = await insertPermit({
-        establishmentId: establishment.id,
-        detaineeId: d.id,
-        visitorGivenName: given,
-        visitorFamilyName: family,
-        visitorBirthdate: birthdate,
-      });
-      permitIds.push(permit.id);
-    }
-    const [h, m] = time.split(':').map(Number);
-    const row = await insertVisit({
-      establishmentId: establishment.id,
-      roomId: room.id,
-      detaineeId: d.id,
-      permitIds,
-      startsAt: at(TODAY, time),
-      endsAt: at(TODAY, `${String(h + 1).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
-    });
-    return { ...row, permitIds, ecrou: d.ecrouNumber };
-  };
-  const kaya = await visit('14:00', { firstName: 'Yusuf', lastName: 'Kaya', housing: 'Bâtiment A, cellule 12' }, [
-    ['Ayşe', 'Kaya', '1980-04-02'],
-    ['Łucja', 'Kaya', '2001-09-30'],
-  ]);
-  const lemaire = await visit('14:00', { firstName: 'Paul', lastName: 'Lemaire', housing: 'Bâtiment B, cellule 3' }, [
-    ['Jean', 'Lemaire', '1975-01-01'],
-    ['Sophie', 'Lemaire', '1978-02-02'],
-  ]);
-  const nguyen = await visit('15:30', { firstName: 'Minh', lastName: 'Trần', housing: 'Bâtiment C, cellule 7' }, [['Văn An', 'Nguyễn', '1969-03-03']]);
-  const diallo = await visit('15:30', { firstName: 'Ousmane', lastName: 'Diallo', housing: 'Bâtiment A, cellule 1' }, [
-    ['محمد', 'Diallo', '1990-12-12'],
-  ]);
-  return { establishment, room, base: `/etablissements/${establishment.code}/parloir`, kaya, lemaire, nguyen, diallo };
+  const day = await insertVisitingDay({ day: TODAY });
+  await grantRole(agentRow.id, day.establishment.id, 'PARLOIR_AGENT');
+  return { ...day, base: `/etablissements/${day.establishment.code}/parloir` };
 }
 
 /** The cells of the table rows marked `data-testid="<id>"`. */
@@ -126,7 +86,15 @@ describe('the day at the visiting rooms', () => {
     expect(print.text('signature-column')).toBe('Émargement');
     const moves = page(await agent.get(`${base}/mouvements?jour=${TODAY}`).expect(200));
     expect(moves.text('movements-caption')).toBe('4 mouvement(s)');
-    expect(cells(moves, 'movement')).toContainEqual(['14:00', '15:00', 'Yusuf KAYA', kaya.ecrou, 'Bâtiment A, cellule 12', 'Parloir familles 1', 'Attendue']);
+    expect(cells(moves, 'movement')).toContainEqual([
+      '14:00',
+      '15:00',
+      'Yusuf KAYA',
+      kaya.ecrou,
+      'Bâtiment A, cellule 12',
+      'Parloir familles 1',
+      'Attendue',
+    ]);
     const later = page(await agent.get(`${base}?jour=2099-01-01`).expect(200));
     expect(later.text('empty-day')).toBe('Aucune visite ce jour-là.');
   });
@@ -162,13 +130,18 @@ describe('the day at the visiting rooms', () => {
     expect(page(noReason).fieldError(`reason-${lucja}`)).toBe('Indiquez le motif du refus.');
     expect((await check(base, kaya.id, lucja, { status: 'REFUSED', reason: 'NO_ID' })).status).toBe(303);
     const visitPage = page(await agent.get(`${base}/visites/${kaya.id}`).expect(200));
-    expect(visitPage.texts('visitor-check')).toEqual([expect.stringMatching(/^Arrivé à /), expect.stringMatching(/^Refusé — Pas de pièce d’identité à /)]);
+    expect(visitPage.texts('visitor-check')).toEqual([
+      expect.stringMatching(/^Arrivé à /),
+      expect.stringMatching(/^Refusé — Pas de pièce d’identité à /),
+    ]);
     expect(visitPage.texts('visitor-name')).toEqual(['Ayşe KAYA', 'Łucja KAYA']);
     expect(visitPage.text('finish')).toBe('Terminer la visite');
 
-    const audit = await query(`SELECT actor_id AS "agentId", actor_label AS label, after FROM audit_log WHERE action = 'VISITOR_CHECKED' AND entity_id = $1 ORDER BY id`, [
-      kaya.id,
-    ]);
+    const audit = await query<{ agentId: string; label: string; after: unknown }>(
+      `SELECT actor_id AS "agentId", actor_label AS label, after
+         FROM audit_log WHERE action = 'VISITOR_CHECKED' AND entity_id = $1 ORDER BY id`,
+      [kaya.id],
+    );
     expect(audit.map((a) => [a.agentId, a.label])).toEqual([
       [agentRow.id, 'Małgorzata Wójcik'],
       [agentRow.id, 'Małgorzata Wójcik'],
@@ -216,9 +189,10 @@ describe('the day at the visiting rooms', () => {
         contact: { email: 'famille@example.org', phone: null },
       },
     );
-    const { appointmentId } = await queryOne<{ appointmentId: string }>(`SELECT appointment_id AS "appointmentId" FROM visits WHERE id = $1`, [
-      booked.id,
-    ]);
+    const { appointmentId } = await queryOne<{ appointmentId: string }>(
+      `SELECT appointment_id AS "appointmentId" FROM visits WHERE id = $1`,
+      [booked.id],
+    );
     const token = new SignedTokens(SECRET, 'visit-qr-token', 'P2VV').sign(appointmentId);
 
     const camera = await agent.get(`/parloir/convocation/${token}`).expect(303);
@@ -242,7 +216,12 @@ describe('the day at the visiting rooms', () => {
   it('does not check arrivals ahead of the visit’s day', async () => {
     const { establishment, room, base } = await today();
     const detainee = await insertDetainee(establishment.id);
-    const permit = await insertPermit({ establishmentId: establishment.id, detaineeId: detainee.id, visitorGivenName: 'Ilse', visitorFamilyName: 'Groß' });
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      visitorGivenName: 'Ilse',
+      visitorFamilyName: 'Groß',
+    });
     const nextWeek = await insertVisit({
       establishmentId: establishment.id,
       roomId: room.id,

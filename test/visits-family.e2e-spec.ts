@@ -55,9 +55,9 @@ describe('a family books a visit online', () => {
     const first = await agent.post('/visites/reserver').type('form').send(fields).expect(303);
     const again = await agent.post('/visites/reserver').type('form').send(fields).expect(303);
     expect(again.headers.location).toBe(first.headers.location);
-    const reference = /reservee=([A-Z0-9]{8})$/.exec(first.headers.location as string)![1];
+    const reference = /reservee=([A-Z0-9]{8})$/.exec(first.headers.location)![1];
     expect(await query(`SELECT count(*)::int AS n FROM visits WHERE family_account_id = $1`, [setup.family.id])).toEqual([{ n: 1 }]);
-    const mine = page(await agent.get(first.headers.location as string).expect(200));
+    const mine = page(await agent.get(first.headers.location).expect(200));
     expect(mine.text('booked')).toContain(`Référence : ${reference}.`);
     expect(mine.texts('visit-reference')).toEqual([reference]);
 
@@ -66,7 +66,8 @@ describe('a family books a visit online', () => {
       async () =>
         (
           await query<{ body: string; attachments: string[] }>(
-            `SELECT body, attachments FROM demo_inbox WHERE recipient = $1 AND subject LIKE 'Rendez-vous confirmé%' AND body LIKE '%' || $2 || '%'`,
+            `SELECT body, attachments FROM demo_inbox
+              WHERE recipient = $1 AND subject LIKE 'Rendez-vous confirmé%' AND body LIKE '%' || $2 || '%'`,
             [setup.family.email, reference],
           )
         )[0],
@@ -99,11 +100,7 @@ describe('a family books a visit online', () => {
     );
     expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slotId])).toEqual([{ booked: 1 }]);
     const confirm = page(await agent.get(`/mes-rendez-vous/${v.appointmentId}/annuler`).expect(200));
-    await agent
-      .post(`/mes-rendez-vous/${v.appointmentId}/annuler`)
-      .type('form')
-      .send({ _csrf: confirm.csrf() })
-      .expect(303);
+    await agent.post(`/mes-rendez-vous/${v.appointmentId}/annuler`).type('form').send({ _csrf: confirm.csrf() }).expect(303);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [v.id])).toEqual([{ status: 'CANCELLED' }]);
     expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slotId])).toEqual([{ booked: 0 }]);
     expect(await query(`SELECT count(*)::int AS n FROM visit_visitors WHERE visit_id = $1 AND active`, [v.id])).toEqual([{ n: 0 }]);
@@ -137,6 +134,8 @@ describe('a family books a visit online', () => {
       }
     }
     expect(await query(`SELECT count(*)::int AS n FROM visits WHERE family_account_id = $1`, [setup.family.id])).toEqual([{ n: 0 }]);
-    expect(await query(`SELECT count(*)::int AS n FROM visit_waitlist WHERE family_account_id = $1`, [setup.family.id])).toEqual([{ n: 0 }]);
+    expect(await query(`SELECT count(*)::int AS n FROM visit_waitlist WHERE family_account_id = $1`, [setup.family.id])).toEqual([
+      { n: 0 },
+    ]);
   });
 });

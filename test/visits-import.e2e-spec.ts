@@ -40,7 +40,12 @@ async function establishmentWithPermit() {
     visitorFamilyName: family.familyName,
     visitorBirthdate: family.birthdate,
   });
-  return { establishment, ecrou: detainee.ecrouNumber, otherEcrou: other.ecrouNumber, base: `/etablissements/${establishment.code}/parloir` };
+  return {
+    establishment,
+    ecrou: detainee.ecrouNumber,
+    otherEcrou: other.ecrouNumber,
+    base: `/etablissements/${establishment.code}/parloir`,
+  };
 }
 
 async function upload(base: string, csv: string | Buffer) {
@@ -123,11 +128,13 @@ describe('import of the daily visit list exported from GENESIS', () => {
     const again = page(await upload(base, csv));
     expect(again.text('import-created')).toBe('0 visite(s) ajoutée(s)');
     expect(again.text('import-existing')).toBe('1 visite(s) déjà dans P2V, laissée(s) telle(s) quelle(s)');
-    expect(await query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1 AND channel = 'GENESIS'`, [establishment.id])).toEqual([
-      { n: 1 },
-    ]);
     expect(
-      await query(`SELECT actor_label AS label FROM audit_log WHERE action = 'VISITS_IMPORTED' AND establishment_id = $1`, [establishment.id]),
+      await query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1 AND channel = 'GENESIS'`, [establishment.id]),
+    ).toEqual([{ n: 1 }]);
+    expect(
+      await query(`SELECT actor_label AS label FROM audit_log WHERE action = 'VISITS_IMPORTED' AND establishment_id = $1`, [
+        establishment.id,
+      ]),
     ).toEqual([{ label: 'Thị Lan Hoàng' }, { label: 'Thị Lan Hoàng' }]);
   });
 
@@ -135,8 +142,13 @@ describe('import of the daily visit list exported from GENESIS', () => {
     const { ecrou, base } = await establishmentWithPermit();
     const wrong = await upload(base, 'date;parloir\n01/01/2026;X');
     expect(wrong.status).toBe(422);
-    expect(cells(page(wrong), 'rejected-line')).toEqual([['1', expect.stringMatching(/^Colonnes manquantes dans l’en-tête : date_visite, heure_debut/)]]);
-    const latin1 = await upload(base, Buffer.from(`${HEADER}\n${TODAY};18:00;19:00;Parloir familles 1;${ecrou};Léa;Dé;01/01/1990`, 'latin1'));
+    expect(cells(page(wrong), 'rejected-line')).toEqual([
+      ['1', expect.stringMatching(/^Colonnes manquantes dans l’en-tête : date_visite, heure_debut/)],
+    ]);
+    const latin1 = await upload(
+      base,
+      Buffer.from(`${HEADER}\n${TODAY};18:00;19:00;Parloir familles 1;${ecrou};Léa;Dé;01/01/1990`, 'latin1'),
+    );
     expect(latin1.status).toBe(400);
     expect(page(latin1).text('file-error')).toBe('Le fichier n’est pas un texte CSV encodé en UTF-8');
   });

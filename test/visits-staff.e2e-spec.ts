@@ -22,7 +22,10 @@ async function desk(o: { familyAccountId?: string } = {}) {
     visitorFamilyName: 'Nguyễn-Şahin',
     visitorBirthdate: '1970-05-05',
   });
-  const agentRow = await insertAgent([{ establishmentId: establishment.id, role: 'PARLOIR_AGENT' }], { givenName: 'Aylin', usualName: 'Öztürk' });
+  const agentRow = await insertAgent([{ establishmentId: establishment.id, role: 'PARLOIR_AGENT' }], {
+    givenName: 'Aylin',
+    usualName: 'Öztürk',
+  });
   const agent = await signInAgent(suite.app.url, agentRow);
   return { establishment, detainee, permit, agentRow, agent, url: `/etablissements/${establishment.code}/visites/reserver` };
 }
@@ -57,8 +60,8 @@ describe('a visiting-room agent books on a family’s behalf', () => {
       .type('form')
       .send({ ...base, channel: 'PHONE', phone: '06 12 34 56 78' })
       .expect(303);
-    const reference = /reservee=([A-Z0-9]{8})$/.exec(ok.headers.location as string)![1];
-    expect(page(await agent.get(ok.headers.location as string).expect(200)).text('booked')).toContain(reference);
+    const reference = /reservee=([A-Z0-9]{8})$/.exec(ok.headers.location)![1];
+    expect(page(await agent.get(ok.headers.location).expect(200)).text('booked')).toContain(reference);
     const visit = await queryOne(
       `SELECT channel, booked_by_agent AS "bookedBy", appointment_id IS NOT NULL AS "hasAppointment" FROM visits WHERE reference = $1`,
       [reference],

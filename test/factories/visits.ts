@@ -1,6 +1,14 @@
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { query, queryOne } from '../helpers/db';
-import { insertDetainee, insertEstablishment, insertFamily, type DetaineeRow, type EstablishmentRow, type FamilyRow, unique } from './people';
+import {
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type DetaineeRow,
+  type EstablishmentRow,
+  type FamilyRow,
+  unique,
+} from './people';
 import { insertPermit, type PermitRow } from './permits';
 import type { StaffRole } from './people';
 
@@ -58,7 +66,8 @@ export async function insertSlotTemplate(
   o: { dayOfWeek: number; start?: string; end?: string; capacity?: number; validFrom?: string; validTo?: string | null },
 ): Promise<TemplateRow> {
   return queryOne<TemplateRow>(
-    `INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from, valid_to)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      RETURNING id, room_id AS "roomId", day_of_week AS "dayOfWeek", capacity`,
     [roomId, o.dayOfWeek, o.start ?? '14:00', o.end ?? '15:00', o.capacity ?? 10, o.validFrom ?? '2026-01-01', o.validTo ?? null],
   );
@@ -96,10 +105,11 @@ const SETTINGS_COLUMNS: Record<keyof SettingsRow, string> = {
 export async function setVisitSettings(establishmentId: string, o: Partial<SettingsRow>): Promise<void> {
   const entries = Object.entries(o) as [keyof SettingsRow, number | boolean][];
   const columns = entries.map(([k]) => SETTINGS_COLUMNS[k]);
+  const update = columns.length ? `UPDATE SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}` : 'NOTHING';
   await query(
     `INSERT INTO visit_settings (establishment_id${columns.map((c) => `, ${c}`).join('')})
      VALUES ($1${entries.map((_, i) => `, $${i + 2}`).join('')})
-     ON CONFLICT (establishment_id) DO ${columns.length ? `UPDATE SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}` : 'NOTHING'}`,
+     ON CONFLICT (establishment_id) DO ${update}`,
     [establishmentId, ...entries.map(([, v]) => v)],
   );
 }
@@ -115,8 +125,17 @@ export async function insertSlot(o: {
   held?: number;
 }): Promise<{ id: string }> {
   return queryOne<{ id: string }>(
-    `INSERT INTO visit_slots (room_id, template_id, starts_at, ends_at, capacity, booked, held) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [o.roomId, o.templateId ?? null, o.startsAt, o.endsAt ?? new Date(o.startsAt.getTime() + 3600_000), o.capacity, o.booked ?? 0, o.held ?? 0],
+    `INSERT INTO visit_slots (room_id, template_id, starts_at, ends_at, capacity, booked, held)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [
+      o.roomId,
+      o.templateId ?? null,
+      o.startsAt,
+      o.endsAt ?? new Date(o.startsAt.getTime() + 3600_000),
+      o.capacity,
+      o.booked ?? 0,
+      o.held ?? 0,
+    ],
   );
 }
 
@@ -155,20 +174,28 @@ export async function insertVisit(o: {
   const visit = await queryOne<{ id: string; reference: string }>(
     `INSERT INTO visits (establishment_id, slot_id, detainee_id, family_account_id, reference, channel, during)
      VALUES ($1, $2, $3, $4, $5, $6, $7::tstzrange) RETURNING id, reference`,
-    [o.establishmentId, slot.id, o.detaineeId, o.familyAccountId ?? null, o.reference ?? unique('V').slice(-12), o.channel ?? 'PHONE', range],
+    [
+      o.establishmentId,
+      slot.id,
+      o.detaineeId,
+      o.familyAccountId ?? null,
+      o.reference ?? unique('V').slice(-12),
+      o.channel ?? 'PHONE',
+      range,
+    ],
   );
   const visitorIds: string[] = [];
   for (const permitId of o.permitIds ?? []) {
-    const v = await queryOne<{ id: string }>(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange) RETURNING id`, [
-      visit.id,
-      permitId,
-      range,
-    ]);
+    const v = await queryOne<{ id: string }>(
+      `INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange) RETURNING id`,
+      [visit.id, permitId, range],
+    );
     visitorIds.push(v.id);
   }
   for (const who of o.namedVisitors ?? []) {
     const v = await queryOne<{ id: string }>(
-      `INSERT INTO visit_visitors (visit_id, given_name, family_name, birthdate, during) VALUES ($1, $2, $3, $4, $5::tstzrange) RETURNING id`,
+      `INSERT INTO visit_visitors (visit_id, given_name, family_name, birthdate, during)
+       VALUES ($1, $2, $3, $4, $5::tstzrange) RETURNING id`,
       [visit.id, who.givenName, who.familyName, who.birthdate, range],
     );
     visitorIds.push(v.id);
@@ -188,8 +215,8 @@ export async function insertWaitlistEntry(o: {
   offerExpiresAt?: Date;
 }): Promise<{ id: string }> {
   return queryOne<{ id: string }>(
-    `INSERT INTO visit_waitlist (establishment_id, template_id, day, starts_at, family_account_id, detainee_id, permit_ids, status, offered_at,
-                                 offer_expires_at)
+    `INSERT INTO visit_waitlist (establishment_id, template_id, day, starts_at, family_account_id, detainee_id, permit_ids, status,
+                                 offered_at, offer_expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8, $9, $10) RETURNING id`,
     [
       o.establishmentId,
@@ -235,7 +262,12 @@ export async function insertBookingSetup(
 ): Promise<BookingSetup> {
   const establishment = o.establishment ?? (await insertEstablishment());
   const room = await insertRoom(establishment.id, { cabins: Math.max(10, o.capacity ?? 10) });
-  const template = await insertSlotTemplate(room.id, { dayOfWeek: o.dayOfWeek ?? weekdayOf(dayIn(3)), capacity: o.capacity, start: o.start, end: o.end });
+  const template = await insertSlotTemplate(room.id, {
+    dayOfWeek: o.dayOfWeek ?? weekdayOf(dayIn(3)),
+    capacity: o.capacity,
+    start: o.start,
+    end: o.end,
+  });
   const detainee = await insertDetainee(establishment.id, o.detainee);
   const family = await insertFamily(o.family);
   const permit = await insertPermit({
@@ -247,4 +279,58 @@ export async function insertBookingSetup(
     visitorBirthdate: o.visitor?.birthdate ?? family.birthdate,
   });
   return { establishment, room, template, detainee, family, permit };
+}
+
+/** A visit of a visiting day, with its visitors' ids (in the order given) and its detainee's écrou. */
+export interface DayVisitRow extends VisitRow {
+  permitIds: string[];
+  ecrou: string;
+}
+
+/**
+ * A day at the visiting rooms of a new establishment: four visits on `day` (today by default), two
+ * at 14:00 and two at 15:30 in "Parloir familles 1", six visitors holding paper permits:
+ * the Kaya family (Ayşe and Łucja, detainee in Bâtiment A, cellule 12), the Lemaire family (Jean
+ * and Sophie), Văn An Nguyễn, and محمد Diallo.
+ */
+export async function insertVisitingDay(o: { day?: string } = {}) {
+  const day = o.day ?? dayIn(0);
+  const establishment = await insertEstablishment();
+  const room = await insertRoom(establishment.id, { name: 'Parloir familles 1', cabins: 10 });
+  const visit = async (
+    time: string,
+    detainee: { firstName: string; lastName: string; housing: string },
+    visitors: [string, string, string][],
+  ): Promise<DayVisitRow> => {
+    const d = await insertDetainee(establishment.id, detainee);
+    const permitIds: string[] = [];
+    for (const [given, family, birthdate] of visitors) {
+      const permit = await insertPermit({
+        establishmentId: establishment.id,
+        detaineeId: d.id,
+        visitorGivenName: given,
+        visitorFamilyName: family,
+        visitorBirthdate: birthdate,
+      });
+      permitIds.push(permit.id);
+    }
+    const startsAt = at(day, time);
+    const row = await insertVisit({ establishmentId: establishment.id, roomId: room.id, detaineeId: d.id, permitIds, startsAt });
+    return { ...row, permitIds, ecrou: d.ecrouNumber };
+  };
+  const kaya = await visit('14:00', { firstName: 'Yusuf', lastName: 'Kaya', housing: 'Bâtiment A, cellule 12' }, [
+    ['Ayşe', 'Kaya', '1980-04-02'],
+    ['Łucja', 'Kaya', '2001-09-30'],
+  ]);
+  const lemaire = await visit('14:00', { firstName: 'Paul', lastName: 'Lemaire', housing: 'Bâtiment B, cellule 3' }, [
+    ['Jean', 'Lemaire', '1975-01-01'],
+    ['Sophie', 'Lemaire', '1978-02-02'],
+  ]);
+  const nguyen = await visit('15:30', { firstName: 'Minh', lastName: 'Trần', housing: 'Bâtiment C, cellule 7' }, [
+    ['Văn An', 'Nguyễn', '1969-03-03'],
+  ]);
+  const diallo = await visit('15:30', { firstName: 'Ousmane', lastName: 'Diallo', housing: 'Bâtiment A, cellule 1' }, [
+    ['محمد', 'Diallo', '1990-12-12'],
+  ]);
+  return { establishment, room, day, kaya, lemaire, nguyen, diallo };
 }
