@@ -19,7 +19,7 @@ const SLOT = new RegExp(`^(${UUID})\\|(\\d{4}-\\d{2}-\\d{2})$`, 'i');
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** A rule of one field, with one French message (whatever is wrong with the value). */
-function rule(message: string, valid: (value: unknown, form: Record<string, unknown>) => boolean) {
+function Rule(message: string, valid: (value: unknown, form: Record<string, unknown>) => boolean) {
   return (object: object, propertyName: string) =>
     registerDecorator({
       target: object.constructor,
@@ -31,7 +31,7 @@ function rule(message: string, valid: (value: unknown, form: Record<string, unkn
 
 /** `<weekly slot id>|<YYYY-MM-DD>`, as the slot radios of the booking and move forms send it. */
 const IsSlotChoice = (message: string) =>
-  rule(message, (v) => {
+  Rule(message, (v) => {
     const m = typeof v === 'string' ? SLOT.exec(v) : null;
     return m !== null && parseDate(m[2]) === m[2];
   });
@@ -44,17 +44,17 @@ export function slotChoice(value: string): SlotChoice {
 
 /** Text of `min` to `max` characters (after trimming). */
 const Text = (min: number, max: number, message: string) =>
-  rule(message, (v) => typeof v === 'string' && v.length >= min && v.length <= max);
+  Rule(message, (v) => typeof v === 'string' && v.length >= min && v.length <= max);
 
 /** A calendar day typed JJ/MM/AAAA (or AAAA-MM-JJ). */
-const IsDay = (message: string) => rule(message, (v) => typeof v === 'string' && parseDay(v) !== null);
+const IsDay = (message: string) => Rule(message, (v) => typeof v === 'string' && parseDay(v) !== null);
 
 /** A whole number typed in a text field, within bounds: "<label> : un nombre entier entre <min> et <max>". */
 function WholeNumber(min: number, max: number, label: string) {
   const toNumber = Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value,
   );
-  const check = rule(
+  const check = Rule(
     `${label} : un nombre entier entre ${min} et ${max}`,
     (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max,
   );
@@ -220,9 +220,9 @@ export class RoomForm {
 export class TemplateForm {
   @IsUUID('all', { message: 'Choisissez un parloir de l’établissement.' }) roomId!: string;
   @WholeNumber(1, 7, 'Jour de la semaine') dayOfWeek!: number;
-  @Trim() @rule('Heure de début au format HH:MM, par exemple 14:00', (v) => typeof v === 'string' && TIME.test(v)) start!: string;
+  @Trim() @Rule('Heure de début au format HH:MM, par exemple 14:00', (v) => typeof v === 'string' && TIME.test(v)) start!: string;
   @Trim()
-  @rule(
+  @Rule(
     'Heure de fin au format HH:MM, après le début',
     (v, form) => typeof v === 'string' && TIME.test(v) && !(typeof form.start === 'string' && TIME.test(form.start) && v <= form.start),
   )
@@ -231,7 +231,7 @@ export class TemplateForm {
   @IsDay('Date de début au format JJ/MM/AAAA') validFrom!: string;
   @EmptyToUndefined()
   @IsOptional()
-  @rule('Date de fin au format JJ/MM/AAAA, après le début (ou vide)', (v, form) => {
+  @Rule('Date de fin au format JJ/MM/AAAA, après le début (ou vide)', (v, form) => {
     const to = typeof v === 'string' ? parseDay(v) : null;
     const from = typeof form.validFrom === 'string' ? parseDay(form.validFrom) : null;
     return to !== null && !(from && to < from);
