@@ -2,16 +2,26 @@ import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { type HtmlPage, page } from './helpers/html';
 import { signInAgent, type Agent } from './helpers/sign-in';
-import { insertAgent, insertEstablishment } from './factories/people';
-import { insertRoom, insertSlotTemplate } from './factories/visits';
+import { type AgentRow, insertAgent, insertEstablishment } from './factories/people';
+import { grantRole, insertRoom, insertSlotTemplate } from './factories/visits';
 
 const suite = appForTests();
 
-/** A new establishment and its administrator, signed in, on the "Parloirs" page. */
+let adminRow: AgentRow;
+let admin: Agent;
+beforeAll(async () => {
+  // The administrator of the file; each test gives them the role in its own establishment.
+  adminRow = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'ADMIN' }], {
+    givenName: 'Oğuz',
+    usualName: 'Çelik',
+  });
+  admin = await signInAgent(suite.app.url, adminRow);
+});
+
+/** A new establishment the administrator administers, and the posting of its "Parloirs" page's forms. */
 async function administrator() {
   const establishment = await insertEstablishment();
-  const row = await insertAgent([{ establishmentId: establishment.id, role: 'ADMIN' }], { givenName: 'Oğuz', usualName: 'Çelik' });
-  const admin = await signInAgent(suite.app.url, row);
+  await grantRole(adminRow.id, establishment.id, 'ADMIN');
   const base = `/etablissements/${establishment.code}/parloirs`;
   /** Posts one of the page's forms, as the browser would (with the page's CSRF token). */
   const post = async (path: string, fields: Record<string, string | string[]>) =>
@@ -19,7 +29,7 @@ async function administrator() {
       .post(`${base}/${path}`)
       .type('form')
       .send({ _csrf: page(await admin.get(base).expect(200)).csrf(), ...fields });
-  return { establishment, admin, base, post };
+  return { establishment, base, post };
 }
 
 /** The cells of the table rows marked `data-testid="<id>"`. */
@@ -51,7 +61,7 @@ const SETTINGS = {
 
 describe('the administrator sets up the visiting rooms, self-service', () => {
   it('adds a room, a weekly slot within its cabins, and a closure with a reason', async () => {
-    const { establishment, admin, base, post } = await administrator();
+    const { establishment, base, post } = await administrator();
     expect((await post('salles', { name: 'Parloir Ünal', kind: 'ORDINARY', cabins: '10' })).status).toBe(303);
     const dup = await post('salles', { name: 'Parloir Ünal', kind: 'ORDINARY', cabins: '4' });
     expect(dup.status).toBe(400);
@@ -137,12 +147,9 @@ describe('the administrator sets up the visiting rooms, self-service', () => {
     const other = await insertEstablishment();
     const parloir = await insertAgent([{ establishmentId: establishment.id, role: 'PARLOIR_AGENT' }]);
     await (await signInAgent(suite.app.url, parloir)).get(base).expect(403);
-    const adminOfBoth = await insertAgent([
-      { establishmentId: establishment.id, role: 'ADMIN' },
-      { establishmentId: other.id, role: 'ADMIN' },
-    ]);
-    const both: Agent = await signInAgent(suite.app.url, adminOfBoth);
-    await both.get(`/etablissements/${other.code}/parloirs`).expect(200);
+    // The administrator of both establishments manages both.
+    await grantRole(adminRow.id, other.id, 'ADMIN');
+    await admin.get(`/etablissements/${other.code}/parloirs`).expect(200);
     const elsewhere = await insertAgent([{ establishmentId: other.id, role: 'PERMITS_OFFICER' }]);
     await (await signInAgent(suite.app.url, elsewhere)).get(base).expect(403);
   });

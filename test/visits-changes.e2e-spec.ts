@@ -4,11 +4,20 @@ import { appForTests } from './helpers/app';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 import { signInAgent, signInFamily, type Agent } from './helpers/sign-in';
-import { insertAgent, insertDetainee, insertEstablishment, insertFamily, type EstablishmentRow, type FamilyRow } from './factories/people';
+import {
+  type AgentRow,
+  insertAgent,
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type EstablishmentRow,
+  type FamilyRow,
+} from './factories/people';
 import { insertPermit } from './factories/permits';
 import {
   at,
   dayIn,
+  grantRole,
   insertRoom,
   insertSlot,
   insertSlotTemplate,
@@ -34,8 +43,15 @@ type FamiliesService = import('../src/families/families.service').FamiliesServic
  */
 const suite = appForTests();
 let ds: DataSource;
+let parloir: { row: AgentRow; agent: Agent };
 beforeAll(async () => {
   ds = await openDataSource(2);
+  // The visiting-room agent of the file; each test gives them a role in its own establishment.
+  const row = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }], {
+    givenName: 'Siobhán',
+    usualName: 'Ó Briain',
+  });
+  parloir = { row, agent: await signInAgent(suite.app.url, row) };
 });
 afterAll(async () => {
   await ds?.destroy();
@@ -57,14 +73,14 @@ async function visitingRoom(o: { establishment?: EstablishmentRow } = {}) {
   return { establishment, room, small, other, smallAt: at(DAY, '10:00') };
 }
 
-interface Visitor {
+interface Household {
   family: FamilyRow;
   detaineeId: string;
   permitId: string;
-  agent: Agent;
 }
 
-async function family(establishmentId: string, givenName: string, familyName: string): Promise<Visitor> {
+/** A family holding a permit for a condamné of its own (enough to put it on a waiting list). */
+async function household(establishmentId: string, givenName: string, familyName: string): Promise<Household> {
   const detainee = await insertDetainee(establishmentId);
   const f = await insertFamily({ givenName, familyName });
   const permit = await insertPermit({
@@ -74,7 +90,13 @@ async function family(establishmentId: string, givenName: string, familyName: st
     visitorGivenName: givenName,
     visitorFamilyName: familyName,
   });
-  return { family: f, detaineeId: detainee.id, permitId: permit.id, agent: await signInFamily(suite.app.url, f) };
+  return { family: f, detaineeId: detainee.id, permitId: permit.id };
+}
+
+/** The same, signed in. */
+async function family(establishmentId: string, givenName: string, familyName: string): Promise<Household & { agent: Agent }> {
+  const h = await household(establishmentId, givenName, familyName);
+  return { ...h, agent: await signInFamily(suite.app.url, h.family) };
 }
 
 /** The n-th open occurrence of a weekly slot on the family's booking form. */
@@ -164,34 +186,48 @@ describe('the waiting list and moving a visit', () => {
       capacity: 1,
     });
     const slot = `${small.id}|${DAY}`;
+    // One family, visiting four detainees: one held in another establishment, and three here, with a
+    // permit suspended, a permit of a child, and a detainee whose visit of the week is already booked.
+    const {
+      family: f,
+      detaineeId: elsewhere,
+      permitId: elsewherePermit,
+    } = await household((await insertEstablishment()).id, 'Zeynep', 'Kaya');
+    const permitFor = async (o: { status?: 'SUSPENDED'; visitorBirthdate?: string } = {}) => {
+      const d = await insertDetainee(establishment.id);
+      const p = await insertPermit({
+        establishmentId: establishment.id,
+        detaineeId: d.id,
+        familyAccountId: f.id,
+        visitorGivenName: 'Zeynep',
+        visitorFamilyName: 'Kaya',
+        ...o,
+      });
+      return { detaineeId: d.id, permitIds: p.id };
+    };
+    const suspended = await permitFor({ status: 'SUSPENDED' });
+    const child = await permitFor({ visitorBirthdate: '2016-06-01' });
+    const used = await permitFor();
+    await insertVisit({ establishmentId: establishment.id, roomId: room.id, detaineeId: used.detaineeId, startsAt: at(DAY, '16:00') });
+    const agent = await signInFamily(suite.app.url, f);
+    // The CSRF token of the family's booking form (the form itself names the detainee: the requests below name others).
+    const csrf = page(await agent.get(`/visites/reserver?detenu=${elsewhere}`).expect(200)).csrf();
+    const wait = (request: { detaineeId: string; permitIds: string }) =>
+      agent
+        .post('/visites/reserver')
+        .type('form')
+        .send({ _csrf: csrf, key: 'k', slot, action: 'wait', ...request });
 
-    // A family whose detainee is held in another establishment.
-    const elsewhere = await family((await insertEstablishment()).id, 'Zeynep', 'Kaya');
-    const wrongPlace = await book(elsewhere.agent, slot, 'wait', { detaineeId: elsewhere.detaineeId, permitIds: elsewhere.permitId });
+    const wrongPlace = await wait({ detaineeId: elsewhere, permitIds: elsewherePermit });
     expect(wrongPlace.status).toBe(400);
     expect(page(wrongPlace).errors()).toEqual(['La personne détenue n’est pas dans cet établissement.']);
-
-    // A family whose permit is suspended while it fills in the form.
-    const local = await family(establishment.id, 'Đặng', 'Thị Mai');
-    const form = page(await local.agent.get('/visites/reserver').expect(200));
-    await query(`UPDATE permits SET status = 'SUSPENDED', status_reason = 'Incident au parloir' WHERE id = $1`, [local.permitId]);
-    const suspended = await local.agent
-      .post('/visites/reserver')
-      .type('form')
-      .send({ ...form.formFields('/visites/reserver'), slot, action: 'wait' });
-    expect(suspended.status).toBe(400);
-    expect(page(suspended).errors()).toEqual(['Un des permis est suspendu.']);
-
-    const child = await family(establishment.id, 'Noé', 'Müller');
-    await query(`UPDATE permits SET visitor_birthdate = '2016-06-01' WHERE id = $1`, [child.permitId]);
-    const alone = await book(child.agent, slot, 'wait');
+    const notActive = await wait(suspended);
+    expect(notActive.status).toBe(400);
+    expect(page(notActive).errors()).toEqual(['Un des permis est suspendu.']);
+    const alone = await wait(child);
     expect(alone.status).toBe(400);
     expect(page(alone).errors()).toEqual(['Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.']);
-
-    const used = await family(establishment.id, 'Sıla', 'Şimşek');
-    const other = await insertSlotTemplate(room.id, { dayOfWeek: weekdayOf(DAY), start: '16:00', end: '17:00', capacity: 4 });
-    expect((await book(used.agent, await slotValue(used.agent, other.id), 'book')).status).toBe(303);
-    const entitlement = await book(used.agent, slot, 'wait');
+    const entitlement = await wait(used);
     expect(entitlement.status).toBe(409);
     expect(page(entitlement).errors()).toEqual(['Le nombre de visites de la semaine pour cette personne détenue est atteint.']);
 
@@ -202,7 +238,7 @@ describe('the waiting list and moving a visit', () => {
   it('moving a visit keeps its reference, takes the new place, and holds the freed one for the family waiting', async () => {
     const { establishment, small, other, smallAt } = await visitingRoom();
     const aylin = await family(establishment.id, 'Aylin', 'Öztürk');
-    const karim = await family(establishment.id, 'Kərim', 'Əliyev');
+    const karim = await household(establishment.id, 'Kərim', 'Əliyev');
     const slot = await slotValue(aylin.agent, small.id);
     expect((await book(aylin.agent, slot, 'book')).status).toBe(303);
     const visit = await visitOn(aylin.family.id, small.id);
@@ -299,7 +335,7 @@ describe('the waiting list and moving a visit', () => {
     // Offers of an hour here: those of the other tests (12 hours) are not due when this one's are.
     await setVisitSettings(establishment.id, { waitlistOfferHours: 1 });
     const aylin = await family(establishment.id, 'Aylin', 'Öztürk');
-    const [first, next] = [await family(establishment.id, 'Ewa', 'Łukasiewicz'), await family(establishment.id, 'Linh', 'Trần')];
+    const [first, next] = [await family(establishment.id, 'Ewa', 'Łukasiewicz'), await household(establishment.id, 'Linh', 'Trần')];
     expect((await book(aylin.agent, await slotValue(aylin.agent, small.id), 'book')).status).toBe(303);
     const visit = await visitOn(aylin.family.id, small.id);
     const entries = [];
@@ -350,10 +386,10 @@ describe('the waiting list and moving a visit', () => {
   });
 });
 
-/** A visiting-room agent of the establishment, signed in. */
+/** The file's visiting-room agent (signed in once), given a role in the establishment. */
 async function parloirAgent(establishmentId: string) {
-  const row = await insertAgent([{ establishmentId, role: 'PARLOIR_AGENT' }], { givenName: 'Siobhán', usualName: 'Ó Briain' });
-  return { row, agent: await signInAgent(suite.app.url, row) };
+  await grantRole(parloir.row.id, establishmentId, 'PARLOIR_AGENT');
+  return parloir;
 }
 
 describe('the visiting-room agent changes a visit at the family’s request', () => {

@@ -2,13 +2,23 @@ import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { page } from './helpers/html';
 import { signInAgent, type Agent } from './helpers/sign-in';
-import { insertAgent, insertDetainee, insertEstablishment, insertFamily } from './factories/people';
+import { type AgentRow, insertAgent, insertDetainee, insertEstablishment, insertFamily } from './factories/people';
 import { insertPermit } from './factories/permits';
-import { dayIn, insertRoom, insertSlotTemplate, setVisitSettings, weekdayOf } from './factories/visits';
+import { dayIn, grantRole, insertRoom, insertSlotTemplate, setVisitSettings, weekdayOf } from './factories/visits';
 
 const suite = appForTests();
+let agentRow: AgentRow;
+let agent: Agent;
+beforeAll(async () => {
+  // The visiting-room agent of the file; each test gives them a role in its own establishment.
+  agentRow = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }], {
+    givenName: 'Aylin',
+    usualName: 'Öztürk',
+  });
+  agent = await signInAgent(suite.app.url, agentRow);
+});
 
-/** An establishment with a weekly slot, a visiting-room agent signed in there, and a detainee holding a paper permit. */
+/** An establishment with a weekly slot, where the agent works, and a detainee holding a paper permit. */
 async function desk(o: { familyAccountId?: string } = {}) {
   const establishment = await insertEstablishment();
   const room = await insertRoom(establishment.id);
@@ -22,25 +32,21 @@ async function desk(o: { familyAccountId?: string } = {}) {
     visitorFamilyName: 'Nguyễn-Şahin',
     visitorBirthdate: '1970-05-05',
   });
-  const agentRow = await insertAgent([{ establishmentId: establishment.id, role: 'PARLOIR_AGENT' }], {
-    givenName: 'Aylin',
-    usualName: 'Öztürk',
-  });
-  const agent = await signInAgent(suite.app.url, agentRow);
-  return { establishment, detainee, permit, agentRow, agent, url: `/etablissements/${establishment.code}/visites/reserver` };
+  await grantRole(agentRow.id, establishment.id, 'PARLOIR_AGENT');
+  return { establishment, detainee, permit, url: `/etablissements/${establishment.code}/visites/reserver` };
 }
 
 /** The booking form for a detainee, as the agent finds it by écrou. */
-async function formFor(agent: Agent, url: string, ecrou: string) {
+async function formFor(url: string, ecrou: string) {
   return page(await agent.get(`${url}?ecrou=${encodeURIComponent(ecrou)}`).expect(200));
 }
 
 describe('a visiting-room agent books on a family’s behalf', () => {
   it('finds the detainee by écrou, checks the same rules, records the channel, refuses a bad phone number at entry', async () => {
-    const { establishment, detainee, permit, agentRow, agent, url } = await desk();
-    const unknown = await formFor(agent, url, '999999');
+    const { establishment, detainee, permit, url } = await desk();
+    const unknown = await formFor(url, '999999');
     expect(unknown.fieldError('ecrou-search')).toBe('Aucune personne détenue présente n’a ce numéro d’écrou.');
-    const form = await formFor(agent, url, detainee.ecrouNumber);
+    const form = await formFor(url, detainee.ecrouNumber);
     expect(form.text('found-detainee')).toBe(`Ştefan Ionescu (écrou ${detainee.ecrouNumber})`);
     expect(form.options('permitIds')).toEqual([permit.id]);
     expect(form.labelOf('permitIds', permit.id)).toBe('Łucja Nguyễn-Şahin');
@@ -73,9 +79,9 @@ describe('a visiting-room agent books on a family’s behalf', () => {
 
   it('books for a family with an account where families may not book online themselves', async () => {
     const family = await insertFamily({ givenName: 'Amira', familyName: 'Ben Saïd' });
-    const { establishment, detainee, permit, agent, url } = await desk({ familyAccountId: family.id });
+    const { establishment, detainee, permit, url } = await desk({ familyAccountId: family.id });
     await setVisitSettings(establishment.id, { onlineBooking: false });
-    const form = await formFor(agent, url, detainee.ecrouNumber);
+    const form = await formFor(url, detainee.ecrouNumber);
     const [slot] = form.options('slot');
     await agent
       .post(url)
@@ -88,8 +94,8 @@ describe('a visiting-room agent books on a family’s behalf', () => {
   });
 
   it('refuses in French a visitor id that is not a UUID, a repeated écrou, and a NUL character', async () => {
-    const { establishment, detainee, permit, agent, url } = await desk();
-    const form = await formFor(agent, url, detainee.ecrouNumber);
+    const { establishment, detainee, permit, url } = await desk();
+    const form = await formFor(url, detainee.ecrouNumber);
     const [slot] = form.options('slot');
     const base = { ...form.formFields(url), permitIds: permit.id, slot, channel: 'PHONE' };
 
