@@ -1,35 +1,30 @@
-import { Body, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { formatInTimeZone } from 'date-fns-tz';
+import { whenLabel } from '../appointments/appointment.rules';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
-import { DomainError } from '../common/domain-error';
-import { whenLabel } from '../appointments/appointment.rules';
-import type { Establishment } from '../establishments/establishment.entity';
-import { EstablishmentsService } from '../establishments/establishments.service';
+import { Clock } from '../common/clock';
 import { parseDay } from '../common/dates';
-import { SignedTokens } from '../common/signed-tokens';
-import { DAYS } from './visits-admin.service';
-import {
-  CHECK_LABELS,
-  CheckStatus,
-  checkError,
-  REFUSAL_REASONS,
-  RefusalReason,
-  tokenFromScan,
-  VISIT_LIST_COLUMNS,
-  VISIT_STATUS_LABELS,
-} from './visit-day.rules';
-import { VisitDayService } from './visit-day.service';
+import { DomainError } from '../common/domain-error';
+import { attempt, type FieldError, validateForm } from '../common/forms';
+import { CurrentEstablishment } from '../establishments/current-establishment';
+import type { Establishment } from '../establishments/establishment.entity';
+import type { DayVisit } from './visit-day.queries';
+import { CHECK_LABELS, REFUSAL_REASONS, tokenFromScan, VISIT_LIST_COLUMNS, VISIT_STATUS_LABELS } from './visit-day.rules';
+import { localDay, VisitDayService } from './visit-day.service';
+import { VisitBookingService } from './visit-booking.service';
 import { VisitImportService } from './visit-import.service';
-import { VisitsService } from './visits.service';
+import { VisitReadService } from './visit-read.service';
+import { VisitTokens } from './visit-tokens';
+import { CheckForm, ConfirmForm, MoveVisitForm, slotChoice } from './visit.form';
+import { DAYS } from './visits-admin.service';
 
-export const VISIT_TOKENS = Symbol('VISIT_TOKENS');
 export const MAX_VISIT_LIST_BYTES = 2 * 1024 * 1024;
 
 /** "14:00", in the establishment's time zone (overseas establishments are not on Paris time). */
-function hhmm(instant: Date | string, timeZone: string) {
-  return formatInTimeZone(new Date(instant), timeZone, 'HH:mm');
+function hhmm(instant: Date, timeZone: string) {
+  return formatInTimeZone(instant, timeZone, 'HH:mm');
 }
 const DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
@@ -41,6 +36,11 @@ function shiftDay(day: string, days: number) {
   return new Date(Date.parse(`${day}T12:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
 }
 
+/** A `?jour=` that is a real day, as is. */
+function dayParam(raw: unknown): string | null {
+  return typeof raw === 'string' && parseDay(raw) ? raw : null;
+}
+
 /**
  * The visiting rooms on the day (PARLOIR_AGENT, tablet first): the day's list per slot, the
  * arrival check, the printable list and the "mouvements", the GENESIS import, the "À revoir" queue
@@ -50,55 +50,53 @@ function shiftDay(day: string, days: number) {
 export class ParloirController {
   constructor(
     private readonly day: VisitDayService,
-    private readonly visits: VisitsService,
+    private readonly booking: VisitBookingService,
+    private readonly reads: VisitReadService,
     private readonly imports: VisitImportService,
-    private readonly establishments: EstablishmentsService,
-    @Inject(VISIT_TOKENS) private readonly tokens: SignedTokens,
+    private readonly tokens: VisitTokens,
+    private readonly clock: Clock,
   ) {}
 
   private dayOf(e: Establishment, raw: unknown): string {
-    return typeof raw === 'string' && parseDay(raw) ? raw : this.day.today(e.timeZone);
+    return dayParam(raw) ?? this.day.today(e.timeZone);
   }
 
+  /** The day's list; a search for one visit (or a scanned convocation QR code) opens it directly. */
   @Get()
   @Roles('PARLOIR_AGENT')
-  async list(@Param('establishment') code: string, @Query('jour') rawDay: unknown, @Query('q') rawQ: unknown, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
+  async list(
+    @CurrentEstablishment() establishment: Establishment,
+    @Query('jour') rawDay: unknown,
+    @Query('q') rawQ: unknown,
+    @Res() res: Response,
+  ) {
     const day = this.dayOf(establishment, rawDay);
     const q = typeof rawQ === 'string' ? rawQ.trim().slice(0, 200) : '';
+    const visitPage = (id: string) => `/etablissements/${establishment.code}/parloir/visites/${id}`;
     const token = q ? tokenFromScan(q) : null;
     if (token) {
       const appointmentId = this.tokens.verify(token);
       const found = appointmentId ? await this.day.byAppointment(appointmentId) : null;
-      if (found && found.establishment_code === code) return res.redirect(303, `/etablissements/${code}/parloir/visites/${found.id}`);
+      if (found && found.establishmentCode === establishment.code) return res.redirect(303, visitPage(found.id));
       return this.renderList(res.status(404), establishment, day, q, [], 'Ce code QR ne correspond à aucune visite de cet établissement.');
     }
-    const visits = await this.day.day(establishment.id, establishment.timeZone, day, q);
-    if (q && visits.length === 1) return res.redirect(303, `/etablissements/${code}/parloir/visites/${visits[0].id}`);
+    const visits = await this.day.day(establishment, day, q);
+    if (q && visits.length === 1) return res.redirect(303, visitPage(visits[0].id));
     return this.renderList(res, establishment, day, q, visits, null);
   }
 
-  private renderList(
-    res: Response,
-    establishment: Establishment,
-    day: string,
-    q: string,
-    visits: Awaited<ReturnType<VisitDayService['day']>>,
-    scanError: string | null,
-  ) {
-    const slots = new Map<string, { label: string; room: string; visits: typeof visits }>();
+  private renderList(res: Response, establishment: Establishment, day: string, q: string, visits: DayVisit[], scanError: string | null) {
+    const slots = new Map<string, { label: string; room: string; visits: DayVisit[] }>();
     for (const v of visits) {
-      const key = `${new Date(v.starts_at).toISOString()}|${v.room}`;
-      if (!slots.has(key))
-        slots.set(key, {
-          label: `${hhmm(v.starts_at, establishment.timeZone)} – ${hhmm(v.ends_at, establishment.timeZone)}`,
-          room: v.room,
-          visits: [],
-        });
-      slots.get(key)!.visits.push(v);
+      const key = `${v.startsAt.toISOString()}|${v.room}`;
+      const slot = slots.get(key) ?? {
+        label: `${hhmm(v.startsAt, establishment.timeZone)} – ${hhmm(v.endsAt, establishment.timeZone)}`,
+        room: v.room,
+        visits: [],
+      };
+      slot.visits.push(v);
+      slots.set(key, slot);
     }
-    const expected = visits.reduce((n, v) => n + v.visitors.length, 0);
-    const arrived = visits.reduce((n, v) => n + v.visitors.filter((x) => x.check_status === 'ARRIVED').length, 0);
     res.render('visits/day.njk', {
       establishment,
       day,
@@ -110,8 +108,8 @@ export class ParloirController {
       scanError,
       slots: [...slots.values()],
       count: visits.length,
-      expected,
-      arrived,
+      expected: visits.reduce((n, v) => n + v.visitors.length, 0),
+      arrived: visits.reduce((n, v) => n + v.visitors.filter((x) => x.checkStatus === 'ARRIVED').length, 0),
       statusLabels: VISIT_STATUS_LABELS,
       checkLabels: CHECK_LABELS,
     });
@@ -119,15 +117,14 @@ export class ParloirController {
 
   @Get('imprimer')
   @Roles('PARLOIR_AGENT')
-  async print(@Param('establishment') code: string, @Query('jour') rawDay: unknown, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
+  async print(@CurrentEstablishment() establishment: Establishment, @Query('jour') rawDay: unknown, @Res() res: Response) {
     const day = this.dayOf(establishment, rawDay);
-    const visits = await this.day.day(establishment.id, establishment.timeZone, day);
+    const visits = await this.day.day(establishment, day);
     res.render('visits/day-print.njk', {
       establishment,
       day,
       dayLabel: dayLabel(day),
-      visits: visits.map((v) => ({ ...v, time: hhmm(v.starts_at, establishment.timeZone) })),
+      visits: visits.map((v) => ({ ...v, time: hhmm(v.startsAt, establishment.timeZone) })),
       statusLabels: VISIT_STATUS_LABELS,
     });
   }
@@ -135,19 +132,18 @@ export class ParloirController {
   /** The "mouvements": who to bring down from which building, at what time, in time order. */
   @Get('mouvements')
   @Roles('PARLOIR_AGENT')
-  async movements(@Param('establishment') code: string, @Query('jour') rawDay: unknown, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
+  async movements(@CurrentEstablishment() establishment: Establishment, @Query('jour') rawDay: unknown, @Res() res: Response) {
     const day = this.dayOf(establishment, rawDay);
-    const visits = await this.day.day(establishment.id, establishment.timeZone, day);
+    const visits = await this.day.day(establishment, day);
     res.render('visits/movements.njk', {
       establishment,
       day,
       dayLabel: dayLabel(day),
       moves: visits.map((v) => ({
-        time: hhmm(v.starts_at, establishment.timeZone),
-        end: hhmm(v.ends_at, establishment.timeZone),
+        time: hhmm(v.startsAt, establishment.timeZone),
+        end: hhmm(v.endsAt, establishment.timeZone),
         detainee: v.detainee,
-        ecrou: v.ecrou_number,
+        ecrou: v.ecrouNumber,
         housing: v.housing,
         room: v.room,
         status: v.status,
@@ -159,32 +155,31 @@ export class ParloirController {
   @Get('visites/:id')
   @Roles('PARLOIR_AGENT')
   async visit(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Query('fait') done: string | undefined,
+    @Query('fait') done: unknown,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    await this.renderVisit(res, establishment, id, [], { done });
+    await this.renderVisit(res, establishment, id, [], { done: typeof done === 'string' ? done : undefined });
   }
 
   private async renderVisit(
     res: Response,
     establishment: Establishment,
     id: string,
-    errors: { field: string; message: string }[],
+    errors: FieldError[],
     values: Record<string, unknown> = {},
   ) {
-    const v = await this.day.visit(establishment.id, id);
-    const day = this.day.today(establishment.timeZone, new Date(v.starts_at));
+    const v = await this.day.visit(establishment, id);
+    const day = localDay(v.startsAt, establishment.timeZone);
     res.render('visits/check.njk', {
       establishment,
       v,
       day,
-      time: `${hhmm(v.starts_at, establishment.timeZone)} – ${hhmm(v.ends_at, establishment.timeZone)}`,
-      when: whenLabel(new Date(v.starts_at), establishment.timeZone),
+      time: `${hhmm(v.startsAt, establishment.timeZone)} – ${hhmm(v.endsAt, establishment.timeZone)}`,
+      when: whenLabel(v.startsAt, establishment.timeZone),
       checkable: day <= this.day.today(establishment.timeZone) && !['DONE', 'CANCELLED'].includes(v.status),
-      changeable: v.status === 'BOOKED' && new Date(v.starts_at).getTime() > Date.now(),
+      changeable: v.status === 'BOOKED' && v.startsAt.getTime() > this.clock.now().getTime(),
       statusLabels: VISIT_STATUS_LABELS,
       checkLabels: CHECK_LABELS,
       reasons: REFUSAL_REASONS,
@@ -193,108 +188,77 @@ export class ParloirController {
     });
   }
 
+  /** One tap: a visitor arrived or absent; a refusal with its reason. */
   @Post('visites/:id/visiteurs/:visitorId')
   @Roles('PARLOIR_AGENT')
   async check(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('visitorId', new ParseUUIDPipe()) visitorId: string,
-    @Body() body: { status?: string; reason?: string },
+    @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    const status = String(body.status ?? '');
-    const reason = String(body.reason ?? '') || undefined;
-    const problem = checkError(status, reason);
-    if (problem)
-      return this.renderVisit(res.status(400), establishment, id, [{ field: `reason-${visitorId}`, message: problem }], {
-        openRefusal: visitorId,
-      });
-    try {
-      await this.day.check(
-        actorOf(p),
-        establishment.id,
-        establishment.timeZone,
-        id,
-        visitorId,
-        status as CheckStatus,
-        status === 'REFUSED' ? (reason as RefusalReason) : null,
-      );
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 409)
-        return this.renderVisit(res.status(409), establishment, id, [{ field: `visitor-${visitorId}`, message: e.message }]);
-      throw e;
+    const form = await validateForm(CheckForm, body);
+    if (!form.ok) {
+      const errors = form.errors.map((e) => ({ field: `reason-${visitorId}`, message: e.message }));
+      return this.renderVisit(res.status(400), establishment, id, errors, { openRefusal: visitorId });
     }
-    res.redirect(303, `/etablissements/${code}/parloir/visites/${id}#visitor-${visitorId}`);
+    const { status, reason } = form.value;
+    const checked = await attempt(
+      () => this.day.check(actorOf(p), establishment, id, visitorId, status, status === 'REFUSED' ? (reason ?? null) : null),
+      `visitor-${visitorId}`,
+    );
+    if (!checked.ok) return this.renderVisit(res.status(409), establishment, id, checked.errors);
+    res.redirect(303, `/etablissements/${establishment.code}/parloir/visites/${id}#visitor-${visitorId}`);
   }
 
   @Post('visites/:id/terminer')
   @Roles('PARLOIR_AGENT')
   async finish(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    try {
-      await this.day.finish(actorOf(p), establishment.id, id);
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 409)
-        return this.renderVisit(res.status(409), establishment, id, [{ field: 'finish', message: e.message }]);
-      throw e;
-    }
-    const v = await this.day.visit(establishment.id, id);
-    res.redirect(303, `/etablissements/${code}/parloir?jour=${this.day.today(establishment.timeZone, new Date(v.starts_at))}`);
+    const finished = await attempt(() => this.day.finish(actorOf(p), establishment, id), 'finish');
+    if (!finished.ok) return this.renderVisit(res.status(409), establishment, id, finished.errors);
+    res.redirect(303, `/etablissements/${establishment.code}/parloir?jour=${finished.value}`);
   }
 
   /** A family calls to move its visit: the agent moves it (same checks, no deadline for staff). */
   @Get('visites/:id/deplacer')
   @Roles('PARLOIR_AGENT')
-  async moveForm(@Param('establishment') code: string, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
-    await this.renderMove(res, await this.establishments.byCode(code), id, {}, []);
+  async moveForm(@CurrentEstablishment() establishment: Establishment, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+    await this.renderMove(res, establishment, id, {}, []);
   }
 
   @Post('visites/:id/deplacer')
   @Roles('PARLOIR_AGENT')
   async move(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: { slot?: string },
+    @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    const [templateId, day] = String(body.slot ?? '').split('|');
-    if (!templateId || !day)
-      return this.renderMove(res.status(400), establishment, id, body, [{ field: 'slot', message: 'Choisissez le nouveau créneau' }]);
-    await this.day.visit(establishment.id, id); // 404 unless it is a visit of this establishment
-    try {
-      await this.visits.move(actorOf(p), id, templateId, day, null);
-    } catch (e) {
-      if (e instanceof DomainError && e.status !== 404)
-        return this.renderMove(res.status(e.status === 409 ? 409 : 400), establishment, id, body, [{ field: 'slot', message: e.message }]);
-      throw e;
-    }
-    res.redirect(303, `/etablissements/${code}/parloir/visites/${id}?fait=deplacee`);
+    const form = await validateForm(MoveVisitForm, body);
+    if (!form.ok) return this.renderMove(res.status(400), establishment, id, form.values, form.errors);
+    const moved = await attempt(
+      () => this.booking.move(actorOf(p), { establishmentId: establishment.id }, id, slotChoice(form.value.slot)),
+      'slot',
+    );
+    if (!moved.ok) return this.renderMove(res.status(moved.status === 409 ? 409 : 400), establishment, id, { ...form.value }, moved.errors);
+    res.redirect(303, `/etablissements/${establishment.code}/parloir/visites/${id}?fait=deplacee`);
   }
 
-  private async renderMove(
-    res: Response,
-    establishment: Establishment,
-    id: string,
-    values: Record<string, unknown>,
-    errors: { field: string; message: string }[],
-  ) {
-    const v = await this.day.visit(establishment.id, id);
-    if (v.status !== 'BOOKED') throw new NotFoundException('Cette visite n’est plus réservée.');
-    const slots = (await this.visits.openSlots(establishment.id)).filter((s) => s.startsAt.getTime() !== new Date(v.starts_at).getTime());
+  private async renderMove(res: Response, establishment: Establishment, id: string, values: Record<string, unknown>, errors: FieldError[]) {
+    const { visit, slots } = await this.reads.staffMoveForm(establishment, id);
     res.render('visits/move.njk', {
       action: `/etablissements/${establishment.code}/parloir/visites/${id}/deplacer`,
       back: `/etablissements/${establishment.code}/parloir/visites/${id}`,
-      visit: { ...v, when: whenLabel(new Date(v.starts_at), establishment.timeZone) },
-      slots: slots.map((s) => ({ ...s, when: whenLabel(s.startsAt, establishment.timeZone) })),
+      visit,
+      slots,
       values,
       errors,
     });
@@ -304,42 +268,35 @@ export class ParloirController {
   @Post('visites/:id/annuler')
   @Roles('PARLOIR_AGENT')
   async cancelVisit(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: { confirm?: string },
+    @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    if (body.confirm !== 'oui')
-      return this.renderVisit(res.status(400), establishment, id, [
-        { field: 'confirm', message: 'Cochez la case pour confirmer l’annulation.' },
-      ]);
-    try {
-      await this.visits.cancelByStaff(actorOf(p), establishment.id, id, 'Visite annulée par le parloir à la demande de la famille');
-    } catch (e) {
-      if (e instanceof DomainError && e.status === 409)
-        return this.renderVisit(res.status(409), establishment, id, [{ field: 'confirm', message: e.message }]);
-      throw e;
-    }
-    res.redirect(303, `/etablissements/${code}/parloir/visites/${id}?fait=annulee`);
+    const form = await validateForm(ConfirmForm, body);
+    if (!form.ok) return this.renderVisit(res.status(400), establishment, id, form.errors);
+    const reason = 'Visite annulée par le parloir à la demande de la famille';
+    const cancelled = await attempt(() => this.booking.cancelByStaff(actorOf(p), establishment.id, id, reason), 'confirm');
+    if (!cancelled.ok) return this.renderVisit(res.status(409), establishment, id, cancelled.errors);
+    res.redirect(303, `/etablissements/${establishment.code}/parloir/visites/${id}?fait=annulee`);
   }
 
   @Get('import')
   @Roles('PARLOIR_AGENT')
-  async importForm(@Param('establishment') code: string, @Res() res: Response) {
-    res.render('visits/import.njk', {
-      establishment: await this.establishments.byCode(code),
-      columns: VISIT_LIST_COLUMNS,
-      maxMegabytes: MAX_VISIT_LIST_BYTES / 1024 / 1024,
-    });
+  async importForm(@CurrentEstablishment() establishment: Establishment, @Res() res: Response) {
+    res.render('visits/import.njk', { establishment, columns: VISIT_LIST_COLUMNS, maxMegabytes: MAX_VISIT_LIST_BYTES / 1024 / 1024 });
   }
 
   /** The file is parsed by the multipart middleware (see VisitsModule) before the guard checks CSRF. */
   @Post('import')
   @Roles('PARLOIR_AGENT')
-  async import(@Param('establishment') code: string, @Req() req: Request, @CurrentPrincipal() p: Principal, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
+  async import(
+    @CurrentEstablishment() establishment: Establishment,
+    @Req() req: Request,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
     const render = (status: number, extra: Record<string, unknown>) =>
       res.status(status).render('visits/import.njk', {
         establishment,
@@ -359,67 +316,54 @@ export class ParloirController {
 
   @Get('a-revoir')
   @Roles('PARLOIR_AGENT')
-  async review(@Param('establishment') code: string, @Query('fait') done: string | undefined, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
-    await this.renderReview(res, establishment, done, []);
+  async review(@CurrentEstablishment() establishment: Establishment, @Query('fait') done: unknown, @Res() res: Response) {
+    await this.renderReview(res, establishment, typeof done === 'string' ? done : undefined, []);
   }
 
-  private async renderReview(
-    res: Response,
-    establishment: Establishment,
-    done: string | undefined,
-    errors: { field: string; message: string }[],
-  ) {
-    const rows = await this.visits.reviewQueue(establishment.id);
-    res.render('visits/review.njk', {
-      establishment,
-      visits: rows.map((r: { starts_at: Date }) => ({ ...r, when: whenLabel(new Date(r.starts_at), establishment.timeZone) })),
-      done,
-      errors,
-    });
+  private async renderReview(res: Response, establishment: Establishment, done: string | undefined, errors: FieldError[]) {
+    res.render('visits/review.njk', { establishment, visits: await this.reads.reviewQueue(establishment), done, errors });
   }
 
   @Post('a-revoir/:id/garder')
   @Roles('PARLOIR_AGENT')
   async keep(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    await this.visits.keepReviewed(actorOf(p), establishment.id, id);
-    res.redirect(303, `/etablissements/${code}/parloir/a-revoir?fait=gardee`);
+    await this.booking.keepReviewed(actorOf(p), establishment.id, id);
+    res.redirect(303, `/etablissements/${establishment.code}/parloir/a-revoir?fait=gardee`);
   }
 
   @Post('a-revoir/:id/annuler')
   @Roles('PARLOIR_AGENT')
   async cancel(
-    @Param('establishment') code: string,
+    @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: { confirm?: string },
+    @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const establishment = await this.establishments.byCode(code);
-    if (body.confirm !== 'oui')
-      return this.renderReview(res.status(400), establishment, undefined, [
-        { field: `confirm-${id}`, message: 'Cochez la case pour confirmer l’annulation.' },
-      ]);
-    const [row] = (await this.visits.reviewQueue(establishment.id)).filter((r: { id: string }) => r.id === id);
-    if (!row) throw new NotFoundException();
-    await this.visits.cancelByStaff(actorOf(p), establishment.id, id, `Visite annulée par l’établissement : ${row.review_reason}`);
-    res.redirect(303, `/etablissements/${code}/parloir/a-revoir?fait=annulee`);
+    const form = await validateForm(ConfirmForm, body);
+    if (!form.ok)
+      return this.renderReview(res.status(400), establishment, undefined, [{ field: `confirm-${id}`, message: form.errors[0].message }]);
+    await this.booking.cancelReviewed(actorOf(p), establishment.id, id);
+    res.redirect(303, `/etablissements/${establishment.code}/parloir/a-revoir?fait=annulee`);
   }
 
   @Get('statistiques')
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
-  async statistics(@Param('establishment') code: string, @Query('du') rawFrom: unknown, @Query('au') rawTo: unknown, @Res() res: Response) {
-    const establishment = await this.establishments.byCode(code);
-    const today = this.day.today(establishment.timeZone);
-    const to = typeof rawTo === 'string' && parseDay(rawTo) ? rawTo : today;
-    const from = typeof rawFrom === 'string' && parseDay(rawFrom) && rawFrom <= to ? rawFrom : shiftDay(to, -55);
-    const stats = await this.day.statistics(establishment.id, establishment.timeZone, from, to);
+  async statistics(
+    @CurrentEstablishment() establishment: Establishment,
+    @Query('du') rawFrom: unknown,
+    @Query('au') rawTo: unknown,
+    @Res() res: Response,
+  ) {
+    const to = dayParam(rawTo) ?? this.day.today(establishment.timeZone);
+    const asked = dayParam(rawFrom);
+    const from = asked && asked <= to ? asked : shiftDay(to, -55);
+    const stats = await this.day.statistics(establishment, from, to);
     res.render('visits/statistics.njk', { establishment, from, to, ...stats, days: DAYS, reasons: REFUSAL_REASONS });
   }
 }
@@ -429,7 +373,7 @@ export class ParloirController {
 export class ConvocationScanController {
   constructor(
     private readonly day: VisitDayService,
-    @Inject(VISIT_TOKENS) private readonly tokens: SignedTokens,
+    private readonly tokens: VisitTokens,
   ) {}
 
   @Get('convocation/:token')
@@ -440,10 +384,10 @@ export class ConvocationScanController {
     if (
       !found ||
       p.kind !== 'agent' ||
-      !p.grants.some((g) => g.role === 'PARLOIR_AGENT' && g.establishmentCode === found.establishment_code)
+      !p.grants.some((g) => g.role === 'PARLOIR_AGENT' && g.establishmentCode === found.establishmentCode)
     ) {
-      throw new NotFoundException('Ce code QR ne correspond à aucune visite de votre établissement.');
+      throw new DomainError('NOT_FOUND', 'Ce code QR ne correspond à aucune visite de votre établissement.', 404);
     }
-    res.redirect(303, `/etablissements/${found.establishment_code}/parloir/visites/${found.id}`);
+    res.redirect(303, `/etablissements/${found.establishmentCode}/parloir/visites/${found.id}`);
   }
 }

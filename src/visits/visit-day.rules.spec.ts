@@ -110,8 +110,8 @@ describe('GENESIS daily visit list', () => {
 
   it('matches a visitor to a permit by names and birth date, ignoring accents, case and hyphens', () => {
     const permits = [
-      { id: 'p1', visitor_family_name: 'Lefèvre-Durand', visitor_given_name: 'Hélène', birthdate: '1980-05-01' },
-      { id: 'p2', visitor_family_name: 'Lefèvre-Durand', visitor_given_name: 'Hélène', birthdate: '2010-05-01' },
+      { id: 'p1', visitorFamilyName: 'Lefèvre-Durand', visitorGivenName: 'Hélène', birthdate: '1980-05-01' },
+      { id: 'p2', visitorFamilyName: 'Lefèvre-Durand', visitorGivenName: 'Hélène', birthdate: '2010-05-01' },
     ];
     expect(matchPermit({ line: 2, familyName: 'LEFEVRE DURAND', givenName: 'helene', birthdate: '1980-05-01' }, permits)?.id).toBe('p1');
     expect(matchPermit({ line: 2, familyName: 'LEFEVRE DURAND', givenName: 'helene', birthdate: '1981-05-01' }, permits)).toBeNull();

@@ -172,12 +172,10 @@ export function parseGenesisVisitList(text: string): { entries: VisitListEntry[]
 }
 
 /** The digital permit of a listed visitor: same detainee, same names (accents and case aside), same birth date. */
-export function matchPermit<P extends { visitor_family_name: string; visitor_given_name: string; birthdate: string }>(
+export function matchPermit<P extends { visitorFamilyName: string; visitorGivenName: string; birthdate: string }>(
   v: VisitListVisitor,
   permits: P[],
 ): P | null {
   const key = `${normalizeName(v.familyName)}|${normalizeName(v.givenName)}|${v.birthdate}`;
-  return (
-    permits.find((p) => `${normalizeName(p.visitor_family_name)}|${normalizeName(p.visitor_given_name)}|${p.birthdate}` === key) ?? null
-  );
+  return permits.find((p) => `${normalizeName(p.visitorFamilyName)}|${normalizeName(p.visitorGivenName)}|${p.birthdate}` === key) ?? null;
 }

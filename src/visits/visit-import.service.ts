@@ -1,9 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { fromZonedTime } from 'date-fns-tz';
 import { DataSource } from 'typeorm';
-import { newReference } from '../common/reference';
 import { Actor, AuditService } from '../common/audit.service';
+import { newReference } from '../common/reference';
 import { matchPermit, parseGenesisVisitList } from './visit-day.rules';
+import { activeRooms, finishImport, insertImport } from './visit-import.queries';
+import {
+  addBooked,
+  detaineeHasVisitDuring,
+  ensureSlot,
+  insertNamedVisitor,
+  insertVisit,
+  insertVisitor,
+  lockSlots,
+  permitsToMatch,
+  presentDetaineeByEcrou,
+  rangeOf,
+  visitorsBusyDuring,
+} from './visit.queries';
 
 export interface VisitImportReport {
   ok: boolean;
@@ -31,21 +45,11 @@ export class VisitImportService {
     const report: VisitImportReport = { ok: false, created: 0, existing: 0, unmatchedVisitors: [], rejected: [...errors] };
     if (entries.length === 0) return report;
     await this.dataSource.transaction(async (m) => {
-      const [imp] = await m.query(
-        `INSERT INTO visit_imports (establishment_id, filename, imported_by, visits_created, visits_existing, visitors_unmatched, lines_rejected, report) VALUES ($1, $2, $3, 0, 0, 0, 0, '{}') RETURNING id`,
-        [establishment.id, filename.slice(0, 200), actor.id],
-      );
-      const rooms = new Map<string, { id: string; cabins: number }>(
-        (await m.query(`SELECT id, name, cabins FROM visiting_rooms WHERE establishment_id = $1 AND active`, [establishment.id])).map(
-          (r: { id: string; name: string; cabins: number }) => [r.name.trim().toLowerCase(), r],
-        ),
-      );
+      const importId = await insertImport(m, establishment.id, filename.slice(0, 200), actor.id ?? null);
+      const rooms = new Map((await activeRooms(m, establishment.id)).map((r) => [r.name.trim().toLowerCase(), r]));
       for (const e of entries) {
         const reject = (message: string) => report.rejected.push(...e.lines.map((line) => ({ line, message })));
-        const [detainee] = await m.query(
-          `SELECT id FROM detainees WHERE establishment_id = $1 AND ecrou_number = $2 AND custody_status = 'PRESENT'`,
-          [establishment.id, e.ecrou],
-        );
+        const detainee = await presentDetaineeByEcrou(m, establishment.id, e.ecrou);
         if (!detainee) {
           reject(`aucune personne détenue présente n’a le numéro d’écrou ${e.ecrou}`);
           continue;
@@ -57,62 +61,46 @@ export class VisitImportService {
         }
         const startsAt = fromZonedTime(`${e.day} ${e.start}`, establishment.timeZone);
         const endsAt = fromZonedTime(`${e.day} ${e.end}`, establishment.timeZone);
-        const range = `[${startsAt.toISOString()},${endsAt.toISOString()})`;
-        const [same] = await m.query(`SELECT id FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED' AND during && $2::tstzrange`, [
-          detainee.id,
-          range,
-        ]);
-        if (same) {
+        const range = rangeOf(startsAt, endsAt);
+        if (await detaineeHasVisitDuring(m, detainee.id, range)) {
           report.existing++;
           continue;
         }
-        const permits: { id: string; visitor_family_name: string; visitor_given_name: string; birthdate: string }[] = await m.query(
-          `SELECT id, visitor_family_name, visitor_given_name, to_char(visitor_birthdate, 'YYYY-MM-DD') AS birthdate FROM permits WHERE detainee_id = $1`,
-          [detainee.id],
-        );
+        const permits = await permitsToMatch(m, detainee.id);
         const visitors = e.visitors.map((v) => ({ v, permit: matchPermit(v, permits) }));
-        const permitIds = visitors.filter((x) => x.permit).map((x) => x.permit!.id);
+        const permitIds = visitors.flatMap((x) => (x.permit ? [x.permit.id] : []));
         if (new Set(permitIds).size !== permitIds.length) {
           reject('le même visiteur figure deux fois dans cette visite');
           continue;
         }
-        const [busy] = await m.query(
-          `SELECT 1 FROM visit_visitors WHERE permit_id = ANY($1::uuid[]) AND active AND during && $2::tstzrange`,
-          [permitIds, range],
-        );
-        if (busy) {
+        if (await visitorsBusyDuring(m, permitIds, range)) {
           reject('un des visiteurs a déjà une visite à ce moment-là');
           continue;
         }
-        await m.query(
-          `INSERT INTO visit_slots (room_id, starts_at, ends_at, capacity) VALUES ($1, $2, $3, $4) ON CONFLICT (room_id, starts_at) DO NOTHING`,
-          [room.id, startsAt, endsAt, room.cabins],
-        );
-        const [slot] = await m.query(
-          `SELECT id, capacity, booked, held FROM visit_slots WHERE room_id = $1 AND starts_at = $2 FOR UPDATE`,
-          [room.id, startsAt],
-        );
+        const slotId = await ensureSlot(m, { roomId: room.id, templateId: null, startsAt, endsAt, capacity: room.cabins });
+        const [slot] = await lockSlots(m, [slotId]);
         if (slot.booked + slot.held >= slot.capacity) {
           reject(`le parloir « ${e.room} » est complet à ${e.start} dans P2V`);
           continue;
         }
-        await m.query(`UPDATE visit_slots SET booked = booked + 1 WHERE id = $1`, [slot.id]);
-        const [visit] = await m.query(
-          `INSERT INTO visits (establishment_id, slot_id, detainee_id, reference, channel, during, import_id) VALUES ($1, $2, $3, $4, 'GENESIS', $5::tstzrange, $6) RETURNING id`,
-          [establishment.id, slot.id, detainee.id, newReference(), range, imp.id],
-        );
+        await addBooked(m, slot.id, 1);
+        const visitId = await insertVisit(m, {
+          establishmentId: establishment.id,
+          slotId: slot.id,
+          detaineeId: detainee.id,
+          familyAccountId: null,
+          reference: newReference(),
+          channel: 'GENESIS',
+          idempotencyKey: null,
+          range,
+          bookedByAgent: null,
+          importId,
+        });
         for (const { v, permit } of visitors) {
           if (permit) {
-            await m.query(`INSERT INTO visit_visitors (visit_id, permit_id, during) VALUES ($1, $2, $3::tstzrange)`, [
-              visit.id,
-              permit.id,
-              range,
-            ]);
+            await insertVisitor(m, visitId, permit.id, range);
           } else {
-            await m.query(
-              `INSERT INTO visit_visitors (visit_id, given_name, family_name, birthdate, during) VALUES ($1, $2, $3, $4, $5::tstzrange)`,
-              [visit.id, v.givenName, v.familyName, v.birthdate, range],
-            );
+            await insertNamedVisitor(m, visitId, v, range);
             report.unmatchedVisitors.push({ line: v.line, name: `${v.givenName} ${v.familyName.toUpperCase()}`, ecrou: e.ecrou });
           }
         }
@@ -120,24 +108,21 @@ export class VisitImportService {
       }
       report.rejected.sort((a, b) => a.line - b.line);
       report.ok = report.rejected.length === 0;
-      await m.query(
-        `UPDATE visit_imports SET visits_created = $2, visits_existing = $3, visitors_unmatched = $4, lines_rejected = $5, report = $6 WHERE id = $1`,
-        [imp.id, report.created, report.existing, report.unmatchedVisitors.length, report.rejected.length, JSON.stringify(report)],
-      );
+      const counts = {
+        created: report.created,
+        existing: report.existing,
+        unmatched: report.unmatchedVisitors.length,
+        rejected: report.rejected.length,
+      };
+      await finishImport(m, importId, counts, report);
       await this.audit.record(
         {
           actor,
           action: 'VISITS_IMPORTED',
           entityType: 'visit_import',
-          entityId: imp.id,
+          entityId: importId,
           establishmentId: establishment.id,
-          after: {
-            filename,
-            created: report.created,
-            existing: report.existing,
-            unmatched: report.unmatchedVisitors.length,
-            rejected: report.rejected.length,
-          },
+          after: { filename, ...counts },
         },
         m,
       );

@@ -119,7 +119,9 @@ export function weekOf(instant: Date, timeZone: string): { from: Date; to: Date 
   return { from: fromZonedTime(`${monday} 00:00`, timeZone), to: fromZonedTime(`${nextMonday} 00:00`, timeZone) };
 }
 
-export function weeklyEntitlement(legalStatus: 'PREVENU' | 'CONDAMNE', s: VisitSettings): number {
+export type LegalStatus = 'PREVENU' | 'CONDAMNE';
+
+export function weeklyEntitlement(legalStatus: LegalStatus, s: VisitSettings): number {
   return legalStatus === 'PREVENU' ? s.weeklyPrevenu : s.weeklyCondamne;
 }
 

@@ -1,44 +1,31 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { AppointmentsModule } from '../appointments/appointments.module';
-import { AppointmentsService } from '../appointments/appointments.service';
 import { uploadMiddleware } from '../common/upload.middleware';
-import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { SignedTokens } from '../common/signed-tokens';
 import { FamilyVisitsController } from './family-visits.controller';
-import { ConvocationScanController, MAX_VISIT_LIST_BYTES, ParloirController, VISIT_TOKENS } from './parloir.controller';
+import { ConvocationScanController, MAX_VISIT_LIST_BYTES, ParloirController } from './parloir.controller';
 import { StaffVisitsController } from './staff-visits.controller';
+import { VisitBookingService } from './visit-booking.service';
 import { VisitDayService } from './visit-day.service';
 import { VisitImportService } from './visit-import.service';
+import { VisitReadService } from './visit-read.service';
+import { VisitTokens } from './visit-tokens';
 import { VisitsAdminController } from './visits-admin.controller';
 import { VisitsAdminService } from './visits-admin.service';
-import { VisitsService } from './visits.service';
 import { WaitlistService } from './waitlist.service';
 
-/** Visiting rooms: the calendar, bookings and the waiting list, and the day at the visiting rooms. */
+/**
+ * Visiting rooms: the calendar, bookings and the waiting list, and the day at the visiting rooms.
+ * Hooks registered in onModuleInit: AppointmentsService.onCancel('VISIT') (VisitBookingService),
+ * AppointmentsService.onTemplateData('VISIT') (VisitTokens), VisitBookingService.onPlaceFreed (WaitlistService).
+ */
 @Module({
   imports: [AppointmentsModule, EstablishmentsModule, FamiliesModule, NotificationsModule],
   controllers: [VisitsAdminController, FamilyVisitsController, StaffVisitsController, ParloirController, ConvocationScanController],
-  providers: [
-    VisitsService,
-    VisitsAdminService,
-    VisitDayService,
-    VisitImportService,
-    WaitlistService,
-    {
-      // The convocation's QR code signs its appointment id; the link opens the arrival check.
-      provide: VISIT_TOKENS,
-      inject: [APP_CONFIG, AppointmentsService],
-      useFactory: (config: AppConfig, appointments: AppointmentsService) => {
-        const tokens = new SignedTokens(config.sessionSecret, 'visit-qr-token', 'P2VV');
-        appointments.onTemplateData('VISIT', (a) => ({ qr: `${config.appUrl}/parloir/convocation/${tokens.sign(a.id)}` }));
-        return tokens;
-      },
-    },
-  ],
-  exports: [VisitsService],
+  providers: [VisitBookingService, VisitReadService, VisitsAdminService, VisitDayService, VisitImportService, WaitlistService, VisitTokens],
+  exports: [VisitBookingService],
 })
 export class VisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

@@ -1,0 +1,234 @@
+import type { EntityManager } from 'typeorm';
+import { execute, select, selectOne } from '../common/sql';
+import { type Closure, DEFAULT_SETTINGS, type SlotTemplate, type VisitSettings } from './visit.rules';
+import type { RoomKind } from './visiting-room.entity';
+
+/**
+ * The SQL of an establishment's visiting-room calendar: booking settings, rooms, weekly slots and
+ * closures (tables visit_settings, visiting_rooms, slot_templates, closures).
+ */
+
+const SETTINGS_COLUMNS = `min_notice_hours AS "minNoticeHours", horizon_days AS "horizonDays",
+  cancel_deadline_hours AS "cancelDeadlineHours", max_adults AS "maxAdults", max_children AS "maxChildren",
+  majority_age AS "majorityAge", weekly_prevenu AS "weeklyPrevenu", weekly_condamne AS "weeklyCondamne",
+  online_booking AS "onlineBooking", open_on_holidays AS "openOnHolidays", waitlist_offer_hours AS "waitlistOfferHours"`;
+
+/** The establishment's settings, or null when it never changed the defaults. */
+export function settingsOf(db: EntityManager, establishmentId: string): Promise<VisitSettings | null> {
+  return selectOne<VisitSettings>(db, `SELECT ${SETTINGS_COLUMNS} FROM visit_settings WHERE establishment_id = $1`, [establishmentId]);
+}
+
+/** The settings row locked for a change (null when there is none yet). */
+export function lockSettings(db: EntityManager, establishmentId: string): Promise<VisitSettings | null> {
+  return selectOne<VisitSettings>(db, `SELECT ${SETTINGS_COLUMNS} FROM visit_settings WHERE establishment_id = $1 FOR UPDATE`, [
+    establishmentId,
+  ]);
+}
+
+export async function saveSettings(db: EntityManager, establishmentId: string, s: VisitSettings): Promise<void> {
+  await execute(
+    db,
+    `INSERT INTO visit_settings (establishment_id, min_notice_hours, horizon_days, cancel_deadline_hours, max_adults, max_children,
+                                 majority_age, weekly_prevenu, weekly_condamne, online_booking, open_on_holidays, waitlist_offer_hours)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (establishment_id) DO UPDATE SET min_notice_hours = $2, horizon_days = $3, cancel_deadline_hours = $4, max_adults = $5,
+       max_children = $6, majority_age = $7, weekly_prevenu = $8, weekly_condamne = $9, online_booking = $10, open_on_holidays = $11,
+       waitlist_offer_hours = $12`,
+    [
+      establishmentId,
+      s.minNoticeHours,
+      s.horizonDays,
+      s.cancelDeadlineHours,
+      s.maxAdults,
+      s.maxChildren,
+      s.majorityAge,
+      s.weeklyPrevenu,
+      s.weeklyCondamne,
+      s.onlineBooking,
+      s.openOnHolidays,
+      s.waitlistOfferHours,
+    ],
+  );
+}
+
+const TEMPLATE_COLUMNS = `t.id, t.room_id AS "roomId", t.day_of_week AS "dayOfWeek", t.start_time::text AS "startTime",
+  t.end_time::text AS "endTime", t.capacity, to_char(t.valid_from, 'YYYY-MM-DD') AS "validFrom",
+  to_char(t.valid_to, 'YYYY-MM-DD') AS "validTo"`;
+
+/** A weekly slot with the name of its room. */
+export interface TemplateWithRoom extends SlotTemplate {
+  room: string;
+}
+
+/** The weekly slots of the establishment's active rooms (what families may book). */
+export function bookableTemplates(db: EntityManager, establishmentId: string): Promise<TemplateWithRoom[]> {
+  return select<TemplateWithRoom>(
+    db,
+    `SELECT ${TEMPLATE_COLUMNS}, r.name AS room
+       FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id
+      WHERE r.establishment_id = $1 AND r.active`,
+    [establishmentId],
+  );
+}
+
+/** A weekly slot with what a booking needs to know of its room and establishment. */
+export interface TemplateInContext extends SlotTemplate {
+  establishmentId: string;
+  roomName: string;
+  roomActive: boolean;
+  timeZone: string;
+  establishmentName: string;
+}
+
+export function templateInContext(db: EntityManager, templateId: string): Promise<TemplateInContext | null> {
+  return selectOne<TemplateInContext>(
+    db,
+    `SELECT ${TEMPLATE_COLUMNS}, r.establishment_id AS "establishmentId", r.name AS "roomName", r.active AS "roomActive",
+            e.time_zone AS "timeZone", e.name AS "establishmentName"
+       FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id JOIN establishments e ON e.id = r.establishment_id
+      WHERE t.id = $1`,
+    [templateId],
+  );
+}
+
+const CLOSURE_COLUMNS = `to_char(day, 'YYYY-MM-DD') AS day, room_id AS "roomId", template_id AS "templateId", reason`;
+
+/** Closures of the establishment from a day on (`onlyThatDay`: that day only). */
+export function closuresFrom(db: EntityManager, establishmentId: string, day: string, onlyThatDay = false): Promise<Closure[]> {
+  return select<Closure>(
+    db,
+    `SELECT ${CLOSURE_COLUMNS} FROM closures WHERE establishment_id = $1 AND ${onlyThatDay ? 'day = $2::date' : 'day >= $2::date'}`,
+    [establishmentId, day],
+  );
+}
+
+// ---------- The "Parloirs" page (administrators) ----------
+
+export interface RoomRow {
+  id: string;
+  name: string;
+  kind: RoomKind;
+  cabins: number;
+  active: boolean;
+}
+
+export function roomsOf(db: EntityManager, establishmentId: string): Promise<RoomRow[]> {
+  return select<RoomRow>(db, `SELECT id, name, kind, cabins, active FROM visiting_rooms WHERE establishment_id = $1 ORDER BY name`, [
+    establishmentId,
+  ]);
+}
+
+export interface TemplateListRow {
+  id: string;
+  room: string;
+  dayOfWeek: number;
+  start: string;
+  end: string;
+  capacity: number;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** The weekly slots still valid on `today` or later, in week order. */
+export function templatesFrom(db: EntityManager, establishmentId: string, today: string): Promise<TemplateListRow[]> {
+  return select<TemplateListRow>(
+    db,
+    `SELECT t.id, r.name AS room, t.day_of_week AS "dayOfWeek", to_char(t.start_time, 'HH24:MI') AS start,
+            to_char(t.end_time, 'HH24:MI') AS "end",
+            t.capacity, to_char(t.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(t.valid_to, 'YYYY-MM-DD') AS "validTo"
+       FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id
+      WHERE r.establishment_id = $1 AND (t.valid_to IS NULL OR t.valid_to >= $2::date)
+      ORDER BY t.day_of_week, t.start_time, r.name`,
+    [establishmentId, today],
+  );
+}
+
+export interface ClosureListRow {
+  id: string;
+  day: string;
+  reason: string;
+  room: string | null;
+  slotStart: string | null;
+}
+
+export function closuresListFrom(db: EntityManager, establishmentId: string, today: string): Promise<ClosureListRow[]> {
+  return select<ClosureListRow>(
+    db,
+    `SELECT c.id, to_char(c.day, 'YYYY-MM-DD') AS day, c.reason, r.name AS room, to_char(t.start_time, 'HH24:MI') AS "slotStart"
+       FROM closures c LEFT JOIN visiting_rooms r ON r.id = c.room_id LEFT JOIN slot_templates t ON t.id = c.template_id
+      WHERE c.establishment_id = $1 AND c.day >= $2::date ORDER BY c.day LIMIT 100`,
+    [establishmentId, today],
+  );
+}
+
+export async function roomNamed(db: EntityManager, establishmentId: string, name: string): Promise<boolean> {
+  return (await selectOne(db, `SELECT 1 FROM visiting_rooms WHERE establishment_id = $1 AND name = $2`, [establishmentId, name])) !== null;
+}
+
+/** A room of the establishment (null for another establishment's). */
+export function roomOf(db: EntityManager, establishmentId: string, roomId: string): Promise<{ id: string; cabins: number } | null> {
+  return selectOne(db, `SELECT id, cabins FROM visiting_rooms WHERE id = $1 AND establishment_id = $2`, [roomId, establishmentId]);
+}
+
+export async function templateOf(db: EntityManager, establishmentId: string, templateId: string): Promise<boolean> {
+  const row = await selectOne(
+    db,
+    `SELECT 1 FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id WHERE t.id = $1 AND r.establishment_id = $2`,
+    [templateId, establishmentId],
+  );
+  return row !== null;
+}
+
+export async function insertRoom(
+  db: EntityManager,
+  establishmentId: string,
+  room: { name: string; kind: RoomKind; cabins: number },
+): Promise<string> {
+  const [row] = await select<{ id: string }>(
+    db,
+    `INSERT INTO visiting_rooms (establishment_id, name, kind, cabins) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [establishmentId, room.name, room.kind, room.cabins],
+  );
+  return row.id;
+}
+
+export interface NewTemplate {
+  roomId: string;
+  dayOfWeek: number;
+  start: string;
+  end: string;
+  capacity: number;
+  validFrom: string;
+  validTo: string | null;
+}
+
+export async function insertTemplate(db: EntityManager, t: NewTemplate): Promise<string> {
+  const [row] = await select<{ id: string }>(
+    db,
+    `INSERT INTO slot_templates (room_id, day_of_week, start_time, end_time, capacity, valid_from, valid_to)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [t.roomId, t.dayOfWeek, t.start, t.end, t.capacity, t.validFrom, t.validTo],
+  );
+  return row.id;
+}
+
+export interface NewClosure {
+  day: string;
+  roomId: string | null;
+  templateId: string | null;
+  reason: string;
+}
+
+export async function insertClosure(db: EntityManager, establishmentId: string, c: NewClosure): Promise<string> {
+  const [row] = await select<{ id: string }>(
+    db,
+    `INSERT INTO closures (establishment_id, day, room_id, template_id, reason) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [establishmentId, c.day, c.roomId, c.templateId, c.reason],
+  );
+  return row.id;
+}
+
+/** The establishment's settings, or the defaults. */
+export async function settingsOrDefaults(db: EntityManager, establishmentId: string): Promise<VisitSettings> {
+  return (await settingsOf(db, establishmentId)) ?? DEFAULT_SETTINGS;
+}

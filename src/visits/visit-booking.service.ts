@@ -1,0 +1,535 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AppointmentsService } from '../appointments/appointments.service';
+import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
+import { parseDate } from '../common/dates';
+import { DomainError } from '../common/domain-error';
+import { newReference } from '../common/reference';
+import { FamiliesService } from '../families/families.service';
+import { closuresFrom, settingsOrDefaults, type TemplateInContext, templateInContext } from './calendar.queries';
+import {
+  addBooked,
+  type BookingDetainee,
+  clearReview,
+  detaineeForBooking,
+  ensureSlot,
+  insertVisit,
+  insertVisitor,
+  lockDetainee,
+  lockSlots,
+  lockVisit,
+  markCancelled,
+  moveVisitTo,
+  permitsForBooking,
+  permitsOfVisit,
+  presentDetaineeByEcrou,
+  activePermitsOf,
+  rangeOf,
+  setAppointment,
+  visitByIdempotencyKey,
+  visitOfEstablishment,
+  visitsStartingBetween,
+} from './visit.queries';
+import {
+  canCancel,
+  checkVisitors,
+  checkWindow,
+  occurrence,
+  templateClosedOn,
+  type VisitSettings,
+  weekOf,
+  weeklyEntitlement,
+} from './visit.rules';
+
+/** A slot as a form names it: a weekly slot and a (local) day. */
+export interface SlotChoice {
+  templateId: string;
+  /** YYYY-MM-DD, local to the establishment. */
+  day: string;
+}
+
+export interface Contact {
+  email: string | null;
+  phone: string | null;
+}
+
+export type BookingChannel = 'ONLINE' | 'PHONE' | 'IN_PERSON';
+
+export interface BookVisitInput extends SlotChoice {
+  /** The family whose permits these are (its own booking, or staff booking for it), or null. */
+  familyAccountId: string | null;
+  detaineeId: string;
+  permitIds: string[];
+  /** ONLINE: the family books itself (the establishment must allow it); PHONE / IN_PERSON: the visiting room books for it. */
+  channel: BookingChannel;
+  idempotencyKey?: string;
+  /** A place offered from the waiting list may be confirmed after the minimum notice. */
+  fromWaitlist?: boolean;
+  contact?: Contact;
+}
+
+/** What a family sends from its booking form. */
+export interface OnlineBooking extends SlotChoice {
+  detaineeId: string;
+  permitIds: string[];
+  idempotencyKey?: string;
+}
+
+/** What the visiting room types for a family calling or at the desk. */
+export interface StaffBooking extends SlotChoice {
+  ecrou: string;
+  permitIds: string[];
+  channel: 'PHONE' | 'IN_PERSON';
+  idempotencyKey?: string;
+  contact: Contact;
+}
+
+export interface BookedVisit {
+  id: string;
+  reference: string;
+  startsAt: Date;
+  existing: boolean;
+}
+
+/** Whose visits a command may touch: a family's own, or those of the agent's establishment. */
+export type VisitScope = { familyId: string } | { establishmentId: string };
+
+/** A slot occurrence checked for booking: it exists, runs that day, and is inside the booking window. */
+export interface ResolvedSlot {
+  t: TemplateInContext;
+  settings: VisitSettings;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export const FULL_MESSAGE = 'Ce créneau est complet. Choisissez un autre créneau ou inscrivez-vous sur la liste d’attente.';
+const NO_PERMIT_MESSAGE = 'Chaque visiteur doit avoir un permis de visite pour cette personne détenue.';
+
+/** What happens, in the same transaction, when a place of a (locked) slot is freed: the waiting list offers it. */
+export type PlaceFreedHook = (m: EntityManager, slotId: string, now: Date) => Promise<void>;
+
+/**
+ * Booking, moving and cancelling visits (the commands; read models are in VisitReadService). Every
+ * rule is checked in one transaction that locks the detainee's week (advisory lock), then the slot's
+ * row; the database has the last word (capacity CHECK, exclusion constraints, idempotency key), so no
+ * interleaving of concurrent requests can overbook a slot or double-book a detainee or a visitor.
+ * The slot lock (lockSlots), the entitlement check and the cancellation are each written once here.
+ */
+@Injectable()
+export class VisitBookingService implements OnModuleInit {
+  private readonly placeFreedHooks: PlaceFreedHook[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly appointments: AppointmentsService,
+    private readonly families: FamiliesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Hook: a visit's convocation (appointment) cancelled cancels the visit and frees its place, in that transaction. */
+  onModuleInit(): void {
+    this.appointments.onCancel('VISIT', (m, a, actor, now) =>
+      this.cancelIn(m, actor, { appointmentId: a.id }, now, { familyDeadline: actor.type === 'FAMILY' }),
+    );
+  }
+
+  /** Registers what a freed place means elsewhere (WaitlistService offers it). */
+  onPlaceFreed(hook: PlaceFreedHook): void {
+    this.placeFreedHooks.push(hook);
+  }
+
+  // ---------- Booking ----------
+
+  async book(actor: Actor, input: BookVisitInput): Promise<BookedVisit> {
+    const now = this.clock.now();
+    const key = input.familyAccountId && input.idempotencyKey ? { familyId: input.familyAccountId, key: input.idempotencyKey } : null;
+    if (key) {
+      const existing = await this.byIdempotencyKey(key.familyId, key.key);
+      if (existing) return existing;
+    }
+    try {
+      return await this.dataSource.transaction((m) => this.bookIn(m, actor, input, now));
+    } catch (e) {
+      if (key && constraintOf(e) === 'visits_idempotency') {
+        const existing = await this.byIdempotencyKey(key.familyId, key.key);
+        if (existing) return existing; // a concurrent retry won: same booking
+      }
+      throw domainErrorOf(e);
+    }
+  }
+
+  /** A family books online, for itself: its contact details get the convocation. */
+  async bookOnline(actor: Actor, familyId: string, input: OnlineBooking): Promise<BookedVisit> {
+    const account = await this.families.find(familyId);
+    return this.book(actor, {
+      ...input,
+      familyAccountId: familyId,
+      channel: 'ONLINE',
+      contact: { email: account?.email ?? null, phone: account?.mobilePhone ?? null },
+    });
+  }
+
+  /**
+   * The visiting room books for a family (phone, desk): the detainee by écrou in the agent's
+   * establishment; the family is the one whose permits are chosen (none when they come from several).
+   */
+  async bookForFamily(actor: Actor, establishmentId: string, input: StaffBooking): Promise<BookedVisit> {
+    const db = this.dataSource.manager;
+    const detainee = await presentDetaineeByEcrou(db, establishmentId, input.ecrou);
+    if (!detainee) throw new DomainError('UNKNOWN_ECROU', 'Aucune personne détenue présente n’a ce numéro d’écrou.');
+    const chosen = (await activePermitsOf(db, detainee.id)).filter((p) => input.permitIds.includes(p.id));
+    const families = [...new Set(chosen.map((p) => p.familyAccountId))];
+    const familyAccountId = families.length === 1 ? families[0] : null;
+    return this.book(actor, {
+      familyAccountId,
+      templateId: input.templateId,
+      day: input.day,
+      detaineeId: detainee.id,
+      permitIds: input.permitIds,
+      channel: input.channel,
+      idempotencyKey: familyAccountId ? input.idempotencyKey : undefined,
+      contact: input.contact,
+    });
+  }
+
+  /** Books inside the caller's transaction (the waiting list confirms an offer this way). */
+  bookWithin(m: EntityManager, actor: Actor, input: BookVisitInput, now: Date): Promise<BookedVisit> {
+    return this.bookIn(m, actor, input, now);
+  }
+
+  private async byIdempotencyKey(familyId: string, key: string): Promise<BookedVisit | null> {
+    const v = await visitByIdempotencyKey(this.dataSource.manager, familyId, key);
+    return v ? { ...v, existing: true } : null;
+  }
+
+  private async bookIn(m: EntityManager, actor: Actor, input: BookVisitInput, now: Date): Promise<BookedVisit> {
+    const byFamily = input.channel === 'ONLINE';
+    const slot = await this.resolveSlot(m, input, now, byFamily, input.fromWaitlist ?? false);
+    const { permitIds } = await this.checkBookable(m, slot, input, null);
+    const [place] = await lockSlots(m, [await this.slotRow(m, slot)]);
+    if (place.booked + place.held >= place.capacity) throw new DomainError('FULL', FULL_MESSAGE, 409);
+    await addBooked(m, place.id, 1);
+
+    const reference = newReference();
+    const range = rangeOf(slot.startsAt, slot.endsAt);
+    const id = await insertVisit(m, {
+      establishmentId: slot.t.establishmentId,
+      slotId: place.id,
+      detaineeId: input.detaineeId,
+      familyAccountId: input.familyAccountId,
+      reference,
+      channel: input.channel,
+      idempotencyKey: input.idempotencyKey ?? null,
+      range,
+      bookedByAgent: actor.type === 'AGENT' ? (actor.id ?? null) : null,
+      importId: null,
+    });
+    for (const permitId of permitIds) await insertVisitor(m, id, permitId, range);
+    if (input.contact && (input.contact.email || input.contact.phone)) {
+      const appointment = await this.appointments.book(
+        actor,
+        {
+          kind: 'VISIT',
+          reference,
+          establishmentId: slot.t.establishmentId,
+          familyAccountId: input.familyAccountId,
+          contactEmail: input.contact.email,
+          contactPhone: input.contact.phone,
+          startsAt: slot.startsAt,
+          endsAt: slot.endsAt,
+          place: slot.t.roomName,
+          address: slot.t.establishmentName,
+        },
+        now,
+        m,
+      );
+      await setAppointment(m, id, appointment.id);
+    }
+    await this.audit.record(
+      {
+        actor,
+        action: 'VISIT_BOOKED',
+        entityType: 'visit',
+        entityId: id,
+        establishmentId: slot.t.establishmentId,
+        after: { reference, startsAt: slot.startsAt.toISOString(), visitors: permitIds.length, channel: input.channel },
+      },
+      m,
+    );
+    return { id, reference, startsAt: slot.startsAt, existing: false };
+  }
+
+  /**
+   * The slot a weekly slot gives on a day, checked: it exists, its room is open, it runs that day
+   * (holidays, closures), online booking is allowed (`byFamily`), and it is inside the booking
+   * window (`ignoreNotice`: an offer from the waiting list may be confirmed after the minimum notice).
+   */
+  async resolveSlot(m: EntityManager, choice: SlotChoice, now: Date, byFamily: boolean, ignoreNotice = false): Promise<ResolvedSlot> {
+    const t = await templateInContext(m, choice.templateId);
+    if (!t || !t.roomActive || parseDate(choice.day) !== choice.day) throw new DomainError('NO_SLOT', 'Ce créneau n’existe pas.', 404);
+    const settings = await settingsOrDefaults(m, t.establishmentId);
+    if (byFamily && !settings.onlineBooking)
+      throw new DomainError(
+        'STAFF_ONLY',
+        'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.',
+      );
+    const closed = templateClosedOn(t, choice.day, await closuresFrom(m, t.establishmentId, choice.day, true), settings);
+    if (closed) throw new DomainError(closed.code, closed.message);
+    const { startsAt, endsAt } = occurrence(t, choice.day, t.timeZone);
+    const window = checkWindow(startsAt, now, settings);
+    if (window && !(ignoreNotice && window.code === 'TOO_SOON')) throw new DomainError(window.code, window.message);
+    return { t, settings, startsAt, endsAt };
+  }
+
+  /**
+   * What makes a request bookable, whether it books now or waits for a place: the detainee is
+   * present in the slot's establishment, every visitor holds an active permit for that detainee
+   * (online, the family's own), the visitors are within the limits, and the detainee's weekly
+   * entitlement is not used up (`exceptVisit`: the visit being moved). Takes the detainee's lock.
+   */
+  async checkBookable(
+    m: EntityManager,
+    slot: ResolvedSlot,
+    request: { detaineeId: string; permitIds: string[]; familyAccountId: string | null; day: string },
+    exceptVisit: string | null,
+  ): Promise<{ detainee: BookingDetainee; permitIds: string[] }> {
+    const detainee = await detaineeForBooking(m, request.detaineeId);
+    if (!detainee || detainee.establishmentId !== slot.t.establishmentId || detainee.custodyStatus !== 'PRESENT') {
+      throw new DomainError('NO_DETAINEE', 'La personne détenue n’est pas dans cet établissement.');
+    }
+    const permitIds = [...new Set(request.permitIds)];
+    const permits = await permitsForBooking(m, permitIds);
+    if (permits.length !== permitIds.length || permits.some((p) => p.detaineeId !== detainee.id))
+      throw new DomainError('NO_PERMIT', NO_PERMIT_MESSAGE);
+    if (request.familyAccountId && permits.some((p) => p.familyAccountId !== request.familyAccountId))
+      throw new DomainError('NO_PERMIT', NO_PERMIT_MESSAGE);
+    const inactive = permits.find((p) => p.status !== 'ACTIVE');
+    if (inactive)
+      throw new DomainError(
+        'PERMIT_SUSPENDED',
+        inactive.status === 'SUSPENDED' ? 'Un des permis est suspendu.' : 'Un des permis est retiré.',
+      );
+    const visitors = checkVisitors(
+      permits.map((p) => p.birthdate),
+      request.day,
+      slot.settings,
+    );
+    if (visitors) throw new DomainError(visitors.code, visitors.message);
+    await this.checkEntitlement(m, detainee, slot, exceptVisit);
+    return { detainee, permitIds };
+  }
+
+  /** The weekly entitlement, counted under the detainee's lock (taken before any slot lock). */
+  private async checkEntitlement(m: EntityManager, detainee: BookingDetainee, slot: ResolvedSlot, exceptVisit: string | null) {
+    await lockDetainee(m, detainee.id);
+    const week = weekOf(slot.startsAt, slot.t.timeZone);
+    if (
+      (await visitsStartingBetween(m, detainee.id, week.from, week.to, exceptVisit)) >=
+      weeklyEntitlement(detainee.legalStatus, slot.settings)
+    ) {
+      throw new DomainError('ENTITLEMENT_USED', 'Le nombre de visites de la semaine pour cette personne détenue est atteint.', 409);
+    }
+  }
+
+  /** Serialises the bookings of one detainee (the waiting list takes it before an entry's slot, as a booking does). */
+  lockDetainee(m: EntityManager, detaineeId: string): Promise<void> {
+    return lockDetainee(m, detaineeId);
+  }
+
+  /** The id of the slot row of a checked occurrence (created on first use; not locked yet). */
+  private slotRow(m: EntityManager, slot: ResolvedSlot): Promise<string> {
+    return ensureSlot(m, {
+      roomId: slot.t.roomId,
+      templateId: slot.t.id,
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      capacity: slot.t.capacity,
+    });
+  }
+
+  // ---------- Moving ----------
+
+  /**
+   * Moves a visit to another slot of the same establishment: same detainee, same visitors, same
+   * reference. The new place is taken and the old one freed (and offered to the waiting list) in one
+   * transaction; the convocation and its reminders follow. A family moves only its own visits, until
+   * the deadline; the visiting room moves those of its establishment, at any time.
+   */
+  async move(
+    actor: Actor,
+    scope: VisitScope,
+    visitId: string,
+    choice: SlotChoice,
+  ): Promise<{ id: string; reference: string; startsAt: Date }> {
+    const now = this.clock.now();
+    const byFamily = 'familyId' in scope;
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const v = await lockVisit(m, { id: visitId });
+        const inScope = v && ('familyId' in scope ? v.familyAccountId === scope.familyId : v.establishmentId === scope.establishmentId);
+        if (!v || !inScope) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+        if (v.status !== 'BOOKED')
+          throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée : elle ne peut pas être déplacée.', 409);
+        const slot = await this.resolveSlot(m, choice, now, byFamily);
+        if (slot.t.establishmentId !== v.establishmentId) throw new DomainError('NO_SLOT', 'Ce créneau n’existe pas.', 404);
+        if (byFamily && !canCancel(v.startsAt, now, slot.settings)) {
+          throw new DomainError(
+            'TOO_LATE',
+            `Une visite se déplace en ligne au plus tard ${slot.settings.cancelDeadlineHours} heures avant : ` +
+              'appelez le parloir de l’établissement.',
+            409,
+          );
+        }
+        const permits = await permitsOfVisit(m, v.id);
+        if (permits.some((p) => p.status !== 'ACTIVE'))
+          throw new DomainError('PERMIT_SUSPENDED', 'Un des permis n’est plus valide : la visite ne peut pas être déplacée.');
+        const visitors = checkVisitors(
+          permits.map((p) => p.birthdate),
+          choice.day,
+          slot.settings,
+        );
+        if (visitors) throw new DomainError(visitors.code, visitors.message);
+        const detainee = await detaineeForBooking(m, v.detaineeId);
+        if (!detainee || detainee.custodyStatus !== 'PRESENT')
+          throw new DomainError('NO_DETAINEE', 'La personne détenue n’est plus dans cet établissement.');
+        await this.checkEntitlement(m, detainee, slot, v.id);
+
+        const targetId = await this.slotRow(m, slot);
+        if (targetId === v.slotId) throw new DomainError('SAME_SLOT', 'La visite est déjà sur ce créneau.');
+        const target = (await lockSlots(m, [targetId, v.slotId])).find((s) => s.id === targetId)!;
+        if (target.booked + target.held >= target.capacity) throw new DomainError('FULL', FULL_MESSAGE, 409);
+        await addBooked(m, target.id, 1);
+        await moveVisitTo(m, v.id, target.id, rangeOf(slot.startsAt, slot.endsAt));
+        if (v.appointmentId) await this.appointments.move(actor, v.appointmentId, slot.startsAt, slot.endsAt, now, m, slot.t.roomName);
+        await this.releasePlace(m, v.slotId, now);
+        await this.audit.record(
+          {
+            actor,
+            action: 'VISIT_MOVED',
+            entityType: 'visit',
+            entityId: v.id,
+            establishmentId: v.establishmentId,
+            before: { startsAt: v.startsAt.toISOString() },
+            after: { startsAt: slot.startsAt.toISOString() },
+          },
+          m,
+        );
+        return { id: v.id, reference: v.reference, startsAt: slot.startsAt };
+      });
+    } catch (e) {
+      throw domainErrorOf(e);
+    }
+  }
+
+  // ---------- Cancelling ----------
+
+  /** Staff cancel a visit of their establishment (the family is told when the visit has a convocation). */
+  async cancelByStaff(actor: Actor, establishmentId: string, visitId: string, reason: string): Promise<void> {
+    const now = this.clock.now();
+    const v = await visitOfEstablishment(this.dataSource.manager, establishmentId, visitId);
+    if (!v) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+    if (v.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée.', 409);
+    // With a convocation, the appointment is cancelled (and the family told); its hook cancels the visit.
+    if (v.appointmentId) {
+      await this.appointments.cancel(actor, v.appointmentId, reason, now);
+      return;
+    }
+    await this.dataSource.transaction((m) => this.cancelIn(m, actor, { id: v.id }, now, { familyDeadline: false, reason }));
+  }
+
+  /**
+   * The one cancellation sequence: the visit locked, then its slot; the visit cancelled and its
+   * visitors released; the place freed (and offered to the waiting list); audited. Families
+   * (`familyDeadline`) may cancel until the establishment's deadline; staff at any time.
+   */
+  private async cancelIn(
+    m: EntityManager,
+    actor: Actor,
+    by: { id: string } | { appointmentId: string },
+    now: Date,
+    opts: { familyDeadline: boolean; reason?: string },
+  ): Promise<void> {
+    const v = await lockVisit(m, by);
+    if (!v || v.status !== 'BOOKED') return;
+    if (opts.familyDeadline) {
+      const settings = await settingsOrDefaults(m, v.establishmentId);
+      if (!canCancel(v.startsAt, now, settings))
+        throw new DomainError(
+          'TOO_LATE',
+          `Une visite s’annule en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : appelez le parloir de l’établissement.`,
+          409,
+        );
+    }
+    await lockSlots(m, [v.slotId]);
+    await markCancelled(m, v.id, now);
+    await this.releasePlace(m, v.slotId, now);
+    await this.audit.record(
+      {
+        actor,
+        action: 'VISIT_CANCELLED',
+        entityType: 'visit',
+        entityId: v.id,
+        establishmentId: v.establishmentId,
+        before: { status: 'BOOKED' },
+        after: opts.reason === undefined ? { status: 'CANCELLED' } : { status: 'CANCELLED', reason: opts.reason },
+      },
+      m,
+    );
+  }
+
+  /** One place of a locked slot is freed: counted, then offered to whoever waits for it. */
+  private async releasePlace(m: EntityManager, slotId: string, now: Date): Promise<void> {
+    await addBooked(m, slotId, -1);
+    for (const hook of this.placeFreedHooks) await hook(m, slotId, now);
+  }
+
+  // ---------- "À revoir" ----------
+
+  /** The agent cancels a flagged visit of the establishment; the family is told why. */
+  async cancelReviewed(actor: Actor, establishmentId: string, visitId: string): Promise<void> {
+    const v = await visitOfEstablishment(this.dataSource.manager, establishmentId, visitId);
+    if (!v?.reviewReason || v.status !== 'BOOKED') throw new DomainError('NOT_FOUND', 'Cette visite n’est pas à revoir.', 404);
+    await this.cancelByStaff(actor, establishmentId, visitId, `Visite annulée par l’établissement : ${v.reviewReason}`);
+  }
+
+  /** The agent keeps a flagged visit: the flag goes, the decision is audited. */
+  async keepReviewed(actor: Actor, establishmentId: string, visitId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const v = await lockVisit(m, { id: visitId });
+      if (!v || v.establishmentId !== establishmentId || !v.reviewReason)
+        throw new DomainError('NOT_FOUND', 'Cette visite n’est pas à revoir.', 404);
+      await clearReview(m, v.id);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VISIT_REVIEW_KEPT',
+          entityType: 'visit',
+          entityId: v.id,
+          establishmentId,
+          before: { review: v.reviewReason },
+          after: { review: null },
+        },
+        m,
+      );
+    });
+  }
+}
+
+function constraintOf(e: unknown): string | undefined {
+  if (!(e instanceof QueryFailedError)) return undefined;
+  const driver = (e as { driverError?: { code?: string; constraint?: string } }).driverError;
+  return driver?.code === '23505' || driver?.code === '23P01' ? driver.constraint : undefined;
+}
+
+/** The database's refusals (exclusion constraints), in plain French. */
+function domainErrorOf(e: unknown): unknown {
+  const driver = e instanceof QueryFailedError ? (e as { driverError?: { code?: string; constraint?: string } }).driverError : undefined;
+  if (driver?.code === '23P01') {
+    return driver.constraint === 'visits_detainee_no_overlap'
+      ? new DomainError('DETAINEE_BUSY', 'La personne détenue a déjà une visite à ce moment-là.', 409)
+      : new DomainError('VISITOR_BUSY', 'Un des visiteurs a déjà une visite à ce moment-là.', 409);
+  }
+  return e;
+}

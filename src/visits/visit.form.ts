@@ -1,0 +1,263 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsUUID, registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { parseDate, parseDay } from '../common/dates';
+import { EmptyToUndefined, ToList, Trim } from '../common/forms';
+import type { NewClosure, NewTemplate } from './calendar.queries';
+import { type CheckStatus, checkError, type RefusalReason } from './visit-day.rules';
+import type { SlotChoice } from './visit-booking.service';
+import type { VisitSettings } from './visit.rules';
+import { ROOM_KINDS, type RoomKind } from './visiting-room.entity';
+
+/**
+ * The forms of the visits module, as classes validated by validateForm (French messages). A value
+ * sent twice arrives as a list and fails like any other bad value; an id that is not a UUID never
+ * reaches SQL.
+ */
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const SLOT = new RegExp(`^(${UUID})\\|(\\d{4}-\\d{2}-\\d{2})$`, 'i');
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A rule of one field, with one French message (whatever is wrong with the value). */
+function Rule(message: string, valid: (value: unknown, form: Record<string, unknown>) => boolean) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      target: object.constructor,
+      propertyName,
+      options: { message } satisfies ValidationOptions,
+      validator: { validate: (value: unknown, args: ValidationArguments) => valid(value, args.object as Record<string, unknown>) },
+    });
+}
+
+/** `<weekly slot id>|<YYYY-MM-DD>`, as the slot radios of the booking and move forms send it. */
+const IsSlotChoice = (message: string) =>
+  Rule(message, (v) => {
+    const m = typeof v === 'string' ? SLOT.exec(v) : null;
+    return m !== null && parseDate(m[2]) === m[2];
+  });
+
+/** The weekly slot and day of a valid slot choice. */
+export function slotChoice(value: string): SlotChoice {
+  const [templateId, day] = value.split('|');
+  return { templateId: templateId.toLowerCase(), day };
+}
+
+/** Text of `min` to `max` characters (after trimming). */
+const Text = (min: number, max: number, message: string) =>
+  Rule(message, (v) => typeof v === 'string' && v.length >= min && v.length <= max);
+
+/** A calendar day typed JJ/MM/AAAA (or AAAA-MM-JJ). */
+const IsDay = (message: string) => Rule(message, (v) => typeof v === 'string' && parseDay(v) !== null);
+
+/** A whole number typed in a text field, within bounds: "<label> : un nombre entier entre <min> et <max>". */
+function WholeNumber(min: number, max: number, label: string) {
+  const toNumber = Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value,
+  );
+  const check = Rule(
+    `${label} : un nombre entier entre ${min} et ${max}`,
+    (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max,
+  );
+  return (object: object, propertyName: string) => {
+    toNumber(object, propertyName);
+    check(object, propertyName);
+  };
+}
+
+/** A checkbox sent as "oui" when ticked. */
+const Checkbox = () => Transform(({ value }: { value: unknown }) => value === 'oui');
+
+// ---------- Families ----------
+
+export class BookVisitForm {
+  @IsUUID('all', { message: 'Choisissez la personne détenue que vous visitez' })
+  detaineeId!: string;
+
+  @ToList()
+  @IsUUID('all', { each: true, message: 'Choisissez les visiteurs dans la liste' })
+  permitIds!: string[];
+
+  @IsSlotChoice('Choisissez un créneau')
+  slot!: string;
+
+  /** The form's idempotency key (a retried submission books once). */
+  @EmptyToUndefined()
+  @IsOptional()
+  @Text(1, 100, 'Le formulaire a expiré : rechargez la page')
+  key?: string;
+
+  @IsOptional()
+  @IsIn(['book', 'wait'], { message: 'Choisissez de réserver ou de vous inscrire sur la liste d’attente' })
+  action?: 'book' | 'wait';
+}
+
+export class MoveVisitForm {
+  @IsSlotChoice('Choisissez le nouveau créneau')
+  slot!: string;
+}
+
+// ---------- Visiting room: booking for a family ----------
+
+export class StaffSearchQuery {
+  @IsOptional()
+  @Trim()
+  @Text(0, 50, 'Saisissez un seul numéro d’écrou (50 caractères au plus)')
+  ecrou?: string;
+
+  /** The reference of the visit just booked (shown after the redirect). */
+  @IsOptional()
+  @Text(1, 12, 'Référence de visite invalide')
+  reservee?: string;
+}
+
+export class StaffBookVisitForm {
+  @Trim()
+  @Text(1, 50, 'Saisissez le numéro d’écrou de la personne détenue (un seul)')
+  ecrou!: string;
+
+  @ToList()
+  @IsUUID('all', { each: true, message: 'Choisissez les visiteurs dans la liste' })
+  permitIds!: string[];
+
+  @IsSlotChoice('Choisissez un créneau')
+  slot!: string;
+
+  @IsIn(['PHONE', 'IN_PERSON'], { message: 'Indiquez comment la famille a demandé la visite' })
+  channel!: 'PHONE' | 'IN_PERSON';
+
+  @Trim()
+  @EmptyToUndefined()
+  @IsOptional()
+  @Text(1, 200, 'Saisissez une seule adresse e-mail')
+  email?: string;
+
+  @Trim()
+  @EmptyToUndefined()
+  @IsOptional()
+  @Text(1, 40, 'Saisissez un seul numéro de téléphone')
+  phone?: string;
+
+  @EmptyToUndefined()
+  @IsOptional()
+  @Text(1, 100, 'Le formulaire a expiré : rechargez la page')
+  key?: string;
+}
+
+// ---------- Visiting room: the day ----------
+
+/** One visitor's arrival check: arrivé, absent, or refusé with a listed reason (the rule checkError says what is missing). */
+export class CheckForm {
+  @CheckRule()
+  status!: CheckStatus;
+
+  @EmptyToUndefined()
+  @IsOptional()
+  reason?: RefusalReason;
+}
+
+function CheckRule() {
+  const problem = (status: unknown, form: unknown) =>
+    typeof status === 'string' ? checkError(status, reasonOf(form)) : 'Choisissez arrivé, absent ou refusé.';
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      target: object.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => problem(value, args.object) === null,
+        defaultMessage: (args?: ValidationArguments) => problem(args?.value, args?.object) ?? '',
+      },
+    });
+}
+
+function reasonOf(form: unknown): string | undefined {
+  const reason = (form as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+export class ConfirmForm {
+  @IsIn(['oui'], { message: 'Cochez la case pour confirmer l’annulation.' })
+  confirm!: 'oui';
+}
+
+// ---------- "Parloirs" (administrators) ----------
+
+export class SettingsForm {
+  @WholeNumber(0, 720, 'Délai minimum de réservation (heures)') minNoticeHours!: number;
+  @WholeNumber(1, 180, 'Réservation possible jusqu’à (jours)') horizonDays!: number;
+  @WholeNumber(0, 720, 'Annulation possible jusqu’à (heures avant)') cancelDeadlineHours!: number;
+  @WholeNumber(1, 10, 'Adultes par visite') maxAdults!: number;
+  @WholeNumber(0, 10, 'Enfants par visite') maxChildren!: number;
+  @WholeNumber(12, 21, 'Âge de la majorité pour les visiteurs') majorityAge!: number;
+  @WholeNumber(3, 21, 'Visites par semaine pour un prévenu (3 au moins, article L341-2)') weeklyPrevenu!: number;
+  @WholeNumber(1, 21, 'Visites par semaine pour un condamné (1 au moins, article L341-3)') weeklyCondamne!: number;
+  @Checkbox() @IsOptional() @IsBoolean() onlineBooking?: boolean;
+  @Checkbox() @IsOptional() @IsBoolean() openOnHolidays?: boolean;
+  @WholeNumber(1, 72, 'Délai de réponse à une place proposée (heures)') waitlistOfferHours!: number;
+
+  settings(): VisitSettings {
+    return {
+      minNoticeHours: this.minNoticeHours,
+      horizonDays: this.horizonDays,
+      cancelDeadlineHours: this.cancelDeadlineHours,
+      maxAdults: this.maxAdults,
+      maxChildren: this.maxChildren,
+      majorityAge: this.majorityAge,
+      weeklyPrevenu: this.weeklyPrevenu,
+      weeklyCondamne: this.weeklyCondamne,
+      onlineBooking: this.onlineBooking === true,
+      openOnHolidays: this.openOnHolidays === true,
+      waitlistOfferHours: this.waitlistOfferHours,
+    };
+  }
+}
+
+export class RoomForm {
+  @Trim() @Text(1, 60, 'Nommez le parloir (60 caractères au plus)') name!: string;
+  @IsIn(Object.keys(ROOM_KINDS), { message: 'Choisissez le type de parloir' }) kind!: RoomKind;
+  @WholeNumber(1, 200, 'Nombre de cabines ou tables') cabins!: number;
+}
+
+export class TemplateForm {
+  @IsUUID('all', { message: 'Choisissez un parloir de l’établissement.' }) roomId!: string;
+  @WholeNumber(1, 7, 'Jour de la semaine') dayOfWeek!: number;
+  @Trim() @Rule('Heure de début au format HH:MM, par exemple 14:00', (v) => typeof v === 'string' && TIME.test(v)) start!: string;
+  @Trim()
+  @Rule(
+    'Heure de fin au format HH:MM, après le début',
+    (v, form) => typeof v === 'string' && TIME.test(v) && !(typeof form.start === 'string' && TIME.test(form.start) && v <= form.start),
+  )
+  end!: string;
+  @WholeNumber(1, 200, 'Capacité (visites en même temps)') capacity!: number;
+  @IsDay('Date de début au format JJ/MM/AAAA') validFrom!: string;
+  @EmptyToUndefined()
+  @IsOptional()
+  @Rule('Date de fin au format JJ/MM/AAAA, après le début (ou vide)', (v, form) => {
+    const to = typeof v === 'string' ? parseDay(v) : null;
+    const from = typeof form.validFrom === 'string' ? parseDay(form.validFrom) : null;
+    return to !== null && !(from && to < from);
+  })
+  validTo?: string;
+
+  template(): NewTemplate {
+    return {
+      roomId: this.roomId,
+      dayOfWeek: this.dayOfWeek,
+      start: this.start,
+      end: this.end,
+      capacity: this.capacity,
+      validFrom: parseDay(this.validFrom)!,
+      validTo: this.validTo === undefined ? null : parseDay(this.validTo),
+    };
+  }
+}
+
+export class ClosureForm {
+  @IsDay('Date au format JJ/MM/AAAA') day!: string;
+  @EmptyToUndefined() @IsOptional() @IsUUID('all', { message: 'Choisissez un parloir dans la liste' }) roomId?: string;
+  @EmptyToUndefined() @IsOptional() @IsUUID('all', { message: 'Choisissez un créneau dans la liste' }) templateId?: string;
+  @Trim() @Text(3, 2000, 'Indiquez la raison de la fermeture (les familles la verront)') reason!: string;
+
+  closure(): NewClosure {
+    return { day: parseDay(this.day)!, roomId: this.roomId ?? null, templateId: this.templateId ?? null, reason: this.reason };
+  }
+}
