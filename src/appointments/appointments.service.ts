@@ -127,7 +127,7 @@ export class AppointmentsService implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly appUrl: string,
-    private readonly clock: Clock = new Clock(),
+    private readonly clock: Clock,
   ) {}
 
   /** The outbox re-checks a reminder right before sending it: dropped if the appointment is cancelled or past. */
@@ -148,15 +148,8 @@ export class AppointmentsService implements OnModuleInit {
   // Booking -----------------------------------------------------------------------------------
 
   /** Books an appointment in a transaction of its own, now. */
-  book(actor: Actor, input: BookInput): Promise<Appointment>;
-  /**
-   * @deprecated The shape before issue #9, kept until visits and the demo seed move to
-   * `bookIn(m, actor, input, now)` (in a transaction) or `book(actor, input)`.
-   */
-  book(actor: Actor, input: BookInput, now: Date, manager?: EntityManager): Promise<Appointment>;
-  book(actor: Actor, input: BookInput, now?: Date, manager?: EntityManager): Promise<Appointment> {
-    const at = now ?? this.clock.now();
-    return manager ? this.bookIn(manager, actor, input, at) : this.dataSource.transaction((m) => this.bookIn(m, actor, input, at));
+  book(actor: Actor, input: BookInput): Promise<Appointment> {
+    return this.dataSource.transaction((m) => this.bookIn(m, actor, input, this.clock.now()));
   }
 
   /** Books an appointment in the caller's transaction: confirmation, reminders and audit entry with it. */
@@ -193,19 +186,7 @@ export class AppointmentsService implements OnModuleInit {
   // Moving ------------------------------------------------------------------------------------
 
   /** Moves an appointment in a transaction of its own, now. */
-  move(actor: Actor, scope: AppointmentScope, id: string, change: AppointmentChange): Promise<Appointment>;
-  /**
-   * @deprecated The shape before issue #9, kept until visits moves to
-   * `moveIn(m, actor, AppointmentScopes.any, id, { startsAt, endsAt, place }, now)`.
-   */
-  move(actor: Actor, id: string, startsAt: Date, endsAt: Date, now: Date, manager?: EntityManager, place?: string): Promise<Appointment>;
-  move(actor: Actor, ...args: MoveArgs | LegacyMoveArgs): Promise<Appointment> {
-    if (isLegacyMove(args)) {
-      const [id, startsAt, endsAt, now, manager, place] = args;
-      const run = (m: EntityManager) => this.moveIn(m, actor, AppointmentScopes.any, id, { startsAt, endsAt, place }, now);
-      return manager ? run(manager) : this.dataSource.transaction(run);
-    }
-    const [scope, id, change] = args;
+  move(actor: Actor, scope: AppointmentScope, id: string, change: AppointmentChange): Promise<Appointment> {
     return this.dataSource.transaction((m) => this.moveIn(m, actor, scope, id, change, this.clock.now()));
   }
 
@@ -245,19 +226,7 @@ export class AppointmentsService implements OnModuleInit {
   // Cancelling --------------------------------------------------------------------------------
 
   /** Cancels an appointment in a transaction of its own, now. */
-  cancel(actor: Actor, scope: AppointmentScope, id: string, reason: string): Promise<Appointment>;
-  /**
-   * @deprecated The shape before issue #9, kept until visits moves to
-   * `cancel(actor, AppointmentScopes.any, id, reason)` or `cancelIn(m, …)`.
-   */
-  cancel(actor: Actor, id: string, reason: string, now?: Date, onlyForFamily?: string): Promise<Appointment>;
-  cancel(actor: Actor, ...args: CancelArgs | LegacyCancelArgs): Promise<Appointment> {
-    if (isLegacyCancel(args)) {
-      const [id, reason, now, onlyForFamily] = args;
-      const scope = onlyForFamily ? AppointmentScopes.family(onlyForFamily) : AppointmentScopes.any;
-      return this.dataSource.transaction((m) => this.cancelIn(m, actor, scope, id, reason, now ?? this.clock.now()));
-    }
-    const [scope, id, reason] = args;
+  cancel(actor: Actor, scope: AppointmentScope, id: string, reason: string): Promise<Appointment> {
     return this.dataSource.transaction((m) => this.cancelIn(m, actor, scope, id, reason, this.clock.now()));
   }
 
@@ -375,14 +344,6 @@ export class AppointmentsService implements OnModuleInit {
       await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: a.contactPhone }, now);
   }
 }
-
-type MoveArgs = [scope: AppointmentScope, id: string, change: AppointmentChange];
-type LegacyMoveArgs = [id: string, startsAt: Date, endsAt: Date, now: Date, manager?: EntityManager, place?: string];
-const isLegacyMove = (args: MoveArgs | LegacyMoveArgs): args is LegacyMoveArgs => typeof args[0] === 'string';
-
-type CancelArgs = [scope: AppointmentScope, id: string, reason: string];
-type LegacyCancelArgs = [id: string, reason: string, now?: Date, onlyForFamily?: string];
-const isLegacyCancel = (args: CancelArgs | LegacyCancelArgs): args is LegacyCancelArgs => typeof args[0] === 'string';
 
 function summary(a: Appointment) {
   return { kind: a.kind, reference: a.reference, startsAt: a.startsAt.toISOString(), place: a.place, status: a.status };

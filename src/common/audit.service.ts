@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
+/** Who made a change: the audit log says it in words too (the person's name, or the job's). */
 export interface Actor {
   type: 'AGENT' | 'FAMILY' | 'SYSTEM';
   id?: string | null;
-  label?: string | null;
+  label: string;
 }
 
 export interface AuditEntry {
@@ -33,7 +34,7 @@ export class AuditService {
       [
         entry.actor.type,
         entry.actor.id ?? null,
-        entry.actor.label ?? null,
+        entry.actor.label,
         entry.action,
         entry.entityType,
         entry.entityId ?? null,

@@ -29,12 +29,3 @@ export async function selectOne<T>(db: EntityManager, sql: string, params: reado
 export async function execute(db: EntityManager, sql: string, params: readonly unknown[] = []): Promise<number> {
   return (await run(db, sql, params)).affected ?? 0;
 }
-
-/**
- * @deprecated Use select(): TypeORM's `query()` returns `[rows, rowCount]` for UPDATE and DELETE.
- * Kept while modules move to their `*.queries.ts`.
- */
-export function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}

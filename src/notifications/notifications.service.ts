@@ -75,7 +75,7 @@ export class NotificationsService {
     private readonly renderer: NotificationRenderer,
     private readonly settings: NotificationSettings,
     private readonly appUrl: string,
-    private readonly clock: Clock = new Clock(),
+    private readonly clock: Clock,
   ) {}
 
   /**

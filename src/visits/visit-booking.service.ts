@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { AppointmentsService } from '../appointments/appointments.service';
+import { AppointmentScopes, AppointmentsService } from '../appointments/appointments.service';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { parseDate } from '../common/dates';
@@ -228,7 +228,8 @@ export class VisitBookingService implements OnModuleInit {
     });
     for (const permitId of permitIds) await insertVisitor(m, id, permitId, range);
     if (input.contact && (input.contact.email || input.contact.phone)) {
-      const appointment = await this.appointments.book(
+      const appointment = await this.appointments.bookIn(
+        m,
         actor,
         {
           kind: 'VISIT',
@@ -243,7 +244,6 @@ export class VisitBookingService implements OnModuleInit {
           address: slot.t.establishmentName,
         },
         now,
-        m,
       );
       await setAppointment(m, id, appointment.id);
     }
@@ -402,7 +402,10 @@ export class VisitBookingService implements OnModuleInit {
         if (target.booked + target.held >= target.capacity) throw new DomainError('FULL', FULL_MESSAGE, 409);
         await addBooked(m, target.id, 1);
         await moveVisitTo(m, v.id, target.id, rangeOf(slot.startsAt, slot.endsAt));
-        if (v.appointmentId) await this.appointments.move(actor, v.appointmentId, slot.startsAt, slot.endsAt, now, m, slot.t.roomName);
+        if (v.appointmentId) {
+          const change = { startsAt: slot.startsAt, endsAt: slot.endsAt, place: slot.t.roomName };
+          await this.appointments.moveIn(m, actor, AppointmentScopes.any, v.appointmentId, change, now);
+        }
         await this.releasePlace(m, v.slotId, now);
         await this.audit.record(
           {
@@ -433,7 +436,7 @@ export class VisitBookingService implements OnModuleInit {
     if (v.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée.', 409);
     // With a convocation, the appointment is cancelled (and the family told); its hook cancels the visit.
     if (v.appointmentId) {
-      await this.appointments.cancel(actor, v.appointmentId, reason, now);
+      await this.appointments.cancel(actor, AppointmentScopes.establishment(establishmentId), v.appointmentId, reason);
       return;
     }
     await this.dataSource.transaction((m) => this.cancelIn(m, actor, { id: v.id }, now, { familyDeadline: false, reason }));

@@ -43,14 +43,12 @@ export async function withClient<T>(fn: (c: Client) => Promise<T>, url = testDat
 }
 
 /** Rows of a query on the test file's database; T says what the test expects them to hold. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- until every test names the row it reads
-export async function query<T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
   return withClient(async (c) => (await c.query(sql, params)).rows as T[]);
 }
 
 /** The one row a query must return. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- until every test names the row it reads
-export async function queryOne<T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T> {
+export async function queryOne<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T> {
   const rows = await query<T>(sql, params);
   if (rows.length !== 1) throw new Error(`Expected one row, got ${rows.length}: ${sql}`);
   return rows[0];
