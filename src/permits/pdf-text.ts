@@ -1,7 +1,8 @@
-import fontkit from '@pdf-lib/fontkit';
+import type { Font } from '@pdf-lib/fontkit';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+import { fontkit } from './pdf-lib';
 
 /**
  * Text in P2V's PDFs. The standard PDF fonts only know Latin-1 (WinAnsi): a visitor named
@@ -15,7 +16,7 @@ const FONT_DIR = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')),
 
 interface LoadedFont {
   bytes: Uint8Array;
-  font: fontkit.Font;
+  font: Font;
 }
 
 let loaded: { regular: LoadedFont; bold: LoadedFont } | undefined;
@@ -23,7 +24,7 @@ let loaded: { regular: LoadedFont; bold: LoadedFont } | undefined;
 function fonts(): { regular: LoadedFont; bold: LoadedFont } {
   const load = (file: string): LoadedFont => {
     const bytes = new Uint8Array(readFileSync(join(FONT_DIR, file)));
-    return { bytes, font: fontkit.create(bytes) };
+    return { bytes, font: fontkit().create(bytes) };
   };
   return (loaded ??= { regular: load('DejaVuSans.ttf'), bold: load('DejaVuSans-Bold.ttf') });
 }
@@ -36,16 +37,16 @@ function fonts(): { regular: LoadedFont; bold: LoadedFont } {
  * text map would lose that letter.
  */
 const parsedOnce = {
-  create(bytes: Uint8Array, postscriptName?: string): fontkit.Font {
+  create(bytes: Uint8Array, postscriptName?: string): Font {
     const { regular, bold } = fonts();
     const parsed = bytes === regular.bytes ? regular.font : bytes === bold.bytes ? bold.font : null;
-    if (!parsed) return fontkit.create(bytes, postscriptName);
-    return Object.create(parsed, { _glyphs: { value: {}, writable: true } }) as fontkit.Font;
+    if (!parsed) return fontkit().create(bytes, postscriptName);
+    return Object.create(parsed, { _glyphs: { value: {}, writable: true } }) as Font;
   },
 };
 
 /** The fontkit font behind each embedded font, to know which characters it can draw. */
-const glyphSource = new WeakMap<PDFFont, fontkit.Font>();
+const glyphSource = new WeakMap<PDFFont, Font>();
 
 export interface UnicodeFonts {
   regular: PDFFont;

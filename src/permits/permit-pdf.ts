@@ -1,4 +1,4 @@
-import { PDFDocument, rgb } from 'pdf-lib';
+import { pdfLib } from './pdf-lib';
 import QRCode from 'qrcode';
 import { drawLine, embedUnicodeFonts, fitLine } from './pdf-text';
 
@@ -15,6 +15,7 @@ export interface PrintablePermit {
 
 /** The printable permit: photo, identity, validity and a QR code holding only a signed token. Any name, any script. */
 export async function permitPdf(p: PrintablePermit): Promise<Buffer> {
+  const { PDFDocument, rgb } = pdfLib();
   const doc = await PDFDocument.create();
   doc.setTitle(`Permis de visite - ${p.visitor}`);
   doc.setLanguage('fr-FR');

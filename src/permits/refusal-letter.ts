@@ -1,4 +1,5 @@
-import { PDFDocument, PDFFont } from 'pdf-lib';
+import type { PDFFont } from 'pdf-lib';
+import { pdfLib } from './pdf-lib';
 import { RECOURSE_MENTION } from './permit.rules';
 import { drawLine, embedUnicodeFonts, wrapText } from './pdf-text';
 
@@ -16,7 +17,7 @@ export interface RefusalLetter {
 
 /** The motivated refusal letter (facts, motivation, verbatim R. 421-1 recourse mention), as a PDF. Any name, any script. */
 export async function refusalLetterPdf(l: RefusalLetter): Promise<Buffer> {
-  const doc = await PDFDocument.create();
+  const doc = await pdfLib().PDFDocument.create();
   doc.setTitle(`Refus de permis de visite ${l.reference}`);
   doc.setLanguage('fr-FR');
   const { regular: font, bold } = await embedUnicodeFonts(doc);

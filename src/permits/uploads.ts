@@ -1,5 +1,5 @@
-import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
+import { pdfLib } from './pdf-lib';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -41,7 +41,7 @@ export async function checkDocument(buffer: Buffer): Promise<UploadCheck> {
   if (buffer.length > MAX_UPLOAD_BYTES) return { ok: false, message: 'Le fichier dépasse 10 Mo.' };
   if (buffer.subarray(0, 5).toString('latin1') === '%PDF-') {
     try {
-      const pdf = await PDFDocument.load(buffer, { ignoreEncryption: false, updateMetadata: false });
+      const pdf = await pdfLib().PDFDocument.load(buffer, { ignoreEncryption: false, updateMetadata: false });
       if (pdf.getPageCount() < 1) return { ok: false, message: 'Le PDF est vide.' };
       return { ok: true, content: buffer, contentType: 'application/pdf' };
     } catch {
