@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { insertEstablishment } from './factories/people';
 import { freshDatabase, testDatabaseUrl } from './helpers/db';
 
 /* The built modules, as the app runs them. */
@@ -20,24 +21,26 @@ describe('the transaction guard', () => {
     installTransactionGuard();
     ds = new DataSource({ ...dataSourceOptions(testDatabaseUrl()), extra: { max: 4 } });
     await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' }); // the embedded database starts empty
   });
   afterAll(async () => {
     await ds?.destroy();
   });
 
   it('lets a transaction use its own EntityManager, and queries run outside any transaction', async () => {
+    const establishment = await insertEstablishment();
     const n = await ds.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(4242)`);
-      const rows: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM establishments`);
+      const rows: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM establishments WHERE id = $1`, [establishment.id]);
       return rows[0].n;
     });
-    expect(n).toBe(2);
+    expect(n).toBe(1);
     expect(await ds.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
   });
 
   it('fails an injected bug at once: a write that forgets the transaction and uses the global manager', async () => {
     const audit = new AuditService();
-    const [establishment]: { id: string }[] = await ds.query(`SELECT id FROM establishments WHERE code = 'CPNORD'`);
+    const establishment = await insertEstablishment();
     // The bug: the audit entry is written without the transaction's manager, so on its own connection.
     const buggy = ds.transaction(async (m) => {
       await m.query(`UPDATE establishments SET name = name WHERE id = $1`, [establishment.id]);
