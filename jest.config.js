@@ -26,6 +26,7 @@ module.exports = {
       // The demo's own data folder is the embedded path: proved where the suite runs on PGlite.
       testPathIgnorePatterns: onServer ? ['/node_modules/', '/startup-embedded\\.e2e-spec\\.ts$'] : ['/node_modules/'],
       transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/jest-setup.ts'],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },

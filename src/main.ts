@@ -17,7 +17,7 @@ import { AppModule } from './app.module';
 import { AppointmentsService } from './appointments/appointments.service';
 import { CsrfService } from './auth/csrf.service';
 import type { SessionUser } from './auth/principal';
-import { Clock, testClockRouter } from './common/clock';
+import { Clock } from './common/clock';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
 import { registerFilters } from './common/nunjucks-filters';
 import { projectRoot } from './common/project-root';
@@ -26,6 +26,7 @@ import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-pos
 import { installTransactionGuard } from './database/transaction-guard';
 import { createDemoIdp } from './demo-idp/demo-idp';
 import { seedDemoData, seedVisitDay } from './demo/seed';
+import { testEndpoints } from './demo/test-endpoints';
 import { demoSmsRouter, startDemoSmtp } from './notifications/demo-messaging';
 
 export interface RunningApp {
@@ -120,9 +121,10 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     logger.warn('Demo OpenID provider enabled at /demo-idp: never in production');
   }
   if (config.notifications.demo) app.use('/demo-sms', demoSmsRouter(sidePool));
-  if (config.testClock) {
-    app.use('/__test__/clock', testClockRouter(app.get(Clock)));
-    logger.warn('Test clock enabled at /__test__/clock: never in production');
+  if (config.testEndpoints) {
+    const deps = { clock: app.get(Clock), dataSource: app.get(DataSource), appointments: app.get(AppointmentsService) };
+    app.use('/__test__', testEndpoints(deps));
+    logger.warn('Test endpoints enabled at /__test__ (clock, reset): never in production');
   }
 
   app.use(

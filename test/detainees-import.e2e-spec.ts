@@ -49,10 +49,14 @@ const reviewOf = (visitId: string) =>
  * Establishment B holds a person with a visit booked; an administrator of establishment A imports a
  * file with a new line copying that person's names and birth date (capitals, no accents).
  */
+/** Each test's person is someone else (a birth date of their own): a match is by names and birth date. */
+let people = 0;
+
 async function personHeldElsewhereImportedAtA() {
   const a = await establishmentWith('ADMIN', { givenName: 'محمد', usualName: 'Ţepeş' });
   const b = await establishmentWith('ADMIN', { givenName: 'Ştefan', usualName: 'Łukasiewicz' });
-  const person = await insertDetainee(b.establishment.id, { lastName: 'Nguyễn-Lê', firstName: 'Élodie', birthDate: '1990-04-12' });
+  const birthDate = `1990-04-${String(10 + ++people).padStart(2, '0')}`;
+  const person = await insertDetainee(b.establishment.id, { lastName: 'Nguyễn-Lê', firstName: 'Élodie', birthDate });
   const visit = await insertBookedVisit(b.establishment.id, person.id);
   const res = await upload(
     a.http,

@@ -1,12 +1,14 @@
 import request from 'supertest';
 import { databaseCopy, query, resetDatabase } from './helpers/db';
 import { startTestApp, TestApp } from './helpers/app';
+import { page } from './helpers/html';
 import { runNode } from './helpers/processes';
 
 describe('start-up on the configured PostgreSQL server', () => {
-  let app: TestApp;
-  afterAll(async () => {
+  let app: TestApp | undefined;
+  afterEach(async () => {
     await app?.stop();
+    app = undefined;
   });
 
   it('migrates an empty database, loads the demo data and answers /health', async () => {
@@ -31,11 +33,13 @@ describe('start-up on the configured PostgreSQL server', () => {
     const health = await request(app.url).get('/health').expect(200);
     expect(health.body).toMatchObject({ status: 'ok', database: { status: 'up' } });
     const home = await request(app.url).get('/').expect(200);
-    expect(home.text).toContain('<html lang="fr"');
-    expect(home.text).toContain('fr-connect__brand">FranceConnect');
-    expect(home.text).toContain('Qu’est-ce que FranceConnect ?');
-    expect(home.text).toContain('fr-connect__brand">ProConnect');
-    expect(home.text).toContain('href="#contenu"');
+    const homePage = page(home);
+    expect(homePage.$('html').attr('lang')).toBe('fr');
+    expect(homePage.link('S’identifier avec FranceConnect')).toBe('/connexion');
+    expect(homePage.link('Qu’est-ce que FranceConnect ?')).toBe('https://franceconnect.gouv.fr/');
+    expect(homePage.link('S’identifier avec ProConnect')).toBe('/agents/connexion');
+    expect(homePage.link('Contenu')).toBe('#contenu');
+    expect(homePage.$('main#contenu').length).toBe(1);
     expect(home.headers['content-security-policy']).toContain("script-src 'self'");
     expect(home.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(home.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -43,10 +47,13 @@ describe('start-up on the configured PostgreSQL server', () => {
   });
 
   it('restarts on an already migrated database without re-seeding', async () => {
-    await app.stop();
+    const first = await startTestApp();
+    await first.stop();
+    const created = `SELECT count(*)::int AS n FROM audit_log WHERE action = 'ESTABLISHMENT_CREATED'`;
+    expect(await query(created)).toEqual([{ n: 2 }]);
     app = await startTestApp({}, { reset: false });
-    const [{ n }] = await query(`SELECT count(*)::int AS n FROM establishments`);
-    expect(n).toBe(2);
+    expect(await query(`SELECT count(*)::int AS n FROM establishments`)).toEqual([{ n: 2 }]);
+    expect(await query(created)).toEqual([{ n: 2 }]);
   });
 });
 

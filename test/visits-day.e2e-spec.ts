@@ -17,10 +17,11 @@ const { SignedTokens } = require('../dist/src/common/signed-tokens') as typeof i
 /* eslint-enable @typescript-eslint/no-require-imports */
 type FamiliesService = import('../src/families/families.service').FamiliesService;
 
-const SECRET = 'a-test-session-secret-of-at-least-32-characters';
+/** The app's secret outside production when none is set (config.ts): the tests sign QR codes with it. */
+const SECRET = 'development-only-session-secret-change-me-0000';
 const TODAY = dayIn(0);
 
-const suite = appForTests({ SESSION_SECRET: SECRET });
+const suite = appForTests();
 let ds: DataSource;
 let agentRow: AgentRow;
 let agent: Agent;

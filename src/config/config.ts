@@ -189,8 +189,8 @@ export class EnvironmentVariables {
   TX_GUARD = false;
 
   @Transform(toBool)
-  @IsBoolean({ message: 'TEST_CLOCK must be true or false' })
-  TEST_CLOCK = false;
+  @IsBoolean({ message: 'TEST_ENDPOINTS must be true or false' })
+  TEST_ENDPOINTS = false;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -255,8 +255,8 @@ export interface AppConfig {
   waitlistPollMs: number;
   /** A query on another connection inside an open transaction throws (tests). */
   txGuard: boolean;
-  /** Tests may set the application's clock through /__test__/clock (never in production). */
-  testClock: boolean;
+  /** Tests may set the application's clock and reset its data through /__test__/… (never in production). */
+  testEndpoints: boolean;
 }
 
 export class ConfigError extends Error {
@@ -292,7 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && !vars.DATABASE_URL)
     problems.push('DATABASE_URL is required in production (the embedded database is for demos and tests)');
   if (production && demoIdp) problems.push('DEMO_IDP must not be enabled in production');
-  if (production && vars.TEST_CLOCK) problems.push('TEST_CLOCK must not be enabled in production');
+  if (production && vars.TEST_ENDPOINTS) problems.push('TEST_ENDPOINTS must not be enabled in production');
   if (production && !vars.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
   if (production && !vars.APP_URL) problems.push('APP_URL is required in production');
   if (production && !vars.DOCUMENTS_KEY) problems.push('DOCUMENTS_KEY is required in production (documents are encrypted with it)');
@@ -364,7 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     waitlistPollMs: vars.WAITLIST_POLL_MS,
     txGuard: vars.TX_GUARD,
-    testClock: vars.TEST_CLOCK,
+    testEndpoints: vars.TEST_ENDPOINTS,
   };
 }
 

@@ -1,12 +1,16 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { freePort, spawnNode, Spawned, waitFor } from './processes';
-import { freshDatabase, testDatabaseUrl } from './db';
+import { createDatabase, freshDatabase, runPrefix, serverUrl, TEMPLATE_DB, testDatabaseUrl } from './db';
 
 export interface TestApp {
   url: string;
-  proc: Spawned;
+  /** The app's process; none for the worker's shared app (its files only reach it over HTTP). */
+  proc?: Spawned;
   http(): ReturnType<typeof request.agent>;
-  /** Sets the app's clock (TEST_CLOCK): running from `at`, or stopped there with `frozen`. */
+  /** Sets the app's clock (TEST_ENDPOINTS): running from `at`, or stopped there with `frozen`. */
   setClock(at: Date | string, opts?: { frozen?: boolean }): Promise<void>;
   /** Back to the system clock. */
   resetClock(): Promise<void>;
@@ -17,7 +21,7 @@ export interface TestApp {
  * Starts the real, built application (node dist/src/main.js) on a free port, against a fresh test
  * database (migrated, demo data: see freshDatabase), with the local OpenID provider.
  */
-export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: boolean; detached?: boolean } = {}): Promise<TestApp> {
   if (opts.reset !== false && env.DATABASE_URL === undefined) await freshDatabase();
   const port = await freePort();
   const fullEnv: NodeJS.ProcessEnv = {
@@ -33,11 +37,11 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
     NOTIFICATIONS_POLL_MS: '200',
     // A query outside its transaction fails at once, on any database (docs/architecture.md).
     TX_GUARD: 'true',
-    TEST_CLOCK: 'true',
+    TEST_ENDPOINTS: 'true',
     ...env,
   };
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
-  const proc = spawnNode('dist/src/main.js', [], fullEnv);
+  const proc = spawnNode('dist/src/main.js', [], fullEnv, { detached: opts.detached });
   const url = `http://localhost:${port}`;
   await waitFor(
     'app start',
@@ -45,9 +49,19 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
     APP_START_TIMEOUT - 5000,
     proc,
   );
+  return { ...appAt(url), proc, stop: () => stopProcess(proc) };
+}
+
+async function stopProcess(proc: Spawned): Promise<void> {
+  await proc.stop();
+  // With P2V_TEST_LOGS=1 the app's own logs are printed, to see why a test failed.
+  if (process.env.P2V_TEST_LOGS) process.stderr.write(proc.output());
+}
+
+/** The test-facing handle of an app listening at `url`. */
+function appAt(url: string): TestApp {
   return {
     url,
-    proc,
     http: () => request.agent(url),
     async setClock(at, opts = {}) {
       const iso = typeof at === 'string' ? at : at.toISOString();
@@ -61,11 +75,42 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
       await request(url).delete('/__test__/clock').expect(200);
     },
     async stop() {
-      await proc.stop();
-      // With P2V_TEST_LOGS=1 the app's own logs are printed, to see why a test failed.
-      if (process.env.P2V_TEST_LOGS) process.stderr.write(proc.output());
+      // The worker's shared app outlives its files: global-teardown stops it.
     },
   };
+}
+
+/**
+ * The Jest worker's shared app, for test files that need no particular environment. Starting an app
+ * costs 2-3 s of CPU; on a PostgreSQL server the files of one worker share one instead, on a
+ * database of its own that `/__test__/reset` empties and fills with the demo data again before each
+ * file (as a fresh copy of the template would be). Its address is kept in a file of the worker, as
+ * Jest loads the test helpers anew for every file; global-teardown stops the apps listed there.
+ */
+export const SHARED_APPS_DIR = join(tmpdir(), 'p2v-test-apps');
+
+async function sharedApp(): Promise<TestApp> {
+  const file = join(SHARED_APPS_DIR, `${runPrefix()}-w${process.env.JEST_WORKER_ID ?? '1'}.json`);
+  const known = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { url: string; pid: number; database: string }) : null;
+  if (
+    known &&
+    (
+      await request(known.url)
+        .post('/__test__/reset')
+        .timeout(30_000)
+        .ok(() => true)
+    ).status === 200
+  ) {
+    process.env.P2V_TEST_DB_URL = known.database;
+    return appAt(known.url);
+  }
+  const database = await createDatabase(`${runPrefix()}_shared_w${process.env.JEST_WORKER_ID ?? '1'}`, TEMPLATE_DB);
+  process.env.P2V_TEST_DB_URL = database;
+  // Detached from this file: its output goes nowhere, and the process outlives the file.
+  const app = await startTestApp({ SIGNIN_RATE_LIMIT: '100000' }, { reset: false, detached: true });
+  mkdirSync(SHARED_APPS_DIR, { recursive: true });
+  writeFileSync(file, JSON.stringify({ url: app.url, pid: app.proc!.child.pid, database }));
+  return appAt(app.url);
 }
 
 /**
@@ -74,11 +119,20 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
  */
 export const APP_START_TIMEOUT = 60_000;
 
+/**
+ * A test file's app on fresh demo data, ready before its tests and stopped after them: the worker's
+ * shared app (reset) when the file needs no particular environment and the tests run on a
+ * PostgreSQL server, an app of its own otherwise.
+ */
+export function testApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  return Object.keys(env).length === 0 && serverUrl() ? sharedApp() : startTestApp(env);
+}
+
 /** A test file's app (fresh database, demo data), started before its tests and stopped after them. */
 export function appForTests(env: NodeJS.ProcessEnv = {}): { app: TestApp } {
   const suite = {} as { app: TestApp };
   beforeAll(async () => {
-    suite.app = await startTestApp(env);
+    suite.app = await testApp(env);
   }, APP_START_TIMEOUT);
   afterAll(async () => {
     await suite.app?.stop();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
-import { APP_START_TIMEOUT, startTestApp, TestApp } from './app';
+import { APP_START_TIMEOUT, testApp, TestApp } from './app';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -69,7 +69,7 @@ export async function actAndCheck(page: Page, violations: string[], action: () =
 export function appAndBrowser(env: NodeJS.ProcessEnv = {}): { app: TestApp; browser: Browser } {
   const suite = {} as { app: TestApp; browser: Browser };
   beforeAll(async () => {
-    suite.app = await startTestApp(env);
+    suite.app = await testApp(env);
     suite.browser = await launchChromium();
   }, APP_START_TIMEOUT);
   afterAll(async () => {

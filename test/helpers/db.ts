@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { freePort, spawnNode, waitFor } from './processes';
 
 /**
@@ -13,6 +13,10 @@ import { freePort, spawnNode, waitFor } from './processes';
 /** Databases of this run are named with this prefix (P2V_TEST_DB_PREFIX: two runs at once on one server each take their own). */
 const PREFIX = (process.env.P2V_TEST_DB_PREFIX ?? 'p2v_test').replace(/[^a-z0-9_]/g, '');
 export const TEMPLATE_DB = `${PREFIX}_template`;
+
+export function runPrefix(): string {
+  return PREFIX;
+}
 
 /** The PostgreSQL server of the run (its `test` database serves to create and drop the others). */
 export function serverUrl(): string | undefined {
@@ -42,9 +46,31 @@ export async function withClient<T>(fn: (c: Client) => Promise<T>, url = testDat
   }
 }
 
+/** The test file's connections, reused (a new connection per query would cost more than the query). */
+const pools = new Map<string, Pool>();
+
+function pool(url: string): Pool {
+  let p = pools.get(url);
+  if (!p) {
+    p = new Pool({ connectionString: url, max: 3 });
+    p.on('error', () => undefined); // a database dropped under an idle connection
+    pools.set(url, p);
+  }
+  return p;
+}
+
+/** Closes the file's connections (test/helpers/jest-setup.ts, after each file; before a database is dropped). */
+export async function closePools(url?: string): Promise<void> {
+  for (const [key, p] of [...pools]) {
+    if (url && !key.startsWith(url)) continue;
+    pools.delete(key);
+    await p.end();
+  }
+}
+
 /** Rows of a query on the test file's database; T says what the test expects them to hold. */
 export async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return withClient(async (c) => (await c.query(sql, params)).rows as T[]);
+  return (await pool(testDatabaseUrl()).query(sql, params)).rows as T[];
 }
 
 /** The one row a query must return. */
@@ -58,6 +84,7 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** (Re)creates a database on the server, as a copy of `template` or empty; returns its URL. */
 export async function createDatabase(name: string, template?: string): Promise<string> {
+  await closePools(databaseUrl(name));
   await withClient(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${quoted(name)} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${quoted(name)}${template ? ` TEMPLATE ${quoted(template)}` : ''}`);
@@ -80,6 +107,7 @@ export async function freshDatabase(opts: { empty?: boolean } = {}): Promise<str
     process.env.P2V_TEST_DB_URL = await createDatabase(workerDatabase(), opts.empty ? undefined : TEMPLATE_DB);
     return process.env.P2V_TEST_DB_URL;
   }
+  await closePools(testDatabaseUrl());
   await withClient(async (c) => {
     await c.query('DROP SCHEMA IF EXISTS public CASCADE');
     await c.query('CREATE SCHEMA public');

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatabase, serverUrl, TEMPLATE_DB } from './db';
 import { ROOT, freePort, spawnNode, Spawned, waitFor } from './processes';
+import { stopSharedApps } from './shared-apps';
 
 declare global {
   var __P2V_EMBEDDED__: Spawned | undefined;
@@ -13,6 +14,7 @@ declare global {
  * .data/test-pglite: its first start, initdb, takes seconds).
  */
 export default async function globalSetup() {
+  stopSharedApps();
   if (serverUrl()) {
     const url = await createDatabase(TEMPLATE_DB);
     const port = await freePort();

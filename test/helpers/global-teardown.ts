@@ -1,3 +1,6 @@
+import { stopSharedApps } from './shared-apps';
+
 export default async function globalTeardown() {
+  stopSharedApps();
   await globalThis.__P2V_EMBEDDED__?.stop();
 }

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -23,15 +25,32 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
-export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv): Spawned {
+/**
+ * Starts a Node script of the project. `detached`: the process outlives the test file that starts
+ * it (the worker's shared app): its output goes to a log file in the temporary folder, not to a pipe
+ * of the file.
+ */
+export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv, opts: { detached?: boolean } = {}): Spawned {
+  if (opts.detached) {
+    const log = join(tmpdir(), `p2v-${basename(script, '.js')}-${process.pid}-${Date.now()}.log`);
+    const fd = openSync(log, 'a');
+    const child = spawn(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, env, stdio: ['ignore', fd, fd], detached: true });
+    closeSync(fd);
+    child.unref();
+    return handle(child, () => (existsSync(log) ? readFileSync(log, 'utf8') : ''));
+  }
   const child = spawn(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return handle(child, () => out);
+}
+
+function handle(child: ChildProcess, output: () => string): Spawned {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,
-    output: () => out,
+    output,
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -1,0 +1,50 @@
+import express, { Router } from 'express';
+import { DataSource } from 'typeorm';
+import type { AppointmentsService } from '../appointments/appointments.service';
+import type { Clock } from '../common/clock';
+import { execute, select } from '../common/sql';
+import { seedDemoData } from './seed';
+
+/**
+ * Tests only (TEST_ENDPOINTS, refused in production), mounted by main.ts outside the app's routes,
+ * session and CSRF:
+ * - `POST /__test__/clock` with `at=<ISO instant>[&frozen=true]` sets the app's clock, `DELETE` puts
+ *   it back on the system time; both answer with the clock's time;
+ * - `POST /__test__/reset` empties every table and loads the demo data again, as in a new database:
+ *   the test files of one Jest worker share one app this way instead of starting one each.
+ */
+export function testEndpoints(deps: { clock: Clock; dataSource: DataSource; appointments: AppointmentsService }): Router {
+  const { clock, dataSource, appointments } = deps;
+  const router = Router();
+  router.post('/clock', express.urlencoded({ extended: false, limit: '1kb' }), (req, res) => {
+    const body = req.body as { at?: unknown; frozen?: unknown };
+    const at = typeof body.at === 'string' ? new Date(body.at) : null;
+    if (!at || Number.isNaN(at.getTime())) return void res.status(400).type('text/plain').send('at: an ISO 8601 instant is required');
+    clock.set(at, { frozen: body.frozen === 'true' });
+    res.type('text/plain').send(clock.now().toISOString());
+  });
+  router.delete('/clock', (_req, res) => {
+    clock.reset();
+    res.type('text/plain').send(clock.now().toISOString());
+  });
+  router.post('/reset', (_req, res, next) => {
+    clock.reset();
+    resetData(dataSource, appointments, clock.now())
+      .then(() => res.type('text/plain').send('reset'))
+      .catch(next);
+  });
+  return router;
+}
+
+/** Every table but the migrations' emptied (the audit log's triggers aside, for this one statement), then the demo data. */
+async function resetData(dataSource: DataSource, appointments: AppointmentsService, now: Date): Promise<void> {
+  await dataSource.transaction(async (m) => {
+    const tables = await select<{ name: string }>(
+      m,
+      `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`,
+    );
+    await execute(m, `SET LOCAL session_replication_role = replica`);
+    await execute(m, `TRUNCATE ${tables.map((t) => t.name).join(', ')} RESTART IDENTITY CASCADE`);
+  });
+  await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now });
+}
