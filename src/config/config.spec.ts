@@ -60,4 +60,13 @@ describe('loadConfig', () => {
       /DEMO_MESSAGING must not be enabled in production/,
     );
   });
+
+  it('keeps the test aids off by default and refuses the test endpoints in production', () => {
+    expect(loadConfig({})).toMatchObject({ txGuard: false, testEndpoints: false });
+    expect(loadConfig({ TX_GUARD: 'true', TEST_ENDPOINTS: 'true' })).toMatchObject({ txGuard: true, testEndpoints: true });
+    expect(() => loadConfig({ NODE_ENV: 'production', TEST_ENDPOINTS: 'true' })).toThrow(
+      /TEST_ENDPOINTS must not be enabled in production/,
+    );
+    expect(() => loadConfig({ TEST_ENDPOINTS: 'maybe' })).toThrow(/TEST_ENDPOINTS must be true or false/);
+  });
 });
