@@ -92,17 +92,18 @@ export const SHARED_APPS_DIR = join(tmpdir(), 'p2v-test-apps');
 async function sharedApp(): Promise<TestApp> {
   const file = join(SHARED_APPS_DIR, `${runPrefix()}-w${process.env.JEST_WORKER_ID ?? '1'}.json`);
   const known = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { url: string; pid: number; database: string }) : null;
-  if (
-    known &&
-    (
-      await request(known.url)
-        .post('/__test__/reset')
-        .timeout(30_000)
-        .ok(() => true)
-    ).status === 200
-  ) {
-    process.env.P2V_TEST_DB_URL = known.database;
-    return appAt(known.url);
+  if (known) {
+    // A shared app that no longer answers (stopped, crashed) is replaced; one that cannot reset is a failure.
+    const reset = await request(known.url)
+      .post('/__test__/reset')
+      .timeout(30_000)
+      .ok(() => true)
+      .catch(() => null);
+    if (reset && reset.status !== 200) throw new Error(`The worker's shared app could not reset its data: ${reset.status} ${reset.text}`);
+    if (reset) {
+      process.env.P2V_TEST_DB_URL = known.database;
+      return appAt(known.url);
+    }
   }
   const database = await createDatabase(`${runPrefix()}_shared_w${process.env.JEST_WORKER_ID ?? '1'}`, TEMPLATE_DB);
   process.env.P2V_TEST_DB_URL = database;
