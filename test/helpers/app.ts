@@ -107,7 +107,7 @@ async function sharedApp(): Promise<TestApp> {
   }
   const database = await createDatabase(`${runPrefix()}_shared_w${process.env.JEST_WORKER_ID ?? '1'}`, TEMPLATE_DB);
   process.env.P2V_TEST_DB_URL = database;
-  // Detached from this file: its output goes nowhere, and the process outlives the file.
+  // Detached from this file: the process outlives it, its output goes to a log file (P2V_TEST_LOGS).
   const app = await startTestApp({ SIGNIN_RATE_LIMIT: '100000' }, { reset: false, detached: true });
   mkdirSync(SHARED_APPS_DIR, { recursive: true });
   writeFileSync(file, JSON.stringify({ url: app.url, pid: app.proc!.child.pid, database }));
