@@ -78,6 +78,8 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
     },
+    // CommonJS configuration files (Jest's) load their modules with require.
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
 );

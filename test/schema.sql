@@ -1,32 +1,320 @@
 extension btree_gist
-table agents (id uuid NOT NULL DEFAULT gen_random_uuid(), oidc_subject text, email text NOT NULL, first_name text NOT NULL, last_name text NOT NULL, active boolean NOT NULL DEFAULT true, last_sign_in_at timestamp with time zone, created_at timestamp with time zone NOT NULL DEFAULT now())
-table appointments (id uuid NOT NULL DEFAULT gen_random_uuid(), kind text NOT NULL, establishment_id uuid NOT NULL, family_account_id uuid, contact_email text, contact_phone text, starts_at timestamp with time zone NOT NULL, ends_at timestamp with time zone NOT NULL, place text NOT NULL, address text NOT NULL, reference character varying(12) NOT NULL, status text NOT NULL DEFAULT 'BOOKED'::text, cancelled_at timestamp with time zone, cancel_reason text, created_at timestamp with time zone NOT NULL DEFAULT now(), updated_at timestamp with time zone NOT NULL DEFAULT now())
-table audit_log (id bigint NOT NULL, occurred_at timestamp with time zone NOT NULL, actor_type text NOT NULL, actor_id uuid, actor_label text, action text NOT NULL, entity_type text NOT NULL, entity_id text, establishment_id uuid, before jsonb, after jsonb, prev_hash character(64) NOT NULL, hash character(64) NOT NULL)
-table closures (id uuid NOT NULL DEFAULT gen_random_uuid(), establishment_id uuid NOT NULL, day date NOT NULL, room_id uuid, template_id uuid, reason text NOT NULL, created_at timestamp with time zone NOT NULL DEFAULT now())
-table demo_inbox (id bigint NOT NULL DEFAULT nextval('demo_inbox_id_seq'::regclass), channel text NOT NULL, recipient text NOT NULL, subject text, body text NOT NULL, attachments text[] NOT NULL DEFAULT '{}'::text[], received_at timestamp with time zone NOT NULL DEFAULT now())
-table detainee_transfer_proposals (id uuid NOT NULL DEFAULT gen_random_uuid(), detainee_id uuid NOT NULL, to_establishment_id uuid NOT NULL, new_ecrou character varying(20) NOT NULL, detected_at timestamp with time zone NOT NULL DEFAULT now(), status text NOT NULL DEFAULT 'PENDING'::text, decided_by uuid, decided_at timestamp with time zone)
-table detainees (id uuid NOT NULL DEFAULT gen_random_uuid(), establishment_id uuid NOT NULL, ecrou_number character varying(20) NOT NULL, last_name text NOT NULL, first_name text NOT NULL, birth_date date NOT NULL, legal_status text NOT NULL, custody_status text NOT NULL DEFAULT 'PRESENT'::text, transferred_to_id uuid, left_at timestamp with time zone, created_at timestamp with time zone NOT NULL DEFAULT now(), updated_at timestamp with time zone NOT NULL DEFAULT now(), housing text)
-table establishments (id uuid NOT NULL DEFAULT gen_random_uuid(), code character varying(16) NOT NULL, name text NOT NULL, kind text NOT NULL, time_zone text NOT NULL DEFAULT 'Europe/Paris'::text, created_at timestamp with time zone NOT NULL DEFAULT now())
-table family_accounts (id uuid NOT NULL DEFAULT gen_random_uuid(), fc_subject text NOT NULL, given_name text NOT NULL, family_name text NOT NULL, birthdate date, email text, created_at timestamp with time zone NOT NULL DEFAULT now(), last_sign_in_at timestamp with time zone, mobile_phone text)
-table migrations (id integer NOT NULL DEFAULT nextval('migrations_id_seq'::regclass), timestamp bigint NOT NULL, name character varying NOT NULL)
-table notification_attempts (id uuid NOT NULL DEFAULT gen_random_uuid(), notification_id uuid NOT NULL, attempt integer NOT NULL, started_at timestamp with time zone NOT NULL, finished_at timestamp with time zone NOT NULL, outcome text NOT NULL, detail text)
-table notification_recipients (id uuid NOT NULL DEFAULT gen_random_uuid(), channel text NOT NULL, address text NOT NULL, optout_token character varying(24) NOT NULL, reminders_opted_out_at timestamp with time zone, created_at timestamp with time zone NOT NULL DEFAULT now())
-table notifications (id uuid NOT NULL DEFAULT gen_random_uuid(), recipient_id uuid NOT NULL, channel text NOT NULL, template text NOT NULL, category text NOT NULL, data jsonb NOT NULL DEFAULT '{}'::jsonb, subject text, body_text text NOT NULL, body_html text, entity_type text, entity_id uuid, establishment_id uuid, send_after timestamp with time zone NOT NULL, status text NOT NULL DEFAULT 'PENDING'::text, status_reason text, attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamp with time zone NOT NULL, lease_until timestamp with time zone, provider_message_id text, sent_at timestamp with time zone, created_at timestamp with time zone NOT NULL DEFAULT now(), updated_at timestamp with time zone NOT NULL DEFAULT now())
-table permit_documents (id uuid NOT NULL DEFAULT gen_random_uuid(), request_id uuid, kind text NOT NULL, storage_key text NOT NULL, content_type text NOT NULL, size_bytes integer NOT NULL, sha256 character(64) NOT NULL, original_name text NOT NULL, review text NOT NULL DEFAULT 'PENDING'::text, review_reason text, current boolean NOT NULL DEFAULT true, deleted_at timestamp with time zone, created_at timestamp with time zone NOT NULL DEFAULT now())
-table permit_lookup_failures (id bigint NOT NULL DEFAULT nextval('permit_lookup_failures_id_seq'::regclass), family_account_id uuid NOT NULL, at timestamp with time zone NOT NULL DEFAULT now())
-table permit_request_events (id uuid NOT NULL DEFAULT gen_random_uuid(), request_id uuid NOT NULL, at timestamp with time zone NOT NULL DEFAULT now(), kind text NOT NULL, status text, message text, visible_to_family boolean NOT NULL, actor_type text NOT NULL, actor_id uuid)
-table permit_requests (id uuid NOT NULL DEFAULT gen_random_uuid(), reference character varying(12), family_account_id uuid NOT NULL, establishment_id uuid, detainee_id uuid, step integer NOT NULL DEFAULT 1, documents_understood boolean NOT NULL DEFAULT false, for_self boolean, visitor_given_name text, visitor_family_name text, visitor_birthdate date, relationship text, relationship_detail text, id_document_type text, comment text, status text NOT NULL DEFAULT 'DRAFT'::text, submitted_at timestamp with time zone, complete_at timestamp with time zone, decided_at timestamp with time zone, decided_by uuid, decision_motivation text, created_at timestamp with time zone NOT NULL DEFAULT now(), updated_at timestamp with time zone NOT NULL DEFAULT now())
-table permits (id uuid NOT NULL DEFAULT gen_random_uuid(), request_id uuid, establishment_id uuid NOT NULL, detainee_id uuid NOT NULL, family_account_id uuid, visitor_given_name text NOT NULL, visitor_family_name text NOT NULL, visitor_birthdate date NOT NULL, relationship text NOT NULL, photo_document_id uuid, valid_from date NOT NULL, valid_to date, status text NOT NULL DEFAULT 'ACTIVE'::text, status_reason text, origin text NOT NULL, created_at timestamp with time zone NOT NULL DEFAULT now(), updated_at timestamp with time zone NOT NULL DEFAULT now())
-table role_assignments (id uuid NOT NULL DEFAULT gen_random_uuid(), agent_id uuid NOT NULL, establishment_id uuid NOT NULL, role text NOT NULL, granted_by uuid, granted_at timestamp with time zone NOT NULL DEFAULT now())
-table session (sid character varying NOT NULL, sess json NOT NULL, expire timestamp(6) without time zone NOT NULL)
-table slot_templates (id uuid NOT NULL DEFAULT gen_random_uuid(), room_id uuid NOT NULL, day_of_week integer NOT NULL, start_time time without time zone NOT NULL, end_time time without time zone NOT NULL, capacity integer NOT NULL, valid_from date NOT NULL, valid_to date)
-table visit_imports (id uuid NOT NULL DEFAULT gen_random_uuid(), establishment_id uuid NOT NULL, filename text NOT NULL, imported_by uuid NOT NULL, created_at timestamp with time zone NOT NULL DEFAULT now(), visits_created integer NOT NULL, visits_existing integer NOT NULL, visitors_unmatched integer NOT NULL, lines_rejected integer NOT NULL, report jsonb NOT NULL)
-table visit_settings (establishment_id uuid NOT NULL, min_notice_hours integer NOT NULL DEFAULT 24, horizon_days integer NOT NULL DEFAULT 28, cancel_deadline_hours integer NOT NULL DEFAULT 24, max_adults integer NOT NULL DEFAULT 3, max_children integer NOT NULL DEFAULT 3, majority_age integer NOT NULL DEFAULT 18, weekly_prevenu integer NOT NULL DEFAULT 3, weekly_condamne integer NOT NULL DEFAULT 1, online_booking boolean NOT NULL DEFAULT true, open_on_holidays boolean NOT NULL DEFAULT false, waitlist_offer_hours integer NOT NULL DEFAULT 12)
-table visit_slots (id uuid NOT NULL DEFAULT gen_random_uuid(), room_id uuid NOT NULL, template_id uuid, starts_at timestamp with time zone NOT NULL, ends_at timestamp with time zone NOT NULL, capacity integer NOT NULL, booked integer NOT NULL DEFAULT 0, held integer NOT NULL DEFAULT 0)
-table visit_visitors (visit_id uuid NOT NULL, permit_id uuid, during tstzrange NOT NULL, active boolean NOT NULL DEFAULT true, id uuid NOT NULL DEFAULT gen_random_uuid(), given_name text, family_name text, birthdate date, check_status text, refusal_reason text, checked_at timestamp with time zone, checked_by uuid)
-table visit_waitlist (id uuid NOT NULL DEFAULT gen_random_uuid(), establishment_id uuid NOT NULL, template_id uuid NOT NULL, day date NOT NULL, starts_at timestamp with time zone NOT NULL, family_account_id uuid NOT NULL, detainee_id uuid NOT NULL, permit_ids uuid[] NOT NULL, status text NOT NULL DEFAULT 'WAITING'::text, offered_at timestamp with time zone, offer_expires_at timestamp with time zone, visit_id uuid, created_at timestamp with time zone NOT NULL DEFAULT now())
-table visiting_rooms (id uuid NOT NULL DEFAULT gen_random_uuid(), establishment_id uuid NOT NULL, name text NOT NULL, kind text NOT NULL, cabins integer NOT NULL, active boolean NOT NULL DEFAULT true)
-table visits (id uuid NOT NULL DEFAULT gen_random_uuid(), establishment_id uuid NOT NULL, slot_id uuid NOT NULL, detainee_id uuid NOT NULL, family_account_id uuid, appointment_id uuid, reference character varying(12) NOT NULL, status text NOT NULL DEFAULT 'BOOKED'::text, channel text NOT NULL, idempotency_key text, during tstzrange NOT NULL, booked_by_agent uuid, created_at timestamp with time zone NOT NULL DEFAULT now(), cancelled_at timestamp with time zone, import_id uuid, review_reason text, review_flagged_at timestamp with time zone, first_check_at timestamp with time zone, last_check_at timestamp with time zone, ended_at timestamp with time zone)
+table agents
+  agents.id uuid NOT NULL DEFAULT gen_random_uuid()
+  agents.oidc_subject text
+  agents.email text NOT NULL
+  agents.first_name text NOT NULL
+  agents.last_name text NOT NULL
+  agents.active boolean NOT NULL DEFAULT true
+  agents.last_sign_in_at timestamp with time zone
+  agents.created_at timestamp with time zone NOT NULL DEFAULT now()
+table appointments
+  appointments.id uuid NOT NULL DEFAULT gen_random_uuid()
+  appointments.kind text NOT NULL
+  appointments.establishment_id uuid NOT NULL
+  appointments.family_account_id uuid
+  appointments.contact_email text
+  appointments.contact_phone text
+  appointments.starts_at timestamp with time zone NOT NULL
+  appointments.ends_at timestamp with time zone NOT NULL
+  appointments.place text NOT NULL
+  appointments.address text NOT NULL
+  appointments.reference character varying(12) NOT NULL
+  appointments.status text NOT NULL DEFAULT 'BOOKED'::text
+  appointments.cancelled_at timestamp with time zone
+  appointments.cancel_reason text
+  appointments.created_at timestamp with time zone NOT NULL DEFAULT now()
+  appointments.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table audit_log
+  audit_log.id bigint NOT NULL
+  audit_log.occurred_at timestamp with time zone NOT NULL
+  audit_log.actor_type text NOT NULL
+  audit_log.actor_id uuid
+  audit_log.actor_label text
+  audit_log.action text NOT NULL
+  audit_log.entity_type text NOT NULL
+  audit_log.entity_id text
+  audit_log.establishment_id uuid
+  audit_log.before jsonb
+  audit_log.after jsonb
+  audit_log.prev_hash character(64) NOT NULL
+  audit_log.hash character(64) NOT NULL
+table closures
+  closures.id uuid NOT NULL DEFAULT gen_random_uuid()
+  closures.establishment_id uuid NOT NULL
+  closures.day date NOT NULL
+  closures.room_id uuid
+  closures.template_id uuid
+  closures.reason text NOT NULL
+  closures.created_at timestamp with time zone NOT NULL DEFAULT now()
+table demo_inbox
+  demo_inbox.id bigint NOT NULL DEFAULT nextval('demo_inbox_id_seq'::regclass)
+  demo_inbox.channel text NOT NULL
+  demo_inbox.recipient text NOT NULL
+  demo_inbox.subject text
+  demo_inbox.body text NOT NULL
+  demo_inbox.attachments text[] NOT NULL DEFAULT '{}'::text[]
+  demo_inbox.received_at timestamp with time zone NOT NULL DEFAULT now()
+table detainee_transfer_proposals
+  detainee_transfer_proposals.id uuid NOT NULL DEFAULT gen_random_uuid()
+  detainee_transfer_proposals.detainee_id uuid NOT NULL
+  detainee_transfer_proposals.to_establishment_id uuid NOT NULL
+  detainee_transfer_proposals.new_ecrou character varying(20) NOT NULL
+  detainee_transfer_proposals.detected_at timestamp with time zone NOT NULL DEFAULT now()
+  detainee_transfer_proposals.status text NOT NULL DEFAULT 'PENDING'::text
+  detainee_transfer_proposals.decided_by uuid
+  detainee_transfer_proposals.decided_at timestamp with time zone
+table detainees
+  detainees.id uuid NOT NULL DEFAULT gen_random_uuid()
+  detainees.establishment_id uuid NOT NULL
+  detainees.ecrou_number character varying(20) NOT NULL
+  detainees.last_name text NOT NULL
+  detainees.first_name text NOT NULL
+  detainees.birth_date date NOT NULL
+  detainees.legal_status text NOT NULL
+  detainees.custody_status text NOT NULL DEFAULT 'PRESENT'::text
+  detainees.transferred_to_id uuid
+  detainees.left_at timestamp with time zone
+  detainees.created_at timestamp with time zone NOT NULL DEFAULT now()
+  detainees.updated_at timestamp with time zone NOT NULL DEFAULT now()
+  detainees.housing text
+table establishments
+  establishments.id uuid NOT NULL DEFAULT gen_random_uuid()
+  establishments.code character varying(16) NOT NULL
+  establishments.name text NOT NULL
+  establishments.kind text NOT NULL
+  establishments.time_zone text NOT NULL DEFAULT 'Europe/Paris'::text
+  establishments.created_at timestamp with time zone NOT NULL DEFAULT now()
+table family_accounts
+  family_accounts.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_accounts.fc_subject text NOT NULL
+  family_accounts.given_name text NOT NULL
+  family_accounts.family_name text NOT NULL
+  family_accounts.birthdate date
+  family_accounts.email text
+  family_accounts.created_at timestamp with time zone NOT NULL DEFAULT now()
+  family_accounts.last_sign_in_at timestamp with time zone
+  family_accounts.mobile_phone text
+table migrations
+  migrations.id integer NOT NULL DEFAULT nextval('migrations_id_seq'::regclass)
+  migrations.timestamp bigint NOT NULL
+  migrations.name character varying NOT NULL
+table notification_attempts
+  notification_attempts.id uuid NOT NULL DEFAULT gen_random_uuid()
+  notification_attempts.notification_id uuid NOT NULL
+  notification_attempts.attempt integer NOT NULL
+  notification_attempts.started_at timestamp with time zone NOT NULL
+  notification_attempts.finished_at timestamp with time zone NOT NULL
+  notification_attempts.outcome text NOT NULL
+  notification_attempts.detail text
+table notification_recipients
+  notification_recipients.id uuid NOT NULL DEFAULT gen_random_uuid()
+  notification_recipients.channel text NOT NULL
+  notification_recipients.address text NOT NULL
+  notification_recipients.optout_token character varying(24) NOT NULL
+  notification_recipients.reminders_opted_out_at timestamp with time zone
+  notification_recipients.created_at timestamp with time zone NOT NULL DEFAULT now()
+table notifications
+  notifications.id uuid NOT NULL DEFAULT gen_random_uuid()
+  notifications.recipient_id uuid NOT NULL
+  notifications.channel text NOT NULL
+  notifications.template text NOT NULL
+  notifications.category text NOT NULL
+  notifications.data jsonb NOT NULL DEFAULT '{}'::jsonb
+  notifications.subject text
+  notifications.body_text text NOT NULL
+  notifications.body_html text
+  notifications.entity_type text
+  notifications.entity_id uuid
+  notifications.establishment_id uuid
+  notifications.send_after timestamp with time zone NOT NULL
+  notifications.status text NOT NULL DEFAULT 'PENDING'::text
+  notifications.status_reason text
+  notifications.attempts integer NOT NULL DEFAULT 0
+  notifications.next_attempt_at timestamp with time zone NOT NULL
+  notifications.lease_until timestamp with time zone
+  notifications.provider_message_id text
+  notifications.sent_at timestamp with time zone
+  notifications.created_at timestamp with time zone NOT NULL DEFAULT now()
+  notifications.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table permit_documents
+  permit_documents.id uuid NOT NULL DEFAULT gen_random_uuid()
+  permit_documents.request_id uuid
+  permit_documents.kind text NOT NULL
+  permit_documents.storage_key text NOT NULL
+  permit_documents.content_type text NOT NULL
+  permit_documents.size_bytes integer NOT NULL
+  permit_documents.sha256 character(64) NOT NULL
+  permit_documents.original_name text NOT NULL
+  permit_documents.review text NOT NULL DEFAULT 'PENDING'::text
+  permit_documents.review_reason text
+  permit_documents.current boolean NOT NULL DEFAULT true
+  permit_documents.deleted_at timestamp with time zone
+  permit_documents.created_at timestamp with time zone NOT NULL DEFAULT now()
+table permit_lookup_failures
+  permit_lookup_failures.id bigint NOT NULL DEFAULT nextval('permit_lookup_failures_id_seq'::regclass)
+  permit_lookup_failures.family_account_id uuid NOT NULL
+  permit_lookup_failures.at timestamp with time zone NOT NULL DEFAULT now()
+table permit_request_events
+  permit_request_events.id uuid NOT NULL DEFAULT gen_random_uuid()
+  permit_request_events.request_id uuid NOT NULL
+  permit_request_events.at timestamp with time zone NOT NULL DEFAULT now()
+  permit_request_events.kind text NOT NULL
+  permit_request_events.status text
+  permit_request_events.message text
+  permit_request_events.visible_to_family boolean NOT NULL
+  permit_request_events.actor_type text NOT NULL
+  permit_request_events.actor_id uuid
+table permit_requests
+  permit_requests.id uuid NOT NULL DEFAULT gen_random_uuid()
+  permit_requests.reference character varying(12)
+  permit_requests.family_account_id uuid NOT NULL
+  permit_requests.establishment_id uuid
+  permit_requests.detainee_id uuid
+  permit_requests.step integer NOT NULL DEFAULT 1
+  permit_requests.documents_understood boolean NOT NULL DEFAULT false
+  permit_requests.for_self boolean
+  permit_requests.visitor_given_name text
+  permit_requests.visitor_family_name text
+  permit_requests.visitor_birthdate date
+  permit_requests.relationship text
+  permit_requests.relationship_detail text
+  permit_requests.id_document_type text
+  permit_requests.comment text
+  permit_requests.status text NOT NULL DEFAULT 'DRAFT'::text
+  permit_requests.submitted_at timestamp with time zone
+  permit_requests.complete_at timestamp with time zone
+  permit_requests.decided_at timestamp with time zone
+  permit_requests.decided_by uuid
+  permit_requests.decision_motivation text
+  permit_requests.created_at timestamp with time zone NOT NULL DEFAULT now()
+  permit_requests.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table permits
+  permits.id uuid NOT NULL DEFAULT gen_random_uuid()
+  permits.request_id uuid
+  permits.establishment_id uuid NOT NULL
+  permits.detainee_id uuid NOT NULL
+  permits.family_account_id uuid
+  permits.visitor_given_name text NOT NULL
+  permits.visitor_family_name text NOT NULL
+  permits.visitor_birthdate date NOT NULL
+  permits.relationship text NOT NULL
+  permits.photo_document_id uuid
+  permits.valid_from date NOT NULL
+  permits.valid_to date
+  permits.status text NOT NULL DEFAULT 'ACTIVE'::text
+  permits.status_reason text
+  permits.origin text NOT NULL
+  permits.created_at timestamp with time zone NOT NULL DEFAULT now()
+  permits.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table role_assignments
+  role_assignments.id uuid NOT NULL DEFAULT gen_random_uuid()
+  role_assignments.agent_id uuid NOT NULL
+  role_assignments.establishment_id uuid NOT NULL
+  role_assignments.role text NOT NULL
+  role_assignments.granted_by uuid
+  role_assignments.granted_at timestamp with time zone NOT NULL DEFAULT now()
+table session
+  session.sid character varying NOT NULL
+  session.sess json NOT NULL
+  session.expire timestamp(6) without time zone NOT NULL
+table slot_templates
+  slot_templates.id uuid NOT NULL DEFAULT gen_random_uuid()
+  slot_templates.room_id uuid NOT NULL
+  slot_templates.day_of_week integer NOT NULL
+  slot_templates.start_time time without time zone NOT NULL
+  slot_templates.end_time time without time zone NOT NULL
+  slot_templates.capacity integer NOT NULL
+  slot_templates.valid_from date NOT NULL
+  slot_templates.valid_to date
+table visit_imports
+  visit_imports.id uuid NOT NULL DEFAULT gen_random_uuid()
+  visit_imports.establishment_id uuid NOT NULL
+  visit_imports.filename text NOT NULL
+  visit_imports.imported_by uuid NOT NULL
+  visit_imports.created_at timestamp with time zone NOT NULL DEFAULT now()
+  visit_imports.visits_created integer NOT NULL
+  visit_imports.visits_existing integer NOT NULL
+  visit_imports.visitors_unmatched integer NOT NULL
+  visit_imports.lines_rejected integer NOT NULL
+  visit_imports.report jsonb NOT NULL
+table visit_settings
+  visit_settings.establishment_id uuid NOT NULL
+  visit_settings.min_notice_hours integer NOT NULL DEFAULT 24
+  visit_settings.horizon_days integer NOT NULL DEFAULT 28
+  visit_settings.cancel_deadline_hours integer NOT NULL DEFAULT 24
+  visit_settings.max_adults integer NOT NULL DEFAULT 3
+  visit_settings.max_children integer NOT NULL DEFAULT 3
+  visit_settings.majority_age integer NOT NULL DEFAULT 18
+  visit_settings.weekly_prevenu integer NOT NULL DEFAULT 3
+  visit_settings.weekly_condamne integer NOT NULL DEFAULT 1
+  visit_settings.online_booking boolean NOT NULL DEFAULT true
+  visit_settings.open_on_holidays boolean NOT NULL DEFAULT false
+  visit_settings.waitlist_offer_hours integer NOT NULL DEFAULT 12
+table visit_slots
+  visit_slots.id uuid NOT NULL DEFAULT gen_random_uuid()
+  visit_slots.room_id uuid NOT NULL
+  visit_slots.template_id uuid
+  visit_slots.starts_at timestamp with time zone NOT NULL
+  visit_slots.ends_at timestamp with time zone NOT NULL
+  visit_slots.capacity integer NOT NULL
+  visit_slots.booked integer NOT NULL DEFAULT 0
+  visit_slots.held integer NOT NULL DEFAULT 0
+table visit_visitors
+  visit_visitors.visit_id uuid NOT NULL
+  visit_visitors.permit_id uuid
+  visit_visitors.during tstzrange NOT NULL
+  visit_visitors.active boolean NOT NULL DEFAULT true
+  visit_visitors.id uuid NOT NULL DEFAULT gen_random_uuid()
+  visit_visitors.given_name text
+  visit_visitors.family_name text
+  visit_visitors.birthdate date
+  visit_visitors.check_status text
+  visit_visitors.refusal_reason text
+  visit_visitors.checked_at timestamp with time zone
+  visit_visitors.checked_by uuid
+table visit_waitlist
+  visit_waitlist.id uuid NOT NULL DEFAULT gen_random_uuid()
+  visit_waitlist.establishment_id uuid NOT NULL
+  visit_waitlist.template_id uuid NOT NULL
+  visit_waitlist.day date NOT NULL
+  visit_waitlist.starts_at timestamp with time zone NOT NULL
+  visit_waitlist.family_account_id uuid NOT NULL
+  visit_waitlist.detainee_id uuid NOT NULL
+  visit_waitlist.permit_ids uuid[] NOT NULL
+  visit_waitlist.status text NOT NULL DEFAULT 'WAITING'::text
+  visit_waitlist.offered_at timestamp with time zone
+  visit_waitlist.offer_expires_at timestamp with time zone
+  visit_waitlist.visit_id uuid
+  visit_waitlist.created_at timestamp with time zone NOT NULL DEFAULT now()
+table visiting_rooms
+  visiting_rooms.id uuid NOT NULL DEFAULT gen_random_uuid()
+  visiting_rooms.establishment_id uuid NOT NULL
+  visiting_rooms.name text NOT NULL
+  visiting_rooms.kind text NOT NULL
+  visiting_rooms.cabins integer NOT NULL
+  visiting_rooms.active boolean NOT NULL DEFAULT true
+table visits
+  visits.id uuid NOT NULL DEFAULT gen_random_uuid()
+  visits.establishment_id uuid NOT NULL
+  visits.slot_id uuid NOT NULL
+  visits.detainee_id uuid NOT NULL
+  visits.family_account_id uuid
+  visits.appointment_id uuid
+  visits.reference character varying(12) NOT NULL
+  visits.status text NOT NULL DEFAULT 'BOOKED'::text
+  visits.channel text NOT NULL
+  visits.idempotency_key text
+  visits.during tstzrange NOT NULL
+  visits.booked_by_agent uuid
+  visits.created_at timestamp with time zone NOT NULL DEFAULT now()
+  visits.cancelled_at timestamp with time zone
+  visits.import_id uuid
+  visits.review_reason text
+  visits.review_flagged_at timestamp with time zone
+  visits.first_check_at timestamp with time zone
+  visits.last_check_at timestamp with time zone
+  visits.ended_at timestamp with time zone
 constraint agents.agents_email_check: CHECK (((email = lower(email)) AND (email ~~ '%_@_%'::text)))
 constraint agents.agents_email_key: UNIQUE (email)
 constraint agents.agents_oidc_subject_key: UNIQUE (oidc_subject)

@@ -69,8 +69,9 @@ export function createDemoIdp(config: AppConfig): Router {
         enabled: true,
         // Like FranceConnect: sign out at once, no confirmation page. The form posts itself.
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          const button = '<button type="submit">Se déconnecter du fournisseur de démonstration</button>';
           ctx.body = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Déconnexion</title></head>
-<body>${form.replace('</form>', '<input type="hidden" name="logout" value="yes"><button type="submit">Se déconnecter du fournisseur de démonstration</button></form>')}
+<body>${form.replace('</form>', `<input type="hidden" name="logout" value="yes">${button}</form>`)}
 <script>document.forms[0].submit()</script></body></html>`;
         },
       },
@@ -95,7 +96,9 @@ export function createDemoIdp(config: AppConfig): Router {
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, AuthorizationCode: 60, IdToken: 3600 },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Erreur</title></head><body><h1>Erreur du fournisseur d’identité de démonstration</h1><p>${String(out.error).replace(/[<>&"]/g, '')}</p></body></html>`;
+      const error = String(out.error).replace(/[<>&"]/g, '');
+      ctx.body = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Erreur</title></head>
+<body><h1>Erreur du fournisseur d’identité de démonstration</h1><p>${error}</p></body></html>`;
     },
   };
 

@@ -238,7 +238,8 @@ export async function seedDemoData(
       ))!;
       const p = (await selectOne<{ id: string }>(
         m,
-        `INSERT INTO permits (establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship, valid_from, origin)
+        `INSERT INTO permits (establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name,
+                              visitor_birthdate, relationship, valid_from, origin)
          VALUES ($1, $2, $3, $4, $5, $6, 'SPOUSE', '2026-01-01', 'PAPER') RETURNING id`,
         [ids.CPNORD, d.id, camille.id, camille.givenName, camille.familyName, camille.birthdate],
       ))!;

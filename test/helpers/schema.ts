@@ -12,17 +12,19 @@ export async function schemaText(c: Client): Promise<string> {
     for (const row of (await c.query<{ line: string }>(sql)).rows) lines.push(row.line);
   };
   await add(`SELECT 'extension ' || extname AS line FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`);
+  // One line per table, then one per column (name, type, NOT NULL, default), in column order.
   await add(`
-    SELECT 'table ' || c.relname || ' (' || string_agg(
-             a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
-               || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
-               || CASE WHEN a.attgenerated = 's' THEN ' GENERATED' ELSE '' END,
-             ', ' ORDER BY a.attnum) || ')' AS line
+    SELECT CASE WHEN a.attnum = first.n THEN 'table ' || c.relname || E'\n' ELSE '' END
+             || '  ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+             || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+             || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
+             || CASE WHEN a.attgenerated = 's' THEN ' GENERATED' ELSE '' END AS line
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      JOIN LATERAL (SELECT min(x.attnum) AS n FROM pg_attribute x WHERE x.attrelid = c.oid AND x.attnum > 0 AND NOT x.attisdropped) first ON true
       LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
-     GROUP BY c.relname ORDER BY c.relname`);
+     ORDER BY c.relname, a.attnum`);
   await add(`
     SELECT 'constraint ' || c.relname || '.' || k.conname || ': ' || pg_get_constraintdef(k.oid) AS line
       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
