@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { page } from './html';
 import { DEMO_AGENTS, DEMO_FAMILIES } from '../../src/demo-idp/identities';
 
 export type Agent = ReturnType<typeof request.agent>;
@@ -39,8 +40,7 @@ export async function follow(agent: Agent, location: string, max = 12) {
 
 /** Picks an identity on the demo provider's page, as a person would, and returns the final page. */
 export async function pickIdentity(agent: Agent, loginPage: request.Response, sub: string) {
-  const action = /action="(\/demo-idp\/interaction\/[^"]+\/login)"/.exec(loginPage.text)?.[1];
-  if (!action) throw new Error(`No identity form on the page:\n${loginPage.text.slice(0, 500)}`);
+  const action = identityFormAction(loginPage);
   const posted = await agent.post(action).type('form').send({ sub });
   if (![302, 303].includes(posted.status)) throw new Error(`Identity choice answered ${posted.status}`);
   return follow(agent, posted.headers.location);
@@ -60,9 +60,14 @@ export async function signIn(baseUrl: string, sub: string): Promise<{ agent: Age
 
 /** The CSRF token of the first form of a page. */
 export function csrfOf(res: request.Response): string {
-  const token = /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1];
-  if (!token) throw new Error('No CSRF token on the page');
-  return token;
+  return page(res).csrf();
+}
+
+/** Where the demo provider's page posts the identity chosen or typed. */
+function identityFormAction(loginPage: request.Response): string {
+  const action = page(loginPage).$('form[action^="/demo-idp/interaction/"][action$="/login"]').first().attr('action');
+  if (!action) throw new Error(`No identity form on the demo provider's page:\n${loginPage.text.slice(0, 500)}`);
+  return action;
 }
 
 /** A person typed on the demo provider's page ("Une autre identité"): any name, any script. */
@@ -86,8 +91,7 @@ async function signInTyped(baseUrl: string, path: string, fields: Record<string,
   const start = await agent.get(path);
   if (start.status !== 302) throw new Error(`Sign-in start answered ${start.status}`);
   const { res: loginPage } = await follow(agent, start.headers.location);
-  const action = /action="(\/demo-idp\/interaction\/[^"]+\/login)"/.exec(loginPage.text)?.[1];
-  if (!action) throw new Error('No identity form on the demo provider page');
+  const action = identityFormAction(loginPage);
   const posted = await agent
     .post(action)
     .type('form')
