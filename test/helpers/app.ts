@@ -91,7 +91,7 @@ export const SHARED_APPS_DIR = join(tmpdir(), 'p2v-test-apps');
 
 async function sharedApp(): Promise<TestApp> {
   const file = join(SHARED_APPS_DIR, `${runPrefix()}-w${process.env.JEST_WORKER_ID ?? '1'}.json`);
-  const known = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { url: string; pid: number; database: string }) : null;
+  const known = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { url: string; database: string }) : null;
   if (known) {
     // A shared app that no longer answers (stopped, crashed) is replaced; one that cannot reset is a failure.
     const reset = await request(known.url)
@@ -107,10 +107,10 @@ async function sharedApp(): Promise<TestApp> {
   }
   const database = await createDatabase(`${runPrefix()}_shared_w${process.env.JEST_WORKER_ID ?? '1'}`, TEMPLATE_DB);
   process.env.P2V_TEST_DB_URL = database;
-  // Detached from this file: the process outlives it, its output goes to a log file (P2V_TEST_LOGS).
+  // Detached from this file: the process outlives it; its output goes to a log file, kept with P2V_TEST_LOGS=1.
   const app = await startTestApp({ SIGNIN_RATE_LIMIT: '100000' }, { reset: false, detached: true });
   mkdirSync(SHARED_APPS_DIR, { recursive: true });
-  writeFileSync(file, JSON.stringify({ url: app.url, pid: app.proc!.child.pid, database }));
+  writeFileSync(file, JSON.stringify({ url: app.url, pid: app.proc!.child.pid, database, log: app.proc!.logFile }));
   return appAt(app.url);
 }
 

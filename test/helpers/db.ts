@@ -144,3 +144,12 @@ export async function databaseCopy(suffix: string): Promise<{ url: string; drop(
     },
   };
 }
+
+/** Drops every database of this run (global-teardown): a run leaves nothing behind on the server. */
+export async function dropRunDatabases(): Promise<void> {
+  if (!serverUrl()) return;
+  await withClient(async (c) => {
+    const { rows } = await c.query<{ name: string }>(`SELECT datname AS name FROM pg_database WHERE datname LIKE $1`, [`${PREFIX}\\_%`]);
+    for (const { name } of rows) await c.query(`DROP DATABASE IF EXISTS ${quoted(name)} WITH (FORCE)`);
+  }, serverUrl());
+}

@@ -20,6 +20,8 @@ export function freePort(): Promise<number> {
 
 export interface Spawned {
   child: ChildProcess;
+  /** Where a detached process writes its output. */
+  logFile?: string;
   output(): string;
   exited: Promise<number | null>;
   stop(): Promise<void>;
@@ -37,7 +39,7 @@ export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv
     const child = spawn(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, env, stdio: ['ignore', fd, fd], detached: true });
     closeSync(fd);
     child.unref();
-    return handle(child, () => (existsSync(log) ? readFileSync(log, 'utf8') : ''));
+    return { ...handle(child, () => (existsSync(log) ? readFileSync(log, 'utf8') : '')), logFile: log };
   }
   const child = spawn(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -14,9 +14,10 @@ export function stopSharedApps(): void {
     if (!name.startsWith(`${runPrefix()}-w`)) continue;
     const file = join(SHARED_APPS_DIR, name);
     try {
-      const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number };
+      const { pid, log } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; log?: string };
       const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
       if (cmdline.includes('dist/src/main.js')) process.kill(pid, 'SIGTERM');
+      if (log && !process.env.P2V_TEST_LOGS) rmSync(log, { force: true });
     } catch {
       /* gone already */
     }
