@@ -74,21 +74,11 @@ export async function setPermitStatus(db: EntityManager, permitId: string, statu
   await execute(db, `UPDATE permits SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1`, [permitId, status, reason]);
 }
 
-export interface NewPermit {
-  requestId: string | null;
-  establishmentId: string;
-  detaineeId: string;
-  familyAccountId: string | null;
-  visitorGivenName: string;
-  visitorFamilyName: string;
-  /** AAAA-MM-JJ */
-  visitorBirthdate: string;
-  relationship: Relationship;
-  photoDocumentId: string | null;
-  validFrom: string;
-  validTo: string | null;
-  origin: PermitOrigin;
-}
+/** A permit to record: its own fields, as its page shows them, before it has an id or a status. */
+export type NewPermit = Omit<
+  PermitRow,
+  'id' | 'status' | 'statusReason' | 'detaineeName' | 'ecrouNumber' | 'establishmentName' | 'establishmentCode' | 'reference'
+>;
 
 export async function insertPermit(db: EntityManager, p: NewPermit): Promise<string> {
   const rows = await select<{ id: string }>(
