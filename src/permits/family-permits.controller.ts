@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { attempt, FieldError, validateForm } from '../common/forms';
 import { EstablishmentsService } from '../establishments/establishments.service';
 import { FamiliesService } from '../families/families.service';
+import { sendDocument } from './document-response';
 import { ReplaceDocumentForm } from './permit-request.form';
 import { PermitRequestWizard } from './permit-request.steps';
 import { FamilyActor, PermitRequestsService } from './permit-requests.service';
@@ -130,14 +131,7 @@ export class FamilyPermitsController {
     @Res() res: Response,
   ) {
     const doc = await this.requests.documentFor({ kind: 'family', familyId: principal.id }, documentId);
-    res
-      .set({
-        'Content-Type': doc.contentType,
-        'Cache-Control': 'private, no-store',
-        'Content-Disposition': 'inline',
-        'X-Content-Type-Options': 'nosniff',
-      })
-      .send(doc.content);
+    sendDocument(res, doc);
   }
 
   private async renderDetail(res: Response, principal: Principal, id: string, notice: Record<string, unknown>, errors: FieldError[]) {

@@ -16,6 +16,7 @@ import {
   RecordPermitForm,
   ReviewDocumentForm,
 } from './permit-instruction.form';
+import { sendDocument } from './document-response';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
@@ -196,14 +197,7 @@ export class StaffPermitsController {
       { kind: 'agent', establishmentId: establishment.id, permitPhotosOnly: !permitsStaff },
       documentId,
     );
-    res
-      .set({
-        'Content-Type': doc.contentType,
-        'Cache-Control': 'private, no-store',
-        'Content-Disposition': 'inline',
-        'X-Content-Type-Options': 'nosniff',
-      })
-      .send(doc.content);
+    sendDocument(res, doc);
   }
 
   /** Record a permit issued on paper or by a magistrate (for a prévenu). */

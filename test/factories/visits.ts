@@ -1,3 +1,4 @@
+import type { VisitSettings } from '../../src/visits/visit.rules';
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { query, queryOne } from '../helpers/db';
 import {
@@ -73,19 +74,8 @@ export async function insertSlotTemplate(
   );
 }
 
-export interface SettingsRow {
-  minNoticeHours: number;
-  horizonDays: number;
-  cancelDeadlineHours: number;
-  maxAdults: number;
-  maxChildren: number;
-  majorityAge: number;
-  weeklyPrevenu: number;
-  weeklyCondamne: number;
-  onlineBooking: boolean;
-  openOnHolidays: boolean;
-  waitlistOfferHours: number;
-}
+/** The booking settings of an establishment, as the visits module reads them. */
+export type SettingsRow = VisitSettings;
 
 const SETTINGS_COLUMNS: Record<keyof SettingsRow, string> = {
   minNoticeHours: 'min_notice_hours',
