@@ -2,8 +2,8 @@ import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { type HtmlPage, page } from './helpers/html';
 import { signInAgent, type Agent } from './helpers/sign-in';
-import { type AgentRow, insertAgent, insertEstablishment } from './factories/people';
-import { grantRole, insertRoom, insertSlotTemplate } from './factories/visits';
+import { type AgentRow, insertAgent, grantRole, insertAgentElsewhere, insertEstablishment } from './factories/people';
+import { insertRoom, insertSlotTemplate } from './factories/visits';
 
 const suite = appForTests();
 
@@ -11,7 +11,7 @@ let adminRow: AgentRow;
 let admin: Agent;
 beforeAll(async () => {
   // The administrator of the file; each test gives them the role in its own establishment.
-  adminRow = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'ADMIN' }], {
+  adminRow = await insertAgentElsewhere('ADMIN', {
     givenName: 'Oğuz',
     usualName: 'Çelik',
   });

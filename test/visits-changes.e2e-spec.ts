@@ -6,7 +6,8 @@ import { openDataSource, services, testConfig } from './helpers/notifications';
 import { signInAgent, signInFamily, type Agent } from './helpers/sign-in';
 import {
   type AgentRow,
-  insertAgent,
+  grantRole,
+  insertAgentElsewhere,
   insertDetainee,
   insertEstablishment,
   insertFamily,
@@ -17,7 +18,6 @@ import { insertPermit } from './factories/permits';
 import {
   at,
   dayIn,
-  grantRole,
   insertRoom,
   insertSlot,
   insertSlotTemplate,
@@ -47,7 +47,7 @@ let parloir: { row: AgentRow; agent: Agent };
 beforeAll(async () => {
   ds = await openDataSource(2);
   // The visiting-room agent of the file; each test gives them a role in its own establishment.
-  const row = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }], {
+  const row = await insertAgentElsewhere('PARLOIR_AGENT', {
     givenName: 'Siobhán',
     usualName: 'Ó Briain',
   });
@@ -542,7 +542,7 @@ describe('the "À revoir" queue', () => {
         [visit.id],
       ),
     ).toEqual([{ agentId: row.id, label: 'Siobhán Ó Briain' }]);
-    const outsider = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }]);
+    const outsider = await insertAgentElsewhere('PARLOIR_AGENT');
     await (await signInAgent(suite.app.url, outsider)).get(base).expect(403);
   });
 });

@@ -4,9 +4,18 @@ import { appForTests } from './helpers/app';
 import { type HtmlPage, page } from './helpers/html';
 import { openDataSource, services } from './helpers/notifications';
 import { signInAgent, type Agent } from './helpers/sign-in';
-import { insertAgent, insertDetainee, insertEstablishment, insertFamily, type AgentRow, type StaffRole } from './factories/people';
+import {
+  insertAgent,
+  grantRole,
+  insertAgentElsewhere,
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type AgentRow,
+  type StaffRole,
+} from './factories/people';
 import { insertPermit } from './factories/permits';
-import { at, dayIn, grantRole, insertSlotTemplate, insertVisit, insertVisitingDay, weekdayOf } from './factories/visits';
+import { at, dayIn, insertSlotTemplate, insertVisit, insertVisitingDay, weekdayOf } from './factories/visits';
 
 /* The built modules, as the app runs them. */
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -28,7 +37,7 @@ let agent: Agent;
 beforeAll(async () => {
   ds = await openDataSource(2);
   // The agent of the visiting rooms; each test gives them a role in its own establishment.
-  agentRow = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }], {
+  agentRow = await insertAgentElsewhere('PARLOIR_AGENT', {
     givenName: 'Małgorzata',
     usualName: 'Wójcik',
   });
@@ -210,7 +219,7 @@ describe('the day at the visiting rooms', () => {
     const permitToken = new SignedTokens(SECRET, 'permit-qr-token', 'P2V1').sign(permit.id);
     await agent.get(`/parloir/convocation/${permitToken}`).expect(404);
     // The agent of another establishment scans it: nothing.
-    const elsewhere = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }]);
+    const elsewhere = await insertAgentElsewhere('PARLOIR_AGENT');
     await (await signInAgent(suite.app.url, elsewhere)).get(`/parloir/convocation/${token}`).expect(404);
   });
 

@@ -2,9 +2,17 @@ import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { type HtmlPage, page } from './helpers/html';
 import { signInAgent, type Agent } from './helpers/sign-in';
-import { insertAgent, insertDetainee, insertEstablishment, insertFamily, type AgentRow } from './factories/people';
+import {
+  insertAgent,
+  grantRole,
+  insertAgentElsewhere,
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type AgentRow,
+} from './factories/people';
 import { insertPermit } from './factories/permits';
-import { dayIn, grantRole, insertRoom } from './factories/visits';
+import { dayIn, insertRoom } from './factories/visits';
 
 const HEADER = 'date_visite;heure_debut;heure_fin;parloir;numero_ecrou;nom_visiteur;prenom_visiteur;date_naissance_visiteur';
 const [Y, M, D] = dayIn(0).split('-');
@@ -14,7 +22,7 @@ const suite = appForTests();
 let agentRow: AgentRow;
 let agent: Agent;
 beforeAll(async () => {
-  agentRow = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }], {
+  agentRow = await insertAgentElsewhere('PARLOIR_AGENT', {
     givenName: 'Thị Lan',
     usualName: 'Hoàng',
   });
@@ -155,7 +163,7 @@ describe('import of the daily visit list exported from GENESIS', () => {
 
   it('is for the visiting-room agents of the establishment', async () => {
     const { establishment, base } = await establishmentWithPermit();
-    const elsewhere = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PERMITS_OFFICER' }]);
+    const elsewhere = await insertAgentElsewhere('PERMITS_OFFICER');
     await (await signInAgent(suite.app.url, elsewhere)).get(`${base}/import`).expect(403);
     const permits = await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }]);
     await (await signInAgent(suite.app.url, permits)).get(`${base}/import`).expect(403);

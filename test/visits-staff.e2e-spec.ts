@@ -2,16 +2,24 @@ import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { page } from './helpers/html';
 import { signInAgent, type Agent } from './helpers/sign-in';
-import { type AgentRow, insertAgent, insertDetainee, insertEstablishment, insertFamily } from './factories/people';
+import {
+  type AgentRow,
+  insertAgent,
+  grantRole,
+  insertAgentElsewhere,
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+} from './factories/people';
 import { insertPermit } from './factories/permits';
-import { dayIn, grantRole, insertRoom, insertSlotTemplate, setVisitSettings, weekdayOf } from './factories/visits';
+import { dayIn, insertRoom, insertSlotTemplate, setVisitSettings, weekdayOf } from './factories/visits';
 
 const suite = appForTests();
 let agentRow: AgentRow;
 let agent: Agent;
 beforeAll(async () => {
   // The visiting-room agent of the file; each test gives them a role in its own establishment.
-  agentRow = await insertAgent([{ establishmentId: (await insertEstablishment()).id, role: 'PARLOIR_AGENT' }], {
+  agentRow = await insertAgentElsewhere('PARLOIR_AGENT', {
     givenName: 'Aylin',
     usualName: 'Öztürk',
   });

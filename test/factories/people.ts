@@ -113,4 +113,17 @@ export async function insertAgent(
   return { id, ...who };
 }
 
+/**
+ * An agent holding `role` in an establishment of their own, so that they can sign in: the tests of a
+ * file share one such agent and give them the role where each test works (`grantRole`).
+ */
+export async function insertAgentElsewhere(role: StaffRole, o: Partial<AgentIdentity> = {}): Promise<AgentRow> {
+  return insertAgent([{ establishmentId: (await insertEstablishment()).id, role }], o);
+}
+
+/** Gives an agent (already signed in or not) a role in one more establishment. */
+export async function grantRole(agentId: string, establishmentId: string, role: StaffRole): Promise<void> {
+  await query(`INSERT INTO role_assignments (agent_id, establishment_id, role) VALUES ($1, $2, $3)`, [agentId, establishmentId, role]);
+}
+
 export const newId = () => randomUUID();

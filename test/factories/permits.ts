@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { query, queryOne } from '../helpers/db';
+import { queryOne } from '../helpers/db';
 import type { DocumentsDir } from '../helpers/permits';
 import { unique } from './people';
 
@@ -168,9 +168,4 @@ export async function insertRequestDocuments(
     ID_DOCUMENT: await insertRequestDocument(docs, requestId, 'ID_DOCUMENT'),
     PROOF_OF_ADDRESS: await insertRequestDocument(docs, requestId, 'PROOF_OF_ADDRESS'),
   };
-}
-
-/** Gives a registered agent one more role (roles are read on every request: no new sign-in needed). */
-export async function grantRole(agentId: string, establishmentId: string, role: string): Promise<void> {
-  await query(`INSERT INTO role_assignments (agent_id, establishment_id, role) VALUES ($1, $2, $3)`, [agentId, establishmentId, role]);
 }

@@ -11,7 +11,6 @@ import {
   unique,
 } from './people';
 import { insertPermit, type PermitRow } from './permits';
-import type { StaffRole } from './people';
 
 /**
  * The visiting-room rows a test needs: rooms, weekly slots, booking settings, visits (with their
@@ -221,11 +220,6 @@ export async function insertWaitlistEntry(o: {
       o.offerExpiresAt ?? null,
     ],
   );
-}
-
-/** Gives an agent (already signed in or not) a role in one more establishment. */
-export async function grantRole(agentId: string, establishmentId: string, role: StaffRole): Promise<void> {
-  await query(`INSERT INTO role_assignments (agent_id, establishment_id, role) VALUES ($1, $2, $3)`, [agentId, establishmentId, role]);
 }
 
 /** A family, its detainee and the family's permit for them, in an establishment with a room and a weekly slot on `dayOfWeek`. */
