@@ -8,6 +8,7 @@ table agents
   agents.active boolean NOT NULL DEFAULT true
   agents.last_sign_in_at timestamp with time zone
   agents.created_at timestamp with time zone NOT NULL DEFAULT now()
+  agents.quality text
 table appointments
   appointments.id uuid NOT NULL DEFAULT gen_random_uuid()
   appointments.kind text NOT NULL
@@ -85,6 +86,10 @@ table establishments
   establishments.kind text NOT NULL
   establishments.time_zone text NOT NULL DEFAULT 'Europe/Paris'::text
   establishments.created_at timestamp with time zone NOT NULL DEFAULT now()
+  establishments.address text
+  establishments.phone text
+  establishments.email text
+  establishments.interregional_direction text
 table family_accounts
   family_accounts.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_accounts.fc_subject text NOT NULL
@@ -99,6 +104,18 @@ table migrations
   migrations.id integer NOT NULL DEFAULT nextval('migrations_id_seq'::regclass)
   migrations.timestamp bigint NOT NULL
   migrations.name character varying NOT NULL
+table no_contact_orders
+  no_contact_orders.id uuid NOT NULL DEFAULT gen_random_uuid()
+  no_contact_orders.detainee_id uuid NOT NULL
+  no_contact_orders.person_given_name text NOT NULL
+  no_contact_orders.person_family_name text NOT NULL
+  no_contact_orders.person_birthdate date
+  no_contact_orders.source text NOT NULL
+  no_contact_orders.authority text NOT NULL
+  no_contact_orders.valid_until date
+  no_contact_orders.recorded_by uuid NOT NULL
+  no_contact_orders.recorded_at timestamp with time zone NOT NULL DEFAULT now()
+  no_contact_orders.ended_at timestamp with time zone
 table notification_attempts
   notification_attempts.id uuid NOT NULL DEFAULT gen_random_uuid()
   notification_attempts.notification_id uuid NOT NULL
@@ -137,6 +154,10 @@ table notifications
   notifications.sent_at timestamp with time zone
   notifications.created_at timestamp with time zone NOT NULL DEFAULT now()
   notifications.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table permit_claim_failures
+  permit_claim_failures.id bigint NOT NULL DEFAULT nextval('permit_claim_failures_id_seq'::regclass)
+  permit_claim_failures.family_account_id uuid NOT NULL
+  permit_claim_failures.at timestamp with time zone NOT NULL DEFAULT now()
 table permit_documents
   permit_documents.id uuid NOT NULL DEFAULT gen_random_uuid()
   permit_documents.request_id uuid
@@ -151,10 +172,57 @@ table permit_documents
   permit_documents.current boolean NOT NULL DEFAULT true
   permit_documents.deleted_at timestamp with time zone
   permit_documents.created_at timestamp with time zone NOT NULL DEFAULT now()
+table permit_imports
+  permit_imports.id uuid NOT NULL DEFAULT gen_random_uuid()
+  permit_imports.establishment_id uuid NOT NULL
+  permit_imports.created_by uuid NOT NULL
+  permit_imports.created_at timestamp with time zone NOT NULL DEFAULT now()
+  permit_imports.file_name text NOT NULL
+  permit_imports.status text NOT NULL DEFAULT 'PREVIEW'::text
+  permit_imports.total_rows integer NOT NULL DEFAULT 0
+  permit_imports.rejected_rows integer NOT NULL DEFAULT 0
+  permit_imports.processed_rows integer NOT NULL DEFAULT 0
+  permit_imports.created_permits integer NOT NULL DEFAULT 0
+  permit_imports.preview jsonb NOT NULL DEFAULT '[]'::jsonb
+  permit_imports.error text
+  permit_imports.finished_at timestamp with time zone
+table permit_letters
+  permit_letters.id uuid NOT NULL DEFAULT gen_random_uuid()
+  permit_letters.establishment_id uuid NOT NULL
+  permit_letters.request_id uuid
+  permit_letters.permit_id uuid
+  permit_letters.measure_id uuid
+  permit_letters.family_account_id uuid
+  permit_letters.kind text NOT NULL
+  permit_letters.title text NOT NULL
+  permit_letters.addressee text NOT NULL
+  permit_letters.author text
+  permit_letters.body jsonb NOT NULL
+  permit_letters.issued_at timestamp with time zone NOT NULL DEFAULT now()
 table permit_lookup_failures
   permit_lookup_failures.id bigint NOT NULL DEFAULT nextval('permit_lookup_failures_id_seq'::regclass)
   permit_lookup_failures.family_account_id uuid NOT NULL
   permit_lookup_failures.at timestamp with time zone NOT NULL DEFAULT now()
+table permit_measures
+  permit_measures.id uuid NOT NULL DEFAULT gen_random_uuid()
+  permit_measures.permit_id uuid NOT NULL
+  permit_measures.establishment_id uuid NOT NULL
+  permit_measures.kind text NOT NULL
+  permit_measures.status text NOT NULL
+  permit_measures.grounds text NOT NULL
+  permit_measures.urgent boolean NOT NULL DEFAULT false
+  permit_measures.suspended_until date
+  permit_measures.observations_due date
+  permit_measures.observations text
+  permit_measures.observations_at timestamp with time zone
+  permit_measures.magistrate text
+  permit_measures.magistrate_answer text
+  permit_measures.magistrate_answer_note text
+  permit_measures.answered_at timestamp with time zone
+  permit_measures.proposed_by uuid NOT NULL
+  permit_measures.proposed_at timestamp with time zone NOT NULL DEFAULT now()
+  permit_measures.decided_by uuid
+  permit_measures.decided_at timestamp with time zone
 table permit_request_events
   permit_request_events.id uuid NOT NULL DEFAULT gen_random_uuid()
   permit_request_events.request_id uuid NOT NULL
@@ -189,6 +257,12 @@ table permit_requests
   permit_requests.decision_motivation text
   permit_requests.created_at timestamp with time zone NOT NULL DEFAULT now()
   permit_requests.updated_at timestamp with time zone NOT NULL DEFAULT now()
+  permit_requests.withdrawn_at timestamp with time zone
+  permit_requests.refusal_ground text
+  permit_requests.decided_as text
+  permit_requests.documents_due date
+  permit_requests.litigation_hold_since timestamp with time zone
+  permit_requests.litigation_note text
 table permits
   permits.id uuid NOT NULL DEFAULT gen_random_uuid()
   permits.request_id uuid
@@ -207,6 +281,18 @@ table permits
   permits.origin text NOT NULL
   permits.created_at timestamp with time zone NOT NULL DEFAULT now()
   permits.updated_at timestamp with time zone NOT NULL DEFAULT now()
+  permits.claim_code character varying(12)
+  permits.claimed_at timestamp with time zone
+  permits.max_visits integer
+  permits.room_condition text
+  permits.allowed_days smallint[]
+  permits.allowed_from time without time zone
+  permits.allowed_to time without time zone
+  permits.conditions_note text
+  permits.issuing_authority text
+  permits.paper_reference text
+  permits.head_review_due boolean NOT NULL DEFAULT false
+  permits.import_id uuid
 table role_assignments
   role_assignments.id uuid NOT NULL DEFAULT gen_random_uuid()
   role_assignments.agent_id uuid NOT NULL
@@ -218,6 +304,15 @@ table session
   session.sid character varying NOT NULL
   session.sess json NOT NULL
   session.expire timestamp(6) without time zone NOT NULL
+table signature_delegations
+  signature_delegations.id uuid NOT NULL DEFAULT gen_random_uuid()
+  signature_delegations.establishment_id uuid NOT NULL
+  signature_delegations.agent_id uuid NOT NULL
+  signature_delegations.valid_from date NOT NULL
+  signature_delegations.valid_to date
+  signature_delegations.created_by uuid NOT NULL
+  signature_delegations.created_at timestamp with time zone NOT NULL DEFAULT now()
+  signature_delegations.revoked_at timestamp with time zone
 table slot_templates
   slot_templates.id uuid NOT NULL DEFAULT gen_random_uuid()
   slot_templates.room_id uuid NOT NULL
@@ -353,7 +448,7 @@ constraint detainees.detainees_establishment_id_fkey: FOREIGN KEY (establishment
 constraint detainees.detainees_first_name_check: CHECK ((length(TRIM(BOTH FROM first_name)) > 0))
 constraint detainees.detainees_last_name_check: CHECK ((length(TRIM(BOTH FROM last_name)) > 0))
 constraint detainees.detainees_left_at: CHECK (((custody_status = 'PRESENT'::text) = (left_at IS NULL)))
-constraint detainees.detainees_legal_status_check: CHECK ((legal_status = ANY (ARRAY['PREVENU'::text, 'CONDAMNE'::text])))
+constraint detainees.detainees_legal_status_check: CHECK ((legal_status = ANY (ARRAY['PREVENU'::text, 'CONDAMNE'::text, 'MIXTE'::text])))
 constraint detainees.detainees_pkey: PRIMARY KEY (id)
 constraint detainees.detainees_transfer_target: CHECK (((custody_status = 'TRANSFERE'::text) = (transferred_to_id IS NOT NULL)))
 constraint detainees.detainees_transferred_to_id_fkey: FOREIGN KEY (transferred_to_id) REFERENCES establishments(id)
@@ -366,6 +461,13 @@ constraint family_accounts.family_accounts_fc_subject_key: UNIQUE (fc_subject)
 constraint family_accounts.family_accounts_mobile_phone_check: CHECK ((mobile_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
 constraint family_accounts.family_accounts_pkey: PRIMARY KEY (id)
 constraint migrations.PK_8c82d7f526340ab734260ea46be: PRIMARY KEY (id)
+constraint no_contact_orders.no_contact_orders_authority_check: CHECK ((length(TRIM(BOTH FROM authority)) > 0))
+constraint no_contact_orders.no_contact_orders_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint no_contact_orders.no_contact_orders_person_family_name_check: CHECK ((length(TRIM(BOTH FROM person_family_name)) > 0))
+constraint no_contact_orders.no_contact_orders_person_given_name_check: CHECK ((length(TRIM(BOTH FROM person_given_name)) > 0))
+constraint no_contact_orders.no_contact_orders_pkey: PRIMARY KEY (id)
+constraint no_contact_orders.no_contact_orders_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES agents(id)
+constraint no_contact_orders.no_contact_orders_source_check: CHECK ((source = ANY (ARRAY['JUDICIAL_RECORD'::text, 'DECLARED'::text])))
 constraint notification_attempts.notification_attempts_attempt_check: CHECK ((attempt >= 1))
 constraint notification_attempts.notification_attempts_notification_id_fkey: FOREIGN KEY (notification_id) REFERENCES notifications(id)
 constraint notification_attempts.notification_attempts_outcome_check: CHECK ((outcome = ANY (ARRAY['SENT'::text, 'ERROR'::text, 'DROPPED'::text])))
@@ -385,16 +487,45 @@ constraint notifications.notifications_pkey: PRIMARY KEY (id)
 constraint notifications.notifications_recipient_id_fkey: FOREIGN KEY (recipient_id) REFERENCES notification_recipients(id)
 constraint notifications.notifications_sent_at: CHECK (((status = 'SENT'::text) = (sent_at IS NOT NULL)))
 constraint notifications.notifications_status_check: CHECK ((status = ANY (ARRAY['PENDING'::text, 'SENDING'::text, 'SENT'::text, 'FAILED'::text, 'CANCELLED'::text, 'DROPPED'::text])))
+constraint permit_claim_failures.permit_claim_failures_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
+constraint permit_claim_failures.permit_claim_failures_pkey: PRIMARY KEY (id)
 constraint permit_documents.permit_documents_content_type_check: CHECK ((content_type = ANY (ARRAY['image/jpeg'::text, 'application/pdf'::text])))
-constraint permit_documents.permit_documents_kind_check: CHECK ((kind = ANY (ARRAY['PHOTO'::text, 'ID_DOCUMENT'::text, 'PROOF_OF_ADDRESS'::text])))
+constraint permit_documents.permit_documents_kind_check: CHECK ((kind = ANY (ARRAY['PHOTO'::text, 'ID_DOCUMENT'::text, 'PROOF_OF_ADDRESS'::text, 'LIVRET_FAMILLE'::text, 'PACS_PROOF'::text, 'COHABITATION_PROOF'::text, 'PARENTAL_CONSENT'::text, 'DOMICILIATION'::text, 'BIRTH_CERTIFICATE'::text, 'OTHER'::text])))
 constraint permit_documents.permit_documents_pkey: PRIMARY KEY (id)
 constraint permit_documents.permit_documents_request: CHECK (((request_id IS NOT NULL) OR (kind = 'PHOTO'::text)))
 constraint permit_documents.permit_documents_request_id_fkey: FOREIGN KEY (request_id) REFERENCES permit_requests(id)
 constraint permit_documents.permit_documents_review_check: CHECK ((review = ANY (ARRAY['PENDING'::text, 'ACCEPTED'::text, 'TO_REPLACE'::text])))
 constraint permit_documents.permit_documents_size_bytes_check: CHECK ((size_bytes > 0))
 constraint permit_documents.permit_documents_storage_key_key: UNIQUE (storage_key)
+constraint permit_imports.permit_imports_created_by_fkey: FOREIGN KEY (created_by) REFERENCES agents(id)
+constraint permit_imports.permit_imports_created_permits_check: CHECK ((created_permits >= 0))
+constraint permit_imports.permit_imports_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint permit_imports.permit_imports_pkey: PRIMARY KEY (id)
+constraint permit_imports.permit_imports_processed_rows_check: CHECK ((processed_rows >= 0))
+constraint permit_imports.permit_imports_rejected_rows_check: CHECK ((rejected_rows >= 0))
+constraint permit_imports.permit_imports_status_check: CHECK ((status = ANY (ARRAY['PREVIEW'::text, 'RUNNING'::text, 'DONE'::text, 'FAILED'::text, 'CANCELLED'::text])))
+constraint permit_imports.permit_imports_total_rows_check: CHECK ((total_rows >= 0))
+constraint permit_letters.permit_letters_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint permit_letters.permit_letters_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
+constraint permit_letters.permit_letters_kind_check: CHECK ((kind = ANY (ARRAY['ACKNOWLEDGEMENT'::text, 'REFUSAL'::text, 'GRANT'::text, 'REEXAMINATION'::text, 'INTENDED_MEASURE'::text, 'SUSPENSION'::text, 'WITHDRAWAL'::text, 'REFERRAL'::text, 'CLAIM_CODE'::text])))
+constraint permit_letters.permit_letters_measure_id_fkey: FOREIGN KEY (measure_id) REFERENCES permit_measures(id)
+constraint permit_letters.permit_letters_permit_id_fkey: FOREIGN KEY (permit_id) REFERENCES permits(id)
+constraint permit_letters.permit_letters_pkey: PRIMARY KEY (id)
+constraint permit_letters.permit_letters_request_id_fkey: FOREIGN KEY (request_id) REFERENCES permit_requests(id)
+constraint permit_letters.permit_letters_subject: CHECK (((request_id IS NOT NULL) OR (permit_id IS NOT NULL)))
 constraint permit_lookup_failures.permit_lookup_failures_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
 constraint permit_lookup_failures.permit_lookup_failures_pkey: PRIMARY KEY (id)
+constraint permit_measures.permit_measures_answer: CHECK (((status = 'ANSWERED'::text) = (magistrate_answer IS NOT NULL)))
+constraint permit_measures.permit_measures_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
+constraint permit_measures.permit_measures_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint permit_measures.permit_measures_grounds_check: CHECK ((length(TRIM(BOTH FROM grounds)) >= 10))
+constraint permit_measures.permit_measures_kind_check: CHECK ((kind = ANY (ARRAY['SUSPENSION'::text, 'WITHDRAWAL'::text, 'REFERRAL'::text])))
+constraint permit_measures.permit_measures_kind_status: CHECK (((kind = 'REFERRAL'::text) = (status = ANY (ARRAY['REFERRED'::text, 'ANSWERED'::text]))))
+constraint permit_measures.permit_measures_magistrate_answer_check: CHECK ((magistrate_answer = ANY (ARRAY['MAINTAINED'::text, 'SUSPENDED'::text, 'WITHDRAWN'::text])))
+constraint permit_measures.permit_measures_permit_id_fkey: FOREIGN KEY (permit_id) REFERENCES permits(id)
+constraint permit_measures.permit_measures_pkey: PRIMARY KEY (id)
+constraint permit_measures.permit_measures_proposed_by_fkey: FOREIGN KEY (proposed_by) REFERENCES agents(id)
+constraint permit_measures.permit_measures_status_check: CHECK ((status = ANY (ARRAY['PROPOSED'::text, 'ENACTED'::text, 'ABANDONED'::text, 'REFERRED'::text, 'ANSWERED'::text])))
 constraint permit_request_events.permit_request_events_actor_type_check: CHECK ((actor_type = ANY (ARRAY['AGENT'::text, 'FAMILY'::text, 'SYSTEM'::text])))
 constraint permit_request_events.permit_request_events_kind_check: CHECK ((kind = ANY (ARRAY['STATUS'::text, 'MESSAGE'::text, 'NOTE'::text])))
 constraint permit_request_events.permit_request_events_pkey: PRIMARY KEY (id)
@@ -404,23 +535,34 @@ constraint permit_requests.permit_requests_decided_by_fkey: FOREIGN KEY (decided
 constraint permit_requests.permit_requests_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
 constraint permit_requests.permit_requests_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint permit_requests.permit_requests_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
-constraint permit_requests.permit_requests_id_document_type_check: CHECK ((id_document_type = ANY (ARRAY['CNI'::text, 'PASSEPORT'::text, 'TITRE_SEJOUR'::text, 'PERMIS_CONDUIRE'::text, 'AUTRE'::text])))
+constraint permit_requests.permit_requests_id_document_type_check: CHECK ((id_document_type = ANY (ARRAY['CNI'::text, 'PASSEPORT'::text, 'TITRE_SEJOUR'::text, 'PERMIS_CONDUIRE'::text, 'AUTRE'::text, 'LIVRET_FAMILLE'::text, 'ACTE_NAISSANCE'::text])))
+constraint permit_requests.permit_requests_litigation: CHECK (((litigation_hold_since IS NULL) OR (length(TRIM(BOTH FROM litigation_note)) > 0)))
 constraint permit_requests.permit_requests_pkey: PRIMARY KEY (id)
 constraint permit_requests.permit_requests_reference: CHECK (((status = 'DRAFT'::text) = (reference IS NULL)))
 constraint permit_requests.permit_requests_reference_key: UNIQUE (reference)
+constraint permit_requests.permit_requests_refusal_ground_check: CHECK ((refusal_ground = ANY (ARRAY['GOOD_ORDER'::text, 'SECURITY'::text, 'CRIME_PREVENTION'::text, 'REHABILITATION'::text, 'VICTIM'::text, 'NO_CONTACT_ORDER'::text])))
 constraint permit_requests.permit_requests_refusal_motivated: CHECK (((status <> 'REFUSED'::text) OR (length(TRIM(BOTH FROM decision_motivation)) >= 20)))
 constraint permit_requests.permit_requests_relationship_check: CHECK ((relationship = ANY (ARRAY['ASCENDANT'::text, 'DESCENDANT'::text, 'SIBLING'::text, 'SPOUSE'::text, 'PACS_PARTNER'::text, 'COHABITANT'::text, 'FAMILY_PROJECT'::text, 'FRIEND'::text, 'OTHER'::text])))
-constraint permit_requests.permit_requests_status_check: CHECK ((status = ANY (ARRAY['DRAFT'::text, 'SUBMITTED'::text, 'INCOMPLETE'::text, 'READY'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text])))
+constraint permit_requests.permit_requests_status_check: CHECK ((status = ANY (ARRAY['DRAFT'::text, 'SUBMITTED'::text, 'INCOMPLETE'::text, 'READY'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text, 'WITHDRAWN'::text])))
 constraint permit_requests.permit_requests_step_check: CHECK (((step >= 1) AND (step <= 9)))
+constraint permit_requests.permit_requests_withdrawn: CHECK (((status = 'WITHDRAWN'::text) = (withdrawn_at IS NOT NULL)))
+constraint permits.permits_allowed_days_check: CHECK (((allowed_days <@ ARRAY[(1)::smallint, (2)::smallint, (3)::smallint, (4)::smallint, (5)::smallint, (6)::smallint, (7)::smallint]) AND (cardinality(allowed_days) > 0)))
+constraint permits.permits_allowed_hours: CHECK ((((allowed_from IS NULL) = (allowed_to IS NULL)) AND ((allowed_from IS NULL) OR (allowed_from < allowed_to))))
+constraint permits.permits_claim_code_check: CHECK (((claim_code)::text ~ '^[A-HJ-NP-Z2-9]{12}$'::text))
+constraint permits.permits_claim_code_key: UNIQUE (claim_code)
+constraint permits.permits_conditions_note_check: CHECK ((length(conditions_note) <= 500))
 constraint permits.permits_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
 constraint permits.permits_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint permits.permits_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
+constraint permits.permits_import_id_fkey: FOREIGN KEY (import_id) REFERENCES permit_imports(id)
+constraint permits.permits_max_visits_check: CHECK ((max_visits > 0))
 constraint permits.permits_origin_check: CHECK ((origin = ANY (ARRAY['ONLINE'::text, 'PAPER'::text, 'MAGISTRATE'::text])))
 constraint permits.permits_photo_document_id_fkey: FOREIGN KEY (photo_document_id) REFERENCES permit_documents(id)
 constraint permits.permits_pkey: PRIMARY KEY (id)
 constraint permits.permits_request_id_fkey: FOREIGN KEY (request_id) REFERENCES permit_requests(id)
 constraint permits.permits_request_id_key: UNIQUE (request_id)
-constraint permits.permits_status_check: CHECK ((status = ANY (ARRAY['ACTIVE'::text, 'SUSPENDED'::text, 'WITHDRAWN'::text])))
+constraint permits.permits_room_condition_check: CHECK ((room_condition = ANY (ARRAY['SEPARATION'::text, 'ACCESSIBLE'::text])))
+constraint permits.permits_status_check: CHECK ((status = ANY (ARRAY['ACTIVE'::text, 'ON_HOLD'::text, 'SUSPENDED'::text, 'WITHDRAWN'::text])))
 constraint permits.permits_status_reason: CHECK (((status = 'ACTIVE'::text) OR (length(TRIM(BOTH FROM status_reason)) > 0)))
 constraint permits.permits_validity: CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
 constraint role_assignments.role_assignments_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id) ON DELETE CASCADE
@@ -430,6 +572,11 @@ constraint role_assignments.role_assignments_pkey: PRIMARY KEY (id)
 constraint role_assignments.role_assignments_role_check: CHECK ((role = ANY (ARRAY['PERMITS_OFFICER'::text, 'PARLOIR_AGENT'::text, 'SPIP_COUNSELLOR'::text, 'HEAD_OF_ESTABLISHMENT'::text, 'ACTIVITIES_OFFICER'::text, 'ADMIN'::text])))
 constraint role_assignments.role_assignments_unique: UNIQUE (agent_id, establishment_id, role)
 constraint session.session_pkey: PRIMARY KEY (sid)
+constraint signature_delegations.signature_delegations_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
+constraint signature_delegations.signature_delegations_created_by_fkey: FOREIGN KEY (created_by) REFERENCES agents(id)
+constraint signature_delegations.signature_delegations_dates: CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
+constraint signature_delegations.signature_delegations_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint signature_delegations.signature_delegations_pkey: PRIMARY KEY (id)
 constraint slot_templates.slot_templates_capacity_check: CHECK ((capacity > 0))
 constraint slot_templates.slot_templates_day_of_week_check: CHECK (((day_of_week >= 1) AND (day_of_week <= 7)))
 constraint slot_templates.slot_templates_pkey: PRIMARY KEY (id)
@@ -518,6 +665,8 @@ index CREATE UNIQUE INDEX establishments_pkey ON public.establishments USING btr
 index CREATE UNIQUE INDEX family_accounts_fc_subject_key ON public.family_accounts USING btree (fc_subject)
 index CREATE UNIQUE INDEX family_accounts_pkey ON public.family_accounts USING btree (id)
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
+index CREATE INDEX no_contact_orders_detainee_idx ON public.no_contact_orders USING btree (detainee_id)
+index CREATE UNIQUE INDEX no_contact_orders_pkey ON public.no_contact_orders USING btree (id)
 index CREATE UNIQUE INDEX notification_attempts_pkey ON public.notification_attempts USING btree (id)
 index CREATE UNIQUE INDEX notification_attempts_unique ON public.notification_attempts USING btree (notification_id, attempt)
 index CREATE UNIQUE INDEX notification_recipients_address_unique ON public.notification_recipients USING btree (channel, address)
@@ -527,25 +676,41 @@ index CREATE INDEX notifications_due_idx ON public.notifications USING btree (ne
 index CREATE INDEX notifications_entity_idx ON public.notifications USING btree (entity_type, entity_id)
 index CREATE INDEX notifications_establishment_idx ON public.notifications USING btree (establishment_id, created_at DESC)
 index CREATE UNIQUE INDEX notifications_pkey ON public.notifications USING btree (id)
+index CREATE INDEX permit_claim_failures_idx ON public.permit_claim_failures USING btree (family_account_id, at)
+index CREATE UNIQUE INDEX permit_claim_failures_pkey ON public.permit_claim_failures USING btree (id)
 index CREATE UNIQUE INDEX permit_documents_current_idx ON public.permit_documents USING btree (request_id, kind) WHERE current
 index CREATE UNIQUE INDEX permit_documents_pkey ON public.permit_documents USING btree (id)
 index CREATE UNIQUE INDEX permit_documents_storage_key_key ON public.permit_documents USING btree (storage_key)
+index CREATE INDEX permit_imports_establishment_idx ON public.permit_imports USING btree (establishment_id, created_at DESC)
+index CREATE UNIQUE INDEX permit_imports_pkey ON public.permit_imports USING btree (id)
+index CREATE INDEX permit_letters_family_idx ON public.permit_letters USING btree (family_account_id, issued_at DESC) WHERE (family_account_id IS NOT NULL)
+index CREATE INDEX permit_letters_permit_idx ON public.permit_letters USING btree (permit_id) WHERE (permit_id IS NOT NULL)
+index CREATE UNIQUE INDEX permit_letters_pkey ON public.permit_letters USING btree (id)
+index CREATE INDEX permit_letters_request_idx ON public.permit_letters USING btree (request_id) WHERE (request_id IS NOT NULL)
 index CREATE INDEX permit_lookup_failures_idx ON public.permit_lookup_failures USING btree (family_account_id, at)
 index CREATE UNIQUE INDEX permit_lookup_failures_pkey ON public.permit_lookup_failures USING btree (id)
+index CREATE UNIQUE INDEX permit_measures_one_open_idx ON public.permit_measures USING btree (permit_id) WHERE (status = ANY (ARRAY['PROPOSED'::text, 'REFERRED'::text]))
+index CREATE INDEX permit_measures_permit_idx ON public.permit_measures USING btree (permit_id, proposed_at DESC)
+index CREATE UNIQUE INDEX permit_measures_pkey ON public.permit_measures USING btree (id)
 index CREATE UNIQUE INDEX permit_request_events_pkey ON public.permit_request_events USING btree (id)
 index CREATE INDEX permit_request_events_request_idx ON public.permit_request_events USING btree (request_id, at)
 index CREATE INDEX permit_requests_family_idx ON public.permit_requests USING btree (family_account_id, created_at DESC)
 index CREATE UNIQUE INDEX permit_requests_pkey ON public.permit_requests USING btree (id)
 index CREATE INDEX permit_requests_queue_idx ON public.permit_requests USING btree (establishment_id, status, submitted_at)
 index CREATE UNIQUE INDEX permit_requests_reference_key ON public.permit_requests USING btree (reference)
+index CREATE UNIQUE INDEX permits_claim_code_key ON public.permits USING btree (claim_code)
 index CREATE INDEX permits_detainee_idx ON public.permits USING btree (detainee_id, status)
+index CREATE INDEX permits_family_idx ON public.permits USING btree (family_account_id) WHERE (family_account_id IS NOT NULL)
 index CREATE UNIQUE INDEX permits_pkey ON public.permits USING btree (id)
+index CREATE INDEX permits_register_idx ON public.permits USING btree (establishment_id, created_at DESC)
 index CREATE UNIQUE INDEX permits_request_id_key ON public.permits USING btree (request_id)
 index CREATE INDEX role_assignments_establishment_idx ON public.role_assignments USING btree (establishment_id)
 index CREATE UNIQUE INDEX role_assignments_pkey ON public.role_assignments USING btree (id)
 index CREATE UNIQUE INDEX role_assignments_unique ON public.role_assignments USING btree (agent_id, establishment_id, role)
 index CREATE INDEX session_expire_idx ON public.session USING btree (expire)
 index CREATE UNIQUE INDEX session_pkey ON public.session USING btree (sid)
+index CREATE INDEX signature_delegations_agent_idx ON public.signature_delegations USING btree (establishment_id, agent_id)
+index CREATE UNIQUE INDEX signature_delegations_pkey ON public.signature_delegations USING btree (id)
 index CREATE UNIQUE INDEX slot_templates_pkey ON public.slot_templates USING btree (id)
 index CREATE UNIQUE INDEX visit_imports_pkey ON public.visit_imports USING btree (id)
 index CREATE UNIQUE INDEX visit_settings_pkey ON public.visit_settings USING btree (establishment_id)
@@ -579,4 +744,5 @@ function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62
 sequence audit_log_id_seq
 sequence demo_inbox_id_seq
 sequence migrations_id_seq
+sequence permit_claim_failures_id_seq
 sequence permit_lookup_failures_id_seq

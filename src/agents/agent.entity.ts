@@ -9,6 +9,8 @@ export class Agent {
   @Column({ type: 'text', unique: true }) email!: string;
   @Column({ name: 'first_name', type: 'text' }) firstName!: string;
   @Column({ name: 'last_name', type: 'text' }) lastName!: string;
+  /** Quality printed under a decision the agent signs (L212-1), e.g. « Directrice de la maison d’arrêt ». */
+  @Column({ type: 'text', nullable: true }) quality!: string | null;
   @Column({ type: 'boolean', default: true }) active!: boolean;
   @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true }) lastSignInAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

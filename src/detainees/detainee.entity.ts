@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Establishment } from '../establishments/establishment.entity';
 
-export type LegalStatus = 'PREVENU' | 'CONDAMNE';
+/** MIXTE: condamné in one case and prévenu in another; the magistrate stays competent for permits. */
+export type LegalStatus = 'PREVENU' | 'CONDAMNE' | 'MIXTE';
 export type CustodyStatus = 'PRESENT' | 'LIBERE' | 'TRANSFERE';
 
 @Entity('detainees')

@@ -16,6 +16,12 @@ export class Establishment {
   @Column({ type: 'varchar', length: 16, unique: true }) code!: string;
   @Column('text') name!: string;
   @Column('text') kind!: EstablishmentKind;
+  /** Postal address, phone and e-mail of the establishment: what an acknowledgement must give (CRPA R112-5). */
+  @Column({ type: 'text', nullable: true }) address!: string | null;
+  @Column({ type: 'text', nullable: true }) phone!: string | null;
+  @Column({ type: 'text', nullable: true }) email!: string | null;
+  /** The interregional direction a recours hiérarchique goes to (name and address). */
+  @Column({ name: 'interregional_direction', type: 'text', nullable: true }) interregionalDirection!: string | null;
   @Column({ name: 'time_zone', type: 'text', default: 'Europe/Paris' }) timeZone!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

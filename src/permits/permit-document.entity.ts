@@ -1,6 +1,18 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const DOCUMENT_KINDS = ['PHOTO', 'ID_DOCUMENT', 'PROOF_OF_ADDRESS'] as const;
+export const DOCUMENT_KINDS = [
+  'PHOTO',
+  'ID_DOCUMENT',
+  'PROOF_OF_ADDRESS',
+  // Complementary documents the establishment may ask for, each its own kind (never replacing the above).
+  'LIVRET_FAMILLE',
+  'PACS_PROOF',
+  'COHABITATION_PROOF',
+  'PARENTAL_CONSENT',
+  'DOMICILIATION',
+  'BIRTH_CERTIFICATE',
+  'OTHER',
+] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export type DocumentReview = 'PENDING' | 'ACCEPTED' | 'TO_REPLACE';
 

@@ -1,7 +1,18 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { IdDocumentType, Relationship } from './permit.rules';
 
-export const PERMIT_REQUEST_STATUSES = ['DRAFT', 'SUBMITTED', 'INCOMPLETE', 'READY', 'GRANTED', 'REFUSED', 'IMPLICITLY_REJECTED'] as const;
+export type RefusalGround = 'GOOD_ORDER' | 'SECURITY' | 'CRIME_PREVENTION' | 'REHABILITATION' | 'VICTIM' | 'NO_CONTACT_ORDER';
+
+export const PERMIT_REQUEST_STATUSES = [
+  'DRAFT',
+  'SUBMITTED',
+  'INCOMPLETE',
+  'READY',
+  'GRANTED',
+  'REFUSED',
+  'IMPLICITLY_REJECTED',
+  'WITHDRAWN',
+] as const;
 export type PermitRequestStatus = (typeof PERMIT_REQUEST_STATUSES)[number];
 
 /** A family's visit permit request: a draft filled step by step, then instructed and decided by the establishment. */
@@ -31,6 +42,17 @@ export class PermitRequest {
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt!: Date | null;
   @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy!: string | null;
   @Column({ name: 'decision_motivation', type: 'text', nullable: true }) decisionMotivation!: string | null;
+  /** The family withdrew its pending request. */
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true }) withdrawnAt!: Date | null;
+  /** The legal ground of a refusal (code pénitentiaire; see REFUSAL_GROUNDS). */
+  @Column({ name: 'refusal_ground', type: 'text', nullable: true }) refusalGround!: RefusalGround | null;
+  /** The decision's author as printed: first name, name, quality, « par délégation » (CRPA L212-1). */
+  @Column({ name: 'decided_as', type: 'text', nullable: true }) decidedAs!: string | null;
+  /** While incomplete: the date by which the missing pieces are expected. */
+  @Column({ name: 'documents_due', type: 'date', nullable: true }) documentsDue!: string | null;
+  /** A recourse is recorded: the documents are kept whatever the retention period. */
+  @Column({ name: 'litigation_hold_since', type: 'timestamptz', nullable: true }) litigationHoldSince!: Date | null;
+  @Column({ name: 'litigation_note', type: 'text', nullable: true }) litigationNote!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -55,6 +55,13 @@ const DOCUMENT_NAMES: Record<DocumentKind, string> = {
   PHOTO: 'photo',
   ID_DOCUMENT: 'pièce d’identité',
   PROOF_OF_ADDRESS: 'justificatif de domicile',
+  LIVRET_FAMILLE: 'livret de famille',
+  PACS_PROOF: 'attestation de PACS',
+  COHABITATION_PROOF: 'preuve de vie commune',
+  PARENTAL_CONSENT: 'autorisation des titulaires de l’autorité parentale',
+  DOMICILIATION: 'attestation de domiciliation',
+  BIRTH_CERTIFICATE: 'acte de naissance',
+  OTHER: 'autre document',
 };
 
 const notFound = () => new DomainError('NOT_FOUND', 'Demande introuvable.', 404);

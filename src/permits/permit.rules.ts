@@ -36,6 +36,7 @@ export const STATUS_LABELS: Record<PermitRequestStatus, string> = {
   GRANTED: 'Accordée',
   REFUSED: 'Refusée',
   IMPLICITLY_REJECTED: 'Rejet implicite',
+  WITHDRAWN: 'Retirée par la famille',
 };
 
 /** Failed detainee look-ups allowed per account and per hour (no enumeration of who is detained where). */

@@ -17,6 +17,7 @@ import { EstablishmentsModule } from '../establishments/establishments.module';
 import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { FamilyPermitsController } from './family-permits.controller';
+import { PermitLettersController } from './permit-letters.controller';
 import { SignedTokens } from '../common/signed-tokens';
 import { PermitFileStore } from './permit-files';
 import { PERMIT_TOKENS, PermitInstructionService } from './permit-instruction.service';
@@ -60,7 +61,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
-  controllers: [FamilyPermitsController, StaffPermitsController],
+  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController],
   providers: [
     {
       provide: PERMIT_DOCUMENTS,
