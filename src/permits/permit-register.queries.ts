@@ -73,10 +73,10 @@ export async function registerPage(
   const params: unknown[] = [establishmentId, q.today];
   let where = `p.establishment_id = $1`;
   if (q.search) {
-    params.push(`%${q.search.toLowerCase()}%`);
+    params.push(`%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     const n = params.length;
-    where += ` AND (lower(p.visitor_family_name) LIKE $${n} OR lower(p.visitor_given_name) LIKE $${n} OR lower(d.last_name) LIKE $${n}
-                    OR lower(d.first_name) LIKE $${n} OR lower(d.ecrou_number) LIKE $${n})`;
+    where += ` AND (lower(p.visitor_family_name) LIKE lower($${n}) OR lower(p.visitor_given_name) LIKE lower($${n})
+                    OR lower(d.last_name) LIKE lower($${n}) OR lower(d.first_name) LIKE lower($${n}) OR lower(d.ecrou_number) LIKE lower($${n}))`;
   }
   if (q.state === 'EXPIRED') where += ` AND p.status = 'ACTIVE' AND p.valid_to < $2::date`;
   else if (q.state === 'ACTIVE') where += ` AND p.status = 'ACTIVE' AND (p.valid_to IS NULL OR p.valid_to >= $2::date)`;

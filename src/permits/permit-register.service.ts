@@ -141,7 +141,11 @@ export class PermitRegisterService {
     return formatInTimeZone(this.clock.now(), establishment.timeZone, 'yyyy-MM-dd');
   }
 
-  register(establishment: Establishment, q: Omit<RegisterQuery, 'today'>, pageSize: number): Promise<{ total: number; rows: RegisterRow[] }> {
+  register(
+    establishment: Establishment,
+    q: Omit<RegisterQuery, 'today'>,
+    pageSize: number,
+  ): Promise<{ total: number; rows: RegisterRow[] }> {
     return registerPage(this.dataSource.manager, establishment.id, { ...q, today: this.today(establishment) }, pageSize);
   }
 
@@ -151,7 +155,10 @@ export class PermitRegisterService {
     const now = this.clock.now();
     const to = period.to ?? now;
     const from = period.from ?? subMonths(to, 12);
-    const withDays = (r: OpenRequestRow) => ({ ...r, daysLeft: r.completeAt && r.status !== 'INCOMPLETE' ? daysLeft(new Date(r.completeAt), now) : null });
+    const withDays = (r: OpenRequestRow) => ({
+      ...r,
+      daysLeft: r.completeAt && r.status !== 'INCOMPLETE' ? daysLeft(new Date(r.completeAt), now) : null,
+    });
     const open = (await openRequests(db, establishment.id)).map(withDays);
     const counts = await periodCounts(db, establishment.id, from, to);
     const delays = await decisionDelays(db, establishment.id, from, to);

@@ -1,5 +1,4 @@
 import {
-  Inject,
   Injectable,
   MiddlewareConsumer,
   Module,
@@ -65,7 +64,13 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
   // PermitRegisterController before StaffPermitsController: its `tableau-de-bord` is no permit id.
-  controllers: [FamilyPermitsController, PermitWithdrawalController, PermitRegisterController, StaffPermitsController, PermitLettersController],
+  controllers: [
+    FamilyPermitsController,
+    PermitWithdrawalController,
+    PermitRegisterController,
+    StaffPermitsController,
+    PermitLettersController,
+  ],
   providers: [
     {
       provide: PERMIT_DOCUMENTS,
