@@ -4,7 +4,7 @@ import { insertProposedMeasure, sendDocument, setPermitFlags, setRequestTimes } 
 import { query } from './helpers/db';
 import { onePagePdf, photoPng } from './helpers/files';
 import { page } from './helpers/html';
-import { newRequest, permitsApp, postStep, uploadStep } from './helpers/permits';
+import { filesIn, newRequest, permitsApp, postStep, uploadStep } from './helpers/permits';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
 /**
@@ -189,6 +189,37 @@ describe('withdrawal by the family', () => {
     const queue = page(await as.greffe.get(`/etablissements/${establishment.code}/permis/demandes?q=${r.reference}`).expect(200));
     expect(queue.texts('queue-reference')).toEqual([]);
     await agent.get(`/demandes/${r.id}/retirer`).expect(409);
+  });
+});
+
+describe('a draft deleted by the family', () => {
+  it('asks for confirmation, then deletes the draft, its records and its files', async () => {
+    const { family: f, agent } = await family();
+    const draft = await insertPermitRequest({
+      familyAccountId: f.id,
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      status: 'DRAFT',
+      step: 6,
+    });
+    expect((await uploadStep(agent, draft.id, 5, await photoPng(), 'photo.png')).status).toBe(303);
+    const [{ storage_key: key }] = await query<{ storage_key: string }>(`SELECT storage_key FROM permit_documents WHERE request_id = $1`, [
+      draft.id,
+    ]);
+    expect(filesIn(suite.docs.dir).some((p) => p.includes(key))).toBe(true);
+    const mine = page(await agent.get('/demandes').expect(200));
+    expect(mine.testId('delete-draft-link').attr('href')).toBe(`/demandes/${draft.id}/retirer`);
+    const confirm = page(await agent.get(`/demandes/${draft.id}/retirer`).expect(200));
+    expect(confirm.heading()).toBe('Supprimer cette demande en cours de saisie ?');
+    const done = await agent.post(`/demandes/${draft.id}/retirer`).type('form').send({ _csrf: confirm.csrf() }).expect(303);
+    expect(done.headers.location).toBe('/demandes?supprimee=1');
+    expect(page(await agent.get(done.headers.location).expect(200)).text('notice')).toBe('La demande en cours de saisie est supprimée.');
+    expect(await query(`SELECT id FROM permit_requests WHERE id = $1`, [draft.id])).toEqual([]);
+    expect(await query(`SELECT id FROM permit_documents WHERE storage_key = $1`, [key])).toEqual([]);
+    expect(filesIn(suite.docs.dir).some((p) => p.includes(key))).toBe(false);
+    expect(
+      await query(`SELECT actor_type FROM audit_log WHERE action = 'PERMIT_REQUEST_DRAFT_DELETED' AND entity_id = $1`, [draft.id]),
+    ).toEqual([{ actor_type: 'FAMILY' }]);
   });
 });
 

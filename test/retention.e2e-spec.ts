@@ -61,8 +61,9 @@ function jobAt(clock: InstanceType<typeof Clock>) {
   const { notifications } = services(ds, config);
   const tokens = new SignedTokens('test-secret-test-secret-test-secret-00', 'permit-qr-token', 'P2V1');
   const audit = new AuditService();
-  const instruction = new PermitInstructionService(ds, audit, notifications, new PermitFileStore(docs.dir, docs.key), tokens, clock);
-  return new PermitRegisterService(ds, audit, instruction, clock, config);
+  const store = new PermitFileStore(docs.dir, docs.key);
+  const instruction = new PermitInstructionService(ds, audit, notifications, store, tokens, clock);
+  return new PermitRegisterService(ds, audit, instruction, clock, config, store);
 }
 
 async function decidedRequest(decidedAt: Date, status: 'REFUSED' | 'GRANTED' = 'REFUSED') {

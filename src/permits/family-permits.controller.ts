@@ -28,9 +28,14 @@ export class FamilyPermitsController {
 
   @Get()
   @Roles('FAMILY')
-  async mine(@CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async mine(@CurrentPrincipal() principal: Principal, @Query('supprimee') deleted: unknown, @Res() res: Response) {
     const requests = await this.requests.listForFamily(principal.id);
-    res.render('permits/mine.njk', { requests, statusLabels: STATUS_LABELS, stepTitles: this.wizard.titles });
+    res.render('permits/mine.njk', {
+      requests,
+      statusLabels: STATUS_LABELS,
+      stepTitles: this.wizard.titles,
+      draftDeleted: deleted === '1',
+    });
   }
 
   @Post()

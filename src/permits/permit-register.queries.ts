@@ -14,6 +14,18 @@ export async function markWithdrawn(db: EntityManager, id: string, at: Date): Pr
   await execute(db, `UPDATE permit_requests SET status = 'WITHDRAWN', withdrawn_at = $2, updated_at = $2 WHERE id = $1`, [id, at]);
 }
 
+/** Deletes a draft and its documents' records; returns the storage keys of the files to delete after the commit. */
+export async function deleteDraft(db: EntityManager, id: string): Promise<string[]> {
+  const files = await select<{ storageKey: string }>(
+    db,
+    `DELETE FROM permit_documents WHERE request_id = $1 RETURNING storage_key AS "storageKey"`,
+    [id],
+  );
+  await execute(db, `DELETE FROM permit_request_events WHERE request_id = $1`, [id]);
+  await execute(db, `DELETE FROM permit_requests WHERE id = $1 AND status = 'DRAFT'`, [id]);
+  return files.map((f) => f.storageKey);
+}
+
 // ---- litigation hold -----------------------------------------------------------------------------
 
 export interface LitigationHold {

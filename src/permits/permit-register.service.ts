@@ -7,9 +7,11 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Establishment } from '../establishments/establishment.entity';
 import { recordRequestEvent, requestOfFamily } from './permit-request.queries';
-import type { FamilyActor } from './permit-requests.service';
+import { PERMIT_DOCUMENTS, type FamilyActor } from './permit-requests.service';
+import { PermitFileStore } from './permit-files';
 import {
   decisionDelays,
+  deleteDraft,
   deleteFailuresBefore,
   DueMeasureRow,
   litigationHold,
@@ -68,24 +70,45 @@ export class PermitRegisterService {
     private readonly instruction: PermitInstructionService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PERMIT_DOCUMENTS) private readonly store: PermitFileStore,
   ) {}
 
-  /** The family's own request, if it may still be withdrawn (404 for another family's, 409 once decided). */
+  /** The family's own request, if it may still be withdrawn or, a draft, deleted (404 for another family's, 409 once decided). */
   async withdrawable(familyId: string, id: string) {
     const request = await requestOfFamily(this.dataSource.manager, familyId, id);
-    if (!request || request.status === 'DRAFT') throw notFound();
+    if (!request) throw notFound();
+    if (request.status === 'DRAFT') return request;
     if (!WITHDRAWABLE_STATUSES.includes(request.status))
       throw new DomainError('NOT_WITHDRAWABLE', 'Cette demande est déjà décidée ou retirée : elle ne peut plus être retirée.', 409);
     return request;
   }
 
-  /** The family withdraws its request: status WITHDRAWN, an event in its history, an audit entry. */
-  async withdraw(family: FamilyActor, id: string): Promise<void> {
+  /**
+   * The family withdraws its request: status WITHDRAWN, an event in its history, an audit entry. A draft,
+   * never sent, is simply deleted with its files ('deleted' is returned).
+   */
+  async withdraw(family: FamilyActor, id: string): Promise<'withdrawn' | 'deleted'> {
     await this.withdrawable(family.id, id);
     const now = this.clock.now();
-    await this.dataSource.transaction(async (m) => {
+    const files: string[] = [];
+    const outcome = await this.dataSource.transaction(async (m) => {
       const r = await requestOfFamily(m, family.id, id, true);
-      if (!r || r.status === 'DRAFT') throw notFound();
+      if (!r) throw notFound();
+      if (r.status === 'DRAFT') {
+        files.push(...(await deleteDraft(m, id)));
+        await this.audit.record(
+          {
+            actor: family,
+            action: 'PERMIT_REQUEST_DRAFT_DELETED',
+            entityType: 'permit_request',
+            entityId: id,
+            establishmentId: r.establishmentId,
+            after: { documents: files.length },
+          },
+          m,
+        );
+        return 'deleted' as const;
+      }
       if (!WITHDRAWABLE_STATUSES.includes(r.status))
         throw new DomainError('NOT_WITHDRAWABLE', 'Cette demande est déjà décidée ou retirée : elle ne peut plus être retirée.', 409);
       await markWithdrawn(m, id, now);
@@ -102,7 +125,11 @@ export class PermitRegisterService {
         },
         m,
       );
+      return 'withdrawn' as const;
     });
+    // After the commit; if the process dies first, the orphan-file sweep deletes them.
+    for (const key of files) await this.store.delete(key);
+    return outcome;
   }
 
   async litigationHold(establishmentId: string, requestId: string): Promise<LitigationHold> {

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { PermitRegisterService } from './permit-register.service';
 import { RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 
-/** A family withdraws its own pending request: a confirmation page, then the withdrawal. */
+/** A family withdraws its own pending request, or deletes its draft: a confirmation page, then the change. */
 @Controller('demandes')
 export class PermitWithdrawalController {
   constructor(private readonly register: PermitRegisterService) {}
@@ -20,7 +20,7 @@ export class PermitWithdrawalController {
   @Post(':id/retirer')
   @Roles('FAMILY')
   async withdraw(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
-    await this.register.withdraw({ type: 'FAMILY', id: principal.id, label: principal.displayName }, id);
-    res.redirect(303, `/demandes/${id}?retiree=1`);
+    const outcome = await this.register.withdraw({ type: 'FAMILY', id: principal.id, label: principal.displayName }, id);
+    res.redirect(303, outcome === 'deleted' ? '/demandes?supprimee=1' : `/demandes/${id}?retiree=1`);
   }
 }
