@@ -9,6 +9,7 @@ import {
   type FamilyRow,
 } from './factories/people';
 import { insertPermitRequest, insertRequestDocument } from './factories/permits';
+import { sendDocument } from './factories/register';
 import { query } from './helpers/db';
 import { onePagePdf, photoJpegWithGps, photoPng } from './helpers/files';
 import { page } from './helpers/html';
@@ -133,6 +134,16 @@ describe('a family requests a visit permit online', () => {
     expect((await uploadStep(agent, id, 6, await onePagePdf('Carte d identite'), 'cni.pdf', { idType: 'CNI' })).status).toBe(303);
     expect((await uploadStep(agent, id, 7, await photoPng(), 'facture.png')).status).toBe(303);
     expect((await postStep(agent, id, 8, { comment: 'Łucja viendra avec moi.' })).status).toBe(303);
+    // Łucja is a minor: the parental-authority holders' consent comes with the request.
+    const consent = await sendDocument(
+      agent,
+      id,
+      'PARENTAL_CONSENT',
+      await onePagePdf('Autorisation'),
+      'autorisation.pdf',
+      `/demandes/${id}/etape/9`,
+    );
+    expect(consent.status).toBe(303);
 
     // Answers are kept: going back shows them.
     const back = page(await agent.get(`/demandes/${id}/etape/3`).expect(200));

@@ -678,7 +678,7 @@ index CREATE INDEX notifications_establishment_idx ON public.notifications USING
 index CREATE UNIQUE INDEX notifications_pkey ON public.notifications USING btree (id)
 index CREATE INDEX permit_claim_failures_idx ON public.permit_claim_failures USING btree (family_account_id, at)
 index CREATE UNIQUE INDEX permit_claim_failures_pkey ON public.permit_claim_failures USING btree (id)
-index CREATE UNIQUE INDEX permit_documents_current_idx ON public.permit_documents USING btree (request_id, kind) WHERE current
+index CREATE UNIQUE INDEX permit_documents_current_idx ON public.permit_documents USING btree (request_id, kind) WHERE (current AND (kind = ANY (ARRAY['PHOTO'::text, 'ID_DOCUMENT'::text, 'PROOF_OF_ADDRESS'::text])))
 index CREATE UNIQUE INDEX permit_documents_pkey ON public.permit_documents USING btree (id)
 index CREATE UNIQUE INDEX permit_documents_storage_key_key ON public.permit_documents USING btree (storage_key)
 index CREATE INDEX permit_imports_establishment_idx ON public.permit_imports USING btree (establishment_id, created_at DESC)

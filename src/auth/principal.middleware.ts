@@ -74,6 +74,12 @@ export function navigation(principal?: Principal): NavItem[] {
         label: codes.length > 1 ? `Demandes de permis (${code})` : 'Demandes de permis',
       });
     }
+    if (roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT') || roles.includes('PARLOIR_AGENT')) {
+      items.push({
+        href: `/etablissements/${code}/permis`,
+        label: codes.length > 1 ? `Registre des permis (${code})` : 'Registre des permis',
+      });
+    }
     if (roles.includes('ADMIN')) {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
       items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });

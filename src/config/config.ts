@@ -175,9 +175,9 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt({ message: 'DOCUMENTS_RETENTION_DAYS must be a whole number of days' })
-  @Min(0)
+  @Min(365, { message: 'DOCUMENTS_RETENTION_DAYS must be at least 365: a recourse stays possible for a year (CE, 13 July 2016, Czabaj)' })
   @Max(3650)
-  DOCUMENTS_RETENTION_DAYS = 90;
+  DOCUMENTS_RETENTION_DAYS = 365;
 
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -9,7 +9,7 @@ import { sendDocument } from './document-response';
 import { ReplaceDocumentForm } from './permit-request.form';
 import { PermitRequestWizard } from './permit-request.steps';
 import { FamilyActor, PermitRequestsService } from './permit-requests.service';
-import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import { idTypesFor, RELATIONSHIPS, STATUS_LABELS, WITHDRAWABLE_STATUSES } from './permit.rules';
 
 /** The signed-in family (FAMILY role), as the actor of its requests. */
 function familyOf(principal: Principal): FamilyActor {
@@ -28,9 +28,14 @@ export class FamilyPermitsController {
 
   @Get()
   @Roles('FAMILY')
-  async mine(@CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async mine(@CurrentPrincipal() principal: Principal, @Query('supprimee') deleted: unknown, @Res() res: Response) {
     const requests = await this.requests.listForFamily(principal.id);
-    res.render('permits/mine.njk', { requests, statusLabels: STATUS_LABELS, stepTitles: this.wizard.titles });
+    res.render('permits/mine.njk', {
+      requests,
+      statusLabels: STATUS_LABELS,
+      stepTitles: this.wizard.titles,
+      draftDeleted: deleted === '1',
+    });
   }
 
   @Post()
@@ -96,7 +101,7 @@ export class FamilyPermitsController {
     }
   }
 
-  /** While the establishment waits for documents: replace one. */
+  /** Complementary documents (any time before the decision is prepared), or a replacement while the establishment waits for documents. */
   @Post(':id/documents')
   @Roles('FAMILY')
   async replaceDocument(
@@ -106,7 +111,12 @@ export class FamilyPermitsController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const fail = (errors: FieldError[], status = 400) => this.renderDetail(res.status(status), principal, id, {}, errors);
+    // A draft sends its complementary documents (a minor's parental consent) from its last step.
+    const draft = (await this.requests.requestOfFamily(principal.id, id)).status === 'DRAFT';
+    const fail = (errors: FieldError[], status = 400) =>
+      draft
+        ? this.renderStep(res.status(status), principal, id, 9, {}, errors)
+        : this.renderDetail(res.status(status), principal, id, {}, errors);
     if (req.uploadError) return fail([{ field: 'fichier', message: req.uploadError }]);
     const form = await validateForm(ReplaceDocumentForm, body);
     if (!form.ok) return fail(form.errors.map((e) => ({ ...e, field: 'fichier' })));
@@ -143,6 +153,8 @@ export class FamilyPermitsController {
       sent: notice.envoyee === '1',
       resent: notice.renvoyee === '1',
       documentSaved: notice.document === '1',
+      withdrawn: notice.retiree === '1',
+      canWithdraw: WITHDRAWABLE_STATUSES.includes(request.status),
       errors,
       statusLabels: STATUS_LABELS,
       relationships: RELATIONSHIPS,
@@ -160,7 +172,7 @@ export class FamilyPermitsController {
       docs: documents,
       establishments: step === 1 ? await this.establishments.all() : [],
       relationships: RELATIONSHIPS,
-      idTypes: ID_DOCUMENT_TYPES,
+      idTypes: idTypesFor(minor),
       account: step === 3 ? await this.families.find(principal.id) : null,
       minor,
       missing: step === 9 ? missing : [],

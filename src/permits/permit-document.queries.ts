@@ -16,13 +16,13 @@ export interface DocumentRow {
   createdAt: Date;
 }
 
-/** The current (not replaced, not deleted) documents of a request, one per kind. */
+/** The current (not replaced, not deleted) documents of a request: one photo, ID and proof of address, any number of complementary ones. */
 export function currentDocuments(db: EntityManager, requestId: string): Promise<DocumentRow[]> {
   return select<DocumentRow>(
     db,
     `SELECT id, kind, content_type AS "contentType", size_bytes AS "sizeBytes", original_name AS "originalName", review,
             review_reason AS "reviewReason", created_at AS "createdAt"
-       FROM permit_documents WHERE request_id = $1 AND current AND deleted_at IS NULL ORDER BY kind`,
+       FROM permit_documents WHERE request_id = $1 AND current AND deleted_at IS NULL ORDER BY kind, created_at`,
     [requestId],
   );
 }
@@ -38,9 +38,12 @@ export interface NewDocument {
   originalName: string;
 }
 
-/** Stores a document's record; a request's previous document of the same kind is kept, no longer current. */
+/**
+ * Stores a document's record; a request's previous photo, identity document or proof of address is kept,
+ * no longer current. Complementary documents add up (both parents' consents): none replaces another.
+ */
 export async function insertDocument(db: EntityManager, doc: NewDocument): Promise<string> {
-  if (doc.requestId) {
+  if (doc.requestId && ['PHOTO', 'ID_DOCUMENT', 'PROOF_OF_ADDRESS'].includes(doc.kind)) {
     await execute(db, `UPDATE permit_documents SET current = false WHERE request_id = $1 AND kind = $2 AND current`, [
       doc.requestId,
       doc.kind,
@@ -108,13 +111,18 @@ export interface ExpiredDocument {
   establishmentId: string;
 }
 
-/** Documents of requests finally decided on `decidedBefore` or earlier, except the photos permits show. */
+/**
+ * Documents of requests finally decided (or withdrawn by the family) on `decidedBefore` or earlier, except
+ * the photos permits show and the requests under a litigation hold (a recourse is recorded).
+ */
 export function documentsDecidedBefore(db: EntityManager, decidedBefore: Date): Promise<ExpiredDocument[]> {
   return select<ExpiredDocument>(
     db,
     `SELECT p.id, p.storage_key AS "storageKey", p.request_id AS "requestId", r.establishment_id AS "establishmentId"
        FROM permit_documents p JOIN permit_requests r ON r.id = p.request_id
-      WHERE p.deleted_at IS NULL AND r.status IN ('GRANTED','REFUSED','IMPLICITLY_REJECTED') AND r.decided_at <= $1
+      WHERE p.deleted_at IS NULL AND r.litigation_hold_since IS NULL
+        AND ((r.status IN ('GRANTED','REFUSED','IMPLICITLY_REJECTED') AND r.decided_at <= $1)
+             OR (r.status = 'WITHDRAWN' AND r.withdrawn_at <= $1))
         AND NOT EXISTS (SELECT 1 FROM permits x WHERE x.photo_document_id = p.id)`,
     [decidedBefore],
   );

@@ -38,6 +38,9 @@ export interface RequestRow {
   decidedAt: Date | null;
   decisionMotivation: string | null;
   createdAt: Date;
+  /** A recourse recorded by the staff: the documents are kept whatever the retention period (docs/retention.md). */
+  litigationHoldSince: Date | null;
+  litigationNote: string | null;
 }
 
 /** A sent request, as the establishment instructs it: with the family who filed it. */
@@ -59,7 +62,8 @@ const REQUEST_COLUMNS = `r.id, r.reference, r.family_account_id AS "familyAccoun
   r.visitor_family_name AS "visitorFamilyName", to_char(r.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate", r.relationship,
   r.relationship_detail AS "relationshipDetail", r.id_document_type AS "idDocumentType", r.comment, r.status,
   r.submitted_at AS "submittedAt", r.complete_at AS "completeAt", r.decided_at AS "decidedAt",
-  r.decision_motivation AS "decisionMotivation", r.created_at AS "createdAt"`;
+  r.decision_motivation AS "decisionMotivation", r.created_at AS "createdAt",
+  r.litigation_hold_since AS "litigationHoldSince", r.litigation_note AS "litigationNote"`;
 
 export async function insertDraft(db: EntityManager, familyId: string): Promise<string> {
   const rows = await select<{ id: string }>(db, `INSERT INTO permit_requests (family_account_id) VALUES ($1) RETURNING id`, [familyId]);

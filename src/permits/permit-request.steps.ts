@@ -14,6 +14,7 @@ import {
   VisitorStepForm,
 } from './permit-request.form';
 import { PermitRequestsService, type FamilyActor, type UploadedFile } from './permit-requests.service';
+import { idTypeAllowed } from './permit.rules';
 
 /**
  * The 9 steps of "Demander un permis de visite", one class per step (after HMPPS
@@ -177,7 +178,10 @@ class PhotoStep extends FileStep {
   protected readonly next = 6;
 }
 
-/** 6. The identity document: its type, and the file. */
+const ADULT_ID_MESSAGE =
+  'Le livret de famille et l’acte de naissance ne servent que pour un enfant mineur : choisissez une pièce d’identité avec photo';
+
+/** 6. The identity document: its type (for a minor, also the livret de famille or a birth certificate), and the file. */
 class IdDocumentStep implements WizardStep {
   readonly title = 'La pièce d’identité';
   constructor(private readonly requests: PermitRequestsService) {}
@@ -185,6 +189,8 @@ class IdDocumentStep implements WizardStep {
   async save({ family, requestId, body, file }: StepInput): Promise<StepOutcome> {
     const form = await validateForm(IdDocumentStepForm, body);
     if (!form.ok) return invalid(body, form.errors);
+    const { minor } = await this.requests.stepPage(family.id, requestId);
+    if (!idTypeAllowed(form.value.idType, minor)) return invalid(body, [{ field: 'idType', message: ADULT_ID_MESSAGE }]);
     await this.requests.saveAnswers(family, requestId, 6, { idDocumentType: form.value.idType });
     return run(body, () => this.requests.upload(family, requestId, 'ID_DOCUMENT', file, 7), 'fichier');
   }

@@ -28,7 +28,7 @@ import {
   saveDraftAnswers,
   setDetainee,
 } from './permit-request.queries';
-import { isMinor, MAX_LOOKUP_FAILURES_PER_HOUR, missingForSubmission, namesMatch } from './permit.rules';
+import { isMinor, MAX_LOOKUP_FAILURES_PER_HOUR, missingForSubmission, namesMatch, uploadableKinds } from './permit.rules';
 import { checkDocument, checkPhoto } from './uploads';
 
 export const PERMIT_DOCUMENTS = Symbol('PERMIT_DOCUMENTS');
@@ -109,13 +109,15 @@ export class PermitRequestsService {
   ): Promise<{ request: RequestRow; documents: DocumentRow[]; minor: boolean; missing: string[] }> {
     const request = await this.draftOfFamily(familyId, id);
     const documents = await currentDocuments(this.dataSource.manager, id);
+    const minor = request.visitorBirthdate ? isMinor(request.visitorBirthdate, this.clock.now()) : false;
     return {
       request,
       documents,
-      minor: request.visitorBirthdate ? isMinor(request.visitorBirthdate, this.clock.now()) : false,
+      minor,
       missing: missingForSubmission(
         request,
         documents.map((d) => d.kind),
+        minor,
       ),
     };
   }
@@ -177,9 +179,16 @@ export class PermitRequestsService {
     file: UploadedFile | undefined,
     nextStep: number | null,
   ): Promise<void> {
-    const locked = () => new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
+    const locked = () =>
+      new DomainError(
+        'LOCKED',
+        kind === 'PHOTO' || kind === 'ID_DOCUMENT' || kind === 'PROOF_OF_ADDRESS'
+          ? 'La photo, la pièce d’identité et le justificatif de domicile ne se remplacent que si l’établissement le demande.'
+          : 'Cette demande ne peut plus recevoir de documents.',
+        409,
+      );
     const before = await this.requestOfFamily(family.id, id);
-    if (before.status !== 'DRAFT' && before.status !== 'INCOMPLETE') throw locked();
+    if (!uploadableKinds(before.status).includes(kind)) throw locked();
     if (!file) throw new DomainError('NO_FILE', kind === 'PHOTO' ? 'Choisissez une photo.' : 'Choisissez un fichier.');
     const checked = kind === 'PHOTO' ? await checkPhoto(file.buffer) : await checkDocument(file.buffer);
     if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
@@ -187,7 +196,7 @@ export class PermitRequestsService {
     try {
       await this.dataSource.transaction(async (m) => {
         const request = await this.lockedRequest(m, family.id, id);
-        if (request.status !== 'DRAFT' && request.status !== 'INCOMPLETE') throw locked();
+        if (!uploadableKinds(request.status).includes(kind)) throw locked();
         const now = this.clock.now();
         const documentId = await insertDocument(m, {
           requestId: id,
@@ -199,7 +208,7 @@ export class PermitRequestsService {
           originalName: file.originalname.slice(0, 200),
         });
         if (nextStep) await advanceStep(m, id, nextStep);
-        if (request.status === 'INCOMPLETE') {
+        if (request.status !== 'DRAFT') {
           await recordRequestEvent(m, {
             requestId: id,
             at: now,
@@ -236,6 +245,7 @@ export class PermitRequestsService {
       const missing = missingForSubmission(
         r,
         documents.map((d) => d.kind),
+        r.visitorBirthdate ? isMinor(r.visitorBirthdate, now) : false,
       );
       if (missing.length) throw new DomainError('INCOMPLETE', `Il manque encore : ${missing.join(', ')}.`);
       const reference = `PV-${newReference()}`;

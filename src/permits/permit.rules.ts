@@ -25,8 +25,72 @@ export const ID_DOCUMENT_TYPES = {
   TITRE_SEJOUR: 'Titre de séjour',
   PERMIS_CONDUIRE: 'Permis de conduire',
   AUTRE: 'Autre pièce d’identité officielle avec photo',
+  LIVRET_FAMILLE: 'Livret de famille (enfant mineur)',
+  ACTE_NAISSANCE: 'Acte de naissance (enfant mineur)',
 } as const;
 export type IdDocumentType = keyof typeof ID_DOCUMENT_TYPES;
+
+/** A minor often has no identity card: the livret de famille or a birth certificate identifies the child, and only a child. */
+export const MINOR_ONLY_ID_TYPES: readonly IdDocumentType[] = ['LIVRET_FAMILLE', 'ACTE_NAISSANCE'];
+
+export function idTypeAllowed(type: IdDocumentType, minor: boolean): boolean {
+  return minor || !MINOR_ONLY_ID_TYPES.includes(type);
+}
+
+/** The identity document types offered for this visitor (labels by key). */
+export function idTypesFor(minor: boolean): Partial<Record<IdDocumentType, string>> {
+  return Object.fromEntries(Object.entries(ID_DOCUMENT_TYPES).filter(([k]) => idTypeAllowed(k as IdDocumentType, minor)));
+}
+
+/** Every document kind by its French label, as the family and the staff read it. */
+export const DOCUMENT_LABELS: Record<DocumentKind, string> = {
+  PHOTO: 'Photo d’identité',
+  ID_DOCUMENT: 'Pièce d’identité',
+  PROOF_OF_ADDRESS: 'Justificatif de domicile',
+  LIVRET_FAMILLE: 'Livret de famille',
+  PACS_PROOF: 'Attestation de PACS',
+  COHABITATION_PROOF: 'Preuve de vie commune',
+  PARENTAL_CONSENT: 'Autorisation des titulaires de l’autorité parentale',
+  DOMICILIATION: 'Attestation de domiciliation',
+  BIRTH_CERTIFICATE: 'Acte de naissance',
+  OTHER: 'Autre document',
+};
+
+/** The documents of the request itself: a new one replaces the previous one of its kind. */
+export const MAIN_DOCUMENT_KINDS: readonly DocumentKind[] = ['PHOTO', 'ID_DOCUMENT', 'PROOF_OF_ADDRESS'];
+
+/**
+ * Complementary documents, each its own kind: they never replace the photo, the identity document or the
+ * proof of address, and several of a kind may coexist (both parents' consents, two proofs of life together).
+ */
+export const COMPLEMENTARY_DOCUMENT_KINDS: readonly DocumentKind[] = [
+  'LIVRET_FAMILLE',
+  'PACS_PROOF',
+  'COHABITATION_PROOF',
+  'PARENTAL_CONSENT',
+  'DOMICILIATION',
+  'BIRTH_CERTIFICATE',
+  'OTHER',
+];
+
+/**
+ * Which documents a family may send on a request in this status: every kind while a draft or while the
+ * establishment waits for documents; only complementary ones while simply sent; none after.
+ */
+export function uploadableKinds(status: PermitRequestStatus): readonly DocumentKind[] {
+  switch (status) {
+    case 'DRAFT':
+    case 'INCOMPLETE':
+      return [...MAIN_DOCUMENT_KINDS, ...COMPLEMENTARY_DOCUMENT_KINDS];
+    case 'SUBMITTED':
+      return COMPLEMENTARY_DOCUMENT_KINDS;
+    default:
+      return [];
+  }
+}
+
+/** The family may withdraw its request while it waits for a decision. */
+export const WITHDRAWABLE_STATUSES: readonly PermitRequestStatus[] = ['SUBMITTED', 'INCOMPLETE', 'READY'];
 
 export const STATUS_LABELS: Record<PermitRequestStatus, string> = {
   DRAFT: 'Brouillon',
@@ -90,8 +154,12 @@ export interface SubmissionCheck {
   idDocumentType: IdDocumentType | null;
 }
 
-/** What is still missing before the request can be sent, in plain French (empty when complete). */
-export function missingForSubmission(r: SubmissionCheck, documents: readonly DocumentKind[]): string[] {
+/**
+ * What is still missing before the request can be sent, in plain French (empty when complete). For a
+ * minor visitor, the written consent of the parental-authority holders (circulaire of 20 February 2012);
+ * the livret de famille or a birth certificate identify a minor only.
+ */
+export function missingForSubmission(r: SubmissionCheck, documents: readonly DocumentKind[], minor: boolean): string[] {
   const has = (k: DocumentKind) => documents.includes(k);
   const missing: string[] = [];
   if (!r.detaineeId) missing.push('la personne détenue');
@@ -99,7 +167,8 @@ export function missingForSubmission(r: SubmissionCheck, documents: readonly Doc
   if (r.forSelf === null || !r.visitorGivenName || !r.visitorFamilyName || !r.visitorBirthdate) missing.push('l’identité du visiteur');
   if (!r.relationship) missing.push('le lien avec la personne détenue');
   if (!has('PHOTO')) missing.push('la photo d’identité');
-  if (!r.idDocumentType || !has('ID_DOCUMENT')) missing.push('la pièce d’identité');
+  if (!r.idDocumentType || !has('ID_DOCUMENT') || !idTypeAllowed(r.idDocumentType, minor)) missing.push('la pièce d’identité');
   if (!has('PROOF_OF_ADDRESS')) missing.push('le justificatif de domicile');
+  if (minor && !has('PARENTAL_CONSENT')) missing.push('l’autorisation des titulaires de l’autorité parentale');
   return missing;
 }

@@ -1,5 +1,4 @@
 import {
-  Inject,
   Injectable,
   MiddlewareConsumer,
   Module,
@@ -23,11 +22,14 @@ import { PermitFileStore } from './permit-files';
 import { PERMIT_TOKENS, PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestWizard } from './permit-request.steps';
 import { PERMIT_DOCUMENTS, PermitRequestsService } from './permit-requests.service';
+import { PermitRegisterController } from './permit-register.controller';
+import { PermitRegisterService } from './permit-register.service';
+import { PermitWithdrawalController } from './permit-withdrawal.controller';
 import { StaffPermitsController } from './staff-permits.controller';
 import { MAX_UPLOAD_BYTES } from './uploads';
 
 /**
- * Implicit rejections, document retention and the sweep of orphan files, every 10 minutes in every
+ * Implicit rejections, retention (docs/retention.md) and the sweep of orphan files, every 10 minutes in every
  * instance (all idempotent).
  */
 @Injectable()
@@ -36,7 +38,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     private readonly instruction: PermitInstructionService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly register: PermitRegisterService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,8 +48,8 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
       async (log) => {
         const expired = await this.instruction.expireOverdue();
         if (expired) log.log(`${expired} request(s) implicitly rejected`);
-        const purged = await this.instruction.purgeDocuments(this.config.documents.retentionDays);
-        if (purged) log.log(`${purged} document(s) deleted at the end of their retention period`);
+        const purged = await this.register.applyRetention();
+        if (purged.documents) log.log(`${purged.documents} document(s) deleted at the end of their retention period`);
         await this.instruction.sweepOrphanFiles();
       },
       { runNow: true },
@@ -61,7 +63,14 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
-  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController],
+  // PermitRegisterController before StaffPermitsController: its `tableau-de-bord` is no permit id.
+  controllers: [
+    FamilyPermitsController,
+    PermitWithdrawalController,
+    PermitRegisterController,
+    StaffPermitsController,
+    PermitLettersController,
+  ],
   providers: [
     {
       provide: PERMIT_DOCUMENTS,
@@ -76,6 +85,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRequestsService,
     PermitRequestWizard,
     PermitInstructionService,
+    PermitRegisterService,
     PermitDeadlineRunner,
   ],
   exports: [PermitRequestsService, PermitInstructionService],

@@ -67,6 +67,10 @@ describe('visit permit journey in a real browser', () => {
       await ProofOfAddressStepPage.on(page, violations)
     ).send({ name: 'facture.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Facture') });
     await (await CommentStepPage.on(page, violations)).continueWithout();
+    // Ştefania is a minor: the parental-authority holders' consent is sent before the request.
+    await (
+      await SummaryStepPage.on(page, violations)
+    ).sendParentalConsent({ name: 'autorisation.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Autorisation parentale') });
     const summary = await SummaryStepPage.on(page, violations);
     expect(await summary.visitor()).toContain('Ştefania Nguyễn');
     await summary.send();

@@ -131,6 +131,12 @@ export class SummaryStepPage extends FormPage {
     return this.testId('summary-visitor').innerText();
   }
 
+  /** A minor visitor: the parental-authority holders' consent, sent from this page (which comes back). */
+  async sendParentalConsent(file: Upload): Promise<void> {
+    await this.page.setInputFiles('#fichier', file);
+    await this.load(this.button('Joindre l’autorisation'));
+  }
+
   async send(): Promise<void> {
     await this.load(this.button('Envoyer la demande'));
   }

@@ -1,0 +1,59 @@
+import { insertAgent, insertDetainee, insertEstablishment, insertFamily, unique } from '../factories/people';
+import { insertPermit, insertPermitRequest } from '../factories/permits';
+import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { onePagePdf } from '../helpers/files';
+import { FamilyRequestPage, PermitDashboardPage, PermitRegisterPage, WithdrawPage } from './pages/permit-register-pages';
+import { DemoIdentityPage } from './pages/permit-request-pages';
+
+jest.setTimeout(60_000);
+
+const suite = appAndBrowser();
+
+describe('permits register, dashboard and withdrawal in a real browser', () => {
+  it('the head reads the register and the dashboard; a family adds a document and withdraws its request: every page passes axe', async () => {
+    const establishment = await insertEstablishment({ name: 'Centre de détention de Kraków' });
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Ştefan', lastName: 'Öztürk' });
+    await insertPermit({ establishmentId: establishment.id, detaineeId: detainee.id, visitorGivenName: 'Ewa', visitorFamilyName: 'Żak' });
+    const chefIdentity = { givenName: 'Zofia', usualName: 'Łukasiewicz', email: `${unique('chef-').toLowerCase()}@justice.gouv.fr` };
+    await insertAgent([{ establishmentId: establishment.id, role: 'HEAD_OF_ESTABLISHMENT' }], chefIdentity);
+    const familyIdentity = {
+      givenName: 'Łucja',
+      familyName: 'Nguyễn-Şahin',
+      birthdate: '1985-03-14',
+      email: `${unique('famille-').toLowerCase()}@example.fr`,
+    };
+    const family = await insertFamily(familyIdentity);
+    const request = await insertPermitRequest({ familyAccountId: family.id, establishmentId: establishment.id, detaineeId: detainee.id });
+    const violations: string[] = [];
+
+    const staff = await suite.browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+    const chef = await staff.newPage();
+    const chefErrors = consoleErrors(chef);
+    await chef.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
+    await (await DemoIdentityPage.on(chef, violations)).signInAs(chefIdentity);
+    await chef.goto(`${suite.app.url}/etablissements/${establishment.code}/permis`, { waitUntil: 'load' });
+    expect(await (await PermitRegisterPage.on(chef, violations)).rows()).toEqual(['Ewa Żak']);
+    await chef.goto(`${suite.app.url}/etablissements/${establishment.code}/permis/tableau-de-bord`, { waitUntil: 'load' });
+    expect(await (await PermitDashboardPage.on(chef, violations)).stat('stat-received')).toBe('1');
+
+    const phone = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await phone.newPage();
+    const errors = consoleErrors(page);
+    await page.goto(`${suite.app.url}/connexion`, { waitUntil: 'load' });
+    await (await DemoIdentityPage.on(page, violations)).signInAs(familyIdentity);
+    await page.goto(`${suite.app.url}/demandes/${request.id}`, { waitUntil: 'load' });
+    await (
+      await FamilyRequestPage.on(page, violations)
+    ).addDocument('PACS_PROOF', { name: 'pacs.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('PACS') });
+    const detail = await FamilyRequestPage.on(page, violations);
+    expect(await detail.documents()).toContain('Attestation de PACS : pacs.pdf');
+    await detail.withdraw();
+    await (await WithdrawPage.on(page, violations)).confirm();
+    expect(await (await FamilyRequestPage.on(page, violations)).status()).toBe('Retirée par la famille');
+
+    expect(violations).toEqual([]);
+    expect([...errors, ...chefErrors]).toEqual([]);
+    await phone.close();
+    await staff.close();
+  });
+});
