@@ -135,8 +135,10 @@ export class FamilyPermitsController {
   }
 
   private async renderDetail(res: Response, principal: Principal, id: string, notice: Record<string, unknown>, errors: FieldError[]) {
-    const { request, documents, events } = await this.requests.requestPage(principal.id, id);
+    const { request, documents, events, letters, ack } = await this.requests.requestPage(principal.id, id);
     res.render('permits/detail.njk', {
+      letters,
+      ack,
       r: request,
       docs: documents,
       events,

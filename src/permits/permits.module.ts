@@ -20,6 +20,9 @@ import { FamilyPermitsController } from './family-permits.controller';
 import { PermitLettersController } from './permit-letters.controller';
 import { SignedTokens } from '../common/signed-tokens';
 import { PermitFileStore } from './permit-files';
+import { PermitDecisionsService } from './permit-decisions.service';
+import { SignatureDelegationsController } from './signature-delegations.controller';
+import { SignatureDelegationsService } from './signature-delegations.service';
 import { PERMIT_TOKENS, PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestWizard } from './permit-request.steps';
 import { PERMIT_DOCUMENTS, PermitRequestsService } from './permit-requests.service';
@@ -61,7 +64,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
-  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController],
+  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController, SignatureDelegationsController],
   providers: [
     {
       provide: PERMIT_DOCUMENTS,
@@ -76,6 +79,8 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRequestsService,
     PermitRequestWizard,
     PermitInstructionService,
+    PermitDecisionsService,
+    SignatureDelegationsService,
     PermitDeadlineRunner,
   ],
   exports: [PermitRequestsService, PermitInstructionService],
