@@ -132,7 +132,7 @@ export class PermitDecisionsService {
     if (decision === 'REFUSE' && text.length < MIN_MOTIVATION_LENGTH) {
       throw new DomainError(
         'MOTIVATION_REQUIRED',
-        `Un refus doit être motivé : exposez les faits (${MIN_MOTIVATION_LENGTH} caractères au moins).`,
+        `Un refus doit être motivé en fait et en droit (${MIN_MOTIVATION_LENGTH} caractères au moins).`,
       );
     }
     const now = this.clock.now();
