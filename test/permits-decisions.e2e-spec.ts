@@ -218,6 +218,12 @@ describe('who decides', () => {
     await as.chef.post(delegations).type('form').send({ _csrf: list.csrf(), agentId: delegateRow.id, validFrom: '01/01/2020' }).expect(303);
     const listed = page(await as.chef.get(delegations).expect(200));
     expect(listed.texts('delegation-state')).toContain('En vigueur');
+    expect(
+      await query(
+        `SELECT action FROM audit_log WHERE establishment_id = $1 AND action IN ('SIGNATURE_DELEGATION_GRANTED', 'AGENT_QUALITY_CHANGED') ORDER BY id`,
+        [establishment.id],
+      ),
+    ).toEqual([{ action: 'AGENT_QUALITY_CHANGED' }, { action: 'SIGNATURE_DELEGATION_GRANTED' }]);
 
     const request = await sentRequest();
     const instruction = page(await as.delegate.get(`${base}/${request.id}`).expect(200));
@@ -334,6 +340,23 @@ describe('CRPA notices', () => {
     expect(mail.body).toContain('téléphone 03 20 12 34 56');
     expect(mail.body).toContain('3 rue Łukasiewicza, 59000 Lille');
     expect(mail.body).toContain(RECOURSE);
+  });
+
+  it('after an implicit rejection the family asks for its reasons, once, and the staff see the request (L232-4)', async () => {
+    const request = await sentRequest({ status: 'IMPLICITLY_REJECTED' });
+    const detail = page(await as.family.get(`/demandes/${request.id}`).expect(200));
+    expect(detail.text('ask-reasons')).toContain('Vous pouvez demander à l’établissement les motifs de ce rejet implicite');
+    await as.family.post(`/demandes/${request.id}/motifs`).type('form').send({ _csrf: detail.csrf() }).expect(303);
+    const after = page(await as.family.get(`/demandes/${request.id}`).expect(200));
+    expect(after.has('ask-reasons')).toBe(false);
+    expect(after.text('reasons-asked')).toBe('Vous avez demandé les motifs de ce rejet implicite.');
+    const again = await as.family.post(`/demandes/${request.id}/motifs`).type('form').send({ _csrf: detail.csrf() });
+    expect(again.status).toBe(409);
+    const staff = page(await as.greffe.get(`${base}/${request.id}`).expect(200));
+    expect(staff.texts('event').join(' ')).toContain('La famille demande la communication des motifs du rejet implicite (article L232-4');
+    const other = await signInFamily(suite.app.url, await insertFamily());
+    const otherPage = page(await other.get('/demandes').expect(200));
+    await other.post(`/demandes/${request.id}/motifs`).type('form').send({ _csrf: otherPage.csrf() }).expect(404);
   });
 
   it('the incomplete message lists the missing documents and the due date, and says the delay restarts', async () => {

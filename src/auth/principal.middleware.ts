@@ -74,6 +74,12 @@ export function navigation(principal?: Principal): NavItem[] {
         label: codes.length > 1 ? `Demandes de permis (${code})` : 'Demandes de permis',
       });
     }
+    if (roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/delegations`,
+        label: codes.length > 1 ? `Délégations de signature (${code})` : 'Délégations de signature',
+      });
+    }
     if (roles.includes('ADMIN')) {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
       items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });

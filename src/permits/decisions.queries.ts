@@ -141,12 +141,13 @@ export interface StaffAgentRow {
   quality: string | null;
 }
 
-/** The active agents holding a role in the establishment. */
+/** The active agents of the establishment who instruct permits (permits officers, heads): those a delegation can go to. */
 export function agentsOf(db: EntityManager, establishmentId: string): Promise<StaffAgentRow[]> {
   return select<StaffAgentRow>(
     db,
     `SELECT a.id, a.first_name || ' ' || a.last_name AS name, a.quality FROM agents a
-      WHERE a.active AND EXISTS (SELECT 1 FROM role_assignments r WHERE r.agent_id = a.id AND r.establishment_id = $1)
+      WHERE a.active AND EXISTS (SELECT 1 FROM role_assignments r WHERE r.agent_id = a.id AND r.establishment_id = $1
+                                   AND r.role IN ('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT'))
       ORDER BY a.last_name, a.first_name LIMIT 500`,
     [establishmentId],
   );
@@ -176,4 +177,17 @@ export async function revokeDelegation(db: EntityManager, establishmentId: strin
 
 export async function setAgentQuality(db: EntityManager, agentId: string, quality: string | null): Promise<void> {
   await execute(db, `UPDATE agents SET quality = $2 WHERE id = $1`, [agentId, quality]);
+}
+
+/** Whether the family already asked for the reasons of the implicit rejection (an event with this text). */
+export async function eventRecorded(db: EntityManager, requestId: string, message: string): Promise<boolean> {
+  return (
+    (
+      await selectOne<{ found: boolean }>(
+        db,
+        `SELECT EXISTS (SELECT 1 FROM permit_request_events WHERE request_id = $1 AND kind = 'MESSAGE' AND message = $2) AS found`,
+        [requestId, message],
+      )
+    )?.found ?? false
+  );
 }

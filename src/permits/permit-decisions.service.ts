@@ -7,6 +7,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import {
   departmentOf,
   endNoContactOrder,
+  eventRecorded,
   insertNoContactOrder,
   markReexaminedGranted,
   NoContactOrderRow,
@@ -16,7 +17,15 @@ import {
 import { LetterRow, lettersAbout, letterPdf, recordLetter, recourseParagraphs } from './letters';
 import { currentPhotoId } from './permit-document.queries';
 import type { RefusalGround } from './permit-request.entity';
-import { InstructedRequestRow, recordDecision, recordRequestEvent, requestOfEstablishment } from './permit-request.queries';
+import {
+  InstructedRequestRow,
+  recordDecision,
+  recordRequestEvent,
+  requestOfEstablishment,
+  requestOfFamily,
+  type RequestRow,
+} from './permit-request.queries';
+import { REASONS_ASKED, reasonsRequest } from './implicit-rejection';
 import { insertPermit } from './permit.queries';
 import { MIN_MOTIVATION_LENGTH, OPEN_STATUSES, type Relationship } from './permit.rules';
 import { samePerson } from './person-match';
@@ -63,6 +72,8 @@ export interface DecisionContext {
   orders: (NoContactOrderRow & { matches: boolean })[];
   blocked: boolean;
   letters: LetterRow[];
+  /** A refusal letter was recorded (older refusals have none). */
+  refusalLetter: boolean;
 }
 
 /**
@@ -87,12 +98,14 @@ export class PermitDecisionsService {
     const now = this.clock.now();
     const orders = (await ordersInForce(db, r.detaineeId, parisDay(now))).map((o) => ({ ...o, matches: this.matches(o, r) }));
     const relationship: Relationship = r.relationship ?? 'OTHER';
+    const letters = await lettersAbout(db, { requestId: r.id });
     return {
       signatory: await signatoryFor(db, establishmentId, agentId, parisDay(now)),
       grounds: groundsFor(relationship).map((code) => ({ code, ...REFUSAL_GROUNDS[code] })),
       orders,
       blocked: orders.some((o) => o.matches),
-      letters: await lettersAbout(db, { requestId: r.id }),
+      letters,
+      refusalLetter: letters.some((l) => l.kind === 'REFUSAL'),
     };
   }
 
@@ -271,6 +284,33 @@ export class PermitDecisionsService {
         m,
       );
       return permitId;
+    });
+  }
+
+  /** Whether the family may ask for the reasons of its implicit rejection (CRPA L232-4). */
+  async reasons(r: RequestRow): Promise<ReturnType<typeof reasonsRequest>> {
+    return reasonsRequest(r, this.clock.now(), await eventRecorded(this.dataSource.manager, r.id, REASONS_ASKED));
+  }
+
+  /** The family asks for the reasons of its implicit rejection, within 2 months: recorded in the history the staff read. */
+  async askReasons(family: Actor & { id: string }, id: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (m) => {
+      const r = await requestOfFamily(m, family.id, id, true);
+      if (!r) throw notFound();
+      if (!reasonsRequest(r, now, await eventRecorded(m, id, REASONS_ASKED)).possible)
+        throw new DomainError('REASONS_CLOSED', 'Les motifs ne peuvent plus être demandés pour cette demande.', 409);
+      await recordRequestEvent(m, { requestId: id, at: now, kind: 'MESSAGE', message: REASONS_ASKED, actor: family });
+      await this.audit.record(
+        {
+          actor: family,
+          action: 'PERMIT_REQUEST_REASONS_ASKED',
+          entityType: 'permit_request',
+          entityId: id,
+          establishmentId: r.establishmentId,
+        },
+        m,
+      );
     });
   }
 

@@ -37,7 +37,8 @@ import { PERMIT_DOCUMENTS, type UploadedFile } from './permit-requests.service';
 import { insertPermit, lockPermit, permitOfEstablishment, PermitRow, setPermitStatus } from './permit.queries';
 import { daysLeft, DECIDED_STATUSES, decisionDeadline, isMinor, OPEN_STATUSES, Relationship, RELATIONSHIPS } from './permit.rules';
 import { checkPhoto } from './uploads';
-import { setDocumentsDue } from './decisions.queries';
+import { departmentOf, setDocumentsDue } from './decisions.queries';
+import { recourseParagraphs } from './letters';
 import { ASKABLE_DOCUMENTS, AskableDocument, defaultDocumentsDue, missingPiecesMessage, RESTART_NOTICE } from './missing-pieces';
 import { parisDay } from './permit-decisions.service';
 
@@ -292,7 +293,13 @@ export class PermitInstructionService {
         if (!(await markImplicitlyRejected(m, c.id, now))) return;
         const r = await this.sentRequest(m, c.establishmentId, c.id);
         await recordRequestEvent(m, { requestId: c.id, at: now, kind: 'STATUS', status: 'IMPLICITLY_REJECTED', actor: { type: 'SYSTEM' } });
-        await this.tell(m, r, 'permit-request-implicit-rejection', {}, now);
+        await this.tell(
+          m,
+          r,
+          'permit-request-implicit-rejection',
+          { recourse: recourseParagraphs(await departmentOf(m, c.establishmentId)) },
+          now,
+        );
         await this.audit.record(
           {
             actor: { type: 'SYSTEM', label: 'délai de 2 mois' },
