@@ -185,7 +185,8 @@ describe('no-contact orders', () => {
       [detainee.id],
     );
     expect(page(await as.chef.get(`${base}/${request.id}`).expect(200)).has('no-contact-warning')).toBe(true);
-    await postOk(as.greffe, request.id, `interdictions/${orders[0].id}/fin`, {});
+    expect((await post(as.greffe, request.id, `interdictions/${orders[0].id}/fin`, {})).status).toBe(400);
+    await postOk(as.greffe, request.id, `interdictions/${orders[0].id}/fin`, { confirm: 'oui' });
     expect(page(await as.chef.get(`${base}/${request.id}`).expect(200)).has('no-contact-warning')).toBe(false);
     const res = await post(as.chef, request.id, 'decision', { decision: 'GRANT' });
     expect(res.status).toBe(303);
@@ -238,7 +239,10 @@ describe('who decides', () => {
     const [delegation] = await query<{ id: string }>(`SELECT id FROM signature_delegations WHERE agent_id = $1 AND revoked_at IS NULL`, [
       delegateRow.id,
     ]);
-    await as.chef.post(`${delegations}/${delegation.id}/revocation`).type('form').send({ _csrf: list.csrf() }).expect(303);
+    const unconfirmed = await as.chef.post(`${delegations}/${delegation.id}/revocation`).type('form').send({ _csrf: list.csrf() });
+    expect(unconfirmed.status).toBe(400);
+    expect(page(unconfirmed).errors()).toEqual(['Cochez la case pour confirmer.']);
+    await as.chef.post(`${delegations}/${delegation.id}/revocation`).type('form').send({ _csrf: list.csrf(), confirm: 'oui' }).expect(303);
     expect(page(await as.chef.get(delegations).expect(200)).texts('delegation-state')).toContain('Révoquée');
     const after = await sentRequest();
     const refusedPage = page(await as.delegate.get(`${base}/${after.id}`).expect(200));

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Equals, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsDay, IsOnOrAfter, Text, ToDay } from './permit-form.transforms';
 
 /** A no-contact order recorded on the detainee (« interdiction d’entrer en relation »). */
@@ -66,4 +66,10 @@ export class QualityForm {
   @MaxLength(150, { message: 'La qualité ne doit pas dépasser 150 caractères' })
   @IsString({ message: 'Saisissez la qualité en une seule fois' })
   quality?: string;
+}
+
+/** The confirmation of a revocation or of the end of a no-contact order. */
+export class ConfirmForm {
+  @Equals('oui', { message: 'Cochez la case pour confirmer.' })
+  confirm!: 'oui';
 }

@@ -5,7 +5,7 @@ import { actorOf, type Principal } from '../auth/principal';
 import { attempt, FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { DelegationForm, QualityForm } from './decisions.form';
+import { ConfirmForm, DelegationForm, QualityForm } from './decisions.form';
 import { SignatureDelegationsService } from './signature-delegations.service';
 
 /** « Délégations de signature »: the head of establishment delegates the signature of permit decisions, and sets the agents' quality. */
@@ -43,9 +43,13 @@ export class SignatureDelegationsController {
   async revoke(
     @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
+    const form = await validateForm(ConfirmForm, body);
+    if (!form.ok)
+      return this.render(res.status(400), establishment, { errors: form.errors.map((e) => ({ ...e, field: `confirm-${id}` })) });
     await this.delegations.revoke(actorOf(principal), establishment.id, id);
     res.redirect(303, `/etablissements/${establishment.code}/delegations?fait=revocation`);
   }

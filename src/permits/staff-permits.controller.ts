@@ -17,7 +17,7 @@ import {
   ReviewDocumentForm,
 } from './permit-instruction.form';
 import { sendDocument } from './document-response';
-import { NoContactOrderForm, ReexamineForm } from './decisions.form';
+import { ConfirmForm, NoContactOrderForm, ReexamineForm } from './decisions.form';
 import { ASKABLE_DOCUMENTS } from './missing-pieces';
 import { PermitDecisionsService } from './permit-decisions.service';
 import { PermitInstructionService } from './permit-instruction.service';
@@ -228,9 +228,15 @@ export class StaffPermitsController {
     @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('orderId', new ParseUUIDPipe()) orderId: string,
+    @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
+    const form = await validateForm(ConfirmForm, body);
+    if (!form.ok) {
+      const errors = form.errors.map((e) => ({ ...e, field: `confirm-${orderId}` }));
+      return this.renderRequest(res.status(400), establishment, id, principal, { errors });
+    }
     await this.decisions.endOrder(actorOf(principal), establishment.id, id, orderId);
     res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}#interdictions`);
   }
