@@ -186,11 +186,11 @@ describe('the establishment instructs and decides', () => {
     expect(instruction.has('decision-heading')).toBe(false);
     await as.greffe.post(`${base}/${request.id}/decision`).type('form').send({ _csrf: instruction.csrf(), decision: 'GRANT' }).expect(403);
     const chefPage = page(await as.chef.get(`${base}/${request.id}`).expect(200));
-    expect(chefPage.text('decision-heading')).toBe('Décision du chef d’établissement');
+    expect(chefPage.text('decision-heading')).toBe('Décision');
     const res = await as.chef
       .post(`${base}/${request.id}/decision`)
       .type('form')
-      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', motivation: 'Non.' })
+      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', ground: 'GOOD_ORDER', motivation: 'Non.' })
       .expect(400);
     expect(page(res).fieldError('motivation')).toBe('Un refus doit être motivé en fait et en droit (20 caractères au moins).');
     expect(await requestStatus(request.id)).toBe('READY');
@@ -203,7 +203,7 @@ describe('the establishment instructs and decides', () => {
     await as.chef
       .post(`${base}/${request.id}/decision`)
       .type('form')
-      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', motivation })
+      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', ground: 'SECURITY', motivation })
       .expect(303);
     const letterLink = page(await as.chef.get(`${base}/${request.id}`).expect(200))
       .testId('refusal-letter')
@@ -421,7 +421,7 @@ describe('PDFs for names and motivations in any script', () => {
     await as.chef
       .post(`${base}/${request.id}/decision`)
       .type('form')
-      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', motivation })
+      .send({ _csrf: chefPage.csrf(), decision: 'REFUSE', ground: 'SECURITY', motivation })
       .expect(303);
     const pdf = await as.chef.get(`${base}/${request.id}/lettre-de-refus.pdf`).buffer(true).parse(binary).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');

@@ -80,6 +80,12 @@ export function navigation(principal?: Principal): NavItem[] {
         label: codes.length > 1 ? `Registre des permis (${code})` : 'Registre des permis',
       });
     }
+    if (roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/delegations`,
+        label: codes.length > 1 ? `Délégations de signature (${code})` : 'Délégations de signature',
+      });
+    }
     if (roles.includes('ADMIN')) {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
       items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });

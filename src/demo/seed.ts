@@ -295,8 +295,39 @@ export async function seedDemoData(
       );
     }
     await seedVisitDay(m, opts.now);
+    await seedDepartmentContacts(m);
     return true;
   });
+}
+
+/**
+ * What an acknowledgement and a decision letter must name (CRPA R112-5, L212-1): each demo
+ * establishment's address, phone, e-mail and interregional direction; the demo head's quality.
+ */
+async function seedDepartmentContacts(m: EntityManager) {
+  const contacts: Record<string, [string, string, string, string]> = {
+    CPNORD: [
+      '1 rue de la Démonstration, 59000 Lille',
+      '03 20 00 00 00',
+      'cp-demo-nord@justice.fr',
+      'Direction interrégionale des services pénitentiaires de Lille',
+    ],
+    MASUD: [
+      '2 avenue de la Démonstration, 13000 Marseille',
+      '04 91 00 00 00',
+      'ma-demo-sud@justice.fr',
+      'Direction interrégionale des services pénitentiaires de Marseille',
+    ],
+  };
+  for (const [code, [address, phone, email, direction]] of Object.entries(contacts))
+    await execute(
+      m,
+      `UPDATE establishments SET address = $2, phone = $3, email = $4, interregional_direction = $5 WHERE code = $1 AND address IS NULL`,
+      [code, address, phone, email, direction],
+    );
+  const chef = DEMO_AGENTS.find((a) => a.sub === 'pc-demo-chef');
+  if (chef)
+    await execute(m, `UPDATE agents SET quality = 'Directeur du centre pénitentiaire' WHERE email = $1 AND quality IS NULL`, [chef.email]);
 }
 
 /** The visit behind Camille's demo convocation, so that its QR code opens it at the visiting room. */

@@ -6,6 +6,7 @@ import { attempt, FieldError, validateForm } from '../common/forms';
 import { EstablishmentsService } from '../establishments/establishments.service';
 import { FamiliesService } from '../families/families.service';
 import { sendDocument } from './document-response';
+import { PermitDecisionsService } from './permit-decisions.service';
 import { ReplaceDocumentForm } from './permit-request.form';
 import { PermitRequestWizard } from './permit-request.steps';
 import { FamilyActor, PermitRequestsService } from './permit-requests.service';
@@ -24,6 +25,7 @@ export class FamilyPermitsController {
     private readonly wizard: PermitRequestWizard,
     private readonly establishments: EstablishmentsService,
     private readonly families: FamiliesService,
+    private readonly decisions: PermitDecisionsService,
   ) {}
 
   @Get()
@@ -132,6 +134,15 @@ export class FamilyPermitsController {
     res.redirect(303, `/demandes/${id}?renvoyee=1`);
   }
 
+  /** The family asks for the reasons of its implicit rejection (CRPA L232-4). */
+  @Post(':id/motifs')
+  @Roles('FAMILY')
+  async askReasons(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const done = await attempt(() => this.decisions.askReasons(familyOf(principal), id), 'motifs');
+    if (!done.ok) return this.renderDetail(res.status(done.status), principal, id, {}, done.errors);
+    res.redirect(303, `/demandes/${id}?motifs=1`);
+  }
+
   @Get(':id/documents/:documentId')
   @Roles('FAMILY')
   async document(
@@ -145,8 +156,12 @@ export class FamilyPermitsController {
   }
 
   private async renderDetail(res: Response, principal: Principal, id: string, notice: Record<string, unknown>, errors: FieldError[]) {
-    const { request, documents, events } = await this.requests.requestPage(principal.id, id);
+    const { request, documents, events, letters, ack } = await this.requests.requestPage(principal.id, id);
     res.render('permits/detail.njk', {
+      reasons: await this.decisions.reasons(request),
+      reasonsAsked: notice.motifs === '1',
+      letters,
+      ack,
       r: request,
       docs: documents,
       events,

@@ -1,7 +1,7 @@
 import { pdfText } from '../../test/helpers/permits';
 import { directionRuns, drawableWith, PLACEHOLDER } from './pdf-text';
 import { permitPdf } from './permit-pdf';
-import { refusalLetterPdf } from './refusal-letter';
+import { letterPdf, type LetterRow } from './letters';
 
 /** A font that has every character but emoji (U+1F000 and up) and variation selectors. */
 const noEmoji = (codePoint: number) => codePoint < 0x1f000 && (codePoint < 0xfe00 || codePoint > 0xfe0f);
@@ -44,16 +44,26 @@ describe('the PDFs', () => {
     validity: 'permanent, depuis le 1 décembre 2026',
     photoJpeg: null,
   };
-  const letter = {
+  const letter: LetterRow = {
+    id: '00000000-0000-4000-8000-000000000000',
+    kind: 'REFUSAL',
+    title: 'Refus de permis de visite',
+    addressee: 'Şükrü Yılmaz',
+    author: 'Zofia ŁUKASIEWICZ, directrice',
+    body: {
+      reference: 'PV-TESTTEST',
+      recourse: true,
+      paragraphs: ['Pour Ștefan Țurcanu, afin de rendre visite à محمد علي, détenu(e) à Établissement de Test.', 'Incidents ≥ 3 → refus 🫶'],
+    },
+    issuedAt: new Date('2026-12-01T10:00:00Z'),
+    requestId: null,
+    permitId: null,
+    establishmentId: '00000000-0000-4000-8000-000000000001',
     establishmentName: 'Établissement de Test',
-    reference: 'PV-TESTTEST',
-    date: '1 décembre 2026',
-    familyName: 'Şükrü Yılmaz',
-    visitor: 'Ștefan Țurcanu',
-    detainee: 'محمد علي',
-    submittedOn: '2 novembre 2026',
-    motivation: 'Incidents ≥ 3 → refus 🫶',
-    signatory: 'Le chef d’établissement, Établissement de Test',
+    establishmentAddress: null,
+    establishmentPhone: null,
+    establishmentEmail: null,
+    interregionalDirection: null,
   };
 
   // The fonts are parsed once per process: a PDF must not alter them for the next one.
@@ -63,9 +73,9 @@ describe('the PDFs', () => {
       expect(card).toContain('Visiteur Łucja NGUYỄN-ŞAHIN');
       expect(card).toContain('Visite محمد Țurcanu (écrou 42)');
       expect(card).toContain('Établissement Centre pénitentiaire de Ștefănești');
-      const refusal = await pdfText(await refusalLetterPdf(letter));
+      const refusal = await pdfText(await letterPdf(letter));
       expect(refusal).toContain('À l’attention de Şükrü Yılmaz');
-      expect(refusal).toContain('pour Ștefan Țurcanu, afin de rendre visite à محمد علي, détenu(e) à Établissement de Test.');
+      expect(refusal).toContain('Pour Ștefan Țurcanu, afin de rendre visite à محمد علي, détenu(e) à Établissement de Test.');
       expect(refusal).toContain(`Incidents ≥ 3 → refus ${PLACEHOLDER}`);
       expect(refusal).toContain("En application des dispositions de l'article R. 421-1");
       expect(`${card} ${refusal}`).not.toContain('□');

@@ -1,6 +1,10 @@
 import { Transform } from 'class-transformer';
 import { Equals, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ToList } from '../common/forms';
+import { ASKABLE_DOCUMENTS, type AskableDocument } from './missing-pieces';
 import { PERMIT_STATUSES, type PermitStatus } from './permit.entity';
+import type { RefusalGround } from './permit-request.entity';
+import { REFUSAL_GROUND_CODES } from './refusal-grounds';
 import { IsDay, IsOnOrAfter, Text, ToDay } from './permit-form.transforms';
 import type { QueueFilter } from './permit-instruction.service';
 import { RELATIONSHIPS, type Relationship } from './permit.rules';
@@ -22,11 +26,21 @@ export function queueQuery(query: Record<string, unknown>): { filter: QueueFilte
   return { filter, search };
 }
 
-/** A message to the family asking for documents (at least 10 characters: checked by the service). */
+/** A request to the family for the missing pieces: the kinds, a message, the date they are due (checked by the service). */
 export class AskFamilyForm {
+  @ToList()
+  @IsIn(Object.keys(ASKABLE_DOCUMENTS), { each: true, message: 'Choisissez les documents dans la liste.' })
+  kinds: AskableDocument[] = [];
+
+  @IsOptional()
   @MaxLength(2000, { message: 'Le message ne doit pas dépasser 2 000 caractères' })
   @IsString({ message: 'Expliquez à la famille ce qu’elle doit envoyer (10 caractères au moins).' })
-  message!: string;
+  message?: string;
+
+  @IsOptional()
+  @ToDay()
+  @IsDay('Saisissez la date limite au format JJ/MM/AAAA')
+  due?: string;
 }
 
 /** The review of one document. */
@@ -47,10 +61,14 @@ export class NoteForm {
   note!: string;
 }
 
-/** The head of establishment's decision: a refusal is motivated (checked by the service). */
+/** The decision: a refusal has a legal ground and a motivation in fact (checked by the service). */
 export class DecisionForm {
   @IsIn(['GRANT', 'REFUSE'], { message: 'Choisissez d’accorder ou de refuser le permis' })
   decision!: 'GRANT' | 'REFUSE';
+
+  @ValidateIf((f: DecisionForm) => f.decision === 'REFUSE')
+  @IsIn(REFUSAL_GROUND_CODES, { message: 'Choisissez le motif légal du refus.' })
+  ground?: RefusalGround;
 
   @IsOptional()
   @MaxLength(5000, { message: 'La motivation ne doit pas dépasser 5 000 caractères' })

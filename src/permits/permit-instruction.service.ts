@@ -7,7 +7,6 @@ import { SignedTokens } from '../common/signed-tokens';
 import { NotificationsService } from '../notifications/notifications.service';
 import {
   currentDocuments,
-  currentPhotoId,
   documentAccess,
   documentsDecidedBefore,
   DocumentRow,
@@ -28,7 +27,6 @@ import {
   presentDetainee,
   queuePage,
   QueueRow,
-  recordDecision,
   recordRequestEvent,
   RequestEventRow,
   requestEvents,
@@ -37,18 +35,12 @@ import {
 } from './permit-request.queries';
 import { PERMIT_DOCUMENTS, type UploadedFile } from './permit-requests.service';
 import { insertPermit, lockPermit, permitOfEstablishment, PermitRow, setPermitStatus } from './permit.queries';
-import {
-  daysLeft,
-  DECIDED_STATUSES,
-  decisionDeadline,
-  isMinor,
-  MIN_MOTIVATION_LENGTH,
-  OPEN_STATUSES,
-  Relationship,
-  RELATIONSHIPS,
-} from './permit.rules';
-import { refusalLetterPdf } from './refusal-letter';
+import { daysLeft, DECIDED_STATUSES, decisionDeadline, isMinor, OPEN_STATUSES, Relationship, RELATIONSHIPS } from './permit.rules';
 import { checkPhoto } from './uploads';
+import { departmentOf, setDocumentsDue } from './decisions.queries';
+import { recourseParagraphs } from './letters';
+import { ASKABLE_DOCUMENTS, AskableDocument, defaultDocumentsDue, missingPiecesMessage, RESTART_NOTICE } from './missing-pieces';
+import { parisDay } from './permit-decisions.service';
 
 export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
 
@@ -184,19 +176,39 @@ export class PermitInstructionService {
     return request;
   }
 
-  /** Asks the family for documents or a new photo: the request goes back to them, they are told. */
-  async askFamily(actor: Actor, establishmentId: string, id: string, message: string): Promise<void> {
-    const text = message.trim();
-    if (text.length < 10)
+  /**
+   * Asks the family for documents or a new photo: the pieces missing, a message, the date they are due
+   * (a month by default); the request goes back to them, they are told that the 2-month delay
+   * restarts on receipt (CRPA L114-5).
+   */
+  async askFamily(
+    actor: Actor,
+    establishmentId: string,
+    id: string,
+    ask: { kinds: readonly AskableDocument[]; message: string; due: string | null },
+  ): Promise<void> {
+    const note = ask.message.trim();
+    if (!ask.kinds.length && note.length < 10)
       throw new DomainError('MESSAGE_TOO_SHORT', 'Expliquez à la famille ce qu’elle doit envoyer (10 caractères au moins).');
     const now = this.clock.now();
+    const today = parisDay(now);
+    const due = ask.due ?? defaultDocumentsDue(today);
+    if (due <= today) throw new DomainError('DUE', 'La date limite doit être après aujourd’hui.');
+    const text = missingPiecesMessage(ask.kinds, note, day(due));
     await this.dataSource.transaction(async (m) => {
       const r = await this.sentRequest(m, establishmentId, id, true);
       if (!OPEN_STATUSES.includes(r.status)) throw decided();
       await markIncomplete(m, id);
+      await setDocumentsDue(m, id, due);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'INCOMPLETE', actor });
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'MESSAGE', message: text, actor });
-      await this.tell(m, r, 'permit-request-incomplete', { message: text }, now);
+      await this.tell(
+        m,
+        r,
+        'permit-request-incomplete',
+        { message: note, missing: ask.kinds.map((k) => ASKABLE_DOCUMENTS[k]), due: day(due), restart: RESTART_NOTICE },
+        now,
+      );
       await this.audit.record(
         {
           actor,
@@ -204,7 +216,7 @@ export class PermitInstructionService {
           entityType: 'permit_request',
           entityId: id,
           establishmentId,
-          after: { message: text },
+          after: { kinds: ask.kinds, message: note || undefined, due },
         },
         m,
       );
@@ -270,72 +282,6 @@ export class PermitInstructionService {
     });
   }
 
-  /** The head of establishment's decision. A refusal must be motivated; a grant creates the permit. */
-  async decide(
-    actor: Actor,
-    establishmentId: string,
-    id: string,
-    decision: 'GRANT' | 'REFUSE',
-    motivation: string,
-  ): Promise<string | null> {
-    const text = motivation.trim();
-    if (decision === 'REFUSE' && text.length < MIN_MOTIVATION_LENGTH) {
-      throw new DomainError(
-        'MOTIVATION_REQUIRED',
-        `Un refus doit être motivé en fait et en droit (${MIN_MOTIVATION_LENGTH} caractères au moins).`,
-      );
-    }
-    const now = this.clock.now();
-    return this.dataSource.transaction(async (m) => {
-      const r = await this.sentRequest(m, establishmentId, id, true);
-      if (!OPEN_STATUSES.includes(r.status)) throw decided();
-      const status = decision === 'GRANT' ? 'GRANTED' : 'REFUSED';
-      await recordDecision(m, id, { status, at: now, by: actor.id!, motivation: text || null });
-      await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status, actor });
-      let permitId: string | null = null;
-      if (decision === 'GRANT') {
-        permitId = await insertPermit(m, {
-          requestId: id,
-          establishmentId,
-          detaineeId: r.detaineeId,
-          familyAccountId: r.familyAccountId,
-          visitorGivenName: r.visitorGivenName!,
-          visitorFamilyName: r.visitorFamilyName!,
-          visitorBirthdate: r.visitorBirthdate!,
-          relationship: r.relationship!,
-          photoDocumentId: await currentPhotoId(m, id),
-          validFrom: now.toISOString().slice(0, 10),
-          validTo: null,
-          origin: 'ONLINE',
-        });
-        await this.audit.record(
-          {
-            actor,
-            action: 'PERMIT_ISSUED',
-            entityType: 'permit',
-            entityId: permitId,
-            establishmentId,
-            after: { request: r.reference, visitor: `${r.visitorGivenName} ${r.visitorFamilyName}` },
-          },
-          m,
-        );
-      }
-      await this.tell(m, r, decision === 'GRANT' ? 'permit-request-granted' : 'permit-request-refused', { motivation: text }, now);
-      await this.audit.record(
-        {
-          actor,
-          action: decision === 'GRANT' ? 'PERMIT_REQUEST_GRANTED' : 'PERMIT_REQUEST_REFUSED',
-          entityType: 'permit_request',
-          entityId: id,
-          establishmentId,
-          after: { status, motivation: text || undefined },
-        },
-        m,
-      );
-      return permitId;
-    });
-  }
-
   /** Silence two months after the request was complete is an implicit rejection; the family is told. */
   async expireOverdue(): Promise<number> {
     const now = this.clock.now();
@@ -347,7 +293,13 @@ export class PermitInstructionService {
         if (!(await markImplicitlyRejected(m, c.id, now))) return;
         const r = await this.sentRequest(m, c.establishmentId, c.id);
         await recordRequestEvent(m, { requestId: c.id, at: now, kind: 'STATUS', status: 'IMPLICITLY_REJECTED', actor: { type: 'SYSTEM' } });
-        await this.tell(m, r, 'permit-request-implicit-rejection', {}, now);
+        await this.tell(
+          m,
+          r,
+          'permit-request-implicit-rejection',
+          { recourse: recourseParagraphs(await departmentOf(m, c.establishmentId)) },
+          now,
+        );
         await this.audit.record(
           {
             actor: { type: 'SYSTEM', label: 'délai de 2 mois' },
@@ -362,24 +314,6 @@ export class PermitInstructionService {
       });
     }
     return expired;
-  }
-
-  /** The motivated refusal letter of a refused request (404 for any other). */
-  async refusalLetter(establishmentId: string, id: string): Promise<{ reference: string; pdf: Buffer }> {
-    const r = await this.sentRequest(this.dataSource.manager, establishmentId, id);
-    if (r.status !== 'REFUSED' || !r.reference || !r.decidedAt || !r.submittedAt) throw notFound();
-    const pdf = await refusalLetterPdf({
-      establishmentName: r.establishmentName,
-      reference: r.reference,
-      date: DATE.format(new Date(r.decidedAt)),
-      familyName: r.familyName,
-      visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
-      detainee: r.detaineeName,
-      submittedOn: DATE.format(new Date(r.submittedAt)),
-      motivation: r.decisionMotivation ?? '',
-      signatory: `Le chef d’établissement, ${r.establishmentName}`,
-    });
-    return { reference: r.reference, pdf };
   }
 
   async permit(establishmentId: string, permitId: string): Promise<PermitRow> {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
-import type { PermitRequestStatus } from './permit-request.entity';
+import type { PermitRequestStatus, RefusalGround } from './permit-request.entity';
 import type { RequestEventKind } from './permit-request-event.entity';
 import type { IdDocumentType, Relationship } from './permit.rules';
 
@@ -37,6 +37,11 @@ export interface RequestRow {
   completeAt: Date | null;
   decidedAt: Date | null;
   decisionMotivation: string | null;
+  refusalGround: RefusalGround | null;
+  /** The decision's author as printed. */
+  decidedAs: string | null;
+  /** AAAA-MM-JJ: while incomplete, the date the missing pieces are due. */
+  documentsDue: string | null;
   createdAt: Date;
   /** A recourse recorded by the staff: the documents are kept whatever the retention period (docs/retention.md). */
   litigationHoldSince: Date | null;
@@ -62,7 +67,8 @@ const REQUEST_COLUMNS = `r.id, r.reference, r.family_account_id AS "familyAccoun
   r.visitor_family_name AS "visitorFamilyName", to_char(r.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate", r.relationship,
   r.relationship_detail AS "relationshipDetail", r.id_document_type AS "idDocumentType", r.comment, r.status,
   r.submitted_at AS "submittedAt", r.complete_at AS "completeAt", r.decided_at AS "decidedAt",
-  r.decision_motivation AS "decisionMotivation", r.created_at AS "createdAt",
+  r.decision_motivation AS "decisionMotivation", r.refusal_ground AS "refusalGround", r.decided_as AS "decidedAs",
+  to_char(r.documents_due, 'YYYY-MM-DD') AS "documentsDue", r.created_at AS "createdAt",
   r.litigation_hold_since AS "litigationHoldSince", r.litigation_note AS "litigationNote"`;
 
 export async function insertDraft(db: EntityManager, familyId: string): Promise<string> {

@@ -28,7 +28,10 @@ import {
   saveDraftAnswers,
   setDetainee,
 } from './permit-request.queries';
-import { isMinor, MAX_LOOKUP_FAILURES_PER_HOUR, missingForSubmission, namesMatch, uploadableKinds } from './permit.rules';
+import { acknowledgement, type Acknowledgement, acknowledgementLetter } from './acknowledgement';
+import { departmentOf } from './decisions.queries';
+import { lettersOfFamily, recordLetter, type LetterRow } from './letters';
+import { decisionDeadline, isMinor, MAX_LOOKUP_FAILURES_PER_HOUR, missingForSubmission, namesMatch, uploadableKinds } from './permit.rules';
 import { checkDocument, checkPhoto } from './uploads';
 
 export const PERMIT_DOCUMENTS = Symbol('PERMIT_DOCUMENTS');
@@ -51,7 +54,7 @@ export type LookupResult = { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'PR
 /** Who asks for a document's content. */
 export type DocumentViewer = { kind: 'family'; familyId: string } | { kind: 'agent'; establishmentId: string; permitPhotosOnly: boolean };
 
-const DOCUMENT_NAMES: Record<DocumentKind, string> = {
+export const DOCUMENT_NAMES: Record<DocumentKind, string> = {
   PHOTO: 'photo',
   ID_DOCUMENT: 'pièce d’identité',
   PROOF_OF_ADDRESS: 'justificatif de domicile',
@@ -95,11 +98,36 @@ export class PermitRequestsService {
     return request;
   }
 
-  /** The page of a sent request: its documents and the history the family may read. */
-  async requestPage(familyId: string, id: string): Promise<{ request: RequestRow; documents: DocumentRow[]; events: RequestEventRow[] }> {
+  /**
+   * The page of a sent request: its documents, the history the family may read, its letters, and
+   * what the acknowledgement says (implicit-rejection date, department, recourse routes).
+   */
+  async requestPage(
+    familyId: string,
+    id: string,
+  ): Promise<{
+    request: RequestRow;
+    documents: DocumentRow[];
+    events: RequestEventRow[];
+    letters: LetterRow[];
+    ack: Acknowledgement | null;
+  }> {
     const db = this.dataSource.manager;
     const request = await this.requestOfFamily(familyId, id);
-    return { request, documents: await currentDocuments(db, id), events: await requestEvents(db, id, true) };
+    const open = request.status === 'SUBMITTED' || request.status === 'READY' || request.status === 'INCOMPLETE';
+    return {
+      request,
+      documents: await currentDocuments(db, id),
+      events: await requestEvents(db, id, true),
+      letters: (await lettersOfFamily(db, familyId)).filter((l) => l.requestId === id),
+      ack:
+        open && request.establishmentId
+          ? acknowledgement(
+              await departmentOf(db, request.establishmentId),
+              decisionDeadline(request.completeAt ? new Date(request.completeAt) : this.clock.now()),
+            )
+          : null,
+    };
   }
 
   /** A step page of a draft (409 once sent): its documents, whether the visitor is a minor, what is still missing. */
@@ -251,6 +279,23 @@ export class PermitRequestsService {
       const reference = `PV-${newReference()}`;
       await markSubmitted(m, id, reference, now);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'SUBMITTED', actor: family });
+      const ack = acknowledgement(await departmentOf(m, r.establishmentId!), decisionDeadline(now));
+      await recordLetter(m, {
+        establishmentId: r.establishmentId!,
+        requestId: id,
+        familyAccountId: family.id,
+        kind: 'ACKNOWLEDGEMENT',
+        title: 'Accusé de réception de votre demande de permis de visite',
+        addressee: family.label,
+        author: null,
+        issuedAt: now,
+        body: acknowledgementLetter(ack, {
+          reference,
+          visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
+          detainee: r.detaineeName ?? '',
+          submittedAt: now,
+        }),
+      });
       const email = await familyEmail(m, family.id);
       if (email) {
         await this.notifications.enqueue(
@@ -266,6 +311,7 @@ export class PermitRequestsService {
               visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
               detainee: r.detaineeName,
               followUrl: `/demandes/${id}`,
+              ...ack,
             },
             entity: { type: 'permit_request', id },
             establishmentId: r.establishmentId,

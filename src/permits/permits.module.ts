@@ -19,6 +19,9 @@ import { FamilyPermitsController } from './family-permits.controller';
 import { PermitLettersController } from './permit-letters.controller';
 import { SignedTokens } from '../common/signed-tokens';
 import { PermitFileStore } from './permit-files';
+import { PermitDecisionsService } from './permit-decisions.service';
+import { SignatureDelegationsController } from './signature-delegations.controller';
+import { SignatureDelegationsService } from './signature-delegations.service';
 import { PERMIT_TOKENS, PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestWizard } from './permit-request.steps';
 import { PERMIT_DOCUMENTS, PermitRequestsService } from './permit-requests.service';
@@ -70,6 +73,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRegisterController,
     StaffPermitsController,
     PermitLettersController,
+    SignatureDelegationsController,
   ],
   providers: [
     {
@@ -86,6 +90,8 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRequestWizard,
     PermitInstructionService,
     PermitRegisterService,
+    PermitDecisionsService,
+    SignatureDelegationsService,
     PermitDeadlineRunner,
   ],
   exports: [PermitRequestsService, PermitInstructionService],

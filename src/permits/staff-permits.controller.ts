@@ -17,6 +17,9 @@ import {
   ReviewDocumentForm,
 } from './permit-instruction.form';
 import { sendDocument } from './document-response';
+import { ConfirmForm, NoContactOrderForm, ReexamineForm } from './decisions.form';
+import { ASKABLE_DOCUMENTS } from './missing-pieces';
+import { PermitDecisionsService } from './permit-decisions.service';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
@@ -36,12 +39,20 @@ function recordField(e: DomainError): string {
   return 'ecrou';
 }
 
+/** Which field of the decision form a refusal of the service is about. */
+function decisionField(e: DomainError): string {
+  if (e.code === 'GROUND') return 'ground';
+  if (e.code === 'MOTIVATION_REQUIRED') return 'motivation';
+  return 'decision';
+}
+
 /** Instruction of permit requests by the establishment (greffe), decisions by its head. */
 @Controller('etablissements/:establishment/permis')
 export class StaffPermitsController {
   constructor(
     private readonly instruction: PermitInstructionService,
     private readonly requests: PermitRequestsService,
+    private readonly decisions: PermitDecisionsService,
   ) {}
 
   @Get('demandes')
@@ -83,7 +94,11 @@ export class StaffPermitsController {
   ) {
     const form = await validateForm(AskFamilyForm, body);
     if (!form.ok) return this.renderRequest(res.status(400), establishment, id, principal, form);
-    const done = await attempt(() => this.instruction.askFamily(actorOf(principal), establishment.id, id, form.value.message), 'message');
+    const { kinds, message, due } = form.value;
+    const done = await attempt(
+      () => this.instruction.askFamily(actorOf(principal), establishment.id, id, { kinds, message: message ?? '', due: due ?? null }),
+      (e) => (e.code === 'DUE' ? 'due' : 'message'),
+    );
     if (!done.ok)
       return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors, values: form.value });
     res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}?fait=demande`);
@@ -145,8 +160,9 @@ export class StaffPermitsController {
     res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}`);
   }
 
+  /** The decision: by the head of establishment or an agent with a signature delegation in force (checked by the service). */
   @Post('demandes/:id/decision')
-  @Roles('HEAD_OF_ESTABLISHMENT')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async decide(
     @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -156,15 +172,73 @@ export class StaffPermitsController {
   ) {
     const form = await validateForm(DecisionForm, body);
     if (!form.ok) return this.renderRequest(res.status(400), establishment, id, principal, form);
-    const { decision, motivation } = form.value;
+    const { decision, motivation, ground } = form.value;
     const done = await attempt(
-      () => this.instruction.decide(actorOf(principal), establishment.id, id, decision, motivation ?? ''),
-      'motivation',
+      () => this.decisions.decide(actorOf(principal), establishment.id, id, decision, motivation ?? '', ground ?? null),
+      decisionField,
     );
     if (!done.ok)
       return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors, values: form.value });
     if (done.value) return res.redirect(303, `/etablissements/${establishment.code}/permis/${done.value}`);
     res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}?fait=decision`);
+  }
+
+  /** Re-examination of a refused or implicitly rejected request (recours gracieux): the permit is granted. */
+  @Post('demandes/:id/reexamen')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async reexamine(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(ReexamineForm, body);
+    if (!form.ok) return this.renderRequest(res.status(400), establishment, id, principal, form);
+    const done = await attempt(() => this.decisions.reexamine(actorOf(principal), establishment.id, id, form.value.note ?? ''), 'note');
+    if (!done.ok)
+      return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/permis/${done.value}`);
+  }
+
+  /** Records a no-contact order on the request's detainee. */
+  @Post('demandes/:id/interdictions')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async recordOrder(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(NoContactOrderForm, body);
+    if (!form.ok) return this.renderRequest(res.status(400), establishment, id, principal, form);
+    const o = form.value;
+    await this.decisions.recordOrder(actorOf(principal), establishment.id, id, {
+      ...o,
+      personBirthdate: o.personBirthdate ?? null,
+      validUntil: o.validUntil ?? null,
+    });
+    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}#interdictions`);
+  }
+
+  @Post('demandes/:id/interdictions/:orderId/fin')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async endOrder(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('orderId', new ParseUUIDPipe()) orderId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(ConfirmForm, body);
+    if (!form.ok) {
+      const errors = form.errors.map((e) => ({ ...e, field: `confirm-${orderId}` }));
+      return this.renderRequest(res.status(400), establishment, id, principal, { errors });
+    }
+    await this.decisions.endOrder(actorOf(principal), establishment.id, id, orderId);
+    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}#interdictions`);
   }
 
   @Get('demandes/:id/lettre-de-refus.pdf')
@@ -174,7 +248,7 @@ export class StaffPermitsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Res() res: Response,
   ) {
-    const { reference, pdf } = await this.instruction.refusalLetter(establishment.id, id);
+    const { reference, pdf } = await this.decisions.refusalLetter(establishment.id, id);
     res
       .set({
         'Content-Type': 'application/pdf',
@@ -310,7 +384,10 @@ export class StaffPermitsController {
     page: FormPage & { done?: unknown },
   ) {
     const { request, documents, events, minor, deadline, open } = await this.instruction.requestPage(establishment.id, id);
+    const decision = await this.decisions.context(establishment.id, request, principal.id);
     res.render('permits/instruct.njk', {
+      decision,
+      askable: ASKABLE_DOCUMENTS,
       establishment,
       r: request,
       docs: documents,
@@ -321,7 +398,7 @@ export class StaffPermitsController {
       minor,
       deadline: deadline ? DATE.format(deadline) : null,
       open,
-      canDecide: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
+      canDecide: decision.signatory !== null,
       done: page.done,
       errors: page.errors ?? [],
       values: page.values ?? {},

@@ -28,9 +28,10 @@ export class PermitInstructionPage extends StaffPage {
     return this.testId('status').innerText();
   }
 
-  /** The head of establishment's decision: refuse, with this motivation (empty to try without). */
-  async refuse(motivation: string): Promise<void> {
+  /** The head of establishment's decision: refuse on a legal ground, with this motivation (empty to try without). */
+  async refuse(motivation: string, ground = 'GOOD_ORDER'): Promise<void> {
     await this.page.click('label[for="decision-refuse"]');
+    await this.page.click(`label[for="ground-${ground}"]`);
     await this.page.fill('#motivation', motivation);
     await this.load(this.page.getByRole('button', { name: 'Enregistrer la décision', exact: true }));
   }
