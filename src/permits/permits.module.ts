@@ -18,6 +18,8 @@ import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { FamilyPermitsController } from './family-permits.controller';
 import { PermitLettersController } from './permit-letters.controller';
+import { PermitConditionsController } from './permit-conditions.controller';
+import { PermitConditionsService } from './permit-conditions.service';
 import { SignedTokens } from '../common/signed-tokens';
 import { PermitFileStore } from './permit-files';
 import { PERMIT_TOKENS, PermitInstructionService } from './permit-instruction.service';
@@ -61,7 +63,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
-  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController],
+  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController, PermitConditionsController],
   providers: [
     {
       provide: PERMIT_DOCUMENTS,
@@ -77,6 +79,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRequestWizard,
     PermitInstructionService,
     PermitDeadlineRunner,
+    PermitConditionsService,
   ],
   exports: [PermitRequestsService, PermitInstructionService],
 })
