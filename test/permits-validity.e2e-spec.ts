@@ -15,7 +15,7 @@ import {
 } from './factories/people';
 import { insertPermit } from './factories/permits';
 import { setPermitTerms } from './factories/validity';
-import { at, dayIn, insertRoom, insertSlotTemplate, insertVisit, weekdayOf } from './factories/visits';
+import { at, dayIn, insertRoom, insertSlotTemplate, insertVisit, insertWaitlistEntry, weekdayOf } from './factories/visits';
 
 /**
  * A permit is permanent or limited (end date, number of visits) and may set conditions of place and
@@ -199,6 +199,64 @@ describe('an expired permit (valid until yesterday)', () => {
   });
 });
 
+describe('the waiting list', () => {
+  it('does not offer a freed place to a family whose permit will have expired by then: the next family gets it', async () => {
+    const r = await visitingRoom();
+    const small = await insertSlotTemplate(r.ordinaryRoom.id, { dayOfWeek: weekdayOf(DAY), start: '10:00', end: '11:00', capacity: 1 });
+    const startsAt = at(DAY, '10:00');
+    const someone = await insertDetainee(r.establishment.id);
+    const taken = await insertVisit({
+      establishmentId: r.establishment.id,
+      roomId: r.ordinaryRoom.id,
+      templateId: small.id,
+      detaineeId: someone.id,
+      startsAt,
+      capacity: 1,
+    });
+    // The Kaya family joined when its permit ran until after the visit; it now ends before.
+    const first = await insertWaitlistEntry({
+      establishmentId: r.establishment.id,
+      templateId: small.id,
+      day: DAY,
+      startsAt,
+      familyAccountId: r.family.id,
+      detaineeId: r.detainee.id,
+      permitIds: [r.permit.id],
+    });
+    await setPermitTerms(r.permit.id, { validTo: dayIn(1) });
+    const other = await insertDetainee(r.establishment.id);
+    const nextFamily = await insertFamily({ givenName: 'Văn An', familyName: 'Nguyễn' });
+    const nextPermit = await insertPermit({
+      establishmentId: r.establishment.id,
+      detaineeId: other.id,
+      familyAccountId: nextFamily.id,
+      visitorGivenName: 'Văn An',
+      visitorFamilyName: 'Nguyễn',
+    });
+    const second = await insertWaitlistEntry({
+      establishmentId: r.establishment.id,
+      templateId: small.id,
+      day: DAY,
+      startsAt,
+      familyAccountId: nextFamily.id,
+      detaineeId: other.id,
+      permitIds: [nextPermit.id],
+    });
+
+    const base = `/etablissements/${r.establishment.code}/parloir/visites/${taken.id}`;
+    const visitPage = page(await parloir.get(base).expect(200));
+    await parloir.post(`${base}/annuler`).type('form').send({ _csrf: visitPage.csrf(), confirm: 'oui' }).expect(303);
+
+    expect(await query(`SELECT id, status FROM visit_waitlist WHERE template_id = $1 ORDER BY created_at`, [small.id])).toEqual([
+      { id: first.id, status: 'EXPIRED' },
+      { id: second.id, status: 'OFFERED' },
+    ]);
+    expect(
+      await query(`SELECT after->>'reason' AS reason FROM audit_log WHERE action = 'WAITLIST_NOT_OFFERED' AND entity_id = $1`, [first.id]),
+    ).toEqual([{ reason: `Un des permis est expiré : il n’était valable que jusqu’au ${frDate(dayIn(1))}.` }]);
+  });
+});
+
 describe('limits and conditions', () => {
   it('a permit for one visit, already used, cannot book a second', async () => {
     const r = await visitingRoom();
@@ -322,7 +380,7 @@ describe('the establishment records and changes limits and conditions', () => {
     const ok = await send([...fields, ['allowedFrom', '9:00'], ['allowedTo', '12h00'], ['conditionsNote', 'Aucun objet remis']]).expect(
       303,
     );
-    const permitUrl = ok.headers.location as string;
+    const permitUrl = ok.headers.location;
     const permitPage = page(await greffe.get(permitUrl).expect(200));
     expect(permitPage.text('permit-state')).toBe('Valide');
     expect(permitPage.text('permit-limits')).toBe('Limité : jusqu’au 31/12/2026, 3 visites (0 utilisée)');
@@ -373,6 +431,30 @@ describe('the establishment records and changes limits and conditions', () => {
     // The parloir agent sees the page but not the change.
     await grantRole(parloirRow.id, establishment.id, 'PARLOIR_AGENT');
     await parloir.get(conditionsUrl).expect(403);
+  });
+
+  it('the head prescribes a separation room on an existing permit: the family is told, and an ordinary room is refused from then on', async () => {
+    const r = await visitingRoom();
+    const headRow = await insertAgentElsewhere('HEAD_OF_ESTABLISHMENT', { givenName: 'Zofia', usualName: 'Łukasiewicz' });
+    await grantRole(headRow.id, r.establishment.id, 'HEAD_OF_ESTABLISHMENT');
+    const head = await signInAgent(suite.app.url, headRow);
+    const permitUrl = `/etablissements/${r.establishment.code}/permis/${r.permit.id}`;
+    expect(page(await head.get(permitUrl).expect(200)).text('permit-conditions')).toBe('Aucune condition de lieu ni d’horaire.');
+    const edit = page(await head.get(`${permitUrl}/conditions`).expect(200));
+    await head.post(`${permitUrl}/conditions`).type('form').send({ _csrf: edit.csrf(), roomCondition: 'SEPARATION' }).expect(303);
+    const unchanged = await head.post(`${permitUrl}/conditions`).type('form').send({ _csrf: edit.csrf(), roomCondition: 'SEPARATION' });
+    expect(unchanged.status).toBe(409);
+    expect(page(unchanged).errors()).toEqual(['Les limites et les conditions n’ont pas changé.']);
+    const told = await query<{ body: string }>(
+      `SELECT body_text AS body FROM notifications WHERE template = 'permit-conditions-changed' AND entity_id = $1`,
+      [r.permit.id],
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0].body).toContain('Ayşe Kaya');
+    expect(told[0].body).toContain('- Parloir avec dispositif de séparation');
+    const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
+    expect(ordinary.status).toBe(400);
+    expect(page(ordinary).errors()).toEqual(['Un des permis impose un parloir particulier : parloir avec dispositif de séparation.']);
   });
 
   it('an expired permit says so on its page', async () => {

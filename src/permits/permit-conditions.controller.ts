@@ -47,7 +47,10 @@ export class PermitConditionsController {
   ) {
     const form = await validateForm(PermitConditionsForm, body);
     if (!form.ok) return this.render(res.status(400), establishment, permitId, form.errors, body);
-    const done = await attempt(() => this.conditions.change(actorOf(principal), establishment.id, permitId, termsOf(form.value)), 'maxVisits');
+    const done = await attempt(
+      () => this.conditions.change(actorOf(principal), establishment.id, permitId, termsOf(form.value)),
+      'maxVisits',
+    );
     if (!done.ok) return this.render(res.status(done.status), establishment, permitId, done.errors, body);
     res.redirect(303, `/etablissements/${establishment.code}/permis/${permitId}`);
   }

@@ -82,7 +82,10 @@ export function limitsText(p: Pick<PermitLimits, 'validTo' | 'maxVisits' | 'visi
 }
 
 /** What a permit's page shows of its validity: the state on `day`, the limits and the conditions, in plain French. */
-export function termsView(p: PermitLimits & PermitConditions, day: string): { state: PermitState; stateLabel: string; limits: string; conditions: string[] } {
+export function termsView(
+  p: PermitLimits & PermitConditions,
+  day: string,
+): { state: PermitState; stateLabel: string; limits: string; conditions: string[] } {
   const state = permitState(p, day);
   return { state, stateLabel: PERMIT_STATE_LABELS[state], limits: limitsText(p), conditions: conditionsText(p) };
 }
@@ -117,12 +120,7 @@ export function conditionsRefusal(
 export interface PermitInUse extends PermitLimits, PermitConditions {}
 
 export type PermitRefusalCode =
-  | 'PERMIT_SUSPENDED'
-  | 'PERMIT_ON_HOLD'
-  | 'PERMIT_NOT_YET_VALID'
-  | 'PERMIT_EXPIRED'
-  | 'PERMIT_USED_UP'
-  | 'PERMIT_CONDITIONS';
+  'PERMIT_SUSPENDED' | 'PERMIT_ON_HOLD' | 'PERMIT_NOT_YET_VALID' | 'PERMIT_EXPIRED' | 'PERMIT_USED_UP' | 'PERMIT_CONDITIONS';
 
 const frDate = (d: string) => d.split('-').reverse().join('/');
 

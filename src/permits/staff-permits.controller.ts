@@ -238,10 +238,7 @@ export class StaffPermitsController {
       issuingAuthority: f.issuingAuthority ?? null,
       paperReference: f.paperReference ?? null,
     };
-    const done = await attempt(
-      () => this.instruction.recordPermit(actorOf(principal), establishment.id, permit, req.file),
-      recordField,
-    );
+    const done = await attempt(() => this.instruction.recordPermit(actorOf(principal), establishment.id, permit, req.file), recordField);
     if (!done.ok) return fail(done.errors, done.status);
     res.redirect(303, `/etablissements/${establishment.code}/permis/${done.value}`);
   }

@@ -115,7 +115,11 @@ export class VisitReadService {
    * a permit for some days or hours only those, none after its end): `any` of them for a booking
    * form where the visitors are still to be chosen (the booking checks the chosen ones), `all` for a move.
    */
-  private async allowedSlots(establishment: { id: string; timeZone: string }, permitIds: string[], mode: 'any' | 'all'): Promise<OpenSlot[]> {
+  private async allowedSlots(
+    establishment: { id: string; timeZone: string },
+    permitIds: string[],
+    mode: 'any' | 'all',
+  ): Promise<OpenSlot[]> {
     const [slots, permits] = await Promise.all([this.openSlots(establishment), permitsForBooking(this.db, permitIds)]);
     if (permits.length === 0) return slots;
     return slots.filter((s) =>

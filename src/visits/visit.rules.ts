@@ -76,10 +76,7 @@ export function occurrence(
 }
 
 /** A weekly slot's occurrence on a local day, as a permit's limits and conditions see it (R341-1). */
-export function visitPlace(
-  t: Pick<SlotTemplate, 'startTime' | 'endTime'> & { roomKind: VisitPlace['roomKind'] },
-  day: string,
-): VisitPlace {
+export function visitPlace(t: Pick<SlotTemplate, 'startTime' | 'endTime'> & { roomKind: VisitPlace['roomKind'] }, day: string): VisitPlace {
   return { day, startTime: t.startTime.slice(0, 5), endTime: t.endTime.slice(0, 5), isoDay: isoDayOfWeek(day), roomKind: t.roomKind };
 }
 
