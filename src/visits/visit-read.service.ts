@@ -112,19 +112,14 @@ export class VisitReadService {
 
   /**
    * The open slots these permits allow (R341-1: a separation-room permit sees only separation rooms,
-   * a permit for some days or hours only those, none after its end): `any` of them for a booking
-   * form where the visitors are still to be chosen (the booking checks the chosen ones), `all` for a move.
+   * a permit for some days or hours only those, none after its end), by any of them: on a booking
+   * form the visitors are still to be chosen, and the booking checks the chosen ones. A move form
+   * offers only the slots every permit of the visit allows (moveForm).
    */
-  private async allowedSlots(
-    establishment: { id: string; timeZone: string },
-    permitIds: string[],
-    mode: 'any' | 'all',
-  ): Promise<OpenSlot[]> {
+  private async allowedSlots(establishment: { id: string; timeZone: string }, permitIds: string[]): Promise<OpenSlot[]> {
     const [slots, permits] = await Promise.all([this.openSlots(establishment), permitsForBooking(this.db, permitIds)]);
     if (permits.length === 0) return slots;
-    return slots.filter((s) =>
-      mode === 'all' ? permitsRefusal(permits, s.place) === null : permits.some((p) => permitsRefusal([p], s.place) === null),
-    );
+    return slots.filter((s) => permits.some((p) => permitsRefusal([p], s.place) === null));
   }
 
   /**
@@ -146,7 +141,6 @@ export class VisitReadService {
       slots: await this.allowedSlots(
         { id: chosen.establishmentId, timeZone: chosen.timeZone },
         permits.filter((p) => p.detaineeId === chosen.detaineeId).map((p) => p.id),
-        'any',
       ),
     };
   }
@@ -214,7 +208,6 @@ export class VisitReadService {
     const slots = await this.allowedSlots(
       establishment,
       permits.map((p) => p.id),
-      'any',
     );
     return { found: { detainee, permits }, slots };
   }
