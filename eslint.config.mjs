@@ -27,6 +27,8 @@ const MODULE_GRAPH = {
 };
 const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));
 const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];
+/** Pure rule files of one module that another may import (no service, no SQL): a permit's validity and conditions. */
+const PURE_RULES = { visits: { permits: ['permit-validity'] } };
 
 function boundaryRules(module) {
   const allowed = new Set(MODULE_GRAPH[module]);
@@ -37,6 +39,14 @@ function boundaryRules(module) {
       patterns.push({
         regex: `^\\.\\./auth/(?!(${AUTH_KERNEL.join('|')})$)`,
         message: `${module}/ may use only auth's decorators, roles and principal (docs/architecture.md).`,
+      });
+      continue;
+    }
+    const pure = PURE_RULES[module]?.[other];
+    if (pure) {
+      patterns.push({
+        regex: `^\\.\\./${other}/(?!(${pure.join('|')})$)`,
+        message: `${module}/ may use only ${other}'s pure rules (${pure.join(', ')}) (docs/architecture.md).`,
       });
       continue;
     }

@@ -613,7 +613,7 @@ constraint visit_visitors.visit_visitors_permit_id_fkey: FOREIGN KEY (permit_id)
 constraint visit_visitors.visit_visitors_permit_unique: UNIQUE (visit_id, permit_id)
 constraint visit_visitors.visit_visitors_pkey: PRIMARY KEY (id)
 constraint visit_visitors.visit_visitors_refusal: CHECK (((NOT (check_status IS DISTINCT FROM 'REFUSED'::text)) = (refusal_reason IS NOT NULL)))
-constraint visit_visitors.visit_visitors_refusal_reason_check: CHECK ((refusal_reason = ANY (ARRAY['NO_ID'::text, 'ID_MISMATCH'::text, 'PERMIT_SUSPENDED'::text, 'LATE'::text, 'SECURITY'::text])))
+constraint visit_visitors.visit_visitors_refusal_reason_check: CHECK ((refusal_reason = ANY (ARRAY['NO_ID'::text, 'ID_MISMATCH'::text, 'PERMIT_SUSPENDED'::text, 'PERMIT_INVALID'::text, 'LATE'::text, 'SECURITY'::text])))
 constraint visit_visitors.visit_visitors_visit_id_fkey: FOREIGN KEY (visit_id) REFERENCES visits(id)
 constraint visit_waitlist.visit_waitlist_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
 constraint visit_waitlist.visit_waitlist_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
@@ -735,11 +735,11 @@ trigger CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EAC
 trigger CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON public.detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
-trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
 function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
 function audit_log_row_hash(r audit_log) returns text md5 01b6fc286cbd8e7e96a964399b2a3d18
-function flag_visits_for_review() returns trigger md5 557f981f7ff1b8114bcd2d82987b9a68
+function flag_visits_for_review() returns trigger md5 46f235c1af2ae3197bf8e139b61b544f
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62
 sequence audit_log_id_seq
 sequence demo_inbox_id_seq

@@ -6,6 +6,7 @@ import { Visits1763860000000 } from '../../migrations/1763860000000-Visits';
 import { VisitDay1763870000000 } from '../../migrations/1763870000000-VisitDay';
 import { DetaineeTransfers1763880000000 } from '../../migrations/1763880000000-DetaineeTransfers';
 import { LawfulPermits1763890000000 } from '../../migrations/1763890000000-LawfulPermits';
+import { PermitInvalidRefusal1763890300000 } from '../../migrations/1763890300000-PermitInvalidRefusal';
 import { ComplementaryDocuments1763890600000 } from '../../migrations/1763890600000-ComplementaryDocuments';
 import { join } from 'node:path';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   VisitDay1763870000000,
   DetaineeTransfers1763880000000,
   LawfulPermits1763890000000,
+  PermitInvalidRefusal1763890300000,
   ComplementaryDocuments1763890600000,
 ];
 

@@ -6,6 +6,7 @@ import { PERMIT_STATUSES, type PermitStatus } from './permit.entity';
 import type { RefusalGround } from './permit-request.entity';
 import { REFUSAL_GROUND_CODES } from './refusal-grounds';
 import { IsDay, IsOnOrAfter, Text, ToDay } from './permit-form.transforms';
+import { PermitConditionsForm } from './permit-conditions.form';
 import type { QueueFilter } from './permit-instruction.service';
 import { RELATIONSHIPS, type Relationship } from './permit.rules';
 
@@ -77,7 +78,7 @@ export class DecisionForm {
 }
 
 /** A permit issued on paper, or by the magistrate for a prévenu, recorded by the greffe. Dates read as AAAA-MM-JJ. */
-export class RecordPermitForm {
+export class RecordPermitForm extends PermitConditionsForm {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
   @Matches(/^[0-9A-Z]{1,20}$/, { message: 'Saisissez le numéro d’écrou de la personne détenue' })
   ecrou!: string;
@@ -111,6 +112,18 @@ export class RecordPermitForm {
   @IsOnOrAfter('validFrom', { message: 'La fin de validité doit être une date après le début (ou vide pour un permis permanent)' })
   @IsDay('La fin de validité doit être une date après le début (ou vide pour un permis permanent)')
   validTo?: string;
+
+  @Text()
+  @IsOptional()
+  @MaxLength(200, { message: 'L’autorité ne doit pas dépasser 200 caractères' })
+  @IsString({ message: 'Saisissez l’autorité en une seule fois' })
+  issuingAuthority?: string;
+
+  @Text()
+  @IsOptional()
+  @MaxLength(100, { message: 'La référence ne doit pas dépasser 100 caractères' })
+  @IsString({ message: 'Saisissez la référence en une seule fois' })
+  paperReference?: string;
 }
 
 /** Suspension, withdrawal (confirmed) or reactivation of a permit. */

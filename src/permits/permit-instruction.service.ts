@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { formatInTimeZone } from 'date-fns-tz';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
@@ -34,8 +35,9 @@ import {
   undecidedCompleteBefore,
 } from './permit-request.queries';
 import { PERMIT_DOCUMENTS, type UploadedFile } from './permit-requests.service';
-import { insertPermit, lockPermit, permitOfEstablishment, PermitRow, setPermitStatus } from './permit.queries';
+import { insertPermit, lockPermit, permitOfEstablishment, PermitRow, type PermitTerms, setPermitStatus } from './permit.queries';
 import { daysLeft, DECIDED_STATUSES, decisionDeadline, isMinor, OPEN_STATUSES, Relationship, RELATIONSHIPS } from './permit.rules';
+import { termsView } from './permit-validity';
 import { checkPhoto } from './uploads';
 import { departmentOf, setDocumentsDue } from './decisions.queries';
 import { recourseParagraphs } from './letters';
@@ -63,6 +65,10 @@ export interface PermitRecord {
   origin: 'PAPER' | 'MAGISTRATE';
   validFrom: string;
   validTo: string | null;
+  /** Limits and conditions (R341-1); who issued it and its paper reference. */
+  limits?: PermitTerms;
+  issuingAuthority?: string | null;
+  paperReference?: string | null;
 }
 
 const notFound = () => new DomainError('NOT_FOUND', 'Demande introuvable.', 404);
@@ -322,10 +328,15 @@ export class PermitInstructionService {
     return permit;
   }
 
-  /** The permit's page: the permit, and whether its visitor is a minor today. */
-  async permitPage(establishmentId: string, permitId: string): Promise<{ permit: PermitRow; minor: boolean }> {
+  /** The permit's page: the permit, whether its visitor is a minor today, its state, limits and conditions today. */
+  async permitPage(
+    establishmentId: string,
+    permitId: string,
+    timeZone = 'Europe/Paris',
+  ): Promise<{ permit: PermitRow; minor: boolean; terms: ReturnType<typeof termsView> }> {
     const permit = await this.permit(establishmentId, permitId);
-    return { permit, minor: isMinor(permit.visitorBirthdate, this.clock.now()) };
+    const today = formatInTimeZone(this.clock.now(), timeZone, 'yyyy-MM-dd');
+    return { permit, minor: isMinor(permit.visitorBirthdate, this.clock.now()), terms: termsView(permit, today) };
   }
 
   /** The permit of the establishment a QR code's token names, or null (forged, another establishment's, unknown). */
@@ -441,6 +452,9 @@ export class PermitInstructionService {
           validFrom: input.validFrom,
           validTo: input.validTo,
           origin: input.origin,
+          ...input.limits,
+          issuingAuthority: input.issuingAuthority,
+          paperReference: input.paperReference,
         });
         await this.audit.record(
           {
@@ -449,7 +463,15 @@ export class PermitInstructionService {
             entityType: 'permit',
             entityId: permitId,
             establishmentId,
-            after: { origin: input.origin, ecrou: input.ecrou, visitor: `${input.givenName} ${input.familyName}` },
+            after: {
+              origin: input.origin,
+              ecrou: input.ecrou,
+              visitor: `${input.givenName} ${input.familyName}`,
+              validTo: input.validTo,
+              ...input.limits,
+              issuingAuthority: input.issuingAuthority,
+              paperReference: input.paperReference,
+            },
           },
           m,
         );

@@ -81,6 +81,15 @@ export function limitsText(p: Pick<PermitLimits, 'validTo' | 'maxVisits' | 'visi
   return parts.length ? `Limité : ${parts.join(', ')}` : 'Permanent';
 }
 
+/** What a permit's page shows of its validity: the state on `day`, the limits and the conditions, in plain French. */
+export function termsView(
+  p: PermitLimits & PermitConditions,
+  day: string,
+): { state: PermitState; stateLabel: string; limits: string; conditions: string[] } {
+  const state = permitState(p, day);
+  return { state, stateLabel: PERMIT_STATE_LABELS[state], limits: limitsText(p), conditions: conditionsText(p) };
+}
+
 /** A visit as the conditions see it. */
 export interface VisitPlace {
   /** AAAA-MM-JJ and HH:MM, in the establishment's time zone. */
@@ -92,15 +101,53 @@ export interface VisitPlace {
   roomKind: 'ORDINARY' | 'SEPARATION' | 'ACCESSIBLE';
 }
 
-/** Why the permit does not allow this visit (plain French), or null when it does. */
-export function conditionsRefusal(c: PermitConditions, v: VisitPlace): { code: 'PERMIT_CONDITIONS'; message: string } | null {
+/** Why the permit does not allow this visit (plain French), or null when it does. `subject` names the permit in the message. */
+export function conditionsRefusal(
+  c: PermitConditions,
+  v: VisitPlace,
+  subject = 'Un des permis',
+): { code: 'PERMIT_CONDITIONS'; message: string } | null {
   const refuse = (message: string) => ({ code: 'PERMIT_CONDITIONS' as const, message });
   if (c.roomCondition && v.roomKind !== c.roomCondition)
-    return refuse(`Un des permis impose un parloir particulier : ${ROOM_CONDITION_LABELS[c.roomCondition].toLowerCase()}.`);
-  if (c.allowedDays?.length && !c.allowedDays.includes(v.isoDay)) return refuse('Un des permis ne permet pas de visite ce jour-là.');
+    return refuse(`${subject} impose un parloir particulier : ${ROOM_CONDITION_LABELS[c.roomCondition].toLowerCase()}.`);
+  if (c.allowedDays?.length && !c.allowedDays.includes(v.isoDay)) return refuse(`${subject} ne permet pas de visite ce jour-là.`);
   if (c.allowedFrom && c.allowedTo && (v.startTime < c.allowedFrom.slice(0, 5) || v.endTime > c.allowedTo.slice(0, 5)))
-    return refuse(`Un des permis ne permet de visite que de ${hhmm(c.allowedFrom)} à ${hhmm(c.allowedTo)}.`);
+    return refuse(`${subject} ne permet de visite que de ${hhmm(c.allowedFrom)} à ${hhmm(c.allowedTo)}.`);
   return null;
+}
+
+/** A permit as a booking, a move, the waiting list and the door check it: its limits and its conditions. */
+export interface PermitInUse extends PermitLimits, PermitConditions {}
+
+export type PermitRefusalCode =
+  'PERMIT_SUSPENDED' | 'PERMIT_ON_HOLD' | 'PERMIT_NOT_YET_VALID' | 'PERMIT_EXPIRED' | 'PERMIT_USED_UP' | 'PERMIT_CONDITIONS';
+
+const frDate = (d: string) => d.split('-').reverse().join('/');
+
+/**
+ * Why the permit cannot be used for this visit (plain French), or null when it can: its status
+ * (suspended, withdrawn, on hold for the magistrate), its limits on the visit's day (start, end,
+ * number of visits: `visitsUsed` counts the others, the visit being checked aside), its conditions.
+ */
+export function permitRefusal(
+  p: PermitInUse,
+  v: VisitPlace,
+  subject = 'Un des permis',
+): { code: PermitRefusalCode; message: string } | null {
+  const refuse = (code: PermitRefusalCode, message: string) => ({ code, message });
+  if (p.status === 'SUSPENDED') return refuse('PERMIT_SUSPENDED', `${subject} est suspendu.`);
+  if (p.status === 'WITHDRAWN') return refuse('PERMIT_SUSPENDED', `${subject} est retiré.`);
+  if (p.status === 'ON_HOLD')
+    return refuse('PERMIT_ON_HOLD', `${subject} est en attente de la réponse du magistrat : aucune visite n’est possible pour l’instant.`);
+  if (v.day < p.validFrom) return refuse('PERMIT_NOT_YET_VALID', `${subject} n’est valable qu’à partir du ${frDate(p.validFrom)}.`);
+  if (p.validTo && v.day > p.validTo)
+    return refuse('PERMIT_EXPIRED', `${subject} est expiré : il n’était valable que jusqu’au ${frDate(p.validTo)}.`);
+  if (p.maxVisits !== null && p.visitsUsed >= p.maxVisits)
+    return refuse(
+      'PERMIT_USED_UP',
+      `${subject} ne permet que ${p.maxVisits} visite${p.maxVisits > 1 ? 's' : ''} : ${p.maxVisits > 1 ? 'elles sont toutes réservées ou faites' : 'elle est déjà réservée ou faite'}.`,
+    );
+  return conditionsRefusal(p, v, subject);
 }
 
 /** Claim codes: 12 characters without look-alikes (no I, O, 0, 1), shown in groups of four. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
-import type { PermitOrigin, PermitStatus } from './permit.entity';
+import type { PermitOrigin, PermitStatus, RoomCondition } from './permit.entity';
 import type { Relationship } from './permit.rules';
 
 /** The SQL of permits: the record the visiting room checks, its changes of status. */
@@ -29,7 +29,21 @@ export interface PermitRow {
   establishmentCode: string;
   /** The online request it was granted on, if any. */
   reference: string | null;
+  maxVisits: number | null;
+  roomCondition: RoomCondition | null;
+  allowedDays: number[] | null;
+  /** HH:MM */
+  allowedFrom: string | null;
+  allowedTo: string | null;
+  conditionsNote: string | null;
+  issuingAuthority: string | null;
+  paperReference: string | null;
+  /** Visits booked or made with it (cancelled ones aside). */
+  visitsUsed: number;
 }
+
+/** A permit's limit in visits and its conditions of place and time (R341-1), as stored. */
+export type PermitTerms = Pick<PermitRow, 'maxVisits' | 'roomCondition' | 'allowedDays' | 'allowedFrom' | 'allowedTo' | 'conditionsNote'>;
 
 export function permitOfEstablishment(db: EntityManager, establishmentId: string, permitId: string): Promise<PermitRow | null> {
   return selectOne<PermitRow>(
@@ -41,7 +55,12 @@ export function permitOfEstablishment(db: EntityManager, establishmentId: string
             to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(p.valid_to, 'YYYY-MM-DD') AS "validTo", p.status,
             p.status_reason AS "statusReason", p.origin, d.first_name || ' ' || d.last_name AS "detaineeName",
             d.ecrou_number AS "ecrouNumber",
-            e.name AS "establishmentName", e.code AS "establishmentCode", r.reference
+            e.name AS "establishmentName", e.code AS "establishmentCode", r.reference,
+            p.max_visits AS "maxVisits", p.room_condition AS "roomCondition", p.allowed_days::int[] AS "allowedDays",
+            to_char(p.allowed_from, 'HH24:MI') AS "allowedFrom", to_char(p.allowed_to, 'HH24:MI') AS "allowedTo",
+            p.conditions_note AS "conditionsNote", p.issuing_authority AS "issuingAuthority", p.paper_reference AS "paperReference",
+            (SELECT count(*)::int FROM visit_visitors uv JOIN visits u ON u.id = uv.visit_id
+              WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED') AS "visitsUsed"
        FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = p.establishment_id
        LEFT JOIN permit_requests r ON r.id = p.request_id
       WHERE p.id = $1 AND p.establishment_id = $2`,
@@ -77,15 +96,38 @@ export async function setPermitStatus(db: EntityManager, permitId: string, statu
 /** A permit to record: its own fields, as its page shows them, before it has an id or a status. */
 export type NewPermit = Omit<
   PermitRow,
-  'id' | 'status' | 'statusReason' | 'detaineeName' | 'ecrouNumber' | 'establishmentName' | 'establishmentCode' | 'reference'
->;
+  | 'id'
+  | 'status'
+  | 'statusReason'
+  | 'detaineeName'
+  | 'ecrouNumber'
+  | 'establishmentName'
+  | 'establishmentCode'
+  | 'reference'
+  | 'visitsUsed'
+  | keyof PermitTerms
+  | 'issuingAuthority'
+  | 'paperReference'
+> &
+  Partial<PermitTerms & Pick<PermitRow, 'issuingAuthority' | 'paperReference'>>;
+
+/** New limits and conditions of a permit. */
+export async function setPermitTerms(db: EntityManager, permitId: string, t: PermitTerms): Promise<void> {
+  await execute(
+    db,
+    `UPDATE permits SET max_visits = $2, room_condition = $3, allowed_days = $4::smallint[], allowed_from = $5, allowed_to = $6,
+                        conditions_note = $7, updated_at = now() WHERE id = $1`,
+    [permitId, t.maxVisits, t.roomCondition, t.allowedDays, t.allowedFrom, t.allowedTo, t.conditionsNote],
+  );
+}
 
 export async function insertPermit(db: EntityManager, p: NewPermit): Promise<string> {
   const rows = await select<{ id: string }>(
     db,
     `INSERT INTO permits (request_id, establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name,
-                          visitor_birthdate, relationship, photo_document_id, valid_from, valid_to, origin)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+                          visitor_birthdate, relationship, photo_document_id, valid_from, valid_to, origin,
+                          max_visits, room_condition, allowed_days, allowed_from, allowed_to, conditions_note, issuing_authority, paper_reference)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::smallint[], $16, $17, $18, $19, $20) RETURNING id`,
     [
       p.requestId,
       p.establishmentId,
@@ -99,6 +141,14 @@ export async function insertPermit(db: EntityManager, p: NewPermit): Promise<str
       p.validFrom,
       p.validTo,
       p.origin,
+      p.maxVisits ?? null,
+      p.roomCondition ?? null,
+      p.allowedDays ?? null,
+      p.allowedFrom ?? null,
+      p.allowedTo ?? null,
+      p.conditionsNote ?? null,
+      p.issuingAuthority ?? null,
+      p.paperReference ?? null,
     ],
   );
   return rows[0].id;

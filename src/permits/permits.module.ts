@@ -17,6 +17,8 @@ import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { FamilyPermitsController } from './family-permits.controller';
 import { PermitLettersController } from './permit-letters.controller';
+import { PermitConditionsController } from './permit-conditions.controller';
+import { PermitConditionsService } from './permit-conditions.service';
 import { SignedTokens } from '../common/signed-tokens';
 import { PermitFileStore } from './permit-files';
 import { PermitDecisionsService } from './permit-decisions.service';
@@ -74,6 +76,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     StaffPermitsController,
     PermitLettersController,
     SignatureDelegationsController,
+    PermitConditionsController,
   ],
   providers: [
     {
@@ -93,6 +96,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitDecisionsService,
     SignatureDelegationsService,
     PermitDeadlineRunner,
+    PermitConditionsService,
   ],
   exports: [PermitRequestsService, PermitInstructionService],
 })

@@ -20,6 +20,7 @@ import { sendDocument } from './document-response';
 import { ConfirmForm, NoContactOrderForm, ReexamineForm } from './decisions.form';
 import { ASKABLE_DOCUMENTS } from './missing-pieces';
 import { PermitDecisionsService } from './permit-decisions.service';
+import { CONDITION_CHOICES, termsOf } from './permit-conditions.form';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
@@ -278,7 +279,7 @@ export class StaffPermitsController {
   @Get('enregistrer')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   recordForm(@CurrentEstablishment() establishment: Establishment, @Res() res: Response) {
-    res.render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors: [], values: {} });
+    res.render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, ...CONDITION_CHOICES, errors: [], values: {} });
   }
 
   @Post('enregistrer')
@@ -291,15 +292,27 @@ export class StaffPermitsController {
     @Res() res: Response,
   ) {
     const fail = (errors: FieldError[], status = 400) =>
-      res.status(status).render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, errors, values: body ?? {} });
+      res
+        .status(status)
+        .render('permits/record.njk', { establishment, relationships: RELATIONSHIPS, ...CONDITION_CHOICES, errors, values: body ?? {} });
     const form = await validateForm(RecordPermitForm, body);
     const uploadErrors = req.uploadError ? [{ field: 'fichier', message: req.uploadError }] : [];
     if (!form.ok || uploadErrors.length) return fail([...(form.ok ? [] : form.errors), ...uploadErrors]);
-    const { validTo, ...permit } = form.value;
-    const done = await attempt(
-      () => this.instruction.recordPermit(actorOf(principal), establishment.id, { ...permit, validTo: validTo ?? null }, req.file),
-      recordField,
-    );
+    const f = form.value;
+    const permit = {
+      ecrou: f.ecrou,
+      givenName: f.givenName,
+      familyName: f.familyName,
+      birthdate: f.birthdate,
+      relationship: f.relationship,
+      origin: f.origin,
+      validFrom: f.validFrom,
+      validTo: f.validTo ?? null,
+      limits: termsOf(f),
+      issuingAuthority: f.issuingAuthority ?? null,
+      paperReference: f.paperReference ?? null,
+    };
+    const done = await attempt(() => this.instruction.recordPermit(actorOf(principal), establishment.id, permit, req.file), recordField);
     if (!done.ok) return fail(done.errors, done.status);
     res.redirect(303, `/etablissements/${establishment.code}/permis/${done.value}`);
   }
@@ -364,10 +377,12 @@ export class StaffPermitsController {
   }
 
   private async renderPermit(res: Response, establishment: Establishment, permitId: string, principal: Principal, page: FormPage) {
-    const { permit, minor } = await this.instruction.permitPage(establishment.id, permitId);
+    const { permit, minor, terms } = await this.instruction.permitPage(establishment.id, permitId, establishment.timeZone);
     res.render('permits/permit.njk', {
       establishment,
       p: permit,
+      terms,
+      canChangeTerms: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT', 'PERMITS_OFFICER']),
       relationships: RELATIONSHIPS,
       minor,
       isHead: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),

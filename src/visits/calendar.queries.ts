@@ -58,13 +58,14 @@ const TEMPLATE_COLUMNS = `t.id, t.room_id AS "roomId", t.day_of_week AS "dayOfWe
 /** A weekly slot with the name of its room. */
 export interface TemplateWithRoom extends SlotTemplate {
   room: string;
+  roomKind: RoomKind;
 }
 
 /** The weekly slots of the establishment's active rooms (what families may book). */
 export function bookableTemplates(db: EntityManager, establishmentId: string): Promise<TemplateWithRoom[]> {
   return select<TemplateWithRoom>(
     db,
-    `SELECT ${TEMPLATE_COLUMNS}, r.name AS room
+    `SELECT ${TEMPLATE_COLUMNS}, r.name AS room, r.kind AS "roomKind"
        FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id
       WHERE r.establishment_id = $1 AND r.active`,
     [establishmentId],
@@ -75,6 +76,7 @@ export function bookableTemplates(db: EntityManager, establishmentId: string): P
 export interface TemplateInContext extends SlotTemplate {
   establishmentId: string;
   roomName: string;
+  roomKind: RoomKind;
   roomActive: boolean;
   timeZone: string;
   establishmentName: string;
@@ -83,7 +85,7 @@ export interface TemplateInContext extends SlotTemplate {
 export function templateInContext(db: EntityManager, templateId: string): Promise<TemplateInContext | null> {
   return selectOne<TemplateInContext>(
     db,
-    `SELECT ${TEMPLATE_COLUMNS}, r.establishment_id AS "establishmentId", r.name AS "roomName", r.active AS "roomActive",
+    `SELECT ${TEMPLATE_COLUMNS}, r.establishment_id AS "establishmentId", r.name AS "roomName", r.kind AS "roomKind", r.active AS "roomActive",
             e.time_zone AS "timeZone", e.name AS "establishmentName"
        FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id JOIN establishments e ON e.id = r.establishment_id
       WHERE t.id = $1`,

@@ -36,9 +36,11 @@ import {
   checkVisitors,
   checkWindow,
   occurrence,
+  permitsRefusal,
   templateClosedOn,
   type VisitSettings,
   weekOf,
+  visitPlace,
   weeklyEntitlement,
 } from './visit.rules';
 
@@ -285,8 +287,8 @@ export class VisitBookingService implements OnModuleInit {
 
   /**
    * What makes a request bookable, whether it books now or waits for a place: the detainee is
-   * present in the slot's establishment, every visitor holds an active permit for that detainee
-   * (online, the family's own), the visitors are within the limits, and the detainee's weekly
+   * present in the slot's establishment, every visitor holds a permit for that detainee (online, the
+   * family's own) that allows this visit (status, limits, conditions), the visitors are within the limits, and the detainee's weekly
    * entitlement is not used up (`exceptVisit`: the visit being moved). Takes the detainee's lock.
    */
   async checkBookable(
@@ -300,17 +302,14 @@ export class VisitBookingService implements OnModuleInit {
       throw new DomainError('NO_DETAINEE', 'La personne détenue n’est pas dans cet établissement.');
     }
     const permitIds = [...new Set(request.permitIds)];
-    const permits = await permitsForBooking(m, permitIds);
+    const permits = await permitsForBooking(m, permitIds, exceptVisit);
     if (permits.length !== permitIds.length || permits.some((p) => p.detaineeId !== detainee.id))
       throw new DomainError('NO_PERMIT', NO_PERMIT_MESSAGE);
     if (request.familyAccountId && permits.some((p) => p.familyAccountId !== request.familyAccountId))
       throw new DomainError('NO_PERMIT', NO_PERMIT_MESSAGE);
-    const inactive = permits.find((p) => p.status !== 'ACTIVE');
-    if (inactive)
-      throw new DomainError(
-        'PERMIT_SUSPENDED',
-        inactive.status === 'SUSPENDED' ? 'Un des permis est suspendu.' : 'Un des permis est retiré.',
-      );
+    // Status, limits on the visit's day and conditions of place and time (R341-1).
+    const refused = permitsRefusal(permits, visitPlace(slot.t, request.day));
+    if (refused) throw new DomainError(refused.code, refused.message);
     const visitors = checkVisitors(
       permits.map((p) => p.birthdate),
       request.day,
@@ -383,8 +382,8 @@ export class VisitBookingService implements OnModuleInit {
           );
         }
         const permits = await permitsOfVisit(m, v.id);
-        if (permits.some((p) => p.status !== 'ACTIVE'))
-          throw new DomainError('PERMIT_SUSPENDED', 'Un des permis n’est plus valide : la visite ne peut pas être déplacée.');
+        const refused = permitsRefusal(permits, visitPlace(slot.t, choice.day));
+        if (refused) throw new DomainError(refused.code, `${refused.message} La visite ne peut pas être déplacée sur ce créneau.`);
         const visitors = checkVisitors(
           permits.map((p) => p.birthdate),
           choice.day,

@@ -2,6 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
 import type { CheckStatus, RefusalReason, VisitStatus } from './visit-day.rules';
 import type { VisitChannel } from './visit.entity';
+import type { RoomKind } from './visiting-room.entity';
+import type { PermitInUse } from '../permits/permit-validity';
 
 /**
  * The SQL of the day at the visiting rooms: the day's list (with the detainees' names and housing
@@ -15,7 +17,9 @@ export interface DayVisitor {
   name: string;
   birthdate: string | null;
   photoDocumentId: string | null;
-  permitStatus: 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN' | null;
+  permitStatus: 'ACTIVE' | 'ON_HOLD' | 'SUSPENDED' | 'WITHDRAWN' | null;
+  /** The permit's limits and conditions (null without a permit): `visitsUsed` counts its visits starting before this one. */
+  permit: PermitInUse | null;
   checkStatus: CheckStatus | null;
   refusalReason: RefusalReason | null;
   checkedAt: Date | null;
@@ -28,6 +32,7 @@ export interface DayVisitRow {
   startsAt: Date;
   endsAt: Date;
   room: string;
+  roomKind: RoomKind;
   slotId: string;
   detainee: string;
   ecrouNumber: string;
@@ -42,7 +47,7 @@ export interface DayVisit extends DayVisitRow {
 }
 
 const VISIT_COLUMNS = `v.id, v.reference, v.status, lower(v.during) AS "startsAt", upper(v.during) AS "endsAt", r.name AS room,
-  v.slot_id AS "slotId", d.first_name || ' ' || upper(d.last_name) AS detainee, d.ecrou_number AS "ecrouNumber", d.housing, v.channel,
+  r.kind AS "roomKind", v.slot_id AS "slotId", d.first_name || ' ' || upper(d.last_name) AS detainee, d.ecrou_number AS "ecrouNumber", d.housing, v.channel,
   v.review_reason AS "reviewReason", v.appointment_id AS "appointmentId"`;
 const VISIT_FROM = `visits v JOIN detainees d ON d.id = v.detainee_id JOIN visit_slots s ON s.id = v.slot_id
   JOIN visiting_rooms r ON r.id = s.room_id`;
@@ -78,7 +83,17 @@ export function visitorsOf(db: EntityManager, visitIds: string[]): Promise<DayVi
     `SELECT vv.id, vv.visit_id AS "visitId", vv.permit_id AS "permitId",
             coalesce(p.visitor_given_name || ' ' || upper(p.visitor_family_name), vv.given_name || ' ' || upper(vv.family_name)) AS name,
             to_char(coalesce(p.visitor_birthdate, vv.birthdate), 'YYYY-MM-DD') AS birthdate, p.photo_document_id AS "photoDocumentId",
-            p.status AS "permitStatus", vv.check_status AS "checkStatus", vv.refusal_reason AS "refusalReason", vv.checked_at AS "checkedAt"
+            p.status AS "permitStatus",
+            CASE WHEN p.id IS NOT NULL THEN json_build_object(
+              'status', p.status, 'validFrom', to_char(p.valid_from, 'YYYY-MM-DD'), 'validTo', to_char(p.valid_to, 'YYYY-MM-DD'),
+              'maxVisits', p.max_visits, 'roomCondition', p.room_condition, 'allowedDays', p.allowed_days,
+              'allowedFrom', to_char(p.allowed_from, 'HH24:MI'), 'allowedTo', to_char(p.allowed_to, 'HH24:MI'),
+              'conditionsNote', p.conditions_note,
+              'visitsUsed', (SELECT count(*) FROM visit_visitors uv JOIN visits u ON u.id = uv.visit_id
+                              WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED' AND u.id <> vv.visit_id
+                                AND lower(u.during) < (SELECT lower(during) FROM visits WHERE id = vv.visit_id)))
+            END AS permit,
+            vv.check_status AS "checkStatus", vv.refusal_reason AS "refusalReason", vv.checked_at AS "checkedAt"
        FROM visit_visitors vv LEFT JOIN permits p ON p.id = vv.permit_id
       WHERE vv.visit_id = ANY($1::uuid[]) ORDER BY vv.visit_id, name`,
     [visitIds],
@@ -104,13 +119,10 @@ export function lockDayVisit(db: EntityManager, establishmentId: string, visitId
   );
 }
 
-export function visitorCheck(db: EntityManager, visitId: string, visitorId: string) {
-  return selectOne<{ id: string; checkStatus: CheckStatus | null; refusalReason: RefusalReason | null; permitStatus: string | null }>(
-    db,
-    `SELECT vv.id, vv.check_status AS "checkStatus", vv.refusal_reason AS "refusalReason", p.status AS "permitStatus"
-       FROM visit_visitors vv LEFT JOIN permits p ON p.id = vv.permit_id WHERE vv.id = $1 AND vv.visit_id = $2`,
-    [visitorId, visitId],
-  );
+/** A visitor of a visit, before its check (the permit's limits and conditions as in visitorsOf). */
+export async function visitorCheck(db: EntityManager, visitId: string, visitorId: string) {
+  const [visitor] = (await visitorsOf(db, [visitId])).filter((x) => x.id === visitorId);
+  return visitor ?? null;
 }
 
 export async function recordCheck(

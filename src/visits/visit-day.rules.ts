@@ -8,6 +8,7 @@ export const REFUSAL_REASONS = {
   NO_ID: 'Pas de pièce d’identité',
   ID_MISMATCH: 'Identité non conforme',
   PERMIT_SUSPENDED: 'Permis suspendu',
+  PERMIT_INVALID: 'Permis non valable pour cette visite',
   LATE: 'Retard',
   SECURITY: 'Sécurité',
 } as const;

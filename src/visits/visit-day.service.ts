@@ -9,7 +9,7 @@ import {
   checksOf,
   countsPerSlot,
   countsPerWeek,
-  type DayVisit,
+  type DayVisitor,
   type DayVisitRow,
   lockDayVisit,
   markDone,
@@ -23,6 +23,7 @@ import {
   visitorsOf,
   visitsBetween,
 } from './visit-day.queries';
+import { type PermitInUse, permitRefusal, type PermitRefusalCode } from '../permits/permit-validity';
 import { canCheck, type CheckStatus, median, type RefusalReason, statusAfterChecks, type VisitStatus } from './visit-day.rules';
 
 /** The establishment a day's work is for: its id and its clock. */
@@ -40,6 +41,49 @@ export function dayBounds(day: string, timeZone: string): { from: Date; to: Date
 /** The local day of an instant on the establishment's clock. */
 export function localDay(instant: Date, timeZone: string): string {
   return formatInTimeZone(instant, timeZone, 'yyyy-MM-dd');
+}
+
+/** A visitor on the day's list and the arrival page, with what the agent must know of the permit. */
+export interface CheckedVisitor extends DayVisitor {
+  /** Why the permit does not allow this visit (plain French, for the agent), or null. */
+  permitProblem: string | null;
+  /** The refusal reason to choose when the permit does not allow the visit. */
+  suggestedReason: RefusalReason | null;
+}
+
+export interface VisitWithVisitors extends DayVisitRow {
+  visitors: CheckedVisitor[];
+}
+
+/**
+ * Why a visitor's permit does not allow this visit, on the establishment's clock: its status, its
+ * limits on the visit's day (end date, number of visits: those before this one), its conditions of
+ * place and time (R341-1). Null for a visitor without a digital permit (the paper is checked).
+ */
+export function permitProblem(
+  v: Pick<DayVisitRow, 'startsAt' | 'endsAt' | 'roomKind'>,
+  permit: PermitInUse | null,
+  timeZone: string,
+): { code: PermitRefusalCode; message: string } | null {
+  if (!permit) return null;
+  const day = localDay(v.startsAt, timeZone);
+  const place = {
+    day,
+    startTime: formatInTimeZone(v.startsAt, timeZone, 'HH:mm'),
+    endTime: formatInTimeZone(v.endsAt, timeZone, 'HH:mm'),
+    isoDay: Number(formatInTimeZone(v.startsAt, timeZone, 'i')),
+    roomKind: v.roomKind,
+  };
+  return permitRefusal(permit, place, 'Le permis de ce visiteur');
+}
+
+function checked(v: DayVisitRow, x: DayVisitor, timeZone: string): CheckedVisitor {
+  const problem = permitProblem(v, x.permit, timeZone);
+  return {
+    ...x,
+    permitProblem: problem?.message ?? null,
+    suggestedReason: problem ? (problem.code === 'PERMIT_SUSPENDED' ? 'PERMIT_SUSPENDED' : 'PERMIT_INVALID') : null,
+  };
 }
 
 /**
@@ -60,27 +104,27 @@ export class VisitDayService {
   }
 
   /** Every visit of the day (cancelled ones aside), in time order, with their visitors; `search` filters by name or reference. */
-  async day(site: Site, day: string, search = ''): Promise<DayVisit[]> {
+  async day(site: Site, day: string, search = ''): Promise<VisitWithVisitors[]> {
     const { from, to } = dayBounds(day, site.timeZone);
     const visits = await visitsBetween(this.dataSource.manager, site.id, from, to, search.trim());
-    return this.withVisitors(visits);
+    return this.withVisitors(visits, site.timeZone);
   }
 
   /** A visit of the establishment with its visitors (404 for another establishment's). */
-  async visit(site: Site, id: string): Promise<DayVisit> {
+  async visit(site: Site, id: string): Promise<VisitWithVisitors> {
     const v = await visitOfEstablishment(this.dataSource.manager, site.id, id);
     if (!v) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
-    const [withVisitors] = await this.withVisitors([v]);
+    const [withVisitors] = await this.withVisitors([v], site.timeZone);
     return withVisitors;
   }
 
-  private async withVisitors(visits: DayVisitRow[]): Promise<DayVisit[]> {
+  private async withVisitors(visits: DayVisitRow[], timeZone: string): Promise<VisitWithVisitors[]> {
     if (visits.length === 0) return [];
     const visitors = await visitorsOf(
       this.dataSource.manager,
       visits.map((v) => v.id),
     );
-    return visits.map((v) => ({ ...v, visitors: visitors.filter((x) => x.visitId === v.id) }));
+    return visits.map((v) => ({ ...v, visitors: visitors.filter((x) => x.visitId === v.id).map((x) => checked(v, x, timeZone)) }));
   }
 
   /** The visit whose convocation carries this appointment (its QR code), with its establishment's code. */
@@ -110,14 +154,23 @@ export class VisitDayService {
         throw new DomainError('NOT_TODAY', 'L’arrivée des visiteurs se vérifie le jour de la visite.', 409);
       }
       const before = await visitorCheck(m, visitId, visitorId);
-      if (!before) throw new DomainError('NOT_FOUND', 'Visiteur introuvable.', 404);
-      if (status === 'ARRIVED' && before.permitStatus && before.permitStatus !== 'ACTIVE') {
+      const row = await visitOfEstablishment(m, site.id, visitId);
+      if (!before || !row) throw new DomainError('NOT_FOUND', 'Visiteur introuvable.', 404);
+      // Status, limits and conditions of the permit (R341-1): the agent can only refuse, and reads why.
+      const problem = status === 'ARRIVED' ? permitProblem(row, before.permit, site.timeZone) : null;
+      if (problem?.code === 'PERMIT_SUSPENDED') {
         throw new DomainError(
           'PERMIT_NOT_ACTIVE',
           'Le permis de ce visiteur n’est plus valable : refusez l’accès avec le motif « permis suspendu ».',
           409,
         );
       }
+      if (problem)
+        throw new DomainError(
+          'PERMIT_INVALID',
+          `${problem.message} Refusez l’accès avec le motif « permis non valable pour cette visite ».`,
+          409,
+        );
       const kept = status === 'REFUSED' ? reason : null;
       await recordCheck(m, visitorId, { status, reason: kept, at: now, by: actor.type === 'AGENT' ? (actor.id ?? null) : null });
       const next = statusAfterChecks(v.status, await checksOf(m, visitId));

@@ -13,12 +13,15 @@ import {
   familyPermits,
   familyVisits,
   type FamilyVisitRow,
+  permitsForBooking,
+  permitsOfVisit,
   presentDetaineeByEcrou,
   reviewQueue,
   type ReviewRow,
   slotOccupancy,
 } from './visit.queries';
-import { canCancel, checkWindow, occurrence, templateClosedOn, type VisitSettings } from './visit.rules';
+import type { VisitPlace } from '../permits/permit-validity';
+import { canCancel, checkWindow, occurrence, permitsRefusal, templateClosedOn, visitPlace, type VisitSettings } from './visit.rules';
 
 /** A slot a family or an agent can choose, with the places left (held places count as taken). */
 export interface OpenSlot {
@@ -30,6 +33,8 @@ export interface OpenSlot {
   timeZone: string;
   /** "mercredi 9 décembre 2026 à 14:00", on the establishment's clock. */
   when: string;
+  /** Day, hours and room kind, as a permit's conditions see them. */
+  place: VisitPlace;
 }
 
 /** A detainee the family may book for (it holds an active permit for them). */
@@ -98,10 +103,23 @@ export class VisitReadService {
           free,
           timeZone: establishment.timeZone,
           when: whenLabel(startsAt, establishment.timeZone),
+          place: visitPlace(t, day),
         });
       }
     }
     return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  }
+
+  /**
+   * The open slots these permits allow (R341-1: a separation-room permit sees only separation rooms,
+   * a permit for some days or hours only those, none after its end), by any of them: on a booking
+   * form the visitors are still to be chosen, and the booking checks the chosen ones. A move form
+   * offers only the slots every permit of the visit allows (moveForm).
+   */
+  private async allowedSlots(establishment: { id: string; timeZone: string }, permitIds: string[]): Promise<OpenSlot[]> {
+    const [slots, permits] = await Promise.all([this.openSlots(establishment), permitsForBooking(this.db, permitIds)]);
+    if (permits.length === 0) return slots;
+    return slots.filter((s) => permits.some((p) => permitsRefusal([p], s.place) === null));
   }
 
   /**
@@ -120,7 +138,10 @@ export class VisitReadService {
       detainees,
       chosen,
       visitors: permits.filter((p) => p.detaineeId === chosen.detaineeId),
-      slots: await this.openSlots({ id: chosen.establishmentId, timeZone: chosen.timeZone }),
+      slots: await this.allowedSlots(
+        { id: chosen.establishmentId, timeZone: chosen.timeZone },
+        permits.filter((p) => p.detaineeId === chosen.detaineeId).map((p) => p.id),
+      ),
     };
   }
 
@@ -160,7 +181,10 @@ export class VisitReadService {
     visit: { id: string; reference: string; detainee: string; room: string; startsAt: Date },
     establishment: { id: string; timeZone: string },
   ): Promise<MoveForm> {
-    const slots = (await this.openSlots(establishment)).filter((s) => s.startsAt.getTime() !== visit.startsAt.getTime());
+    const permits = await permitsOfVisit(this.db, visit.id);
+    const slots = (await this.openSlots(establishment)).filter(
+      (s) => s.startsAt.getTime() !== visit.startsAt.getTime() && permitsRefusal(permits, s.place) === null,
+    );
     return {
       visit: {
         id: visit.id,
@@ -180,7 +204,11 @@ export class VisitReadService {
   ): Promise<{ found: { detainee: EcrouDetainee; permits: DetaineePermit[] } | null; slots: OpenSlot[] }> {
     const detainee = ecrou ? await presentDetaineeByEcrou(this.db, establishment.id, ecrou) : null;
     if (!detainee) return { found: null, slots: [] };
-    const [permits, slots] = await Promise.all([activePermitsOf(this.db, detainee.id), this.openSlots(establishment)]);
+    const permits = await activePermitsOf(this.db, detainee.id);
+    const slots = await this.allowedSlots(
+      establishment,
+      permits.map((p) => p.id),
+    );
     return { found: { detainee, permits }, slots };
   }
 

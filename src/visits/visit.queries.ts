@@ -3,6 +3,7 @@ import { execute, select, selectOne } from '../common/sql';
 import type { VisitStatus } from './visit-day.rules';
 import type { VisitChannel } from './visit.entity';
 import type { LegalStatus } from './visit.rules';
+import type { PermitInUse } from '../permits/permit-validity';
 
 /**
  * The SQL of bookings: slots (places booked and held, under row locks), visits and their visitors,
@@ -271,31 +272,39 @@ export function detaineeForBooking(db: EntityManager, detaineeId: string): Promi
   );
 }
 
-export interface BookingPermit {
+const PERMIT_IN_USE = `p.id, p.status, p.detainee_id AS "detaineeId", p.family_account_id AS "familyAccountId",
+  to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS birthdate, to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom",
+  to_char(p.valid_to, 'YYYY-MM-DD') AS "validTo", p.max_visits AS "maxVisits", p.room_condition AS "roomCondition",
+  p.allowed_days::int[] AS "allowedDays", to_char(p.allowed_from, 'HH24:MI') AS "allowedFrom", to_char(p.allowed_to, 'HH24:MI') AS "allowedTo",
+  p.conditions_note AS "conditionsNote"`;
+
+/** The visits (not cancelled) made or booked with permit p, one visit aside ($2: the visit being moved or checked). */
+const VISITS_USED = `(SELECT count(*)::int FROM visit_visitors uv JOIN visits u ON u.id = uv.visit_id
+   WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED' AND u.id IS DISTINCT FROM $2::uuid) AS "visitsUsed"`;
+
+/** A permit as a booking checks it: whose it is, the visitor's birth date, its limits (visits used counted) and conditions. */
+export interface BookingPermit extends PermitInUse {
   id: string;
-  status: 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN';
   detaineeId: string;
   familyAccountId: string | null;
   birthdate: string;
 }
 
-export function permitsForBooking(db: EntityManager, permitIds: string[]): Promise<BookingPermit[]> {
-  return select<BookingPermit>(
-    db,
-    `SELECT id, status, detainee_id AS "detaineeId", family_account_id AS "familyAccountId",
-            to_char(visitor_birthdate, 'YYYY-MM-DD') AS birthdate
-       FROM permits WHERE id = ANY($1::uuid[]) FOR SHARE`,
-    [permitIds],
-  );
+/** The permits, locked against a change (`exceptVisit`: the visit being moved, not counted as used). */
+export function permitsForBooking(db: EntityManager, permitIds: string[], exceptVisit: string | null = null): Promise<BookingPermit[]> {
+  return select<BookingPermit>(db, `SELECT ${PERMIT_IN_USE}, ${VISITS_USED} FROM permits p WHERE p.id = ANY($1::uuid[]) FOR SHARE OF p`, [
+    permitIds,
+    exceptVisit,
+  ]);
 }
 
-/** The permits of a visit's (active) visitors, locked against a change while it moves. */
-export function permitsOfVisit(db: EntityManager, visitId: string) {
-  return select<{ status: BookingPermit['status']; birthdate: string }>(
+/** The permits of a visit's (active) visitors, locked against a change while it moves (the visit not counted as used). */
+export function permitsOfVisit(db: EntityManager, visitId: string): Promise<BookingPermit[]> {
+  return select<BookingPermit>(
     db,
-    `SELECT p.status, to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS birthdate
+    `SELECT ${PERMIT_IN_USE}, ${VISITS_USED}
        FROM visit_visitors vv JOIN permits p ON p.id = vv.permit_id WHERE vv.visit_id = $1 AND vv.active FOR SHARE OF p`,
-    [visitId],
+    [visitId, visitId],
   );
 }
 

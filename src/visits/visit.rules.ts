@@ -1,6 +1,7 @@
 import joursFeries from '@socialgouv/jours-feries';
 import { addDays, differenceInYears } from 'date-fns';
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
+import { type PermitInUse, permitRefusal, type PermitRefusalCode, type VisitPlace } from '../permits/permit-validity';
 
 /** Pure rules of visiting-room bookings. Times of templates are local to the establishment. */
 
@@ -72,6 +73,20 @@ export function occurrence(
     startsAt: fromZonedTime(`${day} ${t.startTime.slice(0, 5)}`, timeZone),
     endsAt: fromZonedTime(`${day} ${t.endTime.slice(0, 5)}`, timeZone),
   };
+}
+
+/** A weekly slot's occurrence on a local day, as a permit's limits and conditions see it (R341-1). */
+export function visitPlace(t: Pick<SlotTemplate, 'startTime' | 'endTime'> & { roomKind: VisitPlace['roomKind'] }, day: string): VisitPlace {
+  return { day, startTime: t.startTime.slice(0, 5), endTime: t.endTime.slice(0, 5), isoDay: isoDayOfWeek(day), roomKind: t.roomKind };
+}
+
+/** The first of these permits that does not allow this visit, with why (plain French); null when all do. */
+export function permitsRefusal(permits: PermitInUse[], place: VisitPlace): { code: PermitRefusalCode; message: string } | null {
+  for (const p of permits) {
+    const refusal = permitRefusal(p, place);
+    if (refusal) return refusal;
+  }
+  return null;
 }
 
 export type ClosedReason = { code: 'WRONG_DAY' | 'NOT_VALID' | 'HOLIDAY' | 'CLOSED'; message: string };

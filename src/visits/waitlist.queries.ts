@@ -27,6 +27,10 @@ export async function insertEntry(db: EntityManager, w: NewWaitlistEntry): Promi
 /** The first family waiting for an occurrence, with what its offer message says; locked, skipping entries others hold. */
 export interface NextInLine {
   id: string;
+  /** YYYY-MM-DD, local: the occurrence's day. */
+  day: string;
+  detaineeId: string;
+  permitIds: string[];
   establishmentId: string;
   email: string | null;
   mobilePhone: string | null;
@@ -40,7 +44,8 @@ export interface NextInLine {
 export function nextWaiting(db: EntityManager, templateId: string, startsAt: Date): Promise<NextInLine | null> {
   return selectOne<NextInLine>(
     db,
-    `SELECT w.id, w.establishment_id AS "establishmentId", f.email, f.mobile_phone AS "mobilePhone",
+    `SELECT w.id, to_char(w.day, 'YYYY-MM-DD') AS day, w.detainee_id AS "detaineeId", w.permit_ids AS "permitIds",
+            w.establishment_id AS "establishmentId", f.email, f.mobile_phone AS "mobilePhone",
             d.first_name || ' ' || d.last_name AS detainee, r.name AS room, e.name AS "establishmentName", e.time_zone AS "timeZone",
             coalesce(s.waitlist_offer_hours, 12) AS "offerHours"
        FROM visit_waitlist w JOIN family_accounts f ON f.id = w.family_account_id JOIN detainees d ON d.id = w.detainee_id

@@ -10,7 +10,9 @@ import { FamiliesService } from '../families/families.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { offerExpiry } from './visit-day.rules';
 import { type BookedVisit, type SlotChoice, VisitBookingService } from './visit-booking.service';
-import { addHeld, lockSlots, slotAt, slotOccurrence } from './visit.queries';
+import { templateInContext } from './calendar.queries';
+import { addHeld, lockSlots, permitsForBooking, slotAt, slotOccurrence } from './visit.queries';
+import { permitsRefusal, visitPlace } from './visit.rules';
 import {
   detaineeOfEntry,
   dueOffers,
@@ -23,6 +25,7 @@ import {
   lockEntry,
   markBooked,
   markOffered,
+  type NextInLine,
   nextWaiting,
   setStatus,
 } from './waitlist.queries';
@@ -141,6 +144,23 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
         await setStatus(m, w.id, 'EXPIRED'); // nobody to tell: next family
         continue;
       }
+      const refused = await this.permitsRefuse(m, templateId, w);
+      if (refused) {
+        // The permits no longer allow this visit (suspended, expired, used up, on hold, conditions): never offered.
+        await setStatus(m, w.id, 'EXPIRED');
+        await this.audit.record(
+          {
+            actor: SYSTEM,
+            action: 'WAITLIST_NOT_OFFERED',
+            entityType: 'visit_waitlist',
+            entityId: w.id,
+            establishmentId: w.establishmentId,
+            after: { reason: refused },
+          },
+          m,
+        );
+        continue;
+      }
       await markOffered(m, w.id, now, expires);
       const base = {
         template: 'waitlist-offer',
@@ -174,6 +194,15 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
       );
       return true;
     }
+  }
+
+  /** Why the entry's permits do not allow the occurrence (status, limits, conditions), or null. */
+  private async permitsRefuse(m: EntityManager, templateId: string, w: NextInLine): Promise<string | null> {
+    const t = await templateInContext(m, templateId);
+    if (!t) return 'Ce créneau n’existe plus.';
+    const permits = await permitsForBooking(m, w.permitIds);
+    if (permits.length !== w.permitIds.length) return 'Un des permis n’existe plus.';
+    return permitsRefusal(permits, visitPlace(t, w.day))?.message ?? null;
   }
 
   /** The held place goes to the next family, or back to everyone. The slot row must be locked. */
