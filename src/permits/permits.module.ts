@@ -24,6 +24,10 @@ import { PERMIT_TOKENS, PermitInstructionService } from './permit-instruction.se
 import { PermitRequestWizard } from './permit-request.steps';
 import { PERMIT_DOCUMENTS, PermitRequestsService } from './permit-requests.service';
 import { StaffPermitsController } from './staff-permits.controller';
+import { PermitImportController } from './permit-import.controller';
+import { PERMIT_IMPORT_STAGING, PermitImportService, PermitImportSweeper } from './permit-import.service';
+import { importUploadMiddleware } from './permit-import.upload';
+import { DocumentStore } from '../common/document-store';
 import { MAX_UPLOAD_BYTES } from './uploads';
 
 /**
@@ -61,7 +65,8 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
-  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController],
+  // The import's routes first: `permis/import` is not a permit id.
+  controllers: [PermitImportController, FamilyPermitsController, StaffPermitsController, PermitLettersController],
   providers: [
     {
       provide: PERMIT_DOCUMENTS,
@@ -77,6 +82,14 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRequestWizard,
     PermitInstructionService,
     PermitDeadlineRunner,
+    {
+      // The ZIPs of photos between an import's preview and its run, beside the documents (never swept as orphans).
+      provide: PERMIT_IMPORT_STAGING,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new DocumentStore(resolve(projectRoot(), config.documents.dir, 'imports'), config.documents.key),
+    },
+    PermitImportService,
+    PermitImportSweeper,
   ],
   exports: [PermitRequestsService, PermitInstructionService],
 })
@@ -89,5 +102,6 @@ export class PermitsModule implements NestModule {
         { path: 'demandes/:id/documents', method: RequestMethod.POST },
         { path: 'etablissements/:establishment/permis/enregistrer', method: RequestMethod.POST },
       );
+    consumer.apply(importUploadMiddleware()).forRoutes({ path: 'etablissements/:establishment/permis/import', method: RequestMethod.POST });
   }
 }
