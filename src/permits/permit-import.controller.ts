@@ -46,7 +46,8 @@ export class PermitImportController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    if (req.uploadError) return res.status(400).render('permits/import.njk', await this.formPage(establishment, [{ field: 'csv', message: req.uploadError }]));
+    if (req.uploadError)
+      return res.status(400).render('permits/import.njk', await this.formPage(establishment, [{ field: 'csv', message: req.uploadError }]));
     const files = (req.files ?? {}) as ImportFiles;
     const done = await attempt(
       () => this.imports.preview(actorOf(principal), establishment.id, files.csv?.[0], files.photos?.[0]),

@@ -91,7 +91,12 @@ export async function cancelImport(db: EntityManager, establishmentId: string, i
 }
 
 export async function cancelStale(db: EntityManager, id: string, at: Date): Promise<boolean> {
-  return (await execute(db, `UPDATE permit_imports SET status = 'CANCELLED', finished_at = $2 WHERE id = $1 AND status = 'PREVIEW'`, [id, at])) === 1;
+  return (
+    (await execute(db, `UPDATE permit_imports SET status = 'CANCELLED', finished_at = $2 WHERE id = $1 AND status = 'PREVIEW'`, [
+      id,
+      at,
+    ])) === 1
+  );
 }
 
 export async function setProgress(db: EntityManager, id: string, processed: number): Promise<void> {

@@ -1,7 +1,8 @@
 import { assignPhotos, checkAgainst, nameKey, parsePermitCsv, photoKey, previewOrder, visitorKey } from './permit-import.rules';
 
 const TODAY = '2026-11-23';
-const HEADER = 'ligne;nom;prenom;date_naissance;numero_ecrou;lien;origine;valable_du;valable_au;nombre_visites;condition_salle;autorite;reference_papier';
+const HEADER =
+  'ligne;nom;prenom;date_naissance;numero_ecrou;lien;origine;valable_du;valable_au;nombre_visites;condition_salle;autorite;reference_papier';
 
 function parse(...rows: string[]) {
   const r = parsePermitCsv([HEADER, ...rows].join('\n'), TODAY);
@@ -11,7 +12,10 @@ function parse(...rows: string[]) {
 
 describe('bulk import of paper permits: the CSV lines', () => {
   it('reads a full line, with a BOM, a comma separator and the French labels', () => {
-    const text = '\uFEFF' + HEADER.replace(/;/g, ',') + '\n12,Wałęsa,Łucja,14/03/1988,a123,Époux ou épouse,papier,01/01/2026,31/12/2027,6,séparation,Greffe,P-12\n';
+    const text =
+      '\uFEFF' +
+      HEADER.replace(/;/g, ',') +
+      '\n12,Wałęsa,Łucja,14/03/1988,a123,Époux ou épouse,papier,01/01/2026,31/12/2027,6,séparation,Greffe,P-12\n';
     const r = parsePermitCsv(text, TODAY);
     expect(r.fileError).toBeNull();
     expect(r.lines[0]).toMatchObject({
@@ -35,7 +39,14 @@ describe('bulk import of paper permits: the CSV lines', () => {
 
   it('accepts the codes and leaves the optional columns empty', () => {
     const [l] = parse('1;بن علي;أمينة;01/02/1990;10001;SIBLING;MAGISTRAT;01/01/2026;;;;;');
-    expect(l).toMatchObject({ relationship: 'SIBLING', origin: 'MAGISTRATE', validTo: null, maxVisits: null, roomCondition: null, reasons: [] });
+    expect(l).toMatchObject({
+      relationship: 'SIBLING',
+      origin: 'MAGISTRATE',
+      validTo: null,
+      maxVisits: null,
+      roomCondition: null,
+      reasons: [],
+    });
     expect(l.familyName).toBe('بن علي');
   });
 
@@ -73,7 +84,9 @@ describe('bulk import of paper permits: the CSV lines', () => {
   });
 
   it('refuses a file without the required columns, empty, or not CSV', () => {
-    expect(parsePermitCsv('nom;prenom\nA;B', TODAY).fileError).toMatch(/^Colonnes manquantes dans l’en-tête \(ligne 1\) : ligne, date_naissance/);
+    expect(parsePermitCsv('nom;prenom\nA;B', TODAY).fileError).toMatch(
+      /^Colonnes manquantes dans l’en-tête \(ligne 1\) : ligne, date_naissance/,
+    );
     expect(parsePermitCsv(HEADER, TODAY).fileError).toBe('Le fichier ne contient aucun permis.');
     expect(parsePermitCsv('', TODAY).fileError).toBe('Le fichier est vide.');
     expect(parsePermitCsv(`${HEADER}\n"1;a`, TODAY).fileError).toMatch(/CSV lisible/);

@@ -1,6 +1,5 @@
 import { parse } from 'csv-parse/sync';
 import { parseDay } from '../common/dates';
-import type { LegalStatus } from '../detainees/detainee.entity';
 import type { PermitOrigin, RoomCondition } from './permit.entity';
 import { RELATIONSHIPS, type Relationship } from './permit.rules';
 
@@ -229,7 +228,8 @@ export interface KnownDetainee {
   id: string;
   ecrouNumber: string;
   name: string;
-  legalStatus: LegalStatus;
+  /** PREVENU, CONDAMNE or MIXTE (a condamné also held as prévenu in another case). */
+  legalStatus: 'PREVENU' | 'CONDAMNE' | 'MIXTE';
 }
 
 /**

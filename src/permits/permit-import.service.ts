@@ -7,14 +7,7 @@ import { DocumentStore } from '../common/document-store';
 import { DomainError } from '../common/domain-error';
 import { runPeriodically } from '../common/periodic';
 import { PermitFileStore } from './permit-files';
-import {
-  assignPhotos,
-  checkAgainst,
-  type ImportLine,
-  MAX_IMPORT_CSV_BYTES,
-  parsePermitCsv,
-  previewOrder,
-} from './permit-import.rules';
+import { assignPhotos, checkAgainst, type ImportLine, MAX_IMPORT_CSV_BYTES, parsePermitCsv, previewOrder } from './permit-import.rules';
 import {
   cancelImport,
   cancelStale,
@@ -170,7 +163,7 @@ export class PermitImportService {
       await this.audit.record({ actor, action: 'PERMITS_IMPORT_CANCELLED', entityType: 'permit_import', entityId: id, establishmentId }, m);
       return true;
     });
-    if (!done) throw new DomainError('IMPORT_NOT_PENDING', 'Cet import n’est plus en attente.');
+    if (!done) throw new DomainError('IMPORT_NOT_PENDING', 'Cet import n’est plus en attente.', 409);
     await this.staging.delete(id);
   }
 
@@ -181,7 +174,7 @@ export class PermitImportService {
   async apply(actor: Actor, establishmentId: string, id: string): Promise<void> {
     const started = await this.dataSource.transaction((m) => startImport(m, establishmentId, id));
     if (!started)
-      throw new DomainError('IMPORT_NOT_READY', 'Cet import ne peut pas être lancé : des lignes sont refusées, ou il est déjà lancé.');
+      throw new DomainError('IMPORT_NOT_READY', 'Cet import ne peut pas être lancé : des lignes sont refusées, ou il est déjà lancé.', 409);
     setImmediate(() => {
       this.run(actor, establishmentId, id).catch((e: unknown) => this.logger.error(`Import ${id} failed: ${String(e)}`));
     });
@@ -265,12 +258,20 @@ export class PermitImportService {
     for (const { id } of await stalePreviews(this.dataSource.manager, before)) {
       await this.dataSource.transaction(async (m) => {
         if (await cancelStale(m, id, now))
-          await this.audit.record({ actor: SYSTEM_ACTOR, action: 'PERMITS_IMPORT_CANCELLED', entityType: 'permit_import', entityId: id }, m);
+          await this.audit.record(
+            { actor: SYSTEM_ACTOR, action: 'PERMITS_IMPORT_CANCELLED', entityType: 'permit_import', entityId: id },
+            m,
+          );
       });
       await this.staging.delete(id);
     }
     for (const { id } of await staleRuns(this.dataSource.manager, before)) {
-      await failImport(this.dataSource.manager, id, 'L’import a été interrompu : aucun permis n’a été créé. Importez le fichier de nouveau.', now);
+      await failImport(
+        this.dataSource.manager,
+        id,
+        'L’import a été interrompu : aucun permis n’a été créé. Importez le fichier de nouveau.',
+        now,
+      );
       await this.staging.delete(id);
     }
   }
@@ -286,7 +287,7 @@ export class PermitImportSweeper implements OnApplicationBootstrap, OnApplicatio
   constructor(private readonly imports: PermitImportService) {}
 
   onApplicationBootstrap(): void {
-    this.stop = runPeriodically('PermitImports', 60 * 60_000, () => this.imports.sweepStale(), { runNow: true });
+    this.stop = runPeriodically('PermitImports', 60 * 60_000, () => this.imports.sweepStale());
   }
 
   onApplicationShutdown(): void {
