@@ -308,6 +308,19 @@ describe('bulk import of existing permits', () => {
     await query(`UPDATE permit_imports SET status = 'CANCELLED' WHERE id = $1`, [importId(url)]);
   });
 
+  it('a preview older than 24 hours cannot be launched any more', async () => {
+    const lines: CsvPermit[] = [{ number: 1, familyName: 'Dąbrowska', givenName: 'Zofia', ecrou: condamne.ecrouNumber }];
+    const { url, preview } = await previewOf(greffe, permitsCsv(lines), photosFor(lines));
+    await suite.app.setClock(new Date(Date.now() + 25 * 3600_000));
+    try {
+      const late = await greffe.post(`${url}/appliquer`).type('form').send({ _csrf: preview.csrf() }).expect(409);
+      expect(page(late).mainText()).toContain('son aperçu a plus de 24 heures');
+    } finally {
+      await suite.app.resetClock();
+    }
+    expect(await permitsOfImport(importId(url))).toEqual([]);
+  });
+
   it('another establishment’s agent gets 404 for the import, and 403 on this establishment’s pages', async () => {
     const lines: CsvPermit[] = [{ number: 1, familyName: 'Łukasiewicz', givenName: 'Ola', ecrou: condamne.ecrouNumber }];
     const { url } = await previewOf(greffe, permitsCsv(lines), photosFor(lines));

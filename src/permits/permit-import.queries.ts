@@ -68,14 +68,17 @@ export async function previewLines(db: EntityManager, id: string): Promise<Impor
   return row?.preview ?? [];
 }
 
-/** PREVIEW → RUNNING, only for a preview without any rejected line; false otherwise (already started, rejected lines). */
-export async function startImport(db: EntityManager, establishmentId: string, id: string): Promise<boolean> {
+/**
+ * PREVIEW → RUNNING, only for a preview without any rejected line, made after `previewSince`; false
+ * otherwise (already started, rejected lines, too old).
+ */
+export async function startImport(db: EntityManager, establishmentId: string, id: string, previewSince: Date): Promise<boolean> {
   return (
     (await execute(
       db,
       `UPDATE permit_imports SET status = 'RUNNING', processed_rows = 0
-        WHERE id = $1 AND establishment_id = $2 AND status = 'PREVIEW' AND rejected_rows = 0 AND total_rows > 0`,
-      [id, establishmentId],
+        WHERE id = $1 AND establishment_id = $2 AND status = 'PREVIEW' AND rejected_rows = 0 AND total_rows > 0 AND created_at > $3`,
+      [id, establishmentId, previewSince],
     )) === 1
   );
 }
@@ -103,11 +106,15 @@ export async function setProgress(db: EntityManager, id: string, processed: numb
   await execute(db, `UPDATE permit_imports SET processed_rows = $2 WHERE id = $1 AND status = 'RUNNING'`, [id, processed]);
 }
 
-export async function finishImport(db: EntityManager, id: string, created: number, at: Date): Promise<void> {
-  await execute(
-    db,
-    `UPDATE permit_imports SET status = 'DONE', processed_rows = total_rows, created_permits = $2, finished_at = $3 WHERE id = $1`,
-    [id, created, at],
+/** RUNNING → DONE; false if the run was meanwhile marked failed (then the caller rolls back). */
+export async function finishImport(db: EntityManager, id: string, created: number, at: Date): Promise<boolean> {
+  return (
+    (await execute(
+      db,
+      `UPDATE permit_imports SET status = 'DONE', processed_rows = total_rows, created_permits = $2, finished_at = $3
+        WHERE id = $1 AND status = 'RUNNING'`,
+      [id, created, at],
+    )) === 1
   );
 }
 

@@ -172,9 +172,14 @@ export class PermitImportService {
    * background: the import page shows its progress.
    */
   async apply(actor: Actor, establishmentId: string, id: string): Promise<void> {
-    const started = await this.dataSource.transaction((m) => startImport(m, establishmentId, id));
+    const previewSince = new Date(this.clock.now().getTime() - PREVIEW_HOURS * 3600_000);
+    const started = await this.dataSource.transaction((m) => startImport(m, establishmentId, id, previewSince));
     if (!started)
-      throw new DomainError('IMPORT_NOT_READY', 'Cet import ne peut pas être lancé : des lignes sont refusées, ou il est déjà lancé.', 409);
+      throw new DomainError(
+        'IMPORT_NOT_READY',
+        'Cet import ne peut pas être lancé : des lignes sont refusées, il est déjà lancé, ou son aperçu a plus de 24 heures (déposez le fichier de nouveau).',
+        409,
+      );
     setImmediate(() => {
       this.run(actor, establishmentId, id).catch((e: unknown) => this.logger.error(`Import ${id} failed: ${String(e)}`));
     });
@@ -223,7 +228,8 @@ export class PermitImportService {
             `Ligne ${changed.line} : ${changed.reasons[0] ?? 'la personne détenue a changé'} depuis l’aperçu. Importez le fichier de nouveau.`,
           );
         await insertImportedPermits(m, establishmentId, id, permits);
-        await finishImport(m, id, permits.length, this.clock.now());
+        if (!(await finishImport(m, id, permits.length, this.clock.now())))
+          throw new ImportFailure('L’import a été interrompu : aucun permis n’a été créé. Importez le fichier de nouveau.');
         await this.audit.record(
           {
             actor,
@@ -265,7 +271,8 @@ export class PermitImportService {
       });
       await this.staging.delete(id);
     }
-    for (const { id } of await staleRuns(this.dataSource.manager, before)) {
+    // A run starts within a day of its preview and takes minutes: one still running a day later has died.
+    for (const { id } of await staleRuns(this.dataSource.manager, new Date(before.getTime() - PREVIEW_HOURS * 3600_000))) {
       await failImport(
         this.dataSource.manager,
         id,
