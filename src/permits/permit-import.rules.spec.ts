@@ -1,4 +1,15 @@
-import { assignPhotos, checkAgainst, nameKey, parsePermitCsv, photoKey, previewOrder, visitorKey } from './permit-import.rules';
+import { zipSync } from 'fflate';
+import {
+  assignPhotos,
+  checkAgainst,
+  hasControlCharacter,
+  nameKey,
+  parsePermitCsv,
+  photoKey,
+  previewOrder,
+  visitorKey,
+} from './permit-import.rules';
+import { listZip, ZipError } from './permit-import.zip';
 
 const TODAY = '2026-11-23';
 const HEADER =
@@ -153,5 +164,30 @@ describe('bulk import of paper permits: detainees, existing permits and photos',
     expect(lines[3].reasons).toEqual(['plusieurs photos pour cette ligne : 4.jpg, R4.jpg']);
     expect(lines[4].reasons).toEqual(['photo 5.jpg : elle dépasse 0 Mo']);
     expect(previewOrder(lines).map((l) => l.line)).toEqual([4, 5, 6, 2, 3]);
+  });
+});
+
+describe('bulk import of paper permits: the ZIP of photos (zip-bomb safe)', () => {
+  const zip = (files: Record<string, string>) =>
+    Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([n, c]) => [n, new TextEncoder().encode(c)]))));
+
+  it('lists the entries without uncompressing them, folders and names with control characters aside', () => {
+    expect(listZip(zip({ 'photos/1.jpg': 'a', 'photos/2.jpg': 'bb', 'bad\u0000.jpg': 'c' }))).toEqual([
+      { name: 'photos/1.jpg', size: 1 },
+      { name: 'photos/2.jpg', size: 2 },
+    ]);
+    expect(hasControlCharacter('a\nb')).toBe(true);
+    expect(hasControlCharacter('Łucja.jpg')).toBe(false);
+  });
+
+  it('refuses a ZIP that declares more than 500 MB once uncompressed, before uncompressing anything', () => {
+    const z = zip({ '1.jpg': 'a' });
+    const central = z.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    z.writeUInt32LE(600 * 1024 * 1024, central + 24); // the declared uncompressed size
+    expect(() => listZip(z)).toThrow('Le fichier ZIP dépasse 500 Mo une fois décompressé.');
+  });
+
+  it('refuses what is not a ZIP', () => {
+    expect(() => listZip(Buffer.from('not a zip'))).toThrow(ZipError);
   });
 });

@@ -298,6 +298,15 @@ export function assignPhotos(lines: ImportLine[], photos: ZipPhoto[], maxBytes: 
   }
 }
 
+/** Whether a text holds a control character (NUL, line feed…): such a file name is stored nowhere. */
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 32 || c === 127) return true;
+  }
+  return false;
+}
+
 /** Rejected lines first, then the file's order. */
 export function previewOrder(lines: readonly ImportLine[]): ImportLine[] {
   return [...lines].sort((a, b) => Number(b.reasons.length > 0) - Number(a.reasons.length > 0) || a.line - b.line);

@@ -7,7 +7,15 @@ import { DocumentStore } from '../common/document-store';
 import { DomainError } from '../common/domain-error';
 import { runPeriodically } from '../common/periodic';
 import { PermitFileStore } from './permit-files';
-import { assignPhotos, checkAgainst, type ImportLine, MAX_IMPORT_CSV_BYTES, parsePermitCsv, previewOrder } from './permit-import.rules';
+import {
+  assignPhotos,
+  checkAgainst,
+  hasControlCharacter,
+  type ImportLine,
+  MAX_IMPORT_CSV_BYTES,
+  parsePermitCsv,
+  previewOrder,
+} from './permit-import.rules';
 import {
   cancelImport,
   cancelStale,
@@ -75,6 +83,8 @@ export class PermitImportService {
     const parsed = parsePermitCsv(text, today);
     if (parsed.fileError !== null) throw new DomainError('BAD_CSV', parsed.fileError);
     const { lines } = parsed;
+    const fileName = printable(csv.originalname) || 'permis.csv';
+    const zipName = printable(zip.originalname) || 'photos.zip';
     let entries;
     try {
       entries = listZip(zip.buffer);
@@ -90,7 +100,7 @@ export class PermitImportService {
     await this.staging.put(zip.buffer, id);
     try {
       await this.dataSource.transaction(async (m) => {
-        await insertPermitImport(m, { id, establishmentId, createdBy: actor.id!, fileName: csv.originalname.slice(0, 200), lines });
+        await insertPermitImport(m, { id, establishmentId, createdBy: actor.id!, fileName, lines });
         const rejected = lines.filter((l) => l.reasons.length > 0).length;
         await this.audit.record(
           {
@@ -99,7 +109,7 @@ export class PermitImportService {
             entityType: 'permit_import',
             entityId: id,
             establishmentId,
-            after: { file: csv.originalname, zip: zip.originalname, lines: lines.length, rejected },
+            after: { file: fileName, zip: zipName, lines: lines.length, rejected },
           },
           m,
         );
@@ -285,6 +295,14 @@ export class PermitImportService {
 }
 
 class ImportFailure extends Error {}
+
+/** A file name as the pages show it: without control characters, 200 characters at most. */
+function printable(name: string): string {
+  return [...name]
+    .filter((c) => !hasControlCharacter(c))
+    .join('')
+    .slice(0, 200);
+}
 
 /** Every hour, in every instance (idempotent): abandoned previews and dead runs (PermitImportService.sweepStale). */
 @Injectable()

@@ -1,5 +1,5 @@
 import { unzipSync } from 'fflate';
-import { MAX_ZIP_ENTRIES, MAX_ZIP_UNCOMPRESSED_BYTES, type ZipPhoto } from './permit-import.rules';
+import { hasControlCharacter, MAX_ZIP_ENTRIES, MAX_ZIP_UNCOMPRESSED_BYTES, type ZipPhoto } from './permit-import.rules';
 
 export class ZipError extends Error {}
 
@@ -19,7 +19,8 @@ export function listZip(zip: Uint8Array): ZipPhoto[] {
         if (total > MAX_ZIP_UNCOMPRESSED_BYTES)
           throw new ZipError(`Le fichier ZIP dépasse ${MAX_ZIP_UNCOMPRESSED_BYTES / 1024 / 1024} Mo une fois décompressé.`);
         if (f.compression !== 0 && f.compression !== 8) throw new ZipError('Le fichier ZIP utilise une compression inconnue.');
-        if (!f.name.endsWith('/')) entries.push({ name: f.name, size: f.originalSize });
+        // A name with control characters (NUL…) is no photo's: it could not be stored or shown.
+        if (!f.name.endsWith('/') && !hasControlCharacter(f.name)) entries.push({ name: f.name, size: f.originalSize });
         return false;
       },
     });
