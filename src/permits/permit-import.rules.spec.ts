@@ -165,6 +165,15 @@ describe('bulk import of paper permits: detainees, existing permits and photos',
     expect(lines[4].reasons).toEqual(['photo 5.jpg : elle dépasse 0 Mo']);
     expect(previewOrder(lines).map((l) => l.line)).toEqual([4, 5, 6, 2, 3]);
   });
+
+  it('gives a photo to one line only (a number of one line may be the reference of another)', () => {
+    const lines = parse('1;A;A;01/01/1980;10001;FRIEND;PAPIER;01/01/2026;;;;;', '2;B;B;01/01/1980;10001;FRIEND;PAPIER;01/01/2026;;;;;1');
+    assignPhotos(lines, [{ name: '1.jpg', size: 1 }], 10);
+    expect(lines.map((l) => [l.photo, l.reasons])).toEqual([
+      ['1.jpg', []],
+      [null, ['photo 1.jpg déjà utilisée pour la ligne 2']],
+    ]);
+  });
 });
 
 describe('bulk import of paper permits: the ZIP of photos (zip-bomb safe)', () => {

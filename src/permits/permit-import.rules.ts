@@ -278,6 +278,7 @@ export function assignPhotos(lines: ImportLine[], photos: ZipPhoto[], maxBytes: 
     const key = photoKey(p.name);
     if (key) byKey.set(key, [...(byKey.get(key) ?? []), p]);
   }
+  const usedBy = new Map<string, number>();
   for (const l of lines) {
     const candidates = [
       ...(l.number !== null ? (byKey.get(String(l.number)) ?? []) : []),
@@ -292,8 +293,11 @@ export function assignPhotos(lines: ImportLine[], photos: ZipPhoto[], maxBytes: 
       l.reasons.push(`plusieurs photos pour cette ligne : ${distinct.map((d) => d.name).join(', ')}`);
     } else if (distinct[0].size > maxBytes) {
       l.reasons.push(`photo ${distinct[0].name} : elle dépasse ${Math.round(maxBytes / 1024 / 1024)} Mo`);
+    } else if (usedBy.has(distinct[0].name)) {
+      l.reasons.push(`photo ${distinct[0].name} déjà utilisée pour la ligne ${usedBy.get(distinct[0].name)}`);
     } else {
       l.photo = distinct[0].name;
+      usedBy.set(l.photo, l.line);
     }
   }
 }
