@@ -23,8 +23,8 @@ export class DocumentStore {
     return join(this.root, storageKey.slice(0, 2), storageKey);
   }
 
-  async put(content: Buffer): Promise<{ storageKey: string; sha256: string }> {
-    const storageKey = randomUUID();
+  /** Stores an encrypted copy under a new key (or the one given, e.g. the id of what it belongs to). */
+  async put(content: Buffer, storageKey: string = randomUUID()): Promise<{ storageKey: string; sha256: string }> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const data = Buffer.concat([cipher.update(content), cipher.final()]);

@@ -31,6 +31,10 @@ import { PermitRegisterController } from './permit-register.controller';
 import { PermitRegisterService } from './permit-register.service';
 import { PermitWithdrawalController } from './permit-withdrawal.controller';
 import { StaffPermitsController } from './staff-permits.controller';
+import { PermitImportController } from './permit-import.controller';
+import { PERMIT_IMPORT_STAGING, PermitImportService, PermitImportSweeper } from './permit-import.service';
+import { importUploadMiddleware } from './permit-import.upload';
+import { DocumentStore } from '../common/document-store';
 import { MAX_UPLOAD_BYTES } from './uploads';
 
 /**
@@ -68,8 +72,9 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
-  // PermitRegisterController before StaffPermitsController: its `tableau-de-bord` is no permit id.
+  // Before StaffPermitsController: `permis/import` and `permis/tableau-de-bord` are no permit ids.
   controllers: [
+    PermitImportController,
     FamilyPermitsController,
     PermitWithdrawalController,
     PermitRegisterController,
@@ -97,6 +102,14 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     SignatureDelegationsService,
     PermitDeadlineRunner,
     PermitConditionsService,
+    {
+      // The ZIPs of photos between an import's preview and its run, beside the documents (never swept as orphans).
+      provide: PERMIT_IMPORT_STAGING,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new DocumentStore(resolve(projectRoot(), config.documents.dir, 'imports'), config.documents.key),
+    },
+    PermitImportService,
+    PermitImportSweeper,
   ],
   exports: [PermitRequestsService, PermitInstructionService],
 })
@@ -109,5 +122,6 @@ export class PermitsModule implements NestModule {
         { path: 'demandes/:id/documents', method: RequestMethod.POST },
         { path: 'etablissements/:establishment/permis/enregistrer', method: RequestMethod.POST },
       );
+    consumer.apply(importUploadMiddleware()).forRoutes({ path: 'etablissements/:establishment/permis/import', method: RequestMethod.POST });
   }
 }
