@@ -4,6 +4,7 @@ import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Establishment } from '../establishments/establishment.entity';
+import { flagForHeadReview } from '../permits/permit-measures.service';
 import { ImportPlan, LineError, parseGenesisCsv, planImport, TRANSFER_WINDOW_DAYS } from './detainee-import.rules';
 import {
   countDetainees,
@@ -109,6 +110,9 @@ export class DetaineesService {
       const r = u.record;
       await updateDetainee(m, u.id, r);
       const b = u.before;
+      // Condamné now: the magistrate's permits are the head's to review (R341-5).
+      if (b.legalStatus !== 'CONDAMNE' && r.legalStatus === 'CONDAMNE')
+        await flagForHeadReview(m, this.audit, actor, establishment.id, u.id);
       await this.audit.record(
         {
           ...base,

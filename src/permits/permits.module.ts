@@ -16,7 +16,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { FamilyPermitObservationsController } from './family-permit-observations.controller';
 import { FamilyPermitsController } from './family-permits.controller';
+import { PermitMeasuresService } from './permit-measures.service';
+import { StaffPermitMeasuresController } from './staff-permit-measures.controller';
 import { PermitLettersController } from './permit-letters.controller';
 import { SignedTokens } from '../common/signed-tokens';
 import { PermitFileStore } from './permit-files';
@@ -61,7 +64,13 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
-  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController],
+  controllers: [
+    FamilyPermitsController,
+    StaffPermitsController,
+    PermitLettersController,
+    StaffPermitMeasuresController,
+    FamilyPermitObservationsController,
+  ],
   providers: [
     {
       provide: PERMIT_DOCUMENTS,
@@ -77,6 +86,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRequestWizard,
     PermitInstructionService,
     PermitDeadlineRunner,
+    PermitMeasuresService,
   ],
   exports: [PermitRequestsService, PermitInstructionService],
 })

@@ -18,6 +18,7 @@ import {
 } from './permit-instruction.form';
 import { sendDocument } from './document-response';
 import { PermitInstructionService } from './permit-instruction.service';
+import { PermitMeasuresService } from './permit-measures.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 
@@ -42,6 +43,7 @@ export class StaffPermitsController {
   constructor(
     private readonly instruction: PermitInstructionService,
     private readonly requests: PermitRequestsService,
+    private readonly measures: PermitMeasuresService,
   ) {}
 
   @Get('demandes')
@@ -297,6 +299,7 @@ export class StaffPermitsController {
       relationships: RELATIONSHIPS,
       minor,
       isHead: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
+      measures: await this.measures.panel(establishment.id, permitId, principal.id),
       errors: page.errors ?? [],
       values: page.values ?? {},
     });
