@@ -316,7 +316,7 @@ export class PermitMeasuresService {
       );
       await recordLetter(m, {
         establishmentId,
-        permitId: null, // addressed to the magistrate: never given to the family that claims the permit
+        permitId, // addressed to the magistrate: never given to the family (no account, kept out of giveLettersToFamily)
         measureId,
         familyAccountId: null,
         kind: 'REFERRAL',

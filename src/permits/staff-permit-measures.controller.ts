@@ -70,6 +70,17 @@ export class StaffPermitMeasuresController {
     res.redirect(303, `/etablissements/${e.code}/permis/${permitId}`);
   }
 
+  @Get('surseoir')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async referForm(
+    @CurrentEstablishment() e: Establishment,
+    @Param('permitId', new ParseUUIDPipe()) permitId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    await this.render(res, e, permitId, principal, 'refer', null, {});
+  }
+
   @Get(':measureId')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async decideForm(
@@ -111,17 +122,6 @@ export class StaffPermitMeasuresController {
     const done = await attempt(() => this.measures.abandon(actorOf(principal), e.id, permitId, measureId), 'abandon');
     if (!done.ok) return this.render(res.status(done.status), e, permitId, principal, 'decide', measureId, { errors: done.errors });
     res.redirect(303, `/etablissements/${e.code}/permis/${permitId}`);
-  }
-
-  @Get('surseoir')
-  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async referForm(
-    @CurrentEstablishment() e: Establishment,
-    @Param('permitId', new ParseUUIDPipe()) permitId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Res() res: Response,
-  ) {
-    await this.render(res, e, permitId, principal, 'refer', null, {});
   }
 
   @Post('surseoir')
