@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
-import type { LegalStatus } from '../detainees/detainee.entity';
 import type { PermitMeasureKind, PermitMeasureStatus } from './permit-measure.entity';
+import type { LegalStatus } from './permit-measures.rules';
 import type { PermitOrigin, PermitStatus } from './permit.entity';
 
 /** The SQL of measures on permits (suspension, withdrawal, referral to the magistrate). */

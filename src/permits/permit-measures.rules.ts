@@ -1,8 +1,10 @@
 import { addDays } from 'date-fns';
 import { formatInTimeZone } from 'date-fns-tz';
-import type { LegalStatus } from '../detainees/detainee.entity';
 import type { PermitOrigin } from './permit.entity';
 import type { PermitMeasureKind, PermitMeasureStatus } from './permit-measure.entity';
+
+/** A detainee's status (MIXTE: prévenu in one case and condamné in another). */
+export type LegalStatus = 'PREVENU' | 'CONDAMNE' | 'MIXTE';
 
 /**
  * The rules of measures on a permit: who is competent (L341-5, R341-3, R341-5), the delay the holder

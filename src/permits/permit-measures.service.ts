@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { DetaineesService } from '../detainees/detainees.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { recordLetter } from './letters';
 import {
@@ -103,13 +104,21 @@ const magistrateCompetent = () =>
  * is then recorded. Every change in one transaction, the permit row locked, audited, the family told.
  */
 @Injectable()
-export class PermitMeasuresService {
+export class PermitMeasuresService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
+    private readonly detainees: DetaineesService,
   ) {}
+
+  /** A detainee who became condamné: the magistrate's permits are flagged for the head's review (R341-5). */
+  onModuleInit(): void {
+    this.detainees.onConviction(async (m, actor, establishmentId, detaineeId) => {
+      await flagForHeadReview(m, this.audit, actor, establishmentId, detaineeId);
+    });
+  }
 
   async panel(establishmentId: string, permitId: string, agentId: string): Promise<MeasuresPanel> {
     const db = this.dataSource.manager;

@@ -13,6 +13,7 @@ import { runPeriodically } from '../common/periodic';
 import { projectRoot } from '../common/project-root';
 import { uploadMiddleware } from '../common/upload.middleware';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { DetaineesModule } from '../detainees/detainees.module';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -63,7 +64,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 }
 
 @Module({
-  imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
+  imports: [EstablishmentsModule, FamiliesModule, NotificationsModule, DetaineesModule],
   controllers: [
     FamilyPermitsController,
     StaffPermitsController,
