@@ -1,4 +1,4 @@
-import { genesisCsv, genesisLine } from './factories/detainees';
+import { genesisCsv, genesisLine, insertBookedVisit } from './factories/detainees';
 import { expireObservations, insertPermitWith, lettersOf, parisDayPlus } from './factories/measures';
 import {
   insertAgent,
@@ -312,6 +312,11 @@ describe('a magistrate’s permit (L341-5, R341-3 1°)', () => {
       issuingAuthority: magistrate,
     });
     const url = `${permits}/${permit.id}`;
+    const visit = await insertBookedVisit(establishment.id, prevenu.id);
+    await query(`INSERT INTO visit_visitors (visit_id, permit_id, during) SELECT id, $2, during FROM visits WHERE id = $1`, [
+      visit.id,
+      permit.id,
+    ]);
     const chefPage = page(await as.chef.get(url).expect(200));
     expect(chefPage.text('permit-authority')).toContain('Ce permis relève du magistrat chargé du dossier');
     expect(chefPage.has('propose-link')).toBe(false);
@@ -336,6 +341,10 @@ describe('a magistrate’s permit (L341-5, R341-3 1°)', () => {
     expect(page(unconfirmed).fieldError('confirm')).toContain('Cochez la case pour confirmer le sursis');
     await submit(as.chef, `${url}/mesures/surseoir`, `${url}/mesures/surseoir`, { grounds, magistrate: '', confirm: 'oui' }).expect(303);
     expect((await permitStatus(permit.id)).status).toBe('ON_HOLD');
+    // The visit booked with it is flagged « À revoir », as for a suspension.
+    expect(await queryOne(`SELECT review_reason FROM visits WHERE id = $1`, [visit.id])).toEqual({
+      review_reason: 'Permis en attente de la décision du magistrat (Thị Lan Nguyễn)',
+    });
     expect(await measureOf(permit.id)).toMatchObject({ kind: 'REFERRAL', status: 'REFERRED' });
     const held = page(await as.chef.get(url).expect(200));
     expect(held.text('permit-status')).toContain('En attente de la décision du magistrat');

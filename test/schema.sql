@@ -739,7 +739,7 @@ trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status ON public.perm
 function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
 function audit_log_row_hash(r audit_log) returns text md5 01b6fc286cbd8e7e96a964399b2a3d18
-function flag_visits_for_review() returns trigger md5 557f981f7ff1b8114bcd2d82987b9a68
+function flag_visits_for_review() returns trigger md5 43169fc78507058257caf9617bebe434
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62
 sequence audit_log_id_seq
 sequence demo_inbox_id_seq

@@ -6,6 +6,7 @@ import { Visits1763860000000 } from '../../migrations/1763860000000-Visits';
 import { VisitDay1763870000000 } from '../../migrations/1763870000000-VisitDay';
 import { DetaineeTransfers1763880000000 } from '../../migrations/1763880000000-DetaineeTransfers';
 import { LawfulPermits1763890000000 } from '../../migrations/1763890000000-LawfulPermits';
+import { HeldPermitFlagsVisits1763890400000 } from '../../migrations/1763890400000-HeldPermitFlagsVisits';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   VisitDay1763870000000,
   DetaineeTransfers1763880000000,
   LawfulPermits1763890000000,
+  HeldPermitFlagsVisits1763890400000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

@@ -309,7 +309,7 @@ export class VisitBookingService implements OnModuleInit {
     if (inactive)
       throw new DomainError(
         'PERMIT_SUSPENDED',
-        inactive.status === 'SUSPENDED' ? 'Un des permis est suspendu.' : 'Un des permis est retiré.',
+        inactive.status === 'WITHDRAWN' ? 'Un des permis est retiré.' : 'Un des permis est suspendu.', // ON_HOLD: suspended too
       );
     const visitors = checkVisitors(
       permits.map((p) => p.birthdate),

@@ -15,7 +15,7 @@ export interface DayVisitor {
   name: string;
   birthdate: string | null;
   photoDocumentId: string | null;
-  permitStatus: 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN' | null;
+  permitStatus: 'ACTIVE' | 'ON_HOLD' | 'SUSPENDED' | 'WITHDRAWN' | null;
   checkStatus: CheckStatus | null;
   refusalReason: RefusalReason | null;
   checkedAt: Date | null;

@@ -273,7 +273,7 @@ export function detaineeForBooking(db: EntityManager, detaineeId: string): Promi
 
 export interface BookingPermit {
   id: string;
-  status: 'ACTIVE' | 'SUSPENDED' | 'WITHDRAWN';
+  status: 'ACTIVE' | 'ON_HOLD' | 'SUSPENDED' | 'WITHDRAWN';
   detaineeId: string;
   familyAccountId: string | null;
   birthdate: string;
