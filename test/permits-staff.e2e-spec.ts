@@ -306,7 +306,7 @@ describe('the establishment instructs and decides', () => {
     await as.greffeElsewhere.get(photo.replace(establishment.code, elsewhere.code)).expect(404);
   });
 
-  it('suspends in urgency (motivated, justified), reactivates directly, and refuses a direct suspension; the family is told each time', async () => {
+  it('suspends (motivated) in urgency, justified, reactivates directly, and refuses a direct suspension; the family is told each time', async () => {
     const permit = await insertPermit({
       establishmentId: establishment.id,
       detaineeId: condamne.id,
