@@ -11,7 +11,7 @@ import {
 } from './factories/people';
 import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
-import { binary, pdfText, permitsApp } from './helpers/permits';
+import { binary, newRequest, pdfText, permitsApp, postStep } from './helpers/permits';
 import { waitFor } from './helpers/processes';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
@@ -392,6 +392,15 @@ describe('a magistrate’s permit (L341-5, R341-3 1°)', () => {
       })
       .expect(409);
     expect(page(refused).fieldError('kind')).toContain('Ce permis relève du magistrat chargé du dossier');
+    // No online request either: the magistrate in charge issues the permits.
+    const id = await newRequest(as.stranger);
+    const step = await postStep(as.stranger, id, 1, {
+      establishment: establishment.code,
+      ecrou: mixte.ecrouNumber,
+      lastName: mixte.lastName,
+    });
+    expect(step.status).toBe(200);
+    expect(page(step).heading()).toBe('Cette demande ne se fait pas en ligne');
   });
 
   it('a GENESIS import that makes a prévenu condamné flags the magistrate’s permits for the head, who reviews them and becomes competent', async () => {
