@@ -22,6 +22,8 @@ describe('start-up on the configured PostgreSQL server', () => {
       'Visits1763860000000',
       'VisitDay1763870000000',
       'DetaineeTransfers1763880000000',
+      'LawfulPermits1763890000000',
+      'HeldPermitFlagsVisits1763890400000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,
