@@ -371,7 +371,7 @@ describe('a magistrate’s permit (L341-5, R341-3 1°)', () => {
     ).toEqual(['PERMIT_REFERRED', 'PERMIT_MAGISTRATE_ANSWER']);
   });
 
-  it('a detainee prévenu in one case and condamné in another keeps the magistrate competent, even for a paper permit', async () => {
+  it('a detainee prévenu in one case and condamné in another keeps the magistrate competent, even for a paper permit: held, referred, withdrawn by the magistrate', async () => {
     const permit = await insertPermitWith({
       establishmentId: establishment.id,
       detaineeId: mixte.id,
@@ -392,6 +392,24 @@ describe('a magistrate’s permit (L341-5, R341-3 1°)', () => {
       })
       .expect(409);
     expect(page(refused).fieldError('kind')).toContain('Ce permis relève du magistrat chargé du dossier');
+    // Held and referred (no issuing authority recorded: the magistrate must be named), then withdrawn by the magistrate.
+    const refer = `${url}/mesures/surseoir`;
+    const grounds = 'Projet d’évasion signalé par le renseignement pénitentiaire.';
+    const unnamed = await submit(as.chef, refer, refer, { grounds, magistrate: '', confirm: 'oui' }).expect(400);
+    expect(page(unnamed).fieldError('magistrate')).toBe('Indiquez le magistrat saisi et sa juridiction.');
+    const magistrate = 'Juge d’instruction Ayşe Demir, tribunal judiciaire de Strasbourg';
+    await submit(as.chef, refer, refer, { grounds, magistrate, confirm: 'oui' }).expect(303);
+    const answer = `${url}/mesures/${(await measureOf(permit.id)).id}/reponse`;
+    await submit(as.chef, answer, answer, { answer: 'WITHDRAWN', note: 'Ordonnance du 25 novembre 2026.' }).expect(303);
+    expect(await permitStatus(permit.id)).toEqual({
+      status: 'WITHDRAWN',
+      status_reason: `Décision du magistrat (${magistrate}) : Ordonnance du 25 novembre 2026.`,
+    });
+    expect(await queryOne(`SELECT status, magistrate_answer, magistrate FROM permit_measures WHERE permit_id = $1`, [permit.id])).toEqual({
+      status: 'ANSWERED',
+      magistrate_answer: 'WITHDRAWN',
+      magistrate,
+    });
     // No online request either: the magistrate in charge issues the permits.
     const id = await newRequest(as.stranger);
     const step = await postStep(as.stranger, id, 1, {

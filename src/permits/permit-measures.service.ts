@@ -387,7 +387,7 @@ export class PermitMeasuresService implements OnModuleInit {
         },
         m,
       );
-      await this.tell(m, p, 'permit-status-changed', { status, reason: reason ?? '' });
+      await this.tell(m, p, 'permit-magistrate-answer', { status, magistrate: open.magistrate ?? '', note: note ?? '' });
     });
   }
 
