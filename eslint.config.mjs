@@ -22,7 +22,7 @@ const MODULE_GRAPH = {
   auth: ['families', 'agents'],
   detainees: ['establishments'],
   appointments: ['notifications'],
-  permits: ['notifications', 'families', 'establishments'],
+  permits: ['notifications', 'families', 'establishments', 'detainees'],
   visits: ['appointments', 'notifications', 'families', 'establishments'],
 };
 const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));

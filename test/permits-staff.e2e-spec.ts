@@ -306,7 +306,7 @@ describe('the establishment instructs and decides', () => {
     await as.greffeElsewhere.get(photo.replace(establishment.code, elsewhere.code)).expect(404);
   });
 
-  it('suspends (motivated), reactivates and withdraws (confirmed) a permit; the family is told each time', async () => {
+  it('suspends (motivated) in urgency, justified, reactivates directly, and refuses a direct suspension; the family is told each time', async () => {
     const permit = await insertPermit({
       establishmentId: establishment.id,
       detaineeId: condamne.id,
@@ -315,15 +315,28 @@ describe('the establishment instructs and decides', () => {
       visitorFamilyName: 'Łukasiewicz',
     });
     const permitUrl = `${permits}/${permit.id}`;
-    const status = (csrf: string, fields: Record<string, string>) =>
-      as.chef
-        .post(`${permitUrl}/statut`)
-        .type('form')
-        .send({ _csrf: csrf, ...fields });
-    let current = page(await as.chef.get(permitUrl).expect(200));
-    const bare = await status(current.csrf(), { status: 'SUSPENDED', reason: '' }).expect(400);
-    expect(page(bare).fieldError('reason')).toBe('Une suspension ou un retrait doit être motivé (10 caractères au moins).');
-    await status(current.csrf(), { status: 'SUSPENDED', reason: 'Incident au parloir du 20 novembre.' }).expect(303);
+    const propose = `${permitUrl}/mesures/envisager`;
+    const send = (url: string, fields: Record<string, string>) => ({
+      expect: async (status: number) =>
+        as.chef
+          .post(url)
+          .type('form')
+          .send({ _csrf: page(await as.chef.get(propose).expect(200)).csrf(), ...fields })
+          .expect(status),
+    });
+    const bare = await send(propose, { kind: 'SUSPENSION', grounds: '' }).expect(400);
+    expect(page(bare).fieldError('grounds')).toBe('Une suspension ou un retrait doit être motivé (10 caractères au moins).');
+    const urgent = {
+      kind: 'SUSPENSION',
+      grounds: 'Incident au parloir du 20 novembre.',
+      urgent: 'oui',
+      urgencyJustification: 'Visite prévue demain.',
+    };
+    const unconfirmed = await send(propose, urgent).expect(400);
+    expect(page(unconfirmed).fieldError('confirm')).toBe(
+      'Cochez la case pour confirmer la mesure immédiate, sans procédure contradictoire.',
+    );
+    await send(propose, { ...urgent, confirm: 'oui' }).expect(303);
     expect(page(await as.chef.get(permitUrl)).text('permit-status')).toContain('Suspendu');
     // The permits officer holds a valid form token but not the role.
     const greffeForm = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
@@ -333,15 +346,17 @@ describe('the establishment instructs and decides', () => {
       .send({ _csrf: greffeForm.csrf(), status: 'ACTIVE' })
       .expect(403);
     expect(page(refused).heading()).toBe('Accès refusé');
-    current = page(await as.chef.get(permitUrl));
-    await status(current.csrf(), { status: 'ACTIVE' }).expect(303);
-    current = page(await as.chef.get(permitUrl));
-    const withdrawal = { status: 'WITHDRAWN', reason: 'Faits graves constatés lors de la visite.' };
-    const unconfirmed = await status(current.csrf(), withdrawal).expect(400);
-    expect(page(unconfirmed).fieldError('confirm')).toBe('Cochez la case pour confirmer le retrait définitif.');
-    await status(current.csrf(), { ...withdrawal, confirm: 'oui' }).expect(303);
+    await send(`${permitUrl}/statut`, { status: 'ACTIVE' }).expect(303);
+    const direct = await send(`${permitUrl}/statut`, {
+      status: 'WITHDRAWN',
+      reason: 'Faits graves constatés lors de la visite.',
+      confirm: 'oui',
+    }).expect(409);
+    expect(page(direct).errors()[0]).toContain(
+      'Une suspension ou un retrait se décide après avoir invité le titulaire à présenter ses observations',
+    );
     expect(await query(`SELECT status, status_reason FROM permits WHERE id = $1`, [permit.id])).toEqual([
-      { status: 'WITHDRAWN', status_reason: 'Faits graves constatés lors de la visite.' },
+      { status: 'ACTIVE', status_reason: null },
     ]);
     const subjects = await waitFor(
       'status e-mails',
@@ -350,19 +365,14 @@ describe('the establishment instructs and decides', () => {
           `SELECT subject FROM demo_inbox WHERE recipient = $1 AND subject LIKE $2 ORDER BY id`,
           [family.email, 'Permis de visite %(Zoë Łukasiewicz)'],
         );
-        return rows.length === 3 ? rows.map((r) => r.subject) : undefined;
+        return rows.length === 2 ? rows.map((r) => r.subject) : undefined;
       },
       15000,
     );
-    expect(subjects).toEqual([
-      'Permis de visite suspendu (Zoë Łukasiewicz)',
-      'Permis de visite de nouveau valable (Zoë Łukasiewicz)',
-      'Permis de visite retiré (Zoë Łukasiewicz)',
-    ]);
+    expect(subjects).toEqual(['Permis de visite suspendu (Zoë Łukasiewicz)', 'Permis de visite de nouveau valable (Zoë Łukasiewicz)']);
     expect(await query(`SELECT action, actor_label FROM audit_log WHERE entity_id = $1 ORDER BY id`, [permit.id])).toEqual([
       { action: 'PERMIT_SUSPENDED', actor_label: 'Zofia Łukasiewicz' },
       { action: 'PERMIT_ACTIVE', actor_label: 'Zofia Łukasiewicz' },
-      { action: 'PERMIT_WITHDRAWN', actor_label: 'Zofia Łukasiewicz' },
     ]);
   });
 

@@ -390,7 +390,7 @@ describe('the establishment records and changes limits and conditions', () => {
         .toArray()
         .map((li) => permitPage.$(li).text()),
     ).toEqual(['Parloir avec dispositif de séparation', 'Jours : mercredi, samedi', 'Heures : de 09 h 00 à 12 h 00', 'Aucun objet remis']);
-    expect(permitPage.text('permit-authority')).toBe('Délivré par : Mme Nguyễn, juge d’instruction, tribunal judiciaire de Lille');
+    expect(permitPage.text('permit-issuer')).toBe('Délivré par : Mme Nguyễn, juge d’instruction, tribunal judiciaire de Lille');
     expect(permitPage.text('permit-paper-reference')).toBe('Référence du permis papier : JI-2026-042');
 
     // The head changes them: the separation stays, the days and hours go.

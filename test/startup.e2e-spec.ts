@@ -22,6 +22,9 @@ describe('start-up on the configured PostgreSQL server', () => {
       'Visits1763860000000',
       'VisitDay1763870000000',
       'DetaineeTransfers1763880000000',
+      'LawfulPermits1763890000000',
+      'PermitInvalidRefusal1763890300000',
+      'ComplementaryDocuments1763890600000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -296,6 +296,7 @@ export async function seedDemoData(
     }
     await seedVisitDay(m, opts.now);
     await seedDepartmentContacts(m);
+    await seedMagistratePermit(m, ids.CPNORD);
     return true;
   });
 }
@@ -447,6 +448,31 @@ export async function seedVisitDay(m: EntityManager, now: Date) {
 }
 
 /** A `SELECT count(*)::int AS n …`. */
+/**
+ * A permit the magistrate issued for a prévenu of CP Nord (the head may only « surseoir et en
+ * référer au magistrat » on it): once.
+ */
+async function seedMagistratePermit(m: EntityManager, establishmentId: string) {
+  const exists = await count(m, `SELECT count(*)::int AS n FROM permits WHERE establishment_id = $1 AND origin = 'MAGISTRATE'`, [
+    establishmentId,
+  ]);
+  if (exists > 0) return;
+  const detainee = await selectOne<{ id: string }>(
+    m,
+    `SELECT id FROM detainees WHERE establishment_id = $1 AND legal_status = 'PREVENU' ORDER BY ecrou_number LIMIT 1`,
+    [establishmentId],
+  );
+  if (!detainee) return;
+  await execute(
+    m,
+    `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship,
+                          valid_from, origin, issuing_authority)
+     VALUES ($1, $2, 'Łucja', 'Wiśniewska', '1979-05-02', 'SIBLING', current_date - 30, 'MAGISTRATE',
+             'Juge d’instruction, tribunal judiciaire de Lille')`,
+    [establishmentId, detainee.id],
+  );
+}
+
 async function count(m: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
   return (await selectOne<{ n: number }>(m, sql, params))?.n ?? 0;
 }

@@ -166,6 +166,15 @@ describe('the optional building / cell column', () => {
     leftAt: null,
   };
 
+  it('reads a mixed status (prévenu in one case, condamné in another) in its usual spellings', () => {
+    const { records, errors } = parseGenesisCsv(
+      `${HEADER}\n1;Dupont;Éric;01/02/1980;MIXTE\n2;Durand;Ana;01/01/1990;PREVENU_CONDAMNE\n3;Łukasz;Ola;01/01/1991;Prévenu et condamné\n`,
+      TODAY,
+    );
+    expect(errors).toEqual([]);
+    expect(records.map((r) => r.legalStatus)).toEqual(['MIXTE', 'MIXTE', 'MIXTE']);
+  });
+
   it('reads `cellule` when present, empty as unknown, and leaves it undefined when the column is absent', () => {
     const withCell = parseGenesisCsv(
       `${HEADER};cellule\n1;Dupont;Éric;01/02/1980;CONDAMNE;A-112\n2;Durand;Ana;01/01/1990;PREVENU;\n`,

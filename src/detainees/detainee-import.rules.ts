@@ -41,6 +41,8 @@ function parseLegalStatus(raw: string): LegalStatus | null {
   const v = normalizeName(raw);
   if (v === 'PREVENU' || v === 'PREVENUE') return 'PREVENU';
   if (v === 'CONDAMNE' || v === 'CONDAMNEE') return 'CONDAMNE';
+  // Prévenu in one case and condamné in another: « MIXTE », « PREVENU_CONDAMNE », « Prévenu et condamné »…
+  if (['MIXTE', 'PREVENU CONDAMNE', 'PREVENUE CONDAMNEE', 'PREVENU ET CONDAMNE', 'PREVENUE ET CONDAMNEE'].includes(v)) return 'MIXTE';
   return null;
 }
 
@@ -82,7 +84,7 @@ export function parseGenesisCsv(text: string, today: string): { records: ImportR
     if (!birthDate) problems.push(`date de naissance invalide « ${get('date_naissance')} » (attendu JJ/MM/AAAA)`);
     else if (birthDate > today || birthDate < '1900-01-01') problems.push(`date de naissance impossible « ${get('date_naissance')} »`);
     const legalStatus = parseLegalStatus(get('categorie_penale'));
-    if (!legalStatus) problems.push(`catégorie pénale inconnue « ${get('categorie_penale')} » (attendu PREVENU ou CONDAMNE)`);
+    if (!legalStatus) problems.push(`catégorie pénale inconnue « ${get('categorie_penale')} » (attendu PREVENU, CONDAMNE ou MIXTE)`);
     if (ecrou && seen.has(ecrou)) problems.push(`numéro d’écrou ${ecrou} déjà présent ligne ${seen.get(ecrou)}`);
     if (problems.length) {
       errors.push({ line, message: problems.join(' ; ') });

@@ -8,6 +8,7 @@ import { DetaineesService } from './detainees.service';
   imports: [EstablishmentsModule],
   controllers: [DetaineesController],
   providers: [DetaineesService],
+  exports: [DetaineesService],
 })
 export class DetaineesModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

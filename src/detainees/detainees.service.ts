@@ -23,6 +23,9 @@ import {
   updateDetainee,
 } from './detainee.queries';
 
+/** Reacts, in the import's transaction, to a detainee who became condamné. */
+export type ConvictionHook = (m: EntityManager, actor: Actor, establishmentId: string, detaineeId: string) => Promise<void>;
+
 /** What the importing establishment is told: its own changes only. */
 export interface ImportReport {
   ok: boolean;
@@ -91,6 +94,13 @@ export class DetaineesService {
     });
   }
 
+  private readonly convictionHooks: ConvictionHook[] = [];
+
+  /** Registers what must happen, in the import's transaction, when a detainee becomes condamné (from PREVENU or MIXTE). */
+  onConviction(hook: ConvictionHook): void {
+    this.convictionHooks.push(hook);
+  }
+
   private async apply(m: EntityManager, actor: Actor, establishment: Establishment, plan: ImportPlan, now: Date) {
     const base = { actor, entityType: 'detainee', establishmentId: establishment.id };
     for (const r of plan.creates) {
@@ -109,6 +119,10 @@ export class DetaineesService {
       const r = u.record;
       await updateDetainee(m, u.id, r);
       const b = u.before;
+      // Condamné now (from prévenu or mixed): the hooks react in this transaction (permits: the head's review, R341-5).
+      if (b.legalStatus !== 'CONDAMNE' && r.legalStatus === 'CONDAMNE') {
+        for (const hook of this.convictionHooks) await hook(m, actor, establishment.id, u.id);
+      }
       await this.audit.record(
         {
           ...base,

@@ -127,12 +127,13 @@ export function lettersAbout(db: EntityManager, about: { requestId: string } | {
   );
 }
 
-/** Gives a letter issued without an account to the account that claims its permit later. */
+/** Gives a letter issued without an account to the account that claims its permit later (not the referral, addressed to the magistrate). */
 export async function giveLettersToFamily(m: EntityManager, permitId: string, familyId: string): Promise<void> {
-  await execute(m, `UPDATE permit_letters SET family_account_id = $2 WHERE permit_id = $1 AND family_account_id IS NULL`, [
-    permitId,
-    familyId,
-  ]);
+  await execute(
+    m,
+    `UPDATE permit_letters SET family_account_id = $2 WHERE permit_id = $1 AND family_account_id IS NULL AND kind <> 'REFERRAL'`,
+    [permitId, familyId],
+  );
 }
 
 /** Where the establishment is reached, as an acknowledgement and a letter must say (CRPA R112-5). */

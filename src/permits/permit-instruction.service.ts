@@ -362,17 +362,26 @@ export class PermitInstructionService {
     });
   }
 
-  /** Suspends or withdraws a permit (reason required); the family is told. Reactivation after a suspension. */
+  /**
+   * Lifts a suspension (the family is told). A suspension or a withdrawal goes through
+   * PermitMeasuresService (contradictory step, or urgency; the magistrate for his permits).
+   */
   async changePermitStatus(actor: Actor, establishmentId: string, permitId: string, status: PermitStatus, reason: string): Promise<void> {
     const text = reason.trim();
-    if (status !== 'ACTIVE' && text.length < 10)
-      throw new DomainError('REASON_REQUIRED', 'Une suspension ou un retrait doit être motivé (10 caractères au moins).');
+    if (status !== 'ACTIVE')
+      throw new DomainError(
+        'MEASURE_REQUIRED',
+        'Une suspension ou un retrait se décide après avoir invité le titulaire à présenter ses observations : utilisez « Envisager une suspension ou un retrait ».',
+        409,
+      );
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       const p = await lockPermit(m, establishmentId, permitId);
       if (!p) throw permitNotFound();
       if (p.status === 'WITHDRAWN') throw new DomainError('WITHDRAWN', 'Ce permis est retiré : il ne peut plus changer.', 409);
       if (p.status === status) throw new DomainError('UNCHANGED', 'Le permis a déjà ce statut.', 409);
+      if (p.status !== 'SUSPENDED')
+        throw new DomainError('NOT_SUSPENDED', 'Seule une suspension peut être levée ici (un sursis attend la réponse du magistrat).', 409);
       await setPermitStatus(m, permitId, status, status === 'ACTIVE' ? null : text);
       if (p.familyEmail) {
         await this.notifications.enqueue(
@@ -420,7 +429,7 @@ export class PermitInstructionService {
         const detainee = await presentDetainee(m, { id: establishmentId }, input.ecrou);
         if (!detainee)
           throw new DomainError('UNKNOWN_DETAINEE', 'Aucune personne détenue présente dans l’établissement n’a ce numéro d’écrou.');
-        if (detainee.legalStatus === 'PREVENU' && input.origin !== 'MAGISTRATE') {
+        if (detainee.legalStatus !== 'CONDAMNE' && input.origin !== 'MAGISTRATE') {
           throw new DomainError(
             'MAGISTRATE_REQUIRED',
             'Pour une personne prévenue, le permis est délivré par le magistrat chargé du dossier : choisissez « magistrat ».',

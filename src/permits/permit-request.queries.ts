@@ -132,7 +132,7 @@ export async function familyEmail(db: EntityManager, familyId: string): Promise<
 export interface PresentDetainee {
   id: string;
   lastName: string;
-  legalStatus: 'PREVENU' | 'CONDAMNE';
+  legalStatus: 'PREVENU' | 'CONDAMNE' | 'MIXTE';
   establishmentId: string;
 }
 

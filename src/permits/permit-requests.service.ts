@@ -183,7 +183,8 @@ export class PermitRequestsService {
         await insertLookupFailure(m, family.id, now);
         return { ok: false, reason: 'NOT_FOUND' } as const;
       }
-      if (detainee.legalStatus === 'PREVENU') return { ok: false, reason: 'PREVENU' } as const;
+      // Prévenu, even in one case only (MIXTE): the magistrate in charge issues permits, not P2V.
+      if (detainee.legalStatus !== 'CONDAMNE') return { ok: false, reason: 'PREVENU' } as const;
       await setDetainee(m, id, detainee.establishmentId, detainee.id);
       return { ok: true } as const;
     });

@@ -12,10 +12,14 @@ import { runPeriodically } from '../common/periodic';
 import { projectRoot } from '../common/project-root';
 import { uploadMiddleware } from '../common/upload.middleware';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { DetaineesModule } from '../detainees/detainees.module';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { FamilyPermitObservationsController } from './family-permit-observations.controller';
 import { FamilyPermitsController } from './family-permits.controller';
+import { PermitMeasuresService } from './permit-measures.service';
+import { StaffPermitMeasuresController } from './staff-permit-measures.controller';
 import { PermitLettersController } from './permit-letters.controller';
 import { PermitConditionsController } from './permit-conditions.controller';
 import { PermitConditionsService } from './permit-conditions.service';
@@ -71,7 +75,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 }
 
 @Module({
-  imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
+  imports: [EstablishmentsModule, FamiliesModule, NotificationsModule, DetaineesModule],
   // Before StaffPermitsController: `permis/import` and `permis/tableau-de-bord` are no permit ids.
   controllers: [
     PermitImportController,
@@ -82,6 +86,8 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitLettersController,
     SignatureDelegationsController,
     PermitConditionsController,
+    StaffPermitMeasuresController,
+    FamilyPermitObservationsController,
   ],
   providers: [
     {
@@ -110,6 +116,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     },
     PermitImportService,
     PermitImportSweeper,
+    PermitMeasuresService,
   ],
   exports: [PermitRequestsService, PermitInstructionService],
 })

@@ -22,6 +22,7 @@ import { ASKABLE_DOCUMENTS } from './missing-pieces';
 import { PermitDecisionsService } from './permit-decisions.service';
 import { CONDITION_CHOICES, termsOf } from './permit-conditions.form';
 import { PermitInstructionService } from './permit-instruction.service';
+import { PermitMeasuresService } from './permit-measures.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 
@@ -54,6 +55,7 @@ export class StaffPermitsController {
     private readonly instruction: PermitInstructionService,
     private readonly requests: PermitRequestsService,
     private readonly decisions: PermitDecisionsService,
+    private readonly measures: PermitMeasuresService,
   ) {}
 
   @Get('demandes')
@@ -386,6 +388,7 @@ export class StaffPermitsController {
       relationships: RELATIONSHIPS,
       minor,
       isHead: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
+      measures: await this.measures.panel(establishment.id, permitId, principal.id),
       errors: page.errors ?? [],
       values: page.values ?? {},
     });

@@ -285,6 +285,7 @@ const VISITS_USED = `(SELECT count(*)::int FROM visit_visitors uv JOIN visits u 
 /** A permit as a booking checks it: whose it is, the visitor's birth date, its limits (visits used counted) and conditions. */
 export interface BookingPermit extends PermitInUse {
   id: string;
+  status: 'ACTIVE' | 'ON_HOLD' | 'SUSPENDED' | 'WITHDRAWN';
   detaineeId: string;
   familyAccountId: string | null;
   birthdate: string;

@@ -80,6 +80,7 @@ describe('booking rules', () => {
     expect(weekOf(new Date('2026-12-06T23:30:00Z'), 'Europe/Paris').from).toEqual(new Date('2026-12-06T23:00:00Z'));
     expect(weeklyEntitlement('PREVENU', s)).toBe(3);
     expect(weeklyEntitlement('CONDAMNE', s)).toBe(1);
+    expect(weeklyEntitlement('MIXTE', s)).toBe(3);
   });
 
   it('limits visitors and requires an adult with a minor', () => {

@@ -134,10 +134,12 @@ export function weekOf(instant: Date, timeZone: string): { from: Date; to: Date 
   return { from: fromZonedTime(`${monday} 00:00`, timeZone), to: fromZonedTime(`${nextMonday} 00:00`, timeZone) };
 }
 
-export type LegalStatus = 'PREVENU' | 'CONDAMNE';
+/** MIXTE: prévenu in one case and condamné in another. */
+export type LegalStatus = 'PREVENU' | 'CONDAMNE' | 'MIXTE';
 
+/** Visits a week: a detainee still prévenu in any case (MIXTE) keeps the prévenu's entitlement. */
 export function weeklyEntitlement(legalStatus: LegalStatus, s: VisitSettings): number {
-  return legalStatus === 'PREVENU' ? s.weeklyPrevenu : s.weeklyCondamne;
+  return legalStatus === 'CONDAMNE' ? s.weeklyCondamne : s.weeklyPrevenu;
 }
 
 export type VisitorsError = { code: 'NO_VISITOR' | 'TOO_MANY_ADULTS' | 'TOO_MANY_CHILDREN' | 'MINOR_ALONE'; message: string };

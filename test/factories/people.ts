@@ -40,7 +40,7 @@ export interface DetaineeRow {
   lastName: string;
   firstName: string;
   birthDate: string;
-  legalStatus: 'PREVENU' | 'CONDAMNE';
+  legalStatus: 'PREVENU' | 'CONDAMNE' | 'MIXTE';
 }
 
 export async function insertDetainee(
