@@ -17,6 +17,9 @@ import { EstablishmentsModule } from '../establishments/establishments.module';
 import { FamiliesModule } from '../families/families.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { FamilyPermitsController } from './family-permits.controller';
+import { MyPermitsController } from './my-permits.controller';
+import { PermitClaimsService } from './permit-claims.service';
+import { PermitHolderController } from './permit-holder.controller';
 import { PermitLettersController } from './permit-letters.controller';
 import { SignedTokens } from '../common/signed-tokens';
 import { PermitFileStore } from './permit-files';
@@ -61,7 +64,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
 
 @Module({
   imports: [EstablishmentsModule, FamiliesModule, NotificationsModule],
-  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController],
+  controllers: [FamilyPermitsController, StaffPermitsController, PermitLettersController, MyPermitsController, PermitHolderController],
   providers: [
     {
       provide: PERMIT_DOCUMENTS,
@@ -76,6 +79,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRequestsService,
     PermitRequestWizard,
     PermitInstructionService,
+    PermitClaimsService,
     PermitDeadlineRunner,
   ],
   exports: [PermitRequestsService, PermitInstructionService],

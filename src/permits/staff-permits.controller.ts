@@ -17,6 +17,7 @@ import {
   ReviewDocumentForm,
 } from './permit-instruction.form';
 import { sendDocument } from './document-response';
+import { PermitClaimsService } from './permit-claims.service';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
@@ -42,6 +43,7 @@ export class StaffPermitsController {
   constructor(
     private readonly instruction: PermitInstructionService,
     private readonly requests: PermitRequestsService,
+    private readonly claims: PermitClaimsService,
   ) {}
 
   @Get('demandes')
@@ -297,6 +299,9 @@ export class StaffPermitsController {
       relationships: RELATIONSHIPS,
       minor,
       isHead: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
+      holder: holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT'])
+        ? await this.claims.holder(establishment.id, permitId)
+        : null,
       errors: page.errors ?? [],
       values: page.values ?? {},
     });
