@@ -58,7 +58,7 @@ export class PermitHolderController {
     const found = await attempt(() => this.claims.linkCandidate(establishment.id, permitId, form.value.email), 'email');
     if (!found.ok) return this.renderForm(res.status(found.status), establishment, permitId, found.errors, form.value);
     const { permit, account } = found.value;
-    res.render('permits/link-confirm.njk', {
+    res.status(200).render('permits/link-confirm.njk', {
       establishment,
       permit,
       account,
