@@ -13,7 +13,7 @@ import { dayIn, insertRoom, insertSlotTemplate, weekdayOf } from './factories/vi
 import { query, queryOne } from './helpers/db';
 import { photoPng } from './helpers/files';
 import { page } from './helpers/html';
-import { binary, pdfText, permitsApp } from './helpers/permits';
+import { binary, newRequest, pdfText, permitsApp, postStep } from './helpers/permits';
 import { type Agent, type FamilyIdentity, signInAgent, signInFamily } from './helpers/sign-in';
 
 const suite = permitsApp();
@@ -294,6 +294,22 @@ describe('« Mes permis »', () => {
     expect(mine.text('permit-limits')).toBe('Limité : jusqu’au 30/06/2020');
     expect(mine.texts('permit-condition')).toEqual(['Parloir avec dispositif de séparation', 'Visites accompagnées d’un éducateur.']);
     expect(mine.heading()).toBe('Mes permis de visite');
+  });
+
+  it('the prévenu page says what happens: the magistrate issues on paper, the establishment records it, the family links it with its code', async () => {
+    const prevenu = await insertDetainee(establishment.id, { firstName: 'محمد', lastName: 'Haddad', legalStatus: 'PREVENU' });
+    const agent = await signInFamily(suite.app.url, await insertFamily());
+    const id = await newRequest(agent);
+    const res = await postStep(agent, id, 1, { establishment: establishment.code, ecrou: prevenu.ecrouNumber, lastName: 'haddad' });
+    expect(res.status).toBe(200);
+    const steps = page(res).texts('prevenu-step');
+    expect(steps).toHaveLength(4);
+    expect(steps[1]).toBe('Le magistrat vous délivre le permis sur papier.');
+    expect(steps[2]).toContain('L’établissement enregistre ensuite ce permis dans P2V');
+    expect(steps[2]).toContain('code P2V');
+    expect(steps[3]).toContain('« Mes permis »');
+    expect(page(res).link('« Mes permis »')).toBe('/permis');
+    expect(page(res).mainText()).not.toContain('vous pourrez ensuite réserver vos visites ici');
   });
 
   it('is in the family navigation', async () => {
