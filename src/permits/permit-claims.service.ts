@@ -43,8 +43,12 @@ const permitNotFound = () => new DomainError('NOT_FOUND', 'Permis introuvable.',
  * letter that tells the visitor how to link it (printed and handed over or posted). In the caller's
  * transaction; the permit row must be the caller's (just inserted, or locked).
  */
-export async function issueClaimCode(m: EntityManager, permitId: string, now: Date): Promise<{ code: string; letterId: string }> {
-  const code = newClaimCode();
+export async function issueClaimCode(
+  m: EntityManager,
+  permitId: string,
+  now: Date,
+  code = newClaimCode(),
+): Promise<{ code: string; letterId: string }> {
   await setClaimCode(m, permitId, code);
   const p = await permitToLinkById(m, permitId);
   if (!p) throw permitNotFound();
