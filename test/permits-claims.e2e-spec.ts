@@ -9,12 +9,12 @@ import {
   type EstablishmentRow,
 } from './factories/people';
 import { insertPermit } from './factories/permits';
-import { dayIn, insertRoom, insertSlotTemplate, weekdayOf } from './factories/visits';
+import { at, dayIn, insertRoom, insertSlotTemplate, insertVisit, weekdayOf } from './factories/visits';
 import { query, queryOne } from './helpers/db';
 import { photoPng } from './helpers/files';
 import { page } from './helpers/html';
 import { binary, newRequest, pdfText, permitsApp, postStep } from './helpers/permits';
-import { type Agent, type FamilyIdentity, signInAgent, signInFamily } from './helpers/sign-in';
+import { type Agent, FAMILY, type FamilyIdentity, signIn, signInAgent, signInFamily } from './helpers/sign-in';
 
 const suite = permitsApp();
 
@@ -25,6 +25,7 @@ const TOO_MANY =
 
 let establishment: EstablishmentRow;
 let detainee: DetaineeRow;
+let roomId: string;
 let permits: string;
 const as = {} as Record<'greffe' | 'chef' | 'parloir', Agent>;
 
@@ -33,6 +34,7 @@ beforeAll(async () => {
   permits = `/etablissements/${establishment.code}/permis`;
   detainee = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Țurcanu', legalStatus: 'CONDAMNE' });
   const room = await insertRoom(establishment.id, { cabins: 10 });
+  roomId = room.id;
   await insertSlotTemplate(room.id, { dayOfWeek: weekdayOf(dayIn(3)) });
   const role = (r: 'PERMITS_OFFICER' | 'HEAD_OF_ESTABLISHMENT' | 'PARLOIR_AGENT') => [{ establishmentId: establishment.id, role: r }];
   as.greffe = await signInAgent(suite.app.url, await insertAgent(role('PERMITS_OFFICER'), { givenName: 'Ștefan', usualName: 'Popescu' }));
@@ -273,6 +275,14 @@ describe('a family claims a permit recorded by the greffe', () => {
 });
 
 describe('« Mes permis »', () => {
+  it('demo: Léa Dubois links her paper permit with the code of her letter at her first sign-in', async () => {
+    const { agent } = await signIn(suite.app.url, FAMILY.lea);
+    await claim(agent, 'lead-ubas-2345', 303);
+    const mine = page(await agent.get('/permis').expect(200));
+    expect(mine.texts('permit-visitor')).toEqual(['Léa Dubois']);
+    expect(mine.text('letter')).toContain('Votre code pour réserver vos visites en ligne');
+  });
+
   it('shows an expired permit as « Expiré », its limits and conditions', async () => {
     const holder = await insertFamily({ givenName: 'Œdipe', familyName: 'Łaski' });
     const expired = await insertPermit({
@@ -294,6 +304,35 @@ describe('« Mes permis »', () => {
     expect(mine.text('permit-limits')).toBe('Limité : jusqu’au 30/06/2020');
     expect(mine.texts('permit-condition')).toEqual(['Parloir avec dispositif de séparation', 'Visites accompagnées d’un éducateur.']);
     expect(mine.heading()).toBe('Mes permis de visite');
+  });
+
+  it('counts the visits used by a permit limited in number: booked and made ones, not cancelled ones nor those it left', async () => {
+    const holder = await insertFamily({ givenName: 'Ewa', familyName: 'Żółkiewska' });
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      familyAccountId: holder.id,
+      visitorGivenName: 'Ewa',
+      visitorFamilyName: 'Żółkiewska',
+    });
+    await setPermitConditions(permit.id, { maxVisits: 3 });
+    const visit = (days: number) =>
+      insertVisit({
+        establishmentId: establishment.id,
+        roomId,
+        detaineeId: detainee.id,
+        startsAt: at(dayIn(days), '09:00'),
+        permitIds: [permit.id],
+      });
+    await visit(20);
+    const cancelled = await visit(21);
+    await query(`UPDATE visits SET status = 'CANCELLED' WHERE id = $1`, [cancelled.id]);
+    const left = await visit(22);
+    await query(`UPDATE visit_visitors SET active = false WHERE visit_id = $1`, [left.id]);
+    const agent = await signInFamily(suite.app.url, holder);
+    const mine = page(await agent.get('/permis').expect(200));
+    expect(mine.text('permit-limits')).toBe('Limité : 3 visites (1 utilisée)');
+    expect(mine.text('permit-state')).toBe('Valide');
   });
 
   it('the prévenu page says what happens: the magistrate issues on paper, the establishment records it, the family links it with its code', async () => {
