@@ -48,6 +48,7 @@ export function navigation(principal?: Principal): NavItem[] {
     return [
       { href: '/mon-espace', label: 'Mon espace' },
       { href: '/demandes', label: 'Mes demandes de permis' },
+      { href: '/permis', label: 'Mes permis' },
       { href: '/visites', label: 'Mes visites' },
       { href: '/mes-rendez-vous', label: 'Mes rendez-vous' },
     ];

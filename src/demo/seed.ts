@@ -4,6 +4,7 @@ import { execute, select, selectOne } from '../common/sql';
 import { DEMO_AGENTS, DEMO_FAMILIES } from '../demo-idp/identities';
 import type { StaffRole } from '../auth/roles';
 import type { AppointmentsService } from '../appointments/appointments.service';
+import { issueClaimCode } from '../permits/permit-claims.service';
 
 export const DEMO_ESTABLISHMENTS = [
   { code: 'CPNORD', name: 'Centre pénitentiaire de Démonstration-Nord', kind: 'CENTRE_PENITENTIAIRE' },
@@ -297,6 +298,7 @@ export async function seedDemoData(
     await seedVisitDay(m, opts.now);
     await seedDepartmentContacts(m);
     await seedMagistratePermit(m, ids.CPNORD);
+    await seedClaimablePermit(m, ids.CPNORD, opts.now);
     return true;
   });
 }
@@ -475,4 +477,37 @@ async function seedMagistratePermit(m: EntityManager, establishmentId: string) {
 
 async function count(m: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
   return (await selectOne<{ n: number }>(m, sql, params))?.n ?? 0;
+}
+
+/** The demo code of Léa Dubois's paper permit: she links it in « Mes permis » at her first sign-in. */
+export const DEMO_CLAIM_CODE = 'LEADUBAS2345';
+
+/**
+ * A paper permit recorded by the Nord greffe for Léa Dubois (no account yet: hers is created at her
+ * first sign-in), with its claim code and the letter that gives it.
+ */
+async function seedClaimablePermit(m: EntityManager, establishmentId: string, now: Date) {
+  const lea = DEMO_FAMILIES.find((f) => f.sub === 'fc-demo-lea-dubois')!;
+  const exists = await count(m, `SELECT count(*)::int AS n FROM permits WHERE visitor_given_name = $1 AND visitor_family_name = $2`, [
+    lea.given_name,
+    lea.family_name,
+  ]);
+  if (exists) return;
+  const d = (await selectOne<{ id: string }>(
+    m,
+    `SELECT id FROM detainees WHERE establishment_id = $1 AND legal_status = 'CONDAMNE' ORDER BY ecrou_number OFFSET 1 LIMIT 1`,
+    [establishmentId],
+  ))!;
+  const p = (await selectOne<{ id: string }>(
+    m,
+    `INSERT INTO permits (establishment_id, detainee_id, visitor_given_name, visitor_family_name, visitor_birthdate, relationship,
+                          valid_from, origin, paper_reference)
+     VALUES ($1, $2, $3, $4, $5, 'SIBLING', '2026-01-01', 'PAPER', 'PV-PAPIER-0042') RETURNING id`,
+    [establishmentId, d.id, lea.given_name, lea.family_name, lea.birthdate],
+  ))!;
+  await issueClaimCode(m, p.id, now, DEMO_CLAIM_CODE);
+  await new AuditService().record(
+    { actor: SYSTEM_ACTOR, action: 'PERMIT_RECORDED', entityType: 'permit', entityId: p.id, establishmentId, after: { demo: true } },
+    m,
+  );
 }

@@ -18,6 +18,8 @@ import {
 } from './permit-document.queries';
 import type { PermitStatus } from './permit.entity';
 import { PermitFileStore } from './permit-files';
+import { issueClaimCode } from './permit-claims.service';
+import { claimCodeOf } from './permit-claims.queries';
 import { permitPdf } from './permit-pdf';
 import type { PermitRequestStatus } from './permit-request.entity';
 import {
@@ -359,6 +361,7 @@ export class PermitInstructionService {
       relationship: RELATIONSHIPS[p.relationship] ?? p.relationship,
       validity: p.validTo ? `du ${day(p.validFrom)} au ${day(p.validTo)}` : `permanent, depuis le ${day(p.validFrom)}`,
       photoJpeg: photo ? await this.store.get(photo.storageKey) : null,
+      claimCode: await claimCodeOf(this.dataSource.manager, p.id),
     });
   }
 
@@ -465,6 +468,7 @@ export class PermitInstructionService {
           issuingAuthority: input.issuingAuthority,
           paperReference: input.paperReference,
         });
+        await issueClaimCode(m, permitId, now); // the visitor links it to a family account with this code (« Mes permis »)
         await this.audit.record(
           {
             actor,

@@ -1,6 +1,7 @@
 import { pdfLib } from './pdf-lib';
 import QRCode from 'qrcode';
-import { drawLine, embedUnicodeFonts, fitLine } from './pdf-text';
+import { formatClaimCode } from './permit-validity';
+import { drawLine, embedUnicodeFonts, fitLine, wrapText } from './pdf-text';
 
 export interface PrintablePermit {
   token: string;
@@ -11,6 +12,8 @@ export interface PrintablePermit {
   relationship: string;
   validity: string;
   photoJpeg: Buffer | null;
+  /** A recorded permit not yet linked to a family account: the code its holder types in « Mes permis ». */
+  claimCode?: string | null;
 }
 
 /** The printable permit: photo, identity, validity and a QR code holding only a signed token. Any name, any script. */
@@ -45,6 +48,15 @@ export async function permitPdf(p: PrintablePermit): Promise<Buffer> {
   }
   const qr = await doc.embedPng(Uint8Array.from(await QRCode.toBuffer(p.token, { errorCorrectionLevel: 'M', margin: 1, width: 200 })));
   page.drawImage(qr, { x: 320, y: 14, width: 86, height: 86 });
+  if (p.claimCode) {
+    drawLine(page, `Code P2V : ${formatClaimCode(p.claimCode)}`, { x: 14, y: 88, size: 10, font: bold });
+    const help = 'Pour réserver en ligne : sur P2V, ouvrez « Mes permis », connectez-vous avec FranceConnect et saisissez ce code.';
+    let y = 76;
+    for (const line of wrapText(help, font, 7, 296)) {
+      drawLine(page, line, { x: 14, y, size: 7, font });
+      y -= 9;
+    }
+  }
   drawLine(page, 'Présentez ce permis et une pièce d’identité en cours de validité.', { x: 14, y: 40, size: 8, font });
   drawLine(page, 'Le QR code ne contient aucune donnée personnelle.', { x: 14, y: 28, size: 8, font });
   return Buffer.from(await doc.save());

@@ -20,6 +20,9 @@ import { FamilyPermitObservationsController } from './family-permit-observations
 import { FamilyPermitsController } from './family-permits.controller';
 import { PermitMeasuresService } from './permit-measures.service';
 import { StaffPermitMeasuresController } from './staff-permit-measures.controller';
+import { MyPermitsController } from './my-permits.controller';
+import { PermitClaimsService } from './permit-claims.service';
+import { PermitHolderController } from './permit-holder.controller';
 import { PermitLettersController } from './permit-letters.controller';
 import { PermitConditionsController } from './permit-conditions.controller';
 import { PermitConditionsService } from './permit-conditions.service';
@@ -88,6 +91,8 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitConditionsController,
     StaffPermitMeasuresController,
     FamilyPermitObservationsController,
+    MyPermitsController,
+    PermitHolderController,
   ],
   providers: [
     {
@@ -106,6 +111,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitRegisterService,
     PermitDecisionsService,
     SignatureDelegationsService,
+    PermitClaimsService,
     PermitDeadlineRunner,
     PermitConditionsService,
     {

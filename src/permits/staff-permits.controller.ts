@@ -21,6 +21,7 @@ import { ConfirmForm, NoContactOrderForm, ReexamineForm } from './decisions.form
 import { ASKABLE_DOCUMENTS } from './missing-pieces';
 import { PermitDecisionsService } from './permit-decisions.service';
 import { CONDITION_CHOICES, termsOf } from './permit-conditions.form';
+import { PermitClaimsService } from './permit-claims.service';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitMeasuresService } from './permit-measures.service';
 import { PermitRequestsService } from './permit-requests.service';
@@ -56,6 +57,7 @@ export class StaffPermitsController {
     private readonly requests: PermitRequestsService,
     private readonly decisions: PermitDecisionsService,
     private readonly measures: PermitMeasuresService,
+    private readonly claims: PermitClaimsService,
   ) {}
 
   @Get('demandes')
@@ -389,6 +391,9 @@ export class StaffPermitsController {
       minor,
       isHead: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
       measures: await this.measures.panel(establishment.id, permitId, principal.id),
+      holder: holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT'])
+        ? await this.claims.holder(establishment.id, permitId)
+        : null,
       errors: page.errors ?? [],
       values: page.values ?? {},
     });
