@@ -28,6 +28,9 @@ const { PermitFileStore } = require('../dist/src/permits/permit-files') as typeo
 const { AuditService } = require('../dist/src/common/audit.service') as typeof import('../src/common/audit.service');
 const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
 const { SignedTokens } = require('../dist/src/common/signed-tokens') as typeof import('../src/common/signed-tokens');
+const { PermitMeasuresService } =
+  require('../dist/src/permits/permit-measures.service') as typeof import('../src/permits/permit-measures.service');
+const { DetaineesService } = require('../dist/src/detainees/detainees.service') as typeof import('../src/detainees/detainees.service');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Audit = InstanceType<typeof AuditService>;
@@ -98,6 +101,56 @@ describe('implicit rejection (silence for 2 months after a complete request)', (
     ]);
     expect(await query(`SELECT kind, status, actor_type, at FROM permit_request_events WHERE request_id = $1`, [request.id])).toEqual([
       { kind: 'STATUS', status: 'IMPLICITLY_REJECTED', actor_type: 'SYSTEM', at: new Date('2027-02-28T10:00:00Z') },
+    ]);
+  });
+});
+
+describe('the end of a suspension enacted until a date', () => {
+  it('makes the permit active again the day after its last day, not before; the family is told; audited once', async () => {
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Ştefan',
+      visitorFamilyName: 'Łukasiewicz',
+      status: 'SUSPENDED',
+      statusReason: 'Incident au parloir du 3 novembre.',
+    });
+    const agent = await query<{ id: string }>(
+      `INSERT INTO agents (email, first_name, last_name) VALUES ($1, 'Zofia', 'Nowak') RETURNING id`,
+      [`chef-${permit.id}@justice.fr`],
+    );
+    await query(
+      `INSERT INTO permit_measures (permit_id, establishment_id, kind, status, grounds, suspended_until, proposed_by, decided_by, decided_at)
+       VALUES ($1, $2, 'SUSPENSION', 'ENACTED', 'Incident au parloir du 3 novembre.', '2026-12-15', $3, $3, '2026-11-20T10:00:00Z')`,
+      [permit.id, establishment.id, agent[0].id],
+    );
+    const measuresAt = (iso: string) => {
+      const clock = new Clock();
+      clock.set(new Date(iso), { frozen: true });
+      const { notifications } = services(ds, testConfig());
+      const audit = new AuditService();
+      return new PermitMeasuresService(ds, audit, notifications, clock, new DetaineesService(ds, audit, clock));
+    };
+    // 15 December, 23:30 in Paris: still the last day of the suspension.
+    expect(await measuresAt('2026-12-15T22:30:00Z').endSuspensions()).toBe(0);
+    expect((await query(`SELECT status FROM permits WHERE id = $1`, [permit.id]))[0]).toEqual({ status: 'SUSPENDED' });
+    // 16 December in Paris: over.
+    expect(await measuresAt('2026-12-15T23:30:00Z').endSuspensions()).toBe(1);
+    expect((await query(`SELECT status, status_reason FROM permits WHERE id = $1`, [permit.id]))[0]).toEqual({
+      status: 'ACTIVE',
+      status_reason: null,
+    });
+    expect(await measuresAt('2026-12-16T10:00:00Z').endSuspensions()).toBe(0);
+    expect(await query(`SELECT action, actor_type FROM audit_log WHERE entity_id = $1`, [permit.id])).toEqual([
+      { action: 'PERMIT_SUSPENSION_ENDED', actor_type: 'SYSTEM' },
+    ]);
+    const mails = await query<{ template: string; data: { status: string; visitor: string } }>(
+      `SELECT template, data FROM notifications WHERE entity_id = $1`,
+      [permit.id],
+    );
+    expect(mails.map((n) => [n.template, n.data.status, n.data.visitor])).toEqual([
+      ['permit-status-changed', 'ACTIVE', 'Ştefan Łukasiewicz'],
     ]);
   });
 });

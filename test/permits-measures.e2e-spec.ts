@@ -129,6 +129,10 @@ describe('suspension and withdrawal of a condamné’s permit (CRPA L121-1, L122
 
     // The family reads the intended measure and its letter, and answers.
     await as.stranger.get(`/permis/${permit.id}/observations`).expect(404);
+    // « Mes permis » says a measure is intended and leads to the answer.
+    const mine = page(await as.family.get('/permis').expect(200));
+    expect(mine.text('permit-measure')).toContain('Vous pouvez présenter vos observations jusqu’au');
+    expect(mine.testId('permit-measure').find('a').attr('href')).toBe(`/permis/${permit.id}/observations`);
     const answerPage = page(await as.family.get(`/permis/${permit.id}/observations`).expect(200));
     expect(answerPage.heading()).toBe('Retrait envisagé de votre permis de visite');
     expect(answerPage.text('measure-grounds')).toBe(grounds);

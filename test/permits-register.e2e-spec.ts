@@ -270,9 +270,18 @@ describe('the permits register', () => {
     await as.greffe.get(base).expect(403);
   });
 
-  it('the visiting-room agents read it too', async () => {
+  it('the visiting-room agents read it too, without the greffe’s actions', async () => {
     const res = page(await as.parloir.get(`/etablissements/${establishment.code}/permis`).expect(200));
     expect(res.heading()).toContain('Registre des permis de visite');
+    expect(res.has('register-actions')).toBe(false);
+    const greffe = page(await as.greffe.get(`/etablissements/${establishment.code}/permis`).expect(200));
+    expect(
+      greffe
+        .testId('register-actions')
+        .find('a')
+        .map((_, a) => greffe.$(a).attr('href'))
+        .get(),
+    ).toEqual([`/etablissements/${establishment.code}/permis/enregistrer`, `/etablissements/${establishment.code}/permis/import`]);
   });
 });
 

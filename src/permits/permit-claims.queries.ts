@@ -154,6 +154,8 @@ export interface FamilyPermitRow {
   visitsUsed: number;
   /** The establishment's calendar day at `now` (AAAA-MM-JJ). */
   today: string;
+  /** An intended suspension or withdrawal the family may answer until this day (AAAA-MM-JJ), if any. */
+  observationsDue: string | null;
 }
 
 export function permitsOfFamily(db: EntityManager, familyId: string, now: Date): Promise<FamilyPermitRow[]> {
@@ -167,7 +169,9 @@ export function permitsOfFamily(db: EntityManager, familyId: string, now: Date):
             to_char(p.allowed_to, 'HH24:MI') AS "allowedTo", p.conditions_note AS "conditionsNote",
             (SELECT count(DISTINCT v.id)::int FROM visit_visitors vv JOIN visits v ON v.id = vv.visit_id
               WHERE vv.permit_id = p.id AND vv.active AND v.status <> 'CANCELLED') AS "visitsUsed",
-            to_char(($2::timestamptz AT TIME ZONE e.time_zone)::date, 'YYYY-MM-DD') AS today
+            to_char(($2::timestamptz AT TIME ZONE e.time_zone)::date, 'YYYY-MM-DD') AS today,
+            (SELECT to_char(m.observations_due, 'YYYY-MM-DD') FROM permit_measures m
+              WHERE m.permit_id = p.id AND m.status = 'PROPOSED') AS "observationsDue"
        FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = p.establishment_id
       WHERE p.family_account_id = $1
       ORDER BY e.name, d.last_name, d.first_name, p.visitor_family_name, p.visitor_given_name, p.id`,

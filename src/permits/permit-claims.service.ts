@@ -94,6 +94,8 @@ export interface MyPermit {
   /** Why it is suspended, on hold or withdrawn. */
   statusReason: string | null;
   origin: string;
+  /** An intended measure is open: the family may present observations until this day (AAAA-MM-JJ, included). */
+  observationsDue: string | null;
 }
 
 /** Who holds the permit, for the staff's permit page. */
@@ -137,6 +139,7 @@ export class PermitClaimsService {
         conditions: conditionsText(r),
         statusReason: r.status === 'ACTIVE' ? null : r.statusReason,
         origin: ORIGINS[r.origin],
+        observationsDue: r.observationsDue && r.observationsDue >= r.today ? r.observationsDue : null,
       };
     });
     return { permits, letters: await lettersOfFamily(db, familyId) };

@@ -222,3 +222,22 @@ export function letterOfMeasure(db: EntityManager, measureId: string, kind: stri
     [measureId, kind],
   );
 }
+
+/**
+ * The suspended permits whose suspension, as last enacted, ended before the establishment's day at
+ * `now` (the end date is the last day of the suspension). A suspension without an end date, or by the
+ * magistrate, is lifted by a person.
+ */
+export function suspensionsEnded(db: EntityManager, now: Date): Promise<{ id: string; establishmentId: string; until: string }[]> {
+  return select<{ id: string; establishmentId: string; until: string }>(
+    db,
+    `SELECT p.id, p.establishment_id AS "establishmentId", to_char(last.suspended_until, 'YYYY-MM-DD') AS until
+       FROM permits p JOIN establishments e ON e.id = p.establishment_id
+       JOIN LATERAL (SELECT m.kind, m.suspended_until FROM permit_measures m
+                      WHERE m.permit_id = p.id AND m.status IN ('ENACTED', 'ANSWERED')
+                      ORDER BY coalesce(m.decided_at, m.answered_at) DESC LIMIT 1) last ON true
+      WHERE p.status = 'SUSPENDED' AND last.kind = 'SUSPENSION' AND last.suspended_until IS NOT NULL
+        AND last.suspended_until < ($1::timestamptz AT TIME ZONE e.time_zone)::date`,
+    [now],
+  );
+}

@@ -22,6 +22,7 @@ import {
   recordMagistrateAnswer,
   saveObservations,
   setHeadReviewDue,
+  suspensionsEnded,
 } from './permit-measures.queries';
 import {
   competentAuthority,
@@ -417,6 +418,37 @@ export class PermitMeasuresService implements OnModuleInit {
         m,
       );
     });
+  }
+
+  /**
+   * A suspension enacted until a date ends by itself the day after: the permit is active again, the
+   * family told, audited (the periodic job; idempotent). Returns how many.
+   */
+  async endSuspensions(): Promise<number> {
+    const now = this.clock.now();
+    let ended = 0;
+    for (const s of await suspensionsEnded(this.dataSource.manager, now)) {
+      await this.dataSource.transaction(async (m) => {
+        const p = await permitForMeasure(m, s.establishmentId, s.id, true);
+        if (!p || p.status !== 'SUSPENDED') return;
+        await setPermitStatus(m, p.id, 'ACTIVE', null);
+        await this.audit.record(
+          {
+            actor: { type: 'SYSTEM', label: `fin de la suspension au ${frenchDay(s.until)}` },
+            action: 'PERMIT_SUSPENSION_ENDED',
+            entityType: 'permit',
+            entityId: p.id,
+            establishmentId: p.establishmentId,
+            before: { status: 'SUSPENDED' },
+            after: { status: 'ACTIVE', suspendedUntil: s.until },
+          },
+          m,
+        );
+        await this.tell(m, p, 'permit-status-changed', { status: 'ACTIVE', reason: '' });
+        ended++;
+      });
+    }
+    return ended;
   }
 
   /** The family's page: its own permit with an intended measure it may answer. */

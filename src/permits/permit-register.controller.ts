@@ -31,13 +31,19 @@ export class PermitRegisterController {
 
   @Get()
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
-  async list(@CurrentEstablishment() establishment: Establishment, @Query() query: Record<string, unknown>, @Res() res: Response) {
+  async list(
+    @CurrentEstablishment() establishment: Establishment,
+    @Query() query: Record<string, unknown>,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const page = parsePage(query.page);
     const filters = registerQuery(query);
     const { total, rows } = await this.register.register(establishment, { ...filters, page }, PAGE_SIZE);
     const today = this.register.today(establishment);
     res.render('permits/register.njk', {
       establishment,
+      permitsStaff: holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT']),
       rows: rows.map((r) => ({
         ...r,
         state: r.status === 'ACTIVE' && r.validTo !== null && r.validTo < today ? 'EXPIRED' : r.status,

@@ -55,6 +55,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly instruction: PermitInstructionService,
     private readonly register: PermitRegisterService,
+    private readonly measures: PermitMeasuresService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -64,6 +65,8 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
       async (log) => {
         const expired = await this.instruction.expireOverdue();
         if (expired) log.log(`${expired} request(s) implicitly rejected`);
+        const lifted = await this.measures.endSuspensions();
+        if (lifted) log.log(`${lifted} suspension(s) ended on their date`);
         const purged = await this.register.applyRetention();
         if (purged.documents) log.log(`${purged.documents} document(s) deleted at the end of their retention period`);
         await this.instruction.sweepOrphanFiles();

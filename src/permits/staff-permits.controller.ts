@@ -390,6 +390,7 @@ export class StaffPermitsController {
       relationships: RELATIONSHIPS,
       minor,
       isHead: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
+      permitsStaff: holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT']),
       measures: await this.measures.panel(establishment.id, permitId, principal.id),
       holder: holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT'])
         ? await this.claims.holder(establishment.id, permitId)
