@@ -1,6 +1,8 @@
 import { insertAgent, insertDetainee, insertEstablishment, insertFamily, type EstablishmentRow, type FamilyRow } from './factories/people';
 import { insertPermit, insertPermitRequest, insertRequestDocuments } from './factories/permits';
 import { insertProposedMeasure, sendDocument, setPermitFlags, setRequestTimes } from './factories/register';
+import { setPermitTerms } from './factories/validity';
+import { at, dayIn, insertRoom, insertVisit } from './factories/visits';
 import { query } from './helpers/db';
 import { onePagePdf, photoPng } from './helpers/files';
 import { page } from './helpers/html';
@@ -270,6 +272,53 @@ describe('the permits register', () => {
     await as.greffe.get(base).expect(403);
   });
 
+  it('shows and filters each permit’s state as « Mes permis » and the door do: visits used up, not yet valid', async () => {
+    const place = await insertEstablishment({ name: 'Maison d’arrêt de Đà Lạt' });
+    const d = await insertDetainee(place.id, { firstName: 'Yusuf', lastName: 'Çelik' });
+    const room = await insertRoom(place.id);
+    const permit = (visitorFamilyName: string, validFrom = '2026-01-01') =>
+      insertPermit({ establishmentId: place.id, detaineeId: d.id, visitorGivenName: 'Ewa', visitorFamilyName, validFrom });
+    const usedUp = await permit('Ślązak');
+    await setPermitTerms(usedUp.id, { maxVisits: 1 });
+    await insertVisit({
+      establishmentId: place.id,
+      roomId: room.id,
+      detaineeId: d.id,
+      startsAt: at(dayIn(3), '14:00'),
+      permitIds: [usedUp.id],
+    });
+    // A cancelled visit does not use the permit.
+    const cancelledOnly = await permit('Öztürk');
+    await setPermitTerms(cancelledOnly.id, { maxVisits: 1 });
+    const cancelled = await insertVisit({
+      establishmentId: place.id,
+      roomId: room.id,
+      detaineeId: d.id,
+      startsAt: at(dayIn(4), '14:00'),
+      permitIds: [cancelledOnly.id],
+    });
+    await query(`UPDATE visits SET status = 'CANCELLED' WHERE id = $1`, [cancelled.id]);
+    await permit('Ćosić', dayIn(10));
+    await permit('Żak');
+    const head = await insertAgent([{ establishmentId: place.id, role: 'HEAD_OF_ESTABLISHMENT' }], {
+      givenName: 'Ōta',
+      usualName: 'Kenji',
+    });
+    const agent = await signInAgent(suite.app.url, head);
+    const base = `/etablissements/${place.code}/permis`;
+    const states = (p: ReturnType<typeof page>) =>
+      Object.fromEntries(p.texts('register-visitor').map((v, i) => [v, p.texts('register-state')[i]]));
+    expect(states(page(await agent.get(base).expect(200)))).toEqual({
+      'Ewa Ćosić': 'Pas encore valide',
+      'Ewa Öztürk': 'Valide',
+      'Ewa Ślązak': 'Expiré',
+      'Ewa Żak': 'Valide',
+    });
+    expect(states(page(await agent.get(`${base}?statut=EXPIRED`).expect(200)))).toEqual({ 'Ewa Ślązak': 'Expiré' });
+    expect(states(page(await agent.get(`${base}?statut=ACTIVE`).expect(200)))).toEqual({ 'Ewa Öztürk': 'Valide', 'Ewa Żak': 'Valide' });
+    expect(states(page(await agent.get(`${base}?statut=NOT_YET_VALID`).expect(200)))).toEqual({ 'Ewa Ćosić': 'Pas encore valide' });
+  });
+
   it('the visiting-room agents read it too, without the greffe’s actions', async () => {
     const res = page(await as.parloir.get(`/etablissements/${establishment.code}/permis`).expect(200));
     expect(res.heading()).toContain('Registre des permis de visite');
@@ -393,5 +442,48 @@ describe('litigation hold', () => {
     ).toEqual(['PERMIT_REQUEST_LITIGATION_HOLD_SET', 'PERMIT_REQUEST_LITIGATION_HOLD_LIFTED']);
     await as.greffeElsewhere.post(`${url}/contentieux`).type('form').send({ _csrf: held.csrf(), action: 'lever' }).expect(403);
     void chefId;
+  });
+
+  it('a hold form sent with an empty note shows the error on the whole instruction page: the head’s decision form, its legal grounds, the documents to ask for', async () => {
+    const { family: f } = await family();
+    const r = await sentRequest(f.id, 'READY');
+    const url = `/etablissements/${establishment.code}/permis/demandes/${r.id}`;
+    const shown = page(await as.chef.get(url).expect(200));
+    const empty = await as.chef.post(`${url}/contentieux`).type('form').send({ _csrf: shown.csrf(), action: 'poser', note: '' });
+    expect(empty.status).toBe(400);
+    const again = page(empty);
+    expect(again.errors().join(' ')).toContain('Décrivez le recours formé');
+    expect(again.has('decision-heading')).toBe(true);
+    expect(again.text('signatory')).toBe(shown.text('signatory'));
+    expect(again.text('signatory')).toContain('Zofia WIŚNIEWSKA');
+    expect(again.texts('ground')).toEqual(shown.texts('ground'));
+    expect(again.texts('ground').length).toBeGreaterThan(0);
+    expect(again.$('input[name="kinds"]').length).toBe(shown.$('input[name="kinds"]').length);
+    expect(again.$('input[name="kinds"]').length).toBeGreaterThan(0);
+  });
+
+  it('a delegate in force keeps the decision form when the hold form is sent back with an error', async () => {
+    const delegate = await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }], {
+      givenName: 'محمد',
+      usualName: 'Haddad',
+    });
+    await query(
+      `INSERT INTO signature_delegations (establishment_id, agent_id, valid_from, created_by) VALUES ($1, $2, '2020-01-01', $3)`,
+      [establishment.id, delegate.id, chefId],
+    );
+    const agent = await signInAgent(suite.app.url, delegate);
+    const { family: f } = await family();
+    const r = await sentRequest(f.id, 'READY');
+    const url = `/etablissements/${establishment.code}/permis/demandes/${r.id}`;
+    const shown = page(await agent.get(url).expect(200));
+    expect(shown.has('decision-heading')).toBe(true);
+    const empty = await agent.post(`${url}/contentieux`).type('form').send({ _csrf: shown.csrf(), action: 'poser', note: '' });
+    expect(empty.status).toBe(400);
+    const again = page(empty);
+    expect(again.errors().join(' ')).toContain('Décrivez le recours formé');
+    expect(again.has('decision-heading')).toBe(true);
+    expect(again.has('no-decision')).toBe(false);
+    expect(again.text('signatory')).toContain('par délégation du chef d’établissement');
+    expect(again.texts('ground').length).toBeGreaterThan(0);
   });
 });

@@ -6,12 +6,14 @@ import { attempt, FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
+import { instructionPage } from './instruction-page';
+import { PermitDecisionsService } from './permit-decisions.service';
 import { PermitInstructionService } from './permit-instruction.service';
 import { dashboardPeriod, LitigationHoldForm, registerQuery } from './permit-register.form';
 import { percentText } from './permit-register.rules';
 import { PermitRegisterService } from './permit-register.service';
-import { PERMIT_STATE_LABELS } from './permit-validity';
-import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import { PERMIT_STATE_LABELS, permitState } from './permit-validity';
+import { STATUS_LABELS } from './permit.rules';
 
 const PAGE_SIZE = 25;
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
@@ -27,6 +29,7 @@ export class PermitRegisterController {
   constructor(
     private readonly register: PermitRegisterService,
     private readonly instruction: PermitInstructionService,
+    private readonly decisions: PermitDecisionsService,
   ) {}
 
   @Get()
@@ -46,7 +49,7 @@ export class PermitRegisterController {
       permitsStaff: holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT']),
       rows: rows.map((r) => ({
         ...r,
-        state: r.status === 'ACTIVE' && r.validTo !== null && r.validTo < today ? 'EXPIRED' : r.status,
+        state: permitState(r, today),
         originLabel: ORIGIN_LABELS[r.origin],
       })),
       q: filters.search,
@@ -104,23 +107,11 @@ export class PermitRegisterController {
     res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}`);
   }
 
-  /** The instruction page again, with the hold form's errors (the same page StaffPermitsController shows). */
+  /** The instruction page again, with the hold form's errors: the same page, decision context included, as StaffPermitsController. */
   private async renderRequest(res: Response, establishment: Establishment, id: string, principal: Principal, errors: FieldError[]) {
-    const { request, documents, events, minor, deadline, open } = await this.instruction.requestPage(establishment.id, id);
-    res.render('permits/instruct.njk', {
-      establishment,
-      r: request,
-      docs: documents,
-      events,
-      statusLabels: STATUS_LABELS,
-      relationships: RELATIONSHIPS,
-      idTypes: ID_DOCUMENT_TYPES,
-      minor,
-      deadline: deadline ? DATE.format(deadline) : null,
-      open,
-      canDecide: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
+    const page = await instructionPage({ instruction: this.instruction, decisions: this.decisions }, establishment, id, principal.id, {
       errors,
-      values: {},
     });
+    res.render('permits/instruct.njk', page);
   }
 }

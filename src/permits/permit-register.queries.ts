@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
 import type { PermitOrigin, PermitStatus } from './permit.entity';
 import type { PermitRequestStatus } from './permit-request.entity';
+import type { PermitState } from './permit-validity';
 
 /**
  * The SQL of the establishment's permits register, the head's dashboard, the family's withdrawal,
@@ -48,9 +49,26 @@ export async function setLitigationHold(db: EntityManager, requestId: string, si
 
 // ---- the register ----------------------------------------------------------------------------------
 
-/** The register's status filter: a stored status, or EXPIRED (an active permit whose end date is past). */
-export type RegisterState = PermitStatus | 'EXPIRED';
-export const REGISTER_STATES: readonly RegisterState[] = ['ACTIVE', 'ON_HOLD', 'SUSPENDED', 'WITHDRAWN', 'EXPIRED'];
+/**
+ * The register's state filter: the permit's state as permitState (permit-validity.ts) gives it, the same as « Mes permis »
+ * and the door: a stored status, or, for an active permit, NOT_YET_VALID (before its first day) or EXPIRED (its end date
+ * past, or all its visits used).
+ */
+export type RegisterState = PermitState;
+export const REGISTER_STATES: readonly RegisterState[] = ['ACTIVE', 'NOT_YET_VALID', 'ON_HOLD', 'SUSPENDED', 'WITHDRAWN', 'EXPIRED'];
+
+/** The visits made or booked with permit p: p among a visit's active visitors, the visit not cancelled (as permitsOfFamily). */
+const VISITS_USED = `(SELECT count(DISTINCT v.id)::int FROM visit_visitors vv JOIN visits v ON v.id = vv.visit_id
+   WHERE vv.permit_id = p.id AND vv.active AND v.status <> 'CANCELLED')`;
+
+/** permitState in SQL ($2: today), for the filter; keep both in step. */
+const NOT_YET_VALID = `p.valid_from > $2::date`;
+const USED_UP = `((p.valid_to IS NOT NULL AND p.valid_to < $2::date) OR (p.max_visits IS NOT NULL AND ${VISITS_USED} >= p.max_visits))`;
+const STATE_FILTERS: Partial<Record<RegisterState, string>> = {
+  NOT_YET_VALID: `p.status = 'ACTIVE' AND ${NOT_YET_VALID}`,
+  EXPIRED: `p.status = 'ACTIVE' AND NOT ${NOT_YET_VALID} AND ${USED_UP}`,
+  ACTIVE: `p.status = 'ACTIVE' AND NOT ${NOT_YET_VALID} AND NOT ${USED_UP}`,
+};
 export const PERMIT_ORIGINS: readonly PermitOrigin[] = ['ONLINE', 'PAPER', 'MAGISTRATE'];
 
 export interface RegisterQuery {
@@ -72,6 +90,7 @@ export interface RegisterRow {
   validFrom: string;
   validTo: string | null;
   maxVisits: number | null;
+  visitsUsed: number;
   origin: PermitOrigin;
   headReviewDue: boolean;
 }
@@ -90,8 +109,8 @@ export async function registerPage(
     where += ` AND (lower(p.visitor_family_name) LIKE lower($${n}) OR lower(p.visitor_given_name) LIKE lower($${n})
                     OR lower(d.last_name) LIKE lower($${n}) OR lower(d.first_name) LIKE lower($${n}) OR lower(d.ecrou_number) LIKE lower($${n}))`;
   }
-  if (q.state === 'EXPIRED') where += ` AND p.status = 'ACTIVE' AND p.valid_to < $2::date`;
-  else if (q.state === 'ACTIVE') where += ` AND p.status = 'ACTIVE' AND (p.valid_to IS NULL OR p.valid_to >= $2::date)`;
+  const derived = q.state ? STATE_FILTERS[q.state] : undefined;
+  if (derived) where += ` AND ${derived}`;
   else if (q.state) {
     params.push(q.state);
     where += ` AND p.status = $${params.length}`;
@@ -109,7 +128,7 @@ export async function registerPage(
     `SELECT p.id, p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName",
             d.first_name || ' ' || d.last_name AS "detaineeName", d.ecrou_number AS "ecrouNumber", p.status,
             to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(p.valid_to, 'YYYY-MM-DD') AS "validTo",
-            p.max_visits AS "maxVisits", p.origin, p.head_review_due AS "headReviewDue"
+            p.max_visits AS "maxVisits", ${VISITS_USED} AS "visitsUsed", p.origin, p.head_review_due AS "headReviewDue"
        ${from}
       ORDER BY lower(p.visitor_family_name), lower(p.visitor_given_name), p.id
       LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,

@@ -18,17 +18,16 @@ import {
 } from './permit-instruction.form';
 import { sendDocument } from './document-response';
 import { ConfirmForm, NoContactOrderForm, ReexamineForm } from './decisions.form';
-import { ASKABLE_DOCUMENTS } from './missing-pieces';
+import { instructionPage } from './instruction-page';
 import { PermitDecisionsService } from './permit-decisions.service';
 import { CONDITION_CHOICES, termsOf } from './permit-conditions.form';
 import { PermitClaimsService } from './permit-claims.service';
 import { PermitInstructionService } from './permit-instruction.service';
 import { PermitMeasuresService } from './permit-measures.service';
 import { PermitRequestsService } from './permit-requests.service';
-import { ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import { RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 
 const PAGE_SIZE = 25;
-const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
 
 interface FormPage {
   errors?: FieldError[];
@@ -407,25 +406,9 @@ export class StaffPermitsController {
     principal: Principal,
     page: FormPage & { done?: unknown },
   ) {
-    const { request, documents, events, minor, deadline, open } = await this.instruction.requestPage(establishment.id, id);
-    const decision = await this.decisions.context(establishment.id, request, principal.id);
-    res.render('permits/instruct.njk', {
-      decision,
-      askable: ASKABLE_DOCUMENTS,
-      establishment,
-      r: request,
-      docs: documents,
-      events,
-      statusLabels: STATUS_LABELS,
-      relationships: RELATIONSHIPS,
-      idTypes: ID_DOCUMENT_TYPES,
-      minor,
-      deadline: deadline ? DATE.format(deadline) : null,
-      open,
-      canDecide: decision.signatory !== null,
-      done: page.done,
-      errors: page.errors ?? [],
-      values: page.values ?? {},
-    });
+    res.render(
+      'permits/instruct.njk',
+      await instructionPage({ instruction: this.instruction, decisions: this.decisions }, establishment, id, principal.id, page),
+    );
   }
 }
