@@ -63,7 +63,7 @@ describe('measures on a permit', () => {
   });
 
   it('counts days in the establishment’s own time zone, not in Paris', () => {
-    const at = new Date('2026-11-23T12:30:00Z');
+    const at = new Date('2026-11-23T13:30:00Z');
     expect(parisDay(at)).toBe('2026-11-23');
     expect(establishmentDay(at, 'Pacific/Noumea')).toBe('2026-11-24');
     expect(establishmentDay(new Date('2026-11-24T02:00:00Z'), 'America/Cayenne')).toBe('2026-11-23');
