@@ -518,7 +518,12 @@ describe('the establishment records and changes limits and conditions', () => {
     const head = await signInAgent(suite.app.url, headRow);
     const conditionsUrl = `/etablissements/${r.establishment.code}/permis/${r.permit.id}/conditions`;
     const officerForm = page(await officer.get(conditionsUrl).expect(200));
-    for (const fields of [{ maxVisits: '1' }, { roomCondition: 'SEPARATION' }, { allowedDays: '3' }, { allowedFrom: '09:00', allowedTo: '12:00' }]) {
+    for (const fields of [
+      { maxVisits: '1' },
+      { roomCondition: 'SEPARATION' },
+      { allowedDays: '3' },
+      { allowedFrom: '09:00', allowedTo: '12:00' },
+    ]) {
       const refused = await officer
         .post(conditionsUrl)
         .type('form')
@@ -554,9 +559,10 @@ describe('the establishment records and changes limits and conditions', () => {
       allowed_days: null,
     });
     expect(
-      await query(`SELECT actor_id AS "actorId", after->>'signedBy' AS "signedBy" FROM audit_log WHERE action = 'PERMIT_CONDITIONS_CHANGED' AND entity_id = $1 ORDER BY id`, [
-        r.permit.id,
-      ]),
+      await query(
+        `SELECT actor_id AS "actorId", after->>'signedBy' AS "signedBy" FROM audit_log WHERE action = 'PERMIT_CONDITIONS_CHANGED' AND entity_id = $1 ORDER BY id`,
+        [r.permit.id],
+      ),
     ).toEqual([
       { actorId: headRow.id, signedBy: 'Zofia ŁUKASIEWICZ, chef d’établissement' },
       { actorId: officerRow.id, signedBy: null },

@@ -1,7 +1,14 @@
 import { maxVisitsRefusal, restrictions } from './permit-conditions.rules';
 import type { PermitTerms } from './permit.queries';
 
-const plain: PermitTerms = { maxVisits: null, roomCondition: null, allowedDays: null, allowedFrom: null, allowedTo: null, conditionsNote: null };
+const plain: PermitTerms = {
+  maxVisits: null,
+  roomCondition: null,
+  allowedDays: null,
+  allowedFrom: null,
+  allowedTo: null,
+  conditionsNote: null,
+};
 
 describe('restrictions of a permit’s terms', () => {
   it('a new or lower number of visits, a new room, fewer days, narrower hours, a new note restrict', () => {
@@ -24,17 +31,21 @@ describe('restrictions of a permit’s terms', () => {
     expect(restrictions({ ...plain, roomCondition: 'SEPARATION' }, plain)).toEqual([]);
     expect(restrictions({ ...plain, allowedDays: [3] }, { ...plain, allowedDays: [3, 6] })).toEqual([]);
     expect(restrictions({ ...plain, allowedDays: [3] }, { ...plain, allowedDays: [1, 2, 3, 4, 5, 6, 7] })).toEqual([]);
-    expect(restrictions({ ...plain, allowedFrom: '10:00', allowedTo: '12:00' }, { ...plain, allowedFrom: '09:00', allowedTo: '13:00' })).toEqual(
-      [],
-    );
+    expect(
+      restrictions({ ...plain, allowedFrom: '10:00', allowedTo: '12:00' }, { ...plain, allowedFrom: '09:00', allowedTo: '13:00' }),
+    ).toEqual([]);
     expect(restrictions({ ...plain, conditionsNote: 'Aucun objet remis' }, plain)).toEqual([]);
   });
 });
 
 describe('the number of visits of a permit already used', () => {
   it('must leave at least one visit', () => {
-    expect(maxVisitsRefusal(2, 2)).toBe('Ce permis a déjà servi pour 2 visites : indiquez au moins 3 visites (ou laissez vide : sans limite).');
-    expect(maxVisitsRefusal(1, 1)).toBe('Ce permis a déjà servi pour 1 visite : indiquez au moins 2 visites (ou laissez vide : sans limite).');
+    expect(maxVisitsRefusal(2, 2)).toBe(
+      'Ce permis a déjà servi pour 2 visites : indiquez au moins 3 visites (ou laissez vide : sans limite).',
+    );
+    expect(maxVisitsRefusal(1, 1)).toBe(
+      'Ce permis a déjà servi pour 1 visite : indiquez au moins 2 visites (ou laissez vide : sans limite).',
+    );
     expect(maxVisitsRefusal(3, 2)).toBeNull();
     expect(maxVisitsRefusal(null, 9)).toBeNull();
     expect(maxVisitsRefusal(1, 0)).toBeNull();

@@ -74,14 +74,26 @@ describe('measures on a permit', () => {
     expect(observationsDays(true)).toBe(OBSERVATIONS_DAYS);
     expect(observationsDays(false)).toBe(OBSERVATIONS_DAYS + 7);
     expect(observationsDue('2026-11-23', observationsDays(false))).toBe('2026-12-08');
-    const m = { kind: 'WITHDRAWAL' as const, visitor: 'Zoë ŁUKASIEWICZ', detainee: 'Şükrü Țurcanu', grounds: 'Incident grave.', suspendedUntil: null };
+    const m = {
+      kind: 'WITHDRAWAL' as const,
+      visitor: 'Zoë ŁUKASIEWICZ',
+      detainee: 'Şükrü Țurcanu',
+      grounds: 'Incident grave.',
+      suspendedUntil: null,
+    };
     expect(intendedMeasureParagraphs(m, '2026-12-08', { suspended: false, posted: true })[2]).toContain(
       'jusqu’au 8 décembre 2026 inclus (ce délai tient compte de l’acheminement de ce courrier par la poste)',
     );
   });
 
   it('an intended withdrawal of a suspended permit does not say the permit stays valid', () => {
-    const m = { kind: 'WITHDRAWAL' as const, visitor: 'Zoë ŁUKASIEWICZ', detainee: 'Şükrü Țurcanu', grounds: 'Incident grave.', suspendedUntil: null };
+    const m = {
+      kind: 'WITHDRAWAL' as const,
+      visitor: 'Zoë ŁUKASIEWICZ',
+      detainee: 'Şükrü Țurcanu',
+      grounds: 'Incident grave.',
+      suspendedUntil: null,
+    };
     const suspended = intendedMeasureParagraphs(m, '2026-12-01', { suspended: true, posted: false }).join(' ');
     expect(suspended).toContain('Votre permis reste suspendu jusqu’à la décision.');
     expect(suspended).not.toContain('reste valable');
