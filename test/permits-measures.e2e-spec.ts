@@ -231,8 +231,18 @@ describe('suspension and withdrawal of a condamné’s permit (CRPA L121-1, L122
     expect(text).toContain('aucune ne nous est parvenue dans le délai');
     expect(text).toContain(RECOURSE);
 
-    // Lifting the suspension: direct, audited; a direct suspension is no longer possible.
+    // Lifting the suspension: a decision, so not for a permits officer without delegation.
+    const officerPage = await as.greffe.get(url).expect(200);
+    expect(officerPage.text).not.toContain('Lever la suspension');
+    const notSigned = await as.greffe
+      .post(`${url}/statut`)
+      .type('form')
+      .send({ _csrf: page(await as.greffe.get(`${url}/conditions`).expect(200)).csrf(), status: 'ACTIVE' })
+      .expect(403);
+    expect(page(notSigned).errors()[0]).toContain('Seul le chef d’établissement, ou un agent ayant une délégation de signature en cours');
+    // The head lifts it: direct, audited; a direct suspension is no longer possible.
     const permitPage = page(await as.chef.get(url).expect(200));
+    expect(permitPage.$('button').text()).toContain('Lever la suspension');
     await as.chef.post(`${url}/statut`).type('form').send({ _csrf: permitPage.csrf(), status: 'ACTIVE' }).expect(303);
     expect((await permitStatus(permit.id)).status).toBe('ACTIVE');
     const direct = await as.chef
@@ -280,6 +290,83 @@ describe('suspension and withdrawal of a condamné’s permit (CRPA L121-1, L122
     await mailTo(family.email, 'Permis de visite suspendu (Ayşe Öztürk)');
   });
 
+  it('the suspension e-mail carries the shared recourse text, names the signatory and links the letter', async () => {
+    const permit = await insertPermitWith({
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Ễnh',
+      visitorFamilyName: 'Łaski',
+    });
+    const url = `${permits}/${permit.id}`;
+    await submit(as.chef, `${url}/mesures/envisager`, `${url}/mesures/envisager`, {
+      kind: 'SUSPENSION',
+      grounds: 'Tentative de remise de stupéfiants au parloir.',
+      urgent: 'oui',
+      urgencyJustification: 'Visite prévue demain matin, risque immédiat pour la sécurité.',
+      confirm: 'oui',
+    }).expect(303);
+    const [letter] = await lettersOf(permit.id);
+    const [mail] = await query<{ body: string; html: string }>(
+      `SELECT body_text AS body, body_html AS html FROM notifications WHERE template = 'permit-status-changed' AND entity_id = $1`,
+      [permit.id],
+    );
+    for (const body of [mail.body, mail.html.replace(/&#39;/g, "'")]) {
+      expect(body).toContain(RECOURSE);
+      expect(body).toContain('par un recours hiérarchique auprès du directeur interrégional des services pénitentiaires');
+      expect(body).toContain(`/courriers/${letter.id}`);
+      expect(body).toContain('Zofia ŁUKASIEWICZ, chef d’établissement');
+    }
+    expect(mail.body).not.toContain('ou un recours devant le tribunal administratif dans un délai de 2 mois');
+    expect(mail.body).toContain('Mesure prise par : Zofia ŁUKASIEWICZ');
+  });
+
+  it('a withdrawal intended on a suspended permit: the letter says the permit stays suspended, not valid', async () => {
+    const permit = await insertPermitWith({
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Şeyma',
+      visitorFamilyName: 'Ōtani',
+    });
+    await query(`UPDATE permits SET status = 'SUSPENDED', status_reason = 'Incident.' WHERE id = $1`, [permit.id]);
+    const url = `${permits}/${permit.id}`;
+    await submit(as.chef, `${url}/mesures/envisager`, `${url}/mesures/envisager`, {
+      kind: 'WITHDRAWAL',
+      grounds: 'Faits graves constatés lors de la visite.',
+    }).expect(303);
+    const [letter] = await lettersOf(permit.id);
+    const text = await pdfOf(as.chef, `${permits}/courriers/${letter.id}`);
+    expect(text).toContain('Votre permis reste suspendu jusqu’à la décision.');
+    expect(text).not.toContain('reste valable');
+  });
+
+  it('counts the observations delay in the establishment’s own time zone', async () => {
+    // Of two zones far east and far west of Paris, one is on another day than Paris at any hour.
+    const hour = new Date().getUTCHours();
+    const zone = hour >= 11 && hour <= 21 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
+    const permit = await insertPermitWith({
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Ngaio',
+      visitorFamilyName: 'Tūhoe',
+    });
+    const url = `${permits}/${permit.id}`;
+    await query(`UPDATE establishments SET time_zone = $2 WHERE id = $1`, [establishment.id, zone]);
+    try {
+      await submit(as.chef, `${url}/mesures/envisager`, `${url}/mesures/envisager`, {
+        kind: 'WITHDRAWAL',
+        grounds: 'Faits graves constatés lors de la visite.',
+      }).expect(303);
+    } finally {
+      await query(`UPDATE establishments SET time_zone = 'Europe/Paris' WHERE id = $1`, [establishment.id]);
+    }
+    const expected = await queryOne<{ day: string }>(`SELECT to_char((now() AT TIME ZONE $1)::date + 8, 'YYYY-MM-DD') AS day`, [zone]);
+    expect(expected.day).not.toBe(await parisDayPlus(8));
+    expect((await measureOf(permit.id)).observations_due).toBe(expected.day);
+  });
+
   it('a permit without a family account gets a printable intended-measure letter, listed on the permit page', async () => {
     const permit = await insertPermitWith({
       establishmentId: establishment.id,
@@ -295,11 +382,14 @@ describe('suspension and withdrawal of a condamné’s permit (CRPA L121-1, L122
     }).expect(303);
     const [letter] = await lettersOf(permit.id);
     expect(letter).toMatchObject({ kind: 'INTENDED_MEASURE', family_account_id: null, addressee: 'فاطمة ZAHRA' });
+    // The letter is posted: its delivery (7 days) is added to the 8 days.
+    expect((await measureOf(permit.id)).observations_due).toBe(await parisDayPlus(15));
     const permitPage = page(await as.greffe.get(url).expect(200));
     expect(permitPage.text('measure-letters')).toContain('(à imprimer et à envoyer)');
     const text = await pdfOf(as.greffe, permitPage.link('Retrait envisagé de votre permis de visite'));
     expect(text).toContain('À l’attention de فاطمة ZAHRA');
     expect(text).toContain('ou par courrier adressé à l’établissement');
+    expect(text).toContain('(ce délai tient compte de l’acheminement de ce courrier par la poste)');
   });
 });
 
@@ -373,6 +463,77 @@ describe('a magistrate’s permit (L341-5, R341-3 1°)', () => {
     expect(
       (await query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [permit.id])).map((r) => r.action),
     ).toEqual(['PERMIT_REFERRED', 'PERMIT_MAGISTRATE_ANSWER']);
+  });
+
+  it('the head can neither lift nor be offered to lift a suspension the magistrate decided, even once competent', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Łukasz', lastName: 'Ăngheluță', legalStatus: 'PREVENU' });
+    const permit = await insertPermitWith({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Hạnh',
+      visitorFamilyName: 'Trần',
+      origin: 'MAGISTRATE',
+      issuingAuthority: 'Juge d’instruction Ólafur Þórsson, tribunal judiciaire de Lille',
+    });
+    const url = `${permits}/${permit.id}`;
+    await submit(as.chef, `${url}/mesures/surseoir`, `${url}/mesures/surseoir`, {
+      grounds: 'Menaces proférées contre un surveillant par le visiteur.',
+      magistrate: '',
+      confirm: 'oui',
+    }).expect(303);
+    const answer = `${url}/mesures/${(await measureOf(permit.id)).id}/reponse`;
+    await submit(as.chef, answer, answer, { answer: 'SUSPENDED', note: 'Ordonnance du 26 novembre 2026.' }).expect(303);
+    expect((await permitStatus(permit.id)).status).toBe('SUSPENDED');
+    const lift = async () => {
+      const res = await as.chef.get(url).expect(200);
+      expect(res.text).not.toContain('Lever la suspension');
+      const csrf = page(await as.chef.get(`${url}/conditions`).expect(200)).csrf();
+      const refused = await as.chef.post(`${url}/statut`).type('form').send({ _csrf: csrf, status: 'ACTIVE' }).expect(409);
+      expect(page(refused).errors()[0]).toContain('seul le magistrat peut la lever');
+      expect((await permitStatus(permit.id)).status).toBe('SUSPENDED');
+    };
+    await lift();
+    // Convicted and reviewed: the head is competent, but this suspension is still the magistrate's.
+    await query(`UPDATE detainees SET legal_status = 'CONDAMNE' WHERE id = $1`, [detainee.id]);
+    await query(`UPDATE permits SET head_review_due = false WHERE id = $1`, [permit.id]);
+    await lift();
+  });
+
+  it('an intended measure started while condamné can still be abandoned once the detainee is MIXTE; no referral beside it', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Ṭāriq', lastName: 'Ŵilliams', legalStatus: 'CONDAMNE' });
+    const permit = await insertPermitWith({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Żaneta',
+      visitorFamilyName: 'Ŵilliams',
+    });
+    const url = `${permits}/${permit.id}`;
+    await submit(as.chef, `${url}/mesures/envisager`, `${url}/mesures/envisager`, {
+      kind: 'SUSPENSION',
+      grounds: 'Comportement menaçant envers un surveillant au parloir.',
+    }).expect(303);
+    const measure = await measureOf(permit.id);
+    await query(`UPDATE detainees SET legal_status = 'MIXTE' WHERE id = $1`, [detainee.id]);
+    const refer = `${url}/mesures/surseoir`;
+    const referred = await submit(as.chef, refer, refer, {
+      grounds: 'Menaces proférées contre un surveillant par le visiteur.',
+      magistrate: 'Juge d’instruction, tribunal judiciaire de Lille',
+      confirm: 'oui',
+    }).expect(409);
+    expect(page(referred).errors()[0]).toBe(
+      'Une suspension envisagée est en cours sur ce permis : abandonnez-la d’abord, puis surseoir et en référer au magistrat.',
+    );
+    const decide = `${url}/mesures/${measure.id}`;
+    await submit(as.chef, decide, `${decide}/abandonner`, {}).expect(303);
+    expect((await measureOf(permit.id)).status).toBe('ABANDONED');
+    await submit(as.chef, refer, refer, {
+      grounds: 'Menaces proférées contre un surveillant par le visiteur.',
+      magistrate: 'Juge d’instruction, tribunal judiciaire de Lille',
+      confirm: 'oui',
+    }).expect(303);
+    expect(await measureOf(permit.id)).toMatchObject({ kind: 'REFERRAL', status: 'REFERRED' });
   });
 
   it('a detainee prévenu in one case and condamné in another keeps the magistrate competent, even for a paper permit: held, referred, withdrawn by the magistrate', async () => {

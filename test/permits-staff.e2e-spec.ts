@@ -338,14 +338,14 @@ describe('the establishment instructs and decides', () => {
     );
     await send(propose, { ...urgent, confirm: 'oui' }).expect(303);
     expect(page(await as.chef.get(permitUrl)).text('permit-status')).toContain('Suspendu');
-    // The permits officer holds a valid form token but not the role.
+    // The permits officer holds a valid form token but is not a signatory (no delegation).
     const greffeForm = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
     const refused = await as.greffe
       .post(`${permitUrl}/statut`)
       .type('form')
       .send({ _csrf: greffeForm.csrf(), status: 'ACTIVE' })
       .expect(403);
-    expect(page(refused).heading()).toBe('Accès refusé');
+    expect(page(refused).errors()[0]).toContain('Seul le chef d’établissement, ou un agent ayant une délégation de signature en cours');
     await send(`${permitUrl}/statut`, { status: 'ACTIVE' }).expect(303);
     const direct = await send(`${permitUrl}/statut`, {
       status: 'WITHDRAWN',

@@ -411,7 +411,20 @@ describe('the establishment records and changes limits and conditions', () => {
       .send({ _csrf: edit.csrf(), maxVisits: '0', roomCondition: 'SEPARATION' })
       .expect(400);
     expect(page(badMax).fieldError('maxVisits')).toBe('Le nombre de visites doit être au moins 1 (ou laissez vide : sans limite)');
-    await head.post(conditionsUrl).type('form').send({ _csrf: edit.csrf(), maxVisits: '', roomCondition: 'SEPARATION' }).expect(303);
+    // The magistrate is competent for a prévenu's permit: the change is only the recording of his decision.
+    expect(edit.text('conditions-authority')).toContain('Ce permis relève du magistrat chargé du dossier');
+    const unnamed = await head
+      .post(conditionsUrl)
+      .type('form')
+      .send({ _csrf: edit.csrf(), maxVisits: '', roomCondition: 'SEPARATION' })
+      .expect(400);
+    expect(page(unnamed).fieldError('magistrateDecision')).toContain('ses conditions ne changent que sur sa décision');
+    const decision = 'Ordonnance de Mme Nguyễn, juge d’instruction, tribunal judiciaire de Lille, du 20/11/2026';
+    await head
+      .post(conditionsUrl)
+      .type('form')
+      .send({ _csrf: edit.csrf(), maxVisits: '', roomCondition: 'SEPARATION', magistrateDecision: decision })
+      .expect(303);
     const after = page(await head.get(permitUrl).expect(200));
     expect(after.text('permit-limits')).toBe('Limité : jusqu’au 31/12/2026');
     expect(
@@ -424,8 +437,8 @@ describe('the establishment records and changes limits and conditions', () => {
     expect(
       await query(
         `SELECT actor_id AS "actorId", before->>'maxVisits' AS before, after->>'maxVisits' AS after FROM audit_log
-                    WHERE action = 'PERMIT_CONDITIONS_CHANGED' AND entity_id = $1`,
-        [permitId],
+                    WHERE action = 'PERMIT_CONDITIONS_PRESCRIBED' AND after->>'magistrateDecision' = $2 AND entity_id = $1`,
+        [permitId, decision],
       ),
     ).toEqual([{ actorId: headRow.id, before: '3', after: null }]);
     // The parloir agent sees the page but not the change.
@@ -466,6 +479,22 @@ describe('the establishment records and changes limits and conditions', () => {
     expect(told).toHaveLength(1);
     expect(told[0].body).toContain('Ayşe Kaya');
     expect(told[0].body).toContain('- Parloir avec dispositif de séparation');
+    // A restriction is a decision: a letter signed by the head, with the recourse routes, linked from the e-mail.
+    const [letter] = await query<{ id: string; kind: string; author: string; recourse: boolean; familyAccountId: string }>(
+      `SELECT id, kind, author, (body->>'recourse')::boolean AS recourse, family_account_id AS "familyAccountId"
+         FROM permit_letters WHERE permit_id = $1`,
+      [r.permit.id],
+    );
+    expect(letter).toMatchObject({
+      kind: 'REEXAMINATION',
+      author: 'Zofia ŁUKASIEWICZ, chef d’établissement',
+      recourse: true,
+      familyAccountId: r.family.id,
+    });
+    expect(told[0].body).toContain(`/courriers/${letter.id}`);
+    expect(told[0].body).toContain('Décision signée par : Zofia ŁUKASIEWICZ, chef d’établissement');
+    expect(told[0].body).toContain('par un recours hiérarchique auprès du directeur interrégional des services pénitentiaires');
+    expect(told[0].body).toContain("l'article R. 421-1 du code de justice administrative");
     // The visit already booked in an ordinary room goes to « À revoir »; the other stays.
     expect(
       await query(`SELECT id, review_reason FROM visits WHERE id = ANY($1::uuid[]) ORDER BY lower(during)`, [[inOrdinary, inSeparation]]),
@@ -477,6 +506,68 @@ describe('the establishment records and changes limits and conditions', () => {
     const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(ordinary.status).toBe(400);
     expect(page(ordinary).errors()).toEqual(['Un des permis impose un parloir particulier : parloir avec dispositif de séparation.']);
+  });
+
+  it('a permits officer cannot restrict a permit (signatory only), may loosen it; the number of visits cannot fall below those used', async () => {
+    const r = await visitingRoom();
+    const officerRow = await insertAgentElsewhere('PERMITS_OFFICER', { givenName: 'Ștefan', usualName: 'Popescu' });
+    await grantRole(officerRow.id, r.establishment.id, 'PERMITS_OFFICER');
+    const officer = await signInAgent(suite.app.url, officerRow);
+    const headRow = await insertAgentElsewhere('HEAD_OF_ESTABLISHMENT', { givenName: 'Zofia', usualName: 'Łukasiewicz' });
+    await grantRole(headRow.id, r.establishment.id, 'HEAD_OF_ESTABLISHMENT');
+    const head = await signInAgent(suite.app.url, headRow);
+    const conditionsUrl = `/etablissements/${r.establishment.code}/permis/${r.permit.id}/conditions`;
+    const officerForm = page(await officer.get(conditionsUrl).expect(200));
+    for (const fields of [
+      { maxVisits: '1' },
+      { roomCondition: 'SEPARATION' },
+      { allowedDays: '3' },
+      { allowedFrom: '09:00', allowedTo: '12:00' },
+    ]) {
+      const refused = await officer
+        .post(conditionsUrl)
+        .type('form')
+        .send({ _csrf: officerForm.csrf(), ...fields })
+        .expect(403);
+      expect(page(refused).errors()[0]).toContain('Restreindre un permis est une décision');
+    }
+    expect(await queryOne(`SELECT max_visits, room_condition, allowed_days FROM permits WHERE id = $1`, [r.permit.id])).toEqual({
+      max_visits: null,
+      room_condition: null,
+      allowed_days: null,
+    });
+    // Two visits already used: the head cannot leave none.
+    for (const day of [DAY, WEEK_LATER])
+      await insertVisit({
+        establishmentId: r.establishment.id,
+        roomId: r.ordinaryRoom.id,
+        detaineeId: r.detainee.id,
+        familyAccountId: r.family.id,
+        permitIds: [r.permit.id],
+        startsAt: at(day, '14:00'),
+      });
+    const headForm = page(await head.get(conditionsUrl).expect(200));
+    const tooFew = await head.post(conditionsUrl).type('form').send({ _csrf: headForm.csrf(), maxVisits: '2' }).expect(400);
+    expect(page(tooFew).fieldError('maxVisits')).toBe(
+      'Ce permis a déjà servi pour 2 visites : indiquez au moins 3 visites (ou laissez vide : sans limite).',
+    );
+    await head.post(conditionsUrl).type('form').send({ _csrf: headForm.csrf(), maxVisits: '3', allowedDays: '3' }).expect(303);
+    // The greffe loosens it (more visits, every day): no signatory, no letter, audited.
+    await officer.post(conditionsUrl).type('form').send({ _csrf: officerForm.csrf(), maxVisits: '10' }).expect(303);
+    expect(await queryOne(`SELECT max_visits, allowed_days FROM permits WHERE id = $1`, [r.permit.id])).toEqual({
+      max_visits: 10,
+      allowed_days: null,
+    });
+    expect(
+      await query(
+        `SELECT actor_id AS "actorId", after->>'signedBy' AS "signedBy" FROM audit_log WHERE action = 'PERMIT_CONDITIONS_CHANGED' AND entity_id = $1 ORDER BY id`,
+        [r.permit.id],
+      ),
+    ).toEqual([
+      { actorId: headRow.id, signedBy: 'Zofia ŁUKASIEWICZ, chef d’établissement' },
+      { actorId: officerRow.id, signedBy: null },
+    ]);
+    expect(await query(`SELECT kind FROM permit_letters WHERE permit_id = $1`, [r.permit.id])).toEqual([{ kind: 'REEXAMINATION' }]);
   });
 
   it('an expired permit says so on its page', async () => {

@@ -5,11 +5,14 @@ import { actorOf, type Principal } from '../auth/principal';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { CONDITION_CHOICES, PermitConditionsForm, termsOf } from './permit-conditions.form';
+import { CONDITION_CHOICES, PermitConditionsChangeForm, termsOf } from './permit-conditions.form';
 import { PermitConditionsService } from './permit-conditions.service';
 import { PermitInstructionService } from './permit-instruction.service';
 
-/** The head of establishment or the greffe changes a permit's limits and conditions (R341-1). */
+/**
+ * The head of establishment or the greffe changes a permit's limits and conditions (R341-1): a restriction
+ * needs a signatory, a magistrate's permit only the magistrate's decision (see PermitConditionsService).
+ */
 @Controller('etablissements/:establishment/permis/:permitId/conditions')
 export class PermitConditionsController {
   constructor(
@@ -45,11 +48,12 @@ export class PermitConditionsController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const form = await validateForm(PermitConditionsForm, body);
+    const form = await validateForm(PermitConditionsChangeForm, body);
     if (!form.ok) return this.render(res.status(400), establishment, permitId, form.errors, body);
     const done = await attempt(
-      () => this.conditions.change(actorOf(principal), establishment.id, permitId, termsOf(form.value)),
-      'maxVisits',
+      () =>
+        this.conditions.change(actorOf(principal), establishment.id, permitId, termsOf(form.value), form.value.magistrateDecision ?? null),
+      (e) => (e.code === 'MAGISTRATE_DECISION' ? 'magistrateDecision' : 'maxVisits'),
     );
     if (!done.ok) return this.render(res.status(done.status), establishment, permitId, done.errors, body);
     res.redirect(303, `/etablissements/${establishment.code}/permis/${permitId}`);
@@ -57,6 +61,7 @@ export class PermitConditionsController {
 
   private async render(res: Response, establishment: Establishment, permitId: string, errors: FieldError[], values: unknown) {
     const p = await this.instruction.permit(establishment.id, permitId);
-    res.render('permits/conditions.njk', { establishment, p, ...CONDITION_CHOICES, errors, values: values ?? {} });
+    const authority = await this.conditions.authority(establishment.id, permitId);
+    res.render('permits/conditions.njk', { establishment, p, authority, ...CONDITION_CHOICES, errors, values: values ?? {} });
   }
 }

@@ -111,3 +111,12 @@ export function termsOf(f: PermitConditionsForm): PermitTerms {
     conditionsNote: f.conditionsNote ?? null,
   };
 }
+
+/** Changing the terms of an existing permit: on a magistrate's permit, the magistrate's decision recorded. */
+export class PermitConditionsChangeForm extends PermitConditionsForm {
+  @Text()
+  @IsOptional()
+  @MaxLength(300, { message: 'La décision du magistrat ne doit pas dépasser 300 caractères' })
+  @IsString({ message: 'Saisissez la décision du magistrat en une seule fois' })
+  magistrateDecision?: string;
+}

@@ -37,7 +37,7 @@ import {
   undecidedCompleteBefore,
 } from './permit-request.queries';
 import { PERMIT_DOCUMENTS, type UploadedFile } from './permit-requests.service';
-import { insertPermit, lockPermit, permitOfEstablishment, PermitRow, type PermitTerms, setPermitStatus } from './permit.queries';
+import { insertPermit, permitOfEstablishment, PermitRow, type PermitTerms, setPermitStatus } from './permit.queries';
 import { daysLeft, DECIDED_STATUSES, decisionDeadline, isMinor, OPEN_STATUSES, Relationship, RELATIONSHIPS } from './permit.rules';
 import { termsView } from './permit-validity';
 import { checkPhoto } from './uploads';
@@ -45,6 +45,9 @@ import { departmentOf, setDocumentsDue } from './decisions.queries';
 import { recourseParagraphs } from './letters';
 import { ASKABLE_DOCUMENTS, AskableDocument, defaultDocumentsDue, missingPiecesMessage, RESTART_NOTICE } from './missing-pieces';
 import { parisDay } from './permit-decisions.service';
+import { measuresOfPermit, permitForMeasure } from './permit-measures.queries';
+import { establishmentDay, liftRefusal } from './permit-measures.rules';
+import { signatoryFor } from './signatory';
 
 export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
 
@@ -379,12 +382,22 @@ export class PermitInstructionService {
       );
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const p = await lockPermit(m, establishmentId, permitId);
+      const p = await permitForMeasure(m, establishmentId, permitId, true);
       if (!p) throw permitNotFound();
+      // Lifting a suspension is a decision: the head, or a delegate in force that day at the establishment.
+      const signatory = actor.id ? await signatoryFor(m, establishmentId, actor.id, establishmentDay(now, p.timeZone)) : null;
+      if (!signatory)
+        throw new DomainError(
+          'NOT_SIGNATORY',
+          'Seul le chef d’établissement, ou un agent ayant une délégation de signature en cours, peut lever une suspension.',
+          403,
+        );
       if (p.status === 'WITHDRAWN') throw new DomainError('WITHDRAWN', 'Ce permis est retiré : il ne peut plus changer.', 409);
       if (p.status === status) throw new DomainError('UNCHANGED', 'Le permis a déjà ce statut.', 409);
       if (p.status !== 'SUSPENDED')
         throw new DomainError('NOT_SUSPENDED', 'Seule une suspension peut être levée ici (un sursis attend la réponse du magistrat).', 409);
+      const refusal = liftRefusal(p, (await measuresOfPermit(m, permitId))[0] ?? null);
+      if (refusal) throw new DomainError('MAGISTRATE_COMPETENT', refusal, 409);
       await setPermitStatus(m, permitId, status, status === 'ACTIVE' ? null : text);
       if (p.familyEmail) {
         await this.notifications.enqueue(
@@ -409,7 +422,7 @@ export class PermitInstructionService {
           entityId: permitId,
           establishmentId,
           before: { status: p.status },
-          after: { status, reason: text || undefined },
+          after: { status, reason: text || undefined, signedBy: signatory.label },
         },
         m,
       );

@@ -23,13 +23,15 @@ export interface PermitForMeasure {
   ecrouNumber: string;
   legalStatus: LegalStatus;
   establishmentName: string;
+  /** The establishment's time zone: its day decides due dates and delegations. */
+  timeZone: string;
 }
 
 const PERMIT_COLUMNS = `p.id, p.establishment_id AS "establishmentId", p.status, p.status_reason AS "statusReason", p.origin,
   p.head_review_due AS "headReviewDue", p.issuing_authority AS "issuingAuthority", p.family_account_id AS "familyAccountId",
   f.email AS "familyEmail", p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName",
   d.first_name || ' ' || d.last_name AS "detaineeName", d.ecrou_number AS "ecrouNumber", d.legal_status AS "legalStatus",
-  e.name AS "establishmentName"`;
+  e.name AS "establishmentName", e.time_zone AS "timeZone"`;
 
 const PERMIT_FROM = `permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = p.establishment_id
   LEFT JOIN family_accounts f ON f.id = p.family_account_id`;

@@ -18,9 +18,22 @@ export const OBSERVATIONS_DAYS = 8;
 /** Grounds and justifications: at least this long. */
 export const MIN_GROUNDS_LENGTH = 10;
 
+/** Days added to the observations delay when the letter is posted (no family account): its delivery. */
+export const POSTAL_DAYS = 7;
+
 /** The day (AAAA-MM-JJ) in metropolitan France. */
 export function parisDay(at: Date): string {
   return formatInTimeZone(at, 'Europe/Paris', 'yyyy-MM-dd');
+}
+
+/** The day (AAAA-MM-JJ) at the establishment (its own time zone: overseas establishments differ from Paris). */
+export function establishmentDay(at: Date, timeZone: string): string {
+  return formatInTimeZone(at, timeZone, 'yyyy-MM-dd');
+}
+
+/** Days the holder has to answer: the letter posted (no family account) adds its delivery. */
+export function observationsDays(online: boolean): number {
+  return OBSERVATIONS_DAYS + (online ? 0 : POSTAL_DAYS);
 }
 
 /** The last day to present observations, `days` days after `today` (AAAA-MM-JJ). */
@@ -38,6 +51,19 @@ export function observationsDue(today: string, days = OBSERVATIONS_DAYS): string
 export function competentAuthority(p: { origin: PermitOrigin; legalStatus: LegalStatus; headReviewDue: boolean }): 'HEAD' | 'MAGISTRATE' {
   if (p.legalStatus !== 'CONDAMNE') return 'MAGISTRATE';
   return p.origin === 'MAGISTRATE' && p.headReviewDue ? 'MAGISTRATE' : 'HEAD';
+}
+
+/**
+ * Why the head may not lift this suspension (null: he may): the magistrate is competent for the permit,
+ * or the suspension is the magistrate's answer to a referral — only the magistrate lifts it (L341-5, R341-3).
+ */
+export function liftRefusal(
+  p: { origin: PermitOrigin; legalStatus: LegalStatus; headReviewDue: boolean },
+  last: { kind: PermitMeasureKind; magistrateAnswer: 'MAINTAINED' | 'SUSPENDED' | 'WITHDRAWN' | null } | null,
+): string | null {
+  if (competentAuthority(p) === 'MAGISTRATE' || (last?.kind === 'REFERRAL' && last.magistrateAnswer === 'SUSPENDED'))
+    return 'Cette suspension a été décidée par le magistrat chargé du dossier : seul le magistrat peut la lever. Enregistrez sa décision lorsqu’elle vous parvient.';
+  return null;
 }
 
 /** Why an intended measure cannot be enacted yet (null: it can). */
@@ -108,13 +134,19 @@ function measurePhrase(m: MeasureLetterInput): string {
 }
 
 /** The letter telling the holder of the intended measure and of the right to present observations. */
-export function intendedMeasureParagraphs(m: MeasureLetterInput, due: string): string[] {
+export function intendedMeasureParagraphs(
+  m: MeasureLetterInput,
+  due: string,
+  o: { suspended: boolean; posted: boolean } = { suspended: false, posted: false },
+): string[] {
   return [
     `Madame, Monsieur, le chef d’établissement envisage ${measurePhrase(m)} (visiteur : ${m.visitor} ; personne détenue : ${m.detainee}).`,
     `Motifs : ${m.grounds}`,
-    `Avant toute décision, vous pouvez présenter vos observations écrites jusqu’au ${frenchDay(due)} inclus (articles L. 121-1 et L. 122-1 du code des relations entre le public et l’administration) : ` +
+    `Avant toute décision, vous pouvez présenter vos observations écrites jusqu’au ${frenchDay(due)} inclus${o.posted ? ' (ce délai tient compte de l’acheminement de ce courrier par la poste)' : ''} (articles L. 121-1 et L. 122-1 du code des relations entre le public et l’administration) : ` +
       'dans votre espace P2V, rubrique « Mes permis », ou par courrier adressé à l’établissement. Vous pouvez vous faire assister ou représenter par un conseil ou un mandataire de votre choix.',
-    'Aucune décision n’est prise avant cette date, sauf si vos observations nous parviennent plus tôt. Votre permis reste valable jusqu’à la décision.',
+    `Aucune décision n’est prise avant cette date, sauf si vos observations nous parviennent plus tôt. ${
+      o.suspended ? 'Votre permis reste suspendu jusqu’à la décision.' : 'Votre permis reste valable jusqu’à la décision.'
+    }`,
   ];
 }
 

@@ -5,7 +5,8 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { DetaineesService } from '../detainees/detainees.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { recordLetter } from './letters';
+import { departmentOf } from './decisions.queries';
+import { recordLetter, recourseParagraphs } from './letters';
 import {
   decideMeasure,
   flagMagistratePermits,
@@ -28,6 +29,7 @@ import {
   competentAuthority,
   decisionParagraphs,
   enactRefusal,
+  establishmentDay,
   frenchDay,
   intendedMeasureParagraphs,
   LEGAL_STATUS_LABELS,
@@ -38,8 +40,9 @@ import {
   MIN_GROUNDS_LENGTH,
   OBSERVATIONS_DAYS,
   observationsDue,
+  observationsDays,
   observationsOpen,
-  parisDay,
+  liftRefusal,
 } from './permit-measures.rules';
 import { setPermitStatus } from './permit.queries';
 import { signatoryFor, type Signatory } from './signatory';
@@ -80,6 +83,8 @@ export interface MeasuresPanel {
   letters: MeasureLetterRow[];
   /** The agent signs permit decisions (head, or a delegate in force). */
   signatory: boolean;
+  /** The agent may lift the suspension (a head's suspension, no measure open; never the magistrate's). */
+  liftable: boolean;
   observationsDays: number;
 }
 
@@ -125,8 +130,10 @@ export class PermitMeasuresService implements OnModuleInit {
     const db = this.dataSource.manager;
     const p = await permitForMeasure(db, establishmentId, permitId, false);
     if (!p) throw notFound();
-    const today = parisDay(this.clock.now());
+    const today = establishmentDay(this.clock.now(), p.timeZone);
     const open = await openMeasure(db, permitId);
+    const measures = await measuresOfPermit(db, permitId);
+    const signatory = (await signatoryFor(db, establishmentId, agentId, today)) !== null;
     return {
       authority: competentAuthority(p),
       headReviewDue: p.headReviewDue,
@@ -139,9 +146,10 @@ export class PermitMeasuresService implements OnModuleInit {
       status: p.status,
       open,
       enactable: open?.status === 'PROPOSED' && enactRefusal(open, today) === null,
-      measures: await measuresOfPermit(db, permitId),
+      measures,
       letters: await lettersOfPermit(db, permitId),
-      signatory: (await signatoryFor(db, establishmentId, agentId, today)) !== null,
+      signatory,
+      liftable: signatory && !open && p.status === 'SUSPENDED' && liftRefusal(p, measures[0] ?? null) === null,
       observationsDays: OBSERVATIONS_DAYS,
     };
   }
@@ -166,11 +174,10 @@ export class PermitMeasuresService implements OnModuleInit {
     if (input.urgent && justification.length < MIN_GROUNDS_LENGTH)
       throw new DomainError('URGENCY', 'Justifiez l’urgence (10 caractères au moins).', 400);
     const now = this.clock.now();
-    const today = parisDay(now);
-    if (input.kind === 'SUSPENSION' && input.suspendedUntil && input.suspendedUntil <= today)
-      throw new DomainError('UNTIL', 'La fin de la suspension doit être une date future.', 400);
     await this.dataSource.transaction(async (m) => {
-      const { p, signatory } = await this.lockForDecision(m, actor, establishmentId, permitId, today);
+      const { p, signatory, today } = await this.lockForDecision(m, actor, establishmentId, permitId, now);
+      if (input.kind === 'SUSPENSION' && input.suspendedUntil && input.suspendedUntil <= today)
+        throw new DomainError('UNTIL', 'La fin de la suspension doit être une date future.', 400);
       if (p.status !== 'ACTIVE' && !(p.status === 'SUSPENDED' && input.kind === 'WITHDRAWAL'))
         throw new DomainError('STATUS', 'Ce permis n’est pas actif : cette mesure n’est pas possible.', 409);
       if (await openMeasure(m, permitId))
@@ -198,7 +205,8 @@ export class PermitMeasuresService implements OnModuleInit {
         });
         return;
       }
-      const due = observationsDue(today);
+      const posted = p.familyAccountId === null;
+      const due = observationsDue(today, observationsDays(!posted));
       const measureId = await insertMeasure(m, {
         permitId,
         establishmentId,
@@ -223,7 +231,11 @@ export class PermitMeasuresService implements OnModuleInit {
           input.kind === 'WITHDRAWAL' ? 'Retrait envisagé de votre permis de visite' : 'Suspension envisagée de votre permis de visite',
         addressee: this.visitor(p),
         author: signatory.label,
-        body: { paragraphs: intendedMeasureParagraphs(letterInput, due), recourse: false, reference: `Écrou ${p.ecrouNumber}` },
+        body: {
+          paragraphs: intendedMeasureParagraphs(letterInput, due, { suspended: p.status === 'SUSPENDED', posted }),
+          recourse: false,
+          reference: `Écrou ${p.ecrouNumber}`,
+        },
         issuedAt: now,
       });
       await this.audit.record(
@@ -249,9 +261,8 @@ export class PermitMeasuresService implements OnModuleInit {
   /** Enacts the intended measure: after the delay, or once the holder's observations arrived. */
   async enact(actor: Actor, establishmentId: string, permitId: string, measureId: string): Promise<void> {
     const now = this.clock.now();
-    const today = parisDay(now);
     await this.dataSource.transaction(async (m) => {
-      const { p, signatory } = await this.lockForDecision(m, actor, establishmentId, permitId, today);
+      const { p, signatory, today } = await this.lockForDecision(m, actor, establishmentId, permitId, now);
       const open = await this.openProposed(m, permitId, measureId);
       const refusal = enactRefusal(open, today);
       if (refusal) throw new DomainError('TOO_EARLY', refusal, 409);
@@ -269,7 +280,8 @@ export class PermitMeasuresService implements OnModuleInit {
   async abandon(actor: Actor, establishmentId: string, permitId: string, measureId: string): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const { p, signatory } = await this.lockForDecision(m, actor, establishmentId, permitId, parisDay(now));
+      // Giving up an intended measure is always allowed, even once the magistrate became competent.
+      const { p, signatory } = await this.lockForDecision(m, actor, establishmentId, permitId, now, true);
       await this.openProposed(m, permitId, measureId);
       await decideMeasure(m, measureId, 'ABANDONED', signatory.agentId, now);
       await this.audit.record(
@@ -298,7 +310,14 @@ export class PermitMeasuresService implements OnModuleInit {
       );
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const { p, signatory } = await this.lockForDecision(m, actor, establishmentId, permitId, parisDay(now), true);
+      const { p, signatory } = await this.lockForDecision(m, actor, establishmentId, permitId, now, true);
+      const pending = await openMeasure(m, permitId);
+      if (pending?.status === 'PROPOSED')
+        throw new DomainError(
+          'OPEN',
+          `${pending.kind === 'WITHDRAWAL' ? 'Un retrait envisagé' : 'Une suspension envisagée'} est en cours sur ce permis : abandonnez-la d’abord, puis surseoir et en référer au magistrat.`,
+          409,
+        );
       if (competentAuthority(p) !== 'MAGISTRATE')
         throw new DomainError('HEAD_COMPETENT', 'Ce permis relève du chef d’établissement : envisagez une suspension ou un retrait.', 409);
       if (p.status !== 'ACTIVE') throw new DomainError('STATUS', 'Ce permis n’est pas actif : le sursis n’est pas possible.', 409);
@@ -364,7 +383,7 @@ export class PermitMeasuresService implements OnModuleInit {
   async answer(actor: Actor, establishmentId: string, permitId: string, measureId: string, input: AnswerInput): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const { p, signatory } = await this.lockForDecision(m, actor, establishmentId, permitId, parisDay(now), true);
+      const { p, signatory } = await this.lockForDecision(m, actor, establishmentId, permitId, now, true);
       const open = await openMeasure(m, permitId);
       if (!open || open.id !== measureId || open.status !== 'REFERRED')
         throw new DomainError('NOT_OPEN', 'Aucune saisine du magistrat n’attend de réponse sur ce permis.', 409);
@@ -396,7 +415,7 @@ export class PermitMeasuresService implements OnModuleInit {
   async markReviewed(actor: Actor, establishmentId: string, permitId: string): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      const { p } = await this.lockForDecision(m, actor, establishmentId, permitId, parisDay(now), true);
+      const { p } = await this.lockForDecision(m, actor, establishmentId, permitId, now, true);
       if (!p.headReviewDue) throw new DomainError('NOT_DUE', 'Ce permis n’attend pas de revue.', 409);
       if (p.legalStatus !== 'CONDAMNE')
         throw new DomainError(
@@ -458,7 +477,12 @@ export class PermitMeasuresService implements OnModuleInit {
     const open = p ? await openMeasure(db, permitId) : null;
     if (!p || !open || open.status !== 'PROPOSED') throw notFound();
     const letter = await letterOfMeasure(db, open.id, 'INTENDED_MEASURE');
-    return { permit: p, measure: open, letterId: letter?.id ?? null, open: observationsOpen(open, parisDay(this.clock.now())) };
+    return {
+      permit: p,
+      measure: open,
+      letterId: letter?.id ?? null,
+      open: observationsOpen(open, establishmentDay(this.clock.now(), p.timeZone)),
+    };
   }
 
   /** The holder's observations on the intended measure, until the due day included. */
@@ -470,7 +494,7 @@ export class PermitMeasuresService implements OnModuleInit {
       const p = await permitOfFamilyForMeasure(m, family.id ?? '', permitId, true);
       const open = p ? await openMeasure(m, permitId) : null;
       if (!p || !open || open.status !== 'PROPOSED') throw notFound();
-      if (!observationsOpen(open, parisDay(now)))
+      if (!observationsOpen(open, establishmentDay(now, p.timeZone)))
         throw new DomainError(
           'CLOSED',
           open.observationsAt ? 'Vos observations ont déjà été reçues.' : 'Le délai pour présenter des observations est dépassé.',
@@ -496,15 +520,16 @@ export class PermitMeasuresService implements OnModuleInit {
     actor: Actor,
     establishmentId: string,
     permitId: string,
-    today: string,
+    now: Date,
     referral = false,
-  ): Promise<{ p: PermitForMeasure; signatory: Signatory }> {
+  ): Promise<{ p: PermitForMeasure; signatory: Signatory; today: string }> {
     const p = await permitForMeasure(m, establishmentId, permitId, true);
     if (!p) throw notFound();
+    const today = establishmentDay(now, p.timeZone);
     const signatory = actor.id ? await signatoryFor(m, establishmentId, actor.id, today) : null;
     if (!signatory) throw notSignatory();
     if (!referral && competentAuthority(p) === 'MAGISTRATE') throw magistrateCompetent();
-    return { p, signatory };
+    return { p, signatory, today };
   }
 
   private async openProposed(m: EntityManager, permitId: string, measureId: string): Promise<MeasureRow> {
@@ -527,7 +552,7 @@ export class PermitMeasuresService implements OnModuleInit {
     const status = l.kind === 'WITHDRAWAL' ? 'WITHDRAWN' : 'SUSPENDED';
     const reason = how.urgent ? `${l.grounds} (mesure prise en urgence)` : l.grounds;
     await setPermitStatus(m, p.id, status, reason);
-    await recordLetter(m, {
+    const letterId = await recordLetter(m, {
       establishmentId: p.establishmentId,
       permitId: p.id,
       measureId,
@@ -559,7 +584,13 @@ export class PermitMeasuresService implements OnModuleInit {
       },
       m,
     );
-    await this.tell(m, p, 'permit-status-changed', { status, reason });
+    await this.tell(m, p, 'permit-status-changed', {
+      status,
+      reason,
+      signedBy: signatory.label,
+      letterUrl: p.familyAccountId ? `/courriers/${letterId}` : null,
+      recourse: recourseParagraphs(await departmentOf(m, p.establishmentId)),
+    });
   }
 
   private letterInput(p: PermitForMeasure, kind: 'SUSPENSION' | 'WITHDRAWAL', grounds: string, until: string | null): MeasureLetterInput {

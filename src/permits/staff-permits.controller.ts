@@ -359,7 +359,7 @@ export class StaffPermitsController {
   }
 
   @Post(':permitId/statut')
-  @Roles('HEAD_OF_ESTABLISHMENT')
+  @Roles('HEAD_OF_ESTABLISHMENT', 'PERMITS_OFFICER')
   async changeStatus(
     @CurrentEstablishment() establishment: Establishment,
     @Param('permitId', new ParseUUIDPipe()) permitId: string,
