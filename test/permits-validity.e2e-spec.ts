@@ -486,7 +486,7 @@ describe('the establishment records and changes limits and conditions', () => {
       [r.permit.id],
     );
     expect(letter).toMatchObject({
-      kind: 'REEXAMINATION',
+      kind: 'CONDITIONS',
       author: 'Zofia ŁUKASIEWICZ, chef d’établissement',
       recourse: true,
       familyAccountId: r.family.id,
@@ -567,7 +567,7 @@ describe('the establishment records and changes limits and conditions', () => {
       { actorId: headRow.id, signedBy: 'Zofia ŁUKASIEWICZ, chef d’établissement' },
       { actorId: officerRow.id, signedBy: null },
     ]);
-    expect(await query(`SELECT kind FROM permit_letters WHERE permit_id = $1`, [r.permit.id])).toEqual([{ kind: 'REEXAMINATION' }]);
+    expect(await query(`SELECT kind FROM permit_letters WHERE permit_id = $1`, [r.permit.id])).toEqual([{ kind: 'CONDITIONS' }]);
   });
 
   it('an expired permit says so on its page', async () => {

@@ -507,7 +507,7 @@ constraint permit_imports.permit_imports_status_check: CHECK ((status = ANY (ARR
 constraint permit_imports.permit_imports_total_rows_check: CHECK ((total_rows >= 0))
 constraint permit_letters.permit_letters_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint permit_letters.permit_letters_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
-constraint permit_letters.permit_letters_kind_check: CHECK ((kind = ANY (ARRAY['ACKNOWLEDGEMENT'::text, 'REFUSAL'::text, 'GRANT'::text, 'REEXAMINATION'::text, 'INTENDED_MEASURE'::text, 'SUSPENSION'::text, 'WITHDRAWAL'::text, 'REFERRAL'::text, 'CLAIM_CODE'::text])))
+constraint permit_letters.permit_letters_kind_check: CHECK ((kind = ANY (ARRAY['ACKNOWLEDGEMENT'::text, 'REFUSAL'::text, 'GRANT'::text, 'REEXAMINATION'::text, 'INTENDED_MEASURE'::text, 'SUSPENSION'::text, 'WITHDRAWAL'::text, 'REFERRAL'::text, 'CLAIM_CODE'::text, 'CONDITIONS'::text])))
 constraint permit_letters.permit_letters_measure_id_fkey: FOREIGN KEY (measure_id) REFERENCES permit_measures(id)
 constraint permit_letters.permit_letters_permit_id_fkey: FOREIGN KEY (permit_id) REFERENCES permits(id)
 constraint permit_letters.permit_letters_pkey: PRIMARY KEY (id)

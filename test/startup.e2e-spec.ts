@@ -25,6 +25,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'LawfulPermits1763890000000',
       'PermitInvalidRefusal1763890300000',
       'ComplementaryDocuments1763890600000',
+      'ConditionsLetter1763890700000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

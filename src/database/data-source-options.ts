@@ -8,6 +8,7 @@ import { DetaineeTransfers1763880000000 } from '../../migrations/1763880000000-D
 import { LawfulPermits1763890000000 } from '../../migrations/1763890000000-LawfulPermits';
 import { PermitInvalidRefusal1763890300000 } from '../../migrations/1763890300000-PermitInvalidRefusal';
 import { ComplementaryDocuments1763890600000 } from '../../migrations/1763890600000-ComplementaryDocuments';
+import { ConditionsLetter1763890700000 } from '../../migrations/1763890700000-ConditionsLetter';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   LawfulPermits1763890000000,
   PermitInvalidRefusal1763890300000,
   ComplementaryDocuments1763890600000,
+  ConditionsLetter1763890700000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

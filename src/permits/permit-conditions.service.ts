@@ -93,7 +93,7 @@ export class PermitConditionsService {
           permitId,
           measureId: null,
           familyAccountId: locked.familyAccountId,
-          kind: 'REEXAMINATION',
+          kind: 'CONDITIONS',
           title: 'Nouvelles limites et conditions de votre permis de visite',
           addressee: visitor,
           author: signatory.label,

@@ -1,7 +1,17 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type PermitLetterKind =
-  'ACKNOWLEDGEMENT' | 'REFUSAL' | 'GRANT' | 'REEXAMINATION' | 'INTENDED_MEASURE' | 'SUSPENSION' | 'WITHDRAWAL' | 'REFERRAL' | 'CLAIM_CODE';
+  | 'ACKNOWLEDGEMENT'
+  | 'REFUSAL'
+  | 'GRANT'
+  | 'REEXAMINATION'
+  | 'INTENDED_MEASURE'
+  | 'SUSPENSION'
+  | 'WITHDRAWAL'
+  | 'REFERRAL'
+  | 'CLAIM_CODE'
+  /** A decision restricting a permit's limits or conditions. */
+  | 'CONDITIONS';
 
 /**
  * A letter issued about a request or a permit, kept as issued (its text fields in `body`, its author
