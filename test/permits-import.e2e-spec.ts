@@ -18,6 +18,7 @@ let chef: Agent;
 let elsewhereGreffe: Agent;
 let elsewhere: EstablishmentRow;
 let photo: Buffer;
+let chefId: string;
 let base: string;
 
 beforeAll(async () => {
@@ -38,6 +39,7 @@ beforeAll(async () => {
     givenName: 'Gül',
     usualName: 'Yılmaz',
   });
+  chefId = chefRow.id;
   greffe = await signInAgent(suite.app.url, greffeRow);
   chef = await signInAgent(suite.app.url, chefRow);
   elsewhereGreffe = await signInAgent(suite.app.url, elsewhereRow);
@@ -182,6 +184,25 @@ describe('bulk import of existing permits', () => {
     expect(reasons['5']).toContain('doublon : même visiteur et même personne détenue qu’à la ligne 4');
     expect(reasons['6']).toContain('personne prévenue : le permis est délivré par le magistrat (origine MAGISTRAT)');
     expect(rowsOf(preview, 'line-ok').map((r) => r[0])).toEqual(['3', '4', '7']);
+  });
+
+  it('rejects a line whose visitor is named by a no-contact order in force on the detainee (M3)', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Ayşe', lastName: 'Łęcka' });
+    await query(
+      `INSERT INTO no_contact_orders (detainee_id, person_given_name, person_family_name, person_birthdate, source, authority, recorded_by)
+       VALUES ($1, 'Lucja', 'Walesa', '1988-03-14', 'JUDICIAL_RECORD', 'Tribunal judiciaire de Łódź', $2)`,
+      [detainee.id, chefId],
+    );
+    const lines: CsvPermit[] = [
+      { number: 1, familyName: 'Wałęsa', givenName: 'Łucja', ecrou: detainee.ecrouNumber },
+      { number: 2, familyName: 'Wałęsa', givenName: 'Jan', ecrou: detainee.ecrouNumber },
+    ];
+    const { preview } = await previewOf(greffe, permitsCsv(lines), photosFor(lines));
+    const reasons = Object.fromEntries(rowsOf(preview, 'line-rejected').map((r) => [r[0], r[6]]));
+    expect(Object.keys(reasons)).toEqual(['2']);
+    expect(reasons['2']).toContain('interdiction d’entrer en relation en vigueur');
+    expect(rowsOf(preview, 'line-ok').map((r) => r[0])).toEqual(['3']);
+    expect(preview.has('apply')).toBe(false);
   });
 
   it('checks every photo by its content: missing, not an image, too small', async () => {
