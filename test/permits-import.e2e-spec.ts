@@ -1,12 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CsvPermit, permitsCsv, zipOf } from './factories/permit-imports';
-import { insertAgent, insertDetainee, insertEstablishment, type DetaineeRow, type EstablishmentRow } from './factories/people';
+import {
+  insertAgent,
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type DetaineeRow,
+  type EstablishmentRow,
+} from './factories/people';
 import { insertPermit, photoJpeg } from './factories/permits';
 import { query, queryOne } from './helpers/db';
 import { type HtmlPage, page } from './helpers/html';
 import { filesIn, permitsApp } from './helpers/permits';
-import { type Agent, signInAgent } from './helpers/sign-in';
+import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
 const suite = permitsApp();
 
@@ -355,6 +362,33 @@ describe('bulk import of existing permits', () => {
       .expect(404);
     await elsewhereGreffe.get(url).expect(403);
     expect((await queryOne<{ status: string }>(`SELECT status FROM permit_imports WHERE id = $1`, [id])).status).toBe('PREVIEW');
+  });
+
+  it('a family or another establishment’s agent posting files to the import gets 403 and nothing is recorded; a CSV over 2 MB is refused', async () => {
+    const imports = async () =>
+      (await queryOne<{ n: string }>(`SELECT count(*) AS n FROM permit_imports WHERE establishment_id = $1`, [establishment.id])).n;
+    const before = await imports();
+    const lines: CsvPermit[] = [{ number: 1, familyName: 'Łukasiewicz', givenName: 'Ola', ecrou: condamne.ecrouNumber }];
+    const familyRow = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin' });
+    const family = await signInFamily(suite.app.url, familyRow);
+    const familyPage = page(await family.get('/demandes').expect(200));
+    const otherPage = page(await elsewhereGreffe.get(`/etablissements/${elsewhere.code}/permis/import`).expect(200));
+    for (const [who, csrf] of [
+      [family, familyPage.csrf()],
+      [elsewhereGreffe, otherPage.csrf()],
+    ] as const) {
+      await who
+        .post(base)
+        .field('_csrf', csrf)
+        .attach('csv', Buffer.from(permitsCsv(lines), 'utf8'), { filename: 'permis.csv', contentType: 'text/csv' })
+        .attach('photos', photosFor(lines), { filename: 'photos.zip', contentType: 'application/zip' })
+        .expect(403);
+    }
+    expect(await imports()).toBe(before);
+    const big = await upload(greffe, Buffer.alloc(2 * 1024 * 1024 + 1, 'a'), photosFor(lines));
+    expect(big.status).toBe(400);
+    expect(page(big).fieldError('csv')).toBe('Le fichier CSV dépasse 2 Mo : découpez-le.');
+    expect(await imports()).toBe(before);
   });
 
   it('refuses an upload or an apply without the CSRF token, and creates nothing', async () => {
