@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import type { AuditService } from '../common/audit.service';
 import type { Clock } from '../common/clock';
 import type { DocumentStore } from '../common/document-store';
 import type { PermitFileStore } from './permit-files';
@@ -31,8 +30,8 @@ function service(o: { stagingDelete: () => Promise<void>; finished: boolean }) {
   const dataSource = { manager: {}, transaction: (work: (m: object) => Promise<unknown>) => work({}) };
   const imports = new PermitImportService(
     dataSource as unknown as DataSource,
-    { record: jest.fn() } as unknown as AuditService,
-    { now: () => new Date('2026-11-23T10:00:00Z') } as Clock,
+    { record: jest.fn() },
+    { now: () => new Date('2026-11-23T10:00:00Z') } as unknown as Clock,
     store as unknown as PermitFileStore,
     staging as unknown as DocumentStore,
   );

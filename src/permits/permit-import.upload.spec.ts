@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
 import { PassThrough } from 'node:stream';
-import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { MAX_IMPORT_CSV_BYTES } from './permit-import.rules';
 import { CSV_TOO_LARGE, type ImportFiles, ImportUploadMiddleware, mayUploadImport } from './permit-import.upload';
@@ -40,10 +39,10 @@ function request(principal: Principal | undefined, body: Buffer, code = 'LDZ') {
 }
 
 function run(req: Request): Promise<void> {
-  const middleware = new ImportUploadMiddleware({ manager: {} } as DataSource);
+  const middleware = new ImportUploadMiddleware();
   return new Promise((resolve, reject) => {
-    const next: NextFunction = (e?: unknown) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve());
-    void middleware.use(req, {} as Response, next);
+    const next: NextFunction = (e?: unknown) => (e ? reject(e instanceof Error ? e : new Error('next(error)')) : resolve());
+    middleware.use(req, {} as Response, next);
   });
 }
 

@@ -1,9 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
-import { DataSource } from 'typeorm';
-import { signedInAgent } from '../agents/agent.queries';
-import type { Principal, SessionUser } from '../auth/principal';
+import type { Principal } from '../auth/principal';
 import { MAX_IMPORT_CSV_BYTES, MAX_IMPORT_ZIP_BYTES } from './permit-import.rules';
 
 /** The two files of a bulk import, as multer hands them. */
@@ -79,14 +77,9 @@ export class ImportUploadMiddleware implements NestMiddleware {
     { name: 'photos', maxCount: 1 },
   ]);
 
-  constructor(private readonly dataSource: DataSource) {}
-
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    try {
-      if (!mayUploadImport(await this.principal(req), IMPORT_PATH.exec(req.originalUrl)?.[1])) return next();
-    } catch (e) {
-      return next(e);
-    }
+  use(req: Request, res: Response, next: NextFunction): void {
+    // The app's PrincipalMiddleware (AppModule, every route) runs first and loaded the roles of this request.
+    if (!mayUploadImport(req.principal, IMPORT_PATH.exec(req.originalUrl)?.[1])) return next();
     this.upload(req, res, (err: unknown) => {
       if (err) {
         const code = (err as { code?: string }).code;
@@ -96,14 +89,5 @@ export class ImportUploadMiddleware implements NestMiddleware {
       }
       next();
     });
-  }
-
-  /** The principal the app's middleware loaded, or the signed-in agent with their current roles. */
-  private async principal(req: Request): Promise<Principal | undefined> {
-    if (req.principal) return req.principal;
-    const user = (req.session as unknown as { passport?: { user?: SessionUser } } | undefined)?.passport?.user;
-    if (user?.kind !== 'agent') return undefined;
-    const agent = await signedInAgent(this.dataSource.manager, user.id);
-    return agent ? { kind: 'agent', id: agent.id, displayName: '', email: agent.email, grants: agent.grants } : undefined;
   }
 }
