@@ -419,6 +419,18 @@ describe('the greffe gives a code and links a permit to the account of the perso
     expect((await permitRow(permit.id)).familyAccountId).toBeNull(); // nothing linked before the confirmation
 
     const fields = confirm.formFields(`${url}/titulaire/confirmer`);
+    // A tampered form: another account's id, or another account's e-mail with this id — refused, nothing linked.
+    const stranger = await family({ givenName: 'Łukasz', familyName: 'Şahin', birthdate: '1979-05-05' });
+    for (const tampered of [
+      { ...fields, accountId: stranger.id },
+      { ...fields, email: stranger.email },
+    ]) {
+      const refused = await as.greffe.post(`${url}/titulaire/confirmer`).type('form').send(tampered).expect(409);
+      expect(page(refused).errors()).toEqual([
+        'Ce compte ne correspond plus à l’adresse électronique saisie : saisissez-la de nouveau et vérifiez l’identité affichée.',
+      ]);
+    }
+    expect((await permitRow(permit.id)).familyAccountId).toBeNull();
     await as.parloir.post(`${url}/titulaire/confirmer`).type('form').send(fields).expect(403);
     await as.greffe.post(`${url}/titulaire/confirmer`).type('form').send(fields).expect(303);
     expect((await permitRow(permit.id)).familyAccountId).toBe(mother.id);

@@ -51,7 +51,7 @@ beforeAll(async () => {
 
 /** A request of the family, sent to the establishment, with its three documents. */
 async function sentRequest(
-  o: { status?: RequestStatus; visitorGivenName?: string; visitorFamilyName?: string; relationship?: string } = {},
+  o: { status?: RequestStatus; visitorGivenName?: string; visitorFamilyName?: string; relationship?: string; detaineeId?: string } = {},
 ) {
   const request = await insertPermitRequest({
     familyAccountId: family.id,
@@ -316,6 +316,41 @@ describe('letters to the family', () => {
     // Only once.
     const again = await as.chef.post(`${base}/${request.id}/reexamen`).type('form').send({ _csrf: instruction.csrf() });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('competence of the magistrate (L341-5)', () => {
+  const MAGISTRATE = 'La personne détenue est prévenue (au moins dans une affaire) : le permis relève du magistrat chargé du dossier.';
+
+  it('a detainee who became MIXTE during the instruction: the head can neither grant nor refuse; the page says the magistrate decides', async () => {
+    const mixte = await insertDetainee(establishment.id, { firstName: 'Łukasz', lastName: 'Şimşek', legalStatus: 'CONDAMNE' });
+    const request = await sentRequest({ detaineeId: mixte.id });
+    // A GENESIS update while the request is being instructed.
+    await query(`UPDATE detainees SET legal_status = 'MIXTE' WHERE id = $1`, [mixte.id]);
+    const instruction = page(await as.chef.get(`${base}/${request.id}`).expect(200));
+    expect(instruction.text('magistrate-competent')).toContain(MAGISTRATE);
+    expect(instruction.has('decision-heading')).toBe(false);
+    const grant = await post(as.chef, request.id, 'decision', { decision: 'GRANT', motivation: '' });
+    expect(grant.status).toBe(409);
+    expect(page(grant).errors().join(' ')).toContain(MAGISTRATE);
+    const refuse = await post(as.chef, request.id, 'decision', refusal('GOOD_ORDER'));
+    expect(refuse.status).toBe(409);
+    expect(page(refuse).errors().join(' ')).toContain(MAGISTRATE);
+    expect((await requestRow(request.id)).status).toBe('SUBMITTED');
+    expect(await query(`SELECT 1 FROM permits WHERE detainee_id = $1`, [mixte.id])).toHaveLength(0);
+  });
+
+  it('a refused request cannot be re-examined once the detainee is prévenu', async () => {
+    const prevenu = await insertDetainee(establishment.id, { firstName: 'Ayşe', lastName: 'Łęcka', legalStatus: 'CONDAMNE' });
+    const request = await sentRequest({ detaineeId: prevenu.id, status: 'REFUSED' });
+    await query(`UPDATE detainees SET legal_status = 'PREVENU' WHERE id = $1`, [prevenu.id]);
+    const instruction = page(await as.chef.get(`${base}/${request.id}`).expect(200));
+    expect(instruction.has('reexamine-form')).toBe(false);
+    expect(instruction.text('magistrate-competent')).toContain(MAGISTRATE);
+    const res = await as.chef.post(`${base}/${request.id}/reexamen`).type('form').send({ _csrf: instruction.csrf(), note: '' });
+    expect(res.status).toBe(409);
+    expect(page(res).errors().join(' ')).toContain(MAGISTRATE);
+    expect((await requestRow(request.id)).status).toBe('REFUSED');
   });
 });
 

@@ -1,12 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CsvPermit, permitsCsv, zipOf } from './factories/permit-imports';
-import { insertAgent, insertDetainee, insertEstablishment, type DetaineeRow, type EstablishmentRow } from './factories/people';
+import {
+  insertAgent,
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type DetaineeRow,
+  type EstablishmentRow,
+} from './factories/people';
 import { insertPermit, photoJpeg } from './factories/permits';
 import { query, queryOne } from './helpers/db';
 import { type HtmlPage, page } from './helpers/html';
 import { filesIn, permitsApp } from './helpers/permits';
-import { type Agent, signInAgent } from './helpers/sign-in';
+import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
 const suite = permitsApp();
 
@@ -18,6 +25,7 @@ let chef: Agent;
 let elsewhereGreffe: Agent;
 let elsewhere: EstablishmentRow;
 let photo: Buffer;
+let chefId: string;
 let base: string;
 
 beforeAll(async () => {
@@ -38,6 +46,7 @@ beforeAll(async () => {
     givenName: 'Gül',
     usualName: 'Yılmaz',
   });
+  chefId = chefRow.id;
   greffe = await signInAgent(suite.app.url, greffeRow);
   chef = await signInAgent(suite.app.url, chefRow);
   elsewhereGreffe = await signInAgent(suite.app.url, elsewhereRow);
@@ -182,6 +191,25 @@ describe('bulk import of existing permits', () => {
     expect(reasons['5']).toContain('doublon : même visiteur et même personne détenue qu’à la ligne 4');
     expect(reasons['6']).toContain('personne prévenue : le permis est délivré par le magistrat (origine MAGISTRAT)');
     expect(rowsOf(preview, 'line-ok').map((r) => r[0])).toEqual(['3', '4', '7']);
+  });
+
+  it('rejects a line whose visitor is named by a no-contact order in force on the detainee (M3)', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Ayşe', lastName: 'Łęcka' });
+    await query(
+      `INSERT INTO no_contact_orders (detainee_id, person_given_name, person_family_name, person_birthdate, source, authority, recorded_by)
+       VALUES ($1, 'Lucja', 'Walesa', '1988-03-14', 'JUDICIAL_RECORD', 'Tribunal judiciaire de Łódź', $2)`,
+      [detainee.id, chefId],
+    );
+    const lines: CsvPermit[] = [
+      { number: 1, familyName: 'Wałęsa', givenName: 'Łucja', ecrou: detainee.ecrouNumber },
+      { number: 2, familyName: 'Wałęsa', givenName: 'Jan', ecrou: detainee.ecrouNumber },
+    ];
+    const { preview } = await previewOf(greffe, permitsCsv(lines), photosFor(lines));
+    const reasons = Object.fromEntries(rowsOf(preview, 'line-rejected').map((r) => [r[0], r[6]]));
+    expect(Object.keys(reasons)).toEqual(['2']);
+    expect(reasons['2']).toContain('interdiction d’entrer en relation en vigueur');
+    expect(rowsOf(preview, 'line-ok').map((r) => r[0])).toEqual(['3']);
+    expect(preview.has('apply')).toBe(false);
   });
 
   it('checks every photo by its content: missing, not an image, too small', async () => {
@@ -334,6 +362,33 @@ describe('bulk import of existing permits', () => {
       .expect(404);
     await elsewhereGreffe.get(url).expect(403);
     expect((await queryOne<{ status: string }>(`SELECT status FROM permit_imports WHERE id = $1`, [id])).status).toBe('PREVIEW');
+  });
+
+  it('a family or another establishment’s agent posting files to the import gets 403 and nothing is recorded; a CSV over 2 MB is refused', async () => {
+    const imports = async () =>
+      (await queryOne<{ n: string }>(`SELECT count(*) AS n FROM permit_imports WHERE establishment_id = $1`, [establishment.id])).n;
+    const before = await imports();
+    const lines: CsvPermit[] = [{ number: 1, familyName: 'Łukasiewicz', givenName: 'Ola', ecrou: condamne.ecrouNumber }];
+    const familyRow = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin' });
+    const family = await signInFamily(suite.app.url, familyRow);
+    const familyPage = page(await family.get('/demandes').expect(200));
+    const otherPage = page(await elsewhereGreffe.get(`/etablissements/${elsewhere.code}/permis/import`).expect(200));
+    for (const [who, csrf] of [
+      [family, familyPage.csrf()],
+      [elsewhereGreffe, otherPage.csrf()],
+    ] as const) {
+      await who
+        .post(base)
+        .field('_csrf', csrf)
+        .attach('csv', Buffer.from(permitsCsv(lines), 'utf8'), { filename: 'permis.csv', contentType: 'text/csv' })
+        .attach('photos', photosFor(lines), { filename: 'photos.zip', contentType: 'application/zip' })
+        .expect(403);
+    }
+    expect(await imports()).toBe(before);
+    const big = await upload(greffe, Buffer.alloc(2 * 1024 * 1024 + 1, 'a'), photosFor(lines));
+    expect(big.status).toBe(400);
+    expect(page(big).fieldError('csv')).toBe('Le fichier CSV dépasse 2 Mo : découpez-le.');
+    expect(await imports()).toBe(before);
   });
 
   it('refuses an upload or an apply without the CSRF token, and creates nothing', async () => {

@@ -306,6 +306,43 @@ describe('the establishment instructs and decides', () => {
     await as.greffeElsewhere.get(photo.replace(establishment.code, elsewhere.code)).expect(404);
   });
 
+  it('refuses to record a permit for a visitor named by a no-contact order in force; flags a magistrate permit of a condamné for review', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Ayşe', lastName: 'Łęcka', legalStatus: 'CONDAMNE' });
+    await query(
+      `INSERT INTO no_contact_orders (detainee_id, person_given_name, person_family_name, person_birthdate, source, authority, recorded_by)
+       VALUES ($1, 'Gul', 'Haddad Sahin', '1988-04-03', 'JUDICIAL_RECORD', 'Tribunal judiciaire de Lille', $2)`,
+      [detainee.id, chefRow.id],
+    );
+    const form = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
+    const png = await photoPng();
+    const send = (fields: Record<string, string>) => {
+      let req = as.greffe.post(`${permits}/enregistrer`).field('_csrf', form.csrf());
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return req.attach('fichier', png, 'photo.png');
+    };
+    const fields = {
+      ecrou: detainee.ecrouNumber,
+      givenName: 'Gül',
+      familyName: 'Haddad-Şahin',
+      birthdate: '03/04/1988',
+      relationship: 'SIBLING',
+      validFrom: '01/12/2026',
+      validTo: '',
+    };
+    for (const origin of ['PAPER', 'MAGISTRATE']) {
+      const refused = await send({ ...fields, origin }).expect(409);
+      expect(page(refused).errors().join(' ')).toContain('interdiction d’entrer en relation en vigueur');
+    }
+    expect(await query(`SELECT 1 FROM permits WHERE detainee_id = $1`, [detainee.id])).toHaveLength(0);
+    // Another visitor: recorded; the magistrate's permit of a detainee already condamné is due for the head's review (R341-5).
+    const ok = await send({ ...fields, givenName: 'Łucja', origin: 'MAGISTRATE' }).expect(303);
+    const paper = await send({ ...fields, givenName: 'Şükrü', origin: 'PAPER' }).expect(303);
+    const due = async (location: string) =>
+      (await query<{ due: boolean }>(`SELECT head_review_due AS due FROM permits WHERE id = $1`, [location.split('/').pop()]))[0].due;
+    expect(await due(ok.headers.location)).toBe(true);
+    expect(await due(paper.headers.location)).toBe(false);
+  });
+
   it('suspends (motivated) in urgency, justified, reactivates directly, and refuses a direct suspension; the family is told each time', async () => {
     const permit = await insertPermit({
       establishmentId: establishment.id,

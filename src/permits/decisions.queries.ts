@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
 import type { Department } from './letters';
 import type { RefusalGround } from './permit-request.entity';
+import type { Person } from './person-match';
 
 /** The SQL of decisions: the author and ground of a decision, no-contact orders, signature delegations, the department. */
 
@@ -55,6 +56,15 @@ export interface NoContactOrderRow {
 }
 
 /** The orders in force on `day` (AAAA-MM-JJ) for a detainee. */
+/** The person a no-contact order names, for `samePerson`. */
+export function orderPerson(o: NoContactOrderRow): Person {
+  return { givenName: o.personGivenName, familyName: o.personFamilyName, birthdate: o.personBirthdate };
+}
+
+/** Why a permit cannot be recorded or imported for a person a no-contact order in force names. */
+export const NO_CONTACT_RECORD =
+  'Une interdiction d’entrer en relation en vigueur vise ce visiteur : le permis ne peut pas être enregistré.';
+
 export function ordersInForce(db: EntityManager, detaineeId: string, day: string): Promise<NoContactOrderRow[]> {
   return select<NoContactOrderRow>(
     db,
@@ -66,6 +76,21 @@ export function ordersInForce(db: EntityManager, detaineeId: string, day: string
       ORDER BY recorded_at, id`,
     [detaineeId, day],
   );
+}
+
+/** The persons named by the no-contact orders in force on these detainees, by detainee id (the import's check). */
+export async function ordersInForceOf(db: EntityManager, detaineeIds: string[], day: string): Promise<Map<string, Person[]>> {
+  const rows = await select<Person & { detaineeId: string }>(
+    db,
+    `SELECT detainee_id AS "detaineeId", person_given_name AS "givenName", person_family_name AS "familyName",
+            to_char(person_birthdate, 'YYYY-MM-DD') AS birthdate
+       FROM no_contact_orders
+      WHERE detainee_id = ANY($1::uuid[]) AND ended_at IS NULL AND (valid_until IS NULL OR valid_until >= $2::date)`,
+    [detaineeIds, day],
+  );
+  const byDetainee = new Map<string, Person[]>();
+  for (const { detaineeId, ...person } of rows) byDetainee.set(detaineeId, [...(byDetainee.get(detaineeId) ?? []), person]);
+  return byDetainee;
 }
 
 export interface NewNoContactOrder {

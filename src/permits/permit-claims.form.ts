@@ -26,6 +26,13 @@ export class LinkConfirmForm {
   @IsUUID('all', { message: 'Compte introuvable.' })
   accountId!: string;
 
+  /** The e-mail typed, posted again: the service checks it still names this account. */
+  @Text()
+  @MaxLength(254, { message: 'Saisissez l’adresse électronique du compte P2V, par exemple nom@exemple.fr' })
+  @IsEmail({}, { message: 'Saisissez l’adresse électronique du compte P2V, par exemple nom@exemple.fr' })
+  @IsString({ message: 'Saisissez l’adresse électronique du compte P2V, par exemple nom@exemple.fr' })
+  email!: string;
+
   @Equals('oui', { message: 'Cochez la case : vérifiez d’abord la pièce d’identité de la personne présente.' })
   idChecked!: 'oui';
 }

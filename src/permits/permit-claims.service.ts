@@ -223,13 +223,23 @@ export class PermitClaimsService {
     return { permit, account: accounts[0] };
   }
 
-  /** The greffe links the permit to the account of the person present, whose identity document it checked. */
-  async linkByStaff(actor: Actor, establishmentId: string, permitId: string, familyId: string): Promise<void> {
+  /**
+   * The greffe links the permit to the account of the person present, whose identity document it
+   * checked. The e-mail typed is resolved again: the account confirmed must still be the one it names.
+   */
+  async linkByStaff(actor: Actor, establishmentId: string, permitId: string, email: string, familyId: string): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       const p = await lockPermitToLink(m, establishmentId, permitId);
       if (!p) throw permitNotFound();
       this.checkLinkable(p);
+      const named = await accountsByEmail(m, email);
+      if (named.length !== 1 || named[0].id !== familyId)
+        throw new DomainError(
+          'ACCOUNT_CHANGED',
+          'Ce compte ne correspond plus à l’adresse électronique saisie : saisissez-la de nouveau et vérifiez l’identité affichée.',
+          409,
+        );
       const who = await account(m, familyId);
       if (!who) throw new DomainError('NO_ACCOUNT', 'Ce compte P2V n’existe plus.', 409);
       await this.link(m, actor, p, who, now, 'PERMIT_LINKED_BY_STAFF', { identityDocumentChecked: true });

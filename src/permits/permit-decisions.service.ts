@@ -56,6 +56,11 @@ const noContact = () =>
     409,
   );
 
+/** L341-5: a prévenu's permit (MIXTE: prévenu in at least one case) is the magistrate's decision, grant or refusal. */
+export const MAGISTRATE_COMPETENT =
+  'La personne détenue est prévenue (au moins dans une affaire) : le permis relève du magistrat chargé du dossier.';
+const magistrateCompetent = () => new DomainError('MAGISTRATE_COMPETENT', MAGISTRATE_COMPETENT, 409);
+
 export interface NewNoContactOrderInput {
   personGivenName: string;
   personFamilyName: string;
@@ -71,6 +76,8 @@ export interface DecisionContext {
   grounds: { code: RefusalGround; label: string; source: string }[];
   orders: (NoContactOrderRow & { matches: boolean })[];
   blocked: boolean;
+  /** The detainee is not (only) condamné: neither the head nor a delegate may grant, refuse or re-examine. */
+  magistrate: boolean;
   letters: LetterRow[];
   /** A refusal letter was recorded (older refusals have none). */
   refusalLetter: boolean;
@@ -104,6 +111,7 @@ export class PermitDecisionsService {
       grounds: groundsFor(relationship).map((code) => ({ code, ...REFUSAL_GROUNDS[code] })),
       orders,
       blocked: orders.some((o) => o.matches),
+      magistrate: r.detaineeLegalStatus !== 'CONDAMNE',
       letters,
       refusalLetter: letters.some((l) => l.kind === 'REFUSAL'),
     };
@@ -152,6 +160,7 @@ export class PermitDecisionsService {
     return this.dataSource.transaction(async (m) => {
       const r = await this.request(m, establishmentId, id);
       if (!OPEN_STATUSES.includes(r.status)) throw decided();
+      if (r.detaineeLegalStatus !== 'CONDAMNE') throw magistrateCompetent();
       const signatory = await this.signatory(m, establishmentId, actor, now);
       if (decision === 'GRANT') {
         if (await this.blocked(m, r, now)) throw noContact();
@@ -236,6 +245,7 @@ export class PermitDecisionsService {
       const r = await this.request(m, establishmentId, id);
       if (r.status !== 'REFUSED' && r.status !== 'IMPLICITLY_REJECTED')
         throw new DomainError('NOT_REJECTED', 'Seule une demande refusée ou rejetée implicitement peut être réexaminée.', 409);
+      if (r.detaineeLegalStatus !== 'CONDAMNE') throw magistrateCompetent();
       const signatory = await this.signatory(m, establishmentId, actor, now);
       if (await this.blocked(m, r, now)) throw noContact();
       const before = r.status;

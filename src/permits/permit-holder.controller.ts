@@ -62,6 +62,7 @@ export class PermitHolderController {
       establishment,
       permit,
       account,
+      email: form.value.email,
       sameIdentity: identityMatches(
         { givenName: permit.visitorGivenName, familyName: permit.visitorFamilyName, birthdate: permit.visitorBirthdate },
         account,
@@ -82,7 +83,7 @@ export class PermitHolderController {
     const form = await validateForm(LinkConfirmForm, body);
     if (!form.ok) return this.renderForm(res.status(400), establishment, permitId, form.errors, {});
     const done = await attempt(
-      () => this.claims.linkByStaff(actorOf(principal), establishment.id, permitId, form.value.accountId),
+      () => this.claims.linkByStaff(actorOf(principal), establishment.id, permitId, form.value.email, form.value.accountId),
       'email',
     );
     if (!done.ok) return this.renderForm(res.status(done.status), establishment, permitId, done.errors, {});

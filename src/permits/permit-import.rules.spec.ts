@@ -4,6 +4,7 @@ import {
   checkAgainst,
   hasControlCharacter,
   nameKey,
+  NO_CONTACT_IMPORT_REASON,
   parsePermitCsv,
   photoKey,
   previewOrder,
@@ -134,6 +135,18 @@ describe('bulk import of paper permits: detainees, existing permits and photos',
     ]);
     expect(lines[0]).toMatchObject({ detaineeId: 'd1', detaineeName: 'Paul Durand', headReviewDue: false });
     expect(lines[4].headReviewDue).toBe(true);
+  });
+
+  it('rejects a line whose visitor a no-contact order in force on that detainee names (any script, birth date when known)', () => {
+    const detainees = [{ id: 'd1', ecrouNumber: '10001', name: 'Paul Durand', legalStatus: 'CONDAMNE' as const }];
+    const lines = parse(
+      '1;Wałęsa;Łucja;12/04/1985;10001;SPOUSE;PAPIER;01/01/2026;;;;;',
+      '2;Wałęsa;Łucja;13/04/1985;10001;SPOUSE;PAPIER;01/01/2026;;;;;',
+      '3;Wałęsa;Jan;12/04/1985;10001;SPOUSE;PAPIER;01/01/2026;;;;;',
+    );
+    checkAgainst(lines, detainees, new Set(), new Map([['d1', [{ givenName: 'LUCJA', familyName: 'Walesa', birthdate: '1985-04-12' }]]]));
+    expect(lines.map((l) => l.reasons)).toEqual([[NO_CONTACT_IMPORT_REASON], [], []]);
+    expect(NO_CONTACT_IMPORT_REASON).toContain('interdiction d’entrer en relation en vigueur');
   });
 
   it('names photos by line number or paper reference, in any folder, and reports missing, doubled or too large photos', () => {

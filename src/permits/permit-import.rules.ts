@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { parseDay } from '../common/dates';
 import type { PermitOrigin, RoomCondition } from './permit.entity';
 import { RELATIONSHIPS, type Relationship } from './permit.rules';
+import { type Person, samePerson } from './person-match';
 
 /** Bulk import of the existing paper permits (docs/permits-csv.md): the CSV, the photos' names, the checks. */
 
@@ -224,6 +225,9 @@ function parseLine(line: number, get: (c: Column) => string, today: string): Imp
   };
 }
 
+/** Why a line is rejected when a no-contact order in force names its visitor. */
+export const NO_CONTACT_IMPORT_REASON = 'interdiction d’entrer en relation en vigueur entre ce visiteur et la personne détenue';
+
 export interface KnownDetainee {
   id: string;
   ecrouNumber: string;
@@ -235,9 +239,15 @@ export interface KnownDetainee {
 /**
  * The checks against the establishment: the écrou of a detainee present there, the magistrate as
  * the issuer for a prévenu (or mixed status, L341-5), and no permit already recorded for the same
- * visitor and detainee (a withdrawn one aside). `existing` holds the `visitorKey`s by detainee id.
+ * visitor and detainee (a withdrawn one aside), and no no-contact order in force naming the visitor
+ * (`orders`: the persons named, by detainee id). `existing` holds the `visitorKey`s by detainee id.
  */
-export function checkAgainst(lines: ImportLine[], detainees: KnownDetainee[], existing: ReadonlySet<string>): void {
+export function checkAgainst(
+  lines: ImportLine[],
+  detainees: KnownDetainee[],
+  existing: ReadonlySet<string>,
+  orders: ReadonlyMap<string, readonly Person[]> = new Map(),
+): void {
   const byEcrou = new Map(detainees.map((d) => [d.ecrouNumber.toUpperCase(), d]));
   for (const l of lines) {
     if (!l.ecrou || !/^[0-9A-Z]{1,20}$/.test(l.ecrou)) continue;
@@ -253,6 +263,8 @@ export function checkAgainst(lines: ImportLine[], detainees: KnownDetainee[], ex
       l.reasons.push('personne prévenue : le permis est délivré par le magistrat (origine MAGISTRAT)');
     if (l.birthdate && existing.has(visitorKey(d.id, l.familyName, l.givenName, l.birthdate)))
       l.reasons.push('doublon : ce visiteur a déjà un permis pour cette personne détenue');
+    const visitor = { givenName: l.givenName, familyName: l.familyName, birthdate: l.birthdate };
+    if ((orders.get(d.id) ?? []).some((o) => samePerson(o, visitor))) l.reasons.push(NO_CONTACT_IMPORT_REASON);
   }
 }
 

@@ -38,6 +38,8 @@ import {
   startImport,
 } from './permit-import.queries';
 import { eachZipEntry, listZip, ZipError } from './permit-import.zip';
+import { ordersInForceOf } from './decisions.queries';
+import { parisDay } from './permit-decisions.service';
 import { PERMIT_DOCUMENTS } from './permit-requests.service';
 import { newClaimCode } from './permit-validity';
 import { checkPhoto, MAX_UPLOAD_BYTES } from './uploads';
@@ -128,7 +130,12 @@ export class PermitImportService {
       m,
       detainees.map((d) => d.id),
     );
-    checkAgainst(lines, detainees, existing);
+    const orders = await ordersInForceOf(
+      m,
+      detainees.map((d) => d.id),
+      parisDay(this.clock.now()),
+    );
+    checkAgainst(lines, detainees, existing, orders);
   }
 
   /** Every photo a line uses is checked by its content (JPEG or PNG, at least 200 × 200, 10 MB at most). */
@@ -202,6 +209,8 @@ export class PermitImportService {
    */
   async run(actor: Actor, establishmentId: string, id: string): Promise<void> {
     const written: string[] = [];
+    // Once the transaction has committed, the photos belong to permits: no later failure deletes them.
+    let committed = false;
     try {
       const lines = await previewLines(this.dataSource.manager, id);
       const zip = await this.staging.get(id);
@@ -256,14 +265,19 @@ export class PermitImportService {
           m,
         );
       });
-      await this.staging.delete(id);
+      committed = true;
     } catch (e) {
       for (const key of written) await this.store.delete(key);
       const message =
         e instanceof ImportFailure || e instanceof ZipError ? e.message : 'Erreur inattendue pendant l’import : aucun permis n’a été créé.';
       if (!(e instanceof ImportFailure)) this.logger.error(`Import ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       await failImport(this.dataSource.manager, id, message, this.clock.now());
+    }
+    // The staged ZIP is no longer needed, whatever happened; failing to delete it is only logged (the sweep retries).
+    try {
       await this.staging.delete(id);
+    } catch (e) {
+      this.logger.error(`Import ${id}${committed ? ' (done)' : ''}: the staged ZIP could not be deleted: ${String(e)}`);
     }
   }
 

@@ -41,7 +41,8 @@ import { insertPermit, permitOfEstablishment, PermitRow, type PermitTerms, setPe
 import { daysLeft, DECIDED_STATUSES, decisionDeadline, isMinor, OPEN_STATUSES, Relationship, RELATIONSHIPS } from './permit.rules';
 import { termsView } from './permit-validity';
 import { checkPhoto } from './uploads';
-import { departmentOf, setDocumentsDue } from './decisions.queries';
+import { departmentOf, NO_CONTACT_RECORD, ordersInForce, orderPerson, setDocumentsDue } from './decisions.queries';
+import { samePerson } from './person-match';
 import { recourseParagraphs } from './letters';
 import { ASKABLE_DOCUMENTS, AskableDocument, defaultDocumentsDue, missingPiecesMessage, RESTART_NOTICE } from './missing-pieces';
 import { parisDay } from './permit-decisions.service';
@@ -451,6 +452,9 @@ export class PermitInstructionService {
             'Pour une personne prévenue, le permis est délivré par le magistrat chargé du dossier : choisissez « magistrat ».',
           );
         }
+        const visitor = { givenName: input.givenName, familyName: input.familyName, birthdate: input.birthdate };
+        if ((await ordersInForce(m, detainee.id, parisDay(now))).some((o) => samePerson(orderPerson(o), visitor)))
+          throw new DomainError('NO_CONTACT_ORDER', NO_CONTACT_RECORD, 409);
         if (!photo || !checked)
           throw new DomainError('NO_FILE', 'Ajoutez la photo du visiteur : les agents la comparent avec son visage à l’entrée.');
         if (!checked.ok || !stored)
@@ -480,6 +484,7 @@ export class PermitInstructionService {
           ...input.limits,
           issuingAuthority: input.issuingAuthority,
           paperReference: input.paperReference,
+          headReviewDue: detainee.legalStatus === 'CONDAMNE' && input.origin === 'MAGISTRATE',
         });
         await issueClaimCode(m, permitId, now); // the visitor links it to a family account with this code (« Mes permis »)
         await this.audit.record(

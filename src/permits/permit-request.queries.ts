@@ -56,6 +56,8 @@ export interface InstructedRequestRow extends RequestRow {
   detaineeId: string;
   detaineeName: string;
   detaineeEcrou: string;
+  /** The detainee's legal status now: only a CONDAMNE's permit is the head's decision (L341-5). */
+  detaineeLegalStatus: 'PREVENU' | 'CONDAMNE' | 'MIXTE';
   familyEmail: string | null;
   familyName: string;
 }
@@ -106,7 +108,8 @@ export function requestOfEstablishment(
 ): Promise<InstructedRequestRow | null> {
   return selectOne<InstructedRequestRow>(
     db,
-    `SELECT ${REQUEST_COLUMNS}, f.email AS "familyEmail", f.given_name || ' ' || f.family_name AS "familyName"
+    `SELECT ${REQUEST_COLUMNS}, d.legal_status AS "detaineeLegalStatus", f.email AS "familyEmail",
+            f.given_name || ' ' || f.family_name AS "familyName"
        FROM permit_requests r JOIN establishments e ON e.id = r.establishment_id JOIN detainees d ON d.id = r.detainee_id
        JOIN family_accounts f ON f.id = r.family_account_id
       WHERE r.id = $1 AND r.establishment_id = $2 AND r.status <> 'DRAFT' ${lock ? 'FOR UPDATE OF r' : ''}`,

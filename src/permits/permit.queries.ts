@@ -109,7 +109,10 @@ export type NewPermit = Omit<
   | 'issuingAuthority'
   | 'paperReference'
 > &
-  Partial<PermitTerms & Pick<PermitRow, 'issuingAuthority' | 'paperReference'>>;
+  Partial<PermitTerms & Pick<PermitRow, 'issuingAuthority' | 'paperReference'>> & {
+    /** A magistrate's permit for a detainee now condamné: the head reviews it (R341-5). */
+    headReviewDue?: boolean;
+  };
 
 /** New limits and conditions of a permit. */
 export async function setPermitTerms(db: EntityManager, permitId: string, t: PermitTerms): Promise<void> {
@@ -126,8 +129,9 @@ export async function insertPermit(db: EntityManager, p: NewPermit): Promise<str
     db,
     `INSERT INTO permits (request_id, establishment_id, detainee_id, family_account_id, visitor_given_name, visitor_family_name,
                           visitor_birthdate, relationship, photo_document_id, valid_from, valid_to, origin,
-                          max_visits, room_condition, allowed_days, allowed_from, allowed_to, conditions_note, issuing_authority, paper_reference)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::smallint[], $16, $17, $18, $19, $20) RETURNING id`,
+                          max_visits, room_condition, allowed_days, allowed_from, allowed_to, conditions_note, issuing_authority, paper_reference,
+                          head_review_due)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::smallint[], $16, $17, $18, $19, $20, $21) RETURNING id`,
     [
       p.requestId,
       p.establishmentId,
@@ -149,6 +153,7 @@ export async function insertPermit(db: EntityManager, p: NewPermit): Promise<str
       p.conditionsNote ?? null,
       p.issuingAuthority ?? null,
       p.paperReference ?? null,
+      p.headReviewDue ?? false,
     ],
   );
   return rows[0].id;

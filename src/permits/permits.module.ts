@@ -40,7 +40,7 @@ import { PermitWithdrawalController } from './permit-withdrawal.controller';
 import { StaffPermitsController } from './staff-permits.controller';
 import { PermitImportController } from './permit-import.controller';
 import { PERMIT_IMPORT_STAGING, PermitImportService, PermitImportSweeper } from './permit-import.service';
-import { importUploadMiddleware } from './permit-import.upload';
+import { ImportUploadMiddleware } from './permit-import.upload';
 import { DocumentStore } from '../common/document-store';
 import { MAX_UPLOAD_BYTES } from './uploads';
 
@@ -138,6 +138,6 @@ export class PermitsModule implements NestModule {
         { path: 'demandes/:id/documents', method: RequestMethod.POST },
         { path: 'etablissements/:establishment/permis/enregistrer', method: RequestMethod.POST },
       );
-    consumer.apply(importUploadMiddleware()).forRoutes({ path: 'etablissements/:establishment/permis/import', method: RequestMethod.POST });
+    consumer.apply(ImportUploadMiddleware).forRoutes({ path: 'etablissements/:establishment/permis/import', method: RequestMethod.POST });
   }
 }
