@@ -31,6 +31,7 @@ import { MIN_MOTIVATION_LENGTH, OPEN_STATUSES, type Relationship } from './permi
 import { samePerson } from './person-match';
 import { groundRefusal, groundsFor, groundText, REFUSAL_GROUNDS } from './refusal-grounds';
 import { signatoryFor, type Signatory } from './signatory';
+import { tellRequester } from './request-notice';
 
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
 const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -168,7 +169,7 @@ export class PermitDecisionsService {
         await setDecisionAuthor(m, id, null, signatory.label);
         await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'GRANTED', actor });
         const permitId = await this.issuePermit(m, actor, r, now);
-        await this.tell(m, r, 'permit-request-granted', {}, now);
+        await tellRequester(this.notifications, m, r, 'permit-request-granted', {}, now);
         await this.audit.record(
           {
             actor,
@@ -209,7 +210,8 @@ export class PermitDecisionsService {
           ],
         },
       });
-      await this.tell(
+      await tellRequester(
+        this.notifications,
         m,
         r,
         'permit-request-refused',
@@ -280,7 +282,7 @@ export class PermitDecisionsService {
           ],
         },
       });
-      await this.tell(m, r, 'permit-request-granted', { reexamined: true }, now);
+      await tellRequester(this.notifications, m, r, 'permit-request-granted', { reexamined: true }, now);
       await this.audit.record(
         {
           actor,
@@ -394,34 +396,5 @@ export class PermitDecisionsService {
       m,
     );
     return permitId;
-  }
-
-  private async tell(
-    m: EntityManager,
-    r: InstructedRequestRow,
-    template: string,
-    extra: Record<string, unknown>,
-    now: Date,
-  ): Promise<void> {
-    if (!r.familyEmail) return;
-    await this.notifications.enqueue(
-      m,
-      {
-        channel: 'EMAIL',
-        to: r.familyEmail,
-        template,
-        category: 'TRANSACTIONAL',
-        data: {
-          reference: r.reference,
-          establishmentName: r.establishmentName,
-          visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
-          followUrl: `/demandes/${r.id}`,
-          ...extra,
-        },
-        entity: { type: 'permit_request', id: r.id },
-        establishmentId: r.establishmentId,
-      },
-      now,
-    );
   }
 }

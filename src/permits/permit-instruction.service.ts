@@ -49,6 +49,7 @@ import { parisDay } from './permit-decisions.service';
 import { measuresOfPermit, permitForMeasure } from './permit-measures.queries';
 import { establishmentDay, liftRefusal } from './permit-measures.rules';
 import { signatoryFor } from './signatory';
+import { tellRequester } from './request-notice';
 
 export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
 
@@ -214,7 +215,8 @@ export class PermitInstructionService {
       await setDocumentsDue(m, id, due);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'INCOMPLETE', actor });
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'MESSAGE', message: text, actor });
-      await this.tell(
+      await tellRequester(
+        this.notifications,
         m,
         r,
         'permit-request-incomplete',
@@ -305,7 +307,8 @@ export class PermitInstructionService {
         if (!(await markImplicitlyRejected(m, c.id, now))) return;
         const r = await this.sentRequest(m, c.establishmentId, c.id);
         await recordRequestEvent(m, { requestId: c.id, at: now, kind: 'STATUS', status: 'IMPLICITLY_REJECTED', actor: { type: 'SYSTEM' } });
-        await this.tell(
+        await tellRequester(
+          this.notifications,
           m,
           r,
           'permit-request-implicit-rejection',
@@ -512,34 +515,5 @@ export class PermitInstructionService {
       if (stored) await this.store.delete(stored.storageKey); // no file without its record
       throw e;
     }
-  }
-
-  private async tell(
-    m: EntityManager,
-    r: InstructedRequestRow,
-    template: string,
-    extra: Record<string, unknown>,
-    now: Date,
-  ): Promise<void> {
-    if (!r.familyEmail) return;
-    await this.notifications.enqueue(
-      m,
-      {
-        channel: 'EMAIL',
-        to: r.familyEmail,
-        template,
-        category: 'TRANSACTIONAL',
-        data: {
-          reference: r.reference,
-          establishmentName: r.establishmentName,
-          visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
-          followUrl: `/demandes/${r.id}`,
-          ...extra,
-        },
-        entity: { type: 'permit_request', id: r.id },
-        establishmentId: r.establishmentId,
-      },
-      now,
-    );
   }
 }
