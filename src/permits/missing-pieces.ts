@@ -23,7 +23,8 @@ export function defaultDocumentsDue(today: string): string {
 }
 
 export const RESTART_NOTICE =
-  'Le délai de 2 mois dont dispose l’établissement pour décider repart de la réception des pièces manquantes (article L114-5 du code des relations entre le public et l’administration).';
+  'Le délai de 2 mois dont dispose l’établissement pour décider repart de la réception des pièces manquantes ' +
+  '(article L114-5 du code des relations entre le public et l’administration).';
 
 /** The message an incomplete request carries: what is missing, by when, and that the delay restarts on receipt. */
 export function missingPiecesMessage(kinds: readonly AskableDocument[], message: string, dueFr: string): string {

@@ -8,9 +8,11 @@ import { PermitClaimsService } from './permit-claims.service';
 
 /** One message for a wrong code and for an identity that does not match: nobody learns which. */
 export const CLAIM_REFUSED =
-  'Nous ne pouvons pas lier ce permis à votre compte. Vérifiez le code inscrit sur le permis ou sur le courrier, et que vous êtes connecté avec l’identité de la personne titulaire du permis.';
+  'Nous ne pouvons pas lier ce permis à votre compte. Vérifiez le code inscrit sur le permis ou sur le courrier, et ' +
+  'que vous êtes connecté avec l’identité de la personne titulaire du permis.';
 export const CLAIM_TOO_MANY =
-  'Trop de tentatives en 24 heures : vous ne pouvez plus essayer de code pour le moment. Réessayez demain, ou présentez-vous au greffe de l’établissement avec une pièce d’identité.';
+  'Trop de tentatives en 24 heures : vous ne pouvez plus essayer de code pour le moment. Réessayez demain, ou ' +
+  'présentez-vous au greffe de l’établissement avec une pièce d’identité.';
 
 /** « Mes permis »: the family's permits, and linking a permit recorded by an establishment with its code. */
 @Controller('permis')

@@ -68,8 +68,10 @@ export async function issueClaimCode(
         'Vous pouvez réserver vos visites en ligne sur P2V après avoir lié ce permis à votre compte :',
         '1. Allez sur P2V, rubrique « Mes permis », et connectez-vous avec FranceConnect, sous l’identité de la personne titulaire du permis.',
         `2. Choisissez « Lier un permis papier » et saisissez ce code : ${formatClaimCode(code)}.`,
-        'Les nom, prénom et date de naissance de votre identité FranceConnect doivent être ceux inscrits sur le permis. Ce code est personnel : ne le communiquez à personne. Il ne sert plus une fois le permis lié.',
-        'Si vous ne pouvez pas utiliser FranceConnect, ou si le permis est celui d’un enfant, présentez-vous au greffe de l’établissement avec une pièce d’identité et l’adresse électronique de votre compte P2V : un agent liera le permis à votre compte.',
+        'Les nom, prénom et date de naissance de votre identité FranceConnect doivent être ceux inscrits sur le permis. Ce code ' +
+          'est personnel : ne le communiquez à personne. Il ne sert plus une fois le permis lié.',
+        'Si vous ne pouvez pas utiliser FranceConnect, ou si le permis est celui d’un enfant, présentez-vous au greffe de l’établissement avec une ' +
+          'pièce d’identité et l’adresse électronique de votre compte P2V : un agent liera le permis à votre compte.',
       ],
     },
     issuedAt: now,

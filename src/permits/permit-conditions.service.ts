@@ -74,7 +74,8 @@ export class PermitConditionsService {
         if (decision.length < MIN_GROUNDS_LENGTH)
           throw new DomainError(
             'MAGISTRATE_DECISION',
-            'Ce permis relève du magistrat chargé du dossier : ses conditions ne changent que sur sa décision. Indiquez la décision du magistrat (magistrat, juridiction, date).',
+            'Ce permis relève du magistrat chargé du dossier : ses conditions ne changent que sur sa décision. ' +
+              'Indiquez la décision du magistrat (magistrat, juridiction, date).',
             400,
           );
       } else if (restricted.length) {

@@ -381,7 +381,8 @@ export class PermitInstructionService {
     if (status !== 'ACTIVE')
       throw new DomainError(
         'MEASURE_REQUIRED',
-        'Une suspension ou un retrait se décide après avoir invité le titulaire à présenter ses observations : utilisez « Envisager une suspension ou un retrait ».',
+        'Une suspension ou un retrait se décide après avoir invité le titulaire à présenter ses ' +
+          'observations : utilisez « Envisager une suspension ou un retrait ».',
         409,
       );
     const now = this.clock.now();

@@ -62,7 +62,10 @@ export function liftRefusal(
   last: { kind: PermitMeasureKind; magistrateAnswer: 'MAINTAINED' | 'SUSPENDED' | 'WITHDRAWN' | null } | null,
 ): string | null {
   if (competentAuthority(p) === 'MAGISTRATE' || (last?.kind === 'REFERRAL' && last.magistrateAnswer === 'SUSPENDED'))
-    return 'Cette suspension a été décidée par le magistrat chargé du dossier : seul le magistrat peut la lever. Enregistrez sa décision lorsqu’elle vous parvient.';
+    return (
+      'Cette suspension a été décidée par le magistrat chargé du dossier : seul le magistrat peut la ' +
+      'lever. Enregistrez sa décision lorsqu’elle vous parvient.'
+    );
   return null;
 }
 
@@ -143,7 +146,8 @@ export function intendedMeasureParagraphs(
     `Madame, Monsieur, le chef d’établissement envisage ${measurePhrase(m)} (visiteur : ${m.visitor} ; personne détenue : ${m.detainee}).`,
     `Motifs : ${m.grounds}`,
     `Avant toute décision, vous pouvez présenter vos observations écrites jusqu’au ${frenchDay(due)} inclus${o.posted ? ' (ce délai tient compte de l’acheminement de ce courrier par la poste)' : ''} (articles L. 121-1 et L. 122-1 du code des relations entre le public et l’administration) : ` +
-      'dans votre espace P2V, rubrique « Mes permis », ou par courrier adressé à l’établissement. Vous pouvez vous faire assister ou représenter par un conseil ou un mandataire de votre choix.',
+      'dans votre espace P2V, rubrique « Mes permis », ou par courrier adressé à l’établissement. Vous pouvez vous ' +
+      'faire assister ou représenter par un conseil ou un mandataire de votre choix.',
     `Aucune décision n’est prise avant cette date, sauf si vos observations nous parviennent plus tôt. ${
       o.suspended ? 'Votre permis reste suspendu jusqu’à la décision.' : 'Votre permis reste valable jusqu’à la décision.'
     }`,

@@ -45,7 +45,10 @@ export function groundsFor(relationship: Relationship): RefusalGround[] {
 export function groundRefusal(ground: RefusalGround | null | undefined, relationship: Relationship): string | null {
   if (!ground) return 'Choisissez le motif légal du refus.';
   if (!groundsFor(relationship).includes(ground))
-    return 'Un membre de la famille ne peut être refusé que pour le bon ordre, la sécurité, la prévention des infractions, s’il est la victime ou sous une interdiction d’entrer en relation : pas pour la réinsertion.';
+    return (
+      'Un membre de la famille ne peut être refusé que pour le bon ordre, la sécurité, la prévention des infractions, s’il est ' +
+      'la victime ou sous une interdiction d’entrer en relation : pas pour la réinsertion.'
+    );
   return null;
 }
 

@@ -2,7 +2,10 @@ import type { EntityManager } from 'typeorm';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { InstructedRequestRow } from './permit-request.queries';
 
-/** E-mails the family of a sent request (if it gave an address), in the caller's transaction: the request's reference, the establishment, the visitor and the page to follow it. */
+/**
+ * E-mails the family of a sent request (if it gave an address), in the caller's transaction: the request's reference, the
+ * establishment, the visitor and the page to follow it.
+ */
 export async function tellRequester(
   notifications: NotificationsService,
   m: EntityManager,
