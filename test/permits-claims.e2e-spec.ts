@@ -19,11 +19,9 @@ import { type Agent, FAMILY, type FamilyIdentity, signIn, signInAgent, signInFam
 const suite = permitsApp();
 
 const REFUSED =
-  'Nous ne pouvons pas lier ce permis à votre compte. Vérifiez le code inscrit sur le permis ou sur le courrier, et ' +
-  'que vous êtes connecté avec l’identité de la personne titulaire du permis.';
+  'Nous ne pouvons pas lier ce permis à votre compte. Vérifiez le code inscrit sur le permis ou sur le courrier, et que vous êtes connecté avec l’identité de la personne titulaire du permis.';
 const TOO_MANY =
-  'Trop de tentatives en 24 heures : vous ne pouvez plus essayer de code pour le moment. Réessayez demain, ou ' +
-  'présentez-vous au greffe de l’établissement avec une pièce d’identité.';
+  'Trop de tentatives en 24 heures : vous ne pouvez plus essayer de code pour le moment. Réessayez demain, ou présentez-vous au greffe de l’établissement avec une pièce d’identité.';
 
 let establishment: EstablishmentRow;
 let detainee: DetaineeRow;
@@ -74,97 +72,93 @@ async function pdf(agent: Agent, url: string): Promise<string> {
 }
 
 describe('a family claims a permit recorded by the greffe', () => {
-  it(
-    'the greffe records a paper permit: it gets a code, printed on the permit and on a letter to ' +
-      'the visitor; the family claims it and books a visit with it',
-    async () => {
-      const form = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
-      const fields: Record<string, string> = {
-        _csrf: form.csrf(),
-        ecrou: detainee.ecrouNumber,
-        givenName: 'Łucja',
-        familyName: 'Nguyễn-Şahin',
-        birthdate: '14/03/1985',
-        relationship: 'SPOUSE',
-        origin: 'PAPER',
-        validFrom: '01/01/2026',
-        validTo: '',
-      };
-      let req = as.greffe.post(`${permits}/enregistrer`);
-      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
-      const recorded = await req.attach('fichier', await photoPng(), 'photo.png').expect(303);
-      const permitId = recorded.headers.location.split('/').pop()!;
-      const { claimCode: code } = await permitRow(permitId);
-      expect(code).toMatch(/^[A-HJ-NP-Z2-9]{12}$/);
+  it('the greffe records a paper permit: it gets a code, printed on the permit and on a letter to the visitor; the family claims it and books a visit with it', async () => {
+    const form = page(await as.greffe.get(`${permits}/enregistrer`).expect(200));
+    const fields: Record<string, string> = {
+      _csrf: form.csrf(),
+      ecrou: detainee.ecrouNumber,
+      givenName: 'Łucja',
+      familyName: 'Nguyễn-Şahin',
+      birthdate: '14/03/1985',
+      relationship: 'SPOUSE',
+      origin: 'PAPER',
+      validFrom: '01/01/2026',
+      validTo: '',
+    };
+    let req = as.greffe.post(`${permits}/enregistrer`);
+    for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+    const recorded = await req.attach('fichier', await photoPng(), 'photo.png').expect(303);
+    const permitId = recorded.headers.location.split('/').pop()!;
+    const { claimCode: code } = await permitRow(permitId);
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{12}$/);
 
-      // The staff page shows the code and the letter to print; the permit PDF and the letter carry the code.
-      const staffPage = page(await as.greffe.get(`${permits}/${permitId}`).expect(200));
-      expect(staffPage.text('claim-code')).toBe(printed(code!));
-      const permitPdf = await pdf(as.greffe, `${permits}/${permitId}/permis.pdf`);
-      expect(permitPdf).toContain(`Code P2V : ${printed(code!)}`);
-      expect(permitPdf).toContain('« Mes permis »');
-      expect(permitPdf).toContain('FranceConnect');
-      const letterUrl = staffPage.testId('claim-letter').attr('href')!;
-      const letter = await pdf(as.greffe, letterUrl);
-      expect(letter).toContain(printed(code!));
-      expect(letter).toContain('Łucja NGUYỄN-ŞAHIN');
-      expect(letter).toContain('« Mes permis »');
-      const letterId = letterUrl.split('/').pop()!;
-      expect(await query(`SELECT kind, family_account_id AS "familyAccountId" FROM permit_letters WHERE id = $1`, [letterId])).toEqual([
-        { kind: 'CLAIM_CODE', familyAccountId: null },
-      ]);
-      // A parloir agent sees the permit, not who holds it in P2V nor its code.
-      expect(page(await as.parloir.get(`${permits}/${permitId}`).expect(200)).has('permit-holder')).toBe(false);
+    // The staff page shows the code and the letter to print; the permit PDF and the letter carry the code.
+    const staffPage = page(await as.greffe.get(`${permits}/${permitId}`).expect(200));
+    expect(staffPage.text('claim-code')).toBe(printed(code!));
+    const permitPdf = await pdf(as.greffe, `${permits}/${permitId}/permis.pdf`);
+    expect(permitPdf).toContain(`Code P2V : ${printed(code!)}`);
+    expect(permitPdf).toContain('« Mes permis »');
+    expect(permitPdf).toContain('FranceConnect');
+    const letterUrl = staffPage.testId('claim-letter').attr('href')!;
+    const letter = await pdf(as.greffe, letterUrl);
+    expect(letter).toContain(printed(code!));
+    expect(letter).toContain('Łucja NGUYỄN-ŞAHIN');
+    expect(letter).toContain('« Mes permis »');
+    const letterId = letterUrl.split('/').pop()!;
+    expect(await query(`SELECT kind, family_account_id AS "familyAccountId" FROM permit_letters WHERE id = $1`, [letterId])).toEqual([
+      { kind: 'CLAIM_CODE', familyAccountId: null },
+    ]);
+    // A parloir agent sees the permit, not who holds it in P2V nor its code.
+    expect(page(await as.parloir.get(`${permits}/${permitId}`).expect(200)).has('permit-holder')).toBe(false);
 
-      // FranceConnect gives every given name and the name in capitals: it still matches.
-      const lucja = await family({ givenName: 'ŁUCJA Maria', familyName: 'NGUYEN ŞAHIN', birthdate: '1985-03-14' });
-      const mine = page(await lucja.agent.get('/permis').expect(200));
-      expect(mine.has('no-permit')).toBe(true);
-      expect(mine.testId('claim-link').attr('href')).toBe('/permis/lier');
-      const typed = `${code!.slice(0, 4).toLowerCase()} ${code!.slice(4, 8)}-${code!.slice(8)}`;
-      const claimed = await claim(lucja.agent, typed, 303);
-      expect(claimed.headers.location).toBe('/permis?lie=1');
-      const row = await permitRow(permitId);
-      expect(row.familyAccountId).toBe(lucja.id);
-      expect(row.claimCode).toBeNull();
-      expect(row.claimedAt).not.toBeNull();
-      expect(
-        await query(`SELECT actor_id AS "actorId" FROM audit_log WHERE action = 'PERMIT_CLAIMED' AND entity_id = $1`, [permitId]),
-      ).toEqual([{ actorId: lucja.id }]);
-      expect(await query(`SELECT template FROM notifications WHERE entity_id = $1`, [permitId])).toEqual([{ template: 'permit-linked' }]);
+    // FranceConnect gives every given name and the name in capitals: it still matches.
+    const lucja = await family({ givenName: 'ŁUCJA Maria', familyName: 'NGUYEN ŞAHIN', birthdate: '1985-03-14' });
+    const mine = page(await lucja.agent.get('/permis').expect(200));
+    expect(mine.has('no-permit')).toBe(true);
+    expect(mine.testId('claim-link').attr('href')).toBe('/permis/lier');
+    const typed = `${code!.slice(0, 4).toLowerCase()} ${code!.slice(4, 8)}-${code!.slice(8)}`;
+    const claimed = await claim(lucja.agent, typed, 303);
+    expect(claimed.headers.location).toBe('/permis?lie=1');
+    const row = await permitRow(permitId);
+    expect(row.familyAccountId).toBe(lucja.id);
+    expect(row.claimCode).toBeNull();
+    expect(row.claimedAt).not.toBeNull();
+    expect(
+      await query(`SELECT actor_id AS "actorId" FROM audit_log WHERE action = 'PERMIT_CLAIMED' AND entity_id = $1`, [permitId]),
+    ).toEqual([{ actorId: lucja.id }]);
+    expect(await query(`SELECT template FROM notifications WHERE entity_id = $1`, [permitId])).toEqual([{ template: 'permit-linked' }]);
 
-      const after = page(await lucja.agent.get(claimed.headers.location).expect(200));
-      expect(after.has('linked')).toBe(true);
-      expect(after.texts('permit-visitor')).toEqual(['Łucja Nguyễn-Şahin']);
-      expect(after.text('permit-state')).toBe('Valide');
-      expect(after.text('permit-detainee')).toContain('Şükrü Țurcanu');
-      expect(after.text('permit-establishment')).toBe('Maison d’arrêt de Łódź-Ștefănești');
-      expect(after.text('permit-limits')).toBe('Permanent');
-      // The letter is now the family's: listed and downloadable from « Mes permis ».
-      expect(after.testId('letter').find('a').attr('href')).toBe(`/courriers/${letterId}`);
-      expect(await pdf(lucja.agent, `/courriers/${letterId}`)).toContain(printed(code!));
-      // The staff page now names the account.
-      expect(page(await as.greffe.get(`${permits}/${permitId}`).expect(200)).text('holder-linked')).toContain('ŁUCJA Maria NGUYEN ŞAHIN');
+    const after = page(await lucja.agent.get(claimed.headers.location).expect(200));
+    expect(after.has('linked')).toBe(true);
+    expect(after.texts('permit-visitor')).toEqual(['Łucja Nguyễn-Şahin']);
+    expect(after.text('permit-state')).toBe('Valide');
+    expect(after.text('permit-detainee')).toContain('Şükrü Țurcanu');
+    expect(after.text('permit-establishment')).toBe('Maison d’arrêt de Łódź-Ștefănești');
+    expect(after.text('permit-limits')).toBe('Permanent');
+    // The letter is now the family's: listed and downloadable from « Mes permis ».
+    expect(after.testId('letter').find('a').attr('href')).toBe(`/courriers/${letterId}`);
+    expect(await pdf(lucja.agent, `/courriers/${letterId}`)).toContain(printed(code!));
+    // The staff page now names the account.
+    expect(page(await as.greffe.get(`${permits}/${permitId}`).expect(200)).text('holder-linked')).toContain('ŁUCJA Maria NGUYEN ŞAHIN');
 
-      // The claimed permit books exactly like an online one.
-      const booking = page(await lucja.agent.get('/visites/reserver').expect(200));
-      expect(booking.options('permitIds')).toEqual([permitId]);
-      const [slot] = booking.options('slot');
-      const booked = await lucja.agent
-        .post('/visites/reserver')
-        .type('form')
-        .send({ ...booking.formFields('/visites/reserver'), slot })
-        .expect(303);
-      expect(booked.headers.location).toMatch(/reservee=/);
-      expect(
-        await query(
-          `SELECT v.family_account_id AS "familyId", vv.permit_id AS "permitId" FROM visits v JOIN visit_visitors vv ON vv.visit_id = v.id
+    // The claimed permit books exactly like an online one.
+    const booking = page(await lucja.agent.get('/visites/reserver').expect(200));
+    expect(booking.options('permitIds')).toEqual([permitId]);
+    const [slot] = booking.options('slot');
+    const booked = await lucja.agent
+      .post('/visites/reserver')
+      .type('form')
+      .send({ ...booking.formFields('/visites/reserver'), slot })
+      .expect(303);
+    expect(booked.headers.location).toMatch(/reservee=/);
+    expect(
+      await query(
+        `SELECT v.family_account_id AS "familyId", vv.permit_id AS "permitId" FROM visits v JOIN visit_visitors vv ON vv.visit_id = v.id
           WHERE v.detainee_id = $1`,
-          [detainee.id],
-        ),
-      ).toEqual([{ familyId: lucja.id, permitId }]);
-    },
-  );
+        [detainee.id],
+      ),
+    ).toEqual([{ familyId: lucja.id, permitId }]);
+  });
 
   it('claims a permit whose visitor is named in Arabic script, with the same names from FranceConnect', async () => {
     const permit = await insertClaimablePermit({

@@ -100,92 +100,87 @@ async function measureOf(permitId: string) {
 }
 
 describe('suspension and withdrawal of a condamné’s permit (CRPA L121-1, L122-1)', () => {
-  it(
-    'proposes a withdrawal, the family reads the letter and answers, then the head withdraws ' +
-      'with a letter carrying the recourse routes and his name',
-    async () => {
-      const permit = await insertPermitWith({
-        establishmentId: establishment.id,
-        detaineeId: condamne.id,
-        familyAccountId: family.id,
-        visitorGivenName: 'Zoë',
-        visitorFamilyName: 'Łukasiewicz',
-      });
-      const url = `${permits}/${permit.id}`;
-      // Only a signatory is offered the measure.
-      expect(page(await as.greffe.get(url).expect(200)).has('propose-link')).toBe(false);
-      const chefPage = page(await as.chef.get(url).expect(200));
-      expect(chefPage.text('permit-competence')).toContain('Le chef d’établissement peut le suspendre ou le retirer');
-      expect(chefPage.testId('propose-link').attr('href')).toBe(`${url}/mesures/envisager`);
+  it('proposes a withdrawal, the family reads the letter and answers, then the head withdraws with a letter carrying the recourse routes and his name', async () => {
+    const permit = await insertPermitWith({
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Zoë',
+      visitorFamilyName: 'Łukasiewicz',
+    });
+    const url = `${permits}/${permit.id}`;
+    // Only a signatory is offered the measure.
+    expect(page(await as.greffe.get(url).expect(200)).has('propose-link')).toBe(false);
+    const chefPage = page(await as.chef.get(url).expect(200));
+    expect(chefPage.text('permit-competence')).toContain('Le chef d’établissement peut le suspendre ou le retirer');
+    expect(chefPage.testId('propose-link').attr('href')).toBe(`${url}/mesures/envisager`);
 
-      const bare = await submit(as.chef, `${url}/mesures/envisager`, `${url}/mesures/envisager`, {
-        kind: 'WITHDRAWAL',
-        grounds: '',
-      }).expect(400);
-      expect(page(bare).fieldError('grounds')).toBe('Une suspension ou un retrait doit être motivé (10 caractères au moins).');
-      const grounds = 'Introduction d’un téléphone lors de la visite du 12 novembre.';
-      await submit(as.chef, `${url}/mesures/envisager`, `${url}/mesures/envisager`, { kind: 'WITHDRAWAL', grounds }).expect(303);
+    const bare = await submit(as.chef, `${url}/mesures/envisager`, `${url}/mesures/envisager`, { kind: 'WITHDRAWAL', grounds: '' }).expect(
+      400,
+    );
+    expect(page(bare).fieldError('grounds')).toBe('Une suspension ou un retrait doit être motivé (10 caractères au moins).');
+    const grounds = 'Introduction d’un téléphone lors de la visite du 12 novembre.';
+    await submit(as.chef, `${url}/mesures/envisager`, `${url}/mesures/envisager`, { kind: 'WITHDRAWAL', grounds }).expect(303);
 
-      expect(await permitStatus(permit.id)).toEqual({ status: 'ACTIVE', status_reason: null });
-      const measure = await measureOf(permit.id);
-      expect(measure).toMatchObject({ kind: 'WITHDRAWAL', status: 'PROPOSED', urgent: false, observations_due: await parisDayPlus(8) });
-      await mailTo(family.email, 'Retrait envisagé de votre permis de visite (Zoë Łukasiewicz)');
+    expect(await permitStatus(permit.id)).toEqual({ status: 'ACTIVE', status_reason: null });
+    const measure = await measureOf(permit.id);
+    expect(measure).toMatchObject({ kind: 'WITHDRAWAL', status: 'PROPOSED', urgent: false, observations_due: await parisDayPlus(8) });
+    await mailTo(family.email, 'Retrait envisagé de votre permis de visite (Zoë Łukasiewicz)');
 
-      // The family reads the intended measure and its letter, and answers.
-      await as.stranger.get(`/permis/${permit.id}/observations`).expect(404);
-      // « Mes permis » says a measure is intended and leads to the answer.
-      const mine = page(await as.family.get('/permis').expect(200));
-      expect(mine.text('permit-measure')).toContain('Vous pouvez présenter vos observations jusqu’au');
-      expect(mine.testId('permit-measure').find('a').attr('href')).toBe(`/permis/${permit.id}/observations`);
-      const answerPage = page(await as.family.get(`/permis/${permit.id}/observations`).expect(200));
-      expect(answerPage.heading()).toBe('Retrait envisagé de votre permis de visite');
-      expect(answerPage.text('measure-grounds')).toBe(grounds);
-      const intended = await pdfOf(as.family, answerPage.testId('measure-letter').attr('href')!);
-      expect(intended).toContain('le chef d’établissement envisage le retrait de votre permis de visite');
-      expect(intended).toContain('vous pouvez présenter vos observations écrites jusqu’au');
-      expect(intended).toContain('Zoë ŁUKASIEWICZ');
-      expect(intended).toContain('Zofia ŁUKASIEWICZ, chef d’établissement');
-      expect(intended).not.toContain('R. 421-1');
-      const empty = await submit(as.family, `/permis/${permit.id}/observations`, `/permis/${permit.id}/observations`, {
-        observations: ' ',
-      }).expect(400);
-      expect(page(empty).fieldError('observations')).toBe('Écrivez vos observations.');
-      const observations = 'Je n’étais pas présente ce jour-là : Zoë était à Łódź, attestation à l’appui.';
-      await submit(as.family, `/permis/${permit.id}/observations`, `/permis/${permit.id}/observations`, { observations }).expect(303);
-      expect(page(await as.family.get(`/permis/${permit.id}/observations`).expect(200)).has('observations-received')).toBe(true);
-      expect(page(await as.chef.get(url).expect(200)).text('measure-observations')).toContain(observations);
+    // The family reads the intended measure and its letter, and answers.
+    await as.stranger.get(`/permis/${permit.id}/observations`).expect(404);
+    // « Mes permis » says a measure is intended and leads to the answer.
+    const mine = page(await as.family.get('/permis').expect(200));
+    expect(mine.text('permit-measure')).toContain('Vous pouvez présenter vos observations jusqu’au');
+    expect(mine.testId('permit-measure').find('a').attr('href')).toBe(`/permis/${permit.id}/observations`);
+    const answerPage = page(await as.family.get(`/permis/${permit.id}/observations`).expect(200));
+    expect(answerPage.heading()).toBe('Retrait envisagé de votre permis de visite');
+    expect(answerPage.text('measure-grounds')).toBe(grounds);
+    const intended = await pdfOf(as.family, answerPage.testId('measure-letter').attr('href')!);
+    expect(intended).toContain('le chef d’établissement envisage le retrait de votre permis de visite');
+    expect(intended).toContain('vous pouvez présenter vos observations écrites jusqu’au');
+    expect(intended).toContain('Zoë ŁUKASIEWICZ');
+    expect(intended).toContain('Zofia ŁUKASIEWICZ, chef d’établissement');
+    expect(intended).not.toContain('R. 421-1');
+    const empty = await submit(as.family, `/permis/${permit.id}/observations`, `/permis/${permit.id}/observations`, {
+      observations: ' ',
+    }).expect(400);
+    expect(page(empty).fieldError('observations')).toBe('Écrivez vos observations.');
+    const observations = 'Je n’étais pas présente ce jour-là : Zoë était à Łódź, attestation à l’appui.';
+    await submit(as.family, `/permis/${permit.id}/observations`, `/permis/${permit.id}/observations`, { observations }).expect(303);
+    expect(page(await as.family.get(`/permis/${permit.id}/observations`).expect(200)).has('observations-received')).toBe(true);
+    expect(page(await as.chef.get(url).expect(200)).text('measure-observations')).toContain(observations);
 
-      // Observations received: the head may decide before the due day.
-      const decide = `${url}/mesures/${measure.id}`;
-      const unconfirmed = await submit(as.chef, decide, `${decide}/prendre`, {}).expect(400);
-      expect(page(unconfirmed).fieldError('confirm')).toBe('Cochez la case pour confirmer la décision.');
-      await submit(as.chef, decide, `${decide}/prendre`, { confirm: 'oui' }).expect(303);
-      expect(await permitStatus(permit.id)).toEqual({ status: 'WITHDRAWN', status_reason: grounds });
-      expect((await measureOf(permit.id)).status).toBe('ENACTED');
-      await mailTo(family.email, 'Permis de visite retiré (Zoë Łukasiewicz)');
+    // Observations received: the head may decide before the due day.
+    const decide = `${url}/mesures/${measure.id}`;
+    const unconfirmed = await submit(as.chef, decide, `${decide}/prendre`, {}).expect(400);
+    expect(page(unconfirmed).fieldError('confirm')).toBe('Cochez la case pour confirmer la décision.');
+    await submit(as.chef, decide, `${decide}/prendre`, { confirm: 'oui' }).expect(303);
+    expect(await permitStatus(permit.id)).toEqual({ status: 'WITHDRAWN', status_reason: grounds });
+    expect((await measureOf(permit.id)).status).toBe('ENACTED');
+    await mailTo(family.email, 'Permis de visite retiré (Zoë Łukasiewicz)');
 
-      const letters = await lettersOf(permit.id);
-      expect(letters.map((l) => [l.kind, l.family_account_id, l.author])).toEqual([
-        ['INTENDED_MEASURE', family.id, 'Zofia ŁUKASIEWICZ, chef d’établissement'],
-        ['WITHDRAWAL', family.id, 'Zofia ŁUKASIEWICZ, chef d’établissement'],
-      ]);
-      const withdrawal = await pdfOf(as.family, `/courriers/${letters[1].id}`);
-      expect(withdrawal).toContain('le permis de visite de Zoë ŁUKASIEWICZ auprès de يوسف Benali');
-      expect(withdrawal).toContain('est retiré');
-      expect(withdrawal).toContain(`Motifs : ${grounds}`);
-      expect(withdrawal).toContain('Cette décision est prise après examen des observations que vous avez présentées.');
-      expect(withdrawal).toContain('Voies de recours');
-      expect(withdrawal).toContain(RECOURSE);
-      expect(withdrawal).toContain('Zofia ŁUKASIEWICZ, chef d’établissement');
-      await as.stranger.get(`/courriers/${letters[1].id}`).expect(404);
+    const letters = await lettersOf(permit.id);
+    expect(letters.map((l) => [l.kind, l.family_account_id, l.author])).toEqual([
+      ['INTENDED_MEASURE', family.id, 'Zofia ŁUKASIEWICZ, chef d’établissement'],
+      ['WITHDRAWAL', family.id, 'Zofia ŁUKASIEWICZ, chef d’établissement'],
+    ]);
+    const withdrawal = await pdfOf(as.family, `/courriers/${letters[1].id}`);
+    expect(withdrawal).toContain('le permis de visite de Zoë ŁUKASIEWICZ auprès de يوسف Benali');
+    expect(withdrawal).toContain('est retiré');
+    expect(withdrawal).toContain(`Motifs : ${grounds}`);
+    expect(withdrawal).toContain('Cette décision est prise après examen des observations que vous avez présentées.');
+    expect(withdrawal).toContain('Voies de recours');
+    expect(withdrawal).toContain(RECOURSE);
+    expect(withdrawal).toContain('Zofia ŁUKASIEWICZ, chef d’établissement');
+    await as.stranger.get(`/courriers/${letters[1].id}`).expect(404);
 
-      expect(await query(`SELECT action, actor_label FROM audit_log WHERE entity_id = $1 ORDER BY id`, [permit.id])).toEqual([
-        { action: 'PERMIT_MEASURE_PROPOSED', actor_label: 'Zofia Łukasiewicz' },
-        { action: 'PERMIT_MEASURE_OBSERVATIONS', actor_label: 'Łucja Nguyễn-Şahin' },
-        { action: 'PERMIT_WITHDRAWN', actor_label: 'Zofia Łukasiewicz' },
-      ]);
-    },
-  );
+    expect(await query(`SELECT action, actor_label FROM audit_log WHERE entity_id = $1 ORDER BY id`, [permit.id])).toEqual([
+      { action: 'PERMIT_MEASURE_PROPOSED', actor_label: 'Zofia Łukasiewicz' },
+      { action: 'PERMIT_MEASURE_OBSERVATIONS', actor_label: 'Łucja Nguyễn-Şahin' },
+      { action: 'PERMIT_WITHDRAWN', actor_label: 'Zofia Łukasiewicz' },
+    ]);
+  });
 
   it('refuses to enact before the due day without observations, then suspends once the delay has run out; lifting the suspension stays direct', async () => {
     const permit = await insertPermitWith({
@@ -541,61 +536,55 @@ describe('a magistrate’s permit (L341-5, R341-3 1°)', () => {
     expect(await measureOf(permit.id)).toMatchObject({ kind: 'REFERRAL', status: 'REFERRED' });
   });
 
-  it(
-    'a detainee prévenu in one case and condamné in another keeps the magistrate competent, even for ' +
-      'a paper permit: held, referred, withdrawn by the magistrate',
-    async () => {
-      const permit = await insertPermitWith({
-        establishmentId: establishment.id,
-        detaineeId: mixte.id,
-        origin: 'PAPER',
-        visitorFamilyName: 'Kowalczyk',
-      });
-      const url = `${permits}/${permit.id}`;
-      const chefPage = page(await as.chef.get(url).expect(200));
-      expect(chefPage.text('permit-competence')).toContain('Personne détenue : Prévenu et condamné.');
-      expect(chefPage.has('refer-link')).toBe(true);
-      const refused = await as.chef
-        .post(`${url}/mesures/envisager`)
-        .type('form')
-        .send({
-          _csrf: page(await as.chef.get(`${url}/mesures/surseoir`).expect(200)).csrf(),
-          kind: 'WITHDRAWAL',
-          grounds: 'Faits graves constatés lors de la visite.',
-        })
-        .expect(409);
-      expect(page(refused).fieldError('kind')).toContain('Ce permis relève du magistrat chargé du dossier');
-      // Held and referred (no issuing authority recorded: the magistrate must be named), then withdrawn by the magistrate.
-      const refer = `${url}/mesures/surseoir`;
-      const grounds = 'Projet d’évasion signalé par le renseignement pénitentiaire.';
-      const unnamed = await submit(as.chef, refer, refer, { grounds, magistrate: '', confirm: 'oui' }).expect(400);
-      expect(page(unnamed).fieldError('magistrate')).toBe('Indiquez le magistrat saisi et sa juridiction.');
-      const magistrate = 'Juge d’instruction Ayşe Demir, tribunal judiciaire de Strasbourg';
-      await submit(as.chef, refer, refer, { grounds, magistrate, confirm: 'oui' }).expect(303);
-      const answer = `${url}/mesures/${(await measureOf(permit.id)).id}/reponse`;
-      await submit(as.chef, answer, answer, { answer: 'WITHDRAWN', note: 'Ordonnance du 25 novembre 2026.' }).expect(303);
-      expect(await permitStatus(permit.id)).toEqual({
-        status: 'WITHDRAWN',
-        status_reason: `Décision du magistrat (${magistrate}) : Ordonnance du 25 novembre 2026.`,
-      });
-      expect(await queryOne(`SELECT status, magistrate_answer, magistrate FROM permit_measures WHERE permit_id = $1`, [permit.id])).toEqual(
-        {
-          status: 'ANSWERED',
-          magistrate_answer: 'WITHDRAWN',
-          magistrate,
-        },
-      );
-      // No online request either: the magistrate in charge issues the permits.
-      const id = await newRequest(as.stranger);
-      const step = await postStep(as.stranger, id, 1, {
-        establishment: establishment.code,
-        ecrou: mixte.ecrouNumber,
-        lastName: mixte.lastName,
-      });
-      expect(step.status).toBe(200);
-      expect(page(step).heading()).toBe('Cette demande ne se fait pas en ligne');
-    },
-  );
+  it('a detainee prévenu in one case and condamné in another keeps the magistrate competent, even for a paper permit: held, referred, withdrawn by the magistrate', async () => {
+    const permit = await insertPermitWith({
+      establishmentId: establishment.id,
+      detaineeId: mixte.id,
+      origin: 'PAPER',
+      visitorFamilyName: 'Kowalczyk',
+    });
+    const url = `${permits}/${permit.id}`;
+    const chefPage = page(await as.chef.get(url).expect(200));
+    expect(chefPage.text('permit-competence')).toContain('Personne détenue : Prévenu et condamné.');
+    expect(chefPage.has('refer-link')).toBe(true);
+    const refused = await as.chef
+      .post(`${url}/mesures/envisager`)
+      .type('form')
+      .send({
+        _csrf: page(await as.chef.get(`${url}/mesures/surseoir`).expect(200)).csrf(),
+        kind: 'WITHDRAWAL',
+        grounds: 'Faits graves constatés lors de la visite.',
+      })
+      .expect(409);
+    expect(page(refused).fieldError('kind')).toContain('Ce permis relève du magistrat chargé du dossier');
+    // Held and referred (no issuing authority recorded: the magistrate must be named), then withdrawn by the magistrate.
+    const refer = `${url}/mesures/surseoir`;
+    const grounds = 'Projet d’évasion signalé par le renseignement pénitentiaire.';
+    const unnamed = await submit(as.chef, refer, refer, { grounds, magistrate: '', confirm: 'oui' }).expect(400);
+    expect(page(unnamed).fieldError('magistrate')).toBe('Indiquez le magistrat saisi et sa juridiction.');
+    const magistrate = 'Juge d’instruction Ayşe Demir, tribunal judiciaire de Strasbourg';
+    await submit(as.chef, refer, refer, { grounds, magistrate, confirm: 'oui' }).expect(303);
+    const answer = `${url}/mesures/${(await measureOf(permit.id)).id}/reponse`;
+    await submit(as.chef, answer, answer, { answer: 'WITHDRAWN', note: 'Ordonnance du 25 novembre 2026.' }).expect(303);
+    expect(await permitStatus(permit.id)).toEqual({
+      status: 'WITHDRAWN',
+      status_reason: `Décision du magistrat (${magistrate}) : Ordonnance du 25 novembre 2026.`,
+    });
+    expect(await queryOne(`SELECT status, magistrate_answer, magistrate FROM permit_measures WHERE permit_id = $1`, [permit.id])).toEqual({
+      status: 'ANSWERED',
+      magistrate_answer: 'WITHDRAWN',
+      magistrate,
+    });
+    // No online request either: the magistrate in charge issues the permits.
+    const id = await newRequest(as.stranger);
+    const step = await postStep(as.stranger, id, 1, {
+      establishment: establishment.code,
+      ecrou: mixte.ecrouNumber,
+      lastName: mixte.lastName,
+    });
+    expect(step.status).toBe(200);
+    expect(page(step).heading()).toBe('Cette demande ne se fait pas en ligne');
+  });
 
   it('a GENESIS import that makes a prévenu condamné flags the magistrate’s permits for the head, who reviews them and becomes competent', async () => {
     const elsewhere = await insertEstablishment({ name: 'Maison d’arrêt de Târgu Mureș' });

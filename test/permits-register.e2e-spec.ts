@@ -444,27 +444,23 @@ describe('litigation hold', () => {
     void chefId;
   });
 
-  it(
-    'a hold form sent with an empty note shows the error on the whole instruction page: the head’s ' +
-      'decision form, its legal grounds, the documents to ask for',
-    async () => {
-      const { family: f } = await family();
-      const r = await sentRequest(f.id, 'READY');
-      const url = `/etablissements/${establishment.code}/permis/demandes/${r.id}`;
-      const shown = page(await as.chef.get(url).expect(200));
-      const empty = await as.chef.post(`${url}/contentieux`).type('form').send({ _csrf: shown.csrf(), action: 'poser', note: '' });
-      expect(empty.status).toBe(400);
-      const again = page(empty);
-      expect(again.errors().join(' ')).toContain('Décrivez le recours formé');
-      expect(again.has('decision-heading')).toBe(true);
-      expect(again.text('signatory')).toBe(shown.text('signatory'));
-      expect(again.text('signatory')).toContain('Zofia WIŚNIEWSKA');
-      expect(again.texts('ground')).toEqual(shown.texts('ground'));
-      expect(again.texts('ground').length).toBeGreaterThan(0);
-      expect(again.$('input[name="kinds"]').length).toBe(shown.$('input[name="kinds"]').length);
-      expect(again.$('input[name="kinds"]').length).toBeGreaterThan(0);
-    },
-  );
+  it('a hold form sent with an empty note shows the error on the whole instruction page: the head’s decision form, its legal grounds, the documents to ask for', async () => {
+    const { family: f } = await family();
+    const r = await sentRequest(f.id, 'READY');
+    const url = `/etablissements/${establishment.code}/permis/demandes/${r.id}`;
+    const shown = page(await as.chef.get(url).expect(200));
+    const empty = await as.chef.post(`${url}/contentieux`).type('form').send({ _csrf: shown.csrf(), action: 'poser', note: '' });
+    expect(empty.status).toBe(400);
+    const again = page(empty);
+    expect(again.errors().join(' ')).toContain('Décrivez le recours formé');
+    expect(again.has('decision-heading')).toBe(true);
+    expect(again.text('signatory')).toBe(shown.text('signatory'));
+    expect(again.text('signatory')).toContain('Zofia WIŚNIEWSKA');
+    expect(again.texts('ground')).toEqual(shown.texts('ground'));
+    expect(again.texts('ground').length).toBeGreaterThan(0);
+    expect(again.$('input[name="kinds"]').length).toBe(shown.$('input[name="kinds"]').length);
+    expect(again.$('input[name="kinds"]').length).toBeGreaterThan(0);
+  });
 
   it('a delegate in force keeps the decision form when the hold form is sent back with an error', async () => {
     const delegate = await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }], {

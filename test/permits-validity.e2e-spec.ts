@@ -446,71 +446,67 @@ describe('the establishment records and changes limits and conditions', () => {
     await parloir.get(conditionsUrl).expect(403);
   });
 
-  it(
-    'the head prescribes a separation room on an existing permit: the family is told, a visit booked in an ordinary ' +
-      'room goes to « À revoir », and an ordinary room is refused from then on',
-    async () => {
-      const r = await visitingRoom();
-      const headRow = await insertAgentElsewhere('HEAD_OF_ESTABLISHMENT', { givenName: 'Zofia', usualName: 'Łukasiewicz' });
-      await grantRole(headRow.id, r.establishment.id, 'HEAD_OF_ESTABLISHMENT');
-      const head = await signInAgent(suite.app.url, headRow);
-      const permitUrl = `/etablissements/${r.establishment.code}/permis/${r.permit.id}`;
-      expect(page(await head.get(permitUrl).expect(200)).text('permit-conditions')).toBe('Aucune condition de lieu ni d’horaire.');
-      // Already booked: one visit in the ordinary room, one in the separation room.
-      const booked = async (room: string, time: string) =>
-        (
-          await insertVisit({
-            establishmentId: r.establishment.id,
-            roomId: room,
-            detaineeId: r.detainee.id,
-            familyAccountId: r.family.id,
-            permitIds: [r.permit.id],
-            startsAt: at(time === '14:00' ? DAY : WEEK_LATER, time),
-          })
-        ).id;
-      const inOrdinary = await booked(r.ordinaryRoom.id, '14:00');
-      const inSeparation = await booked(r.separationRoom.id, '16:00');
-      const edit = page(await head.get(`${permitUrl}/conditions`).expect(200));
-      await head.post(`${permitUrl}/conditions`).type('form').send({ _csrf: edit.csrf(), roomCondition: 'SEPARATION' }).expect(303);
-      const unchanged = await head.post(`${permitUrl}/conditions`).type('form').send({ _csrf: edit.csrf(), roomCondition: 'SEPARATION' });
-      expect(unchanged.status).toBe(409);
-      expect(page(unchanged).errors()).toEqual(['Les limites et les conditions n’ont pas changé.']);
-      const told = await query<{ body: string }>(
-        `SELECT body_text AS body FROM notifications WHERE template = 'permit-conditions-changed' AND entity_id = $1`,
-        [r.permit.id],
-      );
-      expect(told).toHaveLength(1);
-      expect(told[0].body).toContain('Ayşe Kaya');
-      expect(told[0].body).toContain('- Parloir avec dispositif de séparation');
-      // A restriction is a decision: a letter signed by the head, with the recourse routes, linked from the e-mail.
-      const [letter] = await query<{ id: string; kind: string; author: string; recourse: boolean; familyAccountId: string }>(
-        `SELECT id, kind, author, (body->>'recourse')::boolean AS recourse, family_account_id AS "familyAccountId"
+  it('the head prescribes a separation room on an existing permit: the family is told, a visit booked in an ordinary room goes to « À revoir », and an ordinary room is refused from then on', async () => {
+    const r = await visitingRoom();
+    const headRow = await insertAgentElsewhere('HEAD_OF_ESTABLISHMENT', { givenName: 'Zofia', usualName: 'Łukasiewicz' });
+    await grantRole(headRow.id, r.establishment.id, 'HEAD_OF_ESTABLISHMENT');
+    const head = await signInAgent(suite.app.url, headRow);
+    const permitUrl = `/etablissements/${r.establishment.code}/permis/${r.permit.id}`;
+    expect(page(await head.get(permitUrl).expect(200)).text('permit-conditions')).toBe('Aucune condition de lieu ni d’horaire.');
+    // Already booked: one visit in the ordinary room, one in the separation room.
+    const booked = async (room: string, time: string) =>
+      (
+        await insertVisit({
+          establishmentId: r.establishment.id,
+          roomId: room,
+          detaineeId: r.detainee.id,
+          familyAccountId: r.family.id,
+          permitIds: [r.permit.id],
+          startsAt: at(time === '14:00' ? DAY : WEEK_LATER, time),
+        })
+      ).id;
+    const inOrdinary = await booked(r.ordinaryRoom.id, '14:00');
+    const inSeparation = await booked(r.separationRoom.id, '16:00');
+    const edit = page(await head.get(`${permitUrl}/conditions`).expect(200));
+    await head.post(`${permitUrl}/conditions`).type('form').send({ _csrf: edit.csrf(), roomCondition: 'SEPARATION' }).expect(303);
+    const unchanged = await head.post(`${permitUrl}/conditions`).type('form').send({ _csrf: edit.csrf(), roomCondition: 'SEPARATION' });
+    expect(unchanged.status).toBe(409);
+    expect(page(unchanged).errors()).toEqual(['Les limites et les conditions n’ont pas changé.']);
+    const told = await query<{ body: string }>(
+      `SELECT body_text AS body FROM notifications WHERE template = 'permit-conditions-changed' AND entity_id = $1`,
+      [r.permit.id],
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0].body).toContain('Ayşe Kaya');
+    expect(told[0].body).toContain('- Parloir avec dispositif de séparation');
+    // A restriction is a decision: a letter signed by the head, with the recourse routes, linked from the e-mail.
+    const [letter] = await query<{ id: string; kind: string; author: string; recourse: boolean; familyAccountId: string }>(
+      `SELECT id, kind, author, (body->>'recourse')::boolean AS recourse, family_account_id AS "familyAccountId"
          FROM permit_letters WHERE permit_id = $1`,
-        [r.permit.id],
-      );
-      expect(letter).toMatchObject({
-        kind: 'CONDITIONS',
-        author: 'Zofia ŁUKASIEWICZ, chef d’établissement',
-        recourse: true,
-        familyAccountId: r.family.id,
-      });
-      expect(told[0].body).toContain(`/courriers/${letter.id}`);
-      expect(told[0].body).toContain('Décision signée par : Zofia ŁUKASIEWICZ, chef d’établissement');
-      expect(told[0].body).toContain('par un recours hiérarchique auprès du directeur interrégional des services pénitentiaires');
-      expect(told[0].body).toContain("l'article R. 421-1 du code de justice administrative");
-      // The visit already booked in an ordinary room goes to « À revoir »; the other stays.
-      expect(
-        await query(`SELECT id, review_reason FROM visits WHERE id = ANY($1::uuid[]) ORDER BY lower(during)`, [[inOrdinary, inSeparation]]),
-      ).toEqual([
-        { id: inOrdinary, review_reason: 'Conditions du permis non respectées (Ayşe Kaya)' },
-        { id: inSeparation, review_reason: null },
-      ]);
-      await query(`UPDATE visits SET status = 'CANCELLED' WHERE id = ANY($1::uuid[])`, [[inOrdinary, inSeparation]]);
-      const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
-      expect(ordinary.status).toBe(400);
-      expect(page(ordinary).errors()).toEqual(['Un des permis impose un parloir particulier : parloir avec dispositif de séparation.']);
-    },
-  );
+      [r.permit.id],
+    );
+    expect(letter).toMatchObject({
+      kind: 'CONDITIONS',
+      author: 'Zofia ŁUKASIEWICZ, chef d’établissement',
+      recourse: true,
+      familyAccountId: r.family.id,
+    });
+    expect(told[0].body).toContain(`/courriers/${letter.id}`);
+    expect(told[0].body).toContain('Décision signée par : Zofia ŁUKASIEWICZ, chef d’établissement');
+    expect(told[0].body).toContain('par un recours hiérarchique auprès du directeur interrégional des services pénitentiaires');
+    expect(told[0].body).toContain("l'article R. 421-1 du code de justice administrative");
+    // The visit already booked in an ordinary room goes to « À revoir »; the other stays.
+    expect(
+      await query(`SELECT id, review_reason FROM visits WHERE id = ANY($1::uuid[]) ORDER BY lower(during)`, [[inOrdinary, inSeparation]]),
+    ).toEqual([
+      { id: inOrdinary, review_reason: 'Conditions du permis non respectées (Ayşe Kaya)' },
+      { id: inSeparation, review_reason: null },
+    ]);
+    await query(`UPDATE visits SET status = 'CANCELLED' WHERE id = ANY($1::uuid[])`, [[inOrdinary, inSeparation]]);
+    const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
+    expect(ordinary.status).toBe(400);
+    expect(page(ordinary).errors()).toEqual(['Un des permis impose un parloir particulier : parloir avec dispositif de séparation.']);
+  });
 
   it('a permits officer cannot restrict a permit (signatory only), may loosen it; the number of visits cannot fall below those used', async () => {
     const r = await visitingRoom();
