@@ -32,14 +32,9 @@ import { samePerson } from './person-match';
 import { groundRefusal, groundsFor, groundText, REFUSAL_GROUNDS } from './refusal-grounds';
 import { signatoryFor, type Signatory } from './signatory';
 import { tellRequester } from './request-notice';
+import { establishmentDay } from './permit-measures.rules';
 
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
-const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The calendar day of an instant in France (AAAA-MM-JJ). */
-export function parisDay(at: Date): string {
-  return PARIS_DAY.format(at);
-}
 
 const notFound = () => new DomainError('NOT_FOUND', 'Demande introuvable.', 404);
 const decided = () => new DomainError('DECIDED', 'Cette demande est déjà décidée.', 409);
@@ -104,11 +99,14 @@ export class PermitDecisionsService {
   async context(establishmentId: string, r: InstructedRequestRow, agentId: string): Promise<DecisionContext> {
     const db = this.dataSource.manager;
     const now = this.clock.now();
-    const orders = (await ordersInForce(db, r.detaineeId, parisDay(now))).map((o) => ({ ...o, matches: this.matches(o, r) }));
+    const orders = (await ordersInForce(db, r.detaineeId, establishmentDay(now, r.timeZone))).map((o) => ({
+      ...o,
+      matches: this.matches(o, r),
+    }));
     const relationship: Relationship = r.relationship ?? 'OTHER';
     const letters = await lettersAbout(db, { requestId: r.id });
     return {
-      signatory: await signatoryFor(db, establishmentId, agentId, parisDay(now)),
+      signatory: await signatoryFor(db, establishmentId, agentId, establishmentDay(now, r.timeZone)),
       grounds: groundsFor(relationship).map((code) => ({ code, ...REFUSAL_GROUNDS[code] })),
       orders,
       blocked: orders.some((o) => o.matches),
@@ -131,14 +129,14 @@ export class PermitDecisionsService {
     return r;
   }
 
-  private async signatory(m: EntityManager, establishmentId: string, actor: Actor, now: Date): Promise<Signatory> {
-    const s = actor.id ? await signatoryFor(m, establishmentId, actor.id, parisDay(now)) : null;
+  private async signatory(m: EntityManager, r: InstructedRequestRow, actor: Actor, now: Date): Promise<Signatory> {
+    const s = actor.id ? await signatoryFor(m, r.establishmentId, actor.id, establishmentDay(now, r.timeZone)) : null;
     if (!s) throw notSignatory();
     return s;
   }
 
   private async blocked(m: EntityManager, r: InstructedRequestRow, now: Date): Promise<boolean> {
-    return (await ordersInForce(m, r.detaineeId, parisDay(now))).some((o) => this.matches(o, r));
+    return (await ordersInForce(m, r.detaineeId, establishmentDay(now, r.timeZone))).some((o) => this.matches(o, r));
   }
 
   /** The decision. A refusal has a legal ground and a motivation in fact; a grant creates the permit (its id is returned). */
@@ -162,7 +160,7 @@ export class PermitDecisionsService {
       const r = await this.request(m, establishmentId, id);
       if (!OPEN_STATUSES.includes(r.status)) throw decided();
       if (r.detaineeLegalStatus !== 'CONDAMNE') throw magistrateCompetent();
-      const signatory = await this.signatory(m, establishmentId, actor, now);
+      const signatory = await this.signatory(m, r, actor, now);
       if (decision === 'GRANT') {
         if (await this.blocked(m, r, now)) throw noContact();
         await recordDecision(m, id, { status: 'GRANTED', at: now, by: actor.id!, motivation: text || null });
@@ -248,7 +246,7 @@ export class PermitDecisionsService {
       if (r.status !== 'REFUSED' && r.status !== 'IMPLICITLY_REJECTED')
         throw new DomainError('NOT_REJECTED', 'Seule une demande refusée ou rejetée implicitement peut être réexaminée.', 409);
       if (r.detaineeLegalStatus !== 'CONDAMNE') throw magistrateCompetent();
-      const signatory = await this.signatory(m, establishmentId, actor, now);
+      const signatory = await this.signatory(m, r, actor, now);
       if (await this.blocked(m, r, now)) throw noContact();
       const before = r.status;
       await markReexaminedGranted(m, id, { at: now, by: actor.id!, decidedAs: signatory.label, motivation: text || null });
@@ -380,7 +378,7 @@ export class PermitDecisionsService {
       visitorBirthdate: r.visitorBirthdate!,
       relationship: r.relationship!,
       photoDocumentId: await currentPhotoId(m, r.id),
-      validFrom: parisDay(now),
+      validFrom: establishmentDay(now, r.timeZone),
       validTo: null,
       origin: 'ONLINE',
     });

@@ -249,3 +249,11 @@ export async function createdPermits(
   );
   return { total: rows[0]?.total ?? 0, rows: rows.map(({ total: _total, ...r }) => r) };
 }
+
+/** The establishment's time zone (its calendar days: the orders in force on the import's day). */
+export async function establishmentTimeZone(db: EntityManager, establishmentId: string): Promise<string> {
+  const row = await selectOne<{ timeZone: string }>(db, `SELECT time_zone AS "timeZone" FROM establishments WHERE id = $1`, [
+    establishmentId,
+  ]);
+  return row?.timeZone ?? 'Europe/Paris';
+}

@@ -36,10 +36,11 @@ import {
   stalePreviews,
   staleRuns,
   startImport,
+  establishmentTimeZone,
 } from './permit-import.queries';
 import { eachZipEntry, listZip, ZipError } from './permit-import.zip';
 import { ordersInForceOf } from './decisions.queries';
-import { parisDay } from './permit-decisions.service';
+import { establishmentDay } from './permit-measures.rules';
 import { PERMIT_DOCUMENTS } from './permit-requests.service';
 import { newClaimCode } from './permit-validity';
 import { checkPhoto, MAX_UPLOAD_BYTES } from './uploads';
@@ -133,7 +134,7 @@ export class PermitImportService {
     const orders = await ordersInForceOf(
       m,
       detainees.map((d) => d.id),
-      parisDay(this.clock.now()),
+      establishmentDay(this.clock.now(), await establishmentTimeZone(m, establishmentId)),
     );
     checkAgainst(lines, detainees, existing, orders);
   }

@@ -45,7 +45,7 @@ import { departmentOf, NO_CONTACT_RECORD, ordersInForce, orderPerson, setDocumen
 import { samePerson } from './person-match';
 import { recourseParagraphs } from './letters';
 import { ASKABLE_DOCUMENTS, AskableDocument, defaultDocumentsDue, missingPiecesMessage, RESTART_NOTICE } from './missing-pieces';
-import { parisDay } from './permit-decisions.service';
+import { establishmentTimeZone } from './permit-import.queries';
 import { measuresOfPermit, permitForMeasure } from './permit-measures.queries';
 import { establishmentDay, liftRefusal } from './permit-measures.rules';
 import { signatoryFor } from './signatory';
@@ -204,13 +204,13 @@ export class PermitInstructionService {
     if (!ask.kinds.length && note.length < 10)
       throw new DomainError('MESSAGE_TOO_SHORT', 'Expliquez à la famille ce qu’elle doit envoyer (10 caractères au moins).');
     const now = this.clock.now();
-    const today = parisDay(now);
-    const due = ask.due ?? defaultDocumentsDue(today);
-    if (due <= today) throw new DomainError('DUE', 'La date limite doit être après aujourd’hui.');
-    const text = missingPiecesMessage(ask.kinds, note, day(due));
     await this.dataSource.transaction(async (m) => {
       const r = await this.sentRequest(m, establishmentId, id, true);
       if (!OPEN_STATUSES.includes(r.status)) throw decided();
+      const today = establishmentDay(now, r.timeZone);
+      const due = ask.due ?? defaultDocumentsDue(today);
+      if (due <= today) throw new DomainError('DUE', 'La date limite doit être après aujourd’hui.');
+      const text = missingPiecesMessage(ask.kinds, note, day(due));
       await markIncomplete(m, id);
       await setDocumentsDue(m, id, due);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'INCOMPLETE', actor });
@@ -457,7 +457,11 @@ export class PermitInstructionService {
           );
         }
         const visitor = { givenName: input.givenName, familyName: input.familyName, birthdate: input.birthdate };
-        if ((await ordersInForce(m, detainee.id, parisDay(now))).some((o) => samePerson(orderPerson(o), visitor)))
+        if (
+          (await ordersInForce(m, detainee.id, establishmentDay(now, await establishmentTimeZone(m, establishmentId)))).some((o) =>
+            samePerson(orderPerson(o), visitor),
+          )
+        )
           throw new DomainError('NO_CONTACT_ORDER', NO_CONTACT_RECORD, 409);
         if (!photo || !checked)
           throw new DomainError('NO_FILE', 'Ajoutez la photo du visiteur : les agents la comparent avec son visage à l’entrée.');

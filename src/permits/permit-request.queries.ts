@@ -53,6 +53,8 @@ export interface InstructedRequestRow extends RequestRow {
   establishmentId: string;
   establishmentName: string;
   establishmentCode: string;
+  /** The establishment's time zone: its calendar days (delegations, orders in force, deadlines). */
+  timeZone: string;
   detaineeId: string;
   detaineeName: string;
   detaineeEcrou: string;
@@ -63,7 +65,7 @@ export interface InstructedRequestRow extends RequestRow {
 }
 
 const REQUEST_COLUMNS = `r.id, r.reference, r.family_account_id AS "familyAccountId", r.establishment_id AS "establishmentId",
-  e.name AS "establishmentName", e.code AS "establishmentCode", r.detainee_id AS "detaineeId",
+  e.name AS "establishmentName", e.code AS "establishmentCode", e.time_zone AS "timeZone", r.detainee_id AS "detaineeId",
   d.first_name || ' ' || d.last_name AS "detaineeName", d.ecrou_number AS "detaineeEcrou", r.step,
   r.documents_understood AS "documentsUnderstood", r.for_self AS "forSelf", r.visitor_given_name AS "visitorGivenName",
   r.visitor_family_name AS "visitorFamilyName", to_char(r.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate", r.relationship,

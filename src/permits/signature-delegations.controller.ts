@@ -74,7 +74,7 @@ export class SignatureDelegationsController {
   }
 
   private async render(res: Response, establishment: Establishment, page: { errors?: FieldError[]; values?: unknown; done?: unknown }) {
-    const { delegations, agents } = await this.delegations.page(establishment.id);
+    const { delegations, agents } = await this.delegations.page(establishment);
     res.render('permits/delegations.njk', {
       establishment,
       delegations,

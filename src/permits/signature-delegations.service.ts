@@ -12,7 +12,7 @@ import {
   setAgentQuality,
   StaffAgentRow,
 } from './decisions.queries';
-import { parisDay } from './permit-decisions.service';
+import { establishmentDay } from './permit-measures.rules';
 
 /** A delegation as the page lists it: in force today, to come, ended or revoked. */
 export interface DelegationView extends DelegationRow {
@@ -36,9 +36,13 @@ export class SignatureDelegationsService {
     private readonly clock: Clock,
   ) {}
 
-  async page(establishmentId: string): Promise<{ delegations: DelegationView[]; agents: StaffAgentRow[]; today: string }> {
+  async page(establishment: {
+    id: string;
+    timeZone: string;
+  }): Promise<{ delegations: DelegationView[]; agents: StaffAgentRow[]; today: string }> {
     const db = this.dataSource.manager;
-    const today = parisDay(this.clock.now());
+    const establishmentId = establishment.id;
+    const today = establishmentDay(this.clock.now(), establishment.timeZone);
     return {
       delegations: (await delegationsOf(db, establishmentId)).map((d) => ({ ...d, state: delegationState(d, today) })),
       agents: await agentsOf(db, establishmentId),
