@@ -66,7 +66,9 @@ describe('UVF / PF request rules', () => {
     expect(visitorsRefusal('PF', [child], '2026-12-01', [noPermit])).toBe(
       'Yusuf حداد est mineur : l’adulte qui l’accompagne au parloir familial doit être titulaire d’un permis de visite.',
     );
-    expect(visitorsRefusal('UVF', [noPermit], '2026-12-01')).toBe('Łucja Nowak n’a pas de permis de visite valide pour cette personne détenue.');
+    expect(visitorsRefusal('UVF', [noPermit], '2026-12-01')).toBe(
+      'Łucja Nowak n’a pas de permis de visite valide pour cette personne détenue.',
+    );
   });
 
   it('a child leaves a UVF only in daytime', () => {
