@@ -80,7 +80,7 @@ describe('UVF / family parlour requests', () => {
     const { permits } = await familyWithPermits([{ givenName: 'Łucja', familyName: 'Nowak-حداد', birthdate: '1985-03-14' }]);
     const res = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(60), wishedTo: dayFromToday(61) });
     expect(res.status).toBe(303);
-    const casePath = res.headers.location as string;
+    const casePath = res.headers.location;
     const caseId = casePath.split('/').pop()!;
     const shown = page(await counsellor.get(casePath).expect(200));
     expect(shown.heading()).toMatch(/^Dossier UV-[A-HJ-NP-Z2-9]{8}$/);
@@ -133,7 +133,7 @@ describe('UVF / family parlour requests', () => {
       [`accompagnant-${child.id}`]: adult.id,
     });
     expect(res.status).toBe(303);
-    const list = page(await agent.get(res.headers.location as string).expect(200));
+    const list = page(await agent.get(res.headers.location).expect(200));
     expect(list.has('sent')).toBe(true);
     expect(list.texts('request-visitor').sort()).toEqual(['Ełżbieta NGUYỄN', 'Şükrü NGUYỄN']);
     expect(list.texts('request-kind')).toEqual(['Unité de vie familiale (UVF)', 'Unité de vie familiale (UVF)']);
@@ -155,7 +155,7 @@ describe('UVF / family parlour requests', () => {
     // The staff's detainee request joins the family's case (overlapping period, same kind).
     const joined = await enterDetaineeRequest(counsellor, { wishedFrom: TO, wishedTo: dayFromToday(45) });
     expect(joined.status).toBe(303);
-    const caseId = (joined.headers.location as string).split('/').pop()!;
+    const caseId = (joined.headers.location).split('/').pop()!;
     expect((await requestsOfCase(caseId)).map((r) => r.applicant)).toEqual(['DETAINEE', 'VISITOR', 'VISITOR']);
 
     // The consent for the minor: who gave it, in what capacity, the child's exit time (daytime only).
@@ -264,7 +264,7 @@ describe('UVF / family parlour requests', () => {
     await suspended.agent.get(`/uvf/nouvelle/${detainee.id}`).expect(404);
     // Staff: the permit is not offered, and posting it anyway is refused.
     const res = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(90), wishedTo: dayFromToday(90) });
-    const casePath = res.headers.location as string;
+    const casePath = res.headers.location;
     const shown = page(await counsellor.get(casePath).expect(200));
     expect(shown.$(`option[value="${suspended.permits[0].id}"]`).length).toBe(0);
     const refused = await postForm(counsellor, casePath, `${casePath}/visiteurs`, {
