@@ -76,7 +76,7 @@ async function familyWithPermits(
 }
 
 describe('UVF / family parlour requests', () => {
-  it('staff enter a detainee’s request then a visitor’s from a letter, each its own request in one case', async () => {
+  it('staff enter a detainee’s request then a visitor’s from a letter, each its own request in one case, and add a document received', async () => {
     const { permits } = await familyWithPermits([{ givenName: 'Łucja', familyName: 'Nowak-حداد', birthdate: '1985-03-14' }]);
     const res = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(60), wishedTo: dayFromToday(61) });
     expect(res.status).toBe(303);
@@ -103,6 +103,34 @@ describe('UVF / family parlour requests', () => {
     expect(audit).toHaveLength(2);
     const events = await query(`SELECT kind FROM family_visit_events WHERE case_id = $1`, [caseId]);
     expect(events).toHaveLength(2);
+
+    // The detainee's signed rules, received by post, added by the counsellor.
+    const detaineeRequest = rows.find((r) => r.applicant === 'DETAINEE')!;
+    const upload = await counsellor
+      .post(`${casePath}/documents`)
+      .field('_csrf', after.csrf())
+      .field('requestId', detaineeRequest.id)
+      .field('kind', 'RULES_ACKNOWLEDGEMENT')
+      .attach('fichier', await onePagePdf('Règlement signé'), 'reglement.pdf');
+    expect(upload.status).toBe(303);
+    const withDocument = page(await counsellor.get(casePath).expect(200));
+    expect(withDocument.texts('document')).toEqual(['Règlement signé']);
+    const acknowledged = await queryOne<{ at: Date | null }>(
+      `SELECT rules_acknowledged_at AS at FROM family_visit_requests WHERE id = $1`,
+      [detaineeRequest.id],
+    );
+    expect(acknowledged.at).not.toBeNull();
+    // A consent only for a minor's request.
+    const notMinor = await counsellor
+      .post(`${casePath}/documents`)
+      .field('_csrf', after.csrf())
+      .field('requestId', detaineeRequest.id)
+      .field('kind', 'PARENTAL_CONSENT')
+      .field('consentGivenBy', 'Łucja Nowak')
+      .field('consentCapacity', 'BOTH_PARENTS')
+      .attach('fichier', await onePagePdf('Accord'), 'accord.pdf');
+    expect(notMinor.status).toBe(422);
+    expect(page(notMinor).errors()).toEqual(['L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.']);
   });
 
   it('a wrong duration is refused in French (UVF 7 h, PF 8 h), and so is a period in the past', async () => {
@@ -155,7 +183,7 @@ describe('UVF / family parlour requests', () => {
     // The staff's detainee request joins the family's case (overlapping period, same kind).
     const joined = await enterDetaineeRequest(counsellor, { wishedFrom: TO, wishedTo: dayFromToday(45) });
     expect(joined.status).toBe(303);
-    const caseId = (joined.headers.location).split('/').pop()!;
+    const caseId = joined.headers.location.split('/').pop()!;
     expect((await requestsOfCase(caseId)).map((r) => r.applicant)).toEqual(['DETAINEE', 'VISITOR', 'VISITOR']);
 
     // The consent for the minor: who gave it, in what capacity, the child's exit time (daytime only).

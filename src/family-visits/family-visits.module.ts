@@ -34,6 +34,9 @@ export class FamilyVisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer
       .apply(uploadMiddleware('fichier', MAX_UPLOAD_BYTES))
-      .forRoutes({ path: 'uvf/demandes/:requestId/documents', method: RequestMethod.POST });
+      .forRoutes(
+        { path: 'uvf/demandes/:requestId/documents', method: RequestMethod.POST },
+        { path: 'etablissements/:establishment/uvf/dossiers/:caseId/documents', method: RequestMethod.POST },
+      );
   }
 }

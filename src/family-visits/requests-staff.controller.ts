@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
@@ -8,7 +8,7 @@ import { parsePage } from '../common/pagination';
 import { sendFamilyVisitDocument as sendDocument } from './requests.http';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { DetaineeRequestForm, VisitorRequestForm } from './requests.form';
+import { DetaineeRequestForm, StaffRequestDocumentForm, VisitorRequestForm } from './requests.form';
 import { CHANNEL_LABELS, CONSENT_CAPACITY_LABELS, durationChoices, KIND_LABELS, REQUEST_STATUS_LABELS } from './requests.rules';
 import { FamilyVisitRequestsService } from './requests.service';
 
@@ -103,6 +103,43 @@ export class FamilyVisitRequestsStaffController {
           accompaniedBy: f.accompaniedBy ?? null,
         }),
       fieldOf,
+    );
+    if (!done.ok) return this.render(res.status(done.status), e, caseId, done.errors, f);
+    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}`);
+  }
+
+  /** A consent or signed rules received by post or at the desk, added to one request of the case. */
+  @Post('dossiers/:caseId/documents')
+  @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
+  async upload(
+    @CurrentEstablishment() e: Establishment,
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    if (req.uploadError) return this.render(res.status(400), e, caseId, [{ field: 'fichier', message: req.uploadError }], body);
+    const form = await validateForm(StaffRequestDocumentForm, body);
+    if (!form.ok) return this.render(res.status(400), e, caseId, form.errors, form.values);
+    const f = form.value;
+    const done = await attempt(
+      () =>
+        this.requests.uploadStaffDocument(
+          { ...actorOf(principal), id: principal.id },
+          e.id,
+          caseId,
+          f.requestId,
+          {
+            kind: f.kind,
+            consentGivenBy: f.consentGivenBy ?? null,
+            consentCapacity: f.consentCapacity ?? null,
+            childExitTime: f.childExitTime ?? null,
+            childCarer: f.childCarer ?? null,
+          },
+          req.file,
+        ),
+      (err) => (err.code === 'EXIT_TIME' ? 'childExitTime' : err.code === 'NOT_MINOR' ? 'requestId' : 'fichier'),
     );
     if (!done.ok) return this.render(res.status(done.status), e, caseId, done.errors, f);
     res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}`);

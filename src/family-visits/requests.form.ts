@@ -82,3 +82,9 @@ export class RequestDocumentForm {
   @IsString({ message: 'Indiquez qui s’occupe de l’enfant à sa sortie.' })
   childCarer?: string;
 }
+
+/** Staff: a document received by post or at the desk, for one request of the case. */
+export class StaffRequestDocumentForm extends RequestDocumentForm {
+  @IsUUID('4', { message: 'Choisissez la demande que le document concerne.' })
+  requestId!: string;
+}

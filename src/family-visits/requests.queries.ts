@@ -126,6 +126,16 @@ export function openCaseOverlapping(
   );
 }
 
+/** Locks the detainee's row: two requests arriving together for one detainee never open two cases. */
+export async function lockDetainee(db: EntityManager, detaineeId: string): Promise<void> {
+  await select(db, `SELECT id FROM detainees WHERE id = $1 FOR UPDATE`, [detaineeId]);
+}
+
+/** Locks a case's row (a request joining it). */
+export async function lockCase(db: EntityManager, caseId: string): Promise<void> {
+  await select(db, `SELECT id FROM family_visit_cases WHERE id = $1 FOR UPDATE`, [caseId]);
+}
+
 export async function insertCase(
   db: EntityManager,
   c: {
@@ -293,6 +303,23 @@ export function requestOfFamily(
     db,
     `${FAMILY_REQUEST_SQL} WHERE r.id = $2 AND (r.family_account_id = $1 OR p.family_account_id = $1)${lock ? ' FOR UPDATE OF r' : ''}`,
     [familyAccountId, requestId],
+  );
+}
+
+/** A request of a case of the establishment, with the case's kind and start (the documents' rules). */
+export function requestOfEstablishment(
+  db: EntityManager,
+  establishmentId: string,
+  caseId: string,
+  requestId: string,
+  lock = false,
+): Promise<(RequestRow & { kind: FamilyVisitKind; wishedFrom: string }) | null> {
+  return selectOne(
+    db,
+    `SELECT ${REQUEST_COLUMNS}, c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom"
+       FROM family_visit_requests r JOIN family_visit_cases c ON c.id = r.case_id LEFT JOIN permits p ON p.id = r.permit_id
+      WHERE r.id = $3 AND r.case_id = $2 AND c.establishment_id = $1${lock ? ' FOR UPDATE OF r' : ''}`,
+    [establishmentId, caseId, requestId],
   );
 }
 

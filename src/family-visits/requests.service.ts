@@ -26,10 +26,13 @@ import {
   insertDocument,
   insertEvent,
   insertRequest,
+  lockCase,
+  lockDetainee,
   openCaseOverlapping,
   permitsOfDetainee,
   permitsOfFamily,
   presentDetainee,
+  requestOfEstablishment,
   requestOfFamily,
   requestsOfCase,
   requestsOfFamily,
@@ -77,6 +80,8 @@ export interface DocumentInput {
 
 const PAGE_SIZE = 20;
 const OPEN_STATES = ['ACTIVE'];
+/** A case that still receives requests (as openCaseOverlapping). */
+const OPEN_CASE_STATES = ['INSTRUCTION', 'CPU', 'REFERRED'];
 
 const refused = (code: string, message: string) => new DomainError(code, message, 422);
 const caseNotFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
@@ -158,6 +163,7 @@ export class FamilyVisitRequestsService {
     return this.dataSource.transaction(async (m) => {
       const detainee = await presentDetainee(m, establishment.id, input.ecrou);
       if (!detainee) throw new DomainError('ECROU', 'Aucune personne détenue présente dans l’établissement n’a ce numéro d’écrou.', 422);
+      await lockDetainee(m, detainee.id);
       const open = await openCaseOverlapping(m, detainee.id, input.kind, input.wishedFrom, input.wishedTo, true);
       const c = open ? { id: open.id, reference: null } : await this.newCase(m, establishment.id, detainee.id, input, actor.id);
       const requestId = await insertRequest(m, {
@@ -228,7 +234,8 @@ export class FamilyVisitRequestsService {
     await this.dataSource.transaction(async (m) => {
       const c = await caseOfEstablishment(m, establishment.id, caseId);
       if (!c) throw caseNotFound();
-      await m.query(`SELECT id FROM family_visit_cases WHERE id = $1 FOR UPDATE`, [caseId]);
+      await lockCase(m, caseId);
+      if (!OPEN_CASE_STATES.includes(c.status)) throw refused('CLOSED', 'Ce dossier est décidé ou clos : il ne reçoit plus de demande.');
       const permit = (await permitsOfDetainee(m, c.detaineeId)).find((p) => p.id === input.permitId);
       const requests = await requestsOfCase(m, caseId);
       if (requests.some((r) => r.permitId === input.permitId)) {
@@ -330,6 +337,7 @@ export class FamilyVisitRequestsService {
     const today = this.today(d.timeZone);
     wishedRefusal(input, today);
     return this.dataSource.transaction(async (m) => {
+      await lockDetainee(m, detaineeId);
       const permits = (await permitsOfFamily(m, family.id)).filter(
         (p) => p.detaineeId === detaineeId && permitState(p, today) === 'ACTIVE',
       );
@@ -442,7 +450,28 @@ export class FamilyVisitRequestsService {
     input: DocumentInput,
     file: UploadedFile | undefined,
   ): Promise<void> {
-    const before = await requestOfFamily(this.dataSource.manager, family.id, requestId);
+    await this.upload(family, (m, lock) => requestOfFamily(m, family.id, requestId, lock), input, file);
+  }
+
+  /** A document received by post or at the desk, added by the staff to a request of the case. */
+  async uploadStaffDocument(
+    agent: Actor & { id: string },
+    establishmentId: string,
+    caseId: string,
+    requestId: string,
+    input: DocumentInput,
+    file: UploadedFile | undefined,
+  ): Promise<void> {
+    await this.upload(agent, (m, lock) => requestOfEstablishment(m, establishmentId, caseId, requestId, lock), input, file);
+  }
+
+  private async upload(
+    actor: Actor & { id: string },
+    load: (m: EntityManager, lock: boolean) => Promise<(RequestRow & { kind: FamilyVisitKind; wishedFrom: string }) | null>,
+    input: DocumentInput,
+    file: UploadedFile | undefined,
+  ): Promise<void> {
+    const before = await load(this.dataSource.manager, false);
     if (!before) throw requestNotFound();
     this.documentRefusal(before, input);
     if (!file) throw new DomainError('NO_FILE', 'Choisissez un fichier.');
@@ -451,11 +480,11 @@ export class FamilyVisitRequestsService {
     const { storageKey, sha256 } = await this.store.put(checked.content);
     try {
       await this.dataSource.transaction(async (m) => {
-        const r = await requestOfFamily(m, family.id, requestId, true);
+        const r = await load(m, true);
         if (!r) throw requestNotFound();
         this.documentRefusal(r, input);
         const documentId = await insertDocument(m, {
-          requestId,
+          requestId: r.id,
           kind: input.kind,
           consentGivenBy: input.kind === 'PARENTAL_CONSENT' ? input.consentGivenBy : null,
           consentCapacity: input.kind === 'PARENTAL_CONSENT' ? input.consentCapacity : null,
@@ -465,27 +494,28 @@ export class FamilyVisitRequestsService {
           sha256,
           originalName: file.originalname.slice(0, 200),
         });
-        if (input.kind === 'PARENTAL_CONSENT') await setChildTerms(m, requestId, input.childExitTime, input.childCarer);
-        else await setRulesAcknowledged(m, requestId, this.clock.now());
+        if (input.kind === 'PARENTAL_CONSENT') await setChildTerms(m, r.id, input.childExitTime, input.childCarer);
+        else await setRulesAcknowledged(m, r.id, this.clock.now());
+        const who = r.applicant === 'DETAINEE' ? 'la personne détenue' : fullName(r);
         await insertEvent(m, {
           caseId: r.caseId,
-          requestId,
+          requestId: r.id,
           kind: 'DOCUMENT_ADDED',
           message:
             input.kind === 'PARENTAL_CONSENT'
-              ? `Accord des titulaires de l’autorité parentale envoyé pour ${fullName(r)}.`
-              : `Règlement signé envoyé par ${fullName(r)}.`,
-          visibleToFamily: true,
-          actorType: 'FAMILY',
-          actorId: family.id,
+              ? `Accord des titulaires de l’autorité parentale reçu pour ${who}.`
+              : `Règlement signé reçu de ${who}.`,
+          visibleToFamily: r.applicant === 'VISITOR',
+          actorType: actor.type === 'AGENT' ? 'AGENT' : 'FAMILY',
+          actorId: actor.id,
         });
         await this.audit.record(
           {
-            actor: family,
+            actor,
             action: 'FAMILY_VISIT_DOCUMENT_UPLOADED',
             entityType: 'family_visit_document',
             entityId: documentId,
-            after: { requestId, kind: input.kind, sha256, consentCapacity: input.consentCapacity },
+            after: { requestId: r.id, kind: input.kind, sha256, consentCapacity: input.consentCapacity },
           },
           m,
         );
