@@ -1,7 +1,16 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { resolve } from 'node:path';
 import { AppointmentsModule } from '../appointments/appointments.module';
+import { uploadMiddleware } from '../common/upload.middleware';
+import { projectRoot } from '../common/project-root';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { PermitFileStore } from '../permits/permit-files';
+import { MAX_UPLOAD_BYTES } from '../permits/uploads';
+import { FamilyVisitRequestsFamilyController } from './requests-family.controller';
+import { FamilyVisitRequestsStaffController } from './requests-staff.controller';
+import { FAMILY_VISIT_DOCUMENTS, FamilyVisitRequestsService } from './requests.service';
 
 /**
  * Family visit units (UVF) and family parlours (PF): the double request (detainee's, each visitor's),
@@ -10,7 +19,24 @@ import { NotificationsModule } from '../notifications/notifications.module';
  */
 @Module({
   imports: [EstablishmentsModule, NotificationsModule, AppointmentsModule],
-  controllers: [],
-  providers: [],
+  controllers: [FamilyVisitRequestsStaffController, FamilyVisitRequestsFamilyController],
+  providers: [
+    FamilyVisitRequestsService,
+    {
+      provide: FAMILY_VISIT_DOCUMENTS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new PermitFileStore(resolve(projectRoot(), config.documents.dir, 'family-visits'), config.documents.key),
+    },
+  ],
 })
-export class FamilyVisitsModule {}
+export class FamilyVisitsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer
+      .apply(uploadMiddleware('fichier', MAX_UPLOAD_BYTES))
+      .forRoutes(
+        { path: 'uvf/demandes/:requestId/documents', method: RequestMethod.POST },
+        { path: 'etablissements/:establishment/uvf/dossiers/:caseId/documents', method: RequestMethod.POST },
+      );
+  }
+}
