@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { AppointmentsModule } from '../appointments/appointments.module';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { familyVisitDocumentsProvider } from './instruction-documents';
+import { FamilyVisitInstructionController } from './instruction.controller';
+import { FamilyVisitInstructionService } from './instruction.service';
 
 /**
  * Family visit units (UVF) and family parlours (PF): the double request (detainee's, each visitor's),
@@ -10,7 +13,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
  */
 @Module({
   imports: [EstablishmentsModule, NotificationsModule, AppointmentsModule],
-  controllers: [],
-  providers: [],
+  controllers: [FamilyVisitInstructionController],
+  providers: [familyVisitDocumentsProvider, FamilyVisitInstructionService],
 })
 export class FamilyVisitsModule {}
