@@ -160,7 +160,7 @@ export class FamilyVisitInstructionController {
           opinion: v.opinion,
           notes: v.notes ?? null,
         }),
-      'opinion',
+      (e) => (e.code === 'NOT_READY' ? 'global' : 'opinion'),
     );
     if (!done.ok)
       return this.render(res.status(done.status), establishment, id, principal, { errors: done.errors, values: v, form: 'cpu' });
