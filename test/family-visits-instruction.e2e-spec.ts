@@ -17,7 +17,7 @@ import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
 import { permitsApp } from './helpers/permits';
 import { waitFor } from './helpers/processes';
-import { type Agent, signInAgent } from './helpers/sign-in';
+import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
 const suite = permitsApp();
 const DAY = 86_400_000;
@@ -235,6 +235,27 @@ describe('the SPIP counsellor instructs UVF and family parlour cases', () => {
     const after = page(await as.spip.get(`${base}/${c.id}`).expect(200));
     expect(after.text('interview-status')).toBe('Annulé');
     expect(after.text('history')).toContain('Entretien annulé par le SPIP.');
+  });
+
+  it('a family that cancels its convocation on « Mes rendez-vous » cancels the interview, and the history says so', async () => {
+    const c = await newCase();
+    await post(
+      as.spip,
+      `${base}/${c.id}/entretiens`,
+      { requestId: c.visitorRequest.id, status: 'SCHEDULED', day: dayFromNow(8), time: '09:00', mode: 'VISIO' },
+      303,
+    );
+    const { id, appointmentId } = await queryOne<{ id: string; appointmentId: string }>(
+      `SELECT id, appointment_id AS "appointmentId" FROM family_visit_interviews WHERE request_id = $1`,
+      [c.visitorRequest.id],
+    );
+    const lucja = await signInFamily(suite.app.url, family);
+    const confirm = page(await lucja.get(`/mes-rendez-vous/${appointmentId}/annuler`).expect(200));
+    await lucja.post(`/mes-rendez-vous/${appointmentId}/annuler`).type('form').send({ _csrf: confirm.csrf() }).expect(303);
+    expect(await queryOne(`SELECT status FROM family_visit_interviews WHERE id = $1`, [id])).toEqual({ status: 'CANCELLED' });
+    const file = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    expect(file.text('interview-status')).toBe('Annulé');
+    expect(file.text('history')).toContain('Entretien annulé (convocation annulée). (La famille)');
   });
 
   it('refuses a parloir agent, and another establishment’s counsellor does not find the case', async () => {
