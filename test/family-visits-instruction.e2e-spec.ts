@@ -17,7 +17,7 @@ import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
 import { permitsApp } from './helpers/permits';
 import { waitFor } from './helpers/processes';
-import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
+import { type Agent, signIn, signInAgent, signInFamily, STAFF } from './helpers/sign-in';
 
 const suite = permitsApp();
 const DAY = 86_400_000;
@@ -256,6 +256,13 @@ describe('the SPIP counsellor instructs UVF and family parlour cases', () => {
     const file = page(await as.spip.get(`${base}/${c.id}`).expect(200));
     expect(file.text('interview-status')).toBe('Annulé');
     expect(file.text('history')).toContain('Entretien annulé (convocation annulée). (La famille)');
+  });
+
+  it('the demo SPIP counsellor finds a UVF case to instruct in the Nord establishment', async () => {
+    const { agent } = await signIn(suite.app.url, STAFF.spipNord);
+    const queue = page(await agent.get('/etablissements/CPNORD/uvf/dossiers?statut=INSTRUCTION').expect(200));
+    expect(queue.texts('queue-row').length).toBeGreaterThan(0);
+    expect(queue.texts('queue-days-left').some((d) => / jours restants$/.test(d))).toBe(true);
   });
 
   it('refuses a parloir agent, and another establishment’s counsellor does not find the case', async () => {
