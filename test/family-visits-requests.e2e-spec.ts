@@ -81,11 +81,12 @@ describe('UVF / family parlour requests', () => {
     const res = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(60), wishedTo: dayFromToday(61) });
     expect(res.status).toBe(303);
     const casePath = res.headers.location;
-    const caseId = casePath.split('/').pop()!;
+    const caseBase = casePath.replace(/\/demandes$/, '');
+    const caseId = caseBase.split('/').pop()!;
     const shown = page(await counsellor.get(casePath).expect(200));
     expect(shown.heading()).toMatch(/^Dossier UV-[A-HJ-NP-Z2-9]{8}$/);
     expect(shown.text('case-detainee')).toBe(`محمد HADDAD (${detainee.ecrouNumber})`);
-    const visitor = await postForm(counsellor, casePath, `${casePath}/visiteurs`, {
+    const visitor = await postForm(counsellor, casePath, `${caseBase}/visiteurs`, {
       permitId: permits[0].id,
       receivedOn: dayFromToday(-1),
       channel: 'LETTER',
@@ -107,7 +108,7 @@ describe('UVF / family parlour requests', () => {
     // The detainee's signed rules, received by post, added by the counsellor.
     const detaineeRequest = rows.find((r) => r.applicant === 'DETAINEE')!;
     const upload = await counsellor
-      .post(`${casePath}/documents`)
+      .post(`${caseBase}/documents`)
       .field('_csrf', after.csrf())
       .field('requestId', detaineeRequest.id)
       .field('kind', 'RULES_ACKNOWLEDGEMENT')
@@ -122,7 +123,7 @@ describe('UVF / family parlour requests', () => {
     expect(acknowledged.at).not.toBeNull();
     // A consent only for a minor's request.
     const notMinor = await counsellor
-      .post(`${casePath}/documents`)
+      .post(`${caseBase}/documents`)
       .field('_csrf', after.csrf())
       .field('requestId', detaineeRequest.id)
       .field('kind', 'PARENTAL_CONSENT')
@@ -183,7 +184,7 @@ describe('UVF / family parlour requests', () => {
     // The staff's detainee request joins the family's case (overlapping period, same kind).
     const joined = await enterDetaineeRequest(counsellor, { wishedFrom: TO, wishedTo: dayFromToday(45) });
     expect(joined.status).toBe(303);
-    const caseId = joined.headers.location.split('/').pop()!;
+    const caseId = joined.headers.location.split('/').slice(-2)[0];
     expect((await requestsOfCase(caseId)).map((r) => r.applicant)).toEqual(['DETAINEE', 'VISITOR', 'VISITOR']);
 
     // The consent for the minor: who gave it, in what capacity, the child's exit time (daytime only).
@@ -251,10 +252,10 @@ describe('UVF / family parlour requests', () => {
     // Another establishment's staff cannot reach the case nor the document.
     const elsewhere = await insertEstablishment();
     const stranger = await signInAgent(suite.app.url, await insertAgent([{ establishmentId: elsewhere.id, role: 'SPIP_COUNSELLOR' }]));
-    const refused = await stranger.get(`${base()}/dossiers/${caseId}`);
+    const refused = await stranger.get(`${base()}/dossiers/${caseId}/demandes`);
     expect([403, 404]).toContain(refused.status);
     expect([403, 404]).toContain((await stranger.get(staffDoc)).status);
-    await stranger.get(`/etablissements/${elsewhere.code}/uvf/dossiers/${caseId}`).expect(404);
+    await stranger.get(`/etablissements/${elsewhere.code}/uvf/dossiers/${caseId}/demandes`).expect(404);
   });
 
   it('a minor without an accompanying adult is refused, even over 16', async () => {
@@ -293,9 +294,10 @@ describe('UVF / family parlour requests', () => {
     // Staff: the permit is not offered, and posting it anyway is refused.
     const res = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(90), wishedTo: dayFromToday(90) });
     const casePath = res.headers.location;
+    const caseBase = casePath.replace(/\/demandes$/, '');
     const shown = page(await counsellor.get(casePath).expect(200));
     expect(shown.$(`option[value="${suspended.permits[0].id}"]`).length).toBe(0);
-    const refused = await postForm(counsellor, casePath, `${casePath}/visiteurs`, {
+    const refused = await postForm(counsellor, casePath, `${caseBase}/visiteurs`, {
       permitId: suspended.permits[0].id,
       receivedOn: dayFromToday(0),
       channel: 'EMAIL',

@@ -81,6 +81,12 @@ export function navigation(principal?: Principal): NavItem[] {
         label: codes.length > 1 ? `Registre des permis (${code})` : 'Registre des permis',
       });
     }
+    if (roles.includes('SPIP_COUNSELLOR') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/uvf/dossiers`,
+        label: codes.length > 1 ? `Dossiers UVF et parloirs familiaux (${code})` : 'Dossiers UVF et parloirs familiaux',
+      });
+    }
     if (roles.includes('HEAD_OF_ESTABLISHMENT')) {
       items.push({
         href: `/etablissements/${code}/delegations`,

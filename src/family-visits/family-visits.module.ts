@@ -1,16 +1,15 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { resolve } from 'node:path';
 import { AppointmentsModule } from '../appointments/appointments.module';
 import { uploadMiddleware } from '../common/upload.middleware';
-import { projectRoot } from '../common/project-root';
-import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { PermitFileStore } from '../permits/permit-files';
 import { MAX_UPLOAD_BYTES } from '../permits/uploads';
+import { familyVisitDocumentsProvider } from './instruction-documents';
+import { FamilyVisitInstructionController } from './instruction.controller';
+import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitRequestsFamilyController } from './requests-family.controller';
 import { FamilyVisitRequestsStaffController } from './requests-staff.controller';
-import { FAMILY_VISIT_DOCUMENTS, FamilyVisitRequestsService } from './requests.service';
+import { FamilyVisitRequestsService } from './requests.service';
 
 /**
  * Family visit units (UVF) and family parlours (PF): the double request (detainee's, each visitor's),
@@ -19,16 +18,8 @@ import { FAMILY_VISIT_DOCUMENTS, FamilyVisitRequestsService } from './requests.s
  */
 @Module({
   imports: [EstablishmentsModule, NotificationsModule, AppointmentsModule],
-  controllers: [FamilyVisitRequestsStaffController, FamilyVisitRequestsFamilyController],
-  providers: [
-    FamilyVisitRequestsService,
-    {
-      provide: FAMILY_VISIT_DOCUMENTS,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new PermitFileStore(resolve(projectRoot(), config.documents.dir, 'family-visits'), config.documents.key),
-    },
-  ],
+  controllers: [FamilyVisitRequestsStaffController, FamilyVisitRequestsFamilyController, FamilyVisitInstructionController],
+  providers: [familyVisitDocumentsProvider, FamilyVisitRequestsService, FamilyVisitInstructionService],
 })
 export class FamilyVisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

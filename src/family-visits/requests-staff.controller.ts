@@ -73,10 +73,10 @@ export class FamilyVisitRequestsStaffController {
       fieldOf,
     );
     if (!done.ok) return fail(done.status, done.errors, form.value);
-    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${done.value.caseId}`);
+    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${done.value.caseId}/demandes`);
   }
 
-  @Get('dossiers/:caseId')
+  @Get('dossiers/:caseId/demandes')
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
   async show(@CurrentEstablishment() e: Establishment, @Param('caseId', new ParseUUIDPipe()) caseId: string, @Res() res: Response) {
     await this.render(res, e, caseId, [], {});
@@ -105,7 +105,7 @@ export class FamilyVisitRequestsStaffController {
       fieldOf,
     );
     if (!done.ok) return this.render(res.status(done.status), e, caseId, done.errors, f);
-    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}`);
+    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}/demandes`);
   }
 
   /** A consent or signed rules received by post or at the desk, added to one request of the case. */
@@ -142,7 +142,7 @@ export class FamilyVisitRequestsStaffController {
       (err) => (err.code === 'EXIT_TIME' ? 'childExitTime' : err.code === 'NOT_MINOR' ? 'requestId' : 'fichier'),
     );
     if (!done.ok) return this.render(res.status(done.status), e, caseId, done.errors, f);
-    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}`);
+    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}/demandes`);
   }
 
   @Get('documents/:documentId')

@@ -55,8 +55,7 @@ import {
   visitorsRefusal,
   type VisitorOfRequest,
 } from './requests.rules';
-
-export const FAMILY_VISIT_DOCUMENTS = Symbol('FAMILY_VISIT_DOCUMENTS');
+import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
 
 export interface WishedVisit {
   kind: FamilyVisitKind;
