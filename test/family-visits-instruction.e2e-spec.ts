@@ -2,6 +2,7 @@ import {
   insertDetaineeRequest,
   insertFamilyVisitCase,
   insertFamilyVisitDocument,
+  insertInterview,
   insertVisitorRequest,
 } from './factories/family-visits-instruction';
 import {
@@ -27,6 +28,7 @@ let elsewhere: EstablishmentRow;
 let detainee: DetaineeRow;
 let family: FamilyRow;
 const as = {} as Record<'spip' | 'chef' | 'parloir' | 'spipElsewhere', Agent>;
+let spipId: string;
 let base: string;
 
 beforeAll(async () => {
@@ -38,7 +40,9 @@ beforeAll(async () => {
   const role = (r: 'SPIP_COUNSELLOR' | 'HEAD_OF_ESTABLISHMENT' | 'PARLOIR_AGENT', at = establishment) => [
     { establishmentId: at.id, role: r },
   ];
-  as.spip = await signInAgent(suite.app.url, await insertAgent(role('SPIP_COUNSELLOR'), { givenName: 'Małgorzata', usualName: 'Wójcik' }));
+  const spipRow = await insertAgent(role('SPIP_COUNSELLOR'), { givenName: 'Małgorzata', usualName: 'Wójcik' });
+  spipId = spipRow.id;
+  as.spip = await signInAgent(suite.app.url, spipRow);
   as.chef = await signInAgent(
     suite.app.url,
     await insertAgent(role('HEAD_OF_ESTABLISHMENT'), { givenName: 'Zofia', usualName: 'Łukasiewicz' }),
@@ -256,6 +260,25 @@ describe('the SPIP counsellor instructs UVF and family parlour cases', () => {
     const file = page(await as.spip.get(`${base}/${c.id}`).expect(200));
     expect(file.text('interview-status')).toBe('Annulé');
     expect(file.text('history')).toContain('Entretien annulé (convocation annulée). (La famille)');
+  });
+
+  it('reports a scheduled interview once it took place, never before', async () => {
+    const c = await newCase();
+    const past = await insertInterview({ requestId: c.detaineeRequest.id, counsellorId: spipId, at: new Date(Date.now() - 2 * 3_600_000) });
+    const future = await insertInterview({ requestId: c.visitorRequest.id, counsellorId: spipId, at: new Date(Date.now() + 3 * DAY) });
+    const file = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    const form = page(await as.spip.get(file.link('Saisir le compte rendu')).expect(200));
+    expect(form.heading()).toBe('Compte rendu de l’entretien avec la personne détenue');
+    const report = `${base}/${c.id}/entretiens/${past.id}/compte-rendu`;
+    const empty = await post(as.spip, report, { notes: 'Entretien avec يوسف.', linkAssessment: '', preparationAssessment: 'Prête.' }, 400);
+    expect(page(empty).fieldError('linkAssessment')).toBe('Évaluez le lien entre la personne détenue et le visiteur.');
+    const fields = { notes: 'Entretien avec يوسف.', linkAssessment: 'Lien solide.', preparationAssessment: 'Prête.' };
+    await post(as.spip, report, fields, 303);
+    const early = await post(as.spip, `${base}/${c.id}/entretiens/${future.id}/compte-rendu`, fields, 409);
+    expect(page(early).errors()).toEqual(['Cet entretien n’a pas encore eu lieu : saisissez le compte rendu après l’entretien.']);
+    const after = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    expect(after.texts('interview-status')).toEqual(['Réalisé', 'Prévu']);
+    expect(after.text('cpu-missing')).not.toContain('Entretien à réaliser avec la personne détenue.');
   });
 
   it('the demo SPIP counsellor finds a UVF case to instruct in the Nord establishment', async () => {

@@ -6,7 +6,7 @@ import { attempt, type FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { CpuForm, InterviewForm, queueQuery } from './instruction.form';
+import { CpuForm, InterviewForm, InterviewReportForm, queueQuery } from './instruction.form';
 import {
   CASE_STATUS_LABELS,
   CHANNEL_LABELS,
@@ -141,6 +141,38 @@ export class FamilyVisitInstructionController {
     res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}#entretiens`);
   }
 
+  @Get(':id/entretiens/:interviewId/compte-rendu')
+  @Roles('SPIP_COUNSELLOR')
+  async reportForm(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @Res() res: Response,
+  ) {
+    await this.renderReport(res, establishment, id, interviewId, {});
+  }
+
+  @Post(':id/entretiens/:interviewId/compte-rendu')
+  @Roles('SPIP_COUNSELLOR')
+  async report(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(InterviewReportForm, body);
+    if (!form.ok) return this.renderReport(res.status(400), establishment, id, interviewId, form);
+    const done = await attempt(
+      () => this.instruction.reportInterview(agentActor(principal), establishment.id, id, interviewId, form.value),
+      'global',
+    );
+    if (!done.ok)
+      return this.renderReport(res.status(done.status), establishment, id, interviewId, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}#entretiens`);
+  }
+
   @Post(':id/cpu')
   @Roles('SPIP_COUNSELLOR')
   async cpu(
@@ -165,6 +197,22 @@ export class FamilyVisitInstructionController {
     if (!done.ok)
       return this.render(res.status(done.status), establishment, id, principal, { errors: done.errors, values: v, form: 'cpu' });
     res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
+  }
+
+  private async renderReport(res: Response, establishment: Establishment, id: string, interviewId: string, state: FormState) {
+    const file = await this.instruction.caseFile(establishment.id, id);
+    const applicant = file.applicants.find((a) => a.interviews.some((i) => i.id === interviewId && i.status === 'SCHEDULED'));
+    const interview = applicant?.interviews.find((i) => i.id === interviewId);
+    if (!applicant || !interview) return res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
+    res.render('family-visits/instruction-report.njk', {
+      establishment,
+      c: file.case,
+      applicant,
+      interview,
+      modeLabels: MODE_LABELS,
+      errors: state.errors ?? [],
+      values: state.values ?? {},
+    });
   }
 
   private async render(res: Response, establishment: Establishment, id: string, principal: Principal, state: FormState) {

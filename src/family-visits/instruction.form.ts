@@ -79,3 +79,21 @@ export class CpuForm {
   @IsString({ message: 'Les observations doivent être un texte.' })
   notes?: string;
 }
+
+/** The report of a scheduled interview once it took place: notes and both assessments. */
+export class InterviewReportForm {
+  @Text()
+  @MaxLength(4000, { message: 'Les notes ne doivent pas dépasser 4 000 caractères.' })
+  @IsString({ message: 'Saisissez les notes de l’entretien.' })
+  notes!: string;
+
+  @Text()
+  @MaxLength(2000, { message: 'L’évaluation ne doit pas dépasser 2 000 caractères.' })
+  @IsString({ message: 'Évaluez le lien entre la personne détenue et le visiteur.' })
+  linkAssessment!: string;
+
+  @Text()
+  @MaxLength(2000, { message: 'L’évaluation ne doit pas dépasser 2 000 caractères.' })
+  @IsString({ message: 'Évaluez la préparation de la visite.' })
+  preparationAssessment!: string;
+}

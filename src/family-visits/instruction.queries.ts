@@ -224,6 +224,19 @@ export function findInterview(
   );
 }
 
+export function completeInterview(
+  db: EntityManager,
+  id: string,
+  r: { notes: string; linkAssessment: string; preparationAssessment: string },
+): Promise<number> {
+  return execute(
+    db,
+    `UPDATE family_visit_interviews SET status = 'DONE', notes = $2, link_assessment = $3, preparation_assessment = $4
+      WHERE id = $1 AND status = 'SCHEDULED'`,
+    [id, r.notes, r.linkAssessment, r.preparationAssessment],
+  );
+}
+
 export function cancelInterview(db: EntityManager, id: string): Promise<number> {
   return execute(db, `UPDATE family_visit_interviews SET status = 'CANCELLED' WHERE id = $1 AND status = 'SCHEDULED'`, [id]);
 }

@@ -9,6 +9,7 @@ import type { PermitFileStore } from '../permits/permit-files';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
 import {
   cancelInterview,
+  completeInterview,
   cancelInterviewsOfAppointment,
   caseDocuments,
   caseEvents,
@@ -237,6 +238,47 @@ export class FamilyVisitInstructionService implements OnModuleInit {
           establishmentId,
           before: { status: 'SCHEDULED' },
           after: { status: 'CANCELLED' },
+        },
+        m,
+      );
+    });
+  }
+
+  /** The report of a scheduled interview that took place: it is then done. */
+  async reportInterview(
+    actor: Actor & { id: string },
+    establishmentId: string,
+    caseId: string,
+    interviewId: string,
+    report: { notes: string; linkAssessment: string; preparationAssessment: string },
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      await this.openCase(m, establishmentId, caseId);
+      const interview = await findInterview(m, caseId, interviewId);
+      if (!interview) throw new DomainError('NOT_FOUND', 'Entretien introuvable.', 404);
+      if (interview.status !== 'SCHEDULED') throw new DomainError('NOT_SCHEDULED', 'Cet entretien n’est plus prévu.', 409);
+      if (interview.at.getTime() > now.getTime())
+        throw new DomainError('NOT_YET', 'Cet entretien n’a pas encore eu lieu : saisissez le compte rendu après l’entretien.', 409);
+      await completeInterview(m, interview.id, report);
+      await insertEvent(m, {
+        caseId,
+        requestId: interview.requestId,
+        kind: 'INTERVIEW_DONE',
+        message: 'Compte rendu d’un entretien prévu : entretien réalisé.',
+        actorType: 'AGENT',
+        actorId: actor.id,
+        at: now,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_VISIT_INTERVIEW_DONE',
+          entityType: 'family_visit_interview',
+          entityId: interview.id,
+          establishmentId,
+          before: { status: 'SCHEDULED' },
+          after: { caseId, requestId: interview.requestId, status: 'DONE' },
         },
         m,
       );

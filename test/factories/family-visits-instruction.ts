@@ -131,3 +131,16 @@ export async function insertFamilyVisitDocument(
   );
   return { id, content };
 }
+
+/** An interview of a request, scheduled (or done) at this instant, by this counsellor. */
+export async function insertInterview(o: {
+  requestId: string;
+  counsellorId: string;
+  at: Date;
+  status?: 'SCHEDULED' | 'DONE' | 'CANCELLED';
+}): Promise<{ id: string }> {
+  return queryOne(
+    `INSERT INTO family_visit_interviews (request_id, counsellor_id, at, mode, status, notes) VALUES ($1, $2, $3, 'IN_PERSON', $4, $5) RETURNING id`,
+    [o.requestId, o.counsellorId, o.at, o.status ?? 'SCHEDULED', o.status === 'DONE' ? 'Entretien de test.' : null],
+  );
+}
