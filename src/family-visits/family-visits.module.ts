@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { AppointmentsModule } from '../appointments/appointments.module';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { UnitsStaysController } from './units-stays.controller';
+import { UnitsController } from './units.controller';
+import { UnitsService } from './units.service';
 
 /**
  * Family visit units (UVF) and family parlours (PF): the double request (detainee's, each visitor's),
@@ -10,7 +13,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
  */
 @Module({
   imports: [EstablishmentsModule, NotificationsModule, AppointmentsModule],
-  controllers: [],
-  providers: [],
+  controllers: [UnitsController, UnitsStaysController],
+  providers: [UnitsService],
 })
 export class FamilyVisitsModule {}
