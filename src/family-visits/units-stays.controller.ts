@@ -123,7 +123,8 @@ export class UnitsStaysController {
     const form = await validateForm(EarlyEndForm, body);
     if (!form.ok) return this.renderStay(res.status(400), establishment, id, { errors: form.errors, values: form.values, form: 'early' });
     // Confirmation step: any exit is final.
-    if (form.value.confirm !== 'oui') return this.renderStay(res, establishment, id, { values: body, form: 'early', confirming: true });
+    if (form.value.confirm !== 'oui')
+      return this.renderStay(res.status(200), establishment, id, { values: body, form: 'early', confirming: true });
     const reason = `${EARLY_END_CAUSES[form.value.cause]} : ${form.value.reason}`;
     await this.moveTo(res, establishment, id, p, 'ENDED_EARLY', reason);
   }

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 import { parseDay } from '../common/dates';
 import { Trim } from '../common/forms';
 import { parseTime, STAY_EVENT_LABELS } from './units.rules';
@@ -16,7 +16,7 @@ class UnitFields {
   @toNumber()
   @IsIn(Array.from({ length: 20 }, (_, i) => i + 1), { message: 'La capacité est un nombre de visiteurs de 1 à 20.' })
   capacity!: number;
-  @toBoolean() accessible!: boolean;
+  @IsOptional() @toBoolean() @IsBoolean() accessible!: boolean;
 }
 
 export class NewUnitForm extends UnitFields {
@@ -24,7 +24,7 @@ export class NewUnitForm extends UnitFields {
 }
 
 export class EditUnitForm extends UnitFields {
-  @toBoolean() active!: boolean;
+  @IsOptional() @toBoolean() @IsBoolean() active!: boolean;
 }
 
 export class BookStayForm {

@@ -47,7 +47,7 @@ export async function insertUnit(db: EntityManager, establishmentId: string, u: 
   const rows = await select<{ id: string }>(
     db,
     `INSERT INTO family_units (establishment_id, kind, name, capacity, accessible) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [establishmentId, u.kind, u.name, u.capacity, u.accessible],
+    [establishmentId, u.kind, u.name, u.capacity, u.accessible === true],
   );
   return rows[0].id;
 }
@@ -57,8 +57,8 @@ export function updateUnit(db: EntityManager, id: string, u: { name: string; cap
     id,
     u.name,
     u.capacity,
-    u.accessible,
-    u.active,
+    u.accessible === true,
+    u.active === true,
   ]);
 }
 
@@ -190,11 +190,12 @@ export interface StayEventRow {
   notes: string;
 }
 
+/** In time order; entries of the same instant in the order written (the table is append-only, so ctid follows insertion). */
 export function stayEvents(db: EntityManager, stayId: string): Promise<StayEventRow[]> {
   return select<StayEventRow>(
     db,
     `SELECT e.id, e.kind, e.at, a.first_name || ' ' || a.last_name AS "agentName", e.notes
-       FROM family_visit_stay_events e JOIN agents a ON a.id = e.agent_id WHERE e.stay_id = $1 ORDER BY e.at, e.id`,
+       FROM family_visit_stay_events e JOIN agents a ON a.id = e.agent_id WHERE e.stay_id = $1 ORDER BY e.at, e.ctid`,
     [stayId],
   );
 }

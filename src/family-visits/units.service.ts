@@ -55,7 +55,8 @@ export class UnitsService {
     return { units, warning: accessibilityWarning(units) };
   }
 
-  async addUnit(actor: Actor, establishmentId: string, u: NewUnit): Promise<void> {
+  async addUnit(actor: Actor, establishmentId: string, form: NewUnit): Promise<void> {
+    const u = { kind: form.kind, name: form.name, capacity: form.capacity, accessible: form.accessible === true };
     const bad = capacityProblem(u.capacity);
     if (bad) throw new DomainError('CAPACITY', bad);
     await this.dataSource.transaction(async (m) => {
@@ -72,8 +73,9 @@ export class UnitsService {
     actor: Actor,
     establishmentId: string,
     id: string,
-    u: { name: string; capacity: number; accessible: boolean; active: boolean },
+    form: { name: string; capacity: number; accessible: boolean; active: boolean },
   ): Promise<void> {
+    const u = { name: form.name, capacity: form.capacity, accessible: form.accessible === true, active: form.active === true };
     const bad = capacityProblem(u.capacity);
     if (bad) throw new DomainError('CAPACITY', bad);
     await this.dataSource
