@@ -171,6 +171,11 @@ describe('booking an authorised visit into a unit', () => {
     expect(badDay.status).toBe(400);
     expect(errorsOf(badDay)).toContain('Indiquez le jour d’arrivée au format JJ/MM/AAAA.');
     expect(await query(`SELECT count(*)::int AS n FROM family_visit_stays WHERE unit_id = $1`, [unit.id])).toEqual([{ n: 2 }]);
+    // Nor may the unit shrink below a stay already booked.
+    const units = `${e.base}/unites`;
+    const shrink = await post(admin, units, `${units}/${unit.id}`, { name: 'UVF Ş2', capacity: '1', accessible: 'oui', active: 'oui' });
+    expect(shrink.status).toBe(400);
+    expect(errorsOf(shrink)).toContain('Une visite prévue dans ce logement compte 2 visiteurs');
   });
 
   it('20 parallel bookings of one unit on overlapping ranges: exactly one succeeds, the others are told in French', async () => {

@@ -28,8 +28,8 @@ export function unitsOf(db: EntityManager, establishmentId: string): Promise<Uni
   ]);
 }
 
-export function unitOf(db: EntityManager, establishmentId: string, id: string, lock = false): Promise<UnitRow | null> {
-  return selectOne<UnitRow>(db, `SELECT ${UNIT} FROM family_units WHERE establishment_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [
+export function unitOf(db: EntityManager, establishmentId: string, id: string, lock?: 'SHARE' | 'UPDATE'): Promise<UnitRow | null> {
+  return selectOne<UnitRow>(db, `SELECT ${UNIT} FROM family_units WHERE establishment_id = $1 AND id = $2${lock ? ` FOR ${lock}` : ''}`, [
     establishmentId,
     id,
   ]);
@@ -60,6 +60,17 @@ export function updateUnit(db: EntityManager, id: string, u: { name: string; cap
     u.accessible === true,
     u.active === true,
   ]);
+}
+
+/** The most visitors of a stay still to come or in progress in the unit (0 if none). */
+export async function mostVisitorsAhead(db: EntityManager, unitId: string, now: Date): Promise<number> {
+  const row = await selectOne<{ n: number }>(
+    db,
+    `SELECT coalesce(max(visitors), 0)::int AS n FROM family_visit_stays
+      WHERE unit_id = $1 AND status IN ('BOOKED','IN_PROGRESS') AND upper(during) > $2`,
+    [unitId, now],
+  );
+  return row?.n ?? 0;
 }
 
 /** An authorised case and what its GRANTED requests allow. */

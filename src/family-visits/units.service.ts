@@ -12,6 +12,7 @@ import {
   insertStay,
   insertStayEvent,
   insertUnit,
+  mostVisitorsAhead,
   type NewUnit,
   setStayStatus,
   stayEvents,
@@ -78,20 +79,23 @@ export class UnitsService {
     const u = { name: form.name, capacity: form.capacity, accessible: form.accessible === true, active: form.active === true };
     const bad = capacityProblem(u.capacity);
     if (bad) throw new DomainError('CAPACITY', bad);
-    await this.dataSource
-      .transaction(async (m) => {
-        const before = await unitOf(m, establishmentId, id, true);
-        if (!before) throw new DomainError('NOT_FOUND', 'Logement introuvable.', 404);
-        if (await unitNamed(m, establishmentId, u.name, id)) throw new DomainError('UNIT_EXISTS', 'Un logement porte déjà ce nom.');
-        await updateUnit(m, id, u);
-        await this.audit.record(
-          { actor, action: 'FAMILY_UNIT_CHANGED', entityType: 'family_unit', entityId: id, establishmentId, before, after: u },
-          m,
+    await this.dataSource.transaction(async (m) => {
+      // Locked: a booking (which shares the lock) cannot slip in between the check and the change.
+      const before = await unitOf(m, establishmentId, id, 'UPDATE');
+      if (!before) throw new DomainError('NOT_FOUND', 'Logement introuvable.', 404);
+      if (await unitNamed(m, establishmentId, u.name, id)) throw new DomainError('UNIT_EXISTS', 'Un logement porte déjà ce nom.');
+      const booked = await mostVisitorsAhead(m, id, this.clock.now());
+      if (u.capacity < booked)
+        throw new DomainError(
+          'CAPACITY',
+          `Une visite prévue dans ce logement compte ${booked} visiteurs : la capacité ne peut pas être inférieure.`,
         );
-      })
-      .catch((e: unknown) => {
-        throw stayRefusal(e) ?? e;
-      });
+      await updateUnit(m, id, u);
+      await this.audit.record(
+        { actor, action: 'FAMILY_UNIT_CHANGED', entityType: 'family_unit', entityId: id, establishmentId, before, after: u },
+        m,
+      );
+    });
   }
 
   /** The case to book and the units of its kind. */
@@ -119,7 +123,7 @@ export class UnitsService {
         if (bad) throw new DomainError('DURATION', bad, 409);
         if (await caseHasStay(m, c.id))
           throw new DomainError('ALREADY_BOOKED', 'Cette visite est déjà réservée : une autorisation vaut pour une seule visite.', 409);
-        const unit = await unitOf(m, site.id, input.unitId);
+        const unit = await unitOf(m, site.id, input.unitId, 'SHARE');
         if (!unit || !unit.active || unit.kind !== c.kind)
           throw new DomainError('UNIT', `Choisissez un logement actif de type ${c.kind} de l’établissement.`);
         const from = localInstant(input.day, input.time, site.timeZone);
