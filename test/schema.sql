@@ -130,6 +130,8 @@ table family_visit_cases
   family_visit_cases.created_by uuid
   family_visit_cases.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_visit_cases.updated_at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_cases.no_leave_possible boolean NOT NULL DEFAULT false
+  family_visit_cases.distance_km integer
 table family_visit_documents
   family_visit_documents.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_documents.request_id uuid NOT NULL
@@ -576,6 +578,7 @@ constraint family_visit_cases.family_visit_cases_cpu: CHECK (((cpu_opinion IS NU
 constraint family_visit_cases.family_visit_cases_cpu_opinion_check: CHECK ((cpu_opinion = ANY (ARRAY['FAVOURABLE'::text, 'UNFAVOURABLE'::text, 'RESERVED'::text])))
 constraint family_visit_cases.family_visit_cases_created_by_fkey: FOREIGN KEY (created_by) REFERENCES agents(id)
 constraint family_visit_cases.family_visit_cases_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint family_visit_cases.family_visit_cases_distance_km_check: CHECK ((distance_km >= 0))
 constraint family_visit_cases.family_visit_cases_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint family_visit_cases.family_visit_cases_kind_check: CHECK ((kind = ANY (ARRAY['UVF'::text, 'PF'::text])))
 constraint family_visit_cases.family_visit_cases_period: CHECK ((wished_to >= wished_from))
@@ -858,6 +861,7 @@ index CREATE INDEX family_visit_stay_events_stay_idx ON public.family_visit_stay
 index CREATE INDEX family_visit_stays_case_idx ON public.family_visit_stays USING btree (case_id)
 index CREATE INDEX family_visit_stays_no_overlap ON public.family_visit_stays USING gist (unit_id, during) WHERE (status <> 'CANCELLED'::text)
 index CREATE UNIQUE INDEX family_visit_stays_pkey ON public.family_visit_stays USING btree (id)
+index CREATE INDEX family_visit_stays_unit_idx ON public.family_visit_stays USING btree (unit_id, lower(during))
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
 index CREATE INDEX no_contact_orders_detainee_idx ON public.no_contact_orders USING btree (detainee_id)
 index CREATE UNIQUE INDEX no_contact_orders_pkey ON public.no_contact_orders USING btree (id)

@@ -29,6 +29,10 @@ export class FamilyVisitCase {
   @Column({ name: 'referred_at', type: 'timestamptz', nullable: true }) referredAt!: Date | null;
   @Column({ name: 'referral_opinion', type: 'text', nullable: true }) referralOpinion!: string | null;
   @Column({ name: 'proposed_hours', type: 'integer', nullable: true }) proposedHours!: number | null;
+  /** The detainee cannot get leave (permission de sortir): first on the units' waiting list. */
+  @Column({ name: 'no_leave_possible', type: 'boolean', default: false }) noLeavePossible!: boolean;
+  /** How far the family lives (km): for PF, far families come first on the waiting list. */
+  @Column({ name: 'distance_km', type: 'integer', nullable: true }) distanceKm!: number | null;
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -10,6 +10,9 @@ import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitRequestsFamilyController } from './requests-family.controller';
 import { FamilyVisitRequestsStaffController } from './requests-staff.controller';
 import { FamilyVisitRequestsService } from './requests.service';
+import { UnitsStaysController } from './units-stays.controller';
+import { UnitsController } from './units.controller';
+import { UnitsService } from './units.service';
 
 /**
  * Family visit units (UVF) and family parlours (PF): the double request (detainee's, each visitor's),
@@ -18,8 +21,14 @@ import { FamilyVisitRequestsService } from './requests.service';
  */
 @Module({
   imports: [EstablishmentsModule, NotificationsModule, AppointmentsModule],
-  controllers: [FamilyVisitRequestsStaffController, FamilyVisitRequestsFamilyController, FamilyVisitInstructionController],
-  providers: [familyVisitDocumentsProvider, FamilyVisitRequestsService, FamilyVisitInstructionService],
+  controllers: [
+    FamilyVisitRequestsStaffController,
+    FamilyVisitRequestsFamilyController,
+    FamilyVisitInstructionController,
+    UnitsController,
+    UnitsStaysController,
+  ],
+  providers: [familyVisitDocumentsProvider, FamilyVisitRequestsService, FamilyVisitInstructionService, UnitsService],
 })
 export class FamilyVisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
