@@ -24,11 +24,18 @@ const MODULE_GRAPH = {
   appointments: ['notifications'],
   permits: ['notifications', 'families', 'establishments', 'detainees'],
   visits: ['appointments', 'notifications', 'families', 'establishments'],
+  'family-visits': ['appointments', 'notifications', 'families', 'establishments', 'detainees'],
 };
 const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));
 const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];
 /** Pure rule files of one module that another may import (no service, no SQL): a permit's validity and conditions. */
-const PURE_RULES = { visits: { permits: ['permit-validity'] } };
+const PURE_RULES = {
+  visits: { permits: ['permit-validity'] },
+  // Family visits reuse the permits' pure pieces: validity, the letters' PDF and recourse text, the signatory, uploads checks.
+  'family-visits': {
+    permits: ['permit-validity', 'letters', 'signatory', 'uploads', 'pdf-text', 'pdf-lib', 'permit-files', 'person-match'],
+  },
+};
 
 function boundaryRules(module) {
   const allowed = new Set(MODULE_GRAPH[module]);

@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { DetaineesModule } from './detainees/detainees.module';
 import { EstablishmentsModule } from './establishments/establishments.module';
 import { FamiliesModule } from './families/families.module';
+import { FamilyVisitsModule } from './family-visits/family-visits.module';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -38,6 +39,7 @@ export class AppModule implements NestModule {
         AppointmentsModule,
         PermitsModule,
         VisitsModule,
+        FamilyVisitsModule,
       ],
       controllers: [HomeController, HealthController],
       providers: [

@@ -100,6 +100,113 @@ table family_accounts
   family_accounts.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_accounts.last_sign_in_at timestamp with time zone
   family_accounts.mobile_phone text
+table family_units
+  family_units.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_units.establishment_id uuid NOT NULL
+  family_units.kind text NOT NULL
+  family_units.name text NOT NULL
+  family_units.capacity integer NOT NULL
+  family_units.accessible boolean NOT NULL DEFAULT false
+  family_units.active boolean NOT NULL DEFAULT true
+  family_units.created_at timestamp with time zone NOT NULL DEFAULT now()
+table family_visit_cases
+  family_visit_cases.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_visit_cases.reference character varying(12) NOT NULL
+  family_visit_cases.establishment_id uuid NOT NULL
+  family_visit_cases.detainee_id uuid NOT NULL
+  family_visit_cases.kind text NOT NULL
+  family_visit_cases.wished_from date NOT NULL
+  family_visit_cases.wished_to date NOT NULL
+  family_visit_cases.wished_hours integer NOT NULL
+  family_visit_cases.status text NOT NULL DEFAULT 'INSTRUCTION'::text
+  family_visit_cases.counsellor_id uuid
+  family_visit_cases.cpu_on date
+  family_visit_cases.cpu_opinion text
+  family_visit_cases.cpu_notes text
+  family_visit_cases.magistrate text
+  family_visit_cases.referred_at timestamp with time zone
+  family_visit_cases.referral_opinion text
+  family_visit_cases.proposed_hours integer
+  family_visit_cases.created_by uuid
+  family_visit_cases.created_at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_cases.updated_at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_cases.no_leave_possible boolean NOT NULL DEFAULT false
+  family_visit_cases.distance_km integer
+table family_visit_documents
+  family_visit_documents.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_visit_documents.request_id uuid NOT NULL
+  family_visit_documents.kind text NOT NULL
+  family_visit_documents.consent_given_by text
+  family_visit_documents.consent_capacity text
+  family_visit_documents.storage_key text NOT NULL
+  family_visit_documents.content_type text NOT NULL
+  family_visit_documents.size_bytes integer NOT NULL
+  family_visit_documents.sha256 character(64) NOT NULL
+  family_visit_documents.original_name text NOT NULL
+  family_visit_documents.created_at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_documents.deleted_at timestamp with time zone
+table family_visit_events
+  family_visit_events.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_visit_events.case_id uuid NOT NULL
+  family_visit_events.request_id uuid
+  family_visit_events.at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_events.kind text NOT NULL
+  family_visit_events.message text
+  family_visit_events.visible_to_family boolean NOT NULL DEFAULT false
+  family_visit_events.actor_type text NOT NULL
+  family_visit_events.actor_id uuid
+table family_visit_interviews
+  family_visit_interviews.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_visit_interviews.request_id uuid NOT NULL
+  family_visit_interviews.counsellor_id uuid NOT NULL
+  family_visit_interviews.at timestamp with time zone NOT NULL
+  family_visit_interviews.mode text NOT NULL
+  family_visit_interviews.status text NOT NULL DEFAULT 'SCHEDULED'::text
+  family_visit_interviews.notes text
+  family_visit_interviews.link_assessment text
+  family_visit_interviews.preparation_assessment text
+  family_visit_interviews.appointment_id uuid
+  family_visit_interviews.created_at timestamp with time zone NOT NULL DEFAULT now()
+table family_visit_requests
+  family_visit_requests.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_visit_requests.case_id uuid NOT NULL
+  family_visit_requests.applicant text NOT NULL
+  family_visit_requests.permit_id uuid
+  family_visit_requests.family_account_id uuid
+  family_visit_requests.channel text NOT NULL
+  family_visit_requests.received_at timestamp with time zone NOT NULL
+  family_visit_requests.status text NOT NULL DEFAULT 'RECEIVED'::text
+  family_visit_requests.rules_acknowledged_at timestamp with time zone
+  family_visit_requests.accompanied_by uuid
+  family_visit_requests.child_exit_time time without time zone
+  family_visit_requests.child_carer text
+  family_visit_requests.decided_at timestamp with time zone
+  family_visit_requests.decided_by uuid
+  family_visit_requests.decided_as text
+  family_visit_requests.decision_motivation text
+  family_visit_requests.refusal_ground text
+  family_visit_requests.granted_hours integer
+  family_visit_requests.magistrate_answer text
+  family_visit_requests.magistrate_until date
+  family_visit_requests.created_at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_requests.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table family_visit_stay_events
+  family_visit_stay_events.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_visit_stay_events.stay_id uuid NOT NULL
+  family_visit_stay_events.kind text NOT NULL
+  family_visit_stay_events.at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_stay_events.agent_id uuid NOT NULL
+  family_visit_stay_events.notes text NOT NULL
+table family_visit_stays
+  family_visit_stays.id uuid NOT NULL DEFAULT gen_random_uuid()
+  family_visit_stays.case_id uuid NOT NULL
+  family_visit_stays.unit_id uuid NOT NULL
+  family_visit_stays.during tstzrange NOT NULL
+  family_visit_stays.visitors integer NOT NULL
+  family_visit_stays.status text NOT NULL DEFAULT 'BOOKED'::text
+  family_visit_stays.ended_at timestamp with time zone
+  family_visit_stays.end_reason text
+  family_visit_stays.created_at timestamp with time zone NOT NULL DEFAULT now()
 table migrations
   migrations.id integer NOT NULL DEFAULT nextval('migrations_id_seq'::regclass)
   migrations.timestamp bigint NOT NULL
@@ -460,6 +567,73 @@ constraint establishments.establishments_pkey: PRIMARY KEY (id)
 constraint family_accounts.family_accounts_fc_subject_key: UNIQUE (fc_subject)
 constraint family_accounts.family_accounts_mobile_phone_check: CHECK ((mobile_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
 constraint family_accounts.family_accounts_pkey: PRIMARY KEY (id)
+constraint family_units.family_units_capacity_check: CHECK (((capacity >= 1) AND (capacity <= 20)))
+constraint family_units.family_units_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint family_units.family_units_kind_check: CHECK ((kind = ANY (ARRAY['UVF'::text, 'PF'::text])))
+constraint family_units.family_units_name_check: CHECK ((length(TRIM(BOTH FROM name)) > 0))
+constraint family_units.family_units_name_unique: UNIQUE (establishment_id, name)
+constraint family_units.family_units_pkey: PRIMARY KEY (id)
+constraint family_visit_cases.family_visit_cases_counsellor_id_fkey: FOREIGN KEY (counsellor_id) REFERENCES agents(id)
+constraint family_visit_cases.family_visit_cases_cpu: CHECK (((cpu_opinion IS NULL) = (cpu_on IS NULL)))
+constraint family_visit_cases.family_visit_cases_cpu_opinion_check: CHECK ((cpu_opinion = ANY (ARRAY['FAVOURABLE'::text, 'UNFAVOURABLE'::text, 'RESERVED'::text])))
+constraint family_visit_cases.family_visit_cases_created_by_fkey: FOREIGN KEY (created_by) REFERENCES agents(id)
+constraint family_visit_cases.family_visit_cases_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint family_visit_cases.family_visit_cases_distance_km_check: CHECK ((distance_km >= 0))
+constraint family_visit_cases.family_visit_cases_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint family_visit_cases.family_visit_cases_kind_check: CHECK ((kind = ANY (ARRAY['UVF'::text, 'PF'::text])))
+constraint family_visit_cases.family_visit_cases_period: CHECK ((wished_to >= wished_from))
+constraint family_visit_cases.family_visit_cases_pkey: PRIMARY KEY (id)
+constraint family_visit_cases.family_visit_cases_proposed_hours_check: CHECK (((proposed_hours >= 1) AND (proposed_hours <= 72)))
+constraint family_visit_cases.family_visit_cases_reference_key: UNIQUE (reference)
+constraint family_visit_cases.family_visit_cases_status_check: CHECK ((status = ANY (ARRAY['INSTRUCTION'::text, 'CPU'::text, 'REFERRED'::text, 'DECIDED'::text, 'CLOSED'::text])))
+constraint family_visit_cases.family_visit_cases_wished_hours_check: CHECK (((wished_hours >= 1) AND (wished_hours <= 72)))
+constraint family_visit_documents.family_visit_documents_consent: CHECK (((kind = 'PARENTAL_CONSENT'::text) = ((consent_capacity IS NOT NULL) AND (length(TRIM(BOTH FROM consent_given_by)) > 0))))
+constraint family_visit_documents.family_visit_documents_consent_capacity_check: CHECK ((consent_capacity = ANY (ARRAY['BOTH_PARENTS'::text, 'SOLE_HOLDER'::text, 'DELEGATE'::text, 'GUARDIAN'::text])))
+constraint family_visit_documents.family_visit_documents_content_type_check: CHECK ((content_type = ANY (ARRAY['image/jpeg'::text, 'application/pdf'::text])))
+constraint family_visit_documents.family_visit_documents_kind_check: CHECK ((kind = ANY (ARRAY['PARENTAL_CONSENT'::text, 'RULES_ACKNOWLEDGEMENT'::text, 'OTHER'::text])))
+constraint family_visit_documents.family_visit_documents_pkey: PRIMARY KEY (id)
+constraint family_visit_documents.family_visit_documents_request_id_fkey: FOREIGN KEY (request_id) REFERENCES family_visit_requests(id)
+constraint family_visit_documents.family_visit_documents_size_bytes_check: CHECK ((size_bytes > 0))
+constraint family_visit_documents.family_visit_documents_storage_key_key: UNIQUE (storage_key)
+constraint family_visit_events.family_visit_events_actor_type_check: CHECK ((actor_type = ANY (ARRAY['AGENT'::text, 'FAMILY'::text, 'SYSTEM'::text])))
+constraint family_visit_events.family_visit_events_case_id_fkey: FOREIGN KEY (case_id) REFERENCES family_visit_cases(id)
+constraint family_visit_events.family_visit_events_pkey: PRIMARY KEY (id)
+constraint family_visit_events.family_visit_events_request_id_fkey: FOREIGN KEY (request_id) REFERENCES family_visit_requests(id)
+constraint family_visit_interviews.family_visit_interviews_appointment_id_fkey: FOREIGN KEY (appointment_id) REFERENCES appointments(id)
+constraint family_visit_interviews.family_visit_interviews_counsellor_id_fkey: FOREIGN KEY (counsellor_id) REFERENCES agents(id)
+constraint family_visit_interviews.family_visit_interviews_done: CHECK (((status <> 'DONE'::text) OR (length(TRIM(BOTH FROM notes)) > 0)))
+constraint family_visit_interviews.family_visit_interviews_mode_check: CHECK ((mode = ANY (ARRAY['IN_PERSON'::text, 'PHONE'::text, 'VISIO'::text])))
+constraint family_visit_interviews.family_visit_interviews_pkey: PRIMARY KEY (id)
+constraint family_visit_interviews.family_visit_interviews_request_id_fkey: FOREIGN KEY (request_id) REFERENCES family_visit_requests(id)
+constraint family_visit_interviews.family_visit_interviews_status_check: CHECK ((status = ANY (ARRAY['SCHEDULED'::text, 'DONE'::text, 'CANCELLED'::text])))
+constraint family_visit_requests.family_visit_requests_accompanied_by_fkey: FOREIGN KEY (accompanied_by) REFERENCES family_visit_requests(id)
+constraint family_visit_requests.family_visit_requests_applicant_check: CHECK ((applicant = ANY (ARRAY['DETAINEE'::text, 'VISITOR'::text])))
+constraint family_visit_requests.family_visit_requests_case_id_fkey: FOREIGN KEY (case_id) REFERENCES family_visit_cases(id)
+constraint family_visit_requests.family_visit_requests_channel_check: CHECK ((channel = ANY (ARRAY['ONLINE'::text, 'LETTER'::text, 'EMAIL'::text, 'IN_PERSON'::text])))
+constraint family_visit_requests.family_visit_requests_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
+constraint family_visit_requests.family_visit_requests_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
+constraint family_visit_requests.family_visit_requests_grant: CHECK (((status <> 'GRANTED'::text) OR (granted_hours IS NOT NULL)))
+constraint family_visit_requests.family_visit_requests_granted_hours_check: CHECK (((granted_hours >= 1) AND (granted_hours <= 72)))
+constraint family_visit_requests.family_visit_requests_magistrate_answer_check: CHECK ((magistrate_answer = ANY (ARRAY['PERMANENT'::text, 'TEMPORARY'::text, 'REFUSED'::text])))
+constraint family_visit_requests.family_visit_requests_permit_id_fkey: FOREIGN KEY (permit_id) REFERENCES permits(id)
+constraint family_visit_requests.family_visit_requests_pkey: PRIMARY KEY (id)
+constraint family_visit_requests.family_visit_requests_refusal: CHECK (((status <> 'REFUSED'::text) OR (length(TRIM(BOTH FROM decision_motivation)) >= 20)))
+constraint family_visit_requests.family_visit_requests_refusal_ground_check: CHECK ((refusal_ground = ANY (ARRAY['GOOD_ORDER'::text, 'SECURITY'::text, 'CRIME_PREVENTION'::text, 'ARCHITECTURE'::text, 'CHILD_INTEREST'::text])))
+constraint family_visit_requests.family_visit_requests_status_check: CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text, 'REFERRED'::text, 'WITHDRAWN'::text])))
+constraint family_visit_requests.family_visit_requests_visitor_permit: CHECK (((applicant = 'VISITOR'::text) = (permit_id IS NOT NULL)))
+constraint family_visit_stay_events.family_visit_stay_events_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
+constraint family_visit_stay_events.family_visit_stay_events_kind_check: CHECK ((kind = ANY (ARRAY['ENTRY_INVENTORY'::text, 'EXIT_INVENTORY'::text, 'BELONGINGS'::text, 'PRESENCE_CHECK'::text, 'ROUND'::text, 'INCIDENT'::text, 'INTERVENTION'::text, 'EARLY_END'::text])))
+constraint family_visit_stay_events.family_visit_stay_events_notes_check: CHECK ((length(TRIM(BOTH FROM notes)) > 0))
+constraint family_visit_stay_events.family_visit_stay_events_pkey: PRIMARY KEY (id)
+constraint family_visit_stay_events.family_visit_stay_events_stay_id_fkey: FOREIGN KEY (stay_id) REFERENCES family_visit_stays(id)
+constraint family_visit_stays.family_visit_stays_case_id_fkey: FOREIGN KEY (case_id) REFERENCES family_visit_cases(id)
+constraint family_visit_stays.family_visit_stays_during_check: CHECK (((NOT isempty(during)) AND lower_inc(during) AND (NOT upper_inc(during))))
+constraint family_visit_stays.family_visit_stays_early_end: CHECK (((status = 'ENDED_EARLY'::text) = (length(TRIM(BOTH FROM end_reason)) > 0)))
+constraint family_visit_stays.family_visit_stays_no_overlap: EXCLUDE USING gist (unit_id WITH =, during WITH &&) WHERE ((status <> 'CANCELLED'::text))
+constraint family_visit_stays.family_visit_stays_pkey: PRIMARY KEY (id)
+constraint family_visit_stays.family_visit_stays_status_check: CHECK ((status = ANY (ARRAY['BOOKED'::text, 'IN_PROGRESS'::text, 'ENDED'::text, 'ENDED_EARLY'::text, 'CANCELLED'::text])))
+constraint family_visit_stays.family_visit_stays_unit_id_fkey: FOREIGN KEY (unit_id) REFERENCES family_units(id)
+constraint family_visit_stays.family_visit_stays_visitors_check: CHECK ((visitors > 0))
 constraint migrations.PK_8c82d7f526340ab734260ea46be: PRIMARY KEY (id)
 constraint no_contact_orders.no_contact_orders_authority_check: CHECK ((length(TRIM(BOTH FROM authority)) > 0))
 constraint no_contact_orders.no_contact_orders_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
@@ -664,6 +838,30 @@ index CREATE UNIQUE INDEX establishments_code_key ON public.establishments USING
 index CREATE UNIQUE INDEX establishments_pkey ON public.establishments USING btree (id)
 index CREATE UNIQUE INDEX family_accounts_fc_subject_key ON public.family_accounts USING btree (fc_subject)
 index CREATE UNIQUE INDEX family_accounts_pkey ON public.family_accounts USING btree (id)
+index CREATE UNIQUE INDEX family_units_name_unique ON public.family_units USING btree (establishment_id, name)
+index CREATE UNIQUE INDEX family_units_pkey ON public.family_units USING btree (id)
+index CREATE INDEX family_visit_cases_detainee_idx ON public.family_visit_cases USING btree (detainee_id, created_at DESC)
+index CREATE UNIQUE INDEX family_visit_cases_pkey ON public.family_visit_cases USING btree (id)
+index CREATE INDEX family_visit_cases_queue_idx ON public.family_visit_cases USING btree (establishment_id, status, created_at)
+index CREATE UNIQUE INDEX family_visit_cases_reference_key ON public.family_visit_cases USING btree (reference)
+index CREATE UNIQUE INDEX family_visit_documents_pkey ON public.family_visit_documents USING btree (id)
+index CREATE INDEX family_visit_documents_request_idx ON public.family_visit_documents USING btree (request_id)
+index CREATE UNIQUE INDEX family_visit_documents_storage_key_key ON public.family_visit_documents USING btree (storage_key)
+index CREATE INDEX family_visit_events_case_idx ON public.family_visit_events USING btree (case_id, at)
+index CREATE UNIQUE INDEX family_visit_events_pkey ON public.family_visit_events USING btree (id)
+index CREATE UNIQUE INDEX family_visit_interviews_pkey ON public.family_visit_interviews USING btree (id)
+index CREATE INDEX family_visit_interviews_request_idx ON public.family_visit_interviews USING btree (request_id, at)
+index CREATE INDEX family_visit_requests_case_idx ON public.family_visit_requests USING btree (case_id)
+index CREATE UNIQUE INDEX family_visit_requests_detainee_idx ON public.family_visit_requests USING btree (case_id) WHERE (applicant = 'DETAINEE'::text)
+index CREATE INDEX family_visit_requests_family_idx ON public.family_visit_requests USING btree (family_account_id) WHERE (family_account_id IS NOT NULL)
+index CREATE UNIQUE INDEX family_visit_requests_permit_idx ON public.family_visit_requests USING btree (case_id, permit_id) WHERE (permit_id IS NOT NULL)
+index CREATE UNIQUE INDEX family_visit_requests_pkey ON public.family_visit_requests USING btree (id)
+index CREATE UNIQUE INDEX family_visit_stay_events_pkey ON public.family_visit_stay_events USING btree (id)
+index CREATE INDEX family_visit_stay_events_stay_idx ON public.family_visit_stay_events USING btree (stay_id, at)
+index CREATE INDEX family_visit_stays_case_idx ON public.family_visit_stays USING btree (case_id)
+index CREATE INDEX family_visit_stays_no_overlap ON public.family_visit_stays USING gist (unit_id, during) WHERE (status <> 'CANCELLED'::text)
+index CREATE UNIQUE INDEX family_visit_stays_pkey ON public.family_visit_stays USING btree (id)
+index CREATE INDEX family_visit_stays_unit_idx ON public.family_visit_stays USING btree (unit_id, lower(during))
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
 index CREATE INDEX no_contact_orders_detainee_idx ON public.no_contact_orders USING btree (detainee_id)
 index CREATE UNIQUE INDEX no_contact_orders_pkey ON public.no_contact_orders USING btree (id)
@@ -735,10 +933,12 @@ trigger CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EAC
 trigger CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON public.detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF visitors, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_capacity()
 trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
 function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
 function audit_log_row_hash(r audit_log) returns text md5 01b6fc286cbd8e7e96a964399b2a3d18
+function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f7e93137bd07
 function flag_visits_for_review() returns trigger md5 46f235c1af2ae3197bf8e139b61b544f
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62
 sequence audit_log_id_seq

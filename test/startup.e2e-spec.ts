@@ -26,6 +26,8 @@ describe('start-up on the configured PostgreSQL server', () => {
       'PermitInvalidRefusal1763890300000',
       'ComplementaryDocuments1763890600000',
       'ConditionsLetter1763890700000',
+      'FamilyVisits1763900000000',
+      'FamilyStaysPriority1763900300000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -81,6 +81,12 @@ export function navigation(principal?: Principal): NavItem[] {
         label: codes.length > 1 ? `Registre des permis (${code})` : 'Registre des permis',
       });
     }
+    if (roles.includes('SPIP_COUNSELLOR') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/uvf/dossiers`,
+        label: codes.length > 1 ? `Dossiers UVF et parloirs familiaux (${code})` : 'Dossiers UVF et parloirs familiaux',
+      });
+    }
     if (roles.includes('HEAD_OF_ESTABLISHMENT')) {
       items.push({
         href: `/etablissements/${code}/delegations`,
@@ -91,6 +97,10 @@ export function navigation(principal?: Principal): NavItem[] {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
       items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });
       items.push({ href: `/etablissements/${code}/parloirs`, label: codes.length > 1 ? `Parloirs (${code})` : 'Parloirs' });
+      items.push({
+        href: `/etablissements/${code}/uvf/unites`,
+        label: codes.length > 1 ? `Logements UVF et PF (${code})` : 'Logements UVF et PF',
+      });
     }
   }
   return items;

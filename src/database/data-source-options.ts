@@ -9,6 +9,8 @@ import { LawfulPermits1763890000000 } from '../../migrations/1763890000000-Lawfu
 import { PermitInvalidRefusal1763890300000 } from '../../migrations/1763890300000-PermitInvalidRefusal';
 import { ComplementaryDocuments1763890600000 } from '../../migrations/1763890600000-ComplementaryDocuments';
 import { ConditionsLetter1763890700000 } from '../../migrations/1763890700000-ConditionsLetter';
+import { FamilyVisits1763900000000 } from '../../migrations/1763900000000-FamilyVisits';
+import { FamilyStaysPriority1763900300000 } from '../../migrations/1763900300000-FamilyStaysPriority';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -24,6 +26,8 @@ export const MIGRATIONS = [
   PermitInvalidRefusal1763890300000,
   ComplementaryDocuments1763890600000,
   ConditionsLetter1763890700000,
+  FamilyVisits1763900000000,
+  FamilyStaysPriority1763900300000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

@@ -5,6 +5,7 @@ import { DEMO_AGENTS, DEMO_FAMILIES } from '../demo-idp/identities';
 import type { StaffRole } from '../auth/roles';
 import type { AppointmentsService } from '../appointments/appointments.service';
 import { issueClaimCode } from '../permits/permit-claims.service';
+import { seedFamilyVisitInstruction } from './family-visits-instruction.seed';
 
 export const DEMO_ESTABLISHMENTS = [
   { code: 'CPNORD', name: 'Centre pénitentiaire de Démonstration-Nord', kind: 'CENTRE_PENITENTIAIRE' },
@@ -299,6 +300,7 @@ export async function seedDemoData(
     await seedDepartmentContacts(m);
     await seedMagistratePermit(m, ids.CPNORD);
     await seedClaimablePermit(m, ids.CPNORD, opts.now);
+    await seedFamilyVisitInstruction(m, ids.CPNORD, opts.now);
     return true;
   });
 }

@@ -1,0 +1,43 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type FamilyVisitApplicant = 'DETAINEE' | 'VISITOR';
+export type FamilyVisitChannel = 'ONLINE' | 'LETTER' | 'EMAIL' | 'IN_PERSON';
+export type FamilyVisitRequestStatus = 'RECEIVED' | 'GRANTED' | 'REFUSED' | 'IMPLICITLY_REJECTED' | 'REFERRED' | 'WITHDRAWN';
+export type FamilyVisitRefusalGround = 'GOOD_ORDER' | 'SECURITY' | 'CRIME_PREVENTION' | 'ARCHITECTURE' | 'CHILD_INTEREST';
+
+/**
+ * One applicant's written request in a case: the detainee's (entered by staff with its date of
+ * receipt) or a visitor's (online, or entered by staff from a letter or an e-mail; the visitor holds a
+ * permit for the detainee). Each is autonomous: its own instruction, decision and notification.
+ */
+@Entity('family_visit_requests')
+export class FamilyVisitRequest {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'case_id', type: 'uuid' }) caseId!: string;
+  @Column({ type: 'text' }) applicant!: FamilyVisitApplicant;
+  /** The visitor's visit permit (a visitor only). */
+  @Column({ name: 'permit_id', type: 'uuid', nullable: true }) permitId!: string | null;
+  /** The family account that filed it online, or that holds the permit. */
+  @Column({ name: 'family_account_id', type: 'uuid', nullable: true }) familyAccountId!: string | null;
+  @Column({ type: 'text' }) channel!: FamilyVisitChannel;
+  /** The date of receipt: the 2-month decision delay runs from it. */
+  @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
+  @Column({ type: 'text', default: 'RECEIVED' }) status!: FamilyVisitRequestStatus;
+  /** The applicant signed that they know and accept the unit's rules. */
+  @Column({ name: 'rules_acknowledged_at', type: 'timestamptz', nullable: true }) rulesAcknowledgedAt!: Date | null;
+  /** A minor visitor: the request of the adult who accompanies them. */
+  @Column({ name: 'accompanied_by', type: 'uuid', nullable: true }) accompaniedBy!: string | null;
+  /** UVF, a minor: the child's exit time (daytime) and who then looks after the child, as the consent sets them. */
+  @Column({ name: 'child_exit_time', type: 'time', nullable: true }) childExitTime!: string | null;
+  @Column({ name: 'child_carer', type: 'text', nullable: true }) childCarer!: string | null;
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt!: Date | null;
+  @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy!: string | null;
+  @Column({ name: 'decided_as', type: 'text', nullable: true }) decidedAs!: string | null;
+  @Column({ name: 'decision_motivation', type: 'text', nullable: true }) decisionMotivation!: string | null;
+  @Column({ name: 'refusal_ground', type: 'text', nullable: true }) refusalGround!: FamilyVisitRefusalGround | null;
+  @Column({ name: 'granted_hours', type: 'integer', nullable: true }) grantedHours!: number | null;
+  @Column({ name: 'magistrate_answer', type: 'text', nullable: true }) magistrateAnswer!: 'PERMANENT' | 'TEMPORARY' | 'REFUSED' | null;
+  @Column({ name: 'magistrate_until', type: 'date', nullable: true }) magistrateUntil!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type StayStatus = 'BOOKED' | 'IN_PROGRESS' | 'ENDED' | 'ENDED_EARLY' | 'CANCELLED';
+
+/** An authorised visit booked in a unit. Never two overlapping in a unit, never more visitors than its capacity (database). */
+@Entity('family_visit_stays')
+export class FamilyVisitStay {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'case_id', type: 'uuid' }) caseId!: string;
+  @Column({ name: 'unit_id', type: 'uuid' }) unitId!: string;
+  @Column({ type: 'tstzrange' }) during!: string;
+  @Column({ type: 'integer' }) visitors!: number;
+  @Column({ type: 'text', default: 'BOOKED' }) status!: StayStatus;
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt!: Date | null;
+  @Column({ name: 'end_reason', type: 'text', nullable: true }) endReason!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,248 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentPrincipal, Roles } from '../auth/access.decorator';
+import { actorOf, holdsRole, type Principal } from '../auth/principal';
+import { attempt, type FieldError, validateForm } from '../common/forms';
+import { pageInfo, parsePage } from '../common/pagination';
+import { CurrentEstablishment } from '../establishments/current-establishment';
+import { Establishment } from '../establishments/establishment.entity';
+import { CpuForm, InterviewForm, InterviewReportForm, queueQuery } from './instruction.form';
+import {
+  CASE_STATUS_LABELS,
+  CHANNEL_LABELS,
+  CPU_OPINION_LABELS,
+  DOCUMENT_KIND_LABELS,
+  INTERVIEW_STATUS_LABELS,
+  KIND_LABELS,
+  LEGAL_STATUS_LABELS,
+  MODE_LABELS,
+  RELATIONSHIP_LABELS,
+  REQUEST_STATUS_LABELS,
+} from './instruction.rules';
+import { FamilyVisitInstructionService } from './instruction.service';
+
+const PAGE_SIZE = 25;
+
+interface FormState {
+  errors?: FieldError[];
+  values?: unknown;
+  /** Which form the errors are about. */
+  form?: 'interview' | 'cpu';
+}
+
+/** The SPIP counsellor's work on UVF / PF cases; the head of establishment reads them. */
+@Controller('etablissements/:establishment/uvf/dossiers')
+export class FamilyVisitInstructionController {
+  constructor(private readonly instruction: FamilyVisitInstructionService) {}
+
+  @Get()
+  @Roles('SPIP_COUNSELLOR', 'HEAD_OF_ESTABLISHMENT')
+  async queue(@CurrentEstablishment() establishment: Establishment, @Query() query: Record<string, unknown>, @Res() res: Response) {
+    const page = parsePage(query.page);
+    const filter = queueQuery(query);
+    const { total, rows } = await this.instruction.queue(establishment.id, filter, page, PAGE_SIZE);
+    res.render('family-visits/instruction-queue.njk', {
+      establishment,
+      rows,
+      filter,
+      statusLabels: CASE_STATUS_LABELS,
+      kindLabels: KIND_LABELS,
+      pager: pageInfo(page, PAGE_SIZE, total),
+    });
+  }
+
+  @Get(':id')
+  @Roles('SPIP_COUNSELLOR', 'HEAD_OF_ESTABLISHMENT')
+  async show(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    await this.render(res, establishment, id, principal, {});
+  }
+
+  @Get(':id/documents/:documentId')
+  @Roles('SPIP_COUNSELLOR', 'HEAD_OF_ESTABLISHMENT')
+  async document(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('documentId', new ParseUUIDPipe()) documentId: string,
+    @Res() res: Response,
+  ) {
+    const doc = await this.instruction.document(establishment.id, id, documentId);
+    res
+      .set({
+        'Content-Type': doc.contentType,
+        'Cache-Control': 'private, no-store',
+        'Content-Disposition': 'inline',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .send(doc.content);
+  }
+
+  @Post(':id/entretiens')
+  @Roles('SPIP_COUNSELLOR')
+  async interview(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(InterviewForm, body);
+    if (!form.ok) return this.render(res.status(400), establishment, id, principal, { ...form, form: 'interview' });
+    const v = form.value;
+    const done = await attempt(
+      () =>
+        this.instruction.recordInterview(agentActor(principal), establishment, id, {
+          requestId: v.requestId,
+          day: v.day,
+          time: v.time,
+          mode: v.mode,
+          status: v.status,
+          notes: v.notes ?? null,
+          linkAssessment: v.linkAssessment ?? null,
+          preparationAssessment: v.preparationAssessment ?? null,
+        }),
+      (e) => (e.code === 'AT' ? 'day' : e.code === 'APPLICANT' ? 'requestId' : 'status'),
+    );
+    if (!done.ok)
+      return this.render(res.status(done.status), establishment, id, principal, { errors: done.errors, values: v, form: 'interview' });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}#entretiens`);
+  }
+
+  @Get(':id/entretiens/:interviewId/annuler')
+  @Roles('SPIP_COUNSELLOR')
+  async confirmCancel(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @Res() res: Response,
+  ) {
+    const file = await this.instruction.caseFile(establishment.id, id);
+    const applicant = file.applicants.find((a) => a.interviews.some((i) => i.id === interviewId && i.status === 'SCHEDULED'));
+    const interview = applicant?.interviews.find((i) => i.id === interviewId);
+    if (!applicant || !interview) return res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
+    res.render('family-visits/instruction-cancel.njk', { establishment, c: file.case, applicant, interview, modeLabels: MODE_LABELS });
+  }
+
+  @Post(':id/entretiens/:interviewId/annuler')
+  @Roles('SPIP_COUNSELLOR')
+  async cancel(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const done = await attempt(() => this.instruction.cancelInterview(agentActor(principal), establishment.id, id, interviewId), 'global');
+    if (!done.ok) return this.render(res.status(done.status), establishment, id, principal, { errors: done.errors });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}#entretiens`);
+  }
+
+  @Get(':id/entretiens/:interviewId/compte-rendu')
+  @Roles('SPIP_COUNSELLOR')
+  async reportForm(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @Res() res: Response,
+  ) {
+    await this.renderReport(res, establishment, id, interviewId, {});
+  }
+
+  @Post(':id/entretiens/:interviewId/compte-rendu')
+  @Roles('SPIP_COUNSELLOR')
+  async report(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(InterviewReportForm, body);
+    if (!form.ok) return this.renderReport(res.status(400), establishment, id, interviewId, form);
+    const done = await attempt(
+      () => this.instruction.reportInterview(agentActor(principal), establishment.id, id, interviewId, form.value),
+      'global',
+    );
+    if (!done.ok)
+      return this.renderReport(res.status(done.status), establishment, id, interviewId, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}#entretiens`);
+  }
+
+  @Post(':id/cpu')
+  @Roles('SPIP_COUNSELLOR')
+  async cpu(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(CpuForm, body);
+    if (!form.ok) return this.render(res.status(400), establishment, id, principal, { ...form, form: 'cpu' });
+    const v = form.value;
+    const done = await attempt(
+      () =>
+        this.instruction.recordCpu(agentActor(principal), establishment.id, id, {
+          cpuOn: v.cpuOn,
+          opinion: v.opinion,
+          notes: v.notes ?? null,
+        }),
+      (e) => (e.code === 'NOT_READY' ? 'global' : 'opinion'),
+    );
+    if (!done.ok)
+      return this.render(res.status(done.status), establishment, id, principal, { errors: done.errors, values: v, form: 'cpu' });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
+  }
+
+  private async renderReport(res: Response, establishment: Establishment, id: string, interviewId: string, state: FormState) {
+    const file = await this.instruction.caseFile(establishment.id, id);
+    const applicant = file.applicants.find((a) => a.interviews.some((i) => i.id === interviewId && i.status === 'SCHEDULED'));
+    const interview = applicant?.interviews.find((i) => i.id === interviewId);
+    if (!applicant || !interview) return res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
+    res.render('family-visits/instruction-report.njk', {
+      establishment,
+      c: file.case,
+      applicant,
+      interview,
+      modeLabels: MODE_LABELS,
+      errors: state.errors ?? [],
+      values: state.values ?? {},
+    });
+  }
+
+  private async render(res: Response, establishment: Establishment, id: string, principal: Principal, state: FormState) {
+    const file = await this.instruction.caseFile(establishment.id, id);
+    res.render('family-visits/instruction-case.njk', {
+      establishment,
+      ...file,
+      c: file.case,
+      canInstruct: holdsRole(principal, establishment.id, ['SPIP_COUNSELLOR']),
+      errors: state.errors ?? [],
+      values: state.values ?? {},
+      errorForm: state.form ?? null,
+      labels: {
+        caseStatus: CASE_STATUS_LABELS,
+        requestStatus: REQUEST_STATUS_LABELS,
+        kind: KIND_LABELS,
+        channel: CHANNEL_LABELS,
+        legalStatus: LEGAL_STATUS_LABELS,
+        relationship: RELATIONSHIP_LABELS,
+        mode: MODE_LABELS,
+        interviewStatus: INTERVIEW_STATUS_LABELS,
+        cpuOpinion: CPU_OPINION_LABELS,
+        documentKind: DOCUMENT_KIND_LABELS,
+      },
+    });
+  }
+}
+
+/** The signed-in agent as the author of an interview or an opinion. */
+function agentActor(principal: Principal) {
+  const actor = actorOf(principal);
+  return { ...actor, id: actor.id };
+}

@@ -1,0 +1,70 @@
+import { closestDaysLeft, daysLeft, decisionDeadline, missingForCpu, motivationRefusal, type ApplicantState } from './instruction.rules';
+
+describe('decision deadline of a UVF / PF request', () => {
+  it('falls 2 months after the request was received', () => {
+    expect(decisionDeadline(new Date('2026-03-10T09:00:00Z'))).toBe('2026-05-10');
+    expect(decisionDeadline(new Date('2026-12-31T09:00:00Z'))).toBe('2027-02-28');
+  });
+
+  it('counts the days left, only for requests still to decide, and the closest of a case', () => {
+    const now = new Date('2026-04-10T15:00:00Z');
+    expect(daysLeft({ receivedAt: new Date('2026-03-10T09:00:00Z'), status: 'RECEIVED' }, now)).toBe(30);
+    expect(daysLeft({ receivedAt: new Date('2026-02-01T09:00:00Z'), status: 'RECEIVED' }, now)).toBe(-9);
+    expect(daysLeft({ receivedAt: new Date('2026-03-10T09:00:00Z'), status: 'GRANTED' }, now)).toBeNull();
+    expect(
+      closestDaysLeft(
+        [
+          { receivedAt: new Date('2026-03-10T09:00:00Z'), status: 'RECEIVED' },
+          { receivedAt: new Date('2026-03-01T09:00:00Z'), status: 'RECEIVED' },
+          { receivedAt: new Date('2026-01-01T09:00:00Z'), status: 'WITHDRAWN' },
+        ],
+        now,
+      ),
+    ).toBe(21);
+    expect(closestDaysLeft([], now)).toBeNull();
+  });
+});
+
+describe('ready for the CPU', () => {
+  const detainee: ApplicantState = {
+    requestId: 'd',
+    label: 'la personne détenue',
+    applicant: 'DETAINEE',
+    status: 'RECEIVED',
+    rulesAcknowledged: true,
+    doneInterviews: 1,
+  };
+  const visitor: ApplicantState = { ...detainee, requestId: 'v', label: 'Łucja Nowak', applicant: 'VISITOR' };
+
+  it('is ready when every applicant had an interview done and acknowledged the rules', () => {
+    expect(missingForCpu([detainee, visitor])).toEqual([]);
+  });
+
+  it('says what is missing, applicant by applicant, and ignores withdrawn requests', () => {
+    expect(
+      missingForCpu([
+        { ...detainee, doneInterviews: 0 },
+        { ...visitor, rulesAcknowledged: false },
+      ]),
+    ).toEqual(['Entretien à réaliser avec la personne détenue.', 'Règlement à faire signer par Łucja Nowak.']);
+    const withdrawn = { ...visitor, requestId: 'w', label: 'Ali', status: 'WITHDRAWN', doneInterviews: 0 };
+    expect(missingForCpu([detainee, visitor, withdrawn])).toEqual([]);
+    expect(missingForCpu([detainee, withdrawn])).toEqual(['Aucune demande de visiteur en cours.']);
+    expect(missingForCpu([visitor])).toEqual(['La demande de la personne détenue manque au dossier.']);
+  });
+});
+
+describe('motivation of a refusal', () => {
+  it('rejects a motivation that only cites the disciplinary record', () => {
+    expect(motivationRefusal('Nombreux incidents disciplinaires en détention.')).toMatch(/passé disciplinaire ne suffit pas/);
+    expect(motivationRefusal('Passage en CDD le 3 mars, sanction de 10 jours.')).not.toBeNull();
+    expect(motivationRefusal('Compte rendu d’incident récent')).not.toBeNull();
+  });
+
+  it('accepts a motivation that rests on a ground of refusal, even alongside the disciplinary record', () => {
+    expect(motivationRefusal('Incidents disciplinaires liés à un trafic de stupéfiants lors des parloirs.')).toBeNull();
+    expect(motivationRefusal('Risque pour la sécurité de l’établissement : projet d’évasion signalé.')).toBeNull();
+    expect(motivationRefusal('L’intérêt de l’enfant s’y oppose, selon le juge des enfants.')).toBeNull();
+    expect(motivationRefusal('Capacité de l’unité atteinte sur la période demandée.')).toBeNull();
+  });
+});

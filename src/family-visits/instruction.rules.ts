@@ -1,0 +1,137 @@
+/**
+ * The SPIP instruction of UVF / PF cases (issue 11, seeds/note-dap-2014-uvf-parloirs-familiaux.md):
+ * the 2-month decision deadline of each request, when a case is ready for the CPU, and which
+ * motivations can never justify a refusal.
+ */
+
+const DAY = 86_400_000;
+
+/** The day a request's 2-month decision deadline falls on (silence after 2 months is an implicit rejection), AAAA-MM-JJ. */
+export function decisionDeadline(receivedAt: Date): string {
+  const d = new Date(Date.UTC(receivedAt.getUTCFullYear(), receivedAt.getUTCMonth() + 2, receivedAt.getUTCDate()));
+  // 31 December + 2 months is 28 / 29 February, not 2 or 3 March.
+  if (d.getUTCDate() !== receivedAt.getUTCDate()) d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Whole days left before the deadline of a request still to decide (0 on the last day, negative once
+ * past), null for a request already decided, withdrawn or referred.
+ */
+export function daysLeft(request: { receivedAt: Date; status: string }, now: Date): number | null {
+  if (request.status !== 'RECEIVED') return null;
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((Date.parse(`${decisionDeadline(request.receivedAt)}T00:00:00Z`) - today) / DAY);
+}
+
+/** The case's closest deadline among its requests still to decide, or null. */
+export function closestDaysLeft(requests: { receivedAt: Date; status: string }[], now: Date): number | null {
+  const left = requests.map((r) => daysLeft(r, now)).filter((d): d is number => d !== null);
+  return left.length ? Math.min(...left) : null;
+}
+
+export interface ApplicantState {
+  requestId: string;
+  /** « la personne détenue » or the visitor's name. */
+  label: string;
+  applicant: 'DETAINEE' | 'VISITOR';
+  status: string;
+  rulesAcknowledged: boolean;
+  doneInterviews: number;
+}
+
+/**
+ * Ready for the CPU: every applicant (the detainee and each visitor whose request is not withdrawn)
+ * has had at least one interview marked done and has acknowledged the rules of the unit. The list
+ * says what is missing, applicant by applicant; empty means ready.
+ */
+export function missingForCpu(applicants: ApplicantState[]): string[] {
+  const active = applicants.filter((a) => a.status !== 'WITHDRAWN');
+  const missing: string[] = [];
+  if (!active.some((a) => a.applicant === 'DETAINEE')) missing.push('La demande de la personne détenue manque au dossier.');
+  if (!active.some((a) => a.applicant === 'VISITOR')) missing.push('Aucune demande de visiteur en cours.');
+  for (const a of active) {
+    if (a.doneInterviews === 0) missing.push(`Entretien à réaliser avec ${a.label}.`);
+    if (!a.rulesAcknowledged) missing.push(`Règlement à faire signer par ${a.label}.`);
+  }
+  return missing;
+}
+
+/**
+ * Rejects a refusal motivation that rests only on the disciplinary record (the note: the
+ * disciplinary record alone never justifies a refusal). Heuristic, on the text lower-cased and
+ * without accents: it mentions the disciplinary record (« disciplin », « incident », « CDD »,
+ * « commission de discipline », « sanction », « compte rendu d'incident », « CRI ») and none of the
+ * grounds that may justify a refusal (security, good order, crime prevention, the unit's
+ * architecture or capacity, the child's interest) nor a fact of the visit itself (« visite »,
+ * « parloir », « UVF », « lien », « victime », « projet »). Returns the French message, or null when
+ * the motivation may stand. Meant for the decision, which a later slice builds.
+ */
+export function motivationRefusal(text: string): string | null {
+  const t = ` ${text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[’']/g, ' ')} `;
+  const disciplinary = /disciplin|incident|\bcdd\b|\bcri\b|sanction|quartier disciplinaire|mise en prevention/.test(t);
+  if (!disciplinary) return null;
+  const otherGround =
+    /securite|bon ordre|ordre public|prevention des infractions|infraction|architectur|capacite|interet de l enfant|interet superieur|enfant|victime|lien|projet|visite|parloir|\buvf\b|evasion|trafic|stupefiant|projection/.test(
+      t,
+    );
+  if (otherGround) return null;
+  return 'Le passé disciplinaire ne suffit pas à motiver un refus : indiquez en quoi la visite menace la sécurité, le bon ordre, la prévention des infractions, ou l’intérêt de l’enfant.';
+}
+
+export const CASE_STATUS_LABELS: Record<string, string> = {
+  INSTRUCTION: 'En instruction',
+  CPU: 'Avis de la CPU rendu',
+  REFERRED: 'Transmis au magistrat',
+  DECIDED: 'Décidé',
+  CLOSED: 'Clos',
+};
+
+export const REQUEST_STATUS_LABELS: Record<string, string> = {
+  RECEIVED: 'Reçue, à instruire',
+  GRANTED: 'Accordée',
+  REFUSED: 'Refusée',
+  IMPLICITLY_REJECTED: 'Rejet implicite (2 mois sans réponse)',
+  REFERRED: 'Transmise au magistrat',
+  WITHDRAWN: 'Retirée',
+};
+
+export const KIND_LABELS: Record<string, string> = { UVF: 'Unité de vie familiale (UVF)', PF: 'Parloir familial (PF)' };
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  ONLINE: 'En ligne',
+  LETTER: 'Courrier',
+  EMAIL: 'Courriel',
+  IN_PERSON: 'Au guichet',
+};
+
+export const LEGAL_STATUS_LABELS: Record<string, string> = {
+  PREVENU: 'Prévenu (décision du magistrat)',
+  CONDAMNE: 'Condamné',
+  MIXTE: 'Prévenu et condamné',
+};
+
+export const RELATIONSHIP_LABELS: Record<string, string> = {
+  ASCENDANT: 'Parent ou grand-parent',
+  DESCENDANT: 'Enfant ou petit-enfant',
+  SIBLING: 'Frère ou sœur',
+  SPOUSE: 'Époux ou épouse',
+  PACS_PARTNER: 'Partenaire de PACS',
+  COHABITANT: 'Concubin ou concubine',
+  FAMILY_PROJECT: 'Projet familial',
+  FRIEND: 'Ami ou proche',
+  OTHER: 'Autre lien',
+};
+
+export const MODE_LABELS: Record<string, string> = { IN_PERSON: 'En présentiel', PHONE: 'Par téléphone', VISIO: 'En visioconférence' };
+export const INTERVIEW_STATUS_LABELS: Record<string, string> = { SCHEDULED: 'Prévu', DONE: 'Réalisé', CANCELLED: 'Annulé' };
+export const CPU_OPINION_LABELS: Record<string, string> = { FAVOURABLE: 'Favorable', UNFAVOURABLE: 'Défavorable', RESERVED: 'Réservé' };
+export const DOCUMENT_KIND_LABELS: Record<string, string> = {
+  PARENTAL_CONSENT: 'Autorisation des titulaires de l’autorité parentale',
+  RULES_ACKNOWLEDGEMENT: 'Règlement signé',
+  OTHER: 'Autre pièce',
+};

@@ -1,0 +1,340 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppointmentScopes, AppointmentsService } from '../appointments/appointments.service';
+import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import type { Establishment } from '../establishments/establishment.entity';
+import type { PermitFileStore } from '../permits/permit-files';
+import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
+import {
+  cancelInterview,
+  completeInterview,
+  cancelInterviewsOfAppointment,
+  caseDocuments,
+  caseEvents,
+  caseInterviews,
+  caseRequests,
+  findCase,
+  findDocument,
+  findInterview,
+  insertEvent,
+  insertInterview,
+  queueCases,
+  recordCpuOpinion,
+  setInterviewAppointment,
+  takeCase,
+  type CaseRow,
+  type QueueFilter,
+  type RequestRow,
+} from './instruction.queries';
+import { closestDaysLeft, daysLeft, missingForCpu, MODE_LABELS, CPU_OPINION_LABELS, type ApplicantState } from './instruction.rules';
+
+const notFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+
+export interface InterviewInput {
+  requestId: string;
+  day: string;
+  time: string;
+  mode: 'IN_PERSON' | 'PHONE' | 'VISIO';
+  status: 'SCHEDULED' | 'DONE';
+  notes: string | null;
+  linkAssessment: string | null;
+  preparationAssessment: string | null;
+}
+
+export interface CpuInput {
+  cpuOn: string;
+  opinion: 'FAVOURABLE' | 'UNFAVOURABLE' | 'RESERVED';
+  notes: string | null;
+}
+
+/** Who an applicant is on the case page and in messages. */
+export function applicantLabel(r: Pick<RequestRow, 'applicant' | 'visitorName'>): string {
+  return r.applicant === 'DETAINEE' ? 'la personne détenue' : (r.visitorName ?? 'le visiteur');
+}
+
+/**
+ * The SPIP counsellor's instruction of UVF / PF cases: the work queue, the case file, the interviews
+ * with each applicant (a scheduled one with a visitor who has an account and an e-mail is a
+ * convocation: an appointment with its reminders), and the CPU opinion once the case is ready.
+ */
+@Injectable()
+export class FamilyVisitInstructionService implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly appointments: AppointmentsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(FAMILY_VISIT_DOCUMENTS) private readonly store: PermitFileStore,
+  ) {}
+
+  /** A convocation cancelled by the family (« Mes rendez-vous ») cancels its interview. */
+  onModuleInit(): void {
+    this.appointments.onCancel('SPIP_INTERVIEW', async (m, appointment, actor, now) => {
+      for (const i of await cancelInterviewsOfAppointment(m, appointment.id))
+        await insertEvent(m, {
+          caseId: i.caseId,
+          requestId: i.requestId,
+          kind: 'INTERVIEW_CANCELLED',
+          message: 'Entretien annulé (convocation annulée).',
+          actorType: actor.type,
+          actorId: actor.id ?? null,
+          at: now,
+        });
+    });
+  }
+
+  async queue(establishmentId: string, filter: QueueFilter, page: number, pageSize: number) {
+    const now = this.clock.now();
+    const { total, rows } = await queueCases(this.dataSource.manager, establishmentId, filter, page, pageSize);
+    return {
+      total,
+      rows: rows.map(({ requests, ...r }) => ({
+        ...r,
+        daysLeft: closestDaysLeft(
+          requests.map((q) => ({ receivedAt: new Date(q.receivedAt), status: q.status })),
+          now,
+        ),
+      })),
+    };
+  }
+
+  /** The case file: the case, its requests with their documents and interviews, what is missing for the CPU, the history. */
+  async caseFile(establishmentId: string, id: string) {
+    const db = this.dataSource.manager;
+    const c = await findCase(db, establishmentId, id);
+    if (!c) throw notFound();
+    const now = this.clock.now();
+    const [requests, documents, interviews, events] = await Promise.all([
+      caseRequests(db, id),
+      caseDocuments(db, id),
+      caseInterviews(db, id),
+      caseEvents(db, id),
+    ]);
+    const applicants = requests.map((r) => ({
+      ...r,
+      label: applicantLabel(r),
+      daysLeft: daysLeft(r, now),
+      documents: documents.filter((d) => d.requestId === r.id),
+      interviews: interviews.filter((i) => i.requestId === r.id),
+    }));
+    const missing = missingForCpu(applicants.map((a) => this.state(a, a.interviews)));
+    return { case: c, applicants, missing, events };
+  }
+
+  async document(establishmentId: string, caseId: string, id: string): Promise<{ content: Buffer; contentType: string }> {
+    const doc = await findDocument(this.dataSource.manager, establishmentId, caseId, id);
+    if (!doc) throw new DomainError('NOT_FOUND', 'Document introuvable.', 404);
+    return { content: await this.store.get(doc.storageKey), contentType: doc.contentType };
+  }
+
+  /** Records an interview (done, with its notes and assessments) or schedules one (with a convocation when the visitor can get it). */
+  async recordInterview(actor: Actor & { id: string }, establishment: Establishment, caseId: string, input: InterviewInput): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const c = await this.openCase(m, establishment.id, caseId);
+      const request = (await caseRequests(m, caseId)).find((r) => r.id === input.requestId);
+      if (!request) throw new DomainError('APPLICANT', 'Choisissez la personne reçue en entretien parmi les demandeurs du dossier.', 400);
+      if (request.status === 'WITHDRAWN') throw new DomainError('APPLICANT', 'Cette demande a été retirée.', 409);
+      const interview = await insertInterview(m, {
+        ...input,
+        counsellorId: actor.id,
+        localAt: `${input.day} ${input.time}`,
+        timeZone: establishment.timeZone,
+      });
+      if (input.status === 'DONE' && interview.at.getTime() > now.getTime())
+        throw new DomainError('AT', 'Un entretien réalisé ne peut pas être daté dans le futur.', 400);
+      if (input.status === 'SCHEDULED' && interview.at.getTime() <= now.getTime())
+        throw new DomainError('AT', 'Un entretien à venir doit être daté dans le futur.', 400);
+      let convocation = false;
+      if (input.status === 'SCHEDULED' && request.applicant === 'VISITOR' && request.familyAccountId && request.familyEmail) {
+        const appointment = await this.appointments.bookIn(
+          m,
+          actor,
+          {
+            kind: 'SPIP_INTERVIEW',
+            establishmentId: establishment.id,
+            familyAccountId: request.familyAccountId,
+            contactEmail: request.familyEmail,
+            startsAt: interview.at,
+            endsAt: new Date(interview.at.getTime() + 3_600_000),
+            place: input.mode === 'IN_PERSON' ? 'SPIP, accueil du public' : `Entretien ${MODE_LABELS[input.mode].toLowerCase()}`,
+            address: establishment.address ?? establishment.name,
+          },
+          now,
+        );
+        await setInterviewAppointment(m, interview.id, appointment.id);
+        convocation = true;
+      }
+      await takeCase(m, caseId, actor.id);
+      const who = applicantLabel(request);
+      await insertEvent(m, {
+        caseId,
+        requestId: request.id,
+        kind: input.status === 'DONE' ? 'INTERVIEW_DONE' : 'INTERVIEW_SCHEDULED',
+        message:
+          input.status === 'DONE'
+            ? `Entretien réalisé avec ${who} (${MODE_LABELS[input.mode].toLowerCase()}).`
+            : `Entretien prévu avec ${who} (${MODE_LABELS[input.mode].toLowerCase()})${convocation ? ', convocation envoyée' : ''}.`,
+        actorType: 'AGENT',
+        actorId: actor.id,
+        at: now,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: input.status === 'DONE' ? 'FAMILY_VISIT_INTERVIEW_DONE' : 'FAMILY_VISIT_INTERVIEW_SCHEDULED',
+          entityType: 'family_visit_interview',
+          entityId: interview.id,
+          establishmentId: establishment.id,
+          after: {
+            caseId: c.id,
+            requestId: request.id,
+            at: interview.at.toISOString(),
+            mode: input.mode,
+            status: input.status,
+            convocation,
+          },
+        },
+        m,
+      );
+    });
+  }
+
+  /** Cancels a scheduled interview, and its convocation (the family is told by the appointment's cancellation). */
+  async cancelInterview(actor: Actor & { id: string }, establishmentId: string, caseId: string, interviewId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      await this.openCase(m, establishmentId, caseId);
+      const interview = await findInterview(m, caseId, interviewId);
+      if (!interview) throw new DomainError('NOT_FOUND', 'Entretien introuvable.', 404);
+      if (interview.status !== 'SCHEDULED') throw new DomainError('NOT_SCHEDULED', 'Seul un entretien à venir peut être annulé.', 409);
+      await cancelInterview(m, interview.id);
+      if (interview.appointmentId && interview.at.getTime() > now.getTime())
+        await this.appointments.cancelIn(
+          m,
+          actor,
+          AppointmentScopes.establishment(establishmentId),
+          interview.appointmentId,
+          'Entretien annulé par le SPIP',
+          now,
+        );
+      await insertEvent(m, {
+        caseId,
+        requestId: interview.requestId,
+        kind: 'INTERVIEW_CANCELLED',
+        message: 'Entretien annulé par le SPIP.',
+        actorType: 'AGENT',
+        actorId: actor.id,
+        at: now,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_VISIT_INTERVIEW_CANCELLED',
+          entityType: 'family_visit_interview',
+          entityId: interview.id,
+          establishmentId,
+          before: { status: 'SCHEDULED' },
+          after: { status: 'CANCELLED' },
+        },
+        m,
+      );
+    });
+  }
+
+  /** The report of a scheduled interview that took place: it is then done. */
+  async reportInterview(
+    actor: Actor & { id: string },
+    establishmentId: string,
+    caseId: string,
+    interviewId: string,
+    report: { notes: string; linkAssessment: string; preparationAssessment: string },
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      await this.openCase(m, establishmentId, caseId);
+      const interview = await findInterview(m, caseId, interviewId);
+      if (!interview) throw new DomainError('NOT_FOUND', 'Entretien introuvable.', 404);
+      if (interview.status !== 'SCHEDULED') throw new DomainError('NOT_SCHEDULED', 'Cet entretien n’est plus prévu.', 409);
+      if (interview.at.getTime() > now.getTime())
+        throw new DomainError('NOT_YET', 'Cet entretien n’a pas encore eu lieu : saisissez le compte rendu après l’entretien.', 409);
+      await completeInterview(m, interview.id, report);
+      await insertEvent(m, {
+        caseId,
+        requestId: interview.requestId,
+        kind: 'INTERVIEW_DONE',
+        message: 'Compte rendu d’un entretien prévu : entretien réalisé.',
+        actorType: 'AGENT',
+        actorId: actor.id,
+        at: now,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_VISIT_INTERVIEW_DONE',
+          entityType: 'family_visit_interview',
+          entityId: interview.id,
+          establishmentId,
+          before: { status: 'SCHEDULED' },
+          after: { caseId, requestId: interview.requestId, status: 'DONE' },
+        },
+        m,
+      );
+    });
+  }
+
+  /** The CPU opinion, only once the case is ready (every applicant interviewed and having acknowledged the rules). */
+  async recordCpu(actor: Actor & { id: string }, establishmentId: string, caseId: string, input: CpuInput): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const c = await this.openCase(m, establishmentId, caseId);
+      const interviews = await caseInterviews(m, caseId);
+      const requests = await caseRequests(m, caseId);
+      const missing = missingForCpu(requests.map((r) => this.state({ ...r, label: applicantLabel(r) }, interviews)));
+      if (missing.length) throw new DomainError('NOT_READY', `Le dossier n’est pas prêt pour la CPU : ${missing.join(' ')}`, 409);
+      await recordCpuOpinion(m, caseId, input);
+      await insertEvent(m, {
+        caseId,
+        kind: 'CPU_OPINION',
+        message: `Avis de la CPU du ${input.cpuOn.split('-').reverse().join('/')} : ${CPU_OPINION_LABELS[input.opinion].toLowerCase()}.`,
+        actorType: 'AGENT',
+        actorId: actor.id,
+        at: now,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_VISIT_CPU_OPINION',
+          entityType: 'family_visit_case',
+          entityId: caseId,
+          establishmentId,
+          before: { status: c.status },
+          after: { status: 'CPU', cpuOn: input.cpuOn, opinion: input.opinion },
+        },
+        m,
+      );
+    });
+  }
+
+  private state(r: RequestRow & { label: string }, interviews: { requestId: string; status: string }[]): ApplicantState {
+    return {
+      requestId: r.id,
+      label: r.label,
+      applicant: r.applicant,
+      status: r.status,
+      rulesAcknowledged: r.rulesAcknowledgedAt !== null,
+      doneInterviews: interviews.filter((i) => i.requestId === r.id && i.status === 'DONE').length,
+    };
+  }
+
+  /** The case, locked, still under instruction. */
+  private async openCase(m: EntityManager, establishmentId: string, caseId: string): Promise<CaseRow> {
+    const c = await findCase(m, establishmentId, caseId, true);
+    if (!c) throw notFound();
+    if (c.status !== 'INSTRUCTION')
+      throw new DomainError('CLOSED', 'L’instruction de ce dossier est terminée : l’avis de la CPU est rendu.', 409);
+    return c;
+  }
+}

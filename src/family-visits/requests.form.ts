@@ -1,0 +1,90 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { EmptyToUndefined, ToList, Trim } from '../common/forms';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What both a staff entry and an online request say of the wished visit. */
+class WishedVisitForm {
+  @IsIn(['UVF', 'PF'], { message: 'Choisissez une unité de vie familiale ou un parloir familial.' })
+  kind!: 'UVF' | 'PF';
+
+  @Matches(DAY, { message: 'Saisissez le premier jour souhaité au format AAAA-MM-JJ.' })
+  wishedFrom!: string;
+
+  @Matches(DAY, { message: 'Saisissez le dernier jour souhaité au format AAAA-MM-JJ.' })
+  wishedTo!: string;
+
+  @Type(() => Number)
+  @IsInt({ message: 'Choisissez la durée souhaitée, en heures.' })
+  hours!: number;
+}
+
+/** Staff: the detainee's own request, received on a date. */
+export class DetaineeRequestForm extends WishedVisitForm {
+  @Trim()
+  @Matches(/^[A-Za-z0-9]{1,20}$/, { message: 'Saisissez le numéro d’écrou : chiffres et lettres, 20 au plus.' })
+  ecrou!: string;
+
+  @Matches(DAY, { message: 'Saisissez la date de réception au format AAAA-MM-JJ.' })
+  receivedOn!: string;
+}
+
+/** Staff: a visitor's request from a letter, an e-mail or at the desk. */
+export class VisitorRequestForm {
+  @IsUUID('4', { message: 'Choisissez le permis de visite du visiteur.' })
+  permitId!: string;
+
+  @Matches(DAY, { message: 'Saisissez la date de réception au format AAAA-MM-JJ.' })
+  receivedOn!: string;
+
+  @IsIn(['LETTER', 'EMAIL', 'IN_PERSON'], { message: 'Choisissez comment la demande est arrivée.' })
+  channel!: 'LETTER' | 'EMAIL' | 'IN_PERSON';
+
+  @IsOptional()
+  @EmptyToUndefined()
+  @IsUUID('4', { message: 'Choisissez l’adulte qui accompagne le visiteur mineur.' })
+  accompaniedBy?: string;
+}
+
+/** Family online: the wished visit and who comes (permits); each minor's companion is read apart (accompagnant-<permit>). */
+export class FamilyRequestForm extends WishedVisitForm {
+  @ToList()
+  @IsUUID('4', { each: true, message: 'Choisissez les personnes qui viendront.' })
+  visitors!: string[];
+}
+
+/** A document of a request: the parental-authority consent of a minor, or the signed rules. */
+export class RequestDocumentForm {
+  @IsIn(['PARENTAL_CONSENT', 'RULES_ACKNOWLEDGEMENT'], { message: 'Choisissez le document.' })
+  kind!: 'PARENTAL_CONSENT' | 'RULES_ACKNOWLEDGEMENT';
+
+  @ValidateIf((f: RequestDocumentForm) => f.kind === 'PARENTAL_CONSENT')
+  @Trim()
+  @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
+  @Matches(/\S/, { message: 'Indiquez qui a donné l’accord.' })
+  @IsString({ message: 'Indiquez qui a donné l’accord.' })
+  consentGivenBy?: string;
+
+  @ValidateIf((f: RequestDocumentForm) => f.kind === 'PARENTAL_CONSENT')
+  @IsIn(['BOTH_PARENTS', 'SOLE_HOLDER', 'DELEGATE', 'GUARDIAN'], { message: 'Indiquez à quel titre l’accord est donné.' })
+  consentCapacity?: 'BOTH_PARENTS' | 'SOLE_HOLDER' | 'DELEGATE' | 'GUARDIAN';
+
+  @IsOptional()
+  @EmptyToUndefined()
+  @IsString({ message: 'Indiquez l’heure au format HH:MM.' })
+  childExitTime?: string;
+
+  @IsOptional()
+  @EmptyToUndefined()
+  @Trim()
+  @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
+  @IsString({ message: 'Indiquez qui s’occupe de l’enfant à sa sortie.' })
+  childCarer?: string;
+}
+
+/** Staff: a document received by post or at the desk, for one request of the case. */
+export class StaffRequestDocumentForm extends RequestDocumentForm {
+  @IsUUID('4', { message: 'Choisissez la demande que le document concerne.' })
+  requestId!: string;
+}

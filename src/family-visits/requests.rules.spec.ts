@@ -1,0 +1,89 @@
+import {
+  ageOn,
+  caseReference,
+  childExitRefusal,
+  durationChoices,
+  durationRefusal,
+  isMinorOn,
+  periodRefusal,
+  periodsOverlap,
+  receiptRefusal,
+  visitorsRefusal,
+  type VisitorOfRequest,
+} from './requests.rules';
+
+const adult: VisitorOfRequest = { key: 'a', name: 'Łucja Nowak', birthdate: '1985-03-14', holdsPermit: true, accompaniedBy: null };
+const child: VisitorOfRequest = { key: 'c', name: 'Yusuf حداد', birthdate: '2012-06-01', holdsPermit: true, accompaniedBy: 'a' };
+
+describe('UVF / PF request rules', () => {
+  it('a UVF lasts 6 to 72 hours by steps of 6 hours', () => {
+    expect(durationChoices('UVF')).toEqual([6, 12, 18, 24, 30, 36, 42, 48, 54, 60, 66, 72]);
+    for (const h of [6, 24, 72]) expect(durationRefusal('UVF', h)).toBeNull();
+    for (const h of [0, 5, 7, 78, 2.5]) expect(durationRefusal('UVF', h)).not.toBeNull();
+    expect(durationRefusal('UVF', 7)).toBe('Une visite en UVF dure de 6 à 72 heures, par tranches de 6 heures.');
+  });
+
+  it('a family parlour lasts 1 to 6 hours (one slot or two cumulated)', () => {
+    expect(durationChoices('PF')).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const h of [1, 3, 6]) expect(durationRefusal('PF', h)).toBeNull();
+    expect(durationRefusal('PF', 8)).toBe('Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés).');
+    expect(durationRefusal('PF', 0)).not.toBeNull();
+  });
+
+  it('the wished period starts today or later and ends on or after its start', () => {
+    expect(periodRefusal('2026-12-01', '2026-12-03', '2026-11-23')).toBeNull();
+    expect(periodRefusal('2026-11-23', '2026-11-23', '2026-11-23')).toBeNull();
+    expect(periodRefusal('2026-11-22', '2026-12-03', '2026-11-23')).toBe('La période souhaitée ne peut pas commencer dans le passé.');
+    expect(periodRefusal('2026-12-03', '2026-12-01', '2026-11-23')).not.toBeNull();
+    expect(receiptRefusal('2026-11-24', '2026-11-23')).not.toBeNull();
+    expect(receiptRefusal('2026-11-23', '2026-11-23')).toBeNull();
+  });
+
+  it('majority is 18 on the wished start', () => {
+    expect(ageOn('2008-12-02', '2026-12-01')).toBe(17);
+    expect(ageOn('2008-12-01', '2026-12-01')).toBe(18);
+    expect(isMinorOn('2008-12-02', '2026-12-01')).toBe(true);
+    expect(isMinorOn('2008-12-01', '2026-12-01')).toBe(false);
+  });
+
+  it('a minor comes only with an accompanying adult of the same case, even over 16', () => {
+    expect(visitorsRefusal('UVF', [adult, child], '2026-12-01')).toBeNull();
+    const seventeen = { ...child, birthdate: '2009-06-01', accompaniedBy: null };
+    expect(visitorsRefusal('UVF', [seventeen], '2026-12-01')).toBe(
+      'Yusuf حداد est mineur : choisissez l’adulte qui l’accompagne parmi les visiteurs.',
+    );
+    expect(visitorsRefusal('PF', [adult, { ...child, accompaniedBy: 'x' }], '2026-12-01')).not.toBeNull();
+    // Accompanied by another minor: refused.
+    const sibling = { ...child, key: 's', accompaniedBy: 'a' };
+    expect(visitorsRefusal('UVF', [adult, sibling, { ...child, accompaniedBy: 's' }], '2026-12-01')).not.toBeNull();
+    // An adult already in the case may accompany.
+    expect(visitorsRefusal('UVF', [child], '2026-12-01', [adult])).toBeNull();
+    expect(visitorsRefusal('UVF', [], '2026-12-01')).not.toBeNull();
+  });
+
+  it('for a family parlour the accompanying adult holds a permit', () => {
+    const noPermit = { ...adult, holdsPermit: false };
+    expect(visitorsRefusal('PF', [child], '2026-12-01', [noPermit])).toBe(
+      'Yusuf حداد est mineur : l’adulte qui l’accompagne au parloir familial doit être titulaire d’un permis de visite.',
+    );
+    expect(visitorsRefusal('UVF', [noPermit], '2026-12-01')).toBe(
+      'Łucja Nowak n’a pas de permis de visite valide pour cette personne détenue.',
+    );
+  });
+
+  it('a child leaves a UVF only in daytime', () => {
+    expect(childExitRefusal('UVF', null)).toBeNull();
+    expect(childExitRefusal('UVF', '08:00')).toBeNull();
+    expect(childExitRefusal('UVF', '20:00')).toBeNull();
+    expect(childExitRefusal('UVF', '07:59')).toBe('Un enfant ne peut sortir qu’en journée, entre 08 h 00 et 20 h 00.');
+    expect(childExitRefusal('UVF', '21:00')).not.toBeNull();
+    expect(childExitRefusal('UVF', '8h')).not.toBeNull();
+    expect(childExitRefusal('PF', '10:00')).not.toBeNull();
+  });
+
+  it('periods overlap when they share a day; references read UV-XXXXXXXX', () => {
+    expect(periodsOverlap({ from: '2026-12-01', to: '2026-12-03' }, { from: '2026-12-03', to: '2026-12-05' })).toBe(true);
+    expect(periodsOverlap({ from: '2026-12-01', to: '2026-12-02' }, { from: '2026-12-03', to: '2026-12-05' })).toBe(false);
+    expect(caseReference('ABCDEFGH')).toBe('UV-ABCDEFGH');
+  });
+});

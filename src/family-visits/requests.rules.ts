@@ -1,0 +1,152 @@
+import type { FamilyVisitKind } from './family-unit.entity';
+import type { ConsentCapacity } from './family-visit-document.entity';
+import type { FamilyVisitChannel, FamilyVisitRequestStatus } from './family-visit-request.entity';
+
+/**
+ * The rules of a UVF / PF request (issue 11, note DAP 2014 on UVF and family parlours), pure.
+ *
+ * Durations: a UVF lasts 6 to 72 hours by steps of 6 hours. A family parlour (PF) lasts at most 6 hours,
+ * one slot or two cumulated: slots differ between establishments, so the wished duration is kept in
+ * whole hours, 1 to 6, and the establishment's slots are matched when the stay is booked.
+ */
+export const UVF_MIN_HOURS = 6;
+export const UVF_MAX_HOURS = 72;
+export const UVF_STEP_HOURS = 6;
+export const PF_MIN_HOURS = 1;
+export const PF_MAX_HOURS = 6;
+
+/** Majority: 18 years, set by law (civil code, art. 414), not a setting. */
+export const MAJORITY_AGE = 18;
+
+/** UVF: a child leaves the unit before its end only in daytime, between these times (HH:MM, inclusive). */
+export const CHILD_EXIT_EARLIEST = '08:00';
+export const CHILD_EXIT_LATEST = '20:00';
+
+export const KIND_LABELS: Record<FamilyVisitKind, string> = {
+  UVF: 'Unité de vie familiale (UVF)',
+  PF: 'Parloir familial',
+};
+
+export const CHANNEL_LABELS: Record<FamilyVisitChannel, string> = {
+  ONLINE: 'En ligne',
+  LETTER: 'Courrier',
+  EMAIL: 'Courriel',
+  IN_PERSON: 'Au guichet',
+};
+
+export const REQUEST_STATUS_LABELS: Record<FamilyVisitRequestStatus, string> = {
+  RECEIVED: 'Reçue, en cours d’instruction',
+  GRANTED: 'Accordée',
+  REFUSED: 'Refusée',
+  IMPLICITLY_REJECTED: 'Rejetée faute de réponse dans les deux mois',
+  REFERRED: 'Transmise au magistrat',
+  WITHDRAWN: 'Retirée',
+};
+
+export const CONSENT_CAPACITY_LABELS: Record<ConsentCapacity, string> = {
+  BOTH_PARENTS: 'Les deux parents',
+  SOLE_HOLDER: 'Le seul titulaire de l’autorité parentale',
+  DELEGATE: 'Le délégataire de l’autorité parentale',
+  GUARDIAN: 'Le tuteur',
+};
+
+/** The durations one may wish for this kind, in hours. */
+export function durationChoices(kind: FamilyVisitKind): number[] {
+  if (kind === 'PF') return Array.from({ length: PF_MAX_HOURS - PF_MIN_HOURS + 1 }, (_, i) => PF_MIN_HOURS + i);
+  return Array.from({ length: (UVF_MAX_HOURS - UVF_MIN_HOURS) / UVF_STEP_HOURS + 1 }, (_, i) => UVF_MIN_HOURS + i * UVF_STEP_HOURS);
+}
+
+/** Why this duration is not possible for this kind, or null. */
+export function durationRefusal(kind: FamilyVisitKind, hours: number): string | null {
+  if (!Number.isInteger(hours)) return 'Indiquez une durée en heures entières.';
+  if (kind === 'PF') {
+    return hours >= PF_MIN_HOURS && hours <= PF_MAX_HOURS
+      ? null
+      : `Un parloir familial dure au plus ${PF_MAX_HOURS} heures (un créneau ou deux créneaux cumulés).`;
+  }
+  if (hours < UVF_MIN_HOURS || hours > UVF_MAX_HOURS || hours % UVF_STEP_HOURS !== 0) {
+    return `Une visite en UVF dure de ${UVF_MIN_HOURS} à ${UVF_MAX_HOURS} heures, par tranches de ${UVF_STEP_HOURS} heures.`;
+  }
+  return null;
+}
+
+/** Why this wished period (AAAA-MM-JJ) is not possible on `today` (the establishment's day), or null. */
+export function periodRefusal(from: string, to: string, today: string): string | null {
+  if (from < today) return 'La période souhaitée ne peut pas commencer dans le passé.';
+  if (to < from) return 'La fin de la période souhaitée doit être le même jour que le début ou après.';
+  return null;
+}
+
+/** Why this date of receipt is not possible, or null: never after today. */
+export function receiptRefusal(receivedOn: string, today: string): string | null {
+  return receivedOn > today ? 'La date de réception ne peut pas être dans le futur.' : null;
+}
+
+/** Full years of someone born on `birthdate` on `day` (both AAAA-MM-JJ). */
+export function ageOn(birthdate: string, day: string): number {
+  const years = Number(day.slice(0, 4)) - Number(birthdate.slice(0, 4));
+  return day.slice(5) < birthdate.slice(5) ? years - 1 : years;
+}
+
+export function isMinorOn(birthdate: string, day: string): boolean {
+  return ageOn(birthdate, day) < MAJORITY_AGE;
+}
+
+/** A visitor of a request: their permit (key), birth date, and who accompanies them (another visitor's key). */
+export interface VisitorOfRequest {
+  key: string;
+  name: string;
+  birthdate: string;
+  /** Whether they hold a visit permit for the detainee (visitors always do here; kept explicit for PF). */
+  holdsPermit: boolean;
+  accompaniedBy: string | null;
+}
+
+/**
+ * Why these visitors may not visit together, or null. A minor (under 18 on the wished start) comes
+ * only with an accompanying adult of the same case; for a family parlour that adult holds a permit.
+ * The rule of the ordinary parlour letting a minor over 16 visit alone does NOT apply to UVF and PF.
+ * `others` are the adults already in the case (their own requests), who may accompany a minor too.
+ */
+export function visitorsRefusal(
+  kind: FamilyVisitKind,
+  visitors: VisitorOfRequest[],
+  start: string,
+  others: VisitorOfRequest[] = [],
+): string | null {
+  if (visitors.length === 0) return 'Choisissez au moins une personne qui viendra à la visite.';
+  const all = new Map([...others, ...visitors].map((v) => [v.key, v]));
+  for (const v of visitors) {
+    if (!v.holdsPermit) return `${v.name} n’a pas de permis de visite valide pour cette personne détenue.`;
+    if (!isMinorOn(v.birthdate, start)) continue;
+    const adult = v.accompaniedBy ? all.get(v.accompaniedBy) : undefined;
+    if (!adult || adult.key === v.key || isMinorOn(adult.birthdate, start)) {
+      return `${v.name} est mineur : choisissez l’adulte qui l’accompagne parmi les visiteurs.`;
+    }
+    if (kind === 'PF' && !adult.holdsPermit) {
+      return `${v.name} est mineur : l’adulte qui l’accompagne au parloir familial doit être titulaire d’un permis de visite.`;
+    }
+  }
+  return null;
+}
+
+/** UVF, a minor: why this exit time (HH:MM) is not possible, or null (none given is fine). */
+export function childExitRefusal(kind: FamilyVisitKind, time: string | null): string | null {
+  if (time === null) return null;
+  if (kind !== 'UVF') return 'L’heure de sortie d’un enfant ne concerne que les visites en UVF.';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return 'Indiquez l’heure au format HH:MM, par exemple 14:30.';
+  if (time < CHILD_EXIT_EARLIEST || time > CHILD_EXIT_LATEST) {
+    return `Un enfant ne peut sortir qu’en journée, entre ${CHILD_EXIT_EARLIEST.replace(':', ' h ')} et ${CHILD_EXIT_LATEST.replace(':', ' h ')}.`;
+  }
+  return null;
+}
+
+/** Two periods (AAAA-MM-JJ, inclusive) share at least one day. */
+export function periodsOverlap(a: { from: string; to: string }, b: { from: string; to: string }): boolean {
+  return a.from <= b.to && b.from <= a.to;
+}
+
+/** The reference of a case: UV- and 8 characters one can read over the phone. */
+export function caseReference(code: string): string {
+  return `UV-${code}`;
+}

@@ -1,0 +1,539 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { pageInfo, type Page } from '../common/pagination';
+import { newReference } from '../common/reference';
+import { NotificationsService } from '../notifications/notifications.service';
+import { PermitFileStore } from '../permits/permit-files';
+import { permitState } from '../permits/permit-validity';
+import { checkDocument } from '../permits/uploads';
+import type { FamilyVisitKind } from './family-unit.entity';
+import type { ConsentCapacity } from './family-visit-document.entity';
+import {
+  caseOfEstablishment,
+  casesOfEstablishment,
+  countCases,
+  countRequestsOfFamily,
+  detaineeOfPermits,
+  documentOfEstablishment,
+  documentOfFamily,
+  documentsOfRequests,
+  familyEmail,
+  insertCase,
+  insertDocument,
+  insertEvent,
+  insertRequest,
+  lockCase,
+  lockDetainee,
+  openCaseOverlapping,
+  permitsOfDetainee,
+  permitsOfFamily,
+  presentDetainee,
+  requestOfEstablishment,
+  requestOfFamily,
+  requestsOfCase,
+  requestsOfFamily,
+  setChildTerms,
+  setRulesAcknowledged,
+  type CaseRow,
+  type DocumentRow,
+  type FamilyRequestRow,
+  type PermitForRequest,
+  type RequestRow,
+} from './requests.queries';
+import {
+  caseReference,
+  childExitRefusal,
+  durationRefusal,
+  isMinorOn,
+  KIND_LABELS,
+  periodRefusal,
+  receiptRefusal,
+  visitorsRefusal,
+  type VisitorOfRequest,
+} from './requests.rules';
+import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
+
+export interface WishedVisit {
+  kind: FamilyVisitKind;
+  wishedFrom: string;
+  wishedTo: string;
+  hours: number;
+}
+
+export interface UploadedFile {
+  buffer: Buffer;
+  originalname: string;
+}
+
+export interface DocumentInput {
+  kind: 'PARENTAL_CONSENT' | 'RULES_ACKNOWLEDGEMENT';
+  consentGivenBy: string | null;
+  consentCapacity: ConsentCapacity | null;
+  childExitTime: string | null;
+  childCarer: string | null;
+}
+
+const PAGE_SIZE = 20;
+const OPEN_STATES = ['ACTIVE'];
+/** A case that still receives requests (as openCaseOverlapping). */
+const OPEN_CASE_STATES = ['INSTRUCTION', 'CPU', 'REFERRED'];
+
+const refused = (code: string, message: string) => new DomainError(code, message, 422);
+const caseNotFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+const requestNotFound = () => new DomainError('NOT_FOUND', 'Demande introuvable.', 404);
+
+function fullName(p: { givenName: string | null; familyName: string | null }): string {
+  return `${p.givenName ?? ''} ${(p.familyName ?? '').toLocaleUpperCase('fr')}`.trim();
+}
+
+function wishedRefusal(w: WishedVisit, today: string): void {
+  const duration = durationRefusal(w.kind, w.hours);
+  if (duration) throw new DomainError('DURATION', duration, 422);
+  const period = periodRefusal(w.wishedFrom, w.wishedTo, today);
+  if (period) throw new DomainError('PERIOD', period, 422);
+}
+
+/**
+ * The double request of a UVF or a family parlour: the detainee's (entered by the SPIP or the greffe
+ * with its date of receipt) and each visitor's (online, or entered from a letter, an e-mail, at the
+ * desk). Requests of one detainee and kind whose wished periods overlap make one case; each request
+ * stays autonomous. Every change in a transaction, audited, with an event in the case's history.
+ */
+@Injectable()
+export class FamilyVisitRequestsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
+    @Inject(FAMILY_VISIT_DOCUMENTS) private readonly store: PermitFileStore,
+  ) {}
+
+  private today(timeZone: string): string {
+    return formatInTimeZone(this.clock.now(), timeZone, 'yyyy-MM-dd');
+  }
+
+  private async newCase(
+    m: EntityManager,
+    establishmentId: string,
+    detaineeId: string,
+    w: WishedVisit,
+    createdBy: string | null,
+  ): Promise<{ id: string; reference: string }> {
+    const reference = caseReference(newReference());
+    const id = await insertCase(m, {
+      reference,
+      establishmentId,
+      detaineeId,
+      kind: w.kind,
+      from: w.wishedFrom,
+      to: w.wishedTo,
+      hours: w.hours,
+      createdBy,
+    });
+    return { id, reference };
+  }
+
+  // ---- staff ----
+
+  async cases(establishmentId: string, page: number): Promise<{ cases: CaseRow[]; page: Page }> {
+    const db = this.dataSource.manager;
+    const total = await countCases(db, establishmentId);
+    return {
+      cases: await casesOfEstablishment(db, establishmentId, PAGE_SIZE, (page - 1) * PAGE_SIZE),
+      page: pageInfo(page, PAGE_SIZE, total),
+    };
+  }
+
+  /** The detainee's request: joins the open case of the same kind whose period overlaps and waits for it, else opens one. */
+  async enterDetaineeRequest(
+    actor: Actor & { id: string },
+    establishment: { id: string; timeZone: string },
+    input: WishedVisit & { ecrou: string; receivedOn: string },
+  ): Promise<{ caseId: string }> {
+    const today = this.today(establishment.timeZone);
+    const receipt = receiptRefusal(input.receivedOn, today);
+    if (receipt) throw new DomainError('RECEIVED', receipt, 422);
+    wishedRefusal(input, today);
+    return this.dataSource.transaction(async (m) => {
+      const detainee = await presentDetainee(m, establishment.id, input.ecrou);
+      if (!detainee) throw new DomainError('ECROU', 'Aucune personne détenue présente dans l’établissement n’a ce numéro d’écrou.', 422);
+      await lockDetainee(m, detainee.id);
+      const open = await openCaseOverlapping(m, detainee.id, input.kind, input.wishedFrom, input.wishedTo, true);
+      const c = open ? { id: open.id, reference: null } : await this.newCase(m, establishment.id, detainee.id, input, actor.id);
+      const requestId = await insertRequest(m, {
+        caseId: c.id,
+        applicant: 'DETAINEE',
+        permitId: null,
+        familyAccountId: null,
+        channel: 'LETTER',
+        receivedAt: fromZonedTime(`${input.receivedOn} 12:00`, establishment.timeZone),
+        accompaniedBy: null,
+      });
+      await insertEvent(m, {
+        caseId: c.id,
+        requestId,
+        kind: 'REQUEST_RECEIVED',
+        message: `Demande de la personne détenue reçue le ${input.receivedOn}${c.reference ? ` (dossier ${c.reference} ouvert)` : ''}.`,
+        visibleToFamily: false,
+        actorType: 'AGENT',
+        actorId: actor.id,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_VISIT_REQUEST_ENTERED',
+          entityType: 'family_visit_request',
+          entityId: requestId,
+          establishmentId: establishment.id,
+          after: { caseId: c.id, applicant: 'DETAINEE', kind: input.kind, receivedOn: input.receivedOn, joined: open !== null },
+        },
+        m,
+      );
+      return { caseId: c.id };
+    });
+  }
+
+  async casePage(establishment: { id: string; timeZone: string }, caseId: string) {
+    const db = this.dataSource.manager;
+    const c = await caseOfEstablishment(db, establishment.id, caseId);
+    if (!c) throw caseNotFound();
+    const requests = await requestsOfCase(db, caseId);
+    const documents = await documentsOfRequests(
+      db,
+      requests.map((r) => r.id),
+    );
+    const today = this.today(establishment.timeZone);
+    const taken = new Set(requests.map((r) => r.permitId));
+    const permits = (await permitsOfDetainee(db, c.detaineeId)).filter((p) => permitState(p, today) === 'ACTIVE' && !taken.has(p.id));
+    const adults = requests.filter((r) => r.applicant === 'VISITOR' && r.birthdate && !isMinorOn(r.birthdate, c.wishedFrom));
+    return {
+      c,
+      requests: requests.map((r) => ({ ...r, name: r.applicant === 'DETAINEE' ? null : fullName(r) })),
+      documents,
+      permits,
+      adults,
+    };
+  }
+
+  /** A visitor's request entered from a letter, an e-mail or at the desk: one of the detainee's permits, active today. */
+  async enterVisitorRequest(
+    actor: Actor & { id: string },
+    establishment: { id: string; timeZone: string },
+    caseId: string,
+    input: { permitId: string; receivedOn: string; channel: 'LETTER' | 'EMAIL' | 'IN_PERSON'; accompaniedBy: string | null },
+  ): Promise<void> {
+    const today = this.today(establishment.timeZone);
+    const receipt = receiptRefusal(input.receivedOn, today);
+    if (receipt) throw new DomainError('RECEIVED', receipt, 422);
+    await this.dataSource.transaction(async (m) => {
+      const c = await caseOfEstablishment(m, establishment.id, caseId);
+      if (!c) throw caseNotFound();
+      await lockCase(m, caseId);
+      if (!OPEN_CASE_STATES.includes(c.status)) throw refused('CLOSED', 'Ce dossier est décidé ou clos : il ne reçoit plus de demande.');
+      const permit = (await permitsOfDetainee(m, c.detaineeId)).find((p) => p.id === input.permitId);
+      const requests = await requestsOfCase(m, caseId);
+      if (requests.some((r) => r.permitId === input.permitId)) {
+        throw refused('DUPLICATE', 'Ce visiteur a déjà une demande dans ce dossier.');
+      }
+      const others: VisitorOfRequest[] = requests
+        .filter((r) => r.applicant === 'VISITOR' && r.birthdate)
+        .map((r) => ({ key: r.id, name: fullName(r), birthdate: r.birthdate!, holdsPermit: true, accompaniedBy: r.accompaniedBy }));
+      const visitor: VisitorOfRequest = {
+        key: input.permitId,
+        name: permit ? fullName(permit) : 'Ce visiteur',
+        birthdate: permit?.birthdate ?? '1900-01-01',
+        holdsPermit: permit !== undefined && permitState(permit, today) === 'ACTIVE',
+        accompaniedBy: input.accompaniedBy,
+      };
+      const refusal = visitorsRefusal(c.kind, [visitor], c.wishedFrom, others);
+      if (refusal) throw refused('VISITORS', refusal);
+      const minor = isMinorOn(visitor.birthdate, c.wishedFrom);
+      const requestId = await insertRequest(m, {
+        caseId,
+        applicant: 'VISITOR',
+        permitId: input.permitId,
+        familyAccountId: permit!.familyAccountId,
+        channel: input.channel,
+        receivedAt: fromZonedTime(`${input.receivedOn} 12:00`, establishment.timeZone),
+        accompaniedBy: minor ? input.accompaniedBy : null,
+      });
+      await insertEvent(m, {
+        caseId,
+        requestId,
+        kind: 'REQUEST_RECEIVED',
+        message: `Demande de ${visitor.name} reçue le ${input.receivedOn}.`,
+        visibleToFamily: true,
+        actorType: 'AGENT',
+        actorId: actor.id,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_VISIT_REQUEST_ENTERED',
+          entityType: 'family_visit_request',
+          entityId: requestId,
+          establishmentId: establishment.id,
+          after: { caseId, applicant: 'VISITOR', permitId: input.permitId, channel: input.channel, receivedOn: input.receivedOn },
+        },
+        m,
+      );
+    });
+  }
+
+  async staffDocument(establishmentId: string, documentId: string): Promise<{ content: Buffer; contentType: string }> {
+    const doc = await documentOfEstablishment(this.dataSource.manager, establishmentId, documentId);
+    if (!doc) throw new DomainError('NOT_FOUND', 'Document introuvable.', 404);
+    return { content: await this.store.get(doc.storageKey), contentType: doc.contentType };
+  }
+
+  // ---- family ----
+
+  async myRequests(familyAccountId: string, page: number): Promise<{ requests: FamilyRequestRow[]; page: Page }> {
+    const db = this.dataSource.manager;
+    const total = await countRequestsOfFamily(db, familyAccountId);
+    const requests = await requestsOfFamily(db, familyAccountId, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    return { requests, page: pageInfo(page, PAGE_SIZE, total) };
+  }
+
+  /** The detainees for whom the family holds an active permit, with those permits. */
+  async myDetainees(familyAccountId: string) {
+    const db = this.dataSource.manager;
+    const byDetainee = new Map<string, PermitForRequest[]>();
+    for (const p of await permitsOfFamily(db, familyAccountId)) byDetainee.set(p.detaineeId, [...(byDetainee.get(p.detaineeId) ?? []), p]);
+    const out = [];
+    for (const [detaineeId, permits] of byDetainee) {
+      const d = await detaineeOfPermits(db, detaineeId);
+      if (!d) continue;
+      const active = permits.filter((p) => OPEN_STATES.includes(permitState(p, this.today(d.timeZone))));
+      if (active.length) out.push({ detainee: d, permits: active.map((p) => ({ ...p, name: fullName(p) })) });
+    }
+    return out;
+  }
+
+  async myDetainee(familyAccountId: string, detaineeId: string) {
+    const found = (await this.myDetainees(familyAccountId)).find((d) => d.detainee.id === detaineeId);
+    if (!found) throw new DomainError('NOT_FOUND', 'Personne détenue introuvable.', 404);
+    return found;
+  }
+
+  /**
+   * The family's online request: each chosen permit holder becomes a visitor's request; joins the
+   * open case of the detainee and kind whose wished period overlaps, else opens one (the detainee's
+   * own request comes later, entered by the staff). The family gets an acknowledgement e-mail.
+   */
+  async fileOnline(
+    family: Actor & { id: string },
+    detaineeId: string,
+    input: WishedVisit & { visitors: string[]; companions: Record<string, string> },
+  ): Promise<{ reference: string }> {
+    const mine = await this.myDetainee(family.id, detaineeId);
+    const d = mine.detainee;
+    const today = this.today(d.timeZone);
+    wishedRefusal(input, today);
+    return this.dataSource.transaction(async (m) => {
+      await lockDetainee(m, detaineeId);
+      const permits = (await permitsOfFamily(m, family.id)).filter(
+        (p) => p.detaineeId === detaineeId && permitState(p, today) === 'ACTIVE',
+      );
+      const chosen = [...new Set(input.visitors)];
+      const visitors: VisitorOfRequest[] = chosen.map((id) => {
+        const p = permits.find((x) => x.id === id);
+        return {
+          key: id,
+          name: p ? fullName(p) : 'Ce visiteur',
+          birthdate: p?.birthdate ?? '1900-01-01',
+          holdsPermit: p !== undefined,
+          accompaniedBy: input.companions[id] ?? null,
+        };
+      });
+      const open = await openCaseOverlapping(m, detaineeId, input.kind, input.wishedFrom, input.wishedTo, false);
+      const start = open?.wishedFrom ?? input.wishedFrom;
+      const refusal = visitorsRefusal(input.kind, visitors, start);
+      if (refusal) throw refused('VISITORS', refusal);
+      let c: { id: string; reference: string };
+      if (open) {
+        const row = await caseOfEstablishment(m, d.establishmentId, open.id);
+        c = { id: open.id, reference: row!.reference };
+        const already = (await requestsOfCase(m, open.id)).find((r) => r.permitId && chosen.includes(r.permitId));
+        if (already) throw refused('DUPLICATE', `${fullName(already)} a déjà une demande en cours pour cette visite.`);
+      } else {
+        c = await this.newCase(m, d.establishmentId, detaineeId, input, null);
+      }
+      const now = this.clock.now();
+      const ids = new Map<string, string>();
+      // Adults first, so that a minor's request points to its companion's.
+      const ordered = [...visitors].sort((a, b) => Number(isMinorOn(a.birthdate, start)) - Number(isMinorOn(b.birthdate, start)));
+      for (const v of ordered) {
+        const minor = isMinorOn(v.birthdate, start);
+        const requestId = await insertRequest(m, {
+          caseId: c.id,
+          applicant: 'VISITOR',
+          permitId: v.key,
+          familyAccountId: family.id,
+          channel: 'ONLINE',
+          receivedAt: now,
+          accompaniedBy: minor ? (ids.get(v.accompaniedBy!) ?? null) : null,
+        });
+        ids.set(v.key, requestId);
+        await insertEvent(m, {
+          caseId: c.id,
+          requestId,
+          kind: 'REQUEST_RECEIVED',
+          message: `Demande de ${v.name} déposée en ligne.`,
+          visibleToFamily: true,
+          actorType: 'FAMILY',
+          actorId: family.id,
+        });
+        await this.audit.record(
+          {
+            actor: family,
+            action: 'FAMILY_VISIT_REQUEST_FILED',
+            entityType: 'family_visit_request',
+            entityId: requestId,
+            establishmentId: d.establishmentId,
+            after: { caseId: c.id, permitId: v.key, kind: input.kind, joined: open !== null },
+          },
+          m,
+        );
+      }
+      const account = await familyEmail(m, family.id);
+      if (account?.email) {
+        await this.notifications.enqueue(m, {
+          channel: 'EMAIL',
+          to: account.email,
+          template: 'family-visit-request-received',
+          category: 'TRANSACTIONAL',
+          data: {
+            reference: c.reference,
+            kindLabel: KIND_LABELS[input.kind],
+            detainee: `${d.firstName} ${d.lastName.toLocaleUpperCase('fr')}`,
+            establishmentName: d.establishmentName,
+            visitors: visitors.map((v) => v.name),
+          },
+          entity: { type: 'family_visit_case', id: c.id },
+          establishmentId: d.establishmentId,
+        });
+      }
+      return { reference: c.reference };
+    });
+  }
+
+  async myRequest(familyAccountId: string, requestId: string) {
+    const db = this.dataSource.manager;
+    const r = await requestOfFamily(db, familyAccountId, requestId);
+    if (!r) throw requestNotFound();
+    const documents = await documentsOfRequests(db, [r.id]);
+    return { r: { ...r, name: fullName(r), minor: r.birthdate !== null && isMinorOn(r.birthdate, r.wishedFrom) }, documents };
+  }
+
+  async myDocument(familyAccountId: string, documentId: string): Promise<{ content: Buffer; contentType: string }> {
+    const doc = await documentOfFamily(this.dataSource.manager, familyAccountId, documentId);
+    if (!doc) throw new DomainError('NOT_FOUND', 'Document introuvable.', 404);
+    return { content: await this.store.get(doc.storageKey), contentType: doc.contentType };
+  }
+
+  /**
+   * A document of the family's request: a minor's parental-authority consent (who gave it, in what
+   * capacity; for a UVF, the child's exit time and who then looks after the child) or the applicant's
+   * signed rules (the rules then count as acknowledged). Checked by content, stored encrypted; the file
+   * is written before the transaction and deleted if it fails.
+   */
+  async uploadFamilyDocument(
+    family: Actor & { id: string },
+    requestId: string,
+    input: DocumentInput,
+    file: UploadedFile | undefined,
+  ): Promise<void> {
+    await this.upload(family, (m, lock) => requestOfFamily(m, family.id, requestId, lock), input, file);
+  }
+
+  /** A document received by post or at the desk, added by the staff to a request of the case. */
+  async uploadStaffDocument(
+    agent: Actor & { id: string },
+    establishmentId: string,
+    caseId: string,
+    requestId: string,
+    input: DocumentInput,
+    file: UploadedFile | undefined,
+  ): Promise<void> {
+    await this.upload(agent, (m, lock) => requestOfEstablishment(m, establishmentId, caseId, requestId, lock), input, file);
+  }
+
+  private async upload(
+    actor: Actor & { id: string },
+    load: (m: EntityManager, lock: boolean) => Promise<(RequestRow & { kind: FamilyVisitKind; wishedFrom: string }) | null>,
+    input: DocumentInput,
+    file: UploadedFile | undefined,
+  ): Promise<void> {
+    const before = await load(this.dataSource.manager, false);
+    if (!before) throw requestNotFound();
+    this.documentRefusal(before, input);
+    if (!file) throw new DomainError('NO_FILE', 'Choisissez un fichier.');
+    const checked = await checkDocument(file.buffer);
+    if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
+    const { storageKey, sha256 } = await this.store.put(checked.content);
+    try {
+      await this.dataSource.transaction(async (m) => {
+        const r = await load(m, true);
+        if (!r) throw requestNotFound();
+        this.documentRefusal(r, input);
+        const documentId = await insertDocument(m, {
+          requestId: r.id,
+          kind: input.kind,
+          consentGivenBy: input.kind === 'PARENTAL_CONSENT' ? input.consentGivenBy : null,
+          consentCapacity: input.kind === 'PARENTAL_CONSENT' ? input.consentCapacity : null,
+          storageKey,
+          contentType: checked.contentType,
+          sizeBytes: checked.content.length,
+          sha256,
+          originalName: file.originalname.slice(0, 200),
+        });
+        if (input.kind === 'PARENTAL_CONSENT') await setChildTerms(m, r.id, input.childExitTime, input.childCarer);
+        else await setRulesAcknowledged(m, r.id, this.clock.now());
+        const who = r.applicant === 'DETAINEE' ? 'la personne détenue' : fullName(r);
+        await insertEvent(m, {
+          caseId: r.caseId,
+          requestId: r.id,
+          kind: 'DOCUMENT_ADDED',
+          message:
+            input.kind === 'PARENTAL_CONSENT'
+              ? `Accord des titulaires de l’autorité parentale reçu pour ${who}.`
+              : `Règlement signé reçu de ${who}.`,
+          visibleToFamily: r.applicant === 'VISITOR',
+          actorType: actor.type === 'AGENT' ? 'AGENT' : 'FAMILY',
+          actorId: actor.id,
+        });
+        await this.audit.record(
+          {
+            actor,
+            action: 'FAMILY_VISIT_DOCUMENT_UPLOADED',
+            entityType: 'family_visit_document',
+            entityId: documentId,
+            after: { requestId: r.id, kind: input.kind, sha256, consentCapacity: input.consentCapacity },
+          },
+          m,
+        );
+      });
+    } catch (e) {
+      await this.store.delete(storageKey).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private documentRefusal(r: RequestRow & { kind: FamilyVisitKind; wishedFrom: string }, input: DocumentInput): void {
+    if (r.status !== 'RECEIVED') throw new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
+    if (input.kind !== 'PARENTAL_CONSENT') return;
+    if (!r.birthdate || !isMinorOn(r.birthdate, r.wishedFrom)) {
+      throw new DomainError('NOT_MINOR', 'L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.', 422);
+    }
+    const exit = childExitRefusal(r.kind, input.childExitTime);
+    if (exit) throw new DomainError('EXIT_TIME', exit, 422);
+  }
+}
+
+export type { CaseRow, DocumentRow, FamilyRequestRow };

@@ -1,0 +1,224 @@
+import type { EntityManager } from 'typeorm';
+import { execute, select, selectOne } from '../common/sql';
+import type { FamilyVisitKind } from './family-unit.entity';
+import type { StayStatus } from './family-visit-stay.entity';
+import type { StayEventKind } from './units.rules';
+
+export interface UnitRow {
+  id: string;
+  kind: FamilyVisitKind;
+  name: string;
+  capacity: number;
+  accessible: boolean;
+  active: boolean;
+}
+
+export interface NewUnit {
+  kind: FamilyVisitKind;
+  name: string;
+  capacity: number;
+  accessible: boolean;
+}
+
+const UNIT = `id, kind, name, capacity, accessible, active`;
+
+export function unitsOf(db: EntityManager, establishmentId: string): Promise<UnitRow[]> {
+  return select<UnitRow>(db, `SELECT ${UNIT} FROM family_units WHERE establishment_id = $1 ORDER BY active DESC, kind, name`, [
+    establishmentId,
+  ]);
+}
+
+export function unitOf(db: EntityManager, establishmentId: string, id: string, lock?: 'SHARE' | 'UPDATE'): Promise<UnitRow | null> {
+  return selectOne<UnitRow>(db, `SELECT ${UNIT} FROM family_units WHERE establishment_id = $1 AND id = $2${lock ? ` FOR ${lock}` : ''}`, [
+    establishmentId,
+    id,
+  ]);
+}
+
+export function unitNamed(db: EntityManager, establishmentId: string, name: string, except?: string): Promise<{ id: string } | null> {
+  return selectOne<{ id: string }>(
+    db,
+    `SELECT id FROM family_units WHERE establishment_id = $1 AND lower(name) = lower($2) AND id IS DISTINCT FROM $3::uuid`,
+    [establishmentId, name, except ?? null],
+  );
+}
+
+export async function insertUnit(db: EntityManager, establishmentId: string, u: NewUnit): Promise<string> {
+  const rows = await select<{ id: string }>(
+    db,
+    `INSERT INTO family_units (establishment_id, kind, name, capacity, accessible) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [establishmentId, u.kind, u.name, u.capacity, u.accessible === true],
+  );
+  return rows[0].id;
+}
+
+export function updateUnit(db: EntityManager, id: string, u: { name: string; capacity: number; accessible: boolean; active: boolean }) {
+  return execute(db, `UPDATE family_units SET name = $2, capacity = $3, accessible = $4, active = $5 WHERE id = $1`, [
+    id,
+    u.name,
+    u.capacity,
+    u.accessible === true,
+    u.active === true,
+  ]);
+}
+
+/** The most visitors of a stay still to come or in progress in the unit (0 if none). */
+export async function mostVisitorsAhead(db: EntityManager, unitId: string, now: Date): Promise<number> {
+  const row = await selectOne<{ n: number }>(
+    db,
+    `SELECT coalesce(max(visitors), 0)::int AS n FROM family_visit_stays
+      WHERE unit_id = $1 AND status IN ('BOOKED','IN_PROGRESS') AND upper(during) > $2`,
+    [unitId, now],
+  );
+  return row?.n ?? 0;
+}
+
+/** An authorised case and what its GRANTED requests allow. */
+export interface BookableCase {
+  id: string;
+  reference: string;
+  kind: FamilyVisitKind;
+  detaineeName: string;
+  grantedHours: number | null;
+  grantedVisitors: number;
+}
+
+export function bookableCase(db: EntityManager, establishmentId: string, caseId: string, lock = false): Promise<BookableCase | null> {
+  return selectOne<BookableCase>(
+    db,
+    `SELECT c.id, c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+            (SELECT min(r.granted_hours)::int FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "grantedHours",
+            (SELECT count(*)::int FROM family_visit_requests r
+              WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'VISITOR') AS "grantedVisitors"
+       FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id
+      WHERE c.establishment_id = $1 AND c.id = $2${lock ? ' FOR UPDATE OF c' : ''}`,
+    [establishmentId, caseId],
+  );
+}
+
+export async function caseHasStay(db: EntityManager, caseId: string): Promise<boolean> {
+  return (await selectOne(db, `SELECT 1 FROM family_visit_stays WHERE case_id = $1 AND status <> 'CANCELLED'`, [caseId])) !== null;
+}
+
+export async function insertStay(
+  db: EntityManager,
+  s: { caseId: string; unitId: string; from: Date; to: Date; visitors: number },
+): Promise<string> {
+  const rows = await select<{ id: string }>(
+    db,
+    `INSERT INTO family_visit_stays (case_id, unit_id, during, visitors) VALUES ($1, $2, tstzrange($3, $4, '[)'), $5) RETURNING id`,
+    [s.caseId, s.unitId, s.from, s.to, s.visitors],
+  );
+  return rows[0].id;
+}
+
+/** Authorised cases (a visitor's request GRANTED) without a stay yet, with what ranks them. */
+export interface WaitingRow {
+  caseId: string;
+  reference: string;
+  kind: FamilyVisitKind;
+  detaineeName: string;
+  noLeavePossible: boolean;
+  distanceKm: number | null;
+  lastStayAt: Date | null;
+  authorisedAt: Date;
+  grantedHours: number;
+  grantedVisitors: number;
+}
+
+export function waitingCases(db: EntityManager, establishmentId: string): Promise<WaitingRow[]> {
+  return select<WaitingRow>(
+    db,
+    `SELECT c.id AS "caseId", c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+            c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm",
+            (SELECT max(upper(s.during)) FROM family_visit_stays s JOIN family_visit_cases o ON o.id = s.case_id
+              WHERE o.detainee_id = c.detainee_id AND s.status NOT IN ('BOOKED','CANCELLED')) AS "lastStayAt",
+            g.authorised_at AS "authorisedAt", g.hours AS "grantedHours", g.visitors AS "grantedVisitors"
+       FROM family_visit_cases c
+       JOIN detainees d ON d.id = c.detainee_id
+       JOIN LATERAL (SELECT min(r.decided_at) AS authorised_at, min(r.granted_hours)::int AS hours,
+                            count(*) FILTER (WHERE r.applicant = 'VISITOR')::int AS visitors
+                       FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') g ON g.visitors > 0
+      WHERE c.establishment_id = $1 AND c.status <> 'CLOSED'
+        AND NOT EXISTS (SELECT 1 FROM family_visit_stays s WHERE s.case_id = c.id AND s.status <> 'CANCELLED')`,
+    [establishmentId],
+  );
+}
+
+export interface StayRow {
+  id: string;
+  caseId: string;
+  reference: string;
+  unitId: string;
+  unitName: string;
+  kind: FamilyVisitKind;
+  detaineeName: string;
+  startsAt: Date;
+  endsAt: Date;
+  visitors: number;
+  status: StayStatus;
+  endedAt: Date | null;
+  endReason: string | null;
+}
+
+const STAY = `s.id, s.case_id AS "caseId", c.reference, s.unit_id AS "unitId", u.name AS "unitName", u.kind,
+              d.first_name || ' ' || upper(d.last_name) AS "detaineeName", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
+              s.visitors, s.status, s.ended_at AS "endedAt", s.end_reason AS "endReason"
+         FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
+         JOIN family_visit_cases c ON c.id = s.case_id JOIN detainees d ON d.id = c.detainee_id`;
+
+/** The stays of the establishment's units meeting [from, to), not cancelled. */
+export function staysBetween(db: EntityManager, establishmentId: string, from: Date, to: Date): Promise<StayRow[]> {
+  return select<StayRow>(
+    db,
+    `SELECT ${STAY} WHERE u.establishment_id = $1 AND s.status <> 'CANCELLED' AND s.during && tstzrange($2, $3, '[)')
+      ORDER BY lower(s.during), u.name`,
+    [establishmentId, from, to],
+  );
+}
+
+export function stayOf(db: EntityManager, establishmentId: string, id: string, lock = false): Promise<StayRow | null> {
+  return selectOne<StayRow>(db, `SELECT ${STAY} WHERE u.establishment_id = $1 AND s.id = $2${lock ? ' FOR UPDATE OF s' : ''}`, [
+    establishmentId,
+    id,
+  ]);
+}
+
+export function setStayStatus(db: EntityManager, id: string, status: StayStatus, endedAt: Date | null, endReason: string | null) {
+  return execute(db, `UPDATE family_visit_stays SET status = $2, ended_at = $3, end_reason = $4 WHERE id = $1`, [
+    id,
+    status,
+    endedAt,
+    endReason,
+  ]);
+}
+
+export interface StayEventRow {
+  id: string;
+  kind: StayEventKind;
+  at: Date;
+  agentName: string;
+  notes: string;
+}
+
+/** In time order; entries of the same instant in the order written (the table is append-only, so ctid follows insertion). */
+export function stayEvents(db: EntityManager, stayId: string): Promise<StayEventRow[]> {
+  return select<StayEventRow>(
+    db,
+    `SELECT e.id, e.kind, e.at, a.first_name || ' ' || a.last_name AS "agentName", e.notes
+       FROM family_visit_stay_events e JOIN agents a ON a.id = e.agent_id WHERE e.stay_id = $1 ORDER BY e.at, e.ctid`,
+    [stayId],
+  );
+}
+
+export async function insertStayEvent(
+  db: EntityManager,
+  e: { stayId: string; kind: StayEventKind; at: Date; agentId: string; notes: string },
+): Promise<string> {
+  const rows = await select<{ id: string }>(
+    db,
+    `INSERT INTO family_visit_stay_events (stay_id, kind, at, agent_id, notes) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [e.stayId, e.kind, e.at, e.agentId, e.notes],
+  );
+  return rows[0].id;
+}

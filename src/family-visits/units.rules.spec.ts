@@ -1,0 +1,108 @@
+import {
+  accessibilityWarning,
+  durationProblem,
+  endsSoon,
+  eventProblem,
+  localInstant,
+  rankWaitingList,
+  transitionProblem,
+  type WaitingCase,
+} from './units.rules';
+
+const at = (iso: string) => new Date(iso);
+function waiting(caseId: string, o: Partial<WaitingCase> = {}): WaitingCase {
+  return {
+    caseId,
+    kind: 'UVF',
+    noLeavePossible: false,
+    distanceKm: null,
+    lastStayAt: null,
+    authorisedAt: at('2026-10-01T10:00:00Z'),
+    ...o,
+  };
+}
+
+describe('waiting list of the UVF / PF units', () => {
+  it('ranks detainees without leave first, then far families for PF, then the longest time since the last stay', () => {
+    const ranked = rankWaitingList([
+      waiting('recent', { lastStayAt: at('2026-09-01T10:00:00Z') }),
+      waiting('old', { lastStayAt: at('2026-03-01T10:00:00Z') }),
+      waiting('never'),
+      waiting('no-leave', { noLeavePossible: true, lastStayAt: at('2026-10-01T10:00:00Z') }),
+      waiting('pf-far', { kind: 'PF', distanceKm: 450, lastStayAt: at('2026-09-15T10:00:00Z') }),
+      waiting('pf-near', { kind: 'PF', distanceKm: 20, lastStayAt: at('2026-09-20T10:00:00Z') }),
+      waiting('uvf-far', { distanceKm: 900, lastStayAt: at('2026-09-30T10:00:00Z') }),
+    ]);
+    expect(ranked.map((c) => c.caseId)).toEqual(['no-leave', 'pf-far', 'never', 'old', 'recent', 'pf-near', 'uvf-far']);
+  });
+
+  it('breaks ties by the oldest authorisation', () => {
+    const ranked = rankWaitingList([
+      waiting('b', { authorisedAt: at('2026-10-02T10:00:00Z') }),
+      waiting('a', { authorisedAt: at('2026-10-01T10:00:00Z') }),
+    ]);
+    expect(ranked.map((c) => c.caseId)).toEqual(['a', 'b']);
+  });
+});
+
+describe('the « fin dans 15 minutes » reminder', () => {
+  const endsAt = at('2026-12-05T16:00:00Z');
+  it('shows for a stay in progress ending within 15 minutes, not before, not after the end', () => {
+    expect(endsSoon({ status: 'IN_PROGRESS', endsAt }, at('2026-12-05T15:44:59Z'))).toBe(false);
+    expect(endsSoon({ status: 'IN_PROGRESS', endsAt }, at('2026-12-05T15:45:00Z'))).toBe(true);
+    expect(endsSoon({ status: 'IN_PROGRESS', endsAt }, at('2026-12-05T15:59:00Z'))).toBe(true);
+    expect(endsSoon({ status: 'IN_PROGRESS', endsAt }, at('2026-12-05T16:00:01Z'))).toBe(false);
+  });
+  it('does not show for a stay not started or already over', () => {
+    expect(endsSoon({ status: 'BOOKED', endsAt }, at('2026-12-05T15:50:00Z'))).toBe(false);
+    expect(endsSoon({ status: 'ENDED_EARLY', endsAt }, at('2026-12-05T15:50:00Z'))).toBe(false);
+  });
+});
+
+describe('units and stays', () => {
+  it('warns when the establishment has active units but none accessible', () => {
+    expect(accessibilityWarning([])).toBeNull();
+    expect(accessibilityWarning([{ active: true, accessible: false }])).toMatch(/mobilité réduite/);
+    expect(
+      accessibilityWarning([
+        { active: true, accessible: false },
+        { active: false, accessible: true },
+      ]),
+    ).toMatch(/mobilité réduite/);
+    expect(
+      accessibilityWarning([
+        { active: true, accessible: false },
+        { active: true, accessible: true },
+      ]),
+    ).toBeNull();
+  });
+
+  it('UVF lasts 6 to 72 hours, PF at most 6 hours', () => {
+    expect(durationProblem('UVF', 5)).toBe('Une visite en UVF dure de 6 à 72 heures.');
+    expect(durationProblem('UVF', 6)).toBeNull();
+    expect(durationProblem('UVF', 72)).toBeNull();
+    expect(durationProblem('UVF', 73)).not.toBeNull();
+    expect(durationProblem('PF', 6)).toBeNull();
+    expect(durationProblem('PF', 7)).toBe('Une visite en parloir familial dure au plus 6 heures.');
+  });
+
+  it('any exit is final: an ended stay never restarts', () => {
+    expect(transitionProblem('BOOKED', 'IN_PROGRESS')).toBeNull();
+    expect(transitionProblem('IN_PROGRESS', 'ENDED_EARLY')).toBeNull();
+    expect(transitionProblem('ENDED_EARLY', 'IN_PROGRESS')).toMatch(/définitive/);
+    expect(transitionProblem('ENDED', 'IN_PROGRESS')).toMatch(/définitive/);
+    expect(transitionProblem('ENDED_EARLY', 'ENDED')).not.toBeNull();
+    expect(transitionProblem('BOOKED', 'ENDED')).not.toBeNull();
+  });
+
+  it('after the end, only the exit inventory, lockers and reports may be recorded', () => {
+    expect(eventProblem('ENDED', 'EXIT_INVENTORY')).toBeNull();
+    expect(eventProblem('ENDED_EARLY', 'ROUND')).toBe('Cette visite est terminée.');
+    expect(eventProblem('IN_PROGRESS', 'ROUND')).toBeNull();
+  });
+
+  it('reads a start time on the establishment’s clock', () => {
+    expect(localInstant('2026-12-05', '10:00', 'Europe/Paris').toISOString()).toBe('2026-12-05T09:00:00.000Z');
+    expect(localInstant('2026-12-05', '10:00', 'America/Cayenne').toISOString()).toBe('2026-12-05T13:00:00.000Z');
+  });
+});

@@ -1,0 +1,282 @@
+import { Injectable } from '@nestjs/common';
+import { addDays } from 'date-fns';
+import { formatInTimeZone } from 'date-fns-tz';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import type { FamilyVisitKind } from './family-unit.entity';
+import {
+  bookableCase,
+  caseHasStay,
+  insertStay,
+  insertStayEvent,
+  insertUnit,
+  mostVisitorsAhead,
+  type NewUnit,
+  setStayStatus,
+  stayEvents,
+  stayOf,
+  staysBetween,
+  unitNamed,
+  unitOf,
+  unitsOf,
+  updateUnit,
+  waitingCases,
+} from './units.queries';
+import {
+  accessibilityWarning,
+  capacityProblem,
+  durationProblem,
+  endsSoon,
+  eventProblem,
+  localInstant,
+  priorityReasons,
+  rankWaitingList,
+  type StayEventKind,
+  transitionProblem,
+} from './units.rules';
+
+interface Site {
+  id: string;
+  timeZone: string;
+}
+
+/** The establishment's UVF / PF units, the stays booked in them and what agents record during a stay. */
+@Injectable()
+export class UnitsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async units(establishmentId: string) {
+    const units = await unitsOf(this.dataSource.manager, establishmentId);
+    return { units, warning: accessibilityWarning(units) };
+  }
+
+  async addUnit(actor: Actor, establishmentId: string, form: NewUnit): Promise<void> {
+    const u = { kind: form.kind, name: form.name, capacity: form.capacity, accessible: form.accessible === true };
+    const bad = capacityProblem(u.capacity);
+    if (bad) throw new DomainError('CAPACITY', bad);
+    await this.dataSource.transaction(async (m) => {
+      if (await unitNamed(m, establishmentId, u.name)) throw new DomainError('UNIT_EXISTS', 'Un logement porte déjà ce nom.');
+      const id = await insertUnit(m, establishmentId, u);
+      await this.audit.record(
+        { actor, action: 'FAMILY_UNIT_CREATED', entityType: 'family_unit', entityId: id, establishmentId, after: u },
+        m,
+      );
+    });
+  }
+
+  async editUnit(
+    actor: Actor,
+    establishmentId: string,
+    id: string,
+    form: { name: string; capacity: number; accessible: boolean; active: boolean },
+  ): Promise<void> {
+    const u = { name: form.name, capacity: form.capacity, accessible: form.accessible === true, active: form.active === true };
+    const bad = capacityProblem(u.capacity);
+    if (bad) throw new DomainError('CAPACITY', bad);
+    await this.dataSource.transaction(async (m) => {
+      // Locked: a booking (which shares the lock) cannot slip in between the check and the change.
+      const before = await unitOf(m, establishmentId, id, 'UPDATE');
+      if (!before) throw new DomainError('NOT_FOUND', 'Logement introuvable.', 404);
+      if (await unitNamed(m, establishmentId, u.name, id)) throw new DomainError('UNIT_EXISTS', 'Un logement porte déjà ce nom.');
+      const booked = await mostVisitorsAhead(m, id, this.clock.now());
+      if (u.capacity < booked)
+        throw new DomainError(
+          'CAPACITY',
+          `Une visite prévue dans ce logement compte ${booked} visiteurs : la capacité ne peut pas être inférieure.`,
+        );
+      await updateUnit(m, id, u);
+      await this.audit.record(
+        { actor, action: 'FAMILY_UNIT_CHANGED', entityType: 'family_unit', entityId: id, establishmentId, before, after: u },
+        m,
+      );
+    });
+  }
+
+  /** The case to book and the units of its kind. */
+  async bookingForm(site: Site, caseId: string) {
+    const db = this.dataSource.manager;
+    const c = await bookableCase(db, site.id, caseId);
+    if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+    const units = (await unitsOf(db, site.id)).filter((u) => u.active && u.kind === c.kind);
+    return { case: c, units };
+  }
+
+  /**
+   * Books an authorised visit into a unit: the duration is the granted hours, the number of visitors
+   * the granted visitors. The database refuses an overlap in the unit and more visitors than its
+   * capacity; both come back as a French refusal, never as an error page.
+   */
+  async book(actor: Actor, site: Site, caseId: string, input: { unitId: string; day: string; time: string }): Promise<string> {
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const c = await bookableCase(m, site.id, caseId, true);
+        if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+        if (c.grantedVisitors === 0 || c.grantedHours === null)
+          throw new DomainError('NOT_AUTHORISED', 'Aucune demande de visiteur n’est accordée pour ce dossier.', 409);
+        const bad = durationProblem(c.kind, c.grantedHours);
+        if (bad) throw new DomainError('DURATION', bad, 409);
+        if (await caseHasStay(m, c.id))
+          throw new DomainError('ALREADY_BOOKED', 'Cette visite est déjà réservée : une autorisation vaut pour une seule visite.', 409);
+        const unit = await unitOf(m, site.id, input.unitId, 'SHARE');
+        if (!unit || !unit.active || unit.kind !== c.kind)
+          throw new DomainError('UNIT', `Choisissez un logement actif de type ${c.kind} de l’établissement.`);
+        const from = localInstant(input.day, input.time, site.timeZone);
+        const to = new Date(from.getTime() + c.grantedHours * 3600_000);
+        if (from.getTime() < this.clock.now().getTime()) throw new DomainError('PAST', 'Le début de la visite est déjà passé.');
+        const id = await insertStay(m, { caseId: c.id, unitId: unit.id, from, to, visitors: c.grantedVisitors });
+        await this.audit.record(
+          {
+            actor,
+            action: 'FAMILY_STAY_BOOKED',
+            entityType: 'family_visit_stay',
+            entityId: id,
+            establishmentId: site.id,
+            after: { caseId: c.id, unitId: unit.id, from, to, visitors: c.grantedVisitors },
+          },
+          m,
+        );
+        return id;
+      });
+    } catch (e) {
+      throw stayRefusal(e) ?? e;
+    }
+  }
+
+  /** The week of `day` (Monday to Sunday, the establishment's time zone), per unit, and the ranked waiting list. */
+  async planning(site: Site, day: string | undefined) {
+    const db = this.dataSource.manager;
+    const today = formatInTimeZone(this.clock.now(), site.timeZone, 'yyyy-MM-dd');
+    const ref = new Date(`${day ?? today}T12:00:00Z`);
+    const monday = addDays(ref, -((ref.getUTCDay() + 6) % 7));
+    const days = Array.from({ length: 7 }, (_, i) => addDays(monday, i).toISOString().slice(0, 10));
+    const from = localInstant(days[0], '00:00', site.timeZone);
+    const to = localInstant(addDays(monday, 7).toISOString().slice(0, 10), '00:00', site.timeZone);
+    const [units, stays, waiting] = await Promise.all([
+      unitsOf(db, site.id),
+      staysBetween(db, site.id, from, to),
+      waitingCases(db, site.id),
+    ]);
+    const fmt = (d: Date) => formatInTimeZone(d, site.timeZone, 'dd/MM HH:mm');
+    const rows = units
+      .filter((u) => u.active)
+      .map((u) => ({
+        ...u,
+        days: days.map((d) => {
+          const start = localInstant(d, '00:00', site.timeZone);
+          const end = new Date(start.getTime() + 86400_000);
+          return stays
+            .filter((s) => s.unitId === u.id && s.startsAt < end && s.endsAt > start)
+            .map((s) => ({ id: s.id, detaineeName: s.detaineeName, visitors: s.visitors, from: fmt(s.startsAt), to: fmt(s.endsAt) }));
+        }),
+      }));
+    const ranked = rankWaitingList(waiting).map((w, i) => ({ ...w, rank: i + 1, reasons: priorityReasons(w) }));
+    return {
+      days,
+      rows,
+      waiting: ranked,
+      previous: addDays(monday, -7).toISOString().slice(0, 10),
+      next: addDays(monday, 7).toISOString().slice(0, 10),
+    };
+  }
+
+  /** Today's stays (establishment's day) with the « fin dans 15 minutes » flag. */
+  async today(site: Site) {
+    const now = this.clock.now();
+    const day = formatInTimeZone(now, site.timeZone, 'yyyy-MM-dd');
+    const from = localInstant(day, '00:00', site.timeZone);
+    const stays = await staysBetween(this.dataSource.manager, site.id, from, new Date(from.getTime() + 86400_000));
+    return stays.map((s) => ({ ...s, endsSoon: endsSoon(s, now), endLabel: label(s.endsAt, site.timeZone) }));
+  }
+
+  async stay(site: Site, id: string) {
+    const s = await stayOf(this.dataSource.manager, site.id, id);
+    if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+    const events = await stayEvents(this.dataSource.manager, id);
+    return {
+      stay: {
+        ...s,
+        endsSoon: endsSoon(s, this.clock.now()),
+        fromLabel: label(s.startsAt, site.timeZone),
+        toLabel: label(s.endsAt, site.timeZone),
+      },
+      events: events.map((e) => ({ ...e, atLabel: label(e.at, site.timeZone) })),
+    };
+  }
+
+  /** An entry of the stay's registers (inventory, belongings, presence control, round, report), by the agent, now. */
+  async record(actor: Actor, site: Site, id: string, kind: Exclude<StayEventKind, 'EARLY_END'>, notes: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const s = await stayOf(m, site.id, id, true);
+      if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+      const bad = eventProblem(s.status, kind);
+      if (bad) throw new DomainError('STATUS', bad, 409);
+      const eventId = await insertStayEvent(m, { stayId: id, kind, at: this.clock.now(), agentId: actor.id!, notes });
+      await this.audit.record(
+        {
+          actor,
+          action: `FAMILY_STAY_${kind}`,
+          entityType: 'family_visit_stay',
+          entityId: id,
+          establishmentId: site.id,
+          after: { eventId, notes },
+        },
+        m,
+      );
+    });
+  }
+
+  /** Start (IN_PROGRESS), end (ENDED) or early end at request or for security (ENDED_EARLY, final). */
+  async move(actor: Actor, site: Site, id: string, next: 'IN_PROGRESS' | 'ENDED' | 'ENDED_EARLY', reason?: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const s = await stayOf(m, site.id, id, true);
+      if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+      const bad = transitionProblem(s.status, next);
+      if (bad) throw new DomainError('STATUS', bad, 409);
+      const now = this.clock.now();
+      const ended = next === 'IN_PROGRESS' ? null : now;
+      await setStayStatus(m, id, next, ended, next === 'ENDED_EARLY' ? (reason ?? null) : null);
+      if (next === 'ENDED_EARLY') await insertStayEvent(m, { stayId: id, kind: 'EARLY_END', at: now, agentId: actor.id!, notes: reason! });
+      await this.audit.record(
+        {
+          actor,
+          action: { IN_PROGRESS: 'FAMILY_STAY_STARTED', ENDED: 'FAMILY_STAY_ENDED', ENDED_EARLY: 'FAMILY_STAY_ENDED_EARLY' }[next],
+          entityType: 'family_visit_stay',
+          entityId: id,
+          establishmentId: site.id,
+          before: { status: s.status },
+          after: { status: next, reason: reason ?? null },
+        },
+        m,
+      );
+    });
+  }
+}
+
+/** A date and time on the establishment's clock. */
+function label(d: Date, timeZone: string): string {
+  return formatInTimeZone(d, timeZone, "dd/MM/yyyy 'à' HH:mm");
+}
+
+/** The database's refusals of a stay, in plain French. */
+export function stayRefusal(e: unknown): DomainError | null {
+  if (!(e instanceof QueryFailedError)) return null;
+  const driver = (e as { driverError?: { code?: string; constraint?: string; message?: string } }).driverError;
+  if (driver?.code === '23P01' && driver.constraint === 'family_visit_stays_no_overlap')
+    return new DomainError('UNIT_TAKEN', 'Ce logement est déjà occupé sur cette période.', 409);
+  const capacity = /^family_visit_stays_capacity: (\d+) visitors for a unit of (\d+)/.exec(driver?.message ?? '');
+  if (driver?.code === '23514' && capacity)
+    return new DomainError(
+      'OVER_CAPACITY',
+      `Ce logement accueille au plus ${capacity[2]} visiteur(s) : la visite en compte ${capacity[1]}. Choisissez un logement plus grand.`,
+      409,
+    );
+  return null;
+}
+
+export type { FamilyVisitKind };

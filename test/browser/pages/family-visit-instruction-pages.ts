@@ -1,0 +1,47 @@
+import type { Locator } from 'playwright-core';
+import { AbstractPage } from './abstract-page';
+
+/** The SPIP counsellor's pages of UVF / PF cases: the work queue and a case file. */
+abstract class CounsellorPage extends AbstractPage {
+  /** Clicks and waits for the page it loads (a link, a form's button). */
+  protected async load(target: Locator): Promise<void> {
+    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
+  }
+
+  errors(): Promise<string[]> {
+    return this.testId('error-summary').locator('li').allInnerTexts();
+  }
+}
+
+export class FamilyVisitQueuePage extends CounsellorPage {
+  protected readonly heading = /^Dossiers UVF et parloirs familiaux — /;
+
+  async open(reference: string): Promise<void> {
+    await this.load(this.page.getByRole('link', { name: reference, exact: true }));
+  }
+}
+
+export class FamilyVisitCasePage extends CounsellorPage {
+  protected readonly heading = /^Dossier UV[A-Z0-9]+ — /;
+
+  /** Records an interview that took place with the applicant chosen by its label, with these notes and assessments. */
+  async recordDone(applicant: string, o: { day: string; time: string; notes: string; link: string; preparation: string }): Promise<void> {
+    await this.page.getByLabel('Personne reçue').selectOption({ label: applicant });
+    await this.page.click('label[for="status-done"]');
+    await this.page.fill('#day', o.day);
+    await this.page.fill('#time', o.time);
+    await this.page.click('label[for="mode-PHONE"]');
+    await this.page.fill('#notes', o.notes);
+    await this.page.fill('#linkAssessment', o.link);
+    await this.page.fill('#preparationAssessment', o.preparation);
+    await this.load(this.page.getByRole('button', { name: 'Enregistrer l’entretien', exact: true }));
+  }
+
+  interviews(): Promise<string[]> {
+    return this.testId('interview').allInnerTexts();
+  }
+
+  missing(): Promise<string> {
+    return this.testId('cpu-missing').innerText();
+  }
+}
