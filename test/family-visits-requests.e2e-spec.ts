@@ -305,4 +305,10 @@ describe('UVF / family parlour requests', () => {
     expect(refused.status).toBe(422);
     expect(page(refused).errors()).toEqual(['Nasrin عباس n’a pas de permis de visite valide pour cette personne détenue.']);
   });
+
+  it('« UVF et parloirs familiaux » is in the family navigation', async () => {
+    const agent = await signInFamily(suite.app.url, await insertFamily({ givenName: 'Ayşe', familyName: 'Öztürk' }));
+    const home = page(await agent.get('/mon-espace').expect(200));
+    expect(home.link('UVF et parloirs familiaux')).toBe('/uvf');
+  });
 });

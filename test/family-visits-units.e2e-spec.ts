@@ -339,3 +339,19 @@ describe('during the stay', () => {
     }
   });
 });
+
+describe('navigation', () => {
+  it('the parloir agent and the head reach the planning and today’s stays from the menu', async () => {
+    const e = await establishment();
+    for (const who of [agent, head]) {
+      const home = page(await who.get('/agents').expect(200));
+      const menu = (href: string) =>
+        home
+          .$(`a[href="${href}"]`)
+          .toArray()
+          .map((a) => home.$(a).text().trim());
+      expect(menu(`/etablissements/${e.code}/uvf/planning`)).toEqual([`Planning UVF et PF (${e.code})`]);
+      expect(menu(`/etablissements/${e.code}/uvf/sejours`)).toEqual([`Séjours du jour (${e.code})`]);
+    }
+  });
+});

@@ -51,6 +51,7 @@ export function navigation(principal?: Principal): NavItem[] {
       { href: '/permis', label: 'Mes permis' },
       { href: '/visites', label: 'Mes visites' },
       { href: '/mes-rendez-vous', label: 'Mes rendez-vous' },
+      { href: '/uvf', label: 'UVF et parloirs familiaux' },
     ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];
   const codes = [...new Set(principal.grants.map((g) => g.establishmentCode))];
@@ -79,6 +80,22 @@ export function navigation(principal?: Principal): NavItem[] {
       items.push({
         href: `/etablissements/${code}/permis`,
         label: codes.length > 1 ? `Registre des permis (${code})` : 'Registre des permis',
+      });
+    }
+    if (roles.includes('PERMITS_OFFICER')) {
+      items.push({
+        href: `/etablissements/${code}/uvf/demandes`,
+        label: codes.length > 1 ? `Demandes UVF et parloirs familiaux (${code})` : 'Demandes UVF et parloirs familiaux',
+      });
+    }
+    if (roles.includes('PARLOIR_AGENT') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/uvf/planning`,
+        label: codes.length > 1 ? `Planning UVF et PF (${code})` : 'Planning UVF et PF',
+      });
+      items.push({
+        href: `/etablissements/${code}/uvf/sejours`,
+        label: codes.length > 1 ? `Séjours du jour (${code})` : 'Séjours du jour',
       });
     }
     if (roles.includes('SPIP_COUNSELLOR') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
