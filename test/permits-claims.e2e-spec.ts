@@ -105,7 +105,7 @@ describe('a family claims a permit recorded by the greffe', () => {
     expect(letter).toContain('Łucja NGUYỄN-ŞAHIN');
     expect(letter).toContain('« Mes permis »');
     const letterId = letterUrl.split('/').pop()!;
-    expect(await query(`SELECT kind, family_account_id AS "familyAccountId" FROM permit_letters WHERE id = $1`, [letterId])).toEqual([
+    expect(await query(`SELECT kind, family_account_id AS "familyAccountId" FROM letters WHERE id = $1`, [letterId])).toEqual([
       { kind: 'CLAIM_CODE', familyAccountId: null },
     ]);
     // A parloir agent sees the permit, not who holds it in P2V nor its code.
@@ -256,7 +256,7 @@ describe('a family claims a permit recorded by the greffe', () => {
     });
     // The greffe generated the code through the page for this one: its letter exists.
     const { id: letterId } = await queryOne<{ id: string }>(
-      `INSERT INTO permit_letters (establishment_id, permit_id, kind, title, addressee, body, issued_at)
+      `INSERT INTO letters (establishment_id, permit_id, kind, title, addressee, body, issued_at)
        VALUES ($1, $2, 'CLAIM_CODE', 'Votre code', 'Thị Lan NGUYỄN', '{"paragraphs":["Code"],"recourse":false}', now()) RETURNING id`,
       [establishment.id, permit.id],
     );

@@ -482,7 +482,7 @@ describe('the establishment records and changes limits and conditions', () => {
     // A restriction is a decision: a letter signed by the head, with the recourse routes, linked from the e-mail.
     const [letter] = await query<{ id: string; kind: string; author: string; recourse: boolean; familyAccountId: string }>(
       `SELECT id, kind, author, (body->>'recourse')::boolean AS recourse, family_account_id AS "familyAccountId"
-         FROM permit_letters WHERE permit_id = $1`,
+         FROM letters WHERE permit_id = $1`,
       [r.permit.id],
     );
     expect(letter).toMatchObject({
@@ -567,7 +567,7 @@ describe('the establishment records and changes limits and conditions', () => {
       { actorId: headRow.id, signedBy: 'Zofia ŁUKASIEWICZ, chef d’établissement' },
       { actorId: officerRow.id, signedBy: null },
     ]);
-    expect(await query(`SELECT kind FROM permit_letters WHERE permit_id = $1`, [r.permit.id])).toEqual([{ kind: 'CONDITIONS' }]);
+    expect(await query(`SELECT kind FROM letters WHERE permit_id = $1`, [r.permit.id])).toEqual([{ kind: 'CONDITIONS' }]);
   });
 
   it('an expired permit says so on its page', async () => {

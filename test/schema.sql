@@ -190,6 +190,9 @@ table family_visit_requests
   family_visit_requests.magistrate_until date
   family_visit_requests.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_visit_requests.updated_at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_requests.decision_facts text
+  family_visit_requests.granted_slots smallint
+  family_visit_requests.decided_by_magistrate boolean NOT NULL DEFAULT false
 table family_visit_stay_events
   family_visit_stay_events.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_stay_events.stay_id uuid NOT NULL
@@ -207,6 +210,21 @@ table family_visit_stays
   family_visit_stays.ended_at timestamp with time zone
   family_visit_stays.end_reason text
   family_visit_stays.created_at timestamp with time zone NOT NULL DEFAULT now()
+table letters
+  letters.id uuid NOT NULL DEFAULT gen_random_uuid()
+  letters.establishment_id uuid NOT NULL
+  letters.request_id uuid
+  letters.permit_id uuid
+  letters.measure_id uuid
+  letters.family_account_id uuid
+  letters.kind text NOT NULL
+  letters.title text NOT NULL
+  letters.addressee text NOT NULL
+  letters.author text
+  letters.body jsonb NOT NULL
+  letters.issued_at timestamp with time zone NOT NULL DEFAULT now()
+  letters.family_visit_case_id uuid
+  letters.family_visit_request_id uuid
 table migrations
   migrations.id integer NOT NULL DEFAULT nextval('migrations_id_seq'::regclass)
   migrations.timestamp bigint NOT NULL
@@ -293,19 +311,6 @@ table permit_imports
   permit_imports.preview jsonb NOT NULL DEFAULT '[]'::jsonb
   permit_imports.error text
   permit_imports.finished_at timestamp with time zone
-table permit_letters
-  permit_letters.id uuid NOT NULL DEFAULT gen_random_uuid()
-  permit_letters.establishment_id uuid NOT NULL
-  permit_letters.request_id uuid
-  permit_letters.permit_id uuid
-  permit_letters.measure_id uuid
-  permit_letters.family_account_id uuid
-  permit_letters.kind text NOT NULL
-  permit_letters.title text NOT NULL
-  permit_letters.addressee text NOT NULL
-  permit_letters.author text
-  permit_letters.body jsonb NOT NULL
-  permit_letters.issued_at timestamp with time zone NOT NULL DEFAULT now()
 table permit_lookup_failures
   permit_lookup_failures.id bigint NOT NULL DEFAULT nextval('permit_lookup_failures_id_seq'::regclass)
   permit_lookup_failures.family_account_id uuid NOT NULL
@@ -585,6 +590,7 @@ constraint family_visit_cases.family_visit_cases_period: CHECK ((wished_to >= wi
 constraint family_visit_cases.family_visit_cases_pkey: PRIMARY KEY (id)
 constraint family_visit_cases.family_visit_cases_proposed_hours_check: CHECK (((proposed_hours >= 1) AND (proposed_hours <= 72)))
 constraint family_visit_cases.family_visit_cases_reference_key: UNIQUE (reference)
+constraint family_visit_cases.family_visit_cases_referral: CHECK (((referred_at IS NULL) OR ((length(TRIM(BOTH FROM magistrate)) > 0) AND (length(TRIM(BOTH FROM referral_opinion)) > 0) AND (proposed_hours IS NOT NULL))))
 constraint family_visit_cases.family_visit_cases_status_check: CHECK ((status = ANY (ARRAY['INSTRUCTION'::text, 'CPU'::text, 'REFERRED'::text, 'DECIDED'::text, 'CLOSED'::text])))
 constraint family_visit_cases.family_visit_cases_wished_hours_check: CHECK (((wished_hours >= 1) AND (wished_hours <= 72)))
 constraint family_visit_documents.family_visit_documents_consent: CHECK (((kind = 'PARENTAL_CONSENT'::text) = ((consent_capacity IS NOT NULL) AND (length(TRIM(BOTH FROM consent_given_by)) > 0))))
@@ -614,10 +620,13 @@ constraint family_visit_requests.family_visit_requests_decided_by_fkey: FOREIGN 
 constraint family_visit_requests.family_visit_requests_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
 constraint family_visit_requests.family_visit_requests_grant: CHECK (((status <> 'GRANTED'::text) OR (granted_hours IS NOT NULL)))
 constraint family_visit_requests.family_visit_requests_granted_hours_check: CHECK (((granted_hours >= 1) AND (granted_hours <= 72)))
+constraint family_visit_requests.family_visit_requests_granted_slots_check: CHECK ((granted_slots = ANY (ARRAY[1, 2])))
+constraint family_visit_requests.family_visit_requests_magistrate: CHECK ((((magistrate_answer IS NULL) = (NOT decided_by_magistrate)) AND ((magistrate_answer IS DISTINCT FROM 'TEMPORARY'::text) OR (magistrate_until IS NOT NULL))))
 constraint family_visit_requests.family_visit_requests_magistrate_answer_check: CHECK ((magistrate_answer = ANY (ARRAY['PERMANENT'::text, 'TEMPORARY'::text, 'REFUSED'::text])))
 constraint family_visit_requests.family_visit_requests_permit_id_fkey: FOREIGN KEY (permit_id) REFERENCES permits(id)
 constraint family_visit_requests.family_visit_requests_pkey: PRIMARY KEY (id)
 constraint family_visit_requests.family_visit_requests_refusal: CHECK (((status <> 'REFUSED'::text) OR (length(TRIM(BOTH FROM decision_motivation)) >= 20)))
+constraint family_visit_requests.family_visit_requests_refusal_facts: CHECK (((status <> 'REFUSED'::text) OR decided_by_magistrate OR (length(TRIM(BOTH FROM decision_facts)) > 0)))
 constraint family_visit_requests.family_visit_requests_refusal_ground_check: CHECK ((refusal_ground = ANY (ARRAY['GOOD_ORDER'::text, 'SECURITY'::text, 'CRIME_PREVENTION'::text, 'ARCHITECTURE'::text, 'CHILD_INTEREST'::text])))
 constraint family_visit_requests.family_visit_requests_status_check: CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text, 'REFERRED'::text, 'WITHDRAWN'::text])))
 constraint family_visit_requests.family_visit_requests_visitor_permit: CHECK (((applicant = 'VISITOR'::text) = (permit_id IS NOT NULL)))
@@ -634,6 +643,21 @@ constraint family_visit_stays.family_visit_stays_pkey: PRIMARY KEY (id)
 constraint family_visit_stays.family_visit_stays_status_check: CHECK ((status = ANY (ARRAY['BOOKED'::text, 'IN_PROGRESS'::text, 'ENDED'::text, 'ENDED_EARLY'::text, 'CANCELLED'::text])))
 constraint family_visit_stays.family_visit_stays_unit_id_fkey: FOREIGN KEY (unit_id) REFERENCES family_units(id)
 constraint family_visit_stays.family_visit_stays_visitors_check: CHECK ((visitors > 0))
+constraint letters.letters_family_visit_case_id_fkey: FOREIGN KEY (family_visit_case_id) REFERENCES family_visit_cases(id)
+constraint letters.letters_family_visit_request_id_fkey: FOREIGN KEY (family_visit_request_id) REFERENCES family_visit_requests(id)
+constraint letters.letters_kind_check: CHECK ((kind = ANY (ARRAY['ACKNOWLEDGEMENT'::text, 'REFUSAL'::text, 'GRANT'::text, 'REEXAMINATION'::text, 'INTENDED_MEASURE'::text, 'SUSPENSION'::text, 'WITHDRAWAL'::text, 'REFERRAL'::text, 'CLAIM_CODE'::text, 'CONDITIONS'::text, 'FV_GRANT'::text, 'FV_REFUSAL'::text, 'FV_IMPLICIT_REJECTION'::text, 'FV_REFERRAL'::text, 'FV_MAGISTRATE_DECISION'::text, 'FV_JAP_NOTICE'::text, 'FV_INCIDENT'::text])))
+constraint letters.letters_recourse: CHECK (((kind <> ALL (ARRAY['REFUSAL'::text, 'FV_REFUSAL'::text, 'FV_IMPLICIT_REJECTION'::text])) OR (body @> '{"recourse": true}'::jsonb)))
+constraint letters.letters_subject: CHECK (
+CASE
+    WHEN (kind ~~ 'FV\_%'::text) THEN ((family_visit_case_id IS NOT NULL) AND (request_id IS NULL) AND (permit_id IS NULL))
+    ELSE ((family_visit_case_id IS NULL) AND (family_visit_request_id IS NULL) AND ((request_id IS NOT NULL) OR (permit_id IS NOT NULL)))
+END)
+constraint letters.permit_letters_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint letters.permit_letters_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
+constraint letters.permit_letters_measure_id_fkey: FOREIGN KEY (measure_id) REFERENCES permit_measures(id)
+constraint letters.permit_letters_permit_id_fkey: FOREIGN KEY (permit_id) REFERENCES permits(id)
+constraint letters.permit_letters_pkey: PRIMARY KEY (id)
+constraint letters.permit_letters_request_id_fkey: FOREIGN KEY (request_id) REFERENCES permit_requests(id)
 constraint migrations.PK_8c82d7f526340ab734260ea46be: PRIMARY KEY (id)
 constraint no_contact_orders.no_contact_orders_authority_check: CHECK ((length(TRIM(BOTH FROM authority)) > 0))
 constraint no_contact_orders.no_contact_orders_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
@@ -679,14 +703,6 @@ constraint permit_imports.permit_imports_processed_rows_check: CHECK ((processed
 constraint permit_imports.permit_imports_rejected_rows_check: CHECK ((rejected_rows >= 0))
 constraint permit_imports.permit_imports_status_check: CHECK ((status = ANY (ARRAY['PREVIEW'::text, 'RUNNING'::text, 'DONE'::text, 'FAILED'::text, 'CANCELLED'::text])))
 constraint permit_imports.permit_imports_total_rows_check: CHECK ((total_rows >= 0))
-constraint permit_letters.permit_letters_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
-constraint permit_letters.permit_letters_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
-constraint permit_letters.permit_letters_kind_check: CHECK ((kind = ANY (ARRAY['ACKNOWLEDGEMENT'::text, 'REFUSAL'::text, 'GRANT'::text, 'REEXAMINATION'::text, 'INTENDED_MEASURE'::text, 'SUSPENSION'::text, 'WITHDRAWAL'::text, 'REFERRAL'::text, 'CLAIM_CODE'::text, 'CONDITIONS'::text])))
-constraint permit_letters.permit_letters_measure_id_fkey: FOREIGN KEY (measure_id) REFERENCES permit_measures(id)
-constraint permit_letters.permit_letters_permit_id_fkey: FOREIGN KEY (permit_id) REFERENCES permits(id)
-constraint permit_letters.permit_letters_pkey: PRIMARY KEY (id)
-constraint permit_letters.permit_letters_request_id_fkey: FOREIGN KEY (request_id) REFERENCES permit_requests(id)
-constraint permit_letters.permit_letters_subject: CHECK (((request_id IS NOT NULL) OR (permit_id IS NOT NULL)))
 constraint permit_lookup_failures.permit_lookup_failures_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
 constraint permit_lookup_failures.permit_lookup_failures_pkey: PRIMARY KEY (id)
 constraint permit_measures.permit_measures_answer: CHECK (((status = 'ANSWERED'::text) = (magistrate_answer IS NOT NULL)))
@@ -862,6 +878,11 @@ index CREATE INDEX family_visit_stays_case_idx ON public.family_visit_stays USIN
 index CREATE INDEX family_visit_stays_no_overlap ON public.family_visit_stays USING gist (unit_id, during) WHERE (status <> 'CANCELLED'::text)
 index CREATE UNIQUE INDEX family_visit_stays_pkey ON public.family_visit_stays USING btree (id)
 index CREATE INDEX family_visit_stays_unit_idx ON public.family_visit_stays USING btree (unit_id, lower(during))
+index CREATE INDEX letters_family_visit_case_idx ON public.letters USING btree (family_visit_case_id) WHERE (family_visit_case_id IS NOT NULL)
+index CREATE INDEX permit_letters_family_idx ON public.letters USING btree (family_account_id, issued_at DESC) WHERE (family_account_id IS NOT NULL)
+index CREATE INDEX permit_letters_permit_idx ON public.letters USING btree (permit_id) WHERE (permit_id IS NOT NULL)
+index CREATE UNIQUE INDEX permit_letters_pkey ON public.letters USING btree (id)
+index CREATE INDEX permit_letters_request_idx ON public.letters USING btree (request_id) WHERE (request_id IS NOT NULL)
 index CREATE UNIQUE INDEX "PK_8c82d7f526340ab734260ea46be" ON public.migrations USING btree (id)
 index CREATE INDEX no_contact_orders_detainee_idx ON public.no_contact_orders USING btree (detainee_id)
 index CREATE UNIQUE INDEX no_contact_orders_pkey ON public.no_contact_orders USING btree (id)
@@ -881,10 +902,6 @@ index CREATE UNIQUE INDEX permit_documents_pkey ON public.permit_documents USING
 index CREATE UNIQUE INDEX permit_documents_storage_key_key ON public.permit_documents USING btree (storage_key)
 index CREATE INDEX permit_imports_establishment_idx ON public.permit_imports USING btree (establishment_id, created_at DESC)
 index CREATE UNIQUE INDEX permit_imports_pkey ON public.permit_imports USING btree (id)
-index CREATE INDEX permit_letters_family_idx ON public.permit_letters USING btree (family_account_id, issued_at DESC) WHERE (family_account_id IS NOT NULL)
-index CREATE INDEX permit_letters_permit_idx ON public.permit_letters USING btree (permit_id) WHERE (permit_id IS NOT NULL)
-index CREATE UNIQUE INDEX permit_letters_pkey ON public.permit_letters USING btree (id)
-index CREATE INDEX permit_letters_request_idx ON public.permit_letters USING btree (request_id) WHERE (request_id IS NOT NULL)
 index CREATE INDEX permit_lookup_failures_idx ON public.permit_lookup_failures USING btree (family_account_id, at)
 index CREATE UNIQUE INDEX permit_lookup_failures_pkey ON public.permit_lookup_failures USING btree (id)
 index CREATE UNIQUE INDEX permit_measures_one_open_idx ON public.permit_measures USING btree (permit_id) WHERE (status = ANY (ARRAY['PROPOSED'::text, 'REFERRED'::text]))

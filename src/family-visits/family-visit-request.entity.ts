@@ -33,9 +33,15 @@ export class FamilyVisitRequest {
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt!: Date | null;
   @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy!: string | null;
   @Column({ name: 'decided_as', type: 'text', nullable: true }) decidedAs!: string | null;
+  /** A refusal's facts, apart from its motivation (both printed in the letter). */
+  @Column({ name: 'decision_facts', type: 'text', nullable: true }) decisionFacts!: string | null;
   @Column({ name: 'decision_motivation', type: 'text', nullable: true }) decisionMotivation!: string | null;
   @Column({ name: 'refusal_ground', type: 'text', nullable: true }) refusalGround!: FamilyVisitRefusalGround | null;
   @Column({ name: 'granted_hours', type: 'integer', nullable: true }) grantedHours!: number | null;
+  /** PF: one slot or two cumulated (lunch break outside); null for a UVF. */
+  @Column({ name: 'granted_slots', type: 'smallint', nullable: true }) grantedSlots!: 1 | 2 | null;
+  /** A prévenu's request: the decision is the magistrate's, recorded as it came back. */
+  @Column({ name: 'decided_by_magistrate', type: 'boolean', default: false }) decidedByMagistrate!: boolean;
   @Column({ name: 'magistrate_answer', type: 'text', nullable: true }) magistrateAnswer!: 'PERMANENT' | 'TEMPORARY' | 'REFUSED' | null;
   @Column({ name: 'magistrate_until', type: 'date', nullable: true }) magistrateUntil!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

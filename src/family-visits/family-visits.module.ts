@@ -1,9 +1,20 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import {
+  Injectable,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  RequestMethod,
+} from '@nestjs/common';
+import { runPeriodically } from '../common/periodic';
 import { AppointmentsModule } from '../appointments/appointments.module';
 import { uploadMiddleware } from '../common/upload.middleware';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { MAX_UPLOAD_BYTES } from '../permits/uploads';
+import { FamilyVisitDecisionsController } from './decisions.controller';
+import { FamilyVisitDecisionsService } from './decisions.service';
 import { familyVisitDocumentsProvider } from './instruction-documents';
 import { FamilyVisitInstructionController } from './instruction.controller';
 import { FamilyVisitInstructionService } from './instruction.service';
@@ -13,6 +24,30 @@ import { FamilyVisitRequestsService } from './requests.service';
 import { UnitsStaysController } from './units-stays.controller';
 import { UnitsController } from './units.controller';
 import { UnitsService } from './units.service';
+
+/** Implicit rejections of UVF / PF requests 2 months after receipt, every 10 minutes in every instance (idempotent). */
+@Injectable()
+export class FamilyVisitDeadlineRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stop?: () => void;
+
+  constructor(private readonly decisions: FamilyVisitDecisionsService) {}
+
+  onApplicationBootstrap(): void {
+    this.stop = runPeriodically(
+      'FamilyVisitDeadlines',
+      10 * 60_000,
+      async (log) => {
+        const expired = await this.decisions.expireOverdue();
+        if (expired) log.log(`${expired} UVF / PF request(s) implicitly rejected`);
+      },
+      { runNow: true },
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.stop?.();
+  }
+}
 
 /**
  * Family visit units (UVF) and family parlours (PF): the double request (detainee's, each visitor's),
@@ -25,10 +60,18 @@ import { UnitsService } from './units.service';
     FamilyVisitRequestsStaffController,
     FamilyVisitRequestsFamilyController,
     FamilyVisitInstructionController,
+    FamilyVisitDecisionsController,
     UnitsController,
     UnitsStaysController,
   ],
-  providers: [familyVisitDocumentsProvider, FamilyVisitRequestsService, FamilyVisitInstructionService, UnitsService],
+  providers: [
+    familyVisitDocumentsProvider,
+    FamilyVisitRequestsService,
+    FamilyVisitInstructionService,
+    FamilyVisitDecisionsService,
+    FamilyVisitDeadlineRunner,
+    UnitsService,
+  ],
 })
 export class FamilyVisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

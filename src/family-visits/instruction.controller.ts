@@ -20,6 +20,8 @@ import {
   REQUEST_STATUS_LABELS,
 } from './instruction.rules';
 import { FamilyVisitInstructionService } from './instruction.service';
+import { FamilyVisitDecisionsService } from './decisions.service';
+import { MAGISTRATE_ANSWER_LABELS, REFUSAL_GROUND_LABELS } from './decision.rules';
 
 const PAGE_SIZE = 25;
 
@@ -33,7 +35,10 @@ interface FormState {
 /** The SPIP counsellor's work on UVF / PF cases; the head of establishment reads them. */
 @Controller('etablissements/:establishment/uvf/dossiers')
 export class FamilyVisitInstructionController {
-  constructor(private readonly instruction: FamilyVisitInstructionService) {}
+  constructor(
+    private readonly instruction: FamilyVisitInstructionService,
+    private readonly decisions: FamilyVisitDecisionsService,
+  ) {}
 
   @Get()
   @Roles('SPIP_COUNSELLOR', 'HEAD_OF_ESTABLISHMENT')
@@ -217,9 +222,11 @@ export class FamilyVisitInstructionController {
 
   private async render(res: Response, establishment: Establishment, id: string, principal: Principal, state: FormState) {
     const file = await this.instruction.caseFile(establishment.id, id);
+    const decision = await this.decisions.panel(establishment.id, id, principal.id);
     res.render('family-visits/instruction-case.njk', {
       establishment,
       ...file,
+      decision,
       c: file.case,
       canInstruct: holdsRole(principal, establishment.id, ['SPIP_COUNSELLOR']),
       errors: state.errors ?? [],
@@ -236,6 +243,8 @@ export class FamilyVisitInstructionController {
         interviewStatus: INTERVIEW_STATUS_LABELS,
         cpuOpinion: CPU_OPINION_LABELS,
         documentKind: DOCUMENT_KIND_LABELS,
+        ground: REFUSAL_GROUND_LABELS,
+        magistrateAnswer: MAGISTRATE_ANSWER_LABELS,
       },
     });
   }

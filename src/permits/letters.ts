@@ -7,7 +7,7 @@ import { RECOURSE_MENTION } from './permit.rules';
 import { drawLine, embedUnicodeFonts, wrapText } from './pdf-text';
 
 /**
- * The letters P2V issues about a request or a permit (refusal, suspension, withdrawal, intended
+ * The letters P2V issues about a permit request, a permit or a UVF / PF case (refusal, suspension, withdrawal, intended
  * measure, referral to the magistrate, claim code…). Each is recorded once, as issued, with its
  * author as signed (CRPA L212-1); its PDF is drawn from that record. A letter that takes a decision
  * against the holder carries the recourse routes and the verbatim R. 421-1 mention: one text,
@@ -28,6 +28,9 @@ export interface NewLetter {
   requestId?: string | null;
   permitId?: string | null;
   measureId?: string | null;
+  /** A UVF / PF case, and the request of the case the letter decides (FV_* kinds). */
+  familyVisitCaseId?: string | null;
+  familyVisitRequestId?: string | null;
   /** The account that sees it in P2V; null: printed and posted (or handed over). */
   familyAccountId: string | null;
   kind: PermitLetterKind;
@@ -42,9 +45,9 @@ export interface NewLetter {
 export async function recordLetter(m: EntityManager, l: NewLetter): Promise<string> {
   const rows = await select<{ id: string }>(
     m,
-    `INSERT INTO permit_letters (establishment_id, request_id, permit_id, measure_id, family_account_id, kind, title, addressee, author,
-                                 body, issued_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11) RETURNING id`,
+    `INSERT INTO letters (establishment_id, request_id, permit_id, measure_id, family_account_id, kind, title, addressee, author,
+                          body, issued_at, family_visit_case_id, family_visit_request_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13) RETURNING id`,
     [
       l.establishmentId,
       l.requestId ?? null,
@@ -57,6 +60,8 @@ export async function recordLetter(m: EntityManager, l: NewLetter): Promise<stri
       l.author,
       JSON.stringify(l.body),
       l.issuedAt,
+      l.familyVisitCaseId ?? null,
+      l.familyVisitRequestId ?? null,
     ],
   );
   return rows[0].id;
@@ -73,6 +78,9 @@ export interface LetterRow {
   issuedAt: Date;
   requestId: string | null;
   permitId: string | null;
+  familyVisitCaseId: string | null;
+  familyVisitRequestId: string | null;
+  familyAccountId: string | null;
   establishmentId: string;
   establishmentName: string;
   establishmentAddress: string | null;
@@ -82,7 +90,8 @@ export interface LetterRow {
 }
 
 const LETTER_COLUMNS = `l.id, l.kind, l.title, l.addressee, l.author, l.body, l.issued_at AS "issuedAt", l.request_id AS "requestId",
-  l.permit_id AS "permitId", l.establishment_id AS "establishmentId", e.name AS "establishmentName",
+  l.permit_id AS "permitId", l.family_visit_case_id AS "familyVisitCaseId", l.family_visit_request_id AS "familyVisitRequestId",
+  l.family_account_id AS "familyAccountId", l.establishment_id AS "establishmentId", e.name AS "establishmentName",
   e.address AS "establishmentAddress", e.phone AS "establishmentPhone", e.email AS "establishmentEmail",
   e.interregional_direction AS "interregionalDirection"`;
 
@@ -90,7 +99,7 @@ const LETTER_COLUMNS = `l.id, l.kind, l.title, l.addressee, l.author, l.body, l.
 export function lettersOfFamily(db: EntityManager, familyId: string): Promise<LetterRow[]> {
   return select<LetterRow>(
     db,
-    `SELECT ${LETTER_COLUMNS} FROM permit_letters l JOIN establishments e ON e.id = l.establishment_id
+    `SELECT ${LETTER_COLUMNS} FROM letters l JOIN establishments e ON e.id = l.establishment_id
       WHERE l.family_account_id = $1 ORDER BY l.issued_at DESC, l.id`,
     [familyId],
   );
@@ -100,7 +109,7 @@ export function lettersOfFamily(db: EntityManager, familyId: string): Promise<Le
 export function letterOfFamily(db: EntityManager, familyId: string, id: string): Promise<LetterRow | null> {
   return selectOne<LetterRow>(
     db,
-    `SELECT ${LETTER_COLUMNS} FROM permit_letters l JOIN establishments e ON e.id = l.establishment_id
+    `SELECT ${LETTER_COLUMNS} FROM letters l JOIN establishments e ON e.id = l.establishment_id
       WHERE l.id = $1 AND l.family_account_id = $2`,
     [id, familyId],
   );
@@ -110,18 +119,26 @@ export function letterOfFamily(db: EntityManager, familyId: string, id: string):
 export function letterOfEstablishment(db: EntityManager, establishmentId: string, id: string): Promise<LetterRow | null> {
   return selectOne<LetterRow>(
     db,
-    `SELECT ${LETTER_COLUMNS} FROM permit_letters l JOIN establishments e ON e.id = l.establishment_id
+    `SELECT ${LETTER_COLUMNS} FROM letters l JOIN establishments e ON e.id = l.establishment_id
       WHERE l.id = $1 AND l.establishment_id = $2`,
     [id, establishmentId],
   );
 }
 
-/** The letters about a request or a permit (staff pages), oldest first. */
-export function lettersAbout(db: EntityManager, about: { requestId: string } | { permitId: string }): Promise<LetterRow[]> {
-  const [column, id] = 'requestId' in about ? ['request_id', about.requestId] : ['permit_id', about.permitId];
+/** The letters about a permit request, a permit or a UVF / PF case (staff pages), oldest first. */
+export function lettersAbout(
+  db: EntityManager,
+  about: { requestId: string } | { permitId: string } | { familyVisitCaseId: string },
+): Promise<LetterRow[]> {
+  const [column, id] =
+    'requestId' in about
+      ? ['request_id', about.requestId]
+      : 'permitId' in about
+        ? ['permit_id', about.permitId]
+        : ['family_visit_case_id', about.familyVisitCaseId];
   return select<LetterRow>(
     db,
-    `SELECT ${LETTER_COLUMNS} FROM permit_letters l JOIN establishments e ON e.id = l.establishment_id
+    `SELECT ${LETTER_COLUMNS} FROM letters l JOIN establishments e ON e.id = l.establishment_id
       WHERE l.${column} = $1 ORDER BY l.issued_at, l.id`,
     [id],
   );
@@ -129,11 +146,10 @@ export function lettersAbout(db: EntityManager, about: { requestId: string } | {
 
 /** Gives a letter issued without an account to the account that claims its permit later (not the referral, addressed to the magistrate). */
 export async function giveLettersToFamily(m: EntityManager, permitId: string, familyId: string): Promise<void> {
-  await execute(
-    m,
-    `UPDATE permit_letters SET family_account_id = $2 WHERE permit_id = $1 AND family_account_id IS NULL AND kind <> 'REFERRAL'`,
-    [permitId, familyId],
-  );
+  await execute(m, `UPDATE letters SET family_account_id = $2 WHERE permit_id = $1 AND family_account_id IS NULL AND kind <> 'REFERRAL'`, [
+    permitId,
+    familyId,
+  ]);
 }
 
 /** Where the establishment is reached, as an acknowledgement and a letter must say (CRPA R112-5). */

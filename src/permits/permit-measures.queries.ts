@@ -209,7 +209,7 @@ export function lettersOfPermit(db: EntityManager, permitId: string): Promise<Me
   return select<MeasureLetterRow>(
     db,
     `SELECT l.id, l.kind, l.title, l.addressee, l.issued_at AS "issuedAt", l.family_account_id IS NOT NULL AS online
-       FROM permit_letters l
+       FROM letters l
       WHERE l.permit_id = $1 OR l.measure_id IN (SELECT id FROM permit_measures WHERE permit_id = $1)
       ORDER BY l.issued_at, l.id`,
     [permitId],
@@ -220,7 +220,7 @@ export function lettersOfPermit(db: EntityManager, permitId: string): Promise<Me
 export function letterOfMeasure(db: EntityManager, measureId: string, kind: string): Promise<{ id: string } | null> {
   return selectOne<{ id: string }>(
     db,
-    `SELECT id FROM permit_letters WHERE measure_id = $1 AND kind = $2 ORDER BY issued_at DESC LIMIT 1`,
+    `SELECT id FROM letters WHERE measure_id = $1 AND kind = $2 ORDER BY issued_at DESC LIMIT 1`,
     [measureId, kind],
   );
 }

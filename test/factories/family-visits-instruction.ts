@@ -68,6 +68,7 @@ export async function insertVisitorRequest(
     familyAccountId?: string | null;
     visitorGivenName?: string;
     visitorFamilyName?: string;
+    visitorBirthdate?: string;
     relationship?: string;
     channel?: 'ONLINE' | 'LETTER' | 'EMAIL' | 'IN_PERSON';
     receivedAt?: Date;
@@ -81,6 +82,7 @@ export async function insertVisitorRequest(
     familyAccountId: o.familyAccountId ?? null,
     visitorGivenName: o.visitorGivenName,
     visitorFamilyName: o.visitorFamilyName,
+    visitorBirthdate: o.visitorBirthdate,
     relationship: o.relationship ?? 'SPOUSE',
   });
   const row = await queryOne<{ id: string }>(

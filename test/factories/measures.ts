@@ -34,7 +34,7 @@ export async function expireObservations(permitId: string): Promise<void> {
 /** The letters about a permit (its measures' included), oldest first. */
 export function lettersOf(permitId: string) {
   return query<{ id: string; kind: string; family_account_id: string | null; author: string | null; addressee: string }>(
-    `SELECT id, kind, family_account_id, author, addressee FROM permit_letters
+    `SELECT id, kind, family_account_id, author, addressee FROM letters
       WHERE permit_id = $1 OR measure_id IN (SELECT id FROM permit_measures WHERE permit_id = $1) ORDER BY issued_at, id`,
     [permitId],
   );

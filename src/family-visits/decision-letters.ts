@@ -1,0 +1,180 @@
+import type { LetterBody } from '../permits/letters';
+import type { FamilyVisitKind } from './family-unit.entity';
+import type { FamilyVisitRefusalGround } from './family-visit-request.entity';
+import { durationText, MAGISTRATE_ANSWER_LABELS, REFUSAL_GROUND_LABELS, type MagistrateAnswer } from './decision.rules';
+
+/**
+ * The text of the letters about a UVF / PF case (note DAP of 4 December 2014, A.5): the decision
+ * to the detainee and to each relative who applied, the implicit rejection, the transmission to the
+ * magistrate for a prévenu, the magistrate's decision as notified, the notice to the JAP and the
+ * incident report to the magistrate. Pure: the service records them (`recordLetter`) and
+ * `letterPdf` draws them; a refusal and an implicit rejection always carry the recourse routes and
+ * the R. 421-1 mention (`recourse: true`, also required by the database).
+ */
+
+const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
+const day = (d: Date | string) => DATE.format(typeof d === 'string' ? new Date(`${d}T12:00:00Z`) : d);
+
+const LEGAL_BASIS =
+  'Vu l’article L. 341-8 du code pénitentiaire et la note de la direction de l’administration pénitentiaire du 4 décembre 2014 ' +
+  'relative aux modalités d’accès et de fonctionnement des unités de vie familiale et des parloirs familiaux';
+
+export interface CaseForLetter {
+  reference: string;
+  kind: FamilyVisitKind;
+  detaineeName: string;
+  ecrouNumber: string;
+  establishmentName: string;
+  wishedFrom: string;
+  wishedTo: string;
+}
+
+export interface RequestForLetter {
+  applicant: 'DETAINEE' | 'VISITOR';
+  /** The visitor's name (null for the detainee's request). */
+  visitorName: string | null;
+  receivedAt: Date;
+}
+
+const WHAT: Record<FamilyVisitKind, string> = {
+  UVF: 'une visite en unité de vie familiale (UVF)',
+  PF: 'une visite en parloir familial',
+};
+
+function askedBy(c: CaseForLetter, r: RequestForLetter): string {
+  const who =
+    r.applicant === 'DETAINEE'
+      ? `${c.detaineeName} (écrou ${c.ecrouNumber}), détenu(e) à ${c.establishmentName}`
+      : `${r.visitorName}, pour rendre visite à ${c.detaineeName}, détenu(e) à ${c.establishmentName}`;
+  return (
+    `Par une demande reçue le ${day(r.receivedAt)}, ${who}, a sollicité ${WHAT[c.kind]} ` +
+    `pendant la période du ${day(c.wishedFrom)} au ${day(c.wishedTo)} (dossier ${c.reference}).`
+  );
+}
+
+/** The head's grant, to one addressee (the detainee, or the relative who applied). */
+export function grantLetter(c: CaseForLetter, r: RequestForLetter, g: { hours: number; slots: 1 | 2 | null }): LetterBody {
+  return {
+    reference: `Dossier ${c.reference}`,
+    recourse: false,
+    paragraphs: [
+      askedBy(c, r),
+      `${LEGAL_BASIS},`,
+      `J’autorise cette visite${r.visitorName ? ` de ${r.visitorName}` : ''}, pour une durée de ${durationText(g.hours, g.slots)}.`,
+      'Cette autorisation vaut pour une seule visite : toute nouvelle visite fera l’objet d’une nouvelle demande et d’une nouvelle instruction.',
+      'La date de la visite et le logement vous seront indiqués par l’établissement. Le règlement de l’unité que vous avez signé s’applique pendant toute la visite ; chacun peut y mettre fin à tout moment, et toute sortie est définitive.',
+    ],
+  };
+}
+
+/** The head's motivated refusal: the facts, the ground, the motivation; the recourse routes and R. 421-1 follow. */
+export function refusalLetter(
+  c: CaseForLetter,
+  r: RequestForLetter,
+  d: { ground: FamilyVisitRefusalGround; facts: string; motivation: string },
+): LetterBody {
+  return {
+    reference: `Dossier ${c.reference}`,
+    recourse: true,
+    paragraphs: [
+      askedBy(c, r),
+      `${LEGAL_BASIS},`,
+      `Considérant les faits suivants : ${d.facts.trim()}`,
+      `Considérant que ${REFUSAL_GROUND_LABELS[d.ground].toLowerCase()} justifie que cette visite ne soit pas autorisée : ${d.motivation.trim()}`,
+      `Je refuse cette visite${r.visitorName ? ` de ${r.visitorName}` : ''}.`,
+    ],
+  };
+}
+
+/** Silence for 2 months: an implicit rejection, told with the way to ask for its reasons (CRPA L232-4). */
+export function implicitRejectionLetter(c: CaseForLetter, r: RequestForLetter, deadline: string): LetterBody {
+  return {
+    reference: `Dossier ${c.reference}`,
+    recourse: true,
+    paragraphs: [
+      askedBy(c, r),
+      `Aucune décision n’ayant été prise au ${day(deadline)}, soit deux mois après la réception de la demande, celle-ci est implicitement rejetée.`,
+      'Vous pouvez demander à l’établissement la communication des motifs de ce rejet dans le délai de recours (article L. 232-4 du code des relations entre le public et l’administration) : ils vous seront communiqués dans le mois.',
+    ],
+  };
+}
+
+/** The transmission of a prévenu's requests to the magistrate in charge, with the head's opinion proposing a duration. */
+export function referralLetter(
+  c: CaseForLetter,
+  requests: RequestForLetter[],
+  x: { magistrate: string; opinion: string; proposedHours: number; cpu: string | null },
+): LetterBody {
+  return {
+    reference: `Dossier ${c.reference} — fiche de transmission`,
+    recourse: false,
+    paragraphs: [
+      `${c.detaineeName} (écrou ${c.ecrouNumber}), prévenu(e) détenu(e) à ${c.establishmentName}, sollicite ${WHAT[c.kind]} ` +
+        `pendant la période du ${day(c.wishedFrom)} au ${day(c.wishedTo)}. En application de la note de la direction de ` +
+        'l’administration pénitentiaire du 4 décembre 2014, l’accès est soumis à votre accord.',
+      `Demandes transmises : ${requests
+        .map((r) => `${r.applicant === 'DETAINEE' ? 'la personne détenue' : r.visitorName} (reçue le ${day(r.receivedAt)})`)
+        .join(' ; ')}.`,
+      x.cpu
+        ? `Observations de la commission pluridisciplinaire unique : ${x.cpu}`
+        : 'La commission pluridisciplinaire unique n’a pas rendu d’avis.',
+      `Avis du chef d’établissement : ${x.opinion.trim()}`,
+      `Durée de visite proposée : ${durationText(x.proposedHours, null)}.`,
+      'Je vous remercie de bien vouloir me faire connaître votre décision : autorisation permanente, autorisation temporaire (avec sa date de fin) ou refus.',
+    ],
+  };
+}
+
+/** The magistrate's decision, notified by the establishment to the prévenu (and to the relative who applied). */
+export function magistrateDecisionLetter(
+  c: CaseForLetter,
+  r: RequestForLetter,
+  a: { magistrate: string; answer: MagistrateAnswer; until: string | null; hours: number | null; reasons: string },
+): LetterBody {
+  const decision =
+    a.answer === 'REFUSED'
+      ? `Le magistrat (${a.magistrate}) a refusé cette visite. Motifs : ${a.reasons.trim()}`
+      : `Le magistrat (${a.magistrate}) a donné une ${MAGISTRATE_ANSWER_LABELS[a.answer].toLowerCase()} d’accès` +
+        `${a.until ? ` jusqu’au ${day(a.until)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, null)}.`;
+  return {
+    reference: `Dossier ${c.reference}`,
+    recourse: false,
+    paragraphs: [
+      askedBy(c, r),
+      decision,
+      ...(a.answer === 'REFUSED'
+        ? []
+        : [
+            'Cette autorisation vaut pour une seule visite : toute nouvelle visite fera l’objet d’une nouvelle demande et d’une nouvelle instruction.',
+          ]),
+    ],
+  };
+}
+
+/** The notice to the JAP of every authorisation (note DAP 2014: « le chef d’établissement informe le JAP »). */
+export function japNotice(c: CaseForLetter, r: RequestForLetter, g: { hours: number; slots: 1 | 2 | null }): LetterBody {
+  return {
+    reference: `Dossier ${c.reference} — information du juge de l’application des peines`,
+    recourse: false,
+    paragraphs: [
+      `J’ai l’honneur de vous informer que j’ai autorisé ${WHAT[c.kind]} pour ${c.detaineeName} (écrou ${c.ecrouNumber}), ` +
+        `détenu(e) à ${c.establishmentName}${r.visitorName ? `, avec la visite de ${r.visitorName}` : ''}, ` +
+        `pour une durée de ${durationText(g.hours, g.slots)}, pendant la période du ${day(c.wishedFrom)} au ${day(c.wishedTo)}.`,
+      'Cette autorisation vaut pour une seule visite.',
+    ],
+  };
+}
+
+/** An incident during a prévenu's stay, reported to the magistrate who authorised it, asking to maintain or cancel the authorisation. */
+export function incidentReport(c: CaseForLetter, i: { magistrate: string; at: Date; notes: string; unit: string }): LetterBody {
+  return {
+    reference: `Dossier ${c.reference} — compte rendu d’incident`,
+    recourse: false,
+    paragraphs: [
+      `Un incident est survenu le ${day(i.at)} pendant la visite de ${c.detaineeName} (écrou ${c.ecrouNumber}) en ${i.unit}, ` +
+        'visite que vous aviez autorisée.',
+      `Compte rendu : ${i.notes.trim()}`,
+      'Je vous remercie de bien vouloir me faire connaître votre décision de maintien ou d’annulation de l’autorisation d’accès.',
+    ],
+  };
+}

@@ -1,0 +1,105 @@
+import {
+  caseStatusAfter,
+  grantOrderProblem,
+  grantProblem,
+  implicitlyRejected,
+  magistrateAnswerProblem,
+  needsMagistrate,
+  refusalProblem,
+} from './decision.rules';
+
+describe('grantProblem', () => {
+  it('grants a UVF from 6 to 72 hours by 6-hour steps, and a PF up to 6 hours in one slot or two cumulated', () => {
+    expect(grantProblem({ kind: 'UVF', hours: 6, slots: null })).toBeNull();
+    expect(grantProblem({ kind: 'UVF', hours: 72, slots: null })).toBeNull();
+    expect(grantProblem({ kind: 'UVF', hours: 5, slots: null })).toMatch(/de 6 à 72 heures/);
+    expect(grantProblem({ kind: 'UVF', hours: 78, slots: null })).toMatch(/de 6 à 72 heures/);
+    expect(grantProblem({ kind: 'UVF', hours: 20, slots: null })).toMatch(/tranches de 6 heures/);
+    expect(grantProblem({ kind: 'UVF', hours: 24, slots: 2 })).toMatch(/d’un seul tenant/);
+    expect(grantProblem({ kind: 'PF', hours: 6, slots: 2 })).toBeNull();
+    expect(grantProblem({ kind: 'PF', hours: 3, slots: 1 })).toBeNull();
+    expect(grantProblem({ kind: 'PF', hours: 7, slots: 1 })).toMatch(/au plus 6 heures/);
+    expect(grantProblem({ kind: 'PF', hours: 1, slots: 2 })).toMatch(/au moins 2 heures/);
+    expect(grantProblem({ kind: 'PF', hours: 4, slots: null })).toMatch(/un créneau ou en deux/);
+  });
+});
+
+describe('grantOrderProblem', () => {
+  it('grants a visitor only once the detainee’s request is granted, for the same duration', () => {
+    expect(grantOrderProblem('DETAINEE', undefined, 24)).toBeNull();
+    expect(grantOrderProblem('VISITOR', { status: 'RECEIVED', grantedHours: null }, 24)).toMatch(
+      /d’abord la demande de la personne détenue/,
+    );
+    expect(grantOrderProblem('VISITOR', { status: 'REFUSED', grantedHours: null }, 24)).toMatch(/d’abord/);
+    expect(grantOrderProblem('VISITOR', { status: 'GRANTED', grantedHours: 24 }, 12)).toMatch(/pour 24 heures/);
+    expect(grantOrderProblem('VISITOR', { status: 'GRANTED', grantedHours: 24 }, 24)).toBeNull();
+  });
+});
+
+describe('refusalProblem', () => {
+  const ok = {
+    ground: 'SECURITY' as const,
+    facts: 'Projection d’objets interdits depuis l’UVF lors de la visite du 3 mars.',
+    motivation: 'La sécurité de l’unité et des personnes ne peut être garantie pendant une nouvelle visite.',
+    minor: false,
+  };
+  it('needs a ground, the facts and the motivation; the child’s interest only for a minor', () => {
+    expect(refusalProblem(ok)).toBeNull();
+    expect(refusalProblem({ ...ok, ground: null })?.field).toBe('ground');
+    expect(refusalProblem({ ...ok, ground: 'CHILD_INTEREST' })?.message).toMatch(/visite d’un mineur/);
+    expect(refusalProblem({ ...ok, ground: 'CHILD_INTEREST', minor: true })).toBeNull();
+    expect(refusalProblem({ ...ok, facts: 'Trop court' })?.field).toBe('facts');
+    expect(refusalProblem({ ...ok, motivation: '  ' })?.field).toBe('motivation');
+  });
+  it('refuses a motivation that rests on the disciplinary record alone', () => {
+    const p = refusalProblem({
+      ...ok,
+      ground: 'GOOD_ORDER',
+      facts: 'Trois comptes rendus d’incident en 2026 et une sanction de la commission de discipline.',
+      motivation: 'Son comportement disciplinaire ne permet pas de l’autoriser.',
+    });
+    expect(p?.field).toBe('motivation');
+    expect(p?.message).toMatch(/passé disciplinaire ne suffit pas/);
+  });
+});
+
+describe('implicitlyRejected', () => {
+  const received = new Date('2026-12-31T00:00:00Z');
+  it('happens the day after the 2-month deadline for a condamné’s request still to decide, never for a prévenu', () => {
+    expect(implicitlyRejected({ status: 'RECEIVED', receivedAt: received }, 'CONDAMNE', '2027-02-28')).toBe(false);
+    expect(implicitlyRejected({ status: 'RECEIVED', receivedAt: received }, 'CONDAMNE', '2027-03-01')).toBe(true);
+    expect(implicitlyRejected({ status: 'GRANTED', receivedAt: received }, 'CONDAMNE', '2027-03-01')).toBe(false);
+    expect(implicitlyRejected({ status: 'RECEIVED', receivedAt: received }, 'PREVENU', '2027-06-01')).toBe(false);
+    expect(implicitlyRejected({ status: 'RECEIVED', receivedAt: received }, 'MIXTE', '2027-06-01')).toBe(false);
+  });
+  it('leaves a prévenu’s and a detainee both prévenu and condamné’s visit to the magistrate', () => {
+    expect(needsMagistrate('PREVENU')).toBe(true);
+    expect(needsMagistrate('MIXTE')).toBe(true);
+    expect(needsMagistrate('CONDAMNE')).toBe(false);
+  });
+});
+
+describe('caseStatusAfter', () => {
+  it('is DECIDED once every request is granted, refused, implicitly rejected or withdrawn', () => {
+    expect(caseStatusAfter('CPU', [{ status: 'GRANTED' }, { status: 'RECEIVED' }])).toBe('CPU');
+    expect(caseStatusAfter('CPU', [{ status: 'GRANTED' }, { status: 'WITHDRAWN' }, { status: 'REFUSED' }])).toBe('DECIDED');
+    expect(caseStatusAfter('REFERRED', [{ status: 'GRANTED' }, { status: 'REFERRED' }])).toBe('REFERRED');
+  });
+});
+
+describe('magistrateAnswerProblem', () => {
+  it('needs an end date for a temporary authorisation only, and the reasons of a refusal', () => {
+    expect(magistrateAnswerProblem({ answer: 'PERMANENT', until: null, reasons: '' }, '2027-01-10')).toBeNull();
+    expect(magistrateAnswerProblem({ answer: 'TEMPORARY', until: null, reasons: '' }, '2027-01-10')?.field).toBe('until');
+    expect(magistrateAnswerProblem({ answer: 'TEMPORARY', until: '2027-01-09', reasons: '' }, '2027-01-10')?.field).toBe('until');
+    expect(magistrateAnswerProblem({ answer: 'TEMPORARY', until: '2027-06-30', reasons: '' }, '2027-01-10')).toBeNull();
+    expect(magistrateAnswerProblem({ answer: 'PERMANENT', until: '2027-06-30', reasons: '' }, '2027-01-10')?.field).toBe('until');
+    expect(magistrateAnswerProblem({ answer: 'REFUSED', until: null, reasons: 'court' }, '2027-01-10')?.field).toBe('reasons');
+    expect(
+      magistrateAnswerProblem(
+        { answer: 'REFUSED', until: null, reasons: 'Risque de pression sur un témoin de l’instruction.' },
+        '2027-01-10',
+      ),
+    ).toBeNull();
+  });
+});

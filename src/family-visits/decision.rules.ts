@@ -1,0 +1,136 @@
+import type { FamilyVisitKind } from './family-unit.entity';
+import type { FamilyVisitRefusalGround, FamilyVisitRequestStatus } from './family-visit-request.entity';
+import { decisionDeadline, motivationRefusal } from './instruction.rules';
+import { durationRefusal } from './requests.rules';
+
+/**
+ * The decision on each UVF / PF request (issue 11, note DAP of 4 December 2014, part A.5), pure:
+ * who decides (the head of establishment for a condamné; the magistrate in charge for a prévenu, on
+ * the head's transmission with an opinion proposing a duration), what a grant sets (UVF 6 to 72 hours
+ * by 6-hour steps; PF at most 6 hours, one slot or two cumulated), what a refusal must say (the facts,
+ * a ground the note accepts, never the disciplinary record alone), and when silence becomes an
+ * implicit rejection (2 months after receipt, condamnés only).
+ */
+
+/** The statuses that end a request: nothing is decided on it any more. */
+export const FINAL_STATUSES: readonly FamilyVisitRequestStatus[] = ['GRANTED', 'REFUSED', 'IMPLICITLY_REJECTED', 'WITHDRAWN'];
+
+/** A prévenu (or a detainee both prévenu and condamné) needs the magistrate's agreement: the head does not decide. */
+export function needsMagistrate(legalStatus: string): boolean {
+  return legalStatus !== 'CONDAMNE';
+}
+
+export const REFUSAL_GROUND_LABELS: Record<FamilyVisitRefusalGround, string> = {
+  SECURITY: 'La sécurité de l’établissement ou des personnes',
+  GOOD_ORDER: 'Le maintien du bon ordre dans l’établissement',
+  CRIME_PREVENTION: 'La prévention des infractions',
+  ARCHITECTURE: 'Les contraintes architecturales ou la capacité des locaux',
+  CHILD_INTEREST: 'L’intérêt de l’enfant',
+};
+
+export const MIN_FACTS_LENGTH = 20;
+export const MIN_MOTIVATION_LENGTH = 20;
+
+export interface GrantInput {
+  kind: FamilyVisitKind;
+  hours: number;
+  /** PF: one slot, or two slots cumulated (lunch break outside the establishment); null for a UVF. */
+  slots: 1 | 2 | null;
+}
+
+/** Why this grant is not possible, or null. */
+export function grantProblem(g: GrantInput): string | null {
+  const duration = durationRefusal(g.kind, g.hours);
+  if (duration) return duration;
+  if (g.kind === 'UVF') return g.slots === null ? null : 'Une visite en UVF se déroule d’un seul tenant.';
+  if (g.slots !== 1 && g.slots !== 2) return 'Indiquez si le parloir familial a lieu en un créneau ou en deux créneaux cumulés.';
+  if (g.slots === 2 && g.hours < 2) return 'Deux créneaux cumulés durent au moins 2 heures.';
+  return null;
+}
+
+/**
+ * A visitor's request is granted for the visit the detainee asked for: the detainee's own request is
+ * granted first, and sets the visit's duration, which each visitor's grant repeats (one visit, one
+ * duration).
+ */
+export function grantOrderProblem(
+  applicant: 'DETAINEE' | 'VISITOR',
+  detainee: { status: FamilyVisitRequestStatus; grantedHours: number | null } | undefined,
+  hours: number,
+): string | null {
+  if (applicant === 'DETAINEE') return null;
+  if (!detainee || detainee.status !== 'GRANTED')
+    return 'Décidez d’abord la demande de la personne détenue : un visiteur n’est autorisé que pour une visite qu’elle a demandée et obtenue.';
+  if (detainee.grantedHours !== hours)
+    return `La visite a été accordée à la personne détenue pour ${detainee.grantedHours} heures : la même durée vaut pour chaque visiteur.`;
+  return null;
+}
+
+export interface RefusalInput {
+  ground: FamilyVisitRefusalGround | null;
+  facts: string;
+  motivation: string;
+  /** The request is a minor's: only then may the child's interest be the ground. */
+  minor: boolean;
+}
+
+/** Why this refusal cannot be signed as written, or null: a ground, the facts, the motivation; never the disciplinary record alone. */
+export function refusalProblem(r: RefusalInput): { field: 'ground' | 'facts' | 'motivation'; message: string } | null {
+  if (!r.ground) return { field: 'ground', message: 'Choisissez le motif du refus.' };
+  if (r.ground === 'CHILD_INTEREST' && !r.minor)
+    return { field: 'ground', message: 'L’intérêt de l’enfant ne peut motiver que le refus de la visite d’un mineur.' };
+  if (r.facts.trim().length < MIN_FACTS_LENGTH)
+    return { field: 'facts', message: `Décrivez les faits qui fondent le refus (au moins ${MIN_FACTS_LENGTH} caractères).` };
+  if (r.motivation.trim().length < MIN_MOTIVATION_LENGTH)
+    return {
+      field: 'motivation',
+      message: `Expliquez en quoi ces faits justifient le refus (au moins ${MIN_MOTIVATION_LENGTH} caractères).`,
+    };
+  const disciplinaryOnly = motivationRefusal(`${r.facts} ${r.motivation}`);
+  if (disciplinaryOnly) return { field: 'motivation', message: disciplinaryOnly };
+  return null;
+}
+
+/**
+ * Whether silence has become an implicit rejection on `today` (the establishment's day, AAAA-MM-JJ):
+ * a condamné's request still to decide whose 2-month deadline has passed. A prévenu's request waits
+ * for the magistrate: no implicit rejection by the establishment.
+ */
+export function implicitlyRejected(r: { status: FamilyVisitRequestStatus; receivedAt: Date }, legalStatus: string, today: string): boolean {
+  if (r.status !== 'RECEIVED' || needsMagistrate(legalStatus)) return false;
+  return decisionDeadline(r.receivedAt) < today;
+}
+
+/** The case's status once a request is decided: DECIDED when every request is final. */
+export function caseStatusAfter(current: string, requests: { status: FamilyVisitRequestStatus }[]): string {
+  return requests.length > 0 && requests.every((r) => FINAL_STATUSES.includes(r.status)) ? 'DECIDED' : current;
+}
+
+export type MagistrateAnswer = 'PERMANENT' | 'TEMPORARY' | 'REFUSED';
+
+export const MAGISTRATE_ANSWER_LABELS: Record<MagistrateAnswer, string> = {
+  PERMANENT: 'Autorisation permanente',
+  TEMPORARY: 'Autorisation temporaire',
+  REFUSED: 'Refus',
+};
+
+/** Why this answer of the magistrate cannot be recorded as entered, or null. */
+export function magistrateAnswerProblem(
+  a: { answer: MagistrateAnswer; until: string | null; reasons: string },
+  today: string,
+): { field: 'answer' | 'until' | 'reasons'; message: string } | null {
+  if (a.answer === 'TEMPORARY') {
+    if (!a.until) return { field: 'until', message: 'Indiquez la date de fin de l’autorisation temporaire.' };
+    if (a.until < today) return { field: 'until', message: 'L’autorisation temporaire se termine au plus tôt aujourd’hui.' };
+  }
+  if (a.answer !== 'TEMPORARY' && a.until) return { field: 'until', message: 'Seule une autorisation temporaire a une date de fin.' };
+  if (a.answer === 'REFUSED' && a.reasons.trim().length < MIN_MOTIVATION_LENGTH)
+    return { field: 'reasons', message: `Recopiez les motifs donnés par le magistrat (au moins ${MIN_MOTIVATION_LENGTH} caractères).` };
+  return null;
+}
+
+/** « 6 heures », « 2 heures en deux créneaux cumulés ». */
+export function durationText(hours: number, slots: 1 | 2 | null): string {
+  const h = `${hours} heure${hours > 1 ? 's' : ''}`;
+  return slots === 2 ? `${h} en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement)` : h;
+}

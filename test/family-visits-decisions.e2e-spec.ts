@@ -1,0 +1,477 @@
+import type { DataSource } from 'typeorm';
+import { insertDetaineeRequest, insertFamilyVisitCase, insertInterview, insertVisitorRequest } from './factories/family-visits-instruction';
+import {
+  insertAgent,
+  insertDetainee,
+  insertEstablishment,
+  insertFamily,
+  type DetaineeRow,
+  type EstablishmentRow,
+  type FamilyRow,
+} from './factories/people';
+import { query, queryOne } from './helpers/db';
+import { page } from './helpers/html';
+import { openDataSource, services, testConfig } from './helpers/notifications';
+import { binary, pdfText, permitsApp } from './helpers/permits';
+import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
+
+/* The built modules, as the app runs them. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { FamilyVisitDecisionsService } =
+  require('../dist/src/family-visits/decisions.service') as typeof import('../src/family-visits/decisions.service');
+const { AuditService } = require('../dist/src/common/audit.service') as typeof import('../src/common/audit.service');
+const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
+const { RECOURSE_MENTION } = require('../dist/src/permits/permit.rules') as typeof import('../src/permits/permit.rules');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const suite = permitsApp();
+const DAY = 86_400_000;
+
+let establishment: EstablishmentRow;
+let elsewhere: EstablishmentRow;
+let condamne: DetaineeRow;
+let prevenu: DetaineeRow;
+let family: FamilyRow;
+let spipId: string;
+const as = {} as Record<'spip' | 'head' | 'headElsewhere' | 'family', Agent>;
+let base: string;
+let ds: DataSource;
+
+beforeAll(async () => {
+  establishment = await insertEstablishment({ name: 'Centre pénitentiaire de Łódź-sur-Loire' });
+  elsewhere = await insertEstablishment();
+  base = `/etablissements/${establishment.code}/uvf/dossiers`;
+  condamne = await insertDetainee(establishment.id, { firstName: 'يوسف', lastName: 'Ben Ałi', legalStatus: 'CONDAMNE' });
+  prevenu = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Trần', legalStatus: 'PREVENU' });
+  family = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin' });
+  const spip = await insertAgent([{ establishmentId: establishment.id, role: 'SPIP_COUNSELLOR' }], {
+    givenName: 'Małgorzata',
+    usualName: 'Wójcik',
+  });
+  spipId = spip.id;
+  as.spip = await signInAgent(suite.app.url, spip);
+  as.head = await signInAgent(
+    suite.app.url,
+    await insertAgent([{ establishmentId: establishment.id, role: 'HEAD_OF_ESTABLISHMENT' }], {
+      givenName: 'Zofia',
+      usualName: 'Łukasiewicz',
+    }),
+  );
+  as.headElsewhere = await signInAgent(
+    suite.app.url,
+    await insertAgent([{ establishmentId: elsewhere.id, role: 'HEAD_OF_ESTABLISHMENT' }], { givenName: 'Gül', usualName: 'Yılmaz' }),
+  );
+  as.family = await signInFamily(suite.app.url, family);
+  ds = await openDataSource(2);
+});
+afterAll(async () => {
+  await ds?.destroy();
+});
+
+/** A case ready for the CPU: the detainee's request and Łucja's (a minor's too when asked), each interviewed, rules signed. */
+async function readyCase(o: { detainee?: DetaineeRow; kind?: 'UVF' | 'PF'; minor?: boolean; receivedAt?: Date } = {}) {
+  const detainee = o.detainee ?? condamne;
+  const c = await insertFamilyVisitCase({
+    establishmentId: establishment.id,
+    detaineeId: detainee.id,
+    kind: o.kind ?? 'UVF',
+    wishedHours: o.kind === 'PF' ? 6 : 24,
+  });
+  const at = o.receivedAt ?? new Date(Date.now() - 3 * DAY);
+  const detaineeRequest = await insertDetaineeRequest(c.id, { receivedAt: at });
+  const visitorRequest = await insertVisitorRequest(
+    { caseId: c.id, establishmentId: establishment.id, detaineeId: detainee.id },
+    { familyAccountId: family.id, visitorGivenName: 'Łucja', visitorFamilyName: 'Nguyễn-Şahin', relationship: 'SPOUSE', receivedAt: at },
+  );
+  const requests = [detaineeRequest, visitorRequest];
+  let minorRequest: { id: string } | null = null;
+  if (o.minor) {
+    minorRequest = await insertVisitorRequest(
+      { caseId: c.id, establishmentId: establishment.id, detaineeId: detainee.id },
+      {
+        visitorGivenName: 'Ayşe',
+        visitorFamilyName: 'Nguyễn-Şahin',
+        visitorBirthdate: '2016-05-04',
+        relationship: 'DESCENDANT',
+        receivedAt: at,
+        channel: 'LETTER',
+      },
+    );
+    requests.push(minorRequest);
+  }
+  for (const r of requests)
+    await insertInterview({ requestId: r.id, counsellorId: spipId, at: new Date(Date.now() - DAY), status: 'DONE' });
+  return { ...c, detaineeRequest, visitorRequest, minorRequest };
+}
+
+/** Posts a form with the CSRF token of the page it is on. */
+async function post(who: Agent, from: string, action: string, fields: Record<string, string>) {
+  const csrf = page(await who.get(from).expect(200)).csrf();
+  return who
+    .post(action)
+    .type('form')
+    .send({ _csrf: csrf, ...fields });
+}
+
+async function cpu(caseId: string) {
+  const res = await post(as.spip, `${base}/${caseId}`, `${base}/${caseId}/cpu`, {
+    cpuOn: '10/11/2026',
+    opinion: 'FAVOURABLE',
+    notes: 'Projet familial construit.',
+  });
+  expect(res.status).toBe(303);
+}
+
+/** Fills the decision form, reads the confirmation back, and signs: the confirmation page and the final response. */
+async function decide(who: Agent, caseId: string, requestId: string, fields: Record<string, string>) {
+  const url = `${base}/${caseId}/decisions/${requestId}`;
+  const first = await post(who, url, url, fields);
+  if (first.status !== 200) return { confirmation: null, res: first };
+  const confirmation = page(first);
+  const res = await who.post(url).type('form').send(confirmation.formFields(url));
+  return { confirmation, res };
+}
+
+function errorsOf(res: { text: string }): string {
+  return page(res).testId('error-summary').text().replace(/\s+/g, ' ');
+}
+
+async function letters(caseId: string) {
+  return query<{ id: string; kind: string; addressee: string; family_account_id: string | null; author: string | null }>(
+    `SELECT id, kind, addressee, family_account_id, author FROM letters WHERE family_visit_case_id = $1 ORDER BY issued_at, kind, family_account_id IS NOT NULL, addressee`,
+    [caseId],
+  );
+}
+
+async function pdf(who: Agent, url: string): Promise<string> {
+  const res = await who.get(url).buffer(true).parse(binary).expect(200).expect('Content-Type', 'application/pdf');
+  return (await pdfText(res.body as Buffer)).replace(/\s+/g, ' ');
+}
+
+describe('the head of establishment decides a condamné’s UVF requests', () => {
+  it('a SPIP counsellor cannot sign a decision: 403 and the request stays to decide', async () => {
+    const c = await readyCase();
+    await cpu(c.id);
+    const form = page(await as.spip.get(`${base}/${c.id}/decisions/${c.detaineeRequest.id}`).expect(200));
+    expect(form.text('not-signatory')).toContain('Seul le chef d’établissement');
+    const { res } = await decide(as.spip, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(res.status).toBe(403);
+    expect(errorsOf(res)).toContain('Seul le chef d’établissement, ou un agent qui a reçu délégation de signature, peut décider');
+    expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.detaineeRequest.id])).toEqual({
+      status: 'RECEIVED',
+    });
+    expect(await letters(c.id)).toEqual([]);
+  });
+
+  it('grants the detainee’s request then the visitor’s for the same duration, after a read-back; letters to both, the JAP informed, the family told', async () => {
+    const c = await readyCase();
+    // Before the CPU opinion, no decision.
+    const early = await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(early.res.status).toBe(409);
+    expect(errorsOf(early.res)).toContain('Recueillez d’abord l’avis de la CPU');
+    await cpu(c.id);
+
+    const casePage = page(await as.head.get(`${base}/${c.id}`).expect(200));
+    expect(casePage.texts('decision-status')[0]).toMatch(/^Reçue, à instruire — à décider au plus tard le \d+ \S+ \d{4}$/);
+    expect(casePage.has('decide-link')).toBe(true);
+
+    // A visitor is authorised only for a visit the detainee obtained.
+    const tooSoon = await decide(as.head, c.id, c.visitorRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(tooSoon.res.status).toBe(400);
+    expect(errorsOf(tooSoon.res)).toContain('Décidez d’abord la demande de la personne détenue');
+
+    const detainee = await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(detainee.confirmation!.heading()).toBe('Décision sur la demande de la personne détenue');
+    expect(detainee.confirmation!.text('letter-preview')).toContain('J’autorise cette visite, pour une durée de 24 heures.');
+    expect(detainee.confirmation!.text('letter-preview')).toContain('Zofia ŁUKASIEWICZ, chef d’établissement');
+    expect(detainee.res.status).toBe(303);
+
+    const otherDuration = await decide(as.head, c.id, c.visitorRequest.id, { decision: 'GRANT', hours: '12' });
+    expect(otherDuration.res.status).toBe(400);
+    expect(errorsOf(otherDuration.res)).toContain('accordée à la personne détenue pour 24 heures');
+    const visitor = await decide(as.head, c.id, c.visitorRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(visitor.res.status).toBe(303);
+
+    expect(
+      await query(`SELECT applicant, status, granted_hours, decided_as FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [
+        c.id,
+      ]),
+    ).toEqual([
+      { applicant: 'DETAINEE', status: 'GRANTED', granted_hours: 24, decided_as: 'Zofia ŁUKASIEWICZ, chef d’établissement' },
+      { applicant: 'VISITOR', status: 'GRANTED', granted_hours: 24, decided_as: 'Zofia ŁUKASIEWICZ, chef d’établissement' },
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    const detaineeLabel = `يوسف BEN AŁI (écrou ${condamne.ecrouNumber})`;
+    const sent = await letters(c.id);
+    expect(sent.map((l) => [l.kind, l.addressee, l.family_account_id])).toEqual([
+      ['FV_GRANT', detaineeLabel, null],
+      ['FV_JAP_NOTICE', 'Madame, Monsieur le juge de l’application des peines', null],
+      ['FV_GRANT', detaineeLabel, null],
+      ['FV_GRANT', 'Łucja NGUYỄN-ŞAHIN', family.id],
+      ['FV_JAP_NOTICE', 'Madame, Monsieur le juge de l’application des peines', null],
+    ]);
+
+    // The family downloads its letter; not the detainee's.
+    const mine = sent.find((l) => l.family_account_id === family.id)!;
+    const text = await pdf(as.family, `/courriers/${mine.id}`);
+    expect(text).toContain('Łucja NGUYỄN-ŞAHIN');
+    expect(text).toContain('J’autorise cette visite de Łucja NGUYỄN-ŞAHIN, pour une durée de 24 heures.');
+    expect(text).toContain('Cette autorisation vaut pour une seule visite');
+    expect(text).toContain('Zofia ŁUKASIEWICZ, chef d’établissement');
+    await as.family.get(`/courriers/${sent[0].id}`).expect(404);
+    // The JAP's notice, from the case page.
+    const jap = await pdf(as.spip, `${base}/${c.id}/courriers/${sent[1].id}`);
+    expect(jap).toContain(`J’ai l’honneur de vous informer que j’ai autorisé une visite en unité de vie familiale (UVF) pour يوسف BEN AŁI`);
+    await as.headElsewhere.get(`/etablissements/${elsewhere.code}/uvf/dossiers/${c.id}/courriers/${sent[1].id}`).expect(404);
+
+    const mail = await queryOne<{ template: string; subject: string; body_text: string }>(
+      `SELECT template, subject, body_text FROM notifications WHERE entity_id = $1`,
+      [c.visitorRequest.id],
+    );
+    expect(mail.template).toBe('family-visit-decision');
+    expect(mail.subject).toBe(`Décision sur votre demande de Unité de vie familiale (UVF) (dossier ${c.reference})`);
+    expect(mail.body_text).toContain('est accordée pour 24 heures');
+    expect(
+      await query(`SELECT action, actor_label FROM audit_log WHERE entity_id = ANY($1::text[]) ORDER BY id`, [
+        [c.detaineeRequest.id, c.visitorRequest.id],
+      ]),
+    ).toEqual([
+      { action: 'FAMILY_VISIT_REQUEST_GRANTED', actor_label: 'Zofia Łukasiewicz' },
+      { action: 'FAMILY_VISIT_REQUEST_GRANTED', actor_label: 'Zofia Łukasiewicz' },
+    ]);
+    const decided = page(await as.head.get(`${base}/${c.id}`).expect(200));
+    expect(decided.text('case-status')).toBe('Décidé');
+    expect(decided.texts('case-letter')).toHaveLength(5);
+    expect(decided.has('decide-link')).toBe(false);
+  });
+
+  it('refuses with the facts, a lawful ground and a motivation: never the disciplinary record alone; the letter carries R. 421-1 verbatim', async () => {
+    const c = await readyCase({ minor: true });
+    await cpu(c.id);
+    const disciplinary = await decide(as.head, c.id, c.detaineeRequest.id, {
+      decision: 'REFUSE',
+      ground: 'GOOD_ORDER',
+      facts: 'Trois comptes rendus d’incident en 2026 et une sanction de la commission de discipline.',
+      motivation: 'Son comportement disciplinaire ne permet pas de l’autoriser.',
+    });
+    expect(disciplinary.res.status).toBe(400);
+    expect(errorsOf(disciplinary.res)).toContain('Le passé disciplinaire ne suffit pas à motiver un refus');
+    const adultChild = await decide(as.head, c.id, c.visitorRequest.id, {
+      decision: 'REFUSE',
+      ground: 'CHILD_INTEREST',
+      facts: 'Situation familiale signalée par le service social le 2 novembre.',
+      motivation: 'La visite ne paraît pas conforme à l’intérêt de l’enfant.',
+    });
+    expect(adultChild.res.status).toBe(400);
+    expect(errorsOf(adultChild.res)).toContain('L’intérêt de l’enfant ne peut motiver que le refus de la visite d’un mineur');
+    // The child's interest may motivate refusing a minor's visit, whatever the consents.
+    const child = await decide(as.head, c.id, c.minorRequest!.id, {
+      decision: 'REFUSE',
+      ground: 'CHILD_INTEREST',
+      facts: 'Le juge des enfants a fait connaître le 2 novembre un avis défavorable à toute visite prolongée.',
+      motivation: 'Une visite de 24 heures en UVF n’est pas conforme à l’intérêt de l’enfant à ce stade.',
+    });
+    expect(child.res.status).toBe(303);
+
+    const refusal = await decide(as.head, c.id, c.visitorRequest.id, {
+      decision: 'REFUSE',
+      ground: 'SECURITY',
+      facts: 'Le 3 octobre 2026, des objets interdits ont été découverts dans le logement à l’issue de la visite de Łucja NGUYỄN-ŞAHIN.',
+      motivation: 'La sécurité de l’unité et des personnes ne peut être garantie pendant une nouvelle visite.',
+    });
+    expect(refusal.confirmation!.text('letter-preview')).toContain('Considérant les faits suivants : Le 3 octobre 2026');
+    expect(refusal.confirmation!.text('letter-preview')).toContain('article R. 421-1');
+    expect(refusal.res.status).toBe(303);
+    const row = await queryOne(`SELECT status, refusal_ground, decision_facts FROM family_visit_requests WHERE id = $1`, [
+      c.visitorRequest.id,
+    ]);
+    expect(row).toEqual({
+      status: 'REFUSED',
+      refusal_ground: 'SECURITY',
+      decision_facts:
+        'Le 3 octobre 2026, des objets interdits ont été découverts dans le logement à l’issue de la visite de Łucja NGUYỄN-ŞAHIN.',
+    });
+    const mine = (await letters(c.id)).find((l) => l.family_account_id === family.id)!;
+    expect(mine.kind).toBe('FV_REFUSAL');
+    const text = await pdf(as.family, `/courriers/${mine.id}`);
+    expect(text).toContain('Je refuse cette visite de Łucja NGUYỄN-ŞAHIN.');
+    expect(text).toContain(
+      'Considérant que la sécurité de l’établissement ou des personnes justifie que cette visite ne soit pas autorisée',
+    );
+    expect(text).toContain(RECOURSE_MENTION);
+    expect(text).toContain('recours hiérarchique auprès du directeur interrégional');
+    // The minor's refusal went to the detainee and, posted, to the child's family (no account).
+    expect((await letters(c.id)).filter((l) => l.kind === 'FV_REFUSAL').map((l) => l.addressee)).toContain('Ayşe NGUYỄN-ŞAHIN');
+  });
+
+  it('a refusal letter without the recourse routes and the R. 421-1 mention cannot be recorded', async () => {
+    const c = await readyCase();
+    await expect(
+      query(
+        `INSERT INTO letters (establishment_id, family_visit_case_id, kind, title, addressee, body) VALUES ($1, $2, 'FV_REFUSAL', 'Refus', 'X', $3)`,
+        [establishment.id, c.id, JSON.stringify({ paragraphs: ['Je refuse.'], recourse: false })],
+      ),
+    ).rejects.toThrow(/letters_recourse/);
+    await expect(
+      query(
+        `INSERT INTO letters (establishment_id, family_visit_case_id, kind, title, addressee, body) VALUES ($1, $2, 'FV_IMPLICIT_REJECTION', 'Rejet', 'X', $3)`,
+        [establishment.id, c.id, JSON.stringify({ paragraphs: ['Rejet.'] })],
+      ),
+    ).rejects.toThrow(/letters_recourse/);
+  });
+
+  it('a PF is granted up to 6 hours, in one slot or two cumulated', async () => {
+    const c = await readyCase({ kind: 'PF' });
+    await cpu(c.id);
+    const tooLong = await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '12', slots: '1' });
+    expect(tooLong.res.status).toBe(400);
+    expect(errorsOf(tooLong.res)).toContain('Un parloir familial dure au plus 6 heures');
+    const two = await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '6', slots: '2' });
+    expect(two.confirmation!.text('letter-preview')).toContain(
+      '6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement)',
+    );
+    expect(two.res.status).toBe(303);
+    expect(await queryOne(`SELECT granted_hours, granted_slots FROM family_visit_requests WHERE id = $1`, [c.detaineeRequest.id])).toEqual({
+      granted_hours: 6,
+      granted_slots: 2,
+    });
+  });
+
+  it('another establishment’s head cannot see or decide the case', async () => {
+    const c = await readyCase();
+    await cpu(c.id);
+    const theirs = `/etablissements/${elsewhere.code}/uvf/dossiers/${c.id}/decisions/${c.detaineeRequest.id}`;
+    await as.headElsewhere.get(theirs).expect(404);
+    await as.headElsewhere.get(`${base}/${c.id}/decisions/${c.detaineeRequest.id}`).expect(403);
+  });
+});
+
+describe('a prévenu’s case goes to the magistrate', () => {
+  it('the head transmits it with an opinion proposing a duration; the magistrate’s answers are recorded and notified; no implicit rejection', async () => {
+    const c = await readyCase({ detainee: prevenu });
+    const beforeCpu = await post(as.head, `${base}/${c.id}/transmission`, `${base}/${c.id}/transmission`, {
+      magistrate: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
+      opinion: 'Avis favorable : lien conjugal stable, visite préparée.',
+      proposedHours: '24',
+    });
+    expect(beforeCpu.status).toBe(409);
+    await cpu(c.id);
+    const head = await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(head.res.status).toBe(409);
+    expect(errorsOf(head.res)).toContain('la visite dépend de l’accord du magistrat');
+    const casePage = page(await as.head.get(`${base}/${c.id}`).expect(200));
+    expect(casePage.has('refer-link')).toBe(true);
+    expect(casePage.has('decide-link')).toBe(false);
+
+    const wrong = await post(as.head, `${base}/${c.id}/transmission`, `${base}/${c.id}/transmission`, {
+      magistrate: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
+      opinion: 'Avis favorable : lien conjugal stable, visite préparée.',
+      proposedHours: '40',
+    });
+    expect(wrong.status).toBe(400);
+    expect(errorsOf(wrong)).toContain('par tranches de 6 heures');
+    const sent = await post(as.head, `${base}/${c.id}/transmission`, `${base}/${c.id}/transmission`, {
+      magistrate: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
+      opinion: 'Avis favorable : lien conjugal stable, visite préparée.',
+      proposedHours: '24',
+    });
+    expect(sent.status).toBe(303);
+    expect(await query(`SELECT status FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [c.id])).toEqual([
+      { status: 'REFERRED' },
+      { status: 'REFERRED' },
+    ]);
+    const [referral] = await letters(c.id);
+    expect(referral).toMatchObject({
+      kind: 'FV_REFERRAL',
+      addressee: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
+    });
+    const form = await pdf(as.spip, `${base}/${c.id}/courriers/${referral.id}`);
+    expect(form).toContain(`Şükrü TRẦN (écrou ${prevenu.ecrouNumber}), prévenu(e) détenu(e) à Centre pénitentiaire de Łódź-sur-Loire`);
+    expect(form).toContain('Avis du chef d’établissement : Avis favorable : lien conjugal stable, visite préparée.');
+    expect(form).toContain('Durée de visite proposée : 24 heures.');
+    expect(form).toContain('Observations de la commission pluridisciplinaire unique : avis favorable du 10/11/2026');
+
+    const answer = (fields: Record<string, string>) =>
+      post(as.spip, `${base}/${c.id}/reponse-magistrat`, `${base}/${c.id}/reponse-magistrat`, fields);
+    const noEnd = await answer({ requestId: c.detaineeRequest.id, answer: 'TEMPORARY' });
+    expect(noEnd.status).toBe(400);
+    expect(errorsOf(noEnd)).toContain('Indiquez la date de fin de l’autorisation temporaire');
+    expect((await answer({ requestId: c.detaineeRequest.id, answer: 'TEMPORARY', until: '30/06/2027' })).status).toBe(303);
+    expect(
+      (await answer({ requestId: c.visitorRequest.id, answer: 'REFUSED', reasons: 'Risque de pression sur un témoin de l’instruction.' }))
+        .status,
+    ).toBe(303);
+    expect(
+      await query(
+        `SELECT applicant, status, granted_hours, magistrate_answer, to_char(magistrate_until, 'YYYY-MM-DD') AS until, decided_by_magistrate
+           FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`,
+        [c.id],
+      ),
+    ).toEqual([
+      {
+        applicant: 'DETAINEE',
+        status: 'GRANTED',
+        granted_hours: 24,
+        magistrate_answer: 'TEMPORARY',
+        until: '2027-06-30',
+        decided_by_magistrate: true,
+      },
+      {
+        applicant: 'VISITOR',
+        status: 'REFUSED',
+        granted_hours: null,
+        magistrate_answer: 'REFUSED',
+        until: null,
+        decided_by_magistrate: true,
+      },
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    const all = await letters(c.id);
+    expect(all.map((l) => l.kind)).not.toContain('FV_JAP_NOTICE');
+    expect(all.filter((l) => l.kind === 'FV_MAGISTRATE_DECISION').map((l) => l.family_account_id)).toEqual([null, null, family.id]);
+    const mine = all.find((l) => l.family_account_id === family.id)!;
+    expect(await pdf(as.family, `/courriers/${mine.id}`)).toContain(
+      'Le magistrat (Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille) a refusé cette visite. Motifs : Risque de pression sur un témoin de l’instruction.',
+    );
+  });
+});
+
+describe('implicit rejection of a condamné’s request 2 months after receipt', () => {
+  it('happens the day after the deadline in the establishment’s time zone, once; letter with recourse, family told; a prévenu’s request waits for the magistrate', async () => {
+    // Received on 31 December 2026 at 10:00 in Paris: deadline 28 February 2027 (month end).
+    const receivedAt = new Date('2026-12-31T09:00:00Z');
+    const c = await readyCase({ receivedAt });
+    const p = await readyCase({ detainee: prevenu, receivedAt });
+    const clock = new Clock();
+    const { notifications } = services(ds, testConfig());
+    const decisions = new FamilyVisitDecisionsService(ds, notifications, new AuditService(), clock);
+    const statuses = async (caseId: string) =>
+      (await query<{ status: string }>(`SELECT status FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [caseId])).map(
+        (r) => r.status,
+      );
+    clock.set(new Date('2027-02-28T22:59:00Z'), { frozen: true }); // 23:59 in Paris, the last day
+    await decisions.expireOverdue();
+    expect(await statuses(c.id)).toEqual(['RECEIVED', 'RECEIVED']);
+    clock.set(new Date('2027-02-28T23:00:00Z'), { frozen: true }); // midnight in Paris, 1 March
+    await decisions.expireOverdue();
+    expect(await statuses(c.id)).toEqual(['IMPLICITLY_REJECTED', 'IMPLICITLY_REJECTED']);
+    expect(await statuses(p.id)).toEqual(['RECEIVED', 'RECEIVED']);
+    clock.set(new Date('2027-03-10T10:00:00Z'), { frozen: true });
+    await decisions.expireOverdue();
+    expect((await letters(c.id)).map((l) => [l.kind, l.author])).toEqual([
+      ['FV_IMPLICIT_REJECTION', null],
+      ['FV_IMPLICIT_REJECTION', null],
+      ['FV_IMPLICIT_REJECTION', null],
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    const mine = (await letters(c.id)).find((l) => l.family_account_id === family.id)!;
+    const text = await pdf(as.family, `/courriers/${mine.id}`);
+    expect(text).toContain('Aucune décision n’ayant été prise au 28 février 2027');
+    expect(text).toContain(RECOURSE_MENTION);
+    const mail = await queryOne<{ body_text: string }>(`SELECT body_text FROM notifications WHERE entity_id = $1`, [c.visitorRequest.id]);
+    expect(mail.body_text).toContain('est rejetée faute de décision dans les deux mois');
+    expect(await query(`SELECT actor_type, actor_label, action FROM audit_log WHERE entity_id = $1::text`, [c.visitorRequest.id])).toEqual([
+      { actor_type: 'SYSTEM', actor_label: 'délai de 2 mois', action: 'FAMILY_VISIT_REQUEST_IMPLICITLY_REJECTED' },
+    ]);
+  });
+});
