@@ -58,7 +58,8 @@ export class FamilyVisitDecisionsController {
     if (!form.ok) return this.renderDecision(res.status(400), establishment, id, requestId, principal, form);
     const v = form.value;
     const actor = agentActor(principal);
-    if (v.confirme !== 'oui') return this.renderDecision(res.status(200), establishment, id, requestId, principal, { values: v, confirm: true });
+    if (v.confirme !== 'oui')
+      return this.renderDecision(res.status(200), establishment, id, requestId, principal, { values: v, confirm: true });
     const done = await attempt(
       () =>
         v.decision === 'GRANT'

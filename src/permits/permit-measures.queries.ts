@@ -218,11 +218,10 @@ export function lettersOfPermit(db: EntityManager, permitId: string): Promise<Me
 
 /** The family's letter about a measure (the intended-measure letter), if any. */
 export function letterOfMeasure(db: EntityManager, measureId: string, kind: string): Promise<{ id: string } | null> {
-  return selectOne<{ id: string }>(
-    db,
-    `SELECT id FROM letters WHERE measure_id = $1 AND kind = $2 ORDER BY issued_at DESC LIMIT 1`,
-    [measureId, kind],
-  );
+  return selectOne<{ id: string }>(db, `SELECT id FROM letters WHERE measure_id = $1 AND kind = $2 ORDER BY issued_at DESC LIMIT 1`, [
+    measureId,
+    kind,
+  ]);
 }
 
 /**
