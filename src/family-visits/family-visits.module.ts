@@ -4,6 +4,8 @@ import { uploadMiddleware } from '../common/upload.middleware';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { MAX_UPLOAD_BYTES } from '../permits/uploads';
+import { EntitlementController } from './entitlement.controller';
+import { EntitlementService } from './entitlement.service';
 import { familyVisitDocumentsProvider } from './instruction-documents';
 import { FamilyVisitInstructionController } from './instruction.controller';
 import { FamilyVisitInstructionService } from './instruction.service';
@@ -27,8 +29,9 @@ import { UnitsService } from './units.service';
     FamilyVisitInstructionController,
     UnitsController,
     UnitsStaysController,
+    EntitlementController,
   ],
-  providers: [familyVisitDocumentsProvider, FamilyVisitRequestsService, FamilyVisitInstructionService, UnitsService],
+  providers: [familyVisitDocumentsProvider, FamilyVisitRequestsService, FamilyVisitInstructionService, UnitsService, EntitlementService],
 })
 export class FamilyVisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
