@@ -103,6 +103,10 @@ export function navigation(principal?: Principal): NavItem[] {
         href: `/etablissements/${code}/uvf/dossiers`,
         label: codes.length > 1 ? `Dossiers UVF et parloirs familiaux (${code})` : 'Dossiers UVF et parloirs familiaux',
       });
+      items.push({
+        href: `/etablissements/${code}/uvf/droit-trimestriel`,
+        label: codes.length > 1 ? `Droit trimestriel UVF / PF (${code})` : 'Droit trimestriel UVF / PF',
+      });
     }
     if (roles.includes('HEAD_OF_ESTABLISHMENT')) {
       items.push({

@@ -15,6 +15,8 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { MAX_UPLOAD_BYTES } from '../permits/uploads';
 import { FamilyVisitDecisionsController } from './decisions.controller';
 import { FamilyVisitDecisionsService } from './decisions.service';
+import { EntitlementController } from './entitlement.controller';
+import { EntitlementService } from './entitlement.service';
 import { familyVisitDocumentsProvider } from './instruction-documents';
 import { FamilyVisitInstructionController } from './instruction.controller';
 import { FamilyVisitInstructionService } from './instruction.service';
@@ -63,6 +65,7 @@ export class FamilyVisitDeadlineRunner implements OnApplicationBootstrap, OnAppl
     FamilyVisitDecisionsController,
     UnitsController,
     UnitsStaysController,
+    EntitlementController,
   ],
   providers: [
     familyVisitDocumentsProvider,
@@ -71,6 +74,7 @@ export class FamilyVisitDeadlineRunner implements OnApplicationBootstrap, OnAppl
     FamilyVisitDecisionsService,
     FamilyVisitDeadlineRunner,
     UnitsService,
+    EntitlementService,
   ],
 })
 export class FamilyVisitsModule implements NestModule {

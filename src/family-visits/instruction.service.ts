@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { Establishment } from '../establishments/establishment.entity';
 import type { PermitFileStore } from '../permits/permit-files';
+import { detaineeEntitlement } from './entitlement.service';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
 import {
   cancelInterview,
@@ -120,7 +121,7 @@ export class FamilyVisitInstructionService implements OnModuleInit {
       interviews: interviews.filter((i) => i.requestId === r.id),
     }));
     const missing = missingForCpu(applicants.map((a) => this.state(a, a.interviews)));
-    return { case: c, applicants, missing, events };
+    return { case: c, applicants, missing, events, entitlement: await detaineeEntitlement(db, establishmentId, c.detaineeId, now) };
   }
 
   async document(establishmentId: string, caseId: string, id: string): Promise<{ content: Buffer; contentType: string }> {
