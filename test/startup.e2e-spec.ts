@@ -28,6 +28,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'ConditionsLetter1763890700000',
       'FamilyVisits1763900000000',
       'FamilyStaysPriority1763900300000',
+      'FamilyStayChanges1763900600000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

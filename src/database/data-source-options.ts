@@ -11,6 +11,7 @@ import { ComplementaryDocuments1763890600000 } from '../../migrations/1763890600
 import { ConditionsLetter1763890700000 } from '../../migrations/1763890700000-ConditionsLetter';
 import { FamilyVisits1763900000000 } from '../../migrations/1763900000000-FamilyVisits';
 import { FamilyStaysPriority1763900300000 } from '../../migrations/1763900300000-FamilyStaysPriority';
+import { FamilyStayChanges1763900600000 } from '../../migrations/1763900600000-FamilyStayChanges';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   ConditionsLetter1763890700000,
   FamilyVisits1763900000000,
   FamilyStaysPriority1763900300000,
+  FamilyStayChanges1763900600000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */
