@@ -10,6 +10,7 @@ import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitRequestsFamilyController } from './requests-family.controller';
 import { FamilyVisitRequestsStaffController } from './requests-staff.controller';
 import { FamilyVisitRequestsService } from './requests.service';
+import { FamilyStaysController } from './stays-family.controller';
 import { UnitsStaysController } from './units-stays.controller';
 import { UnitsController } from './units.controller';
 import { UnitsService } from './units.service';
@@ -27,6 +28,7 @@ import { UnitsService } from './units.service';
     FamilyVisitInstructionController,
     UnitsController,
     UnitsStaysController,
+    FamilyStaysController,
   ],
   providers: [familyVisitDocumentsProvider, FamilyVisitRequestsService, FamilyVisitInstructionService, UnitsService],
 })
