@@ -13,6 +13,7 @@ import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 import { binary, pdfText, permitsApp } from './helpers/permits';
+import { insertUnit } from './factories/family-visits-units';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
 /* The built modules, as the app runs them. */
@@ -433,6 +434,51 @@ describe('a prévenu’s case goes to the magistrate', () => {
     expect(await pdf(as.family, `/courriers/${mine.id}`)).toContain(
       'Le magistrat (Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille) a refusé cette visite. Motifs : Risque de pression sur un témoin de l’instruction.',
     );
+  });
+});
+
+describe('an incident during a prévenu’s stay', () => {
+  it('is reported to the magistrate who authorised the visit: a letter on the case, audited; not for a condamné’s stay', async () => {
+    const c = await readyCase({ detainee: prevenu });
+    await cpu(c.id);
+    const magistrate = 'M. Đặng Văn Lâm, juge d’instruction, tribunal judiciaire de Lille';
+    const sent = await post(as.head, `${base}/${c.id}/transmission`, `${base}/${c.id}/transmission`, {
+      magistrate,
+      opinion: 'Avis favorable.',
+      proposedHours: '24',
+    });
+    expect(sent.status).toBe(303);
+    for (const requestId of [c.detaineeRequest.id, c.visitorRequest.id]) {
+      const res = await post(as.spip, `${base}/${c.id}/reponse-magistrat`, `${base}/${c.id}/reponse-magistrat`, {
+        requestId,
+        answer: 'PERMANENT',
+      });
+      expect(res.status).toBe(303);
+    }
+    const unit = await insertUnit(establishment.id, { name: 'UVF Ślęża' });
+    const uvf = `/etablissements/${establishment.code}/uvf`;
+    const day = new Date(Date.now() + 10 * DAY).toISOString().slice(0, 10).split('-').reverse().join('/');
+    const booked = await post(as.head, `${uvf}/reserver/${c.id}`, `${uvf}/reserver/${c.id}`, { unitId: unit.id, day, time: '10:00' });
+    expect(booked.status).toBe(303);
+    const { id: stayId } = await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1`, [c.id]);
+    const stay = `${uvf}/sejours/${stayId}`;
+    const notes = 'Altercation verbale avec un surveillant à l’entrée ; visite poursuivie après échange.';
+    expect((await post(as.head, stay, `${stay}/registre`, { kind: 'INCIDENT', notes })).status).toBe(303);
+    expect((await post(as.head, stay, `${stay}/registre`, { kind: 'ROUND', notes: 'Ronde sans observation.' })).status).toBe(303);
+    const reports = (await letters(c.id)).filter((l) => l.kind === 'FV_INCIDENT');
+    expect(reports.map((l) => l.addressee)).toEqual([magistrate]);
+    const text = await pdf(as.spip, `${base}/${c.id}/courriers/${reports[0].id}`);
+    expect(text).toContain(`pendant la visite de Şükrü TRẦN (écrou ${prevenu.ecrouNumber}) en UVF Ślęża`);
+    expect(text).toContain(`Compte rendu : ${notes}`);
+    expect(text).toContain('décision de maintien ou d’annulation de l’autorisation d’accès');
+    expect(
+      await query(`SELECT action FROM audit_log WHERE entity_id = $1::text AND action = 'FAMILY_VISIT_INCIDENT_REPORTED'`, [c.id]),
+    ).toHaveLength(1);
+    expect(
+      page(await as.head.get(`${base}/${c.id}`).expect(200))
+        .texts('event')
+        .join(' '),
+    ).toContain(`Incident signalé au magistrat (${magistrate}).`);
   });
 });
 

@@ -109,6 +109,7 @@ table family_units
   family_units.accessible boolean NOT NULL DEFAULT false
   family_units.active boolean NOT NULL DEFAULT true
   family_units.created_at timestamp with time zone NOT NULL DEFAULT now()
+  family_units.house_rules text
 table family_visit_cases
   family_visit_cases.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_cases.reference character varying(12) NOT NULL
@@ -574,6 +575,7 @@ constraint family_accounts.family_accounts_mobile_phone_check: CHECK ((mobile_ph
 constraint family_accounts.family_accounts_pkey: PRIMARY KEY (id)
 constraint family_units.family_units_capacity_check: CHECK (((capacity >= 1) AND (capacity <= 20)))
 constraint family_units.family_units_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint family_units.family_units_house_rules_length: CHECK (((length(TRIM(BOTH FROM house_rules)) > 0) AND (length(house_rules) <= 4000)))
 constraint family_units.family_units_kind_check: CHECK ((kind = ANY (ARRAY['UVF'::text, 'PF'::text])))
 constraint family_units.family_units_name_check: CHECK ((length(TRIM(BOTH FROM name)) > 0))
 constraint family_units.family_units_name_unique: UNIQUE (establishment_id, name)
@@ -637,7 +639,7 @@ constraint family_visit_stay_events.family_visit_stay_events_pkey: PRIMARY KEY (
 constraint family_visit_stay_events.family_visit_stay_events_stay_id_fkey: FOREIGN KEY (stay_id) REFERENCES family_visit_stays(id)
 constraint family_visit_stays.family_visit_stays_case_id_fkey: FOREIGN KEY (case_id) REFERENCES family_visit_cases(id)
 constraint family_visit_stays.family_visit_stays_during_check: CHECK (((NOT isempty(during)) AND lower_inc(during) AND (NOT upper_inc(during))))
-constraint family_visit_stays.family_visit_stays_early_end: CHECK (((status = 'ENDED_EARLY'::text) = (length(TRIM(BOTH FROM end_reason)) > 0)))
+constraint family_visit_stays.family_visit_stays_end_reason: CHECK (((status = ANY (ARRAY['ENDED_EARLY'::text, 'CANCELLED'::text])) = COALESCE((length(TRIM(BOTH FROM end_reason)) > 0), false)))
 constraint family_visit_stays.family_visit_stays_no_overlap: EXCLUDE USING gist (unit_id WITH =, during WITH &&) WHERE ((status <> 'CANCELLED'::text))
 constraint family_visit_stays.family_visit_stays_pkey: PRIMARY KEY (id)
 constraint family_visit_stays.family_visit_stays_status_check: CHECK ((status = ANY (ARRAY['BOOKED'::text, 'IN_PROGRESS'::text, 'ENDED'::text, 'ENDED_EARLY'::text, 'CANCELLED'::text])))

@@ -29,6 +29,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyVisits1763900000000',
       'FamilyStaysPriority1763900300000',
       'FamilyVisitDecisions1763900400000',
+      'FamilyStayChanges1763900600000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -12,6 +12,7 @@ import { ConditionsLetter1763890700000 } from '../../migrations/1763890700000-Co
 import { FamilyVisits1763900000000 } from '../../migrations/1763900000000-FamilyVisits';
 import { FamilyStaysPriority1763900300000 } from '../../migrations/1763900300000-FamilyStaysPriority';
 import { FamilyVisitDecisions1763900400000 } from '../../migrations/1763900400000-FamilyVisitDecisions';
+import { FamilyStayChanges1763900600000 } from '../../migrations/1763900600000-FamilyStayChanges';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   FamilyVisits1763900000000,
   FamilyStaysPriority1763900300000,
   FamilyVisitDecisions1763900400000,
+  FamilyStayChanges1763900600000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

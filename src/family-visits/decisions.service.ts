@@ -401,51 +401,6 @@ export class FamilyVisitDecisionsService {
     return expired;
   }
 
-  /**
-   * An incident recorded during the stay of a prévenu's visit is reported to the magistrate who
-   * authorised it (a letter, audited), in the caller's transaction. Returns the letter's id, or null
-   * when no magistrate authorised the stay.
-   */
-  async reportIncident(m: EntityManager, actor: AgentActor, stayId: string, incident: { at: Date; notes: string }): Promise<string | null> {
-    const s = await magistrateOfStay(m, stayId);
-    if (!s) return null;
-    const c = await decisionCase(m, s.establishmentId, s.caseId);
-    if (!c) return null;
-    const letterId = await recordLetter(m, {
-      establishmentId: s.establishmentId,
-      familyVisitCaseId: s.caseId,
-      familyAccountId: null,
-      kind: 'FV_INCIDENT',
-      title: `Compte rendu d’incident — ${KIND_LABELS[c.kind]}`,
-      addressee: s.magistrate,
-      author: actor.label,
-      body: incidentReport(forLetter(c), { magistrate: s.magistrate, at: incident.at, notes: incident.notes, unit: s.unit }),
-      issuedAt: incident.at,
-    });
-    await insertDecisionEvent(m, {
-      caseId: s.caseId,
-      requestId: null,
-      kind: 'INCIDENT_REPORTED',
-      message: `Incident signalé au magistrat (${s.magistrate}).`,
-      visibleToFamily: false,
-      actorType: 'AGENT',
-      actorId: actor.id,
-      at: incident.at,
-    });
-    await this.audit.record(
-      {
-        actor,
-        action: 'FAMILY_VISIT_INCIDENT_REPORTED',
-        entityType: 'family_visit_case',
-        entityId: s.caseId,
-        establishmentId: s.establishmentId,
-        after: { stayId, magistrate: s.magistrate, letterId },
-      },
-      m,
-    );
-    return letterId;
-  }
-
   /** The locked case and request to decide, and the signatory: a condamné's request still to decide, after the CPU opinion. */
   private async toDecide(m: EntityManager, actor: AgentActor, establishmentId: string, caseId: string, requestId: string, now: Date) {
     const c = await decisionCase(m, establishmentId, caseId, true);
@@ -581,6 +536,57 @@ export class FamilyVisitDecisionsService {
 /** The day (AAAA-MM-JJ) an instant falls on in the establishment's time zone. */
 function establishmentDay(at: Date, timeZone: string): string {
   return formatInTimeZone(at, timeZone, 'yyyy-MM-dd');
+}
+
+/**
+ * An incident recorded during the stay of a prévenu's visit is reported to the magistrate who
+ * authorised it (a letter, audited), in the caller's transaction. Returns the letter's id, or null
+ * when no magistrate authorised the stay.
+ */
+export async function reportIncidentToMagistrate(
+  m: EntityManager,
+  audit: AuditService,
+  actor: Actor & { id: string },
+  stayId: string,
+  incident: { at: Date; notes: string },
+): Promise<string | null> {
+  const s = await magistrateOfStay(m, stayId);
+  if (!s) return null;
+  const c = await decisionCase(m, s.establishmentId, s.caseId);
+  if (!c) return null;
+  const letterId = await recordLetter(m, {
+    establishmentId: s.establishmentId,
+    familyVisitCaseId: s.caseId,
+    familyAccountId: null,
+    kind: 'FV_INCIDENT',
+    title: `Compte rendu d’incident — ${KIND_LABELS[c.kind]}`,
+    addressee: s.magistrate,
+    author: actor.label,
+    body: incidentReport(forLetter(c), { magistrate: s.magistrate, at: incident.at, notes: incident.notes, unit: s.unit }),
+    issuedAt: incident.at,
+  });
+  await insertDecisionEvent(m, {
+    caseId: s.caseId,
+    requestId: null,
+    kind: 'INCIDENT_REPORTED',
+    message: `Incident signalé au magistrat (${s.magistrate}).`,
+    visibleToFamily: false,
+    actorType: 'AGENT',
+    actorId: actor.id,
+    at: incident.at,
+  });
+  await audit.record(
+    {
+      actor,
+      action: 'FAMILY_VISIT_INCIDENT_REPORTED',
+      entityType: 'family_visit_case',
+      entityId: s.caseId,
+      establishmentId: s.establishmentId,
+      after: { stayId, magistrate: s.magistrate, letterId },
+    },
+    m,
+  );
+  return letterId;
 }
 
 function forLetter(c: DecisionCase): CaseForLetter {

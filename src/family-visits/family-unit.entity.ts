@@ -13,5 +13,7 @@ export class FamilyUnit {
   @Column({ type: 'integer' }) capacity!: number;
   @Column({ type: 'boolean', default: false }) accessible!: boolean;
   @Column({ type: 'boolean', default: true }) active!: boolean;
+  /** The unit's own rules from the règlement intérieur (forbidden items, hours, what to bring), shown to the family. */
+  @Column({ name: 'house_rules', type: 'text', nullable: true }) houseRules!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

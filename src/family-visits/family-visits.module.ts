@@ -23,6 +23,7 @@ import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitRequestsFamilyController } from './requests-family.controller';
 import { FamilyVisitRequestsStaffController } from './requests-staff.controller';
 import { FamilyVisitRequestsService } from './requests.service';
+import { FamilyStaysController } from './stays-family.controller';
 import { UnitsStaysController } from './units-stays.controller';
 import { UnitsController } from './units.controller';
 import { UnitsService } from './units.service';
@@ -66,6 +67,7 @@ export class FamilyVisitDeadlineRunner implements OnApplicationBootstrap, OnAppl
     UnitsController,
     UnitsStaysController,
     EntitlementController,
+    FamilyStaysController,
   ],
   providers: [
     familyVisitDocumentsProvider,

@@ -1,21 +1,25 @@
 import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import { actorOf, type Principal } from '../auth/principal';
+import { actorOf, holdsRole, type Principal } from '../auth/principal';
 import { parseDate } from '../common/dates';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
-import { BookStayForm, EARLY_END_CAUSES, EarlyEndForm, StayEventForm } from './units.form';
-import { KIND_LABELS, STAY_EVENT_LABELS, STAY_STATUS_LABELS } from './units.rules';
+import { BookStayForm, CancelStayForm, EARLY_END_CAUSES, EarlyEndForm, PriorityForm, StayEventForm } from './units.form';
+import { changeProblem, KIND_LABELS, STAY_EVENT_LABELS, STAY_STATUS_LABELS } from './units.rules';
 import { UnitsService } from './units.service';
 
 const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
+/** Where a refusal of a move is shown on its form. */
+const MOVE_ERROR_FIELDS: Record<string, string> = { PAST: 'day', SAME: 'day', STATUS: 'global', NOT_AUTHORISED: 'global' };
+
 /**
  * The stays in the UVF / PF units, run by the establishment's staff who run the visits: the parloir
- * agents and the head of establishment. Planning per unit, ranked waiting list, booking, today's
- * stays and each stay's registers.
+ * agents and the head of establishment. Planning per unit, ranked waiting list, booking, moving and
+ * cancelling a stay, today's stays and each stay's registers; the waiting list's priority data, also
+ * set by the SPIP counsellor.
  */
 @Controller('etablissements/:establishment/uvf')
 export class UnitsStaysController {
@@ -34,8 +38,13 @@ export class UnitsStaysController {
 
   @Get('reserver/:caseId')
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
-  async bookPage(@CurrentEstablishment() establishment: Establishment, @Id('caseId') caseId: string, @Res() res: Response) {
-    await this.renderBooking(res, establishment, caseId, {});
+  async bookPage(
+    @CurrentEstablishment() establishment: Establishment,
+    @Id('caseId') caseId: string,
+    @Query('priorite') saved: unknown,
+    @Res() res: Response,
+  ) {
+    await this.renderBooking(res, establishment, caseId, { prioritySaved: saved === 'oui' });
   }
 
   @Post('reserver/:caseId')
@@ -129,6 +138,96 @@ export class UnitsStaysController {
     await this.moveTo(res, establishment, id, p, 'ENDED_EARLY', reason);
   }
 
+  @Get('priorite/:caseId')
+  @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT', 'SPIP_COUNSELLOR')
+  async priorityPage(
+    @CurrentEstablishment() establishment: Establishment,
+    @Id('caseId') caseId: string,
+    @Query('fait') done: unknown,
+    @Res() res: Response,
+  ) {
+    await this.renderPriority(res, establishment, caseId, { done: done === 'oui' });
+  }
+
+  @Post('priorite/:caseId')
+  @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT', 'SPIP_COUNSELLOR')
+  async setPriority(
+    @CurrentEstablishment() establishment: Establishment,
+    @Id('caseId') caseId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
+    // Sent from the booking page (parloir agents and the head only), the answer goes back there.
+    const fromBooking =
+      (body as { retour?: unknown } | undefined)?.retour === 'reserver' &&
+      holdsRole(p, establishment.id, ['PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT']);
+    const again = (status: number, extra: { errors: FieldError[]; values: unknown }) =>
+      fromBooking
+        ? this.renderBooking(res.status(status), establishment, caseId, { ...extra, form: 'priority' })
+        : this.renderPriority(res.status(status), establishment, caseId, extra);
+    const form = await validateForm(PriorityForm, body);
+    if (!form.ok) return again(400, { errors: form.errors, values: form.values });
+    const done = await attempt(
+      () =>
+        this.units.setPriority(actorOf(p), establishment, caseId, {
+          noLeavePossible: form.value.noLeavePossible === true,
+          distanceKm: form.value.distanceKm ?? null,
+        }),
+      'distanceKm',
+    );
+    if (!done.ok) return again(done.status, { errors: done.errors, values: body });
+    const base = `/etablissements/${establishment.code}/uvf`;
+    res.redirect(303, fromBooking ? `${base}/reserver/${caseId}?priorite=oui` : `${base}/priorite/${caseId}?fait=oui`);
+  }
+
+  @Get('sejours/:id/annuler')
+  @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
+  async cancelPage(@CurrentEstablishment() establishment: Establishment, @Id() id: string, @Res() res: Response) {
+    await this.renderCancel(res, establishment, id, {});
+  }
+
+  @Post('sejours/:id/annuler')
+  @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
+  async cancel(
+    @CurrentEstablishment() establishment: Establishment,
+    @Id() id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(CancelStayForm, body);
+    if (!form.ok) return this.renderCancel(res.status(400), establishment, id, { errors: form.errors, values: form.values });
+    const done = await attempt(() => this.units.cancel(actorOf(p), establishment, id, form.value.reason), 'global');
+    if (!done.ok) return this.renderCancel(res.status(done.status), establishment, id, { errors: done.errors, values: body });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/sejours/${id}`);
+  }
+
+  @Get('sejours/:id/deplacer')
+  @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
+  async movePage(@CurrentEstablishment() establishment: Establishment, @Id() id: string, @Res() res: Response) {
+    await this.renderMove(res, establishment, id, {});
+  }
+
+  @Post('sejours/:id/deplacer')
+  @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
+  async moveStay(
+    @CurrentEstablishment() establishment: Establishment,
+    @Id() id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(BookStayForm, body);
+    if (!form.ok) return this.renderMove(res.status(400), establishment, id, { errors: form.errors, values: form.values });
+    const done = await attempt(
+      () => this.units.moveStay(actorOf(p), establishment, id, form.value),
+      (e) => MOVE_ERROR_FIELDS[e.code] ?? 'unitId',
+    );
+    if (!done.ok) return this.renderMove(res.status(done.status), establishment, id, { errors: done.errors, values: body });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/sejours/${id}`);
+  }
+
   private async moveTo(
     res: Response,
     establishment: Establishment,
@@ -146,7 +245,7 @@ export class UnitsStaysController {
     res: Response,
     establishment: Establishment,
     caseId: string,
-    extra: { errors?: FieldError[]; values?: unknown },
+    extra: { errors?: FieldError[]; values?: unknown; form?: 'priority'; prioritySaved?: boolean },
   ) {
     res.render('family-visits/units-book.njk', {
       establishment,
@@ -154,6 +253,47 @@ export class UnitsStaysController {
       kinds: KIND_LABELS,
       errors: [],
       values: {},
+      ...extra,
+    });
+  }
+
+  private async renderPriority(
+    res: Response,
+    establishment: Establishment,
+    caseId: string,
+    extra: { errors?: FieldError[]; values?: unknown; done?: boolean },
+  ) {
+    res.render('family-visits/units-priority.njk', {
+      establishment,
+      ...(await this.units.priority(establishment, caseId)),
+      kinds: KIND_LABELS,
+      errors: [],
+      values: {},
+      ...extra,
+    });
+  }
+
+  private async renderCancel(res: Response, establishment: Establishment, id: string, extra: { errors?: FieldError[]; values?: unknown }) {
+    const { stay } = await this.units.stay(establishment, id);
+    res.render('family-visits/units-cancel.njk', {
+      establishment,
+      stay,
+      problem: changeProblem(stay.status, 'CANCEL'),
+      errors: [],
+      values: {},
+      ...extra,
+    });
+  }
+
+  private async renderMove(res: Response, establishment: Establishment, id: string, extra: { errors?: FieldError[]; values?: unknown }) {
+    const view = await this.units.moveForm(establishment, id);
+    res.render('family-visits/units-move.njk', {
+      establishment,
+      ...view,
+      problem: changeProblem(view.stay.status, 'MOVE'),
+      kinds: KIND_LABELS,
+      errors: [],
+      values: { unitId: view.stay.unitId },
       ...extra,
     });
   }

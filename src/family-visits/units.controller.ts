@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, R
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
+import type { DomainError } from '../common/domain-error';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
@@ -10,6 +11,8 @@ import { KIND_LABELS } from './units.rules';
 import { UnitsService } from './units.service';
 
 const Id = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
+const UNIT_ERROR_FIELDS: Record<string, string> = { CAPACITY: 'capacity', HOUSE_RULES: 'houseRules' };
+const fieldOf = (e: DomainError) => UNIT_ERROR_FIELDS[e.code] ?? 'name';
 
 /** « Logements UVF et parloirs familiaux »: the establishment's units (ADMIN; read for the head). */
 @Controller('etablissements/:establishment/uvf/unites')
@@ -37,10 +40,7 @@ export class UnitsController {
   ) {
     const form = await validateForm(NewUnitForm, body);
     if (!form.ok) return this.render(res.status(400), establishment, p, { errors: form.errors, values: form.values, form: 'new' });
-    const done = await attempt(
-      () => this.units.addUnit(actorOf(p), establishment.id, form.value),
-      (e) => (e.code === 'CAPACITY' ? 'capacity' : 'name'),
-    );
+    const done = await attempt(() => this.units.addUnit(actorOf(p), establishment.id, form.value), fieldOf);
     if (!done.ok) return this.render(res.status(done.status), establishment, p, { errors: done.errors, values: body, form: 'new' });
     res.redirect(303, `/etablissements/${establishment.code}/uvf/unites?fait=oui`);
   }
@@ -56,10 +56,7 @@ export class UnitsController {
   ) {
     const form = await validateForm(EditUnitForm, body);
     if (!form.ok) return this.render(res.status(400), establishment, p, { errors: form.errors, values: form.values, form: id });
-    const done = await attempt(
-      () => this.units.editUnit(actorOf(p), establishment.id, id, form.value),
-      (e) => (e.code === 'CAPACITY' ? 'capacity' : 'name'),
-    );
+    const done = await attempt(() => this.units.editUnit(actorOf(p), establishment.id, id, form.value), fieldOf);
     if (!done.ok) return this.render(res.status(done.status), establishment, p, { errors: done.errors, values: body, form: id });
     res.redirect(303, `/etablissements/${establishment.code}/uvf/unites?fait=oui`);
   }

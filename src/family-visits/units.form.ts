@@ -1,8 +1,16 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { parseDay } from '../common/dates';
 import { Trim } from '../common/forms';
-import { parseTime, STAY_EVENT_LABELS } from './units.rules';
+import {
+  DISTANCE_MESSAGE,
+  HOUSE_RULES_MAX,
+  HOUSE_RULES_MESSAGE,
+  houseRulesOf,
+  MAX_DISTANCE_KM,
+  parseTime,
+  STAY_EVENT_LABELS,
+} from './units.rules';
 
 /** The forms of the units and stays (validated by validateForm, French messages). */
 
@@ -17,6 +25,12 @@ class UnitFields {
   @IsIn(Array.from({ length: 20 }, (_, i) => i + 1), { message: 'La capacité est un nombre de visiteurs de 1 à 20.' })
   capacity!: number;
   @IsOptional() @toBoolean() @IsBoolean() accessible!: boolean;
+  /** The unit's rules (règlement intérieur); blank = none. */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (houseRulesOf(value) ?? undefined) : value))
+  @IsString({ message: HOUSE_RULES_MESSAGE })
+  @MaxLength(HOUSE_RULES_MAX, { message: HOUSE_RULES_MESSAGE })
+  houseRules?: string;
 }
 
 export class NewUnitForm extends UnitFields {
@@ -27,16 +41,41 @@ export class EditUnitForm extends UnitFields {
   @IsOptional() @toBoolean() @IsBoolean() active!: boolean;
 }
 
+/** A unit and a local start: booking a stay, or moving it. */
 export class BookStayForm {
   @Matches(UUID, { message: 'Choisissez un logement.' }) unitId!: string;
   @Trim()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseDay(value) ?? value) : value))
+  // A day or time that does not parse (31/02, 25:00) fails the pattern below, never reaches the service.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? parseDay(value) : value))
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Indiquez le jour d’arrivée au format JJ/MM/AAAA.' })
   day!: string;
   @Trim()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseTime(value) ?? value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? parseTime(value) : value))
   @Matches(/^\d{2}:\d{2}$/, { message: 'Indiquez l’heure d’arrivée au format HH:MM.' })
   time!: string;
+}
+
+export class CancelStayForm {
+  @Trim() @Matches(/^[\s\S]{5,2000}$/, { message: 'Indiquez le motif de l’annulation (5 à 2 000 caractères).' }) reason!: string;
+}
+
+/** The waiting list's priority data of a case: no leave possible, the family's distance (blank = unknown). */
+export class PriorityForm {
+  @IsOptional() @toBoolean() @IsBoolean() noLeavePossible!: boolean;
+  @Transform(({ value }: { value: unknown }) =>
+    value === undefined || (typeof value === 'string' && value.trim() === '')
+      ? null
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : value,
+  )
+  @ValidateIf((o: PriorityForm) => o.distanceKm !== null && o.distanceKm !== undefined)
+  @IsInt({ message: DISTANCE_MESSAGE })
+  @Min(0, { message: DISTANCE_MESSAGE })
+  @Max(MAX_DISTANCE_KM, { message: DISTANCE_MESSAGE })
+  distanceKm!: number | null;
+  /** Where the form was sent from: the booking page, or the priority page. */
+  @IsOptional() @IsIn(['reserver']) retour?: 'reserver';
 }
 
 export class StayEventForm {

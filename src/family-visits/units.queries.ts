@@ -11,6 +11,7 @@ export interface UnitRow {
   capacity: number;
   accessible: boolean;
   active: boolean;
+  houseRules: string | null;
 }
 
 export interface NewUnit {
@@ -18,9 +19,10 @@ export interface NewUnit {
   name: string;
   capacity: number;
   accessible: boolean;
+  houseRules: string | null;
 }
 
-const UNIT = `id, kind, name, capacity, accessible, active`;
+const UNIT = `id, kind, name, capacity, accessible, active, house_rules AS "houseRules"`;
 
 export function unitsOf(db: EntityManager, establishmentId: string): Promise<UnitRow[]> {
   return select<UnitRow>(db, `SELECT ${UNIT} FROM family_units WHERE establishment_id = $1 ORDER BY active DESC, kind, name`, [
@@ -46,19 +48,24 @@ export function unitNamed(db: EntityManager, establishmentId: string, name: stri
 export async function insertUnit(db: EntityManager, establishmentId: string, u: NewUnit): Promise<string> {
   const rows = await select<{ id: string }>(
     db,
-    `INSERT INTO family_units (establishment_id, kind, name, capacity, accessible) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [establishmentId, u.kind, u.name, u.capacity, u.accessible === true],
+    `INSERT INTO family_units (establishment_id, kind, name, capacity, accessible, house_rules) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [establishmentId, u.kind, u.name, u.capacity, u.accessible === true, u.houseRules],
   );
   return rows[0].id;
 }
 
-export function updateUnit(db: EntityManager, id: string, u: { name: string; capacity: number; accessible: boolean; active: boolean }) {
-  return execute(db, `UPDATE family_units SET name = $2, capacity = $3, accessible = $4, active = $5 WHERE id = $1`, [
+export function updateUnit(
+  db: EntityManager,
+  id: string,
+  u: { name: string; capacity: number; accessible: boolean; active: boolean; houseRules: string | null },
+) {
+  return execute(db, `UPDATE family_units SET name = $2, capacity = $3, accessible = $4, active = $5, house_rules = $6 WHERE id = $1`, [
     id,
     u.name,
     u.capacity,
     u.accessible === true,
     u.active === true,
+    u.houseRules,
   ]);
 }
 
@@ -81,6 +88,9 @@ export interface BookableCase {
   detaineeName: string;
   grantedHours: number | null;
   grantedVisitors: number;
+  /** The waiting list's priority data (family_visit_cases). */
+  noLeavePossible: boolean;
+  distanceKm: number | null;
 }
 
 export function bookableCase(db: EntityManager, establishmentId: string, caseId: string, lock = false): Promise<BookableCase | null> {
@@ -89,7 +99,8 @@ export function bookableCase(db: EntityManager, establishmentId: string, caseId:
     `SELECT c.id, c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
             (SELECT min(r.granted_hours)::int FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "grantedHours",
             (SELECT count(*)::int FROM family_visit_requests r
-              WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'VISITOR') AS "grantedVisitors"
+              WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'VISITOR') AS "grantedVisitors",
+            c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm"
        FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id
       WHERE c.establishment_id = $1 AND c.id = $2${lock ? ' FOR UPDATE OF c' : ''}`,
     [establishmentId, caseId],
@@ -110,6 +121,28 @@ export async function insertStay(
     [s.caseId, s.unitId, s.from, s.to, s.visitors],
   );
   return rows[0].id;
+}
+
+/** The waiting list's priority data of a case. */
+export function setCasePriority(db: EntityManager, caseId: string, p: { noLeavePossible: boolean; distanceKm: number | null }) {
+  return execute(db, `UPDATE family_visit_cases SET no_leave_possible = $2, distance_km = $3, updated_at = now() WHERE id = $1`, [
+    caseId,
+    p.noLeavePossible,
+    p.distanceKm,
+  ]);
+}
+
+/** A line of the case's history (family_visit_events), written by an agent. */
+export function insertCaseEvent(
+  db: EntityManager,
+  e: { caseId: string; kind: string; message: string; at: Date; agentId: string | null; visibleToFamily: boolean },
+) {
+  return execute(
+    db,
+    `INSERT INTO family_visit_events (case_id, at, kind, message, visible_to_family, actor_type, actor_id)
+     VALUES ($1, $2, $3, $4, $5, 'AGENT', $6)`,
+    [e.caseId, e.at, e.kind, e.message, e.visibleToFamily, e.agentId],
+  );
 }
 
 /** Authorised cases (a visitor's request GRANTED) without a stay yet, with what ranks them. */
@@ -191,6 +224,52 @@ export function setStayStatus(db: EntityManager, id: string, status: StayStatus,
     endedAt,
     endReason,
   ]);
+}
+
+/**
+ * Moves a stay to another slot (unit and range) in place: the exclusion constraint and the capacity
+ * trigger check the new slot; if they refuse, the statement fails and the stay keeps its old slot.
+ */
+export function moveStaySlot(db: EntityManager, id: string, unitId: string, from: Date, to: Date) {
+  return execute(db, `UPDATE family_visit_stays SET unit_id = $2, during = tstzrange($3, $4, '[)') WHERE id = $1`, [id, unitId, from, to]);
+}
+
+/** A stay as the family sees it: only for a family account holding a GRANTED request of the stay's case. */
+export interface FamilyStayRow {
+  id: string;
+  status: StayStatus;
+  startsAt: Date;
+  endsAt: Date;
+  visitors: number;
+  unitName: string;
+  kind: FamilyVisitKind;
+  accessible: boolean;
+  houseRules: string | null;
+  detaineeName: string;
+  establishmentName: string;
+  establishmentAddress: string | null;
+  establishmentPhone: string | null;
+  timeZone: string;
+}
+
+export function familyStayOf(db: EntityManager, familyAccountId: string, stayId: string): Promise<FamilyStayRow | null> {
+  return selectOne<FamilyStayRow>(
+    db,
+    `SELECT s.id, s.status, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", s.visitors,
+            u.name AS "unitName", u.kind, u.accessible, u.house_rules AS "houseRules",
+            d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+            e.name AS "establishmentName", e.address AS "establishmentAddress", e.phone AS "establishmentPhone", e.time_zone AS "timeZone"
+       FROM family_visit_stays s
+       JOIN family_units u ON u.id = s.unit_id
+       JOIN family_visit_cases c ON c.id = s.case_id
+       JOIN detainees d ON d.id = c.detainee_id
+       JOIN establishments e ON e.id = c.establishment_id
+      WHERE s.id = $2
+        AND EXISTS (SELECT 1 FROM family_visit_requests r LEFT JOIN permits p ON p.id = r.permit_id
+                     WHERE r.case_id = s.case_id AND r.status = 'GRANTED'
+                       AND (r.family_account_id = $1 OR p.family_account_id = $1))`,
+    [familyAccountId, stayId],
+  );
 }
 
 export interface StayEventRow {

@@ -1,10 +1,15 @@
 import {
   accessibilityWarning,
+  changeProblem,
+  distanceProblem,
   durationProblem,
   endsSoon,
   eventProblem,
+  houseRulesOf,
+  houseRulesProblem,
   localInstant,
   rankWaitingList,
+  stayGuide,
   transitionProblem,
   type WaitingCase,
 } from './units.rules';
@@ -104,5 +109,49 @@ describe('units and stays', () => {
   it('reads a start time on the establishment’s clock', () => {
     expect(localInstant('2026-12-05', '10:00', 'Europe/Paris').toISOString()).toBe('2026-12-05T09:00:00.000Z');
     expect(localInstant('2026-12-05', '10:00', 'America/Cayenne').toISOString()).toBe('2026-12-05T13:00:00.000Z');
+  });
+});
+
+describe('changing a booked stay', () => {
+  it('only a stay still to come may be cancelled or moved', () => {
+    expect(changeProblem('BOOKED', 'CANCEL')).toBeNull();
+    expect(changeProblem('BOOKED', 'MOVE')).toBeNull();
+    expect(changeProblem('IN_PROGRESS', 'CANCEL')).toBe('Seule une visite prévue, pas encore commencée, peut être annulée.');
+    expect(changeProblem('ENDED', 'MOVE')).toBe('Seule une visite prévue, pas encore commencée, peut être déplacée.');
+    expect(changeProblem('ENDED_EARLY', 'CANCEL')).not.toBeNull();
+    expect(changeProblem('CANCELLED', 'CANCEL')).toBe('Cette visite est déjà annulée.');
+    expect(changeProblem('CANCELLED', 'MOVE')).toBe('Cette visite est déjà annulée.');
+  });
+});
+
+describe('priority data and unit rules', () => {
+  it('the family’s distance is a whole number of kilometres from 0 to 20 000, or unknown', () => {
+    for (const ok of [null, 0, 1, 200, 20000]) expect(distanceProblem(ok)).toBeNull();
+    for (const bad of [-1, 20001, 12.5, Number.NaN])
+      expect(distanceProblem(bad)).toBe('La distance est un nombre entier de kilomètres, de 0 à 20 000.');
+  });
+
+  it('a unit’s rules: blank is none, line ends normalised, 4 000 characters at most', () => {
+    expect(houseRulesOf('  ')).toBeNull();
+    expect(houseRulesOf(undefined)).toBeNull();
+    expect(houseRulesOf(' Pas d’alcool.\r\nArrivée à 9 h. ')).toBe('Pas d’alcool.\nArrivée à 9 h.');
+    expect(houseRulesProblem('x'.repeat(4000))).toBeNull();
+    expect(houseRulesProblem('x'.repeat(4001))).toBe('Le règlement du logement fait au plus 4 000 caractères.');
+    expect(houseRulesProblem(null)).toBeNull();
+  });
+
+  it('tells the family what to bring and what is forbidden, per kind (note DAP 2014)', () => {
+    const uvf = stayGuide('UVF');
+    const pf = stayGuide('PF');
+    for (const g of [uvf, pf]) {
+      expect(g.bring.join(' ')).toContain('pièce d’identité en cours de validité');
+      expect(g.bring.join(' ')).toContain('emballage d’origine et non entamés');
+      expect(g.forbidden.join(' ')).toContain('Aucun produit alimentaire');
+      expect(g.forbidden.join(' ')).toContain('casier');
+      expect(g.course.join(' ')).toContain('Arrivez en avance');
+      expect(g.course.join(' ')).toContain('inventaire');
+    }
+    expect(uvf.forbidden.join(' ')).toContain('Les repas sont préparés');
+    expect(pf.forbidden.join(' ')).toContain('On ne prépare pas de repas au parloir familial');
   });
 });

@@ -120,3 +120,66 @@ export function parseTime(raw: string): string | null {
   const [h, mi] = [Number(m[1]), Number(m[2])];
   return h < 24 && mi < 60 ? `${String(h).padStart(2, '0')}:${m[2]}` : null;
 }
+
+/** Only a stay still to come (BOOKED) may be cancelled or moved: once begun, it only ends. */
+export function changeProblem(status: StayStatus, change: 'CANCEL' | 'MOVE'): string | null {
+  if (status === 'BOOKED') return null;
+  if (status === 'CANCELLED') return 'Cette visite est déjà annulée.';
+  return change === 'CANCEL'
+    ? 'Seule une visite prévue, pas encore commencée, peut être annulée.'
+    : 'Seule une visite prévue, pas encore commencée, peut être déplacée.';
+}
+
+/** The family's distance from the establishment, in whole kilometres (0 to 20 000: as far as France overseas). */
+export const MAX_DISTANCE_KM = 20000;
+export const DISTANCE_MESSAGE = 'La distance est un nombre entier de kilomètres, de 0 à 20 000.';
+export function distanceProblem(km: number | null): string | null {
+  if (km === null) return null;
+  return Number.isInteger(km) && km >= 0 && km <= MAX_DISTANCE_KM ? null : DISTANCE_MESSAGE;
+}
+
+/** The unit's own rules (from the règlement intérieur): empty means none; at most 4 000 characters. */
+export const HOUSE_RULES_MAX = 4000;
+export const HOUSE_RULES_MESSAGE = 'Le règlement du logement fait au plus 4 000 caractères.';
+export function houseRulesOf(raw: string | null | undefined): string | null {
+  const text = (raw ?? '').replace(/\r\n?/g, '\n').trim();
+  return text === '' ? null : text;
+}
+export function houseRulesProblem(text: string | null): string | null {
+  return text !== null && text.length > HOUSE_RULES_MAX ? HOUSE_RULES_MESSAGE : null;
+}
+
+/** What the family reads before its stay, drawn from the note DAP 2014 (UVF: part C.3 and D.1; PF: the same for the parlours). */
+export interface StayGuide {
+  bring: string[];
+  forbidden: string[];
+  course: string[];
+}
+
+export function stayGuide(kind: FamilyVisitKind): StayGuide {
+  const meals =
+    kind === 'UVF'
+      ? 'Les repas sont préparés avec les produits que la personne détenue a achetés à la cantine ; ce qui reste à la fin vous est remis, rien ne repart en détention.'
+      : 'On ne prépare pas de repas au parloir familial : une simple collation est possible, avec les produits que la personne détenue a achetés à la cantine.';
+  return {
+    bring: [
+      'Une pièce d’identité en cours de validité pour chaque visiteur : elle est vérifiée à l’entrée et gardée pendant toute la visite.',
+      'Pour un jeune enfant : lait en poudre, petits pots, lait de toilette, couches, dans leur emballage d’origine et non entamés.',
+      'Vos produits d’hygiène, et un traitement médical avec son ordonnance.',
+      'Si vous portez un appareil médical métallique (pile, broche, prothèse…) : un justificatif médical, car vous passerez un détecteur de métaux.',
+      'Les documents de la vie familiale, les dessins des enfants et de petits objets non métalliques (15 cm au plus) peuvent être remis à la personne détenue, après contrôle par le personnel.',
+    ],
+    forbidden: [
+      'Aucun produit alimentaire, sauf ceux du jeune enfant cités ci-dessus.',
+      meals,
+      'Les affaires que le règlement intérieur n’autorise pas sont déposées dans un casier dont on vous confie la clé ; vous les reprenez en partant.',
+    ],
+    course: [
+      'Arrivez en avance : avant d’entrer, vos bagages passent aux rayons X et vous passez un détecteur de métaux. Un fauteuil roulant ou des béquilles peuvent vous être prêtés.',
+      'Un inventaire détaillé de vos affaires est fait avec vous à l’entrée et vérifié à la sortie.',
+      'Refuser un contrôle de sécurité entraîne l’annulation de la visite.',
+      'Environ 15 minutes avant la fin, le personnel prévient par interphone. Toute sortie avant la fin est définitive.',
+      'À la fin, les visiteurs quittent le logement en premier et sortent de l’établissement après les contrôles.',
+    ],
+  };
+}

@@ -1,3 +1,4 @@
+import { reportIncidentToMagistrate } from './decisions.service';
 import { Injectable } from '@nestjs/common';
 import { addDays } from 'date-fns';
 import { formatInTimeZone } from 'date-fns-tz';
@@ -5,15 +6,20 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { whenLabel } from '../appointments/appointment.rules';
 import type { FamilyVisitKind } from './family-unit.entity';
 import {
   bookableCase,
   caseHasStay,
+  familyStayOf,
+  insertCaseEvent,
   insertStay,
   insertStayEvent,
   insertUnit,
   mostVisitorsAhead,
+  moveStaySlot,
   type NewUnit,
+  setCasePriority,
   setStayStatus,
   stayEvents,
   stayOf,
@@ -27,13 +33,18 @@ import {
 import {
   accessibilityWarning,
   capacityProblem,
+  changeProblem,
+  distanceProblem,
   durationProblem,
   endsSoon,
   eventProblem,
+  houseRulesOf,
+  houseRulesProblem,
   localInstant,
   priorityReasons,
   rankWaitingList,
   type StayEventKind,
+  stayGuide,
   transitionProblem,
 } from './units.rules';
 
@@ -56,10 +67,18 @@ export class UnitsService {
     return { units, warning: accessibilityWarning(units) };
   }
 
-  async addUnit(actor: Actor, establishmentId: string, form: NewUnit): Promise<void> {
-    const u = { kind: form.kind, name: form.name, capacity: form.capacity, accessible: form.accessible === true };
+  async addUnit(actor: Actor, establishmentId: string, form: Omit<NewUnit, 'houseRules'> & { houseRules?: string | null }): Promise<void> {
+    const u: NewUnit = {
+      kind: form.kind,
+      name: form.name,
+      capacity: form.capacity,
+      accessible: form.accessible === true,
+      houseRules: houseRulesOf(form.houseRules),
+    };
     const bad = capacityProblem(u.capacity);
     if (bad) throw new DomainError('CAPACITY', bad);
+    const badRules = houseRulesProblem(u.houseRules);
+    if (badRules) throw new DomainError('HOUSE_RULES', badRules);
     await this.dataSource.transaction(async (m) => {
       if (await unitNamed(m, establishmentId, u.name)) throw new DomainError('UNIT_EXISTS', 'Un logement porte déjà ce nom.');
       const id = await insertUnit(m, establishmentId, u);
@@ -74,11 +93,19 @@ export class UnitsService {
     actor: Actor,
     establishmentId: string,
     id: string,
-    form: { name: string; capacity: number; accessible: boolean; active: boolean },
+    form: { name: string; capacity: number; accessible: boolean; active: boolean; houseRules?: string | null },
   ): Promise<void> {
-    const u = { name: form.name, capacity: form.capacity, accessible: form.accessible === true, active: form.active === true };
+    const u = {
+      name: form.name,
+      capacity: form.capacity,
+      accessible: form.accessible === true,
+      active: form.active === true,
+      houseRules: houseRulesOf(form.houseRules),
+    };
     const bad = capacityProblem(u.capacity);
     if (bad) throw new DomainError('CAPACITY', bad);
+    const badRules = houseRulesProblem(u.houseRules);
+    if (badRules) throw new DomainError('HOUSE_RULES', badRules);
     await this.dataSource.transaction(async (m) => {
       // Locked: a booking (which shares the lock) cannot slip in between the check and the change.
       const before = await unitOf(m, establishmentId, id, 'UPDATE');
@@ -146,6 +173,157 @@ export class UnitsService {
     } catch (e) {
       throw stayRefusal(e) ?? e;
     }
+  }
+
+  /** The case's priority data for the waiting list (no leave possible, the family's distance). */
+  async priority(site: Site, caseId: string) {
+    const c = await bookableCase(this.dataSource.manager, site.id, caseId);
+    if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+    return { case: c };
+  }
+
+  async setPriority(actor: Actor, site: Site, caseId: string, input: { noLeavePossible: boolean; distanceKm: number | null }) {
+    const after = { noLeavePossible: input.noLeavePossible === true, distanceKm: input.distanceKm ?? null };
+    const bad = distanceProblem(after.distanceKm);
+    if (bad) throw new DomainError('DISTANCE', bad);
+    await this.dataSource.transaction(async (m) => {
+      const c = await bookableCase(m, site.id, caseId, true);
+      if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+      await setCasePriority(m, c.id, after);
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_CASE_PRIORITY_CHANGED',
+          entityType: 'family_visit_case',
+          entityId: c.id,
+          establishmentId: site.id,
+          before: { noLeavePossible: c.noLeavePossible, distanceKm: c.distanceKm },
+          after,
+        },
+        m,
+      );
+    });
+  }
+
+  /**
+   * Cancels a stay still to come, with its reason: the unit is free again (the exclusion constraint
+   * ignores cancelled stays) and the case is back among the visits to place.
+   */
+  async cancel(actor: Actor, site: Site, id: string, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const s = await stayOf(m, site.id, id, true);
+      if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+      const bad = changeProblem(s.status, 'CANCEL');
+      if (bad) throw new DomainError('STATUS', bad, 409);
+      const now = this.clock.now();
+      await setStayStatus(m, id, 'CANCELLED', now, reason);
+      await insertCaseEvent(m, {
+        caseId: s.caseId,
+        kind: 'STAY_CANCELLED',
+        message: `Visite du ${label(s.startsAt, site.timeZone)} en ${s.unitName} annulée : ${reason}. La visite est à placer de nouveau.`,
+        at: now,
+        agentId: actor.id ?? null,
+        visibleToFamily: false,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_STAY_CANCELLED',
+          entityType: 'family_visit_stay',
+          entityId: id,
+          establishmentId: site.id,
+          before: { status: s.status, unitId: s.unitId, from: s.startsAt, to: s.endsAt },
+          after: { status: 'CANCELLED', reason },
+        },
+        m,
+      );
+    });
+  }
+
+  /** The stay to move and the units it may go to (active, of the same kind). */
+  async moveForm(site: Site, id: string) {
+    const db = this.dataSource.manager;
+    const { stay } = await this.stay(site, id);
+    const units = (await unitsOf(db, site.id)).filter((u) => u.active && u.kind === stay.kind);
+    const c = await bookableCase(db, site.id, stay.caseId);
+    return { stay, units, grantedHours: c?.grantedHours ?? null };
+  }
+
+  /**
+   * Moves a stay still to come to another unit of the same kind and/or another start, for the case's
+   * granted duration. One statement in one transaction: if the database refuses the new slot (overlap,
+   * capacity), the stay keeps its old one. Both units are locked (in a fixed order) so that moves and
+   * unit changes touching them queue instead of deadlocking; bookings share the lock.
+   */
+  async moveStay(actor: Actor, site: Site, id: string, input: { unitId: string; day: string; time: string }): Promise<void> {
+    try {
+      await this.dataSource.transaction(async (m) => {
+        const s = await stayOf(m, site.id, id, true);
+        if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+        const bad = changeProblem(s.status, 'MOVE');
+        if (bad) throw new DomainError('STATUS', bad, 409);
+        const c = await bookableCase(m, site.id, s.caseId);
+        if (!c || c.grantedHours === null)
+          throw new DomainError('NOT_AUTHORISED', 'Aucune demande de visiteur n’est accordée pour ce dossier.', 409);
+        for (const unitId of [...new Set([s.unitId, input.unitId])].sort()) await unitOf(m, site.id, unitId, 'UPDATE');
+        const unit = await unitOf(m, site.id, input.unitId);
+        if (!unit || !unit.active || unit.kind !== s.kind)
+          throw new DomainError('UNIT', `Choisissez un logement actif de type ${s.kind} de l’établissement.`);
+        const from = localInstant(input.day, input.time, site.timeZone);
+        const to = new Date(from.getTime() + c.grantedHours * 3600_000);
+        if (from.getTime() < this.clock.now().getTime()) throw new DomainError('PAST', 'Le début de la visite est déjà passé.');
+        if (unit.id === s.unitId && from.getTime() === s.startsAt.getTime() && to.getTime() === s.endsAt.getTime())
+          throw new DomainError(
+            'SAME',
+            'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
+          );
+        await moveStaySlot(m, id, unit.id, from, to);
+        await insertCaseEvent(m, {
+          caseId: s.caseId,
+          kind: 'STAY_MOVED',
+          message: `Visite déplacée du ${label(s.startsAt, site.timeZone)} en ${s.unitName} au ${label(from, site.timeZone)} en ${unit.name}.`,
+          at: this.clock.now(),
+          agentId: actor.id ?? null,
+          visibleToFamily: false,
+        });
+        await this.audit.record(
+          {
+            actor,
+            action: 'FAMILY_STAY_MOVED',
+            entityType: 'family_visit_stay',
+            entityId: id,
+            establishmentId: site.id,
+            before: { unitId: s.unitId, from: s.startsAt, to: s.endsAt },
+            after: { unitId: unit.id, from, to },
+          },
+          m,
+        );
+      });
+    } catch (e) {
+      throw stayRefusal(e) ?? e;
+    }
+  }
+
+  /**
+   * The family's page of its stay: only for a family account holding a GRANTED request of the stay's
+   * case (404 otherwise). Times on the establishment's clock; what to bring and what is forbidden
+   * (note DAP 2014), then the unit's own rules.
+   */
+  async familyStay(familyAccountId: string, id: string) {
+    const s = await familyStayOf(this.dataSource.manager, familyAccountId, id);
+    if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+    return {
+      stay: {
+        ...s,
+        fromLabel: whenLabel(s.startsAt, s.timeZone),
+        toLabel: whenLabel(s.endsAt, s.timeZone),
+        houseRulesLines: (s.houseRules ?? '')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== ''),
+      },
+      guide: stayGuide(s.kind),
+    };
   }
 
   /** The week of `day` (Monday to Sunday, the establishment's time zone), per unit, and the ranked waiting list. */
@@ -216,7 +394,11 @@ export class UnitsService {
       if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
       const bad = eventProblem(s.status, kind);
       if (bad) throw new DomainError('STATUS', bad, 409);
-      const eventId = await insertStayEvent(m, { stayId: id, kind, at: this.clock.now(), agentId: actor.id!, notes });
+      const now = this.clock.now();
+      const eventId = await insertStayEvent(m, { stayId: id, kind, at: now, agentId: actor.id!, notes });
+      // A prévenu's visit: the magistrate who authorised it is told of any incident (note DAP 2014, B).
+      const reportId =
+        kind === 'INCIDENT' ? await reportIncidentToMagistrate(m, this.audit, { ...actor, id: actor.id! }, id, { at: now, notes }) : null;
       await this.audit.record(
         {
           actor,
@@ -224,7 +406,7 @@ export class UnitsService {
           entityType: 'family_visit_stay',
           entityId: id,
           establishmentId: site.id,
-          after: { eventId, notes },
+          after: { eventId, notes, ...(reportId ? { reportedToMagistrate: reportId } : {}) },
         },
         m,
       );

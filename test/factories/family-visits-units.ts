@@ -46,6 +46,10 @@ export async function insertAuthorisedCase(
     distanceKm?: number | null;
     detaineeId?: string;
     decidedAt?: Date;
+    /** The family account holding the first visitor's permit (and request, filed online). */
+    familyAccountId?: string;
+    /** The first visitor's request's status (GRANTED by default). */
+    firstVisitorStatus?: 'GRANTED' | 'REFUSED' | 'RECEIVED';
   } = {},
 ): Promise<AuthorisedCase> {
   const detainee = o.detaineeId
@@ -66,17 +70,31 @@ export async function insertAuthorisedCase(
     [c.id, decidedAt, hours],
   );
   for (let i = 0; i < (o.visitors ?? 2); i++) {
+    const family = i === 0 ? (o.familyAccountId ?? null) : null;
     const permit = await insertPermit({
       establishmentId,
       detaineeId: detainee.id,
+      familyAccountId: family,
       visitorGivenName: 'ليلى',
       visitorFamilyName: `Nguyễn ${i}`,
       validFrom: '2026-01-01',
     });
+    const status = i === 0 ? (o.firstVisitorStatus ?? 'GRANTED') : 'GRANTED';
+    const granted = status === 'GRANTED';
     await query(
-      `INSERT INTO family_visit_requests (case_id, applicant, permit_id, channel, received_at, status, decided_at, granted_hours)
-       VALUES ($1, 'VISITOR', $2, 'LETTER', '2026-09-01T10:00:00Z', 'GRANTED', $3, $4)`,
-      [c.id, permit.id, decidedAt, hours],
+      `INSERT INTO family_visit_requests (case_id, applicant, permit_id, family_account_id, channel, received_at, status, decided_at,
+                                          granted_hours, decision_motivation)
+       VALUES ($1, 'VISITOR', $2, $3, $4, '2026-09-01T10:00:00Z', $5, $6, $7, $8)`,
+      [
+        c.id,
+        permit.id,
+        family,
+        family ? 'ONLINE' : 'LETTER',
+        status,
+        status === 'RECEIVED' ? null : decidedAt,
+        granted ? hours : null,
+        status === 'REFUSED' ? 'Refus pour motif de sécurité, faits précis relevés au dossier.' : null,
+      ],
     );
   }
   return { caseId: c.id, detaineeId: detainee.id, detaineeName: `${detainee.firstName} ${detainee.lastName.toUpperCase()}` };

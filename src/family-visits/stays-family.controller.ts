@@ -1,0 +1,30 @@
+import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentPrincipal, Roles } from '../auth/access.decorator';
+import type { Principal } from '../auth/principal';
+import { KIND_LABELS, STAY_STATUS_LABELS } from './units.rules';
+import { UnitsService } from './units.service';
+
+/**
+ * The family's page of its booked UVF / PF stay: when and where, and what to bring and what is
+ * forbidden (note DAP 2014) with the unit's own rules. Only for a family holding a granted request of
+ * the stay's case; anyone else gets 404.
+ */
+@Controller('uvf/sejours')
+export class FamilyStaysController {
+  constructor(private readonly units: UnitsService) {}
+
+  @Get(':stayId')
+  @Roles('FAMILY')
+  async show(
+    @CurrentPrincipal() principal: Principal,
+    @Param('stayId', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND })) stayId: string,
+    @Res() res: Response,
+  ) {
+    res.render('family-visits/units-family-stay.njk', {
+      ...(await this.units.familyStay(principal.id, stayId)),
+      kinds: KIND_LABELS,
+      statuses: STAY_STATUS_LABELS,
+    });
+  }
+}

@@ -1,0 +1,503 @@
+import { randomUUID } from 'node:crypto';
+import { query, queryOne } from './helpers/db';
+import { appForTests } from './helpers/app';
+import { page } from './helpers/html';
+import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
+import { type AgentRow, grantRole, insertAgentElsewhere, insertEstablishment, insertFamily } from './factories/people';
+import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
+import { openDataSource } from './helpers/notifications';
+
+/* The built modules, as the app runs them. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { UnitsService } = require('../dist/src/family-visits/units.service') as typeof import('../src/family-visits/units.service');
+const { AuditService } = require('../dist/src/common/audit.service') as typeof import('../src/common/audit.service');
+const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
+const { DomainError } = require('../dist/src/common/domain-error') as typeof import('../src/common/domain-error');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * Changes to booked UVF / PF stays (cancel, move), the waiting list's priority data, the units' own
+ * rules and the family's page of its booked stay (issue 11).
+ */
+const suite = appForTests();
+
+/** Tuesday 1 December 2026, 09:00 in Paris; stays in the following days. */
+const NOW = '2026-12-01T08:00:00.000Z';
+
+let adminRow: AgentRow, headRow: AgentRow, agentRow: AgentRow, spipRow: AgentRow;
+let admin: Agent, head: Agent, agent: Agent, spip: Agent;
+beforeAll(async () => {
+  adminRow = await insertAgentElsewhere('ADMIN', { givenName: 'Oğuz', usualName: 'Çelik' });
+  headRow = await insertAgentElsewhere('HEAD_OF_ESTABLISHMENT', { givenName: 'Hélène', usualName: 'Ước' });
+  agentRow = await insertAgentElsewhere('PARLOIR_AGENT', { givenName: 'Zofia', usualName: 'Kowalczyk' });
+  spipRow = await insertAgentElsewhere('SPIP_COUNSELLOR', { givenName: 'Şule', usualName: 'Yılmaz' });
+  admin = await signInAgent(suite.app.url, adminRow);
+  head = await signInAgent(suite.app.url, headRow);
+  agent = await signInAgent(suite.app.url, agentRow);
+  spip = await signInAgent(suite.app.url, spipRow);
+  await suite.app.setClock(NOW, { frozen: true });
+});
+
+/** A new establishment where the file's admin, head, parloir agent and SPIP counsellor work. */
+async function establishment(o: { timeZone?: string } = {}) {
+  const e = await insertEstablishment({ timeZone: o.timeZone });
+  await grantRole(adminRow.id, e.id, 'ADMIN');
+  await grantRole(headRow.id, e.id, 'HEAD_OF_ESTABLISHMENT');
+  await grantRole(agentRow.id, e.id, 'PARLOIR_AGENT');
+  await grantRole(spipRow.id, e.id, 'SPIP_COUNSELLOR');
+  return { ...e, base: `/etablissements/${e.code}/uvf` };
+}
+
+/** Posts a form as the browser would, with the CSRF token of the page `from`. */
+async function post(who: Agent, from: string, action: string, fields: Record<string, string>) {
+  const csrf = page(await who.get(from).expect(200)).csrf();
+  return who
+    .post(action)
+    .type('form')
+    .send({ _csrf: csrf, ...fields });
+}
+
+/** Books a case through the booking page; returns the stay's id. */
+async function book(base: string, caseId: string, fields: { unitId: string; day: string; time: string }): Promise<string> {
+  const res = await post(agent, `${base}/reserver/${caseId}`, `${base}/reserver/${caseId}`, fields);
+  expect(res.status).toBe(303);
+  return (await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1 AND status <> 'CANCELLED'`, [caseId])).id;
+}
+
+function slotOf(id: string) {
+  return queryOne<{ unitId: string; from: Date; to: Date; status: string }>(
+    `SELECT unit_id AS "unitId", lower(during) AS "from", upper(during) AS "to", status FROM family_visit_stays WHERE id = $1`,
+    [id],
+  );
+}
+
+function waitingNames(html: { text: string }): string[] {
+  const p = page(html);
+  return p.texts('waiting').map((t) => t.split(' — ')[0]);
+}
+
+describe('cancelling a booked stay', () => {
+  it('asks for confirmation and a reason, frees the unit, puts the case back on the waiting list; history and audit', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { name: 'UVF Ğül' });
+    const c = await insertAuthorisedCase(e.id, { hours: 24, firstName: 'Şükrü', lastName: 'Đặng' });
+    const id = await book(e.base, c.caseId, { unitId: unit.id, day: '05/12/2026', time: '10:00' });
+    const stay = `${e.base}/sejours/${id}`;
+    expect(waitingNames(await agent.get(`${e.base}/planning`).expect(200))).not.toContain('Şükrü ĐẶNG');
+
+    const stayPage = page(await agent.get(stay).expect(200));
+    expect(stayPage.testId('cancel-stay').attr('href')).toBe(`${stay}/annuler`);
+    const confirm = page(await agent.get(`${stay}/annuler`).expect(200));
+    expect(confirm.heading()).toBe('Annuler la visite de Şükrü ĐẶNG ?');
+    expect(confirm.text('cancel-summary')).toContain('UVF Ğül — du 05/12/2026 à 10:00 au 06/12/2026 à 10:00');
+
+    const noReason = await post(agent, `${stay}/annuler`, `${stay}/annuler`, { reason: '  ' });
+    expect(noReason.status).toBe(400);
+    expect(page(noReason).errors()).toEqual(['Indiquez le motif de l’annulation (5 à 2 000 caractères).']);
+    expect((await slotOf(id)).status).toBe('BOOKED');
+
+    const done = await post(agent, `${stay}/annuler`, `${stay}/annuler`, { reason: 'Logement indisponible : fuite d’eau' });
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe(stay);
+    expect(await queryOne(`SELECT status, end_reason AS "reason" FROM family_visit_stays WHERE id = $1`, [id])).toEqual({
+      status: 'CANCELLED',
+      reason: 'Logement indisponible : fuite d’eau',
+    });
+    const after = page(await agent.get(stay).expect(200));
+    expect(after.text('stay-status')).toContain('Annulé');
+    expect(after.text('stay-status')).toContain('Motif de l’annulation : Logement indisponible : fuite d’eau');
+    expect(after.has('cancel-stay')).toBe(false);
+
+    // Back on the waiting list, and the planning no longer shows the stay.
+    const planning = await agent.get(`${e.base}/planning?semaine=2026-12-05`).expect(200);
+    expect(waitingNames(planning)).toContain('Şükrü ĐẶNG');
+    expect(page(planning).has('planning-stay')).toBe(false);
+    // The unit is free: another case takes the same slot; the case itself can be booked again.
+    const other = await insertAuthorisedCase(e.id, { hours: 24, lastName: 'Ngô' });
+    await book(e.base, other.caseId, { unitId: unit.id, day: '05/12/2026', time: '10:00' });
+    await book(e.base, c.caseId, { unitId: unit.id, day: '08/12/2026', time: '10:00' });
+
+    // Only once.
+    const again = page(await agent.get(`${stay}/annuler`).expect(200));
+    expect(again.text('cannot-change')).toBe('Cette visite est déjà annulée.');
+    const twice = await post(agent, `${e.base}/reserver/${other.caseId}`, `${stay}/annuler`, { reason: 'Deuxième annulation' });
+    expect(twice.status).toBe(409);
+    expect(page(twice).errors()).toEqual(['Cette visite est déjà annulée.']);
+
+    expect(await query(`SELECT kind, message, actor_id AS "actorId" FROM family_visit_events WHERE case_id = $1`, [c.caseId])).toEqual([
+      {
+        kind: 'STAY_CANCELLED',
+        message:
+          'Visite du 05/12/2026 à 10:00 en UVF Ğül annulée : Logement indisponible : fuite d’eau. La visite est à placer de nouveau.',
+        actorId: agentRow.id,
+      },
+    ]);
+    expect(
+      await query(
+        `SELECT action, before->>'status' AS "before", after->>'reason' AS "reason" FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_CANCELLED'`,
+        [id],
+      ),
+    ).toEqual([{ action: 'FAMILY_STAY_CANCELLED', before: 'BOOKED', reason: 'Logement indisponible : fuite d’eau' }]);
+  });
+
+  it('only a booked stay is cancelled: not one in progress; the SPIP counsellor cannot cancel', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { kind: 'PF', name: 'PF Ł' });
+    const c = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 4, lastName: 'Łęcki' });
+    const id = await book(e.base, c.caseId, { unitId: unit.id, day: '01/12/2026', time: '10:00' });
+    const stay = `${e.base}/sejours/${id}`;
+    await spip.get(`${stay}/annuler`).expect(403);
+    expect((await post(agent, stay, `${stay}/debut`, {})).status).toBe(303);
+    expect(page(await agent.get(`${stay}/annuler`).expect(200)).text('cannot-change')).toBe(
+      'Seule une visite prévue, pas encore commencée, peut être annulée.',
+    );
+    const refused = await post(head, stay, `${stay}/annuler`, { reason: 'Annulation trop tardive' });
+    expect(refused.status).toBe(409);
+    expect(page(refused).errors()).toEqual(['Seule une visite prévue, pas encore commencée, peut être annulée.']);
+    expect((await slotOf(id)).status).toBe('IN_PROGRESS');
+  });
+});
+
+describe('moving a booked stay', () => {
+  it('moves to another unit of the same kind for the granted duration; a taken or too small unit is refused in French and the old booking stays', async () => {
+    const e = await establishment();
+    const a = await insertUnit(e.id, { name: 'UVF Ą', capacity: 4 });
+    const b = await insertUnit(e.id, { name: 'UVF Ḃ', capacity: 4 });
+    const small = await insertUnit(e.id, { name: 'UVF Ç', capacity: 1 });
+    const pf = await insertUnit(e.id, { kind: 'PF', name: 'PF Đ' });
+    const x = await insertAuthorisedCase(e.id, { hours: 24, visitors: 2, firstName: 'Ирина', lastName: 'Ševčík' });
+    const y = await insertAuthorisedCase(e.id, { hours: 24, visitors: 1, lastName: 'Ýmir' });
+    const id = await book(e.base, x.caseId, { unitId: a.id, day: '07/12/2026', time: '14:00' });
+    await book(e.base, y.caseId, { unitId: b.id, day: '10/12/2026', time: '09:00' });
+    const stay = `${e.base}/sejours/${id}`;
+    const moveUrl = `${stay}/deplacer`;
+    const old = { unitId: a.id, from: new Date('2026-12-07T13:00:00Z'), to: new Date('2026-12-08T13:00:00Z'), status: 'BOOKED' };
+
+    const form = page(await agent.get(moveUrl).expect(200));
+    expect(form.heading()).toBe('Déplacer la visite — Ирина ŠEVČÍK');
+    expect(form.text('move-summary')).toContain('Durée accordée : 24 heures');
+    // Only active units of the stay's kind are offered.
+    expect(
+      form
+        .$('#unitId option')
+        .toArray()
+        .map((o) => form.$(o).text().split(' — ')[0])
+        .sort(),
+    ).toEqual(['UVF Ą', 'UVF Ç', 'UVF Ḃ'].sort());
+
+    const move = (fields: Record<string, string>) => post(agent, moveUrl, moveUrl, fields);
+    const taken = await move({ unitId: b.id, day: '10/12/2026', time: '20:00' });
+    expect(taken.status).toBe(409);
+    expect(page(taken).errors()).toEqual(['Ce logement est déjà occupé sur cette période.']);
+    expect(await slotOf(id)).toEqual(old);
+    const tooSmall = await move({ unitId: small.id, day: '14/12/2026', time: '10:00' });
+    expect(tooSmall.status).toBe(409);
+    expect(page(tooSmall).errors()).toEqual([
+      'Ce logement accueille au plus 1 visiteur(s) : la visite en compte 2. Choisissez un logement plus grand.',
+    ]);
+    expect(await slotOf(id)).toEqual(old);
+    expect(page(await move({ unitId: pf.id, day: '14/12/2026', time: '10:00' })).errors()).toEqual([
+      'Choisissez un logement actif de type UVF de l’établissement.',
+    ]);
+    expect(page(await move({ unitId: b.id, day: '30/11/2026', time: '10:00' })).errors()).toEqual([
+      'Le début de la visite est déjà passé.',
+    ]);
+    expect(page(await move({ unitId: a.id, day: '07/12/2026', time: '14:00' })).errors()).toEqual([
+      'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
+    ]);
+    const badTime = await move({ unitId: b.id, day: '12/12/2026', time: '25:00' });
+    expect(badTime.status).toBe(400);
+    expect(page(badTime).errors()).toEqual(['Indiquez l’heure d’arrivée au format HH:MM.']);
+    expect(await slotOf(id)).toEqual(old);
+
+    const moved = await move({ unitId: b.id, day: '12/12/2026', time: '10:00' });
+    expect(moved.status).toBe(303);
+    expect(moved.headers.location).toBe(stay);
+    expect(await slotOf(id)).toEqual({
+      unitId: b.id,
+      from: new Date('2026-12-12T09:00:00Z'),
+      to: new Date('2026-12-13T09:00:00Z'),
+      status: 'BOOKED',
+    });
+    // Within its own unit, over its own former hours: only other stays count.
+    expect((await move({ unitId: b.id, day: '12/12/2026', time: '16:00' })).status).toBe(303);
+    expect((await slotOf(id)).from).toEqual(new Date('2026-12-12T15:00:00Z'));
+    // The old unit is free again.
+    const z = await insertAuthorisedCase(e.id, { hours: 24, lastName: 'Żak' });
+    await book(e.base, z.caseId, { unitId: a.id, day: '07/12/2026', time: '14:00' });
+
+    const planning = page(await head.get(`${e.base}/planning?semaine=2026-12-12`).expect(200));
+    expect(planning.texts('planning-stay')).toContain('Ирина ŠEVČÍK — 2 visiteur(s), 12/12 16:00 → 13/12 16:00');
+    expect(
+      (await query<{ message: string }>(`SELECT message FROM family_visit_events WHERE case_id = $1 ORDER BY at, ctid`, [x.caseId])).map(
+        (r) => r.message,
+      ),
+    ).toEqual([
+      'Visite déplacée du 07/12/2026 à 14:00 en UVF Ą au 12/12/2026 à 10:00 en UVF Ḃ.',
+      'Visite déplacée du 12/12/2026 à 10:00 en UVF Ḃ au 12/12/2026 à 16:00 en UVF Ḃ.',
+    ]);
+    expect(
+      await query(
+        `SELECT action, before->>'unitId' AS "from", after->>'unitId' AS "to" FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_MOVED' ORDER BY id`,
+        [id],
+      ),
+    ).toEqual([
+      { action: 'FAMILY_STAY_MOVED', from: a.id, to: b.id },
+      { action: 'FAMILY_STAY_MOVED', from: b.id, to: b.id },
+    ]);
+
+    // A stay that has begun is not moved.
+    expect((await post(agent, stay, `${stay}/debut`, {})).status).toBe(303);
+    expect(page(await agent.get(moveUrl).expect(200)).text('cannot-change')).toBe(
+      'Seule une visite prévue, pas encore commencée, peut être déplacée.',
+    );
+    const begun = await post(agent, stay, moveUrl, { unitId: a.id, day: '20/12/2026', time: '10:00' });
+    expect(begun.status).toBe(409);
+    expect(page(begun).errors()).toEqual(['Seule une visite prévue, pas encore commencée, peut être déplacée.']);
+    expect((await slotOf(id)).unitId).toBe(b.id);
+  });
+
+  it('20 parallel moves and bookings into one slot of one unit: exactly one succeeds, the others are told in French and keep their slot', async () => {
+    const e = await establishment();
+    const target = await insertUnit(e.id, { name: 'UVF Ŧ', capacity: 6 });
+    const source = await insertUnit(e.id, { name: 'UVF Ŝ', capacity: 6 });
+    const pools = await Promise.all(Array.from({ length: 4 }, () => openDataSource(5)));
+    const clock = new Clock();
+    clock.set(new Date(NOW), { frozen: true });
+    const actor = { type: 'AGENT' as const, id: agentRow.id, label: 'Zofia Kowalczyk' };
+    const service = (i: number) => new UnitsService(pools[i % pools.length], new AuditService(), clock);
+    // 10 stays booked one after the other in the source unit, 10 cases still to place.
+    const booked: { id: string; from: Date }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const c = await insertAuthorisedCase(e.id, { hours: 24, visitors: 1, lastName: `Kowalski${i}` });
+      const id = await service(0).book(actor, e, c.caseId, {
+        unitId: source.id,
+        day: `2026-12-${String(10 + i).padStart(2, '0')}`,
+        time: '08:00',
+      });
+      booked.push({ id, from: (await slotOf(id)).from });
+    }
+    const waiting = [];
+    for (let i = 0; i < 10; i++) waiting.push(await insertAuthorisedCase(e.id, { hours: 24, visitors: 1, lastName: `Nowak${i}` }));
+    try {
+      const time = (i: number) => `${String(8 + i).padStart(2, '0')}:00`;
+      const results = await Promise.allSettled([
+        ...booked.map((s, i) => service(i).moveStay(actor, e, s.id, { unitId: target.id, day: '2026-12-25', time: time(i) })),
+        ...waiting.map((c, i) => service(i + 1).book(actor, e, c.caseId, { unitId: target.id, day: '2026-12-25', time: time(i) })),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(refused).toHaveLength(19);
+      for (const r of refused) {
+        expect(r.reason).toBeInstanceOf(DomainError);
+        expect((r.reason as Error).message).toBe('Ce logement est déjà occupé sur cette période.');
+      }
+    } finally {
+      await Promise.all(pools.map((p) => p.destroy()));
+    }
+    expect(await query(`SELECT count(*)::int AS n FROM family_visit_stays WHERE unit_id = $1 AND status = 'BOOKED'`, [target.id])).toEqual([
+      { n: 1 },
+    ]);
+    // Every stay that did not move is where it was.
+    const stayed = await query<{ id: string; unitId: string; from: Date }>(
+      `SELECT id, unit_id AS "unitId", lower(during) AS "from" FROM family_visit_stays WHERE id = ANY($1)`,
+      [booked.map((b) => b.id)],
+    );
+    const unmoved = stayed.filter((s) => s.unitId === source.id);
+    expect(unmoved.length).toBeGreaterThanOrEqual(9);
+    for (const s of unmoved) expect(s.from).toEqual(booked.find((b) => b.id === s.id)!.from);
+  });
+});
+
+describe('priority data of the waiting list', () => {
+  it('the parloir agent, the head and the SPIP counsellor set « sans permission de sortir » and the family’s distance; a wrong distance is refused in French; audited; the waiting list follows', async () => {
+    const e = await establishment();
+    await insertUnit(e.id, { name: 'UVF 1' });
+    const first = await insertAuthorisedCase(e.id, { firstName: 'Ödön', lastName: 'Ancien', decidedAt: new Date('2026-09-01T10:00:00Z') });
+    const far = await insertAuthorisedCase(e.id, {
+      kind: 'PF',
+      firstName: 'Ảnh',
+      lastName: 'Loin',
+      decidedAt: new Date('2026-09-15T10:00:00Z'),
+    });
+    const noLeave = await insertAuthorisedCase(e.id, { firstName: 'Ñuño', lastName: 'Libre', decidedAt: new Date('2026-10-01T10:00:00Z') });
+    expect(waitingNames(await agent.get(`${e.base}/planning`).expect(200))).toEqual(['Ödön ANCIEN', 'Ảnh LOIN', 'Ñuño LIBRE']);
+
+    // From the planning's waiting list, by the SPIP counsellor too.
+    const planning = page(await agent.get(`${e.base}/planning`).expect(200));
+    const priorityUrl = `${e.base}/priorite/${noLeave.caseId}`;
+    expect(
+      planning
+        .testId('priority-link')
+        .toArray()
+        .map((a) => planning.$(a).attr('href')),
+    ).toContain(priorityUrl);
+    const form = page(await spip.get(priorityUrl).expect(200));
+    expect(form.heading()).toBe('Priorité sur la liste d’attente — Ñuño LIBRE');
+    expect(form.$('label[for="noLeavePossible-oui"]').text()).toBe('La personne détenue ne peut pas bénéficier de permission de sortir');
+    expect(form.$('label[for="distanceKm"]').text()).toContain('Distance du domicile de la famille (km)');
+    for (const bad of ['20001', '-3', '12,5', 'loin'])
+      expect(page(await post(spip, priorityUrl, priorityUrl, { noLeavePossible: 'oui', distanceKm: bad })).errors()).toEqual([
+        'La distance est un nombre entier de kilomètres, de 0 à 20 000.',
+      ]);
+    const saved = await post(spip, priorityUrl, priorityUrl, { noLeavePossible: 'oui', distanceKm: '' });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.location).toBe(`${priorityUrl}?fait=oui`);
+    const again = page(await spip.get(`${priorityUrl}?fait=oui`).expect(200));
+    expect(again.has('done')).toBe(true);
+    expect(again.$('#noLeavePossible-oui').attr('checked')).toBeDefined();
+
+    // On the booking page, by the parloir agent: the answer comes back to the booking page.
+    const bookUrl = `${e.base}/reserver/${far.caseId}`;
+    const wrong = await post(agent, bookUrl, `${e.base}/priorite/${far.caseId}`, { distanceKm: '25000', retour: 'reserver' });
+    expect(wrong.status).toBe(400);
+    expect(page(wrong).heading()).toBe('Réserver un logement — Ảnh LOIN');
+    expect(page(wrong).errors()).toEqual(['La distance est un nombre entier de kilomètres, de 0 à 20 000.']);
+    const fromBooking = await post(agent, bookUrl, `${e.base}/priorite/${far.caseId}`, { distanceKm: ' 600 ', retour: 'reserver' });
+    expect(fromBooking.status).toBe(303);
+    expect(fromBooking.headers.location).toBe(`${bookUrl}?priorite=oui`);
+    expect(
+      page(await agent.get(`${bookUrl}?priorite=oui`).expect(200))
+        .$('#distanceKm')
+        .attr('value'),
+    ).toBe('600');
+    // The head may too; others may not.
+    expect((await post(head, `${e.base}/priorite/${first.caseId}`, `${e.base}/priorite/${first.caseId}`, { distanceKm: '0' })).status).toBe(
+      303,
+    );
+    await admin.get(`${e.base}/priorite/${first.caseId}`).expect(403);
+    await spip.get(`${e.base}/priorite/${randomUUID()}`).expect(404);
+
+    expect(
+      await query(
+        `SELECT reference IS NOT NULL AS ok, no_leave_possible AS "noLeave", distance_km AS "km" FROM family_visit_cases
+          WHERE id = ANY($1) ORDER BY array_position($1::uuid[], id)`,
+        [[first.caseId, far.caseId, noLeave.caseId]],
+      ),
+    ).toEqual([
+      { ok: true, noLeave: false, km: 0 },
+      { ok: true, noLeave: false, km: 600 },
+      { ok: true, noLeave: true, km: null },
+    ]);
+    const rows = page(await agent.get(`${e.base}/planning`).expect(200)).texts('waiting');
+    expect(rows.map((r) => r.split(' — ')[0])).toEqual(['Ñuño LIBRE', 'Ảnh LOIN', 'Ödön ANCIEN']);
+    expect(rows[0]).toContain('prioritaire : sans permission de sortir');
+    expect(rows[1]).toContain('famille éloignée (600 km)');
+    expect(
+      await query(
+        `SELECT entity_id AS "caseId", after FROM audit_log WHERE action = 'FAMILY_CASE_PRIORITY_CHANGED' AND establishment_id = $1 ORDER BY id`,
+        [e.id],
+      ),
+    ).toEqual([
+      { caseId: noLeave.caseId, after: { noLeavePossible: true, distanceKm: null } },
+      { caseId: far.caseId, after: { noLeavePossible: false, distanceKm: 600 } },
+      { caseId: first.caseId, after: { noLeavePossible: false, distanceKm: 0 } },
+    ]);
+  });
+});
+
+describe('the family’s page of its booked stay', () => {
+  it('the admin writes a unit’s rules (4 000 characters at most), and the family holding a granted request reads its stay: times on the establishment’s clock, address, what to bring and what is forbidden, the unit’s rules', async () => {
+    const e = await establishment({ timeZone: 'America/Cayenne' });
+    await query(`UPDATE establishments SET address = $2, phone = $3 WHERE id = $1`, [
+      e.id,
+      '1 route de Rémire, 97354 Rémire-Montjoly',
+      '05 94 00 00 00',
+    ]);
+    const units = `${e.base}/unites`;
+    expect(
+      (await post(admin, units, units, { kind: 'UVF', name: 'UVF Ħ', capacity: '4', accessible: 'oui', houseRules: ' ' })).status,
+    ).toBe(303);
+    const unit = await queryOne<{ id: string; houseRules: string | null }>(
+      `SELECT id, house_rules AS "houseRules" FROM family_units WHERE establishment_id = $1`,
+      [e.id],
+    );
+    expect(unit.houseRules).toBeNull();
+    const tooLong = await post(admin, units, `${units}/${unit.id}`, {
+      name: 'UVF Ħ',
+      capacity: '4',
+      accessible: 'oui',
+      active: 'oui',
+      houseRules: 'x'.repeat(4001),
+    });
+    expect(tooLong.status).toBe(400);
+    expect(page(tooLong).errors()).toEqual(['Le règlement du logement fait au plus 4 000 caractères.']);
+    const rules = 'Pas de verre ni d’alcool.\r\nLes visiteurs arrivent à 9 h 30 au plus tard.\r\n\r\nApportez vos draps de bébé.';
+    expect(
+      (
+        await post(admin, units, `${units}/${unit.id}`, {
+          name: 'UVF Ħ',
+          capacity: '4',
+          accessible: 'oui',
+          active: 'oui',
+          houseRules: rules,
+        })
+      ).status,
+    ).toBe(303);
+    const adminPage = page(await head.get(units).expect(200));
+    expect(adminPage.text('unit-rules')).toBe('Renseigné');
+    expect(
+      await query(`SELECT after->>'houseRules' AS "rules" FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_UNIT_CHANGED'`, [
+        unit.id,
+      ]),
+    ).toEqual([{ rules: 'Pas de verre ni d’alcool.\nLes visiteurs arrivent à 9 h 30 au plus tard.\n\nApportez vos draps de bébé.' }]);
+
+    const family = await insertFamily({ givenName: 'Ayşe', familyName: 'Öztürk' });
+    const c = await insertAuthorisedCase(e.id, { hours: 24, familyAccountId: family.id, firstName: 'محمد', lastName: 'Nguyễn' });
+    const id = await book(e.base, c.caseId, { unitId: unit.id, day: '05/12/2026', time: '10:00' });
+    expect((await slotOf(id)).from).toEqual(new Date('2026-12-05T13:00:00Z')); // 10:00 in Cayenne (UTC−3)
+
+    const mine = await signInFamily(suite.app.url, family);
+    const p = page(await mine.get(`/uvf/sejours/${id}`).expect(200));
+    expect(p.heading()).toBe('Votre visite en unité de vie familiale');
+    expect(p.text('stay-from')).toBe('samedi 5 décembre 2026 à 10 h 00');
+    expect(p.text('stay-to')).toBe('dimanche 6 décembre 2026 à 10 h 00');
+    expect(p.text('stay-unit')).toBe('UVF Ħ — Unité de vie familiale (UVF), accessible aux personnes à mobilité réduite');
+    expect(p.text('stay-place')).toContain('1 route de Rémire, 97354 Rémire-Montjoly');
+    expect(p.mainText()).toContain('محمد NGUYỄN');
+    expect(p.text('guide-bring')).toContain('Une pièce d’identité en cours de validité pour chaque visiteur');
+    expect(p.text('guide-bring')).toContain('dans leur emballage d’origine et non entamés');
+    expect(p.text('guide-forbidden')).toContain('Aucun produit alimentaire');
+    expect(p.text('guide-forbidden')).toContain('casier');
+    expect(p.text('guide-course')).toContain('Arrivez en avance');
+    expect(p.text('guide-course')).toContain('inventaire détaillé de vos affaires');
+    expect(
+      p
+        .testId('house-rules')
+        .find('p')
+        .toArray()
+        .map((l) => p.$(l).text()),
+    ).toEqual(['Pas de verre ni d’alcool.', 'Les visiteurs arrivent à 9 h 30 au plus tard.', 'Apportez vos draps de bébé.']);
+    // A phone-sized page: no table to scroll sideways.
+    expect(p.$('main table').length).toBe(0);
+
+    // After a cancellation the family is told, without the details.
+    await post(agent, `${e.base}/sejours/${id}/annuler`, `${e.base}/sejours/${id}/annuler`, { reason: 'Travaux urgents dans le logement' });
+    const cancelled = page(await mine.get(`/uvf/sejours/${id}`).expect(200));
+    expect(cancelled.text('stay-cancelled')).toContain('Cette visite est annulée');
+    expect(cancelled.mainText()).not.toContain('Travaux urgents');
+    expect(cancelled.has('guide-bring')).toBe(false);
+  });
+
+  it('anyone but a family holding a granted request of the case gets 404; staff get 403', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { name: 'UVF Ŋ' });
+    const holder = await insertFamily({ givenName: 'Łucja', familyName: 'Wójcik' });
+    const pending = await insertFamily({ givenName: 'Thị', familyName: 'Lê' });
+    const stranger = await insertFamily({ givenName: 'Ελένη', familyName: 'Παπαδοπούλου' });
+    const granted = await insertAuthorisedCase(e.id, { familyAccountId: holder.id, lastName: 'Ğ' });
+    const notYet = await insertAuthorisedCase(e.id, { familyAccountId: pending.id, firstVisitorStatus: 'RECEIVED', lastName: 'Ş' });
+    const ownStay = await book(e.base, granted.caseId, { unitId: unit.id, day: '03/12/2026', time: '10:00' });
+    const otherStay = await book(e.base, notYet.caseId, { unitId: unit.id, day: '10/12/2026', time: '10:00' });
+
+    const asHolder = await signInFamily(suite.app.url, holder);
+    await asHolder.get(`/uvf/sejours/${ownStay}`).expect(200);
+    await asHolder.get(`/uvf/sejours/${otherStay}`).expect(404);
+    await asHolder.get(`/uvf/sejours/${randomUUID()}`).expect(404);
+    await asHolder.get(`/uvf/sejours/pas-un-identifiant`).expect(404);
+    // Their own request not granted (yet), though others of the case are.
+    await (await signInFamily(suite.app.url, pending)).get(`/uvf/sejours/${otherStay}`).expect(404);
+    await (await signInFamily(suite.app.url, stranger)).get(`/uvf/sejours/${ownStay}`).expect(404);
+    await agent.get(`/uvf/sejours/${ownStay}`).expect(403);
+  });
+});
