@@ -13,7 +13,7 @@ import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 import { binary, pdfText, permitsApp } from './helpers/permits';
-import { insertUnit } from './factories/family-visits-units';
+import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
 /* The built modules, as the app runs them. */
@@ -479,6 +479,21 @@ describe('an incident during a prévenu’s stay', () => {
         .texts('event')
         .join(' '),
     ).toContain(`Incident signalé au magistrat (${magistrate}).`);
+
+    // A condamné's stay: the head decided, no magistrate to tell.
+    const decided = await insertAuthorisedCase(establishment.id);
+    const otherDay = new Date(Date.now() + 12 * DAY).toISOString().slice(0, 10).split('-').reverse().join('/');
+    const booked2 = await post(as.head, `${uvf}/reserver/${decided.caseId}`, `${uvf}/reserver/${decided.caseId}`, {
+      unitId: unit.id,
+      day: otherDay,
+      time: '10:00',
+    });
+    expect(booked2.status).toBe(303);
+    const { id: stay2 } = await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1`, [decided.caseId]);
+    expect((await post(as.head, `${uvf}/sejours/${stay2}`, `${uvf}/sejours/${stay2}/registre`, { kind: 'INCIDENT', notes })).status).toBe(
+      303,
+    );
+    expect(await letters(decided.caseId)).toEqual([]);
   });
 });
 
