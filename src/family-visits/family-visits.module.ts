@@ -4,12 +4,14 @@ import { uploadMiddleware } from '../common/upload.middleware';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { MAX_UPLOAD_BYTES } from '../permits/uploads';
+import { FamilyVisitHousekeeping } from './housekeeping.runner';
 import { familyVisitDocumentsProvider } from './instruction-documents';
 import { FamilyVisitInstructionController } from './instruction.controller';
 import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitRequestsFamilyController } from './requests-family.controller';
 import { FamilyVisitRequestsStaffController } from './requests-staff.controller';
 import { FamilyVisitRequestsService } from './requests.service';
+import { FamilyVisitRetentionService } from './retention.service';
 import { UnitsStaysController } from './units-stays.controller';
 import { UnitsController } from './units.controller';
 import { UnitsService } from './units.service';
@@ -28,7 +30,14 @@ import { UnitsService } from './units.service';
     UnitsController,
     UnitsStaysController,
   ],
-  providers: [familyVisitDocumentsProvider, FamilyVisitRequestsService, FamilyVisitInstructionService, UnitsService],
+  providers: [
+    familyVisitDocumentsProvider,
+    FamilyVisitRequestsService,
+    FamilyVisitInstructionService,
+    UnitsService,
+    FamilyVisitRetentionService,
+    FamilyVisitHousekeeping,
+  ],
 })
 export class FamilyVisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
