@@ -15,7 +15,7 @@ import { insertPermit } from './factories/permits';
 import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
 import { permitsApp } from './helpers/permits';
-import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
+import { type Agent, FAMILY, signIn, signInAgent, signInFamily, STAFF } from './helpers/sign-in';
 
 const suite = permitsApp();
 const DAY = 86_400_000;
@@ -260,5 +260,36 @@ describe('« Mes demandes UVF / parloir familial »: the page of a request', () 
     const theirPage = page(await theirs.agent.get(`/uvf/demandes/${theirRequest}`).expect(200));
     expect(theirPage.text('interview-when')).toMatch(/ à 09 h 00 \(heure locale\)$/);
     expect(theirPage.text('interview-mode')).toBe('En visioconférence');
+  });
+});
+
+describe('the UVF / PF demo', () => {
+  it('Camille sees on /uvf her request under instruction with its convocation, and her authorised visit with its stay next week', async () => {
+    const { agent } = await signIn(suite.app.url, FAMILY.camille);
+    const list = page(await agent.get('/uvf').expect(200));
+    expect(list.texts('request-status').sort()).toEqual(['Accordée', 'Reçue, en cours d’instruction']);
+    const links = list.$('a[data-testid="request-visitor"]').toArray();
+    const pages = await Promise.all(links.map(async (a) => page(await agent.get(list.$(a).attr('href')!).expect(200))));
+    const open = pages.find((p) => p.text('request-status') === 'Reçue, en cours d’instruction')!;
+    expect(open.text('interview-status')).toBe('Prévu');
+    expect(open.text('interview-when')).toMatch(/\(heure de Paris\)$/);
+    expect(open.has('interview-cancel')).toBe(true);
+    expect(open.text('history')).toContain('Demande de Camille MARTIN déposée en ligne.');
+    const granted = pages.find((p) => p.text('request-status') === 'Accordée')!;
+    expect(granted.text('stay')).toContain('UVF 1 — Les Tilleuls');
+    expect(granted.text('stay-status')).toBe('Réservé');
+    expect(granted.$('[data-testid="stay-link"]').attr('href')).toMatch(/^\/uvf\/sejours\/[0-9a-f-]{36}$/);
+  });
+
+  it('the Nord establishment has a UVF and a family parlour, one of them accessible, and the detainee’s interview is done', async () => {
+    const units = await query<{ kind: string; accessible: boolean }>(
+      `SELECT u.kind, u.accessible FROM family_units u JOIN establishments e ON e.id = u.establishment_id WHERE e.code = 'CPNORD' ORDER BY u.kind`,
+    );
+    expect(units.map((u) => u.kind)).toEqual(['PF', 'UVF']);
+    expect(units.some((u) => u.accessible)).toBe(true);
+    const { agent } = await signIn(suite.app.url, STAFF.spipNord);
+    const queue = page(await agent.get('/etablissements/CPNORD/uvf/dossiers?statut=INSTRUCTION').expect(200));
+    const file = page(await agent.get(queue.$('[data-testid="queue-row"] a').first().attr('href')!).expect(200));
+    expect(file.texts('interview-status').sort()).toEqual(['Prévu', 'Réalisé']);
   });
 });
