@@ -220,6 +220,10 @@ describe('the head of establishment decides a condamné’s UVF requests', () =>
     expect(text).toContain('Cette autorisation vaut pour une seule visite');
     expect(text).toContain('Zofia ŁUKASIEWICZ, chef d’établissement');
     await as.family.get(`/courriers/${sent[0].id}`).expect(404);
+    // …and finds it on the page of its request.
+    const familyPage = page(await as.family.get(`/uvf/demandes/${c.visitorRequest.id}`).expect(200));
+    expect(familyPage.texts('decision-letter')).toEqual([expect.stringContaining('Autorisation de visite — Unité de vie familiale (UVF)')]);
+    expect(familyPage.link('Autorisation de visite — Unité de vie familiale (UVF)')).toBe(`/courriers/${mine.id}`);
     // The JAP's notice, from the case page.
     const jap = await pdf(as.spip, `${base}/${c.id}/courriers/${sent[1].id}`);
     expect(jap).toContain(`J’ai l’honneur de vous informer que j’ai autorisé une visite en unité de vie familiale (UVF) pour يوسف BEN AŁI`);

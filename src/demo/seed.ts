@@ -6,6 +6,7 @@ import type { StaffRole } from '../auth/roles';
 import type { AppointmentsService } from '../appointments/appointments.service';
 import { issueClaimCode } from '../permits/permit-claims.service';
 import { seedFamilyVisitInstruction } from './family-visits-instruction.seed';
+import { seedFamilyVisitsDemo } from './family-visits-demo.seed';
 
 export const DEMO_ESTABLISHMENTS = [
   { code: 'CPNORD', name: 'Centre pénitentiaire de Démonstration-Nord', kind: 'CENTRE_PENITENTIAIRE' },
@@ -301,6 +302,7 @@ export async function seedDemoData(
     await seedMagistratePermit(m, ids.CPNORD);
     await seedClaimablePermit(m, ids.CPNORD, opts.now);
     await seedFamilyVisitInstruction(m, ids.CPNORD, opts.now);
+    await seedFamilyVisitsDemo(m, ids.CPNORD, opts.now);
     return true;
   });
 }

@@ -1,13 +1,4 @@
-import {
-  Injectable,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  RequestMethod,
-} from '@nestjs/common';
-import { runPeriodically } from '../common/periodic';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { AppointmentsModule } from '../appointments/appointments.module';
 import { uploadMiddleware } from '../common/upload.middleware';
 import { EstablishmentsModule } from '../establishments/establishments.module';
@@ -17,6 +8,7 @@ import { FamilyVisitDecisionsController } from './decisions.controller';
 import { FamilyVisitDecisionsService } from './decisions.service';
 import { EntitlementController } from './entitlement.controller';
 import { EntitlementService } from './entitlement.service';
+import { FamilyVisitHousekeeping } from './housekeeping.runner';
 import { familyVisitDocumentsProvider } from './instruction-documents';
 import { FamilyVisitInstructionController } from './instruction.controller';
 import { FamilyVisitInstructionService } from './instruction.service';
@@ -24,33 +16,10 @@ import { FamilyVisitRequestsFamilyController } from './requests-family.controlle
 import { FamilyVisitRequestsStaffController } from './requests-staff.controller';
 import { FamilyVisitRequestsService } from './requests.service';
 import { FamilyStaysController } from './stays-family.controller';
+import { FamilyVisitRetentionService } from './retention.service';
 import { UnitsStaysController } from './units-stays.controller';
 import { UnitsController } from './units.controller';
 import { UnitsService } from './units.service';
-
-/** Implicit rejections of UVF / PF requests 2 months after receipt, every 10 minutes in every instance (idempotent). */
-@Injectable()
-export class FamilyVisitDeadlineRunner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private stop?: () => void;
-
-  constructor(private readonly decisions: FamilyVisitDecisionsService) {}
-
-  onApplicationBootstrap(): void {
-    this.stop = runPeriodically(
-      'FamilyVisitDeadlines',
-      10 * 60_000,
-      async (log) => {
-        const expired = await this.decisions.expireOverdue();
-        if (expired) log.log(`${expired} UVF / PF request(s) implicitly rejected`);
-      },
-      { runNow: true },
-    );
-  }
-
-  onApplicationShutdown(): void {
-    this.stop?.();
-  }
-}
 
 /**
  * Family visit units (UVF) and family parlours (PF): the double request (detainee's, each visitor's),
@@ -74,9 +43,10 @@ export class FamilyVisitDeadlineRunner implements OnApplicationBootstrap, OnAppl
     FamilyVisitRequestsService,
     FamilyVisitInstructionService,
     FamilyVisitDecisionsService,
-    FamilyVisitDeadlineRunner,
     UnitsService,
     EntitlementService,
+    FamilyVisitRetentionService,
+    FamilyVisitHousekeeping,
   ],
 })
 export class FamilyVisitsModule implements NestModule {

@@ -103,6 +103,8 @@ export interface RequestRow {
   relationship: string | null;
   familyAccountId: string | null;
   familyEmail: string | null;
+  /** The family's mobile phone, for the SMS reminder of a convocation (as a visit's). */
+  familyPhone: string | null;
 }
 
 /** The case's requests: the detainee's first, then the visitors' in the order received. */
@@ -111,7 +113,8 @@ export function caseRequests(db: EntityManager, caseId: string): Promise<Request
     db,
     `SELECT r.id, r.applicant, r.channel, r.received_at AS "receivedAt", r.status, r.rules_acknowledged_at AS "rulesAcknowledgedAt",
             CASE WHEN p.id IS NULL THEN NULL ELSE p.visitor_given_name || ' ' || p.visitor_family_name END AS "visitorName",
-            p.relationship, COALESCE(r.family_account_id, p.family_account_id) AS "familyAccountId", f.email AS "familyEmail"
+            p.relationship, COALESCE(r.family_account_id, p.family_account_id) AS "familyAccountId", f.email AS "familyEmail",
+            f.mobile_phone AS "familyPhone"
        FROM family_visit_requests r
        LEFT JOIN permits p ON p.id = r.permit_id
        LEFT JOIN family_accounts f ON f.id = COALESCE(r.family_account_id, p.family_account_id)

@@ -158,6 +158,7 @@ export class FamilyVisitInstructionService implements OnModuleInit {
             establishmentId: establishment.id,
             familyAccountId: request.familyAccountId,
             contactEmail: request.familyEmail,
+            contactPhone: request.familyPhone, // the SMS reminder, as a visit's
             startsAt: interview.at,
             endsAt: new Date(interview.at.getTime() + 3_600_000),
             place: input.mode === 'IN_PERSON' ? 'SPIP, accueil du public' : `Entretien ${MODE_LABELS[input.mode].toLowerCase()}`,

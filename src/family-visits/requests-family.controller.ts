@@ -5,6 +5,7 @@ import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { attempt, FieldError, validateForm } from '../common/forms';
 import { parsePage } from '../common/pagination';
+import { REQUEST_STATUS_BADGES } from './family-page.rules';
 import { sendFamilyVisitDocument as sendDocument } from './requests.http';
 import { FamilyRequestForm, RequestDocumentForm } from './requests.form';
 import { CHANNEL_LABELS, CONSENT_CAPACITY_LABELS, durationChoices, KIND_LABELS, REQUEST_STATUS_LABELS } from './requests.rules';
@@ -14,6 +15,7 @@ const LABELS = {
   kindLabels: KIND_LABELS,
   channelLabels: CHANNEL_LABELS,
   statusLabels: REQUEST_STATUS_LABELS,
+  statusBadges: REQUEST_STATUS_BADGES,
   capacityLabels: CONSENT_CAPACITY_LABELS,
   uvfHours: durationChoices('UVF'),
   pfHours: durationChoices('PF'),

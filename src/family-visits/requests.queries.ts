@@ -412,3 +412,110 @@ export function familyEmail(
     familyAccountId,
   ]);
 }
+
+// ---- the family's request page: its requests in the case, history, convocations, stay ----
+
+/** The family's own condition on a request `r` joined to its permit `p` (filed by the family, or for a permit it holds). */
+const OF_FAMILY = `(r.family_account_id = $1 OR p.family_account_id = $1)`;
+
+export interface FamilyCaseRequestRow {
+  id: string;
+  status: FamilyVisitRequestStatus;
+  grantedHours: number | null;
+  givenName: string;
+  familyName: string;
+  birthdate: string;
+  accompaniedBy: string | null;
+  /** A minor's accompanying adult, by name. */
+  companionGivenName: string | null;
+  companionFamilyName: string | null;
+}
+
+/** The family's own requests in a case (never another family's), adults first. */
+export function familyRequestsOfCase(db: EntityManager, familyAccountId: string, caseId: string): Promise<FamilyCaseRequestRow[]> {
+  return select<FamilyCaseRequestRow>(
+    db,
+    `SELECT r.id, r.status, r.granted_hours AS "grantedHours", p.visitor_given_name AS "givenName", p.visitor_family_name AS "familyName",
+            to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "birthdate", r.accompanied_by AS "accompaniedBy",
+            cp.visitor_given_name AS "companionGivenName", cp.visitor_family_name AS "companionFamilyName"
+       FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+       LEFT JOIN family_visit_requests cr ON cr.id = r.accompanied_by LEFT JOIN permits cp ON cp.id = cr.permit_id
+      WHERE r.case_id = $2 AND ${OF_FAMILY}
+      ORDER BY p.visitor_birthdate, p.visitor_family_name, p.visitor_given_name, r.id`,
+    [familyAccountId, caseId],
+  );
+}
+
+/** Whether the detainee's own written request of the case has been received (the double request). */
+export async function detaineeRequestReceived(db: EntityManager, caseId: string): Promise<boolean> {
+  return (await selectOne(db, `SELECT 1 FROM family_visit_requests WHERE case_id = $1 AND applicant = 'DETAINEE'`, [caseId])) !== null;
+}
+
+export interface FamilyEventRow {
+  at: Date;
+  kind: string;
+  message: string | null;
+}
+
+/**
+ * The history the family may read: the case's events marked visible to the family, about one of its
+ * own requests or about the case as a whole (never about another family's request of the case).
+ */
+export function familyEventsOfCase(db: EntityManager, caseId: string, requestIds: string[]): Promise<FamilyEventRow[]> {
+  return select<FamilyEventRow>(
+    db,
+    `SELECT e.at, e.kind, e.message FROM family_visit_events e
+      WHERE e.case_id = $1 AND e.visible_to_family AND (e.request_id IS NULL OR e.request_id = ANY($2::uuid[]))
+      ORDER BY e.at DESC, e.id`,
+    [caseId, requestIds],
+  );
+}
+
+export interface FamilyInterviewRow {
+  id: string;
+  at: Date;
+  mode: string;
+  status: 'SCHEDULED' | 'DONE' | 'CANCELLED';
+  appointmentId: string | null;
+  appointmentStatus: 'BOOKED' | 'CANCELLED' | null;
+  place: string | null;
+  address: string | null;
+}
+
+/**
+ * The interviews of a request with the SPIP, with their convocation (the appointment) when it is this
+ * family's; never the counsellor's notes nor assessments.
+ */
+export function familyInterviewsOfRequest(db: EntityManager, familyAccountId: string, requestId: string): Promise<FamilyInterviewRow[]> {
+  return select<FamilyInterviewRow>(
+    db,
+    `SELECT i.id, i.at, i.mode, i.status, a.id AS "appointmentId", a.status AS "appointmentStatus", a.place, a.address
+       FROM family_visit_interviews i
+       LEFT JOIN appointments a ON a.id = i.appointment_id AND a.family_account_id = $1
+      WHERE i.request_id = $2
+      ORDER BY i.at, i.id`,
+    [familyAccountId, requestId],
+  );
+}
+
+export interface FamilyStayRow {
+  id: string;
+  unitName: string;
+  unitKind: FamilyVisitKind;
+  accessible: boolean;
+  startsAt: Date;
+  endsAt: Date;
+  status: 'BOOKED' | 'IN_PROGRESS' | 'ENDED' | 'ENDED_EARLY' | 'CANCELLED';
+}
+
+/** The case's stays in a unit that are not cancelled. */
+export function staysOfCase(db: EntityManager, caseId: string): Promise<FamilyStayRow[]> {
+  return select<FamilyStayRow>(
+    db,
+    `SELECT s.id, u.name AS "unitName", u.kind AS "unitKind", u.accessible, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", s.status
+       FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
+      WHERE s.case_id = $1 AND s.status <> 'CANCELLED'
+      ORDER BY lower(s.during)`,
+    [caseId],
+  );
+}

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { DataSource, EntityManager } from 'typeorm';
+import { whenLabel, zoneNote } from '../appointments/appointment.rules';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { pageInfo, type Page } from '../common/pagination';
 import { newReference } from '../common/reference';
 import { NotificationsService } from '../notifications/notifications.service';
+import { lettersOfFamily } from '../permits/letters';
 import { PermitFileStore } from '../permits/permit-files';
 import { permitState } from '../permits/permit-validity';
 import { checkDocument } from '../permits/uploads';
@@ -18,10 +20,14 @@ import {
   countCases,
   countRequestsOfFamily,
   detaineeOfPermits,
+  detaineeRequestReceived,
   documentOfEstablishment,
   documentOfFamily,
   documentsOfRequests,
   familyEmail,
+  familyEventsOfCase,
+  familyInterviewsOfRequest,
+  familyRequestsOfCase,
   insertCase,
   insertDocument,
   insertEvent,
@@ -38,6 +44,7 @@ import {
   requestsOfFamily,
   setChildTerms,
   setRulesAcknowledged,
+  staysOfCase,
   type CaseRow,
   type DocumentRow,
   type FamilyRequestRow,
@@ -56,6 +63,7 @@ import {
   type VisitorOfRequest,
 } from './requests.rules';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
+import { dayTimeLabel, interviewCard, sortInterviews, STAY_STATUS_FAMILY_LABELS, stayVisible } from './family-page.rules';
 
 export interface WishedVisit {
   kind: FamilyVisitKind;
@@ -423,12 +431,62 @@ export class FamilyVisitRequestsService {
     });
   }
 
+  /**
+   * The page of one of the family's requests: its status and those of the family's other requests in
+   * the case (a minor with the adult who accompanies them), whether the detainee's own request came,
+   * the history the family may read, the request's interviews with the SPIP and their convocations,
+   * and the stay booked once one of the family's requests is granted. Another family's request: 404.
+   */
   async myRequest(familyAccountId: string, requestId: string) {
     const db = this.dataSource.manager;
     const r = await requestOfFamily(db, familyAccountId, requestId);
     if (!r) throw requestNotFound();
-    const documents = await documentsOfRequests(db, [r.id]);
-    return { r: { ...r, name: fullName(r), minor: r.birthdate !== null && isMinorOn(r.birthdate, r.wishedFrom) }, documents };
+    const now = this.clock.now();
+    const [documents, family, detaineeReceived, interviews, letters] = await Promise.all([
+      documentsOfRequests(db, [r.id]),
+      familyRequestsOfCase(db, familyAccountId, r.caseId),
+      detaineeRequestReceived(db, r.caseId),
+      familyInterviewsOfRequest(db, familyAccountId, r.id),
+      lettersOfFamily(db, familyAccountId),
+    ]);
+    const events = await familyEventsOfCase(
+      db,
+      r.caseId,
+      family.map((f) => f.id),
+    );
+    const stays = stayVisible(family.map((f) => f.status)) ? await staysOfCase(db, r.caseId) : [];
+    const minorOn = (birthdate: string | null) => birthdate !== null && isMinorOn(birthdate, r.wishedFrom);
+    const mine = family.find((f) => f.id === r.id);
+    return {
+      r: {
+        ...r,
+        name: fullName(r),
+        minor: minorOn(r.birthdate),
+        grantedHours: mine?.grantedHours ?? null,
+        companion: mine?.companionGivenName ? fullName({ givenName: mine.companionGivenName, familyName: mine.companionFamilyName }) : null,
+      },
+      documents,
+      familyRequests: family.map((f) => ({
+        id: f.id,
+        status: f.status,
+        name: fullName(f),
+        minor: minorOn(f.birthdate),
+        companion: f.companionGivenName ? fullName({ givenName: f.companionGivenName, familyName: f.companionFamilyName }) : null,
+        current: f.id === r.id,
+      })),
+      detaineeReceived,
+      // The decision letters addressed to this account about the case (any of its requests in it).
+      letters: letters.filter((l) => l.familyVisitCaseId === r.caseId),
+      events: events.map((e) => ({ ...e, when: dayTimeLabel(new Date(e.at), r.timeZone) })),
+      interviews: sortInterviews(interviews.map((i) => interviewCard({ ...i, at: new Date(i.at) }, r.establishmentName, r.timeZone, now))),
+      stays: stays.map((s) => ({
+        ...s,
+        from: whenLabel(new Date(s.startsAt), r.timeZone),
+        to: whenLabel(new Date(s.endsAt), r.timeZone),
+        zoneNote: zoneNote(r.timeZone),
+        statusLabel: STAY_STATUS_FAMILY_LABELS[s.status],
+      })),
+    };
   }
 
   async myDocument(familyAccountId: string, documentId: string): Promise<{ content: Buffer; contentType: string }> {
