@@ -24,4 +24,8 @@ export function registerFilters(env: Environment) {
   });
   env.addGlobal('hasError', (errors: { field: string }[] | undefined, name: string) => Boolean(errors?.some((e) => e.field === name)));
   env.addFilter('dateTimeFr', (value: unknown) => (value ? dateTimeFmt.format(new Date(value as string)) : ''));
+  // Nunjucks' own `capitalize` lower-cases the rest: « (SPIP) » would read « (spip) ».
+  env.addFilter('upperFirst', (value: unknown) =>
+    typeof value === 'string' ? value.charAt(0).toLocaleUpperCase('fr') + value.slice(1) : value,
+  );
 }

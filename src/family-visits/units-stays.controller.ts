@@ -13,7 +13,7 @@ import { UnitsService } from './units.service';
 const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 /** Where a refusal of a move is shown on its form. */
-const MOVE_ERROR_FIELDS: Record<string, string> = { PAST: 'day', SAME: 'day', STATUS: 'global', NOT_AUTHORISED: 'global' };
+const MOVE_ERROR_FIELDS: Record<string, string> = { PAST: 'day', UNTIL: 'day', SAME: 'day', STATUS: 'global', NOT_AUTHORISED: 'global' };
 
 /**
  * The stays in the UVF / PF units, run by the establishment's staff who run the visits: the parloir
@@ -60,7 +60,7 @@ export class UnitsStaysController {
     if (!form.ok) return this.renderBooking(res.status(400), establishment, caseId, { errors: form.errors, values: form.values });
     const done = await attempt(
       () => this.units.book(actorOf(p), establishment, caseId, form.value),
-      (e) => (e.code === 'PAST' ? 'day' : 'unitId'),
+      (e) => (e.code === 'PAST' || e.code === 'UNTIL' ? 'day' : 'unitId'),
     );
     if (!done.ok) return this.renderBooking(res.status(done.status), establishment, caseId, { errors: done.errors, values: body });
     res.redirect(303, `/etablissements/${establishment.code}/uvf/planning?semaine=${form.value.day}`);

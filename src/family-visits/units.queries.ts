@@ -88,6 +88,10 @@ export interface BookableCase {
   detaineeName: string;
   grantedHours: number | null;
   grantedVisitors: number;
+  /** Whether the detainee's own request is granted (without it, no visit). */
+  detaineeGranted: boolean;
+  /** The earliest end of a magistrate's temporary authorisation among the granted requests (AAAA-MM-JJ), if any. */
+  authorisedUntil: string | null;
   /** The waiting list's priority data (family_visit_cases). */
   noLeavePossible: boolean;
   distanceKm: number | null;
@@ -100,6 +104,10 @@ export function bookableCase(db: EntityManager, establishmentId: string, caseId:
             (SELECT min(r.granted_hours)::int FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "grantedHours",
             (SELECT count(*)::int FROM family_visit_requests r
               WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'VISITOR') AS "grantedVisitors",
+            EXISTS (SELECT 1 FROM family_visit_requests r
+                     WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'DETAINEE') AS "detaineeGranted",
+            (SELECT to_char(min(r.magistrate_until), 'YYYY-MM-DD') FROM family_visit_requests r
+              WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "authorisedUntil",
             c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm"
        FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id
       WHERE c.establishment_id = $1 AND c.id = $2${lock ? ' FOR UPDATE OF c' : ''}`,
@@ -173,6 +181,7 @@ export function waitingCases(db: EntityManager, establishmentId: string): Promis
                             count(*) FILTER (WHERE r.applicant = 'VISITOR')::int AS visitors
                        FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') g ON g.visitors > 0
       WHERE c.establishment_id = $1 AND c.status <> 'CLOSED'
+        AND EXISTS (SELECT 1 FROM family_visit_requests r WHERE r.case_id = c.id AND r.applicant = 'DETAINEE' AND r.status = 'GRANTED')
         AND NOT EXISTS (SELECT 1 FROM family_visit_stays s WHERE s.case_id = c.id AND s.status <> 'CANCELLED')`,
     [establishmentId],
   );

@@ -1,5 +1,6 @@
 import {
   accessibilityWarning,
+  authorisationProblem,
   changeProblem,
   distanceProblem,
   durationProblem,
@@ -153,5 +154,29 @@ describe('priority data and unit rules', () => {
     }
     expect(uvf.forbidden.join(' ')).toContain('Les repas sont préparés');
     expect(pf.forbidden.join(' ')).toContain('On ne prépare pas de repas au parloir familial');
+  });
+});
+
+describe('what an authorisation covers', () => {
+  const granted = { detaineeGranted: true, authorisedUntil: null };
+  it('no stay without the detainee’s own request granted, whatever the visitors’ authorisations', () => {
+    expect(authorisationProblem({ detaineeGranted: false, authorisedUntil: null }, at('2027-02-10T18:00:00Z'), 'Europe/Paris')).toEqual({
+      code: 'NOT_AUTHORISED',
+      message: 'La demande de la personne détenue n’est pas accordée : la visite ne peut pas être réservée.',
+    });
+    expect(authorisationProblem(granted, at('2030-01-01T10:00:00Z'), 'Europe/Paris')).toBeNull();
+  });
+
+  it('a magistrate’s temporary authorisation covers stays ending by its last day, on the establishment’s clock', () => {
+    const until = { detaineeGranted: true, authorisedUntil: '2027-06-30' };
+    // 30 June, 23:30 in Paris (21:30 UTC); a 24-hour stay ending at midnight on 1 July ends on 30 June.
+    expect(authorisationProblem(until, at('2027-06-30T21:30:00Z'), 'Europe/Paris')).toBeNull();
+    expect(authorisationProblem(until, at('2027-06-30T22:00:00Z'), 'Europe/Paris')).toBeNull();
+    expect(authorisationProblem(until, at('2027-06-30T22:30:00Z'), 'Europe/Paris')).toEqual({
+      code: 'UNTIL',
+      message: 'L’autorisation temporaire du magistrat prend fin le 30/06/2027 : la visite doit être terminée ce jour-là au plus tard.',
+    });
+    // 1 July 00:30 UTC is still 30 June in Cayenne.
+    expect(authorisationProblem(until, at('2027-07-01T00:30:00Z'), 'America/Cayenne')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { fromZonedTime } from 'date-fns-tz';
+import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
 
@@ -105,6 +105,33 @@ export function eventProblem(status: StayStatus, kind: StayEventKind): string | 
   if (status === 'CANCELLED') return 'Cette visite est annulée.';
   if (status === 'ENDED' || status === 'ENDED_EARLY')
     return ['EXIT_INVENTORY', 'BELONGINGS', 'INCIDENT', 'INTERVENTION'].includes(kind) ? null : 'Cette visite est terminée.';
+  return null;
+}
+
+/**
+ * Whether the case's authorisation covers a stay ending at `endsAt`, or why not: the detainee's own
+ * request must be granted (a visitor's authorisation alone is no visit; for a prévenu the magistrate
+ * answers each request, and the detainee's may still be awaited or refused), and a magistrate's
+ * temporary authorisation (its end date, AAAA-MM-JJ) must still run on the stay's last day, on the
+ * establishment's clock.
+ */
+export function authorisationProblem(
+  c: { detaineeGranted: boolean; authorisedUntil: string | null },
+  endsAt: Date,
+  timeZone: string,
+): { code: 'NOT_AUTHORISED' | 'UNTIL'; message: string } | null {
+  if (!c.detaineeGranted)
+    return {
+      code: 'NOT_AUTHORISED',
+      message: 'La demande de la personne détenue n’est pas accordée : la visite ne peut pas être réservée.',
+    };
+  // A stay ending at midnight ends on the day before.
+  const lastDay = formatInTimeZone(new Date(endsAt.getTime() - 1), timeZone, 'yyyy-MM-dd');
+  if (c.authorisedUntil && lastDay > c.authorisedUntil)
+    return {
+      code: 'UNTIL',
+      message: `L’autorisation temporaire du magistrat prend fin le ${c.authorisedUntil.split('-').reverse().join('/')} : la visite doit être terminée ce jour-là au plus tard.`,
+    };
   return null;
 }
 

@@ -32,6 +32,7 @@ import {
 } from './units.queries';
 import {
   accessibilityWarning,
+  authorisationProblem,
   capacityProblem,
   changeProblem,
   distanceProblem,
@@ -156,6 +157,8 @@ export class UnitsService {
         const from = localInstant(input.day, input.time, site.timeZone);
         const to = new Date(from.getTime() + c.grantedHours * 3600_000);
         if (from.getTime() < this.clock.now().getTime()) throw new DomainError('PAST', 'Le début de la visite est déjà passé.');
+        const unauthorised = authorisationProblem(c, to, site.timeZone);
+        if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
         const id = await insertStay(m, { caseId: c.id, unitId: unit.id, from, to, visitors: c.grantedVisitors });
         await this.audit.record(
           {
@@ -272,6 +275,8 @@ export class UnitsService {
         const from = localInstant(input.day, input.time, site.timeZone);
         const to = new Date(from.getTime() + c.grantedHours * 3600_000);
         if (from.getTime() < this.clock.now().getTime()) throw new DomainError('PAST', 'Le début de la visite est déjà passé.');
+        const unauthorised = authorisationProblem(c, to, site.timeZone);
+        if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
         if (unit.id === s.unitId && from.getTime() === s.startsAt.getTime() && to.getTime() === s.endsAt.getTime())
           throw new DomainError(
             'SAME',
