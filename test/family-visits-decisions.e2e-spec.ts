@@ -1,5 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { insertDetaineeRequest, insertFamilyVisitCase, insertInterview, insertVisitorRequest } from './factories/family-visits-instruction';
+import {
+  insertDetaineeRequest,
+  insertFamilyVisitCase,
+  insertFamilyVisitDocument,
+  insertInterview,
+  insertVisitorRequest,
+} from './factories/family-visits-instruction';
+import { insertPermit } from './factories/permits';
 import {
   insertAgent,
   insertDetainee,
@@ -234,7 +241,7 @@ describe('the head of establishment decides a condamné’s UVF requests', () =>
       [c.visitorRequest.id],
     );
     expect(mail.template).toBe('family-visit-decision');
-    expect(mail.subject).toBe(`Décision sur votre demande de Unité de vie familiale (UVF) (dossier ${c.reference})`);
+    expect(mail.subject).toBe(`Décision sur votre demande de visite en unité de vie familiale (UVF) (dossier ${c.reference})`);
     expect(mail.body_text).toContain('est accordée pour 24 heures');
     expect(
       await query(`SELECT action, actor_label FROM audit_log WHERE entity_id = ANY($1::text[]) ORDER BY id`, [
@@ -257,7 +264,7 @@ describe('the head of establishment decides a condamné’s UVF requests', () =>
       decision: 'REFUSE',
       ground: 'GOOD_ORDER',
       facts: 'Trois comptes rendus d’incident en 2026 et une sanction de la commission de discipline.',
-      motivation: 'Son comportement disciplinaire ne permet pas de l’autoriser.',
+      motivation: 'Son comportement disciplinaire ne permet pas d’autoriser cette visite en UVF.',
     });
     expect(disciplinary.res.status).toBe(400);
     expect(errorsOf(disciplinary.res)).toContain('Le passé disciplinaire ne suffit pas à motiver un refus');
@@ -305,8 +312,10 @@ describe('the head of establishment decides a condamné’s UVF requests', () =>
     );
     expect(text).toContain(RECOURSE_MENTION);
     expect(text).toContain('recours hiérarchique auprès du directeur interrégional');
-    // The minor's refusal went to the detainee and, posted, to the child's family (no account).
-    expect((await letters(c.id)).filter((l) => l.kind === 'FV_REFUSAL').map((l) => l.addressee)).toContain('Ayşe NGUYỄN-ŞAHIN');
+    // The minor's refusal went to the detainee and, posted, to the holders of parental authority (no account).
+    expect((await letters(c.id)).filter((l) => l.kind === 'FV_REFUSAL').map((l) => l.addressee)).toContain(
+      'Aux titulaires de l’autorité parentale de Ayşe NGUYỄN-ŞAHIN',
+    );
   });
 
   it('a refusal letter without the recourse routes and the R. 421-1 mention cannot be recorded', async () => {
@@ -348,6 +357,76 @@ describe('the head of establishment decides a condamné’s UVF requests', () =>
     const theirs = `/etablissements/${elsewhere.code}/uvf/dossiers/${c.id}/decisions/${c.detaineeRequest.id}`;
     await as.headElsewhere.get(theirs).expect(404);
     await as.headElsewhere.get(`${base}/${c.id}/decisions/${c.detaineeRequest.id}`).expect(403);
+  });
+});
+
+describe('what a grant needs of each applicant', () => {
+  it('a minor is authorised only with the parental consent on file and once the accompanying adult is; the letter goes to the parents', async () => {
+    const c = await readyCase({ minor: true });
+    await query(`UPDATE family_visit_requests SET accompanied_by = $2 WHERE id = $1`, [c.minorRequest!.id, c.visitorRequest.id]);
+    await cpu(c.id);
+    expect((await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    const noConsent = await decide(as.head, c.id, c.minorRequest!.id, { decision: 'GRANT', hours: '24' });
+    expect(noConsent.res.status).toBe(409);
+    expect(noConsent.confirmation).toBeNull();
+    expect(errorsOf(noConsent.res)).toContain('L’autorisation écrite des titulaires de l’autorité parentale manque au dossier');
+    await insertFamilyVisitDocument(suite.docs, c.minorRequest!.id, {
+      kind: 'PARENTAL_CONSENT',
+      consentGivenBy: 'Łucja NGUYỄN-ŞAHIN et Ahmet ŞAHIN',
+    });
+    const alone = await decide(as.head, c.id, c.minorRequest!.id, { decision: 'GRANT', hours: '24' });
+    expect(alone.res.status).toBe(409);
+    expect(errorsOf(alone.res)).toContain(
+      'Autorisez d’abord la visite de l’adulte qui accompagne ce mineur : un mineur ne vient jamais seul.',
+    );
+    expect((await decide(as.head, c.id, c.visitorRequest.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    expect((await decide(as.head, c.id, c.minorRequest!.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    const toChild = (await letters(c.id)).filter((l) => l.kind === 'FV_GRANT').map((l) => l.addressee);
+    expect(toChild).toContain('Aux titulaires de l’autorité parentale de Ayşe NGUYỄN-ŞAHIN');
+    expect(toChild).not.toContain('Ayşe NGUYỄN-ŞAHIN');
+  });
+
+  it('a request never joins a case whose CPU opinion is given, and an applicant without interview is not authorised', async () => {
+    const c = await readyCase();
+    await cpu(c.id);
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: condamne.id,
+      visitorGivenName: 'Ngọc',
+      visitorFamilyName: 'Lê',
+    });
+    const requestsPage = `${base}/${c.id}/demandes`;
+    const late = await post(as.spip, requestsPage, `${base}/${c.id}/visiteurs`, {
+      permitId: permit.id,
+      receivedOn: new Date().toISOString().slice(0, 10),
+      channel: 'LETTER',
+    });
+    expect(late.status).toBe(422);
+    expect(page(late).errors()).toEqual([
+      'L’instruction de ce dossier est terminée (avis de la CPU rendu, dossier transmis ou décidé) : enregistrez cette demande dans un nouveau dossier.',
+    ]);
+    // A request that reached the decision without any interview (a record made before this rule) is not authorised.
+    await query(`DELETE FROM family_visit_interviews WHERE request_id = $1`, [c.visitorRequest.id]);
+    expect((await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    const uninterviewed = await decide(as.head, c.id, c.visitorRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(uninterviewed.res.status).toBe(409);
+    expect(errorsOf(uninterviewed.res)).toContain('Cette personne n’a eu aucun entretien avec le SPIP');
+  });
+
+  it('a SPIP counsellor holding a signature delegation still cannot sign the decision of a case', async () => {
+    const c = await readyCase();
+    await cpu(c.id);
+    await query(
+      `INSERT INTO signature_delegations (establishment_id, agent_id, valid_from, created_by) VALUES ($1, $2, '2026-01-01', $2)`,
+      [establishment.id, spipId],
+    );
+    try {
+      const { res } = await decide(as.spip, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' });
+      expect(res.status).toBe(403);
+      expect(errorsOf(res)).toContain('Seul le chef d’établissement, ou un agent qui a reçu délégation de signature, peut décider');
+    } finally {
+      await query(`DELETE FROM signature_delegations WHERE agent_id = $1`, [spipId]);
+    }
   });
 });
 
@@ -442,7 +521,7 @@ describe('a prévenu’s case goes to the magistrate', () => {
 });
 
 describe('an incident during a prévenu’s stay', () => {
-  it('is reported to the magistrate who authorised the visit: a letter on the case, audited; not for a condamné’s stay', async () => {
+  it('an incident or an intervention is reported to the magistrate who authorised the visit: a letter on the case, audited; not for a condamné’s stay', async () => {
     const c = await readyCase({ detainee: prevenu });
     await cpu(c.id);
     const magistrate = 'M. Đặng Văn Lâm, juge d’instruction, tribunal judiciaire de Lille';
@@ -469,15 +548,19 @@ describe('an incident during a prévenu’s stay', () => {
     const notes = 'Altercation verbale avec un surveillant à l’entrée ; visite poursuivie après échange.';
     expect((await post(as.head, stay, `${stay}/registre`, { kind: 'INCIDENT', notes })).status).toBe(303);
     expect((await post(as.head, stay, `${stay}/registre`, { kind: 'ROUND', notes: 'Ronde sans observation.' })).status).toBe(303);
+    expect(
+      (await post(as.head, stay, `${stay}/registre`, { kind: 'INTERVENTION', notes: 'Intervention à l’appel de la visiteuse, malaise.' }))
+        .status,
+    ).toBe(303);
     const reports = (await letters(c.id)).filter((l) => l.kind === 'FV_INCIDENT');
-    expect(reports.map((l) => l.addressee)).toEqual([magistrate]);
+    expect(reports.map((l) => l.addressee)).toEqual([magistrate, magistrate]);
     const text = await pdf(as.spip, `${base}/${c.id}/courriers/${reports[0].id}`);
     expect(text).toContain(`pendant la visite de Şükrü TRẦN (écrou ${prevenu.ecrouNumber}) en UVF Ślęża`);
     expect(text).toContain(`Compte rendu : ${notes}`);
     expect(text).toContain('décision de maintien ou d’annulation de l’autorisation d’accès');
     expect(
       await query(`SELECT action FROM audit_log WHERE entity_id = $1::text AND action = 'FAMILY_VISIT_INCIDENT_REPORTED'`, [c.id]),
-    ).toHaveLength(1);
+    ).toHaveLength(2);
     expect(
       page(await as.head.get(`${base}/${c.id}`).expect(200))
         .texts('event')

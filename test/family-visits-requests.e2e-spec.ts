@@ -179,7 +179,7 @@ describe('UVF / family parlour requests', () => {
       `SELECT subject FROM notifications WHERE template = 'family-visit-request-received' AND data->>'reference' = $1`,
       [list.text('request-reference')],
     );
-    expect(mail.subject).toContain('Unité de vie familiale (UVF)');
+    expect(mail.subject).toBe(`Demande de visite en unité de vie familiale (UVF) reçue (dossier ${list.text('request-reference')})`);
 
     // The staff's detainee request joins the family's case (overlapping period, same kind).
     const joined = await enterDetaineeRequest(counsellor, { wishedFrom: TO, wishedTo: dayFromToday(45) });

@@ -145,7 +145,7 @@ export function magistrateDecisionLetter(
       ...(a.answer === 'REFUSED'
         ? []
         : [
-            'Cette autorisation vaut pour une seule visite : toute nouvelle visite fera l’objet d’une nouvelle demande et d’une nouvelle instruction.',
+            'L’accord du magistrat ne dispense pas de demander chaque visite : toute nouvelle visite fera l’objet d’une nouvelle demande, instruite par l’établissement.',
           ]),
     ],
   };

@@ -64,6 +64,10 @@ export interface DecisionRequest {
   decisionMotivation: string | null;
   magistrateAnswer: MagistrateAnswer | null;
   magistrateUntil: string | null;
+  accompaniedBy: string | null;
+  rulesAcknowledged: boolean;
+  doneInterviews: number;
+  parentalConsent: boolean;
 }
 
 /** The case's requests as decided: the detainee's first, then the visitors' in the order received. */
@@ -76,7 +80,11 @@ export function decisionRequests(db: EntityManager, caseId: string): Promise<Dec
             COALESCE(r.family_account_id, p.family_account_id) AS "familyAccountId", f.email AS "familyEmail",
             r.granted_hours AS "grantedHours", r.granted_slots AS "grantedSlots", r.decided_at AS "decidedAt", r.decided_as AS "decidedAs",
             r.refusal_ground AS "refusalGround", r.decision_facts AS "decisionFacts", r.decision_motivation AS "decisionMotivation",
-            r.magistrate_answer AS "magistrateAnswer", to_char(r.magistrate_until, 'YYYY-MM-DD') AS "magistrateUntil"
+            r.magistrate_answer AS "magistrateAnswer", to_char(r.magistrate_until, 'YYYY-MM-DD') AS "magistrateUntil",
+            r.accompanied_by AS "accompaniedBy", r.rules_acknowledged_at IS NOT NULL AS "rulesAcknowledged",
+            (SELECT count(*)::int FROM family_visit_interviews i WHERE i.request_id = r.id AND i.status = 'DONE') AS "doneInterviews",
+            EXISTS (SELECT 1 FROM family_visit_documents d
+                     WHERE d.request_id = r.id AND d.kind = 'PARENTAL_CONSENT' AND d.deleted_at IS NULL) AS "parentalConsent"
        FROM family_visit_requests r
        LEFT JOIN permits p ON p.id = r.permit_id
        LEFT JOIN family_accounts f ON f.id = COALESCE(r.family_account_id, p.family_account_id)
@@ -216,5 +224,21 @@ export async function insertDecisionEvent(
     `INSERT INTO family_visit_events (case_id, request_id, at, kind, message, visible_to_family, actor_type, actor_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [e.caseId, e.requestId, e.at, e.kind, e.message, e.visibleToFamily, e.actorType, e.actorId],
+  );
+}
+
+/** Whether the case has a stay booked, in progress or done (not cancelled). */
+export async function caseHasLiveStay(db: EntityManager, caseId: string): Promise<boolean> {
+  return (await selectOne(db, `SELECT 1 FROM family_visit_stays WHERE case_id = $1 AND status <> 'CANCELLED'`, [caseId])) !== null;
+}
+
+/** Whether the agent holds this role in the establishment. */
+export async function holdsRoleAt(db: EntityManager, agentId: string, establishmentId: string, role: string): Promise<boolean> {
+  return (
+    (await selectOne(db, `SELECT 1 FROM role_assignments WHERE agent_id = $1 AND establishment_id = $2 AND role = $3`, [
+      agentId,
+      establishmentId,
+      role,
+    ])) !== null
   );
 }

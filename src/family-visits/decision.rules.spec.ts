@@ -1,4 +1,5 @@
 import {
+  applicantProblem,
   caseStatusAfter,
   grantOrderProblem,
   grantProblem,
@@ -101,5 +102,38 @@ describe('magistrateAnswerProblem', () => {
         '2027-01-10',
       ),
     ).toBeNull();
+  });
+});
+
+describe('applicantProblem', () => {
+  const adult = {
+    id: 'a',
+    status: 'GRANTED' as const,
+    minor: false,
+    accompaniedBy: null,
+    parentalConsent: false,
+    doneInterviews: 1,
+    rulesAcknowledged: true,
+  };
+  const child = {
+    id: 'c',
+    status: 'RECEIVED' as const,
+    minor: true,
+    accompaniedBy: 'a',
+    parentalConsent: true,
+    doneInterviews: 1,
+    rulesAcknowledged: true,
+  };
+  it('authorises only an applicant interviewed who signed the rules', () => {
+    expect(applicantProblem(adult, [adult])).toBeNull();
+    expect(applicantProblem({ ...adult, doneInterviews: 0 }, [adult])).toMatch(/aucun entretien/);
+    expect(applicantProblem({ ...adult, rulesAcknowledged: false }, [adult])).toMatch(/pas signé le règlement/);
+  });
+  it('authorises a minor only with the parental consent on file and the accompanying adult granted', () => {
+    expect(applicantProblem(child, [adult, child])).toBeNull();
+    expect(applicantProblem({ ...child, parentalConsent: false }, [adult, child])).toMatch(/titulaires de l’autorité parentale/);
+    expect(applicantProblem(child, [{ ...adult, status: 'REFUSED' }, child])).toMatch(/un mineur ne vient jamais seul/);
+    expect(applicantProblem(child, [{ ...adult, status: 'RECEIVED' }, child])).toMatch(/d’abord la visite de l’adulte/);
+    expect(applicantProblem({ ...child, accompaniedBy: null }, [adult, child])).toMatch(/aucun accompagnant/);
   });
 });

@@ -66,6 +66,39 @@ export function grantOrderProblem(
   return null;
 }
 
+/** What a grant needs to know of the applicant's instruction. */
+export interface ApplicantFacts {
+  id: string;
+  status: FamilyVisitRequestStatus;
+  /** The applicant is a minor on the first wished day. */
+  minor: boolean;
+  /** A minor: the request of the adult who accompanies them. */
+  accompaniedBy: string | null;
+  /** A minor: the written consent of the parental-authority holders is on file. */
+  parentalConsent: boolean;
+  doneInterviews: number;
+  rulesAcknowledged: boolean;
+}
+
+/**
+ * Why this applicant cannot be authorised yet, or null: each applicant has been interviewed and has
+ * signed the unit's rules (a request that reached the decision without it was never instructed); a
+ * minor comes only with the written consent of the parental-authority holders and with the adult who
+ * accompanies them, whose own request is granted (note DAP 2014 A.4; the 16+ exception does not apply).
+ */
+export function applicantProblem(r: ApplicantFacts, requests: readonly ApplicantFacts[]): string | null {
+  if (r.doneInterviews === 0) return 'Cette personne n’a eu aucun entretien avec le SPIP : la visite ne peut pas être autorisée.';
+  if (!r.rulesAcknowledged) return 'Cette personne n’a pas signé le règlement de l’unité : la visite ne peut pas être autorisée.';
+  if (!r.minor) return null;
+  if (!r.parentalConsent)
+    return 'L’autorisation écrite des titulaires de l’autorité parentale manque au dossier : la visite d’un mineur ne peut pas être autorisée.';
+  const companion = requests.find((x) => x.id === r.accompaniedBy);
+  if (!companion) return 'Un mineur vient avec un adulte qui l’accompagne : aucun accompagnant n’est désigné.';
+  if (companion.status !== 'GRANTED')
+    return 'Autorisez d’abord la visite de l’adulte qui accompagne ce mineur : un mineur ne vient jamais seul.';
+  return null;
+}
+
 export interface RefusalInput {
   ground: FamilyVisitRefusalGround | null;
   facts: string;

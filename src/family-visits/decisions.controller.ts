@@ -58,8 +58,28 @@ export class FamilyVisitDecisionsController {
     if (!form.ok) return this.renderDecision(res.status(400), establishment, id, requestId, principal, form);
     const v = form.value;
     const actor = agentActor(principal);
-    if (v.confirme !== 'oui')
+    if (v.confirme !== 'oui') {
+      // Checked before the read-back: the letter read back is one that can be signed.
+      const checked = await attempt(
+        () =>
+          this.decisions.check(
+            actor,
+            establishment.id,
+            id,
+            requestId,
+            v.decision === 'GRANT'
+              ? { decision: 'GRANT', grant: { hours: v.hours!, slots: v.slots ?? null } }
+              : { decision: 'REFUSE', refusal: { ground: v.ground ?? null, facts: v.facts ?? '', motivation: v.motivation ?? '' } },
+          ),
+        (e) => fieldOf(e, ['HOURS', 'GROUND', 'FACTS', 'MOTIVATION']),
+      );
+      if (!checked.ok)
+        return this.renderDecision(res.status(checked.status), establishment, id, requestId, principal, {
+          errors: checked.errors,
+          values: v,
+        });
       return this.renderDecision(res.status(200), establishment, id, requestId, principal, { values: v, confirm: true });
+    }
     const done = await attempt(
       () =>
         v.decision === 'GRANT'

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
@@ -18,6 +18,8 @@ import {
   type CaseForLetter,
 } from './decision-letters';
 import {
+  caseHasLiveStay,
+  holdsRoleAt,
   decisionCase,
   decisionRequests,
   insertDecisionEvent,
@@ -30,6 +32,7 @@ import {
   type DecisionRequest,
 } from './decision.queries';
 import {
+  applicantProblem,
   caseStatusAfter,
   durationText,
   grantOrderProblem,
@@ -39,14 +42,21 @@ import {
   MAGISTRATE_ANSWER_LABELS,
   needsMagistrate,
   refusalProblem,
+  type ApplicantFacts,
   type MagistrateAnswer,
 } from './decision.rules';
 import type { FamilyVisitRefusalGround } from './family-visit-request.entity';
 import { decisionDeadline } from './instruction.rules';
-import { isMinorOn, KIND_LABELS } from './requests.rules';
+import { isMinorOn, KIND_LABELS, VISIT_PHRASES } from './requests.rules';
 
 const caseNotFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
 const requestNotFound = () => new DomainError('NOT_FOUND', 'Demande introuvable dans ce dossier.', 404);
+const stayBooked = () =>
+  new DomainError(
+    'STAY_BOOKED',
+    'Le séjour de cette visite est déjà réservé : une nouvelle autorisation n’y ajouterait personne. Annulez le séjour ou ouvrez un nouveau dossier.',
+    409,
+  );
 const notSignatory = () =>
   new DomainError(
     'NOT_SIGNATORY',
@@ -97,6 +107,8 @@ interface Addressee {
  */
 @Injectable()
 export class FamilyVisitDecisionsService {
+  private readonly logger = new Logger('FamilyVisitDecisions');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly notifications: NotificationsService,
@@ -145,15 +157,8 @@ export class FamilyVisitDecisionsService {
   async grant(actor: AgentActor, establishmentId: string, caseId: string, requestId: string, g: GrantDecision): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const { c, requests, r, signatory } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now);
-      const problem =
-        grantProblem({ kind: c.kind, hours: g.hours, slots: g.slots }) ??
-        grantOrderProblem(
-          r.applicant,
-          requests.find((x) => x.applicant === 'DETAINEE'),
-          g.hours,
-        );
-      if (problem) throw new DomainError('HOURS', problem, 400);
+      const { c, requests, r, signatory } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, true);
+      await this.checkGrant(m, c, requests, r, g);
       await recordRequestDecision(m, r.id, 'RECEIVED', {
         status: 'GRANTED',
         at: now,
@@ -204,10 +209,8 @@ export class FamilyVisitDecisionsService {
   async refuse(actor: AgentActor, establishmentId: string, caseId: string, requestId: string, d: RefusalDecision): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const { c, r, signatory } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now);
-      const minor = r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom);
-      const problem = refusalProblem({ ...d, minor });
-      if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
+      const { c, r, signatory } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, true);
+      this.checkRefusal(c, r, d);
       const ground = d.ground!;
       await recordRequestDecision(m, r.id, 'RECEIVED', {
         status: 'REFUSED',
@@ -317,6 +320,15 @@ export class FamilyVisitDecisionsService {
       const problem = magistrateAnswerProblem(a, establishmentDay(now, c.timeZone));
       if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
       const granted = a.answer !== 'REFUSED';
+      if (granted) {
+        const requests = await decisionRequests(m, caseId);
+        const problem = applicantProblem(
+          this.facts(c, r),
+          requests.map((x) => this.facts(c, x)),
+        );
+        if (problem) throw new DomainError('GLOBAL', problem, 409);
+        if (await caseHasLiveStay(m, caseId)) throw stayBooked();
+      }
       const hours = granted ? c.proposedHours : null;
       await recordRequestDecision(m, r.id, 'REFERRED', {
         status: granted ? 'GRANTED' : 'REFUSED',
@@ -370,40 +382,102 @@ export class FamilyVisitDecisionsService {
       const today = establishmentDay(now, cand.timeZone);
       if (!implicitlyRejected({ status: 'RECEIVED', receivedAt: this.receivedDay(cand.receivedAt, cand.timeZone) }, 'CONDAMNE', today))
         continue;
-      await this.dataSource.transaction(async (m) => {
-        const c = await decisionCase(m, cand.establishmentId, cand.caseId, true);
-        if (!c || needsMagistrate(c.legalStatus)) return;
-        const r = (await decisionRequests(m, c.id)).find((x) => x.id === cand.id);
-        if (!r || !(await recordRequestDecision(m, r.id, 'RECEIVED', { status: 'IMPLICITLY_REJECTED', at: now, by: null, as: null })))
-          return;
-        const deadline = decisionDeadline(this.receivedDay(r.receivedAt, c.timeZone));
-        const letters = await this.lettersTo(
-          m,
-          c,
-          r,
-          'FV_IMPLICIT_REJECTION',
-          `Rejet implicite d’une demande de visite — ${KIND_LABELS[c.kind]}`,
-          implicitRejectionLetter(forLetter(c), r, deadline),
-          null,
-          now,
-        );
-        await this.afterDecision(m, { type: 'SYSTEM', label: 'délai de 2 mois' }, c, r, now, {
-          kind: 'IMPLICITLY_REJECTED',
-          message: `Sans décision au ${deadline.split('-').reverse().join('/')}, la demande${r.visitorName ? ` de ${r.visitorName}` : ' de la personne détenue'} est implicitement rejetée.`,
-          familyMessage:
-            'Sans décision dans les deux mois, votre demande est implicitement rejetée. Le courrier indique vos voies de recours.',
-          audit: { action: 'FAMILY_VISIT_REQUEST_IMPLICITLY_REJECTED', after: { status: 'IMPLICITLY_REJECTED', deadline, letters } },
-          outcome: 'rejetée faute de décision dans les deux mois',
-        });
-        expired++;
-      });
+      // One request failing (and rolled back) never keeps the others from being rejected: it is retried next run.
+      await this.dataSource
+        .transaction(async (m) => {
+          const c = await decisionCase(m, cand.establishmentId, cand.caseId, true);
+          if (!c || needsMagistrate(c.legalStatus)) return;
+          const r = (await decisionRequests(m, c.id)).find((x) => x.id === cand.id);
+          if (!r || !(await recordRequestDecision(m, r.id, 'RECEIVED', { status: 'IMPLICITLY_REJECTED', at: now, by: null, as: null })))
+            return;
+          const deadline = decisionDeadline(this.receivedDay(r.receivedAt, c.timeZone));
+          const letters = await this.lettersTo(
+            m,
+            c,
+            r,
+            'FV_IMPLICIT_REJECTION',
+            `Rejet implicite d’une demande de visite — ${KIND_LABELS[c.kind]}`,
+            implicitRejectionLetter(forLetter(c), r, deadline),
+            null,
+            now,
+          );
+          await this.afterDecision(m, { type: 'SYSTEM', label: 'délai de 2 mois' }, c, r, now, {
+            kind: 'IMPLICITLY_REJECTED',
+            message: `Sans décision au ${deadline.split('-').reverse().join('/')}, la demande${r.visitorName ? ` de ${r.visitorName}` : ' de la personne détenue'} est implicitement rejetée.`,
+            familyMessage:
+              'Sans décision dans les deux mois, votre demande est implicitement rejetée. Le courrier indique vos voies de recours.',
+            audit: { action: 'FAMILY_VISIT_REQUEST_IMPLICITLY_REJECTED', after: { status: 'IMPLICITLY_REJECTED', deadline, letters } },
+            outcome: 'rejetée faute de décision dans les deux mois',
+          });
+          expired++;
+        })
+        .catch((e: unknown) => this.logger.error(`Implicit rejection of ${cand.id} failed: ${e instanceof Error ? e.message : String(e)}`));
     }
     return expired;
   }
 
+  /**
+   * Checks a decision as the head fills it in, before the read-back: the same checks as signing, so
+   * the letter read back is one that can be signed (the signing re-checks under lock).
+   */
+  async check(
+    actor: AgentActor,
+    establishmentId: string,
+    caseId: string,
+    requestId: string,
+    d: { decision: 'GRANT'; grant: GrantDecision } | { decision: 'REFUSE'; refusal: RefusalDecision },
+  ): Promise<void> {
+    const m = this.dataSource.manager;
+    const { c, requests, r } = await this.toDecide(m, actor, establishmentId, caseId, requestId, this.clock.now(), false);
+    if (d.decision === 'GRANT') await this.checkGrant(m, c, requests, r, d.grant);
+    else this.checkRefusal(c, r, d.refusal);
+  }
+
+  private async checkGrant(m: EntityManager, c: DecisionCase, requests: DecisionRequest[], r: DecisionRequest, g: GrantDecision) {
+    const problem =
+      grantProblem({ kind: c.kind, hours: g.hours, slots: g.slots }) ??
+      grantOrderProblem(
+        r.applicant,
+        requests.find((x) => x.applicant === 'DETAINEE'),
+        g.hours,
+      );
+    if (problem) throw new DomainError('HOURS', problem, 400);
+    const applicant = applicantProblem(
+      this.facts(c, r),
+      requests.map((x) => this.facts(c, x)),
+    );
+    if (applicant) throw new DomainError('GLOBAL', applicant, 409);
+    if (await caseHasLiveStay(m, c.id)) throw stayBooked();
+  }
+
+  private checkRefusal(c: DecisionCase, r: DecisionRequest, d: RefusalDecision) {
+    const problem = refusalProblem({ ...d, minor: this.facts(c, r).minor });
+    if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
+  }
+
+  private facts(c: DecisionCase, r: DecisionRequest): ApplicantFacts {
+    return {
+      id: r.id,
+      status: r.status,
+      minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom),
+      accompaniedBy: r.accompaniedBy,
+      parentalConsent: r.parentalConsent,
+      doneInterviews: r.doneInterviews,
+      rulesAcknowledged: r.rulesAcknowledged,
+    };
+  }
+
   /** The locked case and request to decide, and the signatory: a condamné's request still to decide, after the CPU opinion. */
-  private async toDecide(m: EntityManager, actor: AgentActor, establishmentId: string, caseId: string, requestId: string, now: Date) {
-    const c = await decisionCase(m, establishmentId, caseId, true);
+  private async toDecide(
+    m: EntityManager,
+    actor: AgentActor,
+    establishmentId: string,
+    caseId: string,
+    requestId: string,
+    now: Date,
+    lock: boolean,
+  ) {
+    const c = await decisionCase(m, establishmentId, caseId, lock);
     if (!c) throw caseNotFound();
     const signatory = await this.signatory(m, actor, c, now);
     if (needsMagistrate(c.legalStatus))
@@ -414,6 +488,7 @@ export class FamilyVisitDecisionsService {
       );
     if (c.cpuOpinion === null)
       throw new DomainError('NOT_READY', 'Recueillez d’abord l’avis de la CPU : le chef d’établissement décide après la commission.', 409);
+    if (c.status !== 'CPU') throw new DomainError('DECIDED', 'Ce dossier est décidé ou clos.', 409);
     const requests = await decisionRequests(m, caseId);
     const r = requests.find((x) => x.id === requestId);
     if (!r) throw requestNotFound();
@@ -423,7 +498,13 @@ export class FamilyVisitDecisionsService {
 
   private async signatory(m: EntityManager, actor: AgentActor, c: DecisionCase, now: Date): Promise<Signatory> {
     const s = await signatoryFor(m, c.establishmentId, actor.id, establishmentDay(now, c.timeZone));
-    if (!s) throw notSignatory();
+    // The counsellor who instructs the case never signs its decision, even with a signature delegation (issue 11).
+    if (
+      !s ||
+      (!(await holdsRoleAt(m, actor.id, c.establishmentId, 'HEAD_OF_ESTABLISHMENT')) &&
+        (await holdsRoleAt(m, actor.id, c.establishmentId, 'SPIP_COUNSELLOR')))
+    )
+      throw notSignatory();
     return s;
   }
 
@@ -439,7 +520,14 @@ export class FamilyVisitDecisionsService {
     now: Date,
   ): Promise<string[]> {
     const to: Addressee[] = [{ name: `${c.detaineeName} (écrou ${c.ecrouNumber})`, familyAccountId: null }];
-    if (r.applicant === 'VISITOR') to.push({ name: r.visitorName ?? 'Le visiteur', familyAccountId: r.familyAccountId });
+    // A decision about a minor is addressed to the holders of parental authority, through the account that filed it.
+    if (r.applicant === 'VISITOR')
+      to.push({
+        name: this.facts(c, r).minor
+          ? `Aux titulaires de l’autorité parentale de ${r.visitorName ?? 'l’enfant'}`
+          : (r.visitorName ?? 'Le visiteur'),
+        familyAccountId: r.familyAccountId,
+      });
     const ids: string[] = [];
     for (const a of to)
       ids.push(
@@ -499,7 +587,7 @@ export class FamilyVisitDecisionsService {
           category: 'TRANSACTIONAL',
           data: {
             reference: c.reference,
-            kindLabel: KIND_LABELS[c.kind],
+            kindLabel: VISIT_PHRASES[c.kind],
             detainee: c.detaineeName,
             establishmentName: c.establishmentName,
             visitor: r.visitorName,

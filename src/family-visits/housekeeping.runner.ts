@@ -22,11 +22,31 @@ export class FamilyVisitHousekeeping implements OnApplicationBootstrap, OnApplic
       'FamilyVisitHousekeeping',
       10 * 60_000,
       async (log) => {
-        const expired = await this.decisions.expireOverdue();
-        if (expired) log.log(`${expired} UVF / PF request(s) implicitly rejected`);
-        const purged = await this.retention.purgeDocuments();
-        if (purged) log.log(`${purged} UVF / PF document(s) deleted at the end of their retention period`);
-        await this.retention.sweepOrphanFiles();
+        // Each job on its own: one failing never keeps the others from running.
+        const jobs: [string, () => Promise<void>][] = [
+          [
+            'implicit rejections',
+            async () => {
+              const expired = await this.decisions.expireOverdue();
+              if (expired) log.log(`${expired} UVF / PF request(s) implicitly rejected`);
+            },
+          ],
+          [
+            'retention',
+            async () => {
+              const purged = await this.retention.purgeDocuments();
+              if (purged) log.log(`${purged} UVF / PF document(s) deleted at the end of their retention period`);
+            },
+          ],
+          ['orphan sweep', async () => void (await this.retention.sweepOrphanFiles())],
+        ];
+        for (const [name, job] of jobs) {
+          try {
+            await job();
+          } catch (e) {
+            log.error(`UVF / PF ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
       },
       { runNow: true },
     );

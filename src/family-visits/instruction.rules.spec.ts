@@ -61,6 +61,14 @@ describe('motivation of a refusal', () => {
     expect(motivationRefusal('Compte rendu d’incident récent')).not.toBeNull();
   });
 
+  it('is not fooled by words that only describe the visit: « visite », « UVF », « parloir », « lien », « projet »', () => {
+    expect(motivationRefusal('Son comportement disciplinaire ne permet pas d’autoriser cette visite.')).not.toBeNull();
+    expect(motivationRefusal('Le passé disciplinaire de l’intéressé justifie le refus de l’UVF.')).not.toBeNull();
+    expect(
+      motivationRefusal('Trois sanctions disciplinaires : le lien et le projet de parloir familial n’y changent rien.'),
+    ).not.toBeNull();
+  });
+
   it('accepts a motivation that rests on a ground of refusal, even alongside the disciplinary record', () => {
     expect(motivationRefusal('Incidents disciplinaires liés à un trafic de stupéfiants lors des parloirs.')).toBeNull();
     expect(motivationRefusal('Risque pour la sécurité de l’établissement : projet d’évasion signalé.')).toBeNull();

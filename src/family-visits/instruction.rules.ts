@@ -63,9 +63,11 @@ export function missingForCpu(applicants: ApplicantState[]): string[] {
  * without accents: it mentions the disciplinary record (« disciplin », « incident », « CDD »,
  * « commission de discipline », « sanction », « compte rendu d'incident », « CRI ») and none of the
  * grounds that may justify a refusal (security, good order, crime prevention, the unit's
- * architecture or capacity, the child's interest) nor a fact of the visit itself (« visite »,
- * « parloir », « UVF », « lien », « victime », « projet »). Returns the French message, or null when
- * the motivation may stand. Meant for the decision, which a later slice builds.
+ * architecture or capacity, the child's interest) nor a fact that threatens them (a victim, an
+ * escape, trafficking, projections, violence, threats). Words that merely describe the visit
+ * (« visite », « UVF », « parloir », « lien », « projet ») are no ground: « son comportement
+ * disciplinaire ne permet pas d'autoriser cette visite » is refused. Returns the French message, or
+ * null when the motivation may stand.
  */
 export function motivationRefusal(text: string): string | null {
   const t = ` ${text
@@ -76,7 +78,7 @@ export function motivationRefusal(text: string): string | null {
   const disciplinary = /disciplin|incident|\bcdd\b|\bcri\b|sanction|quartier disciplinaire|mise en prevention/.test(t);
   if (!disciplinary) return null;
   const otherGround =
-    /securite|bon ordre|ordre public|prevention des infractions|infraction|architectur|capacite|interet de l enfant|interet superieur|enfant|victime|lien|projet|visite|parloir|\buvf\b|evasion|trafic|stupefiant|projection/.test(
+    /securite|bon ordre|ordre public|prevention des infractions|architectur|capacite|interet de l enfant|interet superieur|victime|evasion|trafic|stupefiant|projection|violence|agression|menace/.test(
       t,
     );
   if (otherGround) return null;

@@ -118,7 +118,7 @@ export function openCaseOverlapping(
   return selectOne(
     db,
     `SELECT c.id, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom" FROM family_visit_cases c
-      WHERE c.detainee_id = $1 AND c.kind = $2 AND c.status IN ('INSTRUCTION','CPU','REFERRED')
+      WHERE c.detainee_id = $1 AND c.kind = $2 AND c.status = 'INSTRUCTION'
         AND c.wished_from <= $4::date AND $3::date <= c.wished_to
         ${withoutDetainee ? `AND NOT EXISTS (SELECT 1 FROM family_visit_requests r WHERE r.case_id = c.id AND r.applicant = 'DETAINEE')` : ''}
       ORDER BY c.created_at LIMIT 1 FOR UPDATE OF c`,

@@ -27,6 +27,12 @@ export const KIND_LABELS: Record<FamilyVisitKind, string> = {
   PF: 'Parloir familial',
 };
 
+/** The visit as a sentence names it: « votre demande de visite en unité de vie familiale (UVF) ». */
+export const VISIT_PHRASES: Record<FamilyVisitKind, string> = {
+  UVF: 'visite en unité de vie familiale (UVF)',
+  PF: 'visite en parloir familial',
+};
+
 export const CHANNEL_LABELS: Record<FamilyVisitChannel, string> = {
   ONLINE: 'En ligne',
   LETTER: 'Courrier',

@@ -56,10 +56,10 @@ import {
   childExitRefusal,
   durationRefusal,
   isMinorOn,
-  KIND_LABELS,
   periodRefusal,
   receiptRefusal,
   visitorsRefusal,
+  VISIT_PHRASES,
   type VisitorOfRequest,
 } from './requests.rules';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
@@ -87,8 +87,12 @@ export interface DocumentInput {
 
 const PAGE_SIZE = 20;
 const OPEN_STATES = ['ACTIVE'];
-/** A case that still receives requests (as openCaseOverlapping). */
-const OPEN_CASE_STATES = ['INSTRUCTION', 'CPU', 'REFERRED'];
+/**
+ * A case that still receives requests (as openCaseOverlapping): under instruction only. Once the CPU
+ * gave its opinion (or the case went to the magistrate), a new request opens a new case, instructed
+ * and decided in its turn: it never joins a decision that did not examine it.
+ */
+const OPEN_CASE_STATES = ['INSTRUCTION'];
 
 const refused = (code: string, message: string) => new DomainError(code, message, 422);
 const caseNotFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
@@ -239,10 +243,15 @@ export class FamilyVisitRequestsService {
     const receipt = receiptRefusal(input.receivedOn, today);
     if (receipt) throw new DomainError('RECEIVED', receipt, 422);
     await this.dataSource.transaction(async (m) => {
-      const c = await caseOfEstablishment(m, establishment.id, caseId);
-      if (!c) throw caseNotFound();
+      if (!(await caseOfEstablishment(m, establishment.id, caseId))) throw caseNotFound();
       await lockCase(m, caseId);
-      if (!OPEN_CASE_STATES.includes(c.status)) throw refused('CLOSED', 'Ce dossier est décidé ou clos : il ne reçoit plus de demande.');
+      // Read again once locked: a CPU opinion or a referral committed meanwhile closes the case to new requests.
+      const c = (await caseOfEstablishment(m, establishment.id, caseId))!;
+      if (!OPEN_CASE_STATES.includes(c.status))
+        throw refused(
+          'CLOSED',
+          'L’instruction de ce dossier est terminée (avis de la CPU rendu, dossier transmis ou décidé) : enregistrez cette demande dans un nouveau dossier.',
+        );
       const permit = (await permitsOfDetainee(m, c.detaineeId)).find((p) => p.id === input.permitId);
       const requests = await requestsOfCase(m, caseId);
       if (requests.some((r) => r.permitId === input.permitId)) {
@@ -418,7 +427,7 @@ export class FamilyVisitRequestsService {
           category: 'TRANSACTIONAL',
           data: {
             reference: c.reference,
-            kindLabel: KIND_LABELS[input.kind],
+            kindLabel: VISIT_PHRASES[input.kind],
             detainee: `${d.firstName} ${d.lastName.toLocaleUpperCase('fr')}`,
             establishmentName: d.establishmentName,
             visitors: visitors.map((v) => v.name),

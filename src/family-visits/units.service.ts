@@ -401,9 +401,11 @@ export class UnitsService {
       if (bad) throw new DomainError('STATUS', bad, 409);
       const now = this.clock.now();
       const eventId = await insertStayEvent(m, { stayId: id, kind, at: now, agentId: actor.id!, notes });
-      // A prévenu's visit: the magistrate who authorised it is told of any incident (note DAP 2014, B).
+      // A prévenu's visit: the magistrate who authorised it is told of any incident or intervention (note DAP 2014, B).
       const reportId =
-        kind === 'INCIDENT' ? await reportIncidentToMagistrate(m, this.audit, { ...actor, id: actor.id! }, id, { at: now, notes }) : null;
+        kind === 'INCIDENT' || kind === 'INTERVENTION'
+          ? await reportIncidentToMagistrate(m, this.audit, { ...actor, id: actor.id! }, id, { at: now, notes })
+          : null;
       await this.audit.record(
         {
           actor,

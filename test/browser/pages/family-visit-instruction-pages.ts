@@ -44,4 +44,40 @@ export class FamilyVisitCasePage extends CounsellorPage {
   missing(): Promise<string> {
     return this.testId('cpu-missing').innerText();
   }
+
+  /** Opens the decision page of a request, by the applicant named in the link. */
+  async decide(applicant: string): Promise<void> {
+    await this.load(this.page.getByRole('link', { name: `Décider la demande ${applicant}` }));
+  }
+
+  async decisions(): Promise<string[]> {
+    return (await this.testId('decision-status').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+}
+
+/** The head's decision on one request: the form, then the read-back before signing. */
+export class FamilyVisitDecisionPage extends CounsellorPage {
+  protected readonly heading = /^Décision sur la demande de /;
+
+  async refuse(ground: string, facts: string, motivation: string): Promise<void> {
+    await this.page.click('label[for="decision-refuse"]');
+    await this.page.getByLabel(ground).check({ force: true });
+    await this.page.fill('#facts', facts);
+    await this.page.fill('#motivation', motivation);
+    await this.load(this.page.getByRole('button', { name: 'Relire avant de signer', exact: true }));
+  }
+
+  async grant(hours: string): Promise<void> {
+    await this.page.click('label[for="decision-grant"]');
+    await this.page.getByLabel('Durée de la visite').selectOption({ label: hours });
+    await this.load(this.page.getByRole('button', { name: 'Relire avant de signer', exact: true }));
+  }
+
+  preview(): Promise<string> {
+    return this.testId('letter-preview').innerText();
+  }
+
+  async sign(): Promise<void> {
+    await this.load(this.page.getByRole('button', { name: 'Signer la décision', exact: true }));
+  }
 }
