@@ -413,6 +413,34 @@ describe('what a grant needs of each applicant', () => {
     expect(errorsOf(uninterviewed.res)).toContain('Cette personne n’a eu aucun entretien avec le SPIP');
   });
 
+  it('refusing the detainee’s request refuses the visitors’ still to decide, each with a motivated letter carrying the recourse routes', async () => {
+    const c = await readyCase();
+    await cpu(c.id);
+    const refusal = await decide(as.head, c.id, c.detaineeRequest.id, {
+      decision: 'REFUSE',
+      ground: 'SECURITY',
+      facts: 'Un projet d’évasion lors d’une visite en UVF a été signalé le 4 novembre 2026.',
+      motivation: 'La sécurité de l’unité et des personnes ne peut être garantie pendant une visite de 24 heures.',
+    });
+    expect(refusal.confirmation!.text('refuses-visitors')).toContain(
+      'Les demandes des visiteurs encore à décider seront refusées avec elle',
+    );
+    expect(refusal.res.status).toBe(303);
+    expect(
+      await query(`SELECT applicant, status, refusal_ground FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [c.id]),
+    ).toEqual([
+      { applicant: 'DETAINEE', status: 'REFUSED', refusal_ground: 'SECURITY' },
+      { applicant: 'VISITOR', status: 'REFUSED', refusal_ground: null },
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    const mine = (await letters(c.id)).find((l) => l.family_account_id === family.id)!;
+    expect(mine.kind).toBe('FV_REFUSAL');
+    const text = await pdf(as.family, `/courriers/${mine.id}`);
+    expect(text).toContain('Considérant que la demande de يوسف BEN AŁI a été refusée le');
+    expect(text).toContain('Je refuse cette visite de Łucja NGUYỄN-ŞAHIN.');
+    expect(text).toContain(RECOURSE_MENTION);
+  });
+
   it('a SPIP counsellor holding a signature delegation still cannot sign the decision of a case', async () => {
     const c = await readyCase();
     await cpu(c.id);

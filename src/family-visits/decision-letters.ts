@@ -86,6 +86,24 @@ export function refusalLetter(
   };
 }
 
+/**
+ * A visitor's request refused because the detainee's own request was: a UVF / PF visit rests on the
+ * detainee's request, so no visitor's request can be granted without it. Motivated, with recourse.
+ */
+export function withoutDetaineeLetter(c: CaseForLetter, r: RequestForLetter, detaineeRefusedOn: Date): LetterBody {
+  return {
+    reference: `Dossier ${c.reference}`,
+    recourse: true,
+    paragraphs: [
+      askedBy(c, r),
+      `${LEGAL_BASIS},`,
+      `Considérant que la demande de ${c.detaineeName} a été refusée le ${day(detaineeRefusedOn)} ; qu’une visite en unité de vie ` +
+        'familiale ou en parloir familial repose sur la demande écrite de la personne détenue et qu’aucune visite n’est donc autorisée pour ce dossier,',
+      `Je refuse cette visite${r.visitorName ? ` de ${r.visitorName}` : ''}.`,
+    ],
+  };
+}
+
 /** Silence for 2 months: an implicit rejection, told with the way to ask for its reasons (CRPA L232-4). */
 export function implicitRejectionLetter(c: CaseForLetter, r: RequestForLetter, deadline: string): LetterBody {
   return {

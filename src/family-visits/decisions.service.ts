@@ -15,6 +15,7 @@ import {
   magistrateDecisionLetter,
   referralLetter,
   refusalLetter,
+  withoutDetaineeLetter,
   type CaseForLetter,
 } from './decision-letters';
 import {
@@ -42,6 +43,7 @@ import {
   MAGISTRATE_ANSWER_LABELS,
   needsMagistrate,
   refusalProblem,
+  REFUSAL_GROUND_LABELS,
   type ApplicantFacts,
   type MagistrateAnswer,
 } from './decision.rules';
@@ -51,6 +53,8 @@ import { isMinorOn, KIND_LABELS, VISIT_PHRASES } from './requests.rules';
 
 const caseNotFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
 const requestNotFound = () => new DomainError('NOT_FOUND', 'Demande introuvable dans ce dossier.', 404);
+const WITHOUT_DETAINEE =
+  'Une visite en unité de vie familiale ou en parloir familial repose sur la demande de la personne détenue : sans elle, aucune visite ne peut être autorisée.';
 const stayBooked = () =>
   new DomainError(
     'STAY_BOOKED',
@@ -230,6 +234,39 @@ export class FamilyVisitDecisionsService {
         audit: { action: 'FAMILY_VISIT_REQUEST_REFUSED', after: { status: 'REFUSED', ground, signedAs: signatory.label, letters } },
         outcome: 'refusée',
       });
+      // No visit without the detainee's request: the visitors' requests still to decide are refused with it, each with its letter.
+      if (r.applicant === 'DETAINEE')
+        for (const v of (await decisionRequests(m, caseId)).filter((x) => x.applicant === 'VISITOR' && x.status === 'RECEIVED')) {
+          await recordRequestDecision(m, v.id, 'RECEIVED', {
+            status: 'REFUSED',
+            at: now,
+            by: actor.id,
+            as: signatory.label,
+            facts: `La demande de la personne détenue a été refusée le même jour (${REFUSAL_GROUND_LABELS[ground].toLowerCase()}).`,
+            motivation: WITHOUT_DETAINEE,
+          });
+          const visitorLetters = await this.lettersTo(
+            m,
+            c,
+            v,
+            'FV_REFUSAL',
+            `Refus de visite — ${KIND_LABELS[c.kind]}`,
+            withoutDetaineeLetter(forLetter(c), v, now),
+            signatory.label,
+            now,
+          );
+          await this.afterDecision(m, actor, c, v, now, {
+            kind: 'REFUSED',
+            message: `Visite refusée à ${v.visitorName} : la demande de la personne détenue est refusée.`,
+            familyMessage:
+              'Votre demande est refusée, car celle de la personne détenue l’a été. Le courrier de décision, avec les voies de recours, est disponible.',
+            audit: {
+              action: 'FAMILY_VISIT_REQUEST_REFUSED',
+              after: { status: 'REFUSED', ground: null, reason: 'DETAINEE_REFUSED', signedAs: signatory.label, letters: visitorLetters },
+            },
+            outcome: 'refusée, car la demande de la personne détenue l’a été',
+          });
+        }
     });
   }
 
