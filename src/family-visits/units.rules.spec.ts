@@ -155,6 +155,19 @@ describe('priority data and unit rules', () => {
     expect(uvf.forbidden.join(' ')).toContain('Les repas sont préparés');
     expect(pf.forbidden.join(' ')).toContain('On ne prépare pas de repas au parloir familial');
   });
+
+  it('a family parlour granted in two cumulated slots: the guide says so and allows the lunch break outside; any other exit is final', () => {
+    const twoSlots = stayGuide('PF', 2);
+    expect(twoSlots.slots).toBe('en deux créneaux, pause du déjeuner à l’extérieur');
+    expect(twoSlots.course.join(' ')).toContain('pause pour déjeuner à l’extérieur de l’établissement');
+    expect(twoSlots.course.join(' ')).toContain('En dehors de la pause du déjeuner, toute sortie avant la fin est définitive.');
+    expect(twoSlots.course.join(' ')).not.toContain('. Toute sortie avant la fin est définitive.');
+    for (const g of [stayGuide('PF', 1), stayGuide('PF'), stayGuide('UVF'), stayGuide('UVF', 2)]) {
+      expect(g.slots).toBeNull();
+      expect(g.course.join(' ')).toContain('Toute sortie avant la fin est définitive.');
+      expect(g.course.join(' ')).not.toContain('déjeuner');
+    }
+  });
 });
 
 describe('what an authorisation covers', () => {
