@@ -10,6 +10,7 @@ import {
   houseRulesProblem,
   localInstant,
   rankWaitingList,
+  stayChangeMessage,
   stayGuide,
   transitionProblem,
   type WaitingCase,
@@ -191,5 +192,33 @@ describe('what an authorisation covers', () => {
     });
     // 1 July 00:30 UTC is still 30 June in Cayenne.
     expect(authorisationProblem(until, at('2027-07-01T00:30:00Z'), 'America/Cayenne')).toBeNull();
+  });
+});
+
+describe('telling the family of a change to its stay', () => {
+  it('a moved stay gives the new dates, zone and unit and voids the old date; a cancelled one its reason and that another date will come', () => {
+    expect(
+      stayChangeMessage({
+        change: 'MOVED',
+        before: 'samedi 5 décembre 2026 à 10 h 00',
+        from: 'samedi 12 décembre 2026 à 14 h 00',
+        to: 'dimanche 13 décembre 2026 à 14 h 00',
+        unit: 'UVF Ḃ',
+        zone: 'heure locale',
+      }),
+    ).toBe(
+      'Votre visite est déplacée : elle aura lieu du samedi 12 décembre 2026 à 14 h 00 au dimanche 13 décembre 2026 à 14 h 00 (heure locale), en UVF Ḃ. L’ancienne date (samedi 5 décembre 2026 à 10 h 00) n’est plus valable.',
+    );
+    expect(
+      stayChangeMessage({
+        change: 'CANCELLED',
+        before: 'samedi 5 décembre 2026 à 10 h 00',
+        unit: 'UVF Ą',
+        zone: 'heure de Paris',
+        reason: ' Fuite d’eau dans le logement. ',
+      }),
+    ).toBe(
+      'Votre visite du samedi 5 décembre 2026 à 10 h 00 (heure de Paris) en UVF Ą est annulée : Fuite d’eau dans le logement. L’établissement vous proposera une autre date.',
+    );
   });
 });
