@@ -281,6 +281,51 @@ describe('the UVF / PF demo', () => {
     expect(granted.$('[data-testid="stay-link"]').attr('href')).toMatch(/^\/uvf\/sejours\/[0-9a-f-]{36}$/);
   });
 
+  it('the authorised demo case is signed by the demo head, with the grant letters to the detainee and to Camille and the JAP notice; Camille reads hers on her request page', async () => {
+    const [head] = await query<{ label: string }>(
+      `SELECT a.first_name || ' ' || upper(a.last_name) || ', ' || coalesce(a.quality, 'chef d’établissement') AS label
+         FROM agents a JOIN role_assignments ra ON ra.agent_id = a.id JOIN establishments e ON e.id = ra.establishment_id
+        WHERE e.code = 'CPNORD' AND ra.role = 'HEAD_OF_ESTABLISHMENT' ORDER BY a.id LIMIT 1`,
+    );
+    const requests = await query<{ id: string; applicant: string; decidedAs: string | null }>(
+      `SELECT r.id, r.applicant, r.decided_as AS "decidedAs" FROM family_visit_requests r JOIN family_visit_cases c ON c.id = r.case_id
+         JOIN establishments e ON e.id = c.establishment_id
+        WHERE e.code = 'CPNORD' AND c.status = 'DECIDED' AND r.status = 'GRANTED' ORDER BY r.applicant`,
+    );
+    expect(requests.map((r) => [r.applicant, r.decidedAs])).toEqual([
+      ['DETAINEE', head.label],
+      ['VISITOR', head.label],
+    ]);
+    const letters = await query<{ kind: string; toFamily: boolean; author: string; recourse: boolean; paragraphs: string[] }>(
+      `SELECT kind, family_account_id IS NOT NULL AS "toFamily", author, (body->>'recourse')::boolean AS recourse, body->'paragraphs' AS paragraphs
+         FROM letters WHERE family_visit_request_id = ANY($1) ORDER BY kind, family_account_id IS NOT NULL`,
+      [requests.map((r) => r.id)],
+    );
+    expect(letters.map((l) => [l.kind, l.toFamily])).toEqual([
+      ['FV_GRANT', false],
+      ['FV_GRANT', false],
+      ['FV_GRANT', true],
+      ['FV_JAP_NOTICE', false],
+      ['FV_JAP_NOTICE', false],
+    ]);
+    for (const l of letters) {
+      expect(l.author).toBe(head.label);
+      expect(l.recourse).toBe(false);
+    }
+    expect(letters.find((l) => l.toFamily)!.paragraphs.join(' ')).toContain(
+      'J’autorise cette visite de Camille MARTIN, pour une durée de 24 heures.',
+    );
+
+    const { agent } = await signIn(suite.app.url, FAMILY.camille);
+    const granted = page(await agent.get(`/uvf/demandes/${requests.find((r) => r.applicant === 'VISITOR')!.id}`).expect(200));
+    expect(granted.text('request-status')).toBe('Accordée');
+    expect(granted.has('no-letter')).toBe(false);
+    expect(granted.texts('decision-letter')).toEqual([expect.stringContaining('Autorisation de visite — Unité de vie familiale (UVF)')]);
+    expect(granted.text('history')).toContain('Votre demande est accordée pour 24 heures. Le courrier de décision est disponible.');
+    const pdf = await agent.get(granted.testId('decision-letter').find('a').attr('href')!).expect(200);
+    expect(pdf.headers['content-type']).toContain('application/pdf');
+  });
+
   it('the Nord establishment has a UVF and a family parlour, one of them accessible, and the detainee’s interview is done', async () => {
     const units = await query<{ kind: string; accessible: boolean }>(
       `SELECT u.kind, u.accessible FROM family_units u JOIN establishments e ON e.id = u.establishment_id WHERE e.code = 'CPNORD' ORDER BY u.kind`,

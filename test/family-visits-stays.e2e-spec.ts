@@ -5,7 +5,7 @@ import { page } from './helpers/html';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgentElsewhere, insertEstablishment, insertFamily } from './factories/people';
 import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
-import { openDataSource } from './helpers/notifications';
+import { openDataSource, services, testConfig } from './helpers/notifications';
 
 /* The built modules, as the app runs them. */
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -69,6 +69,10 @@ function slotOf(id: string) {
     `SELECT unit_id AS "unitId", lower(during) AS "from", upper(during) AS "to", status FROM family_visit_stays WHERE id = $1`,
     [id],
   );
+}
+
+async function referenceOf(caseId: string): Promise<string> {
+  return (await queryOne<{ reference: string }>(`SELECT reference FROM family_visit_cases WHERE id = $1`, [caseId])).reference;
 }
 
 function waitingNames(html: { text: string }): string[] {
@@ -265,7 +269,10 @@ describe('moving a booked stay', () => {
     const clock = new Clock();
     clock.set(new Date(NOW), { frozen: true });
     const actor = { type: 'AGENT' as const, id: agentRow.id, label: 'Zofia Kowalczyk' };
-    const service = (i: number) => new UnitsService(pools[i % pools.length], new AuditService(), clock);
+    const service = (i: number) => {
+      const pool = pools[i % pools.length];
+      return new UnitsService(pool, new AuditService(), clock, services(pool, testConfig(), clock).notifications);
+    };
     // 10 stays booked one after the other in the source unit, 10 cases still to place.
     const booked: { id: string; from: Date }[] = [];
     for (let i = 0; i < 10; i++) {
@@ -306,6 +313,136 @@ describe('moving a booked stay', () => {
     const unmoved = stayed.filter((s) => s.unitId === source.id);
     expect(unmoved.length).toBeGreaterThanOrEqual(9);
     for (const s of unmoved) expect(s.from).toEqual(booked.find((b) => b.id === s.id)!.from);
+  });
+});
+
+describe('telling the family of a moved or cancelled stay', () => {
+  /** The case's visitors' requests with their permits, in the factory's order (Nguyễn 0, 1, 2…). */
+  function visitorRequests(caseId: string) {
+    return query<{ id: string; permitId: string }>(
+      `SELECT r.id, r.permit_id AS "permitId" FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+        WHERE r.case_id = $1 ORDER BY p.visitor_family_name`,
+      [caseId],
+    );
+  }
+  function mailsAbout(stayId: string) {
+    return query<{ to: string; template: string; subject: string; body: string; html: string }>(
+      `SELECT nr.address AS "to", n.template, n.subject, n.body_text AS body, n.body_html AS html
+         FROM notifications n JOIN notification_recipients nr ON nr.id = n.recipient_id
+        WHERE n.entity_type = 'family_visit_stay' AND n.entity_id = $1`,
+      [stayId],
+    );
+  }
+
+  it('each family holding a granted request of the case gets an e-mail and reads on its request page the new unit and dates on the establishment’s clock, or the cancellation and its reason; not a family whose request is refused', async () => {
+    const e = await establishment({ timeZone: 'America/Cayenne' });
+    const a = await insertUnit(e.id, { name: 'UVF Ą' });
+    const b = await insertUnit(e.id, { name: 'UVF Ḃ' });
+    const filer = await insertFamily({ givenName: 'Ayşe', familyName: 'Öztürk' });
+    const holder = await insertFamily({ givenName: 'Łucja', familyName: 'Wójcik' });
+    const refused = await insertFamily({ givenName: 'Thị', familyName: 'Lê' });
+    const told = [filer.email, holder.email].sort();
+    const c = await insertAuthorisedCase(e.id, { hours: 24, visitors: 3, familyAccountId: filer.id, firstName: 'محمد', lastName: 'Đặng' });
+    const [filed, held, refusedRequest] = await visitorRequests(c.caseId);
+    // The second visitor's permit is held by another account (the request was posted); the third request is refused.
+    await query(`UPDATE permits SET family_account_id = $2 WHERE id = $1`, [held.permitId, holder.id]);
+    await query(`UPDATE permits SET family_account_id = $2 WHERE id = $1`, [refusedRequest.permitId, refused.id]);
+    await query(`UPDATE family_visit_requests SET status = 'REFUSED', granted_hours = NULL WHERE id = $1`, [refusedRequest.id]);
+    const id = await book(e.base, c.caseId, { unitId: a.id, day: '05/12/2026', time: '10:00' });
+    expect(await mailsAbout(id)).toEqual([]);
+
+    const moveUrl = `${e.base}/sejours/${id}/deplacer`;
+    expect((await post(agent, moveUrl, moveUrl, { unitId: b.id, day: '12/12/2026', time: '14:00' })).status).toBe(303);
+    const movedLine =
+      'Votre visite est déplacée : elle aura lieu du samedi 12 décembre 2026 à 14 h 00 au dimanche 13 décembre 2026 à 14 h 00 (heure locale), en UVF Ḃ. ' +
+      'L’ancienne date (samedi 5 décembre 2026 à 10 h 00) n’est plus valable.';
+    const moved = await mailsAbout(id);
+    expect(moved.map((m) => [m.to, m.template]).sort()).toEqual(told.map((to) => [to, 'family-visit-stay-moved']));
+    for (const m of moved) {
+      expect(m.subject).toBe(
+        `Votre visite en unité de vie familiale est déplacée au samedi 12 décembre 2026 à 14 h 00 (dossier ${await referenceOf(c.caseId)})`,
+      );
+      expect(m.body).toContain('auprès de محمد ĐẶNG');
+      expect(m.body).toContain(
+        'Nouvelle date : du samedi 12 décembre 2026 à 14 h 00 au dimanche 13 décembre 2026 à 14 h 00 (heure locale).',
+      );
+      expect(m.body).toContain('Logement : UVF Ḃ.');
+      expect(m.body).toContain('L’ancienne date (samedi 5 décembre 2026 à 10 h 00) n’est plus valable.');
+      expect(m.body).toContain(`/uvf/sejours/${id}`);
+      expect(m.html).toContain('UVF Ḃ');
+    }
+
+    // An hour later (the history is newest first).
+    await suite.app.setClock('2026-12-01T09:00:00.000Z', { frozen: true });
+    const cancelUrl = `${e.base}/sejours/${id}/annuler`;
+    expect(
+      page(await agent.get(cancelUrl).expect(200))
+        .$('label[for="reason"]')
+        .text(),
+    ).toContain('Il est communiqué à la famille');
+    expect((await post(agent, cancelUrl, cancelUrl, { reason: 'Travaux urgents dans le logement.' })).status).toBe(303);
+    const cancelledLine =
+      'Votre visite du samedi 12 décembre 2026 à 14 h 00 (heure locale) en UVF Ḃ est annulée : Travaux urgents dans le logement. ' +
+      'L’établissement vous proposera une autre date.';
+    await suite.app.setClock(NOW, { frozen: true });
+    const cancelled = (await mailsAbout(id)).filter((m) => m.template === 'family-visit-stay-cancelled');
+    expect(cancelled.map((m) => m.to).sort()).toEqual(told);
+    for (const m of cancelled) {
+      expect(m.subject).toBe(
+        `Votre visite en unité de vie familiale du samedi 12 décembre 2026 à 14 h 00 est annulée (dossier ${await referenceOf(c.caseId)})`,
+      );
+      expect(m.body).toContain('prévue le samedi 12 décembre 2026 à 14 h 00 (heure locale) en UVF Ḃ, est annulée.');
+      expect(m.body).toContain('Motif : Travaux urgents dans le logement.');
+    }
+    expect(cancelled.find((m) => m.to === filer.email)!.body).toContain(`/uvf/demandes/${filed.id}`);
+    expect(cancelled.find((m) => m.to === holder.email)!.body).toContain(`/uvf/demandes/${held.id}`);
+
+    // On each family's request page, newest first; the refused family reads neither.
+    for (const [family, requestId] of [
+      [filer, filed.id],
+      [holder, held.id],
+    ] as const) {
+      const history = page(await (await signInFamily(suite.app.url, family)).get(`/uvf/demandes/${requestId}`).expect(200)).text('history');
+      expect(history).toContain(movedLine);
+      expect(history).toContain(cancelledLine);
+      expect(history.indexOf(cancelledLine)).toBeLessThan(history.indexOf(movedLine));
+    }
+    const other = page(await (await signInFamily(suite.app.url, refused)).get(`/uvf/demandes/${refusedRequest.id}`).expect(200));
+    expect(other.mainText()).not.toContain('Votre visite est déplacée');
+    expect(other.mainText()).not.toContain('Travaux urgents');
+    expect(
+      await query(
+        `SELECT request_id AS "requestId", kind, actor_id AS "actorId" FROM family_visit_events WHERE case_id = $1 AND visible_to_family ORDER BY at, kind, request_id`,
+        [c.caseId],
+      ),
+    ).toEqual(
+      ['STAY_MOVED', 'STAY_CANCELLED'].flatMap((kind) =>
+        [filed.id, held.id].sort().map((requestId) => ({ requestId, kind, actorId: agentRow.id })),
+      ),
+    );
+  });
+
+  it('a family parlour granted in two cumulated slots: the family’s stay page says « en deux créneaux, pause du déjeuner à l’extérieur » and does not say that any exit is final', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { kind: 'PF', name: 'PF Ŵ' });
+    const family = await insertFamily({ givenName: 'Şeyma', familyName: 'Ünal' });
+    const two = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 2, familyAccountId: family.id, lastName: 'Ŵojcik' });
+    const one = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 1, familyAccountId: family.id, lastName: 'Ŷlmaz' });
+    const twoStay = await book(e.base, two.caseId, { unitId: unit.id, day: '03/12/2026', time: '09:00' });
+    const oneStay = await book(e.base, one.caseId, { unitId: unit.id, day: '04/12/2026', time: '09:00' });
+    const mine = await signInFamily(suite.app.url, family);
+
+    const p = page(await mine.get(`/uvf/sejours/${twoStay}`).expect(200));
+    expect(p.heading()).toBe('Votre visite en parloir familial');
+    expect(p.text('stay-slots')).toBe('Visite en deux créneaux, pause du déjeuner à l’extérieur');
+    expect(p.text('guide-course')).toContain('pause pour déjeuner à l’extérieur de l’établissement');
+    expect(p.text('guide-course')).toContain('En dehors de la pause du déjeuner, toute sortie avant la fin est définitive.');
+    expect(p.text('guide-course')).not.toContain('. Toute sortie avant la fin est définitive.');
+
+    const q = page(await mine.get(`/uvf/sejours/${oneStay}`).expect(200));
+    expect(q.has('stay-slots')).toBe(false);
+    expect(q.text('guide-course')).toContain('Toute sortie avant la fin est définitive.');
+    expect(q.text('guide-course')).not.toContain('déjeuner');
   });
 });
 

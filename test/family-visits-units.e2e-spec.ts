@@ -4,7 +4,7 @@ import { page } from './helpers/html';
 import { type Agent, signInAgent } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgentElsewhere, insertEstablishment } from './factories/people';
 import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
-import { openDataSource } from './helpers/notifications';
+import { openDataSource, services, testConfig } from './helpers/notifications';
 
 /* The built modules, as the app runs them. */
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -192,7 +192,12 @@ describe('booking an authorised visit into a unit', () => {
     try {
       const results = await Promise.allSettled(
         cases.map((c, i) =>
-          new UnitsService(pools[i % pools.length], new AuditService(), clock).book(actor, e, c.caseId, {
+          new UnitsService(
+            pools[i % pools.length],
+            new AuditService(),
+            clock,
+            services(pools[i % pools.length], testConfig(), clock).notifications,
+          ).book(actor, e, c.caseId, {
             unitId: unit.id,
             day: '2026-12-10',
             time: `${String(8 + (i % 10)).padStart(2, '0')}:${i < 10 ? '00' : '30'}`,

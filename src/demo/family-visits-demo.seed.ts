@@ -3,7 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '../common/audit.service';
 import { newReference } from '../common/reference';
 import { execute, select, selectOne } from '../common/sql';
-import { caseReference } from '../family-visits/requests.rules';
+import { grantLetter, japNotice } from '../family-visits/decision-letters';
+import { durationText } from '../family-visits/decision.rules';
+import { caseReference, KIND_LABELS } from '../family-visits/requests.rules';
+import { recordLetter } from '../permits/letters';
+import { signatoryFor } from '../permits/signatory';
 
 const DAY = 86_400_000;
 
@@ -13,7 +17,8 @@ const DAY = 86_400_000;
  * - two units: a UVF apartment accessible to persons with reduced mobility and a family parlour;
  * - on the case under instruction: the detainee's interview done, Camille's scheduled (her demo SPIP
  *   appointment becomes its convocation), so « Mes demandes UVF » shows it;
- * - an authorised (GRANTED) UVF case for Camille with a stay booked next week in the UVF.
+ * - an authorised (GRANTED) UVF case for Camille with a stay booked next week in the UVF, decided
+ *   by the demo head as a real grant is: signed, with its letters (detainee, family) and the JAP notice.
  */
 export async function seedFamilyVisitsDemo(m: EntityManager, establishmentId: string, now: Date): Promise<void> {
   const audit = new AuditService();
@@ -138,8 +143,13 @@ async function seedAuthorisedStay(
   at: (days: number, time: string) => Date,
 ) {
   const establishmentId = site.id;
-  const done = await selectOne(m, `SELECT 1 FROM family_visit_cases WHERE establishment_id = $1 AND status = 'DECIDED'`, [establishmentId]);
-  if (done) return;
+  const done = await selectOne<{ id: string }>(
+    m,
+    `SELECT id FROM family_visit_cases WHERE establishment_id = $1 AND status = 'DECIDED' ORDER BY created_at LIMIT 1`,
+    [establishmentId],
+  );
+  // Already there: only what an earlier demo left out (the signature and the letters).
+  if (done) return signGrants(m, audit, site, agents.head, done.id);
   const permit = await selectOne<{ id: string; detaineeId: string; familyAccountId: string; name: string }>(
     m,
     `SELECT p.id, p.detainee_id AS "detaineeId", p.family_account_id AS "familyAccountId",
@@ -200,7 +210,7 @@ async function seedAuthorisedStay(
       [requestId, agents.counsellor, at(-30, '10:00'), notes],
     );
   await event(m, c.id, visitorRequest.id, day(-44), 'REQUEST_RECEIVED', `Demande de ${permit.name} déposée en ligne.`, true);
-  await event(m, c.id, visitorRequest.id, decided.at, 'DECISION', `Demande de ${permit.name} accordée pour une visite de 24 heures.`, true);
+  await signGrants(m, audit, site, agents.head, c.id);
   const stay = (await selectOne<{ id: string }>(
     m,
     `INSERT INTO family_visit_stays (case_id, unit_id, during, visitors) VALUES ($1, $2, tstzrange($3, $4, '[)'), 1) RETURNING id`,
@@ -217,6 +227,125 @@ async function seedAuthorisedStay(
     },
     m,
   );
+}
+
+/**
+ * The demo case's GRANTED requests not signed yet, decided as the head grants (decisions.service
+ * `grant`): signed « Prénom NOM, qualité », the grant letter to the detainee and, for a visitor's
+ * request, to the relative's account, the notice to the JAP, and the lines of the history. Idempotent:
+ * a signed request is left alone.
+ */
+async function signGrants(m: EntityManager, audit: AuditService, site: { id: string; timeZone: string }, head: string, caseId: string) {
+  const c = await selectOne<{
+    reference: string;
+    kind: 'UVF' | 'PF';
+    detaineeName: string;
+    ecrouNumber: string;
+    establishmentName: string;
+    wishedFrom: string;
+    wishedTo: string;
+  }>(
+    m,
+    `SELECT c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName", d.ecrou_number AS "ecrouNumber",
+            e.name AS "establishmentName", to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo"
+       FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id JOIN establishments e ON e.id = c.establishment_id
+      WHERE c.id = $1`,
+    [caseId],
+  );
+  const requests = await select<{
+    id: string;
+    applicant: 'DETAINEE' | 'VISITOR';
+    visitorName: string | null;
+    familyAccountId: string | null;
+    receivedAt: Date;
+    decidedAt: Date;
+    hours: number;
+    slots: 1 | 2 | null;
+    told: boolean;
+  }>(
+    m,
+    `SELECT r.id, r.applicant, CASE WHEN p.id IS NULL THEN NULL ELSE p.visitor_given_name || ' ' || upper(p.visitor_family_name) END AS "visitorName",
+            COALESCE(r.family_account_id, p.family_account_id) AS "familyAccountId", r.received_at AS "receivedAt",
+            r.decided_at AS "decidedAt", r.granted_hours AS hours, r.granted_slots AS slots,
+            EXISTS (SELECT 1 FROM family_visit_events e WHERE e.request_id = r.id AND e.kind IN ('GRANTED', 'DECISION')) AS told
+       FROM family_visit_requests r LEFT JOIN permits p ON p.id = r.permit_id
+      WHERE r.case_id = $1 AND r.status = 'GRANTED' AND r.decided_as IS NULL AND r.decided_at IS NOT NULL AND r.granted_hours IS NOT NULL
+      ORDER BY (r.applicant = 'DETAINEE') DESC, r.received_at, r.id`,
+    [caseId],
+  );
+  if (!c || requests.length === 0) return;
+  const fallback = await selectOne<{ name: string }>(m, `SELECT first_name || ' ' || upper(last_name) AS name FROM agents WHERE id = $1`, [
+    head,
+  ]);
+  for (const r of requests) {
+    const decidedAt = new Date(r.decidedAt);
+    const signatory = await signatoryFor(m, site.id, head, formatInTimeZone(decidedAt, site.timeZone, 'yyyy-MM-dd'));
+    const author = signatory?.label ?? `${fallback?.name ?? 'Le chef d’établissement'}, chef d’établissement`;
+    await execute(m, `UPDATE family_visit_requests SET decided_as = $2, decided_by = coalesce(decided_by, $3) WHERE id = $1`, [
+      r.id,
+      author,
+      head,
+    ]);
+    const grant = { hours: r.hours, slots: r.slots };
+    const request = { applicant: r.applicant, visitorName: r.visitorName, receivedAt: new Date(r.receivedAt) };
+    const to = [{ name: `${c.detaineeName} (écrou ${c.ecrouNumber})`, familyAccountId: null as string | null }];
+    if (r.applicant === 'VISITOR') to.push({ name: r.visitorName ?? 'Le visiteur', familyAccountId: r.familyAccountId });
+    const letter = { establishmentId: site.id, familyVisitCaseId: caseId, familyVisitRequestId: r.id, author, issuedAt: decidedAt };
+    const letters: string[] = [];
+    for (const a of to)
+      letters.push(
+        await recordLetter(m, {
+          ...letter,
+          familyAccountId: a.familyAccountId,
+          kind: 'FV_GRANT',
+          title: `Autorisation de visite — ${KIND_LABELS[c.kind]}`,
+          addressee: a.name,
+          body: grantLetter(c, request, grant),
+        }),
+      );
+    letters.push(
+      await recordLetter(m, {
+        ...letter,
+        familyAccountId: null,
+        kind: 'FV_JAP_NOTICE',
+        title: `Information du juge de l’application des peines — ${KIND_LABELS[c.kind]}`,
+        addressee: 'Madame, Monsieur le juge de l’application des peines',
+        body: japNotice(c, request, grant),
+      }),
+    );
+    await audit.record(
+      {
+        actor: SYSTEM_ACTOR,
+        action: 'FAMILY_VISIT_REQUEST_GRANTED',
+        entityType: 'family_visit_request',
+        entityId: r.id,
+        establishmentId: site.id,
+        after: { status: 'GRANTED', hours: r.hours, slots: r.slots, signedAs: author, letters, demo: true },
+      },
+      m,
+    );
+    if (r.told) continue;
+    const hours = durationText(r.hours, r.slots);
+    await event(
+      m,
+      caseId,
+      r.id,
+      decidedAt,
+      'GRANTED',
+      `Visite accordée${r.visitorName ? ` à ${r.visitorName}` : ' à la personne détenue'} pour ${hours} ; le juge de l’application des peines est informé.`,
+      false,
+    );
+    if (r.applicant === 'VISITOR')
+      await event(
+        m,
+        caseId,
+        r.id,
+        decidedAt,
+        'GRANTED',
+        `Votre demande est accordée pour ${hours}. Le courrier de décision est disponible.`,
+        true,
+      );
+  }
 }
 
 function event(m: EntityManager, caseId: string, requestId: string, at: Date, kind: string, message: string, visibleToFamily: boolean) {

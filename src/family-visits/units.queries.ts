@@ -153,6 +153,46 @@ export function insertCaseEvent(
   );
 }
 
+/**
+ * The family accounts to tell of a change to the case's stay: each account holding a GRANTED request
+ * of the case (filed by it, or the permit held by it: those who see the stay), once, with its first
+ * such request (where its history line goes).
+ */
+export interface FamilyToTell {
+  familyAccountId: string;
+  email: string | null;
+  requestId: string;
+  establishmentName: string;
+}
+
+export function familiesToTell(db: EntityManager, caseId: string): Promise<FamilyToTell[]> {
+  return select<FamilyToTell>(
+    db,
+    `SELECT DISTINCT ON (f.id) f.id AS "familyAccountId", f.email, r.id AS "requestId", e.name AS "establishmentName"
+       FROM family_visit_requests r
+       JOIN family_visit_cases c ON c.id = r.case_id
+       JOIN establishments e ON e.id = c.establishment_id
+       LEFT JOIN permits p ON p.id = r.permit_id
+       JOIN family_accounts f ON f.id = r.family_account_id OR f.id = p.family_account_id
+      WHERE r.case_id = $1 AND r.status = 'GRANTED'
+      ORDER BY f.id, r.received_at, r.id`,
+    [caseId],
+  );
+}
+
+/** A line of the history the family reads on its request's page. */
+export function insertFamilyEvent(
+  db: EntityManager,
+  e: { caseId: string; requestId: string; kind: string; message: string; at: Date; agentId: string | null },
+) {
+  return execute(
+    db,
+    `INSERT INTO family_visit_events (case_id, request_id, at, kind, message, visible_to_family, actor_type, actor_id)
+     VALUES ($1, $2, $3, $4, $5, true, 'AGENT', $6)`,
+    [e.caseId, e.requestId, e.at, e.kind, e.message, e.agentId],
+  );
+}
+
 /** Authorised cases (a visitor's request GRANTED) without a stay yet, with what ranks them. */
 export interface WaitingRow {
   caseId: string;
@@ -259,6 +299,8 @@ export interface FamilyStayRow {
   establishmentAddress: string | null;
   establishmentPhone: string | null;
   timeZone: string;
+  /** 2 when every GRANTED request of the case is for a PF in two cumulated slots; 1 otherwise. */
+  grantedSlots: 1 | 2;
 }
 
 export function familyStayOf(db: EntityManager, familyAccountId: string, stayId: string): Promise<FamilyStayRow | null> {
@@ -267,7 +309,9 @@ export function familyStayOf(db: EntityManager, familyAccountId: string, stayId:
     `SELECT s.id, s.status, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", s.visitors,
             u.name AS "unitName", u.kind, u.accessible, u.house_rules AS "houseRules",
             d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
-            e.name AS "establishmentName", e.address AS "establishmentAddress", e.phone AS "establishmentPhone", e.time_zone AS "timeZone"
+            e.name AS "establishmentName", e.address AS "establishmentAddress", e.phone AS "establishmentPhone", e.time_zone AS "timeZone",
+            (SELECT coalesce(min(coalesce(r.granted_slots, 1)), 1)::int FROM family_visit_requests r
+              WHERE r.case_id = s.case_id AND r.status = 'GRANTED') AS "grantedSlots"
        FROM family_visit_stays s
        JOIN family_units u ON u.id = s.unit_id
        JOIN family_visit_cases c ON c.id = s.case_id

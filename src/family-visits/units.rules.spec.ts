@@ -10,6 +10,7 @@ import {
   houseRulesProblem,
   localInstant,
   rankWaitingList,
+  stayChangeMessage,
   stayGuide,
   transitionProblem,
   type WaitingCase,
@@ -155,6 +156,19 @@ describe('priority data and unit rules', () => {
     expect(uvf.forbidden.join(' ')).toContain('Les repas sont préparés');
     expect(pf.forbidden.join(' ')).toContain('On ne prépare pas de repas au parloir familial');
   });
+
+  it('a family parlour granted in two cumulated slots: the guide says so and allows the lunch break outside; any other exit is final', () => {
+    const twoSlots = stayGuide('PF', 2);
+    expect(twoSlots.slots).toBe('en deux créneaux, pause du déjeuner à l’extérieur');
+    expect(twoSlots.course.join(' ')).toContain('pause pour déjeuner à l’extérieur de l’établissement');
+    expect(twoSlots.course.join(' ')).toContain('En dehors de la pause du déjeuner, toute sortie avant la fin est définitive.');
+    expect(twoSlots.course.join(' ')).not.toContain('. Toute sortie avant la fin est définitive.');
+    for (const g of [stayGuide('PF', 1), stayGuide('PF'), stayGuide('UVF'), stayGuide('UVF', 2)]) {
+      expect(g.slots).toBeNull();
+      expect(g.course.join(' ')).toContain('Toute sortie avant la fin est définitive.');
+      expect(g.course.join(' ')).not.toContain('déjeuner');
+    }
+  });
 });
 
 describe('what an authorisation covers', () => {
@@ -178,5 +192,33 @@ describe('what an authorisation covers', () => {
     });
     // 1 July 00:30 UTC is still 30 June in Cayenne.
     expect(authorisationProblem(until, at('2027-07-01T00:30:00Z'), 'America/Cayenne')).toBeNull();
+  });
+});
+
+describe('telling the family of a change to its stay', () => {
+  it('a moved stay gives the new dates, zone and unit and voids the old date; a cancelled one its reason and that another date will come', () => {
+    expect(
+      stayChangeMessage({
+        change: 'MOVED',
+        before: 'samedi 5 décembre 2026 à 10 h 00',
+        from: 'samedi 12 décembre 2026 à 14 h 00',
+        to: 'dimanche 13 décembre 2026 à 14 h 00',
+        unit: 'UVF Ḃ',
+        zone: 'heure locale',
+      }),
+    ).toBe(
+      'Votre visite est déplacée : elle aura lieu du samedi 12 décembre 2026 à 14 h 00 au dimanche 13 décembre 2026 à 14 h 00 (heure locale), en UVF Ḃ. L’ancienne date (samedi 5 décembre 2026 à 10 h 00) n’est plus valable.',
+    );
+    expect(
+      stayChangeMessage({
+        change: 'CANCELLED',
+        before: 'samedi 5 décembre 2026 à 10 h 00',
+        unit: 'UVF Ą',
+        zone: 'heure de Paris',
+        reason: ' Fuite d’eau dans le logement. ',
+      }),
+    ).toBe(
+      'Votre visite du samedi 5 décembre 2026 à 10 h 00 (heure de Paris) en UVF Ą est annulée : Fuite d’eau dans le logement. L’établissement vous proposera une autre date.',
+    );
   });
 });

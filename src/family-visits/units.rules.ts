@@ -157,6 +157,24 @@ export function changeProblem(status: StayStatus, change: 'CANCEL' | 'MOVE'): st
     : 'Seule une visite prévue, pas encore commencée, peut être déplacée.';
 }
 
+/** Where the visit takes place, as said to the family (« votre visite en … »). */
+export const VISIT_PLACE: Record<FamilyVisitKind, string> = { UVF: 'unité de vie familiale', PF: 'parloir familial' };
+
+/** A change to a booked stay, as the family reads it; dates already on the establishment's clock. */
+export type StayChangeNotice =
+  | { change: 'MOVED'; before: string; from: string; to: string; unit: string; zone: string }
+  | { change: 'CANCELLED'; before: string; unit: string; zone: string; reason: string };
+
+/** The line of the family's history (and of its e-mail) telling a moved or cancelled stay. */
+export function stayChangeMessage(n: StayChangeNotice): string {
+  if (n.change === 'MOVED')
+    return (
+      `Votre visite est déplacée : elle aura lieu du ${n.from} au ${n.to} (${n.zone}), en ${n.unit}. ` +
+      `L’ancienne date (${n.before}) n’est plus valable.`
+    );
+  return `Votre visite du ${n.before} (${n.zone}) en ${n.unit} est annulée : ${n.reason.trim().replace(/\.+$/, '')}. L’établissement vous proposera une autre date.`;
+}
+
 /** The family's distance from the establishment, in whole kilometres (0 to 20 000: as far as France overseas). */
 export const MAX_DISTANCE_KM = 20000;
 export const DISTANCE_MESSAGE = 'La distance est un nombre entier de kilomètres, de 0 à 20 000.';
@@ -178,17 +196,30 @@ export function houseRulesProblem(text: string | null): string | null {
 
 /** What the family reads before its stay, drawn from the note DAP 2014 (UVF: part C.3 and D.1; PF: the same for the parlours). */
 export interface StayGuide {
+  /** How the time is split, for a family parlour granted in two cumulated slots; null otherwise. */
+  slots: string | null;
   bring: string[];
   forbidden: string[];
   course: string[];
 }
 
-export function stayGuide(kind: FamilyVisitKind): StayGuide {
+/** What the family reads of a PF in two cumulated slots (note DAP 2014, B.2 PF). */
+export const TWO_SLOTS_LABEL = 'en deux créneaux, pause du déjeuner à l’extérieur';
+
+/**
+ * The guide of a stay, per kind and, for a family parlour, per number of slots granted. Leaving is
+ * final (UVF: « toute sortie de l’UVF est définitive »), except, for a PF in two cumulated slots, the
+ * lunch break outside the establishment (PF: « en dehors des coupures médianes, la sortie du
+ * parloir est définitive »).
+ */
+export function stayGuide(kind: FamilyVisitKind, slots: 1 | 2 | null = null): StayGuide {
+  const twoSlots = kind === 'PF' && slots === 2;
   const meals =
     kind === 'UVF'
       ? 'Les repas sont préparés avec les produits que la personne détenue a achetés à la cantine ; ce qui reste à la fin vous est remis, rien ne repart en détention.'
       : 'On ne prépare pas de repas au parloir familial : une simple collation est possible, avec les produits que la personne détenue a achetés à la cantine.';
   return {
+    slots: twoSlots ? TWO_SLOTS_LABEL : null,
     bring: [
       'Une pièce d’identité en cours de validité pour chaque visiteur : elle est vérifiée à l’entrée et gardée pendant toute la visite.',
       'Pour un jeune enfant : lait en poudre, petits pots, lait de toilette, couches, dans leur emballage d’origine et non entamés.',
@@ -205,7 +236,12 @@ export function stayGuide(kind: FamilyVisitKind): StayGuide {
       'Arrivez en avance : avant d’entrer, vos bagages passent aux rayons X et vous passez un détecteur de métaux. Un fauteuil roulant ou des béquilles peuvent vous être prêtés.',
       'Un inventaire détaillé de vos affaires est fait avec vous à l’entrée et vérifié à la sortie.',
       'Refuser un contrôle de sécurité entraîne l’annulation de la visite.',
-      'Environ 15 minutes avant la fin, le personnel prévient par interphone. Toute sortie avant la fin est définitive.',
+      ...(twoSlots
+        ? [
+            'La visite a lieu en deux créneaux, avec une pause pour déjeuner à l’extérieur de l’établissement : à la pause, vous quittez le parloir familial et l’établissement, puis vous repassez les contrôles à votre retour pour le second créneau.',
+            'Environ 15 minutes avant la fin, le personnel prévient par interphone. En dehors de la pause du déjeuner, toute sortie avant la fin est définitive.',
+          ]
+        : ['Environ 15 minutes avant la fin, le personnel prévient par interphone. Toute sortie avant la fin est définitive.']),
       'À la fin, les visiteurs quittent le logement en premier et sortent de l’établissement après les contrôles.',
     ],
   };

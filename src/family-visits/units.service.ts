@@ -2,17 +2,20 @@ import { reportIncidentToMagistrate } from './decisions.service';
 import { Injectable } from '@nestjs/common';
 import { addDays } from 'date-fns';
 import { formatInTimeZone } from 'date-fns-tz';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { whenLabel } from '../appointments/appointment.rules';
+import { whenLabel, zoneNote } from '../appointments/appointment.rules';
+import { NotificationsService } from '../notifications/notifications.service';
 import type { FamilyVisitKind } from './family-unit.entity';
 import {
   bookableCase,
   caseHasStay,
+  familiesToTell,
   familyStayOf,
   insertCaseEvent,
+  insertFamilyEvent,
   insertStay,
   insertStayEvent,
   insertUnit,
@@ -23,6 +26,7 @@ import {
   setStayStatus,
   stayEvents,
   stayOf,
+  type StayRow,
   staysBetween,
   unitNamed,
   unitOf,
@@ -45,8 +49,11 @@ import {
   priorityReasons,
   rankWaitingList,
   type StayEventKind,
+  stayChangeMessage,
+  type StayChangeNotice,
   stayGuide,
   transitionProblem,
+  VISIT_PLACE,
 } from './units.rules';
 
 interface Site {
@@ -61,6 +68,7 @@ export class UnitsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async units(establishmentId: string) {
@@ -228,6 +236,13 @@ export class UnitsService {
         agentId: actor.id ?? null,
         visibleToFamily: false,
       });
+      await this.tellFamilies(m, actor, site, s, now, {
+        change: 'CANCELLED',
+        before: whenLabel(s.startsAt, site.timeZone),
+        unit: s.unitName,
+        zone: zoneNote(site.timeZone),
+        reason,
+      });
       await this.audit.record(
         {
           actor,
@@ -241,6 +256,41 @@ export class UnitsService {
         m,
       );
     });
+  }
+
+  /**
+   * Tells each family account holding a GRANTED request of the stay's case that the stay is moved or
+   * cancelled: a line of the history it reads on its request's page and an e-mail, in the caller's
+   * transaction (they exist if and only if the change is committed).
+   */
+  private async tellFamilies(m: EntityManager, actor: Actor, site: Site, s: StayRow, now: Date, n: StayChangeNotice): Promise<void> {
+    const message = stayChangeMessage(n);
+    const kind = n.change === 'MOVED' ? 'STAY_MOVED' : 'STAY_CANCELLED';
+    for (const f of await familiesToTell(m, s.caseId)) {
+      await insertFamilyEvent(m, { caseId: s.caseId, requestId: f.requestId, kind, message, at: now, agentId: actor.id ?? null });
+      if (!f.email) continue;
+      await this.notifications.enqueue(
+        m,
+        {
+          channel: 'EMAIL',
+          to: f.email,
+          template: n.change === 'MOVED' ? 'family-visit-stay-moved' : 'family-visit-stay-cancelled',
+          category: 'TRANSACTIONAL',
+          data: {
+            reference: s.reference,
+            place: VISIT_PLACE[s.kind],
+            detainee: s.detaineeName,
+            establishmentName: f.establishmentName,
+            message,
+            ...n,
+            followUrl: n.change === 'MOVED' ? `/uvf/sejours/${s.id}` : `/uvf/demandes/${f.requestId}`,
+          },
+          entity: { type: 'family_visit_stay', id: s.id },
+          establishmentId: site.id,
+        },
+        now,
+      );
+    }
   }
 
   /** The stay to move and the units it may go to (active, of the same kind). */
@@ -283,13 +333,22 @@ export class UnitsService {
             'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
           );
         await moveStaySlot(m, id, unit.id, from, to);
+        const now = this.clock.now();
         await insertCaseEvent(m, {
           caseId: s.caseId,
           kind: 'STAY_MOVED',
           message: `Visite déplacée du ${label(s.startsAt, site.timeZone)} en ${s.unitName} au ${label(from, site.timeZone)} en ${unit.name}.`,
-          at: this.clock.now(),
+          at: now,
           agentId: actor.id ?? null,
           visibleToFamily: false,
+        });
+        await this.tellFamilies(m, actor, site, s, now, {
+          change: 'MOVED',
+          before: whenLabel(s.startsAt, site.timeZone),
+          from: whenLabel(from, site.timeZone),
+          to: whenLabel(to, site.timeZone),
+          unit: unit.name,
+          zone: zoneNote(site.timeZone),
         });
         await this.audit.record(
           {
@@ -327,7 +386,7 @@ export class UnitsService {
           .map((l) => l.trim())
           .filter((l) => l !== ''),
       },
-      guide: stayGuide(s.kind),
+      guide: stayGuide(s.kind, s.grantedSlots),
     };
   }
 

@@ -50,6 +50,8 @@ export async function insertAuthorisedCase(
     familyAccountId?: string;
     /** The first visitor's request's status (GRANTED by default). */
     firstVisitorStatus?: 'GRANTED' | 'REFUSED' | 'RECEIVED';
+    /** A PF's granted slots on every GRANTED request (1, or 2 cumulated with a lunch break); none by default. */
+    slots?: 1 | 2;
   } = {},
 ): Promise<AuthorisedCase> {
   const detainee = o.detaineeId
@@ -65,9 +67,9 @@ export async function insertAuthorisedCase(
     [unique('U').slice(-12), establishmentId, detainee.id, kind, hours, o.noLeavePossible ?? false, o.distanceKm ?? null],
   );
   await query(
-    `INSERT INTO family_visit_requests (case_id, applicant, channel, received_at, status, decided_at, granted_hours)
-     VALUES ($1, 'DETAINEE', 'IN_PERSON', '2026-09-01T10:00:00Z', 'GRANTED', $2, $3)`,
-    [c.id, decidedAt, hours],
+    `INSERT INTO family_visit_requests (case_id, applicant, channel, received_at, status, decided_at, granted_hours, granted_slots)
+     VALUES ($1, 'DETAINEE', 'IN_PERSON', '2026-09-01T10:00:00Z', 'GRANTED', $2, $3, $4)`,
+    [c.id, decidedAt, hours, o.slots ?? null],
   );
   for (let i = 0; i < (o.visitors ?? 2); i++) {
     const family = i === 0 ? (o.familyAccountId ?? null) : null;
@@ -83,8 +85,8 @@ export async function insertAuthorisedCase(
     const granted = status === 'GRANTED';
     await query(
       `INSERT INTO family_visit_requests (case_id, applicant, permit_id, family_account_id, channel, received_at, status, decided_at,
-                                          granted_hours, decision_motivation)
-       VALUES ($1, 'VISITOR', $2, $3, $4, '2026-09-01T10:00:00Z', $5, $6, $7, $8)`,
+                                          granted_hours, decision_motivation, granted_slots)
+       VALUES ($1, 'VISITOR', $2, $3, $4, '2026-09-01T10:00:00Z', $5, $6, $7, $8, $9)`,
       [
         c.id,
         permit.id,
@@ -94,6 +96,7 @@ export async function insertAuthorisedCase(
         status === 'RECEIVED' ? null : decidedAt,
         granted ? hours : null,
         status === 'REFUSED' ? 'Refus pour motif de sécurité, faits précis relevés au dossier.' : null,
+        granted ? (o.slots ?? null) : null,
       ],
     );
   }
