@@ -57,7 +57,7 @@ export class FamilyVisitDecisionsController {
     const form = await validateForm(DecisionForm, body);
     if (!form.ok) return this.renderDecision(res.status(400), establishment, id, requestId, principal, form);
     const v = form.value;
-    const actor = agentActor(principal);
+    const actor = actorOf(principal);
     if (v.confirme !== 'oui') {
       // Checked before the read-back: the letter read back is one that can be signed.
       const checked = await attempt(
@@ -119,7 +119,7 @@ export class FamilyVisitDecisionsController {
     const form = await validateForm(ReferralForm, body);
     if (!form.ok) return this.renderReferral(res.status(400), establishment, id, principal, form);
     const done = await attempt(
-      () => this.decisions.refer(agentActor(principal), establishment.id, id, form.value),
+      () => this.decisions.refer(actorOf(principal), establishment.id, id, form.value),
       (e) => fieldOf(e, ['PROPOSEDHOURS']),
     );
     if (!done.ok)
@@ -152,7 +152,7 @@ export class FamilyVisitDecisionsController {
     const v = form.value;
     const done = await attempt(
       () =>
-        this.decisions.recordMagistrateAnswer(agentActor(principal), establishment.id, id, {
+        this.decisions.recordMagistrateAnswer(actorOf(principal), establishment.id, id, {
           requestId: v.requestId,
           answer: v.answer,
           until: v.until ?? null,
@@ -276,8 +276,4 @@ function fieldOf(e: DomainError, fields: string[]): string {
       ANSWER: 'answer',
     }[e.code] ?? 'global'
   );
-}
-
-function agentActor(principal: Principal) {
-  return actorOf(principal);
 }
