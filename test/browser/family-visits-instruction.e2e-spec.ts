@@ -81,7 +81,8 @@ describe('UVF instruction in a real browser', () => {
       await insertInterview({ requestId: r.id, counsellorId: spip.id, at: new Date(Date.now() - 86_400_000), status: 'DONE' });
     const violations: string[] = [];
 
-    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // A tablet: the head may decide from the establishment's tablets.
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
     const errors = consoleErrors(page);
     await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
@@ -109,9 +110,11 @@ describe('UVF instruction in a real browser', () => {
     const readBack = await FamilyVisitDecisionPage.on(page, violations);
     expect(await readBack.preview()).toContain('J’autorise cette visite, pour une durée de 24 heures.');
     expect(await readBack.preview()).toContain('Zofia KOWALSKA, chef d’établissement');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await readBack.sign();
     const decided = await FamilyVisitCasePage.on(page, violations);
     expect((await decided.decisions())[0]).toBe('Accordée');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
