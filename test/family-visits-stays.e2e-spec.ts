@@ -5,6 +5,7 @@ import { page } from './helpers/html';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgentElsewhere, insertEstablishment, insertFamily } from './factories/people';
 import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
+import { uniquePhone } from './factories/appointments';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 
 /* The built modules, as the app runs them. */
@@ -13,6 +14,7 @@ const { UnitsService } = require('../dist/src/family-visits/units.service') as t
 const { AuditService } = require('../dist/src/common/audit.service') as typeof import('../src/common/audit.service');
 const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
 const { DomainError } = require('../dist/src/common/domain-error') as typeof import('../src/common/domain-error');
+const { smsLength } = require('../dist/src/notifications/notification.rules') as typeof import('../src/notifications/notification.rules');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -57,8 +59,12 @@ async function post(who: Agent, from: string, action: string, fields: Record<str
     .send({ _csrf: csrf, ...fields });
 }
 
-/** Books a case through the booking page; returns the stay's id. */
-async function book(base: string, caseId: string, fields: { unitId: string; day: string; time: string }): Promise<string> {
+/** Books a case through the booking page (for a PF in two slots, with `firstDuration` and `secondTime`); returns the stay's id. */
+async function book(
+  base: string,
+  caseId: string,
+  fields: { unitId: string; day: string; time: string; firstDuration?: string; secondTime?: string },
+): Promise<string> {
   const res = await post(agent, `${base}/reserver/${caseId}`, `${base}/reserver/${caseId}`, fields);
   expect(res.status).toBe(303);
   return (await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1 AND status <> 'CANCELLED'`, [caseId])).id;
@@ -428,7 +434,13 @@ describe('telling the family of a moved or cancelled stay', () => {
     const family = await insertFamily({ givenName: 'Şeyma', familyName: 'Ünal' });
     const two = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 2, familyAccountId: family.id, lastName: 'Ŵojcik' });
     const one = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 1, familyAccountId: family.id, lastName: 'Ŷlmaz' });
-    const twoStay = await book(e.base, two.caseId, { unitId: unit.id, day: '03/12/2026', time: '09:00' });
+    const twoStay = await book(e.base, two.caseId, {
+      unitId: unit.id,
+      day: '03/12/2026',
+      time: '09:00',
+      firstDuration: '3',
+      secondTime: '13:00',
+    });
     const oneStay = await book(e.base, one.caseId, { unitId: unit.id, day: '04/12/2026', time: '09:00' });
     const mine = await signInFamily(suite.app.url, family);
 
@@ -638,3 +650,362 @@ describe('the family’s page of its booked stay', () => {
     await agent.get(`/uvf/sejours/${ownStay}`).expect(403);
   });
 });
+
+describe('a family parlour in two cumulated slots', () => {
+  /** The stay's span and break, as stored. */
+  function timesOf(id: string) {
+    return queryOne<{ unitId: string; from: Date; to: Date; breakFrom: Date | null; breakTo: Date | null }>(
+      `SELECT unit_id AS "unitId", lower(during) AS "from", upper(during) AS "to", break_from AS "breakFrom", break_to AS "breakTo"
+         FROM family_visit_stays WHERE id = $1`,
+      [id],
+    );
+  }
+
+  it('books a PF granted in two slots as two slots the same day with the break inside one span: the form asks for both slots and refuses in French keeping the values, the break is on the planning, the agents’ page, the family’s stay page and request page, audited', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { kind: 'PF', name: 'PF Ŵ' });
+    const family = await insertFamily({ givenName: 'Şeyma', familyName: 'Ünal' });
+    const c = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 2, familyAccountId: family.id, lastName: 'Ŵojcik' });
+    const one = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 4, slots: 1, lastName: 'Ŷlmaz' });
+    const url = `${e.base}/reserver/${c.caseId}`;
+
+    const waiting = page(await agent.get(`${e.base}/planning`).expect(200)).texts('waiting');
+    expect(waiting.find((w) => w.startsWith('Łukasz ŴOJCIK'))).toContain('Parloir familial (PF), 6 h en deux créneaux, 2 visiteur(s)');
+    expect(waiting.find((w) => w.startsWith('Łukasz ŶLMAZ'))).toContain('Parloir familial (PF), 4 h, 2 visiteur(s)');
+    const form = page(await agent.get(url).expect(200));
+    expect(form.text('book-summary')).toContain('Durée accordée : 6 heures en deux créneaux cumulés');
+    expect(form.text('two-slots')).toContain('Deux créneaux le même jour, 6 heures en tout');
+    expect(['day', 'time', 'firstDuration', 'secondTime'].map((f) => squashLabel(form, f))).toEqual([
+      'Jour de la visite — JJ/MM/AAAA',
+      'Début du premier créneau — HH:MM, heure de l’établissement',
+      'Durée du premier créneau — En heures, par exemple 3 h ou 2 h 30',
+      'Début du second créneau — HH:MM ; il dure le reste des 6 heures',
+    ]);
+    // A PF in one slot keeps the form of a start time.
+    const oneForm = page(await agent.get(`${e.base}/reserver/${one.caseId}`).expect(200));
+    expect(oneForm.has('two-slots')).toBe(false);
+    expect(oneForm.$('#firstDuration').length).toBe(0);
+
+    const send = (fields: Record<string, string>) =>
+      post(agent, url, url, { unitId: unit.id, day: '03/12/2026', time: '09:00', ...fields });
+    const missing = await send({});
+    expect(missing.status).toBe(400);
+    expect(page(missing).errors()).toEqual([
+      'Indiquez la durée du premier créneau, par exemple 3 h ou 2 h 30.',
+      'Indiquez l’heure de début du second créneau au format HH:MM.',
+    ]);
+    expect(page(missing).value('day')).toBe('03/12/2026');
+    const tooLong = await send({ firstDuration: '5 h 30', secondTime: '15:00' });
+    expect(tooLong.status).toBe(400);
+    expect(page(tooLong).fieldError('firstDuration')).toBe(
+      'Le second créneau dure au moins 1 heure : sur les 6 h accordées, le premier créneau dure au plus 5 h.',
+    );
+    expect([page(tooLong).value('firstDuration'), page(tooLong).value('secondTime')]).toEqual(['5 h 30', '15:00']);
+    const shortBreak = await send({ firstDuration: '3 h', secondTime: '12:15' });
+    expect(shortBreak.status).toBe(400);
+    expect(page(shortBreak).fieldError('secondTime')).toBe(
+      'La pause entre les deux créneaux dure au moins 30 minutes : le premier créneau finit à 12:00, le second commence à 12:30 au plus tôt.',
+    );
+    expect(page(shortBreak).value('secondTime')).toBe('12:15');
+    const longBreak = await send({ firstDuration: '2h', secondTime: '14:30' });
+    expect(page(longBreak).errors()).toEqual([
+      'La pause entre les deux créneaux dure au plus 3 heures : le premier créneau finit à 11:00, le second commence à 14:00 au plus tard.',
+    ]);
+    expect(await query(`SELECT id FROM family_visit_stays WHERE case_id = $1`, [c.caseId])).toEqual([]);
+
+    const id = await book(e.base, c.caseId, {
+      unitId: unit.id,
+      day: '03/12/2026',
+      time: '09:00',
+      firstDuration: '3 h',
+      secondTime: '13:30',
+    });
+    // 09:00–12:00, then 13:30–16:30 in Paris: one span in the unit, the break inside.
+    expect(await timesOf(id)).toEqual({
+      unitId: unit.id,
+      from: new Date('2026-12-03T08:00:00Z'),
+      to: new Date('2026-12-03T15:30:00Z'),
+      breakFrom: new Date('2026-12-03T11:00:00Z'),
+      breakTo: new Date('2026-12-03T12:30:00Z'),
+    });
+    expect(
+      await queryOne(`SELECT after->>'breakFrom' AS "breakFrom", after->>'breakTo' AS "breakTo" FROM audit_log WHERE entity_id = $1`, [id]),
+    ).toEqual({ breakFrom: '2026-12-03T11:00:00.000Z', breakTo: '2026-12-03T12:30:00.000Z' });
+
+    const planning = page(await head.get(`${e.base}/planning?semaine=2026-12-03`).expect(200));
+    expect(planning.texts('planning-stay')).toEqual([
+      'Łukasz ŴOJCIK — 2 visiteur(s), 03/12 09:00 → 03/12 16:30 (pause : visiteurs sortis de 12:00 à 13:30)',
+    ]);
+    const stayPage = page(await agent.get(`${e.base}/sejours/${id}`).expect(200));
+    expect(stayPage.text('stay-break')).toBe(
+      'Deux créneaux — pause : visiteurs sortis de 12:00 à 13:30. Seule cette sortie n’est pas définitive.',
+    );
+    expect(page(await agent.get(`${e.base}/sejours/${id}/annuler`).expect(200)).text('cancel-summary')).toContain(
+      '(pause : visiteurs sortis de 12:00 à 13:30)',
+    );
+
+    const mine = await signInFamily(suite.app.url, family);
+    const p = page(await mine.get(`/uvf/sejours/${id}`).expect(200));
+    expect(p.text('stay-from')).toBe('jeudi 3 décembre 2026 à 09 h 00');
+    expect(p.text('stay-to')).toBe('jeudi 3 décembre 2026 à 16 h 30');
+    expect(p.text('stay-slots')).toBe('Visite en deux créneaux, pause du déjeuner à l’extérieur');
+    expect(p.text('stay-break')).toBe('De 12 h 00 à 13 h 30 : vous sortez de l’établissement et revenez pour le second créneau.');
+    expect(p.text('guide-course')).toContain('pause pour déjeuner à l’extérieur de l’établissement de 12 h 00 à 13 h 30 :');
+    const { requestId } = await queryOne<{ requestId: string }>(
+      `SELECT id AS "requestId" FROM family_visit_requests WHERE case_id = $1 AND family_account_id = $2`,
+      [c.caseId, family.id],
+    );
+    const request = page(await mine.get(`/uvf/demandes/${requestId}`).expect(200));
+    expect(request.text('stay-dates')).toBe('Du jeudi 3 décembre 2026 à 09 h 00 au jeudi 3 décembre 2026 à 16 h 30 (heure de Paris)');
+    expect(request.text('stay-break')).toBe('En deux créneaux : pause du déjeuner à l’extérieur de 12 h 00 à 13 h 30');
+  });
+
+  it('the database keeps the break inside the stay, both ends or none, and only for a family parlour', async () => {
+    const e = await establishment();
+    const pf = await insertUnit(e.id, { kind: 'PF', name: 'PF Ħ' });
+    const uvf = await insertUnit(e.id, { kind: 'UVF', name: 'UVF Ħ' });
+    const c = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 2, lastName: 'Ħabib' });
+    const insert = (unitId: string, breakFrom: string | null, breakTo: string | null) =>
+      query(
+        `INSERT INTO family_visit_stays (case_id, unit_id, during, break_from, break_to, visitors)
+         VALUES ($1, $2, tstzrange('2026-12-20T08:00Z', '2026-12-20T15:30Z', '[)'), $3, $4, 1)`,
+        [c.caseId, unitId, breakFrom, breakTo],
+      );
+    await expect(insert(pf.id, '2026-12-20T11:00Z', null)).rejects.toThrow(/family_visit_stays_break/);
+    await expect(insert(pf.id, '2026-12-20T07:00Z', '2026-12-20T09:00Z')).rejects.toThrow(/family_visit_stays_break/);
+    await expect(insert(pf.id, '2026-12-20T12:00Z', '2026-12-20T11:00Z')).rejects.toThrow(/family_visit_stays_break/);
+    await expect(insert(pf.id, '2026-12-20T11:00Z', '2026-12-20T15:30Z')).rejects.toThrow(/family_visit_stays_break/);
+    await expect(insert(uvf.id, '2026-12-20T11:00Z', '2026-12-20T12:30Z')).rejects.toThrow(
+      'family_visit_stays_break_kind: only a family parlour (PF) stay has a break',
+    );
+    await insert(pf.id, '2026-12-20T11:00Z', '2026-12-20T12:30Z');
+    const { id } = await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1`, [c.caseId]);
+    await expect(query(`UPDATE family_visit_stays SET unit_id = $2 WHERE id = $1`, [id, uvf.id])).rejects.toThrow(
+      'family_visit_stays_break_kind',
+    );
+  });
+
+  it('another family’s booking in the unit during the break is refused, also in parallel: the two slots and the break are one range', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { kind: 'PF', name: 'PF Ż', capacity: 6 });
+    const two = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 2, visitors: 1, lastName: 'Żuk' });
+    await book(e.base, two.caseId, { unitId: unit.id, day: '03/12/2026', time: '09:00', firstDuration: '3', secondTime: '14:00' });
+    const other = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 1, visitors: 1, lastName: 'Öz' });
+    const during = await post(agent, `${e.base}/reserver/${other.caseId}`, `${e.base}/reserver/${other.caseId}`, {
+      unitId: unit.id,
+      day: '03/12/2026',
+      time: '12:30',
+    });
+    expect(during.status).toBe(409);
+    expect(page(during).errors()).toEqual(['Ce logement est déjà occupé sur cette période.']);
+
+    // Racing: a PF in two slots on the 10th and 8 one-hour PFs inside its break; exactly one gets the unit.
+    const racing = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 2, visitors: 1, lastName: 'Ŝaŝa' });
+    const hours = [];
+    for (let i = 0; i < 8; i++) hours.push(await insertAuthorisedCase(e.id, { kind: 'PF', hours: 1, visitors: 1, lastName: `Łoś${i}` }));
+    const pools = await Promise.all(Array.from({ length: 3 }, () => openDataSource(3)));
+    const clock = new Clock();
+    clock.set(new Date(NOW), { frozen: true });
+    const actor = { type: 'AGENT' as const, id: agentRow.id, label: 'Zofia Kowalczyk' };
+    const service = (i: number) => {
+      const pool = pools[i % pools.length];
+      return new UnitsService(pool, new AuditService(), clock, services(pool, testConfig(), clock).notifications);
+    };
+    try {
+      const results = await Promise.allSettled([
+        ...hours.map((c, i) =>
+          service(i).book(actor, e, c.caseId, { unitId: unit.id, day: '2026-12-10', time: i % 2 === 0 ? '12:00' : '12:45' }),
+        ),
+        service(8).book(actor, e, racing.caseId, {
+          unitId: unit.id,
+          day: '2026-12-10',
+          time: '09:00',
+          firstDuration: 180,
+          secondTime: '14:00',
+        }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected'))
+        expect((r.reason as Error).message).toBe('Ce logement est déjà occupé sur cette période.');
+    } finally {
+      await Promise.all(pools.map((p) => p.destroy()));
+    }
+    expect(
+      await query(
+        `SELECT count(*)::int AS n FROM family_visit_stays WHERE unit_id = $1 AND during && tstzrange('2026-12-10T00:00Z', '2026-12-11T00:00Z')`,
+        [unit.id],
+      ),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('today’s stays tell the agents « pause : visiteurs sortis de 12:00 à 13:30 » and warn « fin dans 15 minutes » before the break as before the end (test clock)', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { kind: 'PF', name: 'PF Ǆ' });
+    const c = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, slots: 2, lastName: 'Ǆurić' });
+    const id = await book(e.base, c.caseId, {
+      unitId: unit.id,
+      day: '03/12/2026',
+      time: '09:00',
+      firstDuration: '3 h',
+      secondTime: '13:30',
+    });
+    const today = async () => page(await agent.get(`${e.base}/sejours`).expect(200));
+    try {
+      await suite.app.setClock('2026-12-03T08:05:00Z', { frozen: true }); // 09:05 in Paris
+      await post(agent, `${e.base}/sejours/${id}`, `${e.base}/sejours/${id}/debut`, {});
+      let p = await today();
+      expect(p.text('today-stay')).toContain('Łukasz ǄURIĆ');
+      expect(p.text('stay-break')).toBe('Deux créneaux — pause : visiteurs sortis de 12:00 à 13:30');
+      expect(p.has('ends-soon')).toBe(false);
+      await suite.app.setClock('2026-12-03T10:46:00Z', { frozen: true }); // 11:46, the first slot ends at 12:00
+      p = await today();
+      expect(p.texts('ends-soon')).toEqual(['Fin dans 15 minutes (pause du déjeuner) : prévenez les occupants, les visiteurs sortent']);
+      expect(page(await agent.get(`${e.base}/sejours/${id}`).expect(200)).texts('ends-soon')).toEqual([
+        'Fin dans 15 minutes (pause du déjeuner) : prévenez les occupants, les visiteurs sortent',
+      ]);
+      await suite.app.setClock('2026-12-03T11:30:00Z', { frozen: true }); // 12:30, on the break
+      p = await today();
+      expect(p.text('stay-break')).toBe('En pause — pause : visiteurs sortis de 12:00 à 13:30');
+      expect(p.has('ends-soon')).toBe(false);
+      await suite.app.setClock('2026-12-03T15:16:00Z', { frozen: true }); // 16:16, the end is at 16:30
+      p = await today();
+      expect(p.texts('ends-soon')).toEqual(['Fin dans 15 minutes : prévenez les occupants']);
+    } finally {
+      await suite.app.setClock(NOW, { frozen: true });
+    }
+  });
+
+  it('a move asks again for both slots and tells the families: the break in the history and the e-mail, a short SMS to each family with a mobile phone, also when it is cancelled, audited', async () => {
+    const e = await establishment({ timeZone: 'America/Cayenne' });
+    const a = await insertUnit(e.id, { kind: 'PF', name: 'PF Ą' });
+    const b = await insertUnit(e.id, { kind: 'PF', name: 'PF Ḃ' });
+    const phone = uniquePhone();
+    const filer = await insertFamily({ givenName: 'Thị Hoa', familyName: 'Nguyễn', mobilePhone: phone.e164 });
+    const holder = await insertFamily({ givenName: 'Łucja', familyName: 'Wójcik' });
+    const c = await insertAuthorisedCase(e.id, {
+      kind: 'PF',
+      hours: 6,
+      slots: 2,
+      familyAccountId: filer.id,
+      firstName: 'محمد',
+      lastName: 'Đặng',
+    });
+    const held = await queryOne<{ permitId: string }>(
+      `SELECT r.permit_id AS "permitId" FROM family_visit_requests r WHERE r.case_id = $1 AND r.applicant = 'VISITOR' AND r.family_account_id IS NULL`,
+      [c.caseId],
+    );
+    await query(`UPDATE permits SET family_account_id = $2 WHERE id = $1`, [held.permitId, holder.id]);
+    const id = await book(e.base, c.caseId, {
+      unitId: a.id,
+      day: '05/12/2026',
+      time: '09:00',
+      firstDuration: '2 h 30',
+      secondTime: '12:00',
+    });
+    const moveUrl = `${e.base}/sejours/${id}/deplacer`;
+
+    const form = page(await agent.get(moveUrl).expect(200));
+    expect(form.text('move-summary')).toContain('(pause : visiteurs sortis de 11:30 à 12:00)');
+    expect(form.text('move-summary')).toContain('Durée accordée : 6 heures en deux créneaux cumulés');
+    expect(form.text('two-slots')).toContain('Nouveau jour de la visite');
+    const move = (fields: Record<string, string>) => post(agent, moveUrl, moveUrl, { unitId: b.id, day: '12/12/2026', ...fields });
+    const missing = await move({ time: '08:30' });
+    expect(missing.status).toBe(400);
+    expect(page(missing).errors()).toEqual([
+      'Indiquez la durée du premier créneau, par exemple 3 h ou 2 h 30.',
+      'Indiquez l’heure de début du second créneau au format HH:MM.',
+    ]);
+    const same = await post(agent, moveUrl, moveUrl, {
+      unitId: a.id,
+      day: '05/12/2026',
+      time: '09:00',
+      firstDuration: '2h30',
+      secondTime: '12:00',
+    });
+    expect(page(same).errors()).toEqual([
+      'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
+    ]);
+    // The same span, another break: a move.
+    expect(
+      (await post(agent, moveUrl, moveUrl, { unitId: a.id, day: '05/12/2026', time: '09:00', firstDuration: '3', secondTime: '12:30' }))
+        .status,
+    ).toBe(303);
+    expect((await move({ time: '08:30', firstDuration: '3 h', secondTime: '13:00' })).status).toBe(303);
+    // 08:30–11:30 and 13:00–16:00 in Cayenne (UTC−3).
+    expect(await timesOf(id)).toEqual({
+      unitId: b.id,
+      from: new Date('2026-12-12T11:30:00Z'),
+      to: new Date('2026-12-12T19:00:00Z'),
+      breakFrom: new Date('2026-12-12T14:30:00Z'),
+      breakTo: new Date('2026-12-12T16:00:00Z'),
+    });
+    expect(
+      await queryOne(
+        `SELECT before->>'breakFrom' AS "before", after->>'breakFrom' AS "after" FROM audit_log
+          WHERE entity_id = $1 AND action = 'FAMILY_STAY_MOVED' ORDER BY id DESC LIMIT 1`,
+        [id],
+      ),
+    ).toEqual({ before: '2026-12-05T15:00:00.000Z', after: '2026-12-12T14:30:00.000Z' });
+    expect(
+      (
+        await query<{ message: string }>(
+          `SELECT message FROM family_visit_events WHERE case_id = $1 AND NOT visible_to_family ORDER BY at, ctid`,
+          [c.caseId],
+        )
+      ).map((r) => r.message),
+    ).toContain('Visite déplacée du 05/12/2026 à 09:00 en PF Ą au 12/12/2026 à 08:30 en PF Ḃ (pause : visiteurs sortis de 11:30 à 13:00).');
+
+    const messages = await query<{ to: string; channel: string; template: string; body: string }>(
+      `SELECT nr.address AS "to", n.channel, n.template, n.body_text AS body
+         FROM notifications n JOIN notification_recipients nr ON nr.id = n.recipient_id
+        WHERE n.entity_type = 'family_visit_stay' AND n.entity_id = $1 ORDER BY n.created_at, n.id`,
+      [id],
+    );
+    const line =
+      'Votre visite est déplacée : elle aura lieu du samedi 12 décembre 2026 à 08 h 30 au samedi 12 décembre 2026 à 16 h 00 (heure locale), en PF Ḃ, ' +
+      'en deux créneaux avec une pause pour déjeuner à l’extérieur de 11 h 30 à 13 h 00. L’ancienne date (samedi 5 décembre 2026 à 09 h 00) n’est plus valable.';
+    const lastMails = messages.filter((m) => m.channel === 'EMAIL').slice(-2);
+    expect(lastMails.map((m) => m.to).sort()).toEqual([filer.email, holder.email].sort());
+    for (const m of lastMails)
+      expect(m.body).toContain(
+        'En deux créneaux, avec une pause pour déjeuner à l’extérieur de l’établissement de 11 h 30 à 13 h 00 : vous sortez à 11 h 30 et revenez à 13 h 00, en repassant les contrôles.',
+      );
+    const sms = messages.filter((m) => m.channel === 'SMS');
+    // Only the family with a mobile phone, once per move.
+    expect(sms.map((m) => [m.to, m.template])).toEqual([
+      [phone.e164, 'family-visit-stay-moved'],
+      [phone.e164, 'family-visit-stay-moved'],
+    ]);
+    expect(sms[1].body).toBe(
+      `P2V Justice : votre visite en parloir familial est déplacée : le 12/12 de 08h30 à 11h30 puis de 13h00 à 16h00. Détails : ${suite.app.url}/uvf`,
+    );
+    expect(smsLength(sms[1].body)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    expect(
+      await queryOne(`SELECT count(*)::int AS n FROM family_visit_events WHERE case_id = $1 AND visible_to_family AND message = $2`, [
+        c.caseId,
+        line,
+      ]),
+    ).toEqual({ n: 2 });
+
+    const cancelUrl = `${e.base}/sejours/${id}/annuler`;
+    expect((await post(agent, cancelUrl, cancelUrl, { reason: 'Parloir familial fermé pour travaux.' })).status).toBe(303);
+    const cancelSms = await query<{ body: string }>(
+      `SELECT n.body_text AS body FROM notifications n JOIN notification_recipients nr ON nr.id = n.recipient_id
+        WHERE n.entity_id = $1 AND n.channel = 'SMS' AND n.template = 'family-visit-stay-cancelled'`,
+      [id],
+    );
+    expect(cancelSms).toEqual([
+      {
+        body: `P2V Justice : votre visite en parloir familial du 12/12 à 08h30 est annulée. L'établissement vous proposera une autre date. Détails : ${suite.app.url}/uvf`,
+      },
+    ]);
+    expect(smsLength(cancelSms[0].body)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+});
+
+/** A field's label and its hint, « label — hint ». */
+function squashLabel(p: ReturnType<typeof page>, field: string): string {
+  const label = p.$(`label[for="${field}"]`);
+  const hint = label.find('.fr-hint-text').text().trim();
+  return `${label.clone().children().remove().end().text().trim()} — ${hint}`;
+}

@@ -211,6 +211,8 @@ table family_visit_stays
   family_visit_stays.ended_at timestamp with time zone
   family_visit_stays.end_reason text
   family_visit_stays.created_at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_stays.break_from timestamp with time zone
+  family_visit_stays.break_to timestamp with time zone
 table letters
   letters.id uuid NOT NULL DEFAULT gen_random_uuid()
   letters.establishment_id uuid NOT NULL
@@ -637,6 +639,7 @@ constraint family_visit_stay_events.family_visit_stay_events_kind_check: CHECK (
 constraint family_visit_stay_events.family_visit_stay_events_notes_check: CHECK ((length(TRIM(BOTH FROM notes)) > 0))
 constraint family_visit_stay_events.family_visit_stay_events_pkey: PRIMARY KEY (id)
 constraint family_visit_stay_events.family_visit_stay_events_stay_id_fkey: FOREIGN KEY (stay_id) REFERENCES family_visit_stays(id)
+constraint family_visit_stays.family_visit_stays_break: CHECK ((((break_from IS NULL) = (break_to IS NULL)) AND ((break_from IS NULL) OR ((lower(during) < break_from) AND (break_from < break_to) AND (break_to < upper(during))))))
 constraint family_visit_stays.family_visit_stays_case_id_fkey: FOREIGN KEY (case_id) REFERENCES family_visit_cases(id)
 constraint family_visit_stays.family_visit_stays_during_check: CHECK (((NOT isempty(during)) AND lower_inc(during) AND (NOT upper_inc(during))))
 constraint family_visit_stays.family_visit_stays_end_reason: CHECK (((status = ANY (ARRAY['ENDED_EARLY'::text, 'CANCELLED'::text])) = COALESCE((length(TRIM(BOTH FROM end_reason)) > 0), false)))
@@ -952,11 +955,13 @@ trigger CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EAC
 trigger CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON public.detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER family_visit_stays_break_kind BEFORE INSERT OR UPDATE OF break_from, break_to, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_break_kind()
 trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF visitors, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_capacity()
 trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
 function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
 function audit_log_row_hash(r audit_log) returns text md5 01b6fc286cbd8e7e96a964399b2a3d18
+function family_visit_stays_break_kind() returns trigger md5 aaa38e576e1eab6bfbe89a9bf66d6d90
 function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f7e93137bd07
 function flag_visits_for_review() returns trigger md5 46f235c1af2ae3197bf8e139b61b544f
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62

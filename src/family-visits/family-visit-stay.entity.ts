@@ -13,5 +13,8 @@ export class FamilyVisitStay {
   @Column({ type: 'text', default: 'BOOKED' }) status!: StayStatus;
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt!: Date | null;
   @Column({ name: 'end_reason', type: 'text', nullable: true }) endReason!: string | null;
+  /** A PF in two cumulated slots: the break between them (visitors outside), inside `during`; null otherwise. */
+  @Column({ name: 'break_from', type: 'timestamptz', nullable: true }) breakFrom!: Date | null;
+  @Column({ name: 'break_to', type: 'timestamptz', nullable: true }) breakTo!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -505,6 +505,9 @@ export interface FamilyStayRow {
   accessible: boolean;
   startsAt: Date;
   endsAt: Date;
+  /** A PF in two cumulated slots: the lunch break between them; null otherwise. */
+  breakFrom: Date | null;
+  breakTo: Date | null;
   status: 'BOOKED' | 'IN_PROGRESS' | 'ENDED' | 'ENDED_EARLY' | 'CANCELLED';
 }
 
@@ -512,7 +515,8 @@ export interface FamilyStayRow {
 export function staysOfCase(db: EntityManager, caseId: string): Promise<FamilyStayRow[]> {
   return select<FamilyStayRow>(
     db,
-    `SELECT s.id, u.name AS "unitName", u.kind AS "unitKind", u.accessible, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", s.status
+    `SELECT s.id, u.name AS "unitName", u.kind AS "unitKind", u.accessible, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
+            s.break_from AS "breakFrom", s.break_to AS "breakTo", s.status
        FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
       WHERE s.case_id = $1 AND s.status <> 'CANCELLED'
       ORDER BY lower(s.during)`,

@@ -64,6 +64,7 @@ import {
 } from './requests.rules';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
 import { dayTimeLabel, interviewCard, sortInterviews, STAY_STATUS_FAMILY_LABELS, stayVisible } from './family-page.rules';
+import { hourLabel } from './units.rules';
 
 export interface WishedVisit {
   kind: FamilyVisitKind;
@@ -492,6 +493,10 @@ export class FamilyVisitRequestsService {
         ...s,
         from: whenLabel(new Date(s.startsAt), r.timeZone),
         to: whenLabel(new Date(s.endsAt), r.timeZone),
+        breakTimes:
+          s.breakFrom && s.breakTo
+            ? { from: hourLabel(new Date(s.breakFrom), r.timeZone), to: hourLabel(new Date(s.breakTo), r.timeZone) }
+            : null,
         zoneNote: zoneNote(r.timeZone),
         statusLabel: STAY_STATUS_FAMILY_LABELS[s.status],
       })),

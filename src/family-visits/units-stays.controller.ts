@@ -6,14 +6,19 @@ import { parseDate } from '../common/dates';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
-import { BookStayForm, CancelStayForm, EARLY_END_CAUSES, EarlyEndForm, PriorityForm, StayEventForm } from './units.form';
+import { BookStayForm, BookTwoSlotsForm, CancelStayForm, EARLY_END_CAUSES, EarlyEndForm, PriorityForm, StayEventForm } from './units.form';
 import { changeProblem, KIND_LABELS, STAY_EVENT_LABELS, STAY_STATUS_LABELS } from './units.rules';
 import { UnitsService } from './units.service';
 
 const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
+/** Where a refusal of the times asked (booking or move) is shown on its form. */
+const TIMES_ERROR_FIELDS: Record<string, string> = { PAST: 'day', UNTIL: 'day', FIRST_SLOT: 'firstDuration', SECOND_SLOT: 'secondTime' };
 /** Where a refusal of a move is shown on its form. */
-const MOVE_ERROR_FIELDS: Record<string, string> = { PAST: 'day', UNTIL: 'day', SAME: 'day', STATUS: 'global', NOT_AUTHORISED: 'global' };
+const MOVE_ERROR_FIELDS: Record<string, string> = { ...TIMES_ERROR_FIELDS, SAME: 'day', STATUS: 'global', NOT_AUTHORISED: 'global' };
+
+/** The booking / move form of the visit: a PF granted in two cumulated slots asks for both slots; any other, for its start. */
+const stayForm = (slots: 1 | 2) => (slots === 2 ? BookTwoSlotsForm : BookStayForm);
 
 /**
  * The stays in the UVF / PF units, run by the establishment's staff who run the visits: the parloir
@@ -56,11 +61,11 @@ export class UnitsStaysController {
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const form = await validateForm(BookStayForm, body);
+    const form = await validateForm(stayForm(await this.units.caseSlots(establishment, caseId)), body);
     if (!form.ok) return this.renderBooking(res.status(400), establishment, caseId, { errors: form.errors, values: form.values });
     const done = await attempt(
       () => this.units.book(actorOf(p), establishment, caseId, form.value),
-      (e) => (e.code === 'PAST' || e.code === 'UNTIL' ? 'day' : 'unitId'),
+      (e) => TIMES_ERROR_FIELDS[e.code] ?? 'unitId',
     );
     if (!done.ok) return this.renderBooking(res.status(done.status), establishment, caseId, { errors: done.errors, values: body });
     res.redirect(303, `/etablissements/${establishment.code}/uvf/planning?semaine=${form.value.day}`);
@@ -218,7 +223,7 @@ export class UnitsStaysController {
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const form = await validateForm(BookStayForm, body);
+    const form = await validateForm(stayForm(await this.units.staySlots(establishment, id)), body);
     if (!form.ok) return this.renderMove(res.status(400), establishment, id, { errors: form.errors, values: form.values });
     const done = await attempt(
       () => this.units.moveStay(actorOf(p), establishment, id, form.value),

@@ -8,6 +8,7 @@ import {
   HOUSE_RULES_MESSAGE,
   houseRulesOf,
   MAX_DISTANCE_KM,
+  parseDuration,
   parseTime,
   STAY_EVENT_LABELS,
 } from './units.rules';
@@ -53,6 +54,21 @@ export class BookStayForm {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? parseTime(value) : value))
   @Matches(/^\d{2}:\d{2}$/, { message: 'Indiquez l’heure d’arrivée au format HH:MM.' })
   time!: string;
+}
+
+/**
+ * A family parlour granted in two cumulated slots: the day, the first slot's start (`time`) and length,
+ * the second slot's start; the second lasts the rest of the granted hours.
+ */
+export class BookTwoSlotsForm extends BookStayForm {
+  @Trim()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseDuration(value) ?? value) : value))
+  @IsInt({ message: 'Indiquez la durée du premier créneau, par exemple 3 h ou 2 h 30.' })
+  firstDuration!: number;
+  @Trim()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? parseTime(value) : value))
+  @Matches(/^\d{2}:\d{2}$/, { message: 'Indiquez l’heure de début du second créneau au format HH:MM.' })
+  secondTime!: string;
 }
 
 export class CancelStayForm {

@@ -87,6 +87,8 @@ export interface BookableCase {
   kind: FamilyVisitKind;
   detaineeName: string;
   grantedHours: number | null;
+  /** 2 when every GRANTED request of the case is for a PF in two cumulated slots; 1 otherwise. */
+  grantedSlots: 1 | 2;
   grantedVisitors: number;
   /** Whether the detainee's own request is granted (without it, no visit). */
   detaineeGranted: boolean;
@@ -97,11 +99,17 @@ export interface BookableCase {
   distanceKm: number | null;
 }
 
+/** The case's slots: 2 when every GRANTED request of the case `caseId` (an SQL expression) is for two cumulated slots. */
+const GRANTED_SLOTS = (caseId: string) =>
+  `(SELECT coalesce(min(coalesce(r.granted_slots, 1)), 1)::int FROM family_visit_requests r
+     WHERE r.case_id = ${caseId} AND r.status = 'GRANTED')`;
+
 export function bookableCase(db: EntityManager, establishmentId: string, caseId: string, lock = false): Promise<BookableCase | null> {
   return selectOne<BookableCase>(
     db,
     `SELECT c.id, c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
             (SELECT min(r.granted_hours)::int FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "grantedHours",
+            ${GRANTED_SLOTS('c.id')} AS "grantedSlots",
             (SELECT count(*)::int FROM family_visit_requests r
               WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'VISITOR') AS "grantedVisitors",
             EXISTS (SELECT 1 FROM family_visit_requests r
@@ -121,12 +129,13 @@ export async function caseHasStay(db: EntityManager, caseId: string): Promise<bo
 
 export async function insertStay(
   db: EntityManager,
-  s: { caseId: string; unitId: string; from: Date; to: Date; visitors: number },
+  s: { caseId: string; unitId: string; from: Date; to: Date; breakFrom: Date | null; breakTo: Date | null; visitors: number },
 ): Promise<string> {
   const rows = await select<{ id: string }>(
     db,
-    `INSERT INTO family_visit_stays (case_id, unit_id, during, visitors) VALUES ($1, $2, tstzrange($3, $4, '[)'), $5) RETURNING id`,
-    [s.caseId, s.unitId, s.from, s.to, s.visitors],
+    `INSERT INTO family_visit_stays (case_id, unit_id, during, break_from, break_to, visitors)
+     VALUES ($1, $2, tstzrange($3, $4, '[)'), $5, $6, $7) RETURNING id`,
+    [s.caseId, s.unitId, s.from, s.to, s.breakFrom, s.breakTo, s.visitors],
   );
   return rows[0].id;
 }
@@ -161,6 +170,7 @@ export function insertCaseEvent(
 export interface FamilyToTell {
   familyAccountId: string;
   email: string | null;
+  mobilePhone: string | null;
   requestId: string;
   establishmentName: string;
 }
@@ -168,7 +178,8 @@ export interface FamilyToTell {
 export function familiesToTell(db: EntityManager, caseId: string): Promise<FamilyToTell[]> {
   return select<FamilyToTell>(
     db,
-    `SELECT DISTINCT ON (f.id) f.id AS "familyAccountId", f.email, r.id AS "requestId", e.name AS "establishmentName"
+    `SELECT DISTINCT ON (f.id) f.id AS "familyAccountId", f.email, f.mobile_phone AS "mobilePhone", r.id AS "requestId",
+            e.name AS "establishmentName"
        FROM family_visit_requests r
        JOIN family_visit_cases c ON c.id = r.case_id
        JOIN establishments e ON e.id = c.establishment_id
@@ -204,6 +215,7 @@ export interface WaitingRow {
   lastStayAt: Date | null;
   authorisedAt: Date;
   grantedHours: number;
+  grantedSlots: 1 | 2;
   grantedVisitors: number;
 }
 
@@ -214,7 +226,8 @@ export function waitingCases(db: EntityManager, establishmentId: string): Promis
             c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm",
             (SELECT max(upper(s.during)) FROM family_visit_stays s JOIN family_visit_cases o ON o.id = s.case_id
               WHERE o.detainee_id = c.detainee_id AND s.status NOT IN ('BOOKED','CANCELLED')) AS "lastStayAt",
-            g.authorised_at AS "authorisedAt", g.hours AS "grantedHours", g.visitors AS "grantedVisitors"
+            g.authorised_at AS "authorisedAt", g.hours AS "grantedHours", ${GRANTED_SLOTS('c.id')} AS "grantedSlots",
+            g.visitors AS "grantedVisitors"
        FROM family_visit_cases c
        JOIN detainees d ON d.id = c.detainee_id
        JOIN LATERAL (SELECT min(r.decided_at) AS authorised_at, min(r.granted_hours)::int AS hours,
@@ -237,6 +250,9 @@ export interface StayRow {
   detaineeName: string;
   startsAt: Date;
   endsAt: Date;
+  /** A PF in two cumulated slots: the break inside [startsAt, endsAt); null otherwise. */
+  breakFrom: Date | null;
+  breakTo: Date | null;
   visitors: number;
   status: StayStatus;
   endedAt: Date | null;
@@ -245,7 +261,7 @@ export interface StayRow {
 
 const STAY = `s.id, s.case_id AS "caseId", c.reference, s.unit_id AS "unitId", u.name AS "unitName", u.kind,
               d.first_name || ' ' || upper(d.last_name) AS "detaineeName", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
-              s.visitors, s.status, s.ended_at AS "endedAt", s.end_reason AS "endReason"
+              s.break_from AS "breakFrom", s.break_to AS "breakTo", s.visitors, s.status, s.ended_at AS "endedAt", s.end_reason AS "endReason"
          FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
          JOIN family_visit_cases c ON c.id = s.case_id JOIN detainees d ON d.id = c.detainee_id`;
 
@@ -276,11 +292,20 @@ export function setStayStatus(db: EntityManager, id: string, status: StayStatus,
 }
 
 /**
- * Moves a stay to another slot (unit and range) in place: the exclusion constraint and the capacity
- * trigger check the new slot; if they refuse, the statement fails and the stay keeps its old slot.
+ * Moves a stay to another slot (unit, range and break) in place: the exclusion constraint and the
+ * capacity trigger check the new slot; if they refuse, the statement fails and the stay keeps its old slot.
  */
-export function moveStaySlot(db: EntityManager, id: string, unitId: string, from: Date, to: Date) {
-  return execute(db, `UPDATE family_visit_stays SET unit_id = $2, during = tstzrange($3, $4, '[)') WHERE id = $1`, [id, unitId, from, to]);
+export function moveStaySlot(
+  db: EntityManager,
+  id: string,
+  unitId: string,
+  t: { from: Date; to: Date; breakFrom: Date | null; breakTo: Date | null },
+) {
+  return execute(
+    db,
+    `UPDATE family_visit_stays SET unit_id = $2, during = tstzrange($3, $4, '[)'), break_from = $5, break_to = $6 WHERE id = $1`,
+    [id, unitId, t.from, t.to, t.breakFrom, t.breakTo],
+  );
 }
 
 /** A stay as the family sees it: only for a family account holding a GRANTED request of the stay's case. */
@@ -289,6 +314,8 @@ export interface FamilyStayRow {
   status: StayStatus;
   startsAt: Date;
   endsAt: Date;
+  breakFrom: Date | null;
+  breakTo: Date | null;
   visitors: number;
   unitName: string;
   kind: FamilyVisitKind;
@@ -306,12 +333,12 @@ export interface FamilyStayRow {
 export function familyStayOf(db: EntityManager, familyAccountId: string, stayId: string): Promise<FamilyStayRow | null> {
   return selectOne<FamilyStayRow>(
     db,
-    `SELECT s.id, s.status, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", s.visitors,
+    `SELECT s.id, s.status, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
+            s.break_from AS "breakFrom", s.break_to AS "breakTo", s.visitors,
             u.name AS "unitName", u.kind, u.accessible, u.house_rules AS "houseRules",
             d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
             e.name AS "establishmentName", e.address AS "establishmentAddress", e.phone AS "establishmentPhone", e.time_zone AS "timeZone",
-            (SELECT coalesce(min(coalesce(r.granted_slots, 1)), 1)::int FROM family_visit_requests r
-              WHERE r.case_id = s.case_id AND r.status = 'GRANTED') AS "grantedSlots"
+            ${GRANTED_SLOTS('s.case_id')} AS "grantedSlots"
        FROM family_visit_stays s
        JOIN family_units u ON u.id = s.unit_id
        JOIN family_visit_cases c ON c.id = s.case_id

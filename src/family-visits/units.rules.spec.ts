@@ -1,6 +1,8 @@
 import {
   accessibilityWarning,
   authorisationProblem,
+  breakNote,
+  breakSoon,
   changeProblem,
   distanceProblem,
   durationProblem,
@@ -9,9 +11,13 @@ import {
   houseRulesOf,
   houseRulesProblem,
   localInstant,
+  onBreak,
+  parseDuration,
   rankWaitingList,
   stayChangeMessage,
   stayGuide,
+  stayTimes,
+  stayWhenShort,
   transitionProblem,
   type WaitingCase,
 } from './units.rules';
@@ -205,6 +211,8 @@ describe('telling the family of a change to its stay', () => {
         to: 'dimanche 13 décembre 2026 à 14 h 00',
         unit: 'UVF Ḃ',
         zone: 'heure locale',
+        breakFrom: null,
+        breakTo: null,
       }),
     ).toBe(
       'Votre visite est déplacée : elle aura lieu du samedi 12 décembre 2026 à 14 h 00 au dimanche 13 décembre 2026 à 14 h 00 (heure locale), en UVF Ḃ. L’ancienne date (samedi 5 décembre 2026 à 10 h 00) n’est plus valable.',
@@ -219,6 +227,186 @@ describe('telling the family of a change to its stay', () => {
       }),
     ).toBe(
       'Votre visite du samedi 5 décembre 2026 à 10 h 00 (heure de Paris) en UVF Ą est annulée : Fuite d’eau dans le logement. L’établissement vous proposera une autre date.',
+    );
+  });
+});
+
+describe('a family parlour in two cumulated slots (note DAP 2014, B.1 PF)', () => {
+  const twoSlots = { grantedHours: 6, grantedSlots: 2 as const };
+  const paris = 'Europe/Paris';
+  const times = (r: { day?: string; time?: string; firstDuration?: number | null; secondTime?: string | null }, tz = paris) =>
+    stayTimes(twoSlots, { day: '2026-12-03', time: '09:00', firstDuration: 180, secondTime: '13:30', ...r }, tz);
+  const iso = (t: ReturnType<typeof times>) =>
+    t.ok
+      ? [t.times.from, t.times.breakFrom, t.times.breakTo, t.times.to].map((d) => d!.toISOString())
+      : { code: t.code, message: t.message };
+
+  it('books the first slot from its start for its length, the second from its start for the rest of the granted hours: one span, the break inside', () => {
+    // 09:00–12:00, break, 13:30–16:30 in Paris (UTC+1 in December).
+    expect(iso(times({}))).toEqual([
+      '2026-12-03T08:00:00.000Z',
+      '2026-12-03T11:00:00.000Z',
+      '2026-12-03T12:30:00.000Z',
+      '2026-12-03T15:30:00.000Z',
+    ]);
+    // 2 h 30 then 3 h 30, in Cayenne (UTC−3).
+    expect(iso(times({ time: '08:30', firstDuration: 150, secondTime: '12:00' }, 'America/Cayenne'))).toEqual([
+      '2026-12-03T11:30:00.000Z',
+      '2026-12-03T14:00:00.000Z',
+      '2026-12-03T15:00:00.000Z',
+      '2026-12-03T18:30:00.000Z',
+    ]);
+    // A UVF or a PF in one slot: one block, no break, whatever else the form sent.
+    for (const c of [
+      { grantedHours: 24, grantedSlots: 1 as const },
+      { grantedHours: 6, grantedSlots: 1 as const },
+    ]) {
+      const t = stayTimes(c, { day: '2026-12-03', time: '09:00', firstDuration: 60, secondTime: '11:00' }, paris);
+      expect(t.ok && [t.times.from.toISOString(), t.times.to.toISOString(), t.times.breakFrom, t.times.breakTo]).toEqual([
+        '2026-12-03T08:00:00.000Z',
+        new Date(Date.parse('2026-12-03T08:00:00.000Z') + c.grantedHours * 3600_000).toISOString(),
+        null,
+        null,
+      ]);
+    }
+  });
+
+  it('each slot lasts at least 1 hour, the break 30 minutes to 3 hours, both slots the same day: refused in French on the field to change', () => {
+    expect(iso(times({ firstDuration: 59 }))).toEqual({ code: 'FIRST_SLOT', message: 'Le premier créneau dure au moins 1 heure.' });
+    expect(iso(times({ firstDuration: 301 }))).toEqual({
+      code: 'FIRST_SLOT',
+      message: 'Le second créneau dure au moins 1 heure : sur les 6 h accordées, le premier créneau dure au plus 5 h.',
+    });
+    expect(times({ firstDuration: 60, secondTime: '10:30' }).ok).toBe(true);
+    expect(times({ firstDuration: 300, secondTime: '14:30' }).ok).toBe(true);
+    expect(iso(times({ secondTime: '12:29' }))).toEqual({
+      code: 'SECOND_SLOT',
+      message:
+        'La pause entre les deux créneaux dure au moins 30 minutes : le premier créneau finit à 12:00, le second commence à 12:30 au plus tôt.',
+    });
+    // A second slot before the end of the first is no break either.
+    expect(iso(times({ secondTime: '10:00' }))).toMatchObject({ code: 'SECOND_SLOT' });
+    expect(times({ secondTime: '12:30' }).ok).toBe(true);
+    expect(times({ secondTime: '15:00' }).ok).toBe(true);
+    expect(iso(times({ secondTime: '15:01' }))).toEqual({
+      code: 'SECOND_SLOT',
+      message:
+        'La pause entre les deux créneaux dure au plus 3 heures : le premier créneau finit à 12:00, le second commence à 15:00 au plus tard.',
+    });
+    expect(iso(times({ time: '22:00', firstDuration: 150, secondTime: '00:30' }))).toEqual({
+      code: 'FIRST_SLOT',
+      message: 'Les deux créneaux ont lieu le même jour : le premier créneau doit finir avant minuit.',
+    });
+    expect(iso(times({ time: '17:00', firstDuration: 60, secondTime: '19:30' }))).toEqual({
+      code: 'SECOND_SLOT',
+      message: 'Les deux créneaux ont lieu le même jour : le second créneau, de 5 h, finirait après minuit.',
+    });
+    // Ending at midnight is still the same day.
+    expect(times({ time: '17:00', firstDuration: 60, secondTime: '19:00' }).ok).toBe(true);
+    expect(iso(times({ firstDuration: null }))).toMatchObject({ code: 'FIRST_SLOT' });
+    expect(iso(times({ secondTime: null }))).toMatchObject({ code: 'SECOND_SLOT' });
+  });
+
+  it('on a day the clocks change, the times are read on that day’s clock and the lengths are real hours', () => {
+    // Sunday 29 March 2026, Paris goes from UTC+1 to UTC+2 at 02:00: a day slot is on summer time.
+    expect(iso(times({ day: '2026-03-29' }))).toEqual([
+      '2026-03-29T07:00:00.000Z',
+      '2026-03-29T10:00:00.000Z',
+      '2026-03-29T11:30:00.000Z',
+      '2026-03-29T14:30:00.000Z',
+    ]);
+    // A first slot over the change: 3 real hours from 00:30 end at 04:30 on the wall clock.
+    expect(iso(times({ day: '2026-03-29', time: '00:30', secondTime: '05:00' }))).toEqual([
+      '2026-03-28T23:30:00.000Z',
+      '2026-03-29T02:30:00.000Z',
+      '2026-03-29T03:00:00.000Z',
+      '2026-03-29T06:00:00.000Z',
+    ]);
+    expect(iso(times({ day: '2026-03-29', time: '00:30', secondTime: '04:00' }))).toEqual({
+      code: 'SECOND_SLOT',
+      message:
+        'La pause entre les deux créneaux dure au moins 30 minutes : le premier créneau finit à 04:30, le second commence à 05:00 au plus tôt.',
+    });
+    // Sunday 25 October 2026, back to UTC+1 at 03:00: a day of 25 hours; the day ends at its own midnight.
+    expect(iso(times({ day: '2026-10-25', time: '16:00', firstDuration: 60, secondTime: '19:00' }))).toEqual([
+      '2026-10-25T15:00:00.000Z',
+      '2026-10-25T16:00:00.000Z',
+      '2026-10-25T18:00:00.000Z',
+      '2026-10-25T23:00:00.000Z',
+    ]);
+    expect(iso(times({ day: '2026-10-25', time: '16:00', firstDuration: 60, secondTime: '19:01' }))).toMatchObject({ code: 'SECOND_SLOT' });
+  });
+
+  it('reads a slot’s length in hours and minutes', () => {
+    expect(['3', '3 h', '3h', '3h30', '3 h 30', '3:30', ' 2H05 '].map(parseDuration)).toEqual([180, 180, 180, 210, 210, 210, 125]);
+    for (const bad of ['', 'trois', '3h75', '3,5', '-1', '3 h 5']) expect(parseDuration(bad)).toBeNull();
+  });
+
+  it('tells the agents the break « pause : visiteurs sortis de 12:00 à 13:30 » and warns 15 minutes before it as before the end', () => {
+    const stay = {
+      status: 'IN_PROGRESS' as const,
+      startsAt: at('2026-12-03T08:00:00Z'),
+      breakFrom: at('2026-12-03T11:00:00Z'),
+      breakTo: at('2026-12-03T12:30:00Z'),
+      endsAt: at('2026-12-03T15:30:00Z'),
+    };
+    expect(breakNote(stay, 'Europe/Paris')).toBe('pause : visiteurs sortis de 12:00 à 13:30');
+    expect(breakNote({ breakFrom: null, breakTo: null }, 'Europe/Paris')).toBeNull();
+    expect(breakSoon(stay, at('2026-12-03T10:44:00Z'))).toBe(false);
+    expect(breakSoon(stay, at('2026-12-03T10:45:00Z'))).toBe(true);
+    expect(breakSoon(stay, at('2026-12-03T11:00:00Z'))).toBe(true);
+    expect(breakSoon(stay, at('2026-12-03T11:01:00Z'))).toBe(false);
+    expect(breakSoon({ ...stay, status: 'BOOKED' }, at('2026-12-03T10:50:00Z'))).toBe(false);
+    expect(breakSoon({ ...stay, breakFrom: null }, at('2026-12-03T10:50:00Z'))).toBe(false);
+    expect(onBreak(stay, at('2026-12-03T10:59:00Z'))).toBe(false);
+    expect(onBreak(stay, at('2026-12-03T11:00:00Z'))).toBe(true);
+    expect(onBreak(stay, at('2026-12-03T12:30:00Z'))).toBe(false);
+    expect(endsSoon(stay, at('2026-12-03T10:50:00Z'))).toBe(false);
+  });
+
+  it('says a stay’s times short enough for an SMS: one day with or without the break, or several days', () => {
+    const paris = 'Europe/Paris';
+    expect(
+      stayWhenShort(
+        {
+          from: at('2026-12-03T08:00:00Z'),
+          breakFrom: at('2026-12-03T11:00:00Z'),
+          breakTo: at('2026-12-03T12:30:00Z'),
+          to: at('2026-12-03T15:30:00Z'),
+        },
+        paris,
+      ),
+    ).toBe('le 03/12 de 09h00 à 12h00 puis de 13h30 à 16h30');
+    expect(stayWhenShort({ from: at('2026-12-03T08:00:00Z'), to: at('2026-12-03T14:00:00Z'), breakFrom: null, breakTo: null }, paris)).toBe(
+      'le 03/12 de 09h00 à 15h00',
+    );
+    expect(stayWhenShort({ from: at('2026-12-12T13:00:00Z'), to: at('2026-12-13T13:00:00Z'), breakFrom: null, breakTo: null }, paris)).toBe(
+      'du 12/12 à 14h00 au 13/12 à 14h00',
+    );
+    // Until midnight: still that day.
+    expect(stayWhenShort({ from: at('2026-12-03T17:00:00Z'), to: at('2026-12-03T23:00:00Z'), breakFrom: null, breakTo: null }, paris)).toBe(
+      'le 03/12 de 18h00 à 00h00',
+    );
+  });
+
+  it('tells the family of a stay moved into two slots with its lunch break, and the guide gives the break’s times', () => {
+    expect(
+      stayChangeMessage({
+        change: 'MOVED',
+        before: 'jeudi 3 décembre 2026 à 09 h 00',
+        from: 'samedi 5 décembre 2026 à 09 h 00',
+        to: 'samedi 5 décembre 2026 à 16 h 30',
+        unit: 'PF Ŵ',
+        zone: 'heure de Paris',
+        breakFrom: '12 h 00',
+        breakTo: '13 h 30',
+      }),
+    ).toBe(
+      'Votre visite est déplacée : elle aura lieu du samedi 5 décembre 2026 à 09 h 00 au samedi 5 décembre 2026 à 16 h 30 (heure de Paris), en PF Ŵ, ' +
+        'en deux créneaux avec une pause pour déjeuner à l’extérieur de 12 h 00 à 13 h 30. L’ancienne date (jeudi 3 décembre 2026 à 09 h 00) n’est plus valable.',
+    );
+    expect(stayGuide('PF', 2, { from: '12 h 00', to: '13 h 30' }).course.join(' ')).toContain(
+      'pause pour déjeuner à l’extérieur de l’établissement de 12 h 00 à 13 h 30 :',
     );
   });
 });

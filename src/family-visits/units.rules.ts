@@ -89,8 +89,28 @@ export function rankWaitingList<T extends WaitingCase>(cases: readonly T[]): T[]
 /** Staff warn the occupants about 15 minutes before the end: a stay in progress ending within 15 minutes. */
 export const END_WARNING_MINUTES = 15;
 export function endsSoon(stay: { status: StayStatus; endsAt: Date }, now: Date): boolean {
-  const left = stay.endsAt.getTime() - now.getTime();
-  return stay.status === 'IN_PROGRESS' && left >= 0 && left <= END_WARNING_MINUTES * 60_000;
+  return stay.status === 'IN_PROGRESS' && within(stay.endsAt, now);
+}
+
+/** The same warning before the break of a PF in two slots: the first slot ends within 15 minutes, the visitors go out. */
+export function breakSoon(stay: { status: StayStatus; breakFrom: Date | null }, now: Date): boolean {
+  return stay.status === 'IN_PROGRESS' && stay.breakFrom !== null && within(stay.breakFrom, now);
+}
+
+/** A stay in progress whose visitors are out for the break. */
+export function onBreak(stay: { status: StayStatus; breakFrom: Date | null; breakTo: Date | null }, now: Date): boolean {
+  return (
+    stay.status === 'IN_PROGRESS' &&
+    stay.breakFrom !== null &&
+    stay.breakTo !== null &&
+    stay.breakFrom.getTime() <= now.getTime() &&
+    now.getTime() < stay.breakTo.getTime()
+  );
+}
+
+function within(end: Date, now: Date): boolean {
+  const left = end.getTime() - now.getTime();
+  return left >= 0 && left <= END_WARNING_MINUTES * 60_000;
 }
 
 /** Whether a stay may go to `next`: any exit is final (no restart after an end, early or not). */
@@ -140,6 +160,137 @@ export function localInstant(day: string, time: string, timeZone: string): Date 
   return fromZonedTime(`${day} ${time}`, timeZone);
 }
 
+/**
+ * A stay's times: its whole span [from, to) and, for a family parlour in two cumulated slots, the break
+ * [breakFrom, breakTo) between them, inside the span (the unit stays the family's over the break).
+ */
+export interface StayTimes {
+  from: Date;
+  to: Date;
+  breakFrom: Date | null;
+  breakTo: Date | null;
+}
+
+/** A PF in two cumulated slots (note DAP 2014, B.1 PF): each slot lasts at least 1 hour, the break 30 minutes to 3 hours. */
+export const MIN_SLOT_MINUTES = 60;
+export const MIN_BREAK_MINUTES = 30;
+export const MAX_BREAK_MINUTES = 180;
+
+/** What a booking or a move asks: the day and the start; for a PF in two slots, the first slot's length and the second's start. */
+export interface StayRequest {
+  day: string;
+  time: string;
+  /** Minutes. */
+  firstDuration?: number | null;
+  secondTime?: string | null;
+}
+
+/** Why the times asked are not possible, and the field to show it on. */
+export interface SlotsProblem {
+  code: 'FIRST_SLOT' | 'SECOND_SLOT';
+  message: string;
+}
+
+/** "3 h", "2 h 30": a length in hours and minutes, in words. */
+export function durationLabel(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${String(m).padStart(2, '0')}`;
+}
+
+/** Parses a slot's length: "3", "3 h", "3h30", "3 h 30", "3:30" (minutes < 60); in minutes, or null. */
+export function parseDuration(raw: string): number | null {
+  const m = /^(\d{1,2})\s*(?:(?:h|:)\s*(\d{2})?)?$/i.exec(raw.trim());
+  if (!m) return null;
+  const minutes = m[2] === undefined ? 0 : Number(m[2]);
+  return minutes < 60 ? Number(m[1]) * 60 + minutes : null;
+}
+
+/**
+ * The times of a stay for the case's granted hours. A UVF or a PF in one slot: one continuous block
+ * from the start. A PF granted in two cumulated slots (note DAP 2014, B.1 PF: « deux plages peuvent
+ * être cumulées pour une durée maximale de 6 heures […] une pause médiane pour déjeuner à l'extérieur
+ * de l'établissement »): the first slot from the start for its length, the second from its start for
+ * the rest of the granted hours; each slot at least 1 hour, the break 30 minutes to 3 hours, both
+ * slots the same day on the establishment's clock. Lengths are real elapsed time (a DST change in the
+ * night is counted as it is lived).
+ */
+export function stayTimes(
+  c: { grantedHours: number; grantedSlots: 1 | 2 },
+  r: StayRequest,
+  timeZone: string,
+): { ok: true; times: StayTimes } | ({ ok: false } & SlotsProblem) {
+  const from = localInstant(r.day, r.time, timeZone);
+  const total = c.grantedHours * 60;
+  if (c.grantedSlots !== 2) return { ok: true, times: { from, to: addMinutes(from, total), breakFrom: null, breakTo: null } };
+  const fail = (code: SlotsProblem['code'], message: string) => ({ ok: false as const, code, message });
+  if (r.firstDuration === null || r.firstDuration === undefined)
+    return fail('FIRST_SLOT', 'Indiquez la durée du premier créneau, par exemple 3 h ou 2 h 30.');
+  if (!r.secondTime) return fail('SECOND_SLOT', 'Indiquez l’heure de début du second créneau au format HH:MM.');
+  const first = r.firstDuration;
+  if (first < MIN_SLOT_MINUTES) return fail('FIRST_SLOT', 'Le premier créneau dure au moins 1 heure.');
+  if (total - first < MIN_SLOT_MINUTES)
+    return fail(
+      'FIRST_SLOT',
+      `Le second créneau dure au moins 1 heure : sur les ${durationLabel(total)} accordées, le premier créneau dure au plus ${durationLabel(total - MIN_SLOT_MINUTES)}.`,
+    );
+  const breakFrom = addMinutes(from, first);
+  const sameDay = (end: Date) => formatInTimeZone(new Date(end.getTime() - 1), timeZone, 'yyyy-MM-dd') === r.day;
+  const clock = (d: Date) => formatInTimeZone(d, timeZone, 'HH:mm');
+  if (!sameDay(breakFrom))
+    return fail('FIRST_SLOT', 'Les deux créneaux ont lieu le même jour : le premier créneau doit finir avant minuit.');
+  const breakTo = localInstant(r.day, r.secondTime, timeZone);
+  const pause = (breakTo.getTime() - breakFrom.getTime()) / 60_000;
+  if (pause < MIN_BREAK_MINUTES)
+    return fail(
+      'SECOND_SLOT',
+      `La pause entre les deux créneaux dure au moins 30 minutes : le premier créneau finit à ${clock(breakFrom)}, le second commence à ${clock(addMinutes(breakFrom, MIN_BREAK_MINUTES))} au plus tôt.`,
+    );
+  if (pause > MAX_BREAK_MINUTES)
+    return fail(
+      'SECOND_SLOT',
+      `La pause entre les deux créneaux dure au plus 3 heures : le premier créneau finit à ${clock(breakFrom)}, le second commence à ${clock(addMinutes(breakFrom, MAX_BREAK_MINUTES))} au plus tard.`,
+    );
+  const to = addMinutes(breakTo, total - first);
+  if (!sameDay(to))
+    return fail(
+      'SECOND_SLOT',
+      `Les deux créneaux ont lieu le même jour : le second créneau, de ${durationLabel(total - first)}, finirait après minuit.`,
+    );
+  return { ok: true, times: { from, to, breakFrom, breakTo } };
+}
+
+function addMinutes(d: Date, minutes: number): Date {
+  return new Date(d.getTime() + minutes * 60_000);
+}
+
+/** The break as the agents read it: « pause : visiteurs sortis de 12:00 à 13:30 » (establishment's clock). */
+export function breakNote(s: { breakFrom: Date | null; breakTo: Date | null }, timeZone: string): string | null {
+  if (!s.breakFrom || !s.breakTo) return null;
+  const clock = (d: Date) => formatInTimeZone(d, timeZone, 'HH:mm');
+  return `pause : visiteurs sortis de ${clock(s.breakFrom)} à ${clock(s.breakTo)}`;
+}
+
+/** "09 h 00": a time on the establishment's clock, as the family's dates say it (whenLabel). */
+export function hourLabel(d: Date, timeZone: string): string {
+  return formatInTimeZone(d, timeZone, "HH 'h' mm");
+}
+
+/**
+ * When a stay takes place, short enough for an SMS, on the establishment's clock: « le 12/12 de 09h00
+ * à 15h00 », with a break « le 12/12 de 09h00 à 12h00 puis de 13h30 à 16h30 », over several days « du
+ * 12/12 à 14h00 au 13/12 à 14h00 ».
+ */
+export function stayWhenShort(t: StayTimes, timeZone: string): string {
+  const day = (d: Date) => formatInTimeZone(d, timeZone, 'dd/MM');
+  const clock = (d: Date) => formatInTimeZone(d, timeZone, "HH'h'mm");
+  const lastDay = new Date(t.to.getTime() - 1);
+  if (day(t.from) !== day(lastDay)) return `du ${day(t.from)} à ${clock(t.from)} au ${day(t.to)} à ${clock(t.to)}`;
+  if (t.breakFrom && t.breakTo)
+    return `le ${day(t.from)} de ${clock(t.from)} à ${clock(t.breakFrom)} puis de ${clock(t.breakTo)} à ${clock(t.to)}`;
+  return `le ${day(t.from)} de ${clock(t.from)} à ${clock(t.to)}`;
+}
+
 /** Parses HH:MM (00:00–23:59). */
 export function parseTime(raw: string): string | null {
   const m = /^(\d{1,2})[:h](\d{2})$/.exec(raw.trim());
@@ -162,15 +313,26 @@ export const VISIT_PLACE: Record<FamilyVisitKind, string> = { UVF: 'unité de vi
 
 /** A change to a booked stay, as the family reads it; dates already on the establishment's clock. */
 export type StayChangeNotice =
-  | { change: 'MOVED'; before: string; from: string; to: string; unit: string; zone: string }
+  | {
+      change: 'MOVED';
+      before: string;
+      from: string;
+      to: string;
+      unit: string;
+      zone: string;
+      /** A PF in two slots: the break's start and end (« 12 h 00 »), the same day; null otherwise. */
+      breakFrom: string | null;
+      breakTo: string | null;
+    }
   | { change: 'CANCELLED'; before: string; unit: string; zone: string; reason: string };
 
 /** The line of the family's history (and of its e-mail) telling a moved or cancelled stay. */
 export function stayChangeMessage(n: StayChangeNotice): string {
   if (n.change === 'MOVED')
     return (
-      `Votre visite est déplacée : elle aura lieu du ${n.from} au ${n.to} (${n.zone}), en ${n.unit}. ` +
-      `L’ancienne date (${n.before}) n’est plus valable.`
+      `Votre visite est déplacée : elle aura lieu du ${n.from} au ${n.to} (${n.zone}), en ${n.unit}` +
+      (n.breakFrom && n.breakTo ? `, en deux créneaux avec une pause pour déjeuner à l’extérieur de ${n.breakFrom} à ${n.breakTo}` : '') +
+      `. L’ancienne date (${n.before}) n’est plus valable.`
     );
   return `Votre visite du ${n.before} (${n.zone}) en ${n.unit} est annulée : ${n.reason.trim().replace(/\.+$/, '')}. L’établissement vous proposera une autre date.`;
 }
@@ -207,12 +369,17 @@ export interface StayGuide {
 export const TWO_SLOTS_LABEL = 'en deux créneaux, pause du déjeuner à l’extérieur';
 
 /**
- * The guide of a stay, per kind and, for a family parlour, per number of slots granted. Leaving is
+ * The guide of a stay, per kind and, for a family parlour, per number of slots granted (with the
+ * break's times once the stay is booked in two slots). Leaving is
  * final (UVF: « toute sortie de l’UVF est définitive »), except, for a PF in two cumulated slots, the
  * lunch break outside the establishment (PF: « en dehors des coupures médianes, la sortie du
  * parloir est définitive »).
  */
-export function stayGuide(kind: FamilyVisitKind, slots: 1 | 2 | null = null): StayGuide {
+export function stayGuide(
+  kind: FamilyVisitKind,
+  slots: 1 | 2 | null = null,
+  breakTimes: { from: string; to: string } | null = null,
+): StayGuide {
   const twoSlots = kind === 'PF' && slots === 2;
   const meals =
     kind === 'UVF'
@@ -238,7 +405,7 @@ export function stayGuide(kind: FamilyVisitKind, slots: 1 | 2 | null = null): St
       'Refuser un contrôle de sécurité entraîne l’annulation de la visite.',
       ...(twoSlots
         ? [
-            'La visite a lieu en deux créneaux, avec une pause pour déjeuner à l’extérieur de l’établissement : à la pause, vous quittez le parloir familial et l’établissement, puis vous repassez les contrôles à votre retour pour le second créneau.',
+            `La visite a lieu en deux créneaux, avec une pause pour déjeuner à l’extérieur de l’établissement${breakTimes ? ` de ${breakTimes.from} à ${breakTimes.to}` : ''} : à la pause, vous quittez le parloir familial et l’établissement, puis vous repassez les contrôles à votre retour pour le second créneau.`,
             'Environ 15 minutes avant la fin, le personnel prévient par interphone. En dehors de la pause du déjeuner, toute sortie avant la fin est définitive.',
           ]
         : ['Environ 15 minutes avant la fin, le personnel prévient par interphone. Toute sortie avant la fin est définitive.']),

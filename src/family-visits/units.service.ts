@@ -6,7 +6,8 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { whenLabel, zoneNote } from '../appointments/appointment.rules';
+import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rules';
+import { normalizePhone } from '../notifications/notification.rules';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { FamilyVisitKind } from './family-unit.entity';
 import {
@@ -37,21 +38,29 @@ import {
 import {
   accessibilityWarning,
   authorisationProblem,
+  breakNote,
+  breakSoon,
   capacityProblem,
   changeProblem,
   distanceProblem,
   durationProblem,
   endsSoon,
   eventProblem,
+  hourLabel,
   houseRulesOf,
   houseRulesProblem,
   localInstant,
+  onBreak,
   priorityReasons,
   rankWaitingList,
   type StayEventKind,
   stayChangeMessage,
   type StayChangeNotice,
   stayGuide,
+  type StayRequest,
+  type StayTimes,
+  stayTimes,
+  stayWhenShort,
   transitionProblem,
   VISIT_PLACE,
 } from './units.rules';
@@ -143,12 +152,27 @@ export class UnitsService {
     return { case: c, units };
   }
 
+  /** How many slots the case's visit takes (2: a PF granted in two cumulated slots), to pick the booking form. */
+  async caseSlots(site: Site, caseId: string): Promise<1 | 2> {
+    const c = await bookableCase(this.dataSource.manager, site.id, caseId);
+    if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+    return c.grantedSlots;
+  }
+
+  /** How many slots a booked stay's visit takes, to pick the move form. */
+  async staySlots(site: Site, id: string): Promise<1 | 2> {
+    const s = await stayOf(this.dataSource.manager, site.id, id);
+    if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+    return this.caseSlots(site, s.caseId);
+  }
+
   /**
-   * Books an authorised visit into a unit: the duration is the granted hours, the number of visitors
-   * the granted visitors. The database refuses an overlap in the unit and more visitors than its
-   * capacity; both come back as a French refusal, never as an error page.
+   * Books an authorised visit into a unit: the duration is the granted hours (for a PF granted in two
+   * cumulated slots, the two slots and the break between them, one span in the unit), the number of
+   * visitors the granted visitors. The database refuses an overlap in the unit and more visitors than
+   * its capacity; both come back as a French refusal, never as an error page.
    */
-  async book(actor: Actor, site: Site, caseId: string, input: { unitId: string; day: string; time: string }): Promise<string> {
+  async book(actor: Actor, site: Site, caseId: string, input: { unitId: string } & StayRequest): Promise<string> {
     try {
       return await this.dataSource.transaction(async (m) => {
         const c = await bookableCase(m, site.id, caseId, true);
@@ -162,12 +186,10 @@ export class UnitsService {
         const unit = await unitOf(m, site.id, input.unitId, 'SHARE');
         if (!unit || !unit.active || unit.kind !== c.kind)
           throw new DomainError('UNIT', `Choisissez un logement actif de type ${c.kind} de l’établissement.`);
-        const from = localInstant(input.day, input.time, site.timeZone);
-        const to = new Date(from.getTime() + c.grantedHours * 3600_000);
-        if (from.getTime() < this.clock.now().getTime()) throw new DomainError('PAST', 'Le début de la visite est déjà passé.');
-        const unauthorised = authorisationProblem(c, to, site.timeZone);
+        const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
+        const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
-        const id = await insertStay(m, { caseId: c.id, unitId: unit.id, from, to, visitors: c.grantedVisitors });
+        const id = await insertStay(m, { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors });
         await this.audit.record(
           {
             actor,
@@ -175,7 +197,7 @@ export class UnitsService {
             entityType: 'family_visit_stay',
             entityId: id,
             establishmentId: site.id,
-            after: { caseId: c.id, unitId: unit.id, from, to, visitors: c.grantedVisitors },
+            after: { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors },
           },
           m,
         );
@@ -184,6 +206,14 @@ export class UnitsService {
     } catch (e) {
       throw stayRefusal(e) ?? e;
     }
+  }
+
+  /** The times asked, checked (two slots and their break for a PF so granted; the start not past), or a French refusal. */
+  private timesOf(c: { grantedHours: number; grantedSlots: 1 | 2 }, input: StayRequest, site: Site): StayTimes {
+    const planned = stayTimes(c, input, site.timeZone);
+    if (!planned.ok) throw new DomainError(planned.code, planned.message);
+    if (planned.times.from.getTime() < this.clock.now().getTime()) throw new DomainError('PAST', 'Le début de la visite est déjà passé.');
+    return planned.times;
   }
 
   /** The case's priority data for the waiting list (no leave possible, the family's distance). */
@@ -236,13 +266,15 @@ export class UnitsService {
         agentId: actor.id ?? null,
         visibleToFamily: false,
       });
-      await this.tellFamilies(m, actor, site, s, now, {
-        change: 'CANCELLED',
-        before: whenLabel(s.startsAt, site.timeZone),
-        unit: s.unitName,
-        zone: zoneNote(site.timeZone),
-        reason,
-      });
+      await this.tellFamilies(
+        m,
+        actor,
+        site,
+        s,
+        now,
+        { change: 'CANCELLED', before: whenLabel(s.startsAt, site.timeZone), unit: s.unitName, zone: zoneNote(site.timeZone), reason },
+        whenShort(s.startsAt, site.timeZone),
+      );
       await this.audit.record(
         {
           actor,
@@ -250,7 +282,7 @@ export class UnitsService {
           entityType: 'family_visit_stay',
           entityId: id,
           establishmentId: site.id,
-          before: { status: s.status, unitId: s.unitId, from: s.startsAt, to: s.endsAt },
+          before: { status: s.status, unitId: s.unitId, from: s.startsAt, to: s.endsAt, breakFrom: s.breakFrom, breakTo: s.breakTo },
           after: { status: 'CANCELLED', reason },
         },
         m,
@@ -260,36 +292,57 @@ export class UnitsService {
 
   /**
    * Tells each family account holding a GRANTED request of the stay's case that the stay is moved or
-   * cancelled: a line of the history it reads on its request's page and an e-mail, in the caller's
-   * transaction (they exist if and only if the change is committed).
+   * cancelled: a line of the history it reads on its request's page, an e-mail, and a short SMS to a
+   * family with a mobile phone (the new day and times, or the cancellation; the reason stays in the
+   * e-mail and the history), in the caller's transaction (they exist if and only if the change is
+   * committed). `sms` is the SMS's « when »: the new times of a moved stay, the old start of a cancelled one.
    */
-  private async tellFamilies(m: EntityManager, actor: Actor, site: Site, s: StayRow, now: Date, n: StayChangeNotice): Promise<void> {
+  private async tellFamilies(
+    m: EntityManager,
+    actor: Actor,
+    site: Site,
+    s: StayRow,
+    now: Date,
+    n: StayChangeNotice,
+    sms: string,
+  ): Promise<void> {
     const message = stayChangeMessage(n);
     const kind = n.change === 'MOVED' ? 'STAY_MOVED' : 'STAY_CANCELLED';
+    const template = n.change === 'MOVED' ? 'family-visit-stay-moved' : 'family-visit-stay-cancelled';
+    const base = {
+      template,
+      category: 'TRANSACTIONAL' as const,
+      entity: { type: 'family_visit_stay', id: s.id },
+      establishmentId: site.id,
+    };
     for (const f of await familiesToTell(m, s.caseId)) {
       await insertFamilyEvent(m, { caseId: s.caseId, requestId: f.requestId, kind, message, at: now, agentId: actor.id ?? null });
-      if (!f.email) continue;
-      await this.notifications.enqueue(
-        m,
-        {
-          channel: 'EMAIL',
-          to: f.email,
-          template: n.change === 'MOVED' ? 'family-visit-stay-moved' : 'family-visit-stay-cancelled',
-          category: 'TRANSACTIONAL',
-          data: {
-            reference: s.reference,
-            place: VISIT_PLACE[s.kind],
-            detainee: s.detaineeName,
-            establishmentName: f.establishmentName,
-            message,
-            ...n,
-            followUrl: n.change === 'MOVED' ? `/uvf/sejours/${s.id}` : `/uvf/demandes/${f.requestId}`,
+      if (f.email)
+        await this.notifications.enqueue(
+          m,
+          {
+            ...base,
+            channel: 'EMAIL',
+            to: f.email,
+            data: {
+              reference: s.reference,
+              place: VISIT_PLACE[s.kind],
+              detainee: s.detaineeName,
+              establishmentName: f.establishmentName,
+              message,
+              ...n,
+              followUrl: n.change === 'MOVED' ? `/uvf/sejours/${s.id}` : `/uvf/demandes/${f.requestId}`,
+            },
           },
-          entity: { type: 'family_visit_stay', id: s.id },
-          establishmentId: site.id,
-        },
-        now,
-      );
+          now,
+        );
+      // A number typed before it was checked is skipped: the change never fails for it.
+      if (f.mobilePhone && normalizePhone(f.mobilePhone))
+        await this.notifications.enqueue(
+          m,
+          { ...base, channel: 'SMS', to: f.mobilePhone, data: { place: VISIT_PLACE[s.kind], when: sms, followUrl: '/uvf' } },
+          now,
+        );
     }
   }
 
@@ -299,16 +352,17 @@ export class UnitsService {
     const { stay } = await this.stay(site, id);
     const units = (await unitsOf(db, site.id)).filter((u) => u.active && u.kind === stay.kind);
     const c = await bookableCase(db, site.id, stay.caseId);
-    return { stay, units, grantedHours: c?.grantedHours ?? null };
+    return { stay, units, grantedHours: c?.grantedHours ?? null, grantedSlots: c?.grantedSlots ?? 1 };
   }
 
   /**
    * Moves a stay still to come to another unit of the same kind and/or another start, for the case's
-   * granted duration. One statement in one transaction: if the database refuses the new slot (overlap,
+   * granted duration (a PF in two cumulated slots: both slots and the break again, checked as at
+   * booking). One statement in one transaction: if the database refuses the new slot (overlap,
    * capacity), the stay keeps its old one. Both units are locked (in a fixed order) so that moves and
    * unit changes touching them queue instead of deadlocking; bookings share the lock.
    */
-  async moveStay(actor: Actor, site: Site, id: string, input: { unitId: string; day: string; time: string }): Promise<void> {
+  async moveStay(actor: Actor, site: Site, id: string, input: { unitId: string } & StayRequest): Promise<void> {
     try {
       await this.dataSource.transaction(async (m) => {
         const s = await stayOf(m, site.id, id, true);
@@ -322,34 +376,50 @@ export class UnitsService {
         const unit = await unitOf(m, site.id, input.unitId);
         if (!unit || !unit.active || unit.kind !== s.kind)
           throw new DomainError('UNIT', `Choisissez un logement actif de type ${s.kind} de l’établissement.`);
-        const from = localInstant(input.day, input.time, site.timeZone);
-        const to = new Date(from.getTime() + c.grantedHours * 3600_000);
-        if (from.getTime() < this.clock.now().getTime()) throw new DomainError('PAST', 'Le début de la visite est déjà passé.');
-        const unauthorised = authorisationProblem(c, to, site.timeZone);
+        const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
+        const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
-        if (unit.id === s.unitId && from.getTime() === s.startsAt.getTime() && to.getTime() === s.endsAt.getTime())
+        const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+        if (
+          unit.id === s.unitId &&
+          same(t.from, s.startsAt) &&
+          same(t.to, s.endsAt) &&
+          same(t.breakFrom, s.breakFrom) &&
+          same(t.breakTo, s.breakTo)
+        )
           throw new DomainError(
             'SAME',
             'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
           );
-        await moveStaySlot(m, id, unit.id, from, to);
+        await moveStaySlot(m, id, unit.id, t);
         const now = this.clock.now();
+        const pause = breakNote(t, site.timeZone);
         await insertCaseEvent(m, {
           caseId: s.caseId,
           kind: 'STAY_MOVED',
-          message: `Visite déplacée du ${label(s.startsAt, site.timeZone)} en ${s.unitName} au ${label(from, site.timeZone)} en ${unit.name}.`,
+          message: `Visite déplacée du ${label(s.startsAt, site.timeZone)} en ${s.unitName} au ${label(t.from, site.timeZone)} en ${unit.name}${pause ? ` (${pause})` : ''}.`,
           at: now,
           agentId: actor.id ?? null,
           visibleToFamily: false,
         });
-        await this.tellFamilies(m, actor, site, s, now, {
-          change: 'MOVED',
-          before: whenLabel(s.startsAt, site.timeZone),
-          from: whenLabel(from, site.timeZone),
-          to: whenLabel(to, site.timeZone),
-          unit: unit.name,
-          zone: zoneNote(site.timeZone),
-        });
+        await this.tellFamilies(
+          m,
+          actor,
+          site,
+          s,
+          now,
+          {
+            change: 'MOVED',
+            before: whenLabel(s.startsAt, site.timeZone),
+            from: whenLabel(t.from, site.timeZone),
+            to: whenLabel(t.to, site.timeZone),
+            unit: unit.name,
+            zone: zoneNote(site.timeZone),
+            breakFrom: t.breakFrom ? hourLabel(t.breakFrom, site.timeZone) : null,
+            breakTo: t.breakTo ? hourLabel(t.breakTo, site.timeZone) : null,
+          },
+          stayWhenShort(t, site.timeZone),
+        );
         await this.audit.record(
           {
             actor,
@@ -357,8 +427,8 @@ export class UnitsService {
             entityType: 'family_visit_stay',
             entityId: id,
             establishmentId: site.id,
-            before: { unitId: s.unitId, from: s.startsAt, to: s.endsAt },
-            after: { unitId: unit.id, from, to },
+            before: { unitId: s.unitId, from: s.startsAt, to: s.endsAt, breakFrom: s.breakFrom, breakTo: s.breakTo },
+            after: { unitId: unit.id, ...t },
           },
           m,
         );
@@ -376,17 +446,20 @@ export class UnitsService {
   async familyStay(familyAccountId: string, id: string) {
     const s = await familyStayOf(this.dataSource.manager, familyAccountId, id);
     if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+    const breakTimes = s.breakFrom && s.breakTo ? { from: hourLabel(s.breakFrom, s.timeZone), to: hourLabel(s.breakTo, s.timeZone) } : null;
     return {
       stay: {
         ...s,
         fromLabel: whenLabel(s.startsAt, s.timeZone),
         toLabel: whenLabel(s.endsAt, s.timeZone),
+        breakTimes,
         houseRulesLines: (s.houseRules ?? '')
           .split('\n')
           .map((l) => l.trim())
           .filter((l) => l !== ''),
       },
-      guide: stayGuide(s.kind, s.grantedSlots),
+      // A stay booked with a break is in two slots, whatever was granted; one booked without keeps the grant's word.
+      guide: stayGuide(s.kind, breakTimes ? 2 : s.grantedSlots, breakTimes),
     };
   }
 
@@ -414,7 +487,14 @@ export class UnitsService {
           const end = new Date(start.getTime() + 86400_000);
           return stays
             .filter((s) => s.unitId === u.id && s.startsAt < end && s.endsAt > start)
-            .map((s) => ({ id: s.id, detaineeName: s.detaineeName, visitors: s.visitors, from: fmt(s.startsAt), to: fmt(s.endsAt) }));
+            .map((s) => ({
+              id: s.id,
+              detaineeName: s.detaineeName,
+              visitors: s.visitors,
+              from: fmt(s.startsAt),
+              to: fmt(s.endsAt),
+              pause: breakNote(s, site.timeZone),
+            }));
         }),
       }));
     const ranked = rankWaitingList(waiting).map((w, i) => ({ ...w, rank: i + 1, reasons: priorityReasons(w) }));
@@ -427,13 +507,21 @@ export class UnitsService {
     };
   }
 
-  /** Today's stays (establishment's day) with the « fin dans 15 minutes » flag. */
+  /**
+   * Today's stays (establishment's day) with the « fin dans 15 minutes » flag, before the end and,
+   * for a PF in two slots, before the break; the break (« pause : visiteurs sortis de … à … »).
+   */
   async today(site: Site) {
     const now = this.clock.now();
     const day = formatInTimeZone(now, site.timeZone, 'yyyy-MM-dd');
     const from = localInstant(day, '00:00', site.timeZone);
     const stays = await staysBetween(this.dataSource.manager, site.id, from, new Date(from.getTime() + 86400_000));
-    return stays.map((s) => ({ ...s, endsSoon: endsSoon(s, now), endLabel: label(s.endsAt, site.timeZone) }));
+    return stays.map((s) => ({ ...s, ...this.clockFlags(s, now, site), endLabel: label(s.endsAt, site.timeZone) }));
+  }
+
+  /** What the agents are warned of at `now`: the end or the break within 15 minutes, the visitors out for the break. */
+  private clockFlags(s: StayRow, now: Date, site: Site) {
+    return { endsSoon: endsSoon(s, now), breakSoon: breakSoon(s, now), onBreak: onBreak(s, now), pause: breakNote(s, site.timeZone) };
   }
 
   async stay(site: Site, id: string) {
@@ -443,7 +531,7 @@ export class UnitsService {
     return {
       stay: {
         ...s,
-        endsSoon: endsSoon(s, this.clock.now()),
+        ...this.clockFlags(s, this.clock.now(), site),
         fromLabel: label(s.startsAt, site.timeZone),
         toLabel: label(s.endsAt, site.timeZone),
       },
