@@ -194,6 +194,8 @@ table family_visit_requests
   family_visit_requests.decision_facts text
   family_visit_requests.granted_slots smallint
   family_visit_requests.decided_by_magistrate boolean NOT NULL DEFAULT false
+  family_visit_requests.litigation_hold_since timestamp with time zone
+  family_visit_requests.litigation_note text
 table family_visit_stay_events
   family_visit_stay_events.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_stay_events.stay_id uuid NOT NULL
@@ -625,6 +627,7 @@ constraint family_visit_requests.family_visit_requests_family_account_id_fkey: F
 constraint family_visit_requests.family_visit_requests_grant: CHECK (((status <> 'GRANTED'::text) OR (granted_hours IS NOT NULL)))
 constraint family_visit_requests.family_visit_requests_granted_hours_check: CHECK (((granted_hours >= 1) AND (granted_hours <= 72)))
 constraint family_visit_requests.family_visit_requests_granted_slots_check: CHECK ((granted_slots = ANY (ARRAY[1, 2])))
+constraint family_visit_requests.family_visit_requests_litigation: CHECK (((litigation_hold_since IS NULL) OR (COALESCE(length(TRIM(BOTH FROM litigation_note)), 0) > 0)))
 constraint family_visit_requests.family_visit_requests_magistrate: CHECK ((((magistrate_answer IS NULL) = (NOT decided_by_magistrate)) AND ((magistrate_answer IS DISTINCT FROM 'TEMPORARY'::text) OR (magistrate_until IS NOT NULL))))
 constraint family_visit_requests.family_visit_requests_magistrate_answer_check: CHECK ((magistrate_answer = ANY (ARRAY['PERMANENT'::text, 'TEMPORARY'::text, 'REFUSED'::text])))
 constraint family_visit_requests.family_visit_requests_permit_id_fkey: FOREIGN KEY (permit_id) REFERENCES permits(id)

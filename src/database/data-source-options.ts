@@ -13,6 +13,7 @@ import { FamilyVisits1763900000000 } from '../../migrations/1763900000000-Family
 import { FamilyStaysPriority1763900300000 } from '../../migrations/1763900300000-FamilyStaysPriority';
 import { FamilyVisitDecisions1763900400000 } from '../../migrations/1763900400000-FamilyVisitDecisions';
 import { FamilyStayChanges1763900600000 } from '../../migrations/1763900600000-FamilyStayChanges';
+import { FamilyVisitLitigationHold1763900700000 } from '../../migrations/1763900700000-FamilyVisitLitigationHold';
 import { FamilyStayBreak1763900800000 } from '../../migrations/1763900800000-FamilyStayBreak';
 import { join } from 'node:path';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   FamilyStaysPriority1763900300000,
   FamilyVisitDecisions1763900400000,
   FamilyStayChanges1763900600000,
+  FamilyVisitLitigationHold1763900700000,
   FamilyStayBreak1763900800000,
 ];
 

@@ -44,6 +44,9 @@ export class FamilyVisitRequest {
   @Column({ name: 'decided_by_magistrate', type: 'boolean', default: false }) decidedByMagistrate!: boolean;
   @Column({ name: 'magistrate_answer', type: 'text', nullable: true }) magistrateAnswer!: 'PERMANENT' | 'TEMPORARY' | 'REFUSED' | null;
   @Column({ name: 'magistrate_until', type: 'date', nullable: true }) magistrateUntil!: string | null;
+  /** A recourse against the decision is recorded: the documents are kept whatever the retention period (docs/retention.md). */
+  @Column({ name: 'litigation_hold_since', type: 'timestamptz', nullable: true }) litigationHoldSince!: Date | null;
+  @Column({ name: 'litigation_note', type: 'text', nullable: true }) litigationNote!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -12,6 +12,8 @@ import { FamilyVisitHousekeeping } from './housekeeping.runner';
 import { familyVisitDocumentsProvider } from './instruction-documents';
 import { FamilyVisitInstructionController } from './instruction.controller';
 import { FamilyVisitInstructionService } from './instruction.service';
+import { FamilyVisitLitigationController } from './litigation.controller';
+import { FamilyVisitLitigationService } from './litigation.service';
 import { FamilyVisitRequestsFamilyController } from './requests-family.controller';
 import { FamilyVisitRequestsStaffController } from './requests-staff.controller';
 import { FamilyVisitRequestsService } from './requests.service';
@@ -33,6 +35,7 @@ import { UnitsService } from './units.service';
     FamilyVisitRequestsFamilyController,
     FamilyVisitInstructionController,
     FamilyVisitDecisionsController,
+    FamilyVisitLitigationController,
     UnitsController,
     UnitsStaysController,
     EntitlementController,
@@ -46,6 +49,7 @@ import { UnitsService } from './units.service';
     UnitsService,
     EntitlementService,
     FamilyVisitRetentionService,
+    FamilyVisitLitigationService,
     FamilyVisitHousekeeping,
   ],
 })

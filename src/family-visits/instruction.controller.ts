@@ -1,36 +1,19 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import { actorOf, holdsRole, type Principal } from '../auth/principal';
-import { attempt, type FieldError, validateForm } from '../common/forms';
+import { actorOf, type Principal } from '../auth/principal';
+import { attempt, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
 import { CpuForm, InterviewForm, InterviewReportForm, queueQuery } from './instruction.form';
-import {
-  CASE_STATUS_LABELS,
-  CHANNEL_LABELS,
-  CPU_OPINION_LABELS,
-  DOCUMENT_KIND_LABELS,
-  INTERVIEW_STATUS_LABELS,
-  KIND_LABELS,
-  LEGAL_STATUS_LABELS,
-  MODE_LABELS,
-  RELATIONSHIP_LABELS,
-  REQUEST_STATUS_LABELS,
-} from './instruction.rules';
+import { CASE_STATUS_LABELS, KIND_LABELS, MODE_LABELS } from './instruction.rules';
 import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitDecisionsService } from './decisions.service';
-import { MAGISTRATE_ANSWER_LABELS, REFUSAL_GROUND_LABELS } from './decision.rules';
+import { casePage, type CasePageForm } from './case-page';
+import { FamilyVisitLitigationService } from './litigation.service';
 
 const PAGE_SIZE = 25;
-
-interface FormState {
-  errors?: FieldError[];
-  values?: unknown;
-  /** Which form the errors are about. */
-  form?: 'interview' | 'cpu';
-}
 
 /** The SPIP counsellor's work on UVF / PF cases; the head of establishment reads them. */
 @Controller('etablissements/:establishment/uvf/dossiers')
@@ -38,6 +21,7 @@ export class FamilyVisitInstructionController {
   constructor(
     private readonly instruction: FamilyVisitInstructionService,
     private readonly decisions: FamilyVisitDecisionsService,
+    private readonly litigation: FamilyVisitLitigationService,
   ) {}
 
   @Get()
@@ -204,7 +188,7 @@ export class FamilyVisitInstructionController {
     res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
   }
 
-  private async renderReport(res: Response, establishment: Establishment, id: string, interviewId: string, state: FormState) {
+  private async renderReport(res: Response, establishment: Establishment, id: string, interviewId: string, state: CasePageForm) {
     const file = await this.instruction.caseFile(establishment.id, id);
     const applicant = file.applicants.find((a) => a.interviews.some((i) => i.id === interviewId && i.status === 'SCHEDULED'));
     const interview = applicant?.interviews.find((i) => i.id === interviewId);
@@ -220,33 +204,9 @@ export class FamilyVisitInstructionController {
     });
   }
 
-  private async render(res: Response, establishment: Establishment, id: string, principal: Principal, state: FormState) {
-    const file = await this.instruction.caseFile(establishment.id, id);
-    const decision = await this.decisions.panel(establishment.id, id, principal.id);
-    res.render('family-visits/instruction-case.njk', {
-      establishment,
-      ...file,
-      decision,
-      c: file.case,
-      canInstruct: holdsRole(principal, establishment.id, ['SPIP_COUNSELLOR']),
-      errors: state.errors ?? [],
-      values: state.values ?? {},
-      errorForm: state.form ?? null,
-      labels: {
-        caseStatus: CASE_STATUS_LABELS,
-        requestStatus: REQUEST_STATUS_LABELS,
-        kind: KIND_LABELS,
-        channel: CHANNEL_LABELS,
-        legalStatus: LEGAL_STATUS_LABELS,
-        relationship: RELATIONSHIP_LABELS,
-        mode: MODE_LABELS,
-        interviewStatus: INTERVIEW_STATUS_LABELS,
-        cpuOpinion: CPU_OPINION_LABELS,
-        documentKind: DOCUMENT_KIND_LABELS,
-        ground: REFUSAL_GROUND_LABELS,
-        magistrateAnswer: MAGISTRATE_ANSWER_LABELS,
-      },
-    });
+  private async render(res: Response, establishment: Establishment, id: string, principal: Principal, state: CasePageForm) {
+    const services = { instruction: this.instruction, decisions: this.decisions, litigation: this.litigation };
+    res.render('family-visits/instruction-case.njk', await casePage(services, establishment, id, principal, state));
   }
 }
 

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { PermitFileStore } from '../permits/permit-files';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
-import { familyVisitDocumentsExpired, liveFamilyVisitStorageKeys, markFamilyVisitDocumentDeleted } from './retention.queries';
+import { familyVisitDocumentsExpired, liveFamilyVisitStorageKeys, markFamilyVisitDocumentDeleted, requestHeld } from './retention.queries';
 
 /** A file no record uses is swept only once older than this: its transaction may still be running. */
 export const FAMILY_VISIT_ORPHAN_FILE_MINUTES = 60;
@@ -16,9 +16,11 @@ const DAY_MS = 86_400_000;
  * The retention of UVF / PF documents (docs/retention.md), as the permits' documents: the consents and
  * signed rules of a request finally decided (granted, refused, implicitly rejected) or withdrawn are
  * deleted DOCUMENTS_RETENTION_DAYS after (the file removed, the record marked `deleted_at`, its kind,
- * size and hash kept as proof of what was received); and the files of the family visits' folder that
- * no live record uses, older than an hour, are swept. There is no litigation hold for UVF / PF
- * requests yet (the permits' hold is a column of permit_requests): see docs/retention.md.
+ * size and hash kept as proof of what was received), except while the request is under a litigation
+ * hold (`family_visit_requests.litigation_hold_since`, recorded and lifted by the head on the case
+ * page: litigation.service.ts) or a stay of the case is to come; and the files of the family visits'
+ * folder that no live record uses, older than an hour, are swept (a held request's documents are
+ * live records: the sweep never takes them).
  */
 @Injectable()
 export class FamilyVisitRetentionService {
@@ -36,7 +38,8 @@ export class FamilyVisitRetentionService {
    * Deletes the documents past their retention: each in a transaction of its own (one audit entry
    * `FAMILY_VISIT_DOCUMENT_DELETED`), the file after the commit (if the process dies in between, the
    * sweep deletes it); one `RETENTION_APPLIED` entry with the count when the run deleted something.
-   * Safe in several instances at once: a document marked by another run is skipped.
+   * Safe in several instances at once: a document marked by another run is skipped; so is one whose
+   * request was put under a litigation hold since the list was read.
    */
   async purgeDocuments(): Promise<number> {
     const now = this.clock.now();
@@ -45,6 +48,7 @@ export class FamilyVisitRetentionService {
     let deleted = 0;
     for (const d of expired) {
       const marked = await this.dataSource.transaction(async (m) => {
+        if (await requestHeld(m, d.requestId)) return false;
         if ((await markFamilyVisitDocumentDeleted(m, d.id, now)) === 0) return false;
         await this.audit.record(
           {

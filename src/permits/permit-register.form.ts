@@ -1,8 +1,6 @@
-import { IsIn, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { parseDay } from '../common/dates';
 import type { PermitOrigin } from './permit.entity';
 import { PERMIT_ORIGINS, REGISTER_STATES, type RegisterState } from './permit-register.queries';
-import { Text } from './permit-form.transforms';
 
 /** The register's search and filters, as typed in the query string (anything unknown is no filter). */
 export function registerQuery(query: Record<string, unknown>): { search: string; state: RegisterState | ''; origin: PermitOrigin | '' } {
@@ -23,17 +21,4 @@ export function dashboardPeriod(query: Record<string, unknown>): { from?: Date; 
     fromDay: from ?? '',
     toDay: to ?? '',
   };
-}
-
-/** Record ("poser", with the recourse described) or lift ("lever") a litigation hold. */
-export class LitigationHoldForm {
-  @IsIn(['poser', 'lever'], { message: 'Choisissez de poser ou de lever la conservation.' })
-  action!: 'poser' | 'lever';
-
-  @ValidateIf((f: LitigationHoldForm) => f.action === 'poser')
-  @Text()
-  @MaxLength(1000, { message: 'La note ne doit pas dépasser 1 000 caractères' })
-  @MinLength(5, { message: 'Décrivez le recours formé (5 caractères au moins).' })
-  @IsString({ message: 'Décrivez le recours formé : lequel, reçu quand.' })
-  note?: string;
 }
