@@ -444,6 +444,24 @@ describe('litigation hold', () => {
     void chefId;
   });
 
+  it('the database refuses a permit request held without a note, missing or blank', async () => {
+    const { family: f } = await family();
+    const r = await insertPermitRequest({
+      familyAccountId: f.id,
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      status: 'REFUSED',
+    });
+    for (const note of [null, '   '])
+      await expect(
+        query(`UPDATE permit_requests SET litigation_hold_since = now(), litigation_note = $2 WHERE id = $1`, [r.id, note]),
+      ).rejects.toThrow(/permit_requests_litigation/);
+    await query(
+      `UPDATE permit_requests SET litigation_hold_since = now(), litigation_note = 'Recours gracieux reçu le 2 mai.' WHERE id = $1`,
+      [r.id],
+    );
+  });
+
   it('a hold form sent with an empty note shows the error on the whole instruction page: the head’s decision form, its legal grounds, the documents to ask for', async () => {
     const { family: f } = await family();
     const r = await sentRequest(f.id, 'READY');

@@ -734,7 +734,7 @@ constraint permit_requests.permit_requests_detainee_id_fkey: FOREIGN KEY (detain
 constraint permit_requests.permit_requests_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint permit_requests.permit_requests_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
 constraint permit_requests.permit_requests_id_document_type_check: CHECK ((id_document_type = ANY (ARRAY['CNI'::text, 'PASSEPORT'::text, 'TITRE_SEJOUR'::text, 'PERMIS_CONDUIRE'::text, 'AUTRE'::text, 'LIVRET_FAMILLE'::text, 'ACTE_NAISSANCE'::text])))
-constraint permit_requests.permit_requests_litigation: CHECK (((litigation_hold_since IS NULL) OR (length(TRIM(BOTH FROM litigation_note)) > 0)))
+constraint permit_requests.permit_requests_litigation: CHECK (((litigation_hold_since IS NULL) OR (COALESCE(length(TRIM(BOTH FROM litigation_note)), 0) > 0)))
 constraint permit_requests.permit_requests_pkey: PRIMARY KEY (id)
 constraint permit_requests.permit_requests_reference: CHECK (((status = 'DRAFT'::text) = (reference IS NULL)))
 constraint permit_requests.permit_requests_reference_key: UNIQUE (reference)
