@@ -304,3 +304,39 @@ describe('the SPIP counsellor instructs UVF and family parlour cases', () => {
     await post(as.spipElsewhere, `${theirs}/${c.id}/cpu`, { cpuOn: dayFromNow(0), opinion: 'FAVOURABLE' }, 404);
   });
 });
+
+describe('a minor of a UVF / PF case, and the days left on the establishment’s calendar', () => {
+  beforeAll(() => {
+    // The head's CSRF token comes from a page of theirs with a form.
+    csrfPages.set(as.chef, `/etablissements/${establishment.code}/delegations`);
+  });
+
+  it('counts the days left in the establishment’s time zone: a request received at 00:30 in Paris was received that day, as on the decision page', async () => {
+    const own = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Đặng', legalStatus: 'CONDAMNE' });
+    const c = await insertFamilyVisitCase({ establishmentId: establishment.id, detaineeId: own.id });
+    const receivedAt = new Date('2026-03-09T23:30:00Z'); // 10 March 2026, 00:30 in Paris; still 9 March in UTC
+    await insertDetaineeRequest(c.id, { receivedAt });
+    await insertVisitorRequest(
+      { caseId: c.id, establishmentId: establishment.id, detaineeId: own.id },
+      { visitorGivenName: 'Łucja', visitorFamilyName: 'Nguyễn-Şahin', receivedAt },
+    );
+    await suite.app.setClock('2026-04-10T10:00:00Z', { frozen: true });
+    try {
+      const queue = page(await as.spip.get(`${base}?q=${own.ecrouNumber}`).expect(200));
+      expect(queue.texts('queue-reference')).toEqual([c.reference]);
+      expect(queue.text('queue-days-left')).toBe('30 jours restants');
+      const file = page(await as.chef.get(`${base}/${c.id}`).expect(200));
+      expect(file.texts('applicant-received').map((t) => t.slice(0, 'Reçue le 10 mars 2026'.length))).toEqual([
+        'Reçue le 10 mars 2026',
+        'Reçue le 10 mars 2026',
+      ]);
+      expect(file.texts('applicant-days-left')).toEqual([
+        '30 jours avant la fin du délai de 2 mois',
+        '30 jours avant la fin du délai de 2 mois',
+      ]);
+      expect(file.texts('decision-status')[0]).toContain('à décider au plus tard le 10 mai 2026');
+    } finally {
+      await suite.app.resetClock();
+    }
+  });
+});

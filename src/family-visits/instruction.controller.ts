@@ -45,7 +45,7 @@ export class FamilyVisitInstructionController {
   async queue(@CurrentEstablishment() establishment: Establishment, @Query() query: Record<string, unknown>, @Res() res: Response) {
     const page = parsePage(query.page);
     const filter = queueQuery(query);
-    const { total, rows } = await this.instruction.queue(establishment.id, filter, page, PAGE_SIZE);
+    const { total, rows } = await this.instruction.queue(establishment, filter, page, PAGE_SIZE);
     res.render('family-visits/instruction-queue.njk', {
       establishment,
       rows,

@@ -74,6 +74,8 @@ export interface CaseRow {
   ecrouNumber: string;
   legalStatus: string;
   counsellorName: string | null;
+  /** The establishment's time zone: its days count the deadlines. */
+  timeZone: string;
 }
 
 /** A case of the establishment (null if none: another establishment's case is not found). */
@@ -85,8 +87,9 @@ export function findCase(db: EntityManager, establishmentId: string, id: string,
             c.wished_hours AS "wishedHours", to_char(c.cpu_on, 'YYYY-MM-DD') AS "cpuOn", c.cpu_opinion AS "cpuOpinion",
             c.cpu_notes AS "cpuNotes", d.id AS "detaineeId", d.first_name || ' ' || d.last_name AS "detaineeName",
             d.ecrou_number AS "ecrouNumber", d.legal_status AS "legalStatus",
-            (SELECT a.first_name || ' ' || a.last_name FROM agents a WHERE a.id = c.counsellor_id) AS "counsellorName"
-       FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id
+            (SELECT a.first_name || ' ' || a.last_name FROM agents a WHERE a.id = c.counsellor_id) AS "counsellorName",
+            e.time_zone AS "timeZone"
+       FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id JOIN establishments e ON e.id = c.establishment_id
       WHERE c.id = $1 AND c.establishment_id = $2 ${lock ? 'FOR UPDATE OF c' : ''}`,
     [id, establishmentId],
   );

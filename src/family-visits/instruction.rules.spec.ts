@@ -8,9 +8,10 @@ describe('decision deadline of a UVF / PF request', () => {
 
   it('counts the days left, only for requests still to decide, and the closest of a case', () => {
     const now = new Date('2026-04-10T15:00:00Z');
-    expect(daysLeft({ receivedAt: new Date('2026-03-10T09:00:00Z'), status: 'RECEIVED' }, now)).toBe(30);
-    expect(daysLeft({ receivedAt: new Date('2026-02-01T09:00:00Z'), status: 'RECEIVED' }, now)).toBe(-9);
-    expect(daysLeft({ receivedAt: new Date('2026-03-10T09:00:00Z'), status: 'GRANTED' }, now)).toBeNull();
+    const paris = 'Europe/Paris';
+    expect(daysLeft({ receivedAt: new Date('2026-03-10T09:00:00Z'), status: 'RECEIVED' }, now, paris)).toBe(30);
+    expect(daysLeft({ receivedAt: new Date('2026-02-01T09:00:00Z'), status: 'RECEIVED' }, now, paris)).toBe(-9);
+    expect(daysLeft({ receivedAt: new Date('2026-03-10T09:00:00Z'), status: 'GRANTED' }, now, paris)).toBeNull();
     expect(
       closestDaysLeft(
         [
@@ -19,9 +20,23 @@ describe('decision deadline of a UVF / PF request', () => {
           { receivedAt: new Date('2026-01-01T09:00:00Z'), status: 'WITHDRAWN' },
         ],
         now,
+        paris,
       ),
     ).toBe(21);
-    expect(closestDaysLeft([], now)).toBeNull();
+    expect(closestDaysLeft([], now, paris)).toBeNull();
+  });
+
+  it('counts the days left on the establishment’s calendar: a request received at 00:30 in Paris was received that day', () => {
+    // 10 March 00:30 in Paris is still 9 March in UTC: the deadline is 10 May, as on the decision page.
+    const received = { receivedAt: new Date('2026-03-09T23:30:00Z'), status: 'RECEIVED' };
+    expect(daysLeft(received, new Date('2026-04-10T10:00:00Z'), 'Europe/Paris')).toBe(30);
+    expect(daysLeft(received, new Date('2026-04-10T10:00:00Z'), 'UTC')).toBe(29);
+    // Late in the evening in Paris is already the next day in Paris, not yet in UTC… and the reverse overseas.
+    expect(daysLeft(received, new Date('2026-05-10T21:59:00Z'), 'Europe/Paris')).toBe(0);
+    expect(daysLeft(received, new Date('2026-05-10T22:00:00Z'), 'Europe/Paris')).toBe(-1);
+    expect(
+      daysLeft({ receivedAt: new Date('2026-03-10T02:00:00Z'), status: 'RECEIVED' }, new Date('2026-04-10T02:00:00Z'), 'America/Cayenne'),
+    ).toBe(30);
   });
 });
 

@@ -1,32 +1,50 @@
+import { format } from 'date-fns';
+import { formatInTimeZone } from 'date-fns-tz';
+import { daysLeft as permitDaysLeft, decisionDeadline as permitDeadline } from '../permits/permit.rules';
+
 /**
  * The SPIP instruction of UVF / PF cases (issue 11, seeds/note-dap-2014-uvf-parloirs-familiaux.md):
  * the 2-month decision deadline of each request, when a case is ready for the CPU, and which
  * motivations can never justify a refusal.
  */
 
-const DAY = 86_400_000;
+/**
+ * A calendar day (AAAA-MM-JJ) as the local midnight date-fns counts days and months with: the
+ * permits' 2-month rule is applied to the establishment's days, never shifted by the server's zone.
+ */
+function calendarDay(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d);
+}
 
-/** The day a request's 2-month decision deadline falls on (silence after 2 months is an implicit rejection), AAAA-MM-JJ. */
-export function decisionDeadline(receivedAt: Date): string {
-  const d = new Date(Date.UTC(receivedAt.getUTCFullYear(), receivedAt.getUTCMonth() + 2, receivedAt.getUTCDate()));
-  // 31 December + 2 months is 28 / 29 February, not 2 or 3 March.
-  if (d.getUTCDate() !== receivedAt.getUTCDate()) d.setUTCDate(0);
-  return d.toISOString().slice(0, 10);
+/** The day (AAAA-MM-JJ) an instant falls on in the establishment's time zone. */
+export function establishmentDay(at: Date, timeZone: string): string {
+  return formatInTimeZone(at, timeZone, 'yyyy-MM-dd');
+}
+
+/**
+ * The day a request's 2-month decision deadline falls on (silence after 2 months is an implicit
+ * rejection), AAAA-MM-JJ: the permits' deadline (permit.rules.ts, written once), counted from
+ * `receivedDay`, the day of receipt in the establishment as a UTC midnight (its UTC date is the day).
+ */
+export function decisionDeadline(receivedDay: Date): string {
+  return format(permitDeadline(calendarDay(receivedDay.toISOString().slice(0, 10))), 'yyyy-MM-dd');
 }
 
 /**
  * Whole days left before the deadline of a request still to decide (0 on the last day, negative once
- * past), null for a request already decided, withdrawn or referred.
+ * past), null for a request already decided, withdrawn or referred. Both the day of receipt and today
+ * are the establishment's days (its own time zone), as on the decision page and for the implicit
+ * rejection: a request received at 00:30 in Paris was received that day, not the day before (UTC).
  */
-export function daysLeft(request: { receivedAt: Date; status: string }, now: Date): number | null {
+export function daysLeft(request: { receivedAt: Date; status: string }, now: Date, timeZone: string): number | null {
   if (request.status !== 'RECEIVED') return null;
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Math.round((Date.parse(`${decisionDeadline(request.receivedAt)}T00:00:00Z`) - today) / DAY);
+  return permitDaysLeft(calendarDay(establishmentDay(request.receivedAt, timeZone)), calendarDay(establishmentDay(now, timeZone)));
 }
 
 /** The case's closest deadline among its requests still to decide, or null. */
-export function closestDaysLeft(requests: { receivedAt: Date; status: string }[], now: Date): number | null {
-  const left = requests.map((r) => daysLeft(r, now)).filter((d): d is number => d !== null);
+export function closestDaysLeft(requests: { receivedAt: Date; status: string }[], now: Date, timeZone: string): number | null {
+  const left = requests.map((r) => daysLeft(r, now, timeZone)).filter((d): d is number => d !== null);
   return left.length ? Math.min(...left) : null;
 }
 

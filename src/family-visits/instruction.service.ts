@@ -29,7 +29,15 @@ import {
   type QueueFilter,
   type RequestRow,
 } from './instruction.queries';
-import { closestDaysLeft, daysLeft, missingForCpu, MODE_LABELS, CPU_OPINION_LABELS, type ApplicantState } from './instruction.rules';
+import {
+  closestDaysLeft,
+  CPU_OPINION_LABELS,
+  daysLeft,
+  establishmentDay,
+  missingForCpu,
+  MODE_LABELS,
+  type ApplicantState,
+} from './instruction.rules';
 
 const notFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
 
@@ -86,9 +94,10 @@ export class FamilyVisitInstructionService implements OnModuleInit {
     });
   }
 
-  async queue(establishmentId: string, filter: QueueFilter, page: number, pageSize: number) {
+  /** The establishment's cases with, for each, the days left before its closest deadline (the establishment's days). */
+  async queue(establishment: { id: string; timeZone: string }, filter: QueueFilter, page: number, pageSize: number) {
     const now = this.clock.now();
-    const { total, rows } = await queueCases(this.dataSource.manager, establishmentId, filter, page, pageSize);
+    const { total, rows } = await queueCases(this.dataSource.manager, establishment.id, filter, page, pageSize);
     return {
       total,
       rows: rows.map(({ requests, ...r }) => ({
@@ -96,6 +105,7 @@ export class FamilyVisitInstructionService implements OnModuleInit {
         daysLeft: closestDaysLeft(
           requests.map((q) => ({ receivedAt: new Date(q.receivedAt), status: q.status })),
           now,
+          establishment.timeZone,
         ),
       })),
     };
@@ -116,7 +126,9 @@ export class FamilyVisitInstructionService implements OnModuleInit {
     const applicants = requests.map((r) => ({
       ...r,
       label: applicantLabel(r),
-      daysLeft: daysLeft(r, now),
+      /** The day of receipt in the establishment (AAAA-MM-JJ), the day its deadline counts from. */
+      receivedDay: establishmentDay(r.receivedAt, c.timeZone),
+      daysLeft: daysLeft(r, now, c.timeZone),
       documents: documents.filter((d) => d.requestId === r.id),
       interviews: interviews.filter((i) => i.requestId === r.id),
     }));
