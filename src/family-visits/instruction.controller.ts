@@ -2,17 +2,19 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
+import { DomainError } from '../common/domain-error';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { CpuForm, InterviewForm, InterviewReportForm, queueQuery } from './instruction.form';
+import { CpuForm, InterviewForm, InterviewReportForm, JuvenileJudgeForm, queueQuery } from './instruction.form';
 import {
   CASE_STATUS_LABELS,
   CHANNEL_LABELS,
   CPU_OPINION_LABELS,
   DOCUMENT_KIND_LABELS,
   INTERVIEW_STATUS_LABELS,
+  JUDGE_OPINION_LABELS,
   KIND_LABELS,
   LEGAL_STATUS_LABELS,
   MODE_LABELS,
@@ -22,8 +24,20 @@ import {
 import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitDecisionsService } from './decisions.service';
 import { MAGISTRATE_ANSWER_LABELS, REFUSAL_GROUND_LABELS } from './decision.rules';
+import { CONSENT_CAPACITY_LABELS } from './requests.rules';
 
 const PAGE_SIZE = 25;
+
+/** A day as the forms take it: AAAA-MM-JJ read back as JJ/MM/AAAA; nothing as an empty field. */
+const dayFr = (day: string | null | undefined) => (day ? day.split('-').reverse().join('/') : '');
+
+/** The field of the juge des enfants' form a rule's refusal is about. */
+const JUDGE_FIELDS: Record<string, string> = {
+  PJJSERVICE: 'pjjService',
+  ASKEDON: 'askedOn',
+  OPINION: 'opinion',
+  RECEIVEDON: 'receivedOn',
+};
 
 interface FormState {
   errors?: FieldError[];
@@ -109,8 +123,9 @@ export class FamilyVisitInstructionController {
           notes: v.notes ?? null,
           linkAssessment: v.linkAssessment ?? null,
           preparationAssessment: v.preparationAssessment ?? null,
+          withAccompanyingAdult: v.withAccompanyingAdult === 'oui',
         }),
-      (e) => (e.code === 'AT' ? 'day' : e.code === 'APPLICANT' ? 'requestId' : 'status'),
+      (e) => ({ AT: 'day', APPLICANT: 'requestId', WITH_ADULT: 'withAccompanyingAdult' })[e.code] ?? 'status',
     );
     if (!done.ok)
       return this.render(res.status(done.status), establishment, id, principal, { errors: done.errors, values: v, form: 'interview' });
@@ -204,6 +219,80 @@ export class FamilyVisitInstructionController {
     res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
   }
 
+  /** What the SPIP knows of a minor's follow-up by a juge des enfants, and the opinion asked through the PJJ. */
+  @Get(':id/juge-des-enfants/:requestId')
+  @Roles('SPIP_COUNSELLOR')
+  async judgeForm(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Res() res: Response,
+  ) {
+    await this.renderJudge(res, establishment, id, requestId, {});
+  }
+
+  @Post(':id/juge-des-enfants/:requestId')
+  @Roles('SPIP_COUNSELLOR')
+  async judge(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(JuvenileJudgeForm, body);
+    if (!form.ok) return this.renderJudge(res.status(400), establishment, id, requestId, form);
+    const v = form.value;
+    const followed = v.followed === 'YES';
+    const opinion = followed && v.opinion && v.opinion !== 'AWAITED' ? v.opinion : null;
+    const done = await attempt(
+      () =>
+        this.instruction.recordJuvenileJudge(agentActor(principal), establishment, id, requestId, {
+          followed,
+          pjjService: followed ? (v.pjjService ?? null) : null,
+          askedOn: followed ? (v.askedOn ?? null) : null,
+          opinion,
+          receivedOn: followed ? (v.receivedOn ?? null) : null,
+          notes: v.notes ?? null,
+        }),
+      (e) => JUDGE_FIELDS[e.code] ?? 'global',
+    );
+    if (!done.ok)
+      return this.renderJudge(res.status(done.status), establishment, id, requestId, {
+        errors: done.errors,
+        values: { ...v, askedOn: dayFr(v.askedOn), receivedOn: dayFr(v.receivedOn) },
+      });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}#demande-${requestId}`);
+  }
+
+  private async renderJudge(res: Response, establishment: Establishment, id: string, requestId: string, state: FormState) {
+    const file = await this.instruction.caseFile(establishment.id, id);
+    const applicant = file.applicants.find((a) => a.id === requestId && a.minor);
+    if (!applicant) throw new DomainError('NOT_FOUND', 'Demande de visiteur mineur introuvable.', 404);
+    if (file.case.status !== 'INSTRUCTION' || applicant.status === 'WITHDRAWN')
+      return res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
+    const j = applicant.juvenileJudge;
+    const recorded = j
+      ? {
+          followed: j.followed ? 'YES' : 'NO',
+          pjjService: j.pjjService ?? '',
+          askedOn: dayFr(j.askedOn),
+          opinion: j.opinion ?? 'AWAITED',
+          receivedOn: dayFr(j.receivedOn),
+          notes: j.notes ?? '',
+        }
+      : {};
+    res.render('family-visits/instruction-judge.njk', {
+      establishment,
+      c: file.case,
+      applicant,
+      opinionLabels: JUDGE_OPINION_LABELS,
+      errors: state.errors ?? [],
+      values: state.values ?? recorded,
+    });
+  }
+
   private async renderReport(res: Response, establishment: Establishment, id: string, interviewId: string, state: FormState) {
     const file = await this.instruction.caseFile(establishment.id, id);
     const applicant = file.applicants.find((a) => a.interviews.some((i) => i.id === interviewId && i.status === 'SCHEDULED'));
@@ -229,6 +318,8 @@ export class FamilyVisitInstructionController {
       decision,
       c: file.case,
       canInstruct: holdsRole(principal, establishment.id, ['SPIP_COUNSELLOR']),
+      // The greffe's page of the case's requests is theirs (adding a request, a document received): the head reads it all here.
+      canEditRequests: holdsRole(principal, establishment.id, ['SPIP_COUNSELLOR', 'PERMITS_OFFICER']),
       errors: state.errors ?? [],
       values: state.values ?? {},
       errorForm: state.form ?? null,
@@ -243,6 +334,8 @@ export class FamilyVisitInstructionController {
         interviewStatus: INTERVIEW_STATUS_LABELS,
         cpuOpinion: CPU_OPINION_LABELS,
         documentKind: DOCUMENT_KIND_LABELS,
+        consentCapacity: CONSENT_CAPACITY_LABELS,
+        judgeOpinion: JUDGE_OPINION_LABELS,
         ground: REFUSAL_GROUND_LABELS,
         magistrateAnswer: MAGISTRATE_ANSWER_LABELS,
       },
