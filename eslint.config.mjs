@@ -31,9 +31,10 @@ const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];
 /** Pure rule files of one module that another may import (no service, no SQL): a permit's validity and conditions. */
 const PURE_RULES = {
   visits: { permits: ['permit-validity'] },
-  // Family visits reuse the permits' pure pieces: validity, the letters' PDF and recourse text, the signatory, uploads checks.
+  // Family visits reuse the permits' pure pieces: validity, the letters' PDF and recourse text, the signatory, uploads checks,
+  // the 2-month decision deadline (permit.rules: written once).
   'family-visits': {
-    permits: ['permit-validity', 'letters', 'signatory', 'uploads', 'pdf-text', 'pdf-lib', 'permit-files', 'person-match'],
+    permits: ['permit-validity', 'letters', 'signatory', 'uploads', 'pdf-text', 'pdf-lib', 'permit-files', 'person-match', 'permit.rules'],
   },
 };
 

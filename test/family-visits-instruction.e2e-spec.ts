@@ -304,3 +304,209 @@ describe('the SPIP counsellor instructs UVF and family parlour cases', () => {
     await post(as.spipElsewhere, `${theirs}/${c.id}/cpu`, { cpuOn: dayFromNow(0), opinion: 'FAVOURABLE' }, 404);
   });
 });
+
+describe('a minor of a UVF / PF case, and the days left on the establishment’s calendar', () => {
+  beforeAll(() => {
+    // The head's CSRF token comes from a page of theirs with a form.
+    csrfPages.set(as.chef, `/etablissements/${establishment.code}/delegations`);
+  });
+
+  /**
+   * A UVF case of the detainee with Łucja's request and her baby Zeynep's (a year old on the first
+   * wished day, accompanied by Łucja, leaving at 15:00 with her grand-father), interviews still to do;
+   * Zeynep signed nothing.
+   */
+  async function caseWithBaby(o: { consent?: boolean } = {}) {
+    const c = await newCase();
+    const baby = await insertVisitorRequest(
+      { caseId: c.id, establishmentId: establishment.id, detaineeId: detainee.id },
+      {
+        familyAccountId: family.id,
+        visitorGivenName: 'Zeynep',
+        visitorFamilyName: 'Nguyễn-Şahin',
+        visitorBirthdate: '2026-01-15',
+        relationship: 'DESCENDANT',
+        rulesAcknowledged: false,
+      },
+    );
+    await query(`UPDATE family_visit_requests SET accompanied_by = $2, child_exit_time = '15:00', child_carer = $3 WHERE id = $1`, [
+      baby.id,
+      c.visitorRequest.id,
+      'Ahmet Şahin, son grand-père',
+    ]);
+    if (o.consent !== false)
+      await insertFamilyVisitDocument(suite.docs, baby.id, {
+        kind: 'PARENTAL_CONSENT',
+        consentGivenBy: 'Łucja Nguyễn-Şahin et محمد Haddad',
+      });
+    return { ...c, baby };
+  }
+
+  /** The head fills the decision form, reads the confirmation back, and signs. */
+  async function grant(caseId: string, requestId: string) {
+    const url = `${base}/${caseId}/decisions/${requestId}`;
+    const confirmation = page(await post(as.chef, url, { decision: 'GRANT', hours: '24' }, 200));
+    return as.chef.post(url).type('form').send(confirmation.formFields(url));
+  }
+
+  it('a baby is ready for the CPU with the parental consent as written commitment, after an interview held with the accompanying adult present', async () => {
+    const c = await caseWithBaby({ consent: false });
+    const before = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    expect(before.text('cpu-missing')).toContain('Entretien à réaliser avec Zeynep Nguyễn-Şahin.');
+    expect(before.text('cpu-missing')).toContain(
+      'Autorisation écrite des titulaires de l’autorité parentale à joindre pour Zeynep Nguyễn-Şahin : elle vaut son engagement à respecter le règlement.',
+    );
+    expect(before.text('cpu-missing')).not.toContain('Règlement à faire signer par Zeynep');
+    // Only a minor's interview is held with the accompanying adult present.
+    const adult = await post(
+      as.spip,
+      `${base}/${c.id}/entretiens`,
+      interviewDone(c.visitorRequest.id, { withAccompanyingAdult: 'oui' }),
+      400,
+    );
+    expect(page(adult).fieldError('withAccompanyingAdult')).toBe(
+      'Seul l’entretien d’un visiteur mineur se tient en présence de l’adulte qui l’accompagne : décochez la case.',
+    );
+    expect(page(adult).value('notes')).toBe('Entretien serein, projet de visite préparé avec la famille.');
+    expect(page(adult).value('withAccompanyingAdult')).toBe('oui');
+    for (const r of [c.detaineeRequest.id, c.visitorRequest.id]) await post(as.spip, `${base}/${c.id}/entretiens`, interviewDone(r), 303);
+    await post(
+      as.spip,
+      `${base}/${c.id}/entretiens`,
+      interviewDone(c.baby.id, { mode: 'IN_PERSON', withAccompanyingAdult: 'oui', notes: 'Zeynep joue, sa mère parle pour elle.' }),
+      303,
+    );
+    const noConsent = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    expect(noConsent.text('cpu-missing')).not.toContain('Entretien à réaliser avec Zeynep');
+    expect(noConsent.text('cpu-missing')).toContain('Autorisation écrite des titulaires de l’autorité parentale à joindre pour Zeynep');
+    await post(as.spip, `${base}/${c.id}/cpu`, { cpuOn: dayFromNow(0), opinion: 'FAVOURABLE' }, 409);
+    await insertFamilyVisitDocument(suite.docs, c.baby.id, {
+      kind: 'PARENTAL_CONSENT',
+      consentGivenBy: 'Łucja Nguyễn-Şahin et محمد Haddad',
+    });
+    const ready = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    expect(ready.has('cpu-ready')).toBe(true);
+    expect(ready.texts('applicant-rules')[2]).toBe(
+      'Engagement à respecter le règlement : l’accord des titulaires de l’autorité parentale en tient lieu',
+    );
+    expect(ready.texts('interview')[2]).toContain('Réalisé');
+    expect(ready.texts('interview')[2]).toContain('en présentiel, en présence de l’adulte qui l’accompagne');
+    expect(ready.text('history')).toContain(
+      'Entretien réalisé avec Zeynep Nguyễn-Şahin (en présentiel, en présence de l’adulte qui l’accompagne).',
+    );
+    const audited = await queryOne<{ after: { withAccompanyingAdult: boolean } }>(
+      `SELECT after FROM audit_log WHERE action = 'FAMILY_VISIT_INTERVIEW_DONE' AND after->>'requestId' = $1`,
+      [c.baby.id],
+    );
+    expect(audited.after.withAccompanyingAdult).toBe(true);
+    await post(as.spip, `${base}/${c.id}/cpu`, { cpuOn: dayFromNow(0), opinion: 'FAVOURABLE' }, 303);
+    // The head authorises the baby without any signed rules: the consent is the commitment.
+    expect((await grant(c.id, c.detaineeRequest.id)).status).toBe(303);
+    expect((await grant(c.id, c.visitorRequest.id)).status).toBe(303);
+    expect((await grant(c.id, c.baby.id)).status).toBe(303);
+    expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.baby.id])).toEqual({ status: 'GRANTED' });
+  });
+
+  it('the head reads a minor’s arrangements on the case page: the accompanying adult, the consent and its capacity, the exit time and carer, and no link to the greffe’s page', async () => {
+    const c = await caseWithBaby();
+    const asHead = page(await as.chef.get(`${base}/${c.id}`).expect(200));
+    expect(asHead.texts('minor-arrangements')).toHaveLength(1);
+    expect(asHead.text('minor-arrangements')).toContain('Visiteur mineur : 1 an le premier jour souhaité');
+    expect(asHead.text('minor-companion')).toBe('Adulte qui l’accompagne : Łucja Nguyễn-Şahin');
+    expect(asHead.text('minor-consent')).toBe(
+      'Accord des titulaires de l’autorité parentale : Les deux parents, donné par Łucja Nguyễn-Şahin et محمد Haddad',
+    );
+    expect(asHead.text('minor-exit')).toBe('Sortie de l’enfant à 15:00 (en journée), confié à Ahmet Şahin, son grand-père');
+    expect(asHead.text('minor-judge')).toBe('Juge des enfants : aucun suivi connu du SPIP');
+    expect(asHead.has('juvenile-judge-link')).toBe(false);
+    // The greffe's page of the case's requests (adding a request, a document received) is not the head's: no link to a 403.
+    expect(asHead.has('case-requests-link')).toBe(false);
+    await as.chef.get(`${base}/${c.id}/demandes`).expect(403);
+    const asSpip = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    expect(asSpip.text('minor-companion')).toBe('Adulte qui l’accompagne : Łucja Nguyễn-Şahin');
+    await as.spip.get(asSpip.link('Ajouter la demande d’un visiteur ou un document reçu par courrier')).expect(200);
+  });
+
+  it('a minor followed by a juge des enfants: the case waits for the opinion asked through the PJJ, recorded, audited and shown to the head', async () => {
+    const c = await caseWithBaby();
+    for (const r of [c.detaineeRequest.id, c.visitorRequest.id, c.baby.id])
+      await insertInterview({ requestId: r, counsellorId: spipId, at: new Date(Date.now() - DAY), status: 'DONE' });
+    const file = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    expect(file.has('cpu-ready')).toBe(true);
+    const url = file.link('Renseigner le suivi par un juge des enfants');
+    expect(url).toBe(`${base}/${c.id}/juge-des-enfants/${c.baby.id}`);
+    expect(page(await as.spip.get(url).expect(200)).heading()).toBe('Suivi de Zeynep Nguyễn-Şahin par un juge des enfants');
+    const incomplete = await post(as.spip, url, { followed: 'YES', askedOn: dayFromNow(-3), opinion: 'AWAITED' }, 400);
+    expect(page(incomplete).fieldError('pjjService')).toBe(
+      'Indiquez le service de la PJJ en charge de la mesure, qui transmet la demande d’avis.',
+    );
+    expect(page(incomplete).value('askedOn')).toBe(dayFromNow(-3));
+    const asked = { followed: 'YES', pjjService: 'STEMO de Łódź-sur-Loire', askedOn: dayFromNow(-3), opinion: 'AWAITED', receivedOn: '' };
+    await post(as.spip, url, asked, 303);
+    const waiting = page(await as.spip.get(`${base}/${c.id}`).expect(200));
+    expect(waiting.text('cpu-missing')).toContain('Avis du juge des enfants qui suit Zeynep Nguyễn-Şahin à recevoir (demandé par la PJJ).');
+    expect(waiting.text('minor-judge')).toContain('avis pas encore reçu');
+    const refused = await post(as.spip, `${base}/${c.id}/cpu`, { cpuOn: dayFromNow(0), opinion: 'FAVOURABLE' }, 409);
+    expect(page(refused).errors()[0]).toContain('Avis du juge des enfants qui suit Zeynep Nguyễn-Şahin à recevoir');
+    // The form shows what is recorded; the opinion comes back, never dated before it was asked.
+    const recorded = page(await as.spip.get(url).expect(200)).formFields(url);
+    expect(recorded).toMatchObject({ followed: 'YES', pjjService: 'STEMO de Łódź-sur-Loire', askedOn: dayFromNow(-3), opinion: 'AWAITED' });
+    const early = await post(as.spip, url, { ...recorded, opinion: 'RESERVED', receivedOn: dayFromNow(-4) }, 400);
+    expect(page(early).fieldError('receivedOn')).toBe('L’avis ne peut pas avoir été reçu avant d’avoir été demandé.');
+    await post(
+      as.spip,
+      url,
+      { ...recorded, opinion: 'RESERVED', receivedOn: dayFromNow(0), notes: 'Visites à préparer avec l’éducatrice.' },
+      303,
+    );
+    const asHead = page(await as.chef.get(`${base}/${c.id}`).expect(200));
+    expect(asHead.has('cpu-ready')).toBe(true);
+    expect(asHead.text('minor-judge')).toContain('suivi — avis demandé le');
+    expect(asHead.text('minor-judge')).toContain('par l’intermédiaire de la PJJ (STEMO de Łódź-sur-Loire) ; avis réservé reçu le');
+    expect(asHead.text('minor-judge')).toContain('Observations : Visites à préparer avec l’éducatrice.');
+    expect(asHead.text('history')).toContain('Avis du juge des enfants qui suit Zeynep Nguyễn-Şahin reçu le');
+    const audit = await query<{ before: { opinion: string | null } | null; after: { opinion: string | null; pjjService: string } }>(
+      `SELECT before, after FROM audit_log WHERE action = 'FAMILY_VISIT_JUVENILE_JUDGE_OPINION' AND entity_id = $1 AND establishment_id = $2 ORDER BY id`,
+      [c.baby.id, establishment.id],
+    );
+    expect(audit.map((a) => [a.before?.opinion, a.after.opinion])).toEqual([
+      [undefined, null],
+      [null, 'RESERVED'],
+    ]);
+    expect(audit[0].after.pjjService).toBe('STEMO de Łódź-sur-Loire');
+    // Only a minor's request has a juge des enfants' opinion; the head reads it but records nothing.
+    await as.spip.get(`${base}/${c.id}/juge-des-enfants/${c.visitorRequest.id}`).expect(404);
+    await post(as.spip, `${base}/${c.id}/juge-des-enfants/${c.visitorRequest.id}`, { followed: 'NO' }, 404);
+    await post(as.chef, url, { followed: 'NO' }, 403);
+    await post(as.spip, `${base}/${c.id}/cpu`, { cpuOn: dayFromNow(0), opinion: 'FAVOURABLE' }, 303);
+  });
+
+  it('counts the days left in the establishment’s time zone: a request received at 00:30 in Paris was received that day, as on the decision page', async () => {
+    const own = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Đặng', legalStatus: 'CONDAMNE' });
+    const c = await insertFamilyVisitCase({ establishmentId: establishment.id, detaineeId: own.id });
+    const receivedAt = new Date('2026-03-09T23:30:00Z'); // 10 March 2026, 00:30 in Paris; still 9 March in UTC
+    await insertDetaineeRequest(c.id, { receivedAt });
+    await insertVisitorRequest(
+      { caseId: c.id, establishmentId: establishment.id, detaineeId: own.id },
+      { visitorGivenName: 'Łucja', visitorFamilyName: 'Nguyễn-Şahin', receivedAt },
+    );
+    await suite.app.setClock('2026-04-10T10:00:00Z', { frozen: true });
+    try {
+      const queue = page(await as.spip.get(`${base}?q=${own.ecrouNumber}`).expect(200));
+      expect(queue.texts('queue-reference')).toEqual([c.reference]);
+      expect(queue.text('queue-days-left')).toBe('30 jours restants');
+      const file = page(await as.chef.get(`${base}/${c.id}`).expect(200));
+      expect(file.texts('applicant-received').map((t) => t.slice(0, 'Reçue le 10 mars 2026'.length))).toEqual([
+        'Reçue le 10 mars 2026',
+        'Reçue le 10 mars 2026',
+      ]);
+      expect(file.texts('applicant-days-left')).toEqual([
+        '30 jours avant la fin du délai de 2 mois',
+        '30 jours avant la fin du délai de 2 mois',
+      ]);
+      expect(file.texts('decision-status')[0]).toContain('à décider au plus tard le 10 mai 2026');
+    } finally {
+      await suite.app.resetClock();
+    }
+  });
+});

@@ -168,6 +168,17 @@ table family_visit_interviews
   family_visit_interviews.preparation_assessment text
   family_visit_interviews.appointment_id uuid
   family_visit_interviews.created_at timestamp with time zone NOT NULL DEFAULT now()
+  family_visit_interviews.with_accompanying_adult boolean NOT NULL DEFAULT false
+table family_visit_juvenile_judge_opinions
+  family_visit_juvenile_judge_opinions.request_id uuid NOT NULL
+  family_visit_juvenile_judge_opinions.followed boolean NOT NULL
+  family_visit_juvenile_judge_opinions.pjj_service text
+  family_visit_juvenile_judge_opinions.asked_on date
+  family_visit_juvenile_judge_opinions.opinion text
+  family_visit_juvenile_judge_opinions.received_on date
+  family_visit_juvenile_judge_opinions.notes text
+  family_visit_juvenile_judge_opinions.recorded_by uuid NOT NULL
+  family_visit_juvenile_judge_opinions.updated_at timestamp with time zone NOT NULL DEFAULT now()
 table family_visit_requests
   family_visit_requests.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_requests.case_id uuid NOT NULL
@@ -618,6 +629,17 @@ constraint family_visit_interviews.family_visit_interviews_mode_check: CHECK ((m
 constraint family_visit_interviews.family_visit_interviews_pkey: PRIMARY KEY (id)
 constraint family_visit_interviews.family_visit_interviews_request_id_fkey: FOREIGN KEY (request_id) REFERENCES family_visit_requests(id)
 constraint family_visit_interviews.family_visit_interviews_status_check: CHECK ((status = ANY (ARRAY['SCHEDULED'::text, 'DONE'::text, 'CANCELLED'::text])))
+constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_asked: CHECK (
+CASE
+    WHEN followed THEN (COALESCE((length(TRIM(BOTH FROM pjj_service)) > 0), false) AND (asked_on IS NOT NULL))
+    ELSE ((pjj_service IS NULL) AND (asked_on IS NULL))
+END)
+constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_opinions_notes_check: CHECK ((length(notes) <= 4000))
+constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_opinions_opinion_check: CHECK ((opinion = ANY (ARRAY['FAVOURABLE'::text, 'UNFAVOURABLE'::text, 'RESERVED'::text])))
+constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_opinions_pkey: PRIMARY KEY (request_id)
+constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_opinions_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES agents(id)
+constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_opinions_request_id_fkey: FOREIGN KEY (request_id) REFERENCES family_visit_requests(id)
+constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_received: CHECK ((((opinion IS NULL) = (received_on IS NULL)) AND COALESCE((received_on >= asked_on), (received_on IS NULL))))
 constraint family_visit_requests.family_visit_requests_accompanied_by_fkey: FOREIGN KEY (accompanied_by) REFERENCES family_visit_requests(id)
 constraint family_visit_requests.family_visit_requests_applicant_check: CHECK ((applicant = ANY (ARRAY['DETAINEE'::text, 'VISITOR'::text])))
 constraint family_visit_requests.family_visit_requests_case_id_fkey: FOREIGN KEY (case_id) REFERENCES family_visit_cases(id)
@@ -875,6 +897,7 @@ index CREATE INDEX family_visit_events_case_idx ON public.family_visit_events US
 index CREATE UNIQUE INDEX family_visit_events_pkey ON public.family_visit_events USING btree (id)
 index CREATE UNIQUE INDEX family_visit_interviews_pkey ON public.family_visit_interviews USING btree (id)
 index CREATE INDEX family_visit_interviews_request_idx ON public.family_visit_interviews USING btree (request_id, at)
+index CREATE UNIQUE INDEX family_visit_juvenile_judge_opinions_pkey ON public.family_visit_juvenile_judge_opinions USING btree (request_id)
 index CREATE INDEX family_visit_requests_case_idx ON public.family_visit_requests USING btree (case_id)
 index CREATE UNIQUE INDEX family_visit_requests_detainee_idx ON public.family_visit_requests USING btree (case_id) WHERE (applicant = 'DETAINEE'::text)
 index CREATE INDEX family_visit_requests_family_idx ON public.family_visit_requests USING btree (family_account_id) WHERE (family_account_id IS NOT NULL)

@@ -9,6 +9,7 @@ import {
   CPU_OPINION_LABELS,
   DOCUMENT_KIND_LABELS,
   INTERVIEW_STATUS_LABELS,
+  JUDGE_OPINION_LABELS,
   KIND_LABELS,
   LEGAL_STATUS_LABELS,
   MODE_LABELS,
@@ -16,6 +17,7 @@ import {
   REQUEST_STATUS_LABELS,
 } from './instruction.rules';
 import type { FamilyVisitInstructionService } from './instruction.service';
+import { CONSENT_CAPACITY_LABELS } from './requests.rules';
 import type { FamilyVisitLitigationService } from './litigation.service';
 
 /** What a form posted from the case page brings back to it. */
@@ -52,6 +54,8 @@ export async function casePage(
     litigation,
     c: file.case,
     canInstruct: holdsRole(principal, establishment.id, ['SPIP_COUNSELLOR']),
+    // The greffe's page of the case's requests is theirs (adding a request, a document received): the head reads it all here.
+    canEditRequests: holdsRole(principal, establishment.id, ['SPIP_COUNSELLOR', 'PERMITS_OFFICER']),
     errors: state.errors ?? [],
     values: state.values ?? {},
     errorForm: state.form ?? null,
@@ -66,6 +70,8 @@ export async function casePage(
       interviewStatus: INTERVIEW_STATUS_LABELS,
       cpuOpinion: CPU_OPINION_LABELS,
       documentKind: DOCUMENT_KIND_LABELS,
+      consentCapacity: CONSENT_CAPACITY_LABELS,
+      judgeOpinion: JUDGE_OPINION_LABELS,
       ground: REFUSAL_GROUND_LABELS,
       magistrateAnswer: MAGISTRATE_ANSWER_LABELS,
     },

@@ -136,4 +136,11 @@ describe('applicantProblem', () => {
     expect(applicantProblem(child, [{ ...adult, status: 'RECEIVED' }, child])).toMatch(/d’abord la visite de l’adulte/);
     expect(applicantProblem({ ...child, accompaniedBy: null }, [adult, child])).toMatch(/aucun accompagnant/);
   });
+  it('takes the parental consent as a minor’s written commitment to the rules, and still needs the interview', () => {
+    const baby = { ...child, rulesAcknowledged: false };
+    expect(applicantProblem(baby, [adult, baby])).toBeNull();
+    expect(applicantProblem({ ...baby, parentalConsent: false }, [adult, baby])).toMatch(/titulaires de l’autorité parentale/);
+    expect(applicantProblem({ ...baby, doneInterviews: 0 }, [adult, baby])).toMatch(/aucun entretien/);
+    expect(applicantProblem({ ...adult, parentalConsent: true, rulesAcknowledged: false }, [adult])).toMatch(/pas signé le règlement/);
+  });
 });

@@ -83,13 +83,15 @@ export interface ApplicantFacts {
 /**
  * Why this applicant cannot be authorised yet, or null: each applicant has been interviewed and has
  * signed the unit's rules (a request that reached the decision without it was never instructed); a
- * minor comes only with the written consent of the parental-authority holders and with the adult who
- * accompanies them, whose own request is granted (note DAP 2014 A.4; the 16+ exception does not apply).
+ * minor comes only with the written consent of the parental-authority holders, which also stands for
+ * the minor's written commitment to the rules (as missingForCpu / committedToRules: a baby signs
+ * nothing), and with the adult who accompanies them, whose own request is granted (note DAP 2014 A.4;
+ * the 16+ exception does not apply).
  */
 export function applicantProblem(r: ApplicantFacts, requests: readonly ApplicantFacts[]): string | null {
   if (r.doneInterviews === 0) return 'Cette personne n’a eu aucun entretien avec le SPIP : la visite ne peut pas être autorisée.';
-  if (!r.rulesAcknowledged) return 'Cette personne n’a pas signé le règlement de l’unité : la visite ne peut pas être autorisée.';
-  if (!r.minor) return null;
+  if (!r.minor)
+    return r.rulesAcknowledged ? null : 'Cette personne n’a pas signé le règlement de l’unité : la visite ne peut pas être autorisée.';
   if (!r.parentalConsent)
     return 'L’autorisation écrite des titulaires de l’autorité parentale manque au dossier : la visite d’un mineur ne peut pas être autorisée.';
   const companion = requests.find((x) => x.id === r.accompaniedBy);

@@ -17,5 +17,7 @@ export class FamilyVisitInterview {
   @Column({ name: 'preparation_assessment', type: 'text', nullable: true }) preparationAssessment!: string | null;
   /** The convocation (appointments module: reminders, cancellation). */
   @Column({ name: 'appointment_id', type: 'uuid', nullable: true }) appointmentId!: string | null;
+  /** A minor's interview held with the accompanying adult present (« selon des modalités adaptées à son âge »). */
+  @Column({ name: 'with_accompanying_adult', type: 'boolean', default: false }) withAccompanyingAdult!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

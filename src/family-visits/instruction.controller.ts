@@ -2,18 +2,30 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
+import { DomainError } from '../common/domain-error';
 import { attempt, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { CpuForm, InterviewForm, InterviewReportForm, queueQuery } from './instruction.form';
-import { CASE_STATUS_LABELS, KIND_LABELS, MODE_LABELS } from './instruction.rules';
+import { CpuForm, InterviewForm, InterviewReportForm, JuvenileJudgeForm, queueQuery } from './instruction.form';
+import { CASE_STATUS_LABELS, JUDGE_OPINION_LABELS, KIND_LABELS, MODE_LABELS } from './instruction.rules';
 import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitDecisionsService } from './decisions.service';
 import { casePage, type CasePageForm } from './case-page';
 import { FamilyVisitLitigationService } from './litigation.service';
 
 const PAGE_SIZE = 25;
+
+/** A day as the forms take it: AAAA-MM-JJ read back as JJ/MM/AAAA; nothing as an empty field. */
+const dayFr = (day: string | null | undefined) => (day ? day.split('-').reverse().join('/') : '');
+
+/** The field of the juge des enfants' form a rule's refusal is about. */
+const JUDGE_FIELDS: Record<string, string> = {
+  PJJSERVICE: 'pjjService',
+  ASKEDON: 'askedOn',
+  OPINION: 'opinion',
+  RECEIVEDON: 'receivedOn',
+};
 
 /** The SPIP counsellor's work on UVF / PF cases; the head of establishment reads them. */
 @Controller('etablissements/:establishment/uvf/dossiers')
@@ -29,7 +41,7 @@ export class FamilyVisitInstructionController {
   async queue(@CurrentEstablishment() establishment: Establishment, @Query() query: Record<string, unknown>, @Res() res: Response) {
     const page = parsePage(query.page);
     const filter = queueQuery(query);
-    const { total, rows } = await this.instruction.queue(establishment.id, filter, page, PAGE_SIZE);
+    const { total, rows } = await this.instruction.queue(establishment, filter, page, PAGE_SIZE);
     res.render('family-visits/instruction-queue.njk', {
       establishment,
       rows,
@@ -93,8 +105,9 @@ export class FamilyVisitInstructionController {
           notes: v.notes ?? null,
           linkAssessment: v.linkAssessment ?? null,
           preparationAssessment: v.preparationAssessment ?? null,
+          withAccompanyingAdult: v.withAccompanyingAdult === 'oui',
         }),
-      (e) => (e.code === 'AT' ? 'day' : e.code === 'APPLICANT' ? 'requestId' : 'status'),
+      (e) => ({ AT: 'day', APPLICANT: 'requestId', WITH_ADULT: 'withAccompanyingAdult' })[e.code] ?? 'status',
     );
     if (!done.ok)
       return this.render(res.status(done.status), establishment, id, principal, { errors: done.errors, values: v, form: 'interview' });
@@ -186,6 +199,80 @@ export class FamilyVisitInstructionController {
     if (!done.ok)
       return this.render(res.status(done.status), establishment, id, principal, { errors: done.errors, values: v, form: 'cpu' });
     res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
+  }
+
+  /** What the SPIP knows of a minor's follow-up by a juge des enfants, and the opinion asked through the PJJ. */
+  @Get(':id/juge-des-enfants/:requestId')
+  @Roles('SPIP_COUNSELLOR')
+  async judgeForm(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Res() res: Response,
+  ) {
+    await this.renderJudge(res, establishment, id, requestId, {});
+  }
+
+  @Post(':id/juge-des-enfants/:requestId')
+  @Roles('SPIP_COUNSELLOR')
+  async judge(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(JuvenileJudgeForm, body);
+    if (!form.ok) return this.renderJudge(res.status(400), establishment, id, requestId, form);
+    const v = form.value;
+    const followed = v.followed === 'YES';
+    const opinion = followed && v.opinion && v.opinion !== 'AWAITED' ? v.opinion : null;
+    const done = await attempt(
+      () =>
+        this.instruction.recordJuvenileJudge(agentActor(principal), establishment, id, requestId, {
+          followed,
+          pjjService: followed ? (v.pjjService ?? null) : null,
+          askedOn: followed ? (v.askedOn ?? null) : null,
+          opinion,
+          receivedOn: followed ? (v.receivedOn ?? null) : null,
+          notes: v.notes ?? null,
+        }),
+      (e) => JUDGE_FIELDS[e.code] ?? 'global',
+    );
+    if (!done.ok)
+      return this.renderJudge(res.status(done.status), establishment, id, requestId, {
+        errors: done.errors,
+        values: { ...v, askedOn: dayFr(v.askedOn), receivedOn: dayFr(v.receivedOn) },
+      });
+    res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}#demande-${requestId}`);
+  }
+
+  private async renderJudge(res: Response, establishment: Establishment, id: string, requestId: string, state: CasePageForm) {
+    const file = await this.instruction.caseFile(establishment.id, id);
+    const applicant = file.applicants.find((a) => a.id === requestId && a.minor);
+    if (!applicant) throw new DomainError('NOT_FOUND', 'Demande de visiteur mineur introuvable.', 404);
+    if (file.case.status !== 'INSTRUCTION' || applicant.status === 'WITHDRAWN')
+      return res.redirect(303, `/etablissements/${establishment.code}/uvf/dossiers/${id}`);
+    const j = applicant.juvenileJudge;
+    const recorded = j
+      ? {
+          followed: j.followed ? 'YES' : 'NO',
+          pjjService: j.pjjService ?? '',
+          askedOn: dayFr(j.askedOn),
+          opinion: j.opinion ?? 'AWAITED',
+          receivedOn: dayFr(j.receivedOn),
+          notes: j.notes ?? '',
+        }
+      : {};
+    res.render('family-visits/instruction-judge.njk', {
+      establishment,
+      c: file.case,
+      applicant,
+      opinionLabels: JUDGE_OPINION_LABELS,
+      errors: state.errors ?? [],
+      values: state.values ?? recorded,
+    });
   }
 
   private async renderReport(res: Response, establishment: Establishment, id: string, interviewId: string, state: CasePageForm) {

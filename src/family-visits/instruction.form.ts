@@ -61,6 +61,11 @@ export class InterviewForm {
   @MaxLength(2000, { message: 'L’évaluation ne doit pas dépasser 2 000 caractères.' })
   @IsString({ message: 'Évaluez la préparation de la visite.' })
   preparationAssessment?: string;
+
+  /** A minor's interview held with the accompanying adult present (a checkbox: « oui » when ticked). */
+  @IsOptional()
+  @IsIn(['oui'], { message: 'Cochez la case ou laissez-la vide.' })
+  withAccompanyingAdult?: 'oui';
 }
 
 /** The opinion of the CPU (commission pluridisciplinaire unique). */
@@ -96,4 +101,43 @@ export class InterviewReportForm {
   @MaxLength(2000, { message: 'L’évaluation ne doit pas dépasser 2 000 caractères.' })
   @IsString({ message: 'Évaluez la préparation de la visite.' })
   preparationAssessment!: string;
+}
+
+const isFollowed = (o: JuvenileJudgeForm) => o.followed === 'YES';
+
+/**
+ * A minor's follow-up by a juge des enfants: « non », or « oui » with the PJJ service and the day the
+ * opinion was asked, then the opinion and the day it was received.
+ */
+export class JuvenileJudgeForm {
+  @IsIn(['YES', 'NO'], { message: 'Indiquez si le mineur est suivi par un juge des enfants.' })
+  followed!: 'YES' | 'NO';
+
+  @Text()
+  @ValidateIf((o: JuvenileJudgeForm) => isFollowed(o) && o.pjjService !== undefined)
+  @MaxLength(200, { message: 'Le nom du service ne doit pas dépasser 200 caractères.' })
+  @IsString({ message: 'Indiquez le service de la PJJ en charge de la mesure.' })
+  pjjService?: string;
+
+  @ToDay()
+  @ValidateIf((o: JuvenileJudgeForm) => isFollowed(o) && o.askedOn !== undefined)
+  @Matches(DAY, { message: 'Saisissez la date de la demande d’avis au format JJ/MM/AAAA.' })
+  @IsString({ message: 'Saisissez la date de la demande d’avis.' })
+  askedOn?: string;
+
+  @ValidateIf((o: JuvenileJudgeForm) => isFollowed(o))
+  @IsIn(['AWAITED', 'FAVOURABLE', 'UNFAVOURABLE', 'RESERVED'], { message: 'Indiquez si l’avis est reçu, et lequel.' })
+  opinion?: 'AWAITED' | 'FAVOURABLE' | 'UNFAVOURABLE' | 'RESERVED';
+
+  @ToDay()
+  @ValidateIf((o: JuvenileJudgeForm) => isFollowed(o) && o.receivedOn !== undefined)
+  @Matches(DAY, { message: 'Saisissez la date de réception de l’avis au format JJ/MM/AAAA.' })
+  @IsString({ message: 'Saisissez la date de réception de l’avis.' })
+  receivedOn?: string;
+
+  @Text()
+  @IsOptional()
+  @MaxLength(4000, { message: 'Les observations ne doivent pas dépasser 4 000 caractères.' })
+  @IsString({ message: 'Les observations doivent être un texte.' })
+  notes?: string;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
+import type { JudgeOpinion } from './instruction.rules';
 
 /** The SQL of the SPIP instruction of UVF / PF cases (work queue, case file, interviews, CPU opinion, history). */
 
@@ -74,6 +75,8 @@ export interface CaseRow {
   ecrouNumber: string;
   legalStatus: string;
   counsellorName: string | null;
+  /** The establishment's time zone: its days count the deadlines. */
+  timeZone: string;
 }
 
 /** A case of the establishment (null if none: another establishment's case is not found). */
@@ -85,8 +88,9 @@ export function findCase(db: EntityManager, establishmentId: string, id: string,
             c.wished_hours AS "wishedHours", to_char(c.cpu_on, 'YYYY-MM-DD') AS "cpuOn", c.cpu_opinion AS "cpuOpinion",
             c.cpu_notes AS "cpuNotes", d.id AS "detaineeId", d.first_name || ' ' || d.last_name AS "detaineeName",
             d.ecrou_number AS "ecrouNumber", d.legal_status AS "legalStatus",
-            (SELECT a.first_name || ' ' || a.last_name FROM agents a WHERE a.id = c.counsellor_id) AS "counsellorName"
-       FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id
+            (SELECT a.first_name || ' ' || a.last_name FROM agents a WHERE a.id = c.counsellor_id) AS "counsellorName",
+            e.time_zone AS "timeZone"
+       FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id JOIN establishments e ON e.id = c.establishment_id
       WHERE c.id = $1 AND c.establishment_id = $2 ${lock ? 'FOR UPDATE OF c' : ''}`,
     [id, establishmentId],
   );
@@ -100,11 +104,29 @@ export interface RequestRow {
   status: string;
   rulesAcknowledgedAt: Date | null;
   visitorName: string | null;
+  /** AAAA-MM-JJ, a visitor's (from the permit). */
+  visitorBirthdate: string | null;
   relationship: string | null;
   familyAccountId: string | null;
   familyEmail: string | null;
   /** The family's mobile phone, for the SMS reminder of a convocation (as a visit's). */
   familyPhone: string | null;
+  /** A minor: the request of the adult who accompanies them. */
+  accompaniedBy: string | null;
+  /** UVF, a minor: the child's exit time (HH:MM, daytime) and who then looks after the child. */
+  childExitTime: string | null;
+  childCarer: string | null;
+  /** A minor: what the SPIP recorded of a follow-up by a juge des enfants (null: nothing recorded). */
+  juvenileJudge: JuvenileJudgeRow | null;
+}
+
+export interface JuvenileJudgeRow {
+  followed: boolean;
+  pjjService: string | null;
+  askedOn: string | null;
+  opinion: JudgeOpinion | null;
+  receivedOn: string | null;
+  notes: string | null;
 }
 
 /** The case's requests: the detainee's first, then the visitors' in the order received. */
@@ -113,14 +135,39 @@ export function caseRequests(db: EntityManager, caseId: string): Promise<Request
     db,
     `SELECT r.id, r.applicant, r.channel, r.received_at AS "receivedAt", r.status, r.rules_acknowledged_at AS "rulesAcknowledgedAt",
             CASE WHEN p.id IS NULL THEN NULL ELSE p.visitor_given_name || ' ' || p.visitor_family_name END AS "visitorName",
+            to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate",
             p.relationship, COALESCE(r.family_account_id, p.family_account_id) AS "familyAccountId", f.email AS "familyEmail",
-            f.mobile_phone AS "familyPhone"
+            f.mobile_phone AS "familyPhone", r.accompanied_by AS "accompaniedBy",
+            to_char(r.child_exit_time, 'HH24:MI') AS "childExitTime", r.child_carer AS "childCarer",
+            CASE WHEN j.request_id IS NULL THEN NULL ELSE json_build_object(
+              'followed', j.followed, 'pjjService', j.pjj_service, 'askedOn', to_char(j.asked_on, 'YYYY-MM-DD'),
+              'opinion', j.opinion, 'receivedOn', to_char(j.received_on, 'YYYY-MM-DD'), 'notes', j.notes) END AS "juvenileJudge"
        FROM family_visit_requests r
        LEFT JOIN permits p ON p.id = r.permit_id
        LEFT JOIN family_accounts f ON f.id = COALESCE(r.family_account_id, p.family_account_id)
+       LEFT JOIN family_visit_juvenile_judge_opinions j ON j.request_id = r.id
       WHERE r.case_id = $1
       ORDER BY (r.applicant = 'DETAINEE') DESC, r.received_at, r.id`,
     [caseId],
+  );
+}
+
+/** Records (or updates) what the SPIP knows of a minor's follow-up by a juge des enfants. */
+export async function upsertJuvenileJudge(
+  db: EntityManager,
+  requestId: string,
+  j: JuvenileJudgeRow,
+  agentId: string,
+  at: Date,
+): Promise<void> {
+  await execute(
+    db,
+    `INSERT INTO family_visit_juvenile_judge_opinions
+            (request_id, followed, pjj_service, asked_on, opinion, received_on, notes, recorded_by, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (request_id) DO UPDATE
+        SET followed = $2, pjj_service = $3, asked_on = $4, opinion = $5, received_on = $6, notes = $7, recorded_by = $8, updated_at = $9`,
+    [requestId, j.followed, j.pjjService, j.askedOn, j.opinion, j.receivedOn, j.notes, agentId, at],
   );
 }
 
@@ -132,13 +179,15 @@ export interface DocumentRow {
   contentType: string;
   sizeBytes: number;
   consentGivenBy: string | null;
+  consentCapacity: string | null;
 }
 
 export function caseDocuments(db: EntityManager, caseId: string): Promise<DocumentRow[]> {
   return select<DocumentRow>(
     db,
     `SELECT d.id, d.request_id AS "requestId", d.kind, d.original_name AS "originalName", d.content_type AS "contentType",
-            d.size_bytes AS "sizeBytes", d.consent_given_by AS "consentGivenBy"
+            d.size_bytes AS "sizeBytes", d.consent_given_by AS "consentGivenBy",
+            d.consent_capacity AS "consentCapacity"
        FROM family_visit_documents d JOIN family_visit_requests r ON r.id = d.request_id
       WHERE r.case_id = $1 AND d.deleted_at IS NULL ORDER BY d.created_at, d.id`,
     [caseId],
@@ -172,6 +221,7 @@ export interface InterviewRow {
   preparationAssessment: string | null;
   appointmentId: string | null;
   counsellorName: string;
+  withAccompanyingAdult: boolean;
 }
 
 export function caseInterviews(db: EntityManager, caseId: string): Promise<InterviewRow[]> {
@@ -179,7 +229,7 @@ export function caseInterviews(db: EntityManager, caseId: string): Promise<Inter
     db,
     `SELECT i.id, i.request_id AS "requestId", i.at, i.mode, i.status, i.notes, i.link_assessment AS "linkAssessment",
             i.preparation_assessment AS "preparationAssessment", i.appointment_id AS "appointmentId",
-            a.first_name || ' ' || a.last_name AS "counsellorName"
+            i.with_accompanying_adult AS "withAccompanyingAdult", a.first_name || ' ' || a.last_name AS "counsellorName"
        FROM family_visit_interviews i JOIN family_visit_requests r ON r.id = i.request_id JOIN agents a ON a.id = i.counsellor_id
       WHERE r.case_id = $1 ORDER BY i.at, i.id`,
     [caseId],
@@ -197,14 +247,27 @@ export interface NewInterview {
   notes: string | null;
   linkAssessment: string | null;
   preparationAssessment: string | null;
+  withAccompanyingAdult: boolean;
 }
 
 export async function insertInterview(db: EntityManager, i: NewInterview): Promise<{ id: string; at: Date }> {
   const row = await selectOne<{ id: string; at: Date }>(
     db,
-    `INSERT INTO family_visit_interviews (request_id, counsellor_id, at, mode, status, notes, link_assessment, preparation_assessment)
-     VALUES ($1, $2, ($3::timestamp AT TIME ZONE $4), $5, $6, $7, $8, $9) RETURNING id, at`,
-    [i.requestId, i.counsellorId, i.localAt, i.timeZone, i.mode, i.status, i.notes, i.linkAssessment, i.preparationAssessment],
+    `INSERT INTO family_visit_interviews
+            (request_id, counsellor_id, at, mode, status, notes, link_assessment, preparation_assessment, with_accompanying_adult)
+     VALUES ($1, $2, ($3::timestamp AT TIME ZONE $4), $5, $6, $7, $8, $9, $10) RETURNING id, at`,
+    [
+      i.requestId,
+      i.counsellorId,
+      i.localAt,
+      i.timeZone,
+      i.mode,
+      i.status,
+      i.notes,
+      i.linkAssessment,
+      i.preparationAssessment,
+      i.withAccompanyingAdult,
+    ],
   );
   return row!;
 }

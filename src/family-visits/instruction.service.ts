@@ -25,11 +25,27 @@ import {
   recordCpuOpinion,
   setInterviewAppointment,
   takeCase,
+  upsertJuvenileJudge,
   type CaseRow,
+  type DocumentRow,
   type QueueFilter,
   type RequestRow,
 } from './instruction.queries';
-import { closestDaysLeft, daysLeft, missingForCpu, MODE_LABELS, CPU_OPINION_LABELS, type ApplicantState } from './instruction.rules';
+import {
+  closestDaysLeft,
+  committedToRules,
+  CPU_OPINION_LABELS,
+  daysLeft,
+  establishmentDay,
+  JUDGE_OPINION_LABELS,
+  judgeOpinionAwaited,
+  juvenileJudgeProblem,
+  missingForCpu,
+  MODE_LABELS,
+  type ApplicantState,
+  type JuvenileJudgeInput,
+} from './instruction.rules';
+import { ageOn, isMinorOn } from './requests.rules';
 
 const notFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
 
@@ -42,6 +58,8 @@ export interface InterviewInput {
   notes: string | null;
   linkAssessment: string | null;
   preparationAssessment: string | null;
+  /** A minor's interview held with the accompanying adult present. */
+  withAccompanyingAdult: boolean;
 }
 
 export interface CpuInput {
@@ -54,6 +72,14 @@ export interface CpuInput {
 export function applicantLabel(r: Pick<RequestRow, 'applicant' | 'visitorName'>): string {
   return r.applicant === 'DETAINEE' ? 'la personne détenue' : (r.visitorName ?? 'le visiteur');
 }
+
+/** A visitor under 18 on the case's first wished day (as the decisions count it). */
+function isMinorRequest(r: Pick<RequestRow, 'visitorBirthdate'>, c: Pick<CaseRow, 'wishedFrom'>): boolean {
+  return r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom);
+}
+
+/** « 12/04/2026 » */
+const dayFr = (day: string) => day.split('-').reverse().join('/');
 
 /**
  * The SPIP counsellor's instruction of UVF / PF cases: the work queue, the case file, the interviews
@@ -86,9 +112,10 @@ export class FamilyVisitInstructionService implements OnModuleInit {
     });
   }
 
-  async queue(establishmentId: string, filter: QueueFilter, page: number, pageSize: number) {
+  /** The establishment's cases with, for each, the days left before its closest deadline (the establishment's days). */
+  async queue(establishment: { id: string; timeZone: string }, filter: QueueFilter, page: number, pageSize: number) {
     const now = this.clock.now();
-    const { total, rows } = await queueCases(this.dataSource.manager, establishmentId, filter, page, pageSize);
+    const { total, rows } = await queueCases(this.dataSource.manager, establishment.id, filter, page, pageSize);
     return {
       total,
       rows: rows.map(({ requests, ...r }) => ({
@@ -96,12 +123,17 @@ export class FamilyVisitInstructionService implements OnModuleInit {
         daysLeft: closestDaysLeft(
           requests.map((q) => ({ receivedAt: new Date(q.receivedAt), status: q.status })),
           now,
+          establishment.timeZone,
         ),
       })),
     };
   }
 
-  /** The case file: the case, its requests with their documents and interviews, what is missing for the CPU, the history. */
+  /**
+   * The case file: the case, its requests with their documents and interviews (a minor's with the
+   * accompanying adult, the parental consents, the child's exit time and carer, the juge des enfants'
+   * opinion), what is missing for the CPU, the history.
+   */
   async caseFile(establishmentId: string, id: string) {
     const db = this.dataSource.manager;
     const c = await findCase(db, establishmentId, id);
@@ -113,14 +145,27 @@ export class FamilyVisitInstructionService implements OnModuleInit {
       caseInterviews(db, id),
       caseEvents(db, id),
     ]);
-    const applicants = requests.map((r) => ({
-      ...r,
-      label: applicantLabel(r),
-      daysLeft: daysLeft(r, now),
-      documents: documents.filter((d) => d.requestId === r.id),
-      interviews: interviews.filter((i) => i.requestId === r.id),
-    }));
-    const missing = missingForCpu(applicants.map((a) => this.state(a, a.interviews)));
+    const applicants = requests.map((r) => {
+      const state = this.state(c, { ...r, label: applicantLabel(r) }, interviews, documents);
+      const companion = r.accompaniedBy ? requests.find((x) => x.id === r.accompaniedBy) : undefined;
+      return {
+        ...r,
+        label: state.label,
+        /** The day of receipt in the establishment (AAAA-MM-JJ), the day its deadline counts from. */
+        receivedDay: establishmentDay(r.receivedAt, c.timeZone),
+        daysLeft: daysLeft(r, now, c.timeZone),
+        documents: documents.filter((d) => d.requestId === r.id),
+        interviews: interviews.filter((i) => i.requestId === r.id),
+        minor: state.minor,
+        age: r.visitorBirthdate !== null ? ageOn(r.visitorBirthdate, c.wishedFrom) : null,
+        companionName: companion ? applicantLabel(companion) : null,
+        consents: documents.filter((d) => d.requestId === r.id && d.kind === 'PARENTAL_CONSENT'),
+        /** The written commitment to the rules: SIGNED, the parental CONSENT standing for a minor's, or null. */
+        commitment: r.rulesAcknowledgedAt ? 'SIGNED' : committedToRules(state) ? 'CONSENT' : null,
+        state,
+      };
+    });
+    const missing = missingForCpu(applicants.map((a) => a.state));
     return { case: c, applicants, missing, events, entitlement: await detaineeEntitlement(db, establishmentId, c.detaineeId, now) };
   }
 
@@ -138,6 +183,12 @@ export class FamilyVisitInstructionService implements OnModuleInit {
       const request = (await caseRequests(m, caseId)).find((r) => r.id === input.requestId);
       if (!request) throw new DomainError('APPLICANT', 'Choisissez la personne reçue en entretien parmi les demandeurs du dossier.', 400);
       if (request.status === 'WITHDRAWN') throw new DomainError('APPLICANT', 'Cette demande a été retirée.', 409);
+      if (input.withAccompanyingAdult && !isMinorRequest(request, c))
+        throw new DomainError(
+          'WITH_ADULT',
+          'Seul l’entretien d’un visiteur mineur se tient en présence de l’adulte qui l’accompagne : décochez la case.',
+          400,
+        );
       const interview = await insertInterview(m, {
         ...input,
         counsellorId: actor.id,
@@ -171,14 +222,15 @@ export class FamilyVisitInstructionService implements OnModuleInit {
       }
       await takeCase(m, caseId, actor.id);
       const who = applicantLabel(request);
+      const how = `${MODE_LABELS[input.mode].toLowerCase()}${input.withAccompanyingAdult ? ', en présence de l’adulte qui l’accompagne' : ''}`;
       await insertEvent(m, {
         caseId,
         requestId: request.id,
         kind: input.status === 'DONE' ? 'INTERVIEW_DONE' : 'INTERVIEW_SCHEDULED',
         message:
           input.status === 'DONE'
-            ? `Entretien réalisé avec ${who} (${MODE_LABELS[input.mode].toLowerCase()}).`
-            : `Entretien prévu avec ${who} (${MODE_LABELS[input.mode].toLowerCase()})${convocation ? ', convocation envoyée' : ''}.`,
+            ? `Entretien réalisé avec ${who} (${how}).`
+            : `Entretien prévu avec ${who} (${how})${convocation ? ', convocation envoyée' : ''}.`,
         actorType: 'AGENT',
         actorId: actor.id,
         at: now,
@@ -197,6 +249,7 @@ export class FamilyVisitInstructionService implements OnModuleInit {
             mode: input.mode,
             status: input.status,
             convocation,
+            withAccompanyingAdult: input.withAccompanyingAdult,
           },
         },
         m,
@@ -292,9 +345,12 @@ export class FamilyVisitInstructionService implements OnModuleInit {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const c = await this.openCase(m, establishmentId, caseId);
-      const interviews = await caseInterviews(m, caseId);
-      const requests = await caseRequests(m, caseId);
-      const missing = missingForCpu(requests.map((r) => this.state({ ...r, label: applicantLabel(r) }, interviews)));
+      const [interviews, requests, documents] = await Promise.all([
+        caseInterviews(m, caseId),
+        caseRequests(m, caseId),
+        caseDocuments(m, caseId),
+      ]);
+      const missing = missingForCpu(requests.map((r) => this.state(c, { ...r, label: applicantLabel(r) }, interviews, documents)));
       if (missing.length) throw new DomainError('NOT_READY', `Le dossier n’est pas prêt pour la CPU : ${missing.join(' ')}`, 409);
       await recordCpuOpinion(m, caseId, input);
       await insertEvent(m, {
@@ -320,7 +376,81 @@ export class FamilyVisitInstructionService implements OnModuleInit {
     });
   }
 
-  private state(r: RequestRow & { label: string }, interviews: { requestId: string; status: string }[]): ApplicantState {
+  /**
+   * What the SPIP counsellor records of a minor's follow-up by a juge des enfants (the opinion asked
+   * through the PJJ, then received), for one minor's request of a case under instruction; audited.
+   */
+  async recordJuvenileJudge(
+    actor: Actor & { id: string },
+    establishment: Establishment,
+    caseId: string,
+    requestId: string,
+    input: JuvenileJudgeInput,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const c = await this.openCase(m, establishment.id, caseId);
+      const request = (await caseRequests(m, caseId)).find((r) => r.id === requestId);
+      // The juge des enfants' opinion is about a minor's request only: there is none to record for anyone else.
+      if (!request || !isMinorRequest(request, c)) throw new DomainError('NOT_FOUND', 'Demande de visiteur mineur introuvable.', 404);
+      if (request.status === 'WITHDRAWN') throw new DomainError('WITHDRAWN', 'Cette demande a été retirée.', 409);
+      const j = input.followed ? input : { ...input, pjjService: null, askedOn: null, opinion: null, receivedOn: null };
+      const problem = juvenileJudgeProblem(j, establishmentDay(now, establishment.timeZone));
+      if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
+      await upsertJuvenileJudge(m, request.id, j, actor.id, now);
+      await takeCase(m, caseId, actor.id);
+      const who = applicantLabel(request);
+      await insertEvent(m, {
+        caseId,
+        requestId: request.id,
+        kind: 'JUVENILE_JUDGE',
+        message: !j.followed
+          ? `Aucun suivi de ${who} par un juge des enfants connu du SPIP.`
+          : j.opinion
+            ? `Avis du juge des enfants qui suit ${who} reçu le ${dayFr(j.receivedOn!)} : ${JUDGE_OPINION_LABELS[j.opinion].toLowerCase()}.`
+            : `Avis du juge des enfants qui suit ${who} demandé le ${dayFr(j.askedOn!)} par l’intermédiaire de la PJJ (${j.pjjService}).`,
+        actorType: 'AGENT',
+        actorId: actor.id,
+        at: now,
+      });
+      const before = request.juvenileJudge;
+      await this.audit.record(
+        {
+          actor,
+          action: 'FAMILY_VISIT_JUVENILE_JUDGE_OPINION',
+          entityType: 'family_visit_request',
+          entityId: request.id,
+          establishmentId: establishment.id,
+          before: before
+            ? {
+                followed: before.followed,
+                pjjService: before.pjjService,
+                askedOn: before.askedOn,
+                opinion: before.opinion,
+                receivedOn: before.receivedOn,
+              }
+            : undefined,
+          after: {
+            caseId,
+            followed: j.followed,
+            pjjService: j.pjjService,
+            askedOn: j.askedOn,
+            opinion: j.opinion,
+            receivedOn: j.receivedOn,
+          },
+        },
+        m,
+      );
+    });
+  }
+
+  private state(
+    c: Pick<CaseRow, 'wishedFrom'>,
+    r: RequestRow & { label: string },
+    interviews: { requestId: string; status: string }[],
+    documents: Pick<DocumentRow, 'requestId' | 'kind'>[],
+  ): ApplicantState {
+    const minor = isMinorRequest(r, c);
     return {
       requestId: r.id,
       label: r.label,
@@ -328,6 +458,9 @@ export class FamilyVisitInstructionService implements OnModuleInit {
       status: r.status,
       rulesAcknowledged: r.rulesAcknowledgedAt !== null,
       doneInterviews: interviews.filter((i) => i.requestId === r.id && i.status === 'DONE').length,
+      minor,
+      parentalConsent: documents.some((d) => d.requestId === r.id && d.kind === 'PARENTAL_CONSENT'),
+      judgeOpinionAwaited: minor && judgeOpinionAwaited(r.juvenileJudge),
     };
   }
 
