@@ -437,8 +437,14 @@ describe('an early end for security during a prévenu’s stay, and the magistra
     expect((await decide(as.head, second.id, second.detaineeRequest.id, { decision: 'GRANT', hours: '24' })).status).toBe(303);
     expect((await decide(as.head, second.id, second.visitors[0].id, { decision: 'GRANT', hours: '24' })).status).toBe(303);
 
-    // The first visit is booked, starts, and is ended early for security.
+    // The second visit is booked for later; the first one is booked, starts, and is ended early for security.
     const unit = await insertUnit(establishment.id, { name: 'UVF Ślęża' });
+    const later = await post(as.head, `${uvf}/reserver/${second.id}`, `${uvf}/reserver/${second.id}`, {
+      unitId: unit.id,
+      day: '06/01/2027',
+      time: '10:00',
+    });
+    expect(later.status).toBe(303);
     expect(
       (
         await post(as.head, `${uvf}/reserver/${first.id}`, `${uvf}/reserver/${first.id}`, {
@@ -546,7 +552,18 @@ describe('an early end for security during a prévenu’s stay, and the magistra
       'Autorisation maintenue par le magistrat le 4 janvier 2027',
     ]);
 
-    // The visit granted within it can no longer be booked…
+    // The visit granted within it and booked is flagged; once cancelled, it can no longer be booked…
+    const secondPage = page(await as.head.get(`${base}/${second.id}`).expect(200));
+    expect(secondPage.texts('granted-within')[0]).toBe(
+      `Dans le cadre de l’autorisation permanente du magistrat du 4 janvier 2027 (dossier ${first.reference}) — annulée par le magistrat le 4 janvier 2027`,
+    );
+    expect(secondPage.text('withdrawn-stay')).toBe(
+      'Le séjour réservé repose sur une autorisation que le magistrat a annulée le 4 janvier 2027 : annulez-le depuis la page du séjour.',
+    );
+    const { id: secondStay } = await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1`, [second.id]);
+    const cancel = `${uvf}/sejours/${secondStay}/annuler`;
+    expect((await post(as.head, cancel, cancel, { reason: 'Autorisation du magistrat annulée le 4 janvier 2027.' })).status).toBe(303);
+    expect(page(await as.head.get(`${base}/${second.id}`).expect(200)).has('withdrawn-stay')).toBe(false);
     const booking = await post(as.head, `${uvf}/reserver/${second.id}`, `${uvf}/reserver/${second.id}`, {
       unitId: unit.id,
       day: '06/01/2027',
@@ -554,9 +571,6 @@ describe('an early end for security during a prévenu’s stay, and the magistra
     });
     expect(booking.status).toBe(409);
     expect(page(booking).fieldError('day')).toContain('du magistrat prend fin le 03/01/2027');
-    expect(page(await as.head.get(`${base}/${second.id}`).expect(200)).texts('granted-within')[0]).toBe(
-      `Dans le cadre de l’autorisation permanente du magistrat du 4 janvier 2027 (dossier ${first.reference}) — annulée par le magistrat le 4 janvier 2027`,
-    );
     // …and a new request of the detainee goes to the magistrate again (Łukasz's authorisation, maintained, still runs).
     const third = await readyCase(detainee);
     await cpu(third.id);
