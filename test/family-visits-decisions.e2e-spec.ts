@@ -130,14 +130,18 @@ async function cpu(caseId: string) {
   expect(res.status).toBe(303);
 }
 
-/** Fills the decision form, reads the confirmation back, and signs: the confirmation page and the final response. */
-async function decide(who: Agent, caseId: string, requestId: string, fields: Record<string, string>) {
-  const url = `${base}/${caseId}/decisions/${requestId}`;
+/** Fills a form, reads back what will be signed or recorded, and confirms: the read-back page and the final response. */
+async function confirmed(who: Agent, url: string, fields: Record<string, string>) {
   const first = await post(who, url, url, fields);
   if (first.status !== 200) return { confirmation: null, res: first };
   const confirmation = page(first);
   const res = await who.post(url).type('form').send(confirmation.formFields(url));
   return { confirmation, res };
+}
+
+/** Fills the decision form, reads the confirmation back, and signs: the confirmation page and the final response. */
+function decide(who: Agent, caseId: string, requestId: string, fields: Record<string, string>) {
+  return confirmed(who, `${base}/${caseId}/decisions/${requestId}`, fields);
 }
 
 function errorsOf(res: { text: string }): string {
@@ -482,12 +486,12 @@ describe('a prévenu’s case goes to the magistrate', () => {
     });
     expect(wrong.status).toBe(400);
     expect(errorsOf(wrong)).toContain('par tranches de 6 heures');
-    const sent = await post(as.head, `${base}/${c.id}/transmission`, `${base}/${c.id}/transmission`, {
+    const sent = await confirmed(as.head, `${base}/${c.id}/transmission`, {
       magistrate: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
       opinion: 'Avis favorable : lien conjugal stable, visite préparée.',
       proposedHours: '24',
     });
-    expect(sent.status).toBe(303);
+    expect(sent.res.status).toBe(303);
     expect(await query(`SELECT status FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [c.id])).toEqual([
       { status: 'REFERRED' },
       { status: 'REFERRED' },
@@ -503,8 +507,7 @@ describe('a prévenu’s case goes to the magistrate', () => {
     expect(form).toContain('Durée de visite proposée : 24 heures.');
     expect(form).toContain('Observations de la commission pluridisciplinaire unique : avis favorable du 10/11/2026');
 
-    const answer = (fields: Record<string, string>) =>
-      post(as.spip, `${base}/${c.id}/reponse-magistrat`, `${base}/${c.id}/reponse-magistrat`, fields);
+    const answer = async (fields: Record<string, string>) => (await confirmed(as.spip, `${base}/${c.id}/reponse-magistrat`, fields)).res;
     const noEnd = await answer({ requestId: c.detaineeRequest.id, answer: 'TEMPORARY' });
     expect(noEnd.status).toBe(400);
     expect(errorsOf(noEnd)).toContain('Indiquez la date de fin de l’autorisation temporaire');
@@ -550,20 +553,15 @@ describe('a prévenu’s case goes to the magistrate', () => {
 
 describe('an incident during a prévenu’s stay', () => {
   it('an incident or an intervention is reported to the magistrate who authorised the visit: a letter on the case, audited; not for a condamné’s stay', async () => {
-    const c = await readyCase({ detainee: prevenu });
+    // A prévenu with no earlier authorisation of the magistrate (the one above got one: it would be reused).
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Trần', legalStatus: 'PREVENU' });
+    const c = await readyCase({ detainee });
     await cpu(c.id);
     const magistrate = 'M. Đặng Văn Lâm, juge d’instruction, tribunal judiciaire de Lille';
-    const sent = await post(as.head, `${base}/${c.id}/transmission`, `${base}/${c.id}/transmission`, {
-      magistrate,
-      opinion: 'Avis favorable.',
-      proposedHours: '24',
-    });
-    expect(sent.status).toBe(303);
+    const sent = await confirmed(as.head, `${base}/${c.id}/transmission`, { magistrate, opinion: 'Avis favorable.', proposedHours: '24' });
+    expect(sent.res.status).toBe(303);
     for (const requestId of [c.detaineeRequest.id, c.visitorRequest.id]) {
-      const res = await post(as.spip, `${base}/${c.id}/reponse-magistrat`, `${base}/${c.id}/reponse-magistrat`, {
-        requestId,
-        answer: 'PERMANENT',
-      });
+      const { res } = await confirmed(as.spip, `${base}/${c.id}/reponse-magistrat`, { requestId, answer: 'PERMANENT' });
       expect(res.status).toBe(303);
     }
     const unit = await insertUnit(establishment.id, { name: 'UVF Ślęża' });
@@ -583,7 +581,7 @@ describe('an incident during a prévenu’s stay', () => {
     const reports = (await letters(c.id)).filter((l) => l.kind === 'FV_INCIDENT');
     expect(reports.map((l) => l.addressee)).toEqual([magistrate, magistrate]);
     const text = await pdf(as.spip, `${base}/${c.id}/courriers/${reports[0].id}`);
-    expect(text).toContain(`pendant la visite de Şükrü TRẦN (écrou ${prevenu.ecrouNumber}) en UVF Ślęża`);
+    expect(text).toContain(`pendant la visite de Şükrü TRẦN (écrou ${detainee.ecrouNumber}) en UVF Ślęża`);
     expect(text).toContain(`Compte rendu : ${notes}`);
     expect(text).toContain('décision de maintien ou d’annulation de l’autorisation d’accès');
     expect(

@@ -447,11 +447,16 @@ describe('the whole UVF / PF procedure through HTTP', () => {
     expect(headCase.has('decide-link')).toBe(false);
     const transmission = headCase.$('[data-testid="refer-link"]').attr('href')!;
     const magistrate = 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille';
-    const referred = await submit(staff.head, transmission, transmission, {
+    const readBack = await submit(staff.head, transmission, transmission, {
       magistrate,
       opinion: 'Avis favorable : lien familial stable, visite préparée avec l’enfant.',
       proposedHours: '6',
     });
+    expect(readBack.status).toBe(200);
+    // The transmission is read back before it is signed: nothing is sent yet.
+    expect(page(readBack).text('letter-preview')).toContain('Durée de visite proposée : 6 heures.');
+    expect((await open(staff.head, casePath)).text('case-status')).toBe('Avis de la CPU rendu');
+    const referred = await staff.head.post(transmission).type('form').send(page(readBack).formFields(transmission));
     expect(referred.status).toBe(303);
     headCase = await open(staff.head, casePath);
     expect(headCase.text('case-status')).toBe('Transmis au magistrat');
@@ -473,7 +478,9 @@ describe('the whole UVF / PF procedure through HTTP', () => {
     const answers = `${casePath}/reponse-magistrat`;
     const answerForm = await open(staff.spip, headCase.$('[data-testid="answer-link"]').attr('href')!);
     const answer = async (who: string, fields: Record<string, string>) => {
-      const res = await submit(staff.spip, answers, answers, { requestId: optionOf(answerForm, 'requestId', who), ...fields });
+      const readBack = await submit(staff.spip, answers, answers, { requestId: optionOf(answerForm, 'requestId', who), ...fields });
+      expect(readBack.status).toBe(200);
+      const res = await staff.spip.post(answers).type('form').send(page(readBack).formFields(answers));
       expect(res.status).toBe(303);
     };
     await answer('ليلى', { answer: 'TEMPORARY', until: '30/06/2027' });

@@ -207,6 +207,9 @@ table family_visit_requests
   family_visit_requests.decided_by_magistrate boolean NOT NULL DEFAULT false
   family_visit_requests.litigation_hold_since timestamp with time zone
   family_visit_requests.litigation_note text
+  family_visit_requests.reused_authorisation_from uuid
+  family_visit_requests.authorisation_followup text
+  family_visit_requests.authorisation_followup_on date
 table family_visit_stay_events
   family_visit_stay_events.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_stay_events.stay_id uuid NOT NULL
@@ -642,6 +645,8 @@ constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_opin
 constraint family_visit_juvenile_judge_opinions.family_visit_juvenile_judge_received: CHECK ((((opinion IS NULL) = (received_on IS NULL)) AND COALESCE((received_on >= asked_on), (received_on IS NULL))))
 constraint family_visit_requests.family_visit_requests_accompanied_by_fkey: FOREIGN KEY (accompanied_by) REFERENCES family_visit_requests(id)
 constraint family_visit_requests.family_visit_requests_applicant_check: CHECK ((applicant = ANY (ARRAY['DETAINEE'::text, 'VISITOR'::text])))
+constraint family_visit_requests.family_visit_requests_authorisation_followup: CHECK ((((authorisation_followup IS NULL) = (authorisation_followup_on IS NULL)) AND ((authorisation_followup IS NULL) OR (decided_by_magistrate AND (magistrate_answer = ANY (ARRAY['PERMANENT'::text, 'TEMPORARY'::text]))))))
+constraint family_visit_requests.family_visit_requests_authorisation_followup_check: CHECK ((authorisation_followup = ANY (ARRAY['MAINTAINED'::text, 'WITHDRAWN'::text])))
 constraint family_visit_requests.family_visit_requests_case_id_fkey: FOREIGN KEY (case_id) REFERENCES family_visit_cases(id)
 constraint family_visit_requests.family_visit_requests_channel_check: CHECK ((channel = ANY (ARRAY['ONLINE'::text, 'LETTER'::text, 'EMAIL'::text, 'IN_PERSON'::text])))
 constraint family_visit_requests.family_visit_requests_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
@@ -657,6 +662,8 @@ constraint family_visit_requests.family_visit_requests_pkey: PRIMARY KEY (id)
 constraint family_visit_requests.family_visit_requests_refusal: CHECK (((status <> 'REFUSED'::text) OR (length(TRIM(BOTH FROM decision_motivation)) >= 20)))
 constraint family_visit_requests.family_visit_requests_refusal_facts: CHECK (((status <> 'REFUSED'::text) OR decided_by_magistrate OR (length(TRIM(BOTH FROM decision_facts)) > 0)))
 constraint family_visit_requests.family_visit_requests_refusal_ground_check: CHECK ((refusal_ground = ANY (ARRAY['GOOD_ORDER'::text, 'SECURITY'::text, 'CRIME_PREVENTION'::text, 'ARCHITECTURE'::text, 'CHILD_INTEREST'::text])))
+constraint family_visit_requests.family_visit_requests_reused_authorisation: CHECK (((reused_authorisation_from IS NULL) OR ((NOT decided_by_magistrate) AND (reused_authorisation_from <> id))))
+constraint family_visit_requests.family_visit_requests_reused_authorisation_from_fkey: FOREIGN KEY (reused_authorisation_from) REFERENCES family_visit_requests(id)
 constraint family_visit_requests.family_visit_requests_status_check: CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text, 'REFERRED'::text, 'WITHDRAWN'::text])))
 constraint family_visit_requests.family_visit_requests_visitor_permit: CHECK (((applicant = 'VISITOR'::text) = (permit_id IS NOT NULL)))
 constraint family_visit_stay_events.family_visit_stay_events_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
@@ -903,6 +910,7 @@ index CREATE UNIQUE INDEX family_visit_requests_detainee_idx ON public.family_vi
 index CREATE INDEX family_visit_requests_family_idx ON public.family_visit_requests USING btree (family_account_id) WHERE (family_account_id IS NOT NULL)
 index CREATE UNIQUE INDEX family_visit_requests_permit_idx ON public.family_visit_requests USING btree (case_id, permit_id) WHERE (permit_id IS NOT NULL)
 index CREATE UNIQUE INDEX family_visit_requests_pkey ON public.family_visit_requests USING btree (id)
+index CREATE INDEX family_visit_requests_reused_authorisation_idx ON public.family_visit_requests USING btree (reused_authorisation_from) WHERE (reused_authorisation_from IS NOT NULL)
 index CREATE UNIQUE INDEX family_visit_stay_events_pkey ON public.family_visit_stay_events USING btree (id)
 index CREATE INDEX family_visit_stay_events_stay_idx ON public.family_visit_stay_events USING btree (stay_id, at)
 index CREATE INDEX family_visit_stays_case_idx ON public.family_visit_stays USING btree (case_id)

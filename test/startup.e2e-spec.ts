@@ -32,6 +32,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyStayChanges1763900600000',
       'FamilyVisitLitigationHold1763900700000',
       'FamilyStayBreak1763900800000',
+      'MagistrateAuthorisationReuse1763900900000',
       'JuvenileJudgeOpinion1763901100000',
       'PermitLitigationNote1763901400000',
     ]);

@@ -15,6 +15,7 @@ import { FamilyVisitDecisions1763900400000 } from '../../migrations/176390040000
 import { FamilyStayChanges1763900600000 } from '../../migrations/1763900600000-FamilyStayChanges';
 import { FamilyVisitLitigationHold1763900700000 } from '../../migrations/1763900700000-FamilyVisitLitigationHold';
 import { FamilyStayBreak1763900800000 } from '../../migrations/1763900800000-FamilyStayBreak';
+import { MagistrateAuthorisationReuse1763900900000 } from '../../migrations/1763900900000-MagistrateAuthorisationReuse';
 import { JuvenileJudgeOpinion1763901100000 } from '../../migrations/1763901100000-JuvenileJudgeOpinion';
 import { PermitLitigationNote1763901400000 } from '../../migrations/1763901400000-PermitLitigationNote';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   FamilyStayChanges1763900600000,
   FamilyVisitLitigationHold1763900700000,
   FamilyStayBreak1763900800000,
+  MagistrateAuthorisationReuse1763900900000,
   JuvenileJudgeOpinion1763901100000,
   PermitLitigationNote1763901400000,
 ];

@@ -244,10 +244,12 @@ async function signGrants(m: EntityManager, audit: AuditService, site: { id: str
     establishmentName: string;
     wishedFrom: string;
     wishedTo: string;
+    timeZone: string;
   }>(
     m,
     `SELECT c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName", d.ecrou_number AS "ecrouNumber",
-            e.name AS "establishmentName", to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo"
+            e.name AS "establishmentName", to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo",
+            e.time_zone AS "timeZone"
        FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id JOIN establishments e ON e.id = c.establishment_id
       WHERE c.id = $1`,
     [caseId],

@@ -12,8 +12,17 @@ import { durationText, MAGISTRATE_ANSWER_LABELS, REFUSAL_GROUND_LABELS, type Mag
  * the R. 421-1 mention (`recourse: true`, also required by the database).
  */
 
-const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
-const day = (d: Date | string) => DATE.format(typeof d === 'string' ? new Date(`${d}T12:00:00Z`) : d);
+const formats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * « 1 mars 2027 »: an instant on the establishment's clock (`timeZone`), a calendar day (AAAA-MM-JJ)
+ * as written, whatever the zone.
+ */
+function day(d: Date | string, timeZone: string): string {
+  const zone = typeof d === 'string' ? 'UTC' : timeZone;
+  let f = formats.get(zone);
+  if (!f) formats.set(zone, (f = new Intl.DateTimeFormat('fr-FR', { timeZone: zone, day: 'numeric', month: 'long', year: 'numeric' })));
+  return f.format(typeof d === 'string' ? new Date(`${d}T12:00:00Z`) : d);
+}
 
 const LEGAL_BASIS =
   'Vu l’article L. 341-8 du code pénitentiaire et la note de la direction de l’administration pénitentiaire du 4 décembre 2014 ' +
@@ -27,6 +36,8 @@ export interface CaseForLetter {
   establishmentName: string;
   wishedFrom: string;
   wishedTo: string;
+  /** The establishment's time zone: the dates of its letters are on its clock. */
+  timeZone: string;
 }
 
 export interface RequestForLetter {
@@ -47,20 +58,52 @@ function askedBy(c: CaseForLetter, r: RequestForLetter): string {
       ? `${c.detaineeName} (écrou ${c.ecrouNumber}), détenu(e) à ${c.establishmentName}`
       : `${r.visitorName}, pour rendre visite à ${c.detaineeName}, détenu(e) à ${c.establishmentName}`;
   return (
-    `Par une demande reçue le ${day(r.receivedAt)}, ${who}, a sollicité ${WHAT[c.kind]} ` +
-    `pendant la période du ${day(c.wishedFrom)} au ${day(c.wishedTo)} (dossier ${c.reference}).`
+    `Par une demande reçue le ${day(r.receivedAt, c.timeZone)}, ${who}, a sollicité ${WHAT[c.kind]} ` +
+    `pendant la période du ${day(c.wishedFrom, c.timeZone)} au ${day(c.wishedTo, c.timeZone)} (dossier ${c.reference}).`
   );
 }
 
-/** The head's grant, to one addressee (the detainee, or the relative who applied). */
-export function grantLetter(c: CaseForLetter, r: RequestForLetter, g: { hours: number; slots: 1 | 2 | null }): LetterBody {
+/** The magistrate's authorisation a prévenu's visit is granted within (an earlier answer, reused). */
+export interface AuthorisationBasis {
+  magistrate: string | null;
+  answer: 'PERMANENT' | 'TEMPORARY';
+  /** A temporary authorisation's last day (AAAA-MM-JJ). */
+  until: string | null;
+  /** The day the magistrate's answer was recorded (AAAA-MM-JJ). */
+  decidedOn: string;
+}
+
+/** « l’autorisation permanente d’accès donnée par le magistrat (…) le 18 janvier 2027 » / « … temporaire …, valable jusqu’au … ». */
+export function authorisationPhrase(c: CaseForLetter, b: AuthorisationBasis): string {
+  return (
+    `l’autorisation ${b.answer === 'PERMANENT' ? 'permanente' : 'temporaire'} d’accès donnée par le magistrat` +
+    `${b.magistrate ? ` (${b.magistrate})` : ''} le ${day(b.decidedOn, c.timeZone)}` +
+    `${b.answer === 'TEMPORARY' && b.until ? `, valable jusqu’au ${day(b.until, c.timeZone)}` : ''}`
+  );
+}
+
+/**
+ * The head's grant, to one addressee (the detainee, or the relative who applied). A prévenu's visit is
+ * granted within the magistrate's authorisation, which the letter names with its date.
+ */
+export function grantLetter(
+  c: CaseForLetter,
+  r: RequestForLetter,
+  g: { hours: number; slots: 1 | 2 | null },
+  basis: AuthorisationBasis | null = null,
+): LetterBody {
   return {
     reference: `Dossier ${c.reference}`,
     recourse: false,
     paragraphs: [
       askedBy(c, r),
       `${LEGAL_BASIS},`,
-      `J’autorise cette visite${r.visitorName ? ` de ${r.visitorName}` : ''}, pour une durée de ${durationText(g.hours, g.slots)}.`,
+      ...(basis ? [`Vu ${authorisationPhrase(c, basis)},`] : []),
+      `J’autorise cette visite${r.visitorName ? ` de ${r.visitorName}` : ''}, pour une durée de ${durationText(g.hours, g.slots)}` +
+        `${basis ? ', dans le cadre de cette autorisation du magistrat' : ''}.`,
+      ...(basis?.answer === 'TEMPORARY' && basis.until
+        ? [`La visite doit avoir eu lieu au plus tard le ${day(basis.until, c.timeZone)}, dernier jour de l’autorisation du magistrat.`]
+        : []),
       'Cette autorisation vaut pour une seule visite : toute nouvelle visite fera l’objet d’une nouvelle demande et d’une nouvelle instruction.',
       'La date de la visite et le logement vous seront indiqués par l’établissement. Le règlement de l’unité que vous avez signé s’applique pendant toute la visite ; chacun peut y mettre fin à tout moment, et toute sortie est définitive.',
     ],
@@ -97,7 +140,7 @@ export function withoutDetaineeLetter(c: CaseForLetter, r: RequestForLetter, det
     paragraphs: [
       askedBy(c, r),
       `${LEGAL_BASIS},`,
-      `Considérant que la demande de ${c.detaineeName} a été refusée le ${day(detaineeRefusedOn)} ; qu’une visite en unité de vie ` +
+      `Considérant que la demande de ${c.detaineeName} a été refusée le ${day(detaineeRefusedOn, c.timeZone)} ; qu’une visite en unité de vie ` +
         'familiale ou en parloir familial repose sur la demande écrite de la personne détenue et qu’aucune visite n’est donc autorisée pour ce dossier,',
       `Je refuse cette visite${r.visitorName ? ` de ${r.visitorName}` : ''}.`,
     ],
@@ -111,7 +154,7 @@ export function implicitRejectionLetter(c: CaseForLetter, r: RequestForLetter, d
     recourse: true,
     paragraphs: [
       askedBy(c, r),
-      `Aucune décision n’ayant été prise au ${day(deadline)}, soit deux mois après la réception de la demande, celle-ci est implicitement rejetée.`,
+      `Aucune décision n’ayant été prise au ${day(deadline, c.timeZone)}, soit deux mois après la réception de la demande, celle-ci est implicitement rejetée.`,
       'Vous pouvez demander à l’établissement la communication des motifs de ce rejet dans le délai de recours (article L. 232-4 du code des relations entre le public et l’administration) : ils vous seront communiqués dans le mois.',
     ],
   };
@@ -128,10 +171,10 @@ export function referralLetter(
     recourse: false,
     paragraphs: [
       `${c.detaineeName} (écrou ${c.ecrouNumber}), prévenu(e) détenu(e) à ${c.establishmentName}, sollicite ${WHAT[c.kind]} ` +
-        `pendant la période du ${day(c.wishedFrom)} au ${day(c.wishedTo)}. En application de la note de la direction de ` +
+        `pendant la période du ${day(c.wishedFrom, c.timeZone)} au ${day(c.wishedTo, c.timeZone)}. En application de la note de la direction de ` +
         'l’administration pénitentiaire du 4 décembre 2014, l’accès est soumis à votre accord.',
       `Demandes transmises : ${requests
-        .map((r) => `${r.applicant === 'DETAINEE' ? 'la personne détenue' : r.visitorName} (reçue le ${day(r.receivedAt)})`)
+        .map((r) => `${r.applicant === 'DETAINEE' ? 'la personne détenue' : r.visitorName} (reçue le ${day(r.receivedAt, c.timeZone)})`)
         .join(' ; ')}.`,
       x.cpu
         ? `Observations de la commission pluridisciplinaire unique : ${x.cpu}`
@@ -143,7 +186,10 @@ export function referralLetter(
   };
 }
 
-/** The magistrate's decision, notified by the establishment to the prévenu (and to the relative who applied). */
+/**
+ * The magistrate's decision, notified by the establishment to the prévenu (and to the relative who
+ * applied): the agent who notifies it signs the notification (`author`, name and quality).
+ */
 export function magistrateDecisionLetter(
   c: CaseForLetter,
   r: RequestForLetter,
@@ -153,7 +199,7 @@ export function magistrateDecisionLetter(
     a.answer === 'REFUSED'
       ? `Le magistrat (${a.magistrate}) a refusé cette visite. Motifs : ${a.reasons.trim()}`
       : `Le magistrat (${a.magistrate}) a donné une ${MAGISTRATE_ANSWER_LABELS[a.answer].toLowerCase()} d’accès` +
-        `${a.until ? ` jusqu’au ${day(a.until)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, null)}.`;
+        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, null)}.`;
   return {
     reference: `Dossier ${c.reference}`,
     recourse: false,
@@ -165,6 +211,33 @@ export function magistrateDecisionLetter(
         : [
             'L’accord du magistrat ne dispense pas de demander chaque visite : toute nouvelle visite fera l’objet d’une nouvelle demande, instruite par l’établissement.',
           ]),
+      NOTIFIED,
+    ],
+  };
+}
+
+const NOTIFIED = 'La décision du magistrat vous est notifiée par l’établissement, par l’agent dont le nom et la qualité suivent.';
+
+/** The magistrate's withdrawal (annulation) of his authorisation after an incident, notified like his decision. */
+export function withdrawalLetter(
+  c: CaseForLetter,
+  r: { applicant: 'DETAINEE' | 'VISITOR'; visitorName: string | null },
+  a: AuthorisationBasis & { withdrawnOn: string },
+): LetterBody {
+  const whose =
+    r.applicant === 'DETAINEE'
+      ? `de ${c.detaineeName} (écrou ${c.ecrouNumber})`
+      : `de ${r.visitorName} pour rendre visite à ${c.detaineeName} (écrou ${c.ecrouNumber})`;
+  return {
+    reference: `Dossier ${c.reference}`,
+    recourse: false,
+    paragraphs: [
+      `Par une décision du ${day(a.withdrawnOn, c.timeZone)}, le magistrat${a.magistrate ? ` (${a.magistrate})` : ''} a annulé ` +
+        `l’autorisation ${a.answer === 'PERMANENT' ? 'permanente' : 'temporaire'} d’accès qu’il avait donnée le ${day(a.decidedOn, c.timeZone)}` +
+        `${a.answer === 'TEMPORARY' && a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}, ` +
+        `${WHAT[c.kind].replace(/^une visite/, 'pour les visites')} ${whose}, détenu(e) à ${c.establishmentName}.`,
+      `À compter du ${day(a.withdrawnOn, c.timeZone)}, aucune visite ne peut avoir lieu sous cette autorisation : une nouvelle demande serait transmise au magistrat.`,
+      NOTIFIED,
     ],
   };
 }
@@ -177,22 +250,31 @@ export function japNotice(c: CaseForLetter, r: RequestForLetter, g: { hours: num
     paragraphs: [
       `J’ai l’honneur de vous informer que j’ai autorisé ${WHAT[c.kind]} pour ${c.detaineeName} (écrou ${c.ecrouNumber}), ` +
         `détenu(e) à ${c.establishmentName}${r.visitorName ? `, avec la visite de ${r.visitorName}` : ''}, ` +
-        `pour une durée de ${durationText(g.hours, g.slots)}, pendant la période du ${day(c.wishedFrom)} au ${day(c.wishedTo)}.`,
+        `pour une durée de ${durationText(g.hours, g.slots)}, pendant la période du ${day(c.wishedFrom, c.timeZone)} au ${day(c.wishedTo, c.timeZone)}.`,
       'Cette autorisation vaut pour une seule visite.',
     ],
   };
 }
 
-/** An incident during a prévenu's stay, reported to the magistrate who authorised it, asking to maintain or cancel the authorisation. */
-export function incidentReport(c: CaseForLetter, i: { magistrate: string; at: Date; notes: string; unit: string }): LetterBody {
+/**
+ * An incident during a prévenu's stay, or the early end of the stay for security, reported to the
+ * magistrate who authorised it, asking to maintain or cancel the authorisation.
+ */
+export function incidentReport(
+  c: CaseForLetter,
+  i: { magistrate: string; at: Date; notes: string; unit: string; endedEarly?: boolean },
+): LetterBody {
   return {
     reference: `Dossier ${c.reference} — compte rendu d’incident`,
     recourse: false,
     paragraphs: [
-      `Un incident est survenu le ${day(i.at)} pendant la visite de ${c.detaineeName} (écrou ${c.ecrouNumber}) en ${i.unit}, ` +
-        'visite que vous aviez autorisée.',
+      i.endedEarly
+        ? `Le ${day(i.at, c.timeZone)}, il a été mis fin, à titre de mesure conservatoire et pour raison de sécurité, à la visite de ` +
+          `${c.detaineeName} (écrou ${c.ecrouNumber}) en ${i.unit}, visite que vous aviez autorisée.`
+        : `Un incident est survenu le ${day(i.at, c.timeZone)} pendant la visite de ${c.detaineeName} (écrou ${c.ecrouNumber}) en ${i.unit}, ` +
+          'visite que vous aviez autorisée.',
       `Compte rendu : ${i.notes.trim()}`,
-      'Je vous remercie de bien vouloir me faire connaître votre décision de maintien ou d’annulation de l’autorisation d’accès.',
+      'Je vous remercie de bien vouloir me faire connaître votre décision de maintien ou d’annulation de l’autorisation d’accès (temporaire ou permanente).',
     ],
   };
 }

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { parseDay } from '../common/dates';
 import type { FamilyVisitRefusalGround } from './family-visit-request.entity';
+import type { AuthorisationFollowup } from './decision-authorisation.rules';
 import type { MagistrateAnswer } from './decision.rules';
 
 /** The forms of the decisions on UVF / PF requests, with the French messages the pages show. */
@@ -73,6 +74,11 @@ export class ReferralForm {
   @Max(72, { message: 'Une visite dure au plus 72 heures.' })
   @IsInt({ message: 'Proposez une durée de visite en heures entières.' })
   proposedHours!: number;
+
+  /** « oui » once the transmission was read back on the confirmation page. */
+  @IsOptional()
+  @IsIn(['oui'])
+  confirme?: 'oui';
 }
 
 /** The magistrate's answer on one referred request, as it came back. */
@@ -94,4 +100,29 @@ export class MagistrateAnswerForm {
   @MaxLength(4000, { message: 'Les motifs ne doivent pas dépasser 4 000 caractères.' })
   @IsString()
   reasons?: string;
+
+  /** « oui » once the answer was read back on the confirmation page. */
+  @IsOptional()
+  @IsIn(['oui'])
+  confirme?: 'oui';
+}
+
+/** The magistrate's follow-up on his authorisation after an incident: maintained, or withdrawn, with the date of his decision. */
+export class FollowupForm {
+  @IsUUID('4', { message: 'Choisissez l’autorisation concernée.' })
+  @IsString({ message: 'Choisissez l’autorisation concernée.' })
+  requestId!: string;
+
+  @IsIn(['MAINTAINED', 'WITHDRAWN'], { message: 'Choisissez la décision du magistrat : maintien ou annulation de l’autorisation.' })
+  outcome!: AuthorisationFollowup;
+
+  @ToDay()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Saisissez la date de la décision du magistrat au format JJ/MM/AAAA.' })
+  @IsString({ message: 'Indiquez la date de la décision du magistrat.' })
+  on!: string;
+
+  /** « oui » once the follow-up was read back on the confirmation page. */
+  @IsOptional()
+  @IsIn(['oui'])
+  confirme?: 'oui';
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { FamilyVisitRefusalGround, FamilyVisitRequestStatus } from './family-visit-request.entity';
+import type { AuthorisationFollowup } from './decision-authorisation.rules';
 import type { MagistrateAnswer } from './decision.rules';
 
 /** The SQL of the decisions on UVF / PF requests: the head's, the magistrate's as recorded, the implicit rejections. */
@@ -10,6 +11,7 @@ export interface DecisionCase {
   id: string;
   reference: string;
   establishmentId: string;
+  detaineeId: string;
   kind: FamilyVisitKind;
   status: string;
   wishedFrom: string;
@@ -33,7 +35,7 @@ export interface DecisionCase {
 export function decisionCase(db: EntityManager, establishmentId: string, id: string, lock = false): Promise<DecisionCase | null> {
   return selectOne<DecisionCase>(
     db,
-    `SELECT c.id, c.reference, c.establishment_id AS "establishmentId", c.kind, c.status,
+    `SELECT c.id, c.reference, c.establishment_id AS "establishmentId", c.detainee_id AS "detaineeId", c.kind, c.status,
             to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo",
             c.wished_hours AS "wishedHours", to_char(c.cpu_on, 'YYYY-MM-DD') AS "cpuOn", c.cpu_opinion AS "cpuOpinion",
             c.cpu_notes AS "cpuNotes", c.magistrate, c.referred_at AS "referredAt", c.referral_opinion AS "referralOpinion",
@@ -52,6 +54,10 @@ export interface DecisionRequest {
   status: FamilyVisitRequestStatus;
   receivedAt: Date;
   visitorName: string | null;
+  /** The visitor's permit and names as on it (null for the detainee's request): who the visitor is, for a reused authorisation. */
+  permitId: string | null;
+  visitorGivenName: string | null;
+  visitorFamilyName: string | null;
   visitorBirthdate: string | null;
   familyAccountId: string | null;
   familyEmail: string | null;
@@ -62,8 +68,14 @@ export interface DecisionRequest {
   refusalGround: FamilyVisitRefusalGround | null;
   decisionFacts: string | null;
   decisionMotivation: string | null;
+  decidedByMagistrate: boolean;
   magistrateAnswer: MagistrateAnswer | null;
   magistrateUntil: string | null;
+  /** Granted by the head within the magistrate's authorisation held by this earlier request. */
+  reusedAuthorisationFrom: string | null;
+  /** On a request holding the magistrate's authorisation: his follow-up after an incident, and its date. */
+  authorisationFollowup: AuthorisationFollowup | null;
+  authorisationFollowupOn: string | null;
   accompaniedBy: string | null;
   rulesAcknowledged: boolean;
   doneInterviews: number;
@@ -76,11 +88,14 @@ export function decisionRequests(db: EntityManager, caseId: string): Promise<Dec
     db,
     `SELECT r.id, r.applicant, r.status, r.received_at AS "receivedAt",
             CASE WHEN p.id IS NULL THEN NULL ELSE p.visitor_given_name || ' ' || upper(p.visitor_family_name) END AS "visitorName",
+            r.permit_id AS "permitId", p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName",
             to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate",
             COALESCE(r.family_account_id, p.family_account_id) AS "familyAccountId", f.email AS "familyEmail",
             r.granted_hours AS "grantedHours", r.granted_slots AS "grantedSlots", r.decided_at AS "decidedAt", r.decided_as AS "decidedAs",
             r.refusal_ground AS "refusalGround", r.decision_facts AS "decisionFacts", r.decision_motivation AS "decisionMotivation",
-            r.magistrate_answer AS "magistrateAnswer", to_char(r.magistrate_until, 'YYYY-MM-DD') AS "magistrateUntil",
+            r.decided_by_magistrate AS "decidedByMagistrate", r.magistrate_answer AS "magistrateAnswer",
+            to_char(r.magistrate_until, 'YYYY-MM-DD') AS "magistrateUntil", r.reused_authorisation_from AS "reusedAuthorisationFrom",
+            r.authorisation_followup AS "authorisationFollowup", to_char(r.authorisation_followup_on, 'YYYY-MM-DD') AS "authorisationFollowupOn",
             r.accompanied_by AS "accompaniedBy", r.rules_acknowledged_at IS NOT NULL AS "rulesAcknowledged",
             (SELECT count(*)::int FROM family_visit_interviews i WHERE i.request_id = r.id AND i.status = 'DONE') AS "doneInterviews",
             EXISTS (SELECT 1 FROM family_visit_documents d
@@ -114,6 +129,8 @@ export async function recordRequestDecision(
     facts?: string | null;
     motivation?: string | null;
     magistrate?: { answer: MagistrateAnswer; until: string | null } | null;
+    /** A grant by the head within the magistrate's authorisation held by this earlier request, and that authorisation's last day. */
+    reused?: { from: string; until: string | null } | null;
   },
 ): Promise<boolean> {
   const rows = await execute(
@@ -121,7 +138,7 @@ export async function recordRequestDecision(
     `UPDATE family_visit_requests
         SET status = $3, decided_at = $4, decided_by = $5, decided_as = $6, granted_hours = $7, granted_slots = $8,
             refusal_ground = $9, decision_facts = $10, decision_motivation = $11,
-            magistrate_answer = $12, magistrate_until = $13, decided_by_magistrate = $14, updated_at = $4
+            magistrate_answer = $12, magistrate_until = $13, decided_by_magistrate = $14, reused_authorisation_from = $15, updated_at = $4
       WHERE id = $1 AND status = $2`,
     [
       requestId,
@@ -136,8 +153,9 @@ export async function recordRequestDecision(
       d.facts ?? null,
       d.motivation ?? null,
       d.magistrate?.answer ?? null,
-      d.magistrate?.until ?? null,
+      d.magistrate ? d.magistrate.until : (d.reused?.until ?? null),
       d.magistrate != null,
+      d.reused?.from ?? null,
     ],
   );
   return rows > 0;
@@ -147,11 +165,14 @@ export async function setCaseStatus(m: EntityManager, caseId: string, status: st
   await execute(m, `UPDATE family_visit_cases SET status = $2, updated_at = $3 WHERE id = $1`, [caseId, status, at]);
 }
 
-/** The head's transmission of a prévenu's case to the magistrate: the case and its requests still to decide are REFERRED. */
+/**
+ * The head's transmission of a prévenu's case to the magistrate: the case is REFERRED, and so are the
+ * requests transmitted (those still to decide that no authorisation of the magistrate covers).
+ */
 export async function recordReferral(
   m: EntityManager,
   caseId: string,
-  r: { magistrate: string; opinion: string; proposedHours: number; at: Date },
+  r: { magistrate: string; opinion: string; proposedHours: number; at: Date; requestIds: string[] },
 ): Promise<void> {
   await execute(
     m,
@@ -159,10 +180,11 @@ export async function recordReferral(
             updated_at = $5 WHERE id = $1`,
     [caseId, r.magistrate, r.opinion, r.proposedHours, r.at],
   );
-  await execute(m, `UPDATE family_visit_requests SET status = 'REFERRED', updated_at = $2 WHERE case_id = $1 AND status = 'RECEIVED'`, [
-    caseId,
-    r.at,
-  ]);
+  await execute(
+    m,
+    `UPDATE family_visit_requests SET status = 'REFERRED', updated_at = $2 WHERE case_id = $1 AND status = 'RECEIVED' AND id = ANY($3::uuid[])`,
+    [caseId, r.at, r.requestIds],
+  );
 }
 
 export interface OverdueCandidate {
@@ -191,19 +213,158 @@ export function undecidedCondamneRequests(db: EntityManager, before: Date): Prom
   );
 }
 
-/** Who the stay of an incident was for, when a magistrate authorised it (a prévenu's case): null otherwise. */
-export function magistrateOfStay(
+/**
+ * Who the stay of an incident was for, when a magistrate authorised it (a prévenu's case transmitted to
+ * him, or granted within his earlier authorisation): null otherwise.
+ */
+export async function magistrateOfStay(
   db: EntityManager,
   stayId: string,
 ): Promise<{ caseId: string; establishmentId: string; magistrate: string; unit: string } | null> {
-  return selectOne(
+  const row = await selectOne<{ caseId: string; establishmentId: string; magistrate: string | null; unit: string }>(
     db,
-    `SELECT c.id AS "caseId", c.establishment_id AS "establishmentId", c.magistrate, u.name AS unit
+    `SELECT c.id AS "caseId", c.establishment_id AS "establishmentId", u.name AS unit,
+            COALESCE(CASE WHEN c.referred_at IS NOT NULL THEN c.magistrate END,
+                     (SELECT a.magistrate FROM family_visit_requests r
+                        JOIN family_visit_requests src ON src.id = r.reused_authorisation_from
+                        JOIN family_visit_cases a ON a.id = src.case_id
+                       WHERE r.case_id = c.id
+                       ORDER BY (r.applicant = 'DETAINEE') DESC, r.decided_at LIMIT 1)) AS magistrate
        FROM family_visit_stays s JOIN family_visit_cases c ON c.id = s.case_id JOIN family_units u ON u.id = s.unit_id
-      WHERE s.id = $1 AND c.referred_at IS NOT NULL`,
+      WHERE s.id = $1`,
     [stayId],
   );
+  return row?.magistrate ? { ...row, magistrate: row.magistrate } : null;
 }
+
+/** An answer of the magistrate on a request of the detainee (any case of theirs, this kind), as the reuse rules read it. */
+export interface MagistrateDecisionRow {
+  requestId: string;
+  caseId: string;
+  caseReference: string;
+  kind: FamilyVisitKind;
+  applicant: 'DETAINEE' | 'VISITOR';
+  permitId: string | null;
+  visitorGivenName: string | null;
+  visitorFamilyName: string | null;
+  visitorBirthdate: string | null;
+  answer: MagistrateAnswer;
+  until: string | null;
+  decidedAt: Date;
+  followup: AuthorisationFollowup | null;
+  followupOn: string | null;
+  magistrate: string | null;
+}
+
+/**
+ * The magistrate's answers on the detainee's requests of this kind (every case), oldest first. With
+ * `lock`, their rows are share-locked: a withdrawal (which locks the row for update) waits for the grant
+ * that reuses one, or the grant sees the withdrawal.
+ */
+export function magistrateDecisionsOf(
+  db: EntityManager,
+  detaineeId: string,
+  kind: FamilyVisitKind,
+  lock = false,
+): Promise<MagistrateDecisionRow[]> {
+  return select<MagistrateDecisionRow>(
+    db,
+    `SELECT r.id AS "requestId", c.id AS "caseId", c.reference AS "caseReference", c.kind, r.applicant, r.permit_id AS "permitId",
+            p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName",
+            to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate", r.magistrate_answer AS answer,
+            to_char(r.magistrate_until, 'YYYY-MM-DD') AS until, r.decided_at AS "decidedAt",
+            r.authorisation_followup AS followup, to_char(r.authorisation_followup_on, 'YYYY-MM-DD') AS "followupOn", c.magistrate
+       FROM family_visit_requests r
+       JOIN family_visit_cases c ON c.id = r.case_id
+       LEFT JOIN permits p ON p.id = r.permit_id
+      WHERE c.detainee_id = $1 AND c.kind = $2 AND r.decided_by_magistrate AND r.status IN ('GRANTED','REFUSED')
+      ORDER BY r.decided_at, r.id ${lock ? 'FOR SHARE OF r' : ''}`,
+    [detaineeId, kind],
+  );
+}
+
+/** The request holding a magistrate's authorisation, locked for its follow-up. */
+export function lockAuthorisation(m: EntityManager, requestId: string): Promise<{ followup: AuthorisationFollowup | null } | null> {
+  return selectOne(m, `SELECT authorisation_followup AS followup FROM family_visit_requests WHERE id = $1 FOR UPDATE`, [requestId]);
+}
+
+/** The cases whose granted requests rest on this authorisation (its own, and those granted within it). */
+export async function casesResting(db: EntityManager, requestId: string): Promise<string[]> {
+  const rows = await select<{ caseId: string }>(
+    db,
+    `SELECT DISTINCT case_id AS "caseId" FROM family_visit_requests
+      WHERE status = 'GRANTED' AND (id = $1 OR reused_authorisation_from = $1) ORDER BY 1`,
+    [requestId],
+  );
+  return rows.map((r) => r.caseId);
+}
+
+/** Locks cases (in id order, as a booking locks its case): a booking waits for a withdrawal, or the withdrawal sees its stay. */
+export async function lockCases(m: EntityManager, caseIds: string[]): Promise<void> {
+  if (caseIds.length) await select(m, `SELECT 1 FROM family_visit_cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [caseIds]);
+}
+
+/** Records the magistrate's follow-up on his authorisation (maintained or withdrawn, with the date of his decision). */
+export async function recordFollowup(
+  m: EntityManager,
+  requestId: string,
+  f: { outcome: AuthorisationFollowup; on: string; at: Date },
+): Promise<void> {
+  await execute(
+    m,
+    `UPDATE family_visit_requests SET authorisation_followup = $2, authorisation_followup_on = $3, updated_at = $4 WHERE id = $1`,
+    [requestId, f.outcome, f.on, f.at],
+  );
+}
+
+/**
+ * A withdrawn authorisation ends the day before its withdrawal, on every granted request resting on it
+ * (its own and those granted within it): the booking of a stay, which reads `magistrate_until`, is
+ * refused past that day (the magistrate's answer itself is kept in `magistrate_answer`).
+ */
+export async function endAuthorisation(m: EntityManager, requestId: string, lastDay: string, at: Date): Promise<void> {
+  await execute(
+    m,
+    `UPDATE family_visit_requests SET magistrate_until = LEAST(magistrate_until, $2::date), updated_at = $3
+      WHERE status = 'GRANTED' AND (id = $1 OR reused_authorisation_from = $1)`,
+    [requestId, lastDay, at],
+  );
+}
+
+/** The stays still to come (booked) of cases whose granted requests rest on a withdrawn authorisation. */
+export function staysUnderWithdrawnAuthorisation(db: EntityManager, caseId: string): Promise<{ stayId: string; withdrawnOn: string }[]> {
+  return select(
+    db,
+    `SELECT DISTINCT s.id AS "stayId", to_char(src.authorisation_followup_on, 'YYYY-MM-DD') AS "withdrawnOn"
+       FROM family_visit_stays s
+       JOIN family_visit_requests r ON r.case_id = s.case_id AND r.status = 'GRANTED'
+       JOIN family_visit_requests src ON src.id = COALESCE(r.reused_authorisation_from, r.id)
+      WHERE s.case_id = $1 AND s.status = 'BOOKED' AND src.authorisation_followup = 'WITHDRAWN'`,
+    [caseId],
+  );
+}
+
+/** The agent as named on a notification: « Prénom NOM, qualité » (their quality, else their role in the establishment). */
+export async function notifierOf(db: EntityManager, establishmentId: string, agentId: string): Promise<string | null> {
+  const row = await selectOne<{ firstName: string; lastName: string; quality: string | null; roles: string[] }>(
+    db,
+    `SELECT a.first_name AS "firstName", a.last_name AS "lastName", a.quality,
+            ARRAY(SELECT r.role FROM role_assignments r WHERE r.agent_id = a.id AND r.establishment_id = $2 ORDER BY r.role) AS roles
+       FROM agents a WHERE a.id = $1`,
+    [agentId, establishmentId],
+  );
+  if (!row) return null;
+  const quality = row.quality ?? QUALITY_BY_ROLE.find(([role]) => row.roles.includes(role))?.[1] ?? 'agent de l’établissement';
+  return `${row.firstName} ${row.lastName.toUpperCase()}, ${quality}`;
+}
+
+/** A quality from the agent's role, most senior first. */
+const QUALITY_BY_ROLE: [string, string][] = [
+  ['HEAD_OF_ESTABLISHMENT', 'chef d’établissement'],
+  ['SPIP_COUNSELLOR', 'conseiller pénitentiaire d’insertion et de probation'],
+  ['PERMITS_OFFICER', 'agent du greffe'],
+  ['PARLOIR_AGENT', 'agent parloir'],
+];
 
 /** A line of the case's history; `visibleToFamily` shows it on the family's page of the request. */
 export async function insertDecisionEvent(

@@ -4,7 +4,6 @@ import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { NotificationsService } from '../notifications/notifications.service';
-import { formatInTimeZone } from 'date-fns-tz';
 import { lettersAbout, recordLetter, type LetterBody, type NewLetter } from '../permits/letters';
 import { signatoryFor, type Signatory } from '../permits/signatory';
 import {
@@ -15,22 +14,44 @@ import {
   magistrateDecisionLetter,
   referralLetter,
   refusalLetter,
+  withdrawalLetter,
   withoutDetaineeLetter,
+  type AuthorisationBasis,
   type CaseForLetter,
 } from './decision-letters';
 import {
+  applicableAuthorisation,
+  authorisationInForce,
+  dayBefore,
+  earlyEndNotes,
+  establishmentDay,
+  followupProblem,
+  securityEarlyEnd,
+  type AuthorisationFollowup,
+  type MagistrateDecision,
+} from './decision-authorisation.rules';
+import {
   caseHasLiveStay,
+  casesResting,
   holdsRoleAt,
   decisionCase,
   decisionRequests,
+  endAuthorisation,
   insertDecisionEvent,
+  lockAuthorisation,
+  lockCases,
+  magistrateDecisionsOf,
   magistrateOfStay,
+  notifierOf,
+  recordFollowup,
   recordReferral,
   recordRequestDecision,
   setCaseStatus,
+  staysUnderWithdrawnAuthorisation,
   undecidedCondamneRequests,
   type DecisionCase,
   type DecisionRequest,
+  type MagistrateDecisionRow,
 } from './decision.queries';
 import {
   applicantProblem,
@@ -92,6 +113,25 @@ export interface MagistrateAnswerInput {
   reasons: string;
 }
 
+export interface FollowupInput {
+  /** The request of this case whose magistrate's authorisation is concerned (its own, or the one it was granted within). */
+  requestId: string;
+  outcome: AuthorisationFollowup | null;
+  /** The date of the magistrate's decision (AAAA-MM-JJ). */
+  on: string | null;
+}
+
+/**
+ * A magistrate's answer on one of the detainee's requests, as the reuse rules and the pages read it:
+ * the day it was recorded on the establishment's clock, the magistrate named on its case.
+ */
+export interface Authorisation extends MagistrateDecision {
+  caseId: string;
+  caseReference: string;
+  magistrate: string | null;
+  decidedOn: string;
+}
+
 type AgentActor = Actor & { id: string };
 
 /** Who the letter about a request goes to: the detainee always; the relative too when the request is a visitor's. */
@@ -131,23 +171,49 @@ export class FamilyVisitDecisionsService {
     const c = await decisionCase(db, establishmentId, caseId);
     if (!c) throw caseNotFound();
     const now = this.clock.now();
+    const today = establishmentDay(now, c.timeZone);
+    const magistrate = needsMagistrate(c.legalStatus);
     const [requests, letters, signatory] = await Promise.all([
       decisionRequests(db, caseId),
       lettersAbout(db, { familyVisitCaseId: caseId }),
-      agentId ? signatoryFor(db, establishmentId, agentId, establishmentDay(now, c.timeZone)) : Promise.resolve(null),
+      agentId ? signatoryFor(db, establishmentId, agentId, today) : Promise.resolve(null),
     ]);
-    const magistrate = needsMagistrate(c.legalStatus);
+    // A prévenu's case: the magistrate's answers on the detainee's requests, and the stays booked under a withdrawn authorisation.
+    const all = magistrate ? await this.authorisations(db, c) : [];
+    const withdrawnStays = magistrate ? await staysUnderWithdrawnAuthorisation(db, caseId) : [];
     const detainee = requests.find((r) => r.applicant === 'DETAINEE');
-    return {
-      signatory,
-      magistrate,
-      decidable: !magistrate && c.cpuOpinion !== null && ['CPU', 'DECIDED'].includes(c.status),
-      referable: magistrate && c.status === 'CPU',
-      requests: requests.map((r) => ({
+    const byId = new Map(all.map((a) => [a.requestId, a]));
+    const shown = (a: Authorisation | null | undefined) => (a ? { ...a, inForce: authorisationInForce(a, today) } : null);
+    const rows = requests.map((r) => {
+      // A request still to decide that an authorisation of the magistrate in force covers: the head decides it.
+      const reusable = magistrate && r.status === 'RECEIVED' ? applicableTo(c, r, all, today) : null;
+      const grantedWithin = shown(r.reusedAuthorisationFrom ? byId.get(r.reusedAuthorisationFrom) : null);
+      const held = shown(holdsAuthorisation(r) ? byId.get(r.id) : null);
+      return {
         ...r,
         minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom),
         deadline: r.status === 'RECEIVED' && !magistrate ? decisionDeadline(this.receivedDay(r.receivedAt, c.timeZone)) : null,
-      })),
+        decidable:
+          r.status === 'RECEIVED' &&
+          c.cpuOpinion !== null &&
+          (magistrate ? reusable !== null && ['CPU', 'REFERRED'].includes(c.status) : ['CPU', 'DECIDED'].includes(c.status)),
+        authorisation: shown(reusable),
+        basis: reusable ? basisOf(reusable) : null,
+        grantedWithin,
+        held,
+        /** The authorisation the magistrate may maintain or withdraw for this request, while not withdrawn. */
+        followable: [held, grantedWithin, shown(reusable)].find((a) => a && a.followup !== 'WITHDRAWN') ?? null,
+      };
+    });
+    return {
+      signatory,
+      magistrate,
+      decidable: rows.some((r) => r.decidable),
+      referable: magistrate && c.status === 'CPU' && rows.some((r) => r.status === 'RECEIVED' && r.authorisation === null),
+      followable: rows.some((r) => r.followable !== null),
+      incidentReported: letters.some((l) => l.kind === 'FV_INCIDENT'),
+      withdrawnStays,
+      requests: rows,
       detaineeHours: detainee?.status === 'GRANTED' ? detainee.grantedHours : null,
       letters,
       letterCase: forLetter(c),
@@ -157,12 +223,16 @@ export class FamilyVisitDecisionsService {
     };
   }
 
-  /** The head (or a delegate) authorises one request of a condamné's case, with the visit's duration. */
+  /**
+   * The head (or a delegate) authorises one request, with the visit's duration: a condamné's, or a
+   * prévenu's within the magistrate's authorisation in force (the letter names it; a temporary one
+   * limits the booking like the magistrate's own answer).
+   */
   async grant(actor: AgentActor, establishmentId: string, caseId: string, requestId: string, g: GrantDecision): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const { c, requests, r, signatory } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, true);
-      await this.checkGrant(m, c, requests, r, g);
+      const { c, requests, r, signatory, basis } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, true);
+      await this.checkGrant(m, c, requests, r, g, basis);
       await recordRequestDecision(m, r.id, 'RECEIVED', {
         status: 'GRANTED',
         at: now,
@@ -170,8 +240,9 @@ export class FamilyVisitDecisionsService {
         as: signatory.label,
         hours: g.hours,
         slots: c.kind === 'PF' ? g.slots : null,
+        reused: basis ? { from: basis.requestId, until: basis.answer === 'TEMPORARY' ? basis.until : null } : null,
       });
-      const body = grantLetter(forLetter(c), r, g);
+      const body = grantLetter(forLetter(c), r, g, basis ? basisOf(basis) : null);
       const letters = await this.lettersTo(
         m,
         c,
@@ -182,34 +253,48 @@ export class FamilyVisitDecisionsService {
         signatory.label,
         now,
       );
-      letters.push(
-        await recordLetter(m, {
-          establishmentId,
-          familyVisitCaseId: c.id,
-          familyVisitRequestId: r.id,
-          familyAccountId: null,
-          kind: 'FV_JAP_NOTICE',
-          title: `Information du juge de l’application des peines — ${KIND_LABELS[c.kind]}`,
-          addressee: 'Madame, Monsieur le juge de l’application des peines',
-          author: signatory.label,
-          body: japNotice(forLetter(c), r, g),
-          issuedAt: now,
-        }),
-      );
+      // The JAP is told of a condamné's visits; a prévenu's rest on the magistrate in charge of his case.
+      if (!basis)
+        letters.push(
+          await recordLetter(m, {
+            establishmentId,
+            familyVisitCaseId: c.id,
+            familyVisitRequestId: r.id,
+            familyAccountId: null,
+            kind: 'FV_JAP_NOTICE',
+            title: `Information du juge de l’application des peines — ${KIND_LABELS[c.kind]}`,
+            addressee: 'Madame, Monsieur le juge de l’application des peines',
+            author: signatory.label,
+            body: japNotice(forLetter(c), r, g),
+            issuedAt: now,
+          }),
+        );
+      const within = basis ? ` dans le cadre de l’autorisation du magistrat du ${frDay(basis.decidedOn)}` : '';
       await this.afterDecision(m, actor, c, r, now, {
         kind: 'GRANTED',
-        message: `Visite accordée${r.visitorName ? ` à ${r.visitorName}` : ' à la personne détenue'} pour ${durationText(g.hours, g.slots)} ; le juge de l’application des peines est informé.`,
-        familyMessage: `Votre demande est accordée pour ${durationText(g.hours, g.slots)}. Le courrier de décision est disponible.`,
+        message: basis
+          ? `Visite accordée${r.visitorName ? ` à ${r.visitorName}` : ' à la personne détenue'} pour ${durationText(g.hours, g.slots)}${within} (dossier ${basis.caseReference}).`
+          : `Visite accordée${r.visitorName ? ` à ${r.visitorName}` : ' à la personne détenue'} pour ${durationText(g.hours, g.slots)} ; le juge de l’application des peines est informé.`,
+        familyMessage: `Votre demande est accordée pour ${durationText(g.hours, g.slots)}${within}. Le courrier de décision est disponible.`,
         audit: {
           action: 'FAMILY_VISIT_REQUEST_GRANTED',
-          after: { status: 'GRANTED', hours: g.hours, slots: g.slots, signedAs: signatory.label, letters },
+          after: {
+            status: 'GRANTED',
+            hours: g.hours,
+            slots: g.slots,
+            signedAs: signatory.label,
+            letters,
+            ...(basis
+              ? { reusedAuthorisationFrom: basis.requestId, authorisedUntil: basis.answer === 'TEMPORARY' ? basis.until : null }
+              : {}),
+          },
         },
-        outcome: `accordée pour ${durationText(g.hours, g.slots)}`,
+        outcome: `accordée pour ${durationText(g.hours, g.slots)}${within}`,
       });
     });
   }
 
-  /** The head (or a delegate) refuses one request of a condamné's case: facts, ground, motivation; the letter carries the recourse routes. */
+  /** The head (or a delegate) refuses one request (a condamné's, or a prévenu's within the magistrate's authorisation): facts, ground, motivation; the letter carries the recourse routes. */
   async refuse(actor: AgentActor, establishmentId: string, caseId: string, requestId: string, d: RefusalDecision): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
@@ -270,32 +355,38 @@ export class FamilyVisitDecisionsService {
     });
   }
 
-  /** The head sends a prévenu's case to the magistrate in charge, with an opinion proposing a duration (the transmission form, a PDF). */
+  /**
+   * The transmission as it will be signed, read back before it is: the same checks as signing, the
+   * requests transmitted and the form's text.
+   */
+  async previewReferral(actor: AgentActor, establishmentId: string, caseId: string, x: Referral) {
+    const { c, requests, signatory } = await this.toRefer(
+      this.dataSource.manager,
+      actor,
+      establishmentId,
+      caseId,
+      x,
+      this.clock.now(),
+      false,
+    );
+    return { requests, signatory, body: referralLetter(forLetter(c), requests, { ...x, cpu: cpuLine(c) }) };
+  }
+
+  /**
+   * The head sends a prévenu's case to the magistrate in charge, with an opinion proposing a duration
+   * (the transmission form, a PDF): the requests still to decide that no authorisation of the
+   * magistrate in force covers (those the head decides within it are not sent again).
+   */
   async refer(actor: AgentActor, establishmentId: string, caseId: string, x: Referral): Promise<string> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const c = await decisionCase(m, establishmentId, caseId, true);
-      if (!c) throw caseNotFound();
-      const signatory = await this.signatory(m, actor, c, now);
-      if (!needsMagistrate(c.legalStatus))
-        throw new DomainError('CONDAMNE', 'La personne détenue est condamnée : le chef d’établissement décide lui-même.', 409);
-      if (c.status !== 'CPU')
-        throw new DomainError(
-          'NOT_READY',
-          c.status === 'INSTRUCTION'
-            ? 'Recueillez d’abord l’avis de la CPU : le dossier est transmis au magistrat après la commission.'
-            : 'Ce dossier a déjà été transmis au magistrat.',
-          409,
-        );
-      const duration = grantProblem({ kind: c.kind, hours: x.proposedHours, slots: c.kind === 'PF' ? 1 : null });
-      if (duration) throw new DomainError('PROPOSEDHOURS', duration, 400);
-      const requests = (await decisionRequests(m, caseId)).filter((r) => r.status === 'RECEIVED');
-      if (!requests.length) throw new DomainError('NOTHING', 'Aucune demande en cours à transmettre.', 409);
+      const { c, requests, signatory } = await this.toRefer(m, actor, establishmentId, caseId, x, now, true);
       await recordReferral(m, caseId, {
         magistrate: x.magistrate.trim(),
         opinion: x.opinion.trim(),
         proposedHours: x.proposedHours,
         at: now,
+        requestIds: requests.map((r) => r.id),
       });
       const letterId = await recordLetter(m, {
         establishmentId,
@@ -331,6 +422,7 @@ export class FamilyVisitDecisionsService {
             status: 'REFERRED',
             magistrate: x.magistrate.trim(),
             proposedHours: x.proposedHours,
+            requests: requests.map((r) => r.id),
             signedAs: signatory.label,
             letterId,
           },
@@ -341,32 +433,70 @@ export class FamilyVisitDecisionsService {
     });
   }
 
+  /** The case to transmit, checked: a prévenu's, after the CPU, not yet transmitted, with requests the magistrate must answer. */
+  private async toRefer(
+    m: EntityManager,
+    actor: AgentActor,
+    establishmentId: string,
+    caseId: string,
+    x: Referral,
+    now: Date,
+    lock: boolean,
+  ) {
+    const c = await decisionCase(m, establishmentId, caseId, lock);
+    if (!c) throw caseNotFound();
+    const signatory = await this.signatory(m, actor, c, now);
+    if (!needsMagistrate(c.legalStatus))
+      throw new DomainError('CONDAMNE', 'La personne détenue est condamnée : le chef d’établissement décide lui-même.', 409);
+    if (c.status !== 'CPU')
+      throw new DomainError(
+        'NOT_READY',
+        c.status === 'INSTRUCTION'
+          ? 'Recueillez d’abord l’avis de la CPU : le dossier est transmis au magistrat après la commission.'
+          : 'Ce dossier a déjà été transmis au magistrat.',
+        409,
+      );
+    const duration = grantProblem({ kind: c.kind, hours: x.proposedHours, slots: c.kind === 'PF' ? 1 : null });
+    if (duration) throw new DomainError('PROPOSEDHOURS', duration, 400);
+    const today = establishmentDay(now, c.timeZone);
+    const all = await this.authorisations(m, c);
+    const requests = await decisionRequests(m, caseId);
+    const detainee = requests.find((r) => r.applicant === 'DETAINEE');
+    if (detainee?.status === 'GRANTED' && detainee.grantedHours !== x.proposedHours)
+      throw new DomainError(
+        'PROPOSEDHOURS',
+        `La visite est accordée à la personne détenue pour ${detainee.grantedHours} heures : proposez la même durée au magistrat.`,
+        400,
+      );
+    const open = requests.filter((r) => r.status === 'RECEIVED');
+    const toSend = open.filter((r) => applicableTo(c, r, all, today) === null);
+    if (!toSend.length)
+      throw new DomainError(
+        'NOTHING',
+        open.length
+          ? 'Chaque demande en cours relève d’une autorisation du magistrat en cours : décidez-la vous-même, sans la transmettre.'
+          : 'Aucune demande en cours à transmettre.',
+        409,
+      );
+    return { c, requests: toSend, signatory };
+  }
+
+  /** The magistrate's answer as it will be recorded, read back before it is: the same checks, and the letter notifying it. */
+  async previewMagistrateAnswer(actor: AgentActor, establishmentId: string, caseId: string, a: MagistrateAnswerInput) {
+    const x = await this.toAnswer(this.dataSource.manager, actor, establishmentId, caseId, a, this.clock.now(), false);
+    return { request: x.r, hours: x.hours, notifier: x.notifier, body: x.body };
+  }
+
   /**
    * Records the magistrate's answer on one referred request (permanent or temporary authorisation, or
-   * refusal) and notifies it to the detainee and to the relative who applied. An authorisation is for the
-   * duration the head proposed.
+   * refusal) and notifies it to the detainee and to the relative who applied, by a letter the agent who
+   * records it signs as notifying it. An authorisation is for the duration the head proposed.
    */
   async recordMagistrateAnswer(actor: AgentActor, establishmentId: string, caseId: string, a: MagistrateAnswerInput): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const c = await decisionCase(m, establishmentId, caseId, true);
-      if (!c) throw caseNotFound();
-      const r = (await decisionRequests(m, caseId)).find((x) => x.id === a.requestId);
-      if (!r) throw requestNotFound();
-      if (r.status !== 'REFERRED') throw new DomainError('DECIDED', 'Cette demande n’attend pas de réponse du magistrat.', 409);
-      const problem = magistrateAnswerProblem(a, establishmentDay(now, c.timeZone));
-      if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
+      const { c, r, hours, notifier, body } = await this.toAnswer(m, actor, establishmentId, caseId, a, now, true);
       const granted = a.answer !== 'REFUSED';
-      if (granted) {
-        const requests = await decisionRequests(m, caseId);
-        const problem = applicantProblem(
-          this.facts(c, r),
-          requests.map((x) => this.facts(c, x)),
-        );
-        if (problem) throw new DomainError('GLOBAL', problem, 409);
-        if (await caseHasLiveStay(m, caseId)) throw stayBooked();
-      }
-      const hours = granted ? c.proposedHours : null;
       await recordRequestDecision(m, r.id, 'REFERRED', {
         status: granted ? 'GRANTED' : 'REFUSED',
         at: now,
@@ -377,13 +507,6 @@ export class FamilyVisitDecisionsService {
         motivation: granted ? null : a.reasons.trim(),
         magistrate: { answer: a.answer, until: a.until },
       });
-      const body = magistrateDecisionLetter(forLetter(c), r, {
-        magistrate: c.magistrate ?? 'le magistrat',
-        answer: a.answer,
-        until: a.until,
-        hours,
-        reasons: a.reasons,
-      });
       const letters = await this.lettersTo(
         m,
         c,
@@ -391,7 +514,7 @@ export class FamilyVisitDecisionsService {
         'FV_MAGISTRATE_DECISION',
         `Décision du magistrat — ${KIND_LABELS[c.kind]}`,
         body,
-        null,
+        notifier,
         now,
       );
       const label = MAGISTRATE_ANSWER_LABELS[a.answer].toLowerCase();
@@ -403,11 +526,184 @@ export class FamilyVisitDecisionsService {
           : 'Le magistrat a refusé la visite. Le courrier est disponible.',
         audit: {
           action: 'FAMILY_VISIT_MAGISTRATE_ANSWER',
-          after: { status: granted ? 'GRANTED' : 'REFUSED', answer: a.answer, until: a.until, hours, letters },
+          after: { status: granted ? 'GRANTED' : 'REFUSED', answer: a.answer, until: a.until, hours, notifiedBy: notifier, letters },
         },
         outcome: granted ? `autorisée par le magistrat (${label})` : 'refusée par le magistrat',
       });
     });
+  }
+
+  /** The referred request the answer is about, checked, and the letter that notifies it (signed by the agent who records it). */
+  private async toAnswer(
+    m: EntityManager,
+    actor: AgentActor,
+    establishmentId: string,
+    caseId: string,
+    a: MagistrateAnswerInput,
+    now: Date,
+    lock: boolean,
+  ) {
+    const c = await decisionCase(m, establishmentId, caseId, lock);
+    if (!c) throw caseNotFound();
+    const requests = await decisionRequests(m, caseId);
+    const r = requests.find((x) => x.id === a.requestId);
+    if (!r) throw requestNotFound();
+    if (r.status !== 'REFERRED') throw new DomainError('DECIDED', 'Cette demande n’attend pas de réponse du magistrat.', 409);
+    const problem = magistrateAnswerProblem(a, establishmentDay(now, c.timeZone));
+    if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
+    if (a.answer !== 'REFUSED') {
+      const applicant = applicantProblem(
+        this.facts(c, r),
+        requests.map((x) => this.facts(c, x)),
+      );
+      if (applicant) throw new DomainError('GLOBAL', applicant, 409);
+      if (await caseHasLiveStay(m, caseId)) throw stayBooked();
+    }
+    const notifier = (await notifierOf(m, establishmentId, actor.id)) ?? actor.label;
+    const hours = a.answer !== 'REFUSED' ? c.proposedHours : null;
+    const body = magistrateDecisionLetter(forLetter(c), r, {
+      magistrate: c.magistrate ?? 'le magistrat',
+      answer: a.answer,
+      until: a.until,
+      hours,
+      reasons: a.reasons,
+    });
+    return { c, r, hours, notifier, body };
+  }
+
+  /** The magistrate's follow-up as it will be recorded, read back before it is (and, for a withdrawal, the letter notifying it). */
+  async previewFollowup(actor: AgentActor, establishmentId: string, caseId: string, f: FollowupInput) {
+    const x = await this.toFollowup(this.dataSource.manager, actor, establishmentId, caseId, f, this.clock.now(), false);
+    return {
+      request: x.r,
+      authorisation: x.a,
+      outcome: x.outcome,
+      on: x.on,
+      lastDay: x.outcome === 'WITHDRAWN' ? dayBefore(x.on) : null,
+      signatory: x.signatory,
+      body: x.outcome === 'WITHDRAWN' ? withdrawalLetter(forLetter(x.c), x.r, { ...basisOf(x.a), withdrawnOn: x.on }) : null,
+    };
+  }
+
+  /**
+   * The head (or a delegate) records the magistrate's follow-up on his authorisation after an incident
+   * (note DAP 2014: « sollicité pour décision de maintien ou d'annulation de l'autorisation »): maintained,
+   * or withdrawn with the date of his decision. A withdrawn authorisation is no longer reused, and every
+   * granted request resting on it ends the day before the withdrawal, so no stay can be booked under it;
+   * the withdrawal is notified to the detainee (and the relative concerned) by a letter. Audited.
+   */
+  async recordFollowup(actor: AgentActor, establishmentId: string, caseId: string, f: FollowupInput): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const { c, r, a, outcome, on, signatory } = await this.toFollowup(m, actor, establishmentId, caseId, f, now, true);
+      await recordFollowup(m, a.requestId, { outcome, on, at: now });
+      let letters: string[] = [];
+      const lastDay = outcome === 'WITHDRAWN' ? dayBefore(on) : null;
+      if (lastDay) {
+        await endAuthorisation(m, a.requestId, lastDay, now);
+        letters = await this.lettersTo(
+          m,
+          c,
+          r,
+          'FV_MAGISTRATE_DECISION',
+          `Annulation de l’autorisation du magistrat — ${KIND_LABELS[c.kind]}`,
+          withdrawalLetter(forLetter(c), r, { ...basisOf(a), withdrawnOn: on }),
+          signatory.label,
+          now,
+        );
+      }
+      const whose = r.applicant === 'DETAINEE' ? 'de la personne détenue' : `de ${r.visitorName}`;
+      const message =
+        outcome === 'WITHDRAWN'
+          ? `Le magistrat a annulé le ${frDay(on)} l’autorisation ${whose} du ${frDay(a.decidedOn)} : aucune visite ne peut plus avoir lieu sous elle.`
+          : `Le magistrat a maintenu le ${frDay(on)} l’autorisation ${whose} du ${frDay(a.decidedOn)}.`;
+      for (const caseOf of new Set([c.id, a.caseId]))
+        await insertDecisionEvent(m, {
+          caseId: caseOf,
+          requestId: caseOf === c.id ? r.id : a.requestId,
+          kind: outcome === 'WITHDRAWN' ? 'AUTHORISATION_WITHDRAWN' : 'AUTHORISATION_MAINTAINED',
+          message,
+          visibleToFamily: false,
+          actorType: 'AGENT',
+          actorId: actor.id,
+          at: now,
+        });
+      if (outcome === 'WITHDRAWN' && r.applicant === 'VISITOR')
+        await insertDecisionEvent(m, {
+          caseId: c.id,
+          requestId: r.id,
+          kind: 'AUTHORISATION_WITHDRAWN',
+          message: `Le magistrat a annulé le ${frDay(on)} son autorisation : aucune visite ne peut plus avoir lieu sous elle. Le courrier est disponible.`,
+          visibleToFamily: true,
+          actorType: 'AGENT',
+          actorId: actor.id,
+          at: now,
+        });
+      await this.audit.record(
+        {
+          actor,
+          action: outcome === 'WITHDRAWN' ? 'FAMILY_VISIT_AUTHORISATION_WITHDRAWN' : 'FAMILY_VISIT_AUTHORISATION_MAINTAINED',
+          entityType: 'family_visit_request',
+          entityId: a.requestId,
+          establishmentId,
+          before: { followup: a.followup, followupOn: a.followupOn, until: a.until },
+          after: {
+            followup: outcome,
+            followupOn: on,
+            until: lastDay ?? a.until,
+            caseId: c.id,
+            requestId: r.id,
+            signedAs: signatory.label,
+            letters,
+          },
+        },
+        m,
+      );
+    });
+  }
+
+  /**
+   * The authorisation a follow-up is about, checked. Signing: the cases resting on it, then its row,
+   * are locked (a booking locks its case, a grant within it its case then its row: same order).
+   */
+  private async toFollowup(
+    m: EntityManager,
+    actor: AgentActor,
+    establishmentId: string,
+    caseId: string,
+    f: FollowupInput,
+    now: Date,
+    lock: boolean,
+  ) {
+    const c = await decisionCase(m, establishmentId, caseId);
+    if (!c) throw caseNotFound();
+    const signatory = await this.signatory(m, actor, c, now);
+    if (!needsMagistrate(c.legalStatus))
+      throw new DomainError('CONDAMNE', 'La personne détenue est condamnée : aucune autorisation du magistrat n’est en jeu.', 409);
+    const today = establishmentDay(now, c.timeZone);
+    const r = (await decisionRequests(m, caseId)).find((x) => x.id === f.requestId);
+    if (!r) throw requestNotFound();
+    let all = await this.authorisations(m, c);
+    const sourceId =
+      (holdsAuthorisation(r) ? r.id : null) ??
+      r.reusedAuthorisationFrom ??
+      (r.status === 'RECEIVED' ? (applicableTo(c, r, all, today)?.requestId ?? null) : null);
+    if (!sourceId)
+      throw new DomainError(
+        'REQUESTID',
+        'Cette demande ne repose sur aucune autorisation du magistrat : il n’y a rien à maintenir ou annuler.',
+        409,
+      );
+    if (lock) {
+      await lockCases(m, [...new Set([c.id, ...(await casesResting(m, sourceId))])].sort());
+      await lockAuthorisation(m, sourceId);
+      all = await this.authorisations(m, c);
+    }
+    const a = all.find((x) => x.requestId === sourceId);
+    if (!a) throw requestNotFound();
+    const problem = followupProblem({ outcome: f.outcome, on: f.on }, a, today);
+    if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, problem.field === 'on' ? 400 : 409);
+    return { c, r, a, outcome: f.outcome!, on: f.on!, signatory };
   }
 
   /** Silence 2 months after receipt on a condamné's request: an implicit rejection, recorded and notified. Idempotent. */
@@ -465,19 +761,30 @@ export class FamilyVisitDecisionsService {
     d: { decision: 'GRANT'; grant: GrantDecision } | { decision: 'REFUSE'; refusal: RefusalDecision },
   ): Promise<void> {
     const m = this.dataSource.manager;
-    const { c, requests, r } = await this.toDecide(m, actor, establishmentId, caseId, requestId, this.clock.now(), false);
-    if (d.decision === 'GRANT') await this.checkGrant(m, c, requests, r, d.grant);
+    const { c, requests, r, basis } = await this.toDecide(m, actor, establishmentId, caseId, requestId, this.clock.now(), false);
+    if (d.decision === 'GRANT') await this.checkGrant(m, c, requests, r, d.grant, basis);
     else this.checkRefusal(c, r, d.refusal);
   }
 
-  private async checkGrant(m: EntityManager, c: DecisionCase, requests: DecisionRequest[], r: DecisionRequest, g: GrantDecision) {
+  private async checkGrant(
+    m: EntityManager,
+    c: DecisionCase,
+    requests: DecisionRequest[],
+    r: DecisionRequest,
+    g: GrantDecision,
+    basis: Authorisation | null,
+  ) {
     const problem =
       grantProblem({ kind: c.kind, hours: g.hours, slots: g.slots }) ??
       grantOrderProblem(
         r.applicant,
         requests.find((x) => x.applicant === 'DETAINEE'),
         g.hours,
-      );
+      ) ??
+      // A case partly transmitted: the magistrate answers for the duration proposed, which every request of the visit shares.
+      (basis && c.proposedHours !== null && c.proposedHours !== g.hours
+        ? `La durée proposée au magistrat pour ce dossier est de ${c.proposedHours} heures : la même durée vaut pour chaque demande.`
+        : null);
     if (problem) throw new DomainError('HOURS', problem, 400);
     const applicant = applicantProblem(
       this.facts(c, r),
@@ -504,7 +811,11 @@ export class FamilyVisitDecisionsService {
     };
   }
 
-  /** The locked case and request to decide, and the signatory: a condamné's request still to decide, after the CPU opinion. */
+  /**
+   * The locked case and request to decide, and the signatory: a request still to decide, after the CPU
+   * opinion, of a condamné — or of a prévenu within the magistrate's authorisation in force (`basis`;
+   * its row share-locked when signing, after the case).
+   */
   private async toDecide(
     m: EntityManager,
     actor: AgentActor,
@@ -517,20 +828,32 @@ export class FamilyVisitDecisionsService {
     const c = await decisionCase(m, establishmentId, caseId, lock);
     if (!c) throw caseNotFound();
     const signatory = await this.signatory(m, actor, c, now);
-    if (needsMagistrate(c.legalStatus))
-      throw new DomainError(
-        'MAGISTRATE',
-        'La personne détenue est prévenue : la visite dépend de l’accord du magistrat. Transmettez le dossier avec votre avis.',
-        409,
-      );
-    if (c.cpuOpinion === null)
-      throw new DomainError('NOT_READY', 'Recueillez d’abord l’avis de la CPU : le chef d’établissement décide après la commission.', 409);
-    if (c.status !== 'CPU') throw new DomainError('DECIDED', 'Ce dossier est décidé ou clos.', 409);
     const requests = await decisionRequests(m, caseId);
     const r = requests.find((x) => x.id === requestId);
     if (!r) throw requestNotFound();
+    let basis: Authorisation | null = null;
+    if (needsMagistrate(c.legalStatus)) {
+      basis = applicableTo(c, r, await this.authorisations(m, c, lock), establishmentDay(now, c.timeZone));
+      if (!basis && r.status === 'RECEIVED')
+        throw new DomainError(
+          'MAGISTRATE',
+          'La personne détenue est prévenue : la visite dépend de l’accord du magistrat, et aucune autorisation du magistrat n’est en cours pour cette demande. Transmettez le dossier avec votre avis.',
+          409,
+        );
+    }
+    if (c.cpuOpinion === null)
+      throw new DomainError('NOT_READY', 'Recueillez d’abord l’avis de la CPU : le chef d’établissement décide après la commission.', 409);
+    if (r.status === 'REFERRED')
+      throw new DomainError('DECIDED', 'Cette demande est transmise au magistrat : enregistrez sa réponse quand elle arrive.', 409);
     if (r.status !== 'RECEIVED') throw new DomainError('DECIDED', 'Cette demande est déjà décidée ou retirée.', 409);
-    return { c, requests, r, signatory };
+    if (!(c.status === 'CPU' || (basis && c.status === 'REFERRED')))
+      throw new DomainError('DECIDED', 'Ce dossier est décidé ou clos.', 409);
+    return { c, requests, r, signatory, basis };
+  }
+
+  /** The magistrate's answers on the detainee's requests of the case's kind, with their day on the establishment's clock. */
+  private async authorisations(db: EntityManager, c: DecisionCase, lock = false): Promise<Authorisation[]> {
+    return (await magistrateDecisionsOf(db, c.detaineeId, c.kind, lock)).map((row) => authorisationOf(row, c.timeZone));
   }
 
   private async signatory(m: EntityManager, actor: AgentActor, c: DecisionCase, now: Date): Promise<Signatory> {
@@ -658,22 +981,45 @@ export class FamilyVisitDecisionsService {
   }
 }
 
-/** The day (AAAA-MM-JJ) an instant falls on in the establishment's time zone. */
-function establishmentDay(at: Date, timeZone: string): string {
-  return formatInTimeZone(at, timeZone, 'yyyy-MM-dd');
-}
-
 /**
  * An incident recorded during the stay of a prévenu's visit is reported to the magistrate who
  * authorised it (a letter, audited), in the caller's transaction. Returns the letter's id, or null
  * when no magistrate authorised the stay.
  */
-export async function reportIncidentToMagistrate(
+export function reportIncidentToMagistrate(
   m: EntityManager,
   audit: AuditService,
   actor: Actor & { id: string },
   stayId: string,
   incident: { at: Date; notes: string },
+): Promise<string | null> {
+  return reportToMagistrate(m, audit, actor, stayId, { ...incident, endedEarly: false });
+}
+
+/**
+ * A stay ended early: when it was for security and the visit is a prévenu's, the magistrate who
+ * authorised it is told, and asked to maintain or cancel his authorisation (note DAP 2014, « le
+ * magistrat en charge du dossier est informé de l'incident et sollicité pour décision de maintien ou
+ * d'annulation de l'autorisation »): a letter, audited, in the caller's transaction. Returns the
+ * letter's id, or null (an early end at a party's request, or no magistrate).
+ */
+export function reportEarlyEndToMagistrate(
+  m: EntityManager,
+  audit: AuditService,
+  actor: Actor & { id: string },
+  stayId: string,
+  earlyEnd: { at: Date; reason: string },
+): Promise<string | null> {
+  if (!securityEarlyEnd(earlyEnd.reason)) return Promise.resolve(null);
+  return reportToMagistrate(m, audit, actor, stayId, { at: earlyEnd.at, notes: earlyEndNotes(earlyEnd.reason), endedEarly: true });
+}
+
+async function reportToMagistrate(
+  m: EntityManager,
+  audit: AuditService,
+  actor: Actor & { id: string },
+  stayId: string,
+  incident: { at: Date; notes: string; endedEarly: boolean },
 ): Promise<string | null> {
   const s = await magistrateOfStay(m, stayId);
   if (!s) return null;
@@ -684,17 +1030,19 @@ export async function reportIncidentToMagistrate(
     familyVisitCaseId: s.caseId,
     familyAccountId: null,
     kind: 'FV_INCIDENT',
-    title: `Compte rendu d’incident — ${KIND_LABELS[c.kind]}`,
+    title: `${incident.endedEarly ? 'Fin anticipée pour raison de sécurité' : 'Compte rendu d’incident'} — ${KIND_LABELS[c.kind]}`,
     addressee: s.magistrate,
     author: actor.label,
-    body: incidentReport(forLetter(c), { magistrate: s.magistrate, at: incident.at, notes: incident.notes, unit: s.unit }),
+    body: incidentReport(forLetter(c), { magistrate: s.magistrate, unit: s.unit, ...incident }),
     issuedAt: incident.at,
   });
   await insertDecisionEvent(m, {
     caseId: s.caseId,
     requestId: null,
     kind: 'INCIDENT_REPORTED',
-    message: `Incident signalé au magistrat (${s.magistrate}).`,
+    message: incident.endedEarly
+      ? `Fin anticipée de la visite pour raison de sécurité signalée au magistrat (${s.magistrate}), sollicité pour maintenir ou annuler son autorisation.`
+      : `Incident signalé au magistrat (${s.magistrate}).`,
     visibleToFamily: false,
     actorType: 'AGENT',
     actorId: actor.id,
@@ -703,7 +1051,7 @@ export async function reportIncidentToMagistrate(
   await audit.record(
     {
       actor,
-      action: 'FAMILY_VISIT_INCIDENT_REPORTED',
+      action: incident.endedEarly ? 'FAMILY_VISIT_EARLY_END_REPORTED' : 'FAMILY_VISIT_INCIDENT_REPORTED',
       entityType: 'family_visit_case',
       entityId: s.caseId,
       establishmentId: s.establishmentId,
@@ -712,6 +1060,71 @@ export async function reportIncidentToMagistrate(
     m,
   );
   return letterId;
+}
+
+/** The request holds the magistrate's own authorisation (permanent or temporary, granted on his answer). */
+function holdsAuthorisation(r: DecisionRequest): boolean {
+  return r.decidedByMagistrate && r.status === 'GRANTED' && (r.magistrateAnswer === 'PERMANENT' || r.magistrateAnswer === 'TEMPORARY');
+}
+
+/** The authorisation of the magistrate in force that a request of this case may be decided within (another case's answer), or null. */
+function applicableTo(c: DecisionCase, r: DecisionRequest, all: Authorisation[], today: string): Authorisation | null {
+  return applicableAuthorisation(
+    {
+      kind: c.kind,
+      applicant: r.applicant,
+      visitor: r.permitId
+        ? {
+            permitId: r.permitId,
+            givenName: r.visitorGivenName ?? '',
+            familyName: r.visitorFamilyName ?? '',
+            birthdate: r.visitorBirthdate,
+          }
+        : null,
+    },
+    all.filter((a) => a.caseId !== c.id),
+    today,
+  );
+}
+
+function authorisationOf(row: MagistrateDecisionRow, timeZone: string): Authorisation {
+  return {
+    requestId: row.requestId,
+    caseId: row.caseId,
+    caseReference: row.caseReference,
+    kind: row.kind,
+    applicant: row.applicant,
+    visitor: row.permitId
+      ? {
+          permitId: row.permitId,
+          givenName: row.visitorGivenName ?? '',
+          familyName: row.visitorFamilyName ?? '',
+          birthdate: row.visitorBirthdate,
+        }
+      : null,
+    answer: row.answer,
+    until: row.until,
+    decidedAt: new Date(row.decidedAt),
+    decidedOn: establishmentDay(new Date(row.decidedAt), timeZone),
+    followup: row.followup,
+    followupOn: row.followupOn,
+    magistrate: row.magistrate,
+  };
+}
+
+/** What a letter says of the authorisation a decision rests on. */
+function basisOf(a: Authorisation): AuthorisationBasis {
+  return {
+    magistrate: a.magistrate,
+    answer: a.answer === 'TEMPORARY' ? 'TEMPORARY' : 'PERMANENT',
+    until: a.answer === 'TEMPORARY' ? a.until : null,
+    decidedOn: a.decidedOn,
+  };
+}
+
+/** « 18/01/2027 » for a day AAAA-MM-JJ. */
+function frDay(day: string): string {
+  return day.split('-').reverse().join('/');
 }
 
 function forLetter(c: DecisionCase): CaseForLetter {
@@ -723,6 +1136,7 @@ function forLetter(c: DecisionCase): CaseForLetter {
     establishmentName: c.establishmentName,
     wishedFrom: c.wishedFrom,
     wishedTo: c.wishedTo,
+    timeZone: c.timeZone,
   };
 }
 

@@ -43,10 +43,20 @@ export class FamilyVisitRequest {
   /** A prévenu's request: the decision is the magistrate's, recorded as it came back. */
   @Column({ name: 'decided_by_magistrate', type: 'boolean', default: false }) decidedByMagistrate!: boolean;
   @Column({ name: 'magistrate_answer', type: 'text', nullable: true }) magistrateAnswer!: 'PERMANENT' | 'TEMPORARY' | 'REFUSED' | null;
+  /**
+   * The last day the magistrate's authorisation runs (AAAA-MM-JJ): the end of a temporary one; on a
+   * request the head granted within an earlier authorisation, that authorisation's end; after a
+   * withdrawal, the day before it. Null: no end.
+   */
   @Column({ name: 'magistrate_until', type: 'date', nullable: true }) magistrateUntil!: string | null;
   /** A recourse against the decision is recorded: the documents are kept whatever the retention period (docs/retention.md). */
   @Column({ name: 'litigation_hold_since', type: 'timestamptz', nullable: true }) litigationHoldSince!: Date | null;
   @Column({ name: 'litigation_note', type: 'text', nullable: true }) litigationNote!: string | null;
+  /** A prévenu's request the head granted within the magistrate's authorisation held by this earlier request. */
+  @Column({ name: 'reused_authorisation_from', type: 'uuid', nullable: true }) reusedAuthorisationFrom!: string | null;
+  /** On a request holding a magistrate's authorisation: his decision after an incident, maintained or withdrawn, and its date. */
+  @Column({ name: 'authorisation_followup', type: 'text', nullable: true }) authorisationFollowup!: 'MAINTAINED' | 'WITHDRAWN' | null;
+  @Column({ name: 'authorisation_followup_on', type: 'date', nullable: true }) authorisationFollowupOn!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

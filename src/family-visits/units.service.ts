@@ -1,4 +1,4 @@
-import { reportIncidentToMagistrate } from './decisions.service';
+import { reportEarlyEndToMagistrate, reportIncidentToMagistrate } from './decisions.service';
 import { Injectable } from '@nestjs/common';
 import { addDays } from 'date-fns';
 import { formatInTimeZone } from 'date-fns-tz';
@@ -578,6 +578,9 @@ export class UnitsService {
       const ended = next === 'IN_PROGRESS' ? null : now;
       await setStayStatus(m, id, next, ended, next === 'ENDED_EARLY' ? (reason ?? null) : null);
       if (next === 'ENDED_EARLY') await insertStayEvent(m, { stayId: id, kind: 'EARLY_END', at: now, agentId: actor.id!, notes: reason! });
+      // A prévenu's visit ended for security: the magistrate is told and asked to maintain or cancel his authorisation (note DAP 2014).
+      if (next === 'ENDED_EARLY')
+        await reportEarlyEndToMagistrate(m, this.audit, { ...actor, id: actor.id! }, id, { at: now, reason: reason! });
       await this.audit.record(
         {
           actor,

@@ -87,13 +87,15 @@ export interface LetterRow {
   establishmentPhone: string | null;
   establishmentEmail: string | null;
   interregionalDirection: string | null;
+  /** The establishment's time zone: the letter is dated on its clock. */
+  timeZone: string;
 }
 
 const LETTER_COLUMNS = `l.id, l.kind, l.title, l.addressee, l.author, l.body, l.issued_at AS "issuedAt", l.request_id AS "requestId",
   l.permit_id AS "permitId", l.family_visit_case_id AS "familyVisitCaseId", l.family_visit_request_id AS "familyVisitRequestId",
   l.family_account_id AS "familyAccountId", l.establishment_id AS "establishmentId", e.name AS "establishmentName",
   e.address AS "establishmentAddress", e.phone AS "establishmentPhone", e.email AS "establishmentEmail",
-  e.interregional_direction AS "interregionalDirection"`;
+  e.interregional_direction AS "interregionalDirection", e.time_zone AS "timeZone"`;
 
 /** The letters addressed to a family account, newest first. */
 export function lettersOfFamily(db: EntityManager, familyId: string): Promise<LetterRow[]> {
@@ -179,8 +181,6 @@ export function recourseParagraphs(d: Pick<Department, 'name' | 'interregionalDi
   ];
 }
 
-const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
-
 /** The letter as a PDF (A4): any name, any script. */
 export async function letterPdf(l: LetterRow): Promise<Buffer> {
   const doc = await pdfLib().PDFDocument.create();
@@ -209,7 +209,8 @@ export async function letterPdf(l: LetterRow): Promise<Buffer> {
   };
   write('Ministère de la Justice', bold, 12, 2);
   write(departmentContact(department), font, 10, 20);
-  write(`Le ${DATE.format(new Date(l.issuedAt))}`, font, 11, 4);
+  const date = new Intl.DateTimeFormat('fr-FR', { timeZone: l.timeZone, day: 'numeric', month: 'long', year: 'numeric' });
+  write(`Le ${date.format(new Date(l.issuedAt))}`, font, 11, 4);
   write(`À l’attention de ${l.addressee}`, font, 11, 20);
   write(`Objet : ${l.title}`, bold, 12, l.body.reference ? 2 : 14);
   if (l.body.reference) write(`Référence : ${l.body.reference}`, font, 10, 14);

@@ -67,6 +67,7 @@ describe('the PDFs', () => {
     establishmentPhone: null,
     establishmentEmail: null,
     interregionalDirection: null,
+    timeZone: 'Europe/Paris',
   };
 
   // The fonts are parsed once per process: a PDF must not alter them for the next one.
