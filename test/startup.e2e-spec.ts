@@ -31,6 +31,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyVisitDecisions1763900400000',
       'FamilyStayChanges1763900600000',
       'FamilyStayBreak1763900800000',
+      'FamilyStayDetainee1763901200000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -14,6 +14,7 @@ import { FamilyStaysPriority1763900300000 } from '../../migrations/1763900300000
 import { FamilyVisitDecisions1763900400000 } from '../../migrations/1763900400000-FamilyVisitDecisions';
 import { FamilyStayChanges1763900600000 } from '../../migrations/1763900600000-FamilyStayChanges';
 import { FamilyStayBreak1763900800000 } from '../../migrations/1763900800000-FamilyStayBreak';
+import { FamilyStayDetainee1763901200000 } from '../../migrations/1763901200000-FamilyStayDetainee';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   FamilyVisitDecisions1763900400000,
   FamilyStayChanges1763900600000,
   FamilyStayBreak1763900800000,
+  FamilyStayDetainee1763901200000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

@@ -13,7 +13,13 @@ import { UnitsService } from './units.service';
 const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 /** Where a refusal of the times asked (booking or move) is shown on its form. */
-const TIMES_ERROR_FIELDS: Record<string, string> = { PAST: 'day', UNTIL: 'day', FIRST_SLOT: 'firstDuration', SECOND_SLOT: 'secondTime' };
+const TIMES_ERROR_FIELDS: Record<string, string> = {
+  PAST: 'day',
+  UNTIL: 'day',
+  DETAINEE_TAKEN: 'day',
+  FIRST_SLOT: 'firstDuration',
+  SECOND_SLOT: 'secondTime',
+};
 /** Where a refusal of a move is shown on its form. */
 const MOVE_ERROR_FIELDS: Record<string, string> = { ...TIMES_ERROR_FIELDS, SAME: 'day', STATUS: 'global', NOT_AUTHORISED: 'global' };
 

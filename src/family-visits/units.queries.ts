@@ -85,6 +85,7 @@ export interface BookableCase {
   id: string;
   reference: string;
   kind: FamilyVisitKind;
+  detaineeId: string;
   detaineeName: string;
   grantedHours: number | null;
   /** 2 when every GRANTED request of the case is for a PF in two cumulated slots; 1 otherwise. */
@@ -107,7 +108,7 @@ const GRANTED_SLOTS = (caseId: string) =>
 export function bookableCase(db: EntityManager, establishmentId: string, caseId: string, lock = false): Promise<BookableCase | null> {
   return selectOne<BookableCase>(
     db,
-    `SELECT c.id, c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+    `SELECT c.id, c.reference, c.kind, c.detainee_id AS "detaineeId", d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
             (SELECT min(r.granted_hours)::int FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "grantedHours",
             ${GRANTED_SLOTS('c.id')} AS "grantedSlots",
             (SELECT count(*)::int FROM family_visit_requests r
@@ -125,6 +126,30 @@ export function bookableCase(db: EntityManager, establishmentId: string, caseId:
 
 export async function caseHasStay(db: EntityManager, caseId: string): Promise<boolean> {
   return (await selectOne(db, `SELECT 1 FROM family_visit_stays WHERE case_id = $1 AND status <> 'CANCELLED'`, [caseId])) !== null;
+}
+
+export interface OtherStay {
+  unitName: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/** The detainee's stay (not cancelled) meeting [from, to), another than `exceptStay`: the first one, or null. */
+export function detaineeStayDuring(
+  db: EntityManager,
+  detaineeId: string,
+  from: Date,
+  to: Date,
+  exceptStay: string | null,
+): Promise<OtherStay | null> {
+  return selectOne<OtherStay>(
+    db,
+    `SELECT u.name AS "unitName", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt"
+       FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
+      WHERE s.detainee_id = $1 AND s.status <> 'CANCELLED' AND s.during && tstzrange($2, $3, '[)') AND s.id IS DISTINCT FROM $4::uuid
+      ORDER BY lower(s.during) LIMIT 1`,
+    [detaineeId, from, to, exceptStay],
+  );
 }
 
 export async function insertStay(
@@ -247,6 +272,7 @@ export interface StayRow {
   unitId: string;
   unitName: string;
   kind: FamilyVisitKind;
+  detaineeId: string;
   detaineeName: string;
   startsAt: Date;
   endsAt: Date;
@@ -260,7 +286,7 @@ export interface StayRow {
 }
 
 const STAY = `s.id, s.case_id AS "caseId", c.reference, s.unit_id AS "unitId", u.name AS "unitName", u.kind,
-              d.first_name || ' ' || upper(d.last_name) AS "detaineeName", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
+              s.detainee_id AS "detaineeId", d.first_name || ' ' || upper(d.last_name) AS "detaineeName", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
               s.break_from AS "breakFrom", s.break_to AS "breakTo", s.visitors, s.status, s.ended_at AS "endedAt", s.end_reason AS "endReason"
          FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
          JOIN family_visit_cases c ON c.id = s.case_id JOIN detainees d ON d.id = c.detainee_id`;

@@ -4,6 +4,7 @@ import {
   breakNote,
   breakSoon,
   changeProblem,
+  detaineeTakenMessage,
   distanceProblem,
   durationProblem,
   endsSoon,
@@ -407,6 +408,19 @@ describe('a family parlour in two cumulated slots (note DAP 2014, B.1 PF)', () =
     );
     expect(stayGuide('PF', 2, { from: '12 h 00', to: '13 h 30' }).course.join(' ')).toContain(
       'pause pour déjeuner à l’extérieur de l’établissement de 12 h 00 à 13 h 30 :',
+    );
+  });
+});
+
+describe('one detainee in one place', () => {
+  it('refuses a stay meeting another of the detainee’s stays, naming it on the establishment’s clock, or in general words', () => {
+    const other = { unitName: 'PF Ą', startsAt: at('2026-12-05T09:00:00Z'), endsAt: at('2026-12-05T15:00:00Z') };
+    expect(detaineeTakenMessage(other, 'Europe/Paris')).toBe(
+      'Cette personne détenue a déjà une visite en UVF ou en parloir familial sur cette période (PF Ą, du 05/12/2026 à 10:00 au 05/12/2026 à 16:00) : elle ne peut pas être dans deux logements à la fois.',
+    );
+    expect(detaineeTakenMessage(other, 'America/Cayenne')).toContain('du 05/12/2026 à 06:00 au 05/12/2026 à 12:00');
+    expect(detaineeTakenMessage(null, 'Europe/Paris')).toBe(
+      'Cette personne détenue a déjà une visite en UVF ou en parloir familial sur cette période : elle ne peut pas être dans deux logements à la fois.',
     );
   });
 });

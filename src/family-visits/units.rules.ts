@@ -155,6 +155,17 @@ export function authorisationProblem(
   return null;
 }
 
+/**
+ * One detainee in one place: the refusal of a stay meeting another of the detainee's stays (a UVF and
+ * a PF, or two units), naming that stay (unit and times on the establishment's clock) when it is known
+ * (the check before writing), in general words when the database refused it (a booking made meanwhile).
+ */
+export function detaineeTakenMessage(other: { unitName: string; startsAt: Date; endsAt: Date } | null, timeZone: string): string {
+  const when = (d: Date) => formatInTimeZone(d, timeZone, "dd/MM/yyyy 'à' HH:mm");
+  const which = other ? ` (${other.unitName}, du ${when(other.startsAt)} au ${when(other.endsAt)})` : '';
+  return `Cette personne détenue a déjà une visite en UVF ou en parloir familial sur cette période${which} : elle ne peut pas être dans deux logements à la fois.`;
+}
+
 /** A local date (AAAA-MM-JJ) and time (HH:MM) on the establishment's clock, as an instant. */
 export function localInstant(day: string, time: string, timeZone: string): Date {
   return fromZonedTime(`${day} ${time}`, timeZone);

@@ -13,6 +13,7 @@ import type { FamilyVisitKind } from './family-unit.entity';
 import {
   bookableCase,
   caseHasStay,
+  detaineeStayDuring,
   familiesToTell,
   familyStayOf,
   insertCaseEvent,
@@ -42,6 +43,7 @@ import {
   breakSoon,
   capacityProblem,
   changeProblem,
+  detaineeTakenMessage,
   distanceProblem,
   durationProblem,
   endsSoon,
@@ -189,6 +191,7 @@ export class UnitsService {
         const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
         const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
+        await this.detaineeFree(m, c.detaineeId, t, null, site);
         const id = await insertStay(m, { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors });
         await this.audit.record(
           {
@@ -206,6 +209,16 @@ export class UnitsService {
     } catch (e) {
       throw stayRefusal(e) ?? e;
     }
+  }
+
+  /**
+   * One detainee in one place: refused, naming the other stay, when the detainee already has a stay
+   * (not cancelled) meeting these times; the exclusion constraint family_visit_stays_detainee_no_overlap
+   * refuses a booking made meanwhile by another transaction (stayRefusal).
+   */
+  private async detaineeFree(m: EntityManager, detaineeId: string, t: StayTimes, exceptStay: string | null, site: Site) {
+    const other = await detaineeStayDuring(m, detaineeId, t.from, t.to, exceptStay);
+    if (other) throw new DomainError('DETAINEE_TAKEN', detaineeTakenMessage(other, site.timeZone), 409);
   }
 
   /** The times asked, checked (two slots and their break for a PF so granted; the start not past), or a French refusal. */
@@ -391,6 +404,7 @@ export class UnitsService {
             'SAME',
             'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
           );
+        await this.detaineeFree(m, s.detaineeId, t, s.id, site);
         await moveStaySlot(m, id, unit.id, t);
         const now = this.clock.now();
         const pause = breakNote(t, site.timeZone);
@@ -605,6 +619,8 @@ export function stayRefusal(e: unknown): DomainError | null {
   const driver = (e as { driverError?: { code?: string; constraint?: string; message?: string } }).driverError;
   if (driver?.code === '23P01' && driver.constraint === 'family_visit_stays_no_overlap')
     return new DomainError('UNIT_TAKEN', 'Ce logement est déjà occupé sur cette période.', 409);
+  if (driver?.code === '23P01' && driver.constraint === 'family_visit_stays_detainee_no_overlap')
+    return new DomainError('DETAINEE_TAKEN', detaineeTakenMessage(null, 'UTC'), 409);
   const capacity = /^family_visit_stays_capacity: (\d+) visitors for a unit of (\d+)/.exec(driver?.message ?? '');
   if (driver?.code === '23514' && capacity)
     return new DomainError(
