@@ -4,6 +4,8 @@ import { page } from './helpers/html';
 import { type Agent, signInAgent } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgentElsewhere, insertEstablishment } from './factories/people';
 import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
+import { insertPermit } from './factories/permits';
+import { photoPng } from './helpers/files';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 
 /* The built modules, as the app runs them. */
@@ -26,11 +28,12 @@ const suite = appForTests();
 const NOW = '2026-12-01T08:00:00.000Z';
 
 let adminRow: AgentRow, headRow: AgentRow, agentRow: AgentRow;
-let agent: Agent;
+let head: Agent, agent: Agent;
 beforeAll(async () => {
   adminRow = await insertAgentElsewhere('ADMIN', { givenName: 'Oğuz', usualName: 'Çelik' });
   headRow = await insertAgentElsewhere('HEAD_OF_ESTABLISHMENT', { givenName: 'Hélène', usualName: 'Ước' });
   agentRow = await insertAgentElsewhere('PARLOIR_AGENT', { givenName: 'Zofia', usualName: 'Kowalczyk' });
+  head = await signInAgent(suite.app.url, headRow);
   agent = await signInAgent(suite.app.url, agentRow);
   await suite.app.setClock(NOW, { frozen: true });
 });
@@ -55,6 +58,46 @@ async function post(who: Agent, from: string, action: string, fields: Record<str
 
 function book(base: string, caseId: string, fields: { unitId: string; day: string; time: string }, who = agent) {
   return post(who, `${base}/reserver/${caseId}`, `${base}/reserver/${caseId}`, fields);
+}
+
+/** A visitor's request GRANTED in the case, for this permit (a minor: the adult's request, exit time and carer). */
+async function addVisitor(
+  caseId: string,
+  permitId: string,
+  o: { accompaniedBy?: string; childExitTime?: string; childCarer?: string } = {},
+): Promise<string> {
+  const row = await queryOne<{ id: string }>(
+    `INSERT INTO family_visit_requests (case_id, applicant, permit_id, channel, received_at, status, decided_at, granted_hours,
+                                        accompanied_by, child_exit_time, child_carer)
+     SELECT $1, 'VISITOR', $2, 'LETTER', '2026-09-01T10:00:00Z', 'GRANTED', '2026-10-01T10:00:00Z', granted_hours, $3, $4, $5
+       FROM family_visit_requests WHERE case_id = $1 AND applicant = 'DETAINEE' RETURNING id`,
+    [caseId, permitId, o.accompaniedBy ?? null, o.childExitTime ?? null, o.childCarer ?? null],
+  );
+  return row.id;
+}
+
+/** The first visitor's request of the case (the factory's « ليلى NGUYỄN 0 »). */
+async function firstVisitorRequest(caseId: string): Promise<{ id: string; permitId: string }> {
+  return queryOne(
+    `SELECT r.id, r.permit_id AS "permitId" FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+      WHERE r.case_id = $1 AND p.visitor_family_name = 'Nguyễn 0'`,
+    [caseId],
+  );
+}
+
+/** Records a paper permit with its photo through the permits' own form, as the greffe (here the head) does; returns its id. */
+async function recordPermit(
+  e: { code: string },
+  detaineeId: string,
+  visitor: { givenName: string; familyName: string; birthdate: string; relationship: string },
+) {
+  const permits = `/etablissements/${e.code}/permis`;
+  const { ecrou } = await queryOne<{ ecrou: string }>(`SELECT ecrou_number AS ecrou FROM detainees WHERE id = $1`, [detaineeId]);
+  const csrf = page(await head.get(`${permits}/enregistrer`).expect(200)).csrf();
+  let req = head.post(`${permits}/enregistrer`).field('_csrf', csrf);
+  for (const [k, v] of Object.entries({ ecrou, ...visitor, origin: 'PAPER', validFrom: '01/01/2026', validTo: '' })) req = req.field(k, v);
+  const res = await req.attach('fichier', await photoPng(), 'photo.png').expect(303);
+  return res.headers.location.split('/').pop()!;
 }
 
 async function stayOfCase(caseId: string): Promise<string> {
@@ -148,5 +191,73 @@ describe('one detainee in one place', () => {
     expect(
       await query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'FAMILY_STAY_BOOKED' AND establishment_id = $1`, [e.id]),
     ).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('who may enter', () => {
+  it('the agent’s stay page shows each granted visitor with the permit photo, name and relationship, a minor with the accompanying adult, the UVF child’s exit time and carer', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { name: 'UVF Ż' });
+    const c = await insertAuthorisedCase(e.id, { hours: 24, visitors: 1, firstName: 'محمد', lastName: 'Wiśniewski' });
+    const mother = await firstVisitorRequest(c.caseId);
+    const uncle = await recordPermit(e, c.detaineeId, {
+      givenName: 'Łukasz',
+      familyName: 'Nguyễn',
+      birthdate: '03/04/1988',
+      relationship: 'SIBLING',
+    });
+    await addVisitor(c.caseId, uncle);
+    const child = await insertPermit({
+      establishmentId: e.id,
+      detaineeId: c.detaineeId,
+      visitorGivenName: 'مريم',
+      visitorFamilyName: 'Wiśniewska',
+      visitorBirthdate: '2019-06-01',
+      relationship: 'DESCENDANT',
+    });
+    await addVisitor(c.caseId, child.id, { accompaniedBy: mother.id, childExitTime: '14:30', childCarer: 'Łukasz NGUYỄN, son oncle' });
+    await query(`UPDATE family_units SET capacity = 4 WHERE id = $1`, [unit.id]);
+    expect((await book(e.base, c.caseId, { unitId: unit.id, day: '05/12/2026', time: '10:00' })).status).toBe(303);
+    const stay = `${e.base}/sejours/${await stayOfCase(c.caseId)}`;
+
+    const photos: string[] = [];
+    for (const who of [agent, head]) {
+      const p = page(await who.get(stay).expect(200));
+      const people = p.testId('door-visitor').toArray();
+      const read = (i: number, id: string) => p.$(people[i]).find(`[data-testid="${id}"]`);
+      expect(people.map((_, i) => read(i, 'door-name').text())).toEqual(['ليلى NGUYỄN 0', 'Łukasz NGUYỄN', 'مريم WIŚNIEWSKA']);
+      expect(people.map((_, i) => read(i, 'door-relationship').text())).toEqual([
+        'Époux ou épouse',
+        'Frère ou sœur',
+        'Enfant ou petit-enfant',
+      ]);
+      // The photo of the recorded permit, served by the permits' own route to the agents at the door.
+      const photo = read(1, 'door-photo');
+      expect(photo.attr('alt')).toBe('Photo du permis de Łukasz NGUYỄN');
+      expect(read(0, 'door-no-photo').text()).toContain('vérifiez le permis papier');
+      expect(read(1, 'door-minor').length + read(0, 'door-minor').length).toBe(0);
+      expect(read(2, 'door-minor').text()).toBe('Mineur (7 ans), accompagné(e) par ليلى NGUYỄN 0');
+      expect(read(2, 'door-child-exit').text()).toBe(
+        'Sortie de l’enfant à 14 h 30 (en journée), puis gardé(e) par Łukasz NGUYỄN, son oncle',
+      );
+      expect(p.has('door-permit')).toBe(false);
+      expect(p.has('stay-review')).toBe(false);
+      await who.get(photo.attr('src')!).expect(200).expect('Content-Type', 'image/jpeg');
+      photos.push(photo.attr('src')!);
+    }
+
+    // Today's stays, compactly: the same people on one line each, the photo as a thumbnail.
+    try {
+      await suite.app.setClock('2026-12-05T08:30:00Z', { frozen: true });
+      const today = page(await agent.get(`${e.base}/sejours`).expect(200));
+      expect(today.texts('today-visitor')).toEqual([
+        'sans photo ليلى NGUYỄN 0 (Époux ou épouse)',
+        'Łukasz NGUYỄN (Frère ou sœur)',
+        'sans photo مريم WIŚNIEWSKA (Enfant ou petit-enfant) — Mineur (7 ans), avec ليلى NGUYỄN 0 — sortie à 14 h 30, gardé(e) par Łukasz NGUYỄN, son oncle',
+      ]);
+      expect(today.$('[data-testid="today-visitor"] img').attr('src')).toBe(photos[0]);
+    } finally {
+      await suite.app.setClock(NOW, { frozen: true });
+    }
   });
 });

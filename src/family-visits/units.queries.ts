@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
+import type { CustodyStatus } from '../detainees/detainee.entity';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
+import type { StayVisitorRow } from './stay-door.rules';
 import type { StayEventKind } from './units.rules';
 
 export interface UnitRow {
@@ -87,6 +89,8 @@ export interface BookableCase {
   kind: FamilyVisitKind;
   detaineeId: string;
   detaineeName: string;
+  /** PRESENT, or LIBERE / TRANSFERE once the detainee has left: then no stay may be booked. */
+  custodyStatus: CustodyStatus;
   grantedHours: number | null;
   /** 2 when every GRANTED request of the case is for a PF in two cumulated slots; 1 otherwise. */
   grantedSlots: 1 | 2;
@@ -109,6 +113,7 @@ export function bookableCase(db: EntityManager, establishmentId: string, caseId:
   return selectOne<BookableCase>(
     db,
     `SELECT c.id, c.reference, c.kind, c.detainee_id AS "detaineeId", d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+            d.custody_status AS "custodyStatus",
             (SELECT min(r.granted_hours)::int FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "grantedHours",
             ${GRANTED_SLOTS('c.id')} AS "grantedSlots",
             (SELECT count(*)::int FROM family_visit_requests r
@@ -274,6 +279,7 @@ export interface StayRow {
   kind: FamilyVisitKind;
   detaineeId: string;
   detaineeName: string;
+  custodyStatus: CustodyStatus;
   startsAt: Date;
   endsAt: Date;
   /** A PF in two cumulated slots: the break inside [startsAt, endsAt); null otherwise. */
@@ -286,7 +292,8 @@ export interface StayRow {
 }
 
 const STAY = `s.id, s.case_id AS "caseId", c.reference, s.unit_id AS "unitId", u.name AS "unitName", u.kind,
-              s.detainee_id AS "detaineeId", d.first_name || ' ' || upper(d.last_name) AS "detaineeName", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
+              s.detainee_id AS "detaineeId", d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+              d.custody_status AS "custodyStatus", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
               s.break_from AS "breakFrom", s.break_to AS "breakTo", s.visitors, s.status, s.ended_at AS "endedAt", s.end_reason AS "endReason"
          FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
          JOIN family_visit_cases c ON c.id = s.case_id JOIN detainees d ON d.id = c.detainee_id`;
@@ -298,6 +305,30 @@ export function staysBetween(db: EntityManager, establishmentId: string, from: D
     `SELECT ${STAY} WHERE u.establishment_id = $1 AND s.status <> 'CANCELLED' AND s.during && tstzrange($2, $3, '[)')
       ORDER BY lower(s.during), u.name`,
     [establishmentId, from, to],
+  );
+}
+
+/**
+ * The GRANTED visitors of these cases, by case, adults and children by birth date: who they are (the
+ * permit's name, birth date, relationship and photo), a minor's accompanying adult, exit time and carer,
+ * and the permit's limits as they are now (visits used: those booked or made with it, as the permits count).
+ */
+export function stayVisitors(db: EntityManager, caseIds: string[]): Promise<StayVisitorRow[]> {
+  return select<StayVisitorRow>(
+    db,
+    `SELECT r.case_id AS "caseId", r.id AS "requestId", p.visitor_given_name || ' ' || upper(p.visitor_family_name) AS name,
+            to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS birthdate, p.relationship, p.photo_document_id AS "photoDocumentId",
+            cp.visitor_given_name || ' ' || upper(cp.visitor_family_name) AS "companionName",
+            to_char(r.child_exit_time, 'HH24:MI') AS "childExitTime", r.child_carer AS "childCarer",
+            json_build_object('status', p.status, 'validFrom', to_char(p.valid_from, 'YYYY-MM-DD'), 'validTo', to_char(p.valid_to, 'YYYY-MM-DD'),
+              'maxVisits', p.max_visits,
+              'visitsUsed', (SELECT count(*) FROM visit_visitors uv JOIN visits u ON u.id = uv.visit_id
+                              WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED')) AS permit
+       FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+       LEFT JOIN family_visit_requests cr ON cr.id = r.accompanied_by LEFT JOIN permits cp ON cp.id = cr.permit_id
+      WHERE r.case_id = ANY($1::uuid[]) AND r.applicant = 'VISITOR' AND r.status = 'GRANTED'
+      ORDER BY r.case_id, p.visitor_birthdate, p.visitor_family_name, p.visitor_given_name, r.id`,
+    [caseIds],
   );
 }
 

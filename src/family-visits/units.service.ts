@@ -10,6 +10,7 @@ import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rule
 import { normalizePhone } from '../notifications/notification.rules';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { FamilyVisitKind } from './family-unit.entity';
+import { type DoorVisitor, doorVisitors, reviewReasons } from './stay-door.rules';
 import {
   bookableCase,
   caseHasStay,
@@ -30,6 +31,7 @@ import {
   stayOf,
   type StayRow,
   staysBetween,
+  stayVisitors,
   unitNamed,
   unitOf,
   unitsOf,
@@ -491,6 +493,7 @@ export class UnitsService {
       staysBetween(db, site.id, from, to),
       waitingCases(db, site.id),
     ]);
+    const door = await this.door(db, stays, site);
     const fmt = (d: Date) => formatInTimeZone(d, site.timeZone, 'dd/MM HH:mm');
     const rows = units
       .filter((u) => u.active)
@@ -508,6 +511,7 @@ export class UnitsService {
               from: fmt(s.startsAt),
               to: fmt(s.endsAt),
               pause: breakNote(s, site.timeZone),
+              review: door.get(s.id)!.review,
             }));
         }),
       }));
@@ -530,7 +534,28 @@ export class UnitsService {
     const day = formatInTimeZone(now, site.timeZone, 'yyyy-MM-dd');
     const from = localInstant(day, '00:00', site.timeZone);
     const stays = await staysBetween(this.dataSource.manager, site.id, from, new Date(from.getTime() + 86400_000));
-    return stays.map((s) => ({ ...s, ...this.clockFlags(s, now, site), endLabel: label(s.endsAt, site.timeZone) }));
+    const door = await this.door(this.dataSource.manager, stays, site);
+    return stays.map((s) => ({ ...s, ...this.clockFlags(s, now, site), ...door.get(s.id)!, endLabel: label(s.endsAt, site.timeZone) }));
+  }
+
+  /**
+   * Who may enter each stay (the GRANTED visitors with the permit photo, a minor's adult, a UVF child's
+   * exit time and carer, a permit no longer valid) and what to review before a stay to come (the
+   * detainee gone, a permit no longer valid), computed now from the permits and the custody status.
+   */
+  private async door(db: EntityManager, stays: StayRow[], site: Site): Promise<Map<string, { entrants: DoorVisitor[]; review: string[] }>> {
+    const rows = stays.length ? await stayVisitors(db, [...new Set(stays.map((s) => s.caseId))]) : [];
+    return new Map(
+      stays.map((s) => {
+        const entrants = doorVisitors(
+          s.kind,
+          rows.filter((r) => r.caseId === s.caseId),
+          s,
+          site.timeZone,
+        );
+        return [s.id, { entrants, review: reviewReasons(s, entrants) }];
+      }),
+    );
   }
 
   /** What the agents are warned of at `now`: the end or the break within 15 minutes, the visitors out for the break. */
@@ -542,10 +567,12 @@ export class UnitsService {
     const s = await stayOf(this.dataSource.manager, site.id, id);
     if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
     const events = await stayEvents(this.dataSource.manager, id);
+    const door = await this.door(this.dataSource.manager, [s], site);
     return {
       stay: {
         ...s,
         ...this.clockFlags(s, this.clock.now(), site),
+        ...door.get(s.id)!,
         fromLabel: label(s.startsAt, site.timeZone),
         toLabel: label(s.endsAt, site.timeZone),
       },
