@@ -2,7 +2,8 @@ import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { page } from './helpers/html';
 import { type Agent, signInAgent } from './helpers/sign-in';
-import { type AgentRow, grantRole, insertAgentElsewhere, insertEstablishment } from './factories/people';
+import { genesisCsv, genesisLine, insertTransferProposal } from './factories/detainees';
+import { type AgentRow, grantRole, insertAgentElsewhere, insertDetainee, insertEstablishment } from './factories/people';
 import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
 import { insertPermit } from './factories/permits';
 import { photoPng } from './helpers/files';
@@ -28,11 +29,12 @@ const suite = appForTests();
 const NOW = '2026-12-01T08:00:00.000Z';
 
 let adminRow: AgentRow, headRow: AgentRow, agentRow: AgentRow;
-let head: Agent, agent: Agent;
+let admin: Agent, head: Agent, agent: Agent;
 beforeAll(async () => {
   adminRow = await insertAgentElsewhere('ADMIN', { givenName: 'Oğuz', usualName: 'Çelik' });
   headRow = await insertAgentElsewhere('HEAD_OF_ESTABLISHMENT', { givenName: 'Hélène', usualName: 'Ước' });
   agentRow = await insertAgentElsewhere('PARLOIR_AGENT', { givenName: 'Zofia', usualName: 'Kowalczyk' });
+  admin = await signInAgent(suite.app.url, adminRow);
   head = await signInAgent(suite.app.url, headRow);
   agent = await signInAgent(suite.app.url, agentRow);
   await suite.app.setClock(NOW, { frozen: true });
@@ -259,5 +261,73 @@ describe('who may enter', () => {
     } finally {
       await suite.app.setClock(NOW, { frozen: true });
     }
+  });
+});
+
+describe('a detainee who has left', () => {
+  it('released by the GENESIS import or transferred: his stays to come are « à revoir » on the planning, today’s list and the stay page, and no stay is booked or moved for him', async () => {
+    const e = await establishment();
+    const uvf = await insertUnit(e.id, { name: 'UVF Ş' });
+    const pf = await insertUnit(e.id, { kind: 'PF', name: 'PF Ş' });
+    const released = await insertAuthorisedCase(e.id, { hours: 24, firstName: 'Łukasz', lastName: 'Wiśniewski' });
+    const waiting = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 4, detaineeId: released.detaineeId });
+    const moved = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 4, firstName: 'عمر', lastName: 'Nguyễn' });
+    expect((await book(e.base, released.caseId, { unitId: uvf.id, day: '01/12/2026', time: '14:00' })).status).toBe(303);
+    expect((await book(e.base, moved.caseId, { unitId: pf.id, day: '02/12/2026', time: '14:00' })).status).toBe(303);
+    const releasedStay = `${e.base}/sejours/${await stayOfCase(released.caseId)}`;
+    const movedStay = `${e.base}/sejours/${await stayOfCase(moved.caseId)}`;
+
+    // The establishment's GENESIS export no longer lists Łukasz: released. Another establishment takes عمر.
+    const stayer = await insertDetainee(e.id, { firstName: 'Zoë', lastName: 'Présent' });
+    const importPage = `/etablissements/${e.code}/detenus/import`;
+    const csrf = page(await admin.get(importPage).expect(200)).csrf();
+    await admin
+      .post(importPage)
+      .field('_csrf', csrf)
+      .attach('fichier', Buffer.from(genesisCsv([genesisLine(stayer)]), 'utf8'), { filename: 'genesis.csv', contentType: 'text/csv' })
+      .expect(200);
+    const elsewhere = await insertEstablishment();
+    const proposal = await insertTransferProposal({ detaineeId: moved.detaineeId, toEstablishmentId: elsewhere.id });
+    const confirm = `/etablissements/${e.code}/detenus/transferts/${proposal.id}/confirmation`;
+    expect((await post(admin, confirm, confirm, {})).status).toBe(303);
+    expect(
+      await query(`SELECT custody_status AS "custody" FROM detainees WHERE id = ANY($1) ORDER BY custody_status`, [
+        [released.detaineeId, moved.detaineeId],
+      ]),
+    ).toEqual([{ custody: 'LIBERE' }, { custody: 'TRANSFERE' }]);
+
+    // Flagged wherever the agents read the stays to come, computed when shown.
+    const planning = page(await agent.get(`${e.base}/planning?semaine=2026-12-01`).expect(200));
+    // The PF unit's row first, then the UVF's (a stay over two days is in both days' cells).
+    expect(planning.texts('planning-review')).toEqual([
+      'À revoir : personne détenue transférée',
+      'À revoir : personne détenue libérée',
+      'À revoir : personne détenue libérée',
+    ]);
+    expect(page(await agent.get(releasedStay).expect(200)).text('stay-review')).toBe('À revoir : personne détenue libérée.');
+    expect(page(await head.get(movedStay).expect(200)).text('stay-review')).toBe('À revoir : personne détenue transférée.');
+    expect(page(await agent.get(`${e.base}/sejours`).expect(200)).texts('stay-review')).toEqual(['À revoir : personne détenue libérée']);
+
+    // His authorised case stays on the waiting list, marked, without a booking link; booking and moving are refused in French.
+    const waitingRow = planning.testId('waiting').filter((_, li) => planning.$(li).text().includes('Łukasz WIŚNIEWSKI'));
+    expect(waitingRow.find('[data-testid="waiting-gone"]').text()).toBe(
+      'La personne détenue a été libérée : la visite ne peut pas être réservée.',
+    );
+    expect(waitingRow.find(`a[href="${e.base}/reserver/${waiting.caseId}"]`).length).toBe(0);
+    expect(page(await agent.get(`${e.base}/reserver/${waiting.caseId}`).expect(200)).text('booking-gone')).toBe(
+      'La personne détenue a été libérée : la visite ne peut pas être réservée.',
+    );
+    const refused = await book(e.base, waiting.caseId, { unitId: pf.id, day: '10/12/2026', time: '10:00' });
+    expect(refused.status).toBe(409);
+    expect(page(refused).errors()).toEqual(['La personne détenue a été libérée : la visite ne peut pas être réservée.']);
+    const move = await post(agent, `${movedStay}/deplacer`, `${movedStay}/deplacer`, { unitId: pf.id, day: '10/12/2026', time: '10:00' });
+    expect(move.status).toBe(409);
+    expect(page(move).errors()).toEqual([
+      'La personne détenue a été transférée dans un autre établissement : la visite ne peut pas être déplacée.',
+    ]);
+    expect(await query(`SELECT count(*)::int AS n FROM family_visit_stays WHERE case_id = $1`, [waiting.caseId])).toEqual([{ n: 0 }]);
+    // Cancelling remains the way out, and a cancelled stay is no longer flagged.
+    expect((await post(agent, `${movedStay}/annuler`, `${movedStay}/annuler`, { reason: 'Personne détenue transférée' })).status).toBe(303);
+    expect(page(await agent.get(movedStay).expect(200)).has('stay-review')).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ const TIMES_ERROR_FIELDS: Record<string, string> = {
   PAST: 'day',
   UNTIL: 'day',
   DETAINEE_TAKEN: 'day',
+  DETAINEE_GONE: 'global',
   FIRST_SLOT: 'firstDuration',
   SECOND_SLOT: 'secondTime',
 };

@@ -82,7 +82,7 @@ export async function mostVisitorsAhead(db: EntityManager, unitId: string, now: 
   return row?.n ?? 0;
 }
 
-/** An authorised case and what its GRANTED requests allow. */
+/** An authorised case and what its GRANTED requests allow (locked: the case for update, the detainee's custody for share). */
 export interface BookableCase {
   id: string;
   reference: string;
@@ -124,7 +124,7 @@ export function bookableCase(db: EntityManager, establishmentId: string, caseId:
               WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "authorisedUntil",
             c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm"
        FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id
-      WHERE c.establishment_id = $1 AND c.id = $2${lock ? ' FOR UPDATE OF c' : ''}`,
+      WHERE c.establishment_id = $1 AND c.id = $2${lock ? ' FOR UPDATE OF c FOR SHARE OF d' : ''}`,
     [establishmentId, caseId],
   );
 }
@@ -240,6 +240,8 @@ export interface WaitingRow {
   reference: string;
   kind: FamilyVisitKind;
   detaineeName: string;
+  /** A detainee released or transferred stays on the list, marked: no stay may be booked for him. */
+  custodyStatus: CustodyStatus;
   noLeavePossible: boolean;
   distanceKm: number | null;
   lastStayAt: Date | null;
@@ -253,7 +255,7 @@ export function waitingCases(db: EntityManager, establishmentId: string): Promis
   return select<WaitingRow>(
     db,
     `SELECT c.id AS "caseId", c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
-            c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm",
+            d.custody_status AS "custodyStatus", c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm",
             (SELECT max(upper(s.during)) FROM family_visit_stays s JOIN family_visit_cases o ON o.id = s.case_id
               WHERE o.detainee_id = c.detainee_id AND s.status NOT IN ('BOOKED','CANCELLED')) AS "lastStayAt",
             g.authorised_at AS "authorisedAt", g.hours AS "grantedHours", ${GRANTED_SLOTS('c.id')} AS "grantedSlots",

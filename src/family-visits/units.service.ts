@@ -10,7 +10,7 @@ import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rule
 import { normalizePhone } from '../notifications/notification.rules';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { FamilyVisitKind } from './family-unit.entity';
-import { type DoorVisitor, doorVisitors, reviewReasons } from './stay-door.rules';
+import { custodyRefusal, type DoorVisitor, doorVisitors, reviewReasons } from './stay-door.rules';
 import {
   bookableCase,
   caseHasStay,
@@ -153,7 +153,7 @@ export class UnitsService {
     const c = await bookableCase(db, site.id, caseId);
     if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
     const units = (await unitsOf(db, site.id)).filter((u) => u.active && u.kind === c.kind);
-    return { case: c, units };
+    return { case: c, units, gone: custodyRefusal(c.custodyStatus, 'BOOK') };
   }
 
   /** How many slots the case's visit takes (2: a PF granted in two cumulated slots), to pick the booking form. */
@@ -181,6 +181,8 @@ export class UnitsService {
       return await this.dataSource.transaction(async (m) => {
         const c = await bookableCase(m, site.id, caseId, true);
         if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+        const gone = custodyRefusal(c.custodyStatus, 'BOOK');
+        if (gone) throw new DomainError('DETAINEE_GONE', gone, 409);
         if (c.grantedVisitors === 0 || c.grantedHours === null)
           throw new DomainError('NOT_AUTHORISED', 'Aucune demande de visiteur n’est accordée pour ce dossier.', 409);
         const bad = durationProblem(c.kind, c.grantedHours);
@@ -384,9 +386,11 @@ export class UnitsService {
         if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
         const bad = changeProblem(s.status, 'MOVE');
         if (bad) throw new DomainError('STATUS', bad, 409);
-        const c = await bookableCase(m, site.id, s.caseId);
+        const c = await bookableCase(m, site.id, s.caseId, true);
         if (!c || c.grantedHours === null)
           throw new DomainError('NOT_AUTHORISED', 'Aucune demande de visiteur n’est accordée pour ce dossier.', 409);
+        const gone = custodyRefusal(c.custodyStatus, 'MOVE');
+        if (gone) throw new DomainError('DETAINEE_GONE', gone, 409);
         for (const unitId of [...new Set([s.unitId, input.unitId])].sort()) await unitOf(m, site.id, unitId, 'UPDATE');
         const unit = await unitOf(m, site.id, input.unitId);
         if (!unit || !unit.active || unit.kind !== s.kind)
@@ -515,7 +519,12 @@ export class UnitsService {
             }));
         }),
       }));
-    const ranked = rankWaitingList(waiting).map((w, i) => ({ ...w, rank: i + 1, reasons: priorityReasons(w) }));
+    const ranked = rankWaitingList(waiting).map((w, i) => ({
+      ...w,
+      rank: i + 1,
+      reasons: priorityReasons(w),
+      gone: custodyRefusal(w.custodyStatus, 'BOOK'),
+    }));
     return {
       days,
       rows,
