@@ -331,3 +331,57 @@ describe('a detainee who has left', () => {
     expect(page(await agent.get(movedStay).expect(200)).has('stay-review')).toBe(false);
   });
 });
+
+describe('a visit permit no longer valid', () => {
+  /** The head suspends or withdraws a permit at once (urgency), through the permits' own measure form. */
+  async function measure(e: { code: string }, permitId: string, kind: 'SUSPENSION' | 'WITHDRAWAL') {
+    const url = `/etablissements/${e.code}/permis/${permitId}/mesures/envisager`;
+    const res = await post(head, url, url, {
+      kind,
+      grounds: 'Tentative de remise de stupéfiants au parloir.',
+      urgent: 'oui',
+      urgencyJustification: 'Visite en UVF prévue dans les jours qui viennent.',
+      confirm: 'oui',
+    });
+    expect(res.status).toBe(303);
+  }
+
+  it('a visitor whose permit is suspended, withdrawn or expired is not booked nor moved (refused in French naming the visitor), and a stay booked before is flagged « permis suspendu / retiré »', async () => {
+    const e = await establishment();
+    const uvf = await insertUnit(e.id, { name: 'UVF Ł' });
+    const suspended = await insertAuthorisedCase(e.id, { hours: 24, firstName: 'Łukasz', lastName: 'Wiśniewski' });
+    const booked = await insertAuthorisedCase(e.id, { hours: 24, firstName: 'Şükrü', lastName: 'Đặng' });
+    expect((await book(e.base, booked.caseId, { unitId: uvf.id, day: '08/12/2026', time: '10:00' })).status).toBe(303);
+    const stay = `${e.base}/sejours/${await stayOfCase(booked.caseId)}`;
+
+    await measure(e, (await firstVisitorRequest(suspended.caseId)).permitId, 'SUSPENSION');
+    const refused = await book(e.base, suspended.caseId, { unitId: uvf.id, day: '05/12/2026', time: '10:00' });
+    expect(refused.status).toBe(409);
+    expect(page(refused).errors()).toEqual([
+      'Le permis de visite de ليلى NGUYỄN 0 est suspendu : la visite ne peut pas être réservée. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.',
+    ]);
+    expect(await query(`SELECT 1 FROM family_visit_stays WHERE case_id = $1`, [suspended.caseId])).toEqual([]);
+
+    // A withdrawal after the booking: the stay is flagged when shown, and the visitor marked at the door.
+    await measure(e, (await firstVisitorRequest(booked.caseId)).permitId, 'WITHDRAWAL');
+    const p = page(await agent.get(stay).expect(200));
+    expect(p.text('stay-review')).toBe('À revoir : permis retiré (ليلى NGUYỄN 0).');
+    expect(p.texts('door-permit')).toEqual(['Permis retiré : ne pas faire entrer']);
+    expect(page(await agent.get(`${e.base}/planning?semaine=2026-12-08`).expect(200)).texts('planning-review')).toEqual([
+      'À revoir : permis retiré (ليلى NGUYỄN 0)',
+      'À revoir : permis retiré (ليلى NGUYỄN 0)',
+    ]);
+    const move = await post(agent, `${stay}/deplacer`, `${stay}/deplacer`, { unitId: uvf.id, day: '09/12/2026', time: '10:00' });
+    expect(move.status).toBe(409);
+    expect(page(move).errors()[0]).toBe(
+      'Le permis de visite de ليلى NGUYỄN 0 est retiré : la visite ne peut pas être déplacée. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.',
+    );
+
+    // A permit ending during the stay does not cover it.
+    const expiring = await insertAuthorisedCase(e.id, { hours: 48, visitors: 1, lastName: 'Ảnh' });
+    await query(`UPDATE permits SET valid_to = '2026-12-15' WHERE id = $1`, [(await firstVisitorRequest(expiring.caseId)).permitId]);
+    const late = await book(e.base, expiring.caseId, { unitId: uvf.id, day: '14/12/2026', time: '10:00' });
+    expect(page(late).errors()[0]).toContain('Le permis de visite de ليلى NGUYỄN 0 n’est valable que jusqu’au 15/12/2026');
+    expect((await book(e.base, expiring.caseId, { unitId: uvf.id, day: '13/12/2026', time: '10:00' })).status).toBe(303);
+  });
+});

@@ -18,6 +18,7 @@ const TIMES_ERROR_FIELDS: Record<string, string> = {
   UNTIL: 'day',
   DETAINEE_TAKEN: 'day',
   DETAINEE_GONE: 'global',
+  PERMIT: 'global',
   FIRST_SLOT: 'firstDuration',
   SECOND_SLOT: 'secondTime',
 };

@@ -314,8 +314,9 @@ export function staysBetween(db: EntityManager, establishmentId: string, from: D
  * The GRANTED visitors of these cases, by case, adults and children by birth date: who they are (the
  * permit's name, birth date, relationship and photo), a minor's accompanying adult, exit time and carer,
  * and the permit's limits as they are now (visits used: those booked or made with it, as the permits count).
+ * Locked: the permits for share, so that a suspension or a withdrawal waits for the booking that checked them.
  */
-export function stayVisitors(db: EntityManager, caseIds: string[]): Promise<StayVisitorRow[]> {
+export function stayVisitors(db: EntityManager, caseIds: string[], lock = false): Promise<StayVisitorRow[]> {
   return select<StayVisitorRow>(
     db,
     `SELECT r.case_id AS "caseId", r.id AS "requestId", p.visitor_given_name || ' ' || upper(p.visitor_family_name) AS name,
@@ -329,7 +330,7 @@ export function stayVisitors(db: EntityManager, caseIds: string[]): Promise<Stay
        FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
        LEFT JOIN family_visit_requests cr ON cr.id = r.accompanied_by LEFT JOIN permits cp ON cp.id = cr.permit_id
       WHERE r.case_id = ANY($1::uuid[]) AND r.applicant = 'VISITOR' AND r.status = 'GRANTED'
-      ORDER BY r.case_id, p.visitor_birthdate, p.visitor_family_name, p.visitor_given_name, r.id`,
+      ORDER BY r.case_id, p.visitor_birthdate, p.visitor_family_name, p.visitor_given_name, r.id${lock ? ' FOR SHARE OF p' : ''}`,
     [caseIds],
   );
 }

@@ -10,7 +10,7 @@ import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rule
 import { normalizePhone } from '../notifications/notification.rules';
 import { NotificationsService } from '../notifications/notifications.service';
 import type { FamilyVisitKind } from './family-unit.entity';
-import { custodyRefusal, type DoorVisitor, doorVisitors, reviewReasons } from './stay-door.rules';
+import { custodyRefusal, type DoorVisitor, doorVisitors, permitsRefusal, reviewReasons, stayDays } from './stay-door.rules';
 import {
   bookableCase,
   caseHasStay,
@@ -195,6 +195,7 @@ export class UnitsService {
         const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
         const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
+        await this.permitsValid(m, c.id, t, site, 'BOOK');
         await this.detaineeFree(m, c.detaineeId, t, null, site);
         const id = await insertStay(m, { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors });
         await this.audit.record(
@@ -213,6 +214,20 @@ export class UnitsService {
     } catch (e) {
       throw stayRefusal(e) ?? e;
     }
+  }
+
+  /**
+   * « L'accès à l'UVF est soumis à l'octroi préalable d'un permis de visite »: every GRANTED visitor's
+   * permit must allow the whole stay as the permits compute its state now (not suspended, withdrawn, on
+   * hold for the magistrate, expired or not yet valid); refused in French naming the visitor otherwise.
+   */
+  private async permitsValid(m: EntityManager, caseId: string, t: StayTimes, site: Site, change: 'BOOK' | 'MOVE') {
+    const refusal = permitsRefusal(
+      await stayVisitors(m, [caseId], true),
+      stayDays({ startsAt: t.from, endsAt: t.to }, site.timeZone),
+      change,
+    );
+    if (refusal) throw new DomainError('PERMIT', refusal, 409);
   }
 
   /**
@@ -410,6 +425,7 @@ export class UnitsService {
             'SAME',
             'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
           );
+        await this.permitsValid(m, s.caseId, t, site, 'MOVE');
         await this.detaineeFree(m, s.detaineeId, t, s.id, site);
         await moveStaySlot(m, id, unit.id, t);
         const now = this.clock.now();
