@@ -6,6 +6,7 @@ import { genesisCsv, genesisLine, insertTransferProposal } from './factories/det
 import { type AgentRow, grantRole, insertAgentElsewhere, insertDetainee, insertEstablishment } from './factories/people';
 import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
 import { insertPermit } from './factories/permits';
+import { insertRoom, insertSlotTemplate } from './factories/visits';
 import { photoPng } from './helpers/files';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 
@@ -383,5 +384,145 @@ describe('a visit permit no longer valid', () => {
     const late = await book(e.base, expiring.caseId, { unitId: uvf.id, day: '14/12/2026', time: '10:00' });
     expect(page(late).errors()[0]).toContain('Le permis de visite de ليلى NGUYỄN 0 n’est valable que jusqu’au 15/12/2026');
     expect((await book(e.base, expiring.caseId, { unitId: uvf.id, day: '13/12/2026', time: '10:00' })).status).toBe(303);
+  });
+});
+
+describe('an intervention during a stay', () => {
+  it('on an incident or a suspicion it is decided by the head or a signature delegate: an agent without that authority records it only by naming them; at the occupants’ call no decision is needed; audited', async () => {
+    const e = await establishment();
+    const delegateRow = await insertAgentElsewhere('PERMITS_OFFICER', { givenName: 'Ștefan', usualName: 'Popescu' });
+    await grantRole(delegateRow.id, e.id, 'PERMITS_OFFICER');
+    await query(
+      `INSERT INTO signature_delegations (establishment_id, agent_id, valid_from, created_by) VALUES ($1, $2, '2026-11-01', $3)`,
+      [e.id, delegateRow.id, headRow.id],
+    );
+    const unit = await insertUnit(e.id, { name: 'UVF Ğ' });
+    const c = await insertAuthorisedCase(e.id, { hours: 6, firstName: 'Łukasz', lastName: 'عبد الله' });
+    await book(e.base, c.caseId, { unitId: unit.id, day: '01/12/2026', time: '10:00' });
+    const id = await stayOfCase(c.caseId);
+    const stay = `${e.base}/sejours/${id}`;
+    expect((await post(agent, stay, `${stay}/debut`, {})).status).toBe(303);
+
+    const form = page(await agent.get(stay).expect(200));
+    expect(
+      form
+        .$('#decidedBy option')
+        .toArray()
+        .map((o) => form.$(o).text()),
+    ).toEqual(['Moi-même (chef d’établissement ou délégataire)', 'Hélène ƯỚC, chef d’établissement', 'Ștefan POPESCU, par délégation']);
+    const notes = 'Bruit de dispute entendu lors de la ronde, porte ouverte par deux agents.';
+    const alone = await post(agent, stay, `${stay}/registre`, {
+      kind: 'INTERVENTION',
+      notes,
+      interventionCause: 'INCIDENT',
+      decidedBy: '',
+    });
+    expect(alone.status).toBe(400);
+    expect(page(alone).fieldError('decidedBy')).toBe(
+      'Une intervention sur incident ou suspicion d’incident n’a lieu que sur décision du chef d’établissement ou d’un agent ayant délégation : indiquez qui l’a décidée (ou, si les occupants ont appelé, choisissez « À l’appel des occupants »).',
+    );
+    expect(page(alone).value('notes')).toBe(notes);
+    const notAuthority = await post(agent, stay, `${stay}/registre`, {
+      kind: 'INTERVENTION',
+      notes,
+      interventionCause: 'INCIDENT',
+      decidedBy: agentRow.id,
+    });
+    expect(page(notAuthority).errors()).toEqual([
+      'La personne indiquée n’est ni chef d’établissement ni titulaire d’une délégation de signature en cours : choisissez qui a décidé l’intervention.',
+    ]);
+    const byDelegate = { kind: 'INTERVENTION', notes, interventionCause: 'INCIDENT', decidedBy: delegateRow.id };
+    expect((await post(agent, stay, `${stay}/registre`, byDelegate)).status).toBe(303);
+    const call = { kind: 'INTERVENTION', notes: 'Appel à l’interphone : malaise de la visiteuse.', interventionCause: 'CALL' };
+    expect((await post(agent, stay, `${stay}/registre`, call)).status).toBe(303);
+    // The head records one he decided himself.
+    expect(
+      (await post(head, stay, `${stay}/registre`, { kind: 'INTERVENTION', notes: 'Intervention décidée après un appel au poste.' })).status,
+    ).toBe(303);
+
+    const p = page(await agent.get(stay).expect(200));
+    const rows = p
+      .testId('stay-event')
+      .toArray()
+      .map((r) =>
+        p
+          .$(r)
+          .find('td')
+          .toArray()
+          .map((td) => p.$(td).text().trim()),
+      );
+    expect(rows.map((r) => [r[1], r[2]])).toEqual([
+      ['Compte-rendu d’intervention — sur incident, décidée par Ștefan POPESCU', 'Zofia Kowalczyk'],
+      ['Compte-rendu d’intervention — à l’appel des occupants', 'Zofia Kowalczyk'],
+      ['Compte-rendu d’intervention — sur incident, décidée par Hélène ƯỚC', 'Hélène Ước'],
+    ]);
+    const audited = await query<{ after: { interventionCause: string; decidedBy: string | null } }>(
+      `SELECT after FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_INTERVENTION' ORDER BY id`,
+      [id],
+    );
+    expect(audited.map((a) => [a.after.interventionCause, a.after.decidedBy])).toEqual([
+      ['INCIDENT', delegateRow.id],
+      ['CALL', null],
+      ['INCIDENT', headRow.id],
+    ]);
+    // The database: an intervention on incident names who decided it, and only an intervention has a cause.
+    const insert = (kind: string, cause: string | null, decidedBy: string | null) =>
+      query(
+        `INSERT INTO family_visit_stay_events (stay_id, kind, agent_id, notes, intervention_cause, decided_by) VALUES ($1, $2, $3, 'x', $4, $5)`,
+        [id, kind, agentRow.id, cause, decidedBy],
+      );
+    await expect(insert('INTERVENTION', 'INCIDENT', null)).rejects.toThrow(/family_visit_stay_events_intervention/);
+    await expect(insert('INTERVENTION', 'CALL', headRow.id)).rejects.toThrow(/family_visit_stay_events_intervention/);
+    await expect(insert('ROUND', 'CALL', null)).rejects.toThrow(/family_visit_stay_events_intervention/);
+  });
+});
+
+describe('a family parlour during the detention day', () => {
+  it('is refused in French outside the visiting rooms’ opening that day, or outside 07:00–20:00 when the establishment models no visiting slot, at booking and when moved', async () => {
+    // No visiting slot modelled: the detention day, 07:00 to 20:00.
+    const e = await establishment();
+    const pf = await insertUnit(e.id, { kind: 'PF', name: 'PF Ą' });
+    const c = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 6, firstName: 'Nguyễn', lastName: 'Văn' });
+    const early = await book(e.base, c.caseId, { unitId: pf.id, day: '05/12/2026', time: '06:30' });
+    expect(early.status).toBe(409);
+    expect(page(early).fieldError('time')).toBe(
+      'Un parloir familial a lieu au cours de la journée de détention, de 07:00 à 20:00 : choisissez un horaire dans cette plage.',
+    );
+    const night = await book(e.base, c.caseId, { unitId: pf.id, day: '05/12/2026', time: '23:00' });
+    expect(page(night).errors()).toEqual([
+      'Un parloir familial a lieu au cours de la journée de détention, de 07:00 à 20:00 : choisissez un horaire dans cette plage.',
+    ]);
+    expect((await book(e.base, c.caseId, { unitId: pf.id, day: '05/12/2026', time: '14:00' })).status).toBe(303);
+
+    // Visiting rooms open on Saturdays from 08:30 to 17:00 (two slots of two rooms), closed on Sundays.
+    const other = await establishment();
+    const room = await insertRoom(other.id);
+    const room2 = await insertRoom(other.id);
+    await insertSlotTemplate(room.id, { dayOfWeek: 6, start: '08:30', end: '11:30' });
+    await insertSlotTemplate(room2.id, { dayOfWeek: 6, start: '14:00', end: '17:00' });
+    await insertSlotTemplate(room.id, { dayOfWeek: 3, start: '07:00', end: '21:00', validTo: '2026-06-30' });
+    const unit = await insertUnit(other.id, { kind: 'PF', name: 'PF Ż' });
+    const d = await insertAuthorisedCase(other.id, { kind: 'PF', hours: 4, lastName: 'Wiśniewski' });
+    const late = await book(other.base, d.caseId, { unitId: unit.id, day: '05/12/2026', time: '14:00' });
+    expect(page(late).errors()).toEqual([
+      'Un parloir familial a lieu pendant les heures d’ouverture des parloirs, de 08:30 à 17:00 ce jour-là : choisissez un horaire dans cette plage.',
+    ]);
+    const sunday = await book(other.base, d.caseId, { unitId: unit.id, day: '06/12/2026', time: '10:00' });
+    expect(page(sunday).errors()).toEqual([
+      'Les parloirs ne sont pas ouverts ce jour-là : un parloir familial a lieu pendant les heures d’ouverture des parloirs. Choisissez un autre jour.',
+    ]);
+    // A Wednesday: the slot of the first half of the year no longer holds; no other slot on Wednesdays.
+    expect(page(await book(other.base, d.caseId, { unitId: unit.id, day: '09/12/2026', time: '10:00' })).errors()[0]).toContain(
+      'Les parloirs ne sont pas ouverts ce jour-là',
+    );
+    expect((await book(other.base, d.caseId, { unitId: unit.id, day: '05/12/2026', time: '09:00' })).status).toBe(303);
+    const stay = `${other.base}/sejours/${await stayOfCase(d.caseId)}`;
+    const moved = await post(agent, `${stay}/deplacer`, `${stay}/deplacer`, { unitId: unit.id, day: '05/12/2026', time: '13:30' });
+    expect(moved.status).toBe(409);
+    expect(page(moved).fieldError('time')).toContain('de 08:30 à 17:00 ce jour-là');
+    // A UVF is not concerned: it runs day and night.
+    const uvf = await insertUnit(other.id, { name: 'UVF Ż' });
+    const u = await insertAuthorisedCase(other.id, { hours: 24, lastName: 'Ngô' });
+    expect((await book(other.base, u.caseId, { unitId: uvf.id, day: '06/12/2026', time: '18:00' })).status).toBe(303);
   });
 });

@@ -201,6 +201,8 @@ table family_visit_stay_events
   family_visit_stay_events.at timestamp with time zone NOT NULL DEFAULT now()
   family_visit_stay_events.agent_id uuid NOT NULL
   family_visit_stay_events.notes text NOT NULL
+  family_visit_stay_events.intervention_cause text
+  family_visit_stay_events.decided_by uuid
 table family_visit_stays
   family_visit_stays.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_stays.case_id uuid NOT NULL
@@ -636,6 +638,9 @@ constraint family_visit_requests.family_visit_requests_refusal_ground_check: CHE
 constraint family_visit_requests.family_visit_requests_status_check: CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text, 'REFERRED'::text, 'WITHDRAWN'::text])))
 constraint family_visit_requests.family_visit_requests_visitor_permit: CHECK (((applicant = 'VISITOR'::text) = (permit_id IS NOT NULL)))
 constraint family_visit_stay_events.family_visit_stay_events_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
+constraint family_visit_stay_events.family_visit_stay_events_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
+constraint family_visit_stay_events.family_visit_stay_events_intervention: CHECK ((((intervention_cause IS NULL) OR (kind = 'INTERVENTION'::text)) AND (COALESCE((intervention_cause = 'INCIDENT'::text), false) = (decided_by IS NOT NULL))))
+constraint family_visit_stay_events.family_visit_stay_events_intervention_cause_check: CHECK ((intervention_cause = ANY (ARRAY['CALL'::text, 'INCIDENT'::text])))
 constraint family_visit_stay_events.family_visit_stay_events_kind_check: CHECK ((kind = ANY (ARRAY['ENTRY_INVENTORY'::text, 'EXIT_INVENTORY'::text, 'BELONGINGS'::text, 'PRESENCE_CHECK'::text, 'ROUND'::text, 'INCIDENT'::text, 'INTERVENTION'::text, 'EARLY_END'::text])))
 constraint family_visit_stay_events.family_visit_stay_events_notes_check: CHECK ((length(TRIM(BOTH FROM notes)) > 0))
 constraint family_visit_stay_events.family_visit_stay_events_pkey: PRIMARY KEY (id)

@@ -4,7 +4,7 @@ import type { CustodyStatus } from '../detainees/detainee.entity';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
 import type { StayVisitorRow } from './stay-door.rules';
-import type { StayEventKind } from './units.rules';
+import type { InterventionCause, StayEventKind, VisitingHours } from './units.rules';
 
 export interface UnitRow {
   id: string;
@@ -418,26 +418,74 @@ export interface StayEventRow {
   at: Date;
   agentName: string;
   notes: string;
+  interventionCause: InterventionCause | null;
+  /** Who decided an intervention on incident, « Prénom NOM ». */
+  decidedByName: string | null;
 }
 
 /** In time order; entries of the same instant in the order written (the table is append-only, so ctid follows insertion). */
 export function stayEvents(db: EntityManager, stayId: string): Promise<StayEventRow[]> {
   return select<StayEventRow>(
     db,
-    `SELECT e.id, e.kind, e.at, a.first_name || ' ' || a.last_name AS "agentName", e.notes
-       FROM family_visit_stay_events e JOIN agents a ON a.id = e.agent_id WHERE e.stay_id = $1 ORDER BY e.at, e.ctid`,
+    `SELECT e.id, e.kind, e.at, a.first_name || ' ' || a.last_name AS "agentName", e.notes, e.intervention_cause AS "interventionCause",
+            da.first_name || ' ' || upper(da.last_name) AS "decidedByName"
+       FROM family_visit_stay_events e JOIN agents a ON a.id = e.agent_id LEFT JOIN agents da ON da.id = e.decided_by
+      WHERE e.stay_id = $1 ORDER BY e.at, e.ctid`,
     [stayId],
   );
 }
 
 export async function insertStayEvent(
   db: EntityManager,
-  e: { stayId: string; kind: StayEventKind; at: Date; agentId: string; notes: string },
+  e: {
+    stayId: string;
+    kind: StayEventKind;
+    at: Date;
+    agentId: string;
+    notes: string;
+    intervention?: { cause: InterventionCause; decidedBy: string | null } | null;
+  },
 ): Promise<string> {
   const rows = await select<{ id: string }>(
     db,
-    `INSERT INTO family_visit_stay_events (stay_id, kind, at, agent_id, notes) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [e.stayId, e.kind, e.at, e.agentId, e.notes],
+    `INSERT INTO family_visit_stay_events (stay_id, kind, at, agent_id, notes, intervention_cause, decided_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [e.stayId, e.kind, e.at, e.agentId, e.notes, e.intervention?.cause ?? null, e.intervention?.decidedBy ?? null],
   );
   return rows[0].id;
+}
+
+/** Who may decide an intervention on incident on `day` (AAAA-MM-JJ): the establishment's heads, then the agents holding a signature delegation in force. */
+export function signatoriesOf(db: EntityManager, establishmentId: string, day: string): Promise<{ id: string; label: string }[]> {
+  return select<{ id: string; label: string }>(
+    db,
+    `SELECT a.id, a.first_name || ' ' || upper(a.last_name) || CASE WHEN h.head THEN ', chef d’établissement' ELSE ', par délégation' END AS label
+       FROM agents a
+       CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM role_assignments r
+                                           WHERE r.agent_id = a.id AND r.establishment_id = $1 AND r.role = 'HEAD_OF_ESTABLISHMENT') AS head) h
+      WHERE a.active
+        AND (h.head OR EXISTS (SELECT 1 FROM signature_delegations s
+                                WHERE s.agent_id = a.id AND s.establishment_id = $1 AND s.revoked_at IS NULL
+                                  AND s.valid_from <= $2::date AND (s.valid_to IS NULL OR s.valid_to >= $2::date)))
+      ORDER BY h.head DESC, a.last_name, a.first_name, a.id`,
+    [establishmentId, day],
+  );
+}
+
+/**
+ * The visiting rooms' opening on `day` (AAAA-MM-JJ, ISO weekday `isoDay`): the earliest start and the
+ * latest end of the weekly slots in force that day in the establishment's active rooms (the visits'
+ * slot_templates, times local to the establishment).
+ */
+export async function visitingHours(db: EntityManager, establishmentId: string, day: string, isoDay: number): Promise<VisitingHours> {
+  const row = await selectOne<{ from: string | null; to: string | null; slots: number }>(
+    db,
+    `SELECT to_char(min(t.start_time) FILTER (WHERE t.day_of_week = $3), 'HH24:MI') AS "from",
+            to_char(max(t.end_time) FILTER (WHERE t.day_of_week = $3), 'HH24:MI') AS "to", count(*)::int AS slots
+       FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id
+      WHERE r.establishment_id = $1 AND r.active AND t.valid_from <= $2::date AND (t.valid_to IS NULL OR t.valid_to >= $2::date)`,
+    [establishmentId, day, isoDay],
+  );
+  if (!row || row.slots === 0) return null;
+  return row.from && row.to ? { from: row.from, to: row.to } : 'CLOSED';
 }

@@ -1,4 +1,5 @@
 import { reportIncidentToMagistrate } from './decisions.service';
+import { signatoryFor } from '../permits/signatory';
 import { Injectable } from '@nestjs/common';
 import { addDays } from 'date-fns';
 import { formatInTimeZone } from 'date-fns-tz';
@@ -27,6 +28,7 @@ import {
   type NewUnit,
   setCasePriority,
   setStayStatus,
+  signatoriesOf,
   stayEvents,
   stayOf,
   type StayRow,
@@ -36,6 +38,7 @@ import {
   unitOf,
   unitsOf,
   updateUnit,
+  visitingHours,
   waitingCases,
 } from './units.queries';
 import {
@@ -52,9 +55,12 @@ import {
   eventProblem,
   hourLabel,
   houseRulesOf,
+  type InterventionCause,
+  interventionProblem,
   houseRulesProblem,
   localInstant,
   onBreak,
+  pfHoursProblem,
   priorityReasons,
   rankWaitingList,
   type StayEventKind,
@@ -195,6 +201,7 @@ export class UnitsService {
         const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
         const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
+        await this.withinHours(m, c.kind, t, site);
         await this.permitsValid(m, c.id, t, site, 'BOOK');
         await this.detaineeFree(m, c.detaineeId, t, null, site);
         const id = await insertStay(m, { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors });
@@ -214,6 +221,15 @@ export class UnitsService {
     } catch (e) {
       throw stayRefusal(e) ?? e;
     }
+  }
+
+  /** A family parlour within the visiting rooms' opening that day (or 07:00–20:00 when none is modelled); refused in French otherwise. */
+  private async withinHours(m: EntityManager, kind: FamilyVisitKind, t: StayTimes, site: Site) {
+    if (kind !== 'PF') return;
+    const day = formatInTimeZone(t.from, site.timeZone, 'yyyy-MM-dd');
+    const hours = await visitingHours(m, site.id, day, Number(formatInTimeZone(t.from, site.timeZone, 'i')));
+    const bad = pfHoursProblem(t, hours, site.timeZone);
+    if (bad) throw new DomainError('PF_HOURS', bad, 409);
   }
 
   /**
@@ -425,6 +441,7 @@ export class UnitsService {
             'SAME',
             'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
           );
+        await this.withinHours(m, s.kind, t, site);
         await this.permitsValid(m, s.caseId, t, site, 'MOVE');
         await this.detaineeFree(m, s.detaineeId, t, s.id, site);
         await moveStaySlot(m, id, unit.id, t);
@@ -593,7 +610,9 @@ export class UnitsService {
     if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
     const events = await stayEvents(this.dataSource.manager, id);
     const door = await this.door(this.dataSource.manager, [s], site);
+    const today = formatInTimeZone(this.clock.now(), site.timeZone, 'yyyy-MM-dd');
     return {
+      deciders: await signatoriesOf(this.dataSource.manager, site.id, today),
       stay: {
         ...s,
         ...this.clockFlags(s, this.clock.now(), site),
@@ -605,15 +624,28 @@ export class UnitsService {
     };
   }
 
-  /** An entry of the stay's registers (inventory, belongings, presence control, round, report), by the agent, now. */
-  async record(actor: Actor, site: Site, id: string, kind: Exclude<StayEventKind, 'EARLY_END'>, notes: string): Promise<void> {
+  /**
+   * An entry of the stay's registers (inventory, belongings, presence control, round, report), by the
+   * agent, now. An intervention records its cause and, on an incident or a suspicion (the cause when none
+   * is given), who decided it: the agent named, or else the agent recording it, who must be the head or
+   * hold a signature delegation in force that day (note DAP 2014, UVF D.2.c).
+   */
+  async record(
+    actor: Actor,
+    site: Site,
+    id: string,
+    kind: Exclude<StayEventKind, 'EARLY_END'>,
+    notes: string,
+    asked: { cause?: InterventionCause; decidedBy?: string } = {},
+  ): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const s = await stayOf(m, site.id, id, true);
       if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
       const bad = eventProblem(s.status, kind);
       if (bad) throw new DomainError('STATUS', bad, 409);
       const now = this.clock.now();
-      const eventId = await insertStayEvent(m, { stayId: id, kind, at: now, agentId: actor.id!, notes });
+      const intervention = kind === 'INTERVENTION' ? await this.interventionOf(m, actor, site, now, asked) : null;
+      const eventId = await insertStayEvent(m, { stayId: id, kind, at: now, agentId: actor.id!, notes, intervention });
       // A prévenu's visit: the magistrate who authorised it is told of any incident or intervention (note DAP 2014, B).
       const reportId =
         kind === 'INCIDENT' || kind === 'INTERVENTION'
@@ -626,11 +658,34 @@ export class UnitsService {
           entityType: 'family_visit_stay',
           entityId: id,
           establishmentId: site.id,
-          after: { eventId, notes, ...(reportId ? { reportedToMagistrate: reportId } : {}) },
+          after: {
+            eventId,
+            notes,
+            ...(intervention ? { interventionCause: intervention.cause, decidedBy: intervention.decidedBy } : {}),
+            ...(reportId ? { reportedToMagistrate: reportId } : {}),
+          },
         },
         m,
       );
     });
+  }
+
+  /** An intervention's cause and decider, checked (see record). */
+  private async interventionOf(
+    m: EntityManager,
+    actor: Actor,
+    site: Site,
+    now: Date,
+    asked: { cause?: InterventionCause; decidedBy?: string },
+  ): Promise<{ cause: InterventionCause; decidedBy: string | null }> {
+    const cause = asked.cause ?? 'INCIDENT';
+    if (cause === 'CALL') return { cause, decidedBy: null };
+    const decider = asked.decidedBy ?? actor.id ?? null;
+    const day = formatInTimeZone(now, site.timeZone, 'yyyy-MM-dd');
+    const signatory = decider ? await signatoryFor(m, site.id, decider, day) : null;
+    const bad = interventionProblem(cause, { named: asked.decidedBy !== undefined, signatory: signatory !== null });
+    if (bad) throw new DomainError('DECIDER', bad);
+    return { cause, decidedBy: decider };
   }
 
   /** Start (IN_PROGRESS), end (ENDED) or early end at request or for security (ENDED_EARLY, final). */
