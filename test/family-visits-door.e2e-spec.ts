@@ -388,7 +388,7 @@ describe('a visit permit no longer valid', () => {
 });
 
 describe('an intervention during a stay', () => {
-  it('on an incident or a suspicion it is decided by the head or a signature delegate: an agent without that authority records it only by naming them; at the occupants’ call no decision is needed; audited', async () => {
+  it('on an incident or a suspicion it is decided by the head or a signature delegate: an agent without that authority records it only by naming them, at the occupants’ call no decision is needed, audited', async () => {
     const e = await establishment();
     const delegateRow = await insertAgentElsewhere('PERMITS_OFFICER', { givenName: 'Ștefan', usualName: 'Popescu' });
     await grantRole(delegateRow.id, e.id, 'PERMITS_OFFICER');

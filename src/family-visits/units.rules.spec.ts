@@ -459,7 +459,7 @@ describe('a family parlour during the detention day (note DAP 2014, PF B.1)', ()
 });
 
 describe('an intervention during a stay (note DAP 2014, UVF D.2.c)', () => {
-  it('on an incident or a suspicion, only on the decision of the head or a delegate; at the occupants’ call, no decision needed', () => {
+  it('on an incident or a suspicion, only on the decision of the head or a delegate, at the occupants’ call no decision needed', () => {
     expect(interventionProblem('CALL', { named: false, signatory: false })).toBeNull();
     expect(interventionProblem('INCIDENT', { named: false, signatory: true })).toBeNull();
     expect(interventionProblem('INCIDENT', { named: true, signatory: true })).toBeNull();
