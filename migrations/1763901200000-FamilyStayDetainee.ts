@@ -10,12 +10,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - family_visit_stays_detainee_no_overlap: an exclusion constraint on (detainee_id WITH =, during
  *   WITH &&) ignoring cancelled stays, like the per-unit family_visit_stays_no_overlap. Should existing
  *   rows overlap, adding it fails and names the rows: cancel one of the two stays, then migrate again.
- * And an intervention in a stay (audit gap 14) records its cause (note DAP 2014, UVF D.2.c: « à la demande des personnes
- * présentes dans l'UVF, en cas d'incident ou en cas de suspicion d'incident ») and, on an incident or a
- * suspicion, who decided it (« ne peut avoir lieu que sur décision du chef d'établissement ou d'un
- * personnel ayant reçu délégation »): family_visit_stay_events.intervention_cause (CALL / INCIDENT,
- * INTERVENTION entries only) and decided_by, set exactly for an intervention on incident. Interventions
- * recorded before keep neither.
+ * And an intervention in a stay (audit gap 14) records its cause (note DAP 2014, UVF D.2.c: « à la
+ * demande des personnes présentes dans l'UVF, en cas d'incident ou en cas de suspicion d'incident ») and,
+ * on an incident or a suspicion, who decided it (« ne peut avoir lieu que sur décision du chef
+ * d'établissement ou d'un personnel ayant reçu délégation »): family_visit_stay_events.intervention_cause
+ * (CALL / INCIDENT, INTERVENTION entries only) and decided_by, set exactly for an intervention on
+ * incident. Interventions recorded before keep neither.
  */
 export class FamilyStayDetainee1763901200000 implements MigrationInterface {
   name = 'FamilyStayDetainee1763901200000';

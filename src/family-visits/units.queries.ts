@@ -82,7 +82,7 @@ export async function mostVisitorsAhead(db: EntityManager, unitId: string, now: 
   return row?.n ?? 0;
 }
 
-/** An authorised case and what its GRANTED requests allow (locked: the case for update, the detainee's custody for share). */
+/** An authorised case and what its GRANTED requests allow. */
 export interface BookableCase {
   id: string;
   reference: string;
@@ -109,6 +109,7 @@ const GRANTED_SLOTS = (caseId: string) =>
   `(SELECT coalesce(min(coalesce(r.granted_slots, 1)), 1)::int FROM family_visit_requests r
      WHERE r.case_id = ${caseId} AND r.status = 'GRANTED')`;
 
+/** The case (locked: the case for update, the detainee for share, so that his custody cannot change under a booking). */
 export function bookableCase(db: EntityManager, establishmentId: string, caseId: string, lock = false): Promise<BookableCase | null> {
   return selectOne<BookableCase>(
     db,

@@ -1,5 +1,4 @@
 import { reportIncidentToMagistrate } from './decisions.service';
-import { signatoryFor } from '../permits/signatory';
 import { Injectable } from '@nestjs/common';
 import { addDays } from 'date-fns';
 import { formatInTimeZone } from 'date-fns-tz';
@@ -10,6 +9,7 @@ import { DomainError } from '../common/domain-error';
 import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rules';
 import { normalizePhone } from '../notifications/notification.rules';
 import { NotificationsService } from '../notifications/notifications.service';
+import { signatoryFor } from '../permits/signatory';
 import type { FamilyVisitKind } from './family-unit.entity';
 import { custodyRefusal, type DoorVisitor, doorVisitors, permitsRefusal, reviewReasons, stayDays } from './stay-door.rules';
 import {
@@ -55,9 +55,9 @@ import {
   eventProblem,
   hourLabel,
   houseRulesOf,
+  houseRulesProblem,
   type InterventionCause,
   interventionProblem,
-  houseRulesProblem,
   localInstant,
   onBreak,
   pfHoursProblem,
