@@ -217,6 +217,8 @@ table family_visit_stay_events
   family_visit_stay_events.at timestamp with time zone NOT NULL DEFAULT now()
   family_visit_stay_events.agent_id uuid NOT NULL
   family_visit_stay_events.notes text NOT NULL
+  family_visit_stay_events.intervention_cause text
+  family_visit_stay_events.decided_by uuid
 table family_visit_stays
   family_visit_stays.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_stays.case_id uuid NOT NULL
@@ -229,6 +231,7 @@ table family_visit_stays
   family_visit_stays.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_visit_stays.break_from timestamp with time zone
   family_visit_stays.break_to timestamp with time zone
+  family_visit_stays.detainee_id uuid NOT NULL
 table letters
   letters.id uuid NOT NULL DEFAULT gen_random_uuid()
   letters.establishment_id uuid NOT NULL
@@ -667,12 +670,17 @@ constraint family_visit_requests.family_visit_requests_reused_authorisation_from
 constraint family_visit_requests.family_visit_requests_status_check: CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text, 'REFERRED'::text, 'WITHDRAWN'::text])))
 constraint family_visit_requests.family_visit_requests_visitor_permit: CHECK (((applicant = 'VISITOR'::text) = (permit_id IS NOT NULL)))
 constraint family_visit_stay_events.family_visit_stay_events_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
+constraint family_visit_stay_events.family_visit_stay_events_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
+constraint family_visit_stay_events.family_visit_stay_events_intervention: CHECK ((((intervention_cause IS NULL) OR (kind = 'INTERVENTION'::text)) AND (COALESCE((intervention_cause = 'INCIDENT'::text), false) = (decided_by IS NOT NULL))))
+constraint family_visit_stay_events.family_visit_stay_events_intervention_cause_check: CHECK ((intervention_cause = ANY (ARRAY['CALL'::text, 'INCIDENT'::text])))
 constraint family_visit_stay_events.family_visit_stay_events_kind_check: CHECK ((kind = ANY (ARRAY['ENTRY_INVENTORY'::text, 'EXIT_INVENTORY'::text, 'BELONGINGS'::text, 'PRESENCE_CHECK'::text, 'ROUND'::text, 'INCIDENT'::text, 'INTERVENTION'::text, 'EARLY_END'::text])))
 constraint family_visit_stay_events.family_visit_stay_events_notes_check: CHECK ((length(TRIM(BOTH FROM notes)) > 0))
 constraint family_visit_stay_events.family_visit_stay_events_pkey: PRIMARY KEY (id)
 constraint family_visit_stay_events.family_visit_stay_events_stay_id_fkey: FOREIGN KEY (stay_id) REFERENCES family_visit_stays(id)
 constraint family_visit_stays.family_visit_stays_break: CHECK ((((break_from IS NULL) = (break_to IS NULL)) AND ((break_from IS NULL) OR ((lower(during) < break_from) AND (break_from < break_to) AND (break_to < upper(during))))))
 constraint family_visit_stays.family_visit_stays_case_id_fkey: FOREIGN KEY (case_id) REFERENCES family_visit_cases(id)
+constraint family_visit_stays.family_visit_stays_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint family_visit_stays.family_visit_stays_detainee_no_overlap: EXCLUDE USING gist (detainee_id WITH =, during WITH &&) WHERE ((status <> 'CANCELLED'::text))
 constraint family_visit_stays.family_visit_stays_during_check: CHECK (((NOT isempty(during)) AND lower_inc(during) AND (NOT upper_inc(during))))
 constraint family_visit_stays.family_visit_stays_end_reason: CHECK (((status = ANY (ARRAY['ENDED_EARLY'::text, 'CANCELLED'::text])) = COALESCE((length(TRIM(BOTH FROM end_reason)) > 0), false)))
 constraint family_visit_stays.family_visit_stays_no_overlap: EXCLUDE USING gist (unit_id WITH =, during WITH &&) WHERE ((status <> 'CANCELLED'::text))
@@ -914,6 +922,7 @@ index CREATE INDEX family_visit_requests_reused_authorisation_idx ON public.fami
 index CREATE UNIQUE INDEX family_visit_stay_events_pkey ON public.family_visit_stay_events USING btree (id)
 index CREATE INDEX family_visit_stay_events_stay_idx ON public.family_visit_stay_events USING btree (stay_id, at)
 index CREATE INDEX family_visit_stays_case_idx ON public.family_visit_stays USING btree (case_id)
+index CREATE INDEX family_visit_stays_detainee_no_overlap ON public.family_visit_stays USING gist (detainee_id, during) WHERE (status <> 'CANCELLED'::text)
 index CREATE INDEX family_visit_stays_no_overlap ON public.family_visit_stays USING gist (unit_id, during) WHERE (status <> 'CANCELLED'::text)
 index CREATE UNIQUE INDEX family_visit_stays_pkey ON public.family_visit_stays USING btree (id)
 index CREATE INDEX family_visit_stays_unit_idx ON public.family_visit_stays USING btree (unit_id, lower(during))
@@ -991,12 +1000,14 @@ trigger CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.aud
 trigger CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON public.detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
 trigger CREATE TRIGGER family_visit_stays_break_kind BEFORE INSERT OR UPDATE OF break_from, break_to, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_break_kind()
 trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF visitors, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_capacity()
+trigger CREATE TRIGGER family_visit_stays_detainee BEFORE INSERT OR UPDATE OF case_id, detainee_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_detainee()
 trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
 function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
 function audit_log_row_hash(r audit_log) returns text md5 01b6fc286cbd8e7e96a964399b2a3d18
 function family_visit_stays_break_kind() returns trigger md5 aaa38e576e1eab6bfbe89a9bf66d6d90
 function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f7e93137bd07
+function family_visit_stays_detainee() returns trigger md5 8e26000adb34d07c61f71c6e10e8b1d1
 function flag_visits_for_review() returns trigger md5 46f235c1af2ae3197bf8e139b61b544f
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62
 sequence audit_log_id_seq

@@ -34,6 +34,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyStayBreak1763900800000',
       'MagistrateAuthorisationReuse1763900900000',
       'JuvenileJudgeOpinion1763901100000',
+      'FamilyStayDetainee1763901200000',
       'PermitLitigationNote1763901400000',
     ]);
     const [counts] = await query(`SELECT

@@ -17,6 +17,7 @@ import { FamilyVisitLitigationHold1763900700000 } from '../../migrations/1763900
 import { FamilyStayBreak1763900800000 } from '../../migrations/1763900800000-FamilyStayBreak';
 import { MagistrateAuthorisationReuse1763900900000 } from '../../migrations/1763900900000-MagistrateAuthorisationReuse';
 import { JuvenileJudgeOpinion1763901100000 } from '../../migrations/1763901100000-JuvenileJudgeOpinion';
+import { FamilyStayDetainee1763901200000 } from '../../migrations/1763901200000-FamilyStayDetainee';
 import { PermitLitigationNote1763901400000 } from '../../migrations/1763901400000-PermitLitigationNote';
 import { join } from 'node:path';
 
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   FamilyStayBreak1763900800000,
   MagistrateAuthorisationReuse1763900900000,
   JuvenileJudgeOpinion1763901100000,
+  FamilyStayDetainee1763901200000,
   PermitLitigationNote1763901400000,
 ];
 

@@ -2,11 +2,16 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export type StayStatus = 'BOOKED' | 'IN_PROGRESS' | 'ENDED' | 'ENDED_EARLY' | 'CANCELLED';
 
-/** An authorised visit booked in a unit. Never two overlapping in a unit, never more visitors than its capacity (database). */
+/**
+ * An authorised visit booked in a unit. Never two overlapping in a unit nor for one detainee, never more
+ * visitors than its capacity (database).
+ */
 @Entity('family_visit_stays')
 export class FamilyVisitStay {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ name: 'case_id', type: 'uuid' }) caseId!: string;
+  /** The case's detainee (kept so by a trigger): never in two stays at once (exclusion constraint). */
+  @Column({ name: 'detainee_id', type: 'uuid' }) detaineeId!: string;
   @Column({ name: 'unit_id', type: 'uuid' }) unitId!: string;
   @Column({ type: 'tstzrange' }) during!: string;
   @Column({ type: 'integer' }) visitors!: number;

@@ -7,13 +7,22 @@ import { attempt, type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
 import { BookStayForm, BookTwoSlotsForm, CancelStayForm, EARLY_END_CAUSES, EarlyEndForm, PriorityForm, StayEventForm } from './units.form';
-import { changeProblem, KIND_LABELS, STAY_EVENT_LABELS, STAY_STATUS_LABELS } from './units.rules';
+import { changeProblem, INTERVENTION_CAUSES, KIND_LABELS, STAY_EVENT_LABELS, STAY_STATUS_LABELS } from './units.rules';
 import { UnitsService } from './units.service';
 
 const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 /** Where a refusal of the times asked (booking or move) is shown on its form. */
-const TIMES_ERROR_FIELDS: Record<string, string> = { PAST: 'day', UNTIL: 'day', FIRST_SLOT: 'firstDuration', SECOND_SLOT: 'secondTime' };
+const TIMES_ERROR_FIELDS: Record<string, string> = {
+  PAST: 'day',
+  UNTIL: 'day',
+  DETAINEE_TAKEN: 'day',
+  DETAINEE_GONE: 'global',
+  PERMIT: 'global',
+  PF_HOURS: 'time',
+  FIRST_SLOT: 'firstDuration',
+  SECOND_SLOT: 'secondTime',
+};
 /** Where a refusal of a move is shown on its form. */
 const MOVE_ERROR_FIELDS: Record<string, string> = { ...TIMES_ERROR_FIELDS, SAME: 'day', STATUS: 'global', NOT_AUTHORISED: 'global' };
 
@@ -98,7 +107,11 @@ export class UnitsStaysController {
   ) {
     const form = await validateForm(StayEventForm, body);
     if (!form.ok) return this.renderStay(res.status(400), establishment, id, { errors: form.errors, values: form.values, form: 'event' });
-    const done = await attempt(() => this.units.record(actorOf(p), establishment, id, form.value.kind, form.value.notes), 'kind');
+    const { kind, notes, interventionCause, decidedBy } = form.value;
+    const done = await attempt(
+      () => this.units.record(actorOf(p), establishment, id, kind, notes, { cause: interventionCause, decidedBy }),
+      (e) => (e.code === 'DECIDER' ? 'decidedBy' : 'kind'),
+    );
     if (!done.ok) return this.renderStay(res.status(done.status), establishment, id, { errors: done.errors, values: body, form: 'event' });
     res.redirect(303, `/etablissements/${establishment.code}/uvf/sejours/${id}`);
   }
@@ -315,6 +328,7 @@ export class UnitsStaysController {
       eventKinds: STAY_EVENT_LABELS,
       statuses: STAY_STATUS_LABELS,
       causes: EARLY_END_CAUSES,
+      interventionCauses: INTERVENTION_CAUSES,
       errors: [],
       values: {},
       ...extra,

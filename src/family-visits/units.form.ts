@@ -1,12 +1,14 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { parseDay } from '../common/dates';
-import { Trim } from '../common/forms';
+import { EmptyToUndefined, Trim } from '../common/forms';
 import {
   DISTANCE_MESSAGE,
   HOUSE_RULES_MAX,
   HOUSE_RULES_MESSAGE,
   houseRulesOf,
+  INTERVENTION_CAUSES,
+  type InterventionCause,
   MAX_DISTANCE_KM,
   parseDuration,
   parseTime,
@@ -97,6 +99,15 @@ export class PriorityForm {
 export class StayEventForm {
   @IsIn(Object.keys(STAY_EVENT_LABELS), { message: 'Choisissez ce que vous consignez.' }) kind!: keyof typeof STAY_EVENT_LABELS;
   @Trim() @Matches(/^[\s\S]{3,4000}$/, { message: 'Décrivez ce que vous avez constaté (3 caractères au moins).' }) notes!: string;
+  /** An intervention's cause; none given: on an incident or a suspicion. Ignored for any other entry. */
+  @IsOptional()
+  @IsIn(Object.keys(INTERVENTION_CAUSES), { message: 'Choisissez la cause de l’intervention.' })
+  interventionCause?: InterventionCause;
+  /** Who decided an intervention on incident (the head or a delegate); none: the agent recording it. */
+  @EmptyToUndefined()
+  @IsOptional()
+  @Matches(UUID, { message: 'Choisissez qui a décidé l’intervention.' })
+  decidedBy?: string;
 }
 
 export class EarlyEndForm {

@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
+import type { CustodyStatus } from '../detainees/detainee.entity';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
-import type { StayEventKind } from './units.rules';
+import type { StayVisitorRow } from './stay-door.rules';
+import type { InterventionCause, StayEventKind, VisitingHours } from './units.rules';
 
 export interface UnitRow {
   id: string;
@@ -85,7 +87,10 @@ export interface BookableCase {
   id: string;
   reference: string;
   kind: FamilyVisitKind;
+  detaineeId: string;
   detaineeName: string;
+  /** PRESENT, or LIBERE / TRANSFERE once the detainee has left: then no stay may be booked. */
+  custodyStatus: CustodyStatus;
   grantedHours: number | null;
   /** 2 when every GRANTED request of the case is for a PF in two cumulated slots; 1 otherwise. */
   grantedSlots: 1 | 2;
@@ -104,10 +109,12 @@ const GRANTED_SLOTS = (caseId: string) =>
   `(SELECT coalesce(min(coalesce(r.granted_slots, 1)), 1)::int FROM family_visit_requests r
      WHERE r.case_id = ${caseId} AND r.status = 'GRANTED')`;
 
+/** The case (locked: the case for update, the detainee for share, so that his custody cannot change under a booking). */
 export function bookableCase(db: EntityManager, establishmentId: string, caseId: string, lock = false): Promise<BookableCase | null> {
   return selectOne<BookableCase>(
     db,
-    `SELECT c.id, c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+    `SELECT c.id, c.reference, c.kind, c.detainee_id AS "detaineeId", d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+            d.custody_status AS "custodyStatus",
             (SELECT min(r.granted_hours)::int FROM family_visit_requests r WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "grantedHours",
             ${GRANTED_SLOTS('c.id')} AS "grantedSlots",
             (SELECT count(*)::int FROM family_visit_requests r
@@ -118,13 +125,37 @@ export function bookableCase(db: EntityManager, establishmentId: string, caseId:
               WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "authorisedUntil",
             c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm"
        FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id
-      WHERE c.establishment_id = $1 AND c.id = $2${lock ? ' FOR UPDATE OF c' : ''}`,
+      WHERE c.establishment_id = $1 AND c.id = $2${lock ? ' FOR UPDATE OF c FOR SHARE OF d' : ''}`,
     [establishmentId, caseId],
   );
 }
 
 export async function caseHasStay(db: EntityManager, caseId: string): Promise<boolean> {
   return (await selectOne(db, `SELECT 1 FROM family_visit_stays WHERE case_id = $1 AND status <> 'CANCELLED'`, [caseId])) !== null;
+}
+
+export interface OtherStay {
+  unitName: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/** The detainee's stay (not cancelled) meeting [from, to), another than `exceptStay`: the first one, or null. */
+export function detaineeStayDuring(
+  db: EntityManager,
+  detaineeId: string,
+  from: Date,
+  to: Date,
+  exceptStay: string | null,
+): Promise<OtherStay | null> {
+  return selectOne<OtherStay>(
+    db,
+    `SELECT u.name AS "unitName", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt"
+       FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
+      WHERE s.detainee_id = $1 AND s.status <> 'CANCELLED' AND s.during && tstzrange($2, $3, '[)') AND s.id IS DISTINCT FROM $4::uuid
+      ORDER BY lower(s.during) LIMIT 1`,
+    [detaineeId, from, to, exceptStay],
+  );
 }
 
 export async function insertStay(
@@ -210,6 +241,8 @@ export interface WaitingRow {
   reference: string;
   kind: FamilyVisitKind;
   detaineeName: string;
+  /** A detainee released or transferred stays on the list, marked: no stay may be booked for him. */
+  custodyStatus: CustodyStatus;
   noLeavePossible: boolean;
   distanceKm: number | null;
   lastStayAt: Date | null;
@@ -223,7 +256,7 @@ export function waitingCases(db: EntityManager, establishmentId: string): Promis
   return select<WaitingRow>(
     db,
     `SELECT c.id AS "caseId", c.reference, c.kind, d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
-            c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm",
+            d.custody_status AS "custodyStatus", c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm",
             (SELECT max(upper(s.during)) FROM family_visit_stays s JOIN family_visit_cases o ON o.id = s.case_id
               WHERE o.detainee_id = c.detainee_id AND s.status NOT IN ('BOOKED','CANCELLED')) AS "lastStayAt",
             g.authorised_at AS "authorisedAt", g.hours AS "grantedHours", ${GRANTED_SLOTS('c.id')} AS "grantedSlots",
@@ -247,7 +280,9 @@ export interface StayRow {
   unitId: string;
   unitName: string;
   kind: FamilyVisitKind;
+  detaineeId: string;
   detaineeName: string;
+  custodyStatus: CustodyStatus;
   startsAt: Date;
   endsAt: Date;
   /** A PF in two cumulated slots: the break inside [startsAt, endsAt); null otherwise. */
@@ -260,7 +295,8 @@ export interface StayRow {
 }
 
 const STAY = `s.id, s.case_id AS "caseId", c.reference, s.unit_id AS "unitId", u.name AS "unitName", u.kind,
-              d.first_name || ' ' || upper(d.last_name) AS "detaineeName", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
+              s.detainee_id AS "detaineeId", d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
+              d.custody_status AS "custodyStatus", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
               s.break_from AS "breakFrom", s.break_to AS "breakTo", s.visitors, s.status, s.ended_at AS "endedAt", s.end_reason AS "endReason"
          FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
          JOIN family_visit_cases c ON c.id = s.case_id JOIN detainees d ON d.id = c.detainee_id`;
@@ -272,6 +308,31 @@ export function staysBetween(db: EntityManager, establishmentId: string, from: D
     `SELECT ${STAY} WHERE u.establishment_id = $1 AND s.status <> 'CANCELLED' AND s.during && tstzrange($2, $3, '[)')
       ORDER BY lower(s.during), u.name`,
     [establishmentId, from, to],
+  );
+}
+
+/**
+ * The GRANTED visitors of these cases, by case, adults and children by birth date: who they are (the
+ * permit's name, birth date, relationship and photo), a minor's accompanying adult, exit time and carer,
+ * and the permit's limits as they are now (visits used: those booked or made with it, as the permits count).
+ * Locked: the permits for share, so that a suspension or a withdrawal waits for the booking that checked them.
+ */
+export function stayVisitors(db: EntityManager, caseIds: string[], lock = false): Promise<StayVisitorRow[]> {
+  return select<StayVisitorRow>(
+    db,
+    `SELECT r.case_id AS "caseId", r.id AS "requestId", p.visitor_given_name || ' ' || upper(p.visitor_family_name) AS name,
+            to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS birthdate, p.relationship, p.photo_document_id AS "photoDocumentId",
+            cp.visitor_given_name || ' ' || upper(cp.visitor_family_name) AS "companionName",
+            to_char(r.child_exit_time, 'HH24:MI') AS "childExitTime", r.child_carer AS "childCarer",
+            json_build_object('status', p.status, 'validFrom', to_char(p.valid_from, 'YYYY-MM-DD'), 'validTo', to_char(p.valid_to, 'YYYY-MM-DD'),
+              'maxVisits', p.max_visits,
+              'visitsUsed', (SELECT count(*) FROM visit_visitors uv JOIN visits u ON u.id = uv.visit_id
+                              WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED')) AS permit
+       FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+       LEFT JOIN family_visit_requests cr ON cr.id = r.accompanied_by LEFT JOIN permits cp ON cp.id = cr.permit_id
+      WHERE r.case_id = ANY($1::uuid[]) AND r.applicant = 'VISITOR' AND r.status = 'GRANTED'
+      ORDER BY r.case_id, p.visitor_birthdate, p.visitor_family_name, p.visitor_given_name, r.id${lock ? ' FOR SHARE OF p' : ''}`,
+    [caseIds],
   );
 }
 
@@ -358,26 +419,74 @@ export interface StayEventRow {
   at: Date;
   agentName: string;
   notes: string;
+  interventionCause: InterventionCause | null;
+  /** Who decided an intervention on incident, « Prénom NOM ». */
+  decidedByName: string | null;
 }
 
 /** In time order; entries of the same instant in the order written (the table is append-only, so ctid follows insertion). */
 export function stayEvents(db: EntityManager, stayId: string): Promise<StayEventRow[]> {
   return select<StayEventRow>(
     db,
-    `SELECT e.id, e.kind, e.at, a.first_name || ' ' || a.last_name AS "agentName", e.notes
-       FROM family_visit_stay_events e JOIN agents a ON a.id = e.agent_id WHERE e.stay_id = $1 ORDER BY e.at, e.ctid`,
+    `SELECT e.id, e.kind, e.at, a.first_name || ' ' || a.last_name AS "agentName", e.notes, e.intervention_cause AS "interventionCause",
+            da.first_name || ' ' || upper(da.last_name) AS "decidedByName"
+       FROM family_visit_stay_events e JOIN agents a ON a.id = e.agent_id LEFT JOIN agents da ON da.id = e.decided_by
+      WHERE e.stay_id = $1 ORDER BY e.at, e.ctid`,
     [stayId],
   );
 }
 
 export async function insertStayEvent(
   db: EntityManager,
-  e: { stayId: string; kind: StayEventKind; at: Date; agentId: string; notes: string },
+  e: {
+    stayId: string;
+    kind: StayEventKind;
+    at: Date;
+    agentId: string;
+    notes: string;
+    intervention?: { cause: InterventionCause; decidedBy: string | null } | null;
+  },
 ): Promise<string> {
   const rows = await select<{ id: string }>(
     db,
-    `INSERT INTO family_visit_stay_events (stay_id, kind, at, agent_id, notes) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [e.stayId, e.kind, e.at, e.agentId, e.notes],
+    `INSERT INTO family_visit_stay_events (stay_id, kind, at, agent_id, notes, intervention_cause, decided_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [e.stayId, e.kind, e.at, e.agentId, e.notes, e.intervention?.cause ?? null, e.intervention?.decidedBy ?? null],
   );
   return rows[0].id;
+}
+
+/** Who may decide an intervention on incident on `day` (AAAA-MM-JJ): the establishment's heads, then the agents holding a signature delegation in force. */
+export function signatoriesOf(db: EntityManager, establishmentId: string, day: string): Promise<{ id: string; label: string }[]> {
+  return select<{ id: string; label: string }>(
+    db,
+    `SELECT a.id, a.first_name || ' ' || upper(a.last_name) || CASE WHEN h.head THEN ', chef d’établissement' ELSE ', par délégation' END AS label
+       FROM agents a
+       CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM role_assignments r
+                                           WHERE r.agent_id = a.id AND r.establishment_id = $1 AND r.role = 'HEAD_OF_ESTABLISHMENT') AS head) h
+      WHERE a.active
+        AND (h.head OR EXISTS (SELECT 1 FROM signature_delegations s
+                                WHERE s.agent_id = a.id AND s.establishment_id = $1 AND s.revoked_at IS NULL
+                                  AND s.valid_from <= $2::date AND (s.valid_to IS NULL OR s.valid_to >= $2::date)))
+      ORDER BY h.head DESC, a.last_name, a.first_name, a.id`,
+    [establishmentId, day],
+  );
+}
+
+/**
+ * The visiting rooms' opening on `day` (AAAA-MM-JJ, ISO weekday `isoDay`): the earliest start and the
+ * latest end of the weekly slots in force that day in the establishment's active rooms (the visits'
+ * slot_templates, times local to the establishment).
+ */
+export async function visitingHours(db: EntityManager, establishmentId: string, day: string, isoDay: number): Promise<VisitingHours> {
+  const row = await selectOne<{ from: string | null; to: string | null; slots: number }>(
+    db,
+    `SELECT to_char(min(t.start_time) FILTER (WHERE t.day_of_week = $3), 'HH24:MI') AS "from",
+            to_char(max(t.end_time) FILTER (WHERE t.day_of_week = $3), 'HH24:MI') AS "to", count(*)::int AS slots
+       FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id
+      WHERE r.establishment_id = $1 AND r.active AND t.valid_from <= $2::date AND (t.valid_to IS NULL OR t.valid_to >= $2::date)`,
+    [establishmentId, day, isoDay],
+  );
+  if (!row || row.slots === 0) return null;
+  return row.from && row.to ? { from: row.from, to: row.to } : 'CLOSED';
 }

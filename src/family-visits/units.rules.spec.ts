@@ -4,15 +4,18 @@ import {
   breakNote,
   breakSoon,
   changeProblem,
+  detaineeTakenMessage,
   distanceProblem,
   durationProblem,
   endsSoon,
   eventProblem,
   houseRulesOf,
   houseRulesProblem,
+  interventionProblem,
   localInstant,
   onBreak,
   parseDuration,
+  pfHoursProblem,
   rankWaitingList,
   stayChangeMessage,
   stayGuide,
@@ -407,6 +410,64 @@ describe('a family parlour in two cumulated slots (note DAP 2014, B.1 PF)', () =
     );
     expect(stayGuide('PF', 2, { from: '12 h 00', to: '13 h 30' }).course.join(' ')).toContain(
       'pause pour déjeuner à l’extérieur de l’établissement de 12 h 00 à 13 h 30 :',
+    );
+  });
+});
+
+describe('one detainee in one place', () => {
+  it('refuses a stay meeting another of the detainee’s stays, naming it on the establishment’s clock, or in general words', () => {
+    const other = { unitName: 'PF Ą', startsAt: at('2026-12-05T09:00:00Z'), endsAt: at('2026-12-05T15:00:00Z') };
+    expect(detaineeTakenMessage(other, 'Europe/Paris')).toBe(
+      'Cette personne détenue a déjà une visite en UVF ou en parloir familial sur cette période (PF Ą, du 05/12/2026 à 10:00 au 05/12/2026 à 16:00) : elle ne peut pas être dans deux logements à la fois.',
+    );
+    expect(detaineeTakenMessage(other, 'America/Cayenne')).toContain('du 05/12/2026 à 06:00 au 05/12/2026 à 12:00');
+    expect(detaineeTakenMessage(null, 'Europe/Paris')).toBe(
+      'Cette personne détenue a déjà une visite en UVF ou en parloir familial sur cette période : elle ne peut pas être dans deux logements à la fois.',
+    );
+  });
+});
+
+describe('a family parlour during the detention day (note DAP 2014, PF B.1)', () => {
+  const span = (from: string, to: string) => ({ from: at(from), to: at(to), breakFrom: null, breakTo: null });
+  it('keeps a PF within the visiting rooms’ opening that day, or refuses in French with the hours', () => {
+    const open = { from: '08:30', to: '17:00' };
+    // Saturday 5 December 2026 in Paris (UTC+1).
+    expect(pfHoursProblem(span('2026-12-05T07:30:00Z', '2026-12-05T13:30:00Z'), open, 'Europe/Paris')).toBeNull();
+    expect(pfHoursProblem(span('2026-12-05T10:30:00Z', '2026-12-05T16:30:00Z'), open, 'Europe/Paris')).toBe(
+      'Un parloir familial a lieu pendant les heures d’ouverture des parloirs, de 08:30 à 17:00 ce jour-là : choisissez un horaire dans cette plage.',
+    );
+    expect(pfHoursProblem(span('2026-12-05T07:00:00Z', '2026-12-05T09:00:00Z'), open, 'Europe/Paris')).not.toBeNull();
+    expect(pfHoursProblem(span('2026-12-05T09:00:00Z', '2026-12-05T11:00:00Z'), 'CLOSED', 'Europe/Paris')).toBe(
+      'Les parloirs ne sont pas ouverts ce jour-là : un parloir familial a lieu pendant les heures d’ouverture des parloirs. Choisissez un autre jour.',
+    );
+  });
+
+  it('without any visiting slot modelled, refuses a PF starting before 07:00 or ending after 20:00, or over midnight', () => {
+    expect(pfHoursProblem(span('2026-12-05T06:00:00Z', '2026-12-05T12:00:00Z'), null, 'Europe/Paris')).toBeNull();
+    expect(pfHoursProblem(span('2026-12-05T13:00:00Z', '2026-12-05T19:00:00Z'), null, 'Europe/Paris')).toBeNull();
+    expect(pfHoursProblem(span('2026-12-05T05:30:00Z', '2026-12-05T08:00:00Z'), null, 'Europe/Paris')).toBe(
+      'Un parloir familial a lieu au cours de la journée de détention, de 07:00 à 20:00 : choisissez un horaire dans cette plage.',
+    );
+    expect(pfHoursProblem(span('2026-12-05T15:00:00Z', '2026-12-05T19:30:00Z'), null, 'Europe/Paris')).not.toBeNull();
+    // 23:00 to 01:00, and a stay ending at midnight, are outside the day.
+    expect(pfHoursProblem(span('2026-12-05T22:00:00Z', '2026-12-06T00:00:00Z'), null, 'Europe/Paris')).not.toBeNull();
+    expect(pfHoursProblem(span('2026-12-05T18:00:00Z', '2026-12-05T23:00:00Z'), { from: '08:00', to: '24:00' }, 'Europe/Paris')).toBeNull();
+    // On the establishment's clock: 07:00 in Cayenne is 10:00 UTC.
+    expect(pfHoursProblem(span('2026-12-05T10:00:00Z', '2026-12-05T16:00:00Z'), null, 'America/Cayenne')).toBeNull();
+    expect(pfHoursProblem(span('2026-12-05T09:00:00Z', '2026-12-05T15:00:00Z'), null, 'America/Cayenne')).not.toBeNull();
+  });
+});
+
+describe('an intervention during a stay (note DAP 2014, UVF D.2.c)', () => {
+  it('on an incident or a suspicion, only on the decision of the head or a delegate, at the occupants’ call no decision needed', () => {
+    expect(interventionProblem('CALL', { named: false, signatory: false })).toBeNull();
+    expect(interventionProblem('INCIDENT', { named: false, signatory: true })).toBeNull();
+    expect(interventionProblem('INCIDENT', { named: true, signatory: true })).toBeNull();
+    expect(interventionProblem('INCIDENT', { named: false, signatory: false })).toBe(
+      'Une intervention sur incident ou suspicion d’incident n’a lieu que sur décision du chef d’établissement ou d’un agent ayant délégation : indiquez qui l’a décidée (ou, si les occupants ont appelé, choisissez « À l’appel des occupants »).',
+    );
+    expect(interventionProblem('INCIDENT', { named: true, signatory: false })).toBe(
+      'La personne indiquée n’est ni chef d’établissement ni titulaire d’une délégation de signature en cours : choisissez qui a décidé l’intervention.',
     );
   });
 });

@@ -155,6 +155,68 @@ export function authorisationProblem(
   return null;
 }
 
+/**
+ * One detainee in one place: the refusal of a stay meeting another of the detainee's stays (a UVF and
+ * a PF, or two units), naming that stay (unit and times on the establishment's clock) when it is known
+ * (the check before writing), in general words when the database refused it (a booking made meanwhile).
+ */
+export function detaineeTakenMessage(other: { unitName: string; startsAt: Date; endsAt: Date } | null, timeZone: string): string {
+  const when = (d: Date) => formatInTimeZone(d, timeZone, "dd/MM/yyyy 'à' HH:mm");
+  const which = other ? ` (${other.unitName}, du ${when(other.startsAt)} au ${when(other.endsAt)})` : '';
+  return `Cette personne détenue a déjà une visite en UVF ou en parloir familial sur cette période${which} : elle ne peut pas être dans deux logements à la fois.`;
+}
+
+/**
+ * The visiting rooms' opening on a day, on the establishment's clock: from the earliest slot's start to
+ * the latest slot's end of its active rooms' weekly slots in force that day; 'CLOSED' when they have no
+ * slot that weekday; null when the establishment models no slot at all that day.
+ */
+export type VisitingHours = { from: string; to: string } | 'CLOSED' | null;
+
+/** Without any slot modelled, a family parlour keeps to the detention day: 07:00 to 20:00 (a P2V default, not in the note). */
+export const PF_DAY_FROM = '07:00';
+export const PF_DAY_TO = '20:00';
+
+/**
+ * A family parlour takes place « au cours de la journée de détention et en fonction des plages horaires
+ * fixées par le règlement intérieur », « dans la mesure du possible […] lors de l'ouverture des parloirs
+ * ordinaires » (note DAP 2014, PF B.1): its whole span (both slots and the break) within the visiting
+ * rooms' opening that day, or, when the establishment models none, within 07:00–20:00; never over midnight.
+ */
+export function pfHoursProblem(t: StayTimes, hours: VisitingHours, timeZone: string): string | null {
+  const day = formatInTimeZone(t.from, timeZone, 'yyyy-MM-dd');
+  const start = formatInTimeZone(t.from, timeZone, 'HH:mm');
+  const end = formatInTimeZone(t.to, timeZone, 'yyyy-MM-dd') === day ? formatInTimeZone(t.to, timeZone, 'HH:mm') : '24:00';
+  if (hours === 'CLOSED')
+    return 'Les parloirs ne sont pas ouverts ce jour-là : un parloir familial a lieu pendant les heures d’ouverture des parloirs. Choisissez un autre jour.';
+  const open = hours ?? { from: PF_DAY_FROM, to: PF_DAY_TO };
+  if (start >= open.from && end <= open.to) return null;
+  return hours
+    ? `Un parloir familial a lieu pendant les heures d’ouverture des parloirs, de ${open.from} à ${open.to} ce jour-là : choisissez un horaire dans cette plage.`
+    : `Un parloir familial a lieu au cours de la journée de détention, de ${open.from} à ${open.to} : choisissez un horaire dans cette plage.`;
+}
+
+/** Why the personnel intervenes in a stay (note DAP 2014, UVF D.2.c; PF D.3). */
+export type InterventionCause = 'CALL' | 'INCIDENT';
+export const INTERVENTION_CAUSES: Record<InterventionCause, string> = {
+  CALL: 'À l’appel des occupants (interphone, appel à la porte)',
+  INCIDENT: 'Sur incident ou suspicion d’incident : décidée par le chef d’établissement ou un agent ayant délégation',
+};
+
+/**
+ * « L'intervention du personnel pénitentiaire à l'intérieur de l'UVF ne peut avoir lieu que sur décision
+ * du chef d'établissement ou d'un personnel ayant reçu délégation » (on an incident or a suspicion; at
+ * the occupants' call the personnel answers). Why the intervention cannot be recorded so, or null: the
+ * decider (the agent named, or else the agent recording it) must be the head or hold a signature
+ * delegation in force that day.
+ */
+export function interventionProblem(cause: InterventionCause, decider: { named: boolean; signatory: boolean }): string | null {
+  if (cause === 'CALL' || decider.signatory) return null;
+  if (decider.named)
+    return 'La personne indiquée n’est ni chef d’établissement ni titulaire d’une délégation de signature en cours : choisissez qui a décidé l’intervention.';
+  return 'Une intervention sur incident ou suspicion d’incident n’a lieu que sur décision du chef d’établissement ou d’un agent ayant délégation : indiquez qui l’a décidée (ou, si les occupants ont appelé, choisissez « À l’appel des occupants »).';
+}
+
 /** A local date (AAAA-MM-JJ) and time (HH:MM) on the establishment's clock, as an instant. */
 export function localInstant(day: string, time: string, timeZone: string): Date {
   return fromZonedTime(`${day} ${time}`, timeZone);

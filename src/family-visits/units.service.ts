@@ -9,10 +9,13 @@ import { DomainError } from '../common/domain-error';
 import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rules';
 import { normalizePhone } from '../notifications/notification.rules';
 import { NotificationsService } from '../notifications/notifications.service';
+import { signatoryFor } from '../permits/signatory';
 import type { FamilyVisitKind } from './family-unit.entity';
+import { custodyRefusal, type DoorVisitor, doorVisitors, permitsRefusal, reviewReasons, stayDays } from './stay-door.rules';
 import {
   bookableCase,
   caseHasStay,
+  detaineeStayDuring,
   familiesToTell,
   familyStayOf,
   insertCaseEvent,
@@ -25,14 +28,17 @@ import {
   type NewUnit,
   setCasePriority,
   setStayStatus,
+  signatoriesOf,
   stayEvents,
   stayOf,
   type StayRow,
   staysBetween,
+  stayVisitors,
   unitNamed,
   unitOf,
   unitsOf,
   updateUnit,
+  visitingHours,
   waitingCases,
 } from './units.queries';
 import {
@@ -42,6 +48,7 @@ import {
   breakSoon,
   capacityProblem,
   changeProblem,
+  detaineeTakenMessage,
   distanceProblem,
   durationProblem,
   endsSoon,
@@ -49,8 +56,11 @@ import {
   hourLabel,
   houseRulesOf,
   houseRulesProblem,
+  type InterventionCause,
+  interventionProblem,
   localInstant,
   onBreak,
+  pfHoursProblem,
   priorityReasons,
   rankWaitingList,
   type StayEventKind,
@@ -149,7 +159,7 @@ export class UnitsService {
     const c = await bookableCase(db, site.id, caseId);
     if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
     const units = (await unitsOf(db, site.id)).filter((u) => u.active && u.kind === c.kind);
-    return { case: c, units };
+    return { case: c, units, gone: custodyRefusal(c.custodyStatus, 'BOOK') };
   }
 
   /** How many slots the case's visit takes (2: a PF granted in two cumulated slots), to pick the booking form. */
@@ -177,6 +187,8 @@ export class UnitsService {
       return await this.dataSource.transaction(async (m) => {
         const c = await bookableCase(m, site.id, caseId, true);
         if (!c) throw new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
+        const gone = custodyRefusal(c.custodyStatus, 'BOOK');
+        if (gone) throw new DomainError('DETAINEE_GONE', gone, 409);
         if (c.grantedVisitors === 0 || c.grantedHours === null)
           throw new DomainError('NOT_AUTHORISED', 'Aucune demande de visiteur n’est accordée pour ce dossier.', 409);
         const bad = durationProblem(c.kind, c.grantedHours);
@@ -189,6 +201,9 @@ export class UnitsService {
         const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
         const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
+        await this.withinHours(m, c.kind, t, site);
+        await this.permitsValid(m, c.id, t, site, 'BOOK');
+        await this.detaineeFree(m, c.detaineeId, t, null, site);
         const id = await insertStay(m, { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors });
         await this.audit.record(
           {
@@ -206,6 +221,39 @@ export class UnitsService {
     } catch (e) {
       throw stayRefusal(e) ?? e;
     }
+  }
+
+  /** A family parlour within the visiting rooms' opening that day (or 07:00–20:00 when none is modelled); refused in French otherwise. */
+  private async withinHours(m: EntityManager, kind: FamilyVisitKind, t: StayTimes, site: Site) {
+    if (kind !== 'PF') return;
+    const day = formatInTimeZone(t.from, site.timeZone, 'yyyy-MM-dd');
+    const hours = await visitingHours(m, site.id, day, Number(formatInTimeZone(t.from, site.timeZone, 'i')));
+    const bad = pfHoursProblem(t, hours, site.timeZone);
+    if (bad) throw new DomainError('PF_HOURS', bad, 409);
+  }
+
+  /**
+   * « L'accès à l'UVF est soumis à l'octroi préalable d'un permis de visite »: every GRANTED visitor's
+   * permit must allow the whole stay as the permits compute its state now (not suspended, withdrawn, on
+   * hold for the magistrate, expired or not yet valid); refused in French naming the visitor otherwise.
+   */
+  private async permitsValid(m: EntityManager, caseId: string, t: StayTimes, site: Site, change: 'BOOK' | 'MOVE') {
+    const refusal = permitsRefusal(
+      await stayVisitors(m, [caseId], true),
+      stayDays({ startsAt: t.from, endsAt: t.to }, site.timeZone),
+      change,
+    );
+    if (refusal) throw new DomainError('PERMIT', refusal, 409);
+  }
+
+  /**
+   * One detainee in one place: refused, naming the other stay, when the detainee already has a stay
+   * (not cancelled) meeting these times; the exclusion constraint family_visit_stays_detainee_no_overlap
+   * refuses a booking made meanwhile by another transaction (stayRefusal).
+   */
+  private async detaineeFree(m: EntityManager, detaineeId: string, t: StayTimes, exceptStay: string | null, site: Site) {
+    const other = await detaineeStayDuring(m, detaineeId, t.from, t.to, exceptStay);
+    if (other) throw new DomainError('DETAINEE_TAKEN', detaineeTakenMessage(other, site.timeZone), 409);
   }
 
   /** The times asked, checked (two slots and their break for a PF so granted; the start not past), or a French refusal. */
@@ -369,9 +417,11 @@ export class UnitsService {
         if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
         const bad = changeProblem(s.status, 'MOVE');
         if (bad) throw new DomainError('STATUS', bad, 409);
-        const c = await bookableCase(m, site.id, s.caseId);
+        const c = await bookableCase(m, site.id, s.caseId, true);
         if (!c || c.grantedHours === null)
           throw new DomainError('NOT_AUTHORISED', 'Aucune demande de visiteur n’est accordée pour ce dossier.', 409);
+        const gone = custodyRefusal(c.custodyStatus, 'MOVE');
+        if (gone) throw new DomainError('DETAINEE_GONE', gone, 409);
         for (const unitId of [...new Set([s.unitId, input.unitId])].sort()) await unitOf(m, site.id, unitId, 'UPDATE');
         const unit = await unitOf(m, site.id, input.unitId);
         if (!unit || !unit.active || unit.kind !== s.kind)
@@ -391,6 +441,9 @@ export class UnitsService {
             'SAME',
             'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
           );
+        await this.withinHours(m, s.kind, t, site);
+        await this.permitsValid(m, s.caseId, t, site, 'MOVE');
+        await this.detaineeFree(m, s.detaineeId, t, s.id, site);
         await moveStaySlot(m, id, unit.id, t);
         const now = this.clock.now();
         const pause = breakNote(t, site.timeZone);
@@ -477,6 +530,7 @@ export class UnitsService {
       staysBetween(db, site.id, from, to),
       waitingCases(db, site.id),
     ]);
+    const door = await this.door(db, stays, site);
     const fmt = (d: Date) => formatInTimeZone(d, site.timeZone, 'dd/MM HH:mm');
     const rows = units
       .filter((u) => u.active)
@@ -494,10 +548,16 @@ export class UnitsService {
               from: fmt(s.startsAt),
               to: fmt(s.endsAt),
               pause: breakNote(s, site.timeZone),
+              review: door.get(s.id)!.review,
             }));
         }),
       }));
-    const ranked = rankWaitingList(waiting).map((w, i) => ({ ...w, rank: i + 1, reasons: priorityReasons(w) }));
+    const ranked = rankWaitingList(waiting).map((w, i) => ({
+      ...w,
+      rank: i + 1,
+      reasons: priorityReasons(w),
+      gone: custodyRefusal(w.custodyStatus, 'BOOK'),
+    }));
     return {
       days,
       rows,
@@ -516,7 +576,28 @@ export class UnitsService {
     const day = formatInTimeZone(now, site.timeZone, 'yyyy-MM-dd');
     const from = localInstant(day, '00:00', site.timeZone);
     const stays = await staysBetween(this.dataSource.manager, site.id, from, new Date(from.getTime() + 86400_000));
-    return stays.map((s) => ({ ...s, ...this.clockFlags(s, now, site), endLabel: label(s.endsAt, site.timeZone) }));
+    const door = await this.door(this.dataSource.manager, stays, site);
+    return stays.map((s) => ({ ...s, ...this.clockFlags(s, now, site), ...door.get(s.id)!, endLabel: label(s.endsAt, site.timeZone) }));
+  }
+
+  /**
+   * Who may enter each stay (the GRANTED visitors with the permit photo, a minor's adult, a UVF child's
+   * exit time and carer, a permit no longer valid) and what to review before a stay to come (the
+   * detainee gone, a permit no longer valid), computed now from the permits and the custody status.
+   */
+  private async door(db: EntityManager, stays: StayRow[], site: Site): Promise<Map<string, { entrants: DoorVisitor[]; review: string[] }>> {
+    const rows = stays.length ? await stayVisitors(db, [...new Set(stays.map((s) => s.caseId))]) : [];
+    return new Map(
+      stays.map((s) => {
+        const entrants = doorVisitors(
+          s.kind,
+          rows.filter((r) => r.caseId === s.caseId),
+          s,
+          site.timeZone,
+        );
+        return [s.id, { entrants, review: reviewReasons(s, entrants) }];
+      }),
+    );
   }
 
   /** What the agents are warned of at `now`: the end or the break within 15 minutes, the visitors out for the break. */
@@ -528,10 +609,14 @@ export class UnitsService {
     const s = await stayOf(this.dataSource.manager, site.id, id);
     if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
     const events = await stayEvents(this.dataSource.manager, id);
+    const door = await this.door(this.dataSource.manager, [s], site);
+    const today = formatInTimeZone(this.clock.now(), site.timeZone, 'yyyy-MM-dd');
     return {
+      deciders: await signatoriesOf(this.dataSource.manager, site.id, today),
       stay: {
         ...s,
         ...this.clockFlags(s, this.clock.now(), site),
+        ...door.get(s.id)!,
         fromLabel: label(s.startsAt, site.timeZone),
         toLabel: label(s.endsAt, site.timeZone),
       },
@@ -539,15 +624,28 @@ export class UnitsService {
     };
   }
 
-  /** An entry of the stay's registers (inventory, belongings, presence control, round, report), by the agent, now. */
-  async record(actor: Actor, site: Site, id: string, kind: Exclude<StayEventKind, 'EARLY_END'>, notes: string): Promise<void> {
+  /**
+   * An entry of the stay's registers (inventory, belongings, presence control, round, report), by the
+   * agent, now. An intervention records its cause and, on an incident or a suspicion (the cause when none
+   * is given), who decided it: the agent named, or else the agent recording it, who must be the head or
+   * hold a signature delegation in force that day (note DAP 2014, UVF D.2.c).
+   */
+  async record(
+    actor: Actor,
+    site: Site,
+    id: string,
+    kind: Exclude<StayEventKind, 'EARLY_END'>,
+    notes: string,
+    asked: { cause?: InterventionCause; decidedBy?: string } = {},
+  ): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const s = await stayOf(m, site.id, id, true);
       if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
       const bad = eventProblem(s.status, kind);
       if (bad) throw new DomainError('STATUS', bad, 409);
       const now = this.clock.now();
-      const eventId = await insertStayEvent(m, { stayId: id, kind, at: now, agentId: actor.id!, notes });
+      const intervention = kind === 'INTERVENTION' ? await this.interventionOf(m, actor, site, now, asked) : null;
+      const eventId = await insertStayEvent(m, { stayId: id, kind, at: now, agentId: actor.id!, notes, intervention });
       // A prévenu's visit: the magistrate who authorised it is told of any incident or intervention (note DAP 2014, B).
       const reportId =
         kind === 'INCIDENT' || kind === 'INTERVENTION'
@@ -560,11 +658,34 @@ export class UnitsService {
           entityType: 'family_visit_stay',
           entityId: id,
           establishmentId: site.id,
-          after: { eventId, notes, ...(reportId ? { reportedToMagistrate: reportId } : {}) },
+          after: {
+            eventId,
+            notes,
+            ...(intervention ? { interventionCause: intervention.cause, decidedBy: intervention.decidedBy } : {}),
+            ...(reportId ? { reportedToMagistrate: reportId } : {}),
+          },
         },
         m,
       );
     });
+  }
+
+  /** An intervention's cause and decider, checked (see record). */
+  private async interventionOf(
+    m: EntityManager,
+    actor: Actor,
+    site: Site,
+    now: Date,
+    asked: { cause?: InterventionCause; decidedBy?: string },
+  ): Promise<{ cause: InterventionCause; decidedBy: string | null }> {
+    const cause = asked.cause ?? 'INCIDENT';
+    if (cause === 'CALL') return { cause, decidedBy: null };
+    const decider = asked.decidedBy ?? actor.id ?? null;
+    const day = formatInTimeZone(now, site.timeZone, 'yyyy-MM-dd');
+    const signatory = decider ? await signatoryFor(m, site.id, decider, day) : null;
+    const bad = interventionProblem(cause, { named: asked.decidedBy !== undefined, signatory: signatory !== null });
+    if (bad) throw new DomainError('DECIDER', bad);
+    return { cause, decidedBy: decider };
   }
 
   /** Start (IN_PROGRESS), end (ENDED) or early end at request or for security (ENDED_EARLY, final). */
@@ -608,6 +729,8 @@ export function stayRefusal(e: unknown): DomainError | null {
   const driver = (e as { driverError?: { code?: string; constraint?: string; message?: string } }).driverError;
   if (driver?.code === '23P01' && driver.constraint === 'family_visit_stays_no_overlap')
     return new DomainError('UNIT_TAKEN', 'Ce logement est déjà occupé sur cette période.', 409);
+  if (driver?.code === '23P01' && driver.constraint === 'family_visit_stays_detainee_no_overlap')
+    return new DomainError('DETAINEE_TAKEN', detaineeTakenMessage(null, 'UTC'), 409);
   const capacity = /^family_visit_stays_capacity: (\d+) visitors for a unit of (\d+)/.exec(driver?.message ?? '');
   if (driver?.code === '23514' && capacity)
     return new DomainError(
