@@ -146,6 +146,7 @@ table family_visit_documents
   family_visit_documents.original_name text NOT NULL
   family_visit_documents.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_visit_documents.deleted_at timestamp with time zone
+  family_visit_documents.consent_companion text
 table family_visit_events
   family_visit_events.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_events.case_id uuid NOT NULL
@@ -194,6 +195,10 @@ table family_visit_requests
   family_visit_requests.decision_facts text
   family_visit_requests.granted_slots smallint
   family_visit_requests.decided_by_magistrate boolean NOT NULL DEFAULT false
+  family_visit_requests.wished_from date NOT NULL
+  family_visit_requests.wished_to date NOT NULL
+  family_visit_requests.wished_hours integer NOT NULL
+  family_visit_requests.withdrawn_at timestamp with time zone
 table family_visit_stay_events
   family_visit_stay_events.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_stay_events.stay_id uuid NOT NULL
@@ -597,6 +602,7 @@ constraint family_visit_cases.family_visit_cases_status_check: CHECK ((status = 
 constraint family_visit_cases.family_visit_cases_wished_hours_check: CHECK (((wished_hours >= 1) AND (wished_hours <= 72)))
 constraint family_visit_documents.family_visit_documents_consent: CHECK (((kind = 'PARENTAL_CONSENT'::text) = ((consent_capacity IS NOT NULL) AND (length(TRIM(BOTH FROM consent_given_by)) > 0))))
 constraint family_visit_documents.family_visit_documents_consent_capacity_check: CHECK ((consent_capacity = ANY (ARRAY['BOTH_PARENTS'::text, 'SOLE_HOLDER'::text, 'DELEGATE'::text, 'GUARDIAN'::text])))
+constraint family_visit_documents.family_visit_documents_consent_companion: CHECK (((consent_companion IS NULL) OR ((kind = 'PARENTAL_CONSENT'::text) AND (length(TRIM(BOTH FROM consent_companion)) > 0))))
 constraint family_visit_documents.family_visit_documents_content_type_check: CHECK ((content_type = ANY (ARRAY['image/jpeg'::text, 'application/pdf'::text])))
 constraint family_visit_documents.family_visit_documents_kind_check: CHECK ((kind = ANY (ARRAY['PARENTAL_CONSENT'::text, 'RULES_ACKNOWLEDGEMENT'::text, 'OTHER'::text])))
 constraint family_visit_documents.family_visit_documents_pkey: PRIMARY KEY (id)
@@ -632,6 +638,9 @@ constraint family_visit_requests.family_visit_requests_refusal_facts: CHECK (((s
 constraint family_visit_requests.family_visit_requests_refusal_ground_check: CHECK ((refusal_ground = ANY (ARRAY['GOOD_ORDER'::text, 'SECURITY'::text, 'CRIME_PREVENTION'::text, 'ARCHITECTURE'::text, 'CHILD_INTEREST'::text])))
 constraint family_visit_requests.family_visit_requests_status_check: CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text, 'REFERRED'::text, 'WITHDRAWN'::text])))
 constraint family_visit_requests.family_visit_requests_visitor_permit: CHECK (((applicant = 'VISITOR'::text) = (permit_id IS NOT NULL)))
+constraint family_visit_requests.family_visit_requests_wished_hours: CHECK (((wished_hours >= 1) AND (wished_hours <= 72)))
+constraint family_visit_requests.family_visit_requests_wished_period: CHECK ((wished_to >= wished_from))
+constraint family_visit_requests.family_visit_requests_withdrawn: CHECK (((status = 'WITHDRAWN'::text) OR (withdrawn_at IS NULL)))
 constraint family_visit_stay_events.family_visit_stay_events_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
 constraint family_visit_stay_events.family_visit_stay_events_kind_check: CHECK ((kind = ANY (ARRAY['ENTRY_INVENTORY'::text, 'EXIT_INVENTORY'::text, 'BELONGINGS'::text, 'PRESENCE_CHECK'::text, 'ROUND'::text, 'INCIDENT'::text, 'INTERVENTION'::text, 'EARLY_END'::text])))
 constraint family_visit_stay_events.family_visit_stay_events_notes_check: CHECK ((length(TRIM(BOTH FROM notes)) > 0))
@@ -952,11 +961,13 @@ trigger CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EAC
 trigger CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON public.detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER family_visit_requests_wish BEFORE INSERT ON public.family_visit_requests FOR EACH ROW EXECUTE FUNCTION family_visit_requests_wish()
 trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF visitors, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_capacity()
 trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
 function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
 function audit_log_row_hash(r audit_log) returns text md5 01b6fc286cbd8e7e96a964399b2a3d18
+function family_visit_requests_wish() returns trigger md5 ee396eea577e5d1619542ff13fd4cc3e
 function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f7e93137bd07
 function flag_visits_for_review() returns trigger md5 46f235c1af2ae3197bf8e139b61b544f
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62

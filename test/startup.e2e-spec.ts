@@ -30,6 +30,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyStaysPriority1763900300000',
       'FamilyVisitDecisions1763900400000',
       'FamilyStayChanges1763900600000',
+      'FamilyVisitRequestWish1763901000000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -13,6 +13,7 @@ import { FamilyVisits1763900000000 } from '../../migrations/1763900000000-Family
 import { FamilyStaysPriority1763900300000 } from '../../migrations/1763900300000-FamilyStaysPriority';
 import { FamilyVisitDecisions1763900400000 } from '../../migrations/1763900400000-FamilyVisitDecisions';
 import { FamilyStayChanges1763900600000 } from '../../migrations/1763900600000-FamilyStayChanges';
+import { FamilyVisitRequestWish1763901000000 } from '../../migrations/1763901000000-FamilyVisitRequestWish';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   FamilyStaysPriority1763900300000,
   FamilyVisitDecisions1763900400000,
   FamilyStayChanges1763900600000,
+  FamilyVisitRequestWish1763901000000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */
