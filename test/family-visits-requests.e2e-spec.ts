@@ -1,3 +1,5 @@
+import { addMonths } from 'date-fns';
+import { formatInTimeZone } from 'date-fns-tz';
 import {
   insertAgent,
   insertDetainee,
@@ -10,7 +12,7 @@ import { insertPermit } from './factories/permits';
 import { dayFromToday, postForm, requestsOfCase } from './factories/family-visit-requests';
 import { query, queryOne } from './helpers/db';
 import { onePagePdf } from './helpers/files';
-import { page } from './helpers/html';
+import { HtmlPage, page } from './helpers/html';
 import { filesIn, permitsApp } from './helpers/permits';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
@@ -304,6 +306,80 @@ describe('UVF / family parlour requests', () => {
     });
     expect(refused.status).toBe(422);
     expect(page(refused).errors()).toEqual(['Nasrin عباس n’a pas de permis de visite valide pour cette personne détenue.']);
+  });
+
+  it('the acknowledgement e-mail gives the day of receipt, the day of the implicit rejection, the department and the recourse routes; a prévenu’s request goes to the magistrate', async () => {
+    await query(`UPDATE establishments SET address = $2, phone = $3, interregional_direction = $4 WHERE id = $1`, [
+      establishment.id,
+      '12 ulica Piotrkowska, 90-001 Łódź',
+      '01 23 45 67 89',
+      'Direction interrégionale des services pénitentiaires de Lyon',
+    ]);
+    const { family, permits, agent } = await familyWithPermits([{ givenName: 'Thị Ánh', familyName: 'Nguyễn', birthdate: '1990-04-04' }]);
+    const fileFor = async (detaineeId: string, permitId: string) => {
+      const res = await postForm(agent, `/uvf/nouvelle/${detaineeId}`, `/uvf/nouvelle/${detaineeId}`, {
+        kind: 'PF',
+        wishedFrom: dayFromToday(70),
+        wishedTo: dayFromToday(71),
+        hours: '3',
+        visitors: [permitId],
+      });
+      expect(res.status).toBe(303);
+      const reference = new URL(res.headers.location, 'http://p2v.test').searchParams.get('envoyee');
+      const mail = await queryOne<{ text: string; html: string }>(
+        `SELECT body_text AS text, body_html AS html FROM notifications WHERE template = 'family-visit-request-received' AND data->>'reference' = $1`,
+        [reference],
+      );
+      const { receivedAt } = await queryOne<{ receivedAt: Date }>(
+        `SELECT received_at AS "receivedAt" FROM family_visit_requests WHERE permit_id = $1`,
+        [permitId],
+      );
+      return { text: mail.text, html: new HtmlPage(mail.html), receivedAt };
+    };
+    const longDay = (day: Date) =>
+      new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(day);
+
+    // A condamné: the head decides within two months, silence is an implicit rejection.
+    const condamne = await fileFor(detainee.id, permits[0].id);
+    const receivedDay = new Date(`${formatInTimeZone(condamne.receivedAt, establishment.timeZone, 'yyyy-MM-dd')}T00:00:00Z`);
+    expect(condamne.text).toContain(
+      `Nous avons bien reçu le ${longDay(receivedDay)} votre demande de visite en parloir familial pour rendre visite à محمد HADDAD`,
+    );
+    expect(condamne.text).toContain('Ce message vaut accusé de réception.');
+    expect(condamne.text).toContain(
+      `Sans réponse de l'établissement au ${longDay(addMonths(receivedDay, 2))}, votre demande sera considérée comme rejetée (décision implicite de rejet).`,
+    );
+    expect(condamne.text).toContain(
+      'Service chargé de votre demande : Centre pénitentiaire de Łódź — 12 ulica Piotrkowska, 90-001 Łódź — téléphone 01 23 45 67 89',
+    );
+    expect(condamne.text).toContain('En cas de rejet, exprès ou implicite :');
+    expect(condamne.text).toContain(
+      'par un recours hiérarchique auprès du directeur interrégional des services pénitentiaires (Direction interrégionale des services pénitentiaires de Lyon)',
+    );
+    expect(condamne.text).toContain('article R. 421-1 du code de justice administrative');
+    expect(condamne.text).not.toContain('magistrat');
+    expect(condamne.html.text('implicit-rejection')).toBe(
+      `Sans réponse de l’établissement au ${longDay(addMonths(receivedDay, 2))}, votre demande sera considérée comme rejetée (décision implicite de rejet).`,
+    );
+
+    // A prévenu: the request goes to the magistrate in charge; no implicit rejection, no administrative recourse announced.
+    const prevenu = await insertDetainee(establishment.id, { lastName: 'Kowalski', firstName: 'Łukasz', legalStatus: 'PREVENU' });
+    const permit = await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: prevenu.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Thị Ánh',
+      visitorFamilyName: 'Nguyễn',
+      visitorBirthdate: '1990-04-04',
+    });
+    const toMagistrate = await fileFor(prevenu.id, permit.id);
+    expect(toMagistrate.text).toContain(
+      "Łukasz KOWALSKI est en détention provisoire : le chef d'établissement transmet la demande, avec son avis, au magistrat chargé de la procédure, qui décide. Il n'y a pas de rejet implicite : vous serez informé(e) de la réponse du magistrat.",
+    );
+    expect(toMagistrate.text).toContain('Service chargé de votre demande : Centre pénitentiaire de Łódź');
+    expect(toMagistrate.text).not.toContain('décision implicite de rejet');
+    expect(toMagistrate.text).not.toContain('tribunal administratif');
+    expect(toMagistrate.html.has('implicit-rejection')).toBe(false);
   });
 
   it('« UVF et parloirs familiaux » is in the family navigation', async () => {

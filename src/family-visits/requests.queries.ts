@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
+import type { Department } from '../permits/letters';
 import type { PermitLimits } from '../permits/permit-validity';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { ConsentCapacity, FamilyVisitDocumentKind } from './family-visit-document.entity';
@@ -70,13 +71,15 @@ export interface DetaineeOfFamily {
   establishmentId: string;
   establishmentName: string;
   timeZone: string;
+  /** CONDAMNE, PREVENU or MIXTE: anything but CONDAMNE goes to the magistrate. */
+  legalStatus: string;
 }
 
 export function detaineeOfPermits(db: EntityManager, detaineeId: string): Promise<DetaineeOfFamily | null> {
   return selectOne<DetaineeOfFamily>(
     db,
     `SELECT d.id, d.last_name AS "lastName", d.first_name AS "firstName", e.id AS "establishmentId", e.name AS "establishmentName",
-            e.time_zone AS "timeZone"
+            e.time_zone AS "timeZone", d.legal_status AS "legalStatus"
        FROM detainees d JOIN establishments e ON e.id = d.establishment_id
       WHERE d.id = $1 AND d.custody_status = 'PRESENT'`,
     [detaineeId],
@@ -402,6 +405,17 @@ export function documentOfEstablishment(db: EntityManager, establishmentId: stri
       WHERE fd.id = $2 AND fd.deleted_at IS NULL AND c.establishment_id = $1`,
     [establishmentId, documentId],
   );
+}
+
+/** The department in charge of the establishment's requests, as acknowledgements and letters name it. */
+export async function departmentOf(db: EntityManager, establishmentId: string): Promise<Department> {
+  const row = await selectOne<Department>(
+    db,
+    `SELECT name, address, phone, email, interregional_direction AS "interregionalDirection" FROM establishments WHERE id = $1`,
+    [establishmentId],
+  );
+  if (!row) throw new Error(`Unknown establishment ${establishmentId}`);
+  return row;
 }
 
 export function familyEmail(

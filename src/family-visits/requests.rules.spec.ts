@@ -8,6 +8,7 @@ import {
   periodRefusal,
   periodsOverlap,
   receiptRefusal,
+  requestAcknowledgement,
   visitorsRefusal,
   type VisitorOfRequest,
 } from './requests.rules';
@@ -85,5 +86,25 @@ describe('UVF / PF request rules', () => {
     expect(periodsOverlap({ from: '2026-12-01', to: '2026-12-03' }, { from: '2026-12-03', to: '2026-12-05' })).toBe(true);
     expect(periodsOverlap({ from: '2026-12-01', to: '2026-12-02' }, { from: '2026-12-03', to: '2026-12-05' })).toBe(false);
     expect(caseReference('ABCDEFGH')).toBe('UV-ABCDEFGH');
+  });
+
+  it('acknowledges a condamné’s request with the day of its implicit rejection, the department and the recourse routes; a prévenu’s goes to the magistrate', () => {
+    const department = {
+      name: 'Centre pénitentiaire de Łódź',
+      address: '12 ulica Piotrkowska',
+      phone: '01 23 45 67 89',
+      email: null,
+      interregionalDirection: 'DISP de Lyon',
+    };
+    const condamne = requestAcknowledgement('2026-12-31', false, department);
+    expect(condamne.receivedOn).toBe('31 décembre 2026');
+    // 31 December + 2 months is the last day of February.
+    expect(condamne.implicitRejectionDate).toBe('28 février 2027');
+    expect(condamne.department).toBe('Centre pénitentiaire de Łódź — 12 ulica Piotrkowska — téléphone 01 23 45 67 89');
+    expect(condamne.recourse?.join(' ')).toContain(
+      'recours hiérarchique auprès du directeur interrégional des services pénitentiaires (DISP de Lyon)',
+    );
+    const prevenu = requestAcknowledgement('2026-12-31', true, department);
+    expect(prevenu).toMatchObject({ magistrate: true, implicitRejectionDate: null, recourse: null, department: condamne.department });
   });
 });

@@ -1,6 +1,8 @@
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { ConsentCapacity } from './family-visit-document.entity';
 import type { FamilyVisitChannel, FamilyVisitRequestStatus } from './family-visit-request.entity';
+import { departmentContact, recourseParagraphs, type Department } from '../permits/letters';
+import { decisionDeadline } from './instruction.rules';
 
 /**
  * The rules of a UVF / PF request (issue 11, note DAP 2014 on UVF and family parlours), pure.
@@ -155,4 +157,41 @@ export function periodsOverlap(a: { from: string; to: string }, b: { from: strin
 /** The reference of a case: UV- and 8 characters one can read over the phone. */
 export function caseReference(code: string): string {
   return `UV-${code}`;
+}
+
+const DAY_LABEL = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** A calendar day (AAAA-MM-JJ) as a letter says it: « 5 mars 2027 ». */
+export function dayLabel(day: string): string {
+  return DAY_LABEL.format(new Date(`${day}T00:00:00Z`));
+}
+
+/** What the acknowledgement of a request says (CRPA L112-3, R112-5), as the e-mail's data. */
+export interface RequestAcknowledgement {
+  /** The day of receipt in the establishment's time zone, as a letter says it. */
+  receivedOn: string;
+  /** A prévenu's request: the magistrate in charge decides, no implicit rejection. */
+  magistrate: boolean;
+  /** The day silence becomes an implicit rejection (condamné), as a letter says it; null for a prévenu. */
+  implicitRejectionDate: string | null;
+  /** The department in charge: name, address, phone, e-mail. */
+  department: string;
+  /** The recourse routes against a rejection (express or implicit); null for a prévenu (the magistrate decides). */
+  recourse: string[] | null;
+}
+
+/**
+ * The acknowledgement of a UVF / PF request received on `receivedDay` (AAAA-MM-JJ, the
+ * establishment's day): for a condamné, the day of the implicit rejection (2 months, as the job
+ * counts it), the department and the recourse routes; for a prévenu (`magistrate`), the request goes to
+ * the magistrate in charge: no implicit rejection, no administrative recourse announced.
+ */
+export function requestAcknowledgement(receivedDay: string, magistrate: boolean, department: Department): RequestAcknowledgement {
+  return {
+    receivedOn: dayLabel(receivedDay),
+    magistrate,
+    implicitRejectionDate: magistrate ? null : dayLabel(decisionDeadline(new Date(`${receivedDay}T00:00:00Z`))),
+    department: departmentContact(department),
+    recourse: magistrate ? null : recourseParagraphs(department),
+  };
 }

@@ -19,6 +19,7 @@ import {
   casesOfEstablishment,
   countCases,
   countRequestsOfFamily,
+  departmentOf,
   detaineeOfPermits,
   detaineeRequestReceived,
   documentOfEstablishment,
@@ -58,11 +59,13 @@ import {
   isMinorOn,
   periodRefusal,
   receiptRefusal,
+  requestAcknowledgement,
   visitorsRefusal,
   VISIT_PHRASES,
   type VisitorOfRequest,
 } from './requests.rules';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
+import { needsMagistrate } from './decision.rules';
 import { dayTimeLabel, interviewCard, sortInterviews, STAY_STATUS_FAMILY_LABELS, stayVisible } from './family-page.rules';
 
 export interface WishedVisit {
@@ -420,6 +423,8 @@ export class FamilyVisitRequestsService {
       }
       const account = await familyEmail(m, family.id);
       if (account?.email) {
+        // The acknowledgement (CRPA L112-3, R112-5): receipt, implicit rejection day, department, recourse; a prévenu's goes to the magistrate.
+        const ack = requestAcknowledgement(today, needsMagistrate(d.legalStatus), await departmentOf(m, d.establishmentId));
         await this.notifications.enqueue(m, {
           channel: 'EMAIL',
           to: account.email,
@@ -431,6 +436,8 @@ export class FamilyVisitRequestsService {
             detainee: `${d.firstName} ${d.lastName.toLocaleUpperCase('fr')}`,
             establishmentName: d.establishmentName,
             visitors: visitors.map((v) => v.name),
+            followUrl: '/uvf',
+            ...ack,
           },
           entity: { type: 'family_visit_case', id: c.id },
           establishmentId: d.establishmentId,
