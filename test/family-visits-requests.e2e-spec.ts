@@ -382,6 +382,43 @@ describe('UVF / family parlour requests', () => {
     expect(toMagistrate.html.has('implicit-rejection')).toBe(false);
   });
 
+  it('a family adds online a child whose accompanying adult already filed: the child joins the adult’s case, accompanied by the adult’s request', async () => {
+    const from = dayFromToday(100);
+    const { permits, agent } = await familyWithPermits([
+      { givenName: 'Nguyễn Thị', familyName: 'Ánh', birthdate: '1988-08-08' },
+      { givenName: 'Łukasz', familyName: 'Ánh', birthdate: `${Number(from.slice(0, 4)) - 8}-02-02` },
+    ]);
+    const [adult, child] = permits;
+    const file = (fields: Record<string, string | string[]>) =>
+      postForm(agent, `/uvf/nouvelle/${detainee.id}`, `/uvf/nouvelle/${detainee.id}`, {
+        kind: 'UVF',
+        wishedFrom: from,
+        wishedTo: dayFromToday(102),
+        hours: '24',
+        ...fields,
+      });
+    expect((await file({ visitors: [adult.id] })).status).toBe(303);
+    // Choosing the adult again is refused: the adult's request is already there.
+    const again = await file({ visitors: [adult.id, child.id], [`accompagnant-${child.id}`]: adult.id });
+    expect(again.status).toBe(422);
+    expect(page(again).errors()).toEqual(['Nguyễn Thị ÁNH a déjà une demande en cours pour cette visite.']);
+    // The child alone, accompanied by the adult who already filed.
+    const added = await file({ visitors: [child.id], [`accompagnant-${child.id}`]: adult.id });
+    expect(added.status).toBe(303);
+    const rows = await query<{ id: string; permitId: string; caseId: string; accompaniedBy: string | null }>(
+      `SELECT id, permit_id AS "permitId", case_id AS "caseId", accompanied_by AS "accompaniedBy"
+         FROM family_visit_requests WHERE permit_id = ANY($1::uuid[])`,
+      [[adult.id, child.id]],
+    );
+    const adultRequest = rows.find((r) => r.permitId === adult.id)!;
+    const childRequest = rows.find((r) => r.permitId === child.id)!;
+    expect(childRequest.caseId).toBe(adultRequest.caseId);
+    expect(childRequest.accompaniedBy).toBe(adultRequest.id);
+    const shown = page(await agent.get(`/uvf/demandes/${childRequest.id}`).expect(200));
+    expect(shown.text('companion')).toBe('Nguyễn Thị ÁNH');
+    expect(shown.texts('family-request-name')).toEqual(['Nguyễn Thị ÁNH', 'Łukasz ÁNH']);
+  });
+
   it('« UVF et parloirs familiaux » is in the family navigation', async () => {
     const agent = await signInFamily(suite.app.url, await insertFamily({ givenName: 'Ayşe', familyName: 'Öztürk' }));
     const home = page(await agent.get('/mon-espace').expect(200));

@@ -373,19 +373,30 @@ export class FamilyVisitRequestsService {
       });
       const open = await openCaseOverlapping(m, detaineeId, input.kind, input.wishedFrom, input.wishedTo, false);
       const start = open?.wishedFrom ?? input.wishedFrom;
-      const refusal = visitorsRefusal(input.kind, visitors, start);
+      // The family's own requests already in the case: an adult who filed first may accompany a child added now.
+      const inCase = open ? await requestsOfCase(m, open.id) : [];
+      const ownInCase = inCase.filter((r) => r.applicant === 'VISITOR' && r.birthdate && permits.some((p) => p.id === r.permitId));
+      const others: VisitorOfRequest[] = ownInCase.map((r) => ({
+        key: r.permitId!,
+        name: fullName(r),
+        birthdate: r.birthdate!,
+        holdsPermit: true,
+        accompaniedBy: null,
+      }));
+      const already = inCase.find((r) => r.permitId && chosen.includes(r.permitId));
+      if (already) throw refused('DUPLICATE', `${fullName(already)} a déjà une demande en cours pour cette visite.`);
+      const refusal = visitorsRefusal(input.kind, visitors, start, others);
       if (refusal) throw refused('VISITORS', refusal);
       let c: { id: string; reference: string };
       if (open) {
         const row = await caseOfEstablishment(m, d.establishmentId, open.id);
         c = { id: open.id, reference: row!.reference };
-        const already = (await requestsOfCase(m, open.id)).find((r) => r.permitId && chosen.includes(r.permitId));
-        if (already) throw refused('DUPLICATE', `${fullName(already)} a déjà une demande en cours pour cette visite.`);
       } else {
         c = await this.newCase(m, d.establishmentId, detaineeId, input, null);
       }
       const now = this.clock.now();
-      const ids = new Map<string, string>();
+      // Request of each visitor by permit: those filed now, and the family's already in the case.
+      const ids = new Map<string, string>(ownInCase.map((r) => [r.permitId!, r.id]));
       // Adults first, so that a minor's request points to its companion's.
       const ordered = [...visitors].sort((a, b) => Number(isMinorOn(a.birthdate, start)) - Number(isMinorOn(b.birthdate, start)));
       for (const v of ordered) {
