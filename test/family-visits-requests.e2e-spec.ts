@@ -123,6 +123,12 @@ describe('UVF / family parlour requests', () => {
       [detaineeRequest.id],
     );
     expect(acknowledged.at).not.toBeNull();
+    const uploaded = await query<{ establishmentId: string }>(
+      `SELECT a.establishment_id AS "establishmentId" FROM audit_log a JOIN family_visit_documents d ON d.id::text = a.entity_id
+        WHERE a.action = 'FAMILY_VISIT_DOCUMENT_UPLOADED' AND d.request_id = $1`,
+      [detaineeRequest.id],
+    );
+    expect(uploaded).toEqual([{ establishmentId: establishment.id }]);
     // A consent only for a minor's request.
     const notMinor = await counsellor
       .post(`${caseBase}/documents`)
@@ -224,6 +230,14 @@ describe('UVF / family parlour requests', () => {
     const shown = page(await agent.get(requestUrl).expect(200));
     expect(shown.texts('document')).toEqual(['Accord de l’autorité parentale (Le seul titulaire de l’autorité parentale, Şükrü Nguyễn)']);
     expect(shown.text('child-exit')).toBe('à 17:00, confié à Ayşe Nguyễn');
+    // Audited with the establishment, like every change of the case.
+    const consentAudit = await query<{ establishmentId: string; actorType: string }>(
+      `SELECT a.establishment_id AS "establishmentId", a.actor_type AS "actorType" FROM audit_log a
+         JOIN family_visit_documents d ON d.id::text = a.entity_id
+        WHERE a.action = 'FAMILY_VISIT_DOCUMENT_UPLOADED' AND d.request_id = $1`,
+      [childRequest.id],
+    );
+    expect(consentAudit).toEqual([{ establishmentId: establishment.id, actorType: 'FAMILY' }]);
     const docUrl = shown.$('[data-testid="document"]').attr('href')!;
     const download = await agent.get(docUrl).buffer(true).expect(200);
     expect(Buffer.compare(download.body as Buffer, pdf)).toBe(0);

@@ -259,6 +259,7 @@ export function requestsOfCase(db: EntityManager, caseId: string): Promise<Reque
 }
 
 export interface FamilyRequestRow extends RequestRow {
+  establishmentId: string;
   reference: string;
   kind: FamilyVisitKind;
   wishedFrom: string;
@@ -270,7 +271,7 @@ export interface FamilyRequestRow extends RequestRow {
   timeZone: string;
 }
 
-const FAMILY_REQUEST_SQL = `SELECT ${REQUEST_COLUMNS}, c.reference, c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom",
+const FAMILY_REQUEST_SQL = `SELECT ${REQUEST_COLUMNS}, c.establishment_id AS "establishmentId", c.reference, c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom",
     to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo", c.wished_hours AS "wishedHours",
     d.last_name AS "detaineeLastName", d.first_name AS "detaineeFirstName", e.name AS "establishmentName", e.time_zone AS "timeZone"
   FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id JOIN family_visit_cases c ON c.id = r.case_id
@@ -316,10 +317,10 @@ export function requestOfEstablishment(
   caseId: string,
   requestId: string,
   lock = false,
-): Promise<(RequestRow & { kind: FamilyVisitKind; wishedFrom: string }) | null> {
+): Promise<(RequestRow & { establishmentId: string; kind: FamilyVisitKind; wishedFrom: string }) | null> {
   return selectOne(
     db,
-    `SELECT ${REQUEST_COLUMNS}, c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom"
+    `SELECT ${REQUEST_COLUMNS}, c.establishment_id AS "establishmentId", c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom"
        FROM family_visit_requests r JOIN family_visit_cases c ON c.id = r.case_id LEFT JOIN permits p ON p.id = r.permit_id
       WHERE r.id = $3 AND r.case_id = $2 AND c.establishment_id = $1${lock ? ' FOR UPDATE OF r' : ''}`,
     [establishmentId, caseId, requestId],

@@ -551,7 +551,10 @@ export class FamilyVisitRequestsService {
 
   private async upload(
     actor: Actor & { id: string },
-    load: (m: EntityManager, lock: boolean) => Promise<(RequestRow & { kind: FamilyVisitKind; wishedFrom: string }) | null>,
+    load: (
+      m: EntityManager,
+      lock: boolean,
+    ) => Promise<(RequestRow & { establishmentId: string; kind: FamilyVisitKind; wishedFrom: string }) | null>,
     input: DocumentInput,
     file: UploadedFile | undefined,
   ): Promise<void> {
@@ -599,6 +602,7 @@ export class FamilyVisitRequestsService {
             action: 'FAMILY_VISIT_DOCUMENT_UPLOADED',
             entityType: 'family_visit_document',
             entityId: documentId,
+            establishmentId: r.establishmentId,
             after: { requestId: r.id, kind: input.kind, sha256, consentCapacity: input.consentCapacity },
           },
           m,
