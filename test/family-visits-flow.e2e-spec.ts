@@ -380,7 +380,7 @@ describe('the whole UVF / PF procedure through HTTP', () => {
       family,
       child,
       `${child}/documents`,
-      { kind: 'PARENTAL_CONSENT', consentGivenBy: 'ليلى Haddad-Łoś', consentCapacity: 'SOLE_HOLDER' },
+      { kind: 'PARENTAL_CONSENT', consentGivenBy: 'ليلى Haddad-Łoś', consentCapacity: 'SOLE_HOLDER', consentCompanion: 'ليلى Haddad-Łoś' },
       await onePagePdf('Accord parental'),
       'accord.pdf',
     );

@@ -137,6 +137,7 @@ describe('UVF / family parlour requests', () => {
       .field('kind', 'PARENTAL_CONSENT')
       .field('consentGivenBy', 'Łucja Nowak')
       .field('consentCapacity', 'BOTH_PARENTS')
+      .field('consentCompanion', 'Łucja Nowak')
       .attach('fichier', await onePagePdf('Accord'), 'accord.pdf');
     expect(notMinor.status).toBe(422);
     expect(page(notMinor).errors()).toEqual(['L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.']);
@@ -199,22 +200,48 @@ describe('UVF / family parlour requests', () => {
     const requestUrl = `/uvf/demandes/${childRequest.id}`;
     const form = page(await agent.get(requestUrl).expect(200));
     const pdf = await onePagePdf('Accord parental');
+    expect(form.$('#consentCompanion').length).toBe(1);
     const night = await agent
       .post(`${requestUrl}/documents`)
       .field('_csrf', form.csrf())
       .field('kind', 'PARENTAL_CONSENT')
       .field('consentGivenBy', 'Şükrü Nguyễn')
       .field('consentCapacity', 'SOLE_HOLDER')
+      .field('consentCompanion', 'NGUYEN Sukru')
       .field('childExitTime', '22:30')
       .attach('fichier', pdf, 'accord.pdf');
     expect(night.status).toBe(422);
     expect(page(night).errors()).toEqual(['Un enfant ne peut sortir qu’en journée, entre 08 h 00 et 20 h 00.']);
+    // The consent names the adult who will accompany the child: someone else is refused, and naming no one too.
+    const someoneElse = await agent
+      .post(`${requestUrl}/documents`)
+      .field('_csrf', form.csrf())
+      .field('kind', 'PARENTAL_CONSENT')
+      .field('consentGivenBy', 'Şükrü Nguyễn')
+      .field('consentCapacity', 'SOLE_HOLDER')
+      .field('consentCompanion', 'Ayşe Nguyễn')
+      .attach('fichier', pdf, 'accord.pdf');
+    expect(someoneElse.status).toBe(422);
+    expect(page(someoneElse).errors()).toEqual([
+      'L’accord nomme Ayşe Nguyễn, mais l’adulte qui accompagne Ełżbieta NGUYỄN est Şükrü NGUYỄN : l’accord doit nommer l’adulte qui accompagnera l’enfant.',
+    ]);
+    expect(page(someoneElse).$('#consentCompanion').val()).toBe('Ayşe Nguyễn');
+    const noOne = await agent
+      .post(`${requestUrl}/documents`)
+      .field('_csrf', form.csrf())
+      .field('kind', 'PARENTAL_CONSENT')
+      .field('consentGivenBy', 'Şükrü Nguyễn')
+      .field('consentCapacity', 'SOLE_HOLDER')
+      .attach('fichier', pdf, 'accord.pdf');
+    expect(noOne.status).toBe(400);
+    expect(page(noOne).errors()).toEqual(['Indiquez l’adulte qui accompagnera l’enfant, tel que l’accord le nomme.']);
     const notAFile = await agent
       .post(`${requestUrl}/documents`)
       .field('_csrf', form.csrf())
       .field('kind', 'PARENTAL_CONSENT')
       .field('consentGivenBy', 'Şükrü Nguyễn')
       .field('consentCapacity', 'SOLE_HOLDER')
+      .field('consentCompanion', 'Şükrü Nguyễn')
       .attach('fichier', Buffer.from('pas un pdf'), 'accord.pdf');
     expect(page(notAFile).errors()).toEqual(['Le fichier doit être un PDF, une image JPEG ou PNG.']);
     await agent
@@ -223,12 +250,14 @@ describe('UVF / family parlour requests', () => {
       .field('kind', 'PARENTAL_CONSENT')
       .field('consentGivenBy', 'Şükrü Nguyễn')
       .field('consentCapacity', 'SOLE_HOLDER')
+      .field('consentCompanion', 'şükrü NGUYEN')
       .field('childExitTime', '17:00')
       .field('childCarer', 'Ayşe Nguyễn')
       .attach('fichier', pdf, 'accord.pdf')
       .expect(303);
     const shown = page(await agent.get(requestUrl).expect(200));
     expect(shown.texts('document')).toEqual(['Accord de l’autorité parentale (Le seul titulaire de l’autorité parentale, Şükrü Nguyễn)']);
+    expect(shown.text('consent-companion')).toBe('adulte accompagnant nommé : şükrü NGUYEN');
     expect(shown.text('child-exit')).toBe('à 17:00, confié à Ayşe Nguyễn');
     // Audited with the establishment, like every change of the case.
     const consentAudit = await query<{ establishmentId: string; actorType: string }>(

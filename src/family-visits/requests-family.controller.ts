@@ -117,12 +117,13 @@ export class FamilyVisitRequestsFamilyController {
             kind: f.kind,
             consentGivenBy: f.consentGivenBy ?? null,
             consentCapacity: f.consentCapacity ?? null,
+            consentCompanion: f.consentCompanion ?? null,
             childExitTime: f.childExitTime ?? null,
             childCarer: f.childCarer ?? null,
           },
           req.file,
         ),
-      (e) => (e.code === 'EXIT_TIME' ? 'childExitTime' : 'fichier'),
+      (e) => (e.code === 'EXIT_TIME' ? 'childExitTime' : e.code === 'CONSENT_COMPANION' ? 'consentCompanion' : 'fichier'),
     );
     if (!done.ok) return this.renderRequest(res.status(done.status), principal, requestId, done.errors, f);
     res.redirect(303, `/uvf/demandes/${requestId}`);

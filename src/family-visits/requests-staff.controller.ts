@@ -134,12 +134,13 @@ export class FamilyVisitRequestsStaffController {
             kind: f.kind,
             consentGivenBy: f.consentGivenBy ?? null,
             consentCapacity: f.consentCapacity ?? null,
+            consentCompanion: f.consentCompanion ?? null,
             childExitTime: f.childExitTime ?? null,
             childCarer: f.childCarer ?? null,
           },
           req.file,
         ),
-      (err) => (err.code === 'EXIT_TIME' ? 'childExitTime' : err.code === 'NOT_MINOR' ? 'requestId' : 'fichier'),
+      (e) => (e.code === 'EXIT_TIME' ? 'childExitTime' : e.code === 'CONSENT_COMPANION' ? 'consentCompanion' : 'fichier'),
     );
     if (!done.ok) return this.render(res.status(done.status), e, caseId, done.errors, f);
     res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}/demandes`);

@@ -70,6 +70,14 @@ export class RequestDocumentForm {
   @IsIn(['BOTH_PARENTS', 'SOLE_HOLDER', 'DELEGATE', 'GUARDIAN'], { message: 'Indiquez à quel titre l’accord est donné.' })
   consentCapacity?: 'BOTH_PARENTS' | 'SOLE_HOLDER' | 'DELEGATE' | 'GUARDIAN';
 
+  /** The adult the consent names as the one who will accompany the child (note DAP 2014). */
+  @ValidateIf((f: RequestDocumentForm) => f.kind === 'PARENTAL_CONSENT')
+  @Trim()
+  @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
+  @Matches(/\S/, { message: 'Indiquez l’adulte qui accompagnera l’enfant, tel que l’accord le nomme.' })
+  @IsString({ message: 'Indiquez l’adulte qui accompagnera l’enfant, tel que l’accord le nomme.' })
+  consentCompanion?: string;
+
   @IsOptional()
   @EmptyToUndefined()
   @IsString({ message: 'Indiquez l’heure au format HH:MM.' })

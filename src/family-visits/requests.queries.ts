@@ -333,6 +333,8 @@ export interface DocumentRow {
   kind: FamilyVisitDocumentKind;
   consentGivenBy: string | null;
   consentCapacity: ConsentCapacity | null;
+  /** A consent: the accompanying adult it names. */
+  consentCompanion: string | null;
   storageKey: string;
   contentType: 'image/jpeg' | 'application/pdf';
   originalName: string;
@@ -340,7 +342,7 @@ export interface DocumentRow {
 }
 
 const DOCUMENT_COLUMNS = `fd.id, fd.request_id AS "requestId", fd.kind, fd.consent_given_by AS "consentGivenBy", fd.consent_capacity AS "consentCapacity",
-  fd.storage_key AS "storageKey", fd.content_type AS "contentType", fd.original_name AS "originalName", fd.created_at AS "createdAt"`;
+  fd.consent_companion AS "consentCompanion", fd.storage_key AS "storageKey", fd.content_type AS "contentType", fd.original_name AS "originalName", fd.created_at AS "createdAt"`;
 
 export function documentsOfRequests(db: EntityManager, requestIds: string[]): Promise<DocumentRow[]> {
   return select<DocumentRow>(
@@ -358,6 +360,7 @@ export async function insertDocument(
     kind: FamilyVisitDocumentKind;
     consentGivenBy: string | null;
     consentCapacity: ConsentCapacity | null;
+    consentCompanion: string | null;
     storageKey: string;
     contentType: string;
     sizeBytes: number;
@@ -367,11 +370,33 @@ export async function insertDocument(
 ): Promise<string> {
   const row = await selectOne<{ id: string }>(
     db,
-    `INSERT INTO family_visit_documents (request_id, kind, consent_given_by, consent_capacity, storage_key, content_type, size_bytes, sha256, original_name)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [d.requestId, d.kind, d.consentGivenBy, d.consentCapacity, d.storageKey, d.contentType, d.sizeBytes, d.sha256, d.originalName],
+    `INSERT INTO family_visit_documents (request_id, kind, consent_given_by, consent_capacity, consent_companion, storage_key, content_type,
+                                         size_bytes, sha256, original_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [
+      d.requestId,
+      d.kind,
+      d.consentGivenBy,
+      d.consentCapacity,
+      d.consentCompanion,
+      d.storageKey,
+      d.contentType,
+      d.sizeBytes,
+      d.sha256,
+      d.originalName,
+    ],
   );
   return row!.id;
+}
+
+/** The name on the permit of the visitor whose request is `requestId` (a minor's accompanying adult). */
+export function visitorNameOfRequest(db: EntityManager, requestId: string): Promise<{ givenName: string; familyName: string } | null> {
+  return selectOne(
+    db,
+    `SELECT p.visitor_given_name AS "givenName", p.visitor_family_name AS "familyName"
+       FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id WHERE r.id = $1`,
+    [requestId],
+  );
 }
 
 export function setChildTerms(db: EntityManager, requestId: string, exitTime: string | null, carer: string | null): Promise<number> {

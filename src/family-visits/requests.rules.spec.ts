@@ -2,6 +2,7 @@ import {
   ageOn,
   caseReference,
   childExitRefusal,
+  consentCompanionRefusal,
   durationChoices,
   durationRefusal,
   isMinorOn,
@@ -106,5 +107,30 @@ describe('UVF / PF request rules', () => {
     );
     const prevenu = requestAcknowledgement('2026-12-31', true, department);
     expect(prevenu).toMatchObject({ magistrate: true, implicitRejectionDate: null, recourse: null, department: condamne.department });
+  });
+
+  it('a consent names the minor’s accompanying adult: case, accents, marks and word order aside, in any script', () => {
+    const ok = (named: string, companion: string) => consentCompanionRefusal(named, 'Ayşe NOWAK', companion) === null;
+    expect(ok('Łukasz Nowak', 'Łukasz NOWAK')).toBe(true);
+    expect(ok('lukasz nowak', 'Łukasz NOWAK')).toBe(true);
+    expect(ok('NOWAK Łukasz', 'Łukasz NOWAK')).toBe(true);
+    expect(ok('Nguyen Thi Anh', 'Nguyễn Thị Ánh')).toBe(true);
+    expect(ok('ÁNH Nguyễn Thị', 'Nguyễn Thị ÁNH')).toBe(true);
+    expect(ok('Nowak-حداد Łucja', 'Łucja NOWAK-حداد')).toBe(true);
+    // Arabic: short vowels, hamza on its carrier and the tatweel aside; the letters themselves count.
+    expect(ok('أَحْمَد حداد', 'احمد حداد')).toBe(true);
+    expect(ok('احـمد حداد', 'احمد حداد')).toBe(true);
+    expect(ok('محمد حداد', 'احمد حداد')).toBe(false);
+    expect(ok('Şükrü Öztürk', 'Sukru OZTURK')).toBe(true);
+    // Someone else: another first name, a missing name, another person of the family.
+    expect(ok('Łucja Nowak', 'Łukasz NOWAK')).toBe(false);
+    expect(ok('Nowak', 'Łukasz NOWAK')).toBe(false);
+    expect(ok('  ', 'Łukasz NOWAK')).toBe(false);
+    expect(consentCompanionRefusal('Łucja Nowak', 'Ayşe NOWAK', 'Łukasz NOWAK')).toBe(
+      'L’accord nomme Łucja Nowak, mais l’adulte qui accompagne Ayşe NOWAK est Łukasz NOWAK : l’accord doit nommer l’adulte qui accompagnera l’enfant.',
+    );
+    expect(consentCompanionRefusal('Łucja Nowak', 'Ayşe NOWAK', null)).toBe(
+      'La demande de Ayşe NOWAK n’indique pas l’adulte qui l’accompagne : l’accord ne peut pas être vérifié.',
+    );
   });
 });

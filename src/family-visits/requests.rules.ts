@@ -1,6 +1,7 @@
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { ConsentCapacity } from './family-visit-document.entity';
 import type { FamilyVisitChannel, FamilyVisitRequestStatus } from './family-visit-request.entity';
+import { sameName } from '../common/names';
 import { departmentContact, recourseParagraphs, type Department } from '../permits/letters';
 import { decisionDeadline } from './instruction.rules';
 
@@ -147,6 +148,18 @@ export function childExitRefusal(kind: FamilyVisitKind, time: string | null): st
     return `Un enfant ne peut sortir qu’en journée, entre ${CHILD_EXIT_EARLIEST.replace(':', ' h ')} et ${CHILD_EXIT_LATEST.replace(':', ' h ')}.`;
   }
   return null;
+}
+
+/**
+ * A minor's parental consent names the adult who will accompany the child (note DAP 2014: « cet accord
+ * doit préciser le nom et prénom de l'adulte qui accompagnera »): why the adult it names is not the
+ * accompanying adult of the minor's request, or null. Names compare with case, accents, marks,
+ * hyphens and word order aside, in any script (`sameName`).
+ */
+export function consentCompanionRefusal(named: string, minor: string, companion: string | null): string | null {
+  if (companion === null) return `La demande de ${minor} n’indique pas l’adulte qui l’accompagne : l’accord ne peut pas être vérifié.`;
+  if (sameName(named, companion)) return null;
+  return `L’accord nomme ${named.trim()}, mais l’adulte qui accompagne ${minor} est ${companion} : l’accord doit nommer l’adulte qui accompagnera l’enfant.`;
 }
 
 /** Two periods (AAAA-MM-JJ, inclusive) share at least one day. */

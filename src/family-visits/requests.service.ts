@@ -46,6 +46,7 @@ import {
   setChildTerms,
   setRulesAcknowledged,
   staysOfCase,
+  visitorNameOfRequest,
   type CaseRow,
   type DocumentRow,
   type FamilyRequestRow,
@@ -55,6 +56,7 @@ import {
 import {
   caseReference,
   childExitRefusal,
+  consentCompanionRefusal,
   durationRefusal,
   isMinorOn,
   periodRefusal,
@@ -84,6 +86,8 @@ export interface DocumentInput {
   kind: 'PARENTAL_CONSENT' | 'RULES_ACKNOWLEDGEMENT';
   consentGivenBy: string | null;
   consentCapacity: ConsentCapacity | null;
+  /** A consent: the accompanying adult it names (« le nom et prénom de l'adulte qui accompagnera »). */
+  consentCompanion: string | null;
   childExitTime: string | null;
   childCarer: string | null;
 }
@@ -560,7 +564,7 @@ export class FamilyVisitRequestsService {
   ): Promise<void> {
     const before = await load(this.dataSource.manager, false);
     if (!before) throw requestNotFound();
-    this.documentRefusal(before, input);
+    this.documentRefusal(before, input, await this.companionOf(this.dataSource.manager, before, input));
     if (!file) throw new DomainError('NO_FILE', 'Choisissez un fichier.');
     const checked = await checkDocument(file.buffer);
     if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
@@ -569,12 +573,13 @@ export class FamilyVisitRequestsService {
       await this.dataSource.transaction(async (m) => {
         const r = await load(m, true);
         if (!r) throw requestNotFound();
-        this.documentRefusal(r, input);
+        this.documentRefusal(r, input, await this.companionOf(m, r, input));
         const documentId = await insertDocument(m, {
           requestId: r.id,
           kind: input.kind,
           consentGivenBy: input.kind === 'PARENTAL_CONSENT' ? input.consentGivenBy : null,
           consentCapacity: input.kind === 'PARENTAL_CONSENT' ? input.consentCapacity : null,
+          consentCompanion: input.kind === 'PARENTAL_CONSENT' ? input.consentCompanion : null,
           storageKey,
           contentType: checked.contentType,
           sizeBytes: checked.content.length,
@@ -614,12 +619,25 @@ export class FamilyVisitRequestsService {
     }
   }
 
-  private documentRefusal(r: RequestRow & { kind: FamilyVisitKind; wishedFrom: string }, input: DocumentInput): void {
+  /** A consent's minor: the name of the adult who accompanies them (their request's permit), null if none is recorded. */
+  private async companionOf(m: EntityManager, r: RequestRow, input: DocumentInput): Promise<string | null> {
+    if (input.kind !== 'PARENTAL_CONSENT' || !r.accompaniedBy) return null;
+    const adult = await visitorNameOfRequest(m, r.accompaniedBy);
+    return adult ? fullName(adult) : null;
+  }
+
+  private documentRefusal(
+    r: RequestRow & { kind: FamilyVisitKind; wishedFrom: string },
+    input: DocumentInput,
+    companion: string | null,
+  ): void {
     if (r.status !== 'RECEIVED') throw new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
     if (input.kind !== 'PARENTAL_CONSENT') return;
     if (!r.birthdate || !isMinorOn(r.birthdate, r.wishedFrom)) {
       throw new DomainError('NOT_MINOR', 'L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.', 422);
     }
+    const named = consentCompanionRefusal(input.consentCompanion ?? '', fullName(r), companion);
+    if (named) throw new DomainError('CONSENT_COMPANION', named, 422);
     const exit = childExitRefusal(r.kind, input.childExitTime);
     if (exit) throw new DomainError('EXIT_TIME', exit, 422);
   }
