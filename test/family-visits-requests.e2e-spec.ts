@@ -10,11 +10,21 @@ import {
 } from './factories/people';
 import { insertPermit } from './factories/permits';
 import { dayFromToday, postForm, requestsOfCase } from './factories/family-visit-requests';
+import { DataSource } from 'typeorm';
 import { query, queryOne } from './helpers/db';
+import { openDataSource, services, testConfig } from './helpers/notifications';
 import { onePagePdf } from './helpers/files';
 import { HtmlPage, page } from './helpers/html';
 import { filesIn, permitsApp } from './helpers/permits';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
+
+/* The built modules, as the app runs them (the implicit rejection job). */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { FamilyVisitDecisionsService } =
+  require('../dist/src/family-visits/decisions.service') as typeof import('../src/family-visits/decisions.service');
+const { AuditService } = require('../dist/src/common/audit.service') as typeof import('../src/common/audit.service');
+const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const suite = permitsApp();
 
@@ -460,6 +470,174 @@ describe('UVF / family parlour requests', () => {
     const shown = page(await agent.get(`/uvf/demandes/${childRequest.id}`).expect(200));
     expect(shown.text('companion')).toBe('Nguyễn Thị ÁNH');
     expect(shown.texts('family-request-name')).toEqual(['Nguyễn Thị ÁNH', 'Łukasz ÁNH']);
+  });
+
+  it('a family withdraws its own request after a confirmation page: withdrawn, in the history, audited, e-mailed; the case left with nothing closes; never implicitly rejected; once decided it cannot be withdrawn', async () => {
+    const { permits, agent } = await familyWithPermits([{ givenName: 'Łukasz', familyName: 'Nowak-حداد', birthdate: '1982-07-07' }]);
+    const filed = await postForm(agent, `/uvf/nouvelle/${detainee.id}`, `/uvf/nouvelle/${detainee.id}`, {
+      kind: 'UVF',
+      wishedFrom: dayFromToday(130),
+      wishedTo: dayFromToday(131),
+      hours: '24',
+      visitors: [permits[0].id],
+    });
+    expect(filed.status).toBe(303);
+    const r = await queryOne<{ id: string; caseId: string }>(
+      `SELECT id, case_id AS "caseId" FROM family_visit_requests WHERE permit_id = $1`,
+      [permits[0].id],
+    );
+    const url = `/uvf/demandes/${r.id}`;
+    const before = page(await agent.get(url).expect(200));
+    expect(before.link('Retirer cette demande')).toBe(`${url}/retrait`);
+    const confirm = page(await agent.get(`${url}/retrait`).expect(200));
+    expect(confirm.heading()).toBe('Retirer la demande de Łukasz NOWAK-حداد ?');
+    expect(confirm.has('confirm-withdraw')).toBe(true);
+    const done = await agent.post(`${url}/retrait`).type('form').send({ _csrf: confirm.csrf() });
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe(url);
+    const after = page(await agent.get(url).expect(200));
+    expect(after.text('request-status')).toBe('Retirée');
+    expect(after.text('withdrawn-on')).toMatch(/^le \d{1,2} \S+ \d{4}$/);
+    expect(after.has('withdraw-link')).toBe(false);
+    expect(after.texts('history-event').join(' ')).toContain('Demande de Łukasz NOWAK-حداد retirée en ligne.');
+    expect(after.texts('history-event').join(' ')).toContain(
+      'Dossier clos : chaque demande est décidée ou retirée, aucune visite n’aura lieu.',
+    );
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [r.caseId])).toEqual({ status: 'CLOSED' });
+    expect(
+      await query(
+        `SELECT actor_type AS "actorType", establishment_id AS "establishmentId" FROM audit_log WHERE action = $1 AND entity_id = $2`,
+        ['FAMILY_VISIT_REQUEST_WITHDRAWN', r.id],
+      ),
+    ).toEqual([{ actorType: 'FAMILY', establishmentId: establishment.id }]);
+    const mail = await queryOne<{ subject: string; text: string }>(
+      `SELECT subject, body_text AS text FROM notifications WHERE template = 'family-visit-request-withdrawn' AND entity_id = $1`,
+      [r.id],
+    );
+    expect(mail.subject).toMatch(/^Demande de visite en unité de vie familiale \(UVF\) retirée \(dossier UV-/);
+    expect(mail.text).toContain(
+      'La demande de visite en unité de vie familiale (UVF) de Łukasz NOWAK-حداد pour rendre visite à محمد HADDAD',
+    );
+    expect(mail.text).toContain('est retirée à votre demande le ');
+    expect(mail.text).toContain('Le dossier est clos');
+    // Withdrawn is final: not again, and never implicitly rejected, even long after the two months.
+    const again = await agent.post(`${url}/retrait`).type('form').send({ _csrf: confirm.csrf() });
+    expect(again.status).toBe(409);
+    expect(page(again).errors()).toEqual(['Cette demande est déjà retirée.']);
+    await query(`UPDATE family_visit_requests SET received_at = '2025-01-06T10:00:00Z' WHERE id = $1`, [r.id]);
+    const ds: DataSource = await openDataSource(2);
+    try {
+      const decisions = new FamilyVisitDecisionsService(ds, services(ds, testConfig()).notifications, new AuditService(), new Clock());
+      await decisions.expireOverdue();
+    } finally {
+      await ds.destroy();
+    }
+    expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [r.id])).toEqual({ status: 'WITHDRAWN' });
+
+    // A decided request cannot be withdrawn: the page says so, and posting anyway is refused (409).
+    await query(
+      `UPDATE family_visit_requests SET status = 'GRANTED', withdrawn_at = NULL, granted_hours = 24, decided_at = now() WHERE id = $1`,
+      [r.id],
+    );
+    const decided = page(await agent.get(`${url}/retrait`).expect(200));
+    expect(decided.text('cannot-withdraw')).toBe('Cette demande est déjà décidée : elle ne peut plus être retirée.');
+    expect(decided.has('confirm-withdraw')).toBe(false);
+    const refused = await agent.post(`${url}/retrait`).type('form').send({ _csrf: confirm.csrf() });
+    expect(refused.status).toBe(409);
+    expect(page(refused).errors()).toEqual(['Cette demande est déjà décidée : elle ne peut plus être retirée.']);
+    expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [r.id])).toEqual({ status: 'GRANTED' });
+    // Another family cannot reach it.
+    const other = await familyWithPermits([{ givenName: 'Şükrü', familyName: 'Öztürk', birthdate: '1975-05-05' }]);
+    await other.agent.get(`${url}/retrait`).expect(404);
+  });
+
+  it('the SPIP or the greffe record the withdrawal of any request of the case from a letter, with its date: the family told, the queue left, the case closed once nothing is left', async () => {
+    const { permits, agent } = await familyWithPermits([{ givenName: 'Nguyễn Thị', familyName: 'Ánh', birthdate: '1991-01-01' }]);
+    const entered = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(150), wishedTo: dayFromToday(151) });
+    const casePath = entered.headers.location;
+    const caseBase = casePath.replace(/\/demandes$/, '');
+    const caseId = caseBase.split('/').pop()!;
+    expect(
+      (
+        await postForm(counsellor, casePath, `${caseBase}/visiteurs`, {
+          permitId: permits[0].id,
+          receivedOn: dayFromToday(-1),
+          channel: 'LETTER',
+        })
+      ).status,
+    ).toBe(303);
+    const [detaineeRequest, visitorRequest] = await requestsOfCase(caseId);
+    const greffe = await signInAgent(
+      suite.app.url,
+      await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }], { givenName: 'Şükrü', usualName: 'Kowalczyk' }),
+    );
+    const shown = page(await greffe.get(casePath).expect(200));
+    expect(shown.texts('withdraw-link')).toHaveLength(2);
+    const withdrawUrl = `${caseBase}/demandes/${visitorRequest.id}/retrait`;
+    const confirm = page(await greffe.get(withdrawUrl).expect(200));
+    expect(confirm.heading()).toBe('Enregistrer le retrait de la demande de Nguyễn Thị ÁNH ?');
+    const future = await greffe
+      .post(withdrawUrl)
+      .type('form')
+      .send({ _csrf: confirm.csrf(), withdrawnOn: dayFromToday(3) });
+    expect(future.status).toBe(422);
+    expect(page(future).errors()).toEqual(['La date du retrait ne peut pas être dans le futur.']);
+    const tooEarly = await greffe
+      .post(withdrawUrl)
+      .type('form')
+      .send({ _csrf: confirm.csrf(), withdrawnOn: dayFromToday(-5) });
+    expect(page(tooEarly).errors()).toEqual(['La date du retrait ne peut pas précéder la réception de la demande.']);
+    const withdrawnOn = dayFromToday(0);
+    expect((await greffe.post(withdrawUrl).type('form').send({ _csrf: confirm.csrf(), withdrawnOn })).status).toBe(303);
+    const after = page(await greffe.get(casePath).expect(200));
+    expect(after.texts('request-status')).toEqual(['Reçue, en cours d’instruction', 'Retirée']);
+    expect(after.texts('request-withdrawn-on')).toHaveLength(1);
+    expect(after.text('case-status')).toBe('En instruction');
+    const stored = await queryOne<{ status: string; day: string }>(
+      `SELECT status, to_char(withdrawn_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS day FROM family_visit_requests WHERE id = $1`,
+      [visitorRequest.id],
+    );
+    expect(stored).toEqual({ status: 'WITHDRAWN', day: withdrawnOn });
+    const mail = await queryOne<{ text: string }>(
+      `SELECT body_text AS text FROM notifications WHERE template = 'family-visit-request-withdrawn' AND entity_id = $1`,
+      [visitorRequest.id],
+    );
+    expect(mail.text).toContain("est retirée : l'établissement a enregistré le retrait que vous lui avez adressé le ");
+    expect(mail.text).not.toContain('Le dossier est clos');
+    const family = page(await agent.get(`/uvf/demandes/${visitorRequest.id}`).expect(200));
+    expect(family.texts('history-event').join(' ')).toContain(
+      'Demande de Nguyễn Thị ÁNH retirée le ' + withdrawnOn.split('-').reverse().join('/') + ' (retrait enregistré par l’établissement).',
+    );
+    // The detainee gives up too (the SPIP records it): nothing is left, the case is closed and leaves the queue of cases in instruction.
+    const detaineeConfirm = page(await counsellor.get(`${caseBase}/demandes/${detaineeRequest.id}/retrait`).expect(200));
+    expect(
+      (
+        await counsellor
+          .post(`${caseBase}/demandes/${detaineeRequest.id}/retrait`)
+          .type('form')
+          .send({ _csrf: detaineeConfirm.csrf(), withdrawnOn })
+      ).status,
+    ).toBe(303);
+    expect(page(await counsellor.get(casePath).expect(200)).text('case-status')).toBe('Clos');
+    const reference = after.heading().replace('Dossier ', '');
+    const queue = page(await counsellor.get(`${base()}/dossiers?statut=INSTRUCTION&q=${detainee.ecrouNumber}`).expect(200));
+    expect(queue.texts('queue-reference')).not.toContain(reference);
+    expect(
+      (
+        await query(
+          `SELECT actor_type AS "actorType" FROM audit_log WHERE action = 'FAMILY_VISIT_REQUEST_WITHDRAWN' AND entity_id = ANY($1::text[])`,
+          [[detaineeRequest.id, visitorRequest.id]],
+        )
+      ).map((a) => a.actorType),
+    ).toEqual(['AGENT', 'AGENT']);
+    // Once decided, no withdrawal: 409.
+    await query(
+      `UPDATE family_visit_requests SET status = 'REFUSED', decision_motivation = $2, decision_facts = $2, refusal_ground = 'SECURITY', withdrawn_at = NULL WHERE id = $1`,
+      [visitorRequest.id, 'Motivation en fait et en droit, pour le test du refus.'],
+    );
+    const decided = await greffe.post(withdrawUrl).type('form').send({ _csrf: confirm.csrf(), withdrawnOn });
+    expect(decided.status).toBe(409);
+    expect(page(decided).errors()).toEqual(['Cette demande est déjà décidée : elle ne peut plus être retirée.']);
   });
 
   it('« UVF et parloirs familiaux » is in the family navigation', async () => {

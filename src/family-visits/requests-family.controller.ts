@@ -129,6 +129,29 @@ export class FamilyVisitRequestsFamilyController {
     res.redirect(303, `/uvf/demandes/${requestId}`);
   }
 
+  /** The confirmation page before the family withdraws its request. */
+  @Get('demandes/:requestId/retrait')
+  @Roles('FAMILY')
+  async withdrawForm(
+    @CurrentPrincipal() principal: Principal,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Res() res: Response,
+  ) {
+    await this.renderWithdrawal(res, principal, requestId, []);
+  }
+
+  @Post('demandes/:requestId/retrait')
+  @Roles('FAMILY')
+  async withdraw(
+    @CurrentPrincipal() principal: Principal,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Res() res: Response,
+  ) {
+    const done = await attempt(() => this.requests.withdrawOwn({ ...actorOf(principal), id: principal.id }, requestId), 'retrait');
+    if (!done.ok) return this.renderWithdrawal(res.status(done.status), principal, requestId, done.errors);
+    res.redirect(303, `/uvf/demandes/${requestId}`);
+  }
+
   @Get('documents/:documentId')
   @Roles('FAMILY')
   async document(
@@ -142,6 +165,11 @@ export class FamilyVisitRequestsFamilyController {
   private async renderForm(res: Response, principal: Principal, detaineeId: string, errors: FieldError[], values: unknown) {
     const { detainee, permits } = await this.requests.myDetainee(principal.id, detaineeId);
     res.render('family-visits/requests-family-new.njk', { detainee, permits, errors, values, ...LABELS });
+  }
+
+  private async renderWithdrawal(res: Response, principal: Principal, requestId: string, errors: FieldError[]) {
+    const view = await this.requests.myRequest(principal.id, requestId);
+    res.render('family-visits/requests-family-withdraw.njk', { ...view, errors, ...LABELS });
   }
 
   private async renderRequest(res: Response, principal: Principal, requestId: string, errors: FieldError[], values: unknown) {

@@ -8,9 +8,10 @@ import { parsePage } from '../common/pagination';
 import { sendFamilyVisitDocument as sendDocument } from './requests.http';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { DetaineeRequestForm, StaffRequestDocumentForm, VisitorRequestForm } from './requests.form';
+import { DetaineeRequestForm, StaffRequestDocumentForm, VisitorRequestForm, WithdrawalForm } from './requests.form';
 import { CHANNEL_LABELS, CONSENT_CAPACITY_LABELS, durationChoices, KIND_LABELS, REQUEST_STATUS_LABELS } from './requests.rules';
 import { FamilyVisitRequestsService } from './requests.service';
+import { CASE_STATUS_LABELS } from './instruction.rules';
 
 /** Which field a refusal of the service is about. */
 function fieldOf(e: DomainError): string {
@@ -26,6 +27,7 @@ function fieldOf(e: DomainError): string {
 }
 
 const LABELS = {
+  caseStatusLabels: CASE_STATUS_LABELS,
   kindLabels: KIND_LABELS,
   channelLabels: CHANNEL_LABELS,
   statusLabels: REQUEST_STATUS_LABELS,
@@ -146,6 +148,38 @@ export class FamilyVisitRequestsStaffController {
     res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}/demandes`);
   }
 
+  /** The read-back before recording the withdrawal of a request of the case (from a letter, an e-mail, at the desk). */
+  @Get('dossiers/:caseId/demandes/:requestId/retrait')
+  @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
+  async withdrawalForm(
+    @CurrentEstablishment() e: Establishment,
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Res() res: Response,
+  ) {
+    await this.renderWithdrawal(res, e, caseId, requestId, [], null);
+  }
+
+  @Post('dossiers/:caseId/demandes/:requestId/retrait')
+  @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
+  async recordWithdrawal(
+    @CurrentEstablishment() e: Establishment,
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(WithdrawalForm, body);
+    if (!form.ok) return this.renderWithdrawal(res.status(400), e, caseId, requestId, form.errors, form.values);
+    const done = await attempt(
+      () => this.requests.recordWithdrawal({ ...actorOf(principal), id: principal.id }, e, caseId, requestId, form.value.withdrawnOn),
+      'withdrawnOn',
+    );
+    if (!done.ok) return this.renderWithdrawal(res.status(done.status), e, caseId, requestId, done.errors, form.value);
+    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}/demandes`);
+  }
+
   @Get('documents/:documentId')
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
   async document(
@@ -154,6 +188,24 @@ export class FamilyVisitRequestsStaffController {
     @Res() res: Response,
   ) {
     sendDocument(res, await this.requests.staffDocument(e.id, documentId));
+  }
+
+  private async renderWithdrawal(
+    res: Response,
+    e: Establishment,
+    caseId: string,
+    requestId: string,
+    errors: FieldError[],
+    values: unknown,
+  ) {
+    const view = await this.requests.withdrawalPage(e, caseId, requestId);
+    res.render('family-visits/requests-staff-withdraw.njk', {
+      establishment: e,
+      ...view,
+      errors,
+      values: values ?? { withdrawnOn: view.today },
+      ...LABELS,
+    });
   }
 
   private async render(res: Response, e: Establishment, caseId: string, errors: FieldError[], values: unknown) {

@@ -96,3 +96,9 @@ export class StaffRequestDocumentForm extends RequestDocumentForm {
   @IsUUID('4', { message: 'Choisissez la demande que le document concerne.' })
   requestId!: string;
 }
+
+/** Staff: the withdrawal of a request, received by letter, e-mail or at the desk, on its date. */
+export class WithdrawalForm {
+  @Matches(DAY, { message: 'Saisissez la date du retrait au format AAAA-MM-JJ.' })
+  withdrawnOn!: string;
+}

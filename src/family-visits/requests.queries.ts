@@ -239,6 +239,7 @@ export interface RequestRow {
   accompaniedBy: string | null;
   childExitTime: string | null;
   childCarer: string | null;
+  withdrawnAt: Date | null;
   givenName: string | null;
   familyName: string | null;
   birthdate: string | null;
@@ -246,7 +247,7 @@ export interface RequestRow {
 
 const REQUEST_COLUMNS = `r.id, r.case_id AS "caseId", r.applicant, r.permit_id AS "permitId", r.family_account_id AS "familyAccountId",
   r.channel, r.received_at AS "receivedAt", r.status, r.rules_acknowledged_at AS "rulesAcknowledgedAt", r.accompanied_by AS "accompaniedBy",
-  to_char(r.child_exit_time, 'HH24:MI') AS "childExitTime", r.child_carer AS "childCarer",
+  to_char(r.child_exit_time, 'HH24:MI') AS "childExitTime", r.child_carer AS "childCarer", r.withdrawn_at AS "withdrawnAt",
   p.visitor_given_name AS "givenName", p.visitor_family_name AS "familyName", to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "birthdate"`;
 
 export function requestsOfCase(db: EntityManager, caseId: string): Promise<RequestRow[]> {
@@ -451,6 +452,29 @@ export function familyEmail(
   return selectOne(db, `SELECT email, given_name AS "givenName", family_name AS "familyName" FROM family_accounts WHERE id = $1`, [
     familyAccountId,
   ]);
+}
+
+// ---- withdrawal ----
+
+/** Withdraws a request not decided yet (received, or at the magistrate's without an answer); 0 when it was decided meanwhile. */
+export function markWithdrawn(db: EntityManager, requestId: string, at: Date): Promise<number> {
+  return execute(
+    db,
+    `UPDATE family_visit_requests SET status = 'WITHDRAWN', withdrawn_at = $2, updated_at = now()
+      WHERE id = $1 AND status IN ('RECEIVED','REFERRED') AND magistrate_answer IS NULL`,
+    [requestId, at],
+  );
+}
+
+/** Whether a stay of the case is still to come or under way. */
+export async function stayAhead(db: EntityManager, caseId: string): Promise<boolean> {
+  return (
+    (await selectOne(db, `SELECT 1 FROM family_visit_stays WHERE case_id = $1 AND status IN ('BOOKED','IN_PROGRESS')`, [caseId])) !== null
+  );
+}
+
+export function setCaseStatus(db: EntityManager, caseId: string, status: string): Promise<number> {
+  return execute(db, `UPDATE family_visit_cases SET status = $2, updated_at = now() WHERE id = $1`, [caseId, status]);
 }
 
 // ---- the family's request page: its requests in the case, history, convocations, stay ----

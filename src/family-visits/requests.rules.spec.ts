@@ -1,6 +1,7 @@
 import {
   ageOn,
   caseReference,
+  caseStatusAfterWithdrawal,
   childExitRefusal,
   consentCompanionRefusal,
   durationChoices,
@@ -11,6 +12,8 @@ import {
   receiptRefusal,
   requestAcknowledgement,
   visitorsRefusal,
+  withdrawalDayRefusal,
+  withdrawalRefusal,
   type VisitorOfRequest,
 } from './requests.rules';
 
@@ -132,5 +135,34 @@ describe('UVF / PF request rules', () => {
     expect(consentCompanionRefusal('Łucja Nowak', 'Ayşe NOWAK', null)).toBe(
       'La demande de Ayşe NOWAK n’indique pas l’adulte qui l’accompagne : l’accord ne peut pas être vérifié.',
     );
+  });
+
+  it('a request is withdrawn only before its decision, on a day between its receipt and today', () => {
+    expect(withdrawalRefusal('RECEIVED')).toBeNull();
+    expect(withdrawalRefusal('REFERRED')).toBeNull();
+    for (const decided of ['GRANTED', 'REFUSED', 'IMPLICITLY_REJECTED'] as const) {
+      expect(withdrawalRefusal(decided)).toBe('Cette demande est déjà décidée : elle ne peut plus être retirée.');
+    }
+    expect(withdrawalRefusal('WITHDRAWN')).toBe('Cette demande est déjà retirée.');
+    expect(withdrawalDayRefusal('2026-12-02', '2026-12-01', '2026-12-05')).toBeNull();
+    expect(withdrawalDayRefusal('2026-12-06', '2026-12-01', '2026-12-05')).toBe('La date du retrait ne peut pas être dans le futur.');
+    expect(withdrawalDayRefusal('2026-11-30', '2026-12-01', '2026-12-05')).toBe(
+      'La date du retrait ne peut pas précéder la réception de la demande.',
+    );
+  });
+
+  it('a case whose requests are all decided or withdrawn is closed, unless a stay may still come', () => {
+    const d = (status: 'RECEIVED' | 'GRANTED' | 'REFUSED' | 'WITHDRAWN' | 'REFERRED') => ({ applicant: 'DETAINEE' as const, status });
+    const v = (status: 'RECEIVED' | 'GRANTED' | 'REFUSED' | 'WITHDRAWN' | 'REFERRED') => ({ applicant: 'VISITOR' as const, status });
+    // Still something to decide: unchanged.
+    expect(caseStatusAfterWithdrawal('INSTRUCTION', [d('RECEIVED'), v('WITHDRAWN')], false)).toBe('INSTRUCTION');
+    expect(caseStatusAfterWithdrawal('REFERRED', [d('REFERRED'), v('WITHDRAWN')], false)).toBe('REFERRED');
+    // Nothing left: closed.
+    expect(caseStatusAfterWithdrawal('INSTRUCTION', [d('WITHDRAWN'), v('WITHDRAWN')], false)).toBe('CLOSED');
+    expect(caseStatusAfterWithdrawal('CPU', [d('REFUSED'), v('WITHDRAWN')], false)).toBe('CLOSED');
+    expect(caseStatusAfterWithdrawal('CPU', [d('GRANTED'), v('WITHDRAWN')], false)).toBe('CLOSED');
+    // The detainee and another visitor granted, or a stay booked: decided, the stay may come.
+    expect(caseStatusAfterWithdrawal('CPU', [d('GRANTED'), v('GRANTED'), v('WITHDRAWN')], false)).toBe('DECIDED');
+    expect(caseStatusAfterWithdrawal('DECIDED', [d('GRANTED'), v('WITHDRAWN')], true)).toBe('DECIDED');
   });
 });

@@ -4,6 +4,7 @@ import type { FamilyVisitChannel, FamilyVisitRequestStatus } from './family-visi
 import { sameName } from '../common/names';
 import { departmentContact, recourseParagraphs, type Department } from '../permits/letters';
 import { decisionDeadline } from './instruction.rules';
+import type { FamilyVisitCaseStatus } from './family-visit-case.entity';
 
 /**
  * The rules of a UVF / PF request (issue 11, note DAP 2014 on UVF and family parlours), pure.
@@ -207,4 +208,39 @@ export function requestAcknowledgement(receivedDay: string, magistrate: boolean,
     department: departmentContact(department),
     recourse: magistrate ? null : recourseParagraphs(department),
   };
+}
+
+/**
+ * The statuses a request may be withdrawn from: not decided yet (under instruction, or at the
+ * magistrate's). Every other status is final (decision.rules.ts FINAL_STATUSES).
+ */
+export const WITHDRAWABLE_STATUSES: readonly FamilyVisitRequestStatus[] = ['RECEIVED', 'REFERRED'];
+
+/** Why this request cannot be withdrawn, or null: once decided (or already withdrawn), it stays as it is. */
+export function withdrawalRefusal(status: FamilyVisitRequestStatus): string | null {
+  if (WITHDRAWABLE_STATUSES.includes(status)) return null;
+  if (status === 'WITHDRAWN') return 'Cette demande est déjà retirée.';
+  return 'Cette demande est déjà décidée : elle ne peut plus être retirée.';
+}
+
+/** Why this date of withdrawal (AAAA-MM-JJ) is not possible, or null: between the request's receipt and today. */
+export function withdrawalDayRefusal(day: string, receivedDay: string, today: string): string | null {
+  if (day > today) return 'La date du retrait ne peut pas être dans le futur.';
+  if (day < receivedDay) return 'La date du retrait ne peut pas précéder la réception de la demande.';
+  return null;
+}
+
+/**
+ * The case's status once one of its requests is withdrawn: when every request is decided or withdrawn,
+ * DECIDED if a stay may still come (the detainee's request and a visitor's are granted, or a stay is
+ * booked or under way), else CLOSED (nothing more will happen on it); otherwise unchanged.
+ */
+export function caseStatusAfterWithdrawal(
+  current: FamilyVisitCaseStatus,
+  requests: { applicant: 'DETAINEE' | 'VISITOR'; status: FamilyVisitRequestStatus }[],
+  stayAhead: boolean,
+): FamilyVisitCaseStatus {
+  if (requests.length === 0 || requests.some((r) => WITHDRAWABLE_STATUSES.includes(r.status))) return current;
+  const granted = (a: 'DETAINEE' | 'VISITOR') => requests.some((r) => r.applicant === a && r.status === 'GRANTED');
+  return stayAhead || (granted('DETAINEE') && granted('VISITOR')) ? 'DECIDED' : 'CLOSED';
 }

@@ -13,6 +13,7 @@ import { PermitFileStore } from '../permits/permit-files';
 import { permitState } from '../permits/permit-validity';
 import { checkDocument } from '../permits/uploads';
 import type { FamilyVisitKind } from './family-unit.entity';
+import type { FamilyVisitCaseStatus } from './family-visit-case.entity';
 import type { ConsentCapacity } from './family-visit-document.entity';
 import {
   caseOfEstablishment,
@@ -35,6 +36,7 @@ import {
   insertRequest,
   lockCase,
   lockDetainee,
+  markWithdrawn,
   openCaseOverlapping,
   permitsOfDetainee,
   permitsOfFamily,
@@ -43,8 +45,10 @@ import {
   requestOfFamily,
   requestsOfCase,
   requestsOfFamily,
+  setCaseStatus,
   setChildTerms,
   setRulesAcknowledged,
+  stayAhead,
   staysOfCase,
   visitorNameOfRequest,
   type CaseRow,
@@ -55,6 +59,8 @@ import {
 } from './requests.queries';
 import {
   caseReference,
+  caseStatusAfterWithdrawal,
+  dayLabel,
   childExitRefusal,
   consentCompanionRefusal,
   durationRefusal,
@@ -64,6 +70,8 @@ import {
   requestAcknowledgement,
   visitorsRefusal,
   VISIT_PHRASES,
+  withdrawalDayRefusal,
+  withdrawalRefusal,
   type VisitorOfRequest,
 } from './requests.rules';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
@@ -232,7 +240,12 @@ export class FamilyVisitRequestsService {
     const adults = requests.filter((r) => r.applicant === 'VISITOR' && r.birthdate && !isMinorOn(r.birthdate, c.wishedFrom));
     return {
       c,
-      requests: requests.map((r) => ({ ...r, name: r.applicant === 'DETAINEE' ? null : fullName(r) })),
+      requests: requests.map((r) => ({
+        ...r,
+        name: r.applicant === 'DETAINEE' ? null : fullName(r),
+        withdrawable: withdrawalRefusal(r.status) === null,
+        withdrawnOn: r.withdrawnAt ? dayLabel(formatInTimeZone(new Date(r.withdrawnAt), establishment.timeZone, 'yyyy-MM-dd')) : null,
+      })),
       documents,
       permits,
       adults,
@@ -495,6 +508,9 @@ export class FamilyVisitRequestsService {
         minor: minorOn(r.birthdate),
         grantedHours: mine?.grantedHours ?? null,
         companion: mine?.companionGivenName ? fullName({ givenName: mine.companionGivenName, familyName: mine.companionFamilyName }) : null,
+        withdrawnOn: r.withdrawnAt ? dayLabel(formatInTimeZone(new Date(r.withdrawnAt), r.timeZone, 'yyyy-MM-dd')) : null,
+        withdrawable: withdrawalRefusal(r.status) === null,
+        withdrawalProblem: withdrawalRefusal(r.status),
       },
       documents,
       familyRequests: family.map((f) => ({
@@ -624,6 +640,140 @@ export class FamilyVisitRequestsService {
     if (input.kind !== 'PARENTAL_CONSENT' || !r.accompaniedBy) return null;
     const adult = await visitorNameOfRequest(m, r.accompaniedBy);
     return adult ? fullName(adult) : null;
+  }
+
+  // ---- withdrawal ----
+
+  /** The family withdraws one of its own requests (after the confirmation page): 409 once decided. */
+  async withdrawOwn(family: Actor & { id: string }, requestId: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (m) => {
+      const found = await requestOfFamily(m, family.id, requestId);
+      if (!found) throw requestNotFound();
+      await lockCase(m, found.caseId);
+      const r = (await requestOfFamily(m, family.id, requestId, true))!;
+      await this.withdraw(m, family, r, { id: r.establishmentId, name: r.establishmentName, timeZone: r.timeZone }, now, 'en ligne');
+    });
+  }
+
+  /**
+   * The staff record the withdrawal of any request of a case of their establishment, received by letter,
+   * e-mail or at the desk, on the day it was made (between the receipt and today): 409 once decided.
+   */
+  async recordWithdrawal(
+    agent: Actor & { id: string },
+    establishment: { id: string; name: string; timeZone: string },
+    caseId: string,
+    requestId: string,
+    withdrawnOn: string,
+  ): Promise<void> {
+    const today = this.today(establishment.timeZone);
+    await this.dataSource.transaction(async (m) => {
+      if (!(await caseOfEstablishment(m, establishment.id, caseId))) throw caseNotFound();
+      await lockCase(m, caseId);
+      const r = await requestOfEstablishment(m, establishment.id, caseId, requestId, true);
+      if (!r) throw requestNotFound();
+      const decided = withdrawalRefusal(r.status);
+      if (decided) throw new DomainError('DECIDED', decided, 409);
+      const day = withdrawalDayRefusal(withdrawnOn, formatInTimeZone(r.receivedAt, establishment.timeZone, 'yyyy-MM-dd'), today);
+      if (day) throw refused('WITHDRAWN_ON', day);
+      const at = fromZonedTime(`${withdrawnOn} 12:00`, establishment.timeZone);
+      await this.withdraw(m, agent, r, establishment, at, `le ${withdrawnOn.split('-').reverse().join('/')}`);
+    });
+  }
+
+  /** A request the staff may record a withdrawal of, with what the confirmation page reads back. */
+  async withdrawalPage(establishment: { id: string; timeZone: string }, caseId: string, requestId: string) {
+    const db = this.dataSource.manager;
+    const c = await caseOfEstablishment(db, establishment.id, caseId);
+    if (!c) throw caseNotFound();
+    const r = await requestOfEstablishment(db, establishment.id, caseId, requestId);
+    if (!r) throw requestNotFound();
+    return {
+      c,
+      r: { ...r, name: r.applicant === 'DETAINEE' ? null : fullName(r) },
+      problem: withdrawalRefusal(r.status),
+      today: this.today(establishment.timeZone),
+    };
+  }
+
+  /**
+   * Withdraws the request (locked by the caller, with its case): status WITHDRAWN on `at`, an event in the
+   * history, audited; the case is DECIDED or CLOSED once every request is decided or withdrawn (CLOSED
+   * when no stay can come); the family of a visitor's request is told by e-mail.
+   */
+  private async withdraw(
+    m: EntityManager,
+    actor: Actor & { id: string },
+    r: RequestRow,
+    establishment: { id: string; name: string; timeZone: string },
+    at: Date,
+    how: string,
+  ): Promise<void> {
+    const decided = withdrawalRefusal(r.status);
+    if (decided) throw new DomainError('DECIDED', decided, 409);
+    if (!(await markWithdrawn(m, r.id, at))) throw new DomainError('DECIDED', withdrawalRefusal('GRANTED')!, 409);
+    const c = (await caseOfEstablishment(m, establishment.id, r.caseId))!;
+    const who = r.applicant === 'DETAINEE' ? 'la personne détenue' : fullName(r);
+    const byFamily = actor.type === 'FAMILY';
+    await insertEvent(m, {
+      caseId: c.id,
+      requestId: r.id,
+      kind: 'REQUEST_WITHDRAWN',
+      message: `Demande de ${who} retirée ${how}${byFamily ? '' : ' (retrait enregistré par l’établissement)'}.`,
+      visibleToFamily: r.applicant === 'VISITOR',
+      actorType: byFamily ? 'FAMILY' : 'AGENT',
+      actorId: actor.id,
+    });
+    const next = caseStatusAfterWithdrawal(c.status as FamilyVisitCaseStatus, await requestsOfCase(m, c.id), await stayAhead(m, c.id));
+    if (next !== c.status) {
+      await setCaseStatus(m, c.id, next);
+      if (next === 'CLOSED') {
+        await insertEvent(m, {
+          caseId: c.id,
+          requestId: null,
+          kind: 'CASE_CLOSED',
+          message: 'Dossier clos : chaque demande est décidée ou retirée, aucune visite n’aura lieu.',
+          visibleToFamily: true,
+          actorType: byFamily ? 'FAMILY' : 'AGENT',
+          actorId: actor.id,
+        });
+      }
+    }
+    await this.audit.record(
+      {
+        actor,
+        action: 'FAMILY_VISIT_REQUEST_WITHDRAWN',
+        entityType: 'family_visit_request',
+        entityId: r.id,
+        establishmentId: establishment.id,
+        before: { status: r.status, caseStatus: c.status },
+        after: { status: 'WITHDRAWN', withdrawnAt: at.toISOString(), caseId: c.id, caseStatus: next },
+      },
+      m,
+    );
+    const account = r.applicant === 'VISITOR' && r.familyAccountId ? await familyEmail(m, r.familyAccountId) : null;
+    if (account?.email) {
+      await this.notifications.enqueue(m, {
+        channel: 'EMAIL',
+        to: account.email,
+        template: 'family-visit-request-withdrawn',
+        category: 'TRANSACTIONAL',
+        data: {
+          reference: c.reference,
+          kindLabel: VISIT_PHRASES[c.kind],
+          visitor: who,
+          detainee: `${c.detaineeFirstName} ${c.detaineeLastName.toLocaleUpperCase('fr')}`,
+          establishmentName: establishment.name,
+          withdrawnOn: dayLabel(formatInTimeZone(at, establishment.timeZone, 'yyyy-MM-dd')),
+          byFamily,
+          caseClosed: next === 'CLOSED',
+          followUrl: `/uvf/demandes/${r.id}`,
+        },
+        entity: { type: 'family_visit_request', id: r.id },
+        establishmentId: establishment.id,
+      });
+    }
   }
 
   private documentRefusal(
