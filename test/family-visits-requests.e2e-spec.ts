@@ -98,14 +98,17 @@ describe('UVF / family parlour requests', () => {
     const shown = page(await counsellor.get(casePath).expect(200));
     expect(shown.heading()).toMatch(/^Dossier UV-[A-HJ-NP-Z2-9]{8}$/);
     expect(shown.text('case-detainee')).toBe(`محمد HADDAD (${detainee.ecrouNumber})`);
+    // The visitor's letter asks for 12 hours on the same days: kept on the visitor's own request.
     const visitor = await postForm(counsellor, casePath, `${caseBase}/visiteurs`, {
       permitId: permits[0].id,
       receivedOn: dayFromToday(-1),
       channel: 'LETTER',
+      hours: '12',
     });
     expect(visitor.status).toBe(303);
     const after = page(await counsellor.get(casePath).expect(200));
     expect(after.texts('request-applicant')).toEqual(['La personne détenue', 'Łucja NOWAK-حداد']);
+    expect(after.texts('request-period').map((p) => p.replace(/^.*, /, ''))).toEqual(['24 h', '12 h']);
     expect(after.texts('request-status')).toEqual(['Reçue, en cours d’instruction', 'Reçue, en cours d’instruction']);
     const rows = await requestsOfCase(caseId);
     expect(rows.map((r) => [r.applicant, r.channel])).toEqual([
@@ -200,10 +203,23 @@ describe('UVF / family parlour requests', () => {
     );
     expect(mail.subject).toBe(`Demande de visite en unité de vie familiale (UVF) reçue (dossier ${list.text('request-reference')})`);
 
-    // The staff's detainee request joins the family's case (overlapping period, same kind).
-    const joined = await enterDetaineeRequest(counsellor, { wishedFrom: TO, wishedTo: dayFromToday(45) });
+    // The staff's detainee request: the family's case waits for it (same kind, overlapping period); the staff choose it explicitly.
+    const familyCase = (
+      await queryOne<{ caseId: string }>(`SELECT case_id AS "caseId" FROM family_visit_requests WHERE id = $1`, [adultRequest.id])
+    ).caseId;
+    const toChoose = await enterDetaineeRequest(counsellor, { wishedFrom: TO, wishedTo: dayFromToday(45) });
+    expect(toChoose.status).toBe(422);
+    expect(page(toChoose).errors()).toEqual([
+      'Des demandes de visiteurs attendent déjà celle de cette personne détenue : choisissez le dossier qu’elle rejoint, ou un nouveau dossier.',
+    ]);
+    expect(page(toChoose).texts('case-choice')).toEqual([
+      expect.stringContaining(`Joindre au dossier existant ${list.text('request-reference')}`),
+      'Nouveau dossier',
+    ]);
+    const joined = await enterDetaineeRequest(counsellor, { wishedFrom: TO, wishedTo: dayFromToday(45), caseChoice: familyCase });
     expect(joined.status).toBe(303);
     const caseId = joined.headers.location.split('/').slice(-2)[0];
+    expect(caseId).toBe(familyCase);
     expect((await requestsOfCase(caseId)).map((r) => r.applicant)).toEqual(['DETAINEE', 'VISITOR', 'VISITOR']);
 
     // The consent for the minor: who gave it, in what capacity, the child's exit time (daytime only).
@@ -638,6 +654,95 @@ describe('UVF / family parlour requests', () => {
     const decided = await greffe.post(withdrawUrl).type('form').send({ _csrf: confirm.csrf(), withdrawnOn });
     expect(decided.status).toBe(409);
     expect(page(decided).errors()).toEqual(['Cette demande est déjà décidée : elle ne peut plus être retirée.']);
+  });
+
+  it('each request keeps its own wished period and duration; two families asking for the same period make two cases; the detainee’s request joins the case the staff choose', async () => {
+    const fileFor = async (who: { agent: Agent; permits: { id: string }[] }, kind: string, from: number, to: number, hours: string) => {
+      const res = await postForm(who.agent, `/uvf/nouvelle/${detainee.id}`, `/uvf/nouvelle/${detainee.id}`, {
+        kind,
+        wishedFrom: dayFromToday(from),
+        wishedTo: dayFromToday(to),
+        hours,
+        visitors: who.permits.map((p) => p.id),
+      });
+      expect(res.status).toBe(303);
+      return queryOne<{ id: string; caseId: string }>(
+        `SELECT id, case_id AS "caseId" FROM family_visit_requests WHERE permit_id = $1 ORDER BY created_at DESC LIMIT 1`,
+        [who.permits[0].id],
+      );
+    };
+    const nowak = await familyWithPermits([{ givenName: 'Łukasz', familyName: 'Nowak', birthdate: '1980-03-03' }]);
+    const nguyen = await familyWithPermits([{ givenName: 'Nguyễn Thị', familyName: 'Ánh', birthdate: '1983-04-04' }]);
+    // Two ex-partners ask for the same weeks: two cases, never one visit.
+    const a = await fileFor(nowak, 'UVF', 200, 203, '24');
+    const b = await fileFor(nguyen, 'UVF', 201, 204, '48');
+    expect(b.caseId).not.toBe(a.caseId);
+    const nguyenPage = page(await nguyen.agent.get(`/uvf/demandes/${b.id}`).expect(200));
+    expect(nguyenPage.texts('family-request-name')).toEqual(['Nguyễn Thị ÁNH']);
+    const longDay = (n: number) => {
+      const [y, m, d] = dayFromToday(n).split('-').map(Number);
+      return new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(
+        new Date(Date.UTC(y, m - 1, d)),
+      );
+    };
+    expect(nguyenPage.text('request-period')).toBe(`du ${longDay(201)} au ${longDay(204)}, 48 heures`);
+
+    // The detainee's letter names the Nowak family: the staff choose that case among the two waiting.
+    const choose = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(200), wishedTo: dayFromToday(205), hours: '12' });
+    expect(choose.status).toBe(422);
+    const choices = page(choose).texts('case-choice');
+    expect(choices).toHaveLength(3);
+    expect(choices[0]).toContain('Łukasz NOWAK');
+    expect(choices[1]).toContain('Nguyễn Thị ÁNH');
+    expect(choices[2]).toBe('Nouveau dossier');
+    // The values typed are kept.
+    expect(page(choose).$('#wishedTo').val()).toBe(dayFromToday(205));
+    const joined = await enterDetaineeRequest(counsellor, {
+      wishedFrom: dayFromToday(200),
+      wishedTo: dayFromToday(205),
+      hours: '12',
+      caseChoice: a.caseId,
+    });
+    expect(joined.status).toBe(303);
+    const staffPage = page(await counsellor.get(joined.headers.location).expect(200));
+    expect(staffPage.texts('request-applicant')).toEqual(['La personne détenue', 'Łukasz NOWAK']);
+    expect(staffPage.texts('request-period')).toEqual([
+      `du ${longDay(200)} au ${longDay(205)}, 12 h`,
+      `du ${longDay(200)} au ${longDay(203)}, 24 h`,
+    ]);
+    // The case keeps the first request's wish.
+    expect(staffPage.text('case-period')).toBe(`du ${longDay(200)} au ${longDay(203)}, 24 heures`);
+    const stored = await query<{ applicant: string; wishedFrom: string; wishedHours: number }>(
+      `SELECT applicant, to_char(wished_from, 'YYYY-MM-DD') AS "wishedFrom", wished_hours AS "wishedHours"
+         FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`,
+      [a.caseId],
+    );
+    expect(stored).toEqual([
+      { applicant: 'DETAINEE', wishedFrom: dayFromToday(200), wishedHours: 12 },
+      { applicant: 'VISITOR', wishedFrom: dayFromToday(200), wishedHours: 24 },
+    ]);
+
+    // The staff may also open a new case for the detainee's request, explicitly.
+    const fresh = await enterDetaineeRequest(counsellor, {
+      kind: 'PF',
+      wishedFrom: dayFromToday(220),
+      wishedTo: dayFromToday(221),
+      hours: '6',
+    });
+    expect(fresh.status).toBe(303);
+    const freshCase = fresh.headers.location.split('/').slice(-2)[0];
+    // A family then files for that period: it joins the case holding the detainee's request, with its own wish…
+    const c = await fileFor(nowak, 'PF', 221, 221, '3');
+    expect(c.caseId).toBe(freshCase);
+    expect(
+      await queryOne(
+        `SELECT to_char(wished_from, 'YYYY-MM-DD') AS "from", wished_hours AS hours FROM family_visit_requests WHERE id = $1`,
+        [c.id],
+      ),
+    ).toEqual({ from: dayFromToday(221), hours: 3 });
+    // …but another family does not join a case where the first family already is.
+    const d = await fileFor(nguyen, 'PF', 220, 220, '6');
+    expect(d.caseId).not.toBe(freshCase);
   });
 
   it('« UVF et parloirs familiaux » is in the family navigation', async () => {

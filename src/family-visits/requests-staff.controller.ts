@@ -22,6 +22,7 @@ function fieldOf(e: DomainError): string {
     ECROU: 'ecrou',
     VISITORS: 'permitId',
     DUPLICATE: 'permitId',
+    CASE_CHOICE: 'caseChoice',
   };
   return fields[e.code] ?? 'kind';
 }
@@ -55,7 +56,13 @@ export class FamilyVisitRequestsStaffController {
   @Get('demandes/nouvelle')
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
   newForm(@CurrentEstablishment() e: Establishment, @Res() res: Response) {
-    res.render('family-visits/requests-staff-new.njk', { establishment: e, errors: [], values: { kind: 'UVF' }, ...LABELS });
+    res.render('family-visits/requests-staff-new.njk', {
+      establishment: e,
+      errors: [],
+      values: { kind: 'UVF' },
+      candidates: [],
+      ...LABELS,
+    });
   }
 
   @Post('demandes/nouvelle')
@@ -66,15 +73,23 @@ export class FamilyVisitRequestsStaffController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const fail = (status: number, errors: FieldError[], values: unknown) =>
-      res.status(status).render('family-visits/requests-staff-new.njk', { establishment: e, errors, values, ...LABELS });
+    const fail = async (status: number, errors: FieldError[], values: Record<string, unknown>) => {
+      // The cases waiting for this detainee's request, to choose from (an explicit choice, never a silent merge).
+      const { ecrou, kind, wishedFrom, wishedTo } = values;
+      const day = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+      const candidates =
+        typeof ecrou === 'string' && (kind === 'UVF' || kind === 'PF') && day(wishedFrom) && day(wishedTo)
+          ? await this.requests.casesAwaitingDetainee(e.id, ecrou, { kind, wishedFrom, wishedTo })
+          : [];
+      res.status(status).render('family-visits/requests-staff-new.njk', { establishment: e, errors, values, candidates, ...LABELS });
+    };
     const form = await validateForm(DetaineeRequestForm, body);
     if (!form.ok) return fail(400, form.errors, form.values);
     const done = await attempt(
       () => this.requests.enterDetaineeRequest({ ...actorOf(principal), id: principal.id }, e, form.value),
       fieldOf,
     );
-    if (!done.ok) return fail(done.status, done.errors, form.value);
+    if (!done.ok) return fail(done.status, done.errors, { ...form.value });
     res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${done.value.caseId}/demandes`);
   }
 
@@ -103,6 +118,9 @@ export class FamilyVisitRequestsStaffController {
           receivedOn: f.receivedOn,
           channel: f.channel,
           accompaniedBy: f.accompaniedBy ?? null,
+          wishedFrom: f.wishedFrom ?? null,
+          wishedTo: f.wishedTo ?? null,
+          hours: f.hours ?? null,
         }),
       fieldOf,
     );

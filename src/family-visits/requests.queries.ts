@@ -106,26 +106,81 @@ const CASE_COLUMNS = `c.id, c.reference, c.establishment_id AS "establishmentId"
   to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo", c.wished_hours AS "wishedHours",
   c.status, d.last_name AS "detaineeLastName", d.first_name AS "detaineeFirstName", d.ecrou_number AS "ecrouNumber", c.created_at AS "createdAt"`;
 
+/** An open case (under instruction) of the detainee and kind a family's online request could join, with who is in it. */
+export interface JoinCandidateRow {
+  id: string;
+  wishedFrom: string;
+  /** The detainee's own request is in the case. */
+  hasDetaineeRequest: boolean;
+  /** Requests of this family (filed by it, or for a permit it holds). */
+  familyRequests: number;
+  /** Visitors' requests of anyone else, not withdrawn. */
+  otherVisitorRequests: number;
+}
+
 /**
- * The open case (not decided nor closed) of this detainee and kind whose wished period overlaps this
- * one, locked; `withoutDetainee`: only one still waiting for the detainee's own request.
+ * The cases under instruction of this detainee and kind whose wished period overlaps this one, oldest
+ * first, locked, with whether the detainee's request is in and whose visitors' requests are.
  */
-export function openCaseOverlapping(
+export function openCasesOverlapping(
   db: EntityManager,
   detaineeId: string,
   kind: FamilyVisitKind,
   from: string,
   to: string,
-  withoutDetainee: boolean,
-): Promise<{ id: string; wishedFrom: string } | null> {
-  return selectOne(
+  familyAccountId: string,
+): Promise<JoinCandidateRow[]> {
+  return select<JoinCandidateRow>(
     db,
-    `SELECT c.id, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom" FROM family_visit_cases c
+    `SELECT c.id, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom",
+            EXISTS (SELECT 1 FROM family_visit_requests r WHERE r.case_id = c.id AND r.applicant = 'DETAINEE') AS "hasDetaineeRequest",
+            (SELECT count(*)::int FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+              WHERE r.case_id = c.id AND (r.family_account_id = $5 OR p.family_account_id = $5)) AS "familyRequests",
+            (SELECT count(*)::int FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+              WHERE r.case_id = c.id AND r.status <> 'WITHDRAWN'
+                AND r.family_account_id IS DISTINCT FROM $5 AND p.family_account_id IS DISTINCT FROM $5) AS "otherVisitorRequests"
+       FROM family_visit_cases c
       WHERE c.detainee_id = $1 AND c.kind = $2 AND c.status = 'INSTRUCTION'
         AND c.wished_from <= $4::date AND $3::date <= c.wished_to
-        ${withoutDetainee ? `AND NOT EXISTS (SELECT 1 FROM family_visit_requests r WHERE r.case_id = c.id AND r.applicant = 'DETAINEE')` : ''}
-      ORDER BY c.created_at LIMIT 1 FOR UPDATE OF c`,
-    [detaineeId, kind, from, to],
+      ORDER BY c.created_at, c.id FOR UPDATE OF c`,
+    [detaineeId, kind, from, to, familyAccountId],
+  );
+}
+
+/** A case still waiting for the detainee's own request, as the staff choose the one it joins. */
+export interface CaseAwaitingDetaineeRow {
+  id: string;
+  reference: string;
+  wishedFrom: string;
+  wishedTo: string;
+  wishedHours: number;
+  /** The visitors whose requests are in the case (not withdrawn). */
+  visitorNames: string | null;
+}
+
+/**
+ * The cases under instruction of this detainee and kind whose wished period overlaps this one and that do
+ * not hold the detainee's request yet, oldest first.
+ */
+export function casesAwaitingDetainee(
+  db: EntityManager,
+  detaineeId: string,
+  w: { kind: FamilyVisitKind; wishedFrom: string; wishedTo: string },
+  lock = false,
+): Promise<CaseAwaitingDetaineeRow[]> {
+  return select<CaseAwaitingDetaineeRow>(
+    db,
+    `SELECT c.id, c.reference, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo",
+            c.wished_hours AS "wishedHours",
+            (SELECT string_agg(p.visitor_given_name || ' ' || upper(p.visitor_family_name), ', ' ORDER BY r.received_at, r.id)
+               FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+              WHERE r.case_id = c.id AND r.status <> 'WITHDRAWN') AS "visitorNames"
+       FROM family_visit_cases c
+      WHERE c.detainee_id = $1 AND c.kind = $2 AND c.status = 'INSTRUCTION'
+        AND c.wished_from <= $4::date AND $3::date <= c.wished_to
+        AND NOT EXISTS (SELECT 1 FROM family_visit_requests r WHERE r.case_id = c.id AND r.applicant = 'DETAINEE')
+      ORDER BY c.created_at, c.id${lock ? ' FOR UPDATE OF c' : ''}`,
+    [detaineeId, w.kind, w.wishedFrom, w.wishedTo],
   );
 }
 
@@ -171,13 +226,16 @@ export async function insertRequest(
     channel: FamilyVisitChannel;
     receivedAt: Date;
     accompaniedBy: string | null;
+    /** The request's own wished period and duration. */
+    wish: { from: string; to: string; hours: number };
   },
 ): Promise<string> {
   const row = await selectOne<{ id: string }>(
     db,
-    `INSERT INTO family_visit_requests (case_id, applicant, permit_id, family_account_id, channel, received_at, accompanied_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [r.caseId, r.applicant, r.permitId, r.familyAccountId, r.channel, r.receivedAt, r.accompaniedBy],
+    `INSERT INTO family_visit_requests (case_id, applicant, permit_id, family_account_id, channel, received_at, accompanied_by,
+                                        wished_from, wished_to, wished_hours)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [r.caseId, r.applicant, r.permitId, r.familyAccountId, r.channel, r.receivedAt, r.accompaniedBy, r.wish.from, r.wish.to, r.wish.hours],
   );
   return row!.id;
 }
@@ -240,6 +298,10 @@ export interface RequestRow {
   childExitTime: string | null;
   childCarer: string | null;
   withdrawnAt: Date | null;
+  /** This request's own wished period and duration (the case keeps the first request's). */
+  ownWishedFrom: string;
+  ownWishedTo: string;
+  ownWishedHours: number;
   givenName: string | null;
   familyName: string | null;
   birthdate: string | null;
@@ -248,6 +310,7 @@ export interface RequestRow {
 const REQUEST_COLUMNS = `r.id, r.case_id AS "caseId", r.applicant, r.permit_id AS "permitId", r.family_account_id AS "familyAccountId",
   r.channel, r.received_at AS "receivedAt", r.status, r.rules_acknowledged_at AS "rulesAcknowledgedAt", r.accompanied_by AS "accompaniedBy",
   to_char(r.child_exit_time, 'HH24:MI') AS "childExitTime", r.child_carer AS "childCarer", r.withdrawn_at AS "withdrawnAt",
+  to_char(r.wished_from, 'YYYY-MM-DD') AS "ownWishedFrom", to_char(r.wished_to, 'YYYY-MM-DD') AS "ownWishedTo", r.wished_hours AS "ownWishedHours",
   p.visitor_given_name AS "givenName", p.visitor_family_name AS "familyName", to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "birthdate"`;
 
 export function requestsOfCase(db: EntityManager, caseId: string): Promise<RequestRow[]> {

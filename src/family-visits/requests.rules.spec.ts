@@ -7,6 +7,7 @@ import {
   durationChoices,
   durationRefusal,
   isMinorOn,
+  onlineCaseToJoin,
   periodRefusal,
   periodsOverlap,
   receiptRefusal,
@@ -164,5 +165,28 @@ describe('UVF / PF request rules', () => {
     // The detainee and another visitor granted, or a stay booked: decided, the stay may come.
     expect(caseStatusAfterWithdrawal('CPU', [d('GRANTED'), v('GRANTED'), v('WITHDRAWN')], false)).toBe('DECIDED');
     expect(caseStatusAfterWithdrawal('DECIDED', [d('GRANTED'), v('WITHDRAWN')], true)).toBe('DECIDED');
+  });
+
+  it('an online request joins only a case of the same family group, never one where another family is', () => {
+    const c = (id: string, o: Partial<{ hasDetaineeRequest: boolean; familyRequests: number; otherVisitorRequests: number }>) => ({
+      id,
+      hasDetaineeRequest: false,
+      familyRequests: 0,
+      otherVisitorRequests: 0,
+      ...o,
+    });
+    expect(onlineCaseToJoin([])).toBeNull();
+    // Another family's case (with or without the detainee's request): a new case.
+    expect(
+      onlineCaseToJoin([c('a', { otherVisitorRequests: 1 }), c('b', { hasDetaineeRequest: true, otherVisitorRequests: 2 })]),
+    ).toBeNull();
+    // A case with only visitors' requests of nobody (withdrawn ones do not count) and no detainee: nothing ties the family to it.
+    expect(onlineCaseToJoin([c('a', {})])).toBeNull();
+    // The detainee's request alone: joined.
+    expect(onlineCaseToJoin([c('a', { hasDetaineeRequest: true })])).toBe('a');
+    // The family's own case first, even when a detainee-only case is older.
+    expect(onlineCaseToJoin([c('a', { hasDetaineeRequest: true }), c('b', { familyRequests: 1 })])).toBe('b');
+    // The family's own case, even where the staff added another family: joined.
+    expect(onlineCaseToJoin([c('a', { familyRequests: 1, otherVisitorRequests: 1 })])).toBe('a');
   });
 });

@@ -244,3 +244,25 @@ export function caseStatusAfterWithdrawal(
   const granted = (a: 'DETAINEE' | 'VISITOR') => requests.some((r) => r.applicant === a && r.status === 'GRANTED');
   return stayAhead || (granted('DETAINEE') && granted('VISITOR')) ? 'DECIDED' : 'CLOSED';
 }
+
+/** An open case a family's online request could join (same detainee and kind, overlapping period, under instruction). */
+export interface JoinCandidate {
+  id: string;
+  hasDetaineeRequest: boolean;
+  /** Requests of this family already in the case. */
+  familyRequests: number;
+  /** Visitors' requests of anyone else, not withdrawn. */
+  otherVisitorRequests: number;
+}
+
+/**
+ * The case a family's online request joins, among the candidates (oldest first), or null for a new
+ * case: only a case of the same family group — one that holds this family's own request (a child added
+ * after the adult; other visitors there were grouped by the staff), or the detainee's request with no
+ * other family in it — never a case where only another family's visitors are (two families asking for
+ * the same period are two visits until the staff say otherwise). Its own case first.
+ */
+export function onlineCaseToJoin(candidates: JoinCandidate[]): string | null {
+  const joinable = candidates.filter((c) => c.familyRequests > 0 || (c.hasDetaineeRequest && c.otherVisitorRequests === 0));
+  return (joinable.find((c) => c.familyRequests > 0) ?? joinable[0])?.id ?? null;
+}

@@ -37,7 +37,8 @@ import {
   lockCase,
   lockDetainee,
   markWithdrawn,
-  openCaseOverlapping,
+  casesAwaitingDetainee,
+  openCasesOverlapping,
   permitsOfDetainee,
   permitsOfFamily,
   presentDetainee,
@@ -65,6 +66,7 @@ import {
   consentCompanionRefusal,
   durationRefusal,
   isMinorOn,
+  onlineCaseToJoin,
   periodRefusal,
   receiptRefusal,
   requestAcknowledgement,
@@ -176,11 +178,25 @@ export class FamilyVisitRequestsService {
     };
   }
 
-  /** The detainee's request: joins the open case of the same kind whose period overlaps and waits for it, else opens one. */
+  /**
+   * The cases of the detainee (by écrou) and kind, overlapping the wished period, still waiting for the
+   * detainee's own request: the staff choose the one the request joins, or a new case.
+   */
+  async casesAwaitingDetainee(establishmentId: string, ecrou: string, w: { kind: FamilyVisitKind; wishedFrom: string; wishedTo: string }) {
+    const db = this.dataSource.manager;
+    const detainee = await presentDetainee(db, establishmentId, ecrou);
+    return detainee ? casesAwaitingDetainee(db, detainee.id, w) : [];
+  }
+
+  /**
+   * The detainee's request: when cases of the same kind and overlapping period are waiting for it
+   * (visitors' requests came first), the staff choose explicitly the one it joins (`caseChoice` = its id) or a new case
+   * (`caseChoice` = NEW); without a choice it is refused (422) and the choice is offered. Else a new case.
+   */
   async enterDetaineeRequest(
     actor: Actor & { id: string },
     establishment: { id: string; timeZone: string },
-    input: WishedVisit & { ecrou: string; receivedOn: string },
+    input: WishedVisit & { ecrou: string; receivedOn: string; caseChoice?: string | null },
   ): Promise<{ caseId: string }> {
     const today = this.today(establishment.timeZone);
     const receipt = receiptRefusal(input.receivedOn, today);
@@ -190,7 +206,22 @@ export class FamilyVisitRequestsService {
       const detainee = await presentDetainee(m, establishment.id, input.ecrou);
       if (!detainee) throw new DomainError('ECROU', 'Aucune personne détenue présente dans l’établissement n’a ce numéro d’écrou.', 422);
       await lockDetainee(m, detainee.id);
-      const open = await openCaseOverlapping(m, detainee.id, input.kind, input.wishedFrom, input.wishedTo, true);
+      const waiting = await casesAwaitingDetainee(m, detainee.id, input, true);
+      let open: { id: string } | null = null;
+      if (input.caseChoice && input.caseChoice !== 'NEW') {
+        open = waiting.find((w) => w.id === input.caseChoice) ?? null;
+        if (!open) {
+          throw refused(
+            'CASE_CHOICE',
+            'Ce dossier n’attend plus la demande de la personne détenue : choisissez un autre dossier ou un nouveau dossier.',
+          );
+        }
+      } else if (!input.caseChoice && waiting.length > 0) {
+        throw refused(
+          'CASE_CHOICE',
+          'Des demandes de visiteurs attendent déjà celle de cette personne détenue : choisissez le dossier qu’elle rejoint, ou un nouveau dossier.',
+        );
+      }
       const c = open ? { id: open.id, reference: null } : await this.newCase(m, establishment.id, detainee.id, input, actor.id);
       const requestId = await insertRequest(m, {
         caseId: c.id,
@@ -200,6 +231,7 @@ export class FamilyVisitRequestsService {
         channel: 'LETTER',
         receivedAt: fromZonedTime(`${input.receivedOn} 12:00`, establishment.timeZone),
         accompaniedBy: null,
+        wish: { from: input.wishedFrom, to: input.wishedTo, hours: input.hours },
       });
       await insertEvent(m, {
         caseId: c.id,
@@ -257,7 +289,16 @@ export class FamilyVisitRequestsService {
     actor: Actor & { id: string },
     establishment: { id: string; timeZone: string },
     caseId: string,
-    input: { permitId: string; receivedOn: string; channel: 'LETTER' | 'EMAIL' | 'IN_PERSON'; accompaniedBy: string | null },
+    input: {
+      permitId: string;
+      receivedOn: string;
+      channel: 'LETTER' | 'EMAIL' | 'IN_PERSON';
+      accompaniedBy: string | null;
+      /** The visitor's own wished period and duration, where they differ from the case's. */
+      wishedFrom?: string | null;
+      wishedTo?: string | null;
+      hours?: number | null;
+    },
   ): Promise<void> {
     const today = this.today(establishment.timeZone);
     const receipt = receiptRefusal(input.receivedOn, today);
@@ -289,6 +330,13 @@ export class FamilyVisitRequestsService {
       };
       const refusal = visitorsRefusal(c.kind, [visitor], c.wishedFrom, others);
       if (refusal) throw refused('VISITORS', refusal);
+      const wish: WishedVisit = {
+        kind: c.kind,
+        wishedFrom: input.wishedFrom ?? c.wishedFrom,
+        wishedTo: input.wishedTo ?? c.wishedTo,
+        hours: input.hours ?? c.wishedHours,
+      };
+      if (input.wishedFrom || input.wishedTo || input.hours) wishedRefusal(wish, today);
       const minor = isMinorOn(visitor.birthdate, c.wishedFrom);
       const requestId = await insertRequest(m, {
         caseId,
@@ -298,6 +346,7 @@ export class FamilyVisitRequestsService {
         channel: input.channel,
         receivedAt: fromZonedTime(`${input.receivedOn} 12:00`, establishment.timeZone),
         accompaniedBy: minor ? input.accompaniedBy : null,
+        wish: { from: wish.wishedFrom, to: wish.wishedTo, hours: wish.hours },
       });
       await insertEvent(m, {
         caseId,
@@ -388,7 +437,10 @@ export class FamilyVisitRequestsService {
           accompaniedBy: input.companions[id] ?? null,
         };
       });
-      const open = await openCaseOverlapping(m, detaineeId, input.kind, input.wishedFrom, input.wishedTo, false);
+      // Joins only a case of the same family group (its own request, or the detainee's with no other family in it).
+      const candidates = await openCasesOverlapping(m, detaineeId, input.kind, input.wishedFrom, input.wishedTo, family.id);
+      const joinId = onlineCaseToJoin(candidates);
+      const open = candidates.find((x) => x.id === joinId) ?? null;
       const start = open?.wishedFrom ?? input.wishedFrom;
       // The family's own requests already in the case: an adult who filed first may accompany a child added now.
       const inCase = open ? await requestsOfCase(m, open.id) : [];
@@ -426,6 +478,7 @@ export class FamilyVisitRequestsService {
           channel: 'ONLINE',
           receivedAt: now,
           accompaniedBy: minor ? (ids.get(v.accompaniedBy!) ?? null) : null,
+          wish: { from: input.wishedFrom, to: input.wishedTo, hours: input.hours },
         });
         ids.set(v.key, requestId);
         await insertEvent(m, {
