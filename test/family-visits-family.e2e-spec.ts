@@ -235,10 +235,19 @@ describe('« Mes demandes UVF / parloir familial »: the page of a request', () 
     const mine = await familyWith([{ givenName: 'Łucja', familyName: 'Kowalczyk', birthdate: '1988-08-08' }]);
     const theirs = await familyWith([{ givenName: 'Ōtsuka', familyName: 'Şahin', birthdate: '1990-01-01' }]);
     const myFiling = await fileOnline(mine, from);
-    const theirFiling = await fileOnline(theirs, from);
-    expect(theirFiling.caseId).toBe(myFiling.caseId);
+    // Their request is put in the same case by the counsellor, from their letter (online, another family opens its own case).
+    const casePath = `/etablissements/${guyane.code}/uvf/dossiers/${myFiling.caseId}/demandes`;
+    const entered = await postForm(counsellor, casePath, casePath.replace(/demandes$/, 'visiteurs'), {
+      permitId: theirs.permits[0].id,
+      receivedOn: dayFromToday(-1),
+      channel: 'LETTER',
+    });
+    expect(entered.status).toBe(303);
+    const theirFiling = { caseId: myFiling.caseId };
     const myRequest = myFiling.requestOf(mine.permits[0].id);
-    const theirRequest = theirFiling.requestOf(theirs.permits[0].id);
+    const theirRequest = (
+      await queryOne<{ id: string }>(`SELECT id FROM family_visit_requests WHERE permit_id = $1`, [theirs.permits[0].id])
+    ).id;
     const doc = await insertFamilyVisitDocument(suite.docs, theirRequest);
     const convocation = await scheduleInterview(theirFiling.caseId, theirRequest, dayFromToday(9), '09:00', 'VISIO');
 

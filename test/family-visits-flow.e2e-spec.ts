@@ -114,14 +114,20 @@ describe('the whole UVF / PF procedure through HTTP', () => {
     expect(familyPage.text('rules')).toBe('Reçu le 4 janvier 2027');
     expect(familyPage.text('detainee-request')).toContain('pas encore reçue');
 
-    // The greffe enters the detainee's written request, received today: it joins the family's case.
-    const entered = await submit(staff.greffe, `${uvf}/demandes/nouvelle`, `${uvf}/demandes/nouvelle`, {
+    // The greffe enters the detainee's written request, received today: the family's case waits for it, the greffe joins it.
+    const detaineeRequest = {
       ecrou: detainee.ecrouNumber,
       receivedOn: '2027-01-04',
       kind: 'UVF',
       wishedFrom: '2027-02-01',
       wishedTo: '2027-02-28',
       hours: '24',
+    };
+    const toChoose = await submit(staff.greffe, `${uvf}/demandes/nouvelle`, `${uvf}/demandes/nouvelle`, detaineeRequest);
+    expect(toChoose.status).toBe(422);
+    const entered = await submit(staff.greffe, `${uvf}/demandes/nouvelle`, `${uvf}/demandes/nouvelle`, {
+      ...detaineeRequest,
+      caseChoice: page(toChoose).$('input[name="caseChoice"]').first().attr('value')!,
     });
     expect(entered.status).toBe(303);
     const requestsPage = entered.headers.location;
@@ -380,7 +386,7 @@ describe('the whole UVF / PF procedure through HTTP', () => {
       family,
       child,
       `${child}/documents`,
-      { kind: 'PARENTAL_CONSENT', consentGivenBy: 'ليلى Haddad-Łoś', consentCapacity: 'SOLE_HOLDER' },
+      { kind: 'PARENTAL_CONSENT', consentGivenBy: 'ليلى Haddad-Łoś', consentCapacity: 'SOLE_HOLDER', consentCompanion: 'ليلى Haddad-Łoś' },
       await onePagePdf('Accord parental'),
       'accord.pdf',
     );
@@ -393,13 +399,19 @@ describe('the whole UVF / PF procedure through HTTP', () => {
     expect(childPage.text('companion')).toBe('ليلى HADDAD-ŁOŚ');
 
     // The SPIP enters the detainee's request received on Friday and adds the rules the detainee signed.
-    const entered = await submit(staff.spip, `${uvf}/demandes/nouvelle`, `${uvf}/demandes/nouvelle`, {
+    const detaineeRequest = {
       ecrou: detainee.ecrouNumber,
       receivedOn: '2027-01-15',
       kind: 'PF',
       wishedFrom: '2027-02-08',
       wishedTo: '2027-02-12',
       hours: '6',
+    };
+    const toChoose = await submit(staff.spip, `${uvf}/demandes/nouvelle`, `${uvf}/demandes/nouvelle`, detaineeRequest);
+    expect(toChoose.status).toBe(422);
+    const entered = await submit(staff.spip, `${uvf}/demandes/nouvelle`, `${uvf}/demandes/nouvelle`, {
+      ...detaineeRequest,
+      caseChoice: page(toChoose).$('input[name="caseChoice"]').first().attr('value')!,
     });
     expect(entered.status).toBe(303);
     const requestsPage = entered.headers.location;

@@ -146,6 +146,7 @@ table family_visit_documents
   family_visit_documents.original_name text NOT NULL
   family_visit_documents.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_visit_documents.deleted_at timestamp with time zone
+  family_visit_documents.consent_companion text
 table family_visit_events
   family_visit_events.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_events.case_id uuid NOT NULL
@@ -210,6 +211,10 @@ table family_visit_requests
   family_visit_requests.reused_authorisation_from uuid
   family_visit_requests.authorisation_followup text
   family_visit_requests.authorisation_followup_on date
+  family_visit_requests.wished_from date NOT NULL
+  family_visit_requests.wished_to date NOT NULL
+  family_visit_requests.wished_hours integer NOT NULL
+  family_visit_requests.withdrawn_at timestamp with time zone
 table family_visit_stay_events
   family_visit_stay_events.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_stay_events.stay_id uuid NOT NULL
@@ -618,6 +623,7 @@ constraint family_visit_cases.family_visit_cases_status_check: CHECK ((status = 
 constraint family_visit_cases.family_visit_cases_wished_hours_check: CHECK (((wished_hours >= 1) AND (wished_hours <= 72)))
 constraint family_visit_documents.family_visit_documents_consent: CHECK (((kind = 'PARENTAL_CONSENT'::text) = ((consent_capacity IS NOT NULL) AND (length(TRIM(BOTH FROM consent_given_by)) > 0))))
 constraint family_visit_documents.family_visit_documents_consent_capacity_check: CHECK ((consent_capacity = ANY (ARRAY['BOTH_PARENTS'::text, 'SOLE_HOLDER'::text, 'DELEGATE'::text, 'GUARDIAN'::text])))
+constraint family_visit_documents.family_visit_documents_consent_companion: CHECK (((consent_companion IS NULL) OR ((kind = 'PARENTAL_CONSENT'::text) AND (length(TRIM(BOTH FROM consent_companion)) > 0))))
 constraint family_visit_documents.family_visit_documents_content_type_check: CHECK ((content_type = ANY (ARRAY['image/jpeg'::text, 'application/pdf'::text])))
 constraint family_visit_documents.family_visit_documents_kind_check: CHECK ((kind = ANY (ARRAY['PARENTAL_CONSENT'::text, 'RULES_ACKNOWLEDGEMENT'::text, 'OTHER'::text])))
 constraint family_visit_documents.family_visit_documents_pkey: PRIMARY KEY (id)
@@ -669,6 +675,9 @@ constraint family_visit_requests.family_visit_requests_reused_authorisation: CHE
 constraint family_visit_requests.family_visit_requests_reused_authorisation_from_fkey: FOREIGN KEY (reused_authorisation_from) REFERENCES family_visit_requests(id)
 constraint family_visit_requests.family_visit_requests_status_check: CHECK ((status = ANY (ARRAY['RECEIVED'::text, 'GRANTED'::text, 'REFUSED'::text, 'IMPLICITLY_REJECTED'::text, 'REFERRED'::text, 'WITHDRAWN'::text])))
 constraint family_visit_requests.family_visit_requests_visitor_permit: CHECK (((applicant = 'VISITOR'::text) = (permit_id IS NOT NULL)))
+constraint family_visit_requests.family_visit_requests_wished_hours: CHECK (((wished_hours >= 1) AND (wished_hours <= 72)))
+constraint family_visit_requests.family_visit_requests_wished_period: CHECK ((wished_to >= wished_from))
+constraint family_visit_requests.family_visit_requests_withdrawn: CHECK (((status = 'WITHDRAWN'::text) OR (withdrawn_at IS NULL)))
 constraint family_visit_stay_events.family_visit_stay_events_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
 constraint family_visit_stay_events.family_visit_stay_events_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
 constraint family_visit_stay_events.family_visit_stay_events_intervention: CHECK ((((intervention_cause IS NULL) OR (kind = 'INTERVENTION'::text)) AND (COALESCE((intervention_cause = 'INCIDENT'::text), false) = (decided_by IS NOT NULL))))
@@ -998,6 +1007,7 @@ trigger CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EAC
 trigger CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON public.detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER family_visit_requests_wish BEFORE INSERT ON public.family_visit_requests FOR EACH ROW EXECUTE FUNCTION family_visit_requests_wish()
 trigger CREATE TRIGGER family_visit_stays_break_kind BEFORE INSERT OR UPDATE OF break_from, break_to, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_break_kind()
 trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF visitors, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_capacity()
 trigger CREATE TRIGGER family_visit_stays_detainee BEFORE INSERT OR UPDATE OF case_id, detainee_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_detainee()
@@ -1005,6 +1015,7 @@ trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, roo
 function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
 function audit_log_row_hash(r audit_log) returns text md5 01b6fc286cbd8e7e96a964399b2a3d18
+function family_visit_requests_wish() returns trigger md5 ee396eea577e5d1619542ff13fd4cc3e
 function family_visit_stays_break_kind() returns trigger md5 aaa38e576e1eab6bfbe89a9bf66d6d90
 function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f7e93137bd07
 function family_visit_stays_detainee() returns trigger md5 8e26000adb34d07c61f71c6e10e8b1d1

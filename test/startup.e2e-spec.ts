@@ -33,6 +33,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyVisitLitigationHold1763900700000',
       'FamilyStayBreak1763900800000',
       'MagistrateAuthorisationReuse1763900900000',
+      'FamilyVisitRequestWish1763901000000',
       'JuvenileJudgeOpinion1763901100000',
       'FamilyStayDetainee1763901200000',
       'PermitLitigationNote1763901400000',

@@ -16,6 +16,7 @@ import { FamilyStayChanges1763900600000 } from '../../migrations/1763900600000-F
 import { FamilyVisitLitigationHold1763900700000 } from '../../migrations/1763900700000-FamilyVisitLitigationHold';
 import { FamilyStayBreak1763900800000 } from '../../migrations/1763900800000-FamilyStayBreak';
 import { MagistrateAuthorisationReuse1763900900000 } from '../../migrations/1763900900000-MagistrateAuthorisationReuse';
+import { FamilyVisitRequestWish1763901000000 } from '../../migrations/1763901000000-FamilyVisitRequestWish';
 import { JuvenileJudgeOpinion1763901100000 } from '../../migrations/1763901100000-JuvenileJudgeOpinion';
 import { FamilyStayDetainee1763901200000 } from '../../migrations/1763901200000-FamilyStayDetainee';
 import { PermitLitigationNote1763901400000 } from '../../migrations/1763901400000-PermitLitigationNote';
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   FamilyVisitLitigationHold1763900700000,
   FamilyStayBreak1763900800000,
   MagistrateAuthorisationReuse1763900900000,
+  FamilyVisitRequestWish1763901000000,
   JuvenileJudgeOpinion1763901100000,
   FamilyStayDetainee1763901200000,
   PermitLitigationNote1763901400000,

@@ -11,6 +11,8 @@ export class FamilyVisitDocument {
   @Column({ type: 'text' }) kind!: FamilyVisitDocumentKind;
   @Column({ name: 'consent_given_by', type: 'text', nullable: true }) consentGivenBy!: string | null;
   @Column({ name: 'consent_capacity', type: 'text', nullable: true }) consentCapacity!: ConsentCapacity | null;
+  /** A consent: the accompanying adult it names (« le nom et prénom de l'adulte qui accompagnera »). */
+  @Column({ name: 'consent_companion', type: 'text', nullable: true }) consentCompanion!: string | null;
   @Column({ name: 'storage_key', type: 'text', unique: true }) storageKey!: string;
   @Column({ name: 'content_type', type: 'text' }) contentType!: 'image/jpeg' | 'application/pdf';
   @Column({ name: 'size_bytes', type: 'integer' }) sizeBytes!: number;

@@ -22,7 +22,13 @@ export class FamilyVisitRequest {
   @Column({ type: 'text' }) channel!: FamilyVisitChannel;
   /** The date of receipt: the 2-month decision delay runs from it. */
   @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
+  /** This request's own wished period and duration (the case keeps the first request's). */
+  @Column({ name: 'wished_from', type: 'date' }) wishedFrom!: string;
+  @Column({ name: 'wished_to', type: 'date' }) wishedTo!: string;
+  @Column({ name: 'wished_hours', type: 'integer' }) wishedHours!: number;
   @Column({ type: 'text', default: 'RECEIVED' }) status!: FamilyVisitRequestStatus;
+  /** When the applicant withdrew the request (as the letter or the family's page says): status WITHDRAWN. */
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true }) withdrawnAt!: Date | null;
   /** The applicant signed that they know and accept the unit's rules. */
   @Column({ name: 'rules_acknowledged_at', type: 'timestamptz', nullable: true }) rulesAcknowledgedAt!: Date | null;
   /** A minor visitor: the request of the adult who accompanies them. */

@@ -117,14 +117,38 @@ export class FamilyVisitRequestsFamilyController {
             kind: f.kind,
             consentGivenBy: f.consentGivenBy ?? null,
             consentCapacity: f.consentCapacity ?? null,
+            consentCompanion: f.consentCompanion ?? null,
             childExitTime: f.childExitTime ?? null,
             childCarer: f.childCarer ?? null,
           },
           req.file,
         ),
-      (e) => (e.code === 'EXIT_TIME' ? 'childExitTime' : 'fichier'),
+      (e) => (e.code === 'EXIT_TIME' ? 'childExitTime' : e.code === 'CONSENT_COMPANION' ? 'consentCompanion' : 'fichier'),
     );
     if (!done.ok) return this.renderRequest(res.status(done.status), principal, requestId, done.errors, f);
+    res.redirect(303, `/uvf/demandes/${requestId}`);
+  }
+
+  /** The confirmation page before the family withdraws its request. */
+  @Get('demandes/:requestId/retrait')
+  @Roles('FAMILY')
+  async withdrawForm(
+    @CurrentPrincipal() principal: Principal,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Res() res: Response,
+  ) {
+    await this.renderWithdrawal(res, principal, requestId, []);
+  }
+
+  @Post('demandes/:requestId/retrait')
+  @Roles('FAMILY')
+  async withdraw(
+    @CurrentPrincipal() principal: Principal,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Res() res: Response,
+  ) {
+    const done = await attempt(() => this.requests.withdrawOwn({ ...actorOf(principal), id: principal.id }, requestId), 'retrait');
+    if (!done.ok) return this.renderWithdrawal(res.status(done.status), principal, requestId, done.errors);
     res.redirect(303, `/uvf/demandes/${requestId}`);
   }
 
@@ -141,6 +165,11 @@ export class FamilyVisitRequestsFamilyController {
   private async renderForm(res: Response, principal: Principal, detaineeId: string, errors: FieldError[], values: unknown) {
     const { detainee, permits } = await this.requests.myDetainee(principal.id, detaineeId);
     res.render('family-visits/requests-family-new.njk', { detainee, permits, errors, values, ...LABELS });
+  }
+
+  private async renderWithdrawal(res: Response, principal: Principal, requestId: string, errors: FieldError[]) {
+    const view = await this.requests.myRequest(principal.id, requestId);
+    res.render('family-visits/requests-family-withdraw.njk', { ...view, errors, ...LABELS });
   }
 
   private async renderRequest(res: Response, principal: Principal, requestId: string, errors: FieldError[], values: unknown) {

@@ -8,9 +8,10 @@ import { parsePage } from '../common/pagination';
 import { sendFamilyVisitDocument as sendDocument } from './requests.http';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
-import { DetaineeRequestForm, StaffRequestDocumentForm, VisitorRequestForm } from './requests.form';
+import { DetaineeRequestForm, StaffRequestDocumentForm, VisitorRequestForm, WithdrawalForm } from './requests.form';
 import { CHANNEL_LABELS, CONSENT_CAPACITY_LABELS, durationChoices, KIND_LABELS, REQUEST_STATUS_LABELS } from './requests.rules';
 import { FamilyVisitRequestsService } from './requests.service';
+import { CASE_STATUS_LABELS } from './instruction.rules';
 
 /** Which field a refusal of the service is about. */
 function fieldOf(e: DomainError): string {
@@ -21,11 +22,13 @@ function fieldOf(e: DomainError): string {
     ECROU: 'ecrou',
     VISITORS: 'permitId',
     DUPLICATE: 'permitId',
+    CASE_CHOICE: 'caseChoice',
   };
   return fields[e.code] ?? 'kind';
 }
 
 const LABELS = {
+  caseStatusLabels: CASE_STATUS_LABELS,
   kindLabels: KIND_LABELS,
   channelLabels: CHANNEL_LABELS,
   statusLabels: REQUEST_STATUS_LABELS,
@@ -53,7 +56,13 @@ export class FamilyVisitRequestsStaffController {
   @Get('demandes/nouvelle')
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
   newForm(@CurrentEstablishment() e: Establishment, @Res() res: Response) {
-    res.render('family-visits/requests-staff-new.njk', { establishment: e, errors: [], values: { kind: 'UVF' }, ...LABELS });
+    res.render('family-visits/requests-staff-new.njk', {
+      establishment: e,
+      errors: [],
+      values: { kind: 'UVF' },
+      candidates: [],
+      ...LABELS,
+    });
   }
 
   @Post('demandes/nouvelle')
@@ -64,15 +73,23 @@ export class FamilyVisitRequestsStaffController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const fail = (status: number, errors: FieldError[], values: unknown) =>
-      res.status(status).render('family-visits/requests-staff-new.njk', { establishment: e, errors, values, ...LABELS });
+    const fail = async (status: number, errors: FieldError[], values: Record<string, unknown>) => {
+      // The cases waiting for this detainee's request, to choose from (an explicit choice, never a silent merge).
+      const { ecrou, kind, wishedFrom, wishedTo } = values;
+      const day = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+      const candidates =
+        typeof ecrou === 'string' && (kind === 'UVF' || kind === 'PF') && day(wishedFrom) && day(wishedTo)
+          ? await this.requests.casesAwaitingDetainee(e.id, ecrou, { kind, wishedFrom, wishedTo })
+          : [];
+      res.status(status).render('family-visits/requests-staff-new.njk', { establishment: e, errors, values, candidates, ...LABELS });
+    };
     const form = await validateForm(DetaineeRequestForm, body);
     if (!form.ok) return fail(400, form.errors, form.values);
     const done = await attempt(
       () => this.requests.enterDetaineeRequest({ ...actorOf(principal), id: principal.id }, e, form.value),
       fieldOf,
     );
-    if (!done.ok) return fail(done.status, done.errors, form.value);
+    if (!done.ok) return fail(done.status, done.errors, { ...form.value });
     res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${done.value.caseId}/demandes`);
   }
 
@@ -101,6 +118,9 @@ export class FamilyVisitRequestsStaffController {
           receivedOn: f.receivedOn,
           channel: f.channel,
           accompaniedBy: f.accompaniedBy ?? null,
+          wishedFrom: f.wishedFrom ?? null,
+          wishedTo: f.wishedTo ?? null,
+          hours: f.hours ?? null,
         }),
       fieldOf,
     );
@@ -134,14 +154,47 @@ export class FamilyVisitRequestsStaffController {
             kind: f.kind,
             consentGivenBy: f.consentGivenBy ?? null,
             consentCapacity: f.consentCapacity ?? null,
+            consentCompanion: f.consentCompanion ?? null,
             childExitTime: f.childExitTime ?? null,
             childCarer: f.childCarer ?? null,
           },
           req.file,
         ),
-      (err) => (err.code === 'EXIT_TIME' ? 'childExitTime' : err.code === 'NOT_MINOR' ? 'requestId' : 'fichier'),
+      (e) => (e.code === 'EXIT_TIME' ? 'childExitTime' : e.code === 'CONSENT_COMPANION' ? 'consentCompanion' : 'fichier'),
     );
     if (!done.ok) return this.render(res.status(done.status), e, caseId, done.errors, f);
+    res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}/demandes`);
+  }
+
+  /** The read-back before recording the withdrawal of a request of the case (from a letter, an e-mail, at the desk). */
+  @Get('dossiers/:caseId/demandes/:requestId/retrait')
+  @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
+  async withdrawalForm(
+    @CurrentEstablishment() e: Establishment,
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Res() res: Response,
+  ) {
+    await this.renderWithdrawal(res, e, caseId, requestId, [], null);
+  }
+
+  @Post('dossiers/:caseId/demandes/:requestId/retrait')
+  @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
+  async recordWithdrawal(
+    @CurrentEstablishment() e: Establishment,
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(WithdrawalForm, body);
+    if (!form.ok) return this.renderWithdrawal(res.status(400), e, caseId, requestId, form.errors, form.values);
+    const done = await attempt(
+      () => this.requests.recordWithdrawal({ ...actorOf(principal), id: principal.id }, e, caseId, requestId, form.value.withdrawnOn),
+      'withdrawnOn',
+    );
+    if (!done.ok) return this.renderWithdrawal(res.status(done.status), e, caseId, requestId, done.errors, form.value);
     res.redirect(303, `/etablissements/${e.code}/uvf/dossiers/${caseId}/demandes`);
   }
 
@@ -153,6 +206,24 @@ export class FamilyVisitRequestsStaffController {
     @Res() res: Response,
   ) {
     sendDocument(res, await this.requests.staffDocument(e.id, documentId));
+  }
+
+  private async renderWithdrawal(
+    res: Response,
+    e: Establishment,
+    caseId: string,
+    requestId: string,
+    errors: FieldError[],
+    values: unknown,
+  ) {
+    const view = await this.requests.withdrawalPage(e, caseId, requestId);
+    res.render('family-visits/requests-staff-withdraw.njk', {
+      establishment: e,
+      ...view,
+      errors,
+      values: values ?? { withdrawnOn: view.today },
+      ...LABELS,
+    });
   }
 
   private async render(res: Response, e: Establishment, caseId: string, errors: FieldError[], values: unknown) {

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { EmptyToUndefined, ToList, Trim } from '../common/forms';
 
@@ -28,6 +28,14 @@ export class DetaineeRequestForm extends WishedVisitForm {
 
   @Matches(DAY, { message: 'Saisissez la date de réception au format AAAA-MM-JJ.' })
   receivedOn!: string;
+
+  /** When cases wait for the detainee's request: the one it joins (its id), or NEW for a new case. */
+  @IsOptional()
+  @EmptyToUndefined()
+  @Matches(/^(NEW|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, {
+    message: 'Choisissez le dossier que la demande rejoint, ou un nouveau dossier.',
+  })
+  caseChoice?: string;
 }
 
 /** Staff: a visitor's request from a letter, an e-mail or at the desk. */
@@ -45,6 +53,22 @@ export class VisitorRequestForm {
   @EmptyToUndefined()
   @IsUUID('4', { message: 'Choisissez l’adulte qui accompagne le visiteur mineur.' })
   accompaniedBy?: string;
+
+  /** The visitor's own wished period and duration, when they differ from the case's (the case's otherwise). */
+  @IsOptional()
+  @EmptyToUndefined()
+  @Matches(DAY, { message: 'Saisissez le premier jour souhaité au format AAAA-MM-JJ.' })
+  wishedFrom?: string;
+
+  @IsOptional()
+  @EmptyToUndefined()
+  @Matches(DAY, { message: 'Saisissez le dernier jour souhaité au format AAAA-MM-JJ.' })
+  wishedTo?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'Indiquez la durée souhaitée en heures entières.' })
+  hours?: number;
 }
 
 /** Family online: the wished visit and who comes (permits); each minor's companion is read apart (accompagnant-<permit>). */
@@ -70,6 +94,14 @@ export class RequestDocumentForm {
   @IsIn(['BOTH_PARENTS', 'SOLE_HOLDER', 'DELEGATE', 'GUARDIAN'], { message: 'Indiquez à quel titre l’accord est donné.' })
   consentCapacity?: 'BOTH_PARENTS' | 'SOLE_HOLDER' | 'DELEGATE' | 'GUARDIAN';
 
+  /** The adult the consent names as the one who will accompany the child (note DAP 2014). */
+  @ValidateIf((f: RequestDocumentForm) => f.kind === 'PARENTAL_CONSENT')
+  @Trim()
+  @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
+  @Matches(/\S/, { message: 'Indiquez l’adulte qui accompagnera l’enfant, tel que l’accord le nomme.' })
+  @IsString({ message: 'Indiquez l’adulte qui accompagnera l’enfant, tel que l’accord le nomme.' })
+  consentCompanion?: string;
+
   @IsOptional()
   @EmptyToUndefined()
   @IsString({ message: 'Indiquez l’heure au format HH:MM.' })
@@ -87,4 +119,10 @@ export class RequestDocumentForm {
 export class StaffRequestDocumentForm extends RequestDocumentForm {
   @IsUUID('4', { message: 'Choisissez la demande que le document concerne.' })
   requestId!: string;
+}
+
+/** Staff: the withdrawal of a request, received by letter, e-mail or at the desk, on its date. */
+export class WithdrawalForm {
+  @Matches(DAY, { message: 'Saisissez la date du retrait au format AAAA-MM-JJ.' })
+  withdrawnOn!: string;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
+import type { Department } from '../permits/letters';
 import type { PermitLimits } from '../permits/permit-validity';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { ConsentCapacity, FamilyVisitDocumentKind } from './family-visit-document.entity';
@@ -70,13 +71,15 @@ export interface DetaineeOfFamily {
   establishmentId: string;
   establishmentName: string;
   timeZone: string;
+  /** CONDAMNE, PREVENU or MIXTE: anything but CONDAMNE goes to the magistrate. */
+  legalStatus: string;
 }
 
 export function detaineeOfPermits(db: EntityManager, detaineeId: string): Promise<DetaineeOfFamily | null> {
   return selectOne<DetaineeOfFamily>(
     db,
     `SELECT d.id, d.last_name AS "lastName", d.first_name AS "firstName", e.id AS "establishmentId", e.name AS "establishmentName",
-            e.time_zone AS "timeZone"
+            e.time_zone AS "timeZone", d.legal_status AS "legalStatus"
        FROM detainees d JOIN establishments e ON e.id = d.establishment_id
       WHERE d.id = $1 AND d.custody_status = 'PRESENT'`,
     [detaineeId],
@@ -103,26 +106,81 @@ const CASE_COLUMNS = `c.id, c.reference, c.establishment_id AS "establishmentId"
   to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo", c.wished_hours AS "wishedHours",
   c.status, d.last_name AS "detaineeLastName", d.first_name AS "detaineeFirstName", d.ecrou_number AS "ecrouNumber", c.created_at AS "createdAt"`;
 
+/** An open case (under instruction) of the detainee and kind a family's online request could join, with who is in it. */
+export interface JoinCandidateRow {
+  id: string;
+  wishedFrom: string;
+  /** The detainee's own request is in the case. */
+  hasDetaineeRequest: boolean;
+  /** Requests of this family (filed by it, or for a permit it holds). */
+  familyRequests: number;
+  /** Visitors' requests of anyone else, not withdrawn. */
+  otherVisitorRequests: number;
+}
+
 /**
- * The open case (not decided nor closed) of this detainee and kind whose wished period overlaps this
- * one, locked; `withoutDetainee`: only one still waiting for the detainee's own request.
+ * The cases under instruction of this detainee and kind whose wished period overlaps this one, oldest
+ * first, locked, with whether the detainee's request is in and whose visitors' requests are.
  */
-export function openCaseOverlapping(
+export function openCasesOverlapping(
   db: EntityManager,
   detaineeId: string,
   kind: FamilyVisitKind,
   from: string,
   to: string,
-  withoutDetainee: boolean,
-): Promise<{ id: string; wishedFrom: string } | null> {
-  return selectOne(
+  familyAccountId: string,
+): Promise<JoinCandidateRow[]> {
+  return select<JoinCandidateRow>(
     db,
-    `SELECT c.id, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom" FROM family_visit_cases c
+    `SELECT c.id, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom",
+            EXISTS (SELECT 1 FROM family_visit_requests r WHERE r.case_id = c.id AND r.applicant = 'DETAINEE') AS "hasDetaineeRequest",
+            (SELECT count(*)::int FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+              WHERE r.case_id = c.id AND (r.family_account_id = $5 OR p.family_account_id = $5)) AS "familyRequests",
+            (SELECT count(*)::int FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+              WHERE r.case_id = c.id AND r.status <> 'WITHDRAWN'
+                AND r.family_account_id IS DISTINCT FROM $5 AND p.family_account_id IS DISTINCT FROM $5) AS "otherVisitorRequests"
+       FROM family_visit_cases c
       WHERE c.detainee_id = $1 AND c.kind = $2 AND c.status = 'INSTRUCTION'
         AND c.wished_from <= $4::date AND $3::date <= c.wished_to
-        ${withoutDetainee ? `AND NOT EXISTS (SELECT 1 FROM family_visit_requests r WHERE r.case_id = c.id AND r.applicant = 'DETAINEE')` : ''}
-      ORDER BY c.created_at LIMIT 1 FOR UPDATE OF c`,
-    [detaineeId, kind, from, to],
+      ORDER BY c.created_at, c.id FOR UPDATE OF c`,
+    [detaineeId, kind, from, to, familyAccountId],
+  );
+}
+
+/** A case still waiting for the detainee's own request, as the staff choose the one it joins. */
+export interface CaseAwaitingDetaineeRow {
+  id: string;
+  reference: string;
+  wishedFrom: string;
+  wishedTo: string;
+  wishedHours: number;
+  /** The visitors whose requests are in the case (not withdrawn). */
+  visitorNames: string | null;
+}
+
+/**
+ * The cases under instruction of this detainee and kind whose wished period overlaps this one and that do
+ * not hold the detainee's request yet, oldest first.
+ */
+export function casesAwaitingDetainee(
+  db: EntityManager,
+  detaineeId: string,
+  w: { kind: FamilyVisitKind; wishedFrom: string; wishedTo: string },
+  lock = false,
+): Promise<CaseAwaitingDetaineeRow[]> {
+  return select<CaseAwaitingDetaineeRow>(
+    db,
+    `SELECT c.id, c.reference, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo",
+            c.wished_hours AS "wishedHours",
+            (SELECT string_agg(p.visitor_given_name || ' ' || upper(p.visitor_family_name), ', ' ORDER BY r.received_at, r.id)
+               FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
+              WHERE r.case_id = c.id AND r.status <> 'WITHDRAWN') AS "visitorNames"
+       FROM family_visit_cases c
+      WHERE c.detainee_id = $1 AND c.kind = $2 AND c.status = 'INSTRUCTION'
+        AND c.wished_from <= $4::date AND $3::date <= c.wished_to
+        AND NOT EXISTS (SELECT 1 FROM family_visit_requests r WHERE r.case_id = c.id AND r.applicant = 'DETAINEE')
+      ORDER BY c.created_at, c.id${lock ? ' FOR UPDATE OF c' : ''}`,
+    [detaineeId, w.kind, w.wishedFrom, w.wishedTo],
   );
 }
 
@@ -168,13 +226,16 @@ export async function insertRequest(
     channel: FamilyVisitChannel;
     receivedAt: Date;
     accompaniedBy: string | null;
+    /** The request's own wished period and duration. */
+    wish: { from: string; to: string; hours: number };
   },
 ): Promise<string> {
   const row = await selectOne<{ id: string }>(
     db,
-    `INSERT INTO family_visit_requests (case_id, applicant, permit_id, family_account_id, channel, received_at, accompanied_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [r.caseId, r.applicant, r.permitId, r.familyAccountId, r.channel, r.receivedAt, r.accompaniedBy],
+    `INSERT INTO family_visit_requests (case_id, applicant, permit_id, family_account_id, channel, received_at, accompanied_by,
+                                        wished_from, wished_to, wished_hours)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [r.caseId, r.applicant, r.permitId, r.familyAccountId, r.channel, r.receivedAt, r.accompaniedBy, r.wish.from, r.wish.to, r.wish.hours],
   );
   return row!.id;
 }
@@ -236,6 +297,11 @@ export interface RequestRow {
   accompaniedBy: string | null;
   childExitTime: string | null;
   childCarer: string | null;
+  withdrawnAt: Date | null;
+  /** This request's own wished period and duration (the case keeps the first request's). */
+  ownWishedFrom: string;
+  ownWishedTo: string;
+  ownWishedHours: number;
   givenName: string | null;
   familyName: string | null;
   birthdate: string | null;
@@ -243,7 +309,8 @@ export interface RequestRow {
 
 const REQUEST_COLUMNS = `r.id, r.case_id AS "caseId", r.applicant, r.permit_id AS "permitId", r.family_account_id AS "familyAccountId",
   r.channel, r.received_at AS "receivedAt", r.status, r.rules_acknowledged_at AS "rulesAcknowledgedAt", r.accompanied_by AS "accompaniedBy",
-  to_char(r.child_exit_time, 'HH24:MI') AS "childExitTime", r.child_carer AS "childCarer",
+  to_char(r.child_exit_time, 'HH24:MI') AS "childExitTime", r.child_carer AS "childCarer", r.withdrawn_at AS "withdrawnAt",
+  to_char(r.wished_from, 'YYYY-MM-DD') AS "ownWishedFrom", to_char(r.wished_to, 'YYYY-MM-DD') AS "ownWishedTo", r.wished_hours AS "ownWishedHours",
   p.visitor_given_name AS "givenName", p.visitor_family_name AS "familyName", to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "birthdate"`;
 
 export function requestsOfCase(db: EntityManager, caseId: string): Promise<RequestRow[]> {
@@ -256,6 +323,7 @@ export function requestsOfCase(db: EntityManager, caseId: string): Promise<Reque
 }
 
 export interface FamilyRequestRow extends RequestRow {
+  establishmentId: string;
   reference: string;
   kind: FamilyVisitKind;
   wishedFrom: string;
@@ -267,7 +335,7 @@ export interface FamilyRequestRow extends RequestRow {
   timeZone: string;
 }
 
-const FAMILY_REQUEST_SQL = `SELECT ${REQUEST_COLUMNS}, c.reference, c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom",
+const FAMILY_REQUEST_SQL = `SELECT ${REQUEST_COLUMNS}, c.establishment_id AS "establishmentId", c.reference, c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom",
     to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo", c.wished_hours AS "wishedHours",
     d.last_name AS "detaineeLastName", d.first_name AS "detaineeFirstName", e.name AS "establishmentName", e.time_zone AS "timeZone"
   FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id JOIN family_visit_cases c ON c.id = r.case_id
@@ -313,10 +381,10 @@ export function requestOfEstablishment(
   caseId: string,
   requestId: string,
   lock = false,
-): Promise<(RequestRow & { kind: FamilyVisitKind; wishedFrom: string }) | null> {
+): Promise<(RequestRow & { establishmentId: string; kind: FamilyVisitKind; wishedFrom: string }) | null> {
   return selectOne(
     db,
-    `SELECT ${REQUEST_COLUMNS}, c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom"
+    `SELECT ${REQUEST_COLUMNS}, c.establishment_id AS "establishmentId", c.kind, to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom"
        FROM family_visit_requests r JOIN family_visit_cases c ON c.id = r.case_id LEFT JOIN permits p ON p.id = r.permit_id
       WHERE r.id = $3 AND r.case_id = $2 AND c.establishment_id = $1${lock ? ' FOR UPDATE OF r' : ''}`,
     [establishmentId, caseId, requestId],
@@ -329,6 +397,8 @@ export interface DocumentRow {
   kind: FamilyVisitDocumentKind;
   consentGivenBy: string | null;
   consentCapacity: ConsentCapacity | null;
+  /** A consent: the accompanying adult it names. */
+  consentCompanion: string | null;
   storageKey: string;
   contentType: 'image/jpeg' | 'application/pdf';
   originalName: string;
@@ -336,7 +406,7 @@ export interface DocumentRow {
 }
 
 const DOCUMENT_COLUMNS = `fd.id, fd.request_id AS "requestId", fd.kind, fd.consent_given_by AS "consentGivenBy", fd.consent_capacity AS "consentCapacity",
-  fd.storage_key AS "storageKey", fd.content_type AS "contentType", fd.original_name AS "originalName", fd.created_at AS "createdAt"`;
+  fd.consent_companion AS "consentCompanion", fd.storage_key AS "storageKey", fd.content_type AS "contentType", fd.original_name AS "originalName", fd.created_at AS "createdAt"`;
 
 export function documentsOfRequests(db: EntityManager, requestIds: string[]): Promise<DocumentRow[]> {
   return select<DocumentRow>(
@@ -354,6 +424,7 @@ export async function insertDocument(
     kind: FamilyVisitDocumentKind;
     consentGivenBy: string | null;
     consentCapacity: ConsentCapacity | null;
+    consentCompanion: string | null;
     storageKey: string;
     contentType: string;
     sizeBytes: number;
@@ -363,11 +434,33 @@ export async function insertDocument(
 ): Promise<string> {
   const row = await selectOne<{ id: string }>(
     db,
-    `INSERT INTO family_visit_documents (request_id, kind, consent_given_by, consent_capacity, storage_key, content_type, size_bytes, sha256, original_name)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [d.requestId, d.kind, d.consentGivenBy, d.consentCapacity, d.storageKey, d.contentType, d.sizeBytes, d.sha256, d.originalName],
+    `INSERT INTO family_visit_documents (request_id, kind, consent_given_by, consent_capacity, consent_companion, storage_key, content_type,
+                                         size_bytes, sha256, original_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [
+      d.requestId,
+      d.kind,
+      d.consentGivenBy,
+      d.consentCapacity,
+      d.consentCompanion,
+      d.storageKey,
+      d.contentType,
+      d.sizeBytes,
+      d.sha256,
+      d.originalName,
+    ],
   );
   return row!.id;
+}
+
+/** The name on the permit of the visitor whose request is `requestId` (a minor's accompanying adult). */
+export function visitorNameOfRequest(db: EntityManager, requestId: string): Promise<{ givenName: string; familyName: string } | null> {
+  return selectOne(
+    db,
+    `SELECT p.visitor_given_name AS "givenName", p.visitor_family_name AS "familyName"
+       FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id WHERE r.id = $1`,
+    [requestId],
+  );
 }
 
 export function setChildTerms(db: EntityManager, requestId: string, exitTime: string | null, carer: string | null): Promise<number> {
@@ -404,6 +497,17 @@ export function documentOfEstablishment(db: EntityManager, establishmentId: stri
   );
 }
 
+/** The department in charge of the establishment's requests, as acknowledgements and letters name it. */
+export async function departmentOf(db: EntityManager, establishmentId: string): Promise<Department> {
+  const row = await selectOne<Department>(
+    db,
+    `SELECT name, address, phone, email, interregional_direction AS "interregionalDirection" FROM establishments WHERE id = $1`,
+    [establishmentId],
+  );
+  if (!row) throw new Error(`Unknown establishment ${establishmentId}`);
+  return row;
+}
+
 export function familyEmail(
   db: EntityManager,
   familyAccountId: string,
@@ -411,6 +515,29 @@ export function familyEmail(
   return selectOne(db, `SELECT email, given_name AS "givenName", family_name AS "familyName" FROM family_accounts WHERE id = $1`, [
     familyAccountId,
   ]);
+}
+
+// ---- withdrawal ----
+
+/** Withdraws a request not decided yet (received, or at the magistrate's without an answer); 0 when it was decided meanwhile. */
+export function markWithdrawn(db: EntityManager, requestId: string, at: Date): Promise<number> {
+  return execute(
+    db,
+    `UPDATE family_visit_requests SET status = 'WITHDRAWN', withdrawn_at = $2, updated_at = now()
+      WHERE id = $1 AND status IN ('RECEIVED','REFERRED') AND magistrate_answer IS NULL`,
+    [requestId, at],
+  );
+}
+
+/** Whether a stay of the case is still to come or under way. */
+export async function stayAhead(db: EntityManager, caseId: string): Promise<boolean> {
+  return (
+    (await selectOne(db, `SELECT 1 FROM family_visit_stays WHERE case_id = $1 AND status IN ('BOOKED','IN_PROGRESS')`, [caseId])) !== null
+  );
+}
+
+export function setCaseStatus(db: EntityManager, caseId: string, status: string): Promise<number> {
+  return execute(db, `UPDATE family_visit_cases SET status = $2, updated_at = now() WHERE id = $1`, [caseId, status]);
 }
 
 // ---- the family's request page: its requests in the case, history, convocations, stay ----

@@ -1,6 +1,10 @@
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { ConsentCapacity } from './family-visit-document.entity';
 import type { FamilyVisitChannel, FamilyVisitRequestStatus } from './family-visit-request.entity';
+import { sameName } from '../common/names';
+import { departmentContact, recourseParagraphs, type Department } from '../permits/letters';
+import { decisionDeadline } from './instruction.rules';
+import type { FamilyVisitCaseStatus } from './family-visit-case.entity';
 
 /**
  * The rules of a UVF / PF request (issue 11, note DAP 2014 on UVF and family parlours), pure.
@@ -147,6 +151,18 @@ export function childExitRefusal(kind: FamilyVisitKind, time: string | null): st
   return null;
 }
 
+/**
+ * A minor's parental consent names the adult who will accompany the child (note DAP 2014: « cet accord
+ * doit préciser le nom et prénom de l'adulte qui accompagnera »): why the adult it names is not the
+ * accompanying adult of the minor's request, or null. Names compare with case, accents, marks,
+ * hyphens and word order aside, in any script (`sameName`).
+ */
+export function consentCompanionRefusal(named: string, minor: string, companion: string | null): string | null {
+  if (companion === null) return `La demande de ${minor} n’indique pas l’adulte qui l’accompagne : l’accord ne peut pas être vérifié.`;
+  if (sameName(named, companion)) return null;
+  return `L’accord nomme ${named.trim()}, mais l’adulte qui accompagne ${minor} est ${companion} : l’accord doit nommer l’adulte qui accompagnera l’enfant.`;
+}
+
 /** Two periods (AAAA-MM-JJ, inclusive) share at least one day. */
 export function periodsOverlap(a: { from: string; to: string }, b: { from: string; to: string }): boolean {
   return a.from <= b.to && b.from <= a.to;
@@ -155,4 +171,98 @@ export function periodsOverlap(a: { from: string; to: string }, b: { from: strin
 /** The reference of a case: UV- and 8 characters one can read over the phone. */
 export function caseReference(code: string): string {
   return `UV-${code}`;
+}
+
+const DAY_LABEL = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** A calendar day (AAAA-MM-JJ) as a letter says it: « 5 mars 2027 ». */
+export function dayLabel(day: string): string {
+  return DAY_LABEL.format(new Date(`${day}T00:00:00Z`));
+}
+
+/** What the acknowledgement of a request says (CRPA L112-3, R112-5), as the e-mail's data. */
+export interface RequestAcknowledgement {
+  /** The day of receipt in the establishment's time zone, as a letter says it. */
+  receivedOn: string;
+  /** A prévenu's request: the magistrate in charge decides, no implicit rejection. */
+  magistrate: boolean;
+  /** The day silence becomes an implicit rejection (condamné), as a letter says it; null for a prévenu. */
+  implicitRejectionDate: string | null;
+  /** The department in charge: name, address, phone, e-mail. */
+  department: string;
+  /** The recourse routes against a rejection (express or implicit); null for a prévenu (the magistrate decides). */
+  recourse: string[] | null;
+}
+
+/**
+ * The acknowledgement of a UVF / PF request received on `receivedDay` (AAAA-MM-JJ, the
+ * establishment's day): for a condamné, the day of the implicit rejection (2 months, as the job
+ * counts it), the department and the recourse routes; for a prévenu (`magistrate`), the request goes to
+ * the magistrate in charge: no implicit rejection, no administrative recourse announced.
+ */
+export function requestAcknowledgement(receivedDay: string, magistrate: boolean, department: Department): RequestAcknowledgement {
+  return {
+    receivedOn: dayLabel(receivedDay),
+    magistrate,
+    implicitRejectionDate: magistrate ? null : dayLabel(decisionDeadline(new Date(`${receivedDay}T00:00:00Z`))),
+    department: departmentContact(department),
+    recourse: magistrate ? null : recourseParagraphs(department),
+  };
+}
+
+/**
+ * The statuses a request may be withdrawn from: not decided yet (under instruction, or at the
+ * magistrate's). Every other status is final (decision.rules.ts FINAL_STATUSES).
+ */
+export const WITHDRAWABLE_STATUSES: readonly FamilyVisitRequestStatus[] = ['RECEIVED', 'REFERRED'];
+
+/** Why this request cannot be withdrawn, or null: once decided (or already withdrawn), it stays as it is. */
+export function withdrawalRefusal(status: FamilyVisitRequestStatus): string | null {
+  if (WITHDRAWABLE_STATUSES.includes(status)) return null;
+  if (status === 'WITHDRAWN') return 'Cette demande est déjà retirée.';
+  return 'Cette demande est déjà décidée : elle ne peut plus être retirée.';
+}
+
+/** Why this date of withdrawal (AAAA-MM-JJ) is not possible, or null: between the request's receipt and today. */
+export function withdrawalDayRefusal(day: string, receivedDay: string, today: string): string | null {
+  if (day > today) return 'La date du retrait ne peut pas être dans le futur.';
+  if (day < receivedDay) return 'La date du retrait ne peut pas précéder la réception de la demande.';
+  return null;
+}
+
+/**
+ * The case's status once one of its requests is withdrawn: when every request is decided or withdrawn,
+ * DECIDED if a stay may still come (the detainee's request and a visitor's are granted, or a stay is
+ * booked or under way), else CLOSED (nothing more will happen on it); otherwise unchanged.
+ */
+export function caseStatusAfterWithdrawal(
+  current: FamilyVisitCaseStatus,
+  requests: { applicant: 'DETAINEE' | 'VISITOR'; status: FamilyVisitRequestStatus }[],
+  stayAhead: boolean,
+): FamilyVisitCaseStatus {
+  if (requests.length === 0 || requests.some((r) => WITHDRAWABLE_STATUSES.includes(r.status))) return current;
+  const granted = (a: 'DETAINEE' | 'VISITOR') => requests.some((r) => r.applicant === a && r.status === 'GRANTED');
+  return stayAhead || (granted('DETAINEE') && granted('VISITOR')) ? 'DECIDED' : 'CLOSED';
+}
+
+/** An open case a family's online request could join (same detainee and kind, overlapping period, under instruction). */
+export interface JoinCandidate {
+  id: string;
+  hasDetaineeRequest: boolean;
+  /** Requests of this family already in the case. */
+  familyRequests: number;
+  /** Visitors' requests of anyone else, not withdrawn. */
+  otherVisitorRequests: number;
+}
+
+/**
+ * The case a family's online request joins, among the candidates (oldest first), or null for a new
+ * case: only a case of the same family group — one that holds this family's own request (a child added
+ * after the adult; other visitors there were grouped by the staff), or the detainee's request with no
+ * other family in it — never a case where only another family's visitors are (two families asking for
+ * the same period are two visits until the staff say otherwise). Its own case first.
+ */
+export function onlineCaseToJoin(candidates: JoinCandidate[]): string | null {
+  const joinable = candidates.filter((c) => c.familyRequests > 0 || (c.hasDetaineeRequest && c.otherVisitorRequests === 0));
+  return (joinable.find((c) => c.familyRequests > 0) ?? joinable[0])?.id ?? null;
 }

@@ -13,12 +13,14 @@ import { PermitFileStore } from '../permits/permit-files';
 import { permitState } from '../permits/permit-validity';
 import { checkDocument } from '../permits/uploads';
 import type { FamilyVisitKind } from './family-unit.entity';
+import type { FamilyVisitCaseStatus } from './family-visit-case.entity';
 import type { ConsentCapacity } from './family-visit-document.entity';
 import {
   caseOfEstablishment,
   casesOfEstablishment,
   countCases,
   countRequestsOfFamily,
+  departmentOf,
   detaineeOfPermits,
   detaineeRequestReceived,
   documentOfEstablishment,
@@ -34,7 +36,9 @@ import {
   insertRequest,
   lockCase,
   lockDetainee,
-  openCaseOverlapping,
+  markWithdrawn,
+  casesAwaitingDetainee,
+  openCasesOverlapping,
   permitsOfDetainee,
   permitsOfFamily,
   presentDetainee,
@@ -42,9 +46,12 @@ import {
   requestOfFamily,
   requestsOfCase,
   requestsOfFamily,
+  setCaseStatus,
   setChildTerms,
   setRulesAcknowledged,
+  stayAhead,
   staysOfCase,
+  visitorNameOfRequest,
   type CaseRow,
   type DocumentRow,
   type FamilyRequestRow,
@@ -53,16 +60,24 @@ import {
 } from './requests.queries';
 import {
   caseReference,
+  caseStatusAfterWithdrawal,
+  dayLabel,
   childExitRefusal,
+  consentCompanionRefusal,
   durationRefusal,
   isMinorOn,
+  onlineCaseToJoin,
   periodRefusal,
   receiptRefusal,
+  requestAcknowledgement,
   visitorsRefusal,
   VISIT_PHRASES,
+  withdrawalDayRefusal,
+  withdrawalRefusal,
   type VisitorOfRequest,
 } from './requests.rules';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
+import { needsMagistrate } from './decision.rules';
 import { dayTimeLabel, interviewCard, sortInterviews, STAY_STATUS_FAMILY_LABELS, stayVisible } from './family-page.rules';
 import { hourLabel } from './units.rules';
 
@@ -82,6 +97,8 @@ export interface DocumentInput {
   kind: 'PARENTAL_CONSENT' | 'RULES_ACKNOWLEDGEMENT';
   consentGivenBy: string | null;
   consentCapacity: ConsentCapacity | null;
+  /** A consent: the accompanying adult it names (« le nom et prénom de l'adulte qui accompagnera »). */
+  consentCompanion: string | null;
   childExitTime: string | null;
   childCarer: string | null;
 }
@@ -162,11 +179,25 @@ export class FamilyVisitRequestsService {
     };
   }
 
-  /** The detainee's request: joins the open case of the same kind whose period overlaps and waits for it, else opens one. */
+  /**
+   * The cases of the detainee (by écrou) and kind, overlapping the wished period, still waiting for the
+   * detainee's own request: the staff choose the one the request joins, or a new case.
+   */
+  async casesAwaitingDetainee(establishmentId: string, ecrou: string, w: { kind: FamilyVisitKind; wishedFrom: string; wishedTo: string }) {
+    const db = this.dataSource.manager;
+    const detainee = await presentDetainee(db, establishmentId, ecrou);
+    return detainee ? casesAwaitingDetainee(db, detainee.id, w) : [];
+  }
+
+  /**
+   * The detainee's request: when cases of the same kind and overlapping period are waiting for it
+   * (visitors' requests came first), the staff choose explicitly the one it joins (`caseChoice` = its id) or a new case
+   * (`caseChoice` = NEW); without a choice it is refused (422) and the choice is offered. Else a new case.
+   */
   async enterDetaineeRequest(
     actor: Actor & { id: string },
     establishment: { id: string; timeZone: string },
-    input: WishedVisit & { ecrou: string; receivedOn: string },
+    input: WishedVisit & { ecrou: string; receivedOn: string; caseChoice?: string | null },
   ): Promise<{ caseId: string }> {
     const today = this.today(establishment.timeZone);
     const receipt = receiptRefusal(input.receivedOn, today);
@@ -176,7 +207,22 @@ export class FamilyVisitRequestsService {
       const detainee = await presentDetainee(m, establishment.id, input.ecrou);
       if (!detainee) throw new DomainError('ECROU', 'Aucune personne détenue présente dans l’établissement n’a ce numéro d’écrou.', 422);
       await lockDetainee(m, detainee.id);
-      const open = await openCaseOverlapping(m, detainee.id, input.kind, input.wishedFrom, input.wishedTo, true);
+      const waiting = await casesAwaitingDetainee(m, detainee.id, input, true);
+      let open: { id: string } | null = null;
+      if (input.caseChoice && input.caseChoice !== 'NEW') {
+        open = waiting.find((w) => w.id === input.caseChoice) ?? null;
+        if (!open) {
+          throw refused(
+            'CASE_CHOICE',
+            'Ce dossier n’attend plus la demande de la personne détenue : choisissez un autre dossier ou un nouveau dossier.',
+          );
+        }
+      } else if (!input.caseChoice && waiting.length > 0) {
+        throw refused(
+          'CASE_CHOICE',
+          'Des demandes de visiteurs attendent déjà celle de cette personne détenue : choisissez le dossier qu’elle rejoint, ou un nouveau dossier.',
+        );
+      }
       const c = open ? { id: open.id, reference: null } : await this.newCase(m, establishment.id, detainee.id, input, actor.id);
       const requestId = await insertRequest(m, {
         caseId: c.id,
@@ -186,6 +232,7 @@ export class FamilyVisitRequestsService {
         channel: 'LETTER',
         receivedAt: fromZonedTime(`${input.receivedOn} 12:00`, establishment.timeZone),
         accompaniedBy: null,
+        wish: { from: input.wishedFrom, to: input.wishedTo, hours: input.hours },
       });
       await insertEvent(m, {
         caseId: c.id,
@@ -226,7 +273,12 @@ export class FamilyVisitRequestsService {
     const adults = requests.filter((r) => r.applicant === 'VISITOR' && r.birthdate && !isMinorOn(r.birthdate, c.wishedFrom));
     return {
       c,
-      requests: requests.map((r) => ({ ...r, name: r.applicant === 'DETAINEE' ? null : fullName(r) })),
+      requests: requests.map((r) => ({
+        ...r,
+        name: r.applicant === 'DETAINEE' ? null : fullName(r),
+        withdrawable: withdrawalRefusal(r.status) === null,
+        withdrawnOn: r.withdrawnAt ? dayLabel(formatInTimeZone(new Date(r.withdrawnAt), establishment.timeZone, 'yyyy-MM-dd')) : null,
+      })),
       documents,
       permits,
       adults,
@@ -238,7 +290,16 @@ export class FamilyVisitRequestsService {
     actor: Actor & { id: string },
     establishment: { id: string; timeZone: string },
     caseId: string,
-    input: { permitId: string; receivedOn: string; channel: 'LETTER' | 'EMAIL' | 'IN_PERSON'; accompaniedBy: string | null },
+    input: {
+      permitId: string;
+      receivedOn: string;
+      channel: 'LETTER' | 'EMAIL' | 'IN_PERSON';
+      accompaniedBy: string | null;
+      /** The visitor's own wished period and duration, where they differ from the case's. */
+      wishedFrom?: string | null;
+      wishedTo?: string | null;
+      hours?: number | null;
+    },
   ): Promise<void> {
     const today = this.today(establishment.timeZone);
     const receipt = receiptRefusal(input.receivedOn, today);
@@ -270,6 +331,13 @@ export class FamilyVisitRequestsService {
       };
       const refusal = visitorsRefusal(c.kind, [visitor], c.wishedFrom, others);
       if (refusal) throw refused('VISITORS', refusal);
+      const wish: WishedVisit = {
+        kind: c.kind,
+        wishedFrom: input.wishedFrom ?? c.wishedFrom,
+        wishedTo: input.wishedTo ?? c.wishedTo,
+        hours: input.hours ?? c.wishedHours,
+      };
+      if (input.wishedFrom || input.wishedTo || input.hours) wishedRefusal(wish, today);
       const minor = isMinorOn(visitor.birthdate, c.wishedFrom);
       const requestId = await insertRequest(m, {
         caseId,
@@ -279,6 +347,7 @@ export class FamilyVisitRequestsService {
         channel: input.channel,
         receivedAt: fromZonedTime(`${input.receivedOn} 12:00`, establishment.timeZone),
         accompaniedBy: minor ? input.accompaniedBy : null,
+        wish: { from: wish.wishedFrom, to: wish.wishedTo, hours: wish.hours },
       });
       await insertEvent(m, {
         caseId,
@@ -369,21 +438,35 @@ export class FamilyVisitRequestsService {
           accompaniedBy: input.companions[id] ?? null,
         };
       });
-      const open = await openCaseOverlapping(m, detaineeId, input.kind, input.wishedFrom, input.wishedTo, false);
+      // Joins only a case of the same family group (its own request, or the detainee's with no other family in it).
+      const candidates = await openCasesOverlapping(m, detaineeId, input.kind, input.wishedFrom, input.wishedTo, family.id);
+      const joinId = onlineCaseToJoin(candidates);
+      const open = candidates.find((x) => x.id === joinId) ?? null;
       const start = open?.wishedFrom ?? input.wishedFrom;
-      const refusal = visitorsRefusal(input.kind, visitors, start);
+      // The family's own requests already in the case: an adult who filed first may accompany a child added now.
+      const inCase = open ? await requestsOfCase(m, open.id) : [];
+      const ownInCase = inCase.filter((r) => r.applicant === 'VISITOR' && r.birthdate && permits.some((p) => p.id === r.permitId));
+      const others: VisitorOfRequest[] = ownInCase.map((r) => ({
+        key: r.permitId!,
+        name: fullName(r),
+        birthdate: r.birthdate!,
+        holdsPermit: true,
+        accompaniedBy: null,
+      }));
+      const already = inCase.find((r) => r.permitId && chosen.includes(r.permitId));
+      if (already) throw refused('DUPLICATE', `${fullName(already)} a déjà une demande en cours pour cette visite.`);
+      const refusal = visitorsRefusal(input.kind, visitors, start, others);
       if (refusal) throw refused('VISITORS', refusal);
       let c: { id: string; reference: string };
       if (open) {
         const row = await caseOfEstablishment(m, d.establishmentId, open.id);
         c = { id: open.id, reference: row!.reference };
-        const already = (await requestsOfCase(m, open.id)).find((r) => r.permitId && chosen.includes(r.permitId));
-        if (already) throw refused('DUPLICATE', `${fullName(already)} a déjà une demande en cours pour cette visite.`);
       } else {
         c = await this.newCase(m, d.establishmentId, detaineeId, input, null);
       }
       const now = this.clock.now();
-      const ids = new Map<string, string>();
+      // Request of each visitor by permit: those filed now, and the family's already in the case.
+      const ids = new Map<string, string>(ownInCase.map((r) => [r.permitId!, r.id]));
       // Adults first, so that a minor's request points to its companion's.
       const ordered = [...visitors].sort((a, b) => Number(isMinorOn(a.birthdate, start)) - Number(isMinorOn(b.birthdate, start)));
       for (const v of ordered) {
@@ -396,6 +479,7 @@ export class FamilyVisitRequestsService {
           channel: 'ONLINE',
           receivedAt: now,
           accompaniedBy: minor ? (ids.get(v.accompaniedBy!) ?? null) : null,
+          wish: { from: input.wishedFrom, to: input.wishedTo, hours: input.hours },
         });
         ids.set(v.key, requestId);
         await insertEvent(m, {
@@ -421,6 +505,8 @@ export class FamilyVisitRequestsService {
       }
       const account = await familyEmail(m, family.id);
       if (account?.email) {
+        // The acknowledgement (CRPA L112-3, R112-5): receipt, implicit rejection day, department, recourse; a prévenu's goes to the magistrate.
+        const ack = requestAcknowledgement(today, needsMagistrate(d.legalStatus), await departmentOf(m, d.establishmentId));
         await this.notifications.enqueue(m, {
           channel: 'EMAIL',
           to: account.email,
@@ -432,6 +518,8 @@ export class FamilyVisitRequestsService {
             detainee: `${d.firstName} ${d.lastName.toLocaleUpperCase('fr')}`,
             establishmentName: d.establishmentName,
             visitors: visitors.map((v) => v.name),
+            followUrl: '/uvf',
+            ...ack,
           },
           entity: { type: 'family_visit_case', id: c.id },
           establishmentId: d.establishmentId,
@@ -474,6 +562,9 @@ export class FamilyVisitRequestsService {
         minor: minorOn(r.birthdate),
         grantedHours: mine?.grantedHours ?? null,
         companion: mine?.companionGivenName ? fullName({ givenName: mine.companionGivenName, familyName: mine.companionFamilyName }) : null,
+        withdrawnOn: r.withdrawnAt ? dayLabel(formatInTimeZone(new Date(r.withdrawnAt), r.timeZone, 'yyyy-MM-dd')) : null,
+        withdrawable: withdrawalRefusal(r.status) === null,
+        withdrawalProblem: withdrawalRefusal(r.status),
       },
       documents,
       familyRequests: family.map((f) => ({
@@ -538,13 +629,16 @@ export class FamilyVisitRequestsService {
 
   private async upload(
     actor: Actor & { id: string },
-    load: (m: EntityManager, lock: boolean) => Promise<(RequestRow & { kind: FamilyVisitKind; wishedFrom: string }) | null>,
+    load: (
+      m: EntityManager,
+      lock: boolean,
+    ) => Promise<(RequestRow & { establishmentId: string; kind: FamilyVisitKind; wishedFrom: string }) | null>,
     input: DocumentInput,
     file: UploadedFile | undefined,
   ): Promise<void> {
     const before = await load(this.dataSource.manager, false);
     if (!before) throw requestNotFound();
-    this.documentRefusal(before, input);
+    this.documentRefusal(before, input, await this.companionOf(this.dataSource.manager, before, input));
     if (!file) throw new DomainError('NO_FILE', 'Choisissez un fichier.');
     const checked = await checkDocument(file.buffer);
     if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
@@ -553,12 +647,13 @@ export class FamilyVisitRequestsService {
       await this.dataSource.transaction(async (m) => {
         const r = await load(m, true);
         if (!r) throw requestNotFound();
-        this.documentRefusal(r, input);
+        this.documentRefusal(r, input, await this.companionOf(m, r, input));
         const documentId = await insertDocument(m, {
           requestId: r.id,
           kind: input.kind,
           consentGivenBy: input.kind === 'PARENTAL_CONSENT' ? input.consentGivenBy : null,
           consentCapacity: input.kind === 'PARENTAL_CONSENT' ? input.consentCapacity : null,
+          consentCompanion: input.kind === 'PARENTAL_CONSENT' ? input.consentCompanion : null,
           storageKey,
           contentType: checked.contentType,
           sizeBytes: checked.content.length,
@@ -586,6 +681,7 @@ export class FamilyVisitRequestsService {
             action: 'FAMILY_VISIT_DOCUMENT_UPLOADED',
             entityType: 'family_visit_document',
             entityId: documentId,
+            establishmentId: r.establishmentId,
             after: { requestId: r.id, kind: input.kind, sha256, consentCapacity: input.consentCapacity },
           },
           m,
@@ -597,12 +693,159 @@ export class FamilyVisitRequestsService {
     }
   }
 
-  private documentRefusal(r: RequestRow & { kind: FamilyVisitKind; wishedFrom: string }, input: DocumentInput): void {
+  /** A consent's minor: the name of the adult who accompanies them (their request's permit), null if none is recorded. */
+  private async companionOf(m: EntityManager, r: RequestRow, input: DocumentInput): Promise<string | null> {
+    if (input.kind !== 'PARENTAL_CONSENT' || !r.accompaniedBy) return null;
+    const adult = await visitorNameOfRequest(m, r.accompaniedBy);
+    return adult ? fullName(adult) : null;
+  }
+
+  // ---- withdrawal ----
+
+  /** The family withdraws one of its own requests (after the confirmation page): 409 once decided. */
+  async withdrawOwn(family: Actor & { id: string }, requestId: string): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (m) => {
+      const found = await requestOfFamily(m, family.id, requestId);
+      if (!found) throw requestNotFound();
+      await lockCase(m, found.caseId);
+      const r = (await requestOfFamily(m, family.id, requestId, true))!;
+      await this.withdraw(m, family, r, { id: r.establishmentId, name: r.establishmentName, timeZone: r.timeZone }, now, 'en ligne');
+    });
+  }
+
+  /**
+   * The staff record the withdrawal of any request of a case of their establishment, received by letter,
+   * e-mail or at the desk, on the day it was made (between the receipt and today): 409 once decided.
+   */
+  async recordWithdrawal(
+    agent: Actor & { id: string },
+    establishment: { id: string; name: string; timeZone: string },
+    caseId: string,
+    requestId: string,
+    withdrawnOn: string,
+  ): Promise<void> {
+    const today = this.today(establishment.timeZone);
+    await this.dataSource.transaction(async (m) => {
+      if (!(await caseOfEstablishment(m, establishment.id, caseId))) throw caseNotFound();
+      await lockCase(m, caseId);
+      const r = await requestOfEstablishment(m, establishment.id, caseId, requestId, true);
+      if (!r) throw requestNotFound();
+      const decided = withdrawalRefusal(r.status);
+      if (decided) throw new DomainError('DECIDED', decided, 409);
+      const day = withdrawalDayRefusal(withdrawnOn, formatInTimeZone(r.receivedAt, establishment.timeZone, 'yyyy-MM-dd'), today);
+      if (day) throw refused('WITHDRAWN_ON', day);
+      const at = fromZonedTime(`${withdrawnOn} 12:00`, establishment.timeZone);
+      await this.withdraw(m, agent, r, establishment, at, `le ${withdrawnOn.split('-').reverse().join('/')}`);
+    });
+  }
+
+  /** A request the staff may record a withdrawal of, with what the confirmation page reads back. */
+  async withdrawalPage(establishment: { id: string; timeZone: string }, caseId: string, requestId: string) {
+    const db = this.dataSource.manager;
+    const c = await caseOfEstablishment(db, establishment.id, caseId);
+    if (!c) throw caseNotFound();
+    const r = await requestOfEstablishment(db, establishment.id, caseId, requestId);
+    if (!r) throw requestNotFound();
+    return {
+      c,
+      r: { ...r, name: r.applicant === 'DETAINEE' ? null : fullName(r) },
+      problem: withdrawalRefusal(r.status),
+      today: this.today(establishment.timeZone),
+    };
+  }
+
+  /**
+   * Withdraws the request (locked by the caller, with its case): status WITHDRAWN on `at`, an event in the
+   * history, audited; the case is DECIDED or CLOSED once every request is decided or withdrawn (CLOSED
+   * when no stay can come); the family of a visitor's request is told by e-mail.
+   */
+  private async withdraw(
+    m: EntityManager,
+    actor: Actor & { id: string },
+    r: RequestRow,
+    establishment: { id: string; name: string; timeZone: string },
+    at: Date,
+    how: string,
+  ): Promise<void> {
+    const decided = withdrawalRefusal(r.status);
+    if (decided) throw new DomainError('DECIDED', decided, 409);
+    if (!(await markWithdrawn(m, r.id, at))) throw new DomainError('DECIDED', withdrawalRefusal('GRANTED')!, 409);
+    const c = (await caseOfEstablishment(m, establishment.id, r.caseId))!;
+    const who = r.applicant === 'DETAINEE' ? 'la personne détenue' : fullName(r);
+    const byFamily = actor.type === 'FAMILY';
+    await insertEvent(m, {
+      caseId: c.id,
+      requestId: r.id,
+      kind: 'REQUEST_WITHDRAWN',
+      message: `Demande de ${who} retirée ${how}${byFamily ? '' : ' (retrait enregistré par l’établissement)'}.`,
+      visibleToFamily: r.applicant === 'VISITOR',
+      actorType: byFamily ? 'FAMILY' : 'AGENT',
+      actorId: actor.id,
+    });
+    const next = caseStatusAfterWithdrawal(c.status as FamilyVisitCaseStatus, await requestsOfCase(m, c.id), await stayAhead(m, c.id));
+    if (next !== c.status) {
+      await setCaseStatus(m, c.id, next);
+      if (next === 'CLOSED') {
+        await insertEvent(m, {
+          caseId: c.id,
+          requestId: null,
+          kind: 'CASE_CLOSED',
+          message: 'Dossier clos : chaque demande est décidée ou retirée, aucune visite n’aura lieu.',
+          visibleToFamily: true,
+          actorType: byFamily ? 'FAMILY' : 'AGENT',
+          actorId: actor.id,
+        });
+      }
+    }
+    await this.audit.record(
+      {
+        actor,
+        action: 'FAMILY_VISIT_REQUEST_WITHDRAWN',
+        entityType: 'family_visit_request',
+        entityId: r.id,
+        establishmentId: establishment.id,
+        before: { status: r.status, caseStatus: c.status },
+        after: { status: 'WITHDRAWN', withdrawnAt: at.toISOString(), caseId: c.id, caseStatus: next },
+      },
+      m,
+    );
+    const account = r.applicant === 'VISITOR' && r.familyAccountId ? await familyEmail(m, r.familyAccountId) : null;
+    if (account?.email) {
+      await this.notifications.enqueue(m, {
+        channel: 'EMAIL',
+        to: account.email,
+        template: 'family-visit-request-withdrawn',
+        category: 'TRANSACTIONAL',
+        data: {
+          reference: c.reference,
+          kindLabel: VISIT_PHRASES[c.kind],
+          visitor: who,
+          detainee: `${c.detaineeFirstName} ${c.detaineeLastName.toLocaleUpperCase('fr')}`,
+          establishmentName: establishment.name,
+          withdrawnOn: dayLabel(formatInTimeZone(at, establishment.timeZone, 'yyyy-MM-dd')),
+          byFamily,
+          caseClosed: next === 'CLOSED',
+          followUrl: `/uvf/demandes/${r.id}`,
+        },
+        entity: { type: 'family_visit_request', id: r.id },
+        establishmentId: establishment.id,
+      });
+    }
+  }
+
+  private documentRefusal(
+    r: RequestRow & { kind: FamilyVisitKind; wishedFrom: string },
+    input: DocumentInput,
+    companion: string | null,
+  ): void {
     if (r.status !== 'RECEIVED') throw new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
     if (input.kind !== 'PARENTAL_CONSENT') return;
     if (!r.birthdate || !isMinorOn(r.birthdate, r.wishedFrom)) {
       throw new DomainError('NOT_MINOR', 'L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.', 422);
     }
+    const named = consentCompanionRefusal(input.consentCompanion ?? '', fullName(r), companion);
+    if (named) throw new DomainError('CONSENT_COMPANION', named, 422);
     const exit = childExitRefusal(r.kind, input.childExitTime);
     if (exit) throw new DomainError('EXIT_TIME', exit, 422);
   }
