@@ -56,13 +56,16 @@ import {
 import {
   applicantProblem,
   caseStatusAfter,
+  custodyProblem,
   durationText,
   grantOrderProblem,
   grantProblem,
   implicitlyRejected,
+  LEFT_LABELS,
   magistrateAnswerProblem,
   MAGISTRATE_ANSWER_LABELS,
   needsMagistrate,
+  permitGrantProblem,
   refusalProblem,
   REFUSAL_GROUND_LABELS,
   type ApplicantFacts,
@@ -198,6 +201,8 @@ export class FamilyVisitDecisionsService {
           c.cpuOpinion !== null &&
           (magistrate ? reusable !== null && ['CPU', 'REFERRED'].includes(c.status) : ['CPU', 'DECIDED'].includes(c.status)),
         authorisation: shown(reusable),
+        /** A visitor whose visit permit no longer allows a visit today: granting is refused (refusing is not). */
+        permitProblem: r.status === 'RECEIVED' ? permitGrantProblem(r.permit, r.visitorName, today) : null,
         basis: reusable ? basisOf(reusable) : null,
         grantedWithin,
         held,
@@ -208,6 +213,8 @@ export class FamilyVisitDecisionsService {
     return {
       signatory,
       magistrate,
+      /** « Personne détenue libérée / transférée » once the detainee has left: nothing more is granted or transmitted. */
+      left: c.custodyStatus === 'PRESENT' ? null : LEFT_LABELS[c.custodyStatus],
       decidable: rows.some((r) => r.decidable),
       referable: magistrate && c.status === 'CPU' && rows.some((r) => r.status === 'RECEIVED' && r.authorisation === null),
       followable: rows.some((r) => r.followable !== null),
@@ -232,7 +239,7 @@ export class FamilyVisitDecisionsService {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const { c, requests, r, signatory, basis } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, true);
-      await this.checkGrant(m, c, requests, r, g, basis);
+      await this.checkGrant(m, c, requests, r, g, basis, establishmentDay(now, c.timeZone));
       await recordRequestDecision(m, r.id, 'RECEIVED', {
         status: 'GRANTED',
         at: now,
@@ -448,6 +455,8 @@ export class FamilyVisitDecisionsService {
     const signatory = await this.signatory(m, actor, c, now);
     if (!needsMagistrate(c.legalStatus))
       throw new DomainError('CONDAMNE', 'La personne détenue est condamnée : le chef d’établissement décide lui-même.', 409);
+    const gone = custodyProblem(c.custodyStatus);
+    if (gone) throw new DomainError('LEFT', gone, 409);
     if (c.status !== 'CPU')
       throw new DomainError(
         'NOT_READY',
@@ -719,7 +728,7 @@ export class FamilyVisitDecisionsService {
       await this.dataSource
         .transaction(async (m) => {
           const c = await decisionCase(m, cand.establishmentId, cand.caseId, true);
-          if (!c || needsMagistrate(c.legalStatus)) return;
+          if (!c || needsMagistrate(c.legalStatus) || c.custodyStatus !== 'PRESENT') return;
           const r = (await decisionRequests(m, c.id)).find((x) => x.id === cand.id);
           if (!r || !(await recordRequestDecision(m, r.id, 'RECEIVED', { status: 'IMPLICITLY_REJECTED', at: now, by: null, as: null })))
             return;
@@ -761,8 +770,9 @@ export class FamilyVisitDecisionsService {
     d: { decision: 'GRANT'; grant: GrantDecision } | { decision: 'REFUSE'; refusal: RefusalDecision },
   ): Promise<void> {
     const m = this.dataSource.manager;
-    const { c, requests, r, basis } = await this.toDecide(m, actor, establishmentId, caseId, requestId, this.clock.now(), false);
-    if (d.decision === 'GRANT') await this.checkGrant(m, c, requests, r, d.grant, basis);
+    const now = this.clock.now();
+    const { c, requests, r, basis } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, false);
+    if (d.decision === 'GRANT') await this.checkGrant(m, c, requests, r, d.grant, basis, establishmentDay(now, c.timeZone));
     else this.checkRefusal(c, r, d.refusal);
   }
 
@@ -773,7 +783,13 @@ export class FamilyVisitDecisionsService {
     r: DecisionRequest,
     g: GrantDecision,
     basis: Authorisation | null,
+    today: string,
   ) {
+    // Re-checked at the grant, not only at filing: the detainee is still here, the visitor's permit still valid today.
+    const gone = custodyProblem(c.custodyStatus);
+    if (gone) throw new DomainError('LEFT', gone, 409);
+    const permit = permitGrantProblem(r.permit, r.visitorName, today);
+    if (permit) throw new DomainError('PERMIT', permit, 409);
     const problem =
       grantProblem({ kind: c.kind, hours: g.hours, slots: g.slots }) ??
       grantOrderProblem(
