@@ -507,7 +507,7 @@ describe('a prévenu’s case goes to the magistrate', () => {
     expect(form).toContain('Durée de visite proposée : 24 heures.');
     expect(form).toContain('Observations de la commission pluridisciplinaire unique : avis favorable du 10/11/2026');
 
-    const answer = async (fields: Record<string, string>) => (await confirmed(as.spip, `${base}/${c.id}/reponse-magistrat`, fields)).res;
+    const answer = async (fields: Record<string, string>) => (await confirmed(as.head, `${base}/${c.id}/reponse-magistrat`, fields)).res;
     const noEnd = await answer({ requestId: c.detaineeRequest.id, answer: 'TEMPORARY' });
     expect(noEnd.status).toBe(400);
     expect(errorsOf(noEnd)).toContain('Indiquez la date de fin de l’autorisation temporaire');
@@ -561,7 +561,7 @@ describe('an incident during a prévenu’s stay', () => {
     const sent = await confirmed(as.head, `${base}/${c.id}/transmission`, { magistrate, opinion: 'Avis favorable.', proposedHours: '24' });
     expect(sent.res.status).toBe(303);
     for (const requestId of [c.detaineeRequest.id, c.visitorRequest.id]) {
-      const { res } = await confirmed(as.spip, `${base}/${c.id}/reponse-magistrat`, { requestId, answer: 'PERMANENT' });
+      const { res } = await confirmed(as.head, `${base}/${c.id}/reponse-magistrat`, { requestId, answer: 'PERMANENT' });
       expect(res.status).toBe(303);
     }
     const unit = await insertUnit(establishment.id, { name: 'UVF Ślęża' });
