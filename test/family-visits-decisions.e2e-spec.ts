@@ -507,7 +507,7 @@ describe('a prévenu’s case goes to the magistrate', () => {
     expect(form).toContain('Durée de visite proposée : 24 heures.');
     expect(form).toContain('Observations de la commission pluridisciplinaire unique : avis favorable du 10/11/2026');
 
-    const answer = async (fields: Record<string, string>) => (await confirmed(as.spip, `${base}/${c.id}/reponse-magistrat`, fields)).res;
+    const answer = async (fields: Record<string, string>) => (await confirmed(as.head, `${base}/${c.id}/reponse-magistrat`, fields)).res;
     const noEnd = await answer({ requestId: c.detaineeRequest.id, answer: 'TEMPORARY' });
     expect(noEnd.status).toBe(400);
     expect(errorsOf(noEnd)).toContain('Indiquez la date de fin de l’autorisation temporaire');
@@ -561,7 +561,7 @@ describe('an incident during a prévenu’s stay', () => {
     const sent = await confirmed(as.head, `${base}/${c.id}/transmission`, { magistrate, opinion: 'Avis favorable.', proposedHours: '24' });
     expect(sent.res.status).toBe(303);
     for (const requestId of [c.detaineeRequest.id, c.visitorRequest.id]) {
-      const { res } = await confirmed(as.spip, `${base}/${c.id}/reponse-magistrat`, { requestId, answer: 'PERMANENT' });
+      const { res } = await confirmed(as.head, `${base}/${c.id}/reponse-magistrat`, { requestId, answer: 'PERMANENT' });
       expect(res.status).toBe(303);
     }
     const unit = await insertUnit(establishment.id, { name: 'UVF Ślęża' });
@@ -647,5 +647,95 @@ describe('implicit rejection of a condamné’s request 2 months after receipt',
     expect(await query(`SELECT actor_type, actor_label, action FROM audit_log WHERE entity_id = $1::text`, [c.visitorRequest.id])).toEqual([
       { actor_type: 'SYSTEM', actor_label: 'délai de 2 mois', action: 'FAMILY_VISIT_REQUEST_IMPLICITLY_REJECTED' },
     ]);
+  });
+});
+
+describe('the permit and the custody are checked again at the decision', () => {
+  it('a visitor whose visit permit was suspended, withdrawn or has expired since filing is not authorised: refused in French, and the head can still refuse', async () => {
+    const c = await readyCase();
+    await cpu(c.id);
+    expect((await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    const permitId = (
+      await queryOne<{ permit_id: string }>(`SELECT permit_id FROM family_visit_requests WHERE id = $1`, [c.visitorRequest.id])
+    ).permit_id;
+    const url = `${base}/${c.id}/decisions/${c.visitorRequest.id}`;
+    for (const [change, said] of [
+      [`status = 'SUSPENDED'`, 'Le permis de visite de Łucja NGUYỄN-ŞAHIN est suspendu'],
+      [`status = 'WITHDRAWN'`, 'Le permis de visite de Łucja NGUYỄN-ŞAHIN a été retiré'],
+      [
+        `status = 'ACTIVE', valid_from = current_date - 400, valid_to = current_date - 3`,
+        'Le permis de visite de Łucja NGUYỄN-ŞAHIN a expiré',
+      ],
+    ]) {
+      await query(`UPDATE permits SET ${change} WHERE id = $1`, [permitId]);
+      const form = page(await as.head.get(url).expect(200));
+      expect(form.text('permit-not-valid')).toContain(said);
+      const { confirmation, res } = await decide(as.head, c.id, c.visitorRequest.id, { decision: 'GRANT', hours: '24' });
+      expect(confirmation).toBeNull();
+      expect(res.status).toBe(409);
+      expect(errorsOf(res)).toContain(`${said} : la visite ne peut pas être autorisée. Vous pouvez refuser la demande.`);
+      expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.visitorRequest.id])).toEqual({
+        status: 'RECEIVED',
+      });
+    }
+    const refused = await decide(as.head, c.id, c.visitorRequest.id, {
+      decision: 'REFUSE',
+      ground: 'GOOD_ORDER',
+      facts: 'Le permis de visite de Łucja a expiré le mois dernier sans renouvellement.',
+      motivation: 'Sans permis de visite valide, l’accès à l’unité de vie familiale n’est pas possible.',
+    });
+    expect(refused.res.status).toBe(303);
+    expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.visitorRequest.id])).toEqual({ status: 'REFUSED' });
+  });
+
+  it('a detainee released or transferred: no implicit-rejection letter, the decision page says « personne détenue libérée / transférée » and granting or transmitting is refused', async () => {
+    const released = await insertDetainee(establishment.id, { firstName: 'Nguyễn', lastName: 'Văn Đức', legalStatus: 'CONDAMNE' });
+    const transferred = await insertDetainee(establishment.id, { firstName: 'Łukasz', lastName: 'Żółć', legalStatus: 'PREVENU' });
+    const receivedAt = new Date(Date.now() - 90 * DAY);
+    const c = await readyCase({ detainee: released, receivedAt });
+    const p = await readyCase({ detainee: transferred });
+    await cpu(c.id);
+    await cpu(p.id);
+    await query(`UPDATE detainees SET custody_status = 'LIBERE', left_at = now() WHERE id = $1`, [released.id]);
+    await query(`UPDATE detainees SET custody_status = 'TRANSFERE', left_at = now(), transferred_to_id = $2 WHERE id = $1`, [
+      transferred.id,
+      elsewhere.id,
+    ]);
+
+    // The job writes no implicit rejection for someone who has left, however late.
+    const { notifications } = services(ds, testConfig());
+    await new FamilyVisitDecisionsService(ds, notifications, new AuditService(), new Clock()).expireOverdue();
+    expect(await query(`SELECT status FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [c.id])).toEqual([
+      { status: 'RECEIVED' },
+      { status: 'RECEIVED' },
+    ]);
+    expect(await letters(c.id)).toEqual([]);
+
+    expect(page(await as.head.get(`${base}/${c.id}`).expect(200)).text('detainee-left')).toContain('Personne détenue libérée');
+    const form = page(await as.head.get(`${base}/${c.id}/decisions/${c.detaineeRequest.id}`).expect(200));
+    expect(form.text('detainee-left')).toContain('Personne détenue libérée : la visite ne peut plus avoir lieu dans l’établissement');
+    const grant = await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(grant.res.status).toBe(409);
+    expect(errorsOf(grant.res)).toContain('Personne détenue libérée : aucune visite ne peut plus avoir lieu dans l’établissement');
+    expect(await letters(c.id)).toEqual([]);
+
+    expect(page(await as.head.get(`${base}/${p.id}`).expect(200)).text('detainee-left')).toContain('Personne détenue transférée');
+    const sent = await post(as.head, `${base}/${p.id}/transmission`, `${base}/${p.id}/transmission`, {
+      magistrate: 'M. Đặng Quốc Bảo, juge d’instruction, tribunal judiciaire de Lille',
+      opinion: 'Avis favorable : lien conjugal stable, visite préparée.',
+      proposedHours: '24',
+    });
+    expect(sent.status).toBe(409);
+    expect(errorsOf(sent)).toContain('Personne détenue transférée : aucune visite ne peut plus avoir lieu');
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [p.id])).toEqual({ status: 'CPU' });
+
+    // The head may still refuse: the request is closed with a motivated letter.
+    const refused = await decide(as.head, c.id, c.detaineeRequest.id, {
+      decision: 'REFUSE',
+      ground: 'ARCHITECTURE',
+      facts: 'La personne détenue a été libérée le mois dernier et n’est plus écrouée ici.',
+      motivation: 'La visite ne peut avoir lieu que dans les locaux de l’établissement, où elle n’est plus.',
+    });
+    expect(refused.res.status).toBe(303);
   });
 });

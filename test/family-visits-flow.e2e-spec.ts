@@ -486,13 +486,13 @@ describe('the whole UVF / PF procedure through HTTP', () => {
     expect(motherPage.text('history')).toContain(`Demande transmise au magistrat (${magistrate}) pour décision.`);
     expect(await unmet()).toContainEqual({ name: 'Şükrü Trần', states: ['Transmise au magistrat'] });
 
-    // The magistrate's answers come back one by one: the mother authorised until 30 June, the child refused…
+    // The magistrate's answers come back one by one, recorded by the greffe that receives his mail: the mother authorised until 30 June, the child refused…
     const answers = `${casePath}/reponse-magistrat`;
-    const answerForm = await open(staff.spip, headCase.$('[data-testid="answer-link"]').attr('href')!);
+    const answerForm = await open(staff.greffe, headCase.$('[data-testid="answer-link"]').attr('href')!);
     const answer = async (who: string, fields: Record<string, string>) => {
-      const readBack = await submit(staff.spip, answers, answers, { requestId: optionOf(answerForm, 'requestId', who), ...fields });
+      const readBack = await submit(staff.greffe, answers, answers, { requestId: optionOf(answerForm, 'requestId', who), ...fields });
       expect(readBack.status).toBe(200);
-      const res = await staff.spip.post(answers).type('form').send(page(readBack).formFields(answers));
+      const res = await staff.greffe.post(answers).type('form').send(page(readBack).formFields(answers));
       expect(res.status).toBe(303);
     };
     await answer('ليلى', { answer: 'TEMPORARY', until: '30/06/2027' });

@@ -31,7 +31,7 @@ let establishment: EstablishmentRow;
 let base: string;
 let uvf: string;
 let spipId: string;
-const as = {} as Record<'head' | 'spip' | 'family', Agent>;
+const as = {} as Record<'head' | 'spip' | 'greffe' | 'family', Agent>;
 let familyId: string;
 
 beforeAll(async () => {
@@ -51,6 +51,10 @@ beforeAll(async () => {
       givenName: 'Zofia',
       usualName: 'Łukasiewicz',
     }),
+  );
+  as.greffe = await signInAgent(
+    suite.app.url,
+    await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }], { givenName: 'Thị Hương', usualName: 'Phạm' }),
   );
   const family = await insertFamily({ givenName: 'Łukasz', familyName: 'Nguyễn' });
   familyId = family.id;
@@ -125,7 +129,7 @@ async function cpu(caseId: string) {
   expect(res.status).toBe(303);
 }
 
-/** The head transmits the case, the magistrate's answers come back (recorded by the counsellor): each through its read-back. */
+/** The head transmits the case, the magistrate's answers come back (recorded by the greffe, which receives his mail): each through its read-back. */
 async function authorise(caseId: string, answers: { requestId: string; answer: string; until?: string }[]) {
   expect(
     (
@@ -136,7 +140,7 @@ async function authorise(caseId: string, answers: { requestId: string; answer: s
       })
     ).status,
   ).toBe(303);
-  for (const a of answers) expect((await confirmed(as.spip, `${base}/${caseId}/reponse-magistrat`, a)).status).toBe(303);
+  for (const a of answers) expect((await confirmed(as.greffe, `${base}/${caseId}/reponse-magistrat`, a)).status).toBe(303);
 }
 
 function decide(who: Agent, caseId: string, requestId: string, fields: Record<string, string>) {
@@ -371,30 +375,32 @@ describe('read-backs before the transmission and before recording the magistrate
 
     const answers = `${base}/${c.id}/reponse-magistrat`;
     const reasons = 'Risque de pression sur un témoin : مريم Haddad.';
-    const answer = await readBack(as.spip, answers, { requestId: c.visitors[0].id, answer: 'REFUSED', reasons });
+    const answer = await readBack(as.greffe, answers, { requestId: c.visitors[0].id, answer: 'REFUSED', reasons });
     expect(answer.text('answer-summary')).toContain('Réponse du magistrat : Refus');
     expect(answer.text('letter-preview')).toContain(`Le magistrat (${MAGISTRATE}) a refusé cette visite. Motifs : ${reasons}`);
     // The agent who records it notifies it: named with their quality.
-    expect(answer.text('letter-preview')).toContain('Małgorzata WÓJCIK, conseiller pénitentiaire d’insertion et de probation');
+    expect(answer.text('letter-preview')).toContain('Thị Hương PHẠM, agent du greffe');
     expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.visitors[0].id])).toEqual({ status: 'REFERRED' });
-    const changed = await modify(as.spip, answer, answers);
+    const changed = await modify(as.greffe, answer, answers);
     expect(changed.value('requestId')).toBe(c.visitors[0].id);
     expect(changed.value('answer')).toBe('REFUSED');
     expect(changed.value('reasons')).toBe(reasons);
-    const temporary = await readBack(as.spip, answers, { requestId: c.visitors[0].id, answer: 'TEMPORARY', until: '30/06/2027' });
-    expect((await modify(as.spip, temporary, answers)).value('until')).toBe('30/06/2027');
-    expect((await confirmed(as.spip, answers, { requestId: c.visitors[0].id, answer: 'TEMPORARY', until: '30/06/2027' })).status).toBe(303);
+    const temporary = await readBack(as.greffe, answers, { requestId: c.visitors[0].id, answer: 'TEMPORARY', until: '30/06/2027' });
+    expect((await modify(as.greffe, temporary, answers)).value('until')).toBe('30/06/2027');
+    expect((await confirmed(as.greffe, answers, { requestId: c.visitors[0].id, answer: 'TEMPORARY', until: '30/06/2027' })).status).toBe(
+      303,
+    );
     const notified = (await letters(c.id)).find((l) => l.kind === 'FV_MAGISTRATE_DECISION' && l.family_account_id === familyId)!;
-    expect(notified.author).toBe('Małgorzata WÓJCIK, conseiller pénitentiaire d’insertion et de probation');
+    expect(notified.author).toBe('Thị Hương PHẠM, agent du greffe');
     const text = await pdf(as.family, `/courriers/${notified.id}`);
     expect(text).toContain(`Le magistrat (${MAGISTRATE}) a donné une autorisation temporaire d’accès jusqu’au 30 juin 2027.`);
     expect(text).toContain('La décision du magistrat vous est notifiée par l’établissement');
-    expect(text).toContain('Małgorzata WÓJCIK, conseiller pénitentiaire d’insertion et de probation');
+    expect(text).toContain('Thị Hương PHẠM, agent du greffe');
     expect(
       await queryOne(`SELECT action, after->>'notifiedBy' AS "notifiedBy" FROM audit_log WHERE entity_id = $1`, [c.visitors[0].id]),
     ).toEqual({
       action: 'FAMILY_VISIT_MAGISTRATE_ANSWER',
-      notifiedBy: 'Małgorzata WÓJCIK, conseiller pénitentiaire d’insertion et de probation',
+      notifiedBy: 'Thị Hương PHẠM, agent du greffe',
     });
 
     // The head's own decision: « Modifier » keeps the refusal's facts and motivation (it used to lose them).
@@ -657,5 +663,91 @@ describe('letters dated on the establishment’s clock', () => {
     expect(notified).toContain('Par une demande reçue le 1 mars 2027');
     expect(notified).toContain('a donné une autorisation temporaire d’accès jusqu’au 31 mars 2027.');
     expect(notified).toContain('Thị Lan NGUYỄN, agent du greffe');
+  });
+});
+
+describe('who records the magistrate’s answer, and a prévenu who becomes condamné', () => {
+  it('the head or the greffe records the magistrate’s answer, never a SPIP counsellor: 403, even holding a signature delegation', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Đức', lastName: 'Lê-Wiśniewski', legalStatus: 'PREVENU' });
+    const c = await readyCase(detainee);
+    await cpu(c.id);
+    expect(
+      (
+        await confirmed(as.head, `${base}/${c.id}/transmission`, {
+          magistrate: MAGISTRATE,
+          opinion: 'Avis favorable.',
+          proposedHours: '24',
+        })
+      ).status,
+    ).toBe(303);
+    const answers = `${base}/${c.id}/reponse-magistrat`;
+    const spip = await post(as.spip, answers, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT' });
+    expect(spip.status).toBe(403);
+    expect(errorsOf(spip)).toContain(
+      'Seuls le chef d’établissement, un agent qui a reçu délégation de signature ou le greffe, qui reçoit le courrier du magistrat, enregistrent sa réponse.',
+    );
+    await query(
+      `INSERT INTO signature_delegations (establishment_id, agent_id, valid_from, created_by) VALUES ($1, $2, '2026-01-01', $2)`,
+      [establishment.id, spipId],
+    );
+    try {
+      expect((await confirmed(as.spip, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT' })).status).toBe(403);
+    } finally {
+      await query(`DELETE FROM signature_delegations WHERE agent_id = $1`, [spipId]);
+    }
+    expect(await query(`SELECT status FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [c.id])).toEqual([
+      { status: 'REFERRED' },
+      { status: 'REFERRED' },
+    ]);
+    expect((await confirmed(as.head, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT' })).status).toBe(303);
+    expect((await confirmed(as.greffe, answers, { requestId: c.visitors[0].id, answer: 'PERMANENT' })).status).toBe(303);
+    expect(
+      (await letters(c.id)).filter((l) => l.kind === 'FV_MAGISTRATE_DECISION' && l.family_account_id === null).map((l) => l.author),
+    ).toEqual(['Zofia ŁUKASIEWICZ, chef d’établissement', 'Thị Hương PHẠM, agent du greffe']);
+  });
+
+  it('a prévenu who becomes condamné after the referral: the case no longer waits for the magistrate, the head decides and the letter says so', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Ayşe', lastName: 'Kowalczyk-Trần', legalStatus: 'PREVENU' });
+    const c = await readyCase(detainee);
+    await cpu(c.id);
+    expect(
+      (
+        await confirmed(as.head, `${base}/${c.id}/transmission`, {
+          magistrate: MAGISTRATE,
+          opinion: 'Avis favorable.',
+          proposedHours: '24',
+        })
+      ).status,
+    ).toBe(303);
+    await query(`UPDATE detainees SET legal_status = 'CONDAMNE' WHERE id = $1`, [detainee.id]);
+
+    const casePage = page(await as.head.get(`${base}/${c.id}`).expect(200));
+    expect(casePage.text('now-condamne')).toContain('Elle est désormais condamnée : le magistrat n’a plus à répondre');
+    expect(casePage.has('answer-link')).toBe(false);
+    expect(casePage.has('decide-link')).toBe(true);
+    // The magistrate's answer is no longer recorded on it.
+    const late = await confirmed(as.greffe, `${base}/${c.id}/reponse-magistrat`, { requestId: c.detaineeRequest.id, answer: 'PERMANENT' });
+    expect(late.status).toBe(409);
+    expect(errorsOf(late)).toContain('La personne détenue est désormais condamnée');
+
+    expect((await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' })).status).toBe(303);
+    expect((await decide(as.head, c.id, c.visitors[0].id, { decision: 'GRANT', hours: '24' })).status).toBe(303);
+    expect(
+      await query(`SELECT status, granted_hours, decided_by_magistrate FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [
+        c.id,
+      ]),
+    ).toEqual([
+      { status: 'GRANTED', granted_hours: 24, decided_by_magistrate: false },
+      { status: 'GRANTED', granted_hours: 24, decided_by_magistrate: false },
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    const all = await letters(c.id);
+    expect(all.filter((l) => l.kind === 'FV_JAP_NOTICE')).toHaveLength(2);
+    const grant = all.find((l) => l.kind === 'FV_GRANT' && l.family_account_id === familyId)!;
+    const text = await pdf(as.family, `/courriers/${grant.id}`);
+    expect(text).toContain(
+      `Vu la transmission de la demande le 4 janvier 2027 au magistrat saisi (${MAGISTRATE}), alors que Ayşe KOWALCZYK-TRẦN était prévenu(e) ; considérant que Ayşe KOWALCZYK-TRẦN est désormais condamné(e)`,
+    );
+    expect(text).toContain('J’autorise cette visite de Łukasz NGUYỄN, pour une durée de 24 heures.');
   });
 });

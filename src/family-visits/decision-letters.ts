@@ -38,6 +38,8 @@ export interface CaseForLetter {
   wishedTo: string;
   /** The establishment's time zone: the dates of its letters are on its clock. */
   timeZone: string;
+  /** The case was transmitted to the magistrate while the detainee was prévenu(e), who is now condamné(e): the head decides. */
+  referredThenCondamne?: { magistrate: string | null; referredAt: Date } | null;
 }
 
 export interface RequestForLetter {
@@ -61,6 +63,17 @@ function askedBy(c: CaseForLetter, r: RequestForLetter): string {
     `Par une demande reçue le ${day(r.receivedAt, c.timeZone)}, ${who}, a sollicité ${WHAT[c.kind]} ` +
     `pendant la période du ${day(c.wishedFrom, c.timeZone)} au ${day(c.wishedTo, c.timeZone)} (dossier ${c.reference}).`
   );
+}
+
+/** « Vu la transmission au magistrat … ; la personne étant désormais condamnée, … » when the detainee was prévenu(e) at the referral. */
+function nowCondamne(c: CaseForLetter): string[] {
+  const x = c.referredThenCondamne;
+  if (!x) return [];
+  return [
+    `Vu la transmission de la demande le ${day(x.referredAt, c.timeZone)} au magistrat saisi${x.magistrate ? ` (${x.magistrate})` : ''}, ` +
+      `alors que ${c.detaineeName} était prévenu(e) ; considérant que ${c.detaineeName} est désormais condamné(e) et qu’il appartient ` +
+      'en conséquence au chef d’établissement de décider de cette visite,',
+  ];
 }
 
 /** The magistrate's authorisation a prévenu's visit is granted within (an earlier answer, reused). */
@@ -98,6 +111,7 @@ export function grantLetter(
     paragraphs: [
       askedBy(c, r),
       `${LEGAL_BASIS},`,
+      ...nowCondamne(c),
       ...(basis ? [`Vu ${authorisationPhrase(c, basis)},`] : []),
       `J’autorise cette visite${r.visitorName ? ` de ${r.visitorName}` : ''}, pour une durée de ${durationText(g.hours, g.slots)}` +
         `${basis ? ', dans le cadre de cette autorisation du magistrat' : ''}.`,
@@ -122,6 +136,7 @@ export function refusalLetter(
     paragraphs: [
       askedBy(c, r),
       `${LEGAL_BASIS},`,
+      ...nowCondamne(c),
       `Considérant les faits suivants : ${d.facts.trim()}`,
       `Considérant que ${REFUSAL_GROUND_LABELS[d.ground].toLowerCase()} justifie que cette visite ne soit pas autorisée : ${d.motivation.trim()}`,
       `Je refuse cette visite${r.visitorName ? ` de ${r.visitorName}` : ''}.`,

@@ -4,6 +4,8 @@ import type { FamilyVisitKind } from './family-unit.entity';
 import type { FamilyVisitRefusalGround, FamilyVisitRequestStatus } from './family-visit-request.entity';
 import type { AuthorisationFollowup } from './decision-authorisation.rules';
 import type { MagistrateAnswer } from './decision.rules';
+import type { CustodyStatus } from '../detainees/detainee.entity';
+import type { PermitLimits } from '../permits/permit-validity';
 
 /** The SQL of the decisions on UVF / PF requests: the head's, the magistrate's as recorded, the implicit rejections. */
 
@@ -29,6 +31,8 @@ export interface DecisionCase {
   legalStatus: string;
   establishmentName: string;
   timeZone: string;
+  /** PRESENT, or LIBERE / TRANSFERE once the detainee has left the establishment. */
+  custodyStatus: CustodyStatus;
 }
 
 /** A case of the establishment, as its decisions need it (null: none, or another establishment's). */
@@ -41,7 +45,8 @@ export function decisionCase(db: EntityManager, establishmentId: string, id: str
             c.cpu_notes AS "cpuNotes", c.magistrate, c.referred_at AS "referredAt", c.referral_opinion AS "referralOpinion",
             c.proposed_hours AS "proposedHours",
             d.first_name || ' ' || upper(d.last_name) AS "detaineeName", d.ecrou_number AS "ecrouNumber",
-            d.legal_status AS "legalStatus", e.name AS "establishmentName", e.time_zone AS "timeZone"
+            d.legal_status AS "legalStatus", e.name AS "establishmentName", e.time_zone AS "timeZone",
+            d.custody_status AS "custodyStatus"
        FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id JOIN establishments e ON e.id = c.establishment_id
       WHERE c.id = $1 AND c.establishment_id = $2 ${lock ? 'FOR UPDATE OF c' : ''}`,
     [id, establishmentId],
@@ -80,6 +85,8 @@ export interface DecisionRequest {
   rulesAcknowledged: boolean;
   doneInterviews: number;
   parentalConsent: boolean;
+  /** The visitor's visit permit as permitState reads it (null for the detainee's request). */
+  permit: PermitLimits | null;
 }
 
 /** The case's requests as decided: the detainee's first, then the visitors' in the order received. */
@@ -97,6 +104,11 @@ export function decisionRequests(db: EntityManager, caseId: string): Promise<Dec
             to_char(r.magistrate_until, 'YYYY-MM-DD') AS "magistrateUntil", r.reused_authorisation_from AS "reusedAuthorisationFrom",
             r.authorisation_followup AS "authorisationFollowup", to_char(r.authorisation_followup_on, 'YYYY-MM-DD') AS "authorisationFollowupOn",
             r.accompanied_by AS "accompaniedBy", r.rules_acknowledged_at IS NOT NULL AS "rulesAcknowledged",
+            CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object(
+              'status', p.status, 'validFrom', to_char(p.valid_from, 'YYYY-MM-DD'), 'validTo', to_char(p.valid_to, 'YYYY-MM-DD'),
+              'maxVisits', p.max_visits,
+              'visitsUsed', (SELECT count(DISTINCT v.id)::int FROM visit_visitors vv JOIN visits v ON v.id = vv.visit_id
+                              WHERE vv.permit_id = p.id AND vv.active AND v.status <> 'CANCELLED')) END AS permit,
             (SELECT count(*)::int FROM family_visit_interviews i WHERE i.request_id = r.id AND i.status = 'DONE') AS "doneInterviews",
             EXISTS (SELECT 1 FROM family_visit_documents d
                      WHERE d.request_id = r.id AND d.kind = 'PARENTAL_CONSENT' AND d.deleted_at IS NULL) AS "parentalConsent"
@@ -196,7 +208,8 @@ export interface OverdueCandidate {
 }
 
 /**
- * Condamnés' requests still to decide received before `before` (a coarse bound: the caller checks
+ * Condamnés' requests still to decide received before `before`, of detainees still in custody (no
+ * implicit-rejection letter for someone released or transferred) (a coarse bound: the caller checks
  * each deadline on the establishment's day).
  */
 export function undecidedCondamneRequests(db: EntityManager, before: Date): Promise<OverdueCandidate[]> {
@@ -207,7 +220,7 @@ export function undecidedCondamneRequests(db: EntityManager, before: Date): Prom
        JOIN family_visit_cases c ON c.id = r.case_id
        JOIN detainees d ON d.id = c.detainee_id
        JOIN establishments e ON e.id = c.establishment_id
-      WHERE r.status = 'RECEIVED' AND d.legal_status = 'CONDAMNE' AND r.received_at < $1
+      WHERE r.status = 'RECEIVED' AND d.legal_status = 'CONDAMNE' AND d.custody_status = 'PRESENT' AND r.received_at < $1
       ORDER BY r.received_at, r.id`,
     [before],
   );

@@ -1,11 +1,13 @@
 import {
   applicantProblem,
   caseStatusAfter,
+  custodyProblem,
   grantOrderProblem,
   grantProblem,
   implicitlyRejected,
   magistrateAnswerProblem,
   needsMagistrate,
+  permitGrantProblem,
   refusalProblem,
 } from './decision.rules';
 
@@ -142,5 +144,28 @@ describe('applicantProblem', () => {
     expect(applicantProblem({ ...baby, parentalConsent: false }, [adult, baby])).toMatch(/titulaires de l’autorité parentale/);
     expect(applicantProblem({ ...baby, doneInterviews: 0 }, [adult, baby])).toMatch(/aucun entretien/);
     expect(applicantProblem({ ...adult, parentalConsent: true, rulesAcknowledged: false }, [adult])).toMatch(/pas signé le règlement/);
+  });
+});
+
+describe('permitGrantProblem', () => {
+  const permit = { status: 'ACTIVE' as const, validFrom: '2026-01-01', validTo: '2027-06-30', maxVisits: null, visitsUsed: 0 };
+  it('a visitor is authorised only while the visit permit is valid that day: not suspended, withdrawn, expired or not yet valid', () => {
+    expect(permitGrantProblem(null, null, '2026-12-01')).toBeNull();
+    expect(permitGrantProblem(permit, 'Łucja NGUYỄN', '2027-06-30')).toBeNull();
+    expect(permitGrantProblem(permit, 'Łucja NGUYỄN', '2027-07-01')).toBe(
+      'Le permis de visite de Łucja NGUYỄN a expiré : la visite ne peut pas être autorisée. Vous pouvez refuser la demande.',
+    );
+    expect(permitGrantProblem({ ...permit, status: 'SUSPENDED' }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/est suspendu/);
+    expect(permitGrantProblem({ ...permit, status: 'WITHDRAWN' }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/a été retiré/);
+    expect(permitGrantProblem({ ...permit, validFrom: '2027-01-01' }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/pas encore valide/);
+    expect(permitGrantProblem({ ...permit, maxVisits: 2, visitsUsed: 2 }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/a expiré/);
+  });
+});
+
+describe('custodyProblem', () => {
+  it('nothing is authorised or transmitted for a detainee released or transferred', () => {
+    expect(custodyProblem('PRESENT')).toBeNull();
+    expect(custodyProblem('LIBERE')).toMatch(/^Personne détenue libérée : /);
+    expect(custodyProblem('TRANSFERE')).toMatch(/^Personne détenue transférée : /);
   });
 });

@@ -2,6 +2,8 @@ import type { FamilyVisitKind } from './family-unit.entity';
 import type { FamilyVisitRefusalGround, FamilyVisitRequestStatus } from './family-visit-request.entity';
 import { decisionDeadline, motivationRefusal } from './instruction.rules';
 import { durationRefusal } from './requests.rules';
+import type { CustodyStatus } from '../detainees/detainee.entity';
+import { permitState, type PermitLimits, type PermitState } from '../permits/permit-validity';
 
 /**
  * The decision on each UVF / PF request (issue 11, note DAP of 4 December 2014, part A.5), pure:
@@ -168,4 +170,42 @@ export function magistrateAnswerProblem(
 export function durationText(hours: number, slots: 1 | 2 | null): string {
   const h = `${hours} heure${hours > 1 ? 's' : ''}`;
   return slots === 2 ? `${h} en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement)` : h;
+}
+
+/** How a permit that no longer allows a visit is named on the decision page and in the refusal to grant. */
+const PERMIT_NOT_VALID: Record<Exclude<PermitState, 'ACTIVE'>, string> = {
+  SUSPENDED: 'est suspendu',
+  WITHDRAWN: 'a été retiré',
+  EXPIRED: 'a expiré',
+  NOT_YET_VALID: 'n’est pas encore valide',
+  ON_HOLD: 'attend la réponse du magistrat',
+};
+
+/**
+ * Why a visitor cannot be authorised on `day` because of their visit permit, or null: « L'accès à
+ * l'UVF est soumis à l'octroi préalable d'un permis de visite » (note DAP 2014). The permit checked
+ * at filing may since have been suspended, withdrawn (a no-contact order) or have expired: its state
+ * that day, as the permits compute it (permitState), must still be ACTIVE. The head may still refuse.
+ */
+export function permitGrantProblem(permit: PermitLimits | null, visitorName: string | null, day: string): string | null {
+  if (!permit) return null;
+  const state = permitState(permit, day);
+  if (state === 'ACTIVE') return null;
+  return `Le permis de visite de ${visitorName ?? 'ce visiteur'} ${PERMIT_NOT_VALID[state]} : la visite ne peut pas être autorisée. Vous pouvez refuser la demande.`;
+}
+
+export const LEFT_LABELS: Record<Exclude<CustodyStatus, 'PRESENT'>, string> = {
+  LIBERE: 'Personne détenue libérée',
+  TRANSFERE: 'Personne détenue transférée',
+};
+
+/**
+ * Why nothing can be authorised or transmitted for a detainee who has left the establishment, or null:
+ * a visit in an UVF or a family parlour takes place in the establishment, so a released or transferred
+ * person's requests are no longer granted (the head may still refuse them), and the job writes no
+ * implicit-rejection letter for them.
+ */
+export function custodyProblem(custodyStatus: CustodyStatus): string | null {
+  if (custodyStatus === 'PRESENT') return null;
+  return `${LEFT_LABELS[custodyStatus]} : aucune visite ne peut plus avoir lieu dans l’établissement, la demande ne peut pas être autorisée ni transmise. Vous pouvez la refuser.`;
 }

@@ -56,13 +56,16 @@ import {
 import {
   applicantProblem,
   caseStatusAfter,
+  custodyProblem,
   durationText,
   grantOrderProblem,
   grantProblem,
   implicitlyRejected,
+  LEFT_LABELS,
   magistrateAnswerProblem,
   MAGISTRATE_ANSWER_LABELS,
   needsMagistrate,
+  permitGrantProblem,
   refusalProblem,
   REFUSAL_GROUND_LABELS,
   type ApplicantFacts,
@@ -80,6 +83,18 @@ const stayBooked = () =>
   new DomainError(
     'STAY_BOOKED',
     'Le séjour de cette visite est déjà réservé : une nouvelle autorisation n’y ajouterait personne. Annulez le séjour ou ouvrez un nouveau dossier.',
+    409,
+  );
+const notAnswerRecorder = () =>
+  new DomainError(
+    'NOT_RECORDER',
+    'Seuls le chef d’établissement, un agent qui a reçu délégation de signature ou le greffe, qui reçoit le courrier du magistrat, enregistrent sa réponse.',
+    403,
+  );
+const nowCondamne = () =>
+  new DomainError(
+    'CONDAMNE',
+    'La personne détenue est désormais condamnée : le magistrat n’a plus à répondre, le chef d’établissement décide lui-même de la demande transmise.',
     409,
   );
 const notSignatory = () =>
@@ -194,10 +209,14 @@ export class FamilyVisitDecisionsService {
         minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom),
         deadline: r.status === 'RECEIVED' && !magistrate ? decisionDeadline(this.receivedDay(r.receivedAt, c.timeZone)) : null,
         decidable:
-          r.status === 'RECEIVED' &&
           c.cpuOpinion !== null &&
-          (magistrate ? reusable !== null && ['CPU', 'REFERRED'].includes(c.status) : ['CPU', 'DECIDED'].includes(c.status)),
+          (magistrate
+            ? r.status === 'RECEIVED' && reusable !== null && ['CPU', 'REFERRED'].includes(c.status)
+            : // A prévenu who became condamné after the referral: the head decides the transmitted requests.
+              stillToDecide(c, r) && ['CPU', 'DECIDED', 'REFERRED'].includes(c.status)),
         authorisation: shown(reusable),
+        /** A visitor whose visit permit no longer allows a visit today: granting is refused (refusing is not). */
+        permitProblem: r.status === 'RECEIVED' ? permitGrantProblem(r.permit, r.visitorName, today) : null,
         basis: reusable ? basisOf(reusable) : null,
         grantedWithin,
         held,
@@ -208,6 +227,8 @@ export class FamilyVisitDecisionsService {
     return {
       signatory,
       magistrate,
+      /** « Personne détenue libérée / transférée » once the detainee has left: nothing more is granted or transmitted. */
+      left: c.custodyStatus === 'PRESENT' ? null : LEFT_LABELS[c.custodyStatus],
       decidable: rows.some((r) => r.decidable),
       referable: magistrate && c.status === 'CPU' && rows.some((r) => r.status === 'RECEIVED' && r.authorisation === null),
       followable: rows.some((r) => r.followable !== null),
@@ -232,8 +253,8 @@ export class FamilyVisitDecisionsService {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
       const { c, requests, r, signatory, basis } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, true);
-      await this.checkGrant(m, c, requests, r, g, basis);
-      await recordRequestDecision(m, r.id, 'RECEIVED', {
+      await this.checkGrant(m, c, requests, r, g, basis, establishmentDay(now, c.timeZone));
+      await recordRequestDecision(m, r.id, r.status, {
         status: 'GRANTED',
         at: now,
         by: actor.id,
@@ -301,7 +322,7 @@ export class FamilyVisitDecisionsService {
       const { c, r, signatory } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, true);
       this.checkRefusal(c, r, d);
       const ground = d.ground!;
-      await recordRequestDecision(m, r.id, 'RECEIVED', {
+      await recordRequestDecision(m, r.id, r.status, {
         status: 'REFUSED',
         at: now,
         by: actor.id,
@@ -321,8 +342,8 @@ export class FamilyVisitDecisionsService {
       });
       // No visit without the detainee's request: the visitors' requests still to decide are refused with it, each with its letter.
       if (r.applicant === 'DETAINEE')
-        for (const v of (await decisionRequests(m, caseId)).filter((x) => x.applicant === 'VISITOR' && x.status === 'RECEIVED')) {
-          await recordRequestDecision(m, v.id, 'RECEIVED', {
+        for (const v of (await decisionRequests(m, caseId)).filter((x) => x.applicant === 'VISITOR' && stillToDecide(c, x))) {
+          await recordRequestDecision(m, v.id, v.status, {
             status: 'REFUSED',
             at: now,
             by: actor.id,
@@ -448,6 +469,8 @@ export class FamilyVisitDecisionsService {
     const signatory = await this.signatory(m, actor, c, now);
     if (!needsMagistrate(c.legalStatus))
       throw new DomainError('CONDAMNE', 'La personne détenue est condamnée : le chef d’établissement décide lui-même.', 409);
+    const gone = custodyProblem(c.custodyStatus);
+    if (gone) throw new DomainError('LEFT', gone, 409);
     if (c.status !== 'CPU')
       throw new DomainError(
         'NOT_READY',
@@ -545,9 +568,11 @@ export class FamilyVisitDecisionsService {
   ) {
     const c = await decisionCase(m, establishmentId, caseId, lock);
     if (!c) throw caseNotFound();
+    await this.answerRecorder(m, actor, c, now);
     const requests = await decisionRequests(m, caseId);
     const r = requests.find((x) => x.id === a.requestId);
     if (!r) throw requestNotFound();
+    if (r.status === 'REFERRED' && !needsMagistrate(c.legalStatus)) throw nowCondamne();
     if (r.status !== 'REFERRED') throw new DomainError('DECIDED', 'Cette demande n’attend pas de réponse du magistrat.', 409);
     const problem = magistrateAnswerProblem(a, establishmentDay(now, c.timeZone));
     if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
@@ -719,7 +744,7 @@ export class FamilyVisitDecisionsService {
       await this.dataSource
         .transaction(async (m) => {
           const c = await decisionCase(m, cand.establishmentId, cand.caseId, true);
-          if (!c || needsMagistrate(c.legalStatus)) return;
+          if (!c || needsMagistrate(c.legalStatus) || c.custodyStatus !== 'PRESENT') return;
           const r = (await decisionRequests(m, c.id)).find((x) => x.id === cand.id);
           if (!r || !(await recordRequestDecision(m, r.id, 'RECEIVED', { status: 'IMPLICITLY_REJECTED', at: now, by: null, as: null })))
             return;
@@ -761,8 +786,9 @@ export class FamilyVisitDecisionsService {
     d: { decision: 'GRANT'; grant: GrantDecision } | { decision: 'REFUSE'; refusal: RefusalDecision },
   ): Promise<void> {
     const m = this.dataSource.manager;
-    const { c, requests, r, basis } = await this.toDecide(m, actor, establishmentId, caseId, requestId, this.clock.now(), false);
-    if (d.decision === 'GRANT') await this.checkGrant(m, c, requests, r, d.grant, basis);
+    const now = this.clock.now();
+    const { c, requests, r, basis } = await this.toDecide(m, actor, establishmentId, caseId, requestId, now, false);
+    if (d.decision === 'GRANT') await this.checkGrant(m, c, requests, r, d.grant, basis, establishmentDay(now, c.timeZone));
     else this.checkRefusal(c, r, d.refusal);
   }
 
@@ -773,7 +799,13 @@ export class FamilyVisitDecisionsService {
     r: DecisionRequest,
     g: GrantDecision,
     basis: Authorisation | null,
+    today: string,
   ) {
+    // Re-checked at the grant, not only at filing: the detainee is still here, the visitor's permit still valid today.
+    const gone = custodyProblem(c.custodyStatus);
+    if (gone) throw new DomainError('LEFT', gone, 409);
+    const permit = permitGrantProblem(r.permit, r.visitorName, today);
+    if (permit) throw new DomainError('PERMIT', permit, 409);
     const problem =
       grantProblem({ kind: c.kind, hours: g.hours, slots: g.slots }) ??
       grantOrderProblem(
@@ -843,10 +875,12 @@ export class FamilyVisitDecisionsService {
     }
     if (c.cpuOpinion === null)
       throw new DomainError('NOT_READY', 'Recueillez d’abord l’avis de la CPU : le chef d’établissement décide après la commission.', 409);
-    if (r.status === 'REFERRED')
+    const condamne = !needsMagistrate(c.legalStatus);
+    if (r.status === 'REFERRED' && !condamne)
       throw new DomainError('DECIDED', 'Cette demande est transmise au magistrat : enregistrez sa réponse quand elle arrive.', 409);
-    if (r.status !== 'RECEIVED') throw new DomainError('DECIDED', 'Cette demande est déjà décidée ou retirée.', 409);
-    if (!(c.status === 'CPU' || (basis && c.status === 'REFERRED')))
+    if (!stillToDecide(c, r)) throw new DomainError('DECIDED', 'Cette demande est déjà décidée ou retirée.', 409);
+    // A prévenu who became condamné after the referral: the case no longer waits for the magistrate, the head decides.
+    if (!(c.status === 'CPU' || (c.status === 'REFERRED' && (basis || condamne))))
       throw new DomainError('DECIDED', 'Ce dossier est décidé ou clos.', 409);
     return { c, requests, r, signatory, basis };
   }
@@ -854,6 +888,17 @@ export class FamilyVisitDecisionsService {
   /** The magistrate's answers on the detainee's requests of the case's kind, with their day on the establishment's clock. */
   private async authorisations(db: EntityManager, c: DecisionCase, lock = false): Promise<Authorisation[]> {
     return (await magistrateDecisionsOf(db, c.detaineeId, c.kind, lock)).map((row) => authorisationOf(row, c.timeZone));
+  }
+
+  /**
+   * Who records the magistrate's answer: the head, a signature delegate, or the greffe, which receives
+   * the magistrate's mail — never a SPIP counsellor (who instructs the case), even with a delegation.
+   */
+  private async answerRecorder(m: EntityManager, actor: AgentActor, c: DecisionCase, now: Date): Promise<void> {
+    if (await holdsRoleAt(m, actor.id, c.establishmentId, 'PERMITS_OFFICER')) return;
+    await this.signatory(m, actor, c, now).catch((e: unknown) => {
+      throw e instanceof DomainError && e.code === 'NOT_SIGNATORY' ? notAnswerRecorder() : e;
+    });
   }
 
   private async signatory(m: EntityManager, actor: AgentActor, c: DecisionCase, now: Date): Promise<Signatory> {
@@ -1062,6 +1107,14 @@ async function reportToMagistrate(
   return letterId;
 }
 
+/**
+ * A request the head still has to decide: received, or — once a prévenu has become condamné after the
+ * referral — transmitted to the magistrate who no longer answers it.
+ */
+function stillToDecide(c: DecisionCase, r: DecisionRequest): boolean {
+  return r.status === 'RECEIVED' || (r.status === 'REFERRED' && !needsMagistrate(c.legalStatus));
+}
+
 /** The request holds the magistrate's own authorisation (permanent or temporary, granted on his answer). */
 function holdsAuthorisation(r: DecisionRequest): boolean {
   return r.decidedByMagistrate && r.status === 'GRANTED' && (r.magistrateAnswer === 'PERMANENT' || r.magistrateAnswer === 'TEMPORARY');
@@ -1137,6 +1190,8 @@ function forLetter(c: DecisionCase): CaseForLetter {
     wishedFrom: c.wishedFrom,
     wishedTo: c.wishedTo,
     timeZone: c.timeZone,
+    referredThenCondamne:
+      c.referredAt && !needsMagistrate(c.legalStatus) ? { magistrate: c.magistrate, referredAt: new Date(c.referredAt) } : null,
   };
 }
 
