@@ -548,7 +548,7 @@ describe('the whole UVF / PF procedure through HTTP', () => {
     const tooLate = await submit(staff.parloir, booking, booking, { unitId, day: '01/07/2027', time: '09:00' });
     expect(tooLate.status).toBe(409);
     expect(page(tooLate).fieldError('day')).toBe(
-      'L’autorisation temporaire du magistrat prend fin le 30/06/2027 : la visite doit être terminée ce jour-là au plus tard.',
+      'L’autorisation du magistrat prend fin le 30/06/2027 : la visite doit être terminée ce jour-là au plus tard.',
     );
     const booked = await submit(staff.parloir, booking, booking, { unitId, day: '10/02/2027', time: '13:00' });
     expect(booked.status).toBe(303);

@@ -343,7 +343,7 @@ describe('a magistrate’s authorisation is reused for the next requests of the 
     });
     expect(tooLate.status).toBe(409);
     expect(page(tooLate).fieldError('day')).toBe(
-      'L’autorisation temporaire du magistrat prend fin le 04/01/2027 : la visite doit être terminée ce jour-là au plus tard.',
+      'L’autorisation du magistrat prend fin le 04/01/2027 : la visite doit être terminée ce jour-là au plus tard.',
     );
   });
 });

@@ -197,7 +197,7 @@ describe('what an authorisation covers', () => {
     expect(authorisationProblem(until, at('2027-06-30T22:00:00Z'), 'Europe/Paris')).toBeNull();
     expect(authorisationProblem(until, at('2027-06-30T22:30:00Z'), 'Europe/Paris')).toEqual({
       code: 'UNTIL',
-      message: 'L’autorisation temporaire du magistrat prend fin le 30/06/2027 : la visite doit être terminée ce jour-là au plus tard.',
+      message: 'L’autorisation du magistrat prend fin le 30/06/2027 : la visite doit être terminée ce jour-là au plus tard.',
     });
     // 1 July 00:30 UTC is still 30 June in Cayenne.
     expect(authorisationProblem(until, at('2027-07-01T00:30:00Z'), 'America/Cayenne')).toBeNull();

@@ -150,7 +150,7 @@ export function authorisationProblem(
   if (c.authorisedUntil && lastDay > c.authorisedUntil)
     return {
       code: 'UNTIL',
-      message: `L’autorisation temporaire du magistrat prend fin le ${c.authorisedUntil.split('-').reverse().join('/')} : la visite doit être terminée ce jour-là au plus tard.`,
+      message: `L’autorisation du magistrat prend fin le ${c.authorisedUntil.split('-').reverse().join('/')} : la visite doit être terminée ce jour-là au plus tard.`,
     };
   return null;
 }
