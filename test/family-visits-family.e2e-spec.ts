@@ -147,6 +147,27 @@ describe('« Mes demandes UVF / parloir familial »: the page of a request', () 
     expect(childPage.text('companion')).toBe('Łucja NGUYỄN');
   });
 
+  it('gives the rules of the establishment’s units of the kind to read before signing them, and asks a child for no signed rules: the parental consent commits the child', async () => {
+    const unit = await insertUnit(guyane.id, { name: 'UVF Żuraw' });
+    await query(`UPDATE family_units SET house_rules = $2 WHERE id = $1`, [unit.id, 'Pas d’alcool.\nLes draps sont fournis.']);
+    await insertUnit(guyane.id, { kind: 'PF', name: 'PF Őz' });
+    const from = dayFromToday(45);
+    const family = await familyWith([
+      { givenName: 'Şükrü', familyName: 'Đặng', birthdate: '1979-03-03' },
+      { givenName: 'Ánh', familyName: 'Đặng', birthdate: `${Number(from.slice(0, 4)) - 6}-01-01` },
+    ]);
+    const [adult, child] = family.permits;
+    const filed = await fileOnline(family, from, { [child.id]: adult.id });
+    const adultPage = page(await family.agent.get(`/uvf/demandes/${filed.requestOf(adult.id)}`).expect(200));
+    expect(adultPage.texts('unit-rules')).toEqual([expect.stringContaining('Règlement de « UVF Żuraw »')]);
+    expect(adultPage.text('unit-rules')).toContain('Les draps sont fournis.');
+    expect(adultPage.has('rules-upload')).toBe(true);
+    const childPage = page(await family.agent.get(`/uvf/demandes/${filed.requestOf(child.id)}`).expect(200));
+    expect(childPage.has('rules-upload')).toBe(false);
+    expect(childPage.text('minor-rules')).toContain('aucun règlement signé n’est demandé pour Ánh ĐẶNG');
+    await query(`UPDATE family_units SET active = false WHERE id = $1`, [unit.id]);
+  });
+
   it('shows a convocation on the establishment’s clock with its place, reminders planned like a visit’s, and a link to cancel it on « Mes rendez-vous »', async () => {
     const phone = uniquePhone().e164;
     const ayse = await familyWith([{ givenName: 'Ayşe', familyName: 'Kılıç', birthdate: '1979-09-09' }], { mobilePhone: phone });

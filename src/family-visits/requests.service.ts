@@ -13,6 +13,7 @@ import { PermitFileStore } from '../permits/permit-files';
 import { permitState } from '../permits/permit-validity';
 import { checkDocument } from '../permits/uploads';
 import type { FamilyVisitKind } from './family-unit.entity';
+import { unitsOf } from './units.queries';
 import type { FamilyVisitCaseStatus } from './family-visit-case.entity';
 import type { ConsentCapacity } from './family-visit-document.entity';
 import {
@@ -540,12 +541,13 @@ export class FamilyVisitRequestsService {
     const r = await requestOfFamily(db, familyAccountId, requestId);
     if (!r) throw requestNotFound();
     const now = this.clock.now();
-    const [documents, family, detaineeReceived, interviews, letters] = await Promise.all([
+    const [documents, family, detaineeReceived, interviews, letters, units] = await Promise.all([
       documentsOfRequests(db, [r.id]),
       familyRequestsOfCase(db, familyAccountId, r.caseId),
       detaineeRequestReceived(db, r.caseId),
       familyInterviewsOfRequest(db, familyAccountId, r.id),
       lettersOfFamily(db, familyAccountId),
+      unitsOf(db, r.establishmentId),
     ]);
     const events = await familyEventsOfCase(
       db,
@@ -567,6 +569,10 @@ export class FamilyVisitRequestsService {
         withdrawalProblem: withdrawalRefusal(r.status),
       },
       documents,
+      // The rules the applicant signs, readable before signing: those of the establishment's units of the kind.
+      unitRules: units
+        .filter((u) => u.active && u.kind === r.kind && u.houseRules)
+        .map((u) => ({ name: u.name, houseRules: u.houseRules })),
       familyRequests: family.map((f) => ({
         id: f.id,
         status: f.status,
