@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
@@ -9,12 +9,12 @@ import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
 import { GrantRoleForm } from './agent.form';
 import { AgentsService } from './agents.service';
+import { IdParam } from '../common/params';
 
 const PAGE_SIZE = 25;
 /** The confirmations shown above the list after a change (`?fait=`). */
 const DONE = ['ajout', 'retrait'] as const;
 /** A role assignment's id in the URL: anything but a UUID is no role (404). */
-const AssignmentId = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 @Controller()
 export class AgentsController {
@@ -63,7 +63,7 @@ export class AgentsController {
 
   @Get('etablissements/:establishment/agents/roles/:id/retrait')
   @Roles('ADMIN')
-  async confirmRevoke(@CurrentEstablishment() establishment: Establishment, @AssignmentId() id: string, @Res() res: Response) {
+  async confirmRevoke(@CurrentEstablishment() establishment: Establishment, @IdParam() id: string, @Res() res: Response) {
     const assignment = await this.agents.assignmentAt(establishment, id);
     res.render('agents/confirm-revoke.njk', { establishment, assignment, roleLabel: ROLE_LABELS[assignment.role] });
   }
@@ -72,7 +72,7 @@ export class AgentsController {
   @Roles('ADMIN')
   async revoke(
     @CurrentEstablishment() establishment: Establishment,
-    @AssignmentId() id: string,
+    @IdParam() id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {

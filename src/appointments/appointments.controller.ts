@@ -1,12 +1,12 @@
-import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { Controller, Get, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { attempt } from '../common/forms';
 import { AppointmentScopes, AppointmentsService } from './appointments.service';
+import { IdParam } from '../common/params';
 
 /** An appointment id that is not a UUID names no appointment: 404, as an unknown one. */
-const AppointmentId = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 /** "Mes rendez-vous": a family's appointments, and cancelling one of its own. */
 @Controller('mes-rendez-vous')
@@ -23,13 +23,13 @@ export class AppointmentsController {
   @Get(':id/annuler')
   @Roles('FAMILY')
   @Render('appointments/confirm-cancel.njk')
-  async confirmCancel(@AppointmentId() id: string, @CurrentPrincipal() principal: Principal) {
+  async confirmCancel(@IdParam() id: string, @CurrentPrincipal() principal: Principal) {
     return { appointment: await this.appointments.cardForFamily(principal.id, id), errors: [] };
   }
 
   @Post(':id/annuler')
   @Roles('FAMILY')
-  async cancel(@AppointmentId() id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+  async cancel(@IdParam() id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
     const scope = AppointmentScopes.family(principal.id);
     const done = await attempt(() => this.appointments.cancel(actorOf(principal), scope, id, 'Annulé par la famille'), 'global');
     if (!done.ok) {

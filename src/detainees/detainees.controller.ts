@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
@@ -9,13 +9,13 @@ import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
 import { DetaineeSearchQuery, MAX_SEARCH_LENGTH } from './detainee.form';
 import { DetaineesService } from './detainees.service';
+import { IdParam } from '../common/params';
 
 const PAGE_SIZE = 50;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 /** The confirmations shown above the list after a decision (`?fait=`). */
 const DONE = ['transfert-confirme', 'transfert-ecarte'] as const;
 /** A transfer proposal's id in the URL: anything but a UUID is no proposal (404). */
-const ProposalId = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 @Controller('etablissements/:establishment/detenus')
 export class DetaineesController {
@@ -68,7 +68,7 @@ export class DetaineesController {
   /** "Confirmer le transfert ?": the question asked before the detainee is marked transferred. */
   @Get('transferts/:id/confirmation')
   @Roles('ADMIN')
-  async confirmTransferPage(@CurrentEstablishment() establishment: Establishment, @ProposalId() id: string, @Res() res: Response) {
+  async confirmTransferPage(@CurrentEstablishment() establishment: Establishment, @IdParam() id: string, @Res() res: Response) {
     const proposal = await this.detainees.pendingTransfer(establishment, id);
     res.render('detainees/confirm-transfer.njk', { establishment, proposal, errors: [] });
   }
@@ -77,7 +77,7 @@ export class DetaineesController {
   @Roles('ADMIN')
   async confirmTransfer(
     @CurrentEstablishment() establishment: Establishment,
-    @ProposalId() id: string,
+    @IdParam() id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
@@ -90,7 +90,7 @@ export class DetaineesController {
   @Roles('ADMIN')
   async dismissTransfer(
     @CurrentEstablishment() establishment: Establishment,
-    @ProposalId() id: string,
+    @IdParam() id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {

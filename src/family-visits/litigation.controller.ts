@@ -1,4 +1,4 @@
-import { Body, Controller, HttpStatus, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
@@ -11,6 +11,7 @@ import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitLitigationForm } from './litigation.form';
 import { FamilyVisitLitigationService } from './litigation.service';
 import { REQUEST_STATUS_LABELS } from './instruction.rules';
+import { IdParam } from '../common/params';
 
 /** The form's fields as the case page names them (one hold form for the case's requests). */
 const FIELDS: Record<string, string> = { note: 'litigationNote', requestId: 'litigationRequest' };
@@ -33,7 +34,7 @@ export class FamilyVisitLitigationController {
   @Roles('HEAD_OF_ESTABLISHMENT', 'SPIP_COUNSELLOR')
   async hold(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND })) id: string,
+    @IdParam() id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,

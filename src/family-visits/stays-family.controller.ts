@@ -1,9 +1,10 @@
-import { Controller, Get, HttpStatus, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { KIND_LABELS, STAY_STATUS_LABELS } from './units.rules';
 import { UnitsService } from './units.service';
+import { IdParam } from '../common/params';
 
 /**
  * The family's page of its booked UVF / PF stay: when and where, and what to bring and what is
@@ -16,11 +17,7 @@ export class FamilyStaysController {
 
   @Get(':stayId')
   @Roles('FAMILY')
-  async show(
-    @CurrentPrincipal() principal: Principal,
-    @Param('stayId', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND })) stayId: string,
-    @Res() res: Response,
-  ) {
+  async show(@CurrentPrincipal() principal: Principal, @IdParam('stayId') stayId: string, @Res() res: Response) {
     res.render('family-visits/units-family-stay.njk', {
       ...(await this.units.familyStay(principal.id, stayId)),
       kinds: KIND_LABELS,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
@@ -9,8 +9,7 @@ import type { Establishment } from '../establishments/establishment.entity';
 import { BookStayForm, BookTwoSlotsForm, CancelStayForm, EARLY_END_CAUSES, EarlyEndForm, PriorityForm, StayEventForm } from './units.form';
 import { changeProblem, INTERVENTION_CAUSES, KIND_LABELS, STAY_EVENT_LABELS, STAY_STATUS_LABELS } from './units.rules';
 import { UnitsService } from './units.service';
-
-const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
+import { IdParam } from '../common/params';
 
 /** Where a refusal of the times asked (booking or move) is shown on its form. */
 const TIMES_ERROR_FIELDS: Record<string, string> = {
@@ -54,7 +53,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
   async bookPage(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('caseId') caseId: string,
+    @IdParam('caseId') caseId: string,
     @Query('priorite') saved: unknown,
     @Res() res: Response,
   ) {
@@ -65,7 +64,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
   async book(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('caseId') caseId: string,
+    @IdParam('caseId') caseId: string,
     @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
@@ -92,7 +91,7 @@ export class UnitsStaysController {
 
   @Get('sejours/:id')
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
-  async stay(@CurrentEstablishment() establishment: Establishment, @Id() id: string, @Res() res: Response) {
+  async stay(@CurrentEstablishment() establishment: Establishment, @IdParam() id: string, @Res() res: Response) {
     await this.renderStay(res, establishment, id, {});
   }
 
@@ -100,7 +99,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
   async record(
     @CurrentEstablishment() establishment: Establishment,
-    @Id() id: string,
+    @IdParam() id: string,
     @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
@@ -120,7 +119,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
   async start(
     @CurrentEstablishment() establishment: Establishment,
-    @Id() id: string,
+    @IdParam() id: string,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
@@ -131,7 +130,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
   async end(
     @CurrentEstablishment() establishment: Establishment,
-    @Id() id: string,
+    @IdParam() id: string,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
@@ -142,7 +141,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
   async endEarly(
     @CurrentEstablishment() establishment: Establishment,
-    @Id() id: string,
+    @IdParam() id: string,
     @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
@@ -160,7 +159,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT', 'SPIP_COUNSELLOR')
   async priorityPage(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('caseId') caseId: string,
+    @IdParam('caseId') caseId: string,
     @Query('fait') done: unknown,
     @Res() res: Response,
   ) {
@@ -171,7 +170,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT', 'SPIP_COUNSELLOR')
   async setPriority(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('caseId') caseId: string,
+    @IdParam('caseId') caseId: string,
     @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
@@ -201,7 +200,7 @@ export class UnitsStaysController {
 
   @Get('sejours/:id/annuler')
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
-  async cancelPage(@CurrentEstablishment() establishment: Establishment, @Id() id: string, @Res() res: Response) {
+  async cancelPage(@CurrentEstablishment() establishment: Establishment, @IdParam() id: string, @Res() res: Response) {
     await this.renderCancel(res, establishment, id, {});
   }
 
@@ -209,7 +208,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
   async cancel(
     @CurrentEstablishment() establishment: Establishment,
-    @Id() id: string,
+    @IdParam() id: string,
     @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
@@ -223,7 +222,7 @@ export class UnitsStaysController {
 
   @Get('sejours/:id/deplacer')
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
-  async movePage(@CurrentEstablishment() establishment: Establishment, @Id() id: string, @Res() res: Response) {
+  async movePage(@CurrentEstablishment() establishment: Establishment, @IdParam() id: string, @Res() res: Response) {
     await this.renderMove(res, establishment, id, {});
   }
 
@@ -231,7 +230,7 @@ export class UnitsStaysController {
   @Roles('PARLOIR_AGENT', 'HEAD_OF_ESTABLISHMENT')
   async moveStay(
     @CurrentEstablishment() establishment: Establishment,
-    @Id() id: string,
+    @IdParam() id: string,
     @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,

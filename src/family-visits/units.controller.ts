@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
@@ -9,8 +9,8 @@ import type { Establishment } from '../establishments/establishment.entity';
 import { EditUnitForm, NewUnitForm } from './units.form';
 import { KIND_LABELS } from './units.rules';
 import { UnitsService } from './units.service';
+import { IdParam } from '../common/params';
 
-const Id = () => Param('id', new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 const UNIT_ERROR_FIELDS: Record<string, string> = { CAPACITY: 'capacity', HOUSE_RULES: 'houseRules' };
 const fieldOf = (e: DomainError) => UNIT_ERROR_FIELDS[e.code] ?? 'name';
 
@@ -49,7 +49,7 @@ export class UnitsController {
   @Roles('ADMIN')
   async edit(
     @CurrentEstablishment() establishment: Establishment,
-    @Id() id: string,
+    @IdParam() id: string,
     @Body() body: unknown,
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
