@@ -567,7 +567,12 @@ describe('an incident during a prévenu’s stay', () => {
     const unit = await insertUnit(establishment.id, { name: 'UVF Ślęża' });
     const uvf = `/etablissements/${establishment.code}/uvf`;
     const day = new Date(Date.now() + 10 * DAY).toISOString().slice(0, 10).split('-').reverse().join('/');
-    const booked = await post(as.head, `${uvf}/reserver/${c.id}`, `${uvf}/reserver/${c.id}`, { unitId: unit.id, day, time: '10:00' });
+    const booked = await post(as.head, `${uvf}/reserver/${c.id}`, `${uvf}/reserver/${c.id}`, {
+      outsideWish: 'oui',
+      unitId: unit.id,
+      day,
+      time: '10:00',
+    });
     expect(booked.status).toBe(303);
     const { id: stayId } = await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1`, [c.id]);
     const stay = `${uvf}/sejours/${stayId}`;
@@ -597,6 +602,7 @@ describe('an incident during a prévenu’s stay', () => {
     const decided = await insertAuthorisedCase(establishment.id);
     const otherDay = new Date(Date.now() + 12 * DAY).toISOString().slice(0, 10).split('-').reverse().join('/');
     const booked2 = await post(as.head, `${uvf}/reserver/${decided.caseId}`, `${uvf}/reserver/${decided.caseId}`, {
+      outsideWish: 'oui',
       unitId: unit.id,
       day: otherDay,
       time: '10:00',

@@ -337,6 +337,7 @@ describe('a magistrate’s authorisation is reused for the next requests of the 
     });
     const unit = await insertUnit(establishment.id, { name: 'UVF Ząb' });
     const tooLate = await post(as.head, `${uvf}/reserver/${c.id}`, `${uvf}/reserver/${c.id}`, {
+      outsideWish: 'oui',
       unitId: unit.id,
       day: '05/01/2027',
       time: '10:00',
@@ -446,6 +447,7 @@ describe('an early end for security during a prévenu’s stay, and the magistra
     // The second visit is booked for later; the first one is booked, starts, and is ended early for security.
     const unit = await insertUnit(establishment.id, { name: 'UVF Ślęża' });
     const later = await post(as.head, `${uvf}/reserver/${second.id}`, `${uvf}/reserver/${second.id}`, {
+      outsideWish: 'oui',
       unitId: unit.id,
       day: '06/01/2027',
       time: '10:00',
@@ -454,6 +456,7 @@ describe('an early end for security during a prévenu’s stay, and the magistra
     expect(
       (
         await post(as.head, `${uvf}/reserver/${first.id}`, `${uvf}/reserver/${first.id}`, {
+          outsideWish: 'oui',
           unitId: unit.id,
           day: '04/01/2027',
           time: '11:00',
@@ -571,6 +574,7 @@ describe('an early end for security during a prévenu’s stay, and the magistra
     expect((await post(as.head, cancel, cancel, { reason: 'Autorisation du magistrat annulée le 4 janvier 2027.' })).status).toBe(303);
     expect(page(await as.head.get(`${base}/${second.id}`).expect(200)).has('withdrawn-stay')).toBe(false);
     const booking = await post(as.head, `${uvf}/reserver/${second.id}`, `${uvf}/reserver/${second.id}`, {
+      outsideWish: 'oui',
       unitId: unit.id,
       day: '06/01/2027',
       time: '10:00',
@@ -601,8 +605,14 @@ describe('an early end for security during a prévenu’s stay, and the magistra
     ]);
     const unit = await insertUnit(establishment.id, { name: 'UVF Żuraw' });
     expect(
-      (await post(as.head, `${uvf}/reserver/${c.id}`, `${uvf}/reserver/${c.id}`, { unitId: unit.id, day: '04/01/2027', time: '11:00' }))
-        .status,
+      (
+        await post(as.head, `${uvf}/reserver/${c.id}`, `${uvf}/reserver/${c.id}`, {
+          outsideWish: 'oui',
+          unitId: unit.id,
+          day: '04/01/2027',
+          time: '11:00',
+        })
+      ).status,
     ).toBe(303);
     const { id: stayId } = await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1`, [c.id]);
     const stay = `${uvf}/sejours/${stayId}`;

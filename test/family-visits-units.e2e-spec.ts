@@ -50,7 +50,7 @@ async function post(who: Agent, from: string, action: string, fields: Record<str
     .send({ _csrf: csrf, ...fields });
 }
 
-function book(base: string, caseId: string, fields: { unitId: string; day: string; time: string }, who = agent) {
+function book(base: string, caseId: string, fields: { unitId: string; day: string; time: string; outsideWish?: string }, who = agent) {
   return post(who, `${base}/reserver/${caseId}`, `${base}/reserver/${caseId}`, fields);
 }
 
@@ -144,6 +144,25 @@ describe('booking an authorised visit into a unit', () => {
     expect(await query(`SELECT action FROM audit_log WHERE action = 'FAMILY_STAY_BOOKED' AND establishment_id = $1`, [e.id])).toHaveLength(
       1,
     );
+  });
+
+  it('shows the period the family wished, and books a start outside it only once the agent ticks « Date convenue avec la famille »', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { name: 'UVF Ŵ', capacity: 4 });
+    const c = await insertAuthorisedCase(e.id, { hours: 24, visitors: 1, firstName: 'Şebnem', lastName: 'Đỗ' });
+    await query(`UPDATE family_visit_requests SET wished_from = '2026-12-01', wished_to = '2026-12-10' WHERE case_id = $1`, [c.caseId]);
+    const form = page(await agent.get(`${e.base}/reserver/${c.caseId}`).expect(200));
+    expect(form.text('book-wish')).toBe('Période souhaitée par la famille : du 01/12/2026 au 10/12/2026.');
+    const outside = await book(e.base, c.caseId, { unitId: unit.id, day: '19/12/2026', time: '10:00' });
+    expect(outside.status).toBe(400);
+    expect(page(outside).fieldError('outsideWish')).toBe(
+      'La famille a souhaité une visite du 01/12/2026 au 10/12/2026 : cochez « Date convenue avec la famille » pour réserver en dehors de cette période.',
+    );
+    expect(page(outside).$('#day').val()).toBe('19/12/2026');
+    expect(await query(`SELECT 1 FROM family_visit_stays WHERE case_id = $1`, [c.caseId])).toEqual([]);
+    const agreed = await book(e.base, c.caseId, { unitId: unit.id, day: '19/12/2026', time: '10:00', outsideWish: 'oui' });
+    expect(agreed.status).toBe(303);
+    expect(await query(`SELECT status FROM family_visit_stays WHERE case_id = $1`, [c.caseId])).toEqual([{ status: 'BOOKED' }]);
   });
 
   it('refuses in French an overlapping stay in the unit and more visitors than its capacity (never a 500)', async () => {

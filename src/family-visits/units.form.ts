@@ -56,6 +56,8 @@ export class BookStayForm {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? parseTime(value) : value))
   @Matches(/^\d{2}:\d{2}$/, { message: 'Indiquez l’heure d’arrivée au format HH:MM.' })
   time!: string;
+  /** « Date convenue avec la famille »: a start outside the wished period. */
+  @IsOptional() @toBoolean() @IsBoolean() outsideWish?: boolean;
 }
 
 /**

@@ -99,6 +99,9 @@ export interface BookableCase {
   detaineeGranted: boolean;
   /** The earliest end of a magistrate's temporary authorisation among the granted requests (AAAA-MM-JJ), if any. */
   authorisedUntil: string | null;
+  /** The period the granted requests wished (AAAA-MM-JJ): the earliest first day and the latest last day. */
+  wishedFrom: string;
+  wishedTo: string;
   /** The waiting list's priority data (family_visit_cases). */
   noLeavePossible: boolean;
   distanceKm: number | null;
@@ -123,6 +126,10 @@ export function bookableCase(db: EntityManager, establishmentId: string, caseId:
                      WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'DETAINEE') AS "detaineeGranted",
             (SELECT to_char(min(r.magistrate_until), 'YYYY-MM-DD') FROM family_visit_requests r
               WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "authorisedUntil",
+            (SELECT to_char(coalesce(min(r.wished_from), c.wished_from), 'YYYY-MM-DD') FROM family_visit_requests r
+              WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "wishedFrom",
+            (SELECT to_char(coalesce(max(r.wished_to), c.wished_to), 'YYYY-MM-DD') FROM family_visit_requests r
+              WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "wishedTo",
             c.no_leave_possible AS "noLeavePossible", c.distance_km AS "distanceKm"
        FROM family_visit_cases c JOIN detainees d ON d.id = c.detainee_id
       WHERE c.establishment_id = $1 AND c.id = $2${lock ? ' FOR UPDATE OF c FOR SHARE OF d' : ''}`,

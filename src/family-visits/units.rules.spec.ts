@@ -23,6 +23,7 @@ import {
   stayWhenShort,
   transitionProblem,
   type WaitingCase,
+  wishedPeriodProblem,
 } from './units.rules';
 
 const at = (iso: string) => new Date(iso);
@@ -469,5 +470,18 @@ describe('an intervention during a stay (note DAP 2014, UVF D.2.c)', () => {
     expect(interventionProblem('INCIDENT', { named: true, signatory: false })).toBe(
       'La personne indiquée n’est ni chef d’établissement ni titulaire d’une délégation de signature en cours : choisissez qui a décidé l’intervention.',
     );
+  });
+});
+
+describe('wishedPeriodProblem', () => {
+  const wish = { wishedFrom: '2026-12-01', wishedTo: '2026-12-10' };
+  it('books within the wished period, its first and last days included; outside it only once agreed with the family', () => {
+    expect(wishedPeriodProblem('2026-12-01', wish, false)).toBeNull();
+    expect(wishedPeriodProblem('2026-12-10', wish, false)).toBeNull();
+    expect(wishedPeriodProblem('2026-11-30', wish, false)).toBe(
+      'La famille a souhaité une visite du 01/12/2026 au 10/12/2026 : cochez « Date convenue avec la famille » pour réserver en dehors de cette période.',
+    );
+    expect(wishedPeriodProblem('2026-12-11', wish, false)).not.toBeNull();
+    expect(wishedPeriodProblem('2026-12-11', wish, true)).toBeNull();
   });
 });

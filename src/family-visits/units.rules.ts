@@ -242,6 +242,8 @@ export const MAX_BREAK_MINUTES = 180;
 export interface StayRequest {
   day: string;
   time: string;
+  /** The stay starts outside the wished period, as agreed with the family (« oui »). */
+  outsideWish?: boolean;
   /** Minutes. */
   firstDuration?: number | null;
   secondTime?: string | null;
@@ -474,4 +476,15 @@ export function stayGuide(
       'À la fin, les visiteurs quittent le logement en premier et sortent de l’établissement après les contrôles.',
     ],
   };
+}
+
+/**
+ * A stay starting outside the period the family wished (note DAP 2014: the request names its period)
+ * is booked only once the agent confirms the date was agreed with the family; null when within it or
+ * confirmed, else the French refusal naming the period.
+ */
+export function wishedPeriodProblem(day: string, wish: { wishedFrom: string; wishedTo: string }, confirmed: boolean): string | null {
+  if (confirmed || (day >= wish.wishedFrom && day <= wish.wishedTo)) return null;
+  const fr = (d: string) => d.split('-').reverse().join('/');
+  return `La famille a souhaité une visite du ${fr(wish.wishedFrom)} au ${fr(wish.wishedTo)} : cochez « Date convenue avec la famille » pour réserver en dehors de cette période.`;
 }

@@ -73,6 +73,7 @@ import {
   stayWhenShort,
   transitionProblem,
   VISIT_PLACE,
+  wishedPeriodProblem,
 } from './units.rules';
 
 interface Site {
@@ -201,6 +202,8 @@ export class UnitsService {
         const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
         const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
+        const outside = wishedPeriodProblem(input.day, c, input.outsideWish === true);
+        if (outside) throw new DomainError('OUTSIDE_WISH', outside);
         await this.withinHours(m, c.kind, t, site);
         await this.permitsValid(m, c.id, t, site, 'BOOK');
         await this.detaineeFree(m, c.detaineeId, t, null, site);
