@@ -701,9 +701,17 @@ describe('who records the magistrate’s answer, and a prévenu who becomes cond
     ]);
     expect((await confirmed(as.head, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT' })).status).toBe(303);
     expect((await confirmed(as.greffe, answers, { requestId: c.visitors[0].id, answer: 'PERMANENT' })).status).toBe(303);
+    // The clock is frozen: both letters bear the same instant, so they are told apart by their request.
     expect(
-      (await letters(c.id)).filter((l) => l.kind === 'FV_MAGISTRATE_DECISION' && l.family_account_id === null).map((l) => l.author),
-    ).toEqual(['Zofia ŁUKASIEWICZ, chef d’établissement', 'Thị Hương PHẠM, agent du greffe']);
+      await query(
+        `SELECT family_visit_request_id AS "requestId", author FROM letters
+          WHERE family_visit_case_id = $1 AND kind = 'FV_MAGISTRATE_DECISION' AND family_account_id IS NULL ORDER BY author`,
+        [c.id],
+      ),
+    ).toEqual([
+      { requestId: c.visitors[0].id, author: 'Thị Hương PHẠM, agent du greffe' },
+      { requestId: c.detaineeRequest.id, author: 'Zofia ŁUKASIEWICZ, chef d’établissement' },
+    ]);
   });
 
   it('a prévenu who becomes condamné after the referral: the case no longer waits for the magistrate, the head decides and the letter says so', async () => {
