@@ -225,13 +225,13 @@ export function referralLetter(
 export function magistrateDecisionLetter(
   c: CaseForLetter,
   r: RequestForLetter,
-  a: { magistrate: string; answer: MagistrateAnswer; until: string | null; hours: number | null; reasons: string },
+  a: { magistrate: string; answer: MagistrateAnswer; until: string | null; hours: number | null; slots?: 1 | 2 | null; reasons: string },
 ): LetterBody {
   const decision =
     a.answer === 'REFUSED'
       ? `Le magistrat (${a.magistrate}) a refusé cette visite. Motifs : ${a.reasons.trim()}`
       : `Le magistrat (${a.magistrate}) a donné une ${MAGISTRATE_ANSWER_LABELS[a.answer].toLowerCase()} d’accès` +
-        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, null)}.`;
+        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, a.slots ?? null)}.`;
   return {
     reference: `Dossier ${c.reference}`,
     recourse: false,

@@ -9,6 +9,7 @@ import {
   needsMagistrate,
   permitGrantProblem,
   refusalProblem,
+  sameVisitProblem,
 } from './decision.rules';
 
 describe('grantProblem', () => {
@@ -167,5 +168,24 @@ describe('custodyProblem', () => {
     expect(custodyProblem('PRESENT')).toBeNull();
     expect(custodyProblem('LIBERE')).toMatch(/^Personne détenue libérée : /);
     expect(custodyProblem('TRANSFERE')).toMatch(/^Personne détenue transférée : /);
+  });
+});
+
+describe('sameVisitProblem', () => {
+  const r = (id: string, status: 'RECEIVED' | 'REFERRED' | 'GRANTED' | 'REFUSED', grantedHours: number | null = null) => ({
+    id,
+    status,
+    grantedHours,
+  });
+
+  it('one visit, one duration: a grant repeats the duration of a request of the case already granted, whoever granted it', () => {
+    expect(sameVisitProblem([r('d', 'REFERRED'), r('v', 'REFERRED')], 'd', 12)).toBeNull();
+    expect(sameVisitProblem([r('d', 'GRANTED', 12), r('v', 'REFERRED')], 'v', 12)).toBeNull();
+    expect(sameVisitProblem([r('d', 'GRANTED', 12), r('v', 'REFERRED')], 'v', 24)).toBe(
+      'La visite de ce dossier est déjà accordée pour 12 heures : la même durée vaut pour chaque demande.',
+    );
+    // A refused request sets nothing; the request's own earlier grant is not compared with itself.
+    expect(sameVisitProblem([r('d', 'REFUSED'), r('v', 'REFERRED')], 'v', 24)).toBeNull();
+    expect(sameVisitProblem([r('d', 'GRANTED', 12)], 'd', 24)).toBeNull();
   });
 });
