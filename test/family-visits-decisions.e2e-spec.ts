@@ -476,7 +476,13 @@ describe('what a grant needs of each applicant', () => {
       { applicant: 'DETAINEE', status: 'REFUSED', refusal_ground: 'SECURITY' },
       { applicant: 'VISITOR', status: 'REFUSED', refusal_ground: null },
     ]);
-    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    // No stay can come of it: the case is closed, not « décidé », and the history says so.
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'CLOSED' });
+    const closed = page(await as.head.get(`${base}/${c.id}`).expect(200));
+    expect(closed.text('case-status')).toBe('Clos');
+    expect(closed.texts('event')).toContainEqual(
+      expect.stringContaining('Dossier clos : chaque demande est décidée ou retirée, aucune visite n’aura lieu.'),
+    );
     const mine = (await letters(c.id)).find((l) => l.family_account_id === family.id)!;
     expect(mine.kind).toBe('FV_REFUSAL');
     const text = await pdf(as.family, `/courriers/${mine.id}`);
@@ -580,7 +586,8 @@ describe('a prévenu’s case goes to the magistrate', () => {
         decided_by_magistrate: true,
       },
     ]);
-    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    // The only visitor refused: no stay can come of the detainee's authorisation in this case, which is closed.
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'CLOSED' });
     const all = await letters(c.id);
     expect(all.map((l) => l.kind)).not.toContain('FV_JAP_NOTICE');
     expect(all.filter((l) => l.kind === 'FV_MAGISTRATE_DECISION').map((l) => l.family_account_id)).toEqual([null, null, family.id]);
@@ -677,7 +684,7 @@ describe('implicit rejection of a condamné’s request 2 months after receipt',
       ['FV_IMPLICIT_REJECTION', null],
       ['FV_IMPLICIT_REJECTION', null],
     ]);
-    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'CLOSED' });
     const mine = (await letters(c.id)).find((l) => l.family_account_id === family.id)!;
     const text = await pdf(as.family, `/courriers/${mine.id}`);
     expect(text).toContain('Aucune décision n’ayant été prise au 28 février 2027');

@@ -153,11 +153,6 @@ export function implicitlyRejected(r: { status: FamilyVisitRequestStatus; receiv
   return decisionDeadline(r.receivedAt) < today;
 }
 
-/** The case's status once a request is decided: DECIDED when every request is final. */
-export function caseStatusAfter(current: string, requests: { status: FamilyVisitRequestStatus }[]): string {
-  return requests.length > 0 && requests.every((r) => FINAL_STATUSES.includes(r.status)) ? 'DECIDED' : current;
-}
-
 export type MagistrateAnswer = 'PERMANENT' | 'TEMPORARY' | 'REFUSED';
 
 export const MAGISTRATE_ANSWER_LABELS: Record<MagistrateAnswer, string> = {

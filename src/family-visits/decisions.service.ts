@@ -55,7 +55,6 @@ import {
 } from './decision.queries';
 import {
   applicantProblem,
-  caseStatusAfter,
   custodyProblem,
   durationText,
   grantOrderProblem,
@@ -74,7 +73,8 @@ import {
 } from './decision.rules';
 import type { FamilyVisitRefusalGround } from './family-visit-request.entity';
 import { decisionDeadline } from './instruction.rules';
-import { isMinorOn, KIND_LABELS, VISIT_PHRASES } from './requests.rules';
+import { caseStatusAfterWithdrawal, isMinorOn, KIND_LABELS, VISIT_PHRASES } from './requests.rules';
+import type { FamilyVisitCaseStatus } from './family-visit-case.entity';
 
 const caseNotFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
 const requestNotFound = () => new DomainError('NOT_FOUND', 'Demande introuvable dans ce dossier.', 404);
@@ -1038,8 +1038,26 @@ export class FamilyVisitDecisionsService {
         },
         now,
       );
-    const next = caseStatusAfter(c.status, await decisionRequests(m, c.id));
-    if (next !== c.status) await setCaseStatus(m, c.id, next, now);
+    // One rule with the withdrawal's: once nothing is left to decide, DECIDED if a stay may come, else CLOSED.
+    const next = caseStatusAfterWithdrawal(
+      c.status as FamilyVisitCaseStatus,
+      await decisionRequests(m, c.id),
+      await caseHasLiveStay(m, c.id),
+    );
+    if (next !== c.status) {
+      await setCaseStatus(m, c.id, next, now);
+      if (next === 'CLOSED')
+        await insertDecisionEvent(m, {
+          caseId: c.id,
+          requestId: null,
+          kind: 'CASE_CLOSED',
+          message: 'Dossier clos : chaque demande est décidée ou retirée, aucune visite n’aura lieu.',
+          visibleToFamily: true,
+          actorType: actor.type === 'SYSTEM' ? 'SYSTEM' : 'AGENT',
+          actorId: actor.id ?? null,
+          at: now,
+        });
+    }
     await this.audit.record(
       {
         actor,
