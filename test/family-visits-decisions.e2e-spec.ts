@@ -355,6 +355,46 @@ describe('the head of establishment decides a condamné’s UVF requests', () =>
     });
   });
 
+  it('each request’s page and letters state its own wished period and duration, not the case’s', async () => {
+    // The case keeps the detainee's wish (March 2027, 24 h); Łucja asked for 5–7 April, 12 hours.
+    const c = await readyCase();
+    await query(`UPDATE family_visit_requests SET wished_from = '2027-04-05', wished_to = '2027-04-07', wished_hours = 12 WHERE id = $1`, [
+      c.visitorRequest.id,
+    ]);
+    await cpu(c.id);
+    const casePage = page(await as.head.get(`${base}/${c.id}`).expect(200));
+    expect(casePage.texts('decision-wish')).toEqual([
+      'Du 1 mars 2027 au 31 mars 2027, 24 heures',
+      'Du 5 avril 2027 au 7 avril 2027, 12 heures',
+    ]);
+    const visitorForm = page(await as.head.get(`${base}/${c.id}/decisions/${c.visitorRequest.id}`).expect(200));
+    expect(visitorForm.text('request-wish')).toBe(
+      'Unité de vie familiale (UVF), du 5 avril 2027 au 7 avril 2027, durée souhaitée 12 heures',
+    );
+
+    expect((await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    const visitor = await decide(as.head, c.id, c.visitorRequest.id, { decision: 'GRANT', hours: '24' });
+    expect(visitor.confirmation!.text('letter-preview')).toContain('pendant la période du 5 avril 2027 au 7 avril 2027');
+    expect(visitor.res.status).toBe(303);
+
+    const sent = await query<{ id: string; kind: string; request: string; family_account_id: string | null }>(
+      `SELECT id, kind, family_visit_request_id AS request, family_account_id FROM letters WHERE family_visit_case_id = $1`,
+      [c.id],
+    );
+    const of = (kind: string, request: string) => sent.find((l) => l.kind === kind && l.request === request && !l.family_account_id)!;
+    const detaineeLetter = await pdf(as.head, `${base}/${c.id}/courriers/${of('FV_GRANT', c.detaineeRequest.id).id}`);
+    expect(detaineeLetter).toContain(
+      'a sollicité une visite en unité de vie familiale (UVF) pendant la période du 1 mars 2027 au 31 mars 2027',
+    );
+    const familyLetter = await pdf(as.family, `/courriers/${sent.find((l) => l.family_account_id === family.id)!.id}`);
+    expect(familyLetter).toContain('pendant la période du 5 avril 2027 au 7 avril 2027');
+    expect(familyLetter).not.toContain('31 mars 2027');
+    const jap = await pdf(as.head, `${base}/${c.id}/courriers/${of('FV_JAP_NOTICE', c.visitorRequest.id).id}`);
+    expect(jap).toContain(
+      'avec la visite de Łucja NGUYỄN-ŞAHIN, pour une durée de 24 heures, pendant la période du 5 avril 2027 au 7 avril 2027.',
+    );
+  });
+
   it('another establishment’s head cannot see or decide the case', async () => {
     const c = await readyCase();
     await cpu(c.id);
@@ -436,7 +476,13 @@ describe('what a grant needs of each applicant', () => {
       { applicant: 'DETAINEE', status: 'REFUSED', refusal_ground: 'SECURITY' },
       { applicant: 'VISITOR', status: 'REFUSED', refusal_ground: null },
     ]);
-    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    // No stay can come of it: the case is closed, not « décidé », and the history says so.
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'CLOSED' });
+    const closed = page(await as.head.get(`${base}/${c.id}`).expect(200));
+    expect(closed.text('case-status')).toBe('Clos');
+    expect(closed.texts('event')).toContainEqual(
+      expect.stringContaining('Dossier clos : chaque demande est décidée ou retirée, aucune visite n’aura lieu.'),
+    );
     const mine = (await letters(c.id)).find((l) => l.family_account_id === family.id)!;
     expect(mine.kind).toBe('FV_REFUSAL');
     const text = await pdf(as.family, `/courriers/${mine.id}`);
@@ -540,7 +586,8 @@ describe('a prévenu’s case goes to the magistrate', () => {
         decided_by_magistrate: true,
       },
     ]);
-    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    // The only visitor refused: no stay can come of the detainee's authorisation in this case, which is closed.
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'CLOSED' });
     const all = await letters(c.id);
     expect(all.map((l) => l.kind)).not.toContain('FV_JAP_NOTICE');
     expect(all.filter((l) => l.kind === 'FV_MAGISTRATE_DECISION').map((l) => l.family_account_id)).toEqual([null, null, family.id]);
@@ -643,7 +690,7 @@ describe('implicit rejection of a condamné’s request 2 months after receipt',
       ['FV_IMPLICIT_REJECTION', null],
       ['FV_IMPLICIT_REJECTION', null],
     ]);
-    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'DECIDED' });
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'CLOSED' });
     const mine = (await letters(c.id)).find((l) => l.family_account_id === family.id)!;
     const text = await pdf(as.family, `/courriers/${mine.id}`);
     expect(text).toContain('Aucune décision n’ayant été prise au 28 février 2027');

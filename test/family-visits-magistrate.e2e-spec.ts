@@ -429,6 +429,95 @@ describe('read-backs before the transmission and before recording the magistrate
   });
 });
 
+describe('the magistrate’s answer carries the duration he set', () => {
+  it('the answer form offers the proposed duration by default; another one is checked like a grant, read back, written in the letter and recorded', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Łukasz', lastName: 'Al-Şahin', legalStatus: 'PREVENU' });
+    const c = await readyCase(detainee);
+    await cpu(c.id);
+    await authorise(c.id, []);
+    const answers = `${base}/${c.id}/reponse-magistrat`;
+    expect(page(await as.greffe.get(answers).expect(200)).value('hours')).toBe('24');
+
+    // A duration a grant could not have: refused in French, the values kept.
+    const bad = await post(as.greffe, answers, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT', hours: '10' });
+    expect(bad.status).toBe(400);
+    const badPage = page(bad);
+    expect(badPage.errors()).toEqual(['Une visite en UVF dure de 6 à 72 heures, par tranches de 6 heures.']);
+    expect([badPage.value('requestId'), badPage.value('answer'), badPage.value('hours')]).toEqual([
+      c.detaineeRequest.id,
+      'PERMANENT',
+      '10',
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.detaineeRequest.id])).toEqual({
+      status: 'REFERRED',
+    });
+
+    const shorter = await readBack(as.greffe, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT', hours: '12' });
+    expect(shorter.text('answer-duration')).toBe('Durée de la visite autorisée : 12 heures — autre que la durée proposée (24 heures)');
+    expect(shorter.text('letter-preview')).toContain('La visite est autorisée pour une durée de 12 heures.');
+    expect((await confirmed(as.greffe, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT', hours: '12' })).status).toBe(303);
+
+    // One visit, one duration: the visitor's answer defaults to it, and another is refused.
+    expect(page(await as.greffe.get(answers).expect(200)).value('hours')).toBe('12');
+    const other = await post(as.greffe, answers, answers, { requestId: c.visitors[0].id, answer: 'PERMANENT', hours: '24' });
+    expect(other.status).toBe(400);
+    expect(page(other).errors()).toEqual([
+      'La visite de ce dossier est déjà accordée pour 12 heures : la même durée vaut pour chaque demande.',
+    ]);
+    expect((await confirmed(as.greffe, answers, { requestId: c.visitors[0].id, answer: 'PERMANENT', hours: '12' })).status).toBe(303);
+    expect(await query(`SELECT applicant, granted_hours FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [c.id])).toEqual(
+      [
+        { applicant: 'DETAINEE', granted_hours: 12 },
+        { applicant: 'VISITOR', granted_hours: 12 },
+      ],
+    );
+    const notified = (await letters(c.id)).find((l) => l.kind === 'FV_MAGISTRATE_DECISION' && l.family_account_id === familyId)!;
+    expect(await pdf(as.family, `/courriers/${notified.id}`)).toContain('La visite est autorisée pour une durée de 12 heures.');
+    expect(
+      await queryOne(
+        `SELECT (after->>'hours')::int AS hours, (after->>'proposedHours')::int AS proposed FROM audit_log
+          WHERE entity_id = $1 AND action = 'FAMILY_VISIT_MAGISTRATE_ANSWER'`,
+        [c.detaineeRequest.id],
+      ),
+    ).toEqual({ hours: 12, proposed: 24 });
+
+    // A family parlour: at most 6 hours, in one slot or two cumulated.
+    const pf = await readyCase(detainee, { kind: 'PF' });
+    await cpu(pf.id);
+    expect(
+      (
+        await confirmed(as.head, `${base}/${pf.id}/transmission`, {
+          magistrate: MAGISTRATE,
+          opinion: 'Avis favorable.',
+          proposedHours: '6',
+        })
+      ).status,
+    ).toBe(303);
+    const pfAnswers = `${base}/${pf.id}/reponse-magistrat`;
+    const tooLong = await post(as.greffe, pfAnswers, pfAnswers, { requestId: pf.detaineeRequest.id, answer: 'PERMANENT', hours: '8' });
+    expect(tooLong.status).toBe(400);
+    expect(page(tooLong).errors()).toEqual(['Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés).']);
+    const twoSlots = await readBack(as.greffe, pfAnswers, {
+      requestId: pf.detaineeRequest.id,
+      answer: 'PERMANENT',
+      hours: '4',
+      slots: '2',
+    });
+    expect(twoSlots.text('answer-duration')).toBe(
+      'Durée de la visite autorisée : 4 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement) — autre que la durée proposée (6 heures)',
+    );
+    expect(
+      (await confirmed(as.greffe, pfAnswers, { requestId: pf.detaineeRequest.id, answer: 'PERMANENT', hours: '4', slots: '2' })).status,
+    ).toBe(303);
+    expect(await queryOne(`SELECT granted_hours, granted_slots FROM family_visit_requests WHERE id = $1`, [pf.detaineeRequest.id])).toEqual(
+      {
+        granted_hours: 4,
+        granted_slots: 2,
+      },
+    );
+  });
+});
+
 describe('an early end for security during a prévenu’s stay, and the magistrate’s follow-up', () => {
   it('is reported to the magistrate, and the head records his withdrawal after a read-back: no longer reused, no stay booked under it, notified and audited', async () => {
     const detainee = await insertDetainee(establishment.id, { firstName: 'Ayşe', lastName: 'Kowalczyk', legalStatus: 'PREVENU' });
@@ -711,9 +800,17 @@ describe('who records the magistrate’s answer, and a prévenu who becomes cond
     ]);
     expect((await confirmed(as.head, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT' })).status).toBe(303);
     expect((await confirmed(as.greffe, answers, { requestId: c.visitors[0].id, answer: 'PERMANENT' })).status).toBe(303);
+    // The clock is frozen: both letters bear the same instant, so they are told apart by their request.
     expect(
-      (await letters(c.id)).filter((l) => l.kind === 'FV_MAGISTRATE_DECISION' && l.family_account_id === null).map((l) => l.author),
-    ).toEqual(['Zofia ŁUKASIEWICZ, chef d’établissement', 'Thị Hương PHẠM, agent du greffe']);
+      await query(
+        `SELECT family_visit_request_id AS "requestId", author FROM letters
+          WHERE family_visit_case_id = $1 AND kind = 'FV_MAGISTRATE_DECISION' AND family_account_id IS NULL ORDER BY author`,
+        [c.id],
+      ),
+    ).toEqual([
+      { requestId: c.visitors[0].id, author: 'Thị Hương PHẠM, agent du greffe' },
+      { requestId: c.detaineeRequest.id, author: 'Zofia ŁUKASIEWICZ, chef d’établissement' },
+    ]);
   });
 
   it('a prévenu who becomes condamné after the referral: the case no longer waits for the magistrate, the head decides and the letter says so', async () => {

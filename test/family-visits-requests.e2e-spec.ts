@@ -567,6 +567,65 @@ describe('UVF / family parlour requests', () => {
     await other.agent.get(`${url}/retrait`).expect(404);
   });
 
+  it('a withdrawn request’s scheduled SPIP interview is cancelled with it: its convocation cancelled, the family told, no reminder left', async () => {
+    const { permits, agent } = await familyWithPermits([{ givenName: 'Thị Mai', familyName: 'Nguyễn-Łoś', birthdate: '1984-02-02' }]);
+    const filed = await postForm(agent, `/uvf/nouvelle/${detainee.id}`, `/uvf/nouvelle/${detainee.id}`, {
+      kind: 'UVF',
+      wishedFrom: dayFromToday(140),
+      wishedTo: dayFromToday(141),
+      hours: '24',
+      visitors: [permits[0].id],
+    });
+    expect(filed.status).toBe(303);
+    const r = await queryOne<{ id: string; caseId: string }>(
+      `SELECT id, case_id AS "caseId" FROM family_visit_requests WHERE permit_id = $1`,
+      [permits[0].id],
+    );
+    const casePath = `${base()}/dossiers/${r.caseId}`;
+    const [y, m, d] = dayFromToday(6).split('-');
+    const scheduled = await postForm(counsellor, casePath, `${casePath}/entretiens`, {
+      requestId: r.id,
+      status: 'SCHEDULED',
+      day: `${d}/${m}/${y}`,
+      time: '10:30',
+      mode: 'IN_PERSON',
+    });
+    expect(scheduled.status).toBe(303);
+    const interview = await queryOne<{ id: string; appointmentId: string }>(
+      `SELECT id, appointment_id AS "appointmentId" FROM family_visit_interviews WHERE request_id = $1`,
+      [r.id],
+    );
+    const reminders = () =>
+      query<{ status: string }>(`SELECT status FROM notifications WHERE entity_id = $1 AND category = 'REMINDER' ORDER BY send_after`, [
+        interview.appointmentId,
+      ]);
+    expect((await reminders()).length).toBeGreaterThan(0);
+    expect((await reminders()).every((n) => n.status === 'PENDING')).toBe(true);
+
+    const url = `/uvf/demandes/${r.id}`;
+    const confirm = page(await agent.get(`${url}/retrait`).expect(200));
+    expect((await agent.post(`${url}/retrait`).type('form').send({ _csrf: confirm.csrf() })).status).toBe(303);
+
+    expect(await queryOne(`SELECT status FROM family_visit_interviews WHERE id = $1`, [interview.id])).toEqual({ status: 'CANCELLED' });
+    expect(await queryOne(`SELECT status FROM appointments WHERE id = $1`, [interview.appointmentId])).toEqual({ status: 'CANCELLED' });
+    expect((await reminders()).map((n) => n.status).filter((s) => s === 'PENDING' || s === 'SENDING')).toEqual([]);
+    expect(
+      await query(`SELECT template FROM notifications WHERE entity_id = $1 AND category = 'TRANSACTIONAL' ORDER BY created_at`, [
+        interview.appointmentId,
+      ]),
+    ).toContainEqual({ template: 'appointment-cancelled' });
+    const family = page(await agent.get(url).expect(200));
+    expect(family.text('interview-status')).toBe('Annulé');
+    const staff = page(await counsellor.get(casePath).expect(200));
+    expect(staff.text('interview-status')).toBe('Annulé');
+    expect(staff.text('history')).toContain('Entretien annulé : la demande est retirée.');
+    expect(
+      await query(`SELECT actor_type AS "actorType" FROM audit_log WHERE action = 'FAMILY_VISIT_INTERVIEW_CANCELLED' AND entity_id = $1`, [
+        interview.id,
+      ]),
+    ).toEqual([{ actorType: 'FAMILY' }]);
+  });
+
   it('the SPIP or the greffe record the withdrawal of any request of the case from a letter, with its date: the family told, the queue left, the case closed once nothing is left', async () => {
     const { permits, agent } = await familyWithPermits([{ givenName: 'Nguyễn Thị', familyName: 'Ánh', birthdate: '1991-01-01' }]);
     const entered = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(150), wishedTo: dayFromToday(151) });

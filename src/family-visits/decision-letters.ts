@@ -34,6 +34,7 @@ export interface CaseForLetter {
   detaineeName: string;
   ecrouNumber: string;
   establishmentName: string;
+  /** The case's wish (its first request's): what a letter states when the request's own is not given. */
   wishedFrom: string;
   wishedTo: string;
   /** The establishment's time zone: the dates of its letters are on its clock. */
@@ -47,6 +48,19 @@ export interface RequestForLetter {
   /** The visitor's name (null for the detainee's request). */
   visitorName: string | null;
   receivedAt: Date;
+  /** The request's own wished period (AAAA-MM-JJ): each request states its own, not the case's (the first request's). */
+  wishedFrom?: string;
+  wishedTo?: string;
+}
+
+/** « du 1 mars 2027 au 31 mars 2027 »: the request's own wished period, else the case's. */
+function wishedDays(c: CaseForLetter, r: RequestForLetter): string {
+  return `du ${day(r.wishedFrom ?? c.wishedFrom, c.timeZone)} au ${day(r.wishedTo ?? c.wishedTo, c.timeZone)}`;
+}
+
+/** « pendant la période du 1 mars 2027 au 31 mars 2027 ». */
+function period(c: CaseForLetter, r: RequestForLetter): string {
+  return `pendant la période ${wishedDays(c, r)}`;
 }
 
 const WHAT: Record<FamilyVisitKind, string> = {
@@ -61,7 +75,7 @@ function askedBy(c: CaseForLetter, r: RequestForLetter): string {
       : `${r.visitorName}, pour rendre visite à ${c.detaineeName}, détenu(e) à ${c.establishmentName}`;
   return (
     `Par une demande reçue le ${day(r.receivedAt, c.timeZone)}, ${who}, a sollicité ${WHAT[c.kind]} ` +
-    `pendant la période du ${day(c.wishedFrom, c.timeZone)} au ${day(c.wishedTo, c.timeZone)} (dossier ${c.reference}).`
+    `${period(c, r)} (dossier ${c.reference}).`
   );
 }
 
@@ -185,11 +199,14 @@ export function referralLetter(
     reference: `Dossier ${c.reference} — fiche de transmission`,
     recourse: false,
     paragraphs: [
-      `${c.detaineeName} (écrou ${c.ecrouNumber}), prévenu(e) détenu(e) à ${c.establishmentName}, sollicite ${WHAT[c.kind]} ` +
-        `pendant la période du ${day(c.wishedFrom, c.timeZone)} au ${day(c.wishedTo, c.timeZone)}. En application de la note de la direction de ` +
-        'l’administration pénitentiaire du 4 décembre 2014, l’accès est soumis à votre accord.',
+      `${c.detaineeName} (écrou ${c.ecrouNumber}), prévenu(e) détenu(e) à ${c.establishmentName}, sollicite ${WHAT[c.kind]}. ` +
+        'En application de la note de la direction de l’administration pénitentiaire du 4 décembre 2014, l’accès est soumis à votre accord.',
       `Demandes transmises : ${requests
-        .map((r) => `${r.applicant === 'DETAINEE' ? 'la personne détenue' : r.visitorName} (reçue le ${day(r.receivedAt, c.timeZone)})`)
+        .map(
+          (r) =>
+            `${r.applicant === 'DETAINEE' ? 'la personne détenue' : r.visitorName} (reçue le ${day(r.receivedAt, c.timeZone)}) ` +
+            `pour la période ${wishedDays(c, r)}`,
+        )
         .join(' ; ')}.`,
       x.cpu
         ? `Observations de la commission pluridisciplinaire unique : ${x.cpu}`
@@ -208,13 +225,13 @@ export function referralLetter(
 export function magistrateDecisionLetter(
   c: CaseForLetter,
   r: RequestForLetter,
-  a: { magistrate: string; answer: MagistrateAnswer; until: string | null; hours: number | null; reasons: string },
+  a: { magistrate: string; answer: MagistrateAnswer; until: string | null; hours: number | null; slots?: 1 | 2 | null; reasons: string },
 ): LetterBody {
   const decision =
     a.answer === 'REFUSED'
       ? `Le magistrat (${a.magistrate}) a refusé cette visite. Motifs : ${a.reasons.trim()}`
       : `Le magistrat (${a.magistrate}) a donné une ${MAGISTRATE_ANSWER_LABELS[a.answer].toLowerCase()} d’accès` +
-        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, null)}.`;
+        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, a.slots ?? null)}.`;
   return {
     reference: `Dossier ${c.reference}`,
     recourse: false,
@@ -265,7 +282,7 @@ export function japNotice(c: CaseForLetter, r: RequestForLetter, g: { hours: num
     paragraphs: [
       `J’ai l’honneur de vous informer que j’ai autorisé ${WHAT[c.kind]} pour ${c.detaineeName} (écrou ${c.ecrouNumber}), ` +
         `détenu(e) à ${c.establishmentName}${r.visitorName ? `, avec la visite de ${r.visitorName}` : ''}, ` +
-        `pour une durée de ${durationText(g.hours, g.slots)}, pendant la période du ${day(c.wishedFrom, c.timeZone)} au ${day(c.wishedTo, c.timeZone)}.`,
+        `pour une durée de ${durationText(g.hours, g.slots)}, ${period(c, r)}.`,
       'Cette autorisation vaut pour une seule visite.',
     ],
   };

@@ -10,6 +10,11 @@ import type { MagistrateAnswer } from './decision.rules';
 const Text = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || undefined : value));
 const ToInt = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d{1,3}\s*$/.test(value) ? Number(value) : value));
+/** A number typed, or undefined when left empty. */
+const ToOptionalInt = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (/^\s*\d{1,3}\s*$/.test(value) ? Number(value) : value.trim() || undefined) : value,
+  );
 const ToDay = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? (value.trim() ? (parseDay(value) ?? 'not-a-day') : undefined) : value,
@@ -100,6 +105,20 @@ export class MagistrateAnswerForm {
   @MaxLength(4000, { message: 'Les motifs ne doivent pas dépasser 4 000 caractères.' })
   @IsString()
   reasons?: string;
+
+  /** The duration the magistrate authorised (empty: the one proposed); ignored for a refusal. */
+  @ToOptionalInt()
+  @ValidateIf((o: MagistrateAnswerForm) => o.answer !== 'REFUSED' && o.hours !== undefined)
+  @Min(1, { message: 'Indiquez la durée de la visite autorisée en heures.' })
+  @Max(72, { message: 'Une visite dure au plus 72 heures.' })
+  @IsInt({ message: 'Indiquez la durée de la visite autorisée en heures entières.' })
+  hours?: number;
+
+  /** PF: one slot or two cumulated. */
+  @ToInt()
+  @IsOptional()
+  @IsIn([1, 2], { message: 'Choisissez un créneau ou deux créneaux cumulés.' })
+  slots?: 1 | 2;
 
   /** « oui » once the answer was read back on the confirmation page. */
   @IsOptional()

@@ -58,6 +58,10 @@ export interface DecisionRequest {
   applicant: 'DETAINEE' | 'VISITOR';
   status: FamilyVisitRequestStatus;
   receivedAt: Date;
+  /** This request's own wished period (AAAA-MM-JJ) and duration: what the applicant asked for, stated in its letters. */
+  wishedFrom: string;
+  wishedTo: string;
+  wishedHours: number;
   visitorName: string | null;
   /** The visitor's permit and names as on it (null for the detainee's request): who the visitor is, for a reused authorisation. */
   permitId: string | null;
@@ -94,6 +98,8 @@ export function decisionRequests(db: EntityManager, caseId: string): Promise<Dec
   return select<DecisionRequest>(
     db,
     `SELECT r.id, r.applicant, r.status, r.received_at AS "receivedAt",
+            to_char(r.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(r.wished_to, 'YYYY-MM-DD') AS "wishedTo",
+            r.wished_hours AS "wishedHours",
             CASE WHEN p.id IS NULL THEN NULL ELSE p.visitor_given_name || ' ' || upper(p.visitor_family_name) END AS "visitorName",
             r.permit_id AS "permitId", p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName",
             to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "visitorBirthdate",

@@ -1,6 +1,5 @@
 import {
   applicantProblem,
-  caseStatusAfter,
   custodyProblem,
   grantOrderProblem,
   grantProblem,
@@ -9,7 +8,10 @@ import {
   needsMagistrate,
   permitGrantProblem,
   refusalProblem,
+  sameVisitProblem,
 } from './decision.rules';
+import type { FamilyVisitRequestStatus } from './family-visit-request.entity';
+import { caseStatusAfterWithdrawal } from './requests.rules';
 
 describe('grantProblem', () => {
   it('grants a UVF from 6 to 72 hours by 6-hour steps, and a PF up to 6 hours in one slot or two cumulated', () => {
@@ -82,11 +84,21 @@ describe('implicitlyRejected', () => {
   });
 });
 
-describe('caseStatusAfter', () => {
-  it('is DECIDED once every request is granted, refused, implicitly rejected or withdrawn', () => {
-    expect(caseStatusAfter('CPU', [{ status: 'GRANTED' }, { status: 'RECEIVED' }])).toBe('CPU');
-    expect(caseStatusAfter('CPU', [{ status: 'GRANTED' }, { status: 'WITHDRAWN' }, { status: 'REFUSED' }])).toBe('DECIDED');
-    expect(caseStatusAfter('REFERRED', [{ status: 'GRANTED' }, { status: 'REFERRED' }])).toBe('REFERRED');
+describe('the case’s status after a decision (caseStatusAfterWithdrawal, the same rule as after a withdrawal)', () => {
+  const d = (status: FamilyVisitRequestStatus) => ({ applicant: 'DETAINEE' as const, status });
+  const v = (status: FamilyVisitRequestStatus) => ({ applicant: 'VISITOR' as const, status });
+
+  it('a decision that leaves no stay possible closes the case: the detainee refused, or every visitor refused, rejected or withdrawn', () => {
+    // Something still to decide (received, or transmitted to the magistrate): unchanged.
+    expect(caseStatusAfterWithdrawal('CPU', [d('GRANTED'), v('RECEIVED')], false)).toBe('CPU');
+    expect(caseStatusAfterWithdrawal('REFERRED', [d('GRANTED'), v('REFERRED')], false)).toBe('REFERRED');
+    // The detainee and a visitor granted: DECIDED, the stay may come.
+    expect(caseStatusAfterWithdrawal('CPU', [d('GRANTED'), v('GRANTED'), v('REFUSED')], false)).toBe('DECIDED');
+    // No stay possible: CLOSED.
+    expect(caseStatusAfterWithdrawal('CPU', [d('REFUSED'), v('REFUSED')], false)).toBe('CLOSED');
+    expect(caseStatusAfterWithdrawal('REFERRED', [d('REFUSED'), v('GRANTED')], false)).toBe('CLOSED');
+    expect(caseStatusAfterWithdrawal('CPU', [d('GRANTED'), v('REFUSED'), v('WITHDRAWN')], false)).toBe('CLOSED');
+    expect(caseStatusAfterWithdrawal('CPU', [d('IMPLICITLY_REJECTED'), v('IMPLICITLY_REJECTED')], false)).toBe('CLOSED');
   });
 });
 
@@ -167,5 +179,24 @@ describe('custodyProblem', () => {
     expect(custodyProblem('PRESENT')).toBeNull();
     expect(custodyProblem('LIBERE')).toMatch(/^Personne détenue libérée : /);
     expect(custodyProblem('TRANSFERE')).toMatch(/^Personne détenue transférée : /);
+  });
+});
+
+describe('sameVisitProblem', () => {
+  const r = (id: string, status: 'RECEIVED' | 'REFERRED' | 'GRANTED' | 'REFUSED', grantedHours: number | null = null) => ({
+    id,
+    status,
+    grantedHours,
+  });
+
+  it('one visit, one duration: a grant repeats the duration of a request of the case already granted, whoever granted it', () => {
+    expect(sameVisitProblem([r('d', 'REFERRED'), r('v', 'REFERRED')], 'd', 12)).toBeNull();
+    expect(sameVisitProblem([r('d', 'GRANTED', 12), r('v', 'REFERRED')], 'v', 12)).toBeNull();
+    expect(sameVisitProblem([r('d', 'GRANTED', 12), r('v', 'REFERRED')], 'v', 24)).toBe(
+      'La visite de ce dossier est déjà accordée pour 12 heures : la même durée vaut pour chaque demande.',
+    );
+    // A refused request sets nothing; the request's own earlier grant is not compared with itself.
+    expect(sameVisitProblem([r('d', 'REFUSED'), r('v', 'REFERRED')], 'v', 24)).toBeNull();
+    expect(sameVisitProblem([r('d', 'GRANTED', 12)], 'd', 24)).toBeNull();
   });
 });

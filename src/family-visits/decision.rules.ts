@@ -68,6 +68,21 @@ export function grantOrderProblem(
   return null;
 }
 
+/**
+ * One visit, one duration: once a request of the case is granted (by the head, or by the magistrate
+ * for a prévenu, who may set a duration other than the one proposed), every other grant of the case
+ * repeats its duration. Null when no other request is granted yet, or the duration is the same.
+ */
+export function sameVisitProblem(
+  requests: readonly { id: string; status: FamilyVisitRequestStatus; grantedHours: number | null }[],
+  requestId: string,
+  hours: number,
+): string | null {
+  const granted = requests.find((x) => x.id !== requestId && x.status === 'GRANTED' && x.grantedHours !== null);
+  if (!granted || granted.grantedHours === hours) return null;
+  return `La visite de ce dossier est déjà accordée pour ${granted.grantedHours} heures : la même durée vaut pour chaque demande.`;
+}
+
 /** What a grant needs to know of the applicant's instruction. */
 export interface ApplicantFacts {
   id: string;
@@ -136,11 +151,6 @@ export function refusalProblem(r: RefusalInput): { field: 'ground' | 'facts' | '
 export function implicitlyRejected(r: { status: FamilyVisitRequestStatus; receivedAt: Date }, legalStatus: string, today: string): boolean {
   if (r.status !== 'RECEIVED' || needsMagistrate(legalStatus)) return false;
   return decisionDeadline(r.receivedAt) < today;
-}
-
-/** The case's status once a request is decided: DECIDED when every request is final. */
-export function caseStatusAfter(current: string, requests: { status: FamilyVisitRequestStatus }[]): string {
-  return requests.length > 0 && requests.every((r) => FINAL_STATUSES.includes(r.status)) ? 'DECIDED' : current;
 }
 
 export type MagistrateAnswer = 'PERMANENT' | 'TEMPORARY' | 'REFUSED';

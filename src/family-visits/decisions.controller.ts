@@ -213,8 +213,15 @@ export class FamilyVisitDecisionsController {
     if (!form.ok) return this.renderAnswer(res.status(400), establishment, id, principal, form);
     const v = form.value;
     const actor = actorOf(principal);
-    const answer = { requestId: v.requestId, answer: v.answer, until: v.until ?? null, reasons: v.reasons ?? '' };
-    const fields = (e: DomainError) => fieldOf(e, ['UNTIL', 'REASONS', 'ANSWER']);
+    const answer = {
+      requestId: v.requestId,
+      answer: v.answer,
+      until: v.until ?? null,
+      reasons: v.reasons ?? '',
+      hours: v.answer === 'REFUSED' ? null : (v.hours ?? null),
+      slots: v.answer === 'REFUSED' ? null : (v.slots ?? null),
+    };
+    const fields = (e: DomainError) => fieldOf(e, ['UNTIL', 'REASONS', 'ANSWER', 'HOURS']);
     if (v.confirme !== 'oui') {
       const preview = await attempt(() => this.decisions.previewMagistrateAnswer(actor, establishment.id, id, answer), fields);
       if (!preview.ok)
@@ -354,8 +361,15 @@ export class FamilyVisitDecisionsController {
   private async renderAnswer(res: Response, establishment: Establishment, id: string, principal: Principal, state: FormState) {
     const ctx = await this.context(establishment, id, principal);
     const values = dayFields(state.values);
+    // The duration offered by default: the visit's once a request of it is granted, else the one proposed to the magistrate.
+    const granted = ctx.panel.requests.find((r) => r.status === 'GRANTED' && r.grantedHours !== null);
+    const chosenHours = Number(values.hours) || granted?.grantedHours || ctx.panel.referral?.proposedHours || null;
+    const durations = durationChoices(ctx.c.kind as 'UVF' | 'PF');
     res.render('family-visits/decision-magistrate.njk', {
       ...ctx,
+      // The duration as typed (kept, even one the rules refuse), else the default.
+      durations: chosenHours && !durations.includes(chosenHours) ? [...durations, chosenHours] : durations,
+      chosenHours,
       errors: state.errors ?? [],
       values,
       hidden: hiddenFields(values),

@@ -55,7 +55,6 @@ import {
 } from './decision.queries';
 import {
   applicantProblem,
-  caseStatusAfter,
   custodyProblem,
   durationText,
   grantOrderProblem,
@@ -68,12 +67,14 @@ import {
   permitGrantProblem,
   refusalProblem,
   REFUSAL_GROUND_LABELS,
+  sameVisitProblem,
   type ApplicantFacts,
   type MagistrateAnswer,
 } from './decision.rules';
 import type { FamilyVisitRefusalGround } from './family-visit-request.entity';
 import { decisionDeadline } from './instruction.rules';
-import { isMinorOn, KIND_LABELS, VISIT_PHRASES } from './requests.rules';
+import { caseStatusAfterWithdrawal, isMinorOn, KIND_LABELS, VISIT_PHRASES } from './requests.rules';
+import type { FamilyVisitCaseStatus } from './family-visit-case.entity';
 
 const caseNotFound = () => new DomainError('NOT_FOUND', 'Dossier introuvable.', 404);
 const requestNotFound = () => new DomainError('NOT_FOUND', 'Demande introuvable dans ce dossier.', 404);
@@ -126,6 +127,10 @@ export interface MagistrateAnswerInput {
   answer: MagistrateAnswer;
   until: string | null;
   reasons: string;
+  /** The duration the magistrate authorised (null: the one proposed, or the visit's once a request of it is granted). */
+  hours: number | null;
+  /** PF: one slot or two cumulated (null: one). */
+  slots: 1 | 2 | null;
 }
 
 export interface FollowupInput {
@@ -507,18 +512,26 @@ export class FamilyVisitDecisionsService {
   /** The magistrate's answer as it will be recorded, read back before it is: the same checks, and the letter notifying it. */
   async previewMagistrateAnswer(actor: AgentActor, establishmentId: string, caseId: string, a: MagistrateAnswerInput) {
     const x = await this.toAnswer(this.dataSource.manager, actor, establishmentId, caseId, a, this.clock.now(), false);
-    return { request: x.r, hours: x.hours, notifier: x.notifier, body: x.body };
+    return {
+      request: x.r,
+      hours: x.hours,
+      duration: x.hours === null ? null : durationText(x.hours, x.slots),
+      proposedHours: x.c.proposedHours,
+      notifier: x.notifier,
+      body: x.body,
+    };
   }
 
   /**
    * Records the magistrate's answer on one referred request (permanent or temporary authorisation, or
    * refusal) and notifies it to the detainee and to the relative who applied, by a letter the agent who
-   * records it signs as notifying it. An authorisation is for the duration the head proposed.
+   * records it signs as notifying it. An authorisation is for the duration the magistrate set: the one
+   * the head proposed unless he chose another (checked as a grant's, and the same for every request of the visit).
    */
   async recordMagistrateAnswer(actor: AgentActor, establishmentId: string, caseId: string, a: MagistrateAnswerInput): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const { c, r, hours, notifier, body } = await this.toAnswer(m, actor, establishmentId, caseId, a, now, true);
+      const { c, r, hours, slots, notifier, body } = await this.toAnswer(m, actor, establishmentId, caseId, a, now, true);
       const granted = a.answer !== 'REFUSED';
       await recordRequestDecision(m, r.id, 'REFERRED', {
         status: granted ? 'GRANTED' : 'REFUSED',
@@ -526,7 +539,7 @@ export class FamilyVisitDecisionsService {
         by: actor.id,
         as: null,
         hours,
-        slots: granted && c.kind === 'PF' ? 1 : null,
+        slots,
         motivation: granted ? null : a.reasons.trim(),
         magistrate: { answer: a.answer, until: a.until },
       });
@@ -549,7 +562,16 @@ export class FamilyVisitDecisionsService {
           : 'Le magistrat a refusé la visite. Le courrier est disponible.',
         audit: {
           action: 'FAMILY_VISIT_MAGISTRATE_ANSWER',
-          after: { status: granted ? 'GRANTED' : 'REFUSED', answer: a.answer, until: a.until, hours, notifiedBy: notifier, letters },
+          after: {
+            status: granted ? 'GRANTED' : 'REFUSED',
+            answer: a.answer,
+            until: a.until,
+            hours,
+            slots,
+            proposedHours: c.proposedHours,
+            notifiedBy: notifier,
+            letters,
+          },
         },
         outcome: granted ? `autorisée par le magistrat (${label})` : 'refusée par le magistrat',
       });
@@ -576,7 +598,17 @@ export class FamilyVisitDecisionsService {
     if (r.status !== 'REFERRED') throw new DomainError('DECIDED', 'Cette demande n’attend pas de réponse du magistrat.', 409);
     const problem = magistrateAnswerProblem(a, establishmentDay(now, c.timeZone));
     if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
+    let hours: number | null = null;
+    let slots: 1 | 2 | null = null;
     if (a.answer !== 'REFUSED') {
+      // The magistrate may authorise another duration than the one proposed: checked as a grant's, one duration per visit.
+      hours = a.hours ?? requests.find((x) => x.status === 'GRANTED')?.grantedHours ?? c.proposedHours;
+      slots = c.kind === 'PF' ? (a.slots ?? 1) : null;
+      const duration =
+        hours === null
+          ? 'Indiquez la durée de la visite autorisée par le magistrat.'
+          : (grantProblem({ kind: c.kind, hours, slots }) ?? sameVisitProblem(requests, r.id, hours));
+      if (duration) throw new DomainError('HOURS', duration, 400);
       const applicant = applicantProblem(
         this.facts(c, r),
         requests.map((x) => this.facts(c, x)),
@@ -585,15 +617,15 @@ export class FamilyVisitDecisionsService {
       if (await caseHasLiveStay(m, caseId)) throw stayBooked();
     }
     const notifier = (await notifierOf(m, establishmentId, actor.id)) ?? actor.label;
-    const hours = a.answer !== 'REFUSED' ? c.proposedHours : null;
     const body = magistrateDecisionLetter(forLetter(c), r, {
       magistrate: c.magistrate ?? 'le magistrat',
       answer: a.answer,
       until: a.until,
       hours,
+      slots,
       reasons: a.reasons,
     });
-    return { c, r, hours, notifier, body };
+    return { c, r, hours, slots, notifier, body };
   }
 
   /** The magistrate's follow-up as it will be recorded, read back before it is (and, for a withdrawal, the letter notifying it). */
@@ -813,8 +845,10 @@ export class FamilyVisitDecisionsService {
         requests.find((x) => x.applicant === 'DETAINEE'),
         g.hours,
       ) ??
-      // A case partly transmitted: the magistrate answers for the duration proposed, which every request of the visit shares.
-      (basis && c.proposedHours !== null && c.proposedHours !== g.hours
+      // One visit, one duration: the same as a request of the case already granted (by the head or the magistrate).
+      sameVisitProblem(requests, r.id, g.hours) ??
+      // A case partly transmitted, nothing granted yet: the magistrate was proposed a duration, which every request of the visit shares.
+      (basis && c.proposedHours !== null && c.proposedHours !== g.hours && !requests.some((x) => x.status === 'GRANTED')
         ? `La durée proposée au magistrat pour ce dossier est de ${c.proposedHours} heures : la même durée vaut pour chaque demande.`
         : null);
     if (problem) throw new DomainError('HOURS', problem, 400);
@@ -1004,8 +1038,26 @@ export class FamilyVisitDecisionsService {
         },
         now,
       );
-    const next = caseStatusAfter(c.status, await decisionRequests(m, c.id));
-    if (next !== c.status) await setCaseStatus(m, c.id, next, now);
+    // One rule with the withdrawal's: once nothing is left to decide, DECIDED if a stay may come, else CLOSED.
+    const next = caseStatusAfterWithdrawal(
+      c.status as FamilyVisitCaseStatus,
+      await decisionRequests(m, c.id),
+      await caseHasLiveStay(m, c.id),
+    );
+    if (next !== c.status) {
+      await setCaseStatus(m, c.id, next, now);
+      if (next === 'CLOSED')
+        await insertDecisionEvent(m, {
+          caseId: c.id,
+          requestId: null,
+          kind: 'CASE_CLOSED',
+          message: 'Dossier clos : chaque demande est décidée ou retirée, aucune visite n’aura lieu.',
+          visibleToFamily: true,
+          actorType: actor.type === 'SYSTEM' ? 'SYSTEM' : 'AGENT',
+          actorId: actor.id ?? null,
+          at: now,
+        });
+    }
     await this.audit.record(
       {
         actor,

@@ -376,3 +376,16 @@ export function insertEvent(
     [e.caseId, e.requestId ?? null, e.at, e.kind, e.message, e.actorType, e.actorId],
   );
 }
+
+/** The interviews still scheduled for a request (a withdrawal cancels them), locked. */
+export function scheduledInterviewsOfRequest(
+  db: EntityManager,
+  requestId: string,
+): Promise<{ id: string; requestId: string; status: string; appointmentId: string | null; at: Date }[]> {
+  return select(
+    db,
+    `SELECT id, request_id AS "requestId", status, appointment_id AS "appointmentId", at
+       FROM family_visit_interviews WHERE request_id = $1 AND status = 'SCHEDULED' ORDER BY at, id FOR UPDATE`,
+    [requestId],
+  );
+}

@@ -20,6 +20,7 @@ import {
   findDocument,
   findInterview,
   insertEvent,
+  scheduledInterviewsOfRequest,
   insertInterview,
   queueCases,
   recordCpuOpinion,
@@ -265,38 +266,76 @@ export class FamilyVisitInstructionService implements OnModuleInit {
       const interview = await findInterview(m, caseId, interviewId);
       if (!interview) throw new DomainError('NOT_FOUND', 'Entretien introuvable.', 404);
       if (interview.status !== 'SCHEDULED') throw new DomainError('NOT_SCHEDULED', 'Seul un entretien à venir peut être annulé.', 409);
-      await cancelInterview(m, interview.id);
-      if (interview.appointmentId && interview.at.getTime() > now.getTime())
-        await this.appointments.cancelIn(
-          m,
-          actor,
-          AppointmentScopes.establishment(establishmentId),
-          interview.appointmentId,
-          'Entretien annulé par le SPIP',
-          now,
-        );
-      await insertEvent(m, {
-        caseId,
-        requestId: interview.requestId,
-        kind: 'INTERVIEW_CANCELLED',
+      await this.cancelScheduled(m, actor, establishmentId, caseId, interview, now, {
+        reason: 'Entretien annulé par le SPIP',
         message: 'Entretien annulé par le SPIP.',
-        actorType: 'AGENT',
-        actorId: actor.id,
-        at: now,
       });
-      await this.audit.record(
-        {
-          actor,
-          action: 'FAMILY_VISIT_INTERVIEW_CANCELLED',
-          entityType: 'family_visit_interview',
-          entityId: interview.id,
-          establishmentId,
-          before: { status: 'SCHEDULED' },
-          after: { status: 'CANCELLED' },
-        },
-        m,
-      );
     });
+  }
+
+  /**
+   * A withdrawn request's scheduled interviews are cancelled with it, in the withdrawal's transaction,
+   * as the counsellor's own cancellation does: the convocation (appointment) is cancelled, its reminders
+   * dropped and the family told; each is in the history and audited.
+   */
+  async cancelInterviewsOfWithdrawnRequest(
+    m: EntityManager,
+    actor: Actor & { id: string },
+    establishmentId: string,
+    caseId: string,
+    requestId: string,
+  ): Promise<number> {
+    const now = this.clock.now();
+    const interviews = await scheduledInterviewsOfRequest(m, requestId);
+    for (const interview of interviews)
+      await this.cancelScheduled(m, actor, establishmentId, caseId, interview, now, {
+        reason: 'Demande retirée',
+        message: 'Entretien annulé : la demande est retirée.',
+      });
+    return interviews.length;
+  }
+
+  /** Cancels a scheduled interview (locked by the caller) and its convocation when still ahead; history, audit. */
+  private async cancelScheduled(
+    m: EntityManager,
+    actor: Actor & { id: string },
+    establishmentId: string,
+    caseId: string,
+    interview: { id: string; requestId: string; appointmentId: string | null; at: Date },
+    now: Date,
+    why: { reason: string; message: string },
+  ): Promise<void> {
+    await cancelInterview(m, interview.id);
+    if (interview.appointmentId && interview.at.getTime() > now.getTime())
+      await this.appointments.cancelIn(
+        m,
+        actor,
+        AppointmentScopes.establishment(establishmentId),
+        interview.appointmentId,
+        why.reason,
+        now,
+      );
+    await insertEvent(m, {
+      caseId,
+      requestId: interview.requestId,
+      kind: 'INTERVIEW_CANCELLED',
+      message: why.message,
+      actorType: actor.type,
+      actorId: actor.id,
+      at: now,
+    });
+    await this.audit.record(
+      {
+        actor,
+        action: 'FAMILY_VISIT_INTERVIEW_CANCELLED',
+        entityType: 'family_visit_interview',
+        entityId: interview.id,
+        establishmentId,
+        before: { status: 'SCHEDULED' },
+        after: { status: 'CANCELLED', reason: why.reason },
+      },
+      m,
+    );
   }
 
   /** The report of a scheduled interview that took place: it is then done. */

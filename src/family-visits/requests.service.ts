@@ -78,6 +78,7 @@ import {
   type VisitorOfRequest,
 } from './requests.rules';
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
+import { FamilyVisitInstructionService } from './instruction.service';
 import { needsMagistrate } from './decision.rules';
 import { dayTimeLabel, interviewCard, sortInterviews, STAY_STATUS_FAMILY_LABELS, stayVisible } from './family-page.rules';
 import { hourLabel } from './units.rules';
@@ -142,6 +143,7 @@ export class FamilyVisitRequestsService {
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
     @Inject(FAMILY_VISIT_DOCUMENTS) private readonly store: PermitFileStore,
+    private readonly instruction: FamilyVisitInstructionService,
   ) {}
 
   private today(timeZone: string): string {
@@ -789,6 +791,8 @@ export class FamilyVisitRequestsService {
       actorType: byFamily ? 'FAMILY' : 'AGENT',
       actorId: actor.id,
     });
+    // Its scheduled SPIP interviews go with it: cancelled with their convocation and its reminders, as the counsellor's own cancel.
+    const interviewsCancelled = await this.instruction.cancelInterviewsOfWithdrawnRequest(m, actor, establishment.id, c.id, r.id);
     const next = caseStatusAfterWithdrawal(c.status as FamilyVisitCaseStatus, await requestsOfCase(m, c.id), await stayAhead(m, c.id));
     if (next !== c.status) {
       await setCaseStatus(m, c.id, next);
@@ -812,7 +816,7 @@ export class FamilyVisitRequestsService {
         entityId: r.id,
         establishmentId: establishment.id,
         before: { status: r.status, caseStatus: c.status },
-        after: { status: 'WITHDRAWN', withdrawnAt: at.toISOString(), caseId: c.id, caseStatus: next },
+        after: { status: 'WITHDRAWN', withdrawnAt: at.toISOString(), caseId: c.id, caseStatus: next, interviewsCancelled },
       },
       m,
     );
