@@ -67,7 +67,7 @@ function clockAt(at: Date) {
 
 type FinalStatus = 'GRANTED' | 'REFUSED' | 'IMPLICITLY_REJECTED' | 'WITHDRAWN' | 'RECEIVED' | 'REFERRED';
 
-/** A visitor's request of a new case with its signed rules stored, then set to `status` at `at` (a withdrawal: its last change). */
+/** A visitor's request of a new case with its signed rules stored, then set to `status` at `at` (decided, or withdrawn). */
 async function requestWithDocument(status: FinalStatus, at: Date) {
   const c = await insertFamilyVisitCase({ establishmentId: establishment.id, detaineeId: detainee.id });
   await insertDetaineeRequest(c.id);
@@ -88,6 +88,13 @@ async function requestWithDocument(status: FinalStatus, at: Date) {
       status === 'REFUSED' ? 'Motivation en fait et en droit du refus, pour le test.' : null,
     ],
   );
+  // A withdrawal counts from its own time, not from a later change of the row (a month later here).
+  if (status === 'WITHDRAWN')
+    await query(`UPDATE family_visit_requests SET withdrawn_at = $2, updated_at = $3 WHERE id = $1`, [
+      r.id,
+      at,
+      new Date(at.getTime() + 30 * DAY),
+    ]);
   const { storageKey } = await queryOne<{ storageKey: string }>(
     `SELECT storage_key AS "storageKey" FROM family_visit_documents WHERE id = $1`,
     [doc.id],

@@ -12,6 +12,7 @@ export interface HoldRequest {
   visitorName: string | null;
   status: FamilyVisitRequestStatus;
   decidedAt: Date | null;
+  withdrawnAt: Date | null;
   updatedAt: Date;
   litigationHoldSince: Date | null;
   litigationNote: string | null;
@@ -19,7 +20,7 @@ export interface HoldRequest {
   documents: number;
 }
 
-const COLUMNS = `r.id, r.case_id AS "caseId", r.applicant, r.status, r.decided_at AS "decidedAt", r.updated_at AS "updatedAt",
+const COLUMNS = `r.id, r.case_id AS "caseId", r.applicant, r.status, r.decided_at AS "decidedAt", r.withdrawn_at AS "withdrawnAt", r.updated_at AS "updatedAt",
   CASE WHEN p.id IS NULL THEN NULL ELSE p.visitor_given_name || ' ' || upper(p.visitor_family_name) END AS "visitorName",
   r.litigation_hold_since AS "litigationHoldSince", r.litigation_note AS "litigationNote",
   (SELECT count(*)::int FROM family_visit_documents d WHERE d.request_id = r.id AND d.deleted_at IS NULL) AS documents`;

@@ -25,9 +25,11 @@ describe('holdProblem', () => {
 });
 
 describe('retentionEndsAt', () => {
-  it('counts the retention from the decision, or from the last change of a request without one (a withdrawal)', () => {
+  it('counts the retention from the decision or the withdrawal, never from a later change of the request', () => {
     const decidedAt = new Date('2027-03-01T10:00:00Z');
-    expect(retentionEndsAt({ decidedAt, updatedAt: new Date('2027-09-01T10:00:00Z') }, 365)).toEqual(new Date('2028-02-29T10:00:00Z'));
-    expect(retentionEndsAt({ decidedAt: null, updatedAt: decidedAt }, 10)).toEqual(new Date('2027-03-11T10:00:00Z'));
+    const later = new Date('2027-09-01T10:00:00Z');
+    expect(retentionEndsAt({ decidedAt, withdrawnAt: null, updatedAt: later }, 365)).toEqual(new Date('2028-02-29T10:00:00Z'));
+    expect(retentionEndsAt({ decidedAt: null, withdrawnAt: decidedAt, updatedAt: later }, 10)).toEqual(new Date('2027-03-11T10:00:00Z'));
+    expect(retentionEndsAt({ decidedAt: null, withdrawnAt: null, updatedAt: decidedAt }, 10)).toEqual(new Date('2027-03-11T10:00:00Z'));
   });
 });

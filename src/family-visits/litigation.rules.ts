@@ -38,9 +38,9 @@ export function holdProblem(status: FamilyVisitRequestStatus, held: boolean, lif
 
 /**
  * When the retention job may delete a request's documents, hold or no hold aside: its retention
- * period after the decision (or, for a withdrawal, which has no time of its own, its last change),
+ * period after the decision or the withdrawal (the request's last change for a row that has neither),
  * as familyVisitDocumentsExpired (retention.queries.ts) counts it. A hold does not move this clock.
  */
-export function retentionEndsAt(r: { decidedAt: Date | null; updatedAt: Date }, retentionDays: number): Date {
-  return new Date((r.decidedAt ?? r.updatedAt).getTime() + retentionDays * 86_400_000);
+export function retentionEndsAt(r: { decidedAt: Date | null; withdrawnAt: Date | null; updatedAt: Date }, retentionDays: number): Date {
+  return new Date((r.decidedAt ?? r.withdrawnAt ?? r.updatedAt).getTime() + retentionDays * 86_400_000);
 }

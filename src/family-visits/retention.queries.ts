@@ -12,8 +12,8 @@ export interface ExpiredFamilyVisitDocument {
 
 /**
  * The documents still stored of requests finally decided (granted, refused, implicitly rejected) or
- * withdrawn before `before` (the decision's time, or the request's last change when none is
- * recorded), except while a stay of the case is still to come or in progress (a minor's consent and
+ * withdrawn before `before` (the decision's time, or the withdrawal's; the request's last change for
+ * a row that has neither), except while a stay of the case is still to come or in progress (a minor's consent and
  * the child's exit time are needed at the door) and while the request is under a litigation hold (a
  * recourse is recorded). Neither moves the clock: once the stay is over or the hold lifted, what is
  * due goes at the next run.
@@ -26,7 +26,7 @@ export function familyVisitDocumentsExpired(db: EntityManager, before: Date): Pr
       WHERE d.deleted_at IS NULL
         AND r.status IN ('GRANTED','REFUSED','IMPLICITLY_REJECTED','WITHDRAWN')
         AND r.litigation_hold_since IS NULL
-        AND COALESCE(r.decided_at, r.updated_at) <= $1
+        AND COALESCE(r.decided_at, r.withdrawn_at, r.updated_at) <= $1
         AND NOT EXISTS (SELECT 1 FROM family_visit_stays s WHERE s.case_id = c.id AND s.status IN ('BOOKED','IN_PROGRESS'))
       ORDER BY d.created_at, d.id`,
     [before],
