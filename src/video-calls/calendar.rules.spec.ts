@@ -177,7 +177,7 @@ describe('quota of video calls', () => {
     expect(quotaProblem('2026-06-02', ['2026-06-30'], s)).toBeNull();
   });
 
-  it('counts the same day and calls on both sides; a raised quota allows more calls in the window', () => {
+  it('counts the same day and calls on both sides, and a raised quota allows more calls in the window', () => {
     expect(quotaProblem('2026-06-10', ['2026-06-10'], s)?.code).toBe('QUOTA');
     expect(quotaProblem('2026-06-15', ['2026-05-01', '2026-07-30'], s)).toBeNull();
     const two = { ...s, quotaCalls: 2 };

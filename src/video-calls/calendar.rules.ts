@@ -74,13 +74,18 @@ export function dayLabel(day: string): string {
 
 const holidayCache = new Map<string, Map<string, string>>();
 
-/** The public holidays of a year, day → name. The library builds its dates at local midnight of the process: read them so. */
+/**
+ * The public holidays of a year, day → name. The library builds its dates at the process's local midnight and
+ * moves Easter by steps of 24 h, which a DST change shifts by an hour: read each on the local clock at the
+ * nearest midnight, whatever the server's time zone.
+ */
 function holidaysOf(year: number, zone: HolidayZone): Map<string, string> {
   const key = `${year}-${zone}`;
   let days = holidayCache.get(key);
   if (!days) {
     days = new Map();
-    for (const [name, d] of Object.entries(joursFeries(year, { alsace: zone === 'ALSACE_MOSELLE' }))) {
+    for (const [name, date] of Object.entries(joursFeries(year, { alsace: zone === 'ALSACE_MOSELLE' }))) {
+      const d = new Date(date.getTime() + 12 * 3_600_000);
       const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
       days.set(day, name);
     }

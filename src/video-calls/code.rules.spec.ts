@@ -39,7 +39,7 @@ describe('video-call codes', () => {
     expect(new Set(codes).size).toBeGreaterThan(n * 0.97); // few repeats among a million possible codes
   });
 
-  it('stores an HMAC-SHA256 of the code (hex), never the code; another secret gives another hash', () => {
+  it('stores an HMAC-SHA256 of the code (hex), never the code, and another secret gives another hash', () => {
     const hash = hashCode('123456', SECRET);
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(hash).toBe(crypto.createHmac('sha256', SECRET).update('123456').digest('hex'));
@@ -48,7 +48,7 @@ describe('video-call codes', () => {
     expect(() => hashCode('123456', '')).toThrow();
   });
 
-  it('accepts the right code once, spaces ignored; refuses a wrong one', () => {
+  it('accepts the right code, spaces ignored, and refuses a wrong one', () => {
     const now = new Date('2026-06-10T06:31:00Z');
     expect(codeCheck(stored('048213'), '048213', now, SECRET)).toBe('ACCEPTED');
     expect(codeCheck(stored('048213'), ' 048 213 ', now, SECRET)).toBe('ACCEPTED');
