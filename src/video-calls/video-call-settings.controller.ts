@@ -42,7 +42,7 @@ export class VideoCallSettingsController {
     @Res() res: Response,
   ) {
     const known = DONE.find((d) => d === done);
-    await this.render(res, establishment, p, { page: parsePage(pageNumber), done: known });
+    await this.render(res, establishment, p, { pageNumber: parsePage(pageNumber), done: known });
   }
 
   @Post()
@@ -132,9 +132,9 @@ export class VideoCallSettingsController {
     res: Response,
     establishment: Establishment,
     p: Principal,
-    extra: { errors?: FieldError[]; values?: unknown; form?: FormName; done?: Done; page?: number; deviceId?: string },
+    extra: { errors?: FieldError[]; values?: unknown; form?: FormName; done?: Done; pageNumber?: number; deviceId?: string },
   ) {
-    const overview = await this.settings.overview(establishment.id, extra.page ?? 1);
+    const overview = await this.settings.overview(establishment.id, extra.pageNumber ?? 1);
     const s = overview.current.settings;
     res.render('video-calls/settings.njk', {
       establishment,
