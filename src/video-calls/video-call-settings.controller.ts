@@ -55,7 +55,7 @@ export class VideoCallSettingsController {
   ) {
     const form = await validateForm(VideoCallSettingsForm, body);
     if (!form.ok) return this.render(res.status(400), establishment, p, { errors: form.errors, values: form.values, form: 'settings' });
-    const changed = await this.settings.save({ ...actorOf(p) }, establishment.id, form.value.settings());
+    const changed = await this.settings.save(actorOf(p), establishment.id, form.value.settings());
     this.done(res, establishment, changed ? 'reglages' : 'inchanges');
   }
 
