@@ -19,6 +19,7 @@ import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PermitsModule } from './permits/permits.module';
+import { VideoCallsModule } from './video-calls/video-calls.module';
 import { VisitsModule } from './visits/visits.module';
 
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule implements NestModule {
         PermitsModule,
         VisitsModule,
         FamilyVisitsModule,
+        VideoCallsModule,
       ],
       controllers: [HomeController, HealthController],
       providers: [

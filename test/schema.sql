@@ -56,6 +56,19 @@ table demo_inbox
   demo_inbox.body text NOT NULL
   demo_inbox.attachments text[] NOT NULL DEFAULT '{}'::text[]
   demo_inbox.received_at timestamp with time zone NOT NULL DEFAULT now()
+table detainee_phone_contacts
+  detainee_phone_contacts.id uuid NOT NULL DEFAULT gen_random_uuid()
+  detainee_phone_contacts.detainee_id uuid NOT NULL
+  detainee_phone_contacts.name text NOT NULL
+  detainee_phone_contacts.phone text NOT NULL
+  detainee_phone_contacts.relationship text NOT NULL
+  detainee_phone_contacts.minor boolean NOT NULL DEFAULT false
+  detainee_phone_contacts.consent_given_by text
+  detainee_phone_contacts.consent_recorded_at timestamp with time zone
+  detainee_phone_contacts.consent_recorded_by uuid
+  detainee_phone_contacts.active boolean NOT NULL DEFAULT true
+  detainee_phone_contacts.created_at timestamp with time zone NOT NULL DEFAULT now()
+  detainee_phone_contacts.created_by uuid NOT NULL
 table detainee_transfer_proposals
   detainee_transfer_proposals.id uuid NOT NULL DEFAULT gen_random_uuid()
   detainee_transfer_proposals.detainee_id uuid NOT NULL
@@ -432,6 +445,12 @@ table permits
   permits.paper_reference text
   permits.head_review_due boolean NOT NULL DEFAULT false
   permits.import_id uuid
+table phone_accounts
+  phone_accounts.detainee_id uuid NOT NULL
+  phone_accounts.balance_cents integer NOT NULL DEFAULT 0
+  phone_accounts.blocked_cents integer NOT NULL DEFAULT 0
+  phone_accounts.plan_code text NOT NULL DEFAULT 'NONE'::text
+  phone_accounts.updated_at timestamp with time zone NOT NULL DEFAULT now()
 table role_assignments
   role_assignments.id uuid NOT NULL DEFAULT gen_random_uuid()
   role_assignments.agent_id uuid NOT NULL
@@ -439,6 +458,14 @@ table role_assignments
   role_assignments.role text NOT NULL
   role_assignments.granted_by uuid
   role_assignments.granted_at timestamp with time zone NOT NULL DEFAULT now()
+table sanctioned_numbers
+  sanctioned_numbers.id uuid NOT NULL DEFAULT gen_random_uuid()
+  sanctioned_numbers.establishment_id uuid NOT NULL
+  sanctioned_numbers.phone text NOT NULL
+  sanctioned_numbers.until timestamp with time zone
+  sanctioned_numbers.motivation text NOT NULL
+  sanctioned_numbers.decided_at timestamp with time zone NOT NULL DEFAULT now()
+  sanctioned_numbers.decided_by uuid NOT NULL
 table session
   session.sid character varying NOT NULL
   session.sess json NOT NULL
@@ -461,6 +488,61 @@ table slot_templates
   slot_templates.capacity integer NOT NULL
   slot_templates.valid_from date NOT NULL
   slot_templates.valid_to date
+table video_call_access
+  video_call_access.id uuid NOT NULL DEFAULT gen_random_uuid()
+  video_call_access.detainee_id uuid NOT NULL
+  video_call_access.status text NOT NULL
+  video_call_access.suspended_until timestamp with time zone
+  video_call_access.motivation text
+  video_call_access.decided_at timestamp with time zone NOT NULL DEFAULT now()
+  video_call_access.decided_by uuid NOT NULL
+table video_call_bookings
+  video_call_bookings.id uuid NOT NULL DEFAULT gen_random_uuid()
+  video_call_bookings.establishment_id uuid NOT NULL
+  video_call_bookings.detainee_id uuid NOT NULL
+  video_call_bookings.contact_id uuid NOT NULL
+  video_call_bookings.device_id uuid NOT NULL
+  video_call_bookings.slot tstzrange NOT NULL
+  video_call_bookings.status text NOT NULL DEFAULT 'BOOKED'::text
+  video_call_bookings.plan_code text NOT NULL
+  video_call_bookings.cents_per_minute integer NOT NULL
+  video_call_bookings.connection_cents integer NOT NULL
+  video_call_bookings.blocked_cents integer NOT NULL
+  video_call_bookings.charged_cents integer
+  video_call_bookings.duration_seconds integer
+  video_call_bookings.booked_at timestamp with time zone NOT NULL DEFAULT now()
+  video_call_bookings.booked_by uuid NOT NULL
+  video_call_bookings.cancelled_at timestamp with time zone
+  video_call_bookings.cancelled_by uuid
+  video_call_bookings.cancel_reason text
+table video_call_charters
+  video_call_charters.id uuid NOT NULL DEFAULT gen_random_uuid()
+  video_call_charters.detainee_id uuid NOT NULL
+  video_call_charters.signed_on date NOT NULL
+  video_call_charters.scan_storage_key text
+  video_call_charters.recorded_at timestamp with time zone NOT NULL DEFAULT now()
+  video_call_charters.recorded_by uuid NOT NULL
+table video_call_codes
+  video_call_codes.id uuid NOT NULL DEFAULT gen_random_uuid()
+  video_call_codes.booking_id uuid NOT NULL
+  video_call_codes.code_hash text NOT NULL
+  video_call_codes.created_at timestamp with time zone NOT NULL DEFAULT now()
+  video_call_codes.expires_at timestamp with time zone NOT NULL
+  video_call_codes.used_at timestamp with time zone
+  video_call_codes.failed_attempts integer NOT NULL DEFAULT 0
+table video_call_devices
+  video_call_devices.id uuid NOT NULL DEFAULT gen_random_uuid()
+  video_call_devices.establishment_id uuid NOT NULL
+  video_call_devices.name text NOT NULL
+  video_call_devices.active boolean NOT NULL DEFAULT true
+  video_call_devices.created_at timestamp with time zone NOT NULL DEFAULT now()
+table video_call_settings
+  video_call_settings.id uuid NOT NULL DEFAULT gen_random_uuid()
+  video_call_settings.establishment_id uuid NOT NULL
+  video_call_settings.version integer NOT NULL
+  video_call_settings.settings jsonb NOT NULL
+  video_call_settings.valid_from timestamp with time zone NOT NULL DEFAULT now()
+  video_call_settings.changed_by uuid NOT NULL
 table visit_imports
   visit_imports.id uuid NOT NULL DEFAULT gen_random_uuid()
   visit_imports.establishment_id uuid NOT NULL
@@ -572,6 +654,14 @@ constraint closures.closures_room_id_fkey: FOREIGN KEY (room_id) REFERENCES visi
 constraint closures.closures_template_id_fkey: FOREIGN KEY (template_id) REFERENCES slot_templates(id)
 constraint demo_inbox.demo_inbox_channel_check: CHECK ((channel = ANY (ARRAY['EMAIL'::text, 'SMS'::text])))
 constraint demo_inbox.demo_inbox_pkey: PRIMARY KEY (id)
+constraint detainee_phone_contacts.detainee_phone_contacts_consent: CHECK ((((consent_given_by IS NULL) = (consent_recorded_at IS NULL)) AND ((consent_given_by IS NULL) = (consent_recorded_by IS NULL)) AND ((consent_given_by IS NULL) OR (minor AND (length(TRIM(BOTH FROM consent_given_by)) > 0)))))
+constraint detainee_phone_contacts.detainee_phone_contacts_consent_recorded_by_fkey: FOREIGN KEY (consent_recorded_by) REFERENCES agents(id)
+constraint detainee_phone_contacts.detainee_phone_contacts_created_by_fkey: FOREIGN KEY (created_by) REFERENCES agents(id)
+constraint detainee_phone_contacts.detainee_phone_contacts_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint detainee_phone_contacts.detainee_phone_contacts_name_check: CHECK (((length(TRIM(BOTH FROM name)) >= 1) AND (length(TRIM(BOTH FROM name)) <= 200)))
+constraint detainee_phone_contacts.detainee_phone_contacts_phone_check: CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text))
+constraint detainee_phone_contacts.detainee_phone_contacts_pkey: PRIMARY KEY (id)
+constraint detainee_phone_contacts.detainee_phone_contacts_relationship_check: CHECK (((length(TRIM(BOTH FROM relationship)) >= 1) AND (length(TRIM(BOTH FROM relationship)) <= 100)))
 constraint detainee_transfer_proposals.detainee_transfer_proposals_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
 constraint detainee_transfer_proposals.detainee_transfer_proposals_decision: CHECK (((status = 'PENDING'::text) = (decided_at IS NULL)))
 constraint detainee_transfer_proposals.detainee_transfer_proposals_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
@@ -809,12 +899,24 @@ constraint permits.permits_room_condition_check: CHECK ((room_condition = ANY (A
 constraint permits.permits_status_check: CHECK ((status = ANY (ARRAY['ACTIVE'::text, 'ON_HOLD'::text, 'SUSPENDED'::text, 'WITHDRAWN'::text])))
 constraint permits.permits_status_reason: CHECK (((status = 'ACTIVE'::text) OR (length(TRIM(BOTH FROM status_reason)) > 0)))
 constraint permits.permits_validity: CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
+constraint phone_accounts.phone_accounts_balance_cents_check: CHECK ((balance_cents >= 0))
+constraint phone_accounts.phone_accounts_blocked_cents_check: CHECK ((blocked_cents >= 0))
+constraint phone_accounts.phone_accounts_blocked_within_balance: CHECK ((blocked_cents <= balance_cents))
+constraint phone_accounts.phone_accounts_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint phone_accounts.phone_accounts_pkey: PRIMARY KEY (detainee_id)
+constraint phone_accounts.phone_accounts_plan_code_check: CHECK ((plan_code ~ '^(NONE|[1-9][0-9]{0,3})$'::text))
 constraint role_assignments.role_assignments_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id) ON DELETE CASCADE
 constraint role_assignments.role_assignments_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint role_assignments.role_assignments_granted_by_fkey: FOREIGN KEY (granted_by) REFERENCES agents(id)
 constraint role_assignments.role_assignments_pkey: PRIMARY KEY (id)
 constraint role_assignments.role_assignments_role_check: CHECK ((role = ANY (ARRAY['PERMITS_OFFICER'::text, 'PARLOIR_AGENT'::text, 'SPIP_COUNSELLOR'::text, 'HEAD_OF_ESTABLISHMENT'::text, 'ACTIVITIES_OFFICER'::text, 'ADMIN'::text])))
 constraint role_assignments.role_assignments_unique: UNIQUE (agent_id, establishment_id, role)
+constraint sanctioned_numbers.sanctioned_numbers_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
+constraint sanctioned_numbers.sanctioned_numbers_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint sanctioned_numbers.sanctioned_numbers_motivation_check: CHECK ((length(TRIM(BOTH FROM motivation)) > 0))
+constraint sanctioned_numbers.sanctioned_numbers_phone_check: CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text))
+constraint sanctioned_numbers.sanctioned_numbers_pkey: PRIMARY KEY (id)
+constraint sanctioned_numbers.sanctioned_numbers_until: CHECK (((until IS NULL) OR (until > decided_at)))
 constraint session.session_pkey: PRIMARY KEY (sid)
 constraint signature_delegations.signature_delegations_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
 constraint signature_delegations.signature_delegations_created_by_fkey: FOREIGN KEY (created_by) REFERENCES agents(id)
@@ -827,6 +929,49 @@ constraint slot_templates.slot_templates_pkey: PRIMARY KEY (id)
 constraint slot_templates.slot_templates_room_id_fkey: FOREIGN KEY (room_id) REFERENCES visiting_rooms(id)
 constraint slot_templates.slot_templates_times: CHECK ((end_time > start_time))
 constraint slot_templates.slot_templates_validity: CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
+constraint video_call_access.video_call_access_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
+constraint video_call_access.video_call_access_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint video_call_access.video_call_access_motivated: CHECK (((status = 'ACTIVE'::text) OR (COALESCE(length(TRIM(BOTH FROM motivation)), 0) > 0)))
+constraint video_call_access.video_call_access_pkey: PRIMARY KEY (id)
+constraint video_call_access.video_call_access_status_check: CHECK ((status = ANY (ARRAY['ACTIVE'::text, 'REFUSED'::text, 'SUSPENDED'::text, 'WITHDRAWN'::text])))
+constraint video_call_access.video_call_access_until: CHECK (((status = 'SUSPENDED'::text) = (suspended_until IS NOT NULL)))
+constraint video_call_bookings.video_call_bookings_blocked_cents_check: CHECK ((blocked_cents >= 0))
+constraint video_call_bookings.video_call_bookings_booked_by_fkey: FOREIGN KEY (booked_by) REFERENCES agents(id)
+constraint video_call_bookings.video_call_bookings_cancelled: CHECK ((((status = 'CANCELLED'::text) = (cancelled_at IS NOT NULL)) AND ((status = 'CANCELLED'::text) = (COALESCE(length(TRIM(BOTH FROM cancel_reason)), 0) > 0))))
+constraint video_call_bookings.video_call_bookings_cancelled_by_fkey: FOREIGN KEY (cancelled_by) REFERENCES agents(id)
+constraint video_call_bookings.video_call_bookings_cents_per_minute_check: CHECK ((cents_per_minute >= 0))
+constraint video_call_bookings.video_call_bookings_charge_within_blocked: CHECK (((charged_cents IS NULL) OR (charged_cents <= blocked_cents)))
+constraint video_call_bookings.video_call_bookings_charged_cents_check: CHECK ((charged_cents >= 0))
+constraint video_call_bookings.video_call_bookings_connection_cents_check: CHECK ((connection_cents >= 0))
+constraint video_call_bookings.video_call_bookings_contact_id_fkey: FOREIGN KEY (contact_id) REFERENCES detainee_phone_contacts(id)
+constraint video_call_bookings.video_call_bookings_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint video_call_bookings.video_call_bookings_detainee_no_overlap: EXCLUDE USING gist (detainee_id WITH =, slot WITH &&) WHERE ((status <> 'CANCELLED'::text))
+constraint video_call_bookings.video_call_bookings_device_fk: FOREIGN KEY (device_id, establishment_id) REFERENCES video_call_devices(id, establishment_id)
+constraint video_call_bookings.video_call_bookings_device_no_overlap: EXCLUDE USING gist (device_id WITH =, slot WITH &&) WHERE ((status <> 'CANCELLED'::text))
+constraint video_call_bookings.video_call_bookings_duration_seconds_check: CHECK ((duration_seconds >= 0))
+constraint video_call_bookings.video_call_bookings_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint video_call_bookings.video_call_bookings_held: CHECK ((((status = 'HELD'::text) = (duration_seconds IS NOT NULL)) AND ((status = 'HELD'::text) = (charged_cents IS NOT NULL))))
+constraint video_call_bookings.video_call_bookings_pkey: PRIMARY KEY (id)
+constraint video_call_bookings.video_call_bookings_slot_check: CHECK (((NOT isempty(slot)) AND lower_inc(slot) AND (NOT upper_inc(slot)) AND (NOT lower_inf(slot)) AND (NOT upper_inf(slot))))
+constraint video_call_bookings.video_call_bookings_status_check: CHECK ((status = ANY (ARRAY['BOOKED'::text, 'HELD'::text, 'CANCELLED'::text, 'NO_SHOW'::text])))
+constraint video_call_charters.video_call_charters_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint video_call_charters.video_call_charters_pkey: PRIMARY KEY (id)
+constraint video_call_charters.video_call_charters_recorded_by_fkey: FOREIGN KEY (recorded_by) REFERENCES agents(id)
+constraint video_call_charters.video_call_charters_scan_storage_key_check: CHECK ((length(scan_storage_key) > 0))
+constraint video_call_codes.video_call_codes_booking_id_fkey: FOREIGN KEY (booking_id) REFERENCES video_call_bookings(id)
+constraint video_call_codes.video_call_codes_code_hash_check: CHECK ((length(code_hash) >= 32))
+constraint video_call_codes.video_call_codes_failed_attempts_check: CHECK (((failed_attempts >= 0) AND (failed_attempts <= 5)))
+constraint video_call_codes.video_call_codes_pkey: PRIMARY KEY (id)
+constraint video_call_devices.video_call_devices_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint video_call_devices.video_call_devices_establishment_unique: UNIQUE (id, establishment_id)
+constraint video_call_devices.video_call_devices_name_check: CHECK (((length(TRIM(BOTH FROM name)) >= 1) AND (length(TRIM(BOTH FROM name)) <= 100)))
+constraint video_call_devices.video_call_devices_pkey: PRIMARY KEY (id)
+constraint video_call_settings.video_call_settings_changed_by_fkey: FOREIGN KEY (changed_by) REFERENCES agents(id)
+constraint video_call_settings.video_call_settings_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint video_call_settings.video_call_settings_pkey: PRIMARY KEY (id)
+constraint video_call_settings.video_call_settings_settings_check: CHECK ((jsonb_typeof(settings) = 'object'::text))
+constraint video_call_settings.video_call_settings_version_check: CHECK ((version > 0))
+constraint video_call_settings.video_call_settings_version_unique: UNIQUE (establishment_id, version)
 constraint visit_imports.visit_imports_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint visit_imports.visit_imports_imported_by_fkey: FOREIGN KEY (imported_by) REFERENCES agents(id)
 constraint visit_imports.visit_imports_pkey: PRIMARY KEY (id)
@@ -898,6 +1043,8 @@ index CREATE UNIQUE INDEX audit_log_pkey ON public.audit_log USING btree (id)
 index CREATE INDEX closures_day_idx ON public.closures USING btree (establishment_id, day)
 index CREATE UNIQUE INDEX closures_pkey ON public.closures USING btree (id)
 index CREATE UNIQUE INDEX demo_inbox_pkey ON public.demo_inbox USING btree (id)
+index CREATE UNIQUE INDEX detainee_phone_contacts_phone_idx ON public.detainee_phone_contacts USING btree (detainee_id, phone) WHERE active
+index CREATE UNIQUE INDEX detainee_phone_contacts_pkey ON public.detainee_phone_contacts USING btree (id)
 index CREATE INDEX detainee_transfer_proposals_pending_idx ON public.detainee_transfer_proposals USING btree (detainee_id) WHERE (status = 'PENDING'::text)
 index CREATE UNIQUE INDEX detainee_transfer_proposals_pkey ON public.detainee_transfer_proposals USING btree (id)
 index CREATE UNIQUE INDEX detainee_transfer_proposals_unique ON public.detainee_transfer_proposals USING btree (detainee_id, to_establishment_id, new_ecrou)
@@ -976,14 +1123,33 @@ index CREATE INDEX permits_family_idx ON public.permits USING btree (family_acco
 index CREATE UNIQUE INDEX permits_pkey ON public.permits USING btree (id)
 index CREATE INDEX permits_register_idx ON public.permits USING btree (establishment_id, created_at DESC)
 index CREATE UNIQUE INDEX permits_request_id_key ON public.permits USING btree (request_id)
+index CREATE UNIQUE INDEX phone_accounts_pkey ON public.phone_accounts USING btree (detainee_id)
 index CREATE INDEX role_assignments_establishment_idx ON public.role_assignments USING btree (establishment_id)
 index CREATE UNIQUE INDEX role_assignments_pkey ON public.role_assignments USING btree (id)
 index CREATE UNIQUE INDEX role_assignments_unique ON public.role_assignments USING btree (agent_id, establishment_id, role)
+index CREATE INDEX sanctioned_numbers_phone_idx ON public.sanctioned_numbers USING btree (establishment_id, phone)
+index CREATE UNIQUE INDEX sanctioned_numbers_pkey ON public.sanctioned_numbers USING btree (id)
 index CREATE INDEX session_expire_idx ON public.session USING btree (expire)
 index CREATE UNIQUE INDEX session_pkey ON public.session USING btree (sid)
 index CREATE INDEX signature_delegations_agent_idx ON public.signature_delegations USING btree (establishment_id, agent_id)
 index CREATE UNIQUE INDEX signature_delegations_pkey ON public.signature_delegations USING btree (id)
 index CREATE UNIQUE INDEX slot_templates_pkey ON public.slot_templates USING btree (id)
+index CREATE INDEX video_call_access_detainee_idx ON public.video_call_access USING btree (detainee_id, decided_at)
+index CREATE UNIQUE INDEX video_call_access_pkey ON public.video_call_access USING btree (id)
+index CREATE INDEX video_call_bookings_contact_idx ON public.video_call_bookings USING btree (contact_id)
+index CREATE INDEX video_call_bookings_day_idx ON public.video_call_bookings USING btree (establishment_id, lower(slot))
+index CREATE INDEX video_call_bookings_detainee_no_overlap ON public.video_call_bookings USING gist (detainee_id, slot) WHERE (status <> 'CANCELLED'::text)
+index CREATE INDEX video_call_bookings_device_no_overlap ON public.video_call_bookings USING gist (device_id, slot) WHERE (status <> 'CANCELLED'::text)
+index CREATE UNIQUE INDEX video_call_bookings_pkey ON public.video_call_bookings USING btree (id)
+index CREATE INDEX video_call_charters_detainee_idx ON public.video_call_charters USING btree (detainee_id, signed_on)
+index CREATE UNIQUE INDEX video_call_charters_pkey ON public.video_call_charters USING btree (id)
+index CREATE INDEX video_call_codes_booking_idx ON public.video_call_codes USING btree (booking_id, created_at)
+index CREATE UNIQUE INDEX video_call_codes_pkey ON public.video_call_codes USING btree (id)
+index CREATE UNIQUE INDEX video_call_devices_establishment_unique ON public.video_call_devices USING btree (id, establishment_id)
+index CREATE UNIQUE INDEX video_call_devices_name_idx ON public.video_call_devices USING btree (establishment_id, lower(TRIM(BOTH FROM name)))
+index CREATE UNIQUE INDEX video_call_devices_pkey ON public.video_call_devices USING btree (id)
+index CREATE UNIQUE INDEX video_call_settings_pkey ON public.video_call_settings USING btree (id)
+index CREATE UNIQUE INDEX video_call_settings_version_unique ON public.video_call_settings USING btree (establishment_id, version)
 index CREATE UNIQUE INDEX visit_imports_pkey ON public.visit_imports USING btree (id)
 index CREATE UNIQUE INDEX visit_settings_pkey ON public.visit_settings USING btree (establishment_id)
 index CREATE UNIQUE INDEX visit_slots_pkey ON public.visit_slots USING btree (id)

@@ -1,0 +1,13 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A sanction on a phone number: no detainee of the establishment may call it until `until` (null: no end). */
+@Entity('sanctioned_numbers')
+export class SanctionedNumberEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ name: 'establishment_id', type: 'uuid' }) establishmentId!: string;
+  @Column({ type: 'text' }) phone!: string;
+  @Column({ type: 'timestamptz', nullable: true }) until!: Date | null;
+  @Column({ type: 'text' }) motivation!: string;
+  @Column({ name: 'decided_at', type: 'timestamptz', default: () => 'now()' }) decidedAt!: Date;
+  @Column({ name: 'decided_by', type: 'uuid' }) decidedBy!: string;
+}
