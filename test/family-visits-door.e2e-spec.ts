@@ -327,6 +327,11 @@ describe('a detainee who has left', () => {
       'La personne détenue a été transférée dans un autre établissement : la visite ne peut pas être déplacée.',
     ]);
     expect(await query(`SELECT count(*)::int AS n FROM family_visit_stays WHERE case_id = $1`, [waiting.caseId])).toEqual([{ n: 0 }]);
+    // Nor is his stay started at the door.
+    const start = await post(agent, releasedStay, `${releasedStay}/debut`, {});
+    expect(start.status).toBe(409);
+    expect(page(start).errors()).toEqual(['La personne détenue a été libérée : la visite ne peut pas commencer.']);
+    expect(page(await agent.get(releasedStay).expect(200)).text('stay-status')).toMatch(/^Prévu/);
     // Cancelling remains the way out, and a cancelled stay is no longer flagged.
     expect((await post(agent, `${movedStay}/annuler`, `${movedStay}/annuler`, { reason: 'Personne détenue transférée' })).status).toBe(303);
     expect(page(await agent.get(movedStay).expect(200)).has('stay-review')).toBe(false);
@@ -377,6 +382,11 @@ describe('a visit permit no longer valid', () => {
     expect(page(move).errors()[0]).toBe(
       'Le permis de visite de ليلى NGUYỄN 0 est retiré : la visite ne peut pas être déplacée. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.',
     );
+    const start = await post(agent, stay, `${stay}/debut`, {});
+    expect(start.status).toBe(409);
+    expect(page(start).errors()).toEqual([
+      'Le permis de visite de ليلى NGUYỄN 0 est retiré : la visite ne peut pas commencer. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.',
+    ]);
 
     // A permit ending during the stay does not cover it.
     const expiring = await insertAuthorisedCase(e.id, { hours: 48, visitors: 1, lastName: 'Ảnh' });

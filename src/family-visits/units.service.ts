@@ -11,7 +11,7 @@ import { normalizePhone } from '../notifications/notification.rules';
 import { NotificationsService } from '../notifications/notifications.service';
 import { signatoryFor } from '../permits/signatory';
 import type { FamilyVisitKind } from './family-unit.entity';
-import { custodyRefusal, type DoorVisitor, doorVisitors, permitsRefusal, reviewReasons, stayDays } from './stay-door.rules';
+import { custodyRefusal, type DoorVisitor, doorVisitors, permitsRefusal, reviewReasons, startRefusal, stayDays } from './stay-door.rules';
 import {
   bookableCase,
   caseHasStay,
@@ -586,7 +586,8 @@ export class UnitsService {
   /**
    * Who may enter each stay (the GRANTED visitors with the permit photo, a minor's adult, a UVF child's
    * exit time and carer, a permit no longer valid) and what to review before a stay to come (the
-   * detainee gone, a permit no longer valid), computed now from the permits and the custody status.
+   * detainee gone, the magistrate's authorisation withdrawn or ended, a permit no longer valid),
+   * computed now from the permits, the authorisations and the custody status.
    */
   private async door(db: EntityManager, stays: StayRow[], site: Site): Promise<Map<string, { entrants: DoorVisitor[]; review: string[] }>> {
     const rows = stays.length ? await stayVisitors(db, [...new Set(stays.map((s) => s.caseId))]) : [];
@@ -598,7 +599,7 @@ export class UnitsService {
           s,
           site.timeZone,
         );
-        return [s.id, { entrants, review: reviewReasons(s, entrants) }];
+        return [s.id, { entrants, review: reviewReasons(s, entrants, site.timeZone) }];
       }),
     );
   }
@@ -691,13 +692,34 @@ export class UnitsService {
     return { cause, decidedBy: decider };
   }
 
-  /** Start (IN_PROGRESS), end (ENDED) or early end at request or for security (ENDED_EARLY, final). */
+  /**
+   * Start (IN_PROGRESS), end (ENDED) or early end at request or for security (ENDED_EARLY, final). A
+   * start is refused in French (409) when the detainee has left, the magistrate's authorisation was
+   * withdrawn or ended before the stay's last day, or a visitor's permit no longer allows it: checked
+   * under the case's lock (the magistrate's follow-up takes it too) and the permits' share lock.
+   */
   async move(actor: Actor, site: Site, id: string, next: 'IN_PROGRESS' | 'ENDED' | 'ENDED_EARLY', reason?: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const s = await stayOf(m, site.id, id, true);
       if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
       const bad = transitionProblem(s.status, next);
       if (bad) throw new DomainError('STATUS', bad, 409);
+      if (next === 'IN_PROGRESS') {
+        const c = await bookableCase(m, site.id, s.caseId, true);
+        if (!c) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+        const refused = startRefusal(
+          {
+            startsAt: s.startsAt,
+            endsAt: s.endsAt,
+            custodyStatus: c.custodyStatus,
+            authorisedUntil: c.authorisedUntil,
+            authorisationWithdrawnOn: c.authorisationWithdrawnOn,
+          },
+          await stayVisitors(m, [s.caseId], true),
+          site.timeZone,
+        );
+        if (refused) throw new DomainError('CANNOT_START', refused, 409);
+      }
       const now = this.clock.now();
       const ended = next === 'IN_PROGRESS' ? null : now;
       await setStayStatus(m, id, next, ended, next === 'ENDED_EARLY' ? (reason ?? null) : null);
