@@ -17,6 +17,7 @@ import {
   parseDuration,
   pfHoursProblem,
   rankWaitingList,
+  rebookPossible,
   stayChangeMessage,
   stayGuide,
   stayTimes,
@@ -228,10 +229,35 @@ describe('telling the family of a change to its stay', () => {
         unit: 'UVF Ą',
         zone: 'heure de Paris',
         reason: ' Fuite d’eau dans le logement. ',
+        rebook: true,
       }),
     ).toBe(
       'Votre visite du samedi 5 décembre 2026 à 10 h 00 (heure de Paris) en UVF Ą est annulée : Fuite d’eau dans le logement. L’établissement vous proposera une autre date.',
     );
+  });
+
+  it('a cancelled stay promises another date only when a new one may be booked: the detainee present and the authorisation in force', () => {
+    expect(
+      stayChangeMessage({
+        change: 'CANCELLED',
+        before: 'samedi 5 décembre 2026 à 10 h 00',
+        unit: 'UVF Ą',
+        zone: 'heure de Paris',
+        reason: 'Personne détenue transférée',
+        rebook: false,
+      }),
+    ).toBe(
+      'Votre visite du samedi 5 décembre 2026 à 10 h 00 (heure de Paris) en UVF Ą est annulée : Personne détenue transférée. Aucune nouvelle date ne pourra être proposée au titre de ce dossier.',
+    );
+    const c = { custodyStatus: 'PRESENT' as const, detaineeGranted: true, grantedVisitors: 2, authorisedUntil: null };
+    expect(rebookPossible(c, '2026-12-01')).toBe(true);
+    expect(rebookPossible({ ...c, custodyStatus: 'TRANSFERE' }, '2026-12-01')).toBe(false);
+    expect(rebookPossible({ ...c, custodyStatus: 'LIBERE' }, '2026-12-01')).toBe(false);
+    // A magistrate's authorisation ending today still allows a stay today; ended yesterday (or withdrawn today), none.
+    expect(rebookPossible({ ...c, authorisedUntil: '2026-12-01' }, '2026-12-01')).toBe(true);
+    expect(rebookPossible({ ...c, authorisedUntil: '2026-11-30' }, '2026-12-01')).toBe(false);
+    expect(rebookPossible({ ...c, detaineeGranted: false }, '2026-12-01')).toBe(false);
+    expect(rebookPossible({ ...c, grantedVisitors: 0 }, '2026-12-01')).toBe(false);
   });
 });
 

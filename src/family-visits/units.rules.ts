@@ -1,4 +1,5 @@
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
+import type { CustodyStatus } from '../detainees/detainee.entity';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
 
@@ -388,7 +389,36 @@ export type StayChangeNotice =
       breakFrom: string | null;
       breakTo: string | null;
     }
-  | { change: 'CANCELLED'; before: string; unit: string; zone: string; reason: string };
+  | {
+      change: 'CANCELLED';
+      before: string;
+      unit: string;
+      zone: string;
+      reason: string;
+      /** Whether a new stay may be booked for the case (rebookPossible): only then is another date promised. */
+      rebook: boolean;
+    };
+
+/** What a cancelled stay's family reads when no new stay may be booked for the case. */
+export const NO_NEW_DATE = 'Aucune nouvelle date ne pourra être proposée au titre de ce dossier.';
+
+/**
+ * Whether a new stay may still be booked for the case once its stay is cancelled, as the booking
+ * checks it: the detainee still in the establishment, the detainee's request and a visitor's granted,
+ * and the magistrate's authorisation, if any, running on `today` (AAAA-MM-JJ, establishment's day) at
+ * least (a withdrawn one ended the day before its withdrawal).
+ */
+export function rebookPossible(
+  c: { custodyStatus: CustodyStatus; detaineeGranted: boolean; grantedVisitors: number; authorisedUntil: string | null },
+  today: string,
+): boolean {
+  return (
+    c.custodyStatus === 'PRESENT' &&
+    c.detaineeGranted &&
+    c.grantedVisitors > 0 &&
+    (c.authorisedUntil === null || c.authorisedUntil >= today)
+  );
+}
 
 /** The line of the family's history (and of its e-mail) telling a moved or cancelled stay. */
 export function stayChangeMessage(n: StayChangeNotice): string {
@@ -398,7 +428,7 @@ export function stayChangeMessage(n: StayChangeNotice): string {
       (n.breakFrom && n.breakTo ? `, en deux créneaux avec une pause pour déjeuner à l’extérieur de ${n.breakFrom} à ${n.breakTo}` : '') +
       `. L’ancienne date (${n.before}) n’est plus valable.`
     );
-  return `Votre visite du ${n.before} (${n.zone}) en ${n.unit} est annulée : ${n.reason.trim().replace(/\.+$/, '')}. L’établissement vous proposera une autre date.`;
+  return `Votre visite du ${n.before} (${n.zone}) en ${n.unit} est annulée : ${n.reason.trim().replace(/\.+$/, '')}. ${n.rebook ? 'L’établissement vous proposera une autre date.' : NO_NEW_DATE}`;
 }
 
 /** The family's distance from the establishment, in whole kilometres (0 to 20 000: as far as France overseas). */

@@ -63,6 +63,7 @@ import {
   pfHoursProblem,
   priorityReasons,
   rankWaitingList,
+  rebookPossible,
   type StayEventKind,
   stayChangeMessage,
   type StayChangeNotice,
@@ -308,11 +309,14 @@ export class UnitsService {
       const bad = changeProblem(s.status, 'CANCEL');
       if (bad) throw new DomainError('STATUS', bad, 409);
       const now = this.clock.now();
+      // Another date is promised only if a new stay may be booked (the case locked, as a booking locks it).
+      const c = await bookableCase(m, site.id, s.caseId, true);
+      const rebook = c !== null && rebookPossible(c, formatInTimeZone(now, site.timeZone, 'yyyy-MM-dd'));
       await setStayStatus(m, id, 'CANCELLED', now, reason);
       await insertCaseEvent(m, {
         caseId: s.caseId,
         kind: 'STAY_CANCELLED',
-        message: `Visite du ${label(s.startsAt, site.timeZone)} en ${s.unitName} annulée : ${reason}. La visite est à placer de nouveau.`,
+        message: `Visite du ${label(s.startsAt, site.timeZone)} en ${s.unitName} annulée : ${reason}. ${rebook ? 'La visite est à placer de nouveau.' : 'Aucune nouvelle visite ne peut être réservée au titre de ce dossier.'}`,
         at: now,
         agentId: actor.id ?? null,
         visibleToFamily: false,
@@ -323,7 +327,14 @@ export class UnitsService {
         site,
         s,
         now,
-        { change: 'CANCELLED', before: whenLabel(s.startsAt, site.timeZone), unit: s.unitName, zone: zoneNote(site.timeZone), reason },
+        {
+          change: 'CANCELLED',
+          before: whenLabel(s.startsAt, site.timeZone),
+          unit: s.unitName,
+          zone: zoneNote(site.timeZone),
+          reason,
+          rebook,
+        },
         whenShort(s.startsAt, site.timeZone),
       );
       await this.audit.record(
@@ -334,7 +345,7 @@ export class UnitsService {
           entityId: id,
           establishmentId: site.id,
           before: { status: s.status, unitId: s.unitId, from: s.startsAt, to: s.endsAt, breakFrom: s.breakFrom, breakTo: s.breakTo },
-          after: { status: 'CANCELLED', reason },
+          after: { status: 'CANCELLED', reason, rebook },
         },
         m,
       );
@@ -391,7 +402,12 @@ export class UnitsService {
       if (f.mobilePhone && normalizePhone(f.mobilePhone))
         await this.notifications.enqueue(
           m,
-          { ...base, channel: 'SMS', to: f.mobilePhone, data: { place: VISIT_PLACE[s.kind], when: sms, followUrl: '/uvf' } },
+          {
+            ...base,
+            channel: 'SMS',
+            to: f.mobilePhone,
+            data: { place: VISIT_PLACE[s.kind], when: sms, rebook: n.change === 'CANCELLED' && n.rebook, followUrl: '/uvf' },
+          },
           now,
         );
     }
