@@ -268,6 +268,38 @@ describe('moving a booked stay', () => {
     expect((await slotOf(id)).unitId).toBe(b.id);
   });
 
+  it('moves a stay to a day outside the period the family wished only once the agent ticks « Date convenue avec la famille », as at booking, audited', async () => {
+    const e = await establishment();
+    const a = await insertUnit(e.id, { name: 'UVF Ŵą' });
+    const b = await insertUnit(e.id, { name: 'UVF Ŵę' });
+    const c = await insertAuthorisedCase(e.id, { hours: 24, visitors: 1, firstName: 'Şebnem', lastName: 'Đỗ' });
+    await query(`UPDATE family_visit_requests SET wished_from = '2026-12-01', wished_to = '2026-12-10' WHERE case_id = $1`, [c.caseId]);
+    const id = await book(e.base, c.caseId, { unitId: a.id, day: '05/12/2026', time: '10:00' });
+    const moveUrl = `${e.base}/sejours/${id}/deplacer`;
+    const form = page(await agent.get(moveUrl).expect(200));
+    expect(form.text('move-wish')).toBe('Période souhaitée par la famille : du 01/12/2026 au 10/12/2026.');
+    expect(form.$('label[for="outsideWish"]').text()).toContain('Date convenue avec la famille');
+
+    const outside = await post(agent, moveUrl, moveUrl, { unitId: b.id, day: '19/12/2026', time: '10:00' });
+    expect(outside.status).toBe(400);
+    expect(page(outside).fieldError('outsideWish')).toBe(
+      'La famille a souhaité une visite du 01/12/2026 au 10/12/2026 : cochez « Date convenue avec la famille » pour déplacer la visite en dehors de cette période.',
+    );
+    expect(page(outside).$('#day').val()).toBe('19/12/2026');
+    expect(await slotOf(id)).toMatchObject({ unitId: a.id, from: new Date('2026-12-05T09:00:00Z') });
+
+    expect((await post(agent, moveUrl, moveUrl, { unitId: b.id, day: '19/12/2026', time: '10:00', outsideWish: 'oui' })).status).toBe(303);
+    expect(await slotOf(id)).toMatchObject({ unitId: b.id, from: new Date('2026-12-19T09:00:00Z') });
+    // The day agreed stays agreed: another unit or hour that day needs no new tick.
+    expect((await post(agent, moveUrl, moveUrl, { unitId: a.id, day: '19/12/2026', time: '14:00' })).status).toBe(303);
+    expect(
+      await query(
+        `SELECT after->>'outsideWish' AS "outsideWish" FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_MOVED' ORDER BY id`,
+        [id],
+      ),
+    ).toEqual([{ outsideWish: 'true' }, { outsideWish: 'false' }]);
+  });
+
   it('20 parallel moves and bookings into one slot of one unit: exactly one succeeds, the others are told in French and keep their slot', async () => {
     const e = await establishment();
     const target = await insertUnit(e.id, { name: 'UVF Ŧ', capacity: 6 });

@@ -510,4 +510,12 @@ describe('wishedPeriodProblem', () => {
     expect(wishedPeriodProblem('2026-12-11', wish, false)).not.toBeNull();
     expect(wishedPeriodProblem('2026-12-11', wish, true)).toBeNull();
   });
+
+  it('moves a stay outside the wished period only once agreed with the family, as at booking', () => {
+    expect(wishedPeriodProblem('2026-12-10', wish, false, 'MOVE')).toBeNull();
+    expect(wishedPeriodProblem('2026-12-11', wish, false, 'MOVE')).toBe(
+      'La famille a souhaité une visite du 01/12/2026 au 10/12/2026 : cochez « Date convenue avec la famille » pour déplacer la visite en dehors de cette période.',
+    );
+    expect(wishedPeriodProblem('2026-12-11', wish, true, 'MOVE')).toBeNull();
+  });
 });

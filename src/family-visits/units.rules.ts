@@ -510,11 +510,16 @@ export function stayGuide(
 
 /**
  * A stay starting outside the period the family wished (note DAP 2014: the request names its period)
- * is booked only once the agent confirms the date was agreed with the family; null when within it or
- * confirmed, else the French refusal naming the period.
+ * is booked, or moved, only once the agent confirms the date was agreed with the family; null when
+ * within it or confirmed, else the French refusal naming the period.
  */
-export function wishedPeriodProblem(day: string, wish: { wishedFrom: string; wishedTo: string }, confirmed: boolean): string | null {
+export function wishedPeriodProblem(
+  day: string,
+  wish: { wishedFrom: string; wishedTo: string },
+  confirmed: boolean,
+  change: 'BOOK' | 'MOVE' = 'BOOK',
+): string | null {
   if (confirmed || (day >= wish.wishedFrom && day <= wish.wishedTo)) return null;
   const fr = (d: string) => d.split('-').reverse().join('/');
-  return `La famille a souhaité une visite du ${fr(wish.wishedFrom)} au ${fr(wish.wishedTo)} : cochez « Date convenue avec la famille » pour réserver en dehors de cette période.`;
+  return `La famille a souhaité une visite du ${fr(wish.wishedFrom)} au ${fr(wish.wishedTo)} : cochez « Date convenue avec la famille » pour ${change === 'BOOK' ? 'réserver' : 'déplacer la visite'} en dehors de cette période.`;
 }

@@ -216,7 +216,7 @@ export class UnitsService {
             entityType: 'family_visit_stay',
             entityId: id,
             establishmentId: site.id,
-            after: { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors },
+            after: { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors, outsideWish: input.outsideWish === true },
           },
           m,
         );
@@ -419,7 +419,13 @@ export class UnitsService {
     const { stay } = await this.stay(site, id);
     const units = (await unitsOf(db, site.id)).filter((u) => u.active && u.kind === stay.kind);
     const c = await bookableCase(db, site.id, stay.caseId);
-    return { stay, units, grantedHours: c?.grantedHours ?? null, grantedSlots: c?.grantedSlots ?? 1 };
+    return {
+      stay,
+      units,
+      grantedHours: c?.grantedHours ?? null,
+      grantedSlots: c?.grantedSlots ?? 1,
+      wish: c ? { from: c.wishedFrom, to: c.wishedTo } : null,
+    };
   }
 
   /**
@@ -448,6 +454,10 @@ export class UnitsService {
         const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
         const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
+        // A new day outside the wished period is agreed with the family, as at booking; the stay's own day was already.
+        const sameDay = input.day === formatInTimeZone(s.startsAt, site.timeZone, 'yyyy-MM-dd');
+        const outside = wishedPeriodProblem(input.day, c, sameDay || input.outsideWish === true, 'MOVE');
+        if (outside) throw new DomainError('OUTSIDE_WISH', outside);
         const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
         if (
           unit.id === s.unitId &&
@@ -500,7 +510,7 @@ export class UnitsService {
             entityId: id,
             establishmentId: site.id,
             before: { unitId: s.unitId, from: s.startsAt, to: s.endsAt, breakFrom: s.breakFrom, breakTo: s.breakTo },
-            after: { unitId: unit.id, ...t },
+            after: { unitId: unit.id, ...t, outsideWish: input.outsideWish === true },
           },
           m,
         );
