@@ -9,6 +9,7 @@ import {
   durationProblem,
   endsSoon,
   eventProblem,
+  exceptionalHoursRefusal,
   houseRulesOf,
   houseRulesProblem,
   interventionProblem,
@@ -482,6 +483,30 @@ describe('a family parlour during the detention day (note DAP 2014, PF B.1)', ()
     // On the establishment's clock: 07:00 in Cayenne is 10:00 UTC.
     expect(pfHoursProblem(span('2026-12-05T10:00:00Z', '2026-12-05T16:00:00Z'), null, 'America/Cayenne')).toBeNull();
     expect(pfHoursProblem(span('2026-12-05T09:00:00Z', '2026-12-05T15:00:00Z'), null, 'America/Cayenne')).not.toBeNull();
+  });
+});
+
+describe('a family parlour outside the usual hours, by the head’s exceptional permission (note DAP 2014, PF B.1)', () => {
+  const span = (from: string, to: string) => ({ from: at(from), to: at(to), breakFrom: null, breakTo: null });
+  it('lifts the usual hours, even on a day the parlours are closed, but not the day: the parlour ends by midnight', () => {
+    // 21:00 to 23:00 in Paris, outside 07:00–20:00.
+    const evening = span('2026-12-05T20:00:00Z', '2026-12-05T22:00:00Z');
+    expect(pfHoursProblem(evening, null, 'Europe/Paris')).not.toBeNull();
+    expect(pfHoursProblem(evening, null, 'Europe/Paris', true)).toBeNull();
+    expect(pfHoursProblem(evening, 'CLOSED', 'Europe/Paris', true)).toBeNull();
+    // Ending at midnight is still the day; 22:30 to 00:30 is not.
+    expect(pfHoursProblem(span('2026-12-05T21:00:00Z', '2026-12-05T23:00:00Z'), null, 'Europe/Paris', true)).toBeNull();
+    expect(pfHoursProblem(span('2026-12-05T21:30:00Z', '2026-12-05T23:30:00Z'), null, 'Europe/Paris', true)).toBe(
+      'Même à titre exceptionnel, un parloir familial a lieu dans la journée : il doit finir à minuit au plus tard.',
+    );
+  });
+
+  it('is given only by the head or an agent holding a signature delegation in force', () => {
+    expect(exceptionalHoursRefusal(false, false)).toBeNull();
+    expect(exceptionalHoursRefusal(true, true)).toBeNull();
+    expect(exceptionalHoursRefusal(true, false)).toBe(
+      'Seul le chef d’établissement, ou un agent titulaire d’une délégation de signature en cours, peut autoriser un parloir familial en dehors des heures habituelles : décochez « Autorisation exceptionnelle du chef d’établissement » ou demandez-lui de réserver.',
+    );
   });
 });
 

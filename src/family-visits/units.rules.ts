@@ -184,8 +184,13 @@ export const PF_DAY_TO = '20:00';
  * ordinaires » (note DAP 2014, PF B.1): its whole span (both slots and the break) within the visiting
  * rooms' opening that day, or, when the establishment models none, within 07:00–20:00; never over midnight.
  */
-export function pfHoursProblem(t: StayTimes, hours: VisitingHours, timeZone: string): string | null {
+export function pfHoursProblem(t: StayTimes, hours: VisitingHours, timeZone: string, exceptional = false): string | null {
   const day = formatInTimeZone(t.from, timeZone, 'yyyy-MM-dd');
+  // The head's exceptional permission lifts the usual hours, not the day: the parlour still ends by midnight.
+  if (exceptional)
+    return formatInTimeZone(new Date(t.to.getTime() - 1), timeZone, 'yyyy-MM-dd') === day
+      ? null
+      : 'Même à titre exceptionnel, un parloir familial a lieu dans la journée : il doit finir à minuit au plus tard.';
   const start = formatInTimeZone(t.from, timeZone, 'HH:mm');
   const end = formatInTimeZone(t.to, timeZone, 'yyyy-MM-dd') === day ? formatInTimeZone(t.to, timeZone, 'HH:mm') : '24:00';
   if (hours === 'CLOSED')
@@ -195,6 +200,17 @@ export function pfHoursProblem(t: StayTimes, hours: VisitingHours, timeZone: str
   return hours
     ? `Un parloir familial a lieu pendant les heures d’ouverture des parloirs, de ${open.from} à ${open.to} ce jour-là : choisissez un horaire dans cette plage.`
     : `Un parloir familial a lieu au cours de la journée de détention, de ${open.from} à ${open.to} : choisissez un horaire dans cette plage.`;
+}
+
+/**
+ * « Le chef d'établissement peut, à titre exceptionnel (circonstances familiales exceptionnelles par
+ * exemple), autoriser ce type de visite en dehors des plages horaires habituelles » (note DAP 2014, PF
+ * B.1): the box « Autorisation exceptionnelle du chef d'établissement » is ticked only by the head or an
+ * agent holding a signature delegation in force that day; why not, or null.
+ */
+export function exceptionalHoursRefusal(asked: boolean, signatory: boolean): string | null {
+  if (!asked || signatory) return null;
+  return 'Seul le chef d’établissement, ou un agent titulaire d’une délégation de signature en cours, peut autoriser un parloir familial en dehors des heures habituelles : décochez « Autorisation exceptionnelle du chef d’établissement » ou demandez-lui de réserver.';
 }
 
 /** Why the personnel intervenes in a stay (note DAP 2014, UVF D.2.c; PF D.3). */
@@ -245,6 +261,8 @@ export interface StayRequest {
   time: string;
   /** The stay starts outside the wished period, as agreed with the family (« oui »). */
   outsideWish?: boolean;
+  /** A PF outside the usual hours with the head's exceptional permission (« oui »): from the head or a delegate only. */
+  exceptionalHours?: boolean;
   /** Minutes. */
   firstDuration?: number | null;
   secondTime?: string | null;

@@ -53,6 +53,7 @@ import {
   durationProblem,
   endsSoon,
   eventProblem,
+  exceptionalHoursRefusal,
   hourLabel,
   houseRulesOf,
   houseRulesProblem,
@@ -205,7 +206,7 @@ export class UnitsService {
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
         const outside = wishedPeriodProblem(input.day, c, input.outsideWish === true);
         if (outside) throw new DomainError('OUTSIDE_WISH', outside);
-        await this.withinHours(m, c.kind, t, site);
+        const exceptionalBy = await this.withinHours(m, actor, c.kind, t, site, input.exceptionalHours === true);
         await this.permitsValid(m, c.id, t, site, 'BOOK');
         await this.detaineeFree(m, c.detaineeId, t, null, site);
         const id = await insertStay(m, { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors });
@@ -216,7 +217,14 @@ export class UnitsService {
             entityType: 'family_visit_stay',
             entityId: id,
             establishmentId: site.id,
-            after: { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors, outsideWish: input.outsideWish === true },
+            after: {
+              caseId: c.id,
+              unitId: unit.id,
+              ...t,
+              visitors: c.grantedVisitors,
+              outsideWish: input.outsideWish === true,
+              exceptionalHoursBy: exceptionalBy,
+            },
           },
           m,
         );
@@ -227,13 +235,31 @@ export class UnitsService {
     }
   }
 
-  /** A family parlour within the visiting rooms' opening that day (or 07:00–20:00 when none is modelled); refused in French otherwise. */
-  private async withinHours(m: EntityManager, kind: FamilyVisitKind, t: StayTimes, site: Site) {
-    if (kind !== 'PF') return;
+  /**
+   * A family parlour within the visiting rooms' opening that day (or 07:00–20:00 when none is modelled),
+   * or, outside them, with the head's exceptional permission (note DAP 2014, PF B.1) ticked by the head
+   * or an agent holding a signature delegation in force today (still within the day); refused in French
+   * otherwise. Returns who gave the exceptional permission when it was needed (« Prénom NOM, qualité »), else null.
+   */
+  private async withinHours(
+    m: EntityManager,
+    actor: Actor,
+    kind: FamilyVisitKind,
+    t: StayTimes,
+    site: Site,
+    exceptional: boolean,
+  ): Promise<string | null> {
+    if (kind !== 'PF') return null;
+    const today = formatInTimeZone(this.clock.now(), site.timeZone, 'yyyy-MM-dd');
+    const signatory = exceptional && actor.id ? await signatoryFor(m, site.id, actor.id, today) : null;
+    const refused = exceptionalHoursRefusal(exceptional, signatory !== null);
+    if (refused) throw new DomainError('EXCEPTIONAL', refused, 409);
     const day = formatInTimeZone(t.from, site.timeZone, 'yyyy-MM-dd');
     const hours = await visitingHours(m, site.id, day, Number(formatInTimeZone(t.from, site.timeZone, 'i')));
-    const bad = pfHoursProblem(t, hours, site.timeZone);
+    if (!pfHoursProblem(t, hours, site.timeZone)) return null;
+    const bad = pfHoursProblem(t, hours, site.timeZone, signatory !== null);
     if (bad) throw new DomainError('PF_HOURS', bad, 409);
+    return signatory!.label;
   }
 
   /**
@@ -470,7 +496,7 @@ export class UnitsService {
             'SAME',
             'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
           );
-        await this.withinHours(m, s.kind, t, site);
+        const exceptionalBy = await this.withinHours(m, actor, s.kind, t, site, input.exceptionalHours === true);
         await this.permitsValid(m, s.caseId, t, site, 'MOVE');
         await this.detaineeFree(m, s.detaineeId, t, s.id, site);
         await moveStaySlot(m, id, unit.id, t);
@@ -510,7 +536,7 @@ export class UnitsService {
             entityId: id,
             establishmentId: site.id,
             before: { unitId: s.unitId, from: s.startsAt, to: s.endsAt, breakFrom: s.breakFrom, breakTo: s.breakTo },
-            after: { unitId: unit.id, ...t, outsideWish: input.outsideWish === true },
+            after: { unitId: unit.id, ...t, outsideWish: input.outsideWish === true, exceptionalHoursBy: exceptionalBy },
           },
           m,
         );
