@@ -59,7 +59,7 @@ async function post(who: Agent, from: string, action: string, fields: Record<str
     .send({ _csrf: csrf, ...fields });
 }
 
-function book(base: string, caseId: string, fields: { unitId: string; day: string; time: string }, who = agent) {
+function book(base: string, caseId: string, fields: { unitId: string; day: string; time: string; exceptionalHours?: string }, who = agent) {
   return post(who, `${base}/reserver/${caseId}`, `${base}/reserver/${caseId}`, fields);
 }
 
@@ -327,6 +327,11 @@ describe('a detainee who has left', () => {
       'La personne détenue a été transférée dans un autre établissement : la visite ne peut pas être déplacée.',
     ]);
     expect(await query(`SELECT count(*)::int AS n FROM family_visit_stays WHERE case_id = $1`, [waiting.caseId])).toEqual([{ n: 0 }]);
+    // Nor is his stay started at the door.
+    const start = await post(agent, releasedStay, `${releasedStay}/debut`, {});
+    expect(start.status).toBe(409);
+    expect(page(start).errors()).toEqual(['La personne détenue a été libérée : la visite ne peut pas commencer.']);
+    expect(page(await agent.get(releasedStay).expect(200)).text('stay-status')).toMatch(/^Prévu/);
     // Cancelling remains the way out, and a cancelled stay is no longer flagged.
     expect((await post(agent, `${movedStay}/annuler`, `${movedStay}/annuler`, { reason: 'Personne détenue transférée' })).status).toBe(303);
     expect(page(await agent.get(movedStay).expect(200)).has('stay-review')).toBe(false);
@@ -377,6 +382,11 @@ describe('a visit permit no longer valid', () => {
     expect(page(move).errors()[0]).toBe(
       'Le permis de visite de ليلى NGUYỄN 0 est retiré : la visite ne peut pas être déplacée. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.',
     );
+    const start = await post(agent, stay, `${stay}/debut`, {});
+    expect(start.status).toBe(409);
+    expect(page(start).errors()).toEqual([
+      'Le permis de visite de ليلى NGUYỄN 0 est retiré : la visite ne peut pas commencer. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.',
+    ]);
 
     // A permit ending during the stay does not cover it.
     const expiring = await insertAuthorisedCase(e.id, { hours: 48, visitors: 1, lastName: 'Ảnh' });
@@ -524,5 +534,61 @@ describe('a family parlour during the detention day', () => {
     const uvf = await insertUnit(other.id, { name: 'UVF Ż' });
     const u = await insertAuthorisedCase(other.id, { hours: 24, lastName: 'Ngô' });
     expect((await book(other.base, u.caseId, { unitId: uvf.id, day: '06/12/2026', time: '18:00' })).status).toBe(303);
+  });
+
+  it('outside the usual hours only with « Autorisation exceptionnelle du chef d’établissement », ticked by the head or a signature delegate, never past midnight, at booking and when moved, audited', async () => {
+    const e = await establishment();
+    const pf = await insertUnit(e.id, { kind: 'PF', name: 'PF Ő' });
+    const c = await insertAuthorisedCase(e.id, { kind: 'PF', hours: 2, firstName: 'Şükrü', lastName: 'Nguyễn' });
+    const form = page(await agent.get(`${e.base}/reserver/${c.caseId}`).expect(200));
+    expect(form.$('label[for="exceptionalHours"]').text()).toContain('Autorisation exceptionnelle du chef d’établissement');
+    const evening = { unitId: pf.id, day: '05/12/2026', time: '21:00' };
+
+    // The parloir agent, without a delegation, may not tick it.
+    const byAgent = await book(e.base, c.caseId, { ...evening, exceptionalHours: 'oui' });
+    expect(byAgent.status).toBe(409);
+    expect(page(byAgent).fieldError('exceptionalHours')).toBe(
+      'Seul le chef d’établissement, ou un agent titulaire d’une délégation de signature en cours, peut autoriser un parloir familial en dehors des heures habituelles : décochez « Autorisation exceptionnelle du chef d’établissement » ou demandez-lui de réserver.',
+    );
+    expect(page(byAgent).$('#exceptionalHours').attr('checked')).toBeDefined();
+    // Even the head's permission ends with the day.
+    const pastMidnight = await book(e.base, c.caseId, { ...evening, time: '22:30', exceptionalHours: 'oui' }, head);
+    expect(pastMidnight.status).toBe(409);
+    expect(page(pastMidnight).fieldError('time')).toBe(
+      'Même à titre exceptionnel, un parloir familial a lieu dans la journée : il doit finir à minuit au plus tard.',
+    );
+    expect(await query(`SELECT 1 FROM family_visit_stays WHERE case_id = $1`, [c.caseId])).toEqual([]);
+    // The head ticks it: booked from 21:00 to 23:00, and the audit names him.
+    expect((await book(e.base, c.caseId, { ...evening, exceptionalHours: 'oui' }, head)).status).toBe(303);
+    const id = await stayOfCase(c.caseId);
+    const booked = await queryOne<{ by: string }>(
+      `SELECT after->>'exceptionalHoursBy' AS by FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_BOOKED'`,
+      [id],
+    );
+    expect(booked.by).toMatch(/^Hélène ƯỚC, /);
+
+    // Moved to another evening: the agent alone cannot; an agent holding a signature delegation can.
+    const stay = `${e.base}/sejours/${id}`;
+    const later = { unitId: pf.id, day: '06/12/2026', time: '20:30' };
+    expect(page(await agent.get(`${stay}/deplacer`).expect(200)).has('exceptional-hours')).toBe(true);
+    const alone = await post(agent, `${stay}/deplacer`, `${stay}/deplacer`, later);
+    expect(alone.status).toBe(409);
+    expect(page(alone).fieldError('time')).toContain('de 07:00 à 20:00');
+    const delegateRow = await insertAgentElsewhere('PARLOIR_AGENT', { givenName: 'Ștefan', usualName: 'Popescu' });
+    await grantRole(delegateRow.id, e.id, 'PARLOIR_AGENT');
+    await query(
+      `INSERT INTO signature_delegations (establishment_id, agent_id, valid_from, created_by) VALUES ($1, $2, '2026-11-01', $3)`,
+      [e.id, delegateRow.id, headRow.id],
+    );
+    const delegate = await signInAgent(suite.app.url, delegateRow);
+    expect((await post(delegate, `${stay}/deplacer`, `${stay}/deplacer`, { ...later, exceptionalHours: 'oui' })).status).toBe(303);
+    const moved = await queryOne<{ by: string }>(
+      `SELECT after->>'exceptionalHoursBy' AS by FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_MOVED'`,
+      [id],
+    );
+    expect(moved.by).toMatch(/^Ștefan POPESCU, .*par délégation du chef d’établissement$/);
+    // A UVF form has no such box.
+    const uvf = await insertAuthorisedCase(e.id, { hours: 24, lastName: 'Đặng' });
+    expect(page(await agent.get(`${e.base}/reserver/${uvf.caseId}`).expect(200)).has('exceptional-hours')).toBe(false);
   });
 });

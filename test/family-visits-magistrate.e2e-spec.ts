@@ -684,6 +684,57 @@ describe('an early end for security during a prévenu’s stay, and the magistra
     expect(afterWithdrawal.status).toBe(409);
   });
 
+  it('a stay booked before the magistrate withdraws his authorisation is « à revoir » on today’s stays, the planning and the stay page, and cannot start (409)', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Nguyễn Thị', lastName: 'Łabędź', legalStatus: 'PREVENU' });
+    const c = await readyCase(detainee);
+    await cpu(c.id);
+    await authorise(c.id, [
+      { requestId: c.detaineeRequest.id, answer: 'PERMANENT' },
+      { requestId: c.visitors[0].id, answer: 'PERMANENT' },
+    ]);
+    const unit = await insertUnit(establishment.id, { name: 'UVF Wąwóz' });
+    const booked = await post(as.head, `${uvf}/reserver/${c.id}`, `${uvf}/reserver/${c.id}`, {
+      outsideWish: 'oui',
+      unitId: unit.id,
+      day: '04/01/2027',
+      time: '11:00',
+    });
+    expect(booked.status).toBe(303);
+    const { id: stayId } = await queryOne<{ id: string }>(`SELECT id FROM family_visit_stays WHERE case_id = $1`, [c.id]);
+    const stay = `${uvf}/sejours/${stayId}`;
+    expect(page(await as.head.get(stay).expect(200)).has('stay-review')).toBe(false);
+
+    // The magistrate withdraws his authorisation of the detainee's access, the day the stay begins.
+    const followup = `${base}/${c.id}/suite-magistrat`;
+    expect((await confirmed(as.head, followup, { requestId: c.detaineeRequest.id, outcome: 'WITHDRAWN', on: '04/01/2027' })).status).toBe(
+      303,
+    );
+
+    // Flagged wherever the agents read the stays to come.
+    expect(page(await as.head.get(stay).expect(200)).text('stay-review')).toBe(
+      'À revoir : autorisation du magistrat annulée le 04/01/2027.',
+    );
+    const today = page(await as.head.get(`${uvf}/sejours`).expect(200));
+    const row = today.testId('today-stay').filter((_, li) => today.$(li).text().includes('Nguyễn Thị ŁABĘDŹ'));
+    expect(row.find('[data-testid="stay-review"]').text()).toBe('À revoir : autorisation du magistrat annulée le 04/01/2027');
+    const planning = page(await as.head.get(`${uvf}/planning?semaine=2027-01-04`).expect(200));
+    const cells = planning.$(`a[href="${stay}"]`);
+    expect(cells.length).toBe(2);
+    expect(cells.map((_, a) => planning.$(a).next('[data-testid="planning-review"]').text()).get()).toEqual([
+      'À revoir : autorisation du magistrat annulée le 04/01/2027',
+      'À revoir : autorisation du magistrat annulée le 04/01/2027',
+    ]);
+
+    // The agent at the door cannot start it: refused in French, nothing recorded.
+    const start = await post(as.head, stay, `${stay}/debut`, {});
+    expect(start.status).toBe(409);
+    expect(page(start).errors()).toEqual([
+      'Le magistrat a annulé le 04/01/2027 son autorisation : la visite ne peut pas commencer. Annulez-la.',
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_stays WHERE id = $1`, [stayId])).toEqual({ status: 'BOOKED' });
+    expect(await query(`SELECT action FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_STARTED'`, [stayId])).toEqual([]);
+  });
+
   it('an early end at a party’s request is not reported to the magistrate', async () => {
     const detainee = await insertDetainee(establishment.id, { firstName: 'Đức', lastName: 'Phạm', legalStatus: 'PREVENU' });
     const c = await readyCase(detainee);

@@ -6,6 +6,7 @@ import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgentElsewhere, insertEstablishment, insertFamily } from './factories/people';
 import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
 import { uniquePhone } from './factories/appointments';
+import { insertTransferProposal } from './factories/detainees';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 
 /* The built modules, as the app runs them. */
@@ -267,6 +268,38 @@ describe('moving a booked stay', () => {
     expect((await slotOf(id)).unitId).toBe(b.id);
   });
 
+  it('moves a stay to a day outside the period the family wished only once the agent ticks « Date convenue avec la famille », as at booking, audited', async () => {
+    const e = await establishment();
+    const a = await insertUnit(e.id, { name: 'UVF Ŵą' });
+    const b = await insertUnit(e.id, { name: 'UVF Ŵę' });
+    const c = await insertAuthorisedCase(e.id, { hours: 24, visitors: 1, firstName: 'Şebnem', lastName: 'Đỗ' });
+    await query(`UPDATE family_visit_requests SET wished_from = '2026-12-01', wished_to = '2026-12-10' WHERE case_id = $1`, [c.caseId]);
+    const id = await book(e.base, c.caseId, { unitId: a.id, day: '05/12/2026', time: '10:00' });
+    const moveUrl = `${e.base}/sejours/${id}/deplacer`;
+    const form = page(await agent.get(moveUrl).expect(200));
+    expect(form.text('move-wish')).toBe('Période souhaitée par la famille : du 01/12/2026 au 10/12/2026.');
+    expect(form.$('label[for="outsideWish"]').text()).toContain('Date convenue avec la famille');
+
+    const outside = await post(agent, moveUrl, moveUrl, { unitId: b.id, day: '19/12/2026', time: '10:00' });
+    expect(outside.status).toBe(400);
+    expect(page(outside).fieldError('outsideWish')).toBe(
+      'La famille a souhaité une visite du 01/12/2026 au 10/12/2026 : cochez « Date convenue avec la famille » pour déplacer la visite en dehors de cette période.',
+    );
+    expect(page(outside).$('#day').val()).toBe('19/12/2026');
+    expect(await slotOf(id)).toMatchObject({ unitId: a.id, from: new Date('2026-12-05T09:00:00Z') });
+
+    expect((await post(agent, moveUrl, moveUrl, { unitId: b.id, day: '19/12/2026', time: '10:00', outsideWish: 'oui' })).status).toBe(303);
+    expect(await slotOf(id)).toMatchObject({ unitId: b.id, from: new Date('2026-12-19T09:00:00Z') });
+    // The day agreed stays agreed: another unit or hour that day needs no new tick.
+    expect((await post(agent, moveUrl, moveUrl, { unitId: a.id, day: '19/12/2026', time: '14:00' })).status).toBe(303);
+    expect(
+      await query(
+        `SELECT after->>'outsideWish' AS "outsideWish" FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_MOVED' ORDER BY id`,
+        [id],
+      ),
+    ).toEqual([{ outsideWish: 'true' }, { outsideWish: 'false' }]);
+  });
+
   it('20 parallel moves and bookings into one slot of one unit: exactly one succeeds, the others are told in French and keep their slot', async () => {
     const e = await establishment();
     const target = await insertUnit(e.id, { name: 'UVF Ŧ', capacity: 6 });
@@ -426,6 +459,48 @@ describe('telling the family of a moved or cancelled stay', () => {
         [filed.id, held.id].sort().map((requestId) => ({ requestId, kind, actorId: agentRow.id })),
       ),
     );
+  });
+
+  it('a stay cancelled after the detainee’s transfer promises no other date: the SMS, the e-mail and the family’s history say so', async () => {
+    const e = await establishment();
+    const unit = await insertUnit(e.id, { name: 'UVF Żółw' });
+    const phone = uniquePhone();
+    const family = await insertFamily({ givenName: 'Nguyễn Văn', familyName: 'Ðức', mobilePhone: phone.e164 });
+    const c = await insertAuthorisedCase(e.id, { hours: 24, familyAccountId: family.id, firstName: 'Şükrü', lastName: 'Kowalczyk' });
+    const [filed] = await visitorRequests(c.caseId);
+    const id = await book(e.base, c.caseId, { unitId: unit.id, day: '05/12/2026', time: '10:00' });
+
+    // Another establishment takes him: the stay is cancelled, and no stay may be booked for him any more.
+    const elsewhere = await insertEstablishment();
+    const proposal = await insertTransferProposal({ detaineeId: c.detaineeId, toEstablishmentId: elsewhere.id });
+    const confirm = `/etablissements/${e.code}/detenus/transferts/${proposal.id}/confirmation`;
+    expect((await post(admin, confirm, confirm, {})).status).toBe(303);
+    const cancelUrl = `${e.base}/sejours/${id}/annuler`;
+    expect((await post(agent, cancelUrl, cancelUrl, { reason: 'Personne détenue transférée' })).status).toBe(303);
+
+    const sent = await query<{ channel: string; body: string; html: string | null }>(
+      `SELECT n.channel, n.body_text AS body, n.body_html AS html FROM notifications n
+        WHERE n.entity_id = $1 AND n.template = 'family-visit-stay-cancelled' ORDER BY n.channel`,
+      [id],
+    );
+    expect(sent.map((m) => m.channel)).toEqual(['EMAIL', 'SMS']);
+    const [mail, sms] = sent;
+    expect(mail.body).toContain('Aucune nouvelle date ne pourra être proposée au titre de ce dossier.');
+    expect(mail.html).toContain('Aucune nouvelle date ne pourra être proposée au titre de ce dossier.');
+    expect(mail.body).not.toContain('autre date');
+    expect(sms.body).toBe(
+      `P2V Justice : votre visite en unité de vie familiale du 05/12 à 10h00 est annulée. Aucune autre date possible pour ce dossier. Détails : ${suite.app.url}/uvf`,
+    );
+    expect(smsLength(sms.body)).toMatchObject({ encoding: 'GSM-7' });
+    expect(smsLength(sms.body).segments).toBeLessThanOrEqual(2);
+    const history = page(await (await signInFamily(suite.app.url, family)).get(`/uvf/demandes/${filed.id}`).expect(200)).text('history');
+    expect(history).toContain(
+      'Votre visite du samedi 5 décembre 2026 à 10 h 00 (heure de Paris) en UVF Żółw est annulée : Personne détenue transférée. Aucune nouvelle date ne pourra être proposée au titre de ce dossier.',
+    );
+    expect(history).not.toContain('vous proposera une autre date');
+    expect(
+      await queryOne(`SELECT after->>'rebook' AS rebook FROM audit_log WHERE entity_id = $1 AND action = 'FAMILY_STAY_CANCELLED'`, [id]),
+    ).toEqual({ rebook: 'false' });
   });
 
   it('a family parlour granted in two cumulated slots: the family’s stay page says « en deux créneaux, pause du déjeuner à l’extérieur » and does not say that any exit is final', async () => {

@@ -5,6 +5,7 @@ import {
   permitStateOverStay,
   permitsRefusal,
   reviewReasons,
+  startRefusal,
   stayDays,
   type StayVisitorRow,
 } from './stay-door.rules';
@@ -146,13 +147,50 @@ describe('a stay booked or moved only for valid permits and a detainee still the
       { name: 'Ayşe NGUYỄN', permitProblem: null },
       { name: 'Łukasz NGUYỄN', permitProblem: 'Permis retiré' },
     ];
-    expect(reviewReasons({ status: 'BOOKED', custodyStatus: 'TRANSFERE' }, visitors)).toEqual([
+    const booked = { ...stay, status: 'BOOKED' as const, authorisedUntil: null, authorisationWithdrawnOn: null };
+    expect(reviewReasons({ ...booked, custodyStatus: 'TRANSFERE' }, visitors, PARIS)).toEqual([
       'personne détenue transférée',
       'permis retiré (Łukasz NGUYỄN)',
     ]);
-    expect(reviewReasons({ status: 'BOOKED', custodyStatus: 'LIBERE' }, [])).toEqual(['personne détenue libérée']);
-    expect(reviewReasons({ status: 'BOOKED', custodyStatus: 'PRESENT' }, [visitors[0]])).toEqual([]);
+    expect(reviewReasons({ ...booked, custodyStatus: 'LIBERE' }, [], PARIS)).toEqual(['personne détenue libérée']);
+    expect(reviewReasons({ ...booked, custodyStatus: 'PRESENT' }, [visitors[0]], PARIS)).toEqual([]);
     // Once begun or over, nothing is to review any more (the door shows each permit).
-    expect(reviewReasons({ status: 'IN_PROGRESS', custodyStatus: 'LIBERE' }, visitors)).toEqual([]);
+    expect(reviewReasons({ ...booked, status: 'IN_PROGRESS', custodyStatus: 'LIBERE' }, visitors, PARIS)).toEqual([]);
+  });
+
+  it('a stay to come is « à revoir » when the magistrate’s authorisation was withdrawn or ended before its last day, on the establishment’s clock', () => {
+    const booked = { ...stay, status: 'BOOKED' as const, custodyStatus: 'PRESENT' as const };
+    // Withdrawn on 4 December: the authorisation ended on the 3rd.
+    expect(reviewReasons({ ...booked, authorisedUntil: '2026-12-03', authorisationWithdrawnOn: '2026-12-04' }, [], PARIS)).toEqual([
+      'autorisation du magistrat annulée le 04/12/2026',
+    ]);
+    // A temporary authorisation ending on the 5th does not cover a stay ending on the 6th; ending on the 6th, it does.
+    expect(reviewReasons({ ...booked, authorisedUntil: '2026-12-05', authorisationWithdrawnOn: null }, [], PARIS)).toEqual([
+      'autorisation du magistrat expirée (fin le 05/12/2026)',
+    ]);
+    expect(reviewReasons({ ...booked, authorisedUntil: '2026-12-06', authorisationWithdrawnOn: null }, [], PARIS)).toEqual([]);
+    // Withdrawn after the stay's last day: the stay was covered (a withdrawal counts from its own day).
+    expect(reviewReasons({ ...booked, authorisedUntil: '2026-12-06', authorisationWithdrawnOn: '2026-12-07' }, [], PARIS)).toEqual([]);
+    // The same instant, 5 December 14:00 UTC, is the 5th at 15:00 in Paris but the 6th at 01:00 in Nouméa.
+    const late = { ...booked, endsAt: new Date('2026-12-05T14:00:00Z'), authorisedUntil: '2026-12-05', authorisationWithdrawnOn: null };
+    expect(reviewReasons(late, [], PARIS)).toEqual([]);
+    expect(reviewReasons(late, [], 'Pacific/Noumea')).toEqual(['autorisation du magistrat expirée (fin le 05/12/2026)']);
+  });
+
+  it('refuses to start a stay whose detainee left, whose magistrate’s authorisation was withdrawn or ended, or whose visitor’s permit no longer allows it', () => {
+    const ok = { ...stay, custodyStatus: 'PRESENT' as const, authorisedUntil: null, authorisationWithdrawnOn: null };
+    expect(startRefusal(ok, [row()], PARIS)).toBeNull();
+    expect(startRefusal({ ...ok, custodyStatus: 'TRANSFERE' }, [row()], PARIS)).toBe(
+      'La personne détenue a été transférée dans un autre établissement : la visite ne peut pas commencer.',
+    );
+    expect(startRefusal({ ...ok, authorisedUntil: '2026-12-03', authorisationWithdrawnOn: '2026-12-04' }, [row()], PARIS)).toBe(
+      'Le magistrat a annulé le 04/12/2026 son autorisation : la visite ne peut pas commencer. Annulez-la.',
+    );
+    expect(startRefusal({ ...ok, authorisedUntil: '2026-12-05' }, [row()], PARIS)).toBe(
+      'L’autorisation du magistrat a pris fin le 05/12/2026, avant la fin de la visite : la visite ne peut pas commencer. Annulez-la.',
+    );
+    expect(startRefusal(ok, [row({ name: 'Łukasz NGUYỄN', permit: { ...valid, status: 'SUSPENDED' } })], PARIS)).toBe(
+      'Le permis de visite de Łukasz NGUYỄN est suspendu : la visite ne peut pas commencer. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.',
+    );
   });
 });

@@ -5,6 +5,7 @@ import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
 import { RELATIONSHIP_LABELS } from './instruction.rules';
 import { ageOn, isMinorOn } from './requests.rules';
+import { authorisationProblem } from './units.rules';
 
 /**
  * Who may enter a UVF / PF stay, and what is to review before it (note DAP 2014: « L'accès à l'UVF est
@@ -103,16 +104,22 @@ export function doorVisitors(
   });
 }
 
+/** What is done to a stay when its visitors, its detainee or its authorisation are checked: booked, moved or started. */
+export type StayChange = 'BOOK' | 'MOVE' | 'START';
+
+/** « la visite ne peut pas être réservée / déplacée », « la visite ne peut pas commencer ». */
+function cannot(change: StayChange): string {
+  return change === 'START'
+    ? 'la visite ne peut pas commencer'
+    : `la visite ne peut pas être ${change === 'BOOK' ? 'réservée' : 'déplacée'}`;
+}
+
 /**
- * Why a stay may not be booked or moved for these visitors (plain French, naming the visitor), or
- * null: each GRANTED visitor's permit must allow the whole stay (not suspended, withdrawn, on hold for
+ * Why a stay may not be booked, moved or started for these visitors (plain French, naming the visitor),
+ * or null: each GRANTED visitor's permit must allow the whole stay (not suspended, withdrawn, on hold for
  * the magistrate, expired or not yet valid, as the permits compute it).
  */
-export function permitsRefusal(
-  rows: readonly StayVisitorRow[],
-  days: { first: string; last: string },
-  change: 'BOOK' | 'MOVE',
-): string | null {
+export function permitsRefusal(rows: readonly StayVisitorRow[], days: { first: string; last: string }, change: StayChange): string | null {
   for (const r of rows) {
     const state = permitStateOverStay(r.permit, days);
     if (state === 'ACTIVE') continue;
@@ -126,30 +133,75 @@ export function permitsRefusal(
           : 'ne permet plus de visite (toutes ses visites sont faites ou réservées)',
       NOT_YET_VALID: `n’est valable qu’à partir du ${frDate(r.permit.validFrom)}`,
     };
-    return `Le permis de visite de ${r.name} ${what[state]} : la visite ne peut pas être ${change === 'BOOK' ? 'réservée' : 'déplacée'}. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.`;
+    return `Le permis de visite de ${r.name} ${what[state]} : ${cannot(change)}. L’accès à l’UVF ou au parloir familial demande un permis de visite valable.`;
   }
   return null;
 }
 
-/** A detainee who has left the establishment: no stay may be booked or moved for him. */
-export function custodyRefusal(custody: CustodyStatus, change: 'BOOK' | 'MOVE'): string | null {
+/** A detainee who has left the establishment: no stay may be booked, moved or started for him. */
+export function custodyRefusal(custody: CustodyStatus, change: StayChange): string | null {
   if (custody === 'PRESENT') return null;
   const left = custody === 'LIBERE' ? 'a été libérée' : 'a été transférée dans un autre établissement';
-  return `La personne détenue ${left} : la visite ne peut pas être ${change === 'BOOK' ? 'réservée' : 'déplacée'}.`;
+  return `La personne détenue ${left} : ${cannot(change)}.`;
+}
+
+/** What a stay's case holds of the magistrate's authorisation (for a prévenu; a condamné's has neither date). */
+export interface StayAuthorisation {
+  endsAt: Date;
+  /** The earliest last day of the granted requests' authorisations (AAAA-MM-JJ; the day before a withdrawal), if any. */
+  authorisedUntil: string | null;
+  /** The earliest withdrawal (AAAA-MM-JJ) of an authorisation a granted request of the case rests on, if any. */
+  authorisationWithdrawnOn: string | null;
+}
+
+/**
+ * Whether the magistrate's authorisation no longer covers the stay's last day (establishment's clock,
+ * as at booking: `authorisationProblem`): WITHDRAWN when he withdrew an authorisation the case rests on
+ * (its last day is then the day before the withdrawal), EXPIRED when a temporary one ended earlier;
+ * null when it covers the stay.
+ */
+export function authorisationLapse(s: StayAuthorisation, timeZone: string): { kind: 'WITHDRAWN' | 'EXPIRED'; on: string } | null {
+  if (!authorisationProblem({ detaineeGranted: true, authorisedUntil: s.authorisedUntil }, s.endsAt, timeZone)) return null;
+  return s.authorisationWithdrawnOn ? { kind: 'WITHDRAWN', on: s.authorisationWithdrawnOn } : { kind: 'EXPIRED', on: s.authorisedUntil! };
+}
+
+/**
+ * Why a stay booked may not start now, or null: the detainee released or transferred, the magistrate's
+ * authorisation withdrawn or ended before the stay's last day, a visitor's permit no longer valid for it
+ * (note DAP 2014, A.5.a: a prévenu's visit takes place only with the magistrate's agreement).
+ */
+export function startRefusal(
+  s: StayAuthorisation & { startsAt: Date; custodyStatus: CustodyStatus },
+  visitors: readonly StayVisitorRow[],
+  timeZone: string,
+): string | null {
+  const gone = custodyRefusal(s.custodyStatus, 'START');
+  if (gone) return gone;
+  const lapse = authorisationLapse(s, timeZone);
+  if (lapse?.kind === 'WITHDRAWN')
+    return `Le magistrat a annulé le ${frDate(lapse.on)} son autorisation : la visite ne peut pas commencer. Annulez-la.`;
+  if (lapse)
+    return `L’autorisation du magistrat a pris fin le ${frDate(lapse.on)}, avant la fin de la visite : la visite ne peut pas commencer. Annulez-la.`;
+  return permitsRefusal(visitors, stayDays(s, timeZone), 'START');
 }
 
 /**
  * What to review before a stay to come (BOOKED), as ordinary visits are flagged « à revoir »: the
- * detainee released or transferred since, a visitor's permit no longer valid for it; empty otherwise.
+ * detainee released or transferred since, the magistrate's authorisation withdrawn or ended before the
+ * stay's last day, a visitor's permit no longer valid for it; empty otherwise.
  */
 export function reviewReasons(
-  s: { status: StayStatus; custodyStatus: CustodyStatus },
+  s: StayAuthorisation & { status: StayStatus; custodyStatus: CustodyStatus },
   visitors: readonly Pick<DoorVisitor, 'name' | 'permitProblem'>[],
+  timeZone: string,
 ): string[] {
   if (s.status !== 'BOOKED') return [];
   const reasons: string[] = [];
   if (s.custodyStatus === 'LIBERE') reasons.push('personne détenue libérée');
   if (s.custodyStatus === 'TRANSFERE') reasons.push('personne détenue transférée');
+  const lapse = authorisationLapse(s, timeZone);
+  if (lapse?.kind === 'WITHDRAWN') reasons.push(`autorisation du magistrat annulée le ${frDate(lapse.on)}`);
+  if (lapse?.kind === 'EXPIRED') reasons.push(`autorisation du magistrat expirée (fin le ${frDate(lapse.on)})`);
   for (const v of visitors) if (v.permitProblem) reasons.push(`${v.permitProblem.toLowerCase()} (${v.name})`);
   return reasons;
 }

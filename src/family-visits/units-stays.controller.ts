@@ -22,6 +22,7 @@ const TIMES_ERROR_FIELDS: Record<string, string> = {
   FIRST_SLOT: 'firstDuration',
   SECOND_SLOT: 'secondTime',
   OUTSIDE_WISH: 'outsideWish',
+  EXCEPTIONAL: 'exceptionalHours',
 };
 /** Where a refusal of a move is shown on its form. */
 const MOVE_ERROR_FIELDS: Record<string, string> = { ...TIMES_ERROR_FIELDS, SAME: 'day', STATUS: 'global', NOT_AUTHORISED: 'global' };

@@ -58,6 +58,8 @@ export class BookStayForm {
   time!: string;
   /** « Date convenue avec la famille »: a start outside the wished period. */
   @IsOptional() @toBoolean() @IsBoolean() outsideWish?: boolean;
+  /** « Autorisation exceptionnelle du chef d'établissement »: a PF outside the usual hours. */
+  @IsOptional() @toBoolean() @IsBoolean() exceptionalHours?: boolean;
 }
 
 /**

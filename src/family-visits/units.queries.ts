@@ -99,6 +99,8 @@ export interface BookableCase {
   detaineeGranted: boolean;
   /** The earliest end of a magistrate's temporary authorisation among the granted requests (AAAA-MM-JJ), if any. */
   authorisedUntil: string | null;
+  /** The earliest withdrawal by the magistrate of an authorisation a granted request rests on (AAAA-MM-JJ), if any. */
+  authorisationWithdrawnOn: string | null;
   /** The period the granted requests wished (AAAA-MM-JJ): the earliest first day and the latest last day. */
   wishedFrom: string;
   wishedTo: string;
@@ -112,6 +114,18 @@ const GRANTED_SLOTS = (caseId: string) =>
   `(SELECT coalesce(min(coalesce(r.granted_slots, 1)), 1)::int FROM family_visit_requests r
      WHERE r.case_id = ${caseId} AND r.status = 'GRANTED')`;
 
+/**
+ * The magistrate's authorisation the GRANTED requests of the case `caseId` (an SQL expression) hold:
+ * the earliest last day of a temporary one or of a withdrawn one (`magistrate_until`), and the earliest
+ * withdrawal of an authorisation they rest on (their own, or the one they were granted within).
+ */
+const AUTHORISATION = (caseId: string) =>
+  `(SELECT to_char(min(r.magistrate_until), 'YYYY-MM-DD') FROM family_visit_requests r
+     WHERE r.case_id = ${caseId} AND r.status = 'GRANTED') AS "authorisedUntil",
+   (SELECT to_char(min(src.authorisation_followup_on), 'YYYY-MM-DD')
+      FROM family_visit_requests r JOIN family_visit_requests src ON src.id = coalesce(r.reused_authorisation_from, r.id)
+     WHERE r.case_id = ${caseId} AND r.status = 'GRANTED' AND src.authorisation_followup = 'WITHDRAWN') AS "authorisationWithdrawnOn"`;
+
 /** The case (locked: the case for update, the detainee for share, so that his custody cannot change under a booking). */
 export function bookableCase(db: EntityManager, establishmentId: string, caseId: string, lock = false): Promise<BookableCase | null> {
   return selectOne<BookableCase>(
@@ -124,8 +138,7 @@ export function bookableCase(db: EntityManager, establishmentId: string, caseId:
               WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'VISITOR') AS "grantedVisitors",
             EXISTS (SELECT 1 FROM family_visit_requests r
                      WHERE r.case_id = c.id AND r.status = 'GRANTED' AND r.applicant = 'DETAINEE') AS "detaineeGranted",
-            (SELECT to_char(min(r.magistrate_until), 'YYYY-MM-DD') FROM family_visit_requests r
-              WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "authorisedUntil",
+            ${AUTHORISATION('c.id')},
             (SELECT to_char(coalesce(min(r.wished_from), c.wished_from), 'YYYY-MM-DD') FROM family_visit_requests r
               WHERE r.case_id = c.id AND r.status = 'GRANTED') AS "wishedFrom",
             (SELECT to_char(coalesce(max(r.wished_to), c.wished_to), 'YYYY-MM-DD') FROM family_visit_requests r
@@ -290,6 +303,9 @@ export interface StayRow {
   detaineeId: string;
   detaineeName: string;
   custodyStatus: CustodyStatus;
+  /** The magistrate's authorisation of the case's granted requests: its earliest last day, its earliest withdrawal (AAAA-MM-JJ). */
+  authorisedUntil: string | null;
+  authorisationWithdrawnOn: string | null;
   startsAt: Date;
   endsAt: Date;
   /** A PF in two cumulated slots: the break inside [startsAt, endsAt); null otherwise. */
@@ -303,7 +319,7 @@ export interface StayRow {
 
 const STAY = `s.id, s.case_id AS "caseId", c.reference, s.unit_id AS "unitId", u.name AS "unitName", u.kind,
               s.detainee_id AS "detaineeId", d.first_name || ' ' || upper(d.last_name) AS "detaineeName",
-              d.custody_status AS "custodyStatus", lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
+              d.custody_status AS "custodyStatus", ${AUTHORISATION('s.case_id')}, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt",
               s.break_from AS "breakFrom", s.break_to AS "breakTo", s.visitors, s.status, s.ended_at AS "endedAt", s.end_reason AS "endReason"
          FROM family_visit_stays s JOIN family_units u ON u.id = s.unit_id
          JOIN family_visit_cases c ON c.id = s.case_id JOIN detainees d ON d.id = c.detainee_id`;

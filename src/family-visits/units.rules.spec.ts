@@ -9,6 +9,7 @@ import {
   durationProblem,
   endsSoon,
   eventProblem,
+  exceptionalHoursRefusal,
   houseRulesOf,
   houseRulesProblem,
   interventionProblem,
@@ -17,6 +18,7 @@ import {
   parseDuration,
   pfHoursProblem,
   rankWaitingList,
+  rebookPossible,
   stayChangeMessage,
   stayGuide,
   stayTimes,
@@ -228,10 +230,35 @@ describe('telling the family of a change to its stay', () => {
         unit: 'UVF Ą',
         zone: 'heure de Paris',
         reason: ' Fuite d’eau dans le logement. ',
+        rebook: true,
       }),
     ).toBe(
       'Votre visite du samedi 5 décembre 2026 à 10 h 00 (heure de Paris) en UVF Ą est annulée : Fuite d’eau dans le logement. L’établissement vous proposera une autre date.',
     );
+  });
+
+  it('a cancelled stay promises another date only when a new one may be booked: the detainee present and the authorisation in force', () => {
+    expect(
+      stayChangeMessage({
+        change: 'CANCELLED',
+        before: 'samedi 5 décembre 2026 à 10 h 00',
+        unit: 'UVF Ą',
+        zone: 'heure de Paris',
+        reason: 'Personne détenue transférée',
+        rebook: false,
+      }),
+    ).toBe(
+      'Votre visite du samedi 5 décembre 2026 à 10 h 00 (heure de Paris) en UVF Ą est annulée : Personne détenue transférée. Aucune nouvelle date ne pourra être proposée au titre de ce dossier.',
+    );
+    const c = { custodyStatus: 'PRESENT' as const, detaineeGranted: true, grantedVisitors: 2, authorisedUntil: null };
+    expect(rebookPossible(c, '2026-12-01')).toBe(true);
+    expect(rebookPossible({ ...c, custodyStatus: 'TRANSFERE' }, '2026-12-01')).toBe(false);
+    expect(rebookPossible({ ...c, custodyStatus: 'LIBERE' }, '2026-12-01')).toBe(false);
+    // A magistrate's authorisation ending today still allows a stay today; ended yesterday (or withdrawn today), none.
+    expect(rebookPossible({ ...c, authorisedUntil: '2026-12-01' }, '2026-12-01')).toBe(true);
+    expect(rebookPossible({ ...c, authorisedUntil: '2026-11-30' }, '2026-12-01')).toBe(false);
+    expect(rebookPossible({ ...c, detaineeGranted: false }, '2026-12-01')).toBe(false);
+    expect(rebookPossible({ ...c, grantedVisitors: 0 }, '2026-12-01')).toBe(false);
   });
 });
 
@@ -459,6 +486,30 @@ describe('a family parlour during the detention day (note DAP 2014, PF B.1)', ()
   });
 });
 
+describe('a family parlour outside the usual hours, by the head’s exceptional permission (note DAP 2014, PF B.1)', () => {
+  const span = (from: string, to: string) => ({ from: at(from), to: at(to), breakFrom: null, breakTo: null });
+  it('lifts the usual hours, even on a day the parlours are closed, but not the day: the parlour ends by midnight', () => {
+    // 21:00 to 23:00 in Paris, outside 07:00–20:00.
+    const evening = span('2026-12-05T20:00:00Z', '2026-12-05T22:00:00Z');
+    expect(pfHoursProblem(evening, null, 'Europe/Paris')).not.toBeNull();
+    expect(pfHoursProblem(evening, null, 'Europe/Paris', true)).toBeNull();
+    expect(pfHoursProblem(evening, 'CLOSED', 'Europe/Paris', true)).toBeNull();
+    // Ending at midnight is still the day; 22:30 to 00:30 is not.
+    expect(pfHoursProblem(span('2026-12-05T21:00:00Z', '2026-12-05T23:00:00Z'), null, 'Europe/Paris', true)).toBeNull();
+    expect(pfHoursProblem(span('2026-12-05T21:30:00Z', '2026-12-05T23:30:00Z'), null, 'Europe/Paris', true)).toBe(
+      'Même à titre exceptionnel, un parloir familial a lieu dans la journée : il doit finir à minuit au plus tard.',
+    );
+  });
+
+  it('is given only by the head or an agent holding a signature delegation in force', () => {
+    expect(exceptionalHoursRefusal(false, false)).toBeNull();
+    expect(exceptionalHoursRefusal(true, true)).toBeNull();
+    expect(exceptionalHoursRefusal(true, false)).toBe(
+      'Seul le chef d’établissement, ou un agent titulaire d’une délégation de signature en cours, peut autoriser un parloir familial en dehors des heures habituelles : décochez « Autorisation exceptionnelle du chef d’établissement » ou demandez-lui de réserver.',
+    );
+  });
+});
+
 describe('an intervention during a stay (note DAP 2014, UVF D.2.c)', () => {
   it('on an incident or a suspicion, only on the decision of the head or a delegate, at the occupants’ call no decision needed', () => {
     expect(interventionProblem('CALL', { named: false, signatory: false })).toBeNull();
@@ -483,5 +534,13 @@ describe('wishedPeriodProblem', () => {
     );
     expect(wishedPeriodProblem('2026-12-11', wish, false)).not.toBeNull();
     expect(wishedPeriodProblem('2026-12-11', wish, true)).toBeNull();
+  });
+
+  it('moves a stay outside the wished period only once agreed with the family, as at booking', () => {
+    expect(wishedPeriodProblem('2026-12-10', wish, false, 'MOVE')).toBeNull();
+    expect(wishedPeriodProblem('2026-12-11', wish, false, 'MOVE')).toBe(
+      'La famille a souhaité une visite du 01/12/2026 au 10/12/2026 : cochez « Date convenue avec la famille » pour déplacer la visite en dehors de cette période.',
+    );
+    expect(wishedPeriodProblem('2026-12-11', wish, true, 'MOVE')).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
+import type { CustodyStatus } from '../detainees/detainee.entity';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
 
@@ -183,8 +184,13 @@ export const PF_DAY_TO = '20:00';
  * ordinaires » (note DAP 2014, PF B.1): its whole span (both slots and the break) within the visiting
  * rooms' opening that day, or, when the establishment models none, within 07:00–20:00; never over midnight.
  */
-export function pfHoursProblem(t: StayTimes, hours: VisitingHours, timeZone: string): string | null {
+export function pfHoursProblem(t: StayTimes, hours: VisitingHours, timeZone: string, exceptional = false): string | null {
   const day = formatInTimeZone(t.from, timeZone, 'yyyy-MM-dd');
+  // The head's exceptional permission lifts the usual hours, not the day: the parlour still ends by midnight.
+  if (exceptional)
+    return formatInTimeZone(new Date(t.to.getTime() - 1), timeZone, 'yyyy-MM-dd') === day
+      ? null
+      : 'Même à titre exceptionnel, un parloir familial a lieu dans la journée : il doit finir à minuit au plus tard.';
   const start = formatInTimeZone(t.from, timeZone, 'HH:mm');
   const end = formatInTimeZone(t.to, timeZone, 'yyyy-MM-dd') === day ? formatInTimeZone(t.to, timeZone, 'HH:mm') : '24:00';
   if (hours === 'CLOSED')
@@ -194,6 +200,17 @@ export function pfHoursProblem(t: StayTimes, hours: VisitingHours, timeZone: str
   return hours
     ? `Un parloir familial a lieu pendant les heures d’ouverture des parloirs, de ${open.from} à ${open.to} ce jour-là : choisissez un horaire dans cette plage.`
     : `Un parloir familial a lieu au cours de la journée de détention, de ${open.from} à ${open.to} : choisissez un horaire dans cette plage.`;
+}
+
+/**
+ * « Le chef d'établissement peut, à titre exceptionnel (circonstances familiales exceptionnelles par
+ * exemple), autoriser ce type de visite en dehors des plages horaires habituelles » (note DAP 2014, PF
+ * B.1): the box « Autorisation exceptionnelle du chef d'établissement » is ticked only by the head or an
+ * agent holding a signature delegation in force that day; why not, or null.
+ */
+export function exceptionalHoursRefusal(asked: boolean, signatory: boolean): string | null {
+  if (!asked || signatory) return null;
+  return 'Seul le chef d’établissement, ou un agent titulaire d’une délégation de signature en cours, peut autoriser un parloir familial en dehors des heures habituelles : décochez « Autorisation exceptionnelle du chef d’établissement » ou demandez-lui de réserver.';
 }
 
 /** Why the personnel intervenes in a stay (note DAP 2014, UVF D.2.c; PF D.3). */
@@ -244,6 +261,8 @@ export interface StayRequest {
   time: string;
   /** The stay starts outside the wished period, as agreed with the family (« oui »). */
   outsideWish?: boolean;
+  /** A PF outside the usual hours with the head's exceptional permission (« oui »): from the head or a delegate only. */
+  exceptionalHours?: boolean;
   /** Minutes. */
   firstDuration?: number | null;
   secondTime?: string | null;
@@ -388,7 +407,36 @@ export type StayChangeNotice =
       breakFrom: string | null;
       breakTo: string | null;
     }
-  | { change: 'CANCELLED'; before: string; unit: string; zone: string; reason: string };
+  | {
+      change: 'CANCELLED';
+      before: string;
+      unit: string;
+      zone: string;
+      reason: string;
+      /** Whether a new stay may be booked for the case (rebookPossible): only then is another date promised. */
+      rebook: boolean;
+    };
+
+/** What a cancelled stay's family reads when no new stay may be booked for the case. */
+export const NO_NEW_DATE = 'Aucune nouvelle date ne pourra être proposée au titre de ce dossier.';
+
+/**
+ * Whether a new stay may still be booked for the case once its stay is cancelled, as the booking
+ * checks it: the detainee still in the establishment, the detainee's request and a visitor's granted,
+ * and the magistrate's authorisation, if any, running on `today` (AAAA-MM-JJ, establishment's day) at
+ * least (a withdrawn one ended the day before its withdrawal).
+ */
+export function rebookPossible(
+  c: { custodyStatus: CustodyStatus; detaineeGranted: boolean; grantedVisitors: number; authorisedUntil: string | null },
+  today: string,
+): boolean {
+  return (
+    c.custodyStatus === 'PRESENT' &&
+    c.detaineeGranted &&
+    c.grantedVisitors > 0 &&
+    (c.authorisedUntil === null || c.authorisedUntil >= today)
+  );
+}
 
 /** The line of the family's history (and of its e-mail) telling a moved or cancelled stay. */
 export function stayChangeMessage(n: StayChangeNotice): string {
@@ -398,7 +446,7 @@ export function stayChangeMessage(n: StayChangeNotice): string {
       (n.breakFrom && n.breakTo ? `, en deux créneaux avec une pause pour déjeuner à l’extérieur de ${n.breakFrom} à ${n.breakTo}` : '') +
       `. L’ancienne date (${n.before}) n’est plus valable.`
     );
-  return `Votre visite du ${n.before} (${n.zone}) en ${n.unit} est annulée : ${n.reason.trim().replace(/\.+$/, '')}. L’établissement vous proposera une autre date.`;
+  return `Votre visite du ${n.before} (${n.zone}) en ${n.unit} est annulée : ${n.reason.trim().replace(/\.+$/, '')}. ${n.rebook ? 'L’établissement vous proposera une autre date.' : NO_NEW_DATE}`;
 }
 
 /** The family's distance from the establishment, in whole kilometres (0 to 20 000: as far as France overseas). */
@@ -480,11 +528,16 @@ export function stayGuide(
 
 /**
  * A stay starting outside the period the family wished (note DAP 2014: the request names its period)
- * is booked only once the agent confirms the date was agreed with the family; null when within it or
- * confirmed, else the French refusal naming the period.
+ * is booked, or moved, only once the agent confirms the date was agreed with the family; null when
+ * within it or confirmed, else the French refusal naming the period.
  */
-export function wishedPeriodProblem(day: string, wish: { wishedFrom: string; wishedTo: string }, confirmed: boolean): string | null {
+export function wishedPeriodProblem(
+  day: string,
+  wish: { wishedFrom: string; wishedTo: string },
+  confirmed: boolean,
+  change: 'BOOK' | 'MOVE' = 'BOOK',
+): string | null {
   if (confirmed || (day >= wish.wishedFrom && day <= wish.wishedTo)) return null;
   const fr = (d: string) => d.split('-').reverse().join('/');
-  return `La famille a souhaité une visite du ${fr(wish.wishedFrom)} au ${fr(wish.wishedTo)} : cochez « Date convenue avec la famille » pour réserver en dehors de cette période.`;
+  return `La famille a souhaité une visite du ${fr(wish.wishedFrom)} au ${fr(wish.wishedTo)} : cochez « Date convenue avec la famille » pour ${change === 'BOOK' ? 'réserver' : 'déplacer la visite'} en dehors de cette période.`;
 }

@@ -11,7 +11,7 @@ import { normalizePhone } from '../notifications/notification.rules';
 import { NotificationsService } from '../notifications/notifications.service';
 import { signatoryFor } from '../permits/signatory';
 import type { FamilyVisitKind } from './family-unit.entity';
-import { custodyRefusal, type DoorVisitor, doorVisitors, permitsRefusal, reviewReasons, stayDays } from './stay-door.rules';
+import { custodyRefusal, type DoorVisitor, doorVisitors, permitsRefusal, reviewReasons, startRefusal, stayDays } from './stay-door.rules';
 import {
   bookableCase,
   caseHasStay,
@@ -53,6 +53,7 @@ import {
   durationProblem,
   endsSoon,
   eventProblem,
+  exceptionalHoursRefusal,
   hourLabel,
   houseRulesOf,
   houseRulesProblem,
@@ -63,6 +64,7 @@ import {
   pfHoursProblem,
   priorityReasons,
   rankWaitingList,
+  rebookPossible,
   type StayEventKind,
   stayChangeMessage,
   type StayChangeNotice,
@@ -204,7 +206,7 @@ export class UnitsService {
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
         const outside = wishedPeriodProblem(input.day, c, input.outsideWish === true);
         if (outside) throw new DomainError('OUTSIDE_WISH', outside);
-        await this.withinHours(m, c.kind, t, site);
+        const exceptionalBy = await this.withinHours(m, actor, c.kind, t, site, input.exceptionalHours === true);
         await this.permitsValid(m, c.id, t, site, 'BOOK');
         await this.detaineeFree(m, c.detaineeId, t, null, site);
         const id = await insertStay(m, { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors });
@@ -215,7 +217,14 @@ export class UnitsService {
             entityType: 'family_visit_stay',
             entityId: id,
             establishmentId: site.id,
-            after: { caseId: c.id, unitId: unit.id, ...t, visitors: c.grantedVisitors },
+            after: {
+              caseId: c.id,
+              unitId: unit.id,
+              ...t,
+              visitors: c.grantedVisitors,
+              outsideWish: input.outsideWish === true,
+              exceptionalHoursBy: exceptionalBy,
+            },
           },
           m,
         );
@@ -226,13 +235,31 @@ export class UnitsService {
     }
   }
 
-  /** A family parlour within the visiting rooms' opening that day (or 07:00–20:00 when none is modelled); refused in French otherwise. */
-  private async withinHours(m: EntityManager, kind: FamilyVisitKind, t: StayTimes, site: Site) {
-    if (kind !== 'PF') return;
+  /**
+   * A family parlour within the visiting rooms' opening that day (or 07:00–20:00 when none is modelled),
+   * or, outside them, with the head's exceptional permission (note DAP 2014, PF B.1) ticked by the head
+   * or an agent holding a signature delegation in force today (still within the day); refused in French
+   * otherwise. Returns who gave the exceptional permission when it was needed (« Prénom NOM, qualité »), else null.
+   */
+  private async withinHours(
+    m: EntityManager,
+    actor: Actor,
+    kind: FamilyVisitKind,
+    t: StayTimes,
+    site: Site,
+    exceptional: boolean,
+  ): Promise<string | null> {
+    if (kind !== 'PF') return null;
+    const today = formatInTimeZone(this.clock.now(), site.timeZone, 'yyyy-MM-dd');
+    const signatory = exceptional && actor.id ? await signatoryFor(m, site.id, actor.id, today) : null;
+    const refused = exceptionalHoursRefusal(exceptional, signatory !== null);
+    if (refused) throw new DomainError('EXCEPTIONAL', refused, 409);
     const day = formatInTimeZone(t.from, site.timeZone, 'yyyy-MM-dd');
     const hours = await visitingHours(m, site.id, day, Number(formatInTimeZone(t.from, site.timeZone, 'i')));
-    const bad = pfHoursProblem(t, hours, site.timeZone);
+    if (!pfHoursProblem(t, hours, site.timeZone)) return null;
+    const bad = pfHoursProblem(t, hours, site.timeZone, signatory !== null);
     if (bad) throw new DomainError('PF_HOURS', bad, 409);
+    return signatory!.label;
   }
 
   /**
@@ -308,11 +335,14 @@ export class UnitsService {
       const bad = changeProblem(s.status, 'CANCEL');
       if (bad) throw new DomainError('STATUS', bad, 409);
       const now = this.clock.now();
+      // Another date is promised only if a new stay may be booked (the case locked, as a booking locks it).
+      const c = await bookableCase(m, site.id, s.caseId, true);
+      const rebook = c !== null && rebookPossible(c, formatInTimeZone(now, site.timeZone, 'yyyy-MM-dd'));
       await setStayStatus(m, id, 'CANCELLED', now, reason);
       await insertCaseEvent(m, {
         caseId: s.caseId,
         kind: 'STAY_CANCELLED',
-        message: `Visite du ${label(s.startsAt, site.timeZone)} en ${s.unitName} annulée : ${reason}. La visite est à placer de nouveau.`,
+        message: `Visite du ${label(s.startsAt, site.timeZone)} en ${s.unitName} annulée : ${reason}. ${rebook ? 'La visite est à placer de nouveau.' : 'Aucune nouvelle visite ne peut être réservée au titre de ce dossier.'}`,
         at: now,
         agentId: actor.id ?? null,
         visibleToFamily: false,
@@ -323,7 +353,14 @@ export class UnitsService {
         site,
         s,
         now,
-        { change: 'CANCELLED', before: whenLabel(s.startsAt, site.timeZone), unit: s.unitName, zone: zoneNote(site.timeZone), reason },
+        {
+          change: 'CANCELLED',
+          before: whenLabel(s.startsAt, site.timeZone),
+          unit: s.unitName,
+          zone: zoneNote(site.timeZone),
+          reason,
+          rebook,
+        },
         whenShort(s.startsAt, site.timeZone),
       );
       await this.audit.record(
@@ -334,7 +371,7 @@ export class UnitsService {
           entityId: id,
           establishmentId: site.id,
           before: { status: s.status, unitId: s.unitId, from: s.startsAt, to: s.endsAt, breakFrom: s.breakFrom, breakTo: s.breakTo },
-          after: { status: 'CANCELLED', reason },
+          after: { status: 'CANCELLED', reason, rebook },
         },
         m,
       );
@@ -391,7 +428,12 @@ export class UnitsService {
       if (f.mobilePhone && normalizePhone(f.mobilePhone))
         await this.notifications.enqueue(
           m,
-          { ...base, channel: 'SMS', to: f.mobilePhone, data: { place: VISIT_PLACE[s.kind], when: sms, followUrl: '/uvf' } },
+          {
+            ...base,
+            channel: 'SMS',
+            to: f.mobilePhone,
+            data: { place: VISIT_PLACE[s.kind], when: sms, rebook: n.change === 'CANCELLED' && n.rebook, followUrl: '/uvf' },
+          },
           now,
         );
     }
@@ -403,7 +445,13 @@ export class UnitsService {
     const { stay } = await this.stay(site, id);
     const units = (await unitsOf(db, site.id)).filter((u) => u.active && u.kind === stay.kind);
     const c = await bookableCase(db, site.id, stay.caseId);
-    return { stay, units, grantedHours: c?.grantedHours ?? null, grantedSlots: c?.grantedSlots ?? 1 };
+    return {
+      stay,
+      units,
+      grantedHours: c?.grantedHours ?? null,
+      grantedSlots: c?.grantedSlots ?? 1,
+      wish: c ? { from: c.wishedFrom, to: c.wishedTo } : null,
+    };
   }
 
   /**
@@ -432,6 +480,10 @@ export class UnitsService {
         const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
         const unauthorised = authorisationProblem(c, t.to, site.timeZone);
         if (unauthorised) throw new DomainError(unauthorised.code, unauthorised.message, 409);
+        // A new day outside the wished period is agreed with the family, as at booking; the stay's own day was already.
+        const sameDay = input.day === formatInTimeZone(s.startsAt, site.timeZone, 'yyyy-MM-dd');
+        const outside = wishedPeriodProblem(input.day, c, sameDay || input.outsideWish === true, 'MOVE');
+        if (outside) throw new DomainError('OUTSIDE_WISH', outside);
         const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
         if (
           unit.id === s.unitId &&
@@ -444,7 +496,7 @@ export class UnitsService {
             'SAME',
             'La visite est déjà prévue dans ce logement à cette heure : choisissez un autre logement ou un autre horaire.',
           );
-        await this.withinHours(m, s.kind, t, site);
+        const exceptionalBy = await this.withinHours(m, actor, s.kind, t, site, input.exceptionalHours === true);
         await this.permitsValid(m, s.caseId, t, site, 'MOVE');
         await this.detaineeFree(m, s.detaineeId, t, s.id, site);
         await moveStaySlot(m, id, unit.id, t);
@@ -484,7 +536,7 @@ export class UnitsService {
             entityId: id,
             establishmentId: site.id,
             before: { unitId: s.unitId, from: s.startsAt, to: s.endsAt, breakFrom: s.breakFrom, breakTo: s.breakTo },
-            after: { unitId: unit.id, ...t },
+            after: { unitId: unit.id, ...t, outsideWish: input.outsideWish === true, exceptionalHoursBy: exceptionalBy },
           },
           m,
         );
@@ -586,7 +638,8 @@ export class UnitsService {
   /**
    * Who may enter each stay (the GRANTED visitors with the permit photo, a minor's adult, a UVF child's
    * exit time and carer, a permit no longer valid) and what to review before a stay to come (the
-   * detainee gone, a permit no longer valid), computed now from the permits and the custody status.
+   * detainee gone, the magistrate's authorisation withdrawn or ended, a permit no longer valid),
+   * computed now from the permits, the authorisations and the custody status.
    */
   private async door(db: EntityManager, stays: StayRow[], site: Site): Promise<Map<string, { entrants: DoorVisitor[]; review: string[] }>> {
     const rows = stays.length ? await stayVisitors(db, [...new Set(stays.map((s) => s.caseId))]) : [];
@@ -598,7 +651,7 @@ export class UnitsService {
           s,
           site.timeZone,
         );
-        return [s.id, { entrants, review: reviewReasons(s, entrants) }];
+        return [s.id, { entrants, review: reviewReasons(s, entrants, site.timeZone) }];
       }),
     );
   }
@@ -691,13 +744,34 @@ export class UnitsService {
     return { cause, decidedBy: decider };
   }
 
-  /** Start (IN_PROGRESS), end (ENDED) or early end at request or for security (ENDED_EARLY, final). */
+  /**
+   * Start (IN_PROGRESS), end (ENDED) or early end at request or for security (ENDED_EARLY, final). A
+   * start is refused in French (409) when the detainee has left, the magistrate's authorisation was
+   * withdrawn or ended before the stay's last day, or a visitor's permit no longer allows it: checked
+   * under the case's lock (the magistrate's follow-up takes it too) and the permits' share lock.
+   */
   async move(actor: Actor, site: Site, id: string, next: 'IN_PROGRESS' | 'ENDED' | 'ENDED_EARLY', reason?: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const s = await stayOf(m, site.id, id, true);
       if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
       const bad = transitionProblem(s.status, next);
       if (bad) throw new DomainError('STATUS', bad, 409);
+      if (next === 'IN_PROGRESS') {
+        const c = await bookableCase(m, site.id, s.caseId, true);
+        if (!c) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+        const refused = startRefusal(
+          {
+            startsAt: s.startsAt,
+            endsAt: s.endsAt,
+            custodyStatus: c.custodyStatus,
+            authorisedUntil: c.authorisedUntil,
+            authorisationWithdrawnOn: c.authorisationWithdrawnOn,
+          },
+          await stayVisitors(m, [s.caseId], true),
+          site.timeZone,
+        );
+        if (refused) throw new DomainError('CANNOT_START', refused, 409);
+      }
       const now = this.clock.now();
       const ended = next === 'IN_PROGRESS' ? null : now;
       await setStayStatus(m, id, next, ended, next === 'ENDED_EARLY' ? (reason ?? null) : null);
