@@ -261,6 +261,14 @@ describe('the detainee’s video-call record', () => {
       'La suspension court jusqu’à un jour à venir : indiquez la date de fin (aujourd’hui ou plus tard)',
     );
 
+    const noEndReadBack = await post(head, record, '/acces', {
+      decision: 'SUSPEND',
+      ground: 'CHARTER',
+      motivation: 'Appel à un numéro non autorisé',
+    });
+    expect(noEndReadBack.status).toBe(400);
+    expect(page(noEndReadBack).value('motivation')).toBe('Appel à un numéro non autorisé');
+
     const fields = { decision: 'SUSPEND', ground: 'CHARTER', until: '2099-12-31', motivation: 'Appel à un numéro non autorisé' };
     const readBack = page(await post(head, record, '/acces', fields));
     expect(readBack.heading()).toBe('Confirmer : suspendre l’accès jusqu’à une date ?');
@@ -326,6 +334,17 @@ describe('the detainee’s video-call record', () => {
     expect(bad.status).toBe(400);
     expect(page(bad).fieldError('phone')).toBe('Numéro sanctionné : un numéro valide, par exemple 06 12 34 56 78');
     expect(page(bad).$('#sanction-phone').attr('value')).toBe('06 98');
+    const past = await post(head, record, '/sanctions', {
+      phone: '06 98 76 54 32',
+      until: '2020-01-31',
+      ground: 'CRIME_PREVENTION',
+      motivation: 'Menaces envers un témoin',
+    });
+    expect(past.status).toBe(400);
+    expect(page(past).fieldError('until')).toBe(
+      'La fin de la sanction ne peut pas être passée : aujourd’hui ou plus tard, ou rien pour une sanction sans fin.',
+    );
+    expect(page(past).$('#sanction-until').attr('value')).toBe('2020-01-31');
 
     const readBack = page(
       await post(head, record, '/sanctions', {

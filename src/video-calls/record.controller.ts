@@ -200,11 +200,18 @@ export class VideoCallRecordController {
       return this.render(res.status(400), establishment, p, detaineeId, { errors: form.errors, values: form.values, form: 'access' });
     const f = form.value;
     const input = { decision: f.decision, ground: f.ground ?? null, untilDay: f.until ?? null, motivation: f.motivation ?? '' };
-    if (f.confirm !== 'oui') return this.readBack(res, establishment, p, detaineeId, 'access', input);
-    const decided = await attempt(
-      () => this.records.decideAccess(agent(p), establishment, detaineeId, input),
-      (e) => (e.code === 'ACCESS_UNTIL' ? 'until' : e.code === 'ACCESS_GROUND' ? 'ground' : 'decision'),
-    );
+    const field = (e: { code: string }) => (e.code === 'ACCESS_UNTIL' ? 'until' : e.code === 'ACCESS_GROUND' ? 'ground' : 'decision');
+    if (f.confirm !== 'oui') {
+      const checked = await attempt(() => this.records.precheckDecision(establishment, detaineeId, input), field);
+      if (!checked.ok)
+        return this.render(res.status(checked.status), establishment, p, detaineeId, {
+          errors: checked.errors,
+          values: body,
+          form: 'access',
+        });
+      return this.readBack(res, establishment, p, detaineeId, 'access', input);
+    }
+    const decided = await attempt(() => this.records.decideAccess(agent(p), establishment, detaineeId, input), field);
     if (!decided.ok) {
       if (decided.status === 403) return this.forbidden(res, decided.errors);
       return this.render(res.status(decided.status), establishment, p, detaineeId, {
@@ -231,7 +238,16 @@ export class VideoCallRecordController {
       return this.render(res.status(400), establishment, p, detaineeId, { errors: form.errors, values: form.values, form: 'sanction' });
     const f = form.value;
     const input = { phone: f.phone, untilDay: f.until ?? null, ground: f.ground, motivation: f.motivation };
-    if (f.confirm !== 'oui') return this.readBack(res, establishment, p, detaineeId, 'sanction', input);
+    if (f.confirm !== 'oui') {
+      const checked = await attempt(() => Promise.resolve(this.records.checkSanction(establishment, input.untilDay)), 'until');
+      if (!checked.ok)
+        return this.render(res.status(checked.status), establishment, p, detaineeId, {
+          errors: checked.errors,
+          values: body,
+          form: 'sanction',
+        });
+      return this.readBack(res, establishment, p, detaineeId, 'sanction', input);
+    }
     const done = await attempt(() => this.records.sanctionNumber(agent(p), establishment, detaineeId, input), 'until');
     if (!done.ok) {
       if (done.status === 403) return this.forbidden(res, done.errors);

@@ -276,11 +276,7 @@ export class VideoCallRecordService {
       if (!(await lockDetainee(m, establishment.id, detaineeId))) throw notFound();
       if (!(await this.maySign(m, establishment, actor.id))) throw notSignatory();
       const now = this.clock.now();
-      const history = await accessHistory(m, detaineeId);
-      const current = accessInForce(history[0] ?? null, now);
-      const today = formatInTimeZone(now, establishment.timeZone, 'yyyy-MM-dd');
-      const problem = decisionProblem(d.decision, current, { ground: d.ground, untilDay: d.untilDay, today });
-      if (problem) throw new DomainError(`ACCESS_${problem.field.toUpperCase()}`, problem.message);
+      const current = await this.checkDecision(m, establishment, detaineeId, d);
       const status = DECISION_STATUS[d.decision];
       const input = {
         detaineeId,
@@ -304,6 +300,32 @@ export class VideoCallRecordService {
     });
   }
 
+  /** Refuses (DomainError) a decision that may not be taken now, before its read-back and again when it is taken; returns the access in force. */
+  async checkDecision(
+    db: EntityManager,
+    establishment: Establishment,
+    detaineeId: string,
+    d: { decision: AccessDecision; ground: AccessGround | null; untilDay: string | null },
+  ): Promise<VideoCallAccessStatus> {
+    const now = this.clock.now();
+    const history = await accessHistory(db, detaineeId);
+    const current = accessInForce(history[0] ?? null, now);
+    const today = formatInTimeZone(now, establishment.timeZone, 'yyyy-MM-dd');
+    const problem = decisionProblem(d.decision, current, { ground: d.ground, untilDay: d.untilDay, today });
+    if (problem) throw new DomainError(`ACCESS_${problem.field.toUpperCase()}`, problem.message);
+    return current;
+  }
+
+  /** The read-back's check of a decision, outside any transaction. */
+  async precheckDecision(
+    establishment: Establishment,
+    detaineeId: string,
+    d: { decision: AccessDecision; ground: AccessGround | null; untilDay: string | null },
+  ): Promise<void> {
+    await this.detainee(establishment.id, detaineeId);
+    await this.checkDecision(this.dataSource.manager, establishment, detaineeId, d);
+  }
+
   /** The head or a signature delegate sanctions a number for every detainee of the establishment, until a day (included) or with no end. */
   async sanctionNumber(
     actor: AgentActor,
@@ -315,12 +337,7 @@ export class VideoCallRecordService {
       if (!(await lockDetainee(m, establishment.id, detaineeId))) throw notFound();
       if (!(await this.maySign(m, establishment, actor.id))) throw notSignatory();
       const now = this.clock.now();
-      const today = formatInTimeZone(now, establishment.timeZone, 'yyyy-MM-dd');
-      if (s.untilDay !== null && s.untilDay < today)
-        throw new DomainError(
-          'SANCTION_UNTIL',
-          'La fin de la sanction ne peut pas être passée : aujourd’hui ou plus tard, ou rien pour une sanction sans fin.',
-        );
+      this.checkSanction(establishment, s.untilDay);
       const input = {
         establishmentId: establishment.id,
         phone: s.phone,
@@ -340,6 +357,16 @@ export class VideoCallRecordService {
         m,
       );
     });
+  }
+
+  /** Refuses a sanction whose end day is past (before its read-back and again when it is recorded). */
+  checkSanction(establishment: Establishment, untilDay: string | null): void {
+    const today = formatInTimeZone(this.clock.now(), establishment.timeZone, 'yyyy-MM-dd');
+    if (untilDay !== null && untilDay < today)
+      throw new DomainError(
+        'SANCTION_UNTIL',
+        'La fin de la sanction ne peut pas être passée : aujourd’hui ou plus tard, ou rien pour une sanction sans fin.',
+      );
   }
 
   private async maySign(db: EntityManager, establishment: Establishment, agentId: string): Promise<boolean> {
