@@ -120,6 +120,12 @@ export function navigation(principal?: Principal): NavItem[] {
         label: codes.length > 1 ? `Visio : paramètres (${code})` : 'Visio : paramètres',
       });
     }
+    if (roles.includes('ACTIVITIES_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/visio/detenus`,
+        label: codes.length > 1 ? `Visio : personnes détenues (${code})` : 'Visio : personnes détenues',
+      });
+    }
     if (roles.includes('ADMIN')) {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
       items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EstablishmentsModule } from '../establishments/establishments.module';
+import { VideoCallRecordModule } from './record.module';
 import { VideoCallSettingsController } from './video-call-settings.controller';
 import { VideoCallSettingsService } from './video-call-settings.service';
 
@@ -8,7 +9,7 @@ import { VideoCallSettingsService } from './video-call-settings.service';
  * the detainee's record, codes and charging come next on the same tables (migration VideoCalls).
  */
 @Module({
-  imports: [EstablishmentsModule],
+  imports: [EstablishmentsModule, VideoCallRecordModule],
   controllers: [VideoCallSettingsController],
   providers: [VideoCallSettingsService],
   exports: [VideoCallSettingsService],

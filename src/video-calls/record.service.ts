@@ -1,0 +1,376 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { formatInTimeZone } from 'date-fns-tz';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { type Page, pageInfo } from '../common/pagination';
+import type { Establishment } from '../establishments/establishment.entity';
+import type { PermitFileStore } from '../permits/permit-files';
+import { signatoryFor } from '../permits/signatory';
+import { checkDocument } from '../permits/uploads';
+import {
+  type AccessDecisionRow,
+  accessHistory,
+  accountOf,
+  activeContactWithPhone,
+  type Charter,
+  chartersOf,
+  type Contact,
+  contactOf,
+  contactsOf,
+  creditAccount,
+  deactivateContact,
+  insertAccessDecision,
+  insertCharter,
+  insertContact,
+  insertSanction,
+  lockAccount,
+  lockDetainee,
+  type PhoneAccount,
+  presentDetainee,
+  type RecordDetainee,
+  type Sanction,
+  sanctionsInForce,
+  searchDetainees,
+  setPlan,
+} from './record.queries';
+import {
+  type AccessDecision,
+  type AccessGround,
+  accessInForce,
+  DECISION_STATUS,
+  decisionProblem,
+  endOfLocalDay,
+  motivationText,
+} from './record.rules';
+import type { VideoCallAccessStatus } from './video-call-access.entity';
+import type { VideoCallPlan } from './video-call-settings';
+import { VideoCallSettingsService } from './video-call-settings.service';
+
+export const VIDEO_CALL_DOCUMENTS = Symbol('VIDEO_CALL_DOCUMENTS');
+
+export const SEARCH_PAGE_SIZE = 20;
+
+type AgentActor = Actor & { id: string };
+
+export interface VideoCallRecord {
+  detainee: RecordDetainee;
+  contacts: (Contact & { sanction: Sanction | null })[];
+  charters: Charter[];
+  account: PhoneAccount;
+  plans: VideoCallPlan[];
+  access: { status: VideoCallAccessStatus; history: AccessDecisionRow[] };
+  /** May take access decisions and sanction numbers: the head, or a signature delegate in force today. */
+  mayDecide: boolean;
+}
+
+const notFound = () => new DomainError('NO_DETAINEE', 'Personne détenue introuvable dans l’établissement.', 404);
+const notSignatory = () =>
+  new DomainError(
+    'NOT_SIGNATORY',
+    'Seul le chef d’établissement ou un agent ayant sa délégation de signature peut prendre cette décision.',
+    403,
+  );
+
+/**
+ * A detainee's video-call record (visiophonie, note de service n° 267-2020): authorised contacts,
+ * the signed usage charter, the phone account, access decisions, and the establishment's sanctions on
+ * numbers. Every change is audited in its transaction, under the detainee's row lock.
+ */
+@Injectable()
+export class VideoCallRecordService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly settings: VideoCallSettingsService,
+    @Inject(VIDEO_CALL_DOCUMENTS) private readonly store: PermitFileStore,
+  ) {}
+
+  async search(establishmentId: string, q: string, page: number): Promise<{ rows: RecordDetainee[]; page: Page }> {
+    const found = await searchDetainees(this.dataSource.manager, establishmentId, q, page, SEARCH_PAGE_SIZE);
+    return { rows: found.rows, page: pageInfo(page, SEARCH_PAGE_SIZE, found.total) };
+  }
+
+  async detainee(establishmentId: string, detaineeId: string): Promise<RecordDetainee> {
+    const d = await presentDetainee(this.dataSource.manager, establishmentId, detaineeId);
+    if (!d) throw notFound();
+    return d;
+  }
+
+  async record(establishment: Establishment, detaineeId: string, agentId: string): Promise<VideoCallRecord> {
+    const db = this.dataSource.manager;
+    const detainee = await this.detainee(establishment.id, detaineeId);
+    const now = this.clock.now();
+    const [contacts, charters, account, history, settings, mayDecide] = await Promise.all([
+      contactsOf(db, detaineeId),
+      chartersOf(db, detaineeId),
+      accountOf(db, detaineeId),
+      accessHistory(db, detaineeId),
+      this.settings.inForce(establishment.id),
+      this.maySign(db, establishment, agentId),
+    ]);
+    const sanctions = await sanctionsInForce(
+      db,
+      establishment.id,
+      contacts.filter((c) => c.active).map((c) => c.phone),
+      now,
+    );
+    return {
+      detainee,
+      contacts: contacts.map((c) => ({ ...c, sanction: (c.active && sanctions.find((s) => s.phone === c.phone)) || null })),
+      charters,
+      account,
+      plans: settings.settings.plans,
+      access: { status: accessInForce(history[0] ?? null, now), history },
+      mayDecide,
+    };
+  }
+
+  async contact(establishmentId: string, detaineeId: string, contactId: string): Promise<{ detainee: RecordDetainee; contact: Contact }> {
+    const detainee = await this.detainee(establishmentId, detaineeId);
+    const contact = await contactOf(this.dataSource.manager, detaineeId, contactId);
+    if (!contact || !contact.active) throw new DomainError('NO_CONTACT', 'Contact introuvable.', 404);
+    return { detainee, contact };
+  }
+
+  async addContact(
+    actor: AgentActor,
+    establishmentId: string,
+    detaineeId: string,
+    c: { name: string; phone: string; relationship: string; minor: boolean; consentGivenBy: string | null },
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (!(await lockDetainee(m, establishmentId, detaineeId))) throw notFound();
+      if (await activeContactWithPhone(m, detaineeId, c.phone))
+        throw new DomainError('CONTACT_EXISTS', 'Ce numéro est déjà celui d’un contact autorisé de la personne détenue.');
+      const input = { ...c, detaineeId, consentGivenBy: c.minor ? c.consentGivenBy : null };
+      const id = await insertContact(m, input, actor.id, this.clock.now());
+      await this.audit.record(
+        { actor, action: 'VIDEO_CALL_CONTACT_ADDED', entityType: 'detainee_phone_contact', entityId: id, establishmentId, after: input },
+        m,
+      );
+    });
+  }
+
+  async deactivateContact(actor: AgentActor, establishmentId: string, detaineeId: string, contactId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (!(await lockDetainee(m, establishmentId, detaineeId))) throw notFound();
+      const contact = await contactOf(m, detaineeId, contactId);
+      if (!contact) throw new DomainError('NO_CONTACT', 'Contact introuvable.', 404);
+      if (!contact.active) return;
+      await deactivateContact(m, contactId);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VIDEO_CALL_CONTACT_DEACTIVATED',
+          entityType: 'detainee_phone_contact',
+          entityId: contactId,
+          establishmentId,
+          before: { active: true, name: contact.name, phone: contact.phone },
+          after: { active: false },
+        },
+        m,
+      );
+    });
+  }
+
+  /** Records the signed charter with its scan (checked by content, stored encrypted; removed again if the record fails). */
+  async recordCharter(
+    actor: AgentActor,
+    establishment: Establishment,
+    detaineeId: string,
+    signedOn: string,
+    file: { buffer: Buffer } | undefined,
+  ): Promise<void> {
+    await this.detainee(establishment.id, detaineeId);
+    const today = formatInTimeZone(this.clock.now(), establishment.timeZone, 'yyyy-MM-dd');
+    if (signedOn > today) throw new DomainError('CHARTER_FUTURE', 'La date de signature ne peut pas être dans le futur.');
+    if (!file || file.buffer.length === 0) throw new DomainError('NO_FILE', 'Choisissez le scan de la charte signée.');
+    const checked = await checkDocument(file.buffer);
+    if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
+    const { storageKey, sha256 } = await this.store.put(checked.content);
+    try {
+      await this.dataSource.transaction(async (m) => {
+        if (!(await lockDetainee(m, establishment.id, detaineeId))) throw notFound();
+        const id = await insertCharter(m, detaineeId, signedOn, storageKey, actor.id, this.clock.now());
+        await this.audit.record(
+          {
+            actor,
+            action: 'VIDEO_CALL_CHARTER_RECORDED',
+            entityType: 'video_call_charter',
+            entityId: id,
+            establishmentId: establishment.id,
+            after: { detaineeId, signedOn, sha256, contentType: checked.contentType },
+          },
+          m,
+        );
+      });
+    } catch (e) {
+      await this.store.delete(storageKey).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** The charter's scan, decrypted (a PDF, or a JPEG as every image is re-encoded). */
+  async charterScan(establishmentId: string, detaineeId: string, charterId: string): Promise<{ content: Buffer; contentType: string }> {
+    await this.detainee(establishmentId, detaineeId);
+    const charter = (await chartersOf(this.dataSource.manager, detaineeId)).find((c) => c.id === charterId);
+    if (!charter?.scanStorageKey) throw new DomainError('NO_CHARTER', 'Charte introuvable.', 404);
+    const content = await this.store.get(charter.scanStorageKey);
+    return { content, contentType: content.subarray(0, 5).toString('latin1') === '%PDF-' ? 'application/pdf' : 'image/jpeg' };
+  }
+
+  async credit(actor: AgentActor, establishmentId: string, detaineeId: string, cents: number): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (!(await lockDetainee(m, establishmentId, detaineeId))) throw notFound();
+      const before = await lockAccount(m, detaineeId);
+      await creditAccount(m, detaineeId, cents, this.clock.now());
+      await this.audit.record(
+        {
+          actor,
+          action: 'VIDEO_CALL_ACCOUNT_CREDITED',
+          entityType: 'phone_account',
+          entityId: detaineeId,
+          establishmentId,
+          before: { balanceCents: before.balanceCents },
+          after: { balanceCents: before.balanceCents + cents, creditCents: cents },
+        },
+        m,
+      );
+    });
+  }
+
+  async choosePlan(actor: AgentActor, establishmentId: string, detaineeId: string, planCode: string): Promise<void> {
+    const { settings } = await this.settings.inForce(establishmentId);
+    if (!settings.plans.some((p) => p.code === planCode)) throw new DomainError('NO_PLAN', 'Choisissez un forfait de la liste.');
+    await this.dataSource.transaction(async (m) => {
+      if (!(await lockDetainee(m, establishmentId, detaineeId))) throw notFound();
+      const before = await lockAccount(m, detaineeId);
+      if (before.planCode === planCode) return;
+      await setPlan(m, detaineeId, planCode, this.clock.now());
+      await this.audit.record(
+        {
+          actor,
+          action: 'VIDEO_CALL_PLAN_CHANGED',
+          entityType: 'phone_account',
+          entityId: detaineeId,
+          establishmentId,
+          before: { planCode: before.planCode },
+          after: { planCode },
+        },
+        m,
+      );
+    });
+  }
+
+  /** The head or a signature delegate refuses, suspends until a day (included), withdraws or restores the detainee's access. */
+  async decideAccess(
+    actor: AgentActor,
+    establishment: Establishment,
+    detaineeId: string,
+    d: { decision: AccessDecision; ground: AccessGround | null; untilDay: string | null; motivation: string },
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (!(await lockDetainee(m, establishment.id, detaineeId))) throw notFound();
+      if (!(await this.maySign(m, establishment, actor.id))) throw notSignatory();
+      const now = this.clock.now();
+      const current = await this.checkDecision(m, establishment, detaineeId, d);
+      const status = DECISION_STATUS[d.decision];
+      const input = {
+        detaineeId,
+        status,
+        suspendedUntil: status === 'SUSPENDED' && d.untilDay ? endOfLocalDay(d.untilDay, establishment.timeZone) : null,
+        motivation: motivationText(d.decision === 'RESTORE' ? null : d.ground, d.motivation) || null,
+      };
+      const id = await insertAccessDecision(m, input, actor.id, now);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VIDEO_CALL_ACCESS_DECIDED',
+          entityType: 'video_call_access',
+          entityId: id,
+          establishmentId: establishment.id,
+          before: { status: current },
+          after: input,
+        },
+        m,
+      );
+    });
+  }
+
+  /** Refuses (DomainError) a decision that may not be taken now, before its read-back and again when it is taken; returns the access in force. */
+  async checkDecision(
+    db: EntityManager,
+    establishment: Establishment,
+    detaineeId: string,
+    d: { decision: AccessDecision; ground: AccessGround | null; untilDay: string | null },
+  ): Promise<VideoCallAccessStatus> {
+    const now = this.clock.now();
+    const history = await accessHistory(db, detaineeId);
+    const current = accessInForce(history[0] ?? null, now);
+    const today = formatInTimeZone(now, establishment.timeZone, 'yyyy-MM-dd');
+    const problem = decisionProblem(d.decision, current, { ground: d.ground, untilDay: d.untilDay, today });
+    if (problem) throw new DomainError(`ACCESS_${problem.field.toUpperCase()}`, problem.message);
+    return current;
+  }
+
+  /** The read-back's check of a decision, outside any transaction. */
+  async precheckDecision(
+    establishment: Establishment,
+    detaineeId: string,
+    d: { decision: AccessDecision; ground: AccessGround | null; untilDay: string | null },
+  ): Promise<void> {
+    await this.detainee(establishment.id, detaineeId);
+    await this.checkDecision(this.dataSource.manager, establishment, detaineeId, d);
+  }
+
+  /** The head or a signature delegate sanctions a number for every detainee of the establishment, until a day (included) or with no end. */
+  async sanctionNumber(
+    actor: AgentActor,
+    establishment: Establishment,
+    detaineeId: string,
+    s: { phone: string; untilDay: string | null; ground: AccessGround; motivation: string },
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (!(await lockDetainee(m, establishment.id, detaineeId))) throw notFound();
+      if (!(await this.maySign(m, establishment, actor.id))) throw notSignatory();
+      const now = this.clock.now();
+      this.checkSanction(establishment, s.untilDay);
+      const input = {
+        establishmentId: establishment.id,
+        phone: s.phone,
+        until: s.untilDay ? endOfLocalDay(s.untilDay, establishment.timeZone) : null,
+        motivation: motivationText(s.ground, s.motivation),
+      };
+      const id = await insertSanction(m, input, actor.id, now);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VIDEO_CALL_NUMBER_SANCTIONED',
+          entityType: 'sanctioned_number',
+          entityId: id,
+          establishmentId: establishment.id,
+          after: { ...input, detaineeId },
+        },
+        m,
+      );
+    });
+  }
+
+  /** Refuses a sanction whose end day is past (before its read-back and again when it is recorded). */
+  checkSanction(establishment: Establishment, untilDay: string | null): void {
+    const today = formatInTimeZone(this.clock.now(), establishment.timeZone, 'yyyy-MM-dd');
+    if (untilDay !== null && untilDay < today)
+      throw new DomainError(
+        'SANCTION_UNTIL',
+        'La fin de la sanction ne peut pas être passée : aujourd’hui ou plus tard, ou rien pour une sanction sans fin.',
+      );
+  }
+
+  private async maySign(db: EntityManager, establishment: Establishment, agentId: string): Promise<boolean> {
+    const today = formatInTimeZone(this.clock.now(), establishment.timeZone, 'yyyy-MM-dd');
+    return (await signatoryFor(db, establishment.id, agentId, today)) !== null;
+  }
+}
