@@ -84,7 +84,7 @@ export class VideoCallBookingController {
     if (!choice) return;
     try {
       const contact = await this.booking.contactFor(choice, form.value.contact);
-      res.render('video-calls/booking-confirm.njk', { establishment, choice, contact, values: form.value, blocked: euros(choice.blockedCents) });
+      res.status(200).render('video-calls/booking-confirm.njk', { establishment, choice, contact, values: form.value, blocked: euros(choice.blockedCents) });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       this.renderSlot(res.status(400), establishment, choice, [{ field: 'contact', message: e.message }], form.value);
