@@ -68,9 +68,16 @@ async function detainee(
     housing?: string;
   } = {},
 ) {
-  const d = await insertDetainee(establishmentId, { firstName: o.firstName ?? 'Karim', lastName: o.lastName ?? 'Benali', housing: o.housing });
+  const d = await insertDetainee(establishmentId, {
+    firstName: o.firstName ?? 'Karim',
+    lastName: o.lastName ?? 'Benali',
+    housing: o.housing,
+  });
   if (o.charter !== false)
-    await query(`INSERT INTO video_call_charters (detainee_id, signed_on, recorded_by) VALUES ($1, '2026-11-02', $2)`, [d.id, officerRow.id]);
+    await query(`INSERT INTO video_call_charters (detainee_id, signed_on, recorded_by) VALUES ($1, '2026-11-02', $2)`, [
+      d.id,
+      officerRow.id,
+    ]);
   if (o.balanceCents !== null)
     await query(`INSERT INTO phone_accounts (detainee_id, balance_cents, plan_code) VALUES ($1, $2, $3)`, [
       d.id,
@@ -104,10 +111,7 @@ async function csrf(base: string): Promise<string> {
 }
 
 function book(base: string, token: string, d: { id: string; contact: string }, day: string, start: string) {
-  return officer
-    .post(`${base}/reserver`)
-    .type('form')
-    .send({ _csrf: token, detenu: d.id, jour: day, debut: start, contact: d.contact });
+  return officer.post(`${base}/reserver`).type('form').send({ _csrf: token, detenu: d.id, jour: day, debut: start, contact: d.contact });
 }
 
 async function accountOf(detaineeId: string) {
@@ -120,10 +124,11 @@ async function accountOf(detaineeId: string) {
 describe('the video-call booking grid', () => {
   it('shows each slot bookable or why not: past, notice, holiday, closed day, no device free, quota', async () => {
     const { e, base, devices } = await establishment();
-    await query(
-      `INSERT INTO video_call_settings (establishment_id, version, settings, changed_by) VALUES ($1, 1, $2, $3)`,
-      [e.id, JSON.stringify(WEEKDAYS_ONLY), officerRow.id],
-    );
+    await query(`INSERT INTO video_call_settings (establishment_id, version, settings, changed_by) VALUES ($1, 1, $2, $3)`, [
+      e.id,
+      JSON.stringify(WEEKDAYS_ONLY),
+      officerRow.id,
+    ]);
     const d = await detainee(e.id);
     const other = await detainee(e.id, { firstName: 'Ana', lastName: 'Souza' });
     await insertBooking({

@@ -84,7 +84,15 @@ export class VideoCallBookingController {
     if (!choice) return;
     try {
       const contact = await this.booking.contactFor(choice, form.value.contact);
-      res.status(200).render('video-calls/booking-confirm.njk', { establishment, choice, contact, values: form.value, blocked: euros(choice.blockedCents) });
+      res
+        .status(200)
+        .render('video-calls/booking-confirm.njk', {
+          establishment,
+          choice,
+          contact,
+          values: form.value,
+          blocked: euros(choice.blockedCents),
+        });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       this.renderSlot(res.status(400), establishment, choice, [{ field: 'contact', message: e.message }], form.value);
@@ -103,7 +111,12 @@ export class VideoCallBookingController {
     if (!form.ok) throw new DomainError('BAD_BOOKING', 'Réservation incomplète : reprenez depuis la grille.', 400);
     const v = form.value;
     try {
-      const id = await this.booking.book(actorOf(p), establishment, { detaineeId: v.detenu, day: v.jour, start: v.debut, contactId: v.contact });
+      const id = await this.booking.book(actorOf(p), establishment, {
+        detaineeId: v.detenu,
+        day: v.jour,
+        start: v.debut,
+        contactId: v.contact,
+      });
       res.redirect(303, `/etablissements/${establishment.code}/visio/appels/${id}?fait=reserve`);
     } catch (e) {
       if (!(e instanceof DomainError) || e.status === 404) throw e;
@@ -128,14 +141,16 @@ export class VideoCallBookingController {
   @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async voucher(@CurrentEstablishment() establishment: Establishment, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
     const pdf = await this.booking.voucher(establishment, id);
-    res
-      .set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="bon-visio-${id.slice(0, 8)}.pdf"` })
-      .send(pdf);
+    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="bon-visio-${id.slice(0, 8)}.pdf"` }).send(pdf);
   }
 
   @Get('appels/:id/annuler')
   @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async confirmCancel(@CurrentEstablishment() establishment: Establishment, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+  async confirmCancel(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res() res: Response,
+  ) {
     const call = await this.booking.booking(establishment, id);
     res.render('video-calls/booking-cancel.njk', { establishment, call, errors: [], values: {} });
   }
@@ -161,7 +176,12 @@ export class VideoCallBookingController {
       const call = await this.booking.booking(establishment, id);
       return res
         .status(e.status)
-        .render('video-calls/booking-cancel.njk', { establishment, call, errors: [{ field: 'motif', message: e.message }], values: form.value });
+        .render('video-calls/booking-cancel.njk', {
+          establishment,
+          call,
+          errors: [{ field: 'motif', message: e.message }],
+          values: form.value,
+        });
     }
     res.redirect(303, `/etablissements/${establishment.code}/visio/appels/${id}?fait=annule`);
   }

@@ -50,8 +50,10 @@ export interface DetaineeRecord {
 /** Why the detainee's access blocks a call starting at `startsAt`, or null. */
 export function accessProblem(access: AccessDecision | null, startsAt: Date, timeZone: string): DetaineeProblem | null {
   if (!access || access.status === 'ACTIVE') return null;
-  if (access.status === 'REFUSED') return { code: 'ACCESS_REFUSED', message: 'L’accès à la visiophonie a été refusé à la personne détenue.' };
-  if (access.status === 'WITHDRAWN') return { code: 'ACCESS_WITHDRAWN', message: 'L’accès à la visiophonie a été retiré à la personne détenue.' };
+  if (access.status === 'REFUSED')
+    return { code: 'ACCESS_REFUSED', message: 'L’accès à la visiophonie a été refusé à la personne détenue.' };
+  if (access.status === 'WITHDRAWN')
+    return { code: 'ACCESS_WITHDRAWN', message: 'L’accès à la visiophonie a été retiré à la personne détenue.' };
   if (access.suspendedUntil && startsAt.getTime() < access.suspendedUntil.getTime())
     return { code: 'ACCESS_SUSPENDED', message: `Accès à la visiophonie suspendu jusqu’au ${whenLabel(access.suspendedUntil, timeZone)}.` };
   return null;
@@ -87,9 +89,7 @@ export interface DeviceUse {
 /** The active devices free during the slot, in the order given. */
 export function freeDevices<T extends { id: string }>(devices: T[], uses: DeviceUse[], slot: Pick<CallSlot, 'startsAt' | 'endsAt'>): T[] {
   const busy = new Set(
-    uses
-      .filter((u) => u.startsAt.getTime() < slot.endsAt.getTime() && slot.startsAt.getTime() < u.endsAt.getTime())
-      .map((u) => u.deviceId),
+    uses.filter((u) => u.startsAt.getTime() < slot.endsAt.getTime() && slot.startsAt.getTime() < u.endsAt.getTime()).map((u) => u.deviceId),
   );
   return devices.filter((d) => !busy.has(d.id));
 }
@@ -139,7 +139,10 @@ export interface Contact {
 export function contactProblem(contact: Contact, startsAt: Date): { code: string; message: string } | null {
   if (!contact.active) return { code: 'CONTACT_INACTIVE', message: 'Ce contact n’est plus autorisé.' };
   if (contact.minor && !contact.consentGivenBy)
-    return { code: 'CONTACT_NO_CONSENT', message: 'Contact mineur : le consentement des titulaires de l’autorité parentale n’est pas enregistré.' };
+    return {
+      code: 'CONTACT_NO_CONSENT',
+      message: 'Contact mineur : le consentement des titulaires de l’autorité parentale n’est pas enregistré.',
+    };
   if (contact.sanctions.some((s) => s.until === null || s.until.getTime() > startsAt.getTime()))
     return { code: 'SANCTIONED_NUMBER', message: 'Ce numéro fait l’objet d’une sanction : aucun appel ne peut y être passé.' };
   return null;

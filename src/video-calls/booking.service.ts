@@ -191,7 +191,11 @@ export class VideoCallBookingService {
    * device taken; the cost of the longest call blocked; the contact's SMS queued; audited. A slot taken
    * meanwhile (exclusion constraint, deadlock) is refused with 409.
    */
-  async book(actor: Actor & { id: string }, establishment: Establishment, b: { detaineeId: string; day: string; start: string; contactId: string }) {
+  async book(
+    actor: Actor & { id: string },
+    establishment: Establishment,
+    b: { detaineeId: string; day: string; start: string; contactId: string },
+  ) {
     const { settings } = await this.settings.inForce(establishment.id);
     try {
       return await this.dataSource.transaction(async (m) => {
