@@ -286,7 +286,10 @@ describe('booking a video call', () => {
     expect(page(readBack).text('error-summary')).toContain('Ce numéro fait l’objet d’une sanction');
     const res = await book(base, slot.csrf(), d, '2026-12-21', '08:30').expect(422);
     expect(page(res).text('refused')).toBe('Ce numéro fait l’objet d’une sanction : aucun appel ne peut y être passé.');
-    expect(await query(`SELECT id FROM video_call_bookings WHERE detainee_id = $1`, [d.id])).toEqual([]);
+    const another = await detainee(e.id, { firstName: 'Ömer', lastName: 'Çelik', phone: '+33699887766' });
+    const again = await book(base, slot.csrf(), another, '2026-12-22', '08:30').expect(422);
+    expect(page(again).text('refused')).toBe('Ce numéro fait l’objet d’une sanction : aucun appel ne peut y être passé.');
+    expect(await query(`SELECT id FROM video_call_bookings WHERE detainee_id = ANY($1)`, [[d.id, another.id]])).toEqual([]);
   });
 
   it('books the last free device once when six officers book it at the same time', async () => {
@@ -370,6 +373,38 @@ describe('booking a video call', () => {
     expect(text).toContain('(Sœur)');
     expect(text).toContain('9,14');
     expect(text).toContain('Signature de la personne détenue');
+  });
+
+  it('lets only the activities officer and the head book, and never another establishment’s detainee or call', async () => {
+    const { e, base } = await establishment();
+    const d = await detainee(e.id);
+    const other = await establishment();
+    const theirs = await detainee(other.e.id);
+    const call = await insertBooking({
+      establishmentId: other.e.id,
+      detainee: theirs,
+      deviceId: other.devices[0],
+      slot: '[2026-12-21 07:30:00+00, 2026-12-21 08:15:00+00)',
+      agentId: officerRow.id,
+    });
+    await officer.get(`${base}/reserver?detenu=${theirs.id}`).expect(404);
+    await officer.get(`${base}/appels/${call.id}`).expect(404);
+    await officer.get(`${base}/appels/${call.id}/bon`).expect(404);
+
+    const parloirRow = await insertAgentElsewhere('PARLOIR_AGENT', { givenName: 'Aïcha', usualName: 'Ben Saïd' });
+    await grantRole(parloirRow.id, e.id, 'PARLOIR_AGENT');
+    const parloir = await signInAgent(suite.app.url, parloirRow);
+    await parloir.get(`${base}/reserver?detenu=${d.id}`).expect(403);
+    await parloir.get(`${base}/jour?date=2026-12-21`).expect(403);
+
+    const headRow = await insertAgentElsewhere('HEAD_OF_ESTABLISHMENT', { givenName: 'Zoë', usualName: 'Đặng' });
+    await grantRole(headRow.id, e.id, 'HEAD_OF_ESTABLISHMENT');
+    const head = await signInAgent(suite.app.url, headRow);
+    expect(
+      page(await head.get(`${base}/reserver?detenu=${d.id}&semaine=2026-12-21`).expect(200))
+        .testId('cell-2026-12-21-08:30')
+        .find('a').length,
+    ).toBe(1);
   });
 
   it('lists the day’s calls with the moves to organise and the cleaning between slots', async () => {
