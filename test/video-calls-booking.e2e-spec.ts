@@ -197,6 +197,12 @@ describe('booking a video call', () => {
     const slot = page(await officer.get(`${base}/reserver/creneau?detenu=${d.id}&jour=2026-12-21&debut=10:30`).expect(200));
     expect(slot.heading()).toBe('Appel du lundi 21 décembre 2026, 10:30–11:15');
     expect(slot.texts('contact')).toEqual(['Thị Lan Nguyễn (Sœur) — +33611223344']);
+    const noContact = await officer
+      .post(`${base}/reserver/relire`)
+      .type('form')
+      .send({ _csrf: slot.csrf(), detenu: d.id, jour: '2026-12-21', debut: '10:30' })
+      .expect(400);
+    expect(page(noContact).text('error-summary')).toContain('Choisissez le contact à appeler.');
     const readBack = await officer
       .post(`${base}/reserver/relire`)
       .type('form')

@@ -8,7 +8,7 @@ import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { BookingForm, CancelForm } from './booking.form';
+import { BookingForm, CancelForm, SlotForm } from './booking.form';
 import { isDay } from './booking.rules';
 import { type SlotChoice, VideoCallBookingService } from './booking.service';
 import { addDays } from './calendar.rules';
@@ -65,7 +65,7 @@ export class VideoCallBookingController {
   @Get('reserver/creneau')
   @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async slot(@CurrentEstablishment() establishment: Establishment, @Query() query: Record<string, unknown>, @Res() res: Response) {
-    const form = await validateForm(BookingForm, { ...query, contact: '00000000-0000-4000-8000-000000000000' });
+    const form = await validateForm(SlotForm, query);
     if (!form.ok) throw new DomainError('BAD_SLOT', 'Créneau introuvable.', 404);
     await this.slotPage(res, establishment, form.value, [], {});
   }
@@ -76,7 +76,7 @@ export class VideoCallBookingController {
   async readBack(@CurrentEstablishment() establishment: Establishment, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const form = await validateForm(BookingForm, body);
     if (!form.ok) {
-      const slot = await validateForm(BookingForm, { ...body, contact: '00000000-0000-4000-8000-000000000000' });
+      const slot = await validateForm(SlotForm, body);
       if (!slot.ok) throw new DomainError('BAD_SLOT', 'Créneau introuvable.', 404);
       return this.slotPage(res.status(400), establishment, slot.value, form.errors, form.values);
     }
@@ -84,15 +84,13 @@ export class VideoCallBookingController {
     if (!choice) return;
     try {
       const contact = await this.booking.contactFor(choice, form.value.contact);
-      res
-        .status(200)
-        .render('video-calls/booking-confirm.njk', {
-          establishment,
-          choice,
-          contact,
-          values: form.value,
-          blocked: euros(choice.blockedCents),
-        });
+      res.status(200).render('video-calls/booking-confirm.njk', {
+        establishment,
+        choice,
+        contact,
+        values: form.value,
+        blocked: euros(choice.blockedCents),
+      });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       this.renderSlot(res.status(400), establishment, choice, [{ field: 'contact', message: e.message }], form.value);
@@ -174,14 +172,12 @@ export class VideoCallBookingController {
     } catch (e) {
       if (!(e instanceof DomainError) || e.status === 404) throw e;
       const call = await this.booking.booking(establishment, id);
-      return res
-        .status(e.status)
-        .render('video-calls/booking-cancel.njk', {
-          establishment,
-          call,
-          errors: [{ field: 'motif', message: e.message }],
-          values: form.value,
-        });
+      return res.status(e.status).render('video-calls/booking-cancel.njk', {
+        establishment,
+        call,
+        errors: [{ field: 'motif', message: e.message }],
+        values: form.value,
+      });
     }
     res.redirect(303, `/etablissements/${establishment.code}/visio/appels/${id}?fait=annule`);
   }
@@ -195,7 +191,7 @@ export class VideoCallBookingController {
     res.render('video-calls/booking-day.njk', { establishment, list, previousDay: addDays(day, -1), nextDay: addDays(day, 1) });
   }
 
-  private async choiceOr(res: Response, establishment: Establishment, v: BookingForm): Promise<SlotChoice | null> {
+  private async choiceOr(res: Response, establishment: Establishment, v: SlotForm): Promise<SlotChoice | null> {
     try {
       return await this.booking.choice(establishment, v.detenu, v.jour, v.debut);
     } catch (e) {
@@ -205,7 +201,7 @@ export class VideoCallBookingController {
     }
   }
 
-  private async slotPage(res: Response, establishment: Establishment, v: BookingForm, errors: FieldError[], values: unknown) {
+  private async slotPage(res: Response, establishment: Establishment, v: SlotForm, errors: FieldError[], values: unknown) {
     const choice = await this.choiceOr(res, establishment, v);
     if (choice) this.renderSlot(res, establishment, choice, errors, values);
   }

@@ -1,8 +1,8 @@
 import { IsIn, IsUUID, Length, Matches } from 'class-validator';
 import { Trim } from '../common/forms';
 
-/** The slot and contact of a booking, as the read-back and the booking post them. */
-export class BookingForm {
+/** A slot of the grid for a detainee (the slot page's query). */
+export class SlotForm {
   @IsUUID('all', { message: 'Choisissez une personne détenue.' })
   detenu!: string;
 
@@ -11,7 +11,10 @@ export class BookingForm {
 
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Choisissez un créneau.' })
   debut!: string;
+}
 
+/** The slot and contact of a booking, as the read-back and the booking post them. */
+export class BookingForm extends SlotForm {
   @IsUUID('all', { message: 'Choisissez le contact à appeler.' })
   contact!: string;
 }

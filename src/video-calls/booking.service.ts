@@ -235,7 +235,7 @@ export class VideoCallBookingService {
             to: contact.phone,
             template: 'video-call-booked',
             category: 'TRANSACTIONAL',
-            data: { whenShort: whenShort(slot.startsAt, establishment.timeZone), establishment: establishment.name },
+            data: { whenShort: whenShort(slot.startsAt, establishment.timeZone) },
             entity: { type: 'video_call_booking', id },
             establishmentId: establishment.id,
           },
