@@ -6,6 +6,9 @@ import { signInAgent, type Agent } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgentElsewhere, insertDetainee, insertEstablishment } from './factories/people';
 import { insertBooking, insertContact, insertDevice } from './factories/video-calls';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { smsLength } = require('../dist/src/notifications/notification.rules') as typeof import('../src/notifications/notification.rules');
+
 const suite = appForTests();
 
 /**
@@ -233,6 +236,7 @@ describe('booking a video call', () => {
       address: '+33611223344',
       body: "P2V Justice : un appel en visio avec votre proche est prévu le 21/12 à 10h30. Un code vous sera envoyé par SMS au début de l'appel.",
     });
+    expect(smsLength(sms.body)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     const [audit] = await query<{ actor: string; after: { blockedCents: number; contactId: string } }>(
       `SELECT actor_id AS actor, after FROM audit_log WHERE action = 'VIDEO_CALL_BOOKED' AND entity_id = $1`,
       [id],
