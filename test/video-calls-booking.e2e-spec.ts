@@ -142,6 +142,9 @@ describe('the video-call booking grid', () => {
       agentId: officerRow.id,
     });
 
+    const search = page(await officer.get(`${base}/reserver?recherche=souza`).expect(200));
+    expect(search.texts('found')).toEqual([`SOUZA Ana (écrou ${other.ecrouNumber})`]);
+    expect(search.testId('found').find('a').attr('href')).toBe(`${base}/reserver?detenu=${other.id}`);
     const thisWeek = await grid(base, d.id, '2026-12-17');
     expect(thisWeek.problem('2026-12-17-08:30')).toBe('PAST');
     expect(thisWeek.problem('2026-12-18-10:30')).toBe('NOTICE');
