@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EstablishmentsModule } from '../establishments/establishments.module';
+import { VideoCallBookingModule } from './booking.controller';
 import { VideoCallRecordModule } from './record.module';
 import { VideoCallSettingsController } from './video-call-settings.controller';
 import { VideoCallSettingsService } from './video-call-settings.service';
@@ -9,7 +10,7 @@ import { VideoCallSettingsService } from './video-call-settings.service';
  * the detainee's record, codes and charging come next on the same tables (migration VideoCalls).
  */
 @Module({
-  imports: [EstablishmentsModule, VideoCallRecordModule],
+  imports: [EstablishmentsModule, VideoCallRecordModule, VideoCallBookingModule],
   controllers: [VideoCallSettingsController],
   providers: [VideoCallSettingsService],
   exports: [VideoCallSettingsService],

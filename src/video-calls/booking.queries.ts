@@ -1,0 +1,228 @@
+import type { EntityManager } from 'typeorm';
+import { execute, select, selectOne } from '../common/sql';
+import type { AccessDecision, Contact, DeviceUse, PhoneAccount } from './booking.rules';
+
+/**
+ * The SQL of booking video calls: the detainee's record as booking reads it (contacts, charter, phone
+ * account, access decisions, sanctioned numbers: read here, the record pages have their own queries),
+ * devices and their bookings, and the bookings themselves.
+ */
+
+export interface BookingDetainee {
+  id: string;
+  firstName: string;
+  lastName: string;
+  ecrouNumber: string;
+  housing: string | null;
+}
+
+const DETAINEE_COLUMNS = `d.id, d.first_name AS "firstName", d.last_name AS "lastName", d.ecrou_number AS "ecrouNumber", d.housing`;
+
+/** The establishment's detainee, or null. */
+export function detaineeOf(db: EntityManager, establishmentId: string, id: string): Promise<BookingDetainee | null> {
+  return selectOne<BookingDetainee>(db, `SELECT ${DETAINEE_COLUMNS} FROM detainees d WHERE d.id = $1 AND d.establishment_id = $2`, [
+    id,
+    establishmentId,
+  ]);
+}
+
+/** The establishment's detainees whose name or écrou number contains the text (at most 20). */
+export function findDetainees(db: EntityManager, establishmentId: string, text: string): Promise<BookingDetainee[]> {
+  return select<BookingDetainee>(
+    db,
+    `SELECT ${DETAINEE_COLUMNS} FROM detainees d
+      WHERE d.establishment_id = $1
+        AND (lower(d.last_name || ' ' || d.first_name) LIKE '%' || lower($2) || '%'
+             OR lower(d.first_name || ' ' || d.last_name) LIKE '%' || lower($2) || '%' OR d.ecrou_number = $2)
+      ORDER BY lower(d.last_name), lower(d.first_name), d.id LIMIT 20`,
+    [establishmentId, text],
+  );
+}
+
+export function latestAccess(db: EntityManager, detaineeId: string): Promise<AccessDecision | null> {
+  return selectOne<AccessDecision>(
+    db,
+    `SELECT status, suspended_until AS "suspendedUntil" FROM video_call_access WHERE detainee_id = $1
+      ORDER BY decided_at DESC, id DESC LIMIT 1`,
+    [detaineeId],
+  );
+}
+
+/** The day (YYYY-MM-DD) of the latest charter the detainee signed, or null. */
+export async function charterSignedOn(db: EntityManager, detaineeId: string): Promise<string | null> {
+  const row = await selectOne<{ day: string }>(
+    db,
+    `SELECT to_char(max(signed_on), 'YYYY-MM-DD') AS day FROM video_call_charters WHERE detainee_id = $1`,
+    [detaineeId],
+  );
+  return row?.day ?? null;
+}
+
+/** The phone account, locked FOR UPDATE when `lock` (serialises a detainee's bookings and cancellations). */
+export function phoneAccount(db: EntityManager, detaineeId: string, lock = false): Promise<PhoneAccount | null> {
+  return selectOne<PhoneAccount>(
+    db,
+    `SELECT balance_cents AS "balanceCents", blocked_cents AS "blockedCents", plan_code AS "planCode"
+       FROM phone_accounts WHERE detainee_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+    [detaineeId],
+  );
+}
+
+export async function changeBlocked(db: EntityManager, detaineeId: string, deltaCents: number): Promise<void> {
+  await execute(db, `UPDATE phone_accounts SET blocked_cents = blocked_cents + $2, updated_at = now() WHERE detainee_id = $1`, [
+    detaineeId,
+    deltaCents,
+  ]);
+}
+
+export interface BookingContact extends Contact {
+  name: string;
+  phone: string;
+  relationship: string;
+}
+
+/** The detainee's contacts (active first), each with the establishment's sanctions on its number. */
+export async function contactsOf(db: EntityManager, establishmentId: string, detaineeId: string): Promise<BookingContact[]> {
+  const rows = await select<Omit<BookingContact, 'sanctions'> & { sanctions: { until: string | null }[] }>(
+    db,
+    `SELECT c.id, c.name, c.phone, c.relationship, c.active, c.minor, c.consent_given_by AS "consentGivenBy",
+            coalesce((SELECT json_agg(json_build_object('until', s.until)) FROM sanctioned_numbers s
+                       WHERE s.establishment_id = $1 AND s.phone = c.phone), '[]'::json) AS sanctions
+       FROM detainee_phone_contacts c WHERE c.detainee_id = $2
+      ORDER BY c.active DESC, lower(c.name), c.id`,
+    [establishmentId, detaineeId],
+  );
+  return rows.map((r) => ({ ...r, sanctions: r.sanctions.map((s) => ({ until: s.until === null ? null : new Date(s.until) })) }));
+}
+
+/** Local days (establishment's clock) of the detainee's calls that are not cancelled. */
+export async function callDaysOf(db: EntityManager, detaineeId: string, timeZone: string): Promise<string[]> {
+  const rows = await select<{ day: string }>(
+    db,
+    `SELECT to_char(lower(slot) AT TIME ZONE $2, 'YYYY-MM-DD') AS day FROM video_call_bookings
+      WHERE detainee_id = $1 AND status <> 'CANCELLED' ORDER BY lower(slot)`,
+    [detaineeId, timeZone],
+  );
+  return rows.map((r) => r.day);
+}
+
+export function activeDevices(db: EntityManager, establishmentId: string): Promise<{ id: string; name: string }[]> {
+  return select(db, `SELECT id, name FROM video_call_devices WHERE establishment_id = $1 AND active ORDER BY id`, [establishmentId]);
+}
+
+/** The establishment's active devices, locked FOR UPDATE in id order (every booking takes them in that order). */
+export function lockActiveDevices(db: EntityManager, establishmentId: string): Promise<{ id: string; name: string }[]> {
+  return select(db, `SELECT id, name FROM video_call_devices WHERE establishment_id = $1 AND active ORDER BY id FOR UPDATE`, [
+    establishmentId,
+  ]);
+}
+
+/** The bookings (not cancelled) of the establishment's devices overlapping [from, to). */
+export function deviceUses(db: EntityManager, establishmentId: string, from: Date, to: Date): Promise<DeviceUse[]> {
+  return select<DeviceUse>(
+    db,
+    `SELECT device_id AS "deviceId", lower(slot) AS "startsAt", upper(slot) AS "endsAt" FROM video_call_bookings
+      WHERE establishment_id = $1 AND status <> 'CANCELLED' AND slot && tstzrange($2, $3, '[)')`,
+    [establishmentId, from, to],
+  );
+}
+
+export interface NewBooking {
+  establishmentId: string;
+  detaineeId: string;
+  contactId: string;
+  deviceId: string;
+  startsAt: Date;
+  endsAt: Date;
+  planCode: string;
+  centsPerMinute: number;
+  connectionCents: number;
+  blockedCents: number;
+  bookedBy: string;
+}
+
+export async function insertBooking(db: EntityManager, b: NewBooking): Promise<string> {
+  const [row] = await select<{ id: string }>(
+    db,
+    `INSERT INTO video_call_bookings (establishment_id, detainee_id, contact_id, device_id, slot, plan_code, cents_per_minute,
+                                      connection_cents, blocked_cents, booked_by)
+     VALUES ($1, $2, $3, $4, tstzrange($5, $6, '[)'), $7, $8, $9, $10, $11) RETURNING id`,
+    [
+      b.establishmentId,
+      b.detaineeId,
+      b.contactId,
+      b.deviceId,
+      b.startsAt,
+      b.endsAt,
+      b.planCode,
+      b.centsPerMinute,
+      b.connectionCents,
+      b.blockedCents,
+      b.bookedBy,
+    ],
+  );
+  return row.id;
+}
+
+export interface BookingView {
+  id: string;
+  status: string;
+  startsAt: Date;
+  endsAt: Date;
+  blockedCents: number;
+  planCode: string;
+  detaineeId: string;
+  firstName: string;
+  lastName: string;
+  ecrouNumber: string;
+  housing: string | null;
+  contactName: string;
+  contactPhone: string;
+  relationship: string;
+  deviceName: string;
+  cancelReason: string | null;
+}
+
+const BOOKING_VIEW = `SELECT b.id, b.status, lower(b.slot) AS "startsAt", upper(b.slot) AS "endsAt", b.blocked_cents AS "blockedCents",
+       b.plan_code AS "planCode", b.detainee_id AS "detaineeId", d.first_name AS "firstName", d.last_name AS "lastName",
+       d.ecrou_number AS "ecrouNumber", d.housing, c.name AS "contactName", c.phone AS "contactPhone", c.relationship,
+       v.name AS "deviceName", b.cancel_reason AS "cancelReason"
+  FROM video_call_bookings b JOIN detainees d ON d.id = b.detainee_id
+  JOIN detainee_phone_contacts c ON c.id = b.contact_id JOIN video_call_devices v ON v.id = b.device_id`;
+
+/** The establishment's booking, or null. */
+export function bookingOf(db: EntityManager, establishmentId: string, id: string): Promise<BookingView | null> {
+  return selectOne<BookingView>(db, `${BOOKING_VIEW} WHERE b.id = $1 AND b.establishment_id = $2`, [id, establishmentId]);
+}
+
+/** The establishment's calls (not cancelled) starting within [from, to), by start then device. */
+export function callsBetween(db: EntityManager, establishmentId: string, from: Date, to: Date): Promise<BookingView[]> {
+  return select<BookingView>(
+    db,
+    `${BOOKING_VIEW} WHERE b.establishment_id = $1 AND b.status <> 'CANCELLED' AND lower(b.slot) >= $2 AND lower(b.slot) < $3
+      ORDER BY lower(b.slot), lower(v.name), b.id`,
+    [establishmentId, from, to],
+  );
+}
+
+/** The booking's status, detainee and blocked amount, locked FOR UPDATE. */
+export function lockBooking(
+  db: EntityManager,
+  establishmentId: string,
+  id: string,
+): Promise<{ status: string; detaineeId: string; blockedCents: number } | null> {
+  return selectOne(
+    db,
+    `SELECT status, detainee_id AS "detaineeId", blocked_cents AS "blockedCents" FROM video_call_bookings
+      WHERE id = $1 AND establishment_id = $2 FOR UPDATE`,
+    [id, establishmentId],
+  );
+}
+
+export async function cancelBooking(db: EntityManager, id: string, agentId: string, reason: string, at: Date): Promise<void> {
+  await execute(
+    db,
+    `UPDATE video_call_bookings SET status = 'CANCELLED', cancelled_at = $4, cancelled_by = $2, cancel_reason = $3 WHERE id = $1`,
+    [id, agentId, reason, at],
+  );
+}
