@@ -395,6 +395,13 @@ describe('the head of establishment decides a condamné’s UVF requests', () =>
     );
   });
 
+  it('a decision page with an id that is not one answers 404, not 400', async () => {
+    const c = await readyCase();
+    await as.head.get(`${base}/pas-un-uuid/decisions/${c.detaineeRequest.id}`).expect(404);
+    await as.head.get(`${base}/${c.id}/decisions/pas-un-uuid`).expect(404);
+    await as.head.get(`${base}/${c.id}/courriers/pas-un-uuid`).expect(404);
+  });
+
   it('another establishment’s head cannot see or decide the case', async () => {
     const c = await readyCase();
     await cpu(c.id);

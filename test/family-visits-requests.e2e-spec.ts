@@ -804,6 +804,19 @@ describe('UVF / family parlour requests', () => {
     expect(d.caseId).not.toBe(freshCase);
   });
 
+  it('the family’s withdrawal page with an id that is not one answers 404, not 400', async () => {
+    const { agent } = await familyWithPermits([{ givenName: 'Łucja', familyName: 'Nguyễn', birthdate: '1990-02-02' }]);
+    await agent.get('/uvf/demandes/pas-un-uuid/retrait').expect(404);
+  });
+
+  it('the staff’s withdrawal page with an id that is not one answers 404, not 400', async () => {
+    const entered = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(160), wishedTo: dayFromToday(161) });
+    const caseBase = entered.headers.location.replace(/\/demandes$/, '');
+    const [detaineeRequest] = await requestsOfCase(caseBase.split('/').pop()!);
+    await counsellor.get(`${caseBase}/demandes/pas-un-uuid/retrait`).expect(404);
+    await counsellor.get(`${base()}/dossiers/pas-un-uuid/demandes/${detaineeRequest.id}/retrait`).expect(404);
+  });
+
   it('« UVF et parloirs familiaux » is in the family navigation', async () => {
     const agent = await signInFamily(suite.app.url, await insertFamily({ givenName: 'Ayşe', familyName: 'Öztürk' }));
     const home = page(await agent.get('/mon-espace').expect(200));
