@@ -748,6 +748,42 @@ describe('the permit and the custody are checked again at the decision', () => {
     expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.visitorRequest.id])).toEqual({ status: 'REFUSED' });
   });
 
+  it('a prévenu’s case is not transmitted to the magistrate while a visitor’s permit is suspended: 409 naming the visitor, no letter', async () => {
+    const c = await readyCase({ detainee: prevenu });
+    await cpu(c.id);
+    const permitId = (
+      await queryOne<{ permit_id: string }>(`SELECT permit_id FROM family_visit_requests WHERE id = $1`, [c.visitorRequest.id])
+    ).permit_id;
+    await query(`UPDATE permits SET status = 'SUSPENDED', status_reason = 'Suspension pour le test de la transmission.' WHERE id = $1`, [
+      permitId,
+    ]);
+    const url = `${base}/${c.id}/transmission`;
+    const fields = {
+      magistrate: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
+      opinion: 'Avis favorable : lien conjugal stable, visite préparée.',
+      proposedHours: '24',
+    };
+    const said =
+      'Le permis de visite de Łucja NGUYỄN-ŞAHIN est suspendu : sa demande ne peut pas être transmise au magistrat. Attendez que le permis permette de nouveau la visite, ou enregistrez le retrait de la demande.';
+    // Refused at the read-back, and when signing directly.
+    const readBack = await post(as.head, url, url, fields);
+    expect(readBack.status).toBe(409);
+    expect(page(readBack).errors()).toEqual([said]);
+    const signed = await post(as.head, url, url, { ...fields, confirme: 'oui' });
+    expect(signed.status).toBe(409);
+    expect(page(signed).errors()).toEqual([said]);
+    expect(await letters(c.id)).toEqual([]);
+    expect(await query(`SELECT status FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [c.id])).toEqual([
+      { status: 'RECEIVED' },
+      { status: 'RECEIVED' },
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'CPU' });
+    // The suspension lifted, the case goes.
+    await query(`UPDATE permits SET status = 'ACTIVE', status_reason = NULL WHERE id = $1`, [permitId]);
+    expect((await confirmed(as.head, url, fields)).res.status).toBe(303);
+    expect((await letters(c.id)).map((l) => l.kind)).toEqual(['FV_REFERRAL']);
+  });
+
   it('a detainee released or transferred: no implicit-rejection letter, the decision page says « personne détenue libérée / transférée » and granting or transmitting is refused', async () => {
     const released = await insertDetainee(establishment.id, { firstName: 'Nguyễn', lastName: 'Văn Đức', legalStatus: 'CONDAMNE' });
     const transferred = await insertDetainee(establishment.id, { firstName: 'Łukasz', lastName: 'Żółć', legalStatus: 'PREVENU' });

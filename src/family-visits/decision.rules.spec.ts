@@ -7,6 +7,7 @@ import {
   magistrateAnswerProblem,
   needsMagistrate,
   permitGrantProblem,
+  permitReferralProblem,
   refusalProblem,
   sameVisitProblem,
 } from './decision.rules';
@@ -171,6 +172,21 @@ describe('permitGrantProblem', () => {
     expect(permitGrantProblem({ ...permit, status: 'WITHDRAWN' }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/a été retiré/);
     expect(permitGrantProblem({ ...permit, validFrom: '2027-01-01' }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/pas encore valide/);
     expect(permitGrantProblem({ ...permit, maxVisits: 2, visitsUsed: 2 }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/a expiré/);
+  });
+});
+
+describe('permitReferralProblem', () => {
+  const permit = { status: 'ACTIVE' as const, validFrom: '2026-01-01', validTo: '2027-06-30', maxVisits: null, visitsUsed: 0 };
+  it('a visitor’s request is transmitted to the magistrate only while the visit permit is valid that day, and the refusal names the visitor', () => {
+    expect(permitReferralProblem(null, null, '2026-12-01')).toBeNull();
+    expect(permitReferralProblem(permit, 'Şükrü ÖZTÜRK', '2026-12-01')).toBeNull();
+    expect(permitReferralProblem({ ...permit, status: 'SUSPENDED' }, 'Şükrü ÖZTÜRK', '2026-12-01')).toBe(
+      'Le permis de visite de Şükrü ÖZTÜRK est suspendu : sa demande ne peut pas être transmise au magistrat. Attendez que le permis permette de nouveau la visite, ou enregistrez le retrait de la demande.',
+    );
+    expect(permitReferralProblem({ ...permit, status: 'WITHDRAWN' }, 'Şükrü ÖZTÜRK', '2026-12-01')).toMatch(
+      /^Le permis de visite de Şükrü ÖZTÜRK a été retiré : /,
+    );
+    expect(permitReferralProblem(permit, 'Şükrü ÖZTÜRK', '2027-07-01')).toMatch(/a expiré : sa demande ne peut pas être transmise/);
   });
 });
 

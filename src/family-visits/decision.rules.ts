@@ -198,10 +198,30 @@ const PERMIT_NOT_VALID: Record<Exclude<PermitState, 'ACTIVE'>, string> = {
  * that day, as the permits compute it (permitState), must still be ACTIVE. The head may still refuse.
  */
 export function permitGrantProblem(permit: PermitLimits | null, visitorName: string | null, day: string): string | null {
+  const state = permitNotValid(permit, visitorName, day);
+  return state && `${state} : la visite ne peut pas être autorisée. Vous pouvez refuser la demande.`;
+}
+
+/**
+ * Why a visitor's request cannot be transmitted to the magistrate on `day` because of their visit
+ * permit, or null: as a grant, the transmission needs the permit still ACTIVE that day (a suspended,
+ * withdrawn or expired permit is not sent for an agreement that could not be used). The head does not
+ * decide a prévenu's request: the request waits for the permit, or its withdrawal is recorded.
+ */
+export function permitReferralProblem(permit: PermitLimits | null, visitorName: string | null, day: string): string | null {
+  const state = permitNotValid(permit, visitorName, day);
+  return (
+    state &&
+    `${state} : sa demande ne peut pas être transmise au magistrat. Attendez que le permis permette de nouveau la visite, ou enregistrez le retrait de la demande.`
+  );
+}
+
+/** « Le permis de visite de … est suspendu » when the permit does not allow a visit on `day`, else null (no permit: the detainee's request). */
+function permitNotValid(permit: PermitLimits | null, visitorName: string | null, day: string): string | null {
   if (!permit) return null;
   const state = permitState(permit, day);
   if (state === 'ACTIVE') return null;
-  return `Le permis de visite de ${visitorName ?? 'ce visiteur'} ${PERMIT_NOT_VALID[state]} : la visite ne peut pas être autorisée. Vous pouvez refuser la demande.`;
+  return `Le permis de visite de ${visitorName ?? 'ce visiteur'} ${PERMIT_NOT_VALID[state]}`;
 }
 
 export const LEFT_LABELS: Record<Exclude<CustodyStatus, 'PRESENT'>, string> = {

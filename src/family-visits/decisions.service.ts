@@ -65,6 +65,7 @@ import {
   MAGISTRATE_ANSWER_LABELS,
   needsMagistrate,
   permitGrantProblem,
+  permitReferralProblem,
   refusalProblem,
   REFUSAL_GROUND_LABELS,
   sameVisitProblem,
@@ -506,6 +507,11 @@ export class FamilyVisitDecisionsService {
           : 'Aucune demande en cours à transmettre.',
         409,
       );
+    // Re-checked at the transmission, as at a grant: each visitor's permit still allows a visit today.
+    for (const r of toSend) {
+      const permit = permitReferralProblem(r.permit, r.visitorName, today);
+      if (permit) throw new DomainError('PERMIT', permit, 409);
+    }
     return { c, requests: toSend, signatory };
   }
 
