@@ -605,6 +605,73 @@ describe('a prévenu’s case goes to the magistrate', () => {
   });
 });
 
+describe('a request withdrawn once transmitted to the magistrate', () => {
+  it('the magistrate is told by a letter, in the withdrawal’s transaction, audited; a request not transmitted writes none', async () => {
+    const magistrate = 'M. Đặng Quốc Bảo, juge d’instruction, tribunal judiciaire de Lille';
+    // A prévenu of his own: no earlier authorisation of the magistrate covers his request, both requests are transmitted.
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Ömer', lastName: 'Nguyễn', legalStatus: 'PREVENU' });
+    const c = await readyCase({ detainee });
+    await cpu(c.id);
+    const url = `${base}/${c.id}/transmission`;
+    expect(
+      (await confirmed(as.head, url, { magistrate, opinion: 'Avis favorable : visite préparée.', proposedHours: '24' })).res.status,
+    ).toBe(303);
+    const referralId = (await letters(c.id))[0].id;
+
+    // The family withdraws Łucja’s request online: the confirmation page says the magistrate will be told.
+    const confirm = page(await as.family.get(`/uvf/demandes/${c.visitorRequest.id}/retrait`).expect(200));
+    expect(confirm.text('withdraw-magistrate')).toBe('La demande a été transmise au magistrat : l’établissement l’informe de son retrait.');
+    await as.family.post(`/uvf/demandes/${c.visitorRequest.id}/retrait`).type('form').send({ _csrf: confirm.csrf() }).expect(303);
+    const told = (await letters(c.id)).filter((l) => l.id !== referralId);
+    expect(told).toMatchObject([{ kind: 'FV_REFERRAL', addressee: magistrate, family_account_id: null, author: null }]);
+    expect(await queryOne(`SELECT family_visit_request_id AS "requestId", title FROM letters WHERE id = $1`, [told[0].id])).toEqual({
+      requestId: c.visitorRequest.id,
+      title: 'Retrait d’une demande transmise au magistrat — Unité de vie familiale (UVF)',
+    });
+    const notice = await pdf(as.head, `${base}/${c.id}/courriers/${told[0].id}`);
+    expect(notice).toContain('je vous ai soumis la demande de Łucja NGUYỄN-ŞAHIN, pour rendre visite à Ömer NGUYỄN');
+    expect(notice).toContain('par son auteur : elle n’appelle plus de réponse de votre part.');
+    expect(notice).toContain('Restent soumises à votre décision les demandes de : la personne détenue.');
+    expect(
+      await queryOne(
+        `SELECT actor_type AS "actorType", after->>'letterId' AS "letterId", after->>'magistrate' AS magistrate FROM audit_log
+          WHERE action = 'FAMILY_VISIT_WITHDRAWAL_REPORTED' AND entity_id = $1`,
+        [c.visitorRequest.id],
+      ),
+    ).toEqual({ actorType: 'FAMILY', letterId: told[0].id, magistrate });
+    expect(page(await as.head.get(`${base}/${c.id}`).expect(200)).text('history')).toContain(
+      `Retrait de la demande de Łucja NGUYỄN-ŞAHIN signalé au magistrat (${magistrate}), qui n’a plus à y répondre.`,
+    );
+
+    // The SPIP records the detainee’s withdrawal from his letter: a second letter, signed by the agent; nothing is left to answer.
+    const staffUrl = `/etablissements/${establishment.code}/uvf/dossiers/${c.id}/demandes/${c.detaineeRequest.id}/retrait`;
+    const staffConfirm = page(await as.spip.get(staffUrl).expect(200));
+    expect(staffConfirm.has('withdraw-magistrate')).toBe(true);
+    const withdrawnOn = new Intl.DateTimeFormat('en-CA', { timeZone: establishment.timeZone }).format(new Date());
+    await as.spip.post(staffUrl).type('form').send({ _csrf: staffConfirm.csrf(), withdrawnOn }).expect(303);
+    const second = (await letters(c.id)).filter((l) => l.id !== referralId && l.id !== told[0].id);
+    expect(second).toMatchObject([
+      { kind: 'FV_REFERRAL', addressee: magistrate, author: 'Małgorzata WÓJCIK, conseiller pénitentiaire d’insertion et de probation' },
+    ]);
+    expect(await pdf(as.head, `${base}/${c.id}/courriers/${second[0].id}`)).toContain(
+      'Aucune autre demande de ce dossier n’attend votre décision.',
+    );
+    expect(
+      await queryOne(
+        `SELECT after->>'magistrateLetter' AS letter FROM audit_log WHERE action = 'FAMILY_VISIT_REQUEST_WITHDRAWN' AND entity_id = $1`,
+        [c.detaineeRequest.id],
+      ),
+    ).toEqual({ letter: second[0].id });
+
+    // A request still under instruction is withdrawn without a letter to anyone.
+    const fresh = await readyCase({ detainee });
+    const freshConfirm = page(await as.family.get(`/uvf/demandes/${fresh.visitorRequest.id}/retrait`).expect(200));
+    expect(freshConfirm.has('withdraw-magistrate')).toBe(false);
+    await as.family.post(`/uvf/demandes/${fresh.visitorRequest.id}/retrait`).type('form').send({ _csrf: freshConfirm.csrf() }).expect(303);
+    expect(await letters(fresh.id)).toEqual([]);
+  });
+});
+
 describe('an incident during a prévenu’s stay', () => {
   it('an incident or an intervention is reported to the magistrate who authorised the visit: a letter on the case, audited; not for a condamné’s stay', async () => {
     // A prévenu with no earlier authorisation of the magistrate (the one above got one: it would be reused).

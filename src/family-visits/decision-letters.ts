@@ -219,6 +219,33 @@ export function referralLetter(
 }
 
 /**
+ * A request transmitted to the magistrate, withdrawn before his answer: the magistrate is told it no
+ * longer calls for one (recorded with the transmission's kind, FV_REFERRAL: the same correspondence).
+ */
+export function withdrawnReferralNotice(
+  c: CaseForLetter,
+  r: RequestForLetter,
+  x: { referredAt: Date; withdrawnAt: Date; byFamily: boolean; stillReferred: string[] },
+): LetterBody {
+  const whose =
+    r.applicant === 'DETAINEE'
+      ? `de ${c.detaineeName} (écrou ${c.ecrouNumber}), prévenu(e) détenu(e) à ${c.establishmentName}`
+      : `de ${r.visitorName}, pour rendre visite à ${c.detaineeName} (écrou ${c.ecrouNumber}), prévenu(e) détenu(e) à ${c.establishmentName}`;
+  return {
+    reference: `Dossier ${c.reference} — retrait d’une demande transmise`,
+    recourse: false,
+    paragraphs: [
+      `Par une fiche de transmission du ${day(x.referredAt, c.timeZone)}, je vous ai soumis la demande ${whose}, ` +
+        `qui sollicitait ${WHAT[c.kind]} ${period(c, r)}.`,
+      `Cette demande a été retirée le ${day(x.withdrawnAt, c.timeZone)}${x.byFamily ? ' par son auteur' : ''} : elle n’appelle plus de réponse de votre part.`,
+      x.stillReferred.length
+        ? `Restent soumises à votre décision les demandes de : ${x.stillReferred.join(', ')}.`
+        : 'Aucune autre demande de ce dossier n’attend votre décision.',
+    ],
+  };
+}
+
+/**
  * The magistrate's decision, notified by the establishment to the prévenu (and to the relative who
  * applied): the agent who notifies it signs the notification (`author`, name and quality).
  */

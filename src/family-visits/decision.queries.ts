@@ -394,7 +394,7 @@ export async function insertDecisionEvent(
     kind: string;
     message: string;
     visibleToFamily: boolean;
-    actorType: 'AGENT' | 'SYSTEM';
+    actorType: 'AGENT' | 'FAMILY' | 'SYSTEM';
     actorId: string | null;
     at: Date;
   },

@@ -15,6 +15,7 @@ import {
   referralLetter,
   refusalLetter,
   withdrawalLetter,
+  withdrawnReferralNotice,
   withoutDetaineeLetter,
   type AuthorisationBasis,
   type CaseForLetter,
@@ -1115,6 +1116,76 @@ export function reportEarlyEndToMagistrate(
 ): Promise<string | null> {
   if (!securityEarlyEnd(earlyEnd.reason)) return Promise.resolve(null);
   return reportToMagistrate(m, audit, actor, stayId, { at: earlyEnd.at, notes: earlyEndNotes(earlyEnd.reason), endedEarly: true });
+}
+
+/**
+ * A request transmitted to the magistrate (REFERRED) and withdrawn before his answer: the magistrate,
+ * still seized, is told by a letter that it calls for no answer (and which requests of the case still
+ * do), with a line of the case's history, audited `FAMILY_VISIT_WITHDRAWAL_REPORTED`, in the
+ * withdrawal's transaction (the caller has locked the case and marked the request withdrawn). Signed
+ * by the agent who records the withdrawal (name and quality); unsigned (the establishment's) when the family withdraws
+ * online. Returns the letter's id, or null when the case was never transmitted.
+ */
+export async function reportWithdrawalToMagistrate(
+  m: EntityManager,
+  audit: AuditService,
+  actor: Actor & { id: string },
+  x: { establishmentId: string; caseId: string; requestId: string; withdrawnAt: Date; now: Date },
+): Promise<string | null> {
+  const c = await decisionCase(m, x.establishmentId, x.caseId);
+  if (!c?.referredAt || !c.magistrate) return null;
+  const requests = await decisionRequests(m, c.id);
+  const r = requests.find((q) => q.id === x.requestId);
+  if (!r) return null;
+  const byFamily = actor.type === 'FAMILY';
+  const stillReferred = requests
+    .filter((q) => q.status === 'REFERRED')
+    .map((q) => (q.applicant === 'DETAINEE' ? 'la personne détenue' : (q.visitorName ?? 'un visiteur')));
+  const letterId = await recordLetter(m, {
+    establishmentId: c.establishmentId,
+    familyVisitCaseId: c.id,
+    familyVisitRequestId: r.id,
+    familyAccountId: null,
+    kind: 'FV_REFERRAL',
+    title: `Retrait d’une demande transmise au magistrat — ${KIND_LABELS[c.kind]}`,
+    addressee: c.magistrate,
+    author: byFamily ? null : ((await notifierOf(m, c.establishmentId, actor.id)) ?? actor.label),
+    body: withdrawnReferralNotice(forLetter(c), r, {
+      referredAt: new Date(c.referredAt),
+      withdrawnAt: x.withdrawnAt,
+      byFamily,
+      stillReferred,
+    }),
+    issuedAt: x.now,
+  });
+  const whose = r.applicant === 'DETAINEE' ? 'de la personne détenue' : `de ${r.visitorName}`;
+  await insertDecisionEvent(m, {
+    caseId: c.id,
+    requestId: r.id,
+    kind: 'WITHDRAWAL_REPORTED',
+    message: `Retrait de la demande ${whose} signalé au magistrat (${c.magistrate}), qui n’a plus à y répondre.`,
+    visibleToFamily: false,
+    actorType: byFamily ? 'FAMILY' : 'AGENT',
+    actorId: actor.id,
+    at: x.now,
+  });
+  await audit.record(
+    {
+      actor,
+      action: 'FAMILY_VISIT_WITHDRAWAL_REPORTED',
+      entityType: 'family_visit_request',
+      entityId: r.id,
+      establishmentId: c.establishmentId,
+      after: {
+        caseId: c.id,
+        magistrate: c.magistrate,
+        letterId,
+        stillReferred: requests.filter((q) => q.status === 'REFERRED').map((q) => q.id),
+      },
+    },
+    m,
+  );
+  return letterId;
 }
 
 async function reportToMagistrate(

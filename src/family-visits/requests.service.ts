@@ -80,6 +80,7 @@ import {
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
 import { FamilyVisitInstructionService } from './instruction.service';
 import { needsMagistrate } from './decision.rules';
+import { reportWithdrawalToMagistrate } from './decisions.service';
 import { dayTimeLabel, interviewCard, sortInterviews, STAY_STATUS_FAMILY_LABELS, stayVisible } from './family-page.rules';
 import { hourLabel } from './units.rules';
 
@@ -765,7 +766,7 @@ export class FamilyVisitRequestsService {
 
   /**
    * Withdraws the request (locked by the caller, with its case): status WITHDRAWN on `at`, an event in the
-   * history, audited; the case is DECIDED or CLOSED once every request is decided or withdrawn (CLOSED
+   * history, audited; one already transmitted to the magistrate is reported to him by a letter; the case is DECIDED or CLOSED once every request is decided or withdrawn (CLOSED
    * when no stay can come); the family of a visitor's request is told by e-mail.
    */
   private async withdraw(
@@ -791,6 +792,17 @@ export class FamilyVisitRequestsService {
       actorType: byFamily ? 'FAMILY' : 'AGENT',
       actorId: actor.id,
     });
+    // Transmitted to the magistrate, who is still seized: he is told, by a letter, that no answer is awaited on it.
+    const magistrateLetter =
+      r.status === 'REFERRED'
+        ? await reportWithdrawalToMagistrate(m, this.audit, actor, {
+            establishmentId: establishment.id,
+            caseId: c.id,
+            requestId: r.id,
+            withdrawnAt: at,
+            now: this.clock.now(),
+          })
+        : null;
     // Its scheduled SPIP interviews go with it: cancelled with their convocation and its reminders, as the counsellor's own cancel.
     const interviewsCancelled = await this.instruction.cancelInterviewsOfWithdrawnRequest(m, actor, establishment.id, c.id, r.id);
     const next = caseStatusAfterWithdrawal(c.status as FamilyVisitCaseStatus, await requestsOfCase(m, c.id), await stayAhead(m, c.id));
@@ -816,7 +828,14 @@ export class FamilyVisitRequestsService {
         entityId: r.id,
         establishmentId: establishment.id,
         before: { status: r.status, caseStatus: c.status },
-        after: { status: 'WITHDRAWN', withdrawnAt: at.toISOString(), caseId: c.id, caseStatus: next, interviewsCancelled },
+        after: {
+          status: 'WITHDRAWN',
+          withdrawnAt: at.toISOString(),
+          caseId: c.id,
+          caseStatus: next,
+          interviewsCancelled,
+          magistrateLetter,
+        },
       },
       m,
     );
