@@ -605,6 +605,84 @@ describe('a prévenu’s case goes to the magistrate', () => {
   });
 });
 
+describe('a prévenu’s family parlour: the head fixes the duration, the magistrate authorises the access', () => {
+  it('the head transmits a PF in two cumulated slots; the answer form has no duration, one posted is refused naming the head’s competence, and the head’s is recorded', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Łukasz', lastName: 'Đỗ', legalStatus: 'PREVENU' });
+    const c = await readyCase({ detainee, kind: 'PF' });
+    await cpu(c.id);
+    const url = `${base}/${c.id}/transmission`;
+    const referralForm = page(await as.head.get(url).expect(200));
+    expect(referralForm.$('input[name="proposedSlots"]').length).toBe(2);
+    const fields = {
+      magistrate: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
+      opinion: 'Avis favorable : lien familial stable.',
+      proposedHours: '6',
+      proposedSlots: '2',
+    };
+    const sent = await confirmed(as.head, url, fields);
+    const twoSlots = 'Durée de visite proposée : 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement).';
+    expect(sent.confirmation!.text('letter-preview')).toContain(twoSlots);
+    expect(sent.res.status).toBe(303);
+    expect(await queryOne(`SELECT proposed_hours, proposed_slots FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({
+      proposed_hours: 6,
+      proposed_slots: 2,
+    });
+    const [referral] = await letters(c.id);
+    const form = await pdf(as.head, `${base}/${c.id}/courriers/${referral.id}`);
+    expect(form).toContain(twoSlots);
+    expect(form).toContain(
+      'le chef d’établissement fixe la durée de la visite (note du 4 décembre 2014) : votre accord porte sur l’accès.',
+    );
+
+    // The answer form offers no duration: the head's is shown.
+    const answers = `${base}/${c.id}/reponse-magistrat`;
+    const answerForm = page(await as.head.get(answers).expect(200));
+    expect(answerForm.$('[name="hours"], [name="slots"]').length).toBe(0);
+    expect(answerForm.text('pf-duration')).toContain(
+      'Durée de la visite : 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement), fixée par le chef d’établissement.',
+    );
+    // A duration posted with the answer is refused, naming the head's competence; nothing is recorded.
+    const other = await post(as.head, answers, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT', hours: '4' });
+    expect(other.status).toBe(400);
+    expect(page(other).errors()).toEqual([
+      'Pour un parloir familial, le chef d’établissement fixe la durée de la visite (6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement), indiquée au magistrat) : le magistrat n’autorise que l’accès, sa réponse ne change pas la durée.',
+    ]);
+    const oneSlot = await post(as.head, answers, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT', slots: '1' });
+    expect(oneSlot.status).toBe(400);
+    expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.detaineeRequest.id])).toEqual({
+      status: 'REFERRED',
+    });
+
+    const answered = await confirmed(as.head, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT' });
+    expect(answered.confirmation!.text('answer-duration')).toBe(
+      'Durée de la visite, fixée par le chef d’établissement : 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement)',
+    );
+    expect(answered.confirmation!.text('letter-preview')).toContain(
+      'La visite est autorisée pour une durée de 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement). Pour un parloir familial, cette durée est fixée par le chef d’établissement.',
+    );
+    expect(answered.res.status).toBe(303);
+    expect(
+      (await confirmed(as.head, answers, { requestId: c.visitorRequest.id, answer: 'TEMPORARY', until: '30/06/2027' })).res.status,
+    ).toBe(303);
+    expect(
+      await query(
+        `SELECT applicant, status, granted_hours, granted_slots FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`,
+        [c.id],
+      ),
+    ).toEqual([
+      { applicant: 'DETAINEE', status: 'GRANTED', granted_hours: 6, granted_slots: 2 },
+      { applicant: 'VISITOR', status: 'GRANTED', granted_hours: 6, granted_slots: 2 },
+    ]);
+    expect(
+      await queryOne(
+        `SELECT (after->>'hours')::int AS hours, (after->>'slots')::int AS slots FROM audit_log
+          WHERE entity_id = $1 AND action = 'FAMILY_VISIT_MAGISTRATE_ANSWER'`,
+        [c.visitorRequest.id],
+      ),
+    ).toEqual({ hours: 6, slots: 2 });
+  });
+});
+
 describe('a request withdrawn once transmitted to the magistrate', () => {
   it('the magistrate is told by a letter, in the withdrawal’s transaction, audited; a request not transmitted writes none', async () => {
     const magistrate = 'M. Đặng Quốc Bảo, juge d’instruction, tribunal judiciaire de Lille';

@@ -37,6 +37,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'JuvenileJudgeOpinion1763901100000',
       'FamilyStayDetainee1763901200000',
       'PermitLitigationNote1763901400000',
+      'ProposedSlots1763902100000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

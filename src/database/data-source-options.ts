@@ -20,6 +20,7 @@ import { FamilyVisitRequestWish1763901000000 } from '../../migrations/1763901000
 import { JuvenileJudgeOpinion1763901100000 } from '../../migrations/1763901100000-JuvenileJudgeOpinion';
 import { FamilyStayDetainee1763901200000 } from '../../migrations/1763901200000-FamilyStayDetainee';
 import { PermitLitigationNote1763901400000 } from '../../migrations/1763901400000-PermitLitigationNote';
+import { ProposedSlots1763902100000 } from '../../migrations/1763902100000-ProposedSlots';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   JuvenileJudgeOpinion1763901100000,
   FamilyStayDetainee1763901200000,
   PermitLitigationNote1763901400000,
+  ProposedSlots1763902100000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

@@ -193,7 +193,7 @@ export function implicitRejectionLetter(c: CaseForLetter, r: RequestForLetter, d
 export function referralLetter(
   c: CaseForLetter,
   requests: RequestForLetter[],
-  x: { magistrate: string; opinion: string; proposedHours: number; cpu: string | null },
+  x: { magistrate: string; opinion: string; proposedHours: number; proposedSlots: 1 | 2 | null; cpu: string | null },
 ): LetterBody {
   return {
     reference: `Dossier ${c.reference} — fiche de transmission`,
@@ -212,7 +212,10 @@ export function referralLetter(
         ? `Observations de la commission pluridisciplinaire unique : ${x.cpu}`
         : 'La commission pluridisciplinaire unique n’a pas rendu d’avis.',
       `Avis du chef d’établissement : ${x.opinion.trim()}`,
-      `Durée de visite proposée : ${durationText(x.proposedHours, null)}.`,
+      `Durée de visite proposée : ${durationText(x.proposedHours, c.kind === 'PF' ? x.proposedSlots : null)}.` +
+        (c.kind === 'PF'
+          ? ' Pour un parloir familial, le chef d’établissement fixe la durée de la visite (note du 4 décembre 2014) : votre accord porte sur l’accès.'
+          : ''),
       'Je vous remercie de bien vouloir me faire connaître votre décision : autorisation permanente, autorisation temporaire (avec sa date de fin) ou refus.',
     ],
   };
@@ -258,7 +261,9 @@ export function magistrateDecisionLetter(
     a.answer === 'REFUSED'
       ? `Le magistrat (${a.magistrate}) a refusé cette visite. Motifs : ${a.reasons.trim()}`
       : `Le magistrat (${a.magistrate}) a donné une ${MAGISTRATE_ANSWER_LABELS[a.answer].toLowerCase()} d’accès` +
-        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, a.slots ?? null)}.`;
+        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. ` +
+        `La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, a.slots ?? null)}.` +
+        (c.kind === 'PF' ? ' Pour un parloir familial, cette durée est fixée par le chef d’établissement.' : '');
   return {
     reference: `Dossier ${c.reference}`,
     recourse: false,

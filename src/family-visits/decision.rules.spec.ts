@@ -1,4 +1,5 @@
 import {
+  answerDuration,
   applicantProblem,
   custodyProblem,
   grantOrderProblem,
@@ -117,6 +118,28 @@ describe('magistrateAnswerProblem', () => {
         '2027-01-10',
       ),
     ).toBeNull();
+  });
+});
+
+describe('answerDuration', () => {
+  it('a PF’s authorisation is for the duration and slots the head fixed, never another one posted with the magistrate’s answer', () => {
+    const head = { hours: 6, slots: 2 as const };
+    expect(answerDuration('PF', { hours: null, slots: null }, head, null)).toEqual({ hours: 6, slots: 2 });
+    expect(answerDuration('PF', { hours: 6, slots: 2 }, head, null)).toEqual({ hours: 6, slots: 2 });
+    expect(answerDuration('PF', { hours: 4, slots: null }, head, null)).toEqual({
+      problem:
+        'Pour un parloir familial, le chef d’établissement fixe la durée de la visite (6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement), indiquée au magistrat) : le magistrat n’autorise que l’accès, sa réponse ne change pas la durée.',
+    });
+    expect(answerDuration('PF', { hours: null, slots: 1 }, head, null)).toHaveProperty('problem');
+    // A PF transmitted before the slots were recorded was proposed in one slot.
+    expect(answerDuration('PF', { hours: null, slots: null }, { hours: 3, slots: null }, null)).toEqual({ hours: 3, slots: 1 });
+  });
+
+  it('a UVF’s is the magistrate’s own, by default the visit’s once granted, else the one proposed', () => {
+    const head = { hours: 24, slots: null };
+    expect(answerDuration('UVF', { hours: 12, slots: null }, head, 48)).toEqual({ hours: 12, slots: null });
+    expect(answerDuration('UVF', { hours: null, slots: null }, head, 48)).toEqual({ hours: 48, slots: null });
+    expect(answerDuration('UVF', { hours: null, slots: 2 }, head, null)).toEqual({ hours: 24, slots: null });
   });
 });
 

@@ -176,6 +176,31 @@ export function magistrateAnswerProblem(
   return null;
 }
 
+/**
+ * The duration a magistrate's authorisation is recorded for (checked afterwards as a grant's). A UVF:
+ * the one the magistrate set (`posted`), by default the visit's once a request of the case is granted,
+ * else the one the head proposed. A PF: « Le chef d'établissement est compétent pour fixer la durée de
+ * la visite » (note DAP 2014, PF A.5.a): always the head's hours and slots, the magistrate authorising
+ * the access only; another duration posted with his answer is refused, naming the head's competence.
+ */
+export function answerDuration(
+  kind: FamilyVisitKind,
+  posted: { hours: number | null; slots: 1 | 2 | null },
+  head: { hours: number | null; slots: 1 | 2 | null },
+  visitHours: number | null,
+): { hours: number | null; slots: 1 | 2 | null } | { problem: string } {
+  if (kind === 'UVF') return { hours: posted.hours ?? visitHours ?? head.hours, slots: null };
+  const slots = head.slots ?? 1;
+  if ((posted.hours !== null && posted.hours !== head.hours) || (posted.slots !== null && posted.slots !== slots))
+    return {
+      problem:
+        'Pour un parloir familial, le chef d’établissement fixe la durée de la visite' +
+        `${head.hours === null ? '' : ` (${durationText(head.hours, slots)}, indiquée au magistrat)`} : ` +
+        'le magistrat n’autorise que l’accès, sa réponse ne change pas la durée.',
+    };
+  return { hours: head.hours, slots };
+}
+
 /** « 6 heures », « 2 heures en deux créneaux cumulés ». */
 export function durationText(hours: number, slots: 1 | 2 | null): string {
   const h = `${hours} heure${hours > 1 ? 's' : ''}`;

@@ -158,7 +158,12 @@ export class FamilyVisitDecisionsController {
     if (!form.ok) return this.renderReferral(res.status(400), establishment, id, principal, form);
     const v = form.value;
     const actor = actorOf(principal);
-    const referral = { magistrate: v.magistrate, opinion: v.opinion, proposedHours: v.proposedHours };
+    const referral = {
+      magistrate: v.magistrate,
+      opinion: v.opinion,
+      proposedHours: v.proposedHours,
+      proposedSlots: v.proposedSlots ?? null,
+    };
     if (v.confirme !== 'oui') {
       const preview = await attempt(
         () => this.decisions.previewReferral(actor, establishment.id, id, referral),

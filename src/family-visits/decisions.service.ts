@@ -55,6 +55,7 @@ import {
   type MagistrateDecisionRow,
 } from './decision.queries';
 import {
+  answerDuration,
   applicantProblem,
   custodyProblem,
   durationText,
@@ -122,6 +123,8 @@ export interface Referral {
   magistrate: string;
   opinion: string;
   proposedHours: number;
+  /** PF: one slot or two cumulated (null: one); ignored for a UVF. */
+  proposedSlots: 1 | 2 | null;
 }
 
 export interface MagistrateAnswerInput {
@@ -129,9 +132,12 @@ export interface MagistrateAnswerInput {
   answer: MagistrateAnswer;
   until: string | null;
   reasons: string;
-  /** The duration the magistrate authorised (null: the one proposed, or the visit's once a request of it is granted). */
+  /**
+   * UVF: the duration the magistrate authorised (null: the one proposed, or the visit's once a request
+   * of it is granted). PF: the head fixes it (note PF A.5.a): null, or the head's (another is refused).
+   */
   hours: number | null;
-  /** PF: one slot or two cumulated (null: one). */
+  /** PF: null, or the head's slots (others are refused); null for a UVF. */
   slots: 1 | 2 | null;
 }
 
@@ -246,7 +252,15 @@ export class FamilyVisitDecisionsService {
       letters,
       letterCase: forLetter(c),
       referral: c.referredAt
-        ? { magistrate: c.magistrate, opinion: c.referralOpinion, proposedHours: c.proposedHours, at: c.referredAt }
+        ? {
+            magistrate: c.magistrate,
+            opinion: c.referralOpinion,
+            proposedHours: c.proposedHours,
+            proposedSlots: proposedSlotsOf(c),
+            /** « 6 heures », « 4 heures en deux créneaux cumulés … »: what the head proposed (PF: fixed). */
+            duration: c.proposedHours === null ? null : durationText(c.proposedHours, proposedSlotsOf(c)),
+            at: c.referredAt,
+          }
         : null,
     };
   }
@@ -388,7 +402,7 @@ export class FamilyVisitDecisionsService {
    * requests transmitted and the form's text.
    */
   async previewReferral(actor: AgentActor, establishmentId: string, caseId: string, x: Referral) {
-    const { c, requests, signatory } = await this.toRefer(
+    const { c, requests, signatory, slots } = await this.toRefer(
       this.dataSource.manager,
       actor,
       establishmentId,
@@ -397,7 +411,7 @@ export class FamilyVisitDecisionsService {
       this.clock.now(),
       false,
     );
-    return { requests, signatory, body: referralLetter(forLetter(c), requests, { ...x, cpu: cpuLine(c) }) };
+    return { requests, signatory, body: referralLetter(forLetter(c), requests, { ...x, proposedSlots: slots, cpu: cpuLine(c) }) };
   }
 
   /**
@@ -408,11 +422,12 @@ export class FamilyVisitDecisionsService {
   async refer(actor: AgentActor, establishmentId: string, caseId: string, x: Referral): Promise<string> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const { c, requests, signatory } = await this.toRefer(m, actor, establishmentId, caseId, x, now, true);
+      const { c, requests, signatory, slots } = await this.toRefer(m, actor, establishmentId, caseId, x, now, true);
       await recordReferral(m, caseId, {
         magistrate: x.magistrate.trim(),
         opinion: x.opinion.trim(),
         proposedHours: x.proposedHours,
+        proposedSlots: slots,
         at: now,
         requestIds: requests.map((r) => r.id),
       });
@@ -424,7 +439,7 @@ export class FamilyVisitDecisionsService {
         title: `Transmission au magistrat d’une demande de ${KIND_LABELS[c.kind].toLowerCase()}`,
         addressee: x.magistrate.trim(),
         author: signatory.label,
-        body: referralLetter(forLetter(c), requests, { ...x, cpu: cpuLine(c) }),
+        body: referralLetter(forLetter(c), requests, { ...x, proposedSlots: slots, cpu: cpuLine(c) }),
         issuedAt: now,
       });
       for (const r of requests)
@@ -450,6 +465,7 @@ export class FamilyVisitDecisionsService {
             status: 'REFERRED',
             magistrate: x.magistrate.trim(),
             proposedHours: x.proposedHours,
+            proposedSlots: slots,
             requests: requests.map((r) => r.id),
             signedAs: signatory.label,
             letterId,
@@ -486,16 +502,21 @@ export class FamilyVisitDecisionsService {
           : 'Ce dossier a déjà été transmis au magistrat.',
         409,
       );
-    const duration = grantProblem({ kind: c.kind, hours: x.proposedHours, slots: c.kind === 'PF' ? 1 : null });
+    // PF: the head fixes the duration, in one slot or two cumulated (note PF A.5.a); a UVF's is proposed, in one stretch.
+    const slots: 1 | 2 | null = c.kind === 'PF' ? (x.proposedSlots ?? 1) : null;
+    const duration = grantProblem({ kind: c.kind, hours: x.proposedHours, slots });
     if (duration) throw new DomainError('PROPOSEDHOURS', duration, 400);
     const today = establishmentDay(now, c.timeZone);
     const all = await this.authorisations(m, c);
     const requests = await decisionRequests(m, caseId);
     const detainee = requests.find((r) => r.applicant === 'DETAINEE');
-    if (detainee?.status === 'GRANTED' && detainee.grantedHours !== x.proposedHours)
+    if (
+      detainee?.status === 'GRANTED' &&
+      (detainee.grantedHours !== x.proposedHours || (c.kind === 'PF' && (detainee.grantedSlots ?? 1) !== slots))
+    )
       throw new DomainError(
         'PROPOSEDHOURS',
-        `La visite est accordée à la personne détenue pour ${detainee.grantedHours} heures : proposez la même durée au magistrat.`,
+        `La visite est accordée à la personne détenue pour ${durationText(detainee.grantedHours ?? 0, detainee.grantedSlots)} : proposez la même durée au magistrat.`,
         400,
       );
     const open = requests.filter((r) => r.status === 'RECEIVED');
@@ -513,7 +534,7 @@ export class FamilyVisitDecisionsService {
       const permit = permitReferralProblem(r.permit, r.visitorName, today);
       if (permit) throw new DomainError('PERMIT', permit, 409);
     }
-    return { c, requests: toSend, signatory };
+    return { c, requests: toSend, signatory, slots };
   }
 
   /** The magistrate's answer as it will be recorded, read back before it is: the same checks, and the letter notifying it. */
@@ -523,6 +544,8 @@ export class FamilyVisitDecisionsService {
       request: x.r,
       hours: x.hours,
       duration: x.hours === null ? null : durationText(x.hours, x.slots),
+      /** PF: the duration is the head's, not the magistrate's. */
+      fixedByHead: x.c.kind === 'PF',
       proposedHours: x.c.proposedHours,
       notifier: x.notifier,
       body: x.body,
@@ -532,8 +555,9 @@ export class FamilyVisitDecisionsService {
   /**
    * Records the magistrate's answer on one referred request (permanent or temporary authorisation, or
    * refusal) and notifies it to the detainee and to the relative who applied, by a letter the agent who
-   * records it signs as notifying it. An authorisation is for the duration the magistrate set: the one
-   * the head proposed unless he chose another (checked as a grant's, and the same for every request of the visit).
+   * records it signs as notifying it. A UVF's authorisation is for the duration the magistrate set: the
+   * one the head proposed unless he chose another (checked as a grant's, and the same for every request
+   * of the visit); a PF's for the duration and slots the head fixed (note PF A.5.a).
    */
   async recordMagistrateAnswer(actor: AgentActor, establishmentId: string, caseId: string, a: MagistrateAnswerInput): Promise<void> {
     await this.dataSource.transaction(async (m) => {
@@ -608,9 +632,15 @@ export class FamilyVisitDecisionsService {
     let hours: number | null = null;
     let slots: 1 | 2 | null = null;
     if (a.answer !== 'REFUSED') {
-      // The magistrate may authorise another duration than the one proposed: checked as a grant's, one duration per visit.
-      hours = a.hours ?? requests.find((x) => x.status === 'GRANTED')?.grantedHours ?? c.proposedHours;
-      slots = c.kind === 'PF' ? (a.slots ?? 1) : null;
+      // UVF: the magistrate's duration (by default the visit's, else the one proposed); PF: the head's (note PF A.5.a).
+      const authorised = answerDuration(
+        c.kind,
+        { hours: a.hours, slots: a.slots },
+        { hours: c.proposedHours, slots: proposedSlotsOf(c) },
+        requests.find((x) => x.status === 'GRANTED')?.grantedHours ?? null,
+      );
+      if ('problem' in authorised) throw new DomainError('PF_DURATION', authorised.problem, 400);
+      ({ hours, slots } = authorised);
       const duration =
         hours === null
           ? 'Indiquez la durée de la visite autorisée par le magistrat.'
@@ -1322,6 +1352,11 @@ function forLetter(c: DecisionCase): CaseForLetter {
     referredThenCondamne:
       c.referredAt && !needsMagistrate(c.legalStatus) ? { magistrate: c.magistrate, referredAt: new Date(c.referredAt) } : null,
   };
+}
+
+/** The slots the head proposed for a PF (one when transmitted before they were recorded); null for a UVF. */
+function proposedSlotsOf(c: DecisionCase): 1 | 2 | null {
+  return c.kind === 'PF' ? (c.proposedSlots ?? 1) : null;
 }
 
 function cpuLine(c: DecisionCase): string | null {
