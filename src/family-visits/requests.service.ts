@@ -67,6 +67,7 @@ import {
   consentCompanionRefusal,
   durationRefusal,
   isMinorOn,
+  joinPeriodRefusal,
   onlineCaseToJoin,
   periodRefusal,
   receiptRefusal,
@@ -333,8 +334,6 @@ export class FamilyVisitRequestsService {
         holdsPermit: permit !== undefined && permitState(permit, today) === 'ACTIVE',
         accompaniedBy: input.accompaniedBy,
       };
-      const refusal = visitorsRefusal(c.kind, [visitor], c.wishedFrom, others);
-      if (refusal) throw refused('VISITORS', refusal);
       const wish: WishedVisit = {
         kind: c.kind,
         wishedFrom: input.wishedFrom ?? c.wishedFrom,
@@ -342,7 +341,13 @@ export class FamilyVisitRequestsService {
         hours: input.hours ?? c.wishedHours,
       };
       if (input.wishedFrom || input.wishedTo || input.hours) wishedRefusal(wish, today);
-      const minor = isMinorOn(visitor.birthdate, c.wishedFrom);
+      // Requests whose wished periods overlap make one case: one for another period opens its own.
+      const apart = joinPeriodRefusal({ from: wish.wishedFrom, to: wish.wishedTo }, { from: c.wishedFrom, to: c.wishedTo });
+      if (apart) throw refused('PERIOD', apart);
+      // A minor (and the adult who accompanies them) on the request's own first wished day.
+      const refusal = visitorsRefusal(c.kind, [visitor], wish.wishedFrom, others);
+      if (refusal) throw refused('VISITORS', refusal);
+      const minor = isMinorOn(visitor.birthdate, wish.wishedFrom);
       const requestId = await insertRequest(m, {
         caseId,
         applicant: 'VISITOR',
