@@ -437,6 +437,29 @@ describe('what a grant needs of each applicant', () => {
     expect(toChild).not.toContain('Ayşe NGUYỄN-ŞAHIN');
   });
 
+  it('a visitor who is 18 on their own first wished day is granted as an adult, even a minor on the case’s first day: no parental consent, the letter to them', async () => {
+    const c = await readyCase();
+    // The case is wished from 1 March 2027; Nguyễn Văn Đức turns 18 on 5 March and asks from 10 March.
+    const late = await insertVisitorRequest(
+      { caseId: c.id, establishmentId: establishment.id, detaineeId: condamne.id },
+      {
+        visitorGivenName: 'Văn Đức',
+        visitorFamilyName: 'Nguyễn',
+        visitorBirthdate: '2009-03-05',
+        relationship: 'DESCENDANT',
+        channel: 'LETTER',
+      },
+    );
+    await query(`UPDATE family_visit_requests SET wished_from = '2027-03-10', wished_to = '2027-03-12' WHERE id = $1`, [late.id]);
+    await insertInterview({ requestId: late.id, counsellorId: spipId, at: new Date(Date.now() - DAY), status: 'DONE' });
+    await cpu(c.id);
+    const rows = page(await as.head.get(`${base}/${c.id}`).expect(200)).texts('decision-row');
+    expect(rows.find((t) => t.includes('NGUYỄN'))).not.toContain('(mineur)');
+    expect((await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    expect((await decide(as.head, c.id, late.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    expect((await letters(c.id)).filter((l) => l.kind === 'FV_GRANT').map((l) => l.addressee)).toContain('Văn Đức NGUYỄN');
+  });
+
   it('a request never joins a case whose CPU opinion is given, and an applicant without interview is not authorised', async () => {
     const c = await readyCase();
     await cpu(c.id);

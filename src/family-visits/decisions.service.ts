@@ -219,7 +219,7 @@ export class FamilyVisitDecisionsService {
       const held = shown(holdsAuthorisation(r) ? byId.get(r.id) : null);
       return {
         ...r,
-        minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom),
+        minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, r.wishedFrom),
         deadline: r.status === 'RECEIVED' && !magistrate ? decisionDeadline(this.receivedDay(r.receivedAt, c.timeZone)) : null,
         decidable:
           c.cpuOpinion !== null &&
@@ -902,11 +902,12 @@ export class FamilyVisitDecisionsService {
     if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
   }
 
-  private facts(c: DecisionCase, r: DecisionRequest): ApplicantFacts {
+  /** A request's applicant as a grant reads them: a minor on the request's own first wished day (as when it was entered). */
+  private facts(_c: DecisionCase, r: DecisionRequest): ApplicantFacts {
     return {
       id: r.id,
       status: r.status,
-      minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom),
+      minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, r.wishedFrom),
       accompaniedBy: r.accompaniedBy,
       parentalConsent: r.parentalConsent,
       doneInterviews: r.doneInterviews,

@@ -275,7 +275,8 @@ export class FamilyVisitRequestsService {
     const today = this.today(establishment.timeZone);
     const taken = new Set(requests.map((r) => r.permitId));
     const permits = (await permitsOfDetainee(db, c.detaineeId)).filter((p) => permitState(p, today) === 'ACTIVE' && !taken.has(p.id));
-    const adults = requests.filter((r) => r.applicant === 'VISITOR' && r.birthdate && !isMinorOn(r.birthdate, c.wishedFrom));
+    // Each request's minority on its own first wished day.
+    const adults = requests.filter((r) => r.applicant === 'VISITOR' && r.birthdate && !isMinorOn(r.birthdate, r.ownWishedFrom));
     return {
       c,
       requests: requests.map((r) => ({
@@ -451,7 +452,8 @@ export class FamilyVisitRequestsService {
       const candidates = await openCasesOverlapping(m, detaineeId, input.kind, input.wishedFrom, input.wishedTo, family.id);
       const joinId = onlineCaseToJoin(candidates);
       const open = candidates.find((x) => x.id === joinId) ?? null;
-      const start = open?.wishedFrom ?? input.wishedFrom;
+      // The minors (and their companions) on the family's own first wished day, the case's or not.
+      const start = input.wishedFrom;
       // The family's own requests already in the case: an adult who filed first may accompany a child added now.
       const inCase = open ? await requestsOfCase(m, open.id) : [];
       const ownInCase = inCase.filter((r) => r.applicant === 'VISITOR' && r.birthdate && permits.some((p) => p.id === r.permitId));
@@ -563,13 +565,14 @@ export class FamilyVisitRequestsService {
       family.map((f) => f.id),
     );
     const stays = stayVisible(family.map((f) => f.status)) ? await staysOfCase(db, r.caseId) : [];
-    const minorOn = (birthdate: string | null) => birthdate !== null && isMinorOn(birthdate, r.wishedFrom);
+    // Each request's minority on its own first wished day.
+    const minorOn = (birthdate: string | null, day: string) => birthdate !== null && isMinorOn(birthdate, day);
     const mine = family.find((f) => f.id === r.id);
     return {
       r: {
         ...r,
         name: fullName(r),
-        minor: minorOn(r.birthdate),
+        minor: minorOn(r.birthdate, r.ownWishedFrom),
         grantedHours: mine?.grantedHours ?? null,
         companion: mine?.companionGivenName ? fullName({ givenName: mine.companionGivenName, familyName: mine.companionFamilyName }) : null,
         withdrawnOn: r.withdrawnAt ? dayLabel(formatInTimeZone(new Date(r.withdrawnAt), r.timeZone, 'yyyy-MM-dd')) : null,
@@ -585,7 +588,7 @@ export class FamilyVisitRequestsService {
         id: f.id,
         status: f.status,
         name: fullName(f),
-        minor: minorOn(f.birthdate),
+        minor: minorOn(f.birthdate, f.ownWishedFrom),
         companion: f.companionGivenName ? fullName({ givenName: f.companionGivenName, familyName: f.companionFamilyName }) : null,
         current: f.id === r.id,
       })),
@@ -875,7 +878,7 @@ export class FamilyVisitRequestsService {
   ): void {
     if (r.status !== 'RECEIVED') throw new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
     if (input.kind !== 'PARENTAL_CONSENT') return;
-    if (!r.birthdate || !isMinorOn(r.birthdate, r.wishedFrom)) {
+    if (!r.birthdate || !isMinorOn(r.birthdate, r.ownWishedFrom)) {
       throw new DomainError('NOT_MINOR', 'L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.', 422);
     }
     const named = consentCompanionRefusal(input.consentCompanion ?? '', fullName(r), companion);
