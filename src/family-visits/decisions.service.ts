@@ -647,8 +647,8 @@ export class FamilyVisitDecisionsService {
           : (grantProblem({ kind: c.kind, hours, slots }) ?? sameVisitProblem(requests, r.id, hours));
       if (duration) throw new DomainError('HOURS', duration, 400);
       const applicant = applicantProblem(
-        this.facts(c, r),
-        requests.map((x) => this.facts(c, x)),
+        this.facts(r),
+        requests.map((x) => this.facts(x)),
       );
       if (applicant) throw new DomainError('GLOBAL', applicant, 409);
       if (await caseHasLiveStay(m, caseId)) throw stayBooked();
@@ -890,20 +890,20 @@ export class FamilyVisitDecisionsService {
         : null);
     if (problem) throw new DomainError('HOURS', problem, 400);
     const applicant = applicantProblem(
-      this.facts(c, r),
-      requests.map((x) => this.facts(c, x)),
+      this.facts(r),
+      requests.map((x) => this.facts(x)),
     );
     if (applicant) throw new DomainError('GLOBAL', applicant, 409);
     if (await caseHasLiveStay(m, c.id)) throw stayBooked();
   }
 
   private checkRefusal(c: DecisionCase, r: DecisionRequest, d: RefusalDecision) {
-    const problem = refusalProblem({ ...d, minor: this.facts(c, r).minor });
+    const problem = refusalProblem({ ...d, minor: this.facts(r).minor });
     if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
   }
 
   /** A request's applicant as a grant reads them: a minor on the request's own first wished day (as when it was entered). */
-  private facts(_c: DecisionCase, r: DecisionRequest): ApplicantFacts {
+  private facts(r: DecisionRequest): ApplicantFacts {
     return {
       id: r.id,
       status: r.status,
@@ -1000,7 +1000,7 @@ export class FamilyVisitDecisionsService {
     // A decision about a minor is addressed to the holders of parental authority, through the account that filed it.
     if (r.applicant === 'VISITOR')
       to.push({
-        name: this.facts(c, r).minor
+        name: this.facts(r).minor
           ? `Aux titulaires de l’autorité parentale de ${r.visitorName ?? 'l’enfant'}`
           : (r.visitorName ?? 'Le visiteur'),
         familyAccountId: r.familyAccountId,
@@ -1154,8 +1154,8 @@ export function reportEarlyEndToMagistrate(
  * still seized, is told by a letter that it calls for no answer (and which requests of the case still
  * do), with a line of the case's history, audited `FAMILY_VISIT_WITHDRAWAL_REPORTED`, in the
  * withdrawal's transaction (the caller has locked the case and marked the request withdrawn). Signed
- * by the agent who records the withdrawal (name and quality); unsigned (the establishment's) when the family withdraws
- * online. Returns the letter's id, or null when the case was never transmitted.
+ * by the agent who records the withdrawal (name and quality); unsigned (the establishment's) when the
+ * family withdraws online. Returns the letter's id, or null when the case was never transmitted.
  */
 export async function reportWithdrawalToMagistrate(
   m: EntityManager,

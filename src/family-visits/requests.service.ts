@@ -774,8 +774,9 @@ export class FamilyVisitRequestsService {
 
   /**
    * Withdraws the request (locked by the caller, with its case): status WITHDRAWN on `at`, an event in the
-   * history, audited; one already transmitted to the magistrate is reported to him by a letter; the case is DECIDED or CLOSED once every request is decided or withdrawn (CLOSED
-   * when no stay can come); the family of a visitor's request is told by e-mail.
+   * history, audited; one already transmitted to the magistrate is reported to him by a letter; the case
+   * is DECIDED or CLOSED once every request is decided or withdrawn (CLOSED when no stay can come); the
+   * family of a visitor's request is told by e-mail.
    */
   private async withdraw(
     m: EntityManager,
