@@ -395,6 +395,13 @@ describe('the head of establishment decides a condamné’s UVF requests', () =>
     );
   });
 
+  it('a decision page with an id that is not one answers 404, not 400', async () => {
+    const c = await readyCase();
+    await as.head.get(`${base}/pas-un-uuid/decisions/${c.detaineeRequest.id}`).expect(404);
+    await as.head.get(`${base}/${c.id}/decisions/pas-un-uuid`).expect(404);
+    await as.head.get(`${base}/${c.id}/courriers/pas-un-uuid`).expect(404);
+  });
+
   it('another establishment’s head cannot see or decide the case', async () => {
     const c = await readyCase();
     await cpu(c.id);
@@ -428,6 +435,29 @@ describe('what a grant needs of each applicant', () => {
     const toChild = (await letters(c.id)).filter((l) => l.kind === 'FV_GRANT').map((l) => l.addressee);
     expect(toChild).toContain('Aux titulaires de l’autorité parentale de Ayşe NGUYỄN-ŞAHIN');
     expect(toChild).not.toContain('Ayşe NGUYỄN-ŞAHIN');
+  });
+
+  it('a visitor who is 18 on their own first wished day is granted as an adult, even a minor on the case’s first day: no parental consent, the letter to them', async () => {
+    const c = await readyCase();
+    // The case is wished from 1 March 2027; Nguyễn Văn Đức turns 18 on 5 March and asks from 10 March.
+    const late = await insertVisitorRequest(
+      { caseId: c.id, establishmentId: establishment.id, detaineeId: condamne.id },
+      {
+        visitorGivenName: 'Văn Đức',
+        visitorFamilyName: 'Nguyễn',
+        visitorBirthdate: '2009-03-05',
+        relationship: 'DESCENDANT',
+        channel: 'LETTER',
+      },
+    );
+    await query(`UPDATE family_visit_requests SET wished_from = '2027-03-10', wished_to = '2027-03-12' WHERE id = $1`, [late.id]);
+    await insertInterview({ requestId: late.id, counsellorId: spipId, at: new Date(Date.now() - DAY), status: 'DONE' });
+    await cpu(c.id);
+    const rows = page(await as.head.get(`${base}/${c.id}`).expect(200)).texts('decision-row');
+    expect(rows.find((t) => t.includes('NGUYỄN'))).not.toContain('(mineur)');
+    expect((await decide(as.head, c.id, c.detaineeRequest.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    expect((await decide(as.head, c.id, late.id, { decision: 'GRANT', hours: '24' })).res.status).toBe(303);
+    expect((await letters(c.id)).filter((l) => l.kind === 'FV_GRANT').map((l) => l.addressee)).toContain('Văn Đức NGUYỄN');
   });
 
   it('a request never joins a case whose CPU opinion is given, and an applicant without interview is not authorised', async () => {
@@ -598,6 +628,151 @@ describe('a prévenu’s case goes to the magistrate', () => {
   });
 });
 
+describe('a prévenu’s family parlour: the head fixes the duration, the magistrate authorises the access', () => {
+  it('the head transmits a PF in two cumulated slots; the answer form has no duration, one posted is refused naming the head’s competence, and the head’s is recorded', async () => {
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Łukasz', lastName: 'Đỗ', legalStatus: 'PREVENU' });
+    const c = await readyCase({ detainee, kind: 'PF' });
+    await cpu(c.id);
+    const url = `${base}/${c.id}/transmission`;
+    const referralForm = page(await as.head.get(url).expect(200));
+    expect(referralForm.$('input[name="proposedSlots"]').length).toBe(2);
+    const fields = {
+      magistrate: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
+      opinion: 'Avis favorable : lien familial stable.',
+      proposedHours: '6',
+      proposedSlots: '2',
+    };
+    const sent = await confirmed(as.head, url, fields);
+    const twoSlots = 'Durée de visite proposée : 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement).';
+    expect(sent.confirmation!.text('letter-preview')).toContain(twoSlots);
+    expect(sent.res.status).toBe(303);
+    expect(await queryOne(`SELECT proposed_hours, proposed_slots FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({
+      proposed_hours: 6,
+      proposed_slots: 2,
+    });
+    const [referral] = await letters(c.id);
+    const form = await pdf(as.head, `${base}/${c.id}/courriers/${referral.id}`);
+    expect(form).toContain(twoSlots);
+    expect(form).toContain(
+      'le chef d’établissement fixe la durée de la visite (note du 4 décembre 2014) : votre accord porte sur l’accès.',
+    );
+
+    // The answer form offers no duration: the head's is shown.
+    const answers = `${base}/${c.id}/reponse-magistrat`;
+    const answerForm = page(await as.head.get(answers).expect(200));
+    expect(answerForm.$('[name="hours"], [name="slots"]').length).toBe(0);
+    expect(answerForm.text('pf-duration')).toContain(
+      'Durée de la visite : 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement), fixée par le chef d’établissement.',
+    );
+    // A duration posted with the answer is refused, naming the head's competence; nothing is recorded.
+    const other = await post(as.head, answers, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT', hours: '4' });
+    expect(other.status).toBe(400);
+    expect(page(other).errors()).toEqual([
+      'Pour un parloir familial, le chef d’établissement fixe la durée de la visite (6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement), indiquée au magistrat) : le magistrat n’autorise que l’accès, sa réponse ne change pas la durée.',
+    ]);
+    const oneSlot = await post(as.head, answers, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT', slots: '1' });
+    expect(oneSlot.status).toBe(400);
+    expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.detaineeRequest.id])).toEqual({
+      status: 'REFERRED',
+    });
+
+    const answered = await confirmed(as.head, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT' });
+    expect(answered.confirmation!.text('answer-duration')).toBe(
+      'Durée de la visite, fixée par le chef d’établissement : 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement)',
+    );
+    expect(answered.confirmation!.text('letter-preview')).toContain(
+      'La visite est autorisée pour une durée de 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement). Pour un parloir familial, cette durée est fixée par le chef d’établissement.',
+    );
+    expect(answered.res.status).toBe(303);
+    expect(
+      (await confirmed(as.head, answers, { requestId: c.visitorRequest.id, answer: 'TEMPORARY', until: '30/06/2027' })).res.status,
+    ).toBe(303);
+    expect(
+      await query(
+        `SELECT applicant, status, granted_hours, granted_slots FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`,
+        [c.id],
+      ),
+    ).toEqual([
+      { applicant: 'DETAINEE', status: 'GRANTED', granted_hours: 6, granted_slots: 2 },
+      { applicant: 'VISITOR', status: 'GRANTED', granted_hours: 6, granted_slots: 2 },
+    ]);
+    expect(
+      await queryOne(
+        `SELECT (after->>'hours')::int AS hours, (after->>'slots')::int AS slots FROM audit_log
+          WHERE entity_id = $1 AND action = 'FAMILY_VISIT_MAGISTRATE_ANSWER'`,
+        [c.visitorRequest.id],
+      ),
+    ).toEqual({ hours: 6, slots: 2 });
+  });
+});
+
+describe('a request withdrawn once transmitted to the magistrate', () => {
+  it('the magistrate is told by a letter, in the withdrawal’s transaction, audited; a request not transmitted writes none', async () => {
+    const magistrate = 'M. Đặng Quốc Bảo, juge d’instruction, tribunal judiciaire de Lille';
+    // A prévenu of his own: no earlier authorisation of the magistrate covers his request, both requests are transmitted.
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Ömer', lastName: 'Nguyễn', legalStatus: 'PREVENU' });
+    const c = await readyCase({ detainee });
+    await cpu(c.id);
+    const url = `${base}/${c.id}/transmission`;
+    expect(
+      (await confirmed(as.head, url, { magistrate, opinion: 'Avis favorable : visite préparée.', proposedHours: '24' })).res.status,
+    ).toBe(303);
+    const referralId = (await letters(c.id))[0].id;
+
+    // The family withdraws Łucja’s request online: the confirmation page says the magistrate will be told.
+    const confirm = page(await as.family.get(`/uvf/demandes/${c.visitorRequest.id}/retrait`).expect(200));
+    expect(confirm.text('withdraw-magistrate')).toBe('La demande a été transmise au magistrat : l’établissement l’informe de son retrait.');
+    await as.family.post(`/uvf/demandes/${c.visitorRequest.id}/retrait`).type('form').send({ _csrf: confirm.csrf() }).expect(303);
+    const told = (await letters(c.id)).filter((l) => l.id !== referralId);
+    expect(told).toMatchObject([{ kind: 'FV_REFERRAL', addressee: magistrate, family_account_id: null, author: null }]);
+    expect(await queryOne(`SELECT family_visit_request_id AS "requestId", title FROM letters WHERE id = $1`, [told[0].id])).toEqual({
+      requestId: c.visitorRequest.id,
+      title: 'Retrait d’une demande transmise au magistrat — Unité de vie familiale (UVF)',
+    });
+    const notice = await pdf(as.head, `${base}/${c.id}/courriers/${told[0].id}`);
+    expect(notice).toContain('je vous ai soumis la demande de Łucja NGUYỄN-ŞAHIN, pour rendre visite à Ömer NGUYỄN');
+    expect(notice).toContain('par son auteur : elle n’appelle plus de réponse de votre part.');
+    expect(notice).toContain('Restent soumises à votre décision les demandes de : la personne détenue.');
+    expect(
+      await queryOne(
+        `SELECT actor_type AS "actorType", after->>'letterId' AS "letterId", after->>'magistrate' AS magistrate FROM audit_log
+          WHERE action = 'FAMILY_VISIT_WITHDRAWAL_REPORTED' AND entity_id = $1`,
+        [c.visitorRequest.id],
+      ),
+    ).toEqual({ actorType: 'FAMILY', letterId: told[0].id, magistrate });
+    expect(page(await as.head.get(`${base}/${c.id}`).expect(200)).text('history')).toContain(
+      `Retrait de la demande de Łucja NGUYỄN-ŞAHIN signalé au magistrat (${magistrate}), qui n’a plus à y répondre.`,
+    );
+
+    // The SPIP records the detainee’s withdrawal from his letter: a second letter, signed by the agent; nothing is left to answer.
+    const staffUrl = `/etablissements/${establishment.code}/uvf/dossiers/${c.id}/demandes/${c.detaineeRequest.id}/retrait`;
+    const staffConfirm = page(await as.spip.get(staffUrl).expect(200));
+    expect(staffConfirm.has('withdraw-magistrate')).toBe(true);
+    const withdrawnOn = new Intl.DateTimeFormat('en-CA', { timeZone: establishment.timeZone }).format(new Date());
+    await as.spip.post(staffUrl).type('form').send({ _csrf: staffConfirm.csrf(), withdrawnOn }).expect(303);
+    const second = (await letters(c.id)).filter((l) => l.id !== referralId && l.id !== told[0].id);
+    expect(second).toMatchObject([
+      { kind: 'FV_REFERRAL', addressee: magistrate, author: 'Małgorzata WÓJCIK, conseiller pénitentiaire d’insertion et de probation' },
+    ]);
+    expect(await pdf(as.head, `${base}/${c.id}/courriers/${second[0].id}`)).toContain(
+      'Aucune autre demande de ce dossier n’attend votre décision.',
+    );
+    expect(
+      await queryOne(
+        `SELECT after->>'magistrateLetter' AS letter FROM audit_log WHERE action = 'FAMILY_VISIT_REQUEST_WITHDRAWN' AND entity_id = $1`,
+        [c.detaineeRequest.id],
+      ),
+    ).toEqual({ letter: second[0].id });
+
+    // A request still under instruction is withdrawn without a letter to anyone.
+    const fresh = await readyCase({ detainee });
+    const freshConfirm = page(await as.family.get(`/uvf/demandes/${fresh.visitorRequest.id}/retrait`).expect(200));
+    expect(freshConfirm.has('withdraw-magistrate')).toBe(false);
+    await as.family.post(`/uvf/demandes/${fresh.visitorRequest.id}/retrait`).type('form').send({ _csrf: freshConfirm.csrf() }).expect(303);
+    expect(await letters(fresh.id)).toEqual([]);
+  });
+});
+
 describe('an incident during a prévenu’s stay', () => {
   it('an incident or an intervention is reported to the magistrate who authorised the visit: a letter on the case, audited; not for a condamné’s stay', async () => {
     // A prévenu with no earlier authorisation of the magistrate (the one above got one: it would be reused).
@@ -739,6 +914,42 @@ describe('the permit and the custody are checked again at the decision', () => {
     });
     expect(refused.res.status).toBe(303);
     expect(await queryOne(`SELECT status FROM family_visit_requests WHERE id = $1`, [c.visitorRequest.id])).toEqual({ status: 'REFUSED' });
+  });
+
+  it('a prévenu’s case is not transmitted to the magistrate while a visitor’s permit is suspended: 409 naming the visitor, no letter', async () => {
+    const c = await readyCase({ detainee: prevenu });
+    await cpu(c.id);
+    const permitId = (
+      await queryOne<{ permit_id: string }>(`SELECT permit_id FROM family_visit_requests WHERE id = $1`, [c.visitorRequest.id])
+    ).permit_id;
+    await query(`UPDATE permits SET status = 'SUSPENDED', status_reason = 'Suspension pour le test de la transmission.' WHERE id = $1`, [
+      permitId,
+    ]);
+    const url = `${base}/${c.id}/transmission`;
+    const fields = {
+      magistrate: 'Mme Ewa Kowalska, juge d’instruction, tribunal judiciaire de Lille',
+      opinion: 'Avis favorable : lien conjugal stable, visite préparée.',
+      proposedHours: '24',
+    };
+    const said =
+      'Le permis de visite de Łucja NGUYỄN-ŞAHIN est suspendu : sa demande ne peut pas être transmise au magistrat. Attendez que le permis permette de nouveau la visite, ou enregistrez le retrait de la demande.';
+    // Refused at the read-back, and when signing directly.
+    const readBack = await post(as.head, url, url, fields);
+    expect(readBack.status).toBe(409);
+    expect(page(readBack).errors()).toEqual([said]);
+    const signed = await post(as.head, url, url, { ...fields, confirme: 'oui' });
+    expect(signed.status).toBe(409);
+    expect(page(signed).errors()).toEqual([said]);
+    expect(await letters(c.id)).toEqual([]);
+    expect(await query(`SELECT status FROM family_visit_requests WHERE case_id = $1 ORDER BY applicant`, [c.id])).toEqual([
+      { status: 'RECEIVED' },
+      { status: 'RECEIVED' },
+    ]);
+    expect(await queryOne(`SELECT status FROM family_visit_cases WHERE id = $1`, [c.id])).toEqual({ status: 'CPU' });
+    // The suspension lifted, the case goes.
+    await query(`UPDATE permits SET status = 'ACTIVE', status_reason = NULL WHERE id = $1`, [permitId]);
+    expect((await confirmed(as.head, url, fields)).res.status).toBe(303);
+    expect((await letters(c.id)).map((l) => l.kind)).toEqual(['FV_REFERRAL']);
   });
 
   it('a detainee released or transferred: no implicit-rejection letter, the decision page says « personne détenue libérée / transférée » and granting or transmitting is refused', async () => {

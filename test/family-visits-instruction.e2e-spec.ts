@@ -481,6 +481,12 @@ describe('a minor of a UVF / PF case, and the days left on the establishment’s
     await post(as.spip, `${base}/${c.id}/cpu`, { cpuOn: dayFromNow(0), opinion: 'FAVOURABLE' }, 303);
   });
 
+  it('a juge des enfants’ page with an id that is not one answers 404, not 400', async () => {
+    const c = await caseWithBaby();
+    await as.spip.get(`${base}/pas-un-uuid/juge-des-enfants/${c.baby.id}`).expect(404);
+    await as.spip.get(`${base}/${c.id}/juge-des-enfants/pas-un-uuid`).expect(404);
+  });
+
   it('counts the days left in the establishment’s time zone: a request received at 00:30 in Paris was received that day, as on the decision page', async () => {
     const own = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Đặng', legalStatus: 'CONDAMNE' });
     const c = await insertFamilyVisitCase({ establishmentId: establishment.id, detaineeId: own.id });

@@ -480,41 +480,6 @@ describe('the magistrate’s answer carries the duration he set', () => {
         [c.detaineeRequest.id],
       ),
     ).toEqual({ hours: 12, proposed: 24 });
-
-    // A family parlour: at most 6 hours, in one slot or two cumulated.
-    const pf = await readyCase(detainee, { kind: 'PF' });
-    await cpu(pf.id);
-    expect(
-      (
-        await confirmed(as.head, `${base}/${pf.id}/transmission`, {
-          magistrate: MAGISTRATE,
-          opinion: 'Avis favorable.',
-          proposedHours: '6',
-        })
-      ).status,
-    ).toBe(303);
-    const pfAnswers = `${base}/${pf.id}/reponse-magistrat`;
-    const tooLong = await post(as.greffe, pfAnswers, pfAnswers, { requestId: pf.detaineeRequest.id, answer: 'PERMANENT', hours: '8' });
-    expect(tooLong.status).toBe(400);
-    expect(page(tooLong).errors()).toEqual(['Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés).']);
-    const twoSlots = await readBack(as.greffe, pfAnswers, {
-      requestId: pf.detaineeRequest.id,
-      answer: 'PERMANENT',
-      hours: '4',
-      slots: '2',
-    });
-    expect(twoSlots.text('answer-duration')).toBe(
-      'Durée de la visite autorisée : 4 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement) — autre que la durée proposée (6 heures)',
-    );
-    expect(
-      (await confirmed(as.greffe, pfAnswers, { requestId: pf.detaineeRequest.id, answer: 'PERMANENT', hours: '4', slots: '2' })).status,
-    ).toBe(303);
-    expect(await queryOne(`SELECT granted_hours, granted_slots FROM family_visit_requests WHERE id = $1`, [pf.detaineeRequest.id])).toEqual(
-      {
-        granted_hours: 4,
-        granted_slots: 2,
-      },
-    );
   });
 });
 

@@ -804,6 +804,50 @@ describe('UVF / family parlour requests', () => {
     expect(d.caseId).not.toBe(freshCase);
   });
 
+  it('a visitor’s request entered by the staff joins the case only for an overlapping period, and is judged minor or not on its own first wished day', async () => {
+    // The visitor turns 18 on the second day of the case: a minor on the case's first day, an adult on their own.
+    let n = 301;
+    while (dayFromToday(n).slice(5) === '02-29') n++;
+    const eighteenth = `${Number(dayFromToday(n).slice(0, 4)) - 18}${dayFromToday(n).slice(4)}`;
+    const { permits } = await familyWithPermits([{ givenName: 'Şükrü', familyName: 'Łęcki', birthdate: eighteenth }]);
+    const entered = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(n - 1), wishedTo: dayFromToday(n + 2) });
+    expect(entered.status).toBe(303);
+    const casePath = entered.headers.location;
+    const visitors = casePath.replace(/\/demandes$/, '/visiteurs');
+    const fields = { permitId: permits[0].id, receivedOn: dayFromToday(-1), channel: 'LETTER' };
+    const june = await postForm(counsellor, casePath, visitors, {
+      ...fields,
+      wishedFrom: dayFromToday(n + 40),
+      wishedTo: dayFromToday(n + 41),
+    });
+    expect(june.status).toBe(422);
+    expect(page(june).fieldError('wishedFrom')).toBe('La période souhaitée ne recoupe pas celle du dossier : ouvrez un nouveau dossier.');
+    expect(page(june).$('#wishedFrom').val()).toBe(dayFromToday(n + 40));
+    // On the case's first day this visitor is a minor with no adult: refused.
+    const asCase = await postForm(counsellor, casePath, visitors, fields);
+    expect(asCase.status).toBe(422);
+    expect(page(asCase).fieldError('permitId')).toBe('Şükrü ŁĘCKI est mineur : choisissez l’adulte qui l’accompagne parmi les visiteurs.');
+    // From their own first day, an adult: the request joins the case, alone.
+    expect(
+      (await postForm(counsellor, casePath, visitors, { ...fields, wishedFrom: dayFromToday(n), wishedTo: dayFromToday(n + 1) })).status,
+    ).toBe(303);
+    const [, visitor] = await requestsOfCase(casePath.split('/').slice(-2)[0]);
+    expect(visitor).toMatchObject({ permitId: permits[0].id, accompaniedBy: null, status: 'RECEIVED' });
+  });
+
+  it('the family’s withdrawal page with an id that is not one answers 404, not 400', async () => {
+    const { agent } = await familyWithPermits([{ givenName: 'Łucja', familyName: 'Nguyễn', birthdate: '1990-02-02' }]);
+    await agent.get('/uvf/demandes/pas-un-uuid/retrait').expect(404);
+  });
+
+  it('the staff’s withdrawal page with an id that is not one answers 404, not 400', async () => {
+    const entered = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(160), wishedTo: dayFromToday(161) });
+    const caseBase = entered.headers.location.replace(/\/demandes$/, '');
+    const [detaineeRequest] = await requestsOfCase(caseBase.split('/').pop()!);
+    await counsellor.get(`${caseBase}/demandes/pas-un-uuid/retrait`).expect(404);
+    await counsellor.get(`${base()}/dossiers/pas-un-uuid/demandes/${detaineeRequest.id}/retrait`).expect(404);
+  });
+
   it('« UVF et parloirs familiaux » is in the family navigation', async () => {
     const agent = await signInFamily(suite.app.url, await insertFamily({ givenName: 'Ayşe', familyName: 'Öztürk' }));
     const home = page(await agent.get('/mon-espace').expect(200));

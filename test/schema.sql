@@ -146,6 +146,7 @@ table family_visit_cases
   family_visit_cases.updated_at timestamp with time zone NOT NULL DEFAULT now()
   family_visit_cases.no_leave_possible boolean NOT NULL DEFAULT false
   family_visit_cases.distance_km integer
+  family_visit_cases.proposed_slots smallint
 table family_visit_documents
   family_visit_documents.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_visit_documents.request_id uuid NOT NULL
@@ -707,6 +708,7 @@ constraint family_visit_cases.family_visit_cases_kind_check: CHECK ((kind = ANY 
 constraint family_visit_cases.family_visit_cases_period: CHECK ((wished_to >= wished_from))
 constraint family_visit_cases.family_visit_cases_pkey: PRIMARY KEY (id)
 constraint family_visit_cases.family_visit_cases_proposed_hours_check: CHECK (((proposed_hours >= 1) AND (proposed_hours <= 72)))
+constraint family_visit_cases.family_visit_cases_proposed_slots: CHECK (((proposed_slots IS NULL) OR ((kind = 'PF'::text) AND (proposed_slots = ANY (ARRAY[1, 2])))))
 constraint family_visit_cases.family_visit_cases_reference_key: UNIQUE (reference)
 constraint family_visit_cases.family_visit_cases_referral: CHECK (((referred_at IS NULL) OR ((length(TRIM(BOTH FROM magistrate)) > 0) AND (length(TRIM(BOTH FROM referral_opinion)) > 0) AND (proposed_hours IS NOT NULL))))
 constraint family_visit_cases.family_visit_cases_status_check: CHECK ((status = ANY (ARRAY['INSTRUCTION'::text, 'CPU'::text, 'REFERRED'::text, 'DECIDED'::text, 'CLOSED'::text])))

@@ -38,6 +38,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyStayDetainee1763901200000',
       'PermitLitigationNote1763901400000',
       'VideoCalls1763902000000',
+      'ProposedSlots1763902100000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -21,6 +21,7 @@ import { JuvenileJudgeOpinion1763901100000 } from '../../migrations/176390110000
 import { FamilyStayDetainee1763901200000 } from '../../migrations/1763901200000-FamilyStayDetainee';
 import { PermitLitigationNote1763901400000 } from '../../migrations/1763901400000-PermitLitigationNote';
 import { VideoCalls1763902000000 } from '../../migrations/1763902000000-VideoCalls';
+import { ProposedSlots1763902100000 } from '../../migrations/1763902100000-ProposedSlots';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   FamilyStayDetainee1763901200000,
   PermitLitigationNote1763901400000,
   VideoCalls1763902000000,
+  ProposedSlots1763902100000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

@@ -193,7 +193,7 @@ export function implicitRejectionLetter(c: CaseForLetter, r: RequestForLetter, d
 export function referralLetter(
   c: CaseForLetter,
   requests: RequestForLetter[],
-  x: { magistrate: string; opinion: string; proposedHours: number; cpu: string | null },
+  x: { magistrate: string; opinion: string; proposedHours: number; proposedSlots: 1 | 2 | null; cpu: string | null },
 ): LetterBody {
   return {
     reference: `Dossier ${c.reference} — fiche de transmission`,
@@ -212,8 +212,38 @@ export function referralLetter(
         ? `Observations de la commission pluridisciplinaire unique : ${x.cpu}`
         : 'La commission pluridisciplinaire unique n’a pas rendu d’avis.',
       `Avis du chef d’établissement : ${x.opinion.trim()}`,
-      `Durée de visite proposée : ${durationText(x.proposedHours, null)}.`,
+      `Durée de visite proposée : ${durationText(x.proposedHours, c.kind === 'PF' ? x.proposedSlots : null)}.` +
+        (c.kind === 'PF'
+          ? ' Pour un parloir familial, le chef d’établissement fixe la durée de la visite (note du 4 décembre 2014) : votre accord porte sur l’accès.'
+          : ''),
       'Je vous remercie de bien vouloir me faire connaître votre décision : autorisation permanente, autorisation temporaire (avec sa date de fin) ou refus.',
+    ],
+  };
+}
+
+/**
+ * A request transmitted to the magistrate, withdrawn before his answer: the magistrate is told it no
+ * longer calls for one (recorded with the transmission's kind, FV_REFERRAL: the same correspondence).
+ */
+export function withdrawnReferralNotice(
+  c: CaseForLetter,
+  r: RequestForLetter,
+  x: { referredAt: Date; withdrawnAt: Date; byFamily: boolean; stillReferred: string[] },
+): LetterBody {
+  const whose =
+    r.applicant === 'DETAINEE'
+      ? `de ${c.detaineeName} (écrou ${c.ecrouNumber}), prévenu(e) détenu(e) à ${c.establishmentName}`
+      : `de ${r.visitorName}, pour rendre visite à ${c.detaineeName} (écrou ${c.ecrouNumber}), prévenu(e) détenu(e) à ${c.establishmentName}`;
+  return {
+    reference: `Dossier ${c.reference} — retrait d’une demande transmise`,
+    recourse: false,
+    paragraphs: [
+      `Par une fiche de transmission du ${day(x.referredAt, c.timeZone)}, je vous ai soumis la demande ${whose}, ` +
+        `qui sollicitait ${WHAT[c.kind]} ${period(c, r)}.`,
+      `Cette demande a été retirée le ${day(x.withdrawnAt, c.timeZone)}${x.byFamily ? ' par son auteur' : ''} : elle n’appelle plus de réponse de votre part.`,
+      x.stillReferred.length
+        ? `Restent soumises à votre décision les demandes de : ${x.stillReferred.join(', ')}.`
+        : 'Aucune autre demande de ce dossier n’attend votre décision.',
     ],
   };
 }
@@ -231,7 +261,9 @@ export function magistrateDecisionLetter(
     a.answer === 'REFUSED'
       ? `Le magistrat (${a.magistrate}) a refusé cette visite. Motifs : ${a.reasons.trim()}`
       : `Le magistrat (${a.magistrate}) a donné une ${MAGISTRATE_ANSWER_LABELS[a.answer].toLowerCase()} d’accès` +
-        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, a.slots ?? null)}.`;
+        `${a.until ? ` jusqu’au ${day(a.until, c.timeZone)}` : ''}. ` +
+        `La visite est autorisée pour une durée de ${durationText(a.hours ?? 0, a.slots ?? null)}.` +
+        (c.kind === 'PF' ? ' Pour un parloir familial, cette durée est fixée par le chef d’établissement.' : '');
   return {
     reference: `Dossier ${c.reference}`,
     recourse: false,

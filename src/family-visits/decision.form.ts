@@ -80,6 +80,12 @@ export class ReferralForm {
   @IsInt({ message: 'Proposez une durée de visite en heures entières.' })
   proposedHours!: number;
 
+  /** PF: one slot or two cumulated, fixed by the head (empty: one); ignored for a UVF. */
+  @ToInt()
+  @IsOptional()
+  @IsIn([1, 2], { message: 'Choisissez un créneau ou deux créneaux cumulés.' })
+  proposedSlots?: 1 | 2;
+
   /** « oui » once the transmission was read back on the confirmation page. */
   @IsOptional()
   @IsIn(['oui'])
@@ -106,7 +112,7 @@ export class MagistrateAnswerForm {
   @IsString()
   reasons?: string;
 
-  /** The duration the magistrate authorised (empty: the one proposed); ignored for a refusal. */
+  /** UVF: the duration the magistrate authorised (empty: the one proposed); ignored for a refusal. A PF's is the head's: none is taken. */
   @ToOptionalInt()
   @ValidateIf((o: MagistrateAnswerForm) => o.answer !== 'REFUSED' && o.hours !== undefined)
   @Min(1, { message: 'Indiquez la durée de la visite autorisée en heures.' })
@@ -114,7 +120,7 @@ export class MagistrateAnswerForm {
   @IsInt({ message: 'Indiquez la durée de la visite autorisée en heures entières.' })
   hours?: number;
 
-  /** PF: one slot or two cumulated. */
+  /** Not on the form (a PF's slots are the head's): only checked against the head's when posted. */
   @ToInt()
   @IsOptional()
   @IsIn([1, 2], { message: 'Choisissez un créneau ou deux créneaux cumulés.' })

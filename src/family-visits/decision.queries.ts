@@ -26,6 +26,8 @@ export interface DecisionCase {
   referredAt: Date | null;
   referralOpinion: string | null;
   proposedHours: number | null;
+  /** PF: the slots the head proposed (and fixed) at the transmission; null for a UVF, or a PF transmitted before they were recorded (one). */
+  proposedSlots: 1 | 2 | null;
   detaineeName: string;
   ecrouNumber: string;
   legalStatus: string;
@@ -43,7 +45,7 @@ export function decisionCase(db: EntityManager, establishmentId: string, id: str
             to_char(c.wished_from, 'YYYY-MM-DD') AS "wishedFrom", to_char(c.wished_to, 'YYYY-MM-DD') AS "wishedTo",
             c.wished_hours AS "wishedHours", to_char(c.cpu_on, 'YYYY-MM-DD') AS "cpuOn", c.cpu_opinion AS "cpuOpinion",
             c.cpu_notes AS "cpuNotes", c.magistrate, c.referred_at AS "referredAt", c.referral_opinion AS "referralOpinion",
-            c.proposed_hours AS "proposedHours",
+            c.proposed_hours AS "proposedHours", c.proposed_slots AS "proposedSlots",
             d.first_name || ' ' || upper(d.last_name) AS "detaineeName", d.ecrou_number AS "ecrouNumber",
             d.legal_status AS "legalStatus", e.name AS "establishmentName", e.time_zone AS "timeZone",
             d.custody_status AS "custodyStatus"
@@ -190,13 +192,13 @@ export async function setCaseStatus(m: EntityManager, caseId: string, status: st
 export async function recordReferral(
   m: EntityManager,
   caseId: string,
-  r: { magistrate: string; opinion: string; proposedHours: number; at: Date; requestIds: string[] },
+  r: { magistrate: string; opinion: string; proposedHours: number; proposedSlots: 1 | 2 | null; at: Date; requestIds: string[] },
 ): Promise<void> {
   await execute(
     m,
     `UPDATE family_visit_cases SET status = 'REFERRED', magistrate = $2, referral_opinion = $3, proposed_hours = $4, referred_at = $5,
-            updated_at = $5 WHERE id = $1`,
-    [caseId, r.magistrate, r.opinion, r.proposedHours, r.at],
+            proposed_slots = $6, updated_at = $5 WHERE id = $1`,
+    [caseId, r.magistrate, r.opinion, r.proposedHours, r.at, r.proposedSlots],
   );
   await execute(
     m,
@@ -394,7 +396,7 @@ export async function insertDecisionEvent(
     kind: string;
     message: string;
     visibleToFamily: boolean;
-    actorType: 'AGENT' | 'SYSTEM';
+    actorType: 'AGENT' | 'FAMILY' | 'SYSTEM';
     actorId: string | null;
     at: Date;
   },

@@ -1,4 +1,5 @@
 import {
+  answerDuration,
   applicantProblem,
   custodyProblem,
   grantOrderProblem,
@@ -7,6 +8,7 @@ import {
   magistrateAnswerProblem,
   needsMagistrate,
   permitGrantProblem,
+  permitReferralProblem,
   refusalProblem,
   sameVisitProblem,
 } from './decision.rules';
@@ -119,6 +121,28 @@ describe('magistrateAnswerProblem', () => {
   });
 });
 
+describe('answerDuration', () => {
+  it('a PF’s authorisation is for the duration and slots the head fixed, never another one posted with the magistrate’s answer', () => {
+    const head = { hours: 6, slots: 2 as const };
+    expect(answerDuration('PF', { hours: null, slots: null }, head, null)).toEqual({ hours: 6, slots: 2 });
+    expect(answerDuration('PF', { hours: 6, slots: 2 }, head, null)).toEqual({ hours: 6, slots: 2 });
+    expect(answerDuration('PF', { hours: 4, slots: null }, head, null)).toEqual({
+      problem:
+        'Pour un parloir familial, le chef d’établissement fixe la durée de la visite (6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement), indiquée au magistrat) : le magistrat n’autorise que l’accès, sa réponse ne change pas la durée.',
+    });
+    expect(answerDuration('PF', { hours: null, slots: 1 }, head, null)).toHaveProperty('problem');
+    // A PF transmitted before the slots were recorded was proposed in one slot.
+    expect(answerDuration('PF', { hours: null, slots: null }, { hours: 3, slots: null }, null)).toEqual({ hours: 3, slots: 1 });
+  });
+
+  it('a UVF’s is the magistrate’s own, by default the visit’s once granted, else the one proposed', () => {
+    const head = { hours: 24, slots: null };
+    expect(answerDuration('UVF', { hours: 12, slots: null }, head, 48)).toEqual({ hours: 12, slots: null });
+    expect(answerDuration('UVF', { hours: null, slots: null }, head, 48)).toEqual({ hours: 48, slots: null });
+    expect(answerDuration('UVF', { hours: null, slots: 2 }, head, null)).toEqual({ hours: 24, slots: null });
+  });
+});
+
 describe('applicantProblem', () => {
   const adult = {
     id: 'a',
@@ -171,6 +195,21 @@ describe('permitGrantProblem', () => {
     expect(permitGrantProblem({ ...permit, status: 'WITHDRAWN' }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/a été retiré/);
     expect(permitGrantProblem({ ...permit, validFrom: '2027-01-01' }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/pas encore valide/);
     expect(permitGrantProblem({ ...permit, maxVisits: 2, visitsUsed: 2 }, 'Łucja NGUYỄN', '2026-12-01')).toMatch(/a expiré/);
+  });
+});
+
+describe('permitReferralProblem', () => {
+  const permit = { status: 'ACTIVE' as const, validFrom: '2026-01-01', validTo: '2027-06-30', maxVisits: null, visitsUsed: 0 };
+  it('a visitor’s request is transmitted to the magistrate only while the visit permit is valid that day, and the refusal names the visitor', () => {
+    expect(permitReferralProblem(null, null, '2026-12-01')).toBeNull();
+    expect(permitReferralProblem(permit, 'Şükrü ÖZTÜRK', '2026-12-01')).toBeNull();
+    expect(permitReferralProblem({ ...permit, status: 'SUSPENDED' }, 'Şükrü ÖZTÜRK', '2026-12-01')).toBe(
+      'Le permis de visite de Şükrü ÖZTÜRK est suspendu : sa demande ne peut pas être transmise au magistrat. Attendez que le permis permette de nouveau la visite, ou enregistrez le retrait de la demande.',
+    );
+    expect(permitReferralProblem({ ...permit, status: 'WITHDRAWN' }, 'Şükrü ÖZTÜRK', '2026-12-01')).toMatch(
+      /^Le permis de visite de Şükrü ÖZTÜRK a été retiré : /,
+    );
+    expect(permitReferralProblem(permit, 'Şükrü ÖZTÜRK', '2027-07-01')).toMatch(/a expiré : sa demande ne peut pas être transmise/);
   });
 });
 

@@ -176,6 +176,31 @@ export function magistrateAnswerProblem(
   return null;
 }
 
+/**
+ * The duration a magistrate's authorisation is recorded for (checked afterwards as a grant's). A UVF:
+ * the one the magistrate set (`posted`), by default the visit's once a request of the case is granted,
+ * else the one the head proposed. A PF: « Le chef d'établissement est compétent pour fixer la durée de
+ * la visite » (note DAP 2014, PF A.5.a): always the head's hours and slots, the magistrate authorising
+ * the access only; another duration posted with his answer is refused, naming the head's competence.
+ */
+export function answerDuration(
+  kind: FamilyVisitKind,
+  posted: { hours: number | null; slots: 1 | 2 | null },
+  head: { hours: number | null; slots: 1 | 2 | null },
+  visitHours: number | null,
+): { hours: number | null; slots: 1 | 2 | null } | { problem: string } {
+  if (kind === 'UVF') return { hours: posted.hours ?? visitHours ?? head.hours, slots: null };
+  const slots = head.slots ?? 1;
+  if ((posted.hours !== null && posted.hours !== head.hours) || (posted.slots !== null && posted.slots !== slots))
+    return {
+      problem:
+        'Pour un parloir familial, le chef d’établissement fixe la durée de la visite' +
+        `${head.hours === null ? '' : ` (${durationText(head.hours, slots)}, indiquée au magistrat)`} : ` +
+        'le magistrat n’autorise que l’accès, sa réponse ne change pas la durée.',
+    };
+  return { hours: head.hours, slots };
+}
+
 /** « 6 heures », « 2 heures en deux créneaux cumulés ». */
 export function durationText(hours: number, slots: 1 | 2 | null): string {
   const h = `${hours} heure${hours > 1 ? 's' : ''}`;
@@ -198,10 +223,30 @@ const PERMIT_NOT_VALID: Record<Exclude<PermitState, 'ACTIVE'>, string> = {
  * that day, as the permits compute it (permitState), must still be ACTIVE. The head may still refuse.
  */
 export function permitGrantProblem(permit: PermitLimits | null, visitorName: string | null, day: string): string | null {
+  const state = permitNotValid(permit, visitorName, day);
+  return state && `${state} : la visite ne peut pas être autorisée. Vous pouvez refuser la demande.`;
+}
+
+/**
+ * Why a visitor's request cannot be transmitted to the magistrate on `day` because of their visit
+ * permit, or null: as a grant, the transmission needs the permit still ACTIVE that day (a suspended,
+ * withdrawn or expired permit is not sent for an agreement that could not be used). The head does not
+ * decide a prévenu's request: the request waits for the permit, or its withdrawal is recorded.
+ */
+export function permitReferralProblem(permit: PermitLimits | null, visitorName: string | null, day: string): string | null {
+  const state = permitNotValid(permit, visitorName, day);
+  return (
+    state &&
+    `${state} : sa demande ne peut pas être transmise au magistrat. Attendez que le permis permette de nouveau la visite, ou enregistrez le retrait de la demande.`
+  );
+}
+
+/** « Le permis de visite de … est suspendu » when the permit does not allow a visit on `day`, else null (no permit: the detainee's request). */
+function permitNotValid(permit: PermitLimits | null, visitorName: string | null, day: string): string | null {
   if (!permit) return null;
   const state = permitState(permit, day);
   if (state === 'ACTIVE') return null;
-  return `Le permis de visite de ${visitorName ?? 'ce visiteur'} ${PERMIT_NOT_VALID[state]} : la visite ne peut pas être autorisée. Vous pouvez refuser la demande.`;
+  return `Le permis de visite de ${visitorName ?? 'ce visiteur'} ${PERMIT_NOT_VALID[state]}`;
 }
 
 export const LEFT_LABELS: Record<Exclude<CustodyStatus, 'PRESENT'>, string> = {

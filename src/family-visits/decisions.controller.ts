@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { IdParam } from '../common/params';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
@@ -16,8 +17,6 @@ import { FamilyVisitDecisionsService } from './decisions.service';
 import { durationChoices, KIND_LABELS } from './requests.rules';
 import { FamilyVisitInstructionService } from './instruction.service';
 import { CPU_OPINION_LABELS, LEGAL_STATUS_LABELS, REQUEST_STATUS_LABELS } from './instruction.rules';
-
-const Id = (name: string) => Param(name, new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.NOT_FOUND }));
 
 /** Who may open a decision page: the head, or an agent holding a signature delegation (checked by the service). */
 const SIGNERS = ['HEAD_OF_ESTABLISHMENT', 'SPIP_COUNSELLOR', 'PERMITS_OFFICER'] as const;
@@ -49,8 +48,8 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async decisionPage(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
-    @Id('requestId') requestId: string,
+    @IdParam('id') id: string,
+    @IdParam('requestId') requestId: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
@@ -62,8 +61,8 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async decisionAgain(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
-    @Id('requestId') requestId: string,
+    @IdParam('id') id: string,
+    @IdParam('requestId') requestId: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -75,8 +74,8 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async decide(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
-    @Id('requestId') requestId: string,
+    @IdParam('id') id: string,
+    @IdParam('requestId') requestId: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -127,7 +126,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async referralPage(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
@@ -138,7 +137,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async referralAgain(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -150,7 +149,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async refer(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -159,7 +158,12 @@ export class FamilyVisitDecisionsController {
     if (!form.ok) return this.renderReferral(res.status(400), establishment, id, principal, form);
     const v = form.value;
     const actor = actorOf(principal);
-    const referral = { magistrate: v.magistrate, opinion: v.opinion, proposedHours: v.proposedHours };
+    const referral = {
+      magistrate: v.magistrate,
+      opinion: v.opinion,
+      proposedHours: v.proposedHours,
+      proposedSlots: v.proposedSlots ?? null,
+    };
     if (v.confirme !== 'oui') {
       const preview = await attempt(
         () => this.decisions.previewReferral(actor, establishment.id, id, referral),
@@ -181,7 +185,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async answerPage(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
@@ -192,7 +196,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async answerAgain(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -204,7 +208,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async answer(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -237,7 +241,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async followupPage(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
@@ -248,7 +252,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async followupAgain(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -260,7 +264,7 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async followup(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
+    @IdParam('id') id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -286,8 +290,8 @@ export class FamilyVisitDecisionsController {
   @Roles(...SIGNERS)
   async letter(
     @CurrentEstablishment() establishment: Establishment,
-    @Id('id') id: string,
-    @Id('letterId') letterId: string,
+    @IdParam('id') id: string,
+    @IdParam('letterId') letterId: string,
     @Res() res: Response,
   ) {
     const letter = await letterOfEstablishment(this.decisions.db(), establishment.id, letterId);

@@ -15,6 +15,7 @@ import {
   referralLetter,
   refusalLetter,
   withdrawalLetter,
+  withdrawnReferralNotice,
   withoutDetaineeLetter,
   type AuthorisationBasis,
   type CaseForLetter,
@@ -54,6 +55,7 @@ import {
   type MagistrateDecisionRow,
 } from './decision.queries';
 import {
+  answerDuration,
   applicantProblem,
   custodyProblem,
   durationText,
@@ -65,6 +67,7 @@ import {
   MAGISTRATE_ANSWER_LABELS,
   needsMagistrate,
   permitGrantProblem,
+  permitReferralProblem,
   refusalProblem,
   REFUSAL_GROUND_LABELS,
   sameVisitProblem,
@@ -120,6 +123,8 @@ export interface Referral {
   magistrate: string;
   opinion: string;
   proposedHours: number;
+  /** PF: one slot or two cumulated (null: one); ignored for a UVF. */
+  proposedSlots: 1 | 2 | null;
 }
 
 export interface MagistrateAnswerInput {
@@ -127,9 +132,12 @@ export interface MagistrateAnswerInput {
   answer: MagistrateAnswer;
   until: string | null;
   reasons: string;
-  /** The duration the magistrate authorised (null: the one proposed, or the visit's once a request of it is granted). */
+  /**
+   * UVF: the duration the magistrate authorised (null: the one proposed, or the visit's once a request
+   * of it is granted). PF: the head fixes it (note PF A.5.a): null, or the head's (another is refused).
+   */
   hours: number | null;
-  /** PF: one slot or two cumulated (null: one). */
+  /** PF: null, or the head's slots (others are refused); null for a UVF. */
   slots: 1 | 2 | null;
 }
 
@@ -211,7 +219,7 @@ export class FamilyVisitDecisionsService {
       const held = shown(holdsAuthorisation(r) ? byId.get(r.id) : null);
       return {
         ...r,
-        minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom),
+        minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, r.wishedFrom),
         deadline: r.status === 'RECEIVED' && !magistrate ? decisionDeadline(this.receivedDay(r.receivedAt, c.timeZone)) : null,
         decidable:
           c.cpuOpinion !== null &&
@@ -244,7 +252,15 @@ export class FamilyVisitDecisionsService {
       letters,
       letterCase: forLetter(c),
       referral: c.referredAt
-        ? { magistrate: c.magistrate, opinion: c.referralOpinion, proposedHours: c.proposedHours, at: c.referredAt }
+        ? {
+            magistrate: c.magistrate,
+            opinion: c.referralOpinion,
+            proposedHours: c.proposedHours,
+            proposedSlots: proposedSlotsOf(c),
+            /** « 6 heures », « 4 heures en deux créneaux cumulés … »: what the head proposed (PF: fixed). */
+            duration: c.proposedHours === null ? null : durationText(c.proposedHours, proposedSlotsOf(c)),
+            at: c.referredAt,
+          }
         : null,
     };
   }
@@ -386,7 +402,7 @@ export class FamilyVisitDecisionsService {
    * requests transmitted and the form's text.
    */
   async previewReferral(actor: AgentActor, establishmentId: string, caseId: string, x: Referral) {
-    const { c, requests, signatory } = await this.toRefer(
+    const { c, requests, signatory, slots } = await this.toRefer(
       this.dataSource.manager,
       actor,
       establishmentId,
@@ -395,7 +411,7 @@ export class FamilyVisitDecisionsService {
       this.clock.now(),
       false,
     );
-    return { requests, signatory, body: referralLetter(forLetter(c), requests, { ...x, cpu: cpuLine(c) }) };
+    return { requests, signatory, body: referralLetter(forLetter(c), requests, { ...x, proposedSlots: slots, cpu: cpuLine(c) }) };
   }
 
   /**
@@ -406,11 +422,12 @@ export class FamilyVisitDecisionsService {
   async refer(actor: AgentActor, establishmentId: string, caseId: string, x: Referral): Promise<string> {
     return this.dataSource.transaction(async (m) => {
       const now = this.clock.now();
-      const { c, requests, signatory } = await this.toRefer(m, actor, establishmentId, caseId, x, now, true);
+      const { c, requests, signatory, slots } = await this.toRefer(m, actor, establishmentId, caseId, x, now, true);
       await recordReferral(m, caseId, {
         magistrate: x.magistrate.trim(),
         opinion: x.opinion.trim(),
         proposedHours: x.proposedHours,
+        proposedSlots: slots,
         at: now,
         requestIds: requests.map((r) => r.id),
       });
@@ -422,7 +439,7 @@ export class FamilyVisitDecisionsService {
         title: `Transmission au magistrat d’une demande de ${KIND_LABELS[c.kind].toLowerCase()}`,
         addressee: x.magistrate.trim(),
         author: signatory.label,
-        body: referralLetter(forLetter(c), requests, { ...x, cpu: cpuLine(c) }),
+        body: referralLetter(forLetter(c), requests, { ...x, proposedSlots: slots, cpu: cpuLine(c) }),
         issuedAt: now,
       });
       for (const r of requests)
@@ -448,6 +465,7 @@ export class FamilyVisitDecisionsService {
             status: 'REFERRED',
             magistrate: x.magistrate.trim(),
             proposedHours: x.proposedHours,
+            proposedSlots: slots,
             requests: requests.map((r) => r.id),
             signedAs: signatory.label,
             letterId,
@@ -484,16 +502,21 @@ export class FamilyVisitDecisionsService {
           : 'Ce dossier a déjà été transmis au magistrat.',
         409,
       );
-    const duration = grantProblem({ kind: c.kind, hours: x.proposedHours, slots: c.kind === 'PF' ? 1 : null });
+    // PF: the head fixes the duration, in one slot or two cumulated (note PF A.5.a); a UVF's is proposed, in one stretch.
+    const slots: 1 | 2 | null = c.kind === 'PF' ? (x.proposedSlots ?? 1) : null;
+    const duration = grantProblem({ kind: c.kind, hours: x.proposedHours, slots });
     if (duration) throw new DomainError('PROPOSEDHOURS', duration, 400);
     const today = establishmentDay(now, c.timeZone);
     const all = await this.authorisations(m, c);
     const requests = await decisionRequests(m, caseId);
     const detainee = requests.find((r) => r.applicant === 'DETAINEE');
-    if (detainee?.status === 'GRANTED' && detainee.grantedHours !== x.proposedHours)
+    if (
+      detainee?.status === 'GRANTED' &&
+      (detainee.grantedHours !== x.proposedHours || (c.kind === 'PF' && (detainee.grantedSlots ?? 1) !== slots))
+    )
       throw new DomainError(
         'PROPOSEDHOURS',
-        `La visite est accordée à la personne détenue pour ${detainee.grantedHours} heures : proposez la même durée au magistrat.`,
+        `La visite est accordée à la personne détenue pour ${durationText(detainee.grantedHours ?? 0, detainee.grantedSlots)} : proposez la même durée au magistrat.`,
         400,
       );
     const open = requests.filter((r) => r.status === 'RECEIVED');
@@ -506,7 +529,12 @@ export class FamilyVisitDecisionsService {
           : 'Aucune demande en cours à transmettre.',
         409,
       );
-    return { c, requests: toSend, signatory };
+    // Re-checked at the transmission, as at a grant: each visitor's permit still allows a visit today.
+    for (const r of toSend) {
+      const permit = permitReferralProblem(r.permit, r.visitorName, today);
+      if (permit) throw new DomainError('PERMIT', permit, 409);
+    }
+    return { c, requests: toSend, signatory, slots };
   }
 
   /** The magistrate's answer as it will be recorded, read back before it is: the same checks, and the letter notifying it. */
@@ -516,6 +544,8 @@ export class FamilyVisitDecisionsService {
       request: x.r,
       hours: x.hours,
       duration: x.hours === null ? null : durationText(x.hours, x.slots),
+      /** PF: the duration is the head's, not the magistrate's. */
+      fixedByHead: x.c.kind === 'PF',
       proposedHours: x.c.proposedHours,
       notifier: x.notifier,
       body: x.body,
@@ -525,8 +555,9 @@ export class FamilyVisitDecisionsService {
   /**
    * Records the magistrate's answer on one referred request (permanent or temporary authorisation, or
    * refusal) and notifies it to the detainee and to the relative who applied, by a letter the agent who
-   * records it signs as notifying it. An authorisation is for the duration the magistrate set: the one
-   * the head proposed unless he chose another (checked as a grant's, and the same for every request of the visit).
+   * records it signs as notifying it. A UVF's authorisation is for the duration the magistrate set: the
+   * one the head proposed unless he chose another (checked as a grant's, and the same for every request
+   * of the visit); a PF's for the duration and slots the head fixed (note PF A.5.a).
    */
   async recordMagistrateAnswer(actor: AgentActor, establishmentId: string, caseId: string, a: MagistrateAnswerInput): Promise<void> {
     await this.dataSource.transaction(async (m) => {
@@ -601,17 +632,23 @@ export class FamilyVisitDecisionsService {
     let hours: number | null = null;
     let slots: 1 | 2 | null = null;
     if (a.answer !== 'REFUSED') {
-      // The magistrate may authorise another duration than the one proposed: checked as a grant's, one duration per visit.
-      hours = a.hours ?? requests.find((x) => x.status === 'GRANTED')?.grantedHours ?? c.proposedHours;
-      slots = c.kind === 'PF' ? (a.slots ?? 1) : null;
+      // UVF: the magistrate's duration (by default the visit's, else the one proposed); PF: the head's (note PF A.5.a).
+      const authorised = answerDuration(
+        c.kind,
+        { hours: a.hours, slots: a.slots },
+        { hours: c.proposedHours, slots: proposedSlotsOf(c) },
+        requests.find((x) => x.status === 'GRANTED')?.grantedHours ?? null,
+      );
+      if ('problem' in authorised) throw new DomainError('PF_DURATION', authorised.problem, 400);
+      ({ hours, slots } = authorised);
       const duration =
         hours === null
           ? 'Indiquez la durée de la visite autorisée par le magistrat.'
           : (grantProblem({ kind: c.kind, hours, slots }) ?? sameVisitProblem(requests, r.id, hours));
       if (duration) throw new DomainError('HOURS', duration, 400);
       const applicant = applicantProblem(
-        this.facts(c, r),
-        requests.map((x) => this.facts(c, x)),
+        this.facts(r),
+        requests.map((x) => this.facts(x)),
       );
       if (applicant) throw new DomainError('GLOBAL', applicant, 409);
       if (await caseHasLiveStay(m, caseId)) throw stayBooked();
@@ -853,23 +890,24 @@ export class FamilyVisitDecisionsService {
         : null);
     if (problem) throw new DomainError('HOURS', problem, 400);
     const applicant = applicantProblem(
-      this.facts(c, r),
-      requests.map((x) => this.facts(c, x)),
+      this.facts(r),
+      requests.map((x) => this.facts(x)),
     );
     if (applicant) throw new DomainError('GLOBAL', applicant, 409);
     if (await caseHasLiveStay(m, c.id)) throw stayBooked();
   }
 
   private checkRefusal(c: DecisionCase, r: DecisionRequest, d: RefusalDecision) {
-    const problem = refusalProblem({ ...d, minor: this.facts(c, r).minor });
+    const problem = refusalProblem({ ...d, minor: this.facts(r).minor });
     if (problem) throw new DomainError(problem.field.toUpperCase(), problem.message, 400);
   }
 
-  private facts(c: DecisionCase, r: DecisionRequest): ApplicantFacts {
+  /** A request's applicant as a grant reads them: a minor on the request's own first wished day (as when it was entered). */
+  private facts(r: DecisionRequest): ApplicantFacts {
     return {
       id: r.id,
       status: r.status,
-      minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, c.wishedFrom),
+      minor: r.visitorBirthdate !== null && isMinorOn(r.visitorBirthdate, r.wishedFrom),
       accompaniedBy: r.accompaniedBy,
       parentalConsent: r.parentalConsent,
       doneInterviews: r.doneInterviews,
@@ -962,7 +1000,7 @@ export class FamilyVisitDecisionsService {
     // A decision about a minor is addressed to the holders of parental authority, through the account that filed it.
     if (r.applicant === 'VISITOR')
       to.push({
-        name: this.facts(c, r).minor
+        name: this.facts(r).minor
           ? `Aux titulaires de l’autorité parentale de ${r.visitorName ?? 'l’enfant'}`
           : (r.visitorName ?? 'Le visiteur'),
         familyAccountId: r.familyAccountId,
@@ -1111,6 +1149,76 @@ export function reportEarlyEndToMagistrate(
   return reportToMagistrate(m, audit, actor, stayId, { at: earlyEnd.at, notes: earlyEndNotes(earlyEnd.reason), endedEarly: true });
 }
 
+/**
+ * A request transmitted to the magistrate (REFERRED) and withdrawn before his answer: the magistrate,
+ * still seized, is told by a letter that it calls for no answer (and which requests of the case still
+ * do), with a line of the case's history, audited `FAMILY_VISIT_WITHDRAWAL_REPORTED`, in the
+ * withdrawal's transaction (the caller has locked the case and marked the request withdrawn). Signed
+ * by the agent who records the withdrawal (name and quality); unsigned (the establishment's) when the
+ * family withdraws online. Returns the letter's id, or null when the case was never transmitted.
+ */
+export async function reportWithdrawalToMagistrate(
+  m: EntityManager,
+  audit: AuditService,
+  actor: Actor & { id: string },
+  x: { establishmentId: string; caseId: string; requestId: string; withdrawnAt: Date; now: Date },
+): Promise<string | null> {
+  const c = await decisionCase(m, x.establishmentId, x.caseId);
+  if (!c?.referredAt || !c.magistrate) return null;
+  const requests = await decisionRequests(m, c.id);
+  const r = requests.find((q) => q.id === x.requestId);
+  if (!r) return null;
+  const byFamily = actor.type === 'FAMILY';
+  const stillReferred = requests
+    .filter((q) => q.status === 'REFERRED')
+    .map((q) => (q.applicant === 'DETAINEE' ? 'la personne détenue' : (q.visitorName ?? 'un visiteur')));
+  const letterId = await recordLetter(m, {
+    establishmentId: c.establishmentId,
+    familyVisitCaseId: c.id,
+    familyVisitRequestId: r.id,
+    familyAccountId: null,
+    kind: 'FV_REFERRAL',
+    title: `Retrait d’une demande transmise au magistrat — ${KIND_LABELS[c.kind]}`,
+    addressee: c.magistrate,
+    author: byFamily ? null : ((await notifierOf(m, c.establishmentId, actor.id)) ?? actor.label),
+    body: withdrawnReferralNotice(forLetter(c), r, {
+      referredAt: new Date(c.referredAt),
+      withdrawnAt: x.withdrawnAt,
+      byFamily,
+      stillReferred,
+    }),
+    issuedAt: x.now,
+  });
+  const whose = r.applicant === 'DETAINEE' ? 'de la personne détenue' : `de ${r.visitorName}`;
+  await insertDecisionEvent(m, {
+    caseId: c.id,
+    requestId: r.id,
+    kind: 'WITHDRAWAL_REPORTED',
+    message: `Retrait de la demande ${whose} signalé au magistrat (${c.magistrate}), qui n’a plus à y répondre.`,
+    visibleToFamily: false,
+    actorType: byFamily ? 'FAMILY' : 'AGENT',
+    actorId: actor.id,
+    at: x.now,
+  });
+  await audit.record(
+    {
+      actor,
+      action: 'FAMILY_VISIT_WITHDRAWAL_REPORTED',
+      entityType: 'family_visit_request',
+      entityId: r.id,
+      establishmentId: c.establishmentId,
+      after: {
+        caseId: c.id,
+        magistrate: c.magistrate,
+        letterId,
+        stillReferred: requests.filter((q) => q.status === 'REFERRED').map((q) => q.id),
+      },
+    },
+    m,
+  );
+  return letterId;
+}
+
 async function reportToMagistrate(
   m: EntityManager,
   audit: AuditService,
@@ -1245,6 +1353,11 @@ function forLetter(c: DecisionCase): CaseForLetter {
     referredThenCondamne:
       c.referredAt && !needsMagistrate(c.legalStatus) ? { magistrate: c.magistrate, referredAt: new Date(c.referredAt) } : null,
   };
+}
+
+/** The slots the head proposed for a PF (one when transmitted before they were recorded); null for a UVF. */
+function proposedSlotsOf(c: DecisionCase): 1 | 2 | null {
+  return c.kind === 'PF' ? (c.proposedSlots ?? 1) : null;
 }
 
 function cpuLine(c: DecisionCase): string | null {

@@ -29,6 +29,8 @@ export class FamilyVisitCase {
   @Column({ name: 'referred_at', type: 'timestamptz', nullable: true }) referredAt!: Date | null;
   @Column({ name: 'referral_opinion', type: 'text', nullable: true }) referralOpinion!: string | null;
   @Column({ name: 'proposed_hours', type: 'integer', nullable: true }) proposedHours!: number | null;
+  /** PF: the head proposes (and fixes) one slot or two cumulated; null for a UVF. */
+  @Column({ name: 'proposed_slots', type: 'smallint', nullable: true }) proposedSlots!: 1 | 2 | null;
   /** The detainee cannot get leave (permission de sortir): first on the units' waiting list. */
   @Column({ name: 'no_leave_possible', type: 'boolean', default: false }) noLeavePossible!: boolean;
   /** How far the family lives (km): for PF, far families come first on the waiting list. */

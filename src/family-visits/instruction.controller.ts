@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { IdParam } from '../common/params';
 import { attempt, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
@@ -56,7 +57,7 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR', 'HEAD_OF_ESTABLISHMENT')
   async show(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @IdParam('id') id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
@@ -67,8 +68,8 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR', 'HEAD_OF_ESTABLISHMENT')
   async document(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('documentId', new ParseUUIDPipe()) documentId: string,
+    @IdParam('id') id: string,
+    @IdParam('documentId') documentId: string,
     @Res() res: Response,
   ) {
     const doc = await this.instruction.document(establishment.id, id, documentId);
@@ -86,7 +87,7 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR')
   async interview(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @IdParam('id') id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -118,8 +119,8 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR')
   async confirmCancel(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @IdParam('id') id: string,
+    @IdParam('interviewId') interviewId: string,
     @Res() res: Response,
   ) {
     const file = await this.instruction.caseFile(establishment.id, id);
@@ -133,8 +134,8 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR')
   async cancel(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @IdParam('id') id: string,
+    @IdParam('interviewId') interviewId: string,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
@@ -147,8 +148,8 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR')
   async reportForm(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @IdParam('id') id: string,
+    @IdParam('interviewId') interviewId: string,
     @Res() res: Response,
   ) {
     await this.renderReport(res, establishment, id, interviewId, {});
@@ -158,8 +159,8 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR')
   async report(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('interviewId', new ParseUUIDPipe()) interviewId: string,
+    @IdParam('id') id: string,
+    @IdParam('interviewId') interviewId: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -179,7 +180,7 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR')
   async cpu(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @IdParam('id') id: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -206,8 +207,8 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR')
   async judgeForm(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @IdParam('id') id: string,
+    @IdParam('requestId') requestId: string,
     @Res() res: Response,
   ) {
     await this.renderJudge(res, establishment, id, requestId, {});
@@ -217,8 +218,8 @@ export class FamilyVisitInstructionController {
   @Roles('SPIP_COUNSELLOR')
   async judge(
     @CurrentEstablishment() establishment: Establishment,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @IdParam('id') id: string,
+    @IdParam('requestId') requestId: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { IdParam } from '../common/params';
 import { attempt, FieldError, validateForm } from '../common/forms';
 import { parsePage } from '../common/pagination';
 import { REQUEST_STATUS_BADGES } from './family-page.rules';
@@ -61,11 +62,7 @@ export class FamilyVisitRequestsFamilyController {
 
   @Get('nouvelle/:detaineeId')
   @Roles('FAMILY')
-  async newForm(
-    @CurrentPrincipal() principal: Principal,
-    @Param('detaineeId', new ParseUUIDPipe()) detaineeId: string,
-    @Res() res: Response,
-  ) {
+  async newForm(@CurrentPrincipal() principal: Principal, @IdParam('detaineeId') detaineeId: string, @Res() res: Response) {
     await this.renderForm(res, principal, detaineeId, [], { kind: 'UVF', visitors: [] });
   }
 
@@ -73,7 +70,7 @@ export class FamilyVisitRequestsFamilyController {
   @Roles('FAMILY')
   async file(
     @CurrentPrincipal() principal: Principal,
-    @Param('detaineeId', new ParseUUIDPipe()) detaineeId: string,
+    @IdParam('detaineeId') detaineeId: string,
     @Body() body: unknown,
     @Res() res: Response,
   ) {
@@ -90,7 +87,7 @@ export class FamilyVisitRequestsFamilyController {
 
   @Get('demandes/:requestId')
   @Roles('FAMILY')
-  async show(@CurrentPrincipal() principal: Principal, @Param('requestId', new ParseUUIDPipe()) requestId: string, @Res() res: Response) {
+  async show(@CurrentPrincipal() principal: Principal, @IdParam('requestId') requestId: string, @Res() res: Response) {
     await this.renderRequest(res, principal, requestId, [], {});
   }
 
@@ -98,7 +95,7 @@ export class FamilyVisitRequestsFamilyController {
   @Roles('FAMILY')
   async upload(
     @CurrentPrincipal() principal: Principal,
-    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @IdParam('requestId') requestId: string,
     @Body() body: unknown,
     @Req() req: Request,
     @Res() res: Response,
@@ -132,21 +129,13 @@ export class FamilyVisitRequestsFamilyController {
   /** The confirmation page before the family withdraws its request. */
   @Get('demandes/:requestId/retrait')
   @Roles('FAMILY')
-  async withdrawForm(
-    @CurrentPrincipal() principal: Principal,
-    @Param('requestId', new ParseUUIDPipe()) requestId: string,
-    @Res() res: Response,
-  ) {
+  async withdrawForm(@CurrentPrincipal() principal: Principal, @IdParam('requestId') requestId: string, @Res() res: Response) {
     await this.renderWithdrawal(res, principal, requestId, []);
   }
 
   @Post('demandes/:requestId/retrait')
   @Roles('FAMILY')
-  async withdraw(
-    @CurrentPrincipal() principal: Principal,
-    @Param('requestId', new ParseUUIDPipe()) requestId: string,
-    @Res() res: Response,
-  ) {
+  async withdraw(@CurrentPrincipal() principal: Principal, @IdParam('requestId') requestId: string, @Res() res: Response) {
     const done = await attempt(() => this.requests.withdrawOwn({ ...actorOf(principal), id: principal.id }, requestId), 'retrait');
     if (!done.ok) return this.renderWithdrawal(res.status(done.status), principal, requestId, done.errors);
     res.redirect(303, `/uvf/demandes/${requestId}`);
@@ -154,11 +143,7 @@ export class FamilyVisitRequestsFamilyController {
 
   @Get('documents/:documentId')
   @Roles('FAMILY')
-  async document(
-    @CurrentPrincipal() principal: Principal,
-    @Param('documentId', new ParseUUIDPipe()) documentId: string,
-    @Res() res: Response,
-  ) {
+  async document(@CurrentPrincipal() principal: Principal, @IdParam('documentId') documentId: string, @Res() res: Response) {
     sendDocument(res, await this.requests.myDocument(principal.id, documentId));
   }
 

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { IdParam } from '../common/params';
 import { attempt, FieldError, validateForm } from '../common/forms';
 import { parsePage } from '../common/pagination';
 import { sendFamilyVisitDocument as sendDocument } from './requests.http';
@@ -95,7 +96,7 @@ export class FamilyVisitRequestsStaffController {
 
   @Get('dossiers/:caseId/demandes')
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
-  async show(@CurrentEstablishment() e: Establishment, @Param('caseId', new ParseUUIDPipe()) caseId: string, @Res() res: Response) {
+  async show(@CurrentEstablishment() e: Establishment, @IdParam('caseId') caseId: string, @Res() res: Response) {
     await this.render(res, e, caseId, [], {});
   }
 
@@ -103,7 +104,7 @@ export class FamilyVisitRequestsStaffController {
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
   async addVisitor(
     @CurrentEstablishment() e: Establishment,
-    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @IdParam('caseId') caseId: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -133,7 +134,7 @@ export class FamilyVisitRequestsStaffController {
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
   async upload(
     @CurrentEstablishment() e: Establishment,
-    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @IdParam('caseId') caseId: string,
     @Body() body: unknown,
     @Req() req: Request,
     @CurrentPrincipal() principal: Principal,
@@ -171,8 +172,8 @@ export class FamilyVisitRequestsStaffController {
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
   async withdrawalForm(
     @CurrentEstablishment() e: Establishment,
-    @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @IdParam('caseId') caseId: string,
+    @IdParam('requestId') requestId: string,
     @Res() res: Response,
   ) {
     await this.renderWithdrawal(res, e, caseId, requestId, [], null);
@@ -182,8 +183,8 @@ export class FamilyVisitRequestsStaffController {
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
   async recordWithdrawal(
     @CurrentEstablishment() e: Establishment,
-    @Param('caseId', new ParseUUIDPipe()) caseId: string,
-    @Param('requestId', new ParseUUIDPipe()) requestId: string,
+    @IdParam('caseId') caseId: string,
+    @IdParam('requestId') requestId: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
@@ -200,11 +201,7 @@ export class FamilyVisitRequestsStaffController {
 
   @Get('documents/:documentId')
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
-  async document(
-    @CurrentEstablishment() e: Establishment,
-    @Param('documentId', new ParseUUIDPipe()) documentId: string,
-    @Res() res: Response,
-  ) {
+  async document(@CurrentEstablishment() e: Establishment, @IdParam('documentId') documentId: string, @Res() res: Response) {
     sendDocument(res, await this.requests.staffDocument(e.id, documentId));
   }
 

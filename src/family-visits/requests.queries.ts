@@ -552,6 +552,8 @@ export interface FamilyCaseRequestRow {
   givenName: string;
   familyName: string;
   birthdate: string;
+  /** The request's own first wished day (AAAA-MM-JJ): the day its minority is judged on. */
+  ownWishedFrom: string;
   accompaniedBy: string | null;
   /** A minor's accompanying adult, by name. */
   companionGivenName: string | null;
@@ -564,7 +566,7 @@ export function familyRequestsOfCase(db: EntityManager, familyAccountId: string,
     db,
     `SELECT r.id, r.status, r.granted_hours AS "grantedHours", p.visitor_given_name AS "givenName", p.visitor_family_name AS "familyName",
             to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS "birthdate", r.accompanied_by AS "accompaniedBy",
-            cp.visitor_given_name AS "companionGivenName", cp.visitor_family_name AS "companionFamilyName"
+            to_char(r.wished_from, 'YYYY-MM-DD') AS "ownWishedFrom", cp.visitor_given_name AS "companionGivenName", cp.visitor_family_name AS "companionFamilyName"
        FROM family_visit_requests r JOIN permits p ON p.id = r.permit_id
        LEFT JOIN family_visit_requests cr ON cr.id = r.accompanied_by LEFT JOIN permits cp ON cp.id = cr.permit_id
       WHERE r.case_id = $2 AND ${OF_FAMILY}

@@ -10,6 +10,7 @@ import {
   onlineCaseToJoin,
   periodRefusal,
   periodsOverlap,
+  joinPeriodRefusal,
   receiptRefusal,
   requestAcknowledgement,
   visitorsRefusal,
@@ -91,6 +92,15 @@ describe('UVF / PF request rules', () => {
     expect(periodsOverlap({ from: '2026-12-01', to: '2026-12-03' }, { from: '2026-12-03', to: '2026-12-05' })).toBe(true);
     expect(periodsOverlap({ from: '2026-12-01', to: '2026-12-02' }, { from: '2026-12-03', to: '2026-12-05' })).toBe(false);
     expect(caseReference('ABCDEFGH')).toBe('UV-ABCDEFGH');
+  });
+
+  it('a visitor’s request joins a case only for a wished period overlapping the case’s', () => {
+    const c = { from: '2027-03-01', to: '2027-03-10' };
+    expect(joinPeriodRefusal({ from: '2027-03-10', to: '2027-03-12' }, c)).toBeNull();
+    expect(joinPeriodRefusal({ from: '2027-02-20', to: '2027-03-01' }, c)).toBeNull();
+    expect(joinPeriodRefusal({ from: '2027-06-01', to: '2027-06-03' }, c)).toBe(
+      'La période souhaitée ne recoupe pas celle du dossier : ouvrez un nouveau dossier.',
+    );
   });
 
   it('acknowledges a condamné’s request with the day of its implicit rejection, the department and the recourse routes; a prévenu’s goes to the magistrate', () => {

@@ -168,6 +168,15 @@ export function periodsOverlap(a: { from: string; to: string }, b: { from: strin
   return a.from <= b.to && b.from <= a.to;
 }
 
+/**
+ * Why a visitor's request entered by the staff cannot join this case for its own wished period, or
+ * null: requests of one detainee and kind whose wished periods overlap make one case (as the detainee's
+ * and the online paths join them); a request for another period opens its own case.
+ */
+export function joinPeriodRefusal(own: { from: string; to: string }, c: { from: string; to: string }): string | null {
+  return periodsOverlap(own, c) ? null : 'La période souhaitée ne recoupe pas celle du dossier : ouvrez un nouveau dossier.';
+}
+
 /** The reference of a case: UV- and 8 characters one can read over the phone. */
 export function caseReference(code: string): string {
   return `UV-${code}`;

@@ -67,6 +67,7 @@ import {
   consentCompanionRefusal,
   durationRefusal,
   isMinorOn,
+  joinPeriodRefusal,
   onlineCaseToJoin,
   periodRefusal,
   receiptRefusal,
@@ -80,6 +81,7 @@ import {
 import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
 import { FamilyVisitInstructionService } from './instruction.service';
 import { needsMagistrate } from './decision.rules';
+import { reportWithdrawalToMagistrate } from './decisions.service';
 import { dayTimeLabel, interviewCard, sortInterviews, STAY_STATUS_FAMILY_LABELS, stayVisible } from './family-page.rules';
 import { hourLabel } from './units.rules';
 
@@ -273,7 +275,8 @@ export class FamilyVisitRequestsService {
     const today = this.today(establishment.timeZone);
     const taken = new Set(requests.map((r) => r.permitId));
     const permits = (await permitsOfDetainee(db, c.detaineeId)).filter((p) => permitState(p, today) === 'ACTIVE' && !taken.has(p.id));
-    const adults = requests.filter((r) => r.applicant === 'VISITOR' && r.birthdate && !isMinorOn(r.birthdate, c.wishedFrom));
+    // Each request's minority on its own first wished day.
+    const adults = requests.filter((r) => r.applicant === 'VISITOR' && r.birthdate && !isMinorOn(r.birthdate, r.ownWishedFrom));
     return {
       c,
       requests: requests.map((r) => ({
@@ -332,8 +335,6 @@ export class FamilyVisitRequestsService {
         holdsPermit: permit !== undefined && permitState(permit, today) === 'ACTIVE',
         accompaniedBy: input.accompaniedBy,
       };
-      const refusal = visitorsRefusal(c.kind, [visitor], c.wishedFrom, others);
-      if (refusal) throw refused('VISITORS', refusal);
       const wish: WishedVisit = {
         kind: c.kind,
         wishedFrom: input.wishedFrom ?? c.wishedFrom,
@@ -341,7 +342,13 @@ export class FamilyVisitRequestsService {
         hours: input.hours ?? c.wishedHours,
       };
       if (input.wishedFrom || input.wishedTo || input.hours) wishedRefusal(wish, today);
-      const minor = isMinorOn(visitor.birthdate, c.wishedFrom);
+      // Requests whose wished periods overlap make one case: one for another period opens its own.
+      const apart = joinPeriodRefusal({ from: wish.wishedFrom, to: wish.wishedTo }, { from: c.wishedFrom, to: c.wishedTo });
+      if (apart) throw refused('PERIOD', apart);
+      // A minor (and the adult who accompanies them) on the request's own first wished day.
+      const refusal = visitorsRefusal(c.kind, [visitor], wish.wishedFrom, others);
+      if (refusal) throw refused('VISITORS', refusal);
+      const minor = isMinorOn(visitor.birthdate, wish.wishedFrom);
       const requestId = await insertRequest(m, {
         caseId,
         applicant: 'VISITOR',
@@ -445,7 +452,8 @@ export class FamilyVisitRequestsService {
       const candidates = await openCasesOverlapping(m, detaineeId, input.kind, input.wishedFrom, input.wishedTo, family.id);
       const joinId = onlineCaseToJoin(candidates);
       const open = candidates.find((x) => x.id === joinId) ?? null;
-      const start = open?.wishedFrom ?? input.wishedFrom;
+      // The minors (and their companions) on the family's own first wished day, the case's or not.
+      const start = input.wishedFrom;
       // The family's own requests already in the case: an adult who filed first may accompany a child added now.
       const inCase = open ? await requestsOfCase(m, open.id) : [];
       const ownInCase = inCase.filter((r) => r.applicant === 'VISITOR' && r.birthdate && permits.some((p) => p.id === r.permitId));
@@ -557,13 +565,14 @@ export class FamilyVisitRequestsService {
       family.map((f) => f.id),
     );
     const stays = stayVisible(family.map((f) => f.status)) ? await staysOfCase(db, r.caseId) : [];
-    const minorOn = (birthdate: string | null) => birthdate !== null && isMinorOn(birthdate, r.wishedFrom);
+    // Each request's minority on its own first wished day.
+    const minorOn = (birthdate: string | null, day: string) => birthdate !== null && isMinorOn(birthdate, day);
     const mine = family.find((f) => f.id === r.id);
     return {
       r: {
         ...r,
         name: fullName(r),
-        minor: minorOn(r.birthdate),
+        minor: minorOn(r.birthdate, r.ownWishedFrom),
         grantedHours: mine?.grantedHours ?? null,
         companion: mine?.companionGivenName ? fullName({ givenName: mine.companionGivenName, familyName: mine.companionFamilyName }) : null,
         withdrawnOn: r.withdrawnAt ? dayLabel(formatInTimeZone(new Date(r.withdrawnAt), r.timeZone, 'yyyy-MM-dd')) : null,
@@ -579,7 +588,7 @@ export class FamilyVisitRequestsService {
         id: f.id,
         status: f.status,
         name: fullName(f),
-        minor: minorOn(f.birthdate),
+        minor: minorOn(f.birthdate, f.ownWishedFrom),
         companion: f.companionGivenName ? fullName({ givenName: f.companionGivenName, familyName: f.companionFamilyName }) : null,
         current: f.id === r.id,
       })),
@@ -765,8 +774,9 @@ export class FamilyVisitRequestsService {
 
   /**
    * Withdraws the request (locked by the caller, with its case): status WITHDRAWN on `at`, an event in the
-   * history, audited; the case is DECIDED or CLOSED once every request is decided or withdrawn (CLOSED
-   * when no stay can come); the family of a visitor's request is told by e-mail.
+   * history, audited; one already transmitted to the magistrate is reported to him by a letter; the case
+   * is DECIDED or CLOSED once every request is decided or withdrawn (CLOSED when no stay can come); the
+   * family of a visitor's request is told by e-mail.
    */
   private async withdraw(
     m: EntityManager,
@@ -791,6 +801,17 @@ export class FamilyVisitRequestsService {
       actorType: byFamily ? 'FAMILY' : 'AGENT',
       actorId: actor.id,
     });
+    // Transmitted to the magistrate, who is still seized: he is told, by a letter, that no answer is awaited on it.
+    const magistrateLetter =
+      r.status === 'REFERRED'
+        ? await reportWithdrawalToMagistrate(m, this.audit, actor, {
+            establishmentId: establishment.id,
+            caseId: c.id,
+            requestId: r.id,
+            withdrawnAt: at,
+            now: this.clock.now(),
+          })
+        : null;
     // Its scheduled SPIP interviews go with it: cancelled with their convocation and its reminders, as the counsellor's own cancel.
     const interviewsCancelled = await this.instruction.cancelInterviewsOfWithdrawnRequest(m, actor, establishment.id, c.id, r.id);
     const next = caseStatusAfterWithdrawal(c.status as FamilyVisitCaseStatus, await requestsOfCase(m, c.id), await stayAhead(m, c.id));
@@ -816,7 +837,14 @@ export class FamilyVisitRequestsService {
         entityId: r.id,
         establishmentId: establishment.id,
         before: { status: r.status, caseStatus: c.status },
-        after: { status: 'WITHDRAWN', withdrawnAt: at.toISOString(), caseId: c.id, caseStatus: next, interviewsCancelled },
+        after: {
+          status: 'WITHDRAWN',
+          withdrawnAt: at.toISOString(),
+          caseId: c.id,
+          caseStatus: next,
+          interviewsCancelled,
+          magistrateLetter,
+        },
       },
       m,
     );
@@ -851,7 +879,7 @@ export class FamilyVisitRequestsService {
   ): void {
     if (r.status !== 'RECEIVED') throw new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
     if (input.kind !== 'PARENTAL_CONSENT') return;
-    if (!r.birthdate || !isMinorOn(r.birthdate, r.wishedFrom)) {
+    if (!r.birthdate || !isMinorOn(r.birthdate, r.ownWishedFrom)) {
       throw new DomainError('NOT_MINOR', 'L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.', 422);
     }
     const named = consentCompanionRefusal(input.consentCompanion ?? '', fullName(r), companion);
