@@ -8,7 +8,12 @@ import type { Principal, SessionUser } from './principal';
 interface NavItem {
   href: string;
   label: string;
+  /** The menu's section: its links are grouped under one button (DSFR « menu ») when there are two or more. */
+  group?: 'Permis' | 'UVF et PF' | 'Visio' | 'Administration';
 }
+
+/** An entry of the header's menu: a link, or a section opening its links. */
+export type NavEntry = { href: string; label: string } | { label: string; id: string; children: { href: string; label: string }[] };
 
 /** Loads the signed-in user and their current roles, and what the layout shows for them. */
 @Injectable()
@@ -42,7 +47,7 @@ export class PrincipalMiddleware implements NestMiddleware {
   }
 }
 
-export function navigation(principal?: Principal): NavItem[] {
+export function navigation(principal?: Principal): NavEntry[] {
   if (!principal) return [];
   if (principal.kind === 'family')
     return [
@@ -74,67 +79,115 @@ export function navigation(principal?: Principal): NavItem[] {
       items.push({
         href: `/etablissements/${code}/permis/demandes`,
         label: codes.length > 1 ? `Demandes de permis (${code})` : 'Demandes de permis',
+        group: 'Permis',
       });
     }
     if (roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT') || roles.includes('PARLOIR_AGENT')) {
       items.push({
         href: `/etablissements/${code}/permis`,
         label: codes.length > 1 ? `Registre des permis (${code})` : 'Registre des permis',
+        group: 'Permis',
       });
     }
     if (roles.includes('PERMITS_OFFICER')) {
       items.push({
         href: `/etablissements/${code}/uvf/demandes`,
         label: codes.length > 1 ? `Demandes UVF et parloirs familiaux (${code})` : 'Demandes UVF et parloirs familiaux',
+        group: 'UVF et PF',
       });
     }
     if (roles.includes('PARLOIR_AGENT') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
       items.push({
         href: `/etablissements/${code}/uvf/planning`,
         label: codes.length > 1 ? `Planning UVF et PF (${code})` : 'Planning UVF et PF',
+        group: 'UVF et PF',
       });
       items.push({
         href: `/etablissements/${code}/uvf/sejours`,
         label: codes.length > 1 ? `Séjours du jour (${code})` : 'Séjours du jour',
+        group: 'UVF et PF',
       });
     }
     if (roles.includes('SPIP_COUNSELLOR') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
       items.push({
         href: `/etablissements/${code}/uvf/dossiers`,
         label: codes.length > 1 ? `Dossiers UVF et parloirs familiaux (${code})` : 'Dossiers UVF et parloirs familiaux',
+        group: 'UVF et PF',
       });
       items.push({
         href: `/etablissements/${code}/uvf/droit-trimestriel`,
         label: codes.length > 1 ? `Droit trimestriel UVF / PF (${code})` : 'Droit trimestriel UVF / PF',
+        group: 'UVF et PF',
       });
     }
     if (roles.includes('HEAD_OF_ESTABLISHMENT')) {
       items.push({
         href: `/etablissements/${code}/delegations`,
         label: codes.length > 1 ? `Délégations de signature (${code})` : 'Délégations de signature',
+        group: 'Permis',
       });
     }
     if (roles.includes('ACTIVITIES_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT') || roles.includes('ADMIN')) {
       items.push({
         href: `/etablissements/${code}/visio/parametres`,
         label: codes.length > 1 ? `Visio : paramètres (${code})` : 'Visio : paramètres',
+        group: 'Visio',
       });
     }
     if (roles.includes('ACTIVITIES_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
       items.push({
         href: `/etablissements/${code}/visio/detenus`,
         label: codes.length > 1 ? `Visio : personnes détenues (${code})` : 'Visio : personnes détenues',
+        group: 'Visio',
       });
     }
     if (roles.includes('ADMIN')) {
-      items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
-      items.push({ href: `/etablissements/${code}/messages`, label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés' });
-      items.push({ href: `/etablissements/${code}/parloirs`, label: codes.length > 1 ? `Parloirs (${code})` : 'Parloirs' });
+      items.push({
+        href: `/etablissements/${code}/agents`,
+        label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles',
+        group: 'Administration',
+      });
+      items.push({
+        href: `/etablissements/${code}/messages`,
+        label: codes.length > 1 ? `Messages envoyés (${code})` : 'Messages envoyés',
+        group: 'Administration',
+      });
+      items.push({
+        href: `/etablissements/${code}/parloirs`,
+        label: codes.length > 1 ? `Parloirs (${code})` : 'Parloirs',
+        group: 'Administration',
+      });
       items.push({
         href: `/etablissements/${code}/uvf/unites`,
         label: codes.length > 1 ? `Logements UVF et PF (${code})` : 'Logements UVF et PF',
+        group: 'UVF et PF',
       });
     }
   }
-  return items;
+  return grouped(items, codes.length > 1);
+}
+
+/**
+ * The staff's links, each section's under one button when it has two or more (the menu must fit a
+ * tablet's width: 1024 px); a section of one link stays a link. Per establishment when there are several.
+ */
+function grouped(items: NavItem[], several: boolean): NavEntry[] {
+  const entries: NavEntry[] = [];
+  const sections = new Map<string, { label: string; id: string; children: { href: string; label: string }[] }>();
+  for (const item of items) {
+    if (!item.group) {
+      entries.push({ href: item.href, label: item.label });
+      continue;
+    }
+    const code = several ? /^\/etablissements\/([^/]+)\//.exec(item.href)?.[1] : undefined;
+    const key = `${item.group}${code ? ` (${code})` : ''}`;
+    let section = sections.get(key);
+    if (!section) {
+      section = { label: key, id: `menu-${sections.size + 1}`, children: [] };
+      sections.set(key, section);
+      entries.push(section);
+    }
+    section.children.push({ href: item.href, label: item.label });
+  }
+  return entries.map((e) => ('children' in e && e.children.length === 1 ? e.children[0] : e));
 }

@@ -33,6 +33,8 @@ describe('UVF instruction in a real browser', () => {
     const errors = consoleErrors(page);
     await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
     await (await DemoIdentityPage.on(page, violations)).signInAs(counsellor);
+    // The menu's « UVF et PF » section opens its links.
+    await page.getByRole('button', { name: 'UVF et PF' }).click();
     await Promise.all([
       page.waitForNavigation({ waitUntil: 'load' }),
       page.getByRole('link', { name: 'Dossiers UVF et parloirs familiaux' }).first().click(),
@@ -87,6 +89,8 @@ describe('UVF instruction in a real browser', () => {
     const errors = consoleErrors(page);
     await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
     await (await DemoIdentityPage.on(page, violations)).signInAs(head);
+    // The menu's « UVF et PF » section opens its links.
+    await page.getByRole('button', { name: 'UVF et PF' }).click();
     await Promise.all([
       page.waitForNavigation({ waitUntil: 'load' }),
       page.getByRole('link', { name: 'Dossiers UVF et parloirs familiaux' }).first().click(),
