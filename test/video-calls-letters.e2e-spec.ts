@@ -173,16 +173,14 @@ describe('video-call statistics', () => {
 
     const p = page(await head.get(`${stats}?du=2026-10-01&au=2026-11-30`).expect(200));
     expect(p.heading()).toBe(`Visio : statistiques — ${e.name}`);
+    expect(p.link(`Visio : statistiques (${e.code})`)).toBe(stats);
     expect(cells(p, 'month')).toEqual([
       ['octobre 2026', '3', '2', '1', '0', '43', '13,18', '2 / 2'],
       ['novembre 2026', '1', '0', '0', '1', '0', '0,00', '1 / 1'],
     ]);
     expect(cells(p, 'total')).toEqual([['Total', '4', '2', '1', '1', '43', '13,18', '2 / 2']]);
 
-    const csv = await officer
-      .get(p.link('Télécharger en CSV') as string)
-      .expect(200)
-      .expect('Content-Type', 'text/csv; charset=utf-8');
+    const csv = await officer.get(p.link('Télécharger en CSV')).expect(200).expect('Content-Type', 'text/csv; charset=utf-8');
     expect(
       csv.text
         .replace(/^\uFEFF/, '')

@@ -125,6 +125,10 @@ export function navigation(principal?: Principal): NavItem[] {
         href: `/etablissements/${code}/visio/detenus`,
         label: codes.length > 1 ? `Visio : personnes détenues (${code})` : 'Visio : personnes détenues',
       });
+      items.push({
+        href: `/etablissements/${code}/visio/statistiques`,
+        label: codes.length > 1 ? `Visio : statistiques (${code})` : 'Visio : statistiques',
+      });
     }
     if (roles.includes('ADMIN')) {
       items.push({ href: `/etablissements/${code}/agents`, label: codes.length > 1 ? `Agents et rôles (${code})` : 'Agents et rôles' });
