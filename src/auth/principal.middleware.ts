@@ -140,6 +140,10 @@ export function navigation(principal?: Principal): NavEntry[] {
         label: codes.length > 1 ? `Visio : personnes détenues (${code})` : 'Visio : personnes détenues',
         group: 'Visio',
       });
+      items.push({
+        href: `/etablissements/${code}/visio/statistiques`,
+        label: codes.length > 1 ? `Visio : statistiques (${code})` : 'Visio : statistiques',
+      });
     }
     if (roles.includes('ADMIN')) {
       items.push({

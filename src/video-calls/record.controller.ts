@@ -1,12 +1,15 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
+import { DomainError } from '../common/domain-error';
 import { sendDocument } from '../permits/document-response';
+import { accessDecisionForLetter, accessDecisionLetter } from './decision-letter';
 import { AccessForm, CharterForm, ContactForm, CreditForm, DetaineeSearchForm, PlanForm, SanctionForm } from './record.form';
 import { ACCESS_GROUNDS, availableCents, lastDay } from './record.rules';
 import { VideoCallRecordService } from './record.service';
@@ -34,7 +37,10 @@ const DECISION_LABELS = {
  */
 @Controller('etablissements/:establishment/visio/detenus')
 export class VideoCallRecordController {
-  constructor(private readonly records: VideoCallRecordService) {}
+  constructor(
+    private readonly records: VideoCallRecordService,
+    private readonly dataSource: DataSource,
+  ) {}
 
   @Get()
   @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
@@ -221,6 +227,29 @@ export class VideoCallRecordController {
       });
     }
     this.done(res, establishment, detaineeId, 'acces');
+  }
+
+  /** The motivated letter of a refusal, suspension or withdrawal, for the detainee: a PDF drawn from the decision. */
+  @Get(':detaineeId/acces/:decisionId/lettre.pdf')
+  @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async accessLetter(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('detaineeId', new ParseUUIDPipe()) detaineeId: string,
+    @Param('decisionId', new ParseUUIDPipe()) decisionId: string,
+    @Res() res: Response,
+  ) {
+    const db = this.dataSource.manager;
+    const decision = await accessDecisionForLetter(db, establishment.id, detaineeId, decisionId);
+    const letter = decision ? await accessDecisionLetter(db, establishment, decision) : null;
+    if (!letter) throw new DomainError('NOT_FOUND', 'Courrier introuvable.', 404);
+    res
+      .set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `inline; filename="${letter.filename}"`,
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .send(letter.pdf);
   }
 
   /** A sanction on a number: read back first (`confirm` absent), recorded on confirmation. */

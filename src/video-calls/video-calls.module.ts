@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { VideoCallBookingModule } from './booking.controller';
 import { VideoCallRecordModule } from './record.module';
+import { VideoCallStatisticsController } from './statistics.controller';
+import { VideoCallStatisticsService } from './statistics.service';
 import { VideoCallSettingsController } from './video-call-settings.controller';
 import { VideoCallSettingsService } from './video-call-settings.service';
 
@@ -11,8 +13,8 @@ import { VideoCallSettingsService } from './video-call-settings.service';
  */
 @Module({
   imports: [EstablishmentsModule, VideoCallRecordModule, VideoCallBookingModule],
-  controllers: [VideoCallSettingsController],
-  providers: [VideoCallSettingsService],
+  controllers: [VideoCallSettingsController, VideoCallStatisticsController],
+  providers: [VideoCallSettingsService, VideoCallStatisticsService],
   exports: [VideoCallSettingsService],
 })
 export class VideoCallsModule {}
