@@ -105,7 +105,7 @@ async function accountOf(detaineeId: string) {
 }
 
 describe('the code sent at the slot’s start', () => {
-  it('gives each booked call of the slot one code by SMS at its start, stored hashed; run again or twice at once, still one', async () => {
+  it('gives each booked call of the slot one code by SMS at its start, stored hashed: run again or twice at once, still one', async () => {
     const { e, devices } = await establishment(3);
     const first = await call(e.id, devices[0], { phone: '+33611223344' });
     const second = await call(e.id, devices[1], { firstName: 'Łukasz', phone: '+33622334455' });
@@ -227,7 +227,7 @@ describe('the contact’s code page', () => {
 });
 
 describe('the video service’s adapter endpoint', () => {
-  it('checks a code for the video service with its key; a wrong or missing key is refused', async () => {
+  it('checks a code for the video service with its key, and refuses a wrong or missing key', async () => {
     const { e, devices } = await establishment();
     const c = await call(e.id, devices[0]);
     await codesSentAt(at(5));

@@ -372,7 +372,16 @@ export class VideoCallBookingService {
       ['Salle', b.deviceName],
       ['Contact appelé', `${b.contactName} (${b.relationship})`],
       ['Montant bloqué sur le compte téléphonique', b.blocked],
-      ['État', b.status === 'CANCELLED' ? `Annulé : ${b.cancelReason ?? ''}` : 'Réservé'],
+      [
+        'État',
+        b.status === 'CANCELLED'
+          ? `Annulé : ${b.cancelReason ?? ''}`
+          : b.status === 'HELD'
+            ? `Passé (${b.duration ?? ''}), ${b.charged ?? ''} prélevés`
+            : b.status === 'NO_SHOW'
+              ? 'Non honoré'
+              : 'Réservé',
+      ],
     ];
     let y = 730;
     for (const [label, value] of lines) {
