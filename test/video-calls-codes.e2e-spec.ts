@@ -41,7 +41,7 @@ beforeAll(async () => {
   codes = new VideoCallCodesService(ds, new AuditService(), jobClock, services(ds, config, jobClock).notifications, config);
 });
 afterAll(async () => {
-  await suite.app.resetClock();
+  // The app's clock goes back to the system's when the next file resets the shared app (or this file's app stops).
   await ds?.destroy();
 });
 
@@ -213,6 +213,22 @@ describe('the contact’s code page', () => {
       failed: 5,
       used: null,
     });
+  });
+
+  it('refuses the code of a call cancelled after it was sent', async () => {
+    const { e, devices } = await establishment();
+    const c = await call(e.id, devices[0]);
+    await codesSentAt(at(5));
+    const { code, codeId } = await codeSms(c.id);
+    await query(`UPDATE video_call_bookings SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = 'Transfert' WHERE id = $1`, [
+      c.id,
+      at(30),
+    ]);
+    await suite.app.setClock(at(60), { frozen: true });
+    const res = await typeCode(codeId, code);
+    expect(res.status).toBe(409);
+    expect(res.p.text('code-result')).toBe('Cet appel a été annulé : ce code ne sert plus.');
+    expect(await queryOne(`SELECT used_at AS used FROM video_call_codes WHERE id = $1`, [codeId])).toEqual({ used: null });
   });
 
   it('refuses a code posted without the page’s CSRF token', async () => {

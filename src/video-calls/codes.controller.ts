@@ -9,7 +9,7 @@ import { EstablishmentsModule } from '../establishments/establishments.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { VideoCallBookingService } from './booking.service';
 import { CODE_MESSAGES } from './code.rules';
-import { VideoCallCodesService } from './codes.service';
+import { CANCELLED_MESSAGE, VideoCallCodesService } from './codes.service';
 import { VideoCallsRunner } from './calls-runner';
 import { euros } from './cost.rules';
 import { durationLabel, parseDuration } from './held.rules';
@@ -66,7 +66,8 @@ export class VideoCallCodesController {
         return res.status(400).render('video-calls/code.njk', { codeId, errors: [{ field: 'code', message }], values: { code: typed } });
       return res.status(409).render('video-calls/code.njk', { codeId, refused: message });
     }
-    res.status(409).render('video-calls/code.njk', { codeId, refused: CODE_MESSAGES[answer.result] });
+    const refused = answer.result === 'CANCELLED' ? CANCELLED_MESSAGE : CODE_MESSAGES[answer.result];
+    res.status(409).render('video-calls/code.njk', { codeId, refused });
   }
 
   /** The officer records the call: held with its real duration, or not honoured. */
@@ -143,7 +144,7 @@ export class VideoCallCodesController {
  * The adapter endpoint the external video service calls: POST /api/visio/codes/verifier, JSON { code },
  * `Authorization: Bearer <VIDEO_SERVICE_API_KEY>` (compared in constant time). Mounted by main.ts outside
  * the app's session, CSRF and form-only body parsing (a machine, not a browser, calls it). Answers
- * { ok: true, bookingId } or { ok: false, reason } (WRONG, EXPIRED, USED, LOCKED), 401 without the key.
+ * { ok: true, bookingId } or { ok: false, reason } (WRONG, EXPIRED, USED, LOCKED, CANCELLED), 401 without the key.
  */
 export function videoServiceApi(codes: VideoCallCodesService): Router {
   const router = Router();

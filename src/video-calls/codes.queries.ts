@@ -56,13 +56,15 @@ export interface CodeRow {
   id: string;
   bookingId: string;
   establishmentId: string;
+  bookingStatus: string;
   storedHash: string;
   expiresAt: Date;
   usedAt: Date | null;
   failedAttempts: number;
 }
 
-const CODE_COLUMNS = `k.id, k.booking_id AS "bookingId", b.establishment_id AS "establishmentId", k.code_hash AS "storedHash",
+const CODE_COLUMNS = `k.id, k.booking_id AS "bookingId", b.establishment_id AS "establishmentId", b.status AS "bookingStatus",
+       k.code_hash AS "storedHash",
        k.expires_at AS "expiresAt", k.used_at AS "usedAt", k.failed_attempts AS "failedAttempts"`;
 
 /** A code by its id (the link in the SMS), or null; locked FOR UPDATE when `lock`. */

@@ -25,8 +25,13 @@ import {
 } from './codes.queries';
 import { bookingCharge } from './held.rules';
 
+/** A code's check: the rules' result, or CANCELLED when the call was cancelled since the code was sent. */
+export type CheckResult = CodeCheckResult | 'CANCELLED';
+
+export const CANCELLED_MESSAGE = 'Cet appel a été annulé : ce code ne sert plus.';
+
 export interface CheckAnswer {
-  result: CodeCheckResult;
+  result: CheckResult;
   bookingId: string | null;
   /** Wrong attempts left after a WRONG answer. */
   attemptsLeft: number | null;
@@ -126,7 +131,7 @@ export class VideoCallCodesService {
 
   private async check(m: EntityManager, row: CodeRow, typed: string, via: 'page' | 'service'): Promise<CheckAnswer> {
     const now = this.clock.now();
-    const result = codeCheck(row, typed, now, this.secret);
+    const result: CheckResult = row.bookingStatus === 'CANCELLED' ? 'CANCELLED' : codeCheck(row, typed, now, this.secret);
     let attemptsLeft: number | null = null;
     if (result === 'ACCEPTED') await markCodeUsed(m, row.id, now);
     if (result === 'WRONG') attemptsLeft = MAX_WRONG_ATTEMPTS - (await countWrongAttempt(m, row.id));
