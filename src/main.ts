@@ -28,6 +28,8 @@ import { createDemoIdp } from './demo-idp/demo-idp';
 import { seedDemoData, seedVisitDay } from './demo/seed';
 import { testEndpoints } from './demo/test-endpoints';
 import { demoSmsRouter, startDemoSmtp } from './notifications/demo-messaging';
+import { videoServiceApi } from './video-calls/codes.controller';
+import { VideoCallCodesService } from './video-calls/codes.service';
 
 export interface RunningApp {
   app: NestExpressApplication;
@@ -113,7 +115,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     legacyHeaders: false,
     handler: (_req, res) => res.status(429).render('errors/429.njk'),
   });
-  app.use(['/connexion', '/agents/connexion', '/demo-idp/interaction'], signInLimiter);
+  app.use(['/connexion', '/agents/connexion', '/demo-idp/interaction', '/visio/code'], signInLimiter);
 
   // The local OpenID provider (demo and tests only) lives outside the app's CSP and session.
   if (config.demoIdp) {
@@ -121,6 +123,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     logger.warn('Demo OpenID provider enabled at /demo-idp: never in production');
   }
   if (config.notifications.demo) app.use('/demo-sms', demoSmsRouter(sidePool));
+  // The video service's adapter endpoint: JSON, its own key, outside the session and CSRF (a machine calls it).
+  app.use('/api/visio', videoServiceApi(app.get(VideoCallCodesService)));
   if (config.testEndpoints) {
     const deps = { clock: app.get(Clock), dataSource: app.get(DataSource), appointments: app.get(AppointmentsService) };
     app.use('/__test__', testEndpoints(deps));

@@ -281,4 +281,11 @@ describe('sign-in rate limit', () => {
     const res = await http.get('/connexion').expect(429);
     expect(page(res).heading()).toBe('Trop de tentatives');
   });
+
+  it('limits the contact’s video-call code page with the sign-in routes', async () => {
+    // One limiter for all these routes: past the limit on /connexion, the code page is refused too.
+    const res = await limited.http().post('/visio/code').type('form').send({ appel: 'x', code: '123456' }).expect(429);
+    expect(page(res).heading()).toBe('Trop de tentatives');
+    await limited.http().get('/visio/code').expect(429);
+  });
 });

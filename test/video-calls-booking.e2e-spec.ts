@@ -456,6 +456,7 @@ describe('booking a video call', () => {
         'Salle 1',
         'Thị Lan Nguyễn (Sœur)',
         'Nettoyer « Salle 1 » avant 08:30',
+        'À venir',
       ],
       [
         '09:30–10:15',
@@ -464,6 +465,7 @@ describe('booking a video call', () => {
         'Salle 1',
         'Maria Souza (Sœur)',
         'Nettoyer « Salle 1 » entre 09:15 et 09:30',
+        'À venir',
       ],
     ]);
   });

@@ -143,6 +143,7 @@ export function navigation(principal?: Principal): NavEntry[] {
       items.push({
         href: `/etablissements/${code}/visio/statistiques`,
         label: codes.length > 1 ? `Visio : statistiques (${code})` : 'Visio : statistiques',
+        group: 'Visio',
       });
     }
     if (roles.includes('ADMIN')) {

@@ -31,6 +31,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('requires the video-call code secret and the video service’s key in production, 32 characters at least', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VIDEO_CALL_CODE_SECRET is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/VIDEO_SERVICE_API_KEY is required in production/);
+    expect(() => loadConfig({ VIDEO_SERVICE_API_KEY: 'short' })).toThrow(/VIDEO_SERVICE_API_KEY must be at least 32 characters long/);
+    const key = 'k'.repeat(32);
+    expect(loadConfig({ VIDEO_CALL_CODE_SECRET: 's'.repeat(32), VIDEO_SERVICE_API_KEY: key }).videoCalls).toEqual({
+      codeSecret: 's'.repeat(32),
+      serviceApiKey: key,
+    });
+  });
+
   it('requires FranceConnect, ProConnect, SMTP and SMS settings when the demo stand-ins are off', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://x@localhost/db' })).toThrow(/FC_ISSUER is required/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://x@localhost/db', DEMO_IDP: 'true' })).toThrow(

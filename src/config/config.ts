@@ -184,6 +184,18 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'DOCUMENTS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)' })
   DOCUMENTS_KEY?: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'VIDEO_CALL_CODE_SECRET must be at least 32 characters long' })
+  VIDEO_CALL_CODE_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'VIDEO_SERVICE_API_KEY must be at least 32 characters long' })
+  VIDEO_SERVICE_API_KEY?: string;
+
   @Transform(toBool)
   @IsBoolean({ message: 'TX_GUARD must be true or false' })
   TX_GUARD = false;
@@ -233,6 +245,13 @@ export interface DocumentSettings {
   retentionDays: number;
 }
 
+export interface VideoCallConfig {
+  /** HMAC-SHA256 secret of the contacts' codes (only their hash is stored). */
+  codeSecret: string;
+  /** The key the external video service presents to POST /api/visio/codes/verifier. */
+  serviceApiKey: string;
+}
+
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -251,6 +270,7 @@ export interface AppConfig {
   proConnect: OidcClientSettings;
   notifications: NotificationSettings;
   documents: DocumentSettings;
+  videoCalls: VideoCallConfig;
   /** How often unanswered waiting-list offers are passed to the next family. */
   waitlistPollMs: number;
   /** A query on another connection inside an open transaction throws (tests). */
@@ -296,6 +316,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && !vars.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
   if (production && !vars.APP_URL) problems.push('APP_URL is required in production');
   if (production && !vars.DOCUMENTS_KEY) problems.push('DOCUMENTS_KEY is required in production (documents are encrypted with it)');
+  if (production && !vars.VIDEO_CALL_CODE_SECRET) problems.push('VIDEO_CALL_CODE_SECRET is required in production');
+  if (production && !vars.VIDEO_SERVICE_API_KEY) problems.push('VIDEO_SERVICE_API_KEY is required in production');
   if (!demoIdp) {
     for (const name of ['FC_ISSUER', 'FC_CLIENT_ID', 'FC_CLIENT_SECRET', 'PC_ISSUER', 'PC_CLIENT_ID', 'PC_CLIENT_SECRET'] as const) {
       if (!vars[name]) problems.push(`${name} is required when DEMO_IDP is off`);
@@ -361,6 +383,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // Outside production a fixed development key; never use it for real documents.
       key: Buffer.from(vars.DOCUMENTS_KEY ?? 'ZGV2ZWxvcG1lbnQtb25seS1kb2N1bWVudHMta2V5LTA=', 'base64'),
       retentionDays: vars.DOCUMENTS_RETENTION_DAYS,
+    },
+    videoCalls: {
+      // Outside production, fixed development values; never use them for real calls.
+      codeSecret: vars.VIDEO_CALL_CODE_SECRET ?? 'development-only-video-call-code-secret-0000',
+      serviceApiKey: vars.VIDEO_SERVICE_API_KEY ?? 'development-only-video-service-api-key-0000',
     },
     waitlistPollMs: vars.WAITLIST_POLL_MS,
     txGuard: vars.TX_GUARD,

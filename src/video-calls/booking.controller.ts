@@ -131,7 +131,11 @@ export class VideoCallBookingController {
     @Res() res: Response,
   ) {
     const call = await this.booking.booking(establishment, id);
-    res.render('video-calls/booking-call.njk', { establishment, call, done: done === 'reserve' || done === 'annule' ? done : null });
+    res.render('video-calls/booking-call.njk', {
+      establishment,
+      call,
+      done: done === 'reserve' || done === 'annule' || done === 'bilan' ? done : null,
+    });
   }
 
   /** The voucher (bon) to print and give to the detainee. */

@@ -181,12 +181,15 @@ export interface BookingView {
   relationship: string;
   deviceName: string;
   cancelReason: string | null;
+  durationSeconds: number | null;
+  chargedCents: number | null;
 }
 
 const BOOKING_VIEW = `SELECT b.id, b.status, lower(b.slot) AS "startsAt", upper(b.slot) AS "endsAt", b.blocked_cents AS "blockedCents",
        b.plan_code AS "planCode", b.detainee_id AS "detaineeId", d.first_name AS "firstName", d.last_name AS "lastName",
        d.ecrou_number AS "ecrouNumber", d.housing, c.name AS "contactName", c.phone AS "contactPhone", c.relationship,
-       v.name AS "deviceName", b.cancel_reason AS "cancelReason"
+       v.name AS "deviceName", b.cancel_reason AS "cancelReason",
+       b.duration_seconds AS "durationSeconds", b.charged_cents AS "chargedCents"
   FROM video_call_bookings b JOIN detainees d ON d.id = b.detainee_id
   JOIN detainee_phone_contacts c ON c.id = b.contact_id JOIN video_call_devices v ON v.id = b.device_id`;
 

@@ -42,6 +42,7 @@ import {
 } from './booking.rules';
 import { addDays, dayLabel, placeSlot, quotaProblem, slotProblem, weekGrid } from './calendar.rules';
 import { blockedCents, euros, planOf } from './cost.rules';
+import { durationLabel } from './held.rules';
 import { VideoCallSettingsService } from './video-call-settings.service';
 import type { VideoCallSettings } from './video-call-settings';
 
@@ -269,10 +270,20 @@ export class VideoCallBookingService {
     }
   }
 
-  async booking(establishment: Establishment, id: string): Promise<BookingView & { when: string; blocked: string }> {
+  async booking(
+    establishment: Establishment,
+    id: string,
+  ): Promise<BookingView & { when: string; blocked: string; started: boolean; duration: string | null; charged: string | null }> {
     const b = await bookingOf(this.dataSource.manager, establishment.id, id);
     if (!b) throw new DomainError('NO_BOOKING', 'Appel introuvable.', 404);
-    return { ...b, when: this.when(establishment, b), blocked: euros(b.blockedCents) };
+    return {
+      ...b,
+      when: this.when(establishment, b),
+      blocked: euros(b.blockedCents),
+      started: this.clock.now().getTime() >= b.startsAt.getTime(),
+      duration: b.durationSeconds === null ? null : durationLabel(b.durationSeconds),
+      charged: b.chargedCents === null ? null : euros(b.chargedCents),
+    };
   }
 
   private when(establishment: Establishment, b: Pick<BookingView, 'startsAt' | 'endsAt'>): string {
@@ -326,6 +337,13 @@ export class VideoCallBookingService {
           start: time(c.startsAt),
           end: time(c.endsAt),
           detainee: `${c.lastName.toUpperCase()} ${c.firstName}`,
+          started: this.clock.now().getTime() >= c.startsAt.getTime(),
+          outcome:
+            c.status === 'HELD'
+              ? `Passé (${durationLabel(c.durationSeconds ?? 0)}), ${euros(c.chargedCents ?? 0)} prélevés`
+              : c.status === 'NO_SHOW'
+                ? 'Non honoré'
+                : null,
           move: `${c.housing ? `Cellule ${c.housing}` : 'Cellule non renseignée'} → salle « ${c.deviceName} » avant ${time(c.startsAt)}, retour après ${time(c.endsAt)}`,
           cleaning: previous
             ? `Nettoyer « ${c.deviceName} » entre ${previous} et ${time(c.startsAt)}`
@@ -354,7 +372,16 @@ export class VideoCallBookingService {
       ['Salle', b.deviceName],
       ['Contact appelé', `${b.contactName} (${b.relationship})`],
       ['Montant bloqué sur le compte téléphonique', b.blocked],
-      ['État', b.status === 'CANCELLED' ? `Annulé : ${b.cancelReason ?? ''}` : 'Réservé'],
+      [
+        'État',
+        b.status === 'CANCELLED'
+          ? `Annulé : ${b.cancelReason ?? ''}`
+          : b.status === 'HELD'
+            ? `Passé (${b.duration ?? ''}), ${b.charged ?? ''} prélevés`
+            : b.status === 'NO_SHOW'
+              ? 'Non honoré'
+              : 'Réservé',
+      ],
     ];
     let y = 730;
     for (const [label, value] of lines) {

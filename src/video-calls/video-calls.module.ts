@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EstablishmentsModule } from '../establishments/establishments.module';
 import { VideoCallBookingModule } from './booking.controller';
+import { VideoCallCodesModule } from './codes.controller';
 import { VideoCallRecordModule } from './record.module';
 import { VideoCallStatisticsController } from './statistics.controller';
 import { VideoCallStatisticsService } from './statistics.service';
@@ -8,11 +9,12 @@ import { VideoCallSettingsController } from './video-call-settings.controller';
 import { VideoCallSettingsService } from './video-call-settings.service';
 
 /**
- * Video calls (visiophonie, issue 12): the establishment's settings and devices so far; bookings,
- * the detainee's record, codes and charging come next on the same tables (migration VideoCalls).
+ * Video calls (visiophonie, issue 12): the establishment's settings and devices, the detainee's record,
+ * bookings, the contact's codes and the call's charging, access decision letters and statistics, on
+ * the tables of migration VideoCalls.
  */
 @Module({
-  imports: [EstablishmentsModule, VideoCallRecordModule, VideoCallBookingModule],
+  imports: [EstablishmentsModule, VideoCallRecordModule, VideoCallBookingModule, VideoCallCodesModule],
   controllers: [VideoCallSettingsController, VideoCallStatisticsController],
   providers: [VideoCallSettingsService, VideoCallStatisticsService],
   exports: [VideoCallSettingsService],

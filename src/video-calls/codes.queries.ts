@@ -1,0 +1,169 @@
+import type { EntityManager } from 'typeorm';
+import { execute, select, selectOne } from '../common/sql';
+
+/** The SQL of the contacts' codes and of recording a call held or not honoured. */
+
+export interface DueCall {
+  id: string;
+  establishmentId: string;
+  startsAt: Date;
+  phone: string;
+}
+
+/**
+ * The booked calls whose slot started within [since, now] and that have no code yet, locked FOR UPDATE
+ * SKIP LOCKED: two instances never take the same call. The codes are looked up again after the lock, in
+ * a new statement (a new snapshot): a call another instance gave a code meanwhile is left alone.
+ */
+export async function claimDueCalls(db: EntityManager, since: Date, now: Date): Promise<DueCall[]> {
+  const claimed = await select<DueCall>(
+    db,
+    `SELECT b.id, b.establishment_id AS "establishmentId", lower(b.slot) AS "startsAt", c.phone
+       FROM video_call_bookings b JOIN detainee_phone_contacts c ON c.id = b.contact_id
+      WHERE b.status = 'BOOKED' AND lower(b.slot) > $1 AND lower(b.slot) <= $2
+      ORDER BY lower(b.slot), b.id
+        FOR UPDATE OF b SKIP LOCKED`,
+    [since, now],
+  );
+  if (claimed.length === 0) return [];
+  const done = await select<{ bookingId: string }>(
+    db,
+    `SELECT DISTINCT booking_id AS "bookingId" FROM video_call_codes WHERE booking_id = ANY($1::uuid[])`,
+    [claimed.map((c) => c.id)],
+  );
+  const given = new Set(done.map((d) => d.bookingId));
+  return claimed.filter((c) => !given.has(c.id));
+}
+
+/** Whether a code with this hash is still usable (not expired, not used): a new code must not collide with it. */
+export async function liveCodeExists(db: EntityManager, hash: string, now: Date): Promise<boolean> {
+  return (
+    (await selectOne(db, `SELECT 1 FROM video_call_codes WHERE code_hash = $1 AND expires_at > $2 AND used_at IS NULL`, [hash, now])) !==
+    null
+  );
+}
+
+export async function insertCode(db: EntityManager, bookingId: string, hash: string, expiresAt: Date): Promise<string> {
+  const [row] = await select<{ id: string }>(
+    db,
+    `INSERT INTO video_call_codes (booking_id, code_hash, expires_at) VALUES ($1, $2, $3) RETURNING id`,
+    [bookingId, hash, expiresAt],
+  );
+  return row.id;
+}
+
+export interface CodeRow {
+  id: string;
+  bookingId: string;
+  establishmentId: string;
+  bookingStatus: string;
+  storedHash: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  failedAttempts: number;
+}
+
+const CODE_COLUMNS = `k.id, k.booking_id AS "bookingId", b.establishment_id AS "establishmentId", b.status AS "bookingStatus",
+       k.code_hash AS "storedHash",
+       k.expires_at AS "expiresAt", k.used_at AS "usedAt", k.failed_attempts AS "failedAttempts"`;
+
+/** A code by its id (the link in the SMS), or null; locked FOR UPDATE when `lock`. */
+export function codeById(db: EntityManager, id: string, lock = false): Promise<CodeRow | null> {
+  return selectOne<CodeRow>(
+    db,
+    `SELECT ${CODE_COLUMNS} FROM video_call_codes k JOIN video_call_bookings b ON b.id = k.booking_id
+      WHERE k.id = $1 ${lock ? 'FOR UPDATE OF k' : ''}`,
+    [id],
+  );
+}
+
+/** The latest code with this hash (the video service only has the typed code), locked FOR UPDATE; or null. */
+export function lockCodeByHash(db: EntityManager, hash: string): Promise<CodeRow | null> {
+  return selectOne<CodeRow>(
+    db,
+    `SELECT ${CODE_COLUMNS} FROM video_call_codes k JOIN video_call_bookings b ON b.id = k.booking_id
+      WHERE k.code_hash = $1 ORDER BY k.created_at DESC, k.id DESC LIMIT 1 FOR UPDATE OF k`,
+    [hash],
+  );
+}
+
+export async function markCodeUsed(db: EntityManager, id: string, at: Date): Promise<void> {
+  await execute(db, `UPDATE video_call_codes SET used_at = $2 WHERE id = $1`, [id, at]);
+}
+
+/** One more wrong attempt; returns the new count. */
+export async function countWrongAttempt(db: EntityManager, id: string): Promise<number> {
+  const [row] = await select<{ failedAttempts: number }>(
+    db,
+    `UPDATE video_call_codes SET failed_attempts = failed_attempts + 1 WHERE id = $1 RETURNING failed_attempts AS "failedAttempts"`,
+    [id],
+  );
+  return row.failedAttempts;
+}
+
+export interface HeldBooking {
+  status: string;
+  detaineeId: string;
+  startsAt: Date;
+  planCode: string;
+  centsPerMinute: number;
+  connectionCents: number;
+  blockedCents: number;
+}
+
+/** The establishment's booking with its prices, locked FOR UPDATE (before the phone account, as cancellation does). */
+export function lockBookingPrices(db: EntityManager, establishmentId: string, id: string): Promise<HeldBooking | null> {
+  return selectOne<HeldBooking>(
+    db,
+    `SELECT status, detainee_id AS "detaineeId", lower(slot) AS "startsAt", plan_code AS "planCode",
+            cents_per_minute AS "centsPerMinute", connection_cents AS "connectionCents", blocked_cents AS "blockedCents"
+       FROM video_call_bookings WHERE id = $1 AND establishment_id = $2 FOR UPDATE`,
+    [id, establishmentId],
+  );
+}
+
+/** The establishment's booking's prices and blocked amount (the read-back), or null. */
+export function bookingPrices(
+  db: EntityManager,
+  establishmentId: string,
+  id: string,
+): Promise<{ planCode: string; centsPerMinute: number; connectionCents: number; blockedCents: number } | null> {
+  return selectOne(
+    db,
+    `SELECT plan_code AS "planCode", cents_per_minute AS "centsPerMinute", connection_cents AS "connectionCents",
+            blocked_cents AS "blockedCents" FROM video_call_bookings WHERE id = $1 AND establishment_id = $2`,
+    [id, establishmentId],
+  );
+}
+
+/** The account locked FOR UPDATE: its balance and blocked amount. */
+export function lockAccount(db: EntityManager, detaineeId: string): Promise<{ balanceCents: number; blockedCents: number } | null> {
+  return selectOne(
+    db,
+    `SELECT balance_cents AS "balanceCents", blocked_cents AS "blockedCents" FROM phone_accounts WHERE detainee_id = $1 FOR UPDATE`,
+    [detaineeId],
+  );
+}
+
+/** The call's outcome recorded on the booking: HELD with its duration and charge, or NO_SHOW. */
+export async function recordOutcome(
+  db: EntityManager,
+  id: string,
+  outcome: { status: 'HELD'; durationSeconds: number; chargedCents: number } | { status: 'NO_SHOW' },
+): Promise<void> {
+  await execute(db, `UPDATE video_call_bookings SET status = $2, duration_seconds = $3, charged_cents = $4 WHERE id = $1`, [
+    id,
+    outcome.status,
+    outcome.status === 'HELD' ? outcome.durationSeconds : null,
+    outcome.status === 'HELD' ? outcome.chargedCents : null,
+  ]);
+}
+
+/** The charge debited from the balance and the call's blocked amount released, in one statement. */
+export async function settleAccount(db: EntityManager, detaineeId: string, chargedCents: number, releasedBlockedCents: number) {
+  await execute(
+    db,
+    `UPDATE phone_accounts SET balance_cents = balance_cents - $2, blocked_cents = blocked_cents - $3, updated_at = now() WHERE detainee_id = $1`,
+    [detaineeId, chargedCents, releasedBlockedCents],
+  );
+}

@@ -1,0 +1,214 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Actor, AuditService, SYSTEM_ACTOR } from '../common/audit.service';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { Establishment } from '../establishments/establishment.entity';
+import { NotificationsService } from '../notifications/notifications.service';
+import { codeCheck, type CodeCheckResult, codeExpiresAt, CODE_VALIDITY_MINUTES, hashCode, MAX_WRONG_ATTEMPTS, newCode } from './code.rules';
+import {
+  bookingPrices,
+  claimDueCalls,
+  codeById,
+  type CodeRow,
+  countWrongAttempt,
+  insertCode,
+  liveCodeExists,
+  lockAccount,
+  lockBookingPrices,
+  lockCodeByHash,
+  markCodeUsed,
+  recordOutcome,
+  settleAccount,
+} from './codes.queries';
+import { bookingCharge } from './held.rules';
+
+/** A code's check: the rules' result, or CANCELLED when the call was cancelled since the code was sent. */
+export type CheckResult = CodeCheckResult | 'CANCELLED';
+
+export const CANCELLED_MESSAGE = 'Cet appel a été annulé : ce code ne sert plus.';
+
+export interface CheckAnswer {
+  result: CheckResult;
+  bookingId: string | null;
+  /** Wrong attempts left after a WRONG answer. */
+  attemptsLeft: number | null;
+}
+
+const CONTACT: Actor = { type: 'SYSTEM', label: 'Contact (code de visio)' };
+
+/**
+ * The contacts' codes (issued at the slot's start, checked on the contact's page or by the video service)
+ * and the call's outcome recorded by the officer (held and charged, or not honoured).
+ */
+@Injectable()
+export class VideoCallCodesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get secret(): string {
+    return this.config.videoCalls.codeSecret;
+  }
+
+  /**
+   * The periodic job: every booked call whose slot started less than 5 minutes ago and has no code gets one
+   * (6 digits, stored hashed, distinct from every code still usable), and its contact an SMS with it and
+   * the link to type it, in the same transaction. Safe in several instances at once (SKIP LOCKED, codes
+   * looked up again after the lock). Returns how many codes were issued.
+   */
+  async issueDueCodes(): Promise<number> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (m) => {
+      const due = await claimDueCalls(m, new Date(now.getTime() - CODE_VALIDITY_MINUTES * 60_000), now);
+      for (const call of due) {
+        let code = newCode();
+        while (await liveCodeExists(m, hashCode(code, this.secret), now)) code = newCode();
+        const expiresAt = codeExpiresAt(call.startsAt);
+        const codeId = await insertCode(m, call.id, hashCode(code, this.secret), expiresAt);
+        await this.notifications.enqueue(
+          m,
+          {
+            channel: 'SMS',
+            to: call.phone,
+            template: 'video-call-code',
+            category: 'TRANSACTIONAL',
+            data: { code, codeUrl: `/visio/code?appel=${codeId}` },
+            entity: { type: 'video_call_booking', id: call.id },
+            establishmentId: call.establishmentId,
+          },
+          now,
+        );
+        await this.audit.record(
+          {
+            actor: SYSTEM_ACTOR,
+            action: 'VIDEO_CALL_CODE_SENT',
+            entityType: 'video_call_booking',
+            entityId: call.id,
+            establishmentId: call.establishmentId,
+            after: { codeId, expiresAt: expiresAt.toISOString() },
+          },
+          m,
+        );
+      }
+      return due.length;
+    });
+  }
+
+  /** Whether the contact's link points at a code (the page shows its form only then). */
+  async codeExists(codeId: string): Promise<boolean> {
+    return (await codeById(this.dataSource.manager, codeId)) !== null;
+  }
+
+  /** The contact's page: the code typed for the call of the link, checked with the code's row locked. */
+  async checkOnPage(codeId: string, typed: string): Promise<CheckAnswer> {
+    return this.dataSource.transaction(async (m) => {
+      const row = await codeById(m, codeId, true);
+      if (!row) throw new DomainError('NO_CODE', 'Ce lien ne correspond à aucun appel.', 404);
+      return this.check(m, row, typed, 'page');
+    });
+  }
+
+  /**
+   * The video service's check: it has only the typed code, so the latest code with that hash is checked;
+   * no code with that hash is WRONG without any attempt counted (no call is known to count it against).
+   */
+  async checkForService(typed: string): Promise<CheckAnswer> {
+    const code = typed.replace(/\s/g, '');
+    if (!/^\d{6}$/.test(code)) return { result: 'WRONG', bookingId: null, attemptsLeft: null };
+    return this.dataSource.transaction(async (m) => {
+      const row = await lockCodeByHash(m, hashCode(code, this.secret));
+      if (!row) return { result: 'WRONG' as const, bookingId: null, attemptsLeft: null };
+      return this.check(m, row, code, 'service');
+    });
+  }
+
+  private async check(m: EntityManager, row: CodeRow, typed: string, via: 'page' | 'service'): Promise<CheckAnswer> {
+    const now = this.clock.now();
+    const result: CheckResult = row.bookingStatus === 'CANCELLED' ? 'CANCELLED' : codeCheck(row, typed, now, this.secret);
+    let attemptsLeft: number | null = null;
+    if (result === 'ACCEPTED') await markCodeUsed(m, row.id, now);
+    if (result === 'WRONG') attemptsLeft = MAX_WRONG_ATTEMPTS - (await countWrongAttempt(m, row.id));
+    await this.audit.record(
+      {
+        actor: CONTACT,
+        action: 'VIDEO_CALL_CODE_CHECKED',
+        entityType: 'video_call_booking',
+        entityId: row.bookingId,
+        establishmentId: row.establishmentId,
+        after: { codeId: row.id, result, via },
+      },
+      m,
+    );
+    return { result, bookingId: result === 'ACCEPTED' ? row.bookingId : null, attemptsLeft };
+  }
+
+  /** The video service's key, compared in constant time (hashes of equal length). */
+  serviceKeyMatches(presented: string | undefined): boolean {
+    if (!presented) return false;
+    const digest = (s: string) => createHash('sha256').update(s).digest();
+    return timingSafeEqual(digest(presented), digest(this.config.videoCalls.serviceApiKey));
+  }
+
+  /** What recording the call would do, for the read-back: the charge and what is released. */
+  async preview(establishment: Establishment, id: string, seconds: number | null) {
+    const b = await bookingPrices(this.dataSource.manager, establishment.id, id);
+    if (!b) throw new DomainError('NO_BOOKING', 'Appel introuvable.', 404);
+    return seconds === null ? { chargedCents: 0, releasedCents: b.blockedCents } : bookingCharge(b, seconds);
+  }
+
+  /**
+   * Records the call's outcome, in one transaction: the booking then the phone account locked FOR UPDATE;
+   * only a booked call whose slot has started. HELD: the real duration charged (minutes begun, booking's
+   * prices, at most what was blocked) is debited from the balance and the whole blocked amount released;
+   * NO_SHOW: nothing charged, all released. Audited.
+   */
+  async recordOutcome(
+    actor: Actor & { id: string },
+    establishment: Establishment,
+    id: string,
+    seconds: number | null,
+  ): Promise<{ chargedCents: number; releasedCents: number }> {
+    return this.dataSource.transaction(async (m) => {
+      const b = await lockBookingPrices(m, establishment.id, id);
+      if (!b) throw new DomainError('NO_BOOKING', 'Appel introuvable.', 404);
+      if (b.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Le bilan de cet appel est déjà enregistré, ou il a été annulé.', 409);
+      if (this.clock.now().getTime() < b.startsAt.getTime())
+        throw new DomainError('NOT_STARTED', 'Cet appel n’a pas encore commencé : son bilan s’enregistre après le début du créneau.', 409);
+      const account = await lockAccount(m, b.detaineeId);
+      if (!account) throw new Error(`No phone account for the detainee of booking ${id}`);
+      const money = seconds === null ? { chargedCents: 0, releasedCents: b.blockedCents } : bookingCharge(b, seconds);
+      await recordOutcome(
+        m,
+        id,
+        seconds === null ? { status: 'NO_SHOW' } : { status: 'HELD', durationSeconds: seconds, chargedCents: money.chargedCents },
+      );
+      await settleAccount(m, b.detaineeId, money.chargedCents, b.blockedCents);
+      await this.audit.record(
+        {
+          actor,
+          action: seconds === null ? 'VIDEO_CALL_NO_SHOW' : 'VIDEO_CALL_HELD',
+          entityType: 'video_call_booking',
+          entityId: id,
+          establishmentId: establishment.id,
+          before: { status: 'BOOKED', blockedCents: b.blockedCents, balanceCents: account.balanceCents },
+          after: {
+            status: seconds === null ? 'NO_SHOW' : 'HELD',
+            durationSeconds: seconds,
+            chargedCents: money.chargedCents,
+            releasedCents: money.releasedCents,
+            balanceCents: account.balanceCents - money.chargedCents,
+          },
+        },
+        m,
+      );
+      return money;
+    });
+  }
+}
