@@ -273,12 +273,15 @@ export class VideoCallBookingService {
   async booking(
     establishment: Establishment,
     id: string,
-  ): Promise<BookingView & { when: string; blocked: string; started: boolean; duration: string | null; charged: string | null }> {
+  ): Promise<
+    BookingView & { when: string; day: string; blocked: string; started: boolean; duration: string | null; charged: string | null }
+  > {
     const b = await bookingOf(this.dataSource.manager, establishment.id, id);
     if (!b) throw new DomainError('NO_BOOKING', 'Appel introuvable.', 404);
     return {
       ...b,
       when: this.when(establishment, b),
+      day: formatInTimeZone(b.startsAt, establishment.timeZone, 'yyyy-MM-dd'),
       blocked: euros(b.blockedCents),
       started: this.clock.now().getTime() >= b.startsAt.getTime(),
       duration: b.durationSeconds === null ? null : durationLabel(b.durationSeconds),

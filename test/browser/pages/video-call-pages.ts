@@ -1,0 +1,105 @@
+import type { Locator } from 'playwright-core';
+import { AbstractPage } from './abstract-page';
+
+/** The activities officer's video-call pages (« Visio »), at the establishment's tablet. */
+abstract class VideoCallPage extends AbstractPage {
+  /** Clicks and waits for the page it loads (a link, a form's button). */
+  protected async load(target: Locator): Promise<void> {
+    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
+  }
+
+  /** No sideways scrolling: the page fits the viewport's width. */
+  fitsWidth(): Promise<boolean> {
+    return this.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  }
+}
+
+export class VideoCallDetaineesPage extends VideoCallPage {
+  protected readonly heading = /^Visio : personnes détenues — /;
+
+  async search(text: string): Promise<void> {
+    await this.page.getByLabel('Nom ou numéro d’écrou').fill(text);
+    await this.load(this.page.getByRole('button', { name: 'Rechercher' }));
+  }
+
+  async open(): Promise<void> {
+    await this.load(this.testId('detainee').getByRole('link', { name: 'Ouvrir le dossier' }));
+  }
+}
+
+export class VideoCallRecordPage extends VideoCallPage {
+  protected readonly heading = /^Visio : .+ — écrou /;
+
+  contacts(): Promise<string[]> {
+    return this.testId('contact').allInnerTexts();
+  }
+
+  async book(): Promise<void> {
+    await this.load(this.testId('book-link'));
+  }
+}
+
+export class VideoCallGridPage extends VideoCallPage {
+  protected readonly heading = /^Visio : réserver un appel — /;
+
+  async nextWeek(): Promise<void> {
+    await this.load(this.page.getByRole('link', { name: 'Semaine suivante' }));
+  }
+
+  cell(day: string, start: string): Locator {
+    return this.testId(`cell-${day}-${start}`);
+  }
+
+  async choose(day: string, start: string): Promise<void> {
+    await this.load(this.cell(day, start).getByRole('link'));
+  }
+}
+
+export class VideoCallSlotPage extends VideoCallPage {
+  protected readonly heading = /^Appel du /;
+
+  async readBack(contact: string): Promise<void> {
+    await this.page.getByLabel(contact).check({ force: true });
+    await this.load(this.page.getByRole('button', { name: 'Relire avant de réserver' }));
+  }
+}
+
+export class VideoCallReadBackPage extends VideoCallPage {
+  protected readonly heading = 'Confirmer la réservation ?';
+
+  readBack(): Promise<string> {
+    return this.testId('read-back').innerText();
+  }
+
+  async confirm(): Promise<void> {
+    await this.load(this.page.getByRole('button', { name: 'Oui, réserver' }));
+  }
+}
+
+export class VideoCallPageOfCall extends VideoCallPage {
+  protected readonly heading = /^Appel du /;
+
+  done(): Promise<string> {
+    return this.testId('done').innerText();
+  }
+
+  async dayList(): Promise<void> {
+    await this.load(this.page.getByRole('link', { name: 'Appels de ce jour' }));
+  }
+}
+
+export class VideoCallDayPage extends VideoCallPage {
+  protected readonly heading = /^Visio : appels du /;
+
+  rows(): Promise<string[]> {
+    return this.testId('day-row').allInnerTexts();
+  }
+}
+
+export class VideoCallSettingsPage extends VideoCallPage {
+  protected readonly heading = /^Visio : paramètres — /;
+
+  devices(): Promise<string[]> {
+    return this.testId('device').allInnerTexts();
+  }
+}
