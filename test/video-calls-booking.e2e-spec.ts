@@ -364,6 +364,28 @@ describe('booking a video call', () => {
     await officer.post(`${callUrl}/annuler`).type('form').send({ _csrf: confirm.csrf(), motif: 'Encore', confirmation: 'oui' }).expect(409);
   });
 
+  it('once the slot has started a call is no longer cancelled (it would go uncharged): 409, the amount stays blocked, no cancel link', async () => {
+    const { e, base } = await establishment();
+    const d = await detainee(e.id);
+    const res = await book(base, await csrf(base), d, '2026-12-21', '09:30').expect(303);
+    const callUrl = res.headers.location.replace('?fait=reserve', '');
+    const confirm = page(await officer.get(`${callUrl}/annuler`).expect(200));
+    // 21 December 2026, 09:31 in Paris: the slot started a minute ago.
+    await suite.app.setClock('2026-12-21T08:31:00Z', { frozen: true });
+    try {
+      const late = await officer
+        .post(`${callUrl}/annuler`)
+        .type('form')
+        .send({ _csrf: confirm.csrf(), motif: 'Trop tard', confirmation: 'oui' })
+        .expect(409);
+      expect(page(late).text('error-summary')).toContain('Le créneau a commencé : l’appel ne peut plus être annulé.');
+      expect(await accountOf(d.id)).toEqual({ balance: 5000, blocked: 914 });
+      expect(page(await officer.get(callUrl).expect(200)).$(`a[href="${callUrl}/annuler"]`).length).toBe(0);
+    } finally {
+      await suite.app.setClock(NOW, { frozen: true });
+    }
+  });
+
   it('prints the booking voucher with the detainee, the slot, the contact and a signature line, in any script', async () => {
     const { e, base } = await establishment();
     const d = await detainee(e.id, { firstName: 'Łukasz', lastName: 'Nguyễn', contactName: 'محمد العلي', housing: 'B-214' });

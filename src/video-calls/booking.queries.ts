@@ -213,10 +213,10 @@ export function lockBooking(
   db: EntityManager,
   establishmentId: string,
   id: string,
-): Promise<{ status: string; detaineeId: string; blockedCents: number } | null> {
+): Promise<{ status: string; detaineeId: string; blockedCents: number; startsAt: Date } | null> {
   return selectOne(
     db,
-    `SELECT status, detainee_id AS "detaineeId", blocked_cents AS "blockedCents" FROM video_call_bookings
+    `SELECT status, detainee_id AS "detaineeId", blocked_cents AS "blockedCents", lower(slot) AS "startsAt" FROM video_call_bookings
       WHERE id = $1 AND establishment_id = $2 FOR UPDATE`,
     [id, establishmentId],
   );

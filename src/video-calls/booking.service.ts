@@ -300,6 +300,13 @@ export class VideoCallBookingService {
       const b = await lockBooking(m, establishment.id, id);
       if (!b) throw new DomainError('NO_BOOKING', 'Appel introuvable.', 404);
       if (b.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Seul un appel réservé, pas encore passé, peut être annulé.', 409);
+      // Once the slot has started the call is closed by its outcome (held and charged, or not honoured), never cancelled.
+      if (this.clock.now().getTime() >= new Date(b.startsAt).getTime())
+        throw new DomainError(
+          'STARTED',
+          'Le créneau a commencé : l’appel ne peut plus être annulé. Enregistrez son bilan (appel passé ou non honoré).',
+          409,
+        );
       await phoneAccount(m, b.detaineeId, true);
       await cancelBooking(m, id, actor.id, reason, this.clock.now());
       await changeBlocked(m, b.detaineeId, -b.blockedCents);
