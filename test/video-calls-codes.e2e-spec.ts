@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import request from 'supertest';
 import { query, queryOne } from './helpers/db';
-import { appForTests } from './helpers/app';
+import { appForTests, startTestApp, type TestApp } from './helpers/app';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 import { signInAgent, type Agent } from './helpers/sign-in';
@@ -243,24 +243,88 @@ describe('the contact’s code page', () => {
 });
 
 describe('the video service’s adapter endpoint', () => {
+  const api = () => request(suite.app.url).post('/api/visio/codes/verifier');
+  const auth = `Bearer ${API_KEY}`;
+
   it('checks a code for the video service with its key, and refuses a wrong or missing key', async () => {
     const { e, devices } = await establishment();
     const c = await call(e.id, devices[0]);
     await codesSentAt(at(5));
     const { code, codeId } = await codeSms(c.id);
     await suite.app.setClock(at(60), { frozen: true });
-    const api = () => request(suite.app.url).post('/api/visio/codes/verifier');
 
-    expect((await api().send({ code }).expect(401)).body).toEqual({ ok: false, reason: 'UNAUTHORIZED' });
-    expect((await api().set('Authorization', `Bearer ${API_KEY}x`).send({ code }).expect(401)).body).toEqual({
+    expect((await api().send({ appel: codeId, code }).expect(401)).body).toEqual({ ok: false, reason: 'UNAUTHORIZED' });
+    expect((await api().set('Authorization', `${auth}x`).send({ appel: codeId, code }).expect(401)).body).toEqual({
       ok: false,
       reason: 'UNAUTHORIZED',
     });
     expect(await queryOne(`SELECT used_at AS used FROM video_call_codes WHERE id = $1`, [codeId])).toEqual({ used: null });
-    const auth = `Bearer ${API_KEY}`;
     await api().set('Authorization', auth).set('Content-Type', 'application/json').send('{bad').expect(400);
-    expect((await api().set('Authorization', auth).send({ code }).expect(200)).body).toEqual({ ok: true, bookingId: c.id });
-    expect((await api().set('Authorization', auth).send({ code }).expect(200)).body).toEqual({ ok: false, reason: 'USED' });
+    await api().set('Authorization', auth).send({ code }).expect(400);
+    expect((await api().set('Authorization', auth).send({ appel: codeId, code }).expect(200)).body).toEqual({ ok: true, bookingId: c.id });
+    expect((await api().set('Authorization', auth).send({ appel: codeId, code }).expect(200)).body).toEqual({
+      ok: false,
+      reason: 'REFUSED',
+    });
+  });
+
+  it('counts the video service’s wrong codes against the call it names and refuses the sixth, with one answer for every refusal', async () => {
+    const { e, devices } = await establishment(3);
+    const guessed = await call(e.id, devices[0], { firstName: 'Łukasz' });
+    const other = await call(e.id, devices[1], { firstName: 'Şükrü', phone: '+33622334455' });
+    const late = await call(e.id, devices[2], { firstName: 'عمر', phone: '+33633445566' });
+    await codesSentAt(at(5));
+    const target = await codeSms(guessed.id);
+    const second = await codeSms(other.id);
+    const third = await codeSms(late.id);
+    await suite.app.setClock(at(60), { frozen: true });
+    const refused = { ok: false, reason: 'REFUSED' };
+    const check = async (appel: string, code: string) =>
+      (await api().set('Authorization', auth).send({ appel, code }).expect(200)).body as unknown;
+
+    // Another call's live code, typed for this call, is a wrong attempt on this call, not a hit on the other.
+    expect(await check(target.codeId, second.code)).toEqual(refused);
+    const wrong = target.code === '000000' ? '000001' : '000000';
+    for (let i = 0; i < 4; i++) expect(await check(target.codeId, wrong)).toEqual(refused);
+    expect(await queryOne(`SELECT failed_attempts AS failed FROM video_call_codes WHERE id = $1`, [target.codeId])).toEqual({ failed: 5 });
+    expect(await check(target.codeId, target.code)).toEqual(refused);
+    expect(await queryOne(`SELECT used_at AS used FROM video_call_codes WHERE id = $1`, [target.codeId])).toEqual({ used: null });
+    expect(
+      await queryOne(`SELECT used_at AS used, failed_attempts AS failed FROM video_call_codes WHERE id = $1`, [second.codeId]),
+    ).toEqual({
+      used: null,
+      failed: 0,
+    });
+
+    // An unknown call, a cancelled call, an expired code: the same answer.
+    expect(await check('6d0f3c1e-8a54-4c2b-9a55-0d5a1b9c7e21', second.code)).toEqual(refused);
+    expect(await check('x', second.code)).toEqual(refused);
+    await query(`UPDATE video_call_bookings SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = 'Transfert' WHERE id = $1`, [
+      late.id,
+      at(30),
+    ]);
+    expect(await check(third.codeId, third.code)).toEqual(refused);
+    await suite.app.setClock(at(300), { frozen: true });
+    expect(await check(second.codeId, second.code)).toEqual(refused);
+    const results = await query<{ result: string }>(
+      `SELECT after->>'result' AS result FROM audit_log WHERE action = 'VIDEO_CALL_CODE_CHECKED' AND entity_id = $1 ORDER BY id`,
+      [guessed.id],
+    );
+    expect(results.map((r) => r.result)).toEqual(['WRONG', 'WRONG', 'WRONG', 'WRONG', 'WRONG', 'LOCKED']);
+  });
+});
+
+describe('the video service’s rate limit', () => {
+  let limited: TestApp;
+  afterAll(async () => {
+    await limited?.stop();
+  });
+  it('limits the video service’s code checks per address like the sign-in routes', async () => {
+    limited = await startTestApp({ SIGNIN_RATE_LIMIT: '3' }, { reset: false });
+    const post = () =>
+      request(limited.url).post('/api/visio/codes/verifier').set('Authorization', `Bearer ${API_KEY}`).send({ appel: 'x', code: '123456' });
+    for (let i = 0; i < 3; i++) expect((await post().expect(200)).body).toEqual({ ok: false, reason: 'REFUSED' });
+    expect((await post().expect(429)).body).toEqual({ ok: false, reason: 'RATE_LIMITED' });
   });
 });
 

@@ -77,16 +77,6 @@ export function codeById(db: EntityManager, id: string, lock = false): Promise<C
   );
 }
 
-/** The latest code with this hash (the video service only has the typed code), locked FOR UPDATE; or null. */
-export function lockCodeByHash(db: EntityManager, hash: string): Promise<CodeRow | null> {
-  return selectOne<CodeRow>(
-    db,
-    `SELECT ${CODE_COLUMNS} FROM video_call_codes k JOIN video_call_bookings b ON b.id = k.booking_id
-      WHERE k.code_hash = $1 ORDER BY k.created_at DESC, k.id DESC LIMIT 1 FOR UPDATE OF k`,
-    [hash],
-  );
-}
-
 export async function markCodeUsed(db: EntityManager, id: string, at: Date): Promise<void> {
   await execute(db, `UPDATE video_call_codes SET used_at = $2 WHERE id = $1`, [id, at]);
 }

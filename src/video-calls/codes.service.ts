@@ -18,7 +18,6 @@ import {
   liveCodeExists,
   lockAccount,
   lockBookingPrices,
-  lockCodeByHash,
   markCodeUsed,
   recordOutcome,
   settleAccount,
@@ -36,6 +35,8 @@ export interface CheckAnswer {
   /** Wrong attempts left after a WRONG answer. */
   attemptsLeft: number | null;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const CONTACT: Actor = { type: 'SYSTEM', label: 'Contact (code de visio)' };
 
@@ -116,16 +117,18 @@ export class VideoCallCodesService {
   }
 
   /**
-   * The video service's check: it has only the typed code, so the latest code with that hash is checked;
-   * no code with that hash is WRONG without any attempt counted (no call is known to count it against).
+   * The video service's check: it names the call by the code's id (the `appel` of the SMS link, which the
+   * contact gives it) and the typed code, checked exactly as on the contact's page, with the code's row
+   * locked: every wrong attempt counts against that code, the 6th is refused. An unknown id is refused
+   * like any other refusal (the service learns nothing about which codes or calls exist).
    */
-  async checkForService(typed: string): Promise<CheckAnswer> {
-    const code = typed.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(code)) return { result: 'WRONG', bookingId: null, attemptsLeft: null };
+  async checkForService(codeId: string, typed: string): Promise<CheckAnswer> {
+    const refused: CheckAnswer = { result: 'WRONG', bookingId: null, attemptsLeft: null };
+    if (!UUID.test(codeId)) return refused;
     return this.dataSource.transaction(async (m) => {
-      const row = await lockCodeByHash(m, hashCode(code, this.secret));
-      if (!row) return { result: 'WRONG' as const, bookingId: null, attemptsLeft: null };
-      return this.check(m, row, code, 'service');
+      const row = await codeById(m, codeId, true);
+      if (!row) return refused;
+      return this.check(m, row, typed, 'service');
     });
   }
 
