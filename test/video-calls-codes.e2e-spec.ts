@@ -137,6 +137,12 @@ describe('the code sent at the slot’s start', () => {
     expect(stored.hash).toBe(createHmac('sha256', SECRET).update(sms.code).digest('hex'));
     expect(stored.hash).not.toContain(sms.code);
     expect(stored).toMatchObject({ expires: at(300), used: null, failed: 0 });
+    const data = await queryOne<{ data: string }>(
+      `SELECT data::text AS data FROM notifications WHERE entity_id = $1 AND template = 'video-call-code'`,
+      [first.id],
+    );
+    expect(data.data).toContain('/visio/code?appel=');
+    expect(data.data).not.toContain(sms.code);
     expect((await codeSms(second.id)).address).toBe('+33622334455');
     expect((await codeSms(second.id)).code).not.toBe(sms.code);
     const audit = await query<{ after: string }>(
@@ -145,6 +151,47 @@ describe('the code sent at the slot’s start', () => {
     );
     expect(audit).toHaveLength(1);
     expect(audit[0].after).not.toContain(sms.code);
+  });
+});
+
+/** What the outbox keeps of a call's code SMS: its text, HTML, subject and data. */
+async function storedSms(bookingId: string) {
+  return queryOne<{ stored: string }>(
+    `SELECT concat_ws(' ', body_text, body_html, subject, data::text) AS stored FROM notifications
+      WHERE entity_type = 'video_call_booking' AND entity_id = $1 AND template = 'video-call-code'`,
+    [bookingId],
+  );
+}
+
+describe('the code SMS kept in the outbox', () => {
+  it('blanks the stored SMS of a code once used or expired, so that no notification holds the code any more', async () => {
+    const { e, devices } = await establishment(2);
+    const used = await call(e.id, devices[0], { firstName: 'Łukasz' });
+    const unused = await call(e.id, devices[1], { firstName: 'عمر', phone: '+33622334455' });
+    await codesSentAt(at(5));
+    const usedSms = await codeSms(used.id);
+    const unusedSms = await codeSms(unused.id);
+    await suite.app.setClock(at(30), { frozen: true });
+    expect((await typeCode(usedSms.codeId, usedSms.code)).status).toBe(200);
+
+    jobClock.set(at(299), { frozen: true });
+    await codes.blankSpentCodeSms();
+    expect((await storedSms(used.id)).stored).not.toContain(usedSms.code);
+    expect((await storedSms(used.id)).stored).toContain('le code de votre appel en visio a expiré');
+    // A code still usable keeps its SMS (not yet delivered, it must still carry the code).
+    expect((await storedSms(unused.id)).stored).toContain(unusedSms.code);
+
+    jobClock.set(at(300), { frozen: true });
+    await codes.blankSpentCodeSms();
+    for (const code of [usedSms.code, unusedSms.code]) {
+      const holding = await query(
+        `SELECT id FROM notifications WHERE entity_id = ANY($1::uuid[])
+            AND position($2 in concat_ws(' ', body_text, body_html, subject, data::text)) > 0`,
+        [[used.id, unused.id], code],
+      );
+      expect(holding).toEqual([]);
+    }
+    expect((await storedSms(unused.id)).stored).toMatch(/^P2V Justice : le code de votre appel en visio a expiré\. \{/);
   });
 });
 

@@ -52,6 +52,28 @@ export async function insertCode(db: EntityManager, bookingId: string, hash: str
   return row.id;
 }
 
+/** The code taken out of an SMS's data (the outbox keeps the rendered text only). */
+export async function dropCodeFromData(db: EntityManager, notificationId: string): Promise<void> {
+  await execute(db, `UPDATE notifications SET data = data - 'code' WHERE id = $1`, [notificationId]);
+}
+
+/**
+ * The code SMS whose code is used or expired at `now` get `text` as their stored text (no HTML, no code in
+ * their data): nothing in the outbox then holds a code that was ever usable, once it is not any more.
+ */
+export async function blankSpentCodeSms(db: EntityManager, text: string, now: Date): Promise<number> {
+  const rows = await select<{ id: string }>(
+    db,
+    `UPDATE notifications n SET body_text = $1, body_html = NULL, data = n.data - 'code'
+       FROM video_call_codes k
+      WHERE n.template = 'video-call-code' AND n.entity_type = 'video_call_booking' AND n.entity_id = k.booking_id
+        AND (k.expires_at <= $2 OR k.used_at IS NOT NULL) AND n.body_text <> $1
+      RETURNING n.id`,
+    [text, now],
+  );
+  return rows.length;
+}
+
 export interface CodeRow {
   id: string;
   bookingId: string;

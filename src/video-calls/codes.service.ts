@@ -9,11 +9,13 @@ import type { Establishment } from '../establishments/establishment.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { codeCheck, type CodeCheckResult, codeExpiresAt, CODE_VALIDITY_MINUTES, hashCode, MAX_WRONG_ATTEMPTS, newCode } from './code.rules';
 import {
+  blankSpentCodeSms,
   bookingPrices,
   claimDueCalls,
   codeById,
   type CodeRow,
   countWrongAttempt,
+  dropCodeFromData,
   insertCode,
   liveCodeExists,
   lockAccount,
@@ -26,6 +28,9 @@ import { bookingCharge } from './held.rules';
 
 /** A code's check: the rules' result, or CANCELLED when the call was cancelled since the code was sent. */
 export type CheckResult = CodeCheckResult | 'CANCELLED';
+
+/** The stored text of a code's SMS once the code is used or expired. */
+export const SPENT_CODE_SMS = 'P2V Justice : le code de votre appel en visio a expiré.';
 
 export const CANCELLED_MESSAGE = 'Cet appel a été annulé : ce code ne sert plus.';
 
@@ -73,7 +78,7 @@ export class VideoCallCodesService {
         while (await liveCodeExists(m, hashCode(code, this.secret), now)) code = newCode();
         const expiresAt = codeExpiresAt(call.startsAt);
         const codeId = await insertCode(m, call.id, hashCode(code, this.secret), expiresAt);
-        await this.notifications.enqueue(
+        const notificationId = await this.notifications.enqueue(
           m,
           {
             channel: 'SMS',
@@ -86,6 +91,9 @@ export class VideoCallCodesService {
           },
           now,
         );
+        // The code is in the SMS's text only (rendered now), never in the outbox's data; blankSpentCodeSms
+        // takes it out of the text once it is used or expired.
+        await dropCodeFromData(m, notificationId);
         await this.audit.record(
           {
             actor: SYSTEM_ACTOR,
@@ -100,6 +108,15 @@ export class VideoCallCodesService {
       }
       return due.length;
     });
+  }
+
+  /**
+   * The periodic job's second step: the SMS of every code used or expired keeps no code — its stored text
+   * becomes SPENT_CODE_SMS (an SMS not yet delivered then sends that text, which is what the contact needs
+   * to know). Returns how many messages were blanked.
+   */
+  async blankSpentCodeSms(): Promise<number> {
+    return blankSpentCodeSms(this.dataSource.manager, SPENT_CODE_SMS, this.clock.now());
   }
 
   /** Whether the contact's link points at a code (the page shows its form only then). */
