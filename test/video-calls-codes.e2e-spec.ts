@@ -136,7 +136,7 @@ describe('the code sent at the slot’s start', () => {
     const stored = rows.find((r) => r.booking === first.id)!;
     expect(stored.hash).toBe(createHmac('sha256', SECRET).update(sms.code).digest('hex'));
     expect(stored.hash).not.toContain(sms.code);
-    expect(stored).toMatchObject({ expires: at(300), used: null, failed: 0 });
+    expect(stored).toMatchObject({ expires: at(320), used: null, failed: 0 });
     const data = await queryOne<{ data: string }>(
       `SELECT data::text AS data FROM notifications WHERE entity_id = $1 AND template = 'video-call-code'`,
       [first.id],
@@ -151,6 +151,36 @@ describe('the code sent at the slot’s start', () => {
     );
     expect(audit).toHaveLength(1);
     expect(audit[0].after).not.toContain(sms.code);
+  });
+
+  it('gives a code sent late 5 minutes from when it is sent, never past the slot’s end, and a call that fails does not stop the others', async () => {
+    const { e, devices } = await establishment(4);
+    const late = await call(e.id, devices[0], { firstName: 'Łukasz' });
+    const failing = await call(e.id, devices[1], { firstName: 'Şükrü', phone: '+999999999' });
+    const ending = await call(e.id, devices[2], { firstName: 'عمر', start: new Date(START.getTime() - 40 * 60_000) });
+    const ended = await call(e.id, devices[3], { start: new Date(START.getTime() - 45 * 60_000) });
+    const expiry = async (bookingId: string) =>
+      (await query<{ expires: Date }>(`SELECT expires_at AS expires FROM video_call_codes WHERE booking_id = $1`, [bookingId])).map(
+        (r) => r.expires,
+      );
+
+    // The job ran late: 4 min 30 s after the start.
+    await codesSentAt(at(270));
+    expect(await expiry(late.id)).toEqual([at(570)]);
+    expect(await expiry(ending.id)).toEqual([at(300)]);
+    expect(await expiry(failing.id)).toEqual([]);
+    expect(await expiry(ended.id)).toEqual([]);
+    expect((await codeSms(late.id)).code).toMatch(/^\d{6}$/);
+
+    // The failing call's contact is corrected: the next run sends its code, the others keep theirs.
+    await query(
+      `UPDATE detainee_phone_contacts SET phone = '+33644556677' WHERE id = (SELECT contact_id FROM video_call_bookings WHERE id = $1)`,
+      [failing.id],
+    );
+    await codesSentAt(at(330));
+    expect(await expiry(failing.id)).toEqual([at(630)]);
+    expect(await expiry(late.id)).toEqual([at(570)]);
+    expect((await codeSms(failing.id)).address).toBe('+33644556677');
   });
 });
 
@@ -168,7 +198,7 @@ describe('the code SMS kept in the outbox', () => {
     const { e, devices } = await establishment(2);
     const used = await call(e.id, devices[0], { firstName: 'Łukasz' });
     const unused = await call(e.id, devices[1], { firstName: 'عمر', phone: '+33622334455' });
-    await codesSentAt(at(5));
+    await codesSentAt(START);
     const usedSms = await codeSms(used.id);
     const unusedSms = await codeSms(unused.id);
     await suite.app.setClock(at(30), { frozen: true });
@@ -220,12 +250,12 @@ describe('the contact’s code page', () => {
     const { e, devices } = await establishment(2);
     const late = await call(e.id, devices[0]);
     const justInTime = await call(e.id, devices[1], { firstName: 'Nguyễn' });
-    await codesSentAt(at(5));
+    await codesSentAt(START);
     await suite.app.setClock(at(300), { frozen: true });
     const expired = await typeCode((await codeSms(late.id)).codeId, (await codeSms(late.id)).code);
     expect(expired.status).toBe(409);
     expect(expired.p.text('code-result')).toBe(
-      'Ce code n’est plus valable : il fallait se connecter dans les 5 minutes suivant le début du créneau.',
+      'Ce code n’est plus valable : il fallait se connecter dans les 5 minutes suivant l’envoi du SMS.',
     );
     await suite.app.setClock(at(299), { frozen: true });
     expect((await typeCode((await codeSms(justInTime.id)).codeId, (await codeSms(justInTime.id)).code)).status).toBe(200);
@@ -351,7 +381,7 @@ describe('the video service’s adapter endpoint', () => {
       at(30),
     ]);
     expect(await check(third.codeId, third.code)).toEqual(refused);
-    await suite.app.setClock(at(300), { frozen: true });
+    await suite.app.setClock(at(305), { frozen: true });
     expect(await check(second.codeId, second.code)).toEqual(refused);
     const results = await query<{ result: string }>(
       `SELECT after->>'result' AS result FROM audit_log WHERE action = 'VIDEO_CALL_CODE_CHECKED' AND entity_id = $1 ORDER BY id`,

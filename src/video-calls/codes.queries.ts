@@ -7,32 +7,41 @@ export interface DueCall {
   id: string;
   establishmentId: string;
   startsAt: Date;
+  endsAt: Date;
   phone: string;
 }
 
+const DUE = `b.status = 'BOOKED' AND lower(b.slot) <= $1 AND upper(b.slot) > $1`;
+
+/** The booked calls under way at `now` (slot started, not ended) that have no code yet, oldest slot first. */
+export async function dueCallIds(db: EntityManager, now: Date): Promise<string[]> {
+  const rows = await select<{ id: string }>(
+    db,
+    `SELECT b.id FROM video_call_bookings b
+      WHERE ${DUE} AND NOT EXISTS (SELECT 1 FROM video_call_codes k WHERE k.booking_id = b.id)
+      ORDER BY lower(b.slot), b.id`,
+    [now],
+  );
+  return rows.map((r) => r.id);
+}
+
 /**
- * The booked calls whose slot started within [since, now] and that have no code yet, locked FOR UPDATE
- * SKIP LOCKED: two instances never take the same call. The codes are looked up again after the lock, in
- * a new statement (a new snapshot): a call another instance gave a code meanwhile is left alone.
+ * One due call, locked FOR UPDATE SKIP LOCKED (two instances never take the same call), or null when
+ * another instance holds it, it is no longer due, or it got its code meanwhile: the codes are looked up
+ * again after the lock, in a new statement (a new snapshot).
  */
-export async function claimDueCalls(db: EntityManager, since: Date, now: Date): Promise<DueCall[]> {
-  const claimed = await select<DueCall>(
+export async function claimDueCall(db: EntityManager, id: string, now: Date): Promise<DueCall | null> {
+  const call = await selectOne<DueCall>(
     db,
-    `SELECT b.id, b.establishment_id AS "establishmentId", lower(b.slot) AS "startsAt", c.phone
+    `SELECT b.id, b.establishment_id AS "establishmentId", lower(b.slot) AS "startsAt", upper(b.slot) AS "endsAt", c.phone
        FROM video_call_bookings b JOIN detainee_phone_contacts c ON c.id = b.contact_id
-      WHERE b.status = 'BOOKED' AND lower(b.slot) > $1 AND lower(b.slot) <= $2
-      ORDER BY lower(b.slot), b.id
+      WHERE b.id = $2 AND ${DUE}
         FOR UPDATE OF b SKIP LOCKED`,
-    [since, now],
+    [now, id],
   );
-  if (claimed.length === 0) return [];
-  const done = await select<{ bookingId: string }>(
-    db,
-    `SELECT DISTINCT booking_id AS "bookingId" FROM video_call_codes WHERE booking_id = ANY($1::uuid[])`,
-    [claimed.map((c) => c.id)],
-  );
-  const given = new Set(done.map((d) => d.bookingId));
-  return claimed.filter((c) => !given.has(c.id));
+  if (!call) return null;
+  const done = await selectOne(db, `SELECT 1 FROM video_call_codes WHERE booking_id = $1 LIMIT 1`, [id]);
+  return done ? null : call;
 }
 
 /** Whether a code with this hash is still usable (not expired, not used): a new code must not collide with it. */
