@@ -116,6 +116,15 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     handler: (_req, res) => res.status(429).render('errors/429.njk'),
   });
   app.use(['/connexion', '/agents/connexion', '/demo-idp/interaction', '/visio/code'], signInLimiter);
+  // The video service's code checks too (a JSON answer): guesses are bounded per address as well as per code.
+  const videoServiceLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.signinRateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => res.status(429).json({ ok: false, reason: 'RATE_LIMITED' }),
+  });
+  app.use('/api/visio', videoServiceLimiter);
 
   // The local OpenID provider (demo and tests only) lives outside the app's CSP and session.
   if (config.demoIdp) {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import request from 'supertest';
 import { query, queryOne } from './helpers/db';
-import { appForTests } from './helpers/app';
+import { appForTests, startTestApp, type TestApp } from './helpers/app';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 import { signInAgent, type Agent } from './helpers/sign-in';
@@ -136,7 +136,13 @@ describe('the code sent at the slot’s start', () => {
     const stored = rows.find((r) => r.booking === first.id)!;
     expect(stored.hash).toBe(createHmac('sha256', SECRET).update(sms.code).digest('hex'));
     expect(stored.hash).not.toContain(sms.code);
-    expect(stored).toMatchObject({ expires: at(300), used: null, failed: 0 });
+    expect(stored).toMatchObject({ expires: at(320), used: null, failed: 0 });
+    const data = await queryOne<{ data: string }>(
+      `SELECT data::text AS data FROM notifications WHERE entity_id = $1 AND template = 'video-call-code'`,
+      [first.id],
+    );
+    expect(data.data).toContain('/visio/code?appel=');
+    expect(data.data).not.toContain(sms.code);
     expect((await codeSms(second.id)).address).toBe('+33622334455');
     expect((await codeSms(second.id)).code).not.toBe(sms.code);
     const audit = await query<{ after: string }>(
@@ -145,6 +151,77 @@ describe('the code sent at the slot’s start', () => {
     );
     expect(audit).toHaveLength(1);
     expect(audit[0].after).not.toContain(sms.code);
+  });
+
+  it('gives a code sent late 5 minutes from when it is sent, never past the slot’s end, and a call that fails does not stop the others', async () => {
+    const { e, devices } = await establishment(4);
+    const late = await call(e.id, devices[0], { firstName: 'Łukasz' });
+    const failing = await call(e.id, devices[1], { firstName: 'Şükrü', phone: '+999999999' });
+    const ending = await call(e.id, devices[2], { firstName: 'عمر', start: new Date(START.getTime() - 40 * 60_000) });
+    const ended = await call(e.id, devices[3], { start: new Date(START.getTime() - 45 * 60_000) });
+    const expiry = async (bookingId: string) =>
+      (await query<{ expires: Date }>(`SELECT expires_at AS expires FROM video_call_codes WHERE booking_id = $1`, [bookingId])).map(
+        (r) => r.expires,
+      );
+
+    // The job ran late: 4 min 30 s after the start.
+    await codesSentAt(at(270));
+    expect(await expiry(late.id)).toEqual([at(570)]);
+    expect(await expiry(ending.id)).toEqual([at(300)]);
+    expect(await expiry(failing.id)).toEqual([]);
+    expect(await expiry(ended.id)).toEqual([]);
+    expect((await codeSms(late.id)).code).toMatch(/^\d{6}$/);
+
+    // The failing call's contact is corrected: the next run sends its code, the others keep theirs.
+    await query(
+      `UPDATE detainee_phone_contacts SET phone = '+33644556677' WHERE id = (SELECT contact_id FROM video_call_bookings WHERE id = $1)`,
+      [failing.id],
+    );
+    await codesSentAt(at(330));
+    expect(await expiry(failing.id)).toEqual([at(630)]);
+    expect(await expiry(late.id)).toEqual([at(570)]);
+    expect((await codeSms(failing.id)).address).toBe('+33644556677');
+  });
+});
+
+/** What the outbox keeps of a call's code SMS: its text, HTML, subject and data. */
+async function storedSms(bookingId: string) {
+  return queryOne<{ stored: string }>(
+    `SELECT concat_ws(' ', body_text, body_html, subject, data::text) AS stored FROM notifications
+      WHERE entity_type = 'video_call_booking' AND entity_id = $1 AND template = 'video-call-code'`,
+    [bookingId],
+  );
+}
+
+describe('the code SMS kept in the outbox', () => {
+  it('blanks the stored SMS of a code once used or expired, so that no notification holds the code any more', async () => {
+    const { e, devices } = await establishment(2);
+    const used = await call(e.id, devices[0], { firstName: 'Łukasz' });
+    const unused = await call(e.id, devices[1], { firstName: 'عمر', phone: '+33622334455' });
+    await codesSentAt(START);
+    const usedSms = await codeSms(used.id);
+    const unusedSms = await codeSms(unused.id);
+    await suite.app.setClock(at(30), { frozen: true });
+    expect((await typeCode(usedSms.codeId, usedSms.code)).status).toBe(200);
+
+    jobClock.set(at(299), { frozen: true });
+    await codes.blankSpentCodeSms();
+    expect((await storedSms(used.id)).stored).not.toContain(usedSms.code);
+    expect((await storedSms(used.id)).stored).toContain('le code de votre appel en visio a expiré');
+    // A code still usable keeps its SMS (not yet delivered, it must still carry the code).
+    expect((await storedSms(unused.id)).stored).toContain(unusedSms.code);
+
+    jobClock.set(at(300), { frozen: true });
+    await codes.blankSpentCodeSms();
+    for (const code of [usedSms.code, unusedSms.code]) {
+      const holding = await query(
+        `SELECT id FROM notifications WHERE entity_id = ANY($1::uuid[])
+            AND position($2 in concat_ws(' ', body_text, body_html, subject, data::text)) > 0`,
+        [[used.id, unused.id], code],
+      );
+      expect(holding).toEqual([]);
+    }
+    expect((await storedSms(unused.id)).stored).toMatch(/^P2V Justice : le code de votre appel en visio a expiré\. \{/);
   });
 });
 
@@ -173,12 +250,12 @@ describe('the contact’s code page', () => {
     const { e, devices } = await establishment(2);
     const late = await call(e.id, devices[0]);
     const justInTime = await call(e.id, devices[1], { firstName: 'Nguyễn' });
-    await codesSentAt(at(5));
+    await codesSentAt(START);
     await suite.app.setClock(at(300), { frozen: true });
     const expired = await typeCode((await codeSms(late.id)).codeId, (await codeSms(late.id)).code);
     expect(expired.status).toBe(409);
     expect(expired.p.text('code-result')).toBe(
-      'Ce code n’est plus valable : il fallait se connecter dans les 5 minutes suivant le début du créneau.',
+      'Ce code n’est plus valable : il fallait se connecter dans les 5 minutes suivant l’envoi du SMS.',
     );
     await suite.app.setClock(at(299), { frozen: true });
     expect((await typeCode((await codeSms(justInTime.id)).codeId, (await codeSms(justInTime.id)).code)).status).toBe(200);
@@ -243,24 +320,88 @@ describe('the contact’s code page', () => {
 });
 
 describe('the video service’s adapter endpoint', () => {
+  const api = () => request(suite.app.url).post('/api/visio/codes/verifier');
+  const auth = `Bearer ${API_KEY}`;
+
   it('checks a code for the video service with its key, and refuses a wrong or missing key', async () => {
     const { e, devices } = await establishment();
     const c = await call(e.id, devices[0]);
     await codesSentAt(at(5));
     const { code, codeId } = await codeSms(c.id);
     await suite.app.setClock(at(60), { frozen: true });
-    const api = () => request(suite.app.url).post('/api/visio/codes/verifier');
 
-    expect((await api().send({ code }).expect(401)).body).toEqual({ ok: false, reason: 'UNAUTHORIZED' });
-    expect((await api().set('Authorization', `Bearer ${API_KEY}x`).send({ code }).expect(401)).body).toEqual({
+    expect((await api().send({ appel: codeId, code }).expect(401)).body).toEqual({ ok: false, reason: 'UNAUTHORIZED' });
+    expect((await api().set('Authorization', `${auth}x`).send({ appel: codeId, code }).expect(401)).body).toEqual({
       ok: false,
       reason: 'UNAUTHORIZED',
     });
     expect(await queryOne(`SELECT used_at AS used FROM video_call_codes WHERE id = $1`, [codeId])).toEqual({ used: null });
-    const auth = `Bearer ${API_KEY}`;
     await api().set('Authorization', auth).set('Content-Type', 'application/json').send('{bad').expect(400);
-    expect((await api().set('Authorization', auth).send({ code }).expect(200)).body).toEqual({ ok: true, bookingId: c.id });
-    expect((await api().set('Authorization', auth).send({ code }).expect(200)).body).toEqual({ ok: false, reason: 'USED' });
+    await api().set('Authorization', auth).send({ code }).expect(400);
+    expect((await api().set('Authorization', auth).send({ appel: codeId, code }).expect(200)).body).toEqual({ ok: true, bookingId: c.id });
+    expect((await api().set('Authorization', auth).send({ appel: codeId, code }).expect(200)).body).toEqual({
+      ok: false,
+      reason: 'REFUSED',
+    });
+  });
+
+  it('counts the video service’s wrong codes against the call it names and refuses the sixth, with one answer for every refusal', async () => {
+    const { e, devices } = await establishment(3);
+    const guessed = await call(e.id, devices[0], { firstName: 'Łukasz' });
+    const other = await call(e.id, devices[1], { firstName: 'Şükrü', phone: '+33622334455' });
+    const late = await call(e.id, devices[2], { firstName: 'عمر', phone: '+33633445566' });
+    await codesSentAt(at(5));
+    const target = await codeSms(guessed.id);
+    const second = await codeSms(other.id);
+    const third = await codeSms(late.id);
+    await suite.app.setClock(at(60), { frozen: true });
+    const refused = { ok: false, reason: 'REFUSED' };
+    const check = async (appel: string, code: string) =>
+      (await api().set('Authorization', auth).send({ appel, code }).expect(200)).body as unknown;
+
+    // Another call's live code, typed for this call, is a wrong attempt on this call, not a hit on the other.
+    expect(await check(target.codeId, second.code)).toEqual(refused);
+    const wrong = target.code === '000000' ? '000001' : '000000';
+    for (let i = 0; i < 4; i++) expect(await check(target.codeId, wrong)).toEqual(refused);
+    expect(await queryOne(`SELECT failed_attempts AS failed FROM video_call_codes WHERE id = $1`, [target.codeId])).toEqual({ failed: 5 });
+    expect(await check(target.codeId, target.code)).toEqual(refused);
+    expect(await queryOne(`SELECT used_at AS used FROM video_call_codes WHERE id = $1`, [target.codeId])).toEqual({ used: null });
+    expect(
+      await queryOne(`SELECT used_at AS used, failed_attempts AS failed FROM video_call_codes WHERE id = $1`, [second.codeId]),
+    ).toEqual({
+      used: null,
+      failed: 0,
+    });
+
+    // An unknown call, a cancelled call, an expired code: the same answer.
+    expect(await check('6d0f3c1e-8a54-4c2b-9a55-0d5a1b9c7e21', second.code)).toEqual(refused);
+    expect(await check('x', second.code)).toEqual(refused);
+    await query(`UPDATE video_call_bookings SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = 'Transfert' WHERE id = $1`, [
+      late.id,
+      at(30),
+    ]);
+    expect(await check(third.codeId, third.code)).toEqual(refused);
+    await suite.app.setClock(at(305), { frozen: true });
+    expect(await check(second.codeId, second.code)).toEqual(refused);
+    const results = await query<{ result: string }>(
+      `SELECT after->>'result' AS result FROM audit_log WHERE action = 'VIDEO_CALL_CODE_CHECKED' AND entity_id = $1 ORDER BY id`,
+      [guessed.id],
+    );
+    expect(results.map((r) => r.result)).toEqual(['WRONG', 'WRONG', 'WRONG', 'WRONG', 'WRONG', 'LOCKED']);
+  });
+});
+
+describe('the video service’s rate limit', () => {
+  let limited: TestApp;
+  afterAll(async () => {
+    await limited?.stop();
+  });
+  it('limits the video service’s code checks per address like the sign-in routes', async () => {
+    limited = await startTestApp({ SIGNIN_RATE_LIMIT: '3' }, { reset: false });
+    const post = () =>
+      request(limited.url).post('/api/visio/codes/verifier').set('Authorization', `Bearer ${API_KEY}`).send({ appel: 'x', code: '123456' });
+    for (let i = 0; i < 3; i++) expect((await post().expect(200)).body).toEqual({ ok: false, reason: 'REFUSED' });
+    expect((await post().expect(429)).body).toEqual({ ok: false, reason: 'RATE_LIMITED' });
   });
 });
 

@@ -5,7 +5,8 @@ import { VideoCallCodesService } from './codes.service';
 /**
  * The video-call background job, every minute in every instance (safe in several at once: the calls are
  * claimed FOR UPDATE SKIP LOCKED): each booked call whose slot has started gets its code, and its contact
- * the SMS with it (VideoCallCodesService.issueDueCodes).
+ * the SMS with it (VideoCallCodesService.issueDueCodes); then the stored SMS of every code used or expired
+ * is blanked of its code (blankSpentCodeSms).
  */
 @Injectable()
 export class VideoCallsRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +21,8 @@ export class VideoCallsRunner implements OnApplicationBootstrap, OnApplicationSh
       async (log) => {
         const issued = await this.codes.issueDueCodes();
         if (issued) log.log(`${issued} video-call code(s) sent`);
+        const blanked = await this.codes.blankSpentCodeSms();
+        if (blanked) log.log(`${blanked} spent video-call code SMS blanked`);
       },
       { runNow: true },
     );

@@ -3,9 +3,10 @@ import { codeCheck, codeExpiresAt, CODE_MESSAGES, hashCode, newCode, type Stored
 
 const SECRET = 'a-test-secret-of-some-length-0123456789';
 const start = new Date('2026-06-10T06:30:00Z');
+const end = new Date('2026-06-10T07:15:00Z');
 
 function stored(code: string, overrides: Partial<StoredCode> = {}): StoredCode {
-  return { storedHash: hashCode(code, SECRET), expiresAt: codeExpiresAt(start), usedAt: null, failedAttempts: 0, ...overrides };
+  return { storedHash: hashCode(code, SECRET), expiresAt: codeExpiresAt(start, end, start), usedAt: null, failedAttempts: 0, ...overrides };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -65,10 +66,16 @@ describe('video-call codes', () => {
   });
 
   it('is valid until just before 5 minutes after the slot’s start and refused from exactly 5 minutes (the flyer’s « moins de 5 minutes »)', () => {
-    expect(codeExpiresAt(start)).toEqual(new Date('2026-06-10T06:35:00Z'));
+    expect(codeExpiresAt(start, end, start)).toEqual(new Date('2026-06-10T06:35:00Z'));
     expect(codeCheck(stored('048213'), '048213', new Date('2026-06-10T06:34:59.999Z'), SECRET)).toBe('ACCEPTED');
     expect(codeCheck(stored('048213'), '048213', new Date('2026-06-10T06:35:00Z'), SECRET)).toBe('EXPIRED');
     expect(codeCheck(stored('048213'), '048213', new Date('2026-06-10T07:00:00Z'), SECRET)).toBe('EXPIRED');
+  });
+
+  it('gives a code issued late its full 5 minutes from when it is issued, never past the slot’s end', () => {
+    expect(codeExpiresAt(start, end, new Date('2026-06-10T06:29:00Z'))).toEqual(new Date('2026-06-10T06:35:00Z'));
+    expect(codeExpiresAt(start, end, new Date('2026-06-10T06:34:30Z'))).toEqual(new Date('2026-06-10T06:39:30Z'));
+    expect(codeExpiresAt(start, end, new Date('2026-06-10T07:12:00Z'))).toEqual(end);
   });
 
   it('locks after 5 wrong attempts: the 6th attempt is refused even with the right code', () => {

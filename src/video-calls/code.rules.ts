@@ -7,8 +7,8 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
  *
  * - drawn by crypto.randomInt (never Math.random), zero-padded: 000000 to 999999 equally likely;
  * - stored only as HMAC-SHA256(code) with a secret from the environment, compared in constant time;
- * - valid from the slot's start for 5 minutes, the end excluded: at start + 5 min exactly it has expired
- *   (« moins de 5 minutes »);
+ * - valid for 5 minutes from max(slot's start, when it is issued), capped at the slot's end, the end excluded:
+ *   at that instant exactly it has expired (« moins de 5 minutes »);
  * - single use; after 5 wrong attempts it is locked: the 6th attempt is refused even with the right code.
  */
 
@@ -36,9 +36,14 @@ export function hashCode(code: string, secret: string): string {
   return createHmac('sha256', secret).update(code).digest('hex');
 }
 
-/** When a code sent at the slot's start stops being valid (the first instant it is refused). */
-export function codeExpiresAt(slotStartsAt: Date): Date {
-  return new Date(slotStartsAt.getTime() + CODE_VALIDITY_MINUTES * 60_000);
+/**
+ * When a code stops being valid (the first instant it is refused): 5 minutes from when it is issued, and
+ * never before the slot's start + 5 min (a code issued at the start, or early, gets its full 5 minutes even
+ * if the job runs late: max(start, issuedAt) + 5 min), but never after the slot's end.
+ */
+export function codeExpiresAt(slotStartsAt: Date, slotEndsAt: Date, issuedAt: Date): Date {
+  const from = Math.max(slotStartsAt.getTime(), issuedAt.getTime());
+  return new Date(Math.min(from + CODE_VALIDITY_MINUTES * 60_000, slotEndsAt.getTime()));
 }
 
 /**
@@ -61,7 +66,7 @@ export function codeCheck(stored: StoredCode, typed: string, now: Date, secret: 
 export const CODE_MESSAGES: Record<CodeCheckResult, string> = {
   ACCEPTED: 'Code accepté : l’appel peut commencer.',
   WRONG: 'Ce code n’est pas le bon. Vérifiez le SMS reçu et saisissez les 6 chiffres.',
-  EXPIRED: 'Ce code n’est plus valable : il fallait se connecter dans les 5 minutes suivant le début du créneau.',
+  EXPIRED: 'Ce code n’est plus valable : il fallait se connecter dans les 5 minutes suivant l’envoi du SMS.',
   USED: 'Ce code a déjà servi : il n’est valable qu’une fois.',
   LOCKED: 'Trop d’essais erronés : ce code est bloqué.',
 };

@@ -141,10 +141,13 @@ export class VideoCallCodesController {
 }
 
 /**
- * The adapter endpoint the external video service calls: POST /api/visio/codes/verifier, JSON { code },
- * `Authorization: Bearer <VIDEO_SERVICE_API_KEY>` (compared in constant time). Mounted by main.ts outside
- * the app's session, CSRF and form-only body parsing (a machine, not a browser, calls it). Answers
- * { ok: true, bookingId } or { ok: false, reason } (WRONG, EXPIRED, USED, LOCKED, CANCELLED), 401 without the key.
+ * The adapter endpoint the external video service calls: POST /api/visio/codes/verifier, JSON
+ * { appel: <the code's id, from the SMS link>, code }, `Authorization: Bearer <VIDEO_SERVICE_API_KEY>`
+ * (compared in constant time). Mounted by main.ts outside the app's session, CSRF and form-only body
+ * parsing (a machine, not a browser, calls it), rate limited like the sign-in routes. The code is checked
+ * as on the contact's page (each wrong attempt counted against it, the 6th refused). Answers
+ * { ok: true, bookingId } or one generic { ok: false, reason: 'REFUSED' } for every refusal (wrong, expired,
+ * used, locked, cancelled, unknown call: nothing tells which codes or calls exist), 401 without the key.
  */
 export function videoServiceApi(codes: VideoCallCodesService): Router {
   const router = Router();
@@ -155,11 +158,12 @@ export function videoServiceApi(codes: VideoCallCodesService): Router {
     next();
   });
   router.post('/codes/verifier', express.json({ limit: '1kb' }), (req: Request, res: Response, next: NextFunction) => {
-    const code = (req.body as { code?: unknown } | undefined)?.code;
-    if (typeof code !== 'string') return void res.status(400).json({ ok: false, reason: 'BAD_REQUEST' });
+    const body = req.body as { appel?: unknown; code?: unknown } | undefined;
+    if (typeof body?.code !== 'string' || typeof body.appel !== 'string')
+      return void res.status(400).json({ ok: false, reason: 'BAD_REQUEST' });
     codes
-      .checkForService(code)
-      .then((a) => res.json(a.result === 'ACCEPTED' ? { ok: true, bookingId: a.bookingId } : { ok: false, reason: a.result }))
+      .checkForService(body.appel, body.code)
+      .then((a) => res.json(a.result === 'ACCEPTED' ? { ok: true, bookingId: a.bookingId } : { ok: false, reason: 'REFUSED' }))
       .catch(next);
   });
   router.use((err: { status?: number }, _req: Request, res: Response, next: NextFunction) => {

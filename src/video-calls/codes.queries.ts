@@ -7,32 +7,41 @@ export interface DueCall {
   id: string;
   establishmentId: string;
   startsAt: Date;
+  endsAt: Date;
   phone: string;
 }
 
+const DUE = `b.status = 'BOOKED' AND lower(b.slot) <= $1 AND upper(b.slot) > $1`;
+
+/** The booked calls under way at `now` (slot started, not ended) that have no code yet, oldest slot first. */
+export async function dueCallIds(db: EntityManager, now: Date): Promise<string[]> {
+  const rows = await select<{ id: string }>(
+    db,
+    `SELECT b.id FROM video_call_bookings b
+      WHERE ${DUE} AND NOT EXISTS (SELECT 1 FROM video_call_codes k WHERE k.booking_id = b.id)
+      ORDER BY lower(b.slot), b.id`,
+    [now],
+  );
+  return rows.map((r) => r.id);
+}
+
 /**
- * The booked calls whose slot started within [since, now] and that have no code yet, locked FOR UPDATE
- * SKIP LOCKED: two instances never take the same call. The codes are looked up again after the lock, in
- * a new statement (a new snapshot): a call another instance gave a code meanwhile is left alone.
+ * One due call, locked FOR UPDATE SKIP LOCKED (two instances never take the same call), or null when
+ * another instance holds it, it is no longer due, or it got its code meanwhile: the codes are looked up
+ * again after the lock, in a new statement (a new snapshot).
  */
-export async function claimDueCalls(db: EntityManager, since: Date, now: Date): Promise<DueCall[]> {
-  const claimed = await select<DueCall>(
+export async function claimDueCall(db: EntityManager, id: string, now: Date): Promise<DueCall | null> {
+  const call = await selectOne<DueCall>(
     db,
-    `SELECT b.id, b.establishment_id AS "establishmentId", lower(b.slot) AS "startsAt", c.phone
+    `SELECT b.id, b.establishment_id AS "establishmentId", lower(b.slot) AS "startsAt", upper(b.slot) AS "endsAt", c.phone
        FROM video_call_bookings b JOIN detainee_phone_contacts c ON c.id = b.contact_id
-      WHERE b.status = 'BOOKED' AND lower(b.slot) > $1 AND lower(b.slot) <= $2
-      ORDER BY lower(b.slot), b.id
+      WHERE b.id = $2 AND ${DUE}
         FOR UPDATE OF b SKIP LOCKED`,
-    [since, now],
+    [now, id],
   );
-  if (claimed.length === 0) return [];
-  const done = await select<{ bookingId: string }>(
-    db,
-    `SELECT DISTINCT booking_id AS "bookingId" FROM video_call_codes WHERE booking_id = ANY($1::uuid[])`,
-    [claimed.map((c) => c.id)],
-  );
-  const given = new Set(done.map((d) => d.bookingId));
-  return claimed.filter((c) => !given.has(c.id));
+  if (!call) return null;
+  const done = await selectOne(db, `SELECT 1 FROM video_call_codes WHERE booking_id = $1 LIMIT 1`, [id]);
+  return done ? null : call;
 }
 
 /** Whether a code with this hash is still usable (not expired, not used): a new code must not collide with it. */
@@ -50,6 +59,28 @@ export async function insertCode(db: EntityManager, bookingId: string, hash: str
     [bookingId, hash, expiresAt],
   );
   return row.id;
+}
+
+/** The code taken out of an SMS's data (the outbox keeps the rendered text only). */
+export async function dropCodeFromData(db: EntityManager, notificationId: string): Promise<void> {
+  await execute(db, `UPDATE notifications SET data = data - 'code' WHERE id = $1`, [notificationId]);
+}
+
+/**
+ * The code SMS whose code is used or expired at `now` get `text` as their stored text (no HTML, no code in
+ * their data): nothing in the outbox then holds a code that was ever usable, once it is not any more.
+ */
+export async function blankSpentCodeSms(db: EntityManager, text: string, now: Date): Promise<number> {
+  const rows = await select<{ id: string }>(
+    db,
+    `UPDATE notifications n SET body_text = $1, body_html = NULL, data = n.data - 'code'
+       FROM video_call_codes k
+      WHERE n.template = 'video-call-code' AND n.entity_type = 'video_call_booking' AND n.entity_id = k.booking_id
+        AND (k.expires_at <= $2 OR k.used_at IS NOT NULL) AND n.body_text <> $1
+      RETURNING n.id`,
+    [text, now],
+  );
+  return rows.length;
 }
 
 export interface CodeRow {
@@ -74,16 +105,6 @@ export function codeById(db: EntityManager, id: string, lock = false): Promise<C
     `SELECT ${CODE_COLUMNS} FROM video_call_codes k JOIN video_call_bookings b ON b.id = k.booking_id
       WHERE k.id = $1 ${lock ? 'FOR UPDATE OF k' : ''}`,
     [id],
-  );
-}
-
-/** The latest code with this hash (the video service only has the typed code), locked FOR UPDATE; or null. */
-export function lockCodeByHash(db: EntityManager, hash: string): Promise<CodeRow | null> {
-  return selectOne<CodeRow>(
-    db,
-    `SELECT ${CODE_COLUMNS} FROM video_call_codes k JOIN video_call_bookings b ON b.id = k.booking_id
-      WHERE k.code_hash = $1 ORDER BY k.created_at DESC, k.id DESC LIMIT 1 FOR UPDATE OF k`,
-    [hash],
   );
 }
 

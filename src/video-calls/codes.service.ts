@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Actor, AuditService, SYSTEM_ACTOR } from '../common/audit.service';
 import { Clock } from '../common/clock';
@@ -7,18 +7,20 @@ import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { Establishment } from '../establishments/establishment.entity';
 import { NotificationsService } from '../notifications/notifications.service';
-import { codeCheck, type CodeCheckResult, codeExpiresAt, CODE_VALIDITY_MINUTES, hashCode, MAX_WRONG_ATTEMPTS, newCode } from './code.rules';
+import { codeCheck, type CodeCheckResult, codeExpiresAt, hashCode, MAX_WRONG_ATTEMPTS, newCode } from './code.rules';
 import {
+  blankSpentCodeSms,
   bookingPrices,
-  claimDueCalls,
+  claimDueCall,
   codeById,
   type CodeRow,
   countWrongAttempt,
+  dueCallIds,
+  dropCodeFromData,
   insertCode,
   liveCodeExists,
   lockAccount,
   lockBookingPrices,
-  lockCodeByHash,
   markCodeUsed,
   recordOutcome,
   settleAccount,
@@ -27,6 +29,9 @@ import { bookingCharge } from './held.rules';
 
 /** A code's check: the rules' result, or CANCELLED when the call was cancelled since the code was sent. */
 export type CheckResult = CodeCheckResult | 'CANCELLED';
+
+/** The stored text of a code's SMS once the code is used or expired. */
+export const SPENT_CODE_SMS = 'P2V Justice : le code de votre appel en visio a expiré.';
 
 export const CANCELLED_MESSAGE = 'Cet appel a été annulé : ce code ne sert plus.';
 
@@ -37,6 +42,8 @@ export interface CheckAnswer {
   attemptsLeft: number | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const CONTACT: Actor = { type: 'SYSTEM', label: 'Contact (code de visio)' };
 
 /**
@@ -45,6 +52,8 @@ const CONTACT: Actor = { type: 'SYSTEM', label: 'Contact (code de visio)' };
  */
 @Injectable()
 export class VideoCallCodesService {
+  private readonly logger = new Logger('VideoCallCodes');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -58,47 +67,72 @@ export class VideoCallCodesService {
   }
 
   /**
-   * The periodic job: every booked call whose slot started less than 5 minutes ago and has no code gets one
-   * (6 digits, stored hashed, distinct from every code still usable), and its contact an SMS with it and
-   * the link to type it, in the same transaction. Safe in several instances at once (SKIP LOCKED, codes
-   * looked up again after the lock). Returns how many codes were issued.
+   * The periodic job: every booked call under way (slot started, not ended) that has no code gets one
+   * (6 digits, stored hashed, distinct from every code still usable, valid 5 minutes from max(start, now),
+   * capped at the slot's end), and its contact an SMS with it and the link to type it. Each call in its own
+   * transaction (code, SMS, audit together): one call that fails is logged and retried at the next run, the
+   * others are issued. Safe in several instances at once (SKIP LOCKED, codes looked up again after the
+   * lock). Returns how many codes were issued.
    */
   async issueDueCodes(): Promise<number> {
     const now = this.clock.now();
-    return this.dataSource.transaction(async (m) => {
-      const due = await claimDueCalls(m, new Date(now.getTime() - CODE_VALIDITY_MINUTES * 60_000), now);
-      for (const call of due) {
-        let code = newCode();
-        while (await liveCodeExists(m, hashCode(code, this.secret), now)) code = newCode();
-        const expiresAt = codeExpiresAt(call.startsAt);
-        const codeId = await insertCode(m, call.id, hashCode(code, this.secret), expiresAt);
-        await this.notifications.enqueue(
-          m,
-          {
-            channel: 'SMS',
-            to: call.phone,
-            template: 'video-call-code',
-            category: 'TRANSACTIONAL',
-            data: { code, codeUrl: `/visio/code?appel=${codeId}` },
-            entity: { type: 'video_call_booking', id: call.id },
-            establishmentId: call.establishmentId,
-          },
-          now,
-        );
-        await this.audit.record(
-          {
-            actor: SYSTEM_ACTOR,
-            action: 'VIDEO_CALL_CODE_SENT',
-            entityType: 'video_call_booking',
-            entityId: call.id,
-            establishmentId: call.establishmentId,
-            after: { codeId, expiresAt: expiresAt.toISOString() },
-          },
-          m,
-        );
+    let issued = 0;
+    for (const id of await dueCallIds(this.dataSource.manager, now)) {
+      try {
+        if (await this.issueCode(id, now)) issued++;
+      } catch (e) {
+        this.logger.error(`No code issued for video call ${id}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      return due.length;
+    }
+    return issued;
+  }
+
+  private issueCode(id: string, now: Date): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const call = await claimDueCall(m, id, now);
+      if (!call) return false;
+      let code = newCode();
+      while (await liveCodeExists(m, hashCode(code, this.secret), now)) code = newCode();
+      const expiresAt = codeExpiresAt(call.startsAt, call.endsAt, now);
+      const codeId = await insertCode(m, call.id, hashCode(code, this.secret), expiresAt);
+      const notificationId = await this.notifications.enqueue(
+        m,
+        {
+          channel: 'SMS',
+          to: call.phone,
+          template: 'video-call-code',
+          category: 'TRANSACTIONAL',
+          data: { code, codeUrl: `/visio/code?appel=${codeId}` },
+          entity: { type: 'video_call_booking', id: call.id },
+          establishmentId: call.establishmentId,
+        },
+        now,
+      );
+      // The code is in the SMS's text only (rendered now), never in the outbox's data; blankSpentCodeSms
+      // takes it out of the text once it is used or expired.
+      await dropCodeFromData(m, notificationId);
+      await this.audit.record(
+        {
+          actor: SYSTEM_ACTOR,
+          action: 'VIDEO_CALL_CODE_SENT',
+          entityType: 'video_call_booking',
+          entityId: call.id,
+          establishmentId: call.establishmentId,
+          after: { codeId, expiresAt: expiresAt.toISOString() },
+        },
+        m,
+      );
+      return true;
     });
+  }
+
+  /**
+   * The periodic job's second step: the SMS of every code used or expired keeps no code — its stored text
+   * becomes SPENT_CODE_SMS (an SMS not yet delivered then sends that text, which is what the contact needs
+   * to know). Returns how many messages were blanked.
+   */
+  async blankSpentCodeSms(): Promise<number> {
+    return blankSpentCodeSms(this.dataSource.manager, SPENT_CODE_SMS, this.clock.now());
   }
 
   /** Whether the contact's link points at a code (the page shows its form only then). */
@@ -116,16 +150,18 @@ export class VideoCallCodesService {
   }
 
   /**
-   * The video service's check: it has only the typed code, so the latest code with that hash is checked;
-   * no code with that hash is WRONG without any attempt counted (no call is known to count it against).
+   * The video service's check: it names the call by the code's id (the `appel` of the SMS link, which the
+   * contact gives it) and the typed code, checked exactly as on the contact's page, with the code's row
+   * locked: every wrong attempt counts against that code, the 6th is refused. An unknown id is refused
+   * like any other refusal (the service learns nothing about which codes or calls exist).
    */
-  async checkForService(typed: string): Promise<CheckAnswer> {
-    const code = typed.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(code)) return { result: 'WRONG', bookingId: null, attemptsLeft: null };
+  async checkForService(codeId: string, typed: string): Promise<CheckAnswer> {
+    const refused: CheckAnswer = { result: 'WRONG', bookingId: null, attemptsLeft: null };
+    if (!UUID.test(codeId)) return refused;
     return this.dataSource.transaction(async (m) => {
-      const row = await lockCodeByHash(m, hashCode(code, this.secret));
-      if (!row) return { result: 'WRONG' as const, bookingId: null, attemptsLeft: null };
-      return this.check(m, row, code, 'service');
+      const row = await codeById(m, codeId, true);
+      if (!row) return refused;
+      return this.check(m, row, typed, 'service');
     });
   }
 
