@@ -1,3 +1,4 @@
+import type { AccessDecision } from './record.rules';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -107,7 +108,14 @@ export class VideoCallRecordController {
     @Res() res: Response,
   ) {
     const { detainee, contact } = await this.records.contact(establishment.id, detaineeId, contactId);
-    res.render('video-calls/record-contact-deactivate.njk', { establishment, detainee, contact, base: this.base(establishment) });
+    const cancelled = await this.records.callsToCancel(establishment, { detaineeId, contactId });
+    res.render('video-calls/record-contact-deactivate.njk', {
+      establishment,
+      detainee,
+      contact,
+      cancelled,
+      base: this.base(establishment),
+    });
   }
 
   @Post(':detaineeId/contacts/:contactId/desactiver')
@@ -305,7 +313,14 @@ export class VideoCallRecordController {
           message: 'Seul le chef d’établissement ou un agent ayant sa délégation de signature peut prendre cette décision.',
         },
       ]);
+    const cancelled = await this.records.callsToCancel(
+      establishment,
+      kind === 'access'
+        ? { detaineeId, decision: input.decision as AccessDecision, untilDay: (input.untilDay as string | null) ?? null }
+        : { phone: input.phone as string, untilDay: (input.untilDay as string | null) ?? null },
+    );
     res.render('video-calls/record-confirm.njk', {
+      cancelled,
       establishment,
       detainee: record.detainee,
       kind,
