@@ -1,4 +1,3 @@
-import type { AccessDecision } from './record.rules';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -12,7 +11,7 @@ import { DomainError } from '../common/domain-error';
 import { sendDocument } from '../permits/document-response';
 import { accessDecisionForLetter, accessDecisionLetter } from './decision-letter';
 import { AccessForm, CharterForm, ContactForm, CreditForm, DetaineeSearchForm, PlanForm, SanctionForm } from './record.form';
-import { ACCESS_GROUNDS, availableCents, lastDay } from './record.rules';
+import { ACCESS_GROUNDS, type AccessDecision, availableCents, lastDay } from './record.rules';
 import { VideoCallRecordService } from './record.service';
 import { euros, planLabel } from './video-call-settings.form';
 
