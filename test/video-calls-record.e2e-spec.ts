@@ -4,7 +4,7 @@ import { onePagePdf } from './helpers/files';
 import { type HtmlPage, page } from './helpers/html';
 import { signInAgent, type Agent } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgent, insertAgentElsewhere, insertDetainee, insertEstablishment } from './factories/people';
-import { insertContact } from './factories/video-calls';
+import { insertBooking, insertContact, insertDevice } from './factories/video-calls';
 
 const suite = appForTests();
 
@@ -373,6 +373,133 @@ describe('the detainee’s video-call record', () => {
       { phone: '+33698765432', until: null, motivation: 'Prévention des infractions — Menaces envers un témoin', by: headRow.id },
     ]);
     expect(await auditOf(e.id)).toEqual([{ action: 'VIDEO_CALL_NUMBER_SANCTIONED', label: 'Zoë Dąbrowska' }]);
+  });
+
+  it('cancels the future booked calls a suspension, a sanctioned number or a deactivated contact stops, releasing the money, after a read-back that counts them', async () => {
+    const { e, d, record, base } = await establishment();
+    const device = await insertDevice(e.id, 'Salle visio 1');
+    const neighbour = await insertDetainee(e.id, { firstName: 'Şükrü', lastName: 'Öztürk' });
+    const [amina, karim, karimToo, nour] = await Promise.all([
+      insertContact(d.id, officerRow.id, { name: 'Amina Benali', phone: '+33612345678' }),
+      insertContact(d.id, officerRow.id, { name: 'Karim Haddad', phone: '+33698765432' }),
+      insertContact(neighbour.id, officerRow.id, { name: 'Karim Haddad', phone: '+33698765432' }),
+      insertContact(neighbour.id, officerRow.id, { name: 'نور حداد', phone: '+48512345678' }),
+    ]);
+    const book = (who: { id: string }, contact: { id: string }, slot: string) =>
+      insertBooking({
+        establishmentId: e.id,
+        detainee: { id: who.id, contact: contact.id },
+        deviceId: device.id,
+        slot,
+        agentId: officerRow.id,
+      });
+    const inJune = await book(d, amina, '[2099-06-01 08:30+00,2099-06-01 09:15+00)');
+    const inJuly = await book(d, amina, '[2099-07-10 08:30+00,2099-07-10 09:15+00)');
+    const started = await book(
+      d,
+      amina,
+      `[${new Date(Date.now() - 3600_000).toISOString()},${new Date(Date.now() + 3600_000).toISOString()})`,
+    );
+    const toKarim = await book(neighbour, karimToo, '[2099-06-02 08:30+00,2099-06-02 09:15+00)');
+    const toNour = await book(neighbour, nour, '[2099-06-03 08:30+00,2099-06-03 09:15+00)');
+    await query(`INSERT INTO phone_accounts (detainee_id, balance_cents, blocked_cents) VALUES ($1, 5000, 2742), ($2, 5000, 1828)`, [
+      d.id,
+      neighbour.id,
+    ]);
+    const blocked = async () =>
+      (
+        await query<{ b: number }>(
+          `SELECT blocked_cents AS b FROM phone_accounts WHERE detainee_id IN ($1, $2) ORDER BY detainee_id = $1 DESC`,
+          [d.id, neighbour.id],
+        )
+      ).map((r) => r.b);
+
+    // A suspension until 30 June 2099: the June call is cancelled, not the July one nor the call under way.
+    const readBack = page(
+      await post(head, record, '/acces', {
+        decision: 'SUSPEND',
+        ground: 'CHARTER',
+        until: '2099-06-30',
+        motivation: 'Appel à un numéro non autorisé',
+      }),
+    );
+    expect(readBack.text('read-back-cancelled')).toBe('1 appel réservé à venir sera annulé et son montant bloqué libéré.');
+    expect(
+      (
+        await head
+          .post(`${record}/acces`)
+          .type('form')
+          .send(readBack.formFields(`${record}/acces`))
+      ).status,
+    ).toBe(303);
+    expect(await blocked()).toEqual([1828, 1828]);
+
+    // A sanction on Karim's number cancels the neighbour's call to it; Nour's call stays.
+    const sanction = page(
+      await post(head, record, '/sanctions', {
+        phone: '06 98 76 54 32',
+        ground: 'CRIME_PREVENTION',
+        motivation: 'Menaces envers un témoin',
+      }),
+    );
+    expect(sanction.text('read-back-cancelled')).toBe('1 appel réservé à venir sera annulé et son montant bloqué libéré.');
+    expect(
+      (
+        await head
+          .post(`${record}/sanctions`)
+          .type('form')
+          .send(sanction.formFields(`${record}/sanctions`))
+      ).status,
+    ).toBe(303);
+    expect(await blocked()).toEqual([1828, 914]);
+
+    // Deactivating Nour cancels the neighbour's last call; deactivating Karim (no call) cancels none.
+    const neighbourRecord = `${base}/${neighbour.id}`;
+    const deactivate = page(await officer.get(`${neighbourRecord}/contacts/${nour.id}/desactiver`).expect(200));
+    expect(deactivate.text('read-back-cancelled')).toBe('1 appel réservé à venir sera annulé et son montant bloqué libéré.');
+    const none = page(await officer.get(`${record}/contacts/${karim.id}/desactiver`).expect(200));
+    expect(none.text('read-back-cancelled')).toBe('Aucun appel réservé à venir ne sera annulé.');
+    const gone = await officer
+      .post(`${neighbourRecord}/contacts/${nour.id}/desactiver`)
+      .type('form')
+      .send(deactivate.formFields(`${neighbourRecord}/contacts/${nour.id}/desactiver`));
+    expect(gone.status).toBe(303);
+    expect(await blocked()).toEqual([1828, 0]);
+
+    // A withdrawal cancels the detainee's July call; the call under way stays (it is closed by its outcome).
+    const withdraw = { decision: 'WITHDRAW', ground: 'SECURITY', motivation: 'Tentative de contact avec un co-auteur' };
+    const withdrawal = page(await post(head, record, '/acces', withdraw));
+    expect(withdrawal.text('read-back-cancelled')).toBe('1 appel réservé à venir sera annulé et son montant bloqué libéré.');
+    expect((await post(head, record, '/acces', { ...withdraw, confirm: 'oui' })).status).toBe(303);
+    expect(await blocked()).toEqual([914, 0]);
+
+    const statuses = await query<{ id: string; status: string; reason: string | null }>(
+      `SELECT id, status, cancel_reason AS reason FROM video_call_bookings WHERE establishment_id = $1`,
+      [e.id],
+    );
+    const of = (b: { id: string }) => statuses.find((r) => r.id === b.id);
+    expect(of(inJune)).toMatchObject({
+      status: 'CANCELLED',
+      reason: 'Annulé : accès à la visiophonie suspendu par décision du chef d’établissement',
+    });
+    expect(of(inJuly)).toMatchObject({
+      status: 'CANCELLED',
+      reason: 'Annulé : accès à la visiophonie retiré par décision du chef d’établissement',
+    });
+    expect(of(started)).toMatchObject({ status: 'BOOKED', reason: null });
+    expect(of(toKarim)).toMatchObject({ status: 'CANCELLED', reason: 'Annulé : numéro sanctionné par décision du chef d’établissement' });
+    expect(of(toNour)).toMatchObject({ status: 'CANCELLED', reason: 'Annulé : contact retiré de la liste des contacts autorisés' });
+    const audits = await query<{ entity: string; decision: string; released: number }>(
+      `SELECT entity_id AS entity, after->'decision'->>'type' AS decision, (after->>'releasedCents')::int AS released
+         FROM audit_log WHERE establishment_id = $1 AND action = 'VIDEO_CALL_CANCELLED' ORDER BY id`,
+      [e.id],
+    );
+    expect(audits).toEqual([
+      { entity: inJune.id, decision: 'video_call_access', released: 914 },
+      { entity: toKarim.id, decision: 'sanctioned_number', released: 914 },
+      { entity: toNour.id, decision: 'detainee_phone_contact', released: 914 },
+      { entity: inJuly.id, decision: 'video_call_access', released: 914 },
+    ]);
   });
 
   it('refuses other roles (403) and another establishment’s detainee (404)', async () => {

@@ -212,6 +212,29 @@ describe('the video-call settings page', () => {
     expect(await query(`SELECT 1 FROM video_call_settings WHERE establishment_id = $1`, [e.id])).toEqual([]);
   });
 
+  it('refuses in French a crafted price table that drops or adds a plan, so a plan in use keeps its price', async () => {
+    const { e, base } = await establishment();
+    const dropped = await post(officer, base, '', {
+      ...NOTE_FORM,
+      planCode: NOTE_FORM.planCode.slice(1),
+      perMinute: NOTE_FORM.perMinute.slice(1),
+      connection: NOTE_FORM.connection.slice(1),
+    });
+    expect(dropped.status).toBe(400);
+    expect(page(dropped).errors()).toEqual(['Le tableau des prix ne correspond plus aux forfaits en vigueur : rechargez la page']);
+    const added = await post(officer, base, '', {
+      ...NOTE_FORM,
+      planCode: [...NOTE_FORM.planCode, '200'],
+      perMinute: [...NOTE_FORM.perMinute, '0,10'],
+      connection: [...NOTE_FORM.connection, '0,00'],
+    });
+    expect(added.status).toBe(400);
+    expect(page(added).errors()).toEqual(['Le tableau des prix ne correspond plus aux forfaits en vigueur : rechargez la page']);
+    expect(await query(`SELECT 1 FROM video_call_settings WHERE establishment_id = $1`, [e.id])).toEqual([]);
+    expect((await post(officer, base, '', { ...NOTE_FORM, maxMinutes: '25' })).status).toBe(303);
+    expect(await query(`SELECT count(*)::int AS n FROM video_call_settings WHERE establishment_id = $1`, [e.id])).toEqual([{ n: 1 }]);
+  });
+
   it('pages the history ten versions at a time', async () => {
     const { e, base } = await establishment();
     for (let v = 1; v <= 11; v++) {

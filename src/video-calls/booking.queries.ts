@@ -229,3 +229,56 @@ export async function cancelBooking(db: EntityManager, id: string, agentId: stri
     [id, agentId, reason, at],
   );
 }
+
+/**
+ * Which future BOOKED calls a decision stops: a detainee's (optionally only those starting before an
+ * instant), one contact's, or every call of the establishment to a number. Started calls are never
+ * included (they are closed by their outcome).
+ */
+export interface StoppedCalls {
+  establishmentId: string;
+  detaineeId?: string;
+  contactId?: string;
+  phone?: string;
+  startingBefore?: Date | null;
+}
+
+function stoppedWhere(s: StoppedCalls, now: Date): { where: string; params: unknown[] } {
+  const params: unknown[] = [s.establishmentId, now];
+  const and: string[] = [`b.establishment_id = $1`, `b.status = 'BOOKED'`, `lower(b.slot) > $2`];
+  if (s.detaineeId) and.push(`b.detainee_id = $${params.push(s.detaineeId)}`);
+  if (s.contactId) and.push(`b.contact_id = $${params.push(s.contactId)}`);
+  if (s.phone) and.push(`b.contact_id IN (SELECT id FROM detainee_phone_contacts WHERE phone = $${params.push(s.phone)})`);
+  if (s.startingBefore) and.push(`lower(b.slot) < $${params.push(s.startingBefore)}`);
+  return { where: and.join(' AND '), params };
+}
+
+/** How many calls the decision would cancel (the read-back's count). */
+export async function countStoppedCalls(db: EntityManager, s: StoppedCalls, now: Date): Promise<number> {
+  const { where, params } = stoppedWhere(s, now);
+  const row = await selectOne<{ n: number }>(db, `SELECT count(*)::int AS n FROM video_call_bookings b WHERE ${where}`, params);
+  return row?.n ?? 0;
+}
+
+/** The calls the decision cancels, locked FOR UPDATE in id order (then lock their accounts, in detainee order). */
+export function lockStoppedCalls(
+  db: EntityManager,
+  s: StoppedCalls,
+  now: Date,
+): Promise<{ id: string; detaineeId: string; blockedCents: number }[]> {
+  const { where, params } = stoppedWhere(s, now);
+  return select(
+    db,
+    `SELECT b.id, b.detainee_id AS "detaineeId", b.blocked_cents AS "blockedCents" FROM video_call_bookings b
+      WHERE ${where} ORDER BY b.id FOR UPDATE`,
+    params,
+  );
+}
+
+/** Locks these detainees' phone accounts FOR UPDATE, in detainee id order. */
+export async function lockAccounts(db: EntityManager, detaineeIds: string[]): Promise<void> {
+  if (detaineeIds.length === 0) return;
+  await select(db, `SELECT detainee_id FROM phone_accounts WHERE detainee_id = ANY($1::uuid[]) ORDER BY detainee_id FOR UPDATE`, [
+    [...new Set(detaineeIds)],
+  ]);
+}

@@ -11,7 +11,7 @@ import { DomainError } from '../common/domain-error';
 import { sendDocument } from '../permits/document-response';
 import { accessDecisionForLetter, accessDecisionLetter } from './decision-letter';
 import { AccessForm, CharterForm, ContactForm, CreditForm, DetaineeSearchForm, PlanForm, SanctionForm } from './record.form';
-import { ACCESS_GROUNDS, availableCents, lastDay } from './record.rules';
+import { ACCESS_GROUNDS, type AccessDecision, availableCents, lastDay } from './record.rules';
 import { VideoCallRecordService } from './record.service';
 import { euros, planLabel } from './video-call-settings.form';
 
@@ -107,7 +107,14 @@ export class VideoCallRecordController {
     @Res() res: Response,
   ) {
     const { detainee, contact } = await this.records.contact(establishment.id, detaineeId, contactId);
-    res.render('video-calls/record-contact-deactivate.njk', { establishment, detainee, contact, base: this.base(establishment) });
+    const cancelled = await this.records.callsToCancel(establishment, { detaineeId, contactId });
+    res.render('video-calls/record-contact-deactivate.njk', {
+      establishment,
+      detainee,
+      contact,
+      cancelled,
+      base: this.base(establishment),
+    });
   }
 
   @Post(':detaineeId/contacts/:contactId/desactiver')
@@ -305,7 +312,14 @@ export class VideoCallRecordController {
           message: 'Seul le chef d’établissement ou un agent ayant sa délégation de signature peut prendre cette décision.',
         },
       ]);
+    const cancelled = await this.records.callsToCancel(
+      establishment,
+      kind === 'access'
+        ? { detaineeId, decision: input.decision as AccessDecision, untilDay: (input.untilDay as string | null) ?? null }
+        : { phone: input.phone as string, untilDay: (input.untilDay as string | null) ?? null },
+    );
     res.render('video-calls/record-confirm.njk', {
+      cancelled,
       establishment,
       detainee: record.detainee,
       kind,

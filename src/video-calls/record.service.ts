@@ -7,6 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { type Page, pageInfo } from '../common/pagination';
 import type { Establishment } from '../establishments/establishment.entity';
 import type { PermitFileStore } from '../permits/permit-files';
+import { cancelBooking, changeBlocked, countStoppedCalls, lockAccounts, lockStoppedCalls, type StoppedCalls } from './booking.queries';
 import { signatoryFor } from '../permits/signatory';
 import { checkDocument } from '../permits/uploads';
 import {
@@ -47,6 +48,16 @@ import {
 import type { VideoCallAccessStatus } from './video-call-access.entity';
 import type { VideoCallPlan } from './video-call-settings';
 import { VideoCallSettingsService } from './video-call-settings.service';
+
+/** The reason written on a call cancelled by a later decision. */
+const ACCESS_REASON: Record<AccessDecision, string> = {
+  REFUSE: 'Annulé : accès à la visiophonie refusé par décision du chef d’établissement',
+  SUSPEND: 'Annulé : accès à la visiophonie suspendu par décision du chef d’établissement',
+  WITHDRAW: 'Annulé : accès à la visiophonie retiré par décision du chef d’établissement',
+  RESTORE: '',
+};
+const SANCTION_REASON = 'Annulé : numéro sanctionné par décision du chef d’établissement';
+const CONTACT_REASON = 'Annulé : contact retiré de la liste des contacts autorisés';
 
 export const VIDEO_CALL_DOCUMENTS = Symbol('VIDEO_CALL_DOCUMENTS');
 
@@ -161,6 +172,10 @@ export class VideoCallRecordService {
       if (!contact) throw new DomainError('NO_CONTACT', 'Contact introuvable.', 404);
       if (!contact.active) return;
       await deactivateContact(m, contactId);
+      await this.stopCalls(m, actor, { establishmentId, detaineeId, contactId }, CONTACT_REASON, {
+        type: 'detainee_phone_contact',
+        id: contactId,
+      });
       await this.audit.record(
         {
           actor,
@@ -285,6 +300,14 @@ export class VideoCallRecordService {
         motivation: motivationText(d.decision === 'RESTORE' ? null : d.ground, d.motivation) || null,
       };
       const id = await insertAccessDecision(m, input, actor.id, now);
+      if (status !== 'ACTIVE')
+        await this.stopCalls(
+          m,
+          actor,
+          { establishmentId: establishment.id, detaineeId, startingBefore: input.suspendedUntil },
+          ACCESS_REASON[d.decision],
+          { type: 'video_call_access', id },
+        );
       await this.audit.record(
         {
           actor,
@@ -345,6 +368,10 @@ export class VideoCallRecordService {
         motivation: motivationText(s.ground, s.motivation),
       };
       const id = await insertSanction(m, input, actor.id, now);
+      await this.stopCalls(m, actor, { establishmentId: establishment.id, phone: s.phone, startingBefore: input.until }, SANCTION_REASON, {
+        type: 'sanctioned_number',
+        id,
+      });
       await this.audit.record(
         {
           actor,
@@ -367,6 +394,60 @@ export class VideoCallRecordService {
         'SANCTION_UNTIL',
         'La fin de la sanction ne peut pas être passée : aujourd’hui ou plus tard, ou rien pour une sanction sans fin.',
       );
+  }
+
+  /** How many future booked calls a decision would cancel, for its read-back. */
+  async callsToCancel(
+    establishment: Establishment,
+    what:
+      | { detaineeId: string; contactId: string }
+      | { detaineeId: string; decision: AccessDecision; untilDay: string | null }
+      | { phone: string; untilDay: string | null },
+  ): Promise<number> {
+    const now = this.clock.now();
+    const db = this.dataSource.manager;
+    if ('contactId' in what) return countStoppedCalls(db, { establishmentId: establishment.id, ...what }, now);
+    const until = what.untilDay ? endOfLocalDay(what.untilDay, establishment.timeZone) : null;
+    if ('phone' in what) return countStoppedCalls(db, { establishmentId: establishment.id, phone: what.phone, startingBefore: until }, now);
+    if (what.decision === 'RESTORE') return 0;
+    return countStoppedCalls(
+      db,
+      { establishmentId: establishment.id, detaineeId: what.detaineeId, startingBefore: what.decision === 'SUSPEND' ? until : null },
+      now,
+    );
+  }
+
+  /**
+   * Cancels, in the decision's transaction, the future booked calls it stops: each released on its
+   * detainee's account and audited with the decision. Locks the calls (id order), then the accounts (detainee order).
+   */
+  private async stopCalls(
+    m: EntityManager,
+    actor: AgentActor,
+    scope: StoppedCalls,
+    reason: string,
+    decision: { type: string; id: string },
+  ): Promise<number> {
+    const now = this.clock.now();
+    const calls = await lockStoppedCalls(m, scope, now);
+    await lockAccounts(m, calls.map((c) => c.detaineeId).sort());
+    for (const c of calls) {
+      await cancelBooking(m, c.id, actor.id, reason, now);
+      await changeBlocked(m, c.detaineeId, -c.blockedCents);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VIDEO_CALL_CANCELLED',
+          entityType: 'video_call_booking',
+          entityId: c.id,
+          establishmentId: scope.establishmentId,
+          before: { status: 'BOOKED', blockedCents: c.blockedCents },
+          after: { status: 'CANCELLED', reason, releasedCents: c.blockedCents, decision },
+        },
+        m,
+      );
+    }
+    return calls.length;
   }
 
   private async maySign(db: EntityManager, establishment: Establishment, agentId: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import { attempt, type FieldError, validateForm } from '../common/forms';
 import { parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
-import { DeviceForm, euros, formValues, planLabel, VideoCallSettingsForm, WEEKDAYS } from './video-call-settings.form';
+import { DeviceForm, euros, formValues, planCodesChanged, planLabel, VideoCallSettingsForm, WEEKDAYS } from './video-call-settings.form';
 import { VideoCallSettingsService } from './video-call-settings.service';
 
 /** The posted values of the list fields as lists (a single value arrives as a string), for the form shown again. */
@@ -55,7 +55,15 @@ export class VideoCallSettingsController {
   ) {
     const form = await validateForm(VideoCallSettingsForm, body);
     if (!form.ok) return this.render(res.status(400), establishment, p, { errors: form.errors, values: form.values, form: 'settings' });
-    const changed = await this.settings.save(actorOf(p), establishment.id, form.value.settings());
+    const posted = form.value.settings();
+    const planError = planCodesChanged((await this.settings.inForce(establishment.id)).settings.plans, posted.plans);
+    if (planError)
+      return this.render(res.status(400), establishment, p, {
+        errors: [{ field: 'plans', message: planError }],
+        values: body,
+        form: 'settings',
+      });
+    const changed = await this.settings.save(actorOf(p), establishment.id, posted);
     this.done(res, establishment, changed ? 'reglages' : 'inchanges');
   }
 

@@ -1,5 +1,5 @@
 import { NOTE_2020_DEFAULTS } from './video-call-settings';
-import { describeChanges, euros, parseEuros, parseSlots } from './video-call-settings.form';
+import { describeChanges, euros, parseEuros, parseSlots, planCodesChanged } from './video-call-settings.form';
 
 describe('the video-call settings form', () => {
   it('reads slots one per line, sorted, and refuses overlapping, backwards or malformed ones', () => {
@@ -46,5 +46,29 @@ describe('the video-call settings form', () => {
       'Durée d’un appel : 20 à 30 min → 20 à 45 min',
       'Sans forfait : 0,30 €/min + 0,14 € de connexion → 0,30 €/min + 0,20 € de connexion',
     ]);
+  });
+
+  it('refuses a price table whose plan codes differ from the current version’s, in whatever order they come', () => {
+    const plans = NOTE_2020_DEFAULTS.plans;
+    expect(
+      planCodesChanged(
+        plans,
+        [...plans].reverse().map((p) => ({ ...p, centsPerMinute: 1 })),
+      ),
+    ).toBeNull();
+    const message = 'Le tableau des prix ne correspond plus aux forfaits en vigueur : rechargez la page';
+    expect(
+      planCodesChanged(
+        plans,
+        plans.filter((p) => p.code !== 'NONE'),
+      ),
+    ).toBe(message);
+    expect(planCodesChanged(plans, [...plans, { code: '200', centsPerMinute: 10, connectionCents: 0 }])).toBe(message);
+    expect(
+      planCodesChanged(
+        plans,
+        plans.map((p) => (p.code === '20' ? { ...p, code: '25' } : p)),
+      ),
+    ).toBe(message);
   });
 });

@@ -134,6 +134,18 @@ function badPrice(form: Record<string, unknown>): string | null {
   return null;
 }
 
+/**
+ * The price table's rows are fixed (one per plan of the current version); only prices are edited.
+ * A posted table whose set of plan codes differs (a plan dropped or added by a crafted POST) is
+ * refused: an account on a dropped plan would have no price. The French message, or null.
+ */
+export function planCodesChanged(current: VideoCallPlan[], posted: VideoCallPlan[]): string | null {
+  const before = new Set(current.map((p) => p.code));
+  const after = new Set(posted.map((p) => p.code));
+  const same = before.size === after.size && [...before].every((c) => after.has(c));
+  return same ? null : 'Le tableau des prix ne correspond plus aux forfaits en vigueur : rechargez la page';
+}
+
 /** The longest call fits in the shortest slot. */
 function shortestSlot(form: Record<string, unknown>): number | null {
   const parsed = parseSlots(form.slots);
