@@ -117,9 +117,10 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   });
   app.use(['/connexion', '/agents/connexion', '/demo-idp/interaction', '/visio/code'], signInLimiter);
   // The video service's code checks too (a JSON answer): guesses are bounded per address as well as per code.
+  // One machine calls for every establishment, so its limit is its own (VIDEO_SERVICE_RATE_LIMIT).
   const videoServiceLimiter = rateLimit({
     windowMs: 60_000,
-    limit: config.signinRateLimit,
+    limit: config.videoServiceRateLimit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) => res.status(429).json({ ok: false, reason: 'RATE_LIMITED' }),

@@ -396,8 +396,8 @@ describe('the video service’s rate limit', () => {
   afterAll(async () => {
     await limited?.stop();
   });
-  it('limits the video service’s code checks per address like the sign-in routes', async () => {
-    limited = await startTestApp({ SIGNIN_RATE_LIMIT: '3' }, { reset: false });
+  it('limits the video service’s code checks per address with its own limit, not the sign-in one', async () => {
+    limited = await startTestApp({ SIGNIN_RATE_LIMIT: '1', VIDEO_SERVICE_RATE_LIMIT: '3' }, { reset: false });
     const post = () =>
       request(limited.url).post('/api/visio/codes/verifier').set('Authorization', `Bearer ${API_KEY}`).send({ appel: 'x', code: '123456' });
     for (let i = 0; i < 3; i++) expect((await post().expect(200)).body).toEqual({ ok: false, reason: 'REFUSED' });

@@ -93,6 +93,11 @@ export class EnvironmentVariables {
   @Min(1)
   SIGNIN_RATE_LIMIT = 30;
 
+  @Transform(toInt)
+  @IsInt({ message: 'VIDEO_SERVICE_RATE_LIMIT must be a whole number of requests per minute' })
+  @Min(1)
+  VIDEO_SERVICE_RATE_LIMIT = 600;
+
   @Transform(toBool)
   @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY = false;
@@ -264,6 +269,8 @@ export interface AppConfig {
   sessionSecret: string;
   sessionIdleMinutes: number;
   signinRateLimit: number;
+  /** Code checks per minute from the video service's address (one machine calling for every establishment). */
+  videoServiceRateLimit: number;
   trustProxy: boolean;
   logLevel: string;
   franceConnect: OidcClientSettings;
@@ -350,6 +357,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionSecret: vars.SESSION_SECRET ?? 'development-only-session-secret-change-me-0000',
     sessionIdleMinutes: vars.SESSION_IDLE_MINUTES,
     signinRateLimit: vars.SIGNIN_RATE_LIMIT,
+    videoServiceRateLimit: vars.VIDEO_SERVICE_RATE_LIMIT,
     trustProxy: vars.TRUST_PROXY,
     logLevel: vars.LOG_LEVEL,
     franceConnect: demoIdp
