@@ -467,6 +467,9 @@ table sanctioned_numbers
   sanctioned_numbers.motivation text NOT NULL
   sanctioned_numbers.decided_at timestamp with time zone NOT NULL DEFAULT now()
   sanctioned_numbers.decided_by uuid NOT NULL
+  sanctioned_numbers.lifted_at timestamp with time zone
+  sanctioned_numbers.lifted_by uuid
+  sanctioned_numbers.lift_motivation text
 table session
   session.sid character varying NOT NULL
   session.sess json NOT NULL
@@ -915,6 +918,8 @@ constraint role_assignments.role_assignments_role_check: CHECK ((role = ANY (ARR
 constraint role_assignments.role_assignments_unique: UNIQUE (agent_id, establishment_id, role)
 constraint sanctioned_numbers.sanctioned_numbers_decided_by_fkey: FOREIGN KEY (decided_by) REFERENCES agents(id)
 constraint sanctioned_numbers.sanctioned_numbers_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint sanctioned_numbers.sanctioned_numbers_lift: CHECK ((((lifted_at IS NULL) AND (lifted_by IS NULL) AND (lift_motivation IS NULL)) OR ((lifted_at IS NOT NULL) AND (lifted_by IS NOT NULL) AND (lift_motivation IS NOT NULL) AND (length(TRIM(BOTH FROM lift_motivation)) > 0) AND (lifted_at >= decided_at) AND ((until IS NULL) OR (lifted_at < until)))))
+constraint sanctioned_numbers.sanctioned_numbers_lifted_by_fkey: FOREIGN KEY (lifted_by) REFERENCES agents(id)
 constraint sanctioned_numbers.sanctioned_numbers_motivation_check: CHECK ((length(TRIM(BOTH FROM motivation)) > 0))
 constraint sanctioned_numbers.sanctioned_numbers_phone_check: CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text))
 constraint sanctioned_numbers.sanctioned_numbers_pkey: PRIMARY KEY (id)

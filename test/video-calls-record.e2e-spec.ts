@@ -353,7 +353,7 @@ describe('the detainee’s video-call record', () => {
         motivation: 'Menaces envers un témoin',
       }),
     );
-    expect(readBack.heading()).toBe('Confirmer la sanction du numéro +33698765432 ?');
+    expect(readBack.heading()).toBe('Confirmer la sanction du numéro 06 98 76 54 32 ?');
     expect(readBack.mainText()).toContain(`Aucune personne détenue de ${e.name} ne pourra appeler ce numéro, sans date de fin.`);
     const confirmed = await head
       .post(`${record}/sanctions`)

@@ -141,6 +141,11 @@ export function navigation(principal?: Principal): NavEntry[] {
         group: 'Visio',
       });
       items.push({
+        href: `/etablissements/${code}/visio/sanctions`,
+        label: codes.length > 1 ? `Visio : numéros sanctionnés (${code})` : 'Visio : numéros sanctionnés',
+        group: 'Visio',
+      });
+      items.push({
         href: `/etablissements/${code}/visio/statistiques`,
         label: codes.length > 1 ? `Visio : statistiques (${code})` : 'Visio : statistiques',
         group: 'Visio',

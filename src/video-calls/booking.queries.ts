@@ -81,12 +81,15 @@ export interface BookingContact extends Contact {
   relationship: string;
 }
 
-/** The detainee's contacts (active first), each with the establishment's sanctions on its number. */
+/**
+ * The detainee's contacts (active first), each with the establishment's sanctions on its number: their
+ * end, a lifted sanction ending when it was lifted (`least` ignores a null: no end and not lifted stays null).
+ */
 export async function contactsOf(db: EntityManager, establishmentId: string, detaineeId: string): Promise<BookingContact[]> {
   const rows = await select<Omit<BookingContact, 'sanctions'> & { sanctions: { until: string | null }[] }>(
     db,
     `SELECT c.id, c.name, c.phone, c.relationship, c.active, c.minor, c.consent_given_by AS "consentGivenBy",
-            coalesce((SELECT json_agg(json_build_object('until', s.until)) FROM sanctioned_numbers s
+            coalesce((SELECT json_agg(json_build_object('until', least(s.until, s.lifted_at))) FROM sanctioned_numbers s
                        WHERE s.establishment_id = $1 AND s.phone = c.phone), '[]'::json) AS sanctions
        FROM detainee_phone_contacts c WHERE c.detainee_id = $2
       ORDER BY c.active DESC, lower(c.name), c.id`,

@@ -131,7 +131,7 @@ export interface Contact {
   active: boolean;
   minor: boolean;
   consentGivenBy: string | null;
-  /** The sanctions of the establishment on its number: their end (null: none). */
+  /** The sanctions of the establishment on its number: their end, or when they were lifted (null: none). */
   sanctions: { until: Date | null }[];
 }
 

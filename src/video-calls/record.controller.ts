@@ -11,7 +11,7 @@ import { DomainError } from '../common/domain-error';
 import { sendDocument } from '../permits/document-response';
 import { accessDecisionForLetter, accessDecisionLetter } from './decision-letter';
 import { AccessForm, CharterForm, ContactForm, CreditForm, DetaineeSearchForm, PlanForm, SanctionForm } from './record.form';
-import { ACCESS_GROUNDS, type AccessDecision, availableCents, lastDay } from './record.rules';
+import { ACCESS_GROUNDS, type AccessDecision, availableCents, lastDay, phoneDisplay } from './record.rules';
 import { VideoCallRecordService } from './record.service';
 import { euros, planLabel } from './video-call-settings.form';
 
@@ -324,6 +324,7 @@ export class VideoCallRecordController {
       detainee: record.detainee,
       kind,
       input,
+      phoneLabel: kind === 'sanction' ? phoneDisplay(input.phone as string) : null,
       decisionLabels: DECISION_LABELS,
       grounds: ACCESS_GROUNDS,
       base: this.base(establishment),

@@ -136,3 +136,20 @@ export class SanctionForm {
   @Allow()
   confirm?: string;
 }
+
+/** The search of the establishment's sanctioned numbers: a number or a part of it. */
+export class SanctionSearchForm {
+  @Allow()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().slice(0, 30) : ''))
+  q: string = '';
+}
+
+/** The early lifting of a sanction (the head or a signature delegate): motivated. */
+export class LiftForm {
+  @Trim()
+  @Length(10, 2000, { message: 'Motivation de la levée : expliquez-la en quelques mots (10 caractères au moins)' })
+  motivation!: string;
+
+  @Allow()
+  confirm?: string;
+}

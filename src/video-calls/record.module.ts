@@ -8,16 +8,18 @@ import { PermitFileStore } from '../permits/permit-files';
 import { MAX_UPLOAD_BYTES } from '../permits/uploads';
 import { VideoCallRecordController } from './record.controller';
 import { VIDEO_CALL_DOCUMENTS, VideoCallRecordService } from './record.service';
+import { VideoCallSanctionsController } from './sanctions.controller';
 import { VideoCallSettingsService } from './video-call-settings.service';
 
 /**
- * The detainee's video-call record (contacts, charter, phone account, access, sanctioned numbers). Its
+ * The detainee's video-call record (contacts, charter, phone account, access, sanctioned numbers) and
+ * the establishment's list of sanctioned numbers (sanction, early lifting). Its
  * own module for the charter's upload middleware; the charters' scans are in the encrypted document
  * store, in a sub-folder of the documents folder (the permits' key).
  */
 @Module({
   imports: [EstablishmentsModule],
-  controllers: [VideoCallRecordController],
+  controllers: [VideoCallRecordController, VideoCallSanctionsController],
   providers: [
     VideoCallSettingsService,
     VideoCallRecordService,

@@ -244,16 +244,101 @@ export interface Sanction {
   decidedBy: string;
 }
 
-/** The establishment's sanctions on these numbers that are in force now. */
+/** The condition « the sanction `s` is in force at `at` »: its end (if any) is still to come and it has not been lifted (by then). */
+const IN_FORCE = (at: string) => `((s.until IS NULL OR s.until > ${at}) AND (s.lifted_at IS NULL OR s.lifted_at > ${at}))`;
+
+/** The establishment's sanctions on these numbers that are in force now (a lifted one is not). */
 export function sanctionsInForce(db: EntityManager, establishmentId: string, phones: string[], now: Date): Promise<Sanction[]> {
   return select<Sanction>(
     db,
     `SELECT s.id, s.phone, s.until, s.motivation, s.decided_at AS "decidedAt", a.first_name || ' ' || a.last_name AS "decidedBy"
        FROM sanctioned_numbers s JOIN agents a ON a.id = s.decided_by
-      WHERE s.establishment_id = $1 AND s.phone = ANY($2::text[]) AND (s.until IS NULL OR s.until > $3)
+      WHERE s.establishment_id = $1 AND s.phone = ANY($2::text[]) AND ${IN_FORCE('$3')}
       ORDER BY s.decided_at DESC`,
     [establishmentId, phones, now],
   );
+}
+
+/** A sanction of the establishment's list: who decided it and when, its lifting if any, and the detainees it concerns. */
+export interface SanctionEntry extends Sanction {
+  liftedAt: Date | null;
+  liftedBy: string | null;
+  liftMotivation: string | null;
+  /** In force now: not ended, not lifted. */
+  inForce: boolean;
+  /** The detainees present in the establishment with an active contact on this number, by name. */
+  detainees: RecordDetainee[];
+}
+
+const ENTRY_COLUMNS = (now: string) => `s.id, s.phone, s.until, s.motivation, s.decided_at AS "decidedAt",
+  a.first_name || ' ' || a.last_name AS "decidedBy", s.lifted_at AS "liftedAt",
+  CASE WHEN l.id IS NULL THEN NULL ELSE l.first_name || ' ' || l.last_name END AS "liftedBy",
+  s.lift_motivation AS "liftMotivation", ${IN_FORCE(now)} AS "inForce",
+  coalesce((SELECT json_agg(json_build_object('id', d.id, 'ecrouNumber', d.ecrou_number, 'firstName', d.first_name,
+                                              'lastName', d.last_name)
+                            ORDER BY lower(d.last_name), lower(d.first_name), d.ecrou_number)
+              FROM detainees d
+             WHERE d.establishment_id = s.establishment_id AND d.custody_status = 'PRESENT'
+               AND EXISTS (SELECT 1 FROM detainee_phone_contacts c WHERE c.detainee_id = d.id AND c.phone = s.phone AND c.active)),
+           '[]'::json) AS detainees`;
+
+const ENTRY_FROM = `sanctioned_numbers s JOIN agents a ON a.id = s.decided_by LEFT JOIN agents l ON l.id = s.lifted_by`;
+
+/**
+ * The establishment's sanctions, those in force first, then the ended and lifted ones, each group the
+ * latest decided first; `digits` ('' for all) keeps the numbers that contain them (E.164 without its +).
+ */
+export async function establishmentSanctions(
+  db: EntityManager,
+  establishmentId: string,
+  digits: string,
+  now: Date,
+  page: number,
+  pageSize: number,
+): Promise<{ total: number; rows: SanctionEntry[] }> {
+  const where = `s.establishment_id = $1 AND ($2 = '' OR position($2 IN s.phone) > 0)`;
+  const count = await selectOne<{ total: number }>(db, `SELECT count(*)::int AS total FROM sanctioned_numbers s WHERE ${where}`, [
+    establishmentId,
+    digits,
+  ]);
+  const rows = await select<SanctionEntry>(
+    db,
+    `SELECT ${ENTRY_COLUMNS('$3')} FROM ${ENTRY_FROM} WHERE ${where}
+      ORDER BY ${IN_FORCE('$3')} DESC, s.decided_at DESC, s.id LIMIT $4 OFFSET $5`,
+    [establishmentId, digits, now, pageSize, (page - 1) * pageSize],
+  );
+  return { total: count?.total ?? 0, rows };
+}
+
+/** One sanction of the establishment (null for another establishment's or an unknown id). */
+export function establishmentSanction(db: EntityManager, establishmentId: string, id: string, now: Date): Promise<SanctionEntry | null> {
+  return selectOne<SanctionEntry>(db, `SELECT ${ENTRY_COLUMNS('$3')} FROM ${ENTRY_FROM} WHERE s.id = $1 AND s.establishment_id = $2`, [
+    id,
+    establishmentId,
+    now,
+  ]);
+}
+
+/** Locks the establishment's sanction FOR UPDATE (serialises its lifting); null for another establishment's. */
+export function lockSanction(
+  db: EntityManager,
+  establishmentId: string,
+  id: string,
+): Promise<{ phone: string; until: Date | null; motivation: string; liftedAt: Date | null } | null> {
+  return selectOne(
+    db,
+    `SELECT phone, until, motivation, lifted_at AS "liftedAt" FROM sanctioned_numbers WHERE id = $1 AND establishment_id = $2 FOR UPDATE`,
+    [id, establishmentId],
+  );
+}
+
+export async function liftSanction(db: EntityManager, id: string, motivation: string, agentId: string, now: Date): Promise<void> {
+  await execute(db, `UPDATE sanctioned_numbers SET lifted_at = $2, lifted_by = $3, lift_motivation = $4 WHERE id = $1`, [
+    id,
+    now,
+    agentId,
+    motivation,
+  ]);
 }
 
 export async function insertSanction(

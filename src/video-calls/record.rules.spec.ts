@@ -5,8 +5,11 @@ import {
   decisionProblem,
   endOfLocalDay,
   lastDay,
+  liftProblem,
   motivationText,
+  phoneDisplay,
   phoneE164,
+  phoneSearchDigits,
   sanctionInForce,
 } from './record.rules';
 
@@ -60,9 +63,33 @@ describe('the video-call record rules', () => {
 
   it('keeps a sanction in force until its end, or always without one', () => {
     const now = new Date('2026-11-23T12:00:00Z');
-    expect(sanctionInForce({ until: null }, now)).toBe(true);
-    expect(sanctionInForce({ until: new Date('2026-11-23T12:00:01Z') }, now)).toBe(true);
-    expect(sanctionInForce({ until: now }, now)).toBe(false);
+    expect(sanctionInForce({ until: null, liftedAt: null }, now)).toBe(true);
+    expect(sanctionInForce({ until: new Date('2026-11-23T12:00:01Z'), liftedAt: null }, now)).toBe(true);
+    expect(sanctionInForce({ until: now, liftedAt: null }, now)).toBe(false);
+  });
+
+  it('ends a lifted sanction when it is lifted, and lifts only a sanction in force, once', () => {
+    const now = new Date('2026-11-23T12:00:00Z');
+    const before = new Date('2026-11-23T11:00:00Z');
+    expect(sanctionInForce({ until: null, liftedAt: before }, now)).toBe(false);
+    expect(sanctionInForce({ until: null, liftedAt: now }, now)).toBe(false);
+    expect(sanctionInForce({ until: null, liftedAt: new Date('2026-11-23T12:00:01Z') }, now)).toBe(true);
+    expect(liftProblem({ until: null, liftedAt: null }, now)).toBeNull();
+    expect(liftProblem({ until: new Date('2026-12-01T00:00:00Z'), liftedAt: null }, now)).toBeNull();
+    expect(liftProblem({ until: null, liftedAt: before }, now)).toBe('Cette sanction est déjà levée : il n’y a rien à lever.');
+    expect(liftProblem({ until: before, liftedAt: null }, now)).toBe('Cette sanction a pris fin : il n’y a rien à lever.');
+  });
+
+  it('shows a number as people read it and finds a number by its digits', () => {
+    expect(phoneDisplay('+33698765432')).toBe('06 98 76 54 32');
+    expect(phoneDisplay('+48512345678')).toBe('+48 512 345 678');
+    expect(phoneSearchDigits('')).toBe('');
+    expect(phoneSearchDigits('06 98 76 54 32')).toBe('33698765432');
+    expect(phoneSearchDigits('+48 512 345 678')).toBe('48512345678');
+    expect(phoneSearchDigits('06 98')).toBe('698');
+    expect(phoneSearchDigits('+48 51')).toBe('4851');
+    expect(phoneSearchDigits('54 32')).toBe('5432');
+    expect(phoneSearchDigits('Haddad')).toBeNull();
   });
 
   it('writes the motivation as the ground then the words', () => {

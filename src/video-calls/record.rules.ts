@@ -13,6 +13,29 @@ export function phoneE164(text: string): string | null {
   return n?.isValid() ? n.number : null;
 }
 
+/** A number stored in E.164 as people read it: « 06 12 34 56 78 » for a French one, « +48 512 345 678 » for a foreign one. */
+export function phoneDisplay(e164: string): string {
+  const n = parsePhoneNumberFromString(e164);
+  if (!n) return e164;
+  return n.country === 'FR' ? n.formatNational() : n.formatInternational();
+}
+
+/**
+ * The digits to look for in the stored numbers (E.164 without its +) for a search typed by an agent:
+ * a whole valid number is found as such (« 06 12 34 56 78 » is « 33612345678 »), a part by its
+ * digits, the French trunk 0 dropped (« 06 12 » finds « +33612… »); '' for no search; null when the
+ * search has no digit at all (nothing matches).
+ */
+export function phoneSearchDigits(text: string): string | null {
+  const t = text.trim();
+  if (t === '') return '';
+  const whole = phoneE164(t);
+  if (whole) return whole.slice(1);
+  const digits = t.replace(/\D/g, '');
+  if (digits === '') return null;
+  return digits.length > 1 && /^0[1-9]/.test(digits) && !t.startsWith('+') ? digits.slice(1) : digits;
+}
+
 /** Euro cents of a credit typed « 25 », « 25,50 » or « 25.5 »: more than 0 and at most 1 000 €; null otherwise. */
 export function creditCents(text: string): number | null {
   const m = /^(\d{1,4})(?:[,.](\d{1,2}))?$/.exec(text.trim().replace(/\s|€/g, ''));
@@ -79,9 +102,16 @@ export function endOfLocalDay(day: string, timeZone: string): Date {
   return fromZonedTime(`${next.toISOString().slice(0, 10)}T00:00:00`, timeZone);
 }
 
-/** A sanction is in force while its end (if any) is still to come. */
-export function sanctionInForce(s: { until: Date | null }, now: Date): boolean {
-  return s.until === null || s.until > now;
+/** A sanction is in force while its end (if any) is still to come and it has not been lifted. */
+export function sanctionInForce(s: { until: Date | null; liftedAt: Date | null }, now: Date): boolean {
+  return (s.until === null || s.until > now) && (s.liftedAt === null || s.liftedAt > now);
+}
+
+/** Why a sanction may not be lifted now (null: it may): only a sanction in force is lifted, once. */
+export function liftProblem(s: { until: Date | null; liftedAt: Date | null }, now: Date): string | null {
+  if (s.liftedAt !== null) return 'Cette sanction est déjà levée : il n’y a rien à lever.';
+  if (!sanctionInForce(s, now)) return 'Cette sanction a pris fin : il n’y a rien à lever.';
+  return null;
 }
 
 /** The motivation stored for a decision: the ground's label, then the agent's words. */

@@ -22,16 +22,21 @@ import {
   contactsOf,
   creditAccount,
   deactivateContact,
+  establishmentSanction,
+  establishmentSanctions,
   insertAccessDecision,
   insertCharter,
   insertContact,
   insertSanction,
+  liftSanction,
   lockAccount,
   lockDetainee,
+  lockSanction,
   type PhoneAccount,
   presentDetainee,
   type RecordDetainee,
   type Sanction,
+  type SanctionEntry,
   sanctionsInForce,
   searchDetainees,
   setPlan,
@@ -43,7 +48,9 @@ import {
   DECISION_STATUS,
   decisionProblem,
   endOfLocalDay,
+  liftProblem,
   motivationText,
+  phoneSearchDigits,
 } from './record.rules';
 import type { VideoCallAccessStatus } from './video-call-access.entity';
 import type { VideoCallPlan } from './video-call-settings';
@@ -62,6 +69,7 @@ const CONTACT_REASON = 'Annulé : contact retiré de la liste des contacts autor
 export const VIDEO_CALL_DOCUMENTS = Symbol('VIDEO_CALL_DOCUMENTS');
 
 export const SEARCH_PAGE_SIZE = 20;
+export const SANCTIONS_PAGE_SIZE = 20;
 
 type AgentActor = Actor & { id: string };
 
@@ -77,6 +85,7 @@ export interface VideoCallRecord {
 }
 
 const notFound = () => new DomainError('NO_DETAINEE', 'Personne détenue introuvable dans l’établissement.', 404);
+const noSanction = () => new DomainError('NO_SANCTION', 'Sanction introuvable dans l’établissement.', 404);
 const notSignatory = () =>
   new DomainError(
     'NOT_SIGNATORY',
@@ -349,15 +358,19 @@ export class VideoCallRecordService {
     await this.checkDecision(this.dataSource.manager, establishment, detaineeId, d);
   }
 
-  /** The head or a signature delegate sanctions a number for every detainee of the establishment, until a day (included) or with no end. */
+  /**
+   * The head or a signature delegate sanctions a number for every detainee of the establishment, until a
+   * day (included) or with no end: from a detainee's record (`detaineeId`, kept in the audit) or from the
+   * establishment's list of sanctioned numbers (null: any number, a contact's or not).
+   */
   async sanctionNumber(
     actor: AgentActor,
     establishment: Establishment,
-    detaineeId: string,
+    detaineeId: string | null,
     s: { phone: string; untilDay: string | null; ground: AccessGround; motivation: string },
   ): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      if (!(await lockDetainee(m, establishment.id, detaineeId))) throw notFound();
+      if (detaineeId !== null && !(await lockDetainee(m, establishment.id, detaineeId))) throw notFound();
       if (!(await this.maySign(m, establishment, actor.id))) throw notSignatory();
       const now = this.clock.now();
       this.checkSanction(establishment, s.untilDay);
@@ -380,6 +393,70 @@ export class VideoCallRecordService {
           entityId: id,
           establishmentId: establishment.id,
           after: { ...input, detaineeId },
+        },
+        m,
+      );
+    });
+  }
+
+  /** The establishment's sanctioned numbers, those in force first; `q` finds a number or a part of it. */
+  async sanctions(establishmentId: string, q: string, page: number): Promise<{ rows: SanctionEntry[]; page: Page }> {
+    const digits = phoneSearchDigits(q);
+    if (digits === null) return { rows: [], page: pageInfo(page, SANCTIONS_PAGE_SIZE, 0) };
+    const found = await establishmentSanctions(
+      this.dataSource.manager,
+      establishmentId,
+      digits,
+      this.clock.now(),
+      page,
+      SANCTIONS_PAGE_SIZE,
+    );
+    return { rows: found.rows, page: pageInfo(page, SANCTIONS_PAGE_SIZE, found.total) };
+  }
+
+  /** One of the establishment's sanctions (404 for another establishment's). */
+  async sanction(establishmentId: string, id: string): Promise<SanctionEntry> {
+    const found = await establishmentSanction(this.dataSource.manager, establishmentId, id, this.clock.now());
+    if (!found) throw noSanction();
+    return found;
+  }
+
+  /** Whether the agent may sanction numbers and lift sanctions today: the head, or a signature delegate in force. */
+  mayDecide(establishment: Establishment, agentId: string): Promise<boolean> {
+    return this.maySign(this.dataSource.manager, establishment, agentId);
+  }
+
+  /** The read-back's check of a lifting, outside any transaction: the sanction is the establishment's and in force. */
+  async precheckLift(establishment: Establishment, id: string): Promise<SanctionEntry> {
+    const found = await this.sanction(establishment.id, id);
+    const problem = liftProblem(found, this.clock.now());
+    if (problem) throw new DomainError('SANCTION_NOT_IN_FORCE', problem, 409);
+    return found;
+  }
+
+  /**
+   * The head or a signature delegate lifts a sanction in force before its end, with a motivation: the
+   * number is no longer blocked from now on. The calls the sanction cancelled stay cancelled.
+   */
+  async liftSanction(actor: AgentActor, establishment: Establishment, id: string, motivation: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const sanction = await lockSanction(m, establishment.id, id);
+      if (!sanction) throw noSanction();
+      if (!(await this.maySign(m, establishment, actor.id))) throw notSignatory();
+      const now = this.clock.now();
+      const problem = liftProblem(sanction, now);
+      if (problem) throw new DomainError('SANCTION_NOT_IN_FORCE', problem, 409);
+      const text = motivation.trim();
+      await liftSanction(m, id, text, actor.id, now);
+      await this.audit.record(
+        {
+          actor,
+          action: 'VIDEO_CALL_SANCTION_LIFTED',
+          entityType: 'sanctioned_number',
+          entityId: id,
+          establishmentId: establishment.id,
+          before: { phone: sanction.phone, until: sanction.until, motivation: sanction.motivation, liftedAt: null },
+          after: { liftedAt: now, liftMotivation: text },
         },
         m,
       );

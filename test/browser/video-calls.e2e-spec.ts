@@ -10,6 +10,7 @@ import {
   VideoCallPageOfCall,
   VideoCallReadBackPage,
   VideoCallRecordPage,
+  VideoCallSanctionsPage,
   VideoCallSettingsPage,
   VideoCallSlotPage,
 } from './pages/video-call-pages';
@@ -38,6 +39,12 @@ describe('video calls in a real browser, on a tablet', () => {
     ]);
     await query(`INSERT INTO phone_accounts (detainee_id, balance_cents, plan_code) VALUES ($1, 5000, 'NONE')`, [detainee.id]);
     await insertContact(detainee.id, officerRow.id, { name: 'فاطمة الزهراء بن علي', phone: '+33611223344' });
+    const sanctioned = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Öztürk' });
+    await insertContact(sanctioned.id, officerRow.id, { name: 'كريم حداد', phone: '+33698765432' });
+    await query(
+      `INSERT INTO sanctioned_numbers (establishment_id, phone, motivation, decided_at, decided_by) VALUES ($1, $2, $3, $4, $5)`,
+      [establishment.id, '+33698765432', 'Prévention des infractions — Menaces envers un témoin', '2026-12-10T09:00:00Z', officerRow.id],
+    );
     const violations: string[] = [];
     const widths: string[] = [];
 
@@ -95,6 +102,15 @@ describe('video calls in a real browser, on a tablet', () => {
     expect(await day.rows()).toEqual([
       expect.stringMatching(/^10:30–11:15\s+WIŚNIEWSKI Łukasz .*Salle visio Ağrı\s+فاطمة الزهراء بن علي \(Sœur\)/),
     ]);
+
+    await page.getByRole('button', { name: 'Visio' }).click();
+    await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.getByRole('link', { name: 'Visio : numéros sanctionnés' }).first().click(),
+    ]);
+    const sanctions = await VideoCallSanctionsPage.on(page, violations);
+    await fits(sanctions);
+    expect(await sanctions.rows()).toEqual([expect.stringMatching(/^06 98 76 54 32\s+En vigueur\s+sans fin[\s\S]*ÖZTÜRK Şükrü/i)]);
 
     await page.getByRole('button', { name: 'Visio' }).click();
     await Promise.all([

@@ -27,6 +27,14 @@ export class VideoCallDetaineesPage extends VideoCallPage {
   }
 }
 
+export class VideoCallSanctionsPage extends VideoCallPage {
+  protected readonly heading = /^Visio : numéros sanctionnés — /;
+
+  rows(): Promise<string[]> {
+    return this.testId('sanction').allInnerTexts();
+  }
+}
+
 export class VideoCallRecordPage extends VideoCallPage {
   protected readonly heading = /^Visio : .+ — écrou /;
 
