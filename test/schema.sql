@@ -103,6 +103,7 @@ table establishments
   establishments.phone text
   establishments.email text
   establishments.interregional_direction text
+  establishments.holiday_zone text NOT NULL DEFAULT 'METROPOLE'::text
 table family_accounts
   family_accounts.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_accounts.fc_subject text NOT NULL
@@ -687,6 +688,7 @@ constraint detainees.detainees_transfer_target: CHECK (((custody_status = 'TRANS
 constraint detainees.detainees_transferred_to_id_fkey: FOREIGN KEY (transferred_to_id) REFERENCES establishments(id)
 constraint establishments.establishments_code_check: CHECK (((code)::text ~ '^[A-Z0-9-]{2,16}$'::text))
 constraint establishments.establishments_code_key: UNIQUE (code)
+constraint establishments.establishments_holiday_zone: CHECK ((holiday_zone = ANY (ARRAY['METROPOLE'::text, 'ALSACE_MOSELLE'::text, 'GUADELOUPE'::text, 'MARTINIQUE'::text, 'GUYANE'::text, 'LA_REUNION'::text, 'MAYOTTE'::text])))
 constraint establishments.establishments_kind_check: CHECK ((kind = ANY (ARRAY['MAISON_ARRET'::text, 'CENTRE_DETENTION'::text, 'MAISON_CENTRALE'::text, 'CENTRE_PENITENTIAIRE'::text, 'ETABLISSEMENT_MINEURS'::text, 'CENTRE_SEMI_LIBERTE'::text])))
 constraint establishments.establishments_name_check: CHECK ((length(TRIM(BOTH FROM name)) > 0))
 constraint establishments.establishments_pkey: PRIMARY KEY (id)

@@ -185,7 +185,7 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     const friday = await insertSlotTemplate((await insertRoom(establishment.id)).id, { dayOfWeek: 5 });
     await expect(booking(ds, later).book(STAFF, input(other, friday.id, { day: '2026-12-25' }))).rejects.toMatchObject({
       code: 'HOLIDAY',
-      message: 'Les parloirs sont fermés ce jour férié.',
+      message: 'Les parloirs sont fermés ce jour férié (Noël).',
     });
     await expect(booking(ds, later).book(STAFF, input(other, template.id, { day: '2026-12-30' }))).resolves.toMatchObject({
       existing: false,

@@ -23,6 +23,7 @@ import { PermitLitigationNote1763901400000 } from '../../migrations/176390140000
 import { VideoCalls1763902000000 } from '../../migrations/1763902000000-VideoCalls';
 import { ProposedSlots1763902100000 } from '../../migrations/1763902100000-ProposedSlots';
 import { SanctionLift1763902200000 } from '../../migrations/1763902200000-SanctionLift';
+import { EstablishmentHolidayZone1763902400000 } from '../../migrations/1763902400000-EstablishmentHolidayZone';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   VideoCalls1763902000000,
   ProposedSlots1763902100000,
   SanctionLift1763902200000,
+  EstablishmentHolidayZone1763902400000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { HolidayZone } from '../common/public-holidays';
 
 export const ESTABLISHMENT_KINDS = {
   MAISON_ARRET: 'Maison d’arrêt',
@@ -23,5 +24,7 @@ export class Establishment {
   /** The interregional direction a recours hiérarchique goes to (name and address). */
   @Column({ name: 'interregional_direction', type: 'text', nullable: true }) interregionalDirection!: string | null;
   @Column({ name: 'time_zone', type: 'text', default: 'Europe/Paris' }) timeZone!: string;
+  /** Which public holidays close the establishment's visits and video calls (common/public-holidays.ts). */
+  @Column({ name: 'holiday_zone', type: 'text', default: 'METROPOLE' }) holidayZone!: HolidayZone;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -46,9 +46,6 @@ import { durationLabel } from './held.rules';
 import { VideoCallSettingsService } from './video-call-settings.service';
 import type { VideoCallSettings } from './video-call-settings';
 
-/** Public holidays: the establishments do not say their zone yet, so the metropolitan list applies everywhere. */
-const ZONE = 'METROPOLE';
-
 export const SLOT_TAKEN = 'Ce créneau vient d’être pris : choisissez-en un autre.';
 
 export interface BookingGrid {
@@ -113,7 +110,7 @@ export class VideoCallBookingService {
       callDaysOf(db, detaineeId, tz),
       activeDevices(db, establishment.id),
     ]);
-    const week = weekGrid(anyDay, this.clock.now(), settings, tz, { zone: ZONE, otherCallDays: callDays });
+    const week = weekGrid(anyDay, this.clock.now(), settings, tz, { zone: establishment.holidayZone, otherCallDays: callDays });
     const from = placeSlot(week.monday, { start: '00:00', end: '00:00' }, tz).startsAt;
     const to = placeSlot(addDays(week.monday, 7), { start: '00:00', end: '00:00' }, tz).startsAt;
     const uses = await deviceUses(db, establishment.id, from, to);
@@ -146,7 +143,7 @@ export class VideoCallBookingService {
     if (!grid) throw new DomainError('NOT_A_SLOT', 'Ce créneau ne fait pas partie de la grille de l’établissement.');
     const slot = placeSlot(day, grid, tz);
     const problem =
-      slotProblem(slot, this.clock.now(), settings, tz, ZONE) ??
+      slotProblem(slot, this.clock.now(), settings, tz, establishment.holidayZone) ??
       quotaProblem(day, await callDaysOf(db, detaineeId, tz), settings) ??
       detaineeProblem(record, slot.startsAt, settings, tz);
     if (problem) throw new DomainError(problem.code, problem.message, 422);

@@ -1,20 +1,22 @@
-import { bookableUntil, dayProblem, placeSlot, publicHoliday, quotaProblem, slotProblem, slotsOfDay, weekGrid } from './calendar.rules';
+import { publicHoliday } from '../common/public-holidays';
+import { bookableUntil, dayProblem, placeSlot, quotaProblem, slotProblem, slotsOfDay, weekGrid } from './calendar.rules';
 import { NOTE_2020_DEFAULTS, type VideoCallSettings } from './video-call-settings';
 
 const s = NOTE_2020_DEFAULTS;
 const PARIS = 'Europe/Paris';
 const CAYENNE = 'America/Cayenne';
+const METROPOLE = 'METROPOLE' as const;
 const at = (iso: string) => new Date(iso);
 const slot = (day: string, start: string, timeZone = PARIS) => {
   const grid = s.slots.find((x) => x.start === start)!;
   return placeSlot(day, grid, timeZone);
 };
 const codeOf = (day: string, start: string, now: string, settings: VideoCallSettings = s, timeZone = PARIS) =>
-  slotProblem(slot(day, start, timeZone), at(now), settings, timeZone)?.code ?? null;
+  slotProblem(slot(day, start, timeZone), at(now), settings, timeZone, METROPOLE)?.code ?? null;
 
 describe('video-call slots of a day', () => {
   it('places the note’s six slots on the establishment’s clock, each with its UTC start and end', () => {
-    const slots = slotsOfDay('2026-06-10', s, PARIS); // a Wednesday, summer time (UTC+2)
+    const slots = slotsOfDay('2026-06-10', s, PARIS, METROPOLE); // a Wednesday, summer time (UTC+2)
     expect(slots.map((x) => `${x.start}-${x.end}`)).toEqual([
       '08:30-09:15',
       '09:30-10:15',
@@ -30,14 +32,14 @@ describe('video-call slots of a day', () => {
       startsAt: at('2026-06-10T06:30:00Z'),
       endsAt: at('2026-06-10T07:15:00Z'),
     });
-    expect(slotsOfDay('2026-12-09', s, PARIS)[3].startsAt).toEqual(at('2026-12-09T12:45:00Z')); // winter time (UTC+1)
+    expect(slotsOfDay('2026-12-09', s, PARIS, METROPOLE)[3].startsAt).toEqual(at('2026-12-09T12:45:00Z')); // winter time (UTC+1)
   });
 
   it('has no slot on a Sunday, a public holiday or a weekday the establishment does not open', () => {
-    expect(slotsOfDay('2026-06-07', s, PARIS)).toEqual([]); // Sunday
-    expect(slotsOfDay('2026-07-14', s, PARIS)).toEqual([]); // Fête nationale, a Tuesday
-    expect(slotsOfDay('2026-06-13', { ...s, weekdays: [1, 2, 3, 4, 5] }, PARIS)).toEqual([]); // Saturday not open
-    expect(slotsOfDay('2026-06-13', s, PARIS)).toHaveLength(6);
+    expect(slotsOfDay('2026-06-07', s, PARIS, METROPOLE)).toEqual([]); // Sunday
+    expect(slotsOfDay('2026-07-14', s, PARIS, METROPOLE)).toEqual([]); // Fête nationale, a Tuesday
+    expect(slotsOfDay('2026-06-13', { ...s, weekdays: [1, 2, 3, 4, 5] }, PARIS, METROPOLE)).toEqual([]); // Saturday not open
+    expect(slotsOfDay('2026-06-13', s, PARIS, METROPOLE)).toHaveLength(6);
   });
 });
 
@@ -52,7 +54,7 @@ describe('notice before a video call', () => {
   });
 
   it('says until when the slot was bookable, in French on the establishment’s clock', () => {
-    expect(slotProblem(slot('2026-06-10', '13:45'), at('2026-06-09T08:00:00Z'), s, PARIS)).toEqual({
+    expect(slotProblem(slot('2026-06-10', '13:45'), at('2026-06-09T08:00:00Z'), s, PARIS, METROPOLE)).toEqual({
       code: 'NOTICE',
       message:
         'Trop tard : ce créneau était réservable jusqu’au lundi 8 juin 2026 à 13 h 45 (les créneaux se réservent 48 heures à l’avance).',
@@ -67,7 +69,7 @@ describe('notice before a video call', () => {
     // Tuesday 9 June 2026 15:45: 48 h would end on Sunday 15:45; the officer is not there on Sunday.
     expect(codeOf('2026-06-09', '15:45', '2026-06-06T21:59:59Z')).toBeNull();
     expect(codeOf('2026-06-09', '15:45', '2026-06-07T09:00:00Z')).toBe('NOTICE');
-    expect(slotProblem(slot('2026-06-09', '15:45'), at('2026-06-07T09:00:00Z'), s, PARIS)?.message).toBe(
+    expect(slotProblem(slot('2026-06-09', '15:45'), at('2026-06-07T09:00:00Z'), s, PARIS, METROPOLE)?.message).toBe(
       'Trop tard : ce créneau était réservable jusqu’au samedi 6 juin 2026 à 23 h 59 (les créneaux du lundi et du mardi se réservent jusqu’au samedi précédent).',
     );
   });
@@ -88,14 +90,16 @@ describe('notice before a video call', () => {
 
   it('a started slot is past', () => {
     expect(codeOf('2026-06-10', '08:30', '2026-06-10T06:30:00Z')).toBe('PAST');
-    expect(slotProblem(slot('2026-06-07', '08:30'), at('2026-06-20T08:00:00Z'), s, PARIS)).toEqual({
+    expect(slotProblem(slot('2026-06-07', '08:30'), at('2026-06-20T08:00:00Z'), s, PARIS, METROPOLE)).toEqual({
       code: 'PAST',
       message: 'Ce créneau est passé.',
     });
   });
 
   it('refuses a time that is not a slot of the establishment’s grid', () => {
-    expect(slotProblem({ day: '2026-06-10', start: '12:00', end: '12:45' }, at('2026-06-01T08:00:00Z'), s, PARIS)?.code).toBe('NOT_A_SLOT');
+    expect(slotProblem({ day: '2026-06-10', start: '12:00', end: '12:45' }, at('2026-06-01T08:00:00Z'), s, PARIS, METROPOLE)?.code).toBe(
+      'NOT_A_SLOT',
+    );
   });
 });
 
@@ -103,7 +107,7 @@ describe('days without video calls', () => {
   const now = '2025-12-01T08:00:00Z';
 
   it('never on Sundays, even if the settings list Sunday', () => {
-    expect(slotProblem(slot('2026-06-07', '08:30'), at(now), s, PARIS)).toEqual({
+    expect(slotProblem(slot('2026-06-07', '08:30'), at(now), s, PARIS, METROPOLE)).toEqual({
       code: 'SUNDAY',
       message: 'Pas de visiophonie le dimanche.',
     });
@@ -112,11 +116,11 @@ describe('days without video calls', () => {
 
   it('never on Easter Monday nor Whit Monday of 2026, 2027 and 2028', () => {
     for (const day of ['2026-04-06', '2027-03-29', '2028-04-17']) {
-      expect(publicHoliday(day)).toBe('Lundi de Pâques');
+      expect(publicHoliday(day, METROPOLE)).toBe('Lundi de Pâques');
       expect(codeOf(day, '08:30', now)).toBe('HOLIDAY');
     }
     for (const day of ['2026-05-25', '2027-05-17', '2028-06-05']) {
-      expect(publicHoliday(day)).toBe('Lundi de Pentecôte');
+      expect(publicHoliday(day, METROPOLE)).toBe('Lundi de Pentecôte');
       expect(codeOf(day, '13:45', now)).toBe('HOLIDAY');
     }
     // The days around them are ordinary days.
@@ -126,12 +130,12 @@ describe('days without video calls', () => {
   });
 
   it('never on 1 May, 14 July and 25 December, and says which holiday', () => {
-    expect(slotProblem(slot('2026-05-01', '09:30'), at(now), s, PARIS)).toEqual({
+    expect(slotProblem(slot('2026-05-01', '09:30'), at(now), s, PARIS, METROPOLE)).toEqual({
       code: 'HOLIDAY',
       message: 'Pas de visiophonie les jours fériés : vendredi 1 mai 2026 est férié (Fête du travail).',
     });
-    expect(slotProblem(slot('2026-07-14', '09:30'), at(now), s, PARIS)?.message).toContain('(Fête Nationale)');
-    expect(slotProblem(slot('2026-12-25', '09:30'), at(now), s, PARIS)?.message).toContain('(Noël)');
+    expect(slotProblem(slot('2026-07-14', '09:30'), at(now), s, PARIS, METROPOLE)?.message).toContain('(Fête Nationale de la France)');
+    expect(slotProblem(slot('2026-12-25', '09:30'), at(now), s, PARIS, METROPOLE)?.message).toContain('(Noël)');
     expect(codeOf('2026-12-24', '09:30', now)).toBeNull();
   });
 
@@ -143,16 +147,18 @@ describe('days without video calls', () => {
   });
 
   it('closes the weekdays the establishment does not open', () => {
-    expect(dayProblem('2026-06-13', { ...s, weekdays: [1, 2, 3, 4, 5] })).toEqual({
+    expect(dayProblem('2026-06-13', { ...s, weekdays: [1, 2, 3, 4, 5] }, METROPOLE)).toEqual({
       code: 'CLOSED',
       message: 'Pas de visiophonie le samedi dans cet établissement.',
     });
   });
 
   it('uses the metropolitan list unless the establishment is in Alsace-Moselle (Good Friday, 26 December)', () => {
-    expect(publicHoliday('2026-04-03')).toBeNull();
-    expect(publicHoliday('2026-04-03', 'ALSACE_MOSELLE')).toBe('Vendredi Saint');
-    expect(dayProblem('2026-12-26', s)).toBeNull();
+    expect(dayProblem('2026-04-03', s, METROPOLE)).toBeNull();
+    expect(dayProblem('2026-04-03', s, 'ALSACE_MOSELLE')?.message).toBe(
+      'Pas de visiophonie les jours fériés : vendredi 3 avril 2026 est férié (Vendredi saint).',
+    );
+    expect(dayProblem('2026-12-26', s, METROPOLE)).toBeNull();
     expect(dayProblem('2026-12-26', s, 'ALSACE_MOSELLE')?.code).toBe('HOLIDAY');
   });
 });
@@ -198,7 +204,7 @@ describe('a DST change week and an overseas establishment', () => {
     expect(bookableUntil(slot('2026-03-31', '15:45'), s, PARIS)).toEqual(at('2026-03-28T22:59:59.999Z'));
     // Without it, 48 elapsed hours: Monday 08:30 summer time is bookable until Saturday 07:30 winter time.
     const strict = { ...s, mondayTuesdayUntilSaturday: false };
-    expect(slotProblem(slot('2026-03-30', '08:30'), at('2026-03-28T12:00:00Z'), strict, PARIS)?.message).toContain(
+    expect(slotProblem(slot('2026-03-30', '08:30'), at('2026-03-28T12:00:00Z'), strict, PARIS, METROPOLE)?.message).toContain(
       'jusqu’au samedi 28 mars 2026 à 07 h 30',
     );
     // Autumn change (25 October 2026): the Saturday before still ends at midnight summer time.
@@ -212,7 +218,7 @@ describe('a DST change week and an overseas establishment', () => {
     // Sunday 05:00 in Paris is still Saturday 23:00 in Cayenne: bookable.
     expect(codeOf('2026-06-08', '08:30', '2026-06-07T02:00:00Z', s, CAYENNE)).toBeNull();
     expect(codeOf('2026-06-08', '08:30', '2026-06-07T03:00:00Z', s, CAYENNE)).toBe('NOTICE');
-    expect(slotProblem(slot('2026-06-08', '08:30', CAYENNE), at('2026-06-07T03:00:00Z'), s, CAYENNE)?.message).toContain(
+    expect(slotProblem(slot('2026-06-08', '08:30', CAYENNE), at('2026-06-07T03:00:00Z'), s, CAYENNE, METROPOLE)?.message).toContain(
       'jusqu’au samedi 6 juin 2026 à 23 h 59',
     );
     expect(codeOf('2026-07-14', '08:30', '2026-06-01T12:00:00Z', s, CAYENNE)).toBe('HOLIDAY');
@@ -222,7 +228,7 @@ describe('a DST change week and an overseas establishment', () => {
 describe('the booking week grid', () => {
   it('lays out Monday to Saturday × the six slots, each cell with its UTC start and why it is not bookable', () => {
     // Easter week 2026, seen on Wednesday 1 April at noon Paris time.
-    const grid = weekGrid('2026-04-09', at('2026-04-01T10:00:00Z'), s, PARIS);
+    const grid = weekGrid('2026-04-09', at('2026-04-01T10:00:00Z'), s, PARIS, { zone: METROPOLE });
     expect(grid.monday).toBe('2026-04-06');
     expect(grid.days.map((d) => d.label)).toEqual([
       'lundi 6 avril 2026',
@@ -240,7 +246,7 @@ describe('the booking week grid', () => {
 
   it('shows notice and quota reasons when the detainee’s other calls are given', () => {
     // Seen on Tuesday 7 April 2026 at 10:00 Paris: Wednesday and Thursday morning are within 48 h.
-    const grid = weekGrid('2026-04-06', at('2026-04-07T08:00:00Z'), s, PARIS, { otherCallDays: ['2026-03-13'] });
+    const grid = weekGrid('2026-04-06', at('2026-04-07T08:00:00Z'), s, PARIS, { zone: METROPOLE, otherCallDays: ['2026-03-13'] });
     const morning = grid.rows[0].cells.map((c) => c.problem?.code ?? 'OK');
     // A past slot is past before anything else (Easter Monday included); 13 March + 28 days = 10 April:
     // the quota closes Thursday, opens Friday.

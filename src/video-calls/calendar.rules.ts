@@ -1,6 +1,6 @@
-import joursFeries from '@socialgouv/jours-feries';
 import { fromZonedTime } from 'date-fns-tz';
 import { whenLabel } from '../appointments/appointment.rules';
+import { type HolidayZone, publicHoliday } from '../common/public-holidays';
 import type { VideoCallSettings } from './video-call-settings';
 
 /**
@@ -15,12 +15,9 @@ import type { VideoCallSettings } from './video-call-settings';
  *   preceding Saturday (23:59:59.999 local) instead: the officer is not there on Sunday;
  * - quota: at most `quotaCalls` calls in any window of `quotaWeeks` × 7 consecutive local days, whether
  *   the other calls come before or after the new one;
- * - closed on Sundays, on French public holidays (@socialgouv/jours-feries, metropolitan list unless the
- *   caller says Alsace-Moselle: the library knows no overseas list), and on weekdays not in `weekdays`.
+ * - closed on Sundays, on the public holidays of the establishment's holiday zone (common/public-holidays.ts),
+ *   and on weekdays not in `weekdays`.
  */
-
-/** Which public holidays apply: the library knows the metropolitan list and Alsace-Moselle's (Good Friday, 26 December). */
-export type HolidayZone = 'METROPOLE' | 'ALSACE_MOSELLE';
 
 export interface CallSlot {
   /** Local day, YYYY-MM-DD. */
@@ -67,35 +64,8 @@ export function dayLabel(day: string): string {
   return dayFormat.format(new Date(`${day}T12:00:00Z`));
 }
 
-const holidayCache = new Map<string, Map<string, string>>();
-
-/**
- * The public holidays of a year, day → name. The library builds its dates at the process's local midnight and
- * moves Easter by steps of 24 h, which a DST change shifts by an hour: read each on the local clock at the
- * nearest midnight, whatever the server's time zone.
- */
-function holidaysOf(year: number, zone: HolidayZone): Map<string, string> {
-  const key = `${year}-${zone}`;
-  let days = holidayCache.get(key);
-  if (!days) {
-    days = new Map();
-    for (const [name, date] of Object.entries(joursFeries(year, { alsace: zone === 'ALSACE_MOSELLE' }))) {
-      const d = new Date(date.getTime() + 12 * 3_600_000);
-      const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-      days.set(day, name);
-    }
-    holidayCache.set(key, days);
-  }
-  return days;
-}
-
-/** The public holiday's name on that day ("Lundi de Pâques"), or null. */
-export function publicHoliday(day: string, zone: HolidayZone = 'METROPOLE'): string | null {
-  return holidaysOf(Number(day.slice(0, 4)), zone).get(day) ?? null;
-}
-
 /** Why no call can take place on that day at all (Sunday, public holiday, weekday not open), or null. */
-export function dayProblem(day: string, settings: VideoCallSettings, zone: HolidayZone = 'METROPOLE'): SlotProblem | null {
+export function dayProblem(day: string, settings: VideoCallSettings, zone: HolidayZone): SlotProblem | null {
   const weekday = isoWeekday(day);
   if (weekday === 7) return { code: 'SUNDAY', message: 'Pas de visiophonie le dimanche.' };
   const holiday = publicHoliday(day, zone);
@@ -117,7 +87,7 @@ export function placeSlot(day: string, slot: { start: string; end: string }, tim
 }
 
 /** The slots of a day, in the order of the settings' grid; none on a Sunday, a public holiday or a weekday not open. */
-export function slotsOfDay(day: string, settings: VideoCallSettings, timeZone: string, zone: HolidayZone = 'METROPOLE'): CallSlot[] {
+export function slotsOfDay(day: string, settings: VideoCallSettings, timeZone: string, zone: HolidayZone): CallSlot[] {
   if (dayProblem(day, settings, zone)) return [];
   return settings.slots.map((s) => placeSlot(day, s, timeZone));
 }
@@ -144,7 +114,7 @@ export function slotProblem(
   now: Date,
   settings: VideoCallSettings,
   timeZone: string,
-  zone: HolidayZone = 'METROPOLE',
+  zone: HolidayZone,
 ): SlotProblem | null {
   const startsAt = slot.startsAt ?? placeSlot(slot.day, slot, timeZone).startsAt;
   if (now.getTime() >= startsAt.getTime()) return { code: 'PAST', message: 'Ce créneau est passé.' };
@@ -219,9 +189,9 @@ export function weekGrid(
   now: Date,
   settings: VideoCallSettings,
   timeZone: string,
-  options: { zone?: HolidayZone; otherCallDays?: string[] } = {},
+  options: { zone: HolidayZone; otherCallDays?: string[] },
 ): WeekGrid {
-  const zone = options.zone ?? 'METROPOLE';
+  const { zone } = options;
   const monday = addDays(anyDayOfWeek, 1 - isoWeekday(anyDayOfWeek));
   const dayList = [0, 1, 2, 3, 4, 5].map((n) => addDays(monday, n));
   return {

@@ -142,7 +142,7 @@ export class VideoCallSettingsController {
     p: Principal,
     extra: { errors?: FieldError[]; values?: unknown; form?: FormName; done?: Done; pageNumber?: number; deviceId?: string },
   ) {
-    const overview = await this.settings.overview(establishment.id, extra.pageNumber ?? 1);
+    const overview = await this.settings.overview(establishment, extra.pageNumber ?? 1);
     const s = overview.current.settings;
     res.render('video-calls/settings.njk', {
       establishment,

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { formatInTimeZone } from 'date-fns-tz';
 import { DataSource } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { pageInfo, type Page } from '../common/pagination';
+import { holidayListLabel } from '../common/public-holidays';
+import type { Establishment } from '../establishments/establishment.entity';
 import { describeChanges } from './video-call-settings.form';
 import {
   currentSettings,
@@ -41,6 +45,7 @@ export class VideoCallSettingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** What other parts of the module call: the settings that apply now at this establishment. */
@@ -51,19 +56,21 @@ export class VideoCallSettingsService {
       : { settings: NOTE_2020_DEFAULTS, version: null };
   }
 
-  /** The settings page: the settings in force, one page of their history, the devices. */
+  /** The settings page: the settings in force, which public holidays close, one page of their history, the devices. */
   async overview(
-    establishmentId: string,
+    establishment: Pick<Establishment, 'id' | 'timeZone' | 'holidayZone'>,
     page: number,
-  ): Promise<{ current: SettingsInForce; history: HistoryEntry[]; page: Page; devices: Device[] }> {
+  ): Promise<{ current: SettingsInForce; holidays: string; history: HistoryEntry[]; page: Page; devices: Device[] }> {
     const db = this.dataSource.manager;
     const [current, history, devices] = await Promise.all([
-      this.inForce(establishmentId),
-      settingsHistory(db, establishmentId, page, HISTORY_PAGE_SIZE),
-      devicesOf(db, establishmentId),
+      this.inForce(establishment.id),
+      settingsHistory(db, establishment.id, page, HISTORY_PAGE_SIZE),
+      devicesOf(db, establishment.id),
     ]);
+    const year = Number(formatInTimeZone(this.clock.now(), establishment.timeZone, 'yyyy'));
     return {
       current,
+      holidays: holidayListLabel(establishment.holidayZone, year),
       history: history.rows.map((r) => ({
         version: r.version,
         validFrom: r.validFrom,

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { HolidayZone } from '../common/public-holidays';
 import { execute, select, selectOne } from '../common/sql';
 import { type Closure, DEFAULT_SETTINGS, type SlotTemplate, type VisitSettings } from './visit.rules';
 import type { RoomKind } from './visiting-room.entity';
@@ -79,6 +80,7 @@ export interface TemplateInContext extends SlotTemplate {
   roomKind: RoomKind;
   roomActive: boolean;
   timeZone: string;
+  holidayZone: HolidayZone;
   establishmentName: string;
 }
 
@@ -86,7 +88,7 @@ export function templateInContext(db: EntityManager, templateId: string): Promis
   return selectOne<TemplateInContext>(
     db,
     `SELECT ${TEMPLATE_COLUMNS}, r.establishment_id AS "establishmentId", r.name AS "roomName", r.kind AS "roomKind", r.active AS "roomActive",
-            e.time_zone AS "timeZone", e.name AS "establishmentName"
+            e.time_zone AS "timeZone", e.holiday_zone AS "holidayZone", e.name AS "establishmentName"
        FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id JOIN establishments e ON e.id = r.establishment_id
       WHERE t.id = $1`,
     [templateId],

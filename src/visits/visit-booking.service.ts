@@ -277,7 +277,7 @@ export class VisitBookingService implements OnModuleInit {
         'STAFF_ONLY',
         'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.',
       );
-    const closed = templateClosedOn(t, choice.day, await closuresFrom(m, t.establishmentId, choice.day, true), settings);
+    const closed = templateClosedOn(t, choice.day, await closuresFrom(m, t.establishmentId, choice.day, true), settings, t.holidayZone);
     if (closed) throw new DomainError(closed.code, closed.message);
     const { startsAt, endsAt } = occurrence(t, choice.day, t.timeZone);
     const window = checkWindow(startsAt, now, settings);

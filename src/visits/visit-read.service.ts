@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { whenLabel } from '../appointments/appointment.rules';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import type { HolidayZone } from '../common/public-holidays';
 import { bookableTemplates, closuresFrom, settingsOrDefaults } from './calendar.queries';
 import { visitOfEstablishment as dayVisitOf } from './visit-day.queries';
 import {
@@ -44,6 +45,14 @@ export interface BookableDetainee {
   establishmentId: string;
   establishment: string;
   timeZone: string;
+  holidayZone: HolidayZone;
+}
+
+/** What a slot calendar needs to know of its establishment: its clock and its public holidays. */
+export interface EstablishmentCalendar {
+  id: string;
+  timeZone: string;
+  holidayZone: HolidayZone;
 }
 
 export interface FamilyVisitItem extends FamilyVisitRow {
@@ -78,7 +87,7 @@ export class VisitReadService {
   }
 
   /** The slots open to booking: the weekly slots of active rooms inside the booking window, with the places left. */
-  async openSlots(establishment: { id: string; timeZone: string }): Promise<OpenSlot[]> {
+  async openSlots(establishment: EstablishmentCalendar): Promise<OpenSlot[]> {
     const now = this.clock.now();
     const [settings, templates, closures, occupancy] = await Promise.all([
       this.settings(establishment.id),
@@ -91,7 +100,7 @@ export class VisitReadService {
     for (let d = 0; d <= settings.horizonDays; d++) {
       const day = new Date(now.getTime() + d * 86400_000).toISOString().slice(0, 10);
       for (const t of templates) {
-        if (templateClosedOn(t, day, closures, settings)) continue;
+        if (templateClosedOn(t, day, closures, settings, establishment.holidayZone)) continue;
         const { startsAt } = occurrence(t, day, establishment.timeZone);
         if (checkWindow(startsAt, now, settings)) continue;
         const free = t.capacity - (taken.get(`${t.roomId}|${startsAt.toISOString()}`) ?? 0);
@@ -116,7 +125,7 @@ export class VisitReadService {
    * form the visitors are still to be chosen, and the booking checks the chosen ones. A move form
    * offers only the slots every permit of the visit allows (moveForm).
    */
-  private async allowedSlots(establishment: { id: string; timeZone: string }, permitIds: string[]): Promise<OpenSlot[]> {
+  private async allowedSlots(establishment: EstablishmentCalendar, permitIds: string[]): Promise<OpenSlot[]> {
     const [slots, permits] = await Promise.all([this.openSlots(establishment), permitsForBooking(this.db, permitIds)]);
     if (permits.length === 0) return slots;
     return slots.filter((s) => permits.some((p) => permitsRefusal([p], s.place) === null));
@@ -139,7 +148,7 @@ export class VisitReadService {
       chosen,
       visitors: permits.filter((p) => p.detaineeId === chosen.detaineeId),
       slots: await this.allowedSlots(
-        { id: chosen.establishmentId, timeZone: chosen.timeZone },
+        { id: chosen.establishmentId, timeZone: chosen.timeZone, holidayZone: chosen.holidayZone },
         permits.filter((p) => p.detaineeId === chosen.detaineeId).map((p) => p.id),
       ),
     };
@@ -166,11 +175,11 @@ export class VisitReadService {
   async familyMoveForm(familyId: string, visitId: string): Promise<MoveForm> {
     const visit = (await familyVisits(this.db, familyId)).find((v) => v.id === visitId && v.status === 'BOOKED');
     if (!visit) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
-    return this.moveForm(visit, { id: visit.establishmentId, timeZone: visit.timeZone });
+    return this.moveForm(visit, { id: visit.establishmentId, timeZone: visit.timeZone, holidayZone: visit.holidayZone });
   }
 
   /** A booked visit of the establishment to move at the family's request (404 otherwise). */
-  async staffMoveForm(establishment: { id: string; timeZone: string }, visitId: string): Promise<MoveForm> {
+  async staffMoveForm(establishment: EstablishmentCalendar, visitId: string): Promise<MoveForm> {
     const visit = await dayVisitOf(this.db, establishment.id, visitId);
     if (!visit) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
     if (visit.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée.', 404);
@@ -179,7 +188,7 @@ export class VisitReadService {
 
   private async moveForm(
     visit: { id: string; reference: string; detainee: string; room: string; startsAt: Date },
-    establishment: { id: string; timeZone: string },
+    establishment: EstablishmentCalendar,
   ): Promise<MoveForm> {
     const permits = await permitsOfVisit(this.db, visit.id);
     const slots = (await this.openSlots(establishment)).filter(
@@ -199,7 +208,7 @@ export class VisitReadService {
 
   /** The agent's booking form: the detainee present with this écrou and every active permit for them, and the open slots. */
   async staffBookingForm(
-    establishment: { id: string; timeZone: string },
+    establishment: EstablishmentCalendar,
     ecrou: string,
   ): Promise<{ found: { detainee: EcrouDetainee; permits: DetaineePermit[] } | null; slots: OpenSlot[] }> {
     const detainee = ecrou ? await presentDetaineeByEcrou(this.db, establishment.id, ecrou) : null;
@@ -225,5 +234,6 @@ function bookable(p: FamilyPermit): BookableDetainee {
     establishmentId: p.establishmentId,
     establishment: p.establishment,
     timeZone: p.timeZone,
+    holidayZone: p.holidayZone,
   };
 }

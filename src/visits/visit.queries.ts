@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { HolidayZone } from '../common/public-holidays';
 import { execute, select, selectOne } from '../common/sql';
 import type { VisitStatus } from './visit-day.rules';
 import type { VisitChannel } from './visit.entity';
@@ -348,6 +349,7 @@ export interface FamilyPermit {
   establishmentId: string;
   establishment: string;
   timeZone: string;
+  holidayZone: HolidayZone;
 }
 
 /** The family's active permits for detainees present in an establishment (only those can be booked). */
@@ -356,7 +358,7 @@ export function familyPermits(db: EntityManager, familyId: string): Promise<Fami
     db,
     `SELECT p.id, p.visitor_given_name || ' ' || p.visitor_family_name AS visitor, p.detainee_id AS "detaineeId",
             d.first_name || ' ' || d.last_name AS detainee, d.establishment_id AS "establishmentId", e.name AS establishment,
-            e.time_zone AS "timeZone"
+            e.time_zone AS "timeZone", e.holiday_zone AS "holidayZone"
        FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = d.establishment_id
       WHERE p.family_account_id = $1 AND p.status = 'ACTIVE' AND d.custody_status = 'PRESENT' ORDER BY detainee, visitor`,
     [familyId],
@@ -387,6 +389,7 @@ export interface FamilyVisitRow {
   establishmentId: string;
   appointmentId: string | null;
   timeZone: string;
+  holidayZone: HolidayZone;
 }
 
 /** The family's visits, latest first. */
@@ -394,7 +397,8 @@ export function familyVisits(db: EntityManager, familyId: string): Promise<Famil
   return select<FamilyVisitRow>(
     db,
     `SELECT v.id, v.reference, v.status, lower(v.during) AS "startsAt", d.first_name || ' ' || d.last_name AS detainee, r.name AS room,
-            e.name AS establishment, v.establishment_id AS "establishmentId", v.appointment_id AS "appointmentId", e.time_zone AS "timeZone"
+            e.name AS establishment, v.establishment_id AS "establishmentId", v.appointment_id AS "appointmentId", e.time_zone AS "timeZone",
+            e.holiday_zone AS "holidayZone"
        FROM visits v JOIN detainees d ON d.id = v.detainee_id JOIN visit_slots s ON s.id = v.slot_id
        JOIN visiting_rooms r ON r.id = s.room_id JOIN establishments e ON e.id = v.establishment_id
       WHERE v.family_account_id = $1 ORDER BY lower(v.during) DESC LIMIT 100`,

@@ -3,7 +3,6 @@ import {
   checkVisitors,
   checkWindow,
   DEFAULT_SETTINGS,
-  isPublicHoliday,
   occurrence,
   SlotTemplate,
   templateClosedOn,
@@ -32,27 +31,49 @@ describe('slot calendar', () => {
     expect(occurrence(template, '2026-07-01', 'Europe/Paris').startsAt).toEqual(new Date('2026-07-01T12:00:00Z'));
   });
 
-  it('knows French public holidays (maintained list)', () => {
-    expect(isPublicHoliday('2026-12-25')).toBe(true);
-    expect(isPublicHoliday('2026-05-14')).toBe(true); // Ascension
-    expect(isPublicHoliday('2026-12-24')).toBe(false);
-  });
-
   it('closes a template on other days, outside its validity, on holidays (unless open), and on closures', () => {
-    expect(templateClosedOn(template, '2026-12-02', [], s)).toBeNull();
-    expect(templateClosedOn(template, '2026-12-03', [], s)?.code).toBe('WRONG_DAY');
-    expect(templateClosedOn({ ...template, validTo: '2026-11-30' }, '2026-12-02', [], s)?.code).toBe('NOT_VALID');
+    expect(templateClosedOn(template, '2026-12-02', [], s, 'METROPOLE')).toBeNull();
+    expect(templateClosedOn(template, '2026-12-03', [], s, 'METROPOLE')?.code).toBe('WRONG_DAY');
+    expect(templateClosedOn({ ...template, validTo: '2026-11-30' }, '2026-12-02', [], s, 'METROPOLE')?.code).toBe('NOT_VALID');
     const christmasWednesday = { ...template, dayOfWeek: 5 }; // 2026-12-25 is a Friday
-    expect(templateClosedOn(christmasWednesday, '2026-12-25', [], s)?.code).toBe('HOLIDAY');
-    expect(templateClosedOn(christmasWednesday, '2026-12-25', [], { ...s, openOnHolidays: true })).toBeNull();
+    expect(templateClosedOn(christmasWednesday, '2026-12-25', [], s, 'METROPOLE')).toEqual({
+      code: 'HOLIDAY',
+      message: 'Les parloirs sont fermés ce jour férié (Noël).',
+    });
+    // Christmas Eve is an ordinary day, whatever the server's time zone.
+    expect(templateClosedOn({ ...template, dayOfWeek: 4 }, '2026-12-24', [], s, 'METROPOLE')).toBeNull();
+    // Good Friday closes the visiting rooms of Alsace-Moselle only.
+    expect(templateClosedOn(christmasWednesday, '2026-04-03', [], s, 'METROPOLE')).toBeNull();
+    expect(templateClosedOn(christmasWednesday, '2026-04-03', [], s, 'ALSACE_MOSELLE')?.message).toBe(
+      'Les parloirs sont fermés ce jour férié (Vendredi saint).',
+    );
+    expect(templateClosedOn(christmasWednesday, '2026-12-25', [], { ...s, openOnHolidays: true }, 'METROPOLE')).toBeNull();
     expect(
-      templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: null, templateId: null, reason: 'exercice incendie' }], s),
+      templateClosedOn(
+        template,
+        '2026-12-02',
+        [{ day: '2026-12-02', roomId: null, templateId: null, reason: 'exercice incendie' }],
+        s,
+        'METROPOLE',
+      ),
     ).toEqual({ code: 'CLOSED', message: 'Parloir fermé ce jour-là : exercice incendie' });
     expect(
-      templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: 'other', templateId: null, reason: 'travaux' }], s),
+      templateClosedOn(
+        template,
+        '2026-12-02',
+        [{ day: '2026-12-02', roomId: 'other', templateId: null, reason: 'travaux' }],
+        s,
+        'METROPOLE',
+      ),
     ).toBeNull();
     expect(
-      templateClosedOn(template, '2026-12-02', [{ day: '2026-12-02', roomId: null, templateId: 't1', reason: 'effectif réduit' }], s)?.code,
+      templateClosedOn(
+        template,
+        '2026-12-02',
+        [{ day: '2026-12-02', roomId: null, templateId: 't1', reason: 'effectif réduit' }],
+        s,
+        'METROPOLE',
+      )?.code,
     ).toBe('CLOSED');
   });
 });

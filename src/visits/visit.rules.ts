@@ -1,6 +1,6 @@
-import joursFeries from '@socialgouv/jours-feries';
 import { addDays, differenceInYears } from 'date-fns';
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
+import { type HolidayZone, publicHoliday } from '../common/public-holidays';
 import { type PermitInUse, permitRefusal, type PermitRefusalCode, type VisitPlace } from '../permits/permit-validity';
 
 /** Pure rules of visiting-room bookings. Times of templates are local to the establishment. */
@@ -58,11 +58,6 @@ export function isoDayOfWeek(day: string): number {
   return d === 0 ? 7 : d;
 }
 
-export function isPublicHoliday(day: string): boolean {
-  const year = Number(day.slice(0, 4));
-  return Object.values(joursFeries(year)).some((d) => d.toISOString().slice(0, 10) === day);
-}
-
 /** The instants of a template's occurrence on a local day, in the establishment's time zone. */
 export function occurrence(
   t: Pick<SlotTemplate, 'startTime' | 'endTime'>,
@@ -91,12 +86,22 @@ export function permitsRefusal(permits: PermitInUse[], place: VisitPlace): { cod
 
 export type ClosedReason = { code: 'WRONG_DAY' | 'NOT_VALID' | 'HOLIDAY' | 'CLOSED'; message: string };
 
-/** Whether a template runs on a day: right weekday, valid dates, no public holiday (unless open), no closure. */
-export function templateClosedOn(t: SlotTemplate, day: string, closures: Closure[], settings: VisitSettings): ClosedReason | null {
+/**
+ * Whether a template runs on a day: right weekday, valid dates, no public holiday of the establishment's
+ * holiday zone (unless open on holidays), no closure.
+ */
+export function templateClosedOn(
+  t: SlotTemplate,
+  day: string,
+  closures: Closure[],
+  settings: VisitSettings,
+  zone: HolidayZone,
+): ClosedReason | null {
   if (isoDayOfWeek(day) !== t.dayOfWeek) return { code: 'WRONG_DAY', message: 'Ce créneau n’existe pas ce jour-là.' };
   if (day < t.validFrom || (t.validTo && day > t.validTo))
     return { code: 'NOT_VALID', message: 'Ce créneau n’est pas ouvert à cette date.' };
-  if (!settings.openOnHolidays && isPublicHoliday(day)) return { code: 'HOLIDAY', message: 'Les parloirs sont fermés ce jour férié.' };
+  const holiday = settings.openOnHolidays ? null : publicHoliday(day, zone);
+  if (holiday) return { code: 'HOLIDAY', message: `Les parloirs sont fermés ce jour férié (${holiday}).` };
   const closure = closures.find(
     (c) => c.day === day && (c.roomId === null || c.roomId === t.roomId) && (c.templateId === null || c.templateId === t.id),
   );

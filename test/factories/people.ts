@@ -19,12 +19,20 @@ export interface EstablishmentRow {
   timeZone: string;
 }
 
-export async function insertEstablishment(o: Partial<Omit<EstablishmentRow, 'id'>> & { kind?: string } = {}): Promise<EstablishmentRow> {
+export async function insertEstablishment(
+  o: Partial<Omit<EstablishmentRow, 'id'>> & { kind?: string; holidayZone?: string } = {},
+): Promise<EstablishmentRow> {
   const code = o.code ?? unique('E').slice(0, 16);
   return queryOne<EstablishmentRow>(
-    `INSERT INTO establishments (code, name, kind, time_zone) VALUES ($1, $2, $3, $4)
+    `INSERT INTO establishments (code, name, kind, time_zone, holiday_zone) VALUES ($1, $2, $3, $4, $5)
      RETURNING id, code, name, time_zone AS "timeZone"`,
-    [code, o.name ?? `Centre pénitentiaire de ${code}`, o.kind ?? 'CENTRE_PENITENTIAIRE', o.timeZone ?? 'Europe/Paris'],
+    [
+      code,
+      o.name ?? `Centre pénitentiaire de ${code}`,
+      o.kind ?? 'CENTRE_PENITENTIAIRE',
+      o.timeZone ?? 'Europe/Paris',
+      o.holidayZone ?? 'METROPOLE',
+    ],
   );
 }
 

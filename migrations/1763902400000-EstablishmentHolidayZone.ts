@@ -1,0 +1,22 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Which public holidays close an establishment's visits and video calls: the national list, Alsace-Moselle's
+ * (Good Friday and 26 December too) or an overseas department's (its day of the abolition of slavery). The
+ * zones are those of src/common/public-holidays.ts; every establishment so far keeps the national list.
+ */
+export class EstablishmentHolidayZone1763902400000 implements MigrationInterface {
+  name = 'EstablishmentHolidayZone1763902400000';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE establishments ADD COLUMN holiday_zone text NOT NULL DEFAULT 'METROPOLE'`);
+    await q.query(`
+      ALTER TABLE establishments ADD CONSTRAINT establishments_holiday_zone
+        CHECK (holiday_zone IN ('METROPOLE', 'ALSACE_MOSELLE', 'GUADELOUPE', 'MARTINIQUE', 'GUYANE', 'LA_REUNION', 'MAYOTTE'))`);
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE establishments DROP CONSTRAINT establishments_holiday_zone`);
+    await q.query(`ALTER TABLE establishments DROP COLUMN holiday_zone`);
+  }
+}
