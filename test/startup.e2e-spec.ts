@@ -40,6 +40,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'VideoCalls1763902000000',
       'ProposedSlots1763902100000',
       'SanctionLift1763902200000',
+      'VideoCallContactOwner1763902300000',
       'EstablishmentHolidayZone1763902400000',
     ]);
     const [counts] = await query(`SELECT

@@ -413,7 +413,7 @@ describe('the call’s outcome and its charge', () => {
     await suite.app.setClock(at(50 * 60), { frozen: true });
 
     const day = page(await officer.get(`${base}/jour?date=2026-12-22`).expect(200));
-    expect(day.texts('day-outcome')).toEqual(['Enregistrer le bilan', 'À venir']);
+    expect(day.texts('day-outcome')).toEqual(['Appel à clôturer Code non envoyé Enregistrer le bilan', 'À venir']);
     const form = page(await officer.get(`${base}/appels/${c.id}/bilan`).expect(200));
     const bad = page(
       await officer

@@ -36,4 +36,16 @@ describe('navigation', () => {
     expect(nav.map((e) => e.label)).toContain('UVF et PF (MASUD)');
     expect(nav.map((e) => e.label)).toContain('Permis (CPNORD)');
   });
+
+  it('gives the activities officer and the head the video calls to close in the « Visio » section, not the parloir agent', () => {
+    for (const role of ['ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT'] as const) {
+      const visio = navigation(agent([['CPNORD', role]])).find((e) => e.label === 'Visio');
+      expect(visio && 'children' in visio ? visio.children : []).toContainEqual({
+        href: '/etablissements/CPNORD/visio/a-cloturer',
+        label: 'Visio : appels à clôturer',
+      });
+    }
+    const links = JSON.stringify(navigation(agent([['CPNORD', 'PARLOIR_AGENT']])));
+    expect(links).not.toContain('a-cloturer');
+  });
 });

@@ -146,6 +146,11 @@ export function navigation(principal?: Principal): NavEntry[] {
         group: 'Visio',
       });
       items.push({
+        href: `/etablissements/${code}/visio/a-cloturer`,
+        label: codes.length > 1 ? `Visio : appels à clôturer (${code})` : 'Visio : appels à clôturer',
+        group: 'Visio',
+      });
+      items.push({
         href: `/etablissements/${code}/visio/statistiques`,
         label: codes.length > 1 ? `Visio : statistiques (${code})` : 'Visio : statistiques',
         group: 'Visio',

@@ -23,6 +23,7 @@ import { PermitLitigationNote1763901400000 } from '../../migrations/176390140000
 import { VideoCalls1763902000000 } from '../../migrations/1763902000000-VideoCalls';
 import { ProposedSlots1763902100000 } from '../../migrations/1763902100000-ProposedSlots';
 import { SanctionLift1763902200000 } from '../../migrations/1763902200000-SanctionLift';
+import { VideoCallContactOwner1763902300000 } from '../../migrations/1763902300000-VideoCallContactOwner';
 import { EstablishmentHolidayZone1763902400000 } from '../../migrations/1763902400000-EstablishmentHolidayZone';
 import { join } from 'node:path';
 
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   VideoCalls1763902000000,
   ProposedSlots1763902100000,
   SanctionLift1763902200000,
+  VideoCallContactOwner1763902300000,
   EstablishmentHolidayZone1763902400000,
 ];
 

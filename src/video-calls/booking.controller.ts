@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { parsePage } from '../common/pagination';
 import { type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
@@ -189,10 +190,26 @@ export class VideoCallBookingController {
   /** The day's calls, moves and cleaning, printable. */
   @Get('jour')
   @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async day(@CurrentEstablishment() establishment: Establishment, @Query('date') date: unknown, @Res() res: Response) {
+  async day(
+    @CurrentEstablishment() establishment: Establishment,
+    @Query('date') date: unknown,
+    @Query('fait') done: unknown,
+    @Res() res: Response,
+  ) {
     const day = queryValue(date, DAY) ?? this.booking.today(establishment);
-    const list = await this.booking.day(establishment, day);
-    res.render('video-calls/booking-day.njk', { establishment, list, previousDay: addDays(day, -1), nextDay: addDays(day, 1) });
+    res.render('video-calls/booking-day.njk', {
+      establishment,
+      ...(await this.booking.dayView(establishment, day)),
+      done: done === 'code' || done === 'deja' ? done : null,
+    });
+  }
+
+  /** « Appels à clôturer »: the calls past whose outcome was never recorded, oldest first, with their bilan's link. */
+  @Get('a-cloturer')
+  @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async toClose(@CurrentEstablishment() establishment: Establishment, @Query('page') pageNumber: unknown, @Res() res: Response) {
+    const list = await this.booking.toClose(establishment, parsePage(pageNumber));
+    res.render('video-calls/to-close.njk', { establishment, ...list, base: `/etablissements/${establishment.code}/visio/a-cloturer` });
   }
 
   private async choiceOr(res: Response, establishment: Establishment, v: SlotForm): Promise<SlotChoice | null> {

@@ -186,13 +186,16 @@ export interface BookingView {
   cancelReason: string | null;
   durationSeconds: number | null;
   chargedCents: number | null;
+  /** Whether the contact's code has been issued (at most one per call). */
+  codeSent: boolean;
 }
 
 const BOOKING_VIEW = `SELECT b.id, b.status, lower(b.slot) AS "startsAt", upper(b.slot) AS "endsAt", b.blocked_cents AS "blockedCents",
        b.plan_code AS "planCode", b.detainee_id AS "detaineeId", d.first_name AS "firstName", d.last_name AS "lastName",
        d.ecrou_number AS "ecrouNumber", d.housing, c.name AS "contactName", c.phone AS "contactPhone", c.relationship,
        v.name AS "deviceName", b.cancel_reason AS "cancelReason",
-       b.duration_seconds AS "durationSeconds", b.charged_cents AS "chargedCents"
+       b.duration_seconds AS "durationSeconds", b.charged_cents AS "chargedCents",
+       EXISTS (SELECT 1 FROM video_call_codes k WHERE k.booking_id = b.id) AS "codeSent"
   FROM video_call_bookings b JOIN detainees d ON d.id = b.detainee_id
   JOIN detainee_phone_contacts c ON c.id = b.contact_id JOIN video_call_devices v ON v.id = b.device_id`;
 
@@ -211,6 +214,34 @@ export function callsBetween(db: EntityManager, establishmentId: string, from: D
   );
 }
 
+/** Calls to close: booked calls whose slot has ended at `now` and whose outcome is not recorded. */
+const TO_CLOSE = `b.establishment_id = $1 AND b.status = 'BOOKED' AND upper(b.slot) <= $2`;
+
+/** How many of the establishment's calls are to close at `now`. */
+export async function countCallsToClose(db: EntityManager, establishmentId: string, now: Date): Promise<number> {
+  const row = await selectOne<{ n: number }>(db, `SELECT count(*)::int AS n FROM video_call_bookings b WHERE ${TO_CLOSE}`, [
+    establishmentId,
+    now,
+  ]);
+  return row?.n ?? 0;
+}
+
+/** One page of the establishment's calls to close at `now`, oldest slot first. */
+export function callsToClose(
+  db: EntityManager,
+  establishmentId: string,
+  now: Date,
+  page: number,
+  pageSize: number,
+): Promise<BookingView[]> {
+  return select<BookingView>(db, `${BOOKING_VIEW} WHERE ${TO_CLOSE} ORDER BY lower(b.slot), lower(v.name), b.id LIMIT $3 OFFSET $4`, [
+    establishmentId,
+    now,
+    pageSize,
+    (page - 1) * pageSize,
+  ]);
+}
+
 /** The booking's status, detainee and blocked amount, locked FOR UPDATE. */
 export function lockBooking(
   db: EntityManager,
@@ -225,7 +256,8 @@ export function lockBooking(
   );
 }
 
-export async function cancelBooking(db: EntityManager, id: string, agentId: string, reason: string, at: Date): Promise<void> {
+/** The call cancelled with its reason, by this agent (null: by P2V itself, as the code job does). */
+export async function cancelBooking(db: EntityManager, id: string, agentId: string | null, reason: string, at: Date): Promise<void> {
   await execute(
     db,
     `UPDATE video_call_bookings SET status = 'CANCELLED', cancelled_at = $4, cancelled_by = $2, cancel_reason = $3 WHERE id = $1`,

@@ -5,6 +5,7 @@ import { whenLabel, whenShort } from '../appointments/appointment.rules';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { pageInfo } from '../common/pagination';
 import type { Establishment } from '../establishments/establishment.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { drawLine, embedUnicodeFonts, fitLine, wrapText } from '../permits/pdf-text';
@@ -17,10 +18,12 @@ import {
   type BookingView,
   callDaysOf,
   callsBetween,
+  callsToClose,
   cancelBooking,
   changeBlocked,
   charterSignedOn,
   contactsOf,
+  countCallsToClose,
   detaineeOf,
   deviceUses,
   findDetainees,
@@ -42,9 +45,13 @@ import {
 } from './booking.rules';
 import { addDays, dayLabel, placeSlot, quotaProblem, slotProblem, weekGrid } from './calendar.rules';
 import { blockedCents, euros, planOf } from './cost.rules';
+import { callProgress } from './due-call.rules';
 import { durationLabel } from './held.rules';
 import { VideoCallSettingsService } from './video-call-settings.service';
 import type { VideoCallSettings } from './video-call-settings';
+
+/** Calls per page of « Appels à clôturer ». */
+export const TO_CLOSE_PAGE_SIZE = 20;
 
 export const SLOT_TAKEN = 'Ce créneau vient d’être pris : choisissez-en un autre.';
 
@@ -322,29 +329,40 @@ export class VideoCallBookingService {
     });
   }
 
+  /** What the day's list renders (booking-day.njk): the list and the days before and after. */
+  async dayView(establishment: Establishment, day: string) {
+    return { list: await this.day(establishment, day), previousDay: addDays(day, -1), nextDay: addDays(day, 1) };
+  }
+
   /**
    * The day's list: the calls in order with the moves to organise (detainee from the cell to the activities
    * area), the device and the contact, and the cleaning of each device between two slots.
    */
   async day(establishment: Establishment, day: string) {
     const tz = establishment.timeZone;
+    const now = this.clock.now();
     const from = placeSlot(day, { start: '00:00', end: '00:00' }, tz).startsAt;
     const to = placeSlot(addDays(day, 1), { start: '00:00', end: '00:00' }, tz).startsAt;
-    const calls = await callsBetween(this.dataSource.manager, establishment.id, from, to);
+    const [calls, toClose] = await Promise.all([
+      callsBetween(this.dataSource.manager, establishment.id, from, to),
+      countCallsToClose(this.dataSource.manager, establishment.id, now),
+    ]);
     const time = (d: Date) => formatInTimeZone(d, tz, 'HH:mm');
     const lastEndOf = new Map<string, string>();
     return {
       day,
       label: dayLabel(day),
+      /** The establishment's calls to close, every day included (the list « Appels à clôturer »). */
+      toClose,
       calls: calls.map((c) => {
         const previous = lastEndOf.get(c.deviceName);
         lastEndOf.set(c.deviceName, time(c.endsAt));
         return {
           ...c,
+          ...callProgress(c, now),
           start: time(c.startsAt),
           end: time(c.endsAt),
           detainee: `${c.lastName.toUpperCase()} ${c.firstName}`,
-          started: this.clock.now().getTime() >= c.startsAt.getTime(),
           outcome:
             c.status === 'HELD'
               ? `Passé (${durationLabel(c.durationSeconds ?? 0)}), ${euros(c.chargedCents ?? 0)} prélevés`
@@ -357,6 +375,28 @@ export class VideoCallBookingService {
             : `Nettoyer « ${c.deviceName} » avant ${time(c.startsAt)}`,
         };
       }),
+    };
+  }
+
+  /**
+   * « Appels à clôturer »: the establishment's booked calls whose slot has ended and whose outcome was never
+   * recorded (their cost stays blocked on the phone account until it is), oldest first, one page.
+   */
+  async toClose(establishment: Establishment, pageNumber: number) {
+    const now = this.clock.now();
+    const db = this.dataSource.manager;
+    const total = await countCallsToClose(db, establishment.id, now);
+    const page = pageInfo(Math.min(pageNumber, pageInfo(1, TO_CLOSE_PAGE_SIZE, total).pages), TO_CLOSE_PAGE_SIZE, total);
+    const rows = await callsToClose(db, establishment.id, now, page.page, TO_CLOSE_PAGE_SIZE);
+    return {
+      page,
+      calls: rows.map((c) => ({
+        ...c,
+        when: this.when(establishment, c),
+        day: formatInTimeZone(c.startsAt, establishment.timeZone, 'yyyy-MM-dd'),
+        detainee: `${c.lastName.toUpperCase()} ${c.firstName}`,
+        blocked: euros(c.blockedCents),
+      })),
     };
   }
 

@@ -129,6 +129,35 @@ export class VideoCallCodesController {
     res.redirect(303, `/etablissements/${establishment.code}/visio/appels/${id}?fait=bilan`);
   }
 
+  /**
+   * The officer sends now the code the job did not send (« code non envoyé » on the day's list): the job's
+   * own path; sent, already sent (nothing sent again) or the call cancelled instead (its page says why).
+   */
+  @Post('etablissements/:establishment/visio/appels/:id/code')
+  @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async sendCode(
+    @CurrentEstablishment() establishment: Establishment,
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res() res: Response,
+  ) {
+    const base = `/etablissements/${establishment.code}/visio`;
+    try {
+      const outcome = await this.codes.sendCodeNow(actorOf(p), establishment, id);
+      if (outcome.result === 'CANCELLED') return res.redirect(303, `${base}/appels/${id}?fait=annule`);
+      const call = await this.booking.booking(establishment, id);
+      res.redirect(303, `${base}/jour?date=${call.day}&fait=${outcome.result === 'SENT' ? 'code' : 'deja'}`);
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.status === 404) throw e;
+      const call = await this.booking.booking(establishment, id);
+      res.status(e.status).render('video-calls/booking-day.njk', {
+        establishment,
+        ...(await this.booking.dayView(establishment, call.day)),
+        problem: e.message,
+      });
+    }
+  }
+
   private outcomeOf(body: Record<string, unknown>) {
     const values = { issue: text(body.issue), duree: text(body.duree) };
     if (values.issue === 'absent') return { seconds: null, values };

@@ -1,11 +1,16 @@
 import type { EntityManager } from 'typeorm';
 import { execute, select, selectOne } from '../common/sql';
+import type { StartedCall } from './due-call.rules';
 
 /** The SQL of the contacts' codes and of recording a call held or not honoured. */
 
 export interface DueCall {
   id: string;
   establishmentId: string;
+  timeZone: string;
+  detaineeId: string;
+  contactId: string;
+  blockedCents: number;
   startsAt: Date;
   endsAt: Date;
   phone: string;
@@ -26,22 +31,50 @@ export async function dueCallIds(db: EntityManager, now: Date): Promise<string[]
 }
 
 /**
- * One due call, locked FOR UPDATE SKIP LOCKED (two instances never take the same call), or null when
- * another instance holds it, it is no longer due, or it got its code meanwhile: the codes are looked up
- * again after the lock, in a new statement (a new snapshot).
+ * One due call, locked FOR UPDATE, or null when it is no longer due, it got its code meanwhile, or (the job:
+ * SKIP LOCKED, two instances never take the same call) another transaction holds it; `wait` waits for that
+ * transaction instead (the officer's « send now »), `establishmentId` limits it to that establishment's calls.
+ * The codes are looked up again after the lock, in a new statement (a new snapshot).
  */
-export async function claimDueCall(db: EntityManager, id: string, now: Date): Promise<DueCall | null> {
+export async function claimDueCall(
+  db: EntityManager,
+  id: string,
+  now: Date,
+  opts: { establishmentId?: string; wait?: boolean } = {},
+): Promise<DueCall | null> {
   const call = await selectOne<DueCall>(
     db,
-    `SELECT b.id, b.establishment_id AS "establishmentId", lower(b.slot) AS "startsAt", upper(b.slot) AS "endsAt", c.phone
+    `SELECT b.id, b.establishment_id AS "establishmentId", e.time_zone AS "timeZone", b.detainee_id AS "detaineeId",
+            b.contact_id AS "contactId", b.blocked_cents AS "blockedCents",
+            lower(b.slot) AS "startsAt", upper(b.slot) AS "endsAt", c.phone
        FROM video_call_bookings b JOIN detainee_phone_contacts c ON c.id = b.contact_id
-      WHERE b.id = $2 AND ${DUE}
-        FOR UPDATE OF b SKIP LOCKED`,
-    [now, id],
+       JOIN establishments e ON e.id = b.establishment_id
+      WHERE b.id = $2 AND ${DUE} AND ($3::uuid IS NULL OR b.establishment_id = $3)
+        FOR UPDATE OF b ${opts.wait ? '' : 'SKIP LOCKED'}`,
+    [now, id, opts.establishmentId ?? null],
   );
   if (!call) return null;
   const done = await selectOne(db, `SELECT 1 FROM video_call_codes WHERE booking_id = $1 LIMIT 1`, [id]);
   return done ? null : call;
+}
+
+/** The establishment's booking's status, slot and whether its code was issued (the officer's « send now »), or null. */
+export function callTimes(db: EntityManager, establishmentId: string, id: string): Promise<StartedCall | null> {
+  return selectOne<StartedCall>(
+    db,
+    `SELECT b.status, lower(b.slot) AS "startsAt", upper(b.slot) AS "endsAt",
+            EXISTS (SELECT 1 FROM video_call_codes k WHERE k.booking_id = b.id) AS "codeSent"
+       FROM video_call_bookings b WHERE b.id = $1 AND b.establishment_id = $2`,
+    [id, establishmentId],
+  );
+}
+
+/**
+ * The call's detainee locked FOR SHARE: an access decision or a contact's deactivation (which lock the
+ * detainee's row to write) is then either committed before the code's checks read them, or waits for the code.
+ */
+export async function shareDetainee(db: EntityManager, detaineeId: string): Promise<void> {
+  await select(db, `SELECT id FROM detainees WHERE id = $1 FOR SHARE`, [detaineeId]);
 }
 
 /** Whether a code with this hash is still usable (not expired, not used): a new code must not collide with it. */

@@ -7,14 +7,17 @@ import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { Establishment } from '../establishments/establishment.entity';
 import { NotificationsService } from '../notifications/notifications.service';
+import { cancelBooking, contactsOf, latestAccess } from './booking.queries';
 import { codeCheck, type CodeCheckResult, codeExpiresAt, hashCode, MAX_WRONG_ATTEMPTS, newCode } from './code.rules';
 import {
   blankSpentCodeSms,
   bookingPrices,
+  callTimes,
   claimDueCall,
   codeById,
   type CodeRow,
   countWrongAttempt,
+  type DueCall,
   dueCallIds,
   dropCodeFromData,
   insertCode,
@@ -24,7 +27,9 @@ import {
   markCodeUsed,
   recordOutcome,
   settleAccount,
+  shareDetainee,
 } from './codes.queries';
+import { codeStop, sendNowProblem } from './due-call.rules';
 import { bookingCharge } from './held.rules';
 
 /** A code's check: the rules' result, or CANCELLED when the call was cancelled since the code was sent. */
@@ -32,6 +37,9 @@ export type CheckResult = CodeCheckResult | 'CANCELLED';
 
 /** The stored text of a code's SMS once the code is used or expired. */
 export const SPENT_CODE_SMS = 'P2V Justice : le code de votre appel en visio a expiré.';
+
+/** What sending a call's code did: sent, a code was already sent (none sent again), or the call cancelled instead. */
+export type SendOutcome = { result: 'SENT' } | { result: 'ALREADY_SENT' } | { result: 'CANCELLED'; reason: string };
 
 export const CANCELLED_MESSAGE = 'Cet appel a été annulé : ce code ne sert plus.';
 
@@ -72,14 +80,17 @@ export class VideoCallCodesService {
    * capped at the slot's end), and its contact an SMS with it and the link to type it. Each call in its own
    * transaction (code, SMS, audit together): one call that fails is logged and retried at the next run, the
    * others are issued. Safe in several instances at once (SKIP LOCKED, codes looked up again after the
-   * lock). Returns how many codes were issued.
+   * lock). A call that should have been stopped (contact no longer authorised, number sanctioned, access not
+   * active: due-call.rules.ts codeStop) gets no code and is cancelled instead. Returns how many codes were issued.
    */
   async issueDueCodes(): Promise<number> {
     const now = this.clock.now();
     let issued = 0;
     for (const id of await dueCallIds(this.dataSource.manager, now)) {
       try {
-        if (await this.issueCode(id, now)) issued++;
+        const outcome = await this.issueCode(id, now, SYSTEM_ACTOR, {});
+        if (outcome.result === 'SENT') issued++;
+        if (outcome.result === 'CANCELLED') this.logger.warn(`Video call ${id} cancelled instead of getting its code: ${outcome.reason}`);
       } catch (e) {
         this.logger.error(`No code issued for video call ${id}: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -87,10 +98,46 @@ export class VideoCallCodesService {
     return issued;
   }
 
-  private issueCode(id: string, now: Date): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
-      const call = await claimDueCall(m, id, now);
-      if (!call) return false;
+  /**
+   * The officer sends the code of a call of the day's list now (the job was down, or failed for it): the
+   * job's own path (issueCode), waiting for a run of the job that holds the call rather than skipping it. Only
+   * for a booked call whose slot has started and not ended; a call that already has its code gets no other
+   * (ALREADY_SENT); a call that should have been stopped is cancelled instead (CANCELLED). Audited under the officer.
+   */
+  async sendCodeNow(actor: Actor & { id: string }, establishment: Establishment, id: string): Promise<SendOutcome> {
+    const now = this.clock.now();
+    const explain = async () => {
+      const call = await callTimes(this.dataSource.manager, establishment.id, id);
+      if (!call) throw new DomainError('NO_BOOKING', 'Appel introuvable.', 404);
+      const problem = sendNowProblem(call, now);
+      if (problem) throw new DomainError(problem.code, problem.message, 409);
+      return call;
+    };
+    if ((await explain()).codeSent) return { result: 'ALREADY_SENT' };
+    const outcome = await this.issueCode(id, now, actor, { establishmentId: establishment.id, wait: true });
+    if (outcome.result !== 'NONE') return outcome;
+    // Not claimed: changed meanwhile (its code sent by the job, its outcome recorded, cancelled).
+    await explain();
+    return { result: 'ALREADY_SENT' };
+  }
+
+  private issueCode(
+    id: string,
+    now: Date,
+    actor: Actor,
+    claim: { establishmentId?: string; wait?: boolean },
+  ): Promise<SendOutcome | { result: 'NONE' }> {
+    return this.dataSource.transaction(async (m): Promise<SendOutcome | { result: 'NONE' }> => {
+      const call = await claimDueCall(m, id, now, claim);
+      if (!call) return { result: 'NONE' };
+      await shareDetainee(m, call.detaineeId);
+      const contact = (await contactsOf(m, call.establishmentId, call.detaineeId)).find((c) => c.id === call.contactId);
+      if (!contact) throw new Error(`The contact of video call ${id} is not one of its detainee's`);
+      const stop = codeStop(contact, await latestAccess(m, call.detaineeId), now, call.timeZone);
+      if (stop) {
+        await this.cancelUncalled(m, call, stop, actor, now);
+        return { result: 'CANCELLED', reason: stop.reason };
+      }
       let code = newCode();
       while (await liveCodeExists(m, hashCode(code, this.secret), now)) code = newCode();
       const expiresAt = codeExpiresAt(call.startsAt, call.endsAt, now);
@@ -113,7 +160,7 @@ export class VideoCallCodesService {
       await dropCodeFromData(m, notificationId);
       await this.audit.record(
         {
-          actor: SYSTEM_ACTOR,
+          actor,
           action: 'VIDEO_CALL_CODE_SENT',
           entityType: 'video_call_booking',
           entityId: call.id,
@@ -122,8 +169,32 @@ export class VideoCallCodesService {
         },
         m,
       );
-      return true;
+      return { result: 'SENT' };
     });
+  }
+
+  /**
+   * A started call that must get no code, cancelled in the claim's transaction (the call already locked, then
+   * its account, as a cancellation does): the blocked amount released, no agent as its author, audited. The
+   * contact gets no message, as for a call cancelled by the officer.
+   */
+  private async cancelUncalled(m: EntityManager, call: DueCall, stop: { code: string; reason: string }, actor: Actor, now: Date) {
+    const account = await lockAccount(m, call.detaineeId);
+    if (!account) throw new Error(`No phone account for the detainee of booking ${call.id}`);
+    await cancelBooking(m, call.id, null, stop.reason, now);
+    await settleAccount(m, call.detaineeId, 0, call.blockedCents);
+    await this.audit.record(
+      {
+        actor,
+        action: 'VIDEO_CALL_CANCELLED',
+        entityType: 'video_call_booking',
+        entityId: call.id,
+        establishmentId: call.establishmentId,
+        before: { status: 'BOOKED', blockedCents: call.blockedCents },
+        after: { status: 'CANCELLED', reason: stop.reason, releasedCents: call.blockedCents, check: stop.code },
+      },
+      m,
+    );
   }
 
   /**

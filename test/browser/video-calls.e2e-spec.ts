@@ -1,4 +1,4 @@
-import { insertContact, insertDevice } from '../factories/video-calls';
+import { insertBooking, insertContact, insertDevice } from '../factories/video-calls';
 import { insertAgent, insertDetainee, insertEstablishment, unique } from '../factories/people';
 import { appAndBrowser, consoleErrors } from '../helpers/browser';
 import { query } from '../helpers/db';
@@ -7,12 +7,14 @@ import {
   VideoCallDayPage,
   VideoCallDetaineesPage,
   VideoCallGridPage,
+  VideoCallOutcomePage,
   VideoCallPageOfCall,
   VideoCallReadBackPage,
   VideoCallRecordPage,
   VideoCallSanctionsPage,
   VideoCallSettingsPage,
   VideoCallSlotPage,
+  VideoCallsToClosePage,
 } from './pages/video-call-pages';
 
 jest.setTimeout(60_000);
@@ -120,6 +122,61 @@ describe('video calls in a real browser, on a tablet', () => {
     const settings = await VideoCallSettingsPage.on(page, violations);
     await fits(settings);
     expect(await settings.devices()).toEqual([expect.stringContaining('Salle visio Ağrı')]);
+
+    expect(violations).toEqual([]);
+    expect(widths).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the officer sees on the day’s list a code not sent and the calls to close, opens them and a bilan: every page passes axe and fits 1024 px', async () => {
+    const establishment = await insertEstablishment({ name: 'Maison d’arrêt de Şanlıurfa-Nord' });
+    const device = await insertDevice(establishment.id, 'Salle visio Ağrı');
+    const officer = { givenName: 'Zoë', usualName: 'Đặng', email: `${unique('visio-').toLowerCase()}@justice.gouv.fr` };
+    const officerRow = await insertAgent([{ establishmentId: establishment.id, role: 'ACTIVITIES_OFFICER' }], officer);
+    const booked = async (firstName: string, phone: string, slot: string) => {
+      const d = await insertDetainee(establishment.id, { firstName, lastName: 'Wiśniewski' });
+      await query(`INSERT INTO phone_accounts (detainee_id, balance_cents, blocked_cents) VALUES ($1, 5000, 914)`, [d.id]);
+      const contact = await insertContact(d.id, officerRow.id, { name: 'فاطمة الزهراء بن علي', phone });
+      await insertBooking({
+        establishmentId: establishment.id,
+        detainee: { id: d.id, contact: contact.id },
+        deviceId: device.id,
+        slot,
+        agentId: officerRow.id,
+      });
+    };
+    // Yesterday's call never closed; today's 10:30 call under way, its contact's number refused by the SMS sender (no code sent).
+    await booked('Łukasz', '+33611223344', '[2026-12-21 09:30:00+00, 2026-12-21 10:15:00+00)');
+    await booked('Kazimierz', '+999999999', '[2026-12-22 09:30:00+00, 2026-12-22 10:15:00+00)');
+    const violations: string[] = [];
+    const widths: string[] = [];
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    const errors = consoleErrors(page);
+    const fits = async (p: { fitsWidth(): Promise<boolean> }) => {
+      if (!(await p.fitsWidth())) widths.push(page.url());
+    };
+    await suite.app.resetClock();
+    await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
+    await (await DemoIdentityPage.on(page, violations)).signInAs(officer);
+    await suite.app.setClock('2026-12-22T09:32:00Z', { frozen: true });
+
+    await page.goto(`${suite.app.url}/etablissements/${establishment.code}/visio/jour?date=2026-12-22`, { waitUntil: 'load' });
+    const day = await VideoCallDayPage.on(page, violations);
+    await fits(day);
+    expect(await day.codeMissing()).toEqual([expect.stringContaining('Code non envoyé')]);
+    await day.sendCode();
+    const refused = await VideoCallDayPage.on(page, violations);
+    await fits(refused);
+    expect(await refused.testId('problem').innerText()).toContain('n’est pas valide');
+    await refused.callsToClose();
+
+    const toClose = await VideoCallsToClosePage.on(page, violations);
+    await fits(toClose);
+    expect(await toClose.rows()).toEqual([expect.stringMatching(/^lundi 21 décembre 2026, 10:30–11:15\s+WIŚNIEWSKI Łukasz/)]);
+    await toClose.recordOutcome();
+    await fits(await VideoCallOutcomePage.on(page, violations));
 
     expect(violations).toEqual([]);
     expect(widths).toEqual([]);

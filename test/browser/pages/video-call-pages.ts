@@ -102,6 +102,34 @@ export class VideoCallDayPage extends VideoCallPage {
   rows(): Promise<string[]> {
     return this.testId('day-row').allInnerTexts();
   }
+
+  codeMissing(): Promise<string[]> {
+    return this.testId('code-missing').allInnerTexts();
+  }
+
+  async sendCode(): Promise<void> {
+    await this.load(this.testId('send-code').first());
+  }
+
+  async callsToClose(): Promise<void> {
+    await this.load(this.page.getByRole('link', { name: 'Voir les appels à clôturer' }));
+  }
+}
+
+export class VideoCallsToClosePage extends VideoCallPage {
+  protected readonly heading = /^Visio : appels à clôturer — /;
+
+  rows(): Promise<string[]> {
+    return this.testId('to-close-row').allInnerTexts();
+  }
+
+  async recordOutcome(): Promise<void> {
+    await this.load(this.testId('to-close-outcome').first());
+  }
+}
+
+export class VideoCallOutcomePage extends VideoCallPage {
+  protected readonly heading = /^Bilan de l’appel du /;
 }
 
 export class VideoCallSettingsPage extends VideoCallPage {
