@@ -334,7 +334,7 @@ describe('booking a video call', () => {
     expect(blocked.map((b) => b.blocked)).toEqual([914, 0, 0, 0, 0, 0]);
   });
 
-  it('cancels a booked call with a reason after confirmation, releasing the blocked amount', async () => {
+  it('cancels a booked call with a reason after confirmation, releasing the blocked amount and telling the contact by SMS', async () => {
     const { e, base } = await establishment();
     const d = await detainee(e.id);
     const res = await book(base, await csrf(base), d, '2026-12-21', '08:30').expect(303);
@@ -360,6 +360,17 @@ describe('booking a video call', () => {
       [callUrl.split('/').pop()],
     );
     expect(audit.after.releasedCents).toBe(914);
+    const sms = await query<{ template: string; body: string; address: string }>(
+      `SELECT n.template, n.body_text AS body, r.address FROM notifications n JOIN notification_recipients r ON r.id = n.recipient_id
+        WHERE n.entity_type = 'video_call_booking' AND n.entity_id = $1 ORDER BY n.created_at`,
+      [callUrl.split('/').pop()],
+    );
+    expect(sms.map((m) => m.template)).toEqual(['video-call-booked', 'video-call-cancelled']);
+    expect(sms[1]).toMatchObject({
+      address: sms[0].address,
+      body: "P2V Justice : l'appel en visio avec votre proche prévu le 21/12 à 08h30 est annulé. Aucun code ne vous sera envoyé.",
+    });
+    expect(smsLength(sms[1].body)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     expect((await grid(base, d.id, '2026-12-21')).problem('2026-12-21-08:30')).toBe('');
     await officer.post(`${callUrl}/annuler`).type('form').send({ _csrf: confirm.csrf(), motif: 'Encore', confirmation: 'oui' }).expect(409);
   });

@@ -348,7 +348,7 @@ function cancelledBy(check: string, reason: string) {
     reason,
     by: null,
     codes: 0,
-    messages: [],
+    messages: ['video-call-cancelled'],
     account: { balance: 50000, blocked: 0 },
     audit: [
       {

@@ -289,7 +289,8 @@ describe('the establishment’s sanctioned numbers', () => {
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.location).toBe(`${base}?fait=sanction`);
 
-    // A number that is no contact's is sanctioned all the same.
+    // A number that is no contact's is sanctioned all the same, a minute later (the list shows the latest first).
+    await suite.app.setClock(new Date(Date.parse(NOW) + 60_000).toISOString(), { frozen: true });
     const stranger = await head
       .post(base)
       .type('form')
@@ -314,6 +315,7 @@ describe('the establishment’s sanctioned numbers', () => {
       ['Zoë Dąbrowska', '+48512345678', null],
       ['Zoë Dąbrowska', '+33781223344', null],
     ]);
+    await suite.app.setClock(NOW, { frozen: true });
   });
 
   it('lifts a sanction only with a motivation, after a read-back saying that the calls it cancelled stay cancelled, audited', async () => {

@@ -247,11 +247,12 @@ export function lockBooking(
   db: EntityManager,
   establishmentId: string,
   id: string,
-): Promise<{ status: string; detaineeId: string; blockedCents: number; startsAt: Date } | null> {
+): Promise<{ status: string; detaineeId: string; blockedCents: number; startsAt: Date; phone: string } | null> {
   return selectOne(
     db,
-    `SELECT status, detainee_id AS "detaineeId", blocked_cents AS "blockedCents", lower(slot) AS "startsAt" FROM video_call_bookings
-      WHERE id = $1 AND establishment_id = $2 FOR UPDATE`,
+    `SELECT b.status, b.detainee_id AS "detaineeId", b.blocked_cents AS "blockedCents", lower(b.slot) AS "startsAt", c.phone
+       FROM video_call_bookings b JOIN detainee_phone_contacts c ON c.id = b.contact_id
+      WHERE b.id = $1 AND b.establishment_id = $2 FOR UPDATE OF b`,
     [id, establishmentId],
   );
 }
@@ -300,12 +301,18 @@ export function lockStoppedCalls(
   db: EntityManager,
   s: StoppedCalls,
   now: Date,
-): Promise<{ id: string; detaineeId: string; blockedCents: number }[]> {
+): Promise<
+  { id: string; detaineeId: string; blockedCents: number; establishmentId: string; timeZone: string; phone: string; startsAt: Date }[]
+> {
   const { where, params } = stoppedWhere(s, now);
   return select(
     db,
-    `SELECT b.id, b.detainee_id AS "detaineeId", b.blocked_cents AS "blockedCents" FROM video_call_bookings b
-      WHERE ${where} ORDER BY b.id FOR UPDATE`,
+    `SELECT b.id, b.detainee_id AS "detaineeId", b.blocked_cents AS "blockedCents", b.establishment_id AS "establishmentId",
+            e.time_zone AS "timeZone", c.phone, lower(b.slot) AS "startsAt"
+       FROM video_call_bookings b
+       JOIN detainee_phone_contacts c ON c.id = b.contact_id
+       JOIN establishments e ON e.id = b.establishment_id
+      WHERE ${where} ORDER BY b.id FOR UPDATE OF b`,
     params,
   );
 }

@@ -48,6 +48,7 @@ import { blockedCents, euros, planOf } from './cost.rules';
 import { callProgress } from './due-call.rules';
 import { durationLabel } from './held.rules';
 import { VideoCallSettingsService } from './video-call-settings.service';
+import { queueCancelledCallSms } from './cancel-notice';
 import type { VideoCallSettings } from './video-call-settings';
 
 /** Calls per page of « Appels à clôturer ». */
@@ -298,7 +299,7 @@ export class VideoCallBookingService {
     return `${dayLabel(formatInTimeZone(b.startsAt, tz, 'yyyy-MM-dd'))}, ${formatInTimeZone(b.startsAt, tz, 'HH:mm')}–${formatInTimeZone(b.endsAt, tz, 'HH:mm')}`;
   }
 
-  /** Cancels a booked call: the blocked amount released; audited. */
+  /** Cancels a booked call: the blocked amount released, the contact told by SMS; audited. */
   async cancel(actor: Actor & { id: string }, establishment: Establishment, id: string, reason: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const b = await lockBooking(m, establishment.id, id);
@@ -314,6 +315,12 @@ export class VideoCallBookingService {
       await phoneAccount(m, b.detaineeId, true);
       await cancelBooking(m, id, actor.id, reason, this.clock.now());
       await changeBlocked(m, b.detaineeId, -b.blockedCents);
+      await queueCancelledCallSms(
+        this.notifications,
+        m,
+        { id, establishmentId: establishment.id, timeZone: establishment.timeZone, phone: b.phone, startsAt: b.startsAt },
+        this.clock.now(),
+      );
       await this.audit.record(
         {
           actor,

@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { Establishment } from '../establishments/establishment.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { cancelBooking, contactsOf, latestAccess } from './booking.queries';
+import { queueCancelledCallSms } from './cancel-notice';
 import { codeCheck, type CodeCheckResult, codeExpiresAt, hashCode, MAX_WRONG_ATTEMPTS, newCode } from './code.rules';
 import {
   blankSpentCodeSms,
@@ -175,14 +176,15 @@ export class VideoCallCodesService {
 
   /**
    * A started call that must get no code, cancelled in the claim's transaction (the call already locked, then
-   * its account, as a cancellation does): the blocked amount released, no agent as its author, audited. The
-   * contact gets no message, as for a call cancelled by the officer.
+   * its account, as a cancellation does): the blocked amount released, no agent as its author, the contact
+   * told by SMS (no code will come), audited.
    */
   private async cancelUncalled(m: EntityManager, call: DueCall, stop: { code: string; reason: string }, actor: Actor, now: Date) {
     const account = await lockAccount(m, call.detaineeId);
     if (!account) throw new Error(`No phone account for the detainee of booking ${call.id}`);
     await cancelBooking(m, call.id, null, stop.reason, now);
     await settleAccount(m, call.detaineeId, 0, call.blockedCents);
+    await queueCancelledCallSms(this.notifications, m, call, now);
     await this.audit.record(
       {
         actor,

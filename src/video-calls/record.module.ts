@@ -4,6 +4,7 @@ import { projectRoot } from '../common/project-root';
 import { uploadMiddleware } from '../common/upload.middleware';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { EstablishmentsModule } from '../establishments/establishments.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PermitFileStore } from '../permits/permit-files';
 import { MAX_UPLOAD_BYTES } from '../permits/uploads';
 import { VideoCallRecordController } from './record.controller';
@@ -18,7 +19,7 @@ import { VideoCallSettingsService } from './video-call-settings.service';
  * store, in a sub-folder of the documents folder (the permits' key).
  */
 @Module({
-  imports: [EstablishmentsModule],
+  imports: [EstablishmentsModule, NotificationsModule],
   controllers: [VideoCallRecordController, VideoCallSanctionsController],
   providers: [
     VideoCallSettingsService,

@@ -7,6 +7,8 @@ import { DomainError } from '../common/domain-error';
 import { type Page, pageInfo } from '../common/pagination';
 import type { Establishment } from '../establishments/establishment.entity';
 import type { PermitFileStore } from '../permits/permit-files';
+import { NotificationsService } from '../notifications/notifications.service';
+import { queueCancelledCallSms } from './cancel-notice';
 import { cancelBooking, changeBlocked, countStoppedCalls, lockAccounts, lockStoppedCalls, type StoppedCalls } from './booking.queries';
 import { signatoryFor } from '../permits/signatory';
 import { checkDocument } from '../permits/uploads';
@@ -106,6 +108,7 @@ export class VideoCallRecordService {
     private readonly clock: Clock,
     private readonly settings: VideoCallSettingsService,
     @Inject(VIDEO_CALL_DOCUMENTS) private readonly store: PermitFileStore,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async search(establishmentId: string, q: string, page: number): Promise<{ rows: RecordDetainee[]; page: Page }> {
@@ -511,6 +514,7 @@ export class VideoCallRecordService {
     for (const c of calls) {
       await cancelBooking(m, c.id, actor.id, reason, now);
       await changeBlocked(m, c.detaineeId, -c.blockedCents);
+      await queueCancelledCallSms(this.notifications, m, c, now);
       await this.audit.record(
         {
           actor,

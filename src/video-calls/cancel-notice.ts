@@ -1,0 +1,38 @@
+import type { EntityManager } from 'typeorm';
+import { whenShort } from '../appointments/appointment.rules';
+import type { NotificationsService } from '../notifications/notifications.service';
+
+/** A cancelled call as its contact's notice needs it. */
+export interface CancelledCall {
+  id: string;
+  establishmentId: string;
+  timeZone: string;
+  phone: string;
+  startsAt: Date;
+}
+
+/**
+ * The contact of a cancelled call is told by SMS, in the cancellation's transaction (whoever cancels: the
+ * officer, a decision on the detainee, the contact or the number, or the code job's last check): the contact
+ * got the booking's SMS and would otherwise wait for a code. No name, no reason (the SMS may be read by others).
+ */
+export async function queueCancelledCallSms(
+  notifications: NotificationsService,
+  m: EntityManager,
+  call: CancelledCall,
+  now: Date,
+): Promise<void> {
+  await notifications.enqueue(
+    m,
+    {
+      channel: 'SMS',
+      to: call.phone,
+      template: 'video-call-cancelled',
+      category: 'TRANSACTIONAL',
+      data: { whenShort: whenShort(call.startsAt, call.timeZone) },
+      entity: { type: 'video_call_booking', id: call.id },
+      establishmentId: call.establishmentId,
+    },
+    now,
+  );
+}
