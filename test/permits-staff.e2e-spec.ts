@@ -166,8 +166,15 @@ describe('the establishment instructs and decides', () => {
       .send({ _csrf: instruction.csrf(), review: 'TO_REPLACE', reason: '' })
       .expect(400);
     expect(page(noReason).fieldError(`reason-${photo}`)).toBe('Indiquez pourquoi le document doit être remplacé.');
-    await as.greffe.post(review).type('form').send({ _csrf: instruction.csrf(), review: 'ACCEPTED' }).expect(303);
+    const accepted = await as.greffe.post(review).type('form').send({ _csrf: instruction.csrf(), review: 'ACCEPTED' }).expect(303);
+    expect(accepted.headers.location).toBe(`${base}/${request.id}#document-${photo}`);
     expect(await query(`SELECT review FROM permit_documents WHERE id = $1`, [photo])).toEqual([{ review: 'ACCEPTED' }]);
+    for (const other of [request.documents.ID_DOCUMENT.id, request.documents.PROOF_OF_ADDRESS.id])
+      await as.greffe
+        .post(`${base}/${request.id}/documents/${other}/examen`)
+        .type('form')
+        .send({ _csrf: instruction.csrf(), review: 'ACCEPTED' })
+        .expect(303);
     await as.greffe
       .post(`${base}/${request.id}/notes`)
       .type('form')
@@ -178,6 +185,47 @@ describe('the establishment instructs and decides', () => {
     expect(page(await as.family.get(`/demandes/${request.id}`).expect(200)).mainText()).not.toContain('livret de famille');
     await as.greffe.post(`${base}/${request.id}/prete`).type('form').send({ _csrf: instruction.csrf() }).expect(303);
     expect(await requestStatus(request.id)).toBe('READY');
+  });
+
+  it('offers "Marquer prête pour décision" only once no document is still à examiner, and refuses it posted before', async () => {
+    const request = await sentRequest();
+    const url = `${base}/${request.id}`;
+    const before = page(await as.greffe.get(url).expect(200));
+    expect(before.texts('document-review')).toEqual(['à examiner', 'à examiner', 'à examiner']);
+    expect(before.mainText()).not.toContain('Marquer prête pour décision');
+    expect(before.text('ready-blocked')).toBe(
+      '3 documents sont encore à examiner : acceptez chaque document ou demandez son remplacement avant de marquer la demande prête pour décision.',
+    );
+    const review = (id: string, body: Record<string, string>) =>
+      as.greffe
+        .post(`${url}/documents/${id}/examen`)
+        .type('form')
+        .send({ _csrf: before.csrf(), ...body })
+        .expect(303);
+    await review(request.documents.PHOTO.id, { review: 'ACCEPTED' });
+    await review(request.documents.ID_DOCUMENT.id, { review: 'TO_REPLACE', reason: 'Pièce d’identité expirée' });
+
+    const refused = await as.greffe.post(`${url}/prete`).type('form').send({ _csrf: before.csrf() }).expect(409);
+    const message =
+      'Un document est encore à examiner : acceptez chaque document ou demandez son remplacement avant de marquer la demande prête pour décision.';
+    expect(page(refused).errors()).toEqual([message]);
+    expect(page(refused).testId('error-summary').find('a').attr('href')).toBe('#prete');
+    expect(page(refused).text('ready-blocked')).toBe(message);
+    expect(await requestStatus(request.id)).toBe('SUBMITTED');
+
+    await review(request.documents.PROOF_OF_ADDRESS.id, { review: 'ACCEPTED' });
+    const examined = page(await as.greffe.get(url).expect(200));
+    expect(examined.texts('document-review')).toEqual(['à remplacer', 'accepté', 'accepté']);
+    expect(examined.has('ready-blocked')).toBe(false);
+    expect(examined.text('ready')).toBe('Marquer prête pour décision');
+    await as.greffe.post(`${url}/prete`).type('form').send({ _csrf: before.csrf() }).expect(303);
+    // Twice (a double click): the request is ready, no error, one event.
+    await as.greffe.post(`${url}/prete`).type('form').send({ _csrf: before.csrf() }).expect(303);
+    expect(await requestStatus(request.id)).toBe('READY');
+    expect(
+      await query(`SELECT count(*)::int AS n FROM permit_request_events WHERE request_id = $1 AND status = 'READY'`, [request.id]),
+    ).toEqual([{ n: 1 }]);
+    expect(page(await as.greffe.get(url).expect(200)).has('ready')).toBe(false);
   });
 
   it('only the head of establishment decides, and a refusal without motivation is refused', async () => {

@@ -1,5 +1,6 @@
 import type { FieldError } from '../common/forms';
 import type { Establishment } from '../establishments/establishment.entity';
+import { notReadyForDecision } from './instruction.rules';
 import { ASKABLE_DOCUMENTS } from './missing-pieces';
 import type { PermitDecisionsService } from './permit-decisions.service';
 import type { PermitInstructionService } from './permit-instruction.service';
@@ -29,6 +30,7 @@ export async function instructionPage(
 ) {
   const { request, documents, events, minor, deadline, open } = await services.instruction.requestPage(establishment.id, id);
   const decision = await services.decisions.context(establishment.id, request, agentId);
+  const reviews = documents.map((d) => d.review);
   return {
     decision,
     askable: ASKABLE_DOCUMENTS,
@@ -42,6 +44,8 @@ export async function instructionPage(
     minor,
     deadline: deadline ? DATE.format(deadline) : null,
     open,
+    // A sent request is marked ready only once its documents are examined: why not yet, in place of the button.
+    notReady: request.status === 'SUBMITTED' ? notReadyForDecision(request.status, reviews) : null,
     canDecide: decision.signatory !== null,
     done: form.done,
     errors: form.errors ?? [],

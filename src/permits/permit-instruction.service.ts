@@ -49,6 +49,7 @@ import { establishmentTimeZone } from './permit-import.queries';
 import { measuresOfPermit, permitForMeasure } from './permit-measures.queries';
 import { establishmentDay, liftRefusal } from './permit-measures.rules';
 import { signatoryFor } from './signatory';
+import { notReadyForDecision } from './instruction.rules';
 import { tellRequester } from './request-notice';
 
 export const PERMIT_TOKENS = Symbol('PERMIT_TOKENS');
@@ -283,13 +284,18 @@ export class PermitInstructionService {
     });
   }
 
-  /** The permits officer marks the request ready for the head of establishment's decision. */
+  /**
+   * The permits officer marks the request ready for the head of establishment's decision: a sent request whose documents
+   * are all examined (none still "à examiner"). Reviews are written under the request's lock, so none can slip in between.
+   */
   async markReady(actor: Actor, establishmentId: string, id: string): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       const r = await this.sentRequest(m, establishmentId, id, true);
-      if (r.status !== 'SUBMITTED')
-        throw new DomainError('NOT_SUBMITTED', 'Seule une demande déposée et complète peut être marquée prête.', 409);
+      if (r.status === 'READY') return; // marked twice (a double click, two officers): already done
+      const reviews = (await currentDocuments(m, id)).map((d) => d.review);
+      const refusal = notReadyForDecision(r.status, reviews);
+      if (refusal) throw new DomainError(refusal.code, refusal.message, 409);
       await markReady(m, id);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'READY', actor });
       await this.audit.record({ actor, action: 'PERMIT_REQUEST_READY', entityType: 'permit_request', entityId: id, establishmentId }, m);

@@ -132,7 +132,8 @@ export class StaffPermitsController {
     );
     if (!done.ok)
       return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors, values: form.value });
-    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}`);
+    // Back to the document reviewed (public/document-review.js posts it with fetch and reads this page instead).
+    res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}#document-${documentId}`);
   }
 
   @Post('demandes/:id/notes')
@@ -160,7 +161,12 @@ export class StaffPermitsController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    await this.instruction.markReady(actorOf(principal), establishment.id, id);
+    // Refused (documents still to examine, not a sent request): the page again, the reason in its error summary.
+    const done = await attempt(
+      () => this.instruction.markReady(actorOf(principal), establishment.id, id),
+      (e) => (e.code === 'DOCUMENTS_TO_EXAMINE' ? 'prete' : 'global'),
+    );
+    if (!done.ok) return this.renderRequest(res.status(done.status), establishment, id, principal, { errors: done.errors });
     res.redirect(303, `/etablissements/${establishment.code}/permis/demandes/${id}`);
   }
 
