@@ -98,6 +98,7 @@ async function staffBooks(r: Room, slot: string, fields?: Record<string, string>
       slot,
       channel: 'PHONE',
       phone: '06 12 34 56 78',
+      confirme: 'oui', // as if read back and confirmed
     });
 }
 
@@ -287,6 +288,12 @@ describe('limits and conditions', () => {
       await parloir.get(`/etablissements/${r.establishment.code}/visites/reserver?ecrou=${r.detainee.ecrouNumber}`).expect(200),
     );
     expect(staffForm.options('slot').filter((v) => v.startsWith(`${r.ordinary.id}|`))).toEqual([]);
+    // Both pages say why before the slot is chosen, in the booking's words.
+    const familyForm = page(await r.agent.get('/visites/reserver').expect(200));
+    for (const form of [familyForm, staffForm])
+      expect(form.$(`[data-slot="${r.ordinary.id}|${DAY}"] [data-testid="slot-reason"]`).text()).toBe(
+        'Indisponible : Un des permis impose un parloir particulier : parloir avec dispositif de séparation.',
+      );
     expect((await familyBooks(r, `${r.separation.id}|${DAY}`)).status).toBe(303);
     expect(
       await query(

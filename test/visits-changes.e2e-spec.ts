@@ -154,12 +154,32 @@ describe('the waiting list and moving a visit', () => {
     const slot = await slotValue(aylin.agent, small.id);
     expect((await book(aylin.agent, slot, 'book')).status).toBe(303);
 
+    // Before choosing: the full slot says so, with no radio, and offers its waiting list (a form of its own).
     const form = page(await karim.agent.get('/visites/reserver').expect(200));
-    expect(form.labelOf('slot', slot)).toContain('Complet : liste d’attente possible');
+    expect(form.options('slot')).not.toContain(slot);
+    const fullSlot = form.$(`[data-testid="slot-unavailable"][data-slot="${slot}"]`);
+    expect(fullSlot.find('[data-testid="slot-reason"]').text()).toBe('Complet');
+    const button = fullSlot.find('[data-testid="waitlist-button"]');
+    expect(button.attr('form')).toBe('liste-attente');
+    expect(button.attr('name')).toBe('attente');
+    expect(button.attr('value')).toBe(slot);
+    // The command still refuses a full slot posted anyway.
     const full = await book(karim.agent, slot, 'book');
     expect(full.status).toBe(409);
     expect(page(full).errors()).toEqual(['Ce créneau est complet. Choisissez un autre créneau ou inscrivez-vous sur la liste d’attente.']);
-    const joined = await book(karim.agent, slot, 'wait');
+    // The waiting-list button sends its form: the detainee, the visitors, and the slot as `attente`.
+    const waitlistForm = form.$('form#liste-attente');
+    const waitlistFields = Object.fromEntries(
+      waitlistForm
+        .find('input[name]')
+        .toArray()
+        .map((e) => [form.$(e).attr('name')!, form.$(e).attr('value') ?? '']),
+    );
+    expect(waitlistFields).toMatchObject({ detaineeId: karim.detaineeId, permitIds: karim.permitId });
+    const joined = await karim.agent
+      .post('/visites/reserver')
+      .type('form')
+      .send({ ...waitlistFields, attente: slot });
     expect(joined.status).toBe(303);
     expect(joined.headers.location).toBe('/visites?attente=1');
     const twice = await book(karim.agent, slot, 'wait');
@@ -294,7 +314,10 @@ describe('the waiting list and moving a visit', () => {
     expect(offer.body).toContain(`/visites/liste-attente/${entry.id}`);
 
     // The held place is not for anyone else.
-    expect(page(await aylin.agent.get('/visites/reserver').expect(200)).labelOf('slot', slot)).toContain('Complet');
+    const third = await family(establishment.id, 'Łukasz', 'Wiśniewski');
+    const thirdForm = page(await third.agent.get('/visites/reserver').expect(200));
+    expect(thirdForm.options('slot')).not.toContain(slot);
+    expect(thirdForm.$(`[data-testid="slot-unavailable"][data-slot="${slot}"] [data-testid="slot-reason"]`).text()).toBe('Complet');
   });
 
   it('the family offered the place confirms it: a visit with its convocation', async () => {

@@ -1,17 +1,61 @@
 import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
-import { page } from './helpers/html';
+import { type HtmlPage, page } from './helpers/html';
 import { waitFor } from './helpers/processes';
 import { signInFamily, type Agent } from './helpers/sign-in';
 import { insertDetainee, insertFamily } from './factories/people';
 import { insertPermit } from './factories/permits';
-import { insertBookingSetup } from './factories/visits';
+import {
+  at,
+  dayIn,
+  insertBookingSetup,
+  insertRoom,
+  insertSlotTemplate,
+  insertVisit,
+  setVisitSettings,
+  weekdayOf,
+} from './factories/visits';
 
 const suite = appForTests();
 
 /** The booking form of the signed-in family, read as a page. */
 async function bookingForm(agent: Agent) {
   return page(await agent.get('/visites/reserver').expect(200));
+}
+
+/**
+ * Why a slot of the page cannot be taken, as the family reads it: its own line (« Indisponible : … »,
+ * « Complet »), or its day's when every slot of the day shares the reason; null when it is offered.
+ */
+function whyNot(p: HtmlPage, slot: string): string | null {
+  const own = p.$(`[data-testid="slot-unavailable"][data-slot="${slot}"] [data-testid="slot-reason"]`);
+  if (own.length) return squash(own.text());
+  const day = p.$(`[data-testid="slot-day"][data-day="${slot.split('|')[1]}"] [data-testid="slot-day-unavailable"]`);
+  return day.length ? squash(day.text()) : null;
+}
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The room named in the label of an offered slot. */
+function roomName(p: HtmlPage, slot: string): string {
+  return /· (.+?) \d+ places? libres?$/.exec(p.labelOf('slot', slot))?.[1] ?? '';
+}
+
+const PARIS = 'Europe/Paris';
+const LONG = new Intl.DateTimeFormat('fr-FR', { timeZone: PARIS, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const HOUR = new Intl.DateTimeFormat('fr-FR', { timeZone: PARIS, hour: '2-digit', minute: '2-digit' });
+
+/** « mardi 24 novembre 2026 à 14 h 00 », as the pages write an instant on the establishment's clock. */
+function whenOf(d: Date): string {
+  return `${LONG.format(d)} à ${HOUR.format(d).replace(':', ' h ')}`;
+}
+
+/** « Mardi 24 novembre », the heading of a day's slots. */
+function dayHeading(day: string): string {
+  const label = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 /** Sends the booking form as the browser would (visitor ticked, hidden fields), with `fields` on top. */
@@ -41,11 +85,12 @@ describe('a family books a visit online', () => {
     const agent = await signInFamily(suite.app.url, setup.family);
     const form = await bookingForm(agent);
     expect(form.text('chosen')).toBe(`Visite à محمد Haddad — ${setup.establishment.name}.`);
+    // One visitor holds a permit: she is the one who comes, and the slots are shown for her.
     expect(form.options('permitIds')).toEqual([setup.permit.id]);
-    expect(form.labelOf('permitIds', setup.permit.id)).toBe('Łucja Nguyễn-Şahin');
+    expect(form.text('coming')).toBe('Qui vient : Łucja Nguyễn-Şahin.');
     const [slot] = form.options('slot');
     expect(slot).toMatch(new RegExp(`^${setup.template.id}\\|\\d{4}-\\d{2}-\\d{2}$`));
-    expect(form.labelOf('slot', slot)).toContain('10 place(s) libre(s)');
+    expect(form.labelOf('slot', slot)).toContain('10 places libres');
 
     const none = await sendBooking(agent, {});
     expect(none.status).toBe(400);
@@ -76,17 +121,18 @@ describe('a family books a visit online', () => {
     expect(mail.body).toContain('une pièce d’identité en cours de validité');
     expect([...mail.attachments].sort()).toEqual(['convocation-qr.png (image/png)', 'rendez-vous.ics (text/calendar)']);
     expect(mail.body).toContain(`donnez la référence ${reference} ou montrez le code QR`);
-    expect((await bookingForm(agent)).labelOf('slot', slot)).toContain('9 place(s) libre(s)');
-
-    // The entitlement of a condamné (1 a week by default) is used for that week.
+    // The entitlement of a condamné (1 a week by default) is used for that week: the slot says so before it is chosen.
+    const after = await bookingForm(agent);
+    expect(after.options('slot')).not.toContain(slot);
+    // The day's only slot cannot be taken: the day says why, once.
+    const used = whyNot(after, slot);
+    expect(used).toMatch(/^Vous avez déjà une visite cette semaine-là : .+\. La personne détenue a droit à 1 visite par semaine\.$/);
     const sameWeek = await agent
       .post('/visites/reserver')
       .type('form')
       .send({ ...fields, key: 'another-key' });
-    expect([409, 400]).toContain(sameWeek.status);
-    expect(page(sameWeek).errors()).toEqual([
-      expect.stringMatching(/La personne détenue a déjà une visite à ce moment-là|Le nombre de visites de la semaine/),
-    ]);
+    expect(sameWeek.status).toBe(409);
+    expect(page(sameWeek).errors()).toEqual([used]);
   });
 
   it('cancelling the visit from "Mes rendez-vous" frees its place, in the same transaction', async () => {
@@ -104,9 +150,107 @@ describe('a family books a visit online', () => {
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [v.id])).toEqual([{ status: 'CANCELLED' }]);
     expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slotId])).toEqual([{ booked: 0 }]);
     expect(await query(`SELECT count(*)::int AS n FROM visit_visitors WHERE visit_id = $1 AND active`, [v.id])).toEqual([{ n: 0 }]);
-    expect((await bookingForm(agent)).labelOf('slot', slot)).toContain('10 place(s) libre(s)');
+    expect((await bookingForm(agent)).labelOf('slot', slot)).toContain('10 places libres');
     const mine = page(await agent.get('/visites').expect(200));
     expect(mine.texts('visit-status')).toEqual(['Annulée']);
+  });
+
+  it('before choosing, each slot says why the family cannot take it: its week used, a minor alone, full; slots by day, places written out', async () => {
+    const setup = await insertBookingSetup({
+      family: { givenName: 'Łukasz', familyName: 'Wiśniewski' },
+      detainee: { firstName: 'Şükrü', lastName: 'Yılmaz' },
+    });
+    const e = setup.establishment.id;
+    await setVisitSettings(e, { openOnHolidays: true }); // the same days whatever the date of the run
+    const child = await insertPermit({
+      establishmentId: e,
+      detaineeId: setup.detainee.id,
+      familyAccountId: setup.family.id,
+      visitorGivenName: 'Zofia',
+      visitorFamilyName: 'Wiśniewska',
+      visitorBirthdate: '2015-06-01',
+    });
+    // The weekly slot of the setup (14:00, 10 places) and another of 1 place at 16:00, on four days of the window.
+    const [d1, d2, d3, d4] = [3, 10, 17, 24].map((n) => dayIn(n));
+    const roomB = await insertRoom(e, { name: 'Parloir B' });
+    const small = await insertSlotTemplate(roomB.id, { dayOfWeek: weekdayOf(d1), start: '16:00', end: '17:00', capacity: 1 });
+    // d2: the small slot is full (another detainee's visit).
+    await insertVisit({
+      establishmentId: e,
+      roomId: roomB.id,
+      templateId: small.id,
+      detaineeId: (await insertDetainee(e)).id,
+      startsAt: at(d2, '16:00'),
+      capacity: 1,
+    });
+    // d3: the family's own visit uses the detainee's week; d4: another family's visit does.
+    const mine = await insertVisit({
+      establishmentId: e,
+      roomId: setup.room.id,
+      templateId: setup.template.id,
+      detaineeId: setup.detainee.id,
+      familyAccountId: setup.family.id,
+      permitIds: [setup.permit.id],
+      startsAt: at(d3, '14:00'),
+      channel: 'ONLINE',
+    });
+    await insertVisit({ establishmentId: e, roomId: roomB.id, detaineeId: setup.detainee.id, startsAt: at(d4, '09:00') });
+    const agent = await signInFamily(suite.app.url, setup.family);
+
+    // Two visitors hold a permit: the family says who comes first, then sees the slots for them.
+    const first = await bookingForm(agent);
+    expect(first.options('slot')).toEqual([]);
+    expect(first.options('visiteurs').sort()).toEqual([setup.permit.id, child.id].sort());
+    const nobody = await agent.get(`/visites/reserver?detenu=${setup.detainee.id}&etape=creneaux`).expect(400);
+    expect(page(nobody).errors()).toEqual(['Choisissez qui vient à la visite']);
+
+    const both = page(
+      await agent
+        .get(`/visites/reserver?detenu=${setup.detainee.id}&etape=creneaux&visiteurs=${setup.permit.id}&visiteurs=${child.id}`)
+        .expect(200),
+    );
+    expect(both.text('coming')).toBe('Qui vient : Łukasz Wiśniewski, Zofia Wiśniewska. Modifier les visiteurs');
+    expect(both.texts('slot-day-label')).toEqual([d1, d2, d3, d4].map(dayHeading));
+    const big = (d: string) => `${setup.template.id}|${d}`;
+    const one = (d: string) => `${small.id}|${d}`;
+    expect(both.options('slot')).toEqual([big(d1), one(d1), big(d2)]);
+    expect(both.labelOf('slot', big(d1))).toBe(`14 h 00 – 15 h 00 · ${roomName(both, big(d1))} 10 places libres`);
+    expect(both.labelOf('slot', one(d1))).toBe('16 h 00 – 17 h 00 · Parloir B 1 place libre');
+    expect(whyNot(both, one(d2))).toBe('Complet');
+    expect(both.$(`[data-slot="${one(d2)}"] [data-testid="waitlist-button"]`).attr('value')).toBe(one(d2));
+    expect(whyNot(both, big(d3))).toBe(
+      `Vous avez déjà une visite cette semaine-là : ${whenOf(at(d3, '14:00'))}. La personne détenue a droit à 1 visite par semaine.`,
+    );
+    expect(whyNot(both, one(d3))).toBe(whyNot(both, big(d3)));
+    // Another family's visit is not told: only that the week is used.
+    expect(whyNot(both, big(d4))).toBe('Le nombre de visites de la semaine pour cette personne détenue est atteint.');
+
+    // The child alone: no slot, each day says why.
+    const alone = page(await agent.get(`/visites/reserver?detenu=${setup.detainee.id}&etape=creneaux&visiteurs=${child.id}`).expect(200));
+    expect(alone.options('slot')).toEqual([]);
+    expect(alone.texts('slot-day-unavailable')).toEqual(
+      Array(4).fill('Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.'),
+    );
+    // « Modifier les visiteurs » goes back to the question, with those who were chosen ticked.
+    const change = page(await agent.get(alone.link('Modifier')).expect(200));
+    expect(change.value('visiteurs')).toBe(child.id);
+    expect(change.options('slot')).toEqual([]);
+
+    // The move page of the family's visit says the same, without the visit itself: its own slot is its current time.
+    const move = page(await agent.get(`/visites/${mine.id}/deplacer`).expect(200));
+    expect(whyNot(move, big(d3))).toBe('C’est l’horaire actuel de la visite.');
+    expect(move.options('slot')).toEqual([big(d1), one(d1), big(d2), one(d3)]);
+    expect(whyNot(move, one(d2))).toBe('Complet');
+    expect(move.has('waitlist-button')).toBe(false);
+    expect(whyNot(move, big(d4))).toBe('Le nombre de visites de la semaine pour cette personne détenue est atteint.');
+
+    // Where families may not book online, the page says whom to call instead of showing slots.
+    await setVisitSettings(e, { onlineBooking: false });
+    const closed = page(await agent.get(`/visites/reserver?detenu=${setup.detainee.id}&visiteurs=${setup.permit.id}`).expect(200));
+    expect(closed.text('staff-only')).toBe(
+      'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.',
+    );
+    expect(closed.options('slot')).toEqual([]);
   });
 
   it('a family without permit is told how to get one', async () => {

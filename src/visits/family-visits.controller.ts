@@ -54,8 +54,8 @@ export class FamilyVisitsController {
   }
 
   private async renderMove(res: Response, p: Principal, id: string, values: Record<string, unknown>, errors: FieldError[]) {
-    const { visit, slots } = await this.reads.familyMoveForm(p.id, id);
-    res.render('visits/move.njk', { action: `/visites/${id}/deplacer`, back: '/visites', visit, slots, values, errors });
+    const { visit, days } = await this.reads.familyMoveForm(p.id, id);
+    res.render('visits/move.njk', { action: `/visites/${id}/deplacer`, back: '/visites', visit, days, values, errors });
   }
 
   @Get('liste-attente/:id')
@@ -86,32 +86,52 @@ export class FamilyVisitsController {
     res.redirect(303, '/visites');
   }
 
+  /**
+   * The booking page, one question at a time: whom (`detenu`), who comes (`visiteurs`; `etape=visiteurs`
+   * to change them), then the slots for them, by day, each saying why it cannot be taken.
+   */
   @Get('reserver')
   @Roles('FAMILY')
-  async form(@CurrentPrincipal() p: Principal, @Query('detenu') detaineeId: unknown, @Res() res: Response) {
-    await this.render(res, p, textOf(detaineeId), {}, []);
+  async form(@CurrentPrincipal() p: Principal, @Query() q: Record<string, unknown>, @Res() res: Response) {
+    const detaineeId = textOf(q.detenu);
+    const visitorIds = 'visiteurs' in q ? textsOf(q.visiteurs) : undefined;
+    if (q.etape === 'visiteurs') return this.render(res, p, detaineeId, [], { visiteurs: visitorIds ?? [] }, []);
+    if (q.etape === 'creneaux' && !visitorIds?.length)
+      return this.render(res.status(400), p, detaineeId, [], {}, [{ field: 'visiteurs', message: 'Choisissez qui vient à la visite' }]);
+    await this.render(res, p, detaineeId, visitorIds, {}, []);
   }
 
-  /** Books the slot chosen, or (`action=wait`) joins its waiting list when it is full. */
+  /** Books the slot chosen, or joins the waiting list of a full one (its button `attente`, or `action=wait`). */
   @Post('reserver')
   @Roles('FAMILY')
   async book(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res() res: Response) {
     const form = await validateForm(BookVisitForm, body);
-    if (!form.ok) return this.render(res.status(400), p, textOf(form.values.detaineeId), form.values, form.errors);
-    const { detaineeId, permitIds, slot, key, action } = form.value;
-    const request = { ...slotChoice(slot), detaineeId, permitIds };
-    if (action === 'wait') {
+    if (!form.ok)
+      return this.render(res.status(400), p, textOf(form.values.detaineeId), textsOf(form.values.permitIds), form.values, form.errors);
+    const { detaineeId, permitIds, slot, attente, key, action } = form.value;
+    const again = (status: number, errors: FieldError[]) =>
+      this.render(res.status(statusOf(status)), p, detaineeId, permitIds, { ...form.value }, errors);
+    if (attente !== undefined || action === 'wait') {
+      const request = { ...slotChoice(attente ?? slot), detaineeId, permitIds };
       const joined = await attempt(() => this.waitlist.join(actorOf(p), p.id, request), 'slot');
-      if (!joined.ok) return this.render(res.status(statusOf(joined.status)), p, detaineeId, { ...form.value }, joined.errors);
+      if (!joined.ok) return again(joined.status, joined.errors);
       return res.redirect(303, '/visites?attente=1');
     }
+    const request = { ...slotChoice(slot), detaineeId, permitIds };
     const booked = await attempt(() => this.booking.bookOnline(actorOf(p), p.id, { ...request, idempotencyKey: key }), 'slot');
-    if (!booked.ok) return this.render(res.status(statusOf(booked.status)), p, detaineeId, { ...form.value }, booked.errors);
+    if (!booked.ok) return again(booked.status, booked.errors);
     res.redirect(303, `/visites?reservee=${booked.value.reference}`);
   }
 
-  private async render(res: Response, p: Principal, detaineeId: string | undefined, values: Record<string, unknown>, errors: FieldError[]) {
-    const choices = await this.reads.bookingForm(p.id, detaineeId);
+  private async render(
+    res: Response,
+    p: Principal,
+    detaineeId: string | undefined,
+    visitorIds: string[] | undefined,
+    values: Record<string, unknown>,
+    errors: FieldError[],
+  ) {
+    const choices = await this.reads.bookingForm(p.id, detaineeId, visitorIds);
     res.render('visits/book.njk', { ...choices, values, errors, key: typeof values.key === 'string' ? values.key : randomUUID() });
   }
 }
@@ -119,4 +139,9 @@ export class FamilyVisitsController {
 /** A query or form value that is one text, else undefined. */
 function textOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** A query or form value that is one text or several (checkboxes), as a list of texts. */
+function textsOf(value: unknown): string[] {
+  return (Array.isArray(value) ? (value as unknown[]) : [value]).filter((v): v is string => typeof v === 'string' && v !== '');
 }

@@ -253,12 +253,12 @@ export class ParloirController {
   }
 
   private async renderMove(res: Response, establishment: Establishment, id: string, values: Record<string, unknown>, errors: FieldError[]) {
-    const { visit, slots } = await this.reads.staffMoveForm(establishment, id);
+    const { visit, days } = await this.reads.staffMoveForm(establishment, id);
     res.render('visits/move.njk', {
       action: `/etablissements/${establishment.code}/parloir/visites/${id}/deplacer`,
       back: `/etablissements/${establishment.code}/parloir/visites/${id}`,
       visit,
-      slots,
+      days,
       values,
       errors,
     });

@@ -7,6 +7,7 @@ import { parseDate } from '../common/dates';
 import { DomainError } from '../common/domain-error';
 import { newReference } from '../common/reference';
 import { FamiliesService } from '../families/families.service';
+import { contactAddress } from '../notifications/notifications.service';
 import { closuresFrom, settingsOrDefaults, type TemplateInContext, templateInContext } from './calendar.queries';
 import {
   addBooked,
@@ -27,9 +28,10 @@ import {
   activePermitsOf,
   rangeOf,
   setAppointment,
+  slotAt,
   visitByIdempotencyKey,
   visitOfEstablishment,
-  visitsStartingBetween,
+  detaineeVisitsBetween,
 } from './visit.queries';
 import {
   canCancel,
@@ -37,9 +39,14 @@ import {
   checkWindow,
   occurrence,
   permitsRefusal,
+  placesRefusal,
+  STAFF_ONLY_MESSAGE,
   templateClosedOn,
+  type Viewer,
+  visitorsRefusal,
   type VisitSettings,
   weekOf,
+  weekRefusal,
   visitPlace,
   weeklyEntitlement,
 } from './visit.rules';
@@ -105,7 +112,6 @@ export interface ResolvedSlot {
   endsAt: Date;
 }
 
-export const FULL_MESSAGE = 'Ce créneau est complet. Choisissez un autre créneau ou inscrivez-vous sur la liste d’attente.';
 const NO_PERMIT_MESSAGE = 'Chaque visiteur doit avoir un permis de visite pour cette personne détenue.';
 
 /** What happens, in the same transaction, when a place of a (locked) slot is freed: the waiting list offers it. */
@@ -178,13 +184,42 @@ export class VisitBookingService implements OnModuleInit {
    * establishment; the family is the one whose permits are chosen (none when they come from several).
    */
   async bookForFamily(actor: Actor, establishmentId: string, input: StaffBooking): Promise<BookedVisit> {
+    return this.book(actor, await this.staffInput(establishmentId, input));
+  }
+
+  /**
+   * What the visiting room reads back to the caller before booking: the booking's checks, run in a
+   * transaction that writes nothing (the same rules as `bookForFamily`, which checks again under its
+   * locks), and the contact details checked as the convocation would take them.
+   */
+  async checkForFamily(establishmentId: string, input: StaffBooking): Promise<ResolvedSlot> {
+    const now = this.clock.now();
+    const request = await this.staffInput(establishmentId, input);
+    if (input.contact.email) contactAddress('EMAIL', input.contact.email);
+    if (input.contact.phone) contactAddress('SMS', input.contact.phone);
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const slot = await this.resolveSlot(m, request, now, false);
+        await this.checkBookable(m, slot, { ...request, viewer: 'STAFF' }, null);
+        const place = await slotAt(m, slot.t.roomId, slot.startsAt);
+        const full = placesRefusal(place ? place.capacity - place.booked - place.held : slot.t.capacity);
+        if (full) throw new DomainError(full.code, full.message, 409);
+        return slot;
+      });
+    } catch (e) {
+      throw domainErrorOf(e);
+    }
+  }
+
+  /** A staff booking as the command takes it: the detainee by écrou; the family, the one whose permits are chosen (none when several). */
+  private async staffInput(establishmentId: string, input: StaffBooking): Promise<BookVisitInput> {
     const db = this.dataSource.manager;
     const detainee = await presentDetaineeByEcrou(db, establishmentId, input.ecrou);
     if (!detainee) throw new DomainError('UNKNOWN_ECROU', 'Aucune personne détenue présente n’a ce numéro d’écrou.');
     const chosen = (await activePermitsOf(db, detainee.id)).filter((p) => input.permitIds.includes(p.id));
     const families = [...new Set(chosen.map((p) => p.familyAccountId))];
     const familyAccountId = families.length === 1 ? families[0] : null;
-    return this.book(actor, {
+    return {
       familyAccountId,
       templateId: input.templateId,
       day: input.day,
@@ -193,7 +228,7 @@ export class VisitBookingService implements OnModuleInit {
       channel: input.channel,
       idempotencyKey: familyAccountId ? input.idempotencyKey : undefined,
       contact: input.contact,
-    });
+    };
   }
 
   /** Books inside the caller's transaction (the waiting list confirms an offer this way). */
@@ -209,9 +244,11 @@ export class VisitBookingService implements OnModuleInit {
   private async bookIn(m: EntityManager, actor: Actor, input: BookVisitInput, now: Date): Promise<BookedVisit> {
     const byFamily = input.channel === 'ONLINE';
     const slot = await this.resolveSlot(m, input, now, byFamily, input.fromWaitlist ?? false);
-    const { permitIds } = await this.checkBookable(m, slot, input, null);
+    const viewer: Viewer = byFamily && input.familyAccountId ? { familyId: input.familyAccountId } : 'STAFF';
+    const { permitIds } = await this.checkBookable(m, slot, { ...input, viewer }, null);
     const [place] = await lockSlots(m, [await this.slotRow(m, slot)]);
-    if (place.booked + place.held >= place.capacity) throw new DomainError('FULL', FULL_MESSAGE, 409);
+    const full = placesRefusal(place.capacity - place.booked - place.held);
+    if (full) throw new DomainError(full.code, full.message, 409);
     await addBooked(m, place.id, 1);
 
     const reference = newReference();
@@ -272,11 +309,7 @@ export class VisitBookingService implements OnModuleInit {
     const t = await templateInContext(m, choice.templateId);
     if (!t || !t.roomActive || parseDate(choice.day) !== choice.day) throw new DomainError('NO_SLOT', 'Ce créneau n’existe pas.', 404);
     const settings = await settingsOrDefaults(m, t.establishmentId);
-    if (byFamily && !settings.onlineBooking)
-      throw new DomainError(
-        'STAFF_ONLY',
-        'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.',
-      );
+    if (byFamily && !settings.onlineBooking) throw new DomainError('STAFF_ONLY', STAFF_ONLY_MESSAGE);
     const closed = templateClosedOn(t, choice.day, await closuresFrom(m, t.establishmentId, choice.day, true), settings, t.holidayZone);
     if (closed) throw new DomainError(closed.code, closed.message);
     const { startsAt, endsAt } = occurrence(t, choice.day, t.timeZone);
@@ -289,12 +322,14 @@ export class VisitBookingService implements OnModuleInit {
    * What makes a request bookable, whether it books now or waits for a place: the detainee is
    * present in the slot's establishment, every visitor holds a permit for that detainee (online, the
    * family's own) that allows this visit (status, limits, conditions), the visitors are within the limits, and the detainee's weekly
-   * entitlement is not used up (`exceptVisit`: the visit being moved). Takes the detainee's lock.
+   * entitlement is not used up (`exceptVisit`: the visit being moved). Takes the detainee's lock. The rules are
+   * those the slot grids ask before a slot is chosen (`slotRefusal`, visit.rules.ts); `viewer` says whose
+   * visits a refusal may name.
    */
   async checkBookable(
     m: EntityManager,
     slot: ResolvedSlot,
-    request: { detaineeId: string; permitIds: string[]; familyAccountId: string | null; day: string },
+    request: { detaineeId: string; permitIds: string[]; familyAccountId: string | null; day: string; viewer: Viewer },
     exceptVisit: string | null,
   ): Promise<{ detainee: BookingDetainee; permitIds: string[] }> {
     const detainee = await detaineeForBooking(m, request.detaineeId);
@@ -307,29 +342,26 @@ export class VisitBookingService implements OnModuleInit {
       throw new DomainError('NO_PERMIT', NO_PERMIT_MESSAGE);
     if (request.familyAccountId && permits.some((p) => p.familyAccountId !== request.familyAccountId))
       throw new DomainError('NO_PERMIT', NO_PERMIT_MESSAGE);
-    // Status, limits on the visit's day and conditions of place and time (R341-1).
-    const refused = permitsRefusal(permits, visitPlace(slot.t, request.day));
+    // Status, limits on the visit's day and conditions of place and time (R341-1); then who comes.
+    const refused = visitorsRefusal(permits, visitPlace(slot.t, request.day), slot.settings);
     if (refused) throw new DomainError(refused.code, refused.message);
-    const visitors = checkVisitors(
-      permits.map((p) => p.birthdate),
-      request.day,
-      slot.settings,
-    );
-    if (visitors) throw new DomainError(visitors.code, visitors.message);
-    await this.checkEntitlement(m, detainee, slot, exceptVisit);
+    await this.checkEntitlement(m, detainee, slot, exceptVisit, request.viewer);
     return { detainee, permitIds };
   }
 
-  /** The weekly entitlement, counted under the detainee's lock (taken before any slot lock). */
-  private async checkEntitlement(m: EntityManager, detainee: BookingDetainee, slot: ResolvedSlot, exceptVisit: string | null) {
+  /** The detainee's week (entitlement, a visit at the same time), counted under the detainee's lock (taken before any slot lock). */
+  private async checkEntitlement(
+    m: EntityManager,
+    detainee: BookingDetainee,
+    slot: ResolvedSlot,
+    exceptVisit: string | null,
+    viewer: Viewer,
+  ) {
     await lockDetainee(m, detainee.id);
     const week = weekOf(slot.startsAt, slot.t.timeZone);
-    if (
-      (await visitsStartingBetween(m, detainee.id, week.from, week.to, exceptVisit)) >=
-      weeklyEntitlement(detainee.legalStatus, slot.settings)
-    ) {
-      throw new DomainError('ENTITLEMENT_USED', 'Le nombre de visites de la semaine pour cette personne détenue est atteint.', 409);
-    }
+    const visits = await detaineeVisitsBetween(m, detainee.id, week.from, week.to, exceptVisit);
+    const refused = weekRefusal(visits, slot, weeklyEntitlement(detainee.legalStatus, slot.settings), slot.t.timeZone, viewer);
+    if (refused) throw new DomainError(refused.code, refused.message, 409);
   }
 
   /** Serialises the bookings of one detainee (the waiting list takes it before an entry's slot, as a booking does). */
@@ -393,12 +425,13 @@ export class VisitBookingService implements OnModuleInit {
         const detainee = await detaineeForBooking(m, v.detaineeId);
         if (!detainee || detainee.custodyStatus !== 'PRESENT')
           throw new DomainError('NO_DETAINEE', 'La personne détenue n’est plus dans cet établissement.');
-        await this.checkEntitlement(m, detainee, slot, v.id);
+        await this.checkEntitlement(m, detainee, slot, v.id, byFamily ? { familyId: scope.familyId } : 'STAFF');
 
         const targetId = await this.slotRow(m, slot);
         if (targetId === v.slotId) throw new DomainError('SAME_SLOT', 'La visite est déjà sur ce créneau.');
         const target = (await lockSlots(m, [targetId, v.slotId])).find((s) => s.id === targetId)!;
-        if (target.booked + target.held >= target.capacity) throw new DomainError('FULL', FULL_MESSAGE, 409);
+        const full = placesRefusal(target.capacity - target.booked - target.held);
+        if (full) throw new DomainError(full.code, full.message, 409);
         await addBooked(m, target.id, 1);
         await moveVisitTo(m, v.id, target.id, rangeOf(slot.startsAt, slot.endsAt));
         if (v.appointmentId) {

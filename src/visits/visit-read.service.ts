@@ -4,11 +4,14 @@ import { whenLabel } from '../appointments/appointment.rules';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { HolidayZone } from '../common/public-holidays';
+import { FamiliesService } from '../families/families.service';
 import { bookableTemplates, closuresFrom, settingsOrDefaults } from './calendar.queries';
 import { visitOfEstablishment as dayVisitOf } from './visit-day.queries';
 import {
   activePermitsOf,
   type DetaineePermit,
+  detaineeForBooking,
+  detaineeVisitsBetween,
   type EcrouDetainee,
   type FamilyPermit,
   familyPermits,
@@ -17,25 +20,75 @@ import {
   permitsForBooking,
   permitsOfVisit,
   presentDetaineeByEcrou,
+  presentDetainees,
+  type PresentDetainee,
   reviewQueue,
   type ReviewRow,
   slotOccupancy,
+  visitToMove,
 } from './visit.queries';
 import type { VisitPlace } from '../permits/permit-validity';
-import { canCancel, checkWindow, occurrence, permitsRefusal, templateClosedOn, visitPlace, type VisitSettings } from './visit.rules';
+import {
+  canCancel,
+  checkWindow,
+  type ClosedReason,
+  nameMatches,
+  occurrence,
+  placesText,
+  type SlotDay,
+  type SlotRefusal,
+  slotRefusal,
+  slotsByDay,
+  STAFF_ONLY_MESSAGE,
+  templateClosedOn,
+  type Viewer,
+  visitPlace,
+  type VisitSettings,
+  weekOf,
+  weeklyEntitlement,
+} from './visit.rules';
 
-/** A slot a family or an agent can choose, with the places left (held places count as taken). */
+/** A slot occurrence inside the booking window, with the places left (held places count as taken). */
 export interface OpenSlot {
   templateId: string;
   day: string;
   startsAt: Date;
+  endsAt: Date;
   room: string;
   free: number;
   timeZone: string;
-  /** "mercredi 9 décembre 2026 à 14:00", on the establishment's clock. */
+  /** "mercredi 9 décembre 2026 à 14 h 00", on the establishment's clock. */
   when: string;
   /** Day, hours and room kind, as a permit's conditions see them. */
   place: VisitPlace;
+  /** The day is closed (public holiday, closure with its reason), or null. */
+  closed: ClosedReason | null;
+}
+
+/** A slot as a booking or move page shows it: its time and room, its places, and why it cannot be taken (null: it can). */
+export interface SlotOption extends OpenSlot {
+  /** The form value: `<weekly slot id>|<YYYY-MM-DD>`. */
+  value: string;
+  /** « 14 h 00 – 15 h 00 » */
+  time: string;
+  /** « 1 place libre », « 10 places libres », « Complet » */
+  places: string;
+  refusal: SlotRefusal | null;
+  /** Full, and this family could take it otherwise: it may join the waiting list. */
+  waitlist: boolean;
+}
+
+/** Whose request a slot grid answers: the detainee, the visitors who come, who reads it. */
+interface GridRequest {
+  detaineeId: string;
+  permitIds: string[];
+  viewer: Viewer;
+  /** The visit being moved (its place, week and permits' use left out), or null for a booking. */
+  exceptVisit: string | null;
+  /** A family booking (not a move, not the visiting room) may join the waiting list of a full slot. */
+  waitlist: boolean;
+  /** The slot of the visit being moved (weekly slot and start): shown as its current time, not offered. */
+  current?: { templateId: string | null; startsAt: Date };
 }
 
 /** A detainee the family may book for (it holds an active permit for them). */
@@ -61,21 +114,59 @@ export interface FamilyVisitItem extends FamilyVisitRow {
   changeable: boolean;
 }
 
-/** The visit a move page shows, and the other slots it may go to. */
+/** The visit a move page shows, and the slots it may go to, by day. */
 export interface MoveForm {
   visit: { id: string; reference: string; detainee: string; room: string; when: string };
-  slots: OpenSlot[];
+  days: SlotDay<SlotOption>[];
+}
+
+/** The family's booking page: whom it visits, who comes, then the slots for them, by day. */
+export interface BookingForm {
+  detainees: BookableDetainee[];
+  chosen: BookableDetainee | undefined;
+  /** The family's visitors for the chosen detainee (their active permits). */
+  visitors: FamilyPermit[];
+  /** The visitors who come (chosen, or the only one); empty until chosen. */
+  coming: FamilyPermit[];
+  days: SlotDay<SlotOption>[];
+  /** A full slot offers its waiting list. */
+  waitlist: boolean;
+  /** Online booking is closed in this establishment: what to do instead (no slot is shown). */
+  staffOnly: string | null;
+}
+
+/** The agent's booking page: the detainee found (by écrou or name), the visitors who come, the slots, the family's known contact. */
+export interface StaffBookingForm {
+  /** Several detainees match the name searched: the agent picks one (homonyms told apart by écrou, housing and birth date). */
+  matches: PresentDetainee[];
+  found: { detainee: EcrouDetainee; permits: DetaineePermit[] } | null;
+  coming: DetaineePermit[];
+  days: SlotDay<SlotOption>[];
+  /** The e-mail and mobile number of the family account whose permits are chosen, to pre-fill. */
+  contact: { email: string | null; phone: string | null; family: string } | null;
+}
+
+/** At most this many detainees are listed for a name (the agent narrows the search beyond). */
+export const MAX_MATCHES = 30;
+
+const HHMM = new Map<string, Intl.DateTimeFormat>();
+function timeOf(d: Date, timeZone: string): string {
+  let f = HHMM.get(timeZone);
+  if (!f) HHMM.set(timeZone, (f = new Intl.DateTimeFormat('fr-FR', { timeZone, hour: '2-digit', minute: '2-digit' })));
+  return f.format(d).replace(':', ' h ');
 }
 
 /**
- * The read models of visits: the slots open to booking, the family's booking form and visits, the
- * agent's booking and move forms, and the "À revoir" queue. Reads only, outside any transaction.
+ * The read models of visits: the slot grids of the booking and move pages (every slot of the window,
+ * with why a request cannot take it, by the booking's own rules), the family's booking form and
+ * visits, the agent's booking and move forms, and the "À revoir" queue. Reads only, outside any transaction.
  */
 @Injectable()
 export class VisitReadService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly families: FamiliesService,
   ) {}
 
   private get db() {
@@ -86,7 +177,10 @@ export class VisitReadService {
     return settingsOrDefaults(this.db, establishmentId);
   }
 
-  /** The slots open to booking: the weekly slots of active rooms inside the booking window, with the places left. */
+  /**
+   * The slot occurrences inside the booking window: the weekly slots of active rooms, with the places
+   * left; those of a closed day (holiday, closure) are kept with the reason, so that the pages say it.
+   */
   async openSlots(establishment: EstablishmentCalendar): Promise<OpenSlot[]> {
     const now = this.clock.now();
     const [settings, templates, closures, occupancy] = await Promise.all([
@@ -100,58 +194,105 @@ export class VisitReadService {
     for (let d = 0; d <= settings.horizonDays; d++) {
       const day = new Date(now.getTime() + d * 86400_000).toISOString().slice(0, 10);
       for (const t of templates) {
-        if (templateClosedOn(t, day, closures, settings, establishment.holidayZone)) continue;
-        const { startsAt } = occurrence(t, day, establishment.timeZone);
+        const closed = templateClosedOn(t, day, closures, settings, establishment.holidayZone);
+        if (closed && (closed.code === 'WRONG_DAY' || closed.code === 'NOT_VALID')) continue;
+        const { startsAt, endsAt } = occurrence(t, day, establishment.timeZone);
         if (checkWindow(startsAt, now, settings)) continue;
         const free = t.capacity - (taken.get(`${t.roomId}|${startsAt.toISOString()}`) ?? 0);
         slots.push({
           templateId: t.id,
           day,
           startsAt,
+          endsAt,
           room: t.room,
           free,
           timeZone: establishment.timeZone,
           when: whenLabel(startsAt, establishment.timeZone),
           place: visitPlace(t, day),
+          closed,
         });
       }
     }
-    return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    return slots.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.room.localeCompare(b.room, 'fr'));
   }
 
   /**
-   * The open slots these permits allow (R341-1: a separation-room permit sees only separation rooms,
-   * a permit for some days or hours only those, none after its end), by any of them: on a booking
-   * form the visitors are still to be chosen, and the booking checks the chosen ones. A move form
-   * offers only the slots every permit of the visit allows (moveForm).
+   * Every open slot for one request, by day, each with why it cannot be taken: the booking command's
+   * rules (`slotRefusal`), fed with what it reads — the permits (limits, visits used), the visitors'
+   * ages on each day, the detainee's visits of each week, the places left. The command checks again
+   * under its locks; a slot the grid offers is one it accepts unless something changed meanwhile.
    */
-  private async allowedSlots(establishment: EstablishmentCalendar, permitIds: string[]): Promise<OpenSlot[]> {
-    const [slots, permits] = await Promise.all([this.openSlots(establishment), permitsForBooking(this.db, permitIds)]);
-    if (permits.length === 0) return slots;
-    return slots.filter((s) => permits.some((p) => permitsRefusal([p], s.place) === null));
+  private async grid(establishment: EstablishmentCalendar, r: GridRequest): Promise<SlotDay<SlotOption>[]> {
+    const now = this.clock.now();
+    const [slots, permits, detainee, settings] = await Promise.all([
+      this.openSlots(establishment),
+      permitsForBooking(this.db, r.permitIds, r.exceptVisit),
+      detaineeForBooking(this.db, r.detaineeId),
+      this.settings(establishment.id),
+    ]);
+    const held = detainee && detainee.establishmentId === establishment.id && detainee.custodyStatus === 'PRESENT';
+    const last = slots.at(-1);
+    const visits =
+      held && last
+        ? await detaineeVisitsBetween(this.db, r.detaineeId, weekOf(now, establishment.timeZone).from, last.endsAt, r.exceptVisit)
+        : [];
+    const entitlement = detainee ? weeklyEntitlement(detainee.legalStatus, settings) : 0;
+    const options = slots.map((s): SlotOption => {
+      const isCurrent = r.current?.templateId === s.templateId && r.current.startsAt.getTime() === s.startsAt.getTime();
+      const refusal: SlotRefusal | null = isCurrent
+        ? { code: 'SAME_SLOT', message: 'C’est l’horaire actuel de la visite.' }
+        : slotRefusal({
+            closed: s.closed,
+            permits,
+            place: s.place,
+            settings,
+            startsAt: s.startsAt,
+            endsAt: s.endsAt,
+            visits: held ? visits : null,
+            entitlement,
+            timeZone: establishment.timeZone,
+            viewer: r.viewer,
+            free: s.free,
+          });
+      return {
+        ...s,
+        value: `${s.templateId}|${s.day}`,
+        time: `${timeOf(s.startsAt, s.timeZone)} – ${timeOf(s.endsAt, s.timeZone)}`,
+        places: placesText(s.free),
+        refusal,
+        waitlist: r.waitlist && refusal?.code === 'FULL',
+      };
+    });
+    return slotsByDay(options);
   }
 
   /**
-   * The family's booking form: the detainees it holds active permits for; once one is chosen (or
-   * when there is only one), the visitors holding those permits and the open slots.
+   * The family's booking page: the detainees it holds active permits for; once one is chosen (or when
+   * there is only one), its visitors for them; once the visitors who come are chosen (or when there is
+   * only one), every slot, with why these visitors cannot take it.
    */
-  async bookingForm(
-    familyId: string,
-    detaineeId: string | undefined,
-  ): Promise<{ detainees: BookableDetainee[]; chosen: BookableDetainee | undefined; visitors: FamilyPermit[]; slots: OpenSlot[] }> {
+  async bookingForm(familyId: string, detaineeId: string | undefined, visitorIds: string[] | undefined): Promise<BookingForm> {
     const permits = await familyPermits(this.db, familyId);
     const detainees = [...new Map(permits.map((p) => [p.detaineeId, bookable(p)])).values()];
     const chosen = detainees.find((d) => d.detaineeId === detaineeId) ?? (detainees.length === 1 ? detainees[0] : undefined);
-    if (!chosen) return { detainees, chosen, visitors: [], slots: [] };
-    return {
-      detainees,
-      chosen,
-      visitors: permits.filter((p) => p.detaineeId === chosen.detaineeId),
-      slots: await this.allowedSlots(
-        { id: chosen.establishmentId, timeZone: chosen.timeZone, holidayZone: chosen.holidayZone },
-        permits.filter((p) => p.detaineeId === chosen.detaineeId).map((p) => p.id),
-      ),
-    };
+    const none = { detainees, chosen, visitors: [], coming: [], days: [], waitlist: false, staffOnly: null };
+    if (!chosen) return none;
+    const visitors = permits.filter((p) => p.detaineeId === chosen.detaineeId).sort(byVisitor);
+    const coming = visitorIds === undefined && visitors.length === 1 ? visitors : visitors.filter((v) => visitorIds?.includes(v.id));
+    if (coming.length === 0) return { ...none, visitors };
+    if (!(await this.settings(chosen.establishmentId)).onlineBooking)
+      return {
+        ...none,
+        visitors,
+        coming,
+        staffOnly: STAFF_ONLY_MESSAGE,
+      };
+    const days = await this.grid(
+      { id: chosen.establishmentId, timeZone: chosen.timeZone, holidayZone: chosen.holidayZone },
+      { detaineeId: chosen.detaineeId, permitIds: coming.map((v) => v.id), viewer: { familyId }, exceptVisit: null, waitlist: true },
+    );
+    const waitlist = days.some((d) => d.slots.some((s) => s.waitlist));
+    return { detainees, chosen, visitors, coming, days, waitlist, staffOnly: null };
   }
 
   /** "Mes visites": the family's visits, with those it may still move or cancel online. */
@@ -171,11 +312,11 @@ export class VisitReadService {
     });
   }
 
-  /** The family's booked visit to move, and the other open slots (404 for anyone else's). */
+  /** The family's booked visit to move, and the other slots with why it cannot go there (404 for anyone else's). */
   async familyMoveForm(familyId: string, visitId: string): Promise<MoveForm> {
     const visit = (await familyVisits(this.db, familyId)).find((v) => v.id === visitId && v.status === 'BOOKED');
     if (!visit) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
-    return this.moveForm(visit, { id: visit.establishmentId, timeZone: visit.timeZone, holidayZone: visit.holidayZone });
+    return this.moveForm(visit, { id: visit.establishmentId, timeZone: visit.timeZone, holidayZone: visit.holidayZone }, { familyId });
   }
 
   /** A booked visit of the establishment to move at the family's request (404 otherwise). */
@@ -183,17 +324,23 @@ export class VisitReadService {
     const visit = await dayVisitOf(this.db, establishment.id, visitId);
     if (!visit) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
     if (visit.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée.', 404);
-    return this.moveForm(visit, establishment);
+    return this.moveForm(visit, establishment, 'STAFF');
   }
 
   private async moveForm(
     visit: { id: string; reference: string; detainee: string; room: string; startsAt: Date },
     establishment: EstablishmentCalendar,
+    viewer: Viewer,
   ): Promise<MoveForm> {
-    const permits = await permitsOfVisit(this.db, visit.id);
-    const slots = (await this.openSlots(establishment)).filter(
-      (s) => s.startsAt.getTime() !== visit.startsAt.getTime() && permitsRefusal(permits, s.place) === null,
-    );
+    const [permits, current] = await Promise.all([permitsOfVisit(this.db, visit.id), visitToMove(this.db, visit.id)]);
+    const days = await this.grid(establishment, {
+      detaineeId: current!.detaineeId,
+      current: current!,
+      permitIds: permits.map((p) => p.id),
+      viewer,
+      exceptVisit: visit.id,
+      waitlist: false,
+    });
     return {
       visit: {
         id: visit.id,
@@ -202,29 +349,65 @@ export class VisitReadService {
         room: visit.room,
         when: whenLabel(visit.startsAt, establishment.timeZone),
       },
-      slots,
+      days,
     };
   }
 
-  /** The agent's booking form: the detainee present with this écrou and every active permit for them, and the open slots. */
+  /**
+   * The agent's booking page. `search`: an écrou (exact, spaces and case aside) or a name (any order,
+   * accents and marks aside, in any script), among the detainees present; a name several detainees
+   * share lists them all. `ecrou`: the detainee chosen. Then every active permit for them; once the
+   * visitors who come are chosen (or when only one holds a permit), every slot with why they cannot
+   * take it, and the contact details of the family whose permits these are.
+   */
   async staffBookingForm(
     establishment: EstablishmentCalendar,
-    ecrou: string,
-  ): Promise<{ found: { detainee: EcrouDetainee; permits: DetaineePermit[] } | null; slots: OpenSlot[] }> {
-    const detainee = ecrou ? await presentDetaineeByEcrou(this.db, establishment.id, ecrou) : null;
-    if (!detainee) return { found: null, slots: [] };
-    const permits = await activePermitsOf(this.db, detainee.id);
-    const slots = await this.allowedSlots(
-      establishment,
-      permits.map((p) => p.id),
-    );
-    return { found: { detainee, permits }, slots };
+    q: { search: string; ecrou: string; visitorIds: string[] | undefined },
+  ): Promise<StaffBookingForm> {
+    const empty: StaffBookingForm = { matches: [], found: null, coming: [], days: [], contact: null };
+    let detainee = q.ecrou ? await presentDetaineeByEcrou(this.db, establishment.id, q.ecrou) : null;
+    if (!detainee && q.search) {
+      detainee = await presentDetaineeByEcrou(this.db, establishment.id, q.search);
+      if (!detainee) {
+        const matches = (await presentDetainees(this.db, establishment.id)).filter((d) => nameMatches(q.search, d.name));
+        if (matches.length !== 1) return { ...empty, matches };
+        detainee = matches[0];
+      }
+    }
+    if (!detainee) return empty;
+    const permits = (await activePermitsOf(this.db, detainee.id)).sort(byVisitor);
+    const found = {
+      detainee: { id: detainee.id, name: detainee.name, ecrouNumber: detainee.ecrouNumber, housing: detainee.housing },
+      permits,
+    };
+    const coming = q.visitorIds === undefined && permits.length === 1 ? permits : permits.filter((p) => q.visitorIds?.includes(p.id));
+    if (coming.length === 0) return { ...empty, found };
+    const families = [...new Set(coming.map((p) => p.familyAccountId))];
+    const [days, account] = await Promise.all([
+      this.grid(establishment, {
+        detaineeId: detainee.id,
+        permitIds: coming.map((p) => p.id),
+        viewer: 'STAFF',
+        exceptVisit: null,
+        waitlist: false,
+      }),
+      families.length === 1 && families[0] ? this.families.find(families[0]) : null,
+    ]);
+    const contact = account
+      ? { email: account.email, phone: account.mobilePhone, family: `${account.givenName} ${account.familyName}` }
+      : null;
+    return { matches: [], found, coming, days, contact };
   }
 
   /** "À revoir": future visits flagged after a permit or custody change, soonest first. */
   async reviewQueue(establishment: { id: string; timeZone: string }): Promise<(ReviewRow & { when: string })[]> {
     return (await reviewQueue(this.db, establishment.id)).map((r) => ({ ...r, when: whenLabel(r.startsAt, establishment.timeZone) }));
   }
+}
+
+/** Visitors in alphabetical order as French readers expect it (Ł with L, Ş with S), whatever the database's collation. */
+function byVisitor(a: { visitor: string }, b: { visitor: string }): number {
+  return a.visitor.localeCompare(b.visitor, 'fr');
 }
 
 function bookable(p: FamilyPermit): BookableDetainee {

@@ -1,5 +1,14 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsUUID, registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsUUID,
+  registerDecorator,
+  ValidateIf,
+  type ValidationArguments,
+  type ValidationOptions,
+} from 'class-validator';
 import { parseDate, parseDay } from '../common/dates';
 import { EmptyToUndefined, ToList, Trim } from '../common/forms';
 import type { NewClosure, NewTemplate } from './calendar.queries';
@@ -77,8 +86,15 @@ export class BookVisitForm {
   @IsUUID('all', { each: true, message: 'Choisissez les visiteurs dans la liste' })
   permitIds!: string[];
 
+  /** The slot chosen (not needed when a full slot's waiting-list button was pressed). */
+  @ValidateIf((o: BookVisitForm) => o.attente === undefined)
   @IsSlotChoice('Choisissez un créneau')
   slot!: string;
+
+  /** « M’inscrire sur la liste d’attente » of a full slot: that slot (the button's value). */
+  @IsOptional()
+  @IsSlotChoice('Choisissez un créneau')
+  attente?: string;
 
   /** The form's idempotency key (a retried submission books once). */
   @EmptyToUndefined()
@@ -99,10 +115,28 @@ export class MoveVisitForm {
 // ---------- Visiting room: booking for a family ----------
 
 export class StaffSearchQuery {
+  /** A name or an écrou typed in the search box. */
+  @IsOptional()
+  @Trim()
+  @Text(0, 100, 'Saisissez un seul nom ou numéro d’écrou (100 caractères au plus)')
+  recherche?: string;
+
+  /** The detainee chosen (from the search's list, or a link). */
   @IsOptional()
   @Trim()
   @Text(0, 50, 'Saisissez un seul numéro d’écrou (50 caractères au plus)')
   ecrou?: string;
+
+  /** The visitors who come (their permits). */
+  @IsOptional()
+  @ToList()
+  @IsUUID('all', { each: true, message: 'Choisissez les visiteurs dans la liste' })
+  visiteurs?: string[];
+
+  /** `creneaux`: the visitors were just chosen; `visiteurs`: the agent changes them. */
+  @IsOptional()
+  @IsIn(['creneaux', 'visiteurs'], { message: 'Étape inconnue : recommencez la recherche' })
+  etape?: 'creneaux' | 'visiteurs';
 
   /** The reference of the visit just booked (shown after the redirect). */
   @IsOptional()
@@ -141,6 +175,11 @@ export class StaffBookVisitForm {
   @IsOptional()
   @Text(1, 100, 'Le formulaire a expiré : rechargez la page')
   key?: string;
+
+  /** `oui` once the booking was read back to the caller; without it, the read-back is shown. */
+  @IsOptional()
+  @IsIn(['oui'], { message: 'Relisez la réservation avant de la confirmer' })
+  confirme?: 'oui';
 }
 
 // ---------- Visiting room: the day ----------

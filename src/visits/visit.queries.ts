@@ -3,7 +3,7 @@ import type { HolidayZone } from '../common/public-holidays';
 import { execute, select, selectOne } from '../common/sql';
 import type { VisitStatus } from './visit-day.rules';
 import type { VisitChannel } from './visit.entity';
-import type { LegalStatus } from './visit.rules';
+import type { DetaineeVisit, LegalStatus } from './visit.rules';
 import type { PermitInUse } from '../permits/permit-validity';
 
 /**
@@ -200,6 +200,16 @@ export function visitOfEstablishment(db: EntityManager, establishmentId: string,
   );
 }
 
+/** What a move page needs of a visit: its detainee and its slot (weekly slot and local day aside, its start). */
+export function visitToMove(db: EntityManager, visitId: string) {
+  return selectOne<{ detaineeId: string; templateId: string | null; startsAt: Date }>(
+    db,
+    `SELECT v.detainee_id AS "detaineeId", s.template_id AS "templateId", lower(v.during) AS "startsAt"
+       FROM visits v JOIN visit_slots s ON s.id = v.slot_id WHERE v.id = $1`,
+    [visitId],
+  );
+}
+
 export async function markCancelled(db: EntityManager, visitId: string, at: Date): Promise<void> {
   await execute(db, `UPDATE visits SET status = 'CANCELLED', cancelled_at = $2 WHERE id = $1`, [visitId, at]);
   await execute(db, `UPDATE visit_visitors SET active = false WHERE visit_id = $1`, [visitId]);
@@ -220,21 +230,24 @@ export async function lockDetainee(db: EntityManager, detaineeId: string): Promi
   await execute(db, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`visits:${detaineeId}`]);
 }
 
-/** The detainee's visits (not cancelled) starting in [from, to), one visit aside (the one being moved). */
-export async function visitsStartingBetween(
+/**
+ * The detainee's visits that count for the weekly entitlement (not cancelled), starting in [from, to),
+ * one visit aside (the one being moved): the booking counts a week with it, the slot grid its horizon.
+ */
+export function detaineeVisitsBetween(
   db: EntityManager,
   detaineeId: string,
   from: Date,
   to: Date,
   exceptVisit: string | null,
-): Promise<number> {
-  const row = await selectOne<{ n: number }>(
+): Promise<DetaineeVisit[]> {
+  return select<DetaineeVisit>(
     db,
-    `SELECT count(*)::int AS n FROM visits
-      WHERE detainee_id = $1 AND status <> 'CANCELLED' AND lower(during) >= $2 AND lower(during) < $3 AND id IS DISTINCT FROM $4::uuid`,
+    `SELECT lower(during) AS "startsAt", upper(during) AS "endsAt", family_account_id AS "familyAccountId" FROM visits
+      WHERE detainee_id = $1 AND status <> 'CANCELLED' AND lower(during) >= $2 AND lower(during) < $3 AND id IS DISTINCT FROM $4::uuid
+      ORDER BY lower(during)`,
     [detaineeId, from, to, exceptVisit],
   );
-  return row?.n ?? 0;
 }
 
 /** Whether the detainee has a visit (not cancelled) overlapping a range. */
@@ -314,15 +327,39 @@ export interface EcrouDetainee {
   id: string;
   name: string;
   ecrouNumber: string;
+  /** Building and cell, when GENESIS gave them. */
+  housing: string | null;
 }
 
 /** A detainee present in the establishment, by écrou number (as typed: spaces and case aside). */
 export function presentDetaineeByEcrou(db: EntityManager, establishmentId: string, ecrou: string): Promise<EcrouDetainee | null> {
   return selectOne<EcrouDetainee>(
     db,
-    `SELECT id, first_name || ' ' || last_name AS name, ecrou_number AS "ecrouNumber"
+    `SELECT id, first_name || ' ' || last_name AS name, ecrou_number AS "ecrouNumber", housing
        FROM detainees WHERE establishment_id = $1 AND ecrou_number = $2 AND custody_status = 'PRESENT'`,
-    [establishmentId, ecrou.trim().toUpperCase()],
+    [establishmentId, ecrou.replace(/\s+/g, '').toUpperCase()],
+  );
+}
+
+/** A detainee present in the establishment, as a search by name lists them (homonyms told apart). */
+export interface PresentDetainee extends EcrouDetainee {
+  firstName: string;
+  lastName: string;
+  /** AAAA-MM-JJ */
+  birthDate: string;
+}
+
+/**
+ * Every detainee present in the establishment (a few thousand at most), for a search by name that
+ * ignores accents and marks in any script (compared in code: `comparableName`).
+ */
+export function presentDetainees(db: EntityManager, establishmentId: string): Promise<PresentDetainee[]> {
+  return select<PresentDetainee>(
+    db,
+    `SELECT id, first_name || ' ' || last_name AS name, first_name AS "firstName", last_name AS "lastName", ecrou_number AS "ecrouNumber",
+            housing, to_char(birth_date, 'YYYY-MM-DD') AS "birthDate"
+       FROM detainees WHERE establishment_id = $1 AND custody_status = 'PRESENT' ORDER BY last_name, first_name, ecrou_number`,
+    [establishmentId],
   );
 }
 

@@ -2,12 +2,22 @@ import {
   canCancel,
   checkVisitors,
   checkWindow,
+  dayLabel,
   DEFAULT_SETTINGS,
+  type DetaineeVisit,
+  nameMatches,
   occurrence,
+  placesText,
   SlotTemplate,
+  slotRefusal,
+  type SlotRequest,
+  slotsByDay,
   templateClosedOn,
+  type VisitorPermit,
+  visitPlace,
   weekOf,
   weeklyEntitlement,
+  weekRefusal,
 } from './visit.rules';
 
 const s = DEFAULT_SETTINGS;
@@ -113,5 +123,137 @@ describe('booking rules', () => {
       'TOO_MANY_CHILDREN',
     );
     expect(checkVisitors(['2008-12-02'], '2026-12-02', s)).toBeNull(); // 18 on the day of the visit
+    expect(checkVisitors(['1980-01-01', '1981-01-01', '1982-01-01', '1983-01-01'], '2026-12-02', s)?.message).toBe(
+      '3 adultes au plus par visite.',
+    );
+    expect(checkVisitors(['2015-01-01', '2016-01-01', '1980-01-01'], '2026-12-02', { ...s, maxChildren: 1 })?.message).toBe(
+      '1 enfant au plus par visite.',
+    );
+  });
+});
+
+describe('what a slot says before it is chosen', () => {
+  const PARIS = 'Europe/Paris';
+  const wednesday = { startsAt: new Date('2026-12-09T13:00:00Z'), endsAt: new Date('2026-12-09T14:00:00Z') };
+  const visit = (startsAt: string, familyAccountId: string | null = 'other'): DetaineeVisit => ({
+    startsAt: new Date(startsAt),
+    endsAt: new Date(new Date(startsAt).getTime() + 3600_000),
+    familyAccountId,
+  });
+  const adult: VisitorPermit = {
+    status: 'ACTIVE',
+    validFrom: '2026-01-01',
+    validTo: null,
+    maxVisits: null,
+    visitsUsed: 0,
+    roomCondition: null,
+    allowedDays: null,
+    allowedFrom: null,
+    allowedTo: null,
+    conditionsNote: null,
+    birthdate: '1985-01-01',
+  };
+  const request = (o: Partial<SlotRequest> = {}): SlotRequest => ({
+    closed: null,
+    permits: [adult],
+    place: visitPlace({ startTime: '14:00', endTime: '15:00', roomKind: 'ORDINARY' }, '2026-12-09'),
+    settings: s,
+    ...wednesday,
+    visits: [],
+    entitlement: 1,
+    timeZone: PARIS,
+    viewer: { familyId: 'mine' },
+    free: 3,
+    ...o,
+  });
+
+  it('writes the places left with proper plurals', () => {
+    expect(placesText(10)).toBe('10 places libres');
+    expect(placesText(2)).toBe('2 places libres');
+    expect(placesText(1)).toBe('1 place libre');
+    expect(placesText(0)).toBe('Complet');
+    expect(placesText(-1)).toBe('Complet');
+  });
+
+  it('says the week is used, naming the family’s own visit but never another family’s', () => {
+    const mine = visit('2026-12-08T13:00:00Z', 'mine');
+    expect(weekRefusal([mine], wednesday, 1, PARIS, { familyId: 'mine' })).toEqual({
+      code: 'ENTITLEMENT_USED',
+      message:
+        'Vous avez déjà une visite cette semaine-là : mardi 8 décembre 2026 à 14 h 00. La personne détenue a droit à 1 visite par semaine.',
+    });
+    expect(weekRefusal([visit('2026-12-08T13:00:00Z')], wednesday, 1, PARIS, { familyId: 'mine' })).toEqual({
+      code: 'ENTITLEMENT_USED',
+      message: 'Le nombre de visites de la semaine pour cette personne détenue est atteint.',
+    });
+    expect(weekRefusal([visit('2026-12-08T13:00:00Z')], wednesday, 1, PARIS, 'STAFF')?.message).toBe(
+      'Visite déjà réservée cette semaine-là : mardi 8 décembre 2026 à 14 h 00. La personne détenue a droit à 1 visite par semaine.',
+    );
+    // A prévenu's three visits a week; a visit of the week before or after does not count.
+    const three = [visit('2026-12-07T09:00:00Z'), visit('2026-12-08T09:00:00Z', 'mine')];
+    expect(weekRefusal(three, wednesday, 3, PARIS, { familyId: 'mine' })).toBeNull();
+    expect(weekRefusal([...three, visit('2026-12-13T09:00:00Z')], wednesday, 3, PARIS, { familyId: 'mine' })?.message).toBe(
+      'Vous avez déjà une visite cette semaine-là : mardi 8 décembre 2026 à 10 h 00. La personne détenue a droit à 3 visites par semaine.',
+    );
+    expect(weekRefusal([visit('2026-12-06T09:00:00Z'), visit('2026-12-14T09:00:00Z')], wednesday, 1, PARIS, 'STAFF')).toBeNull();
+  });
+
+  it('says the detainee is busy at that time when the week still has room', () => {
+    expect(weekRefusal([visit('2026-12-09T13:30:00Z')], wednesday, 3, PARIS, 'STAFF')).toEqual({
+      code: 'DETAINEE_BUSY',
+      message: 'La personne détenue a déjà une visite à ce moment-là.',
+    });
+    expect(weekRefusal([visit('2026-12-09T14:00:00Z')], wednesday, 3, PARIS, 'STAFF')).toBeNull();
+  });
+
+  it('gives the booking’s first refusal, in its order: closed day, detainee gone, permit, visitors, week, places', () => {
+    expect(slotRefusal(request())).toBeNull();
+    const closed = { code: 'CLOSED' as const, message: 'Parloir fermé ce jour-là : travaux' };
+    expect(slotRefusal(request({ closed, free: 0 }))).toEqual(closed);
+    expect(slotRefusal(request({ visits: null }))?.code).toBe('NO_DETAINEE');
+    expect(slotRefusal(request({ permits: [{ ...adult, status: 'SUSPENDED' }], free: 0 }))?.message).toBe('Un des permis est suspendu.');
+    expect(slotRefusal(request({ permits: [{ ...adult, roomCondition: 'SEPARATION' }] }))?.code).toBe('PERMIT_CONDITIONS');
+    expect(slotRefusal(request({ permits: [{ ...adult, validTo: '2026-12-08' }] }))?.code).toBe('PERMIT_EXPIRED');
+    expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2015-06-01' }] }))).toEqual({
+      code: 'MINOR_ALONE',
+      message: 'Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.',
+    });
+    // 18 on the visit's day: the same child may come alone from that day on.
+    expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2008-12-09' }] }))).toBeNull();
+    expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2008-12-10' }] }))?.code).toBe('MINOR_ALONE');
+    expect(slotRefusal(request({ visits: [visit('2026-12-10T13:00:00Z')], free: 0 }))?.code).toBe('ENTITLEMENT_USED');
+    expect(slotRefusal(request({ free: 0 }))?.code).toBe('FULL');
+  });
+
+  it('groups slots by day under a French heading; a day whose slots share one reason says it once', () => {
+    expect(dayLabel('2026-11-24')).toBe('mardi 24 novembre');
+    const slot = (day: string, refusal: string | null, waitlist = false) => ({
+      day,
+      refusal: refusal === null ? null : { message: refusal },
+      waitlist,
+    });
+    const days = slotsByDay([
+      slot('2026-11-24', null),
+      slot('2026-11-24', 'Complet'),
+      slot('2026-11-25', 'Semaine déjà utilisée'),
+      slot('2026-11-25', 'Semaine déjà utilisée'),
+      slot('2026-11-26', 'Complet', true),
+    ]);
+    expect(days.map((d) => [d.label, d.slots.length, d.unavailable])).toEqual([
+      ['mardi 24 novembre', 2, null],
+      ['mercredi 25 novembre', 2, 'Semaine déjà utilisée'],
+      ['jeudi 26 novembre', 1, null], // its waiting list is offered: the slot stays shown
+    ]);
+  });
+
+  it('finds a name typed without accents, marks or order, in any script', () => {
+    expect(nameMatches('lukasz wis', 'Łukasz Wiśniewski')).toBe(true);
+    expect(nameMatches('WISNIEWSKI', 'Łukasz Wiśniewski')).toBe(true);
+    expect(nameMatches('sukru', 'Şükrü Yılmaz')).toBe(true);
+    expect(nameMatches('nguyen van', 'Văn An Nguyễn')).toBe(true);
+    expect(nameMatches('احمد', 'أحمد Haddad')).toBe(true);
+    expect(nameMatches('niewski', 'Łukasz Wiśniewski')).toBe(false); // words begin, they are not searched inside
+    expect(nameMatches('lukasz nowak', 'Łukasz Wiśniewski')).toBe(false);
+    expect(nameMatches('  - ', 'Łukasz Wiśniewski')).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { addDays, differenceInYears } from 'date-fns';
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { type HolidayZone, publicHoliday } from '../common/public-holidays';
+import { whenLabel } from '../appointments/appointment.rules';
+import { comparableName } from '../common/names';
 import { type PermitInUse, permitRefusal, type PermitRefusalCode, type VisitPlace } from '../permits/permit-validity';
 
 /** Pure rules of visiting-room bookings. Times of templates are local to the establishment. */
@@ -155,9 +157,188 @@ export function checkVisitors(birthdates: string[], visitDay: string, s: VisitSe
   const day = new Date(`${visitDay}T00:00:00Z`);
   const minors = birthdates.filter((b) => differenceInYears(day, new Date(`${b}T00:00:00Z`)) < s.majorityAge).length;
   const adults = birthdates.length - minors;
-  if (adults > s.maxAdults) return { code: 'TOO_MANY_ADULTS', message: `${s.maxAdults} adulte(s) au plus par visite.` };
-  if (minors > s.maxChildren) return { code: 'TOO_MANY_CHILDREN', message: `${s.maxChildren} enfant(s) au plus par visite.` };
+  if (adults > s.maxAdults) return { code: 'TOO_MANY_ADULTS', message: `${counted(s.maxAdults, 'adulte')} au plus par visite.` };
+  if (minors > s.maxChildren) return { code: 'TOO_MANY_CHILDREN', message: `${counted(s.maxChildren, 'enfant')} au plus par visite.` };
   if (minors > 0 && adults === 0)
     return { code: 'MINOR_ALONE', message: 'Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.' };
   return null;
+}
+
+/** A number with its noun, plural from 2 on as French writes it: "0 enfant", "1 visite", "3 visites". */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n > 1 ? 's' : ''}`;
+}
+
+// ---------- What a slot says before it is chosen (the same rules as the booking command) ----------
+
+/** The places left of a slot, written out: « Complet », « 1 place libre », « 10 places libres ». */
+export function placesText(free: number): string {
+  if (free <= 0) return 'Complet';
+  return `${free} ${free > 1 ? 'places libres' : 'place libre'}`;
+}
+
+export const STAFF_ONLY_MESSAGE = 'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.';
+
+export const FULL_MESSAGE = 'Ce créneau est complet. Choisissez un autre créneau ou inscrivez-vous sur la liste d’attente.';
+
+/** No place left (booked and held places count as taken). */
+export function placesRefusal(free: number): { code: 'FULL'; message: string } | null {
+  return free <= 0 ? { code: 'FULL', message: FULL_MESSAGE } : null;
+}
+
+/** A permit as a booking checks it: its limits and conditions, and its holder's birth date. */
+export interface VisitorPermit extends PermitInUse {
+  birthdate: string;
+}
+
+/**
+ * Whether these visitors may come to this visit: every permit allows it (status, limits on the day,
+ * conditions of place and time: R341-1), then the visitors are within the limits on the visit's day
+ * (a minor's age is counted on that day).
+ */
+export function visitorsRefusal(
+  permits: VisitorPermit[],
+  place: VisitPlace,
+  s: VisitSettings,
+): { code: PermitRefusalCode | VisitorsError['code']; message: string } | null {
+  return (
+    permitsRefusal(permits, place) ??
+    checkVisitors(
+      permits.map((p) => p.birthdate),
+      place.day,
+      s,
+    )
+  );
+}
+
+/** A visit of the detainee that counts for the week (not cancelled), as the booking and the slot grid read it. */
+export interface DetaineeVisit {
+  startsAt: Date;
+  endsAt: Date;
+  familyAccountId: string | null;
+}
+
+/** Who reads a refusal: a family sees the date of its own visits only, the visiting room every date. */
+export type Viewer = { familyId: string } | 'STAFF';
+
+export type WeekRefusal = { code: 'ENTITLEMENT_USED' | 'DETAINEE_BUSY'; message: string };
+
+export const ENTITLEMENT_MESSAGE = 'Le nombre de visites de la semaine pour cette personne détenue est atteint.';
+
+/**
+ * The detainee's week for a visit from `startsAt` to `endsAt`: the weekly entitlement used up by the
+ * visits of that local week (`visits`: the detainee's counted visits, the one being moved left out;
+ * those of other weeks are ignored), or another visit at the same time. Says which visit used the
+ * week when the viewer may know it.
+ */
+export function weekRefusal(
+  visits: DetaineeVisit[],
+  slot: { startsAt: Date; endsAt: Date },
+  entitlement: number,
+  timeZone: string,
+  viewer: Viewer,
+): WeekRefusal | null {
+  const week = weekOf(slot.startsAt, timeZone);
+  const inWeek = visits.filter((v) => v.startsAt >= week.from && v.startsAt < week.to).sort((a, b) => +a.startsAt - +b.startsAt);
+  if (inWeek.length >= entitlement) {
+    const shown = inWeek.filter((v) => viewer === 'STAFF' || v.familyAccountId === viewer.familyId);
+    if (shown.length === 0) return { code: 'ENTITLEMENT_USED', message: ENTITLEMENT_MESSAGE };
+    const whose = viewer === 'STAFF' ? 'Visite déjà réservée cette semaine-là' : 'Vous avez déjà une visite cette semaine-là';
+    return {
+      code: 'ENTITLEMENT_USED',
+      message:
+        `${whose} : ${shown.map((v) => whenLabel(v.startsAt, timeZone)).join(', ')}. ` +
+        `La personne détenue a droit à ${counted(entitlement, 'visite')} par semaine.`,
+    };
+  }
+  if (visits.some((v) => v.startsAt < slot.endsAt && slot.startsAt < v.endsAt))
+    return { code: 'DETAINEE_BUSY', message: 'La personne détenue a déjà une visite à ce moment-là.' };
+  return null;
+}
+
+/** SAME_SLOT: on a move page, the visit's current slot. */
+export type SlotRefusalCode =
+  ClosedReason['code'] | PermitRefusalCode | VisitorsError['code'] | WeekRefusal['code'] | 'FULL' | 'NO_DETAINEE' | 'SAME_SLOT';
+
+export interface SlotRefusal {
+  code: SlotRefusalCode;
+  message: string;
+}
+
+/** Everything a slot's refusal depends on, for one request (a detainee and the visitors who come). */
+export interface SlotRequest {
+  /** The day is closed (holiday, closure), or null. */
+  closed: ClosedReason | null;
+  permits: VisitorPermit[];
+  place: VisitPlace;
+  settings: VisitSettings;
+  startsAt: Date;
+  endsAt: Date;
+  /** The detainee's counted visits around that week; null when the detainee is no longer held there. */
+  visits: DetaineeVisit[] | null;
+  entitlement: number;
+  timeZone: string;
+  viewer: Viewer;
+  /** Places left. */
+  free: number;
+}
+
+/**
+ * Why this request cannot take this slot (plain French), or null when it can: the booking command's
+ * checks, in its order (slot open, detainee held, permits and visitors, the detainee's week, a place
+ * left). The command asks the same functions under its locks; this one lets the pages say it first.
+ */
+export function slotRefusal(r: SlotRequest): SlotRefusal | null {
+  if (r.closed) return r.closed;
+  if (r.visits === null) return { code: 'NO_DETAINEE', message: 'La personne détenue n’est pas dans cet établissement.' };
+  return (
+    visitorsRefusal(r.permits, r.place, r.settings) ??
+    weekRefusal(r.visits, r, r.entitlement, r.timeZone, r.viewer) ??
+    placesRefusal(r.free)
+  );
+}
+
+const DAY_LABEL = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
+
+/** A local day as a heading: « mardi 24 novembre ». */
+export function dayLabel(day: string): string {
+  return DAY_LABEL.format(new Date(`${day}T12:00:00Z`));
+}
+
+/** The slots of one local day, for a calendar-like list. */
+export interface SlotDay<T> {
+  day: string;
+  /** « mardi 24 novembre » */
+  label: string;
+  slots: T[];
+  /** When no slot of the day can be taken for one and the same reason: that reason (the day is shown once, with it). */
+  unavailable: string | null;
+}
+
+/** Slots (in time order) grouped by local day; a day whose slots all share one refusal (and no waiting list) says it once. */
+export function slotsByDay<T extends { day: string; refusal: { message: string } | null; waitlist: boolean }>(slots: T[]): SlotDay<T>[] {
+  const days: SlotDay<T>[] = [];
+  for (const s of slots) {
+    let d = days.at(-1);
+    if (d?.day !== s.day) days.push((d = { day: s.day, label: dayLabel(s.day), slots: [], unavailable: null }));
+    d.slots.push(s);
+  }
+  for (const d of days) {
+    const reasons = new Set(d.slots.map((s) => (s.refusal && !s.waitlist ? s.refusal.message : null)));
+    const [only] = reasons;
+    if (reasons.size === 1 && only) d.unavailable = only;
+  }
+  return days;
+}
+
+/**
+ * Whether a name typed in a search box names this person: each word typed begins a word of the name,
+ * in any order, case, accents and marks aside in any script (« lukasz wis » finds Łukasz Wiśniewski,
+ * « nguyen » Nguyễn, « شكري » شُكري).
+ */
+export function nameMatches(typed: string, name: string): boolean {
+  const words = comparableName(typed).split(' ').filter(Boolean);
+  if (words.length === 0) return false;
+  const parts = comparableName(name).split(' ');
+  return words.every((w) => parts.some((p) => p.startsWith(w)));
 }

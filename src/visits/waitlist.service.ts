@@ -89,7 +89,12 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     try {
       return await this.dataSource.transaction(async (m) => {
         const slot = await this.booking.resolveSlot(m, input, now, true);
-        const { permitIds } = await this.booking.checkBookable(m, slot, { ...input, familyAccountId: familyId }, null);
+        const { permitIds } = await this.booking.checkBookable(
+          m,
+          slot,
+          { ...input, familyAccountId: familyId, viewer: { familyId } },
+          null,
+        );
         const place = await slotAt(m, slot.t.roomId, slot.startsAt);
         if (!place || place.booked + place.held < place.capacity)
           throw new DomainError('NOT_FULL', 'Ce créneau a encore des places : réservez-le directement.', 409);

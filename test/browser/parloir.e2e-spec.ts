@@ -2,9 +2,18 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { query, queryOne } from '../helpers/db';
 import { appAndBrowser, axeViolations, consoleErrors } from '../helpers/browser';
 import type { AgentIdentity, FamilyIdentity } from '../helpers/sign-in';
-import { insertAgent, insertDetainee } from '../factories/people';
+import { insertAgent, insertDetainee, insertFamily } from '../factories/people';
 import { insertPermit } from '../factories/permits';
-import { at, dayIn, insertBookingSetup, insertSlotTemplate, insertVisit, insertVisitingDay, weekdayOf } from '../factories/visits';
+import {
+  at,
+  dayIn,
+  insertBookingSetup,
+  insertSlotTemplate,
+  insertVisit,
+  insertVisitingDay,
+  setVisitSettings,
+  weekdayOf,
+} from '../factories/visits';
 import type { AbstractPage } from './pages/abstract-page';
 import { ParloirDayPage } from './pages/parloir-day';
 import {
@@ -17,7 +26,7 @@ import {
 import { ParloirVisitPage } from './pages/parloir-visit';
 import { BookingPage, MyVisitsPage } from './pages/visit-family';
 import { VisitMovePage } from './pages/visit-move';
-import { StaffBookingPage } from './pages/visit-staff-booking';
+import { StaffBookingCheckPage, StaffBookingPage } from './pages/visit-staff-booking';
 
 // The agent's morning is one journey of about twenty pages in Chromium, each checked by axe-core
 // (about half a second a page on the 2-core CI machine, more when the other worker is busy): more than
@@ -52,6 +61,14 @@ const signInAgent = (page: Page, who: AgentIdentity, violations: string[]) =>
   signIn(page, '/agents/connexion', { given_name: who.givenName, usual_name: who.usualName, email: who.email }, violations);
 const signInFamily = (page: Page, who: FamilyIdentity) =>
   signIn(page, '/connexion', { given_name: who.givenName, family_name: who.familyName, birthdate: who.birthdate, email: who.email });
+
+/** « Mardi 24 novembre », the heading of a day's slots. */
+function dayHeading(day: string): string {
+  const label = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
 
 /** Each visitor's check and the visit's status, by visitor. */
 function checks(visitId: string) {
@@ -177,11 +194,97 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     await context.close();
   });
 
-  it('a family’s visit pages (mine, booking, moving) pass axe too', async () => {
+  it('the agent books a phone call: finds the detainee by name among homonyms, reads the booking back, changes it, confirms: every page passes axe', async () => {
+    const { agent, establishment, room } = await morning();
+    await setVisitSettings(establishment.id, { openOnHolidays: true }); // the same days whatever the date of the run
+    await insertSlotTemplate(room.id, { dayOfWeek: weekdayOf(dayIn(3)) });
+    await insertDetainee(establishment.id, { firstName: 'Łukasz', lastName: 'Wiśniewski', housing: 'Bâtiment A, cellule 12' });
+    const detainee = await insertDetainee(establishment.id, {
+      firstName: 'Łukasz',
+      lastName: 'Wiśniewski',
+      housing: 'Bâtiment B, cellule 3',
+    });
+    const family = await insertFamily({ givenName: 'Şükrü', familyName: 'Yılmaz', mobilePhone: '+33612345678' });
+    await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      familyAccountId: family.id,
+      visitorGivenName: 'Şükrü',
+      visitorFamilyName: 'Yılmaz',
+    });
+    await insertPermit({
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      visitorGivenName: 'Zofia',
+      visitorFamilyName: 'Wiśniewska',
+      visitorBirthdate: '2015-06-01',
+    });
+    const context = await suite.browser.newContext(TABLET);
+    const page = await context.newPage();
+    const errors = consoleErrors(page);
+    const violations: string[] = [];
+    await signInAgent(page, agent, violations);
+    await page.goto(`${suite.app.url}/etablissements/${establishment.code}/visites/reserver`);
+    let booking = await StaffBookingPage.on(page, violations);
+
+    // By name, accents aside: the two homonyms, told apart by écrou and building.
+    await navigating(page, () => booking.search('lukasz wisniewski'));
+    booking = await StaffBookingPage.on(page, violations);
+    expect(await booking.matches()).toEqual([
+      expect.stringMatching(/^Łukasz Wiśniewski — écrou \S+ — Bâtiment A, cellule 12 — né\(e\) le 1 janvier 1980$/),
+      `Łukasz Wiśniewski — écrou ${detainee.ecrouNumber} — Bâtiment B, cellule 3 — né(e) le 1 janvier 1980`,
+    ]);
+    await navigating(page, () => booking.chooseMatch(detainee.ecrouNumber));
+    booking = await StaffBookingPage.on(page, violations);
+    expect(await booking.foundDetainee()).toBe(`Łukasz Wiśniewski (écrou ${detainee.ecrouNumber})`);
+
+    // Who comes, then the slots for them by day; the family's known contact is pre-filled.
+    await booking.chooseVisitors(['Şükrü Yılmaz']);
+    await navigating(page, () => booking.showSlots());
+    booking = await StaffBookingPage.on(page, violations);
+    expect(await booking.slots.days()).toEqual([3, 10, 17, 24].map((n) => dayHeading(dayIn(n))));
+    expect(await booking.slots.fits()).toBe(true);
+    expect(await booking.field('Téléphone portable pour les rappels (facultatif)').inputValue()).toBe('+33612345678');
+    expect(await booking.field('E-mail de la famille pour la convocation (facultatif)').inputValue()).toBe(family.email);
+    await booking.slots.choose(dayHeading(dayIn(10)), /^14 h 00 – 15 h 00/);
+    await booking.chooseChannel('Par téléphone');
+    await booking.field('Téléphone portable pour les rappels (facultatif)').fill('06 98 76 54 32');
+
+    // The read-back, then « Modifier » keeps everything typed, then confirmed.
+    await navigating(page, () => booking.check());
+    let check = await StaffBookingCheckPage.on(page, violations);
+    expect(await check.readBack()).toMatch(
+      new RegExp(
+        `^Visite à Łukasz Wiśniewski le ${dayHeading(dayIn(10)).toLowerCase()} \\d{4}, de 14 h 00 à 15 h 00 \\(Parloir familles 1\\)\\. Viendront : Şükrü Yılmaz\\.$`,
+      ),
+    );
+    expect(await check.detail('contact')).toBe(`par e-mail à ${family.email}, rappel par SMS au 06 98 76 54 32`);
+    await navigating(page, () => check.modify());
+    booking = await StaffBookingPage.on(page, violations);
+    expect(await booking.field('Téléphone portable pour les rappels (facultatif)').inputValue()).toBe('06 98 76 54 32');
+    expect(await page.getByRole('radio', { name: 'Par téléphone' }).isChecked()).toBe(true);
+    await navigating(page, () => booking.check());
+    check = await StaffBookingCheckPage.on(page, violations);
+    await navigating(page, () => check.confirm());
+    booking = await StaffBookingPage.on(page, violations);
+    expect(await booking.booked()).toMatch(/^Visite réservée\. Référence à donner à la famille : [A-Z0-9]{8}\.$/);
+    expect(await query(`SELECT channel, family_account_id AS "familyId" FROM visits WHERE detainee_id = $1`, [detainee.id])).toEqual([
+      { channel: 'PHONE', familyId: family.id },
+    ]);
+
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a family’s visits on a phone (390×844, touch)', () => {
+  it('mine, booking and moving: slots by day, the week used said before choosing, a slot booked with a tap, every page passes axe', async () => {
     const setup = await insertBookingSetup({
       family: { givenName: 'Łucja', familyName: 'Nguyễn-Şahin' },
       detainee: { firstName: 'محمد', lastName: 'Haddad' },
     });
+    await setVisitSettings(setup.establishment.id, { openOnHolidays: true }); // the same days whatever the date of the run
     const visit = await insertVisit({
       establishmentId: setup.establishment.id,
       roomId: setup.room.id,
@@ -200,13 +303,32 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     await page.goto(`${suite.app.url}/visites`);
     const mine = await MyVisitsPage.on(page, violations);
     await navigating(page, () => mine.moveVisit(visit.reference));
-    await VisitMovePage.on(page, violations);
+    const move = await VisitMovePage.on(page, violations);
+    expect(await move.slots.dayUnavailable(dayIn(3))).toBe('C’est l’horaire actuel de la visite.');
+    expect(await move.slots.fits()).toBe(true);
+
+    // Booking: one heading per day; the week of the visit booked says why before anything is chosen.
     await page.goto(`${suite.app.url}/visites/reserver`);
     const booking = await BookingPage.on(page, violations);
     expect(await booking.chosen()).toBe(`Visite à محمد Haddad — ${setup.establishment.name}.`);
+    expect(await booking.coming()).toBe('Qui vient : Łucja Nguyễn-Şahin.');
+    expect(await booking.slots.days()).toEqual([3, 10, 17, 24].map((n) => dayHeading(dayIn(n))));
+    expect(await booking.slots.dayUnavailable(dayIn(3))).toMatch(
+      /^Vous avez déjà une visite cette semaine-là : .+ à 14 h 00\. La personne détenue a droit à 1 visite par semaine\.$/,
+    );
+    expect(await booking.slots.offered()).toEqual(Array(3).fill(expect.stringMatching(/^14 h 00 – 15 h 00 · .+\s+10 places libres$/)));
+    expect(await booking.slots.fits()).toBe(true);
+    await booking.slots.choose(dayHeading(dayIn(10)), /^14 h 00 – 15 h 00/);
+    await navigating(page, () => booking.book());
+    const booked = await MyVisitsPage.on(page, violations);
+    expect(await booked.booked()).toContain('Votre visite est réservée');
+
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
     expect(await queryOne(`SELECT status FROM visits WHERE id = $1`, [visit.id])).toEqual({ status: 'BOOKED' });
+    expect(
+      await query(`SELECT count(*)::int AS n FROM visits WHERE family_account_id = $1 AND status = 'BOOKED'`, [setup.family.id]),
+    ).toEqual([{ n: 2 }]);
   });
 });
