@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Module, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
@@ -7,14 +7,11 @@ import { parsePage } from '../common/pagination';
 import { type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
-import { EstablishmentsModule } from '../establishments/establishments.module';
-import { NotificationsModule } from '../notifications/notifications.module';
 import { BookingForm, CancelForm, SlotForm } from './booking.form';
 import { isDay } from './booking.rules';
 import { type SlotChoice, VideoCallBookingService } from './booking.service';
 import { addDays } from './calendar.rules';
 import { euros } from './cost.rules';
-import { VideoCallSettingsService } from './video-call-settings.service';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -235,11 +232,3 @@ export class VideoCallBookingController {
     res.render('video-calls/booking-refused.njk', { establishment, detaineeId, day, message });
   }
 }
-
-/** The booking part of the video-call module (imported by VideoCallsModule). */
-@Module({
-  imports: [EstablishmentsModule, NotificationsModule],
-  controllers: [VideoCallBookingController],
-  providers: [VideoCallBookingService, VideoCallSettingsService],
-})
-export class VideoCallBookingModule {}

@@ -1,19 +1,15 @@
-import { Body, Controller, Get, Module, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { CurrentPrincipal, Public, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
-import { EstablishmentsModule } from '../establishments/establishments.module';
-import { NotificationsModule } from '../notifications/notifications.module';
 import { VideoCallBookingService } from './booking.service';
 import { CODE_MESSAGES } from './code.rules';
 import { CANCELLED_MESSAGE, VideoCallCodesService } from './codes.service';
-import { VideoCallsRunner } from './calls-runner';
 import { euros } from './cost.rules';
 import { durationLabel, parseDuration } from './held.rules';
-import { VideoCallSettingsService } from './video-call-settings.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CODE_FORMAT = 'Saisissez les 6 chiffres du code reçu par SMS.';
@@ -203,12 +199,3 @@ export function videoServiceApi(codes: VideoCallCodesService): Router {
   });
   return router;
 }
-
-/** Codes and the call's outcome (imported by VideoCallsModule). */
-@Module({
-  imports: [EstablishmentsModule, NotificationsModule],
-  controllers: [VideoCallCodesController],
-  providers: [VideoCallCodesService, VideoCallBookingService, VideoCallSettingsService, VideoCallsRunner],
-  exports: [VideoCallCodesService],
-})
-export class VideoCallCodesModule {}

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EstablishmentsModule } from '../establishments/establishments.module';
-import { VideoCallBookingModule } from './booking.controller';
-import { VideoCallCodesModule } from './codes.controller';
+import { VideoCallBookingModule } from './booking.module';
+import { VideoCallCodesModule } from './codes.module';
 import { VideoCallRecordModule } from './record.module';
 import { VideoCallStatisticsController } from './statistics.controller';
 import { VideoCallStatisticsService } from './statistics.service';
