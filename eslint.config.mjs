@@ -25,6 +25,7 @@ const MODULE_GRAPH = {
   permits: ['notifications', 'families', 'establishments', 'detainees'],
   visits: ['appointments', 'notifications', 'families', 'establishments'],
   'family-visits': ['appointments', 'notifications', 'families', 'establishments', 'detainees'],
+  'video-calls': ['appointments', 'notifications', 'establishments'],
 };
 const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));
 const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];
@@ -35,6 +36,10 @@ const PURE_RULES = {
   // the 2-month decision deadline (permit.rules: written once).
   'family-visits': {
     permits: ['permit-validity', 'letters', 'signatory', 'uploads', 'pdf-text', 'pdf-lib', 'permit-files', 'person-match', 'permit.rules'],
+  },
+  // Video calls: the access decision's letter (PDF, recourse text, signatory), the charter's upload checks and encrypted store.
+  'video-calls': {
+    permits: ['letters', 'signatory', 'uploads', 'pdf-text', 'pdf-lib', 'permit-files', 'document-response'],
   },
 };
 
