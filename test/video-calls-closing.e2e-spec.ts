@@ -278,6 +278,25 @@ describe('the day’s list once a slot has started', () => {
     expect((await messagesOf(c.id)).filter((m) => m.template === 'video-call-code')).toHaveLength(1);
   });
 
+  it('gives one code when the job and the officer send it at the same moment', async () => {
+    const { e, devices, base } = await establishment();
+    // A number the SMS sender refuses keeps the app's own job off this call until the race below.
+    const c = await call(e.id, devices[0], { firstName: 'Şükrü', phone: '+999999999' });
+    await suite.app.setClock(at(40), { frozen: true });
+    const day = page(await officer.get(`${base}/jour?date=2026-12-22`).expect(200));
+    await query(`UPDATE detainee_phone_contacts SET phone = '+33655667788' WHERE id = $1`, [c.contactId]);
+    jobClock.set(at(40), { frozen: true });
+    const [, res] = await Promise.all([
+      codes.issueDueCodes(),
+      officer.post(`${base}/appels/${c.id}/code`).type('form').send({ _csrf: day.csrf() }),
+    ]);
+    expect(res.status).toBe(303);
+    expect([`${base}/jour?date=2026-12-22&fait=code`, `${base}/jour?date=2026-12-22&fait=deja`]).toContain(res.headers.location);
+    expect(await codesOf(c.id)).toHaveLength(1);
+    expect(await query(`SELECT 1 FROM audit_log WHERE action = 'VIDEO_CALL_CODE_SENT' AND entity_id = $1`, [c.id])).toHaveLength(1);
+    expect((await messagesOf(c.id)).filter((m) => m.template === 'video-call-code')).toHaveLength(1);
+  });
+
   it('refuses to send a code before the slot’s start or after its end, or for another establishment’s call', async () => {
     const { e, devices, base } = await establishment(2);
     const c = await call(e.id, devices[0], { firstName: 'Łukasz', phone: '+999999999' });
@@ -309,10 +328,15 @@ describe('the day’s list once a slot has started', () => {
     // The app's own job runs every minute: the officer sends right after the slot's start.
     await suite.app.setClock(at(30), { frozen: true });
     const res = await officer.post(`${base}/appels/${c.id}/code`).type('form').send({ _csrf: token }).expect(303);
-    expect(res.headers.location).toBe(`${base}/appels/${c.id}?fait=annule`);
-    expect(page(await officer.get(res.headers.location).expect(200)).text('call-status')).toBe(
-      'Annulé : Contact retiré de la liste des contacts autorisés au début du créneau : aucun code envoyé',
+    expect(res.headers.location).toBe(`${base}/appels/${c.id}?fait=non-envoye`);
+    const cancelled = page(await officer.get(res.headers.location).expect(200));
+    expect(cancelled.text('done')).toBe(
+      'Le code n’a pas été envoyé : l’appel ne pouvait plus avoir lieu, il est annulé (motif ci-dessous). Le montant bloqué est rendu disponible et le contact est prévenu par SMS.',
     );
+    expect(cancelled.text('call-status')).toBe(
+      'Annulé : Contact retiré de la liste des contacts autorisés (constaté à l’envoi du code, qui n’est pas parti)',
+    );
+    expect((await messagesOf(c.id)).map((m) => m.template)).toEqual(['video-call-cancelled']);
     expect(await codesOf(c.id)).toEqual([]);
     expect(await accountOf(c.detaineeId)).toEqual({ balance: 50000, blocked: 0 });
     expect(
@@ -354,7 +378,7 @@ function cancelledBy(check: string, reason: string) {
       {
         type: 'SYSTEM',
         label: 'P2V',
-        after: { status: 'CANCELLED', reason, releasedCents: 914, check },
+        after: { status: 'CANCELLED', reason, releasedCents: 914, check, contactNotified: true },
       },
     ],
   };
@@ -383,7 +407,10 @@ describe('the code job’s safety net', () => {
     jobClock.set(next(20), { frozen: true });
     expect(await codes.issueDueCodes()).toBe(1);
     expect(await outcomeOf(stopped)).toEqual(
-      cancelledBy('CONTACT_INACTIVE', 'Contact retiré de la liste des contacts autorisés au début du créneau : aucun code envoyé'),
+      cancelledBy(
+        'CONTACT_INACTIVE',
+        'Contact retiré de la liste des contacts autorisés (constaté à l’envoi du code, qui n’est pas parti)',
+      ),
     );
     expect(await outcomeOf(fine)).toEqual(sent);
     // The next run: nothing more.
@@ -409,7 +436,7 @@ describe('the code job’s safety net', () => {
       );
     jobClock.set(next(60), { frozen: true });
     expect(await codes.issueDueCodes()).toBe(1);
-    const reason = 'Numéro du contact sous sanction au début du créneau : aucun code envoyé';
+    const reason = 'Numéro du contact sous sanction (constaté à l’envoi du code, qui n’est pas parti)';
     expect(await outcomeOf(forever)).toEqual(cancelledBy('SANCTIONED_NUMBER', reason));
     expect(await outcomeOf(until)).toEqual(cancelledBy('SANCTIONED_NUMBER', reason));
     expect(await outcomeOf(over)).toEqual(sent);
@@ -440,13 +467,22 @@ describe('the code job’s safety net', () => {
     jobClock.set(next(300), { frozen: true });
     expect(await codes.issueDueCodes()).toBe(3);
     expect(await outcomeOf(refused)).toEqual(
-      cancelledBy('ACCESS_REFUSED', 'Accès à la visiophonie refusé à la personne détenue au début du créneau : aucun code envoyé'),
+      cancelledBy(
+        'ACCESS_REFUSED',
+        'Accès à la visiophonie refusé à la personne détenue (constaté à l’envoi du code, qui n’est pas parti)',
+      ),
     );
     expect(await outcomeOf(withdrawn)).toEqual(
-      cancelledBy('ACCESS_WITHDRAWN', 'Accès à la visiophonie retiré à la personne détenue au début du créneau : aucun code envoyé'),
+      cancelledBy(
+        'ACCESS_WITHDRAWN',
+        'Accès à la visiophonie retiré à la personne détenue (constaté à l’envoi du code, qui n’est pas parti)',
+      ),
     );
     expect(await outcomeOf(suspended)).toEqual(
-      cancelledBy('ACCESS_SUSPENDED', 'Accès à la visiophonie de la personne détenue suspendu au début du créneau : aucun code envoyé'),
+      cancelledBy(
+        'ACCESS_SUSPENDED',
+        'Accès à la visiophonie de la personne détenue suspendu (constaté à l’envoi du code, qui n’est pas parti)',
+      ),
     );
     for (const c of [suspensionOver, restored, never]) expect(await outcomeOf(c)).toEqual(sent);
   });

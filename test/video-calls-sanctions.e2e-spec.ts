@@ -175,7 +175,7 @@ describe('the establishment’s sanctioned numbers', () => {
     expect(asHead.link('Lever la sanction du numéro 06 98 76 54 32')).toBe(`${base}/${inForce.id}/lever`);
   });
 
-  it('pages the sanctions 20 by 20 and finds a number by its digits', async () => {
+  it('pages the sanctions 20 by 20, a page past the last showing the last, and finds a number by its digits', async () => {
     const { e, base } = await establishment();
     for (let i = 0; i < 23; i++)
       await insertSanction(e.id, `+336100000${String(i).padStart(2, '0')}`, {
@@ -190,6 +190,9 @@ describe('the establishment’s sanctioned numbers', () => {
     expect(first.link('Page suivante')).toBe(`${base}?page=2`);
     const second = page(await officer.get(`${base}?page=2`).expect(200));
     expect(cells(second, 'sanction').map((r) => r[0])).toEqual(['06 10 00 00 02', '06 10 00 00 01', '06 10 00 00 00', '06 98 76 54 32']);
+    // A page past the last shows the last one, never « aucun numéro ».
+    const past = page(await officer.get(`${base}?page=99`).expect(200));
+    expect(cells(past, 'sanction').map((r) => r[0])).toEqual(['06 10 00 00 02', '06 10 00 00 01', '06 10 00 00 00', '06 98 76 54 32']);
 
     const whole = page(await officer.get(`${base}?q=${encodeURIComponent('06 98 76 54 32')}`).expect(200));
     expect(cells(whole, 'sanction').map((r) => r[0])).toEqual(['06 98 76 54 32']);
@@ -248,7 +251,7 @@ describe('the establishment’s sanctioned numbers', () => {
     expect(await auditOf(e.id, 'VIDEO_CALL_SANCTION_LIFTED')).toEqual([]);
   });
 
-  it('records a sanction from the list for any number after a read-back, cancelling the future calls to it, audited', async () => {
+  it('records a sanction from the list for any number after a read-back, cancelling the future calls to it and telling their contacts, once per number, audited', async () => {
     const { e, base } = await establishment();
     const device = await insertDevice(e.id, 'Salle visio Ağrı');
     const d = await insertDetainee(e.id, { firstName: 'Şükrü', lastName: 'Öztürk' });
@@ -310,6 +313,29 @@ describe('the establishment’s sanctioned numbers', () => {
       reason: 'Annulé : numéro sanctionné par décision du chef d’établissement',
     });
     expect(await queryOne(`SELECT blocked_cents AS blocked FROM phone_accounts WHERE detainee_id = $1`, [d.id])).toEqual({ blocked: 0 });
+    // The contact of the cancelled call is told by SMS.
+    expect(
+      await query(
+        `SELECT r.address, n.body_text AS body FROM notifications n JOIN notification_recipients r ON r.id = n.recipient_id
+          WHERE n.entity_id = $1 AND n.template = 'video-call-cancelled'`,
+        [call.id],
+      ),
+    ).toEqual([
+      {
+        address: '+48512345678',
+        body: "P2V Justice : l'appel en visio avec votre proche prévu le 21/12 à 08h30 est annulé. Aucun code ne vous sera envoyé.",
+      },
+    ]);
+    // A second sanction on a number already sanctioned is refused: lifting one of two would not free it.
+    const twice = await head
+      .post(base)
+      .type('form')
+      .send({ _csrf: token, phone: '07 81 22 33 44', ground: 'SECURITY', motivation: 'Nouvel incident signalé', confirm: 'oui' });
+    expect(twice.status).toBe(409);
+    expect(page(twice).errors()).toEqual([
+      'Ce numéro est déjà sanctionné sans fin : levez d’abord cette sanction depuis la liste des numéros sanctionnés pour en décider une autre.',
+    ]);
+    expect(page(twice).value('phone')).toBe('07 81 22 33 44');
     const audits = await auditOf(e.id, 'VIDEO_CALL_NUMBER_SANCTIONED');
     expect(audits.map((a) => [a.label, a.after.phone, a.after.detaineeId])).toEqual([
       ['Zoë Dąbrowska', '+48512345678', null],

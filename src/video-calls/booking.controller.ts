@@ -132,7 +132,7 @@ export class VideoCallBookingController {
     res.render('video-calls/booking-call.njk', {
       establishment,
       call,
-      done: done === 'reserve' || done === 'annule' || done === 'bilan' ? done : null,
+      done: done === 'reserve' || done === 'annule' || done === 'bilan' || done === 'non-envoye' ? done : null,
     });
   }
 

@@ -315,7 +315,7 @@ export class VideoCallBookingService {
       await phoneAccount(m, b.detaineeId, true);
       await cancelBooking(m, id, actor.id, reason, this.clock.now());
       await changeBlocked(m, b.detaineeId, -b.blockedCents);
-      await queueCancelledCallSms(
+      const contactNotified = await queueCancelledCallSms(
         this.notifications,
         m,
         { id, establishmentId: establishment.id, timeZone: establishment.timeZone, phone: b.phone, startsAt: b.startsAt },
@@ -329,7 +329,7 @@ export class VideoCallBookingService {
           entityId: id,
           establishmentId: establishment.id,
           before: { status: 'BOOKED', blockedCents: b.blockedCents },
-          after: { status: 'CANCELLED', reason, releasedCents: b.blockedCents },
+          after: { status: 'CANCELLED', reason, releasedCents: b.blockedCents, contactNotified },
         },
         m,
       );

@@ -140,7 +140,7 @@ export class VideoCallCodesController {
     const base = `/etablissements/${establishment.code}/visio`;
     try {
       const outcome = await this.codes.sendCodeNow(actorOf(p), establishment, id);
-      if (outcome.result === 'CANCELLED') return res.redirect(303, `${base}/appels/${id}?fait=annule`);
+      if (outcome.result === 'CANCELLED') return res.redirect(303, `${base}/appels/${id}?fait=non-envoye`);
       const call = await this.booking.booking(establishment, id);
       res.redirect(303, `${base}/jour?date=${call.day}&fait=${outcome.result === 'SENT' ? 'code' : 'deja'}`);
     } catch (e) {

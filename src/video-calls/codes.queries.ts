@@ -73,6 +73,14 @@ export function callTimes(db: EntityManager, establishmentId: string, id: string
  * The call's detainee locked FOR SHARE: an access decision or a contact's deactivation (which lock the
  * detainee's row to write) is then either committed before the code's checks read them, or waits for the code.
  */
+/** The detainee of a booking (no lock), or null: the code job locks that detainee before the booking. */
+export async function detaineeOfBooking(db: EntityManager, id: string): Promise<string | null> {
+  return (
+    (await selectOne<{ detaineeId: string }>(db, `SELECT detainee_id AS "detaineeId" FROM video_call_bookings WHERE id = $1`, [id]))
+      ?.detaineeId ?? null
+  );
+}
+
 export async function shareDetainee(db: EntityManager, detaineeId: string): Promise<void> {
   await select(db, `SELECT id FROM detainees WHERE id = $1 FOR SHARE`, [detaineeId]);
 }

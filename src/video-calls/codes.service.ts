@@ -15,6 +15,7 @@ import {
   bookingPrices,
   callTimes,
   claimDueCall,
+  detaineeOfBooking,
   codeById,
   type CodeRow,
   countWrongAttempt,
@@ -129,9 +130,13 @@ export class VideoCallCodesService {
     claim: { establishmentId?: string; wait?: boolean },
   ): Promise<SendOutcome | { result: 'NONE' }> {
     return this.dataSource.transaction(async (m): Promise<SendOutcome | { result: 'NONE' }> => {
+      // The detainee first, then the booking: the order of the decisions that stop calls (detainee, then its
+      // bookings), so a decision recorded at the slot's start and the job wait for each other, never deadlock.
+      const detaineeId = await detaineeOfBooking(m, id);
+      if (!detaineeId) return { result: 'NONE' };
+      await shareDetainee(m, detaineeId);
       const call = await claimDueCall(m, id, now, claim);
       if (!call) return { result: 'NONE' };
-      await shareDetainee(m, call.detaineeId);
       const contact = (await contactsOf(m, call.establishmentId, call.detaineeId)).find((c) => c.id === call.contactId);
       if (!contact) throw new Error(`The contact of video call ${id} is not one of its detainee's`);
       const stop = codeStop(contact, await latestAccess(m, call.detaineeId), now, call.timeZone);
@@ -184,7 +189,7 @@ export class VideoCallCodesService {
     if (!account) throw new Error(`No phone account for the detainee of booking ${call.id}`);
     await cancelBooking(m, call.id, null, stop.reason, now);
     await settleAccount(m, call.detaineeId, 0, call.blockedCents);
-    await queueCancelledCallSms(this.notifications, m, call, now);
+    const contactNotified = await queueCancelledCallSms(this.notifications, m, call, now);
     await this.audit.record(
       {
         actor,
@@ -193,7 +198,7 @@ export class VideoCallCodesService {
         entityId: call.id,
         establishmentId: call.establishmentId,
         before: { status: 'BOOKED', blockedCents: call.blockedCents },
-        after: { status: 'CANCELLED', reason: stop.reason, releasedCents: call.blockedCents, check: stop.code },
+        after: { status: 'CANCELLED', reason: stop.reason, releasedCents: call.blockedCents, check: stop.code, contactNotified },
       },
       m,
     );

@@ -61,7 +61,7 @@ describe('the code that must not be sent', () => {
   it('is not sent to a contact deactivated, or a minor without the recorded consent', () => {
     expect(codeStop(contact({ active: false }), null, now, TZ)).toEqual({
       code: 'CONTACT_INACTIVE',
-      reason: 'Contact retiré de la liste des contacts autorisés au début du créneau : aucun code envoyé',
+      reason: 'Contact retiré de la liste des contacts autorisés (constaté à l’envoi du code, qui n’est pas parti)',
     });
     expect(codeStop(contact({ minor: true }), null, now, TZ)?.code).toBe('CONTACT_NO_CONSENT');
   });
@@ -69,7 +69,7 @@ describe('the code that must not be sent', () => {
   it('is not sent to a number under a sanction with no end or ending after now, and is sent once the sanction has ended', () => {
     expect(codeStop(contact({ sanctions: [{ until: null }] }), null, now, TZ)).toEqual({
       code: 'SANCTIONED_NUMBER',
-      reason: 'Numéro du contact sous sanction au début du créneau : aucun code envoyé',
+      reason: 'Numéro du contact sous sanction (constaté à l’envoi du code, qui n’est pas parti)',
     });
     expect(codeStop(contact({ sanctions: [{ until: at(1.01) }] }), null, now, TZ)?.code).toBe('SANCTIONED_NUMBER');
     // Ended between the slot's start and now: the call may go ahead.
@@ -79,7 +79,7 @@ describe('the code that must not be sent', () => {
 
   it('is not sent when the detainee’s access is refused, withdrawn or suspended beyond now, the contact checked first', () => {
     expect(codeStop(contact(), { status: 'REFUSED', suspendedUntil: null }, now, TZ)?.reason).toBe(
-      'Accès à la visiophonie refusé à la personne détenue au début du créneau : aucun code envoyé',
+      'Accès à la visiophonie refusé à la personne détenue (constaté à l’envoi du code, qui n’est pas parti)',
     );
     expect(codeStop(contact(), { status: 'WITHDRAWN', suspendedUntil: null }, now, TZ)?.code).toBe('ACCESS_WITHDRAWN');
     expect(codeStop(contact(), { status: 'SUSPENDED', suspendedUntil: at(2) }, now, TZ)?.code).toBe('ACCESS_SUSPENDED');

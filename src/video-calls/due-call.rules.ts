@@ -85,5 +85,5 @@ export function codeStop(
   const problem = contactProblem(contact, now) ?? accessProblem(access, now, timeZone);
   if (!problem) return null;
   const label = STOP_LABELS[problem.code] ?? problem.message.replace(/\.$/, '');
-  return { code: problem.code, reason: `${label} au début du créneau : aucun code envoyé` };
+  return { code: problem.code, reason: `${label} (constaté à l’envoi du code, qui n’est pas parti)` };
 }

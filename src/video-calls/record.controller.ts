@@ -12,7 +12,7 @@ import { sendDocument } from '../permits/document-response';
 import { accessDecisionForLetter, accessDecisionLetter } from './decision-letter';
 import { AccessForm, CharterForm, ContactForm, CreditForm, DetaineeSearchForm, PlanForm, SanctionForm } from './record.form';
 import { ACCESS_GROUNDS, type AccessDecision, availableCents, lastDay, phoneDisplay } from './record.rules';
-import { VideoCallRecordService } from './record.service';
+import { sanctionField, VideoCallRecordService } from './record.service';
 import { euros, planLabel } from './video-call-settings.form';
 
 type FormName = 'contact' | 'charter' | 'credit' | 'plan' | 'access' | 'sanction';
@@ -275,7 +275,7 @@ export class VideoCallRecordController {
     const f = form.value;
     const input = { phone: f.phone, untilDay: f.until ?? null, ground: f.ground, motivation: f.motivation };
     if (f.confirm !== 'oui') {
-      const checked = await attempt(() => Promise.resolve(this.records.checkSanction(establishment, input.untilDay)), 'until');
+      const checked = await attempt(() => this.records.precheckSanction(establishment, input.phone, input.untilDay), sanctionField);
       if (!checked.ok)
         return this.render(res.status(checked.status), establishment, p, detaineeId, {
           errors: checked.errors,
@@ -284,7 +284,7 @@ export class VideoCallRecordController {
         });
       return this.readBack(res, establishment, p, detaineeId, 'sanction', input);
     }
-    const done = await attempt(() => this.records.sanctionNumber(agent(p), establishment, detaineeId, input), 'until');
+    const done = await attempt(() => this.records.sanctionNumber(agent(p), establishment, detaineeId, input), sanctionField);
     if (!done.ok) {
       if (done.status === 403) return this.forbidden(res, done.errors);
       return this.render(res.status(done.status), establishment, p, detaineeId, { errors: done.errors, values: body, form: 'sanction' });

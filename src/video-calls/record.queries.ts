@@ -247,6 +247,11 @@ export interface Sanction {
 /** The condition « the sanction `s` is in force at `at` »: its end (if any) is still to come and it has not been lifted (by then). */
 const IN_FORCE = (at: string) => `((s.until IS NULL OR s.until > ${at}) AND (s.lifted_at IS NULL OR s.lifted_at > ${at}))`;
 
+/** Serialises the sanctions of one number of the establishment (transaction-scoped advisory lock). */
+export async function lockNumber(db: EntityManager, establishmentId: string, phone: string): Promise<void> {
+  await select(db, `SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`, [`sanctioned_numbers:${establishmentId}:${phone}`]);
+}
+
 /** The establishment's sanctions on these numbers that are in force now (a lifted one is not). */
 export function sanctionsInForce(db: EntityManager, establishmentId: string, phones: string[], now: Date): Promise<Sanction[]> {
   return select<Sanction>(

@@ -7,6 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { type Page, pageInfo } from '../common/pagination';
 import type { Establishment } from '../establishments/establishment.entity';
 import type { PermitFileStore } from '../permits/permit-files';
+import { dayLabel } from './calendar.rules';
 import { NotificationsService } from '../notifications/notifications.service';
 import { queueCancelledCallSms } from './cancel-notice';
 import { cancelBooking, changeBlocked, countStoppedCalls, lockAccounts, lockStoppedCalls, type StoppedCalls } from './booking.queries';
@@ -42,6 +43,7 @@ import {
   sanctionsInForce,
   searchDetainees,
   setPlan,
+  lockNumber,
 } from './record.queries';
 import {
   type AccessDecision,
@@ -53,6 +55,7 @@ import {
   liftProblem,
   motivationText,
   phoneSearchDigits,
+  lastDay,
 } from './record.rules';
 import type { VideoCallAccessStatus } from './video-call-access.entity';
 import type { VideoCallPlan } from './video-call-settings';
@@ -100,6 +103,11 @@ const notSignatory = () =>
  * the signed usage charter, the phone account, access decisions, and the establishment's sanctions on
  * numbers. Every change is audited in its transaction, under the detainee's row lock.
  */
+/** Which field of the sanction form a refusal's message goes with. */
+export function sanctionField(e: DomainError): string {
+  return e.code === 'ALREADY_SANCTIONED' ? 'phone' : 'until';
+}
+
 @Injectable()
 export class VideoCallRecordService {
   constructor(
@@ -376,7 +384,8 @@ export class VideoCallRecordService {
       if (detaineeId !== null && !(await lockDetainee(m, establishment.id, detaineeId))) throw notFound();
       if (!(await this.maySign(m, establishment, actor.id))) throw notSignatory();
       const now = this.clock.now();
-      this.checkSanction(establishment, s.untilDay);
+      await lockNumber(m, establishment.id, s.phone);
+      await this.checkSanction(m, establishment, s.phone, s.untilDay);
       const input = {
         establishmentId: establishment.id,
         phone: s.phone,
@@ -406,14 +415,15 @@ export class VideoCallRecordService {
   async sanctions(establishmentId: string, q: string, page: number): Promise<{ rows: SanctionEntry[]; page: Page }> {
     const digits = phoneSearchDigits(q);
     if (digits === null) return { rows: [], page: pageInfo(page, SANCTIONS_PAGE_SIZE, 0) };
-    const found = await establishmentSanctions(
-      this.dataSource.manager,
-      establishmentId,
-      digits,
-      this.clock.now(),
-      page,
-      SANCTIONS_PAGE_SIZE,
-    );
+    const now = this.clock.now();
+    const db = this.dataSource.manager;
+    let found = await establishmentSanctions(db, establishmentId, digits, now, page, SANCTIONS_PAGE_SIZE);
+    // A page past the last one (an old link, a typed number) shows the last page, not « aucun numéro ».
+    const last = pageInfo(1, SANCTIONS_PAGE_SIZE, found.total).pages;
+    if (found.rows.length === 0 && page > last && found.total > 0) {
+      page = last;
+      found = await establishmentSanctions(db, establishmentId, digits, now, page, SANCTIONS_PAGE_SIZE);
+    }
     return { rows: found.rows, page: pageInfo(page, SANCTIONS_PAGE_SIZE, found.total) };
   }
 
@@ -466,13 +476,28 @@ export class VideoCallRecordService {
     });
   }
 
-  /** Refuses a sanction whose end day is past (before its read-back and again when it is recorded). */
-  checkSanction(establishment: Establishment, untilDay: string | null): void {
-    const today = formatInTimeZone(this.clock.now(), establishment.timeZone, 'yyyy-MM-dd');
+  /**
+   * Refuses a sanction whose end day is past, or on a number already under a sanction in force (lifting one of
+   * two would not free the number): before its read-back and again, under the number's lock, when it is recorded.
+   */
+  precheckSanction(establishment: Establishment, phone: string, untilDay: string | null): Promise<void> {
+    return this.checkSanction(this.dataSource.manager, establishment, phone, untilDay);
+  }
+
+  private async checkSanction(m: EntityManager, establishment: Establishment, phone: string, untilDay: string | null): Promise<void> {
+    const now = this.clock.now();
+    const today = formatInTimeZone(now, establishment.timeZone, 'yyyy-MM-dd');
     if (untilDay !== null && untilDay < today)
       throw new DomainError(
         'SANCTION_UNTIL',
         'La fin de la sanction ne peut pas être passée : aujourd’hui ou plus tard, ou rien pour une sanction sans fin.',
+      );
+    const [current] = await sanctionsInForce(m, establishment.id, [phone], now);
+    if (current)
+      throw new DomainError(
+        'ALREADY_SANCTIONED',
+        `Ce numéro est déjà sanctionné ${current.until ? `jusqu’au ${dayLabel(lastDay(current.until, establishment.timeZone))} inclus` : 'sans fin'} : levez d’abord cette sanction depuis la liste des numéros sanctionnés pour en décider une autre.`,
+        409,
       );
   }
 
@@ -509,12 +534,14 @@ export class VideoCallRecordService {
     decision: { type: string; id: string },
   ): Promise<number> {
     const now = this.clock.now();
-    const calls = await lockStoppedCalls(m, scope, now);
+    // Read the clock again once the calls are locked: a call whose slot started while this waited (its code
+    // sent by the job meanwhile) is closed by its outcome, never cancelled.
+    const calls = (await lockStoppedCalls(m, scope, now)).filter((c) => c.startsAt.getTime() > this.clock.now().getTime());
     await lockAccounts(m, calls.map((c) => c.detaineeId).sort());
     for (const c of calls) {
       await cancelBooking(m, c.id, actor.id, reason, now);
       await changeBlocked(m, c.detaineeId, -c.blockedCents);
-      await queueCancelledCallSms(this.notifications, m, c, now);
+      const contactNotified = await queueCancelledCallSms(this.notifications, m, c, now);
       await this.audit.record(
         {
           actor,
@@ -523,7 +550,7 @@ export class VideoCallRecordService {
           entityId: c.id,
           establishmentId: scope.establishmentId,
           before: { status: 'BOOKED', blockedCents: c.blockedCents },
-          after: { status: 'CANCELLED', reason, releasedCents: c.blockedCents, decision },
+          after: { status: 'CANCELLED', reason, releasedCents: c.blockedCents, decision, contactNotified },
         },
         m,
       );

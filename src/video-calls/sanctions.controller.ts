@@ -9,7 +9,7 @@ import type { Establishment } from '../establishments/establishment.entity';
 import { LiftForm, SanctionForm, SanctionSearchForm } from './record.form';
 import type { SanctionEntry } from './record.queries';
 import { ACCESS_GROUNDS, lastDay, phoneDisplay } from './record.rules';
-import { VideoCallRecordService } from './record.service';
+import { sanctionField, VideoCallRecordService } from './record.service';
 
 const DONE = { sanction: 'sanction', levee: 'levee' } as const;
 type Done = keyof typeof DONE;
@@ -63,7 +63,7 @@ export class VideoCallSanctionsController {
     const f = form.value;
     const input = { phone: f.phone, untilDay: f.until ?? null, ground: f.ground, motivation: f.motivation };
     if (f.confirm !== 'oui') {
-      const checked = await attempt(() => Promise.resolve(this.records.checkSanction(establishment, input.untilDay)), 'until');
+      const checked = await attempt(() => this.records.precheckSanction(establishment, input.phone, input.untilDay), sanctionField);
       if (!checked.ok) return this.render(res.status(checked.status), establishment, p, { errors: checked.errors, values: body });
       const cancelled = await this.records.callsToCancel(establishment, { phone: input.phone, untilDay: input.untilDay });
       return res.status(200).render('video-calls/record-confirm.njk', {
@@ -78,7 +78,7 @@ export class VideoCallSanctionsController {
         back: { href: this.base(establishment), label: 'Annuler, revenir aux numéros sanctionnés' },
       });
     }
-    const done = await attempt(() => this.records.sanctionNumber(agent(p), establishment, null, input), 'until');
+    const done = await attempt(() => this.records.sanctionNumber(agent(p), establishment, null, input), sanctionField);
     if (!done.ok) {
       if (done.status === 403) return this.forbidden(res);
       return this.render(res.status(done.status), establishment, p, { errors: done.errors, values: body });
