@@ -419,6 +419,17 @@ describe('the code job’s safety net', () => {
     expect(await outcomeOf(stopped)).toMatchObject({ codes: 0, audit: [expect.anything()] });
   });
 
+  it('cancels the call all the same when its contact’s stored number can no longer receive an SMS', async () => {
+    const { e, devices } = await establishment();
+    const c = await call(e.id, devices[0], { firstName: 'Łukasz', phone: '+999999999', start: NEXT });
+    await query(`UPDATE detainee_phone_contacts SET active = false WHERE id = $1`, [c.contactId]);
+    jobClock.set(next(20), { frozen: true });
+    await codes.issueDueCodes();
+    const out = await outcomeOf(c);
+    expect(out).toMatchObject({ status: 'CANCELLED', codes: 0, messages: [], account: { balance: 50000, blocked: 0 } });
+    expect(out.audit).toEqual([expect.objectContaining({ after: expect.objectContaining({ contactNotified: false }) })]);
+  });
+
   it('sends no code to a number under a sanction with no end or ending after now, and sends it once the sanction has ended', async () => {
     const { e, devices } = await establishment(3);
     const forever = await call(e.id, devices[0], { firstName: 'Łukasz', phone: '+33611000001', start: NEXT });
