@@ -17,6 +17,7 @@ import { AppModule } from './app.module';
 import { AppointmentsService } from './appointments/appointments.service';
 import { CsrfService } from './auth/csrf.service';
 import type { SessionUser } from './auth/principal';
+import { canonicalAddressMiddleware } from './common/canonical-address';
 import { Clock } from './common/clock';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
 import { registerFilters } from './common/nunjucks-filters';
@@ -106,6 +107,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     req.requestId = String((req as unknown as { id: string }).id);
     next();
   });
+  // One address, APP_URL (the OpenID providers return there): any other host name is sent there first.
+  app.use(canonicalAddressMiddleware(config));
 
   // Sign-in routes are rate limited per client address.
   const signInLimiter = rateLimit({
