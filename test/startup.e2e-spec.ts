@@ -39,6 +39,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'PermitLitigationNote1763901400000',
       'VideoCalls1763902000000',
       'ProposedSlots1763902100000',
+      'OneEmptyDraft1763902500000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

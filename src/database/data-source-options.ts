@@ -22,6 +22,7 @@ import { FamilyStayDetainee1763901200000 } from '../../migrations/1763901200000-
 import { PermitLitigationNote1763901400000 } from '../../migrations/1763901400000-PermitLitigationNote';
 import { VideoCalls1763902000000 } from '../../migrations/1763902000000-VideoCalls';
 import { ProposedSlots1763902100000 } from '../../migrations/1763902100000-ProposedSlots';
+import { OneEmptyDraft1763902500000 } from '../../migrations/1763902500000-OneEmptyDraft';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   PermitLitigationNote1763901400000,
   VideoCalls1763902000000,
   ProposedSlots1763902100000,
+  OneEmptyDraft1763902500000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */
