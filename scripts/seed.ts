@@ -1,8 +1,11 @@
 /** `npm run seed`: creates or completes the demo data on DATABASE_URL (or on the embedded database). */
 import 'reflect-metadata';
+import { resolve } from 'node:path';
 import { AppointmentsService } from '../src/appointments/appointments.service';
 import { AuditService } from '../src/common/audit.service';
 import { Clock } from '../src/common/clock';
+import { DocumentStore } from '../src/common/document-store';
+import { projectRoot } from '../src/common/project-root';
 import { loadConfig } from '../src/config/config';
 import { seedDemoData } from '../src/demo/seed';
 import { NotificationRenderer } from '../src/notifications/notification-renderer';
@@ -27,6 +30,7 @@ withDataSource(async (ds) => {
     onlyIfEmpty: false,
     appointments: new AppointmentsService(ds, notifications, new AuditService(), config.appUrl, clock),
     now: clock.now(),
+    photos: new DocumentStore(resolve(projectRoot(), config.documents.dir), config.documents.key),
   });
   console.log('Demo data ready.');
 });

@@ -17,7 +17,9 @@ import { AppModule } from './app.module';
 import { AppointmentsService } from './appointments/appointments.service';
 import { CsrfService } from './auth/csrf.service';
 import type { SessionUser } from './auth/principal';
+import { canonicalAddressMiddleware } from './common/canonical-address';
 import { Clock } from './common/clock';
+import { DocumentStore } from './common/document-store';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
 import { registerFilters } from './common/nunjucks-filters';
 import { projectRoot } from './common/project-root';
@@ -25,11 +27,17 @@ import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { installTransactionGuard } from './database/transaction-guard';
 import { createDemoIdp } from './demo-idp/demo-idp';
+import { ensureDemoPhotos } from './demo/demo-photos';
 import { seedDemoData, seedVisitDay } from './demo/seed';
 import { testEndpoints } from './demo/test-endpoints';
 import { demoSmsRouter, startDemoSmtp } from './notifications/demo-messaging';
 import { videoServiceApi } from './video-calls/codes.controller';
 import { VideoCallCodesService } from './video-calls/codes.service';
+
+/** Where the demo's permit photos go: the app's documents folder, encrypted with its key (as every permit photo). */
+function demoPhotoStore(config: AppConfig): DocumentStore {
+  return new DocumentStore(resolve(projectRoot(), config.documents.dir), config.documents.key);
+}
 
 export interface RunningApp {
   app: NestExpressApplication;
@@ -106,6 +114,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     req.requestId = String((req as unknown as { id: string }).id);
     next();
   });
+  // One address, APP_URL (the OpenID providers return there): any other host name is sent there first.
+  app.use(canonicalAddressMiddleware(config));
 
   // Sign-in routes are rate limited per client address.
   const signInLimiter = rateLimit({
@@ -136,7 +146,12 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   // The video service's adapter endpoint: JSON, its own key, outside the session and CSRF (a machine calls it).
   app.use('/api/visio', videoServiceApi(app.get(VideoCallCodesService)));
   if (config.testEndpoints) {
-    const deps = { clock: app.get(Clock), dataSource: app.get(DataSource), appointments: app.get(AppointmentsService) };
+    const deps = {
+      clock: app.get(Clock),
+      dataSource: app.get(DataSource),
+      appointments: app.get(AppointmentsService),
+      photos: demoPhotoStore(config),
+    };
     app.use('/__test__', testEndpoints(deps));
     logger.warn('Test endpoints enabled at /__test__ (clock, reset): never in production');
   }
@@ -208,14 +223,19 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   await app.init();
 
   if (config.seedDemoData) {
+    const photos = demoPhotoStore(config);
     const seeded = await seedDemoData(app.get(DataSource), {
       onlyIfEmpty: true,
       appointments: app.get(AppointmentsService),
       now: app.get(Clock).now(),
+      photos,
     });
     if (seeded) logger.info('Demo data created');
-    // The demo visiting room has visits to check in on every day the app starts.
-    else await app.get(DataSource).transaction((m) => seedVisitDay(m, app.get(Clock).now()));
+    // The demo visiting room has visits to check in on every day the app starts, its visitors' photos in this documents folder.
+    else {
+      const files = await ensureDemoPhotos(photos);
+      await app.get(DataSource).transaction((m) => seedVisitDay(m, app.get(Clock).now(), files));
+    }
   }
 
   await app.listen(config.port, config.env === 'production' ? '0.0.0.0' : '127.0.0.1');

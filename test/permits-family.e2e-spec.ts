@@ -8,12 +8,12 @@ import {
   type EstablishmentRow,
   type FamilyRow,
 } from './factories/people';
-import { insertPermitRequest, insertRequestDocument } from './factories/permits';
+import { insertPermitRequest, insertRequestDocument, insertRequestDocuments } from './factories/permits';
 import { sendDocument } from './factories/register';
 import { query } from './helpers/db';
 import { onePagePdf, photoJpegWithGps, photoPng } from './helpers/files';
 import { page } from './helpers/html';
-import { binary, filesIn, newRequest, permitsApp, postStep, uploadStep } from './helpers/permits';
+import { binary, filesIn, newRequest, permitsApp, postStep, refusedUpload, uploadStep } from './helpers/permits';
 import { waitFor } from './helpers/processes';
 import { type Agent, signInFamily } from './helpers/sign-in';
 
@@ -174,8 +174,11 @@ describe('a family requests a visit permit online', () => {
     expect(mail.body).toContain('Visiteur : Łucja Nguyễn-Şahin');
     const mine = page(await agent.get('/demandes').expect(200));
     expect(mine.texts('request-title')).toContain(`Demande ${reference}`);
-    // Sent: the steps are closed.
-    await agent.get(`/demandes/${id}/etape/2`).expect(409);
+    // Sent: the steps are closed, the request's page says so.
+    const closed = await agent.get(`/demandes/${id}/etape/2`).expect(303).expect('Location', `/demandes/${id}?deja=1`);
+    expect(page(await agent.get(closed.headers.location).expect(200)).text('already-sent-notice')).toBe(
+      'Cette demande est déjà envoyée : elle ne se modifie plus. Vous la suivez sur cette page.',
+    );
   });
 
   it('stores documents encrypted: the files on disk do not contain the content', async () => {
@@ -232,8 +235,7 @@ describe('a family requests a visit permit online', () => {
       ],
     ];
     for (const [file, name, message] of cases) {
-      const res = await uploadStep(agent, draft.id, 5, file, name);
-      expect(res.status).toBe(400);
+      const res = await refusedUpload(agent, draft.id, 5, await uploadStep(agent, draft.id, 5, file, name));
       expect(page(res).fieldError('fichier')).toBe(message);
     }
     expect(filesIn(suite.docs.dir)).toHaveLength(before);
@@ -257,6 +259,113 @@ describe('a family requests a visit permit online', () => {
     expect(page(limited).errors()).toEqual([
       'Trop de tentatives en une heure. Vérifiez les informations avec la personne détenue ou l’établissement, puis réessayez plus tard.',
     ]);
+  });
+});
+
+describe('repeated submissions and "back" in the request', () => {
+  /** A draft of a family of its own, answered and with its three documents: ready to send. */
+  async function readyToSend() {
+    const { family: f, agent } = await family({ givenName: 'Şükrü', familyName: 'Łukaszewicz' });
+    const draft = await draftAt(f.id, 9);
+    await insertRequestDocuments(suite.docs, draft.id);
+    return { agent, id: draft.id };
+  }
+
+  it('a double tap on « Envoyer la demande » sends the request once, and both taps show its acknowledgement', async () => {
+    const { agent, id } = await readyToSend();
+    const summary = page(await agent.get(`/demandes/${id}/etape/9`).expect(200));
+    const send = () => agent.post(`/demandes/${id}/etape/9`).type('form').send({ _csrf: summary.csrf() });
+    const taps = await Promise.all([send(), send()]);
+    for (const tap of taps) {
+      expect(tap.status).toBe(303);
+      expect(tap.headers.location).toBe(`/demandes/${id}?envoyee=1`);
+    }
+    const ack = page(await agent.get(taps[1].headers.location).expect(200));
+    expect(ack.text('status')).toBe('Déposée');
+    expect(ack.text('sent-reference')).toMatch(/^PV-[A-Z0-9]{8}$/);
+    expect(
+      await query(
+        `SELECT (SELECT count(*)::int FROM audit_log WHERE action = 'PERMIT_REQUEST_SUBMITTED' AND entity_id = $1::text) AS audited,
+                (SELECT count(*)::int FROM letters WHERE request_id = $1::uuid AND kind = 'ACKNOWLEDGEMENT') AS letters,
+                (SELECT count(*)::int FROM notifications WHERE entity_id = $1::uuid) AS mails`,
+        [id],
+      ),
+    ).toEqual([{ audited: 1, letters: 1, mails: 1 }]);
+  });
+
+  it('« back » after sending shows the request sent, and a step’s old page sent again changes nothing', async () => {
+    const { agent, id } = await readyToSend();
+    const summary = page(await agent.get(`/demandes/${id}/etape/9`).expect(200));
+    const photoStep = page(await agent.get(`/demandes/${id}/etape/5`).expect(200));
+    expect((await agent.post(`/demandes/${id}/etape/9`).type('form').send({ _csrf: summary.csrf() })).headers.location).toBe(
+      `/demandes/${id}?envoyee=1`,
+    );
+    // "Back" reloads the summary (never kept by the browser): the request's page instead.
+    const back = await agent.get(`/demandes/${id}/etape/9`).expect(303).expect('Location', `/demandes/${id}?deja=1`);
+    expect(page(await agent.get(back.headers.location).expect(200)).has('already-sent-notice')).toBe(true);
+    // "Envoyer la demande" on a page kept open: the acknowledgement again, not an error.
+    const again = await agent.post(`/demandes/${id}/etape/9`).type('form').send({ _csrf: summary.csrf() }).expect(303);
+    expect(again.headers.location).toBe(`/demandes/${id}?envoyee=1`);
+    const ack = page(await agent.get(again.headers.location).expect(200));
+    expect(ack.text('status')).toBe('Déposée');
+    // A photo sent from the photo step's old page: the request's page, the documents unchanged.
+    const photo = await agent
+      .post(`/demandes/${id}/etape/5`)
+      .field('_csrf', photoStep.csrf())
+      .attach('fichier', await photoPng(), 'autre.png')
+      .expect(303);
+    expect(photo.headers.location).toBe(`/demandes/${id}?deja=1`);
+    expect(await query(`SELECT kind FROM permit_documents WHERE request_id = $1 ORDER BY kind`, [id])).toEqual([
+      { kind: 'ID_DOCUMENT' },
+      { kind: 'PHOTO' },
+      { kind: 'PROOF_OF_ADDRESS' },
+    ]);
+    expect(
+      await query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'PERMIT_REQUEST_SUBMITTED' AND entity_id = $1`, [id]),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('a double tap on « Demander un permis de visite » opens one draft, and so does coming back to it before choosing the detainee', async () => {
+    const { family: f, agent } = await family({ givenName: 'عائشة', familyName: 'Łęcka' });
+    const list = page(await agent.get('/demandes').expect(200));
+    const tap = () => agent.post('/demandes').type('form').send({ _csrf: list.csrf() });
+    const [first, second] = await Promise.all([tap(), tap()]);
+    expect(first.status).toBe(303);
+    expect(second.headers.location).toBe(first.headers.location);
+    expect((await tap().expect(303)).headers.location).toBe(first.headers.location);
+    const drafts = page(await agent.get('/demandes').expect(200));
+    expect(drafts.texts('request-title')).toEqual(['Demande en cours de saisie']);
+    expect(await query(`SELECT count(*)::int AS n FROM permit_requests WHERE family_account_id = $1`, [f.id])).toEqual([{ n: 1 }]);
+    // Once its detainee is chosen, the button starts another request.
+    const id = /^\/demandes\/([0-9a-f-]{36})\/etape\/1$/.exec(first.headers.location)![1];
+    expect(
+      (await postStep(agent, id, 1, { establishment: establishment.code, ecrou: condamne.ecrouNumber, lastName: condamne.lastName }))
+        .status,
+    ).toBe(303);
+    const next = await tap().expect(303);
+    expect(next.headers.location).not.toBe(first.headers.location);
+    expect(await query(`SELECT count(*)::int AS n FROM permit_requests WHERE family_account_id = $1`, [f.id])).toEqual([{ n: 2 }]);
+  });
+
+  it('a refused file is shown once, on the step’s page the browser is sent back to, which opened again shows what is saved', async () => {
+    const { family: f, agent } = await family();
+    const draft = await draftAt(f.id, 5);
+    const refused = await refusedUpload(
+      agent,
+      draft.id,
+      5,
+      await uploadStep(agent, draft.id, 5, Buffer.alloc(11 * 1024 * 1024, 1), 'grosse.jpg'),
+    );
+    expect(page(refused).fieldError('fichier')).toBe('Le fichier dépasse 10 Mo.');
+    expect(refused.headers['cache-control']).toBe('private, no-store');
+    expect((await uploadStep(agent, draft.id, 5, await photoPng(), 'photo-şükrü.png')).headers.location).toBe(
+      `/demandes/${draft.id}/etape/6`,
+    );
+    const reopened = await agent.get(`/demandes/${draft.id}/etape/5`).expect(200);
+    expect(reopened.headers['cache-control']).toBe('private, no-store');
+    expect(page(reopened).fieldError('fichier')).toBeNull();
+    expect(page(reopened).errors()).toEqual([]);
+    expect(page(reopened).text('saved-file')).toContain('Fichier enregistré : photo-şükrü.png.');
   });
 });
 

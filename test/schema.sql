@@ -1125,6 +1125,7 @@ index CREATE UNIQUE INDEX permit_measures_pkey ON public.permit_measures USING b
 index CREATE UNIQUE INDEX permit_request_events_pkey ON public.permit_request_events USING btree (id)
 index CREATE INDEX permit_request_events_request_idx ON public.permit_request_events USING btree (request_id, at)
 index CREATE INDEX permit_requests_family_idx ON public.permit_requests USING btree (family_account_id, created_at DESC)
+index CREATE UNIQUE INDEX permit_requests_one_empty_draft ON public.permit_requests USING btree (family_account_id) WHERE ((status = 'DRAFT'::text) AND (detainee_id IS NULL))
 index CREATE UNIQUE INDEX permit_requests_pkey ON public.permit_requests USING btree (id)
 index CREATE INDEX permit_requests_queue_idx ON public.permit_requests USING btree (establishment_id, status, submitted_at)
 index CREATE UNIQUE INDEX permit_requests_reference_key ON public.permit_requests USING btree (reference)

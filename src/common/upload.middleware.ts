@@ -13,7 +13,12 @@ declare module 'express-serve-static-core' {
  * for the page to show; other forms pass through untouched.
  */
 export function uploadMiddleware(field: string, maxBytes: number) {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 20 } }).single(field);
+  // Browsers send the file's name in UTF-8 (« photo-şükrü.jpg »): read as such, not as Latin-1.
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxBytes, files: 1, fields: 20 },
+    defParamCharset: 'utf8',
+  }).single(field);
   return (req: Request, res: Response, next: NextFunction) => {
     if (!(req.session as unknown as { passport?: { user?: unknown } } | undefined)?.passport?.user) return next();
     upload(req, res, (err: unknown) => {

@@ -7,6 +7,8 @@ import type { AppointmentsService } from '../appointments/appointments.service';
 import { issueClaimCode } from '../permits/permit-claims.service';
 import { seedFamilyVisitInstruction } from './family-visits-instruction.seed';
 import { seedFamilyVisitsDemo } from './family-visits-demo.seed';
+import { type DemoPhoto, ensureDemoPhotos } from './demo-photos';
+import type { DocumentStore } from '../common/document-store';
 
 export const DEMO_ESTABLISHMENTS = [
   { code: 'CPNORD', name: 'Centre pénitentiaire de Démonstration-Nord', kind: 'CENTRE_PENITENTIAIRE' },
@@ -88,9 +90,11 @@ const FIRST = [
  */
 export async function seedDemoData(
   ds: DataSource,
-  opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now: Date },
+  opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now: Date; photos: DocumentStore },
 ): Promise<boolean> {
   const audit = new AuditService();
+  // The files first (a record never points to nothing); they are the same for every database.
+  const photos = await ensureDemoPhotos(opts.photos);
   return ds.transaction(async (m) => {
     await execute(m, `SELECT pg_advisory_xact_lock(727262002)`);
     if (opts.onlyIfEmpty && (await count(m, `SELECT count(*)::int AS n FROM establishments`)) > 0) return false;
@@ -297,7 +301,7 @@ export async function seedDemoData(
         now,
       );
     }
-    await seedVisitDay(m, opts.now);
+    await seedVisitDay(m, opts.now, photos);
     await seedDepartmentContacts(m);
     await seedMagistratePermit(m, ids.CPNORD);
     await seedClaimablePermit(m, ids.CPNORD, opts.now);
@@ -381,9 +385,15 @@ const VISITORS = [
 
 /**
  * Four visits today (14:00 and 15:30, Paris time) with paper permits, for the arrival-check demo:
- * created on each start of a demo app on a day that has none (references DEMO<ddmm><n>).
+ * created on each start of a demo app on a day that has none (references DEMO<ddmm><n>). The
+ * visitors' permits carry their photo (demo-photos.ts), so the agent can compare faces at the door.
  */
-export async function seedVisitDay(m: EntityManager, now: Date) {
+export async function seedVisitDay(m: EntityManager, now: Date, photos: readonly DemoPhoto[]) {
+  await createVisitDay(m, now);
+  await attachDemoPhotos(m, photos);
+}
+
+async function createVisitDay(m: EntityManager, now: Date) {
   const { fromZonedTime, formatInTimeZone } = await import('date-fns-tz');
   const day = formatInTimeZone(now, 'Europe/Paris', 'yyyy-MM-dd');
   const tag = `DEMO${day.slice(8, 10)}${day.slice(5, 7)}`;
@@ -450,6 +460,34 @@ export async function seedVisitDay(m: EntityManager, now: Date) {
         range,
       ]);
     }
+  }
+}
+
+/**
+ * The photo of each demo visitor's paper permits that have none (those of today's visits, and of
+ * earlier days'): one record per photo, its file written by ensureDemoPhotos.
+ */
+async function attachDemoPhotos(m: EntityManager, photos: readonly DemoPhoto[]) {
+  for (const photo of photos) {
+    const permits = await select<{ id: string }>(
+      m,
+      `SELECT p.id FROM permits p JOIN establishments e ON e.id = p.establishment_id
+        WHERE e.code = 'CPNORD' AND p.family_account_id IS NULL AND p.origin = 'PAPER' AND p.photo_document_id IS NULL
+          AND p.visitor_given_name = $1 AND p.visitor_family_name = $2`,
+      [photo.givenName, photo.familyName],
+    );
+    if (!permits.length) continue;
+    const document = (await selectOne<{ id: string }>(
+      m,
+      `INSERT INTO permit_documents (request_id, kind, storage_key, content_type, size_bytes, sha256, original_name, review)
+       VALUES (NULL, 'PHOTO', $1, 'image/jpeg', $2, $3, $4, 'ACCEPTED')
+       ON CONFLICT (storage_key) DO UPDATE SET storage_key = EXCLUDED.storage_key RETURNING id`,
+      [photo.storageKey, photo.sizeBytes, photo.sha256, `photo-${photo.givenName}-${photo.familyName}.jpg`.toLowerCase()],
+    ))!;
+    await execute(m, `UPDATE permits SET photo_document_id = $1, updated_at = now() WHERE id = ANY($2)`, [
+      document.id,
+      permits.map((p) => p.id),
+    ]);
   }
 }
 

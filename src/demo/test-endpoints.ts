@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { DataSource } from 'typeorm';
 import type { AppointmentsService } from '../appointments/appointments.service';
 import type { Clock } from '../common/clock';
+import type { DocumentStore } from '../common/document-store';
 import { execute, select } from '../common/sql';
 import { seedDemoData } from './seed';
 
@@ -13,8 +14,13 @@ import { seedDemoData } from './seed';
  * - `POST /__test__/reset` empties every table and loads the demo data again, as in a new database:
  *   the test files of one Jest worker share one app this way instead of starting one each.
  */
-export function testEndpoints(deps: { clock: Clock; dataSource: DataSource; appointments: AppointmentsService }): Router {
-  const { clock, dataSource, appointments } = deps;
+export function testEndpoints(deps: {
+  clock: Clock;
+  dataSource: DataSource;
+  appointments: AppointmentsService;
+  photos: DocumentStore;
+}): Router {
+  const { clock, dataSource, appointments, photos } = deps;
   const router = Router();
   router.post('/clock', express.urlencoded({ extended: false, limit: '1kb' }), (req, res) => {
     const body = req.body as { at?: unknown; frozen?: unknown };
@@ -29,7 +35,7 @@ export function testEndpoints(deps: { clock: Clock; dataSource: DataSource; appo
   });
   router.post('/reset', (_req, res, next) => {
     clock.reset();
-    resetData(dataSource, appointments, clock.now())
+    resetData(dataSource, appointments, photos, clock.now())
       .then(() => res.type('text/plain').send('reset'))
       .catch(next);
   });
@@ -37,7 +43,7 @@ export function testEndpoints(deps: { clock: Clock; dataSource: DataSource; appo
 }
 
 /** Every table but the migrations' emptied (the audit log's triggers aside, for this one statement), then the demo data. */
-async function resetData(dataSource: DataSource, appointments: AppointmentsService, now: Date): Promise<void> {
+async function resetData(dataSource: DataSource, appointments: AppointmentsService, photos: DocumentStore, now: Date): Promise<void> {
   await dataSource.transaction(async (m) => {
     const tables = await select<{ name: string }>(
       m,
@@ -46,5 +52,5 @@ async function resetData(dataSource: DataSource, appointments: AppointmentsServi
     await execute(m, `SET LOCAL session_replication_role = replica`);
     await execute(m, `TRUNCATE ${tables.map((t) => t.name).join(', ')} RESTART IDENTITY CASCADE`);
   });
-  await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now });
+  await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now, photos });
 }

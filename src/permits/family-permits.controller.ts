@@ -8,9 +8,10 @@ import { FamiliesService } from '../families/families.service';
 import { sendDocument } from './document-response';
 import { PermitDecisionsService } from './permit-decisions.service';
 import { ReplaceDocumentForm } from './permit-request.form';
-import { PermitRequestWizard } from './permit-request.steps';
+import { PermitRequestWizard, type StepOutcome } from './permit-request.steps';
 import { FamilyActor, PermitRequestsService } from './permit-requests.service';
 import { idTypesFor, RELATIONSHIPS, STATUS_LABELS, WITHDRAWABLE_STATUSES } from './permit.rules';
+import { keepStepErrors, takeStepErrors } from './step-errors';
 
 /** The signed-in family (FAMILY role), as the actor of its requests. */
 function familyOf(principal: Principal): FamilyActor {
@@ -43,7 +44,7 @@ export class FamilyPermitsController {
   @Post()
   @Roles('FAMILY')
   async create(@CurrentPrincipal() principal: Principal, @Res() res: Response) {
-    const id = await this.requests.createDraft(familyOf(principal));
+    const id = await this.requests.startDraft(familyOf(principal));
     res.redirect(303, `/demandes/${id}/etape/1`);
   }
 
@@ -60,18 +61,26 @@ export class FamilyPermitsController {
     await this.renderDetail(res, principal, id, query, []);
   }
 
+  /**
+   * A step's page, never kept by the browser ("back" reloads it: what it shows is what is saved). A
+   * request already sent has no steps any more: its page says so.
+   */
   @Get(':id/etape/:step')
   @Roles('FAMILY')
   async showStep(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('step', ParseIntPipe) step: number,
+    @Req() req: Request,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const { request } = await this.requests.stepPage(principal.id, id);
+    const request = await this.requests.requestOfFamily(principal.id, id);
+    if (request.status !== 'DRAFT') return res.redirect(303, `/demandes/${id}?deja=1`);
     if (!this.wizard.step(step)) return res.status(404).render('errors/404.njk');
     if (step > request.step) return res.redirect(303, `/demandes/${id}/etape/${request.step}`);
-    await this.renderStep(res, principal, id, step, {}, []);
+    const refused = takeStepErrors(req, id, step);
+    res.set('Cache-Control', 'private, no-store');
+    await this.renderStep(res.status(refused ? 400 : 200), principal, id, step, refused?.values ?? {}, refused?.errors ?? []);
   }
 
   /** One handler per step (PermitRequestWizard): its form, its change, then the next step. */
@@ -85,12 +94,14 @@ export class FamilyPermitsController {
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    const { request } = await this.requests.stepPage(principal.id, id);
+    const request = await this.requests.requestOfFamily(principal.id, id);
+    // Sent already (a double tap on "Envoyer la demande", or "back" then a step's button): its page, never an error.
+    if (request.status !== 'DRAFT') return this.alreadySent(res, id, step);
     const handler = this.wizard.step(step);
     if (!handler || step > request.step) return res.status(404).render('errors/404.njk');
-    if (req.uploadError)
-      return this.renderStep(res.status(400), principal, id, step, body, [{ field: 'fichier', message: req.uploadError }]);
-    const outcome = await handler.save({ family: familyOf(principal), requestId: id, body, file: req.file });
+    const outcome: StepOutcome = req.uploadError
+      ? { kind: 'invalid', status: 400, errors: [{ field: 'fichier', message: req.uploadError }], values: {} }
+      : await handler.save({ family: familyOf(principal), requestId: id, body, file: req.file });
     switch (outcome.kind) {
       case 'next':
         return res.redirect(303, `/demandes/${id}/etape/${step + 1}`);
@@ -99,8 +110,22 @@ export class FamilyPermitsController {
       case 'prevenu':
         return res.status(200).render('permits/prevenu.njk');
       case 'invalid':
+        // Sent meanwhile by the other tap (its transaction held the request): that one counts.
+        if ((await this.requests.requestOfFamily(principal.id, id)).status !== 'DRAFT') return this.alreadySent(res, id, step);
+        if (handler.sendsFile) return this.backToStep(req, res, id, step, outcome.values, outcome.errors);
         return this.renderStep(res.status(outcome.status), principal, id, step, outcome.values, outcome.errors);
     }
+  }
+
+  /** The page of a request sent already, for a step sent again: "Envoyer la demande" shows the acknowledgement. */
+  private alreadySent(res: Response, id: string, step: number) {
+    res.redirect(303, step === this.wizard.count ? `/demandes/${id}?envoyee=1` : `/demandes/${id}?deja=1`);
+  }
+
+  /** A refused file: back to the step's page, which shows the errors once (post/redirect/get). */
+  private backToStep(req: Request, res: Response, id: string, step: number, values: Record<string, unknown>, errors: FieldError[]) {
+    keepStepErrors(req, { requestId: id, step, errors, values });
+    res.redirect(303, `/demandes/${id}/etape/${step}`);
   }
 
   /** Complementary documents (any time before the decision is prepared), or a replacement while the establishment waits for documents. */
@@ -117,7 +142,7 @@ export class FamilyPermitsController {
     const draft = (await this.requests.requestOfFamily(principal.id, id)).status === 'DRAFT';
     const fail = (errors: FieldError[], status = 400) =>
       draft
-        ? this.renderStep(res.status(status), principal, id, 9, {}, errors)
+        ? this.backToStep(req, res, id, this.wizard.count, {}, errors)
         : this.renderDetail(res.status(status), principal, id, {}, errors);
     if (req.uploadError) return fail([{ field: 'fichier', message: req.uploadError }]);
     const form = await validateForm(ReplaceDocumentForm, body);
@@ -166,6 +191,7 @@ export class FamilyPermitsController {
       docs: documents,
       events,
       sent: notice.envoyee === '1',
+      alreadySent: notice.deja === '1',
       resent: notice.renvoyee === '1',
       documentSaved: notice.document === '1',
       withdrawn: notice.retiree === '1',

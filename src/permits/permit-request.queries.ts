@@ -75,8 +75,20 @@ const REQUEST_COLUMNS = `r.id, r.reference, r.family_account_id AS "familyAccoun
   to_char(r.documents_due, 'YYYY-MM-DD') AS "documentsDue", r.created_at AS "createdAt",
   r.litigation_hold_since AS "litigationHoldSince", r.litigation_note AS "litigationNote"`;
 
-export async function insertDraft(db: EntityManager, familyId: string): Promise<string> {
-  const rows = await select<{ id: string }>(db, `INSERT INTO permit_requests (family_account_id) VALUES ($1) RETURNING id`, [familyId]);
+/**
+ * The family's empty draft (no detainee chosen yet: nothing answered), created if it has none. A
+ * family has one at most (unique index permit_requests_one_empty_draft): two requests at once, a
+ * double tap on the button, both get the same; reopened, it counts as started now.
+ */
+export async function openEmptyDraft(db: EntityManager, familyId: string): Promise<string> {
+  const rows = await select<{ id: string }>(
+    db,
+    `INSERT INTO permit_requests (family_account_id) VALUES ($1)
+     ON CONFLICT (family_account_id) WHERE status = 'DRAFT' AND detainee_id IS NULL
+     DO UPDATE SET created_at = now(), updated_at = now()
+     RETURNING id`,
+    [familyId],
+  );
   return rows[0].id;
 }
 

@@ -40,6 +40,8 @@ export type StepOutcome =
 
 export interface WizardStep {
   readonly title: string;
+  /** The step sends a file: a refusal is shown after a redirect (post/redirect/get, see step-errors.ts). */
+  readonly sendsFile?: boolean;
   save(input: StepInput): Promise<StepOutcome>;
 }
 
@@ -162,6 +164,7 @@ class RelationshipStep implements WizardStep {
 /** A step that only sends a file (steps 5 and 7): no form fields, the file is checked by its content. */
 abstract class FileStep implements WizardStep {
   abstract readonly title: string;
+  readonly sendsFile = true;
   protected abstract readonly kind: DocumentKind;
   protected abstract readonly next: number;
   constructor(private readonly requests: PermitRequestsService) {}
@@ -184,6 +187,7 @@ const ADULT_ID_MESSAGE =
 /** 6. The identity document: its type (for a minor, also the livret de famille or a birth certificate), and the file. */
 class IdDocumentStep implements WizardStep {
   readonly title = 'La pièce d’identité';
+  readonly sendsFile = true;
   constructor(private readonly requests: PermitRequestsService) {}
 
   async save({ family, requestId, body, file }: StepInput): Promise<StepOutcome> {

@@ -11,12 +11,12 @@ import { PermitFileStore } from './permit-files';
 import {
   advanceStep,
   familyEmail,
-  insertDraft,
   insertLookupFailure,
   lockFamilyAccount,
   lookupFailuresSince,
   markResubmitted,
   markSubmitted,
+  openEmptyDraft,
   presentDetainee,
   recordRequestEvent,
   RequestAnswers,
@@ -83,8 +83,9 @@ export class PermitRequestsService {
     private readonly clock: Clock,
   ) {}
 
-  async createDraft(family: FamilyActor): Promise<string> {
-    return insertDraft(this.dataSource.manager, family.id);
+  /** "Demander un permis de visite": a new draft, or the family's empty one if it has one (tapped twice, come back). */
+  async startDraft(family: FamilyActor): Promise<string> {
+    return openEmptyDraft(this.dataSource.manager, family.id);
   }
 
   listForFamily(familyId: string): Promise<RequestRow[]> {

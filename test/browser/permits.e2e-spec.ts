@@ -1,4 +1,6 @@
-import { insertAgent, insertDetainee, insertEstablishment, unique } from '../factories/people';
+import { insertAgent, insertDetainee, insertEstablishment, insertFamily, unique } from '../factories/people';
+import { insertPermitRequest } from '../factories/permits';
+import { query } from '../helpers/db';
 import { appAndBrowser, consoleErrors } from '../helpers/browser';
 import { onePagePdf, photoPng } from '../helpers/files';
 import { PermitInstructionPage, PermitQueuePage } from './pages/permit-instruction-pages';
@@ -102,5 +104,69 @@ describe('visit permit journey in a real browser', () => {
     expect([...errors, ...chefErrors]).toEqual([]);
     await family.close();
     await staff.close();
+  });
+
+  it('on a phone, « back » shows what is saved (no stale message beside an accepted photo), and a double tap on « Envoyer la demande » shows the request sent once', async () => {
+    const establishment = await insertEstablishment({ name: 'Centre pénitentiaire de Łódź' });
+    const detainee = await insertDetainee(establishment.id, { firstName: 'Şükrü', lastName: 'Ołowski', legalStatus: 'CONDAMNE' });
+    const family = await insertFamily({ givenName: 'Łukasz', familyName: 'عبد الله' });
+    const draft = await insertPermitRequest({
+      familyAccountId: family.id,
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      status: 'DRAFT',
+      step: 5,
+    });
+    const violations: string[] = [];
+    const phone = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await phone.newPage();
+    const errors = consoleErrors(page);
+    await page.goto(`${suite.app.url}/connexion`, { waitUntil: 'load' });
+    await (await DemoIdentityPage.on(page, violations)).signInAs(family);
+    await page.goto(`${suite.app.url}/demandes/${draft.id}/etape/5`, { waitUntil: 'load' });
+
+    const photoStep = await PhotoStepPage.on(page, violations);
+    await photoStep.send({ name: 'grosse.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(11 * 1024 * 1024, 1) });
+    // The upload of 11 MB takes a moment: the page it leads to has the error summary.
+    await page.getByTestId('error-summary').waitFor();
+    const refused = await PhotoStepPage.on(page, violations);
+    expect(await refused.errors()).toEqual(['Le fichier dépasse 10 Mo.']);
+    await refused.send({ name: 'łukasz.png', mimeType: 'image/png', buffer: await photoPng() });
+    await IdDocumentStepPage.on(page, violations);
+
+    // "Back": the photo step as it is now, the photo accepted, no message about the refused file.
+    await page.goBack({ waitUntil: 'load' });
+    const back = await PhotoStepPage.on(page, violations);
+    expect(await back.errors()).toEqual([]);
+    expect(await back.fieldError()).toBeNull();
+    expect(await back.savedFile()).toContain('Fichier enregistré : łukasz.png.');
+    await page.goBack({ waitUntil: 'load' });
+    expect(await (await PhotoStepPage.on(page, violations)).errors()).toEqual([]);
+
+    await page.goto(`${suite.app.url}/demandes/${draft.id}/etape/6`, { waitUntil: 'load' });
+    await (
+      await IdDocumentStepPage.on(page, violations)
+    ).send('PASSEPORT', { name: 'passeport.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Passeport') });
+    await (
+      await ProofOfAddressStepPage.on(page, violations)
+    ).send({ name: 'facture.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Facture') });
+    await (await CommentStepPage.on(page, violations)).continueWithout();
+    await (await SummaryStepPage.on(page, violations)).doubleTapSend();
+    const sent = await RequestPage.on(page, violations);
+    expect(await sent.status()).toBe('Déposée');
+    expect(
+      await query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'PERMIT_REQUEST_SUBMITTED' AND entity_id = $1`, [draft.id]),
+    ).toEqual([{ n: 1 }]);
+
+    // "Back" to the summary: the request's page, sent already, not an error.
+    await page.goBack({ waitUntil: 'load' });
+    const again = await RequestPage.on(page, violations);
+    expect(await again.alreadySentNotice()).toBe(
+      'Cette demande est déjà envoyée : elle ne se modifie plus. Vous la suivez sur cette page.',
+    );
+
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+    await phone.close();
   });
 });

@@ -79,6 +79,16 @@ export async function uploadStep(
   return req.attach('fichier', file, filename);
 }
 
+/**
+ * The page a refused file leads to: the step's form sends the browser back to the step's page
+ * (post/redirect/get), which shows the errors once, with status 400.
+ */
+export async function refusedUpload(agent: Agent, id: string, step: number, res: Response) {
+  if (res.status !== 303 || res.headers.location !== `/demandes/${id}/etape/${step}`)
+    throw new Error(`A refused file answered ${res.status} ${res.headers.location ?? ''}, not a redirect to its step`);
+  return agent.get(res.headers.location).expect(400);
+}
+
 /** Reads a binary answer (a PDF, an image) whole: `.buffer(true).parse(binary)`. */
 export function binary(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];

@@ -95,6 +95,19 @@ export class PhotoStepPage extends FormPage {
     await this.page.setInputFiles('#fichier', photo);
     await this.load(this.button('Envoyer la photo et continuer'));
   }
+
+  /** What the page says of the photo already saved, if any. */
+  async savedFile(): Promise<string | null> {
+    const saved = this.testId('saved-file');
+    return (await saved.count()) ? saved.innerText() : null;
+  }
+
+  fieldError(): Promise<string | null> {
+    return this.page
+      .locator('#fichier-erreur')
+      .count()
+      .then((n) => (n ? this.page.locator('#fichier-erreur').innerText() : null));
+  }
 }
 
 export class IdDocumentStepPage extends FormPage {
@@ -140,6 +153,14 @@ export class SummaryStepPage extends FormPage {
   async send(): Promise<void> {
     await this.load(this.button('Envoyer la demande'));
   }
+
+  /** Two taps in a row on « Envoyer la demande », as an impatient thumb does. */
+  async doubleTapSend(): Promise<void> {
+    await Promise.all([
+      this.page.waitForURL(/\/demandes\/[0-9a-f-]{36}\?envoyee=1$/, { waitUntil: 'load' }),
+      this.button('Envoyer la demande').dblclick(),
+    ]);
+  }
 }
 
 export class RequestPage extends FormPage {
@@ -151,6 +172,11 @@ export class RequestPage extends FormPage {
 
   status(): Promise<string> {
     return this.testId('status').innerText();
+  }
+
+  async alreadySentNotice(): Promise<string | null> {
+    const notice = this.testId('already-sent-notice');
+    return (await notice.count()) ? notice.innerText() : null;
   }
 
   refusalMotivation(): Promise<string> {

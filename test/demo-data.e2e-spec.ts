@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { appForTests, APP_START_TIMEOUT, startTestApp } from './helpers/app';
+import { query } from './helpers/db';
+import { page } from './helpers/html';
+import { binary } from './helpers/permits';
+import { signIn, STAFF } from './helpers/sign-in';
+
+/**
+ * What the visiting-room agent of the demo sees of today's visits: each visit's arrival check, the
+ * photo of each visitor's permit (read as an image). Returns the photos' descriptions.
+ */
+async function todaysDemoPhotos(baseUrl: string): Promise<string[]> {
+  const { agent } = await signIn(baseUrl, STAFF.parloirNord);
+  const day = page(await agent.get('/etablissements/CPNORD/parloir').expect(200));
+  const visits = day
+    .testId('day-visit')
+    .toArray()
+    .map((e) => day.$(e).find('a').first().attr('href')!);
+  expect(visits.length).toBeGreaterThanOrEqual(4);
+  const photos: string[] = [];
+  for (const href of visits) {
+    const check = page(await agent.get(href).expect(200));
+    expect(check.mainText()).not.toContain('Pas de photo dans P2V');
+    const images = check.$('img[alt^="Photo du permis de "]').toArray();
+    expect(images.length).toBe(check.testId('visitor').length);
+    for (const img of images) {
+      const res = await agent.get(check.$(img).attr('src')!).buffer(true).parse(binary).expect(200).expect('Content-Type', 'image/jpeg');
+      expect(await sharp(res.body as Buffer).metadata()).toMatchObject({ format: 'jpeg', width: 300, height: 375 });
+      photos.push(check.$(img).attr('alt')!);
+    }
+  }
+  return photos;
+}
+
+/** Today's visits at the demo establishment (Paris time), and how many of their visitors have no permit photo. */
+async function todaysVisitors() {
+  return query<{ visits: number; visitors: number; withoutPhoto: number }>(
+    `SELECT count(DISTINCT v.id)::int AS visits, count(vv.*)::int AS visitors,
+            count(*) FILTER (WHERE p.photo_document_id IS NULL)::int AS "withoutPhoto"
+       FROM visits v JOIN establishments e ON e.id = v.establishment_id
+       JOIN visit_visitors vv ON vv.visit_id = v.id LEFT JOIN permits p ON p.id = vv.permit_id
+      WHERE e.code = 'CPNORD' AND v.status <> 'CANCELLED'
+        AND (lower(v.during) AT TIME ZONE 'Europe/Paris')::date = (now() AT TIME ZONE 'Europe/Paris')::date`,
+  );
+}
+
+describe('the demo data: today at the visiting room', () => {
+  const suite = appForTests();
+
+  it('every visitor of today’s demo visits has a permit photo, which the agent sees on each visit’s arrival check', async () => {
+    expect(await todaysVisitors()).toEqual([{ visits: 4, visitors: 6, withoutPhoto: 0 }]);
+    const photos = await todaysDemoPhotos(suite.app.url);
+    expect(photos).toHaveLength(6);
+    expect(new Set(photos).size).toBe(6);
+  });
+});
+
+describe('the demo data on another documents folder', () => {
+  const docs = mkdtempSync(join(tmpdir(), 'p2v-docs-'));
+  afterAll(() => rmSync(docs, { recursive: true, force: true }));
+
+  it(
+    'an app started on a copy of the demo database, with a documents folder and key of its own, writes the photos there and shows them',
+    async () => {
+      const app = await startTestApp({ DOCUMENTS_DIR: docs, DOCUMENTS_KEY: randomBytes(32).toString('base64') });
+      try {
+        expect(await todaysVisitors()).toEqual([{ visits: 4, visitors: 6, withoutPhoto: 0 }]);
+        expect(await todaysDemoPhotos(app.url)).toHaveLength(6);
+      } finally {
+        await app.stop();
+      }
+    },
+    APP_START_TIMEOUT,
+  );
+});
