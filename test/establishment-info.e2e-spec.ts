@@ -9,7 +9,7 @@ import {
   insertFamily,
   type AgentRow,
 } from './factories/people';
-import { insertRoom, insertVisit } from './factories/visits';
+import { insertBookingSetup, insertRoom, insertVisit, setVisitSettings } from './factories/visits';
 import { appForTests } from './helpers/app';
 import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
@@ -192,6 +192,47 @@ describe('practical information in messages and on the family’s visits', () =>
     const sms = rows.find((r) => r.template === 'appointment-reminder' && r.channel === 'SMS')!;
     expect(sms.body_text).toContain('Parloir : 03 20 12 34 56.');
     expect(smsLength(sms.body_text).segments).toBeLessThanOrEqual(MAX_SMS_SEGMENTS);
+  });
+
+  it('a family who books online finds the phone and the page in its convocation, and the number when it is too late to cancel online', async () => {
+    const setup = await insertBookingSetup({ family: { givenName: 'Ayşe', familyName: 'Yılmaz' } });
+    await grantRole(adminRow.id, setup.establishment.id, 'ADMIN');
+    const path = `/etablissements/${setup.establishment.code}/infos-pratiques/modifier`;
+    await admin
+      .post(path)
+      .type('form')
+      .send({ _csrf: page(await admin.get(path).expect(200)).csrf(), ...FULL })
+      .expect(303);
+    const family = await signInFamily(suite.app.url, setup.family);
+    const form = page(await family.get('/visites/reserver').expect(200));
+    const [slot] = form.options('slot');
+    await family
+      .post('/visites/reserver')
+      .type('form')
+      .send({ ...form.formFields('/visites/reserver'), slot })
+      .expect(303);
+    const { appointmentId } = await queryOne<{ appointmentId: string }>(
+      `SELECT appointment_id AS "appointmentId" FROM visits WHERE family_account_id = $1`,
+      [setup.family.id],
+    );
+    const convocation = await queryOne<{ body_text: string }>(
+      `SELECT body_text FROM notifications WHERE entity_id = $1 AND template = 'appointment-confirmation'`,
+      [appointmentId],
+    );
+    expect(convocation.body_text).toContain('Téléphone du parloir : 03 20 12 34 56');
+    expect(convocation.body_text).toContain(`/etablissements/${setup.establishment.code}/infos-pratiques`);
+
+    const cards = page(await family.get('/mes-rendez-vous').expect(200));
+    expect(cards.texts('appointment-parloir-phone')).toEqual(['03 20 12 34 56']);
+
+    await setVisitSettings(setup.establishment.id, { cancelDeadlineHours: 720 });
+    const confirm = page(await family.get(`/mes-rendez-vous/${appointmentId}/annuler`).expect(200));
+    const refused = page(
+      await family.post(`/mes-rendez-vous/${appointmentId}/annuler`).type('form').send({ _csrf: confirm.csrf() }).expect(409),
+    );
+    expect(refused.errors()).toEqual([
+      'Une visite s’annule en ligne au plus tard 720 heures avant : appelez le parloir de l’établissement au 03 20 12 34 56.',
+    ]);
   });
 
   it('"Mes visites" gives each visit its parloir phone and the link to the practical information, and the number where it says to call', async () => {

@@ -42,3 +42,11 @@ export async function saveInfo(db: EntityManager, establishmentId: string, f: Es
     [establishmentId, f.parloirPhone, f.parloirHours, f.access, f.lockers, f.whatToBring, f.dressCode, f.accessibility],
   );
 }
+
+/** The visiting rooms' phone of an establishment (E.164), or null, in the caller's transaction. */
+export async function parloirPhoneOf(db: EntityManager, establishmentId: string): Promise<string | null> {
+  const row = await selectOne<{ phone: string }>(db, `SELECT parloir_phone AS phone FROM establishment_info WHERE establishment_id = $1`, [
+    establishmentId,
+  ]);
+  return row?.phone ?? null;
+}

@@ -1,4 +1,4 @@
-import { linesOf, NO_INFO, practicalInfo, storedText } from './establishment-info.rules';
+import { callTheParloir, linesOf, NO_INFO, practicalInfo, storedText } from './establishment-info.rules';
 import { phoneForDisplay, phoneToE164 } from '../common/phone';
 
 describe('practical information', () => {
@@ -38,5 +38,12 @@ describe('practical information', () => {
     expect(phoneToE164('12')).toBeNull();
     expect(phoneForDisplay('+262262123456')).toBe('0262 12 34 56');
     expect(phoneForDisplay('+3221234567')).toBe('+32 2 123 45 67');
+  });
+});
+
+describe('calling the parloir', () => {
+  it('gives the number when there is one, the sentence alone otherwise', () => {
+    expect(callTheParloir('+33320123456')).toBe('appelez le parloir de l’établissement au 03 20 12 34 56');
+    expect(callTheParloir(null)).toBe('appelez le parloir de l’établissement');
   });
 });

@@ -99,3 +99,8 @@ export function storedText(value: string | undefined | null): string | null {
   const t = (value ?? '').replace(/\r\n/g, '\n').trim();
   return t === '' ? null : t;
 }
+
+/** "appelez le parloir de l’établissement", with its number when the establishment gave one. */
+export function callTheParloir(phone: string | null): string {
+  return `appelez le parloir de l’établissement${phone ? ` au ${phoneForDisplay(phone)}` : ''}`;
+}
