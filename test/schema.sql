@@ -92,6 +92,16 @@ table detainees
   detainees.created_at timestamp with time zone NOT NULL DEFAULT now()
   detainees.updated_at timestamp with time zone NOT NULL DEFAULT now()
   detainees.housing text
+table establishment_info
+  establishment_info.establishment_id uuid NOT NULL
+  establishment_info.parloir_phone text
+  establishment_info.parloir_hours text
+  establishment_info.access text
+  establishment_info.lockers text
+  establishment_info.what_to_bring text
+  establishment_info.dress_code text
+  establishment_info.accessibility text
+  establishment_info.updated_at timestamp with time zone NOT NULL DEFAULT now()
 table establishments
   establishments.id uuid NOT NULL DEFAULT gen_random_uuid()
   establishments.code character varying(16) NOT NULL
@@ -687,6 +697,16 @@ constraint detainees.detainees_legal_status_check: CHECK ((legal_status = ANY (A
 constraint detainees.detainees_pkey: PRIMARY KEY (id)
 constraint detainees.detainees_transfer_target: CHECK (((custody_status = 'TRANSFERE'::text) = (transferred_to_id IS NOT NULL)))
 constraint detainees.detainees_transferred_to_id_fkey: FOREIGN KEY (transferred_to_id) REFERENCES establishments(id)
+constraint establishment_info.establishment_info_access: CHECK (((btrim(access) <> ''::text) AND (char_length(access) <= 2000)))
+constraint establishment_info.establishment_info_accessibility: CHECK (((btrim(accessibility) <> ''::text) AND (char_length(accessibility) <= 1000)))
+constraint establishment_info.establishment_info_dress_code: CHECK (((btrim(dress_code) <> ''::text) AND (char_length(dress_code) <= 1000)))
+constraint establishment_info.establishment_info_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id) ON DELETE CASCADE
+constraint establishment_info.establishment_info_hours: CHECK (((btrim(parloir_hours) <> ''::text) AND (char_length(parloir_hours) <= 1000)))
+constraint establishment_info.establishment_info_lockers: CHECK (((btrim(lockers) <> ''::text) AND (char_length(lockers) <= 1000)))
+constraint establishment_info.establishment_info_phone: CHECK ((parloir_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
+constraint establishment_info.establishment_info_pkey: PRIMARY KEY (establishment_id)
+constraint establishment_info.establishment_info_what_to_bring: CHECK (((btrim(what_to_bring) <> ''::text) AND (char_length(what_to_bring) <= 2000)))
+constraint establishments.establishments_address_length: CHECK ((char_length(address) <= 500))
 constraint establishments.establishments_code_check: CHECK (((code)::text ~ '^[A-Z0-9-]{2,16}$'::text))
 constraint establishments.establishments_code_key: UNIQUE (code)
 constraint establishments.establishments_holiday_zone: CHECK ((holiday_zone = ANY (ARRAY['METROPOLE'::text, 'ALSACE_MOSELLE'::text, 'GUADELOUPE'::text, 'MARTINIQUE'::text, 'GUYANE'::text, 'LA_REUNION'::text, 'MAYOTTE'::text])))
@@ -1062,6 +1082,7 @@ index CREATE UNIQUE INDEX detainee_transfer_proposals_unique ON public.detainee_
 index CREATE UNIQUE INDEX detainees_ecrou_unique ON public.detainees USING btree (establishment_id, ecrou_number)
 index CREATE INDEX detainees_identity_idx ON public.detainees USING btree (lower(last_name), lower(first_name), birth_date)
 index CREATE UNIQUE INDEX detainees_pkey ON public.detainees USING btree (id)
+index CREATE UNIQUE INDEX establishment_info_pkey ON public.establishment_info USING btree (establishment_id)
 index CREATE UNIQUE INDEX establishments_code_key ON public.establishments USING btree (code)
 index CREATE UNIQUE INDEX establishments_pkey ON public.establishments USING btree (id)
 index CREATE UNIQUE INDEX family_accounts_fc_subject_key ON public.family_accounts USING btree (fc_subject)

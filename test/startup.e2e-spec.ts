@@ -43,6 +43,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'VideoCallContactOwner1763902300000',
       'EstablishmentHolidayZone1763902400000',
       'OneEmptyDraft1763902500000',
+      'EstablishmentInfo1763902600000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

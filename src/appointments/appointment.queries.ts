@@ -20,12 +20,18 @@ export interface Appointment {
   status: AppointmentStatus;
   /** The establishment's time zone: times are said on its clock. */
   timeZone: string;
+  /** The establishment's code (its practical information page) and what of that information messages and cards give. */
+  establishmentCode: string;
+  postalAddress: string | null;
+  parloirPhone: string | null;
+  parloirHours: string | null;
 }
 
 const COLUMNS = `a.id, a.kind, a.establishment_id AS "establishmentId", e.name AS "establishmentName",
   a.family_account_id AS "familyAccountId", a.contact_email AS "contactEmail", a.contact_phone AS "contactPhone",
-  a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.place, a.address, a.reference, a.status, e.time_zone AS "timeZone"`;
-const FROM = `appointments a JOIN establishments e ON e.id = a.establishment_id`;
+  a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.place, a.address, a.reference, a.status, e.time_zone AS "timeZone",
+  e.code AS "establishmentCode", e.address AS "postalAddress", i.parloir_phone AS "parloirPhone", i.parloir_hours AS "parloirHours"`;
+const FROM = `appointments a JOIN establishments e ON e.id = a.establishment_id LEFT JOIN establishment_info i ON i.establishment_id = e.id`;
 
 /** Times as Date whatever the driver gives (PostgreSQL and the embedded database alike). */
 function withDates(a: Appointment): Appointment {

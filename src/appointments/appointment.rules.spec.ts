@@ -1,5 +1,5 @@
 import { newReference } from '../common/reference';
-import { reasonNotToRemind, whenLabel, whenShort, zoneNote } from './appointment.rules';
+import { calendarLocation, practicalDetails, reasonNotToRemind, whenLabel, whenShort, zoneNote } from './appointment.rules';
 
 describe('appointment labels', () => {
   it('says dates in Europe/Paris, winter and summer time', () => {
@@ -31,5 +31,48 @@ describe('re-checking a reminder before it goes', () => {
     expect(reasonNotToRemind({ status: 'CANCELLED', startsAt: new Date('2026-12-10T13:30:00Z') }, now)).toBe('Rendez-vous annulé');
     expect(reasonNotToRemind({ status: 'BOOKED', startsAt: now }, now)).toBe('Rendez-vous déjà passé');
     expect(reasonNotToRemind(null, now)).toBe('Rendez-vous introuvable');
+  });
+});
+
+describe('the practical information of an appointment', () => {
+  const source = {
+    establishmentCode: 'CPNORD',
+    postalAddress: '1 rue de la Paix\n59000 Lille',
+    parloirPhone: '+33320123456',
+    parloirHours: 'Mardi : 8 h – 12 h\n\nJeudi : 14 h – 17 h',
+  };
+
+  it('gives a visit the address on one line, the parloir phone as dialled, its hours and the page', () => {
+    expect(practicalDetails({ ...source, kind: 'VISIT' })).toEqual({
+      postalAddress: '1 rue de la Paix, 59000 Lille',
+      parloirPhone: '03 20 12 34 56',
+      parloirHours: 'Mardi : 8 h – 12 h ; Jeudi : 14 h – 17 h',
+      infoPath: '/etablissements/CPNORD/infos-pratiques',
+    });
+  });
+
+  it('gives no parloir phone to an interview, nothing to a video call, and null for what is not given', () => {
+    expect(practicalDetails({ ...source, kind: 'SPIP_INTERVIEW' })).toMatchObject({ parloirPhone: null, parloirHours: null });
+    expect(practicalDetails({ ...source, kind: 'VIDEO_CALL' })).toEqual({
+      postalAddress: null,
+      parloirPhone: null,
+      parloirHours: null,
+      infoPath: null,
+    });
+    expect(
+      practicalDetails({ kind: 'VISIT', establishmentCode: 'X1', postalAddress: null, parloirPhone: null, parloirHours: null }),
+    ).toMatchObject({
+      postalAddress: null,
+      parloirPhone: null,
+      parloirHours: null,
+    });
+  });
+
+  it('puts the postal address in the calendar location once', () => {
+    expect(calendarLocation({ place: 'Parloir 1', address: 'CP de Lille' }, '1 rue de la Paix, 59000 Lille')).toBe(
+      'Parloir 1, CP de Lille, 1 rue de la Paix, 59000 Lille',
+    );
+    expect(calendarLocation({ place: 'SPIP', address: '1 rue de la Paix' }, '1 rue de la Paix')).toBe('SPIP, 1 rue de la Paix');
+    expect(calendarLocation({ place: 'Parloir 1', address: 'CP de Lille' }, null)).toBe('Parloir 1, CP de Lille');
   });
 });

@@ -1,3 +1,5 @@
+import { phoneForDisplay } from '../common/phone';
+
 /** Labels and texts of appointments, in French and in the establishment's time zone. */
 export type AppointmentKind = 'VISIT' | 'SPIP_INTERVIEW' | 'VIDEO_CALL';
 
@@ -61,7 +63,7 @@ export function reasonNotToRemind(state: { status: 'BOOKED' | 'CANCELLED'; start
 }
 
 /** An appointment as the family's pages show it. */
-export interface AppointmentCardFields {
+export interface AppointmentCardFields extends PracticalDetails {
   kindLabel: string;
   when: string;
   /** Booked and still to come: it can be cancelled. */
@@ -69,12 +71,61 @@ export interface AppointmentCardFields {
 }
 
 export function cardFields(
-  a: { kind: AppointmentKind; status: 'BOOKED' | 'CANCELLED'; startsAt: Date; timeZone: string },
+  a: PracticalSource & { kind: AppointmentKind; status: 'BOOKED' | 'CANCELLED'; startsAt: Date; timeZone: string },
   now: Date,
 ): AppointmentCardFields {
   return {
     kindLabel: KIND_LABELS[a.kind],
     when: whenLabel(a.startsAt, a.timeZone),
     upcoming: a.status === 'BOOKED' && a.startsAt.getTime() > now.getTime(),
+    ...practicalDetails(a),
   };
+}
+
+/** What an appointment's establishment publishes (establishment_info), as read with the appointment. */
+export interface PracticalSource {
+  kind: AppointmentKind;
+  establishmentCode: string;
+  postalAddress: string | null;
+  parloirPhone: string | null;
+  parloirHours: string | null;
+}
+
+/**
+ * The practical information an appointment's messages and cards give, each null when not given (a
+ * template prints nothing for it): the postal address on one line; for a visit, the visiting
+ * room's phone as dialled and its hours; the path of the establishment's practical information
+ * page (none for a video call, which is not at the establishment).
+ */
+export interface PracticalDetails {
+  postalAddress: string | null;
+  parloirPhone: string | null;
+  parloirHours: string | null;
+  infoPath: string | null;
+}
+
+const oneLine = (text: string | null) => {
+  const lines = (text ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  return lines.length ? lines : null;
+};
+
+export function practicalDetails(a: PracticalSource): PracticalDetails {
+  const atEstablishment = a.kind !== 'VIDEO_CALL';
+  const visit = a.kind === 'VISIT';
+  return {
+    postalAddress: atEstablishment ? (oneLine(a.postalAddress)?.join(', ') ?? null) : null,
+    parloirPhone: visit && a.parloirPhone ? phoneForDisplay(a.parloirPhone) : null,
+    parloirHours: visit ? (oneLine(a.parloirHours)?.join(' ; ') ?? null) : null,
+    infoPath: atEstablishment ? `/etablissements/${encodeURIComponent(a.establishmentCode)}/infos-pratiques` : null,
+  };
+}
+
+/** The calendar file's LOCATION: the room, the appointment's place line and the postal address, none twice. */
+export function calendarLocation(a: { place: string; address: string }, postalAddress: string | null): string {
+  const parts: string[] = [];
+  for (const p of [a.place, a.address, postalAddress]) if (p && !parts.includes(p)) parts.push(p);
+  return parts.join(', ');
 }

@@ -7,8 +7,10 @@ import { newReference } from '../common/reference';
 import type { CalendarEvent } from '../notifications/calendar';
 import { contactAddress, NotificationsService } from '../notifications/notifications.service';
 import {
+  calendarLocation,
   cardFields,
   KIND_LABELS,
+  practicalDetails,
   reasonNotToRemind,
   WHAT_TO_BRING,
   whenLabel,
@@ -86,6 +88,12 @@ export type AppointmentTemplateData = {
   address: string;
   establishmentName: string;
   whatToBring: string;
+  /** The establishment's practical information (null when not given: nothing is printed). */
+  postalAddress: string | null;
+  parloirPhone: string | null;
+  parloirHours: string | null;
+  /** The establishment's public page of practical information (none for a video call). */
+  infoUrl: string | null;
   manageUrl: string;
   cancelUrl: string;
   /** The calendar file of confirmations, moves and reminders. */
@@ -283,6 +291,12 @@ export class AppointmentsService implements OnModuleInit {
 
   /** What every message about an appointment says: what, when, where, what to bring, how to cancel. */
   templateData(a: Appointment): AppointmentTemplateData {
+    const practical = practicalDetails(a);
+    const infoUrl = practical.infoPath && `${this.appUrl}${practical.infoPath}`;
+    const calling = [
+      practical.parloirPhone && `Téléphone du parloir : ${practical.parloirPhone}.`,
+      infoUrl && `Informations pratiques : ${infoUrl}`,
+    ].filter(Boolean);
     return {
       kindLabel: KIND_LABELS[a.kind],
       reference: a.reference,
@@ -293,6 +307,10 @@ export class AppointmentsService implements OnModuleInit {
       address: a.address,
       establishmentName: a.establishmentName,
       whatToBring: WHAT_TO_BRING[a.kind],
+      postalAddress: practical.postalAddress,
+      parloirPhone: practical.parloirPhone,
+      parloirHours: practical.parloirHours,
+      infoUrl,
       manageUrl: `${this.appUrl}/mes-rendez-vous`,
       cancelUrl: `${this.appUrl}/mes-rendez-vous/${a.id}/annuler`,
       ics: {
@@ -300,8 +318,8 @@ export class AppointmentsService implements OnModuleInit {
         start: a.startsAt.toISOString(),
         end: a.endsAt.toISOString(),
         title: `P2V : ${KIND_LABELS[a.kind]} (réf. ${a.reference})`,
-        location: `${a.place}, ${a.address}`,
-        description: `Apportez ${WHAT_TO_BRING[a.kind]}. Pour annuler : ${this.appUrl}/mes-rendez-vous`,
+        location: calendarLocation(a, practical.postalAddress),
+        description: [`Apportez ${WHAT_TO_BRING[a.kind]}.`, ...calling, `Pour annuler : ${this.appUrl}/mes-rendez-vous`].join(' '),
       },
       qr: null,
       ...this.extraData.get(a.kind)?.(a),

@@ -173,6 +173,11 @@ export function navigation(principal?: Principal): NavEntry[] {
         group: 'Administration',
       });
       items.push({
+        href: `/etablissements/${code}/infos-pratiques/modifier`,
+        label: codes.length > 1 ? `Informations pratiques (${code})` : 'Informations pratiques',
+        group: 'Administration',
+      });
+      items.push({
         href: `/etablissements/${code}/uvf/unites`,
         label: codes.length > 1 ? `Logements UVF et PF (${code})` : 'Logements UVF et PF',
         group: 'UVF et PF',

@@ -26,6 +26,7 @@ import { SanctionLift1763902200000 } from '../../migrations/1763902200000-Sancti
 import { VideoCallContactOwner1763902300000 } from '../../migrations/1763902300000-VideoCallContactOwner';
 import { EstablishmentHolidayZone1763902400000 } from '../../migrations/1763902400000-EstablishmentHolidayZone';
 import { OneEmptyDraft1763902500000 } from '../../migrations/1763902500000-OneEmptyDraft';
+import { EstablishmentInfo1763902600000 } from '../../migrations/1763902600000-EstablishmentInfo';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   VideoCallContactOwner1763902300000,
   EstablishmentHolidayZone1763902400000,
   OneEmptyDraft1763902500000,
+  EstablishmentInfo1763902600000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

@@ -262,6 +262,8 @@ export async function seedDemoData(
         m,
       );
     }
+    // Before any appointment: its convocation gives the establishment's address and practical information.
+    await seedDepartmentContacts(m);
     // Camille has two upcoming appointments, with their confirmations and reminders planned.
     const booked = await count(m, `SELECT count(*)::int AS n FROM appointments WHERE family_account_id = $1`, [camille.id]);
     if (opts.appointments && booked === 0) {
@@ -302,7 +304,6 @@ export async function seedDemoData(
       );
     }
     await seedVisitDay(m, opts.now, photos);
-    await seedDepartmentContacts(m);
     await seedMagistratePermit(m, ids.CPNORD);
     await seedClaimablePermit(m, ids.CPNORD, opts.now);
     await seedFamilyVisitInstruction(m, ids.CPNORD, opts.now);
@@ -335,6 +336,34 @@ async function seedDepartmentContacts(m: EntityManager) {
       m,
       `UPDATE establishments SET address = $2, phone = $3, email = $4, interregional_direction = $5 WHERE code = $1 AND address IS NULL`,
       [code, address, phone, email, direction],
+    );
+  // The practical information families read on the public page, their convocations and reminders.
+  const practical: Record<string, [string, string, string, string, string, string, string]> = {
+    CPNORD: [
+      '+33320000010',
+      'Du mardi au samedi : accueil des familles de 8 h 30 à 11 h 30 et de 13 h 30 à 17 h.\nTéléphone du parloir : du lundi au vendredi, de 9 h à 12 h.',
+      'Tram ligne 1, arrêt « Centre pénitentiaire », puis 5 minutes à pied.\nParking gratuit devant l’accueil des familles.',
+      'Casiers à l’accueil des familles, avec une pièce de 1 € (rendue).',
+      'Un sac de linge par visite, déposé à l’accueil (liste affichée à l’accueil). Nourriture, boissons, téléphones et objets métalliques sont interdits au parloir.',
+      'Tenue correcte exigée. Évitez les vêtements à armature métallique (passage sous le portique).',
+      'Accueil des familles et parloirs accessibles en fauteuil roulant ; une place de stationnement réservée. Signalez-vous à l’accueil pour être aidé.',
+    ],
+    MASUD: [
+      '+33491000010',
+      'Du lundi au samedi, de 8 h à 11 h et de 13 h à 16 h 30.',
+      'Métro ligne 2, arrêt « Démonstration », puis bus 21.',
+      'Casiers à l’accueil des familles (jeton remis à l’accueil).',
+      'Un sac de linge par visite, déposé à l’accueil.',
+      'Tenue correcte exigée.',
+      'Parloirs de plain-pied, accessibles en fauteuil roulant.',
+    ],
+  };
+  for (const [code, fields] of Object.entries(practical))
+    await execute(
+      m,
+      `INSERT INTO establishment_info (establishment_id, parloir_phone, parloir_hours, access, lockers, what_to_bring, dress_code, accessibility)
+       SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM establishments WHERE code = $1 ON CONFLICT (establishment_id) DO NOTHING`,
+      [code, ...fields],
     );
   const chef = DEMO_AGENTS.find((a) => a.sub === 'pc-demo-chef');
   if (chef)

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Establishment } from './establishment.entity';
+import { EstablishmentInfoRecord } from './establishment-info.entity';
+import { EstablishmentInfoController } from './establishment-info.controller';
 import { EstablishmentsService } from './establishments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Establishment])],
+  imports: [TypeOrmModule.forFeature([Establishment, EstablishmentInfoRecord])],
+  controllers: [EstablishmentInfoController],
   providers: [EstablishmentsService],
   exports: [EstablishmentsService],
 })

@@ -5,6 +5,7 @@ import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { attempt, type FieldError, validateForm } from '../common/forms';
+import { EstablishmentsService } from '../establishments/establishments.service';
 import { VISIT_STATUS_LABELS } from './visit-day.rules';
 import { VisitBookingService } from './visit-booking.service';
 import { BookVisitForm, MoveVisitForm, slotChoice } from './visit.form';
@@ -21,15 +22,20 @@ export class FamilyVisitsController {
     private readonly booking: VisitBookingService,
     private readonly reads: VisitReadService,
     private readonly waitlist: WaitlistService,
+    private readonly establishments: EstablishmentsService,
   ) {}
 
   @Get()
   @Roles('FAMILY')
   async mine(@CurrentPrincipal() p: Principal, @Query() q: Record<string, unknown>, @Res() res: Response) {
     const [visits, waitlist] = await Promise.all([this.reads.familyVisits(p.id), this.waitlist.forFamily(p.id)]);
+    // Each visit's establishment: its parloir phone and practical information page, on the visit and below.
+    const practical = await this.establishments.practicalFor(visits.map((v) => v.establishmentId));
     res.render('visits/mine.njk', {
       visits,
       waitlist,
+      practical: Object.fromEntries(practical),
+      parloirPhones: [...practical.values()].filter((i) => i.phone),
       statusLabels: VISIT_STATUS_LABELS,
       booked: textOf(q.reservee),
       moved: textOf(q.deplacee),

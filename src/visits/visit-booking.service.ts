@@ -8,6 +8,8 @@ import { DomainError } from '../common/domain-error';
 import { newReference } from '../common/reference';
 import { FamiliesService } from '../families/families.service';
 import { contactAddress } from '../notifications/notifications.service';
+import { parloirPhoneOf } from '../establishments/establishment-info.queries';
+import { callTheParloir } from '../establishments/establishment-info.rules';
 import { closuresFrom, settingsOrDefaults, type TemplateInContext, templateInContext } from './calendar.queries';
 import {
   addBooked,
@@ -409,7 +411,7 @@ export class VisitBookingService implements OnModuleInit {
           throw new DomainError(
             'TOO_LATE',
             `Une visite se déplace en ligne au plus tard ${slot.settings.cancelDeadlineHours} heures avant : ` +
-              'appelez le parloir de l’établissement.',
+              `${callTheParloir(await parloirPhoneOf(m, v.establishmentId))}.`,
             409,
           );
         }
@@ -493,7 +495,8 @@ export class VisitBookingService implements OnModuleInit {
       if (!canCancel(v.startsAt, now, settings))
         throw new DomainError(
           'TOO_LATE',
-          `Une visite s’annule en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : appelez le parloir de l’établissement.`,
+          `Une visite s’annule en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : ` +
+            `${callTheParloir(await parloirPhoneOf(m, v.establishmentId))}.`,
           409,
         );
     }

@@ -1,0 +1,19 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * An establishment's practical information for families (checks in the migration): NULL is "not
+ * given". The postal address is the establishment's own `address`.
+ */
+@Entity('establishment_info')
+export class EstablishmentInfoRecord {
+  @PrimaryColumn({ name: 'establishment_id', type: 'uuid' }) establishmentId!: string;
+  /** E.164, checked with libphonenumber-js when typed. */
+  @Column({ name: 'parloir_phone', type: 'text', nullable: true }) parloirPhone!: string | null;
+  @Column({ name: 'parloir_hours', type: 'text', nullable: true }) parloirHours!: string | null;
+  @Column({ type: 'text', nullable: true }) access!: string | null;
+  @Column({ type: 'text', nullable: true }) lockers!: string | null;
+  @Column({ name: 'what_to_bring', type: 'text', nullable: true }) whatToBring!: string | null;
+  @Column({ name: 'dress_code', type: 'text', nullable: true }) dressCode!: string | null;
+  @Column({ type: 'text', nullable: true }) accessibility!: string | null;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+}
