@@ -25,6 +25,8 @@ const MODULE_GRAPH = {
   permits: ['notifications', 'families', 'establishments', 'detainees'],
   visits: ['appointments', 'notifications', 'families', 'establishments'],
   'family-visits': ['appointments', 'notifications', 'families', 'establishments', 'detainees'],
+  // Composition only: the family's overview pages read the exported services of the modules that own the data.
+  'family-space': ['families', 'appointments', 'permits', 'visits', 'family-visits'],
 };
 const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));
 const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];
