@@ -26,6 +26,8 @@ const MODULE_GRAPH = {
   visits: ['appointments', 'notifications', 'families', 'establishments'],
   'family-visits': ['appointments', 'notifications', 'families', 'establishments', 'detainees'],
   'video-calls': ['appointments', 'notifications', 'establishments'],
+  // Composition only: the family's overview pages read the exported services of the modules that own the data.
+  'family-space': ['establishments', 'families', 'appointments', 'permits', 'visits', 'family-visits'],
 };
 const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));
 const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];

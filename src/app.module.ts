@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { DetaineesModule } from './detainees/detainees.module';
 import { EstablishmentsModule } from './establishments/establishments.module';
 import { FamiliesModule } from './families/families.module';
+import { FamilySpaceModule } from './family-space/family-space.module';
 import { FamilyVisitsModule } from './family-visits/family-visits.module';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
@@ -42,6 +43,7 @@ export class AppModule implements NestModule {
         VisitsModule,
         FamilyVisitsModule,
         VideoCallsModule,
+        FamilySpaceModule,
       ],
       controllers: [HomeController, HealthController],
       providers: [

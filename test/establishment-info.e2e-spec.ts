@@ -223,7 +223,7 @@ describe('practical information in messages and on the family’s visits', () =>
     expect(convocation.body_text).toContain(`/etablissements/${setup.establishment.code}/infos-pratiques`);
 
     const cards = page(await family.get('/mes-rendez-vous').expect(200));
-    expect(cards.texts('appointment-parloir-phone')).toEqual(['03 20 12 34 56']);
+    expect(cards.texts('parloir-phone')).toEqual(['03 20 12 34 56']);
 
     await setVisitSettings(setup.establishment.id, { cancelDeadlineHours: 720 });
     const confirm = page(await family.get(`/mes-rendez-vous/${appointmentId}/annuler`).expect(200));
@@ -248,7 +248,7 @@ describe('practical information in messages and on the family’s visits', () =>
       familyAccountId: family.id,
       startsAt: new Date(Date.now() + 6 * 24 * 3_600_000),
     });
-    const mine = page(await (await signInFamily(suite.app.url, family)).get('/visites').expect(200));
+    const mine = page(await (await signInFamily(suite.app.url, family)).get('/mes-rendez-vous').expect(200));
     expect(mine.texts('parloir-phone')).toEqual(['03 20 12 34 56']);
     expect(mine.testId('practical-link').attr('href')).toBe(`/etablissements/${establishment.code}/infos-pratiques`);
     expect(mine.mainText()).toContain('appelez le parloir de l’établissement : 03 20 12 34 56.');

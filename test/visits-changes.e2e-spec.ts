@@ -185,7 +185,7 @@ describe('the waiting list and moving a visit', () => {
     const twice = await book(karim.agent, slot, 'wait');
     expect(twice.status).toBe(409);
     expect(page(twice).errors()).toEqual(['Vous êtes déjà sur la liste d’attente de ce créneau.']);
-    const mine = page(await karim.agent.get('/visites').expect(200));
+    const mine = page(await karim.agent.get('/mes-rendez-vous').expect(200));
     expect(mine.texts('waitlist-entry')).toEqual([expect.stringContaining('vous êtes la prochaine famille')]);
     const audit = await query(`SELECT actor_label AS label FROM audit_log WHERE action = 'WAITLIST_JOINED' AND actor_id = $1`, [
       karim.family.id,
@@ -396,7 +396,7 @@ describe('the waiting list and moving a visit', () => {
     expect(await statuses()).toEqual([{ status: 'EXPIRED' }, { status: 'EXPIRED' }]);
     expect(await places(visit.slotId)).toEqual({ booked: 0, held: 0 });
 
-    const late = page(await first.agent.get('/visites').expect(200));
+    const late = page(await first.agent.get('/mes-rendez-vous').expect(200));
     expect(late.has('waitlist-entry')).toBe(false);
     const form = page(await first.agent.get('/visites/reserver').expect(200));
     const tooLate = await first.agent

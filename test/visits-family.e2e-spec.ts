@@ -102,9 +102,10 @@ describe('a family books a visit online', () => {
     expect(again.headers.location).toBe(first.headers.location);
     const reference = /reservee=([A-Z0-9]{8})$/.exec(first.headers.location)![1];
     expect(await query(`SELECT count(*)::int AS n FROM visits WHERE family_account_id = $1`, [setup.family.id])).toEqual([{ n: 1 }]);
-    const mine = page(await agent.get(first.headers.location).expect(200));
+    // « Mes visites » is now « Mes visites et rendez-vous »: the old address leads there with its notice.
+    const mine = page(await agent.get(first.headers.location).redirects(1).expect(200));
     expect(mine.text('booked')).toContain(`Référence : ${reference}.`);
-    expect(mine.texts('visit-reference')).toEqual([reference]);
+    expect(mine.texts('appointment-reference')).toEqual([reference]);
 
     const mail = await waitFor(
       'convocation',
@@ -151,8 +152,10 @@ describe('a family books a visit online', () => {
     expect(await query(`SELECT booked FROM visit_slots WHERE id = $1`, [v.slotId])).toEqual([{ booked: 0 }]);
     expect(await query(`SELECT count(*)::int AS n FROM visit_visitors WHERE visit_id = $1 AND active`, [v.id])).toEqual([{ n: 0 }]);
     expect((await bookingForm(agent)).labelOf('slot', slot)).toContain('10 places libres');
-    const mine = page(await agent.get('/visites').expect(200));
-    expect(mine.texts('visit-status')).toEqual(['Annulée']);
+    const mine = page(await agent.get('/mes-rendez-vous').expect(200));
+    expect(mine.has('upcoming-appointment')).toBe(false);
+    expect(mine.texts('other-appointment')).toEqual([expect.stringContaining('Visite au parloir — Avec ')]);
+    expect(mine.texts('other-appointment')).toEqual([expect.stringMatching(/\(annulée\)$/)]);
   });
 
   it('before choosing, each slot says why the family cannot take it: its week used, a minor alone, full; slots by day, places written out', async () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Query, Render, Res } from '@nestjs/common';
+import { Controller, Get, Post, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
@@ -6,19 +6,14 @@ import { attempt } from '../common/forms';
 import { AppointmentScopes, AppointmentsService } from './appointments.service';
 import { IdParam } from '../common/params';
 
-/** An appointment id that is not a UUID names no appointment: 404, as an unknown one. */
-
-/** "Mes rendez-vous": a family's appointments, and cancelling one of its own. */
+/**
+ * Cancelling one of the family's own appointments, after a read-back; the list itself, « Mes visites
+ * et rendez-vous » (`/mes-rendez-vous`), is family-space's: it adds the visits and UVF / PF stays.
+ * An appointment id that is not a UUID names no appointment: 404, as an unknown one.
+ */
 @Controller('mes-rendez-vous')
 export class AppointmentsController {
   constructor(private readonly appointments: AppointmentsService) {}
-
-  @Get()
-  @Roles('FAMILY')
-  @Render('appointments/list.njk')
-  async list(@CurrentPrincipal() principal: Principal, @Query('annule') cancelled: unknown) {
-    return { ...(await this.appointments.overviewForFamily(principal.id)), annule: cancelled === '1' };
-  }
 
   @Get(':id/annuler')
   @Roles('FAMILY')

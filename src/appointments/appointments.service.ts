@@ -270,11 +270,9 @@ export class AppointmentsService implements OnModuleInit {
 
   // Reading -----------------------------------------------------------------------------------
 
-  /** "Mes rendez-vous": the family's appointments still to come, and the others (past or cancelled). */
-  async overviewForFamily(familyAccountId: string): Promise<{ upcoming: AppointmentCard[]; others: AppointmentCard[] }> {
-    const now = this.clock.now();
-    const cards = (await familyAppointments(this.dataSource.manager, familyAccountId)).map((a) => ({ ...a, ...cardFields(a, now) }));
-    return { upcoming: cards.filter((a) => a.upcoming), others: cards.filter((a) => !a.upcoming) };
+  /** The family's appointments, whatever their state: « Mes visites et rendez-vous » (family-space) lists them with its visits and stays. */
+  listForFamily(familyAccountId: string): Promise<Appointment[]> {
+    return familyAppointments(this.dataSource.manager, familyAccountId);
   }
 
   /** The family's own appointment, or null: someone else's is never shown (no enumeration). */

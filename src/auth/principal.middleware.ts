@@ -54,8 +54,7 @@ export function navigation(principal?: Principal): NavEntry[] {
       { href: '/mon-espace', label: 'Mon espace' },
       { href: '/demandes', label: 'Mes demandes de permis' },
       { href: '/permis', label: 'Mes permis' },
-      { href: '/visites', label: 'Mes visites' },
-      { href: '/mes-rendez-vous', label: 'Mes rendez-vous' },
+      { href: '/mes-rendez-vous', label: 'Mes visites et rendez-vous' },
       { href: '/uvf', label: 'UVF et parloirs familiaux' },
     ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];

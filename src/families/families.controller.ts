@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
@@ -6,17 +6,10 @@ import { attempt, validateForm } from '../common/forms';
 import { FamiliesService } from './families.service';
 import { PhoneForm } from './family.form';
 
+/** The family's mobile number for reminders; « Mon espace » itself is family-space's (it shows requests, permits and visits). */
 @Controller('mon-espace')
 export class FamiliesController {
   constructor(private readonly families: FamiliesService) {}
-
-  @Get()
-  @Roles('FAMILY')
-  @Render('families/home.njk')
-  async home(@CurrentPrincipal() principal: Principal, @Query('fait') done: unknown) {
-    const account = await this.families.account(principal.id);
-    return { account, done: done === 'telephone' ? done : undefined };
-  }
 
   @Get('telephone')
   @Roles('FAMILY')

@@ -52,6 +52,7 @@ import { UnitsService } from './units.service';
     FamilyVisitLitigationService,
     FamilyVisitHousekeeping,
   ],
+  exports: [UnitsService],
 })
 export class FamilyVisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

@@ -436,6 +436,40 @@ export function familyStayOf(db: EntityManager, familyAccountId: string, stayId:
   );
 }
 
+/** A stay of the family's « Mes visites et rendez-vous »: when, where, whom. */
+export interface FamilyStayListRow {
+  id: string;
+  status: StayStatus;
+  startsAt: Date;
+  endsAt: Date;
+  unitName: string;
+  kind: FamilyVisitKind;
+  detaineeName: string;
+  establishmentName: string;
+  establishmentPhone: string | null;
+  timeZone: string;
+}
+
+/** The stays of the cases where the family holds a GRANTED request (as `familyStayOf` shows one), latest first. */
+export function familyStaysOf(db: EntityManager, familyAccountId: string): Promise<FamilyStayListRow[]> {
+  return select<FamilyStayListRow>(
+    db,
+    `SELECT s.id, s.status, lower(s.during) AS "startsAt", upper(s.during) AS "endsAt", u.name AS "unitName", u.kind,
+            d.first_name || ' ' || upper(d.last_name) AS "detaineeName", e.name AS "establishmentName",
+            e.phone AS "establishmentPhone", e.time_zone AS "timeZone"
+       FROM family_visit_stays s
+       JOIN family_units u ON u.id = s.unit_id
+       JOIN family_visit_cases c ON c.id = s.case_id
+       JOIN detainees d ON d.id = c.detainee_id
+       JOIN establishments e ON e.id = c.establishment_id
+      WHERE EXISTS (SELECT 1 FROM family_visit_requests r LEFT JOIN permits p ON p.id = r.permit_id
+                     WHERE r.case_id = s.case_id AND r.status = 'GRANTED'
+                       AND (r.family_account_id = $1 OR p.family_account_id = $1))
+      ORDER BY lower(s.during) DESC LIMIT 100`,
+    [familyAccountId],
+  );
+}
+
 export interface StayEventRow {
   id: string;
   kind: StayEventKind;

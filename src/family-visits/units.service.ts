@@ -18,6 +18,8 @@ import {
   detaineeStayDuring,
   familiesToTell,
   familyStayOf,
+  familyStaysOf,
+  type FamilyStayListRow,
   insertCaseEvent,
   insertFamilyEvent,
   insertStay,
@@ -569,6 +571,11 @@ export class UnitsService {
       // A stay booked with a break is in two slots, whatever was granted; one booked without keeps the grant's word.
       guide: stayGuide(s.kind, breakTimes ? 2 : s.grantedSlots, breakTimes),
     };
+  }
+
+  /** The stays the family may see (as `familyStay`), latest first: its « Mes visites et rendez-vous » lists them. */
+  familyStays(familyAccountId: string): Promise<FamilyStayListRow[]> {
+    return familyStaysOf(this.dataSource.manager, familyAccountId);
   }
 
   /** The week of `day` (Monday to Sunday, the establishment's time zone), per unit, and the ranked waiting list. */

@@ -6,6 +6,7 @@ import { attempt, FieldError, validateForm } from '../common/forms';
 import { EstablishmentsService } from '../establishments/establishments.service';
 import { FamiliesService } from '../families/families.service';
 import { sendDocument } from './document-response';
+import { PermitClaimsService } from './permit-claims.service';
 import { PermitDecisionsService } from './permit-decisions.service';
 import { ReplaceDocumentForm } from './permit-request.form';
 import { PermitRequestWizard, type StepOutcome } from './permit-request.steps';
@@ -27,6 +28,7 @@ export class FamilyPermitsController {
     private readonly establishments: EstablishmentsService,
     private readonly families: FamiliesService,
     private readonly decisions: PermitDecisionsService,
+    private readonly claims: PermitClaimsService,
   ) {}
 
   @Get()
@@ -184,6 +186,7 @@ export class FamilyPermitsController {
     const { request, documents, events, letters, ack } = await this.requests.requestPage(principal.id, id);
     res.render('permits/detail.njk', {
       reasons: await this.decisions.reasons(request),
+      permit: request.status === 'GRANTED' ? await this.claims.permitOfRequest(principal.id, id) : null,
       reasonsAsked: notice.motifs === '1',
       letters,
       ack,

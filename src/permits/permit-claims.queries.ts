@@ -134,6 +134,10 @@ export function permitHolder(db: EntityManager, establishmentId: string, permitI
 /** A permit of the family, as « Mes permis » shows it. */
 export interface FamilyPermitRow {
   id: string;
+  /** The online request it was granted on, if any. */
+  requestId: string | null;
+  /** The permit's number: its request's reference, or the paper permit's. */
+  number: string | null;
   visitorGivenName: string;
   visitorFamilyName: string;
   relationship: Relationship;
@@ -161,7 +165,8 @@ export interface FamilyPermitRow {
 export function permitsOfFamily(db: EntityManager, familyId: string, now: Date): Promise<FamilyPermitRow[]> {
   return select<FamilyPermitRow>(
     db,
-    `SELECT p.id, p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName", p.relationship,
+    `SELECT p.id, p.request_id AS "requestId", COALESCE(pr.reference, p.paper_reference) AS number,
+            p.visitor_given_name AS "visitorGivenName", p.visitor_family_name AS "visitorFamilyName", p.relationship,
             d.first_name || ' ' || d.last_name AS "detaineeName", e.name AS "establishmentName", p.status,
             p.status_reason AS "statusReason", p.origin, to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom",
             to_char(p.valid_to, 'YYYY-MM-DD') AS "validTo", p.max_visits AS "maxVisits", p.room_condition AS "roomCondition",
@@ -173,6 +178,7 @@ export function permitsOfFamily(db: EntityManager, familyId: string, now: Date):
             (SELECT to_char(m.observations_due, 'YYYY-MM-DD') FROM permit_measures m
               WHERE m.permit_id = p.id AND m.status = 'PROPOSED') AS "observationsDue"
        FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = p.establishment_id
+       LEFT JOIN permit_requests pr ON pr.id = p.request_id
       WHERE p.family_account_id = $1
       ORDER BY e.name, d.last_name, d.first_name, p.visitor_family_name, p.visitor_given_name, p.id`,
     [familyId, now],

@@ -85,6 +85,12 @@ export type ClaimResult = { ok: true; permitId: string } | { ok: false; reason: 
 /** A permit as « Mes permis » shows it. */
 export interface MyPermit {
   id: string;
+  /** The online request it was granted on, if any. */
+  requestId: string | null;
+  /** Its request's reference, or the paper permit's; null if it has none. */
+  number: string | null;
+  /** AAAA-MM-JJ */
+  validFrom: string;
   visitor: string;
   relationship: string;
   detaineeName: string;
@@ -125,12 +131,24 @@ export class PermitClaimsService {
 
   /** « Mes permis »: the family's permits with their state, limits and conditions, and the letters addressed to it. */
   async myPermits(familyId: string): Promise<{ permits: MyPermit[]; letters: LetterRow[] }> {
-    const db = this.dataSource.manager;
-    const rows = await permitsOfFamily(db, familyId, this.clock.now());
-    const permits = rows.map((r): MyPermit => {
+    return { permits: await this.familyPermits(familyId), letters: await lettersOfFamily(this.dataSource.manager, familyId) };
+  }
+
+  /** The permit granted on the family's request (its page shows it once granted), or null. */
+  async permitOfRequest(familyId: string, requestId: string): Promise<MyPermit | null> {
+    return (await this.familyPermits(familyId)).find((p) => p.requestId === requestId) ?? null;
+  }
+
+  /** The permits linked to the family's account, as « Mes permis » and « Mon espace » show them. */
+  async familyPermits(familyId: string): Promise<MyPermit[]> {
+    const rows = await permitsOfFamily(this.dataSource.manager, familyId, this.clock.now());
+    return rows.map((r): MyPermit => {
       const state = permitState(r, r.today);
       return {
         id: r.id,
+        requestId: r.requestId,
+        number: r.number,
+        validFrom: r.validFrom,
         visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
         relationship: RELATIONSHIPS[r.relationship] ?? r.relationship,
         detaineeName: r.detaineeName,
@@ -144,7 +162,6 @@ export class PermitClaimsService {
         observationsDue: r.observationsDue && r.observationsDue >= r.today ? r.observationsDue : null,
       };
     });
-    return { permits, letters: await lettersOfFamily(db, familyId) };
   }
 
   /**

@@ -127,7 +127,7 @@ export class PermitDeadlineRunner implements OnApplicationBootstrap, OnApplicati
     PermitImportSweeper,
     PermitMeasuresService,
   ],
-  exports: [PermitRequestsService, PermitInstructionService],
+  exports: [PermitRequestsService, PermitInstructionService, PermitClaimsService],
 })
 export class PermitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

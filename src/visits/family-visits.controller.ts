@@ -5,8 +5,6 @@ import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { attempt, type FieldError, validateForm } from '../common/forms';
-import { EstablishmentsService } from '../establishments/establishments.service';
-import { VISIT_STATUS_LABELS } from './visit-day.rules';
 import { VisitBookingService } from './visit-booking.service';
 import { BookVisitForm, MoveVisitForm, slotChoice } from './visit.form';
 import { VisitReadService } from './visit-read.service';
@@ -22,25 +20,19 @@ export class FamilyVisitsController {
     private readonly booking: VisitBookingService,
     private readonly reads: VisitReadService,
     private readonly waitlist: WaitlistService,
-    private readonly establishments: EstablishmentsService,
   ) {}
 
+  /** « Mes visites » is now « Mes visites et rendez-vous » (family-space): the old address and its notices lead there. */
   @Get()
   @Roles('FAMILY')
-  async mine(@CurrentPrincipal() p: Principal, @Query() q: Record<string, unknown>, @Res() res: Response) {
-    const [visits, waitlist] = await Promise.all([this.reads.familyVisits(p.id), this.waitlist.forFamily(p.id)]);
-    // Each visit's establishment: its parloir phone and practical information page, on the visit and below.
-    const practical = await this.establishments.practicalFor(visits.map((v) => v.establishmentId));
-    res.render('visits/mine.njk', {
-      visits,
-      waitlist,
-      practical: Object.fromEntries(practical),
-      parloirPhones: [...practical.values()].filter((i) => i.phone),
-      statusLabels: VISIT_STATUS_LABELS,
-      booked: textOf(q.reservee),
-      moved: textOf(q.deplacee),
-      waiting: textOf(q.attente),
-    });
+  mine(@Query() q: Record<string, unknown>, @Res() res: Response) {
+    const notice = new URLSearchParams();
+    for (const key of ['reservee', 'deplacee', 'attente']) {
+      const value = textOf(q[key]);
+      if (value !== undefined) notice.set(key, value);
+    }
+    const query = notice.toString();
+    res.redirect(302, query ? `/mes-rendez-vous?${query}` : '/mes-rendez-vous');
   }
 
   @Get(':id/deplacer')

@@ -25,7 +25,7 @@ import { WaitlistService } from './waitlist.service';
   imports: [AppointmentsModule, EstablishmentsModule, FamiliesModule, NotificationsModule],
   controllers: [VisitsAdminController, FamilyVisitsController, StaffVisitsController, ParloirController, ConvocationScanController],
   providers: [VisitBookingService, VisitReadService, VisitsAdminService, VisitDayService, VisitImportService, WaitlistService, VisitTokens],
-  exports: [VisitBookingService],
+  exports: [VisitBookingService, VisitReadService, WaitlistService],
 })
 export class VisitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {

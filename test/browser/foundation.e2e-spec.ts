@@ -59,7 +59,7 @@ describe('the DSFR pages in a real browser', () => {
     await actAndCheck(page, violations, () =>
       navigating(page, () =>
         page
-          .getByRole('link', { name: /Annuler le rendez-vous du/ })
+          .getByRole('link', { name: /^Annuler (le rendez-vous du|la visite) / })
           .first()
           .click(),
       ),

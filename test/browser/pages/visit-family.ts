@@ -2,9 +2,9 @@ import { AbstractPage } from './abstract-page';
 import { SlotGrid, tapLabel } from './visit-slots';
 import { textOf } from './visit-text';
 
-/** "Mes visites": the family's visits and waiting lists. */
+/** « Mes visites et rendez-vous »: the family's visits, stays, interviews and waiting lists, as cards. */
 export class MyVisitsPage extends AbstractPage {
-  protected readonly heading = 'Mes visites au parloir';
+  protected readonly heading = 'Mes visites et rendez-vous';
 
   /** Taps "Déplacer" on the visit with this reference. */
   moveVisit(reference: string): Promise<void> {

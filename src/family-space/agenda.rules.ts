@@ -1,0 +1,187 @@
+import { KIND_LABELS as APPOINTMENT_KIND_LABELS, whenLabel, type AppointmentKind } from '../appointments/appointment.rules';
+import type { FamilyVisitKind } from '../family-visits/family-unit.entity';
+import type { StayStatus } from '../family-visits/family-visit-stay.entity';
+import { KIND_LABELS as STAY_KIND_LABELS } from '../family-visits/units.rules';
+import type { VisitStatus } from '../visits/visit-day.rules';
+
+/**
+ * « Mes visites et rendez-vous »: one list of what the family must attend — visits at the parloir,
+ * UVF / PF stays, SPIP interviews, video calls — each as a card with its actions, whatever module
+ * booked it. Pure: the rows come from each module's service, `now` from the clock.
+ */
+export type AgendaKind = AppointmentKind | FamilyVisitKind;
+
+/** A link of a card: the visible label and, for screen readers, which item it acts on. */
+export interface AgendaAction {
+  href: string;
+  label: string;
+  hidden: string;
+}
+
+export interface AgendaItem {
+  kind: AgendaKind;
+  /** « Visite au parloir », « Unité de vie familiale (UVF) »… */
+  title: string;
+  /** « mardi 24 novembre 2026 à 14 h 00 », on the establishment's clock. */
+  when: string;
+  startsAt: Date;
+  /** Still to come (or under way): listed first, with its actions. */
+  upcoming: boolean;
+  status: string;
+  reference: string | null;
+  /** Whom, where: one line each. */
+  details: string[];
+  actions: AgendaAction[];
+  /** What to do when no action is offered online (« appelez… »). */
+  note: string | null;
+  /** The establishment whose practical information (parloir phone, page) goes on the card: a visit's. */
+  establishmentId: string | null;
+}
+
+/** A visit's status as the family reads it (the agents' list says « Attendue »). */
+export const FAMILY_VISIT_STATUS: Record<VisitStatus, string> = {
+  BOOKED: 'Réservée',
+  IN_PROGRESS: 'En cours',
+  DONE: 'Passée',
+  NO_SHOW: 'Non honorée',
+  REFUSED: 'Accès refusé',
+  CANCELLED: 'Annulée',
+};
+
+export const FAMILY_STAY_STATUS: Record<StayStatus, string> = {
+  BOOKED: 'Réservée',
+  IN_PROGRESS: 'En cours',
+  ENDED: 'Passée',
+  ENDED_EARLY: 'Terminée avant l’heure',
+  CANCELLED: 'Annulée',
+};
+
+const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('fr') + s.slice(1);
+
+/** A visit at the parloir, as the visits module lists the family's visits. */
+export interface AgendaVisit {
+  id: string;
+  reference: string;
+  status: VisitStatus;
+  startsAt: Date;
+  detainee: string;
+  room: string;
+  establishment: string;
+  appointmentId: string | null;
+  establishmentId: string;
+  timeZone: string;
+  /** The family may still move or cancel it online (the establishment's cancellation delay). */
+  changeable: boolean;
+}
+
+export function visitItem(v: AgendaVisit, now: Date): AgendaItem {
+  const upcoming = v.status === 'IN_PROGRESS' || (v.status === 'BOOKED' && v.startsAt.getTime() > now.getTime());
+  const actions: AgendaAction[] = [];
+  if (upcoming && v.changeable) {
+    actions.push({ href: `/visites/${v.id}/deplacer`, label: 'Déplacer', hidden: ` la visite ${v.reference}` });
+    if (v.appointmentId)
+      actions.push({ href: `/mes-rendez-vous/${v.appointmentId}/annuler`, label: 'Annuler', hidden: ` la visite ${v.reference}` });
+  }
+  return {
+    kind: 'VISIT',
+    title: 'Visite au parloir',
+    when: whenLabel(v.startsAt, v.timeZone),
+    startsAt: v.startsAt,
+    upcoming,
+    status: FAMILY_VISIT_STATUS[v.status],
+    reference: v.reference,
+    details: [`Avec ${v.detainee}`, `${v.room}, ${v.establishment}`],
+    actions,
+    note:
+      upcoming && v.status === 'BOOKED' && !v.changeable
+        ? 'Le délai pour déplacer ou annuler en ligne est passé : appelez le parloir de l’établissement.'
+        : null,
+    establishmentId: v.establishmentId,
+  };
+}
+
+/** An appointment of the appointments module (an interview, a video call; a visit booked without a visit record). */
+export interface AgendaAppointment {
+  id: string;
+  kind: AppointmentKind;
+  reference: string;
+  status: 'BOOKED' | 'CANCELLED';
+  startsAt: Date;
+  place: string;
+  address: string;
+  establishmentName: string;
+  timeZone: string;
+}
+
+export function appointmentItem(a: AgendaAppointment, now: Date): AgendaItem {
+  const when = whenLabel(a.startsAt, a.timeZone);
+  const upcoming = a.status === 'BOOKED' && a.startsAt.getTime() > now.getTime();
+  return {
+    kind: a.kind,
+    title: upperFirst(APPOINTMENT_KIND_LABELS[a.kind]),
+    when,
+    startsAt: a.startsAt,
+    upcoming,
+    status: a.status === 'CANCELLED' ? 'Annulé' : upcoming ? 'Prévu' : 'Passé',
+    reference: a.reference,
+    details: [a.establishmentName, `${a.place}, ${a.address}`],
+    actions: upcoming ? [{ href: `/mes-rendez-vous/${a.id}/annuler`, label: 'Annuler', hidden: ` le rendez-vous du ${when}` }] : [],
+    note: null,
+    establishmentId: null,
+  };
+}
+
+/** A UVF / PF stay of a case where the family holds a granted request. */
+export interface AgendaStay {
+  id: string;
+  status: StayStatus;
+  kind: FamilyVisitKind;
+  startsAt: Date;
+  endsAt: Date;
+  unitName: string;
+  detaineeName: string;
+  establishmentName: string;
+  establishmentPhone: string | null;
+  timeZone: string;
+}
+
+export function stayItem(s: AgendaStay, now: Date): AgendaItem {
+  const upcoming = (s.status === 'BOOKED' || s.status === 'IN_PROGRESS') && s.endsAt.getTime() > now.getTime();
+  const when = whenLabel(s.startsAt, s.timeZone);
+  return {
+    kind: s.kind,
+    title: STAY_KIND_LABELS[s.kind],
+    when,
+    startsAt: s.startsAt,
+    upcoming,
+    status: FAMILY_STAY_STATUS[s.status],
+    reference: null,
+    details: [`Avec ${s.detaineeName}`, `${s.unitName}, ${s.establishmentName}`, `Jusqu’au ${whenLabel(s.endsAt, s.timeZone)}`],
+    actions: [{ href: `/uvf/sejours/${s.id}`, label: 'Voir la visite', hidden: ` du ${when} : ce qu’il faut apporter` }],
+    note: upcoming
+      ? `Pour la déplacer ou l’annuler, appelez l’établissement${s.establishmentPhone ? ` au ${s.establishmentPhone}` : ''}.`
+      : null,
+    establishmentId: null,
+  };
+}
+
+/**
+ * The family's agenda: what is to come, soonest first, then what is past or cancelled, latest first.
+ * A visit's appointment is shown once, as the visit (with its move and cancel actions).
+ */
+export function agenda(
+  sources: { visits: AgendaVisit[]; appointments: AgendaAppointment[]; stays: AgendaStay[] },
+  now: Date,
+): { upcoming: AgendaItem[]; past: AgendaItem[] } {
+  const visitAppointments = new Set(sources.visits.map((v) => v.appointmentId).filter((id) => id !== null));
+  const items = [
+    ...sources.visits.map((v) => visitItem(v, now)),
+    ...sources.appointments.filter((a) => !visitAppointments.has(a.id)).map((a) => appointmentItem(a, now)),
+    ...sources.stays.map((s) => stayItem(s, now)),
+  ];
+  const time = (i: AgendaItem) => i.startsAt.getTime();
+  return {
+    upcoming: items.filter((i) => i.upcoming).sort((a, b) => time(a) - time(b)),
+    past: items.filter((i) => !i.upcoming).sort((a, b) => time(b) - time(a)),
+  };
+}
