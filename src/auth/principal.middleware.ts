@@ -75,6 +75,20 @@ export function navigation(principal?: Principal): NavEntry[] {
         label: codes.length > 1 ? `Réserver une visite (${code})` : 'Réserver une visite',
       });
     }
+    if (roles.includes('PARLOIR_AGENT') || roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/restrictions-visites`,
+        label: codes.length > 1 ? `Détenus empêchés, cellule disciplinaire (${code})` : 'Détenus empêchés, cellule disciplinaire',
+        group: 'Empêchements et incidents',
+      });
+    }
+    if (roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/incidents`,
+        label: codes.length > 1 ? `Comptes-rendus d’incident (${code})` : 'Comptes-rendus d’incident',
+        group: 'Empêchements et incidents',
+      });
+    }
     if (roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
       items.push({
         href: `/etablissements/${code}/permis/demandes`,
