@@ -9,7 +9,7 @@ interface NavItem {
   href: string;
   label: string;
   /** The menu's section: its links are grouped under one button (DSFR « menu ») when there are two or more. */
-  group?: 'Permis' | 'UVF et PF' | 'Visio' | 'Administration';
+  group?: 'Empêchements et incidents' | 'Permis' | 'UVF et PF' | 'Visio' | 'Administration';
 }
 
 /** An entry of the header's menu: a link, or a section opening its links. */
