@@ -569,6 +569,29 @@ table visit_imports
   visit_imports.visitors_unmatched integer NOT NULL
   visit_imports.lines_rejected integer NOT NULL
   visit_imports.report jsonb NOT NULL
+table visit_incidents
+  visit_incidents.id uuid NOT NULL DEFAULT gen_random_uuid()
+  visit_incidents.establishment_id uuid NOT NULL
+  visit_incidents.visit_id uuid NOT NULL
+  visit_incidents.visitor_id uuid
+  visit_incidents.reason text NOT NULL
+  visit_incidents.report text NOT NULL
+  visit_incidents.interrupted_at timestamp with time zone
+  visit_incidents.written_by uuid NOT NULL
+  visit_incidents.written_at timestamp with time zone NOT NULL
+table visit_restrictions
+  visit_restrictions.id uuid NOT NULL DEFAULT gen_random_uuid()
+  visit_restrictions.establishment_id uuid NOT NULL
+  visit_restrictions.detainee_id uuid NOT NULL
+  visit_restrictions.kind text NOT NULL
+  visit_restrictions.cause text
+  visit_restrictions.starts_at timestamp with time zone NOT NULL
+  visit_restrictions.ends_at timestamp with time zone NOT NULL
+  visit_restrictions.note text
+  visit_restrictions.created_by uuid NOT NULL
+  visit_restrictions.created_at timestamp with time zone NOT NULL DEFAULT now()
+  visit_restrictions.ended_early_at timestamp with time zone
+  visit_restrictions.ended_by uuid
 table visit_settings
   visit_settings.establishment_id uuid NOT NULL
   visit_settings.min_notice_hours integer NOT NULL DEFAULT 24
@@ -1005,6 +1028,24 @@ constraint video_call_settings.video_call_settings_version_unique: UNIQUE (estab
 constraint visit_imports.visit_imports_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint visit_imports.visit_imports_imported_by_fkey: FOREIGN KEY (imported_by) REFERENCES agents(id)
 constraint visit_imports.visit_imports_pkey: PRIMARY KEY (id)
+constraint visit_incidents.visit_incidents_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint visit_incidents.visit_incidents_pkey: PRIMARY KEY (id)
+constraint visit_incidents.visit_incidents_reason_check: CHECK ((reason = ANY (ARRAY['BEHAVIOUR'::text, 'FORBIDDEN_ITEM'::text, 'VIOLENCE'::text, 'RULES'::text, 'REQUEST'::text, 'HEALTH'::text, 'OTHER'::text])))
+constraint visit_incidents.visit_incidents_report_check: CHECK ((char_length(btrim(report)) >= 20))
+constraint visit_incidents.visit_incidents_visit_id_fkey: FOREIGN KEY (visit_id) REFERENCES visits(id)
+constraint visit_incidents.visit_incidents_visitor_id_fkey: FOREIGN KEY (visitor_id) REFERENCES visit_visitors(id)
+constraint visit_incidents.visit_incidents_written_by_fkey: FOREIGN KEY (written_by) REFERENCES agents(id)
+constraint visit_restrictions.visit_restrictions_cause: CHECK (((kind = 'PREVENTED'::text) = (cause IS NOT NULL)))
+constraint visit_restrictions.visit_restrictions_cause_check: CHECK ((cause = ANY (ARRAY['HOSPITAL'::text, 'COURT'::text, 'TRANSFER'::text, 'OTHER'::text])))
+constraint visit_restrictions.visit_restrictions_created_by_fkey: FOREIGN KEY (created_by) REFERENCES agents(id)
+constraint visit_restrictions.visit_restrictions_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
+constraint visit_restrictions.visit_restrictions_ended: CHECK ((((ended_early_at IS NULL) = (ended_by IS NULL)) AND ((ended_early_at IS NULL) OR ((ended_early_at >= starts_at) AND (ended_early_at < ends_at)))))
+constraint visit_restrictions.visit_restrictions_ended_by_fkey: FOREIGN KEY (ended_by) REFERENCES agents(id)
+constraint visit_restrictions.visit_restrictions_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint visit_restrictions.visit_restrictions_kind_check: CHECK ((kind = ANY (ARRAY['PREVENTED'::text, 'DISCIPLINARY'::text])))
+constraint visit_restrictions.visit_restrictions_no_overlap: EXCLUDE USING gist (detainee_id WITH =, kind WITH =, tstzrange(starts_at, COALESCE(ended_early_at, ends_at)) WITH &&)
+constraint visit_restrictions.visit_restrictions_period: CHECK ((ends_at > starts_at))
+constraint visit_restrictions.visit_restrictions_pkey: PRIMARY KEY (id)
 constraint visit_settings.visit_settings_cancel_deadline_hours_check: CHECK (((cancel_deadline_hours >= 0) AND (cancel_deadline_hours <= 720)))
 constraint visit_settings.visit_settings_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint visit_settings.visit_settings_horizon_days_check: CHECK (((horizon_days >= 1) AND (horizon_days <= 180)))
@@ -1184,6 +1225,12 @@ index CREATE UNIQUE INDEX video_call_devices_pkey ON public.video_call_devices U
 index CREATE UNIQUE INDEX video_call_settings_pkey ON public.video_call_settings USING btree (id)
 index CREATE UNIQUE INDEX video_call_settings_version_unique ON public.video_call_settings USING btree (establishment_id, version)
 index CREATE UNIQUE INDEX visit_imports_pkey ON public.visit_imports USING btree (id)
+index CREATE INDEX visit_incidents_establishment_idx ON public.visit_incidents USING btree (establishment_id, written_at)
+index CREATE UNIQUE INDEX visit_incidents_one_interruption ON public.visit_incidents USING btree (visit_id) WHERE (interrupted_at IS NOT NULL)
+index CREATE UNIQUE INDEX visit_incidents_pkey ON public.visit_incidents USING btree (id)
+index CREATE INDEX visit_restrictions_establishment_idx ON public.visit_restrictions USING btree (establishment_id, ends_at)
+index CREATE INDEX visit_restrictions_no_overlap ON public.visit_restrictions USING gist (detainee_id, kind, tstzrange(starts_at, COALESCE(ended_early_at, ends_at)))
+index CREATE UNIQUE INDEX visit_restrictions_pkey ON public.visit_restrictions USING btree (id)
 index CREATE UNIQUE INDEX visit_settings_pkey ON public.visit_settings USING btree (establishment_id)
 index CREATE UNIQUE INDEX visit_slots_pkey ON public.visit_slots USING btree (id)
 index CREATE UNIQUE INDEX visit_slots_unique ON public.visit_slots USING btree (room_id, starts_at)

@@ -44,6 +44,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'EstablishmentHolidayZone1763902400000',
       'OneEmptyDraft1763902500000',
       'EstablishmentInfo1763902600000',
+      'VisitRestrictionsAndIncidents1763902900000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

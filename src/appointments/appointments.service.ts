@@ -252,7 +252,8 @@ export class AppointmentsService implements OnModuleInit {
     const cancelled: Appointment = { ...a, status: 'CANCELLED' };
     await this.cancelHooks.get(a.kind)?.(m, cancelled, actor, now);
     await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous annulé');
-    await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS']);
+    // Staff say why (a family cancelling its own appointment knows).
+    await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS'], { reason: actor.type === 'FAMILY' ? null : reason });
     await this.audit.record(
       {
         actor,
@@ -342,8 +343,15 @@ export class AppointmentsService implements OnModuleInit {
   }
 
   /** The transactional message of a change, on the channels given that the appointment has. */
-  private async notifyAll(m: EntityManager, a: Appointment, template: string, now: Date, channels: ('EMAIL' | 'SMS')[]) {
-    const full = this.templateData(a);
+  private async notifyAll(
+    m: EntityManager,
+    a: Appointment,
+    template: string,
+    now: Date,
+    channels: ('EMAIL' | 'SMS')[],
+    extra: Record<string, unknown> = {},
+  ) {
+    const full = { ...this.templateData(a), ...extra };
     // Only confirmations and moves carry the calendar file and the convocation.
     const { ics: _ics, ...withoutCalendar } = full;
     const data = template === 'appointment-confirmation' || template === 'appointment-moved' ? full : { ...withoutCalendar, qr: null };

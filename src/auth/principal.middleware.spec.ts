@@ -12,7 +12,14 @@ const agent = (grants: [string, StaffRole][]) => ({
 describe('navigation', () => {
   it('groups a section of two links or more under one button, so that the head’s menu fits a tablet', () => {
     const nav = navigation(agent([['CPNORD', 'HEAD_OF_ESTABLISHMENT']]));
-    expect(nav.map((e) => e.label)).toEqual(['Tableau de bord', 'Personnes détenues', 'Permis', 'UVF et PF', 'Visio']);
+    expect(nav.map((e) => e.label)).toEqual([
+      'Tableau de bord',
+      'Personnes détenues',
+      'Empêchements et incidents',
+      'Permis',
+      'UVF et PF',
+      'Visio',
+    ]);
     const uvf = nav.find((e) => e.label === 'UVF et PF');
     expect(uvf && 'children' in uvf ? uvf.children.map((c) => c.href) : []).toEqual([
       '/etablissements/CPNORD/uvf/planning',

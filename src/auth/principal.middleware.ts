@@ -9,7 +9,7 @@ interface NavItem {
   href: string;
   label: string;
   /** The menu's section: its links are grouped under one button (DSFR « menu ») when there are two or more. */
-  group?: 'Permis' | 'UVF et PF' | 'Visio' | 'Administration';
+  group?: 'Empêchements et incidents' | 'Permis' | 'UVF et PF' | 'Visio' | 'Administration';
 }
 
 /** An entry of the header's menu: a link, or a section opening its links. */
@@ -72,6 +72,20 @@ export function navigation(principal?: Principal): NavEntry[] {
       items.push({
         href: `/etablissements/${code}/visites/reserver`,
         label: codes.length > 1 ? `Réserver une visite (${code})` : 'Réserver une visite',
+      });
+    }
+    if (roles.includes('PARLOIR_AGENT') || roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/restrictions-visites`,
+        label: codes.length > 1 ? `Détenus empêchés, cellule disciplinaire (${code})` : 'Détenus empêchés, cellule disciplinaire',
+        group: 'Empêchements et incidents',
+      });
+    }
+    if (roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {
+      items.push({
+        href: `/etablissements/${code}/incidents`,
+        label: codes.length > 1 ? `Comptes-rendus d’incident (${code})` : 'Comptes-rendus d’incident',
+        group: 'Empêchements et incidents',
       });
     }
     if (roles.includes('PERMITS_OFFICER') || roles.includes('HEAD_OF_ESTABLISHMENT')) {

@@ -27,6 +27,7 @@ import { VideoCallContactOwner1763902300000 } from '../../migrations/17639023000
 import { EstablishmentHolidayZone1763902400000 } from '../../migrations/1763902400000-EstablishmentHolidayZone';
 import { OneEmptyDraft1763902500000 } from '../../migrations/1763902500000-OneEmptyDraft';
 import { EstablishmentInfo1763902600000 } from '../../migrations/1763902600000-EstablishmentInfo';
+import { VisitRestrictionsAndIncidents1763902900000 } from '../../migrations/1763902900000-VisitRestrictionsAndIncidents';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -60,6 +61,7 @@ export const MIGRATIONS = [
   EstablishmentHolidayZone1763902400000,
   OneEmptyDraft1763902500000,
   EstablishmentInfo1763902600000,
+  VisitRestrictionsAndIncidents1763902900000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

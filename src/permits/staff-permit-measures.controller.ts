@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
@@ -37,10 +37,17 @@ export class StaffPermitMeasuresController {
   async proposeForm(
     @CurrentEstablishment() e: Establishment,
     @Param('permitId', new ParseUUIDPipe()) permitId: string,
+    @Query('mesure') kind: unknown,
+    @Query('motifs') grounds: unknown,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    await this.render(res, e, permitId, principal, 'propose', null, { values: { kind: '' } });
+    // Opened from an incident report: the suspension and the start of its grounds prefilled (the head completes them).
+    const values = {
+      kind: kind === 'SUSPENSION' || kind === 'WITHDRAWAL' ? kind : '',
+      grounds: typeof grounds === 'string' ? grounds.slice(0, 2000) : '',
+    };
+    await this.render(res, e, permitId, principal, 'propose', null, { values });
   }
 
   @Post('envisager')

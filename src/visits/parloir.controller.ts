@@ -17,7 +17,9 @@ import { VisitBookingService } from './visit-booking.service';
 import { VisitImportService } from './visit-import.service';
 import { VisitReadService } from './visit-read.service';
 import { VisitTokens } from './visit-tokens';
-import { CheckForm, ConfirmForm, MoveVisitForm, slotChoice } from './visit.form';
+import { CheckForm, ConfirmForm, IncidentForm, MoveVisitForm, slotChoice } from './visit.form';
+import { VisitIncidentsService } from './visit-incidents.service';
+import { INCIDENT_REASONS } from './visit-incident.rules';
 import { DAYS } from './visits-admin.service';
 
 export const MAX_VISIT_LIST_BYTES = 2 * 1024 * 1024;
@@ -54,6 +56,7 @@ export class ParloirController {
     private readonly reads: VisitReadService,
     private readonly imports: VisitImportService,
     private readonly tokens: VisitTokens,
+    private readonly incidents: VisitIncidentsService,
     private readonly clock: Clock,
   ) {}
 
@@ -172,6 +175,7 @@ export class ParloirController {
   ) {
     const v = await this.day.visit(establishment, id);
     const day = localDay(v.startsAt, establishment.timeZone);
+    const today = this.day.today(establishment.timeZone);
     res.render('visits/check.njk', {
       establishment,
       v,
@@ -183,9 +187,52 @@ export class ParloirController {
       statusLabels: VISIT_STATUS_LABELS,
       checkLabels: CHECK_LABELS,
       reasons: REFUSAL_REASONS,
+      incidentReasons: INCIDENT_REASONS,
+      incidents: (await this.incidents.ofVisit(v.id)).map((i) => ({
+        ...i,
+        writtenTime: hhmm(i.writtenAt, establishment.timeZone),
+        interruptedTime: i.interruptedAt ? hhmm(i.interruptedAt, establishment.timeZone) : null,
+      })),
+      reportable: day <= today && v.status !== 'CANCELLED',
+      preventable: v.status === 'BOOKED' && day >= today,
       errors,
       values,
     });
+  }
+
+  /**
+   * An incident: the agent interrupts the visit in progress (R341-12), or reports without
+   * interrupting, and writes the report attached to the visit (audited; the head reads it).
+   */
+  @Post('visites/:id/incident')
+  @Roles('PARLOIR_AGENT')
+  async incident(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(IncidentForm, body);
+    const open = { openIncident: true };
+    const prefixed = (errors: FieldError[]) => errors.map((e) => ({ ...e, field: `incident-${e.field}` }));
+    if (!form.ok) return this.renderVisit(res.status(400), establishment, id, prefixed(form.errors), { ...form.values, ...open });
+    const f = form.value;
+    const done = await attempt(
+      () =>
+        this.incidents.report(actorOf(p), establishment, id, {
+          reason: f.reason,
+          visitorId: f.visitorId ?? null,
+          report: f.report,
+          interrupt: f.interrupt === 'oui',
+        }),
+      (e) => (e.code === 'REPORT' ? 'report' : e.code === 'VISITOR' ? 'visitorId' : 'reason'),
+    );
+    if (!done.ok) return this.renderVisit(res.status(done.status), establishment, id, prefixed(done.errors), { ...f, ...open });
+    res.redirect(
+      303,
+      `/etablissements/${establishment.code}/parloir/visites/${id}?fait=${f.interrupt === 'oui' ? 'interrompue' : 'incident'}`,
+    );
   }
 
   /** One tap: a visitor arrived or absent; a refusal with its reason. */

@@ -35,6 +35,7 @@ import {
   visitOfEstablishment,
   detaineeVisitsBetween,
 } from './visit.queries';
+import { restrictionRefusalFor } from './visit-restriction.queries';
 import {
   canCancel,
   checkVisitors,
@@ -360,6 +361,17 @@ export class VisitBookingService implements OnModuleInit {
     viewer: Viewer,
   ) {
     await lockDetainee(m, detainee.id);
+    // A period when the detainee is prevented, or in the disciplinary cell with the week's visit used (R341-3 2° and 3°).
+    const restricted = await restrictionRefusalFor(
+      m,
+      detainee.id,
+      slot.startsAt,
+      slot.endsAt,
+      slot.t.timeZone,
+      exceptVisit,
+      viewer === 'STAFF',
+    );
+    if (restricted) throw new DomainError(restricted.code, restricted.message, 409);
     const week = weekOf(slot.startsAt, slot.t.timeZone);
     const visits = await detaineeVisitsBetween(m, detainee.id, week.from, week.to, exceptVisit);
     const refused = weekRefusal(visits, slot, weeklyEntitlement(detainee.legalStatus, slot.settings), slot.t.timeZone, viewer);
@@ -474,6 +486,27 @@ export class VisitBookingService implements OnModuleInit {
       return;
     }
     await this.dataSource.transaction((m) => this.cancelIn(m, actor, { id: v.id }, now, { familyDeadline: false, reason }));
+  }
+
+  /**
+   * Staff cancel a booked visit of their establishment inside the caller's transaction (a period
+   * when the detainee is prevented cancels several at once); the family is told with `reason`.
+   */
+  async cancelByStaffIn(
+    m: EntityManager,
+    actor: Actor,
+    establishmentId: string,
+    visitId: string,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
+    const v = await visitOfEstablishment(m, establishmentId, visitId);
+    if (!v || v.status !== 'BOOKED') return;
+    if (v.appointmentId) {
+      await this.appointments.cancelIn(m, actor, AppointmentScopes.establishment(establishmentId), v.appointmentId, reason, now);
+      return;
+    }
+    await this.cancelIn(m, actor, { id: v.id }, now, { familyDeadline: false, reason });
   }
 
   /**

@@ -16,6 +16,9 @@ import { type CheckStatus, checkError, type RefusalReason } from './visit-day.ru
 import type { SlotChoice } from './visit-booking.service';
 import type { VisitSettings } from './visit.rules';
 import { ROOM_KINDS, type RoomKind } from './visiting-room.entity';
+import { INCIDENT_REASONS, type IncidentReason, MIN_REPORT_LENGTH } from './visit-incident.rules';
+import type { RestrictionInput } from './visit-restrictions.service';
+import { PREVENTION_CAUSES, type PreventionCause, RESTRICTION_KINDS, type RestrictionKind } from './visit-restriction.rules';
 
 /**
  * The forms of the visits module, as classes validated by validateForm (French messages). A value
@@ -299,4 +302,56 @@ export class ClosureForm {
   closure(): NewClosure {
     return { day: parseDay(this.day)!, roomId: this.roomId ?? null, templateId: this.templateId ?? null, reason: this.reason };
   }
+}
+
+// ---------- The unexpected on the day ----------
+
+/** A period when a detainee is prevented or in the disciplinary cell (R341-3 2° and 3°). */
+export class RestrictionForm {
+  @Trim() @Text(1, 20, 'Saisissez le numéro d’écrou de la personne détenue') ecrou!: string;
+  @IsIn(Object.keys(RESTRICTION_KINDS), { message: 'Choisissez : personne détenue empêchée, ou cellule disciplinaire' })
+  kind!: RestrictionKind;
+  @ValidateIf((f: RestrictionForm) => f.kind === 'PREVENTED')
+  @IsIn(Object.keys(PREVENTION_CAUSES), { message: 'Choisissez la cause de l’empêchement' })
+  cause?: PreventionCause;
+  @IsDay('Date de début au format JJ/MM/AAAA') from!: string;
+  @IsDay('Date de fin au format JJ/MM/AAAA') to!: string;
+  @EmptyToUndefined() @Trim() @IsOptional() @Text(1, 1000, 'La note interne ne doit pas dépasser 1 000 caractères') note?: string;
+
+  input(): RestrictionInput {
+    return {
+      ecrou: this.ecrou,
+      kind: this.kind,
+      cause: this.kind === 'PREVENTED' ? (this.cause ?? null) : null,
+      from: parseDay(this.from)!,
+      to: parseDay(this.to)!,
+      note: this.note ?? null,
+    };
+  }
+}
+
+/** The same period, confirmed after its read-back. */
+export class ConfirmRestrictionForm extends RestrictionForm {
+  @IsIn(['oui'], { message: 'Cochez la case pour confirmer : les visites listées seront annulées et les familles prévenues.' })
+  confirm!: 'oui';
+}
+
+export class EndRestrictionForm {
+  @IsIn(['oui'], { message: 'Cochez la case pour confirmer la fin de la période.' })
+  confirm!: 'oui';
+}
+
+/** An incident report (compte-rendu d'incident), with the visit interrupted or not (R341-12). */
+export class IncidentForm {
+  @IsIn(Object.keys(INCIDENT_REASONS), { message: 'Choisissez le motif' })
+  reason!: IncidentReason;
+  @EmptyToUndefined() @IsOptional() @IsUUID('all', { message: 'Choisissez la personne concernée dans la liste' }) visitorId?: string;
+  @Trim()
+  @Text(MIN_REPORT_LENGTH, 5000, `Rédigez le compte-rendu : ce qui s’est passé, qui, quand (${MIN_REPORT_LENGTH} caractères au moins)`)
+  report!: string;
+  @IsIn(['oui', 'non'], { message: 'Indiquez si la visite est interrompue' })
+  interrupt!: 'oui' | 'non';
+  @ValidateIf((f: IncidentForm) => f.interrupt === 'oui')
+  @IsIn(['oui'], { message: 'Cochez la case pour confirmer l’interruption : toute sortie est définitive.' })
+  confirm?: 'oui';
 }

@@ -15,6 +15,10 @@ import { VisitTokens } from './visit-tokens';
 import { VisitsAdminController } from './visits-admin.controller';
 import { VisitsAdminService } from './visits-admin.service';
 import { WaitlistService } from './waitlist.service';
+import { VisitIncidentsController } from './visit-incidents.controller';
+import { VisitIncidentsService } from './visit-incidents.service';
+import { VisitRestrictionsController } from './visit-restrictions.controller';
+import { VisitRestrictionsService } from './visit-restrictions.service';
 
 /**
  * Visiting rooms: the calendar, bookings and the waiting list, and the day at the visiting rooms.
@@ -23,8 +27,26 @@ import { WaitlistService } from './waitlist.service';
  */
 @Module({
   imports: [AppointmentsModule, EstablishmentsModule, FamiliesModule, NotificationsModule],
-  controllers: [VisitsAdminController, FamilyVisitsController, StaffVisitsController, ParloirController, ConvocationScanController],
-  providers: [VisitBookingService, VisitReadService, VisitsAdminService, VisitDayService, VisitImportService, WaitlistService, VisitTokens],
+  controllers: [
+    VisitsAdminController,
+    FamilyVisitsController,
+    StaffVisitsController,
+    ParloirController,
+    ConvocationScanController,
+    VisitRestrictionsController,
+    VisitIncidentsController,
+  ],
+  providers: [
+    VisitBookingService,
+    VisitReadService,
+    VisitsAdminService,
+    VisitDayService,
+    VisitImportService,
+    WaitlistService,
+    VisitTokens,
+    VisitRestrictionsService,
+    VisitIncidentsService,
+  ],
   exports: [VisitBookingService, VisitReadService, WaitlistService],
 })
 export class VisitsModule implements NestModule {
