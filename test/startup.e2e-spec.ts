@@ -42,6 +42,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'SanctionLift1763902200000',
       'VideoCallContactOwner1763902300000',
       'EstablishmentHolidayZone1763902400000',
+      'VisitRules1763902800000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -25,6 +25,7 @@ import { ProposedSlots1763902100000 } from '../../migrations/1763902100000-Propo
 import { SanctionLift1763902200000 } from '../../migrations/1763902200000-SanctionLift';
 import { VideoCallContactOwner1763902300000 } from '../../migrations/1763902300000-VideoCallContactOwner';
 import { EstablishmentHolidayZone1763902400000 } from '../../migrations/1763902400000-EstablishmentHolidayZone';
+import { VisitRules1763902800000 } from '../../migrations/1763902800000-VisitRules';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   SanctionLift1763902200000,
   VideoCallContactOwner1763902300000,
   EstablishmentHolidayZone1763902400000,
+  VisitRules1763902800000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

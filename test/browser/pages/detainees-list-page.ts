@@ -49,12 +49,12 @@ export class DetaineesImportPage extends AbstractPage {
     return DetaineesImportPage.on(page, violations);
   }
 
-  /** Chooses the file and imports: this page again, with the report or the lines to correct. */
+  /** Chooses the file and asks for the preview: this page again, with the preview or the lines to correct. */
   async import(name: string, csv: string): Promise<DetaineesImportPage> {
     await this.page
       .getByLabel('Fichier CSV exporté de GENESIS')
       .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-    await navigating(this.page, () => this.page.getByRole('button', { name: 'Importer' }).click());
+    await navigating(this.page, () => this.page.getByRole('button', { name: 'Voir l’aperçu avant import' }).click());
     return DetaineesImportPage.on(this.page, this.violations);
   }
 
