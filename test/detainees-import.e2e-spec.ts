@@ -125,6 +125,7 @@ describe('import of detainees from a GENESIS export', () => {
     const by = { actorType: 'AGENT', actorLabel: 'Łucja Nguyễn-Şahin' };
     expect(audit).toEqual([
       { action: 'DETAINEES_IMPORTED', n: 1, ...by },
+      { action: 'DETAINEES_IMPORT_PREVIEWED', n: 1, ...by },
       { action: 'DETAINEE_CREATED', n: 2, ...by },
       { action: 'DETAINEE_RELEASED', n: 2, ...by },
       { action: 'DETAINEE_UPDATED', n: 1, ...by },
