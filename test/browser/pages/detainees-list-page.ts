@@ -61,4 +61,11 @@ export class DetaineesImportPage extends AbstractPage {
   async errors(): Promise<string> {
     return this.testId('import-errors').innerText();
   }
+
+  /** The preview of a file sent: what the import would change, and the mass-release warning if any. */
+  async preview(): Promise<{ releases: string; warning: string | null }> {
+    const releases = (await this.testId('preview-releases').locator('td').last().innerText()).trim();
+    const warning = (await this.testId('mass-release-warning').count()) ? await this.testId('mass-release-warning').innerText() : null;
+    return { releases, warning };
+  }
 }
