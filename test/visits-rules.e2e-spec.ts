@@ -4,7 +4,7 @@ import { appForTests } from './helpers/app';
 import { type HtmlPage, page } from './helpers/html';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 import { insertAgent, insertDetainee, insertEstablishment } from './factories/people';
-import { insertPermit } from './factories/permits';
+import { insertPermit, insertPermitRequest } from './factories/permits';
 import {
   at,
   dayIn,
@@ -134,6 +134,66 @@ describe('minors in an ordinary parloir', () => {
     expect(
       await query(`SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'PERMIT_UNACCOMPANIED%' ORDER BY id`, [permit.id]),
     ).toEqual([{ action: 'PERMIT_UNACCOMPANIED_CONSENT_RECORDED' }, { action: 'PERMIT_UNACCOMPANIED_CONSENT_WITHDRAWN' }]);
+  });
+
+  it('the greffe records a consent sent with the permit’s request, never another request’s document, and none for an adult visitor', async () => {
+    const setup = await insertBookingSetup({
+      family: { givenName: 'Amira', familyName: 'Ben Saïd' },
+      visitor: { givenName: 'Yasmine', familyName: 'Ben Saïd', birthdate: bornBefore(DAY, 17) },
+    });
+    const { establishment, permit, detainee } = setup;
+    const request = await insertPermitRequest({
+      familyAccountId: setup.family.id,
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+      status: 'GRANTED',
+    });
+    const other = await insertPermitRequest({
+      familyAccountId: setup.family.id,
+      establishmentId: establishment.id,
+      detaineeId: detainee.id,
+    });
+    await query(`UPDATE permits SET request_id = $2 WHERE id = $1`, [permit.id, request.id]);
+    const document = (requestId: string, name: string) =>
+      queryOne<{ id: string }>(
+        `INSERT INTO permit_documents (request_id, kind, storage_key, content_type, size_bytes, sha256, original_name)
+         VALUES ($1, 'PARENTAL_CONSENT', $2, 'application/pdf', 10, repeat('0', 64), $3) RETURNING id`,
+        [requestId, `test-${requestId}-${name}`, name],
+      );
+    const consent = await document(request.id, 'autorisation-parents.pdf');
+    const foreign = await document(other.id, 'autre-demande.pdf');
+    const officer = await signInAgent(
+      suite.app.url,
+      await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }], { givenName: 'Ewa', usualName: 'Kowalczyk' }),
+    );
+    const permitUrl = `/etablissements/${establishment.code}/permis/${permit.id}`;
+    const form = page(await officer.get(permitUrl).expect(200));
+    expect(form.options('documentId')).toEqual([consent.id]);
+    expect(squash(form.$(`option[value="${consent.id}"]`).text())).toMatch(
+      /^autorisation-parents\.pdf \(reçue le \d{1,2} [a-zéû]+ \d{4}\)$/,
+    );
+    const wrong = await officer.post(`${permitUrl}/visite-sans-adulte`).type('form').send({ _csrf: form.csrf(), documentId: foreign.id });
+    expect(wrong.status).toBe(400);
+    expect(page(wrong).fieldError('documentId')).toBe('Choisissez une autorisation jointe à la demande de ce permis.');
+    await officer.post(`${permitUrl}/visite-sans-adulte`).type('form').send({ _csrf: form.csrf(), documentId: consent.id }).expect(303);
+    const recorded = page(await officer.get(permitUrl).expect(200));
+    expect(recorded.text('permit-minor')).toBe('mineur de 16 ans : peut venir sans adulte (autorisation parentale enregistrée)'); // today; 17 on the visit day;
+    expect(recorded.link('autorisation jointe à la demande')).toBe(`/etablissements/${establishment.code}/permis/documents/${consent.id}`);
+    expect(await queryOne(`SELECT unaccompanied_consent_document_id AS "documentId" FROM permits WHERE id = $1`, [permit.id])).toEqual({
+      documentId: consent.id,
+    });
+
+    // An adult visitor needs no consent: nothing is offered, and a forged request is refused.
+    const adult = await insertPermit({ establishmentId: establishment.id, detaineeId: detainee.id, visitorBirthdate: '1980-01-01' });
+    const adultUrl = `/etablissements/${establishment.code}/permis/${adult.id}`;
+    const adultPage = page(await officer.get(adultUrl).expect(200));
+    expect(adultPage.has('unaccompanied-consent')).toBe(false);
+    const forged = await officer
+      .post(`${adultUrl}/visite-sans-adulte`)
+      .type('form')
+      .send({ _csrf: adultPage.csrf(), note: 'Autorisation des parents' });
+    expect(forged.status).toBe(409);
+    expect(page(forged).errors()).toEqual(['Le visiteur est majeur : il vient sans adulte, aucune autorisation n’est nécessaire.']);
   });
 
   it('a visitor under 16 never comes alone, even with the consent, at the family’s or the visiting room’s booking, and comes with an adult who holds a permit', async () => {
