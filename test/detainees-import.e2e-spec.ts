@@ -1,6 +1,7 @@
-import { genesisCsv, genesisLine, GENESIS_HEADER, insertBookedVisit } from './factories/detainees';
+import { genesisCsv, genesisLine, GENESIS_HEADER, insertBookedVisit, insertTransferProposal } from './factories/detainees';
 import { insertAgent, insertDetainee, insertEstablishment, type EstablishmentRow, type StaffRole } from './factories/people';
 import { appForTests } from './helpers/app';
+import { confirmGenesis, importGenesis, previewGenesis } from './helpers/genesis-import';
 import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
 import { type Agent, signInAgent } from './helpers/sign-in';
@@ -14,12 +15,9 @@ async function establishmentWith(role: StaffRole = 'ADMIN', who = { givenName: '
   return { establishment, agent, http: await signInAgent(suite.app.url, agent) };
 }
 
-async function upload(http: Agent, code: string, csv: string | Buffer, filename = 'genesis.csv') {
-  const form = await http.get(`/etablissements/${code}/detenus/import`).expect(200);
-  return http
-    .post(`/etablissements/${code}/detenus/import`)
-    .field('_csrf', page(form).csrf())
-    .attach('fichier', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), { filename, contentType: 'text/csv' });
+/** Previews then imports (the mass-release box ticked when asked): the report, or the preview's refusal. */
+function upload(http: Agent, code: string, csv: string | Buffer, filename = 'genesis.csv') {
+  return importGenesis(http, code, csv, { filename });
 }
 
 interface PopulationRow {
@@ -127,6 +125,7 @@ describe('import of detainees from a GENESIS export', () => {
     const by = { actorType: 'AGENT', actorLabel: 'Łucja Nguyễn-Şahin' };
     expect(audit).toEqual([
       { action: 'DETAINEES_IMPORTED', n: 1, ...by },
+      { action: 'DETAINEES_IMPORT_PREVIEWED', n: 1, ...by },
       { action: 'DETAINEE_CREATED', n: 2, ...by },
       { action: 'DETAINEE_RELEASED', n: 2, ...by },
       { action: 'DETAINEE_UPDATED', n: 1, ...by },
@@ -188,6 +187,129 @@ describe('import of detainees from a GENESIS export', () => {
     const second = page(await http.get(`${base}?q=nom&page=2`).expect(200));
     expect(second.texts('detainee-last-name')).toContain('Nom050');
     expect(second.texts('detainee-last-name')).not.toContain('Nom000');
+  });
+});
+
+describe('a population import is previewed before it is applied', () => {
+  /** An establishment of ten people present (Şükrü Yılmaz first, prévenu). */
+  async function tenPresent() {
+    const admin = await establishmentWith('ADMIN', { givenName: 'Şükrü', usualName: 'Öztürk' });
+    const people = [];
+    for (let i = 0; i < 10; i++)
+      people.push(
+        await insertDetainee(admin.establishment.id, {
+          ecrouNumber: `${7000 + i}`,
+          lastName: i === 0 ? 'Yılmaz' : `Nom${i}`,
+          firstName: i === 0 ? 'Şükrü' : 'Prénom',
+          legalStatus: i === 0 ? 'PREVENU' : 'CONDAMNE',
+        }),
+      );
+    return { ...admin, people };
+  }
+
+  it('shows the arrivals, releases, transfers and status changes, changes nothing until « Importer », then applies and audits it', async () => {
+    const { establishment, agent, http, people } = await tenPresent();
+    const elsewhere = await insertEstablishment();
+    // Nom9 is absent from the file: released; another establishment's import already proposed his transfer.
+    await insertTransferProposal({ detaineeId: people[9].id, toEstablishmentId: elsewhere.id });
+    const csv = genesisCsv([
+      genesisLine({ ...people[0], legalStatus: 'CONDAMNE' }),
+      ...people.slice(1, 9).map((d) => genesisLine(d)),
+      '40001;Wiśniewski;Łukasz;15/06/1995;PREVENU',
+      '40002;الحداد;محمد;01/03/1988;CONDAMNE',
+    ]);
+    const before = await population(establishment);
+    const preview = await previewGenesis(http, establishment.code, csv, 'population-novembre.csv');
+    expect(preview.status).toBe(200);
+    const p = page(preview);
+    expect(p.$('#apercu-titre').text()).toBe('Aperçu avant import : population-novembre.csv');
+    const counts = (id: string) => squash(p.testId(id).find('td').last().text());
+    expect(counts('preview-arrivals')).toBe('2');
+    expect(counts('preview-releases')).toBe('1 sur 10 présentes (10 %)');
+    expect(counts('preview-transfers')).toBe('1');
+    expect(counts('preview-status-changes')).toBe('1');
+    expect(counts('preview-updates')).toBe('0');
+    expect(counts('preview-unchanged')).toBe('8');
+    // 10 % is the share set: no more than that, so no confirmation is asked.
+    expect(p.has('mass-release-warning')).toBe(false);
+    expect(await population(establishment)).toEqual(before);
+
+    const done = await confirmGenesis(http, preview);
+    expect(done.status).toBe(200);
+    expect(page(done).texts('report-line')).toEqual([
+      '2 personne(s) ajoutée(s)',
+      '1 mise(s) à jour',
+      '8 inchangée(s)',
+      '1 sortie(s) de l’établissement (absentes du fichier)',
+    ]);
+    const after = await population(establishment);
+    expect(after.find((d) => d.ecrouNumber === '7000')!.legalStatus).toBe('CONDAMNE');
+    expect(after.find((d) => d.ecrouNumber === '7009')!.custodyStatus).toBe('LIBERE');
+    expect(after.filter((d) => d.custodyStatus === 'PRESENT')).toHaveLength(11);
+    const audit = await query<{ action: string; label: string }>(
+      `SELECT action, actor_label AS label FROM audit_log WHERE actor_id = $1 AND action LIKE 'DETAINEES_IMPORT%' ORDER BY id`,
+      [agent.id],
+    );
+    expect(audit).toEqual([
+      { action: 'DETAINEES_IMPORT_PREVIEWED', label: 'Şükrü Öztürk' },
+      { action: 'DETAINEES_IMPORTED', label: 'Şükrü Öztürk' },
+    ]);
+    // The file is not kept once applied: the same preview cannot be applied twice.
+    expect(await query(`SELECT 1 FROM detainee_import_previews WHERE establishment_id = $1`, [establishment.id])).toEqual([]);
+    const twice = await confirmGenesis(http, preview);
+    expect(twice.status).toBe(409);
+    expect(page(twice).fieldError('fichier')).toBe(
+      'Cet aperçu n’est plus valable (déjà importé ou remplacé) : importez le fichier de nouveau.',
+    );
+  });
+
+  it('refuses without an explicit confirmation a file that would release more than 10 % of the population, then applies it once confirmed', async () => {
+    const { establishment, agent, http, people } = await tenPresent();
+    // A truncated export: only three of the ten people are listed.
+    const csv = genesisCsv(people.slice(0, 3).map((d) => genesisLine(d)));
+    const before = await population(establishment);
+    const preview = await previewGenesis(http, establishment.code, csv);
+    expect(preview.status).toBe(200);
+    const p = page(preview);
+    expect(squash(p.testId('preview-releases').find('td').last().text())).toBe('7 sur 10 présentes (70 %)');
+    expect(squash(p.testId('mass-release-warning').text())).toContain('Beaucoup de sorties : plus de 10 % de la population');
+    expect(p.labelOf('confirmeSorties', 'oui')).toBe('Je confirme la sortie de 7 personnes sur 10');
+
+    const refused = await confirmGenesis(http, preview);
+    expect(refused.status).toBe(409);
+    expect(page(refused).errors()).toEqual([
+      'Ce fichier ferait sortir 7 personnes sur 10 présentes (70 %, plus de 10 %) : l’export est peut-être tronqué ou d’un autre ' +
+        'établissement. Vérifiez le fichier ; s’il est juste, cochez la case pour confirmer ces sorties.',
+    ]);
+    expect(page(refused).has('import-preview')).toBe(true);
+    expect(await population(establishment)).toEqual(before);
+    expect(await query(`SELECT 1 FROM audit_log WHERE actor_id = $1 AND action = 'DETAINEES_IMPORTED'`, [agent.id])).toEqual([]);
+
+    // Another establishment's administrator cannot apply it, from their establishment or from this one.
+    const other = await establishmentWith('ADMIN', { givenName: 'Đorđe', usualName: 'Ölçer' });
+    const previewId = /apercus\/([^/]+)$/.exec(p.$('form[action*="/apercus/"]').attr('action')!)![1];
+    const otherCsrf = page(await other.http.get(`/etablissements/${other.establishment.code}/detenus/import`).expect(200)).csrf();
+    await other.http
+      .post(`/etablissements/${establishment.code}/detenus/apercus/${previewId}`)
+      .type('form')
+      .send({ _csrf: otherCsrf, confirmeSorties: 'oui' })
+      .expect(403);
+    await other.http
+      .post(`/etablissements/${other.establishment.code}/detenus/apercus/${previewId}`)
+      .type('form')
+      .send({ _csrf: otherCsrf, confirmeSorties: 'oui' })
+      .expect(409);
+    expect(await population(establishment)).toEqual(before);
+
+    const confirmed = await confirmGenesis(http, page(refused).has('import-preview') ? refused : preview, { confirmMassRelease: true });
+    expect(confirmed.status).toBe(200);
+    expect(page(confirmed).texts('report-line')).toContain('7 sortie(s) de l’établissement (absentes du fichier)');
+    expect((await population(establishment)).filter((d) => d.custodyStatus === 'LIBERE')).toHaveLength(7);
+    const audit = await queryOne<{ after: { massReleaseConfirmed: boolean; releasePercent: number; released: number } }>(
+      `SELECT after FROM audit_log WHERE actor_id = $1 AND action = 'DETAINEES_IMPORTED'`,
+      [agent.id],
+    );
+    expect(audit.after).toMatchObject({ massReleaseConfirmed: true, releasePercent: 70, released: 7 });
   });
 });
 

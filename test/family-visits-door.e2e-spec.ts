@@ -1,4 +1,5 @@
 import { query, queryOne } from './helpers/db';
+import { importGenesis } from './helpers/genesis-import';
 import { appForTests } from './helpers/app';
 import { page } from './helpers/html';
 import { type Agent, signInAgent } from './helpers/sign-in';
@@ -280,13 +281,7 @@ describe('a detainee who has left', () => {
 
     // The establishment's GENESIS export no longer lists Łukasz: released. Another establishment takes عمر.
     const stayer = await insertDetainee(e.id, { firstName: 'Zoë', lastName: 'Présent' });
-    const importPage = `/etablissements/${e.code}/detenus/import`;
-    const csrf = page(await admin.get(importPage).expect(200)).csrf();
-    await admin
-      .post(importPage)
-      .field('_csrf', csrf)
-      .attach('fichier', Buffer.from(genesisCsv([genesisLine(stayer)]), 'utf8'), { filename: 'genesis.csv', contentType: 'text/csv' })
-      .expect(200);
+    expect((await importGenesis(admin, e.code, genesisCsv([genesisLine(stayer)]), { confirmMassRelease: true })).status).toBe(200);
     const elsewhere = await insertEstablishment();
     const proposal = await insertTransferProposal({ detaineeId: moved.detaineeId, toEstablishmentId: elsewhere.id });
     const confirm = `/etablissements/${e.code}/detenus/transferts/${proposal.id}/confirmation`;

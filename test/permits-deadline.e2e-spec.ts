@@ -130,7 +130,7 @@ describe('the end of a suspension enacted until a date', () => {
       clock.set(new Date(iso), { frozen: true });
       const { notifications } = services(ds, testConfig());
       const audit = new AuditService();
-      return new PermitMeasuresService(ds, audit, notifications, clock, new DetaineesService(ds, audit, clock));
+      return new PermitMeasuresService(ds, audit, notifications, clock, new DetaineesService(ds, audit, clock, testConfig()));
     };
     // 15 December, 23:30 in Paris: still the last day of the suspension.
     expect(await measuresAt('2026-12-15T22:30:00Z').endSuspensions()).toBe(0);

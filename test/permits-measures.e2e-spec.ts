@@ -9,6 +9,7 @@ import {
   type EstablishmentRow,
   type FamilyRow,
 } from './factories/people';
+import { importGenesis } from './helpers/genesis-import';
 import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
 import { binary, newRequest, pdfText, permitsApp, postStep } from './helpers/permits';
@@ -612,16 +613,8 @@ describe('a magistrate’s permit (L341-5, R341-3 1°)', () => {
         usualName: 'Ștefănescu',
       }),
     );
-    const importPage = `/etablissements/${elsewhere.code}/detenus/import`;
-    const form = page(await admin.get(importPage).expect(200));
-    await admin
-      .post(importPage)
-      .field('_csrf', form.csrf())
-      .attach('fichier', Buffer.from(genesisCsv([genesisLine({ ...accused, legalStatus: 'CONDAMNE' })]), 'utf8'), {
-        filename: 'genesis.csv',
-        contentType: 'text/csv',
-      })
-      .expect((res) => expect([200, 303]).toContain(res.status));
+    const imported = await importGenesis(admin, elsewhere.code, genesisCsv([genesisLine({ ...accused, legalStatus: 'CONDAMNE' })]));
+    expect(imported.status).toBe(200);
     const flags = await query<{ id: string; head_review_due: boolean }>(
       `SELECT id, head_review_due FROM permits WHERE detainee_id = $1 ORDER BY id`,
       [accused.id],

@@ -56,6 +56,13 @@ table demo_inbox
   demo_inbox.body text NOT NULL
   demo_inbox.attachments text[] NOT NULL DEFAULT '{}'::text[]
   demo_inbox.received_at timestamp with time zone NOT NULL DEFAULT now()
+table detainee_import_previews
+  detainee_import_previews.id uuid NOT NULL DEFAULT gen_random_uuid()
+  detainee_import_previews.establishment_id uuid NOT NULL
+  detainee_import_previews.agent_id uuid
+  detainee_import_previews.file_name text NOT NULL
+  detainee_import_previews.content text NOT NULL
+  detainee_import_previews.created_at timestamp with time zone NOT NULL DEFAULT now()
 table detainee_phone_contacts
   detainee_phone_contacts.id uuid NOT NULL DEFAULT gen_random_uuid()
   detainee_phone_contacts.detainee_id uuid NOT NULL
@@ -457,6 +464,10 @@ table permits
   permits.paper_reference text
   permits.head_review_due boolean NOT NULL DEFAULT false
   permits.import_id uuid
+  permits.unaccompanied_consent_at timestamp with time zone
+  permits.unaccompanied_consent_by uuid
+  permits.unaccompanied_consent_document_id uuid
+  permits.unaccompanied_consent_note text
 table phone_accounts
   phone_accounts.detainee_id uuid NOT NULL
   phone_accounts.balance_cents integer NOT NULL DEFAULT 0
@@ -599,7 +610,6 @@ table visit_settings
   visit_settings.cancel_deadline_hours integer NOT NULL DEFAULT 24
   visit_settings.max_adults integer NOT NULL DEFAULT 3
   visit_settings.max_children integer NOT NULL DEFAULT 3
-  visit_settings.majority_age integer NOT NULL DEFAULT 18
   visit_settings.weekly_prevenu integer NOT NULL DEFAULT 3
   visit_settings.weekly_condamne integer NOT NULL DEFAULT 1
   visit_settings.online_booking boolean NOT NULL DEFAULT true
@@ -692,6 +702,9 @@ constraint closures.closures_room_id_fkey: FOREIGN KEY (room_id) REFERENCES visi
 constraint closures.closures_template_id_fkey: FOREIGN KEY (template_id) REFERENCES slot_templates(id)
 constraint demo_inbox.demo_inbox_channel_check: CHECK ((channel = ANY (ARRAY['EMAIL'::text, 'SMS'::text])))
 constraint demo_inbox.demo_inbox_pkey: PRIMARY KEY (id)
+constraint detainee_import_previews.detainee_import_previews_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id)
+constraint detainee_import_previews.detainee_import_previews_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
+constraint detainee_import_previews.detainee_import_previews_pkey: PRIMARY KEY (id)
 constraint detainee_phone_contacts.detainee_phone_contacts_consent: CHECK ((((consent_given_by IS NULL) = (consent_recorded_at IS NULL)) AND ((consent_given_by IS NULL) = (consent_recorded_by IS NULL)) AND ((consent_given_by IS NULL) OR (minor AND (length(TRIM(BOTH FROM consent_given_by)) > 0)))))
 constraint detainee_phone_contacts.detainee_phone_contacts_consent_recorded_by_fkey: FOREIGN KEY (consent_recorded_by) REFERENCES agents(id)
 constraint detainee_phone_contacts.detainee_phone_contacts_created_by_fkey: FOREIGN KEY (created_by) REFERENCES agents(id)
@@ -949,6 +962,10 @@ constraint permits.permits_request_id_key: UNIQUE (request_id)
 constraint permits.permits_room_condition_check: CHECK ((room_condition = ANY (ARRAY['SEPARATION'::text, 'ACCESSIBLE'::text])))
 constraint permits.permits_status_check: CHECK ((status = ANY (ARRAY['ACTIVE'::text, 'ON_HOLD'::text, 'SUSPENDED'::text, 'WITHDRAWN'::text])))
 constraint permits.permits_status_reason: CHECK (((status = 'ACTIVE'::text) OR (length(TRIM(BOTH FROM status_reason)) > 0)))
+constraint permits.permits_unaccompanied_consent_by_fkey: FOREIGN KEY (unaccompanied_consent_by) REFERENCES agents(id)
+constraint permits.permits_unaccompanied_consent_cleared: CHECK (((unaccompanied_consent_at IS NOT NULL) OR ((unaccompanied_consent_document_id IS NULL) AND (unaccompanied_consent_note IS NULL) AND (unaccompanied_consent_by IS NULL))))
+constraint permits.permits_unaccompanied_consent_document: CHECK (((unaccompanied_consent_at IS NULL) OR (unaccompanied_consent_document_id IS NOT NULL) OR (length(TRIM(BOTH FROM COALESCE(unaccompanied_consent_note, ''::text))) > 0)))
+constraint permits.permits_unaccompanied_consent_document_id_fkey: FOREIGN KEY (unaccompanied_consent_document_id) REFERENCES permit_documents(id)
 constraint permits.permits_validity: CHECK (((valid_to IS NULL) OR (valid_to >= valid_from)))
 constraint phone_accounts.phone_accounts_balance_cents_check: CHECK ((balance_cents >= 0))
 constraint phone_accounts.phone_accounts_blocked_cents_check: CHECK ((blocked_cents >= 0))
@@ -1049,7 +1066,6 @@ constraint visit_restrictions.visit_restrictions_pkey: PRIMARY KEY (id)
 constraint visit_settings.visit_settings_cancel_deadline_hours_check: CHECK (((cancel_deadline_hours >= 0) AND (cancel_deadline_hours <= 720)))
 constraint visit_settings.visit_settings_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint visit_settings.visit_settings_horizon_days_check: CHECK (((horizon_days >= 1) AND (horizon_days <= 180)))
-constraint visit_settings.visit_settings_majority_age_check: CHECK (((majority_age >= 12) AND (majority_age <= 21)))
 constraint visit_settings.visit_settings_max_adults_check: CHECK (((max_adults >= 1) AND (max_adults <= 10)))
 constraint visit_settings.visit_settings_max_children_check: CHECK (((max_children >= 0) AND (max_children <= 10)))
 constraint visit_settings.visit_settings_min_notice_hours_check: CHECK (((min_notice_hours >= 0) AND (min_notice_hours <= 720)))
@@ -1114,6 +1130,8 @@ index CREATE UNIQUE INDEX audit_log_pkey ON public.audit_log USING btree (id)
 index CREATE INDEX closures_day_idx ON public.closures USING btree (establishment_id, day)
 index CREATE UNIQUE INDEX closures_pkey ON public.closures USING btree (id)
 index CREATE UNIQUE INDEX demo_inbox_pkey ON public.demo_inbox USING btree (id)
+index CREATE INDEX detainee_import_previews_establishment ON public.detainee_import_previews USING btree (establishment_id, created_at)
+index CREATE UNIQUE INDEX detainee_import_previews_pkey ON public.detainee_import_previews USING btree (id)
 index CREATE UNIQUE INDEX detainee_phone_contacts_detainee_unique ON public.detainee_phone_contacts USING btree (id, detainee_id)
 index CREATE UNIQUE INDEX detainee_phone_contacts_phone_idx ON public.detainee_phone_contacts USING btree (detainee_id, phone) WHERE active
 index CREATE UNIQUE INDEX detainee_phone_contacts_pkey ON public.detainee_phone_contacts USING btree (id)

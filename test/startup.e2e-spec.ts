@@ -44,6 +44,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'EstablishmentHolidayZone1763902400000',
       'OneEmptyDraft1763902500000',
       'EstablishmentInfo1763902600000',
+      'VisitRules1763902800000',
       'VisitRestrictionsAndIncidents1763902900000',
     ]);
     const [counts] = await query(`SELECT

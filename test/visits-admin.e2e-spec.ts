@@ -52,7 +52,6 @@ const SETTINGS = {
   cancelDeadlineHours: '24',
   maxAdults: '3',
   maxChildren: '2',
-  majorityAge: '18',
   weeklyPrevenu: '4',
   weeklyCondamne: '1',
   onlineBooking: 'oui',
@@ -104,7 +103,7 @@ describe('the administrator sets up the visiting rooms, self-service', () => {
     const low = await post('reglages', { ...SETTINGS, weeklyPrevenu: '2' });
     expect(low.status).toBe(400);
     expect(page(low).errors()).toEqual([
-      'Visites par semaine pour un prévenu (3 au moins, article L341-2) : un nombre entier entre 3 et 21',
+      'Plafond de visites par semaine pour une personne prévenue (3 au moins, article L341-2) : un nombre entier entre 3 et 21',
     ]);
     expect(page(low).value('weeklyPrevenu')).toBe('2');
     expect((await post('reglages', SETTINGS)).status).toBe(303);

@@ -246,7 +246,7 @@ describe('the waiting list and moving a visit', () => {
     expect(page(notActive).errors()).toEqual(['Un des permis est suspendu.']);
     const alone = await wait(child);
     expect(alone.status).toBe(400);
-    expect(page(alone).errors()).toEqual(['Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.']);
+    expect(page(alone).errors()).toEqual(['Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.']);
     const entitlement = await wait(used);
     expect(entitlement.status).toBe(409);
     expect(page(entitlement).errors()).toEqual(['Le nombre de visites de la semaine pour cette personne détenue est atteint.']);

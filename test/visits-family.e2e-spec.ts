@@ -232,7 +232,7 @@ describe('a family books a visit online', () => {
     const alone = page(await agent.get(`/visites/reserver?detenu=${setup.detainee.id}&etape=creneaux&visiteurs=${child.id}`).expect(200));
     expect(alone.options('slot')).toEqual([]);
     expect(alone.texts('slot-day-unavailable')).toEqual(
-      Array(4).fill('Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.'),
+      Array(4).fill('Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.'),
     );
     // « Modifier les visiteurs » goes back to the question, with those who were chosen ticked.
     const change = page(await agent.get(alone.link('Modifier')).expect(200));

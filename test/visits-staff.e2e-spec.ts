@@ -243,7 +243,7 @@ describe('a visiting-room agent books on a family’s behalf', () => {
     expect(readBack.text('read-back-contact')).toBe('rappel par SMS au 07 00 00 00 01');
   });
 
-  it('shows before choosing the slots the visitors cannot take and why, by day, with places written out', async () => {
+  it('shows before choosing the slots the visitors cannot take and why, by day, with places written out, and those over the week’s cap', async () => {
     const { establishment, detainee, permit, url, template } = await desk();
     const child = await insertPermit({
       establishmentId: establishment.id,
@@ -277,17 +277,21 @@ describe('a visiting-room agent books on a family’s behalf', () => {
     expect(labels).toContain(dayHeading(week2));
     expect(both.labelOf('slot', `${template.id}|${firstDay}`)).toBe('14 h 00 – 15 h 00 · Parloir A 10 places libres');
     expect(both.labelOf('slot', `${small.id}|${firstDay}`)).toBe('16 h 00 – 17 h 00 · Parloir B 1 place libre');
+    // The week is used: the visiting room may still take the slot over the establishment's cap, with a reason.
     const day2 = both.$(`[data-testid="slot-day"][data-day="${week2}"]`);
-    expect(day2.find('[data-testid="slot-day-unavailable"]').text()).toBe(
-      `Visite déjà réservée cette semaine-là : ${whenOf(at(week2, '09:00'))}. La personne détenue a droit à 1 visite par semaine.`,
+    expect(day2.find('[data-testid="slot-day-unavailable"]').length).toBe(0);
+    expect(day2.find('[data-testid="slot-over-cap"]').length).toBe(2);
+    expect(day2.find('[data-testid="slot-over-cap"]').first().text().replace(/\s+/g, ' ').trim()).toBe(
+      `Au-delà du plafond de la semaine : Visite déjà réservée cette semaine-là : ${whenOf(at(week2, '09:00'))}. ` +
+        'La personne détenue a droit à 1 visite par semaine. Motif de la dérogation obligatoire.',
     );
-    expect(day2.find('input[name="slot"]').length).toBe(0);
+    expect(day2.find('input[name="slot"]').length).toBe(2);
 
     // The child alone cannot come: every slot says why, once a day, and none is offered.
     const alone = page(await agent.get(`${url}?ecrou=${detainee.ecrouNumber}&etape=creneaux&visiteurs=${child.id}`).expect(200));
     expect(alone.options('slot')).toEqual([]);
     expect(new Set(alone.texts('slot-day-unavailable'))).toEqual(
-      new Set(['Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.']),
+      new Set(['Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.']),
     );
     expect(reasonOf(alone, `${template.id}|${firstDay}`)).toBeNull(); // said once for the day, not per slot
   });

@@ -161,6 +161,13 @@ export class EnvironmentVariables {
   @Min(100)
   WAITLIST_POLL_MS = 60000;
 
+  /** A GENESIS population import that would release more than this share (%) of the population asks for an explicit confirmation. */
+  @Transform(toInt)
+  @IsInt({ message: 'GENESIS_RELEASE_CONFIRM_PERCENT must be a whole number of percent between 1 and 100' })
+  @Min(1)
+  @Max(100)
+  GENESIS_RELEASE_CONFIRM_PERCENT = 10;
+
   @Transform(toInt)
   @IsInt({ message: 'NOTIFICATIONS_MAX_ATTEMPTS must be a whole number' })
   @Min(1)
@@ -280,6 +287,8 @@ export interface AppConfig {
   videoCalls: VideoCallConfig;
   /** How often unanswered waiting-list offers are passed to the next family. */
   waitlistPollMs: number;
+  /** Above this share (%) of the population released by one GENESIS import, the administrator must confirm it explicitly. */
+  genesisReleaseConfirmPercent: number;
   /** A query on another connection inside an open transaction throws (tests). */
   txGuard: boolean;
   /** Tests may set the application's clock and reset its data through /__test__/… (never in production). */
@@ -398,6 +407,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       serviceApiKey: vars.VIDEO_SERVICE_API_KEY ?? 'development-only-video-service-api-key-0000',
     },
     waitlistPollMs: vars.WAITLIST_POLL_MS,
+    genesisReleaseConfirmPercent: vars.GENESIS_RELEASE_CONFIRM_PERCENT,
     txGuard: vars.TX_GUARD,
     testEndpoints: vars.TEST_ENDPOINTS,
   };

@@ -27,6 +27,7 @@ import { VideoCallContactOwner1763902300000 } from '../../migrations/17639023000
 import { EstablishmentHolidayZone1763902400000 } from '../../migrations/1763902400000-EstablishmentHolidayZone';
 import { OneEmptyDraft1763902500000 } from '../../migrations/1763902500000-OneEmptyDraft';
 import { EstablishmentInfo1763902600000 } from '../../migrations/1763902600000-EstablishmentInfo';
+import { VisitRules1763902800000 } from '../../migrations/1763902800000-VisitRules';
 import { VisitRestrictionsAndIncidents1763902900000 } from '../../migrations/1763902900000-VisitRestrictionsAndIncidents';
 import { join } from 'node:path';
 
@@ -61,6 +62,7 @@ export const MIGRATIONS = [
   EstablishmentHolidayZone1763902400000,
   OneEmptyDraft1763902500000,
   EstablishmentInfo1763902600000,
+  VisitRules1763902800000,
   VisitRestrictionsAndIncidents1763902900000,
 ];
 

@@ -1,4 +1,12 @@
-import { ExistingDetainee, identityKey, parseGenesisCsv, planImport } from './detainee-import.rules';
+import {
+  ExistingDetainee,
+  identityKey,
+  isMassRelease,
+  massReleaseMessage,
+  parseGenesisCsv,
+  planImport,
+  previewOf,
+} from './detainee-import.rules';
 
 const HEADER = 'numero_ecrou;nom;prenom;date_naissance;categorie_penale';
 const TODAY = '2026-11-22';
@@ -150,6 +158,50 @@ describe('planImport', () => {
     expect(identityKey({ lastName: "N'Diaye-Lé", firstName: 'élodie', birthDate: '2000-01-01' })).toBe(
       identityKey({ lastName: 'N DIAYE LE', firstName: 'Elodie', birthDate: '2000-01-01' }),
     );
+  });
+
+  it('previews arrivals, releases (transfers out among them), status changes, and flags a release of more than the share set', () => {
+    const here = [
+      d({ id: 'a', ecrouNumber: '1' }),
+      d({ id: 'b', ecrouNumber: '2', lastName: 'Martin', legalStatus: 'PREVENU' }),
+      d({ id: 'c', ecrouNumber: '3', lastName: 'Nowak' }),
+      d({ id: 'gone', ecrouNumber: '9', custodyStatus: 'LIBERE', leftAt: new Date('2026-10-01T00:00:00Z') }),
+    ];
+    const elsewhere = [d({ id: 'other', establishmentId: 'B', ecrouNumber: '77', lastName: 'Wiśniewski', firstName: 'Łukasz' })];
+    const plan = planImport(
+      [
+        rec({}),
+        rec({ ecrouNumber: '2', lastName: 'Martin', legalStatus: 'CONDAMNE' }),
+        rec({ ecrouNumber: '4', lastName: 'Wiśniewski', firstName: 'Łukasz' }),
+        rec({ ecrouNumber: '5', lastName: 'Neuf' }),
+      ],
+      here,
+      elsewhere,
+      now,
+    );
+    // Nobody says here that Łukasz seems to come from another establishment; Nowak's transfer out was detected by another establishment.
+    expect(previewOf(plan, here, new Set(), 10).transfers).toBe(0);
+    const preview = previewOf(plan, here, new Set(['c']), 10);
+    expect(preview).toEqual({
+      arrivals: 2,
+      releases: 1,
+      transfers: 1,
+      statusChanges: 1,
+      otherUpdates: 0,
+      unchanged: 1,
+      population: 3,
+      releasePercent: 33,
+      massRelease: true,
+    });
+    expect(massReleaseMessage(preview, 10)).toBe(
+      'Ce fichier ferait sortir 1 personne sur 3 présentes (33 %, plus de 10 %) : l’export est peut-être tronqué ou d’un autre ' +
+        'établissement. Vérifiez le fichier ; s’il est juste, cochez la case pour confirmer ces sorties.',
+    );
+    // The share is a limit: 10 of 100 is not above 10 %, 11 is; an empty establishment releases nobody.
+    expect(isMassRelease(10, 100, 10)).toBe(false);
+    expect(isMassRelease(11, 100, 10)).toBe(true);
+    expect(isMassRelease(0, 0, 10)).toBe(false);
+    expect(isMassRelease(30, 100, 50)).toBe(false);
   });
 });
 

@@ -169,3 +169,64 @@ export function planImport(records: ImportRecord[], here: ExistingDetainee[], el
   }
   return plan;
 }
+
+/** What an import would change, shown to the administrator before it is applied. */
+export interface ImportPreview {
+  /** People not yet known here. Whether one seems to come from another establishment is never told here (issue #9). */
+  arrivals: number;
+  /** People present here and absent from the file: released by the import. */
+  releases: number;
+  /**
+   * Of the releases, people whose transfer to another establishment that establishment's import detected
+   * (pending in « Transferts signalés »): better confirmed there than released.
+   */
+  transfers: number;
+  /** Known people whose legal status changes (prévenu, condamné, mixed). */
+  statusChanges: number;
+  /** Other changes of known people: names, birth date, housing, or back in the establishment. */
+  otherUpdates: number;
+  unchanged: number;
+  /** People present here before the import. */
+  population: number;
+  /** The releases as a whole percentage of `population`. */
+  releasePercent: number;
+  /** The releases exceed the share set (GENESIS_RELEASE_CONFIRM_PERCENT): a truncated or wrong export is likely. */
+  massRelease: boolean;
+}
+
+/**
+ * Whether an import releases more than `percent` % of the people present: then it is applied only with an
+ * explicit confirmation (a truncated or wrong export would otherwise release a whole establishment).
+ */
+export function isMassRelease(releases: number, population: number, percent: number): boolean {
+  return population > 0 && releases * 100 > population * percent;
+}
+
+/**
+ * The counts of a plan for the preview; `here` is the establishment's records before the import,
+ * `transferring` the ids of its detainees with a transfer proposed by another establishment's import.
+ */
+export function previewOf(plan: ImportPlan, here: ExistingDetainee[], transferring: ReadonlySet<string>, percent: number): ImportPreview {
+  const population = here.filter((d) => d.custodyStatus === 'PRESENT').length;
+  const statusChanges = plan.updates.filter((u) => u.before.legalStatus !== u.record.legalStatus).length;
+  return {
+    arrivals: plan.creates.length,
+    releases: plan.releases.length,
+    transfers: plan.releases.filter((d) => transferring.has(d.id)).length,
+    statusChanges,
+    otherUpdates: plan.updates.length - statusChanges,
+    unchanged: plan.unchanged,
+    population,
+    releasePercent: population > 0 ? Math.round((plan.releases.length * 100) / population) : 0,
+    massRelease: isMassRelease(plan.releases.length, population, percent),
+  };
+}
+
+/** The refusal of a mass release applied without its explicit confirmation. */
+export function massReleaseMessage(p: Pick<ImportPreview, 'releases' | 'population' | 'releasePercent'>, percent: number): string {
+  return (
+    `Ce fichier ferait sortir ${p.releases} personne${p.releases > 1 ? 's' : ''} sur ${p.population} présente${p.population > 1 ? 's' : ''} ` +
+    `(${p.releasePercent} %, plus de ${percent} %) : l’export est peut-être tronqué ou d’un autre établissement. ` +
+    'Vérifiez le fichier ; s’il est juste, cochez la case pour confirmer ces sorties.'
+  );
+}

@@ -197,3 +197,39 @@ export async function decideTransferProposal(
     decision.decidedAt,
   ]);
 }
+
+// ---------- Previews of a population import (the file waits for the administrator's confirmation) ----------
+
+export interface ImportPreviewRow {
+  id: string;
+  fileName: string;
+  content: string;
+}
+
+/** Keeps one file to confirm per establishment: earlier previews of the establishment are dropped. */
+export async function saveImportPreview(
+  db: EntityManager,
+  p: { establishmentId: string; agentId: string | null; fileName: string; content: string },
+): Promise<string> {
+  await execute(db, `DELETE FROM detainee_import_previews WHERE establishment_id = $1`, [p.establishmentId]);
+  const row = await selectOne<{ id: string }>(
+    db,
+    `INSERT INTO detainee_import_previews (establishment_id, agent_id, file_name, content) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [p.establishmentId, p.agentId, p.fileName, p.content],
+  );
+  return row!.id;
+}
+
+/** A preview of this establishment (locked when it is being applied), or null. */
+export function importPreview(db: EntityManager, establishmentId: string, id: string, lock = false): Promise<ImportPreviewRow | null> {
+  return selectOne<ImportPreviewRow>(
+    db,
+    `SELECT id, file_name AS "fileName", content FROM detainee_import_previews
+      WHERE id = $1 AND establishment_id = $2${lock ? ' FOR UPDATE' : ''}`,
+    [id, establishmentId],
+  );
+}
+
+export async function deleteImportPreview(db: EntityManager, id: string): Promise<void> {
+  await execute(db, `DELETE FROM detainee_import_previews WHERE id = $1`, [id]);
+}

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
@@ -7,7 +7,7 @@ import { attempt, type FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
-import { DetaineeSearchQuery, MAX_SEARCH_LENGTH } from './detainee.form';
+import { ConfirmImportForm, DetaineeSearchQuery, MAX_SEARCH_LENGTH } from './detainee.form';
 import { DetaineesService } from './detainees.service';
 import { IdParam } from '../common/params';
 
@@ -61,8 +61,33 @@ export class DetaineesController {
     const text = file.buffer.toString('utf8');
     if (text.includes('\u0000') || text.includes('\uFFFD'))
       return render(400, { fileError: 'Le fichier n’est pas un texte CSV encodé en UTF-8' });
-    const report = await this.detainees.importCsv(actorOf(principal), establishment, text);
-    return render(report.ok ? 200 : 422, { report, fileName: file.originalname });
+    const previewed = await this.detainees.previewCsv(actorOf(principal), establishment, file.originalname, text);
+    if (!previewed.ok) return render(422, { report: { ok: false, errors: previewed.errors }, fileName: file.originalname });
+    return render(200, { shown: previewed });
+  }
+
+  /** « Importer » on the preview: applied, unless it releases more than the share set without the box ticked. */
+  @Post('apercus/:previewId')
+  @Roles('ADMIN')
+  async confirmImport(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('previewId', new ParseUUIDPipe()) previewId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const render = (status: number, extra: Record<string, unknown>) =>
+      res.status(status).render('detainees/import.njk', { establishment, maxMegabytes: MAX_IMPORT_BYTES / 1024 / 1024, ...extra });
+    const form = await validateForm(ConfirmImportForm, body);
+    if (!form.ok) return render(400, { shown: await this.detainees.shownPreview(establishment, previewId), errors: form.errors });
+    const done = await attempt(
+      () => this.detainees.applyPreview(actorOf(principal), establishment, previewId, form.value.confirmeSorties === 'oui'),
+      (e) => (e.code === 'MASS_RELEASE' ? 'confirmeSorties' : 'fichier'),
+    );
+    if (done.ok) return render(200, { report: done.value, fileName: done.value.fileName });
+    if (done.errors.some((e) => e.field === 'confirmeSorties'))
+      return render(done.status, { shown: await this.detainees.shownPreview(establishment, previewId), errors: done.errors });
+    return render(done.status, { fileError: done.errors[0]?.message });
   }
 
   /** "Confirmer le transfert ?": the question asked before the detainee is marked transferred. */

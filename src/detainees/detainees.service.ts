@@ -1,22 +1,36 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { Establishment } from '../establishments/establishment.entity';
-import { ImportPlan, LineError, parseGenesisCsv, planImport, TRANSFER_WINDOW_DAYS } from './detainee-import.rules';
+import {
+  ImportPlan,
+  type ImportPreview,
+  type ImportRecord,
+  LineError,
+  massReleaseMessage,
+  parseGenesisCsv,
+  planImport,
+  previewOf,
+  TRANSFER_WINDOW_DAYS,
+} from './detainee-import.rules';
 import {
   countDetainees,
   decideTransferProposal,
+  deleteImportPreview,
   DetaineeListRow,
   detaineesOf,
   insertDetainee,
+  importPreview,
   insertTransferProposal,
   listDetainees,
   lockEstablishmentForImport,
   markTransferred,
   pendingTransferProposals,
   releaseDetainee,
+  saveImportPreview,
   transferCandidates,
   transferProposal,
   TransferProposalRow,
@@ -26,6 +40,17 @@ import {
 /** Reacts, in the import's transaction, to a detainee who became condamné. */
 export type ConvictionHook = (m: EntityManager, actor: Actor, establishmentId: string, detaineeId: string) => Promise<void>;
 
+/** A file previewed: what it would change, kept until the administrator confirms it. */
+export interface ShownPreview {
+  previewId: string;
+  fileName: string;
+  preview: ImportPreview;
+  /** The share set (GENESIS_RELEASE_CONFIRM_PERCENT). */
+  percent: number;
+}
+
+export type PreviewResult = { ok: false; errors: LineError[] } | ({ ok: true } & ShownPreview);
+
 /** What the importing establishment is told: its own changes only. */
 export interface ImportReport {
   ok: boolean;
@@ -34,6 +59,8 @@ export interface ImportReport {
   updated: number;
   released: number;
   unchanged: number;
+  /** The name of the file imported. */
+  fileName?: string;
 }
 
 @Injectable()
@@ -42,6 +69,7 @@ export class DetaineesService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(establishmentId: string, search: string, page: number, pageSize: number): Promise<{ total: number; rows: DetaineeListRow[] }> {
@@ -54,23 +82,74 @@ export class DetaineesService {
   }
 
   /**
-   * Imports a GENESIS export for one establishment: all or nothing. Any bad line and nothing is
-   * written; otherwise creations, updates and releases of the establishment's own detainees are
-   * applied in one transaction, each audited. A newcomer who matches a person of another
-   * establishment becomes a transfer proposed to that establishment, which the report does not tell.
+   * Reads a GENESIS export for one establishment and says what it would change (arrivals, transfers,
+   * releases, status changes), writing nothing but the file kept for the confirmation (`applyPreview`).
+   * Any bad line and there is nothing to confirm: the lines to correct are listed.
    */
-  async importCsv(actor: Actor, establishment: Establishment, text: string): Promise<ImportReport> {
+  async previewCsv(actor: Actor, establishment: Establishment, fileName: string, text: string): Promise<PreviewResult> {
     const now = this.clock.now();
-    const empty = { created: 0, updated: 0, released: 0, unchanged: 0 };
     const { records, errors } = parseGenesisCsv(text, now.toISOString().slice(0, 10));
-    if (errors.length) return { ok: false, errors, ...empty };
-
+    if (errors.length) return { ok: false, errors };
     return this.dataSource.transaction(async (m) => {
+      const { preview } = await this.plan(m, establishment, records, now);
+      const previewId = await saveImportPreview(m, {
+        establishmentId: establishment.id,
+        agentId: agentIdOf(actor),
+        fileName: fileName.slice(0, 255),
+        content: text,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'DETAINEES_IMPORT_PREVIEWED',
+          entityType: 'establishment',
+          entityId: establishment.id,
+          establishmentId: establishment.id,
+          after: { ...preview, lines: records.length, preview: previewId },
+        },
+        m,
+      );
+      return { ok: true, previewId, fileName, preview, percent: this.releasePercent };
+    });
+  }
+
+  /** A preview of the establishment, as shown again (after a refused confirmation); 404 when it was applied or replaced. */
+  async shownPreview(establishment: Establishment, previewId: string): Promise<ShownPreview> {
+    const db = this.dataSource.manager;
+    const row = await importPreview(db, establishment.id, previewId);
+    if (!row) throw new NotFoundException();
+    const now = this.clock.now();
+    const { records } = parseGenesisCsv(row.content, now.toISOString().slice(0, 10));
+    const { preview } = await this.plan(db, establishment, records, now);
+    return { previewId: row.id, fileName: row.fileName, preview, percent: this.releasePercent };
+  }
+
+  /**
+   * Applies a previewed import: all or nothing, planned again under the establishment's lock (the
+   * population may have changed since the preview). Creations, updates and releases of the
+   * establishment's own detainees are applied in one transaction, each audited. A file that would release
+   * more than the share set (GENESIS_RELEASE_CONFIRM_PERCENT) is refused without `confirmMassRelease`. A
+   * newcomer who matches a person of another establishment becomes a transfer proposed to that
+   * establishment, which the report does not tell.
+   */
+  async applyPreview(actor: Actor, establishment: Establishment, previewId: string, confirmMassRelease: boolean): Promise<ImportReport> {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (m) => {
+      const row = await importPreview(m, establishment.id, previewId, true);
+      if (!row)
+        throw new DomainError(
+          'PREVIEW_GONE',
+          'Cet aperçu n’est plus valable (déjà importé ou remplacé) : importez le fichier de nouveau.',
+          409,
+        );
+      const { records, errors } = parseGenesisCsv(row.content, now.toISOString().slice(0, 10));
+      if (errors.length) throw new DomainError('PREVIEW_GONE', 'Le fichier n’est plus valable : importez-le de nouveau.', 409);
       await lockEstablishmentForImport(m, establishment.id);
-      const here = await detaineesOf(m, establishment.id);
-      const elsewhere = await transferCandidates(m, establishment.id, new Date(now.getTime() - TRANSFER_WINDOW_DAYS * 86400_000));
-      const plan = planImport(records, here, elsewhere, now);
+      const { plan, preview } = await this.plan(m, establishment, records, now);
+      if (preview.massRelease && !confirmMassRelease)
+        throw new DomainError('MASS_RELEASE', massReleaseMessage(preview, this.releasePercent), 409);
       await this.apply(m, actor, establishment, plan, now);
+      await deleteImportPreview(m, row.id);
       const report: ImportReport = {
         ok: true,
         errors: [],
@@ -86,12 +165,31 @@ export class DetaineesService {
           entityType: 'establishment',
           entityId: establishment.id,
           establishmentId: establishment.id,
-          after: { ...report, errors: undefined, lines: records.length },
+          after: {
+            ...report,
+            errors: undefined,
+            lines: records.length,
+            fileName: row.fileName,
+            ...(preview.massRelease ? { massReleaseConfirmed: true, releasePercent: preview.releasePercent } : {}),
+          },
         },
         m,
       );
-      return report;
+      return { ...report, fileName: row.fileName };
     });
+  }
+
+  /** The share (%) of the population above which releases need an explicit confirmation. */
+  private get releasePercent(): number {
+    return this.config.genesisReleaseConfirmPercent;
+  }
+
+  private async plan(m: EntityManager, establishment: Establishment, records: ImportRecord[], now: Date) {
+    const here = await detaineesOf(m, establishment.id);
+    const elsewhere = await transferCandidates(m, establishment.id, new Date(now.getTime() - TRANSFER_WINDOW_DAYS * 86400_000));
+    const plan = planImport(records, here, elsewhere, now);
+    const transferring = new Set((await pendingTransferProposals(m, establishment.id)).map((t) => t.detaineeId));
+    return { plan, preview: previewOf(plan, here, transferring, this.releasePercent) };
   }
 
   private readonly convictionHooks: ConvictionHook[] = [];

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { Equals, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { ToList } from '../common/forms';
+import { Equals, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { EmptyToUndefined, ToList } from '../common/forms';
 import { ASKABLE_DOCUMENTS, type AskableDocument } from './missing-pieces';
 import { PERMIT_STATUSES, type PermitStatus } from './permit.entity';
 import type { RefusalGround } from './permit-request.entity';
@@ -139,4 +139,26 @@ export class PermitStatusForm {
   @ValidateIf((f: PermitStatusForm) => f.status === 'WITHDRAWN')
   @Equals('oui', { message: 'Cochez la case pour confirmer le retrait définitif.' })
   confirm?: 'oui';
+}
+
+/** The consent of the parental-authority holders for a minor of 16 or more to visit without an adult: a document of the request, or the paper one described. */
+export class UnaccompaniedConsentForm {
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsUUID('all', { message: 'Choisissez l’autorisation dans la liste' })
+  documentId?: string;
+
+  @Text()
+  @IsOptional()
+  @IsString({ message: 'Décrivez l’autorisation en une seule fois' })
+  @MinLength(5, {
+    message: 'Décrivez l’autorisation reçue (5 caractères au moins), par exemple : « autorisation signée des deux parents »',
+  })
+  @MaxLength(500, { message: 'La description ne doit pas dépasser 500 caractères' })
+  note?: string;
+}
+
+export class WithdrawConsentForm {
+  @Equals('oui', { message: 'Cochez la case pour confirmer le retrait de l’autorisation.' })
+  confirm!: 'oui';
 }

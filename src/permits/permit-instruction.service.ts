@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { differenceInYears } from 'date-fns';
 import { formatInTimeZone } from 'date-fns-tz';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
@@ -37,7 +38,17 @@ import {
   undecidedCompleteBefore,
 } from './permit-request.queries';
 import { PERMIT_DOCUMENTS, type UploadedFile } from './permit-requests.service';
-import { insertPermit, permitOfEstablishment, PermitRow, type PermitTerms, setPermitStatus } from './permit.queries';
+import {
+  type ConsentDocument,
+  consentDocumentsOfRequest,
+  insertPermit,
+  lockPermit,
+  permitOfEstablishment,
+  PermitRow,
+  type PermitTerms,
+  setPermitStatus,
+  setUnaccompaniedConsent,
+} from './permit.queries';
 import { daysLeft, DECIDED_STATUSES, decisionDeadline, isMinor, OPEN_STATUSES, Relationship, RELATIONSHIPS } from './permit.rules';
 import { termsView } from './permit-validity';
 import { checkPhoto } from './uploads';
@@ -343,15 +354,88 @@ export class PermitInstructionService {
     return permit;
   }
 
+  /** The parental-authority consents sent with the permit's request (none for a paper or magistrate permit). */
+  async consentDocuments(permit: PermitRow): Promise<ConsentDocument[]> {
+    return permit.requestId ? consentDocumentsOfRequest(this.dataSource.manager, permit.requestId) : [];
+  }
+
+  /**
+   * The greffe records the written consent of the parental-authority holders for a minor visitor to come
+   * without an adult to an ordinary parloir (from 16: circulaire of 20 February 2012; the booking and the
+   * door apply it): one of the consents sent with the request, or the paper one described. Audited.
+   */
+  async recordUnaccompaniedConsent(
+    actor: Actor,
+    establishmentId: string,
+    permitId: string,
+    consent: { documentId: string | null; note: string | null },
+  ): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (m) => {
+      if (!(await lockPermit(m, establishmentId, permitId))) throw permitNotFound();
+      const p = (await permitOfEstablishment(m, establishmentId, permitId))!;
+      if (p.status === 'WITHDRAWN') throw new DomainError('WITHDRAWN', 'Ce permis est retiré : il ne peut plus changer.', 409);
+      if (!isMinor(p.visitorBirthdate, now))
+        throw new DomainError('NOT_MINOR', 'Le visiteur est majeur : il vient sans adulte, aucune autorisation n’est nécessaire.', 409);
+      if (!consent.documentId && !consent.note)
+        throw new DomainError(
+          'CONSENT_MISSING',
+          'Choisissez l’autorisation jointe à la demande ou décrivez l’autorisation reçue sur papier.',
+        );
+      if (consent.documentId) {
+        const sent = p.requestId ? await consentDocumentsOfRequest(m, p.requestId) : [];
+        if (!sent.some((d) => d.id === consent.documentId))
+          throw new DomainError('CONSENT_DOCUMENT', 'Choisissez une autorisation jointe à la demande de ce permis.');
+      }
+      const by = actor.type === 'AGENT' ? (actor.id ?? null) : null;
+      await setUnaccompaniedConsent(m, permitId, { at: now, by, documentId: consent.documentId, note: consent.note });
+      await this.audit.record(
+        {
+          actor,
+          action: 'PERMIT_UNACCOMPANIED_CONSENT_RECORDED',
+          entityType: 'permit',
+          entityId: permitId,
+          establishmentId,
+          before: { recordedAt: p.unaccompaniedConsentAt, document: p.unaccompaniedConsentDocumentId, note: p.unaccompaniedConsentNote },
+          after: { document: consent.documentId, note: consent.note },
+        },
+        m,
+      );
+    });
+  }
+
+  /** The consent to come without an adult is withdrawn (the holders took it back, or it was recorded by mistake). Audited. */
+  async withdrawUnaccompaniedConsent(actor: Actor, establishmentId: string, permitId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (!(await lockPermit(m, establishmentId, permitId))) throw permitNotFound();
+      const p = (await permitOfEstablishment(m, establishmentId, permitId))!;
+      if (!p.unaccompaniedConsentAt)
+        throw new DomainError('NO_CONSENT', 'Aucune autorisation de venir sans adulte n’est enregistrée.', 409);
+      await setUnaccompaniedConsent(m, permitId, null);
+      await this.audit.record(
+        {
+          actor,
+          action: 'PERMIT_UNACCOMPANIED_CONSENT_WITHDRAWN',
+          entityType: 'permit',
+          entityId: permitId,
+          establishmentId,
+          before: { recordedAt: p.unaccompaniedConsentAt, document: p.unaccompaniedConsentDocumentId, note: p.unaccompaniedConsentNote },
+        },
+        m,
+      );
+    });
+  }
+
   /** The permit's page: the permit, whether its visitor is a minor today, its state, limits and conditions today. */
   async permitPage(
     establishmentId: string,
     permitId: string,
     timeZone = 'Europe/Paris',
-  ): Promise<{ permit: PermitRow; minor: boolean; terms: ReturnType<typeof termsView> }> {
+  ): Promise<{ permit: PermitRow; minor: boolean; age: number; terms: ReturnType<typeof termsView> }> {
     const permit = await this.permit(establishmentId, permitId);
     const today = formatInTimeZone(this.clock.now(), timeZone, 'yyyy-MM-dd');
-    return { permit, minor: isMinor(permit.visitorBirthdate, this.clock.now()), terms: termsView(permit, today) };
+    const age = differenceInYears(new Date(`${today}T00:00:00Z`), new Date(`${permit.visitorBirthdate}T00:00:00Z`));
+    return { permit, minor: isMinor(permit.visitorBirthdate, this.clock.now()), age, terms: termsView(permit, today) };
   }
 
   /** The permit of the establishment a QR code's token names, or null (forged, another establishment's, unknown). */

@@ -42,6 +42,14 @@ export class Permit {
   /** A magistrate's permit whose detainee is now condamné: the head must review it (R341-5). */
   @Column({ name: 'head_review_due', type: 'boolean', default: false }) headReviewDue!: boolean;
   @Column({ name: 'import_id', type: 'uuid', nullable: true }) importId!: string | null;
+  /**
+   * A minor of 16 or more may visit an ordinary parloir without an adult with the written consent of the
+   * parental-authority holders (circulaire of 20 February 2012), recorded here by the greffe with the document.
+   */
+  @Column({ name: 'unaccompanied_consent_at', type: 'timestamptz', nullable: true }) unaccompaniedConsentAt!: Date | null;
+  @Column({ name: 'unaccompanied_consent_by', type: 'uuid', nullable: true }) unaccompaniedConsentBy!: string | null;
+  @Column({ name: 'unaccompanied_consent_document_id', type: 'uuid', nullable: true }) unaccompaniedConsentDocumentId!: string | null;
+  @Column({ name: 'unaccompanied_consent_note', type: 'text', nullable: true }) unaccompaniedConsentNote!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -40,6 +40,10 @@ export interface PermitRow {
   paperReference: string | null;
   /** Visits booked or made with it (cancelled ones aside). */
   visitsUsed: number;
+  /** The parental-authority holders' written consent for a minor of 16 or more to visit without an adult, recorded by the greffe. */
+  unaccompaniedConsentAt: Date | null;
+  unaccompaniedConsentNote: string | null;
+  unaccompaniedConsentDocumentId: string | null;
 }
 
 /** A permit's limit in visits and its conditions of place and time (R341-1), as stored. */
@@ -60,7 +64,9 @@ export function permitOfEstablishment(db: EntityManager, establishmentId: string
             to_char(p.allowed_from, 'HH24:MI') AS "allowedFrom", to_char(p.allowed_to, 'HH24:MI') AS "allowedTo",
             p.conditions_note AS "conditionsNote", p.issuing_authority AS "issuingAuthority", p.paper_reference AS "paperReference",
             (SELECT count(*)::int FROM visit_visitors uv JOIN visits u ON u.id = uv.visit_id
-              WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED') AS "visitsUsed"
+              WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED') AS "visitsUsed",
+            p.unaccompanied_consent_at AS "unaccompaniedConsentAt", p.unaccompanied_consent_note AS "unaccompaniedConsentNote",
+            p.unaccompanied_consent_document_id AS "unaccompaniedConsentDocumentId"
        FROM permits p JOIN detainees d ON d.id = p.detainee_id JOIN establishments e ON e.id = p.establishment_id
        LEFT JOIN permit_requests r ON r.id = p.request_id
       WHERE p.id = $1 AND p.establishment_id = $2`,
@@ -108,6 +114,9 @@ export type NewPermit = Omit<
   | keyof PermitTerms
   | 'issuingAuthority'
   | 'paperReference'
+  | 'unaccompaniedConsentAt'
+  | 'unaccompaniedConsentNote'
+  | 'unaccompaniedConsentDocumentId'
 > &
   Partial<PermitTerms & Pick<PermitRow, 'issuingAuthority' | 'paperReference'>> & {
     /** A magistrate's permit for a detainee now condamné: the head reviews it (R341-5). */
@@ -157,4 +166,35 @@ export async function insertPermit(db: EntityManager, p: NewPermit): Promise<str
     ],
   );
   return rows[0].id;
+}
+
+/** A parental-authority holders' consent sent with a permit's request, which the greffe may record as the consent to come without an adult. */
+export interface ConsentDocument {
+  id: string;
+  originalName: string;
+  createdAt: Date;
+}
+
+/** The parental-authority consents joined to a request (not deleted), oldest first. */
+export function consentDocumentsOfRequest(db: EntityManager, requestId: string): Promise<ConsentDocument[]> {
+  return select<ConsentDocument>(
+    db,
+    `SELECT id, original_name AS "originalName", created_at AS "createdAt" FROM permit_documents
+      WHERE request_id = $1 AND kind = 'PARENTAL_CONSENT' AND deleted_at IS NULL ORDER BY created_at`,
+    [requestId],
+  );
+}
+
+/** Records (or clears, with null) the consent to come without an adult; the check constraints permits_unaccompanied_consent_* hold its shape. */
+export async function setUnaccompaniedConsent(
+  db: EntityManager,
+  permitId: string,
+  c: { at: Date; by: string | null; documentId: string | null; note: string | null } | null,
+): Promise<void> {
+  await execute(
+    db,
+    `UPDATE permits SET unaccompanied_consent_at = $2, unaccompanied_consent_by = $3, unaccompanied_consent_document_id = $4,
+            unaccompanied_consent_note = $5, updated_at = now() WHERE id = $1`,
+    [permitId, c?.at ?? null, c?.by ?? null, c?.documentId ?? null, c?.note ?? null],
+  );
 }

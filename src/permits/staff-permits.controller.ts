@@ -15,6 +15,8 @@ import {
   queueQuery,
   RecordPermitForm,
   ReviewDocumentForm,
+  UnaccompaniedConsentForm,
+  WithdrawConsentForm,
 } from './permit-instruction.form';
 import { sendDocument } from './document-response';
 import { ConfirmForm, NoContactOrderForm, ReexamineForm } from './decisions.form';
@@ -385,8 +387,54 @@ export class StaffPermitsController {
     res.redirect(303, `/etablissements/${establishment.code}/permis/${permitId}`);
   }
 
+  /** The greffe records the parental-authority holders' consent for a minor of 16 or more to come without an adult. */
+  @Post(':permitId/visite-sans-adulte')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async recordConsent(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('permitId', new ParseUUIDPipe()) permitId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(UnaccompaniedConsentForm, body);
+    if (!form.ok) return this.renderPermit(res.status(400), establishment, permitId, principal, form);
+    const { documentId, note } = form.value;
+    const done = await attempt(
+      () =>
+        this.instruction.recordUnaccompaniedConsent(actorOf(principal), establishment.id, permitId, {
+          documentId: documentId ?? null,
+          note: note ?? null,
+        }),
+      (e) => (e.code === 'CONSENT_DOCUMENT' ? 'documentId' : 'note'),
+    );
+    if (!done.ok)
+      return this.renderPermit(res.status(done.status), establishment, permitId, principal, { errors: done.errors, values: form.value });
+    res.redirect(303, `/etablissements/${establishment.code}/permis/${permitId}`);
+  }
+
+  @Post(':permitId/visite-sans-adulte/retrait')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
+  async withdrawConsent(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('permitId', new ParseUUIDPipe()) permitId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(WithdrawConsentForm, body);
+    if (!form.ok) return this.renderPermit(res.status(400), establishment, permitId, principal, form);
+    const done = await attempt(
+      () => this.instruction.withdrawUnaccompaniedConsent(actorOf(principal), establishment.id, permitId),
+      'confirm',
+    );
+    if (!done.ok) return this.renderPermit(res.status(done.status), establishment, permitId, principal, { errors: done.errors });
+    res.redirect(303, `/etablissements/${establishment.code}/permis/${permitId}`);
+  }
+
   private async renderPermit(res: Response, establishment: Establishment, permitId: string, principal: Principal, page: FormPage) {
-    const { permit, minor, terms } = await this.instruction.permitPage(establishment.id, permitId, establishment.timeZone);
+    const { permit, minor, age, terms } = await this.instruction.permitPage(establishment.id, permitId, establishment.timeZone);
+    const permitsStaff = holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT']);
     res.render('permits/permit.njk', {
       establishment,
       p: permit,
@@ -395,7 +443,9 @@ export class StaffPermitsController {
       relationships: RELATIONSHIPS,
       minor,
       isHead: holdsRole(principal, establishment.id, ['HEAD_OF_ESTABLISHMENT']),
-      permitsStaff: holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT']),
+      permitsStaff,
+      age,
+      consentDocuments: permitsStaff && minor ? await this.instruction.consentDocuments(permit) : [],
       measures: await this.measures.panel(establishment.id, permitId, principal.id),
       holder: holdsRole(principal, establishment.id, ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT'])
         ? await this.claims.holder(establishment.id, permitId)

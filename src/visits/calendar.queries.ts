@@ -11,7 +11,7 @@ import type { RoomKind } from './visiting-room.entity';
 
 const SETTINGS_COLUMNS = `min_notice_hours AS "minNoticeHours", horizon_days AS "horizonDays",
   cancel_deadline_hours AS "cancelDeadlineHours", max_adults AS "maxAdults", max_children AS "maxChildren",
-  majority_age AS "majorityAge", weekly_prevenu AS "weeklyPrevenu", weekly_condamne AS "weeklyCondamne",
+  weekly_prevenu AS "weeklyPrevenu", weekly_condamne AS "weeklyCondamne",
   online_booking AS "onlineBooking", open_on_holidays AS "openOnHolidays", waitlist_offer_hours AS "waitlistOfferHours"`;
 
 /** The establishment's settings, or null when it never changed the defaults. */
@@ -30,11 +30,11 @@ export async function saveSettings(db: EntityManager, establishmentId: string, s
   await execute(
     db,
     `INSERT INTO visit_settings (establishment_id, min_notice_hours, horizon_days, cancel_deadline_hours, max_adults, max_children,
-                                 majority_age, weekly_prevenu, weekly_condamne, online_booking, open_on_holidays, waitlist_offer_hours)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                 weekly_prevenu, weekly_condamne, online_booking, open_on_holidays, waitlist_offer_hours)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (establishment_id) DO UPDATE SET min_notice_hours = $2, horizon_days = $3, cancel_deadline_hours = $4, max_adults = $5,
-       max_children = $6, majority_age = $7, weekly_prevenu = $8, weekly_condamne = $9, online_booking = $10, open_on_holidays = $11,
-       waitlist_offer_hours = $12`,
+       max_children = $6, weekly_prevenu = $7, weekly_condamne = $8, online_booking = $9, open_on_holidays = $10,
+       waitlist_offer_hours = $11`,
     [
       establishmentId,
       s.minNoticeHours,
@@ -42,7 +42,6 @@ export async function saveSettings(db: EntityManager, establishmentId: string, s
       s.cancelDeadlineHours,
       s.maxAdults,
       s.maxChildren,
-      s.majorityAge,
       s.weeklyPrevenu,
       s.weeklyCondamne,
       s.onlineBooking,

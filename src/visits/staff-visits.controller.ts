@@ -23,6 +23,7 @@ function fieldOf(e: DomainError): string {
   if (e.code === 'INVALID_PHONE') return 'phone';
   if (e.code === 'INVALID_EMAIL') return 'email';
   if (e.code === 'UNKNOWN_ECROU') return SEARCH;
+  if (e.code === 'OVER_CAP_REASON') return 'overCapReason';
   return 'slot';
 }
 
@@ -86,7 +87,7 @@ export class StaffVisitsController {
         errors,
       );
     }
-    const { ecrou, permitIds, slot, channel, email, phone, key, confirme } = form.value;
+    const { ecrou, permitIds, slot, channel, email, phone, key, confirme, overCapReason } = form.value;
     const lookup = { search: '', ecrou, visitorIds: permitIds };
     const input: StaffBooking = {
       ...slotChoice(slot),
@@ -95,6 +96,7 @@ export class StaffVisitsController {
       channel,
       idempotencyKey: key,
       contact: { email: email ?? null, phone: phone ?? null },
+      overCapReason: overCapReason ?? null,
     };
     if (confirme !== 'oui') {
       const checked = await attempt(() => this.booking.checkForFamily(establishment.id, input), fieldOf);
@@ -113,6 +115,7 @@ export class StaffVisitsController {
         phoneCall: channel === 'PHONE',
         email: email ?? null,
         phone: phone ?? null,
+        overCapReason: overCapReason ?? null,
         action: `/etablissements/${establishment.code}/visites/reserver`,
         hidden: hiddenFields(form.value),
       });
@@ -154,6 +157,7 @@ export class StaffVisitsController {
       moreMatches: Math.max(0, form.matches.length - MAX_MATCHES),
       searchError: errors.find((e) => e.field === SEARCH)?.message ?? notFound,
       channels: CHANNELS,
+      overCapOffered: form.days.some((d) => d.slots.some((s) => s.overCap)) || errors.some((e) => e.field === 'overCapReason'),
       values: { ...contact, ...values },
       errors,
       key: typeof values.key === 'string' ? values.key : randomUUID(),
@@ -177,5 +181,6 @@ function hiddenFields(v: StaffBookVisitForm): [string, string][] {
   if (v.email) fields.push(['email', v.email]);
   if (v.phone) fields.push(['phone', v.phone]);
   if (v.key) fields.push(['key', v.key]);
+  if (v.overCapReason) fields.push(['overCapReason', v.overCapReason]);
   return fields;
 }

@@ -79,6 +79,8 @@ export interface BookVisitInput extends SlotChoice {
   /** A place offered from the waiting list may be confirmed after the minimum notice. */
   fromWaitlist?: boolean;
   contact?: Contact;
+  /** The visiting room books over the establishment's weekly cap: why (audited). Ignored online. */
+  overCapReason?: string | null;
 }
 
 /** What a family sends from its booking form. */
@@ -95,6 +97,8 @@ export interface StaffBooking extends SlotChoice {
   channel: 'PHONE' | 'IN_PERSON';
   idempotencyKey?: string;
   contact: Contact;
+  /** Why the visit is booked over the establishment's weekly cap (only then asked). */
+  overCapReason?: string | null;
 }
 
 export interface BookedVisit {
@@ -114,6 +118,9 @@ export interface ResolvedSlot {
   startsAt: Date;
   endsAt: Date;
 }
+
+/** What the visiting room reads when the week is used: it may book over the establishment's cap, saying why. */
+export const OVER_CAP_MESSAGE = 'Pour réserver au-delà du plafond de l’établissement, indiquez le motif de la dérogation.';
 
 const NO_PERMIT_MESSAGE = 'Chaque visiteur doit avoir un permis de visite pour cette personne détenue.';
 
@@ -231,6 +238,7 @@ export class VisitBookingService implements OnModuleInit {
       channel: input.channel,
       idempotencyKey: familyAccountId ? input.idempotencyKey : undefined,
       contact: input.contact,
+      overCapReason: input.overCapReason ?? null,
     };
   }
 
@@ -248,7 +256,7 @@ export class VisitBookingService implements OnModuleInit {
     const byFamily = input.channel === 'ONLINE';
     const slot = await this.resolveSlot(m, input, now, byFamily, input.fromWaitlist ?? false);
     const viewer: Viewer = byFamily && input.familyAccountId ? { familyId: input.familyAccountId } : 'STAFF';
-    const { permitIds } = await this.checkBookable(m, slot, { ...input, viewer }, null);
+    const { permitIds, overCap } = await this.checkBookable(m, slot, { ...input, viewer }, null);
     const [place] = await lockSlots(m, [await this.slotRow(m, slot)]);
     const full = placesRefusal(place.capacity - place.booked - place.held);
     if (full) throw new DomainError(full.code, full.message, 409);
@@ -296,7 +304,13 @@ export class VisitBookingService implements OnModuleInit {
         entityType: 'visit',
         entityId: id,
         establishmentId: slot.t.establishmentId,
-        after: { reference, startsAt: slot.startsAt.toISOString(), visitors: permitIds.length, channel: input.channel },
+        after: {
+          reference,
+          startsAt: slot.startsAt.toISOString(),
+          visitors: permitIds.length,
+          channel: input.channel,
+          ...(overCap ? { overCapReason: input.overCapReason } : {}),
+        },
       },
       m,
     );
@@ -332,9 +346,16 @@ export class VisitBookingService implements OnModuleInit {
   async checkBookable(
     m: EntityManager,
     slot: ResolvedSlot,
-    request: { detaineeId: string; permitIds: string[]; familyAccountId: string | null; day: string; viewer: Viewer },
+    request: {
+      detaineeId: string;
+      permitIds: string[];
+      familyAccountId: string | null;
+      day: string;
+      viewer: Viewer;
+      overCapReason?: string | null;
+    },
     exceptVisit: string | null,
-  ): Promise<{ detainee: BookingDetainee; permitIds: string[] }> {
+  ): Promise<{ detainee: BookingDetainee; permitIds: string[]; overCap: boolean }> {
     const detainee = await detaineeForBooking(m, request.detaineeId);
     if (!detainee || detainee.establishmentId !== slot.t.establishmentId || detainee.custodyStatus !== 'PRESENT') {
       throw new DomainError('NO_DETAINEE', 'La personne détenue n’est pas dans cet établissement.');
@@ -348,18 +369,24 @@ export class VisitBookingService implements OnModuleInit {
     // Status, limits on the visit's day and conditions of place and time (R341-1); then who comes.
     const refused = visitorsRefusal(permits, visitPlace(slot.t, request.day), slot.settings);
     if (refused) throw new DomainError(refused.code, refused.message);
-    await this.checkEntitlement(m, detainee, slot, exceptVisit, request.viewer);
-    return { detainee, permitIds };
+    const overCap = await this.checkEntitlement(m, detainee, slot, exceptVisit, request.viewer, request.overCapReason);
+    return { detainee, permitIds, overCap };
   }
 
-  /** The detainee's week (entitlement, a visit at the same time), counted under the detainee's lock (taken before any slot lock). */
+  /**
+   * The detainee's week (entitlement, a visit at the same time), counted under the detainee's lock (taken
+   * before any slot lock). The establishment's cap is no floor: the visiting room may book over it with a
+   * reason (true: booked over the cap; the booking's audit keeps the reason).
+   */
   private async checkEntitlement(
     m: EntityManager,
     detainee: BookingDetainee,
     slot: ResolvedSlot,
     exceptVisit: string | null,
     viewer: Viewer,
-  ) {
+    /** undefined: no reason can be given here (a move, the waiting list); null: a staff booking without one yet. */
+    overCapReason?: string | null,
+  ): Promise<boolean> {
     await lockDetainee(m, detainee.id);
     // A period when the detainee is prevented, or in the disciplinary cell with the week's visit used (R341-3 2° and 3°).
     const restricted = await restrictionRefusalFor(
@@ -375,7 +402,12 @@ export class VisitBookingService implements OnModuleInit {
     const week = weekOf(slot.startsAt, slot.t.timeZone);
     const visits = await detaineeVisitsBetween(m, detainee.id, week.from, week.to, exceptVisit);
     const refused = weekRefusal(visits, slot, weeklyEntitlement(detainee.legalStatus, slot.settings), slot.t.timeZone, viewer);
-    if (refused) throw new DomainError(refused.code, refused.message, 409);
+    if (!refused) return false;
+    if (refused.code === 'ENTITLEMENT_USED' && viewer === 'STAFF' && overCapReason !== undefined) {
+      if (overCapReason) return true;
+      throw new DomainError('OVER_CAP_REASON', `${refused.message} ${OVER_CAP_MESSAGE}`, 409);
+    }
+    throw new DomainError(refused.code, refused.message, 409);
   }
 
   /** Serialises the bookings of one detainee (the waiting list takes it before an entry's slot, as a booking does). */
@@ -430,11 +462,7 @@ export class VisitBookingService implements OnModuleInit {
         const permits = await permitsOfVisit(m, v.id);
         const refused = permitsRefusal(permits, visitPlace(slot.t, choice.day));
         if (refused) throw new DomainError(refused.code, `${refused.message} La visite ne peut pas être déplacée sur ce créneau.`);
-        const visitors = checkVisitors(
-          permits.map((p) => p.birthdate),
-          choice.day,
-          slot.settings,
-        );
+        const visitors = checkVisitors(permits, choice.day, slot.settings);
         if (visitors) throw new DomainError(visitors.code, visitors.message);
         const detainee = await detaineeForBooking(m, v.detaineeId);
         if (!detainee || detainee.custodyStatus !== 'PRESENT')

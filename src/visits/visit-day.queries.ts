@@ -23,6 +23,8 @@ export interface DayVisitor {
   checkStatus: CheckStatus | null;
   refusalReason: RefusalReason | null;
   checkedAt: Date | null;
+  /** The parental-authority holders' consent to come without an adult is recorded on the permit. */
+  unaccompaniedConsent: boolean;
 }
 
 export interface DayVisitRow {
@@ -93,7 +95,8 @@ export function visitorsOf(db: EntityManager, visitIds: string[]): Promise<DayVi
                               WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED' AND u.id <> vv.visit_id
                                 AND lower(u.during) < (SELECT lower(during) FROM visits WHERE id = vv.visit_id)))
             END AS permit,
-            vv.check_status AS "checkStatus", vv.refusal_reason AS "refusalReason", vv.checked_at AS "checkedAt"
+            vv.check_status AS "checkStatus", vv.refusal_reason AS "refusalReason", vv.checked_at AS "checkedAt",
+            coalesce(p.unaccompanied_consent_at IS NOT NULL, false) AS "unaccompaniedConsent"
        FROM visit_visitors vv LEFT JOIN permits p ON p.id = vv.permit_id
       WHERE vv.visit_id = ANY($1::uuid[]) ORDER BY vv.visit_id, name`,
     [visitIds],

@@ -25,6 +25,7 @@ import {
 } from './visit-day.queries';
 import { type PermitInUse, permitRefusal, type PermitRefusalCode } from '../permits/permit-validity';
 import { canCheck, type CheckStatus, median, type RefusalReason, statusAfterChecks, type VisitStatus } from './visit-day.rules';
+import { minorAtDoor } from './visit.rules';
 
 /** The establishment a day's work is for: its id and its clock. */
 export interface Site {
@@ -49,6 +50,8 @@ export interface CheckedVisitor extends DayVisitor {
   permitProblem: string | null;
   /** The refusal reason to choose when the permit does not allow the visit. */
   suggestedReason: RefusalReason | null;
+  /** A minor on the visit's day: whether they may come without an adult (plain French), or null. */
+  minorNote: string | null;
 }
 
 export interface VisitWithVisitors extends DayVisitRow {
@@ -83,6 +86,7 @@ function checked(v: DayVisitRow, x: DayVisitor, timeZone: string): CheckedVisito
     ...x,
     permitProblem: problem?.message ?? null,
     suggestedReason: problem ? (problem.code === 'PERMIT_SUSPENDED' ? 'PERMIT_SUSPENDED' : 'PERMIT_INVALID') : null,
+    minorNote: minorAtDoor(x.birthdate, localDay(v.startsAt, timeZone), x.unaccompaniedConsent),
   };
 }
 

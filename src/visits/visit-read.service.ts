@@ -76,6 +76,8 @@ export interface SlotOption extends OpenSlot {
   refusal: SlotRefusal | null;
   /** Full, and this family could take it otherwise: it may join the waiting list. */
   waitlist: boolean;
+  /** The visiting room may take it over the establishment's weekly cap, with a reason (the week is used). */
+  overCap: boolean;
 }
 
 /** Whose request a slot grid answers: the detainee, the visitors who come, who reads it. */
@@ -261,6 +263,7 @@ export class VisitReadService {
         places: placesText(s.free),
         refusal,
         waitlist: r.waitlist && refusal?.code === 'FULL',
+        overCap: r.viewer === 'STAFF' && refusal?.code === 'ENTITLEMENT_USED',
       };
     });
     return slotsByDay(options);

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** An establishment's booking settings (migration Visits, VisitDay); without a row the defaults of visit.rules.ts apply. */
+/** An establishment's booking settings (migrations Visits, VisitDay, VisitRules); without a row the defaults of visit.rules.ts apply. */
 @Entity('visit_settings')
 export class VisitSettingsEntity {
   @PrimaryColumn({ name: 'establishment_id', type: 'uuid' }) establishmentId!: string;
@@ -9,7 +9,7 @@ export class VisitSettingsEntity {
   @Column({ name: 'cancel_deadline_hours', type: 'integer', default: 24 }) cancelDeadlineHours!: number;
   @Column({ name: 'max_adults', type: 'integer', default: 3 }) maxAdults!: number;
   @Column({ name: 'max_children', type: 'integer', default: 3 }) maxChildren!: number;
-  @Column({ name: 'majority_age', type: 'integer', default: 18 }) majorityAge!: number;
+  /** Weekly caps, never below the law's floors (check constraints; WEEKLY_FLOORS in visit.rules.ts). */
   @Column({ name: 'weekly_prevenu', type: 'integer', default: 3 }) weeklyPrevenu!: number;
   @Column({ name: 'weekly_condamne', type: 'integer', default: 1 }) weeklyCondamne!: number;
   @Column({ name: 'online_booking', type: 'boolean', default: true }) onlineBooking!: boolean;

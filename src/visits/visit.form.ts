@@ -14,7 +14,7 @@ import { EmptyToUndefined, ToList, Trim } from '../common/forms';
 import type { NewClosure, NewTemplate } from './calendar.queries';
 import { type CheckStatus, checkError, type RefusalReason } from './visit-day.rules';
 import type { SlotChoice } from './visit-booking.service';
-import type { VisitSettings } from './visit.rules';
+import { type VisitSettings, WEEKLY_FLOORS } from './visit.rules';
 import { ROOM_KINDS, type RoomKind } from './visiting-room.entity';
 import { INCIDENT_REASONS, type IncidentReason, MIN_REPORT_LENGTH } from './visit-incident.rules';
 import type { RestrictionInput } from './visit-restrictions.service';
@@ -174,6 +174,13 @@ export class StaffBookVisitForm {
   @Text(1, 40, 'Saisissez un seul numéro de téléphone')
   phone?: string;
 
+  /** Why the visit is booked over the establishment's weekly cap (asked only then). */
+  @Trim()
+  @EmptyToUndefined()
+  @IsOptional()
+  @Text(5, 500, 'Indiquez le motif de la dérogation au plafond (5 à 500 caractères)')
+  overCapReason?: string;
+
   @EmptyToUndefined()
   @IsOptional()
   @Text(1, 100, 'Le formulaire a expiré : rechargez la page')
@@ -229,9 +236,10 @@ export class SettingsForm {
   @WholeNumber(0, 720, 'Annulation possible jusqu’à (heures avant)') cancelDeadlineHours!: number;
   @WholeNumber(1, 10, 'Adultes par visite') maxAdults!: number;
   @WholeNumber(0, 10, 'Enfants par visite') maxChildren!: number;
-  @WholeNumber(12, 21, 'Âge de la majorité pour les visiteurs') majorityAge!: number;
-  @WholeNumber(3, 21, 'Visites par semaine pour un prévenu (3 au moins, article L341-2)') weeklyPrevenu!: number;
-  @WholeNumber(1, 21, 'Visites par semaine pour un condamné (1 au moins, article L341-3)') weeklyCondamne!: number;
+  @WholeNumber(WEEKLY_FLOORS.PREVENU, 21, 'Plafond de visites par semaine pour une personne prévenue (3 au moins, article L341-2)')
+  weeklyPrevenu!: number;
+  @WholeNumber(WEEKLY_FLOORS.CONDAMNE, 21, 'Plafond de visites par semaine pour une personne condamnée (1 au moins, article L341-3)')
+  weeklyCondamne!: number;
   @Checkbox() @IsOptional() @IsBoolean() onlineBooking?: boolean;
   @Checkbox() @IsOptional() @IsBoolean() openOnHolidays?: boolean;
   @WholeNumber(1, 72, 'Délai de réponse à une place proposée (heures)') waitlistOfferHours!: number;
@@ -243,7 +251,6 @@ export class SettingsForm {
       cancelDeadlineHours: this.cancelDeadlineHours,
       maxAdults: this.maxAdults,
       maxChildren: this.maxChildren,
-      majorityAge: this.majorityAge,
       weeklyPrevenu: this.weeklyPrevenu,
       weeklyCondamne: this.weeklyCondamne,
       onlineBooking: this.onlineBooking === true,

@@ -231,7 +231,7 @@ export async function lockDetainee(db: EntityManager, detaineeId: string): Promi
 }
 
 /**
- * The detainee's visits that count for the weekly entitlement (not cancelled), starting in [from, to),
+ * The detainee's visits (not cancelled, with their status: `usesWeek` says which count for the weekly entitlement), starting in [from, to),
  * one visit aside (the one being moved): the booking counts a week with it, the slot grid its horizon.
  */
 export function detaineeVisitsBetween(
@@ -243,7 +243,7 @@ export function detaineeVisitsBetween(
 ): Promise<DetaineeVisit[]> {
   return select<DetaineeVisit>(
     db,
-    `SELECT lower(during) AS "startsAt", upper(during) AS "endsAt", family_account_id AS "familyAccountId" FROM visits
+    `SELECT lower(during) AS "startsAt", upper(during) AS "endsAt", family_account_id AS "familyAccountId", status FROM visits
       WHERE detainee_id = $1 AND status <> 'CANCELLED' AND lower(during) >= $2 AND lower(during) < $3 AND id IS DISTINCT FROM $4::uuid
       ORDER BY lower(during)`,
     [detaineeId, from, to, exceptVisit],
@@ -287,7 +287,8 @@ export function detaineeForBooking(db: EntityManager, detaineeId: string): Promi
 }
 
 const PERMIT_IN_USE = `p.id, p.status, p.detainee_id AS "detaineeId", p.family_account_id AS "familyAccountId",
-  to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS birthdate, to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom",
+  to_char(p.visitor_birthdate, 'YYYY-MM-DD') AS birthdate, p.unaccompanied_consent_at IS NOT NULL AS "unaccompaniedConsent",
+  to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom",
   to_char(p.valid_to, 'YYYY-MM-DD') AS "validTo", p.max_visits AS "maxVisits", p.room_condition AS "roomCondition",
   p.allowed_days::int[] AS "allowedDays", to_char(p.allowed_from, 'HH24:MI') AS "allowedFrom", to_char(p.allowed_to, 'HH24:MI') AS "allowedTo",
   p.conditions_note AS "conditionsNote"`;
@@ -303,6 +304,7 @@ export interface BookingPermit extends PermitInUse {
   detaineeId: string;
   familyAccountId: string | null;
   birthdate: string;
+  unaccompaniedConsent: boolean;
 }
 
 /** The permits, locked against a change (`exceptVisit`: the visit being moved, not counted as used). */

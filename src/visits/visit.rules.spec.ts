@@ -1,10 +1,14 @@
+import type { VisitStatus } from './visit-day.rules';
 import {
+  ageOn,
   canCancel,
+  capsBelowFloors,
   checkVisitors,
   checkWindow,
   dayLabel,
   DEFAULT_SETTINGS,
   type DetaineeVisit,
+  MAJORITY_AGE,
   nameMatches,
   occurrence,
   placesText,
@@ -18,6 +22,8 @@ import {
   weekOf,
   weeklyEntitlement,
   weekRefusal,
+  WEEKLY_FLOORS,
+  usesWeek,
 } from './visit.rules';
 
 const s = DEFAULT_SETTINGS;
@@ -115,30 +121,78 @@ describe('booking rules', () => {
   });
 
   it('limits visitors and requires an adult with a minor', () => {
+    const v = (birthdate: string, unaccompaniedConsent = false) => ({ birthdate, unaccompaniedConsent });
+    const of = (...b: string[]) => b.map((x) => v(x));
     expect(checkVisitors([], '2026-12-02', s)?.code).toBe('NO_VISITOR');
-    expect(checkVisitors(['2015-01-01'], '2026-12-02', s)?.code).toBe('MINOR_ALONE');
-    expect(checkVisitors(['2015-01-01', '1980-01-01'], '2026-12-02', s)).toBeNull();
-    expect(checkVisitors(['1980-01-01', '1981-01-01', '1982-01-01', '1983-01-01'], '2026-12-02', s)?.code).toBe('TOO_MANY_ADULTS');
-    expect(checkVisitors(['2015-01-01', '2016-01-01', '2017-01-01', '2018-01-01', '1980-01-01'], '2026-12-02', s)?.code).toBe(
+    expect(checkVisitors(of('2015-01-01'), '2026-12-02', s)?.code).toBe('MINOR_ALONE');
+    expect(checkVisitors(of('2015-01-01', '1980-01-01'), '2026-12-02', s)).toBeNull();
+    expect(checkVisitors(of('1980-01-01', '1981-01-01', '1982-01-01', '1983-01-01'), '2026-12-02', s)?.code).toBe('TOO_MANY_ADULTS');
+    expect(checkVisitors(of('2015-01-01', '2016-01-01', '2017-01-01', '2018-01-01', '1980-01-01'), '2026-12-02', s)?.code).toBe(
       'TOO_MANY_CHILDREN',
     );
-    expect(checkVisitors(['2008-12-02'], '2026-12-02', s)).toBeNull(); // 18 on the day of the visit
-    expect(checkVisitors(['1980-01-01', '1981-01-01', '1982-01-01', '1983-01-01'], '2026-12-02', s)?.message).toBe(
+    expect(checkVisitors(of('2008-12-02'), '2026-12-02', s)).toBeNull(); // 18 on the day of the visit
+    expect(checkVisitors(of('1980-01-01', '1981-01-01', '1982-01-01', '1983-01-01'), '2026-12-02', s)?.message).toBe(
       '3 adultes au plus par visite.',
     );
-    expect(checkVisitors(['2015-01-01', '2016-01-01', '1980-01-01'], '2026-12-02', { ...s, maxChildren: 1 })?.message).toBe(
+    expect(checkVisitors(of('2015-01-01', '2016-01-01', '1980-01-01'), '2026-12-02', { ...s, maxChildren: 1 })?.message).toBe(
       '1 enfant au plus par visite.',
     );
+  });
+
+  it('lets a minor of 16 or 17 come alone only with the consent on the permit, never under 16, with ages counted on the visit day', () => {
+    const day = '2026-12-02';
+    const v = (birthdate: string, unaccompaniedConsent = false) => ({ birthdate, unaccompaniedConsent });
+    // 16 on the visit's day, with the parental-authority holders' consent: alone is fine.
+    expect(checkVisitors([v('2010-12-02', true)], day, s)).toBeNull();
+    // The day before the 16th birthday: under 16, the consent does not help.
+    expect(checkVisitors([v('2010-12-03', true)], day, s)).toEqual({
+      code: 'MINOR_ALONE',
+      message: 'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.',
+    });
+    // 16 or 17 without the consent: refused, saying what is missing.
+    expect(checkVisitors([v('2010-12-02')], day, s)?.code).toBe('MINOR_CONSENT');
+    expect(checkVisitors([v('2009-12-03')], day, s)?.message).toBe(
+      'Un mineur de 16 ou 17 ans vient sans adulte seulement avec l’autorisation écrite des titulaires de l’autorité parentale, ' +
+        'enregistrée sur son permis par le greffe. Sinon, il vient accompagné d’un adulte titulaire d’un permis de visite.',
+    );
+    // 17 the day before the 18th birthday, 18 on it: an adult needs no consent.
+    expect(checkVisitors([v('2008-12-03')], day, s)?.code).toBe('MINOR_CONSENT');
+    expect(checkVisitors([v('2008-12-02')], day, s)).toBeNull();
+    // Two 16-year-olds with consent may come together; one with consent cannot bring a younger child.
+    expect(checkVisitors([v('2010-01-01', true), v('2009-06-01', true)], day, s)).toBeNull();
+    expect(checkVisitors([v('2010-01-01', true), v('2014-01-01', true)], day, s)?.code).toBe('MINOR_ALONE');
+    // With an adult holding a permit, any minor comes, consent or not.
+    expect(checkVisitors([v('2014-01-01'), v('2010-01-01'), v('1980-01-01')], day, s)).toBeNull();
+    // Born on 29 February: a year older on 29 February in a leap year, on 1 March otherwise.
+    expect(ageOn('2008-02-29', '2024-02-28')).toBe(15);
+    expect(ageOn('2008-02-29', '2024-02-29')).toBe(16);
+    expect(ageOn('2008-02-29', '2025-02-28')).toBe(16);
+    expect(ageOn('2008-02-29', '2025-03-01')).toBe(17);
+    expect(MAJORITY_AGE).toBe(18);
+  });
+
+  it('keeps the establishment’s weekly caps at or above the law’s floors', () => {
+    expect(WEEKLY_FLOORS).toEqual({ PREVENU: 3, CONDAMNE: 1 });
+    expect(DEFAULT_SETTINGS.weeklyPrevenu).toBe(3);
+    expect(DEFAULT_SETTINGS.weeklyCondamne).toBe(1);
+    expect(capsBelowFloors({ weeklyPrevenu: 3, weeklyCondamne: 1 })).toBeNull();
+    expect(capsBelowFloors({ weeklyPrevenu: 5, weeklyCondamne: 2 })).toBeNull();
+    expect(capsBelowFloors({ weeklyPrevenu: 2, weeklyCondamne: 1 })).toEqual({
+      field: 'weeklyPrevenu',
+      message: 'Le plafond ne peut pas être inférieur à 3 visites par semaine pour une personne prévenue (article L341-2).',
+    });
+    expect(capsBelowFloors({ weeklyPrevenu: 3, weeklyCondamne: 0 })?.field).toBe('weeklyCondamne');
   });
 });
 
 describe('what a slot says before it is chosen', () => {
   const PARIS = 'Europe/Paris';
   const wednesday = { startsAt: new Date('2026-12-09T13:00:00Z'), endsAt: new Date('2026-12-09T14:00:00Z') };
-  const visit = (startsAt: string, familyAccountId: string | null = 'other'): DetaineeVisit => ({
+  const visit = (startsAt: string, familyAccountId: string | null = 'other', status: VisitStatus = 'BOOKED'): DetaineeVisit => ({
     startsAt: new Date(startsAt),
     endsAt: new Date(new Date(startsAt).getTime() + 3600_000),
     familyAccountId,
+    status,
   });
   const adult: VisitorPermit = {
     status: 'ACTIVE',
@@ -152,6 +206,7 @@ describe('what a slot says before it is chosen', () => {
     allowedTo: null,
     conditionsNote: null,
     birthdate: '1985-01-01',
+    unaccompaniedConsent: false,
   };
   const request = (o: Partial<SlotRequest> = {}): SlotRequest => ({
     closed: null,
@@ -198,6 +253,18 @@ describe('what a slot says before it is chosen', () => {
     expect(weekRefusal([visit('2026-12-06T09:00:00Z'), visit('2026-12-14T09:00:00Z')], wednesday, 1, PARIS, 'STAFF')).toBeNull();
   });
 
+  it('does not count a visit missed by the visitor or refused at the door in the week', () => {
+    expect(usesWeek('BOOKED')).toBe(true);
+    expect(usesWeek('DONE')).toBe(true);
+    expect(usesWeek('IN_PROGRESS')).toBe(true);
+    expect(usesWeek('NO_SHOW')).toBe(false);
+    expect(usesWeek('REFUSED')).toBe(false);
+    expect(usesWeek('CANCELLED')).toBe(false);
+    expect(weekRefusal([visit('2026-12-07T13:00:00Z', 'mine', 'NO_SHOW')], wednesday, 1, PARIS, { familyId: 'mine' })).toBeNull();
+    expect(weekRefusal([visit('2026-12-07T13:00:00Z', 'mine', 'REFUSED')], wednesday, 1, PARIS, 'STAFF')).toBeNull();
+    expect(weekRefusal([visit('2026-12-07T13:00:00Z', 'mine', 'DONE')], wednesday, 1, PARIS, 'STAFF')?.code).toBe('ENTITLEMENT_USED');
+  });
+
   it('says the detainee is busy at that time when the week still has room', () => {
     expect(weekRefusal([visit('2026-12-09T13:30:00Z')], wednesday, 3, PARIS, 'STAFF')).toEqual({
       code: 'DETAINEE_BUSY',
@@ -216,11 +283,12 @@ describe('what a slot says before it is chosen', () => {
     expect(slotRefusal(request({ permits: [{ ...adult, validTo: '2026-12-08' }] }))?.code).toBe('PERMIT_EXPIRED');
     expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2015-06-01' }] }))).toEqual({
       code: 'MINOR_ALONE',
-      message: 'Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.',
+      message: 'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.',
     });
     // 18 on the visit's day: the same child may come alone from that day on.
     expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2008-12-09' }] }))).toBeNull();
-    expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2008-12-10' }] }))?.code).toBe('MINOR_ALONE');
+    expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2008-12-10' }] }))?.code).toBe('MINOR_CONSENT');
+    expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2008-12-10', unaccompaniedConsent: true }] }))).toBeNull();
     expect(slotRefusal(request({ visits: [visit('2026-12-10T13:00:00Z')], free: 0 }))?.code).toBe('ENTITLEMENT_USED');
     expect(slotRefusal(request({ free: 0 }))?.code).toBe('FULL');
   });

@@ -3,6 +3,7 @@ import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { type HolidayZone, publicHoliday } from '../common/public-holidays';
 import { whenLabel } from '../appointments/appointment.rules';
 import { comparableName } from '../common/names';
+import type { VisitStatus } from './visit-day.rules';
 import { type PermitInUse, permitRefusal, type PermitRefusalCode, type VisitPlace } from '../permits/permit-validity';
 
 /** Pure rules of visiting-room bookings. Times of templates are local to the establishment. */
@@ -13,7 +14,7 @@ export interface VisitSettings {
   cancelDeadlineHours: number;
   maxAdults: number;
   maxChildren: number;
-  majorityAge: number;
+  /** The establishment's weekly caps: never below the law's floors (WEEKLY_FLOORS). */
   weeklyPrevenu: number;
   weeklyCondamne: number;
   onlineBooking: boolean;
@@ -22,16 +23,43 @@ export interface VisitSettings {
   waitlistOfferHours: number;
 }
 
-/** Defaults: the code pénitentiaire gives prévenus at least 3 visits a week, condamnés at least 1 (L341-2, L341-3). */
+/**
+ * The law's weekly floors: prévenus at least 3 visits a week, condamnés at least 1 (L341-2, L341-3,
+ * « au moins »). Not settings: an establishment's cap may be higher, never lower (a check constraint too).
+ */
+export const WEEKLY_FLOORS = { PREVENU: 3, CONDAMNE: 1 } as const;
+
+/** Legal majority (code civil, art. 414): not a setting. */
+export const MAJORITY_AGE = 18;
+/** From this age a minor may visit in an ordinary parloir without an adult, with the parental-authority holders' written consent (circulaire of 20 February 2012). */
+export const UNACCOMPANIED_AGE = 16;
+
+/** A cap below the law's floor, in plain French (null when the caps respect the floors). */
+export function capsBelowFloors(
+  s: Pick<VisitSettings, 'weeklyPrevenu' | 'weeklyCondamne'>,
+): { field: 'weeklyPrevenu' | 'weeklyCondamne'; message: string } | null {
+  if (!(s.weeklyPrevenu >= WEEKLY_FLOORS.PREVENU))
+    return {
+      field: 'weeklyPrevenu',
+      message: `Le plafond ne peut pas être inférieur à ${WEEKLY_FLOORS.PREVENU} visites par semaine pour une personne prévenue (article L341-2).`,
+    };
+  if (!(s.weeklyCondamne >= WEEKLY_FLOORS.CONDAMNE))
+    return {
+      field: 'weeklyCondamne',
+      message: `Le plafond ne peut pas être inférieur à ${WEEKLY_FLOORS.CONDAMNE} visite par semaine pour une personne condamnée (article L341-3).`,
+    };
+  return null;
+}
+
+/** Defaults: the caps equal the law's floors. */
 export const DEFAULT_SETTINGS: VisitSettings = {
   minNoticeHours: 24,
   horizonDays: 28,
   cancelDeadlineHours: 24,
   maxAdults: 3,
   maxChildren: 3,
-  majorityAge: 18,
-  weeklyPrevenu: 3,
-  weeklyCondamne: 1,
+  weeklyPrevenu: WEEKLY_FLOORS.PREVENU,
+  weeklyCondamne: WEEKLY_FLOORS.CONDAMNE,
   onlineBooking: true,
   openOnHolidays: false,
   waitlistOfferHours: 12,
@@ -149,19 +177,66 @@ export function weeklyEntitlement(legalStatus: LegalStatus, s: VisitSettings): n
   return legalStatus === 'CONDAMNE' ? s.weeklyCondamne : s.weeklyPrevenu;
 }
 
-export type VisitorsError = { code: 'NO_VISITOR' | 'TOO_MANY_ADULTS' | 'TOO_MANY_CHILDREN' | 'MINOR_ALONE'; message: string };
+export type VisitorsError = {
+  code: 'NO_VISITOR' | 'TOO_MANY_ADULTS' | 'TOO_MANY_CHILDREN' | 'MINOR_ALONE' | 'MINOR_CONSENT';
+  message: string;
+};
 
-/** Who comes: at least one visitor, within the limits, and a minor only with an adult permit holder. */
-export function checkVisitors(birthdates: string[], visitDay: string, s: VisitSettings): VisitorsError | null {
-  if (birthdates.length === 0) return { code: 'NO_VISITOR', message: 'Choisissez au moins un visiteur.' };
-  const day = new Date(`${visitDay}T00:00:00Z`);
-  const minors = birthdates.filter((b) => differenceInYears(day, new Date(`${b}T00:00:00Z`)) < s.majorityAge).length;
-  const adults = birthdates.length - minors;
+/** A visitor as the rules of who comes see them. */
+export interface ComingVisitor {
+  /** YYYY-MM-DD */
+  birthdate: string;
+  /** The parental-authority holders' written consent to visit without an adult, recorded on the permit by the greffe. */
+  unaccompaniedConsent: boolean;
+}
+
+/** Full years on a local day (a birthday on the day counts; born on 29 February: a year older on 1 March in other years). */
+export function ageOn(birthdate: string, day: string): number {
+  return differenceInYears(new Date(`${day}T00:00:00Z`), new Date(`${birthdate}T00:00:00Z`));
+}
+
+/**
+ * Who comes to an ordinary parloir: at least one visitor, within the limits; a minor (under 18 on the
+ * visit's day) comes with an adult who holds a permit, or, from 16, alone with the parental-authority
+ * holders' written consent recorded on the permit (circulaire of 20 February 2012); under 16, never
+ * without an adult.
+ */
+export function checkVisitors(visitors: ComingVisitor[], visitDay: string, s: VisitSettings): VisitorsError | null {
+  if (visitors.length === 0) return { code: 'NO_VISITOR', message: 'Choisissez au moins un visiteur.' };
+  const minors = visitors.filter((v) => ageOn(v.birthdate, visitDay) < MAJORITY_AGE);
+  const adults = visitors.length - minors.length;
   if (adults > s.maxAdults) return { code: 'TOO_MANY_ADULTS', message: `${counted(s.maxAdults, 'adulte')} au plus par visite.` };
-  if (minors > s.maxChildren) return { code: 'TOO_MANY_CHILDREN', message: `${counted(s.maxChildren, 'enfant')} au plus par visite.` };
-  if (minors > 0 && adults === 0)
-    return { code: 'MINOR_ALONE', message: 'Un mineur vient accompagné d’un adulte titulaire d’un permis de visite.' };
+  if (minors.length > s.maxChildren)
+    return { code: 'TOO_MANY_CHILDREN', message: `${counted(s.maxChildren, 'enfant')} au plus par visite.` };
+  if (minors.length > 0 && adults === 0) {
+    if (minors.some((v) => ageOn(v.birthdate, visitDay) < UNACCOMPANIED_AGE))
+      return {
+        code: 'MINOR_ALONE',
+        message: 'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.',
+      };
+    if (minors.some((v) => !v.unaccompaniedConsent))
+      return {
+        code: 'MINOR_CONSENT',
+        message:
+          'Un mineur de 16 ou 17 ans vient sans adulte seulement avec l’autorisation écrite des titulaires de l’autorité parentale, ' +
+          'enregistrée sur son permis par le greffe. Sinon, il vient accompagné d’un adulte titulaire d’un permis de visite.',
+      };
+  }
   return null;
+}
+
+/**
+ * What the visiting-room agent reads at the door about a minor visitor (age on the visit's day): may come
+ * without an adult (16 or more, consent recorded on the permit), or must come with an adult who holds a
+ * permit. Null for an adult or an unknown birth date.
+ */
+export function minorAtDoor(birthdate: string | null, day: string, unaccompaniedConsent: boolean): string | null {
+  if (!birthdate) return null;
+  const age = ageOn(birthdate, day);
+  if (age >= MAJORITY_AGE) return null;
+  if (age >= UNACCOMPANIED_AGE && unaccompaniedConsent)
+    return `Mineur de ${age} ans : peut venir sans adulte (autorisation écrite des titulaires de l’autorité parentale enregistrée sur le permis).`;
+  return `Mineur de ${age} ans : vient accompagné d’un adulte titulaire d’un permis de visite.`;
 }
 
 /** A number with its noun, plural from 2 on as French writes it: "0 enfant", "1 visite", "3 visites". */
@@ -186,10 +261,8 @@ export function placesRefusal(free: number): { code: 'FULL'; message: string } |
   return free <= 0 ? { code: 'FULL', message: FULL_MESSAGE } : null;
 }
 
-/** A permit as a booking checks it: its limits and conditions, and its holder's birth date. */
-export interface VisitorPermit extends PermitInUse {
-  birthdate: string;
-}
+/** A permit as a booking checks it: its limits and conditions, its holder's birth date and the consent to come without an adult. */
+export interface VisitorPermit extends PermitInUse, ComingVisitor {}
 
 /**
  * Whether these visitors may come to this visit: every permit allows it (status, limits on the day,
@@ -201,14 +274,7 @@ export function visitorsRefusal(
   place: VisitPlace,
   s: VisitSettings,
 ): { code: PermitRefusalCode | VisitorsError['code']; message: string } | null {
-  return (
-    permitsRefusal(permits, place) ??
-    checkVisitors(
-      permits.map((p) => p.birthdate),
-      place.day,
-      s,
-    )
-  );
+  return permitsRefusal(permits, place) ?? checkVisitors(permits, place.day, s);
 }
 
 /** A visit of the detainee that counts for the week (not cancelled), as the booking and the slot grid read it. */
@@ -216,6 +282,15 @@ export interface DetaineeVisit {
   startsAt: Date;
   endsAt: Date;
   familyAccountId: string | null;
+  status: VisitStatus;
+}
+
+/**
+ * Whether a visit uses the detainee's week: a visit that did not take place because of the visitor
+ * (no-show, refused at the door) does not (DOMAIN.md, L341-2/3 floors); cancelled ones never do.
+ */
+export function usesWeek(status: VisitStatus): boolean {
+  return status !== 'CANCELLED' && status !== 'NO_SHOW' && status !== 'REFUSED';
 }
 
 /** Who reads a refusal: a family sees the date of its own visits only, the visiting room every date. */
@@ -239,7 +314,9 @@ export function weekRefusal(
   viewer: Viewer,
 ): WeekRefusal | null {
   const week = weekOf(slot.startsAt, timeZone);
-  const inWeek = visits.filter((v) => v.startsAt >= week.from && v.startsAt < week.to).sort((a, b) => +a.startsAt - +b.startsAt);
+  const inWeek = visits
+    .filter((v) => usesWeek(v.status) && v.startsAt >= week.from && v.startsAt < week.to)
+    .sort((a, b) => +a.startsAt - +b.startsAt);
   if (inWeek.length >= entitlement) {
     const shown = inWeek.filter((v) => viewer === 'STAFF' || v.familyAccountId === viewer.familyId);
     if (shown.length === 0) return { code: 'ENTITLEMENT_USED', message: ENTITLEMENT_MESSAGE };
@@ -251,7 +328,7 @@ export function weekRefusal(
         `La personne détenue a droit à ${counted(entitlement, 'visite')} par semaine.`,
     };
   }
-  if (visits.some((v) => v.startsAt < slot.endsAt && slot.startsAt < v.endsAt))
+  if (visits.some((v) => v.status !== 'CANCELLED' && v.startsAt < slot.endsAt && slot.startsAt < v.endsAt))
     return { code: 'DETAINEE_BUSY', message: 'La personne détenue a déjà une visite à ce moment-là.' };
   return null;
 }
@@ -315,8 +392,13 @@ export interface SlotDay<T> {
   unavailable: string | null;
 }
 
-/** Slots (in time order) grouped by local day; a day whose slots all share one refusal (and no waiting list) says it once. */
-export function slotsByDay<T extends { day: string; refusal: { message: string } | null; waitlist: boolean }>(slots: T[]): SlotDay<T>[] {
+/**
+ * Slots (in time order) grouped by local day; a day whose slots all share one refusal (and no waiting
+ * list, and none the visiting room may take over the weekly cap) says it once.
+ */
+export function slotsByDay<T extends { day: string; refusal: { message: string } | null; waitlist: boolean; overCap?: boolean }>(
+  slots: T[],
+): SlotDay<T>[] {
   const days: SlotDay<T>[] = [];
   for (const s of slots) {
     let d = days.at(-1);
@@ -324,7 +406,7 @@ export function slotsByDay<T extends { day: string; refusal: { message: string }
     d.slots.push(s);
   }
   for (const d of days) {
-    const reasons = new Set(d.slots.map((s) => (s.refusal && !s.waitlist ? s.refusal.message : null)));
+    const reasons = new Set(d.slots.map((s) => (s.refusal && !s.waitlist && !s.overCap ? s.refusal.message : null)));
     const [only] = reasons;
     if (reasons.size === 1 && only) d.unavailable = only;
   }

@@ -20,7 +20,7 @@ import {
   templatesFrom,
 } from './calendar.queries';
 import { localDay } from './visit-day.service';
-import type { VisitSettings } from './visit.rules';
+import { capsBelowFloors, type VisitSettings } from './visit.rules';
 import type { RoomKind } from './visiting-room.entity';
 
 export const DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
@@ -48,6 +48,9 @@ export class VisitsAdminService {
   }
 
   async saveSettings(actor: Actor, establishmentId: string, s: VisitSettings): Promise<void> {
+    // The law's weekly figures are floors: a cap below them is refused (the form says it first, a check constraint last).
+    const belowFloor = capsBelowFloors(s);
+    if (belowFloor) throw new DomainError('CAP_BELOW_FLOOR', belowFloor.message);
     await this.dataSource.transaction(async (m) => {
       const before = await lockSettings(m, establishmentId);
       await saveSettings(m, establishmentId, s);

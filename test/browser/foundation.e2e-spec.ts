@@ -118,6 +118,11 @@ describe('the DSFR pages in a real browser', () => {
     const importPage = await DetaineesImportPage.open(page, violations, suite.app.url, 'CPNORD');
     const refused = await importPage.import('genesis.csv', genesisCsv(['1;;B;01/01/1990;PREVENU']));
     expect(await refused.errors()).toContain('nom manquant');
+    // A truncated export (one person of the population): the preview asks to confirm the mass release; nothing is applied.
+    const previewed = await refused.import('genesis.csv', genesisCsv(['99999;Wiśniewski;Łukasz;01/01/1990;PREVENU']));
+    const preview = await previewed.preview();
+    expect(preview.releases).toMatch(/^\d+ sur \d+ présentes \(\d+ %\)$/);
+    expect(preview.warning).toContain('Beaucoup de sorties');
 
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);

@@ -82,7 +82,6 @@ const SETTINGS_COLUMNS: Record<keyof SettingsRow, string> = {
   cancelDeadlineHours: 'cancel_deadline_hours',
   maxAdults: 'max_adults',
   maxChildren: 'max_children',
-  majorityAge: 'majority_age',
   weeklyPrevenu: 'weekly_prevenu',
   weeklyCondamne: 'weekly_condamne',
   onlineBooking: 'online_booking',

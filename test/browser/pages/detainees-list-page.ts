@@ -49,16 +49,23 @@ export class DetaineesImportPage extends AbstractPage {
     return DetaineesImportPage.on(page, violations);
   }
 
-  /** Chooses the file and imports: this page again, with the report or the lines to correct. */
+  /** Chooses the file and asks for the preview: this page again, with the preview or the lines to correct. */
   async import(name: string, csv: string): Promise<DetaineesImportPage> {
     await this.page
       .getByLabel('Fichier CSV exporté de GENESIS')
       .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-    await navigating(this.page, () => this.page.getByRole('button', { name: 'Importer' }).click());
+    await navigating(this.page, () => this.page.getByRole('button', { name: 'Voir l’aperçu avant import' }).click());
     return DetaineesImportPage.on(this.page, this.violations);
   }
 
   async errors(): Promise<string> {
     return this.testId('import-errors').innerText();
+  }
+
+  /** The preview of a file sent: what the import would change, and the mass-release warning if any. */
+  async preview(): Promise<{ releases: string; warning: string | null }> {
+    const releases = (await this.testId('preview-releases').locator('td').last().innerText()).trim();
+    const warning = (await this.testId('mass-release-warning').count()) ? await this.testId('mass-release-warning').innerText() : null;
+    return { releases, warning };
   }
 }
