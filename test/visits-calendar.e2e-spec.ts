@@ -1,4 +1,4 @@
-import { query, queryOne } from './helpers/db';
+import { query, queryOne, withClient } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { type HtmlPage, page } from './helpers/html';
 import { waitFor } from './helpers/processes';
@@ -205,6 +205,35 @@ describe('a closure that hits booked visits', () => {
       await query(`SELECT action FROM audit_log WHERE establishment_id = $1 AND action LIKE 'CLOSURE_%' ORDER BY id`, [establishment.id]),
     ).toEqual([{ action: 'CLOSURE_CREATED' }, { action: 'CLOSURE_LIFTED' }]);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [family.visit.id])).toEqual([{ status: 'BOOKED' }]);
+  });
+});
+
+describe('a booking while the calendar changes', () => {
+  it('waits for the change under the calendar lock, then sees the closure: no visit is booked on a slot being closed', async () => {
+    const { establishment, template } = await establishmentWithSlot();
+    const detainee = await insertDetainee(establishment.id);
+    const f = await insertFamily({ givenName: 'Jiří', familyName: 'Dvořák' });
+    await insertPermit({ establishmentId: establishment.id, detaineeId: detainee.id, familyAccountId: f.id });
+    const agent = await signInFamily(suite.app.url, f);
+    const form = page(await agent.get('/visites/reserver').expect(200));
+    const slot = form.options('slot').find((v) => v.startsWith(`${template.id}|${DAY}`))!;
+    await withClient(async (c) => {
+      // The administrator's change holds the calendar lock, exclusive, while it writes the closure.
+      await c.query('BEGIN');
+      await c.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`calendar:${establishment.id}`]);
+      const booking = agent
+        .post('/visites/reserver')
+        .type('form')
+        .send({ ...form.formFields('/visites/reserver'), slot, action: 'book' })
+        .then((r) => r);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await c.query(`INSERT INTO closures (establishment_id, day, reason) VALUES ($1, $2, 'Grève')`, [establishment.id, DAY]);
+      await c.query('COMMIT');
+      const refused = await booking;
+      expect(refused.status).toBe(400);
+      expect(page(refused).errors()).toEqual(['Parloir fermé ce jour-là : Grève']);
+    });
+    expect(await query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1`, [establishment.id])).toEqual([{ n: 0 }]);
   });
 });
 
