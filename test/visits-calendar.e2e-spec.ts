@@ -5,7 +5,7 @@ import { waitFor } from './helpers/processes';
 import { signInAgent, signInFamily, type Agent } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgentElsewhere, insertDetainee, insertEstablishment, insertFamily } from './factories/people';
 import { insertPermit } from './factories/permits';
-import { at, dayIn, insertRoom, insertSlotTemplate, insertVisit, weekdayOf } from './factories/visits';
+import { at, dayIn, insertRoom, insertSlotTemplate, insertVisit, insertWaitlistEntry, weekdayOf } from './factories/visits';
 
 /**
  * Changes of the visiting-room calendar that hit booked visits (a closure, a room or a weekly slot
@@ -121,6 +121,16 @@ describe('a closure that hits booked visits', () => {
     const { establishment, template, base } = await establishmentWithSlot();
     const lukasz = await familyBooks(establishment.id, template.id, 'Łukasz', 'Wiśniewski', '+33612345678');
     const sukru = await familyBooks(establishment.id, template.id, 'Şükrü', 'Yılmaz');
+    // A family waits for a place on that slot (as if it were full).
+    const waiting = await insertWaitlistEntry({
+      establishmentId: establishment.id,
+      templateId: template.id,
+      day: DAY,
+      startsAt: at(DAY, '10:00'),
+      familyAccountId: sukru.family.id,
+      detaineeId: sukru.detaineeId,
+      permitIds: [sukru.permitId],
+    });
 
     const readBack = await post(base, 'fermetures', { day: DAY_FR, roomId: '', templateId: '', reason: 'Grève du personnel' }).then((r) => {
       expect(r.status).toBe(200);
@@ -151,6 +161,8 @@ describe('a closure that hits booked visits', () => {
       { status: 'CANCELLED' },
     ]);
     expect(await queryOne(`SELECT booked, held FROM visit_slots WHERE id = $1`, [lukasz.visit.slotId])).toEqual({ booked: 0, held: 0 });
+    // The place is not offered to anyone: the slot is closed, and nobody waits for it any more.
+    expect(await queryOne(`SELECT status FROM visit_waitlist WHERE id = $1`, [waiting.id])).toEqual({ status: 'EXPIRED' });
 
     // Each family is told why, with a link to choose another slot; the SMS names no place.
     const [email, sms] = await messages(lukasz.visit.appointmentId);

@@ -33,6 +33,7 @@ import {
 } from './calendar.queries';
 import { applyChange, type CalendarChange, type Misfit, type MisfitCause, misfits } from './calendar.rules';
 import { VisitBookingService } from './visit-booking.service';
+import { expireWaiting } from './waitlist.queries';
 import { localDay } from './visit-day.service';
 import type { VisitSettings } from './visit.rules';
 import type { RoomKind } from './visiting-room.entity';
@@ -178,6 +179,8 @@ export class VisitsAdminService {
             rebookPath: '/visites/reserver',
           });
         }
+        // Nobody waits any more for an occurrence the calendar took away.
+        for (const v of hit) if (v.templateId && v.cause !== 'CAPACITY') await expireWaiting(m, v.templateId, v.startsAt);
         const entityId = await this.write(m, establishment.id, change);
         await syncSlotCapacities(m, establishment.id, now);
         await this.audit.record(
