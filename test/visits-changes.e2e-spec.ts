@@ -533,6 +533,12 @@ describe('the "À revoir" queue', () => {
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [visit.id])).toEqual([{ status: 'CANCELLED' }]);
     expect(
       await query(
+        `SELECT body_text AS body FROM notifications WHERE template = 'appointment-cancelled' AND entity_id = $1 AND channel = 'EMAIL'`,
+        [visit.appointmentId],
+      ).then((r) => (r[0] as { body: string }).body),
+    ).toContain('Motif : Visite annulée par l’établissement : Permis suspendu (Kərim Əliyev)');
+    expect(
+      await query(
         `SELECT count(*)::int AS n FROM notifications WHERE template = 'appointment-cancelled' AND entity_id = $1 AND channel = 'EMAIL'`,
         [visit.appointmentId],
       ),

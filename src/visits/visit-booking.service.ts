@@ -551,7 +551,8 @@ export class VisitBookingService implements OnModuleInit {
   async cancelReviewed(actor: Actor, establishmentId: string, visitId: string): Promise<void> {
     const v = await visitOfEstablishment(this.dataSource.manager, establishmentId, visitId);
     if (!v?.reviewReason || v.status !== 'BOOKED') throw new DomainError('NOT_FOUND', 'Cette visite n’est pas à revoir.', 404);
-    await this.cancelByStaff(actor, establishmentId, visitId, `Visite annulée par l’établissement : ${v.reviewReason}`);
+    const reason = `Visite annulée par l’établissement : ${v.reviewReason}`;
+    await this.cancelByStaff(actor, establishmentId, visitId, reason, { reason, smsReason: "décision de l'établissement" });
   }
 
   /** The agent keeps a flagged visit: the flag goes, the decision is audited. */
