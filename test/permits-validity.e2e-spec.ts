@@ -246,7 +246,11 @@ describe('the waiting list', () => {
 
     const base = `/etablissements/${r.establishment.code}/parloir/visites/${taken.id}`;
     const visitPage = page(await parloir.get(base).expect(200));
-    await parloir.post(`${base}/annuler`).type('form').send({ _csrf: visitPage.csrf(), confirm: 'oui' }).expect(303);
+    await parloir
+      .post(`${base}/annuler`)
+      .type('form')
+      .send({ _csrf: visitPage.csrf(), confirm: 'oui', reason: 'FAMILY_REQUEST' })
+      .expect(303);
 
     expect(await query(`SELECT id, status FROM visit_waitlist WHERE template_id = $1 ORDER BY created_at`, [small.id])).toEqual([
       { id: first.id, status: 'EXPIRED' },

@@ -84,8 +84,12 @@ describe('the administrator sets up the visiting rooms, self-service', () => {
     expect((await post('fermetures', { day: '16/12/2099', reason: 'Exercice de sécurité' })).status).toBe(303);
     const done = page(await admin.get(`${base}?fait=fermeture`).expect(200));
     expect(done.text('done')).toBe('La fermeture est enregistrée : les familles ne peuvent plus réserver ce créneau.');
-    expect(cells(done, 'closure')).toEqual([['16 décembre 2099', 'Tous les parloirs', 'Exercice de sécurité']]);
-    expect(cells(done, 'template')).toEqual([['Mercredi', '14:00–15:00', 'Parloir Ünal', '10', 'du 1 décembre 2026']]);
+    expect(cells(done, 'closure')).toEqual([
+      ['16 décembre 2099', 'Tous les parloirs', 'Exercice de sécurité', 'Lever la fermeture du 16 décembre 2099'],
+    ]);
+    expect(cells(done, 'template')).toEqual([
+      ['Mercredi', '14:00–15:00', 'Parloir Ünal', '10', 'du 1 décembre 2026', 'Modifier le créneau du mercredi 14:00 (Parloir Ünal)'],
+    ]);
     expect(done.texts('room')).toEqual(['Parloir Ünal — Ordinaire, 10 cabine(s) ou table(s)']);
     const audit = await query<{ action: string; label: string }>(
       `SELECT action, actor_label AS label FROM audit_log WHERE actor_type = 'AGENT' AND establishment_id = $1 ORDER BY id`,

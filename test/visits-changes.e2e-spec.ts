@@ -467,8 +467,12 @@ describe('the visiting-room agent changes a visit at the family’s request', ()
     const cancelling = await visitOn(caller.family.id, other.id);
     const visitPage = page(await agent.get(`${base}/${cancelling.id}`).expect(200));
     const unconfirmed = await agent.post(`${base}/${cancelling.id}/annuler`).type('form').send({ _csrf: visitPage.csrf() }).expect(400);
-    expect(page(unconfirmed).errors()).toEqual(['Cochez la case pour confirmer l’annulation.']);
-    await agent.post(`${base}/${cancelling.id}/annuler`).type('form').send({ _csrf: visitPage.csrf(), confirm: 'oui' }).expect(303);
+    expect(page(unconfirmed).errors()).toEqual(['Choisissez le motif de l’annulation', 'Cochez la case pour confirmer l’annulation.']);
+    await agent
+      .post(`${base}/${cancelling.id}/annuler`)
+      .type('form')
+      .send({ _csrf: visitPage.csrf(), confirm: 'oui', reason: 'FAMILY_REQUEST' })
+      .expect(303);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [cancelling.id])).toEqual([{ status: 'CANCELLED' }]);
     expect(
       await query(
@@ -499,7 +503,7 @@ describe('the visiting-room agent changes a visit at the family’s request', ()
       .type('form')
       .send({ _csrf: csrf, slot: `${there.other.id}|${dayIn(11)}` })
       .expect(404);
-    await agent.post(`${base}/${theirs.id}/annuler`).type('form').send({ _csrf: csrf, confirm: 'oui' }).expect(404);
+    await agent.post(`${base}/${theirs.id}/annuler`).type('form').send({ _csrf: csrf, confirm: 'oui', reason: 'SECURITY' }).expect(404);
     expect(
       await query(`SELECT status, lower(during) = $2 AS unchanged FROM visits WHERE id = $1`, [theirs.id, at(NEXT_DAY, '10:00')]),
     ).toEqual([{ status: 'BOOKED', unchanged: true }]);
@@ -527,6 +531,12 @@ describe('the "À revoir" queue', () => {
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [visit.id])).toEqual([{ status: 'BOOKED' }]);
     await agent.post(`${base}/${visit.id}/annuler`).type('form').send({ _csrf: queue.csrf(), confirm: 'oui' }).expect(303);
     expect(await query(`SELECT status FROM visits WHERE id = $1`, [visit.id])).toEqual([{ status: 'CANCELLED' }]);
+    expect(
+      await query(
+        `SELECT body_text AS body FROM notifications WHERE template = 'appointment-cancelled' AND entity_id = $1 AND channel = 'EMAIL'`,
+        [visit.appointmentId],
+      ).then((r) => (r[0] as { body: string }).body),
+    ).toContain('Motif : Visite annulée par l’établissement : Permis suspendu (Kərim Əliyev)');
     expect(
       await query(
         `SELECT count(*)::int AS n FROM notifications WHERE template = 'appointment-cancelled' AND entity_id = $1 AND channel = 'EMAIL'`,

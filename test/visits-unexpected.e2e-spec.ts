@@ -152,10 +152,9 @@ describe('a detainee prevented or in the disciplinary cell (R341-3)', () => {
       [first.appointmentId],
     );
     expect(messages.map((m) => m.channel)).toEqual(['EMAIL', 'SMS']);
-    for (const m of messages) {
-      expect(m.body).toContain(NEUTRAL);
-      expect(m.body).not.toMatch(/hospital|hôpital|Lille|disciplin/i);
-    }
+    expect(messages[0].body).toContain(NEUTRAL);
+    expect(messages[1].body).toContain('(personne visitée indisponible)');
+    for (const m of messages) expect(m.body).not.toMatch(/hospital|hôpital|Lille|disciplin/i);
     expect(
       await queryOne(
         `SELECT actor_label AS label, after->>'kind' AS kind FROM audit_log WHERE action = 'VISIT_RESTRICTION_RECORDED' AND establishment_id = $1`,
@@ -231,7 +230,7 @@ describe('a detainee prevented or in the disciplinary cell (R341-3)', () => {
       `SELECT body_text AS body FROM notifications WHERE template = 'appointment-cancelled' AND entity_id = $1 AND channel = 'SMS'`,
       [thursday.appointmentId],
     );
-    expect(sms.body).toContain(NEUTRAL);
+    expect(sms.body).toContain('(personne visitée indisponible)');
     expect(sms.body).not.toMatch(/disciplin/i);
   });
 

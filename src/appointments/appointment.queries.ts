@@ -112,11 +112,14 @@ export async function cancelAppointment(db: EntityManager, id: string, at: Date,
 }
 
 /** What the outbox re-checks before sending a reminder: is the appointment still booked, and when. */
-export async function appointmentState(db: EntityManager, id: string): Promise<{ status: AppointmentStatus; startsAt: Date } | null> {
-  const row = await selectOne<{ status: AppointmentStatus; startsAt: Date }>(
+export async function appointmentState(
+  db: EntityManager,
+  id: string,
+): Promise<{ kind: AppointmentKind; status: AppointmentStatus; startsAt: Date } | null> {
+  const row = await selectOne<{ kind: AppointmentKind; status: AppointmentStatus; startsAt: Date }>(
     db,
-    `SELECT status, starts_at AS "startsAt" FROM appointments WHERE id = $1`,
+    `SELECT kind, status, starts_at AS "startsAt" FROM appointments WHERE id = $1`,
     [id],
   );
-  return row && { status: row.status, startsAt: new Date(row.startsAt) };
+  return row && { kind: row.kind, status: row.status, startsAt: new Date(row.startsAt) };
 }

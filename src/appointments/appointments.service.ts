@@ -106,6 +106,20 @@ export type AppointmentTemplateData = {
 export type AppointmentTemplateExtras = Partial<Pick<AppointmentTemplateData, 'qr'>>;
 export type TemplateDataHook = (appointment: Appointment) => AppointmentTemplateExtras;
 
+/**
+ * What the cancellation message says beyond the appointment: why (the e-mail says `reason` as given,
+ * the SMS only `smsReason`, which names no place or person), and where to book another time.
+ */
+export interface CancelNotice {
+  reason: string;
+  smsReason: string;
+  /** A path of the app (e.g. `/visites/reserver`): the family chooses another time there. */
+  rebookPath?: string;
+}
+
+/** A module's own reason not to send a reminder of one of its appointments still booked (a visit "À revoir"), or null. */
+export type ReminderCheck = (m: EntityManager, appointmentId: string, now: Date) => Promise<string | null>;
+
 /** What a module does, in the same transaction, when one of its appointments is cancelled (e.g. free a visit's place). */
 export type CancelHook = (m: EntityManager, appointment: Appointment, actor: Actor, now: Date) => Promise<void>;
 
@@ -128,6 +142,7 @@ const notFound = () => new DomainError('NOT_FOUND', 'Rendez-vous introuvable.', 
 export class AppointmentsService implements OnModuleInit {
   private readonly cancelHooks = new Map<AppointmentKind, CancelHook>();
   private readonly extraData = new Map<AppointmentKind, TemplateDataHook>();
+  private readonly reminderChecks = new Map<AppointmentKind, ReminderCheck>();
 
   /** The clock is the app's (AppointmentsModule); a CLI script without one runs on the system clock. */
   constructor(
@@ -138,9 +153,22 @@ export class AppointmentsService implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
-  /** The outbox re-checks a reminder right before sending it: dropped if the appointment is cancelled or past. */
+  /**
+   * The outbox re-checks a reminder right before sending it: dropped if the appointment is cancelled
+   * or past, or if the module that booked it says so (a visit "À revoir").
+   */
   onModuleInit(): void {
-    this.notifications.onRelevanceCheck('appointment', async (m, id, now) => reasonNotToRemind(await appointmentState(m, id), now));
+    this.notifications.onRelevanceCheck('appointment', async (m, id, now) => {
+      const state = await appointmentState(m, id);
+      const reason = reasonNotToRemind(state, now);
+      if (reason || !state) return reason;
+      return (await this.reminderChecks.get(state.kind)?.(m, id, now)) ?? null;
+    });
+  }
+
+  /** Modules say when a reminder of one of their appointments still booked is pointless (visits: "À revoir"). */
+  onReminderCheck(kind: AppointmentKind, check: ReminderCheck): void {
+    this.reminderChecks.set(kind, check);
   }
 
   /** Modules add what their messages need beyond the common details (a visit's convocation QR code). */
@@ -234,15 +262,24 @@ export class AppointmentsService implements OnModuleInit {
   // Cancelling --------------------------------------------------------------------------------
 
   /** Cancels an appointment in a transaction of its own, now. */
-  cancel(actor: Actor, scope: AppointmentScope, id: string, reason: string): Promise<Appointment> {
-    return this.dataSource.transaction((m) => this.cancelIn(m, actor, scope, id, reason, this.clock.now()));
+  cancel(actor: Actor, scope: AppointmentScope, id: string, reason: string, notice?: CancelNotice): Promise<Appointment> {
+    return this.dataSource.transaction((m) => this.cancelIn(m, actor, scope, id, reason, this.clock.now(), notice));
   }
 
   /**
    * Cancels in the caller's transaction: the booking module's hook runs (a visit frees its place),
-   * reminders are cancelled, the cancellation is confirmed by e-mail and SMS. Out of scope: 404.
+   * reminders are cancelled, the cancellation is confirmed by e-mail and SMS (with the `notice`: why,
+   * and where to book again). Out of scope: 404.
    */
-  async cancelIn(m: EntityManager, actor: Actor, scope: AppointmentScope, id: string, reason: string, now: Date): Promise<Appointment> {
+  async cancelIn(
+    m: EntityManager,
+    actor: Actor,
+    scope: AppointmentScope,
+    id: string,
+    reason: string,
+    now: Date,
+    notice?: CancelNotice,
+  ): Promise<Appointment> {
     const a = await this.find(m, id, true);
     if (!inScope(a, scope)) throw notFound();
     if (a.status === 'CANCELLED') throw new DomainError('ALREADY_CANCELLED', 'Ce rendez-vous est déjà annulé.', 409);
@@ -252,8 +289,10 @@ export class AppointmentsService implements OnModuleInit {
     const cancelled: Appointment = { ...a, status: 'CANCELLED' };
     await this.cancelHooks.get(a.kind)?.(m, cancelled, actor, now);
     await this.notifications.cancelPending(m, { type: 'appointment', id }, 'Rendez-vous annulé');
-    // Staff say why (a family cancelling its own appointment knows).
-    await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS'], { reason: actor.type === 'FAMILY' ? null : reason });
+    // Why, when staff cancel: the notice the caller gives (e-mail and SMS wording), else the reason in the e-mail only
+    // (a family cancelling its own appointment knows; a free reason may name someone, never in an SMS).
+    const told = notice ? noticeData(notice, this.appUrl) : actor.type === 'FAMILY' ? {} : { cancelReason: reason };
+    await this.notifyAll(m, cancelled, 'appointment-cancelled', now, ['EMAIL', 'SMS'], told);
     await this.audit.record(
       {
         actor,
@@ -367,6 +406,14 @@ export class AppointmentsService implements OnModuleInit {
     if (channels.includes('SMS') && a.contactPhone)
       await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: a.contactPhone }, now);
   }
+}
+
+/** The cancellation message's fields of a notice (none without one: the message says no reason). */
+function noticeData(notice: CancelNotice | undefined, appUrl: string): Record<string, string> {
+  if (!notice) return {};
+  const data: Record<string, string> = { cancelReason: notice.reason, cancelReasonSms: notice.smsReason };
+  if (notice.rebookPath) data.rebookUrl = `${appUrl}${notice.rebookPath}`;
+  return data;
 }
 
 function summary(a: Appointment) {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { HolidayZone } from '../common/public-holidays';
+import type { Calendar, CalendarClosure, CalendarRoom, CalendarTemplate, PlacedVisit } from './calendar.rules';
 import { execute, select, selectOne } from '../common/sql';
 import { type Closure, DEFAULT_SETTINGS, type SlotTemplate, type VisitSettings } from './visit.rules';
 import type { RoomKind } from './visiting-room.entity';
@@ -234,4 +235,166 @@ export async function insertClosure(db: EntityManager, establishmentId: string, 
 /** The establishment's settings, or the defaults. */
 export async function settingsOrDefaults(db: EntityManager, establishmentId: string): Promise<VisitSettings> {
   return (await settingsOf(db, establishmentId)) ?? DEFAULT_SETTINGS;
+}
+
+// ---------- Changes of the calendar and the visits they hit ----------
+
+/**
+ * THE calendar lock of an establishment (an advisory lock, for the transaction): a booking or a
+ * move takes it shared before reading the weekly slots and closures (resolveSlot); a change of the
+ * calendar takes it exclusive, so no visit is booked on a slot while it closes, and the visits it
+ * hits are all seen.
+ */
+export async function lockCalendar(db: EntityManager, establishmentId: string, mode: 'SHARED' | 'EXCLUSIVE'): Promise<void> {
+  const fn = mode === 'SHARED' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+  await execute(db, `SELECT ${fn}(hashtextextended($1, 0))`, [`calendar:${establishmentId}`]);
+}
+
+/** The calendar lock, shared, of the establishment of a weekly slot (nothing when the slot does not exist). */
+export async function lockCalendarOfTemplate(db: EntityManager, templateId: string): Promise<void> {
+  await execute(
+    db,
+    `SELECT pg_advisory_xact_lock_shared(hashtextextended('calendar:' || r.establishment_id::text, 0))
+       FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id WHERE t.id = $1`,
+    [templateId],
+  );
+}
+
+/** The establishment's whole calendar: rooms, weekly slots (all), closures from a day on. */
+export async function calendarOf(db: EntityManager, establishmentId: string, fromDay: string): Promise<Calendar> {
+  const [rooms, templates, closures] = await Promise.all([
+    select<CalendarRoom>(db, `SELECT id, name, kind, cabins, active FROM visiting_rooms WHERE establishment_id = $1`, [establishmentId]),
+    select<CalendarTemplate>(
+      db,
+      `SELECT t.id, t.room_id AS "roomId", t.day_of_week AS "dayOfWeek", to_char(t.start_time, 'HH24:MI') AS start,
+              to_char(t.end_time, 'HH24:MI') AS "end", t.capacity, to_char(t.valid_from, 'YYYY-MM-DD') AS "validFrom",
+              to_char(t.valid_to, 'YYYY-MM-DD') AS "validTo"
+         FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id WHERE r.establishment_id = $1`,
+      [establishmentId],
+    ),
+    select<CalendarClosure>(
+      db,
+      `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, room_id AS "roomId", template_id AS "templateId", reason
+         FROM closures WHERE establishment_id = $1 AND day >= $2::date`,
+      [establishmentId, fromDay],
+    ),
+  ]);
+  return { rooms, templates, closures };
+}
+
+/** A booked visit still to come, placed in the calendar, with what the administrator's read-back shows of it. */
+export interface VisitAhead extends PlacedVisit {
+  reference: string;
+  startsAt: Date;
+  room: string;
+  detainee: string;
+  visitors: string[];
+  contactEmail: string | null;
+  contactPhone: string | null;
+}
+
+/** The establishment's booked visits starting after `now`. */
+export async function visitsAhead(db: EntityManager, establishmentId: string, now: Date): Promise<VisitAhead[]> {
+  const rows = await select<VisitAhead>(
+    db,
+    `SELECT v.id, v.slot_id AS "slotId", s.room_id AS "roomId", s.template_id AS "templateId",
+            to_char(lower(v.during) AT TIME ZONE e.time_zone, 'YYYY-MM-DD') AS day,
+            to_char(lower(v.during) AT TIME ZONE e.time_zone, 'HH24:MI') AS start,
+            to_char(upper(v.during) AT TIME ZONE e.time_zone, 'HH24:MI') AS "end",
+            s.capacity AS "slotCapacity", s.held AS "slotHeld", v.created_at AS "bookedAt", v.reference, lower(v.during) AS "startsAt",
+            r.name AS room, d.first_name || ' ' || upper(d.last_name) AS detainee,
+            ARRAY(SELECT coalesce(p.visitor_given_name || ' ' || upper(p.visitor_family_name), x.given_name || ' ' || upper(x.family_name))
+                    FROM visit_visitors x LEFT JOIN permits p ON p.id = x.permit_id WHERE x.visit_id = v.id ORDER BY 1) AS visitors,
+            a.contact_email AS "contactEmail", a.contact_phone AS "contactPhone"
+       FROM visits v JOIN visit_slots s ON s.id = v.slot_id JOIN visiting_rooms r ON r.id = s.room_id
+       JOIN establishments e ON e.id = v.establishment_id JOIN detainees d ON d.id = v.detainee_id
+       LEFT JOIN appointments a ON a.id = v.appointment_id AND a.status = 'BOOKED'
+      WHERE v.establishment_id = $1 AND v.status = 'BOOKED' AND lower(v.during) > $2
+      ORDER BY lower(v.during), r.name, d.last_name, v.id`,
+    [establishmentId, now],
+  );
+  return rows.map((r) => ({ ...r, bookedAt: new Date(r.bookedAt), startsAt: new Date(r.startsAt) }));
+}
+
+export async function updateRoom(
+  db: EntityManager,
+  roomId: string,
+  room: { name: string; kind: RoomKind; cabins: number; active: boolean },
+): Promise<void> {
+  await execute(db, `UPDATE visiting_rooms SET name = $2, kind = $3, cabins = $4, active = $5 WHERE id = $1`, [
+    roomId,
+    room.name,
+    room.kind,
+    room.cabins,
+    room.active,
+  ]);
+  // A weekly slot never has more places than its room has cabins.
+  await execute(db, `UPDATE slot_templates SET capacity = $2 WHERE room_id = $1 AND capacity > $2`, [roomId, room.cabins]);
+}
+
+export async function updateTemplate(db: EntityManager, templateId: string, t: Omit<CalendarTemplate, 'id' | 'roomId'>): Promise<void> {
+  await execute(
+    db,
+    `UPDATE slot_templates SET day_of_week = $2, start_time = $3, end_time = $4, capacity = $5, valid_from = $6, valid_to = $7 WHERE id = $1`,
+    [templateId, t.dayOfWeek, t.start, t.end, t.capacity, t.validFrom, t.validTo],
+  );
+}
+
+export async function deleteClosure(db: EntityManager, closureId: string): Promise<void> {
+  await execute(db, `DELETE FROM closures WHERE id = $1`, [closureId]);
+}
+
+/**
+ * The slots still to come take their weekly slot's capacity, never above their room's cabins (run
+ * after the visits that no longer fit are cancelled: the CHECK booked + held <= capacity holds).
+ */
+export async function syncSlotCapacities(db: EntityManager, establishmentId: string, now: Date): Promise<void> {
+  await execute(
+    db,
+    `UPDATE visit_slots s SET capacity = x.capacity
+       FROM (SELECT y.id, least(coalesce(t.capacity, y.capacity), r.cabins) AS capacity
+               FROM visit_slots y JOIN visiting_rooms r ON r.id = y.room_id LEFT JOIN slot_templates t ON t.id = y.template_id
+              WHERE r.establishment_id = $1 AND y.starts_at > $2) x
+      WHERE x.id = s.id AND s.capacity <> x.capacity`,
+    [establishmentId, now],
+  );
+}
+
+/** A closure of the establishment to come or past (null for another establishment's). */
+export function closureOf(db: EntityManager, establishmentId: string, closureId: string) {
+  return selectOne<{ id: string; day: string; reason: string }>(
+    db,
+    `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, reason FROM closures WHERE id = $1 AND establishment_id = $2`,
+    [closureId, establishmentId],
+  );
+}
+
+/** Whether another room of the establishment has that name. */
+export async function roomNamedOther(db: EntityManager, establishmentId: string, name: string, roomId: string): Promise<boolean> {
+  const row = await selectOne(db, `SELECT 1 FROM visiting_rooms WHERE establishment_id = $1 AND name = $2 AND id <> $3`, [
+    establishmentId,
+    name,
+    roomId,
+  ]);
+  return row !== null;
+}
+
+/** A room of the establishment, whole (null for another establishment's). */
+export function roomRowOf(db: EntityManager, establishmentId: string, roomId: string): Promise<RoomRow | null> {
+  return selectOne<RoomRow>(db, `SELECT id, name, kind, cabins, active FROM visiting_rooms WHERE id = $1 AND establishment_id = $2`, [
+    roomId,
+    establishmentId,
+  ]);
+}
+
+/** A weekly slot of the establishment with its room's name and cabins (null for another establishment's). */
+export function templateRoom(db: EntityManager, establishmentId: string, templateId: string) {
+  return selectOne<CalendarTemplate & { room: string; cabins: number }>(
+    db,
+    `SELECT t.id, t.room_id AS "roomId", t.day_of_week AS "dayOfWeek", to_char(t.start_time, 'HH24:MI') AS start,
+            to_char(t.end_time, 'HH24:MI') AS "end", t.capacity, to_char(t.valid_from, 'YYYY-MM-DD') AS "validFrom",
+            to_char(t.valid_to, 'YYYY-MM-DD') AS "validTo", r.name AS room, r.cabins
+       FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id WHERE t.id = $1 AND r.establishment_id = $2`,
+    [templateId, establishmentId],
+  );
 }

@@ -17,7 +17,16 @@ import { VisitBookingService } from './visit-booking.service';
 import { VisitImportService } from './visit-import.service';
 import { VisitReadService } from './visit-read.service';
 import { VisitTokens } from './visit-tokens';
-import { CheckForm, ConfirmForm, IncidentForm, MoveVisitForm, slotChoice } from './visit.form';
+import {
+  CancelVisitForm,
+  CheckForm,
+  ConfirmForm,
+  IncidentForm,
+  MoveVisitForm,
+  slotChoice,
+  STAFF_CANCEL_REASONS,
+  type StaffCancelReason,
+} from './visit.form';
 import { VisitIncidentsService } from './visit-incidents.service';
 import { INCIDENT_REASONS } from './visit-incident.rules';
 import { DAYS } from './visits-admin.service';
@@ -36,6 +45,32 @@ function dayLabel(day: string) {
 
 function shiftDay(day: string, days: number) {
   return new Date(Date.parse(`${day}T12:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * What the family is told of a cancellation by the visiting room: the reason chosen (and, for
+ * « Autre », the words typed) in the e-mail; in the SMS, only words that name no place or person.
+ */
+function staffCancelNotice(reason: StaffCancelReason, details: string | undefined) {
+  const said: Record<StaffCancelReason, string> = {
+    FAMILY_REQUEST: 'à votre demande',
+    DETAINEE_PREVENTED: 'la personne détenue est empêchée de vous recevoir',
+    ROOM_CLOSED: 'fermeture du parloir',
+    SECURITY: 'mesure de sécurité',
+    OTHER: details ?? '',
+  };
+  const sms: Record<StaffCancelReason, string> = {
+    FAMILY_REQUEST: 'à votre demande',
+    DETAINEE_PREVENTED: 'personne visitée indisponible',
+    ROOM_CLOSED: 'fermeture exceptionnelle',
+    SECURITY: 'raison de sécurité',
+    OTHER: "décision de l'établissement",
+  };
+  return {
+    reason: `Visite annulée par l’établissement : ${said[reason]}`,
+    smsReason: sms[reason],
+    rebookPath: reason === 'FAMILY_REQUEST' ? undefined : '/visites/reserver',
+  };
 }
 
 /** A `?jour=` that is a real day, as is. */
@@ -195,6 +230,7 @@ export class ParloirController {
       })),
       reportable: day <= today && v.status !== 'CANCELLED',
       preventable: v.status === 'BOOKED' && day >= today,
+      cancelReasons: STAFF_CANCEL_REASONS,
       errors,
       values,
     });
@@ -321,10 +357,11 @@ export class ParloirController {
     @CurrentPrincipal() p: Principal,
     @Res() res: Response,
   ) {
-    const form = await validateForm(ConfirmForm, body);
-    if (!form.ok) return this.renderVisit(res.status(400), establishment, id, form.errors);
-    const reason = 'Visite annulée par le parloir à la demande de la famille';
-    const cancelled = await attempt(() => this.booking.cancelByStaff(actorOf(p), establishment.id, id, reason), 'confirm');
+    const form = await validateForm(CancelVisitForm, body);
+    if (!form.ok) return this.renderVisit(res.status(400), establishment, id, form.errors, { cancel: form.values });
+    const { reason, details } = form.value;
+    const notice = staffCancelNotice(reason, details);
+    const cancelled = await attempt(() => this.booking.cancelByStaff(actorOf(p), establishment.id, id, notice.reason, notice), 'confirm');
     if (!cancelled.ok) return this.renderVisit(res.status(409), establishment, id, cancelled.errors);
     res.redirect(303, `/etablissements/${establishment.code}/parloir/visites/${id}?fait=annulee`);
   }

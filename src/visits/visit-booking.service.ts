@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { AppointmentScopes, AppointmentsService } from '../appointments/appointments.service';
+import { AppointmentScopes, AppointmentsService, type CancelNotice } from '../appointments/appointments.service';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { parseDate } from '../common/dates';
@@ -10,7 +10,7 @@ import { FamiliesService } from '../families/families.service';
 import { contactAddress } from '../notifications/notifications.service';
 import { parloirPhoneOf } from '../establishments/establishment-info.queries';
 import { callTheParloir } from '../establishments/establishment-info.rules';
-import { closuresFrom, settingsOrDefaults, type TemplateInContext, templateInContext } from './calendar.queries';
+import { closuresFrom, lockCalendarOfTemplate, settingsOrDefaults, type TemplateInContext, templateInContext } from './calendar.queries';
 import {
   addBooked,
   type BookingDetainee,
@@ -33,6 +33,7 @@ import {
   slotAt,
   visitByIdempotencyKey,
   visitOfEstablishment,
+  visitReminderState,
   detaineeVisitsBetween,
 } from './visit.queries';
 import { restrictionRefusalFor } from './visit-restriction.queries';
@@ -146,11 +147,19 @@ export class VisitBookingService implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
-  /** Hook: a visit's convocation (appointment) cancelled cancels the visit and frees its place, in that transaction. */
+  /**
+   * Hooks: a visit's convocation (appointment) cancelled cancels the visit and frees its place, in
+   * that transaction; no reminder goes for a visit "À revoir" (or cancelled).
+   */
   onModuleInit(): void {
     this.appointments.onCancel('VISIT', (m, a, actor, now) =>
       this.cancelIn(m, actor, { appointmentId: a.id }, now, { familyDeadline: actor.type === 'FAMILY' }),
     );
+    this.appointments.onReminderCheck('VISIT', async (m, appointmentId) => {
+      const v = await visitReminderState(m, appointmentId);
+      if (v?.status === 'CANCELLED') return 'Visite annulée';
+      return v?.reviewReason ? 'Visite à revoir par l’établissement' : null;
+    });
   }
 
   /** Registers what a freed place means elsewhere (WaitlistService offers it). */
@@ -323,6 +332,8 @@ export class VisitBookingService implements OnModuleInit {
    * window (`ignoreNotice`: an offer from the waiting list may be confirmed after the minimum notice).
    */
   async resolveSlot(m: EntityManager, choice: SlotChoice, now: Date, byFamily: boolean, ignoreNotice = false): Promise<ResolvedSlot> {
+    // Shared with other bookings, exclusive against a change of the calendar (closure, room, weekly slot).
+    await lockCalendarOfTemplate(m, choice.templateId);
     const t = await templateInContext(m, choice.templateId);
     if (!t || !t.roomActive || parseDate(choice.day) !== choice.day) throw new DomainError('NO_SLOT', 'Ce créneau n’existe pas.', 404);
     const settings = await settingsOrDefaults(m, t.establishmentId);
@@ -502,15 +513,15 @@ export class VisitBookingService implements OnModuleInit {
 
   // ---------- Cancelling ----------
 
-  /** Staff cancel a visit of their establishment (the family is told when the visit has a convocation). */
-  async cancelByStaff(actor: Actor, establishmentId: string, visitId: string, reason: string): Promise<void> {
+  /** Staff cancel a visit of their establishment (the family is told, with the `notice`, when the visit has a convocation). */
+  async cancelByStaff(actor: Actor, establishmentId: string, visitId: string, reason: string, notice?: CancelNotice): Promise<void> {
     const now = this.clock.now();
     const v = await visitOfEstablishment(this.dataSource.manager, establishmentId, visitId);
     if (!v) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
     if (v.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée.', 409);
     // With a convocation, the appointment is cancelled (and the family told); its hook cancels the visit.
     if (v.appointmentId) {
-      await this.appointments.cancel(actor, AppointmentScopes.establishment(establishmentId), v.appointmentId, reason);
+      await this.appointments.cancel(actor, AppointmentScopes.establishment(establishmentId), v.appointmentId, reason, notice);
       return;
     }
     await this.dataSource.transaction((m) => this.cancelIn(m, actor, { id: v.id }, now, { familyDeadline: false, reason }));
@@ -518,7 +529,7 @@ export class VisitBookingService implements OnModuleInit {
 
   /**
    * Staff cancel a booked visit of their establishment inside the caller's transaction (a period
-   * when the detainee is prevented cancels several at once); the family is told with `reason`.
+   * when the detainee is prevented cancels several at once); the family is told with the `notice`.
    */
   async cancelByStaffIn(
     m: EntityManager,
@@ -527,14 +538,28 @@ export class VisitBookingService implements OnModuleInit {
     visitId: string,
     reason: string,
     now: Date,
+    notice?: CancelNotice,
   ): Promise<void> {
     const v = await visitOfEstablishment(m, establishmentId, visitId);
     if (!v || v.status !== 'BOOKED') return;
     if (v.appointmentId) {
-      await this.appointments.cancelIn(m, actor, AppointmentScopes.establishment(establishmentId), v.appointmentId, reason, now);
+      await this.appointments.cancelIn(m, actor, AppointmentScopes.establishment(establishmentId), v.appointmentId, reason, now, notice);
       return;
     }
     await this.cancelIn(m, actor, { id: v.id }, now, { familyDeadline: false, reason });
+  }
+
+  /**
+   * A change of the calendar cancels a visit that no longer fits, in the change's transaction (the
+   * visit locked by the caller): the family told why (`notice`); the place is not offered to the
+   * waiting list (the calendar took it away).
+   */
+  async cancelForCalendar(m: EntityManager, actor: Actor, visitId: string, now: Date, notice: CancelNotice): Promise<void> {
+    const v = await lockVisit(m, { id: visitId });
+    if (!v || v.status !== 'BOOKED') return;
+    await this.cancelIn(m, actor, { id: v.id }, now, { familyDeadline: false, reason: notice.reason, offerPlace: false });
+    // Then its convocation: the family told, reminders cancelled (the hook finds the visit already cancelled).
+    if (v.appointmentId) await this.appointments.cancelIn(m, actor, AppointmentScopes.any, v.appointmentId, notice.reason, now, notice);
   }
 
   /**
@@ -547,7 +572,7 @@ export class VisitBookingService implements OnModuleInit {
     actor: Actor,
     by: { id: string } | { appointmentId: string },
     now: Date,
-    opts: { familyDeadline: boolean; reason?: string },
+    opts: { familyDeadline: boolean; reason?: string; offerPlace?: boolean },
   ): Promise<void> {
     const v = await lockVisit(m, by);
     if (!v || v.status !== 'BOOKED') return;
@@ -563,7 +588,8 @@ export class VisitBookingService implements OnModuleInit {
     }
     await lockSlots(m, [v.slotId]);
     await markCancelled(m, v.id, now);
-    await this.releasePlace(m, v.slotId, now);
+    if (opts.offerPlace === false) await addBooked(m, v.slotId, -1);
+    else await this.releasePlace(m, v.slotId, now);
     await this.audit.record(
       {
         actor,
@@ -590,7 +616,8 @@ export class VisitBookingService implements OnModuleInit {
   async cancelReviewed(actor: Actor, establishmentId: string, visitId: string): Promise<void> {
     const v = await visitOfEstablishment(this.dataSource.manager, establishmentId, visitId);
     if (!v?.reviewReason || v.status !== 'BOOKED') throw new DomainError('NOT_FOUND', 'Cette visite n’est pas à revoir.', 404);
-    await this.cancelByStaff(actor, establishmentId, visitId, `Visite annulée par l’établissement : ${v.reviewReason}`);
+    const reason = `Visite annulée par l’établissement : ${v.reviewReason}`;
+    await this.cancelByStaff(actor, establishmentId, visitId, reason, { reason, smsReason: "décision de l'établissement" });
   }
 
   /** The agent keeps a flagged visit: the flag goes, the decision is audited. */

@@ -30,6 +30,13 @@ export const DISCIPLINARY_WEEKLY_VISITS = 1;
  */
 export const DETAINEE_UNAVAILABLE_REASON = 'La personne détenue ne peut pas recevoir de visite ce jour-là.';
 
+/** What the families of the visits a period cancels are told: nothing of the detainee's situation, in the e-mail or the SMS. */
+export const DETAINEE_UNAVAILABLE_NOTICE = {
+  reason: DETAINEE_UNAVAILABLE_REASON,
+  smsReason: 'personne visitée indisponible',
+  rebookPath: '/visites/reserver',
+};
+
 /** The longest period recorded at once (a longer absence is a transfer or a release, recorded by GENESIS). */
 export const MAX_RESTRICTION_DAYS = 60;
 

@@ -17,6 +17,7 @@ import {
   restrictionsOf,
 } from './visit-restriction.queries';
 import {
+  DETAINEE_UNAVAILABLE_NOTICE,
   DETAINEE_UNAVAILABLE_REASON,
   periodRefusal,
   type PreventionCause,
@@ -127,7 +128,8 @@ export class VisitRestrictionsService {
           note: input.note,
           by: actor.id!,
         });
-        for (const v of p.cancelled) await this.booking.cancelByStaffIn(m, actor, site.id, v.id, DETAINEE_UNAVAILABLE_REASON, now);
+        for (const v of p.cancelled)
+          await this.booking.cancelByStaffIn(m, actor, site.id, v.id, DETAINEE_UNAVAILABLE_REASON, now, DETAINEE_UNAVAILABLE_NOTICE);
         await this.audit.record(
           {
             actor,

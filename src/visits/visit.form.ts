@@ -228,6 +228,24 @@ export class ConfirmForm {
   confirm!: 'oui';
 }
 
+/** Why the visiting room cancels a visit: chosen from a list, "Autre" with a few words. */
+export const STAFF_CANCEL_REASONS = {
+  FAMILY_REQUEST: 'À la demande de la famille',
+  DETAINEE_PREVENTED: 'La personne détenue est empêchée',
+  ROOM_CLOSED: 'Fermeture du parloir',
+  SECURITY: 'Mesure de sécurité',
+  OTHER: 'Autre motif (précisez)',
+} as const;
+export type StaffCancelReason = keyof typeof STAFF_CANCEL_REASONS;
+
+export class CancelVisitForm extends ConfirmForm {
+  @IsIn(Object.keys(STAFF_CANCEL_REASONS), { message: 'Choisissez le motif de l’annulation' }) reason!: StaffCancelReason;
+  @ValidateIf((f: CancelVisitForm) => f.reason === 'OTHER')
+  @Trim()
+  @Text(3, 300, 'Précisez le motif (la famille le lira)')
+  details?: string;
+}
+
 // ---------- "Parloirs" (administrators) ----------
 
 export class SettingsForm {
@@ -266,8 +284,13 @@ export class RoomForm {
   @WholeNumber(1, 200, 'Nombre de cabines ou tables') cabins!: number;
 }
 
-export class TemplateForm {
-  @IsUUID('all', { message: 'Choisissez un parloir de l’établissement.' }) roomId!: string;
+/** A room edited: its name, kind, cabins, and whether it still receives visits. */
+export class RoomEditForm extends RoomForm {
+  @Checkbox() @IsOptional() @IsBoolean() active?: boolean;
+}
+
+/** A weekly slot's day, hours, places and validity (its room is chosen when it is added). */
+export class TemplateTimesForm {
   @WholeNumber(1, 7, 'Jour de la semaine') dayOfWeek!: number;
   @Trim() @Rule('Heure de début au format HH:MM, par exemple 14:00', (v) => typeof v === 'string' && TIME.test(v)) start!: string;
   @Trim()
@@ -287,9 +310,8 @@ export class TemplateForm {
   })
   validTo?: string;
 
-  template(): NewTemplate {
+  times(): Omit<NewTemplate, 'roomId'> {
     return {
-      roomId: this.roomId,
       dayOfWeek: this.dayOfWeek,
       start: this.start,
       end: this.end,
@@ -297,6 +319,14 @@ export class TemplateForm {
       validFrom: parseDay(this.validFrom)!,
       validTo: this.validTo === undefined ? null : parseDay(this.validTo),
     };
+  }
+}
+
+export class TemplateForm extends TemplateTimesForm {
+  @IsUUID('all', { message: 'Choisissez un parloir de l’établissement.' }) roomId!: string;
+
+  template(): NewTemplate {
+    return { roomId: this.roomId, ...this.times() };
   }
 }
 

@@ -190,6 +190,15 @@ export function lockVisit(db: EntityManager, by: { id: string } | { appointmentI
   );
 }
 
+/** What a reminder of a visit's convocation is re-checked against: the visit's status and its "À revoir" flag. */
+export function visitReminderState(db: EntityManager, appointmentId: string) {
+  return selectOne<{ status: VisitStatus; reviewReason: string | null }>(
+    db,
+    `SELECT status, review_reason AS "reviewReason" FROM visits WHERE appointment_id = $1`,
+    [appointmentId],
+  );
+}
+
 /** A visit of the establishment (null for another establishment's). */
 export function visitOfEstablishment(db: EntityManager, establishmentId: string, visitId: string) {
   return selectOne<{ id: string; appointmentId: string | null; status: VisitStatus; reviewReason: string | null }>(

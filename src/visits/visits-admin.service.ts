@@ -1,29 +1,61 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { whenLabel } from '../appointments/appointment.rules';
 import {
+  calendarOf,
+  closureOf,
   closuresListFrom,
+  deleteClosure,
+  lockCalendar,
+  syncSlotCapacities,
+  updateRoom,
+  updateTemplate,
+  type VisitAhead,
+  visitsAhead,
   insertClosure,
   insertRoom,
   insertTemplate,
   lockSettings,
-  type NewClosure,
   type NewTemplate,
   roomNamed,
+  roomNamedOther,
   roomOf,
+  roomRowOf,
   roomsOf,
   saveSettings,
   settingsOrDefaults,
   templateOf,
+  templateRoom,
   templatesFrom,
 } from './calendar.queries';
+import { applyChange, type CalendarChange, type Misfit, type MisfitCause, misfits } from './calendar.rules';
+import { VisitBookingService } from './visit-booking.service';
+import { expireWaiting } from './waitlist.queries';
 import { localDay } from './visit-day.service';
 import { capsBelowFloors, type VisitSettings } from './visit.rules';
 import type { RoomKind } from './visiting-room.entity';
 
 export const DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+
+/** What the SMS says of why (no place, no person): a closure, or a change of the visiting room's calendar. */
+const SMS_REASONS: Record<MisfitCause, string> = {
+  CLOSURE: 'fermeture exceptionnelle',
+  ROOM: 'changement des horaires de visite',
+  TEMPLATE: 'changement des horaires de visite',
+  CAPACITY: 'changement des horaires de visite',
+};
+
+/** A visit a change would cancel, as the administrator's read-back shows it. */
+export interface HitVisit extends VisitAhead {
+  when: string;
+  reason: string;
+  cause: MisfitCause;
+}
+
+type Establishment = { id: string; timeZone: string };
 
 /** Self-service calendar of an establishment's visiting rooms: settings, rooms, slot templates, closures. */
 @Injectable()
@@ -32,6 +64,7 @@ export class VisitsAdminService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly booking: VisitBookingService,
   ) {}
 
   /** The "Parloirs" page: settings, rooms, the weekly slots still valid and the closures to come. */
@@ -45,6 +78,24 @@ export class VisitsAdminService {
       closuresListFrom(db, establishment.id, today),
     ]);
     return { settings, rooms, templates, closures };
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** A room of the establishment, for its edit page (404 for another's). */
+  async room(establishmentId: string, roomId: string) {
+    const room = await roomRowOf(this.dataSource.manager, establishmentId, roomId);
+    if (!room) throw new DomainError('NOT_FOUND', 'Parloir introuvable.', 404);
+    return room;
+  }
+
+  /** A weekly slot of the establishment with its room, for its edit page (404 for another's). */
+  async template(establishmentId: string, templateId: string) {
+    const t = await templateRoom(this.dataSource.manager, establishmentId, templateId);
+    if (!t) throw new DomainError('NOT_FOUND', 'Créneau introuvable.', 404);
+    return t;
   }
 
   async saveSettings(actor: Actor, establishmentId: string, s: VisitSettings): Promise<void> {
@@ -97,12 +148,135 @@ export class VisitsAdminService {
     });
   }
 
-  async addClosure(actor: Actor, establishmentId: string, c: NewClosure): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      if (c.roomId && !(await roomOf(m, establishmentId, c.roomId))) throw new DomainError('NO_ROOM', 'Parloir inconnu.');
-      if (c.templateId && !(await templateOf(m, establishmentId, c.templateId))) throw new DomainError('NO_TEMPLATE', 'Créneau inconnu.');
-      const id = await insertClosure(m, establishmentId, c);
-      await this.audit.record({ actor, action: 'CLOSURE_CREATED', entityType: 'closure', entityId: id, establishmentId, after: c }, m);
-    });
+  /**
+   * The read-back of a change of the calendar: the booked visits it would cancel (none: it may be
+   * made at once). Refuses what the change itself would refuse (another establishment's room…).
+   */
+  async impact(establishment: Establishment, change: CalendarChange): Promise<HitVisit[]> {
+    const m = this.dataSource.manager;
+    await this.checkChange(m, establishment.id, change);
+    return this.hits(m, establishment, change, this.clock.now());
+  }
+
+  /**
+   * Makes the change, under the calendar's exclusive lock (no booking meanwhile): the visits that no
+   * longer fit are cancelled, their families told why (e-mail, SMS) with a link to choose another
+   * slot, and the slots to come take their new capacity; one audit entry says what was cancelled.
+   * `shown`: the visits the administrator confirmed; if the change would now cancel another one
+   * (booked since the read-back), nothing is done (IMPACT_CHANGED, 409).
+   */
+  async change(actor: Actor, establishment: Establishment, change: CalendarChange, shown: string[]): Promise<HitVisit[]> {
+    const now = this.clock.now();
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        await lockCalendar(m, establishment.id, 'EXCLUSIVE');
+        await this.checkChange(m, establishment.id, change);
+        const hit = await this.hits(m, establishment, change, now);
+        if (hit.some((v) => !shown.includes(v.id)))
+          throw new DomainError('IMPACT_CHANGED', 'Des visites ont été réservées entre-temps : vérifiez la liste avant de confirmer.', 409);
+        for (const v of hit) {
+          const reason = v.cause === 'CLOSURE' ? `Fermeture du parloir : ${v.reason}` : `Visite annulée par l’établissement : ${v.reason}`;
+          await this.booking.cancelForCalendar(m, actor, v.id, now, {
+            reason,
+            smsReason: SMS_REASONS[v.cause],
+            rebookPath: '/visites/reserver',
+          });
+        }
+        // Nobody waits any more for an occurrence the calendar took away.
+        for (const v of hit) if (v.templateId && v.cause !== 'CAPACITY') await expireWaiting(m, v.templateId, v.startsAt);
+        const entityId = await this.write(m, establishment.id, change);
+        await syncSlotCapacities(m, establishment.id, now);
+        await this.audit.record(
+          {
+            actor,
+            action: AUDIT_ACTIONS[change.kind],
+            entityType: change.kind === 'TEMPLATE' ? 'slot_template' : change.kind === 'ROOM' ? 'visiting_room' : 'closure',
+            entityId,
+            establishmentId: establishment.id,
+            after: { ...change, cancelledVisits: hit.map((v) => v.reference) },
+          },
+          m,
+        );
+        return hit;
+      });
+    } catch (e) {
+      if (e instanceof QueryFailedError && (e as { driverError?: { code?: string } }).driverError?.code === '23514')
+        throw new DomainError(
+          'PLACES_HELD',
+          'Une place de ce créneau est proposée à une famille de la liste d’attente : attendez sa réponse avant de réduire les places.',
+          409,
+        );
+      throw e;
+    }
+  }
+
+  /** The booked visits still to come that the calendar after the change no longer allows. */
+  private async hits(m: EntityManager, establishment: Establishment, change: CalendarChange, now: Date): Promise<HitVisit[]> {
+    const today = localDay(now, establishment.timeZone);
+    const [calendar, visits] = await Promise.all([calendarOf(m, establishment.id, today), visitsAhead(m, establishment.id, now)]);
+    const out = new Map<string, Misfit>(misfits(visits, applyChange(calendar, change)).map((x) => [x.visitId, x]));
+    return visits
+      .filter((v) => out.has(v.id))
+      .map((v) => ({
+        ...v,
+        when: whenLabel(v.startsAt, establishment.timeZone),
+        reason: out.get(v.id)!.reason,
+        cause: out.get(v.id)!.cause,
+      }));
+  }
+
+  /** The change names the establishment's own room, weekly slot or closure, and keeps a slot within its room's cabins. */
+  private async checkChange(m: EntityManager, establishmentId: string, change: CalendarChange): Promise<void> {
+    switch (change.kind) {
+      case 'CLOSE': {
+        const c = change.closure;
+        if (c.roomId && !(await roomOf(m, establishmentId, c.roomId))) throw new DomainError('NO_ROOM', 'Parloir inconnu.');
+        if (c.templateId && !(await templateOf(m, establishmentId, c.templateId))) throw new DomainError('NO_TEMPLATE', 'Créneau inconnu.');
+        return;
+      }
+      case 'LIFT':
+        if (!(await closureOf(m, establishmentId, change.closureId))) throw new DomainError('NOT_FOUND', 'Fermeture introuvable.', 404);
+        return;
+      case 'ROOM': {
+        if (!(await roomOf(m, establishmentId, change.roomId))) throw new DomainError('NOT_FOUND', 'Parloir introuvable.', 404);
+        const other = await roomNamedOther(m, establishmentId, change.room.name, change.roomId);
+        if (other) throw new DomainError('ROOM_EXISTS', 'Un parloir porte déjà ce nom.');
+        return;
+      }
+      case 'TEMPLATE': {
+        const t = await templateRoom(m, establishmentId, change.templateId);
+        if (!t) throw new DomainError('NOT_FOUND', 'Créneau introuvable.', 404);
+        if (change.template.capacity > t.cabins)
+          throw new DomainError(
+            'CAPACITY',
+            `Le parloir n’a que ${t.cabins} cabine(s) : la capacité du créneau ne peut pas dépasser ce nombre.`,
+          );
+        return;
+      }
+    }
+  }
+
+  /** The change written; the id of what it changed. */
+  private async write(m: EntityManager, establishmentId: string, change: CalendarChange): Promise<string> {
+    switch (change.kind) {
+      case 'CLOSE':
+        return insertClosure(m, establishmentId, change.closure);
+      case 'LIFT':
+        await deleteClosure(m, change.closureId);
+        return change.closureId;
+      case 'ROOM':
+        await updateRoom(m, change.roomId, change.room);
+        return change.roomId;
+      case 'TEMPLATE':
+        await updateTemplate(m, change.templateId, change.template);
+        return change.templateId;
+    }
   }
 }
+
+const AUDIT_ACTIONS: Record<CalendarChange['kind'], string> = {
+  CLOSE: 'CLOSURE_CREATED',
+  LIFT: 'CLOSURE_LIFTED',
+  ROOM: 'VISITING_ROOM_CHANGED',
+  TEMPLATE: 'SLOT_TEMPLATE_CHANGED',
+};
