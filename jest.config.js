@@ -1,18 +1,19 @@
 // Unit tests beside the code (src, *.spec.ts); HTTP + database tests in test/ against the built app.
-// On a PostgreSQL server (DATABASE_URL) 2 workers run the whole suite, each on databases of its own.
+// On a PostgreSQL server (DATABASE_URL) 3 workers run the whole suite, each on databases of its own (the
+// suites wait on the server, the app and the browser: a third worker uses the time two leave idle).
 // On the embedded database (PGlite, one transaction at a time) one worker runs; `npm run test:smoke`
-// runs there only what proves the embedded path: the app's start and a booking journey, the schema
-// (migrations up and down), the transaction guard, and the UVF / PF decisions (pages that run several
-// queries at once: they failed at random there before src/database/embedded-postgres.ts kept each
-// connection's request whole). CI then starts the demo on a new data folder
+// runs there only what proves the embedded path: the app's start and a booking journey (whose slot grid
+// runs several queries at once: such pages failed at random there before src/database/embedded-postgres.ts
+// kept each connection's request whole), the schema (migrations up and down) and the transaction guard.
+// CI then starts the demo on a new data folder
 // (the README's first command), which is what test/startup-embedded.e2e-spec.ts does in a full run.
 const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json' }];
 const onServer = Boolean(process.env.DATABASE_URL);
-const SMOKE = ['visits-family', 'schema', 'transaction-guard', 'family-visits-decisions'];
+const SMOKE = ['visits-family', 'schema', 'transaction-guard'];
 
 module.exports = {
   testTimeout: 20000,
-  maxWorkers: onServer ? 2 : 1,
+  maxWorkers: onServer ? 3 : 1,
   testSequencer: '<rootDir>/test/helpers/sequencer.js',
   projects: [
     {
