@@ -1,6 +1,6 @@
 // Unit tests beside the code (src, *.spec.ts); HTTP + database tests in test/ against the built app.
-// On a PostgreSQL server (DATABASE_URL) 3 workers run the whole suite, each on databases of its own (the
-// suites wait on the server, the app and the browser: a third worker uses the time two leave idle).
+// On a PostgreSQL server (DATABASE_URL) 2 workers run the whole suite, each on databases of its own (a third
+// one on a 2-core machine makes the start-up and browser files miss their time limits).
 // On the embedded database (PGlite, one transaction at a time) one worker runs; `npm run test:smoke`
 // runs there only what proves the embedded path: the app's start and a booking journey (whose slot grid
 // runs several queries at once: such pages failed at random there before src/database/embedded-postgres.ts
@@ -13,7 +13,7 @@ const SMOKE = ['visits-family', 'schema', 'transaction-guard'];
 
 module.exports = {
   testTimeout: 20000,
-  maxWorkers: onServer ? 3 : 1,
+  maxWorkers: onServer ? 2 : 1,
   testSequencer: '<rootDir>/test/helpers/sequencer.js',
   projects: [
     {
