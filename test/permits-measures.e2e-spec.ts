@@ -343,9 +343,12 @@ describe('suspension and withdrawal of a condamné’s permit (CRPA L121-1, L122
   });
 
   it('counts the observations delay in the establishment’s own time zone', async () => {
-    // Of two zones far east and far west of Paris, one is on another day than Paris at any hour.
-    const hour = new Date().getUTCHours();
-    const zone = hour >= 11 && hour <= 21 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
+    // Of two zones far east and far west of Paris, one is on another day than Paris at any hour: take that one.
+    const days = await queryOne<{ east: string; west: string; paris: string }>(
+      `SELECT (now() AT TIME ZONE 'Pacific/Kiritimati')::date::text AS east, (now() AT TIME ZONE 'Pacific/Pago_Pago')::date::text AS west,
+              (now() AT TIME ZONE 'Europe/Paris')::date::text AS paris`,
+    );
+    const zone = days.east !== days.paris ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
     const permit = await insertPermitWith({
       establishmentId: establishment.id,
       detaineeId: condamne.id,
