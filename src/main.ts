@@ -151,6 +151,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
       dataSource: app.get(DataSource),
       appointments: app.get(AppointmentsService),
       photos: demoPhotoStore(config),
+      documentsDir: config.documents.dir,
     };
     app.use('/__test__', testEndpoints(deps));
     logger.warn('Test endpoints enabled at /__test__ (clock, reset): never in production');

@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import express, { Router } from 'express';
 import { DataSource } from 'typeorm';
 import type { AppointmentsService } from '../appointments/appointments.service';
@@ -11,16 +13,17 @@ import { seedDemoData } from './seed';
  * session and CSRF:
  * - `POST /__test__/clock` with `at=<ISO instant>[&frozen=true]` sets the app's clock, `DELETE` puts
  *   it back on the system time; both answer with the clock's time;
- * - `POST /__test__/reset` empties every table and loads the demo data again, as in a new database:
- *   the test files of one Jest worker share one app this way instead of starting one each.
+ * - `POST /__test__/reset` empties every table and the documents folder, and loads the demo data again,
+ *   as in a new database: the test files of one Jest worker share one app this way instead of starting one each.
  */
 export function testEndpoints(deps: {
   clock: Clock;
   dataSource: DataSource;
   appointments: AppointmentsService;
   photos: DocumentStore;
+  documentsDir: string;
 }): Router {
-  const { clock, dataSource, appointments, photos } = deps;
+  const { clock, dataSource, appointments, photos, documentsDir } = deps;
   const router = Router();
   router.post('/clock', express.urlencoded({ extended: false, limit: '1kb' }), (req, res) => {
     const body = req.body as { at?: unknown; frozen?: unknown };
@@ -35,11 +38,18 @@ export function testEndpoints(deps: {
   });
   router.post('/reset', (_req, res, next) => {
     clock.reset();
-    resetData(dataSource, appointments, photos, clock.now())
+    emptyFolder(documentsDir)
+      .then(() => resetData(dataSource, appointments, photos, clock.now()))
       .then(() => res.type('text/plain').send('reset'))
       .catch(next);
   });
   return router;
+}
+
+/** What a folder holds, deleted (the folder itself stays; a missing one is fine). */
+async function emptyFolder(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(entries.map((e) => rm(join(dir, e), { recursive: true, force: true })));
 }
 
 /** Every table but the migrations' emptied (the audit log's triggers aside, for this one statement), then the demo data. */

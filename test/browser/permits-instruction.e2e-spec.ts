@@ -1,19 +1,27 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { insertAgent, insertDetainee, insertEstablishment, insertFamily, unique } from '../factories/people';
 import { insertPermitRequest, insertRequestDocuments } from '../factories/permits';
-import { appAndBrowser, axeViolations, consoleErrors } from '../helpers/browser';
+import { axeViolations, consoleErrors, launchChromium } from '../helpers/browser';
+import { permitsApp } from '../helpers/permits';
 import { PermitInstructionPage } from './pages/permit-instruction-pages';
 import { DemoIdentityPage } from './pages/permit-request-pages';
 
 jest.setTimeout(60_000);
 
-// The app reads the documents the factory writes: a folder and key of this file's own.
-const docs = { dir: mkdtempSync(join(tmpdir(), 'p2v-docs-')), key: randomBytes(32) };
-const suite = appAndBrowser({ DOCUMENTS_DIR: docs.dir, DOCUMENTS_KEY: docs.key.toString('base64') });
-afterAll(() => rmSync(docs.dir, { recursive: true, force: true }));
+// The app reads the documents the factory writes, with its documents folder and key.
+const app = permitsApp();
+const suite = {
+  browser: undefined as unknown as Browser,
+  get app() {
+    return app.app;
+  },
+};
+beforeAll(async () => {
+  suite.browser = await launchChromium();
+});
+afterAll(async () => {
+  await suite.browser?.close();
+});
 
 describe('instruction of a permit request in a real browser', () => {
   it('the greffe reviews each document without leaving the page, then marks the request ready: every state passes axe', async () => {
@@ -27,7 +35,7 @@ describe('instruction of a permit request in a real browser', () => {
       visitorGivenName: 'ليلى',
       visitorFamilyName: 'Nguyễn',
     });
-    const documents = await insertRequestDocuments(docs, request.id);
+    const documents = await insertRequestDocuments(app.docs, request.id);
     const greffeIdentity = { givenName: 'Ștefan', usualName: 'Popescu', email: `${unique('greffe-').toLowerCase()}@justice.gouv.fr` };
     await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }], greffeIdentity);
     const violations: string[] = [];

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,9 +90,26 @@ function appAt(url: string): TestApp {
  */
 export const SHARED_APPS_DIR = join(tmpdir(), 'p2v-test-apps');
 
-async function sharedApp(): Promise<TestApp> {
+/** The documents folder and key of an app (its encrypted store: photos, identity documents, letters). */
+export interface DocumentsDir {
+  dir: string;
+  key: Buffer;
+}
+
+interface SharedAppFile {
+  url: string;
+  database: string;
+  docsDir: string;
+  docsKey: string;
+}
+
+/**
+ * The worker's shared app, with its documents folder and key (emptied with the data by the reset,
+ * the demo's photos written again).
+ */
+export async function sharedApp(): Promise<TestApp & { docs: DocumentsDir }> {
   const file = join(SHARED_APPS_DIR, `${runPrefix()}-w${process.env.JEST_WORKER_ID ?? '1'}.json`);
-  const known = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { url: string; database: string }) : null;
+  const known = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SharedAppFile) : null;
   if (known) {
     // A shared app that no longer answers (stopped, crashed) is replaced; one that cannot reset is a failure.
     const reset = await request(known.url)
@@ -102,16 +120,29 @@ async function sharedApp(): Promise<TestApp> {
     if (reset && reset.status !== 200) throw new Error(`The worker's shared app could not reset its data: ${reset.status} ${reset.text}`);
     if (reset) {
       process.env.P2V_TEST_DB_URL = known.database;
-      return appAt(known.url);
+      return { ...appAt(known.url), docs: { dir: known.docsDir, key: Buffer.from(known.docsKey, 'base64') } };
     }
   }
-  const database = await createDatabase(`${runPrefix()}_shared_w${process.env.JEST_WORKER_ID ?? '1'}`, TEMPLATE_DB);
+  const worker = `${runPrefix()}_shared_w${process.env.JEST_WORKER_ID ?? '1'}`;
+  const database = await createDatabase(worker, TEMPLATE_DB);
   process.env.P2V_TEST_DB_URL = database;
+  const docs = { dir: join(tmpdir(), `p2v-docs-${worker}`), key: randomBytes(32) };
   // Detached from this file: the process outlives it; its output goes to a log file, kept with P2V_TEST_LOGS=1.
-  const app = await startTestApp({ SIGNIN_RATE_LIMIT: '100000' }, { reset: false, detached: true });
+  const app = await startTestApp(
+    { SIGNIN_RATE_LIMIT: '100000', DOCUMENTS_DIR: docs.dir, DOCUMENTS_KEY: docs.key.toString('base64') },
+    { reset: false, detached: true },
+  );
   mkdirSync(SHARED_APPS_DIR, { recursive: true });
-  writeFileSync(file, JSON.stringify({ url: app.url, pid: app.proc!.child.pid, database, log: app.proc!.logFile }));
-  return appAt(app.url);
+  const shared: SharedAppFile & { pid?: number; log?: string } = {
+    url: app.url,
+    pid: app.proc!.child.pid,
+    database,
+    log: app.proc!.logFile,
+    docsDir: docs.dir,
+    docsKey: docs.key.toString('base64'),
+  };
+  writeFileSync(file, JSON.stringify(shared));
+  return { ...appAt(app.url), docs };
 }
 
 /**

@@ -5,25 +5,35 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import type { Response } from 'superagent';
-import { startTestApp, TestApp } from './app';
+import { APP_START_TIMEOUT, type DocumentsDir, sharedApp, startTestApp, TestApp } from './app';
+import { serverUrl } from './db';
 import { page } from './html';
 import type { Agent } from './sign-in';
 
 /** The folder and key the app stores permit documents with (factories write files the app can read). */
-export interface DocumentsDir {
-  dir: string;
-  key: Buffer;
-}
+export type { DocumentsDir };
 
-/** A test file's app with a documents folder and key of its own, started before its tests and stopped after them. */
+/**
+ * A test file's app with a documents folder and key: on a PostgreSQL server the worker's shared app
+ * (its folder emptied by the reset), on the embedded database an app of its own with a new folder.
+ */
 export function permitsApp(): { app: TestApp; docs: DocumentsDir } {
-  const suite = { docs: { dir: mkdtempSync(join(tmpdir(), 'p2v-docs-')), key: randomBytes(32) } } as { app: TestApp; docs: DocumentsDir };
+  const suite = { docs: { dir: '', key: Buffer.alloc(0) } } as { app: TestApp; docs: DocumentsDir };
+  let own = false;
   beforeAll(async () => {
+    if (serverUrl()) {
+      const shared = await sharedApp();
+      suite.app = shared;
+      Object.assign(suite.docs, shared.docs);
+      return;
+    }
+    own = true;
+    Object.assign(suite.docs, { dir: mkdtempSync(join(tmpdir(), 'p2v-docs-')), key: randomBytes(32) });
     suite.app = await startTestApp({ DOCUMENTS_DIR: suite.docs.dir, DOCUMENTS_KEY: suite.docs.key.toString('base64') });
-  });
+  }, APP_START_TIMEOUT);
   afterAll(async () => {
     await suite.app?.stop();
-    rmSync(suite.docs.dir, { recursive: true, force: true });
+    if (own) rmSync(suite.docs.dir, { recursive: true, force: true });
   });
   return suite;
 }

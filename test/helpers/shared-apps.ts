@@ -14,10 +14,11 @@ export function stopSharedApps(): void {
     if (!name.startsWith(`${runPrefix()}-w`)) continue;
     const file = join(SHARED_APPS_DIR, name);
     try {
-      const { pid, log } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; log?: string };
+      const { pid, log, docsDir } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; log?: string; docsDir?: string };
       const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
       if (cmdline.includes('dist/src/main.js')) process.kill(pid, 'SIGTERM');
       if (log && !process.env.P2V_TEST_LOGS) rmSync(log, { force: true });
+      if (docsDir) rmSync(docsDir, { recursive: true, force: true });
     } catch {
       /* gone already */
     }
