@@ -1275,6 +1275,7 @@ trigger CREATE TRIGGER family_visit_requests_wish BEFORE INSERT ON public.family
 trigger CREATE TRIGGER family_visit_stays_break_kind BEFORE INSERT OR UPDATE OF break_from, break_to, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_break_kind()
 trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF visitors, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_capacity()
 trigger CREATE TRIGGER family_visit_stays_detainee BEFORE INSERT OR UPDATE OF case_id, detainee_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_detainee()
+trigger CREATE TRIGGER permits_consent_withdrawn AFTER UPDATE OF unaccompanied_consent_at ON public.permits FOR EACH ROW WHEN (((old.unaccompanied_consent_at IS NOT NULL) AND (new.unaccompanied_consent_at IS NULL))) EXECUTE FUNCTION flag_visits_consent_withdrawn()
 trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
 function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
@@ -1283,6 +1284,7 @@ function family_visit_requests_wish() returns trigger md5 ee396eea577e5d1619542f
 function family_visit_stays_break_kind() returns trigger md5 aaa38e576e1eab6bfbe89a9bf66d6d90
 function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f7e93137bd07
 function family_visit_stays_detainee() returns trigger md5 8e26000adb34d07c61f71c6e10e8b1d1
+function flag_visits_consent_withdrawn() returns trigger md5 a7adf2525a445739cb0897ddd2e1ad55
 function flag_visits_for_review() returns trigger md5 46f235c1af2ae3197bf8e139b61b544f
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62
 sequence audit_log_id_seq

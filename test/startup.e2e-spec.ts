@@ -46,6 +46,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'EstablishmentInfo1763902600000',
       'VisitRules1763902800000',
       'VisitRestrictionsAndIncidents1763902900000',
+      'ConsentWithdrawnReview1763903000000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

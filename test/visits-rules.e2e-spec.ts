@@ -124,6 +124,26 @@ describe('minors in an ordinary parloir', () => {
       'Mineur de 16 ans : peut venir sans adulte (autorisation écrite des titulaires de l’autorité parentale enregistrée sur le permis).',
     );
 
+    // The visit booked with her alone is flagged « à revoir » (no reminder, the parloir calls the family);
+    // one where she comes with an adult holding a permit is not.
+    const withAdult = await insertVisit({
+      establishmentId: establishment.id,
+      roomId: setup.room.id,
+      detaineeId: setup.detainee.id,
+      startsAt: at(dayIn(10), '14:00'),
+      permitIds: [
+        permit.id,
+        (
+          await insertPermit({
+            establishmentId: establishment.id,
+            detaineeId: setup.detainee.id,
+            visitorGivenName: 'Ewa',
+            visitorFamilyName: 'Wiśniewska',
+            visitorBirthdate: '1980-03-02',
+          })
+        ).id,
+      ],
+    });
     // The consent withdrawn (confirmed first): she comes with an adult again; audited.
     const noConfirm = await officer.post(`${permitUrl}/visite-sans-adulte/retrait`).type('form').send({ _csrf: csrf });
     expect(noConfirm.status).toBe(400);
@@ -131,6 +151,16 @@ describe('minors in an ordinary parloir', () => {
     await officer.post(`${permitUrl}/visite-sans-adulte/retrait`).type('form').send({ _csrf: csrf, confirm: 'oui' }).expect(303);
     const withdrawn = page(await door.get(`/etablissements/${establishment.code}/parloir/visites/${visit.id}`).expect(200));
     expect(withdrawn.text('visitor-minor')).toBe('Mineur de 16 ans : vient accompagné d’un adulte titulaire d’un permis de visite.');
+    expect(withdrawn.text('review-reason')).toBe('Visite à revoir : Autorisation de venir sans adulte retirée (Zofia Wiśniewska)');
+    expect(
+      await query(`SELECT id, review_reason IS NOT NULL AS flagged FROM visits WHERE id IN ($1, $2) ORDER BY lower(during)`, [
+        visit.id,
+        withAdult.id,
+      ]),
+    ).toEqual([
+      { id: visit.id, flagged: true },
+      { id: withAdult.id, flagged: false },
+    ]);
     expect(
       await query(`SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'PERMIT_UNACCOMPANIED%' ORDER BY id`, [permit.id]),
     ).toEqual([{ action: 'PERMIT_UNACCOMPANIED_CONSENT_RECORDED' }, { action: 'PERMIT_UNACCOMPANIED_CONSENT_WITHDRAWN' }]);

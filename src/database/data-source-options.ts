@@ -28,6 +28,7 @@ import { EstablishmentHolidayZone1763902400000 } from '../../migrations/17639024
 import { OneEmptyDraft1763902500000 } from '../../migrations/1763902500000-OneEmptyDraft';
 import { EstablishmentInfo1763902600000 } from '../../migrations/1763902600000-EstablishmentInfo';
 import { VisitRules1763902800000 } from '../../migrations/1763902800000-VisitRules';
+import { ConsentWithdrawnReview1763903000000 } from '../../migrations/1763903000000-ConsentWithdrawnReview';
 import { VisitRestrictionsAndIncidents1763902900000 } from '../../migrations/1763902900000-VisitRestrictionsAndIncidents';
 import { join } from 'node:path';
 
@@ -64,6 +65,7 @@ export const MIGRATIONS = [
   EstablishmentInfo1763902600000,
   VisitRules1763902800000,
   VisitRestrictionsAndIncidents1763902900000,
+  ConsentWithdrawnReview1763903000000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */
