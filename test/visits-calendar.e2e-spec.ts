@@ -5,7 +5,7 @@ import { waitFor } from './helpers/processes';
 import { signInAgent, signInFamily, type Agent } from './helpers/sign-in';
 import { type AgentRow, grantRole, insertAgentElsewhere, insertDetainee, insertEstablishment, insertFamily } from './factories/people';
 import { insertPermit } from './factories/permits';
-import { at, dayIn, insertRoom, insertSlotTemplate, insertVisit, insertWaitlistEntry, weekdayOf } from './factories/visits';
+import { at, dayIn, insertRoom, insertSlot, insertSlotTemplate, insertVisit, insertWaitlistEntry, weekdayOf } from './factories/visits';
 
 /**
  * Changes of the visiting-room calendar that hit booked visits (a closure, a room or a weekly slot
@@ -201,6 +201,84 @@ describe('a closure that hits booked visits', () => {
     expect(
       await query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1 AND status = 'CANCELLED'`, [establishment.id]),
     ).toEqual([{ n: 2 }]);
+  });
+
+  it('closes the waiting list of a slot it takes away: the place offered is released, each family waiting or offered it is told why', async () => {
+    const { establishment, room, template, base } = await establishmentWithSlot({ capacity: 1 });
+    // The slot was full; a place was freed and offered to Ngọc (held for her), Şükrü waits behind her.
+    const slot = await insertSlot({ roomId: room.id, templateId: template.id, startsAt: at(DAY, '10:00'), capacity: 1, held: 1 });
+    const waitingFamily = async (givenName: string, familyName: string, mobilePhone?: string) => {
+      const detainee = await insertDetainee(establishment.id, { firstName: 'Yusuf', lastName: `Demir${givenName.length}` });
+      const f = await insertFamily({ givenName, familyName, mobilePhone });
+      const permit = await insertPermit({
+        establishmentId: establishment.id,
+        detaineeId: detainee.id,
+        familyAccountId: f.id,
+        visitorGivenName: givenName,
+        visitorFamilyName: familyName,
+      });
+      return { family: f, detaineeId: detainee.id, permitId: permit.id };
+    };
+    const ngoc = await waitingFamily('Ngọc', 'Phạm', '+33612345679');
+    const sukru = await waitingFamily('Şükrü', 'Yılmaz');
+    const entry = (f: typeof ngoc, offerExpiresAt?: Date) =>
+      insertWaitlistEntry({
+        establishmentId: establishment.id,
+        templateId: template.id,
+        day: DAY,
+        startsAt: at(DAY, '10:00'),
+        familyAccountId: f.family.id,
+        detaineeId: f.detaineeId,
+        permitIds: [f.permitId],
+        offerExpiresAt,
+      });
+    const offered = await entry(ngoc, new Date(Date.now() + 6 * 3600_000));
+    const waiting = await entry(sukru);
+
+    // No visit is booked on the slot: the closure is made at once.
+    expect(
+      (await post(base, 'fermetures', { day: DAY_FR, roomId: '', templateId: template.id, reason: 'Panne de chauffage' })).status,
+    ).toBe(303);
+    expect(await query(`SELECT id, status FROM visit_waitlist WHERE id IN ($1, $2) ORDER BY created_at`, [offered.id, waiting.id])).toEqual(
+      [
+        { id: offered.id, status: 'EXPIRED' },
+        { id: waiting.id, status: 'EXPIRED' },
+      ],
+    );
+    expect(await queryOne(`SELECT booked, held FROM visit_slots WHERE id = $1`, [slot.id])).toEqual({ booked: 0, held: 0 });
+
+    // Each family is told why; the one offered the place, that it is no longer hers; the SMS gives no reason typed by staff.
+    const told = (id: string) =>
+      query<{ channel: string; body: string }>(
+        `SELECT channel, body_text AS body FROM notifications WHERE entity_id = $1 AND template = 'waitlist-cancelled' ORDER BY channel`,
+        [id],
+      );
+    const [email, sms] = await told(offered.id);
+    expect(email.body).toContain('Motif : Panne de chauffage');
+    expect(email.body).toContain("La place qui vous était proposée n'est donc plus disponible.");
+    expect(email.body).toMatch(/Vous pouvez réserver un autre créneau : http\S+\/visites\/reserver/);
+    expect(sms.channel).toBe('SMS');
+    expect(sms.body).toContain('(fermeture exceptionnelle)');
+    expect(sms.body).not.toContain('chauffage');
+    const sukruTold = await told(waiting.id);
+    expect(sukruTold.map((m) => m.channel)).toEqual(['EMAIL']);
+    expect(sukruTold[0].body).toContain('Motif : Panne de chauffage');
+    expect(sukruTold[0].body).not.toContain('proposée');
+
+    // The offer can no longer be confirmed.
+    const family = await signInFamily(suite.app.url, ngoc.family);
+    const offerPage = await family.get(`/visites/liste-attente/${offered.id}`);
+    expect(offerPage.status).toBe(404);
+    const csrf = page(await family.get('/visites/reserver').expect(200)).csrf();
+    const refused = await family.post(`/visites/liste-attente/${offered.id}/confirmer`).type('form').send({ _csrf: csrf });
+    expect(refused.status).toBe(409);
+    expect(page(refused).errors()).toEqual(['Aucune place ne vous est proposée pour ce créneau.']);
+    const audited = await query<{ id: string; label: string }>(
+      `SELECT entity_id AS id, actor_label AS label FROM audit_log WHERE action = 'WAITLIST_CLOSED' AND establishment_id = $1`,
+      [establishment.id],
+    );
+    expect(audited.map((a) => a.id).sort()).toEqual([offered.id, waiting.id].sort());
+    expect(audited.map((a) => a.label)).toEqual(['Oğuz Çelik', 'Oğuz Çelik']);
   });
 
   it('a closure that hits no visit is made at once, and can be lifted (audited)', async () => {

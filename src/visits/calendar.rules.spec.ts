@@ -1,4 +1,4 @@
-import { applyChange, type Calendar, misfits, type PlacedVisit } from './calendar.rules';
+import { applyChange, type Calendar, misfits, occurrenceGone, type PlacedVisit } from './calendar.rules';
 
 // 2026-12-16 is a Wednesday (ISO 3).
 const DAY = '2026-12-16';
@@ -100,5 +100,26 @@ describe('what a calendar change does to booked visits', () => {
     expect(reasons(slot, [genesis])).toEqual([]);
     const room = applyChange(calendar(), { kind: 'CLOSE', closure: { day: DAY, roomId: 'A', templateId: null, reason: 'Travaux' } });
     expect(reasons(room, [genesis])).toEqual([['1', 'CLOSURE', 'Travaux']]);
+  });
+});
+
+describe('an occurrence a family of the waiting list waits for', () => {
+  const occurrence = { roomId: 'A', templateId: 'tA', day: DAY, start: '14:00', end: '15:00' };
+
+  it('is gone with a closure of its day, room or slot, its room deactivated or its slot moved; another slot’s closure leaves it', () => {
+    const c = calendar();
+    expect(occurrenceGone(occurrence, c)).toBeNull();
+    const closeSlot = { kind: 'CLOSE' as const, closure: { day: DAY, roomId: null, templateId: 'tA', reason: 'Panne de chauffage' } };
+    expect(occurrenceGone(occurrence, applyChange(c, closeSlot))).toEqual({ cause: 'CLOSURE', reason: 'Panne de chauffage' });
+    const closeOther = { kind: 'CLOSE' as const, closure: { day: DAY, roomId: 'B', templateId: null, reason: 'Travaux' } };
+    expect(occurrenceGone(occurrence, applyChange(c, closeOther))).toBeNull();
+    const roomOff = {
+      kind: 'ROOM' as const,
+      roomId: 'A',
+      room: { name: 'Parloir A', kind: 'ORDINARY' as const, cabins: 4, active: false },
+    };
+    expect(occurrenceGone(occurrence, applyChange(c, roomOff))?.cause).toBe('ROOM');
+    const moved = { kind: 'TEMPLATE' as const, templateId: 'tA', template: { ...c.templates[0], start: '15:00', end: '16:00' } };
+    expect(occurrenceGone(occurrence, applyChange(c, moved))?.cause).toBe('TEMPLATE');
   });
 });

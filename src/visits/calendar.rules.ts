@@ -103,14 +103,14 @@ export function applyChange(c: Calendar, change: CalendarChange): Calendar {
 }
 
 /** The closure that covers a visit's day, room and weekly slot, if any. */
-function closureOf(v: PlacedVisit, closures: CalendarClosure[]): CalendarClosure | undefined {
+function closureOf(v: PlacedOccurrence, closures: CalendarClosure[]): CalendarClosure | undefined {
   return closures.find(
     (c) => c.day === v.day && (c.roomId === null || c.roomId === v.roomId) && (c.templateId === null || c.templateId === v.templateId),
   );
 }
 
 /** Whether the weekly slot still gives the visit's occurrence: same room, day of the week, validity and hours. */
-function templateGives(t: CalendarTemplate | undefined, v: PlacedVisit): boolean {
+function templateGives(t: CalendarTemplate | undefined, v: PlacedOccurrence): boolean {
   return (
     t !== undefined &&
     t.roomId === v.roomId &&
@@ -129,6 +129,30 @@ export function slotCapacity(v: PlacedVisit, c: Calendar): number {
   return Math.min(t ? t.capacity : v.slotCapacity, room ? room.cabins : v.slotCapacity);
 }
 
+/** An occurrence of a weekly slot (or a GENESIS list's slot: no template) on a day, where the calendar placed it. */
+export type PlacedOccurrence = Pick<PlacedVisit, 'roomId' | 'templateId' | 'day' | 'start' | 'end'>;
+
+/**
+ * Why the calendar no longer gives an occurrence (a booked visit's, or the one a family of the waiting
+ * list waits for): its room closed for good, a closure of its day, its weekly slot gone or changed;
+ * null when it still takes place.
+ */
+export function occurrenceGone(o: PlacedOccurrence, c: Calendar): { cause: Exclude<MisfitCause, 'CAPACITY'>; reason: string } | null {
+  const room = c.rooms.find((r) => r.id === o.roomId);
+  if (!room || !room.active) return { cause: 'ROOM', reason: MISFIT_REASONS.ROOM };
+  const closure = closureOf(o, c.closures);
+  if (closure) return { cause: 'CLOSURE', reason: closure.reason };
+  if (
+    o.templateId &&
+    !templateGives(
+      c.templates.find((t) => t.id === o.templateId),
+      o,
+    )
+  )
+    return { cause: 'TEMPLATE', reason: MISFIT_REASONS.TEMPLATE };
+  return null;
+}
+
 /**
  * The booked visits the calendar no longer allows, each with one reason: its room closed for good,
  * a closure of its day, its weekly slot gone or changed, or too few places left (the last booked
@@ -138,18 +162,8 @@ export function misfits(visits: PlacedVisit[], c: Calendar): Misfit[] {
   const out: Misfit[] = [];
   const staying = new Map<string, PlacedVisit[]>();
   for (const v of visits) {
-    const room = c.rooms.find((r) => r.id === v.roomId);
-    const closure = closureOf(v, c.closures);
-    if (!room || !room.active) out.push({ visitId: v.id, cause: 'ROOM', reason: MISFIT_REASONS.ROOM });
-    else if (closure) out.push({ visitId: v.id, cause: 'CLOSURE', reason: closure.reason });
-    else if (
-      v.templateId &&
-      !templateGives(
-        c.templates.find((t) => t.id === v.templateId),
-        v,
-      )
-    )
-      out.push({ visitId: v.id, cause: 'TEMPLATE', reason: MISFIT_REASONS.TEMPLATE });
+    const gone = occurrenceGone(v, c);
+    if (gone) out.push({ visitId: v.id, ...gone });
     else staying.set(v.slotId, [...(staying.get(v.slotId) ?? []), v]);
   }
   for (const slotVisits of staying.values()) {

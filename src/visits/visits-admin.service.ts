@@ -33,7 +33,7 @@ import {
 } from './calendar.queries';
 import { applyChange, type CalendarChange, type Misfit, type MisfitCause, misfits } from './calendar.rules';
 import { VisitBookingService } from './visit-booking.service';
-import { expireWaiting } from './waitlist.queries';
+import { WaitlistService } from './waitlist.service';
 import { localDay } from './visit-day.service';
 import { capsBelowFloors, type VisitSettings } from './visit.rules';
 import type { RoomKind } from './visiting-room.entity';
@@ -65,6 +65,7 @@ export class VisitsAdminService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly booking: VisitBookingService,
+    private readonly waitlist: WaitlistService,
   ) {}
 
   /** The "Parloirs" page: settings, rooms, the weekly slots still valid and the closures to come. */
@@ -182,10 +183,16 @@ export class VisitsAdminService {
             rebookPath: '/visites/reserver',
           });
         }
-        // Nobody waits any more for an occurrence the calendar took away.
-        for (const v of hit) if (v.templateId && v.cause !== 'CAPACITY') await expireWaiting(m, v.templateId, v.startsAt);
         const entityId = await this.write(m, establishment.id, change);
         await syncSlotCapacities(m, establishment.id, now);
+        // Nobody waits any more for an occurrence the calendar took away: each family is told, a place offered is released.
+        const closedEntries = await this.waitlist.closeGone(
+          m,
+          actor,
+          establishment.id,
+          await calendarOf(m, establishment.id, localDay(now, establishment.timeZone)),
+          now,
+        );
         await this.audit.record(
           {
             actor,
@@ -193,7 +200,7 @@ export class VisitsAdminService {
             entityType: change.kind === 'TEMPLATE' ? 'slot_template' : change.kind === 'ROOM' ? 'visiting_room' : 'closure',
             entityId,
             establishmentId: establishment.id,
-            after: { ...change, cancelledVisits: hit.map((v) => v.reference) },
+            after: { ...change, cancelledVisits: hit.map((v) => v.reference), closedWaitlistEntries: closedEntries },
           },
           m,
         );

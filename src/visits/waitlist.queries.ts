@@ -116,7 +116,11 @@ export function lockEntry(db: EntityManager, id: string): Promise<LockedEntry | 
 }
 
 export function detaineeOfEntry(db: EntityManager, id: string) {
-  return selectOne<{ detaineeId: string }>(db, `SELECT detainee_id AS "detaineeId" FROM visit_waitlist WHERE id = $1`, [id]);
+  return selectOne<{ detaineeId: string; templateId: string }>(
+    db,
+    `SELECT detainee_id AS "detaineeId", template_id AS "templateId" FROM visit_waitlist WHERE id = $1`,
+    [id],
+  );
 }
 
 /** Offers past their time limit, oldest first. */
@@ -155,5 +159,56 @@ export function entriesOfFamily(db: EntityManager, familyId: string): Promise<Fa
        JOIN visiting_rooms r ON r.id = t.room_id JOIN establishments e ON e.id = w.establishment_id
       WHERE w.family_account_id = $1 AND w.status IN ('WAITING','OFFERED') ORDER BY w.starts_at`,
     [familyId],
+  );
+}
+
+/** An entry still running (waiting or offered) for an occurrence to come, placed in the calendar as its weekly slot is today. */
+export interface RunningEntry {
+  id: string;
+  status: 'WAITING' | 'OFFERED';
+  templateId: string;
+  roomId: string;
+  day: string;
+  /** Local times of the occurrence: its start, and its weekly slot's end. */
+  start: string;
+  end: string;
+  startsAt: Date;
+}
+
+/** The establishment's entries still running for occurrences to come, locked (the caller holds the calendar's exclusive lock). */
+export async function runningEntries(db: EntityManager, establishmentId: string, now: Date): Promise<RunningEntry[]> {
+  const rows = await select<RunningEntry>(
+    db,
+    `SELECT w.id, w.status, w.template_id AS "templateId", t.room_id AS "roomId", to_char(w.day, 'YYYY-MM-DD') AS day,
+            to_char(w.starts_at AT TIME ZONE e.time_zone, 'HH24:MI') AS start, to_char(t.end_time, 'HH24:MI') AS "end",
+            w.starts_at AS "startsAt"
+       FROM visit_waitlist w JOIN slot_templates t ON t.id = w.template_id JOIN establishments e ON e.id = w.establishment_id
+      WHERE w.establishment_id = $1 AND w.status IN ('WAITING', 'OFFERED') AND w.starts_at > $2
+      ORDER BY w.starts_at, w.id FOR UPDATE OF w`,
+    [establishmentId, now],
+  );
+  return rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt) }));
+}
+
+/** Who to tell about an entry, and what its messages say. */
+export interface EntryContact {
+  email: string | null;
+  mobilePhone: string | null;
+  detainee: string;
+  room: string;
+  establishmentName: string;
+  timeZone: string;
+}
+
+export function entryContact(db: EntityManager, id: string): Promise<EntryContact | null> {
+  return selectOne<EntryContact>(
+    db,
+    `SELECT f.email, f.mobile_phone AS "mobilePhone", d.first_name || ' ' || d.last_name AS detainee, r.name AS room,
+            e.name AS "establishmentName", e.time_zone AS "timeZone"
+       FROM visit_waitlist w JOIN family_accounts f ON f.id = w.family_account_id JOIN detainees d ON d.id = w.detainee_id
+       JOIN slot_templates t ON t.id = w.template_id JOIN visiting_rooms r ON r.id = t.room_id
+       JOIN establishments e ON e.id = w.establishment_id
+      WHERE w.id = $1`,
+    [id],
   );
 }

@@ -10,7 +10,8 @@ import { FamiliesService } from '../families/families.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { offerExpiry } from './visit-day.rules';
 import { type BookedVisit, type SlotChoice, VisitBookingService } from './visit-booking.service';
-import { templateInContext } from './calendar.queries';
+import { lockCalendarOfTemplate, templateInContext } from './calendar.queries';
+import { type Calendar, occurrenceGone } from './calendar.rules';
 import { addHeld, lockSlots, permitsForBooking, slotAt, slotOccurrence } from './visit.queries';
 import { permitsRefusal, visitPlace } from './visit.rules';
 import {
@@ -27,6 +28,8 @@ import {
   markOffered,
   type NextInLine,
   nextWaiting,
+  runningEntries,
+  entryContact,
   setStatus,
 } from './waitlist.queries';
 
@@ -224,13 +227,72 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     return w;
   }
 
+  /**
+   * A change of the calendar took occurrences away (a closure, a room or weekly slot deactivated or
+   * moved): nobody waits for them any more. Each family waiting or offered a place is told why, with a
+   * link to book another slot; a place held for an offer is released. Called by the change, in its
+   * transaction, once the calendar is written and under its exclusive lock. Returns the entries closed.
+   */
+  async closeGone(m: EntityManager, actor: Actor, establishmentId: string, calendar: Calendar, now: Date): Promise<number> {
+    let closed = 0;
+    for (const e of await runningEntries(m, establishmentId, now)) {
+      const gone = occurrenceGone(e, calendar);
+      if (!gone) continue;
+      if (e.status === 'OFFERED') {
+        const w = await this.lockEntry(m, e.id, null);
+        if (w.slotId) await addHeld(m, w.slotId, -1);
+      }
+      await setStatus(m, e.id, 'EXPIRED');
+      const to = await entryContact(m, e.id);
+      if (to) {
+        const base = {
+          template: 'waitlist-cancelled',
+          category: 'TRANSACTIONAL' as const,
+          data: {
+            when: whenLabel(e.startsAt, to.timeZone),
+            whenShort: whenShort(e.startsAt, to.timeZone),
+            zoneNote: zoneNote(to.timeZone),
+            place: to.room,
+            establishmentName: to.establishmentName,
+            detainee: to.detainee,
+            reason: gone.reason,
+            smsReason: gone.cause === 'CLOSURE' ? 'fermeture exceptionnelle' : 'changement des horaires de visite',
+            offered: e.status === 'OFFERED',
+            rebookUrl: `${this.config.appUrl}/visites/reserver`,
+          },
+          entity: { type: 'visit_waitlist', id: e.id },
+          establishmentId,
+        };
+        if (to.email) await this.notifications.enqueue(m, { ...base, channel: 'EMAIL', to: to.email }, now);
+        if (to.mobilePhone) await this.notifications.enqueue(m, { ...base, channel: 'SMS', to: to.mobilePhone }, now);
+      }
+      await this.audit.record(
+        {
+          actor,
+          action: 'WAITLIST_CLOSED',
+          entityType: 'visit_waitlist',
+          entityId: e.id,
+          establishmentId,
+          before: { status: e.status },
+          after: { reason: gone.reason },
+        },
+        m,
+      );
+      closed++;
+    }
+    return closed;
+  }
+
   /** The family confirms the place offered: it becomes a visit with the usual checks and convocation. */
   async accept(actor: Actor, familyId: string, id: string): Promise<BookedVisit> {
     const now = this.clock.now();
     const account = await this.families.find(familyId);
     return this.dataSource.transaction(async (m) => {
       const entry = await detaineeOfEntry(m, id);
-      if (entry) await this.booking.lockDetainee(m, entry.detaineeId); // same lock order as a booking: detainee, then slot
+      // The calendar first, as a change of it does (it closes the entries of the occurrences it takes away),
+      // then the same order as a booking: detainee, then slot.
+      if (entry) await lockCalendarOfTemplate(m, entry.templateId);
+      if (entry) await this.booking.lockDetainee(m, entry.detaineeId);
       const w = await this.lockEntry(m, id, familyId);
       if (w.status !== 'OFFERED') throw new DomainError('NOT_OFFERED', 'Aucune place ne vous est proposée pour ce créneau.', 409);
       if (w.offerExpiresAt && w.offerExpiresAt.getTime() <= now.getTime())
