@@ -21,7 +21,7 @@ const MODULE_GRAPH = {
   agents: ['establishments'],
   auth: ['families', 'agents'],
   detainees: ['establishments'],
-  appointments: ['notifications'],
+  appointments: ['notifications', 'establishments'],
   permits: ['notifications', 'families', 'establishments', 'detainees'],
   visits: ['appointments', 'notifications', 'families', 'establishments'],
   'family-visits': ['appointments', 'notifications', 'families', 'establishments', 'detainees'],

@@ -192,6 +192,27 @@ describe('practical information in messages and on the family’s visits', () =>
     const sms = rows.find((r) => r.template === 'appointment-reminder' && r.channel === 'SMS')!;
     expect(sms.body_text).toContain('Parloir : 03 20 12 34 56.');
     expect(smsLength(sms.body_text).segments).toBeLessThanOrEqual(MAX_SMS_SEGMENTS);
+
+    // The number changes after the booking: the reminders still to send give the new one; what was sent stays as it was.
+    await query(
+      `UPDATE notifications SET status = 'SENT', sent_at = now() WHERE entity_id = $1 AND template = 'appointment-confirmation'`,
+      [a.id],
+    );
+    expect((await save(admin, { ...FULL, parloirPhone: '03 20 99 88 77' })).status).toBe(303);
+    const after = await query<{ template: string; channel: string; status: string; body_text: string }>(
+      `SELECT template, channel, status, body_text FROM notifications WHERE entity_id = $1 ORDER BY template, channel`,
+      [a.id],
+    );
+    const reminders = after.filter((r) => r.template === 'appointment-reminder');
+    expect(reminders.length).toBeGreaterThanOrEqual(2);
+    for (const r of reminders) {
+      expect(r.status).toBe('PENDING');
+      expect(r.body_text).toContain('03 20 99 88 77');
+      expect(r.body_text).not.toContain('03 20 12 34 56');
+    }
+    expect(reminders.find((r) => r.channel === 'SMS')!.body_text).toContain('Parloir : 03 20 99 88 77.');
+    const sent = after.find((r) => r.template === 'appointment-confirmation')!;
+    expect(sent.body_text).toContain('03 20 12 34 56');
   });
 
   it('a family who books online finds the phone and the page in its convocation, and the number when it is too late to cancel online', async () => {

@@ -327,6 +327,25 @@ export class AppointmentsService implements OnModuleInit {
     return { ...a, ...cardFields(a, this.clock.now()) };
   }
 
+  /**
+   * The establishment's practical information changed: the messages still to send about its
+   * appointments (reminders, a confirmation not sent yet) give the new address, parloir phone and hours.
+   */
+  async refreshPracticalDetails(m: EntityManager, establishmentId: string): Promise<number> {
+    return this.notifications.refreshPending(m, 'appointment', establishmentId, async (id, data) => {
+      const a = await findAppointment(m, id, { lock: false });
+      if (!a) return null;
+      const t = this.templateData(a);
+      return {
+        postalAddress: t.postalAddress,
+        parloirPhone: t.parloirPhone,
+        parloirHours: t.parloirHours,
+        infoUrl: t.infoUrl,
+        ...(data.ics ? { ics: t.ics } : {}),
+      };
+    });
+  }
+
   /** What every message about an appointment says: what, when, where, what to bring, how to cancel. */
   templateData(a: Appointment): AppointmentTemplateData {
     const practical = practicalDetails(a);

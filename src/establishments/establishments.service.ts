@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { type Actor, AuditService } from '../common/audit.service';
 import { Establishment } from './establishment.entity';
 import type { EstablishmentInfoForm } from './establishment-info.form';
@@ -20,8 +20,13 @@ function fieldsOf(row: EstablishmentInfoRow): EstablishmentInfoFields {
   };
 }
 
+/** What another module does, in the same transaction, when an establishment's practical information changed. */
+export type InfoChangedHook = (m: EntityManager, establishmentId: string) => Promise<void>;
+
 @Injectable()
 export class EstablishmentsService {
+  private readonly infoChanged: InfoChangedHook[] = [];
+
   constructor(
     @InjectRepository(Establishment) private readonly establishments: Repository<Establishment>,
     private readonly dataSource: DataSource,
@@ -62,6 +67,11 @@ export class EstablishmentsService {
     return new Map(rows.map((r) => [r.establishmentId, practicalInfo(r, fieldsOf(r))]));
   }
 
+  /** Modules register what the practical information's change means for them (appointments: messages still to send). */
+  onInfoChanged(hook: InfoChangedHook): void {
+    this.infoChanged.push(hook);
+  }
+
   /** Saves the practical information typed by the establishment's administrator or head; audited with what changed. */
   updateInfo(actor: Actor, establishment: Establishment, form: EstablishmentInfoForm): Promise<void> {
     const after: EstablishmentInfoFields = {
@@ -81,6 +91,7 @@ export class EstablishmentsService {
       const changed = (Object.keys(after) as (keyof EstablishmentInfoFields)[]).filter((k) => before[k] !== after[k]);
       if (changed.length === 0) return;
       await saveInfo(m, establishment.id, after);
+      for (const hook of this.infoChanged) await hook(m, establishment.id);
       await this.audit.record(
         {
           actor,

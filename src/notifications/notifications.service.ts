@@ -7,7 +7,7 @@ import type { Channel } from '../config/reminder-offsets';
 import type { Category } from './notification.entity';
 import { NotificationRenderer } from './notification-renderer';
 import { MAX_SMS_SEGMENTS, normalizeEmail, normalizePhone, planReminders, smsLength } from './notification.rules';
-import { cancelPendingOf, insertNotification, recipientOf } from './outbox.queries';
+import { cancelPendingOf, insertNotification, pendingOfEstablishment, recipientOf, rewriteMessage } from './outbox.queries';
 
 export type { Category } from './notification.entity';
 
@@ -120,6 +120,30 @@ export class NotificationsService {
       establishmentId: input.establishmentId ?? null,
       sendAfter: input.sendAfter ?? now ?? this.clock.now(),
     });
+  }
+
+  /**
+   * The messages still waiting about entities of a type in an establishment are rendered again with
+   * what `fresh` gives for their entity (laid over their stored data; null: left as they are), in the
+   * caller's transaction: e.g. reminders planned before the establishment's practical information was
+   * edited give the new details. A message being sent at that moment keeps its content. Returns how many changed.
+   */
+  async refreshPending(
+    m: EntityManager,
+    entityType: string,
+    establishmentId: string,
+    fresh: (entityId: string, data: Record<string, unknown>) => Promise<Record<string, unknown> | null>,
+  ): Promise<number> {
+    let changed = 0;
+    for (const n of await pendingOfEstablishment(m, entityType, establishmentId, this.clock.now())) {
+      const patch = await fresh(n.entityId, n.data);
+      if (!patch) continue;
+      const data = { ...n.data, ...patch };
+      const rendered = this.renderer.render(n.channel, n.template, { ...data, optoutUrl: `${this.appUrl}/stop/${n.optoutToken}` });
+      await rewriteMessage(m, n.id, { data, subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html });
+      changed++;
+    }
+    return changed;
   }
 
   /** Plans the reminders of an appointment (offsets from the configuration), in the caller's transaction. */

@@ -107,6 +107,48 @@ export function cancelPendingOf(
   );
 }
 
+/** A message still waiting to be sent, with its recipient's opt-out token (to render it again). */
+export interface PendingMessage {
+  id: string;
+  channel: Channel;
+  template: string;
+  data: Record<string, unknown>;
+  entityId: string;
+  optoutToken: string;
+}
+
+/** The messages about entities of a type, of an establishment, still waiting (not being sent), locked. */
+export function pendingOfEstablishment(
+  db: EntityManager,
+  entityType: string,
+  establishmentId: string,
+  now: Date,
+): Promise<PendingMessage[]> {
+  return select<PendingMessage>(
+    db,
+    `SELECT n.id, n.channel, n.template, n.data, n.entity_id AS "entityId", r.optout_token AS "optoutToken"
+       FROM notifications n JOIN notification_recipients r ON r.id = n.recipient_id
+      WHERE n.entity_type = $1 AND n.establishment_id = $2 AND n.status = 'PENDING' AND (n.lease_until IS NULL OR n.lease_until < $3)
+      ORDER BY n.id FOR UPDATE OF n`,
+    [entityType, establishmentId, now],
+  );
+}
+
+/** A waiting message's data and content, rendered again. */
+export async function rewriteMessage(
+  db: EntityManager,
+  id: string,
+  m: { data: Record<string, unknown>; subject: string | null; bodyText: string; bodyHtml: string | null },
+): Promise<void> {
+  await execute(db, `UPDATE notifications SET data = $2, subject = $3, body_text = $4, body_html = $5, updated_at = now() WHERE id = $1`, [
+    id,
+    JSON.stringify(m.data),
+    m.subject,
+    m.bodyText,
+    m.bodyHtml,
+  ]);
+}
+
 // Delivery ------------------------------------------------------------------------------------
 
 /** A message claimed by a worker, with its recipient. */
