@@ -73,8 +73,8 @@ describe('complementary documents', () => {
     expect(current.find((d) => d.kind === 'ID_DOCUMENT')!.id).toBe(r.documents.ID_DOCUMENT.id);
     // While simply sent, the photo cannot be replaced (only when the establishment asks for it).
     const photo = await sendDocument(agent, r.id, 'PHOTO', await photoPng(), 'photo.png');
-    expect(photo.status).toBe(409);
-    expect(page(photo).errors()).toEqual([
+    expect(photo.status).toBe(303);
+    expect(page(await agent.get(photo.headers.location).expect(400)).errors()).toEqual([
       'La photo, la pièce d’identité et le justificatif de domicile ne se remplacent que si l’établissement le demande.',
     ]);
     const detail = page(await agent.get(`/demandes/${r.id}`).expect(200));
@@ -98,8 +98,8 @@ describe('complementary documents', () => {
     const { family: f, agent } = await family();
     const r = await sentRequest(f.id, 'READY');
     const res = await sendDocument(agent, r.id, 'OTHER', await onePagePdf('Autre'), 'autre.pdf', '/demandes');
-    expect(res.status).toBe(409);
-    expect(page(res).errors()).toEqual(['Cette demande ne peut plus recevoir de documents.']);
+    expect(res.status).toBe(303);
+    expect(page(await agent.get(res.headers.location).expect(400)).errors()).toEqual(['Cette demande ne peut plus recevoir de documents.']);
   });
 });
 

@@ -135,6 +135,18 @@ describe('the establishment instructs and decides', () => {
     const detail = page(await as.family.get(`/demandes/${request.id}`).expect(200));
     expect(detail.text('documents-requested')).toContain('L’établissement attend des documents');
     expect(detail.texts('event').join(' ')).toContain('La photo est floue');
+    // A refused file comes back to the request's page with its error once (post/redirect/get): "back" never shows it again.
+    const refused = await as.family
+      .post(`/demandes/${request.id}/documents`)
+      .field('_csrf', detail.csrf())
+      .field('kind', 'PHOTO')
+      .attach('fichier', Buffer.from('ceci n’est pas une image'), 'photo.png');
+    expect(refused.status).toBe(303);
+    expect(refused.headers.location).toBe(`/demandes/${request.id}`);
+    const shown = await as.family.get(`/demandes/${request.id}`).expect(400);
+    expect(shown.headers['cache-control']).toBe('private, no-store');
+    expect(page(shown).errors()).toHaveLength(1);
+    expect(page(await as.family.get(`/demandes/${request.id}`).expect(200)).errors()).toEqual([]);
     const upload = await as.family
       .post(`/demandes/${request.id}/documents`)
       .field('_csrf', detail.csrf())

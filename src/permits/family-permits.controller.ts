@@ -19,6 +19,9 @@ function familyOf(principal: Principal): FamilyActor {
   return { type: 'FAMILY', id: principal.id, label: principal.displayName };
 }
 
+/** The request's own page (once sent), where its errors kept in the session are shown, as a step's are on the step's page. */
+const DETAIL_PAGE = 0;
+
 /** "Demander un permis" (one question per page, answers kept, resumable) and "Mes demandes". */
 @Controller('demandes')
 export class FamilyPermitsController {
@@ -55,12 +58,16 @@ export class FamilyPermitsController {
   async detail(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: Record<string, unknown>,
+    @Req() req: Request,
     @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
     const request = await this.requests.requestOfFamily(principal.id, id);
     if (request.status === 'DRAFT') return res.redirect(303, `/demandes/${id}/etape/${request.step}`);
-    await this.renderDetail(res, principal, id, query, []);
+    // A file refused on this page comes back here once (post/redirect/get): "back" never shows it again.
+    const refused = takeStepErrors(req, id, DETAIL_PAGE);
+    res.set('Cache-Control', 'private, no-store');
+    await this.renderDetail(res.status(refused ? 400 : 200), principal, id, query, refused?.errors ?? []);
   }
 
   /**
@@ -127,7 +134,7 @@ export class FamilyPermitsController {
   /** A refused file: back to the step's page, which shows the errors once (post/redirect/get). */
   private backToStep(req: Request, res: Response, id: string, step: number, values: Record<string, unknown>, errors: FieldError[]) {
     keepStepErrors(req, { requestId: id, step, errors, values });
-    res.redirect(303, `/demandes/${id}/etape/${step}`);
+    res.redirect(303, step === DETAIL_PAGE ? `/demandes/${id}` : `/demandes/${id}/etape/${step}`);
   }
 
   /** Complementary documents (any time before the decision is prepared), or a replacement while the establishment waits for documents. */
@@ -142,15 +149,13 @@ export class FamilyPermitsController {
   ) {
     // A draft sends its complementary documents (a minor's parental consent) from its last step.
     const draft = (await this.requests.requestOfFamily(principal.id, id)).status === 'DRAFT';
-    const fail = (errors: FieldError[], status = 400) =>
-      draft
-        ? this.backToStep(req, res, id, this.wizard.count, {}, errors)
-        : this.renderDetail(res.status(status), principal, id, {}, errors);
+    // A refused file goes back to the page it was sent from (post/redirect/get), which shows the errors once.
+    const fail = (errors: FieldError[]) => this.backToStep(req, res, id, draft ? this.wizard.count : DETAIL_PAGE, {}, errors);
     if (req.uploadError) return fail([{ field: 'fichier', message: req.uploadError }]);
     const form = await validateForm(ReplaceDocumentForm, body);
     if (!form.ok) return fail(form.errors.map((e) => ({ ...e, field: 'fichier' })));
     const done = await attempt(() => this.requests.upload(familyOf(principal), id, form.value.kind, req.file, null), 'fichier');
-    if (!done.ok) return fail(done.errors, done.status);
+    if (!done.ok) return fail(done.errors);
     res.redirect(303, `/demandes/${id}?document=1`);
   }
 
