@@ -269,8 +269,20 @@ describe('practical information in messages and on the family’s visits', () =>
       familyAccountId: family.id,
       startsAt: new Date(Date.now() + 6 * 24 * 3_600_000),
     });
+    // A visit in 2 hours: too late to move or cancel online, the card says to call the parloir, at its number.
+    await insertVisit({
+      establishmentId: establishment.id,
+      roomId: room.id,
+      detaineeId: detainee.id,
+      familyAccountId: family.id,
+      startsAt: new Date(Date.now() + 2 * 3_600_000),
+    });
     const mine = page(await (await signInFamily(suite.app.url, family)).get('/mes-rendez-vous').expect(200));
-    expect(mine.texts('parloir-phone')).toEqual(['03 20 12 34 56']);
+    expect(mine.texts('appointment-note')).toEqual([
+      'Le délai pour déplacer ou annuler en ligne est passé : appelez le parloir de l’établissement au 03 20 12 34 56.',
+    ]);
+    // Each card gives the phone.
+    expect(mine.texts('parloir-phone')).toEqual(['03 20 12 34 56', '03 20 12 34 56']);
     expect(mine.testId('practical-link').attr('href')).toBe(`/etablissements/${establishment.code}/infos-pratiques`);
     expect(mine.mainText()).toContain('appelez le parloir de l’établissement : 03 20 12 34 56.');
     expect(mine.testId('call-parloir').attr('href')).toBe('tel:+33320123456');

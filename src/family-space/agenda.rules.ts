@@ -1,4 +1,5 @@
 import { KIND_LABELS as APPOINTMENT_KIND_LABELS, whenLabel, type AppointmentKind } from '../appointments/appointment.rules';
+import { callTheParloir } from '../establishments/establishment-info.rules';
 import type { FamilyVisitKind } from '../family-visits/family-unit.entity';
 import type { StayStatus } from '../family-visits/family-visit-stay.entity';
 import { KIND_LABELS as STAY_KIND_LABELS } from '../family-visits/units.rules';
@@ -58,6 +59,11 @@ export const FAMILY_STAY_STATUS: Record<StayStatus, string> = {
 
 const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('fr') + s.slice(1);
 
+/** A visit too close to be moved or cancelled online: call the parloir, at its number when the establishment gives one. */
+export function lateChangeNote(parloirPhone: string | null): string {
+  return `Le délai pour déplacer ou annuler en ligne est passé : ${callTheParloir(parloirPhone)}.`;
+}
+
 /** A visit at the parloir, as the visits module lists the family's visits. */
 export interface AgendaVisit {
   id: string;
@@ -92,10 +98,7 @@ export function visitItem(v: AgendaVisit, now: Date): AgendaItem {
     reference: v.reference,
     details: [`Avec ${v.detainee}`, `${v.room}, ${v.establishment}`],
     actions,
-    note:
-      upcoming && v.status === 'BOOKED' && !v.changeable
-        ? 'Le délai pour déplacer ou annuler en ligne est passé : appelez le parloir de l’établissement.'
-        : null,
+    note: upcoming && v.status === 'BOOKED' && !v.changeable ? lateChangeNote(null) : null,
     establishmentId: v.establishmentId,
   };
 }

@@ -11,7 +11,7 @@ import type { RequestRow } from '../permits/permit-request.queries';
 import { PermitRequestsService } from '../permits/permit-requests.service';
 import { VisitReadService } from '../visits/visit-read.service';
 import { type FamilyEntry, WaitlistService } from '../visits/waitlist.service';
-import { agenda, type AgendaItem } from './agenda.rules';
+import { agenda, type AgendaItem, lateChangeNote } from './agenda.rules';
 
 /** How many of the next visits and appointments « Mon espace » shows before « Voir tout ». */
 export const NEXT_ON_HOME = 3;
@@ -71,7 +71,11 @@ export class FamilySpaceService {
     // Each visit's establishment: its parloir phone and practical information page, on the card and below the list.
     const practical = await this.establishments.practicalFor(upcoming.flatMap((i) => (i.establishmentId ? [i.establishmentId] : [])));
     return {
-      upcoming: upcoming.map((i) => ({ ...i, practical: (i.establishmentId && practical.get(i.establishmentId)) || null })),
+      upcoming: upcoming.map((i) => {
+        const p = (i.establishmentId && practical.get(i.establishmentId)) || null;
+        // "Call the parloir" always comes with its number.
+        return { ...i, note: i.kind === 'VISIT' && i.note ? lateChangeNote(p?.phone?.e164 ?? null) : i.note, practical: p };
+      }),
       past,
       waitlist,
       parloirPhones: [...practical.values()].filter((i) => i.phone),
