@@ -298,6 +298,128 @@ describe('a closure that hits booked visits', () => {
   });
 });
 
+/** A day as the forms type it: JJ/MM/AAAA. */
+const fr = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+
+describe('a closure edited', () => {
+  /** A closure of the whole establishment in ten days (no visit then), made from the page. */
+  async function closureInTenDays(base: string, establishmentId: string) {
+    expect((await post(base, 'fermetures', { day: fr(dayIn(10)), roomId: '', templateId: '', reason: 'Travaux' })).status).toBe(303);
+    return queryOne<{ id: string }>(`SELECT id FROM closures WHERE establishment_id = $1`, [establishmentId]);
+  }
+
+  it('moved to a day with a booked visit reads the visit back, then cancels it and tells the family the new reason', async () => {
+    const { establishment, template, base } = await establishmentWithSlot();
+    const closure = await closureInTenDays(base, establishment.id);
+    const family = await familyBooks(establishment.id, template.id, 'Łukasz', 'Wiśniewski', '+33612345678');
+
+    const overview = page(await admin.get(base).expect(200));
+    expect(overview.$(`[data-testid="closure"] a[href="${base}/fermetures/${closure.id}"]`).text()).toContain('Modifier');
+    const edit = page(await admin.get(`${base}/fermetures/${closure.id}`).expect(200));
+    expect(edit.heading()).toMatch(/^Modifier la fermeture du /);
+    expect(edit.value('day')).toBe(fr(dayIn(10)));
+    expect(edit.value('reason')).toBe('Travaux');
+    expect(edit.value('roomId')).toBe('');
+
+    const readBack = page(
+      await admin
+        .post(`${base}/fermetures/${closure.id}`)
+        .type('form')
+        .send({ _csrf: edit.csrf(), day: DAY_FR, roomId: '', templateId: '', reason: 'Grève du personnel' })
+        .expect(200),
+    );
+    expect(readBack.heading()).toBe('Vérifiez les visites qui seront annulées');
+    expect(readBack.text('impact-change')).toContain('Grève du personnel');
+    const shown = rows(readBack);
+    expect(shown).toHaveLength(1);
+    expect(shown[0][3]).toContain('Łukasz');
+    expect(shown[0].slice(4)).toEqual(['par e-mail et par SMS', 'Grève du personnel']);
+    // Nothing is changed before the confirmation.
+    expect(await query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, reason FROM closures WHERE id = $1`, [closure.id])).toEqual([
+      { day: dayIn(10), reason: 'Travaux' },
+    ]);
+    expect(await query(`SELECT status FROM visits WHERE id = $1`, [family.visit.id])).toEqual([{ status: 'BOOKED' }]);
+
+    const done = await confirm(readBack, `${base}/fermetures/${closure.id}`).then((r) => {
+      expect(r.status).toBe(303);
+      return r.headers.location;
+    });
+    expect(done).toBe(`${base}?fait=fermeture-modifiee&annulees=1`);
+    expect(page(await admin.get(done).expect(200)).text('done')).toBe(
+      'La fermeture est modifiée. 1 visite annulée : les familles sont prévenues.',
+    );
+    // The same closure, edited: one row, its new day and reason.
+    expect(
+      await query(`SELECT id, to_char(day, 'YYYY-MM-DD') AS day, reason FROM closures WHERE establishment_id = $1`, [establishment.id]),
+    ).toEqual([{ id: closure.id, day: DAY, reason: 'Grève du personnel' }]);
+    expect(await query(`SELECT status FROM visits WHERE id = $1`, [family.visit.id])).toEqual([{ status: 'CANCELLED' }]);
+    const [email, sms] = await messages(family.visit.appointmentId);
+    expect(email.body).toContain('Motif : Fermeture du parloir : Grève du personnel');
+    expect(email.body).toMatch(/Choisissez un autre créneau quand vous le souhaitez : http\S+\/visites\/reserver/);
+    expect(sms.body).toContain('(fermeture exceptionnelle)');
+    const audit = await queryOne<{ label: string; before: { day: string; reason: string }; after: { cancelledVisits: string[] } }>(
+      `SELECT actor_label AS label, before, after FROM audit_log WHERE action = 'CLOSURE_CHANGED' AND entity_id = $1`,
+      [closure.id],
+    );
+    expect(audit.label).toBe('Oğuz Çelik');
+    expect(audit.before).toMatchObject({ day: dayIn(10), reason: 'Travaux' });
+    expect(audit.after.cancelledVisits).toEqual([family.visit.reference]);
+  });
+
+  it('with only its reason changed and no visit hit, is saved at once (audited)', async () => {
+    const { establishment, template, base } = await establishmentWithSlot();
+    const closure = await closureInTenDays(base, establishment.id);
+    await familyBooks(establishment.id, template.id, 'Şükrü', 'Yılmaz');
+    const saved = await post(base, `fermetures/${closure.id}`, {
+      day: fr(dayIn(10)),
+      roomId: '',
+      templateId: '',
+      reason: 'Travaux de toiture',
+    });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.location).toBe(`${base}?fait=fermeture-modifiee`);
+    expect(await query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, reason FROM closures WHERE id = $1`, [closure.id])).toEqual([
+      { day: dayIn(10), reason: 'Travaux de toiture' },
+    ]);
+    expect(
+      await query(`SELECT action FROM audit_log WHERE establishment_id = $1 AND action LIKE 'CLOSURE_%' ORDER BY id`, [establishment.id]),
+    ).toEqual([{ action: 'CLOSURE_CREATED' }, { action: 'CLOSURE_CHANGED' }]);
+    expect(await query(`SELECT DISTINCT status FROM visits WHERE establishment_id = $1`, [establishment.id])).toEqual([
+      { status: 'BOOKED' },
+    ]);
+  });
+
+  it('another establishment’s closure is not found, a past one cannot be edited, nor moved to a past day', async () => {
+    const mine = await establishmentWithSlot();
+    const theirs = await establishmentWithSlot();
+    const closure = await closureInTenDays(mine.base, mine.establishment.id);
+    const their = await closureInTenDays(theirs.base, theirs.establishment.id);
+    const fields = { day: fr(dayIn(11)), roomId: '', templateId: '', reason: 'Grève' };
+    await admin.get(`${mine.base}/fermetures/${their.id}`).expect(404);
+    expect((await post(mine.base, `fermetures/${their.id}`, fields)).status).toBe(404);
+    await admin.get(`${mine.base}/fermetures/pas-un-identifiant`).expect(404);
+    expect(await query(`SELECT reason FROM closures WHERE id = $1`, [their.id])).toEqual([{ reason: 'Travaux' }]);
+
+    const toThePast = await post(mine.base, `fermetures/${closure.id}`, { ...fields, day: fr(dayIn(-2)) });
+    expect(toThePast.status).toBe(400);
+    expect(page(toThePast).fieldError('day')).toBe('Choisissez un jour à venir : une fermeture ne peut pas être déplacée dans le passé.');
+    const theirRoom = await post(mine.base, `fermetures/${closure.id}`, { ...fields, roomId: theirs.room.id });
+    expect(theirRoom.status).toBe(400);
+    expect(page(theirRoom).fieldError('roomId')).toBe('Parloir inconnu.');
+
+    const past = await queryOne<{ id: string }>(
+      `INSERT INTO closures (establishment_id, day, reason) VALUES ($1, $2, 'Grève') RETURNING id`,
+      [mine.establishment.id, dayIn(-2)],
+    );
+    await admin.get(`${mine.base}/fermetures/${past.id}`).expect(409);
+    const refused = await post(mine.base, `fermetures/${past.id}`, fields);
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Cette fermeture est passée : elle ne peut plus être modifiée.');
+    expect(await query(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM closures WHERE id = $1`, [past.id])).toEqual([{ day: dayIn(-2) }]);
+    await parloir.get(`${mine.base}/fermetures/${closure.id}`).expect(403);
+  });
+});
+
 describe('a booking while the calendar changes', () => {
   it('waits for the change under the calendar lock, then sees the closure: no visit is booked on a slot being closed', async () => {
     const { establishment, template } = await establishmentWithSlot();
@@ -490,6 +612,57 @@ describe('rooms and weekly slots edited or deactivated', () => {
     expect(page(await admin.get(base).expect(200)).texts('room')).toEqual([
       'Parloir Ünal — Ordinaire, 3 cabine(s) ou table(s) (désactivé)',
     ]);
+  });
+
+  it('a room deactivated with booked visits reads them back, then cancels them and tells each family why', async () => {
+    const { establishment, room, template, base } = await establishmentWithSlot();
+    const lukasz = await familyBooks(establishment.id, template.id, 'Łukasz', 'Wiśniewski', '+33612345678');
+    const sukru = await familyBooks(establishment.id, template.id, 'Şükrü', 'Yılmaz');
+    const edit = page(await admin.get(`${base}/salles/${room.id}`).expect(200));
+    expect(edit.$('#active').attr('checked')).toBeDefined();
+    // The box « reçoit des visites » unticked: no `active` field.
+    const readBack = page(
+      await admin
+        .post(`${base}/salles/${room.id}`)
+        .type('form')
+        .send({ _csrf: edit.csrf(), name: 'Parloir Ünal', kind: 'ORDINARY', cabins: '4' })
+        .expect(200),
+    );
+    expect(readBack.text('impact-change')).toBe('Parloir Ünal : le parloir ne reçoit plus de visites.');
+    expect(readBack.text('impact-summary')).toContain('Ce changement annule 2 visites réservées (2 visiteurs)');
+    const shown = rows(readBack);
+    expect(shown).toHaveLength(2);
+    expect(shown.some((r) => r[3].includes('Łukasz'))).toBe(true);
+    expect(shown.some((r) => r[3].includes('Şükrü'))).toBe(true);
+    expect(shown.map((r) => r[5])).toEqual([
+      'le parloir de votre visite ne reçoit plus de visites',
+      'le parloir de votre visite ne reçoit plus de visites',
+    ]);
+    // Nothing is changed before the confirmation.
+    expect(await queryOne(`SELECT active FROM visiting_rooms WHERE id = $1`, [room.id])).toEqual({ active: true });
+    expect(await query(`SELECT DISTINCT status FROM visits WHERE establishment_id = $1`, [establishment.id])).toEqual([
+      { status: 'BOOKED' },
+    ]);
+
+    expect((await confirm(readBack, `${base}/salles/${room.id}`)).headers.location).toBe(`${base}?fait=salle&annulees=2`);
+    expect(await queryOne(`SELECT active FROM visiting_rooms WHERE id = $1`, [room.id])).toEqual({ active: false });
+    expect(await query(`SELECT DISTINCT status FROM visits WHERE establishment_id = $1`, [establishment.id])).toEqual([
+      { status: 'CANCELLED' },
+    ]);
+    const [email, sms] = await messages(lukasz.visit.appointmentId);
+    expect(email.channel).toBe('EMAIL');
+    expect(email.body).toContain('Motif : Visite annulée par l’établissement : le parloir de votre visite ne reçoit plus de visites');
+    expect(email.body).toMatch(/Choisissez un autre créneau quand vous le souhaitez : http\S+\/visites\/reserver/);
+    expect(sms.channel).toBe('SMS');
+    expect(sms.body).toContain(`réf. ${lukasz.visit.reference}, est annulé (changement des horaires de visite)`);
+    const sukruMessages = await messages(sukru.visit.appointmentId);
+    expect(sukruMessages.map((m) => m.channel)).toEqual(['EMAIL']);
+    expect(sukruMessages[0].body).toContain('le parloir de votre visite ne reçoit plus de visites');
+    const audit = await queryOne<{ after: { cancelledVisits: string[] } }>(
+      `SELECT after FROM audit_log WHERE action = 'VISITING_ROOM_CHANGED' AND entity_id = $1`,
+      [room.id],
+    );
+    expect(audit.after.cancelledVisits.sort()).toEqual([lukasz.visit.reference, sukru.visit.reference].sort());
   });
 
   it('another establishment’s room or slot is not found, and a slot keeps within its room’s cabins', async () => {

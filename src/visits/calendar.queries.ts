@@ -362,11 +362,23 @@ export async function syncSlotCapacities(db: EntityManager, establishmentId: str
 
 /** A closure of the establishment to come or past (null for another establishment's). */
 export function closureOf(db: EntityManager, establishmentId: string, closureId: string) {
-  return selectOne<{ id: string; day: string; reason: string }>(
+  return selectOne<CalendarClosure & { id: string }>(
     db,
-    `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, reason FROM closures WHERE id = $1 AND establishment_id = $2`,
+    `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, room_id AS "roomId", template_id AS "templateId", reason
+       FROM closures WHERE id = $1 AND establishment_id = $2`,
     [closureId, establishmentId],
   );
+}
+
+/** A closure edited in place (same id): its day, room, weekly slot and reason. */
+export async function updateClosure(db: EntityManager, closureId: string, c: NewClosure): Promise<void> {
+  await execute(db, `UPDATE closures SET day = $2, room_id = $3, template_id = $4, reason = $5 WHERE id = $1`, [
+    closureId,
+    c.day,
+    c.roomId,
+    c.templateId,
+    c.reason,
+  ]);
 }
 
 /** Whether another room of the establishment has that name. */

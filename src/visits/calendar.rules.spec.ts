@@ -59,6 +59,27 @@ describe('what a calendar change does to booked visits', () => {
     expect(reasons(applyChange(c, { kind: 'LIFT', closureId: 'c1' }), [visit('1')])).toEqual([]);
   });
 
+  it('a closure edited replaces the old one: visits of its new day, room or slot are hit with the new reason, those of its old day freed', () => {
+    const nextWeek = '2026-12-23';
+    const c = { ...calendar(), closures: [{ id: 'c1', day: nextWeek, roomId: null, templateId: null, reason: 'Grève' }] };
+    const visits = [visit('1'), visit('2', { slotId: 'sB', roomId: 'B', templateId: 'tB' }), visit('3', { slotId: 'sN', day: nextWeek })];
+    expect(reasons(c, visits)).toEqual([['3', 'CLOSURE', 'Grève']]);
+    const moved = applyChange(c, {
+      kind: 'EDIT_CLOSURE',
+      closureId: 'c1',
+      closure: { day: DAY, roomId: 'B', templateId: null, reason: 'Travaux' },
+    });
+    expect(moved.closures).toEqual([{ id: 'c1', day: DAY, roomId: 'B', templateId: null, reason: 'Travaux' }]);
+    expect(reasons(moved, visits)).toEqual([['2', 'CLOSURE', 'Travaux']]);
+    const reworded = applyChange(c, { kind: 'EDIT_CLOSURE', closureId: 'c1', closure: { ...c.closures[0], reason: 'Grève nationale' } });
+    expect(reasons(reworded, visits)).toEqual([['3', 'CLOSURE', 'Grève nationale']]);
+    // Another closure is left as it is.
+    const two = { ...c, closures: [...c.closures, { id: 'c2', day: DAY, roomId: 'A', templateId: null, reason: 'Exercice' }] };
+    const edited = applyChange(two, { kind: 'EDIT_CLOSURE', closureId: 'c1', closure: { ...c.closures[0], templateId: 'tB' } });
+    expect(edited.closures.find((x) => x.id === 'c2')).toEqual(two.closures[1]);
+    expect(reasons(edited, visits)).toEqual([['1', 'CLOSURE', 'Exercice']]);
+  });
+
   it('a room deactivated loses its visits, a room with fewer cabins its last booked ones', () => {
     const visits = [visit('1'), visit('22'), visit('333')];
     const room = { name: 'Parloir A', kind: 'ORDINARY' as const, cabins: 4, active: false };

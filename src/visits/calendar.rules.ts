@@ -3,7 +3,7 @@ import type { RoomKind } from './visiting-room.entity';
 
 /**
  * What a change of the visiting-room calendar (a closure, a closure lifted, a room or a weekly slot
- * edited or deactivated) does to the visits already booked: the calendar after the change, and the
+ * edited or deactivated, a closure edited) does to the visits already booked: the calendar after the change, and the
  * visits that no longer fit it, with the reason the family is told. Pure: the administrator's
  * read-back and the change itself compute the same list.
  */
@@ -43,9 +43,14 @@ export interface Calendar {
   closures: CalendarClosure[];
 }
 
+/** A closure as the administrator types it: a day, the whole establishment or a room or a weekly slot, the reason families read. */
+export type ClosureFields = Omit<CalendarClosure, 'id'>;
+
 export type CalendarChange =
-  | { kind: 'CLOSE'; closure: { day: string; roomId: string | null; templateId: string | null; reason: string } }
+  | { kind: 'CLOSE'; closure: ClosureFields }
   | { kind: 'LIFT'; closureId: string }
+  /** A closure edited: the same closure (same id), its day, room, slot or reason replaced. */
+  | { kind: 'EDIT_CLOSURE'; closureId: string; closure: ClosureFields }
   | { kind: 'ROOM'; roomId: string; room: { name: string; kind: RoomKind; cabins: number; active: boolean } }
   | { kind: 'TEMPLATE'; templateId: string; template: Omit<CalendarTemplate, 'id' | 'roomId'> };
 
@@ -88,6 +93,8 @@ export function applyChange(c: Calendar, change: CalendarChange): Calendar {
       return { ...c, closures: [...c.closures, { id: null, ...change.closure }] };
     case 'LIFT':
       return { ...c, closures: c.closures.filter((x) => x.id !== change.closureId) };
+    case 'EDIT_CLOSURE':
+      return { ...c, closures: c.closures.map((x) => (x.id === change.closureId ? { id: x.id, ...change.closure } : x)) };
     case 'ROOM': {
       const cabins = change.room.cabins;
       return {

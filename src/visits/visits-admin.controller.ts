@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import type { DomainError } from '../common/domain-error';
+import { IdParam } from '../common/params';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
@@ -12,9 +13,15 @@ import { ClosureForm, ConfirmForm, RoomEditForm, RoomForm, SettingsForm, Templat
 import { DAYS, type HitVisit, VisitsAdminService } from './visits-admin.service';
 import { ROOM_KINDS } from './visiting-room.entity';
 
-type FormName = 'settings' | 'room' | 'template' | 'closure';
+type FormName = 'settings' | 'room' | 'template' | 'closure' | 'closureEdit';
 
-const DONE = { settings: 'reglages', room: 'salle', template: 'creneau', closure: 'fermeture' } as const;
+const DONE = {
+  settings: 'reglages',
+  room: 'salle',
+  template: 'creneau',
+  closure: 'fermeture',
+  closureEdit: 'fermeture-modifiee',
+} as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -128,6 +135,32 @@ export class VisitsAdminController {
     const back = (status: number, errors: FieldError[]) =>
       this.render(res.status(status), establishment, { errors, values: body, form: 'closure' });
     await this.changeCalendar(res, p, establishment, change, body, 'closure', back);
+  }
+
+  @Get('fermetures/:id')
+  @Roles('ADMIN')
+  async closureForm(@CurrentEstablishment() establishment: Establishment, @IdParam() id: string, @Res() res: Response) {
+    await this.renderClosure(res, establishment, id, null, []);
+  }
+
+  /**
+   * A closure edited (day, room, slot, reason) as one change: the visits the closure as edited would
+   * cancel are read back first; confirmed, they are cancelled and the families told its new reason.
+   */
+  @Post('fermetures/:id')
+  @Roles('ADMIN')
+  async editClosure(
+    @CurrentEstablishment() establishment: Establishment,
+    @IdParam() id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ) {
+    const form = await validateForm(ClosureForm, body);
+    if (!form.ok) return this.renderClosure(res.status(400), establishment, id, form.values, form.errors);
+    const change: CalendarChange = { kind: 'EDIT_CLOSURE', closureId: id, closure: form.value.closure() };
+    const back = (status: number, errors: FieldError[]) => this.renderClosure(res.status(status), establishment, id, body, errors);
+    await this.changeCalendar(res, p, establishment, change, body, 'closureEdit', back);
   }
 
   /** Lifting a closure reopens the slots it closed (no visit is hit). */
@@ -292,6 +325,24 @@ export class VisitsAdminController {
       room,
       roomKinds: ROOM_KINDS,
       values: Object.keys(values ?? {}).length ? values : { ...room, active: room.active ? 'oui' : '' },
+      errors,
+    });
+  }
+
+  private async renderClosure(res: Response, establishment: Establishment, id: string, values: unknown, errors: FieldError[]) {
+    const { closure, rooms, templates } = await this.admin.closure(establishment, id);
+    res.render('visits/admin-closure.njk', {
+      establishment,
+      closure,
+      rooms,
+      templates,
+      days: DAYS,
+      values: values ?? {
+        day: frDay(closure.day),
+        roomId: closure.roomId ?? '',
+        templateId: closure.templateId ?? '',
+        reason: closure.reason,
+      },
       errors,
     });
   }

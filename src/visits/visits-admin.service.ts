@@ -16,6 +16,7 @@ import {
   type VisitAhead,
   visitsAhead,
   insertClosure,
+  updateClosure,
   insertRoom,
   insertTemplate,
   lockSettings,
@@ -99,6 +100,18 @@ export class VisitsAdminService {
     return t;
   }
 
+  /**
+   * A closure to come of the establishment, for its edit page, with the rooms and weekly slots it may
+   * name instead (404 for another's; a past closure is history and stays as it is: 409).
+   */
+  async closure(establishment: Establishment, closureId: string) {
+    const db = this.dataSource.manager;
+    const today = localDay(this.clock.now(), establishment.timeZone);
+    const closure = await this.editableClosure(db, establishment.id, closureId, today);
+    const [rooms, templates] = await Promise.all([roomsOf(db, establishment.id), templatesFrom(db, establishment.id, today)]);
+    return { closure, rooms, templates };
+  }
+
   async saveSettings(actor: Actor, establishmentId: string, s: VisitSettings): Promise<void> {
     // The law's weekly figures are floors: a cap below them is refused (the form says it first, a check constraint last).
     const belowFloor = capsBelowFloors(s);
@@ -155,8 +168,9 @@ export class VisitsAdminService {
    */
   async impact(establishment: Establishment, change: CalendarChange): Promise<HitVisit[]> {
     const m = this.dataSource.manager;
-    await this.checkChange(m, establishment.id, change);
-    return this.hits(m, establishment, change, this.clock.now());
+    const now = this.clock.now();
+    await this.checkChange(m, establishment.id, change, localDay(now, establishment.timeZone));
+    return this.hits(m, establishment, change, now);
   }
 
   /**
@@ -171,7 +185,8 @@ export class VisitsAdminService {
     try {
       return await this.dataSource.transaction(async (m) => {
         await lockCalendar(m, establishment.id, 'EXCLUSIVE');
-        await this.checkChange(m, establishment.id, change);
+        await this.checkChange(m, establishment.id, change, localDay(now, establishment.timeZone));
+        const before = change.kind === 'EDIT_CLOSURE' ? await closureOf(m, establishment.id, change.closureId) : undefined;
         const hit = await this.hits(m, establishment, change, now);
         if (hit.some((v) => !shown.includes(v.id)))
           throw new DomainError('IMPACT_CHANGED', 'Des visites ont été réservées entre-temps : vérifiez la liste avant de confirmer.', 409);
@@ -200,6 +215,7 @@ export class VisitsAdminService {
             entityType: change.kind === 'TEMPLATE' ? 'slot_template' : change.kind === 'ROOM' ? 'visiting_room' : 'closure',
             entityId,
             establishmentId: establishment.id,
+            before,
             after: { ...change, cancelledVisits: hit.map((v) => v.reference), closedWaitlistEntries: closedEntries },
           },
           m,
@@ -233,10 +249,19 @@ export class VisitsAdminService {
   }
 
   /** The change names the establishment's own room, weekly slot or closure, and keeps a slot within its room's cabins. */
-  private async checkChange(m: EntityManager, establishmentId: string, change: CalendarChange): Promise<void> {
+  private async checkChange(m: EntityManager, establishmentId: string, change: CalendarChange, today: string): Promise<void> {
     switch (change.kind) {
       case 'CLOSE': {
         const c = change.closure;
+        if (c.roomId && !(await roomOf(m, establishmentId, c.roomId))) throw new DomainError('NO_ROOM', 'Parloir inconnu.');
+        if (c.templateId && !(await templateOf(m, establishmentId, c.templateId))) throw new DomainError('NO_TEMPLATE', 'Créneau inconnu.');
+        return;
+      }
+      case 'EDIT_CLOSURE': {
+        await this.editableClosure(m, establishmentId, change.closureId, today);
+        const c = change.closure;
+        if (c.day < today)
+          throw new DomainError('DAY_PAST', 'Choisissez un jour à venir : une fermeture ne peut pas être déplacée dans le passé.');
         if (c.roomId && !(await roomOf(m, establishmentId, c.roomId))) throw new DomainError('NO_ROOM', 'Parloir inconnu.');
         if (c.templateId && !(await templateOf(m, establishmentId, c.templateId))) throw new DomainError('NO_TEMPLATE', 'Créneau inconnu.');
         return;
@@ -263,6 +288,14 @@ export class VisitsAdminService {
     }
   }
 
+  /** A closure of the establishment (404 for another's) still to come (a past one cannot be edited: 409). */
+  private async editableClosure(m: EntityManager, establishmentId: string, closureId: string, today: string) {
+    const closure = await closureOf(m, establishmentId, closureId);
+    if (!closure) throw new DomainError('NOT_FOUND', 'Fermeture introuvable.', 404);
+    if (closure.day < today) throw new DomainError('CLOSURE_PAST', 'Cette fermeture est passée : elle ne peut plus être modifiée.', 409);
+    return closure;
+  }
+
   /** The change written; the id of what it changed. */
   private async write(m: EntityManager, establishmentId: string, change: CalendarChange): Promise<string> {
     switch (change.kind) {
@@ -270,6 +303,9 @@ export class VisitsAdminService {
         return insertClosure(m, establishmentId, change.closure);
       case 'LIFT':
         await deleteClosure(m, change.closureId);
+        return change.closureId;
+      case 'EDIT_CLOSURE':
+        await updateClosure(m, change.closureId, change.closure);
         return change.closureId;
       case 'ROOM':
         await updateRoom(m, change.roomId, change.room);
@@ -284,6 +320,7 @@ export class VisitsAdminService {
 const AUDIT_ACTIONS: Record<CalendarChange['kind'], string> = {
   CLOSE: 'CLOSURE_CREATED',
   LIFT: 'CLOSURE_LIFTED',
+  EDIT_CLOSURE: 'CLOSURE_CHANGED',
   ROOM: 'VISITING_ROOM_CHANGED',
   TEMPLATE: 'SLOT_TEMPLATE_CHANGED',
 };
