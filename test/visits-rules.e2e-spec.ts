@@ -311,6 +311,56 @@ describe('the weekly visits of L341-2/3 are floors under the establishment’s c
     expect((await sendBooking(family, { slot })).status).toBe(303);
   });
 
+  it('under an establishment’s cap of 2 a week for a condamné, the family books two visits that week, not a third; the next week is open', async () => {
+    const setup = await insertBookingSetup({
+      family: { givenName: 'Đặng', familyName: 'Thị Hương' },
+      detainee: { firstName: 'Trần', lastName: 'Văn Đức', legalStatus: 'CONDAMNE' },
+      dayOfWeek: 2,
+    });
+    // The cap above the law's floor of 1; open on public holidays, so that no chosen day is closed.
+    await setVisitSettings(setup.establishment.id, { weeklyCondamne: 2, openOnHolidays: true });
+    const onWednesday = await insertSlotTemplate(setup.room.id, { dayOfWeek: 3 });
+    const onThursday = await insertSlotTemplate(setup.room.id, { dayOfWeek: 4 });
+    // One local week (Monday to Sunday) at least 2 days ahead, and the next one.
+    let monday = dayIn(2);
+    for (let k = 3; weekdayOf(monday) !== 1; k++) monday = dayIn(k);
+    const dayOf = (n: number) =>
+      addDays(new Date(`${monday}T12:00:00Z`), n)
+        .toISOString()
+        .slice(0, 10);
+    const tuesday = `${setup.template.id}|${dayOf(1)}`;
+    const wednesday = `${onWednesday.id}|${dayOf(2)}`;
+    const thursday = `${onThursday.id}|${dayOf(3)}`;
+    const nextTuesday = `${setup.template.id}|${dayOf(8)}`;
+    const family = await signInFamily(suite.app.url, setup.family);
+    expect((await familyForm(family)).options('slot')).toEqual(expect.arrayContaining([tuesday, wednesday, thursday, nextTuesday]));
+
+    expect((await sendBooking(family, { slot: tuesday })).status).toBe(303);
+    expect((await sendBooking(family, { slot: wednesday })).status).toBe(303);
+
+    // The third of that week: shown as unavailable before it is chosen, with the week's reason, and refused.
+    const longDay = (n: number) =>
+      new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
+        new Date(`${dayOf(n)}T12:00:00Z`),
+      );
+    const weekUsed =
+      `Vous avez déjà une visite cette semaine-là : ${longDay(1)} à 14 h 00, ${longDay(2)} à 14 h 00. ` +
+      'La personne détenue a droit à 2 visites par semaine.';
+    const form = await familyForm(family);
+    expect(form.options('slot')).not.toContain(thursday);
+    expect(whyNot(form, thursday)).toBe(weekUsed);
+    const third = await sendBooking(family, { slot: thursday });
+    expect(third.status).toBe(409);
+    expect(page(third).errors()).toEqual([weekUsed]);
+    // The next week is still offered.
+    expect(form.options('slot')).toContain(nextTuesday);
+    expect(whyNot(form, nextTuesday)).toBeNull();
+    expect(await query(`SELECT status FROM visits WHERE detainee_id = $1 ORDER BY lower(during)`, [setup.detainee.id])).toEqual([
+      { status: 'BOOKED' },
+      { status: 'BOOKED' },
+    ]);
+  });
+
   it('the visiting room books over the week’s cap only with a reason, read back and audited', async () => {
     const establishment = await insertEstablishment();
     const room = await insertRoom(establishment.id, { name: 'Parloir A' });

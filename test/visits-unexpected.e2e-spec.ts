@@ -238,23 +238,30 @@ describe('a detainee prevented or in the disciplinary cell (R341-3)', () => {
     const { establishment, kaya } = await insertVisitingDay({ day: TODAY });
     await grantRole(parloirRow.id, establishment.id, 'PARLOIR_AGENT');
     const base = `/etablissements/${establishment.code}/restrictions-visites`;
-    // Kaya's visit at 14:00 today: the link on the visit leads to the form with the écrou.
-    const visitPage = page(await parloir.get(`/etablissements/${establishment.code}/parloir/visites/${kaya.id}`).expect(200));
-    const href = visitPage.$('[data-testid="prevented-link"]').attr('href')!;
-    expect(href).toBe(`${base}?ecrou=${kaya.ecrou}#nouvelle`);
-    const form = page(await parloir.get(href.split('#')[0]).expect(200));
-    expect(form.value('ecrou')).toBe(kaya.ecrou);
-    expect(form.options('cause')).toEqual(['HOSPITAL', 'COURT', 'TRANSFER', 'OTHER']);
-    const refused = page(await checkPeriod(parloir, base, { ecrou: kaya.ecrou, kind: 'DISCIPLINARY', from: TODAY, to: TODAY }, 403));
-    expect(refused.errors()[0]).toContain('Au parloir, vous enregistrez seulement un empêchement pour aujourd’hui.');
-    const missingCause = page(await checkPeriod(parloir, base, { ecrou: kaya.ecrou, kind: 'PREVENTED', from: TODAY, to: TODAY }, 400));
-    expect(missingCause.errors()).toEqual(['Choisissez la cause de l’empêchement']);
-    const fields = { ecrou: kaya.ecrou, kind: 'PREVENTED', cause: 'TRANSFER', from: TODAY, to: TODAY };
-    const readBack = page(await checkPeriod(parloir, base, fields, 200));
-    expect(readBack.text('cancelled-count')).toMatch(/^(1 visite sera annulée|Aucune visite réservée n’est à annuler)$/);
-    await confirmPeriod(parloir, base, { ...fields, confirm: 'oui' }, 303);
-    const started = at(TODAY, '14:00').getTime() <= Date.now();
-    expect(await queryOne(`SELECT status FROM visits WHERE id = $1`, [kaya.id])).toEqual({ status: started ? 'BOOKED' : 'CANCELLED' });
+    // At 09:00 today, on the establishment's clock: Kaya's visit at 14:00 has not started, so it is cancelled.
+    await suite.app.setClock(at(TODAY, '09:00'), { frozen: true });
+    try {
+      // Kaya's visit at 14:00 today: the link on the visit leads to the form with the écrou.
+      const visitPage = page(await parloir.get(`/etablissements/${establishment.code}/parloir/visites/${kaya.id}`).expect(200));
+      const href = visitPage.$('[data-testid="prevented-link"]').attr('href')!;
+      expect(href).toBe(`${base}?ecrou=${kaya.ecrou}#nouvelle`);
+      const form = page(await parloir.get(href.split('#')[0]).expect(200));
+      expect(form.value('ecrou')).toBe(kaya.ecrou);
+      expect(form.options('cause')).toEqual(['HOSPITAL', 'COURT', 'TRANSFER', 'OTHER']);
+      const refused = page(await checkPeriod(parloir, base, { ecrou: kaya.ecrou, kind: 'DISCIPLINARY', from: TODAY, to: TODAY }, 403));
+      expect(refused.errors()[0]).toContain('Au parloir, vous enregistrez seulement un empêchement pour aujourd’hui.');
+      const missingCause = page(await checkPeriod(parloir, base, { ecrou: kaya.ecrou, kind: 'PREVENTED', from: TODAY, to: TODAY }, 400));
+      expect(missingCause.errors()).toEqual(['Choisissez la cause de l’empêchement']);
+      const fields = { ecrou: kaya.ecrou, kind: 'PREVENTED', cause: 'TRANSFER', from: TODAY, to: TODAY };
+      const readBack = page(await checkPeriod(parloir, base, fields, 200));
+      expect(readBack.text('cancelled-count')).toBe('1 visite sera annulée');
+      expect(readBack.text('cancelled-visit')).toContain(kaya.reference);
+      const done = await confirmPeriod(parloir, base, { ...fields, confirm: 'oui' }, 303);
+      expect(done.headers.location).toBe(`${base}?fait=enregistree&annulees=1`);
+      expect(await queryOne(`SELECT status FROM visits WHERE id = $1`, [kaya.id])).toEqual({ status: 'CANCELLED' });
+    } finally {
+      await suite.app.resetClock();
+    }
     // Other roles only: a family or an agent of another establishment cannot see the page.
     const other = await insertEstablishment();
     await parloir.get(`/etablissements/${other.code}/restrictions-visites`).expect(403);
