@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { genesisCsv, insertTransferProposal } from '../factories/detainees';
 import { demoEstablishment, insertAgent, insertDetainee, insertEstablishment, type AgentRow } from '../factories/people';
+import { at, dayIn, insertVisit } from '../factories/visits';
 import { actAndCheck, appAndBrowser, consoleErrors } from '../helpers/browser';
+import { queryOne } from '../helpers/db';
 import { AgentsRolesPage, DashboardPage } from './pages/agents-roles-page';
 import { DetaineesImportPage, DetaineesListPage } from './pages/detainees-list-page';
 import { MonEspacePage } from './pages/families-space-page';
@@ -103,6 +105,21 @@ describe('the DSFR pages in a real browser', () => {
     await actAndCheck(page, violations, () => page.goto(`${suite.app.url}/etablissements/CPNORD/parloirs`));
     await actAndCheck(page, violations, () => navigating(page, () => page.getByRole('button', { name: 'Ajouter le parloir' }).click()));
     expect(await page.textContent('#erreurs')).toContain('Nommez le parloir');
+
+    // A closure of a day with a booked visit: the visit is read back first, then cancelled; both pages pass axe.
+    const room = await queryOne<{ id: string }>(`SELECT id FROM visiting_rooms WHERE establishment_id = $1 AND active LIMIT 1`, [nord.id]);
+    const day = dayIn(12);
+    const visitor = await insertDetainee(nord.id, { lastName: 'Đặng', firstName: 'Hương' });
+    const booked = await insertVisit({ establishmentId: nord.id, roomId: room.id, detaineeId: visitor.id, startsAt: at(day, '15:00') });
+    const closureForm = page.locator('form[action$="/parloirs/fermetures"]');
+    await closureForm.locator('#day').fill(`${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`);
+    await closureForm.locator('#reason').fill('Exercice de sécurité');
+    await actAndCheck(page, violations, () => navigating(page, () => closureForm.getByRole('button', { name: 'Fermer' }).click()));
+    expect(await page.textContent('h1')).toBe('Vérifiez les visites qui seront annulées');
+    expect(await page.getByTestId('impact-visit').count()).toBe(1);
+    await actAndCheck(page, violations, () => navigating(page, () => page.getByTestId('confirm-change').click()));
+    expect(await page.getByTestId('done').textContent()).toContain('1 visite annulée');
+    expect(await queryOne(`SELECT status FROM visits WHERE id = $1`, [booked.id])).toEqual({ status: 'CANCELLED' });
 
     // A transfer signalled by another establishment's import: confirmed after the confirmation page.
     const person = await insertDetainee(nord.id, { lastName: 'Nguyễn-Lê', firstName: 'Élodie' });
