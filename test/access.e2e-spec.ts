@@ -60,6 +60,19 @@ describe('who may use which route', () => {
     await http.get(`/etablissements/${establishment.code}/detenus/import`).expect(403);
   });
 
+  it('shows the population list only to those who need it: the greffe, the head, the administrator and the visiting room', async () => {
+    for (const role of ['SPIP_COUNSELLOR', 'ACTIVITIES_OFFICER'] as const) {
+      const { establishment, http } = await establishmentWith(role);
+      await http.get(`/etablissements/${establishment.code}/detenus`).expect(403);
+      const home = page(await http.get('/agents').expect(200));
+      expect(home.$(`a[href="/etablissements/${establishment.code}/detenus"]`).length).toBe(0);
+    }
+    for (const role of ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'ADMIN', 'PARLOIR_AGENT'] as const) {
+      const { establishment, http } = await establishmentWith(role);
+      await http.get(`/etablissements/${establishment.code}/detenus`).expect(200);
+    }
+  });
+
   it('refuses an agent of another establishment', async () => {
     const { establishment, http } = await establishmentWith('PERMITS_OFFICER');
     const other = await insertEstablishment();

@@ -307,7 +307,7 @@ describe('the establishment instructs and decides', () => {
     await mailTo(family.email, `Permis de visite accordé (réf. ${request.reference})`);
   });
 
-  it('prints the permit with a QR code that carries only a signed token, which the door check recognises', async () => {
+  it('the greffe prints the permit, the visiting room cannot; its QR code carries only a signed token, which the door check recognises', async () => {
     const photo = await insertRequestDocument(suite.docs, null, 'PHOTO');
     const permit = await insertPermit({
       establishmentId: establishment.id,
@@ -318,7 +318,10 @@ describe('the establishment instructs and decides', () => {
       photoDocumentId: photo.id,
     });
     const permitUrl = `${permits}/${permit.id}`;
-    const pdf = await as.parloir
+    // The greffe prints it; the visiting room checks it on screen, never prints it (need-to-know).
+    await as.parloir.get(`${permitUrl}/permis.pdf`).expect(403);
+    expect(page(await as.parloir.get(permitUrl).expect(200)).mainText()).not.toContain('Permis imprimable');
+    const pdf = await as.greffe
       .get(`${permitUrl}/permis.pdf`)
       .buffer(true)
       .parse(binary)

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, Render, Res } from '@nestjs/common'
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
-import { ANY_STAFF_ROLE, ROLE_LABELS, STAFF_ROLES } from '../auth/roles';
+import { ANY_STAFF_ROLE, DETAINEE_LIST_ROLES, ROLE_LABELS, STAFF_ROLES } from '../auth/roles';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
@@ -32,7 +32,11 @@ export class AgentsController {
       entry.roles.push(g.role);
       byEstablishment.set(g.establishmentCode, entry);
     }
-    return { establishments: [...byEstablishment.values()] };
+    const establishments = [...byEstablishment.values()].map((e) => ({
+      ...e,
+      seesPopulation: e.roles.some((r) => (DETAINEE_LIST_ROLES as string[]).includes(r)),
+    }));
+    return { establishments };
   }
 
   @Get('etablissements/:establishment/agents')

@@ -2,7 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AgentsService } from '../agents/agents.service';
 import { FamiliesService } from '../families/families.service';
-import { ROLE_LABELS } from './roles';
+import { DETAINEE_LIST_ROLES, ROLE_LABELS } from './roles';
 import type { Principal, SessionUser } from './principal';
 
 interface NavItem {
@@ -61,10 +61,11 @@ export function navigation(principal?: Principal): NavEntry[] {
   const codes = [...new Set(principal.grants.map((g) => g.establishmentCode))];
   for (const code of codes) {
     const roles = principal.grants.filter((g) => g.establishmentCode === code).map((g) => g.role);
-    items.push({
-      href: `/etablissements/${code}/detenus`,
-      label: codes.length > 1 ? `Personnes détenues (${code})` : 'Personnes détenues',
-    });
+    if (roles.some((r) => DETAINEE_LIST_ROLES.includes(r)))
+      items.push({
+        href: `/etablissements/${code}/detenus`,
+        label: codes.length > 1 ? `Personnes détenues (${code})` : 'Personnes détenues',
+      });
     if (roles.includes('PARLOIR_AGENT')) {
       items.push({ href: `/etablissements/${code}/parloir`, label: codes.length > 1 ? `Parloir du jour (${code})` : 'Parloir du jour' });
     }

@@ -12,6 +12,14 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 export const ANY_STAFF_ROLE: StaffRole[] = [...STAFF_ROLES];
 export type Role = 'FAMILY' | StaffRole;
 
+/**
+ * Need-to-know: who reads the establishment's population list. The greffe, the head and the
+ * administrator keep it; the visiting room answers families about a detainee (custody, transfer). The
+ * SPIP counsellor and the activities officer reach the detainees of their own work through their
+ * modules (UVF / PF cases, video calls). docs/security.md, « Who may read what ».
+ */
+export const DETAINEE_LIST_ROLES: StaffRole[] = ['PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'ADMIN', 'PARLOIR_AGENT'];
+
 export const ROLE_LABELS: Record<Role, string> = {
   FAMILY: 'Proche',
   PERMITS_OFFICER: 'Agent du greffe (permis de visite)',

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } fr
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, holdsRole, type Principal } from '../auth/principal';
-import { ANY_STAFF_ROLE } from '../auth/roles';
+import { DETAINEE_LIST_ROLES } from '../auth/roles';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
@@ -21,8 +21,9 @@ const DONE = ['transfert-confirme', 'transfert-ecarte'] as const;
 export class DetaineesController {
   constructor(private readonly detainees: DetaineesService) {}
 
+  /** Need-to-know: DETAINEE_LIST_ROLES. */
   @Get()
-  @Roles(...ANY_STAFF_ROLE)
+  @Roles(...DETAINEE_LIST_ROLES)
   async list(
     @CurrentEstablishment() establishment: Establishment,
     @Query() query: unknown,

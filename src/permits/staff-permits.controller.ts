@@ -349,8 +349,9 @@ export class StaffPermitsController {
     await this.renderPermit(res, establishment, permitId, principal, {});
   }
 
+  /** Printed by the greffe for the family; the visiting room checks a permit on screen (its page, its QR code), never prints it. */
   @Get(':permitId/permis.pdf')
-  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT', 'PARLOIR_AGENT')
+  @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
   async permitPdf(
     @CurrentEstablishment() establishment: Establishment,
     @Param('permitId', new ParseUUIDPipe()) permitId: string,
