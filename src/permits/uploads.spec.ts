@@ -1,11 +1,19 @@
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, PDFName } from 'pdf-lib';
 import sharp from 'sharp';
-import { checkDocument, checkPhoto } from './uploads';
+import { encryptedPdf, HOSTILE_MARKS, hostilePdf, hugePng } from '../../test/helpers/hostile-files';
+import { pdfText } from '../../test/helpers/permits';
+import { checkDocument, checkPhoto, imageTooLarge, isTooLarge, MAX_IMAGE_SIDE, MAX_PDF_PAGES } from './uploads';
 
 const photo = (format: 'jpeg' | 'png', size = 400) =>
   sharp({ create: { width: size, height: size, channels: 3, background: { r: 200, g: 150, b: 100 } } })
     [format]()
     .toBuffer();
+
+async function onePage(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  doc.addPage();
+  return Buffer.from(await doc.save());
+}
 
 describe('checkPhoto', () => {
   it('accepts JPEG and PNG, re-encoded as JPEG without metadata', async () => {
@@ -56,6 +64,74 @@ describe('checkDocument', () => {
     expect(await checkDocument(Buffer.from('MZ\x90\x00 this is a windows program'))).toEqual({
       ok: false,
       message: 'Le fichier doit être un PDF, une image JPEG ou PNG.',
+    });
+  });
+});
+
+describe('hostile uploads (issue #14)', () => {
+  it('refuses an image over the pixel cap from its header, and a decompression bomb quickly, without decoding it', async () => {
+    expect(isTooLarge(8160, 6120)).toBe(false); // a 50-megapixel phone photo
+    expect(isTooLarge(MAX_IMAGE_SIDE + 1, 100)).toBe(true);
+    expect(isTooLarge(8000, 7000)).toBe(true); // 56 megapixels
+    expect(await checkPhoto(hugePng(16000, 16000))).toEqual({ ok: false, message: imageTooLarge(16000, 16000) });
+    expect(imageTooLarge(16000, 16000)).toBe(
+      'L’image est trop grande (16000 × 16000 pixels) : envoyez une image de 10\u00a0000 pixels de côté et 50 mégapixels au plus (réduisez-la ou prenez une nouvelle photo).',
+    );
+    const bomb = hugePng(60000, 60000, 4);
+    expect(bomb.length).toBeLessThan(1000);
+    const rss = process.memoryUsage().rss;
+    const started = Date.now();
+    expect(await checkDocument(bomb)).toEqual({ ok: false, message: imageTooLarge(60000, 60000) });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it('refuses empty files with a message saying what to do', async () => {
+    expect(await checkPhoto(Buffer.alloc(0))).toEqual({ ok: false, message: 'La photo est vide (0 octet) : choisissez une autre photo.' });
+    expect(await checkDocument(Buffer.alloc(0))).toEqual({
+      ok: false,
+      message: 'Le fichier est vide (0 octet) : choisissez un autre fichier.',
+    });
+  });
+
+  it('re-encodes a PNG with a PDF and a ZIP appended (a polyglot) into a plain JPEG that holds neither', async () => {
+    const polyglot = Buffer.concat([await photo('png'), await onePage(), Buffer.from('PK\x03\x04polyglot', 'latin1')]);
+    const checked = await checkDocument(polyglot);
+    expect(checked).toMatchObject({ ok: true, contentType: 'image/jpeg' });
+    if (!checked.ok) return;
+    expect(checked.content.includes('%PDF')).toBe(false);
+    expect(checked.content.includes('PK\x03\x04')).toBe(false);
+    expect(checked.content.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9])); // nothing after the JPEG's end
+  });
+
+  it('re-writes a PDF without its scripts, actions, attached file, metadata and appended bytes, keeping its page', async () => {
+    const hostile = await hostilePdf('Carte d identite');
+    expect(HOSTILE_MARKS.filter((m) => !hostile.includes(m))).toEqual([]);
+    const checked = await checkDocument(hostile);
+    expect(checked).toMatchObject({ ok: true, contentType: 'application/pdf' });
+    if (!checked.ok) return;
+    expect(HOSTILE_MARKS.filter((m) => checked.content.includes(m))).toEqual([]);
+    expect(checked.content.toString('latin1').trimEnd().endsWith('%%EOF')).toBe(true);
+    const copy = await PDFDocument.load(checked.content);
+    expect(copy.getPageCount()).toBe(1);
+    expect(copy.getAuthor()).toBeUndefined();
+    expect(copy.getTitle()).toBeUndefined();
+    expect(copy.catalog.get(PDFName.of('OpenAction'))).toBeUndefined();
+    expect(copy.catalog.get(PDFName.of('Names'))).toBeUndefined();
+    expect(copy.catalog.get(PDFName.of('Metadata'))).toBeUndefined();
+    expect(await pdfText(checked.content)).toBe('Carte d identite');
+  });
+
+  it('refuses an encrypted PDF and one with too many pages, saying what to send', async () => {
+    expect(await checkDocument(await encryptedPdf())).toEqual({
+      ok: false,
+      message: 'Le PDF est protégé par un mot de passe : enregistrez-le sans mot de passe, ou envoyez une photo du document.',
+    });
+    const long = await PDFDocument.create();
+    for (let i = 0; i <= MAX_PDF_PAGES; i++) long.addPage();
+    expect(await checkDocument(Buffer.from(await long.save()))).toEqual({
+      ok: false,
+      message: 'Le PDF a trop de pages (51) : envoyez seulement les pages utiles, 50 au plus.',
     });
   });
 });
