@@ -22,6 +22,7 @@ import { Clock } from './common/clock';
 import { DocumentStore } from './common/document-store';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
 import { registerFilters } from './common/nunjucks-filters';
+import { helmetOptions } from './auth/security-headers';
 import { projectRoot } from './common/project-root';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
@@ -114,6 +115,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     req.requestId = String((req as unknown as { id: string }).id);
     next();
   });
+  // Security headers on every answer from here on: redirects, refusals, the demo provider and the demo SMS endpoint included.
+  app.use(helmet(helmetOptions(config)));
   // One address, APP_URL (the OpenID providers return there): any other host name is sent there first.
   app.use(canonicalAddressMiddleware(config));
 
@@ -137,7 +140,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   });
   app.use('/api/visio', videoServiceLimiter);
 
-  // The local OpenID provider (demo and tests only) lives outside the app's CSP and session.
+  // The local OpenID provider (demo and tests only) lives outside the app's session.
   if (config.demoIdp) {
     app.use('/demo-idp', createDemoIdp(config));
     logger.warn('Demo OpenID provider enabled at /demo-idp: never in production');
@@ -156,28 +159,6 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     app.use('/__test__', testEndpoints(deps));
     logger.warn('Test endpoints enabled at /__test__ (clock, reset): never in production');
   }
-
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          ...(config.env === 'production' ? { upgradeInsecureRequests: [] } : {}),
-        },
-      },
-      strictTransportSecurity: config.env === 'production',
-    }),
-  );
 
   // DSFR assets straight from node_modules, and our own few static files.
   app.use(

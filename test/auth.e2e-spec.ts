@@ -158,7 +158,10 @@ describe('family sign-in with FranceConnect (local provider)', () => {
   it('signs out of P2V and of the provider (end_session with id_token_hint and state)', async () => {
     const { http: agent } = await signInTyped('family', newFamily());
     await agent.get('/mon-espace').expect(200);
-    const out = await agent.get('/deconnexion').expect(303);
+    // The link shows a confirmation form; the sign-out itself is its POST, with the CSRF token.
+    const confirm = page(await agent.get('/deconnexion').expect(200));
+    expect(confirm.heading()).toBe('Se déconnecter');
+    const out = await agent.post('/deconnexion').type('form').send(confirm.formFields('/deconnexion')).expect(303);
     const end = new URL(out.headers.location);
     expect(end.pathname).toBe('/demo-idp/session/end');
     expect(end.searchParams.get('id_token_hint')).toMatch(/^ey/);

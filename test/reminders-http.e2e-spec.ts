@@ -334,6 +334,8 @@ describe('"Messages envoyés"', () => {
     await (await signInAgent(suite.app.url, greffe)).get(`/etablissements/${north.code}/messages`).expect(403);
     const other = page(await agent.get(`/etablissements/${south.code}/messages`).expect(200));
     expect(other.text('no-message')).toBe('Aucun message.');
+    // The demo inbox shows no other establishment's messages either.
+    expect(other.texts('captured-message').some((m) => m.includes(email))).toBe(false);
   });
 
   it('reads ?page=1e20 as the first page, ignores an unknown or repeated status, and refuses a NUL in the filter (400)', async () => {

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Logger, Next, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Next, Post, Query, Req, Res } from '@nestjs/common';
 import * as client from 'openid-client';
 import passport from 'passport';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -7,6 +7,10 @@ import { OidcService, ProviderName } from './oidc.service';
 import type { SessionUser } from './principal';
 
 const PROVIDER_LABEL: Record<ProviderName, string> = { franceconnect: 'FranceConnect', proconnect: 'ProConnect' };
+
+function sessionUser(req: Request): SessionUser | undefined {
+  return (req.session as unknown as { passport?: { user?: SessionUser } } | undefined)?.passport?.user;
+}
 
 @Controller()
 export class AuthController {
@@ -37,11 +41,23 @@ export class AuthController {
     await this.callback('proconnect', '/agents', req, res, next);
   }
 
-  /** Ends the P2V session, then the provider's session (end_session with id_token_hint and state). */
+  /** The sign-out link shows a confirmation form: signing out changes state, so it is a POST with its CSRF token. */
   @Get('deconnexion')
   @Public()
+  confirmSignOut(@Req() req: Request, @Res() res: Response) {
+    const user = sessionUser(req);
+    if (!user) return res.redirect(303, '/');
+    res.render('auth/sign-out.njk', {
+      providerName: PROVIDER_LABEL[user.provider],
+      back: user.kind === 'family' ? '/mon-espace' : '/agents',
+    });
+  }
+
+  /** Ends the P2V session, then the provider's session (end_session with id_token_hint and state). The guard checked the CSRF token. */
+  @Post('deconnexion')
+  @Public()
   signOut(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction) {
-    const user = (req.session as unknown as { passport?: { user?: SessionUser } }).passport?.user;
+    const user = sessionUser(req);
     req.logout((err) => {
       if (err) return next(err);
       if (!user) return res.redirect(303, '/');
@@ -96,8 +112,12 @@ export class AuthController {
           retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion',
         });
       }
-      // passport regenerates the session id here (session fixation).
-      req.login(user, (e) => (e ? next(e) : req.session.save((e2) => (e2 ? next(e2) : res.redirect(303, home)))));
+      // passport regenerates the session id here (session fixation); the session's absolute lifetime starts now.
+      req.login(user, (e) => {
+        if (e) return next(e);
+        req.session.signedInAt = Date.now();
+        req.session.save((e2) => (e2 ? next(e2) : res.redirect(303, home)));
+      });
     }) as RequestHandler;
     await authenticate(req, res, next);
   }

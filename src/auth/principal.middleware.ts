@@ -1,9 +1,11 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AgentsService } from '../agents/agents.service';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { FamiliesService } from '../families/families.service';
 import { DETAINEE_LIST_ROLES, ROLE_LABELS } from './roles';
 import type { Principal, SessionUser } from './principal';
+import { sessionOutlived } from './session-lifetime';
 
 interface NavItem {
   href: string;
@@ -21,11 +23,19 @@ export class PrincipalMiddleware implements NestMiddleware {
   constructor(
     private readonly families: FamiliesService,
     private readonly agents: AgentsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async use(req: Request, res: Response, next: NextFunction) {
     try {
-      const user = (req.session as unknown as { passport?: { user?: SessionUser } } | undefined)?.passport?.user;
+      let user = (req.session as unknown as { passport?: { user?: SessionUser } } | undefined)?.passport?.user;
+      if (user && sessionOutlived(req.session.signedInAt, Date.now(), this.config.sessionAbsoluteHours)) {
+        // Past its absolute lifetime: the stored session is destroyed and the request goes on signed out.
+        await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e as Error) : resolve())));
+        req.user = undefined;
+        user = undefined;
+        res.locals.sessionExpired = true;
+      }
       if (user) req.principal = await this.load(user);
       res.locals.principal = req.principal;
       res.locals.nav = navigation(req.principal);

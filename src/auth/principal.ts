@@ -40,6 +40,8 @@ declare module 'express-serve-static-core' {
 declare module 'express-session' {
   interface SessionData {
     logoutState?: string;
+    /** When the person signed in (ms since the epoch, wall clock): the session ends SESSION_ABSOLUTE_HOURS later. */
+    signedInAt?: number;
     signInReturn?: string;
   }
 }

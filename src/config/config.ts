@@ -88,6 +88,13 @@ export class EnvironmentVariables {
   @Max(24 * 60)
   SESSION_IDLE_MINUTES = 30;
 
+  /** However active, a session ends this many hours after its sign-in (OWASP ASVS 3.3.x). */
+  @Transform(toInt)
+  @IsInt({ message: 'SESSION_ABSOLUTE_HOURS must be a whole number of hours' })
+  @Min(1)
+  @Max(7 * 24)
+  SESSION_ABSOLUTE_HOURS = 12;
+
   @Transform(toInt)
   @IsInt({ message: 'SIGNIN_RATE_LIMIT must be a whole number of requests per minute' })
   @Min(1)
@@ -275,6 +282,8 @@ export interface AppConfig {
   seedDemoData: boolean;
   sessionSecret: string;
   sessionIdleMinutes: number;
+  /** A session ends this long after its sign-in, whatever the activity (wall-clock time, like the idle timeout). */
+  sessionAbsoluteHours: number;
   signinRateLimit: number;
   /** Code checks per minute from the video service's address (one machine calling for every establishment). */
   videoServiceRateLimit: number;
@@ -330,6 +339,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && demoIdp) problems.push('DEMO_IDP must not be enabled in production');
   if (production && vars.TEST_ENDPOINTS) problems.push('TEST_ENDPOINTS must not be enabled in production');
   if (production && !vars.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
+  if (vars.SESSION_ABSOLUTE_HOURS * 60 < vars.SESSION_IDLE_MINUTES)
+    problems.push('SESSION_ABSOLUTE_HOURS must not be shorter than SESSION_IDLE_MINUTES');
   if (production && !vars.APP_URL) problems.push('APP_URL is required in production');
   if (production && !vars.DOCUMENTS_KEY) problems.push('DOCUMENTS_KEY is required in production (documents are encrypted with it)');
   if (production && !vars.VIDEO_CALL_CODE_SECRET) problems.push('VIDEO_CALL_CODE_SECRET is required in production');
@@ -365,6 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoData: vars.SEED_DEMO_DATA ?? !vars.DATABASE_URL,
     sessionSecret: vars.SESSION_SECRET ?? 'development-only-session-secret-change-me-0000',
     sessionIdleMinutes: vars.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: vars.SESSION_ABSOLUTE_HOURS,
     signinRateLimit: vars.SIGNIN_RATE_LIMIT,
     videoServiceRateLimit: vars.VIDEO_SERVICE_RATE_LIMIT,
     trustProxy: vars.TRUST_PROXY,

@@ -67,12 +67,12 @@ export function createDemoIdp(config: AppConfig): Router {
       jwtUserinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
-        // Like FranceConnect: sign out at once, no confirmation page. The form posts itself.
+        // Like FranceConnect: sign out at once, no confirmation page. The form posts itself (a script file: the CSP allows no inline script).
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
           const button = '<button type="submit">Se déconnecter du fournisseur de démonstration</button>';
           ctx.body = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Déconnexion</title></head>
 <body>${form.replace('</form>', `<input type="hidden" name="logout" value="yes">${button}</form>`)}
-<script>document.forms[0].submit()</script></body></html>`;
+<script src="/static/demo-idp-logout.js"></script></body></html>`;
         },
       },
     },

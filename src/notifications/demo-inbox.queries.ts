@@ -24,11 +24,24 @@ export async function insertCaptured(pool: Pool, m: Omit<CapturedMessage, 'recei
   return result.rows[0].id;
 }
 
-/** The latest captured messages, newest first. */
-export function latestCaptured(db: EntityManager, limit: number): Promise<CapturedMessage[]> {
+/**
+ * The latest captured messages that this establishment's notifications sent, newest first: never
+ * another establishment's. An SMS is known by the id the demo endpoint answered (the notification's
+ * provider message id); an e-mail by its recipient, subject and text (line endings and the final
+ * new line aside, as SMTP and MIME may change them).
+ */
+export function latestCaptured(db: EntityManager, establishmentId: string, limit: number): Promise<CapturedMessage[]> {
   return select<CapturedMessage>(
     db,
-    `SELECT channel, recipient, subject, body, attachments, received_at AS "receivedAt" FROM demo_inbox ORDER BY id DESC LIMIT $1`,
-    [limit],
+    `SELECT d.channel, d.recipient, d.subject, d.body, d.attachments, d.received_at AS "receivedAt"
+       FROM demo_inbox d
+      WHERE EXISTS (
+              SELECT 1 FROM notifications n JOIN notification_recipients r ON r.id = n.recipient_id
+               WHERE n.establishment_id = $1 AND n.channel = d.channel
+                 AND CASE WHEN d.channel = 'SMS' THEN n.provider_message_id = d.id::text
+                          ELSE n.status = 'SENT' AND d.recipient = r.address AND d.subject IS NOT DISTINCT FROM n.subject
+                               AND rtrim(replace(d.body, E'\\r', ''), E'\\n') = rtrim(replace(n.body_text, E'\\r', ''), E'\\n') END)
+      ORDER BY d.id DESC LIMIT $2`,
+    [establishmentId, limit],
   );
 }

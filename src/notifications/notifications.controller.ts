@@ -26,7 +26,7 @@ export class NotificationsController {
     return {
       establishment,
       messages,
-      captured: this.config.notifications.demo ? await this.outbox.captured() : null,
+      captured: this.config.notifications.demo ? await this.outbox.captured(establishment.id) : null,
       statusLabels: STATUS_LABELS,
       status,
       pager,

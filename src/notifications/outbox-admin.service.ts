@@ -49,9 +49,9 @@ export class OutboxAdminService {
     return { messages, pager: pageInfo(page, pageSize, total) };
   }
 
-  /** Demo mode: what the local SMTP server and SMS endpoint received (all establishments). */
-  captured(limit = 30): Promise<CapturedMessage[]> {
-    return latestCaptured(this.dataSource.manager, limit);
+  /** Demo mode: what the local SMTP server and SMS endpoint received from this establishment's messages (no other's). */
+  captured(establishmentId: string, limit = 30): Promise<CapturedMessage[]> {
+    return latestCaptured(this.dataSource.manager, establishmentId, limit);
   }
 
   /** The recipient of an opt-out link; 404 for a token that is not one. */

@@ -7,7 +7,7 @@ import { queryOne } from '../helpers/db';
 import { AgentsRolesPage, DashboardPage } from './pages/agents-roles-page';
 import { DetaineesImportPage, DetaineesListPage } from './pages/detainees-list-page';
 import { MonEspacePage } from './pages/families-space-page';
-import { HomePage, navigating, SignedOutPage } from './pages/home-page';
+import { HomePage, navigating, SignedOutPage, SignOutPage } from './pages/home-page';
 
 // A browser journey loads a dozen pages and runs axe on each (about 10 s alone, more on a busy
 // machine): longer than the 20 s a plain test gets, so that a hang still fails in a minute.
@@ -69,6 +69,8 @@ describe('the DSFR pages in a real browser', () => {
     expect(await page.textContent('h1')).toMatch(/^Annuler le rendez-vous du/);
 
     await page.getByRole('link', { name: 'Se déconnecter' }).click();
+    await SignOutPage.on(page, violations);
+    await page.getByRole('button', { name: 'Confirmer la déconnexion' }).click();
     await page.waitForURL(/\/deconnexion\/fin/);
     await SignedOutPage.on(page, violations);
 

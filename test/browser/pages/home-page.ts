@@ -62,6 +62,11 @@ export class IdentityProviderPage extends AbstractPage {
 }
 
 /** Where signing out ends, back from the identity provider. */
+/** The sign-out link's confirmation form. */
+export class SignOutPage extends AbstractPage {
+  protected readonly heading = 'Se déconnecter';
+}
+
 export class SignedOutPage extends AbstractPage {
   protected readonly heading = 'Vous êtes déconnecté';
 }
