@@ -27,7 +27,6 @@ import { projectRoot } from './common/project-root';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { installTransactionGuard } from './database/transaction-guard';
-import { createDemoIdp } from './demo-idp/demo-idp';
 import { ensureDemoPhotos } from './demo/demo-photos';
 import { seedDemoData, seedVisitDay } from './demo/seed';
 import { testEndpoints } from './demo/test-endpoints';
@@ -142,6 +141,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
 
   // The local OpenID provider (demo and tests only) lives outside the app's session.
   if (config.demoIdp) {
+    // Loaded only here: production never loads oidc-provider (which asks for Node.js 22; README).
+    const { createDemoIdp } = await import('./demo-idp/demo-idp.js');
     app.use('/demo-idp', createDemoIdp(config));
     logger.warn('Demo OpenID provider enabled at /demo-idp: never in production');
   }
