@@ -67,7 +67,7 @@ function urlOf(path: string, establishment: string): string {
 }
 
 /** Runs the calls a few at a time (the app and the database are shared with other workers). */
-async function inBatches<T>(jobs: (() => Promise<T>)[], size = 8): Promise<T[]> {
+async function inBatches<T>(jobs: (() => Promise<T>)[], size = 16): Promise<T[]> {
   const results: T[] = [];
   for (let i = 0; i < jobs.length; i += size) results.push(...(await Promise.all(jobs.slice(i, i + size).map((j) => j()))));
   return results;
