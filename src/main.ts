@@ -30,6 +30,7 @@ import { installTransactionGuard } from './database/transaction-guard';
 import { ensureDemoPhotos } from './demo/demo-photos';
 import { seedDemoData, seedVisitDay } from './demo/seed';
 import { testEndpoints } from './demo/test-endpoints';
+import { listRoutes } from './demo/test-routes';
 import { demoSmsRouter, startDemoSmtp } from './notifications/demo-messaging';
 import { videoServiceApi } from './video-calls/codes.controller';
 import { VideoCallCodesService } from './video-calls/codes.service';
@@ -156,9 +157,10 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
       appointments: app.get(AppointmentsService),
       photos: demoPhotoStore(config),
       documentsDir: config.documents.dir,
+      routes: () => listRoutes(app),
     };
     app.use('/__test__', testEndpoints(deps));
-    logger.warn('Test endpoints enabled at /__test__ (clock, reset): never in production');
+    logger.warn('Test endpoints enabled at /__test__ (clock, reset, routes): never in production');
   }
 
   // DSFR assets straight from node_modules, and our own few static files.

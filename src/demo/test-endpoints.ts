@@ -7,6 +7,7 @@ import type { Clock } from '../common/clock';
 import type { DocumentStore } from '../common/document-store';
 import { execute, select } from '../common/sql';
 import { seedDemoData } from './seed';
+import type { ListedRoute } from './test-routes';
 
 /**
  * Tests only (TEST_ENDPOINTS, refused in production), mounted by main.ts outside the app's routes,
@@ -14,7 +15,8 @@ import { seedDemoData } from './seed';
  * - `POST /__test__/clock` with `at=<ISO instant>[&frozen=true]` sets the app's clock, `DELETE` puts
  *   it back on the system time; both answer with the clock's time;
  * - `POST /__test__/reset` empties every table and the documents folder, and loads the demo data again,
- *   as in a new database: the test files of one Jest worker share one app this way instead of starting one each.
+ *   as in a new database: the test files of one Jest worker share one app this way instead of starting one each;
+ * - `GET /__test__/routes` lists every route of the app with its access declaration (JSON, see test-routes.ts).
  */
 export function testEndpoints(deps: {
   clock: Clock;
@@ -22,9 +24,11 @@ export function testEndpoints(deps: {
   appointments: AppointmentsService;
   photos: DocumentStore;
   documentsDir: string;
+  routes: () => ListedRoute[];
 }): Router {
   const { clock, dataSource, appointments, photos, documentsDir } = deps;
   const router = Router();
+  router.get('/routes', (_req, res) => void res.json(deps.routes()));
   router.post('/clock', express.urlencoded({ extended: false, limit: '1kb' }), (req, res) => {
     const body = req.body as { at?: unknown; frozen?: unknown };
     const at = typeof body.at === 'string' ? new Date(body.at) : null;
