@@ -58,6 +58,20 @@ describe('rate limits shared by every instance', () => {
     expect(await counts('signin')).toEqual([6]);
   }, 30_000);
 
+  it('ignores X-Forwarded-For without TRUST_PROXY: a forged address on each request is still the same client', async () => {
+    await awayFromWindowEnd();
+    for (const [app, forged] of [
+      [a, '203.0.113.1'],
+      [b, '203.0.113.2'],
+      [a, '198.51.100.3'],
+    ] as const) {
+      await request(app.url).get('/connexion').set('X-Forwarded-For', forged).expect(302);
+    }
+    await request(b.url).get('/connexion').set('X-Forwarded-For', '198.51.100.4').expect(429);
+    const keys = await query<{ key: string }>(`SELECT key FROM rate_limit_hits`);
+    expect(keys.map((k) => k.key)).toEqual([expect.stringMatching(/^signin:3:(::ffff:)?127\.0\.0\.1$/)]);
+  }, 30_000);
+
   it('counts the video service’s code checks on both instances together: the 4th gets RATE_LIMITED', async () => {
     await awayFromWindowEnd();
     const check = (app: TestApp) =>
