@@ -20,6 +20,7 @@ import type { SessionUser } from './auth/principal';
 import { canonicalAddressMiddleware } from './common/canonical-address';
 import { Clock } from './common/clock';
 import { DocumentStore } from './common/document-store';
+import { PostgresRateLimitStore } from './common/rate-limit-store';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
 import { registerFilters } from './common/nunjucks-filters';
 import { helmetOptions } from './auth/security-headers';
@@ -120,15 +121,37 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   // One address, APP_URL (the OpenID providers return there): any other host name is sent there first.
   app.use(canonicalAddressMiddleware(config));
 
-  // Sign-in routes are rate limited per client address.
+  // Rate limits per client address, counted in PostgreSQL (rate_limit_hits): every instance behind the
+  // load balancer counts the same requests. The address is the socket's unless TRUST_PROXY is set.
+  const dataSource = app.get(DataSource);
+  const limitStore = (name: string) =>
+    new PostgresRateLimitStore(dataSource, name, Date.now, (err) => logger.warn({ err, limiter: name }, 'Rate limit purge failed'));
+  // Sign-in routes, and the contact's video-call code page.
   const signInLimiter = rateLimit({
     windowMs: 60_000,
     limit: config.signinRateLimit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    store: limitStore('signin'),
     handler: (_req, res) => res.status(429).render('errors/429.njk'),
   });
   app.use(['/connexion', '/agents/connexion', '/demo-idp/interaction', '/visio/code'], signInLimiter);
+  // The écrou check of a permit request (step 1): trying many numbers is slowed (ECROU_RATE_LIMIT), on top of
+  // the family's failed checks per hour (permit_lookup_failures).
+  const ecrouLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.ecrouRateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    store: limitStore('ecrou'),
+    handler: (_req, res) =>
+      res.status(429).render('errors/429.njk', {
+        message: 'Vous avez vérifié trop de numéros d’écrou en peu de temps. Patientez une minute puis réessayez.',
+      }),
+  });
+  app.use('/demandes', (req: Request, res: Response, next: NextFunction) =>
+    req.method === 'POST' && /^\/[^/]+\/etape\/1\/?$/.test(req.path) ? ecrouLimiter(req, res, next) : next(),
+  );
   // The video service's code checks too (a JSON answer): guesses are bounded per address as well as per code.
   // One machine calls for every establishment, so its limit is its own (VIDEO_SERVICE_RATE_LIMIT).
   const videoServiceLimiter = rateLimit({
@@ -136,6 +159,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     limit: config.videoServiceRateLimit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    store: limitStore('video-service'),
     handler: (_req, res) => res.status(429).json({ ok: false, reason: 'RATE_LIMITED' }),
   });
   app.use('/api/visio', videoServiceLimiter);

@@ -474,6 +474,10 @@ table phone_accounts
   phone_accounts.blocked_cents integer NOT NULL DEFAULT 0
   phone_accounts.plan_code text NOT NULL DEFAULT 'NONE'::text
   phone_accounts.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table rate_limit_hits
+  rate_limit_hits.key text NOT NULL
+  rate_limit_hits.window_start timestamp with time zone NOT NULL
+  rate_limit_hits.hits integer NOT NULL
 table role_assignments
   role_assignments.id uuid NOT NULL DEFAULT gen_random_uuid()
   role_assignments.agent_id uuid NOT NULL
@@ -973,6 +977,8 @@ constraint phone_accounts.phone_accounts_blocked_within_balance: CHECK ((blocked
 constraint phone_accounts.phone_accounts_detainee_id_fkey: FOREIGN KEY (detainee_id) REFERENCES detainees(id)
 constraint phone_accounts.phone_accounts_pkey: PRIMARY KEY (detainee_id)
 constraint phone_accounts.phone_accounts_plan_code_check: CHECK ((plan_code ~ '^(NONE|[1-9][0-9]{0,3})$'::text))
+constraint rate_limit_hits.rate_limit_hits_hits_check: CHECK ((hits >= 0))
+constraint rate_limit_hits.rate_limit_hits_pkey: PRIMARY KEY (key, window_start)
 constraint role_assignments.role_assignments_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id) ON DELETE CASCADE
 constraint role_assignments.role_assignments_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id)
 constraint role_assignments.role_assignments_granted_by_fkey: FOREIGN KEY (granted_by) REFERENCES agents(id)
@@ -1216,6 +1222,8 @@ index CREATE UNIQUE INDEX permits_pkey ON public.permits USING btree (id)
 index CREATE INDEX permits_register_idx ON public.permits USING btree (establishment_id, created_at DESC)
 index CREATE UNIQUE INDEX permits_request_id_key ON public.permits USING btree (request_id)
 index CREATE UNIQUE INDEX phone_accounts_pkey ON public.phone_accounts USING btree (detainee_id)
+index CREATE UNIQUE INDEX rate_limit_hits_pkey ON public.rate_limit_hits USING btree (key, window_start)
+index CREATE INDEX rate_limit_hits_window_start ON public.rate_limit_hits USING btree (window_start)
 index CREATE INDEX role_assignments_establishment_idx ON public.role_assignments USING btree (establishment_id)
 index CREATE UNIQUE INDEX role_assignments_pkey ON public.role_assignments USING btree (id)
 index CREATE UNIQUE INDEX role_assignments_unique ON public.role_assignments USING btree (agent_id, establishment_id, role)

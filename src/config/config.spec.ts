@@ -81,3 +81,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TEST_ENDPOINTS: 'maybe' })).toThrow(/TEST_ENDPOINTS must be true or false/);
   });
 });
+
+describe('the proxy and the rate limits', () => {
+  it('trusts no proxy unless TRUST_PROXY is set', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY must be true or false/);
+  });
+
+  it('limits the écrou checks to 10 a minute unless ECROU_RATE_LIMIT says otherwise', () => {
+    expect(loadConfig({}).ecrouRateLimit).toBe(10);
+    expect(loadConfig({ ECROU_RATE_LIMIT: '3' }).ecrouRateLimit).toBe(3);
+    expect(() => loadConfig({ ECROU_RATE_LIMIT: '0' })).toThrow(ConfigError);
+  });
+});

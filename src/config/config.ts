@@ -105,6 +105,11 @@ export class EnvironmentVariables {
   @Min(1)
   VIDEO_SERVICE_RATE_LIMIT = 600;
 
+  @Transform(toInt)
+  @IsInt({ message: 'ECROU_RATE_LIMIT must be a whole number of requests per minute' })
+  @Min(1)
+  ECROU_RATE_LIMIT = 10;
+
   @Transform(toBool)
   @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY = false;
@@ -287,6 +292,8 @@ export interface AppConfig {
   signinRateLimit: number;
   /** Code checks per minute from the video service's address (one machine calling for every establishment). */
   videoServiceRateLimit: number;
+  /** Checks of a detainee's écrou number (step 1 of a permit request) per minute and address. */
+  ecrouRateLimit: number;
   trustProxy: boolean;
   logLevel: string;
   franceConnect: OidcClientSettings;
@@ -379,6 +386,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionAbsoluteHours: vars.SESSION_ABSOLUTE_HOURS,
     signinRateLimit: vars.SIGNIN_RATE_LIMIT,
     videoServiceRateLimit: vars.VIDEO_SERVICE_RATE_LIMIT,
+    ecrouRateLimit: vars.ECROU_RATE_LIMIT,
     trustProxy: vars.TRUST_PROXY,
     logLevel: vars.LOG_LEVEL,
     franceConnect: demoIdp

@@ -30,6 +30,7 @@ import { EstablishmentInfo1763902600000 } from '../../migrations/1763902600000-E
 import { VisitRules1763902800000 } from '../../migrations/1763902800000-VisitRules';
 import { ConsentWithdrawnReview1763903000000 } from '../../migrations/1763903000000-ConsentWithdrawnReview';
 import { VisitRestrictionsAndIncidents1763902900000 } from '../../migrations/1763902900000-VisitRestrictionsAndIncidents';
+import { RateLimitHits1763903150000 } from '../../migrations/1763903150000-RateLimitHits';
 import { join } from 'node:path';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
@@ -66,6 +67,7 @@ export const MIGRATIONS = [
   VisitRules1763902800000,
   VisitRestrictionsAndIncidents1763902900000,
   ConsentWithdrawnReview1763903000000,
+  RateLimitHits1763903150000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

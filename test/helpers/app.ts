@@ -34,6 +34,7 @@ export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: 
     SEED_DEMO_DATA: 'true',
     LOG_LEVEL: 'warn',
     SIGNIN_RATE_LIMIT: '1000',
+    ECROU_RATE_LIMIT: '1000',
     DEMO_MESSAGING: 'true',
     NOTIFICATIONS_POLL_MS: '200',
     // A query outside its transaction fails at once, on any database (docs/architecture.md).
@@ -129,7 +130,7 @@ export async function sharedApp(): Promise<TestApp & { docs: DocumentsDir }> {
   const docs = { dir: join(tmpdir(), `p2v-docs-${worker}`), key: randomBytes(32) };
   // Detached from this file: the process outlives it; its output goes to a log file, kept with P2V_TEST_LOGS=1.
   const app = await startTestApp(
-    { SIGNIN_RATE_LIMIT: '100000', DOCUMENTS_DIR: docs.dir, DOCUMENTS_KEY: docs.key.toString('base64') },
+    { SIGNIN_RATE_LIMIT: '100000', ECROU_RATE_LIMIT: '100000', DOCUMENTS_DIR: docs.dir, DOCUMENTS_KEY: docs.key.toString('base64') },
     { reset: false, detached: true },
   );
   mkdirSync(SHARED_APPS_DIR, { recursive: true });
