@@ -34,6 +34,7 @@ const NOT_JUDGED: Record<string, string> = {
   'USE /connexion/*': 'rate limiter in front of the FranceConnect sign-in (a declared route)',
   'USE /agents/connexion/*': 'rate limiter in front of the ProConnect sign-in (a declared route)',
   'USE /visio/code/*': 'rate limiter in front of the video call code check (a declared route)',
+  'USE /demandes/*': 'rate limiter in front of the écrou check of a permit request (a declared route)',
   'USE /dsfr/*': 'static DSFR assets, public by nature',
   'USE /static/*': 'static files of public/, public by nature',
 };
