@@ -85,7 +85,12 @@ describe('the administrator sets up the visiting rooms, self-service', () => {
     const done = page(await admin.get(`${base}?fait=fermeture`).expect(200));
     expect(done.text('done')).toBe('La fermeture est enregistrée : les familles ne peuvent plus réserver ce créneau.');
     expect(cells(done, 'closure')).toEqual([
-      ['16 décembre 2099', 'Tous les parloirs', 'Exercice de sécurité', 'Lever la fermeture du 16 décembre 2099'],
+      [
+        '16 décembre 2099',
+        'Tous les parloirs',
+        'Exercice de sécurité',
+        'Modifier la fermeture du 16 décembre 2099Lever la fermeture du 16 décembre 2099',
+      ],
     ]);
     expect(cells(done, 'template')).toEqual([
       ['Mercredi', '14:00–15:00', 'Parloir Ünal', '10', 'du 1 décembre 2026', 'Modifier le créneau du mercredi 14:00 (Parloir Ünal)'],
