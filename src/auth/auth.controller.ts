@@ -126,13 +126,16 @@ export class AuthController {
    */
   private auditRefusal(name: ProviderName, req: Request, err: unknown, info?: { message?: string; refused?: SignInRefused }) {
     const refused = info?.refused;
-    const reason = refused?.reason ?? (err instanceof Error ? `OIDC_CHECK_FAILED: ${err.message}` : (info?.message ?? 'REFUSED'));
+    const reason = refused?.reason ?? (err ? 'OIDC_CHECK_FAILED' : (info?.message ?? 'REFUSED'));
+    // What the OpenID checks said (e.g. a state that does not match): openid-client puts the detail in `cause`.
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+    const error = err instanceof Error ? { error: cause ? `${err.message}: ${cause}` : err.message } : {};
     const label = refused?.who || (name === 'franceconnect' ? 'Usager FranceConnect non identifié' : 'Agent ProConnect non identifié');
     return this.audit.recordNow({
       actor: { type: name === 'franceconnect' ? 'FAMILY' : 'AGENT', id: null, label },
       action: 'SIGN_IN_REFUSED',
       entityType: name === 'franceconnect' ? 'family_account' : 'agent',
-      after: { provider: PROVIDER_LABEL[name], reason, ...refused?.details, requestId: req.requestId },
+      after: { provider: PROVIDER_LABEL[name], reason, ...error, ...refused?.details, requestId: req.requestId },
     });
   }
 }

@@ -335,7 +335,8 @@ const DEVELOPMENT_AUDIT_KEY = 'ZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1sb2cta2V5LTA=';
 export function auditKey(env: NodeJS.ProcessEnv = process.env): Buffer {
   const value = env.AUDIT_KEY || undefined;
   if (!value && env.NODE_ENV === 'production') throw new Error('AUDIT_KEY is required in production (the audit log is signed with it)');
-  if (value && !/^[A-Za-z0-9+/]{43}=$/.test(value)) throw new Error('AUDIT_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
+  if (value && !/^[A-Za-z0-9+/]{43}=$/.test(value))
+    throw new Error('AUDIT_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
   return Buffer.from(value ?? DEVELOPMENT_AUDIT_KEY, 'base64');
 }
 
