@@ -3,8 +3,7 @@
  * and names the first entry whose link or HMAC does not match.
  */
 import 'reflect-metadata';
-import { verifyAuditChain } from '../src/common/audit.service';
-import { auditKey } from '../src/config/config';
+import { auditKey, verifyAuditChain } from '../src/common/audit.service';
 import { withDataSource } from './cli-data-source';
 
 withDataSource(async (ds) => {

@@ -274,7 +274,9 @@ describe('the audit chain is keyed with AUDIT_KEY (issue #14)', () => {
       expect((await verify(copy.url)).code).toBe(1);
 
       const anchor = await withClient(async (c) => {
-        const manager = { query: async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows } as unknown as EntityManager;
+        const manager = {
+          query: async (sql: string, params?: unknown[]) => (await c.query(sql, params)).rows as unknown[],
+        } as unknown as EntityManager;
         await c.query('BEGIN');
         const done = await new AuditService().anchorLegacyChain(manager);
         await c.query('COMMIT');

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { auditKey } from '../config/config';
 
 /** Who made a change: the audit log says it in words too (the person's name, or the job's). */
 export interface Actor {
@@ -18,6 +17,22 @@ export interface AuditEntry {
   establishmentId?: string | null;
   before?: unknown;
   after?: unknown;
+}
+
+/** Outside production a fixed development key signs the audit log; never use it for real entries. */
+const DEVELOPMENT_AUDIT_KEY = 'ZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1sb2cta2V5LTA=';
+
+/**
+ * The HMAC key of the audit chain (AUDIT_KEY, 32 bytes in base64). Read straight from the
+ * environment because AuditService is also built by scripts and tests without the Nest config
+ * (and common/ imports no config); loadConfig validates it too at start-up (EnvironmentVariables).
+ */
+export function auditKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+  const value = env.AUDIT_KEY || undefined;
+  if (!value && env.NODE_ENV === 'production') throw new Error('AUDIT_KEY is required in production (the audit log is signed with it)');
+  if (value && !/^[A-Za-z0-9+/]{43}=$/.test(value))
+    throw new Error('AUDIT_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
+  return Buffer.from(value ?? DEVELOPMENT_AUDIT_KEY, 'base64');
 }
 
 export const SYSTEM_ACTOR: Actor = { type: 'SYSTEM', label: 'P2V' };
@@ -99,13 +114,13 @@ export class AuditService {
     ];
     // A separate statement: under READ COMMITTED the next one sees the head committed while we waited.
     await manager.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`);
-    const [next] = (await manager.query(
+    const [next] = await manager.query<{ id: string; occurredAt: string; prevHash: string; message: string }[]>(
       `SELECT n.id::text AS id, to_char(n.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt", n.prev AS "prevHash",
               audit_log_message(n.id, n.at, $1, $2::uuid, $3, $4, $5, $6, $7::uuid, $8::jsonb, $9::jsonb, n.prev) AS message
          FROM (SELECT nextval('audit_log_id_seq') AS id, clock_timestamp() AS at,
                       coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '${GENESIS}') AS prev) n`,
       content,
-    )) as { id: string; occurredAt: string; prevHash: string; message: string }[];
+    );
     await manager.query(
       `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, entity_type, entity_id, establishment_id, before, after,
                               id, occurred_at, prev_hash, hash)
@@ -121,10 +136,10 @@ export class AuditService {
    * left alone: `audit:verify` reports it.
    */
   async anchorLegacyChain(manager: EntityManager): Promise<'EMPTY' | 'KEYED' | 'ANCHORED' | 'UNKNOWN_HEAD'> {
-    const [head] = (await manager.query(
+    const [head] = await manager.query<{ id: string; hash: string; plain: string; message: string }[]>(
       `SELECT a.id::text AS id, a.hash, audit_log_row_hash(a) AS plain, ${MESSAGE_OF_ROW} AS message
          FROM audit_log a ORDER BY a.id DESC LIMIT 1`,
-    )) as { id: string; hash: string; plain: string; message: string }[];
+    );
     if (!head) return 'EMPTY';
     if (head.hash === auditHmac(this.key, head.message)) return 'KEYED';
     if (head.hash !== head.plain) return 'UNKNOWN_HEAD';

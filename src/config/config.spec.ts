@@ -1,4 +1,5 @@
-import { auditKey, ConfigError, loadConfig } from './config';
+import { auditKey } from '../common/audit.service';
+import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('defaults to the demo on the embedded database', () => {

@@ -324,22 +324,6 @@ export const DEMO_CLIENTS = {
 /** Key of the local SMS endpoint (demo mode only). */
 export const DEMO_SMS_API_KEY = 'demo-sms-api-key';
 
-/** Outside production a fixed development key signs the audit log; never use it for real entries. */
-const DEVELOPMENT_AUDIT_KEY = 'ZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1sb2cta2V5LTA=';
-
-/**
- * The HMAC key of the audit chain (AUDIT_KEY, 32 bytes in base64). Read straight from the
- * environment because AuditService is also built by scripts and tests without the Nest config;
- * loadConfig validates the value and requires it in production, where it must be set.
- */
-export function auditKey(env: NodeJS.ProcessEnv = process.env): Buffer {
-  const value = env.AUDIT_KEY || undefined;
-  if (!value && env.NODE_ENV === 'production') throw new Error('AUDIT_KEY is required in production (the audit log is signed with it)');
-  if (value && !/^[A-Za-z0-9+/]{43}=$/.test(value))
-    throw new Error('AUDIT_KEY must be 32 random bytes in base64 (openssl rand -base64 32)');
-  return Buffer.from(value ?? DEVELOPMENT_AUDIT_KEY, 'base64');
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, { ...env }, { exposeDefaultValues: true });
   const problems = flatten(validateSync(vars, { skipMissingProperties: false, whitelist: false }));
