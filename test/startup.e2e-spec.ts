@@ -47,7 +47,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'VisitRules1763902800000',
       'VisitRestrictionsAndIncidents1763902900000',
       'ConsentWithdrawnReview1763903000000',
-      'AuditChainKeyed1763903150000',
+      'AuditChainKeyed1763903160000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -16,8 +16,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * keyed entry covers the last plain hash, so the older entries are anchored by it too. The
  * application's first start after this migration writes AUDIT_CHAIN_KEYED if the head is plain.
  */
-export class AuditChainKeyed1763903150000 implements MigrationInterface {
-  name = 'AuditChainKeyed1763903150000';
+export class AuditChainKeyed1763903160000 implements MigrationInterface {
+  name = 'AuditChainKeyed1763903160000';
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`
