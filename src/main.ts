@@ -18,6 +18,7 @@ import { AppointmentsService } from './appointments/appointments.service';
 import { CsrfService } from './auth/csrf.service';
 import type { SessionUser } from './auth/principal';
 import { canonicalAddressMiddleware } from './common/canonical-address';
+import { AuditService } from './common/audit.service';
 import { Clock } from './common/clock';
 import { DocumentStore } from './common/document-store';
 import { PostgresRateLimitStore } from './common/rate-limit-store';
@@ -230,6 +231,11 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   });
 
   await app.init();
+
+  // A chain written before AUDIT_KEY (plain SHA-256 head) gets its first signed entry (issue #14).
+  const chain = await app.get(DataSource).transaction((m) => app.get(AuditService).anchorLegacyChain(m));
+  if (chain === 'ANCHORED') logger.info('Audit chain keyed from now on (AUDIT_CHAIN_KEYED)');
+  if (chain === 'UNKNOWN_HEAD') logger.error('Audit chain head is not signed with AUDIT_KEY: run npm run audit:verify');
 
   if (config.seedDemoData) {
     const photos = demoPhotoStore(config);

@@ -63,6 +63,20 @@ describe('audit log', () => {
     await expect(query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
   });
 
+  it('refuses an entry the application did not sign, or one that does not extend the chain head', async () => {
+    await expect(query(`INSERT INTO audit_log (actor_type, action, entity_type) VALUES ('SYSTEM', 'FORGED', 'test')`)).rejects.toThrow(
+      /signed by the application/,
+    );
+    const [head] = await query<{ id: string; hash: string }>(`SELECT id::text AS id, hash FROM audit_log ORDER BY id DESC LIMIT 1`);
+    await expect(
+      query(
+        `INSERT INTO audit_log (id, occurred_at, actor_type, action, entity_type, prev_hash, hash)
+         VALUES ($1, now(), 'SYSTEM', 'FORGED', 'test', $2, $3)`,
+        [head.id, '0'.repeat(64), 'f'.repeat(64)],
+      ),
+    ).rejects.toThrow(/does not extend the chain head/);
+  });
+
   it('`npm run audit:verify` passes on an intact chain and fails, naming the row, on a tampered one', async () => {
     // The app's own database: the demo data and what the app wrote since it started.
     const ok = await verify(testDatabaseUrl());
@@ -73,7 +87,9 @@ describe('audit log', () => {
     await tamper(testDatabaseUrl(), `UPDATE audit_log SET after = '{"tampered": true}' WHERE id = $1`, [target.id]);
     const broken = await verify(testDatabaseUrl());
     expect(broken.code).toBe(1);
-    expect(broken.output).toContain(`Audit chain BROKEN at entry ${target.id}: content does not match its hash (row modified)`);
+    expect(broken.output).toContain(
+      `Audit chain BROKEN at entry ${target.id}: its HMAC does not match (row modified, or the chain recomputed without the key)`,
+    );
   });
 
   it('detects a deleted row too', async () => {

@@ -1285,9 +1285,10 @@ trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF vi
 trigger CREATE TRIGGER family_visit_stays_detainee BEFORE INSERT OR UPDATE OF case_id, detainee_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_detainee()
 trigger CREATE TRIGGER permits_consent_withdrawn AFTER UPDATE OF unaccompanied_consent_at ON public.permits FOR EACH ROW WHEN (((old.unaccompanied_consent_at IS NOT NULL) AND (new.unaccompanied_consent_at IS NULL))) EXECUTE FUNCTION flag_visits_consent_withdrawn()
 trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
-function audit_log_chain() returns trigger md5 6e8dc998e8032da25c066856d272eaba
+function audit_log_chain() returns trigger md5 213051155973925650f0b48eff74df5a
+function audit_log_message(id bigint, occurred_at timestamp with time zone, actor_type text, actor_id uuid, actor_label text, action text, entity_type text, entity_id text, establishment_id uuid, before jsonb, after jsonb, prev_hash text) returns text md5 ad472a360e8c4ae4dfdc6ff30ed451ad
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
-function audit_log_row_hash(r audit_log) returns text md5 01b6fc286cbd8e7e96a964399b2a3d18
+function audit_log_row_hash(r audit_log) returns text md5 a03966ceb65adf42e4e4cd1116e6ffbe
 function family_visit_requests_wish() returns trigger md5 ee396eea577e5d1619542ff13fd4cc3e
 function family_visit_stays_break_kind() returns trigger md5 aaa38e576e1eab6bfbe89a9bf66d6d90
 function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f7e93137bd07

@@ -48,6 +48,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'VisitRestrictionsAndIncidents1763902900000',
       'ConsentWithdrawnReview1763903000000',
       'RateLimitHits1763903150000',
+      'AuditChainKeyed1763903160000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

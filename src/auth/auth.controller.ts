@@ -3,7 +3,8 @@ import * as client from 'openid-client';
 import passport from 'passport';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Public } from './access.decorator';
-import { OidcService, ProviderName } from './oidc.service';
+import { AuditService } from '../common/audit.service';
+import { OidcService, ProviderName, SignInRefused } from './oidc.service';
 import type { SessionUser } from './principal';
 
 const PROVIDER_LABEL: Record<ProviderName, string> = { franceconnect: 'FranceConnect', proconnect: 'ProConnect' };
@@ -15,7 +16,10 @@ function sessionUser(req: Request): SessionUser | undefined {
 @Controller()
 export class AuthController {
   private readonly logger = new Logger(AuthController.name);
-  constructor(private readonly oidc: OidcService) {}
+  constructor(
+    private readonly oidc: OidcService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get('connexion')
   @Public()
@@ -63,11 +67,20 @@ export class AuthController {
       if (!user) return res.redirect(303, '/');
       const state = client.randomState();
       req.session.logoutState = state;
-      this.oidc
-        .endSessionUrl(user, state)
+      this.auditSignOut(user, req)
+        .then(() => this.oidc.endSessionUrl(user, state))
         .then((url) => req.session.save((e) => (e ? next(e) : res.redirect(303, url))))
         .catch(next);
     });
+  }
+
+  /** Sign-outs are audited (issue #14): who, with which provider. The session ends even if the entry cannot be written (then a 500). */
+  private auditSignOut(user: SessionUser, req: Request): Promise<void> {
+    const label = req.principal?.displayName ?? (user.kind === 'agent' ? 'Agent' : 'Famille');
+    const actor = { type: user.kind === 'agent' ? ('AGENT' as const) : ('FAMILY' as const), id: user.id, label };
+    const entityType = user.kind === 'agent' ? 'agent' : 'family_account';
+    const action = user.kind === 'agent' ? 'AGENT_SIGNED_OUT' : 'FAMILY_SIGNED_OUT';
+    return this.audit.recordNow({ actor, action, entityType, entityId: user.id, after: { provider: user.provider } });
   }
 
   @Get('deconnexion/fin')
@@ -98,19 +111,24 @@ export class AuthController {
 
   private async callback(name: ProviderName, home: string, req: Request, res: Response, next: NextFunction) {
     if (!(await this.providerReady(name, res))) return;
-    const authenticate = passport.authenticate(name, (err: unknown, user: SessionUser | false, info?: { message?: string }) => {
+    type Info = { message?: string; refused?: SignInRefused };
+    const authenticate = passport.authenticate(name, (err: unknown, user: SessionUser | false, info?: Info) => {
       const oidcError =
         err instanceof client.ClientError || err instanceof client.AuthorizationResponseError || err instanceof client.ResponseBodyError;
       if (err && !oidcError) return next(err);
       if (oidcError) this.logger.warn({ err, requestId: req.requestId }, `Sign-in with ${name} refused by the OpenID checks`);
       if (!user) {
         const reason = info?.message;
-        if (reason === 'UNKNOWN_AGENT') return res.status(403).render('auth/unknown-agent.njk');
-        return res.status(401).render('auth/sign-in-failed.njk', {
-          tooWeak: reason === 'ACR_TOO_LOW',
-          providerName: PROVIDER_LABEL[name],
-          retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion',
-        });
+        const refused = () => {
+          if (reason === 'UNKNOWN_AGENT') return res.status(403).render('auth/unknown-agent.njk');
+          return res.status(401).render('auth/sign-in-failed.njk', {
+            tooWeak: reason === 'ACR_TOO_LOW',
+            providerName: PROVIDER_LABEL[name],
+            retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion',
+          });
+        };
+        // Refused sign-ins are audited (issue #14); the refusal page waits for the entry.
+        return this.auditRefusal(name, req, err, info).then(refused, next);
       }
       // passport regenerates the session id here (session fixation); the session's absolute lifetime starts now.
       req.login(user, (e) => {
@@ -120,5 +138,24 @@ export class AuthController {
       });
     }) as RequestHandler;
     await authenticate(req, res, next);
+  }
+
+  /**
+   * A refused sign-in: who as far as known (the provider's name or e-mail, or nobody when the OpenID
+   * checks failed, e.g. a state or nonce that does not match), the provider and why.
+   */
+  private auditRefusal(name: ProviderName, req: Request, err: unknown, info?: { message?: string; refused?: SignInRefused }) {
+    const refused = info?.refused;
+    const reason = refused?.reason ?? (err ? 'OIDC_CHECK_FAILED' : (info?.message ?? 'REFUSED'));
+    // What the OpenID checks said (e.g. a state that does not match): openid-client puts the detail in `cause`.
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+    const error = err instanceof Error ? { error: cause ? `${err.message}: ${cause}` : err.message } : {};
+    const label = refused?.who || (name === 'franceconnect' ? 'Usager FranceConnect non identifié' : 'Agent ProConnect non identifié');
+    return this.audit.recordNow({
+      actor: { type: name === 'franceconnect' ? 'FAMILY' : 'AGENT', id: null, label },
+      action: 'SIGN_IN_REFUSED',
+      entityType: name === 'franceconnect' ? 'family_account' : 'agent',
+      after: { provider: PROVIDER_LABEL[name], reason, ...error, ...refused?.details, requestId: req.requestId },
+    });
   }
 }

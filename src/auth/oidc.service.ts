@@ -46,7 +46,12 @@ function text(claim: unknown): string {
 }
 
 export class SignInRefused extends Error {
-  constructor(readonly reason: 'UNKNOWN_AGENT' | 'ACR_TOO_LOW') {
+  constructor(
+    readonly reason: 'UNKNOWN_AGENT' | 'ACR_TOO_LOW',
+    /** Who tried, as far as the provider told us (for the audit log): a name, an e-mail address. */
+    readonly who: string,
+    readonly details: Record<string, string> = {},
+  ) {
     super(reason);
   }
 }
@@ -107,7 +112,7 @@ export class OidcService {
           done(null, user);
         })
         .catch((e) => {
-          if (e instanceof SignInRefused) done(null, false, { message: e.reason });
+          if (e instanceof SignInRefused) done(null, false, { message: e.reason, refused: e });
           else done(e);
         });
     };
@@ -128,7 +133,10 @@ export class OidcService {
     if (!claims || !tokens.id_token) throw new Error('No ID token returned');
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     if (name === 'franceconnect') {
-      if (!ACCEPTED_ACR.includes(text(claims.acr))) throw new SignInRefused('ACR_TOO_LOW');
+      if (!ACCEPTED_ACR.includes(text(claims.acr))) {
+        const who = `${text(userinfo.given_name)} ${text(userinfo.family_name)}`.trim();
+        throw new SignInRefused('ACR_TOO_LOW', who, { acr: text(claims.acr) });
+      }
       const account = await this.families.signIn({
         subject: claims.sub,
         givenName: text(userinfo.given_name),
@@ -144,7 +152,7 @@ export class OidcService {
       givenName: text(userinfo.given_name),
       usualName: text(userinfo.usual_name),
     });
-    if (!agent) throw new SignInRefused('UNKNOWN_AGENT');
+    if (!agent) throw new SignInRefused('UNKNOWN_AGENT', text(userinfo.email), { email: text(userinfo.email) });
     return { kind: 'agent', id: agent.id, provider: name, idToken: tokens.id_token };
   }
 

@@ -1,3 +1,4 @@
+import { auditKey } from '../common/audit.service';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -40,6 +41,15 @@ describe('loadConfig', () => {
       codeSecret: 's'.repeat(32),
       serviceApiKey: key,
     });
+  });
+
+  it('requires the audit key in production, 32 bytes in base64, and signs with a fixed development key elsewhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUDIT_KEY is required in production/);
+    expect(() => loadConfig({ AUDIT_KEY: 'short' })).toThrow(/AUDIT_KEY must be 32 random bytes in base64/);
+    expect(() => auditKey({ NODE_ENV: 'production' })).toThrow(/AUDIT_KEY is required in production/);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(auditKey({ AUDIT_KEY: key })).toEqual(Buffer.alloc(32, 7));
+    expect(auditKey({})).toHaveLength(32);
   });
 
   it('requires FranceConnect, ProConnect, SMTP and SMS settings when the demo stand-ins are off', () => {

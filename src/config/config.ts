@@ -210,6 +210,11 @@ export class EnvironmentVariables {
 
   @Transform(emptyToUndefined)
   @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'AUDIT_KEY must be 32 random bytes in base64 (openssl rand -base64 32)' })
+  AUDIT_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsString()
   @MinLength(32, { message: 'VIDEO_CALL_CODE_SECRET must be at least 32 characters long' })
   VIDEO_CALL_CODE_SECRET?: string;
@@ -350,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('SESSION_ABSOLUTE_HOURS must not be shorter than SESSION_IDLE_MINUTES');
   if (production && !vars.APP_URL) problems.push('APP_URL is required in production');
   if (production && !vars.DOCUMENTS_KEY) problems.push('DOCUMENTS_KEY is required in production (documents are encrypted with it)');
+  if (production && !vars.AUDIT_KEY) problems.push('AUDIT_KEY is required in production (the audit log is signed with it)');
   if (production && !vars.VIDEO_CALL_CODE_SECRET) problems.push('VIDEO_CALL_CODE_SECRET is required in production');
   if (production && !vars.VIDEO_SERVICE_API_KEY) problems.push('VIDEO_SERVICE_API_KEY is required in production');
   if (!demoIdp) {

@@ -29,6 +29,7 @@ import { OneEmptyDraft1763902500000 } from '../../migrations/1763902500000-OneEm
 import { EstablishmentInfo1763902600000 } from '../../migrations/1763902600000-EstablishmentInfo';
 import { VisitRules1763902800000 } from '../../migrations/1763902800000-VisitRules';
 import { ConsentWithdrawnReview1763903000000 } from '../../migrations/1763903000000-ConsentWithdrawnReview';
+import { AuditChainKeyed1763903160000 } from '../../migrations/1763903160000-AuditChainKeyed';
 import { VisitRestrictionsAndIncidents1763902900000 } from '../../migrations/1763902900000-VisitRestrictionsAndIncidents';
 import { RateLimitHits1763903150000 } from '../../migrations/1763903150000-RateLimitHits';
 import { join } from 'node:path';
@@ -68,6 +69,7 @@ export const MIGRATIONS = [
   VisitRestrictionsAndIncidents1763902900000,
   ConsentWithdrawnReview1763903000000,
   RateLimitHits1763903150000,
+  AuditChainKeyed1763903160000,
 ];
 
 /** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */

@@ -17,6 +17,7 @@ import { FamilyVisitDecisionsService } from './decisions.service';
 import { durationChoices, KIND_LABELS } from './requests.rules';
 import { FamilyVisitInstructionService } from './instruction.service';
 import { CPU_OPINION_LABELS, LEGAL_STATUS_LABELS, REQUEST_STATUS_LABELS } from './instruction.rules';
+import { AuditService } from '../common/audit.service';
 
 /** Who may open a decision page: the head, or an agent holding a signature delegation (checked by the service). */
 const SIGNERS = ['HEAD_OF_ESTABLISHMENT', 'SPIP_COUNSELLOR', 'PERMITS_OFFICER'] as const;
@@ -42,6 +43,7 @@ export class FamilyVisitDecisionsController {
   constructor(
     private readonly decisions: FamilyVisitDecisionsService,
     private readonly instruction: FamilyVisitInstructionService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get('decisions/:requestId')
@@ -292,10 +294,18 @@ export class FamilyVisitDecisionsController {
     @CurrentEstablishment() establishment: Establishment,
     @IdParam('id') id: string,
     @IdParam('letterId') letterId: string,
+    @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
     const letter = await letterOfEstablishment(this.decisions.db(), establishment.id, letterId);
     if (!letter || letter.familyVisitCaseId !== id) throw new DomainError('NOT_FOUND', 'Courrier introuvable.', 404);
+    await this.audit.recordRead(actorOf(principal), {
+      action: 'LETTER_READ',
+      entityType: 'letter',
+      entityId: letter.id,
+      establishmentId: establishment.id,
+      details: { kind: letter.kind, familyVisitCase: id },
+    });
     res
       .set({
         'Content-Type': 'application/pdf',

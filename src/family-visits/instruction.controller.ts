@@ -14,6 +14,7 @@ import { FamilyVisitInstructionService } from './instruction.service';
 import { FamilyVisitDecisionsService } from './decisions.service';
 import { casePage, type CasePageForm } from './case-page';
 import { FamilyVisitLitigationService } from './litigation.service';
+import { AuditService } from '../common/audit.service';
 
 const PAGE_SIZE = 25;
 
@@ -35,6 +36,7 @@ export class FamilyVisitInstructionController {
     private readonly instruction: FamilyVisitInstructionService,
     private readonly decisions: FamilyVisitDecisionsService,
     private readonly litigation: FamilyVisitLitigationService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get()
@@ -70,9 +72,17 @@ export class FamilyVisitInstructionController {
     @CurrentEstablishment() establishment: Establishment,
     @IdParam('id') id: string,
     @IdParam('documentId') documentId: string,
+    @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
     const doc = await this.instruction.document(establishment.id, id, documentId);
+    await this.audit.recordRead(actorOf(principal), {
+      action: 'DOCUMENT_READ',
+      entityType: 'family_visit_document',
+      entityId: documentId,
+      establishmentId: establishment.id,
+      details: { familyVisitCase: id },
+    });
     res
       .set({
         'Content-Type': doc.contentType,

@@ -13,6 +13,7 @@ import { DetaineeRequestForm, StaffRequestDocumentForm, VisitorRequestForm, With
 import { CHANNEL_LABELS, CONSENT_CAPACITY_LABELS, durationChoices, KIND_LABELS, REQUEST_STATUS_LABELS } from './requests.rules';
 import { FamilyVisitRequestsService } from './requests.service';
 import { CASE_STATUS_LABELS } from './instruction.rules';
+import { AuditService } from '../common/audit.service';
 
 /** Which field a refusal of the service is about. */
 function fieldOf(e: DomainError): string {
@@ -45,7 +46,10 @@ const LABELS = {
  */
 @Controller('etablissements/:establishment/uvf')
 export class FamilyVisitRequestsStaffController {
-  constructor(private readonly requests: FamilyVisitRequestsService) {}
+  constructor(
+    private readonly requests: FamilyVisitRequestsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get('demandes')
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
@@ -201,8 +205,20 @@ export class FamilyVisitRequestsStaffController {
 
   @Get('documents/:documentId')
   @Roles('SPIP_COUNSELLOR', 'PERMITS_OFFICER')
-  async document(@CurrentEstablishment() e: Establishment, @IdParam('documentId') documentId: string, @Res() res: Response) {
-    sendDocument(res, await this.requests.staffDocument(e.id, documentId));
+  async document(
+    @CurrentEstablishment() e: Establishment,
+    @IdParam('documentId') documentId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
+    const doc = await this.requests.staffDocument(e.id, documentId);
+    await this.audit.recordRead(actorOf(principal), {
+      action: 'DOCUMENT_READ',
+      entityType: 'family_visit_document',
+      entityId: documentId,
+      establishmentId: e.id,
+    });
+    sendDocument(res, doc);
   }
 
   private async renderWithdrawal(

@@ -2,11 +2,12 @@ import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import type { Principal } from '../auth/principal';
+import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import { Establishment } from '../establishments/establishment.entity';
 import { LetterRow, letterOfEstablishment, letterOfFamily, letterPdf } from './letters';
+import { AuditService } from '../common/audit.service';
 
 function sendLetter(res: Response, letter: LetterRow | null, pdf: Buffer | null): void {
   if (!letter || !pdf) throw new DomainError('NOT_FOUND', 'Courrier introuvable.', 404);
@@ -23,7 +24,10 @@ function sendLetter(res: Response, letter: LetterRow | null, pdf: Buffer | null)
 /** The letters issued about requests and permits, as PDFs: to the family they are addressed to, and to the establishment's staff. */
 @Controller()
 export class PermitLettersController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get('courriers/:id')
   @Roles('FAMILY')
@@ -34,8 +38,22 @@ export class PermitLettersController {
 
   @Get('etablissements/:establishment/permis/courriers/:id')
   @Roles('PERMITS_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async staff(@CurrentEstablishment() establishment: Establishment, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+  async staff(
+    @CurrentEstablishment() establishment: Establishment,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() res: Response,
+  ) {
     const letter = await letterOfEstablishment(this.dataSource.manager, establishment.id, id);
+    if (letter) {
+      await this.audit.recordRead(actorOf(principal), {
+        action: 'LETTER_READ',
+        entityType: 'letter',
+        entityId: letter.id,
+        establishmentId: establishment.id,
+        details: { kind: letter.kind },
+      });
+    }
     sendLetter(res, letter, letter ? await letterPdf(letter) : null);
   }
 }

@@ -28,6 +28,7 @@ import { PermitInstructionService } from './permit-instruction.service';
 import { PermitMeasuresService } from './permit-measures.service';
 import { PermitRequestsService } from './permit-requests.service';
 import { RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import { AuditService } from '../common/audit.service';
 
 const PAGE_SIZE = 25;
 
@@ -59,6 +60,7 @@ export class StaffPermitsController {
     private readonly decisions: PermitDecisionsService,
     private readonly measures: PermitMeasuresService,
     private readonly claims: PermitClaimsService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get('demandes')
@@ -258,9 +260,17 @@ export class StaffPermitsController {
   async refusalLetter(
     @CurrentEstablishment() establishment: Establishment,
     @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
     const { reference, pdf } = await this.decisions.refusalLetter(establishment.id, id);
+    await this.audit.recordRead(actorOf(principal), {
+      action: 'LETTER_READ',
+      entityType: 'permit_request',
+      entityId: id,
+      establishmentId: establishment.id,
+      details: { kind: 'REFUSAL', reference },
+    });
     res
       .set({
         'Content-Type': 'application/pdf',
@@ -283,6 +293,13 @@ export class StaffPermitsController {
       { kind: 'agent', establishmentId: establishment.id, permitPhotosOnly: !permitsStaff },
       documentId,
     );
+    await this.audit.recordRead(actorOf(principal), {
+      action: doc.kind === 'PHOTO' ? 'PHOTO_READ' : 'DOCUMENT_READ',
+      entityType: 'permit_document',
+      entityId: documentId,
+      establishmentId: establishment.id,
+      details: { kind: doc.kind },
+    });
     sendDocument(res, doc);
   }
 
@@ -355,9 +372,16 @@ export class StaffPermitsController {
   async permitPdf(
     @CurrentEstablishment() establishment: Establishment,
     @Param('permitId', new ParseUUIDPipe()) permitId: string,
+    @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
     const pdf = await this.instruction.printablePermit(establishment.id, permitId);
+    await this.audit.recordRead(actorOf(principal), {
+      action: 'PERMIT_PDF_READ',
+      entityType: 'permit',
+      entityId: permitId,
+      establishmentId: establishment.id,
+    });
     res
       .set({
         'Content-Type': 'application/pdf',

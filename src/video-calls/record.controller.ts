@@ -14,6 +14,7 @@ import { AccessForm, CharterForm, ContactForm, CreditForm, DetaineeSearchForm, P
 import { ACCESS_GROUNDS, type AccessDecision, availableCents, lastDay, phoneDisplay } from './record.rules';
 import { sanctionField, VideoCallRecordService } from './record.service';
 import { euros, planLabel } from './video-call-settings.form';
+import { AuditService } from '../common/audit.service';
 
 type FormName = 'contact' | 'charter' | 'credit' | 'plan' | 'access' | 'sanction';
 
@@ -40,6 +41,7 @@ export class VideoCallRecordController {
   constructor(
     private readonly records: VideoCallRecordService,
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   @Get()
@@ -159,9 +161,18 @@ export class VideoCallRecordController {
     @CurrentEstablishment() establishment: Establishment,
     @Param('detaineeId', new ParseUUIDPipe()) detaineeId: string,
     @Param('charterId', new ParseUUIDPipe()) charterId: string,
+    @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
-    sendDocument(res, await this.records.charterScan(establishment.id, detaineeId, charterId));
+    const scan = await this.records.charterScan(establishment.id, detaineeId, charterId);
+    await this.audit.recordRead(actorOf(principal), {
+      action: 'CHARTER_READ',
+      entityType: 'video_call_charter',
+      entityId: charterId,
+      establishmentId: establishment.id,
+      details: { detainee: detaineeId },
+    });
+    sendDocument(res, scan);
   }
 
   @Post(':detaineeId/compte/credit')
@@ -243,12 +254,20 @@ export class VideoCallRecordController {
     @CurrentEstablishment() establishment: Establishment,
     @Param('detaineeId', new ParseUUIDPipe()) detaineeId: string,
     @Param('decisionId', new ParseUUIDPipe()) decisionId: string,
+    @CurrentPrincipal() principal: Principal,
     @Res() res: Response,
   ) {
     const db = this.dataSource.manager;
     const decision = await accessDecisionForLetter(db, establishment.id, detaineeId, decisionId);
     const letter = decision ? await accessDecisionLetter(db, establishment, decision) : null;
     if (!letter) throw new DomainError('NOT_FOUND', 'Courrier introuvable.', 404);
+    await this.audit.recordRead(actorOf(principal), {
+      action: 'LETTER_READ',
+      entityType: 'video_call_access_decision',
+      entityId: decisionId,
+      establishmentId: establishment.id,
+      details: { detainee: detaineeId },
+    });
     res
       .set({
         'Content-Type': 'application/pdf',
