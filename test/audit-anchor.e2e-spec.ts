@@ -105,16 +105,17 @@ describe('staff reads are audited (issue #14)', () => {
       usualName: 'Nguyễn',
     });
     const parloir = await signInAgent(suite.app.url, parloirRow);
+    // The greffe prints the permit (the visiting room checks it on screen).
+    const greffeRow = await insertAgent([{ establishmentId: establishment.id, role: 'PERMITS_OFFICER' }], {
+      givenName: 'Ștefan',
+      usualName: 'Popescu',
+    });
+    const greffe = await signInAgent(suite.app.url, greffeRow);
     const permits = `/etablissements/${establishment.code}/permis`;
 
     const before = new Date();
     await parloir.get(`${permits}/documents/${photo.id}`).expect(200).expect('Content-Type', 'image/jpeg');
-    await parloir
-      .get(`${permits}/${permit.id}/permis.pdf`)
-      .buffer(true)
-      .parse(binary)
-      .expect(200)
-      .expect('Content-Type', 'application/pdf');
+    await greffe.get(`${permits}/${permit.id}/permis.pdf`).buffer(true).parse(binary).expect(200).expect('Content-Type', 'application/pdf');
     const after = new Date();
 
     const reads = await query<Entry>(`${ENTRY} WHERE entity_id IN ($1, $2) AND action LIKE '%_READ' ORDER BY id`, [photo.id, permit.id]);
@@ -131,8 +132,8 @@ describe('staff reads are audited (issue #14)', () => {
       },
       {
         actorType: 'AGENT',
-        actorId: parloirRow.id,
-        actorLabel: 'Thị Lan Nguyễn',
+        actorId: greffeRow.id,
+        actorLabel: 'Ștefan Popescu',
         action: 'PERMIT_PDF_READ',
         entityType: 'permit',
         entityId: permit.id,
