@@ -87,7 +87,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   const env = nunjucks.configure(views, {
     autoescape: true,
     express: server,
-    noCache: config.env !== 'production',
+    // Compiled once and kept, in the demo and the tests as in production; TEMPLATE_RELOAD=true to edit views/ live.
+    noCache: config.templateReload,
     throwOnUndefined: false,
   });
   registerFilters(env);

@@ -114,6 +114,11 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'TRUST_PROXY must be true or false' })
   TRUST_PROXY = false;
 
+  /** Templates read again on every page (a developer editing views/); compiled once and kept otherwise. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'TEMPLATE_RELOAD must be true or false' })
+  TEMPLATE_RELOAD = false;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -300,6 +305,8 @@ export interface AppConfig {
   /** Checks of a detainee's écrou number (step 1 of a permit request) per minute and address. */
   ecrouRateLimit: number;
   trustProxy: boolean;
+  /** Nunjucks reads the templates again on every render (TEMPLATE_RELOAD): for a developer editing views/ only. */
+  templateReload: boolean;
   logLevel: string;
   franceConnect: OidcClientSettings;
   proConnect: OidcClientSettings;
@@ -394,6 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     videoServiceRateLimit: vars.VIDEO_SERVICE_RATE_LIMIT,
     ecrouRateLimit: vars.ECROU_RATE_LIMIT,
     trustProxy: vars.TRUST_PROXY,
+    templateReload: vars.TEMPLATE_RELOAD,
     logLevel: vars.LOG_LEVEL,
     franceConnect: demoIdp
       ? { issuer: demoIssuer, ...DEMO_CLIENTS.franceConnect }
