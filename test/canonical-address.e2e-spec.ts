@@ -49,6 +49,7 @@ describe('one address, APP_URL, in production', () => {
       SESSION_SECRET: randomBytes(32).toString('hex'),
       DOCUMENTS_DIR: docs,
       DOCUMENTS_KEY: randomBytes(32).toString('base64'),
+      AUDIT_KEY: randomBytes(32).toString('base64'),
       VIDEO_CALL_CODE_SECRET: randomBytes(32).toString('hex'),
       VIDEO_SERVICE_API_KEY: randomBytes(32).toString('hex'),
       FC_ISSUER: 'https://fc.example.invalid',

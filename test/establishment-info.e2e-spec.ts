@@ -195,7 +195,7 @@ describe('practical information in messages and on the family’s visits', () =>
 
     // The number changes after the booking: the reminders still to send give the new one; what was sent stays as it was.
     await query(
-      `UPDATE notifications SET status = 'SENT', sent_at = now() WHERE entity_id = $1 AND template = 'appointment-confirmation'`,
+      `UPDATE notifications SET status = 'SENT', sent_at = now(), lease_until = NULL WHERE entity_id = $1 AND template = 'appointment-confirmation'`,
       [a.id],
     );
     expect((await save(admin, { ...FULL, parloirPhone: '03 20 99 88 77' })).status).toBe(303);
