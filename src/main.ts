@@ -152,7 +152,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
       }),
   });
   app.use('/demandes', (req: Request, res: Response, next: NextFunction) =>
-    req.method === 'POST' && /^\/[^/]+\/etape\/1\/?$/.test(req.path) ? ecrouLimiter(req, res, next) : next(),
+    req.method === 'POST' && /^\/[^/]+\/etape\/0*1\/?$/i.test(req.path) ? ecrouLimiter(req, res, next) : next(),
   );
   // The video service's code checks too (a JSON answer): guesses are bounded per address as well as per code.
   // One machine calls for every establishment, so its limit is its own (VIDEO_SERVICE_RATE_LIMIT).

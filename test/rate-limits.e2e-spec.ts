@@ -121,5 +121,16 @@ describe('the écrou check of a permit request, shared by every instance', () =>
     expect((await query<{ step: number }>(`SELECT step FROM permit_requests WHERE id = $1`, [id]))[0].step).toBe(1);
     await onC.get(`/demandes/${id}/etape/1`).expect(200);
     expect(await counts('ecrou')).toEqual([4]);
+    // The same step written otherwise (leading zero, capitals) is the same limit.
+    const csrf = page(await onC.get(`/demandes/${id}/etape/1`).expect(200)).csrf();
+    for (const path of [`/demandes/${id}/etape/01`, `/demandes/${id}/ETAPE/1`])
+      expect(
+        (
+          await onC
+            .post(path)
+            .type('form')
+            .send({ _csrf: csrf, ...guess(detainee.ecrouNumber) })
+        ).status,
+      ).toBe(429);
   }, 40_000);
 });

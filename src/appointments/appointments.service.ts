@@ -332,8 +332,11 @@ export class AppointmentsService implements OnModuleInit {
    * appointments (reminders, a confirmation not sent yet) give the new address, parloir phone and hours.
    */
   async refreshPracticalDetails(m: EntityManager, establishmentId: string): Promise<number> {
+    // An appointment has several messages (e-mail and SMS, reminders): read once each.
+    const read = new Map<string, Promise<Appointment | null>>();
     return this.notifications.refreshPending(m, 'appointment', establishmentId, async (id, data) => {
-      const a = await findAppointment(m, id, { lock: false });
+      if (!read.has(id)) read.set(id, findAppointment(m, id, { lock: false }));
+      const a = await read.get(id)!;
       if (!a) return null;
       const t = this.templateData(a);
       return {

@@ -136,6 +136,8 @@ export class AuditService {
    * left alone: `audit:verify` reports it.
    */
   async anchorLegacyChain(manager: EntityManager): Promise<'EMPTY' | 'KEYED' | 'ANCHORED' | 'UNKNOWN_HEAD'> {
+    // Under the chain's lock: two instances starting together anchor the chain once.
+    await manager.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`);
     const [head] = await manager.query<{ id: string; hash: string; plain: string; message: string }[]>(
       `SELECT a.id::text AS id, a.hash, audit_log_row_hash(a) AS plain, ${MESSAGE_OF_ROW} AS message
          FROM audit_log a ORDER BY a.id DESC LIMIT 1`,

@@ -175,7 +175,10 @@ export interface RunningEntry {
   startsAt: Date;
 }
 
-/** The establishment's entries still running for occurrences to come, locked (the caller holds the calendar's exclusive lock). */
+/**
+ * The establishment's entries still running for occurrences to come (not locked: the caller locks
+ * those it changes, with lockEntry, under the calendar's exclusive lock).
+ */
 export async function runningEntries(db: EntityManager, establishmentId: string, now: Date): Promise<RunningEntry[]> {
   const rows = await select<RunningEntry>(
     db,
@@ -184,7 +187,7 @@ export async function runningEntries(db: EntityManager, establishmentId: string,
             w.starts_at AS "startsAt"
        FROM visit_waitlist w JOIN slot_templates t ON t.id = w.template_id JOIN establishments e ON e.id = w.establishment_id
       WHERE w.establishment_id = $1 AND w.status IN ('WAITING', 'OFFERED') AND w.starts_at > $2
-      ORDER BY w.starts_at, w.id FOR UPDATE OF w`,
+      ORDER BY w.starts_at, w.id`,
     [establishmentId, now],
   );
   return rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt) }));

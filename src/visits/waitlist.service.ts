@@ -219,6 +219,13 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     if (!(await this.offerNext(m, w.templateId, w.startsAt, now))) await addHeld(m, w.slotId, -1);
   }
 
+  /** The calendar lock (shared) of an entry's establishment, taken before the entry's own: the order of every path. */
+  private async lockCalendarOfEntry(m: EntityManager, id: string) {
+    const entry = await detaineeOfEntry(m, id);
+    if (entry) await lockCalendarOfTemplate(m, entry.templateId);
+    return entry;
+  }
+
   /** An entry locked, then its slot (the family's own only, when `familyId` is given: 404 otherwise). */
   private async lockEntry(m: EntityManager, id: string, familyId: string | null): Promise<LockedEntry> {
     const w = await lockEntry(m, id);
@@ -238,10 +245,11 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     for (const e of await runningEntries(m, establishmentId, now)) {
       const gone = occurrenceGone(e, calendar);
       if (!gone) continue;
-      if (e.status === 'OFFERED') {
-        const w = await this.lockEntry(m, e.id, null);
-        if (w.slotId) await addHeld(m, w.slotId, -1);
-      }
+      // Only the entries closed are locked (then their slot); a family declining or an offer expiring
+      // meanwhile took the calendar lock first, so the entry is as read, or already over.
+      const w = await this.lockEntry(m, e.id, null);
+      if (w.status !== 'WAITING' && w.status !== 'OFFERED') continue;
+      if (w.status === 'OFFERED' && w.slotId) await addHeld(m, w.slotId, -1);
       await setStatus(m, e.id, 'EXPIRED');
       const to = await entryContact(m, e.id);
       if (to) {
@@ -257,7 +265,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
             detainee: to.detainee,
             reason: gone.reason,
             smsReason: gone.cause === 'CLOSURE' ? 'fermeture exceptionnelle' : 'changement des horaires de visite',
-            offered: e.status === 'OFFERED',
+            offered: w.status === 'OFFERED',
             rebookUrl: `${this.config.appUrl}/visites/reserver`,
           },
           entity: { type: 'visit_waitlist', id: e.id },
@@ -273,7 +281,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
           entityType: 'visit_waitlist',
           entityId: e.id,
           establishmentId,
-          before: { status: e.status },
+          before: { status: w.status },
           after: { reason: gone.reason },
         },
         m,
@@ -288,10 +296,9 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     const now = this.clock.now();
     const account = await this.families.find(familyId);
     return this.dataSource.transaction(async (m) => {
-      const entry = await detaineeOfEntry(m, id);
       // The calendar first, as a change of it does (it closes the entries of the occurrences it takes away),
       // then the same order as a booking: detainee, then slot.
-      if (entry) await lockCalendarOfTemplate(m, entry.templateId);
+      const entry = await this.lockCalendarOfEntry(m, id);
       if (entry) await this.booking.lockDetainee(m, entry.detaineeId);
       const w = await this.lockEntry(m, id, familyId);
       if (w.status !== 'OFFERED') throw new DomainError('NOT_OFFERED', 'Aucune place ne vous est proposée pour ce créneau.', 409);
@@ -337,6 +344,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
   async withdraw(actor: Actor, familyId: string, id: string): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
+      await this.lockCalendarOfEntry(m, id); // the calendar first, as a change of it and a confirmation do
       const w = await this.lockEntry(m, id, familyId);
       if (w.status === 'OFFERED') {
         await setStatus(m, id, 'DECLINED');
@@ -365,6 +373,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     let n = 0;
     for (const id of await dueOffers(this.dataSource.manager, now)) {
       await this.dataSource.transaction(async (m) => {
+        await this.lockCalendarOfEntry(m, id);
         const w = await this.lockEntry(m, id, null);
         if (w.status !== 'OFFERED' || (w.offerExpiresAt && w.offerExpiresAt.getTime() > now.getTime())) return;
         await setStatus(m, id, 'EXPIRED');
