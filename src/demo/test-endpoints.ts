@@ -58,6 +58,22 @@ async function emptyFolder(dir: string): Promise<void> {
 
 /** Every table but the migrations' emptied (the audit log's triggers aside, for this one statement), then the demo data. */
 async function resetData(dataSource: DataSource, appointments: AppointmentsService, photos: DocumentStore, now: Date): Promise<void> {
+  // The app's background jobs (outbox, waiting list, video codes) keep running: the TRUNCATE of every
+  // table, or the demo data after it, can deadlock with one of their transactions (PostgreSQL then
+  // aborts one): the whole reset is tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await truncateAll(dataSource);
+      await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now, photos });
+      return;
+    } catch (e) {
+      const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
+      if (attempt >= 5 || !['40P01', '40001', '55P03'].includes(code ?? '')) throw e;
+    }
+  }
+}
+
+async function truncateAll(dataSource: DataSource): Promise<void> {
   await dataSource.transaction(async (m) => {
     const tables = await select<{ name: string }>(
       m,
@@ -66,5 +82,4 @@ async function resetData(dataSource: DataSource, appointments: AppointmentsServi
     await execute(m, `SET LOCAL session_replication_role = replica`);
     await execute(m, `TRUNCATE ${tables.map((t) => t.name).join(', ')} RESTART IDENTITY CASCADE`);
   });
-  await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now, photos });
 }
