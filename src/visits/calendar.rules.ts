@@ -86,6 +86,14 @@ export const MISFIT_REASONS: Record<Exclude<MisfitCause, 'CLOSURE'>, string> = {
   CAPACITY: 'le nombre de places du créneau de votre visite a été réduit',
 };
 
+/** What an SMS says of why (never the reason typed by staff, which the e-mail gives). */
+export const SMS_REASONS: Record<MisfitCause, string> = {
+  CLOSURE: 'fermeture exceptionnelle',
+  ROOM: 'changement des horaires de visite',
+  TEMPLATE: 'changement des horaires de visite',
+  CAPACITY: 'changement des horaires de visite',
+};
+
 /** The calendar once the change is made (the calendar given is not changed). */
 export function applyChange(c: Calendar, change: CalendarChange): Calendar {
   switch (change.kind) {

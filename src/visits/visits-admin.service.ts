@@ -32,7 +32,7 @@ import {
   templateRoom,
   templatesFrom,
 } from './calendar.queries';
-import { applyChange, type CalendarChange, type Misfit, type MisfitCause, misfits } from './calendar.rules';
+import { applyChange, type CalendarChange, type Misfit, type MisfitCause, misfits, SMS_REASONS } from './calendar.rules';
 import { VisitBookingService } from './visit-booking.service';
 import { WaitlistService } from './waitlist.service';
 import { localDay } from './visit-day.service';
@@ -42,13 +42,6 @@ import type { RoomKind } from './visiting-room.entity';
 export const DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 
 /** What the SMS says of why (no place, no person): a closure, or a change of the visiting room's calendar. */
-const SMS_REASONS: Record<MisfitCause, string> = {
-  CLOSURE: 'fermeture exceptionnelle',
-  ROOM: 'changement des horaires de visite',
-  TEMPLATE: 'changement des horaires de visite',
-  CAPACITY: 'changement des horaires de visite',
-};
-
 /** A visit a change would cancel, as the administrator's read-back shows it. */
 export interface HitVisit extends VisitAhead {
   when: string;

@@ -11,7 +11,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { offerExpiry } from './visit-day.rules';
 import { type BookedVisit, type SlotChoice, VisitBookingService } from './visit-booking.service';
 import { lockCalendarOfTemplate, templateInContext } from './calendar.queries';
-import { type Calendar, occurrenceGone } from './calendar.rules';
+import { type Calendar, occurrenceGone, SMS_REASONS } from './calendar.rules';
 import { addHeld, lockSlots, permitsForBooking, slotAt, slotOccurrence } from './visit.queries';
 import { permitsRefusal, visitPlace } from './visit.rules';
 import {
@@ -264,7 +264,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
             establishmentName: to.establishmentName,
             detainee: to.detainee,
             reason: gone.reason,
-            smsReason: gone.cause === 'CLOSURE' ? 'fermeture exceptionnelle' : 'changement des horaires de visite',
+            smsReason: SMS_REASONS[gone.cause],
             offered: w.status === 'OFFERED',
             rebookUrl: `${this.config.appUrl}/visites/reserver`,
           },
