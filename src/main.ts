@@ -16,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppointmentsService } from './appointments/appointments.service';
 import { CsrfService } from './auth/csrf.service';
+import { OidcService } from './auth/oidc.service';
 import type { SessionUser } from './auth/principal';
 import { canonicalAddressMiddleware } from './common/canonical-address';
 import { AuditService } from './common/audit.service';
@@ -33,6 +34,7 @@ import { ensureDemoPhotos } from './demo/demo-photos';
 import { seedDemoData, seedVisitDay } from './demo/seed';
 import { testEndpoints } from './demo/test-endpoints';
 import { listRoutes } from './demo/test-routes';
+import { testSession } from './demo/test-session';
 import { demoSmsRouter, startDemoSmtp } from './notifications/demo-messaging';
 import { videoServiceApi } from './video-calls/codes.controller';
 import { VideoCallCodesService } from './video-calls/codes.service';
@@ -186,7 +188,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
       routes: () => listRoutes(app),
     };
     app.use('/__test__', testEndpoints(deps));
-    logger.warn('Test endpoints enabled at /__test__ (clock, reset, routes): never in production');
+    logger.warn('Test endpoints enabled at /__test__ (clock, reset, routes, session): never in production');
   }
 
   // DSFR assets straight from node_modules, and our own few static files.
@@ -223,6 +225,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   passport.deserializeUser((user: SessionUser, done) => done(null, user));
   app.use(passport.initialize());
   app.use(passport.session());
+  // Tests only: start a session as a person without the OpenID exchange (src/demo/test-session.ts).
+  if (config.testEndpoints) app.use('/__test__/session', testSession(app.get(OidcService)));
 
   const csrf = app.get(CsrfService);
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -7,7 +7,7 @@ import { databaseCopy, query, queryOne, withClient } from './helpers/db';
 import { page } from './helpers/html';
 import { binary, permitsApp } from './helpers/permits';
 import { runNode } from './helpers/processes';
-import { type Agent, follow, pathOf, signInAgent, signInFamily } from './helpers/sign-in';
+import { type Agent, follow, pathOf, signInAgent, signInFamilyThroughProvider } from './helpers/sign-in';
 
 /* The built module, as the app runs it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -207,7 +207,7 @@ describe('sign-ins refused and sign-outs are audited (issue #14)', () => {
 
   it('a sign-out leaves an entry naming who signed out', async () => {
     const family = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin' });
-    const http = await signInFamily(suite.app.url, family);
+    const http = await signInFamilyThroughProvider(suite.app.url, family);
     const out = await signOut(http);
     expect(out.status).toBe(303);
     await http.get('/mon-espace').expect(401);

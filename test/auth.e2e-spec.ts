@@ -2,7 +2,7 @@ import { insertAgent, insertEstablishment, insertFamily, unique } from './factor
 import { appForTests } from './helpers/app';
 import { query, queryOne } from './helpers/db';
 import { page } from './helpers/html';
-import { type Agent, FAMILY, follow, pathOf, signIn, signInFamily, STAFF } from './helpers/sign-in';
+import { type Agent, FAMILY, follow, pathOf, signInFamilyThroughProvider, signInThroughProvider, STAFF } from './helpers/sign-in';
 
 const suite = appForTests();
 
@@ -44,7 +44,7 @@ async function newAgent(role: 'PERMITS_OFFICER' | 'ADMIN' = 'PERMITS_OFFICER') {
 /** A family account of its own (a name outside Latin-1), signed in with FranceConnect. */
 async function signedInFamily(mobilePhone?: string) {
   const family = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin', mobilePhone });
-  return { family, http: await signInFamily(suite.app.url, family) };
+  return { family, http: await signInFamilyThroughProvider(suite.app.url, family) };
 }
 
 const phoneOf = async (id: string) =>
@@ -132,7 +132,7 @@ describe('family sign-in with FranceConnect (local provider)', () => {
   });
 
   it('refuses an identity below eidas1 and opens no session', async () => {
-    const { agent, landing } = await signIn(suite.app.url, FAMILY.weak);
+    const { agent, landing } = await signInThroughProvider(suite.app.url, FAMILY.weak);
     expect(landing.status).toBe(401);
     expect(page(landing).heading()).toBe('La connexion n’a pas abouti');
     expect(page(landing).mainText()).toContain('niveau de sécurité');

@@ -3,7 +3,7 @@ import { insertFamily } from './factories/people';
 import { appForTests } from './helpers/app';
 import { queryOne } from './helpers/db';
 import { page } from './helpers/html';
-import { follow, signIn, signInFamily, STAFF } from './helpers/sign-in';
+import { follow, signIn, signInFamily, signInFamilyThroughProvider, STAFF } from './helpers/sign-in';
 
 const suite = appForTests();
 
@@ -84,7 +84,7 @@ describe('security headers on every kind of answer', () => {
     expect(page(login).$('script:not([src])').length).toBe(0);
 
     const family = await insertFamily({ givenName: 'Ştefan', familyName: 'محمد' });
-    const signedIn = await signInFamily(suite.app.url, family);
+    const signedIn = await signInFamilyThroughProvider(suite.app.url, family);
     const confirm = page(await signedIn.get('/deconnexion').expect(200));
     const out = await signedIn.post('/deconnexion').type('form').send(confirm.formFields('/deconnexion')).expect(303);
     const end = new URL(out.headers.location);

@@ -2,7 +2,7 @@ import { insertFamily } from './factories/people';
 import { appForTests } from './helpers/app';
 import { query } from './helpers/db';
 import { page } from './helpers/html';
-import { signInFamily } from './helpers/sign-in';
+import { signInFamilyThroughProvider } from './helpers/sign-in';
 
 const suite = appForTests();
 const HOUR = 3_600_000;
@@ -28,7 +28,7 @@ describe('the absolute lifetime of a session (SESSION_ABSOLUTE_HOURS, 12 by defa
   it('records the sign-in time, and activity does not move it', async () => {
     const family = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin' });
     const before = Date.now();
-    const http = await signInFamily(suite.app.url, family);
+    const http = await signInFamilyThroughProvider(suite.app.url, family);
     const [first] = await sessionsOf(family.id);
     expect(Number(first.signedInAt)).toBeGreaterThanOrEqual(before);
     await http.get('/mon-espace').expect(200);
@@ -38,14 +38,14 @@ describe('the absolute lifetime of a session (SESSION_ABSOLUTE_HOURS, 12 by defa
 
   it('keeps an active session signed in before its absolute lifetime', async () => {
     const family = await insertFamily({ givenName: 'Ştefan', familyName: 'محمد' });
-    const http = await signInFamily(suite.app.url, family);
+    const http = await signInFamilyThroughProvider(suite.app.url, family);
     expect(await signedInHoursAgo(family.id, 11.5)).toBe(1);
     await http.get('/mon-espace').expect(200);
   });
 
   it('ends a session 12 hours after its sign-in however active, and sends the person to sign in again', async () => {
     const family = await insertFamily({ givenName: 'Nguyễn', familyName: 'Łukasiewicz' });
-    const http = await signInFamily(suite.app.url, family);
+    const http = await signInFamilyThroughProvider(suite.app.url, family);
     await http.get('/mon-espace').expect(200);
     expect(await signedInHoursAgo(family.id, 12.01)).toBe(1);
     const expired = await http.get('/mon-espace').expect(401);
@@ -61,7 +61,7 @@ describe('the absolute lifetime of a session (SESSION_ABSOLUTE_HOURS, 12 by defa
 describe('signing out', () => {
   it('shows a confirmation form on GET /deconnexion and keeps the session until it is posted', async () => {
     const family = await insertFamily({ givenName: 'Łucja', familyName: 'Şahin' });
-    const http = await signInFamily(suite.app.url, family);
+    const http = await signInFamilyThroughProvider(suite.app.url, family);
     const confirm = page(await http.get('/deconnexion').expect(200));
     expect(confirm.heading()).toBe('Se déconnecter');
     expect(confirm.$('form[data-testid="sign-out-form"]').attr('method')).toBe('post');
@@ -71,7 +71,7 @@ describe('signing out', () => {
 
   it('refuses a sign-out POST without its CSRF token (403), and the session stays', async () => {
     const family = await insertFamily({ givenName: 'Ţepeş', familyName: 'Nguyễn' });
-    const http = await signInFamily(suite.app.url, family);
+    const http = await signInFamilyThroughProvider(suite.app.url, family);
     await http.post('/deconnexion').type('form').send({}).expect(403);
     await http
       .post('/deconnexion')

@@ -132,10 +132,24 @@ export class OidcService {
     const claims = tokens.claims();
     if (!claims || !tokens.id_token) throw new Error('No ID token returned');
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    return this.userOf(name, { sub: claims.sub, acr: text(claims.acr) }, userinfo, tokens.id_token);
+  }
+
+  /**
+   * The P2V user of a provider's checked answer: for FranceConnect the level of assurance, then the
+   * family's account (created on first sign-in); for ProConnect the agent (known, active, with a role).
+   * Also the tests' session endpoint's path (src/demo/test-session.ts), so that it signs in the same way.
+   */
+  async userOf(
+    name: ProviderName,
+    claims: { sub: string; acr: string },
+    userinfo: Record<string, unknown>,
+    idToken: string,
+  ): Promise<SessionUser> {
     if (name === 'franceconnect') {
-      if (!ACCEPTED_ACR.includes(text(claims.acr))) {
+      if (!ACCEPTED_ACR.includes(claims.acr)) {
         const who = `${text(userinfo.given_name)} ${text(userinfo.family_name)}`.trim();
-        throw new SignInRefused('ACR_TOO_LOW', who, { acr: text(claims.acr) });
+        throw new SignInRefused('ACR_TOO_LOW', who, { acr: claims.acr });
       }
       const account = await this.families.signIn({
         subject: claims.sub,
@@ -144,7 +158,7 @@ export class OidcService {
         birthdate: typeof userinfo.birthdate === 'string' ? userinfo.birthdate : null,
         email: typeof userinfo.email === 'string' ? userinfo.email : null,
       });
-      return { kind: 'family', id: account.id, provider: name, idToken: tokens.id_token };
+      return { kind: 'family', id: account.id, provider: name, idToken };
     }
     const agent = await this.agents.signIn({
       subject: claims.sub,
@@ -153,7 +167,7 @@ export class OidcService {
       usualName: text(userinfo.usual_name),
     });
     if (!agent) throw new SignInRefused('UNKNOWN_AGENT', text(userinfo.email), { email: text(userinfo.email) });
-    return { kind: 'agent', id: agent.id, provider: name, idToken: tokens.id_token };
+    return { kind: 'agent', id: agent.id, provider: name, idToken };
   }
 
   async endSessionUrl(user: SessionUser, state: string): Promise<string> {

@@ -1,7 +1,6 @@
 import { grantRole, insertAgentElsewhere, insertEstablishment } from '../factories/people';
-import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { EditPracticalInfoPage, PracticalInfoPage } from './pages/establishment-info-pages';
-import { HomePage } from './pages/home-page';
 import { DashboardPage } from './pages/agents-roles-page';
 
 // A browser journey with axe on each page takes longer than the 20 s of a plain test.
@@ -19,9 +18,7 @@ describe('an establishment’s practical information in a real browser', () => {
     const page = await desktop.newPage();
     const errors = consoleErrors(page);
     const violations: string[] = [];
-    const home = await HomePage.open(page, violations, suite.app.url);
-    const provider = await home.signInWithProConnect();
-    await provider.signInAsPerson({ givenName: admin.givenName, usualName: admin.usualName, email: admin.email });
+    await signInBrowser(page, suite.app.url, admin);
     await DashboardPage.on(page, violations);
     const form = await EditPracticalInfoPage.open(page, violations, suite.app.url, establishment.code);
 

@@ -1,6 +1,6 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { query } from '../helpers/db';
-import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { insertAppointment } from '../factories/appointments';
 import { insertStay } from '../factories/family-visits-entitlement';
 import { insertAuthorisedCase, insertUnit } from '../factories/family-visits-units';
@@ -106,6 +106,7 @@ describe('the family’s pages on a phone (390×844, touch)', () => {
     const page = await context.newPage();
     const errors = consoleErrors(page);
     const violations: string[] = [];
+    // The provider's page on a phone too (the other files start signed in: helpers/browser.ts).
     await open(page, '/connexion');
     await (await DemoIdentityPage.on(page, violations)).signInAs(s.family);
 
@@ -184,8 +185,7 @@ describe('the family’s pages on a phone (390×844, touch)', () => {
     const context = await suite.browser.newContext(PHONE);
     const page = await context.newPage();
     const violations: string[] = [];
-    await open(page, '/connexion');
-    await (await DemoIdentityPage.on(page, violations)).signInAs(family);
+    await signInBrowser(page, suite.app.url, family);
     await MonEspacePage.on(page, violations);
     await expectNoSideScroll(page, 390);
     await open(page, '/mes-rendez-vous');
@@ -208,8 +208,7 @@ describe('the visiting-room day on a tablet (1024×768, touch)', () => {
     const context = await suite.browser.newContext(TABLET);
     const page = await context.newPage();
     const violations: string[] = [];
-    await open(page, '/agents/connexion');
-    await (await DemoIdentityPage.on(page, violations)).signInAs(agent);
+    await signInBrowser(page, suite.app.url, agent);
     for (const [path, buttons] of [
       [`/etablissements/${day.establishment.code}/parloir?jour=${dayIn(1)}`, ['Jour précédent', 'Aujourd’hui', 'Jour suivant']],
       [`/etablissements/${day.establishment.code}/parloir`, ['Jour précédent', 'Jour suivant']],

@@ -1,6 +1,6 @@
-import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
+import { FAMILY } from '../helpers/sign-in';
 import { FamilyVisitRequestsPage } from './pages/family-visit-family-pages';
-import { HomePage } from './pages/home-page';
 
 jest.setTimeout(60_000);
 
@@ -13,8 +13,7 @@ describe('« Mes demandes UVF / parloir familial » on a phone', () => {
     const errors = consoleErrors(page);
     const violations: string[] = [];
 
-    const home = await HomePage.open(page, violations, suite.app.url);
-    await (await home.signInWithFranceConnect()).signInAs('Camille Martin');
+    await signInBrowser(page, suite.app.url, { demo: FAMILY.camille });
     await page.goto(`${suite.app.url}/uvf`, { waitUntil: 'load' });
     const list = await FamilyVisitRequestsPage.on(page, violations);
 

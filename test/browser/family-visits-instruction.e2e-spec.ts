@@ -5,10 +5,9 @@ import {
   insertVisitorRequest,
 } from '../factories/family-visits-instruction';
 import { insertAgent, insertDetainee, insertEstablishment, unique } from '../factories/people';
-import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { query } from '../helpers/db';
 import { FamilyVisitCasePage, FamilyVisitDecisionPage, FamilyVisitQueuePage } from './pages/family-visit-instruction-pages';
-import { DemoIdentityPage } from './pages/permit-request-pages';
 
 jest.setTimeout(60_000);
 
@@ -31,8 +30,7 @@ describe('UVF instruction in a real browser', () => {
     const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = consoleErrors(page);
-    await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(page, violations)).signInAs(counsellor);
+    await signInBrowser(page, suite.app.url, counsellor);
     // The menu's « UVF et PF » section opens its links.
     await page.getByRole('button', { name: 'UVF et PF' }).click();
     await Promise.all([
@@ -87,8 +85,7 @@ describe('UVF instruction in a real browser', () => {
     const context = await suite.browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
     const errors = consoleErrors(page);
-    await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(page, violations)).signInAs(head);
+    await signInBrowser(page, suite.app.url, head);
     // The menu's « UVF et PF » section opens its links.
     await page.getByRole('button', { name: 'UVF et PF' }).click();
     await Promise.all([

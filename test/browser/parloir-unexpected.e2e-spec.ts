@@ -1,6 +1,6 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { query, queryOne } from '../helpers/db';
-import { appAndBrowser, axeViolations, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, axeViolations, consoleErrors, signInBrowser } from '../helpers/browser';
 import type { AgentIdentity } from '../helpers/sign-in';
 import { insertAgent, insertDetainee } from '../factories/people';
 import { insertPermit } from '../factories/permits';
@@ -25,16 +25,9 @@ function navigating(page: Page, action: () => Promise<unknown>) {
   return Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
 }
 
-/** Signs in on the demo provider's page with a typed identity; both pages checked with axe. */
+/** Signs in (helpers/browser.ts: the session without the provider's pages); the page signed in on is checked with axe. */
 async function signInAgent(page: Page, who: AgentIdentity, violations: string[]) {
-  await page.goto(`${suite.app.url}/agents/connexion`);
-  violations.push(...(await axeViolations(page)));
-  const form = page.locator('[data-testid="custom-identity"]');
-  const fields = { given_name: who.givenName, usual_name: who.usualName, email: who.email };
-  for (const [name, value] of Object.entries(fields)) await form.locator(`[name="${name}"]`).fill(value);
-  await form.getByRole('button', { name: 'Se connecter avec cette identité' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/demo-idp') && !url.pathname.startsWith('/auth'));
-  await page.waitForLoadState('load');
+  await signInBrowser(page, suite.app.url, who);
   violations.push(...(await axeViolations(page)));
 }
 

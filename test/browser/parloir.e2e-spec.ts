@@ -1,6 +1,6 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { query, queryOne } from '../helpers/db';
-import { appAndBrowser, axeViolations, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, axeViolations, consoleErrors, signInBrowser } from '../helpers/browser';
 import type { AgentIdentity, FamilyIdentity } from '../helpers/sign-in';
 import { insertAgent, insertDetainee, insertFamily } from '../factories/people';
 import { insertPermit } from '../factories/permits';
@@ -42,25 +42,12 @@ function navigating(page: Page, action: () => Promise<unknown>) {
   return Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
 }
 
-/**
- * Signs in on the demo provider's page with a typed identity ("Une autre identité"), as a person
- * would; with `violations`, the provider's page and the page signed in on are checked with axe too.
- */
-async function signIn(page: Page, path: '/agents/connexion' | '/connexion', fields: Record<string, string>, violations?: string[]) {
-  await page.goto(`${suite.app.url}${path}`);
-  if (violations) violations.push(...(await axeViolations(page)));
-  const form = page.locator('[data-testid="custom-identity"]');
-  for (const [name, value] of Object.entries(fields)) await form.locator(`[name="${name}"]`).fill(value);
-  await form.getByRole('button', { name: 'Se connecter avec cette identité' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/demo-idp') && !url.pathname.startsWith('/auth'));
-  await page.waitForLoadState('load');
-  if (violations) violations.push(...(await axeViolations(page)));
+/** Signs in (helpers/browser.ts: the session without the provider's pages); with `violations`, the page signed in on is checked with axe. */
+async function signInAgent(page: Page, who: AgentIdentity, violations: string[]) {
+  await signInBrowser(page, suite.app.url, who);
+  violations.push(...(await axeViolations(page)));
 }
-
-const signInAgent = (page: Page, who: AgentIdentity, violations: string[]) =>
-  signIn(page, '/agents/connexion', { given_name: who.givenName, usual_name: who.usualName, email: who.email }, violations);
-const signInFamily = (page: Page, who: FamilyIdentity) =>
-  signIn(page, '/connexion', { given_name: who.givenName, family_name: who.familyName, birthdate: who.birthdate, email: who.email });
+const signInFamily = (page: Page, who: FamilyIdentity) => signInBrowser(page, suite.app.url, who);
 
 /** « Mardi 24 novembre », the heading of a day's slots. */
 function dayHeading(day: string): string {

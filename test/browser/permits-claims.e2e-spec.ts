@@ -1,9 +1,8 @@
 import { insertClaimablePermit, printed } from '../factories/claims';
 import { insertAgent, insertDetainee, insertEstablishment, unique } from '../factories/people';
 import { insertPermit } from '../factories/permits';
-import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { ClaimPage, LinkAccountPage, LinkConfirmPage, MyPermitsPage, StaffPermitPage } from './pages/permit-claim-pages';
-import { DemoIdentityPage } from './pages/permit-request-pages';
 
 jest.setTimeout(60_000);
 
@@ -38,8 +37,7 @@ describe('« Mes permis » and linking a paper permit in a real browser', () => 
     const phone = await suite.browser.newContext({ viewport: { width: 375, height: 740 } });
     const page = await phone.newPage();
     const errors = consoleErrors(page);
-    await page.goto(`${suite.app.url}/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(page, violations)).signInAs({ ...visitor, email });
+    await signInBrowser(page, suite.app.url, { ...visitor, email });
     await page.goto(`${suite.app.url}/permis`, { waitUntil: 'load' });
     await (await MyPermitsPage.on(page, violations)).linkPaperPermit();
     const claim = await ClaimPage.on(page, violations);
@@ -52,8 +50,7 @@ describe('« Mes permis » and linking a paper permit in a real browser', () => 
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
     const staff = await (await suite.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await staff.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(staff, violations)).signInAs(greffe);
+    await signInBrowser(staff, suite.app.url, greffe);
     await staff.goto(`${suite.app.url}/etablissements/${establishment.code}/permis/${child.id}`, { waitUntil: 'load' });
     await (await StaffPermitPage.on(staff, violations)).linkToAccount();
     await (await LinkAccountPage.on(staff, violations)).findAccount(email);

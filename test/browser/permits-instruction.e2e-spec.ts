@@ -1,10 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { insertAgent, insertDetainee, insertEstablishment, insertFamily, unique } from '../factories/people';
 import { insertPermitRequest, insertRequestDocuments } from '../factories/permits';
-import { axeViolations, consoleErrors, launchChromium } from '../helpers/browser';
+import { axeViolations, consoleErrors, launchChromium, signInBrowser } from '../helpers/browser';
 import { permitsApp } from '../helpers/permits';
 import { PermitInstructionPage } from './pages/permit-instruction-pages';
-import { DemoIdentityPage } from './pages/permit-request-pages';
 
 jest.setTimeout(60_000);
 
@@ -43,8 +42,7 @@ describe('instruction of a permit request in a real browser', () => {
     const desktop = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await desktop.newPage();
     const errors = consoleErrors(page);
-    await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(page, violations)).signInAs(greffeIdentity);
+    await signInBrowser(page, suite.app.url, greffeIdentity);
     const url = `${suite.app.url}/etablissements/${establishment.code}/permis/demandes/${request.id}`;
     await page.goto(url, { waitUntil: 'load' });
     const instruction = await PermitInstructionPage.on(page, violations);

@@ -1,9 +1,8 @@
 import { insertAgent, insertDetainee, insertEstablishment, insertFamily, unique } from '../factories/people';
 import { insertPermit, insertPermitRequest } from '../factories/permits';
-import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { onePagePdf } from '../helpers/files';
 import { FamilyRequestPage, PermitDashboardPage, PermitRegisterPage, WithdrawPage } from './pages/permit-register-pages';
-import { DemoIdentityPage } from './pages/permit-request-pages';
 
 jest.setTimeout(60_000);
 
@@ -29,8 +28,7 @@ describe('permits register, dashboard and withdrawal in a real browser', () => {
     const staff = await suite.browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
     const chef = await staff.newPage();
     const chefErrors = consoleErrors(chef);
-    await chef.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(chef, violations)).signInAs(chefIdentity);
+    await signInBrowser(chef, suite.app.url, chefIdentity);
     await chef.goto(`${suite.app.url}/etablissements/${establishment.code}/permis`, { waitUntil: 'load' });
     expect(await (await PermitRegisterPage.on(chef, violations)).rows()).toEqual(['Ewa Żak']);
     await chef.goto(`${suite.app.url}/etablissements/${establishment.code}/permis/tableau-de-bord`, { waitUntil: 'load' });
@@ -39,8 +37,7 @@ describe('permits register, dashboard and withdrawal in a real browser', () => {
     const phone = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await phone.newPage();
     const errors = consoleErrors(page);
-    await page.goto(`${suite.app.url}/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(page, violations)).signInAs(familyIdentity);
+    await signInBrowser(page, suite.app.url, familyIdentity);
     await page.goto(`${suite.app.url}/demandes/${request.id}`, { waitUntil: 'load' });
     await (
       await FamilyRequestPage.on(page, violations)

@@ -1,12 +1,11 @@
 import { insertAgent, insertDetainee, insertEstablishment, insertFamily, unique } from '../factories/people';
 import { insertPermitRequest } from '../factories/permits';
 import { query } from '../helpers/db';
-import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { onePagePdf, photoPng } from '../helpers/files';
 import { PermitInstructionPage, PermitQueuePage } from './pages/permit-instruction-pages';
 import {
   CommentStepPage,
-  DemoIdentityPage,
   DetaineeStepPage,
   DocumentsListStepPage,
   IdDocumentStepPage,
@@ -38,10 +37,7 @@ describe('visit permit journey in a real browser', () => {
     const family = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await family.newPage();
     const errors = consoleErrors(page);
-    await page.goto(`${suite.app.url}/connexion`, { waitUntil: 'load' });
-    await (
-      await DemoIdentityPage.on(page, violations)
-    ).signInAs({
+    await signInBrowser(page, suite.app.url, {
       givenName: 'Łucja',
       familyName: 'Nguyễn-Şahin',
       birthdate: '1985-03-14',
@@ -83,8 +79,7 @@ describe('visit permit journey in a real browser', () => {
     const staff = await suite.browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
     const chef = await staff.newPage();
     const chefErrors = consoleErrors(chef);
-    await chef.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(chef, violations)).signInAs(chefIdentity);
+    await signInBrowser(chef, suite.app.url, chefIdentity);
     await chef.goto(`${suite.app.url}/etablissements/${establishment.code}/permis/demandes`, { waitUntil: 'load' });
     await (await PermitQueuePage.on(chef, violations)).open(reference);
     const instruction = await PermitInstructionPage.on(chef, violations);
@@ -121,8 +116,7 @@ describe('visit permit journey in a real browser', () => {
     const phone = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await phone.newPage();
     const errors = consoleErrors(page);
-    await page.goto(`${suite.app.url}/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(page, violations)).signInAs(family);
+    await signInBrowser(page, suite.app.url, family);
     await page.goto(`${suite.app.url}/demandes/${draft.id}/etape/5`, { waitUntil: 'load' });
 
     const photoStep = await PhotoStepPage.on(page, violations);

@@ -1,8 +1,7 @@
 import { insertBooking, insertContact, insertDevice } from '../factories/video-calls';
 import { insertAgent, insertDetainee, insertEstablishment, unique } from '../factories/people';
-import { appAndBrowser, consoleErrors } from '../helpers/browser';
+import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { query } from '../helpers/db';
-import { DemoIdentityPage } from './pages/permit-request-pages';
 import {
   VideoCallDayPage,
   VideoCallDetaineesPage,
@@ -56,8 +55,7 @@ describe('video calls in a real browser, on a tablet', () => {
     const fits = async (p: { fitsWidth(): Promise<boolean> }) => {
       if (!(await p.fitsWidth())) widths.push(page.url());
     };
-    await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(page, violations)).signInAs(officer);
+    await signInBrowser(page, suite.app.url, officer);
     await suite.app.setClock(NOW, { frozen: true });
 
     // The menu's « Visio » section opens its links.
@@ -158,8 +156,7 @@ describe('video calls in a real browser, on a tablet', () => {
       if (!(await p.fitsWidth())) widths.push(page.url());
     };
     await suite.app.resetClock();
-    await page.goto(`${suite.app.url}/agents/connexion`, { waitUntil: 'load' });
-    await (await DemoIdentityPage.on(page, violations)).signInAs(officer);
+    await signInBrowser(page, suite.app.url, officer);
     await suite.app.setClock('2026-12-22T09:32:00Z', { frozen: true });
 
     await page.goto(`${suite.app.url}/etablissements/${establishment.code}/visio/jour?date=2026-12-22`, { waitUntil: 'load' });

@@ -28,15 +28,75 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
+/** Where a page keeps axe-core's source between navigations (the origin's localStorage; the app uses none of it). */
+const AXE_KEY = '__p2v_test_axe_source';
+
+/**
+ * Loads axe-core into the page. Sending its 550 kB source through the DevTools protocol costs about
+ * 300 ms a page: it is sent once per origin and browser context, kept in localStorage, and evaluated
+ * from there on later pages (V8 then compiles it from its cache: a few tens of ms).
+ */
+async function loadAxe(page: Page): Promise<void> {
+  const kept = await page.evaluate((key) => {
+    try {
+      const source = window.localStorage.getItem(key);
+      if (source === null) return false;
+      (0, eval)(source);
+      return true;
+    } catch {
+      return false;
+    }
+  }, AXE_KEY);
+  if (kept) return;
+  await page.evaluate(
+    ({ key, source }) => {
+      (0, eval)(source);
+      try {
+        window.localStorage.setItem(key, source);
+      } catch {
+        /* storage refused (quota, opaque origin): sent again next time */
+      }
+    },
+    { key: AXE_KEY, source: AXE_SOURCE },
+  );
+}
+
 /** Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page; returns the violations, readable. */
 export async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
+  await loadAxe(page);
   const violations = (await page.evaluate(() =>
     (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }).axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        // Only the violations are read: axe then skips the details of what passed.
+        resultTypes: ['violations'],
+      })
       .then((r) => r.violations),
   )) as AxeViolation[];
   return violations.map((v) => `${page.url()} ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** A person a browser test signs in: a family (family name, birth date AAAA-MM-JJ) or an agent (usual name). */
+export type BrowserIdentity = { givenName: string; email: string } & (
+  { familyName: string; birthdate: string; usualName?: undefined } | { usualName: string; familyName?: undefined }
+);
+
+/**
+ * Signs the browser context in as this person through the tests' session endpoint
+ * (src/demo/test-session.ts): the session a real sign-in leaves, without the provider's pages, which
+ * test/browser/foundation, family-phone and sign-in-address go through on a screen. Then opens the
+ * person's home page, as the provider's callback does. `demo`: one of the demo identities (helpers/sign-in.ts FAMILY, STAFF).
+ */
+export async function signInBrowser(page: Page, baseUrl: string, who: BrowserIdentity | { demo: string }): Promise<void> {
+  const form: Record<string, string> =
+    'demo' in who
+      ? { provider: who.demo.startsWith('fc-') ? 'franceconnect' : 'proconnect', sub: who.demo }
+      : who.usualName !== undefined
+        ? { provider: 'proconnect', given_name: who.givenName, usual_name: who.usualName, email: who.email }
+        : { provider: 'franceconnect', given_name: who.givenName, family_name: who.familyName, birthdate: who.birthdate, email: who.email };
+  const res = await page.context().request.post(`${baseUrl}/__test__/session`, { form, maxRedirects: 0 });
+  if (res.status() !== 303) throw new Error(`Test session answered ${res.status()}: ${await res.text()}`);
+  await page.goto(new URL(res.headers().location, baseUrl).toString(), { waitUntil: 'load' });
 }
 
 /**

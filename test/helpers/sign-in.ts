@@ -46,8 +46,15 @@ export async function pickIdentity(agent: Agent, loginPage: request.Response, su
   return follow(agent, posted.headers.location);
 }
 
-/** Signs in for real through the app and the local OpenID provider; returns the signed-in agent. */
-export async function signIn(baseUrl: string, sub: string): Promise<{ agent: Agent; landing: request.Response; visited: string[] }> {
+/**
+ * Signs in for real: the app's sign-in, the local OpenID provider's page, the identity picked, the
+ * callback (code, tokens, signed userinfo); returns the signed-in agent, its last page and the way.
+ * For the tests of signing in itself; the others use `signIn`.
+ */
+export async function signInThroughProvider(
+  baseUrl: string,
+  sub: string,
+): Promise<{ agent: Agent; landing: request.Response; visited: string[] }> {
   const isFamily = DEMO_FAMILIES.some((f) => f.sub === sub);
   if (!isFamily && !DEMO_AGENTS.some((a) => a.sub === sub)) throw new Error(`Unknown demo identity ${sub}`);
   const agent = request.agent(baseUrl);
@@ -56,6 +63,29 @@ export async function signIn(baseUrl: string, sub: string): Promise<{ agent: Age
   const { res: loginPage } = await follow(agent, start.headers.location);
   const { res: landing, visited } = await pickIdentity(agent, loginPage, sub);
   return { agent, landing, visited };
+}
+
+/**
+ * Starts a session as a demo identity (`sub`) or a typed one (the demo provider's fields) through the
+ * tests' session endpoint (src/demo/test-session.ts): the app's own account look-up and session, without
+ * the OpenID exchange, which test/auth.e2e-spec.ts proves. Returns the agent and the home page it lands on.
+ */
+async function startSession(
+  baseUrl: string,
+  fields: Record<string, string>,
+): Promise<{ agent: Agent; landing: request.Response; visited: string[] }> {
+  const agent = request.agent(baseUrl);
+  const posted = await agent.post('/__test__/session').type('form').send(fields);
+  if (posted.status !== 303) throw new Error(`Test session answered ${posted.status}: ${posted.text}`);
+  const { res: landing, visited } = await follow(agent, posted.headers.location);
+  return { agent, landing, visited };
+}
+
+/** Signs in as a demo identity (see FAMILY, STAFF): the session a real sign-in leaves, without the OpenID exchange. */
+export function signIn(baseUrl: string, sub: string): Promise<{ agent: Agent; landing: request.Response; visited: string[] }> {
+  const isFamily = DEMO_FAMILIES.some((f) => f.sub === sub);
+  if (!isFamily && !DEMO_AGENTS.some((a) => a.sub === sub)) throw new Error(`Unknown demo identity ${sub}`);
+  return startSession(baseUrl, { provider: isFamily ? 'franceconnect' : 'proconnect', sub });
 }
 
 /** The CSRF token of the first form of a page. */
@@ -102,18 +132,41 @@ async function signInTyped(baseUrl: string, path: string, fields: Record<string,
   return agent;
 }
 
-/** Signs a family in through FranceConnect (the demo provider) as this person; the account is created on first sign-in. */
-export function signInFamily(baseUrl: string, who: FamilyIdentity): Promise<Agent> {
-  return signInTyped(baseUrl, '/connexion', {
+function familyFields(who: FamilyIdentity): Record<string, string> {
+  return {
     given_name: who.givenName,
     family_name: who.familyName,
     birthdate: who.birthdate,
     email: who.email,
     acr: who.acr ?? 'eidas1',
-  });
+  };
 }
 
-/** Signs an agent in through ProConnect (the demo provider): the agent must exist with a role (see factories). */
-export function signInAgent(baseUrl: string, who: AgentIdentity): Promise<Agent> {
+/** Signs a family in as this person (the account is created on first sign-in), without the OpenID exchange. */
+export async function signInFamily(baseUrl: string, who: FamilyIdentity): Promise<Agent> {
+  const { agent, landing } = await startSession(baseUrl, { provider: 'franceconnect', ...familyFields(who) });
+  if (landing.status !== 200) throw new Error(`Sign-in ended with ${landing.status}`);
+  return agent;
+}
+
+/** Signs an agent in (the agent must exist with a role: see factories), without the OpenID exchange. */
+export async function signInAgent(baseUrl: string, who: AgentIdentity): Promise<Agent> {
+  const { agent, landing } = await startSession(baseUrl, {
+    provider: 'proconnect',
+    given_name: who.givenName,
+    usual_name: who.usualName,
+    email: who.email,
+  });
+  if (landing.status !== 200) throw new Error(`Sign-in ended with ${landing.status}`);
+  return agent;
+}
+
+/** Signs a family in through FranceConnect (the demo provider's page) as this person: for the tests of signing in. */
+export function signInFamilyThroughProvider(baseUrl: string, who: FamilyIdentity): Promise<Agent> {
+  return signInTyped(baseUrl, '/connexion', familyFields(who));
+}
+
+/** Signs an agent in through ProConnect (the demo provider's page): for the tests of signing in. */
+export function signInAgentThroughProvider(baseUrl: string, who: AgentIdentity): Promise<Agent> {
   return signInTyped(baseUrl, '/agents/connexion', { given_name: who.givenName, usual_name: who.usualName, email: who.email });
 }
