@@ -186,6 +186,54 @@ describe('outbox delivery', () => {
     }
   });
 
+  it('keeps an SMS while the SMS API is unreachable, then answering errors, and delivers it once when it is back', async () => {
+    const clock = frozenClock(new Date('2026-12-02T09:00:00Z'));
+    const { appointments, notifications } = servicesAt(ds, clock);
+    const phone = uniquePhone();
+    const a = await appointments.book(
+      SYSTEM,
+      appointmentInput(establishment.id, { contactPhone: phone.typed, startsAt: new Date('2026-12-03T13:30:00Z') }),
+    );
+    clock.set(new Date('2026-12-02T13:31:00Z'), { frozen: true });
+    const reminder = () =>
+      queryOne<{ id: string; status: string; attempts: number; status_reason: string | null }>(
+        `SELECT id, status, attempts, status_reason FROM notifications WHERE entity_id = $1 AND channel = 'SMS'`,
+        [a.id],
+      );
+    // Nothing listens: the SMS waits, the e-mail goes.
+    const nowhere = `http://127.0.0.1:${await freePort()}/demo-sms`;
+    expect(await worker(ds, notifications, { smtpPort: smtp.port, smsUrl: nowhere, clock }).runOnce()).toMatchObject({
+      sent: 1,
+      retried: 1,
+    });
+    expect(await reminder()).toMatchObject({
+      status: 'PENDING',
+      attempts: 1,
+      status_reason: expect.stringMatching(/ECONNREFUSED|fetch failed/),
+    });
+    // Then an API that answers 503: still waiting, the reason kept.
+    const failing = express();
+    failing.use((_req, res) => void res.status(503).json({ code: 'unavailable' }));
+    const failingPort = await freePort();
+    const failingServer = createServer(failing).listen(failingPort, '127.0.0.1');
+    try {
+      advance(clock, 31_000);
+      const failingUrl = `http://127.0.0.1:${failingPort}/demo-sms`;
+      expect(await worker(ds, notifications, { smtpPort: smtp.port, smsUrl: failingUrl, clock }).runOnce()).toMatchObject({ retried: 1 });
+      expect(await reminder()).toMatchObject({ status: 'PENDING', attempts: 2, status_reason: expect.stringMatching(/503/) });
+    } finally {
+      failingServer.close();
+    }
+    // Back: sent once, and never again.
+    advance(clock, 61_000);
+    const back = worker(ds, notifications, { smtpPort: smtp.port, smsUrl, clock });
+    expect(await back.runOnce()).toMatchObject({ sent: 1 });
+    advance(clock, 3_600_000);
+    expect((await back.runOnce()).claimed).toBe(0);
+    expect(await reminder()).toMatchObject({ status: 'SENT', attempts: 3 });
+    expect(await query(`SELECT recipient FROM demo_inbox WHERE channel = 'SMS'`)).toEqual([{ recipient: phone.e164 }]);
+  });
+
   it('gives up after the configured number of attempts, saying why', async () => {
     const clock = frozenClock();
     const { notifications } = servicesAt(ds, clock);

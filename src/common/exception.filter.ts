@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError } from './domain-error';
 import { BadInputException } from './input.guard';
 
@@ -29,9 +30,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       message = exception.message;
     } else if (typeof (exception as { status?: unknown })?.status === 'number' && (exception as { expose?: boolean }).expose) {
       status = (exception as { status: number }).status; // body-parser & co (payload too large, bad JSON)
+    } else if (isDatabaseUnavailable(exception)) {
+      // The database is restarting or out of reach (issue #14): « try again », not a failure of the page.
+      status = HttpStatus.SERVICE_UNAVAILABLE;
     }
-    if (status >= 500) this.logger.error({ err: exception, requestId: req.requestId }, 'Unhandled error');
+    if (status === 503) this.logger.warn({ err: exception, requestId: req.requestId }, 'Service unavailable (database out of reach)');
+    else if (status >= 500) this.logger.error({ err: exception, requestId: req.requestId }, 'Unhandled error');
     if (res.headersSent) return;
+    if (status === 503) res.setHeader('Retry-After', '5');
     const csrf = exception instanceof HttpException && exception.message === 'CSRF_REFUSED';
     if (req.accepts(['html', 'json']) === 'json') {
       res.status(status).json({ statusCode: status, error: csrf ? 'CSRF_REFUSED' : HttpStatus[status], requestId: req.requestId });
