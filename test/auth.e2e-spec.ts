@@ -155,6 +155,25 @@ describe('family sign-in with FranceConnect (local provider)', () => {
     await agent.get('/mon-espace').expect(401);
   });
 
+  it('the provider answers an error (server_error): the French refusal page, no session, the refusal audited', async () => {
+    const agent = suite.app.http();
+    const start = await agent.get('/connexion').expect(302);
+    const state = new URL(start.headers.location).searchParams.get('state')!;
+    // As the provider sends it back (RFC 9207: with its issuer).
+    const { issuer } = (await agent.get('/demo-idp/.well-known/openid-configuration').expect(200)).body as { issuer: string };
+    const error = new URLSearchParams({ error: 'server_error', error_description: 'Service indisponible', state, iss: issuer });
+    const refused = await agent.get(`/connexion/callback?${error.toString()}`);
+    expect(refused.status).toBe(401);
+    expect(page(refused).heading()).toBe('La connexion n’a pas abouti');
+    expect(page(refused).link('Réessayer')).toBe('/connexion');
+    await agent.get('/mon-espace').expect(401);
+    const entry = await queryOne<{ after: { reason: string; error: string } }>(
+      `SELECT after FROM audit_log WHERE action = 'SIGN_IN_REFUSED' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(entry.after.reason).toBe('OIDC_CHECK_FAILED');
+    expect(entry.after.error).toMatch(/server_error/);
+  });
+
   it('signs out of P2V and of the provider (end_session with id_token_hint and state)', async () => {
     const { http: agent } = await signInTyped('family', newFamily());
     await agent.get('/mon-espace').expect(200);

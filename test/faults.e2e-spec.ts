@@ -17,7 +17,8 @@ import { tcpProxy, type TcpProxy } from './helpers/tcp-proxy';
 
 /**
  * Faults of the running system (issue #14), each on an app of its own: the database out of reach in
- * the middle of a booking load, the app stopped (SIGTERM) or killed (SIGKILL) while it writes.
+ * the middle of a booking load, the sign-in providers out of reach, the app stopped (SIGTERM) or
+ * killed (SIGKILL) while it writes.
  * On the PostgreSQL server only: the relay that cuts the database, and the kill, need an app and a
  * database of the test's own (the embedded database's smoke pass proves other things).
  */
@@ -125,7 +126,19 @@ describeOnServer('PostgreSQL out of reach in the middle of a booking load', () =
 
 describeOnServer('the app stopped or killed while it writes', () => {
   const docs = { dir: mkdtempSync(join(tmpdir(), 'p2v-faults-docs-')), key: randomBytes(32) };
-  const env = { DOCUMENTS_DIR: docs.dir, DOCUMENTS_KEY: docs.key.toString('base64') };
+  // The sign-in providers point at a port where nothing listens (the tests' sessions need none).
+  const nowhere = `http://127.0.0.1:9/oidc`;
+  const env = {
+    DOCUMENTS_DIR: docs.dir,
+    DOCUMENTS_KEY: docs.key.toString('base64'),
+    DEMO_IDP: 'false',
+    FC_ISSUER: nowhere,
+    FC_CLIENT_ID: 'p2v',
+    FC_CLIENT_SECRET: 'secret-secret-secret',
+    PC_ISSUER: nowhere,
+    PC_CLIENT_ID: 'p2v',
+    PC_CLIENT_SECRET: 'secret-secret-secret',
+  };
   let app: TestApp | undefined;
   afterAll(async () => {
     await app?.stop();
@@ -153,9 +166,28 @@ describeOnServer('the app stopped or killed while it writes', () => {
     );
   }
 
-  it('SIGTERM: the requests already received are answered, then the app exits cleanly', async () => {
+  it('the sign-in providers out of reach: a French 503 page naming the provider, no session, no crash', async () => {
     await freshDatabase();
     app = await startTestApp(env, { reset: false });
+    for (const [path, provider] of [
+      ['/connexion', 'FranceConnect'],
+      ['/agents/connexion', 'ProConnect'],
+      ['/connexion/callback?code=x&state=y', 'FranceConnect'],
+    ]) {
+      const res = await request(app.url).get(path).set('accept', 'text/html');
+      expect({ path, status: res.status }).toEqual({ path, status: 503 });
+      expect(page(res).heading()).toBe('Service momentanément indisponible');
+      expect(page(res).mainText()).toContain(`Service concerné : ${provider}.`);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    expect((await request(app.url).get('/health')).status).toBe(200);
+  });
+
+  it('SIGTERM: the requests already received are answered, then the app exits cleanly', async () => {
+    if (!app) {
+      await freshDatabase();
+      app = await startTestApp(env, { reset: false });
+    }
     const steps = await photoSteps(app.url, 12);
     const photo = await photoPng(1200);
     const sent = steps.map((s) =>

@@ -206,11 +206,9 @@ describe('outbox delivery', () => {
       sent: 1,
       retried: 1,
     });
-    expect(await reminder()).toMatchObject({
-      status: 'PENDING',
-      attempts: 1,
-      status_reason: expect.stringMatching(/ECONNREFUSED|fetch failed/),
-    });
+    const waiting = await reminder();
+    expect(waiting).toMatchObject({ status: 'PENDING', attempts: 1 });
+    expect(waiting.status_reason).toMatch(/ECONNREFUSED|fetch failed/);
     // Then an API that answers 503: still waiting, the reason kept.
     const failing = express();
     failing.use((_req, res) => void res.status(503).json({ code: 'unavailable' }));
@@ -220,7 +218,9 @@ describe('outbox delivery', () => {
       advance(clock, 31_000);
       const failingUrl = `http://127.0.0.1:${failingPort}/demo-sms`;
       expect(await worker(ds, notifications, { smtpPort: smtp.port, smsUrl: failingUrl, clock }).runOnce()).toMatchObject({ retried: 1 });
-      expect(await reminder()).toMatchObject({ status: 'PENDING', attempts: 2, status_reason: expect.stringMatching(/503/) });
+      const refused = await reminder();
+      expect(refused).toMatchObject({ status: 'PENDING', attempts: 2 });
+      expect(refused.status_reason).toMatch(/503/);
     } finally {
       failingServer.close();
     }

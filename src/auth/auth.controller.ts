@@ -149,7 +149,13 @@ export class AuthController {
     const reason = refused?.reason ?? (err ? 'OIDC_CHECK_FAILED' : (info?.message ?? 'REFUSED'));
     // What the OpenID checks said (e.g. a state that does not match): openid-client puts the detail in `cause`.
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
-    const error = err instanceof Error ? { error: cause ? `${err.message}: ${cause}` : err.message } : {};
+    // An error the provider answered (RFC 6749 4.1.2.1): its code and description, as it sent them.
+    const answered =
+      err instanceof client.AuthorizationResponseError
+        ? `${err.error}${err.error_description ? ` (${err.error_description.slice(0, 200)})` : ''}`
+        : undefined;
+    const detail = answered ?? cause;
+    const error = err instanceof Error ? { error: detail ? `${err.message}: ${detail}` : err.message } : {};
     const label = refused?.who || (name === 'franceconnect' ? 'Usager FranceConnect non identifié' : 'Agent ProConnect non identifié');
     return this.audit.recordNow({
       actor: { type: name === 'franceconnect' ? 'FAMILY' : 'AGENT', id: null, label },
