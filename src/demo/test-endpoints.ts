@@ -73,6 +73,12 @@ async function resetData(dataSource: DataSource, appointments: AppointmentsServi
   }
 }
 
+/**
+ * Every row of every table but the migrations' deleted, and their sequences started again, as
+ * TRUNCATE … RESTART IDENTITY would, but a DELETE per table: on tables of a few rows it is several
+ * times faster than TRUNCATE, which creates new files for every table and index (the tests reset
+ * the data before each test file).
+ */
 async function truncateAll(dataSource: DataSource): Promise<void> {
   await dataSource.transaction(async (m) => {
     const tables = await select<{ name: string }>(
@@ -80,6 +86,11 @@ async function truncateAll(dataSource: DataSource): Promise<void> {
       `SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`,
     );
     await execute(m, `SET LOCAL session_replication_role = replica`);
-    await execute(m, `TRUNCATE ${tables.map((t) => t.name).join(', ')} RESTART IDENTITY CASCADE`);
+    for (const t of tables) await execute(m, `DELETE FROM ${t.name}`);
+    await execute(
+      m,
+      `SELECT setval(format('%I.%I', sequence_schema, sequence_name), 1, false) FROM information_schema.sequences
+        WHERE sequence_schema = 'public' AND sequence_name <> 'migrations_id_seq'`,
+    );
   });
 }
