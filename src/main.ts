@@ -26,6 +26,7 @@ import { PostgresRateLimitStore } from './common/rate-limit-store';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
 import { registerFilters } from './common/nunjucks-filters';
 import { helmetOptions } from './auth/security-headers';
+import { TouchThrottle } from './auth/session-touch';
 import { projectRoot } from './common/project-root';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
@@ -209,10 +210,22 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
 
   const PgStore = connectPgSimple(session);
+  // The idle timeout pushed back at most once a minute per session, not on every page (session-touch.ts).
+  const touches = new TouchThrottle(60_000);
+  class SessionStore extends PgStore {
+    override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+      if (touches.due(sid, Date.now())) super.touch(sid, sess, cb);
+      else cb?.();
+    }
+    override destroy(sid: string, cb?: (err?: unknown) => void): void {
+      touches.forget(sid);
+      super.destroy(sid, cb);
+    }
+  }
   app.use(
     session({
       name: 'p2v.sid',
-      store: new PgStore({ pool: sidePool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+      store: new SessionStore({ pool: sidePool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
       secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,
