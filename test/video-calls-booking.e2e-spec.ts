@@ -419,6 +419,15 @@ describe('booking a video call', () => {
     expect(text).toContain('(Sœur)');
     expect(text).toContain('9,14');
     expect(text).toContain('Signature de la personne détenue');
+    expect(pdf.headers['cache-control']).toBe('private, no-store');
+    // A staff read of a document naming people: logged, with who read it and where.
+    const callId = /appels\/([0-9a-f-]{36})/.exec(res.headers.location)![1];
+    expect(
+      await query(
+        `SELECT actor_type, establishment_id FROM audit_log WHERE action = 'LETTER_READ' AND entity_type = 'video_call_voucher' AND entity_id = $1`,
+        [callId],
+      ),
+    ).toEqual([{ actor_type: 'AGENT', establishment_id: e.id }]);
   });
 
   it('lets only the activities officer and the head book, and never another establishment’s detainee or call', async () => {

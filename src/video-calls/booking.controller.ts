@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
+import { AuditService } from '../common/audit.service';
 import { DomainError } from '../common/domain-error';
 import { parsePage } from '../common/pagination';
 import { type FieldError, validateForm } from '../common/forms';
@@ -29,7 +30,10 @@ function queryValue(v: unknown, shape: RegExp): string | undefined {
  */
 @Controller('etablissements/:establishment/visio')
 export class VideoCallBookingController {
-  constructor(private readonly booking: VideoCallBookingService) {}
+  constructor(
+    private readonly booking: VideoCallBookingService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get('reserver')
   @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
@@ -139,9 +143,27 @@ export class VideoCallBookingController {
   /** The voucher (bon) to print and give to the detainee. */
   @Get('appels/:id/bon')
   @Roles('ACTIVITIES_OFFICER', 'HEAD_OF_ESTABLISHMENT')
-  async voucher(@CurrentEstablishment() establishment: Establishment, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response) {
+  async voucher(
+    @CurrentEstablishment() establishment: Establishment,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res() res: Response,
+  ) {
     const pdf = await this.booking.voucher(establishment, id);
-    res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="bon-visio-${id.slice(0, 8)}.pdf"` }).send(pdf);
+    // It names the detainee and the person called: a staff read, logged before it is sent (issue #14).
+    await this.audit.recordRead(actorOf(principal), {
+      action: 'LETTER_READ',
+      entityType: 'video_call_voucher',
+      entityId: id,
+      establishmentId: establishment.id,
+    });
+    res
+      .set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `inline; filename="bon-visio-${id.slice(0, 8)}.pdf"`,
+        'Cache-Control': 'private, no-store',
+      })
+      .send(pdf);
   }
 
   @Get('appels/:id/annuler')
