@@ -81,6 +81,45 @@ describe('start-up on the configured PostgreSQL server', () => {
     expect(await query(`SELECT count(*)::int AS n FROM establishments`)).toEqual([{ n: 2 }]);
     expect(await query(created)).toEqual([{ n: 2 }]);
   });
+
+  it('in production: HSTS on every answer, the one address over HTTPS, no demo or test endpoint', async () => {
+    // The database the tests above migrated; a production configuration (no demo, no test endpoints).
+    app = await startTestApp(
+      {
+        NODE_ENV: 'production',
+        APP_URL: 'https://p2v.example.gouv.fr',
+        SESSION_SECRET: 'production-like-session-secret-0123456789',
+        DOCUMENTS_KEY: Buffer.alloc(32, 7).toString('base64'),
+        AUDIT_KEY: Buffer.alloc(32, 9).toString('base64'),
+        VIDEO_CALL_CODE_SECRET: 'production-like-video-code-secret-0123',
+        VIDEO_SERVICE_API_KEY: 'production-like-video-service-key-0123',
+        DEMO_IDP: 'false',
+        FC_ISSUER: 'https://auth.franceconnect.gouv.fr/api/v2',
+        FC_CLIENT_ID: 'p2v',
+        FC_CLIENT_SECRET: 'secret',
+        PC_ISSUER: 'https://auth.agentconnect.gouv.fr/api/v2',
+        PC_CLIENT_ID: 'p2v',
+        PC_CLIENT_SECRET: 'secret',
+        DEMO_MESSAGING: 'false',
+        SMTP_HOST: '127.0.0.1',
+        SMS_API_URL: 'https://api.brevo.com',
+        SMS_API_KEY: 'key',
+        NOTIFICATIONS_WORKER: 'false',
+        SEED_DEMO_DATA: undefined,
+        TEST_ENDPOINTS: undefined,
+        TX_GUARD: undefined,
+      },
+      { reset: false },
+    );
+    const health = await request(app.url).get('/health').expect(200);
+    expect(health.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    // Any other address is sent to the one address, over HTTPS, with HSTS too.
+    const home = await request(app.url).get('/').expect(301);
+    expect(home.headers.location).toBe('https://p2v.example.gouv.fr/');
+    expect(home.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    for (const path of ['/__test__/routes', '/demo-idp/.well-known/openid-configuration', '/demo-sms/v3/transactionalSMS/sms'])
+      expect({ path, status: (await request(app.url).get(path).set('host', 'p2v.example.gouv.fr')).status }).toEqual({ path, status: 404 });
+  });
 });
 
 describe('configuration errors', () => {
