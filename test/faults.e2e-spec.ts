@@ -77,7 +77,7 @@ describeOnServer('PostgreSQL out of reach in the middle of a booking load', () =
     app = running;
 
     const families = await Promise.all(
-      Array.from({ length: 24 }, async (_, i) => {
+      Array.from({ length: 16 }, async (_, i) => {
         const setup = await insertBookingSetup({ family: { givenName: `Łucja ${i}`, familyName: 'Nguyễn-Şahin' } });
         const agent = await signInFamily(running.url, setup.family);
         return { setup, agent, fields: await bookingFields(agent) };
@@ -188,7 +188,7 @@ describeOnServer('the app stopped or killed while it writes', () => {
       await freshDatabase();
       app = await startTestApp(env, { reset: false });
     }
-    const steps = await photoSteps(app.url, 12);
+    const steps = await photoSteps(app.url, 8);
     const photo = await photoPng(1200);
     const sent = steps.map((s) =>
       s.agent
