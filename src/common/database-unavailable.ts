@@ -1,9 +1,9 @@
 /**
  * Whether an error says that the database cannot be reached right now (server restarting or down,
  * connection cut, no connection to be had), as opposed to a query that failed: the request then gets
- * « Service momentanément indisponible » (503) and may be tried again, instead of a 500. A write that
- * failed this way is not committed, or committed once: every form that creates something carries a key
- * (e.g. the visit's idempotency key) so that sending it again after a 503 never makes a second one.
+ * « Service momentanément indisponible » (503) and may be tried again, instead of a 500. A write cut
+ * this way may have been committed or not: the booking form carries an idempotency key, so that the
+ * same form sent again after a 503 finds the visit already booked instead of booking a second one.
  */
 const CODES = new Set([
   // Node's network errors

@@ -34,7 +34,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // The database is restarting or out of reach (issue #14): « try again », not a failure of the page.
       status = HttpStatus.SERVICE_UNAVAILABLE;
     }
-    if (status === 503) this.logger.warn({ err: exception, requestId: req.requestId }, 'Service unavailable (database out of reach)');
+    if (status === 503) this.logger.warn({ err: exception, requestId: req.requestId }, 'Service unavailable');
     else if (status >= 500) this.logger.error({ err: exception, requestId: req.requestId }, 'Unhandled error');
     if (res.headersSent) return;
     if (status === 503) res.setHeader('Retry-After', '5');
