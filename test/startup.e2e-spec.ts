@@ -4,6 +4,8 @@ import { startTestApp, TestApp } from './helpers/app';
 import { page } from './helpers/html';
 import { runNode } from './helpers/processes';
 
+jest.setTimeout(60_000);
+
 describe('start-up on the configured PostgreSQL server', () => {
   let app: TestApp | undefined;
   afterEach(async () => {

@@ -4,7 +4,7 @@ import { EditPracticalInfoPage, PracticalInfoPage } from './pages/establishment-
 import { DashboardPage } from './pages/agents-roles-page';
 
 // A browser journey with axe on each page takes longer than the 20 s of a plain test.
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

@@ -2,7 +2,7 @@ import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser'
 import { FAMILY } from '../helpers/sign-in';
 import { FamilyVisitRequestsPage } from './pages/family-visit-family-pages';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

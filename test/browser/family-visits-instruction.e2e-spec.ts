@@ -9,7 +9,7 @@ import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser'
 import { query } from '../helpers/db';
 import { FamilyVisitCasePage, FamilyVisitDecisionPage, FamilyVisitQueuePage } from './pages/family-visit-instruction-pages';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

@@ -11,7 +11,7 @@ import { HomePage, navigating, SignedOutPage, SignOutPage } from './pages/home-p
 
 // A browser journey loads a dozen pages and runs axe on each (about 10 s alone, more on a busy
 // machine): longer than the 20 s a plain test gets, so that a hang still fails in a minute.
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

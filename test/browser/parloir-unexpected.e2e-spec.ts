@@ -15,7 +15,7 @@ import {
 } from './pages/parloir-unexpected';
 
 // Two people's journeys of a few pages each, every page checked by axe-core.
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 const TABLET: BrowserContextOptions = { viewport: { width: 1024, height: 768 }, hasTouch: true };

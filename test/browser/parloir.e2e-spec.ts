@@ -31,7 +31,7 @@ import { StaffBookingCheckPage, StaffBookingPage } from './pages/visit-staff-boo
 // The agent's morning is one journey of about twenty pages in Chromium, each checked by axe-core
 // (about half a second a page on the 2-core CI machine, more when the other worker is busy): more than
 // the 20 s default. It stays one journey: splitting it would sign in again for each part.
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 const TABLET: BrowserContextOptions = { viewport: { width: 1024, height: 768 }, hasTouch: true };

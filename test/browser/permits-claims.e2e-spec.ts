@@ -4,7 +4,7 @@ import { insertPermit } from '../factories/permits';
 import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { ClaimPage, LinkAccountPage, LinkConfirmPage, MyPermitsPage, StaffPermitPage } from './pages/permit-claim-pages';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

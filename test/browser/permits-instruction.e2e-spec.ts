@@ -5,7 +5,7 @@ import { axeViolations, consoleErrors, launchChromium, signInBrowser } from '../
 import { permitsApp } from '../helpers/permits';
 import { PermitInstructionPage } from './pages/permit-instruction-pages';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 // The app reads the documents the factory writes, with its documents folder and key.
 const app = permitsApp();

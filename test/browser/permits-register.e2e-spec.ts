@@ -4,7 +4,7 @@ import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser'
 import { onePagePdf } from '../helpers/files';
 import { FamilyRequestPage, PermitDashboardPage, PermitRegisterPage, WithdrawPage } from './pages/permit-register-pages';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

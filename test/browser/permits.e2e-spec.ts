@@ -20,7 +20,7 @@ import {
 
 // Two people, two browser contexts and some twenty pages each checked with axe-core: about 15 s on
 // an idle 2-core machine, more when the other test worker is busy; 20 s would fail it for nothing.
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

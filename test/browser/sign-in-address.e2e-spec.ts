@@ -3,7 +3,7 @@ import { appAndBrowser, consoleErrors } from '../helpers/browser';
 import { MonEspacePage } from './pages/families-space-page';
 import { HomePage } from './pages/home-page';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

@@ -16,7 +16,7 @@ import {
   VideoCallsToClosePage,
 } from './pages/video-call-pages';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
 

@@ -1,4 +1,4 @@
-// The order of the test files for the 2 workers: the longest first (the browser journeys, each
+// The order of the test files for the workers: the longest first (the browser journeys, each
 // followed by a long plain file so that two browsers rarely run at once, then the start-up tests),
 // the others by size: no long file is left for the end on a machine without Jest timings (a fresh clone).
 const Sequencer = require('@jest/test-sequencer').default;
