@@ -84,7 +84,7 @@ describe('start-up on the configured PostgreSQL server', () => {
     expect(await query(created)).toEqual([{ n: 2 }]);
   });
 
-  it('in production: HSTS on every answer, the one address over HTTPS, no demo or test endpoint, an audit key that does not sign the chain said at start', async () => {
+  it('in production: HSTS on every answer, one HTTPS address, no demo or test endpoint, a wrong audit key said at start', async () => {
     // The database the tests above migrated; a production configuration (no demo, no test endpoints).
     app = await startTestApp(
       {
