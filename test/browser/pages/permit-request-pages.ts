@@ -156,10 +156,18 @@ export class SummaryStepPage extends FormPage {
 
   /** Two taps in a row on « Envoyer la demande », as an impatient thumb does. */
   async doubleTapSend(): Promise<void> {
-    await Promise.all([
-      this.page.waitForURL(/\/demandes\/[0-9a-f-]{36}\?envoyee=1$/, { waitUntil: 'load' }),
-      this.button('Envoyer la demande').dblclick(),
-    ]);
+    const sent = /\/demandes\/[0-9a-f-]{36}\?envoyee=1$/;
+    await this.button('Envoyer la demande').dblclick();
+    // The second tap may abort the navigation the first one started (as it does in a phone's browser):
+    // what counts is the page the browser ends on.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.page.waitForURL(sent, { waitUntil: 'load' });
+        return;
+      } catch (e) {
+        if (attempt >= 3 || !/ERR_ABORTED|frame was detached/.test(String(e))) throw e;
+      }
+    }
   }
 }
 
