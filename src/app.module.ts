@@ -30,7 +30,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), migrationsRun: true }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, config.sqlCaptureFile), migrationsRun: true }),
         CommonModule,
         EstablishmentsModule,
         FamiliesModule,

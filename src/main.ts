@@ -30,6 +30,7 @@ import { TouchThrottle } from './auth/session-touch';
 import { projectRoot } from './common/project-root';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+import { requestContext } from './database/sql-capture';
 import { installTransactionGuard } from './database/transaction-guard';
 import { ensureDemoPhotos } from './demo/demo-photos';
 import { seedDemoData, seedVisitDay } from './demo/seed';
@@ -119,7 +120,9 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   );
   app.use((req: Request, _res: Response, next: NextFunction) => {
     req.requestId = String((req as unknown as { id: string }).id);
-    next();
+    // The benchmarks' SQL capture needs to know which request a statement serves (src/database/sql-capture.ts).
+    if (config.sqlCaptureFile) requestContext.run({ requestId: req.requestId }, next);
+    else next();
   });
   // Security headers on every answer from here on: redirects, refusals, the demo provider and the demo SMS endpoint included.
   app.use(helmet(helmetOptions(config)));

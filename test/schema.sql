@@ -1261,6 +1261,7 @@ index CREATE UNIQUE INDEX visit_settings_pkey ON public.visit_settings USING btr
 index CREATE UNIQUE INDEX visit_slots_pkey ON public.visit_slots USING btree (id)
 index CREATE UNIQUE INDEX visit_slots_unique ON public.visit_slots USING btree (room_id, starts_at)
 index CREATE INDEX visit_visitors_no_overlap ON public.visit_visitors USING gist (permit_id, during) WHERE active
+index CREATE INDEX visit_visitors_permit_idx ON public.visit_visitors USING btree (permit_id)
 index CREATE UNIQUE INDEX visit_visitors_permit_unique ON public.visit_visitors USING btree (visit_id, permit_id)
 index CREATE UNIQUE INDEX visit_visitors_pkey ON public.visit_visitors USING btree (id)
 index CREATE UNIQUE INDEX visit_waitlist_once ON public.visit_waitlist USING btree (family_account_id, detainee_id, template_id, day) WHERE (status = ANY (ARRAY['WAITING'::text, 'OFFERED'::text]))

@@ -51,6 +51,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'ConsentWithdrawnReview1763903000000',
       'RateLimitHits1763903150000',
       'AuditChainKeyed1763903160000',
+      'NationalScaleIndexes1763903200000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -240,6 +240,11 @@ export class EnvironmentVariables {
 
   @Transform(emptyToUndefined)
   @IsOptional()
+  @IsString()
+  SQL_CAPTURE_FILE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'FC_ISSUER must be an absolute URL' })
   FC_ISSUER?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() FC_CLIENT_ID?: string;
@@ -321,6 +326,8 @@ export interface AppConfig {
   txGuard: boolean;
   /** Tests may set the application's clock and reset its data through /__test__/… (never in production). */
   testEndpoints: boolean;
+  /** Benchmarks: the SQL of each request is written to this file (never in production; src/database/sql-capture.ts). */
+  sqlCaptureFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -357,6 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('DATABASE_URL is required in production (the embedded database is for demos and tests)');
   if (production && demoIdp) problems.push('DEMO_IDP must not be enabled in production');
   if (production && vars.TEST_ENDPOINTS) problems.push('TEST_ENDPOINTS must not be enabled in production');
+  if (production && vars.SQL_CAPTURE_FILE) problems.push('SQL_CAPTURE_FILE must not be set in production');
   if (production && !vars.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
   if (vars.SESSION_ABSOLUTE_HOURS * 60 < vars.SESSION_IDLE_MINUTES)
     problems.push('SESSION_ABSOLUTE_HOURS must not be shorter than SESSION_IDLE_MINUTES');
@@ -444,6 +452,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     genesisReleaseConfirmPercent: vars.GENESIS_RELEASE_CONFIRM_PERCENT,
     txGuard: vars.TX_GUARD,
     testEndpoints: vars.TEST_ENDPOINTS,
+    sqlCaptureFile: vars.SQL_CAPTURE_FILE,
   };
 }
 

@@ -32,7 +32,9 @@ import { ConsentWithdrawnReview1763903000000 } from '../../migrations/1763903000
 import { AuditChainKeyed1763903160000 } from '../../migrations/1763903160000-AuditChainKeyed';
 import { VisitRestrictionsAndIncidents1763902900000 } from '../../migrations/1763902900000-VisitRestrictionsAndIncidents';
 import { RateLimitHits1763903150000 } from '../../migrations/1763903150000-RateLimitHits';
+import { NationalScaleIndexes1763903200000 } from '../../migrations/1763903200000-NationalScaleIndexes';
 import { join } from 'node:path';
+import { SqlCaptureLogger } from './sql-capture';
 
 /** Every table's entity: each module keeps its own in `<name>.entity.ts` (src/**, built to dist/src/**). */
 export const ENTITIES = [join(__dirname, '..', '**', '*.entity.js')];
@@ -70,10 +72,14 @@ export const MIGRATIONS = [
   ConsentWithdrawnReview1763903000000,
   RateLimitHits1763903150000,
   AuditChainKeyed1763903160000,
+  NationalScaleIndexes1763903200000,
 ];
 
-/** The one set of TypeORM options, shared by the app, the CLI scripts and the tests. */
-export function dataSourceOptions(url: string): DataSourceOptions {
+/**
+ * The one set of TypeORM options, shared by the app, the CLI scripts and the tests. `captureFile`: the
+ * statements served for requests are written there (benchmarks only: src/database/sql-capture.ts).
+ */
+export function dataSourceOptions(url: string, captureFile?: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -84,7 +90,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     synchronize: false,
     // The migrations create the extensions they need (btree_gist); TypeORM adds none of its own.
     installExtensions: false,
-    logging: ['error'],
+    logging: captureFile ? ['query', 'error'] : ['error'],
+    ...(captureFile ? { logger: new SqlCaptureLogger(captureFile) } : {}),
     extra: { max: 10 },
   };
 }

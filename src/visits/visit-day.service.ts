@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { DataSource } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
@@ -26,6 +25,7 @@ import {
 import { type PermitInUse, permitRefusal, type PermitRefusalCode } from '../permits/permit-validity';
 import { canCheck, type CheckStatus, median, type RefusalReason, statusAfterChecks, type VisitStatus } from './visit-day.rules';
 import { minorAtDoor } from './visit.rules';
+import { zonedFormat, zonedInstant } from '../common/zoned-time';
 
 /** The establishment a day's work is for: its id and its clock. */
 export interface Site {
@@ -36,12 +36,12 @@ export interface Site {
 /** Midnight to midnight of a local day, as instants. */
 export function dayBounds(day: string, timeZone: string): { from: Date; to: Date } {
   const next = new Date(Date.parse(`${day}T12:00:00Z`) + 86400_000).toISOString().slice(0, 10);
-  return { from: fromZonedTime(`${day} 00:00`, timeZone), to: fromZonedTime(`${next} 00:00`, timeZone) };
+  return { from: zonedInstant(`${day} 00:00`, timeZone), to: zonedInstant(`${next} 00:00`, timeZone) };
 }
 
 /** The local day of an instant on the establishment's clock. */
 export function localDay(instant: Date, timeZone: string): string {
-  return formatInTimeZone(instant, timeZone, 'yyyy-MM-dd');
+  return zonedFormat(instant, timeZone, 'yyyy-MM-dd');
 }
 
 /** A visitor on the day's list and the arrival page, with what the agent must know of the permit. */
@@ -72,9 +72,9 @@ export function permitProblem(
   const day = localDay(v.startsAt, timeZone);
   const place = {
     day,
-    startTime: formatInTimeZone(v.startsAt, timeZone, 'HH:mm'),
-    endTime: formatInTimeZone(v.endsAt, timeZone, 'HH:mm'),
-    isoDay: Number(formatInTimeZone(v.startsAt, timeZone, 'i')),
+    startTime: zonedFormat(v.startsAt, timeZone, 'HH:mm'),
+    endTime: zonedFormat(v.endsAt, timeZone, 'HH:mm'),
+    isoDay: Number(zonedFormat(v.startsAt, timeZone, 'i')),
     roomKind: v.roomKind,
   };
   return permitRefusal(permit, place, 'Le permis de ce visiteur');

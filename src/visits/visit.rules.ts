@@ -1,10 +1,10 @@
 import { addDays, differenceInYears } from 'date-fns';
-import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { type HolidayZone, publicHoliday } from '../common/public-holidays';
 import { whenLabel } from '../appointments/appointment.rules';
 import { comparableName } from '../common/names';
 import type { VisitStatus } from './visit-day.rules';
 import { type PermitInUse, permitRefusal, type PermitRefusalCode, type VisitPlace } from '../permits/permit-validity';
+import { zonedFormat, zonedInstant } from '../common/zoned-time';
 
 /** Pure rules of visiting-room bookings. Times of templates are local to the establishment. */
 
@@ -95,8 +95,8 @@ export function occurrence(
   timeZone: string,
 ): { startsAt: Date; endsAt: Date } {
   return {
-    startsAt: fromZonedTime(`${day} ${t.startTime.slice(0, 5)}`, timeZone),
-    endsAt: fromZonedTime(`${day} ${t.endTime.slice(0, 5)}`, timeZone),
+    startsAt: zonedInstant(`${day} ${t.startTime.slice(0, 5)}`, timeZone),
+    endsAt: zonedInstant(`${day} ${t.endTime.slice(0, 5)}`, timeZone),
   };
 }
 
@@ -159,14 +159,14 @@ export function canCancel(startsAt: Date, now: Date, s: VisitSettings): boolean 
 
 /** The local week (Monday 00:00 to next Monday 00:00) holding an instant, as instants. */
 export function weekOf(instant: Date, timeZone: string): { from: Date; to: Date } {
-  const day = formatInTimeZone(instant, timeZone, 'yyyy-MM-dd');
+  const day = zonedFormat(instant, timeZone, 'yyyy-MM-dd');
   const monday = addDays(new Date(`${day}T12:00:00Z`), 1 - isoDayOfWeek(day))
     .toISOString()
     .slice(0, 10);
   const nextMonday = addDays(new Date(`${monday}T12:00:00Z`), 7)
     .toISOString()
     .slice(0, 10);
-  return { from: fromZonedTime(`${monday} 00:00`, timeZone), to: fromZonedTime(`${nextMonday} 00:00`, timeZone) };
+  return { from: zonedInstant(`${monday} 00:00`, timeZone), to: zonedInstant(`${nextMonday} 00:00`, timeZone) };
 }
 
 /** MIXTE: prévenu in one case and condamné in another. */
