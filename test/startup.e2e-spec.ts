@@ -1,8 +1,13 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
+import { DEMO_FAMILIES } from '../src/demo-idp/identities';
 import { query, resetDatabase } from './helpers/db';
 import { startTestApp, TestApp } from './helpers/app';
 import { page } from './helpers/html';
 import { runNode } from './helpers/processes';
+import { signIn } from './helpers/sign-in';
 
 jest.setTimeout(60_000);
 
@@ -76,13 +81,25 @@ describe('start-up on the configured PostgreSQL server', () => {
     await request(app.url).get('/dsfr/dsfr.min.css').expect(200).expect('Content-Type', /css/);
   });
 
-  it('restarts on an already migrated database without re-seeding', async () => {
+  it('restarts on an already migrated database without re-seeding; SQL_CAPTURE_FILE records the SQL of each request under its id', async () => {
     // The database the test above migrated and seeded, its app stopped.
     const created = `SELECT count(*)::int AS n FROM audit_log WHERE action = 'ESTABLISHMENT_CREATED'`;
     expect(await query(created)).toEqual([{ n: 2 }]);
-    app = await startTestApp({}, { reset: false });
+    const capture = join(mkdtempSync(join(tmpdir(), 'p2v-capture-')), 'sql.jsonl');
+    app = await startTestApp({ SQL_CAPTURE_FILE: capture }, { reset: false });
     expect(await query(`SELECT count(*)::int AS n FROM establishments`)).toEqual([{ n: 2 }]);
     expect(await query(created)).toEqual([{ n: 2 }]);
+    // The benchmark's baseline runs again what P2V ran for a request (scripts/bench/baseline.ts).
+    const { agent } = await signIn(app.url, DEMO_FAMILIES[0].sub);
+    await agent.get('/mes-rendez-vous').set('X-Request-Id', 'capture-test-0001').expect(200);
+    const lines = readFileSync(capture, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { requestId: string; sql: string; params: unknown[] });
+    expect(lines.every((l) => l.requestId.length >= 8)).toBe(true); // background jobs (no request) are not written
+    const mine = lines.filter((l) => l.requestId === 'capture-test-0001');
+    expect(mine.some((l) => /FROM "family_accounts"/.test(l.sql))).toBe(true);
+    expect(mine.some((l) => /FROM visits/.test(l.sql))).toBe(true);
   });
 
   it('in production: HSTS on every answer, one HTTPS address, no demo or test endpoint, a wrong audit key said at start', async () => {

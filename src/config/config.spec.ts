@@ -90,6 +90,14 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ TEST_ENDPOINTS: 'maybe' })).toThrow(/TEST_ENDPOINTS must be true or false/);
   });
+
+  it('records no SQL unless the benchmark asks (SQL_CAPTURE_FILE), and never in production', () => {
+    expect(loadConfig({}).sqlCaptureFile).toBeUndefined();
+    expect(loadConfig({ SQL_CAPTURE_FILE: '/tmp/capture.jsonl' }).sqlCaptureFile).toBe('/tmp/capture.jsonl');
+    expect(() => loadConfig({ NODE_ENV: 'production', SQL_CAPTURE_FILE: '/tmp/capture.jsonl' })).toThrow(
+      /SQL_CAPTURE_FILE must not be set in production/,
+    );
+  });
 });
 
 describe('the proxy and the rate limits', () => {
