@@ -1,0 +1,115 @@
+/** The goals of issue #15 and the report of `npm run bench` (docs/benchmarks.md). */
+import { LARGE_TABLE_ROWS, type SeqScan } from './explain';
+import type { LoadResult } from './types';
+
+export const GOALS = {
+  /** P2V's throughput as a share of the baseline's, at least. */
+  baselineRatio: 0.4,
+  /** National p95 latency as a multiple of the 1 %-scale p95, at most. */
+  growth: 1.5,
+  memoryMb: 400,
+} as const;
+
+export interface ScenarioResult {
+  scenario: string;
+  title: string;
+  connections: number;
+  database: string;
+  p2v: LoadResult;
+  baseline: LoadResult | null;
+  memoryMb: number;
+  checks: Record<string, number>;
+}
+
+export interface BenchReport {
+  at: string;
+  machine: string;
+  goals: typeof GOALS;
+  results: ScenarioResult[];
+  smallResults: ScenarioResult[];
+  /** Sequential scans of large tables in the plans of the captured SQL (national dataset). */
+  seqScans: SeqScan[];
+}
+
+export function ratio(r: ScenarioResult): number | null {
+  return r.baseline && r.baseline.throughput > 0 ? r.p2v.throughput / r.baseline.throughput : null;
+}
+
+export function growth(report: BenchReport, r: ScenarioResult): number | null {
+  const small = report.smallResults.find((s) => s.scenario === r.scenario);
+  return small && small.p2v.p95 > 0 ? r.p2v.p95 / small.p2v.p95 : null;
+}
+
+export function goalsMissed(report: BenchReport): string[] {
+  const missed: string[] = [];
+  for (const r of report.results) {
+    const q = ratio(r);
+    if (q !== null && q < GOALS.baselineRatio)
+      missed.push(`${r.scenario}: ${pct(q)} of the baseline's throughput (goal ${pct(GOALS.baselineRatio)})`);
+    const g = growth(report, r);
+    if (g !== null && g > GOALS.growth) missed.push(`${r.scenario}: national p95 ${g.toFixed(2)} × the 1 % p95 (goal ≤ ${GOALS.growth})`);
+    if (r.p2v.errors > 0) missed.push(`${r.scenario}: ${r.p2v.errors} errors`);
+    if (r.memoryMb > GOALS.memoryMb) missed.push(`${r.scenario}: ${r.memoryMb} MB (goal < ${GOALS.memoryMb})`);
+    for (const [name, value] of Object.entries(r.checks)) if (value !== 0) missed.push(`${r.scenario}: ${name} = ${value}`);
+  }
+  for (const s of report.seqScans)
+    missed.push(`${s.scenario}: sequential scan of ${s.table} (${n0(s.rows)} rows) in ${s.sql.slice(0, 120)}…`);
+  return missed;
+}
+
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : Math.round(x).toString());
+const latency = (l: LoadResult) => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}`;
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+const n0 = (x: number) => Math.round(x).toLocaleString('en').replace(/,/g, ' ');
+
+/** The results table (docs/benchmarks.md and the README's « Performance »). */
+export function markdownTable(report: BenchReport): string {
+  const rows = report.results.map((r) => {
+    const q = ratio(r);
+    const g = growth(report, r);
+    return [
+      `${r.scenario}: ${r.title}`,
+      n0(r.p2v.throughput),
+      r.baseline ? n0(r.baseline.throughput) : '—',
+      q === null ? '—' : pct(q),
+      latency(r.p2v),
+      r.baseline ? latency(r.baseline) : '—',
+      g === null ? '—' : `${g.toFixed(2)} ×`,
+      String(r.p2v.errors),
+      String(r.memoryMb),
+    ].join(' | ');
+  });
+  return `| scenario | P2V req/s | baseline req/s | ratio | P2V latency | baseline latency | growth | errors | memory |
+|---|---|---|---|---|---|---|---|---|
+${rows.map((r) => `| ${r} |`).join('\n')}`;
+}
+
+export function markdownReport(report: BenchReport): string {
+  const missed = goalsMissed(report);
+  return `# Benchmarks
+
+Written by \`npm run bench\` (scripts/bench/run.ts) on ${report.at.slice(0, 10)}; the same numbers are in
+docs/benchmarks.json. Machine: ${report.machine}. How to run it again: README, « Performance ».
+
+Each scenario goes through P2V's whole HTTP stack (sessions signed in, CSRF on forms, templates,
+access logs) on the national dataset (\`npm run data:national\`, scale 1), driven by autocannon from a
+process of its own, after a warm-up. The **baseline** is a bare \`node:http\` server with a \`pg\` pool
+that runs, for the same request, the same SQL as P2V (recorded from P2V itself with
+SQL_CAPTURE_FILE, the session read included) and answers a minimal page: the ratio is what the
+framework, validation, ORM and templates cost. **Growth** is the national p95 divided by the p95 of the
+same scenario on the 1 % dataset. Latencies in ms (p50 / p95 / p99); memory: P2V's peak resident
+memory during the run, in MB.
+
+Goals (issue #15): throughput at least ${pct(GOALS.baselineRatio)} of the baseline's; national p95 at most
+${GOALS.growth} × the 1 % p95; no errors; memory under ${GOALS.memoryMb} MB.
+
+${markdownTable(report)}
+
+Every statement of these requests was planned (EXPLAIN) on the national dataset: ${
+    report.seqScans.length === 0
+      ? `no sequential scan of a table of more than ${n0(LARGE_TABLE_ROWS)} rows.`
+      : `${report.seqScans.length} sequential scan(s) of a large table (below).`
+  }
+
+${missed.length ? `**Goals missed:**\n\n${missed.map((m) => `- ${m}`).join('\n')}\n` : '**Every goal is met.**\n'}`;
+}

@@ -1,0 +1,334 @@
+/**
+ * `npm run bench`: P2V's speed through its real HTTP stack on the national dataset, against a bare
+ * `node:http` + `pg` baseline that runs the same SQL (scripts/bench/baseline.ts).
+ *
+ *   createdb p2v_national && DATABASE_URL=postgres://…/p2v_national npm run data:national
+ *   createdb p2v_small && DATABASE_URL=postgres://…/p2v_small npm run data:national -- --scale=0.01
+ *   BENCH_DATABASE_URL=postgres://…/p2v_national BENCH_SMALL_DATABASE_URL=postgres://…/p2v_small npm run bench
+ *
+ * For each database: the app is started once with SQL_CAPTURE_FILE to record the SQL of one request of
+ * each scenario and person, then again without it (the one measured), beside the baseline. Each
+ * scenario runs `--warmup` seconds, then `--duration` seconds on each server, driven by autocannon in a
+ * process of its own (scripts/bench/load.ts); the app's memory is read from /proc while it runs.
+ * Results: docs/benchmarks.md (table) and docs/benchmarks.json. Exits 1 when a goal is missed.
+ */
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { projectRoot } from '../../src/common/project-root';
+import { explainCaptured, type SeqScan } from './explain';
+import { GOALS, goalsMissed, markdownReport, markdownTable, type ScenarioResult } from './report';
+import { scenarioSetups, type Scenario } from './scenarios';
+import { fillRequest, type BenchSession, type CapturedRequest, type LoadResult, type LoadSpec } from './types';
+
+const root = projectRoot();
+const run = promisify(execFile);
+
+function option(name: string, fallback: string): string {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+async function waitForHttp(url: string, proc: ChildProcess, what: string): Promise<void> {
+  const until = Date.now() + 120_000;
+  while (Date.now() < until) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited (${proc.exitCode})`);
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not start`);
+}
+
+interface Server {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function stopper(proc: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((done) => {
+      if (proc.exitCode !== null) return done();
+      proc.once('exit', () => done());
+      proc.kill('SIGTERM');
+    });
+}
+
+/** The built app, as production runs it but for the test endpoints (sessions, clock) and the demo providers. */
+async function startApp(databaseUrl: string, secret: string, captureFile?: string): Promise<Server> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      APP_URL: url,
+      DATABASE_URL: databaseUrl,
+      SESSION_SECRET: secret,
+      DEMO_IDP: 'true',
+      DEMO_MESSAGING: 'true',
+      SEED_DEMO_DATA: 'false',
+      TEST_ENDPOINTS: 'true',
+      LOG_LEVEL: 'info',
+      // The background jobs wait: the clock set ahead would make weeks of reminders due at once, a burst
+      // no real day has. The scenarios measure the requests.
+      NOTIFICATIONS_POLL_MS: '3600000',
+      WAITLIST_POLL_MS: '3600000',
+      ...(captureFile ? { SQL_CAPTURE_FILE: captureFile } : {}),
+    },
+  });
+  await waitForHttp(`${url}/health`, proc, 'P2V');
+  return { url, proc, stop: stopper(proc) };
+}
+
+async function startBaseline(databaseUrl: string, secret: string, capturesFile: string): Promise<Server> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn(process.execPath, [join(__dirname, 'baseline.js'), capturesFile], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { PATH: process.env.PATH, PORT: String(port), DATABASE_URL: databaseUrl, SESSION_SECRET: secret },
+  });
+  await waitForHttp(url, proc, 'baseline');
+  return { url, proc, stop: stopper(proc) };
+}
+
+/** The resident memory of a process (MB), read every 100 ms until `stop`; returns the peak. */
+function memoryWatch(pid: number): () => number {
+  let peak = 0;
+  const read = () => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      /* gone */
+    }
+  };
+  read();
+  const timer = setInterval(read, 100);
+  return () => {
+    clearInterval(timer);
+    read();
+    return Math.round(peak);
+  };
+}
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'p2v-bench-'));
+  const file = join(dir, 'spec.json');
+  writeFileSync(file, JSON.stringify(spec));
+  const { stdout } = await run(process.execPath, [join(__dirname, 'load.js'), file], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult;
+}
+
+/** Signs people in through the test endpoint; the session's CSRF token read from a page with a form. */
+async function signIn(db: Client, url: string, who: Record<string, string>, formPage?: string): Promise<BenchSession> {
+  const r = await fetch(`${url}/__test__/session`, {
+    method: 'POST',
+    body: new URLSearchParams(who),
+    redirect: 'manual',
+  });
+  if (r.status !== 303) throw new Error(`Sign-in refused (${r.status}): ${await r.text()}`);
+  const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0];
+  let csrf: string | undefined;
+  if (formPage) {
+    const page = await (await fetch(`${url}${formPage}`, { headers: { cookie } })).text();
+    csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+    if (!csrf) throw new Error(`No form on ${formPage}`);
+  }
+  const sid = decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1))
+    .replace(/^s:/, '')
+    .replace(/\.[^.]*$/, '');
+  const row = await db.query<{ id: string }>(`SELECT sess->'passport'->'user'->>'id' AS id FROM "session" WHERE sid = $1`, [sid]);
+  if (!row.rows[0]?.id) throw new Error('Session not stored');
+  return { cookie, csrf, userId: row.rows[0].id };
+}
+
+/**
+ * One request of each scenario (each request of the list; for each session too where pages differ per
+ * person) with its SQL recorded by the app (SQL_CAPTURE_FILE, keyed by X-Request-Id).
+ */
+async function capture(app: Server, captureFile: string, scenarios: Scenario[]): Promise<CapturedRequest[]> {
+  const sent: (CapturedRequest & { requestId: string })[] = [];
+  for (const s of scenarios) {
+    process.stderr.write(`Recording the SQL of ${s.name}…\n`);
+    const people = s.capturePerSession ? s.sessions : s.sessions.slice(0, 1);
+    for (const [i, session] of people.entries()) {
+      // Without a baseline the SQL is only planned (EXPLAIN): one request is enough.
+      for (const r of s.noBaseline ? s.requests.slice(0, 1) : s.requests) {
+        const requestId = `bench-${s.name}-${sent.length}-${randomBytes(4).toString('hex')}`;
+        const fill = (t: string) => fillRequest(t, session, `capture${i}`, 'bench');
+        const body = r.body === undefined ? undefined : fill(r.body);
+        const path = fill(r.path);
+        const res = await fetch(`${app.url}${path}`, {
+          method: r.method,
+          headers: {
+            cookie: session.cookie,
+            'x-request-id': requestId,
+            ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          },
+          body,
+          redirect: 'manual',
+        });
+        await res.arrayBuffer();
+        if (!s.expect.includes(res.status)) throw new Error(`${s.name}: ${r.method} ${path} answered ${res.status}`);
+        sent.push({
+          requestId,
+          scenario: s.name,
+          userId: session.userId,
+          method: r.method,
+          url: path,
+          body: body ?? '',
+          status: res.status,
+          location: res.headers.get('location'),
+          statements: [],
+        });
+      }
+    }
+  }
+  // The app writes each statement before it answers: the file is complete.
+  const byId = new Map(sent.map((c) => [c.requestId, c]));
+  for (const line of readFileSync(captureFile, 'utf8').split('\n')) {
+    if (!line) continue;
+    const st = JSON.parse(line) as { requestId: string; sql: string; params: unknown[] };
+    byId.get(st.requestId)?.statements.push({ sql: st.sql, params: st.params });
+  }
+  return sent.map(({ requestId: _id, ...c }) => c);
+}
+
+async function measure(
+  databaseUrl: string,
+  label: string,
+  withBaseline: boolean,
+): Promise<{ results: ScenarioResult[]; seqScans: SeqScan[] }> {
+  const duration = Number(option('duration', '10'));
+  const warmup = Number(option('warmup', '3'));
+  const only = option('only', '');
+  const secret = randomBytes(32).toString('hex');
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const dir = mkdtempSync(join(tmpdir(), 'p2v-bench-'));
+  const captureFile = join(dir, 'capture.jsonl');
+  writeFileSync(captureFile, '');
+  try {
+    process.stderr.write(`${label}: starting P2V (migrations), signing people in…\n`);
+    const capturing = await startApp(databaseUrl, secret, captureFile);
+    let scenarios: Scenario[];
+    let captures: CapturedRequest[];
+    try {
+      const signInHere = (url: string, who: Record<string, string>, formPage?: string) => signIn(db, url, who, formPage);
+      scenarios = (await scenarioSetups(db, capturing.url, signInHere)).filter((s) => !only || only.split(',').includes(s.name));
+      captures = await capture(capturing, captureFile, scenarios);
+    } finally {
+      await capturing.stop();
+    }
+    process.stderr.write('Planning the recorded SQL (EXPLAIN)…\n');
+    const seqScans = await explainCaptured(db, captures);
+    const capturesFile = join(dir, 'captures.json');
+    writeFileSync(capturesFile, JSON.stringify(captures));
+    process.stderr.write(`SQL recorded: ${capturesFile}\n`);
+    const app = await startApp(databaseUrl, secret);
+    const baseline = withBaseline ? await startBaseline(databaseUrl, secret, capturesFile) : null;
+    const results: ScenarioResult[] = [];
+    try {
+      for (const s of scenarios) {
+        await s.before?.(app.url);
+        const spec = (url: string, seconds: number): LoadSpec => ({
+          scenario: s.name,
+          url,
+          connections: s.connections,
+          duration: seconds,
+          sessions: s.sessions,
+          requests: s.requests,
+          expect: s.expect,
+        });
+        await load(spec(app.url, warmup));
+        const peak = memoryWatch(app.proc.pid!);
+        const p2v = await load(spec(app.url, duration));
+        const memoryMb = peak();
+        let base: LoadResult | null = null;
+        if (baseline && !s.noBaseline) {
+          await load(spec(baseline.url, warmup));
+          base = await load(spec(baseline.url, duration));
+        }
+        const checks = (await s.after?.(db)) ?? {};
+        results.push({
+          scenario: s.name,
+          title: s.title,
+          connections: s.connections,
+          database: label,
+          p2v,
+          baseline: base,
+          memoryMb,
+          checks,
+        });
+        process.stderr.write(
+          `${label} ${s.name}: ${p2v.throughput.toFixed(0)} req/s p95 ${p2v.p95} ms` +
+            (base ? ` | baseline ${base.throughput.toFixed(0)} req/s p95 ${base.p95} ms` : '') +
+            ` | errors ${p2v.errors} | ${memoryMb} MB\n`,
+        );
+      }
+    } finally {
+      await app.stop();
+      await baseline?.stop();
+    }
+    return { results, seqScans };
+  } finally {
+    await db.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const national = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!national) throw new Error('BENCH_DATABASE_URL (or DATABASE_URL): a database filled by npm run data:national');
+  const small = process.env.BENCH_SMALL_DATABASE_URL;
+  const { results, seqScans } = await measure(national, 'national', true);
+  const smallResults = small ? (await measure(small, 'small', false)).results : [];
+  const report = { at: new Date().toISOString(), goals: GOALS, machine: await machine(), results, smallResults, seqScans };
+  writeFileSync(resolve(root, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(resolve(root, 'docs/benchmarks.md'), markdownReport(report));
+  // The README's « Performance » shows the latest table.
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const table = `<!-- bench:table -->\n${markdownTable(report)}\n<!-- /bench:table -->`;
+  writeFileSync(resolve(root, 'README.md'), readme.replace(/<!-- bench:table -->[\s\S]*?<!-- \/bench:table -->/, table));
+  const missed = goalsMissed(report);
+  for (const m of missed) process.stderr.write(`Goal missed: ${m}\n`);
+  process.stderr.write('Written: docs/benchmarks.md, docs/benchmarks.json, the README\'s table\n');
+  return missed.length ? 1 : 0;
+}
+
+async function machine(): Promise<string> {
+  const { cpus, totalmem } = await import('node:os');
+  return `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,47 @@
+import { NATIONAL, nationalPlan, REFERENCE_ALPHABET, referenceOf } from './plan';
+
+describe('the national dataset plan (npm run data:national)', () => {
+  it('at scale 1, is France: 190 establishments, about 80,000 detainees, 250,000 visitors, 1.5 million visits a year', () => {
+    const plan = nationalPlan(1);
+    expect(plan.establishments).toHaveLength(190);
+    expect(plan.detainees).toBeGreaterThan(78_000);
+    expect(plan.detainees).toBeLessThan(82_000);
+    expect(plan.visitors).toBeGreaterThan(240_000);
+    const perYear = plan.visits / (NATIONAL.historyYears + NATIONAL.horizonDays / 365);
+    expect(perYear).toBeGreaterThan(1_400_000);
+    expect(perYear).toBeLessThan(1_600_000);
+  });
+
+  it('makes establishment 1 the largest (1,000+ detainees, 30 cabins) and keeps it the same at every scale', () => {
+    const full = nationalPlan(1);
+    const quick = nationalPlan(0.01);
+    expect(full.establishments[0].detainees).toBeGreaterThan(1000);
+    expect(full.establishments[0].cabins).toBe(30);
+    expect(Math.max(...full.establishments.map((e) => e.detainees))).toBe(full.establishments[0].detainees);
+    expect(quick.establishments).toHaveLength(2);
+    expect(quick.establishments[0]).toEqual(full.establishments[0]);
+  });
+
+  it('fills every establishment alike: slots booked at 30 to 90 % on an ordinary day, more detainees than cabins', () => {
+    for (const e of nationalPlan(1).establishments) {
+      expect(e.fill).toBeGreaterThan(0.3);
+      expect(e.fill).toBeLessThanOrEqual(0.9);
+      // The visits of one time never share a detainee: each place of the slots gets a different one.
+      expect(e.rooms * e.cabinsPerRoom).toBeLessThan(e.detainees);
+    }
+  });
+
+  it('refuses a scale outside (0, 1]', () => {
+    expect(() => nationalPlan(0)).toThrow('(0, 1]');
+    expect(() => nationalPlan(2)).toThrow('(0, 1]');
+    expect(() => nationalPlan(Number.NaN)).toThrow('(0, 1]');
+  });
+
+  it('gives every number below 2^40 its own 8-character reference, in the app alphabet', () => {
+    const seen = new Set<string>();
+    for (let n = 0n; n < 50_000n; n++) seen.add(referenceOf(n));
+    for (let n = (1n << 40n) - 50_000n; n < 1n << 40n; n++) seen.add(referenceOf(n));
+    expect(seen.size).toBe(100_000);
+    for (const r of [...seen].slice(0, 1000)) expect(r).toMatch(new RegExp(`^[${REFERENCE_ALPHABET}]{8}$`));
+  });
+});

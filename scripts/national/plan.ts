@@ -1,0 +1,94 @@
+/**
+ * The shape of the national dataset (`npm run data:national`): how many establishments, people and
+ * visits a scale factor gives. Pure functions, unit-tested (plan.spec.ts); the SQL that writes the
+ * rows (national-data.ts) reads the same numbers.
+ */
+
+/** France, 2026: about 190 establishments, 80,000 detainees, 250,000 visitors, 1.5 million visits a year. */
+export const NATIONAL = {
+  establishments: 190,
+  detainees: 80_000,
+  visitors: 250_000,
+  visitsPerDetaineePerYear: 18.75,
+  /** Visits recorded: 3 years back; bookings: 4 weeks ahead. */
+  historyYears: 3,
+  horizonDays: 28,
+  /** Open days a week (Monday to Saturday) and visiting slots a day in every room. */
+  openDaysPerWeek: 6,
+  slotsPerDay: 5,
+} as const;
+
+export interface NationalPlan {
+  scale: number;
+  establishments: EstablishmentPlan[];
+  detainees: number;
+  /** People who hold at least one permit (some hold several: one per detainee they visit). */
+  visitors: number;
+  /**
+   * The pool the permits' holders are drawn from: 300,000 draws among 3.2 × 250,000 people leave about
+   * 250,000 different holders, a fifth of them with two permits or more.
+   */
+  people: number;
+  /** Expected visits over the whole period (history and bookings). */
+  visits: number;
+}
+
+export interface EstablishmentPlan {
+  /** 1-based; establishment 1 is the largest at every scale (the busiest day of the benchmarks). */
+  index: number;
+  code: string;
+  detainees: number;
+  /** Visiting cabins, split into rooms of at most 10. */
+  cabins: number;
+  rooms: number;
+  cabinsPerRoom: number;
+  /** Share of a slot's places booked on an ordinary day (Saturdays take half as many again). */
+  fill: number;
+}
+
+/**
+ * Establishment sizes fall off from the largest (1,090 detainees, 30 cabins) to about 360: at scale 1
+ * the 190 sizes add up to about 80,000. A smaller scale keeps fewer establishments (at least 2), the
+ * largest always among them, so that the busiest establishment-day is the same at every scale and only
+ * the size of the tables around it changes.
+ */
+export function nationalPlan(scale: number): NationalPlan {
+  if (!(scale > 0 && scale <= 1)) throw new Error(`The scale must be in (0, 1]: ${scale}`);
+  const count = Math.max(2, Math.round(NATIONAL.establishments * scale));
+  const establishments: EstablishmentPlan[] = [];
+  for (let index = 1; index <= count; index++) {
+    const detainees = Math.round(310 + 780 / Math.sqrt(index));
+    const cabins = Math.min(30, Math.max(4, Math.round(detainees / 36)));
+    const rooms = Math.ceil(cabins / 10);
+    const cabinsPerRoom = Math.ceil(cabins / rooms);
+    const visitsPerOpenDay = (detainees * NATIONAL.visitsPerDetaineePerYear) / (52 * NATIONAL.openDaysPerWeek);
+    const fill = Math.min(0.9, visitsPerOpenDay / (NATIONAL.slotsPerDay * rooms * cabinsPerRoom));
+    establishments.push({ index, code: `N${String(index).padStart(3, '0')}`, detainees, cabins, rooms, cabinsPerRoom, fill });
+  }
+  const detainees = establishments.reduce((s, e) => s + e.detainees, 0);
+  const days = NATIONAL.historyYears * 365 + NATIONAL.horizonDays;
+  return {
+    scale,
+    establishments,
+    detainees,
+    visitors: Math.round((NATIONAL.visitors * detainees) / NATIONAL.detainees),
+    people: Math.round((NATIONAL.visitors * 3.2 * detainees) / NATIONAL.detainees),
+    visits: Math.round((detainees * NATIONAL.visitsPerDetaineePerYear * days) / 365),
+  };
+}
+
+/** The reference alphabet of the app (src/common/reference.ts): no 0/O, 1/I. */
+export const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * An 8-character reference from a number below 2^40, different for every number: the number is
+ * mixed (multiplied by an odd constant modulo 2^40, a bijection; the constant is below 2^23 so that
+ * PostgreSQL's bigint holds the product) and written in base 32. The SQL
+ * function `pg_temp.ref` of national-data.ts computes the same.
+ */
+export function referenceOf(n: bigint): string {
+  const mixed = (n * 6700417n) % (1n << 40n);
+  let out = '';
+  for (let i = 0; i < 8; i++) out += REFERENCE_ALPHABET[Number((mixed >> BigInt(5 * i)) & 31n)];
+  return out;
+}
