@@ -182,10 +182,13 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
       before: setClock,
       after: async (check) => {
         const r = await check.query<{ overbooked: number; drift: number }>(
-          `SELECT count(*) FILTER (WHERE s.booked + s.held > s.capacity OR c.n > s.capacity)::int AS overbooked,
-                  count(*) FILTER (WHERE s.booked <> c.n)::int AS drift
-             FROM visit_slots s CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM visits v WHERE v.slot_id = s.id AND v.status <> 'CANCELLED') c
+          `SELECT count(*) FILTER (WHERE s.booked + s.held > s.capacity OR coalesce(c.n, 0) > s.capacity)::int AS overbooked,
+                  count(*) FILTER (WHERE s.booked <> coalesce(c.n, 0))::int AS drift
+             FROM visit_slots s
+             LEFT JOIN (SELECT slot_id, count(*)::int AS n FROM visits WHERE establishment_id = $1 AND status <> 'CANCELLED' GROUP BY slot_id) c
+               ON c.slot_id = s.id
             WHERE s.room_id IN (${roomIds})`,
+          [est.id],
         );
         return { overbookedSlots: r.rows[0].overbooked, slotCounterDrift: r.rows[0].drift };
       },

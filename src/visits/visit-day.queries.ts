@@ -18,7 +18,10 @@ export interface DayVisitor {
   birthdate: string | null;
   photoDocumentId: string | null;
   permitStatus: 'ACTIVE' | 'ON_HOLD' | 'SUSPENDED' | 'WITHDRAWN' | null;
-  /** The permit's limits and conditions (null without a permit): `visitsUsed` counts its visits starting before this one. */
+  /**
+   * The permit's limits and conditions (null without a permit): `visitsUsed` counts its visits starting
+   * before this one (0 when it has no `maxVisits`).
+   */
   permit: PermitInUse | null;
   checkStatus: CheckStatus | null;
   refusalReason: RefusalReason | null;
@@ -91,9 +94,11 @@ export function visitorsOf(db: EntityManager, visitIds: string[]): Promise<DayVi
               'maxVisits', p.max_visits, 'roomCondition', p.room_condition, 'allowedDays', p.allowed_days,
               'allowedFrom', to_char(p.allowed_from, 'HH24:MI'), 'allowedTo', to_char(p.allowed_to, 'HH24:MI'),
               'conditionsNote', p.conditions_note,
-              'visitsUsed', (SELECT count(*) FROM visit_visitors uv JOIN visits u ON u.id = uv.visit_id
-                              WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED' AND u.id <> vv.visit_id
-                                AND lower(u.during) < (SELECT lower(during) FROM visits WHERE id = vv.visit_id)))
+              -- Counted only for a permit limited to a number of visits (the others never need it).
+              'visitsUsed', CASE WHEN p.max_visits IS NULL THEN 0 ELSE
+                             (SELECT count(*) FROM visit_visitors uv JOIN visits u ON u.id = uv.visit_id
+                               WHERE uv.permit_id = p.id AND u.status <> 'CANCELLED' AND u.id <> vv.visit_id
+                                 AND lower(u.during) < (SELECT lower(during) FROM visits WHERE id = vv.visit_id)) END)
             END AS permit,
             vv.check_status AS "checkStatus", vv.refusal_reason AS "refusalReason", vv.checked_at AS "checkedAt",
             coalesce(p.unaccompanied_consent_at IS NOT NULL, false) AS "unaccompaniedConsent"
