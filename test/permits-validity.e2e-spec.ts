@@ -200,6 +200,36 @@ describe('an expired permit (valid until yesterday)', () => {
   });
 });
 
+describe('a permit for a number of visits', () => {
+  it('used up by an earlier visit: refused at the door, the visit page says why; without the limit the same visitor is let in', async () => {
+    const r = await visitingRoom();
+    await setPermitTerms(r.permit.id, { maxVisits: 1 });
+    await insertVisit({
+      establishmentId: r.establishment.id,
+      roomId: r.ordinaryRoom.id,
+      detaineeId: r.detainee.id,
+      permitIds: [r.permit.id],
+      startsAt: at(dayIn(-7), '14:00'),
+    });
+    const visit = await insertVisit({
+      establishmentId: r.establishment.id,
+      roomId: r.ordinaryRoom.id,
+      detaineeId: r.detainee.id,
+      permitIds: [r.permit.id],
+      startsAt: at(dayIn(0), '23:00'),
+    });
+    const [visitor] = visit.visitorIds;
+    const { visitPage, res } = await door(r, visit.id, visitor, { status: 'ARRIVED' });
+    expect(visitPage.text('visitor-warning')).toMatch(/1 visite/);
+    expect(res.status).toBe(409);
+    // Without the limit, the same visitor is let in.
+    await setPermitTerms(r.permit.id, { maxVisits: null });
+    const unlimited = await door(r, visit.id, visitor, { status: 'ARRIVED' });
+    expect(unlimited.visitPage.$('[data-testid="visitor-warning"]').length).toBe(0);
+    expect(unlimited.res.status).toBe(303);
+  });
+});
+
 describe('the waiting list', () => {
   it('does not offer a freed place to a family whose permit will have expired by then: the next family gets it', async () => {
     const r = await visitingRoom();
