@@ -316,7 +316,7 @@ async function main(): Promise<number> {
   writeFileSync(resolve(root, 'README.md'), readme.replace(/<!-- bench:table -->[\s\S]*?<!-- \/bench:table -->/, table));
   const missed = goalsMissed(report);
   for (const m of missed) process.stderr.write(`Goal missed: ${m}\n`);
-  process.stderr.write('Written: docs/benchmarks.md, docs/benchmarks.json, the README\'s table\n');
+  process.stderr.write("Written: docs/benchmarks.md, docs/benchmarks.json, the README's table\n");
   return missed.length ? 1 : 0;
 }
 
