@@ -4,6 +4,7 @@
  * measured, the app's clock set to it (test endpoint) so that its visitors can be checked in.
  */
 import type { Client } from 'pg';
+import { publicHoliday } from '../../src/common/public-holidays';
 import type { BenchRequest, BenchSession } from './types';
 
 export interface Scenario {
@@ -126,15 +127,16 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
     );
     bookerSessions.push({ ...session, vars: { detainee: f.detainee, permit: f.permit } });
   }
+  // The slots a family is offered: public holidays are closed (the establishment is not open on them).
   const choices = (
-    await db.query<{ choice: string; dow: number }>(
-      `SELECT t.id || '|' || to_char(d, 'YYYY-MM-DD') AS choice, extract(isodow FROM d)::int AS dow
+    await db.query<{ choice: string; dow: number; day: string }>(
+      `SELECT t.id || '|' || to_char(d, 'YYYY-MM-DD') AS choice, extract(isodow FROM d)::int AS dow, to_char(d, 'YYYY-MM-DD') AS day
          FROM slot_templates t JOIN visiting_rooms r ON r.id = t.room_id
         CROSS JOIN generate_series($2::date + 2, $2::date + 27, interval '1 day') d
         WHERE r.establishment_id = $1 AND t.day_of_week = extract(isodow FROM d) ORDER BY d, t.start_time, r.name`,
       [est.id, day],
     )
-  ).rows;
+  ).rows.filter((c) => publicHoliday(c.day, 'METROPOLE') === null);
   const hot = choices.find((c) => c.dow === 6)?.choice ?? choices[0].choice;
   const bookingBody = (choice: string) =>
     `_csrf={csrf}&detaineeId={detainee}&permitIds={permit}&slot=${encodeURIComponent(choice)}&key={run}-{n}`;
