@@ -200,7 +200,10 @@ export class UnitsService {
         if (bad) throw new DomainError('DURATION', bad, 409);
         if (await caseHasStay(m, c.id))
           throw new DomainError('ALREADY_BOOKED', 'Cette visite est déjà réservée : une autorisation vaut pour une seule visite.', 409);
-        const unit = await unitOf(m, site.id, input.unitId, 'SHARE');
+        // The unit locked for this booking: bookings of one unit run one after the other. Under a shared
+        // lock, concurrent bookings on overlapping times waited on each other's rows in the exclusion
+        // constraint and PostgreSQL broke the cycle with « deadlock detected » (an error page, not « occupé »).
+        const unit = await unitOf(m, site.id, input.unitId, 'UPDATE');
         if (!unit || !unit.active || unit.kind !== c.kind)
           throw new DomainError('UNIT', `Choisissez un logement actif de type ${c.kind} de l’établissement.`);
         const t = this.timesOf({ grantedHours: c.grantedHours, grantedSlots: c.grantedSlots }, input, site);
