@@ -213,7 +213,10 @@ function helpers(seed: string): string[] {
     `CREATE FUNCTION pg_temp.u(k text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
        SELECT overlay(overlay(md5(${s} || k) placing '4' from 13) placing 'a' from 17)::uuid $$`,
     `CREATE FUNCTION pg_temp.ref(n bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-       SELECT ${Array.from({ length: 8 }, (_, i) => `substr(${sqlText(REFERENCE_ALPHABET)}, (((n * 6700417) % 1099511627776) >> ${5 * i} & 31)::int + 1, 1)`).join(' || ')} $$`,
+       SELECT ${Array.from(
+         { length: 8 },
+         (_, i) => `substr(${sqlText(REFERENCE_ALPHABET)}, (((n * 6700417) % 1099511627776) >> ${5 * i} & 31)::int + 1, 1)`,
+       ).join(' || ')} $$`,
     // 1 to 7 permits a detainee, 3.75 on average (300,000 for 80,000 detainees).
     `CREATE FUNCTION pg_temp.permits_of(e int, d int) RETURNS int LANGUAGE sql IMMUTABLE AS $$
        SELECT 1 + pg_temp.h('pc:' || e || ':' || d, 6) + CASE WHEN pg_temp.h('pc2:' || e || ':' || d, 4) = 0 THEN 1 ELSE 0 END $$`,
@@ -298,11 +301,16 @@ function steps(o: Options): Step[] {
       sql: (from, to) => [
         `INSERT INTO establishments (id, code, name, kind, address, phone, email, interregional_direction)
          SELECT e.id, e.code,
-                (CASE WHEN e.idx = 1 THEN 'Centre pénitentiaire' ELSE (ARRAY['Maison d’arrêt','Maison d’arrêt','Centre pénitentiaire','Centre de détention','Maison centrale','Établissement pour mineurs'])[1 + pg_temp.h('k:' || e.idx, 6)] END)
+                (CASE WHEN e.idx = 1 THEN 'Centre pénitentiaire'
+                      ELSE (ARRAY['Maison d’arrêt','Maison d’arrêt','Centre pénitentiaire','Centre de détention','Maison centrale',
+                                  'Établissement pour mineurs'])[1 + pg_temp.h('k:' || e.idx, 6)] END)
                   || ' de ' || (${sqlArray(CITIES)})[1 + (e.idx - 1) % ${CITIES.length}]
                   || CASE WHEN e.idx > ${CITIES.length} THEN ' ' || (1 + (e.idx - 1) / ${CITIES.length}) ELSE '' END,
-                CASE WHEN e.idx = 1 THEN 'CENTRE_PENITENTIAIRE' ELSE (ARRAY['MAISON_ARRET','MAISON_ARRET','CENTRE_PENITENTIAIRE','CENTRE_DETENTION','MAISON_CENTRALE','ETABLISSEMENT_MINEURS'])[1 + pg_temp.h('k:' || e.idx, 6)] END,
-                e.idx || ' avenue de la République, ' || lpad(((e.idx * 37) % 95 + 1)::text, 2, '0') || '000 ' || (${sqlArray(CITIES)})[1 + (e.idx - 1) % ${CITIES.length}],
+                CASE WHEN e.idx = 1 THEN 'CENTRE_PENITENTIAIRE'
+                     ELSE (ARRAY['MAISON_ARRET','MAISON_ARRET','CENTRE_PENITENTIAIRE','CENTRE_DETENTION','MAISON_CENTRALE',
+                                 'ETABLISSEMENT_MINEURS'])[1 + pg_temp.h('k:' || e.idx, 6)] END,
+                e.idx || ' avenue de la République, ' || lpad(((e.idx * 37) % 95 + 1)::text, 2, '0') || '000 '
+                  || (${sqlArray(CITIES)})[1 + (e.idx - 1) % ${CITIES.length}],
                 '+331' || lpad((e.idx * 7919)::text, 8, '0'), lower(e.code) || '@justice.fr',
                 'Direction interrégionale des services pénitentiaires de ' || (${sqlArray(DIRECTIONS)})[1 + (e.idx - 1) % ${DIRECTIONS.length}]
            FROM nat_est e WHERE ${est(from, to)}`,
@@ -310,7 +318,8 @@ function steps(o: Options): Step[] {
         `INSERT INTO visiting_rooms (id, establishment_id, name, kind, cabins)
          SELECT r.id, e.id, 'Parloir ' || r.r, 'ORDINARY', r.per_room FROM nat_room r JOIN nat_est e ON e.idx = r.est WHERE ${est(from, to)}`,
         `INSERT INTO slot_templates (id, room_id, day_of_week, start_time, end_time, capacity, valid_from)
-         SELECT pg_temp.u('tpl:' || r.gidx || ':' || dow || ':' || t.k), r.id, dow, t.starts, t.ends, r.per_room, date ${today} - interval '${NATIONAL.historyYears + 1} years'
+         SELECT pg_temp.u('tpl:' || r.gidx || ':' || dow || ':' || t.k), r.id, dow, t.starts, t.ends, r.per_room,
+                date ${today} - interval '${NATIONAL.historyYears + 1} years'
            FROM nat_room r JOIN nat_est e ON e.idx = r.est CROSS JOIN generate_series(1, ${NATIONAL.openDaysPerWeek}) dow CROSS JOIN nat_time t
           WHERE ${est(from, to)}`,
       ],
@@ -401,7 +410,8 @@ function steps(o: Options): Step[] {
                 CASE WHEN x.status = 'WITHDRAWN' THEN x.sub + interval '5 days' END,
                 x.sub - interval '1 day', x.sub + interval '2 days'
            FROM (SELECT e.idx AS e, e.id AS eid, d, p,
-                        (ARRAY['SUBMITTED','SUBMITTED','INCOMPLETE','READY','READY','READY','REFUSED','IMPLICITLY_REJECTED','WITHDRAWN','READY'])[1 + pg_temp.h('ros:' || e.idx || ':' || d, 10)] AS status,
+                        (ARRAY['SUBMITTED','SUBMITTED','INCOMPLETE','READY','READY','READY','REFUSED','IMPLICITLY_REJECTED','WITHDRAWN',
+                               'READY'])[1 + pg_temp.h('ros:' || e.idx || ':' || d, 10)] AS status,
                         (date ${today} - pg_temp.h('rod:' || e.idx || ':' || d, 120))::timestamptz + interval '10 hours' AS sub
                    FROM nat_est e CROSS JOIN LATERAL generate_series(0, e.size - 1) d
                    CROSS JOIN LATERAL (SELECT pg_temp.person_of(e.idx, d, 0, ${people}) AS p) pp
@@ -417,7 +427,8 @@ function steps(o: Options): Step[] {
          SELECT pg_temp.u('p:' || x.e || ':' || x.d || ':' || x.k), r.id, x.eid, pg_temp.u('d:' || x.e || ':' || x.d), pg_temp.account_of(x.p),
                 pg_temp.given_name('p:' || x.p), pg_temp.family_name('p:' || x.p), date '1950-01-01' + pg_temp.h('pb:' || x.p, 20000),
                 (ARRAY['SPOUSE','ASCENDANT','DESCENDANT','SIBLING','FRIEND','PACS_PARTNER'])[1 + pg_temp.h('rel:' || x.e || ':' || x.d || ':' || x.k, 6)],
-                x.vf, x.status, CASE x.status WHEN 'ACTIVE' THEN NULL WHEN 'ON_HOLD' THEN 'Vérification en cours' ELSE 'Mesure prise après un incident au parloir' END,
+                x.vf, x.status,
+                CASE x.status WHEN 'ACTIVE' THEN NULL WHEN 'ON_HOLD' THEN 'Vérification en cours' ELSE 'Mesure prise après un incident au parloir' END,
                 CASE WHEN r.id IS NOT NULL THEN 'ONLINE' ELSE 'PAPER' END, x.vf, x.vf
            FROM (SELECT e.idx AS e, e.id AS eid, d, k, pg_temp.person_of(e.idx, d, k, ${people}) AS p,
                         date ${today} - 30 - pg_temp.h('vf:' || e.idx || ':' || d || ':' || k, 1500) AS vf,
@@ -456,7 +467,8 @@ function steps(o: Options): Step[] {
            FROM nat_v v
            JOIN nat_est ee ON ee.idx = v.e
            CROSS JOIN LATERAL (SELECT CASE WHEN v.starts_at >= date ${today} THEN CASE WHEN v.roll < 5 THEN 'CANCELLED' ELSE 'BOOKED' END
-                                           WHEN v.roll < 85 THEN 'DONE' WHEN v.roll < 92 THEN 'NO_SHOW' WHEN v.roll < 97 THEN 'CANCELLED' ELSE 'REFUSED' END AS status) st
+                                           WHEN v.roll < 85 THEN 'DONE' WHEN v.roll < 92 THEN 'NO_SHOW'
+                                           WHEN v.roll < 97 THEN 'CANCELLED' ELSE 'REFUSED' END AS status) st
            CROSS JOIN LATERAL (SELECT pg_temp.account_of(pg_temp.person_of(v.e, v.d, 0, ${people})) AS id) acc`,
         // Visitors: the detainee's first permit, and a second one visit in three.
         `INSERT INTO visit_visitors (id, visit_id, permit_id, during, active, check_status, refusal_reason, checked_at)
@@ -575,7 +587,8 @@ withDataSource(async (ds) => {
   const existing = await ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM establishments`);
   if (existing[0].n > 0) {
     console.error(
-      'This database already has establishments: the national dataset goes into an empty database (e.g. createdb p2v_national, then DATABASE_URL=…/p2v_national).',
+      'This database already has establishments: the national dataset goes into an empty database ' +
+        '(e.g. createdb p2v_national, then DATABASE_URL=…/p2v_national).',
     );
     return 1;
   }

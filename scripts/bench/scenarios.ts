@@ -39,6 +39,19 @@ function agent(email: string): Record<string, string> {
   return { provider: 'proconnect', sub: `pc-bench-${email}`, email, given_name: 'Agent', usual_name: 'Banc d’essai' };
 }
 
+/** A family of the dataset, signed in as FranceConnect would (its account's subject and identity). */
+function family(f: { sub: string; given: string; family: string; birthdate: string; email: string }): Record<string, string> {
+  return {
+    provider: 'franceconnect',
+    sub: f.sub,
+    given_name: f.given,
+    family_name: f.family,
+    birthdate: f.birthdate,
+    email: f.email,
+    acr: 'eidas1',
+  };
+}
+
 export async function scenarioSetups(db: Client, url: string, signIn: SignIn): Promise<Scenario[]> {
   const est = await one<{ id: string }>(db, `SELECT id FROM establishments WHERE code = $1`, [CODE]);
   const { day } = await one<{ day: string }>(
@@ -79,18 +92,7 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
     )
   ).rows;
   const familySessions: BenchSession[] = [];
-  for (const f of families)
-    familySessions.push(
-      await signIn(url, {
-        provider: 'franceconnect',
-        sub: f.sub,
-        given_name: f.given,
-        family_name: f.family,
-        birthdate: f.birthdate,
-        email: f.email,
-        acr: 'eidas1',
-      }),
-    );
+  for (const f of families) familySessions.push(await signIn(url, family(f)));
   const sessionsOf = async (count: number, email: (i: number) => string, formPage?: string) => {
     const out: BenchSession[] = [];
     for (let i = 0; i < count; i++) out.push(await signIn(url, agent(email(i)), formPage));
@@ -112,19 +114,7 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
   ).rows;
   const bookerSessions: BenchSession[] = [];
   for (const f of bookers) {
-    const session = await signIn(
-      url,
-      {
-        provider: 'franceconnect',
-        sub: f.sub,
-        given_name: f.given,
-        family_name: f.family,
-        birthdate: f.birthdate,
-        email: f.email,
-        acr: 'eidas1',
-      },
-      `/visites/reserver?detenu=${f.detainee}&visiteurs=${f.permit}`,
-    );
+    const session = await signIn(url, family(f), `/visites/reserver?detenu=${f.detainee}&visiteurs=${f.permit}`);
     bookerSessions.push({ ...session, vars: { detainee: f.detainee, permit: f.permit } });
   }
   // The slots a family is offered: public holidays are closed (the establishment is not open on them).

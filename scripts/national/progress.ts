@@ -19,7 +19,8 @@ export class Progress {
     const bar = '#'.repeat(Math.round(ratio * width)).padEnd(width, '-');
     const elapsed = (now - this.started) / 1000;
     const eta = ratio > 0 && ratio < 1 ? ` ~${formatSeconds((elapsed / ratio) * (1 - ratio))} left` : '';
-    const line = `${this.label.padEnd(22)} [${bar}] ${String(Math.round(ratio * 100)).padStart(3)}% ${formatSeconds(elapsed)}${eta}${detail ? ` ${detail}` : ''}`;
+    const percent = String(Math.round(ratio * 100)).padStart(3);
+    const line = `${this.label.padEnd(22)} [${bar}] ${percent}% ${formatSeconds(elapsed)}${eta}${detail ? ` ${detail}` : ''}`;
     if (this.out.isTTY) this.out.write(`\r${line}\x1b[K${done >= this.total ? '\n' : ''}`);
     else this.out.write(`${line}\n`);
   }
