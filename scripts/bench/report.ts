@@ -29,6 +29,8 @@ export interface BenchReport {
   smallResults: ScenarioResult[];
   /** Sequential scans of large tables in the plans of the captured SQL (national dataset). */
   seqScans: SeqScan[];
+  /** The same scenarios on two instances behind a round-robin proxy (national dataset). */
+  scaleOut: ScenarioResult[];
 }
 
 export function ratio(r: ScenarioResult): number | null {
@@ -38,6 +40,12 @@ export function ratio(r: ScenarioResult): number | null {
 export function growth(report: BenchReport, r: ScenarioResult): number | null {
   const small = report.smallResults.find((s) => s.scenario === r.scenario);
   return small && small.p2v.p95 > 0 ? r.p2v.p95 / small.p2v.p95 : null;
+}
+
+/** Throughput on two instances over throughput on one. */
+export function scaleOutGain(report: BenchReport, r: ScenarioResult): number | null {
+  const two = report.scaleOut.find((s) => s.scenario === r.scenario);
+  return two && r.p2v.throughput > 0 ? two.p2v.throughput / r.p2v.throughput : null;
 }
 
 export function goalsMissed(report: BenchReport): string[] {
@@ -51,6 +59,13 @@ export function goalsMissed(report: BenchReport): string[] {
     if (r.p2v.errors > 0) missed.push(`${r.scenario}: ${r.p2v.errors} errors`);
     if (r.memoryMb > GOALS.memoryMb) missed.push(`${r.scenario}: ${r.memoryMb} MB (goal < ${GOALS.memoryMb})`);
     for (const [name, value] of Object.entries(r.checks)) if (value !== 0) missed.push(`${r.scenario}: ${name} = ${value}`);
+    const gain = scaleOutGain(report, r);
+    if (gain !== null && gain <= 1) missed.push(`${r.scenario}: two instances serve ${gain.toFixed(2)} × what one does (goal: more)`);
+  }
+  for (const r of report.scaleOut) {
+    if (r.p2v.errors > 0) missed.push(`${r.scenario} on two instances: ${r.p2v.errors} errors`);
+    for (const [name, value] of Object.entries(r.checks))
+      if (value !== 0) missed.push(`${r.scenario} on two instances: ${name} = ${value}`);
   }
   for (const s of report.seqScans)
     missed.push(`${s.scenario}: sequential scan of ${s.table} (${n0(s.rows)} rows) in ${s.sql.slice(0, 120)}…`);
@@ -75,12 +90,16 @@ export function markdownTable(report: BenchReport): string {
       latency(r.p2v),
       r.baseline ? latency(r.baseline) : '—',
       g === null ? '—' : `${g.toFixed(2)} ×`,
+      (() => {
+        const gain = scaleOutGain(report, r);
+        return gain === null ? '—' : `${gain.toFixed(2)} ×`;
+      })(),
       String(r.p2v.errors),
       String(r.memoryMb),
     ].join(' | ');
   });
-  return `| scenario | P2V req/s | baseline req/s | ratio | P2V latency | baseline latency | growth | errors | memory |
-|---|---|---|---|---|---|---|---|---|
+  return `| scenario | P2V req/s | baseline req/s | ratio | P2V latency | baseline latency | growth | 2 instances | errors | memory |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.map((r) => `| ${r} |`).join('\n')}`;
 }
 
@@ -97,11 +116,14 @@ process of its own, after a warm-up. The **baseline** is a bare \`node:http\` se
 that runs, for the same request, the same SQL as P2V (recorded from P2V itself with
 SQL_CAPTURE_FILE, the session read included) and answers a minimal page: the ratio is what the
 framework, validation, ORM and templates cost. **Growth** is the national p95 divided by the p95 of the
-same scenario on the 1 % dataset. Latencies in ms (p50 / p95 / p99); memory: P2V's peak resident
-memory during the run, in MB.
+same scenario on the 1 % dataset. **2 instances**: the throughput of two P2V instances on the same
+database behind a round-robin proxy (each connection to the next instance, the sessions shared in
+PostgreSQL), over one instance's. Latencies in ms (p50 / p95 / p99); memory: P2V's peak resident
+memory during the run, in MB (the larger instance's with two).
 
 Goals (issue #15): throughput at least ${pct(GOALS.baselineRatio)} of the baseline's; national p95 at most
-${GOALS.growth} × the 1 % p95; no errors; memory under ${GOALS.memoryMb} MB.
+${GOALS.growth} × the 1 % p95; more throughput on two instances than on one; no errors (on one instance
+or two); no overbooking; memory under ${GOALS.memoryMb} MB.
 
 ${markdownTable(report)}
 

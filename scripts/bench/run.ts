@@ -15,7 +15,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -74,7 +74,7 @@ function stopper(proc: ChildProcess): () => Promise<void> {
 }
 
 /** The built app, as production runs it but for the test endpoints (sessions, clock) and the demo providers. */
-async function startApp(databaseUrl: string, secret: string, captureFile?: string): Promise<Server> {
+async function startApp(databaseUrl: string, secret: string, captureFile?: string, appUrl?: string): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(process.execPath, ['dist/src/main.js'], {
@@ -84,7 +84,7 @@ async function startApp(databaseUrl: string, secret: string, captureFile?: strin
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       PORT: String(port),
-      APP_URL: url,
+      APP_URL: appUrl ?? url,
       DATABASE_URL: databaseUrl,
       SESSION_SECRET: secret,
       DEMO_IDP: 'true',
@@ -219,13 +219,92 @@ async function capture(app: Server, captureFile: string, scenarios: Scenario[]):
   return sent.map(({ requestId: _id, ...c }) => c);
 }
 
+/**
+ * A round-robin TCP proxy in front of several instances (as a load balancer): each connection to the
+ * next one. It listens first: the instances are started with its address as their APP_URL (the one
+ * address users reach), then put behind it with `serve`.
+ */
+function roundRobin(): Promise<{ url: string; serve(urls: string[]): void; close(): Promise<void> }> {
+  let ports: number[] = [];
+  let next = 0;
+  const server = createServer((client) => {
+    const upstream = connect(ports[next++ % ports.length], '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () =>
+      done({
+        url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        serve: (urls) => {
+          ports = urls.map((u) => Number(new URL(u).port));
+        },
+        close: () => new Promise((closed) => server.close(() => closed())),
+      }),
+    ),
+  );
+}
+
+/**
+ * Runs each scenario on P2V at `url` (its instances' own addresses for the clock, their processes for
+ * the memory), then on the baseline when there is one.
+ */
+async function runScenarios(
+  scenarios: Scenario[],
+  p2v: { url: string; instances: Server[] },
+  baseline: Server | null,
+  db: Client,
+  label: string,
+): Promise<ScenarioResult[]> {
+  const duration = Number(option('duration', '10'));
+  const warmup = Number(option('warmup', '3'));
+  const results: ScenarioResult[] = [];
+  for (const s of scenarios) {
+    for (const instance of p2v.instances) await s.before?.(instance.url, new URL(p2v.url).host);
+    const spec = (url: string, seconds: number): LoadSpec => ({
+      scenario: s.name,
+      url,
+      connections: s.connections,
+      duration: seconds,
+      sessions: s.sessions,
+      requests: s.requests,
+      expect: s.expect,
+    });
+    await load(spec(p2v.url, warmup));
+    const peaks = p2v.instances.map((i) => memoryWatch(i.proc.pid!));
+    const measured = await load(spec(p2v.url, duration));
+    const memoryMb = Math.max(...peaks.map((peak) => peak()));
+    let base: LoadResult | null = null;
+    if (baseline && !s.noBaseline) {
+      await load(spec(baseline.url, warmup));
+      base = await load(spec(baseline.url, duration));
+    }
+    const checks = (await s.after?.(db)) ?? {};
+    results.push({
+      scenario: s.name,
+      title: s.title,
+      connections: s.connections,
+      database: label,
+      p2v: measured,
+      baseline: base,
+      memoryMb,
+      checks,
+    });
+    process.stderr.write(
+      `${label} ${s.name}: ${measured.throughput.toFixed(0)} req/s p95 ${measured.p95} ms` +
+        (base ? ` | baseline ${base.throughput.toFixed(0)} req/s p95 ${base.p95} ms` : '') +
+        ` | errors ${measured.errors} | ${memoryMb} MB\n`,
+    );
+  }
+  return results;
+}
+
 async function measure(
   databaseUrl: string,
   label: string,
-  withBaseline: boolean,
-): Promise<{ results: ScenarioResult[]; seqScans: SeqScan[] }> {
-  const duration = Number(option('duration', '10'));
-  const warmup = Number(option('warmup', '3'));
+  opts: { baseline: boolean; scaleOut: boolean },
+): Promise<{ results: ScenarioResult[]; seqScans: SeqScan[]; scaleOut: ScenarioResult[] }> {
   const only = option('only', '');
   const secret = randomBytes(32).toString('hex');
   const db = new Client({ connectionString: databaseUrl });
@@ -251,51 +330,31 @@ async function measure(
     writeFileSync(capturesFile, JSON.stringify(captures));
     process.stderr.write(`SQL recorded: ${capturesFile}\n`);
     const app = await startApp(databaseUrl, secret);
-    const baseline = withBaseline ? await startBaseline(databaseUrl, secret, capturesFile) : null;
-    const results: ScenarioResult[] = [];
+    const baseline = opts.baseline ? await startBaseline(databaseUrl, secret, capturesFile) : null;
+    let results: ScenarioResult[];
     try {
-      for (const s of scenarios) {
-        await s.before?.(app.url);
-        const spec = (url: string, seconds: number): LoadSpec => ({
-          scenario: s.name,
-          url,
-          connections: s.connections,
-          duration: seconds,
-          sessions: s.sessions,
-          requests: s.requests,
-          expect: s.expect,
-        });
-        await load(spec(app.url, warmup));
-        const peak = memoryWatch(app.proc.pid!);
-        const p2v = await load(spec(app.url, duration));
-        const memoryMb = peak();
-        let base: LoadResult | null = null;
-        if (baseline && !s.noBaseline) {
-          await load(spec(baseline.url, warmup));
-          base = await load(spec(baseline.url, duration));
-        }
-        const checks = (await s.after?.(db)) ?? {};
-        results.push({
-          scenario: s.name,
-          title: s.title,
-          connections: s.connections,
-          database: label,
-          p2v,
-          baseline: base,
-          memoryMb,
-          checks,
-        });
-        process.stderr.write(
-          `${label} ${s.name}: ${p2v.throughput.toFixed(0)} req/s p95 ${p2v.p95} ms` +
-            (base ? ` | baseline ${base.throughput.toFixed(0)} req/s p95 ${base.p95} ms` : '') +
-            ` | errors ${p2v.errors} | ${memoryMb} MB\n`,
-        );
-      }
+      results = await runScenarios(scenarios, { url: app.url, instances: [app] }, baseline, db, label);
     } finally {
       await app.stop();
       await baseline?.stop();
     }
-    return { results, seqScans };
+    // Two instances on the one database behind a round-robin proxy: the same sessions, whichever answers.
+    let scaleOut: ScenarioResult[] = [];
+    if (opts.scaleOut) {
+      const proxy = await roundRobin();
+      const instances = [
+        await startApp(databaseUrl, secret, undefined, proxy.url),
+        await startApp(databaseUrl, secret, undefined, proxy.url),
+      ];
+      proxy.serve(instances.map((i) => i.url));
+      try {
+        scaleOut = await runScenarios(scenarios, { url: proxy.url, instances }, null, db, `${label} ×2`);
+      } finally {
+        await proxy.close();
+        for (const i of instances) await i.stop();
+      }
+    }
+    return { results, seqScans, scaleOut };
   } finally {
     await db.end();
   }
@@ -305,9 +364,12 @@ async function main(): Promise<number> {
   const national = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!national) throw new Error('BENCH_DATABASE_URL (or DATABASE_URL): a database filled by npm run data:national');
   const small = process.env.BENCH_SMALL_DATABASE_URL;
-  const { results, seqScans } = await measure(national, 'national', true);
-  const smallResults = small ? (await measure(small, 'small', false)).results : [];
-  const report = { at: new Date().toISOString(), goals: GOALS, machine: await machine(), results, smallResults, seqScans };
+  const { results, seqScans, scaleOut } = await measure(national, 'national', {
+    baseline: true,
+    scaleOut: option('instances', '2') === '2',
+  });
+  const smallResults = small ? (await measure(small, 'small', { baseline: false, scaleOut: false })).results : [];
+  const report = { at: new Date().toISOString(), goals: GOALS, machine: await machine(), results, smallResults, seqScans, scaleOut };
   writeFileSync(resolve(root, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(resolve(root, 'docs/benchmarks.md'), markdownReport(report));
   // The README's « Performance » shows the latest table.

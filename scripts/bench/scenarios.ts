@@ -3,6 +3,7 @@
  * N001 is the largest (1,090 detainees, 30 cabins) at every scale; its busiest day ahead is the day
  * measured, the app's clock set to it (test endpoint) so that its visitors can be checked in.
  */
+import { request } from 'node:http';
 import type { Client } from 'pg';
 import { publicHoliday } from '../../src/common/public-holidays';
 import type { BenchRequest, BenchSession } from './types';
@@ -19,8 +20,8 @@ export interface Scenario {
   capturePerSession: boolean;
   /** No baseline: its SQL depends on the data it finds (see docs/benchmarks.md). */
   noBaseline?: boolean;
-  /** Before a run, on the server about to be measured. */
-  before?: (url: string) => Promise<void>;
+  /** Before a run, on each instance about to be measured (`host`: the address users reach it by). */
+  before?: (url: string, host?: string) => Promise<void>;
   /** After the runs: facts checked in the database (e.g. no overbooking). */
   after?: (db: Client) => Promise<Record<string, number>>;
 }
@@ -62,12 +63,24 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
   );
   // The app's clock on that day at 08:00 in Paris (winter or summer time), running.
   const at = await one<{ at: string }>(db, `SELECT (($1::date + time '08:00') AT TIME ZONE 'Europe/Paris')::text AS at`, [day]);
-  const setClock = async (server: string) => {
-    const r = await fetch(`${server}/__test__/clock`, {
-      method: 'POST',
-      body: new URLSearchParams({ at: new Date(at.at).toISOString(), frozen: 'false' }),
+  // Each instance's clock, on its own address but named as the one address users reach (`host`: APP_URL's).
+  const setClock = async (server: string, host?: string) => {
+    const u = new URL(server);
+    const body = new URLSearchParams({ at: new Date(at.at).toISOString(), frozen: 'false' }).toString();
+    const status = await new Promise<number>((done, fail) => {
+      const headers = {
+        host: host ?? u.host,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': Buffer.byteLength(body),
+      };
+      const req = request({ host: u.hostname, port: u.port, path: '/__test__/clock', method: 'POST', headers }, (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      });
+      req.on('error', fail);
+      req.end(body);
     });
-    if (r.status !== 200) throw new Error(`Clock not set (${r.status})`);
+    if (status !== 200) throw new Error(`Clock not set (${status})`);
   };
   await setClock(url);
 
