@@ -106,6 +106,18 @@ function visitsOf(detaineeId: string) {
   return query(`SELECT count(*)::int AS n FROM visits WHERE detainee_id = $1 AND status <> 'CANCELLED'`, [detaineeId]);
 }
 
+/** A visit of the room's detainee with its permit, in the ordinary room (`familyAccountId` when a family booked it). */
+function permitVisit(r: Room, startsAt: Date, familyAccountId?: string) {
+  return insertVisit({
+    establishmentId: r.establishment.id,
+    roomId: r.ordinaryRoom.id,
+    detaineeId: r.detainee.id,
+    ...(familyAccountId ? { familyAccountId } : {}),
+    permitIds: [r.permit.id],
+    startsAt,
+  });
+}
+
 /** The door: the arrival page of a visit, and one tap on a visitor. */
 async function door(r: Room, visitId: string, visitorId: string, fields: Record<string, string>) {
   const base = `/etablissements/${r.establishment.code}/parloir/visites/${visitId}`;
@@ -174,13 +186,7 @@ describe('an expired permit (valid until yesterday)', () => {
   it('cannot be checked in at the door: the agent reads why and can only refuse', async () => {
     const r = await visitingRoom();
     await setPermitTerms(r.permit.id, { validTo: YESTERDAY });
-    const visit = await insertVisit({
-      establishmentId: r.establishment.id,
-      roomId: r.ordinaryRoom.id,
-      detaineeId: r.detainee.id,
-      permitIds: [r.permit.id],
-      startsAt: at(dayIn(0), '23:00'),
-    });
+    const visit = await permitVisit(r, at(dayIn(0), '23:00'));
     const [visitor] = visit.visitorIds;
     const { visitPage, res } = await door(r, visit.id, visitor, { status: 'ARRIVED' });
     expect(visitPage.text('visitor-warning')).toBe(
@@ -204,20 +210,8 @@ describe('a permit for a number of visits', () => {
   it('used up by an earlier visit: refused at the door, the visit page says why; without the limit the same visitor is let in', async () => {
     const r = await visitingRoom();
     await setPermitTerms(r.permit.id, { maxVisits: 1 });
-    await insertVisit({
-      establishmentId: r.establishment.id,
-      roomId: r.ordinaryRoom.id,
-      detaineeId: r.detainee.id,
-      permitIds: [r.permit.id],
-      startsAt: at(dayIn(-7), '14:00'),
-    });
-    const visit = await insertVisit({
-      establishmentId: r.establishment.id,
-      roomId: r.ordinaryRoom.id,
-      detaineeId: r.detainee.id,
-      permitIds: [r.permit.id],
-      startsAt: at(dayIn(0), '23:00'),
-    });
+    await permitVisit(r, at(dayIn(-7), '14:00'));
+    const visit = await permitVisit(r, at(dayIn(0), '23:00'));
     const [visitor] = visit.visitorIds;
     const { visitPage, res } = await door(r, visit.id, visitor, { status: 'ARRIVED' });
     expect(visitPage.text('visitor-warning')).toMatch(/1 visite/);
@@ -296,14 +290,7 @@ describe('limits and conditions', () => {
   it('a permit for one visit, already used, cannot book a second', async () => {
     const r = await visitingRoom();
     await setPermitTerms(r.permit.id, { maxVisits: 1 });
-    await insertVisit({
-      establishmentId: r.establishment.id,
-      roomId: r.ordinaryRoom.id,
-      detaineeId: r.detainee.id,
-      familyAccountId: r.family.id,
-      permitIds: [r.permit.id],
-      startsAt: at(dayIn(-7), '14:00'),
-    });
+    await permitVisit(r, at(dayIn(-7), '14:00'), r.family.id);
     const second = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(second.status).toBe(400);
     expect(page(second).errors()).toEqual(['Un des permis ne permet que 1 visite : elle est déjà réservée ou faite.']);
@@ -364,13 +351,7 @@ describe('limits and conditions', () => {
     expect(staff.status).toBe(400);
     expect(page(staff).errors()).toEqual([onHold]);
 
-    const visit = await insertVisit({
-      establishmentId: r.establishment.id,
-      roomId: r.ordinaryRoom.id,
-      detaineeId: r.detainee.id,
-      permitIds: [r.permit.id],
-      startsAt: at(dayIn(0), '23:00'),
-    });
+    const visit = await permitVisit(r, at(dayIn(0), '23:00'));
     const { res } = await door(r, visit.id, visit.visitorIds[0], { status: 'ARRIVED' });
     expect(res.status).toBe(409);
     expect(page(res).errors()).toEqual([
@@ -578,15 +559,7 @@ describe('the establishment records and changes limits and conditions', () => {
       allowed_days: null,
     });
     // Two visits already used: the head cannot leave none.
-    for (const day of [DAY, WEEK_LATER])
-      await insertVisit({
-        establishmentId: r.establishment.id,
-        roomId: r.ordinaryRoom.id,
-        detaineeId: r.detainee.id,
-        familyAccountId: r.family.id,
-        permitIds: [r.permit.id],
-        startsAt: at(day, '14:00'),
-      });
+    for (const day of [DAY, WEEK_LATER]) await permitVisit(r, at(day, '14:00'), r.family.id);
     const headForm = page(await head.get(conditionsUrl).expect(200));
     const tooFew = await head.post(conditionsUrl).type('form').send({ _csrf: headForm.csrf(), maxVisits: '2' }).expect(400);
     expect(page(tooFew).fieldError('maxVisits')).toBe(
