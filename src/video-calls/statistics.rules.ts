@@ -1,4 +1,8 @@
 import { parseDay } from '../common/dates';
+import { monthsBetween } from '../common/months';
+
+export { csvField } from '../common/csv';
+export { monthLabel, monthsBetween } from '../common/months';
 
 /**
  * The rules of the video-call statistics (per month, on the establishment's clock). Pure functions.
@@ -28,27 +32,6 @@ export function parsePeriod(du: unknown, au: unknown, today: string): PeriodResu
   if (monthsBetween(from, to).length > MAX_MONTHS)
     return { ok: false, field: 'au', message: `Au : la période couvre au plus ${MAX_MONTHS} mois`, from: rawFrom, to: rawTo };
   return { ok: true, from, to };
-}
-
-/** The months (AAAA-MM) from the month of `from` to the month of `to`, in order. */
-export function monthsBetween(from: string, to: string): string[] {
-  const months: string[] = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  const end = to.slice(0, 7);
-  for (;;) {
-    const month = `${y}-${String(m).padStart(2, '0')}`;
-    if (month > end) break;
-    months.push(month);
-    m += 1;
-    if (m > 12) [y, m] = [y + 1, 1];
-  }
-  return months;
-}
-
-/** « novembre 2026 » for AAAA-MM. */
-export function monthLabel(month: string): string {
-  return new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(`${month}-15T12:00:00Z`));
 }
 
 /** Minutes charged for a call held this many seconds: rounded up to the minute. */
@@ -107,10 +90,4 @@ export function monthlyFigures(
       ...totals,
     },
   };
-}
-
-/** A CSV field (semicolon-separated, as French spreadsheets open it). */
-export function csvField(v: string | number): string {
-  const s = String(v);
-  return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
