@@ -19,6 +19,7 @@ import { FamilyVisitsModule } from './family-visits/family-visits.module';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OversightModule } from './oversight/oversight.module';
 import { PermitsModule } from './permits/permits.module';
 import { VideoCallsModule } from './video-calls/video-calls.module';
 import { VisitsModule } from './visits/visits.module';
@@ -44,6 +45,7 @@ export class AppModule implements NestModule {
         FamilyVisitsModule,
         VideoCallsModule,
         FamilySpaceModule,
+        OversightModule,
       ],
       controllers: [HomeController, HealthController],
       providers: [

@@ -109,6 +109,26 @@ table establishment_info
   establishment_info.dress_code text
   establishment_info.accessibility text
   establishment_info.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table establishment_month_stats
+  establishment_month_stats.establishment_id uuid NOT NULL
+  establishment_month_stats.month date NOT NULL
+  establishment_month_stats.requests_received integer NOT NULL DEFAULT 0
+  establishment_month_stats.granted integer NOT NULL DEFAULT 0
+  establishment_month_stats.refused integer NOT NULL DEFAULT 0
+  establishment_month_stats.implicitly_rejected integer NOT NULL DEFAULT 0
+  establishment_month_stats.decision_days_sum double precision NOT NULL DEFAULT 0
+  establishment_month_stats.decision_days_count integer NOT NULL DEFAULT 0
+  establishment_month_stats.visits_booked integer NOT NULL DEFAULT 0
+  establishment_month_stats.visits_online integer NOT NULL DEFAULT 0
+  establishment_month_stats.visits_held integer NOT NULL DEFAULT 0
+  establishment_month_stats.visits_no_show integer NOT NULL DEFAULT 0
+  establishment_month_stats.visits_refused integer NOT NULL DEFAULT 0
+  establishment_month_stats.visits_cancelled integer NOT NULL DEFAULT 0
+  establishment_month_stats.check_seconds_sum double precision NOT NULL DEFAULT 0
+  establishment_month_stats.check_count integer NOT NULL DEFAULT 0
+  establishment_month_stats.check_days integer NOT NULL DEFAULT 0
+  establishment_month_stats.detainees integer NOT NULL DEFAULT 0
+  establishment_month_stats.refreshed_at timestamp with time zone NOT NULL
 table establishments
   establishments.id uuid NOT NULL DEFAULT gen_random_uuid()
   establishments.code character varying(16) NOT NULL
@@ -121,6 +141,7 @@ table establishments
   establishments.email text
   establishments.interregional_direction text
   establishments.holiday_zone text NOT NULL DEFAULT 'METROPOLE'::text
+  establishments.direction text
 table family_accounts
   family_accounts.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_accounts.fc_subject text NOT NULL
@@ -338,6 +359,12 @@ table notifications
   notifications.sent_at timestamp with time zone
   notifications.created_at timestamp with time zone NOT NULL DEFAULT now()
   notifications.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table oversight_assignments
+  oversight_assignments.id uuid NOT NULL DEFAULT gen_random_uuid()
+  oversight_assignments.agent_id uuid NOT NULL
+  oversight_assignments.scope text NOT NULL
+  oversight_assignments.direction text
+  oversight_assignments.granted_at timestamp with time zone NOT NULL DEFAULT now()
 table permit_claim_failures
   permit_claim_failures.id bigint NOT NULL DEFAULT nextval('permit_claim_failures_id_seq'::regclass)
   permit_claim_failures.family_account_id uuid NOT NULL
@@ -746,9 +773,14 @@ constraint establishment_info.establishment_info_lockers: CHECK (((btrim(lockers
 constraint establishment_info.establishment_info_phone: CHECK ((parloir_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
 constraint establishment_info.establishment_info_pkey: PRIMARY KEY (establishment_id)
 constraint establishment_info.establishment_info_what_to_bring: CHECK (((btrim(what_to_bring) <> ''::text) AND (char_length(what_to_bring) <= 2000)))
+constraint establishment_month_stats.establishment_month_stats_counts: CHECK (((requests_received >= 0) AND (granted >= 0) AND (refused >= 0) AND (implicitly_rejected >= 0) AND (decision_days_count >= 0) AND (visits_booked >= 0) AND (visits_online >= 0) AND (visits_held >= 0) AND (visits_no_show >= 0) AND (visits_refused >= 0) AND (visits_cancelled >= 0) AND (check_count >= 0) AND (check_days >= 0) AND (check_days <= 31) AND (detainees >= 0) AND (decision_days_sum >= (0)::double precision) AND (check_seconds_sum >= (0)::double precision)))
+constraint establishment_month_stats.establishment_month_stats_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id) ON DELETE CASCADE
+constraint establishment_month_stats.establishment_month_stats_month: CHECK ((EXTRACT(day FROM month) = (1)::numeric))
+constraint establishment_month_stats.establishment_month_stats_pkey: PRIMARY KEY (establishment_id, month)
 constraint establishments.establishments_address_length: CHECK ((char_length(address) <= 500))
 constraint establishments.establishments_code_check: CHECK (((code)::text ~ '^[A-Z0-9-]{2,16}$'::text))
 constraint establishments.establishments_code_key: UNIQUE (code)
+constraint establishments.establishments_direction: CHECK ((direction = ANY (ARRAY['BORDEAUX'::text, 'DIJON'::text, 'LILLE'::text, 'LYON'::text, 'MARSEILLE'::text, 'PARIS'::text, 'RENNES'::text, 'STRASBOURG'::text, 'TOULOUSE'::text, 'OUTRE_MER'::text])))
 constraint establishments.establishments_holiday_zone: CHECK ((holiday_zone = ANY (ARRAY['METROPOLE'::text, 'ALSACE_MOSELLE'::text, 'GUADELOUPE'::text, 'MARTINIQUE'::text, 'GUYANE'::text, 'LA_REUNION'::text, 'MAYOTTE'::text])))
 constraint establishments.establishments_kind_check: CHECK ((kind = ANY (ARRAY['MAISON_ARRET'::text, 'CENTRE_DETENTION'::text, 'MAISON_CENTRALE'::text, 'CENTRE_PENITENTIAIRE'::text, 'ETABLISSEMENT_MINEURS'::text, 'CENTRE_SEMI_LIBERTE'::text])))
 constraint establishments.establishments_name_check: CHECK ((length(TRIM(BOTH FROM name)) > 0))
@@ -897,6 +929,11 @@ constraint notifications.notifications_pkey: PRIMARY KEY (id)
 constraint notifications.notifications_recipient_id_fkey: FOREIGN KEY (recipient_id) REFERENCES notification_recipients(id)
 constraint notifications.notifications_sent_at: CHECK (((status = 'SENT'::text) = (sent_at IS NOT NULL)))
 constraint notifications.notifications_status_check: CHECK ((status = ANY (ARRAY['PENDING'::text, 'SENDING'::text, 'SENT'::text, 'FAILED'::text, 'CANCELLED'::text, 'DROPPED'::text])))
+constraint oversight_assignments.oversight_assignments_agent_id_fkey: FOREIGN KEY (agent_id) REFERENCES agents(id) ON DELETE CASCADE
+constraint oversight_assignments.oversight_assignments_direction: CHECK (((scope = 'NATIONAL'::text) = (direction IS NULL)))
+constraint oversight_assignments.oversight_assignments_direction_check: CHECK ((direction = ANY (ARRAY['BORDEAUX'::text, 'DIJON'::text, 'LILLE'::text, 'LYON'::text, 'MARSEILLE'::text, 'PARIS'::text, 'RENNES'::text, 'STRASBOURG'::text, 'TOULOUSE'::text, 'OUTRE_MER'::text])))
+constraint oversight_assignments.oversight_assignments_pkey: PRIMARY KEY (id)
+constraint oversight_assignments.oversight_assignments_scope_check: CHECK ((scope = ANY (ARRAY['NATIONAL'::text, 'INTERREGIONAL'::text])))
 constraint permit_claim_failures.permit_claim_failures_family_account_id_fkey: FOREIGN KEY (family_account_id) REFERENCES family_accounts(id)
 constraint permit_claim_failures.permit_claim_failures_pkey: PRIMARY KEY (id)
 constraint permit_documents.permit_documents_content_type_check: CHECK ((content_type = ANY (ARRAY['image/jpeg'::text, 'application/pdf'::text])))
@@ -1148,7 +1185,10 @@ index CREATE UNIQUE INDEX detainees_ecrou_unique ON public.detainees USING btree
 index CREATE INDEX detainees_identity_idx ON public.detainees USING btree (lower(last_name), lower(first_name), birth_date)
 index CREATE UNIQUE INDEX detainees_pkey ON public.detainees USING btree (id)
 index CREATE UNIQUE INDEX establishment_info_pkey ON public.establishment_info USING btree (establishment_id)
+index CREATE INDEX establishment_month_stats_month_idx ON public.establishment_month_stats USING btree (month)
+index CREATE UNIQUE INDEX establishment_month_stats_pkey ON public.establishment_month_stats USING btree (establishment_id, month)
 index CREATE UNIQUE INDEX establishments_code_key ON public.establishments USING btree (code)
+index CREATE INDEX establishments_direction_idx ON public.establishments USING btree (direction)
 index CREATE UNIQUE INDEX establishments_pkey ON public.establishments USING btree (id)
 index CREATE UNIQUE INDEX family_accounts_fc_subject_key ON public.family_accounts USING btree (fc_subject)
 index CREATE UNIQUE INDEX family_accounts_pkey ON public.family_accounts USING btree (id)
@@ -1196,6 +1236,8 @@ index CREATE INDEX notifications_due_idx ON public.notifications USING btree (ne
 index CREATE INDEX notifications_entity_idx ON public.notifications USING btree (entity_type, entity_id)
 index CREATE INDEX notifications_establishment_idx ON public.notifications USING btree (establishment_id, created_at DESC)
 index CREATE UNIQUE INDEX notifications_pkey ON public.notifications USING btree (id)
+index CREATE UNIQUE INDEX oversight_assignments_pkey ON public.oversight_assignments USING btree (id)
+index CREATE UNIQUE INDEX oversight_assignments_unique ON public.oversight_assignments USING btree (agent_id, scope, COALESCE(direction, ''::text))
 index CREATE INDEX permit_claim_failures_idx ON public.permit_claim_failures USING btree (family_account_id, at)
 index CREATE UNIQUE INDEX permit_claim_failures_pkey ON public.permit_claim_failures USING btree (id)
 index CREATE UNIQUE INDEX permit_documents_current_idx ON public.permit_documents USING btree (request_id, kind) WHERE (current AND (kind = ANY (ARRAY['PHOTO'::text, 'ID_DOCUMENT'::text, 'PROOF_OF_ADDRESS'::text])))

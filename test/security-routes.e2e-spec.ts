@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ListedRoute } from '../src/demo/test-routes';
 import { insertAgent, insertEstablishment, insertFamily, type EstablishmentRow, type StaffRole } from './factories/people';
 import { appForTests } from './helpers/app';
+import { query } from './helpers/db';
 import { page } from './helpers/html';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
@@ -52,7 +53,8 @@ const DOMAIN_REFUSALS: Record<string, string> = {
 /** Ends the session it is called in: checked on sessions of their own, after the others. */
 const ENDS_SESSION = new Set(['POST /deconnexion']);
 
-type Who = 'anonymous' | 'family' | StaffRole;
+/** OVERSIGHT: an agent holding the national view only (no role at an establishment). */
+type Who = 'anonymous' | 'family' | StaffRole | 'OVERSIGHT';
 interface Identity {
   who: Who;
   http: Agent;
@@ -103,11 +105,16 @@ async function signInAs(who: Who): Promise<Identity> {
     const family = await insertFamily({ givenName: 'Łucja', familyName: 'Nguyễn-Şahin' });
     return withCsrf(who, await signInFamily(suite.app.url, family));
   }
+  if (who === 'OVERSIGHT') {
+    const analyst = await insertAgent([], { givenName: 'Ştefan', usualName: 'محمد Haddad' });
+    await query(`INSERT INTO oversight_assignments (agent_id, scope) VALUES ($1, 'NATIONAL')`, [analyst.id]);
+    return withCsrf(who, await signInAgent(suite.app.url, analyst));
+  }
   const agent = await insertAgent([{ establishmentId: a.id, role: who }], { givenName: 'Ştefan', usualName: 'محمد Haddad' });
   return withCsrf(who, await signInAgent(suite.app.url, agent));
 }
 
-const WHO: Who[] = ['anonymous', 'family', ...STAFF];
+const WHO: Who[] = ['anonymous', 'family', ...STAFF, 'OVERSIGHT'];
 let identities: Identity[];
 
 beforeAll(async () => {
@@ -128,6 +135,7 @@ function expected(route: Declared, who: Who, establishment: EstablishmentRow): '
   if (who === 'anonymous') return 401;
   if (who === 'family') return access.roles.includes('FAMILY') ? 'allowed' : 403;
   if (!access.roles.includes(who)) return 403;
+  if (who === 'OVERSIGHT') return 'allowed'; // every establishment's figures: no establishment in the URL
   return route.path.includes(':establishment') && establishment.id !== a.id ? 403 : 'allowed';
 }
 
@@ -182,7 +190,7 @@ describe('every route of the app, as every kind of visitor', () => {
       for (const id of admitted) check(id, route, a);
       const staffAdmitted = admitted.filter((id) => STAFF.includes(id.who as StaffRole));
       if (route.path.includes(':establishment') && staffAdmitted.length) check(staffAdmitted[i % staffAdmitted.length], route, b);
-      for (const id of identities.filter((x) => (x.who === 'anonymous' || x.who === 'family') && !admitted.includes(x)))
+      for (const id of identities.filter((x) => ['anonymous', 'family', 'OVERSIGHT'].includes(x.who) && !admitted.includes(x)))
         check(id, route, a);
       if (refusedStaff.length) check(refusedStaff[i % refusedStaff.length], route, a);
     });

@@ -57,6 +57,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'RateLimitHits1763903150000',
       'AuditChainKeyed1763903160000',
       'NationalScaleIndexes1763903200000',
+      'NationalOversight1763903300000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

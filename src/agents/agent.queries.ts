@@ -1,3 +1,4 @@
+import { type OversightGrant, parseGrant } from '../oversight/oversight.rules';
 import type { EntityManager } from 'typeorm';
 import type { StaffGrant } from '../auth/principal';
 import type { StaffRole } from '../auth/roles';
@@ -108,6 +109,8 @@ export interface SignedInAgent {
   lastName: string;
   email: string;
   grants: StaffGrant[];
+  /** The national or interregional views they may read (oversight_assignments). */
+  oversight: OversightGrant[];
 }
 
 export async function signedInAgent(db: EntityManager, agentId: string): Promise<SignedInAgent | null> {
@@ -120,10 +123,12 @@ export async function signedInAgent(db: EntityManager, agentId: string): Promise
     establishmentCode: string | null;
     establishmentName: string | null;
     role: StaffRole | null;
+    oversight: string[];
   }>(
     db,
     `SELECT a.id, a.first_name AS "firstName", a.last_name AS "lastName", a.email,
-            e.id AS "establishmentId", e.code AS "establishmentCode", e.name AS "establishmentName", r.role
+            e.id AS "establishmentId", e.code AS "establishmentCode", e.name AS "establishmentName", r.role,
+            ARRAY(SELECT o.scope || coalesce(':' || o.direction, '') FROM oversight_assignments o WHERE o.agent_id = a.id ORDER BY 1) AS oversight
        FROM agents a
        LEFT JOIN role_assignments r ON r.agent_id = a.id
        LEFT JOIN establishments e ON e.id = r.establishment_id
@@ -143,6 +148,11 @@ export async function signedInAgent(db: EntityManager, agentId: string): Promise
       });
     }
   }
-  const [{ id, firstName, lastName, email }] = rows;
-  return { id, firstName, lastName, email, grants };
+  const [{ id, firstName, lastName, email, oversight }] = rows;
+  return { id, firstName, lastName, email, grants, oversight: oversight.flatMap((g) => parseGrant(g) ?? []) };
+}
+
+/** Whether the agent reads the national or an interregional view (they sign in without a role at an establishment). */
+export async function holdsOversight(db: EntityManager, agentId: string): Promise<boolean> {
+  return (await selectOne(db, `SELECT 1 FROM oversight_assignments WHERE agent_id = $1 LIMIT 1`, [agentId])) !== null;
 }

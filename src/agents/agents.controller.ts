@@ -8,6 +8,7 @@ import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
 import { GrantRoleForm } from './agent.form';
+import { scopeLabel, visibleDirections } from '../oversight/oversight.rules';
 import { AgentsService } from './agents.service';
 import { IdParam } from '../common/params';
 
@@ -22,7 +23,7 @@ export class AgentsController {
 
   /** Staff home: the establishments and roles of the signed-in agent. */
   @Get('agents')
-  @Roles(...ANY_STAFF_ROLE)
+  @Roles(...ANY_STAFF_ROLE, 'OVERSIGHT')
   @Render('agents/dashboard.njk')
   dashboard(@CurrentPrincipal() principal: Principal) {
     const grants = principal.kind === 'agent' ? principal.grants : [];
@@ -36,7 +37,9 @@ export class AgentsController {
       ...e,
       seesPopulation: e.roles.some((r) => (DETAINEE_LIST_ROLES as string[]).includes(r)),
     }));
-    return { establishments };
+    const directions = principal.kind === 'agent' ? visibleDirections(principal.oversight) : [];
+    const oversight = principal.kind === 'agent' && principal.oversight.length > 0 ? { scope: scopeLabel(directions) } : null;
+    return { establishments, oversight };
   }
 
   @Get('etablissements/:establishment/agents')

@@ -17,6 +17,7 @@ import {
   roleAssignmentAt,
   RoleAssignmentRow,
   signedInAgent,
+  holdsOversight,
   SignedInAgent,
 } from './agent.queries';
 import { RoleAssignment } from './role-assignment.entity';
@@ -71,7 +72,7 @@ export class AgentsService {
       }
       if (!agent || !agent.active) return null;
       const roles = await m.getRepository(RoleAssignment).countBy({ agentId: agent.id });
-      if (roles === 0) return null;
+      if (roles === 0 && !(await holdsOversight(m, agent.id))) return null;
       agent.lastSignInAt = this.clock.now();
       await repo.save(agent);
       await this.audit.record({ actor: agentActor(agent), action: 'AGENT_SIGNED_IN', entityType: 'agent', entityId: agent.id }, m);

@@ -31,6 +31,7 @@ const admin: Principal = {
   displayName: 'A',
   email: 'a@x.fr',
   grants: [{ establishmentId: '1', establishmentCode: 'NORD', establishmentName: 'Nord', role: 'ADMIN' }],
+  oversight: [],
 };
 
 describe('AccessGuard', () => {

@@ -41,6 +41,7 @@ export class AccessGuard implements CanActivate {
       if (access.roles.includes('FAMILY')) return true;
       throw new ForbiddenException();
     }
+    if (access.roles.includes('OVERSIGHT') && principal.oversight.length > 0) return true;
     const code = typeof req.params?.establishment === 'string' ? req.params.establishment : undefined;
     const allowed = principal.grants.some((g) => access.roles.includes(g.role) && (code === undefined || g.establishmentCode === code));
     if (!allowed) throw new ForbiddenException();

@@ -7,6 +7,7 @@ const agent = (grants: [string, StaffRole][]) => ({
   displayName: 'Zofia Kowalska',
   email: 'z@example.fr',
   grants: grants.map(([code, role]) => ({ establishmentId: code, establishmentCode: code, establishmentName: code, role })),
+  oversight: [],
 });
 
 describe('navigation', () => {

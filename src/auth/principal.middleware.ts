@@ -53,7 +53,14 @@ export class PrincipalMiddleware implements NestMiddleware {
     }
     const agent = await this.agents.signedIn(user.id);
     if (!agent) return undefined;
-    return { kind: 'agent', id: agent.id, displayName: `${agent.firstName} ${agent.lastName}`, email: agent.email, grants: agent.grants };
+    return {
+      kind: 'agent',
+      id: agent.id,
+      displayName: `${agent.firstName} ${agent.lastName}`,
+      email: agent.email,
+      grants: agent.grants,
+      oversight: agent.oversight,
+    };
   }
 }
 
@@ -68,6 +75,7 @@ export function navigation(principal?: Principal): NavEntry[] {
       { href: '/uvf', label: 'UVF et parloirs familiaux' },
     ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];
+  if (principal.oversight.length > 0) items.push({ href: '/pilotage', label: 'Pilotage' });
   const codes = [...new Set(principal.grants.map((g) => g.establishmentCode))];
   for (const code of codes) {
     const roles = principal.grants.filter((g) => g.establishmentCode === code).map((g) => g.role);

@@ -1,3 +1,4 @@
+import type { OversightGrant } from '../oversight/oversight.rules';
 import type { StaffRole } from './roles';
 
 /** What passport keeps in the session: who signed in, with which provider, and the ID token for logout. */
@@ -18,7 +19,7 @@ export interface StaffGrant {
 /** The signed-in user as loaded from the database on every request (roles are never cached). */
 export type Principal =
   | { kind: 'family'; id: string; displayName: string }
-  | { kind: 'agent'; id: string; displayName: string; email: string; grants: StaffGrant[] };
+  | { kind: 'agent'; id: string; displayName: string; email: string; grants: StaffGrant[]; oversight: OversightGrant[] };
 
 /** The signed-in user as the actor of an audited change. */
 export function actorOf(p: Principal): { type: 'AGENT' | 'FAMILY'; id: string; label: string } {

@@ -10,7 +10,11 @@ export const STAFF_ROLES = [
 export type StaffRole = (typeof STAFF_ROLES)[number];
 /** For routes open to every staff role (still scoped to the establishment in the URL). */
 export const ANY_STAFF_ROLE: StaffRole[] = [...STAFF_ROLES];
-export type Role = 'FAMILY' | StaffRole;
+/**
+ * OVERSIGHT: the DAP's national view (every establishment) or a direction's (DISP), held by an
+ * oversight assignment rather than a role at an establishment (src/oversight).
+ */
+export type Role = 'FAMILY' | StaffRole | 'OVERSIGHT';
 
 /**
  * Need-to-know: who reads the establishment's population list. The greffe, the head and the
@@ -28,6 +32,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   HEAD_OF_ESTABLISHMENT: 'Chef d’établissement',
   ACTIVITIES_OFFICER: 'Surveillant activités',
   ADMIN: 'Administrateur',
+  OVERSIGHT: 'Pilotage national ou interrégional',
 };
 
 export function isStaffRole(value: unknown): value is StaffRole {

@@ -178,6 +178,12 @@ export class EnvironmentVariables {
   @Min(100)
   WAITLIST_POLL_MS = 60000;
 
+  /** How often the figures of the DAP's national view are recomputed (the recent months of every establishment). */
+  @Transform(toInt)
+  @IsInt({ message: 'OVERSIGHT_REFRESH_MS must be a whole number of milliseconds' })
+  @Min(1000)
+  OVERSIGHT_REFRESH_MS = 3600000;
+
   /** A GENESIS population import that would release more than this share (%) of the population asks for an explicit confirmation. */
   @Transform(toInt)
   @IsInt({ message: 'GENESIS_RELEASE_CONFIRM_PERCENT must be a whole number of percent between 1 and 100' })
@@ -320,6 +326,7 @@ export interface AppConfig {
   videoCalls: VideoCallConfig;
   /** How often unanswered waiting-list offers are passed to the next family. */
   waitlistPollMs: number;
+  oversightRefreshMs: number;
   /** Above this share (%) of the population released by one GENESIS import, the administrator must confirm it explicitly. */
   genesisReleaseConfirmPercent: number;
   /** A query on another connection inside an open transaction throws (tests). */
@@ -449,6 +456,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       serviceApiKey: vars.VIDEO_SERVICE_API_KEY ?? 'development-only-video-service-api-key-0000',
     },
     waitlistPollMs: vars.WAITLIST_POLL_MS,
+    oversightRefreshMs: vars.OVERSIGHT_REFRESH_MS,
     genesisReleaseConfirmPercent: vars.GENESIS_RELEASE_CONFIRM_PERCENT,
     txGuard: vars.TX_GUARD,
     testEndpoints: vars.TEST_ENDPOINTS,

@@ -33,6 +33,7 @@ import { AuditChainKeyed1763903160000 } from '../../migrations/1763903160000-Aud
 import { VisitRestrictionsAndIncidents1763902900000 } from '../../migrations/1763902900000-VisitRestrictionsAndIncidents';
 import { RateLimitHits1763903150000 } from '../../migrations/1763903150000-RateLimitHits';
 import { NationalScaleIndexes1763903200000 } from '../../migrations/1763903200000-NationalScaleIndexes';
+import { NationalOversight1763903300000 } from '../../migrations/1763903300000-NationalOversight';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -73,6 +74,7 @@ export const MIGRATIONS = [
   RateLimitHits1763903150000,
   AuditChainKeyed1763903160000,
   NationalScaleIndexes1763903200000,
+  NationalOversight1763903300000,
 ];
 
 /**

@@ -116,6 +116,22 @@ export const DEMO_AGENTS: DemoAgentIdentity[] = [
     note: 'Agente du greffe (Sud)',
   },
   {
+    sub: 'pc-demo-dap',
+    given_name: 'Aurélie',
+    usual_name: 'Nguyễn',
+    email: 'aurelie.nguyen@justice.gouv.fr',
+    uid: 'anguyen',
+    note: 'Pilotage national (DAP) : chiffres de tous les établissements',
+  },
+  {
+    sub: 'pc-demo-disp',
+    given_name: 'Karim',
+    usual_name: 'Łukasiewicz',
+    email: 'karim.lukasiewicz@justice.gouv.fr',
+    uid: 'klukasiewicz',
+    note: 'Pilotage interrégional (DISP de Lille)',
+  },
+  {
     sub: 'pc-demo-inconnu',
     given_name: 'Paul',
     usual_name: 'Nouveau',

@@ -3,6 +3,8 @@ import { SYSTEM_ACTOR, AuditService } from '../common/audit.service';
 import { execute, select, selectOne } from '../common/sql';
 import { DEMO_AGENTS, DEMO_FAMILIES } from '../demo-idp/identities';
 import type { StaffRole } from '../auth/roles';
+import { grantOversight } from '../oversight/oversight-grants';
+import type { Direction, OversightGrant } from '../oversight/oversight.rules';
 import type { AppointmentsService } from '../appointments/appointments.service';
 import { issueClaimCode } from '../permits/permit-claims.service';
 import { seedFamilyVisitInstruction } from './family-visits-instruction.seed';
@@ -14,6 +16,12 @@ export const DEMO_ESTABLISHMENTS = [
   { code: 'CPNORD', name: 'Centre pénitentiaire de Démonstration-Nord', kind: 'CENTRE_PENITENTIAIRE' },
   { code: 'MASUD', name: 'Maison d’arrêt de Démonstration-Sud', kind: 'MAISON_ARRET' },
 ] as const;
+
+/** The national and interregional views the demo agents read (by ProConnect subject): NATIONAL or a direction. */
+const DEMO_OVERSIGHT: Record<string, (Direction | 'NATIONAL')[]> = {
+  'pc-demo-dap': ['NATIONAL'],
+  'pc-demo-disp': ['LILLE'],
+};
 
 /** Roles of the demo agents (by ProConnect subject), per establishment code. */
 const DEMO_ROLES: Record<string, [string, StaffRole][]> = {
@@ -154,8 +162,9 @@ export async function seedDemoData(
         );
     }
     for (const a of DEMO_AGENTS) {
-      const roles = DEMO_ROLES[a.sub];
-      if (!roles) continue; // the "unknown agent" identity has no account on purpose
+      const roles = DEMO_ROLES[a.sub] ?? [];
+      const oversight = DEMO_OVERSIGHT[a.sub] ?? [];
+      if (!roles.length && !oversight.length) continue; // the "unknown agent" identity has no account on purpose
       const agent = (await selectOne<{ id: string }>(
         m,
         `INSERT INTO agents (email, first_name, last_name) VALUES ($1, $2, $3)
@@ -180,6 +189,10 @@ export async function seedDemoData(
             },
             m,
           );
+      }
+      for (const o of oversight) {
+        const grant: OversightGrant = o === 'NATIONAL' ? { scope: 'NATIONAL' } : { scope: 'INTERREGIONAL', direction: o };
+        await grantOversight(m, audit, SYSTEM_ACTOR, { id: agent.id, email: a.email }, grant);
       }
     }
     for (const f of DEMO_FAMILIES.slice(0, 2)) {
@@ -337,6 +350,10 @@ async function seedDepartmentContacts(m: EntityManager) {
       `UPDATE establishments SET address = $2, phone = $3, email = $4, interregional_direction = $5 WHERE code = $1 AND address IS NULL`,
       [code, address, phone, email, direction],
     );
+  // The direction each belongs to, for the national and interregional views (« Pilotage »).
+  const directions: Record<string, Direction> = { CPNORD: 'LILLE', MASUD: 'MARSEILLE' };
+  for (const [code, direction] of Object.entries(directions))
+    await execute(m, `UPDATE establishments SET direction = $2 WHERE code = $1 AND direction IS NULL`, [code, direction]);
   // The practical information families read on the public page, their convocations and reminders.
   const practical: Record<string, [string, string, string, string, string, string, string]> = {
     CPNORD: [

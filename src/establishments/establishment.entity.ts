@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { HolidayZone } from '../common/public-holidays';
+import type { Direction } from '../oversight/oversight.rules';
 
 export const ESTABLISHMENT_KINDS = {
   MAISON_ARRET: 'Maison d’arrêt',
@@ -23,6 +24,8 @@ export class Establishment {
   @Column({ type: 'text', nullable: true }) email!: string | null;
   /** The interregional direction a recours hiérarchique goes to (name and address). */
   @Column({ name: 'interregional_direction', type: 'text', nullable: true }) interregionalDirection!: string | null;
+  /** The same direction as a code, for the national and interregional views (src/oversight). */
+  @Column({ type: 'text', nullable: true }) direction!: Direction | null;
   @Column({ name: 'time_zone', type: 'text', default: 'Europe/Paris' }) timeZone!: string;
   /** Which public holidays close the establishment's visits and video calls (common/public-holidays.ts). */
   @Column({ name: 'holiday_zone', type: 'text', default: 'METROPOLE' }) holidayZone!: HolidayZone;

@@ -52,6 +52,7 @@ const agent = (role: 'PERMITS_OFFICER' | 'HEAD_OF_ESTABLISHMENT' | 'PARLOIR_AGEN
   displayName: 'Ştefan Popescu',
   email: 'a@justice.fr',
   grants: [{ establishmentId: 'e1', establishmentCode: code, establishmentName: 'CP', role }],
+  oversight: [],
 });
 const family: Principal = { kind: 'family', id: 'f1', displayName: 'Łucja Nguyễn' };
 const csv = (bytes: number) => multipart([{ field: 'csv', file: 'permis.csv', content: Buffer.alloc(bytes, 'a') }]);

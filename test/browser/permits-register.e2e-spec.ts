@@ -2,7 +2,9 @@ import { insertAgent, insertDetainee, insertEstablishment, insertFamily, unique 
 import { insertPermit, insertPermitRequest } from '../factories/permits';
 import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
 import { onePagePdf } from '../helpers/files';
+import { OversightEstablishmentPage, OversightPage } from './pages/oversight-pages';
 import { FamilyRequestPage, PermitDashboardPage, PermitRegisterPage, WithdrawPage } from './pages/permit-register-pages';
+import { query } from '../helpers/db';
 
 jest.setTimeout(90_000);
 
@@ -52,5 +54,28 @@ describe('permits register, dashboard and withdrawal in a real browser', () => {
     expect([...errors, ...chefErrors]).toEqual([]);
     await phone.close();
     await staff.close();
+  });
+
+  it('an agent of the DAP reads the national view on a tablet, recomputes it, filters a direction and opens an establishment: every page passes axe', async () => {
+    const establishment = await insertEstablishment({ name: `Centre pénitentiaire de Łódź ${unique()}` });
+    await query(`UPDATE establishments SET direction = 'STRASBOURG' WHERE id = $1`, [establishment.id]);
+    const analyst = { givenName: 'Aurélie', usualName: 'Nguyễn-محمد', email: `${unique('dap-').toLowerCase()}@justice.gouv.fr` };
+    const who = await insertAgent([], analyst);
+    await query(`INSERT INTO oversight_assignments (agent_id, scope) VALUES ($1, 'NATIONAL')`, [who.id]);
+    const violations: string[] = [];
+    const tablet = await suite.browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+    const page = await tablet.newPage();
+    const errors = consoleErrors(page);
+    await signInBrowser(page, suite.app.url, analyst);
+    await page.goto(`${suite.app.url}/pilotage`, { waitUntil: 'load' });
+    await (await OversightPage.on(page, violations)).recompute();
+    await (await OversightPage.on(page, violations)).show({ direction: 'STRASBOURG' });
+    const view = await OversightPage.on(page, violations);
+    expect(await view.establishments()).toEqual([establishment.name]);
+    await view.open(establishment.name);
+    expect((await (await OversightEstablishmentPage.on(page, violations)).months()).length).toBe(12);
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+    await tablet.close();
   });
 });
