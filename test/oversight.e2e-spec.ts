@@ -7,7 +7,7 @@ import { appForTests } from './helpers/app';
 import { query, queryOne, serverUrl, testDatabaseUrl, withClient } from './helpers/db';
 import { type HtmlPage, page } from './helpers/html';
 import { runNode } from './helpers/processes';
-import { type Agent, signInAgent } from './helpers/sign-in';
+import { type Agent, signIn, signInAgent, STAFF } from './helpers/sign-in';
 
 /**
  * The DAP's national view and the directions' (issue #15): figures per establishment and month, computed
@@ -149,6 +149,20 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('the national view (DAP)', () => {
+  it('shows the demo’s agent of the DISP de Lille the demo establishment’s figures, computed with the demo data', async () => {
+    const { agent: disp } = await signIn(suite.app.url, STAFF.dispNord);
+    const p = page(await disp.get('/pilotage').expect(200));
+    expect(p.heading()).toBe('Pilotage — DISP de Lille');
+    expect(
+      p
+        .$('[data-testid="establishment-row"]')
+        .toArray()
+        .map((r) => p.$(r).attr('data-code')),
+    ).toEqual(['CPNORD']);
+    expect(p.text('computed-at')).toMatch(/^Chiffres calculés le \d{1,2} \S+ \d{4} à \d{2}:\d{2}/);
+    expect(Number(row(p, '[data-code="CPNORD"]')[9])).toBeGreaterThan(0); // visits booked
+  });
+
   it('shows each establishment’s permit delays and outcomes, bookings, absences, check times and hours saved, and their total', async () => {
     const dap = await analyst('NATIONAL');
     await refresh(dap);

@@ -4,6 +4,7 @@ import { execute, select, selectOne } from '../common/sql';
 import { DEMO_AGENTS, DEMO_FAMILIES } from '../demo-idp/identities';
 import type { StaffRole } from '../auth/roles';
 import { grantOversight } from '../oversight/oversight-grants';
+import { refreshEstablishments } from '../oversight/oversight-refresh';
 import type { Direction, OversightGrant } from '../oversight/oversight.rules';
 import type { AppointmentsService } from '../appointments/appointments.service';
 import { issueClaimCode } from '../permits/permit-claims.service';
@@ -321,6 +322,9 @@ export async function seedDemoData(
     await seedClaimablePermit(m, ids.CPNORD, opts.now);
     await seedFamilyVisitInstruction(m, ids.CPNORD, opts.now);
     await seedFamilyVisitsDemo(m, ids.CPNORD, opts.now);
+    // The national view's months, as the hourly job would have computed them.
+    const all = await select<{ id: string; timeZone: string }>(m, `SELECT id, time_zone AS "timeZone" FROM establishments`);
+    await refreshEstablishments(m, all, opts.now, 'all');
     return true;
   });
 }

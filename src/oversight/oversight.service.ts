@@ -2,30 +2,19 @@ import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, 
 import { formatInTimeZone } from 'date-fns-tz';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import { addMonths, monthsBetween } from '../common/months';
+import { monthsBetween } from '../common/months';
 import { runPeriodically } from '../common/periodic';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import {
   computedAt,
   establishmentByCode,
   establishmentsIn,
-  hasMonths,
-  refreshMonths,
   type ScopedEstablishment,
   sumsPerEstablishment,
   sumsPerMonth,
 } from './oversight.queries';
-import {
-  addSums,
-  type Direction,
-  emptySums,
-  type Figures,
-  figuresOf,
-  hoursSavedOver,
-  refreshFrom,
-  type Sort,
-  sortRows,
-} from './oversight.rules';
+import { addSums, type Direction, emptySums, type Figures, figuresOf, hoursSavedOver, type Sort, sortRows } from './oversight.rules';
+import { refreshEstablishments } from './oversight-refresh';
 
 /** Any key: the one lock that lets a single instance recompute the figures at a time. */
 const REFRESH_LOCK = 0x70327673; // "p2vs"
@@ -46,7 +35,9 @@ export interface MonthRow {
 /**
  * The DAP's national and interregional view: the figures per establishment and month, read from
  * establishment_month_stats, which a background job recomputes (every OVERSIGHT_REFRESH_MS, in one
- * instance at a time: a PostgreSQL advisory lock held on the job's own connection).
+ * instance at a time: a PostgreSQL advisory lock held on the job's own connection). Not at start-up:
+ * instances restarted together would all recompute at once, and the demo data and the national
+ * dataset compute their months as they are written (refreshEstablishments).
  */
 @Injectable()
 export class OversightService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,15 +51,10 @@ export class OversightService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.stop = runPeriodically(
-      'OversightFigures',
-      this.config.oversightRefreshMs,
-      async (log) => {
-        const done = await this.refresh(null);
-        if (done === null) log.log('figures being recomputed by another instance: skipped');
-      },
-      { runNow: true },
-    );
+    this.stop = runPeriodically('OversightFigures', this.config.oversightRefreshMs, async (log) => {
+      const done = await this.refresh(null);
+      if (done === null) log.log('figures being recomputed by another instance: skipped');
+    });
   }
 
   onApplicationShutdown(): void {
@@ -92,13 +78,8 @@ export class OversightService implements OnApplicationBootstrap, OnApplicationSh
       const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [REFRESH_LOCK])) as { locked: boolean }[];
       if (!locked) return null;
       try {
-        const now = this.clock.now();
         const establishments = await establishmentsIn(runner.manager, directions);
-        for (const e of establishments) {
-          const thisMonth = formatInTimeZone(now, e.timeZone, 'yyyy-MM');
-          const from = refreshFrom(thisMonth, await hasMonths(runner.manager, e.id));
-          await refreshMonths(runner.manager, e, `${from}-01`, `${addMonths(thisMonth, 1)}-01`, now);
-        }
+        await refreshEstablishments(runner.manager, establishments, this.clock.now(), 'recent');
         this.logger.log(`figures of ${establishments.length} establishment(s) recomputed`);
         return establishments.length;
       } finally {

@@ -19,6 +19,8 @@ export const STAFF = {
   headNord: 'pc-demo-chef',
   activitiesNord: 'pc-demo-activites',
   permitsSud: 'pc-demo-greffe-sud',
+  dap: 'pc-demo-dap',
+  dispNord: 'pc-demo-disp',
   unknown: 'pc-demo-inconnu',
 } as const;
 
