@@ -233,6 +233,21 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
       before: setClock,
     },
     {
+      name: 'national-view',
+      title: 'Pilotage national : chiffres de 12 mois par établissement (tri, page 2, une direction) et d’un établissement, 10 agents de la DAP',
+      connections: 10,
+      sessions: await sessionsOf(10, (i) => `dap${(i % 3) + 1}@justice.fr`),
+      requests: [
+        { method: 'GET', path: '/pilotage' },
+        { method: 'GET', path: '/pilotage?tri=rejets&page=2' },
+        { method: 'GET', path: '/pilotage?direction=PARIS' },
+        { method: 'GET', path: `/pilotage/etablissements/${CODE}` },
+      ],
+      expect: [200],
+      capturePerSession: false,
+      before: setClock,
+    },
+    {
       name: 'head-deadlines',
       title: 'Tableau de bord du chef d’établissement : demandes par échéance des 2 mois, 10 sessions',
       connections: 10,
