@@ -28,6 +28,8 @@ const { PermitFileStore } = require('../dist/src/permits/permit-files') as typeo
 const { AuditService } = require('../dist/src/common/audit.service') as typeof import('../src/common/audit.service');
 const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
 const { SignedTokens } = require('../dist/src/common/signed-tokens') as typeof import('../src/common/signed-tokens');
+const { NotificationRetentionService } =
+  require('../dist/src/notifications/retention.service') as typeof import('../src/notifications/retention.service');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -143,6 +145,68 @@ describe('retention of personal data', () => {
     // Nothing left to delete: no entry.
     const before = (await retentionEntries()).length;
     await jobAt(clock).applyRetention();
+    expect((await retentionEntries()).length).toBe(before);
+  });
+});
+
+describe('retention of messages', () => {
+  /** `n` messages to one recipient, in `status`, ended at `endedAt`, each with one delivery attempt then. */
+  async function messages(n: number, status: string, endedAt: Date): Promise<void> {
+    const { id: recipient } = (
+      await query<{ id: string }>(
+        `INSERT INTO notification_recipients (channel, address, optout_token) VALUES ('EMAIL', $1, $2)
+         ON CONFLICT (channel, address) DO UPDATE SET address = EXCLUDED.address RETURNING id`,
+        ['łucja.nguyen@example.fr', 'retention-token-000000000'.slice(0, 24)],
+      )
+    )[0];
+    await query(
+      `WITH n AS (
+         INSERT INTO notifications (recipient_id, channel, template, category, body_text, send_after, status, next_attempt_at,
+                                    sent_at, updated_at, attempts)
+         SELECT $1, 'EMAIL', 'visit-booked', 'TRANSACTIONAL', 'Bonjour Łucja, votre visite…', $3, $2, $3,
+                CASE WHEN $2 = 'SENT' THEN $3::timestamptz END, $3, 1
+           FROM generate_series(1, $4::int) RETURNING id, sent_at, updated_at)
+       INSERT INTO notification_attempts (notification_id, attempt, started_at, finished_at, outcome)
+       SELECT id, 1, coalesce(sent_at, updated_at), coalesce(sent_at, updated_at), CASE WHEN sent_at IS NULL THEN 'ERROR' ELSE 'SENT' END FROM n`,
+      [recipient, status, endedAt, n],
+    );
+  }
+
+  it('deletes messages a year after they ended and delivery attempts after 90 days, in batches, never a message still to send', async () => {
+    const now = new Date('2029-03-01T10:00:00Z');
+    const ago = (days: number) => new Date(now.getTime() - days * DAY);
+    await query(`DELETE FROM notification_attempts`);
+    await query(`DELETE FROM notifications`);
+    await messages(2501, 'SENT', ago(400)); // past both delays
+    await messages(3, 'FAILED', ago(366));
+    await messages(4, 'SENT', ago(364)); // kept; their attempts (past 90 days) go
+    await messages(5, 'SENT', ago(10)); // kept with their attempts
+    await messages(2, 'PENDING', ago(500)); // still to send: never deleted, nor their attempts' message
+    const clock = new Clock();
+    clock.set(now, { frozen: true });
+    const config = testConfig();
+    expect([config.notifications.retentionDays, config.notifications.attemptsRetentionDays]).toEqual([365, 90]);
+    const job = new NotificationRetentionService(ds, new AuditService(ds), clock, config);
+
+    const report = await job.applyRetention({ batchSize: 1000 });
+    // Attempts: 2,501 + 3 + 4 + 2 past 90 days, in 3 batches; messages: 2,504 (the 2 pending kept), in 3 batches.
+    expect(report).toEqual({ attempts: 2510, notifications: 2504, batches: 6 });
+    expect(await query(`SELECT status, count(*)::int AS n FROM notifications GROUP BY 1 ORDER BY 1`)).toEqual([
+      { status: 'PENDING', n: 2 },
+      { status: 'SENT', n: 9 },
+    ]);
+    expect(await query(`SELECT count(*)::int AS n FROM notification_attempts`)).toEqual([{ n: 5 }]);
+    expect((await retentionEntries()).at(-1)).toEqual({
+      actor_label: 'durées de conservation',
+      after: { notifications: 2504, notification_attempts: 2510 },
+    });
+
+    // A backlog larger than a run allows is worked off over several runs.
+    await messages(30, 'SENT', ago(800));
+    expect(await job.applyRetention({ batchSize: 10, maxBatches: 2 })).toEqual({ attempts: 20, notifications: 0, batches: 2 });
+    expect(await job.applyRetention({ batchSize: 10, maxBatches: 10 })).toEqual({ attempts: 10, notifications: 30, batches: 6 });
+    const before = (await retentionEntries()).length;
+    expect(await job.applyRetention()).toEqual({ attempts: 0, notifications: 0, batches: 2 });
     expect((await retentionEntries()).length).toBe(before);
   });
 });

@@ -58,6 +58,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'AuditChainKeyed1763903160000',
       'NationalScaleIndexes1763903200000',
       'NationalOversight1763903300000',
+      'NotificationRetention1763903400000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

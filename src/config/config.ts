@@ -214,6 +214,20 @@ export class EnvironmentVariables {
   @Max(3650)
   DOCUMENTS_RETENTION_DAYS = 365;
 
+  /** Sent (or failed, cancelled, dropped) messages are deleted this many days after they ended (docs/retention.md). */
+  @Transform(toInt)
+  @IsInt({ message: 'NOTIFICATIONS_RETENTION_DAYS must be a whole number of days' })
+  @Min(30)
+  @Max(3650)
+  NOTIFICATIONS_RETENTION_DAYS = 365;
+
+  /** Delivery attempts (the providers' answers) are deleted this many days after they finished. */
+  @Transform(toInt)
+  @IsInt({ message: 'NOTIFICATION_ATTEMPTS_RETENTION_DAYS must be a whole number of days' })
+  @Min(7)
+  @Max(3650)
+  NOTIFICATION_ATTEMPTS_RETENTION_DAYS = 90;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'DOCUMENTS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)' })
@@ -281,6 +295,9 @@ export interface NotificationSettings {
   maxAttempts: number;
   retryBaseMs: number;
   reminderOffsets: ReminderOffset[];
+  /** Days a finished message is kept, days a delivery attempt is kept (the retention job). */
+  retentionDays: number;
+  attemptsRetentionDays: number;
 }
 
 export interface DocumentSettings {
@@ -443,6 +460,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: vars.NOTIFICATIONS_MAX_ATTEMPTS,
       retryBaseMs: vars.NOTIFICATIONS_RETRY_BASE_MS,
       reminderOffsets,
+      retentionDays: vars.NOTIFICATIONS_RETENTION_DAYS,
+      attemptsRetentionDays: vars.NOTIFICATION_ATTEMPTS_RETENTION_DAYS,
     },
     documents: {
       dir: vars.DOCUMENTS_DIR,

@@ -34,6 +34,7 @@ import { VisitRestrictionsAndIncidents1763902900000 } from '../../migrations/176
 import { RateLimitHits1763903150000 } from '../../migrations/1763903150000-RateLimitHits';
 import { NationalScaleIndexes1763903200000 } from '../../migrations/1763903200000-NationalScaleIndexes';
 import { NationalOversight1763903300000 } from '../../migrations/1763903300000-NationalOversight';
+import { NotificationRetention1763903400000 } from '../../migrations/1763903400000-NotificationRetention';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -75,6 +76,7 @@ export const MIGRATIONS = [
   AuditChainKeyed1763903160000,
   NationalScaleIndexes1763903200000,
   NationalOversight1763903300000,
+  NotificationRetention1763903400000,
 ];
 
 /**

@@ -8,6 +8,8 @@ import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
 import { OutboxAdminService } from './outbox-admin.service';
 import { OutboxWorker } from './outbox-worker';
+import { NotificationRetentionService } from './retention.service';
+import { runPeriodically } from '../common/periodic';
 import { BrevoSmsTransport, SmtpTransport, Transports } from './transports';
 
 export function createTransports(config: AppConfig): Transports & { close(): void } {
@@ -57,6 +59,26 @@ export class OutboxWorkerRunner implements OnApplicationBootstrap, OnApplication
   }
 }
 
+/** The notifications' retention job, every 10 minutes in every instance (batches skip the rows another instance holds). */
+@Injectable()
+export class NotificationRetentionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stop?: () => void;
+
+  constructor(private readonly retention: NotificationRetentionService) {}
+
+  onApplicationBootstrap(): void {
+    this.stop = runPeriodically('NotificationRetention', 10 * 60_000, async (log) => {
+      const done = await this.retention.applyRetention();
+      if (done.notifications || done.attempts)
+        log.log(`${done.notifications} message(s) and ${done.attempts} delivery attempt(s) deleted at the end of their retention period`);
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.stop?.();
+  }
+}
+
 @Module({
   imports: [EstablishmentsModule],
   controllers: [NotificationsController],
@@ -69,6 +91,8 @@ export class OutboxWorkerRunner implements OnApplicationBootstrap, OnApplication
     },
     OutboxWorkerRunner,
     OutboxAdminService,
+    NotificationRetentionService,
+    NotificationRetentionRunner,
   ],
   exports: [NotificationsService],
 })
