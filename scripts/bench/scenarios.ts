@@ -234,7 +234,8 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
     },
     {
       name: 'national-view',
-      title: 'Pilotage national : chiffres de 12 mois par établissement (tri, page 2, une direction) et d’un établissement, 10 agents de la DAP',
+      title:
+        'Pilotage national : chiffres de 12 mois par établissement (tri, page 2, une direction) et d’un établissement, 10 agents de la DAP',
       connections: 10,
       sessions: await sessionsOf(10, (i) => `dap${(i % 3) + 1}@justice.fr`),
       requests: [
