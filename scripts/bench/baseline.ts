@@ -4,7 +4,8 @@
  * session store does (signed cookie, one SELECT), checks the form's CSRF token, then runs the
  * statements P2V ran for that request (captured with SQL_CAPTURE_FILE, transactions included) on one
  * connection, the ids of this request and person put in place of those of the captured one, and
- * answers a small HTML page of the rows read, or the same redirect. What P2V adds beyond it (routing,
+ * answers a small HTML page of the rows read, or the same redirect (bookings: its own code, written by
+ * hand in baseline-booking.ts, their statements depending on what they find). What P2V adds beyond it (routing,
  * middleware, validation, the ORM, templates, logs) is what the ratio of the two measures.
  *
  * Started by scripts/bench/run.ts: `node baseline.js <captures.json>` with PORT, DATABASE_URL, SESSION_SECRET.
@@ -14,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
 import { auditHmac, auditKey } from '../../src/common/audit.service';
+import { bookBaseline } from './baseline-booking';
 import type { CapturedRequest } from './types';
 
 const captures = JSON.parse(readFileSync(process.argv[2], 'utf8')) as CapturedRequest[];
@@ -83,6 +85,11 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'POST') {
       const token = new URLSearchParams(body).get('_csrf');
       if (!token || token !== sess.csrfToken) return void res.writeHead(403).end();
+    }
+    // Bookings: written by hand (baseline-booking.ts), the statements depending on what they find.
+    if (scenario === 'bookings') {
+      const answer = await bookBaseline(client, key, userId, new URLSearchParams(body));
+      return void res.writeHead(answer.status, answer.location ? { location: answer.location } : {}).end();
     }
     // The same request of the same person, else the same request, else the scenario's with this request's ids.
     const mine = captures.filter((c) => c.scenario === scenario);

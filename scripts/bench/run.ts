@@ -179,8 +179,8 @@ async function capture(app: Server, captureFile: string, scenarios: Scenario[]):
     process.stderr.write(`Recording the SQL of ${s.name}…\n`);
     const people = s.capturePerSession ? s.sessions : s.sessions.slice(0, 1);
     for (const [i, session] of people.entries()) {
-      // Without a baseline the SQL is only planned (EXPLAIN): one request is enough.
-      for (const r of s.noBaseline ? s.requests.slice(0, 1) : s.requests) {
+      // Not replayed, the SQL is only planned (EXPLAIN): one request is enough.
+      for (const r of s.handWrittenBaseline ? s.requests.slice(0, 1) : s.requests) {
         const requestId = `bench-${s.name}-${sent.length}-${randomBytes(4).toString('hex')}`;
         const fill = (t: string) => fillRequest(t, session, `capture${i}`, 'bench');
         const body = r.body === undefined ? undefined : fill(r.body);
@@ -278,7 +278,7 @@ async function runScenarios(
     const measured = await load(spec(p2v.url, duration));
     const memoryMb = Math.max(...peaks.map((peak) => peak()));
     let base: LoadResult | null = null;
-    if (baseline && !s.noBaseline) {
+    if (baseline) {
       await load(spec(baseline.url, warmup));
       base = await load(spec(baseline.url, duration));
     }
