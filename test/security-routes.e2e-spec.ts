@@ -25,6 +25,8 @@ const NOT_JUDGED: Record<string, string> = {
   'POST /__test__/clock': 'tests only (TEST_ENDPOINTS, refused in production at boot)',
   'DELETE /__test__/clock': 'tests only (TEST_ENDPOINTS, refused in production at boot)',
   'POST /__test__/reset': 'tests only (TEST_ENDPOINTS, refused in production at boot)',
+  'POST /__test__/cpu-profile': 'benchmarks only (TEST_ENDPOINTS, refused in production at boot): a CPU profile of the process',
+  'DELETE /__test__/cpu-profile': 'benchmarks only (TEST_ENDPOINTS, refused in production at boot)',
   'POST /__test__/session': 'tests only (TEST_ENDPOINTS, refused in production at boot): a session without the OpenID exchange',
   'USE /demo-idp/*': 'the local OpenID provider (DEMO_IDP, demo and tests only)',
   'GET /demo-idp/interaction/:uid': 'the local OpenID provider (DEMO_IDP, demo and tests only)',

@@ -11,6 +11,8 @@
  * scenario runs `--warmup` seconds, then `--duration` seconds on each server, driven by autocannon in a
  * process of its own (scripts/bench/load.ts); the app's memory is read from /proc while it runs.
  * Results: docs/benchmarks.md (table) and docs/benchmarks.json. Exits 1 when a goal is missed.
+ * `--profile`: each scenario also on an instance of its own under a CPU profile, where its time goes
+ * written to docs/benchmarks-profiles.md.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +24,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { projectRoot } from '../../src/common/project-root';
 import { explainCaptured, type SeqScan } from './explain';
+import { type CpuProfile, profilesMarkdown, type ProfileSummary, summarizeProfile } from './profile';
 import { GOALS, goalsMissed, markdownReport, markdownTable, type ScenarioResult } from './report';
 import { scenarioSetups, type Scenario } from './scenarios';
 import { fillRequest, type BenchSession, type CapturedRequest, type LoadResult, type LoadSpec } from './types';
@@ -302,10 +305,46 @@ async function runScenarios(
   return results;
 }
 
+/**
+ * Each scenario on a P2V instance of its own: warm-up, then the measured run under a CPU profile taken
+ * in the process (test endpoint /__test__/cpu-profile, start-up left out), reduced to where the time goes.
+ */
+async function profileScenarios(databaseUrl: string, secret: string, scenarios: Scenario[]): Promise<void> {
+  const duration = Number(option('duration', '10'));
+  const warmup = Number(option('warmup', '3'));
+  const summaries: { scenario: string; title: string; summary: ProfileSummary }[] = [];
+  for (const s of scenarios) {
+    const app = await startApp(databaseUrl, secret);
+    let profile: CpuProfile;
+    try {
+      await s.before?.(app.url);
+      const spec = (seconds: number): LoadSpec => ({
+        scenario: s.name,
+        url: app.url,
+        connections: s.connections,
+        duration: seconds,
+        sessions: s.sessions,
+        requests: s.requests,
+        expect: s.expect,
+      });
+      await load(spec(warmup));
+      if ((await fetch(`${app.url}/__test__/cpu-profile`, { method: 'POST' })).status !== 200) throw new Error('Profile not started');
+      await load(spec(duration));
+      profile = (await (await fetch(`${app.url}/__test__/cpu-profile`, { method: 'DELETE' })).json()) as CpuProfile;
+    } finally {
+      await app.stop();
+    }
+    const summary = summarizeProfile(profile);
+    summaries.push({ scenario: s.name, title: s.title, summary });
+    process.stderr.write(`profile ${s.name}: ${summary.owners.map((o) => `${o.owner} ${o.share.toFixed(0)} %`).join(', ')}\n`);
+  }
+  writeFileSync(resolve(root, 'docs/benchmarks-profiles.md'), profilesMarkdown(summaries));
+}
+
 async function measure(
   databaseUrl: string,
   label: string,
-  opts: { baseline: boolean; scaleOut: boolean },
+  opts: { baseline: boolean; scaleOut: boolean; profile?: boolean },
 ): Promise<{ results: ScenarioResult[]; seqScans: SeqScan[]; scaleOut: ScenarioResult[] }> {
   const only = option('only', '');
   const secret = randomBytes(32).toString('hex');
@@ -340,6 +379,8 @@ async function measure(
       await app.stop();
       await baseline?.stop();
     }
+    // --profile: each scenario again on an instance of its own under a CPU profile (docs/benchmarks-profiles.md).
+    if (opts.profile) await profileScenarios(databaseUrl, secret, scenarios);
     // Two instances on the one database behind a round-robin proxy: the same sessions, whichever answers.
     let scaleOut: ScenarioResult[] = [];
     if (opts.scaleOut) {
@@ -369,6 +410,7 @@ async function main(): Promise<number> {
   const { results, seqScans, scaleOut } = await measure(national, 'national', {
     baseline: true,
     scaleOut: option('instances', '2') === '2',
+    profile: process.argv.includes('--profile'),
   });
   const smallResults = small ? (await measure(small, 'small', { baseline: false, scaleOut: false })).results : [];
   const report = { at: new Date().toISOString(), goals: GOALS, machine: await machine(), results, smallResults, seqScans, scaleOut };

@@ -1,4 +1,5 @@
 import { readdir, rm } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import express, { Router } from 'express';
 import { DataSource } from 'typeorm';
@@ -16,7 +17,9 @@ import type { ListedRoute } from './test-routes';
  *   it back on the system time; both answer with the clock's time;
  * - `POST /__test__/reset` empties every table and the documents folder, and loads the demo data again,
  *   as in a new database: the test files of one Jest worker share one app this way instead of starting one each;
- * - `GET /__test__/routes` lists every route of the app with its access declaration (JSON, see test-routes.ts).
+ * - `GET /__test__/routes` lists every route of the app with its access declaration (JSON, see test-routes.ts);
+ * - `POST /__test__/cpu-profile` starts a CPU profile of this process (node:inspector), `DELETE` stops it
+ *   and answers the profile (JSON, as `node --cpu-prof` writes it): the benchmark's profiles, start-up left out.
  */
 export function testEndpoints(deps: {
   clock: Clock;
@@ -39,6 +42,26 @@ export function testEndpoints(deps: {
   router.delete('/clock', (_req, res) => {
     clock.reset();
     res.type('text/plain').send(clock.now().toISOString());
+  });
+  let profiler: Session | null = null;
+  router.post('/cpu-profile', (_req, res, next) => {
+    if (profiler) return void res.status(409).type('text/plain').send('a profile is running');
+    const session = new Session();
+    session.connect();
+    profiler = session;
+    session.post('Profiler.enable', () =>
+      session.post('Profiler.start', (e) => (e ? next(e) : void res.type('text/plain').send('profiling'))),
+    );
+  });
+  router.delete('/cpu-profile', (_req, res, next) => {
+    const session = profiler;
+    if (!session) return void res.status(409).type('text/plain').send('no profile is running');
+    profiler = null;
+    session.post('Profiler.stop', (e, result) => {
+      session.disconnect();
+      if (e) return next(e);
+      res.json(result.profile);
+    });
   });
   router.post('/reset', (_req, res, next) => {
     clock.reset();
