@@ -60,8 +60,6 @@ export interface OpenSlot {
   room: string;
   free: number;
   timeZone: string;
-  /** "mercredi 9 décembre 2026 à 14 h 00", on the establishment's clock. */
-  when: string;
   /** Day, hours and room kind, as a permit's conditions see them. */
   place: VisitPlace;
   /** The day is closed (public holiday, closure with its reason), or null. */
@@ -240,7 +238,6 @@ export class VisitReadService {
           room: t.room,
           free,
           timeZone: tz,
-          when: whenLabel(startsAt, tz),
           place: visitPlace(t, day),
           closed,
         });
