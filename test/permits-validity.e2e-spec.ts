@@ -1,4 +1,5 @@
 import { query, queryOne } from './helpers/db';
+import { optionsOfEveryWeek } from './helpers/booking-weeks';
 import { photoPng } from './helpers/files';
 import { page } from './helpers/html';
 import { permitsApp } from './helpers/permits';
@@ -64,11 +65,9 @@ async function visitingRoom(o: { establishment?: EstablishmentRow } = {}) {
 
 type Room = Awaited<ReturnType<typeof visitingRoom>>;
 
-/** The slots the family's booking form offers for a weekly slot. */
+/** The slots the family's booking form offers for a weekly slot, week after week. */
 async function offered(r: Room, templateId: string): Promise<string[]> {
-  return page(await r.agent.get('/visites/reserver').expect(200))
-    .options('slot')
-    .filter((v) => v.startsWith(`${templateId}|`));
+  return (await optionsOfEveryWeek(r.agent, '/visites/reserver')).filter((v) => v.startsWith(`${templateId}|`));
 }
 
 /** The family books (or joins the waiting list of) a slot, even one its form does not offer. */
@@ -305,12 +304,11 @@ describe('limits and conditions', () => {
     const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(ordinary.status).toBe(400);
     expect(page(ordinary).errors()).toEqual(['Un des permis impose un parloir particulier : parloir avec dispositif de séparation.']);
-    const staffForm = page(
-      await parloir.get(`/etablissements/${r.establishment.code}/visites/reserver?ecrou=${r.detainee.ecrouNumber}`).expect(200),
-    );
-    expect(staffForm.options('slot').filter((v) => v.startsWith(`${r.ordinary.id}|`))).toEqual([]);
-    // Both pages say why before the slot is chosen, in the booking's words.
-    const familyForm = page(await r.agent.get('/visites/reserver').expect(200));
+    const staffUrl = `/etablissements/${r.establishment.code}/visites/reserver?ecrou=${r.detainee.ecrouNumber}`;
+    expect((await optionsOfEveryWeek(parloir, staffUrl)).filter((v) => v.startsWith(`${r.ordinary.id}|`))).toEqual([]);
+    // Both pages say why before the slot is chosen (the week of the day), in the booking's words.
+    const staffForm = page(await parloir.get(`${staffUrl}&semaine=${DAY}`).expect(200));
+    const familyForm = page(await r.agent.get(`/visites/reserver?semaine=${DAY}`).expect(200));
     for (const form of [familyForm, staffForm])
       expect(form.$(`[data-slot="${r.ordinary.id}|${DAY}"] [data-testid="slot-reason"]`).text()).toBe(
         'Indisponible : Un des permis impose un parloir particulier : parloir avec dispositif de séparation.',

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
+import { optionsOfEveryWeek } from './helpers/booking-weeks';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 import { signInAgent, signInFamily, type Agent } from './helpers/sign-in';
@@ -99,11 +100,9 @@ async function family(establishmentId: string, givenName: string, familyName: st
   return { ...h, agent: await signInFamily(suite.app.url, h.family) };
 }
 
-/** The n-th open occurrence of a weekly slot on the family's booking form. */
+/** The n-th open occurrence of a weekly slot on the family's booking form (week after week). */
 async function slotValue(agent: Agent, templateId: string, nth = 0): Promise<string> {
-  const all = page(await agent.get('/visites/reserver').expect(200))
-    .options('slot')
-    .filter((v) => v.startsWith(`${templateId}|`));
+  const all = (await optionsOfEveryWeek(agent, '/visites/reserver')).filter((v) => v.startsWith(`${templateId}|`));
   if (!all[nth]) throw new Error('slot not offered');
   return all[nth];
 }
@@ -155,7 +154,7 @@ describe('the waiting list and moving a visit', () => {
     expect((await book(aylin.agent, slot, 'book')).status).toBe(303);
 
     // Before choosing: the full slot says so, with no radio, and offers its waiting list (a form of its own).
-    const form = page(await karim.agent.get('/visites/reserver').expect(200));
+    const form = page(await karim.agent.get(`/visites/reserver?semaine=${slot.split('|')[1]}`).expect(200));
     expect(form.options('slot')).not.toContain(slot);
     const fullSlot = form.$(`[data-testid="slot-unavailable"][data-slot="${slot}"]`);
     expect(fullSlot.find('[data-testid="slot-reason"]').text()).toBe('Complet');
@@ -315,7 +314,7 @@ describe('the waiting list and moving a visit', () => {
 
     // The held place is not for anyone else.
     const third = await family(establishment.id, 'Łukasz', 'Wiśniewski');
-    const thirdForm = page(await third.agent.get('/visites/reserver').expect(200));
+    const thirdForm = page(await third.agent.get(`/visites/reserver?semaine=${slot.split('|')[1]}`).expect(200));
     expect(thirdForm.options('slot')).not.toContain(slot);
     expect(thirdForm.$(`[data-testid="slot-unavailable"][data-slot="${slot}"] [data-testid="slot-reason"]`).text()).toBe('Complet');
   });

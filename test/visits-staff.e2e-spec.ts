@@ -1,3 +1,4 @@
+import { mondayOf, weekLabel } from '../src/visits/booking-weeks.rules';
 import { query, queryOne } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { type HtmlPage, page } from './helpers/html';
@@ -269,16 +270,16 @@ describe('a visiting-room agent books on a family’s behalf', () => {
       capacity: 2,
     });
 
-    const both = page(
-      await agent.get(`${url}?ecrou=${detainee.ecrouNumber}&etape=creneaux&visiteurs=${permit.id}&visiteurs=${child.id}`).expect(200),
-    );
-    const labels = both.texts('slot-day-label');
-    expect(labels[0]).toBe(dayHeading(firstDay));
-    expect(labels).toContain(dayHeading(week2));
+    const forBoth = `${url}?ecrou=${detainee.ecrouNumber}&etape=creneaux&visiteurs=${permit.id}&visiteurs=${child.id}`;
+    // One week at a time: by default the first week with a slot they may take.
+    const both = page(await agent.get(forBoth).expect(200));
+    expect(both.texts('slot-day-label')).toEqual([dayHeading(firstDay)]);
     expect(both.labelOf('slot', `${template.id}|${firstDay}`)).toBe('14 h 00 – 15 h 00 · Parloir A 10 places libres');
     expect(both.labelOf('slot', `${small.id}|${firstDay}`)).toBe('16 h 00 – 17 h 00 · Parloir B 1 place libre');
     // The week is used: the visiting room may still take the slot over the establishment's cap, with a reason.
-    const day2 = both.$(`[data-testid="slot-day"][data-day="${week2}"]`);
+    const next = page(await agent.get(both.testId('week-next').attr('href')!).expect(200));
+    expect(next.texts('slot-day-label')).toEqual([dayHeading(week2)]);
+    const day2 = next.$(`[data-testid="slot-day"][data-day="${week2}"]`);
     expect(day2.find('[data-testid="slot-day-unavailable"]').length).toBe(0);
     expect(day2.find('[data-testid="slot-over-cap"]').length).toBe(2);
     expect(day2.find('[data-testid="slot-over-cap"]').first().text().replace(/\s+/g, ' ').trim()).toBe(
@@ -288,7 +289,9 @@ describe('a visiting-room agent books on a family’s behalf', () => {
     expect(day2.find('input[name="slot"]').length).toBe(2);
 
     // The child alone cannot come: every slot says why, once a day, and none is offered.
-    const alone = page(await agent.get(`${url}?ecrou=${detainee.ecrouNumber}&etape=creneaux&visiteurs=${child.id}`).expect(200));
+    const alone = page(
+      await agent.get(`${url}?ecrou=${detainee.ecrouNumber}&etape=creneaux&visiteurs=${child.id}&semaine=${firstDay}`).expect(200),
+    );
     expect(alone.options('slot')).toEqual([]);
     expect(new Set(alone.texts('slot-day-unavailable'))).toEqual(
       new Set(['Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.']),
@@ -310,6 +313,51 @@ describe('a visiting-room agent books on a family’s behalf', () => {
     expect(await query(`SELECT channel, family_account_id AS "familyId" FROM visits WHERE detainee_id = $1`, [detainee.id])).toEqual([
       { channel: 'IN_PERSON', familyId: family.id },
     ]);
+  });
+
+  it('shows one week at a time, its links keeping the detainee and the visitors; a bad week says why; a refused form keeps its week', async () => {
+    const { establishment, detainee, permit, url, template } = await desk();
+    await setVisitSettings(establishment.id, { openOnHolidays: true }); // the same days whatever the date of the run
+    const [d1, d2, d3] = [3, 10, 17].map((n) => dayIn(n));
+    const slotOn = (day: string) => `${template.id}|${day}`;
+    const first = await formFor(url, detainee.ecrouNumber);
+    expect(first.text('week-label')).toBe(`Semaine ${weekLabel(mondayOf(d1))}`);
+    expect(first.options('slot')).toEqual([slotOn(d1)]);
+    const next = first.testId('week-next').attr('href')!;
+    expect(next).toBe(`${url}?ecrou=${detainee.ecrouNumber}&visiteurs=${permit.id}&semaine=${mondayOf(d2)}#semaine`);
+    const second = page(await agent.get(next).expect(200));
+    expect(second.text('found-detainee')).toBe(`Ştefan Ionescu (écrou ${detainee.ecrouNumber})`);
+    expect(second.text('coming')).toBe('Qui vient : Łucja Nguyễn-Şahin.');
+    expect(second.options('slot')).toEqual([slotOn(d2)]);
+    expect(second.testId('week-previous').attr('href')).toBe(
+      `${url}?ecrou=${detainee.ecrouNumber}&visiteurs=${permit.id}&semaine=${mondayOf(d1)}#semaine`,
+    );
+
+    const bad = page(await agent.get(`${url}?ecrou=${detainee.ecrouNumber}&semaine=lundi`).expect(200));
+    expect(bad.text('week-notice')).toBe('La semaine demandée n’existe pas. Voici la première semaine où réserver.');
+    expect(bad.options('slot')).toEqual([slotOn(d1)]);
+    const far = page(await agent.get(`${url}?ecrou=${detainee.ecrouNumber}&semaine=${dayIn(45)}`).expect(200));
+    expect(far.text('week-notice')).toMatch(
+      /n’est pas encore ouverte à la réservation : les visites se réservent au plus 28 jours à l’avance\./,
+    );
+
+    // The channel forgotten: the form again on the week of the slot chosen, the slot still ticked.
+    const third = page(await agent.get(`${url}?ecrou=${detainee.ecrouNumber}&semaine=${d3}`).expect(200));
+    const noChannel = await agent
+      .post(url)
+      .type('form')
+      .send({ ...third.formFields(url), slot: slotOn(d3) })
+      .expect(400);
+    expect(page(noChannel).errors()).toEqual(['Indiquez comment la famille a demandé la visite']);
+    expect(page(noChannel).text('week-label')).toBe(`Semaine ${weekLabel(mondayOf(d3))}`);
+    expect(page(noChannel).value('slot')).toBe(slotOn(d3));
+    // No slot chosen: the week the form showed.
+    const noSlot = await agent
+      .post(url)
+      .type('form')
+      .send({ ...third.formFields(url), channel: 'PHONE' })
+      .expect(400);
+    expect(page(noSlot).text('week-label')).toBe(`Semaine ${weekLabel(mondayOf(d3))}`);
   });
 
   it('refuses in French a visitor id that is not a UUID, a repeated écrou, and a NUL character', async () => {

@@ -5,6 +5,7 @@ import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { attempt, type FieldError, validateForm } from '../common/forms';
+import { weekNavigation } from './booking-weeks.rules';
 import { VisitBookingService } from './visit-booking.service';
 import { BookVisitForm, MoveVisitForm, slotChoice } from './visit.form';
 import { VisitReadService } from './visit-read.service';
@@ -86,7 +87,8 @@ export class FamilyVisitsController {
 
   /**
    * The booking page, one question at a time: whom (`detenu`), who comes (`visiteurs`; `etape=visiteurs`
-   * to change them), then the slots for them, by day, each saying why it cannot be taken.
+   * to change them), then the slots for them, one week at a time (`semaine`: any day of it; by default
+   * the first week with a slot they may take), by day, each saying why it cannot be taken.
    */
   @Get('reserver')
   @Roles('FAMILY')
@@ -96,7 +98,7 @@ export class FamilyVisitsController {
     if (q.etape === 'visiteurs') return this.render(res, p, detaineeId, [], { visiteurs: visitorIds ?? [] }, []);
     if (q.etape === 'creneaux' && !visitorIds?.length)
       return this.render(res.status(400), p, detaineeId, [], {}, [{ field: 'visiteurs', message: 'Choisissez qui vient à la visite' }]);
-    await this.render(res, p, detaineeId, visitorIds, {}, []);
+    await this.render(res, p, detaineeId, visitorIds, { semaine: q.semaine }, []);
   }
 
   /** Books the slot chosen, or joins the waiting list of a full one (its button `attente`, or `action=wait`). */
@@ -107,8 +109,10 @@ export class FamilyVisitsController {
     if (!form.ok)
       return this.render(res.status(400), p, textOf(form.values.detaineeId), textsOf(form.values.permitIds), form.values, form.errors);
     const { detaineeId, permitIds, slot, attente, key, action } = form.value;
+    // The week the form showed (a hidden field): shown again when no slot of it was chosen.
+    const semaine = (body as Record<string, unknown>).semaine;
     const again = (status: number, errors: FieldError[]) =>
-      this.render(res.status(statusOf(status)), p, detaineeId, permitIds, { ...form.value }, errors);
+      this.render(res.status(statusOf(status)), p, detaineeId, permitIds, { ...form.value, semaine }, errors);
     if (attente !== undefined || action === 'wait') {
       const request = { ...slotChoice(attente ?? slot), detaineeId, permitIds };
       const joined = await attempt(() => this.waitlist.join(actorOf(p), p.id, request), 'slot');
@@ -129,8 +133,20 @@ export class FamilyVisitsController {
     values: Record<string, unknown>,
     errors: FieldError[],
   ) {
-    const choices = await this.reads.bookingForm(p.id, detaineeId, visitorIds);
-    res.render('visits/book.njk', { ...choices, values, errors, key: typeof values.key === 'string' ? values.key : randomUUID() });
+    // The week of the slot chosen (or of the full slot whose waiting list was asked), else the week asked.
+    const choices = await this.reads.bookingForm(p.id, detaineeId, visitorIds, {
+      semaine: values.semaine,
+      slot: values.attente ?? values.slot,
+    });
+    const { chosen, coming, week } = choices;
+    const here = chosen && `/visites/reserver?detenu=${chosen.detaineeId}${coming.map((v) => `&visiteurs=${v.id}`).join('')}&semaine=`;
+    res.render('visits/book.njk', {
+      ...choices,
+      weeks: week && here ? weekNavigation(week.weeks, week.current, (monday) => `${here}${monday}`) : null,
+      values,
+      errors,
+      key: typeof values.key === 'string' ? values.key : randomUUID(),
+    });
   }
 }
 

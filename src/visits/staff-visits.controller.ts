@@ -7,6 +7,7 @@ import type { DomainError } from '../common/domain-error';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
+import { weekNavigation } from './booking-weeks.rules';
 import { type StaffBooking, VisitBookingService } from './visit-booking.service';
 import { slotChoice, StaffBookVisitForm, StaffSearchQuery } from './visit.form';
 import { MAX_MATCHES, VisitReadService } from './visit-read.service';
@@ -63,7 +64,7 @@ export class StaffVisitsController {
       return this.render(res.status(400), establishment, { ...lookup, visitorIds: [] }, {}, [
         { field: 'visiteurs', message: 'Choisissez qui vient à la visite' },
       ]);
-    await this.render(res, establishment, lookup, { booked: reservee }, []);
+    await this.render(res, establishment, lookup, { booked: reservee, semaine: raw.semaine }, []);
   }
 
   /** Without `confirme=oui`: the booking checked, then read back. With it: booked. */
@@ -89,6 +90,7 @@ export class StaffVisitsController {
     }
     const { ecrou, permitIds, slot, channel, email, phone, key, confirme, overCapReason } = form.value;
     const lookup = { search: '', ecrou, visitorIds: permitIds };
+    const semaine = (body as Record<string, unknown>).semaine;
     const input: StaffBooking = {
       ...slotChoice(slot),
       ecrou,
@@ -101,8 +103,14 @@ export class StaffVisitsController {
     if (confirme !== 'oui') {
       const checked = await attempt(() => this.booking.checkForFamily(establishment.id, input), fieldOf);
       if (!checked.ok)
-        return this.render(res.status(checked.status === 409 ? 409 : 400), establishment, lookup, { ...form.value }, checked.errors);
-      const { found, coming } = await this.reads.staffBookingForm(establishment, lookup);
+        return this.render(
+          res.status(checked.status === 409 ? 409 : 400),
+          establishment,
+          lookup,
+          { ...form.value, semaine },
+          checked.errors,
+        );
+      const { found, coming } = await this.reads.staffBookingForm(establishment, lookup, { slot });
       const s = checked.value;
       return res.status(200).render('visits/staff-book-check.njk', {
         establishment,
@@ -122,7 +130,7 @@ export class StaffVisitsController {
     }
     const booked = await attempt(() => this.booking.bookForFamily(actorOf(p), establishment.id, input), fieldOf);
     if (!booked.ok)
-      return this.render(res.status(booked.status === 409 ? 409 : 400), establishment, lookup, { ...form.value }, booked.errors);
+      return this.render(res.status(booked.status === 409 ? 409 : 400), establishment, lookup, { ...form.value, semaine }, booked.errors);
     res.redirect(303, `/etablissements/${establishment.code}/visites/reserver?reservee=${booked.value.reference}`);
   }
 
@@ -138,7 +146,13 @@ export class StaffVisitsController {
   }
 
   private async render(res: Response, establishment: Establishment, lookup: Lookup, values: Record<string, unknown>, errors: FieldError[]) {
-    const form = await this.reads.staffBookingForm(establishment, lookup);
+    // The week of the slot chosen (a form sent back), else the week asked (`semaine`).
+    const form = await this.reads.staffBookingForm(establishment, lookup, { semaine: values.semaine, slot: values.slot });
+    const ecrou = form.found?.detainee.ecrouNumber;
+    const here =
+      ecrou &&
+      `/etablissements/${establishment.code}/visites/reserver?ecrou=${encodeURIComponent(ecrou)}` +
+        `${form.coming.map((v) => `&visiteurs=${v.id}`).join('')}&semaine=`;
     // The family's known contact, unless the agent already typed (or cleared) one.
     const typed = 'email' in values || 'phone' in values || 'channel' in values;
     const contact = !typed && form.contact ? { email: form.contact.email ?? '', phone: form.contact.phone ?? '' } : {};
@@ -153,6 +167,7 @@ export class StaffVisitsController {
       establishment,
       search: searched,
       ...form,
+      weeks: form.week && here ? weekNavigation(form.week.weeks, form.week.current, (monday) => `${here}${monday}`) : null,
       matches: form.matches.slice(0, MAX_MATCHES),
       moreMatches: Math.max(0, form.matches.length - MAX_MATCHES),
       searchError: errors.find((e) => e.field === SEARCH)?.message ?? notFound,

@@ -4,7 +4,9 @@ import { whenLabel } from '../appointments/appointment.rules';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import type { HolidayZone } from '../common/public-holidays';
+import { zonedFormat } from '../common/zoned-time';
 import { FamiliesService } from '../families/families.service';
+import { addDays, askedWeek, type BookingWeek, bookingWeeks, firstBookableWeek, inWeek, slotDay } from './booking-weeks.rules';
 import { bookableTemplates, closuresFrom, settingsOrDefaults } from './calendar.queries';
 import { visitOfEstablishment as dayVisitOf } from './visit-day.queries';
 import {
@@ -32,6 +34,7 @@ import {
   canCancel,
   checkWindow,
   type ClosedReason,
+  dayLabel,
   nameMatches,
   occurrence,
   placesText,
@@ -57,8 +60,6 @@ export interface OpenSlot {
   room: string;
   free: number;
   timeZone: string;
-  /** "mercredi 9 décembre 2026 à 14 h 00", on the establishment's clock. */
-  when: string;
   /** Day, hours and room kind, as a permit's conditions see them. */
   place: VisitPlace;
   /** The day is closed (public holiday, closure with its reason), or null. */
@@ -116,6 +117,23 @@ export interface FamilyVisitItem extends FamilyVisitRow {
   changeable: boolean;
 }
 
+/** Which week a booking page asks for: the `semaine` query parameter (any day of it), the slot chosen in a form sent back. */
+export interface WeekQuery {
+  semaine?: unknown;
+  /** The slot of a refused form (or the full slot whose waiting list it joins): its week is shown, so that it stays chosen. */
+  slot?: unknown;
+}
+
+/** The week a booking page shows, among the weeks of the booking window. */
+export interface WeekShown {
+  weeks: BookingWeek[];
+  current: BookingWeek;
+  /** The week asked for cannot be shown (not a day, outside the window): why, in plain French; the first week is shown. */
+  notice: string | null;
+  /** No week asked: the first weeks have no slot this request may take, and this one is the first that has (said above the slots). */
+  skipped: string | null;
+}
+
 /** The visit a move page shows, and the slots it may go to, by day. */
 export interface MoveForm {
   visit: { id: string; reference: string; detainee: string; room: string; when: string };
@@ -130,7 +148,10 @@ export interface BookingForm {
   visitors: FamilyPermit[];
   /** The visitors who come (chosen, or the only one); empty until chosen. */
   coming: FamilyPermit[];
+  /** The slots of the week shown, by day. */
   days: SlotDay<SlotOption>[];
+  /** The week shown (null until the visitors who come are known, or when online booking is closed). */
+  week: WeekShown | null;
   /** A full slot offers its waiting list. */
   waitlist: boolean;
   /** Online booking is closed in this establishment: what to do instead (no slot is shown). */
@@ -143,7 +164,10 @@ export interface StaffBookingForm {
   matches: PresentDetainee[];
   found: { detainee: EcrouDetainee; permits: DetaineePermit[] } | null;
   coming: DetaineePermit[];
+  /** The slots of the week shown, by day. */
   days: SlotDay<SlotOption>[];
+  /** The week shown (null until the visitors who come are known). */
+  week: WeekShown | null;
   /** The e-mail and mobile number of the family account whose permits are chosen, to pre-fill. */
   contact: { email: string | null; phone: string | null; family: string } | null;
 }
@@ -180,25 +204,30 @@ export class VisitReadService {
   }
 
   /**
-   * The slot occurrences inside the booking window: the weekly slots of active rooms, with the places
-   * left; those of a closed day (holiday, closure) are kept with the reason, so that the pages say it.
+   * The slot occurrences inside the booking window (only those of the local days `days`, when given):
+   * the weekly slots of active rooms, with the places left; those of a closed day (holiday, closure) are
+   * kept with the reason, so that the pages say it.
    */
-  async openSlots(establishment: EstablishmentCalendar): Promise<OpenSlot[]> {
+  async openSlots(establishment: EstablishmentCalendar, settings: VisitSettings, days?: { from: string; to: string }): Promise<OpenSlot[]> {
     const now = this.clock.now();
-    const [settings, templates, closures, occupancy] = await Promise.all([
-      this.settings(establishment.id),
+    const tz = establishment.timeZone;
+    const today = zonedFormat(now, tz, 'yyyy-MM-dd');
+    const last = zonedFormat(new Date(now.getTime() + settings.horizonDays * 86400_000), tz, 'yyyy-MM-dd');
+    const from = days && days.from > today ? days.from : today;
+    const to = days && days.to < last ? days.to : last;
+    if (from > to) return [];
+    const [templates, closures, occupancy] = await Promise.all([
       bookableTemplates(this.db, establishment.id),
-      closuresFrom(this.db, establishment.id, now.toISOString().slice(0, 10)),
+      closuresFrom(this.db, establishment.id, from),
       slotOccupancy(this.db, establishment.id, now),
     ]);
     const taken = new Map(occupancy.map((s) => [`${s.roomId}|${s.startsAt.toISOString()}`, s.taken]));
     const slots: OpenSlot[] = [];
-    for (let d = 0; d <= settings.horizonDays; d++) {
-      const day = new Date(now.getTime() + d * 86400_000).toISOString().slice(0, 10);
+    for (let day = from; day <= to; day = addDays(day, 1)) {
       for (const t of templates) {
         const closed = templateClosedOn(t, day, closures, settings, establishment.holidayZone);
         if (closed && (closed.code === 'WRONG_DAY' || closed.code === 'NOT_VALID')) continue;
-        const { startsAt, endsAt } = occurrence(t, day, establishment.timeZone);
+        const { startsAt, endsAt } = occurrence(t, day, tz);
         if (checkWindow(startsAt, now, settings)) continue;
         const free = t.capacity - (taken.get(`${t.roomId}|${startsAt.toISOString()}`) ?? 0);
         slots.push({
@@ -208,8 +237,7 @@ export class VisitReadService {
           endsAt,
           room: t.room,
           free,
-          timeZone: establishment.timeZone,
-          when: whenLabel(startsAt, establishment.timeZone),
+          timeZone: tz,
           place: visitPlace(t, day),
           closed,
         });
@@ -224,13 +252,17 @@ export class VisitReadService {
    * ages on each day, the detainee's visits of each week, the places left. The command checks again
    * under its locks; a slot the grid offers is one it accepts unless something changed meanwhile.
    */
-  private async grid(establishment: EstablishmentCalendar, r: GridRequest): Promise<SlotDay<SlotOption>[]> {
+  private async grid(
+    establishment: EstablishmentCalendar,
+    r: GridRequest,
+    settings: VisitSettings,
+    days?: { from: string; to: string },
+  ): Promise<SlotDay<SlotOption>[]> {
     const now = this.clock.now();
-    const [slots, permits, detainee, settings] = await Promise.all([
-      this.openSlots(establishment),
+    const [slots, permits, detainee] = await Promise.all([
+      this.openSlots(establishment, settings, days),
       permitsForBooking(this.db, r.permitIds, r.exceptVisit),
       detaineeForBooking(this.db, r.detaineeId),
-      this.settings(establishment.id),
     ]);
     const held = detainee && detainee.establishmentId === establishment.id && detainee.custodyStatus === 'PRESENT';
     const last = slots.at(-1);
@@ -270,32 +302,74 @@ export class VisitReadService {
   }
 
   /**
+   * The slots of one week of the booking window for one request: the week of the slot a refused form
+   * chose, else the week asked (`semaine`), else the first week with a slot the request may take. Only
+   * that week is read and shown; without a week asked the whole window is read to find it.
+   */
+  private async weekGrid(
+    establishment: EstablishmentCalendar,
+    r: GridRequest,
+    settings: VisitSettings,
+    q: WeekQuery,
+  ): Promise<{ days: SlotDay<SlotOption>[]; week: WeekShown | null }> {
+    const weeks = bookingWeeks(this.clock.now(), settings, establishment.timeZone);
+    const chosenDay = slotDay(q.slot);
+    const ofSlot = chosenDay ? weeks.find((w) => inWeek(chosenDay, w)) : undefined;
+    const asked = ofSlot ? { week: ofSlot, problem: null } : askedWeek(weeks, q.semaine, settings.horizonDays);
+    if (asked.week) {
+      const days = await this.grid(establishment, r, settings, { from: asked.week.monday, to: asked.week.sunday });
+      return { days, week: { weeks, current: asked.week, notice: null, skipped: null } };
+    }
+    const all = await this.grid(establishment, r, settings);
+    const current = firstBookableWeek(
+      weeks,
+      all.flatMap((d) => d.slots),
+    );
+    if (!current) return { days: all, week: null };
+    const before = weeks.indexOf(current);
+    const skipped =
+      !asked.problem && before > 0
+        ? `Aucun créneau n’est disponible avant le ${dayLabel(current.monday)} : ` +
+          (before > 1 ? 'les semaines précédentes indiquent pourquoi.' : 'la semaine précédente indique pourquoi.')
+        : null;
+    return { days: all.filter((d) => inWeek(d.day, current)), week: { weeks, current, notice: asked.problem, skipped } };
+  }
+
+  /**
    * The family's booking page: the detainees it holds active permits for; once one is chosen (or when
    * there is only one), its visitors for them; once the visitors who come are chosen (or when there is
    * only one), every slot, with why these visitors cannot take it.
    */
-  async bookingForm(familyId: string, detaineeId: string | undefined, visitorIds: string[] | undefined): Promise<BookingForm> {
+  async bookingForm(
+    familyId: string,
+    detaineeId: string | undefined,
+    visitorIds: string[] | undefined,
+    weekQuery: WeekQuery = {},
+  ): Promise<BookingForm> {
     const permits = await familyPermits(this.db, familyId);
     const detainees = [...new Map(permits.map((p) => [p.detaineeId, bookable(p)])).values()];
     const chosen = detainees.find((d) => d.detaineeId === detaineeId) ?? (detainees.length === 1 ? detainees[0] : undefined);
-    const none = { detainees, chosen, visitors: [], coming: [], days: [], waitlist: false, staffOnly: null };
+    const none = { detainees, chosen, visitors: [], coming: [], days: [], week: null, waitlist: false, staffOnly: null };
     if (!chosen) return none;
     const visitors = permits.filter((p) => p.detaineeId === chosen.detaineeId).sort(byVisitor);
     const coming = visitorIds === undefined && visitors.length === 1 ? visitors : visitors.filter((v) => visitorIds?.includes(v.id));
     if (coming.length === 0) return { ...none, visitors };
-    if (!(await this.settings(chosen.establishmentId)).onlineBooking)
+    const settings = await this.settings(chosen.establishmentId);
+    if (!settings.onlineBooking)
       return {
         ...none,
         visitors,
         coming,
         staffOnly: STAFF_ONLY_MESSAGE,
       };
-    const days = await this.grid(
+    const { days, week } = await this.weekGrid(
       { id: chosen.establishmentId, timeZone: chosen.timeZone, holidayZone: chosen.holidayZone },
       { detaineeId: chosen.detaineeId, permitIds: coming.map((v) => v.id), viewer: { familyId }, exceptVisit: null, waitlist: true },
+      settings,
+      weekQuery,
     );
     const waitlist = days.some((d) => d.slots.some((s) => s.waitlist));
-    return { detainees, chosen, visitors, coming, days, waitlist, staffOnly: null };
+    return { detainees, chosen, visitors, coming, days, week, waitlist, staffOnly: null };
   }
 
   /** "Mes visites": the family's visits, with those it may still move or cancel online. */
@@ -335,15 +409,23 @@ export class VisitReadService {
     establishment: EstablishmentCalendar,
     viewer: Viewer,
   ): Promise<MoveForm> {
-    const [permits, current] = await Promise.all([permitsOfVisit(this.db, visit.id), visitToMove(this.db, visit.id)]);
-    const days = await this.grid(establishment, {
-      detaineeId: current!.detaineeId,
-      current: current!,
-      permitIds: permits.map((p) => p.id),
-      viewer,
-      exceptVisit: visit.id,
-      waitlist: false,
-    });
+    const [permits, current, settings] = await Promise.all([
+      permitsOfVisit(this.db, visit.id),
+      visitToMove(this.db, visit.id),
+      this.settings(establishment.id),
+    ]);
+    const days = await this.grid(
+      establishment,
+      {
+        detaineeId: current!.detaineeId,
+        current: current!,
+        permitIds: permits.map((p) => p.id),
+        viewer,
+        exceptVisit: visit.id,
+        waitlist: false,
+      },
+      settings,
+    );
     return {
       visit: {
         id: visit.id,
@@ -366,8 +448,9 @@ export class VisitReadService {
   async staffBookingForm(
     establishment: EstablishmentCalendar,
     q: { search: string; ecrou: string; visitorIds: string[] | undefined },
+    weekQuery: WeekQuery = {},
   ): Promise<StaffBookingForm> {
-    const empty: StaffBookingForm = { matches: [], found: null, coming: [], days: [], contact: null };
+    const empty: StaffBookingForm = { matches: [], found: null, coming: [], days: [], week: null, contact: null };
     let detainee = q.ecrou ? await presentDetaineeByEcrou(this.db, establishment.id, q.ecrou) : null;
     if (!detainee && q.search) {
       detainee = await presentDetaineeByEcrou(this.db, establishment.id, q.search);
@@ -386,20 +469,20 @@ export class VisitReadService {
     const coming = q.visitorIds === undefined && permits.length === 1 ? permits : permits.filter((p) => q.visitorIds?.includes(p.id));
     if (coming.length === 0) return { ...empty, found };
     const families = [...new Set(coming.map((p) => p.familyAccountId))];
-    const [days, account] = await Promise.all([
-      this.grid(establishment, {
-        detaineeId: detainee.id,
-        permitIds: coming.map((p) => p.id),
-        viewer: 'STAFF',
-        exceptVisit: null,
-        waitlist: false,
-      }),
+    const settings = await this.settings(establishment.id);
+    const [{ days, week }, account] = await Promise.all([
+      this.weekGrid(
+        establishment,
+        { detaineeId: detainee.id, permitIds: coming.map((p) => p.id), viewer: 'STAFF', exceptVisit: null, waitlist: false },
+        settings,
+        weekQuery,
+      ),
       families.length === 1 && families[0] ? this.families.find(families[0]) : null,
     ]);
     const contact = account
       ? { email: account.email, phone: account.mobilePhone, family: `${account.givenName} ${account.familyName}` }
       : null;
-    return { matches: [], found, coming, days, contact };
+    return { matches: [], found, coming, days, week, contact };
   }
 
   /** "À revoir": future visits flagged after a permit or custody change, soonest first. */

@@ -4,6 +4,7 @@ import { appAndBrowser, axeViolations, consoleErrors, signInBrowser } from '../h
 import type { AgentIdentity, FamilyIdentity } from '../helpers/sign-in';
 import { insertAgent, insertDetainee, insertFamily } from '../factories/people';
 import { insertPermit } from '../factories/permits';
+import { mondayOf } from '../../src/visits/booking-weeks.rules';
 import {
   at,
   dayIn,
@@ -225,11 +226,14 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     booking = await StaffBookingPage.on(page, violations);
     expect(await booking.foundDetainee()).toBe(`Łukasz Wiśniewski (écrou ${detainee.ecrouNumber})`);
 
-    // Who comes, then the slots for them by day; the family's known contact is pre-filled.
+    // Who comes, then the slots for them by day, one week at a time; the family's known contact is pre-filled.
     await booking.chooseVisitors(['Şükrü Yılmaz']);
     await navigating(page, () => booking.showSlots());
     booking = await StaffBookingPage.on(page, violations);
-    expect(await booking.slots.days()).toEqual([3, 10, 17, 24].map((n) => dayHeading(dayIn(n))));
+    expect(await booking.slots.days()).toEqual([dayHeading(dayIn(3))]);
+    await navigating(page, () => booking.slots.nextWeek());
+    booking = await StaffBookingPage.on(page, violations);
+    expect(await booking.slots.days()).toEqual([dayHeading(dayIn(10))]);
     expect(await booking.slots.fits()).toBe(true);
     expect(await booking.field('Téléphone portable pour les rappels (facultatif)').inputValue()).toBe('+33612345678');
     expect(await booking.field('E-mail de la famille pour la convocation (facultatif)').inputValue()).toBe(family.email);
@@ -248,6 +252,14 @@ describe('the agent’s morning at the visiting rooms, on a tablet (1024×768, t
     expect(await check.detail('contact')).toBe(`par e-mail à ${family.email}, rappel par SMS au 06 98 76 54 32`);
     await navigating(page, () => check.modify());
     booking = await StaffBookingPage.on(page, violations);
+    // The week of the slot chosen, the slot still ticked.
+    expect(await booking.slots.days()).toEqual([dayHeading(dayIn(10))]);
+    expect(
+      await page
+        .getByRole('group', { name: dayHeading(dayIn(10)) })
+        .getByRole('radio', { name: /^14 h 00 – 15 h 00/ })
+        .isChecked(),
+    ).toBe(true);
     expect(await booking.field('Téléphone portable pour les rappels (facultatif)').inputValue()).toBe('06 98 76 54 32');
     expect(await page.getByRole('radio', { name: 'Par téléphone' }).isChecked()).toBe(true);
     await navigating(page, () => booking.check());
@@ -294,17 +306,27 @@ describe('a family’s visits on a phone (390×844, touch)', () => {
     expect(await move.slots.dayUnavailable(dayIn(3))).toBe('C’est l’horaire actuel de la visite.');
     expect(await move.slots.fits()).toBe(true);
 
-    // Booking: one heading per day; the week of the visit booked says why before anything is chosen.
+    // Booking, one week at a time: the first with a slot to take, then the week of the visit booked says why.
     await page.goto(`${suite.app.url}/visites/reserver`);
-    const booking = await BookingPage.on(page, violations);
+    let booking = await BookingPage.on(page, violations);
     expect(await booking.chosen()).toBe(`Visite à محمد Haddad — ${setup.establishment.name}.`);
     expect(await booking.coming()).toBe('Qui vient : Łucja Nguyễn-Şahin.');
-    expect(await booking.slots.days()).toEqual([3, 10, 17, 24].map((n) => dayHeading(dayIn(n))));
+    const shortDay = (d: string) => dayHeading(d).toLowerCase().split(' ').slice(0, 2).join(' ');
+    expect(await booking.slots.week()).toMatch(new RegExp(`^Semaine du ${shortDay(mondayOf(dayIn(10)))} `));
+    expect(await booking.slots.days()).toEqual([dayHeading(dayIn(10))]);
+    expect(await booking.slots.skipped()).toMatch(new RegExp(`^Aucun créneau n’est disponible avant le ${shortDay(mondayOf(dayIn(10)))}`));
+    expect(await booking.slots.offered()).toEqual([expect.stringMatching(/^14 h 00 – 15 h 00 · .+\s+10 places libres$/)]);
+    expect(await booking.slots.fits()).toBe(true);
+    await navigating(page, () => booking.slots.previousWeek());
+    booking = await BookingPage.on(page, violations);
+    expect(await booking.slots.days()).toEqual([dayHeading(dayIn(3))]);
     expect(await booking.slots.dayUnavailable(dayIn(3))).toMatch(
       /^Vous avez déjà une visite cette semaine-là : .+ à 14 h 00\. La personne détenue a droit à 1 visite par semaine\.$/,
     );
-    expect(await booking.slots.offered()).toEqual(Array(3).fill(expect.stringMatching(/^14 h 00 – 15 h 00 · .+\s+10 places libres$/)));
+    expect(await booking.slots.offered()).toEqual([]);
     expect(await booking.slots.fits()).toBe(true);
+    await navigating(page, () => booking.slots.nextWeek());
+    booking = await BookingPage.on(page, violations);
     await booking.slots.choose(dayHeading(dayIn(10)), /^14 h 00 – 15 h 00/);
     await navigating(page, () => booking.book());
     const booked = await MyVisitsPage.on(page, violations);

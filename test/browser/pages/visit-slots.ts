@@ -34,6 +34,32 @@ export class SlotGrid {
     return tapLabel(this.page, this.page.getByRole('group', { name: day }).getByRole('radio', { name: label }));
   }
 
+  /** The week shown, as headed (« Semaine du lundi 23 au dimanche 29 novembre »): a booking page shows one week at a time. */
+  week(): Promise<string> {
+    return textOf(this.page.getByRole('heading', { level: 2, name: /^Semaine du / }));
+  }
+
+  /** What the page says above the slots when the first weeks have no slot to take. */
+  skipped(): Promise<string> {
+    return textOf(this.page.locator('[data-testid="week-skipped"]'));
+  }
+
+  /** Taps « Semaine précédente » (its link names the week too, for screen readers). */
+  previousWeek(): Promise<void> {
+    return this.page
+      .getByRole('navigation', { name: 'Autres semaines' })
+      .getByRole('link', { name: /^Semaine précédente/ })
+      .tap();
+  }
+
+  /** Taps « Semaine suivante ». */
+  nextWeek(): Promise<void> {
+    return this.page
+      .getByRole('navigation', { name: 'Autres semaines' })
+      .getByRole('link', { name: /^Semaine suivante/ })
+      .tap();
+  }
+
   /** Whether the page fits the screen's width (no sideways scrolling). */
   fits(): Promise<boolean> {
     return this.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
