@@ -13,7 +13,6 @@ const { Clock } = require('../dist/src/common/clock') as typeof import('../src/c
 const { DomainError } = require('../dist/src/common/domain-error') as typeof import('../src/common/domain-error');
 /* eslint-enable @typescript-eslint/no-require-imports */
 type BookVisitInput = import('../src/visits/visit-booking.service').BookVisitInput;
-type FamiliesService = import('../src/families/families.service').FamiliesService;
 
 const STAFF = { type: 'SYSTEM' as const, label: 'test' };
 /**
@@ -40,8 +39,7 @@ function booking(dataSource = ds, now = NOW) {
   const clock = new Clock();
   clock.set(now, { frozen: true });
   const { appointments } = services(dataSource);
-  // Bookings by staff and by the system never read a family account (bookOnline does).
-  return new VisitBookingService(dataSource, new AuditService(), appointments, null as unknown as FamiliesService, clock);
+  return new VisitBookingService(dataSource, new AuditService(), appointments, clock);
 }
 
 /** An establishment with a room of 10 cabins and its Wednesday 14:00–15:00 slot of 10 places. */

@@ -141,7 +141,7 @@ function waitlistAt(now: Date) {
   clock.set(now, { frozen: true });
   const { appointments, notifications } = services(ds);
   const families = null as unknown as FamiliesService; // the expiry job reads no family account
-  const booking = new VisitBookingService(ds, new AuditService(), appointments, families, clock);
+  const booking = new VisitBookingService(ds, new AuditService(), appointments, clock);
   return new WaitlistService(ds, booking, notifications, families, new AuditService(), clock, testConfig());
 }
 

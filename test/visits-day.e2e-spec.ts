@@ -24,7 +24,6 @@ const { AuditService } = require('../dist/src/common/audit.service') as typeof i
 const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
 const { SignedTokens } = require('../dist/src/common/signed-tokens') as typeof import('../src/common/signed-tokens');
 /* eslint-enable @typescript-eslint/no-require-imports */
-type FamiliesService = import('../src/families/families.service').FamiliesService;
 
 /** The app's secret outside production when none is set (config.ts): the tests sign QR codes with it. */
 const SECRET = 'development-only-session-secret-change-me-0000';
@@ -186,7 +185,7 @@ describe('the day at the visiting rooms', () => {
     const permit = await insertPermit({ establishmentId: establishment.id, detaineeId: detainee.id, familyAccountId: family.id });
     const clock = new Clock();
     clock.set(new Date(Date.parse(`${TODAY}T12:00:00Z`) - 2 * 86400_000), { frozen: true });
-    const booking = new VisitBookingService(ds, new AuditService(), services(ds).appointments, null as unknown as FamiliesService, clock);
+    const booking = new VisitBookingService(ds, new AuditService(), services(ds).appointments, clock);
     const booked = await booking.book(
       { type: 'SYSTEM', label: 'test' },
       {

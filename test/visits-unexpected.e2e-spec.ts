@@ -15,7 +15,6 @@ const { VisitBookingService } = require('../dist/src/visits/visit-booking.servic
 const { AuditService } = require('../dist/src/common/audit.service') as typeof import('../src/common/audit.service');
 const { Clock } = require('../dist/src/common/clock') as typeof import('../src/common/clock');
 /* eslint-enable @typescript-eslint/no-require-imports */
-type FamiliesService = import('../src/families/families.service').FamiliesService;
 
 const TODAY = dayIn(0);
 const NEUTRAL = 'La personne détenue ne peut pas recevoir de visite ce jour-là.';
@@ -38,7 +37,7 @@ afterAll(async () => {
 });
 
 function booking() {
-  return new VisitBookingService(ds, new AuditService(), services(ds).appointments, null as unknown as FamiliesService, new Clock());
+  return new VisitBookingService(ds, new AuditService(), services(ds).appointments, new Clock());
 }
 
 /** A visit of the detainee on `day` at `time`, with a convocation sent to its own e-mail and phone. */

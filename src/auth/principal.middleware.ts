@@ -49,7 +49,15 @@ export class PrincipalMiddleware implements NestMiddleware {
   private async load(user: SessionUser): Promise<Principal | undefined> {
     if (user.kind === 'family') {
       const account = await this.families.find(user.id);
-      return account ? { kind: 'family', id: account.id, displayName: `${account.givenName} ${account.familyName}` } : undefined;
+      return account
+        ? {
+            kind: 'family',
+            id: account.id,
+            displayName: `${account.givenName} ${account.familyName}`,
+            email: account.email,
+            mobilePhone: account.mobilePhone,
+          }
+        : undefined;
     }
     const agent = await this.agents.signedIn(user.id);
     if (!agent) return undefined;

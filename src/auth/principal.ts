@@ -18,12 +18,19 @@ export interface StaffGrant {
 
 /** The signed-in user as loaded from the database on every request (roles are never cached). */
 export type Principal =
-  | { kind: 'family'; id: string; displayName: string }
+  /** A family: its contact details too, for the convocations its own bookings send (one query per request). */
+  | { kind: 'family'; id: string; displayName: string; email: string | null; mobilePhone: string | null }
   | { kind: 'agent'; id: string; displayName: string; email: string; grants: StaffGrant[]; oversight: OversightGrant[] };
 
 /** The signed-in user as the actor of an audited change. */
 export function actorOf(p: Principal): { type: 'AGENT' | 'FAMILY'; id: string; label: string } {
   return { type: p.kind === 'agent' ? 'AGENT' : 'FAMILY', id: p.id, label: p.displayName };
+}
+
+/** The signed-in family (its id and contact details); a route for families only calls it. */
+export function familyOf(p: Principal): { id: string; email: string | null; mobilePhone: string | null } {
+  if (p.kind !== 'family') throw new Error('A family route reached without a family signed in');
+  return { id: p.id, email: p.email, mobilePhone: p.mobilePhone };
 }
 
 /** Whether a staff member holds one of these roles at this establishment. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
-import { actorOf, type Principal } from '../auth/principal';
+import { actorOf, familyOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { weekNavigation } from './booking-weeks.rules';
@@ -120,7 +120,7 @@ export class FamilyVisitsController {
       return res.redirect(303, '/visites?attente=1');
     }
     const request = { ...slotChoice(slot), detaineeId, permitIds };
-    const booked = await attempt(() => this.booking.bookOnline(actorOf(p), p.id, { ...request, idempotencyKey: key }), 'slot');
+    const booked = await attempt(() => this.booking.bookOnline(actorOf(p), familyOf(p), { ...request, idempotencyKey: key }), 'slot');
     if (!booked.ok) return again(booked.status, booked.errors);
     res.redirect(303, `/visites?reservee=${booked.value.reference}`);
   }

@@ -6,7 +6,6 @@ import { Clock } from '../common/clock';
 import { parseDate } from '../common/dates';
 import { DomainError } from '../common/domain-error';
 import { newReference } from '../common/reference';
-import { FamiliesService } from '../families/families.service';
 import { contactAddress } from '../notifications/notifications.service';
 import { parloirPhoneOf } from '../establishments/establishment-info.queries';
 import { callTheParloir } from '../establishments/establishment-info.rules';
@@ -143,7 +142,6 @@ export class VisitBookingService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly appointments: AppointmentsService,
-    private readonly families: FamiliesService,
     private readonly clock: Clock,
   ) {}
 
@@ -187,14 +185,17 @@ export class VisitBookingService implements OnModuleInit {
     }
   }
 
-  /** A family books online, for itself: its contact details get the convocation. */
-  async bookOnline(actor: Actor, familyId: string, input: OnlineBooking): Promise<BookedVisit> {
-    const account = await this.families.find(familyId);
+  /** A family books online, for itself: its contact details (as its session loaded them) get the convocation. */
+  bookOnline(
+    actor: Actor,
+    family: { id: string; email: string | null; mobilePhone: string | null },
+    input: OnlineBooking,
+  ): Promise<BookedVisit> {
     return this.book(actor, {
       ...input,
-      familyAccountId: familyId,
+      familyAccountId: family.id,
       channel: 'ONLINE',
-      contact: { email: account?.email ?? null, phone: account?.mobilePhone ?? null },
+      contact: { email: family.email, phone: family.mobilePhone },
     });
   }
 
