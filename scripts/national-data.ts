@@ -203,7 +203,10 @@ const sqlArray = (values: string[]) => `ARRAY[${values.map(sqlText).join(', ')}]
 /**
  * SQL helpers of the run, in this connection only (pg_temp): a number in [0, n) and a uuid from a key
  * and the seed, an 8-character reference from a number (as scripts/national/plan.ts referenceOf), the
- * number of permits of a detainee, and the name lists.
+ * number of permits of a detainee, and the name lists. Each is one expression that PostgreSQL inlines
+ * into the statement; those that write a number into text ('…' || e, a stable operator) are declared
+ * STABLE, as PostgreSQL inlines an IMMUTABLE function only if its body is immutable (else it calls it,
+ * many times slower).
  */
 function helpers(seed: string): string[] {
   const s = sqlText(`${seed}:`);
@@ -218,20 +221,20 @@ function helpers(seed: string): string[] {
          (_, i) => `substr(${sqlText(REFERENCE_ALPHABET)}, (((n * 6700417) % 1099511627776) >> ${5 * i} & 31)::int + 1, 1)`,
        ).join(' || ')} $$`,
     // 1 to 7 permits a detainee, 3.75 on average (300,000 for 80,000 detainees).
-    `CREATE FUNCTION pg_temp.permits_of(e int, d int) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+    `CREATE FUNCTION pg_temp.permits_of(e int, d int) RETURNS int LANGUAGE sql STABLE AS $$
        SELECT 1 + pg_temp.h('pc:' || e || ':' || d, 6) + CASE WHEN pg_temp.h('pc2:' || e || ':' || d, 4) = 0 THEN 1 ELSE 0 END $$`,
     `CREATE FUNCTION pg_temp.family_name(k text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
        SELECT (${sqlArray(FAMILY_NAMES)})[1 + pg_temp.h('fn:' || k, ${FAMILY_NAMES.length})] $$`,
     `CREATE FUNCTION pg_temp.given_name(k text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
        SELECT (${sqlArray(GIVEN_NAMES)})[1 + pg_temp.h('gn:' || k, ${GIVEN_NAMES.length})] $$`,
     // A permit's holder: one of the visitors (a visitor may hold permits for several detainees).
-    `CREATE FUNCTION pg_temp.person_of(e int, d int, k int, people int) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+    `CREATE FUNCTION pg_temp.person_of(e int, d int, k int, people int) RETURNS int LANGUAGE sql STABLE AS $$
        SELECT pg_temp.h('person:' || e || ':' || d || ':' || k, people) $$`,
     // 70 % of visitors have an online account (FranceConnect); the others hold a paper permit.
-    `CREATE FUNCTION pg_temp.account_of(p int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
+    `CREATE FUNCTION pg_temp.account_of(p int) RETURNS uuid LANGUAGE sql STABLE AS $$
        SELECT CASE WHEN pg_temp.h('acc:' || p, 10) < 7 THEN pg_temp.u('f:' || p) END $$`,
     // A permit's status today: the first permit of a detainee is always active (the bookings use it).
-    `CREATE FUNCTION pg_temp.permit_status(e int, d int, k int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    `CREATE FUNCTION pg_temp.permit_status(e int, d int, k int) RETURNS text LANGUAGE sql STABLE AS $$
        SELECT CASE WHEN k = 0 THEN 'ACTIVE' ELSE (ARRAY['SUSPENDED','WITHDRAWN','ON_HOLD','SUSPENDED','WITHDRAWN'])[
          CASE WHEN pg_temp.h('ps:' || e || ':' || d || ':' || k, 100) < 90 THEN NULL ELSE 1 + pg_temp.h('ps2:' || e || ':' || d || ':' || k, 5) END]
        END $$`,
