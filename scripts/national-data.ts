@@ -2,14 +2,16 @@
  * `npm run data:national [-- --scale=0.01] [--seed=p2v] [--today=YYYY-MM-DD] [--jobs=2]`: fills an empty database
  * (DATABASE_URL, migrated here) with a France-sized dataset for the benchmarks (docs/benchmarks.md):
  * 190 establishments, 80,000 detainees, 250,000 visitors with 300,000 permits, 3 years of visits and
- * 4 weeks of bookings, the permit requests behind them, staff, and the notifications of the last two
- * months. Every value (ids included) follows from the seed, the scale and the day: two runs give the
- * same rows. Rows are written by INSERT … SELECT in PostgreSQL, one establishment group at a time,
- * with the constraints and indexes of the schema in place (nothing is switched off).
+ * 4 weeks of bookings, the permit requests behind them, staff, the notifications of the last two
+ * months, and UVF / PF cases and stays and video calls (scripts/national/family-visits-video.ts).
+ * Every value (ids included) follows from the seed, the scale and the day: two runs give the same
+ * rows. Rows are written by INSERT … SELECT in PostgreSQL, one establishment group at a time, with
+ * the constraints and indexes of the schema in place (nothing is switched off).
  */
 import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
 import type { QueryRunner } from 'typeorm';
+import { familyVisitsAndVideo } from './national/family-visits-video';
 import { NATIONAL, nationalPlan, REFERENCE_ALPHABET } from './national/plan';
 import { formatSeconds, Progress } from './national/progress';
 import { withDataSource } from './cli-data-source';
@@ -540,9 +542,11 @@ async function run(runners: QueryRunner[], o: Options): Promise<void> {
       `${plan.establishments.length} establishments, ${plan.detainees.toLocaleString('en')} detainees, ` +
       `about ${plan.visitors.toLocaleString('en')} visitors and ${plan.visits.toLocaleString('en')} visits\n`,
   );
-  for (const runner of runners) for (const sql of [...helpers(o.seed), ...setupSql(o)]) await runner.query(sql);
+  // UVF / PF and video calls (scripts/national/family-visits-video.ts): their helpers and small tables, steps and counts.
+  const more = familyVisitsAndVideo(o);
+  for (const runner of runners) for (const sql of [...helpers(o.seed), ...setupSql(o), ...more.setup]) await runner.query(sql);
   const parts = groups(o.scale, Math.min(20, plan.establishments.length));
-  for (const step of steps(o)) {
+  for (const step of [...steps(o), ...more.steps]) {
     const stepParts: [number, number][] = step.single ? [[1, plan.establishments.length]] : parts;
     const progress = new Progress(step.label, stepParts.length);
     let next = 0;
@@ -564,7 +568,7 @@ async function run(runners: QueryRunner[], o: Options): Promise<void> {
             (SELECT count(*) FROM family_accounts)::int AS accounts, (SELECT count(*) FROM permits)::int AS permits,
             (SELECT count(DISTINCT (visitor_given_name, visitor_family_name, visitor_birthdate)) FROM permits)::int AS visitors,
             (SELECT count(*) FROM permit_requests)::int AS requests, (SELECT count(*) FROM visits)::int AS visits,
-            (SELECT count(*) FROM visit_visitors)::int AS "visitVisitors", (SELECT count(*) FROM notifications)::int AS notifications`,
+            (SELECT count(*) FROM visit_visitors)::int AS "visitVisitors", (SELECT count(*) FROM notifications)::int AS notifications, ${more.counts}`,
   )) as Record<string, number>[];
   process.stderr.write(`Done in ${formatSeconds((Date.now() - started) / 1000)}: ${JSON.stringify(counts[0])}\n`);
 }
