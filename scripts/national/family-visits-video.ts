@@ -155,6 +155,8 @@ function steps(o: FamilyVideoOptions): FamilyVideoStep[] {
   const start = `(${today} - interval '${NATIONAL.historyYears} years')::date`;
   const est = (from: number, to: number) => `e.idx BETWEEN ${from} AND ${to}`;
   const at = (day: string, time: string) => `((${day}) + time '${time}') AT TIME ZONE ${TZ}`;
+  // The same local time a week later.
+  const weekLater = (t: string) => `(${t} AT TIME ZONE ${TZ} + interval '7 days') AT TIME ZONE ${TZ}`;
   const unitRows = plan.establishments.reduce((n, e) => n + e.uvfUnits + e.pfUnits + e.videoDevices + 1, 0);
   const settings = (v: VideoCallSettings) => `${sqlText(JSON.stringify(v))}::jsonb`;
   const blockedMinutes = NOTE_2020_DEFAULTS.maxMinutes;
@@ -391,25 +393,37 @@ function steps(o: FamilyVideoOptions): FamilyVideoStep[] {
                 CASE WHEN c.outcome = 'IMPLICIT' THEN 'SYSTEM' ELSE 'AGENT' END,
                 CASE WHEN c.outcome <> 'IMPLICIT' THEN pg_temp.u('agent:' || c.e || ':direction:1') END
            FROM nat_fc c JOIN family_visit_cases k ON k.id = c.case_id WHERE k.status = 'CLOSED'`,
-        // The stays: ended (a few early or cancelled), in progress across today, booked ahead (a few cancelled).
+        // The stays: ended (a few early), in progress across today, booked ahead (a few cancelled: the case waits for a
+        // new date). A stay of the past cancelled was moved: first booked a week later, cancelled the next day, booked at
+        // once on its date (cancelled stays hold no place: the exclusion constraints ignore them).
         `INSERT INTO family_visit_stays (id, case_id, unit_id, during, visitors, status, ended_at, end_reason, break_from, break_to, created_at)
-         SELECT pg_temp.u('fvs:' || c.key), c.case_id, c.unit_id, tstzrange(c.starts, t.ends, '[)'), cardinality(c.ks), st.status,
-                CASE st.status WHEN 'ENDED' THEN t.ends WHEN 'ENDED_EARLY' THEN c.starts + (t.ends - c.starts) * 0.6
-                               WHEN 'CANCELLED' THEN CASE WHEN c.day >= ${today} THEN b.booked + interval '12 hours' ELSE ${at('c.day - 1', '10:00')} END END,
-                CASE st.status WHEN 'ENDED_EARLY'
-                               THEN (ARRAY['Fin anticipée à la demande de la famille', 'Fin anticipée : malaise d’un visiteur'])[1 + st.roll % 2]
-                               WHEN 'CANCELLED' THEN (ARRAY['Annulation à la demande de la famille', 'Personne détenue hospitalisée',
-                                                            'Logement indisponible (dégât des eaux)'])[1 + st.roll % 3] END,
-                CASE WHEN c.break_to IS NOT NULL THEN c.starts + make_interval(mins => c.first_min) END, c.break_to, b.booked
-           FROM nat_fc c
-          CROSS JOIN LATERAL (SELECT CASE WHEN c.break_to IS NOT NULL THEN c.break_to + make_interval(mins => c.hours * 60 - c.first_min)
-                                          ELSE c.ends_one END AS ends) t
-          CROSS JOIN LATERAL (SELECT least(${at(`c.dec + 1 + pg_temp.h('fsb:' || c.key, 4)`, '11:00')}, ${at(`${today} - 1`, '11:00')}) AS booked) b
-          CROSS JOIN LATERAL (SELECT r.roll, CASE WHEN c.day >= ${today} THEN CASE WHEN r.roll < 5 THEN 'CANCELLED' ELSE 'BOOKED' END
-                                                  WHEN t.ends > ${at(today, '00:00')} THEN 'IN_PROGRESS'
-                                                  WHEN r.roll < 5 THEN 'CANCELLED' WHEN r.roll < 8 THEN 'ENDED_EARLY' ELSE 'ENDED' END AS status
-                                FROM (SELECT pg_temp.h('fss:' || c.key, 100) AS roll) r) st
-          WHERE c.outcome = 'STAY'`,
+         WITH x AS (
+           SELECT c.key, c.case_id, c.unit_id, c.starts, t.ends, cardinality(c.ks) AS visitors, st.status, st.roll, b.booked, c.break_to,
+                  CASE WHEN c.break_to IS NOT NULL THEN c.starts + make_interval(mins => c.first_min) END AS break_from,
+                  c.day < ${today} AND st.roll < 5 AS moved,
+                  (ARRAY['Annulation à la demande de la famille', 'Personne détenue hospitalisée', 'Logement indisponible (dégât des eaux)'])[
+                    1 + st.roll % 3] AS cancel_reason
+             FROM nat_fc c
+            CROSS JOIN LATERAL (SELECT CASE WHEN c.break_to IS NOT NULL THEN c.break_to + make_interval(mins => c.hours * 60 - c.first_min)
+                                            ELSE c.ends_one END AS ends) t
+            CROSS JOIN LATERAL (SELECT least(${at(`c.dec + 1 + pg_temp.h('fsb:' || c.key, 4)`, '11:00')}, ${at(`${today} - 1`, '11:00')}) AS booked) b
+            CROSS JOIN LATERAL (SELECT r.roll, CASE WHEN c.day >= ${today} THEN CASE WHEN r.roll < 5 THEN 'CANCELLED' ELSE 'BOOKED' END
+                                                    WHEN t.ends > ${at(today, '00:00')} THEN 'IN_PROGRESS'
+                                                    WHEN r.roll BETWEEN 5 AND 7 THEN 'ENDED_EARLY' ELSE 'ENDED' END AS status
+                                  FROM (SELECT pg_temp.h('fss:' || c.key, 100) AS roll) r) st
+            WHERE c.outcome = 'STAY')
+         SELECT pg_temp.u('fvs:' || x.key), x.case_id, x.unit_id, tstzrange(x.starts, x.ends, '[)'), x.visitors, x.status,
+                CASE x.status WHEN 'ENDED' THEN x.ends WHEN 'ENDED_EARLY' THEN x.starts + (x.ends - x.starts) * 0.6
+                              WHEN 'CANCELLED' THEN x.booked + interval '12 hours' END,
+                CASE x.status WHEN 'ENDED_EARLY'
+                              THEN (ARRAY['Fin anticipée à la demande de la famille', 'Fin anticipée : malaise d’un visiteur'])[1 + x.roll % 2]
+                              WHEN 'CANCELLED' THEN x.cancel_reason END,
+                x.break_from, x.break_to, CASE WHEN x.moved THEN x.booked + interval '1 day' ELSE x.booked END
+           FROM x
+         UNION ALL
+         SELECT pg_temp.u('fvs0:' || x.key), x.case_id, x.unit_id, tstzrange(${weekLater('x.starts')}, ${weekLater('x.ends')}, '[)'), x.visitors,
+                'CANCELLED', x.booked + interval '23 hours', x.cancel_reason, ${weekLater('x.break_from')}, ${weekLater('x.break_to')}, x.booked
+           FROM x WHERE x.moved`,
         `INSERT INTO family_visit_stay_events (id, stay_id, kind, at, agent_id, notes)
          SELECT pg_temp.u('fse:' || s.id || ':' || ev.kind), s.id, ev.kind, ev.at, pg_temp.u('agent:' || c.e || ':parloir:1'), ev.notes
            FROM nat_fc c JOIN family_visit_stays s ON s.id = pg_temp.u('fvs:' || c.key)
@@ -423,8 +437,8 @@ function steps(o: FamilyVideoOptions): FamilyVideoStep[] {
          SELECT pg_temp.u('fve:' || s.id || ':STAY_CANCELLED'), s.case_id, NULL, s.ended_at, 'STAY_CANCELLED',
                 'Visite du ' || to_char(lower(s.during) AT TIME ZONE ${TZ}, 'DD/MM/YYYY "à" HH24:MI') || ' en ' || u.name || ' annulée : ' || s.end_reason
                   || '. La visite est à placer de nouveau.', false, 'AGENT', pg_temp.u('agent:' || c.e || ':parloir:1')
-           FROM nat_fc c JOIN family_visit_stays s ON s.id = pg_temp.u('fvs:' || c.key) JOIN family_units u ON u.id = s.unit_id
-          WHERE c.outcome = 'STAY' AND s.status = 'CANCELLED'`,
+           FROM nat_fc c JOIN family_visit_stays s ON s.case_id = c.case_id AND s.status = 'CANCELLED' JOIN family_units u ON u.id = s.unit_id
+          WHERE c.outcome = 'STAY'`,
       ],
     },
     {
