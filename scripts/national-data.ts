@@ -2,14 +2,16 @@
  * `npm run data:national [-- --scale=0.01] [--seed=p2v] [--today=YYYY-MM-DD] [--jobs=2]`: fills an empty database
  * (DATABASE_URL, migrated here) with a France-sized dataset for the benchmarks (docs/benchmarks.md):
  * 190 establishments, 80,000 detainees, 250,000 visitors with 300,000 permits, 3 years of visits and
- * 4 weeks of bookings, the permit requests behind them, staff, and the notifications of the last two
- * months. Every value (ids included) follows from the seed, the scale and the day: two runs give the
- * same rows. Rows are written by INSERT … SELECT in PostgreSQL, one establishment group at a time,
- * with the constraints and indexes of the schema in place (nothing is switched off).
+ * 4 weeks of bookings, the permit requests behind them, staff, the notifications of the last two
+ * months, and UVF / PF cases and stays and video calls (scripts/national/family-visits-video.ts).
+ * Every value (ids included) follows from the seed, the scale and the day: two runs give the same
+ * rows. Rows are written by INSERT … SELECT in PostgreSQL, one establishment group at a time, with
+ * the constraints and indexes of the schema in place (nothing is switched off).
  */
 import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
 import type { QueryRunner } from 'typeorm';
+import { familyVisitsAndVideo } from './national/family-visits-video';
 import { NATIONAL, nationalPlan, REFERENCE_ALPHABET } from './national/plan';
 import { formatSeconds, Progress } from './national/progress';
 import { withDataSource } from './cli-data-source';
@@ -203,7 +205,10 @@ const sqlArray = (values: string[]) => `ARRAY[${values.map(sqlText).join(', ')}]
 /**
  * SQL helpers of the run, in this connection only (pg_temp): a number in [0, n) and a uuid from a key
  * and the seed, an 8-character reference from a number (as scripts/national/plan.ts referenceOf), the
- * number of permits of a detainee, and the name lists.
+ * number of permits of a detainee, and the name lists. Each is one expression that PostgreSQL inlines
+ * into the statement; those that write a number into text ('…' || e, a stable operator) are declared
+ * STABLE, as PostgreSQL inlines an IMMUTABLE function only if its body is immutable (else it calls it,
+ * many times slower).
  */
 function helpers(seed: string): string[] {
   const s = sqlText(`${seed}:`);
@@ -218,20 +223,20 @@ function helpers(seed: string): string[] {
          (_, i) => `substr(${sqlText(REFERENCE_ALPHABET)}, (((n * 6700417) % 1099511627776) >> ${5 * i} & 31)::int + 1, 1)`,
        ).join(' || ')} $$`,
     // 1 to 7 permits a detainee, 3.75 on average (300,000 for 80,000 detainees).
-    `CREATE FUNCTION pg_temp.permits_of(e int, d int) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+    `CREATE FUNCTION pg_temp.permits_of(e int, d int) RETURNS int LANGUAGE sql STABLE AS $$
        SELECT 1 + pg_temp.h('pc:' || e || ':' || d, 6) + CASE WHEN pg_temp.h('pc2:' || e || ':' || d, 4) = 0 THEN 1 ELSE 0 END $$`,
     `CREATE FUNCTION pg_temp.family_name(k text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
        SELECT (${sqlArray(FAMILY_NAMES)})[1 + pg_temp.h('fn:' || k, ${FAMILY_NAMES.length})] $$`,
     `CREATE FUNCTION pg_temp.given_name(k text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
        SELECT (${sqlArray(GIVEN_NAMES)})[1 + pg_temp.h('gn:' || k, ${GIVEN_NAMES.length})] $$`,
     // A permit's holder: one of the visitors (a visitor may hold permits for several detainees).
-    `CREATE FUNCTION pg_temp.person_of(e int, d int, k int, people int) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+    `CREATE FUNCTION pg_temp.person_of(e int, d int, k int, people int) RETURNS int LANGUAGE sql STABLE AS $$
        SELECT pg_temp.h('person:' || e || ':' || d || ':' || k, people) $$`,
     // 70 % of visitors have an online account (FranceConnect); the others hold a paper permit.
-    `CREATE FUNCTION pg_temp.account_of(p int) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
+    `CREATE FUNCTION pg_temp.account_of(p int) RETURNS uuid LANGUAGE sql STABLE AS $$
        SELECT CASE WHEN pg_temp.h('acc:' || p, 10) < 7 THEN pg_temp.u('f:' || p) END $$`,
     // A permit's status today: the first permit of a detainee is always active (the bookings use it).
-    `CREATE FUNCTION pg_temp.permit_status(e int, d int, k int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    `CREATE FUNCTION pg_temp.permit_status(e int, d int, k int) RETURNS text LANGUAGE sql STABLE AS $$
        SELECT CASE WHEN k = 0 THEN 'ACTIVE' ELSE (ARRAY['SUSPENDED','WITHDRAWN','ON_HOLD','SUSPENDED','WITHDRAWN'])[
          CASE WHEN pg_temp.h('ps:' || e || ':' || d || ':' || k, 100) < 90 THEN NULL ELSE 1 + pg_temp.h('ps2:' || e || ':' || d || ':' || k, 5) END]
        END $$`,
@@ -537,9 +542,11 @@ async function run(runners: QueryRunner[], o: Options): Promise<void> {
       `${plan.establishments.length} establishments, ${plan.detainees.toLocaleString('en')} detainees, ` +
       `about ${plan.visitors.toLocaleString('en')} visitors and ${plan.visits.toLocaleString('en')} visits\n`,
   );
-  for (const runner of runners) for (const sql of [...helpers(o.seed), ...setupSql(o)]) await runner.query(sql);
+  // UVF / PF and video calls (scripts/national/family-visits-video.ts): their helpers and small tables, steps and counts.
+  const more = familyVisitsAndVideo(o);
+  for (const runner of runners) for (const sql of [...helpers(o.seed), ...setupSql(o), ...more.setup]) await runner.query(sql);
   const parts = groups(o.scale, Math.min(20, plan.establishments.length));
-  for (const step of steps(o)) {
+  for (const step of [...steps(o), ...more.steps]) {
     const stepParts: [number, number][] = step.single ? [[1, plan.establishments.length]] : parts;
     const progress = new Progress(step.label, stepParts.length);
     let next = 0;
@@ -561,7 +568,7 @@ async function run(runners: QueryRunner[], o: Options): Promise<void> {
             (SELECT count(*) FROM family_accounts)::int AS accounts, (SELECT count(*) FROM permits)::int AS permits,
             (SELECT count(DISTINCT (visitor_given_name, visitor_family_name, visitor_birthdate)) FROM permits)::int AS visitors,
             (SELECT count(*) FROM permit_requests)::int AS requests, (SELECT count(*) FROM visits)::int AS visits,
-            (SELECT count(*) FROM visit_visitors)::int AS "visitVisitors", (SELECT count(*) FROM notifications)::int AS notifications`,
+            (SELECT count(*) FROM visit_visitors)::int AS "visitVisitors", (SELECT count(*) FROM notifications)::int AS notifications, ${more.counts}`,
   )) as Record<string, number>[];
   process.stderr.write(`Done in ${formatSeconds((Date.now() - started) / 1000)}: ${JSON.stringify(counts[0])}\n`);
 }

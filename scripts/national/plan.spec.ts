@@ -31,6 +31,43 @@ describe('the national dataset plan (npm run data:national)', () => {
     }
   });
 
+  it('has UVF in 55 establishments and family parlours in 30 more, about 5,000 stays a year', () => {
+    const plan = nationalPlan(1);
+    const uvf = plan.establishments.filter((e) => e.uvfUnits > 0);
+    expect(uvf).toHaveLength(55);
+    expect(plan.establishments.filter((e) => e.pfUnits > 0 && e.uvfUnits === 0)).toHaveLength(30);
+    for (const e of uvf) expect(e.uvfUnits).toBeGreaterThanOrEqual(2);
+    const perYear = plan.familyStays / (NATIONAL.historyYears + NATIONAL.horizonDays / 365);
+    expect(perYear).toBeGreaterThan(4_000);
+    expect(perYear).toBeLessThan(6_000);
+  });
+
+  it('has video calls in most establishments, a few hundred thousand calls a year', () => {
+    const plan = nationalPlan(1);
+    expect(plan.establishments.filter((e) => e.videoDevices > 0).length).toBeGreaterThan(150);
+    const perYear = plan.videoCalls / (NATIONAL.historyYears + NATIONAL.horizonDays / 365);
+    expect(perYear).toBeGreaterThan(150_000);
+    expect(perYear).toBeLessThan(400_000);
+  });
+
+  it('gives establishment 1 UVF, a family parlour and video calls at every scale', () => {
+    for (const scale of [0.01, 0.1, 1]) {
+      const [first] = nationalPlan(scale).establishments;
+      expect(first.uvfUnits).toBeGreaterThan(0);
+      expect(first.pfUnits).toBeGreaterThan(0);
+      expect(first.videoDevices).toBeGreaterThan(0);
+    }
+  });
+
+  it('has fewer UVF / PF and video places than detainees, so that the stays and calls of a window never share one', () => {
+    for (const e of nationalPlan(1).establishments) {
+      // A week's stays: one per UVF, one per PF and open day, each with its own candidates.
+      expect(NATIONAL.familyCandidates * (e.uvfUnits + NATIONAL.openDaysPerWeek * e.pfUnits)).toBeLessThanOrEqual(e.detainees);
+      // The calls of 4 weeks: one per day (Sundays counted), slot and device.
+      expect(NATIONAL.videoWindowDays * NATIONAL.videoSlotsPerDay * e.videoDevices).toBeLessThan(e.detainees);
+    }
+  });
+
   it('refuses a scale outside (0, 1]', () => {
     expect(() => nationalPlan(0)).toThrow('(0, 1]');
     expect(() => nationalPlan(2)).toThrow('(0, 1]');

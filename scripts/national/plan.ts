@@ -16,6 +16,28 @@ export const NATIONAL = {
   /** Open days a week (Monday to Saturday) and visiting slots a day in every room. */
   openDaysPerWeek: 6,
   slotsPerDay: 5,
+  /**
+   * Family visits (issue 11): UVF apartments in 55 establishments, family parlours (PF) in 30 more and in
+   * every other UVF establishment. A UVF is taken one week in two (one stay of 6 to 72 hours), a PF
+   * one open day in twelve: about 5,000 stays a year.
+   */
+  uvfEstablishments: 55,
+  pfOnlyEstablishments: 30,
+  uvfWeeklyUse: 0.5,
+  pfDailyUse: 0.08,
+  /**
+   * Video calls (issue 12), in every establishment but one in eight: one device for 400 detainees, the
+   * 6 daily slots of the 2020 service note (Monday to Saturday). 3 detainees in 4 have access, granted
+   * on a day of the last 5 years: on a day of the period, about 6 in 10 may call. A slot whose detainee
+   * may call is taken 9 times in 10: about 230,000 calls a year.
+   */
+  videoSlotsPerDay: 6,
+  /** The note's quota, one call in 4 weeks: the calls of a window of 28 days go to different detainees. */
+  videoWindowDays: 28,
+  videoAccessShare: 0.6,
+  videoFill: 0.9,
+  /** Candidates tried for a stay's detainee (a condamné holding a permit by then). */
+  familyCandidates: 12,
 } as const;
 
 export interface NationalPlan {
@@ -31,6 +53,9 @@ export interface NationalPlan {
   people: number;
   /** Expected visits over the whole period (history and bookings). */
   visits: number;
+  /** Expected UVF / PF stays and video calls over the whole period (history and bookings). */
+  familyStays: number;
+  videoCalls: number;
 }
 
 export interface EstablishmentPlan {
@@ -44,6 +69,11 @@ export interface EstablishmentPlan {
   cabinsPerRoom: number;
   /** Share of a slot's places booked on an ordinary day (Saturdays take half as many again). */
   fill: number;
+  /** Family visit units: UVF apartments and family parlours (PF), 0 when the establishment has none. */
+  uvfUnits: number;
+  pfUnits: number;
+  /** Video-call devices, 0 when the establishment has no video calls. */
+  videoDevices: number;
 }
 
 /**
@@ -56,6 +86,10 @@ export function nationalPlan(scale: number): NationalPlan {
   if (!(scale > 0 && scale <= 1)) throw new Error(`The scale must be in (0, 1]: ${scale}`);
   const count = Math.max(2, Math.round(NATIONAL.establishments * scale));
   const establishments: EstablishmentPlan[] = [];
+  // The establishments with units are spread evenly over the indexes (establishment 1 has both kinds).
+  const spread = (i: number, n: number, of: number) => Math.ceil((i * n) / of) > Math.ceil(((i - 1) * n) / of);
+  let uvfSeen = 0;
+  let othersSeen = 0;
   for (let index = 1; index <= count; index++) {
     const detainees = Math.round(310 + 780 / Math.sqrt(index));
     const cabins = Math.min(30, Math.max(4, Math.round(detainees / 36)));
@@ -63,7 +97,28 @@ export function nationalPlan(scale: number): NationalPlan {
     const cabinsPerRoom = Math.ceil(cabins / rooms);
     const visitsPerOpenDay = (detainees * NATIONAL.visitsPerDetaineePerYear) / (52 * NATIONAL.openDaysPerWeek);
     const fill = Math.min(0.9, visitsPerOpenDay / (NATIONAL.slotsPerDay * rooms * cabinsPerRoom));
-    establishments.push({ index, code: `N${String(index).padStart(3, '0')}`, detainees, cabins, rooms, cabinsPerRoom, fill });
+    let uvfUnits = 0;
+    let pfUnits = 0;
+    if (spread(index, NATIONAL.uvfEstablishments, NATIONAL.establishments)) {
+      uvfSeen++;
+      uvfUnits = 2 + Math.floor(detainees / 400);
+      pfUnits = uvfSeen % 2;
+    } else if (spread(++othersSeen, NATIONAL.pfOnlyEstablishments, NATIONAL.establishments - NATIONAL.uvfEstablishments)) {
+      pfUnits = detainees >= 600 ? 2 : 1;
+    }
+    const videoDevices = index % 8 === 0 ? 0 : 1 + Math.floor(detainees / 400);
+    establishments.push({
+      index,
+      code: `N${String(index).padStart(3, '0')}`,
+      detainees,
+      cabins,
+      rooms,
+      cabinsPerRoom,
+      fill,
+      uvfUnits,
+      pfUnits,
+      videoDevices,
+    });
   }
   const detainees = establishments.reduce((s, e) => s + e.detainees, 0);
   const days = NATIONAL.historyYears * 365 + NATIONAL.horizonDays;
@@ -74,6 +129,21 @@ export function nationalPlan(scale: number): NationalPlan {
     visitors: Math.round((NATIONAL.visitors * detainees) / NATIONAL.detainees),
     people: Math.round((NATIONAL.visitors * 3.2 * detainees) / NATIONAL.detainees),
     visits: Math.round((detainees * NATIONAL.visitsPerDetaineePerYear * days) / 365),
+    familyStays: Math.round(
+      establishments.reduce(
+        (s, e) =>
+          s + e.uvfUnits * NATIONAL.uvfWeeklyUse * (days / 7) + e.pfUnits * NATIONAL.pfDailyUse * days * (NATIONAL.openDaysPerWeek / 7),
+        0,
+      ),
+    ),
+    videoCalls: Math.round(
+      establishments.reduce((s, e) => s + e.videoDevices, 0) *
+        NATIONAL.videoSlotsPerDay *
+        days *
+        (NATIONAL.openDaysPerWeek / 7) *
+        NATIONAL.videoAccessShare *
+        NATIONAL.videoFill,
+    ),
   };
 }
 
