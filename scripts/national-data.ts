@@ -3,7 +3,9 @@
  * (DATABASE_URL, migrated here) with a France-sized dataset for the benchmarks (docs/benchmarks.md):
  * 190 establishments, 80,000 detainees, 250,000 visitors with 300,000 permits, 3 years of visits and
  * 4 weeks of bookings, the permit requests behind them, staff, the notifications of the last two
- * months, and UVF / PF cases and stays and video calls (scripts/national/family-visits-video.ts).
+ * months, and UVF / PF cases and stays and video calls (scripts/national/family-visits-video.ts);
+ * each establishment in an interregional direction, agents of the DAP (dap1-3@justice.fr) and of each
+ * direction (disp.<code>@justice.fr) with their views, and the national view's 36 months computed.
  * Every value (ids included) follows from the seed, the scale and the day: two runs give the same
  * rows. Rows are written by INSERT … SELECT in PostgreSQL, one establishment group at a time, with
  * the constraints and indexes of the schema in place (nothing is switched off).
@@ -12,6 +14,8 @@ import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
 import type { QueryRunner } from 'typeorm';
 import { familyVisitsAndVideo } from './national/family-visits-video';
+import { refreshEstablishments } from '../src/oversight/oversight-refresh';
+import type { Direction } from '../src/oversight/oversight.rules';
 import { NATIONAL, nationalPlan, REFERENCE_ALPHABET } from './national/plan';
 import { formatSeconds, Progress } from './national/progress';
 import { withDataSource } from './cli-data-source';
@@ -190,6 +194,19 @@ const DIRECTIONS = [
   'Toulouse',
   'Mission des outre-mer',
 ];
+/** The same directions' codes (establishments.direction, the national view), in the same order. */
+const DIRECTION_CODES: Direction[] = [
+  'BORDEAUX',
+  'DIJON',
+  'LILLE',
+  'LYON',
+  'MARSEILLE',
+  'PARIS',
+  'RENNES',
+  'STRASBOURG',
+  'TOULOUSE',
+  'OUTRE_MER',
+];
 const STAFF: [role: string, count: number, label: string][] = [
   ['HEAD_OF_ESTABLISHMENT', 1, 'direction'],
   ['PERMITS_OFFICER', 2, 'greffe'],
@@ -304,7 +321,7 @@ function steps(o: Options): Step[] {
       label: 'establishments',
       rows: plan.establishments.length,
       sql: (from, to) => [
-        `INSERT INTO establishments (id, code, name, kind, address, phone, email, interregional_direction)
+        `INSERT INTO establishments (id, code, name, kind, address, phone, email, interregional_direction, direction)
          SELECT e.id, e.code,
                 (CASE WHEN e.idx = 1 THEN 'Centre pénitentiaire'
                       ELSE (ARRAY['Maison d’arrêt','Maison d’arrêt','Centre pénitentiaire','Centre de détention','Maison centrale',
@@ -317,7 +334,8 @@ function steps(o: Options): Step[] {
                 e.idx || ' avenue de la République, ' || lpad(((e.idx * 37) % 95 + 1)::text, 2, '0') || '000 '
                   || (${sqlArray(CITIES)})[1 + (e.idx - 1) % ${CITIES.length}],
                 '+331' || lpad((e.idx * 7919)::text, 8, '0'), lower(e.code) || '@justice.fr',
-                'Direction interrégionale des services pénitentiaires de ' || (${sqlArray(DIRECTIONS)})[1 + (e.idx - 1) % ${DIRECTIONS.length}]
+                'Direction interrégionale des services pénitentiaires de ' || (${sqlArray(DIRECTIONS)})[1 + (e.idx - 1) % ${DIRECTIONS.length}],
+                (${sqlArray(DIRECTION_CODES)})[1 + (e.idx - 1) % ${DIRECTION_CODES.length}]
            FROM nat_est e WHERE ${est(from, to)}`,
         `INSERT INTO visit_settings (establishment_id) SELECT e.id FROM nat_est e WHERE ${est(from, to)}`,
         `INSERT INTO visiting_rooms (id, establishment_id, name, kind, cabins)
@@ -342,6 +360,23 @@ function steps(o: Options): Step[] {
            SELECT pg_temp.u('agent:' || e.idx || ':${label}:' || n), e.id, '${role}'
              FROM nat_est e CROSS JOIN generate_series(1, ${count}) n WHERE ${est(from, to)}`,
         ]),
+    },
+    {
+      // The DAP's national view (dap1-3@justice.fr) and each direction's (disp.<code>@justice.fr).
+      label: 'oversight',
+      rows: 3 + DIRECTION_CODES.length,
+      single: true,
+      sql: () => [
+        `INSERT INTO agents (id, email, first_name, last_name)
+         SELECT pg_temp.u('dap:' || n), 'dap' || n || '@justice.fr', pg_temp.given_name('dap:' || n), pg_temp.family_name('dap:' || n)
+           FROM generate_series(1, 3) n`,
+        `INSERT INTO oversight_assignments (agent_id, scope) SELECT pg_temp.u('dap:' || n), 'NATIONAL' FROM generate_series(1, 3) n`,
+        `INSERT INTO agents (id, email, first_name, last_name)
+         SELECT pg_temp.u('disp:' || d), 'disp.' || lower(d) || '@justice.fr', pg_temp.given_name('disp:' || d), pg_temp.family_name('disp:' || d)
+           FROM unnest(${sqlArray(DIRECTION_CODES)}) d`,
+        `INSERT INTO oversight_assignments (agent_id, scope, direction)
+         SELECT pg_temp.u('disp:' || d), 'INTERREGIONAL', d FROM unnest(${sqlArray(DIRECTION_CODES)}) d`,
+      ],
     },
     {
       label: 'detainees',
@@ -563,6 +598,23 @@ async function run(runners: QueryRunner[], o: Options): Promise<void> {
   }
   process.stderr.write('Statistics (ANALYZE)…\n');
   await runners[0].query('ANALYZE');
+  // The national view's months (36), as the hourly job keeps them: one establishment at a time per connection.
+  const establishments = (await runners[0].query(`SELECT id, time_zone AS "timeZone" FROM establishments ORDER BY code`)) as {
+    id: string;
+    timeZone: string;
+  }[];
+  const months = new Progress('national view months', establishments.length);
+  let nextEstablishment = 0;
+  let computed = 0;
+  const now = new Date(`${o.today}T12:00:00Z`);
+  await Promise.all(
+    runners.map(async (runner) => {
+      while (nextEstablishment < establishments.length) {
+        await refreshEstablishments(runner.manager, [establishments[nextEstablishment++]], now, 'all');
+        months.update(++computed);
+      }
+    }),
+  );
   const counts = (await runners[0].query(
     `SELECT (SELECT count(*) FROM establishments)::int AS establishments, (SELECT count(*) FROM detainees)::int AS detainees,
             (SELECT count(*) FROM family_accounts)::int AS accounts, (SELECT count(*) FROM permits)::int AS permits,
