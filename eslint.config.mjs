@@ -28,6 +28,8 @@ const MODULE_GRAPH = {
   'video-calls': ['appointments', 'notifications', 'establishments'],
   // Composition only: the family's overview pages read the exported services of the modules that own the data.
   'family-space': ['establishments', 'families', 'appointments', 'permits', 'visits', 'family-visits'],
+  // The DAP's national view: its own figures table, computed from the others' tables by one SQL statement.
+  oversight: ['agents', 'establishments'],
 };
 const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));
 const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];

@@ -1,4 +1,4 @@
-import { type OversightGrant, parseGrant } from '../oversight/oversight.rules';
+import { type OversightGrant, parseGrant } from '../auth/roles';
 import type { EntityManager } from 'typeorm';
 import type { StaffGrant } from '../auth/principal';
 import type { StaffRole } from '../auth/roles';

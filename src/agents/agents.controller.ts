@@ -2,13 +2,12 @@ import { Body, Controller, Get, Post, Query, Render, Res } from '@nestjs/common'
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
-import { ANY_STAFF_ROLE, DETAINEE_LIST_ROLES, ROLE_LABELS, STAFF_ROLES } from '../auth/roles';
+import { ANY_STAFF_ROLE, DETAINEE_LIST_ROLES, ROLE_LABELS, scopeLabel, STAFF_ROLES, visibleDirections } from '../auth/roles';
 import { attempt, type FieldError, validateForm } from '../common/forms';
 import { pageInfo, parsePage } from '../common/pagination';
 import { CurrentEstablishment } from '../establishments/current-establishment';
 import type { Establishment } from '../establishments/establishment.entity';
 import { GrantRoleForm } from './agent.form';
-import { scopeLabel, visibleDirections } from '../oversight/oversight.rules';
 import { AgentsService } from './agents.service';
 import { IdParam } from '../common/params';
 

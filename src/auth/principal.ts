@@ -1,5 +1,4 @@
-import type { OversightGrant } from '../oversight/oversight.rules';
-import type { StaffRole } from './roles';
+import type { OversightGrant, StaffRole } from './roles';
 
 /** What passport keeps in the session: who signed in, with which provider, and the ID token for logout. */
 export interface SessionUser {

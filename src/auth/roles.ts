@@ -38,3 +38,46 @@ export const ROLE_LABELS: Record<Role, string> = {
 export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
 }
+
+// ---- The national and interregional views (src/oversight): who sees which establishments' figures ----
+
+/** The interregional directions of the prison services (DISP) and the overseas mission (MOM). */
+export const DIRECTIONS = {
+  BORDEAUX: 'DISP de Bordeaux',
+  DIJON: 'DISP de Dijon',
+  LILLE: 'DISP de Lille',
+  LYON: 'DISP de Lyon',
+  MARSEILLE: 'DISP de Marseille',
+  PARIS: 'DISP de Paris',
+  RENNES: 'DISP de Rennes',
+  STRASBOURG: 'DISP de Strasbourg',
+  TOULOUSE: 'DISP de Toulouse',
+  OUTRE_MER: 'Mission des services pénitentiaires de l’outre-mer',
+} as const;
+export type Direction = keyof typeof DIRECTIONS;
+
+export function isDirection(v: unknown): v is Direction {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(DIRECTIONS, v);
+}
+
+/** What an oversight assignment opens: every establishment, or those of one direction. */
+export type OversightGrant = { scope: 'NATIONAL' } | { scope: 'INTERREGIONAL'; direction: Direction };
+
+/** The stored form of a grant (`NATIONAL`, `INTERREGIONAL:PARIS`), as the principal's query returns it. */
+export function parseGrant(raw: string): OversightGrant | null {
+  if (raw === 'NATIONAL') return { scope: 'NATIONAL' };
+  const m = /^INTERREGIONAL:(\w+)$/.exec(raw);
+  return m && isDirection(m[1]) ? { scope: 'INTERREGIONAL', direction: m[1] } : null;
+}
+
+/** The directions these grants open; `null` for all of France. */
+export function visibleDirections(grants: OversightGrant[]): Direction[] | null {
+  if (grants.some((g) => g.scope === 'NATIONAL')) return null;
+  return [...new Set(grants.flatMap((g) => (g.scope === 'INTERREGIONAL' ? [g.direction] : [])))].sort();
+}
+
+/** The title of the view for these grants. */
+export function scopeLabel(directions: Direction[] | null): string {
+  if (directions === null) return 'France entière';
+  return directions.map((d) => DIRECTIONS[d]).join(', ');
+}

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { HolidayZone } from '../common/public-holidays';
-import type { Direction } from '../oversight/oversight.rules';
+import type { Direction } from '../auth/roles';
 
 export const ESTABLISHMENT_KINDS = {
   MAISON_ARRET: 'Maison d’arrêt',

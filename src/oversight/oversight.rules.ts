@@ -1,50 +1,12 @@
 import { addMonths, monthsBetween } from '../common/months';
 
+export { DIRECTIONS, isDirection, parseGrant, scopeLabel, visibleDirections } from '../auth/roles';
+export type { Direction, OversightGrant } from '../auth/roles';
+
 /**
  * The rules of the DAP's national view (issue #15): scopes, periods, the figures derived from the
  * monthly sums, and the staff time the tablet saves against paper. Pure functions.
  */
-
-/** The interregional directions of the prison services (DISP) and the overseas mission (MOM). */
-export const DIRECTIONS = {
-  BORDEAUX: 'DISP de Bordeaux',
-  DIJON: 'DISP de Dijon',
-  LILLE: 'DISP de Lille',
-  LYON: 'DISP de Lyon',
-  MARSEILLE: 'DISP de Marseille',
-  PARIS: 'DISP de Paris',
-  RENNES: 'DISP de Rennes',
-  STRASBOURG: 'DISP de Strasbourg',
-  TOULOUSE: 'DISP de Toulouse',
-  OUTRE_MER: 'Mission des services pénitentiaires de l’outre-mer',
-} as const;
-export type Direction = keyof typeof DIRECTIONS;
-
-export function isDirection(v: unknown): v is Direction {
-  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(DIRECTIONS, v);
-}
-
-/** What an oversight assignment opens: every establishment, or those of one direction. */
-export type OversightGrant = { scope: 'NATIONAL' } | { scope: 'INTERREGIONAL'; direction: Direction };
-
-/** The stored form of a grant (`NATIONAL`, `INTERREGIONAL:PARIS`), as the principal's query returns it. */
-export function parseGrant(raw: string): OversightGrant | null {
-  if (raw === 'NATIONAL') return { scope: 'NATIONAL' };
-  const m = /^INTERREGIONAL:(\w+)$/.exec(raw);
-  return m && isDirection(m[1]) ? { scope: 'INTERREGIONAL', direction: m[1] } : null;
-}
-
-/** The directions these grants open; `null` for all of France. */
-export function visibleDirections(grants: OversightGrant[]): Direction[] | null {
-  if (grants.some((g) => g.scope === 'NATIONAL')) return null;
-  return [...new Set(grants.flatMap((g) => (g.scope === 'INTERREGIONAL' ? [g.direction] : [])))].sort();
-}
-
-/** The title of the view for these grants. */
-export function scopeLabel(directions: Direction[] | null): string {
-  if (directions === null) return 'France entière';
-  return directions.map((d) => DIRECTIONS[d]).join(', ');
-}
 
 /** The longest period shown and the period shown by default (the last 12 months, this one included). */
 export const MAX_MONTHS = 36;
