@@ -105,6 +105,44 @@ describe('implicit rejection (silence for 2 months after a complete request)', (
   });
 });
 
+describe('implicit rejection run by several instances at once', () => {
+  it('rejects each request once, with one message and one audit entry, whichever instance gets it', async () => {
+    const submittedAt = new Date('2027-01-15T10:00:00Z');
+    const requests = [];
+    for (const [given, family2] of [
+      ['Łucja', 'Nguyễn'],
+      ['Ştefan', 'Öztürk'],
+      ['محمد', 'Haddad'],
+      ['Ewa', 'Żak'],
+    ])
+      requests.push(
+        await insertPermitRequest({
+          familyAccountId: family.id,
+          establishmentId: establishment.id,
+          detaineeId: detainee.id,
+          visitorGivenName: given,
+          visitorFamilyName: family2,
+          submittedAt,
+        }),
+      );
+    const clock = new Clock();
+    clock.set(new Date('2027-03-16T10:00:00Z'), { frozen: true });
+    // Two instances of the app, each its own service, their periodic jobs firing at the same moment.
+    const [first, second] = await Promise.all([instructionAt(clock).expireOverdue(), instructionAt(clock).expireOverdue()]);
+    expect(first + second).toBe(requests.length);
+    const ids = requests.map((r) => r.id);
+    expect(await query(`SELECT count(*)::int AS n FROM notifications WHERE entity_id = ANY($1::uuid[]) GROUP BY entity_id`, [ids])).toEqual(
+      ids.map(() => ({ n: 1 })),
+    );
+    expect(
+      await query(
+        `SELECT count(*)::int AS n FROM audit_log WHERE entity_id = ANY($1::text[]) AND action = 'PERMIT_REQUEST_IMPLICITLY_REJECTED' GROUP BY entity_id`,
+        [ids],
+      ),
+    ).toEqual(ids.map(() => ({ n: 1 })));
+  });
+});
+
 describe('the end of a suspension enacted until a date', () => {
   it('makes the permit active again the day after its last day, not before; the family is told; audited once', async () => {
     const permit = await insertPermit({
