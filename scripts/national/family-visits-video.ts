@@ -7,8 +7,10 @@
  * - UVF / PF (issue 11): the establishments' units (plan.ts: UVF in 55 establishments, PF in 30 more);
  *   a UVF is taken one week in two, a PF one open day in twelve. Each stay has its case, decided: the
  *   detainee's request and each visitor's (1 to 3, on the detainee's active permits) instructed (an
- *   interview, the rules signed), seen by the CPU and granted by the head; stays are past (ended, a few
- *   ended early or cancelled), in progress, or booked in the next 4 weeks. Around them, cases that led to
+ *   interview, the rules signed), seen by the CPU and granted by the head, with the case's history; stays
+ *   are past (ended, a few ended early, one in twenty moved: first booked a week later, then cancelled),
+ *   in progress, or booked in the next 4 weeks (a few cancelled, waiting for a new date), with the agents'
+ *   inventories. Around them, cases that led to
  *   no stay: refused, implicitly rejected (two months without a decision), withdrawn, a visitor refused,
  *   and, in the last two months, cases under instruction, before the head, or granted and waiting for a
  *   date. Only condamnés (a prévenu's request goes to the magistrate). A unit never holds two stays at
@@ -19,9 +21,9 @@
  *   in three), the devices, the detainees' access decisions, charters, contacts and phone accounts, and
  *   the calls: past (held, no-show, cancelled) and booked in the next 4 weeks. In each window of 4 weeks
  *   the places (device, day, slot) of an establishment go to different detainees (fewer places than
- *   detainees), so a detainee never has two calls at once and calls at most once in the window (the
- *   note's quota); a place whose detainee may not call that day (no access yet, suspended, withdrawn)
- *   stays free. No call on Sundays nor on public holidays (src/common/public-holidays.ts).
+ *   detainees) in turn, so a detainee never has two calls at once and calls are 28 days apart or more
+ *   (the note's quota); a place whose detainee may not call that day (no access yet, suspended,
+ *   withdrawn) stays free. No call on Sundays nor on public holidays (src/common/public-holidays.ts).
  *
  * Not written: the decisions' letters, the e-mails and SMS of these rows, the documents (files), the
  * magistrate's side of a prévenu's case, the video calls' codes and sanctioned numbers.
