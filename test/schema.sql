@@ -1206,6 +1206,7 @@ index CREATE UNIQUE INDEX family_visit_events_pkey ON public.family_visit_events
 index CREATE UNIQUE INDEX family_visit_interviews_pkey ON public.family_visit_interviews USING btree (id)
 index CREATE INDEX family_visit_interviews_request_idx ON public.family_visit_interviews USING btree (request_id, at)
 index CREATE UNIQUE INDEX family_visit_juvenile_judge_opinions_pkey ON public.family_visit_juvenile_judge_opinions USING btree (request_id)
+index CREATE INDEX family_visit_requests_by_permit_idx ON public.family_visit_requests USING btree (permit_id) WHERE (permit_id IS NOT NULL)
 index CREATE INDEX family_visit_requests_case_idx ON public.family_visit_requests USING btree (case_id)
 index CREATE UNIQUE INDEX family_visit_requests_detainee_idx ON public.family_visit_requests USING btree (case_id) WHERE (applicant = 'DETAINEE'::text)
 index CREATE INDEX family_visit_requests_family_idx ON public.family_visit_requests USING btree (family_account_id) WHERE (family_account_id IS NOT NULL)

@@ -59,6 +59,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'NationalScaleIndexes1763903200000',
       'NationalOversight1763903300000',
       'NotificationRetention1763903400000',
+      'FamilyRequestsByPermit1763903500000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -35,6 +35,7 @@ import { RateLimitHits1763903150000 } from '../../migrations/1763903150000-RateL
 import { NationalScaleIndexes1763903200000 } from '../../migrations/1763903200000-NationalScaleIndexes';
 import { NationalOversight1763903300000 } from '../../migrations/1763903300000-NationalOversight';
 import { NotificationRetention1763903400000 } from '../../migrations/1763903400000-NotificationRetention';
+import { FamilyRequestsByPermit1763903500000 } from '../../migrations/1763903500000-FamilyRequestsByPermit';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -77,6 +78,7 @@ export const MIGRATIONS = [
   NationalScaleIndexes1763903200000,
   NationalOversight1763903300000,
   NotificationRetention1763903400000,
+  FamilyRequestsByPermit1763903500000,
 ];
 
 /**

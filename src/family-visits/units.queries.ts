@@ -5,6 +5,7 @@ import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
 import type { StayVisitorRow } from './stay-door.rules';
 import type { InterventionCause, StayEventKind, VisitingHours } from './units.rules';
+import { FAMILY_REQUEST_IDS } from './requests.queries';
 
 export interface UnitRow {
   id: string;
@@ -462,9 +463,7 @@ export function familyStaysOf(db: EntityManager, familyAccountId: string): Promi
        JOIN family_visit_cases c ON c.id = s.case_id
        JOIN detainees d ON d.id = c.detainee_id
        JOIN establishments e ON e.id = c.establishment_id
-      WHERE EXISTS (SELECT 1 FROM family_visit_requests r LEFT JOIN permits p ON p.id = r.permit_id
-                     WHERE r.case_id = s.case_id AND r.status = 'GRANTED'
-                       AND (r.family_account_id = $1 OR p.family_account_id = $1))
+      WHERE s.case_id IN (SELECT r.case_id FROM family_visit_requests r WHERE r.status = 'GRANTED' AND r.id IN ${FAMILY_REQUEST_IDS('$1')})
       ORDER BY lower(s.during) DESC LIMIT 100`,
     [familyAccountId],
   );
