@@ -1,3 +1,4 @@
+import type { ProfileSummary } from './profile';
 /** The goals of issue #15 and the report of `npm run bench` (docs/benchmarks.md). */
 import { LARGE_TABLE_ROWS, type SeqScan } from './explain';
 import type { LoadResult } from './types';
@@ -31,6 +32,8 @@ export interface BenchReport {
   seqScans: SeqScan[];
   /** The same scenarios on two instances behind a round-robin proxy (national dataset). */
   scaleOut: ScenarioResult[];
+  /** Where each scenario's time goes (`--profile`). */
+  profiles?: { scenario: string; title: string; summary: ProfileSummary }[];
 }
 
 export function ratio(r: ScenarioResult): number | null {

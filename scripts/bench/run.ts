@@ -12,7 +12,8 @@
  * process of its own (scripts/bench/load.ts); the app's memory is read from /proc while it runs.
  * Results: docs/benchmarks.md (table) and docs/benchmarks.json. Exits 1 when a goal is missed.
  * `--profile`: each scenario also on an instance of its own under a CPU profile, where its time goes
- * written to docs/benchmarks-profiles.md.
+ * written to docs/benchmarks-profiles.md. `--only=a,b --merge`: those scenarios measured again, the
+ * others' results of the last run kept.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,7 +26,7 @@ import { Client } from 'pg';
 import { projectRoot } from '../../src/common/project-root';
 import { explainCaptured, type SeqScan } from './explain';
 import { type CpuProfile, profilesMarkdown, type ProfileSummary, summarizeProfile } from './profile';
-import { GOALS, goalsMissed, markdownReport, markdownTable, type ScenarioResult } from './report';
+import { type BenchReport, GOALS, goalsMissed, markdownReport, markdownTable, type ScenarioResult } from './report';
 import { scenarioSetups, type Scenario } from './scenarios';
 import { fillRequest, type BenchSession, type CapturedRequest, type LoadResult, type LoadSpec } from './types';
 
@@ -252,6 +253,27 @@ function roundRobin(): Promise<{ url: string; serve(urls: string[]): void; close
 }
 
 /**
+ * Waits until no other connection to the database is working: the requests still in flight when a load
+ * run stops (their transactions may commit after it) must not overlap a scenario's reset.
+ */
+async function settled(db: Client): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const r = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()`,
+    );
+    if (r.rows[0].n === 0) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+const resetOf = (s: Scenario, db: Client) => async () => {
+  if (!s.reset) return;
+  await settled(db);
+  await s.reset(db);
+};
+
+/**
  * Runs each scenario on P2V at `url` (its instances' own addresses for the clock, their processes for
  * the memory), then on the baseline when there is one.
  */
@@ -276,15 +298,18 @@ async function runScenarios(
       requests: s.requests,
       expect: s.expect,
     });
+    await resetOf(s, db)();
     await load(spec(p2v.url, warmup));
     const peaks = p2v.instances.map((i) => memoryWatch(i.proc.pid!));
     const measured = await load(spec(p2v.url, duration));
     const memoryMb = Math.max(...peaks.map((peak) => peak()));
     let base: LoadResult | null = null;
     if (baseline) {
+      await resetOf(s, db)();
       await load(spec(baseline.url, warmup));
       base = await load(spec(baseline.url, duration));
     }
+    await settled(db);
     const checks = (await s.after?.(db)) ?? {};
     results.push({
       scenario: s.name,
@@ -309,7 +334,12 @@ async function runScenarios(
  * Each scenario on a P2V instance of its own: warm-up, then the measured run under a CPU profile taken
  * in the process (test endpoint /__test__/cpu-profile, start-up left out), reduced to where the time goes.
  */
-async function profileScenarios(databaseUrl: string, secret: string, scenarios: Scenario[]): Promise<void> {
+async function profileScenarios(
+  databaseUrl: string,
+  secret: string,
+  scenarios: Scenario[],
+  db: Client,
+): Promise<NonNullable<BenchReport['profiles']>> {
   const duration = Number(option('duration', '10'));
   const warmup = Number(option('warmup', '3'));
   const summaries: { scenario: string; title: string; summary: ProfileSummary }[] = [];
@@ -327,6 +357,7 @@ async function profileScenarios(databaseUrl: string, secret: string, scenarios: 
         requests: s.requests,
         expect: s.expect,
       });
+      await resetOf(s, db)();
       await load(spec(warmup));
       if ((await fetch(`${app.url}/__test__/cpu-profile`, { method: 'POST' })).status !== 200) throw new Error('Profile not started');
       await load(spec(duration));
@@ -338,14 +369,14 @@ async function profileScenarios(databaseUrl: string, secret: string, scenarios: 
     summaries.push({ scenario: s.name, title: s.title, summary });
     process.stderr.write(`profile ${s.name}: ${summary.owners.map((o) => `${o.owner} ${o.share.toFixed(0)} %`).join(', ')}\n`);
   }
-  writeFileSync(resolve(root, 'docs/benchmarks-profiles.md'), profilesMarkdown(summaries));
+  return summaries;
 }
 
 async function measure(
   databaseUrl: string,
   label: string,
   opts: { baseline: boolean; scaleOut: boolean; profile?: boolean },
-): Promise<{ results: ScenarioResult[]; seqScans: SeqScan[]; scaleOut: ScenarioResult[] }> {
+): Promise<{ results: ScenarioResult[]; seqScans: SeqScan[]; scaleOut: ScenarioResult[]; profiles: NonNullable<BenchReport['profiles']> }> {
   const only = option('only', '');
   const secret = randomBytes(32).toString('hex');
   const db = new Client({ connectionString: databaseUrl });
@@ -380,7 +411,7 @@ async function measure(
       await baseline?.stop();
     }
     // --profile: each scenario again on an instance of its own under a CPU profile (docs/benchmarks-profiles.md).
-    if (opts.profile) await profileScenarios(databaseUrl, secret, scenarios);
+    const profiles = opts.profile ? await profileScenarios(databaseUrl, secret, scenarios, db) : [];
     // Two instances on the one database behind a round-robin proxy: the same sessions, whichever answers.
     let scaleOut: ScenarioResult[] = [];
     if (opts.scaleOut) {
@@ -397,7 +428,7 @@ async function measure(
         for (const i of instances) await i.stop();
       }
     }
-    return { results, seqScans, scaleOut };
+    return { results, seqScans, scaleOut, profiles };
   } finally {
     await db.end();
   }
@@ -407,13 +438,26 @@ async function main(): Promise<number> {
   const national = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!national) throw new Error('BENCH_DATABASE_URL (or DATABASE_URL): a database filled by npm run data:national');
   const small = process.env.BENCH_SMALL_DATABASE_URL;
-  const { results, seqScans, scaleOut } = await measure(national, 'national', {
+  const { results, seqScans, scaleOut, profiles } = await measure(national, 'national', {
     baseline: true,
     scaleOut: option('instances', '2') === '2',
     profile: process.argv.includes('--profile'),
   });
   const smallResults = small ? (await measure(small, 'small', { baseline: false, scaleOut: false })).results : [];
-  const report = { at: new Date().toISOString(), goals: GOALS, machine: await machine(), results, smallResults, seqScans, scaleOut };
+  let report: BenchReport = {
+    at: new Date().toISOString(),
+    goals: GOALS,
+    machine: await machine(),
+    results,
+    smallResults,
+    seqScans,
+    scaleOut,
+    profiles,
+  };
+  // --only=… --merge: the other scenarios' results of the last full run are kept (the same machine, the same dataset).
+  if (process.argv.includes('--merge'))
+    report = mergeReports(JSON.parse(readFileSync(resolve(root, 'docs/benchmarks.json'), 'utf8')) as BenchReport, report);
+  if (report.profiles?.length) writeFileSync(resolve(root, 'docs/benchmarks-profiles.md'), profilesMarkdown(report.profiles));
   writeFileSync(resolve(root, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(resolve(root, 'docs/benchmarks.md'), markdownReport(report));
   // The README's « Performance » shows the latest table.
@@ -424,6 +468,24 @@ async function main(): Promise<number> {
   for (const m of missed) process.stderr.write(`Goal missed: ${m}\n`);
   process.stderr.write("Written: docs/benchmarks.md, docs/benchmarks.json, the README's table\n");
   return missed.length ? 1 : 0;
+}
+
+/** The previous report with the scenarios measured now replaced (and added). */
+function mergeReports(previous: BenchReport, now: BenchReport): BenchReport {
+  const names = new Set(now.results.map((r) => r.scenario));
+  const keep = <T extends { scenario: string }>(old: T[] | undefined, fresh: T[] | undefined) => {
+    const merged = [...(old ?? []).filter((r) => !names.has(r.scenario)), ...(fresh ?? [])];
+    const order = [...(old ?? []).map((r) => r.scenario), ...(fresh ?? []).map((r) => r.scenario)];
+    return merged.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
+  };
+  return {
+    ...now,
+    results: keep(previous.results, now.results),
+    smallResults: keep(previous.smallResults, now.smallResults),
+    seqScans: keep(previous.seqScans, now.seqScans),
+    scaleOut: keep(previous.scaleOut, now.scaleOut),
+    profiles: keep(previous.profiles, now.profiles),
+  };
 }
 
 async function machine(): Promise<string> {

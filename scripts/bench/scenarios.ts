@@ -25,6 +25,8 @@ export interface Scenario {
   handWrittenBaseline?: boolean;
   /** Before a run, on each instance about to be measured (`host`: the address users reach it by). */
   before?: (url: string, host?: string) => Promise<void>;
+  /** Before each run (P2V's and the baseline's): puts back the data a run changes, so that both start from the same state. */
+  reset?: (db: Client) => Promise<void>;
   /** After the runs: facts checked in the database (e.g. no overbooking). */
   after?: (db: Client) => Promise<Record<string, number>>;
 }
@@ -151,6 +153,7 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
     ...(i % 4 === 0 ? [{ method: 'POST' as const, path: '/visites/reserver', body: bookingBody(hot) }] : []),
   ]);
   const roomIds = `SELECT id FROM visiting_rooms WHERE establishment_id = '${est.id}'`;
+  const { since } = await one<{ since: Date }>(db, `SELECT now() AS since`);
 
   return [
     {
@@ -188,6 +191,27 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
       capturePerSession: false,
       handWrittenBaseline: true,
       before: setClock,
+      // The bookings of the runs undone (visits, their visitors and messages, their convocations cancelled;
+      // the slots' counters counted again), so that P2V and the baseline each start from the dataset's slots.
+      // Appointments are cancelled, not deleted: each delete would check visits.appointment_id, unindexed.
+      reset: async (db) => {
+        await db.query(
+          `WITH v AS (SELECT id, appointment_id FROM visits
+                       WHERE establishment_id = $1 AND channel = 'ONLINE' AND idempotency_key IS NOT NULL AND created_at >= $2),
+                vv AS (DELETE FROM visit_visitors WHERE visit_id IN (SELECT id FROM v)),
+                dv AS (DELETE FROM visits WHERE id IN (SELECT id FROM v)),
+                n AS (DELETE FROM notifications WHERE entity_type = 'appointment' AND entity_id IN (SELECT appointment_id FROM v))
+           UPDATE appointments SET status = 'CANCELLED', cancelled_at = now() WHERE id IN (SELECT appointment_id FROM v)`,
+          [est.id, since],
+        );
+        await db.query(
+          `WITH c AS (SELECT s.id, count(v.id)::int AS n FROM visit_slots s
+                        LEFT JOIN visits v ON v.slot_id = s.id AND v.status <> 'CANCELLED'
+                       WHERE s.room_id IN (${roomIds}) AND s.starts_at > $1 GROUP BY s.id)
+           UPDATE visit_slots s SET booked = c.n FROM c WHERE c.id = s.id AND s.booked <> c.n`,
+          [since],
+        );
+      },
       after: async (check) => {
         const r = await check.query<{ overbooked: number; drift: number }>(
           `SELECT count(*) FILTER (WHERE s.booked + s.held > s.capacity OR coalesce(c.n, 0) > s.capacity)::int AS overbooked,
