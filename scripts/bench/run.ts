@@ -267,6 +267,17 @@ async function settled(db: Client): Promise<void> {
   }
 }
 
+/** One load run of a scenario against `url`. */
+const loadSpec = (s: Scenario, url: string, seconds: number): LoadSpec => ({
+  scenario: s.name,
+  url,
+  connections: s.connections,
+  duration: seconds,
+  sessions: s.sessions,
+  requests: s.requests,
+  expect: s.expect,
+});
+
 const resetOf = (s: Scenario, db: Client) => async () => {
   if (!s.reset) return;
   await settled(db);
@@ -289,15 +300,7 @@ async function runScenarios(
   const results: ScenarioResult[] = [];
   for (const s of scenarios) {
     for (const instance of p2v.instances) await s.before?.(instance.url, new URL(p2v.url).host);
-    const spec = (url: string, seconds: number): LoadSpec => ({
-      scenario: s.name,
-      url,
-      connections: s.connections,
-      duration: seconds,
-      sessions: s.sessions,
-      requests: s.requests,
-      expect: s.expect,
-    });
+    const spec = (url: string, seconds: number) => loadSpec(s, url, seconds);
     await resetOf(s, db)();
     await load(spec(p2v.url, warmup));
     const peaks = p2v.instances.map((i) => memoryWatch(i.proc.pid!));
@@ -348,15 +351,7 @@ async function profileScenarios(
     let profile: CpuProfile;
     try {
       await s.before?.(app.url);
-      const spec = (seconds: number): LoadSpec => ({
-        scenario: s.name,
-        url: app.url,
-        connections: s.connections,
-        duration: seconds,
-        sessions: s.sessions,
-        requests: s.requests,
-        expect: s.expect,
-      });
+      const spec = (seconds: number) => loadSpec(s, app.url, seconds);
       await resetOf(s, db)();
       await load(spec(warmup));
       if ((await fetch(`${app.url}/__test__/cpu-profile`, { method: 'POST' })).status !== 200) throw new Error('Profile not started');
