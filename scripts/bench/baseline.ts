@@ -13,7 +13,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { auditHmac, auditKey } from '../../src/common/audit.service';
 import { bookBaseline } from './baseline-booking';
 import type { CapturedRequest } from './types';
@@ -65,6 +65,38 @@ function substitute(value: unknown, map: Map<string, string>): unknown {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** A minimal page of the rows read. */
+function htmlOf(title: string, rows: unknown[]): string {
+  const cells = rows.map((r) => `<tr><td>${escape(JSON.stringify(r))}</td></tr>`).join('');
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><table>${cells}</table></body></html>`;
+}
+
+/**
+ * Runs a recorded request's statements again with this request's ids; returns the rows read. An audit
+ * entry extends the chain as it is now: the head read again (the captured statement), the entry written
+ * with that id, time and previous hash, signed (HMAC) as AuditService does.
+ */
+async function replay(client: PoolClient, captured: CapturedRequest, map: Map<string, string>): Promise<unknown[]> {
+  const rows: unknown[] = [];
+  try {
+    let head: { id: string; occurredAt: string; prevHash: string; message: string } | undefined;
+    for (const s of captured.statements) {
+      const params = s.params.map((p) => substitute(p, map));
+      if (head && s.sql.trimStart().startsWith('INSERT INTO audit_log')) {
+        params.splice(9, 4, head.id, head.occurredAt, head.prevHash, auditHmac(key, head.message));
+        head = undefined;
+      }
+      const result = await client.query<Record<string, unknown>>(s.sql, params);
+      if (s.sql.includes('audit_log_message(')) head = result.rows[0] as unknown as typeof head;
+      else if (Array.isArray(result.rows)) rows.push(...result.rows);
+    }
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+  return rows;
+}
+
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -88,8 +120,15 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     }
     // Bookings: written by hand (baseline-booking.ts), the statements depending on what they find.
     if (scenario === 'bookings') {
-      const answer = await bookBaseline(client, key, userId, new URLSearchParams(body));
-      return void res.writeHead(answer.status, answer.location ? { location: answer.location } : {}).end();
+      const form = new URLSearchParams(body);
+      const answer = await bookBaseline(client, key, userId, form);
+      if (answer.status !== 409) return void res.writeHead(answer.status, answer.location ? { location: answer.location } : {}).end();
+      // Refused: P2V shows the booking page again with the error; its SQL (recorded) runs here too.
+      const page = captures.find((c) => c.scenario === scenario && c.method === 'GET');
+      if (!page) return void res.writeHead(409).end();
+      const url = `/visites/reserver?detenu=${form.get('detaineeId') ?? ''}&visiteurs=${form.get('permitIds') ?? ''}`;
+      const rows = await replay(client, page, replacements(page, url, '', userId));
+      return void res.writeHead(409, { 'content-type': 'text/html; charset=utf-8' }).end(htmlOf(scenario, rows));
     }
     // The same request of the same person, else the same request, else the scenario's with this request's ids.
     const mine = captures.filter((c) => c.scenario === scenario);
@@ -97,33 +136,12 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const captured = mine.find((c) => same(c) && c.userId === userId) ?? mine.find(same) ?? mine[0];
     if (!captured) return void res.writeHead(404).end();
     const map = replacements(captured, req.url ?? '', body, userId);
-    const rows: unknown[] = [];
-    try {
-      // An audit entry extends the chain as it is now: the head read again (the captured statement),
-      // the entry written with that id, time and previous hash, signed (HMAC) as AuditService does.
-      let head: { id: string; occurredAt: string; prevHash: string; message: string } | undefined;
-      for (const s of captured.statements) {
-        const params = s.params.map((p) => substitute(p, map));
-        if (head && s.sql.trimStart().startsWith('INSERT INTO audit_log')) {
-          params.splice(9, 4, head.id, head.occurredAt, head.prevHash, auditHmac(key, head.message));
-          head = undefined;
-        }
-        const result = await client.query<Record<string, unknown>>(s.sql, params);
-        if (s.sql.includes('audit_log_message(')) head = result.rows[0] as unknown as typeof head;
-        else if (Array.isArray(result.rows)) rows.push(...result.rows);
-      }
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
+    const rows = await replay(client, captured, map);
     if (captured.location) {
       const location = parts(captured.location, '').reduce((loc, p) => (map.has(p) ? loc.replace(p, map.get(p)!) : loc), captured.location);
       return void res.writeHead(captured.status, { location }).end();
     }
-    const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escape(scenario)}</title></head><body><table>${rows
-      .map((r) => `<tr><td>${escape(JSON.stringify(r))}</td></tr>`)
-      .join('')}</table></body></html>`;
-    res.writeHead(captured.status, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    res.writeHead(captured.status, { 'content-type': 'text/html; charset=utf-8' }).end(htmlOf(scenario, rows));
   } finally {
     client.release();
   }

@@ -120,7 +120,8 @@ that runs, for the same request, the same SQL as P2V (recorded from P2V itself w
 SQL_CAPTURE_FILE, the session read included) and answers a minimal page: the ratio is what the
 framework, validation, ORM and templates cost. A booking's statements depend on what they find (the
 slot full, the week's quota reached): its baseline is written by hand (scripts/bench/baseline-booking.ts),
-the same statements in the same transaction, the same rows written, the same answers (303 or 409); the
+the same statements in the same transaction, the same rows written, the same answers (303, or 409 with
+the SQL of the booking page P2V shows again, recorded from P2V); the
 two runs book one after the other, so the baseline finds the slots P2V filled (the statuses of each run
 are in docs/benchmarks.json). **Growth** is the national p95 divided by the p95 of the
 same scenario on the 1 % dataset. **2 instances**: the throughput of two P2V instances on the same

@@ -28,7 +28,7 @@ import { explainCaptured, type SeqScan } from './explain';
 import { type CpuProfile, profilesMarkdown, type ProfileSummary, summarizeProfile } from './profile';
 import { type BenchReport, GOALS, goalsMissed, markdownReport, markdownTable, type ScenarioResult } from './report';
 import { scenarioSetups, type Scenario } from './scenarios';
-import { fillRequest, type BenchSession, type CapturedRequest, type LoadResult, type LoadSpec } from './types';
+import { type BenchRequest, fillRequest, type BenchSession, type CapturedRequest, type LoadResult, type LoadSpec } from './types';
 
 const root = projectRoot();
 const run = promisify(execFile);
@@ -183,8 +183,10 @@ async function capture(app: Server, captureFile: string, scenarios: Scenario[]):
     process.stderr.write(`Recording the SQL of ${s.name}…\n`);
     const people = s.capturePerSession ? s.sessions : s.sessions.slice(0, 1);
     for (const [i, session] of people.entries()) {
-      // Not replayed, the SQL is only planned (EXPLAIN): one request is enough.
-      for (const r of s.handWrittenBaseline ? s.requests.slice(0, 1) : s.requests) {
+      // A hand-written baseline's SQL is only planned (EXPLAIN): one request is enough; the page a refusal
+      // shows again is recorded too (the baseline replays it when it refuses).
+      const refusal: BenchRequest[] = s.refusalPage ? [{ method: 'GET', path: s.refusalPage }] : [];
+      for (const r of s.handWrittenBaseline ? [...s.requests.slice(0, 1), ...refusal] : s.requests) {
         const requestId = `bench-${s.name}-${sent.length}-${randomBytes(4).toString('hex')}`;
         const fill = (t: string) => fillRequest(t, session, `capture${i}`, 'bench');
         const body = r.body === undefined ? undefined : fill(r.body);
@@ -200,7 +202,8 @@ async function capture(app: Server, captureFile: string, scenarios: Scenario[]):
           redirect: 'manual',
         });
         await res.arrayBuffer();
-        if (!s.expect.includes(res.status)) throw new Error(`${s.name}: ${r.method} ${path} answered ${res.status}`);
+        const expected = r.path === s.refusalPage ? [200] : s.expect;
+        if (!expected.includes(res.status)) throw new Error(`${s.name}: ${r.method} ${path} answered ${res.status}`);
         sent.push({
           requestId,
           scenario: s.name,

@@ -23,6 +23,11 @@ export interface Scenario {
    * (EXPLAIN), never replayed; the baseline answers it with code written by hand (baseline-booking.ts).
    */
   handWrittenBaseline?: boolean;
+  /**
+   * The page a refusal shows again (the booking page of the session's detainee and visitors), recorded
+   * too: the baseline runs its SQL when it refuses, as P2V renders it with the error.
+   */
+  refusalPage?: string;
   /** Before a run, on each instance about to be measured (`host`: the address users reach it by). */
   before?: (url: string, host?: string) => Promise<void>;
   /** Before each run (P2V's and the baseline's): puts back the data a run changes, so that both start from the same state. */
@@ -190,6 +195,7 @@ export async function scenarioSetups(db: Client, url: string, signIn: SignIn): P
       expect: [303, 409],
       capturePerSession: false,
       handWrittenBaseline: true,
+      refusalPage: '/visites/reserver?detenu={detainee}&visiteurs={permit}',
       before: setClock,
       // The bookings of the runs undone (visits, their visitors and messages, their convocations cancelled;
       // the slots' counters counted again), so that P2V and the baseline each start from the dataset's slots.
