@@ -145,7 +145,8 @@ async function book(
     [t.establishmentId],
   ))!;
   const closed = await c.query(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, room_id AS "roomId", template_id AS "templateId", reason FROM closures WHERE establishment_id = $1 AND day = $2::date`,
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, room_id AS "roomId", template_id AS "templateId", reason
+       FROM closures WHERE establishment_id = $1 AND day = $2::date`,
     [t.establishmentId, f.day],
   );
   if (closed.rows.length) return { status: 409 };

@@ -56,7 +56,7 @@ describe('permits register, dashboard and withdrawal in a real browser', () => {
     await staff.close();
   });
 
-  it('an agent of the DAP reads the national view on a tablet, recomputes it, filters a direction and opens an establishment: every page passes axe', async () => {
+  it('an agent of the DAP reads, recomputes and filters the national view on a tablet, then opens an establishment: every page passes axe', async () => {
     const establishment = await insertEstablishment({ name: `Centre pénitentiaire de Łódź ${unique()}` });
     await query(`UPDATE establishments SET direction = 'STRASBOURG' WHERE id = $1`, [establishment.id]);
     const analyst = { givenName: 'Aurélie', usualName: 'Nguyễn-محمد', email: `${unique('dap-').toLowerCase()}@justice.gouv.fr` };
