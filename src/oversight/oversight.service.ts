@@ -147,8 +147,4 @@ export class OversightService implements OnApplicationBootstrap, OnApplicationSh
     if (!e || (directions !== null && (e.direction === null || !directions.includes(e.direction)))) throw new NotFoundException();
     return e;
   }
-
-  computedAt(directions: Direction[] | null): Promise<Date | null> {
-    return computedAt(this.dataSource.manager, directions);
-  }
 }
