@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { axeViolations } from '../../helpers/browser';
 
 /**
@@ -27,6 +27,21 @@ export abstract class AbstractPage {
   /** A page object for the page the browser is on now, once verified. */
   static async on<T extends AbstractPage>(this: new (page: Page, violations: string[]) => T, page: Page, violations: string[]): Promise<T> {
     return new this(page, violations).verifyOnPage();
+  }
+
+  /**
+   * Clicks (a link, a form's button) and waits for the new document it loads to be fully loaded. The
+   * old document is marked first and the wait ends only once the mark is gone: waiting for « a
+   * navigation » could end on the page clicked from (seen in CI after a file upload refused with a 400,
+   * whose page has the same address and heading).
+   */
+  protected async load(target: Locator): Promise<void> {
+    await this.page.evaluate(() => {
+      (window as unknown as { p2vLeaving?: boolean }).p2vLeaving = true;
+    });
+    await target.click();
+    await this.page.waitForFunction(() => !(window as unknown as { p2vLeaving?: boolean }).p2vLeaving);
+    await this.page.waitForLoadState('load');
   }
 
   testId(id: string) {

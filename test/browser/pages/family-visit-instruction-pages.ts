@@ -1,13 +1,7 @@
-import type { Locator } from 'playwright-core';
 import { AbstractPage } from './abstract-page';
 
 /** The SPIP counsellor's pages of UVF / PF cases: the work queue and a case file. */
 abstract class CounsellorPage extends AbstractPage {
-  /** Clicks and waits for the page it loads (a link, a form's button). */
-  protected async load(target: Locator): Promise<void> {
-    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
-  }
-
   errors(): Promise<string[]> {
     return this.testId('error-summary').locator('li').allInnerTexts();
   }

@@ -1,12 +1,7 @@
-import type { Locator } from 'playwright-core';
 import { AbstractPage } from './abstract-page';
 
 /** « Mes permis », « Lier un permis papier », and the greffe's pages that link a permit to an account. */
 abstract class ClaimFormPage extends AbstractPage {
-  protected async load(target: Locator): Promise<void> {
-    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
-  }
-
   errors(): Promise<string[]> {
     return this.testId('error-summary').locator('li').allInnerTexts();
   }

@@ -3,11 +3,6 @@ import { AbstractPage } from './abstract-page';
 
 /** The establishment's pages of the permit requests: the work queue and a request's instruction. */
 abstract class StaffPage extends AbstractPage {
-  /** Clicks and waits for the page it loads (a link, a form's button). */
-  protected async load(target: Locator): Promise<void> {
-    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
-  }
-
   errors(): Promise<string[]> {
     return this.testId('error-summary').locator('li').allInnerTexts();
   }

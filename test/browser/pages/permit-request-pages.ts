@@ -7,11 +7,6 @@ import { AbstractPage } from './abstract-page';
  * for it; the test then checks it is the expected one with `Page.on(page, violations)`.
  */
 abstract class FormPage extends AbstractPage {
-  /** Clicks and waits for the page it loads (a link, a form's button). */
-  protected async load(target: Locator): Promise<void> {
-    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
-  }
-
   protected button(name: string): Locator {
     return this.page.getByRole('button', { name, exact: true });
   }

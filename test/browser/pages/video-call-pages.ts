@@ -3,11 +3,6 @@ import { AbstractPage } from './abstract-page';
 
 /** The activities officer's video-call pages (« Visio »), at the establishment's tablet. */
 abstract class VideoCallPage extends AbstractPage {
-  /** Clicks and waits for the page it loads (a link, a form's button). */
-  protected async load(target: Locator): Promise<void> {
-    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
-  }
-
   /** No sideways scrolling: the page fits the viewport's width. */
   fitsWidth(): Promise<boolean> {
     return this.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
