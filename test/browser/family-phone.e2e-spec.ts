@@ -170,6 +170,8 @@ describe('the family’s pages on a phone (390×844, touch)', () => {
     expect(drawn).toMatch(/^calc\(55\.55\d*% - [\d.]+px\) 100%, 100% 100%$/);
     expect(await page.locator('.fr-stepper__state').innerText()).toContain('Étape 5 sur 9');
     await photo.send({ name: 'photo.txt', mimeType: 'text/plain', buffer: Buffer.from('pas une photo') });
+    // As in the permit journey: the page the refused upload leads to has the error summary.
+    await page.getByTestId('error-summary').waitFor();
     const refused = await PhotoStepPage.on(page, violations);
     expect((await refused.errors()).length).toBe(1);
     await expectNoSideScroll(page, 390);
