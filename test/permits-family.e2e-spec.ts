@@ -10,7 +10,7 @@ import {
 } from './factories/people';
 import { insertPermitRequest, insertRequestDocument, insertRequestDocuments } from './factories/permits';
 import { sendDocument } from './factories/register';
-import { query } from './helpers/db';
+import { query, serverUrl, withClient } from './helpers/db';
 import { onePagePdf, photoJpegWithGps, photoPng } from './helpers/files';
 import { page } from './helpers/html';
 import { binary, filesIn, newRequest, permitsApp, postStep, refusedUpload, uploadStep } from './helpers/permits';
@@ -366,6 +366,41 @@ describe('repeated submissions and "back" in the request', () => {
     expect(page(reopened).fieldError('fichier')).toBeNull();
     expect(page(reopened).errors()).toEqual([]);
     expect(page(reopened).text('saved-file')).toContain('Fichier enregistré : photo-şükrü.png.');
+  });
+});
+
+// On PostgreSQL: the session's row, locked from another connection, holds the app's save of it
+// (the embedded server runs one transaction at a time: the page would wait for the lock too).
+(serverUrl() ? describe : describe.skip)('a refused file’s errors, kept in the session for the page that shows them', () => {
+  it('are stored before the redirect reaches the browser, which follows it on its headers', async () => {
+    const { family: owner, agent } = await family();
+    const draft = await draftAt(owner.id, 5);
+    const step = await agent.get(`/demandes/${draft.id}/etape/5`).expect(200);
+    const cookie = String(step.headers['set-cookie']).split(';')[0];
+    const sid = /^s:([^.]+)\./.exec(decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)))![1];
+    const form = new FormData();
+    form.append('_csrf', page(step).csrf());
+    form.append('fichier', new Blob(['pas une photo'], { type: 'text/plain' }), 'photo.txt');
+    const location = await withClient(async (lock) => {
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM session WHERE sid = $1 FOR UPDATE', [sid]);
+      const url = `${suite.app.url}/demandes/${draft.id}/etape/5`;
+      const answered = fetch(url, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' });
+      const saving = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%"session"%'`;
+      await waitFor('the app saving the session', async () => ((await query(saving)).length ? true : undefined), 20000);
+      // While the session is not stored, the answer's headers (the redirect) have not left.
+      const first = await Promise.race([answered.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
+      expect(first).toBe('waiting');
+      await lock.query('COMMIT');
+      const res = await answered;
+      expect(res.status).toBe(303);
+      return res.headers.get('location')!;
+    });
+    expect(location).toBe(`/demandes/${draft.id}/etape/5`);
+    const shown = page(await agent.get(location).expect(400));
+    expect(shown.fieldError('fichier')).toBe('Le fichier n’est pas une image JPEG ou PNG.');
+    // Shown once: the page again has no error.
+    expect(page(await agent.get(location).expect(200)).has('error-summary')).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@ import passport from 'passport';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Public } from './access.decorator';
 import { AuditService } from '../common/audit.service';
+import { saveSession } from '../common/session-save';
 import { OidcService, ProviderName, SignInRefused } from './oidc.service';
 import type { SessionUser } from './principal';
 
@@ -69,7 +70,7 @@ export class AuthController {
       req.session.logoutState = state;
       this.auditSignOut(user, req)
         .then(() => this.oidc.endSessionUrl(user, state))
-        .then((url) => req.session.save((e) => (e ? next(e) : res.redirect(303, url))))
+        .then((url) => saveSession(req).then(() => res.redirect(303, url)))
         .catch(next);
     });
   }
@@ -134,7 +135,7 @@ export class AuthController {
       req.login(user, (e) => {
         if (e) return next(e);
         req.session.signedInAt = Date.now();
-        req.session.save((e2) => (e2 ? next(e2) : res.redirect(303, home)));
+        saveSession(req).then(() => res.redirect(303, home), next);
       });
     }) as RequestHandler;
     await authenticate(req, res, next);

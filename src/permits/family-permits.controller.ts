@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { attempt, FieldError, validateForm } from '../common/forms';
+import { saveSession } from '../common/session-save';
 import { EstablishmentsService } from '../establishments/establishments.service';
 import { FamiliesService } from '../families/families.service';
 import { sendDocument } from './document-response';
@@ -131,9 +132,10 @@ export class FamilyPermitsController {
     res.redirect(303, step === this.wizard.count ? `/demandes/${id}?envoyee=1` : `/demandes/${id}?deja=1`);
   }
 
-  /** A refused file: back to the step's page, which shows the errors once (post/redirect/get). */
-  private backToStep(req: Request, res: Response, id: string, step: number, values: Record<string, unknown>, errors: FieldError[]) {
+  /** A refused file: back to the step's page, which shows the errors once (post/redirect/get), once they are stored. */
+  private async backToStep(req: Request, res: Response, id: string, step: number, values: Record<string, unknown>, errors: FieldError[]) {
     keepStepErrors(req, { requestId: id, step, errors, values });
+    await saveSession(req);
     res.redirect(303, step === DETAIL_PAGE ? `/demandes/${id}` : `/demandes/${id}/etape/${step}`);
   }
 
