@@ -59,6 +59,7 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer) {
-    consumer.apply(PrincipalMiddleware).forRoutes('*path');
+    // '{*path}': every path, the home page « / » included (« *path » needs one segment at least).
+    consumer.apply(PrincipalMiddleware).forRoutes('{*path}');
   }
 }

@@ -58,13 +58,13 @@ function walk(stack: RouterLayer[], prefix: string, add: (method: string, path: 
       }
       continue;
     }
-    // Middleware on every path (session, helmet, body parsers, Nest's middleware on `*path`, its 404 and
+    // Middleware on every path (session, helmet, body parsers, Nest's middleware on `{*path}`, its 404 and
     // error handlers) is no route; inside a router mounted on a prefix, it answers that whole prefix.
     const everywhere =
       layer.slash ||
       layer.rawPath === undefined ||
       layer.rawPath === '/' ||
-      (typeof layer.rawPath === 'string' && /^\/\*\w+$/.test(layer.rawPath));
+      (typeof layer.rawPath === 'string' && /^\/(\*\w+|\{\*\w+\})$/.test(layer.rawPath));
     if (everywhere) {
       if (Array.isArray(layer.handle.stack)) walk(layer.handle.stack, prefix, add);
       else if (prefix !== '') add('USE', `${prefix}/*`, layer.name);
