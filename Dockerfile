@@ -16,6 +16,7 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
 COPY views views
+COPY locales locales
 COPY public public
 RUN mkdir -p /data/documents && chown node:node /data/documents
 USER node

@@ -24,6 +24,7 @@ import { Clock } from './common/clock';
 import { DocumentStore } from './common/document-store';
 import { PostgresRateLimitStore } from './common/rate-limit-store';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
+import { DEFAULT_LANGUAGE, Translations } from './common/i18n';
 import { registerFilters } from './common/nunjucks-filters';
 import { helmetOptions } from './auth/security-headers';
 import { TouchThrottle } from './auth/session-touch';
@@ -96,6 +97,10 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     throwOnUndefined: false,
   });
   registerFilters(env);
+  // French until a request's language is known (res.locals, src/auth/principal.middleware.ts): pages rendered before, such as a 415.
+  env.addGlobal('t', app.get(Translations).t(DEFAULT_LANGUAGE));
+  env.addGlobal('lang', DEFAULT_LANGUAGE);
+  env.addGlobal('dir', 'ltr');
   env.addGlobal('serviceName', 'P2V');
   env.addGlobal('demo', config.demoIdp);
   app.setBaseViewsDir(views);

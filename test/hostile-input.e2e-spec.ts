@@ -62,8 +62,9 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const shapeOf = (path: string) => path.replace(UUID, ':id').replace(/\d{4}-\d{2}-\d{2}/g, ':date');
 
 /** Not followed: signing out, the test and demo endpoints, files to download. */
+// The language selector's links change the pages' language (test/i18n.e2e-spec.ts): the refusals are read in French here.
 const NOT_FOLLOWED =
-  /^\/(deconnexion|__test__|demo-idp|demo-sms|dsfr|static)|\.(pdf|ics|csv|zip|png|jpe?g)(\?|$)|\/(photo|fichier|document|lettre|telecharger|export)/;
+  /^\/(deconnexion|langue|__test__|demo-idp|demo-sms|dsfr|static)|\.(pdf|ics|csv|zip|png|jpe?g)(\?|$)|\/(photo|fichier|document|lettre|telecharger|export)/;
 
 /** Forms and links already sent the corpus, by shape (action or path with ids as :id, and field names): once for every identity. */
 const attacked = new Set<string>();

@@ -152,6 +152,7 @@ table family_accounts
   family_accounts.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_accounts.last_sign_in_at timestamp with time zone
   family_accounts.mobile_phone text
+  family_accounts.language text
 table family_units
   family_units.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_units.establishment_id uuid NOT NULL
@@ -786,6 +787,7 @@ constraint establishments.establishments_kind_check: CHECK ((kind = ANY (ARRAY['
 constraint establishments.establishments_name_check: CHECK ((length(TRIM(BOTH FROM name)) > 0))
 constraint establishments.establishments_pkey: PRIMARY KEY (id)
 constraint family_accounts.family_accounts_fc_subject_key: UNIQUE (fc_subject)
+constraint family_accounts.family_accounts_language_check: CHECK ((language = ANY (ARRAY['fr'::text, 'en'::text, 'ar'::text, 'es'::text])))
 constraint family_accounts.family_accounts_mobile_phone_check: CHECK ((mobile_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
 constraint family_accounts.family_accounts_pkey: PRIMARY KEY (id)
 constraint family_units.family_units_capacity_check: CHECK (((capacity >= 1) AND (capacity <= 20)))

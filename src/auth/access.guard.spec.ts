@@ -53,7 +53,9 @@ describe('AccessGuard', () => {
     expect(() => guard.canActivate(context('family', {}))).toThrow(UnauthorizedException);
     expect(() => guard.canActivate(context('family', { principal: admin }))).toThrow(ForbiddenException);
     expect(() =>
-      guard.canActivate(context('admin', { principal: { kind: 'family', id: 'f', displayName: 'F', email: null, mobilePhone: null } })),
+      guard.canActivate(
+        context('admin', { principal: { kind: 'family', id: 'f', displayName: 'F', email: null, mobilePhone: null, language: null } }),
+      ),
     ).toThrow(ForbiddenException);
   });
 

@@ -1,6 +1,17 @@
 import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AgentsService } from '../agents/agents.service';
+import {
+  cookieLanguage,
+  direction,
+  isLanguage,
+  type Language,
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  pageLanguage,
+  Translations,
+  type Translate,
+} from '../common/i18n';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { FamiliesService } from '../families/families.service';
 import { DETAINEE_LIST_ROLES, ROLE_LABELS } from './roles';
@@ -22,6 +33,7 @@ export type NavEntry = { href: string; label: string } | { label: string; id: st
 export class PrincipalMiddleware implements NestMiddleware {
   constructor(
     private readonly families: FamiliesService,
+    private readonly translations: Translations,
     private readonly agents: AgentsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -37,13 +49,35 @@ export class PrincipalMiddleware implements NestMiddleware {
         res.locals.sessionExpired = true;
       }
       if (user) req.principal = await this.load(user);
+      const language = await this.language(req);
+      const t = this.translations.t(language);
+      req.language = language;
+      Object.assign(res.locals, { lang: language, dir: direction(language), t });
+      // The language selector: on the family side and the public pages, never on staff pages.
+      if (req.principal?.kind !== 'agent') res.locals.languageChoices = languageChoices(language, req.originalUrl);
       res.locals.principal = req.principal;
-      res.locals.nav = navigation(req.principal);
+      res.locals.nav = navigation(req.principal, t);
       res.locals.roleLabels = ROLE_LABELS;
       next();
     } catch (e) {
       next(e);
     }
+  }
+
+  /** The page's language (pageLanguage); a family's account remembers it for its messages once it is known or changed. */
+  private async language(req: Request): Promise<Language> {
+    const principal = req.principal;
+    const language = pageLanguage({
+      staff: principal?.kind === 'agent',
+      cookie: cookieLanguage(req.headers.cookie),
+      account: principal?.kind === 'family' ? principal.language : undefined,
+      acceptLanguage: req.headers['accept-language'],
+    });
+    if (principal?.kind === 'family' && principal.language !== language) {
+      await this.families.setLanguage(principal.id, language);
+      principal.language = language;
+    }
+    return language;
   }
 
   private async load(user: SessionUser): Promise<Principal | undefined> {
@@ -56,6 +90,7 @@ export class PrincipalMiddleware implements NestMiddleware {
             displayName: `${account.givenName} ${account.familyName}`,
             email: account.email,
             mobilePhone: account.mobilePhone,
+            language: isLanguage(account.language) ? account.language : null,
           }
         : undefined;
     }
@@ -72,15 +107,26 @@ export class PrincipalMiddleware implements NestMiddleware {
   }
 }
 
-export function navigation(principal?: Principal): NavEntry[] {
+/** The language selector's entries: each language in itself, the current one marked, back to the same page. */
+export function languageChoices(current: Language, returnTo: string) {
+  return LANGUAGES.map((code) => ({
+    code,
+    name: LANGUAGE_NAMES[code],
+    current: code === current,
+    href: `/langue/${code}?retour=${encodeURIComponent(returnTo)}`,
+  }));
+}
+
+/** The header's menu: the family's pages in its language (`t`), the staff's in French. */
+export function navigation(principal: Principal | undefined, t: Translate): NavEntry[] {
   if (!principal) return [];
   if (principal.kind === 'family')
     return [
-      { href: '/mon-espace', label: 'Mon espace' },
-      { href: '/demandes', label: 'Mes demandes de permis' },
-      { href: '/permis', label: 'Mes permis' },
-      { href: '/mes-rendez-vous', label: 'Mes visites et rendez-vous' },
-      { href: '/uvf', label: 'UVF et parloirs familiaux' },
+      { href: '/mon-espace', label: t('common:nav.home') },
+      { href: '/demandes', label: t('common:nav.requests') },
+      { href: '/permis', label: t('common:nav.permits') },
+      { href: '/mes-rendez-vous', label: t('common:nav.appointments') },
+      { href: '/uvf', label: t('common:nav.familyVisits') },
     ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];
   if (principal.oversight.length > 0) items.push({ href: '/pilotage', label: 'Pilotage' });

@@ -1,3 +1,4 @@
+import type { Language } from '../common/i18n';
 import type { OversightGrant, StaffRole } from './roles';
 
 /** What passport keeps in the session: who signed in, with which provider, and the ID token for logout. */
@@ -18,7 +19,7 @@ export interface StaffGrant {
 /** The signed-in user as loaded from the database on every request (roles are never cached). */
 export type Principal =
   /** A family: its contact details too, for the convocations its own bookings send (one query per request). */
-  | { kind: 'family'; id: string; displayName: string; email: string | null; mobilePhone: string | null }
+  | { kind: 'family'; id: string; displayName: string; email: string | null; mobilePhone: string | null; language: Language | null }
   | { kind: 'agent'; id: string; displayName: string; email: string; grants: StaffGrant[]; oversight: OversightGrant[] };
 
 /** The signed-in user as the actor of an audited change. */
@@ -41,6 +42,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
     requestId?: string;
+    /** The page's language (src/common/i18n.ts pageLanguage): French on staff pages. */
+    language?: Language;
   }
 }
 

@@ -36,6 +36,7 @@ import { NationalScaleIndexes1763903200000 } from '../../migrations/176390320000
 import { NationalOversight1763903300000 } from '../../migrations/1763903300000-NationalOversight';
 import { NotificationRetention1763903400000 } from '../../migrations/1763903400000-NotificationRetention';
 import { FamilyRequestsByPermit1763903500000 } from '../../migrations/1763903500000-FamilyRequestsByPermit';
+import { FamilyLanguage1763903700000 } from '../../migrations/1763903700000-FamilyLanguage';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -79,6 +80,7 @@ export const MIGRATIONS = [
   NationalOversight1763903300000,
   NotificationRetention1763903400000,
   FamilyRequestsByPermit1763903500000,
+  FamilyLanguage1763903700000,
 ];
 
 /**

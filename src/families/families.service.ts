@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
+import type { Language } from '../common/i18n';
 import { contactAddress } from '../notifications/notifications.service';
 import { FamilyAccount } from './family-account.entity';
 
@@ -96,6 +97,11 @@ export class FamiliesService {
       );
     });
     return phone;
+  }
+
+  /** The language of the family's pages and messages, as chosen or first seen (a preference, not a decision: not audited). */
+  async setLanguage(id: string, language: Language): Promise<void> {
+    await this.accounts.update({ id }, { language });
   }
 
   find(id: string): Promise<FamilyAccount | null> {

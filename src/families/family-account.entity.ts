@@ -11,6 +11,8 @@ export class FamilyAccount {
   @Column({ type: 'text', nullable: true }) email!: string | null;
   /** Mobile number for SMS reminders and codes, E.164; typed by the family (FranceConnect has none). */
   @Column({ name: 'mobile_phone', type: 'text', nullable: true }) mobilePhone!: string | null;
+  /** The family side's language for its pages and messages (fr, en, ar, es); null until known (French then). */
+  @Column({ type: 'text', nullable: true }) language!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true }) lastSignInAt!: Date | null;
 }

@@ -54,7 +54,7 @@ const agent = (role: 'PERMITS_OFFICER' | 'HEAD_OF_ESTABLISHMENT' | 'PARLOIR_AGEN
   grants: [{ establishmentId: 'e1', establishmentCode: code, establishmentName: 'CP', role }],
   oversight: [],
 });
-const family: Principal = { kind: 'family', id: 'f1', displayName: 'Łucja Nguyễn', email: null, mobilePhone: null };
+const family: Principal = { kind: 'family', id: 'f1', displayName: 'Łucja Nguyễn', email: null, mobilePhone: null, language: null };
 const csv = (bytes: number) => multipart([{ field: 'csv', file: 'permis.csv', content: Buffer.alloc(bytes, 'a') }]);
 
 describe('the import upload: nothing is read unless the principal may import here', () => {

@@ -1,0 +1,20 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The family's language (issue #16): the pages' and the messages' language, one of the family side's
+ * four. NULL until known: the first request of a signed-in family sets it from its explicit choice
+ * (the language selector's cookie) or its browser's Accept-Language; messages use French meanwhile.
+ */
+export class FamilyLanguage1763903700000 implements MigrationInterface {
+  name = 'FamilyLanguage1763903700000';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `ALTER TABLE family_accounts ADD COLUMN language text CONSTRAINT family_accounts_language_check CHECK (language IN ('fr', 'en', 'ar', 'es'))`,
+    );
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE family_accounts DROP COLUMN language`);
+  }
+}

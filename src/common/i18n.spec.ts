@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { cookieLanguage, LANGUAGES, negotiateLanguage, pageLanguage, readCatalogs, returnPath, Translations } from './i18n';
+import { projectRoot } from './project-root';
+
+const root = projectRoot();
+const catalogs = readCatalogs(join(root, 'locales'));
+
+/** Every leaf of a catalog as « area:path » → text. */
+function leaves(language: (typeof LANGUAGES)[number]): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const walk = (prefix: string, node: unknown) => {
+    if (node !== null && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(prefix ? `${prefix}.${k}` : k, v);
+    else out.set(prefix, node);
+  };
+  for (const [area, tree] of Object.entries(catalogs[language])) for (const [k, v] of Object.entries(tree)) walk(`${area}:${k}`, v);
+  return out;
+}
+
+const variables = (text: unknown) => [...String(text).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+function templates(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? templates(p) : f.endsWith('.njk') ? [p] : [];
+  });
+}
+
+describe('the catalogs (locales/<language>/<area>.json)', () => {
+  const french = leaves('fr');
+
+  it('hold in English, Arabic and Spanish every text of the French ones, with the same variables, and nothing else', () => {
+    for (const language of LANGUAGES.filter((l) => l !== 'fr')) {
+      const other = leaves(language);
+      expect({ language, missing: [...french.keys()].filter((k) => !other.has(k)) }).toEqual({ language, missing: [] });
+      expect({ language, extra: [...other.keys()].filter((k) => !french.has(k)) }).toEqual({ language, extra: [] });
+      const differing = [...french].filter(([k, v]) => JSON.stringify(variables(v)) !== JSON.stringify(variables(other.get(k))));
+      expect({ language, differing: differing.map(([k]) => k) }).toEqual({ language, differing: [] });
+    }
+  });
+
+  it('have no empty text, in any language', () => {
+    for (const language of LANGUAGES)
+      expect([...leaves(language)].filter(([, v]) => typeof v !== 'string' || v.trim() === '').map(([k]) => `${language} ${k}`)).toEqual(
+        [],
+      );
+  });
+
+  it('hold every key a template asks for', () => {
+    const asked = templates(join(root, 'views')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\bt\(\s*["']([\w-]+:[\w.-]+)["']/g)].map((m) => ({ file, key: m[1] })),
+    );
+    expect(asked.length).toBeGreaterThan(20);
+    expect(asked.filter((a) => !french.has(a.key))).toEqual([]);
+    // The error pages' keys are made of their status.
+    for (const status of ['400', '401', '403', '404', '429', '500', '503']) expect(french.has(`errors:${status}.title`)).toBe(true);
+  });
+
+  it('translate with the variables given, and fall back to French for a key one language lacks', () => {
+    const translations = new Translations({ ...catalogs, es: { ...catalogs.es, errors: {} } });
+    expect(translations.t('en')('errors:code', { status: 404 })).toBe('Error 404');
+    expect(translations.t('ar')('errors:code', { status: 404 })).toBe('خطأ 404');
+    expect(translations.t('es')('errors:code', { status: 404 })).toBe('Erreur 404');
+  });
+});
+
+describe('the language of a page', () => {
+  it('takes the first language of Accept-Language that P2V has, by weight, French otherwise', () => {
+    expect(negotiateLanguage('de-DE,de;q=0.9,es;q=0.8,en;q=0.7')).toBe('es');
+    expect(negotiateLanguage('en;q=0.5, ar-MA')).toBe('ar');
+    expect(negotiateLanguage('ar;q=0, en-US;q=0.3')).toBe('en');
+    expect(negotiateLanguage('zh-CN,it')).toBe('fr');
+    expect(negotiateLanguage('')).toBe('fr');
+    expect(negotiateLanguage(undefined)).toBe('fr');
+    expect(negotiateLanguage('*')).toBe('fr');
+  });
+
+  it('is French for staff; for a family the browser’s choice, then the account’s, then Accept-Language', () => {
+    const base = { staff: false, cookie: undefined, account: undefined, acceptLanguage: 'en' };
+    expect(pageLanguage({ ...base, staff: true, cookie: 'ar' })).toBe('fr');
+    expect(pageLanguage({ ...base, cookie: 'es', account: 'ar' })).toBe('es');
+    expect(pageLanguage({ ...base, account: 'ar' })).toBe('ar');
+    expect(pageLanguage({ ...base, account: null })).toBe('en');
+  });
+
+  it('reads the selector’s cookie among others, and ignores a language P2V has not', () => {
+    expect(cookieLanguage('p2v.sid=s%3Aabc; p2v.lang=ar')).toBe('ar');
+    expect(cookieLanguage('p2v.lang=de')).toBeUndefined();
+    expect(cookieLanguage(undefined)).toBeUndefined();
+  });
+
+  it('sends back to a page of this site only', () => {
+    expect(returnPath('/demandes?page=2')).toBe('/demandes?page=2');
+    for (const away of ['//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '', undefined, ['/a']])
+      expect(returnPath(away)).toBe('/');
+  });
+});

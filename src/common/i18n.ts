@@ -1,0 +1,142 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import i18next, { type i18n, type TFunction } from 'i18next';
+
+/**
+ * The languages of the family side (issue #16): French first, then English, Arabic and Spanish.
+ * Staff pages stay French. Catalogs are JSON files a translator can edit, one folder per language
+ * and one file per area (locales/<language>/<area>.json); a key is `<area>:<path>`.
+ */
+export const LANGUAGES = ['fr', 'en', 'ar', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'fr';
+
+/** Each language named in itself, as the DSFR language selector shows it. */
+export const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', en: 'English', ar: 'العربية', es: 'Español' };
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+export function direction(language: Language): 'rtl' | 'ltr' {
+  return language === 'ar' ? 'rtl' : 'ltr';
+}
+
+/**
+ * The Intl locale of a language. Arabic keeps Latin digits (as written in the Maghreb, where most
+ * Arabic-reading families in France come from): a reference, a time or a phone number reads the same
+ * on the page, in the letter and at the door.
+ */
+export function intlLocale(language: Language): string {
+  return { fr: 'fr-FR', en: 'en-GB', ar: 'ar-u-nu-latn', es: 'es-ES' }[language];
+}
+
+/** The first supported language of an Accept-Language header, by weight; French when none is. */
+export function negotiateLanguage(header: string | undefined): Language {
+  if (!header) return DEFAULT_LANGUAGE;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+      return { base: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q[1]) : 1, index };
+    })
+    .filter((r) => r.q > 0 && !Number.isNaN(r.q))
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return ranked.map((r) => r.base).find(isLanguage) ?? DEFAULT_LANGUAGE;
+}
+
+/** The cookie the language selector sets: this browser's explicit choice, kept a year (a display preference). */
+export const LANGUAGE_COOKIE = 'p2v.lang';
+
+/** The language selector's cookie of a request, if it names a language. */
+export function cookieLanguage(cookieHeader: string | undefined): Language | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const [name, value] = part.trim().split('=');
+    if (name === LANGUAGE_COOKIE && isLanguage(value)) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The language of a page: French for staff; for a family or a visitor, the choice made on this
+ * browser with the selector, else the one remembered on the family's account, else the browser's
+ * Accept-Language (the first visit), else French.
+ */
+export function pageLanguage(who: {
+  staff: boolean;
+  cookie: Language | undefined;
+  account: Language | null | undefined;
+  acceptLanguage: string | undefined;
+}): Language {
+  if (who.staff) return DEFAULT_LANGUAGE;
+  return who.cookie ?? who.account ?? negotiateLanguage(who.acceptLanguage);
+}
+
+/** Where the language selector sends back to: a path of this site only (never « //elsewhere » nor a full address). */
+export function returnPath(raw: unknown): string {
+  return typeof raw === 'string' && /^\/(?![/\\])/.test(raw) && !raw.startsWith('/langue/') ? raw : '/';
+}
+
+export type Catalogs = Record<Language, Record<string, Record<string, unknown>>>;
+
+/** Every catalog file under `dir` (locales/), per language and area. */
+export function readCatalogs(dir: string): Catalogs {
+  const catalogs = {} as Catalogs;
+  for (const language of LANGUAGES) {
+    catalogs[language] = {};
+    for (const file of readdirSync(join(dir, language))
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
+      catalogs[language][file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(join(dir, language, file), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+    }
+  }
+  return catalogs;
+}
+
+/**
+ * One i18next instance for the process, the catalogs loaded once. A key missing in a language falls
+ * back to French (a test fails when one is missing, so this only guards a deployment in between).
+ * Values are not escaped here: Nunjucks escapes what a template prints.
+ */
+export function createI18n(catalogs: Catalogs): i18n {
+  const instance = i18next.createInstance();
+  void instance.init({
+    resources: catalogs,
+    lng: DEFAULT_LANGUAGE,
+    fallbackLng: DEFAULT_LANGUAGE,
+    supportedLngs: [...LANGUAGES],
+    ns: Object.keys(catalogs.fr),
+    defaultNS: 'common',
+    nsSeparator: ':',
+    keySeparator: '.',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initAsync: false,
+  });
+  return instance;
+}
+
+export type Translate = TFunction;
+
+/** The process's catalogs and i18next instance, loaded once from locales/. */
+export class Translations {
+  readonly i18n: i18n;
+  private readonly fixed = new Map<Language, TFunction>();
+
+  constructor(readonly catalogs: Catalogs) {
+    this.i18n = createI18n(catalogs);
+    for (const language of LANGUAGES) this.fixed.set(language, this.i18n.getFixedT(language));
+  }
+
+  static load(dir: string): Translations {
+    return new Translations(readCatalogs(dir));
+  }
+
+  t(language: Language): TFunction {
+    return this.fixed.get(language)!;
+  }
+}
