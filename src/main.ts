@@ -97,8 +97,10 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
     throwOnUndefined: false,
   });
   registerFilters(env);
-  // French until a request's language is known (res.locals, src/auth/principal.middleware.ts): pages rendered before, such as a 415.
-  env.addGlobal('t', app.get(Translations).t(DEFAULT_LANGUAGE));
+  // In the request's language (set by src/auth/principal.middleware.ts), macros imported without context included; French before it is known (a 415).
+  const translations = app.get(Translations);
+  env.addGlobal('t', translations.current);
+  env.addGlobal('msg', translations.message);
   env.addGlobal('lang', DEFAULT_LANGUAGE);
   env.addGlobal('dir', 'ltr');
   env.addGlobal('serviceName', 'P2V');

@@ -4,6 +4,7 @@ import { AgentsService } from '../agents/agents.service';
 import {
   cookieLanguage,
   direction,
+  inLanguage,
   isLanguage,
   type Language,
   LANGUAGE_NAMES,
@@ -39,6 +40,7 @@ export class PrincipalMiddleware implements NestMiddleware {
   ) {}
 
   async use(req: Request, res: Response, next: NextFunction) {
+    let language: Language;
     try {
       let user = (req.session as unknown as { passport?: { user?: SessionUser } } | undefined)?.passport?.user;
       if (user && sessionOutlived(req.session.signedInAt, Date.now(), this.config.sessionAbsoluteHours)) {
@@ -49,19 +51,20 @@ export class PrincipalMiddleware implements NestMiddleware {
         res.locals.sessionExpired = true;
       }
       if (user) req.principal = await this.load(user);
-      const language = await this.language(req);
+      language = await this.language(req);
       const t = this.translations.t(language);
       req.language = language;
-      Object.assign(res.locals, { lang: language, dir: direction(language), t });
+      Object.assign(res.locals, { lang: language, dir: direction(language) });
       // The language selector: on the family side and the public pages, never on staff pages.
       if (req.principal?.kind !== 'agent') res.locals.languageChoices = languageChoices(language, req.originalUrl);
       res.locals.principal = req.principal;
       res.locals.nav = navigation(req.principal, t);
       res.locals.roleLabels = ROLE_LABELS;
-      next();
     } catch (e) {
-      next(e);
+      return next(e);
     }
+    // The rest of the request (its handler, its page) in its language: the templates' `t` reads it.
+    inLanguage(language, () => next());
   }
 
   /** The page's language (pageLanguage); a family's account remembers it for its messages once it is known or changed. */

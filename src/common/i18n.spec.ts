@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cookieLanguage, LANGUAGES, negotiateLanguage, pageLanguage, readCatalogs, returnPath, Translations } from './i18n';
+import { cookieLanguage, inLanguage, LANGUAGES, negotiateLanguage, pageLanguage, readCatalogs, returnPath, Translations } from './i18n';
 import { projectRoot } from './project-root';
 
 const root = projectRoot();
@@ -61,6 +61,22 @@ describe('the catalogs (locales/<language>/<area>.json)', () => {
     expect(translations.t('en')('errors:code', { status: 404 })).toBe('Error 404');
     expect(translations.t('ar')('errors:code', { status: 404 })).toBe('خطأ 404');
     expect(translations.t('es')('errors:code', { status: 404 })).toBe('Erreur 404');
+  });
+});
+
+describe('the templates’ t() and msg()', () => {
+  const translations = new Translations(catalogs);
+
+  it('translate into the language of the request being handled, French outside one', () => {
+    expect(inLanguage('ar', () => translations.current('errors:404.title'))).toBe('الصفحة غير موجودة');
+    expect(inLanguage('es', () => translations.current('errors:code', { status: 429 }))).toBe('Error 429');
+    expect(translations.current('errors:404.title')).toBe('Page non trouvée');
+  });
+
+  it('translate a message that is a key, and show a text already written as it is, even with a colon', () => {
+    expect(inLanguage('en', () => translations.message('errors:404.title'))).toBe('Page not found');
+    expect(inLanguage('en', () => translations.message('Service concerné : FranceConnect.'))).toBe('Service concerné : FranceConnect.');
+    expect(inLanguage('en', () => translations.message('Łukasz Nguyễn'))).toBe('Łukasz Nguyễn');
   });
 });
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
@@ -78,6 +79,26 @@ export function returnPath(raw: unknown): string {
   return typeof raw === 'string' && /^\/(?![/\\])/.test(raw) && !raw.startsWith('/langue/') ? raw : '/';
 }
 
+const requestLanguage = new AsyncLocalStorage<Language>();
+
+/**
+ * Runs `fn` (a request's handling, a message's rendering) in `language`: the templates' `t`, macros
+ * imported without context included, translate into it.
+ */
+export function inLanguage<T>(language: Language, fn: () => T): T {
+  return requestLanguage.run(language, fn);
+}
+
+/** The language of the request or message being handled; French outside one (staff pages, a 415). */
+export function currentLanguage(): Language {
+  return requestLanguage.getStore() ?? DEFAULT_LANGUAGE;
+}
+
+/** A message key (« area:path.to.text ») rather than a text already written. */
+export function isMessageKey(value: unknown): value is string {
+  return typeof value === 'string' && /^[a-z][\w-]*:[\w.-]+$/.test(value);
+}
+
 export type Catalogs = Record<Language, Record<string, Record<string, unknown>>>;
 
 /** Every catalog file under `dir` (locales/), per language and area. */
@@ -139,4 +160,15 @@ export class Translations {
   t(language: Language): TFunction {
     return this.fixed.get(language)!;
   }
+
+  /** For templates: `t(key, values)` in the current language (inLanguage). */
+  readonly current = (key: string, values?: Record<string, unknown>): string =>
+    (this.fixed.get(currentLanguage())! as (k: string, v?: Record<string, unknown>) => string)(key, values);
+
+  /**
+   * For templates: a message that is either a key of the catalogs (errors of the family side's forms)
+   * or a text already written (staff pages, a name): translated if it is a key, shown as it is otherwise.
+   */
+  readonly message = (value: unknown, values?: Record<string, unknown>): unknown =>
+    isMessageKey(value) ? this.current(value, values) : value;
 }
