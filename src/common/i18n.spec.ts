@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cookieLanguage, inLanguage, LANGUAGES, negotiateLanguage, pageLanguage, readCatalogs, returnPath, Translations } from './i18n';
+import { formatDate, formatDateTime } from './nunjucks-filters';
 import { projectRoot } from './project-root';
 
 const root = projectRoot();
@@ -109,5 +110,19 @@ describe('the language of a page', () => {
     expect(returnPath('/demandes?page=2')).toBe('/demandes?page=2');
     for (const away of ['//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '', undefined, ['/a']])
       expect(returnPath(away)).toBe('/');
+  });
+});
+
+describe('dates in the templates', () => {
+  it('are written per language, Arabic with Latin digits, instants in Paris time', () => {
+    expect(LANGUAGES.map((l) => formatDate('2026-12-03', l))).toEqual([
+      '3 décembre 2026',
+      '3 December 2026',
+      '3 ديسمبر 2026',
+      '3 de diciembre de 2026',
+    ]);
+    expect(formatDateTime('2026-12-03T13:30:00Z', 'fr')).toBe('3 décembre 2026 à 14:30');
+    expect(formatDateTime('2026-12-03T13:30:00Z', 'en')).toBe('3 December 2026 at 14:30');
+    expect(formatDate('', 'en')).toBe('');
   });
 });
