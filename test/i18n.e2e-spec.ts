@@ -1,9 +1,11 @@
 import request from 'supertest';
 import { insertAgentElsewhere, insertFamily } from './factories/people';
+import { insertBookingSetup } from './factories/visits';
 import { appForTests } from './helpers/app';
 import { query, queryOne } from './helpers/db';
 import { frenchWordsIn } from './helpers/french';
 import { page } from './helpers/html';
+import { waitFor } from './helpers/processes';
 import { signInAgent, signInFamily } from './helpers/sign-in';
 
 /**
@@ -102,5 +104,91 @@ describe('the language of the family side', () => {
     // The detector does see French.
     const french = await request(suite.app.url).get('/nulle-part').set('Accept-Language', 'fr').expect(404);
     expect(frenchWordsIn(page(french).$('main').text())).toEqual(expect.arrayContaining(['vous', 'vérifiez', 'accueil']));
+  });
+});
+
+describe('the messages to a family, in its language', () => {
+  it('sends a family in Spanish its convocation in Spanish, on the establishment’s clock; a French family’s stays French', async () => {
+    const setup = await insertBookingSetup({
+      family: { givenName: 'Ana María', familyName: 'Núñez Łaski' },
+      detainee: { lastName: 'Haddad' },
+    });
+    const agent = await signInFamily(suite.app.url, setup.family);
+    await agent.get('/langue/es?retour=%2Fvisites%2Freserver').expect(303);
+    const form = page(await agent.get('/visites/reserver').expect(200));
+    const [slot] = form.options('slot');
+    const booked = await agent
+      .post('/visites/reserver')
+      .type('form')
+      .send({ ...form.formFields('/visites/reserver'), slot })
+      .expect(303);
+    const reference = /reservee=([A-Z0-9]{8})$/.exec(booked.headers.location)![1];
+    const mail = await waitFor(
+      'the convocation',
+      async () =>
+        (
+          await query<{ subject: string; body: string; html: string | null }>(
+            `SELECT subject, body_text AS body, body_html AS html FROM notifications n JOIN notification_recipients r ON r.id = n.recipient_id
+              WHERE r.address = $1 AND n.template = 'appointment-confirmation'`,
+            [setup.family.email],
+          )
+        )[0],
+      20000,
+    );
+    const { starts } = await queryOne<{ starts: Date }>(`SELECT lower(during) AS starts FROM visits WHERE reference = $1`, [reference]);
+    const day = new Intl.DateTimeFormat('es-ES', { timeZone: 'Europe/Paris', dateStyle: 'full' }).format(starts);
+    expect(mail.subject).toMatch(new RegExp(`^Cita confirmada el \\d{2}/\\d{2}, \\d{2}:\\d{2} \\(ref\\. ${reference}\\)$`));
+    expect(mail.body).toContain('Hola:');
+    expect(mail.body).toContain('Cita: visita en el locutorio');
+    expect(mail.body).toContain(`Fecha y hora: ${day}`);
+    expect(mail.body).toContain('(hora de París)');
+    expect(mail.body).toContain('Qué debe llevar: un documento de identidad en vigor');
+    expect(mail.body).toContain(`indique la referencia ${reference}`);
+    expect(mail.html).toContain('<html lang="es" dir="ltr">');
+    // Nothing French but the names (the establishment's, its room's) and the addresses (URLs).
+    const written = mail.body.replace(/https?:\/\/\S+/g, '').split(setup.establishment.name).join('').split(setup.room.name).join('');
+    expect(frenchWordsIn(written)).toEqual([]);
+
+    // The same booking for a family that kept French: the French convocation, word for word as before.
+    const french = await insertBookingSetup({ establishment: setup.establishment, family: { givenName: 'Zoé', familyName: 'Lefèvre' } });
+    const other = await signInFamily(suite.app.url, french.family);
+    const frForm = page(await other.get('/visites/reserver').expect(200));
+    await other
+      .post('/visites/reserver')
+      .type('form')
+      .send({ ...frForm.formFields('/visites/reserver'), slot: frForm.options('slot')[0] })
+      .expect(303);
+    const frMail = await waitFor(
+      'the French convocation',
+      async () =>
+        (
+          await query<{ subject: string; body: string }>(
+            `SELECT subject, body_text AS body FROM notifications n JOIN notification_recipients r ON r.id = n.recipient_id
+              WHERE r.address = $1 AND n.template = 'appointment-confirmation'`,
+            [french.family.email],
+          )
+        )[0],
+      20000,
+    );
+    expect(frMail.subject).toMatch(/^Rendez-vous confirmé le \d{2}\/\d{2} à \d{2}h\d{2} \(réf\. [A-Z0-9]{8}\)$/);
+    expect(frMail.body).toContain("Votre rendez-vous est confirmé. Vous recevez ce message parce qu'il a été réservé à votre nom sur P2V.");
+    expect(frMail.body).toContain('Rendez-vous : visite au parloir');
+    expect(frMail.body).toContain('À apporter : une pièce d’identité en cours de validité');
+  });
+
+  it('writes to a family’s new mobile number in its language too', async () => {
+    const family = await insertFamily({ givenName: 'عائشة', familyName: 'Benali' });
+    const agent = await signInFamily(suite.app.url, family);
+    await agent.get('/langue/ar').expect(303);
+    const phonePage = page(await agent.get('/mon-espace/telephone').expect(200));
+    await agent.post('/mon-espace/telephone').type('form').send({ _csrf: phonePage.csrf(), phone: '06 12 34 56 78' }).expect(303);
+    expect(
+      await query(`SELECT channel, language FROM notification_recipients WHERE address IN ($1, '+33612345678') ORDER BY channel`, [
+        family.email,
+      ]),
+    ).toEqual([
+      { channel: 'EMAIL', language: 'ar' },
+      { channel: 'SMS', language: 'ar' },
+    ]);
   });
 });

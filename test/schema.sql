@@ -337,6 +337,7 @@ table notification_recipients
   notification_recipients.optout_token character varying(24) NOT NULL
   notification_recipients.reminders_opted_out_at timestamp with time zone
   notification_recipients.created_at timestamp with time zone NOT NULL DEFAULT now()
+  notification_recipients.language text
 table notifications
   notifications.id uuid NOT NULL DEFAULT gen_random_uuid()
   notifications.recipient_id uuid NOT NULL
@@ -920,6 +921,7 @@ constraint notification_attempts.notification_attempts_unique: UNIQUE (notificat
 constraint notification_recipients.notification_recipients_address_format: CHECK ((((channel = 'SMS'::text) AND (address ~ '^\+[1-9][0-9]{6,14}$'::text)) OR ((channel = 'EMAIL'::text) AND (address = lower(address)) AND (address ~~ '%_@_%'::text))))
 constraint notification_recipients.notification_recipients_address_unique: UNIQUE (channel, address)
 constraint notification_recipients.notification_recipients_channel_check: CHECK ((channel = ANY (ARRAY['EMAIL'::text, 'SMS'::text])))
+constraint notification_recipients.notification_recipients_language_check: CHECK ((language = ANY (ARRAY['fr'::text, 'en'::text, 'ar'::text, 'es'::text])))
 constraint notification_recipients.notification_recipients_optout_token_key: UNIQUE (optout_token)
 constraint notification_recipients.notification_recipients_pkey: PRIMARY KEY (id)
 constraint notifications.notifications_attempts_check: CHECK ((attempts >= 0))

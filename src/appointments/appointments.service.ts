@@ -79,6 +79,10 @@ function inScope(a: Appointment, scope: AppointmentScope): boolean {
 
 /** What every message about an appointment says: what, when, where, what to bring, how to cancel. */
 export type AppointmentTemplateData = {
+  /** The kind, the instant and the clock, for a message written in another language than French. */
+  kind: AppointmentKind;
+  startsAt: string;
+  timeZone: string;
   kindLabel: string;
   reference: string;
   when: string;
@@ -358,6 +362,9 @@ export class AppointmentsService implements OnModuleInit {
       infoUrl && `Informations pratiques : ${infoUrl}`,
     ].filter(Boolean);
     return {
+      kind: a.kind,
+      startsAt: a.startsAt.toISOString(),
+      timeZone: a.timeZone,
       kindLabel: KIND_LABELS[a.kind],
       reference: a.reference,
       when: whenLabel(a.startsAt, a.timeZone),

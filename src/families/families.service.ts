@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
-import type { Language } from '../common/i18n';
-import { contactAddress } from '../notifications/notifications.service';
+import { isLanguage, type Language } from '../common/i18n';
+import { contactAddress, NotificationsService } from '../notifications/notifications.service';
 import { FamilyAccount } from './family-account.entity';
 
 export interface FranceConnectIdentity {
@@ -27,6 +27,7 @@ export class FamiliesService {
     @InjectRepository(FamilyAccount) private readonly accounts: Repository<FamilyAccount>,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Creates the account at first sign-in; afterwards keeps the FranceConnect identity up to date. */
@@ -60,6 +61,9 @@ export class FamiliesService {
       const changed = JSON.stringify(before) !== JSON.stringify(values);
       Object.assign(existing, values, { lastSignInAt: now });
       await repo.save(existing);
+      // A new e-mail address from FranceConnect gets the family's language, as the old one had.
+      if (isLanguage(existing.language) && existing.email !== before.email)
+        await this.notifications.rememberLanguage(m, { email: existing.email }, existing.language);
       const actor = familyActor(existing);
       if (changed) {
         await this.audit.record(
@@ -84,6 +88,7 @@ export class FamiliesService {
       if (!account) throw new NotFoundException();
       const before = account.mobilePhone;
       await repo.update({ id }, { mobilePhone: phone });
+      if (phone && isLanguage(account.language)) await this.notifications.rememberLanguage(m, { phone }, account.language);
       await this.audit.record(
         {
           actor: familyActor(account),
@@ -99,9 +104,18 @@ export class FamiliesService {
     return phone;
   }
 
-  /** The language of the family's pages and messages, as chosen or first seen (a preference, not a decision: not audited). */
+  /**
+   * The language of the family's pages and messages, as chosen or first seen (a preference, not a
+   * decision: not audited); the messages to its e-mail and mobile number follow it.
+   */
   async setLanguage(id: string, language: Language): Promise<void> {
-    await this.accounts.update({ id }, { language });
+    await this.dataSource.transaction(async (m) => {
+      const account = await m.getRepository(FamilyAccount).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!account) return;
+      await m.getRepository(FamilyAccount).update({ id }, { language });
+      // Its messages follow: its e-mail and its mobile number are written to in this language.
+      await this.notifications.rememberLanguage(m, { email: account.email, phone: account.mobilePhone }, language);
+    });
   }
 
   find(id: string): Promise<FamilyAccount | null> {

@@ -10,5 +10,7 @@ export class NotificationRecipient {
   @Column({ type: 'text' }) address!: string;
   @Column({ name: 'optout_token', type: 'varchar', length: 24, unique: true }) optoutToken!: string;
   @Column({ name: 'reminders_opted_out_at', type: 'timestamptz', nullable: true }) remindersOptedOutAt!: Date | null;
+  /** The language messages to this address are written in (its family's, issue #16); null: French. */
+  @Column({ type: 'text', nullable: true }) language!: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
 }

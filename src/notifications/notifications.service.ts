@@ -1,13 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import type { Language } from '../common/i18n';
 import { DomainError } from '../common/domain-error';
 import type { NotificationSettings } from '../config/config';
 import type { Channel } from '../config/reminder-offsets';
 import type { Category } from './notification.entity';
 import { NotificationRenderer } from './notification-renderer';
 import { MAX_SMS_SEGMENTS, normalizeEmail, normalizePhone, planReminders, smsLength } from './notification.rules';
-import { cancelPendingOf, insertNotification, pendingOfEstablishment, recipientOf, rewriteMessage } from './outbox.queries';
+import {
+  cancelPendingOf,
+  insertNotification,
+  pendingOfEstablishment,
+  recipientOf,
+  rewriteMessage,
+  setRecipientLanguage,
+} from './outbox.queries';
 
 export type { Category } from './notification.entity';
 
@@ -101,7 +109,7 @@ export class NotificationsService {
     const address = contactAddress(input.channel, input.to);
     const recipient = await recipientOf(m, input.channel, address, newToken());
     const data = { ...input.data, optoutUrl: `${this.appUrl}/stop/${recipient.optoutToken}` };
-    const rendered = this.renderer.render(input.channel, input.template, data);
+    const rendered = this.renderer.render(input.channel, input.template, data, recipient.language ?? undefined);
     if (input.channel === 'SMS') {
       const length = smsLength(rendered.text);
       if (length.segments > MAX_SMS_SEGMENTS)
@@ -139,11 +147,36 @@ export class NotificationsService {
       const patch = await fresh(n.entityId, n.data);
       if (!patch) continue;
       const data = { ...n.data, ...patch };
-      const rendered = this.renderer.render(n.channel, n.template, { ...data, optoutUrl: `${this.appUrl}/stop/${n.optoutToken}` });
+      const rendered = this.renderer.render(
+        n.channel,
+        n.template,
+        { ...data, optoutUrl: `${this.appUrl}/stop/${n.optoutToken}` },
+        n.language ?? undefined,
+      );
       await rewriteMessage(m, n.id, { data, subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html });
       changed++;
     }
     return changed;
+  }
+
+  /**
+   * Messages to these addresses are written in `language` from now on (a family's language, set on its
+   * account): its e-mail and its mobile number, as typed (invalid ones are skipped: nothing is sent there).
+   */
+  async rememberLanguage(m: EntityManager, contacts: { email?: string | null; phone?: string | null }, language: Language): Promise<void> {
+    for (const [channel, raw] of [
+      ['EMAIL', contacts.email],
+      ['SMS', contacts.phone],
+    ] as const) {
+      if (!raw) continue;
+      let address: string;
+      try {
+        address = contactAddress(channel, raw);
+      } catch {
+        continue;
+      }
+      await setRecipientLanguage(m, channel, address, newToken(), language);
+    }
   }
 
   /** Plans the reminders of an appointment (offsets from the configuration), in the caller's transaction. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Language } from '../common/i18n';
 import { execute, select, selectOne } from '../common/sql';
 import type { Channel } from '../config/reminder-offsets';
 import type { AttemptOutcome } from './notification-attempt.entity';
@@ -11,6 +12,8 @@ import type { Category, NotificationStatus } from './notification.entity';
 export interface RecipientRef {
   id: string;
   optoutToken: string;
+  /** The language messages to this address are written in (its family's); null: French. */
+  language: Language | null;
 }
 
 /** The recipient of an address, created on first use with this opt-out token. */
@@ -22,11 +25,21 @@ export async function recipientOf(db: EntityManager, channel: Channel, address: 
   );
   const row = await selectOne<RecipientRef>(
     db,
-    `SELECT id, optout_token AS "optoutToken" FROM notification_recipients WHERE channel = $1 AND address = $2`,
+    `SELECT id, optout_token AS "optoutToken", language FROM notification_recipients WHERE channel = $1 AND address = $2`,
     [channel, address],
   );
   if (!row) throw new Error(`Recipient ${channel} not found right after its creation`);
   return row;
+}
+
+/** The language of the messages to an address (created with this opt-out token if new). */
+export async function setRecipientLanguage(db: EntityManager, channel: Channel, address: string, newToken: string, language: Language) {
+  await execute(
+    db,
+    `INSERT INTO notification_recipients (channel, address, optout_token, language) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (channel, address) DO UPDATE SET language = EXCLUDED.language`,
+    [channel, address, newToken, language],
+  );
 }
 
 export interface RecipientOptOut {
@@ -115,6 +128,7 @@ export interface PendingMessage {
   data: Record<string, unknown>;
   entityId: string;
   optoutToken: string;
+  language: Language | null;
 }
 
 /** The messages about entities of a type, of an establishment, still waiting (not being sent), locked. */
@@ -126,7 +140,7 @@ export function pendingOfEstablishment(
 ): Promise<PendingMessage[]> {
   return select<PendingMessage>(
     db,
-    `SELECT n.id, n.channel, n.template, n.data, n.entity_id AS "entityId", r.optout_token AS "optoutToken"
+    `SELECT n.id, n.channel, n.template, n.data, n.entity_id AS "entityId", r.optout_token AS "optoutToken", r.language
        FROM notifications n JOIN notification_recipients r ON r.id = n.recipient_id
       WHERE n.entity_type = $1 AND n.establishment_id = $2 AND n.status = 'PENDING' AND (n.lease_until IS NULL OR n.lease_until < $3)
       ORDER BY n.id FOR UPDATE OF n`,
