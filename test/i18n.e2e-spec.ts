@@ -146,7 +146,12 @@ describe('the messages to a family, in its language', () => {
     expect(mail.body).toContain(`indique la referencia ${reference}`);
     expect(mail.html).toContain('<html lang="es" dir="ltr">');
     // Nothing French but the names (the establishment's, its room's) and the addresses (URLs).
-    const written = mail.body.replace(/https?:\/\/\S+/g, '').split(setup.establishment.name).join('').split(setup.room.name).join('');
+    const written = mail.body
+      .replace(/https?:\/\/\S+/g, '')
+      .split(setup.establishment.name)
+      .join('')
+      .split(setup.room.name)
+      .join('');
     expect(frenchWordsIn(written)).toEqual([]);
 
     // The same booking for a family that kept French: the French convocation, word for word as before.
