@@ -18,6 +18,7 @@ import { FamilySpaceModule } from './family-space/family-space.module';
 import { FamilyVisitsModule } from './family-visits/family-visits.module';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
+import { LegalController } from './home/legal.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OversightModule } from './oversight/oversight.module';
 import { PermitsModule } from './permits/permits.module';
@@ -47,7 +48,7 @@ export class AppModule implements NestModule {
         FamilySpaceModule,
         OversightModule,
       ],
-      controllers: [HomeController, HealthController],
+      controllers: [HomeController, LegalController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -165,6 +165,13 @@ describe('every route of the app, as every kind of visitor', () => {
     expect(routes.filter((r) => r.nest && r.access === null).map(key)).toEqual([]);
   });
 
+  it('serves the pages the law requires to everyone, by GET only', () => {
+    const legal = ['/accessibilite', '/cookies', '/donnees-personnelles', '/mentions-legales', '/plan-du-site']; // as the app lists them: by path
+    expect(routes.filter((r) => legal.includes(r.path)).map((r) => ({ route: key(r), access: r.access }))).toEqual(
+      legal.map((path) => ({ route: `GET ${path}`, access: { public: true } })),
+    );
+  });
+
   it('fails on any route served outside the controllers that is not explicitly set aside', () => {
     const outside = routes.filter((r) => !r.nest).map(key);
     expect(outside.filter((k) => !(k in NOT_JUDGED))).toEqual([]);

@@ -113,3 +113,40 @@ describe('the proxy and the rate limits', () => {
     expect(() => loadConfig({ ECROU_RATE_LIMIT: '0' })).toThrow(ConfigError);
   });
 });
+
+describe('the legal pages’ settings', () => {
+  it('names the ministry’s DPO and the statement’s date by default, no hosting provider nor accessibility address', () => {
+    expect(loadConfig({}).legal).toEqual({
+      hostingProvider: undefined,
+      dpoEmail: 'dpd@justice.gouv.fr',
+      accessibilityEmail: undefined,
+      accessibilityAuditDate: '2026-11-24',
+    });
+  });
+
+  it('reads them from the environment, and refuses an address or a date that is not one', () => {
+    const legal = loadConfig({
+      HOSTING_PROVIDER: ' Hébergeur SAS, 1 rue de l’Exemple, 75001 Paris, 01 23 45 67 89 ',
+      DPO_EMAIL: 'dpo@example.gouv.fr',
+      ACCESSIBILITY_EMAIL: 'accessibilite@example.gouv.fr',
+      ACCESSIBILITY_AUDIT_DATE: '2027-01-15',
+    }).legal;
+    expect(legal).toEqual({
+      hostingProvider: 'Hébergeur SAS, 1 rue de l’Exemple, 75001 Paris, 01 23 45 67 89',
+      dpoEmail: 'dpo@example.gouv.fr',
+      accessibilityEmail: 'accessibilite@example.gouv.fr',
+      accessibilityAuditDate: '2027-01-15',
+    });
+    expect(loadConfig({ DPO_EMAIL: '', HOSTING_PROVIDER: '' }).legal).toMatchObject({
+      dpoEmail: 'dpd@justice.gouv.fr',
+      hostingProvider: undefined,
+    });
+    expect(() => loadConfig({ DPO_EMAIL: 'dpd' })).toThrow(/DPO_EMAIL must be an e-mail address/);
+    expect(() => loadConfig({ ACCESSIBILITY_EMAIL: 'nobody' })).toThrow(/ACCESSIBILITY_EMAIL must be an e-mail address/);
+    expect(() => loadConfig({ ACCESSIBILITY_AUDIT_DATE: '15/01/2027' })).toThrow(
+      /ACCESSIBILITY_AUDIT_DATE must be a date written YYYY-MM-DD/,
+    );
+    expect(() => loadConfig({ ACCESSIBILITY_AUDIT_DATE: '2027-02-30' })).toThrow(/ACCESSIBILITY_AUDIT_DATE must be a date that exists/);
+    expect(() => loadConfig({ HOSTING_PROVIDER: 'x'.repeat(301) })).toThrow(/HOSTING_PROVIDER must be at most 300 characters/);
+  });
+});

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -9,6 +10,7 @@ import {
   Max,
   Min,
   Matches,
+  MaxLength,
   MinLength,
   validateSync,
   ValidationError,
@@ -250,6 +252,31 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'VIDEO_SERVICE_API_KEY must be at least 32 characters long' })
   VIDEO_SERVICE_API_KEY?: string;
 
+  /** The hosting provider the legal notice names (name, address, phone), set per deployment (/mentions-legales). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(300, { message: 'HOSTING_PROVIDER must be at most 300 characters (name, address, phone)' })
+  HOSTING_PROVIDER?: string;
+
+  /** The data protection officer's address, on the personal data page (/donnees-personnelles). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail({}, { message: 'DPO_EMAIL must be an e-mail address' })
+  DPO_EMAIL?: string;
+
+  /** Where people report an accessibility problem (/accessibilite); without it, the page sends them to the establishment. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail({}, { message: 'ACCESSIBILITY_EMAIL must be an e-mail address' })
+  ACCESSIBILITY_EMAIL?: string;
+
+  /** The date of the accessibility evaluation the statement reports (YYYY-MM-DD). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'ACCESSIBILITY_AUDIT_DATE must be a date written YYYY-MM-DD' })
+  ACCESSIBILITY_AUDIT_DATE?: string;
+
   @Transform(toBool)
   @IsBoolean({ message: 'TX_GUARD must be true or false' })
   TX_GUARD = false;
@@ -314,6 +341,22 @@ export interface VideoCallConfig {
   serviceApiKey: string;
 }
 
+/** What the legal pages say that depends on the deployment (src/home/legal.controller.ts). */
+export interface LegalSettings {
+  /** The hosting provider (name, address, phone); none: the legal notice says it is not filled in. */
+  hostingProvider?: string;
+  dpoEmail: string;
+  /** Accessibility feedback; none: the statement sends people to the establishment. */
+  accessibilityEmail?: string;
+  /** YYYY-MM-DD. */
+  accessibilityAuditDate: string;
+}
+
+/** The data protection officer's address when DPO_EMAIL is not set. */
+export const DEFAULT_DPO_EMAIL = 'dpd@justice.gouv.fr';
+/** The date the accessibility statement was written, when ACCESSIBILITY_AUDIT_DATE is not set. */
+export const DEFAULT_ACCESSIBILITY_AUDIT_DATE = '2026-11-24';
+
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -346,6 +389,7 @@ export interface AppConfig {
   oversightRefreshMs: number;
   /** Above this share (%) of the population released by one GENESIS import, the administrator must confirm it explicitly. */
   genesisReleaseConfirmPercent: number;
+  legal: LegalSettings;
   /** A query on another connection inside an open transaction throws (tests). */
   txGuard: boolean;
   /** Tests may set the application's clock and reset its data through /__test__/… (never in production). */
@@ -377,6 +421,13 @@ export const DEMO_CLIENTS = {
 
 /** Key of the local SMS endpoint (demo mode only). */
 export const DEMO_SMS_API_KEY = 'demo-sms-api-key';
+
+/** YYYY-MM-DD naming a day of the calendar (not 2026-02-30). */
+function isCalendarDate(value: string): boolean {
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, { ...env }, { exposeDefaultValues: true });
@@ -413,6 +464,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (e) {
     problems.push(`REMINDER_OFFSETS: ${(e as Error).message}`);
   }
+  if (vars.ACCESSIBILITY_AUDIT_DATE && !isCalendarDate(vars.ACCESSIBILITY_AUDIT_DATE))
+    problems.push(`ACCESSIBILITY_AUDIT_DATE must be a date that exists (got "${vars.ACCESSIBILITY_AUDIT_DATE}")`);
   if (problems.length) throw new ConfigError(problems);
 
   const appUrl = (vars.APP_URL ?? `http://localhost:${vars.PORT}`).replace(/\/$/, '');
@@ -477,6 +530,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     waitlistPollMs: vars.WAITLIST_POLL_MS,
     oversightRefreshMs: vars.OVERSIGHT_REFRESH_MS,
     genesisReleaseConfirmPercent: vars.GENESIS_RELEASE_CONFIRM_PERCENT,
+    legal: {
+      hostingProvider: vars.HOSTING_PROVIDER?.trim() || undefined,
+      dpoEmail: vars.DPO_EMAIL ?? DEFAULT_DPO_EMAIL,
+      accessibilityEmail: vars.ACCESSIBILITY_EMAIL,
+      accessibilityAuditDate: vars.ACCESSIBILITY_AUDIT_DATE ?? DEFAULT_ACCESSIBILITY_AUDIT_DATE,
+    },
     txGuard: vars.TX_GUARD,
     testEndpoints: vars.TEST_ENDPOINTS,
     sqlCaptureFile: vars.SQL_CAPTURE_FILE,

@@ -1,4 +1,4 @@
-import { Controller, Get, Render, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/access.decorator';
 
@@ -10,12 +10,5 @@ export class HomeController {
     if (req.principal?.kind === 'family') return res.redirect(303, '/mon-espace');
     if (req.principal?.kind === 'agent') return res.redirect(303, '/agents');
     res.render('home/index.njk');
-  }
-
-  @Get('accessibilite')
-  @Public()
-  @Render('home/accessibility.njk')
-  accessibility() {
-    return {};
   }
 }
