@@ -55,6 +55,10 @@ describe('the language of the family side', () => {
     for (const away of ['//evil.example/', 'https://evil.example/', '/\\evil.example', '/langue/fr'])
       expect((await browser.get(`/langue/fr?retour=${encodeURIComponent(away)}`).expect(303)).headers.location).toBe('/');
     await browser.get('/langue/de').expect(404);
+    // The cookies page says what this cookie is.
+    const cookies = page(await request(suite.app.url).get('/cookies').expect(200));
+    expect(cookies.text('language-cookie-name')).toBe('p2v.lang');
+    expect(cookies.text('language-cookie')).toContain('Un an');
   });
 
   it('is remembered on the family’s account, for its messages: first from the browser, then from the selector', async () => {
