@@ -19,6 +19,7 @@ import { FamilyVisitsModule } from './family-visits/family-visits.module';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
 import { LegalController } from './home/legal.controller';
+import { HowItWorksController } from './home/how-it-works.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OversightModule } from './oversight/oversight.module';
 import { PermitsModule } from './permits/permits.module';
@@ -48,7 +49,7 @@ export class AppModule implements NestModule {
         FamilySpaceModule,
         OversightModule,
       ],
-      controllers: [HomeController, LegalController, HealthController],
+      controllers: [HomeController, LegalController, HowItWorksController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -130,6 +130,7 @@ export function navigation(principal: Principal | undefined, t: Translate): NavE
       { href: '/permis', label: t('common:nav.permits') },
       { href: '/mes-rendez-vous', label: t('common:nav.appointments') },
       { href: '/uvf', label: t('common:nav.familyVisits') },
+      { href: '/comment-ca-marche', label: t('common:nav.how') },
     ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];
   if (principal.oversight.length > 0) items.push({ href: '/pilotage', label: 'Pilotage' });

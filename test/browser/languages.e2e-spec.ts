@@ -62,14 +62,27 @@ describe('the family side in a real browser, in each language', () => {
     const page = await context.newPage();
     const errors = consoleErrors(page);
     await signInBrowser(page, suite.app.url, family);
-    for (const path of ['/mon-espace', '/nulle-part']) {
+    for (const path of ['/mon-espace', '/comment-ca-marche', '/comment-ca-marche/visite', '/nulle-part']) {
       await page.goto(`${suite.app.url}${path}`);
       expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
       expect(await axeViolations(page)).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect({ path, width: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ path, width: 390 });
     }
     expect(await page.locator('h1').innerText()).toBe('الصفحة غير موجودة');
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lays the plain-language steps out with their pictogram first, on the right in Arabic', async () => {
+    const context = await suite.browser.newContext({ ...PHONE, locale: 'ar' });
+    const page = await context.newPage();
+    await page.goto(`${suite.app.url}/comment-ca-marche/permis-de-visite`);
+    expect(await page.locator('h1').innerText()).toBe('طلب تصريح زيارة');
+    const step = page.locator('[data-testid="step"]').first();
+    const pictogram = await step.locator('svg').evaluate((e) => e.getBoundingClientRect().left);
+    const text = await step.locator('h2').evaluate((e) => e.getBoundingClientRect().left);
+    expect(pictogram).toBeGreaterThan(text);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 });

@@ -59,6 +59,7 @@ describe('the legal pages in a real browser', () => {
       'Mes permis',
       'Mes visites et rendez-vous',
       'UVF et parloirs familiaux',
+      'Comment ça marche ?',
       'Se déconnecter',
     ]);
     expect(await map.widths()).toEqual({ scrollWidth: 390, innerWidth: 390 });
