@@ -152,6 +152,7 @@ table family_accounts
   family_accounts.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_accounts.last_sign_in_at timestamp with time zone
   family_accounts.mobile_phone text
+  family_accounts.closed_at timestamp with time zone
 table family_units
   family_units.id uuid NOT NULL DEFAULT gen_random_uuid()
   family_units.establishment_id uuid NOT NULL
@@ -785,6 +786,7 @@ constraint establishments.establishments_holiday_zone: CHECK ((holiday_zone = AN
 constraint establishments.establishments_kind_check: CHECK ((kind = ANY (ARRAY['MAISON_ARRET'::text, 'CENTRE_DETENTION'::text, 'MAISON_CENTRALE'::text, 'CENTRE_PENITENTIAIRE'::text, 'ETABLISSEMENT_MINEURS'::text, 'CENTRE_SEMI_LIBERTE'::text])))
 constraint establishments.establishments_name_check: CHECK ((length(TRIM(BOTH FROM name)) > 0))
 constraint establishments.establishments_pkey: PRIMARY KEY (id)
+constraint family_accounts.family_accounts_closed_erased: CHECK (((closed_at IS NULL) OR ((email IS NULL) AND (mobile_phone IS NULL))))
 constraint family_accounts.family_accounts_fc_subject_key: UNIQUE (fc_subject)
 constraint family_accounts.family_accounts_mobile_phone_check: CHECK ((mobile_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
 constraint family_accounts.family_accounts_pkey: PRIMARY KEY (id)
@@ -1325,12 +1327,16 @@ trigger CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EAC
 trigger CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON public.detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER family_visit_requests_open_account BEFORE INSERT ON public.family_visit_requests FOR EACH ROW WHEN (((new.channel = 'ONLINE'::text) AND (new.family_account_id IS NOT NULL))) EXECUTE FUNCTION refuse_closed_family_account()
 trigger CREATE TRIGGER family_visit_requests_wish BEFORE INSERT ON public.family_visit_requests FOR EACH ROW EXECUTE FUNCTION family_visit_requests_wish()
 trigger CREATE TRIGGER family_visit_stays_break_kind BEFORE INSERT OR UPDATE OF break_from, break_to, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_break_kind()
 trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF visitors, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_capacity()
 trigger CREATE TRIGGER family_visit_stays_detainee BEFORE INSERT OR UPDATE OF case_id, detainee_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_detainee()
+trigger CREATE TRIGGER permit_requests_open_account BEFORE INSERT ON public.permit_requests FOR EACH ROW EXECUTE FUNCTION refuse_closed_family_account()
 trigger CREATE TRIGGER permits_consent_withdrawn AFTER UPDATE OF unaccompanied_consent_at ON public.permits FOR EACH ROW WHEN (((old.unaccompanied_consent_at IS NOT NULL) AND (new.unaccompanied_consent_at IS NULL))) EXECUTE FUNCTION flag_visits_consent_withdrawn()
 trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER visit_waitlist_open_account BEFORE INSERT ON public.visit_waitlist FOR EACH ROW EXECUTE FUNCTION refuse_closed_family_account()
+trigger CREATE TRIGGER visits_open_account BEFORE INSERT ON public.visits FOR EACH ROW WHEN (((new.channel = 'ONLINE'::text) AND (new.family_account_id IS NOT NULL))) EXECUTE FUNCTION refuse_closed_family_account()
 function audit_log_chain() returns trigger md5 213051155973925650f0b48eff74df5a
 function audit_log_message(id bigint, occurred_at timestamp with time zone, actor_type text, actor_id uuid, actor_label text, action text, entity_type text, entity_id text, establishment_id uuid, before jsonb, after jsonb, prev_hash text) returns text md5 ad472a360e8c4ae4dfdc6ff30ed451ad
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
@@ -1341,6 +1347,7 @@ function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f
 function family_visit_stays_detainee() returns trigger md5 8e26000adb34d07c61f71c6e10e8b1d1
 function flag_visits_consent_withdrawn() returns trigger md5 a7adf2525a445739cb0897ddd2e1ad55
 function flag_visits_for_review() returns trigger md5 46f235c1af2ae3197bf8e139b61b544f
+function refuse_closed_family_account() returns trigger md5 233c0f8c050ca5f13a9a227259b2b8d4
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62
 sequence audit_log_id_seq
 sequence demo_inbox_id_seq

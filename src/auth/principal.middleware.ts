@@ -37,6 +37,11 @@ export class PrincipalMiddleware implements NestMiddleware {
         res.locals.sessionExpired = true;
       }
       if (user) req.principal = await this.load(user);
+      if (user?.kind === 'family' && !req.principal) {
+        // The family closed its account (« Mes données ») or it is gone: every session of it ends here.
+        await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e as Error) : resolve())));
+        req.user = undefined;
+      }
       res.locals.principal = req.principal;
       res.locals.nav = navigation(req.principal);
       res.locals.roleLabels = ROLE_LABELS;
@@ -49,7 +54,7 @@ export class PrincipalMiddleware implements NestMiddleware {
   private async load(user: SessionUser): Promise<Principal | undefined> {
     if (user.kind === 'family') {
       const account = await this.families.find(user.id);
-      return account
+      return account && !account.closedAt
         ? {
             kind: 'family',
             id: account.id,
@@ -81,6 +86,7 @@ export function navigation(principal?: Principal): NavEntry[] {
       { href: '/permis', label: 'Mes permis' },
       { href: '/mes-rendez-vous', label: 'Mes visites et rendez-vous' },
       { href: '/uvf', label: 'UVF et parloirs familiaux' },
+      { href: '/mes-donnees', label: 'Mes données' },
     ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];
   if (principal.oversight.length > 0) items.push({ href: '/pilotage', label: 'Pilotage' });

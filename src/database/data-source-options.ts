@@ -36,6 +36,7 @@ import { NationalScaleIndexes1763903200000 } from '../../migrations/176390320000
 import { NationalOversight1763903300000 } from '../../migrations/1763903300000-NationalOversight';
 import { NotificationRetention1763903400000 } from '../../migrations/1763903400000-NotificationRetention';
 import { FamilyRequestsByPermit1763903500000 } from '../../migrations/1763903500000-FamilyRequestsByPermit';
+import { FamilyAccountClosure1763903600000 } from '../../migrations/1763903600000-FamilyAccountClosure';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -79,6 +80,7 @@ export const MIGRATIONS = [
   NationalOversight1763903300000,
   NotificationRetention1763903400000,
   FamilyRequestsByPermit1763903500000,
+  FamilyAccountClosure1763903600000,
 ];
 
 /**
