@@ -18,6 +18,7 @@ import { FamilySpaceModule } from './family-space/family-space.module';
 import { FamilyVisitsModule } from './family-visits/family-visits.module';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
+import { MyDataModule } from './my-data/my-data.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OversightModule } from './oversight/oversight.module';
 import { PermitsModule } from './permits/permits.module';
@@ -45,6 +46,7 @@ export class AppModule implements NestModule {
         FamilyVisitsModule,
         VideoCallsModule,
         FamilySpaceModule,
+        MyDataModule,
         OversightModule,
       ],
       controllers: [HomeController, HealthController],

@@ -61,9 +61,14 @@ interface FoundForm {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const shapeOf = (path: string) => path.replace(UUID, ':id').replace(/\d{4}-\d{2}-\d{2}/g, ':date');
 
-/** Not followed: signing out, the test and demo endpoints, files to download. */
-const NOT_FOLLOWED =
-  /^\/(deconnexion|__test__|demo-idp|demo-sms|dsfr|static)|\.(pdf|ics|csv|zip|png|jpe?g)(\?|$)|\/(photo|fichier|document|lettre|telecharger|export)/;
+/** Not followed: signing out and closing the account (both end the session), the test and demo endpoints, files to download. */
+const NOT_FOLLOWED = new RegExp(
+  [
+    '^/(deconnexion|mes-donnees/fermer-mon-compte|__test__|demo-idp|demo-sms|dsfr|static)',
+    '\\.(pdf|ics|csv|zip|png|jpe?g)(\\?|$)',
+    '/(photo|fichier|document|lettre|telecharger|export)',
+  ].join('|'),
+);
 
 /** Forms and links already sent the corpus, by shape (action or path with ids as :id, and field names): once for every identity. */
 const attacked = new Set<string>();
