@@ -61,6 +61,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'NotificationRetention1763903400000',
       'FamilyRequestsByPermit1763903500000',
       'FamilyAccountClosure1763903600000',
+      'FamilyDataIndexes1763903700000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

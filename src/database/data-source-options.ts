@@ -37,6 +37,7 @@ import { NationalOversight1763903300000 } from '../../migrations/1763903300000-N
 import { NotificationRetention1763903400000 } from '../../migrations/1763903400000-NotificationRetention';
 import { FamilyRequestsByPermit1763903500000 } from '../../migrations/1763903500000-FamilyRequestsByPermit';
 import { FamilyAccountClosure1763903600000 } from '../../migrations/1763903600000-FamilyAccountClosure';
+import { FamilyDataIndexes1763903700000 } from '../../migrations/1763903700000-FamilyDataIndexes';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -81,6 +82,7 @@ export const MIGRATIONS = [
   NotificationRetention1763903400000,
   FamilyRequestsByPermit1763903500000,
   FamilyAccountClosure1763903600000,
+  FamilyDataIndexes1763903700000,
 ];
 
 /**
