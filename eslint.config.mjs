@@ -30,6 +30,8 @@ const MODULE_GRAPH = {
   'family-space': ['establishments', 'families', 'appointments', 'permits', 'visits', 'family-visits'],
   // The DAP's national view: its own figures table, computed from the others' tables by one SQL statement.
   oversight: ['agents', 'establishments'],
+  // « Mes données »: reads the family's data across the tables that hold it, writes through families and appointments.
+  'my-data': ['families', 'appointments'],
 };
 const FEATURES = Object.keys(MODULE_GRAPH).filter((m) => !['common', 'config'].includes(m));
 const AUTH_KERNEL = ['access.decorator', 'roles', 'principal'];
@@ -45,6 +47,12 @@ const PURE_RULES = {
   'video-calls': {
     permits: ['letters', 'signatory', 'uploads', 'pdf-text', 'pdf-lib', 'permit-files', 'document-response'],
   },
+  // « Mes données »: the PDF's Unicode text, the labels and conditions of requests and permits; auth's sign-out (its module and
+  // service), which closing the account ends with.
+  'my-data': {
+    permits: ['pdf-text', 'pdf-lib', 'permit.rules', 'permit-validity'],
+    auth: ['auth.module', 'sign-out.service'],
+  },
 };
 
 function boundaryRules(module) {
@@ -53,9 +61,11 @@ function boundaryRules(module) {
   for (const other of FEATURES) {
     if (other === module || allowed.has(other)) continue;
     if (other === 'auth') {
+      // The auth kernel, and what PURE_RULES grants the module of auth beyond it.
+      const kernel = [...AUTH_KERNEL, ...(PURE_RULES[module]?.auth ?? [])];
       patterns.push({
-        regex: `^\\.\\./auth/(?!(${AUTH_KERNEL.join('|')})$)`,
-        message: `${module}/ may use only auth's decorators, roles and principal (docs/architecture.md).`,
+        regex: `^\\.\\./auth/(?!(${kernel.join('|')})$)`,
+        message: `${module}/ may use only auth's ${kernel.join(', ')} (docs/architecture.md).`,
       });
       continue;
     }

@@ -20,6 +20,7 @@ import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
 import { LegalController } from './home/legal.controller';
 import { HowItWorksController } from './home/how-it-works.controller';
+import { MyDataModule } from './my-data/my-data.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OversightModule } from './oversight/oversight.module';
 import { PermitsModule } from './permits/permits.module';
@@ -47,6 +48,7 @@ export class AppModule implements NestModule {
         FamilyVisitsModule,
         VideoCallsModule,
         FamilySpaceModule,
+        MyDataModule,
         OversightModule,
       ],
       controllers: [HomeController, LegalController, HowItWorksController, HealthController],

@@ -191,6 +191,7 @@ describe('« Mon espace » starts with what the family came for', () => {
       'Mes permis de visite',
       'Mon identité',
       'Mes coordonnées pour les rappels',
+      'Mes données',
     ]);
     expect(home.text('waitlist-offer')).toContain(`avec ${s.detainee.firstName} ${s.detainee.lastName}`);
     expect(home.link('confirmer ou refuser')).toBe(`/visites/liste-attente/${offer.id}`);

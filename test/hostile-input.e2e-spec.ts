@@ -61,10 +61,17 @@ interface FoundForm {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const shapeOf = (path: string) => path.replace(UUID, ':id').replace(/\d{4}-\d{2}-\d{2}/g, ':date');
 
-/** Not followed: signing out, the test and demo endpoints, files to download. */
-// The language selector's links change the pages' language (test/i18n.e2e-spec.ts): the refusals are read in French here.
-const NOT_FOLLOWED =
-  /^\/(deconnexion|langue|__test__|demo-idp|demo-sms|dsfr|static)|\.(pdf|ics|csv|zip|png|jpe?g)(\?|$)|\/(photo|fichier|document|lettre|telecharger|export)/;
+/**
+ * Not followed: signing out and closing the account (both end the session), the language selector's links (they change the
+ * pages' language, test/i18n.e2e-spec.ts: the refusals are read in French here), the test and demo endpoints, files to download.
+ */
+const NOT_FOLLOWED = new RegExp(
+  [
+    '^/(deconnexion|langue|mes-donnees/fermer-mon-compte|__test__|demo-idp|demo-sms|dsfr|static)',
+    '\\.(pdf|ics|csv|zip|png|jpe?g)(\\?|$)',
+    '/(photo|fichier|document|lettre|telecharger|export)',
+  ].join('|'),
+);
 
 /** Forms and links already sent the corpus, by shape (action or path with ids as :id, and field names): once for every identity. */
 const attacked = new Set<string>();

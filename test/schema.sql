@@ -152,6 +152,7 @@ table family_accounts
   family_accounts.created_at timestamp with time zone NOT NULL DEFAULT now()
   family_accounts.last_sign_in_at timestamp with time zone
   family_accounts.mobile_phone text
+  family_accounts.closed_at timestamp with time zone
   family_accounts.language text
 table family_units
   family_units.id uuid NOT NULL DEFAULT gen_random_uuid()
@@ -787,6 +788,7 @@ constraint establishments.establishments_holiday_zone: CHECK ((holiday_zone = AN
 constraint establishments.establishments_kind_check: CHECK ((kind = ANY (ARRAY['MAISON_ARRET'::text, 'CENTRE_DETENTION'::text, 'MAISON_CENTRALE'::text, 'CENTRE_PENITENTIAIRE'::text, 'ETABLISSEMENT_MINEURS'::text, 'CENTRE_SEMI_LIBERTE'::text])))
 constraint establishments.establishments_name_check: CHECK ((length(TRIM(BOTH FROM name)) > 0))
 constraint establishments.establishments_pkey: PRIMARY KEY (id)
+constraint family_accounts.family_accounts_closed_erased: CHECK (((closed_at IS NULL) OR ((email IS NULL) AND (mobile_phone IS NULL))))
 constraint family_accounts.family_accounts_fc_subject_key: UNIQUE (fc_subject)
 constraint family_accounts.family_accounts_language_check: CHECK ((language = ANY (ARRAY['fr'::text, 'en'::text, 'ar'::text, 'es'::text])))
 constraint family_accounts.family_accounts_mobile_phone_check: CHECK ((mobile_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
@@ -1207,6 +1209,7 @@ index CREATE INDEX family_visit_documents_request_idx ON public.family_visit_doc
 index CREATE UNIQUE INDEX family_visit_documents_storage_key_key ON public.family_visit_documents USING btree (storage_key)
 index CREATE INDEX family_visit_events_case_idx ON public.family_visit_events USING btree (case_id, at)
 index CREATE UNIQUE INDEX family_visit_events_pkey ON public.family_visit_events USING btree (id)
+index CREATE INDEX family_visit_events_request_idx ON public.family_visit_events USING btree (request_id) WHERE (request_id IS NOT NULL)
 index CREATE UNIQUE INDEX family_visit_interviews_pkey ON public.family_visit_interviews USING btree (id)
 index CREATE INDEX family_visit_interviews_request_idx ON public.family_visit_interviews USING btree (request_id, at)
 index CREATE UNIQUE INDEX family_visit_juvenile_judge_opinions_pkey ON public.family_visit_juvenile_judge_opinions USING btree (request_id)
@@ -1249,6 +1252,7 @@ index CREATE INDEX permit_claim_failures_idx ON public.permit_claim_failures USI
 index CREATE UNIQUE INDEX permit_claim_failures_pkey ON public.permit_claim_failures USING btree (id)
 index CREATE UNIQUE INDEX permit_documents_current_idx ON public.permit_documents USING btree (request_id, kind) WHERE (current AND (kind = ANY (ARRAY['PHOTO'::text, 'ID_DOCUMENT'::text, 'PROOF_OF_ADDRESS'::text])))
 index CREATE UNIQUE INDEX permit_documents_pkey ON public.permit_documents USING btree (id)
+index CREATE INDEX permit_documents_request_idx ON public.permit_documents USING btree (request_id) WHERE (request_id IS NOT NULL)
 index CREATE UNIQUE INDEX permit_documents_storage_key_key ON public.permit_documents USING btree (storage_key)
 index CREATE INDEX permit_imports_establishment_idx ON public.permit_imports USING btree (establishment_id, created_at DESC)
 index CREATE UNIQUE INDEX permit_imports_pkey ON public.permit_imports USING btree (id)
@@ -1313,6 +1317,7 @@ index CREATE INDEX visit_visitors_no_overlap ON public.visit_visitors USING gist
 index CREATE INDEX visit_visitors_permit_idx ON public.visit_visitors USING btree (permit_id)
 index CREATE UNIQUE INDEX visit_visitors_permit_unique ON public.visit_visitors USING btree (visit_id, permit_id)
 index CREATE UNIQUE INDEX visit_visitors_pkey ON public.visit_visitors USING btree (id)
+index CREATE INDEX visit_waitlist_family_idx ON public.visit_waitlist USING btree (family_account_id, starts_at)
 index CREATE UNIQUE INDEX visit_waitlist_once ON public.visit_waitlist USING btree (family_account_id, detainee_id, template_id, day) WHERE (status = ANY (ARRAY['WAITING'::text, 'OFFERED'::text]))
 index CREATE UNIQUE INDEX visit_waitlist_pkey ON public.visit_waitlist USING btree (id)
 index CREATE INDEX visit_waitlist_queue ON public.visit_waitlist USING btree (template_id, starts_at, created_at) WHERE (status = 'WAITING'::text)
@@ -1329,12 +1334,16 @@ trigger CREATE TRIGGER audit_log_chain BEFORE INSERT ON public.audit_log FOR EAC
 trigger CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
 trigger CREATE TRIGGER detainees_flag_visits AFTER UPDATE OF custody_status ON public.detainees FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER family_visit_requests_open_account BEFORE INSERT ON public.family_visit_requests FOR EACH ROW WHEN (((new.channel = 'ONLINE'::text) AND (new.family_account_id IS NOT NULL))) EXECUTE FUNCTION refuse_closed_family_account()
 trigger CREATE TRIGGER family_visit_requests_wish BEFORE INSERT ON public.family_visit_requests FOR EACH ROW EXECUTE FUNCTION family_visit_requests_wish()
 trigger CREATE TRIGGER family_visit_stays_break_kind BEFORE INSERT OR UPDATE OF break_from, break_to, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_break_kind()
 trigger CREATE TRIGGER family_visit_stays_capacity BEFORE INSERT OR UPDATE OF visitors, unit_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_capacity()
 trigger CREATE TRIGGER family_visit_stays_detainee BEFORE INSERT OR UPDATE OF case_id, detainee_id ON public.family_visit_stays FOR EACH ROW EXECUTE FUNCTION family_visit_stays_detainee()
+trigger CREATE TRIGGER permit_requests_open_account BEFORE INSERT ON public.permit_requests FOR EACH ROW EXECUTE FUNCTION refuse_closed_family_account()
 trigger CREATE TRIGGER permits_consent_withdrawn AFTER UPDATE OF unaccompanied_consent_at ON public.permits FOR EACH ROW WHEN (((old.unaccompanied_consent_at IS NOT NULL) AND (new.unaccompanied_consent_at IS NULL))) EXECUTE FUNCTION flag_visits_consent_withdrawn()
 trigger CREATE TRIGGER permits_flag_visits AFTER UPDATE OF status, valid_to, room_condition, allowed_days, allowed_from, allowed_to ON public.permits FOR EACH ROW EXECUTE FUNCTION flag_visits_for_review()
+trigger CREATE TRIGGER visit_waitlist_open_account BEFORE INSERT ON public.visit_waitlist FOR EACH ROW EXECUTE FUNCTION refuse_closed_family_account()
+trigger CREATE TRIGGER visits_open_account BEFORE INSERT ON public.visits FOR EACH ROW WHEN (((new.channel = 'ONLINE'::text) AND (new.family_account_id IS NOT NULL))) EXECUTE FUNCTION refuse_closed_family_account()
 function audit_log_chain() returns trigger md5 213051155973925650f0b48eff74df5a
 function audit_log_message(id bigint, occurred_at timestamp with time zone, actor_type text, actor_id uuid, actor_label text, action text, entity_type text, entity_id text, establishment_id uuid, before jsonb, after jsonb, prev_hash text) returns text md5 ad472a360e8c4ae4dfdc6ff30ed451ad
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
@@ -1345,6 +1354,7 @@ function family_visit_stays_capacity() returns trigger md5 ca094833db9cca3d3e89f
 function family_visit_stays_detainee() returns trigger md5 8e26000adb34d07c61f71c6e10e8b1d1
 function flag_visits_consent_withdrawn() returns trigger md5 a7adf2525a445739cb0897ddd2e1ad55
 function flag_visits_for_review() returns trigger md5 46f235c1af2ae3197bf8e139b61b544f
+function refuse_closed_family_account() returns trigger md5 233c0f8c050ca5f13a9a227259b2b8d4
 function unaccent_fold(text) returns text md5 caebbd08c2b4abc7432bc71350de0e62
 sequence audit_log_id_seq
 sequence demo_inbox_id_seq

@@ -52,8 +52,8 @@ const DOMAIN_REFUSALS: Record<string, string> = {
     'a sanction on a number is decided by the head of establishment or a holder of their signature delegation (NOT_SIGNATORY)',
 };
 
-/** Ends the session it is called in: checked on sessions of their own, after the others. */
-const ENDS_SESSION = new Set(['POST /deconnexion']);
+/** Ends the session it is called in (signing out, closing the family's account): checked on sessions of their own, after the others. */
+const ENDS_SESSION = new Set(['POST /deconnexion', 'POST /mes-donnees/fermer-mon-compte']);
 
 /** OVERSIGHT: an agent holding the national view only (no role at an establishment). */
 type Who = 'anonymous' | 'family' | StaffRole | 'OVERSIGHT';
@@ -203,10 +203,10 @@ describe('every route of the app, as every kind of visitor', () => {
         check(id, route, a);
       if (refusedStaff.length) check(refusedStaff[i % refusedStaff.length], route, a);
     });
-    // Signing out ends the session: each identity on a session of its own, signed in for it.
+    // Signing out (or closing the account) ends the session: each identity on a session of its own, signed in for that route.
     const endings = routes.filter((r): r is Declared => r.access !== null && ENDS_SESSION.has(key(r)));
-    const fresh = await Promise.all(WHO.map(signInAs));
     for (const route of endings) {
+      const fresh = await Promise.all(WHO.map(signInAs));
       for (const id of fresh) {
         const want = expected(route, id.who, a);
         jobs.push(async () => {

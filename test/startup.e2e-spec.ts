@@ -60,7 +60,9 @@ describe('start-up on the configured PostgreSQL server', () => {
       'NationalOversight1763903300000',
       'NotificationRetention1763903400000',
       'FamilyRequestsByPermit1763903500000',
-      'FamilyLanguage1763903700000',
+      'FamilyAccountClosure1763903600000',
+      'FamilyDataIndexes1763903700000',
+      'FamilyLanguage1763903800000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

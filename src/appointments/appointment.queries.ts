@@ -111,6 +111,19 @@ export async function cancelAppointment(db: EntityManager, id: string, at: Date,
   );
 }
 
+/**
+ * Erases the contact e-mail and phone of the family's appointments that are over or cancelled (a closed account:
+ * « Mes données »); an appointment still to come keeps them, its reminders need them. How many were erased.
+ */
+export async function forgetFamilyContacts(db: EntityManager, familyAccountId: string, now: Date): Promise<number> {
+  return execute(
+    db,
+    `UPDATE appointments SET contact_email = NULL, contact_phone = NULL, updated_at = now()
+      WHERE family_account_id = $1 AND (status = 'CANCELLED' OR ends_at <= $2) AND (contact_email IS NOT NULL OR contact_phone IS NOT NULL)`,
+    [familyAccountId, now],
+  );
+}
+
 /** What the outbox re-checks before sending a reminder: is the appointment still booked, and when. */
 export async function appointmentState(
   db: EntityManager,

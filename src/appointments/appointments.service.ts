@@ -25,6 +25,7 @@ import {
   familyAppointments,
   findAppointment,
   findFamilyAppointment,
+  forgetFamilyContacts,
   insertAppointment,
   moveAppointment,
   type Appointment,
@@ -310,6 +311,14 @@ export class AppointmentsService implements OnModuleInit {
       m,
     );
     return cancelled;
+  }
+
+  /**
+   * The family closes its account (« Mes données »), in its transaction: the contact details copied on its past
+   * and cancelled appointments are erased (the appointments themselves stay, as its visits do). How many.
+   */
+  forgetFamilyContactsIn(m: EntityManager, familyAccountId: string, now: Date): Promise<number> {
+    return forgetFamilyContacts(m, familyAccountId, now);
   }
 
   // Reading -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { Public } from './access.decorator';
 import { AuditService } from '../common/audit.service';
 import { saveSession } from '../common/session-save';
 import { OidcService, ProviderName, SignInRefused } from './oidc.service';
+import { SignOutService } from './sign-out.service';
 import type { SessionUser } from './principal';
 
 const PROVIDER_LABEL: Record<ProviderName, string> = { franceconnect: 'FranceConnect', proconnect: 'ProConnect' };
@@ -20,6 +21,7 @@ export class AuthController {
   constructor(
     private readonly oidc: OidcService,
     private readonly audit: AuditService,
+    private readonly signOuts: SignOutService,
   ) {}
 
   @Get('connexion')
@@ -62,26 +64,10 @@ export class AuthController {
   @Post('deconnexion')
   @Public()
   signOut(@Req() req: Request, @Res() res: Response, @Next() next: NextFunction) {
-    const user = sessionUser(req);
-    req.logout((err) => {
-      if (err) return next(err);
-      if (!user) return res.redirect(303, '/');
-      const state = client.randomState();
-      req.session.logoutState = state;
-      this.auditSignOut(user, req)
-        .then(() => this.oidc.endSessionUrl(user, state))
-        .then((url) => saveSession(req).then(() => res.redirect(303, url)))
-        .catch(next);
-    });
-  }
-
-  /** Sign-outs are audited (issue #14): who, with which provider. The session ends even if the entry cannot be written (then a 500). */
-  private auditSignOut(user: SessionUser, req: Request): Promise<void> {
-    const label = req.principal?.displayName ?? (user.kind === 'agent' ? 'Agent' : 'Famille');
-    const actor = { type: user.kind === 'agent' ? ('AGENT' as const) : ('FAMILY' as const), id: user.id, label };
-    const entityType = user.kind === 'agent' ? 'agent' : 'family_account';
-    const action = user.kind === 'agent' ? 'AGENT_SIGNED_OUT' : 'FAMILY_SIGNED_OUT';
-    return this.audit.recordNow({ actor, action, entityType, entityId: user.id, after: { provider: user.provider } });
+    this.signOuts
+      .signOut(req)
+      .then((url) => res.redirect(303, url ?? '/'))
+      .catch(next);
   }
 
   @Get('deconnexion/fin')
@@ -89,8 +75,10 @@ export class AuthController {
   @HttpCode(200)
   signedOut(@Req() req: Request, @Res() res: Response, @Query('state') state?: string) {
     const expected = req.session.logoutState;
+    const accountClosed = req.session.accountClosed === true;
     delete req.session.logoutState;
-    res.render('auth/signed-out.njk', { confirmed: Boolean(expected) && expected === state });
+    delete req.session.accountClosed;
+    res.render('auth/signed-out.njk', { confirmed: Boolean(expected) && expected === state, accountClosed });
   }
 
   /** Discovery of the provider; if it cannot be reached, a French 503 page says so. */

@@ -5,11 +5,12 @@ import { AuthController } from './auth.controller';
 import { CsrfService } from './csrf.service';
 import { OidcService } from './oidc.service';
 import { PrincipalMiddleware } from './principal.middleware';
+import { SignOutService } from './sign-out.service';
 
 @Module({
   imports: [FamiliesModule, AgentsModule],
   controllers: [AuthController],
-  providers: [OidcService, CsrfService, PrincipalMiddleware],
-  exports: [CsrfService, PrincipalMiddleware],
+  providers: [OidcService, CsrfService, PrincipalMiddleware, SignOutService],
+  exports: [CsrfService, PrincipalMiddleware, SignOutService],
 })
 export class AuthModule {}

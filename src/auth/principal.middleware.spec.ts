@@ -72,6 +72,7 @@ describe('navigation', () => {
       'Mis permisos',
       'Mis visitas y citas',
       'Unidades de vida familiar y locutorios familiares',
+      'Mis datos',
       '¿Cómo funciona?',
     ]);
     expect(navigation(family, translations.t('ar'))[0]).toEqual({ href: '/mon-espace', label: 'مساحتي' });

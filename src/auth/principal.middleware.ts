@@ -51,6 +51,11 @@ export class PrincipalMiddleware implements NestMiddleware {
         res.locals.sessionExpired = true;
       }
       if (user) req.principal = await this.load(user);
+      if (user?.kind === 'family' && !req.principal) {
+        // The family closed its account (« Mes données ») or it is gone: every session of it ends here.
+        await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e as Error) : resolve())));
+        req.user = undefined;
+      }
       language = await this.language(req);
       const t = this.translations.t(language);
       req.language = language;
@@ -86,7 +91,7 @@ export class PrincipalMiddleware implements NestMiddleware {
   private async load(user: SessionUser): Promise<Principal | undefined> {
     if (user.kind === 'family') {
       const account = await this.families.find(user.id);
-      return account
+      return account && !account.closedAt
         ? {
             kind: 'family',
             id: account.id,
@@ -130,6 +135,7 @@ export function navigation(principal: Principal | undefined, t: Translate): NavE
       { href: '/permis', label: t('common:nav.permits') },
       { href: '/mes-rendez-vous', label: t('common:nav.appointments') },
       { href: '/uvf', label: t('common:nav.familyVisits') },
+      { href: '/mes-donnees', label: t('common:nav.myData') },
       { href: '/comment-ca-marche', label: t('common:nav.how') },
     ];
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];

@@ -50,6 +50,8 @@ declare module 'express-serve-static-core' {
 declare module 'express-session' {
   interface SessionData {
     logoutState?: string;
+    /** Set by the closure of the account (« Mes données »): the sign-out's end page says the account is closed. */
+    accountClosed?: boolean;
     /** When the person signed in (ms since the epoch, wall clock): the session ends SESSION_ABSOLUTE_HOURS later. */
     signedInAt?: number;
     signInReturn?: string;

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { CLOSED_ACCOUNT_MESSAGE, isClosedAccountRefusal } from './closed-account';
 import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError } from './domain-error';
 import { BadInputException } from './input.guard';
@@ -30,6 +31,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       message = exception.message;
     } else if (typeof (exception as { status?: unknown })?.status === 'number' && (exception as { expose?: boolean }).expose) {
       status = (exception as { status: number }).status; // body-parser & co (payload too large, bad JSON)
+    } else if (isClosedAccountRefusal(exception)) {
+      // The family's account was closed while this request was on its way (migration FamilyAccountClosure).
+      status = HttpStatus.UNAUTHORIZED;
+      message = CLOSED_ACCOUNT_MESSAGE;
     } else if (isDatabaseUnavailable(exception)) {
       // The database is restarting or out of reach (issue #14): « try again », not a failure of the page.
       status = HttpStatus.SERVICE_UNAVAILABLE;

@@ -36,7 +36,9 @@ import { NationalScaleIndexes1763903200000 } from '../../migrations/176390320000
 import { NationalOversight1763903300000 } from '../../migrations/1763903300000-NationalOversight';
 import { NotificationRetention1763903400000 } from '../../migrations/1763903400000-NotificationRetention';
 import { FamilyRequestsByPermit1763903500000 } from '../../migrations/1763903500000-FamilyRequestsByPermit';
-import { FamilyLanguage1763903700000 } from '../../migrations/1763903700000-FamilyLanguage';
+import { FamilyAccountClosure1763903600000 } from '../../migrations/1763903600000-FamilyAccountClosure';
+import { FamilyDataIndexes1763903700000 } from '../../migrations/1763903700000-FamilyDataIndexes';
+import { FamilyLanguage1763903800000 } from '../../migrations/1763903800000-FamilyLanguage';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -80,7 +82,9 @@ export const MIGRATIONS = [
   NationalOversight1763903300000,
   NotificationRetention1763903400000,
   FamilyRequestsByPermit1763903500000,
-  FamilyLanguage1763903700000,
+  FamilyAccountClosure1763903600000,
+  FamilyDataIndexes1763903700000,
+  FamilyLanguage1763903800000,
 ];
 
 /**

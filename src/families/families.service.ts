@@ -1,8 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
+import { CLOSED_ACCOUNT_MESSAGE } from '../common/closed-account';
+import { DomainError } from '../common/domain-error';
 import { isLanguage, type Language } from '../common/i18n';
 import { contactAddress, NotificationsService } from '../notifications/notifications.service';
 import { FamilyAccount } from './family-account.entity';
@@ -59,12 +61,28 @@ export class FamiliesService {
         email: existing.email,
       };
       const changed = JSON.stringify(before) !== JSON.stringify(values);
-      Object.assign(existing, values, { lastSignInAt: now });
+      const closedAt = existing.closedAt;
+      Object.assign(existing, values, { lastSignInAt: now, closedAt: null });
       await repo.save(existing);
       // A new e-mail address from FranceConnect gets the family's language, as the old one had.
       if (isLanguage(existing.language) && existing.email !== before.email)
         await this.notifications.rememberLanguage(m, { email: existing.email }, existing.language);
       const actor = familyActor(existing);
+      if (closedAt) {
+        // A closed account is reopened by its FranceConnect identity (docs/retention.md, « Closing an account »): the
+        // records kept come back, the contact details erased do not (the e-mail comes again from FranceConnect).
+        await this.audit.record(
+          {
+            actor,
+            action: 'FAMILY_ACCOUNT_REOPENED',
+            entityType: 'family_account',
+            entityId: existing.id,
+            before: { closedAt: closedAt.toISOString() },
+            after: { closedAt: null },
+          },
+          m,
+        );
+      }
       if (changed) {
         await this.audit.record(
           { actor, action: 'FAMILY_IDENTITY_UPDATED', entityType: 'family_account', entityId: existing.id, before, after: values },
@@ -86,6 +104,8 @@ export class FamiliesService {
       const repo = m.getRepository(FamilyAccount);
       const account = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!account) throw new NotFoundException();
+      // Closed meanwhile (« Mes données »): its contact details stay erased.
+      if (account.closedAt) throw new DomainError('ACCOUNT_CLOSED', CLOSED_ACCOUNT_MESSAGE, 409);
       const before = account.mobilePhone;
       await repo.update({ id }, { mobilePhone: phone });
       if (phone && isLanguage(account.language)) await this.notifications.rememberLanguage(m, { phone }, account.language);
@@ -116,6 +136,24 @@ export class FamiliesService {
       // Its messages follow: its e-mail and its mobile number are written to in this language.
       await this.notifications.rememberLanguage(m, { email: account.email, phone: account.mobilePhone }, language);
     });
+  }
+
+  /**
+   * The family's account locked FOR UPDATE in the caller's transaction (null: no such account). FOR UPDATE, not
+   * the FOR NO KEY UPDATE an UPDATE takes: it conflicts with the FOR KEY SHARE of trigger refuse_closed_family_account,
+   * so a permit request, a booking or a waiting-list entry written at the same moment waits for the closure.
+   */
+  lockIn(m: EntityManager, id: string): Promise<FamilyAccount | null> {
+    return m.getRepository(FamilyAccount).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Closes the account, in the caller's transaction (after lockIn): `closed_at` set, the e-mail and mobile number
+   * erased; the FranceConnect subject and identity stay, as the requester of the decisions kept (docs/retention.md).
+   * The caller checks first that no procedure is pending and audits the closure.
+   */
+  async closeIn(m: EntityManager, id: string, at: Date): Promise<void> {
+    await m.getRepository(FamilyAccount).update({ id }, { closedAt: at, email: null, mobilePhone: null });
   }
 
   find(id: string): Promise<FamilyAccount | null> {

@@ -15,4 +15,6 @@ export class FamilyAccount {
   @Column({ type: 'text', nullable: true }) language!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true }) lastSignInAt!: Date | null;
+  /** Closed by the family (« Mes données »): no session opens it and its contact details are erased; a new sign-in reopens it. */
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true }) closedAt!: Date | null;
 }

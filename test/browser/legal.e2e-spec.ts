@@ -59,6 +59,7 @@ describe('the legal pages in a real browser', () => {
       'Mes permis',
       'Mes visites et rendez-vous',
       'UVF et parloirs familiaux',
+      'Mes données',
       'Comment ça marche ?',
       'Se déconnecter',
     ]);

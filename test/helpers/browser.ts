@@ -4,9 +4,13 @@ import { APP_START_TIMEOUT, testApp, TestApp } from './app';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Debian's Chromium, headless, with no background network (the machine has none). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Debian's Chromium, headless, with no background network (the machine has none). Its pages are asked
+ * for in French (Accept-Language) unless a test gives a context another locale: a headless Chromium
+ * asks for English, which P2V now speaks on the family side (issue #16).
+ */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: [
@@ -19,6 +23,9 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options = {}) => newContext({ locale: 'fr-FR', ...options });
+  return browser;
 }
 
 export interface AxeViolation {

@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The notifications module keeps it per address (notification_recipients.language): the family's
  * e-mail and mobile number get its language, and every message to them is written in it.
  */
-export class FamilyLanguage1763903700000 implements MigrationInterface {
-  name = 'FamilyLanguage1763903700000';
+export class FamilyLanguage1763903800000 implements MigrationInterface {
+  name = 'FamilyLanguage1763903800000';
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(
