@@ -1,9 +1,18 @@
 import type { Page } from 'playwright-core';
 import { AbstractPage } from './abstract-page';
 
-/** The footer's legal links, by the text a person reads there. */
+/** The footer's legal links, by the text a person reads there: in French, and in Arabic (right to left). */
 export type FooterLink =
-  'Plan du site' | 'Accessibilité : partiellement conforme' | 'Mentions légales' | 'Données personnelles' | 'Gestion des cookies';
+  | 'Plan du site'
+  | 'Accessibilité : partiellement conforme'
+  | 'Mentions légales'
+  | 'Données personnelles'
+  | 'Gestion des cookies'
+  | 'خريطة الموقع'
+  | 'إمكانية الوصول: مطابقة جزئيًا'
+  | 'الإشعارات القانونية'
+  | 'البيانات الشخصية'
+  | 'ملفات تعريف الارتباط';
 
 /** A page the law requires, reached from any page's footer. */
 export class LegalPage extends AbstractPage {
