@@ -215,6 +215,8 @@ describe('the legal pages in English, Arabic and Spanish', () => {
         'My permits',
         'My visits and appointments',
         'Family visit units and family parlours',
+        'My data',
+        'How does it work?',
         'Sign out',
       ],
       ar: [
@@ -223,6 +225,8 @@ describe('the legal pages in English, Arabic and Spanish', () => {
         'تصاريحي',
         'زياراتي ومواعيدي',
         'وحدات الحياة العائلية وقاعات الزيارة العائلية',
+        'بياناتي',
+        'كيف يعمل؟',
         'تسجيل الخروج',
       ],
       es: [
@@ -231,6 +235,8 @@ describe('the legal pages in English, Arabic and Spanish', () => {
         'Mis permisos',
         'Mis visitas y citas',
         'Unidades de vida familiar y locutorios familiares',
+        'Mis datos',
+        '¿Cómo funciona?',
         'Cerrar sesión',
       ],
     };
