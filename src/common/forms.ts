@@ -4,7 +4,9 @@ import { DomainError } from './domain-error';
 
 export interface FieldError {
   field: string;
+  /** A text, or a key of the catalogs (« area:path ») that the page translates with `values` (msg() in forms.njk). */
   message: string;
+  values?: Record<string, unknown>;
 }
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[]; values: Record<string, unknown> };

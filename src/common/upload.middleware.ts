@@ -4,6 +4,8 @@ import multer from 'multer';
 declare module 'express-serve-static-core' {
   interface Request {
     uploadError?: string;
+    /** Why the file was refused, for a page that words it in another language than French. */
+    uploadRefusal?: { code: 'TOO_LARGE'; maxMegabytes: number } | { code: 'UNREADABLE' };
   }
 }
 
@@ -24,8 +26,9 @@ export function uploadMiddleware(field: string, maxBytes: number) {
     upload(req, res, (err: unknown) => {
       if (err) {
         const code = (err as { code?: string }).code;
-        req.uploadError =
-          code === 'LIMIT_FILE_SIZE' ? `Le fichier dépasse ${Math.round(maxBytes / 1024 / 1024)} Mo.` : 'Le fichier n’a pas pu être lu.';
+        const maxMegabytes = Math.round(maxBytes / 1024 / 1024);
+        req.uploadError = code === 'LIMIT_FILE_SIZE' ? `Le fichier dépasse ${maxMegabytes} Mo.` : 'Le fichier n’a pas pu être lu.';
+        req.uploadRefusal = code === 'LIMIT_FILE_SIZE' ? { code: 'TOO_LARGE', maxMegabytes } : { code: 'UNREADABLE' };
         req.body = (req.body as unknown) ?? {};
       }
       next();

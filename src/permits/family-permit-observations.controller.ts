@@ -4,7 +4,6 @@ import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { attempt, FieldError, validateForm } from '../common/forms';
 import { ObservationsForm } from './permit-measures.form';
-import { frenchDay } from './permit-measures.rules';
 import { PermitMeasuresService } from './permit-measures.service';
 
 /**
@@ -48,8 +47,9 @@ export class FamilyPermitObservationsController {
       permitId,
       withdrawal: measure.kind === 'WITHDRAWAL',
       grounds: measure.grounds,
-      suspendedUntil: measure.suspendedUntil ? frenchDay(measure.suspendedUntil) : null,
-      due: measure.observationsDue ? frenchDay(measure.observationsDue) : null,
+      // Calendar days (AAAA-MM-JJ): the page writes them in the family's language (dateFr).
+      suspendedUntil: measure.suspendedUntil,
+      due: measure.observationsDue,
       observations: measure.observations,
       observationsAt: measure.observationsAt,
       letterId,

@@ -12,7 +12,8 @@ import { PermitDecisionsService } from './permit-decisions.service';
 import { ReplaceDocumentForm } from './permit-request.form';
 import { PermitRequestWizard, type StepOutcome } from './permit-request.steps';
 import { FamilyActor, PermitRequestsService } from './permit-requests.service';
-import { idTypesFor, RELATIONSHIPS, STATUS_LABELS, WITHDRAWABLE_STATUSES } from './permit.rules';
+import { familyIdTypes, familyLabels } from './family-texts';
+import { WITHDRAWABLE_STATUSES } from './permit.rules';
 import { keepStepErrors, takeStepErrors } from './step-errors';
 
 /** The signed-in family (FAMILY role), as the actor of its requests. */
@@ -22,6 +23,14 @@ function familyOf(principal: Principal): FamilyActor {
 
 /** The request's own page (once sent), where its errors kept in the session are shown, as a step's are on the step's page. */
 const DETAIL_PAGE = 0;
+
+/** A file the upload middleware refused, as a message key of the family's language. */
+function uploadRefused(req: Request): FieldError {
+  const refusal = req.uploadRefusal;
+  return refusal?.code === 'TOO_LARGE'
+    ? { field: 'fichier', message: 'permits:files.tooLarge', values: { max: refusal.maxMegabytes } }
+    : { field: 'fichier', message: 'permits:files.unreadable' };
+}
 
 /** "Demander un permis" (one question per page, answers kept, resumable) and "Mes demandes". */
 @Controller('demandes')
@@ -41,7 +50,7 @@ export class FamilyPermitsController {
     const requests = await this.requests.listForFamily(principal.id);
     res.render('permits/mine.njk', {
       requests,
-      statusLabels: STATUS_LABELS,
+      ...familyLabels(),
       stepTitles: this.wizard.titles,
       draftDeleted: deleted === '1',
     });
@@ -110,7 +119,7 @@ export class FamilyPermitsController {
     const handler = this.wizard.step(step);
     if (!handler || step > request.step) return res.status(404).render('errors/404.njk');
     const outcome: StepOutcome = req.uploadError
-      ? { kind: 'invalid', status: 400, errors: [{ field: 'fichier', message: req.uploadError }], values: {} }
+      ? { kind: 'invalid', status: 400, errors: [uploadRefused(req)], values: {} }
       : await handler.save({ family: familyOf(principal), requestId: id, body, file: req.file });
     switch (outcome.kind) {
       case 'next':
@@ -153,7 +162,7 @@ export class FamilyPermitsController {
     const draft = (await this.requests.requestOfFamily(principal.id, id)).status === 'DRAFT';
     // A refused file goes back to the page it was sent from (post/redirect/get), which shows the errors once.
     const fail = (errors: FieldError[]) => this.backToStep(req, res, id, draft ? this.wizard.count : DETAIL_PAGE, {}, errors);
-    if (req.uploadError) return fail([{ field: 'fichier', message: req.uploadError }]);
+    if (req.uploadError) return fail([uploadRefused(req)]);
     const form = await validateForm(ReplaceDocumentForm, body);
     if (!form.ok) return fail(form.errors.map((e) => ({ ...e, field: 'fichier' })));
     const done = await attempt(() => this.requests.upload(familyOf(principal), id, form.value.kind, req.file, null), 'fichier');
@@ -207,8 +216,7 @@ export class FamilyPermitsController {
       withdrawn: notice.retiree === '1',
       canWithdraw: WITHDRAWABLE_STATUSES.includes(request.status),
       errors,
-      statusLabels: STATUS_LABELS,
-      relationships: RELATIONSHIPS,
+      ...familyLabels(),
     });
   }
 
@@ -222,8 +230,8 @@ export class FamilyPermitsController {
       values,
       docs: documents,
       establishments: step === 1 ? await this.establishments.all() : [],
-      relationships: RELATIONSHIPS,
-      idTypes: idTypesFor(minor),
+      ...familyLabels(),
+      idTypes: familyIdTypes(minor),
       account: step === 3 ? await this.families.find(principal.id) : null,
       minor,
       missing: step === 9 ? missing : [],

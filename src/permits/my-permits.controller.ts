@@ -3,16 +3,13 @@ import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, type Principal } from '../auth/principal';
 import { FieldError, validateForm } from '../common/forms';
+import { familyLabels } from './family-texts';
 import { ClaimForm } from './permit-claims.form';
 import { PermitClaimsService } from './permit-claims.service';
 
-/** One message for a wrong code and for an identity that does not match: nobody learns which. */
-export const CLAIM_REFUSED =
-  'Nous ne pouvons pas lier ce permis à votre compte. Vérifiez le code inscrit sur le permis ou sur le courrier, et ' +
-  'que vous êtes connecté avec l’identité de la personne titulaire du permis.';
-export const CLAIM_TOO_MANY =
-  'Trop de tentatives en 24 heures : vous ne pouvez plus essayer de code pour le moment. Réessayez demain, ou ' +
-  'présentez-vous au greffe de l’établissement avec une pièce d’identité.';
+/** One message for a wrong code and for an identity that does not match: nobody learns which (keys of permits.json). */
+export const CLAIM_REFUSED = 'permits:errors.claimRefused';
+export const CLAIM_TOO_MANY = 'permits:errors.claimTooMany';
 
 /** « Mes permis »: the family's permits, and linking a permit recorded by an establishment with its code. */
 @Controller('permis')
@@ -23,7 +20,7 @@ export class MyPermitsController {
   @Roles('FAMILY')
   async mine(@CurrentPrincipal() principal: Principal, @Query('lie') linked: unknown, @Res() res: Response) {
     const { permits, letters } = await this.claims.myPermits(principal.id);
-    res.render('permits/my-permits.njk', { permits, letters, linked: linked === '1' });
+    res.render('permits/my-permits.njk', { permits, letters, linked: linked === '1', ...familyLabels() });
   }
 
   @Get('lier')

@@ -1,11 +1,11 @@
 import { Equals, IsEmail, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Text } from './permit-form.transforms';
 
-/** « Lier un permis papier »: the code printed on the permit and on the letter (dashes, spaces and case aside). */
+/** « Lier un permis papier »: the code printed on the permit and on the letter (dashes, spaces and case aside); a family's form (catalog keys). */
 export class ClaimForm {
   @Text()
-  @MaxLength(40, { message: 'Saisissez le code de 12 caractères, par exemple ABCD-EFGH-JKLM' })
-  @IsString({ message: 'Saisissez le code de 12 caractères, par exemple ABCD-EFGH-JKLM' })
+  @MaxLength(40, { message: 'permits:errors.claimCodeRequired' })
+  @IsString({ message: 'permits:errors.claimCodeRequired' })
   code!: string;
 }
 

@@ -24,15 +24,8 @@ import {
   PermitToLink,
   setClaimCode,
 } from './permit-claims.queries';
-import {
-  conditionsText,
-  formatClaimCode,
-  limitsText,
-  newClaimCode,
-  PERMIT_STATE_LABELS,
-  parseClaimCode,
-  permitState,
-} from './permit-validity';
+import { familyConditions, familyLimits, tr } from './family-texts';
+import { formatClaimCode, newClaimCode, parseClaimCode, permitState } from './permit-validity';
 import type { PermitState } from './permit-validity';
 import { RELATIONSHIPS } from './permit.rules';
 
@@ -99,7 +92,9 @@ export interface MyPermit {
   stateLabel: string;
   limits: string;
   conditions: string[];
-  /** Why it is suspended, on hold or withdrawn. */
+  /** The establishment's own words on the conditions (French, as written). */
+  conditionsNote: string | null;
+  /** Why it is suspended, on hold or withdrawn (French, as the establishment wrote it). */
   statusReason: string | null;
   origin: string;
   /** An intended measure is open: the family may present observations until this day (AAAA-MM-JJ, included). */
@@ -111,8 +106,6 @@ export interface PermitHolder extends PermitHolderRow {
   claimCodeText: string | null;
   letters: LetterRow[];
 }
-
-const ORIGINS = { ONLINE: 'Demande en ligne', PAPER: 'Permis papier', MAGISTRATE: 'Délivré par le magistrat' } as const;
 
 /**
  * Linking recorded permits (paper, magistrate) to the family account of their holder: a claim code
@@ -139,7 +132,7 @@ export class PermitClaimsService {
     return (await this.familyPermits(familyId)).find((p) => p.requestId === requestId) ?? null;
   }
 
-  /** The permits linked to the family's account, as « Mes permis » and « Mon espace » show them. */
+  /** The permits linked to the family's account, as « Mes permis » and « Mon espace » show them, in the family's language. */
   async familyPermits(familyId: string): Promise<MyPermit[]> {
     const rows = await permitsOfFamily(this.dataSource.manager, familyId, this.clock.now());
     return rows.map((r): MyPermit => {
@@ -150,15 +143,16 @@ export class PermitClaimsService {
         number: r.number,
         validFrom: r.validFrom,
         visitor: `${r.visitorGivenName} ${r.visitorFamilyName}`,
-        relationship: RELATIONSHIPS[r.relationship] ?? r.relationship,
+        relationship: RELATIONSHIPS[r.relationship] ? tr(`permits:relationships.${r.relationship}`) : r.relationship,
         detaineeName: r.detaineeName,
         establishmentName: r.establishmentName,
         state,
-        stateLabel: PERMIT_STATE_LABELS[state],
-        limits: limitsText(r),
-        conditions: conditionsText(r),
+        stateLabel: tr(`permits:permitStates.${state}`),
+        limits: familyLimits(r),
+        conditions: familyConditions(r),
+        conditionsNote: r.conditionsNote,
         statusReason: r.status === 'ACTIVE' ? null : r.statusReason,
-        origin: ORIGINS[r.origin],
+        origin: tr(`permits:origins.${r.origin}`),
         observationsDue: r.observationsDue && r.observationsDue >= r.today ? r.observationsDue : null,
       };
     });

@@ -33,10 +33,11 @@ import { groundRefusal, groundsFor, groundText, REFUSAL_GROUNDS } from './refusa
 import { signatoryFor, type Signatory } from './signatory';
 import { tellRequester } from './request-notice';
 import { establishmentDay } from './permit-measures.rules';
+import { tr } from './family-texts';
 
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
 
-const notFound = () => new DomainError('NOT_FOUND', 'Demande introuvable.', 404);
+const notFound = () => new DomainError('NOT_FOUND', tr('permits:errors.requestNotFound'), 404);
 const decided = () => new DomainError('DECIDED', 'Cette demande est déjà décidée.', 409);
 const notSignatory = () =>
   new DomainError(
@@ -309,7 +310,7 @@ export class PermitDecisionsService {
       const r = await requestOfFamily(m, family.id, id, true);
       if (!r) throw notFound();
       if (!reasonsRequest(r, now, await eventRecorded(m, id, REASONS_ASKED)).possible)
-        throw new DomainError('REASONS_CLOSED', 'Les motifs ne peuvent plus être demandés pour cette demande.', 409);
+        throw new DomainError('REASONS_CLOSED', tr('permits:errors.reasonsClosed'), 409);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'MESSAGE', message: REASONS_ASKED, actor: family });
       await this.audit.record(
         {

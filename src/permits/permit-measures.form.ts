@@ -68,10 +68,10 @@ export class MagistrateAnswerForm {
   note?: string;
 }
 
-/** The holder's observations on an intended measure. */
+/** The holder's observations on an intended measure: a family's form, its messages are catalog keys (permits.json). */
 export class ObservationsForm {
   @Text()
-  @MaxLength(5000, { message: 'Vos observations ne doivent pas dépasser 5 000 caractères' })
-  @IsString({ message: 'Écrivez vos observations.' })
+  @MaxLength(5000, { message: 'permits:errors.observationsTooLong' })
+  @IsString({ message: 'permits:errors.observationsRequired' })
   observations!: string;
 }

@@ -46,6 +46,7 @@ import {
 } from './permit-measures.rules';
 import { setPermitStatus } from './permit.queries';
 import { signatoryFor, type Signatory } from './signatory';
+import { tr } from './family-texts';
 
 export interface ProposeInput {
   kind: 'SUSPENSION' | 'WITHDRAWAL';
@@ -88,7 +89,7 @@ export interface MeasuresPanel {
   observationsDays: number;
 }
 
-const notFound = () => new DomainError('NOT_FOUND', 'Permis introuvable.', 404);
+const notFound = () => new DomainError('NOT_FOUND', tr('permits:errors.permitNotFound'), 404);
 const notSignatory = () =>
   new DomainError(
     'NOT_SIGNATORY',
@@ -488,7 +489,7 @@ export class PermitMeasuresService implements OnModuleInit {
   /** The holder's observations on the intended measure, until the due day included. */
   async submitObservations(family: Actor, permitId: string, text: string): Promise<void> {
     const observations = text.trim();
-    if (!observations) throw new DomainError('EMPTY', 'Écrivez vos observations.', 400);
+    if (!observations) throw new DomainError('EMPTY', tr('permits:errors.observationsRequired'), 400);
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       const p = await permitOfFamilyForMeasure(m, family.id ?? '', permitId, true);
@@ -497,7 +498,7 @@ export class PermitMeasuresService implements OnModuleInit {
       if (!observationsOpen(open, establishmentDay(now, p.timeZone)))
         throw new DomainError(
           'CLOSED',
-          open.observationsAt ? 'Vos observations ont déjà été reçues.' : 'Le délai pour présenter des observations est dépassé.',
+          tr(open.observationsAt ? 'permits:errors.observationsReceived' : 'permits:errors.observationsClosed'),
           409,
         );
       await saveObservations(m, open.id, observations, now);

@@ -32,6 +32,7 @@ import {
 import { grantRate, percentile, refusalRate } from './permit-register.rules';
 import { PermitInstructionService } from './permit-instruction.service';
 import { daysLeft, WITHDRAWABLE_STATUSES } from './permit.rules';
+import { tr } from './family-texts';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
 /** Failed look-ups and claims serve only the hourly limits: kept 30 days, for an abuse to be looked into. */
@@ -56,7 +57,7 @@ export interface RetentionReport {
   permitClaimFailures: number;
 }
 
-const notFound = () => new DomainError('NOT_FOUND', 'Demande introuvable.', 404);
+const notFound = () => new DomainError('NOT_FOUND', tr('permits:errors.requestNotFound'), 404);
 
 /**
  * The family's withdrawal of its own request; the establishment's register of permits, the head's
@@ -79,7 +80,7 @@ export class PermitRegisterService {
     if (!request) throw notFound();
     if (request.status === 'DRAFT') return request;
     if (!WITHDRAWABLE_STATUSES.includes(request.status))
-      throw new DomainError('NOT_WITHDRAWABLE', 'Cette demande est déjà décidée ou retirée : elle ne peut plus être retirée.', 409);
+      throw new DomainError('NOT_WITHDRAWABLE', tr('permits:errors.notWithdrawable'), 409);
     return request;
   }
 
@@ -109,8 +110,7 @@ export class PermitRegisterService {
         );
         return 'deleted' as const;
       }
-      if (!WITHDRAWABLE_STATUSES.includes(r.status))
-        throw new DomainError('NOT_WITHDRAWABLE', 'Cette demande est déjà décidée ou retirée : elle ne peut plus être retirée.', 409);
+      if (!WITHDRAWABLE_STATUSES.includes(r.status)) throw new DomainError('NOT_WITHDRAWABLE', tr('permits:errors.notWithdrawable'), 409);
       await markWithdrawn(m, id, now);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'WITHDRAWN', actor: family });
       await this.audit.record(

@@ -9,49 +9,50 @@ import { ID_DOCUMENT_TYPES, RELATIONSHIPS, type IdDocumentType, type Relationshi
 /**
  * The family's forms: one class per step of the request that has fields (steps 5 and 7 send only a
  * file, step 9 only the confirmation), and the document sent back when the establishment asks.
- * Every rule carries the French message the page shows.
+ * Every rule's message is a key of the catalogs (locales/<language>/permits.json): the page shows it
+ * in the family's language (msg() in views/partials/forms.njk).
  */
 
 /** Step 1: the detainee, by establishment, numéro d'écrou and family name. */
 export class DetaineeStepForm {
   @Text()
-  @IsString({ message: 'Choisissez l’établissement' })
+  @IsString({ message: 'permits:errors.establishmentRequired' })
   establishment!: string;
 
   @Text()
-  @Matches(/^[0-9A-Za-z]{1,20}$/, { message: 'Saisissez le numéro d’écrou : chiffres et lettres, 20 au plus' })
+  @Matches(/^[0-9A-Za-z]{1,20}$/, { message: 'permits:errors.ecrouInvalid' })
   ecrou!: string;
 
   @Text()
-  @MaxLength(100, { message: 'Le nom de famille ne doit pas dépasser 100 caractères' })
-  @IsString({ message: 'Saisissez le nom de famille de la personne détenue' })
+  @MaxLength(100, { message: 'permits:errors.lastNameTooLong' })
+  @IsString({ message: 'permits:errors.lastNameRequired' })
   lastName!: string;
 }
 
 /** Step 2: the list of documents to prepare, understood. */
 export class DocumentsListStepForm {
-  @Equals('oui', { message: 'Cochez « J’ai compris » pour continuer' })
+  @Equals('oui', { message: 'permits:errors.understoodRequired' })
   understood!: 'oui';
 }
 
-const BIRTHDATE = 'Saisissez une date de naissance valide, au format JJ/MM/AAAA';
+const BIRTHDATE = 'permits:errors.birthdateInvalid';
 const isForSomeoneElse = (f: VisitorStepForm) => f.forWhom === 'autre';
 
 /** Step 3: the visitor, the account holder (FranceConnect identity) or someone else (typed). */
 export class VisitorStepForm {
-  @IsIn(['moi', 'autre'], { message: 'Indiquez pour qui est la demande' })
+  @IsIn(['moi', 'autre'], { message: 'permits:errors.forWhomRequired' })
   forWhom!: 'moi' | 'autre';
 
   @ValidateIf(isForSomeoneElse)
   @Text()
-  @MaxLength(100, { message: 'Le prénom ne doit pas dépasser 100 caractères' })
-  @IsString({ message: 'Saisissez le prénom du visiteur' })
+  @MaxLength(100, { message: 'permits:errors.givenNameTooLong' })
+  @IsString({ message: 'permits:errors.givenNameRequired' })
   givenName?: string;
 
   @ValidateIf(isForSomeoneElse)
   @Text()
-  @MaxLength(100, { message: 'Le nom ne doit pas dépasser 100 caractères' })
-  @IsString({ message: 'Saisissez le nom du visiteur' })
+  @MaxLength(100, { message: 'permits:errors.familyNameTooLong' })
+  @IsString({ message: 'permits:errors.familyNameRequired' })
   familyName?: string;
 
   /** AAAA-MM-JJ once read (typed JJ/MM/AAAA); in the past, checked against the clock by the step. */
@@ -64,32 +65,32 @@ export const BIRTHDATE_MESSAGE = BIRTHDATE;
 
 /** Step 4: the relationship with the detainee ("other" says which). */
 export class RelationshipStepForm {
-  @IsIn(Object.keys(RELATIONSHIPS), { message: 'Choisissez votre lien avec la personne détenue' })
+  @IsIn(Object.keys(RELATIONSHIPS), { message: 'permits:errors.relationshipRequired' })
   relationship!: Relationship;
 
   @ValidateIf((f: RelationshipStepForm) => f.relationship === 'OTHER' || f.detail !== undefined)
   @Text()
-  @MaxLength(200, { message: 'La précision ne doit pas dépasser 200 caractères' })
-  @IsString({ message: 'Précisez le lien' })
+  @MaxLength(200, { message: 'permits:errors.detailTooLong' })
+  @IsString({ message: 'permits:errors.detailRequired' })
   detail?: string;
 }
 
 /** Step 6: the identity document's type (the file comes with it). */
 export class IdDocumentStepForm {
-  @IsIn(Object.keys(ID_DOCUMENT_TYPES), { message: 'Choisissez le type de pièce d’identité' })
+  @IsIn(Object.keys(ID_DOCUMENT_TYPES), { message: 'permits:errors.idTypeRequired' })
   idType!: IdDocumentType;
 }
 
 /** Step 8: an optional comment. */
 export class CommentStepForm {
   @IsOptional()
-  @MaxLength(1000, { message: 'Le commentaire ne doit pas dépasser 1 000 caractères' })
-  @IsString({ message: 'Saisissez le commentaire en une seule fois' })
+  @MaxLength(1000, { message: 'permits:errors.commentTooLong' })
+  @IsString({ message: 'permits:errors.commentOnce' })
   comment?: string;
 }
 
 /** A document sent while the establishment waits for documents. */
 export class ReplaceDocumentForm {
-  @IsIn(DOCUMENT_KINDS, { message: 'Choisissez le document que vous envoyez' })
+  @IsIn(DOCUMENT_KINDS, { message: 'permits:errors.documentKindRequired' })
   kind!: DocumentKind;
 }

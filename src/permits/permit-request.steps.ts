@@ -14,6 +14,7 @@ import {
   VisitorStepForm,
 } from './permit-request.form';
 import { PermitRequestsService, type FamilyActor, type UploadedFile } from './permit-requests.service';
+import { tr } from './family-texts';
 import { idTypeAllowed } from './permit.rules';
 
 /**
@@ -39,7 +40,8 @@ export type StepOutcome =
   | { kind: 'invalid'; status: number; errors: FieldError[]; values: Record<string, unknown> };
 
 export interface WizardStep {
-  readonly title: string;
+  /** Its title's key in the catalogs (permits:steps.<key>): « La personne détenue »… */
+  readonly key: string;
   /** The step sends a file: a refusal is shown after a redirect (post/redirect/get, see step-errors.ts). */
   readonly sendsFile?: boolean;
   save(input: StepInput): Promise<StepOutcome>;
@@ -65,14 +67,13 @@ async function run(body: unknown, command: () => Promise<unknown>, field: string
   return result.ok ? { kind: 'next' } : { kind: 'invalid', status: result.status, errors: result.errors, values: valuesOf(body) };
 }
 
-const NOT_VERIFIED =
-  'Nous ne pouvons pas vérifier ces informations. Vérifiez l’établissement, le numéro d’écrou et le nom de famille de la personne détenue.';
-const TOO_MANY_TRIES =
-  'Trop de tentatives en une heure. Vérifiez les informations avec la personne détenue ou l’établissement, puis réessayez plus tard.';
+// The messages are keys of the catalogs (permits.json): the page shows them in the family's language.
+const NOT_VERIFIED = 'permits:errors.notVerified';
+const TOO_MANY_TRIES = 'permits:errors.tooManyLookups';
 
 /** 1. The detainee: establishment, numéro d'écrou and name, verified with one neutral message. */
 class DetaineeStep implements WizardStep {
-  readonly title = 'La personne détenue';
+  readonly key = 'detainee';
   constructor(private readonly requests: PermitRequestsService) {}
 
   async save({ family, requestId, body }: StepInput): Promise<StepOutcome> {
@@ -94,7 +95,7 @@ class DetaineeStep implements WizardStep {
 
 /** 2. The documents to prepare: "J'ai compris". */
 class DocumentsListStep implements WizardStep {
-  readonly title = 'Les documents à fournir';
+  readonly key = 'documents';
   constructor(private readonly requests: PermitRequestsService) {}
 
   async save({ family, requestId, body }: StepInput): Promise<StepOutcome> {
@@ -107,7 +108,7 @@ class DocumentsListStep implements WizardStep {
 
 /** 3. The visitor: the account holder (FranceConnect identity) or someone else, a minor perhaps. */
 class VisitorStep implements WizardStep {
-  readonly title = 'Pour qui est la demande';
+  readonly key = 'visitor';
   constructor(
     private readonly requests: PermitRequestsService,
     private readonly families: FamiliesService,
@@ -121,9 +122,7 @@ class VisitorStep implements WizardStep {
     if (visitor.forWhom === 'moi') {
       const account = await this.families.find(family.id);
       if (!account?.birthdate) {
-        const message =
-          'FranceConnect ne nous a pas transmis votre date de naissance : choisissez « Pour une autre personne » et saisissez-la.';
-        return invalid(body, [{ field: 'forWhom', message }]);
+        return invalid(body, [{ field: 'forWhom', message: 'permits:errors.noBirthdate' }]);
       }
       await this.requests.saveAnswers(family, requestId, 4, {
         forSelf: true,
@@ -147,7 +146,7 @@ class VisitorStep implements WizardStep {
 
 /** 4. The relationship with the detainee. */
 class RelationshipStep implements WizardStep {
-  readonly title = 'Votre lien avec la personne détenue';
+  readonly key = 'relationship';
   constructor(private readonly requests: PermitRequestsService) {}
 
   async save({ family, requestId, body }: StepInput): Promise<StepOutcome> {
@@ -163,7 +162,7 @@ class RelationshipStep implements WizardStep {
 
 /** A step that only sends a file (steps 5 and 7): no form fields, the file is checked by its content. */
 abstract class FileStep implements WizardStep {
-  abstract readonly title: string;
+  abstract readonly key: string;
   readonly sendsFile = true;
   protected abstract readonly kind: DocumentKind;
   protected abstract readonly next: number;
@@ -176,17 +175,16 @@ abstract class FileStep implements WizardStep {
 
 /** 5. The identity photo. */
 class PhotoStep extends FileStep {
-  readonly title = 'La photo d’identité';
+  readonly key = 'photo';
   protected readonly kind = 'PHOTO';
   protected readonly next = 6;
 }
 
-const ADULT_ID_MESSAGE =
-  'Le livret de famille et l’acte de naissance ne servent que pour un enfant mineur : choisissez une pièce d’identité avec photo';
+const ADULT_ID_MESSAGE = 'permits:errors.adultId';
 
 /** 6. The identity document: its type (for a minor, also the livret de famille or a birth certificate), and the file. */
 class IdDocumentStep implements WizardStep {
-  readonly title = 'La pièce d’identité';
+  readonly key = 'idDocument';
   readonly sendsFile = true;
   constructor(private readonly requests: PermitRequestsService) {}
 
@@ -202,14 +200,14 @@ class IdDocumentStep implements WizardStep {
 
 /** 7. The proof of address. */
 class ProofOfAddressStep extends FileStep {
-  readonly title = 'Le justificatif de domicile';
+  readonly key = 'proofOfAddress';
   protected readonly kind = 'PROOF_OF_ADDRESS';
   protected readonly next = 8;
 }
 
 /** 8. An optional comment. */
 class CommentStep implements WizardStep {
-  readonly title = 'Un commentaire';
+  readonly key = 'comment';
   constructor(private readonly requests: PermitRequestsService) {}
 
   async save({ family, requestId, body }: StepInput): Promise<StepOutcome> {
@@ -222,7 +220,7 @@ class CommentStep implements WizardStep {
 
 /** 9. Check and send: nothing to fill in, what is missing is said. */
 class SubmitStep implements WizardStep {
-  readonly title = 'Vérifier et envoyer';
+  readonly key = 'submit';
   constructor(private readonly requests: PermitRequestsService) {}
 
   async save({ family, requestId, body }: StepInput): Promise<StepOutcome> {
@@ -250,8 +248,9 @@ export class PermitRequestWizard {
     ];
   }
 
+  /** The steps' titles in the request's language. */
   get titles(): string[] {
-    return this.steps.map((s) => s.title);
+    return this.steps.map((s) => tr(`permits:steps.${s.key}`));
   }
 
   get count(): number {

@@ -31,7 +31,8 @@ import {
 import { acknowledgement, type Acknowledgement, acknowledgementLetter } from './acknowledgement';
 import { departmentOf } from './decisions.queries';
 import { lettersOfFamily, recordLetter, type LetterRow } from './letters';
-import { decisionDeadline, isMinor, MAX_LOOKUP_FAILURES_PER_HOUR, missingForSubmission, namesMatch, uploadableKinds } from './permit.rules';
+import { familyRecourse, listIn, tr } from './family-texts';
+import { decisionDeadline, isMinor, MAX_LOOKUP_FAILURES_PER_HOUR, missingPieces, namesMatch, uploadableKinds } from './permit.rules';
 import { checkDocument, checkPhoto } from './uploads';
 
 export const PERMIT_DOCUMENTS = Symbol('PERMIT_DOCUMENTS');
@@ -67,7 +68,10 @@ export const DOCUMENT_NAMES: Record<DocumentKind, string> = {
   OTHER: 'autre document',
 };
 
-const notFound = () => new DomainError('NOT_FOUND', 'Demande introuvable.', 404);
+const notFound = () => new DomainError('NOT_FOUND', tr('permits:errors.requestNotFound'), 404);
+
+/** The missing pieces of a draft, named in the request's language. */
+const missingNames = (...args: Parameters<typeof missingPieces>) => missingPieces(...args).map((p) => tr(`permits:missing.${p}`));
 
 /**
  * The family's side of a visit permit request: a draft filled step by step, resumable, then
@@ -101,7 +105,8 @@ export class PermitRequestsService {
 
   /**
    * The page of a sent request: its documents, the history the family may read, its letters, and
-   * what the acknowledgement says (implicit-rejection date, department, recourse routes).
+   * what the acknowledgement says (implicit-rejection date, department, recourse routes), in the
+   * family's language (the recourse routes quoted in French too).
    */
   async requestPage(
     familyId: string,
@@ -111,23 +116,19 @@ export class PermitRequestsService {
     documents: DocumentRow[];
     events: RequestEventRow[];
     letters: LetterRow[];
-    ack: Acknowledgement | null;
+    ack: (Acknowledgement & ReturnType<typeof familyRecourse> & { deadline: Date }) | null;
   }> {
     const db = this.dataSource.manager;
     const request = await this.requestOfFamily(familyId, id);
     const open = request.status === 'SUBMITTED' || request.status === 'READY' || request.status === 'INCOMPLETE';
+    const department = open && request.establishmentId ? await departmentOf(db, request.establishmentId) : null;
+    const deadline = decisionDeadline(request.completeAt ? new Date(request.completeAt) : this.clock.now());
     return {
       request,
       documents: await currentDocuments(db, id),
       events: await requestEvents(db, id, true),
       letters: (await lettersOfFamily(db, familyId)).filter((l) => l.requestId === id),
-      ack:
-        open && request.establishmentId
-          ? acknowledgement(
-              await departmentOf(db, request.establishmentId),
-              decisionDeadline(request.completeAt ? new Date(request.completeAt) : this.clock.now()),
-            )
-          : null,
+      ack: department ? { ...acknowledgement(department, deadline), ...familyRecourse(department), deadline } : null,
     };
   }
 
@@ -143,7 +144,7 @@ export class PermitRequestsService {
       request,
       documents,
       minor,
-      missing: missingForSubmission(
+      missing: missingNames(
         request,
         documents.map((d) => d.kind),
         minor,
@@ -153,8 +154,7 @@ export class PermitRequestsService {
 
   private async draftOfFamily(familyId: string, id: string): Promise<RequestRow> {
     const request = await this.requestOfFamily(familyId, id);
-    if (request.status !== 'DRAFT')
-      throw new DomainError('ALREADY_SUBMITTED', 'Cette demande est déjà envoyée : elle ne peut plus être modifiée.', 409);
+    if (request.status !== 'DRAFT') throw new DomainError('ALREADY_SUBMITTED', tr('permits:errors.alreadySentLocked'), 409);
     return request;
   }
 
@@ -212,14 +212,16 @@ export class PermitRequestsService {
     const locked = () =>
       new DomainError(
         'LOCKED',
-        kind === 'PHOTO' || kind === 'ID_DOCUMENT' || kind === 'PROOF_OF_ADDRESS'
-          ? 'La photo, la pièce d’identité et le justificatif de domicile ne se remplacent que si l’établissement le demande.'
-          : 'Cette demande ne peut plus recevoir de documents.',
+        tr(
+          kind === 'PHOTO' || kind === 'ID_DOCUMENT' || kind === 'PROOF_OF_ADDRESS'
+            ? 'permits:errors.mainDocumentsLocked'
+            : 'permits:errors.noMoreDocuments',
+        ),
         409,
       );
     const before = await this.requestOfFamily(family.id, id);
     if (!uploadableKinds(before.status).includes(kind)) throw locked();
-    if (!file) throw new DomainError('NO_FILE', kind === 'PHOTO' ? 'Choisissez une photo.' : 'Choisissez un fichier.');
+    if (!file) throw new DomainError('NO_FILE', tr(kind === 'PHOTO' ? 'permits:errors.choosePhoto' : 'permits:errors.chooseFile'));
     const checked = kind === 'PHOTO' ? await checkPhoto(file.buffer) : await checkDocument(file.buffer);
     if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
     const { storageKey, sha256 } = await this.store.put(checked.content);
@@ -270,14 +272,14 @@ export class PermitRequestsService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (m) => {
       const r = await this.lockedRequest(m, family.id, id);
-      if (r.status !== 'DRAFT') throw new DomainError('ALREADY_SUBMITTED', 'Cette demande est déjà envoyée.', 409);
+      if (r.status !== 'DRAFT') throw new DomainError('ALREADY_SUBMITTED', tr('permits:errors.alreadySent'), 409);
       const documents = await currentDocuments(m, id);
-      const missing = missingForSubmission(
+      const missing = missingNames(
         r,
         documents.map((d) => d.kind),
         r.visitorBirthdate ? isMinor(r.visitorBirthdate, now) : false,
       );
-      if (missing.length) throw new DomainError('INCOMPLETE', `Il manque encore : ${missing.join(', ')}.`);
+      if (missing.length) throw new DomainError('INCOMPLETE', tr('permits:errors.incomplete', { missing: listIn(missing) }));
       const reference = `PV-${newReference()}`;
       await markSubmitted(m, id, reference, now);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'SUBMITTED', actor: family });
@@ -341,7 +343,7 @@ export class PermitRequestsService {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       const r = await this.lockedRequest(m, family.id, id);
-      if (r.status !== 'INCOMPLETE') throw new DomainError('NOT_INCOMPLETE', 'Cette demande n’attend pas de documents.', 409);
+      if (r.status !== 'INCOMPLETE') throw new DomainError('NOT_INCOMPLETE', tr('permits:errors.notIncomplete'), 409);
       await markResubmitted(m, id, now);
       await recordRequestEvent(m, { requestId: id, at: now, kind: 'STATUS', status: 'SUBMITTED', actor: family });
       await this.audit.record(
@@ -371,7 +373,7 @@ export class PermitRequestsService {
         ? doc.familyAccountId === viewer.familyId
         : doc.establishmentId === viewer.establishmentId &&
           (doc.permitPhoto || (!viewer.permitPhotosOnly && doc.requestStatus !== null && doc.requestStatus !== 'DRAFT')));
-    if (!doc || !allowed) throw new DomainError('NOT_FOUND', 'Document introuvable.', 404);
+    if (!doc || !allowed) throw new DomainError('NOT_FOUND', tr('permits:errors.documentNotFound'), 404);
     return { content: await this.store.get(doc.storageKey), contentType: doc.contentType, kind: doc.kind };
   }
 }

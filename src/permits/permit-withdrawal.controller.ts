@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { PermitRegisterService } from './permit-register.service';
-import { RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
+import { familyLabels } from './family-texts';
 
 /** A family withdraws its own pending request, or deletes its draft: a confirmation page, then the change. */
 @Controller('demandes')
@@ -14,7 +14,7 @@ export class PermitWithdrawalController {
   @Roles('FAMILY')
   async confirm(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
     const request = await this.register.withdrawable(principal.id, id);
-    res.render('permits/withdraw.njk', { r: request, statusLabels: STATUS_LABELS, relationships: RELATIONSHIPS });
+    res.render('permits/withdraw.njk', { r: request, ...familyLabels() });
   }
 
   @Post(':id/retirer')

@@ -154,21 +154,39 @@ export interface SubmissionCheck {
   idDocumentType: IdDocumentType | null;
 }
 
+/** What a draft may still lack, by code, with its French name (permits:missing.<code> in the catalogs). */
+export const MISSING_PIECES = {
+  DETAINEE: 'la personne détenue',
+  DOCUMENTS_LIST: 'la confirmation de la liste des documents',
+  VISITOR: 'l’identité du visiteur',
+  RELATIONSHIP: 'le lien avec la personne détenue',
+  PHOTO: 'la photo d’identité',
+  ID_DOCUMENT: 'la pièce d’identité',
+  PROOF_OF_ADDRESS: 'le justificatif de domicile',
+  PARENTAL_CONSENT: 'l’autorisation des titulaires de l’autorité parentale',
+} as const;
+export type MissingPiece = keyof typeof MISSING_PIECES;
+
 /**
- * What is still missing before the request can be sent, in plain French (empty when complete). For a
- * minor visitor, the written consent of the parental-authority holders (circulaire of 20 February 2012);
- * the livret de famille or a birth certificate identify a minor only.
+ * What is still missing before the request can be sent (empty when complete). For a minor visitor,
+ * the written consent of the parental-authority holders (circulaire of 20 February 2012); the livret
+ * de famille or a birth certificate identify a minor only.
  */
-export function missingForSubmission(r: SubmissionCheck, documents: readonly DocumentKind[], minor: boolean): string[] {
+export function missingPieces(r: SubmissionCheck, documents: readonly DocumentKind[], minor: boolean): MissingPiece[] {
   const has = (k: DocumentKind) => documents.includes(k);
-  const missing: string[] = [];
-  if (!r.detaineeId) missing.push('la personne détenue');
-  if (!r.documentsUnderstood) missing.push('la confirmation de la liste des documents');
-  if (r.forSelf === null || !r.visitorGivenName || !r.visitorFamilyName || !r.visitorBirthdate) missing.push('l’identité du visiteur');
-  if (!r.relationship) missing.push('le lien avec la personne détenue');
-  if (!has('PHOTO')) missing.push('la photo d’identité');
-  if (!r.idDocumentType || !has('ID_DOCUMENT') || !idTypeAllowed(r.idDocumentType, minor)) missing.push('la pièce d’identité');
-  if (!has('PROOF_OF_ADDRESS')) missing.push('le justificatif de domicile');
-  if (minor && !has('PARENTAL_CONSENT')) missing.push('l’autorisation des titulaires de l’autorité parentale');
+  const missing: MissingPiece[] = [];
+  if (!r.detaineeId) missing.push('DETAINEE');
+  if (!r.documentsUnderstood) missing.push('DOCUMENTS_LIST');
+  if (r.forSelf === null || !r.visitorGivenName || !r.visitorFamilyName || !r.visitorBirthdate) missing.push('VISITOR');
+  if (!r.relationship) missing.push('RELATIONSHIP');
+  if (!has('PHOTO')) missing.push('PHOTO');
+  if (!r.idDocumentType || !has('ID_DOCUMENT') || !idTypeAllowed(r.idDocumentType, minor)) missing.push('ID_DOCUMENT');
+  if (!has('PROOF_OF_ADDRESS')) missing.push('PROOF_OF_ADDRESS');
+  if (minor && !has('PARENTAL_CONSENT')) missing.push('PARENTAL_CONSENT');
   return missing;
+}
+
+/** What is still missing before the request can be sent, in plain French (empty when complete). */
+export function missingForSubmission(r: SubmissionCheck, documents: readonly DocumentKind[], minor: boolean): string[] {
+  return missingPieces(r, documents, minor).map((p) => MISSING_PIECES[p]);
 }

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { PDFDocument, PDFObject } from 'pdf-lib';
+import { tr } from './family-texts';
 import { pdfLib } from './pdf-lib';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -14,13 +15,18 @@ export const MAX_IMAGE_PIXELS = 50_000_000;
 /** An identity document or a proof of address has a few pages; a thousand is an attack on the parser. */
 export const MAX_PDF_PAGES = 50;
 
+/**
+ * A file accepted (its content re-written), or refused with a message in the request's language
+ * (French on staff pages and outside a request: permits:files in the catalogs).
+ */
 export type UploadCheck = { ok: true; content: Buffer; contentType: 'image/jpeg' | 'application/pdf' } | { ok: false; message: string };
 
-const EMPTY_FILE = 'Le fichier est vide (0 octet) : choisissez un autre fichier.';
+/** An image refused, and whether it was no image at all (a document may then be something else than a PDF). */
+type ImageCheck = UploadCheck | { ok: false; message: string; notImage: true };
 
-/** The French refusal of an image too large, with its size and what to send instead. */
+/** The refusal of an image too large, with its size and what to send instead. */
 export function imageTooLarge(width: number, height: number): string {
-  return `L’image est trop grande (${width} × ${height} pixels) : envoyez une image de 10\u00a0000 pixels de côté et 50 mégapixels au plus (réduisez-la ou prenez une nouvelle photo).`;
+  return tr('permits:files.imageTooLarge', { width, height });
 }
 
 /** Whether a width × height read from a header is over the caps (or not a size at all). */
@@ -34,17 +40,17 @@ export function isTooLarge(width: number, height: number): boolean {
  * JPEG: only the pixels are kept, so every metadata (EXIF, GPS), comment and anything appended after
  * the image (a PDF, a ZIP: a polyglot) is dropped.
  */
-async function reencodeImage(buffer: Buffer, minSide: number): Promise<UploadCheck> {
+async function reencodeImage(buffer: Buffer, minSide: number): Promise<ImageCheck> {
   let format: string | undefined;
   try {
     const meta = await sharp(buffer, { limitInputPixels: false }).metadata(); // the header only, nothing decoded
     format = meta.format;
-    if (format !== 'jpeg' && format !== 'png') return { ok: false, message: 'Le fichier n’est pas une image JPEG ou PNG.' };
+    if (format !== 'jpeg' && format !== 'png') return { ok: false, message: tr('permits:files.notImage'), notImage: true };
     const width = meta.width ?? 0;
     const height = meta.height ?? 0;
     if (isTooLarge(width, height)) return { ok: false, message: imageTooLarge(width, height) };
     if (width < minSide || height < minSide) {
-      return { ok: false, message: `L’image est trop petite : au moins ${minSide} × ${minSide} pixels.` };
+      return { ok: false, message: tr('permits:files.imageTooSmall', { side: minSide }) };
     }
     const content = await sharp(buffer, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
       .rotate()
@@ -53,14 +59,17 @@ async function reencodeImage(buffer: Buffer, minSide: number): Promise<UploadChe
       .toBuffer();
     return { ok: true, content, contentType: 'image/jpeg' };
   } catch {
-    return { ok: false, message: format ? 'L’image est abîmée ou illisible.' : 'Le fichier n’est pas une image JPEG ou PNG.' };
+    return format
+      ? { ok: false, message: tr('permits:files.imageBroken') }
+      : { ok: false, message: tr('permits:files.notImage'), notImage: true };
   }
 }
 
 export async function checkPhoto(buffer: Buffer): Promise<UploadCheck> {
-  if (buffer.length === 0) return { ok: false, message: 'La photo est vide (0 octet) : choisissez une autre photo.' };
-  if (buffer.length > MAX_UPLOAD_BYTES) return { ok: false, message: 'La photo dépasse 10 Mo.' };
-  return reencodeImage(buffer, 200);
+  if (buffer.length === 0) return { ok: false, message: tr('permits:files.photoEmpty') };
+  if (buffer.length > MAX_UPLOAD_BYTES) return { ok: false, message: tr('permits:files.photoTooLarge') };
+  const image = await reencodeImage(buffer, 200);
+  return image.ok ? image : { ok: false, message: image.message };
 }
 
 /**
@@ -139,40 +148,29 @@ export async function sanitisePdf(buffer: Buffer): Promise<UploadCheck> {
     // Opened even when encrypted, to say so (pdf-lib's EncryptedPDFError does not survive instanceof).
     source = await PDFDocument.load(buffer, { ignoreEncryption: true, updateMetadata: false });
   } catch {
-    return { ok: false, message: 'Le PDF est abîmé, protégé par un mot de passe ou illisible.' };
+    return { ok: false, message: tr('permits:files.pdfBroken') };
   }
-  if (source.isEncrypted) {
-    return {
-      ok: false,
-      message: 'Le PDF est protégé par un mot de passe : enregistrez-le sans mot de passe, ou envoyez une photo du document.',
-    };
-  }
+  if (source.isEncrypted) return { ok: false, message: tr('permits:files.pdfPassword') };
   try {
     const count = source.getPageCount();
-    if (count < 1) return { ok: false, message: 'Le PDF est vide.' };
-    if (count > MAX_PDF_PAGES) {
-      return { ok: false, message: `Le PDF a trop de pages (${count}) : envoyez seulement les pages utiles, ${MAX_PDF_PAGES} au plus.` };
-    }
+    if (count < 1) return { ok: false, message: tr('permits:files.pdfEmpty') };
+    if (count > MAX_PDF_PAGES) return { ok: false, message: tr('permits:files.pdfTooManyPages', { count, max: MAX_PDF_PAGES }) };
     const copy = await PDFDocument.create({ updateMetadata: false });
     for (const page of await copy.copyPages(source, source.getPageIndices())) copy.addPage(page);
     scrub(copy);
     const content = Buffer.from(await copy.save({ useObjectStreams: false, updateFieldAppearances: false }));
     return { ok: true, content, contentType: 'application/pdf' };
   } catch {
-    return { ok: false, message: 'Le PDF est abîmé, protégé par un mot de passe ou illisible.' };
+    return { ok: false, message: tr('permits:files.pdfBroken') };
   }
 }
 
 /** An identity document or proof of address: a PDF (that opens, re-written) or a JPEG/PNG image (re-encoded). */
 export async function checkDocument(buffer: Buffer): Promise<UploadCheck> {
-  if (buffer.length === 0) return { ok: false, message: EMPTY_FILE };
-  if (buffer.length > MAX_UPLOAD_BYTES) return { ok: false, message: 'Le fichier dépasse 10 Mo.' };
+  if (buffer.length === 0) return { ok: false, message: tr('permits:files.fileEmpty') };
+  if (buffer.length > MAX_UPLOAD_BYTES) return { ok: false, message: tr('permits:files.fileTooLarge') };
   if (buffer.subarray(0, 5).toString('latin1') === '%PDF-') return sanitisePdf(buffer);
   const image = await reencodeImage(buffer, 100);
-  return image.ok
-    ? image
-    : {
-        ok: false,
-        message: image.message.startsWith('Le fichier') ? 'Le fichier doit être un PDF, une image JPEG ou PNG.' : image.message,
-      };
+  if (image.ok) return image;
+  return { ok: false, message: 'notImage' in image ? tr('permits:files.notDocument') : image.message };
 }
