@@ -18,7 +18,8 @@ import { DemoIdentityPage, PermitRequestsPage, PhotoStepPage, RequestPage } from
 jest.setTimeout(90_000);
 
 const suite = appAndBrowser();
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+// A French family's phone: the family side speaks the browser's language (issue #16), these pages are checked in French.
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'fr-FR' };
 const TABLET: BrowserContextOptions = { viewport: { width: 1024, height: 768 }, hasTouch: true };
 const DAY = 24 * 3_600_000;
 

@@ -34,7 +34,8 @@ describe('« Mes permis » and linking a paper permit in a real browser', () => 
     const email = `${unique('famille-').toLowerCase()}@example.fr`;
     const violations: string[] = [];
 
-    const phone = await suite.browser.newContext({ viewport: { width: 375, height: 740 } });
+    // A French family's phone: the family side speaks the browser's language (issue #16).
+    const phone = await suite.browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'fr-FR' });
     const page = await phone.newPage();
     const errors = consoleErrors(page);
     await signInBrowser(page, suite.app.url, { ...visitor, email });

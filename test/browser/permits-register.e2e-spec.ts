@@ -36,7 +36,13 @@ describe('permits register, dashboard and withdrawal in a real browser', () => {
     await chef.goto(`${suite.app.url}/etablissements/${establishment.code}/permis/tableau-de-bord`, { waitUntil: 'load' });
     expect(await (await PermitDashboardPage.on(chef, violations)).stat('stat-received')).toBe('1');
 
-    const phone = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    // A French family's phone: the family side speaks the browser's language (issue #16).
+    const phone = await suite.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'fr-FR',
+    });
     const page = await phone.newPage();
     const errors = consoleErrors(page);
     await signInBrowser(page, suite.app.url, familyIdentity);

@@ -34,7 +34,8 @@ describe('visit permit journey in a real browser', () => {
     await insertAgent([{ establishmentId: establishment.id, role: 'HEAD_OF_ESTABLISHMENT' }], chefIdentity);
     const violations: string[] = [];
 
-    const family = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // A French family's browser: the family side speaks the browser's language (issue #16).
+    const family = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     const page = await family.newPage();
     const errors = consoleErrors(page);
     await signInBrowser(page, suite.app.url, {
@@ -113,7 +114,12 @@ describe('visit permit journey in a real browser', () => {
       step: 5,
     });
     const violations: string[] = [];
-    const phone = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await suite.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'fr-FR',
+    });
     const page = await phone.newPage();
     const errors = consoleErrors(page);
     await signInBrowser(page, suite.app.url, family);
