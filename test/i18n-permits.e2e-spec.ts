@@ -94,7 +94,7 @@ async function familyIn(language: Language) {
 
 /**
  * The page is in `language` (its lang, right to left in Arabic) and shows no French word in its
- * title, header and main content, once the parts marked lang="fr" are set aside.
+ * title, header, main content and footer, once the parts marked lang="fr" are set aside.
  */
 function expectTranslated(res: Response, language: Language, where: string, status = 200) {
   expect({ where, status: res.status }).toEqual({ where, status });
@@ -106,7 +106,7 @@ function expectTranslated(res: Response, language: Language, where: string, stat
     dir: language === 'ar' ? 'rtl' : 'ltr',
   });
   $('body [lang="fr"]').remove();
-  const text = [$('title').text(), $('header').text(), $('main').text()].join(' ');
+  const text = [$('title').text(), $('header').text(), $('main').text(), $('footer').text()].join(' ');
   expect({ language, where, french: frenchWordsIn(text) }).toEqual({ language, where, french: [] });
   return shown;
 }
