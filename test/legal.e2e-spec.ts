@@ -245,7 +245,16 @@ describe('the site map', () => {
     const p = page(await family.get('/plan-du-site').expect(200));
     const space = links(p, 'site-map-space');
     expect(space).toEqual([...menuLinks(p), '/deconnexion']);
-    expect(space).toEqual(['/mon-espace', '/demandes', '/permis', '/mes-rendez-vous', '/uvf', '/mes-donnees', '/comment-ca-marche', '/deconnexion']);
+    expect(space).toEqual([
+      '/mon-espace',
+      '/demandes',
+      '/permis',
+      '/mes-rendez-vous',
+      '/uvf',
+      '/mes-donnees',
+      '/comment-ca-marche',
+      '/deconnexion',
+    ]);
     expect(links(p, 'site-map-public')).toEqual([
       '/',
       '/mentions-legales',
