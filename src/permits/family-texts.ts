@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import { currentLanguage, intlLocale, type Language, Translations } from '../common/i18n';
-import { projectRoot } from '../common/project-root';
+import { currentLanguage, intlLocale, type Language } from '../common/i18n';
+import { listIn, type Tr, trIn } from '../common/translate';
 import type { Department } from './letters';
 import type { PermitLetterKind } from './permit-letter.entity';
 import type { DocumentKind } from './permit-document.entity';
@@ -14,21 +13,6 @@ import { DOCUMENT_LABELS, ID_DOCUMENT_TYPES, type IdDocumentType, idTypeAllowed,
  * staff pages and outside a request). French reads as before: the French catalog holds the same words
  * as the code did (src/permits/family-texts.spec.ts compares them).
  */
-
-export type Tr = (key: string, values?: Record<string, unknown>) => string;
-
-let loaded: Translations | undefined;
-
-/** The texts of the catalogs in `language` (loaded once, on first use). */
-export function trIn(language: Language): Tr {
-  loaded ??= Translations.load(join(projectRoot(), 'locales'));
-  return loaded.t(language);
-}
-
-/** A text of the catalogs in the request's language. */
-export function tr(key: string, values?: Record<string, unknown>): string {
-  return trIn(currentLanguage())(key, values);
-}
 
 /** Each key of `labels` with its text under `prefix` (permits:status.DRAFT…). */
 function labelsOf<K extends string>(labels: Record<K, string>, prefix: string, t: Tr): Record<K, string> {
@@ -73,11 +57,6 @@ export function familyIdTypes(minor: boolean, language: Language = currentLangua
   return Object.fromEntries(
     (Object.keys(ID_DOCUMENT_TYPES) as IdDocumentType[]).filter((k) => idTypeAllowed(k, minor)).map((k) => [k, t(`permits:idTypes.${k}`)]),
   );
-}
-
-/** Texts joined as a list in `language` (« , » in French, « ، » in Arabic). */
-export function listIn(items: readonly string[], language: Language = currentLanguage()): string {
-  return items.join(trIn(language)('permits:listSeparator'));
 }
 
 /** A calendar day (AAAA-MM-JJ) in figures, as `language` writes it: 31/12/2026 in French. */

@@ -24,7 +24,8 @@ import {
   PermitToLink,
   setClaimCode,
 } from './permit-claims.queries';
-import { familyConditions, familyLimits, tr } from './family-texts';
+import { tr } from '../common/translate';
+import { familyConditions, familyLimits } from './family-texts';
 import { formatClaimCode, newClaimCode, parseClaimCode, permitState } from './permit-validity';
 import type { PermitState } from './permit-validity';
 import { RELATIONSHIPS } from './permit.rules';

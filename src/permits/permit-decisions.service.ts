@@ -33,7 +33,7 @@ import { groundRefusal, groundsFor, groundText, REFUSAL_GROUNDS } from './refusa
 import { signatoryFor, type Signatory } from './signatory';
 import { tellRequester } from './request-notice';
 import { establishmentDay } from './permit-measures.rules';
-import { tr } from './family-texts';
+import { tr } from '../common/translate';
 
 const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
 

@@ -46,7 +46,7 @@ import {
 } from './permit-measures.rules';
 import { setPermitStatus } from './permit.queries';
 import { signatoryFor, type Signatory } from './signatory';
-import { tr } from './family-texts';
+import { tr } from '../common/translate';
 
 export interface ProposeInput {
   kind: 'SUSPENSION' | 'WITHDRAWAL';

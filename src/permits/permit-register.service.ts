@@ -32,7 +32,7 @@ import {
 import { grantRate, percentile, refusalRate } from './permit-register.rules';
 import { PermitInstructionService } from './permit-instruction.service';
 import { daysLeft, WITHDRAWABLE_STATUSES } from './permit.rules';
-import { tr } from './family-texts';
+import { tr } from '../common/translate';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 
 /** Failed look-ups and claims serve only the hourly limits: kept 30 days, for an abuse to be looked into. */

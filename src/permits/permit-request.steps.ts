@@ -14,7 +14,7 @@ import {
   VisitorStepForm,
 } from './permit-request.form';
 import { PermitRequestsService, type FamilyActor, type UploadedFile } from './permit-requests.service';
-import { tr } from './family-texts';
+import { tr } from '../common/translate';
 import { idTypeAllowed } from './permit.rules';
 
 /**

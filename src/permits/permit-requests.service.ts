@@ -31,7 +31,8 @@ import {
 import { acknowledgement, type Acknowledgement, acknowledgementLetter } from './acknowledgement';
 import { departmentOf } from './decisions.queries';
 import { lettersOfFamily, recordLetter, type LetterRow } from './letters';
-import { familyRecourse, listIn, tr } from './family-texts';
+import { listIn, tr } from '../common/translate';
+import { familyRecourse } from './family-texts';
 import { decisionDeadline, isMinor, MAX_LOOKUP_FAILURES_PER_HOUR, missingPieces, namesMatch, uploadableKinds } from './permit.rules';
 import { checkDocument, checkPhoto } from './uploads';
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { PDFDocument, PDFObject } from 'pdf-lib';
-import { tr } from './family-texts';
+import { tr } from '../common/translate';
 import { pdfLib } from './pdf-lib';
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
