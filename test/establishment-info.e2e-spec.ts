@@ -12,6 +12,7 @@ import {
 import { insertBookingSetup, insertRoom, insertVisit, setVisitSettings } from './factories/visits';
 import { appForTests } from './helpers/app';
 import { query, queryOne } from './helpers/db';
+import { frenchWordsIn } from './helpers/french';
 import { page } from './helpers/html';
 import { signInAgent, signInFamily, type Agent } from './helpers/sign-in';
 
@@ -154,6 +155,121 @@ describe('practical information: the administrator keeps it, families read it wi
     expect(mail.body_text).not.toContain('Téléphone du parloir');
     expect(mail.body_text).not.toContain('Adresse :');
     expect(mail.body_text).toContain(`Informations pratiques (accès, casiers, ce que vous pouvez apporter) : `);
+  });
+});
+
+describe('practical information in the families’ languages (issue #16)', () => {
+  /** The public page as a browser that chose `language` with the selector sees it. */
+  const publicPage = async (code: string, language: string) =>
+    page(await request(suite.app.url).get(`/etablissements/${code}/infos-pratiques`).set('Cookie', `p2v.lang=${language}`).expect(200));
+
+  it('the administrator translates it into Arabic, and a family reading Arabic gets it, the text left untranslated marked French', async () => {
+    const { establishment, path, save } = await administered();
+    expect((await save(admin, FULL)).status).toBe(303);
+    const translatePath = `/etablissements/${establishment.code}/infos-pratiques/traduction/ar`;
+    const list = page(await admin.get(path).expect(200));
+    expect(list.$('[data-testid="translations"] tr[data-language="ar"] [data-testid="translation-status"]').text().trim()).toBe('0 sur 4');
+
+    const form = page(await admin.get(translatePath).expect(200));
+    expect(form.heading()).toContain('Informations pratiques en arabe');
+    expect(form.text('french-access')).toContain('Tram ligne 1, arrêt « Centre pénitentiaire »');
+    expect(form.$('textarea#access').attr('dir')).toBe('rtl');
+    expect(form.$('textarea#access').attr('lang')).toBe('ar');
+    const saved = await admin.post(translatePath).type('form').send({
+      _csrf: form.csrf(),
+      parloirHours: 'من الثلاثاء إلى السبت، من 8:30 إلى 11:30',
+      access: 'الترام الخط 1\nمحطة السجن المركزي',
+      lockers: '',
+    });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.location).toBe(`${translatePath}?fait=1`);
+    expect(page(await admin.get(`${translatePath}?fait=1`).expect(200)).has('done')).toBe(true);
+
+    const ar = await publicPage(establishment.code, 'ar');
+    expect(ar.$('html').attr('dir')).toBe('rtl');
+    expect(ar.heading()).toBe('معلومات عملية');
+    expect(ar.testId('establishment-name').attr('lang')).toBe('fr');
+    expect(ar.text('info-hours')).toBe('من الثلاثاء إلى السبت، من 8:30 إلى 11:30');
+    expect(ar.testId('info-hours').attr('lang')).toBeUndefined();
+    expect(
+      ar
+        .testId('info-access')
+        .find('p')
+        .toArray()
+        .map((e) => ar.$(e).text()),
+    ).toEqual(['الترام الخط 1', 'محطة السجن المركزي']);
+    // Lockers and accessibility are not translated: given in French, marked so, and the page says it.
+    expect(ar.testId('info-lockers').attr('lang')).toBe('fr');
+    expect(ar.testId('info-lockers').find('[data-testid="in-french"]').text().trim()).toBe('بالفرنسية');
+    expect(ar.text('info-lockers')).toContain('Casiers avec une pièce de 1 €');
+    expect(ar.text('partly-french')).toBe('جزء من هذه المعلومات لم يُترجم بعد: وهو مكتوب بالفرنسية.');
+    ar.$('[lang="fr"]').remove();
+    expect(frenchWordsIn(ar.mainText())).toEqual([]);
+
+    // French readers see the French as before; the administrator's list counts 2 of 4 translated.
+    const fr = await publicPage(establishment.code, 'fr');
+    expect(fr.text('info-access')).toBe('Tram ligne 1, arrêt « Centre pénitentiaire »');
+    expect(fr.has('partly-french')).toBe(false);
+    expect(fr.has('in-french')).toBe(false);
+    expect(
+      page(await admin.get(path).expect(200))
+        .$('[data-testid="translations"] tr[data-language="ar"] [data-testid="translation-status"]')
+        .text()
+        .trim(),
+    ).toBe('2 sur 4');
+
+    const audit = await query<{ after: Record<string, unknown> }>(
+      `SELECT after FROM audit_log WHERE action = 'ESTABLISHMENT_INFO_TRANSLATED' AND establishment_id = $1`,
+      [establishment.id],
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0].after).toMatchObject({ language: 'ar', access: 'الترام الخط 1\nمحطة السجن المركزي' });
+  });
+
+  it('an untranslated page in English gives the French texts marked French; the form says when the French changed since the translation', async () => {
+    const { establishment, path, save } = await administered();
+    expect((await save(admin, FULL)).status).toBe(303);
+    const en = await publicPage(establishment.code, 'en');
+    expect(en.heading()).toBe('Practical information');
+    expect(en.text('info-phone')).toBe('Visiting room phone: 03 20 12 34 56');
+    expect(en.has('partly-french')).toBe(true);
+    expect(en.testId('info-access').attr('lang')).toBe('fr');
+    en.$('[lang="fr"]').remove();
+    expect(frenchWordsIn(en.mainText())).toEqual([]);
+
+    const translatePath = `/etablissements/${establishment.code}/infos-pratiques/traduction/en`;
+    const csrf = page(await admin.get(translatePath).expect(200)).csrf();
+    await admin.post(translatePath).type('form').send({ _csrf: csrf, access: 'Tram line 1, stop "Centre pénitentiaire"' }).expect(303);
+    expect(page(await admin.get(translatePath).expect(200)).has('french-changed')).toBe(false);
+    expect((await save(admin, { ...FULL, access: 'Tram ligne 2' })).status).toBe(303);
+    expect(page(await admin.get(translatePath).expect(200)).has('french-changed')).toBe(true);
+    expect(
+      page(await admin.get(path).expect(200))
+        .$('[data-testid="translations"] tr[data-language="en"] [data-testid="translation-status"]')
+        .text(),
+    ).toContain('à revoir');
+    // Families keep the translation meanwhile.
+    expect((await publicPage(establishment.code, 'en')).text('info-access')).toBe('Tram line 1, stop "Centre pénitentiaire"');
+  });
+
+  it('refuses a translation too long, keeping what was typed; only the establishment’s administrator or head translates; French is no translation', async () => {
+    const { establishment } = await administered();
+    const translatePath = `/etablissements/${establishment.code}/infos-pratiques/traduction/es`;
+    const csrf = page(await admin.get(translatePath).expect(200)).csrf();
+    const refused = await admin
+      .post(translatePath)
+      .type('form')
+      .send({ _csrf: csrf, dressCode: 'ñ'.repeat(1001), lockers: 'Taquillas' });
+    expect(refused.status).toBe(400);
+    expect(page(refused).errors()).toEqual(['Tenue vestimentaire : 1000 caractères au plus']);
+    expect(page(refused).value('lockers')).toBe('Taquillas');
+    expect(await query(`SELECT 1 FROM establishment_info_translations WHERE establishment_id = $1`, [establishment.id])).toEqual([]);
+
+    await admin.get(`/etablissements/${establishment.code}/infos-pratiques/traduction/fr`).expect(404);
+    const own = await insertEstablishment();
+    const otherAdmin = await signInAgent(suite.app.url, await insertAgent([{ establishmentId: own.id, role: 'ADMIN' }]));
+    await otherAdmin.get(translatePath).expect(403);
+    await (await signInFamily(suite.app.url, await insertFamily())).get(translatePath).expect(403);
   });
 });
 

@@ -109,6 +109,17 @@ table establishment_info
   establishment_info.dress_code text
   establishment_info.accessibility text
   establishment_info.updated_at timestamp with time zone NOT NULL DEFAULT now()
+table establishment_info_translations
+  establishment_info_translations.establishment_id uuid NOT NULL
+  establishment_info_translations.language text NOT NULL
+  establishment_info_translations.parloir_hours text
+  establishment_info_translations.access text
+  establishment_info_translations.lockers text
+  establishment_info_translations.what_to_bring text
+  establishment_info_translations.dress_code text
+  establishment_info_translations.accessibility text
+  establishment_info_translations.french_updated_at timestamp with time zone
+  establishment_info_translations.updated_at timestamp with time zone NOT NULL DEFAULT now()
 table establishment_month_stats
   establishment_month_stats.establishment_id uuid NOT NULL
   establishment_month_stats.month date NOT NULL
@@ -776,6 +787,15 @@ constraint establishment_info.establishment_info_lockers: CHECK (((btrim(lockers
 constraint establishment_info.establishment_info_phone: CHECK ((parloir_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
 constraint establishment_info.establishment_info_pkey: PRIMARY KEY (establishment_id)
 constraint establishment_info.establishment_info_what_to_bring: CHECK (((btrim(what_to_bring) <> ''::text) AND (char_length(what_to_bring) <= 2000)))
+constraint establishment_info_translations.establishment_info_translations_access: CHECK (((btrim(access) <> ''::text) AND (char_length(access) <= 2000)))
+constraint establishment_info_translations.establishment_info_translations_accessibility: CHECK (((btrim(accessibility) <> ''::text) AND (char_length(accessibility) <= 1000)))
+constraint establishment_info_translations.establishment_info_translations_dress_code: CHECK (((btrim(dress_code) <> ''::text) AND (char_length(dress_code) <= 1000)))
+constraint establishment_info_translations.establishment_info_translations_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id) ON DELETE CASCADE
+constraint establishment_info_translations.establishment_info_translations_hours: CHECK (((btrim(parloir_hours) <> ''::text) AND (char_length(parloir_hours) <= 1000)))
+constraint establishment_info_translations.establishment_info_translations_language: CHECK ((language = ANY (ARRAY['en'::text, 'ar'::text, 'es'::text])))
+constraint establishment_info_translations.establishment_info_translations_lockers: CHECK (((btrim(lockers) <> ''::text) AND (char_length(lockers) <= 1000)))
+constraint establishment_info_translations.establishment_info_translations_pkey: PRIMARY KEY (establishment_id, language)
+constraint establishment_info_translations.establishment_info_translations_what_to_bring: CHECK (((btrim(what_to_bring) <> ''::text) AND (char_length(what_to_bring) <= 2000)))
 constraint establishment_month_stats.establishment_month_stats_counts: CHECK (((requests_received >= 0) AND (granted >= 0) AND (refused >= 0) AND (implicitly_rejected >= 0) AND (decision_days_count >= 0) AND (visits_booked >= 0) AND (visits_online >= 0) AND (visits_held >= 0) AND (visits_no_show >= 0) AND (visits_refused >= 0) AND (visits_cancelled >= 0) AND (check_count >= 0) AND (check_days >= 0) AND (check_days <= 31) AND (detainees >= 0) AND (decision_days_sum >= (0)::double precision) AND (check_seconds_sum >= (0)::double precision)))
 constraint establishment_month_stats.establishment_month_stats_establishment_id_fkey: FOREIGN KEY (establishment_id) REFERENCES establishments(id) ON DELETE CASCADE
 constraint establishment_month_stats.establishment_month_stats_month: CHECK ((EXTRACT(day FROM month) = (1)::numeric))
@@ -1191,6 +1211,7 @@ index CREATE UNIQUE INDEX detainees_ecrou_unique ON public.detainees USING btree
 index CREATE INDEX detainees_identity_idx ON public.detainees USING btree (lower(last_name), lower(first_name), birth_date)
 index CREATE UNIQUE INDEX detainees_pkey ON public.detainees USING btree (id)
 index CREATE UNIQUE INDEX establishment_info_pkey ON public.establishment_info USING btree (establishment_id)
+index CREATE UNIQUE INDEX establishment_info_translations_pkey ON public.establishment_info_translations USING btree (establishment_id, language)
 index CREATE INDEX establishment_month_stats_month_idx ON public.establishment_month_stats USING btree (month)
 index CREATE UNIQUE INDEX establishment_month_stats_pkey ON public.establishment_month_stats USING btree (establishment_id, month)
 index CREATE UNIQUE INDEX establishments_code_key ON public.establishments USING btree (code)

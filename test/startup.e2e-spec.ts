@@ -63,6 +63,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyAccountClosure1763903600000',
       'FamilyDataIndexes1763903700000',
       'FamilyLanguage1763903800000',
+      'EstablishmentInfoTranslations1763903900000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

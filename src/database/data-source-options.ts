@@ -39,6 +39,7 @@ import { FamilyRequestsByPermit1763903500000 } from '../../migrations/1763903500
 import { FamilyAccountClosure1763903600000 } from '../../migrations/1763903600000-FamilyAccountClosure';
 import { FamilyDataIndexes1763903700000 } from '../../migrations/1763903700000-FamilyDataIndexes';
 import { FamilyLanguage1763903800000 } from '../../migrations/1763903800000-FamilyLanguage';
+import { EstablishmentInfoTranslations1763903900000 } from '../../migrations/1763903900000-EstablishmentInfoTranslations';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -85,6 +86,7 @@ export const MIGRATIONS = [
   FamilyAccountClosure1763903600000,
   FamilyDataIndexes1763903700000,
   FamilyLanguage1763903800000,
+  EstablishmentInfoTranslations1763903900000,
 ];
 
 /**

@@ -386,6 +386,36 @@ async function seedDepartmentContacts(m: EntityManager) {
        SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM establishments WHERE code = $1 ON CONFLICT (establishment_id) DO NOTHING`,
       [code, ...fields],
     );
+  // MASUD's information is translated into English and Arabic (issue #16); Spanish readers get it in French.
+  const translations: [string, string, string, string, string, string, string][] = [
+    [
+      'en',
+      'Monday to Saturday, 8 am to 11 am and 1 pm to 4:30 pm.',
+      'Metro line 2, stop « Démonstration », then bus 21.',
+      'Lockers at the families’ reception (ask for a token there).',
+      'One bag of clothes per visit, left at the reception.',
+      'Decent clothing required.',
+      'Visiting rooms on one level, wheelchair accessible.',
+    ],
+    [
+      'ar',
+      'من الاثنين إلى السبت، من 8:00 إلى 11:00 ومن 13:00 إلى 16:30.',
+      'المترو الخط 2، محطة « Démonstration »، ثم الحافلة 21.',
+      'خزائن في مكتب استقبال العائلات (اطلب رمزًا هناك).',
+      'كيس ملابس واحد لكل زيارة، يُترك في مكتب الاستقبال.',
+      'يُشترط لباس لائق.',
+      'قاعات الزيارة في الطابق الأرضي، ويمكن الوصول إليها بالكرسي المتحرك.',
+    ],
+  ];
+  for (const [language, ...texts] of translations)
+    await execute(
+      m,
+      `INSERT INTO establishment_info_translations
+         (establishment_id, language, parloir_hours, access, lockers, what_to_bring, dress_code, accessibility, french_updated_at)
+       SELECT e.id, $2, $3, $4, $5, $6, $7, $8, i.updated_at FROM establishments e JOIN establishment_info i ON i.establishment_id = e.id
+       WHERE e.code = $1 ON CONFLICT (establishment_id, language) DO NOTHING`,
+      ['MASUD', language, ...texts],
+    );
   const chef = DEMO_AGENTS.find((a) => a.sub === 'pc-demo-chef');
   if (chef)
     await execute(m, `UPDATE agents SET quality = 'Directeur du centre pénitentiaire' WHERE email = $1 AND quality IS NULL`, [chef.email]);

@@ -17,3 +17,22 @@ export class EstablishmentInfoRecord {
   @Column({ type: 'text', nullable: true }) accessibility!: string | null;
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
 }
+
+/**
+ * The practical information's texts in another language of the family side (checks in the migration):
+ * NULL is "not translated", and families read the French text. `frenchUpdatedAt` is the French
+ * version it was made from.
+ */
+@Entity('establishment_info_translations')
+export class EstablishmentInfoTranslationRecord {
+  @PrimaryColumn({ name: 'establishment_id', type: 'uuid' }) establishmentId!: string;
+  @PrimaryColumn({ type: 'text' }) language!: 'en' | 'ar' | 'es';
+  @Column({ name: 'parloir_hours', type: 'text', nullable: true }) parloirHours!: string | null;
+  @Column({ type: 'text', nullable: true }) access!: string | null;
+  @Column({ type: 'text', nullable: true }) lockers!: string | null;
+  @Column({ name: 'what_to_bring', type: 'text', nullable: true }) whatToBring!: string | null;
+  @Column({ name: 'dress_code', type: 'text', nullable: true }) dressCode!: string | null;
+  @Column({ type: 'text', nullable: true }) accessibility!: string | null;
+  @Column({ name: 'french_updated_at', type: 'timestamptz', nullable: true }) frenchUpdatedAt!: Date | null;
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+}

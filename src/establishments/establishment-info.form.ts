@@ -15,16 +15,26 @@ const tooLong = (label: string, max: number) => `${label} : ${max} caractères a
 const notText = (label: string) => `${label} : saisissez un texte`;
 
 /**
- * The practical information form: every field may be left empty (nothing is printed for it). The
- * error shown is the first failing rule from the bottom up: IsString last, so a field sent twice
- * reads "saisissez un texte".
+ * A free text of the practical information, optional: trimmed, empty as not given. The error shown is
+ * the first failing rule from the bottom up: IsString last, so a field sent twice reads "saisissez un
+ * texte". Decorators apply from the last to the first, as if written one above the other.
  */
+function InfoText(label: string, max: number): PropertyDecorator {
+  const decorators = [
+    EmptyToUndefined(),
+    Trim(),
+    IsOptional(),
+    MaxLength(max, { message: tooLong(label, max) }),
+    IsString({ message: notText(label) }),
+  ];
+  return (target, key) => {
+    for (const d of [...decorators].reverse()) d(target, key);
+  };
+}
+
+/** The practical information form in French: every field may be left empty (nothing is printed for it). */
 export class EstablishmentInfoForm {
-  @EmptyToUndefined()
-  @Trim()
-  @IsOptional()
-  @MaxLength(INFO_LIMITS.address, { message: tooLong('Adresse postale', INFO_LIMITS.address) })
-  @IsString({ message: notText('Adresse postale') })
+  @InfoText('Adresse postale', INFO_LIMITS.address)
   address?: string;
 
   @EmptyToUndefined()
@@ -34,45 +44,45 @@ export class EstablishmentInfoForm {
   @Phone('Téléphone du parloir : un numéro valide, par exemple 03 20 12 34 56')
   parloirPhone?: string;
 
-  @EmptyToUndefined()
-  @Trim()
-  @IsOptional()
-  @MaxLength(INFO_LIMITS.parloirHours, { message: tooLong('Horaires du parloir', INFO_LIMITS.parloirHours) })
-  @IsString({ message: notText('Horaires du parloir') })
+  @InfoText('Horaires du parloir', INFO_LIMITS.parloirHours)
   parloirHours?: string;
 
-  @EmptyToUndefined()
-  @Trim()
-  @IsOptional()
-  @MaxLength(INFO_LIMITS.access, { message: tooLong('Accès et transports', INFO_LIMITS.access) })
-  @IsString({ message: notText('Accès et transports') })
+  @InfoText('Accès et transports', INFO_LIMITS.access)
   access?: string;
 
-  @EmptyToUndefined()
-  @Trim()
-  @IsOptional()
-  @MaxLength(INFO_LIMITS.lockers, { message: tooLong('Casiers et consigne', INFO_LIMITS.lockers) })
-  @IsString({ message: notText('Casiers et consigne') })
+  @InfoText('Casiers et consigne', INFO_LIMITS.lockers)
   lockers?: string;
 
-  @EmptyToUndefined()
-  @Trim()
-  @IsOptional()
-  @MaxLength(INFO_LIMITS.whatToBring, { message: tooLong('Ce que les familles peuvent apporter', INFO_LIMITS.whatToBring) })
-  @IsString({ message: notText('Ce que les familles peuvent apporter') })
+  @InfoText('Ce que les familles peuvent apporter', INFO_LIMITS.whatToBring)
   whatToBring?: string;
 
-  @EmptyToUndefined()
-  @Trim()
-  @IsOptional()
-  @MaxLength(INFO_LIMITS.dressCode, { message: tooLong('Tenue vestimentaire', INFO_LIMITS.dressCode) })
-  @IsString({ message: notText('Tenue vestimentaire') })
+  @InfoText('Tenue vestimentaire', INFO_LIMITS.dressCode)
   dressCode?: string;
 
-  @EmptyToUndefined()
-  @Trim()
-  @IsOptional()
-  @MaxLength(INFO_LIMITS.accessibility, { message: tooLong('Accessibilité', INFO_LIMITS.accessibility) })
-  @IsString({ message: notText('Accessibilité') })
+  @InfoText('Accessibilité', INFO_LIMITS.accessibility)
+  accessibility?: string;
+}
+
+/**
+ * The same texts in English, Arabic or Spanish, typed by the administrator (the address and the phone
+ * are not translated): a field left empty gives families the French text, marked as French.
+ */
+export class EstablishmentInfoTranslationForm {
+  @InfoText('Horaires du parloir', INFO_LIMITS.parloirHours)
+  parloirHours?: string;
+
+  @InfoText('Accès et transports', INFO_LIMITS.access)
+  access?: string;
+
+  @InfoText('Casiers et consigne', INFO_LIMITS.lockers)
+  lockers?: string;
+
+  @InfoText('Ce que les familles peuvent apporter', INFO_LIMITS.whatToBring)
+  whatToBring?: string;
+
+  @InfoText('Tenue vestimentaire', INFO_LIMITS.dressCode)
+  dressCode?: string;
+
+  @InfoText('Accessibilité', INFO_LIMITS.accessibility)
   accessibility?: string;
 }

@@ -1,4 +1,6 @@
+import { DEFAULT_LANGUAGE, type Language, LANGUAGES } from '../common/i18n';
 import { phoneForDisplay } from '../common/phone';
+import { type Tr, trIn } from '../common/translate';
 
 /**
  * An establishment's practical information as families read it (public page, "Mes visites"): the
@@ -39,14 +41,33 @@ export const NO_INFO: EstablishmentInfoFields = {
   accessibility: null,
 };
 
-/** The sections of the public page, in their order, with their headings. */
+/** The texts an administrator may translate for families (the postal address and the phone are not). */
+export const TRANSLATED_FIELDS = ['parloirHours', 'access', 'lockers', 'whatToBring', 'dressCode', 'accessibility'] as const;
+export type TranslatedField = (typeof TRANSLATED_FIELDS)[number];
+export type InfoTexts = Record<TranslatedField, string | null>;
+
+/** The languages the information may be translated into: the family side's, French aside (it is the original). */
+export const TRANSLATION_LANGUAGES = LANGUAGES.filter((l) => l !== DEFAULT_LANGUAGE) as Exclude<Language, 'fr'>[];
+export type TranslationLanguage = (typeof TRANSLATION_LANGUAGES)[number];
+
+export function isTranslationLanguage(value: unknown): value is TranslationLanguage {
+  return (TRANSLATION_LANGUAGES as readonly unknown[]).includes(value);
+}
+
+/** The sections of the public page, in their order (headings: practical:sections.<field>). */
 export const INFO_SECTIONS = [
-  { field: 'access', title: 'Accès et transports' },
-  { field: 'lockers', title: 'Casiers et consigne' },
-  { field: 'whatToBring', title: 'Ce que vous pouvez apporter' },
-  { field: 'dressCode', title: 'Tenue vestimentaire' },
-  { field: 'accessibility', title: 'Accessibilité' },
-] as const satisfies readonly { field: keyof EstablishmentInfoFields; title: string }[];
+  'access',
+  'lockers',
+  'whatToBring',
+  'dressCode',
+  'accessibility',
+] as const satisfies readonly TranslatedField[];
+
+/** Lines of a text with the language they are written in: the family's, or French when not translated. */
+export interface TextIn {
+  lines: string[];
+  lang: Language;
+}
 
 export interface PracticalInfo {
   code: string;
@@ -56,10 +77,12 @@ export interface PracticalInfo {
   /** Each line of the postal address (empty: none given). */
   addressLines: string[];
   phone: { e164: string; display: string } | null;
-  /** Each line of the opening hours (empty: none given). */
-  hoursLines: string[];
+  /** The opening hours, each line (empty: none given). */
+  hours: TextIn;
   /** The other sections given, each as its paragraphs (lines). */
-  sections: { field: string; title: string; lines: string[] }[];
+  sections: ({ field: string; title: string } & TextIn)[];
+  /** Some text is shown in French on a page in another language: the page says so. */
+  partlyFrench: boolean;
   /** Nothing at all was given: the page says so and how to reach the establishment otherwise. */
   empty: boolean;
 }
@@ -74,12 +97,25 @@ export function linesOf(text: string | null | undefined): string[] {
 
 export const infoPath = (code: string) => `/etablissements/${encodeURIComponent(code)}/infos-pratiques`;
 
-/** What families are shown of an establishment's practical information. */
-export function practicalInfo(establishment: { code: string; name: string }, info: EstablishmentInfoFields): PracticalInfo {
+/**
+ * What families are shown of an establishment's practical information, in `language`: each text in
+ * the administrator's translation when there is one, else in French (marked so).
+ */
+export function practicalInfo(
+  establishment: { code: string; name: string },
+  info: EstablishmentInfoFields,
+  opts: { language?: Language; translation?: InfoTexts | null } = {},
+): PracticalInfo {
+  const language = opts.language ?? DEFAULT_LANGUAGE;
+  const t: Tr = trIn(language);
+  const textIn = (field: TranslatedField): TextIn => {
+    const translated = language === DEFAULT_LANGUAGE ? [] : linesOf(opts.translation?.[field]);
+    return translated.length ? { lines: translated, lang: language } : { lines: linesOf(info[field]), lang: DEFAULT_LANGUAGE };
+  };
   const addressLines = linesOf(info.address);
-  const hoursLines = linesOf(info.parloirHours);
+  const hours = textIn('parloirHours');
   const phone = info.parloirPhone ? { e164: info.parloirPhone, display: phoneForDisplay(info.parloirPhone) } : null;
-  const sections = INFO_SECTIONS.map((s) => ({ field: s.field, title: s.title, lines: linesOf(info[s.field]) })).filter(
+  const sections = INFO_SECTIONS.map((field) => ({ field, title: t(`practical:sections.${field}`), ...textIn(field) })).filter(
     (s) => s.lines.length > 0,
   );
   return {
@@ -88,9 +124,38 @@ export function practicalInfo(establishment: { code: string; name: string }, inf
     path: infoPath(establishment.code),
     addressLines,
     phone,
-    hoursLines,
+    hours,
     sections,
-    empty: addressLines.length === 0 && !phone && hoursLines.length === 0 && sections.length === 0,
+    partlyFrench: language !== DEFAULT_LANGUAGE && [hours, ...sections].some((s) => s.lines.length > 0 && s.lang === DEFAULT_LANGUAGE),
+    empty: addressLines.length === 0 && !phone && hours.lines.length === 0 && sections.length === 0,
+  };
+}
+
+/** Where a translation stands, for the administrator: fields of the French text it covers, and whether the French changed since. */
+export interface TranslationStatus {
+  language: TranslationLanguage;
+  /** Fields with a French text. */
+  toTranslate: number;
+  /** Of those, the fields translated. */
+  translated: number;
+  /** The French was saved again after this translation. */
+  frenchChangedSince: boolean;
+}
+
+export function translationStatus(
+  language: TranslationLanguage,
+  french: InfoTexts & { updatedAt: Date | null },
+  translation: (InfoTexts & { frenchUpdatedAt: Date | null }) | null,
+): TranslationStatus {
+  const given = TRANSLATED_FIELDS.filter((f) => french[f] !== null);
+  return {
+    language,
+    toTranslate: given.length,
+    translated: translation ? given.filter((f) => translation[f] !== null).length : 0,
+    frenchChangedSince:
+      translation !== null &&
+      french.updatedAt !== null &&
+      (translation.frenchUpdatedAt === null || french.updatedAt.getTime() > translation.frenchUpdatedAt.getTime()),
   };
 }
 

@@ -2,10 +2,34 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { type Actor, AuditService } from '../common/audit.service';
+import { currentLanguage, type Language } from '../common/i18n';
 import { Establishment } from './establishment.entity';
-import type { EstablishmentInfoForm } from './establishment-info.form';
-import { infoByCode, infoOf, infoOfMany, saveInfo, type EstablishmentInfoRow } from './establishment-info.queries';
-import { practicalInfo, storedText, type EstablishmentInfoFields, type PracticalInfo } from './establishment-info.rules';
+import type { EstablishmentInfoForm, EstablishmentInfoTranslationForm } from './establishment-info.form';
+import {
+  infoByCode,
+  infoOf,
+  infoOfMany,
+  saveInfo,
+  saveTranslation,
+  translationOf,
+  translationsOf,
+  translationsOfMany,
+  type EstablishmentInfoRow,
+  type InfoTranslationRow,
+} from './establishment-info.queries';
+import {
+  type InfoTexts,
+  isTranslationLanguage,
+  practicalInfo,
+  storedText,
+  TRANSLATED_FIELDS,
+  TRANSLATION_LANGUAGES,
+  translationStatus,
+  type EstablishmentInfoFields,
+  type PracticalInfo,
+  type TranslationLanguage,
+  type TranslationStatus,
+} from './establishment-info.rules';
 
 function fieldsOf(row: EstablishmentInfoRow): EstablishmentInfoFields {
   return {
@@ -18,6 +42,10 @@ function fieldsOf(row: EstablishmentInfoRow): EstablishmentInfoFields {
     dressCode: row.dressCode,
     accessibility: row.accessibility,
   };
+}
+
+function textsOf(row: InfoTexts): InfoTexts {
+  return Object.fromEntries(TRANSLATED_FIELDS.map((f) => [f, row[f]])) as InfoTexts;
 }
 
 /** What another module does, in the same transaction, when an establishment's practical information changed. */
@@ -52,19 +80,80 @@ export class EstablishmentsService {
     return fieldsOf(row);
   }
 
-  /** The public page of an establishment, by its code (404 for an unknown one). */
-  async practicalByCode(code: string): Promise<PracticalInfo> {
+  /** The public page of an establishment, by its code (404 for an unknown one), in `language` where translated. */
+  async practicalByCode(code: string, language: Language = currentLanguage()): Promise<PracticalInfo> {
     const row = await infoByCode(this.dataSource.manager, code);
     if (!row) throw new NotFoundException();
-    return practicalInfo(row, fieldsOf(row));
+    const translation = isTranslationLanguage(language)
+      ? await translationOf(this.dataSource.manager, row.establishmentId, language)
+      : null;
+    return practicalInfo(row, fieldsOf(row), { language, translation });
   }
 
-  /** The information of the establishments of a family's visits, by establishment id. */
-  async practicalFor(establishmentIds: string[]): Promise<Map<string, PracticalInfo>> {
+  /** The information of the establishments of a family's visits, by establishment id, in `language` where translated. */
+  async practicalFor(establishmentIds: string[], language: Language = currentLanguage()): Promise<Map<string, PracticalInfo>> {
     const ids = [...new Set(establishmentIds)];
     if (ids.length === 0) return new Map();
     const rows = await infoOfMany(this.dataSource.manager, ids);
-    return new Map(rows.map((r) => [r.establishmentId, practicalInfo(r, fieldsOf(r))]));
+    const translations = new Map(
+      isTranslationLanguage(language)
+        ? (await translationsOfMany(this.dataSource.manager, ids, language)).map((t) => [t.establishmentId, t] as const)
+        : [],
+    );
+    return new Map(
+      rows.map((r) => [r.establishmentId, practicalInfo(r, fieldsOf(r), { language, translation: translations.get(r.establishmentId) })]),
+    );
+  }
+
+  /** Where each translation stands, for the French form: one per language, in order. */
+  async translationStatuses(establishment: Establishment): Promise<TranslationStatus[]> {
+    const row = await infoOf(this.dataSource.manager, establishment.id, { lock: false });
+    if (!row) throw new NotFoundException();
+    const translations = new Map((await translationsOf(this.dataSource.manager, establishment.id)).map((t) => [t.language, t]));
+    return TRANSLATION_LANGUAGES.map((l) => translationStatus(l, row, translations.get(l) ?? null));
+  }
+
+  /** The French texts and their translation into `language` (NULL fields: not translated), for its form. */
+  async translation(establishment: Establishment, language: TranslationLanguage) {
+    const row = await infoOf(this.dataSource.manager, establishment.id, { lock: false });
+    if (!row) throw new NotFoundException();
+    const translation = await translationOf(this.dataSource.manager, establishment.id, language);
+    return {
+      french: textsOf(row),
+      translation: translation && textsOf(translation),
+      status: translationStatus(language, row, translation),
+    };
+  }
+
+  /**
+   * Saves the translation into `language` typed by the establishment's administrator or head, made from
+   * the French version as it stands now; audited with what changed.
+   */
+  updateTranslation(actor: Actor, establishment: Establishment, language: TranslationLanguage, form: EstablishmentInfoTranslationForm) {
+    const after = Object.fromEntries(TRANSLATED_FIELDS.map((f) => [f, storedText(form[f])])) as InfoTexts;
+    return this.dataSource.transaction(async (m) => {
+      // The French row's lock: a translation is recorded against the French version it was made from.
+      const row = await infoOf(m, establishment.id, { lock: true });
+      if (!row) throw new NotFoundException();
+      const stored: InfoTranslationRow | null = await translationOf(m, establishment.id, language);
+      const before = stored ? textsOf(stored) : (Object.fromEntries(TRANSLATED_FIELDS.map((f) => [f, null])) as InfoTexts);
+      const changed = TRANSLATED_FIELDS.filter((k) => before[k] !== after[k]);
+      const frenchMoved = stored !== null && row.updatedAt?.getTime() !== stored.frenchUpdatedAt?.getTime();
+      if (changed.length === 0 && !frenchMoved) return;
+      await saveTranslation(m, establishment.id, language, after, row.updatedAt);
+      await this.audit.record(
+        {
+          actor,
+          action: 'ESTABLISHMENT_INFO_TRANSLATED',
+          entityType: 'establishment',
+          entityId: establishment.id,
+          establishmentId: establishment.id,
+          before: { language, ...Object.fromEntries(changed.map((k) => [k, before[k]])) },
+          after: { language, ...Object.fromEntries(changed.map((k) => [k, after[k]])) },
+        },
+        m,
+      );
+    });
   }
 
   /** Modules register what the practical information's change means for them (appointments: messages still to send). */

@@ -9,7 +9,7 @@ jest.setTimeout(90_000);
 const suite = appAndBrowser();
 
 describe('an establishment’s practical information in a real browser', () => {
-  it('the administrator fills it in on a desktop, then a family reads it on a phone (390 px) without signing in: no axe violation, no sideways scroll', async () => {
+  it('the administrator fills it in on a desktop, then a family reads it on a phone (390 px) without signing in, in French and in Arabic once translated: no axe violation, no sideways scroll', async () => {
     const establishment = await insertEstablishment({ name: 'Centre pénitentiaire de Łódź-sur-Lys' });
     const admin = await insertAgentElsewhere('ADMIN', { givenName: 'Łukasz', usualName: 'Şükrü' });
     await grantRole(admin.id, establishment.id, 'ADMIN');
@@ -34,6 +34,9 @@ describe('an establishment’s practical information in a real browser', () => {
     });
     expect(await saved.confirmation()).toContain('Les informations pratiques sont enregistrées');
     expect(await saved.publicPage()).toBe(`/etablissements/${establishment.code}/infos-pratiques`);
+    const arabic = await saved.translate('Traduire en arabe');
+    const translated = await arabic.save({ 'Accès et transports en arabe': 'الترام الخط 1، ثم 5 دقائق سيرًا على الأقدام' });
+    expect(await translated.confirmation()).toContain('La traduction en arabe est enregistrée');
     await desktop.close();
 
     const phone = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -45,6 +48,24 @@ describe('an establishment’s practical information in a real browser', () => {
     expect(await info.testId('info-address').innerText()).toBe('شارع الحرية 12\n59000 Lille');
     expect(await info.fitsWidth()).toBe(true);
     await phone.close();
+
+    // A family whose phone reads Arabic: the translated text in Arabic, right to left; the rest marked French.
+    const arabicPhone = await suite.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'ar',
+    });
+    const arabicPage = await arabicPhone.newPage();
+    const arabicErrors = consoleErrors(arabicPage);
+    const inArabic = await PracticalInfoPage.open(arabicPage, violations, suite.app.url, establishment.code);
+    expect(await arabicPage.locator('html').getAttribute('dir')).toBe('rtl');
+    expect(await inArabic.sections()).toEqual(['العنوان', 'الاتصال بقاعة الزيارة', 'الوصول ووسائل النقل', 'الخزائن']);
+    expect(await inArabic.testId('info-access').innerText()).toBe('الترام الخط 1، ثم 5 دقائق سيرًا على الأقدام');
+    expect(await inArabic.testId('info-lockers').getAttribute('lang')).toBe('fr');
+    expect(await inArabic.fitsWidth()).toBe(true);
+    await arabicPhone.close();
+    expect(arabicErrors).toEqual([]);
 
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);

@@ -3,7 +3,7 @@ import { navigating } from './home-page';
 
 /** An establishment's public page of practical information (no sign-in). */
 export class PracticalInfoPage extends AbstractPage {
-  protected readonly heading = 'Informations pratiques';
+  protected readonly heading: string | RegExp = /^(Informations pratiques|Practical information|معلومات عملية|Información práctica)$/;
 
   static async open(page: AbstractPage['page'], violations: string[], baseUrl: string, code: string): Promise<PracticalInfoPage> {
     await page.goto(`${baseUrl}/etablissements/${code}/infos-pratiques`);
@@ -51,8 +51,30 @@ export class EditPracticalInfoPage extends AbstractPage {
     return this.testId('done').innerText();
   }
 
+  /** Opens the form of the translation into a language, by its link's name (« Traduire en arabe »). */
+  async translate(link: string): Promise<TranslateInfoPage> {
+    await this.load(this.page.getByRole('link', { name: link }));
+    return TranslateInfoPage.on(this.page, this.violations);
+  }
+
   /** The link to the public page: where it leads. */
   publicPage(): Promise<string | null> {
     return this.testId('public-page').getAttribute('href');
+  }
+}
+
+/** The form of the practical information's translation into one language, the French above each field. */
+export class TranslateInfoPage extends AbstractPage {
+  protected readonly heading = /^Informations pratiques en /;
+
+  /** Fills the fields given (by their labels) and saves: this page again, with its confirmation or its errors. */
+  async save(fields: Record<string, string>): Promise<TranslateInfoPage> {
+    for (const [label, value] of Object.entries(fields)) await this.page.getByLabel(label).fill(value);
+    await this.load(this.page.getByRole('button', { name: 'Enregistrer la traduction' }));
+    return TranslateInfoPage.on(this.page, this.violations);
+  }
+
+  async confirmation(): Promise<string> {
+    return this.testId('done').innerText();
   }
 }
