@@ -32,37 +32,6 @@ function InfoText(label: string, max: number): PropertyDecorator {
   };
 }
 
-/** The practical information form in French: every field may be left empty (nothing is printed for it). */
-export class EstablishmentInfoForm {
-  @InfoText('Adresse postale', INFO_LIMITS.address)
-  address?: string;
-
-  @EmptyToUndefined()
-  @Trim()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (phoneToE164(value) ?? value) : value))
-  @IsOptional()
-  @Phone('Téléphone du parloir : un numéro valide, par exemple 03 20 12 34 56')
-  parloirPhone?: string;
-
-  @InfoText('Horaires du parloir', INFO_LIMITS.parloirHours)
-  parloirHours?: string;
-
-  @InfoText('Accès et transports', INFO_LIMITS.access)
-  access?: string;
-
-  @InfoText('Casiers et consigne', INFO_LIMITS.lockers)
-  lockers?: string;
-
-  @InfoText('Ce que les familles peuvent apporter', INFO_LIMITS.whatToBring)
-  whatToBring?: string;
-
-  @InfoText('Tenue vestimentaire', INFO_LIMITS.dressCode)
-  dressCode?: string;
-
-  @InfoText('Accessibilité', INFO_LIMITS.accessibility)
-  accessibility?: string;
-}
-
 /**
  * The same texts in English, Arabic or Spanish, typed by the administrator (the address and the phone
  * are not translated): a field left empty gives families the French text, marked as French.
@@ -85,4 +54,20 @@ export class EstablishmentInfoTranslationForm {
 
   @InfoText('Accessibilité', INFO_LIMITS.accessibility)
   accessibility?: string;
+}
+
+/**
+ * The practical information form in French: every field may be left empty (nothing is printed for it).
+ * class-validator checks a class's own fields before those it inherits: errors come in the page's order.
+ */
+export class EstablishmentInfoForm extends EstablishmentInfoTranslationForm {
+  @InfoText('Adresse postale', INFO_LIMITS.address)
+  address?: string;
+
+  @EmptyToUndefined()
+  @Trim()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (phoneToE164(value) ?? value) : value))
+  @IsOptional()
+  @Phone('Téléphone du parloir : un numéro valide, par exemple 03 20 12 34 56')
+  parloirPhone?: string;
 }
