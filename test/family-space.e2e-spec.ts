@@ -8,27 +8,13 @@ import { insertAuthorisedCase, insertUnit } from './factories/family-visits-unit
 import { insertDetainee, insertFamily } from './factories/people';
 import { insertPermit, insertPermitRequest } from './factories/permits';
 import { setPermitTerms } from './factories/validity';
-import { at, dayIn, insertBookingSetup, insertVisit, insertWaitlistEntry, type BookingSetup } from './factories/visits';
+import { at, dayIn, insertBookedVisit, insertBookingSetup, insertWaitlistEntry, type BookingSetup } from './factories/visits';
 
 const suite = appForTests();
 const DAY = 24 * 3_600_000;
 
 /** A visit of the setup's family in `days` days at 14:00, with its appointment, as an online booking leaves it. */
-async function bookedVisit(s: BookingSetup, days: number) {
-  const startsAt = at(dayIn(days), '14:00');
-  const appointment = await insertAppointment({ establishmentId: s.establishment.id, familyAccountId: s.family.id, startsAt });
-  const visit = await insertVisit({
-    establishmentId: s.establishment.id,
-    roomId: s.room.id,
-    detaineeId: s.detainee.id,
-    startsAt,
-    permitIds: [s.permit.id],
-    familyAccountId: s.family.id,
-    channel: 'ONLINE',
-  });
-  await query(`UPDATE visits SET appointment_id = $2 WHERE id = $1`, [visit.id, appointment.id]);
-  return { ...visit, appointmentId: appointment.id };
-}
+const bookedVisit = (s: BookingSetup, days: number) => insertBookedVisit(s, at(dayIn(days), '14:00'));
 
 describe('« Mes visites et rendez-vous »: one place for what the family must attend', () => {
   it('lists the visits, UVF or PF stays, interviews and video calls to come, soonest first, each with its actions, and nobody else’s', async () => {

@@ -3,6 +3,7 @@ import { insertFamily } from './factories/people';
 import { appForTests } from './helpers/app';
 import { frenchWordsIn } from './helpers/french';
 import { page, type HtmlPage } from './helpers/html';
+import { LEGAL_SETTINGS } from './helpers/legal-settings';
 import { signInFamily } from './helpers/sign-in';
 
 /**
@@ -10,14 +11,7 @@ import { signInFamily } from './helpers/sign-in';
  * page, for information, with a link to the French version, the one that applies. The file runs its
  * own app with the deployment's settings those pages read, to see them in every language.
  */
-const SETTINGS = {
-  HOSTING_PROVIDER: 'Hébergeur Şahin & Łukasz SAS, 12 rue de l’Exemple, 59000 Lille, 03 20 00 00 00',
-  DPO_EMAIL: 'dpo-p2v@example.gouv.fr',
-  ACCESSIBILITY_EMAIL: 'accessibilite-p2v@example.gouv.fr',
-  ACCESSIBILITY_AUDIT_DATE: '2027-01-15',
-  SESSION_IDLE_MINUTES: '45',
-  DOCUMENTS_RETENTION_DAYS: '400',
-};
+const SETTINGS = LEGAL_SETTINGS;
 const suite = appForTests(SETTINGS);
 
 type Translated = 'en' | 'ar' | 'es';

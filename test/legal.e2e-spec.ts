@@ -4,20 +4,14 @@ import request from 'supertest';
 import { insertAgent, insertEstablishment, insertFamily } from './factories/people';
 import { appForTests } from './helpers/app';
 import { page, type HtmlPage } from './helpers/html';
+import { LEGAL_SETTINGS } from './helpers/legal-settings';
 import { follow, signInAgent, signInFamily } from './helpers/sign-in';
 
 /**
  * The pages the law requires (issue #16): public, in French, linked from every page's footer. The
  * file runs its own app with the deployment's settings those pages read, to see them on the pages.
  */
-const SETTINGS = {
-  HOSTING_PROVIDER: 'Hébergeur Şahin & Łukasz SAS, 12 rue de l’Exemple, 59000 Lille, 03 20 00 00 00',
-  DPO_EMAIL: 'dpo-p2v@example.gouv.fr',
-  ACCESSIBILITY_EMAIL: 'accessibilite-p2v@example.gouv.fr',
-  ACCESSIBILITY_AUDIT_DATE: '2027-01-15',
-  SESSION_IDLE_MINUTES: '45',
-  DOCUMENTS_RETENTION_DAYS: '400',
-};
+const SETTINGS = LEGAL_SETTINGS;
 const suite = appForTests(SETTINGS);
 
 const PAGES = [

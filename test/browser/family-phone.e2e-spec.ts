@@ -7,7 +7,7 @@ import { insertAuthorisedCase, insertUnit } from '../factories/family-visits-uni
 import { insertAgent, insertFamily } from '../factories/people';
 import { insertPermit, insertPermitRequest } from '../factories/permits';
 import { setPermitTerms } from '../factories/validity';
-import { at, dayIn, insertBookingSetup, insertVisit, insertVisitingDay } from '../factories/visits';
+import { at, dayIn, insertBookedVisit, insertBookingSetup, insertVisitingDay } from '../factories/visits';
 import { MonEspacePage } from './pages/families-space-page';
 import { AgendaPage, widths } from './pages/family-space-pages';
 import { ParloirDayPage } from './pages/parloir-day';
@@ -52,17 +52,7 @@ describe('the family’s pages on a phone (390×844, touch)', () => {
       detainee: { firstName: 'محمد', lastName: 'Al-Haddad' },
     });
     const startsAt = at(dayIn(3), '14:00');
-    const appointment = await insertAppointment({ establishmentId: s.establishment.id, familyAccountId: s.family.id, startsAt });
-    const visit = await insertVisit({
-      establishmentId: s.establishment.id,
-      roomId: s.room.id,
-      detaineeId: s.detainee.id,
-      startsAt,
-      permitIds: [s.permit.id],
-      familyAccountId: s.family.id,
-      channel: 'ONLINE',
-    });
-    await query(`UPDATE visits SET appointment_id = $2 WHERE id = $1`, [visit.id, appointment.id]);
+    const visit = await insertBookedVisit(s, startsAt);
     await insertAppointment({
       establishmentId: s.establishment.id,
       familyAccountId: s.family.id,

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { query } from '../helpers/db';
 import { appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
-import { insertAppointment } from '../factories/appointments';
 import { insertFamily } from '../factories/people';
-import { at, dayIn, insertBookingSetup, insertVisit } from '../factories/visits';
+import { at, dayIn, insertBookedVisit, insertBookingSetup } from '../factories/visits';
 import { MonEspacePage } from './pages/families-space-page';
 import { widths } from './pages/family-space-pages';
 import { AccountClosedPage, MyDataPage } from './pages/my-data-pages';
@@ -32,17 +31,7 @@ describe('« Mes données » on a phone (390×844, touch)', () => {
       detainee: { firstName: 'محمد', lastName: 'Haddad' },
     });
     const startsAt = at(dayIn(4), '14:00');
-    const appointment = await insertAppointment({ establishmentId: s.establishment.id, familyAccountId: s.family.id, startsAt });
-    const visit = await insertVisit({
-      establishmentId: s.establishment.id,
-      roomId: s.room.id,
-      detaineeId: s.detainee.id,
-      startsAt,
-      permitIds: [s.permit.id],
-      familyAccountId: s.family.id,
-      channel: 'ONLINE',
-    });
-    await query(`UPDATE visits SET appointment_id = $2 WHERE id = $1`, [visit.id, appointment.id]);
+    const visit = await insertBookedVisit(s, startsAt);
     const context = await suite.browser.newContext(PHONE);
     const page = await context.newPage();
     const errors = consoleErrors(page);

@@ -10,6 +10,7 @@ import {
   type FamilyRow,
   unique,
 } from './people';
+import { insertAppointment } from './appointments';
 import { insertPermit, type PermitRow } from './permits';
 
 /**
@@ -262,6 +263,22 @@ export async function insertBookingSetup(
     visitorBirthdate: o.visitor?.birthdate ?? family.birthdate,
   });
   return { establishment, room, template, detainee, family, permit };
+}
+
+/** A visit of the setup's family at `startsAt`, with its appointment, as an online booking leaves it. */
+export async function insertBookedVisit(s: BookingSetup, startsAt: Date): Promise<VisitRow & { appointmentId: string }> {
+  const appointment = await insertAppointment({ establishmentId: s.establishment.id, familyAccountId: s.family.id, startsAt });
+  const visit = await insertVisit({
+    establishmentId: s.establishment.id,
+    roomId: s.room.id,
+    detaineeId: s.detainee.id,
+    startsAt,
+    permitIds: [s.permit.id],
+    familyAccountId: s.family.id,
+    channel: 'ONLINE',
+  });
+  await query(`UPDATE visits SET appointment_id = $2 WHERE id = $1`, [visit.id, appointment.id]);
+  return { ...visit, appointmentId: appointment.id };
 }
 
 /** A visit of a visiting day, with its visitors' ids (in the order given) and its detainee's écrou. */
