@@ -25,6 +25,7 @@ import { DocumentStore } from './common/document-store';
 import { PostgresRateLimitStore } from './common/rate-limit-store';
 import { createPinoLogger, PinoNestLogger } from './common/logger';
 import { DEFAULT_LANGUAGE, Translations } from './common/i18n';
+import { complianceStatus } from './home/legal-pages';
 import { registerFilters } from './common/nunjucks-filters';
 import { helmetOptions } from './auth/security-headers';
 import { TouchThrottle } from './auth/session-touch';
@@ -105,6 +106,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   env.addGlobal('dir', 'ltr');
   env.addGlobal('serviceName', 'P2V');
   env.addGlobal('demo', config.demoIdp);
+  // Every page's footer states the accessibility compliance status, the statement's.
+  env.addGlobal('accessibilityStatus', complianceStatus(config.legal.accessibilityAuditRate));
   app.setBaseViewsDir(views);
   app.setViewEngine('njk');
 

@@ -11,7 +11,8 @@ import { signInFamily } from './helpers/sign-in';
  * page, for information, with a link to the French version, the one that applies. The file runs its
  * own app with the deployment's settings those pages read, to see them in every language.
  */
-const SETTINGS = LEGAL_SETTINGS;
+// A full audit by a person found 72 % of the RGAA's criteria met: « partially compliant » (test/legal.e2e-spec.ts: without one).
+const SETTINGS = { ...LEGAL_SETTINGS, ACCESSIBILITY_AUDIT_RATE: '72' };
 const suite = appForTests(SETTINGS);
 
 type Translated = 'en' | 'ar' | 'es';
@@ -164,7 +165,7 @@ describe('the legal pages in English, Arabic and Spanish', () => {
     expect(numbers(ar.get('session')!.duration)).toEqual([45, 12]);
   });
 
-  it('the cookies and accessibility pages give the deployment’s session length, date and contact, and the footer’s status, in each language', async () => {
+  it('the cookies and accessibility pages give the deployment’s session length, date, audit rate and contact, and the footer’s status, in each language', async () => {
     const ACCESSIBILITY_LINK: Record<Translated, string> = {
       en: 'Accessibility: partially compliant',
       ar: 'إمكانية الوصول: مطابقة جزئيًا',
@@ -185,6 +186,7 @@ describe('the legal pages in English, Arabic and Spanish', () => {
         status: ACCESSIBILITY_LINK[language].split(/:\s*/)[1],
       });
       expect({ language, date: statement.text('audit-date') }).toEqual({ language, date: DATE[language] });
+      expect({ language, rate: numbers(statement.text('audit-rate')) }).toEqual({ language, rate: [72] });
       expect(statement.testId('accessibility-email').attr('href')).toBe(`mailto:${SETTINGS.ACCESSIBILITY_EMAIL}`);
       expect(statement.text('known-limits')).toContain('45');
       expect(statement.text('remedies')).toContain('09 69 39 00 00');

@@ -25,7 +25,7 @@ const PAGES = [
 /** The footer's bottom links, as a person reads them: text and address. */
 const FOOTER_LINKS = [
   { text: 'Plan du site', href: '/plan-du-site' },
-  { text: 'Accessibilité : partiellement conforme', href: '/accessibilite' },
+  { text: 'Accessibilité : non conforme', href: '/accessibilite' },
   { text: 'Mentions légales', href: '/mentions-legales' },
   { text: 'Données personnelles', href: '/donnees-personnelles' },
   { text: 'Gestion des cookies', href: '/cookies' },
@@ -195,9 +195,12 @@ describe('the legal pages', () => {
     expect(cookies[0]).toMatch(/; SameSite=Lax/);
   });
 
-  it('accessibilité: the RGAA statement, its status the footer’s, its date and contact set for the deployment, the Défenseur des droits', async () => {
+  it('accessibilité: the RGAA statement, « non conforme » without a full audit, its status the footer’s, its date and contact set for the deployment, the Défenseur des droits', async () => {
     const p = page(await anonymous().get('/accessibilite').expect(200));
-    expect(p.text('compliance-status')).toBe('partiellement conforme');
+    // No full audit by a person (ACCESSIBILITY_AUDIT_RATE unset): « non conforme », as the RGAA requires, and why.
+    expect(p.text('compliance-status')).toBe('non conforme');
+    expect(p.text('compliance')).toContain('aucun audit complet n’a encore été réalisé par une personne');
+    expect(p.has('audit-rate')).toBe(false);
     expect(footerLinks(p)[1].text).toBe(`Accessibilité : ${p.text('compliance-status')}`);
     expect(p.text('audit')).toContain('interne et automatisée');
     expect(p.text('audit-date')).toBe('15 janvier 2027');

@@ -277,6 +277,14 @@ export class EnvironmentVariables {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'ACCESSIBILITY_AUDIT_DATE must be a date written YYYY-MM-DD' })
   ACCESSIBILITY_AUDIT_DATE?: string;
 
+  /** The share of the RGAA's criteria met, in percent, found by the last full audit made by a person; none: no such audit. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'ACCESSIBILITY_AUDIT_RATE must be a whole number of percent, from 0 to 100' })
+  @Min(0, { message: 'ACCESSIBILITY_AUDIT_RATE must be a whole number of percent, from 0 to 100' })
+  @Max(100, { message: 'ACCESSIBILITY_AUDIT_RATE must be a whole number of percent, from 0 to 100' })
+  ACCESSIBILITY_AUDIT_RATE?: number;
+
   @Transform(toBool)
   @IsBoolean({ message: 'TX_GUARD must be true or false' })
   TX_GUARD = false;
@@ -350,6 +358,8 @@ export interface LegalSettings {
   accessibilityEmail?: string;
   /** YYYY-MM-DD. */
   accessibilityAuditDate: string;
+  /** The RGAA criteria met in the last full audit by a person, in percent; none: no such audit (the status is then « non conforme »). */
+  accessibilityAuditRate?: number;
 }
 
 /** The data protection officer's address when DPO_EMAIL is not set. */
@@ -535,6 +545,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dpoEmail: vars.DPO_EMAIL ?? DEFAULT_DPO_EMAIL,
       accessibilityEmail: vars.ACCESSIBILITY_EMAIL,
       accessibilityAuditDate: vars.ACCESSIBILITY_AUDIT_DATE ?? DEFAULT_ACCESSIBILITY_AUDIT_DATE,
+      accessibilityAuditRate: vars.ACCESSIBILITY_AUDIT_RATE,
     },
     txGuard: vars.TX_GUARD,
     testEndpoints: vars.TEST_ENDPOINTS,

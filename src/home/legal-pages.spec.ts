@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGUAGES } from '../common/i18n';
 import { projectRoot } from '../common/project-root';
-import { frenchVersionHref, LEGAL_PATHS, legalTemplate, type LegalPage } from './legal-pages';
+import { complianceStatus, frenchVersionHref, LEGAL_PATHS, legalTemplate, type LegalPage } from './legal-pages';
 
 const views = join(projectRoot(), 'views');
 const PAGES = Object.keys(LEGAL_PATHS) as LegalPage[];
@@ -65,5 +65,16 @@ describe('the legal pages’ templates', () => {
         });
       }
     }
+  });
+});
+
+describe('the accessibility compliance status (RGAA)', () => {
+  it('is « non conforme » without a full audit by a person or below 50 %, « partiellement » from 50 %, « totalement » at 100 %', () => {
+    expect(complianceStatus(undefined)).toBe('NONE');
+    expect(complianceStatus(0)).toBe('NONE');
+    expect(complianceStatus(49)).toBe('NONE');
+    expect(complianceStatus(50)).toBe('PARTIAL');
+    expect(complianceStatus(99)).toBe('PARTIAL');
+    expect(complianceStatus(100)).toBe('TOTAL');
   });
 });

@@ -35,3 +35,16 @@ export function renderLegal(res: Response, page: LegalPage, data: Record<string,
   const lang: Language = isLanguage(res.locals.lang) ? res.locals.lang : DEFAULT_LANGUAGE;
   res.render(legalTemplate(page, lang), lang === DEFAULT_LANGUAGE ? data : { ...data, frenchVersion: frenchVersionHref(page) });
 }
+
+/** The accessibility compliance status (RGAA), as the statement and every page's footer give it. */
+export type ComplianceStatus = 'TOTAL' | 'PARTIAL' | 'NONE';
+
+/**
+ * The status a rate of RGAA criteria met gives (the RGAA's obligations: « totalement conforme » at
+ * 100 %, « partiellement conforme » from 50 %, « non conforme » below or without a full audit by a
+ * person: automated checks alone give no rate).
+ */
+export function complianceStatus(auditRate: number | undefined): ComplianceStatus {
+  if (auditRate === undefined) return 'NONE';
+  return auditRate >= 100 ? 'TOTAL' : auditRate >= 50 ? 'PARTIAL' : 'NONE';
+}

@@ -50,6 +50,7 @@ export class LegalController {
     renderLegal(res, 'accessibility', {
       accessibilityEmail: this.config.legal.accessibilityEmail,
       auditDate: this.config.legal.accessibilityAuditDate,
+      auditRate: this.config.legal.accessibilityAuditRate,
       appUrl: this.config.appUrl,
       sessionIdleMinutes: this.config.sessionIdleMinutes,
     });

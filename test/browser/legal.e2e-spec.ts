@@ -13,7 +13,7 @@ const PAGES: { link: FooterLink; heading: string }[] = [
   { link: 'Mentions légales', heading: 'Mentions légales' },
   { link: 'Données personnelles', heading: 'Données personnelles' },
   { link: 'Gestion des cookies', heading: 'Gestion des cookies' },
-  { link: 'Accessibilité : partiellement conforme', heading: 'Déclaration d’accessibilité' },
+  { link: 'Accessibilité : non conforme', heading: 'Déclaration d’accessibilité' },
   { link: 'Plan du site', heading: 'Plan du site' },
 ];
 

@@ -4,12 +4,12 @@ import { AbstractPage } from './abstract-page';
 /** The footer's legal links, by the text a person reads there: in French, and in Arabic (right to left). */
 export type FooterLink =
   | 'Plan du site'
-  | 'Accessibilité : partiellement conforme'
+  | 'Accessibilité : non conforme'
   | 'Mentions légales'
   | 'Données personnelles'
   | 'Gestion des cookies'
   | 'خريطة الموقع'
-  | 'إمكانية الوصول: مطابقة جزئيًا'
+  | 'إمكانية الوصول: غير مطابقة'
   | 'الإشعارات القانونية'
   | 'البيانات الشخصية'
   | 'ملفات تعريف الارتباط';
