@@ -130,12 +130,14 @@ describe('the legal pages’ settings', () => {
       DPO_EMAIL: 'dpo@example.gouv.fr',
       ACCESSIBILITY_EMAIL: 'accessibilite@example.gouv.fr',
       ACCESSIBILITY_AUDIT_DATE: '2027-01-15',
+      ACCESSIBILITY_AUDIT_RATE: '72',
     }).legal;
     expect(legal).toEqual({
       hostingProvider: 'Hébergeur SAS, 1 rue de l’Exemple, 75001 Paris, 01 23 45 67 89',
       dpoEmail: 'dpo@example.gouv.fr',
       accessibilityEmail: 'accessibilite@example.gouv.fr',
       accessibilityAuditDate: '2027-01-15',
+      accessibilityAuditRate: 72,
     });
     expect(loadConfig({ DPO_EMAIL: '', HOSTING_PROVIDER: '' }).legal).toMatchObject({
       dpoEmail: 'dpd@justice.gouv.fr',
@@ -147,6 +149,11 @@ describe('the legal pages’ settings', () => {
       /ACCESSIBILITY_AUDIT_DATE must be a date written YYYY-MM-DD/,
     );
     expect(() => loadConfig({ ACCESSIBILITY_AUDIT_DATE: '2027-02-30' })).toThrow(/ACCESSIBILITY_AUDIT_DATE must be a date that exists/);
+    for (const rate of ['101', '-1', '72.5', 'beaucoup'])
+      expect(() => loadConfig({ ACCESSIBILITY_AUDIT_RATE: rate })).toThrow(
+        /ACCESSIBILITY_AUDIT_RATE must be a whole number of percent, from 0 to 100/,
+      );
+    expect(loadConfig({ ACCESSIBILITY_AUDIT_RATE: '' }).legal.accessibilityAuditRate).toBeUndefined();
     expect(() => loadConfig({ HOSTING_PROVIDER: 'x'.repeat(301) })).toThrow(/HOSTING_PROVIDER must be at most 300 characters/);
   });
 });
