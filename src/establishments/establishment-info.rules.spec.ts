@@ -64,6 +64,15 @@ describe('practical information in the family’s language', () => {
     expect(info.partlyFrench).toBe(true);
   });
 
+  it('shows no translated section whose French text was removed since', () => {
+    const info = practicalInfo(
+      establishment,
+      { ...french, lockers: null },
+      { language: 'en', translation: { ...none, lockers: 'Coin lockers' } },
+    );
+    expect(info.sections.map((s) => s.field)).toEqual(['access']);
+  });
+
   it('is all in the language when every text given is translated, and French pages ignore translations', () => {
     const all = { ...none, parloirHours: 'Tuesday to Saturday', access: 'Tram T1', lockers: 'Coin lockers' };
     const en = practicalInfo(establishment, french, { language: 'en', translation: all });

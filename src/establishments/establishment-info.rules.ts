@@ -108,9 +108,11 @@ export function practicalInfo(
 ): PracticalInfo {
   const language = opts.language ?? DEFAULT_LANGUAGE;
   const t: Tr = trIn(language);
+  // A translation stands for a French text: a section the French no longer gives is not shown, even translated.
   const textIn = (field: TranslatedField): TextIn => {
-    const translated = language === DEFAULT_LANGUAGE ? [] : linesOf(opts.translation?.[field]);
-    return translated.length ? { lines: translated, lang: language } : { lines: linesOf(info[field]), lang: DEFAULT_LANGUAGE };
+    const french = linesOf(info[field]);
+    const translated = language === DEFAULT_LANGUAGE || french.length === 0 ? [] : linesOf(opts.translation?.[field]);
+    return translated.length ? { lines: translated, lang: language } : { lines: french, lang: DEFAULT_LANGUAGE };
   };
   const addressLines = linesOf(info.address);
   const hours = textIn('parloirHours');
