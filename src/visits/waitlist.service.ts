@@ -4,6 +4,8 @@ import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rule
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { currentLanguage } from '../common/i18n';
+import { tr } from '../common/translate';
 import { runPeriodically } from '../common/periodic';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { FamiliesService } from '../families/families.service';
@@ -399,8 +401,8 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
   async forFamily(familyId: string): Promise<FamilyEntry[]> {
     return (await entriesOfFamily(this.dataSource.manager, familyId)).map((w) => ({
       ...w,
-      when: whenLabel(w.startsAt, w.timeZone),
-      expires: w.offerExpiresAt ? whenLabel(w.offerExpiresAt, w.timeZone) : null,
+      when: whenLabel(w.startsAt, w.timeZone, currentLanguage()),
+      expires: w.offerExpiresAt ? whenLabel(w.offerExpiresAt, w.timeZone, currentLanguage()) : null,
     }));
   }
 
