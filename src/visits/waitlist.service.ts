@@ -101,8 +101,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
           null,
         );
         const place = await slotAt(m, slot.t.roomId, slot.startsAt);
-        if (!place || place.booked + place.held < place.capacity)
-          throw new DomainError('NOT_FULL', 'Ce créneau a encore des places : réservez-le directement.', 409);
+        if (!place || place.booked + place.held < place.capacity) throw new DomainError('NOT_FULL', tr('visits:errors.NOT_FULL'), 409);
         const id = await insertEntry(m, {
           establishmentId: slot.t.establishmentId,
           templateId: slot.t.id,
@@ -128,7 +127,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     } catch (e) {
       const driver = (e as { driverError?: { code?: string } }).driverError;
       if (e instanceof QueryFailedError && driver?.code === '23505')
-        throw new DomainError('ALREADY_WAITING', 'Vous êtes déjà sur la liste d’attente de ce créneau.', 409);
+        throw new DomainError('ALREADY_WAITING', tr('visits:errors.ALREADY_WAITING'), 409);
       throw e;
     }
   }
@@ -231,7 +230,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
   /** An entry locked, then its slot (the family's own only, when `familyId` is given: 404 otherwise). */
   private async lockEntry(m: EntityManager, id: string, familyId: string | null): Promise<LockedEntry> {
     const w = await lockEntry(m, id);
-    if (!w || (familyId && w.familyAccountId !== familyId)) throw new DomainError('NOT_FOUND', 'Inscription introuvable.', 404);
+    if (!w || (familyId && w.familyAccountId !== familyId)) throw new DomainError('NOT_FOUND', tr('visits:errors.entryNotFound'), 404);
     if (w.slotId) await lockSlots(m, [w.slotId]);
     return w;
   }
@@ -303,13 +302,9 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
       const entry = await this.lockCalendarOfEntry(m, id);
       if (entry) await this.booking.lockDetainee(m, entry.detaineeId);
       const w = await this.lockEntry(m, id, familyId);
-      if (w.status !== 'OFFERED') throw new DomainError('NOT_OFFERED', 'Aucune place ne vous est proposée pour ce créneau.', 409);
+      if (w.status !== 'OFFERED') throw new DomainError('NOT_OFFERED', tr('visits:errors.NOT_OFFERED'), 409);
       if (w.offerExpiresAt && w.offerExpiresAt.getTime() <= now.getTime())
-        throw new DomainError(
-          'OFFER_EXPIRED',
-          'Le délai pour confirmer cette place est dépassé : elle a été proposée à une autre famille.',
-          409,
-        );
+        throw new DomainError('OFFER_EXPIRED', tr('visits:errors.OFFER_EXPIRED'), 409);
       if (w.slotId) await addHeld(m, w.slotId, -1);
       const visit = await this.booking.bookWithin(
         m,
@@ -354,7 +349,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
       } else if (w.status === 'WAITING') {
         await setStatus(m, id, 'LEFT');
       } else {
-        throw new DomainError('NOT_WAITING', 'Cette inscription n’est plus en cours.', 409);
+        throw new DomainError('NOT_WAITING', tr('visits:errors.NOT_WAITING'), 409);
       }
       await this.audit.record(
         {
