@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 import { insertAppointment } from './factories/appointments';
 import { insertEstablishment } from './factories/people';
+import { setPermitTerms } from './factories/validity';
 import { at, dayIn, insertBookingSetup, insertWaitlistEntry } from './factories/visits';
 import { appForTests } from './helpers/app';
 import { frenchWordsIn } from './helpers/french';
@@ -42,6 +43,8 @@ const EXPECTED: Record<
     when: RegExp;
     /** In the label of an offered slot. */
     places: string;
+    /** Why no slot can be taken with a permit for a visiting room with a separation screen. */
+    room: string;
   }
 > = {
   en: {
@@ -65,6 +68,7 @@ const EXPECTED: Record<
     phoneSaved: 'Your phone number is saved.',
     when: /^[A-Z][a-z]+, \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}$/,
     places: '10 places left',
+    room: 'One of the permits requires a specific visiting room: Visiting room with a separation screen.',
   },
   ar: {
     book: 'حجز زيارة في قاعة الزيارات',
@@ -87,6 +91,7 @@ const EXPECTED: Record<
     phoneSaved: 'تم حفظ رقم هاتفك.',
     when: /^\S+، \d{1,2} \S+ \d{4} الساعة \d{2}:\d{2}$/,
     places: 'أماكن شاغرة: 10',
+    room: 'أحد التصاريح يفرض قاعة زيارة خاصة: قاعة زيارة بحاجز فاصل.',
   },
   es: {
     book: 'Reservar una visita en el locutorio',
@@ -109,6 +114,7 @@ const EXPECTED: Record<
     phoneSaved: 'Su número de teléfono está guardado.',
     when: /^\S+, \d{1,2} de \S+ de \d{4} a las \d{2}:\d{2}$/,
     places: '10 plazas libres',
+    room: 'Uno de los permisos exige un locutorio especial: Locutorio con mampara de separación.',
   },
 };
 
@@ -138,7 +144,7 @@ async function get(agent: Agent, path: string, language: Language) {
 /** A form's answer: a redirect (303) when accepted. */
 function expectAccepted(res: Response) {
   expect({ status: res.status, errors: res.status === 303 ? [] : page(res).errors() }).toEqual({ status: 303, errors: [] });
-  return res.headers.location as string;
+  return res.headers.location;
 }
 
 /** A family with a permit for a detainee (names outside Latin-1), signed in and reading `language`. */
@@ -258,6 +264,16 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     expectAccepted(await agent.post(`/mes-rendez-vous/${interview.id}/annuler`).type('form').send({ _csrf: confirm.csrf() }));
     // Cancelled already: the page says so, in the language.
     await get(agent, `/mes-rendez-vous/${interview.id}/annuler`, language);
+  });
+
+  it('reads why no slot can be taken with its permit, in its language', async () => {
+    const s = await familyIn(language);
+    await setPermitTerms(s.permit.id, { roomCondition: 'SEPARATION' });
+    const form = await get(s.agent, '/visites/reserver', language);
+    expect(form.options('slot')).toEqual([]);
+    const why = form.texts('slot-day-unavailable');
+    expect(why.length).toBeGreaterThan(0);
+    expect(new Set(why)).toEqual(new Set([expected.room]));
   });
 
   it('saves its mobile phone after an invalid number, with no French left', async () => {

@@ -3,7 +3,7 @@ import { type HolidayZone, publicHoliday } from '../common/public-holidays';
 import { whenLabel } from '../appointments/appointment.rules';
 import { currentLanguage, intlLocale, type Language } from '../common/i18n';
 import { comparableName } from '../common/names';
-import { listIn, tr } from '../common/translate';
+import { listIn, tr, trIn } from '../common/translate';
 import type { VisitStatus } from './visit-day.rules';
 import { type PermitInUse, permitRefusal, type PermitRefusalCode, type VisitPlace } from '../permits/permit-validity';
 import { zonedFormat, zonedInstant } from '../common/zoned-time';
@@ -107,13 +107,46 @@ export function visitPlace(t: Pick<SlotTemplate, 'startTime' | 'endTime'> & { ro
   return { day, startTime: t.startTime.slice(0, 5), endTime: t.endTime.slice(0, 5), isoDay: isoDayOfWeek(day), roomKind: t.roomKind };
 }
 
-/** The first of these permits that does not allow this visit, with why (plain French); null when all do. */
+/**
+ * The first of these permits that does not allow this visit, with why (plain French; in the request's
+ * language on the family's pages); null when all do.
+ */
 export function permitsRefusal(permits: PermitInUse[], place: VisitPlace): { code: PermitRefusalCode; message: string } | null {
+  const language = currentLanguage();
   for (const p of permits) {
     const refusal = permitRefusal(p, place);
-    if (refusal) return refusal;
+    if (refusal) return language === 'fr' ? refusal : { code: refusal.code, message: permitRefusalIn(p, place, refusal.code, language) };
   }
   return null;
+}
+
+/** A calendar day (AAAA-MM-JJ) in figures, as `language` writes it (31/12/2026 in French and English). */
+function numericDay(isoDay: string, language: Language): string {
+  return new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }).format(
+    new Date(`${isoDay}T12:00:00Z`),
+  );
+}
+
+/** What permitRefusal says (permits/permit-validity.ts), in another language than French. */
+function permitRefusalIn(p: PermitInUse, v: VisitPlace, code: PermitRefusalCode, language: Language): string {
+  const t = trIn(language);
+  switch (code) {
+    case 'PERMIT_SUSPENDED':
+      return t(p.status === 'WITHDRAWN' ? 'visits:permitRefusals.withdrawn' : 'visits:permitRefusals.suspended');
+    case 'PERMIT_ON_HOLD':
+      return t('visits:permitRefusals.onHold');
+    case 'PERMIT_NOT_YET_VALID':
+      return t('visits:permitRefusals.notYetValid', { date: numericDay(p.validFrom, language) });
+    case 'PERMIT_EXPIRED':
+      return t('visits:permitRefusals.expired', { date: p.validTo ? numericDay(p.validTo, language) : '' });
+    case 'PERMIT_USED_UP':
+      return t(`visits:permitRefusals.usedUp${plural(p.maxVisits ?? 0)}`, { count: p.maxVisits });
+    case 'PERMIT_CONDITIONS':
+      if (p.roomCondition && v.roomKind !== p.roomCondition)
+        return t('visits:permitRefusals.room', { room: t(`permits:rooms.${p.roomCondition}`) });
+      if (p.allowedDays?.length && !p.allowedDays.includes(v.isoDay)) return t('visits:permitRefusals.day');
+      return t('visits:permitRefusals.hours', { from: (p.allowedFrom ?? '').slice(0, 5), to: (p.allowedTo ?? '').slice(0, 5) });
+  }
 }
 
 export type ClosedReason = { code: 'WRONG_DAY' | 'NOT_VALID' | 'HOLIDAY' | 'CLOSED'; message: string };
