@@ -2,7 +2,7 @@ import type { Response } from 'supertest';
 import { insertAppointment } from './factories/appointments';
 import { insertEstablishment } from './factories/people';
 import { setPermitTerms } from './factories/validity';
-import { at, dayIn, insertBookingSetup, insertWaitlistEntry } from './factories/visits';
+import { at, dayIn, insertBookingSetup, insertWaitlistEntry, setVisitSettings } from './factories/visits';
 import { appForTests } from './helpers/app';
 import { frenchWordsIn } from './helpers/french';
 import { page } from './helpers/html';
@@ -45,6 +45,7 @@ const EXPECTED: Record<
     places: string;
     /** Why no slot can be taken with a permit for a visiting room with a separation screen. */
     room: string;
+    staffOnly: string;
   }
 > = {
   en: {
@@ -68,6 +69,7 @@ const EXPECTED: Record<
     phoneSaved: 'Your phone number is saved.',
     when: /^[A-Z][a-z]+, \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}$/,
     places: '10 places left',
+    staffOnly: 'In this prison, visits are booked with the visiting room, by phone or in person.',
     room: 'One of the permits requires a specific visiting room: Visiting room with a separation screen.',
   },
   ar: {
@@ -91,6 +93,7 @@ const EXPECTED: Record<
     phoneSaved: 'تم حفظ رقم هاتفك.',
     when: /^\S+، \d{1,2} \S+ \d{4} الساعة \d{2}:\d{2}$/,
     places: 'أماكن شاغرة: 10',
+    staffOnly: 'في هذا السجن، تُحجز الزيارات لدى قاعة الزيارات، عبر الهاتف أو في عين المكان.',
     room: 'أحد التصاريح يفرض قاعة زيارة خاصة: قاعة زيارة بحاجز فاصل.',
   },
   es: {
@@ -114,6 +117,7 @@ const EXPECTED: Record<
     phoneSaved: 'Su número de teléfono está guardado.',
     when: /^\S+, \d{1,2} de \S+ de \d{4} a las \d{2}:\d{2}$/,
     places: '10 plazas libres',
+    staffOnly: 'En este centro, las visitas se reservan en el locutorio, por teléfono o en persona.',
     room: 'Uno de los permisos exige un locutorio especial: Locutorio con mampara de separación.',
   },
 };
@@ -266,7 +270,7 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     await get(agent, `/mes-rendez-vous/${interview.id}/annuler`, language);
   });
 
-  it('reads why no slot can be taken with its permit, in its language', async () => {
+  it('reads why no slot can be taken with its permit, and where booking is by phone only, in its language', async () => {
     const s = await familyIn(language);
     await setPermitTerms(s.permit.id, { roomCondition: 'SEPARATION' });
     const form = await get(s.agent, '/visites/reserver', language);
@@ -274,6 +278,9 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     const why = form.texts('slot-day-unavailable');
     expect(why.length).toBeGreaterThan(0);
     expect(new Set(why)).toEqual(new Set([expected.room]));
+    // Where visits are booked with the visiting room only, the page says how.
+    await setVisitSettings(s.establishment.id, { onlineBooking: false });
+    expect((await get(s.agent, '/visites/reserver', language)).text('staff-only')).toBe(expected.staffOnly);
   });
 
   it('saves its mobile phone after an invalid number, with no French left', async () => {
