@@ -1,8 +1,9 @@
 import type { Response } from 'supertest';
 import { insertAppointment } from './factories/appointments';
-import { insertEstablishment } from './factories/people';
+import { insertDetainee, insertEstablishment } from './factories/people';
 import { setPermitTerms } from './factories/validity';
-import { at, dayIn, insertBookingSetup, insertWaitlistEntry, setVisitSettings } from './factories/visits';
+import { at, dayIn, insertBookingSetup, insertVisit, insertWaitlistEntry, setVisitSettings } from './factories/visits';
+import { query } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { frenchWordsIn } from './helpers/french';
 import { page } from './helpers/html';
@@ -46,6 +47,9 @@ const EXPECTED: Record<
     /** Why no slot can be taken with a permit for a visiting room with a separation screen. */
     room: string;
     staffOnly: string;
+    /** A full slot, then the notice of a waiting list joined. */
+    full: string;
+    joined: string;
   }
 > = {
   en: {
@@ -69,6 +73,8 @@ const EXPECTED: Record<
     phoneSaved: 'Your phone number is saved.',
     when: /^[A-Z][a-z]+, \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}$/,
     places: '10 places left',
+    full: 'Full',
+    joined: 'You are on the waiting list. If a place becomes free, we will offer it to you by email and text message.',
     staffOnly: 'In this prison, visits are booked with the visiting room, by phone or in person.',
     room: 'One of the permits requires a specific visiting room: Visiting room with a separation screen.',
   },
@@ -93,6 +99,8 @@ const EXPECTED: Record<
     phoneSaved: 'تم حفظ رقم هاتفك.',
     when: /^\S+، \d{1,2} \S+ \d{4} الساعة \d{2}:\d{2}$/,
     places: 'أماكن شاغرة: 10',
+    full: 'ممتلئ',
+    joined: 'أنت مسجَّل في قائمة الانتظار. إذا أصبح مكان شاغرًا، سنقترحه عليك عبر البريد الإلكتروني والرسائل القصيرة.',
     staffOnly: 'في هذا السجن، تُحجز الزيارات لدى قاعة الزيارات، عبر الهاتف أو في عين المكان.',
     room: 'أحد التصاريح يفرض قاعة زيارة خاصة: قاعة زيارة بحاجز فاصل.',
   },
@@ -117,6 +125,8 @@ const EXPECTED: Record<
     phoneSaved: 'Su número de teléfono está guardado.',
     when: /^\S+, \d{1,2} de \S+ de \d{4} a las \d{2}:\d{2}$/,
     places: '10 plazas libres',
+    full: 'Completo',
+    joined: 'Está en la lista de espera. Si queda una plaza libre, se la ofreceremos por correo y SMS.',
     staffOnly: 'En este centro, las visitas se reservan en el locutorio, por teléfono o en persona.',
     room: 'Uno de los permisos exige un locutorio especial: Locutorio con mampara de separación.',
   },
@@ -281,6 +291,35 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     // Where visits are booked with the visiting room only, the page says how.
     await setVisitSettings(s.establishment.id, { onlineBooking: false });
     expect((await get(s.agent, '/visites/reserver', language)).text('staff-only')).toBe(expected.staffOnly);
+  });
+
+  it('joins the waiting list of a full slot from the booking page, in its language', async () => {
+    const s = await familyIn(language);
+    const first = (await get(s.agent, '/visites/reserver', language)).options('slot')[0];
+    const day = first.split('|')[1];
+    // Another family takes the only place of that slot.
+    await query(`UPDATE slot_templates SET capacity = 1 WHERE id = $1`, [s.template.id]);
+    await insertVisit({
+      establishmentId: s.establishment.id,
+      roomId: s.room.id,
+      templateId: s.template.id,
+      detaineeId: (await insertDetainee(s.establishment.id)).id,
+      startsAt: at(day, '14:00'),
+      capacity: 1,
+    });
+    const form = await get(s.agent, `/visites/reserver?semaine=${day}`, language);
+    expect(form.$(`[data-testid="slot-unavailable"][data-slot="${first}"] [data-testid="slot-reason"]`).text().trim()).toBe(expected.full);
+    expect(form.has('waitlist-button')).toBe(true);
+    const fields = form.formFields('/visites/reserver');
+    const joined = expectAccepted(
+      await s.agent
+        .post('/visites/reserver')
+        .type('form')
+        .send({ ...fields, attente: first }),
+    );
+    const agenda = await get(s.agent, joined.replace('/visites?', '/mes-rendez-vous?'), language);
+    expect(agenda.text('waiting')).toBe(expected.joined);
+    expect(agenda.texts('waitlist-entry')).toHaveLength(1);
   });
 
   it('saves its mobile phone after an invalid number, with no French left', async () => {
