@@ -1,4 +1,6 @@
+import { intlLocale, type Language } from '../common/i18n';
 import { phoneForDisplay } from '../common/phone';
+import { trIn } from '../common/translate';
 
 /** Labels and texts of appointments, in French and in the establishment's time zone. */
 export type AppointmentKind = 'VISIT' | 'SPIP_INTERVIEW' | 'VIDEO_CALL';
@@ -34,10 +36,28 @@ function formatsOf(timeZone: string) {
   return f;
 }
 
-/** "mardi 24 novembre 2026 à 14 h 30", in the establishment's time zone (Paris by default), whatever the server's. */
-export function whenLabel(d: Date, timeZone = PARIS): string {
-  const f = formatsOf(timeZone);
-  return `${f.long.format(d)} à ${f.time.format(d).replace(':', ' h ')}`;
+const otherFormats = new Map<string, { long: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+/**
+ * "mardi 24 novembre 2026 à 14 h 30", in the establishment's time zone (Paris by default), whatever the
+ * server's; in `language` for the family's pages ("Tuesday 24 November 2026 at 14:30"), French by default.
+ */
+export function whenLabel(d: Date, timeZone = PARIS, language: Language = 'fr'): string {
+  if (language === 'fr') {
+    const f = formatsOf(timeZone);
+    return `${f.long.format(d)} à ${f.time.format(d).replace(':', ' h ')}`;
+  }
+  const key = `${language}|${timeZone}`;
+  let f = otherFormats.get(key);
+  if (!f) {
+    const locale = intlLocale(language);
+    f = {
+      long: new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+      time: new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    };
+    otherFormats.set(key, f);
+  }
+  return trIn(language)('space:when', { date: f.long.format(d), time: f.time.format(d) });
 }
 
 /** "24/11 à 14h30": short enough for an SMS. */
@@ -70,13 +90,15 @@ export interface AppointmentCardFields extends PracticalDetails {
   upcoming: boolean;
 }
 
+/** The card of an appointment on the family's pages, in `language` (the kind's label, its time). */
 export function cardFields(
   a: PracticalSource & { kind: AppointmentKind; status: 'BOOKED' | 'CANCELLED'; startsAt: Date; timeZone: string },
   now: Date,
+  language: Language = 'fr',
 ): AppointmentCardFields {
   return {
-    kindLabel: KIND_LABELS[a.kind],
-    when: whenLabel(a.startsAt, a.timeZone),
+    kindLabel: trIn(language)(`space:kinds.${a.kind}`),
+    when: whenLabel(a.startsAt, a.timeZone, language),
     upcoming: a.status === 'BOOKED' && a.startsAt.getTime() > now.getTime(),
     ...practicalDetails(a),
   };

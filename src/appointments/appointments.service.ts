@@ -3,6 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { currentLanguage } from '../common/i18n';
+import { tr } from '../common/translate';
 import { newReference } from '../common/reference';
 import type { CalendarEvent } from '../notifications/calendar';
 import { contactAddress, NotificationsService } from '../notifications/notifications.service';
@@ -131,7 +133,7 @@ export type CancelHook = (m: EntityManager, appointment: Appointment, actor: Act
 /** An appointment as the family's pages show it. */
 export type AppointmentCard = Appointment & AppointmentCardFields;
 
-const notFound = () => new DomainError('NOT_FOUND', 'Rendez-vous introuvable.', 404);
+const notFound = () => new DomainError('NOT_FOUND', tr('space:errors.appointmentNotFound'), 404);
 
 /**
  * The appointments people must turn up to (visits, SPIP interviews, video calls): booking, moving
@@ -287,9 +289,8 @@ export class AppointmentsService implements OnModuleInit {
   ): Promise<Appointment> {
     const a = await this.find(m, id, true);
     if (!inScope(a, scope)) throw notFound();
-    if (a.status === 'CANCELLED') throw new DomainError('ALREADY_CANCELLED', 'Ce rendez-vous est déjà annulé.', 409);
-    if (a.startsAt.getTime() <= now.getTime())
-      throw new DomainError('PAST', 'Ce rendez-vous est passé : il ne peut plus être annulé.', 409);
+    if (a.status === 'CANCELLED') throw new DomainError('ALREADY_CANCELLED', tr('space:errors.alreadyCancelled'), 409);
+    if (a.startsAt.getTime() <= now.getTime()) throw new DomainError('PAST', tr('space:errors.pastAppointment'), 409);
     await cancelAppointment(m, id, now, reason);
     const cancelled: Appointment = { ...a, status: 'CANCELLED' };
     await this.cancelHooks.get(a.kind)?.(m, cancelled, actor, now);
@@ -337,7 +338,7 @@ export class AppointmentsService implements OnModuleInit {
   async cardForFamily(familyAccountId: string, id: string): Promise<AppointmentCard> {
     const a = await this.findForFamily(familyAccountId, id);
     if (!a) throw notFound();
-    return { ...a, ...cardFields(a, this.clock.now()) };
+    return { ...a, ...cardFields(a, this.clock.now(), currentLanguage()) };
   }
 
   /**

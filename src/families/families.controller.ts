@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { attempt, validateForm } from '../common/forms';
+import { normalizePhone } from '../notifications/notification.rules';
 import { FamiliesService } from './families.service';
 import { PhoneForm } from './family.form';
 
@@ -25,6 +26,12 @@ export class FamiliesController {
     const form = await validateForm(PhoneForm, body);
     if (!form.ok) return res.status(400).render('families/phone.njk', { values: form.values, errors: form.errors });
     const phone = form.value.phone ?? '';
+    // Said in the family's language here (the service's own refusal is French).
+    if (phone && !normalizePhone(phone))
+      return res.status(400).render('families/phone.njk', {
+        values: { phone },
+        errors: [{ field: 'phone', message: 'space:phone.errors.invalid', values: { phone } }],
+      });
     const done = await attempt(() => this.families.setMobilePhone(principal.id, phone), 'phone');
     if (!done.ok) return res.status(400).render('families/phone.njk', { values: { phone }, errors: done.errors });
     res.redirect(303, '/mon-espace?fait=telephone');

@@ -1,8 +1,9 @@
-import { KIND_LABELS as APPOINTMENT_KIND_LABELS, whenLabel, type AppointmentKind } from '../appointments/appointment.rules';
-import { callTheParloir } from '../establishments/establishment-info.rules';
+import { whenLabel, type AppointmentKind } from '../appointments/appointment.rules';
+import { currentLanguage } from '../common/i18n';
+import { phoneForDisplay } from '../common/phone';
+import { tr } from '../common/translate';
 import type { FamilyVisitKind } from '../family-visits/family-unit.entity';
 import type { StayStatus } from '../family-visits/family-visit-stay.entity';
-import { KIND_LABELS as STAY_KIND_LABELS } from '../family-visits/units.rules';
 import type { VisitStatus } from '../visits/visit-day.rules';
 
 /**
@@ -32,6 +33,8 @@ export interface AgendaItem {
   reference: string | null;
   /** Whom, where: one line each. */
   details: string[];
+  /** The lines of `details` that are data written in French (a room, an establishment, an address): marked lang="fr". */
+  frenchDetails: number[];
   actions: AgendaAction[];
   /** What to do when no action is offered online (« appelez… »). */
   note: string | null;
@@ -39,29 +42,23 @@ export interface AgendaItem {
   establishmentId: string | null;
 }
 
-/** A visit's status as the family reads it (the agents' list says « Attendue »). */
-export const FAMILY_VISIT_STATUS: Record<VisitStatus, string> = {
-  BOOKED: 'Réservée',
-  IN_PROGRESS: 'En cours',
-  DONE: 'Passée',
-  NO_SHOW: 'Non honorée',
-  REFUSED: 'Accès refusé',
-  CANCELLED: 'Annulée',
-};
+/**
+ * The texts of the cards are in the request's language (locales/<language>/space.json; French on
+ * staff pages and outside a request), their times on the establishment's clock.
+ */
 
-export const FAMILY_STAY_STATUS: Record<StayStatus, string> = {
-  BOOKED: 'Réservée',
-  IN_PROGRESS: 'En cours',
-  ENDED: 'Passée',
-  ENDED_EARLY: 'Terminée avant l’heure',
-  CANCELLED: 'Annulée',
-};
+/** A visit's status as the family reads it (the agents' list says « Attendue »): space:visitStatus.<status>. */
+export function familyVisitStatus(status: VisitStatus): string {
+  return tr(`space:visitStatus.${status}`);
+}
 
-const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('fr') + s.slice(1);
+export function familyStayStatus(status: StayStatus): string {
+  return tr(`space:stayStatus.${status}`);
+}
 
 /** A visit too close to be moved or cancelled online: call the parloir, at its number when the establishment gives one. */
 export function lateChangeNote(parloirPhone: string | null): string {
-  return `Le délai pour déplacer ou annuler en ligne est passé : ${callTheParloir(parloirPhone)}.`;
+  return parloirPhone ? tr('space:card.lateChangeAt', { phone: phoneForDisplay(parloirPhone) }) : tr('space:card.lateChange');
 }
 
 /** A visit at the parloir, as the visits module lists the family's visits. */
@@ -84,19 +81,20 @@ export function visitItem(v: AgendaVisit, now: Date): AgendaItem {
   const upcoming = v.status === 'IN_PROGRESS' || (v.status === 'BOOKED' && v.startsAt.getTime() > now.getTime());
   const actions: AgendaAction[] = [];
   if (upcoming && v.changeable) {
-    actions.push({ href: `/visites/${v.id}/deplacer`, label: 'Déplacer', hidden: ` la visite ${v.reference}` });
-    if (v.appointmentId)
-      actions.push({ href: `/mes-rendez-vous/${v.appointmentId}/annuler`, label: 'Annuler', hidden: ` la visite ${v.reference}` });
+    const hidden = tr('space:card.theVisit', { reference: v.reference });
+    actions.push({ href: `/visites/${v.id}/deplacer`, label: tr('space:card.move'), hidden });
+    if (v.appointmentId) actions.push({ href: `/mes-rendez-vous/${v.appointmentId}/annuler`, label: tr('space:card.cancel'), hidden });
   }
   return {
     kind: 'VISIT',
-    title: 'Visite au parloir',
-    when: whenLabel(v.startsAt, v.timeZone),
+    title: tr('space:card.visitTitle'),
+    when: whenLabel(v.startsAt, v.timeZone, currentLanguage()),
     startsAt: v.startsAt,
     upcoming,
-    status: FAMILY_VISIT_STATUS[v.status],
+    status: familyVisitStatus(v.status),
     reference: v.reference,
-    details: [`Avec ${v.detainee}`, `${v.room}, ${v.establishment}`],
+    details: [tr('space:card.with', { name: v.detainee }), `${v.room}, ${v.establishment}`],
+    frenchDetails: [1],
     actions,
     note: upcoming && v.status === 'BOOKED' && !v.changeable ? lateChangeNote(null) : null,
     establishmentId: v.establishmentId,
@@ -117,22 +115,33 @@ export interface AgendaAppointment {
 }
 
 export function appointmentItem(a: AgendaAppointment, now: Date): AgendaItem {
-  const when = whenLabel(a.startsAt, a.timeZone);
+  const when = whenLabel(a.startsAt, a.timeZone, currentLanguage());
   const upcoming = a.status === 'BOOKED' && a.startsAt.getTime() > now.getTime();
   return {
     kind: a.kind,
-    title: upperFirst(APPOINTMENT_KIND_LABELS[a.kind]),
+    title: upperFirst(tr(`space:kinds.${a.kind}`)),
     when,
     startsAt: a.startsAt,
     upcoming,
-    status: a.status === 'CANCELLED' ? 'Annulé' : upcoming ? 'Prévu' : 'Passé',
+    status: tr(
+      a.status === 'CANCELLED'
+        ? 'space:appointmentStatus.cancelled'
+        : upcoming
+          ? 'space:appointmentStatus.planned'
+          : 'space:appointmentStatus.past',
+    ),
     reference: a.reference,
     details: [a.establishmentName, `${a.place}, ${a.address}`],
-    actions: upcoming ? [{ href: `/mes-rendez-vous/${a.id}/annuler`, label: 'Annuler', hidden: ` le rendez-vous du ${when}` }] : [],
+    frenchDetails: [0, 1],
+    actions: upcoming
+      ? [{ href: `/mes-rendez-vous/${a.id}/annuler`, label: tr('space:card.cancel'), hidden: tr('space:card.theAppointment', { when }) }]
+      : [],
     note: null,
     establishmentId: null,
   };
 }
+
+const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase(currentLanguage()) + s.slice(1);
 
 /** A UVF / PF stay of a case where the family holds a granted request. */
 export interface AgendaStay {
@@ -150,19 +159,27 @@ export interface AgendaStay {
 
 export function stayItem(s: AgendaStay, now: Date): AgendaItem {
   const upcoming = (s.status === 'BOOKED' || s.status === 'IN_PROGRESS') && s.endsAt.getTime() > now.getTime();
-  const when = whenLabel(s.startsAt, s.timeZone);
+  const language = currentLanguage();
+  const when = whenLabel(s.startsAt, s.timeZone, language);
   return {
     kind: s.kind,
-    title: STAY_KIND_LABELS[s.kind],
+    title: tr(`space:stayKinds.${s.kind}`),
     when,
     startsAt: s.startsAt,
     upcoming,
-    status: FAMILY_STAY_STATUS[s.status],
+    status: familyStayStatus(s.status),
     reference: null,
-    details: [`Avec ${s.detaineeName}`, `${s.unitName}, ${s.establishmentName}`, `Jusqu’au ${whenLabel(s.endsAt, s.timeZone)}`],
-    actions: [{ href: `/uvf/sejours/${s.id}`, label: 'Voir la visite', hidden: ` du ${when} : ce qu’il faut apporter` }],
+    details: [
+      tr('space:card.with', { name: s.detaineeName }),
+      `${s.unitName}, ${s.establishmentName}`,
+      tr('space:card.until', { when: whenLabel(s.endsAt, s.timeZone, language) }),
+    ],
+    frenchDetails: [1],
+    actions: [{ href: `/uvf/sejours/${s.id}`, label: tr('space:card.seeStay'), hidden: tr('space:card.theStay', { when }) }],
     note: upcoming
-      ? `Pour la déplacer ou l’annuler, appelez l’établissement${s.establishmentPhone ? ` au ${s.establishmentPhone}` : ''}.`
+      ? s.establishmentPhone
+        ? tr('space:card.stayNoteAt', { phone: s.establishmentPhone })
+        : tr('space:card.stayNote')
       : null,
     establishmentId: null,
   };

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { STATUS_LABELS } from '../permits/permit.rules';
+import { familyLabels } from '../permits/family-texts';
 import { FamilySpaceService } from './family-space.service';
 
 /** A query value that is one text, else undefined. */
@@ -18,7 +18,11 @@ export class FamilySpaceController {
   @Roles('FAMILY')
   @Render('family-space/home.njk')
   async home(@CurrentPrincipal() principal: Principal, @Query('fait') done: unknown) {
-    return { ...(await this.space.overview(principal.id)), statusLabels: STATUS_LABELS, done: done === 'telephone' ? done : undefined };
+    return {
+      ...(await this.space.overview(principal.id)),
+      statusLabels: familyLabels().statusLabels,
+      done: done === 'telephone' ? done : undefined,
+    };
   }
 
   /** One list of what the family must attend; booking, moving, joining a waiting list and cancelling come back here. */

@@ -1,4 +1,6 @@
 import { parseDate } from '../common/dates';
+import { currentLanguage, intlLocale, type Language } from '../common/i18n';
+import { tr } from '../common/translate';
 import { zonedFormat } from '../common/zoned-time';
 import { isoDayOfWeek, type VisitSettings } from './visit.rules';
 
@@ -46,8 +48,9 @@ const noon = (day: string) => new Date(`${day}T12:00:00Z`);
  * « du lundi 23 au dimanche 29 novembre », « du lundi 30 novembre au dimanche 6 décembre »,
  * « du lundi 28 décembre 2026 au dimanche 3 janvier 2027 ».
  */
-export function weekLabel(monday: string): string {
+export function weekLabel(monday: string, language: Language = currentLanguage()): string {
   const sunday = addDays(monday, 6);
+  if (language !== 'fr') return otherWeekLabel(monday, sunday, language);
   const from =
     monday.slice(0, 4) !== sunday.slice(0, 4)
       ? DAY_MONTH_YEAR.format(noon(monday))
@@ -56,6 +59,18 @@ export function weekLabel(monday: string): string {
         : DAY_OF_MONTH.format(noon(monday));
   const to = monday.slice(0, 4) !== sunday.slice(0, 4) ? DAY_MONTH_YEAR.format(noon(sunday)) : DAY_MONTH.format(noon(sunday));
   return `du ${from} au ${to}`;
+}
+
+/** A week in another language than French: a range as the language writes it (« Monday 23 – Sunday 29 November »). */
+function otherWeekLabel(monday: string, sunday: string, language: Language): string {
+  const yearShown = monday.slice(0, 4) !== sunday.slice(0, 4);
+  return new Intl.DateTimeFormat(intlLocale(language), {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    ...(yearShown ? { year: 'numeric' } : {}),
+  }).formatRange(noon(monday), noon(sunday));
 }
 
 function week(monday: string): BookingWeek {
@@ -80,8 +95,6 @@ export interface AskedWeek {
   problem: string | null;
 }
 
-const FIRST_WEEK = 'Voici la première semaine où réserver.';
-
 /**
  * The week a `semaine` query parameter asks for: any day of it (AAAA-MM-JJ, or JJ/MM/AAAA as typed),
  * among the window's weeks. A value that is not one day, or a week outside the window, says why
@@ -90,18 +103,16 @@ const FIRST_WEEK = 'Voici la première semaine où réserver.';
 export function askedWeek(weeks: BookingWeek[], value: unknown, horizonDays: number): AskedWeek {
   if (value === undefined || value === '') return { week: null, problem: null };
   const day = typeof value === 'string' ? parseDate(value.trim()) : null;
-  if (!day) return { week: null, problem: `La semaine demandée n’existe pas. ${FIRST_WEEK}` };
+  if (!day) return { week: null, problem: tr('visits:weeks.noSuchWeek') };
   const monday = mondayOf(day);
   const found = weeks.find((w) => w.monday === monday);
   if (found) return { week: found, problem: null };
   if (weeks.length === 0 || monday > weeks[0].monday)
     return {
       week: null,
-      problem:
-        `La semaine ${weekLabel(monday)} n’est pas encore ouverte à la réservation : ` +
-        `les visites se réservent au plus ${horizonDays} jours à l’avance. ${FIRST_WEEK}`,
+      problem: tr('visits:weeks.notOpen', { week: weekLabel(monday), days: horizonDays }),
     };
-  return { week: null, problem: `La semaine ${weekLabel(monday)} est passée. ${FIRST_WEEK}` };
+  return { week: null, problem: tr('visits:weeks.past', { week: weekLabel(monday) }) };
 }
 
 /** The local day of a slot choice (`<weekly slot id>|<YYYY-MM-DD>`, as the slot radios send it), or null for anything else. */

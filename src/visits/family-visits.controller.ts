@@ -5,6 +5,7 @@ import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import { actorOf, familyOf, type Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { attempt, type FieldError, validateForm } from '../common/forms';
+import { tr } from '../common/translate';
 import { weekNavigation } from './booking-weeks.rules';
 import { VisitBookingService } from './visit-booking.service';
 import { BookVisitForm, MoveVisitForm, slotChoice } from './visit.form';
@@ -66,7 +67,7 @@ export class FamilyVisitsController {
   /** The offer page; after a failed confirmation the entry may be over (expired): the reason is still shown. */
   private async renderOffer(res: Response, p: Principal, id: string, errors: FieldError[]) {
     const w = await this.waitlist.findForFamily(p.id, id);
-    if (!w && errors.length === 0) throw new DomainError('NOT_FOUND', 'Cette inscription n’est plus en cours.', 404);
+    if (!w && errors.length === 0) throw new DomainError('NOT_FOUND', tr('visits:errors.NOT_WAITING'), 404);
     res.render('visits/waitlist-offer.njk', { w, errors });
   }
 
@@ -97,7 +98,7 @@ export class FamilyVisitsController {
     const visitorIds = 'visiteurs' in q ? textsOf(q.visiteurs) : undefined;
     if (q.etape === 'visiteurs') return this.render(res, p, detaineeId, [], { visiteurs: visitorIds ?? [] }, []);
     if (q.etape === 'creneaux' && !visitorIds?.length)
-      return this.render(res.status(400), p, detaineeId, [], {}, [{ field: 'visiteurs', message: 'Choisissez qui vient à la visite' }]);
+      return this.render(res.status(400), p, detaineeId, [], {}, [{ field: 'visiteurs', message: 'visits:errors.chooseWhoComes' }]);
     await this.render(res, p, detaineeId, visitorIds, { semaine: q.semaine }, []);
   }
 

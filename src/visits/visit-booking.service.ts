@@ -8,7 +8,8 @@ import { DomainError } from '../common/domain-error';
 import { newReference } from '../common/reference';
 import { contactAddress } from '../notifications/notifications.service';
 import { parloirPhoneOf } from '../establishments/establishment-info.queries';
-import { callTheParloir } from '../establishments/establishment-info.rules';
+import { phoneForDisplay } from '../common/phone';
+import { tr } from '../common/translate';
 import { closuresFrom, lockCalendarOfTemplate, settingsOrDefaults, type TemplateInContext, templateInContext } from './calendar.queries';
 import {
   addBooked,
@@ -43,7 +44,6 @@ import {
   occurrence,
   permitsRefusal,
   placesRefusal,
-  STAFF_ONLY_MESSAGE,
   templateClosedOn,
   type Viewer,
   visitorsRefusal,
@@ -121,8 +121,6 @@ export interface ResolvedSlot {
 
 /** What the visiting room reads when the week is used: it may book over the establishment's cap, saying why. */
 export const OVER_CAP_MESSAGE = 'Pour réserver au-delà du plafond de l’établissement, indiquez le motif de la dérogation.';
-
-const NO_PERMIT_MESSAGE = 'Chaque visiteur doit avoir un permis de visite pour cette personne détenue.';
 
 /** What happens, in the same transaction, when a place of a (locked) slot is freed: the waiting list offers it. */
 export type PlaceFreedHook = (m: EntityManager, slotId: string, now: Date) => Promise<void>;
@@ -336,9 +334,9 @@ export class VisitBookingService implements OnModuleInit {
     // Shared with other bookings, exclusive against a change of the calendar (closure, room, weekly slot).
     await lockCalendarOfTemplate(m, choice.templateId);
     const t = await templateInContext(m, choice.templateId);
-    if (!t || !t.roomActive || parseDate(choice.day) !== choice.day) throw new DomainError('NO_SLOT', 'Ce créneau n’existe pas.', 404);
+    if (!t || !t.roomActive || parseDate(choice.day) !== choice.day) throw new DomainError('NO_SLOT', tr('visits:errors.NO_SLOT'), 404);
     const settings = await settingsOrDefaults(m, t.establishmentId);
-    if (byFamily && !settings.onlineBooking) throw new DomainError('STAFF_ONLY', STAFF_ONLY_MESSAGE);
+    if (byFamily && !settings.onlineBooking) throw new DomainError('STAFF_ONLY', tr('visits:refusals.STAFF_ONLY'));
     const closed = templateClosedOn(t, choice.day, await closuresFrom(m, t.establishmentId, choice.day, true), settings, t.holidayZone);
     if (closed) throw new DomainError(closed.code, closed.message);
     const { startsAt, endsAt } = occurrence(t, choice.day, t.timeZone);
@@ -370,14 +368,14 @@ export class VisitBookingService implements OnModuleInit {
   ): Promise<{ detainee: BookingDetainee; permitIds: string[]; overCap: boolean }> {
     const detainee = await detaineeForBooking(m, request.detaineeId);
     if (!detainee || detainee.establishmentId !== slot.t.establishmentId || detainee.custodyStatus !== 'PRESENT') {
-      throw new DomainError('NO_DETAINEE', 'La personne détenue n’est pas dans cet établissement.');
+      throw new DomainError('NO_DETAINEE', tr('visits:refusals.NO_DETAINEE'));
     }
     const permitIds = [...new Set(request.permitIds)];
     const permits = await permitsForBooking(m, permitIds, exceptVisit);
     if (permits.length !== permitIds.length || permits.some((p) => p.detaineeId !== detainee.id))
-      throw new DomainError('NO_PERMIT', NO_PERMIT_MESSAGE);
+      throw new DomainError('NO_PERMIT', tr('visits:errors.NO_PERMIT'));
     if (request.familyAccountId && permits.some((p) => p.familyAccountId !== request.familyAccountId))
-      throw new DomainError('NO_PERMIT', NO_PERMIT_MESSAGE);
+      throw new DomainError('NO_PERMIT', tr('visits:errors.NO_PERMIT'));
     // Status, limits on the visit's day and conditions of place and time (R341-1); then who comes.
     const refused = visitorsRefusal(permits, visitPlace(slot.t, request.day), slot.settings);
     if (refused) throw new DomainError(refused.code, refused.message);
@@ -458,31 +456,24 @@ export class VisitBookingService implements OnModuleInit {
       return await this.dataSource.transaction(async (m) => {
         const v = await lockVisit(m, { id: visitId });
         const inScope = v && ('familyId' in scope ? v.familyAccountId === scope.familyId : v.establishmentId === scope.establishmentId);
-        if (!v || !inScope) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
-        if (v.status !== 'BOOKED')
-          throw new DomainError('NOT_BOOKED', 'Cette visite n’est plus réservée : elle ne peut pas être déplacée.', 409);
+        if (!v || !inScope) throw new DomainError('NOT_FOUND', tr('visits:errors.visitNotFound'), 404);
+        if (v.status !== 'BOOKED') throw new DomainError('NOT_BOOKED', tr('visits:errors.notBookedMove'), 409);
         const slot = await this.resolveSlot(m, choice, now, byFamily);
-        if (slot.t.establishmentId !== v.establishmentId) throw new DomainError('NO_SLOT', 'Ce créneau n’existe pas.', 404);
+        if (slot.t.establishmentId !== v.establishmentId) throw new DomainError('NO_SLOT', tr('visits:errors.NO_SLOT'), 404);
         if (byFamily && !canCancel(v.startsAt, now, slot.settings)) {
-          throw new DomainError(
-            'TOO_LATE',
-            `Une visite se déplace en ligne au plus tard ${slot.settings.cancelDeadlineHours} heures avant : ` +
-              `${callTheParloir(await parloirPhoneOf(m, v.establishmentId))}.`,
-            409,
-          );
+          throw new DomainError('TOO_LATE', await tooLate(m, 'visits:errors.tooLateMove', slot.settings.cancelDeadlineHours, v), 409);
         }
         const permits = await permitsOfVisit(m, v.id);
         const refused = permitsRefusal(permits, visitPlace(slot.t, choice.day));
-        if (refused) throw new DomainError(refused.code, `${refused.message} La visite ne peut pas être déplacée sur ce créneau.`);
+        if (refused) throw new DomainError(refused.code, tr('visits:errors.notMovable', { reason: refused.message }));
         const visitors = checkVisitors(permits, choice.day, slot.settings);
         if (visitors) throw new DomainError(visitors.code, visitors.message);
         const detainee = await detaineeForBooking(m, v.detaineeId);
-        if (!detainee || detainee.custodyStatus !== 'PRESENT')
-          throw new DomainError('NO_DETAINEE', 'La personne détenue n’est plus dans cet établissement.');
+        if (!detainee || detainee.custodyStatus !== 'PRESENT') throw new DomainError('NO_DETAINEE', tr('visits:errors.detaineeGone'));
         await this.checkEntitlement(m, detainee, slot, v.id, byFamily ? { familyId: scope.familyId } : 'STAFF');
 
         const targetId = await this.slotRow(m, slot);
-        if (targetId === v.slotId) throw new DomainError('SAME_SLOT', 'La visite est déjà sur ce créneau.');
+        if (targetId === v.slotId) throw new DomainError('SAME_SLOT', tr('visits:errors.SAME_SLOT'));
         const target = (await lockSlots(m, [targetId, v.slotId])).find((s) => s.id === targetId)!;
         const full = placesRefusal(target.capacity - target.booked - target.held);
         if (full) throw new DomainError(full.code, full.message, 409);
@@ -580,12 +571,7 @@ export class VisitBookingService implements OnModuleInit {
     if (opts.familyDeadline) {
       const settings = await settingsOrDefaults(m, v.establishmentId);
       if (!canCancel(v.startsAt, now, settings))
-        throw new DomainError(
-          'TOO_LATE',
-          `Une visite s’annule en ligne au plus tard ${settings.cancelDeadlineHours} heures avant : ` +
-            `${callTheParloir(await parloirPhoneOf(m, v.establishmentId))}.`,
-          409,
-        );
+        throw new DomainError('TOO_LATE', await tooLate(m, 'visits:errors.tooLateCancel', settings.cancelDeadlineHours, v), 409);
     }
     await lockSlots(m, [v.slotId]);
     await markCancelled(m, v.id, now);
@@ -644,6 +630,12 @@ export class VisitBookingService implements OnModuleInit {
   }
 }
 
+/** Too late to move or cancel online (`key`): call the parloir, at its number when the establishment gives one. */
+async function tooLate(m: EntityManager, key: string, hours: number, v: { establishmentId: string }): Promise<string> {
+  const phone = await parloirPhoneOf(m, v.establishmentId);
+  return tr(phone ? `${key}At` : key, { hours, ...(phone ? { phone: phoneForDisplay(phone) } : {}) });
+}
+
 function constraintOf(e: unknown): string | undefined {
   if (!(e instanceof QueryFailedError)) return undefined;
   const driver = (e as { driverError?: { code?: string; constraint?: string } }).driverError;
@@ -655,8 +647,8 @@ function domainErrorOf(e: unknown): unknown {
   const driver = e instanceof QueryFailedError ? (e as { driverError?: { code?: string; constraint?: string } }).driverError : undefined;
   if (driver?.code === '23P01') {
     return driver.constraint === 'visits_detainee_no_overlap'
-      ? new DomainError('DETAINEE_BUSY', 'La personne détenue a déjà une visite à ce moment-là.', 409)
-      : new DomainError('VISITOR_BUSY', 'Un des visiteurs a déjà une visite à ce moment-là.', 409);
+      ? new DomainError('DETAINEE_BUSY', tr('visits:refusals.DETAINEE_BUSY'), 409)
+      : new DomainError('VISITOR_BUSY', tr('visits:errors.VISITOR_BUSY'), 409);
   }
   return e;
 }

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { whenLabel } from '../appointments/appointment.rules';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { currentLanguage, intlLocale } from '../common/i18n';
+import { tr } from '../common/translate';
 import type { HolidayZone } from '../common/public-holidays';
 import { zonedFormat } from '../common/zoned-time';
 import { FamiliesService } from '../families/families.service';
@@ -42,7 +44,6 @@ import {
   type SlotRefusal,
   slotRefusal,
   slotsByDay,
-  STAFF_ONLY_MESSAGE,
   templateClosedOn,
   type Viewer,
   visitPlace,
@@ -176,10 +177,14 @@ export interface StaffBookingForm {
 export const MAX_MATCHES = 30;
 
 const HHMM = new Map<string, Intl.DateTimeFormat>();
+/** « 14 h 00 » in French, « 14:00 » in the other languages (the request's), on the establishment's clock. */
 function timeOf(d: Date, timeZone: string): string {
-  let f = HHMM.get(timeZone);
-  if (!f) HHMM.set(timeZone, (f = new Intl.DateTimeFormat('fr-FR', { timeZone, hour: '2-digit', minute: '2-digit' })));
-  return f.format(d).replace(':', ' h ');
+  const language = currentLanguage();
+  const key = `${language}|${timeZone}`;
+  let f = HHMM.get(key);
+  if (!f)
+    HHMM.set(key, (f = new Intl.DateTimeFormat(intlLocale(language), { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  return language === 'fr' ? f.format(d).replace(':', ' h ') : f.format(d);
 }
 
 /**
@@ -274,7 +279,7 @@ export class VisitReadService {
     const options = slots.map((s): SlotOption => {
       const isCurrent = r.current?.templateId === s.templateId && r.current.startsAt.getTime() === s.startsAt.getTime();
       const refusal: SlotRefusal | null = isCurrent
-        ? { code: 'SAME_SLOT', message: 'C’est l’horaire actuel de la visite.' }
+        ? { code: 'SAME_SLOT', message: tr('visits:refusals.currentSlot') }
         : slotRefusal({
             closed: s.closed,
             permits,
@@ -329,8 +334,7 @@ export class VisitReadService {
     const before = weeks.indexOf(current);
     const skipped =
       !asked.problem && before > 0
-        ? `Aucun créneau n’est disponible avant le ${dayLabel(current.monday)} : ` +
-          (before > 1 ? 'les semaines précédentes indiquent pourquoi.' : 'la semaine précédente indique pourquoi.')
+        ? tr(before > 1 ? 'visits:weeks.skippedMany' : 'visits:weeks.skippedOne', { day: dayLabel(current.monday) })
         : null;
     return { days: all.filter((d) => inWeek(d.day, current)), week: { weeks, current, notice: asked.problem, skipped } };
   }
@@ -360,7 +364,7 @@ export class VisitReadService {
         ...none,
         visitors,
         coming,
-        staffOnly: STAFF_ONLY_MESSAGE,
+        staffOnly: tr('visits:refusals.STAFF_ONLY'),
       };
     const { days, week } = await this.weekGrid(
       { id: chosen.establishmentId, timeZone: chosen.timeZone, holidayZone: chosen.holidayZone },
@@ -383,7 +387,7 @@ export class VisitReadService {
       const s = settings.get(v.establishmentId);
       return {
         ...v,
-        when: whenLabel(v.startsAt, v.timeZone),
+        when: whenLabel(v.startsAt, v.timeZone, currentLanguage()),
         changeable: v.status === 'BOOKED' && s !== undefined && canCancel(v.startsAt, now, s),
       };
     });
@@ -392,7 +396,7 @@ export class VisitReadService {
   /** The family's booked visit to move, and the other slots with why it cannot go there (404 for anyone else's). */
   async familyMoveForm(familyId: string, visitId: string): Promise<MoveForm> {
     const visit = (await familyVisits(this.db, familyId)).find((v) => v.id === visitId && v.status === 'BOOKED');
-    if (!visit) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
+    if (!visit) throw new DomainError('NOT_FOUND', tr('visits:errors.visitNotFound'), 404);
     return this.moveForm(visit, { id: visit.establishmentId, timeZone: visit.timeZone, holidayZone: visit.holidayZone }, { familyId });
   }
 
@@ -432,7 +436,7 @@ export class VisitReadService {
         reference: visit.reference,
         detainee: visit.detainee,
         room: visit.room,
-        when: whenLabel(visit.startsAt, establishment.timeZone),
+        when: whenLabel(visit.startsAt, establishment.timeZone, currentLanguage()),
       },
       days,
     };

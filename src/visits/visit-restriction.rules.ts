@@ -1,3 +1,4 @@
+import { tr } from '../common/translate';
 import { formatInTimeZone } from 'date-fns-tz';
 import type { VisitStatus } from './visit-day.rules';
 
@@ -118,14 +119,16 @@ export function restrictionRefusal(
   if (covering.some((r) => r.kind === 'PREVENTED'))
     return {
       code: 'DETAINEE_PREVENTED',
-      message: staff ? 'La personne détenue est empêchée à cette date : aucune visite n’est possible.' : DETAINEE_UNAVAILABLE_REASON,
+      message: staff
+        ? 'La personne détenue est empêchée à cette date : aucune visite n’est possible.'
+        : tr('visits:refusals.DETAINEE_UNAVAILABLE'),
     };
   if (covering.some((r) => r.kind === 'DISCIPLINARY') && weekVisits.filter(usesWeek).length >= DISCIPLINARY_WEEKLY_VISITS)
     return {
       code: 'DISCIPLINARY_WEEK_USED',
       message: staff
         ? 'La personne détenue est en cellule disciplinaire et a déjà sa visite de la semaine (article R341-3 3°).'
-        : DETAINEE_UNAVAILABLE_REASON,
+        : tr('visits:refusals.DETAINEE_UNAVAILABLE'),
     };
   return null;
 }

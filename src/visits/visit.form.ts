@@ -81,37 +81,38 @@ const Checkbox = () => Transform(({ value }: { value: unknown }) => value === 'o
 
 // ---------- Families ----------
 
+/** The families' forms (and the move form the visiting room shares): their messages are keys of visits.json, shown in the page's language. */
 export class BookVisitForm {
-  @IsUUID('all', { message: 'Choisissez la personne détenue que vous visitez' })
+  @IsUUID('all', { message: 'visits:errors.chooseDetainee' })
   detaineeId!: string;
 
   @ToList()
-  @IsUUID('all', { each: true, message: 'Choisissez les visiteurs dans la liste' })
+  @IsUUID('all', { each: true, message: 'visits:errors.chooseVisitors' })
   permitIds!: string[];
 
   /** The slot chosen (not needed when a full slot's waiting-list button was pressed). */
   @ValidateIf((o: BookVisitForm) => o.attente === undefined)
-  @IsSlotChoice('Choisissez un créneau')
+  @IsSlotChoice('visits:errors.chooseSlot')
   slot!: string;
 
   /** « M’inscrire sur la liste d’attente » of a full slot: that slot (the button's value). */
   @IsOptional()
-  @IsSlotChoice('Choisissez un créneau')
+  @IsSlotChoice('visits:errors.chooseSlot')
   attente?: string;
 
   /** The form's idempotency key (a retried submission books once). */
   @EmptyToUndefined()
   @IsOptional()
-  @Text(1, 100, 'Le formulaire a expiré : rechargez la page')
+  @Text(1, 100, 'visits:errors.expired')
   key?: string;
 
   @IsOptional()
-  @IsIn(['book', 'wait'], { message: 'Choisissez de réserver ou de vous inscrire sur la liste d’attente' })
+  @IsIn(['book', 'wait'], { message: 'visits:errors.chooseAction' })
   action?: 'book' | 'wait';
 }
 
 export class MoveVisitForm {
-  @IsSlotChoice('Choisissez le nouveau créneau')
+  @IsSlotChoice('visits:errors.chooseNewSlot')
   slot!: string;
 }
 

@@ -1,7 +1,9 @@
 import { addDays, differenceInYears } from 'date-fns';
 import { type HolidayZone, publicHoliday } from '../common/public-holidays';
 import { whenLabel } from '../appointments/appointment.rules';
+import { currentLanguage, intlLocale, type Language } from '../common/i18n';
 import { comparableName } from '../common/names';
+import { listIn, tr, trIn } from '../common/translate';
 import type { VisitStatus } from './visit-day.rules';
 import { type PermitInUse, permitRefusal, type PermitRefusalCode, type VisitPlace } from '../permits/permit-validity';
 import { zonedFormat, zonedInstant } from '../common/zoned-time';
@@ -105,13 +107,46 @@ export function visitPlace(t: Pick<SlotTemplate, 'startTime' | 'endTime'> & { ro
   return { day, startTime: t.startTime.slice(0, 5), endTime: t.endTime.slice(0, 5), isoDay: isoDayOfWeek(day), roomKind: t.roomKind };
 }
 
-/** The first of these permits that does not allow this visit, with why (plain French); null when all do. */
+/**
+ * The first of these permits that does not allow this visit, with why (plain French; in the request's
+ * language on the family's pages); null when all do.
+ */
 export function permitsRefusal(permits: PermitInUse[], place: VisitPlace): { code: PermitRefusalCode; message: string } | null {
+  const language = currentLanguage();
   for (const p of permits) {
     const refusal = permitRefusal(p, place);
-    if (refusal) return refusal;
+    if (refusal) return language === 'fr' ? refusal : { code: refusal.code, message: permitRefusalIn(p, place, refusal.code, language) };
   }
   return null;
+}
+
+/** A calendar day (AAAA-MM-JJ) in figures, as `language` writes it (31/12/2026 in French and English). */
+function numericDay(isoDay: string, language: Language): string {
+  return new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }).format(
+    new Date(`${isoDay}T12:00:00Z`),
+  );
+}
+
+/** What permitRefusal says (permits/permit-validity.ts), in another language than French. */
+function permitRefusalIn(p: PermitInUse, v: VisitPlace, code: PermitRefusalCode, language: Language): string {
+  const t = trIn(language);
+  switch (code) {
+    case 'PERMIT_SUSPENDED':
+      return t(p.status === 'WITHDRAWN' ? 'visits:permitRefusals.withdrawn' : 'visits:permitRefusals.suspended');
+    case 'PERMIT_ON_HOLD':
+      return t('visits:permitRefusals.onHold');
+    case 'PERMIT_NOT_YET_VALID':
+      return t('visits:permitRefusals.notYetValid', { date: numericDay(p.validFrom, language) });
+    case 'PERMIT_EXPIRED':
+      return t('visits:permitRefusals.expired', { date: p.validTo ? numericDay(p.validTo, language) : '' });
+    case 'PERMIT_USED_UP':
+      return t(`visits:permitRefusals.usedUp${plural(p.maxVisits ?? 0)}`, { count: p.maxVisits });
+    case 'PERMIT_CONDITIONS':
+      if (p.roomCondition && v.roomKind !== p.roomCondition)
+        return t('visits:permitRefusals.room', { room: t(`permits:rooms.${p.roomCondition}`) });
+      if (p.allowedDays?.length && !p.allowedDays.includes(v.isoDay)) return t('visits:permitRefusals.day');
+      return t('visits:permitRefusals.hours', { from: (p.allowedFrom ?? '').slice(0, 5), to: (p.allowedTo ?? '').slice(0, 5) });
+  }
 }
 
 export type ClosedReason = { code: 'WRONG_DAY' | 'NOT_VALID' | 'HOLIDAY' | 'CLOSED'; message: string };
@@ -127,15 +162,14 @@ export function templateClosedOn(
   settings: VisitSettings,
   zone: HolidayZone,
 ): ClosedReason | null {
-  if (isoDayOfWeek(day) !== t.dayOfWeek) return { code: 'WRONG_DAY', message: 'Ce créneau n’existe pas ce jour-là.' };
-  if (day < t.validFrom || (t.validTo && day > t.validTo))
-    return { code: 'NOT_VALID', message: 'Ce créneau n’est pas ouvert à cette date.' };
+  if (isoDayOfWeek(day) !== t.dayOfWeek) return { code: 'WRONG_DAY', message: tr('visits:refusals.WRONG_DAY') };
+  if (day < t.validFrom || (t.validTo && day > t.validTo)) return { code: 'NOT_VALID', message: tr('visits:refusals.NOT_VALID') };
   const holiday = settings.openOnHolidays ? null : publicHoliday(day, zone);
-  if (holiday) return { code: 'HOLIDAY', message: `Les parloirs sont fermés ce jour férié (${holiday}).` };
+  if (holiday) return { code: 'HOLIDAY', message: tr('visits:refusals.HOLIDAY', { holiday }) };
   const closure = closures.find(
     (c) => c.day === day && (c.roomId === null || c.roomId === t.roomId) && (c.templateId === null || c.templateId === t.id),
   );
-  if (closure) return { code: 'CLOSED', message: `Parloir fermé ce jour-là : ${closure.reason}` };
+  if (closure) return { code: 'CLOSED', message: tr('visits:refusals.CLOSED', { reason: closure.reason }) };
   return null;
 }
 
@@ -144,11 +178,9 @@ export type WindowError = { code: 'TOO_SOON' | 'TOO_FAR' | 'PAST'; message: stri
 /** Booking window: at least `minNoticeHours` ahead, at most `horizonDays` ahead. */
 export function checkWindow(startsAt: Date, now: Date, s: VisitSettings): WindowError | null {
   const ms = startsAt.getTime() - now.getTime();
-  if (ms <= 0) return { code: 'PAST', message: 'Ce créneau est passé.' };
-  if (ms < s.minNoticeHours * 3600_000)
-    return { code: 'TOO_SOON', message: `Les visites se réservent au moins ${s.minNoticeHours} heures à l’avance.` };
-  if (ms > s.horizonDays * 86400_000)
-    return { code: 'TOO_FAR', message: `Les visites se réservent au plus ${s.horizonDays} jours à l’avance.` };
+  if (ms <= 0) return { code: 'PAST', message: tr('visits:refusals.PAST') };
+  if (ms < s.minNoticeHours * 3600_000) return { code: 'TOO_SOON', message: tr('visits:refusals.TOO_SOON', { hours: s.minNoticeHours }) };
+  if (ms > s.horizonDays * 86400_000) return { code: 'TOO_FAR', message: tr('visits:refusals.TOO_FAR', { days: s.horizonDays }) };
   return null;
 }
 
@@ -202,25 +234,20 @@ export function ageOn(birthdate: string, day: string): number {
  * without an adult.
  */
 export function checkVisitors(visitors: ComingVisitor[], visitDay: string, s: VisitSettings): VisitorsError | null {
-  if (visitors.length === 0) return { code: 'NO_VISITOR', message: 'Choisissez au moins un visiteur.' };
+  if (visitors.length === 0) return { code: 'NO_VISITOR', message: tr('visits:refusals.NO_VISITOR') };
   const minors = visitors.filter((v) => ageOn(v.birthdate, visitDay) < MAJORITY_AGE);
   const adults = visitors.length - minors.length;
-  if (adults > s.maxAdults) return { code: 'TOO_MANY_ADULTS', message: `${counted(s.maxAdults, 'adulte')} au plus par visite.` };
+  if (adults > s.maxAdults)
+    return { code: 'TOO_MANY_ADULTS', message: tr(`visits:refusals.TOO_MANY_ADULTS${plural(s.maxAdults)}`, { count: s.maxAdults }) };
   if (minors.length > s.maxChildren)
-    return { code: 'TOO_MANY_CHILDREN', message: `${counted(s.maxChildren, 'enfant')} au plus par visite.` };
+    return {
+      code: 'TOO_MANY_CHILDREN',
+      message: tr(`visits:refusals.TOO_MANY_CHILDREN${plural(s.maxChildren)}`, { count: s.maxChildren }),
+    };
   if (minors.length > 0 && adults === 0) {
     if (minors.some((v) => ageOn(v.birthdate, visitDay) < UNACCOMPANIED_AGE))
-      return {
-        code: 'MINOR_ALONE',
-        message: 'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.',
-      };
-    if (minors.some((v) => !v.unaccompaniedConsent))
-      return {
-        code: 'MINOR_CONSENT',
-        message:
-          'Un mineur de 16 ou 17 ans vient sans adulte seulement avec l’autorisation écrite des titulaires de l’autorité parentale, ' +
-          'enregistrée sur son permis par le greffe. Sinon, il vient accompagné d’un adulte titulaire d’un permis de visite.',
-      };
+      return { code: 'MINOR_ALONE', message: tr('visits:refusals.MINOR_ALONE') };
+    if (minors.some((v) => !v.unaccompaniedConsent)) return { code: 'MINOR_CONSENT', message: tr('visits:refusals.MINOR_CONSENT') };
   }
   return null;
 }
@@ -239,6 +266,11 @@ export function minorAtDoor(birthdate: string | null, day: string, unaccompanied
   return `Mineur de ${age} ans : vient accompagné d’un adulte titulaire d’un permis de visite.`;
 }
 
+/** The suffix of a message key whose French text says a number with its noun: « One » up to 1, « Many » from 2 on (as `counted`). */
+function plural(n: number): 'One' | 'Many' {
+  return n > 1 ? 'Many' : 'One';
+}
+
 /** A number with its noun, plural from 2 on as French writes it: "0 enfant", "1 visite", "3 visites". */
 export function counted(n: number, noun: string): string {
   return `${n} ${noun}${n > 1 ? 's' : ''}`;
@@ -248,8 +280,8 @@ export function counted(n: number, noun: string): string {
 
 /** The places left of a slot, written out: « Complet », « 1 place libre », « 10 places libres ». */
 export function placesText(free: number): string {
-  if (free <= 0) return 'Complet';
-  return `${free} ${free > 1 ? 'places libres' : 'place libre'}`;
+  if (free <= 0) return tr('visits:slots.full');
+  return tr(`visits:slots.places${plural(free)}`, { count: free });
 }
 
 export const STAFF_ONLY_MESSAGE = 'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.';
@@ -258,7 +290,7 @@ export const FULL_MESSAGE = 'Ce créneau est complet. Choisissez un autre créne
 
 /** No place left (booked and held places count as taken). */
 export function placesRefusal(free: number): { code: 'FULL'; message: string } | null {
-  return free <= 0 ? { code: 'FULL', message: FULL_MESSAGE } : null;
+  return free <= 0 ? { code: 'FULL', message: tr('visits:refusals.FULL') } : null;
 }
 
 /** A permit as a booking checks it: its limits and conditions, its holder's birth date and the consent to come without an adult. */
@@ -319,17 +351,28 @@ export function weekRefusal(
     .sort((a, b) => +a.startsAt - +b.startsAt);
   if (inWeek.length >= entitlement) {
     const shown = inWeek.filter((v) => viewer === 'STAFF' || v.familyAccountId === viewer.familyId);
-    if (shown.length === 0) return { code: 'ENTITLEMENT_USED', message: ENTITLEMENT_MESSAGE };
-    const whose = viewer === 'STAFF' ? 'Visite déjà réservée cette semaine-là' : 'Vous avez déjà une visite cette semaine-là';
+    if (shown.length === 0) return { code: 'ENTITLEMENT_USED', message: tr('visits:refusals.ENTITLEMENT_USED') };
+    if (viewer === 'STAFF')
+      return {
+        code: 'ENTITLEMENT_USED',
+        message:
+          `Visite déjà réservée cette semaine-là : ${shown.map((v) => whenLabel(v.startsAt, timeZone)).join(', ')}. ` +
+          `La personne détenue a droit à ${counted(entitlement, 'visite')} par semaine.`,
+      };
+    const language = currentLanguage();
     return {
       code: 'ENTITLEMENT_USED',
-      message:
-        `${whose} : ${shown.map((v) => whenLabel(v.startsAt, timeZone)).join(', ')}. ` +
-        `La personne détenue a droit à ${counted(entitlement, 'visite')} par semaine.`,
+      message: tr(`visits:refusals.weekUsed${plural(entitlement)}`, {
+        when: listIn(
+          shown.map((v) => whenLabel(v.startsAt, timeZone, language)),
+          language,
+        ),
+        count: entitlement,
+      }),
     };
   }
   if (visits.some((v) => v.status !== 'CANCELLED' && v.startsAt < slot.endsAt && slot.startsAt < v.endsAt))
-    return { code: 'DETAINEE_BUSY', message: 'La personne détenue a déjà une visite à ce moment-là.' };
+    return { code: 'DETAINEE_BUSY', message: tr('visits:refusals.DETAINEE_BUSY') };
   return null;
 }
 
@@ -367,7 +410,7 @@ export interface SlotRequest {
  */
 export function slotRefusal(r: SlotRequest): SlotRefusal | null {
   if (r.closed) return r.closed;
-  if (r.visits === null) return { code: 'NO_DETAINEE', message: 'La personne détenue n’est pas dans cet établissement.' };
+  if (r.visits === null) return { code: 'NO_DETAINEE', message: tr('visits:refusals.NO_DETAINEE') };
   return (
     visitorsRefusal(r.permits, r.place, r.settings) ??
     weekRefusal(r.visits, r, r.entitlement, r.timeZone, r.viewer) ??
@@ -375,11 +418,17 @@ export function slotRefusal(r: SlotRequest): SlotRefusal | null {
   );
 }
 
-const DAY_LABEL = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
+const DAY_LABELS = new Map<Language, Intl.DateTimeFormat>();
 
-/** A local day as a heading: « mardi 24 novembre ». */
-export function dayLabel(day: string): string {
-  return DAY_LABEL.format(new Date(`${day}T12:00:00Z`));
+/** A local day as a heading: « mardi 24 novembre », in the request's language (« Tuesday 24 November »). */
+export function dayLabel(day: string, language: Language = currentLanguage()): string {
+  let f = DAY_LABELS.get(language);
+  if (!f)
+    DAY_LABELS.set(
+      language,
+      (f = new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' })),
+    );
+  return f.format(new Date(`${day}T12:00:00Z`));
 }
 
 /** The slots of one local day, for a calendar-like list. */

@@ -4,6 +4,8 @@ import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rule
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { currentLanguage, inLanguage } from '../common/i18n';
+import { tr } from '../common/translate';
 import { runPeriodically } from '../common/periodic';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { FamiliesService } from '../families/families.service';
@@ -99,8 +101,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
           null,
         );
         const place = await slotAt(m, slot.t.roomId, slot.startsAt);
-        if (!place || place.booked + place.held < place.capacity)
-          throw new DomainError('NOT_FULL', 'Ce créneau a encore des places : réservez-le directement.', 409);
+        if (!place || place.booked + place.held < place.capacity) throw new DomainError('NOT_FULL', tr('visits:errors.NOT_FULL'), 409);
         const id = await insertEntry(m, {
           establishmentId: slot.t.establishmentId,
           templateId: slot.t.id,
@@ -126,7 +127,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     } catch (e) {
       const driver = (e as { driverError?: { code?: string } }).driverError;
       if (e instanceof QueryFailedError && driver?.code === '23505')
-        throw new DomainError('ALREADY_WAITING', 'Vous êtes déjà sur la liste d’attente de ce créneau.', 409);
+        throw new DomainError('ALREADY_WAITING', tr('visits:errors.ALREADY_WAITING'), 409);
       throw e;
     }
   }
@@ -210,7 +211,8 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     if (!t) return 'Ce créneau n’existe plus.';
     const permits = await permitsForBooking(m, w.permitIds);
     if (permits.length !== w.permitIds.length) return 'Un des permis n’existe plus.';
-    return permitsRefusal(permits, visitPlace(t, w.day))?.message ?? null;
+    // Kept in French whatever the language of the request that freed the place: it is the staff's record.
+    return inLanguage('fr', () => permitsRefusal(permits, visitPlace(t, w.day))?.message ?? null);
   }
 
   /** The held place goes to the next family, or back to everyone. The slot row must be locked. */
@@ -229,7 +231,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
   /** An entry locked, then its slot (the family's own only, when `familyId` is given: 404 otherwise). */
   private async lockEntry(m: EntityManager, id: string, familyId: string | null): Promise<LockedEntry> {
     const w = await lockEntry(m, id);
-    if (!w || (familyId && w.familyAccountId !== familyId)) throw new DomainError('NOT_FOUND', 'Inscription introuvable.', 404);
+    if (!w || (familyId && w.familyAccountId !== familyId)) throw new DomainError('NOT_FOUND', tr('visits:errors.entryNotFound'), 404);
     if (w.slotId) await lockSlots(m, [w.slotId]);
     return w;
   }
@@ -301,13 +303,9 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
       const entry = await this.lockCalendarOfEntry(m, id);
       if (entry) await this.booking.lockDetainee(m, entry.detaineeId);
       const w = await this.lockEntry(m, id, familyId);
-      if (w.status !== 'OFFERED') throw new DomainError('NOT_OFFERED', 'Aucune place ne vous est proposée pour ce créneau.', 409);
+      if (w.status !== 'OFFERED') throw new DomainError('NOT_OFFERED', tr('visits:errors.NOT_OFFERED'), 409);
       if (w.offerExpiresAt && w.offerExpiresAt.getTime() <= now.getTime())
-        throw new DomainError(
-          'OFFER_EXPIRED',
-          'Le délai pour confirmer cette place est dépassé : elle a été proposée à une autre famille.',
-          409,
-        );
+        throw new DomainError('OFFER_EXPIRED', tr('visits:errors.OFFER_EXPIRED'), 409);
       if (w.slotId) await addHeld(m, w.slotId, -1);
       const visit = await this.booking.bookWithin(
         m,
@@ -352,7 +350,7 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
       } else if (w.status === 'WAITING') {
         await setStatus(m, id, 'LEFT');
       } else {
-        throw new DomainError('NOT_WAITING', 'Cette inscription n’est plus en cours.', 409);
+        throw new DomainError('NOT_WAITING', tr('visits:errors.NOT_WAITING'), 409);
       }
       await this.audit.record(
         {
@@ -399,8 +397,8 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
   async forFamily(familyId: string): Promise<FamilyEntry[]> {
     return (await entriesOfFamily(this.dataSource.manager, familyId)).map((w) => ({
       ...w,
-      when: whenLabel(w.startsAt, w.timeZone),
-      expires: w.offerExpiresAt ? whenLabel(w.offerExpiresAt, w.timeZone) : null,
+      when: whenLabel(w.startsAt, w.timeZone, currentLanguage()),
+      expires: w.offerExpiresAt ? whenLabel(w.offerExpiresAt, w.timeZone, currentLanguage()) : null,
     }));
   }
 
