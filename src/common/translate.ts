@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { currentLanguage, type Language, Translations } from './i18n';
+import { currentLanguage, intlLocale, type Language, Translations } from './i18n';
 import { projectRoot } from './project-root';
 
 /**
@@ -26,4 +26,12 @@ export function tr(key: string, values?: Record<string, unknown>): string {
 /** Texts joined as a list in `language` (« , » in French, « ، » in Arabic). */
 export function listIn(items: readonly string[], language: Language = currentLanguage()): string {
   return items.join(trIn(language)('common:listSeparator'));
+}
+
+/** A calendar day (AAAA-MM-JJ) in figures, as `language` writes it: 31/12/2026 in French. */
+export function numericDay(isoDay: string, language: Language = currentLanguage()): string {
+  const [y, m, d] = isoDay.split('-').map(Number);
+  return new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
 }

@@ -1,6 +1,6 @@
 import { inLanguage } from '../common/i18n';
-import { familyConditions, familyIdTypes, familyLabels, familyLimits, familyRecourse, LETTER_KINDS, numericDay } from './family-texts';
-import { listIn, tr, trIn } from '../common/translate';
+import { familyConditions, familyIdTypes, familyLabels, familyLimits, familyRecourse, LETTER_KINDS } from './family-texts';
+import { listIn, numericDay, tr, trIn } from '../common/translate';
 import { conditionsText, limitsText, PERMIT_STATE_LABELS, ROOM_CONDITION_LABELS, type PermitConditions } from './permit-validity';
 import { DOCUMENT_LABELS, idTypesFor, MISSING_PIECES, RELATIONSHIPS, STATUS_LABELS } from './permit.rules';
 import { imageTooLarge } from './uploads';

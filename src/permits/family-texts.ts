@@ -1,5 +1,5 @@
 import { currentLanguage, intlLocale, type Language } from '../common/i18n';
-import { listIn, type Tr, trIn } from '../common/translate';
+import { listIn, numericDay, type Tr, trIn } from '../common/translate';
 import type { Department } from './letters';
 import type { PermitLetterKind } from './permit-letter.entity';
 import type { DocumentKind } from './permit-document.entity';
@@ -56,14 +56,6 @@ export function familyIdTypes(minor: boolean, language: Language = currentLangua
   const t = trIn(language);
   return Object.fromEntries(
     (Object.keys(ID_DOCUMENT_TYPES) as IdDocumentType[]).filter((k) => idTypeAllowed(k, minor)).map((k) => [k, t(`permits:idTypes.${k}`)]),
-  );
-}
-
-/** A calendar day (AAAA-MM-JJ) in figures, as `language` writes it: 31/12/2026 in French. */
-export function numericDay(isoDay: string, language: Language = currentLanguage()): string {
-  const [y, m, d] = isoDay.split('-').map(Number);
-  return new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }).format(
-    new Date(Date.UTC(y, m - 1, d)),
   );
 }
 

@@ -3,7 +3,7 @@ import { type HolidayZone, publicHoliday } from '../common/public-holidays';
 import { whenLabel } from '../appointments/appointment.rules';
 import { currentLanguage, intlLocale, type Language } from '../common/i18n';
 import { comparableName } from '../common/names';
-import { listIn, tr, trIn } from '../common/translate';
+import { listIn, numericDay, tr, trIn } from '../common/translate';
 import type { VisitStatus } from './visit-day.rules';
 import { type PermitInUse, permitRefusal, type PermitRefusalCode, type VisitPlace } from '../permits/permit-validity';
 import { zonedFormat, zonedInstant } from '../common/zoned-time';
@@ -118,13 +118,6 @@ export function permitsRefusal(permits: PermitInUse[], place: VisitPlace): { cod
     if (refusal) return language === 'fr' ? refusal : { code: refusal.code, message: permitRefusalIn(p, place, refusal.code, language) };
   }
   return null;
-}
-
-/** A calendar day (AAAA-MM-JJ) in figures, as `language` writes it (31/12/2026 in French and English). */
-function numericDay(isoDay: string, language: Language): string {
-  return new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }).format(
-    new Date(`${isoDay}T12:00:00Z`),
-  );
 }
 
 /** What permitRefusal says (permits/permit-validity.ts), in another language than French. */
