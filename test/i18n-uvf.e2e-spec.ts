@@ -34,6 +34,9 @@ const EXPECTED: Record<
     signedOut: string;
     optOut: string;
     optedOut: string;
+    myData: string;
+    closeRefused: string;
+    blocker: string;
   }
 > = {
   en: {
@@ -49,6 +52,9 @@ const EXPECTED: Record<
     signedOut: 'You are signed out',
     optOut: 'Stop getting appointment reminders?',
     optedOut: 'You will no longer get reminders',
+    myData: 'My data',
+    closeRefused: 'Your account was not closed',
+    blocker: 'Your request for a visit in a family living unit (UVF) (file ',
   },
   ar: {
     newHeading: 'طلب لزيارة محمد HADDAD',
@@ -63,6 +69,9 @@ const EXPECTED: Record<
     signedOut: 'لقد سجّلت الخروج',
     optOut: 'هل تريد إيقاف تذكيرات المواعيد؟',
     optedOut: 'لن تصلك التذكيرات بعد الآن',
+    myData: 'بياناتي',
+    closeRefused: 'لم يُغلَق حسابك',
+    blocker: 'طلبك للزيارة في وحدة الحياة العائلية (UVF) (الملف ',
   },
   es: {
     newHeading: 'Solicitud para visitar a محمد HADDAD',
@@ -77,6 +86,9 @@ const EXPECTED: Record<
     signedOut: 'Ha cerrado la sesión',
     optOut: '¿Dejar de recibir los recordatorios de citas?',
     optedOut: 'Ya no recibirá recordatorios',
+    myData: 'Mis datos',
+    closeRefused: 'Su cuenta no se ha cerrado',
+    blocker: 'Su solicitud de visita en unidad de vida familiar (UVF) (expediente ',
   },
 };
 
@@ -199,6 +211,41 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     expect(shown.text('stay-status')).toBe(expected.stayStatus);
     expect(shown.testId('house-rules').attr('lang')).toBe('fr');
     expect(shown.texts('guide-bring')).toHaveLength(1);
+  });
+
+  it('reads « Mes données », and cannot close its account while its UVF request is pending: it is told why and when', async () => {
+    const { agent, adult } = await familyIn(language);
+    const form = `/uvf/nouvelle/${detainee.id}`;
+    const wish = { kind: 'UVF', wishedFrom: dayFromToday(50), wishedTo: dayFromToday(50), hours: '24', visitors: [adult.id] };
+    expect((await postForm(agent, form, form, wish)).status).toBe(303);
+
+    const mine = await get(agent, '/mes-donnees', language);
+    expect(mine.heading()).toBe(expected.myData);
+    expect(mine.has('close-not-yet')).toBe(true);
+    // The files stay in French, and the page says so.
+    expect(mine.has('file-in-french')).toBe(true);
+
+    const confirm = await get(agent, '/mes-donnees/fermer-mon-compte', language);
+    expect(confirm.text('blocker').startsWith(expected.blocker)).toBe(true);
+    const refused = expectTranslated(
+      await agent
+        .post('/mes-donnees/fermer-mon-compte')
+        .type('form')
+        .send({ _csrf: page(await agent.get(form)).csrf() }),
+      language,
+      'closure refused',
+      409,
+    );
+    expect(refused.text('close-refused')).toContain(expected.closeRefused);
+    expect(refused.texts('blocker')).toHaveLength(1);
+    expect(refused.text('blocker-when')).toContain(
+      (
+        await queryOne<{ reference: string }>(
+          `SELECT c.reference FROM family_visit_cases c JOIN family_visit_requests r ON r.case_id = c.id WHERE r.permit_id = $1`,
+          [adult.id],
+        )
+      ).reference,
+    );
   });
 
   it('signs out, after a confirmation', async () => {
