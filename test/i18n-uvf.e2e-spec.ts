@@ -35,6 +35,7 @@ const EXPECTED: Record<
     optOut: string;
     optedOut: string;
     myData: string;
+    signInFailed: string;
     closeRefused: string;
     blocker: string;
   }
@@ -53,6 +54,7 @@ const EXPECTED: Record<
     optOut: 'Stop getting appointment reminders?',
     optedOut: 'You will no longer get reminders',
     myData: 'My data',
+    signInFailed: 'The sign-in did not work',
     closeRefused: 'Your account was not closed',
     blocker: 'Your request for a visit in a family living unit (UVF) (file ',
   },
@@ -70,6 +72,7 @@ const EXPECTED: Record<
     optOut: 'هل تريد إيقاف تذكيرات المواعيد؟',
     optedOut: 'لن تصلك التذكيرات بعد الآن',
     myData: 'بياناتي',
+    signInFailed: 'لم يتمّ تسجيل الدخول',
     closeRefused: 'لم يُغلَق حسابك',
     blocker: 'طلبك للزيارة في وحدة الحياة العائلية (UVF) (الملف ',
   },
@@ -87,6 +90,7 @@ const EXPECTED: Record<
     optOut: '¿Dejar de recibir los recordatorios de citas?',
     optedOut: 'Ya no recibirá recordatorios',
     myData: 'Mis datos',
+    signInFailed: 'No se pudo completar el inicio de sesión',
     closeRefused: 'Su cuenta no se ha cerrado',
     blocker: 'Su solicitud de visita en unidad de vida familiar (UVF) (expediente ',
   },
@@ -141,6 +145,11 @@ function expectTranslated(res: Response, language: Language, where: string, stat
   $('body [lang="fr"]').remove();
   const text = [$('title').text(), $('header').text(), $('main').text(), $('footer').text()].join(' ');
   expect({ language, where, french: frenchWordsIn(text) }).toEqual({ language, where, french: [] });
+  // Every variable filled, no key shown instead of a text.
+  expect({ where, left: /\{\{|⟦|(familyVisits|myData|account):\w/.exec(shown.$('body').text())?.[0] ?? null }).toEqual({
+    where,
+    left: null,
+  });
   return shown;
 }
 
@@ -255,6 +264,26 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     const out = await agent.post('/deconnexion').type('form').send(confirm.formFields('/deconnexion'));
     expect(out.status).toBe(303);
     expect((await get(agent, '/deconnexion/fin', language)).heading()).toBe(expected.signedOut);
+  });
+
+  it('reads why its sign-in with FranceConnect failed; an agent’s failed sign-in with ProConnect stays French', async () => {
+    const refusedSignIn = async (start: string) => {
+      const http = suite.app.http();
+      await http.get(`/langue/${language}?retour=%2F`).expect(303);
+      const begun = await http.get(start).expect(302);
+      const state = new URL(begun.headers.location).searchParams.get('state')!;
+      const { issuer } = (await http.get('/demo-idp/.well-known/openid-configuration').expect(200)).body as { issuer: string };
+      const error = new URLSearchParams({ error: 'server_error', error_description: 'Service indisponible', state, iss: issuer });
+      return http.get(`${start}/callback?${error.toString()}`);
+    };
+    const family = expectTranslated(await refusedSignIn('/connexion'), language, 'FranceConnect refused', 401);
+    expect(family.heading()).toBe(expected.signInFailed);
+    const agent = page(await refusedSignIn('/agents/connexion'));
+    expect([agent.$('html').attr('lang'), agent.$('html').attr('dir'), agent.heading()]).toEqual([
+      'fr',
+      'ltr',
+      'La connexion n’a pas abouti',
+    ]);
   });
 
   it('stops the SMS reminders from the link of a message', async () => {
