@@ -30,8 +30,8 @@ import type {
 
 /**
  * The rules of « Mes données », pure: what the export of a family's data holds and how it reads (French
- * labels, dates on the clock of Paris), and what keeps an account from closing, said in plain French
- * with what to do and when it becomes possible.
+ * labels, dates on the clock of Paris), and what keeps an account from closing, said plainly in the
+ * family's language (the export itself stays French) with what to do and when it becomes possible.
  */
 
 export const PARIS = 'Europe/Paris';
@@ -862,7 +862,7 @@ export function pdfSections(e: FamilyDataExport): PdfSection[] {
 
 // ---- Closing the account ------------------------------------------------------------------
 
-/** Why the account cannot be closed yet, in plain French: what is pending, when it becomes possible, what to do. */
+/** Why the account cannot be closed yet, plainly, in the family's language (myData:blockers): what is pending, when it becomes possible, what to do. */
 export interface Blocker {
   kind: PendingRow['kind'];
   /** What is pending. */
