@@ -5,6 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Public } from './access.decorator';
 import { AuditService } from '../common/audit.service';
 import { saveSession } from '../common/session-save';
+import { inLanguage } from '../common/i18n';
 import { OidcService, ProviderName, SignInRefused } from './oidc.service';
 import { SignOutService } from './sign-out.service';
 import type { SessionUser } from './principal';
@@ -110,11 +111,16 @@ export class AuthController {
         const reason = info?.message;
         const refused = () => {
           if (reason === 'UNKNOWN_AGENT') return res.status(403).render('auth/unknown-agent.njk');
-          return res.status(401).render('auth/sign-in-failed.njk', {
-            tooWeak: reason === 'ACR_TOO_LOW',
-            providerName: PROVIDER_LABEL[name],
-            retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion',
-          });
+          const failed = () =>
+            res.status(401).render('auth/sign-in-failed.njk', {
+              tooWeak: reason === 'ACR_TOO_LOW',
+              providerName: PROVIDER_LABEL[name],
+              retry: name === 'franceconnect' ? '/connexion' : '/agents/connexion',
+            });
+          if (name === 'franceconnect') return failed();
+          // An agent's failed sign-in is a staff page: French, without the language selector.
+          Object.assign(res.locals, { lang: 'fr', dir: 'ltr', languageChoices: undefined });
+          return inLanguage('fr', failed);
         };
         // Refused sign-ins are audited (issue #14); the refusal page waits for the entry.
         return this.auditRefusal(name, req, err, info).then(refused, next);

@@ -1,6 +1,6 @@
-import { whenLabel, zoneNote } from '../appointments/appointment.rules';
+import { tr } from '../common/translate';
+import { whenIn, zoneNoteIn } from './family-texts';
 import type { FamilyVisitRequestStatus } from './family-visit-request.entity';
-import type { StayStatus } from './family-visit-stay.entity';
 import { MODE_LABELS } from './instruction.rules';
 
 /**
@@ -17,14 +17,6 @@ export const REQUEST_STATUS_BADGES: Record<FamilyVisitRequestStatus, string> = {
   IMPLICITLY_REJECTED: 'fr-badge--error',
   REFERRED: 'fr-badge--new',
   WITHDRAWN: '',
-};
-
-export const STAY_STATUS_FAMILY_LABELS: Record<StayStatus, string> = {
-  BOOKED: 'Réservé',
-  IN_PROGRESS: 'En cours',
-  ENDED: 'Terminé',
-  ENDED_EARLY: 'Terminé avant l’heure',
-  CANCELLED: 'Annulé',
 };
 
 /** An interview of the family's request, with its convocation when it has one (an appointment of this family). */
@@ -47,6 +39,8 @@ export interface InterviewCard {
   modeLabel: string;
   /** Where: the convocation's place and address, or what the mode says. */
   where: string;
+  /** Whether `where` is the establishment's own French words (a place, an address). */
+  whereFrench: boolean;
   statusLabel: string;
   /** Prévu and still to come. */
   upcoming: boolean;
@@ -62,21 +56,27 @@ export interface InterviewCard {
  */
 export function interviewCard(i: InterviewOfFamily, establishmentName: string, timeZone: string, now: Date): InterviewCard {
   const upcoming = i.status === 'SCHEDULED' && i.at.getTime() > now.getTime();
-  const statusLabel =
-    i.status === 'DONE' ? 'Réalisé' : i.status === 'CANCELLED' ? 'Annulé' : upcoming ? 'Prévu' : 'Passé (compte rendu à venir)';
+  const statusLabel = tr(
+    `familyVisits:interview.status.${i.status === 'DONE' ? 'done' : i.status === 'CANCELLED' ? 'cancelled' : upcoming ? 'upcoming' : 'past'}`,
+  );
+  // The place and the establishment are the establishment's French words: `whereFrench` says the page marks them so.
   let where: string;
+  let whereFrench = true;
   if (i.place) where = i.address ? `${i.place}, ${i.address}` : i.place;
   else if (i.mode === 'IN_PERSON') where = `SPIP, ${establishmentName}`;
-  else if (i.mode === 'PHONE') where = 'Le SPIP vous appelle';
-  else where = 'Le SPIP vous envoie le lien de la visioconférence';
+  else {
+    where = tr(i.mode === 'PHONE' ? 'familyVisits:interview.phone' : 'familyVisits:interview.visio');
+    whereFrench = false;
+  }
   const cancellable = upcoming && i.appointmentId !== null && i.appointmentStatus === 'BOOKED';
   return {
     id: i.id,
     at: i.at,
-    when: whenLabel(i.at, timeZone),
-    zoneNote: zoneNote(timeZone),
-    modeLabel: MODE_LABELS[i.mode] ?? i.mode,
+    when: whenIn(i.at, timeZone),
+    zoneNote: zoneNoteIn(timeZone),
+    modeLabel: MODE_LABELS[i.mode] ? tr(`familyVisits:interview.modes.${i.mode}`) : i.mode,
     where,
+    whereFrench,
     statusLabel,
     upcoming,
     cancelUrl: cancellable ? `/mes-rendez-vous/${i.appointmentId}/annuler` : null,

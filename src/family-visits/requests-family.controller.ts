@@ -9,18 +9,19 @@ import { parsePage } from '../common/pagination';
 import { REQUEST_STATUS_BADGES } from './family-page.rules';
 import { sendFamilyVisitDocument as sendDocument } from './requests.http';
 import { FamilyRequestForm, RequestDocumentForm } from './requests.form';
-import { CHANNEL_LABELS, CONSENT_CAPACITY_LABELS, durationChoices, KIND_LABELS, REQUEST_STATUS_LABELS } from './requests.rules';
+import { durationChoices } from './requests.rules';
+import { familyVisitLabels } from './family-texts';
 import { FamilyVisitRequestsService } from './requests.service';
 
-const LABELS = {
-  kindLabels: KIND_LABELS,
-  channelLabels: CHANNEL_LABELS,
-  statusLabels: REQUEST_STATUS_LABELS,
-  statusBadges: REQUEST_STATUS_BADGES,
-  capacityLabels: CONSENT_CAPACITY_LABELS,
-  uvfHours: durationChoices('UVF'),
-  pfHours: durationChoices('PF'),
-};
+/** The labels of the family's pages, in the request's language. */
+function labels() {
+  return {
+    ...familyVisitLabels(),
+    statusBadges: REQUEST_STATUS_BADGES,
+    uvfHours: durationChoices('UVF'),
+    pfHours: durationChoices('PF'),
+  };
+}
 
 function fieldOf(e: DomainError): string {
   const fields: Record<string, string> = { DURATION: 'hours', PERIOD: 'wishedFrom', VISITORS: 'visitors', DUPLICATE: 'visitors' };
@@ -51,7 +52,7 @@ export class FamilyVisitRequestsFamilyController {
     @Res() res: Response,
   ) {
     const { requests, page: p } = await this.requests.myRequests(principal.id, parsePage(page));
-    res.render('family-visits/requests-family-list.njk', { requests, page: p, sent: typeof sent === 'string' ? sent : null, ...LABELS });
+    res.render('family-visits/requests-family-list.njk', { requests, page: p, sent: typeof sent === 'string' ? sent : null, ...labels() });
   }
 
   @Get('nouvelle')
@@ -149,16 +150,16 @@ export class FamilyVisitRequestsFamilyController {
 
   private async renderForm(res: Response, principal: Principal, detaineeId: string, errors: FieldError[], values: unknown) {
     const { detainee, permits } = await this.requests.myDetainee(principal.id, detaineeId);
-    res.render('family-visits/requests-family-new.njk', { detainee, permits, errors, values, ...LABELS });
+    res.render('family-visits/requests-family-new.njk', { detainee, permits, errors, values, ...labels() });
   }
 
   private async renderWithdrawal(res: Response, principal: Principal, requestId: string, errors: FieldError[]) {
     const view = await this.requests.myRequest(principal.id, requestId);
-    res.render('family-visits/requests-family-withdraw.njk', { ...view, errors, ...LABELS });
+    res.render('family-visits/requests-family-withdraw.njk', { ...view, errors, ...labels() });
   }
 
   private async renderRequest(res: Response, principal: Principal, requestId: string, errors: FieldError[], values: unknown) {
     const view = await this.requests.myRequest(principal.id, requestId);
-    res.render('family-visits/requests-family-request.njk', { ...view, errors, values, ...LABELS });
+    res.render('family-visits/requests-family-request.njk', { ...view, errors, values, ...labels() });
   }
 }

@@ -6,17 +6,17 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** What both a staff entry and an online request say of the wished visit. */
 class WishedVisitForm {
-  @IsIn(['UVF', 'PF'], { message: 'Choisissez une unité de vie familiale ou un parloir familial.' })
+  @IsIn(['UVF', 'PF'], { message: 'familyVisits:errors.kindRequired' })
   kind!: 'UVF' | 'PF';
 
-  @Matches(DAY, { message: 'Saisissez le premier jour souhaité au format AAAA-MM-JJ.' })
+  @Matches(DAY, { message: 'familyVisits:errors.wishedFromFormat' })
   wishedFrom!: string;
 
-  @Matches(DAY, { message: 'Saisissez le dernier jour souhaité au format AAAA-MM-JJ.' })
+  @Matches(DAY, { message: 'familyVisits:errors.wishedToFormat' })
   wishedTo!: string;
 
   @Type(() => Number)
-  @IsInt({ message: 'Choisissez la durée souhaitée, en heures.' })
+  @IsInt({ message: 'familyVisits:errors.hoursRequired' })
   hours!: number;
 }
 
@@ -74,44 +74,44 @@ export class VisitorRequestForm {
 /** Family online: the wished visit and who comes (permits); each minor's companion is read apart (accompagnant-<permit>). */
 export class FamilyRequestForm extends WishedVisitForm {
   @ToList()
-  @IsUUID('4', { each: true, message: 'Choisissez les personnes qui viendront.' })
+  @IsUUID('4', { each: true, message: 'familyVisits:errors.visitorsRequired' })
   visitors!: string[];
 }
 
 /** A document of a request: the parental-authority consent of a minor, or the signed rules. */
 export class RequestDocumentForm {
-  @IsIn(['PARENTAL_CONSENT', 'RULES_ACKNOWLEDGEMENT'], { message: 'Choisissez le document.' })
+  @IsIn(['PARENTAL_CONSENT', 'RULES_ACKNOWLEDGEMENT'], { message: 'familyVisits:errors.documentKind' })
   kind!: 'PARENTAL_CONSENT' | 'RULES_ACKNOWLEDGEMENT';
 
   @ValidateIf((f: RequestDocumentForm) => f.kind === 'PARENTAL_CONSENT')
   @Trim()
-  @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
-  @Matches(/\S/, { message: 'Indiquez qui a donné l’accord.' })
-  @IsString({ message: 'Indiquez qui a donné l’accord.' })
+  @MaxLength(200, { message: 'familyVisits:errors.nameTooLong' })
+  @Matches(/\S/, { message: 'familyVisits:errors.consentGivenBy' })
+  @IsString({ message: 'familyVisits:errors.consentGivenBy' })
   consentGivenBy?: string;
 
   @ValidateIf((f: RequestDocumentForm) => f.kind === 'PARENTAL_CONSENT')
-  @IsIn(['BOTH_PARENTS', 'SOLE_HOLDER', 'DELEGATE', 'GUARDIAN'], { message: 'Indiquez à quel titre l’accord est donné.' })
+  @IsIn(['BOTH_PARENTS', 'SOLE_HOLDER', 'DELEGATE', 'GUARDIAN'], { message: 'familyVisits:errors.consentCapacity' })
   consentCapacity?: 'BOTH_PARENTS' | 'SOLE_HOLDER' | 'DELEGATE' | 'GUARDIAN';
 
   /** The adult the consent names as the one who will accompany the child (note DAP 2014). */
   @ValidateIf((f: RequestDocumentForm) => f.kind === 'PARENTAL_CONSENT')
   @Trim()
-  @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
-  @Matches(/\S/, { message: 'Indiquez l’adulte qui accompagnera l’enfant, tel que l’accord le nomme.' })
-  @IsString({ message: 'Indiquez l’adulte qui accompagnera l’enfant, tel que l’accord le nomme.' })
+  @MaxLength(200, { message: 'familyVisits:errors.nameTooLong' })
+  @Matches(/\S/, { message: 'familyVisits:errors.consentCompanion' })
+  @IsString({ message: 'familyVisits:errors.consentCompanion' })
   consentCompanion?: string;
 
   @IsOptional()
   @EmptyToUndefined()
-  @IsString({ message: 'Indiquez l’heure au format HH:MM.' })
+  @IsString({ message: 'familyVisits:errors.exitTimeFormat' })
   childExitTime?: string;
 
   @IsOptional()
   @EmptyToUndefined()
   @Trim()
-  @MaxLength(200, { message: 'Le nom ne doit pas dépasser 200 caractères.' })
-  @IsString({ message: 'Indiquez qui s’occupe de l’enfant à sa sortie.' })
+  @MaxLength(200, { message: 'familyVisits:errors.nameTooLong' })
+  @IsString({ message: 'familyVisits:errors.childCarer' })
   childCarer?: string;
 }
 

@@ -2,6 +2,8 @@ import type { FamilyVisitKind } from './family-unit.entity';
 import type { ConsentCapacity } from './family-visit-document.entity';
 import type { FamilyVisitChannel, FamilyVisitRequestStatus } from './family-visit-request.entity';
 import { sameName } from '../common/names';
+import { tr } from '../common/translate';
+import { clockIn } from './family-texts';
 import { departmentContact, recourseParagraphs, type Department } from '../permits/letters';
 import { decisionDeadline } from './instruction.rules';
 import type { FamilyVisitCaseStatus } from './family-visit-case.entity';
@@ -68,22 +70,20 @@ export function durationChoices(kind: FamilyVisitKind): number[] {
 
 /** Why this duration is not possible for this kind, or null. */
 export function durationRefusal(kind: FamilyVisitKind, hours: number): string | null {
-  if (!Number.isInteger(hours)) return 'Indiquez une durée en heures entières.';
+  if (!Number.isInteger(hours)) return tr('familyVisits:errors.wholeHours');
   if (kind === 'PF') {
-    return hours >= PF_MIN_HOURS && hours <= PF_MAX_HOURS
-      ? null
-      : `Un parloir familial dure au plus ${PF_MAX_HOURS} heures (un créneau ou deux créneaux cumulés).`;
+    return hours >= PF_MIN_HOURS && hours <= PF_MAX_HOURS ? null : tr('familyVisits:errors.pfDuration', { max: PF_MAX_HOURS });
   }
   if (hours < UVF_MIN_HOURS || hours > UVF_MAX_HOURS || hours % UVF_STEP_HOURS !== 0) {
-    return `Une visite en UVF dure de ${UVF_MIN_HOURS} à ${UVF_MAX_HOURS} heures, par tranches de ${UVF_STEP_HOURS} heures.`;
+    return tr('familyVisits:errors.uvfDuration', { min: UVF_MIN_HOURS, max: UVF_MAX_HOURS, step: UVF_STEP_HOURS });
   }
   return null;
 }
 
 /** Why this wished period (AAAA-MM-JJ) is not possible on `today` (the establishment's day), or null. */
 export function periodRefusal(from: string, to: string, today: string): string | null {
-  if (from < today) return 'La période souhaitée ne peut pas commencer dans le passé.';
-  if (to < from) return 'La fin de la période souhaitée doit être le même jour que le début ou après.';
+  if (from < today) return tr('familyVisits:errors.periodPast');
+  if (to < from) return tr('familyVisits:errors.periodOrder');
   return null;
 }
 
@@ -124,17 +124,17 @@ export function visitorsRefusal(
   start: string,
   others: VisitorOfRequest[] = [],
 ): string | null {
-  if (visitors.length === 0) return 'Choisissez au moins une personne qui viendra à la visite.';
+  if (visitors.length === 0) return tr('familyVisits:errors.noVisitor');
   const all = new Map([...others, ...visitors].map((v) => [v.key, v]));
   for (const v of visitors) {
-    if (!v.holdsPermit) return `${v.name} n’a pas de permis de visite valide pour cette personne détenue.`;
+    if (!v.holdsPermit) return tr('familyVisits:errors.noPermit', { name: v.name });
     if (!isMinorOn(v.birthdate, start)) continue;
     const adult = v.accompaniedBy ? all.get(v.accompaniedBy) : undefined;
     if (!adult || adult.key === v.key || isMinorOn(adult.birthdate, start)) {
-      return `${v.name} est mineur : choisissez l’adulte qui l’accompagne parmi les visiteurs.`;
+      return tr('familyVisits:errors.minorCompanion', { name: v.name });
     }
     if (kind === 'PF' && !adult.holdsPermit) {
-      return `${v.name} est mineur : l’adulte qui l’accompagne au parloir familial doit être titulaire d’un permis de visite.`;
+      return tr('familyVisits:errors.pfCompanionPermit', { name: v.name });
     }
   }
   return null;
@@ -143,10 +143,10 @@ export function visitorsRefusal(
 /** UVF, a minor: why this exit time (HH:MM) is not possible, or null (none given is fine). */
 export function childExitRefusal(kind: FamilyVisitKind, time: string | null): string | null {
   if (time === null) return null;
-  if (kind !== 'UVF') return 'L’heure de sortie d’un enfant ne concerne que les visites en UVF.';
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return 'Indiquez l’heure au format HH:MM, par exemple 14:30.';
+  if (kind !== 'UVF') return tr('familyVisits:errors.exitUvfOnly');
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return tr('familyVisits:errors.exitFormat');
   if (time < CHILD_EXIT_EARLIEST || time > CHILD_EXIT_LATEST) {
-    return `Un enfant ne peut sortir qu’en journée, entre ${CHILD_EXIT_EARLIEST.replace(':', ' h ')} et ${CHILD_EXIT_LATEST.replace(':', ' h ')}.`;
+    return tr('familyVisits:errors.exitDaytime', { from: clockIn(CHILD_EXIT_EARLIEST), to: clockIn(CHILD_EXIT_LATEST) });
   }
   return null;
 }
@@ -158,9 +158,9 @@ export function childExitRefusal(kind: FamilyVisitKind, time: string | null): st
  * hyphens and word order aside, in any script (`sameName`).
  */
 export function consentCompanionRefusal(named: string, minor: string, companion: string | null): string | null {
-  if (companion === null) return `La demande de ${minor} n’indique pas l’adulte qui l’accompagne : l’accord ne peut pas être vérifié.`;
+  if (companion === null) return tr('familyVisits:errors.consentNoCompanion', { minor });
   if (sameName(named, companion)) return null;
-  return `L’accord nomme ${named.trim()}, mais l’adulte qui accompagne ${minor} est ${companion} : l’accord doit nommer l’adulte qui accompagnera l’enfant.`;
+  return tr('familyVisits:errors.consentOtherCompanion', { named: named.trim(), minor, companion });
 }
 
 /** Two periods (AAAA-MM-JJ, inclusive) share at least one day. */
@@ -228,8 +228,8 @@ export const WITHDRAWABLE_STATUSES: readonly FamilyVisitRequestStatus[] = ['RECE
 /** Why this request cannot be withdrawn, or null: once decided (or already withdrawn), it stays as it is. */
 export function withdrawalRefusal(status: FamilyVisitRequestStatus): string | null {
   if (WITHDRAWABLE_STATUSES.includes(status)) return null;
-  if (status === 'WITHDRAWN') return 'Cette demande est déjà retirée.';
-  return 'Cette demande est déjà décidée : elle ne peut plus être retirée.';
+  if (status === 'WITHDRAWN') return tr('familyVisits:errors.alreadyWithdrawn');
+  return tr('familyVisits:errors.alreadyDecided');
 }
 
 /** Why this date of withdrawal (AAAA-MM-JJ) is not possible, or null: between the request's receipt and today. */

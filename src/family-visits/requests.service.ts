@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { DataSource, EntityManager } from 'typeorm';
-import { whenLabel, zoneNote } from '../appointments/appointment.rules';
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -82,8 +81,9 @@ import { FAMILY_VISIT_DOCUMENTS } from './instruction-documents';
 import { FamilyVisitInstructionService } from './instruction.service';
 import { needsMagistrate } from './decision.rules';
 import { reportWithdrawalToMagistrate } from './decisions.service';
-import { dayTimeLabel, interviewCard, sortInterviews, STAY_STATUS_FAMILY_LABELS, stayVisible } from './family-page.rules';
-import { hourLabel } from './units.rules';
+import { interviewCard, sortInterviews, stayVisible } from './family-page.rules';
+import { dayIn, dayTimeIn, hourIn, stayStatusLabel, whenIn, zoneNoteIn } from './family-texts';
+import { tr } from '../common/translate';
 
 export interface WishedVisit {
   kind: FamilyVisitKind;
@@ -442,7 +442,7 @@ export class FamilyVisitRequestsService {
         const p = permits.find((x) => x.id === id);
         return {
           key: id,
-          name: p ? fullName(p) : 'Ce visiteur',
+          name: p ? fullName(p) : tr('familyVisits:errors.thisVisitor'),
           birthdate: p?.birthdate ?? '1900-01-01',
           holdsPermit: p !== undefined,
           accompaniedBy: input.companions[id] ?? null,
@@ -465,7 +465,7 @@ export class FamilyVisitRequestsService {
         accompaniedBy: null,
       }));
       const already = inCase.find((r) => r.permitId && chosen.includes(r.permitId));
-      if (already) throw refused('DUPLICATE', `${fullName(already)} a déjà une demande en cours pour cette visite.`);
+      if (already) throw refused('DUPLICATE', tr('familyVisits:errors.duplicate', { name: fullName(already) }));
       const refusal = visitorsRefusal(input.kind, visitors, start, others);
       if (refusal) throw refused('VISITORS', refusal);
       let c: { id: string; reference: string };
@@ -575,7 +575,7 @@ export class FamilyVisitRequestsService {
         minor: minorOn(r.birthdate, r.ownWishedFrom),
         grantedHours: mine?.grantedHours ?? null,
         companion: mine?.companionGivenName ? fullName({ givenName: mine.companionGivenName, familyName: mine.companionFamilyName }) : null,
-        withdrawnOn: r.withdrawnAt ? dayLabel(formatInTimeZone(new Date(r.withdrawnAt), r.timeZone, 'yyyy-MM-dd')) : null,
+        withdrawnOn: r.withdrawnAt ? dayIn(new Date(r.withdrawnAt), r.timeZone) : null,
         withdrawable: withdrawalRefusal(r.status) === null,
         withdrawalProblem: withdrawalRefusal(r.status),
       },
@@ -595,18 +595,18 @@ export class FamilyVisitRequestsService {
       detaineeReceived,
       // The decision letters addressed to this account about the case (any of its requests in it).
       letters: letters.filter((l) => l.familyVisitCaseId === r.caseId),
-      events: events.map((e) => ({ ...e, when: dayTimeLabel(new Date(e.at), r.timeZone) })),
+      events: events.map((e) => ({ ...e, when: dayTimeIn(new Date(e.at), r.timeZone) })),
       interviews: sortInterviews(interviews.map((i) => interviewCard({ ...i, at: new Date(i.at) }, r.establishmentName, r.timeZone, now))),
       stays: stays.map((s) => ({
         ...s,
-        from: whenLabel(new Date(s.startsAt), r.timeZone),
-        to: whenLabel(new Date(s.endsAt), r.timeZone),
+        from: whenIn(new Date(s.startsAt), r.timeZone),
+        to: whenIn(new Date(s.endsAt), r.timeZone),
         breakTimes:
           s.breakFrom && s.breakTo
-            ? { from: hourLabel(new Date(s.breakFrom), r.timeZone), to: hourLabel(new Date(s.breakTo), r.timeZone) }
+            ? { from: hourIn(new Date(s.breakFrom), r.timeZone), to: hourIn(new Date(s.breakTo), r.timeZone) }
             : null,
-        zoneNote: zoneNote(r.timeZone),
-        statusLabel: STAY_STATUS_FAMILY_LABELS[s.status],
+        zoneNote: zoneNoteIn(r.timeZone),
+        statusLabel: stayStatusLabel(s.status),
       })),
     };
   }
@@ -656,7 +656,7 @@ export class FamilyVisitRequestsService {
     const before = await load(this.dataSource.manager, false);
     if (!before) throw requestNotFound();
     this.documentRefusal(before, input, await this.companionOf(this.dataSource.manager, before, input));
-    if (!file) throw new DomainError('NO_FILE', 'Choisissez un fichier.');
+    if (!file) throw new DomainError('NO_FILE', tr('familyVisits:errors.noFile'));
     const checked = await checkDocument(file.buffer);
     if (!checked.ok) throw new DomainError('BAD_FILE', checked.message);
     const { storageKey, sha256 } = await this.store.put(checked.content);
@@ -877,10 +877,10 @@ export class FamilyVisitRequestsService {
     input: DocumentInput,
     companion: string | null,
   ): void {
-    if (r.status !== 'RECEIVED') throw new DomainError('LOCKED', 'Cette demande ne peut plus recevoir de documents.', 409);
+    if (r.status !== 'RECEIVED') throw new DomainError('LOCKED', tr('familyVisits:errors.locked'), 409);
     if (input.kind !== 'PARENTAL_CONSENT') return;
     if (!r.birthdate || !isMinorOn(r.birthdate, r.ownWishedFrom)) {
-      throw new DomainError('NOT_MINOR', 'L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.', 422);
+      throw new DomainError('NOT_MINOR', tr('familyVisits:errors.notMinor'), 422);
     }
     const named = consentCompanionRefusal(input.consentCompanion ?? '', fullName(r), companion);
     if (named) throw new DomainError('CONSENT_COMPANION', named, 422);

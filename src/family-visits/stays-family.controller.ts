@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
-import { KIND_LABELS, STAY_STATUS_LABELS } from './units.rules';
+import { familyStayLabels } from './family-texts';
 import { UnitsService } from './units.service';
 import { IdParam } from '../common/params';
 
@@ -20,8 +20,7 @@ export class FamilyStaysController {
   async show(@CurrentPrincipal() principal: Principal, @IdParam('stayId') stayId: string, @Res() res: Response) {
     res.render('family-visits/units-family-stay.njk', {
       ...(await this.units.familyStay(principal.id, stayId)),
-      kinds: KIND_LABELS,
-      statuses: STAY_STATUS_LABELS,
+      ...familyStayLabels(),
     });
   }
 }

@@ -2,6 +2,7 @@ import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import type { CustodyStatus } from '../detainees/detainee.entity';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { StayStatus } from './family-visit-stay.entity';
+import { tr } from '../common/translate';
 
 /** Rules of the UVF / PF units and of the stays in them (note DAP 2014, DOMAIN.md "UVF and PF"). */
 
@@ -477,9 +478,6 @@ export interface StayGuide {
   course: string[];
 }
 
-/** What the family reads of a PF in two cumulated slots (note DAP 2014, B.2 PF). */
-export const TWO_SLOTS_LABEL = 'en deux créneaux, pause du déjeuner à l’extérieur';
-
 /**
  * The guide of a stay, per kind and, for a family parlour, per number of slots granted (with the
  * break's times once the stay is booked in two slots). Leaving is
@@ -493,35 +491,19 @@ export function stayGuide(
   breakTimes: { from: string; to: string } | null = null,
 ): StayGuide {
   const twoSlots = kind === 'PF' && slots === 2;
-  const meals =
-    kind === 'UVF'
-      ? 'Les repas sont préparés avec les produits que la personne détenue a achetés à la cantine ; ce qui reste à la fin vous est remis, rien ne repart en détention.'
-      : 'On ne prépare pas de repas au parloir familial : une simple collation est possible, avec les produits que la personne détenue a achetés à la cantine.';
+  const g = (key: string, values?: Record<string, unknown>) => tr(`familyVisits:guide.${key}`, values);
   return {
-    slots: twoSlots ? TWO_SLOTS_LABEL : null,
-    bring: [
-      'Une pièce d’identité en cours de validité pour chaque visiteur : elle est vérifiée à l’entrée et gardée pendant toute la visite.',
-      'Pour un jeune enfant : lait en poudre, petits pots, lait de toilette, couches, dans leur emballage d’origine et non entamés.',
-      'Vos produits d’hygiène, et un traitement médical avec son ordonnance.',
-      'Si vous portez un appareil médical métallique (pile, broche, prothèse…) : un justificatif médical, car vous passerez un détecteur de métaux.',
-      'Les documents de la vie familiale, les dessins des enfants et de petits objets non métalliques (15 cm au plus) peuvent être remis à la personne détenue, après contrôle par le personnel.',
-    ],
-    forbidden: [
-      'Aucun produit alimentaire, sauf ceux du jeune enfant cités ci-dessus.',
-      meals,
-      'Les affaires que le règlement intérieur n’autorise pas sont déposées dans un casier dont on vous confie la clé ; vous les reprenez en partant.',
-    ],
+    slots: twoSlots ? g('twoSlots') : null,
+    bring: [g('bring.id'), g('bring.baby'), g('bring.hygiene'), g('bring.medical'), g('bring.family')],
+    forbidden: [g('forbidden.food'), g(kind === 'UVF' ? 'forbidden.mealsUvf' : 'forbidden.mealsPf'), g('forbidden.locker')],
     course: [
-      'Arrivez en avance : avant d’entrer, vos bagages passent aux rayons X et vous passez un détecteur de métaux. Un fauteuil roulant ou des béquilles peuvent vous être prêtés.',
-      'Un inventaire détaillé de vos affaires est fait avec vous à l’entrée et vérifié à la sortie.',
-      'Refuser un contrôle de sécurité entraîne l’annulation de la visite.',
+      g('course.early'),
+      g('course.inventory'),
+      g('course.refusal'),
       ...(twoSlots
-        ? [
-            `La visite a lieu en deux créneaux, avec une pause pour déjeuner à l’extérieur de l’établissement${breakTimes ? ` de ${breakTimes.from} à ${breakTimes.to}` : ''} : à la pause, vous quittez le parloir familial et l’établissement, puis vous repassez les contrôles à votre retour pour le second créneau.`,
-            'Environ 15 minutes avant la fin, le personnel prévient par interphone. En dehors de la pause du déjeuner, toute sortie avant la fin est définitive.',
-          ]
-        : ['Environ 15 minutes avant la fin, le personnel prévient par interphone. Toute sortie avant la fin est définitive.']),
-      'À la fin, les visiteurs quittent le logement en premier et sortent de l’établissement après les contrôles.',
+        ? [breakTimes ? g('course.breakAt', { from: breakTimes.from, to: breakTimes.to }) : g('course.break'), g('course.endTwoSlots')]
+        : [g('course.end')]),
+      g('course.leaving'),
     ],
   };
 }

@@ -43,6 +43,7 @@ import {
   visitingHours,
   waitingCases,
 } from './units.queries';
+import { hourIn, whenIn } from './family-texts';
 import {
   accessibilityWarning,
   authorisationProblem,
@@ -559,12 +560,12 @@ export class UnitsService {
   async familyStay(familyAccountId: string, id: string) {
     const s = await familyStayOf(this.dataSource.manager, familyAccountId, id);
     if (!s) throw new DomainError('NOT_FOUND', 'Visite introuvable.', 404);
-    const breakTimes = s.breakFrom && s.breakTo ? { from: hourLabel(s.breakFrom, s.timeZone), to: hourLabel(s.breakTo, s.timeZone) } : null;
+    const breakTimes = s.breakFrom && s.breakTo ? { from: hourIn(s.breakFrom, s.timeZone), to: hourIn(s.breakTo, s.timeZone) } : null;
     return {
       stay: {
         ...s,
-        fromLabel: whenLabel(s.startsAt, s.timeZone),
-        toLabel: whenLabel(s.endsAt, s.timeZone),
+        fromLabel: whenIn(s.startsAt, s.timeZone),
+        toLabel: whenIn(s.endsAt, s.timeZone),
         breakTimes,
         houseRulesLines: (s.houseRules ?? '')
           .split('\n')

@@ -1,5 +1,7 @@
 import { KIND_LABELS as APPOINTMENT_KIND_LABELS, whenLabel } from '../appointments/appointment.rules';
 import { zonedFormat } from '../common/zoned-time';
+import { tr } from '../common/translate';
+import { currentLanguage, intlLocale } from '../common/i18n';
 import { conditionsText, PERMIT_STATE_LABELS, type PermitState } from '../permits/permit-validity';
 import { DOCUMENT_LABELS, ID_DOCUMENT_TYPES, RELATIONSHIPS, STATUS_LABELS } from '../permits/permit.rules';
 import type {
@@ -28,8 +30,8 @@ import type {
 
 /**
  * The rules of « Mes données », pure: what the export of a family's data holds and how it reads (French
- * labels, dates on the clock of Paris), and what keeps an account from closing, said in plain French
- * with what to do and when it becomes possible.
+ * labels, dates on the clock of Paris), and what keeps an account from closing, said plainly in the
+ * family's language (the export itself stays French) with what to do and when it becomes possible.
  */
 
 export const PARIS = 'Europe/Paris';
@@ -860,7 +862,7 @@ export function pdfSections(e: FamilyDataExport): PdfSection[] {
 
 // ---- Closing the account ------------------------------------------------------------------
 
-/** Why the account cannot be closed yet, in plain French: what is pending, when it becomes possible, what to do. */
+/** Why the account cannot be closed yet, plainly, in the family's language (myData:blockers): what is pending, when it becomes possible, what to do. */
 export interface Blocker {
   kind: PendingRow['kind'];
   /** What is pending. */
@@ -870,72 +872,85 @@ export interface Blocker {
   link: { href: string; label: string };
 }
 
-/** A measure envisaged on a permit, as a sentence starts (L121-1: the holder may present observations first). */
-const INTENDED: Record<string, string> = {
-  SUSPENSION: 'L’établissement envisage de suspendre votre permis',
-  WITHDRAWAL: 'L’établissement envisage de retirer votre permis',
-};
+/** « samedi 12 décembre 2026 à 14 h 00 » on a zone's clock, in the request's language (whenLabel in French). */
+function whenIn(d: Date, timeZone: string): string {
+  const language = currentLanguage();
+  if (language === 'fr') return whenLabel(d, timeZone);
+  const locale = intlLocale(language);
+  const date = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  return tr('myData:blockers.when', { date, time });
+}
 
-const VISIT_PHRASES: Record<string, string> = { UVF: 'en unité de vie familiale (UVF)', PF: 'en parloir familial' };
+/** « 12 décembre 2026 » on a zone's calendar, in the request's language (dayLabel in French). */
+function dayIn(d: Date, timeZone = PARIS): string {
+  const language = currentLanguage();
+  if (language === 'fr') return dayLabel(d, timeZone);
+  return new Intl.DateTimeFormat(intlLocale(language), { timeZone, day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+}
 
 /** One sentence per procedure still pending (the closure's page lists them; none: the account may close). */
 export function closureBlockers(pending: PendingRow[]): Blocker[] {
+  const b = (key: string, values?: Record<string, unknown>) => tr(`myData:blockers.${key}`, values);
+  const when = (d: Date, timeZone: string) => whenIn(d, timeZone);
+  const day = (d: Date, timeZone = PARIS) => dayIn(d, timeZone);
+  const visit = (kind: string) => (kind === 'UVF' || kind === 'PF' ? b(`visitPhrases.${kind}`) : '');
   return pending.map((p): Blocker => {
     switch (p.kind) {
       case 'PERMIT_REQUEST':
         if (p.status === 'DRAFT')
           return {
             kind: p.kind,
-            what: `Vous avez commencé une demande de permis le ${dayLabel(p.at)} sans l’envoyer.`,
-            when: 'Envoyez-la ou supprimez-la, puis revenez ici.',
-            link: { href: `/demandes/${p.id}`, label: 'Voir la demande commencée' },
+            what: b('draft.what', { date: day(p.at) }),
+            when: b('draft.when'),
+            link: { href: `/demandes/${p.id}`, label: b('draft.link') },
           };
         return {
           kind: p.kind,
-          what: `Votre demande de permis ${p.reference}${p.detaineeName ? ` pour visiter ${p.detaineeName}` : ''} est en cours d’examen.`,
-          when: `Vous pourrez fermer votre compte quand la demande ${p.reference} aura reçu une réponse, ou si vous la retirez.`,
-          link: { href: `/demandes/${p.id}`, label: `Voir la demande ${p.reference}` },
+          what: p.detaineeName
+            ? b('permitRequest.whatFor', { reference: p.reference, name: p.detaineeName })
+            : b('permitRequest.what', { reference: p.reference }),
+          when: b('permitRequest.when', { reference: p.reference }),
+          link: { href: `/demandes/${p.id}`, label: b('permitRequest.link', { reference: p.reference }) },
         };
       case 'VISIT':
         return {
           kind: p.kind,
-          what: `Vous avez une visite réservée le ${whenLabel(p.at, p.timeZone)} avec ${p.detaineeName} (référence ${p.reference}).`,
-          when: `Vous pourrez fermer votre compte après votre visite du ${dayLabel(p.at, p.timeZone)}, ou si vous l’annulez.`,
-          link: { href: '/mes-rendez-vous', label: 'Voir mes visites et rendez-vous' },
+          what: b('visit.what', { when: when(p.at, p.timeZone), name: p.detaineeName, reference: p.reference }),
+          when: b('visit.when', { date: day(p.at, p.timeZone) }),
+          link: { href: '/mes-rendez-vous', label: b('appointmentsLink') },
         };
       case 'WAITLIST':
         return {
           kind: p.kind,
-          what:
-            p.status === 'OFFERED'
-              ? `Une place vous est proposée pour une visite le ${whenLabel(p.at, p.timeZone)} avec ${p.detaineeName}.`
-              : `Vous êtes sur la liste d’attente pour une visite le ${whenLabel(p.at, p.timeZone)} avec ${p.detaineeName}.`,
-          when: `Vous pourrez fermer votre compte après le ${dayLabel(p.at, p.timeZone)}, ou si vous quittez la liste d’attente.`,
-          link: { href: `/visites/liste-attente/${p.id}`, label: 'Voir cette inscription' },
+          what: b(p.status === 'OFFERED' ? 'waitlist.offered' : 'waitlist.waiting', { when: when(p.at, p.timeZone), name: p.detaineeName }),
+          when: b('waitlist.when', { date: day(p.at, p.timeZone) }),
+          link: { href: `/visites/liste-attente/${p.id}`, label: b('waitlist.link') },
         };
       case 'FAMILY_VISIT_REQUEST':
         return {
           kind: p.kind,
-          what:
-            `Votre demande de visite ${VISIT_PHRASES[p.visitKind] ?? ''} (dossier ${p.reference}) ` +
-            `est ${p.status === 'REFERRED' ? 'chez le magistrat' : 'en cours d’examen'}.`,
-          when: `Vous pourrez fermer votre compte quand la demande du dossier ${p.reference} aura reçu une réponse, ou si vous la retirez.`,
-          link: { href: `/uvf/demandes/${p.id}`, label: `Voir la demande du dossier ${p.reference}` },
+          what: b(p.status === 'REFERRED' ? 'familyVisitRequest.referred' : 'familyVisitRequest.examined', {
+            visit: visit(p.visitKind),
+            reference: p.reference,
+          }),
+          when: b('familyVisitRequest.when', { reference: p.reference }),
+          link: { href: `/uvf/demandes/${p.id}`, label: b('familyVisitRequest.link', { reference: p.reference }) },
         };
       case 'STAY':
         return {
           kind: p.kind,
-          what: `Vous avez un séjour ${VISIT_PHRASES[p.visitKind] ?? ''} le ${whenLabel(p.at, p.timeZone)}.`,
-          when: `Vous pourrez fermer votre compte après ce séjour, à partir du ${dayLabel(p.endsAt, p.timeZone)}.`,
-          link: { href: `/uvf/sejours/${p.id}`, label: 'Voir ce séjour' },
+          what: b('stay.what', { visit: visit(p.visitKind), when: when(p.at, p.timeZone) }),
+          when: b('stay.when', { date: day(p.endsAt, p.timeZone) }),
+          link: { href: `/uvf/sejours/${p.id}`, label: b('stay.link') },
         };
       case 'APPOINTMENT': {
-        const call = p.appointmentKind === 'VIDEO_CALL';
+        const call = p.appointmentKind === 'VIDEO_CALL' ? 'call' : 'interview';
         return {
           kind: p.kind,
-          what: `Vous avez ${call ? 'un appel en visiophonie' : 'un entretien avec le SPIP'} le ${whenLabel(p.at, p.timeZone)}.`,
-          when: `Vous pourrez fermer votre compte après ${call ? 'cet appel' : 'cet entretien'}, le ${dayLabel(p.endsAt, p.timeZone)}, ou si vous l’annulez.`,
-          link: { href: '/mes-rendez-vous', label: 'Voir mes visites et rendez-vous' },
+          what: b(`appointment.${call}.what`, { when: when(p.at, p.timeZone) }),
+          when: b(`appointment.${call}.when`, { date: day(p.endsAt, p.timeZone) }),
+          link: { href: '/mes-rendez-vous', label: b('appointmentsLink') },
         };
       }
       case 'PERMIT_MEASURE':
@@ -943,10 +958,12 @@ export function closureBlockers(pending: PendingRow[]): Blocker[] {
           kind: p.kind,
           what:
             p.status === 'REFERRED'
-              ? `Votre permis pour visiter ${p.detaineeName} est en attente de la réponse du magistrat.`
-              : `${INTENDED[p.measureKind] ?? 'Une mesure sur votre permis'} pour visiter ${p.detaineeName} : vous pouvez présenter vos observations.`,
-          when: `Vous pourrez fermer votre compte quand la décision sur ce permis aura été prise.`,
-          link: { href: '/permis', label: 'Voir mes permis' },
+              ? b('measure.referred', { name: p.detaineeName })
+              : b(p.measureKind === 'SUSPENSION' || p.measureKind === 'WITHDRAWAL' ? `measure.${p.measureKind}` : 'measure.other', {
+                  name: p.detaineeName,
+                }),
+          when: b('measure.when'),
+          link: { href: '/permis', label: b('measure.link') },
         };
     }
   });
