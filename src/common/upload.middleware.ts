@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
+import type { FieldError } from './forms';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -34,4 +35,12 @@ export function uploadMiddleware(field: string, maxBytes: number) {
       next();
     });
   };
+}
+
+/** A file the upload middleware refused, as a form error in the page's language (a catalog key: msg() translates it). */
+export function uploadRefused(req: Request, field = 'fichier'): FieldError {
+  const refusal = req.uploadRefusal;
+  return refusal?.code === 'TOO_LARGE'
+    ? { field, message: 'common:upload.tooLarge', values: { max: refusal.maxMegabytes } }
+    : { field, message: 'common:upload.unreadable' };
 }

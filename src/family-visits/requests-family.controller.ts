@@ -1,3 +1,4 @@
+import { uploadRefused } from '../common/upload.middleware';
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
@@ -101,8 +102,7 @@ export class FamilyVisitRequestsFamilyController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    if (req.uploadError)
-      return this.renderRequest(res.status(400), principal, requestId, [{ field: 'fichier', message: req.uploadError }], body);
+    if (req.uploadRefusal) return this.renderRequest(res.status(400), principal, requestId, [uploadRefused(req)], body);
     const form = await validateForm(RequestDocumentForm, body);
     if (!form.ok) return this.renderRequest(res.status(400), principal, requestId, form.errors, form.values);
     const f = form.value;

@@ -1,3 +1,4 @@
+import { uploadRefused } from '../common/upload.middleware';
 import { Body, Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Roles } from '../auth/access.decorator';
@@ -23,14 +24,6 @@ function familyOf(principal: Principal): FamilyActor {
 
 /** The request's own page (once sent), where its errors kept in the session are shown, as a step's are on the step's page. */
 const DETAIL_PAGE = 0;
-
-/** A file the upload middleware refused, as a message key of the family's language. */
-function uploadRefused(req: Request): FieldError {
-  const refusal = req.uploadRefusal;
-  return refusal?.code === 'TOO_LARGE'
-    ? { field: 'fichier', message: 'permits:files.tooLarge', values: { max: refusal.maxMegabytes } }
-    : { field: 'fichier', message: 'permits:files.unreadable' };
-}
 
 /** "Demander un permis" (one question per page, answers kept, resumable) and "Mes demandes". */
 @Controller('demandes')
