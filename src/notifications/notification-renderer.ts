@@ -4,18 +4,50 @@ import { currentLanguage, DEFAULT_LANGUAGE, direction, inLanguage, intlLocale, t
 import { projectRoot } from '../common/project-root';
 import { registerFilters } from '../common/nunjucks-filters';
 import type { Channel } from '../config/reminder-offsets';
+import { isCalendarEvent, type CalendarEvent } from './calendar';
 
 export interface RenderedMessage {
   subject: string | null;
   text: string;
   html: string | null;
+  /** The calendar file's event in the message's language, when the data carries one (`ics`) and the message is not French. */
+  calendar?: CalendarEvent;
 }
 
 /**
  * The messages written in each language of the family side (issue #16); the others are still
  * French only, and are sent in French whatever the recipient's language, never half translated.
  */
-export const TRANSLATED_TEMPLATES = new Set(['appointment-confirmation']);
+export const TRANSLATED_TEMPLATES = new Set([
+  'appointment-confirmation',
+  'appointment-cancelled',
+  'appointment-moved',
+  'appointment-reminder',
+  'video-call-booked',
+  'video-call-cancelled',
+  'video-call-code',
+  'waitlist-offer',
+  'waitlist-cancelled',
+]);
+
+/**
+ * The short reasons an SMS gives for a cancellation (CancelNotice.smsReason, SMS_REASONS), as the
+ * services write them in French, and their key in notifications:smsReasons. A reason not listed here
+ * is not said in another language (the e-mail gives the establishment's own words, marked French).
+ */
+const SMS_REASONS: Record<string, string> = {
+  'à votre demande': 'familyRequest',
+  'personne visitée indisponible': 'detaineeUnavailable',
+  'fermeture exceptionnelle': 'closure',
+  'raison de sécurité': 'security',
+  "décision de l'établissement": 'establishment',
+  'changement des horaires de visite': 'timetable',
+};
+
+/** The cause of a waiting list's cancelled visit (occurrenceGone) as notifications:smsReasons names it. */
+const GONE_CAUSES: Record<string, string> = { CLOSURE: 'closure', ROOM: 'timetable', TEMPLATE: 'timetable', CAPACITY: 'timetable' };
+
+type Ctx = { ctx: Record<string, unknown> };
 
 /**
  * Renders the templates of views/notifications/: `<template>.subject.njk`, `.html.njk`
@@ -25,6 +57,7 @@ export const TRANSLATED_TEMPLATES = new Set(['appointment-confirmation']);
 export class NotificationRenderer {
   private readonly html: nunjucks.Environment;
   private readonly text: nunjucks.Environment;
+  private readonly translations: Translations;
 
   constructor(
     private readonly context: { appUrl: string },
@@ -44,10 +77,57 @@ export class NotificationRenderer {
       env.addGlobal('t', translations.current);
       env.addGlobal('msg', translations.message);
       // `this` is the template's context: its data.
-      env.addGlobal('appointmentWords', function (this: { ctx: Record<string, unknown> }) {
+      env.addGlobal('appointmentWords', function (this: Ctx) {
         return appointmentWords(this.ctx, translations);
       });
+      // An instant in the message's language on the establishment's clock (`timeZone` of the data);
+      // in French, or without the instant (a message queued before it was stored), the French words given.
+      env.addGlobal('instant', function (this: Ctx, french: unknown, iso: unknown, short = false) {
+        const language = currentLanguage();
+        if (language === DEFAULT_LANGUAGE || typeof iso !== 'string') return french;
+        return whenIn(language, iso, (this.ctx.timeZone as string | undefined) ?? 'Europe/Paris', short);
+      });
+      // Which clock the times are on, in the message's language.
+      env.addGlobal('zoneWords', function (this: Ctx, french: unknown) {
+        const language = currentLanguage();
+        if (language === DEFAULT_LANGUAGE) return french;
+        const zone = (this.ctx.timeZone as string | undefined) ?? 'Europe/Paris';
+        return translations.t(language)(`notifications:zone.${zone === 'Europe/Paris' ? 'paris' : 'local'}`);
+      });
+      // The short reason of a cancellation in the message's language: from the French SMS reason, or a
+      // waiting list's cause; null when it has no translation (the message then does not give it).
+      env.addGlobal('shortReason', (french: unknown, cause?: unknown) => {
+        const language = currentLanguage();
+        if (language === DEFAULT_LANGUAGE) return french || null;
+        const key = (typeof cause === 'string' && GONE_CAUSES[cause]) || (typeof french === 'string' && SMS_REASONS[french]);
+        return key ? translations.t(language)(`notifications:smsReasons.${key}`) : null;
+      });
     }
+    // Words written by the establishment (a reason, a note): French, marked as such in another language.
+    this.html.addGlobal('asWritten', (text: unknown) =>
+      currentLanguage() === DEFAULT_LANGUAGE
+        ? text
+        : new nunjucks.runtime.SafeString(`<span lang="fr">${escapeHtml(String(text ?? ''))}</span>`),
+    );
+    this.text.addGlobal('asWritten', (text: unknown) => text);
+    // fill(text, piece1, piece2…): a translated sentence with ⟦1⟧, ⟦2⟧… slots for pieces of HTML (a
+    // word in bold, a name marked French), as views/permits/_text.njk does; in text, the pieces as they are.
+    this.html.addGlobal(
+      'fill',
+      (text: string, ...pieces: unknown[]) =>
+        new nunjucks.runtime.SafeString(
+          escapeHtml(text).replace(/⟦(\d)⟧/g, (_, n: string) => {
+            const piece = pieces[Number(n) - 1];
+            return piece instanceof nunjucks.runtime.SafeString ? piece.toString() : escapeHtml(String(piece ?? ''));
+          }),
+        ),
+    );
+    this.text.addGlobal('fill', (text: string, ...pieces: unknown[]) =>
+      text.replace(/⟦(\d)⟧/g, (_, n: string) => String(pieces[Number(n) - 1] ?? '')),
+    );
+    this.html.addGlobal('strong', (text: unknown) => new nunjucks.runtime.SafeString(`<strong>${escapeHtml(String(text ?? ''))}</strong>`));
+    this.text.addGlobal('strong', (text: unknown) => text);
+    this.translations = translations;
   }
 
   render(channel: Channel, template: string, data: Record<string, unknown>, language: Language = DEFAULT_LANGUAGE): RenderedMessage {
@@ -56,13 +136,41 @@ export class NotificationRenderer {
     const context = { ...data, lang, dir: direction(lang) };
     return inLanguage(lang, () => {
       if (channel === 'SMS') return { subject: null, text: this.text.render(`${template}.sms.njk`, context).trim(), html: null };
+      const calendar = lang !== DEFAULT_LANGUAGE && isCalendarEvent(data.ics) ? this.calendarIn(lang, data.ics, data) : undefined;
       return {
         subject: this.text.render(`${template}.subject.njk`, context).trim(),
         text: this.text.render(`${template}.txt.njk`, context).trim() + '\n',
         html: this.html.render(`${template}.html.njk`, context),
+        ...(calendar ? { calendar } : {}),
       };
     });
   }
+
+  /**
+   * The calendar file's words in `language`: its title and description, from the appointment's
+   * kind, reference, parloir phone, practical information and where to cancel; its place is names and
+   * addresses, as given. An event without the appointment's kind (queued before it was stored) stays French.
+   */
+  private calendarIn(language: Language, event: CalendarEvent, data: Record<string, unknown>): CalendarEvent | undefined {
+    const kind = data.kind as string | undefined;
+    if (!kind || typeof data.reference !== 'string') return undefined;
+    const t = this.translations.t(language) as (key: string, values?: Record<string, unknown>) => string;
+    const description = [
+      t('notifications:calendar.bring', { bring: t(`notifications:bring.${kind}`) }),
+      data.parloirPhone ? t('notifications:calendar.phone', { phone: data.parloirPhone }) : null,
+      data.infoUrl ? t('notifications:calendar.info', { url: data.infoUrl }) : null,
+      data.manageUrl ? t('notifications:calendar.cancel', { url: data.manageUrl }) : null,
+    ].filter(Boolean);
+    return {
+      ...event,
+      title: t('notifications:calendar.title', { kind: t(`notifications:kinds.${kind}`), reference: data.reference }),
+      description: description.join(' '),
+    };
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const WHEN = new Map<string, Intl.DateTimeFormat>();
@@ -74,7 +182,8 @@ function whenIn(language: Language, startsAt: string, timeZone: string, short: b
     const options: Intl.DateTimeFormatOptions = short
       ? { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' }
       : { dateStyle: 'full', timeStyle: 'short' };
-    format = new Intl.DateTimeFormat(intlLocale(language), { timeZone, ...options });
+    // On a 24-hour clock in every language (Arabic would say « 02:30 م »), as the establishment's timetables are.
+    format = new Intl.DateTimeFormat(intlLocale(language), { timeZone, hourCycle: 'h23', ...options });
     WHEN.set(key, format);
   }
   return format.format(new Date(startsAt));
