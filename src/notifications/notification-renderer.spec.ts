@@ -44,10 +44,13 @@ const withoutLinks = (text: string) => text.replace(/https?:\/\/\S+/g, ' ');
 
 function withoutData(text: string, data: Record<string, unknown>): string {
   let left = withoutLinks(text);
-  for (const field of AS_WRITTEN) {
-    const value = data[field];
-    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string' && v) left = left.split(v).join(' ');
-  }
+  // A permit's own note on its conditions, as written (termsInLanguages).
+  const notes = Object.values((data.termsIn ?? {}) as Record<string, { note: string | null }>).map((x) => x.note);
+  const values = [...AS_WRITTEN.flatMap((field) => [data[field]].flat()), ...notes].filter(
+    (v): v is string => typeof v === 'string' && v !== '',
+  );
+  // The longest first: a recourse paragraph holds the establishment's name.
+  for (const v of values.sort((a, b) => b.length - a.length)) left = left.split(v).join(' ');
   return left;
 }
 
@@ -57,7 +60,7 @@ const cases = Object.entries(NOTIFICATION_SAMPLES).flatMap(([template, s]) =>
 const translated = cases.filter((c) => TRANSLATED_TEMPLATES.has(c.template));
 
 /** Spaces between tags do not change what a message says. */
-const squeezed = (html: string | null) => html && html.replace(/>\s+</g, '><').replace(/\s+/g, ' ');
+const squeezed = (html: string | null) => html && html.replace(/&#39;/g, "'").replace(/>\s+</g, '><').replace(/\s+/g, ' ');
 
 describe('the messages to families', () => {
   it('read in French exactly as before their words moved to the catalogs', () => {

@@ -28,6 +28,18 @@ export const TRANSLATED_TEMPLATES = new Set([
   'video-call-code',
   'waitlist-offer',
   'waitlist-cancelled',
+  'permit-request-received',
+  'permit-request-granted',
+  'permit-request-refused',
+  'permit-request-incomplete',
+  'permit-request-implicit-rejection',
+  'permit-linked',
+  'permit-status-changed',
+  'permit-conditions-changed',
+  'permit-measure-proposed',
+  'permit-measure-abandoned',
+  'permit-on-hold',
+  'permit-magistrate-answer',
 ]);
 
 /**
@@ -102,6 +114,23 @@ export class NotificationRenderer {
         const key = (typeof cause === 'string' && GONE_CAUSES[cause]) || (typeof french === 'string' && SMS_REASONS[french]);
         return key ? translations.t(language)(`notifications:smsReasons.${key}`) : null;
       });
+      // A calendar day (the establishment's) in the message's language, « 24 janvier 2027 » as given in French.
+      env.addGlobal('day', (french: unknown, isoDay: unknown) => {
+        const language = currentLanguage();
+        if (language === DEFAULT_LANGUAGE || typeof isoDay !== 'string') return french;
+        return new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', dateStyle: 'long' }).format(
+          new Date(`${isoDay.slice(0, 10)}T12:00:00Z`),
+        );
+      });
+      // The recourse routes (recourseParagraphs), quoted in French, translated: null in French.
+      env.addGlobal('recourseTranslation', (recourse: unknown) => {
+        const language = currentLanguage();
+        if (language === DEFAULT_LANGUAGE || !Array.isArray(recourse) || !recourse.length) return null;
+        return recourseTranslation(
+          recourse as string[],
+          translations.t(language) as (key: string, values?: Record<string, unknown>) => string,
+        );
+      });
     }
     // Words written by the establishment (a reason, a note): French, marked as such in another language.
     this.html.addGlobal('asWritten', (text: unknown) =>
@@ -167,6 +196,32 @@ export class NotificationRenderer {
       description: description.join(' '),
     };
   }
+}
+
+const ROUTES =
+  /chef d’établissement \((.*)\) ; par un recours hiérarchique auprès du directeur interrégional des services pénitentiaires(?: \((.*)\))? ; par un recours contentieux/;
+
+/**
+ * The translation of the recourse routes that letters and messages quote in French
+ * (recourseParagraphs in permits/letters.ts: the routes, then the R. 421-1 mention), with the
+ * permits' own words (permits:recourse), the department's name and direction read from the French.
+ */
+export function recourseTranslation(
+  recourse: string[],
+  t: (key: string, values?: Record<string, unknown>) => string,
+): { text: string; name: string; direction: string }[] {
+  const [, name = '', direction = ''] = ROUTES.exec(recourse[0]) ?? [];
+  // ⟦1⟧, ⟦2⟧: the names, French, marked as such in HTML (fill).
+  return [
+    {
+      text: direction
+        ? t('permits:recourse.routesWithDirection', { name: '⟦1⟧', direction: '⟦2⟧' })
+        : t('permits:recourse.routes', { name: '⟦1⟧' }),
+      name,
+      direction,
+    },
+    { text: `${t('permits:recourse.mention1')} ${t('permits:recourse.mention2')}`, name, direction },
+  ];
 }
 
 function escapeHtml(s: string): string {

@@ -1,3 +1,5 @@
+import { termsInLanguages } from '../../src/permits/family-texts';
+
 /**
  * One or more sets of data for each family-facing message template (views/notifications/), covering
  * its branches, as the services queue them: the French fields they have always carried and the raw
@@ -6,7 +8,9 @@
 const RECOURSE = [
   'Vous pouvez contester cette décision de trois façons : par un recours gracieux auprès du chef d’établissement (Centre pénitentiaire de Fresnes) ; ' +
     'par un recours hiérarchique auprès du directeur interrégional des services pénitentiaires (DISP de Paris) ; par un recours contentieux devant le tribunal administratif.',
-  'Conformément à l’article R. 421-1 du code de justice administrative, vous disposez d’un délai de 2 mois à compter de la notification de la présente décision pour saisir le tribunal administratif territorialement compétent.',
+  // RECOURSE_MENTION (permits/permit.rules.ts)
+  "En application des dispositions de l'article R. 421-1 du code de justice administrative, vous disposez d'un délai de 2 mois " +
+    "à compter de la réception de la présente décision pour saisir le tribunal administratif territorialement compétent d'un éventuel recours.",
 ];
 const ACK = {
   receivedOn: '24 novembre 2026',
@@ -173,7 +177,7 @@ export const NOTIFICATION_SAMPLES: Record<string, { channels: ('EMAIL' | 'SMS')[
         followUrl: '/demandes/1',
         message: 'Photo floue',
         missing: ['Photo d’identité récente', 'Justificatif du lien'],
-        missingKinds: ['PHOTO', 'RELATIONSHIP_PROOF'],
+        missingKinds: ['PHOTO', 'LIVRET_FAMILLE'],
         due: '24/12/2026',
         dueDay: '2026-12-24',
         restart: 'Le délai de deux mois dont dispose l’établissement pour décider repart de la réception des pièces.',
@@ -227,7 +231,10 @@ export const NOTIFICATION_SAMPLES: Record<string, { channels: ('EMAIL' | 'SMS')[
         limits: 'valable jusqu’au 31/12/2027',
         limitsOf: { validTo: '2027-12-31', maxVisits: null, visitsUsed: 0 },
         conditions: ['le lundi et le mercredi', 'de 09 h 00 à 12 h 00'],
-        conditionsOf: { roomCondition: null, allowedDays: [1, 3], allowedFrom: '09:00', allowedTo: '12:00' },
+        termsIn: termsInLanguages(
+          { validTo: '2027-12-31', maxVisits: null, visitsUsed: 0 },
+          { roomCondition: null, allowedDays: [1, 3], allowedFrom: '09:00', allowedTo: '12:00', conditionsNote: null },
+        ),
         magistrateDecision: null,
         signedBy: 'Marie Dupont, directrice',
         letterUrl: '/courriers/3',
@@ -239,7 +246,10 @@ export const NOTIFICATION_SAMPLES: Record<string, { channels: ('EMAIL' | 'SMS')[
         limits: 'permanent',
         limitsOf: { validTo: null, maxVisits: null, visitsUsed: 0 },
         conditions: [],
-        conditionsOf: { roomCondition: null, allowedDays: null, allowedFrom: null, allowedTo: null },
+        termsIn: termsInLanguages(
+          { validTo: null, maxVisits: 3, visitsUsed: 1 },
+          { roomCondition: null, allowedDays: null, allowedFrom: null, allowedTo: null, conditionsNote: 'Parloir familial exclu' },
+        ),
         magistrateDecision: 'ordonnance du 2 novembre 2026',
         signedBy: null,
         letterUrl: null,
