@@ -126,17 +126,13 @@ export class NotificationRenderer {
       env.addGlobal('recourseTranslation', (recourse: unknown) => {
         const language = currentLanguage();
         if (language === DEFAULT_LANGUAGE || !Array.isArray(recourse) || !recourse.length) return null;
-        return recourseTranslation(
-          recourse as string[],
-          translations.t(language) as (key: string, values?: Record<string, unknown>) => string,
-        );
+        const t: (key: string, values?: Record<string, unknown>) => string = translations.t(language);
+        return recourseTranslation(recourse.map(words), t);
       });
     }
     // Words written by the establishment (a reason, a note): French, marked as such in another language.
     this.html.addGlobal('asWritten', (text: unknown) =>
-      currentLanguage() === DEFAULT_LANGUAGE
-        ? text
-        : new nunjucks.runtime.SafeString(`<span lang="fr">${escapeHtml(String(text ?? ''))}</span>`),
+      currentLanguage() === DEFAULT_LANGUAGE ? text : new nunjucks.runtime.SafeString(`<span lang="fr">${escapeHtml(words(text))}</span>`),
     );
     this.text.addGlobal('asWritten', (text: unknown) => text);
     // fill(text, piece1, piece2…): a translated sentence with ⟦1⟧, ⟦2⟧… slots for pieces of HTML (a
@@ -147,14 +143,14 @@ export class NotificationRenderer {
         new nunjucks.runtime.SafeString(
           escapeHtml(text).replace(/⟦(\d)⟧/g, (_, n: string) => {
             const piece = pieces[Number(n) - 1];
-            return piece instanceof nunjucks.runtime.SafeString ? piece.toString() : escapeHtml(String(piece ?? ''));
+            return piece instanceof nunjucks.runtime.SafeString ? piece.toString() : escapeHtml(words(piece));
           }),
         ),
     );
     this.text.addGlobal('fill', (text: string, ...pieces: unknown[]) =>
-      text.replace(/⟦(\d)⟧/g, (_, n: string) => String(pieces[Number(n) - 1] ?? '')),
+      text.replace(/⟦(\d)⟧/g, (_, n: string) => words(pieces[Number(n) - 1])),
     );
-    this.html.addGlobal('strong', (text: unknown) => new nunjucks.runtime.SafeString(`<strong>${escapeHtml(String(text ?? ''))}</strong>`));
+    this.html.addGlobal('strong', (text: unknown) => new nunjucks.runtime.SafeString(`<strong>${escapeHtml(words(text))}</strong>`));
     this.text.addGlobal('strong', (text: unknown) => text);
     this.translations = translations;
   }
@@ -222,6 +218,13 @@ export function recourseTranslation(
     },
     { text: `${t('permits:recourse.mention1')} ${t('permits:recourse.mention2')}`, name, direction },
   ];
+}
+
+/** A value printed in a message: text or a number; nothing for anything else. */
+function words(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  return v instanceof nunjucks.runtime.SafeString ? v.toString() : '';
 }
 
 function escapeHtml(s: string): string {

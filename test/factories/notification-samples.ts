@@ -43,20 +43,6 @@ const APPOINTMENT = {
   optoutUrl: 'https://p2v.example/stop/AbCdEfGhIjKl',
   qr: null,
 };
-const STAY = {
-  reference: 'UVF-2026-0042',
-  kind: 'UVF',
-  place: 'unité de vie familiale',
-  detainee: 'Karim ĐOÀN',
-  establishmentName: 'Centre pénitentiaire de Fresnes',
-  zone: 'heure de Paris',
-  timeZone: 'Europe/Paris',
-  unit: 'UVF 2',
-  before: 'samedi 12 décembre 2026 à 09 h 00',
-  beforeAt: '2026-12-12T08:00:00.000Z',
-  followUrl: '/uvf/demandes/1',
-};
-
 export const NOTIFICATION_SAMPLES: Record<string, { channels: ('EMAIL' | 'SMS')[]; data: Record<string, unknown>[] }> = {
   'appointment-confirmation': { channels: ['EMAIL'], data: [APPOINTMENT, { ...APPOINTMENT, qr: 'P2V:K7Q2M9XA' }] },
   'appointment-cancelled': {
