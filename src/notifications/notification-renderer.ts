@@ -40,6 +40,8 @@ export const TRANSLATED_TEMPLATES = new Set([
   'permit-measure-abandoned',
   'permit-on-hold',
   'permit-magistrate-answer',
+  'family-visit-request-received',
+  'family-visit-request-withdrawn',
 ]);
 
 /**
