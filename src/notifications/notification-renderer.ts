@@ -42,6 +42,7 @@ export const TRANSLATED_TEMPLATES = new Set([
   'permit-magistrate-answer',
   'family-visit-request-received',
   'family-visit-request-withdrawn',
+  'family-visit-decision',
 ]);
 
 /**
@@ -62,6 +63,12 @@ const SMS_REASONS: Record<string, string> = {
 const GONE_CAUSES: Record<string, string> = { CLOSURE: 'closure', ROOM: 'timetable', TEMPLATE: 'timetable', CAPACITY: 'timetable' };
 
 type Ctx = { ctx: Record<string, unknown> };
+
+/** A UVF / PF decision's outcome, as family-visits/decisions.service.ts stores it in the message's data. */
+type FamilyVisitOutcome =
+  | { code: 'GRANTED'; hours: number; slots: 1 | 2 | null; magistrateDay: string | null }
+  | { code: 'REFUSED' | 'DETAINEE_REFUSED' | 'IMPLICITLY_REJECTED' | 'MAGISTRATE_REFUSED' }
+  | { code: 'MAGISTRATE_GRANTED'; answer: string };
 
 /**
  * Renders the templates of views/notifications/: `<template>.subject.njk`, `.html.njk`
@@ -130,6 +137,26 @@ export class NotificationRenderer {
         if (language === DEFAULT_LANGUAGE || !Array.isArray(recourse) || !recourse.length) return null;
         const t: (key: string, values?: Record<string, unknown>) => string = translations.t(language);
         return recourseTranslation(recourse.map(words), t);
+      });
+      // A UVF / PF decision's outcome (decisions.service.ts `outcomeOf`) in the message's language; in
+      // French, or without the codes (a message queued before them), the French words given.
+      env.addGlobal('familyVisitOutcome', (french: unknown, o: FamilyVisitOutcome | null | undefined) => {
+        const language = currentLanguage();
+        if (language === DEFAULT_LANGUAGE || !o) return french;
+        const t: (key: string, values?: Record<string, unknown>) => string = translations.t(language);
+        const key = (k: string) => `notifications:fv.outcomes.${k}`;
+        if (o.code === 'MAGISTRATE_GRANTED') return t(key('MAGISTRATE_GRANTED'), { answer: t(key(`answers.${o.answer}`)) });
+        if (o.code !== 'GRANTED') return t(key(o.code));
+        const hours = t(key(o.hours > 1 ? 'hoursMany' : 'hoursOne'), { hours: o.hours });
+        const date = o.magistrateDay
+          ? new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', dateStyle: 'long' }).format(
+              new Date(`${o.magistrateDay}T12:00:00Z`),
+            )
+          : null;
+        return t(key('GRANTED'), {
+          duration: o.slots === 2 ? t(key('twoSlots'), { hours }) : hours,
+          within: date ? t(key('within'), { date }) : '',
+        });
       });
     }
     // Words written by the establishment (a reason, a note): French, marked as such in another language.

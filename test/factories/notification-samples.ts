@@ -314,4 +314,31 @@ export const NOTIFICATION_SAMPLES: Record<string, { channels: ('EMAIL' | 'SMS')[
       followUrl: '/uvf/demandes/1',
     })),
   },
+  'family-visit-decision': {
+    channels: ['EMAIL'],
+    data: (
+      [
+        ['accordée pour 24 heures', { code: 'GRANTED', hours: 24, slots: 1, magistrateDay: null }],
+        [
+          'accordée pour 6 heures en deux créneaux cumulés (pause du déjeuner à l’extérieur de l’établissement) dans le cadre de l’autorisation du magistrat du 2 novembre 2026',
+          { code: 'GRANTED', hours: 6, slots: 2, magistrateDay: '2026-11-02' },
+        ],
+        ['refusée', { code: 'REFUSED' }],
+        ['refusée, car la demande de la personne détenue l’a été', { code: 'DETAINEE_REFUSED' }],
+        ['rejetée faute de décision dans les deux mois', { code: 'IMPLICITLY_REJECTED' }],
+        ['autorisée par le magistrat (autorisation temporaire)', { code: 'MAGISTRATE_GRANTED', answer: 'TEMPORARY' }],
+        ['refusée par le magistrat', { code: 'MAGISTRATE_REFUSED' }],
+      ] as const
+    ).map(([outcome, outcomeOf]) => ({
+      reference: 'UVF-2026-0042',
+      kind: 'UVF',
+      kindLabel: 'visite en unité de vie familiale (UVF)',
+      detainee: 'Karim ĐOÀN',
+      establishmentName: 'Centre pénitentiaire de Fresnes',
+      visitor: 'Łucja Nguyễn-Şahin',
+      outcome,
+      outcomeOf,
+      followUrl: '/uvf/demandes/1',
+    })),
+  },
 };
