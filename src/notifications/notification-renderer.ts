@@ -43,6 +43,8 @@ export const TRANSLATED_TEMPLATES = new Set([
   'family-visit-request-received',
   'family-visit-request-withdrawn',
   'family-visit-decision',
+  'family-visit-stay-moved',
+  'family-visit-stay-cancelled',
 ]);
 
 /**
@@ -103,7 +105,8 @@ export class NotificationRenderer {
       });
       // An instant in the message's language on the establishment's clock (`timeZone` of the data);
       // in French, or without the instant (a message queued before it was stored), the French words given.
-      env.addGlobal('instant', function (this: Ctx, french: unknown, iso: unknown, short = false) {
+      // `short`: true for an SMS's « 03/12, 14:30 », 'time' for the time of day alone.
+      env.addGlobal('instant', function (this: Ctx, french: unknown, iso: unknown, short: boolean | 'time' = false) {
         const language = currentLanguage();
         if (language === DEFAULT_LANGUAGE || typeof iso !== 'string') return french;
         return whenIn(language, iso, (this.ctx.timeZone as string | undefined) ?? 'Europe/Paris', short);
@@ -262,13 +265,16 @@ function escapeHtml(s: string): string {
 
 const WHEN = new Map<string, Intl.DateTimeFormat>();
 
-function whenIn(language: Language, startsAt: string, timeZone: string, short: boolean): string {
+function whenIn(language: Language, startsAt: string, timeZone: string, short: boolean | 'time'): string {
   const key = `${language} ${timeZone} ${short}`;
   let format = WHEN.get(key);
   if (!format) {
-    const options: Intl.DateTimeFormatOptions = short
-      ? { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' }
-      : { dateStyle: 'full', timeStyle: 'short' };
+    const options: Intl.DateTimeFormatOptions =
+      short === 'time'
+        ? { hour: '2-digit', minute: '2-digit' }
+        : short
+          ? { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' }
+          : { dateStyle: 'full', timeStyle: 'short' };
     // On a 24-hour clock in every language (Arabic would say « 02:30 م »), as the establishment's timetables are.
     format = new Intl.DateTimeFormat(intlLocale(language), { timeZone, hourCycle: 'h23', ...options });
     WHEN.set(key, format);

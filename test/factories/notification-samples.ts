@@ -43,6 +43,20 @@ const APPOINTMENT = {
   optoutUrl: 'https://p2v.example/stop/AbCdEfGhIjKl',
   qr: null,
 };
+const STAY = {
+  reference: 'UVF-2026-0042',
+  kind: 'UVF',
+  place: 'unité de vie familiale',
+  detainee: 'Karim ĐOÀN',
+  establishmentName: 'Centre pénitentiaire de Fresnes',
+  zone: 'heure de Paris',
+  timeZone: 'Europe/Paris',
+  unit: 'UVF 2',
+  before: 'samedi 12 décembre 2026 à 09 h 00',
+  beforeAt: '2026-12-12T08:00:00.000Z',
+  followUrl: '/uvf/demandes/1',
+};
+
 export const NOTIFICATION_SAMPLES: Record<string, { channels: ('EMAIL' | 'SMS')[]; data: Record<string, unknown>[] }> = {
   'appointment-confirmation': { channels: ['EMAIL'], data: [APPOINTMENT, { ...APPOINTMENT, qr: 'P2V:K7Q2M9XA' }] },
   'appointment-cancelled': {
@@ -339,6 +353,33 @@ export const NOTIFICATION_SAMPLES: Record<string, { channels: ('EMAIL' | 'SMS')[
       outcome,
       outcomeOf,
       followUrl: '/uvf/demandes/1',
+    })),
+  },
+  'family-visit-stay-moved': {
+    channels: ['EMAIL', 'SMS'],
+    data: [false, true].map((pause) => ({
+      ...STAY,
+      from: 'samedi 19 décembre 2026 à 09 h 00',
+      to: pause ? 'samedi 19 décembre 2026 à 16 h 30' : 'dimanche 20 décembre 2026 à 09 h 00',
+      fromAt: '2026-12-19T08:00:00.000Z',
+      toAt: pause ? '2026-12-19T15:30:00.000Z' : '2026-12-20T08:00:00.000Z',
+      breakFrom: pause ? '12 h 00' : null,
+      breakTo: pause ? '13 h 30' : null,
+      breakFromAt: pause ? '2026-12-19T11:00:00.000Z' : null,
+      breakToAt: pause ? '2026-12-19T12:30:00.000Z' : null,
+      when: pause ? 'le 19/12 de 09h00 à 12h00 puis de 13h30 à 16h30' : 'du 19/12 à 09h00 au 20/12 à 09h00',
+      change: 'MOVED',
+      followUrl: '/uvf/sejours/1',
+    })),
+  },
+  'family-visit-stay-cancelled': {
+    channels: ['EMAIL', 'SMS'],
+    data: [true, false].map((rebook) => ({
+      ...STAY,
+      reason: 'Travaux dans le logement',
+      rebook,
+      when: '12/12 à 09h00',
+      change: 'CANCELLED',
     })),
   },
 };
