@@ -75,7 +75,7 @@ describe('the messages to a family, through the outbox, in its language', () => 
     expect(html.html).toContain('<html lang="ar" dir="rtl">');
   });
 
-  it('sends a family reading English the e-mail of a refused permit: the letter is French, the official version; the recourse quoted in French, then translated', async () => {
+  it('sends a family reading English the e-mail of a refused permit: the letter is French, the official version, the recourse quoted in French, then translated', async () => {
     const establishment = await insertEstablishment({ name: 'Centre pénitentiaire de Ștefănești' });
     await query(
       `UPDATE establishments SET address = '3 rue Łukasiewicza, 59000 Lille', phone = '03 20 12 34 56', interregional_direction = 'DISP de Lille' WHERE id = $1`,

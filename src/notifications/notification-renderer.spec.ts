@@ -4,7 +4,10 @@ import FRENCH_MESSAGES from '../../test/fixtures/notifications-french.json';
 import { frenchWordsIn } from '../../test/helpers/french';
 import type { Language } from '../common/i18n';
 import { maxSmsSegments, smsLength } from './notification.rules';
-import { NotificationRenderer, TRANSLATED_TEMPLATES } from './notification-renderer';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../common/project-root';
+import { NotificationRenderer } from './notification-renderer';
 
 /**
  * The messages to families in French, English, Arabic and Spanish (issue #16). The French ones are
@@ -57,12 +60,30 @@ function withoutData(text: string, data: Record<string, unknown>): string {
 const cases = Object.entries(NOTIFICATION_SAMPLES).flatMap(([template, s]) =>
   s.channels.flatMap((channel) => s.data.map((data, i) => ({ template, channel, data, name: `${template} ${channel} ${i}` }))),
 );
-const translated = cases.filter((c) => TRANSLATED_TEMPLATES.has(c.template));
+const translated = cases;
 
 /** Spaces between tags do not change what a message says. */
 const squeezed = (html: string | null) => html && html.replace(/&#39;/g, "'").replace(/>\s+</g, '><').replace(/\s+/g, ' ');
 
 describe('the messages to families', () => {
+  it('are every template of views/notifications, each with its samples here (a new one comes with its translations)', () => {
+    const templates = new Set(
+      readdirSync(join(projectRoot(), 'views', 'notifications'))
+        .filter((f) => /^[a-z].*\.(subject|sms)\.njk$/.test(f))
+        .map((f) => f.replace(/\.(subject|sms)\.njk$/, '')),
+    );
+    expect([...templates].sort()).toEqual(Object.keys(NOTIFICATION_SAMPLES).sort());
+    for (const [template, s] of Object.entries(NOTIFICATION_SAMPLES))
+      for (const channel of ['EMAIL', 'SMS'] as const)
+        expect({ template, channel, has: s.channels.includes(channel) }).toEqual({
+          template,
+          channel,
+          has: readdirSync(join(projectRoot(), 'views', 'notifications')).includes(
+            `${template}.${channel === 'SMS' ? 'sms' : 'subject'}.njk`,
+          ),
+        });
+  });
+
   it('read in French exactly as before their words moved to the catalogs', () => {
     for (const c of cases) {
       const got = renderer.render(c.channel, c.template, c.data, 'fr');
@@ -127,7 +148,7 @@ describe('the messages to families', () => {
       }
   });
 
-  it('write the calendar file in the recipient’s language; in French as the appointment wrote it', () => {
+  it('write the calendar file in the recipient’s language, in French as the appointment wrote it', () => {
     const ics = {
       uid: 'a@p2v',
       start: '2026-12-03T13:30:00.000Z',

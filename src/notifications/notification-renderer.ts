@@ -15,39 +15,6 @@ export interface RenderedMessage {
 }
 
 /**
- * The messages written in each language of the family side (issue #16); the others are still
- * French only, and are sent in French whatever the recipient's language, never half translated.
- */
-export const TRANSLATED_TEMPLATES = new Set([
-  'appointment-confirmation',
-  'appointment-cancelled',
-  'appointment-moved',
-  'appointment-reminder',
-  'video-call-booked',
-  'video-call-cancelled',
-  'video-call-code',
-  'waitlist-offer',
-  'waitlist-cancelled',
-  'permit-request-received',
-  'permit-request-granted',
-  'permit-request-refused',
-  'permit-request-incomplete',
-  'permit-request-implicit-rejection',
-  'permit-linked',
-  'permit-status-changed',
-  'permit-conditions-changed',
-  'permit-measure-proposed',
-  'permit-measure-abandoned',
-  'permit-on-hold',
-  'permit-magistrate-answer',
-  'family-visit-request-received',
-  'family-visit-request-withdrawn',
-  'family-visit-decision',
-  'family-visit-stay-moved',
-  'family-visit-stay-cancelled',
-]);
-
-/**
  * The short reasons an SMS gives for a cancellation (CancelNotice.smsReason, SMS_REASONS), as the
  * services write them in French, and their key in notifications:smsReasons. A reason not listed here
  * is not said in another language (the e-mail gives the establishment's own words, marked French).
@@ -75,7 +42,8 @@ type FamilyVisitOutcome =
 /**
  * Renders the templates of views/notifications/: `<template>.subject.njk`, `.html.njk`
  * (autoescaped) and `.txt.njk` for e-mail, `<template>.sms.njk` for SMS, in the recipient's
- * language when the template is translated (locales/<language>/notifications.json), in French otherwise.
+ * language (locales/<language>/notifications.json): every message to families is written in French,
+ * English, Arabic and Spanish (issue #16); what the establishment writes stays French, marked so.
  */
 export class NotificationRenderer {
   private readonly html: nunjucks.Environment;
@@ -187,9 +155,8 @@ export class NotificationRenderer {
     this.translations = translations;
   }
 
-  render(channel: Channel, template: string, data: Record<string, unknown>, language: Language = DEFAULT_LANGUAGE): RenderedMessage {
+  render(channel: Channel, template: string, data: Record<string, unknown>, lang: Language = DEFAULT_LANGUAGE): RenderedMessage {
     if (!/^[a-z0-9-]+$/.test(template)) throw new Error(`Bad template name ${template}`);
-    const lang = TRANSLATED_TEMPLATES.has(template) ? language : DEFAULT_LANGUAGE;
     const context = { ...data, lang, dir: direction(lang) };
     return inLanguage(lang, () => {
       if (channel === 'SMS') return { subject: null, text: this.text.render(`${template}.sms.njk`, context).trim(), html: null };
