@@ -149,6 +149,12 @@ export interface FollowupInput {
   on: string | null;
 }
 
+/** A decision's outcome as the family's e-mail says it (notifications:fv.outcomes). */
+type FamilyOutcome =
+  | { code: 'GRANTED'; hours: number; slots: 1 | 2 | null; magistrateDay: string | null }
+  | { code: 'REFUSED' | 'DETAINEE_REFUSED' | 'IMPLICITLY_REJECTED' | 'MAGISTRATE_REFUSED' }
+  | { code: 'MAGISTRATE_GRANTED'; answer: string };
+
 /**
  * A magistrate's answer on one of the detainee's requests, as the reuse rules and the pages read it:
  * the day it was recorded on the establishment's clock, the magistrate named on its case.
@@ -332,6 +338,7 @@ export class FamilyVisitDecisionsService {
           },
         },
         outcome: `accordée pour ${durationText(g.hours, g.slots)}${within}`,
+        outcomeOf: { code: 'GRANTED', hours: g.hours, slots: g.slots, magistrateDay: basis?.decidedOn ?? null },
       });
     });
   }
@@ -360,6 +367,7 @@ export class FamilyVisitDecisionsService {
         familyMessage: 'Votre demande est refusée. Le courrier de décision, avec ses motifs et les voies de recours, est disponible.',
         audit: { action: 'FAMILY_VISIT_REQUEST_REFUSED', after: { status: 'REFUSED', ground, signedAs: signatory.label, letters } },
         outcome: 'refusée',
+        outcomeOf: { code: 'REFUSED' },
       });
       // No visit without the detainee's request: the visitors' requests still to decide are refused with it, each with its letter.
       if (r.applicant === 'DETAINEE')
@@ -392,6 +400,7 @@ export class FamilyVisitDecisionsService {
               after: { status: 'REFUSED', ground: null, reason: 'DETAINEE_REFUSED', signedAs: signatory.label, letters: visitorLetters },
             },
             outcome: 'refusée, car la demande de la personne détenue l’a été',
+            outcomeOf: { code: 'DETAINEE_REFUSED' },
           });
         }
     });
@@ -605,6 +614,7 @@ export class FamilyVisitDecisionsService {
           },
         },
         outcome: granted ? `autorisée par le magistrat (${label})` : 'refusée par le magistrat',
+        outcomeOf: granted ? { code: 'MAGISTRATE_GRANTED', answer: a.answer } : { code: 'MAGISTRATE_REFUSED' },
       });
     });
   }
@@ -835,6 +845,7 @@ export class FamilyVisitDecisionsService {
               'Sans décision dans les deux mois, votre demande est implicitement rejetée. Le courrier indique vos voies de recours.',
             audit: { action: 'FAMILY_VISIT_REQUEST_IMPLICITLY_REJECTED', after: { status: 'IMPLICITLY_REJECTED', deadline, letters } },
             outcome: 'rejetée faute de décision dans les deux mois',
+            outcomeOf: { code: 'IMPLICITLY_REJECTED' },
           });
           expired++;
         })
@@ -1031,7 +1042,15 @@ export class FamilyVisitDecisionsService {
     c: DecisionCase,
     r: DecisionRequest,
     now: Date,
-    x: { kind: string; message: string; familyMessage: string; audit: { action: string; after: Record<string, unknown> }; outcome: string },
+    x: {
+      kind: string;
+      message: string;
+      familyMessage: string;
+      audit: { action: string; after: Record<string, unknown> };
+      outcome: string;
+      /** The outcome as codes, for the family's e-mail in its language (`outcome` is the French words). */
+      outcomeOf: FamilyOutcome;
+    },
   ): Promise<void> {
     await insertDecisionEvent(m, {
       caseId: c.id,
@@ -1069,6 +1088,8 @@ export class FamilyVisitDecisionsService {
             establishmentName: c.establishmentName,
             visitor: r.visitorName,
             outcome: x.outcome,
+            outcomeOf: x.outcomeOf,
+            kind: c.kind,
             followUrl: `/uvf/demandes/${r.id}`,
           },
           entity: { type: 'family_visit_request', id: r.id },

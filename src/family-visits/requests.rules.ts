@@ -193,6 +193,9 @@ export function dayLabel(day: string): string {
 export interface RequestAcknowledgement {
   /** The day of receipt in the establishment's time zone, as a letter says it. */
   receivedOn: string;
+  /** The same days, AAAA-MM-JJ: the family's messages write them in their language. */
+  receivedDay: string;
+  implicitRejectionDay: string | null;
   /** A prévenu's request: the magistrate in charge decides, no implicit rejection. */
   magistrate: boolean;
   /** The day silence becomes an implicit rejection (condamné), as a letter says it; null for a prévenu. */
@@ -212,8 +215,10 @@ export interface RequestAcknowledgement {
 export function requestAcknowledgement(receivedDay: string, magistrate: boolean, department: Department): RequestAcknowledgement {
   return {
     receivedOn: dayLabel(receivedDay),
+    receivedDay,
     magistrate,
     implicitRejectionDate: magistrate ? null : dayLabel(decisionDeadline(new Date(`${receivedDay}T00:00:00Z`))),
+    implicitRejectionDay: magistrate ? null : decisionDeadline(new Date(`${receivedDay}T00:00:00Z`)),
     department: departmentContact(department),
     recourse: magistrate ? null : recourseParagraphs(department),
   };

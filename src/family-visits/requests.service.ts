@@ -525,6 +525,7 @@ export class FamilyVisitRequestsService {
           category: 'TRANSACTIONAL',
           data: {
             reference: c.reference,
+            kind: input.kind,
             kindLabel: VISIT_PHRASES[input.kind],
             detainee: `${d.firstName} ${d.lastName.toLocaleUpperCase('fr')}`,
             establishmentName: d.establishmentName,
@@ -857,11 +858,13 @@ export class FamilyVisitRequestsService {
         category: 'TRANSACTIONAL',
         data: {
           reference: c.reference,
+          kind: c.kind,
           kindLabel: VISIT_PHRASES[c.kind],
           visitor: who,
           detainee: `${c.detaineeFirstName} ${c.detaineeLastName.toLocaleUpperCase('fr')}`,
           establishmentName: establishment.name,
           withdrawnOn: dayLabel(formatInTimeZone(at, establishment.timeZone, 'yyyy-MM-dd')),
+          withdrawnDay: formatInTimeZone(at, establishment.timeZone, 'yyyy-MM-dd'),
           byFamily,
           caseClosed: next === 'CLOSED',
           followUrl: `/uvf/demandes/${r.id}`,

@@ -399,8 +399,20 @@ export class UnitsService {
     now: Date,
     n: StayChangeNotice,
     sms: string,
+    after?: StayTimes,
   ): Promise<void> {
     const message = stayChangeMessage(n);
+    // The instants, the clock and the kind too: the messages are written in the family's language from them.
+    const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+    const instants = {
+      kind: s.kind,
+      timeZone: site.timeZone,
+      beforeAt: iso(s.startsAt),
+      fromAt: iso(after?.from),
+      toAt: iso(after?.to),
+      breakFromAt: iso(after?.breakFrom),
+      breakToAt: iso(after?.breakTo),
+    };
     const kind = n.change === 'MOVED' ? 'STAY_MOVED' : 'STAY_CANCELLED';
     const template = n.change === 'MOVED' ? 'family-visit-stay-moved' : 'family-visit-stay-cancelled';
     const base = {
@@ -425,6 +437,7 @@ export class UnitsService {
               establishmentName: f.establishmentName,
               message,
               ...n,
+              ...instants,
               followUrl: n.change === 'MOVED' ? `/uvf/sejours/${s.id}` : `/uvf/demandes/${f.requestId}`,
             },
           },
@@ -438,7 +451,7 @@ export class UnitsService {
             ...base,
             channel: 'SMS',
             to: f.mobilePhone,
-            data: { place: VISIT_PLACE[s.kind], when: sms, rebook: n.change === 'CANCELLED' && n.rebook, followUrl: '/uvf' },
+            data: { place: VISIT_PLACE[s.kind], when: sms, rebook: n.change === 'CANCELLED' && n.rebook, followUrl: '/uvf', ...instants },
           },
           now,
         );
@@ -533,6 +546,7 @@ export class UnitsService {
             breakTo: t.breakTo ? hourLabel(t.breakTo, site.timeZone) : null,
           },
           stayWhenShort(t, site.timeZone),
+          t,
         );
         await this.audit.record(
           {

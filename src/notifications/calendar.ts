@@ -9,6 +9,12 @@ export interface CalendarEvent {
   description: string;
 }
 
+/** Whether stored data is a calendar event (a message's `ics`), as the outbox worker attaches it. */
+export function isCalendarEvent(v: unknown): v is CalendarEvent {
+  const e = v as Partial<CalendarEvent> | null;
+  return typeof e === 'object' && e !== null && typeof e.uid === 'string' && typeof e.start === 'string' && typeof e.end === 'string';
+}
+
 /** An .ics file (RFC 5545) for an appointment, in UTC. */
 export function icsFile(event: CalendarEvent): string {
   const toArray = (iso: string) => {

@@ -1,5 +1,5 @@
 import { parseReminderOffsets } from '../config/reminder-offsets';
-import { normalizeEmail, normalizePhone, planReminders, retryDelayMs, smsLength } from './notification.rules';
+import { maxSmsSegments, normalizeEmail, normalizePhone, planReminders, retryDelayMs, smsLength } from './notification.rules';
 
 describe('normalizePhone', () => {
   it('normalises French numbers to E.164 and refuses invalid ones', () => {
@@ -28,6 +28,13 @@ describe('smsLength', () => {
     expect(smsLength('ê'.repeat(70))).toEqual({ encoding: 'UCS-2', units: 70, segments: 1 });
     expect(smsLength('ç'.repeat(71)).segments).toBe(2);
     expect(smsLength('’'.repeat(134)).segments).toBe(2);
+  });
+  it('allows 2 parts in GSM-7 and 3 in UCS-2, where Arabic and « í » are written', () => {
+    expect(maxSmsSegments(smsLength('a'.repeat(306)).encoding)).toBe(2);
+    const arabic = smsLength('م'.repeat(201));
+    expect(arabic).toEqual({ encoding: 'UCS-2', units: 201, segments: 3 });
+    expect(arabic.segments).toBeLessThanOrEqual(maxSmsSegments(arabic.encoding));
+    expect(smsLength('م'.repeat(202)).segments).toBeGreaterThan(maxSmsSegments('UCS-2'));
   });
 });
 

@@ -45,7 +45,17 @@ export function smsLength(text: string): SmsLength {
   return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
 }
 
+/** The most parts an SMS may take in GSM-7 (French, English: 306 characters). */
 export const MAX_SMS_SEGMENTS = 2;
+/**
+ * The most parts in UCS-2 (Arabic, and Spanish or French with a letter outside GSM-7 such as « í »):
+ * 3 parts, 201 characters, since a UCS-2 part holds less than half of a GSM-7 one.
+ */
+export const MAX_UCS2_SMS_SEGMENTS = 3;
+
+export function maxSmsSegments(encoding: SmsLength['encoding']): number {
+  return encoding === 'GSM-7' ? MAX_SMS_SEGMENTS : MAX_UCS2_SMS_SEGMENTS;
+}
 
 /** Delay before retry number `attempt` (1 = first retry): 30 s, 1 min, 2 min… capped at 1 h. */
 export function retryDelayMs(attempt: number, baseMs = 30_000, capMs = 3_600_000): number {

@@ -7,7 +7,7 @@ import type { NotificationSettings } from '../config/config';
 import type { Channel } from '../config/reminder-offsets';
 import type { Category } from './notification.entity';
 import { NotificationRenderer } from './notification-renderer';
-import { MAX_SMS_SEGMENTS, normalizeEmail, normalizePhone, planReminders, smsLength } from './notification.rules';
+import { maxSmsSegments, normalizeEmail, normalizePhone, planReminders, smsLength } from './notification.rules';
 import {
   cancelPendingOf,
   insertNotification,
@@ -112,15 +112,16 @@ export class NotificationsService {
     const rendered = this.renderer.render(input.channel, input.template, data, recipient.language ?? undefined);
     if (input.channel === 'SMS') {
       const length = smsLength(rendered.text);
-      if (length.segments > MAX_SMS_SEGMENTS)
-        throw new Error(`SMS template ${input.template} renders ${length.segments} segments (max ${MAX_SMS_SEGMENTS})`);
+      const max = maxSmsSegments(length.encoding);
+      if (length.segments > max) throw new Error(`SMS template ${input.template} renders ${length.segments} segments (max ${max})`);
     }
     return insertNotification(m, {
       recipientId: recipient.id,
       channel: input.channel,
       template: input.template,
       category: input.category,
-      data: input.data,
+      // The calendar file is stored in the recipient's language, as the message is.
+      data: rendered.calendar ? { ...input.data, ics: rendered.calendar } : input.data,
       subject: rendered.subject,
       bodyText: rendered.text,
       bodyHtml: rendered.html,
@@ -153,7 +154,12 @@ export class NotificationsService {
         { ...data, optoutUrl: `${this.appUrl}/stop/${n.optoutToken}` },
         n.language ?? undefined,
       );
-      await rewriteMessage(m, n.id, { data, subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html });
+      await rewriteMessage(m, n.id, {
+        data: rendered.calendar ? { ...data, ics: rendered.calendar } : data,
+        subject: rendered.subject,
+        bodyText: rendered.text,
+        bodyHtml: rendered.html,
+      });
       changed++;
     }
     return changed;

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
-import { icsFile, type CalendarEvent } from './calendar';
+import { icsFile, isCalendarEvent } from './calendar';
 import { retryDelayMs } from './notification.rules';
 import { claimDue, recordOutcome, insertAttempt, type ClaimedNotification, type DeliveryOutcome } from './outbox.queries';
 import type { EntityRef } from './notifications.service';
@@ -34,11 +34,6 @@ export interface RunReport {
 }
 
 type Delivery = 'sent' | 'retried' | 'failed' | 'dropped';
-
-function isCalendarEvent(v: unknown): v is CalendarEvent {
-  const e = v as Partial<CalendarEvent> | null;
-  return typeof e === 'object' && e !== null && typeof e.uid === 'string' && typeof e.start === 'string' && typeof e.end === 'string';
-}
 
 /**
  * Delivers due notifications. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, in a short

@@ -8,6 +8,8 @@ const DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '
  */
 export interface Acknowledgement {
   implicitRejectionDate: string;
+  /** The same day, AAAA-MM-JJ (Paris): the family's messages write it in their language. */
+  implicitRejectionDay: string;
   department: string;
   recourse: string[];
 }
@@ -15,6 +17,7 @@ export interface Acknowledgement {
 export function acknowledgement(department: Department, deadline: Date): Acknowledgement {
   return {
     implicitRejectionDate: DATE.format(deadline),
+    implicitRejectionDay: new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(deadline),
     department: departmentContact(department),
     recourse: recourseParagraphs(department),
   };

@@ -125,3 +125,21 @@ export function familyConditions(c: Omit<PermitConditions, 'conditionsNote'>, la
     lines.push(t('permits:conditions.hours', { from: clockTime(c.allowedFrom, t), to: clockTime(c.allowedTo, t) }));
   return lines;
 }
+
+/**
+ * A permit's limits and conditions in each language but French, for a message to its family (the
+ * message is written in the recipient's language when it is queued): the establishment's own note is
+ * given as written, for the message to show it marked as French.
+ */
+export function termsInLanguages(
+  limits: Pick<PermitLimits, 'validTo' | 'maxVisits' | 'visitsUsed'>,
+  conditions: PermitConditions,
+): Record<string, { limits: string; conditions: string[]; note: string | null }> {
+  const { conditionsNote, ...rest } = conditions;
+  return Object.fromEntries(
+    (['en', 'ar', 'es'] as const).map((language) => [
+      language,
+      { limits: familyLimits(limits, language), conditions: familyConditions(rest, language), note: conditionsNote ?? null },
+    ]),
+  );
+}

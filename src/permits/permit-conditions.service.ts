@@ -10,6 +10,7 @@ import { maxVisitsRefusal, restrictions } from './permit-conditions.rules';
 import { permitForMeasure } from './permit-measures.queries';
 import { competentAuthority, establishmentDay, MIN_GROUNDS_LENGTH } from './permit-measures.rules';
 import { conditionsText, limitsText } from './permit-validity';
+import { termsInLanguages } from './family-texts';
 import { permitOfEstablishment, type PermitTerms, setPermitTerms } from './permit.queries';
 import { signatoryFor } from './signatory';
 
@@ -124,6 +125,8 @@ export class PermitConditionsService {
               visitor: `${locked.visitorGivenName} ${locked.visitorFamilyName}`,
               limits: limitsText({ validTo: p.validTo, maxVisits: terms.maxVisits, visitsUsed: p.visitsUsed }),
               conditions: conditionsText(terms),
+              // The other languages' words, for a family that reads one of them (the note stays as written).
+              termsIn: termsInLanguages({ validTo: p.validTo, maxVisits: terms.maxVisits, visitsUsed: p.visitsUsed }, terms),
               magistrateDecision: authority === 'MAGISTRATE' ? decision : null,
               signedBy,
               letterUrl: letterId && locked.familyAccountId ? `/courriers/${letterId}` : null,

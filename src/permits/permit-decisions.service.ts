@@ -217,6 +217,7 @@ export class PermitDecisionsService {
         {
           motivation: text,
           ground: REFUSAL_GROUNDS[ground].label,
+          groundCode: ground,
           decidedAs: signatory.label,
           recourse: recourseParagraphs(department),
           letterUrl: `/courriers/${letterId}`,

@@ -232,7 +232,14 @@ export class PermitInstructionService {
         m,
         r,
         'permit-request-incomplete',
-        { message: note, missing: ask.kinds.map((k) => ASKABLE_DOCUMENTS[k]), due: day(due), restart: RESTART_NOTICE },
+        {
+          message: note,
+          missing: ask.kinds.map((k) => ASKABLE_DOCUMENTS[k]),
+          missingKinds: ask.kinds,
+          due: day(due),
+          dueDay: due,
+          restart: RESTART_NOTICE,
+        },
         now,
       );
       await this.audit.record(

@@ -254,6 +254,7 @@ export class PermitMeasuresService implements OnModuleInit {
         withdrawal: input.kind === 'WITHDRAWAL',
         grounds,
         due: frenchDay(due),
+        dueDay: due,
         answerUrl: `/permis/${permitId}/observations`,
       });
     });

@@ -241,7 +241,11 @@ export class VideoCallBookingService {
             to: contact.phone,
             template: 'video-call-booked',
             category: 'TRANSACTIONAL',
-            data: { whenShort: whenShort(slot.startsAt, establishment.timeZone) },
+            data: {
+              whenShort: whenShort(slot.startsAt, establishment.timeZone),
+              startsAt: slot.startsAt.toISOString(),
+              timeZone: establishment.timeZone,
+            },
             entity: { type: 'video_call_booking', id },
             establishmentId: establishment.id,
           },

@@ -33,7 +33,8 @@ export async function queueCancelledCallSms(
         to: call.phone,
         template: 'video-call-cancelled',
         category: 'TRANSACTIONAL',
-        data: { whenShort: whenShort(call.startsAt, call.timeZone) },
+        // The instant and clock too: the SMS is written in the family's language from them.
+        data: { whenShort: whenShort(call.startsAt, call.timeZone), startsAt: call.startsAt.toISOString(), timeZone: call.timeZone },
         entity: { type: 'video_call_booking', id: call.id },
         establishmentId: call.establishmentId,
       },
