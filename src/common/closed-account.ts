@@ -5,9 +5,8 @@
  */
 export const CLOSED_ACCOUNT_SQLSTATE = 'P2V01';
 
-/** What the family reads then (a 401 page: the account's sessions are over). */
-export const CLOSED_ACCOUNT_MESSAGE =
-  'Votre compte P2V a été fermé : cette demande n’a pas été enregistrée. Pour utiliser P2V à nouveau, reconnectez-vous avec FranceConnect.';
+/** What the family reads then (a 401 page: the account's sessions are over), a catalog key: in its language. */
+export const CLOSED_ACCOUNT_MESSAGE = 'errors:closedAccount';
 
 /** Whether an error is that refusal (a TypeORM QueryFailedError carries the driver's code, as does the pg error itself). */
 export function isClosedAccountRefusal(e: unknown): boolean {
