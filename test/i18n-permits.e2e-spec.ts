@@ -1,4 +1,3 @@
-import type { Response } from 'supertest';
 import {
   insertAgent,
   insertDetainee,
@@ -11,10 +10,10 @@ import { insertPermit, insertPermitRequest } from './factories/permits';
 import { insertProposedMeasure, sendDocument } from './factories/register';
 import { query } from './helpers/db';
 import { onePagePdf, photoPng } from './helpers/files';
-import { frenchWordsIn } from './helpers/french';
 import { page } from './helpers/html';
+import { expectAccepted, expectTranslated, getTranslated } from './helpers/translated';
 import { newRequest, permitsApp, postStep, refusedUpload, uploadStep } from './helpers/permits';
-import { type Agent, signInFamily } from './helpers/sign-in';
+import { signInFamily } from './helpers/sign-in';
 
 /**
  * The family side of the permits in English, Arabic and Spanish (issue #16): the request's steps, its
@@ -92,45 +91,17 @@ async function familyIn(language: Language) {
   return { family, agent };
 }
 
-/**
- * The page is in `language` (its lang, right to left in Arabic) and shows no French word in its
- * title, header, main content and footer, once the parts marked lang="fr" are set aside.
- */
-function expectTranslated(res: Response, language: Language, where: string, status = 200) {
-  expect({ where, status: res.status }).toEqual({ where, status });
-  const shown = page(res);
-  const $ = page(res).$; // a copy, whose French parts are set aside
-  expect({ where, lang: $('html').attr('lang'), dir: $('html').attr('dir') }).toEqual({
-    where,
-    lang: language,
-    dir: language === 'ar' ? 'rtl' : 'ltr',
-  });
-  $('body [lang="fr"]').remove();
-  const text = [$('title').text(), $('header').text(), $('main').text(), $('footer').text()].join(' ');
-  expect({ language, where, french: frenchWordsIn(text) }).toEqual({ language, where, french: [] });
-  return shown;
-}
-
-async function get(agent: Agent, path: string, language: Language) {
-  return expectTranslated(await agent.get(path), language, path);
-}
-
-/** A form's answer: a redirect (303) when accepted. */
-function expectAccepted(res: Response) {
-  expect({ status: res.status, errors: res.status === 303 ? [] : page(res).errors() }).toEqual({ status: 303, errors: [] });
-}
-
 describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) => {
   const expected = EXPECTED[language];
 
   it('requests a permit step by step, with its errors, and follows it, with no French left but what is marked', async () => {
     const { agent } = await familyIn(language);
-    expect((await get(agent, '/demandes', language)).has('no-request')).toBe(true);
+    expect((await getTranslated(agent, '/demandes', language)).has('no-request')).toBe(true);
     const id = await newRequest(agent);
     const base = `/demandes/${id}`;
 
     // 1. The detainee: an empty form, then the detainee found.
-    expect((await get(agent, `${base}/etape/1`, language)).heading()).toBe(expected.step1);
+    expect((await getTranslated(agent, `${base}/etape/1`, language)).heading()).toBe(expected.step1);
     const empty = await postStep(agent, id, 1, { establishment: '', ecrou: '', lastName: '' });
     const emptyPage = expectTranslated(empty, language, 'step 1, empty', 400);
     expect(emptyPage.errors()).toHaveLength(3);
@@ -145,28 +116,28 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     expectAccepted(await postStep(agent, id, 2, { understood: 'oui' }));
 
     // 3. to 8.: a minor visitor, a refused file, then the documents and a comment.
-    await get(agent, `${base}/etape/3`, language);
+    await getTranslated(agent, `${base}/etape/3`, language);
     const visitor = { forWhom: 'autre', givenName: 'Ştefania', familyName: 'Nguyễn' };
     expectTranslated(await postStep(agent, id, 3, { ...visitor, birthdate: '31/02/2016' }), language, 'step 3, bad date', 400);
     expectAccepted(await postStep(agent, id, 3, { ...visitor, birthdate: '14/03/2016' }));
-    await get(agent, `${base}/etape/4`, language);
+    await getTranslated(agent, `${base}/etape/4`, language);
     expectAccepted(await postStep(agent, id, 4, { relationship: 'DESCENDANT' }));
-    await get(agent, `${base}/etape/5`, language);
+    await getTranslated(agent, `${base}/etape/5`, language);
     const executable = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(4000, 1)]);
     const refusedFile = await refusedUpload(agent, id, 5, await uploadStep(agent, id, 5, executable, 'photo.jpg'));
     const refused = expectTranslated(refusedFile, language, 'step 5, refused', 400);
     expect(refused.errors()).toEqual([expected.notImage]);
     expectAccepted(await uploadStep(agent, id, 5, await photoPng(), 'ştefania.png'));
-    expect((await get(agent, `${base}/etape/5`, language)).has('saved-file')).toBe(true);
-    expect((await get(agent, `${base}/etape/6`, language)).has('minor-id-hint')).toBe(true);
+    expect((await getTranslated(agent, `${base}/etape/5`, language)).has('saved-file')).toBe(true);
+    expect((await getTranslated(agent, `${base}/etape/6`, language)).has('minor-id-hint')).toBe(true);
     expectAccepted(await uploadStep(agent, id, 6, await onePagePdf('Passeport'), 'passeport.pdf', { idType: 'PASSEPORT' }));
-    await get(agent, `${base}/etape/7`, language);
+    await getTranslated(agent, `${base}/etape/7`, language);
     expectAccepted(await uploadStep(agent, id, 7, await onePagePdf('Facture'), 'facture.pdf'));
-    await get(agent, `${base}/etape/8`, language);
+    await getTranslated(agent, `${base}/etape/8`, language);
     expectAccepted(await postStep(agent, id, 8, { comment: expected.comment }));
 
     // 9. Check and send: the parental consent is missing, then sent.
-    const summary = await get(agent, `${base}/etape/9`, language);
+    const summary = await getTranslated(agent, `${base}/etape/9`, language);
     expect(summary.has('parental-consent')).toBe(true);
     expect(summary.text('missing')).toBe(expected.missing);
     const incomplete = expectTranslated(await postStep(agent, id, 9, {}), language, 'step 9, incomplete', 400);
@@ -178,7 +149,7 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     expectAccepted(sent);
 
     // The request's page: its status, what comes next, the recourse routes quoted in French then translated, its letter.
-    const detail = await get(agent, sent.headers.location, language);
+    const detail = await getTranslated(agent, sent.headers.location, language);
     expect(detail.text('status')).toBe(expected.status);
     expect(detail.has('next-steps')).toBe(true);
     const french = detail.testId('recourse-french');
@@ -193,8 +164,8 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     expect(detail.texts('letter')).toHaveLength(1);
 
     // « Mes demandes », and the withdrawal's confirmation.
-    expect((await get(agent, '/demandes', language)).texts('request-title')).toHaveLength(1);
-    await get(agent, `${base}/retirer`, language);
+    expect((await getTranslated(agent, '/demandes', language)).texts('request-title')).toHaveLength(1);
+    await getTranslated(agent, `${base}/retirer`, language);
   });
 
   it('sees its permits, links a paper one with a wrong code, answers an intended measure, and reads the magistrate’s way', async () => {
@@ -221,19 +192,19 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     });
 
     // « Mes permis »: the card in the family's language, the establishment's own note marked French.
-    const mine = await get(agent, '/permis', language);
+    const mine = await getTranslated(agent, '/permis', language);
     expect(mine.text('permit-limits')).toBe(expected.limits);
     expect(mine.testId('permit-condition').last().attr('lang')).toBe('fr');
     expect(mine.has('permit-measure')).toBe(true);
 
     // Linking a paper permit: a wrong code is refused in the family's language.
-    const claimPage = await get(agent, '/permis/lier', language);
+    const claimPage = await getTranslated(agent, '/permis/lier', language);
     const wrong = await agent.post('/permis/lier').type('form').send({ _csrf: claimPage.csrf(), code: 'ABCD-EFGH-JKLM' });
     expect(expectTranslated(wrong, language, 'claim, wrong code', 400).errors()).toHaveLength(1);
 
     // The intended measure: its page, and an empty answer refused.
     const observationsPath = `/permis/${permit.id}/observations`;
-    const observations = await get(agent, observationsPath, language);
+    const observations = await getTranslated(agent, observationsPath, language);
     expect(observations.testId('measure-grounds').attr('lang')).toBe('fr');
     const emptyAnswer = await agent.post(observationsPath).type('form').send({ _csrf: observations.csrf(), observations: ' ' });
     expect(expectTranslated(emptyAnswer, language, 'observations, empty', 400).fieldError('observations')).not.toBeNull();

@@ -1,14 +1,13 @@
-import type { Response } from 'supertest';
 import { dayFromToday, postForm } from './factories/family-visit-requests';
 import { insertStay } from './factories/family-visits-entitlement';
 import { insertAuthorisedCase, insertUnit } from './factories/family-visits-units';
 import { insertDetainee, insertEstablishment, insertFamily, type DetaineeRow, type EstablishmentRow } from './factories/people';
 import { insertPermit } from './factories/permits';
 import { query, queryOne } from './helpers/db';
-import { frenchWordsIn } from './helpers/french';
 import { page } from './helpers/html';
+import { expectTranslated, getTranslated } from './helpers/translated';
 import { permitsApp } from './helpers/permits';
-import { type Agent, signInFamily } from './helpers/sign-in';
+import { signInFamily } from './helpers/sign-in';
 
 /**
  * The family's UVF / PF pages, « Mes données », the sign-out pages and the SMS opt-out page in
@@ -129,43 +128,15 @@ async function familyIn(language: Language) {
   return { family, agent, adult, child };
 }
 
-/**
- * The page is in `language` (its lang, right to left in Arabic) and shows no French word in its
- * title, header, main content and footer, once the parts marked lang="fr" are set aside.
- */
-function expectTranslated(res: Response, language: Language, where: string, status = 200) {
-  expect({ where, status: res.status }).toEqual({ where, status });
-  const shown = page(res);
-  const $ = page(res).$;
-  expect({ where, lang: $('html').attr('lang'), dir: $('html').attr('dir') }).toEqual({
-    where,
-    lang: language,
-    dir: language === 'ar' ? 'rtl' : 'ltr',
-  });
-  $('body [lang="fr"]').remove();
-  const text = [$('title').text(), $('header').text(), $('main').text(), $('footer').text()].join(' ');
-  expect({ language, where, french: frenchWordsIn(text) }).toEqual({ language, where, french: [] });
-  // Every variable filled, no key shown instead of a text.
-  expect({ where, left: /\{\{|⟦|(familyVisits|myData|account):\w/.exec(shown.$('body').text())?.[0] ?? null }).toEqual({
-    where,
-    left: null,
-  });
-  return shown;
-}
-
-async function get(agent: Agent, path: string, language: Language) {
-  return expectTranslated(await agent.get(path), language, path);
-}
-
 describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) => {
   const expected = EXPECTED[language];
 
   it('asks for a UVF visit, with its errors, follows it and withdraws a request after confirming, with no French left but what is marked', async () => {
     const { agent, adult, child } = await familyIn(language);
-    expect((await get(agent, '/uvf', language)).has('no-request')).toBe(true);
-    expect((await get(agent, '/uvf/nouvelle', language)).texts('detainee')).toHaveLength(1);
+    expect((await getTranslated(agent, '/uvf', language)).has('no-request')).toBe(true);
+    expect((await getTranslated(agent, '/uvf/nouvelle', language)).texts('detainee')).toHaveLength(1);
     const form = `/uvf/nouvelle/${detainee.id}`;
-    expect((await get(agent, form, language)).heading()).toBe(expected.newHeading);
+    expect((await getTranslated(agent, form, language)).heading()).toBe(expected.newHeading);
 
     // Nothing filled in: each field says what to do.
     const empty = expectTranslated(await postForm(agent, form, form, {}), language, 'empty form', 400);
@@ -182,25 +153,25 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     const sent = await postForm(agent, form, form, { ...wish, visitors: [adult.id, child.id], [`accompagnant-${child.id}`]: adult.id });
     expect(sent.status).toBe(303);
 
-    const list = await get(agent, sent.headers.location, language);
+    const list = await getTranslated(agent, sent.headers.location, language);
     expect(list.has('sent')).toBe(true);
     expect(list.texts('request-status')).toEqual([expected.received, expected.received]);
     const { id } = await queryOne<{ id: string }>(`SELECT id FROM family_visit_requests WHERE permit_id = $1`, [child.id]);
 
     // The child's request: its status, the unit's rules marked as French, the consent form, the history marked as French.
-    const request = await get(agent, `/uvf/demandes/${id}`, language);
+    const request = await getTranslated(agent, `/uvf/demandes/${id}`, language);
     expect(request.text('request-status')).toBe(expected.received);
     expect(request.testId('unit-rules').find('[lang="fr"]').length).toBeGreaterThan(0);
     expect(request.testId('history-event').find('[lang="fr"]').length).toBeGreaterThan(0);
     expect(request.has('withdraw-link')).toBe(true);
 
     // The withdrawal: a confirmation, then done; a second time is refused, in the family's language.
-    const confirm = await get(agent, `/uvf/demandes/${id}/retrait`, language);
+    const confirm = await getTranslated(agent, `/uvf/demandes/${id}/retrait`, language);
     expect(confirm.heading()).toBe(expected.withdrawHeading);
     const path = `/uvf/demandes/${id}/retrait`;
     expect((await postForm(agent, path, path, {})).status).toBe(303);
-    expect((await get(agent, `/uvf/demandes/${id}`, language)).text('request-status')).toBe(expected.withdrawn);
-    expect((await get(agent, path, language)).has('cannot-withdraw')).toBe(true);
+    expect((await getTranslated(agent, `/uvf/demandes/${id}`, language)).text('request-status')).toBe(expected.withdrawn);
+    expect((await getTranslated(agent, path, language)).has('cannot-withdraw')).toBe(true);
     // Posted from a page opened before the withdrawal (the same session's token).
     const twice = await agent
       .post(path)
@@ -215,7 +186,7 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     await query(`UPDATE family_units SET house_rules = 'Merci de laisser la pièce rangée.' WHERE id = $1`, [unit.id]);
     const c = await insertAuthorisedCase(establishment.id, { kind: 'PF', hours: 6, familyAccountId: family.id, lastName: 'Ŷlmaz' });
     const stay = await insertStay({ caseId: c.caseId, unitId: unit.id, from: new Date(`${dayFromToday(20)}T08:00:00Z`), hours: 3 });
-    const shown = await get(agent, `/uvf/sejours/${stay.id}`, language);
+    const shown = await getTranslated(agent, `/uvf/sejours/${stay.id}`, language);
     expect(shown.heading()).toBe(expected.stayHeading);
     expect(shown.text('stay-status')).toBe(expected.stayStatus);
     expect(shown.testId('house-rules').attr('lang')).toBe('fr');
@@ -228,13 +199,13 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     const wish = { kind: 'UVF', wishedFrom: dayFromToday(50), wishedTo: dayFromToday(50), hours: '24', visitors: [adult.id] };
     expect((await postForm(agent, form, form, wish)).status).toBe(303);
 
-    const mine = await get(agent, '/mes-donnees', language);
+    const mine = await getTranslated(agent, '/mes-donnees', language);
     expect(mine.heading()).toBe(expected.myData);
     expect(mine.has('close-not-yet')).toBe(true);
     // The files stay in French, and the page says so.
     expect(mine.has('file-in-french')).toBe(true);
 
-    const confirm = await get(agent, '/mes-donnees/fermer-mon-compte', language);
+    const confirm = await getTranslated(agent, '/mes-donnees/fermer-mon-compte', language);
     expect(confirm.text('blocker').startsWith(expected.blocker)).toBe(true);
     const refused = expectTranslated(
       await agent
@@ -259,11 +230,11 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
 
   it('signs out, after a confirmation', async () => {
     const { agent } = await familyIn(language);
-    const confirm = await get(agent, '/deconnexion', language);
+    const confirm = await getTranslated(agent, '/deconnexion', language);
     expect(confirm.heading()).toBe(expected.signOut);
     const out = await agent.post('/deconnexion').type('form').send(confirm.formFields('/deconnexion'));
     expect(out.status).toBe(303);
-    expect((await get(agent, '/deconnexion/fin', language)).heading()).toBe(expected.signedOut);
+    expect((await getTranslated(agent, '/deconnexion/fin', language)).heading()).toBe(expected.signedOut);
   });
 
   it('reads why its sign-in with FranceConnect failed; an agent’s failed sign-in with ProConnect stays French', async () => {
@@ -295,9 +266,9 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     ]);
     const http = suite.app.http();
     await http.get(`/langue/${language}?retour=%2F`).expect(303);
-    const form = await get(http, `/stop/${token}`, language);
+    const form = await getTranslated(http, `/stop/${token}`, language);
     expect(form.heading()).toBe(expected.optOut);
     await http.post(`/stop/${token}`).type('form').send({ _csrf: form.csrf() }).expect(303);
-    expect((await get(http, `/stop/${token}`, language)).heading()).toBe(expected.optedOut);
+    expect((await getTranslated(http, `/stop/${token}`, language)).heading()).toBe(expected.optedOut);
   });
 });

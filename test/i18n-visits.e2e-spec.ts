@@ -1,13 +1,11 @@
-import type { Response } from 'supertest';
 import { insertAppointment } from './factories/appointments';
 import { insertDetainee, insertEstablishment } from './factories/people';
 import { setPermitTerms } from './factories/validity';
 import { at, dayIn, insertBookingSetup, insertVisit, insertWaitlistEntry, setVisitSettings } from './factories/visits';
 import { query } from './helpers/db';
 import { appForTests } from './helpers/app';
-import { frenchWordsIn } from './helpers/french';
-import { page } from './helpers/html';
-import { type Agent, signInFamily } from './helpers/sign-in';
+import { expectAccepted, expectTranslated, getTranslated } from './helpers/translated';
+import { signInFamily } from './helpers/sign-in';
 
 /**
  * The family's visit pages and « Mon espace » in English, Arabic and Spanish (issue #16): booking a
@@ -132,35 +130,6 @@ const EXPECTED: Record<
   },
 };
 
-/**
- * The page is in `language` (its lang, right to left in Arabic) and shows no French word in its
- * title, header, main content and footer, once the parts marked lang="fr" are set aside.
- */
-function expectTranslated(res: Response, language: Language, where: string, status = 200) {
-  expect({ where, status: res.status }).toEqual({ where, status });
-  const shown = page(res);
-  const $ = page(res).$; // a copy, whose French parts are set aside
-  expect({ where, lang: $('html').attr('lang'), dir: $('html').attr('dir') }).toEqual({
-    where,
-    lang: language,
-    dir: language === 'ar' ? 'rtl' : 'ltr',
-  });
-  $('body [lang="fr"]').remove();
-  const text = [$('title').text(), $('header').text(), $('main').text(), $('footer').text()].join(' ');
-  expect({ language, where, french: frenchWordsIn(text) }).toEqual({ language, where, french: [] });
-  return shown;
-}
-
-async function get(agent: Agent, path: string, language: Language) {
-  return expectTranslated(await agent.get(path), language, path);
-}
-
-/** A form's answer: a redirect (303) when accepted. */
-function expectAccepted(res: Response) {
-  expect({ status: res.status, errors: res.status === 303 ? [] : page(res).errors() }).toEqual({ status: 303, errors: [] });
-  return res.headers.location;
-}
-
 /** A family with a permit for a detainee (names outside Latin-1), signed in and reading `language`. */
 async function familyIn(language: Language) {
   const establishment = await insertEstablishment({ name: 'Centre pénitentiaire de Târgu-Ocna' });
@@ -182,7 +151,7 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     const { agent } = s;
 
     // The booking page: whom, who comes, the slots of a week; sent without a slot, then with one.
-    const form = await get(agent, '/visites/reserver', language);
+    const form = await getTranslated(agent, '/visites/reserver', language);
     expect(form.heading()).toBe(expected.book);
     expect(form.testId('chosen').find('[lang="fr"]').text()).toBe(s.establishment.name);
     const [slot, later] = form.options('slot');
@@ -204,13 +173,13 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     const reference = /reservee=([A-Z0-9]+)$/.exec(booked)![1];
 
     // « Mes visites et rendez-vous » with the notice, then « Mon espace »: the visit's card, its time in the language.
-    const agenda = await get(agent, `/mes-rendez-vous?reservee=${reference}`, language);
+    const agenda = await getTranslated(agent, `/mes-rendez-vous?reservee=${reference}`, language);
     expect(agenda.heading()).toBe(expected.agenda);
     expect(agenda.text('booked')).toContain(`${expected.booked} ${reference}`);
     expect(agenda.text('appointment-kind')).toBe(expected.visitTitle);
     expect(agenda.text('appointment-status')).toBe(expected.status);
     expect(agenda.text('appointment-when')).toMatch(expected.when);
-    const home = await get(agent, '/mon-espace', language);
+    const home = await getTranslated(agent, '/mon-espace', language);
     expect(home.heading()).toBe(expected.space);
     expect(home.texts('appointment-reference')).toEqual([reference]);
     expect(home.text('greeting')).toContain('Łucja Nguyễn-Şahin');
@@ -218,7 +187,7 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     // Moving: the form, an error, then another slot.
     const movePath = agenda.link(expected.move);
     expect(movePath).toMatch(/^\/visites\/[0-9a-f-]+\/deplacer$/);
-    const move = await get(agent, movePath, language);
+    const move = await getTranslated(agent, movePath, language);
     const target = move.options('slot').find((v) => v !== slot) ?? later;
     const noTarget = await agent.post(movePath).type('form').send(move.formFields(movePath));
     expect(expectTranslated(noTarget, language, 'move, no slot', 400).errors()).toEqual([expected.chooseNewSlot]);
@@ -228,16 +197,16 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
         .type('form')
         .send({ ...move.formFields(movePath), slot: target }),
     );
-    const afterMove = await get(agent, moved.replace('/visites?', '/mes-rendez-vous?'), language);
+    const afterMove = await getTranslated(agent, moved.replace('/visites?', '/mes-rendez-vous?'), language);
     expect(afterMove.text('moved')).toContain(reference);
 
     // Cancelling, after its confirmation page.
     const cancelPath = afterMove.link(expected.cancel);
-    const confirm = await get(agent, cancelPath, language);
+    const confirm = await getTranslated(agent, cancelPath, language);
     expect(confirm.heading().startsWith(expected.cancelTitle)).toBe(true);
     expect(confirm.testId('appointment-summary').find('[lang="fr"]').text()).toBe(s.establishment.name);
     const cancelled = expectAccepted(await agent.post(cancelPath).type('form').send({ _csrf: confirm.csrf() }));
-    expect((await get(agent, cancelled, language)).text('cancelled-notice')).toBe(expected.cancelled);
+    expect((await getTranslated(agent, cancelled, language)).text('cancelled-notice')).toBe(expected.cancelled);
   });
 
   it('answers a waiting-list offer, sees a waiting entry, and cancels an interview, with no French left', async () => {
@@ -265,37 +234,37 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
       kind: 'SPIP_INTERVIEW',
     });
 
-    const home = await get(agent, '/mon-espace', language);
+    const home = await getTranslated(agent, '/mon-espace', language);
     expect(home.has('waitlist-offer')).toBe(true);
-    const agenda = await get(agent, '/mes-rendez-vous', language);
+    const agenda = await getTranslated(agent, '/mes-rendez-vous', language);
     expect(agenda.texts('waitlist-entry')).toHaveLength(2);
-    const offered = await get(agent, `/visites/liste-attente/${offer.id}`, language);
+    const offered = await getTranslated(agent, `/visites/liste-attente/${offer.id}`, language);
     expect(offered.text('offer').startsWith(expected.offer)).toBe(true);
-    expect((await get(agent, `/visites/liste-attente/${waiting.id}`, language)).text('waiting')).toContain(expected.waiting);
+    expect((await getTranslated(agent, `/visites/liste-attente/${waiting.id}`, language)).text('waiting')).toContain(expected.waiting);
 
-    const confirm = await get(agent, `/mes-rendez-vous/${interview.id}/annuler`, language);
+    const confirm = await getTranslated(agent, `/mes-rendez-vous/${interview.id}/annuler`, language);
     expect(confirm.heading().startsWith(expected.cancelTitle)).toBe(true);
     expectAccepted(await agent.post(`/mes-rendez-vous/${interview.id}/annuler`).type('form').send({ _csrf: confirm.csrf() }));
     // Cancelled already: the page says so, in the language.
-    await get(agent, `/mes-rendez-vous/${interview.id}/annuler`, language);
+    await getTranslated(agent, `/mes-rendez-vous/${interview.id}/annuler`, language);
   });
 
   it('reads why no slot can be taken with its permit, and where booking is by phone only, in its language', async () => {
     const s = await familyIn(language);
     await setPermitTerms(s.permit.id, { roomCondition: 'SEPARATION' });
-    const form = await get(s.agent, '/visites/reserver', language);
+    const form = await getTranslated(s.agent, '/visites/reserver', language);
     expect(form.options('slot')).toEqual([]);
     const why = form.texts('slot-day-unavailable');
     expect(why.length).toBeGreaterThan(0);
     expect(new Set(why)).toEqual(new Set([expected.room]));
     // Where visits are booked with the visiting room only, the page says how.
     await setVisitSettings(s.establishment.id, { onlineBooking: false });
-    expect((await get(s.agent, '/visites/reserver', language)).text('staff-only')).toBe(expected.staffOnly);
+    expect((await getTranslated(s.agent, '/visites/reserver', language)).text('staff-only')).toBe(expected.staffOnly);
   });
 
   it('joins the waiting list of a full slot from the booking page, in its language', async () => {
     const s = await familyIn(language);
-    const first = (await get(s.agent, '/visites/reserver', language)).options('slot')[0];
+    const first = (await getTranslated(s.agent, '/visites/reserver', language)).options('slot')[0];
     const day = first.split('|')[1];
     // Another family takes the only place of that slot.
     await query(`UPDATE slot_templates SET capacity = 1 WHERE id = $1`, [s.template.id]);
@@ -307,7 +276,7 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
       startsAt: at(day, '14:00'),
       capacity: 1,
     });
-    const form = await get(s.agent, `/visites/reserver?semaine=${day}`, language);
+    const form = await getTranslated(s.agent, `/visites/reserver?semaine=${day}`, language);
     expect(form.$(`[data-testid="slot-unavailable"][data-slot="${first}"] [data-testid="slot-reason"]`).text().trim()).toBe(expected.full);
     expect(form.has('waitlist-button')).toBe(true);
     const fields = form.formFields('/visites/reserver');
@@ -317,14 +286,14 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
         .type('form')
         .send({ ...fields, attente: first }),
     );
-    const agenda = await get(s.agent, joined.replace('/visites?', '/mes-rendez-vous?'), language);
+    const agenda = await getTranslated(s.agent, joined.replace('/visites?', '/mes-rendez-vous?'), language);
     expect(agenda.text('waiting')).toBe(expected.joined);
     expect(agenda.texts('waitlist-entry')).toHaveLength(1);
   });
 
   it('saves its mobile phone after an invalid number, with no French left', async () => {
     const { agent } = await familyIn(language);
-    const form = await get(agent, '/mon-espace/telephone', language);
+    const form = await getTranslated(agent, '/mon-espace/telephone', language);
     expect(form.heading()).toBe(expected.phone);
     const bad = await agent.post('/mon-espace/telephone').type('form').send({ _csrf: form.csrf(), phone: '12' });
     const refused = expectTranslated(bad, language, 'phone, invalid', 400);
@@ -333,6 +302,6 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     const saved = expectAccepted(
       await agent.post('/mon-espace/telephone').type('form').send({ _csrf: form.csrf(), phone: '06 12 34 56 78' }),
     );
-    expect((await get(agent, saved, language)).text('done')).toBe(expected.phoneSaved);
+    expect((await getTranslated(agent, saved, language)).text('done')).toBe(expected.phoneSaved);
   });
 });
