@@ -42,7 +42,7 @@ const EXPECTED: Record<
   en: {
     step1: 'Who do you want to visit?',
     establishmentRequired: 'Choose the prison',
-    notImage: 'The file is not a JPEG or PNG image.',
+    notImage: 'The file is not a JPEG or PNG image. Choose a photo in JPEG or PNG format.',
     missing: 'Still missing: the consent of the people with parental authority.',
     status: 'Sent',
     translation: 'Translation:',
@@ -52,7 +52,7 @@ const EXPECTED: Record<
   ar: {
     step1: 'من تريد أن تزور؟',
     establishmentRequired: 'اختر السجن',
-    notImage: 'الملف ليس صورة JPEG أو PNG.',
+    notImage: 'الملف ليس صورة JPEG أو PNG. اختر صورة بصيغة JPEG أو PNG.',
     missing: 'ما زال ينقص: موافقة أصحاب السلطة الأبوية.',
     status: 'مُرسَل',
     translation: 'الترجمة:',
@@ -62,7 +62,7 @@ const EXPECTED: Record<
   es: {
     step1: '¿A quién quiere visitar?',
     establishmentRequired: 'Elija el centro penitenciario',
-    notImage: 'El archivo no es una imagen JPEG o PNG.',
+    notImage: 'El archivo no es una imagen JPEG o PNG. Elija una foto en formato JPEG o PNG.',
     missing: 'Todavía falta: la autorización de los titulares de la patria potestad.',
     status: 'Presentada',
     translation: 'Traducción:',
