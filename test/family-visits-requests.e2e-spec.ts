@@ -269,7 +269,9 @@ describe('UVF / family parlour requests', () => {
       .field('consentCapacity', 'SOLE_HOLDER')
       .field('consentCompanion', 'Şükrü Nguyễn')
       .attach('fichier', Buffer.from('pas un pdf'), 'accord.pdf');
-    expect(page(notAFile).errors()).toEqual(['Le fichier doit être un PDF, une image JPEG ou PNG. Choisissez un fichier dans l’un de ces formats, ou prenez une photo du document.']);
+    expect(page(notAFile).errors()).toEqual([
+      'Le fichier doit être un PDF, une image JPEG ou PNG. Choisissez un fichier dans l’un de ces formats, ou prenez une photo du document.',
+    ]);
     await agent
       .post(`${requestUrl}/documents`)
       .field('_csrf', form.csrf())

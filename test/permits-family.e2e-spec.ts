@@ -226,7 +226,11 @@ describe('a family requests a visit permit online', () => {
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(5000, 7)]);
     const cases: [Buffer, string, string][] = [
       [elf, 'photo.jpg', 'Le fichier n’est pas une image JPEG ou PNG. Choisissez une photo au format JPEG ou PNG.'],
-      [Buffer.alloc(30 * 1024 * 1024, 1), 'grosse.jpg', 'Le fichier dépasse 10 Mo. Choisissez un fichier plus léger, ou envoyez une photo du document.'],
+      [
+        Buffer.alloc(30 * 1024 * 1024, 1),
+        'grosse.jpg',
+        'Le fichier dépasse 10 Mo. Choisissez un fichier plus léger, ou envoyez une photo du document.',
+      ],
       [await truncatedJpeg(), 'abimee.jpg', 'L’image est abîmée ou illisible. Prenez une nouvelle photo.'],
       [
         Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><script>alert(1)</script></svg>'),
@@ -356,7 +360,9 @@ describe('repeated submissions and "back" in the request', () => {
       5,
       await uploadStep(agent, draft.id, 5, Buffer.alloc(11 * 1024 * 1024, 1), 'grosse.jpg'),
     );
-    expect(page(refused).fieldError('fichier')).toBe('Le fichier dépasse 10 Mo. Choisissez un fichier plus léger, ou envoyez une photo du document.');
+    expect(page(refused).fieldError('fichier')).toBe(
+      'Le fichier dépasse 10 Mo. Choisissez un fichier plus léger, ou envoyez une photo du document.',
+    );
     expect(refused.headers['cache-control']).toBe('private, no-store');
     expect((await uploadStep(agent, draft.id, 5, await photoPng(), 'photo-şükrü.png')).headers.location).toBe(
       `/demandes/${draft.id}/etape/6`,

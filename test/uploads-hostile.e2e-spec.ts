@@ -91,9 +91,21 @@ describe('hostile uploads on a permit request (issue #14)', () => {
     const exe = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(5000, 3)]);
     await expectRefused(7, [
       [Buffer.alloc(0), 'vide.pdf', 'Le fichier est vide (0 octet) : choisissez un autre fichier.'],
-      [elf, 'facture.png', 'Le fichier doit être un PDF, une image JPEG ou PNG. Choisissez un fichier dans l’un de ces formats, ou prenez une photo du document.'],
-      [exe, 'facture.pdf', 'Le fichier doit être un PDF, une image JPEG ou PNG. Choisissez un fichier dans l’un de ces formats, ou prenez une photo du document.'],
-      [Buffer.alloc(30 * 1024 * 1024, 1), 'facture.pdf', 'Le fichier dépasse 10 Mo. Choisissez un fichier plus léger, ou envoyez une photo du document.'],
+      [
+        elf,
+        'facture.png',
+        'Le fichier doit être un PDF, une image JPEG ou PNG. Choisissez un fichier dans l’un de ces formats, ou prenez une photo du document.',
+      ],
+      [
+        exe,
+        'facture.pdf',
+        'Le fichier doit être un PDF, une image JPEG ou PNG. Choisissez un fichier dans l’un de ces formats, ou prenez une photo du document.',
+      ],
+      [
+        Buffer.alloc(30 * 1024 * 1024, 1),
+        'facture.pdf',
+        'Le fichier dépasse 10 Mo. Choisissez un fichier plus léger, ou envoyez une photo du document.',
+      ],
       [
         await encryptedPdf(),
         'facture.pdf',

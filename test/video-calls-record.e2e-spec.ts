@@ -165,7 +165,9 @@ describe('the detainee’s video-call record', () => {
       .field('signedOn', '2025-06-02')
       .attach('fichier', Buffer.from('%PDF-1.4 ceci n’est pas un PDF'), 'charte.pdf');
     expect(notPdf.status).toBe(400);
-    expect(page(notPdf).fieldError('fichier')).toBe('Le PDF est abîmé, protégé par un mot de passe ou illisible. Enregistrez-le à nouveau sans mot de passe, ou envoyez une photo du document.');
+    expect(page(notPdf).fieldError('fichier')).toBe(
+      'Le PDF est abîmé, protégé par un mot de passe ou illisible. Enregistrez-le à nouveau sans mot de passe, ou envoyez une photo du document.',
+    );
     expect(page(notPdf).value('signedOn')).toBe('2025-06-02');
     const future = await officer
       .post(`${record}/charte`)

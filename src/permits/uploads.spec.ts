@@ -34,11 +34,17 @@ describe('checkPhoto', () => {
 
   it('refuses a renamed executable, an SVG with a script, a corrupted image, a tiny one, a huge file', async () => {
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(4000, 1)]);
-    expect(await checkPhoto(elf)).toEqual({ ok: false, message: 'Le fichier n’est pas une image JPEG ou PNG. Choisissez une photo au format JPEG ou PNG.' });
+    expect(await checkPhoto(elf)).toEqual({
+      ok: false,
+      message: 'Le fichier n’est pas une image JPEG ou PNG. Choisissez une photo au format JPEG ou PNG.',
+    });
     const svg = Buffer.from(
       '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><script>alert(1)</script><rect width="400" height="400"/></svg>',
     );
-    expect(await checkPhoto(svg)).toEqual({ ok: false, message: 'Le fichier n’est pas une image JPEG ou PNG. Choisissez une photo au format JPEG ou PNG.' });
+    expect(await checkPhoto(svg)).toEqual({
+      ok: false,
+      message: 'Le fichier n’est pas une image JPEG ou PNG. Choisissez une photo au format JPEG ou PNG.',
+    });
     const jpeg = await photo('jpeg');
     const corrupted = Buffer.concat([jpeg.subarray(0, 300), Buffer.alloc(200, 0)]);
     expect(await checkPhoto(corrupted)).toEqual({ ok: false, message: 'L’image est abîmée ou illisible. Prenez une nouvelle photo.' });
@@ -46,7 +52,10 @@ describe('checkPhoto', () => {
       ok: false,
       message: 'L’image est trop petite : au moins 200 × 200 pixels. Prenez une nouvelle photo, de plus près.',
     });
-    expect(await checkPhoto(Buffer.alloc(30 * 1024 * 1024, 1))).toEqual({ ok: false, message: 'La photo dépasse 10 Mo. Choisissez une photo plus légère, ou prenez-en une nouvelle.' });
+    expect(await checkPhoto(Buffer.alloc(30 * 1024 * 1024, 1))).toEqual({
+      ok: false,
+      message: 'La photo dépasse 10 Mo. Choisissez une photo plus légère, ou prenez-en une nouvelle.',
+    });
   });
 });
 
@@ -59,11 +68,13 @@ describe('checkDocument', () => {
     expect(await checkDocument(await photo('png'))).toMatchObject({ ok: true, contentType: 'image/jpeg' });
     expect(await checkDocument(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(100, 65)]))).toEqual({
       ok: false,
-      message: 'Le PDF est abîmé, protégé par un mot de passe ou illisible. Enregistrez-le à nouveau sans mot de passe, ou envoyez une photo du document.',
+      message:
+        'Le PDF est abîmé, protégé par un mot de passe ou illisible. Enregistrez-le à nouveau sans mot de passe, ou envoyez une photo du document.',
     });
     expect(await checkDocument(Buffer.from('MZ\x90\x00 this is a windows program'))).toEqual({
       ok: false,
-      message: 'Le fichier doit être un PDF, une image JPEG ou PNG. Choisissez un fichier dans l’un de ces formats, ou prenez une photo du document.',
+      message:
+        'Le fichier doit être un PDF, une image JPEG ou PNG. Choisissez un fichier dans l’un de ces formats, ou prenez une photo du document.',
     });
   });
 });

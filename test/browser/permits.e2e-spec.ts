@@ -130,7 +130,9 @@ describe('visit permit journey in a real browser', () => {
     // The upload of 11 MB takes a moment: the page it leads to has the error summary.
     await page.getByTestId('error-summary').waitFor();
     const refused = await PhotoStepPage.on(page, violations);
-    expect(await refused.errors()).toEqual(['Le fichier dépasse 10 Mo. Choisissez un fichier plus léger, ou envoyez une photo du document.']);
+    expect(await refused.errors()).toEqual([
+      'Le fichier dépasse 10 Mo. Choisissez un fichier plus léger, ou envoyez une photo du document.',
+    ]);
     await refused.send({ name: 'łukasz.png', mimeType: 'image/png', buffer: await photoPng() });
     await IdDocumentStepPage.on(page, violations);
 
