@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { insertDetainee, insertEstablishment, unique } from '../factories/people';
-import { axeViolations, appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
+import { axeViolations, appAndBrowser, clickAndLoad, consoleErrors, signInBrowser } from '../helpers/browser';
 import { onePagePdf, photoPng } from '../helpers/files';
 
 // Some fifteen pages, each checked with axe-core, on a busy 2-core machine.
@@ -32,19 +32,6 @@ const AR = JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', 'ar', 
   status: { SUBMITTED: string };
   detail: { title: string };
 };
-
-/**
- * Clicks (a link, a form's button) and waits for the new document to be fully loaded: the old one is
- * marked first, and the wait ends once the mark is gone (as test/browser/pages/abstract-page.ts does).
- */
-async function load(page: Page, target: Locator): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { p2vLeaving?: boolean }).p2vLeaving = true;
-  });
-  await target.click();
-  await page.waitForFunction(() => !(window as unknown as { p2vLeaving?: boolean }).p2vLeaving);
-  await page.waitForLoadState('load');
-}
 
 /**
  * The browser shows this page in Arabic, laid out right to left: its h1, no axe violation (collected),
@@ -80,7 +67,7 @@ describe('the permit request in Arabic on a phone', () => {
     });
     await page.goto(`${suite.app.url}/langue/ar?retour=%2Fdemandes`, { waitUntil: 'load' });
     await onPage(page, violations, AR.mine.title);
-    await load(page, button(page, AR.mine.new));
+    await clickAndLoad(page, button(page, AR.mine.new));
 
     // 1. The detainee: a name that does not match, then the right one.
     await onPage(page, violations, 'من تريد أن تزور؟');
@@ -88,47 +75,47 @@ describe('the permit request in Arabic on a phone', () => {
     await page.selectOption('#establishment', establishment.code);
     await page.fill('#ecrou', detainee.ecrouNumber);
     await page.fill('#lastName', 'inconnu');
-    await load(page, button(page, AR.continue));
+    await clickAndLoad(page, button(page, AR.continue));
     await onPage(page, violations, AR.step1.title);
     expect(await page.getByTestId('error-summary').locator('li').allInnerTexts()).toEqual([AR.errors.notVerified]);
     await page.fill('#lastName', 'turcanu');
-    await load(page, button(page, AR.continue));
+    await clickAndLoad(page, button(page, AR.continue));
 
     // 2. to 4.: the documents to prepare, the visitor (the account holder), the relationship.
     await onPage(page, violations, AR.step2.title);
     await page.click('label[for="understood"]');
-    await load(page, button(page, AR.continue));
+    await clickAndLoad(page, button(page, AR.continue));
     await onPage(page, violations, AR.step3.title);
     await page.click('label[for="forWhom-moi"]');
-    await load(page, button(page, AR.continue));
+    await clickAndLoad(page, button(page, AR.continue));
     await onPage(page, violations, /^ما صلة الزائر بـ محمد Țurcanu؟$/);
     expect(AR.step4.title).toContain('{{name}}');
     await page.click('label[for="rel-SPOUSE"]');
-    await load(page, button(page, AR.continue));
+    await clickAndLoad(page, button(page, AR.continue));
 
     // 5. The photo: a text file refused, then a photo.
     await onPage(page, violations, AR.step5.title);
     await page.setInputFiles('#fichier', { name: 'photo.txt', mimeType: 'text/plain', buffer: Buffer.from('ليست صورة') });
-    await load(page, button(page, AR.step5.send));
+    await clickAndLoad(page, button(page, AR.step5.send));
     await onPage(page, violations, AR.step5.title);
     expect(await page.locator('#fichier-erreur').innerText()).toBe(AR.files.notImage);
     await page.setInputFiles('#fichier', { name: 'صورة.png', mimeType: 'image/png', buffer: await photoPng() });
-    await load(page, button(page, AR.step5.send));
+    await clickAndLoad(page, button(page, AR.step5.send));
 
     // 6. to 8.: the identity document, the proof of address, no comment.
     await onPage(page, violations, AR.step6.title);
     await page.selectOption('#idType', 'PASSEPORT');
     await page.setInputFiles('#fichier', { name: 'passeport.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Passeport') });
-    await load(page, button(page, AR.sendAndContinue));
+    await clickAndLoad(page, button(page, AR.sendAndContinue));
     await onPage(page, violations, AR.step7.title);
     await page.setInputFiles('#fichier', { name: 'facture.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Facture') });
-    await load(page, button(page, AR.sendAndContinue));
+    await clickAndLoad(page, button(page, AR.sendAndContinue));
     await onPage(page, violations, AR.step8.title);
-    await load(page, button(page, AR.continue));
+    await clickAndLoad(page, button(page, AR.continue));
 
     // 9. Check and send: the request's page, its status in Arabic, the recourse routes quoted in French.
     await onPage(page, violations, AR.step9.title);
-    await load(page, button(page, AR.step9.send));
+    await clickAndLoad(page, button(page, AR.step9.send));
     await onPage(page, violations, new RegExp(`^${AR.detail.title} PV-[A-Z0-9]{8}$`));
     expect(await page.getByTestId('status').innerText()).toBe(AR.status.SUBMITTED);
     expect(await page.getByTestId('recourse-french').evaluate((e) => [e.getAttribute('lang'), getComputedStyle(e).direction])).toEqual([

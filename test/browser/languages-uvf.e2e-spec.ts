@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { dayFromToday } from '../factories/family-visit-requests';
 import { insertStay } from '../factories/family-visits-entitlement';
 import { insertAuthorisedCase, insertUnit } from '../factories/family-visits-units';
 import { insertDetainee, insertEstablishment, insertFamily } from '../factories/people';
 import { insertPermit } from '../factories/permits';
 import { query } from '../helpers/db';
-import { axeViolations, appAndBrowser, consoleErrors, signInBrowser } from '../helpers/browser';
+import { axeViolations, appAndBrowser, clickAndLoad, consoleErrors, signInBrowser } from '../helpers/browser';
 
 // Some twenty pages, each checked with axe-core, on a busy 2-core machine.
 jest.setTimeout(90_000);
@@ -26,16 +26,6 @@ function text(c: Catalog, path: string, values: Record<string, string> = {}): st
   const found = path.split('.').reduce<unknown>((o, k) => (o as Catalog)[k], c);
   if (typeof found !== 'string') throw new Error(`No text at ${path}`);
   return found.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name]);
-}
-
-/** Clicks and waits for the new document to be fully loaded (as languages-permits.e2e-spec.ts does). */
-async function load(page: Page, target: Locator): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { p2vLeaving?: boolean }).p2vLeaving = true;
-  });
-  await target.click();
-  await page.waitForFunction(() => !(window as unknown as { p2vLeaving?: boolean }).p2vLeaving);
-  await page.waitForLoadState('load');
 }
 
 /**
@@ -99,9 +89,9 @@ describe('the UVF / PF pages, « Mes données » and the sign-out on a phone, in
     const enAccount = catalog('en', 'account');
     await go('/langue/en?retour=%2Fuvf');
     await onPage(page, violations, 'en', text(EN, 'list.title'));
-    await load(page, page.getByRole('link', { name: text(EN, 'list.new'), exact: true }));
+    await clickAndLoad(page, page.getByRole('link', { name: text(EN, 'list.new'), exact: true }));
     await onPage(page, violations, 'en', text(EN, 'choose.title'));
-    await load(page, page.getByTestId('detainee').filter({ hasText: 'Țurcanu'.toLocaleUpperCase('fr') }));
+    await clickAndLoad(page, page.getByTestId('detainee').filter({ hasText: 'Țurcanu'.toLocaleUpperCase('fr') }));
     await onPage(page, violations, 'en', text(EN, 'new.heading', { name: 'محمد ȚURCANU' }));
     await page.click('label[for="kind-UVF"]');
     await page.fill('#wishedFrom', dayFromToday(40));
@@ -110,20 +100,20 @@ describe('the UVF / PF pages, « Mes données » and the sign-out on a phone, in
     await page.click(`label[for="visitor-${adult.id}"]`);
     await page.click(`label[for="visitor-${child.id}"]`);
     const send = page.getByRole('button', { name: text(EN, 'new.submit'), exact: true });
-    await load(page, send);
+    await clickAndLoad(page, send);
     await onPage(page, violations, 'en', text(EN, 'new.heading', { name: 'محمد ȚURCANU' }));
     expect(await page.getByTestId('error-summary').locator('li').allInnerTexts()).toEqual([
       text(EN, 'errors.minorCompanion', { name: 'عائشة NGUYỄN-ŞAHIN' }),
     ]);
     await page.selectOption(`#accompagnant-${child.id}`, adult.id);
-    await load(page, send);
+    await clickAndLoad(page, send);
     await onPage(page, violations, 'en', text(EN, 'list.title'));
     expect(await page.getByTestId('sent').isVisible()).toBe(true);
-    await load(page, page.getByTestId('request-visitor').filter({ hasText: 'عائشة' }));
+    await clickAndLoad(page, page.getByTestId('request-visitor').filter({ hasText: 'عائشة' }));
     await onPage(page, violations, 'en', text(EN, 'request.title', { name: 'عائشة NGUYỄN-ŞAHIN' }));
-    await load(page, page.getByTestId('withdraw-link'));
+    await clickAndLoad(page, page.getByTestId('withdraw-link'));
     await onPage(page, violations, 'en', text(EN, 'withdraw.heading', { name: 'عائشة NGUYỄN-ŞAHIN' }));
-    await load(page, page.getByTestId('confirm-withdraw'));
+    await clickAndLoad(page, page.getByTestId('confirm-withdraw'));
     await onPage(page, violations, 'en', text(EN, 'request.title', { name: 'عائشة NGUYỄN-ŞAHIN' }));
     expect(await page.getByTestId('request-status').textContent()).toBe(text(EN, 'statuses.WITHDRAWN'));
     const requestPath = new URL(page.url()).pathname;
@@ -133,7 +123,7 @@ describe('the UVF / PF pages, « Mes données » and the sign-out on a phone, in
     await onPage(page, violations, 'en', text(EN, 'stay.heading.PF'));
     await go('/mes-donnees');
     await onPage(page, violations, 'en', text(enData, 'index.title'));
-    await load(page, page.getByTestId('close-account-link'));
+    await clickAndLoad(page, page.getByTestId('close-account-link'));
     await onPage(page, violations, 'en', text(enData, 'close.title'));
     // The adult's request under examination and the booked stay.
     expect(await page.getByTestId('blocker').count()).toBe(2);
@@ -148,7 +138,7 @@ describe('the UVF / PF pages, « Mes données » and the sign-out on a phone, in
     await onPage(page, violations, 'ar', text(AR, 'list.title'));
     await go(`/uvf/nouvelle/${detainee.id}`);
     await onPage(page, violations, 'ar', text(AR, 'new.heading', { name: 'محمد ȚURCANU' }));
-    await load(page, page.getByRole('button', { name: text(AR, 'new.submit'), exact: true }));
+    await clickAndLoad(page, page.getByRole('button', { name: text(AR, 'new.submit'), exact: true }));
     await onPage(page, violations, 'ar', text(AR, 'new.heading', { name: 'محمد ȚURCANU' }));
     expect(await page.getByTestId('error-summary').count()).toBe(1);
     await go(requestPath);
@@ -164,12 +154,12 @@ describe('the UVF / PF pages, « Mes données » and the sign-out on a phone, in
     ]);
     await go('/mes-donnees');
     await onPage(page, violations, 'ar', text(arData, 'index.title'));
-    await load(page, page.getByTestId('close-account-link'));
+    await clickAndLoad(page, page.getByTestId('close-account-link'));
     await onPage(page, violations, 'ar', text(arData, 'close.title'));
     await go('/deconnexion');
     await onPage(page, violations, 'ar', text(arAccount, 'signOut.title'));
     // P2V's session ends, then the provider's page (this test session has none there); then P2V's last page.
-    await load(page, page.getByRole('button', { name: text(arAccount, 'signOut.confirm'), exact: true }));
+    await clickAndLoad(page, page.getByRole('button', { name: text(arAccount, 'signOut.confirm'), exact: true }));
     await go('/deconnexion/fin');
     await onPage(page, violations, 'ar', text(arAccount, 'signedOut.heading'));
 

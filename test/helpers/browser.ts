@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { APP_START_TIMEOUT, testApp, TestApp } from './app';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -144,4 +144,19 @@ export function appAndBrowser(env: NodeJS.ProcessEnv = {}): { app: TestApp; brow
     await suite.app?.stop();
   });
   return suite;
+}
+
+/**
+ * Clicks (a link, a form's button) and waits for the new document it loads to be fully loaded. The
+ * old document is marked first and the wait ends only once the mark is gone: waiting for « a
+ * navigation » could end on the page clicked from (seen in CI after a file upload refused with a 400,
+ * whose page has the same address and heading).
+ */
+export async function clickAndLoad(page: Page, target: Locator): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { p2vLeaving?: boolean }).p2vLeaving = true;
+  });
+  await target.click();
+  await page.waitForFunction(() => !(window as unknown as { p2vLeaving?: boolean }).p2vLeaving);
+  await page.waitForLoadState('load');
 }

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { axeViolations } from '../../helpers/browser';
+import { axeViolations, clickAndLoad } from '../../helpers/browser';
 
 /**
  * A page of a browser journey (after HMPPS integration_tests/pages/abstractPage.ts): `verifyOnPage`
@@ -36,12 +36,7 @@ export abstract class AbstractPage {
    * whose page has the same address and heading).
    */
   protected async load(target: Locator): Promise<void> {
-    await this.page.evaluate(() => {
-      (window as unknown as { p2vLeaving?: boolean }).p2vLeaving = true;
-    });
-    await target.click();
-    await this.page.waitForFunction(() => !(window as unknown as { p2vLeaving?: boolean }).p2vLeaving);
-    await this.page.waitForLoadState('load');
+    await clickAndLoad(this.page, target);
   }
 
   testId(id: string) {
