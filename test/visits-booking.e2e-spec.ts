@@ -153,7 +153,7 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     await setVisitSettings(establishment.id, { weeklyCondamne: 5 });
     await expect(booking().book(STAFF, input(b, overlapping.id, { idempotencyKey: 'other' }))).rejects.toMatchObject({
       code: 'DETAINEE_BUSY',
-      message: 'La personne détenue a déjà une visite à ce moment-là.',
+      message: 'La personne détenue a déjà une visite à ce moment-là. Choisissez un autre créneau.',
     });
   });
 

@@ -268,7 +268,7 @@ describe('what a slot says before it is chosen', () => {
   it('says the detainee is busy at that time when the week still has room', () => {
     expect(weekRefusal([visit('2026-12-09T13:30:00Z')], wednesday, 3, PARIS, 'STAFF')).toEqual({
       code: 'DETAINEE_BUSY',
-      message: 'La personne détenue a déjà une visite à ce moment-là.',
+      message: 'La personne détenue a déjà une visite à ce moment-là. Choisissez un autre créneau.',
     });
     expect(weekRefusal([visit('2026-12-09T14:00:00Z')], wednesday, 3, PARIS, 'STAFF')).toBeNull();
   });

@@ -323,8 +323,6 @@ export type Viewer = { familyId: string } | 'STAFF';
 
 export type WeekRefusal = { code: 'ENTITLEMENT_USED' | 'DETAINEE_BUSY'; message: string };
 
-export const ENTITLEMENT_MESSAGE = 'Le nombre de visites de la semaine pour cette personne détenue est atteint.';
-
 /**
  * The detainee's week for a visit from `startsAt` to `endsAt`: the weekly entitlement used up by the
  * visits of that local week (`visits`: the detainee's counted visits, the one being moved left out;
