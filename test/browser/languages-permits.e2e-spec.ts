@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { insertDetainee, insertEstablishment, unique } from '../factories/people';
-import { axeViolations, appAndBrowser, clickAndLoad, consoleErrors, signInBrowser } from '../helpers/browser';
+import { appAndBrowser, clickAndLoad, consoleErrors, onTranslatedPage, signInBrowser } from '../helpers/browser';
 import { onePagePdf, photoPng } from '../helpers/files';
 
 // Some fifteen pages, each checked with axe-core, on a busy 2-core machine.
@@ -33,22 +33,6 @@ const AR = JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', 'ar', 
   detail: { title: string };
 };
 
-/**
- * The browser shows this page in Arabic, laid out right to left: its h1, no axe violation (collected),
- * nothing wider than the phone's screen.
- */
-async function onPage(page: Page, violations: string[], heading: string | RegExp): Promise<void> {
-  const h1 = (await page.locator('h1').first().innerText()).replace(/\s+/g, ' ').trim();
-  if (typeof heading === 'string' ? h1 !== heading : !heading.test(h1))
-    throw new Error(`Expected the page "${String(heading)}" but the browser shows "${h1}" at ${page.url()}`);
-  expect(
-    await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir, getComputedStyle(document.body).direction]),
-  ).toEqual(['ar', 'rtl', 'rtl']);
-  violations.push(...(await axeViolations(page)));
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect({ url: page.url(), sideways: width > 390 }).toEqual({ url: page.url(), sideways: false });
-}
-
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
 describe('the permit request in Arabic on a phone', () => {
@@ -66,57 +50,57 @@ describe('the permit request in Arabic on a phone', () => {
       email: `${unique('famille-').toLowerCase()}@example.fr`,
     });
     await page.goto(`${suite.app.url}/langue/ar?retour=%2Fdemandes`, { waitUntil: 'load' });
-    await onPage(page, violations, AR.mine.title);
+    await onTranslatedPage(page, violations, 'ar', AR.mine.title);
     await clickAndLoad(page, button(page, AR.mine.new));
 
     // 1. The detainee: a name that does not match, then the right one.
-    await onPage(page, violations, 'من تريد أن تزور؟');
+    await onTranslatedPage(page, violations, 'ar', 'من تريد أن تزور؟');
     expect(AR.step1.title).toBe('من تريد أن تزور؟');
     await page.selectOption('#establishment', establishment.code);
     await page.fill('#ecrou', detainee.ecrouNumber);
     await page.fill('#lastName', 'inconnu');
     await clickAndLoad(page, button(page, AR.continue));
-    await onPage(page, violations, AR.step1.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step1.title);
     expect(await page.getByTestId('error-summary').locator('li').allInnerTexts()).toEqual([AR.errors.notVerified]);
     await page.fill('#lastName', 'turcanu');
     await clickAndLoad(page, button(page, AR.continue));
 
     // 2. to 4.: the documents to prepare, the visitor (the account holder), the relationship.
-    await onPage(page, violations, AR.step2.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step2.title);
     await page.click('label[for="understood"]');
     await clickAndLoad(page, button(page, AR.continue));
-    await onPage(page, violations, AR.step3.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step3.title);
     await page.click('label[for="forWhom-moi"]');
     await clickAndLoad(page, button(page, AR.continue));
-    await onPage(page, violations, /^ما صلة الزائر بـ محمد Țurcanu؟$/);
+    await onTranslatedPage(page, violations, 'ar', /^ما صلة الزائر بـ محمد Țurcanu؟$/);
     expect(AR.step4.title).toContain('{{name}}');
     await page.click('label[for="rel-SPOUSE"]');
     await clickAndLoad(page, button(page, AR.continue));
 
     // 5. The photo: a text file refused, then a photo.
-    await onPage(page, violations, AR.step5.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step5.title);
     await page.setInputFiles('#fichier', { name: 'photo.txt', mimeType: 'text/plain', buffer: Buffer.from('ليست صورة') });
     await clickAndLoad(page, button(page, AR.step5.send));
-    await onPage(page, violations, AR.step5.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step5.title);
     expect(await page.locator('#fichier-erreur').innerText()).toBe(AR.files.notImage);
     await page.setInputFiles('#fichier', { name: 'صورة.png', mimeType: 'image/png', buffer: await photoPng() });
     await clickAndLoad(page, button(page, AR.step5.send));
 
     // 6. to 8.: the identity document, the proof of address, no comment.
-    await onPage(page, violations, AR.step6.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step6.title);
     await page.selectOption('#idType', 'PASSEPORT');
     await page.setInputFiles('#fichier', { name: 'passeport.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Passeport') });
     await clickAndLoad(page, button(page, AR.sendAndContinue));
-    await onPage(page, violations, AR.step7.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step7.title);
     await page.setInputFiles('#fichier', { name: 'facture.pdf', mimeType: 'application/pdf', buffer: await onePagePdf('Facture') });
     await clickAndLoad(page, button(page, AR.sendAndContinue));
-    await onPage(page, violations, AR.step8.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step8.title);
     await clickAndLoad(page, button(page, AR.continue));
 
     // 9. Check and send: the request's page, its status in Arabic, the recourse routes quoted in French.
-    await onPage(page, violations, AR.step9.title);
+    await onTranslatedPage(page, violations, 'ar', AR.step9.title);
     await clickAndLoad(page, button(page, AR.step9.send));
-    await onPage(page, violations, new RegExp(`^${AR.detail.title} PV-[A-Z0-9]{8}$`));
+    await onTranslatedPage(page, violations, 'ar', new RegExp(`^${AR.detail.title} PV-[A-Z0-9]{8}$`));
     expect(await page.getByTestId('status').innerText()).toBe(AR.status.SUBMITTED);
     expect(await page.getByTestId('recourse-french').evaluate((e) => [e.getAttribute('lang'), getComputedStyle(e).direction])).toEqual([
       'fr',

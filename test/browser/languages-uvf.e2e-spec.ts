@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { dayFromToday } from '../factories/family-visit-requests';
 import { insertStay } from '../factories/family-visits-entitlement';
 import { insertAuthorisedCase, insertUnit } from '../factories/family-visits-units';
 import { insertDetainee, insertEstablishment, insertFamily } from '../factories/people';
 import { insertPermit } from '../factories/permits';
 import { query } from '../helpers/db';
-import { axeViolations, appAndBrowser, clickAndLoad, consoleErrors, signInBrowser } from '../helpers/browser';
+import { appAndBrowser, clickAndLoad, consoleErrors, onTranslatedPage, signInBrowser } from '../helpers/browser';
 
 // Some twenty pages, each checked with axe-core, on a busy 2-core machine.
 jest.setTimeout(90_000);
@@ -26,22 +25,6 @@ function text(c: Catalog, path: string, values: Record<string, string> = {}): st
   const found = path.split('.').reduce<unknown>((o, k) => (o as Catalog)[k], c);
   if (typeof found !== 'string') throw new Error(`No text at ${path}`);
   return found.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name]);
-}
-
-/**
- * The browser shows this page in `language`, laid out right to left in Arabic: its h1, no axe
- * violation (collected), nothing wider than the phone's screen.
- */
-async function onPage(page: Page, violations: string[], language: 'en' | 'ar', heading: string): Promise<void> {
-  const h1 = (await page.locator('h1').first().innerText()).replace(/\s+/g, ' ').trim();
-  if (h1 !== heading) throw new Error(`Expected the page "${heading}" but the browser shows "${h1}" at ${page.url()}`);
-  const dir = language === 'ar' ? 'rtl' : 'ltr';
-  expect(
-    await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir, getComputedStyle(document.body).direction]),
-  ).toEqual([language, dir, dir]);
-  violations.push(...(await axeViolations(page)));
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect({ url: page.url(), sideways: width > 390 }).toEqual({ url: page.url(), sideways: false });
 }
 
 describe('the UVF / PF pages, « Mes données » and the sign-out on a phone, in English then in Arabic', () => {
@@ -88,11 +71,11 @@ describe('the UVF / PF pages, « Mes données » and the sign-out on a phone, in
     const enData = catalog('en', 'myData');
     const enAccount = catalog('en', 'account');
     await go('/langue/en?retour=%2Fuvf');
-    await onPage(page, violations, 'en', text(EN, 'list.title'));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'list.title'));
     await clickAndLoad(page, page.getByRole('link', { name: text(EN, 'list.new'), exact: true }));
-    await onPage(page, violations, 'en', text(EN, 'choose.title'));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'choose.title'));
     await clickAndLoad(page, page.getByTestId('detainee').filter({ hasText: 'Țurcanu'.toLocaleUpperCase('fr') }));
-    await onPage(page, violations, 'en', text(EN, 'new.heading', { name: 'محمد ȚURCANU' }));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'new.heading', { name: 'محمد ȚURCANU' }));
     await page.click('label[for="kind-UVF"]');
     await page.fill('#wishedFrom', dayFromToday(40));
     await page.fill('#wishedTo', dayFromToday(41));
@@ -101,67 +84,67 @@ describe('the UVF / PF pages, « Mes données » and the sign-out on a phone, in
     await page.click(`label[for="visitor-${child.id}"]`);
     const send = page.getByRole('button', { name: text(EN, 'new.submit'), exact: true });
     await clickAndLoad(page, send);
-    await onPage(page, violations, 'en', text(EN, 'new.heading', { name: 'محمد ȚURCANU' }));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'new.heading', { name: 'محمد ȚURCANU' }));
     expect(await page.getByTestId('error-summary').locator('li').allInnerTexts()).toEqual([
       text(EN, 'errors.minorCompanion', { name: 'عائشة NGUYỄN-ŞAHIN' }),
     ]);
     await page.selectOption(`#accompagnant-${child.id}`, adult.id);
     await clickAndLoad(page, send);
-    await onPage(page, violations, 'en', text(EN, 'list.title'));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'list.title'));
     expect(await page.getByTestId('sent').isVisible()).toBe(true);
     await clickAndLoad(page, page.getByTestId('request-visitor').filter({ hasText: 'عائشة' }));
-    await onPage(page, violations, 'en', text(EN, 'request.title', { name: 'عائشة NGUYỄN-ŞAHIN' }));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'request.title', { name: 'عائشة NGUYỄN-ŞAHIN' }));
     await clickAndLoad(page, page.getByTestId('withdraw-link'));
-    await onPage(page, violations, 'en', text(EN, 'withdraw.heading', { name: 'عائشة NGUYỄN-ŞAHIN' }));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'withdraw.heading', { name: 'عائشة NGUYỄN-ŞAHIN' }));
     await clickAndLoad(page, page.getByTestId('confirm-withdraw'));
-    await onPage(page, violations, 'en', text(EN, 'request.title', { name: 'عائشة NGUYỄN-ŞAHIN' }));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'request.title', { name: 'عائشة NGUYỄN-ŞAHIN' }));
     expect(await page.getByTestId('request-status').textContent()).toBe(text(EN, 'statuses.WITHDRAWN'));
     const requestPath = new URL(page.url()).pathname;
 
     // The booked family parlour, « My data » (the closure refused: the adult's request and the stay are pending), the sign-out.
     await go(`/uvf/sejours/${stay.id}`);
-    await onPage(page, violations, 'en', text(EN, 'stay.heading.PF'));
+    await onTranslatedPage(page, violations, 'en', text(EN, 'stay.heading.PF'));
     await go('/mes-donnees');
-    await onPage(page, violations, 'en', text(enData, 'index.title'));
+    await onTranslatedPage(page, violations, 'en', text(enData, 'index.title'));
     await clickAndLoad(page, page.getByTestId('close-account-link'));
-    await onPage(page, violations, 'en', text(enData, 'close.title'));
+    await onTranslatedPage(page, violations, 'en', text(enData, 'close.title'));
     // The adult's request under examination and the booked stay.
     expect(await page.getByTestId('blocker').count()).toBe(2);
     await go('/deconnexion');
-    await onPage(page, violations, 'en', text(enAccount, 'signOut.title'));
+    await onTranslatedPage(page, violations, 'en', text(enAccount, 'signOut.title'));
 
     // In Arabic: the same pages, right to left.
     const AR = catalog('ar', 'familyVisits');
     const arData = catalog('ar', 'myData');
     const arAccount = catalog('ar', 'account');
     await go('/langue/ar?retour=%2Fuvf');
-    await onPage(page, violations, 'ar', text(AR, 'list.title'));
+    await onTranslatedPage(page, violations, 'ar', text(AR, 'list.title'));
     await go(`/uvf/nouvelle/${detainee.id}`);
-    await onPage(page, violations, 'ar', text(AR, 'new.heading', { name: 'محمد ȚURCANU' }));
+    await onTranslatedPage(page, violations, 'ar', text(AR, 'new.heading', { name: 'محمد ȚURCANU' }));
     await clickAndLoad(page, page.getByRole('button', { name: text(AR, 'new.submit'), exact: true }));
-    await onPage(page, violations, 'ar', text(AR, 'new.heading', { name: 'محمد ȚURCANU' }));
+    await onTranslatedPage(page, violations, 'ar', text(AR, 'new.heading', { name: 'محمد ȚURCANU' }));
     expect(await page.getByTestId('error-summary').count()).toBe(1);
     await go(requestPath);
-    await onPage(page, violations, 'ar', text(AR, 'request.title', { name: 'عائشة NGUYỄN-ŞAHIN' }));
+    await onTranslatedPage(page, violations, 'ar', text(AR, 'request.title', { name: 'عائشة NGUYỄN-ŞAHIN' }));
     await go(`${requestPath}/retrait`);
-    await onPage(page, violations, 'ar', text(AR, 'withdraw.heading', { name: 'عائشة NGUYỄN-ŞAHIN' }));
+    await onTranslatedPage(page, violations, 'ar', text(AR, 'withdraw.heading', { name: 'عائشة NGUYỄN-ŞAHIN' }));
     expect(await page.getByTestId('cannot-withdraw').innerText()).toBe(text(AR, 'errors.alreadyWithdrawn'));
     await go(`/uvf/sejours/${stay.id}`);
-    await onPage(page, violations, 'ar', text(AR, 'stay.heading.PF'));
+    await onTranslatedPage(page, violations, 'ar', text(AR, 'stay.heading.PF'));
     expect(await page.getByTestId('house-rules').evaluate((e) => [e.getAttribute('lang'), getComputedStyle(e).direction])).toEqual([
       'fr',
       'ltr',
     ]);
     await go('/mes-donnees');
-    await onPage(page, violations, 'ar', text(arData, 'index.title'));
+    await onTranslatedPage(page, violations, 'ar', text(arData, 'index.title'));
     await clickAndLoad(page, page.getByTestId('close-account-link'));
-    await onPage(page, violations, 'ar', text(arData, 'close.title'));
+    await onTranslatedPage(page, violations, 'ar', text(arData, 'close.title'));
     await go('/deconnexion');
-    await onPage(page, violations, 'ar', text(arAccount, 'signOut.title'));
+    await onTranslatedPage(page, violations, 'ar', text(arAccount, 'signOut.title'));
     // P2V's session ends, then the provider's page (this test session has none there); then P2V's last page.
     await clickAndLoad(page, page.getByRole('button', { name: text(arAccount, 'signOut.confirm'), exact: true }));
     await go('/deconnexion/fin');
-    await onPage(page, violations, 'ar', text(arAccount, 'signedOut.heading'));
+    await onTranslatedPage(page, violations, 'ar', text(arAccount, 'signedOut.heading'));
 
     expect(violations).toEqual([]);
     // The demo provider's page (not P2V's) has no favicon.

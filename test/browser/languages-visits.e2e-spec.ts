@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { insertEstablishment } from '../factories/people';
 import { at, dayIn, insertBookingSetup, insertWaitlistEntry } from '../factories/visits';
-import { axeViolations, appAndBrowser, clickAndLoad, consoleErrors, signInBrowser } from '../helpers/browser';
+import { appAndBrowser, clickAndLoad, consoleErrors, onTranslatedPage, signInBrowser } from '../helpers/browser';
 
 // Some fifteen pages, each checked with axe-core, on a busy 2-core machine.
 jest.setTimeout(120_000);
@@ -20,23 +20,6 @@ function t(language: 'en' | 'ar', key: string): string {
   for (const part of path.split('.')) node = (node as Record<string, unknown>)[part];
   if (typeof node !== 'string') throw new Error(`No text ${key} in ${language}`);
   return node;
-}
-
-/**
- * The browser shows this page in `language` (right to left in Arabic): its h1, no axe violation
- * (collected), nothing wider than the phone's screen.
- */
-async function onPage(page: Page, violations: string[], language: 'en' | 'ar', heading: string | RegExp): Promise<void> {
-  const h1 = (await page.locator('h1').first().innerText()).replace(/\s+/g, ' ').trim();
-  if (typeof heading === 'string' ? h1 !== heading : !heading.test(h1))
-    throw new Error(`Expected the page "${String(heading)}" but the browser shows "${h1}" at ${page.url()}`);
-  const dir = language === 'ar' ? 'rtl' : 'ltr';
-  expect(
-    await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir, getComputedStyle(document.body).direction]),
-  ).toEqual([language, dir, dir]);
-  violations.push(...(await axeViolations(page)));
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect({ url: page.url(), sideways: width > 390 }).toEqual({ url: page.url(), sideways: false });
 }
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
@@ -74,60 +57,60 @@ describe('the visit pages and « Mon espace » on a phone, in English then in Ar
 
     // In English: « Mon espace », the phone form (a wrong number, then a good one).
     await page.goto(`${suite.app.url}/langue/en?retour=%2Fmon-espace`, { waitUntil: 'load' });
-    await onPage(page, violations, 'en', t('en', 'space:home.pageTitle'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'space:home.pageTitle'));
     await clickAndLoad(page, page.getByRole('link', { name: t('en', 'space:home.changePhone') }));
-    await onPage(page, violations, 'en', t('en', 'space:phone.title'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'space:phone.title'));
     await page.fill('#phone', '12');
     await clickAndLoad(page, button(page, t('en', 'space:phone.save')));
-    await onPage(page, violations, 'en', t('en', 'space:phone.title'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'space:phone.title'));
     expect(await errorsOf(page)).toEqual([t('en', 'space:phone.errors.invalid').replace('{{phone}}', '12')]);
     await page.fill('#phone', '06 12 34 56 78');
     await clickAndLoad(page, button(page, t('en', 'space:phone.save')));
-    await onPage(page, violations, 'en', t('en', 'space:home.pageTitle'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'space:home.pageTitle'));
     expect(await page.getByTestId('done').innerText()).toBe(t('en', 'space:home.phoneSaved'));
 
     // Booking: sent without a slot, then with one; the agenda shows it.
     await clickAndLoad(page, page.getByRole('link', { name: t('en', 'space:book') }).first());
-    await onPage(page, violations, 'en', t('en', 'visits:book.title'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'visits:book.title'));
     await clickAndLoad(page, button(page, t('en', 'visits:book.submit')));
-    await onPage(page, violations, 'en', t('en', 'visits:book.title'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'visits:book.title'));
     expect(await errorsOf(page)).toEqual([t('en', 'visits:errors.chooseSlot')]);
     await firstSlot(page);
     await clickAndLoad(page, button(page, t('en', 'visits:book.submit')));
-    await onPage(page, violations, 'en', t('en', 'space:agenda.pageTitle'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'space:agenda.pageTitle'));
     await page.getByTestId('booked').waitFor();
 
     // Moving it to another slot, then cancelling it after the confirmation.
     await clickAndLoad(page, page.getByRole('link', { name: t('en', 'space:card.move') }).first());
-    await onPage(page, violations, 'en', /^Move the visit [A-Z0-9]+$/);
+    await onTranslatedPage(page, violations, 'en', /^Move the visit [A-Z0-9]+$/);
     await firstSlot(page);
     await clickAndLoad(page, button(page, t('en', 'visits:move.submit')));
-    await onPage(page, violations, 'en', t('en', 'space:agenda.pageTitle'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'space:agenda.pageTitle'));
     await page.getByTestId('moved').waitFor();
     await clickAndLoad(page, page.getByRole('link', { name: t('en', 'space:card.cancel') }).first());
-    await onPage(page, violations, 'en', /^Cancel the appointment on .+ at \d{2}:\d{2}\?$/);
+    await onTranslatedPage(page, violations, 'en', /^Cancel the appointment on .+ at \d{2}:\d{2}\?$/);
     await clickAndLoad(page, button(page, t('en', 'space:cancel.yes')));
-    await onPage(page, violations, 'en', t('en', 'space:agenda.pageTitle'));
+    await onTranslatedPage(page, violations, 'en', t('en', 'space:agenda.pageTitle'));
     expect(await page.getByTestId('cancelled-notice').innerText()).toBe(t('en', 'space:agenda.cancelled'));
 
     // In Arabic: « Mon espace » with the offer, the offer's page, the booking page with its error, the phone form with its error.
     await page.goto(`${suite.app.url}/langue/ar?retour=%2Fmon-espace`, { waitUntil: 'load' });
-    await onPage(page, violations, 'ar', t('ar', 'space:home.pageTitle'));
+    await onTranslatedPage(page, violations, 'ar', t('ar', 'space:home.pageTitle'));
     await clickAndLoad(page, page.getByRole('link', { name: t('ar', 'space:home.offerAnswer') }));
-    await onPage(page, violations, 'ar', /^قائمة الانتظار: زيارة يوم .+ الساعة 14:00$/);
+    await onTranslatedPage(page, violations, 'ar', /^قائمة الانتظار: زيارة يوم .+ الساعة 14:00$/);
     expect(new URL(page.url()).pathname).toBe(`/visites/liste-attente/${offer.id}`);
     await clickAndLoad(page, page.getByRole('link', { name: t('ar', 'visits:waitlist.back') }).first());
-    await onPage(page, violations, 'ar', t('ar', 'space:agenda.pageTitle'));
+    await onTranslatedPage(page, violations, 'ar', t('ar', 'space:agenda.pageTitle'));
     await clickAndLoad(page, page.getByRole('link', { name: t('ar', 'space:book') }).first());
-    await onPage(page, violations, 'ar', t('ar', 'visits:book.title'));
+    await onTranslatedPage(page, violations, 'ar', t('ar', 'visits:book.title'));
     await clickAndLoad(page, button(page, t('ar', 'visits:book.submit')));
-    await onPage(page, violations, 'ar', t('ar', 'visits:book.title'));
+    await onTranslatedPage(page, violations, 'ar', t('ar', 'visits:book.title'));
     expect(await errorsOf(page)).toEqual([t('ar', 'visits:errors.chooseSlot')]);
     await page.goto(`${suite.app.url}/mon-espace/telephone`, { waitUntil: 'load' });
-    await onPage(page, violations, 'ar', t('ar', 'space:phone.title'));
+    await onTranslatedPage(page, violations, 'ar', t('ar', 'space:phone.title'));
     await page.fill('#phone', 'abc');
     await clickAndLoad(page, button(page, t('ar', 'space:phone.save')));
-    await onPage(page, violations, 'ar', t('ar', 'space:phone.title'));
+    await onTranslatedPage(page, violations, 'ar', t('ar', 'space:phone.title'));
     expect(await errorsOf(page)).toEqual([t('ar', 'space:phone.errors.invalid').replace('{{phone}}', 'abc')]);
 
     expect(violations).toEqual([]);

@@ -160,3 +160,21 @@ export async function clickAndLoad(page: Page, target: Locator): Promise<void> {
   await page.waitForFunction(() => !(window as unknown as { p2vLeaving?: boolean }).p2vLeaving);
   await page.waitForLoadState('load');
 }
+
+/**
+ * The browser shows this family page in `language` on a phone: its h1 (exactly, or the pattern), its
+ * lang and direction (right to left in Arabic, the layout too), no axe violation (collected in
+ * `violations`), nothing wider than the 390 px screen.
+ */
+export async function onTranslatedPage(page: Page, violations: string[], language: string, heading: string | RegExp): Promise<void> {
+  const h1 = (await page.locator('h1').first().innerText()).replace(/\s+/g, ' ').trim();
+  if (typeof heading === 'string' ? h1 !== heading : !heading.test(h1))
+    throw new Error(`Expected the page "${String(heading)}" but the browser shows "${h1}" at ${page.url()}`);
+  const dir = language === 'ar' ? 'rtl' : 'ltr';
+  expect(
+    await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir, getComputedStyle(document.body).direction]),
+  ).toEqual([language, dir, dir]);
+  violations.push(...(await axeViolations(page)));
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect({ url: page.url(), sideways: width > 390 }).toEqual({ url: page.url(), sideways: false });
+}
