@@ -157,6 +157,26 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     });
   });
 
+  it('a move by the visiting room into a week whose visits are used says which visit and where to go (no over-cap on a move)', async () => {
+    const { establishment, template } = await calendar();
+    const b = await oneBooker(establishment.id);
+    await booking().book(STAFF, input(b, template.id));
+    const later = await booking().book(STAFF, input(b, template.id, { day: '2026-12-16', idempotencyKey: 'later' }));
+    await expect(
+      booking().move(STAFF, { establishmentId: establishment.id }, later.id, { templateId: template.id, day: DAY }),
+    ).rejects.toMatchObject({
+      code: 'ENTITLEMENT_USED',
+      message:
+        'Visite déjà réservée cette semaine-là : mercredi 9 décembre 2026 à 14 h 00. La personne détenue a droit à 1 visite par semaine. Choisissez un créneau d’une autre semaine.',
+    });
+    // The family moving its own visit reads the same rule in its words.
+    await expect(booking().move(STAFF, { familyId: b.familyId }, later.id, { templateId: template.id, day: DAY })).rejects.toMatchObject({
+      code: 'ENTITLEMENT_USED',
+      message:
+        'Vous avez déjà une visite cette semaine-là : mercredi 9 décembre 2026 à 14 h 00. La personne détenue a droit à 1 visite par semaine. Choisissez un créneau d’une autre semaine.',
+    });
+  });
+
   it('says why in plain French: outside the window, closed day, holiday, suspended permit, minor alone', async () => {
     const { establishment, template } = await calendar();
     const b = await oneBooker(establishment.id);
@@ -188,10 +208,17 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     await expect(booking(ds, later).book(STAFF, input(other, template.id, { day: '2026-12-30' }))).resolves.toMatchObject({
       existing: false,
     });
+    // A suspended permit: the family is told what to do, the visiting room (booking by phone) where to look.
     const suspended = await oneBooker(establishment.id, { status: 'SUSPENDED' });
     await expect(booking().book(STAFF, input(suspended, template.id))).rejects.toMatchObject({
       code: 'PERMIT_SUSPENDED',
-      message: 'Un des permis est suspendu.',
+      message:
+        'Un des permis est suspendu : son titulaire ne peut pas venir pour l’instant. La lettre de l’établissement dit pourquoi et jusqu’à quand. Pour une question, appelez le parloir.',
+    });
+    await expect(booking().book(STAFF, input(suspended, template.id, { channel: 'PHONE' }))).rejects.toMatchObject({
+      code: 'PERMIT_SUSPENDED',
+      message:
+        'Un des permis est suspendu : son titulaire ne peut pas venir pendant la suspension. La mesure et sa durée sont sur la fiche du permis.',
     });
     const minor = await oneBooker(establishment.id, { birthdate: '2015-06-01' });
     await expect(booking().book(STAFF, input(minor, template.id))).rejects.toMatchObject({ code: 'MINOR_ALONE' });

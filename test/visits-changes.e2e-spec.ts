@@ -242,13 +242,17 @@ describe('the waiting list and moving a visit', () => {
     expect(page(wrongPlace).errors()).toEqual(['La personne détenue n’est pas dans cet établissement.']);
     const notActive = await wait(suspended);
     expect(notActive.status).toBe(400);
-    expect(page(notActive).errors()).toEqual(['Un des permis est suspendu.']);
+    expect(page(notActive).errors()).toEqual([
+      'Un des permis est suspendu : son titulaire ne peut pas venir pour l’instant. La lettre de l’établissement dit pourquoi et jusqu’à quand. Pour une question, appelez le parloir.',
+    ]);
     const alone = await wait(child);
     expect(alone.status).toBe(400);
     expect(page(alone).errors()).toEqual(['Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.']);
     const entitlement = await wait(used);
     expect(entitlement.status).toBe(409);
-    expect(page(entitlement).errors()).toEqual(['Le nombre de visites de la semaine pour cette personne détenue est atteint.']);
+    expect(page(entitlement).errors()).toEqual([
+      'Le nombre de visites de la semaine pour cette personne détenue est atteint. Choisissez un créneau d’une autre semaine.',
+    ]);
 
     // No entry was made, so no place will ever be held for an offer that cannot be confirmed.
     expect(await query(`SELECT count(*)::int AS n FROM visit_waitlist WHERE template_id = $1`, [small.id])).toEqual([{ n: 0 }]);

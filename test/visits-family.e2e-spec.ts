@@ -129,7 +129,9 @@ describe('a family books a visit online', () => {
     expect(after.options('slot')).not.toContain(slot);
     // The day's only slot cannot be taken: the day says why, once.
     const used = whyNot(after, slot);
-    expect(used).toMatch(/^Vous avez déjà une visite cette semaine-là : .+\. La personne détenue a droit à 1 visite par semaine\.$/);
+    expect(used).toMatch(
+      /^Vous avez déjà une visite cette semaine-là : .+\. La personne détenue a droit à 1 visite par semaine\. Choisissez un créneau d’une autre semaine\.$/,
+    );
     const sameWeek = await agent
       .post('/visites/reserver')
       .type('form')
@@ -224,11 +226,13 @@ describe('a family books a visit online', () => {
     expect(whyNot(w2, one(d2))).toBe('Complet');
     expect(w2.$(`[data-slot="${one(d2)}"] [data-testid="waitlist-button"]`).attr('value')).toBe(one(d2));
     expect(whyNot(w3, big(d3))).toBe(
-      `Vous avez déjà une visite cette semaine-là : ${whenOf(at(d3, '14:00'))}. La personne détenue a droit à 1 visite par semaine.`,
+      `Vous avez déjà une visite cette semaine-là : ${whenOf(at(d3, '14:00'))}. La personne détenue a droit à 1 visite par semaine. Choisissez un créneau d’une autre semaine.`,
     );
     expect(whyNot(w3, one(d3))).toBe(whyNot(w3, big(d3)));
     // Another family's visit is not told: only that the week is used.
-    expect(whyNot(w4, big(d4))).toBe('Le nombre de visites de la semaine pour cette personne détenue est atteint.');
+    expect(whyNot(w4, big(d4))).toBe(
+      'Le nombre de visites de la semaine pour cette personne détenue est atteint. Choisissez un créneau d’une autre semaine.',
+    );
 
     // The child alone: no slot, each day says why.
     const forChild = `/visites/reserver?detenu=${setup.detainee.id}&etape=creneaux&visiteurs=${child.id}`;
@@ -248,7 +252,9 @@ describe('a family books a visit online', () => {
     expect(move.options('slot')).toEqual([big(d1), one(d1), big(d2), one(d3)]);
     expect(whyNot(move, one(d2))).toBe('Complet');
     expect(move.has('waitlist-button')).toBe(false);
-    expect(whyNot(move, big(d4))).toBe('Le nombre de visites de la semaine pour cette personne détenue est atteint.');
+    expect(whyNot(move, big(d4))).toBe(
+      'Le nombre de visites de la semaine pour cette personne détenue est atteint. Choisissez un créneau d’une autre semaine.',
+    );
 
     // Where families may not book online, the page says whom to call instead of showing slots.
     await setVisitSettings(e, { onlineBooking: false });
@@ -364,7 +370,9 @@ describe('the booking page shows one week at a time', () => {
       new RegExp(`^Aucun créneau n’est disponible avant le ${dayHeading(mondayOf(d2)).toLowerCase()} : ${why}\\.$`),
     );
     const before = page(await agent.get(`/visites/reserver?semaine=${d1}`).expect(200));
-    expect(whyNot(before, slotOn(d1))).toBe('Le nombre de visites de la semaine pour cette personne détenue est atteint.');
+    expect(whyNot(before, slotOn(d1))).toBe(
+      'Le nombre de visites de la semaine pour cette personne détenue est atteint. Choisissez un créneau d’une autre semaine.',
+    );
     expect(before.has('week-skipped')).toBe(false);
   });
 

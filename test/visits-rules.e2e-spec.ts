@@ -307,7 +307,7 @@ describe('the weekly visits of L341-2/3 are floors under the establishment’s c
     expect(whyNot(await familyForm(family, weekOf(slot)), slot)).toBeNull();
     await setStatus('DONE');
     expect(whyNot(await familyForm(family, weekOf(slot)), slot)).toMatch(
-      /^Vous avez déjà une visite cette semaine-là : .+ à 09 h 00\. La personne détenue a droit à 1 visite par semaine\.$/,
+      /^Vous avez déjà une visite cette semaine-là : .+ à 09 h 00\. La personne détenue a droit à 1 visite par semaine\. Choisissez un créneau d’une autre semaine\.$/,
     );
     await setStatus('REFUSED');
     const form = await familyForm(family, weekOf(slot));
@@ -350,7 +350,7 @@ describe('the weekly visits of L341-2/3 are floors under the establishment’s c
       );
     const weekUsed =
       `Vous avez déjà une visite cette semaine-là : ${longDay(1)} à 14 h 00, ${longDay(2)} à 14 h 00. ` +
-      'La personne détenue a droit à 2 visites par semaine.';
+      'La personne détenue a droit à 2 visites par semaine. Choisissez un créneau d’une autre semaine.';
     const form = await familyForm(family, weekOf(thursday));
     expect(form.options('slot')).not.toContain(thursday);
     expect(whyNot(form, thursday)).toBe(weekUsed);

@@ -377,7 +377,7 @@ export class VisitBookingService implements OnModuleInit {
     if (request.familyAccountId && permits.some((p) => p.familyAccountId !== request.familyAccountId))
       throw new DomainError('NO_PERMIT', tr('visits:errors.NO_PERMIT'));
     // Status, limits on the visit's day and conditions of place and time (R341-1); then who comes.
-    const refused = visitorsRefusal(permits, visitPlace(slot.t, request.day), slot.settings);
+    const refused = visitorsRefusal(permits, visitPlace(slot.t, request.day), slot.settings, request.viewer);
     if (refused) throw new DomainError(refused.code, refused.message);
     const overCap = await this.checkEntitlement(m, detainee, slot, exceptVisit, request.viewer, request.overCapReason);
     return { detainee, permitIds, overCap };
@@ -417,6 +417,9 @@ export class VisitBookingService implements OnModuleInit {
       if (overCapReason) return true;
       throw new DomainError('OVER_CAP_REASON', `${refused.message} ${OVER_CAP_MESSAGE}`, 409);
     }
+    // The visiting room books over the cap only where a reason can be given (not on a move): it is told where to go.
+    if (refused.code === 'ENTITLEMENT_USED' && viewer === 'STAFF')
+      throw new DomainError(refused.code, `${refused.message} Choisissez un créneau d’une autre semaine.`, 409);
     throw new DomainError(refused.code, refused.message, 409);
   }
 
@@ -464,7 +467,7 @@ export class VisitBookingService implements OnModuleInit {
           throw new DomainError('TOO_LATE', await tooLate(m, 'visits:errors.tooLateMove', slot.settings.cancelDeadlineHours, v), 409);
         }
         const permits = await permitsOfVisit(m, v.id);
-        const refused = permitsRefusal(permits, visitPlace(slot.t, choice.day));
+        const refused = permitsRefusal(permits, visitPlace(slot.t, choice.day), byFamily ? { familyId: scope.familyId } : 'STAFF');
         if (refused) throw new DomainError(refused.code, tr('visits:errors.notMovable', { reason: refused.message }));
         const visitors = checkVisitors(permits, choice.day, slot.settings);
         if (visitors) throw new DomainError(visitors.code, visitors.message);

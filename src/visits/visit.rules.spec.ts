@@ -1,3 +1,4 @@
+import { inLanguage } from '../common/i18n';
 import type { VisitStatus } from './visit-day.rules';
 import {
   ageOn,
@@ -11,6 +12,7 @@ import {
   MAJORITY_AGE,
   nameMatches,
   occurrence,
+  permitsRefusal,
   placesText,
   SlotTemplate,
   slotRefusal,
@@ -235,11 +237,11 @@ describe('what a slot says before it is chosen', () => {
     expect(weekRefusal([mine], wednesday, 1, PARIS, { familyId: 'mine' })).toEqual({
       code: 'ENTITLEMENT_USED',
       message:
-        'Vous avez déjà une visite cette semaine-là : mardi 8 décembre 2026 à 14 h 00. La personne détenue a droit à 1 visite par semaine.',
+        'Vous avez déjà une visite cette semaine-là : mardi 8 décembre 2026 à 14 h 00. La personne détenue a droit à 1 visite par semaine. Choisissez un créneau d’une autre semaine.',
     });
     expect(weekRefusal([visit('2026-12-08T13:00:00Z')], wednesday, 1, PARIS, { familyId: 'mine' })).toEqual({
       code: 'ENTITLEMENT_USED',
-      message: 'Le nombre de visites de la semaine pour cette personne détenue est atteint.',
+      message: 'Le nombre de visites de la semaine pour cette personne détenue est atteint. Choisissez un créneau d’une autre semaine.',
     });
     expect(weekRefusal([visit('2026-12-08T13:00:00Z')], wednesday, 1, PARIS, 'STAFF')?.message).toBe(
       'Visite déjà réservée cette semaine-là : mardi 8 décembre 2026 à 14 h 00. La personne détenue a droit à 1 visite par semaine.',
@@ -248,7 +250,7 @@ describe('what a slot says before it is chosen', () => {
     const three = [visit('2026-12-07T09:00:00Z'), visit('2026-12-08T09:00:00Z', 'mine')];
     expect(weekRefusal(three, wednesday, 3, PARIS, { familyId: 'mine' })).toBeNull();
     expect(weekRefusal([...three, visit('2026-12-13T09:00:00Z')], wednesday, 3, PARIS, { familyId: 'mine' })?.message).toBe(
-      'Vous avez déjà une visite cette semaine-là : mardi 8 décembre 2026 à 10 h 00. La personne détenue a droit à 3 visites par semaine.',
+      'Vous avez déjà une visite cette semaine-là : mardi 8 décembre 2026 à 10 h 00. La personne détenue a droit à 3 visites par semaine. Choisissez un créneau d’une autre semaine.',
     );
     expect(weekRefusal([visit('2026-12-06T09:00:00Z'), visit('2026-12-14T09:00:00Z')], wednesday, 1, PARIS, 'STAFF')).toBeNull();
   });
@@ -273,12 +275,39 @@ describe('what a slot says before it is chosen', () => {
     expect(weekRefusal([visit('2026-12-09T14:00:00Z')], wednesday, 3, PARIS, 'STAFF')).toBeNull();
   });
 
+  it('says what to do about a suspended or withdrawn permit, in the reader’s words: the family’s language, the visiting room’s French', () => {
+    const place = visitPlace({ ...template, roomKind: 'ORDINARY' }, '2026-12-09');
+    const family = { familyId: 'mine' };
+    expect(permitsRefusal([adult, { ...adult, status: 'SUSPENDED' }], place, family)).toEqual({
+      code: 'PERMIT_SUSPENDED',
+      message:
+        'Un des permis est suspendu : son titulaire ne peut pas venir pour l’instant. La lettre de l’établissement dit pourquoi et jusqu’à quand. Pour une question, appelez le parloir.',
+    });
+    expect(permitsRefusal([{ ...adult, status: 'WITHDRAWN' }], place, family)?.message).toBe(
+      'Un des permis est retiré : son titulaire ne peut plus venir. La lettre de l’établissement dit pourquoi et comment contester la décision. Pour une question, appelez le parloir.',
+    );
+    expect(inLanguage('en', () => permitsRefusal([{ ...adult, status: 'SUSPENDED' }], place, family)?.message)).toBe(
+      'One of the permits is suspended: its holder cannot come for now. The prison’s letter says why and until when. If you have a question, call the visiting room.',
+    );
+    // The visiting room reads French whatever the language, with where the measure is.
+    expect(inLanguage('en', () => permitsRefusal([{ ...adult, status: 'SUSPENDED' }], place, 'STAFF')?.message)).toBe(
+      'Un des permis est suspendu : son titulaire ne peut pas venir pendant la suspension. La mesure et sa durée sont sur la fiche du permis.',
+    );
+    expect(permitsRefusal([{ ...adult, status: 'WITHDRAWN' }], place, 'STAFF')?.message).toBe(
+      'Un des permis est retiré : son titulaire ne peut plus venir. La décision est sur la fiche du permis.',
+    );
+    expect(permitsRefusal([{ ...adult, validTo: '2026-12-08' }], place, 'STAFF')?.message).toBe(
+      'Un des permis est expiré : il n’était valable que jusqu’au 08/12/2026.',
+    );
+    expect(permitsRefusal([adult], place, 'STAFF')).toBeNull();
+  });
+
   it('gives the booking’s first refusal, in its order: closed day, detainee gone, permit, visitors, week, places', () => {
     expect(slotRefusal(request())).toBeNull();
     const closed = { code: 'CLOSED' as const, message: 'Parloir fermé ce jour-là : travaux' };
     expect(slotRefusal(request({ closed, free: 0 }))).toEqual(closed);
     expect(slotRefusal(request({ visits: null }))?.code).toBe('NO_DETAINEE');
-    expect(slotRefusal(request({ permits: [{ ...adult, status: 'SUSPENDED' }], free: 0 }))?.message).toBe('Un des permis est suspendu.');
+    expect(slotRefusal(request({ permits: [{ ...adult, status: 'SUSPENDED' }], free: 0 }))?.code).toBe('PERMIT_SUSPENDED');
     expect(slotRefusal(request({ permits: [{ ...adult, roomCondition: 'SEPARATION' }] }))?.code).toBe('PERMIT_CONDITIONS');
     expect(slotRefusal(request({ permits: [{ ...adult, validTo: '2026-12-08' }] }))?.code).toBe('PERMIT_EXPIRED');
     expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2015-06-01' }] }))).toEqual({

@@ -108,20 +108,33 @@ export function visitPlace(t: Pick<SlotTemplate, 'startTime' | 'endTime'> & { ro
 }
 
 /**
- * The first of these permits that does not allow this visit, with why (plain French; in the request's
- * language on the family's pages); null when all do.
+ * The first of these permits that does not allow this visit, with why and what to do, for its reader:
+ * a family reads it in the request's language (the catalog), the visiting room in French, with where to
+ * look for a suspension or a withdrawal (the permit's page); null when all permits allow the visit.
  */
-export function permitsRefusal(permits: PermitInUse[], place: VisitPlace): { code: PermitRefusalCode; message: string } | null {
-  const language = currentLanguage();
+export function permitsRefusal(
+  permits: PermitInUse[],
+  place: VisitPlace,
+  viewer: Viewer,
+): { code: PermitRefusalCode; message: string } | null {
   for (const p of permits) {
     const refusal = permitRefusal(p, place);
-    if (refusal) return language === 'fr' ? refusal : { code: refusal.code, message: permitRefusalIn(p, place, refusal.code, language) };
+    if (!refusal) continue;
+    if (viewer !== 'STAFF') return { code: refusal.code, message: familyPermitRefusal(p, place, refusal.code, currentLanguage()) };
+    if (refusal.code !== 'PERMIT_SUSPENDED') return refusal;
+    return {
+      code: refusal.code,
+      message:
+        p.status === 'WITHDRAWN'
+          ? 'Un des permis est retiré : son titulaire ne peut plus venir. La décision est sur la fiche du permis.'
+          : 'Un des permis est suspendu : son titulaire ne peut pas venir pendant la suspension. La mesure et sa durée sont sur la fiche du permis.',
+    };
   }
   return null;
 }
 
-/** What permitRefusal says (permits/permit-validity.ts), in another language than French. */
-function permitRefusalIn(p: PermitInUse, v: VisitPlace, code: PermitRefusalCode, language: Language): string {
+/** What permitRefusal says (permits/permit-validity.ts), as a family reads it, in its language. */
+function familyPermitRefusal(p: PermitInUse, v: VisitPlace, code: PermitRefusalCode, language: Language): string {
   const t = trIn(language);
   switch (code) {
     case 'PERMIT_SUSPENDED':
@@ -298,8 +311,9 @@ export function visitorsRefusal(
   permits: VisitorPermit[],
   place: VisitPlace,
   s: VisitSettings,
+  viewer: Viewer,
 ): { code: PermitRefusalCode | VisitorsError['code']; message: string } | null {
-  return permitsRefusal(permits, place) ?? checkVisitors(permits, place.day, s);
+  return permitsRefusal(permits, place, viewer) ?? checkVisitors(permits, place.day, s);
 }
 
 /** A visit of the detainee that counts for the week (not cancelled), as the booking and the slot grid read it. */
@@ -403,7 +417,7 @@ export function slotRefusal(r: SlotRequest): SlotRefusal | null {
   if (r.closed) return r.closed;
   if (r.visits === null) return { code: 'NO_DETAINEE', message: tr('visits:refusals.NO_DETAINEE') };
   return (
-    visitorsRefusal(r.permits, r.place, r.settings) ??
+    visitorsRefusal(r.permits, r.place, r.settings, r.viewer) ??
     weekRefusal(r.visits, r, r.entitlement, r.timeZone, r.viewer) ??
     placesRefusal(r.free)
   );

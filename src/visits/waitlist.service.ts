@@ -4,7 +4,7 @@ import { whenLabel, whenShort, zoneNote } from '../appointments/appointment.rule
 import { Actor, AuditService } from '../common/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { currentLanguage, inLanguage } from '../common/i18n';
+import { currentLanguage } from '../common/i18n';
 import { tr } from '../common/translate';
 import { runPeriodically } from '../common/periodic';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -215,8 +215,8 @@ export class WaitlistService implements OnModuleInit, OnApplicationBootstrap, On
     if (!t) return 'Ce créneau n’existe plus.';
     const permits = await permitsForBooking(m, w.permitIds);
     if (permits.length !== w.permitIds.length) return 'Un des permis n’existe plus.';
-    // Kept in French whatever the language of the request that freed the place: it is the staff's record.
-    return inLanguage('fr', () => permitsRefusal(permits, visitPlace(t, w.day))?.message ?? null);
+    // The staff's record (French), whatever the language of the request that freed the place.
+    return permitsRefusal(permits, visitPlace(t, w.day), 'STAFF')?.message ?? null;
   }
 
   /** The held place goes to the next family, or back to everyone. The slot row must be locked. */
