@@ -18,7 +18,7 @@ function leaves(language: (typeof LANGUAGES)[number]): Map<string, unknown> {
   return out;
 }
 
-const variables = (text: unknown) => [...String(text).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+const variables = (text: unknown) => [...String(text).matchAll(/\{\{\s*(\w+)\s*(?:,[^}]*)?\}\}/g)].map((m) => m[1]).sort();
 
 function templates(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -62,6 +62,22 @@ describe('the catalogs (locales/<language>/<area>.json)', () => {
     expect(translations.t('en')('errors:code', { status: 404 })).toBe('Error 404');
     expect(translations.t('ar')('errors:code', { status: 404 })).toBe('خطأ 404');
     expect(translations.t('es')('errors:code', { status: 404 })).toBe('Erreur 404');
+  });
+});
+
+describe('a number of hours', () => {
+  const translations = new Translations(catalogs);
+
+  it('takes the noun’s plural each language needs: Arabic has four forms (1 ساعة, 2 ساعتان, 3 to 10 ساعات, 11 and more ساعة)', () => {
+    const tooSoon = (language: (typeof LANGUAGES)[number], hours: number) =>
+      translations.t(language)('visits:refusals.TOO_SOON', { hours });
+    expect(tooSoon('ar', 6)).toBe('تُحجز الزيارات قبل 6 ساعات على الأقل.');
+    expect(tooSoon('ar', 24)).toBe('تُحجز الزيارات قبل 24 ساعة على الأقل.');
+    expect(tooSoon('fr', 48)).toBe('Les visites se réservent au moins 48 heures à l’avance.');
+    expect(translations.t('ar')('familyVisits:errors.uvfDuration', { min: 6, max: 72, step: 6 })).toBe(
+      'تدوم الزيارة في وحدة الحياة العائلية من 6 إلى 72 ساعة، بفترات من 6 ساعات.',
+    );
+    expect(translations.t('ar')('familyVisits:request.grantedHours', { hours: 6 })).toBe('لزيارة مدّتها 6 ساعات');
   });
 });
 

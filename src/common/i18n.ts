@@ -138,6 +138,13 @@ export function createI18n(catalogs: Catalogs): i18n {
     returnNull: false,
     initAsync: false,
   });
+  // « {{hours, hours}} »: a number of hours with its noun in the language's plural (Arabic: 1 ساعة, 2 ساعتان,
+  // 6 ساعات, 24 ساعة), Latin digits as everywhere in P2V.
+  instance.services.formatter?.add('hours', (value: unknown, language: string | undefined) =>
+    new Intl.NumberFormat(language === 'ar' ? 'ar-u-nu-latn' : language, { style: 'unit', unit: 'hour', unitDisplay: 'long' }).format(
+      Number(value),
+    ),
+  );
   return instance;
 }
 
