@@ -59,6 +59,46 @@ describe('the demo data: today at the visiting room', () => {
   });
 });
 
+/** Every table of the app (migrations aside) as a count and a digest of its rows, and the sequences' values. */
+async function dataDigest(): Promise<Record<string, string>> {
+  const tables = await query<{ name: string }>(
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`,
+  );
+  const [row] = await query<Record<string, string>>(
+    `SELECT ${tables
+      .map(
+        (t) =>
+          `(SELECT count(*) || ' ' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM public."${t.name}" x) AS "${t.name}"`,
+      )
+      .join(', ')},
+      (SELECT string_agg(sequencename || '=' || coalesce(last_value::text, '-'), ' ' ORDER BY sequencename)
+         FROM pg_sequences WHERE schemaname = 'public' AND sequencename <> 'migrations_id_seq') AS "sequences"`,
+  );
+  return row;
+}
+
+describe('the test reset (`POST /__test__/reset`, how the test files of a worker share one app)', () => {
+  const suite = appForTests();
+
+  it('puts back exactly the demo data, rows, sequences and documents, whatever a test file changed, again and again', async () => {
+    await suite.app.http().post('/__test__/reset').expect(200);
+    const demo = await dataDigest();
+    expect(Number(demo.visits.split(' ')[0])).toBeGreaterThanOrEqual(4);
+    // A test file's changes: rows added, changed and deleted, the sequences moved on (the reset empties the documents folder too).
+    await query(`INSERT INTO establishments (code, name, kind) VALUES ('ZZRESET', 'Maison d’arrêt de Łódź', 'MAISON_ARRET')`);
+    await query(`UPDATE family_accounts SET given_name = 'Ẓ' || given_name`);
+    await query(`DELETE FROM visit_visitors WHERE visit_id IN (SELECT id FROM visits ORDER BY id LIMIT 3)`);
+    await query(
+      `SELECT nextval(sequencename::regclass) FROM pg_sequences WHERE schemaname = 'public' AND sequencename <> 'migrations_id_seq'`,
+    );
+    expect(await dataDigest()).not.toEqual(demo);
+    await suite.app.http().post('/__test__/reset').expect(200);
+    expect(await dataDigest()).toEqual(demo);
+    expect(await todaysVisitors()).toEqual([{ visits: 4, visitors: 6, withoutPhoto: 0 }]);
+    expect(await todaysDemoPhotos(suite.app.url)).toHaveLength(6);
+  });
+});
+
 describe('the demo data on another documents folder', () => {
   const docs = mkdtempSync(join(tmpdir(), 'p2v-docs-'));
   afterAll(() => rmSync(docs, { recursive: true, force: true }));
