@@ -124,7 +124,9 @@ the same statements in the same transaction, the same rows written, the same ans
 the SQL of the booking page P2V shows again, recorded from P2V); the
 two runs book one after the other, so the baseline finds the slots P2V filled (the statuses of each run
 are in docs/benchmarks.json). **Growth** is the national p95 divided by the p95 of the
-same scenario on the 1 % dataset. **2 instances**: the throughput of two P2V instances on the same
+same scenario on the 1 % dataset (the same 190 establishments, the largest 2 at full size and the
+others at 1 % of theirs: a list of establishments has the same rows at both scales, and the busiest
+establishment-day is the same). **2 instances**: the throughput of two P2V instances on the same
 database behind a round-robin proxy (each connection to the next instance, the sessions shared in
 PostgreSQL), over one instance's. Latencies in ms (p50 / p95 / p99); memory: P2V's peak resident
 memory during the run, in MB (the larger instance's with two).

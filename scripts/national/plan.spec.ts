@@ -18,8 +18,23 @@ describe('the national dataset plan (npm run data:national)', () => {
     expect(full.establishments[0].detainees).toBeGreaterThan(1000);
     expect(full.establishments[0].cabins).toBe(30);
     expect(Math.max(...full.establishments.map((e) => e.detainees))).toBe(full.establishments[0].detainees);
-    expect(quick.establishments).toHaveLength(2);
     expect(quick.establishments[0]).toEqual(full.establishments[0]);
+  });
+
+  it('keeps the 190 establishments at every scale, its share of them at full size and the others small, so that lists of establishments compare', () => {
+    const quick = nationalPlan(0.01);
+    expect(quick.establishments).toHaveLength(190);
+    expect(quick.establishments.map((e) => e.code)).toEqual(nationalPlan(1).establishments.map((e) => e.code));
+    expect(quick.establishments.slice(0, 2)).toEqual(nationalPlan(1).establishments.slice(0, 2));
+    for (const e of quick.establishments.slice(2)) {
+      expect(e.detainees).toBeGreaterThanOrEqual(8);
+      expect(e.detainees).toBeLessThan(12);
+      expect(e.rooms * e.cabinsPerRoom).toBeLessThan(e.detainees);
+      expect([e.uvfUnits, e.pfUnits, e.videoDevices]).toEqual([0, 0, 0]);
+    }
+    // About 3 % of the national detainees: the two largest establishments and 188 small ones.
+    expect(quick.detainees).toBeLessThan(0.05 * nationalPlan(1).detainees);
+    expect(nationalPlan(0.1).establishments.filter((e) => e.uvfUnits > 0).length).toBeGreaterThan(3);
   });
 
   it('fills every establishment alike: slots booked at 30 to 90 % on an ordinary day, more detainees than cabins', () => {

@@ -78,21 +78,27 @@ export interface EstablishmentPlan {
 
 /**
  * Establishment sizes fall off from the largest (1,090 detainees, 30 cabins) to about 360: at scale 1
- * the 190 sizes add up to about 80,000. A smaller scale keeps fewer establishments (at least 2), the
- * largest always among them, so that the busiest establishment-day is the same at every scale and only
- * the size of the tables around it changes.
+ * the 190 sizes add up to about 80,000. Every scale keeps the 190 establishments, so that a list of
+ * establishments (the national view, 50 a page) has the same rows at every scale and only the data
+ * behind them grows. A smaller scale keeps its share of them at full size (at least 2), the largest
+ * always among them, so that the busiest establishment-day is the same at every scale; the others are
+ * small (their size times the scale, 8 detainees at least, one room of 4 cabins or fewer) and have
+ * neither family units nor video calls.
  */
 export function nationalPlan(scale: number): NationalPlan {
   if (!(scale > 0 && scale <= 1)) throw new Error(`The scale must be in (0, 1]: ${scale}`);
-  const count = Math.max(2, Math.round(NATIONAL.establishments * scale));
+  const fullSize = Math.max(2, Math.round(NATIONAL.establishments * scale));
   const establishments: EstablishmentPlan[] = [];
   // The establishments with units are spread evenly over the indexes (establishment 1 has both kinds).
   const spread = (i: number, n: number, of: number) => Math.ceil((i * n) / of) > Math.ceil(((i - 1) * n) / of);
   let uvfSeen = 0;
   let othersSeen = 0;
-  for (let index = 1; index <= count; index++) {
-    const detainees = Math.round(310 + 780 / Math.sqrt(index));
-    const cabins = Math.min(30, Math.max(4, Math.round(detainees / 36)));
+  for (let index = 1; index <= NATIONAL.establishments; index++) {
+    const full = index <= fullSize;
+    const size = Math.round(310 + 780 / Math.sqrt(index));
+    const detainees = full ? size : Math.max(8, Math.round(size * scale));
+    // More detainees than cabins: the visits of one time never share a detainee.
+    const cabins = Math.min(30, Math.max(4, Math.round(detainees / 36)), detainees - 1);
     const rooms = Math.ceil(cabins / 10);
     const cabinsPerRoom = Math.ceil(cabins / rooms);
     const visitsPerOpenDay = (detainees * NATIONAL.visitsPerDetaineePerYear) / (52 * NATIONAL.openDaysPerWeek);
@@ -107,6 +113,7 @@ export function nationalPlan(scale: number): NationalPlan {
       pfUnits = detainees >= 600 ? 2 : 1;
     }
     const videoDevices = index % 8 === 0 ? 0 : 1 + Math.floor(detainees / 400);
+    if (!full) uvfUnits = pfUnits = 0;
     establishments.push({
       index,
       code: `N${String(index).padStart(3, '0')}`,
@@ -117,7 +124,7 @@ export function nationalPlan(scale: number): NationalPlan {
       fill,
       uvfUnits,
       pfUnits,
-      videoDevices,
+      videoDevices: full ? videoDevices : 0,
     });
   }
   const detainees = establishments.reduce((s, e) => s + e.detainees, 0);
