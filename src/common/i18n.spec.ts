@@ -65,6 +65,23 @@ describe('the catalogs (locales/<language>/<area>.json)', () => {
   });
 });
 
+describe('the texts each language’s t() keeps', () => {
+  it('gives the same text again for the same key and values, and tells apart other values, plurals and languages', () => {
+    const translations = new Translations(catalogs);
+    const fr = translations.t('fr');
+    const first = fr('visits:refusals.TOO_FAR', { days: 28 });
+    expect(first).toBe('Les visites se réservent au plus 28 jours à l’avance.');
+    // Kept: the catalogs do not change while the process runs (a resource added afterwards is not read).
+    translations.i18n.addResource('fr', 'visits', 'refusals.TOO_FAR', 'changé');
+    expect(fr('visits:refusals.TOO_FAR', { days: 28 })).toBe(first);
+    expect(fr('visits:refusals.TOO_FAR', { days: 14 })).toBe('changé');
+    expect(translations.t('en')('visits:refusals.TOO_FAR', { days: 28 })).toBe('Visits can be booked 28 days ahead at most.');
+    expect(fr('errors:code', { status: 404 })).toBe('Erreur 404');
+    expect(fr('errors:code', { status: 429 })).toBe('Erreur 429');
+    expect(inLanguage('ar', () => translations.current('errors:code', { status: 404 }))).toBe('خطأ 404');
+  });
+});
+
 describe('a number of hours', () => {
   const translations = new Translations(catalogs);
 
