@@ -71,11 +71,11 @@ describe('a number of hours', () => {
   it('takes the noun’s plural each language needs: Arabic has four forms (1 ساعة, 2 ساعتان, 3 to 10 ساعات, 11 and more ساعة)', () => {
     const tooSoon = (language: (typeof LANGUAGES)[number], hours: number) =>
       translations.t(language)('visits:refusals.TOO_SOON', { hours });
-    expect(tooSoon('ar', 6)).toBe('تُحجز الزيارات قبل 6 ساعات على الأقل.');
-    expect(tooSoon('ar', 24)).toBe('تُحجز الزيارات قبل 24 ساعة على الأقل.');
-    expect(tooSoon('fr', 48)).toBe('Les visites se réservent au moins 48 heures à l’avance.');
+    expect(tooSoon('ar', 6)).toBe('تُحجز الزيارات قبل 6 ساعات على الأقل. اختر موعدًا لاحقًا.');
+    expect(tooSoon('ar', 24)).toBe('تُحجز الزيارات قبل 24 ساعة على الأقل. اختر موعدًا لاحقًا.');
+    expect(tooSoon('fr', 48)).toBe('Les visites se réservent au moins 48 heures à l’avance. Choisissez un créneau qui commence plus tard.');
     expect(translations.t('ar')('familyVisits:errors.uvfDuration', { min: 6, max: 72, step: 6 })).toBe(
-      'تدوم الزيارة في وحدة الحياة العائلية من 6 إلى 72 ساعة، بفترات من 6 ساعات.',
+      'تدوم الزيارة في وحدة الحياة العائلية من 6 إلى 72 ساعة، بفترات من 6 ساعات. اختر مدة من القائمة.',
     );
     expect(translations.t('ar')('familyVisits:request.grantedHours', { hours: 6 })).toBe('لزيارة مدّتها 6 ساعات');
   });
