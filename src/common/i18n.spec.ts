@@ -63,6 +63,48 @@ describe('the catalogs (locales/<language>/<area>.json)', () => {
     expect(translations.t('ar')('errors:code', { status: 404 })).toBe('خطأ 404');
     expect(translations.t('es')('errors:code', { status: 404 })).toBe('Erreur 404');
   });
+
+  it('end a family’s error or refusal with what to do: a sentence that starts with a verb (issue #16, plain language)', () => {
+    const fr = leaves('fr');
+    const keys = [
+      ...[
+        'WRONG_DAY',
+        'NOT_VALID',
+        'HOLIDAY',
+        'CLOSED',
+        'PAST',
+        'TOO_SOON',
+        'TOO_FAR',
+        'MINOR_ALONE',
+        'STAFF_ONLY',
+        'FULL',
+        'DETAINEE_UNAVAILABLE',
+      ].map((k) => `visits:refusals.${k}`),
+      ...['TOO_MANY_ADULTS', 'TOO_MANY_CHILDREN', 'weekUsed'].flatMap((k) => [`visits:refusals.${k}One`, `visits:refusals.${k}Many`]),
+      ...['ALREADY_WAITING', 'NOT_OFFERED', 'OFFER_EXPIRED', 'NOT_WAITING', 'NO_SLOT', 'visitNotFound', 'entryNotFound'].map(
+        (k) => `visits:errors.${k}`,
+      ),
+      ...['notBookedMove', 'SAME_SLOT'].map((k) => `visits:errors.${k}`),
+      ...['onHold', 'notYetValid', 'expired', 'usedUpOne', 'usedUpMany', 'room', 'day', 'hours'].map((k) => `visits:permitRefusals.${k}`),
+      ...['requestNotFound', 'documentNotFound', 'permitNotFound', 'alreadySent', 'alreadySentLocked', 'incomplete', 'notIncomplete'].map(
+        (k) => `permits:errors.${k}`,
+      ),
+      ...['notWithdrawable', 'observationsReceived', 'observationsClosed'].map((k) => `permits:errors.${k}`),
+      ...['pfDuration', 'uvfDuration', 'periodPast', 'noPermit', 'exitUvfOnly', 'exitDaytime', 'duplicate', 'notMinor'].map(
+        (k) => `familyVisits:errors.${k}`,
+      ),
+      'space:errors.appointmentNotFound',
+    ];
+    // The last sentence says what to do: it starts with a verb in the imperative (after « Si besoin, » or « Pour …, »).
+    const verb =
+      /^(?:(?:Si besoin|Pour [^,]+), )?(?:Attendez|Appelez|appelez|Choisissez|Complétez|Consultez|Demandez|demandez|Indiquez|Laissez|Retirez|Retrouvez|Réservez|réservez|Suivez|Vérifiez)\b/u;
+    const lastSentence = (text: unknown) =>
+      String(text)
+        .split(/(?<=\.) /u)
+        .at(-1) ?? '';
+    const without = keys.filter((k) => !verb.test(lastSentence(fr.get(k))));
+    expect(without).toEqual([]);
+  });
 });
 
 describe('a number of hours', () => {
