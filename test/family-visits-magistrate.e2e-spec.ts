@@ -442,7 +442,9 @@ describe('the magistrate’s answer carries the duration he set', () => {
     const bad = await post(as.greffe, answers, answers, { requestId: c.detaineeRequest.id, answer: 'PERMANENT', hours: '10' });
     expect(bad.status).toBe(400);
     const badPage = page(bad);
-    expect(badPage.errors()).toEqual(['Une visite en UVF dure de 6 à 72 heures, par tranches de 6 heures.']);
+    expect(badPage.errors()).toEqual([
+      'Une visite en UVF dure de 6 à 72 heures, par tranches de 6 heures. Choisissez une durée dans la liste.',
+    ]);
     expect([badPage.value('requestId'), badPage.value('answer'), badPage.value('hours')]).toEqual([
       c.detaineeRequest.id,
       'PERMANENT',

@@ -153,18 +153,26 @@ describe('UVF / family parlour requests', () => {
       .field('consentCompanion', 'Łucja Nowak')
       .attach('fichier', await onePagePdf('Accord'), 'accord.pdf');
     expect(notMinor.status).toBe(422);
-    expect(page(notMinor).errors()).toEqual(['L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur.']);
+    expect(page(notMinor).errors()).toEqual([
+      'L’accord de l’autorité parentale ne concerne que la demande d’un visiteur mineur. Choisissez un autre document.',
+    ]);
   });
 
   it('a wrong duration is refused in French (UVF 7 h, PF 8 h), and so is a period in the past', async () => {
     const uvf = await enterDetaineeRequest(counsellor, { hours: '7' });
     expect(uvf.status).toBe(422);
-    expect(page(uvf).errors()).toEqual(['Une visite en UVF dure de 6 à 72 heures, par tranches de 6 heures.']);
+    expect(page(uvf).errors()).toEqual([
+      'Une visite en UVF dure de 6 à 72 heures, par tranches de 6 heures. Choisissez une durée dans la liste.',
+    ]);
     const pf = await enterDetaineeRequest(counsellor, { kind: 'PF', hours: '8' });
     expect(pf.status).toBe(422);
-    expect(page(pf).errors()).toEqual(['Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés).']);
+    expect(page(pf).errors()).toEqual([
+      'Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés). Choisissez une durée plus courte.',
+    ]);
     const past = await enterDetaineeRequest(counsellor, { wishedFrom: dayFromToday(-3) });
-    expect(page(past).errors()).toEqual(['La période souhaitée ne peut pas commencer dans le passé.']);
+    expect(page(past).errors()).toEqual([
+      'La période souhaitée ne peut pas commencer dans le passé. Choisissez un jour à partir d’aujourd’hui.',
+    ]);
   });
 
   it('a family files online with a minor and the accompanying adult, sends the consent, and sees its requests', async () => {
@@ -237,7 +245,9 @@ describe('UVF / family parlour requests', () => {
       .field('childExitTime', '22:30')
       .attach('fichier', pdf, 'accord.pdf');
     expect(night.status).toBe(422);
-    expect(page(night).errors()).toEqual(['Un enfant ne peut sortir qu’en journée, entre 08 h 00 et 20 h 00.']);
+    expect(page(night).errors()).toEqual([
+      'Un enfant ne peut sortir qu’en journée, entre 08 h 00 et 20 h 00. Indiquez une heure dans ces horaires.',
+    ]);
     // The consent names the adult who will accompany the child: someone else is refused, and naming no one too.
     const someoneElse = await agent
       .post(`${requestUrl}/documents`)
@@ -354,7 +364,9 @@ describe('UVF / family parlour requests', () => {
       hours: '8',
       visitors: [permits[0].id],
     });
-    expect(page(bad).errors()).toEqual(['Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés).']);
+    expect(page(bad).errors()).toEqual([
+      'Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés). Choisissez une durée plus courte.',
+    ]);
     expect(await query(`SELECT 1 FROM family_visit_requests WHERE permit_id = ANY($1::uuid[])`, [permits.map((p) => p.id)])).toHaveLength(
       0,
     );
@@ -377,7 +389,9 @@ describe('UVF / family parlour requests', () => {
       channel: 'EMAIL',
     });
     expect(refused.status).toBe(422);
-    expect(page(refused).errors()).toEqual(['Nasrin عباس n’a pas de permis de visite valide pour cette personne détenue.']);
+    expect(page(refused).errors()).toEqual([
+      'Nasrin عباس n’a pas de permis de visite valide pour cette personne détenue. Demandez d’abord un permis de visite pour cette personne.',
+    ]);
   });
 
   it('the acknowledgement e-mail gives the day of receipt, the day of the implicit rejection, the department and the recourse routes; a prévenu’s request goes to the magistrate', async () => {
@@ -473,7 +487,9 @@ describe('UVF / family parlour requests', () => {
     // Choosing the adult again is refused: the adult's request is already there.
     const again = await file({ visitors: [adult.id, child.id], [`accompagnant-${child.id}`]: adult.id });
     expect(again.status).toBe(422);
-    expect(page(again).errors()).toEqual(['Nguyễn Thị ÁNH a déjà une demande en cours pour cette visite.']);
+    expect(page(again).errors()).toEqual([
+      'Nguyễn Thị ÁNH a déjà une demande en cours pour cette visite. Retirez cette personne des visiteurs.',
+    ]);
     // The child alone, accompanied by the adult who already filed.
     const added = await file({ visitors: [child.id], [`accompagnant-${child.id}`]: adult.id });
     expect(added.status).toBe(303);

@@ -33,6 +33,8 @@ const EXPECTED: Record<
     establishmentRequired: string;
     notImage: string;
     missing: string;
+    /** What to do, after what is missing, when the request is sent incomplete. */
+    complete: string;
     status: string;
     translation: string;
     limits: string;
@@ -44,6 +46,7 @@ const EXPECTED: Record<
     establishmentRequired: 'Choose the prison',
     notImage: 'The file is not a JPEG or PNG image. Choose a photo in JPEG or PNG format.',
     missing: 'Still missing: the consent of the people with parental authority.',
+    complete: 'Complete the request, then send it.',
     status: 'Sent',
     translation: 'Translation:',
     limits: 'Limited: until 31/12/2030, 3 visits (0 used)',
@@ -54,6 +57,7 @@ const EXPECTED: Record<
     establishmentRequired: 'اختر السجن',
     notImage: 'الملف ليس صورة JPEG أو PNG. اختر صورة بصيغة JPEG أو PNG.',
     missing: 'ما زال ينقص: موافقة أصحاب السلطة الأبوية.',
+    complete: 'أكمل الطلب، ثم أرسله.',
     status: 'مُرسَل',
     translation: 'الترجمة:',
     limits: 'محدود: حتى 31\u200f/12\u200f/2030، عدد الزيارات: 3 (المستعمَلة: 0)',
@@ -64,6 +68,7 @@ const EXPECTED: Record<
     establishmentRequired: 'Elija el centro penitenciario',
     notImage: 'El archivo no es una imagen JPEG o PNG. Elija una foto en formato JPEG o PNG.',
     missing: 'Todavía falta: la autorización de los titulares de la patria potestad.',
+    complete: 'Complete la solicitud y después envíela.',
     status: 'Presentada',
     translation: 'Traducción:',
     limits: 'Limitado: hasta el 31/12/2030, 3 visitas (0 utilizada)',
@@ -141,7 +146,7 @@ describe.each(['en', 'ar', 'es'] as const)('a family who reads %s', (language) =
     expect(summary.has('parental-consent')).toBe(true);
     expect(summary.text('missing')).toBe(expected.missing);
     const incomplete = expectTranslated(await postStep(agent, id, 9, {}), language, 'step 9, incomplete', 400);
-    expect(incomplete.errors()).toEqual([expected.missing]);
+    expect(incomplete.errors()).toEqual([`${expected.missing} ${expected.complete}`]);
     expectAccepted(
       await sendDocument(agent, id, 'PARENTAL_CONSENT', await onePagePdf('Autorisation'), 'autorisation.pdf', `${base}/etape/9`),
     );

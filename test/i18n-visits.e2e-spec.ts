@@ -73,8 +73,8 @@ const EXPECTED: Record<
     places: '10 places left',
     full: 'Full',
     joined: 'You are on the waiting list. If a place becomes free, we will offer it to you by email and text message.',
-    staffOnly: 'In this prison, visits are booked with the visiting room, by phone or in person.',
-    room: 'One of the permits requires a specific visiting room: Visiting room with a separation screen.',
+    staffOnly: 'In this prison, visits cannot be booked online. To book, call the prison’s visiting room or go there in person.',
+    room: 'One of the permits requires a specific visiting room: Visiting room with a separation screen. Choose a time slot in that visiting room.',
   },
   ar: {
     book: 'حجز زيارة في قاعة الزيارات',
@@ -99,8 +99,8 @@ const EXPECTED: Record<
     places: 'أماكن شاغرة: 10',
     full: 'ممتلئ',
     joined: 'أنت مسجَّل في قائمة الانتظار. إذا أصبح مكان شاغرًا، سنقترحه عليك عبر البريد الإلكتروني والرسائل القصيرة.',
-    staffOnly: 'في هذا السجن، تُحجز الزيارات لدى قاعة الزيارات، عبر الهاتف أو في عين المكان.',
-    room: 'أحد التصاريح يفرض قاعة زيارة خاصة: قاعة زيارة بحاجز فاصل.',
+    staffOnly: 'في هذا السجن، لا تُحجز الزيارات عبر الإنترنت. للحجز، اتصل بقاعة الزيارات في السجن أو توجّه إليها مباشرة.',
+    room: 'أحد التصاريح يفرض قاعة زيارة خاصة: قاعة زيارة بحاجز فاصل. اختر موعدًا في هذه القاعة.',
   },
   es: {
     book: 'Reservar una visita en el locutorio',
@@ -125,8 +125,8 @@ const EXPECTED: Record<
     places: '10 plazas libres',
     full: 'Completo',
     joined: 'Está en la lista de espera. Si queda una plaza libre, se la ofreceremos por correo y SMS.',
-    staffOnly: 'En este centro, las visitas se reservan en el locutorio, por teléfono o en persona.',
-    room: 'Uno de los permisos exige un locutorio especial: Locutorio con mampara de separación.',
+    staffOnly: 'En este centro, las visitas no se reservan en línea. Para reservar, llame al locutorio del centro o vaya en persona.',
+    room: 'Uno de los permisos exige un locutorio especial: Locutorio con mampara de separación. Elija un horario en ese locutorio.',
   },
 };
 

@@ -223,7 +223,9 @@ describe('suspension and withdrawal of a condamné’s permit (CRPA L121-1, L122
       .type('form')
       .send({ _csrf: page(await as.family.get('/demandes').expect(200)).csrf(), observations: 'Trop tard ?' })
       .expect(409);
-    expect(page(refused).errors()).toEqual(['Le délai pour présenter des observations est dépassé.']);
+    expect(page(refused).errors()).toEqual([
+      'Le délai pour présenter des observations est dépassé. Attendez la décision de l’établissement.',
+    ]);
     await submit(as.chef, decide, `${decide}/prendre`, { confirm: 'oui' }).expect(303);
     expect(await permitStatus(permit.id)).toEqual({ status: 'SUSPENDED', status_reason: grounds });
     const letter = (await lettersOf(permit.id)).find((l) => l.kind === 'SUSPENSION')!;

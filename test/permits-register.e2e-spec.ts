@@ -128,7 +128,9 @@ describe('a minor visitor', () => {
     expect(summary.text('missing')).toBe('Il manque encore : l’autorisation des titulaires de l’autorité parentale.');
     const refused = await postStep(agent, id, 9, {});
     expect(refused.status).toBe(400);
-    expect(page(refused).errors()).toEqual(['Il manque encore : l’autorisation des titulaires de l’autorité parentale.']);
+    expect(page(refused).errors()).toEqual([
+      'Il manque encore : l’autorisation des titulaires de l’autorité parentale. Complétez la demande, puis envoyez-la.',
+    ]);
     const consent = await sendDocument(
       agent,
       id,

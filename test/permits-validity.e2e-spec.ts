@@ -133,18 +133,19 @@ describe('an expired permit (valid until yesterday)', () => {
     const r = await visitingRoom();
     await setPermitTerms(r.permit.id, { validTo: YESTERDAY });
     const expired = `Un des permis est expiré : il n’était valable que jusqu’au ${frDate(YESTERDAY)}.`;
+    const expiredForFamily = `${expired} Pour venir, demandez un nouveau permis de visite.`;
     expect(await offered(r, r.ordinary.id)).toEqual([]);
     const slot = `${r.ordinary.id}|${DAY}`;
 
     const family = await familyBooks(r, slot);
     expect(family.status).toBe(400);
-    expect(page(family).errors()).toEqual([expired]);
+    expect(page(family).errors()).toEqual([expiredForFamily]);
     const staff = await staffBooks(r, slot);
     expect(staff.status).toBe(400);
     expect(page(staff).errors()).toEqual([expired]);
     const wait = await familyBooks(r, slot, 'wait');
     expect(wait.status).toBe(400);
-    expect(page(wait).errors()).toEqual([expired]);
+    expect(page(wait).errors()).toEqual([expiredForFamily]);
 
     expect(await visitsOf(r.detainee.id)).toEqual([{ n: 0 }]);
     expect(await query(`SELECT count(*)::int AS n FROM visit_waitlist WHERE detainee_id = $1`, [r.detainee.id])).toEqual([{ n: 0 }]);
@@ -171,7 +172,7 @@ describe('an expired permit (valid until yesterday)', () => {
       .send({ _csrf: movePage.csrf(), slot: `${r.ordinary.id}|${WEEK_LATER}` });
     expect(late.status).toBe(400);
     expect(page(late).errors()).toEqual([
-      `Un des permis est expiré : il n’était valable que jusqu’au ${frDate(DAY)}. La visite ne peut pas être déplacée sur ce créneau.`,
+      `Un des permis est expiré : il n’était valable que jusqu’au ${frDate(DAY)}. Pour venir, demandez un nouveau permis de visite. La visite ne peut pas être déplacée sur ce créneau.`,
     ]);
     expect(
       await queryOne(`SELECT to_char(lower(during) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS day FROM visits WHERE id = $1`, [
@@ -292,7 +293,9 @@ describe('limits and conditions', () => {
     await permitVisit(r, at(dayIn(-7), '14:00'), r.family.id);
     const second = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(second.status).toBe(400);
-    expect(page(second).errors()).toEqual(['Un des permis ne permet que 1 visite : elle est déjà réservée ou faite.']);
+    expect(page(second).errors()).toEqual([
+      'Un des permis ne permet que 1 visite : elle est déjà réservée ou faite. Pour une autre visite, demandez un nouveau permis de visite.',
+    ]);
     expect(await visitsOf(r.detainee.id)).toEqual([{ n: 1 }]);
   });
 
@@ -303,16 +306,21 @@ describe('limits and conditions', () => {
     expect(await offered(r, r.separation.id)).toContain(`${r.separation.id}|${DAY}`);
     const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(ordinary.status).toBe(400);
-    expect(page(ordinary).errors()).toEqual(['Un des permis impose un parloir particulier : parloir avec dispositif de séparation.']);
+    expect(page(ordinary).errors()).toEqual([
+      'Un des permis impose un parloir particulier : Parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
+    ]);
     const staffUrl = `/etablissements/${r.establishment.code}/visites/reserver?ecrou=${r.detainee.ecrouNumber}`;
     expect((await optionsOfEveryWeek(parloir, staffUrl)).filter((v) => v.startsWith(`${r.ordinary.id}|`))).toEqual([]);
     // Both pages say why before the slot is chosen (the week of the day), in the booking's words.
     const staffForm = page(await parloir.get(`${staffUrl}&semaine=${DAY}`).expect(200));
     const familyForm = page(await r.agent.get(`/visites/reserver?semaine=${DAY}`).expect(200));
-    for (const form of [familyForm, staffForm])
-      expect(form.$(`[data-slot="${r.ordinary.id}|${DAY}"] [data-testid="slot-reason"]`).text()).toBe(
-        'Indisponible : Un des permis impose un parloir particulier : parloir avec dispositif de séparation.',
-      );
+    // The family reads its catalog (the room's label, and what to do), the visiting room the permit's French.
+    expect(familyForm.$(`[data-slot="${r.ordinary.id}|${DAY}"] [data-testid="slot-reason"]`).text()).toBe(
+      'Indisponible : Un des permis impose un parloir particulier : Parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
+    );
+    expect(staffForm.$(`[data-slot="${r.ordinary.id}|${DAY}"] [data-testid="slot-reason"]`).text()).toBe(
+      'Indisponible : Un des permis impose un parloir particulier : parloir avec dispositif de séparation.',
+    );
     expect((await familyBooks(r, `${r.separation.id}|${DAY}`)).status).toBe(303);
     expect(
       await query(
@@ -333,7 +341,9 @@ describe('limits and conditions', () => {
     expect(await offered(r, r.separation.id)).toEqual([]);
     const wrongHour = await familyBooks(r, `${r.separation.id}|${DAY}`);
     expect(wrongHour.status).toBe(400);
-    expect(page(wrongHour).errors()).toEqual(['Un des permis ne permet de visite que de 09 h 00 à 15 h 00.']);
+    expect(page(wrongHour).errors()).toEqual([
+      'Un des permis ne permet de visite que de 09:00 à 15:00. Choisissez un créneau dans ces horaires.',
+    ]);
     expect((await familyBooks(r, `${r.ordinary.id}|${DAY}`)).status).toBe(303);
   });
 
@@ -344,7 +354,7 @@ describe('limits and conditions', () => {
     const onHold = 'Un des permis est en attente de la réponse du magistrat : aucune visite n’est possible pour l’instant.';
     const family = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(family.status).toBe(400);
-    expect(page(family).errors()).toEqual([onHold]);
+    expect(page(family).errors()).toEqual([`${onHold} Attendez sa réponse pour réserver.`]);
     const staff = await staffBooks(r, `${r.ordinary.id}|${DAY}`, fields);
     expect(staff.status).toBe(400);
     expect(page(staff).errors()).toEqual([onHold]);
@@ -525,7 +535,9 @@ describe('the establishment records and changes limits and conditions', () => {
     await query(`UPDATE visits SET status = 'CANCELLED' WHERE id = ANY($1::uuid[])`, [[inOrdinary, inSeparation]]);
     const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(ordinary.status).toBe(400);
-    expect(page(ordinary).errors()).toEqual(['Un des permis impose un parloir particulier : parloir avec dispositif de séparation.']);
+    expect(page(ordinary).errors()).toEqual([
+      'Un des permis impose un parloir particulier : Parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
+    ]);
   });
 
   it('a permits officer cannot restrict a permit (signatory only), may loosen it; the number of visits cannot fall below those used', async () => {

@@ -105,7 +105,7 @@ describe('public holidays of the establishment’s zone', () => {
       .post('/visites/reserver')
       .type('form')
       .send({ ...form.formFields('/visites/reserver'), slot: `${slot.split('|')[0]}|${GOOD_FRIDAY}` });
-    expect(page(refused).errors()).toEqual(['Les parloirs sont fermés ce jour férié (Vendredi saint).']);
+    expect(page(refused).errors()).toEqual(['Les parloirs sont fermés ce jour férié (Vendredi saint). Choisissez un autre jour.']);
     expect(await query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1`, [alsace.e.id])).toEqual([{ n: 0 }]);
   });
 });

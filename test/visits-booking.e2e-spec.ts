@@ -187,7 +187,7 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     });
     await expect(booking().book(STAFF, input(b, template.id, { day: '2027-01-13' }))).rejects.toMatchObject({
       code: 'TOO_FAR',
-      message: 'Les visites se réservent au plus 28 jours à l’avance.',
+      message: 'Les visites se réservent au plus 28 jours à l’avance. Choisissez un créneau plus proche.',
     });
     await expect(booking().book(STAFF, input(b, template.id, { day: '2026-12-10' }))).rejects.toMatchObject({ code: 'WRONG_DAY' });
     const later = new Date('2026-12-10T08:00:00Z');
@@ -197,13 +197,13 @@ describe('booking a visit: capacity and double bookings are guaranteed by the da
     ]);
     const other = await oneBooker(establishment.id);
     await expect(booking(ds, later).book(STAFF, input(other, template.id, { day: '2026-12-23' }))).rejects.toMatchObject({
-      message: 'Parloir fermé ce jour-là : grève des transports',
+      message: 'Parloir fermé ce jour-là (grève des transports). Choisissez un autre jour.',
     });
     // Christmas, a public holiday, on a Friday slot.
     const friday = await insertSlotTemplate((await insertRoom(establishment.id)).id, { dayOfWeek: 5 });
     await expect(booking(ds, later).book(STAFF, input(other, friday.id, { day: '2026-12-25' }))).rejects.toMatchObject({
       code: 'HOLIDAY',
-      message: 'Les parloirs sont fermés ce jour férié (Noël).',
+      message: 'Les parloirs sont fermés ce jour férié (Noël). Choisissez un autre jour.',
     });
     await expect(booking(ds, later).book(STAFF, input(other, template.id, { day: '2026-12-30' }))).resolves.toMatchObject({
       existing: false,

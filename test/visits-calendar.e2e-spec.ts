@@ -272,7 +272,9 @@ describe('a closure that hits booked visits', () => {
     const csrf = page(await family.get('/visites/reserver').expect(200)).csrf();
     const refused = await family.post(`/visites/liste-attente/${offered.id}/confirmer`).type('form').send({ _csrf: csrf });
     expect(refused.status).toBe(409);
-    expect(page(refused).errors()).toEqual(['Aucune place ne vous est proposée pour ce créneau.']);
+    expect(page(refused).errors()).toEqual([
+      'Aucune place ne vous est proposée pour ce créneau. Retrouvez vos inscriptions dans « Mes visites et rendez-vous ».',
+    ]);
     const audited = await query<{ id: string; label: string }>(
       `SELECT entity_id AS id, actor_label AS label FROM audit_log WHERE action = 'WAITLIST_CLOSED' AND establishment_id = $1`,
       [establishment.id],
@@ -443,7 +445,7 @@ describe('a booking while the calendar changes', () => {
       await c.query('COMMIT');
       const refused = await booking;
       expect(refused.status).toBe(400);
-      expect(page(refused).errors()).toEqual(['Parloir fermé ce jour-là : Grève']);
+      expect(page(refused).errors()).toEqual(['Parloir fermé ce jour-là (Grève). Choisissez un autre jour.']);
     });
     expect(await query(`SELECT count(*)::int AS n FROM visits WHERE establishment_id = $1`, [establishment.id])).toEqual([{ n: 0 }]);
   });

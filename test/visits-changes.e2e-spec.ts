@@ -183,7 +183,9 @@ describe('the waiting list and moving a visit', () => {
     expect(joined.headers.location).toBe('/visites?attente=1');
     const twice = await book(karim.agent, slot, 'wait');
     expect(twice.status).toBe(409);
-    expect(page(twice).errors()).toEqual(['Vous êtes déjà sur la liste d’attente de ce créneau.']);
+    expect(page(twice).errors()).toEqual([
+      'Vous êtes déjà sur la liste d’attente de ce créneau. Attendez : si une place se libère, elle vous sera proposée par e-mail et SMS.',
+    ]);
     const mine = page(await karim.agent.get('/mes-rendez-vous').expect(200));
     expect(mine.texts('waitlist-entry')).toEqual([expect.stringContaining('vous êtes la prochaine famille')]);
     const audit = await query(`SELECT actor_label AS label FROM audit_log WHERE action = 'WAITLIST_JOINED' AND actor_id = $1`, [
@@ -247,7 +249,9 @@ describe('the waiting list and moving a visit', () => {
     ]);
     const alone = await wait(child);
     expect(alone.status).toBe(400);
-    expect(page(alone).errors()).toEqual(['Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.']);
+    expect(page(alone).errors()).toEqual([
+      'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite. Choisissez aussi un adulte qui vient avec lui.',
+    ]);
     const entitlement = await wait(used);
     expect(entitlement.status).toBe(409);
     expect(page(entitlement).errors()).toEqual([
@@ -407,7 +411,9 @@ describe('the waiting list and moving a visit', () => {
       .type('form')
       .send({ _csrf: form.csrf() })
       .expect(409);
-    expect(page(tooLate).errors()).toEqual(['Aucune place ne vous est proposée pour ce créneau.']);
+    expect(page(tooLate).errors()).toEqual([
+      'Aucune place ne vous est proposée pour ce créneau. Retrouvez vos inscriptions dans « Mes visites et rendez-vous ».',
+    ]);
     expect(await places(visit.slotId)).toEqual({ booked: 0, held: 0 });
   });
 });

@@ -238,7 +238,8 @@ describe('a family books a visit online', () => {
     const forChild = `/visites/reserver?detenu=${setup.detainee.id}&etape=creneaux&visiteurs=${child.id}`;
     const alone = page(await agent.get(`${forChild}&semaine=${d1}`).expect(200));
     expect(alone.options('slot')).toEqual([]);
-    const under16 = 'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.';
+    const under16 =
+      'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite. Choisissez aussi un adulte qui vient avec lui.';
     expect(alone.texts('slot-day-unavailable')).toEqual([under16]);
     expect(page(await agent.get(`${forChild}&semaine=${d4}`).expect(200)).texts('slot-day-unavailable')).toEqual([under16]);
     // « Modifier les visiteurs » goes back to the question, with those who were chosen ticked.
@@ -260,7 +261,7 @@ describe('a family books a visit online', () => {
     await setVisitSettings(e, { onlineBooking: false });
     const closed = page(await agent.get(`/visites/reserver?detenu=${setup.detainee.id}&visiteurs=${setup.permit.id}`).expect(200));
     expect(closed.text('staff-only')).toBe(
-      'Dans cet établissement, les visites se réservent auprès du parloir, par téléphone ou sur place.',
+      'Dans cet établissement, les visites ne se réservent pas en ligne. Pour réserver, appelez le parloir de l’établissement ou allez sur place.',
     );
     expect(closed.options('slot')).toEqual([]);
   });

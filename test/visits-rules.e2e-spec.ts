@@ -63,7 +63,8 @@ async function sendBooking(family: Agent, fields: Record<string, string | string
 const CONSENT_MISSING =
   'Un mineur de 16 ou 17 ans vient sans adulte seulement avec l’autorisation écrite des titulaires de l’autorité parentale, ' +
   'enregistrée sur son permis par le greffe. Sinon, il vient accompagné d’un adulte titulaire d’un permis de visite.';
-const UNDER_16 = 'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.';
+const UNDER_16 =
+  'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite. Choisissez aussi un adulte qui vient avec lui.';
 
 describe('minors in an ordinary parloir', () => {
   it('a visitor of 16 on the visit day comes alone only once the greffe records the parental consent on the permit, and the door reads it', async () => {

@@ -294,7 +294,9 @@ describe('a visiting-room agent books on a family’s behalf', () => {
     );
     expect(alone.options('slot')).toEqual([]);
     expect(new Set(alone.texts('slot-day-unavailable'))).toEqual(
-      new Set(['Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.']),
+      new Set([
+        'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite. Choisissez aussi un adulte qui vient avec lui.',
+      ]),
     );
     expect(reasonOf(alone, `${template.id}|${firstDay}`)).toBeNull(); // said once for the day, not per slot
   });

@@ -181,7 +181,7 @@ describe('a detainee prevented or in the disciplinary cell (R341-3)', () => {
       booking().book({ type: 'FAMILY', id: setup.family.id, label: 'Łukasz Kowalski' }, { ...input, channel: 'ONLINE' }),
     ).rejects.toMatchObject({
       code: 'DETAINEE_PREVENTED',
-      message: NEUTRAL,
+      message: `${NEUTRAL} Choisissez un autre jour.`,
     });
     await expect(booking().book({ type: 'AGENT', id: headRow.id, label: 'Zofia' }, { ...input, channel: 'PHONE' })).rejects.toMatchObject({
       message: 'La personne détenue est empêchée à cette date : aucune visite n’est possible.',

@@ -63,6 +63,48 @@ describe('the catalogs (locales/<language>/<area>.json)', () => {
     expect(translations.t('ar')('errors:code', { status: 404 })).toBe('خطأ 404');
     expect(translations.t('es')('errors:code', { status: 404 })).toBe('Erreur 404');
   });
+
+  it('end a family’s error or refusal with what to do: a sentence that starts with a verb (issue #16, plain language)', () => {
+    const fr = leaves('fr');
+    const keys = [
+      ...[
+        'WRONG_DAY',
+        'NOT_VALID',
+        'HOLIDAY',
+        'CLOSED',
+        'PAST',
+        'TOO_SOON',
+        'TOO_FAR',
+        'MINOR_ALONE',
+        'STAFF_ONLY',
+        'FULL',
+        'DETAINEE_UNAVAILABLE',
+      ].map((k) => `visits:refusals.${k}`),
+      ...['TOO_MANY_ADULTS', 'TOO_MANY_CHILDREN', 'weekUsed'].flatMap((k) => [`visits:refusals.${k}One`, `visits:refusals.${k}Many`]),
+      ...['ALREADY_WAITING', 'NOT_OFFERED', 'OFFER_EXPIRED', 'NOT_WAITING', 'NO_SLOT', 'visitNotFound', 'entryNotFound'].map(
+        (k) => `visits:errors.${k}`,
+      ),
+      ...['notBookedMove', 'SAME_SLOT'].map((k) => `visits:errors.${k}`),
+      ...['onHold', 'notYetValid', 'expired', 'usedUpOne', 'usedUpMany', 'room', 'day', 'hours'].map((k) => `visits:permitRefusals.${k}`),
+      ...['requestNotFound', 'documentNotFound', 'permitNotFound', 'alreadySent', 'alreadySentLocked', 'incomplete', 'notIncomplete'].map(
+        (k) => `permits:errors.${k}`,
+      ),
+      ...['notWithdrawable', 'observationsReceived', 'observationsClosed'].map((k) => `permits:errors.${k}`),
+      ...['pfDuration', 'uvfDuration', 'periodPast', 'noPermit', 'exitUvfOnly', 'exitDaytime', 'duplicate', 'notMinor'].map(
+        (k) => `familyVisits:errors.${k}`,
+      ),
+      'space:errors.appointmentNotFound',
+    ];
+    // The last sentence says what to do: it starts with a verb in the imperative (after « Si besoin, » or « Pour …, »).
+    const verb =
+      /^(?:(?:Si besoin|Pour [^,]+), )?(?:Attendez|Appelez|appelez|Choisissez|Complétez|Consultez|Demandez|demandez|Indiquez|Laissez|Retirez|Retrouvez|Réservez|réservez|Suivez|Vérifiez)\b/u;
+    const lastSentence = (text: unknown) =>
+      String(text)
+        .split(/(?<=\.) /u)
+        .at(-1) ?? '';
+    const without = keys.filter((k) => !verb.test(lastSentence(fr.get(k))));
+    expect(without).toEqual([]);
+  });
 });
 
 describe('the texts each language’s t() keeps', () => {
@@ -88,11 +130,11 @@ describe('a number of hours', () => {
   it('takes the noun’s plural each language needs: Arabic has four forms (1 ساعة, 2 ساعتان, 3 to 10 ساعات, 11 and more ساعة)', () => {
     const tooSoon = (language: (typeof LANGUAGES)[number], hours: number) =>
       translations.t(language)('visits:refusals.TOO_SOON', { hours });
-    expect(tooSoon('ar', 6)).toBe('تُحجز الزيارات قبل 6 ساعات على الأقل.');
-    expect(tooSoon('ar', 24)).toBe('تُحجز الزيارات قبل 24 ساعة على الأقل.');
-    expect(tooSoon('fr', 48)).toBe('Les visites se réservent au moins 48 heures à l’avance.');
+    expect(tooSoon('ar', 6)).toBe('تُحجز الزيارات قبل 6 ساعات على الأقل. اختر موعدًا لاحقًا.');
+    expect(tooSoon('ar', 24)).toBe('تُحجز الزيارات قبل 24 ساعة على الأقل. اختر موعدًا لاحقًا.');
+    expect(tooSoon('fr', 48)).toBe('Les visites se réservent au moins 48 heures à l’avance. Choisissez un créneau qui commence plus tard.');
     expect(translations.t('ar')('familyVisits:errors.uvfDuration', { min: 6, max: 72, step: 6 })).toBe(
-      'تدوم الزيارة في وحدة الحياة العائلية من 6 إلى 72 ساعة، بفترات من 6 ساعات.',
+      'تدوم الزيارة في وحدة الحياة العائلية من 6 إلى 72 ساعة، بفترات من 6 ساعات. اختر مدة من القائمة.',
     );
     expect(translations.t('ar')('familyVisits:request.grantedHours', { hours: 6 })).toBe('لزيارة مدّتها 6 ساعات');
   });

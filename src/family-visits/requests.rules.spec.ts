@@ -27,20 +27,26 @@ describe('UVF / PF request rules', () => {
     expect(durationChoices('UVF')).toEqual([6, 12, 18, 24, 30, 36, 42, 48, 54, 60, 66, 72]);
     for (const h of [6, 24, 72]) expect(durationRefusal('UVF', h)).toBeNull();
     for (const h of [0, 5, 7, 78, 2.5]) expect(durationRefusal('UVF', h)).not.toBeNull();
-    expect(durationRefusal('UVF', 7)).toBe('Une visite en UVF dure de 6 à 72 heures, par tranches de 6 heures.');
+    expect(durationRefusal('UVF', 7)).toBe(
+      'Une visite en UVF dure de 6 à 72 heures, par tranches de 6 heures. Choisissez une durée dans la liste.',
+    );
   });
 
   it('a family parlour lasts 1 to 6 hours (one slot or two cumulated)', () => {
     expect(durationChoices('PF')).toEqual([1, 2, 3, 4, 5, 6]);
     for (const h of [1, 3, 6]) expect(durationRefusal('PF', h)).toBeNull();
-    expect(durationRefusal('PF', 8)).toBe('Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés).');
+    expect(durationRefusal('PF', 8)).toBe(
+      'Un parloir familial dure au plus 6 heures (un créneau ou deux créneaux cumulés). Choisissez une durée plus courte.',
+    );
     expect(durationRefusal('PF', 0)).not.toBeNull();
   });
 
   it('the wished period starts today or later and ends on or after its start', () => {
     expect(periodRefusal('2026-12-01', '2026-12-03', '2026-11-23')).toBeNull();
     expect(periodRefusal('2026-11-23', '2026-11-23', '2026-11-23')).toBeNull();
-    expect(periodRefusal('2026-11-22', '2026-12-03', '2026-11-23')).toBe('La période souhaitée ne peut pas commencer dans le passé.');
+    expect(periodRefusal('2026-11-22', '2026-12-03', '2026-11-23')).toBe(
+      'La période souhaitée ne peut pas commencer dans le passé. Choisissez un jour à partir d’aujourd’hui.',
+    );
     expect(periodRefusal('2026-12-03', '2026-12-01', '2026-11-23')).not.toBeNull();
     expect(receiptRefusal('2026-11-24', '2026-11-23')).not.toBeNull();
     expect(receiptRefusal('2026-11-23', '2026-11-23')).toBeNull();
@@ -74,7 +80,7 @@ describe('UVF / PF request rules', () => {
       'Yusuf حداد est mineur : l’adulte qui l’accompagne au parloir familial doit être titulaire d’un permis de visite.',
     );
     expect(visitorsRefusal('UVF', [noPermit], '2026-12-01')).toBe(
-      'Łucja Nowak n’a pas de permis de visite valide pour cette personne détenue.',
+      'Łucja Nowak n’a pas de permis de visite valide pour cette personne détenue. Demandez d’abord un permis de visite pour cette personne.',
     );
   });
 
@@ -82,7 +88,9 @@ describe('UVF / PF request rules', () => {
     expect(childExitRefusal('UVF', null)).toBeNull();
     expect(childExitRefusal('UVF', '08:00')).toBeNull();
     expect(childExitRefusal('UVF', '20:00')).toBeNull();
-    expect(childExitRefusal('UVF', '07:59')).toBe('Un enfant ne peut sortir qu’en journée, entre 08 h 00 et 20 h 00.');
+    expect(childExitRefusal('UVF', '07:59')).toBe(
+      'Un enfant ne peut sortir qu’en journée, entre 08 h 00 et 20 h 00. Indiquez une heure dans ces horaires.',
+    );
     expect(childExitRefusal('UVF', '21:00')).not.toBeNull();
     expect(childExitRefusal('UVF', '8h')).not.toBeNull();
     expect(childExitRefusal('PF', '10:00')).not.toBeNull();

@@ -40,14 +40,14 @@ describe('periods when a detainee cannot receive visits (R341-3)', () => {
     const prevented = [{ kind: 'PREVENTED' as const, from: at('2026-11-24T23:00:00Z'), to: at('2026-11-25T23:00:00Z') }];
     expect(restrictionRefusal(prevented, at('2026-11-25T13:00:00Z'), [], false)).toEqual({
       code: 'DETAINEE_PREVENTED',
-      message: DETAINEE_UNAVAILABLE_REASON,
+      message: `${DETAINEE_UNAVAILABLE_REASON} Choisissez un autre jour.`,
     });
     expect(restrictionRefusal(prevented, at('2026-11-26T13:00:00Z'), [], false)).toBeNull();
     const cell = [{ kind: 'DISCIPLINARY' as const, from: at('2026-11-22T23:00:00Z'), to: at('2026-12-06T23:00:00Z') }];
     expect(restrictionRefusal(cell, at('2026-11-25T13:00:00Z'), ['NO_SHOW'], false)).toBeNull();
     expect(restrictionRefusal(cell, at('2026-11-25T13:00:00Z'), ['DONE'], false)).toEqual({
       code: 'DISCIPLINARY_WEEK_USED',
-      message: DETAINEE_UNAVAILABLE_REASON,
+      message: `${DETAINEE_UNAVAILABLE_REASON} Choisissez un autre jour.`,
     });
     expect(restrictionRefusal(cell, at('2026-11-25T13:00:00Z'), ['BOOKED'], true)?.message).toContain('cellule disciplinaire');
   });

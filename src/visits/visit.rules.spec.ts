@@ -56,14 +56,14 @@ describe('slot calendar', () => {
     const christmasWednesday = { ...template, dayOfWeek: 5 }; // 2026-12-25 is a Friday
     expect(templateClosedOn(christmasWednesday, '2026-12-25', [], s, 'METROPOLE')).toEqual({
       code: 'HOLIDAY',
-      message: 'Les parloirs sont fermés ce jour férié (Noël).',
+      message: 'Les parloirs sont fermés ce jour férié (Noël). Choisissez un autre jour.',
     });
     // Christmas Eve is an ordinary day, whatever the server's time zone.
     expect(templateClosedOn({ ...template, dayOfWeek: 4 }, '2026-12-24', [], s, 'METROPOLE')).toBeNull();
     // Good Friday closes the visiting rooms of Alsace-Moselle only.
     expect(templateClosedOn(christmasWednesday, '2026-04-03', [], s, 'METROPOLE')).toBeNull();
     expect(templateClosedOn(christmasWednesday, '2026-04-03', [], s, 'ALSACE_MOSELLE')?.message).toBe(
-      'Les parloirs sont fermés ce jour férié (Vendredi saint).',
+      'Les parloirs sont fermés ce jour férié (Vendredi saint). Choisissez un autre jour.',
     );
     expect(templateClosedOn(christmasWednesday, '2026-12-25', [], { ...s, openOnHolidays: true }, 'METROPOLE')).toBeNull();
     expect(
@@ -74,7 +74,7 @@ describe('slot calendar', () => {
         s,
         'METROPOLE',
       ),
-    ).toEqual({ code: 'CLOSED', message: 'Parloir fermé ce jour-là : exercice incendie' });
+    ).toEqual({ code: 'CLOSED', message: 'Parloir fermé ce jour-là (exercice incendie). Choisissez un autre jour.' });
     expect(
       templateClosedOn(
         template,
@@ -134,10 +134,10 @@ describe('booking rules', () => {
     );
     expect(checkVisitors(of('2008-12-02'), '2026-12-02', s)).toBeNull(); // 18 on the day of the visit
     expect(checkVisitors(of('1980-01-01', '1981-01-01', '1982-01-01', '1983-01-01'), '2026-12-02', s)?.message).toBe(
-      '3 adultes au plus par visite.',
+      '3 adultes au plus par visite. Choisissez moins d’adultes.',
     );
     expect(checkVisitors(of('2015-01-01', '2016-01-01', '1980-01-01'), '2026-12-02', { ...s, maxChildren: 1 })?.message).toBe(
-      '1 enfant au plus par visite.',
+      '1 enfant au plus par visite. Choisissez moins d’enfants.',
     );
   });
 
@@ -149,7 +149,8 @@ describe('booking rules', () => {
     // The day before the 16th birthday: under 16, the consent does not help.
     expect(checkVisitors([v('2010-12-03', true)], day, s)).toEqual({
       code: 'MINOR_ALONE',
-      message: 'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.',
+      message:
+        'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite. Choisissez aussi un adulte qui vient avec lui.',
     });
     // 16 or 17 without the consent: refused, saying what is missing.
     expect(checkVisitors([v('2010-12-02')], day, s)?.code).toBe('MINOR_CONSENT');
@@ -312,7 +313,8 @@ describe('what a slot says before it is chosen', () => {
     expect(slotRefusal(request({ permits: [{ ...adult, validTo: '2026-12-08' }] }))?.code).toBe('PERMIT_EXPIRED');
     expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2015-06-01' }] }))).toEqual({
       code: 'MINOR_ALONE',
-      message: 'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite.',
+      message:
+        'Un enfant de moins de 16 ans vient accompagné d’un adulte titulaire d’un permis de visite. Choisissez aussi un adulte qui vient avec lui.',
     });
     // 18 on the visit's day: the same child may come alone from that day on.
     expect(slotRefusal(request({ permits: [{ ...adult, birthdate: '2008-12-09' }] }))).toBeNull();
