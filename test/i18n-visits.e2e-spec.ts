@@ -74,7 +74,7 @@ const EXPECTED: Record<
     full: 'Full',
     joined: 'You are on the waiting list. If a place becomes free, we will offer it to you by email and text message.',
     staffOnly: 'In this prison, visits cannot be booked online. To book, call the prison’s visiting room or go there in person.',
-    room: 'One of the permits requires a specific visiting room: Visiting room with a separation screen. Choose a time slot in that visiting room.',
+    room: 'One of the permits requires a specific visiting room: visiting room with a separation screen. Choose a time slot in that visiting room.',
   },
   ar: {
     book: 'حجز زيارة في قاعة الزيارات',
@@ -126,7 +126,7 @@ const EXPECTED: Record<
     full: 'Completo',
     joined: 'Está en la lista de espera. Si queda una plaza libre, se la ofreceremos por correo y SMS.',
     staffOnly: 'En este centro, las visitas no se reservan en línea. Para reservar, llame al locutorio del centro o vaya en persona.',
-    room: 'Uno de los permisos exige un locutorio especial: Locutorio con mampara de separación. Elija un horario en ese locutorio.',
+    room: 'Uno de los permisos exige un locutorio especial: locutorio con mampara de separación. Elija un horario en ese locutorio.',
   },
 };
 

@@ -172,7 +172,7 @@ describe('an expired permit (valid until yesterday)', () => {
       .send({ _csrf: movePage.csrf(), slot: `${r.ordinary.id}|${WEEK_LATER}` });
     expect(late.status).toBe(400);
     expect(page(late).errors()).toEqual([
-      `Un des permis est expiré : il n’était valable que jusqu’au ${frDate(DAY)}. Pour venir, demandez un nouveau permis de visite. La visite ne peut pas être déplacée sur ce créneau.`,
+      `La visite ne peut pas être déplacée sur ce créneau. Un des permis est expiré : il n’était valable que jusqu’au ${frDate(DAY)}. Pour venir, demandez un nouveau permis de visite.`,
     ]);
     expect(
       await queryOne(`SELECT to_char(lower(during) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS day FROM visits WHERE id = $1`, [
@@ -307,7 +307,7 @@ describe('limits and conditions', () => {
     const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(ordinary.status).toBe(400);
     expect(page(ordinary).errors()).toEqual([
-      'Un des permis impose un parloir particulier : Parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
+      'Un des permis impose un parloir particulier : parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
     ]);
     const staffUrl = `/etablissements/${r.establishment.code}/visites/reserver?ecrou=${r.detainee.ecrouNumber}`;
     expect((await optionsOfEveryWeek(parloir, staffUrl)).filter((v) => v.startsWith(`${r.ordinary.id}|`))).toEqual([]);
@@ -316,7 +316,7 @@ describe('limits and conditions', () => {
     const familyForm = page(await r.agent.get(`/visites/reserver?semaine=${DAY}`).expect(200));
     // The family reads its catalog (the room's label, and what to do), the visiting room the permit's French.
     expect(familyForm.$(`[data-slot="${r.ordinary.id}|${DAY}"] [data-testid="slot-reason"]`).text()).toBe(
-      'Indisponible : Un des permis impose un parloir particulier : Parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
+      'Indisponible : Un des permis impose un parloir particulier : parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
     );
     expect(staffForm.$(`[data-slot="${r.ordinary.id}|${DAY}"] [data-testid="slot-reason"]`).text()).toBe(
       'Indisponible : Un des permis impose un parloir particulier : parloir avec dispositif de séparation.',
@@ -342,7 +342,7 @@ describe('limits and conditions', () => {
     const wrongHour = await familyBooks(r, `${r.separation.id}|${DAY}`);
     expect(wrongHour.status).toBe(400);
     expect(page(wrongHour).errors()).toEqual([
-      'Un des permis ne permet de visite que de 09:00 à 15:00. Choisissez un créneau dans ces horaires.',
+      'Un des permis ne permet de visite que de 09 h 00 à 15 h 00. Choisissez un créneau dans ces horaires.',
     ]);
     expect((await familyBooks(r, `${r.ordinary.id}|${DAY}`)).status).toBe(303);
   });
@@ -536,7 +536,7 @@ describe('the establishment records and changes limits and conditions', () => {
     const ordinary = await familyBooks(r, `${r.ordinary.id}|${DAY}`);
     expect(ordinary.status).toBe(400);
     expect(page(ordinary).errors()).toEqual([
-      'Un des permis impose un parloir particulier : Parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
+      'Un des permis impose un parloir particulier : parloir avec dispositif de séparation. Choisissez un créneau dans ce parloir.',
     ]);
   });
 

@@ -112,12 +112,14 @@ describe('the texts each language’s t() keeps', () => {
     const translations = new Translations(catalogs);
     const fr = translations.t('fr');
     const first = fr('visits:refusals.TOO_FAR', { days: 28 });
-    expect(first).toBe('Les visites se réservent au plus 28 jours à l’avance.');
+    expect(first).toBe('Les visites se réservent au plus 28 jours à l’avance. Choisissez un créneau plus proche.');
     // Kept: the catalogs do not change while the process runs (a resource added afterwards is not read).
     translations.i18n.addResource('fr', 'visits', 'refusals.TOO_FAR', 'changé');
     expect(fr('visits:refusals.TOO_FAR', { days: 28 })).toBe(first);
     expect(fr('visits:refusals.TOO_FAR', { days: 14 })).toBe('changé');
-    expect(translations.t('en')('visits:refusals.TOO_FAR', { days: 28 })).toBe('Visits can be booked 28 days ahead at most.');
+    expect(translations.t('en')('visits:refusals.TOO_FAR', { days: 28 })).toBe(
+      'Visits can be booked 28 days ahead at most. Choose an earlier time slot.',
+    );
     expect(fr('errors:code', { status: 404 })).toBe('Erreur 404');
     expect(fr('errors:code', { status: 429 })).toBe('Erreur 429');
     expect(inLanguage('ar', () => translations.current('errors:code', { status: 404 }))).toBe('خطأ 404');

@@ -148,10 +148,15 @@ function familyPermitRefusal(p: PermitInUse, v: VisitPlace, code: PermitRefusalC
     case 'PERMIT_USED_UP':
       return t(`visits:permitRefusals.usedUp${plural(p.maxVisits ?? 0)}`, { count: p.maxVisits });
     case 'PERMIT_CONDITIONS':
-      if (p.roomCondition && v.roomKind !== p.roomCondition)
-        return t('visits:permitRefusals.room', { room: t(`permits:rooms.${p.roomCondition}`) });
+      if (p.roomCondition && v.roomKind !== p.roomCondition) {
+        // Mid-sentence, after a colon: « … un parloir particulier : parloir avec dispositif de séparation. »
+        const room = t(`permits:rooms.${p.roomCondition}`);
+        return t('visits:permitRefusals.room', { room: room.charAt(0).toLocaleLowerCase(language) + room.slice(1) });
+      }
       if (p.allowedDays?.length && !p.allowedDays.includes(v.isoDay)) return t('visits:permitRefusals.day');
-      return t('visits:permitRefusals.hours', { from: (p.allowedFrom ?? '').slice(0, 5), to: (p.allowedTo ?? '').slice(0, 5) });
+      // « 09 h 00 » in French, 09:00 elsewhere.
+      const clock = (time: string | null) => t('permits:time', { hours: (time ?? '').slice(0, 2), minutes: (time ?? '').slice(3, 5) });
+      return t('visits:permitRefusals.hours', { from: clock(p.allowedFrom), to: clock(p.allowedTo) });
   }
 }
 
