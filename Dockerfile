@@ -21,4 +21,7 @@ COPY public public
 RUN mkdir -p /data/documents && chown node:node /data/documents
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/main.js"]
+# A young generation of 4 MB a half (V8's default: 16): the app's garbage is short-lived (one request's
+# objects), and the resident memory under load stays lower (docs/benchmarks.md). npm start passes the
+# same flags, and the benchmark reads them here (scripts/bench/node-flags.ts).
+CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]

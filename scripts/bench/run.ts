@@ -25,6 +25,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { projectRoot } from '../../src/common/project-root';
 import { explainCaptured, type SeqScan } from './explain';
+import { productionNodeFlags } from './node-flags';
 import { type CpuProfile, profilesMarkdown, type ProfileSummary, summarizeProfile } from './profile';
 import { type BenchReport, GOALS, goalsMissed, markdownReport, markdownTable, type ScenarioResult } from './report';
 import { scenarioSetups, type Scenario } from './scenarios';
@@ -81,7 +82,7 @@ function stopper(proc: ChildProcess): () => Promise<void> {
 async function startApp(databaseUrl: string, secret: string, captureFile?: string, appUrl?: string): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, ['dist/src/main.js'], {
+  const proc = spawn(process.execPath, [...productionNodeFlags(readFileSync(resolve(root, 'Dockerfile'), 'utf8')), 'dist/src/main.js'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
