@@ -99,7 +99,14 @@ const FIRST = [
  */
 export async function seedDemoData(
   ds: DataSource,
-  opts: { onlyIfEmpty: boolean; appointments?: AppointmentsService; now: Date; photos: DocumentStore },
+  opts: {
+    onlyIfEmpty: boolean;
+    appointments?: AppointmentsService;
+    now: Date;
+    photos: DocumentStore;
+    /** Run in the seed's transaction, before it commits: the data exactly as seeded (the tests' reset keeps a copy). */
+    beforeCommit?: (m: EntityManager) => Promise<void>;
+  },
 ): Promise<boolean> {
   const audit = new AuditService();
   // The files first (a record never points to nothing); they are the same for every database.
@@ -325,6 +332,7 @@ export async function seedDemoData(
     // The national view's months, as the hourly job would have computed them.
     const all = await select<{ id: string; timeZone: string }>(m, `SELECT id, time_zone AS "timeZone" FROM establishments`);
     await refreshEstablishments(m, all, opts.now, 'all');
+    await opts.beforeCommit?.(m);
     return true;
   });
 }

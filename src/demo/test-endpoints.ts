@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { dirname, join } from 'node:path';
 import express, { Router } from 'express';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AppointmentsService } from '../appointments/appointments.service';
 import type { Clock } from '../common/clock';
 import type { DocumentStore } from '../common/document-store';
@@ -72,8 +72,13 @@ export function testEndpoints(deps: {
     emptyFolder(documentsDir)
       .then(async () => {
         if (snapshot?.day === today) return restoreSnapshot(dataSource, snapshot, documentsDir);
-        await resetData(dataSource, appointments, photos, now);
-        snapshot = await takeSnapshot(dataSource, documentsDir, today);
+        // Taken in the seed's transaction: the background jobs (the outbox sending the demo's
+        // confirmations) cannot have changed it yet.
+        const taken: { snapshot?: Snapshot } = {};
+        await resetData(dataSource, appointments, photos, now, async (m) => {
+          taken.snapshot = await takeSnapshot(m, documentsDir, today);
+        });
+        snapshot = taken.snapshot ?? null;
       })
       .then(() => res.type('text/plain').send('reset'))
       .catch(next);
@@ -95,20 +100,20 @@ interface Snapshot {
   files: { path: string; content: Buffer }[];
 }
 
-async function takeSnapshot(dataSource: DataSource, documentsDir: string, day: string): Promise<Snapshot> {
+async function takeSnapshot(m: EntityManager, documentsDir: string, day: string): Promise<Snapshot> {
   const tables = await select<{ name: string; columns: string }>(
-    dataSource.manager,
+    m,
     `SELECT quote_ident(c.table_name) AS name, string_agg(quote_ident(c.column_name), ', ' ORDER BY c.ordinal_position) AS columns
        FROM information_schema.columns c JOIN pg_tables t ON t.schemaname = c.table_schema AND t.tablename = c.table_name
       WHERE c.table_schema = 'public' AND c.table_name <> 'migrations' AND c.is_generated = 'NEVER'
       GROUP BY c.table_name ORDER BY 1`,
   );
   const sequences = await select<{ name: string; value: string | null; called: boolean }>(
-    dataSource.manager,
+    m,
     `SELECT format('%I.%I', schemaname, sequencename) AS name, last_value::text AS value, last_value IS NOT NULL AS called
        FROM pg_sequences WHERE schemaname = 'public' AND sequencename <> 'migrations_id_seq'`,
   );
-  await dataSource.query(
+  await m.query(
     [
       `DROP SCHEMA IF EXISTS p2v_reset CASCADE`,
       `CREATE SCHEMA p2v_reset`,
@@ -170,14 +175,20 @@ async function emptyFolder(dir: string): Promise<void> {
 }
 
 /** Every table but the migrations' emptied (the audit log's triggers aside, for this one statement), then the demo data. */
-async function resetData(dataSource: DataSource, appointments: AppointmentsService, photos: DocumentStore, now: Date): Promise<void> {
+async function resetData(
+  dataSource: DataSource,
+  appointments: AppointmentsService,
+  photos: DocumentStore,
+  now: Date,
+  beforeCommit?: (m: EntityManager) => Promise<void>,
+): Promise<void> {
   // The app's background jobs (outbox, waiting list, video codes) keep running: the TRUNCATE of every
   // table, or the demo data after it, can deadlock with one of their transactions (PostgreSQL then
   // aborts one): the whole reset is tried again.
   for (let attempt = 1; ; attempt++) {
     try {
       await truncateAll(dataSource);
-      await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now, photos });
+      await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now, photos, beforeCommit });
       return;
     } catch (e) {
       const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;

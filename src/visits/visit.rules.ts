@@ -147,7 +147,7 @@ function familyPermitRefusal(p: PermitInUse, v: VisitPlace, code: PermitRefusalC
       return t('visits:permitRefusals.expired', { date: p.validTo ? numericDay(p.validTo, language) : '' });
     case 'PERMIT_USED_UP':
       return t(`visits:permitRefusals.usedUp${plural(p.maxVisits ?? 0)}`, { count: p.maxVisits });
-    case 'PERMIT_CONDITIONS':
+    case 'PERMIT_CONDITIONS': {
       if (p.roomCondition && v.roomKind !== p.roomCondition) {
         // Mid-sentence, after a colon: « … un parloir particulier : parloir avec dispositif de séparation. »
         const room = t(`permits:rooms.${p.roomCondition}`);
@@ -157,6 +157,7 @@ function familyPermitRefusal(p: PermitInUse, v: VisitPlace, code: PermitRefusalC
       // « 09 h 00 » in French, 09:00 elsewhere.
       const clock = (time: string | null) => t('permits:time', { hours: (time ?? '').slice(0, 2), minutes: (time ?? '').slice(3, 5) });
       return t('visits:permitRefusals.hours', { from: clock(p.allowedFrom), to: clock(p.allowedTo) });
+    }
   }
 }
 

@@ -321,7 +321,7 @@ describe('a family’s visits on a phone (390×844, touch)', () => {
     booking = await BookingPage.on(page, violations);
     expect(await booking.slots.days()).toEqual([dayHeading(dayIn(3))]);
     expect(await booking.slots.dayUnavailable(dayIn(3))).toMatch(
-      /^Vous avez déjà une visite cette semaine-là : .+ à 14 h 00\. La personne détenue a droit à 1 visite par semaine\.$/,
+      /^Vous avez déjà une visite cette semaine-là : .+ à 14 h 00\. La personne détenue a droit à 1 visite par semaine\. Choisissez un créneau d’une autre semaine\.$/,
     );
     expect(await booking.slots.offered()).toEqual([]);
     expect(await booking.slots.fits()).toBe(true);
