@@ -99,7 +99,9 @@ describe('complementary documents', () => {
     const r = await sentRequest(f.id, 'READY');
     const res = await sendDocument(agent, r.id, 'OTHER', await onePagePdf('Autre'), 'autre.pdf', '/demandes');
     expect(res.status).toBe(303);
-    expect(page(await agent.get(res.headers.location).expect(400)).errors()).toEqual(['Cette demande ne peut plus recevoir de documents.']);
+    expect(page(await agent.get(res.headers.location).expect(400)).errors()).toEqual([
+      'Cette demande ne peut plus recevoir de documents. Suivez-la dans « Mes demandes de permis ».',
+    ]);
   });
 });
 

@@ -89,15 +89,17 @@ describe('the catalogs (locales/<language>/<area>.json)', () => {
       ...['requestNotFound', 'documentNotFound', 'permitNotFound', 'alreadySent', 'alreadySentLocked', 'incomplete', 'notIncomplete'].map(
         (k) => `permits:errors.${k}`,
       ),
-      ...['notWithdrawable', 'observationsReceived', 'observationsClosed'].map((k) => `permits:errors.${k}`),
-      ...['pfDuration', 'uvfDuration', 'periodPast', 'noPermit', 'exitUvfOnly', 'exitDaytime', 'duplicate', 'notMinor'].map(
+      ...['notWithdrawable', 'observationsReceived', 'observationsClosed', 'noMoreDocuments', 'reasonsClosed'].map(
+        (k) => `permits:errors.${k}`,
+      ),
+      ...['pfDuration', 'uvfDuration', 'periodPast', 'noPermit', 'exitUvfOnly', 'exitDaytime', 'duplicate', 'notMinor', 'locked'].map(
         (k) => `familyVisits:errors.${k}`,
       ),
       'space:errors.appointmentNotFound',
     ];
     // The last sentence says what to do: it starts with a verb in the imperative (after « Si besoin, » or « Pour …, »).
     const verb =
-      /^(?:(?:Si besoin|Pour [^,]+), )?(?:Attendez|Appelez|appelez|Choisissez|Complétez|Consultez|Demandez|demandez|Indiquez|Laissez|Retirez|Retrouvez|Réservez|réservez|Suivez|Vérifiez)\b/u;
+      /^(?:(?:Si besoin|Pour [^,]+), )?(?:Attendez|Appelez|appelez|Choisissez|Complétez|Consultez|Demandez|demandez|Indiquez|Laissez|lisez|Retirez|Retrouvez|Réservez|réservez|Suivez|Vérifiez)\b/u;
     const lastSentence = (text: unknown) =>
       String(text)
         .split(/(?<=\.) /u)
