@@ -95,7 +95,7 @@ export function testEndpoints(deps: {
  */
 interface Snapshot {
   day: string;
-  /** The statements that put the data back, in one transaction. */
+  /** The statements that put the data back (run in one transaction). */
   restore: string;
   files: { path: string; content: Buffer }[];
 }
@@ -121,14 +121,12 @@ async function takeSnapshot(m: EntityManager, documentsDir: string, day: string)
     ].join(';\n'),
   );
   const restore = [
-    `BEGIN`,
     `SET LOCAL session_replication_role = replica`,
     ...tables.map((t) => `DELETE FROM public.${t.name}`),
     ...tables.map(
       (t) => `INSERT INTO public.${t.name} (${t.columns}) OVERRIDING SYSTEM VALUE SELECT ${t.columns} FROM p2v_reset.${t.name}`,
     ),
     ...sequences.map((q) => `SELECT setval('${q.name}', ${q.value ?? 1}, ${q.called})`),
-    `COMMIT`,
   ].join(';\n');
   return { day, restore, files: await readFolder(documentsDir) };
 }
@@ -140,20 +138,7 @@ async function restoreSnapshot(dataSource: DataSource, snapshot: Snapshot, docum
       await writeFile(join(documentsDir, f.path), f.content);
     }),
   );
-  // The app's background jobs keep running: a deadlock with one of their transactions is tried again.
-  for (let attempt = 1; ; attempt++) {
-    const runner = dataSource.createQueryRunner();
-    try {
-      await runner.query(snapshot.restore);
-      return;
-    } catch (e) {
-      await runner.query('ROLLBACK').catch(() => undefined);
-      const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
-      if (attempt >= 5 || !['40P01', '40001', '55P03'].includes(code ?? '')) throw e;
-    } finally {
-      await runner.release();
-    }
-  }
+  await retriedOnConflict(() => dataSource.transaction((m) => m.query(snapshot.restore)));
 }
 
 /** Every file under a folder, with its path relative to it. */
@@ -182,13 +167,21 @@ async function resetData(
   now: Date,
   beforeCommit?: (m: EntityManager) => Promise<void>,
 ): Promise<void> {
-  // The app's background jobs (outbox, waiting list, video codes) keep running: the TRUNCATE of every
-  // table, or the demo data after it, can deadlock with one of their transactions (PostgreSQL then
-  // aborts one): the whole reset is tried again.
+  await retriedOnConflict(async () => {
+    await truncateAll(dataSource);
+    await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now, photos, beforeCommit });
+  });
+}
+
+/**
+ * The app's background jobs (outbox, waiting list, video codes) keep running: emptying every table, the
+ * demo data or its copy put back can deadlock with one of their transactions (PostgreSQL then aborts
+ * one): the whole step is tried again, 5 times at most.
+ */
+async function retriedOnConflict(step: () => Promise<unknown>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await truncateAll(dataSource);
-      await seedDemoData(dataSource, { onlyIfEmpty: false, appointments, now, photos, beforeCommit });
+      await step();
       return;
     } catch (e) {
       const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
