@@ -30,10 +30,20 @@ export interface BenchReport {
   smallResults: ScenarioResult[];
   /** Sequential scans of large tables in the plans of the captured SQL (national dataset). */
   seqScans: SeqScan[];
-  /** The same scenarios on two instances behind a round-robin proxy (national dataset). */
-  scaleOut: ScenarioResult[];
+  /** The same scenarios on one instance, then two, behind a round-robin proxy (national dataset). */
+  scaleOut?: ScaleOut;
   /** Where each scenario's time goes (`--profile`). */
   profiles?: { scenario: string; title: string; summary: ProfileSummary }[];
+}
+
+export interface ScaleOut {
+  /**
+   * Each instance's CPU budget in cores (a cgroup, as a container's limit), the same with one instance
+   * and with two; null when the machine gives none (then `one` is the main run, without the proxy).
+   */
+  cpuPerInstance: number | null;
+  one: ScenarioResult[];
+  two: ScenarioResult[];
 }
 
 export function ratio(r: ScenarioResult): number | null {
@@ -45,10 +55,11 @@ export function growth(report: BenchReport, r: ScenarioResult): number | null {
   return small && small.p2v.p95 > 0 ? r.p2v.p95 / small.p2v.p95 : null;
 }
 
-/** Throughput on two instances over throughput on one. */
+/** Throughput on two instances over throughput on one (each with the same CPU budget). */
 export function scaleOutGain(report: BenchReport, r: ScenarioResult): number | null {
-  const two = report.scaleOut.find((s) => s.scenario === r.scenario);
-  return two && r.p2v.throughput > 0 ? two.p2v.throughput / r.p2v.throughput : null;
+  const one = report.scaleOut?.one.find((s) => s.scenario === r.scenario);
+  const two = report.scaleOut?.two.find((s) => s.scenario === r.scenario);
+  return one && two && one.p2v.throughput > 0 ? two.p2v.throughput / one.p2v.throughput : null;
 }
 
 export function goalsMissed(report: BenchReport): string[] {
@@ -65,10 +76,15 @@ export function goalsMissed(report: BenchReport): string[] {
     const gain = scaleOutGain(report, r);
     if (gain !== null && gain <= 1) missed.push(`${r.scenario}: two instances serve ${gain.toFixed(2)} × what one does (goal: more)`);
   }
-  for (const r of report.scaleOut) {
-    if (r.p2v.errors > 0) missed.push(`${r.scenario} on two instances: ${r.p2v.errors} errors`);
-    for (const [name, value] of Object.entries(r.checks))
-      if (value !== 0) missed.push(`${r.scenario} on two instances: ${name} = ${value}`);
+  const scaled = report.scaleOut;
+  for (const [runs, where] of [
+    [scaled?.cpuPerInstance ? scaled.one : [], 'on one instance with a CPU budget'],
+    [scaled?.two ?? [], 'on two instances'],
+  ] as const) {
+    for (const r of runs) {
+      if (r.p2v.errors > 0) missed.push(`${r.scenario} ${where}: ${r.p2v.errors} errors`);
+      for (const [name, value] of Object.entries(r.checks)) if (value !== 0) missed.push(`${r.scenario} ${where}: ${name} = ${value}`);
+    }
   }
   for (const s of report.seqScans)
     missed.push(`${s.scenario}: sequential scan of ${s.table} (${n0(s.rows)} rows) in ${s.sql.slice(0, 120)}…`);
@@ -106,6 +122,43 @@ export function markdownTable(report: BenchReport): string {
 ${rows.map((r) => `| ${r} |`).join('\n')}`;
 }
 
+function scaleOutBudget(report: BenchReport): string {
+  const cores = report.scaleOut?.cpuPerInstance;
+  return cores
+    ? `, each instance limited to ${cores} of a core (a cgroup, as a container's CPU limit in production; the
+rest of the machine runs PostgreSQL, the proxy and the load)`
+    : ', without a CPU budget (the machine gave no writable cgroup): on a machine of few cores the instances share the cores PostgreSQL and the load need too';
+}
+
+/** One instance against two, scenario by scenario (the one-instance run of the table is without budget). */
+function scaleOutSection(report: BenchReport): string {
+  const scaled = report.scaleOut;
+  if (!scaled?.two.length) return '';
+  const rows = scaled.two.map((two) => {
+    const one = scaled.one.find((o) => o.scenario === two.scenario);
+    const gain = one && one.p2v.throughput > 0 ? `${(two.p2v.throughput / one.p2v.throughput).toFixed(2)} ×` : '—';
+    return [
+      two.scenario,
+      one ? n0(one.p2v.throughput) : '—',
+      n0(two.p2v.throughput),
+      gain,
+      one ? latency(one.p2v) : '—',
+      latency(two.p2v),
+      `${one?.p2v.errors ?? '—'} / ${two.p2v.errors}`,
+      `${one?.memoryMb ?? '—'} / ${two.memoryMb}`,
+    ].join(' | ');
+  });
+  return `
+## Scale-out
+
+${scaled.cpuPerInstance ? `Each instance limited to ${scaled.cpuPerInstance} of a core, with one instance and with two.` : 'No CPU budget: one instance is the run above.'} Memory: the larger instance's peak.
+
+| scenario | 1 instance req/s | 2 instances req/s | gain | 1 instance latency | 2 instances latency | errors (1 / 2) | memory MB (1 / 2) |
+|---|---|---|---|---|---|---|---|
+${rows.map((r) => `| ${r} |`).join('\n')}
+`;
+}
+
 export function markdownReport(report: BenchReport): string {
   const missed = goalsMissed(report);
   return `# Benchmarks
@@ -129,15 +182,15 @@ same scenario on the 1 % dataset (the same 190 establishments, the largest 2 at 
 others at 1 % of theirs: a list of establishments has the same rows at both scales, and the busiest
 establishment-day is the same). **2 instances**: the throughput of two P2V instances on the same
 database behind a round-robin proxy (each connection to the next instance, the sessions shared in
-PostgreSQL), over one instance's. Latencies in ms (p50 / p95 / p99); memory: P2V's peak resident
-memory during the run, in MB (the larger instance's with two).
+PostgreSQL), over one instance's behind the same proxy${scaleOutBudget(report)} (below, « Scale-out »).
+Latencies in ms (p50 / p95 / p99); memory: P2V's peak resident memory during the run, in MB.
 
 Goals (issue #15): throughput at least ${pct(GOALS.baselineRatio)} of the baseline's; national p95 at most
 ${GOALS.growth} × the 1 % p95; more throughput on two instances than on one; no errors (on one instance
 or two); no overbooking; memory under ${GOALS.memoryMb} MB.
 
 ${markdownTable(report)}
-
+${scaleOutSection(report)}
 Every statement of these requests was planned (EXPLAIN) on the national dataset: ${
     report.seqScans.length === 0
       ? `no sequential scan of a table of more than ${n0(LARGE_TABLE_ROWS)} rows.`

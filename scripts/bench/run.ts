@@ -24,10 +24,11 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { projectRoot } from '../../src/common/project-root';
+import { type CpuCgroupFs, findCpuCgroup, limitCpu } from './cpu-quota';
 import { explainCaptured, type SeqScan } from './explain';
 import { productionNodeFlags } from './node-flags';
 import { type CpuProfile, profilesMarkdown, type ProfileSummary, summarizeProfile } from './profile';
-import { type BenchReport, GOALS, goalsMissed, markdownReport, markdownTable, type ScenarioResult } from './report';
+import { type BenchReport, GOALS, goalsMissed, markdownReport, markdownTable, type ScaleOut, type ScenarioResult } from './report';
 import { scenarioSetups, type Scenario } from './scenarios';
 import { type BenchRequest, fillRequest, type BenchSession, type CapturedRequest, type LoadResult, type LoadSpec } from './types';
 
@@ -78,8 +79,17 @@ function stopper(proc: ChildProcess): () => Promise<void> {
     });
 }
 
+interface AppOptions {
+  /** Records each statement (SQL_CAPTURE_FILE). */
+  captureFile?: string;
+  /** The address users reach, when it is a proxy's. */
+  appUrl?: string;
+  /** A CPU budget in cores, as a container's limit (scripts/bench/cpu-quota.ts). */
+  cpu?: { cgroup: CpuCgroupFs; cores: number };
+}
+
 /** The built app, as production runs it but for the test endpoints (sessions, clock) and the demo providers. */
-async function startApp(databaseUrl: string, secret: string, captureFile?: string, appUrl?: string): Promise<Server> {
+async function startApp(databaseUrl: string, secret: string, { captureFile, appUrl, cpu }: AppOptions = {}): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(process.execPath, [...productionNodeFlags(readFileSync(resolve(root, 'Dockerfile'), 'utf8')), 'dist/src/main.js'], {
@@ -106,8 +116,18 @@ async function startApp(databaseUrl: string, secret: string, captureFile?: strin
       ...(captureFile ? { SQL_CAPTURE_FILE: captureFile } : {}),
     },
   });
+  // Limited from its first instructions on: the start-up and the warm-up run under the same budget.
+  const release = cpu ? limitCpu(cpu.cgroup, proc.pid!, cpu.cores) : () => undefined;
+  const stop = stopper(proc);
   await waitForHttp(`${url}/health`, proc, 'P2V');
-  return { url, proc, stop: stopper(proc) };
+  return {
+    url,
+    proc,
+    stop: async () => {
+      await stop();
+      release();
+    },
+  };
 }
 
 async function startBaseline(databaseUrl: string, secret: string, capturesFile: string): Promise<Server> {
@@ -375,7 +395,7 @@ async function measure(
   databaseUrl: string,
   label: string,
   opts: { baseline: boolean; scaleOut: boolean; profile?: boolean },
-): Promise<{ results: ScenarioResult[]; seqScans: SeqScan[]; scaleOut: ScenarioResult[]; profiles: NonNullable<BenchReport['profiles']> }> {
+): Promise<{ results: ScenarioResult[]; seqScans: SeqScan[]; scaleOut?: ScaleOut; profiles: NonNullable<BenchReport['profiles']> }> {
   const only = option('only', '');
   const secret = randomBytes(32).toString('hex');
   const db = new Client({ connectionString: databaseUrl });
@@ -385,7 +405,7 @@ async function measure(
   writeFileSync(captureFile, '');
   try {
     process.stderr.write(`${label}: starting P2V (migrations), signing people in…\n`);
-    const capturing = await startApp(databaseUrl, secret, captureFile);
+    const capturing = await startApp(databaseUrl, secret, { captureFile });
     let scenarios: Scenario[];
     let captures: CapturedRequest[];
     try {
@@ -411,21 +431,29 @@ async function measure(
     }
     // --profile: each scenario again on an instance of its own under a CPU profile (docs/benchmarks-profiles.md).
     const profiles = opts.profile ? await profileScenarios(databaseUrl, secret, scenarios, db) : [];
-    // Two instances on the one database behind a round-robin proxy: the same sessions, whichever answers.
-    let scaleOut: ScenarioResult[] = [];
+    // One instance, then two on the one database, behind a round-robin proxy (the same sessions, whichever
+    // answers), each with the same CPU budget when the machine allows it.
+    let scaleOut: ScaleOut | undefined;
     if (opts.scaleOut) {
-      const proxy = await roundRobin();
-      const instances = [
-        await startApp(databaseUrl, secret, undefined, proxy.url),
-        await startApp(databaseUrl, secret, undefined, proxy.url),
-      ];
-      proxy.serve(instances.map((i) => i.url));
-      try {
-        scaleOut = await runScenarios(scenarios, { url: proxy.url, instances }, null, db, `${label} ×2`);
-      } finally {
-        await proxy.close();
-        for (const i of instances) await i.stop();
-      }
+      const cores = Number(option('instance-cpu', '0.4'));
+      const cgroup = cores > 0 ? findCpuCgroup() : null;
+      if (cores > 0 && !cgroup) process.stderr.write('No writable CPU cgroup (root is needed): the instances run without a CPU budget.\n');
+      const cpu = cgroup ? { cgroup, cores } : undefined;
+      const behindProxy = async (count: number): Promise<ScenarioResult[]> => {
+        const proxy = await roundRobin();
+        const instances: Server[] = [];
+        try {
+          for (let i = 0; i < count; i++) instances.push(await startApp(databaseUrl, secret, { appUrl: proxy.url, cpu }));
+          proxy.serve(instances.map((i) => i.url));
+          return await runScenarios(scenarios, { url: proxy.url, instances }, null, db, `${label} ×${count}`);
+        } finally {
+          await proxy.close();
+          for (const i of instances) await i.stop();
+        }
+      };
+      // Without a budget, one instance is the measured run above.
+      const one = cpu ? await behindProxy(1) : results;
+      scaleOut = { cpuPerInstance: cpu ? cores : null, one, two: await behindProxy(2) };
     }
     return { results, seqScans, scaleOut, profiles };
   } finally {
@@ -477,12 +505,17 @@ function mergeReports(previous: BenchReport, now: BenchReport): BenchReport {
     const order = [...(old ?? []).map((r) => r.scenario), ...(fresh ?? []).map((r) => r.scenario)];
     return merged.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
   };
+  // A report from before the CPU budget held only a list of two-instance runs: not comparable, dropped.
+  const earlier = Array.isArray(previous.scaleOut) ? undefined : previous.scaleOut;
   return {
     ...now,
     results: keep(previous.results, now.results),
     smallResults: keep(previous.smallResults, now.smallResults),
     seqScans: keep(previous.seqScans, now.seqScans),
-    scaleOut: keep(previous.scaleOut, now.scaleOut),
+    scaleOut:
+      now.scaleOut && earlier && earlier.cpuPerInstance === now.scaleOut.cpuPerInstance
+        ? { ...now.scaleOut, one: keep(earlier.one, now.scaleOut.one), two: keep(earlier.two, now.scaleOut.two) }
+        : (now.scaleOut ?? earlier),
     profiles: keep(previous.profiles, now.profiles),
   };
 }
