@@ -77,6 +77,34 @@ describe('audit log', () => {
     ).rejects.toThrow(/does not extend the chain head/);
   });
 
+  it('keeps one unbroken chain when many requests write entries at the same time', async () => {
+    const [{ head }] = await query<{ head: string }>(`SELECT max(id)::text AS head FROM audit_log`);
+    // From the head before: the first entry written must extend it.
+    // Twelve families signing in at once: an account created and a sign-in each, every entry under the chain's lock.
+    const names = ['Łukasz', 'Şükrü', 'Nguyễn', 'عائشة', 'Zoë', 'Ørjan', 'Ilkay', 'Małgorzata', 'Thảo', 'Yağmur', 'Jürgen', 'محمد'];
+    await Promise.all(
+      names.map((givenName, i) =>
+        signInFamily(app.url, {
+          givenName,
+          familyName: 'Kowalczyk-Đặng',
+          birthdate: `1980-01-${String(i + 10)}`,
+          email: `${unique('audit-burst-').toLowerCase()}@example.fr`,
+        }),
+      ),
+    );
+    const rows = await query<AuditRow>(
+      `SELECT id, action, actor_label AS "actorLabel", prev_hash AS "prevHash", hash FROM audit_log WHERE id >= $1 ORDER BY id`,
+      [head],
+    );
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prevHash).toBe(rows[i - 1].hash);
+    const written = rows.filter((r) => BigInt(r.id) > BigInt(head));
+    const created = written.filter((r) => r.action === 'FAMILY_ACCOUNT_CREATED').map((r) => r.actorLabel);
+    expect(created.sort()).toEqual(names.map((n) => `${n} Kowalczyk-Đặng`).sort());
+    expect(written.filter((r) => r.action === 'FAMILY_SIGNED_IN')).toHaveLength(names.length);
+    const ok = await verify(testDatabaseUrl());
+    expect(ok.code).toBe(0);
+  });
+
   it('`npm run audit:verify` passes on an intact chain and fails, naming the row, on a tampered one', async () => {
     // The app's own database: the demo data and what the app wrote since it started.
     const ok = await verify(testDatabaseUrl());

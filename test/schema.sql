@@ -1367,6 +1367,7 @@ trigger CREATE TRIGGER visit_waitlist_open_account BEFORE INSERT ON public.visit
 trigger CREATE TRIGGER visits_open_account BEFORE INSERT ON public.visits FOR EACH ROW WHEN (((new.channel = 'ONLINE'::text) AND (new.family_account_id IS NOT NULL))) EXECUTE FUNCTION refuse_closed_family_account()
 function audit_log_chain() returns trigger md5 213051155973925650f0b48eff74df5a
 function audit_log_message(id bigint, occurred_at timestamp with time zone, actor_type text, actor_id uuid, actor_label text, action text, entity_type text, entity_id text, establishment_id uuid, before jsonb, after jsonb, prev_hash text) returns text md5 ad472a360e8c4ae4dfdc6ff30ed451ad
+function audit_log_next(actor_type text, actor_id uuid, actor_label text, action text, entity_type text, entity_id text, establishment_id uuid, before jsonb, after jsonb) returns TABLE(next_id text, next_at text, next_prev text, next_message text) md5 3d5e196a77536af2b0756cf760c748ab
 function audit_log_refuse_change() returns trigger md5 91a4c3d8dcbcca347f111b8437867386
 function audit_log_row_hash(r audit_log) returns text md5 a03966ceb65adf42e4e4cd1116e6ffbe
 function family_visit_requests_wish() returns trigger md5 ee396eea577e5d1619542ff13fd4cc3e

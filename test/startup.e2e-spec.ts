@@ -64,6 +64,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyDataIndexes1763903700000',
       'FamilyLanguage1763903800000',
       'EstablishmentInfoTranslations1763903900000',
+      'AuditNextEntry1763904000000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -14,7 +14,6 @@ import { zonedFormat, zonedInstant } from '../../src/common/zoned-time';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const reference = () => Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
-const AUDIT_LOCK = 727262001;
 
 type Answer = { status: number; location?: string };
 
@@ -22,15 +21,12 @@ async function one<T>(c: PoolClient, sql: string, params: unknown[]): Promise<T 
   return (await c.query<T & Record<string, unknown>>(sql, params)).rows[0];
 }
 
-/** An audit entry extends the chain under its lock: head read, entry signed (HMAC), inserted. */
+/** An audit entry extends the chain under its lock: lock and head read in one call, entry signed (HMAC), inserted. */
 async function audit(c: PoolClient, key: Buffer, e: unknown[]): Promise<void> {
-  await c.query(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
   const head = (await one<{ id: string; occurredAt: string; prevHash: string; message: string }>(
     c,
-    `SELECT n.id::text AS id, to_char(n.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt", n.prev AS "prevHash",
-            audit_log_message(n.id, n.at, $1, $2::uuid, $3, $4, $5, $6, $7::uuid, $8::jsonb, $9::jsonb, n.prev) AS message
-       FROM (SELECT nextval('audit_log_id_seq') AS id, clock_timestamp() AS at,
-                    coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), repeat('0', 64)) AS prev) n`,
+    `SELECT next_id AS id, next_at AS "occurredAt", next_prev AS "prevHash", next_message AS message
+       FROM audit_log_next($1, $2::uuid, $3, $4, $5, $6, $7::uuid, $8::jsonb, $9::jsonb)`,
     e,
   ))!;
   await c.query(

@@ -47,7 +47,7 @@ export interface AuditedRead {
   details?: Record<string, unknown>;
 }
 
-/** The advisory lock that orders the chain: taken here and again (re-entrant) by trigger audit_log_chain. */
+/** The advisory lock that orders the chain: taken by audit_log_next (or here) and again (re-entrant) by trigger audit_log_chain. */
 const CHAIN_LOCK = 727262001;
 const GENESIS = '0'.repeat(64);
 /** The canonical text of stored row `a`, as hashed (plain) or signed (HMAC). */
@@ -64,7 +64,7 @@ export function auditHmac(key: Buffer, message: string): string {
  * makes the change, so the entry exists if and only if the change does. The database refuses
  * updates and deletes. Each entry's hash is an HMAC under AUDIT_KEY (issue #14, migration
  * AuditChainKeyed): under the chain's lock this reads the next id, the time, the head and the
- * canonical text in one query, signs it here, then inserts the row; the key never reaches the
+ * canonical text in one call (audit_log_next), signs it here, then inserts the row; the key never reaches the
  * database, so whoever owns it cannot recompute the chain after rewriting a row.
  */
 @Injectable()
@@ -112,13 +112,12 @@ export class AuditService {
       before,
       after,
     ];
-    // A separate statement: under READ COMMITTED the next one sees the head committed while we waited.
-    await manager.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`);
+    // The chain's lock, then the next id, the time, the head and the canonical text, in one round trip: the
+    // lock is held until the transaction ends, so every statement after it keeps the other writers waiting
+    // (migration AuditNextEntry; its query sees the head committed while it waited for the lock).
     const [next] = await manager.query<{ id: string; occurredAt: string; prevHash: string; message: string }[]>(
-      `SELECT n.id::text AS id, to_char(n.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt", n.prev AS "prevHash",
-              audit_log_message(n.id, n.at, $1, $2::uuid, $3, $4, $5, $6, $7::uuid, $8::jsonb, $9::jsonb, n.prev) AS message
-         FROM (SELECT nextval('audit_log_id_seq') AS id, clock_timestamp() AS at,
-                      coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '${GENESIS}') AS prev) n`,
+      `SELECT next_id AS id, next_at AS "occurredAt", next_prev AS "prevHash", next_message AS message
+         FROM audit_log_next($1, $2::uuid, $3, $4, $5, $6, $7::uuid, $8::jsonb, $9::jsonb)`,
       content,
     );
     await manager.query(

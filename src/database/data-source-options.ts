@@ -40,6 +40,7 @@ import { FamilyAccountClosure1763903600000 } from '../../migrations/176390360000
 import { FamilyDataIndexes1763903700000 } from '../../migrations/1763903700000-FamilyDataIndexes';
 import { FamilyLanguage1763903800000 } from '../../migrations/1763903800000-FamilyLanguage';
 import { EstablishmentInfoTranslations1763903900000 } from '../../migrations/1763903900000-EstablishmentInfoTranslations';
+import { AuditNextEntry1763904000000 } from '../../migrations/1763904000000-AuditNextEntry';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -87,6 +88,7 @@ export const MIGRATIONS = [
   FamilyDataIndexes1763903700000,
   FamilyLanguage1763903800000,
   EstablishmentInfoTranslations1763903900000,
+  AuditNextEntry1763904000000,
 ];
 
 /**
