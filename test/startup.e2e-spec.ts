@@ -106,7 +106,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       .map((l) => JSON.parse(l) as { requestId: string; sql: string; params: unknown[] });
     expect(lines.every((l) => l.requestId.length >= 8)).toBe(true); // background jobs (no request) are not written
     const mine = lines.filter((l) => l.requestId === 'capture-test-0001');
-    expect(mine.some((l) => /FROM "family_accounts"/.test(l.sql))).toBe(true);
+    expect(mine.some((l) => /FROM family_accounts WHERE id = \$1/.test(l.sql))).toBe(true); // the signed-in family
     expect(mine.some((l) => /FROM visits/.test(l.sql))).toBe(true);
   });
 

@@ -90,8 +90,8 @@ export class PrincipalMiddleware implements NestMiddleware {
 
   private async load(user: SessionUser): Promise<Principal | undefined> {
     if (user.kind === 'family') {
-      const account = await this.families.find(user.id);
-      return account && !account.closedAt
+      const account = await this.families.signedIn(user.id);
+      return account && !account.closed
         ? {
             kind: 'family',
             id: account.id,
