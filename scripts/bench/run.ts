@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { projectRoot } from '../../src/common/project-root';
+import { freePort } from '../free-port';
 import { type CpuCgroupFs, findCpuCgroup, limitCpu } from './cpu-quota';
 import { explainCaptured, type SeqScan } from './explain';
 import { productionNodeFlags } from './node-flags';
@@ -37,16 +38,6 @@ const run = promisify(execFile);
 
 function option(name: string, fallback: string): string {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-    s.on('error', fail);
-  });
 }
 
 async function waitForHttp(url: string, proc: ChildProcess, what: string): Promise<void> {
