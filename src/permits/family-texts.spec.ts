@@ -54,6 +54,18 @@ describe('the permits’ texts in the request’s language', () => {
     expect(tr('permits:status.SUBMITTED')).toBe('Déposée');
   });
 
+  it('are built once per language and shared, frozen so that no page can change another’s', () => {
+    const es = inLanguage('es', () => familyLabels());
+    expect(inLanguage('es', () => familyLabels())).toBe(es);
+    expect(familyLabels('en')).not.toBe(es);
+    expect(familyLabels('en').statusLabels.SUBMITTED).toBe('Sent');
+    expect(es.statusLabels.SUBMITTED).not.toBe('Sent');
+    expect(Object.isFrozen(es) && Object.isFrozen(es.statusLabels) && Object.isFrozen(es.letterKinds)).toBe(true);
+    expect(() => {
+      (es.statusLabels as Record<string, string>).SUBMITTED = 'changed';
+    }).toThrow(TypeError);
+  });
+
   it('write limits, days and hours per language, Arabic with Latin digits and its own comma', () => {
     const p = { validTo: '2026-12-31', maxVisits: 3, visitsUsed: 1 };
     expect(familyLimits(p, 'en')).toBe('Limited: until 31/12/2026, 3 visits (1 used)');
