@@ -24,10 +24,6 @@ beforeAll(async () => {
   agent = await signInAgent(suite.app.url, agentRow);
   await suite.app.setClock(NOW, { frozen: true });
 });
-afterAll(async () => {
-  await suite.app.resetClock();
-});
-
 /**
  * An establishment of that holiday zone where the agent books video calls and visits: a call room, a
  * Friday visiting slot, a detainee ready to call (charter signed, credit) whom a family visits.

@@ -21,7 +21,6 @@ describe('the transaction guard', () => {
     installTransactionGuard();
     ds = new DataSource({ ...dataSourceOptions(testDatabaseUrl()), extra: { max: 4 } });
     await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' }); // the embedded database starts empty
   });
   afterAll(async () => {
     await ds?.destroy();

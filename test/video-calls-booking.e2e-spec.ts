@@ -44,10 +44,6 @@ beforeAll(async () => {
   officer = await signInAgent(suite.app.url, officerRow);
   await suite.app.setClock(NOW, { frozen: true });
 });
-afterAll(async () => {
-  await suite.app.resetClock();
-});
-
 /** A new establishment (Paris time) where the officer holds the role, with its devices. */
 async function establishment(devices = 1) {
   const e = await insertEstablishment();

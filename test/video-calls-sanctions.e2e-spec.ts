@@ -21,10 +21,6 @@ beforeAll(async () => {
   [officer, head] = await Promise.all([signInAgent(suite.app.url, officerRow), signInAgent(suite.app.url, headRow)]);
   await suite.app.setClock(NOW, { frozen: true });
 });
-afterAll(async () => {
-  await suite.app.resetClock();
-});
-
 /** A new establishment with its officer and head. */
 async function establishment() {
   const e = await insertEstablishment();

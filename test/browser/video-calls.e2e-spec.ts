@@ -23,10 +23,6 @@ const suite = appAndBrowser();
 /** Thursday 17 December 2026, 09:00 in Paris: Monday 21 may be booked until Saturday 19 at midnight. */
 const NOW = '2026-12-17T08:00:00Z';
 
-afterAll(async () => {
-  await suite.app?.resetClock();
-});
-
 describe('video calls in a real browser, on a tablet', () => {
   it('the activities officer goes from the detainee’s record to the grid, a slot, the read-back, books and sees the day’s list and the settings: every page passes axe (WCAG 2.1 AA) and fits 1024 px', async () => {
     const establishment = await insertEstablishment({ name: 'Centre pénitentiaire de Łódź-Mazowiecki' });

@@ -23,7 +23,8 @@ export interface TestApp {
  * database (migrated, demo data: see freshDatabase), with the local OpenID provider.
  */
 export async function startTestApp(env: NodeJS.ProcessEnv = {}, opts: { reset?: boolean; detached?: boolean } = {}): Promise<TestApp> {
-  if (opts.reset !== false && env.DATABASE_URL === undefined) await freshDatabase();
+  // On the embedded database the file's database is emptied and the app below migrates and seeds it itself.
+  if (opts.reset !== false && env.DATABASE_URL === undefined) await freshDatabase({ empty: !serverUrl() });
   const port = await freePort();
   const fullEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -168,6 +169,8 @@ export function appForTests(env: NodeJS.ProcessEnv = {}): { app: TestApp } {
     suite.app = await testApp(env);
   }, APP_START_TIMEOUT);
   afterAll(async () => {
+    // Its clock back on the system time (a shared app serves the worker's next file), then stopped (an app of its own).
+    await suite.app?.resetClock();
     await suite.app?.stop();
   });
   return suite;

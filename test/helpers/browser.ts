@@ -141,6 +141,8 @@ export function appAndBrowser(env: NodeJS.ProcessEnv = {}): { app: TestApp; brow
   }, APP_START_TIMEOUT);
   afterAll(async () => {
     await suite.browser?.close();
+    // As appForTests: the clock back on the system time, then the app left or stopped.
+    await suite.app?.resetClock();
     await suite.app?.stop();
   });
   return suite;

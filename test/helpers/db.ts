@@ -8,7 +8,8 @@ import { freePort, spawnNode, waitFor } from './processes';
  * The test databases. On a PostgreSQL server (DATABASE_URL, as in CI) the global set-up migrates and
  * seeds one template database; each test file gets its own copy of it (CREATE DATABASE … TEMPLATE,
  * about 0.1 s), named after its Jest worker, so two workers never share data. On the embedded
- * database (no DATABASE_URL) there is one database: each file empties it and the app migrates it.
+ * database (no DATABASE_URL) there is one database: each file empties it, and the app migrates and
+ * seeds it again unless the file asks for it empty (a few seconds more per file).
  */
 /** Databases of this run are named with this prefix (P2V_TEST_DB_PREFIX: two runs at once on one server each take their own). */
 const PREFIX = (process.env.P2V_TEST_DB_PREFIX ?? 'p2v_test').replace(/[^a-z0-9_]/g, '');
@@ -112,6 +113,8 @@ export async function freshDatabase(opts: { empty?: boolean } = {}): Promise<str
     await c.query('DROP SCHEMA IF EXISTS public CASCADE');
     await c.query('CREATE SCHEMA public');
   });
+  // What a copy of the template holds on a server: the schema and the demo data (one start of the app).
+  if (!opts.empty) await seedDatabase(testDatabaseUrl());
   return testDatabaseUrl();
 }
 
@@ -122,7 +125,7 @@ export async function resetDatabase(): Promise<void> {
 
 /**
  * A database the test may take away: on the server a copy of the template (dropped, connections
- * and all); on the embedded database a server of its own (stopped).
+ * and all); on the embedded database a server of its own, migrated and seeded as the template is (stopped).
  */
 export async function databaseCopy(suffix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${PREFIX}_${suffix}`;
@@ -136,6 +139,14 @@ export async function databaseCopy(suffix: string): Promise<{ url: string; drop(
   const dir = mkdtempSync(join(tmpdir(), 'p2v-db-'));
   const db = spawnNode('dist/src/database/embedded-server.js', [dir, String(await freePort())], { PATH: process.env.PATH });
   const url = await waitFor('embedded database', async () => /ready (\S+)/.exec(db.output())?.[1], 60000, db);
+  // A copy holds what the template holds: the schema and the demo data, written by the app as on a server.
+  try {
+    await seedDatabase(url);
+  } catch (e) {
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     url,
     async drop() {
@@ -143,6 +154,27 @@ export async function databaseCopy(suffix: string): Promise<{ url: string; drop(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Migrates and seeds a database as the demo does, by one start of the built app on it (the template; an embedded copy). */
+export async function seedDatabase(url: string): Promise<void> {
+  const port = await freePort();
+  const app = spawnNode('dist/src/main.js', [], {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_URL: url,
+    DEMO_IDP: 'true',
+    SEED_DEMO_DATA: 'true',
+    DEMO_MESSAGING: 'true',
+    NOTIFICATIONS_WORKER: 'false',
+    LOG_LEVEL: 'warn',
+  });
+  try {
+    await waitFor('seeded database', async () => ((await fetch(`http://localhost:${port}/health`)).ok ? true : undefined), 120000, app);
+  } finally {
+    await app.stop();
+  }
 }
 
 /** Drops every database of this run (global-teardown): a run leaves nothing behind on the server. */

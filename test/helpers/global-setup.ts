@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDatabase, serverUrl, TEMPLATE_DB } from './db';
+import { createDatabase, seedDatabase, serverUrl, TEMPLATE_DB } from './db';
 import { ROOT, freePort, spawnNode, Spawned, waitFor } from './processes';
 import { stopSharedApps } from './shared-apps';
 
@@ -16,24 +16,7 @@ declare global {
 export default async function globalSetup() {
   stopSharedApps();
   if (serverUrl()) {
-    const url = await createDatabase(TEMPLATE_DB);
-    const port = await freePort();
-    const app = spawnNode('dist/src/main.js', [], {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DATABASE_URL: url,
-      DEMO_IDP: 'true',
-      SEED_DEMO_DATA: 'true',
-      DEMO_MESSAGING: 'true',
-      NOTIFICATIONS_WORKER: 'false',
-      LOG_LEVEL: 'warn',
-    });
-    try {
-      await waitFor('template database', async () => ((await fetch(`http://localhost:${port}/health`)).ok ? true : undefined), 120000, app);
-    } finally {
-      await app.stop();
-    }
+    await seedDatabase(await createDatabase(TEMPLATE_DB));
     return;
   }
   const dir = join(ROOT, '.data', 'test-pglite');
