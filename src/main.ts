@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,13 +10,13 @@ import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import passport from 'passport';
 import { Pool } from 'pg';
-import { pinoHttp } from 'pino-http';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { AppointmentsService } from './appointments/appointments.service';
 import { CsrfService } from './auth/csrf.service';
 import { OidcService } from './auth/oidc.service';
 import type { SessionUser } from './auth/principal';
+import { accessLog } from './common/access-log';
 import { canonicalAddressMiddleware } from './common/canonical-address';
 import { AuditService } from './common/audit.service';
 import { Clock } from './common/clock';
@@ -56,7 +55,8 @@ export interface RunningApp {
 
 export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   let config = initialConfig;
-  const logger = createPinoLogger(config.logLevel);
+  const log = createPinoLogger(config.logLevel);
+  const logger = log.logger;
   const root = projectRoot();
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
@@ -112,28 +112,10 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   app.setViewEngine('njk');
 
   // Request ids and structured access logs (no query strings, no cookies).
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' },
-    }),
-  );
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    req.requestId = String((req as unknown as { id: string }).id);
-    // The benchmarks' SQL capture needs to know which request a statement serves (src/database/sql-capture.ts).
-    if (config.sqlCaptureFile) requestContext.run({ requestId: req.requestId }, next);
-    else next();
-  });
+  app.use(accessLog(logger));
+  // The benchmarks' SQL capture needs to know which request a statement serves (src/database/sql-capture.ts).
+  if (config.sqlCaptureFile)
+    app.use((req: Request, _res: Response, next: NextFunction) => requestContext.run({ requestId: req.requestId ?? '' }, next));
   // Security headers on every answer from here on: redirects, refusals, the demo provider and the demo SMS endpoint included.
   app.use(helmet(helmetOptions(config)));
   // One address, APP_URL (the OpenID providers return there): any other host name is sent there first.
@@ -287,6 +269,8 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   await app.listen(config.port, config.env === 'production' ? '0.0.0.0' : '127.0.0.1');
   const url = config.appUrl;
   logger.info({ url, database: embedded ? 'embedded' : 'external' }, `P2V listening on ${url}`);
+  // The start-up's lines now, not a second later (the log is buffered: src/common/logger.ts).
+  await log.flush();
   return {
     app,
     url,
@@ -295,6 +279,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
       await demoSmtp?.close();
       await sidePool.end();
       await embedded?.stop();
+      await log.close();
     },
   };
 }
