@@ -231,7 +231,7 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   );
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: SessionUser, done) => done(null, user));
-  app.use(passport.initialize());
+  // No passport.initialize(): since passport 0.6 the session strategy below sets up the same on each request.
   app.use(passport.session());
   // Tests only: start a session as a person without the OpenID exchange (src/demo/test-session.ts).
   if (config.testEndpoints) app.use('/__test__/session', testSession(app.get(OidcService)));
