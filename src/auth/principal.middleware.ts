@@ -32,6 +32,9 @@ export type NavEntry = { href: string; label: string } | { label: string; id: st
 /** Loads the signed-in user and their current roles, and what the layout shows for them. */
 @Injectable()
 export class PrincipalMiddleware implements NestMiddleware {
+  /** The family's menu per language: the same for every family, built once and shared (frozen). */
+  private readonly familyMenus = new Map<Language, readonly NavEntry[]>();
+
   constructor(
     private readonly families: FamiliesService,
     private readonly translations: Translations,
@@ -63,13 +66,22 @@ export class PrincipalMiddleware implements NestMiddleware {
       // The language selector: on the family side and the public pages, never on staff pages.
       if (req.principal?.kind !== 'agent') res.locals.languageChoices = languageChoices(language, req.originalUrl);
       res.locals.principal = req.principal;
-      res.locals.nav = navigation(req.principal, t);
+      res.locals.nav = req.principal?.kind === 'family' ? this.familyMenu(language, t) : navigation(req.principal, t);
       res.locals.roleLabels = ROLE_LABELS;
     } catch (e) {
       return next(e);
     }
     // The rest of the request (its handler, its page) in its language: the templates' `t` reads it.
     inLanguage(language, () => next());
+  }
+
+  private familyMenu(language: Language, t: Translate): readonly NavEntry[] {
+    let menu = this.familyMenus.get(language);
+    if (!menu) {
+      menu = Object.freeze(familyNavigation(t).map((entry) => Object.freeze(entry)));
+      this.familyMenus.set(language, menu);
+    }
+    return menu;
   }
 
   /** The page's language (pageLanguage); a family's account remembers it for its messages once it is known or changed. */
@@ -125,19 +137,23 @@ export function languageChoices(current: Language, returnTo: string) {
   }));
 }
 
+/** The family's menu, in its language (`t`): the same for every family. */
+export function familyNavigation(t: Translate): NavEntry[] {
+  return [
+    { href: '/mon-espace', label: t('common:nav.home') },
+    { href: '/demandes', label: t('common:nav.requests') },
+    { href: '/permis', label: t('common:nav.permits') },
+    { href: '/mes-rendez-vous', label: t('common:nav.appointments') },
+    { href: '/uvf', label: t('common:nav.familyVisits') },
+    { href: '/mes-donnees', label: t('common:nav.myData') },
+    { href: '/comment-ca-marche', label: t('common:nav.how') },
+  ];
+}
+
 /** The header's menu: the family's pages in its language (`t`), the staff's in French. */
 export function navigation(principal: Principal | undefined, t: Translate): NavEntry[] {
   if (!principal) return [];
-  if (principal.kind === 'family')
-    return [
-      { href: '/mon-espace', label: t('common:nav.home') },
-      { href: '/demandes', label: t('common:nav.requests') },
-      { href: '/permis', label: t('common:nav.permits') },
-      { href: '/mes-rendez-vous', label: t('common:nav.appointments') },
-      { href: '/uvf', label: t('common:nav.familyVisits') },
-      { href: '/mes-donnees', label: t('common:nav.myData') },
-      { href: '/comment-ca-marche', label: t('common:nav.how') },
-    ];
+  if (principal.kind === 'family') return familyNavigation(t);
   const items: NavItem[] = [{ href: '/agents', label: 'Tableau de bord' }];
   if (principal.oversight.length > 0) items.push({ href: '/pilotage', label: 'Pilotage' });
   const codes = [...new Set(principal.grants.map((g) => g.establishmentCode))];
