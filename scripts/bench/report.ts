@@ -166,7 +166,7 @@ export function markdownReport(report: BenchReport): string {
 Written by \`npm run bench\` (scripts/bench/run.ts) on ${report.at.slice(0, 10)}; the same numbers are in
 docs/benchmarks.json. Machine: ${report.machine}. How to run it again: README, « Performance ».
 
-P2V runs as the Dockerfile starts it (its Node flags, for the memory: a young generation of 4 MB a half, an old generation bounded at 2,000 MB, no pretenuring).
+P2V runs as the Dockerfile starts it (its Node flags, for the memory: a young generation of 16 MB a half, an old generation bounded at 2,000 MB, no pretenuring).
 Each scenario goes through P2V's whole HTTP stack (sessions signed in, CSRF on forms, templates,
 access logs) on the national dataset (\`npm run data:national\`, scale 1), driven by autocannon from a
 process of its own, after a warm-up. The **baseline** is a bare \`node:http\` server with a \`pg\` pool
