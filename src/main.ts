@@ -120,6 +120,14 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   app.use(helmet(helmetOptions(config)));
   // One address, APP_URL (the OpenID providers return there): any other host name is sent there first.
   app.use(canonicalAddressMiddleware(config));
+  // No answer is kept by the browser or a proxy (ASVS V8.2.1): a family's requests or a detainee's name on a
+  // shared computer, a page shown again by « back » after sign-out. The static files below are the exception
+  // (they set their own Cache-Control). With nothing kept, an ETag (a hash of every page) would serve no purpose.
+  server.set('etag', false);
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'private, no-store');
+    next();
+  });
 
   // Rate limits per client address, counted in PostgreSQL (rate_limit_hits): every instance behind the
   // load balancer counts the same requests. The address is the socket's unless TRUST_PROXY is set.
@@ -188,11 +196,15 @@ export async function bootstrap(initialConfig: AppConfig): Promise<RunningApp> {
   }
 
   // DSFR assets straight from node_modules, and our own few static files.
-  app.use(
-    '/dsfr',
-    express.static(join(root, 'node_modules/@gouvfr/dsfr/dist'), { maxAge: config.env === 'production' ? '7d' : 0, index: false }),
-  );
-  app.use('/static', express.static(join(root, 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  // A file served drops the no-store set above (send() then writes its own Cache-Control); a path that is
+  // no file goes on to a 404 page, kept by no one.
+  const cached = (maxAge: string) => ({
+    maxAge: config.env === 'production' ? maxAge : 0,
+    index: false as const,
+    setHeaders: (res: Response) => res.removeHeader('Cache-Control'),
+  });
+  app.use('/dsfr', express.static(join(root, 'node_modules/@gouvfr/dsfr/dist'), cached('7d')));
+  app.use('/static', express.static(join(root, 'public'), cached('1d')));
 
   // Forms only: no route takes JSON (the demo SMS endpoint parses its own); any other body is refused.
   app.use((req: Request, _res: Response, next: NextFunction) => {

@@ -105,4 +105,36 @@ describe('security headers on every kind of answer', () => {
   });
 });
 
+describe('nothing kept by the browser or a proxy but the static files', () => {
+  it('answers pages, redirects and errors with Cache-Control: private, no-store and no ETag; the CSS and DSFR files keep their cache headers', async () => {
+    const family = await insertFamily({ givenName: 'Łukasz', familyName: 'Nguyễn محمد' });
+    const http = await signInFamily(suite.app.url, family);
+    const mine = await http.get('/demandes').expect(200);
+    expect(page(mine).heading()).toBe('Mes demandes de permis de visite');
+    const home = await http.get('/mon-espace').expect(200);
+    expect(home.text).toContain('Łukasz');
+    const { agent } = await signIn(suite.app.url, STAFF.permitsNord);
+    const answers = [
+      mine,
+      home,
+      await agent.get('/agents').expect(200),
+      await suite.app.http().get('/').expect(200),
+      await suite.app.http().get('/mon-espace').expect(401),
+      await suite.app.http().get('/connexion').expect(302),
+      await http.get('/page-inexistante').expect(404),
+      await http.get('/static/absent.css').expect(404),
+    ];
+    for (const res of answers) {
+      expect(res.headers['cache-control']).toBe('private, no-store');
+      expect(res.headers.etag).toBeUndefined();
+    }
+    for (const file of ['/static/app.css', '/dsfr/dsfr.min.css']) {
+      const res = await suite.app.http().get(file).expect(200);
+      expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+      expect(res.headers.etag).toBeDefined();
+      expectSecurityHeaders(res);
+    }
+  });
+});
+
 // HSTS in production: src/auth/security-headers.spec.ts (the options builder; a production app cannot start with the demo provider).
