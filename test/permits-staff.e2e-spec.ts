@@ -15,6 +15,7 @@ import { page } from './helpers/html';
 import { binary, pdfText, permitsApp } from './helpers/permits';
 import { waitFor } from './helpers/processes';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
+import { forgedToken } from './helpers/tokens';
 
 /* The built module, as the app runs it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -334,7 +335,7 @@ describe('the establishment instructs and decides', () => {
       .get(`${permits}/verifier?jeton=${encodeURIComponent(token)}`)
       .expect(303)
       .expect('Location', permitUrl);
-    const forged = await as.parloir.get(`${permits}/verifier?jeton=${encodeURIComponent(token.slice(0, -2) + 'AA')}`).expect(404);
+    const forged = await as.parloir.get(`${permits}/verifier?jeton=${encodeURIComponent(forgedToken(token))}`).expect(404);
     expect(page(forged).text('verify-unknown')).toContain('Ce code ne correspond à aucun permis');
   });
 

@@ -4,6 +4,7 @@ import { appForTests } from './helpers/app';
 import { type HtmlPage, page } from './helpers/html';
 import { openDataSource, services } from './helpers/notifications';
 import { signInAgent, type Agent } from './helpers/sign-in';
+import { forgedToken } from './helpers/tokens';
 import {
   insertAgent,
   grantRole,
@@ -211,7 +212,7 @@ describe('the day at the visiting rooms', () => {
     const byReference = await agent.get(`${base}?q=${booked.reference.toLowerCase()}`).expect(303);
     expect(byReference.headers.location).toBe(`${base}/visites/${booked.id}`);
 
-    const forged = `${token.slice(0, -3)}AAA`;
+    const forged = forgedToken(token);
     const refused = page(await agent.get(`${base}?q=${forged}`).expect(404));
     expect(refused.text('scan-error')).toBe('Ce code QR ne correspond à aucune visite de cet établissement.');
     await agent.get(`/parloir/convocation/${forged}`).expect(404);
