@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from './helpers/app';
 import { query } from './helpers/db';
 import { page } from './helpers/html';
 import { newRequest, postStep } from './helpers/permits';
+import { awayFromWindowEnd } from './helpers/rate-limit-window';
 import { signInFamily } from './helpers/sign-in';
 
 /**
@@ -30,12 +31,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await query(`DELETE FROM rate_limit_hits`);
 });
-
-/** Fixed windows of a minute: a test that would straddle two waits for the next one to begin. */
-async function awayFromWindowEnd(): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < 10_000) await new Promise((resolve) => setTimeout(resolve, left + 100));
-}
 
 /** The counts in the database: key (limiter, limit, address) and hits of the current windows. */
 async function counts(limiter: string): Promise<number[]> {

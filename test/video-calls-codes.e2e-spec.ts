@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import request from 'supertest';
 import { query, queryOne } from './helpers/db';
-import { appForTests, startTestApp, type TestApp } from './helpers/app';
+import { APP_START_TIMEOUT, appForTests, startTestApp, type TestApp } from './helpers/app';
+import { awayFromWindowEnd } from './helpers/rate-limit-window';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
 import { signInAgent, type Agent } from './helpers/sign-in';
@@ -396,13 +397,21 @@ describe('the video service’s rate limit', () => {
   afterAll(async () => {
     await limited?.stop();
   });
-  it('limits the video service’s code checks per address with its own limit, not the sign-in one', async () => {
-    limited = await startTestApp({ SIGNIN_RATE_LIMIT: '1', VIDEO_SERVICE_RATE_LIMIT: '3' }, { reset: false });
-    const post = () =>
-      request(limited.url).post('/api/visio/codes/verifier').set('Authorization', `Bearer ${API_KEY}`).send({ appel: 'x', code: '123456' });
-    for (let i = 0; i < 3; i++) expect((await post().expect(200)).body).toEqual({ ok: false, reason: 'REFUSED' });
-    expect((await post().expect(429)).body).toEqual({ ok: false, reason: 'RATE_LIMITED' });
-  });
+  it(
+    'limits the video service’s code checks per address with its own limit, not the sign-in one',
+    async () => {
+      limited = await startTestApp({ SIGNIN_RATE_LIMIT: '1', VIDEO_SERVICE_RATE_LIMIT: '3' }, { reset: false });
+      await awayFromWindowEnd();
+      const post = () =>
+        request(limited.url)
+          .post('/api/visio/codes/verifier')
+          .set('Authorization', `Bearer ${API_KEY}`)
+          .send({ appel: 'x', code: '123456' });
+      for (let i = 0; i < 3; i++) expect((await post().expect(200)).body).toEqual({ ok: false, reason: 'REFUSED' });
+      expect((await post().expect(429)).body).toEqual({ ok: false, reason: 'RATE_LIMITED' });
+    },
+    APP_START_TIMEOUT + 10_000,
+  );
 });
 
 describe('the call’s outcome and its charge', () => {
