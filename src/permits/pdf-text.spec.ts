@@ -1,5 +1,6 @@
 import { pdfText } from '../../test/helpers/permits';
-import { directionRuns, drawableWith, PLACEHOLDER } from './pdf-text';
+import { PDFDocument } from 'pdf-lib';
+import { directionRuns, drawable, drawableWith, embedUnicodeFonts, lineWidth, PLACEHOLDER, wrapText } from './pdf-text';
 import { permitPdf } from './permit-pdf';
 import { letterPdf, type LetterRow } from './letters';
 
@@ -30,6 +31,30 @@ describe('right-to-left names on a French page', () => {
       { rtl: false, text: ' Haddad (écrou 42)' },
     ]);
     expect(directionRuns('Łucja')).toEqual([{ rtl: false, text: 'Łucja' }]);
+    expect(directionRuns('« علي » , 12')).toEqual([
+      { rtl: false, text: '« ' },
+      { rtl: true, text: 'علي' },
+      { rtl: false, text: ' » , 12' },
+    ]);
+  });
+});
+
+describe('wrapped paragraphs', () => {
+  it('fill each line with as many words as fit, measured as the whole line is: Latin, Vietnamese, Arabic and ligatures', async () => {
+    const { regular } = await embedUnicodeFonts(await PDFDocument.create());
+    const paragraph =
+      'La demande de Łucja Nguyễn-Şahin pour rendre visite à محمد علي بن يوسف a été reçue ; office, affiche et efficace ' +
+      'gardent leurs ligatures. Ștefan Țurcanu et Şükrü Yılmaz « accompagnent » عائشة الزهراء le 14 décembre 2026.';
+    for (const width of [120, 200, 330]) {
+      const lines = wrapText(`${paragraph}\n${paragraph}`, regular, 11, width);
+      expect(lines.join(' ').split(' ')).toEqual(drawable(`${paragraph} ${paragraph}`, regular).split(' '));
+      lines.forEach((line, i) => {
+        expect(lineWidth(line, regular, 11)).toBeLessThanOrEqual(width + 1e-9);
+        const next = lines[i + 1]?.split(' ')[0];
+        // The next line's first word did not fit here (a paragraph's last line excepted).
+        if (next && i !== lines.length / 2 - 1) expect(lineWidth(`${line} ${next}`, regular, 11)).toBeGreaterThan(width);
+      });
+    }
   });
 });
 

@@ -112,15 +112,17 @@ const LEFT_TO_RIGHT = /[\p{L}\p{N}]/u;
 export function directionRuns(text: string): { rtl: boolean; text: string }[] {
   const chars = [...text];
   const strong = chars.map((c) => (RIGHT_TO_LEFT.test(c) ? 'R' : LEFT_TO_RIGHT.test(c) ? 'L' : null));
-  const resolved = strong.map((s, i) => {
-    if (s) return s;
-    const before = strong.slice(0, i).reverse().find(Boolean);
-    const after = strong.slice(i + 1).find(Boolean);
-    return before === 'R' && after === 'R' ? 'R' : 'L';
-  });
+  // The nearest strong direction after each character (one pass from the end), then before it (as the runs are built).
+  const after: ('R' | 'L' | null)[] = new Array<'R' | 'L' | null>(chars.length);
+  for (let i = chars.length - 1, next: 'R' | 'L' | null = null; i >= 0; i--) {
+    after[i] = next;
+    next = strong[i] ?? next;
+  }
   const runs: { rtl: boolean; text: string }[] = [];
+  let before: 'R' | 'L' | null = null;
   chars.forEach((c, i) => {
-    const rtl = resolved[i] === 'R';
+    const rtl = strong[i] ? strong[i] === 'R' : before === 'R' && after[i] === 'R';
+    before = strong[i] ?? before;
     const last = runs[runs.length - 1];
     if (last && last.rtl === rtl) last.text += c;
     else runs.push({ rtl, text: c });
@@ -128,9 +130,31 @@ export function directionRuns(text: string): { rtl: boolean; text: string }[] {
   return runs;
 }
 
+/**
+ * The widths of texts already measured, per parsed font, at size 1 (a width grows with the size). A
+ * text's layout (fontkit's shaping) is most of a letter's cost, and letters repeat their words. Bounded:
+ * emptied when full.
+ */
+const measured = new WeakMap<Font, Map<string, number>>();
+const MEASURED_MAX = 5000;
+
+function textWidth(text: string, font: PDFFont, size: number): number {
+  const source = glyphSource.get(font);
+  if (!source) return font.widthOfTextAtSize(text, size);
+  let widths = measured.get(source);
+  if (!widths) measured.set(source, (widths = new Map()));
+  let width = widths.get(text);
+  if (width === undefined) {
+    if (widths.size >= MEASURED_MAX) widths.clear();
+    width = font.widthOfTextAtSize(text, 1);
+    widths.set(text, width);
+  }
+  return width * size;
+}
+
 /** The width of a line of text (already drawable) at this size. */
 export function lineWidth(text: string, font: PDFFont, size: number): number {
-  return directionRuns(text).reduce((width, run) => width + font.widthOfTextAtSize(run.text, size), 0);
+  return directionRuns(text).reduce((width, run) => width + textWidth(run.text, font, size), 0);
 }
 
 /** Draws one line of any text at (x, y): made drawable, then run by run. */
@@ -138,7 +162,7 @@ export function drawLine(page: PDFPage, text: string, o: { x: number; y: number;
   let x = o.x;
   for (const run of directionRuns(drawable(text, o.font))) {
     page.drawText(run.text, { x, y: o.y, size: o.size, font: o.font, color: o.color });
-    x += o.font.widthOfTextAtSize(run.text, o.size);
+    x += textWidth(run.text, o.font, o.size);
   }
 }
 
@@ -151,17 +175,30 @@ export function fitLine(text: string, font: PDFFont, size: number, width: number
   return `${graphemes.join('').trimEnd()}…`;
 }
 
-/** Paragraphs (split on line breaks) wrapped into drawable lines of at most `width`, breaking between words. */
+/**
+ * Paragraphs (split on line breaks) wrapped into drawable lines of at most `width`, breaking between
+ * words. A line's width is the sum of its words' and spaces' widths (pdf-lib sums glyph advances, and
+ * no glyph substitution crosses a space): each word is laid out once, not each longer line again.
+ */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
+  const space = textWidth(' ', font, size);
   for (const paragraph of text.split(/\r\n|\r|\n/)) {
     let line = '';
+    let used = 0;
     for (const word of drawable(paragraph, font).split(/\s+/)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (line && lineWidth(candidate, font, size) > width) {
+      const wordWidth = lineWidth(word, font, size);
+      if (line && used + space + wordWidth > width) {
         lines.push(line);
         line = word;
-      } else line = candidate;
+        used = wordWidth;
+      } else if (line) {
+        line = `${line} ${word}`;
+        used += space + wordWidth;
+      } else {
+        line = word;
+        used = wordWidth;
+      }
     }
     lines.push(line);
   }
