@@ -142,7 +142,7 @@ function textWidth(text: string, font: PDFFont, size: number): number {
   const source = glyphSource.get(font);
   if (!source) return font.widthOfTextAtSize(text, size);
   let widths = measured.get(source);
-  if (!widths) measured.set(source, (widths = new Map()));
+  if (!widths) measured.set(source, (widths = new Map<string, number>()));
   let width = widths.get(text);
   if (width === undefined) {
     if (widths.size >= MEASURED_MAX) widths.clear();
