@@ -10,6 +10,7 @@ import {
   LANGUAGE_NAMES,
   LANGUAGES,
   pageLanguage,
+  perLanguage,
   Translations,
   type Translate,
 } from '../common/i18n';
@@ -33,7 +34,8 @@ export type NavEntry = { href: string; label: string } | { label: string; id: st
 @Injectable()
 export class PrincipalMiddleware implements NestMiddleware {
   /** The family's menu per language: the same for every family, built once and shared (frozen). */
-  private readonly familyMenus = new Map<Language, readonly NavEntry[]>();
+  /** The family's menu, built once per language and shared, frozen. */
+  private readonly familyMenu = perLanguage((language) => familyNavigation(this.translations.t(language)));
 
   constructor(
     private readonly families: FamiliesService,
@@ -66,22 +68,13 @@ export class PrincipalMiddleware implements NestMiddleware {
       // The language selector: on the family side and the public pages, never on staff pages.
       if (req.principal?.kind !== 'agent') res.locals.languageChoices = languageChoices(language, req.originalUrl);
       res.locals.principal = req.principal;
-      res.locals.nav = req.principal?.kind === 'family' ? this.familyMenu(language, t) : navigation(req.principal, t);
+      res.locals.nav = req.principal?.kind === 'family' ? this.familyMenu(language) : navigation(req.principal, t);
       res.locals.roleLabels = ROLE_LABELS;
     } catch (e) {
       return next(e);
     }
     // The rest of the request (its handler, its page) in its language: the templates' `t` reads it.
     inLanguage(language, () => next());
-  }
-
-  private familyMenu(language: Language, t: Translate): readonly NavEntry[] {
-    let menu = this.familyMenus.get(language);
-    if (!menu) {
-      menu = Object.freeze(familyNavigation(t).map((entry) => Object.freeze(entry)));
-      this.familyMenus.set(language, menu);
-    }
-    return menu;
   }
 
   /** The page's language (pageLanguage); a family's account remembers it for its messages once it is known or changed. */

@@ -1,6 +1,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cookieLanguage, inLanguage, LANGUAGES, negotiateLanguage, pageLanguage, readCatalogs, returnPath, Translations } from './i18n';
+import {
+  cookieLanguage,
+  inLanguage,
+  LANGUAGES,
+  negotiateLanguage,
+  pageLanguage,
+  perLanguage,
+  readCatalogs,
+  returnPath,
+  Translations,
+} from './i18n';
 import { formatDate, formatDateTime } from './nunjucks-filters';
 import { projectRoot } from './project-root';
 
@@ -125,6 +135,26 @@ describe('the texts each language’s t() keeps', () => {
     expect(fr('errors:code', { status: 404 })).toBe('Erreur 404');
     expect(fr('errors:code', { status: 429 })).toBe('Erreur 429');
     expect(inLanguage('ar', () => translations.current('errors:code', { status: 404 }))).toBe('خطأ 404');
+  });
+});
+
+describe('texts built once per language (perLanguage)', () => {
+  it('builds them once per language, in the request’s by default, and shares them frozen to the last level', () => {
+    const built: string[] = [];
+    const labels = perLanguage((language) => {
+      built.push(language);
+      return { title: `${language} title`, menu: [{ label: `${language} menu`, children: [{ label: 'x' }] }] };
+    });
+    const ar = inLanguage('ar', () => labels());
+    expect(ar.title).toBe('ar title');
+    expect(labels('ar')).toBe(ar);
+    expect(labels().title).toBe('fr title');
+    expect(labels('fr')).toBe(labels());
+    expect(built).toEqual(['ar', 'fr']);
+    expect([ar, ar.menu, ar.menu[0], ar.menu[0].children, ar.menu[0].children[0]].every((o) => Object.isFrozen(o))).toBe(true);
+    expect(() => {
+      (ar.menu[0].children[0] as { label: string }).label = 'changed';
+    }).toThrow(TypeError);
   });
 });
 

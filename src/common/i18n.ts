@@ -94,6 +94,34 @@ export function currentLanguage(): Language {
   return requestLanguage.getStore() ?? DEFAULT_LANGUAGE;
 }
 
+/** An object and every object or array it holds, frozen (texts shared by every request: no page may change them). */
+type Frozen<T> = T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
+function freezeDeep<T>(value: T): Frozen<T> {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) freezeDeep(inner);
+    Object.freeze(value);
+  }
+  return value as Frozen<T>;
+}
+
+/**
+ * Texts built once per language and shared, frozen (labels, menus): the catalogs do not change while
+ * the process runs, and the pages that show them need not build them again on every request. The
+ * function returned gives them in `language`, by default the request's.
+ */
+export function perLanguage<T extends object>(build: (language: Language) => T): (language?: Language) => Frozen<T> {
+  const built = new Map<Language, Frozen<T>>();
+  return (language = currentLanguage()) => {
+    let value = built.get(language);
+    if (!value) {
+      value = freezeDeep(build(language));
+      built.set(language, value);
+    }
+    return value;
+  };
+}
+
 /** A message key (« area:path.to.text ») rather than a text already written. */
 export function isMessageKey(value: unknown): value is string {
   return typeof value === 'string' && /^[a-z][\w-]*:[\w.-]+$/.test(value);

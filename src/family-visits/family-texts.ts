@@ -1,6 +1,6 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import { whenLabel } from '../appointments/appointment.rules';
-import { currentLanguage, intlLocale, type Language } from '../common/i18n';
+import { currentLanguage, intlLocale, type Language, perLanguage } from '../common/i18n';
 import { trIn } from '../common/translate';
 import type { FamilyVisitKind } from './family-unit.entity';
 import type { ConsentCapacity } from './family-visit-document.entity';
@@ -33,22 +33,18 @@ const REQUEST_STATUSES: readonly FamilyVisitRequestStatus[] = [
 const CAPACITIES: readonly ConsentCapacity[] = ['BOTH_PARENTS', 'SOLE_HOLDER', 'DELEGATE', 'GUARDIAN'];
 const STAY_STATUSES: readonly StayStatus[] = ['BOOKED', 'IN_PROGRESS', 'ENDED', 'ENDED_EARLY', 'CANCELLED'];
 
-/** The labels the family's UVF / PF pages show, in the request's language. */
-export function familyVisitLabels(language: Language = currentLanguage()) {
-  return {
-    kindLabels: labels(KINDS, 'familyVisits:kinds', language),
-    statusLabels: labels(REQUEST_STATUSES, 'familyVisits:statuses', language),
-    capacityLabels: labels(CAPACITIES, 'familyVisits:capacities', language),
-  };
-}
+/** The labels the family's UVF / PF pages show, in the request's language (built once per language, shared and frozen). */
+export const familyVisitLabels = perLanguage((language) => ({
+  kindLabels: labels(KINDS, 'familyVisits:kinds', language),
+  statusLabels: labels(REQUEST_STATUSES, 'familyVisits:statuses', language),
+  capacityLabels: labels(CAPACITIES, 'familyVisits:capacities', language),
+}));
 
-/** A stay's kind (« Parloir familial (PF) ») and status (« Prévu ») on the family's stay page. */
-export function familyStayLabels(language: Language = currentLanguage()) {
-  return {
-    kinds: labels(KINDS, 'familyVisits:stay.kinds', language),
-    statuses: labels(STAY_STATUSES, 'familyVisits:stay.statuses', language),
-  };
-}
+/** A stay's kind (« Parloir familial (PF) ») and status (« Prévu ») on the family's stay page (built once per language). */
+export const familyStayLabels = perLanguage((language) => ({
+  kinds: labels(KINDS, 'familyVisits:stay.kinds', language),
+  statuses: labels(STAY_STATUSES, 'familyVisits:stay.statuses', language),
+}));
 
 /** A stay's status on the request's page (« Réservé »). */
 export function stayStatusLabel(status: StayStatus, language: Language = currentLanguage()): string {

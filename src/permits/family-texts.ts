@@ -1,4 +1,4 @@
-import { currentLanguage, intlLocale, type Language } from '../common/i18n';
+import { currentLanguage, intlLocale, type Language, perLanguage } from '../common/i18n';
 import { listIn, numericDay, type Tr, trIn } from '../common/translate';
 import type { Department } from './letters';
 import type { PermitLetterKind } from './permit-letter.entity';
@@ -40,33 +40,16 @@ export const LETTER_KINDS: readonly PermitLetterKind[] = [
   'FV_INCIDENT',
 ];
 
-interface FamilyLabels {
-  readonly statusLabels: Readonly<Record<PermitRequestStatus, string>>;
-  readonly relationships: Readonly<Record<keyof typeof RELATIONSHIPS, string>>;
-  readonly documentLabels: Readonly<Record<DocumentKind, string>>;
-  readonly letterKinds: Readonly<Record<PermitLetterKind, string>>;
-}
-
-/** Built once per language: the catalogs do not change while the process runs, and every permit page of a family shows them. */
-const labelsByLanguage = new Map<Language, FamilyLabels>();
-
-/** The labels the family's permit pages show, in the request's language (shared and frozen: never to be changed by a page). */
-export function familyLabels(language: Language = currentLanguage()): FamilyLabels {
-  let labels = labelsByLanguage.get(language);
-  if (!labels) {
-    const t = trIn(language);
-    labels = Object.freeze({
-      statusLabels: Object.freeze(labelsOf<PermitRequestStatus>(STATUS_LABELS, 'permits:status', t)),
-      relationships: Object.freeze(labelsOf(RELATIONSHIPS, 'permits:relationships', t)),
-      documentLabels: Object.freeze(labelsOf<DocumentKind>(DOCUMENT_LABELS, 'permits:documents', t)),
-      letterKinds: Object.freeze(
-        Object.fromEntries(LETTER_KINDS.map((k) => [k, t(`permits:letters.kinds.${k}`)])) as Record<PermitLetterKind, string>,
-      ),
-    });
-    labelsByLanguage.set(language, labels);
-  }
-  return labels;
-}
+/** The labels the family's permit pages show, in the request's language (built once per language, shared and frozen). */
+export const familyLabels = perLanguage((language) => {
+  const t = trIn(language);
+  return {
+    statusLabels: labelsOf<PermitRequestStatus>(STATUS_LABELS, 'permits:status', t),
+    relationships: labelsOf(RELATIONSHIPS, 'permits:relationships', t),
+    documentLabels: labelsOf<DocumentKind>(DOCUMENT_LABELS, 'permits:documents', t),
+    letterKinds: Object.fromEntries(LETTER_KINDS.map((k) => [k, t(`permits:letters.kinds.${k}`)])) as Record<PermitLetterKind, string>,
+  };
+});
 
 /** The identity document types offered for this visitor, in the request's language. */
 export function familyIdTypes(minor: boolean, language: Language = currentLanguage()): Partial<Record<IdDocumentType, string>> {
