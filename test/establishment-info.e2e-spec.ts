@@ -240,7 +240,10 @@ describe('practical information in the families’ languages (issue #16)', () =>
     const translatePath = `/etablissements/${establishment.code}/infos-pratiques/traduction/en`;
     const csrf = page(await admin.get(translatePath).expect(200)).csrf();
     await admin.post(translatePath).type('form').send({ _csrf: csrf, access: 'Tram line 1, stop "Centre pénitentiaire"' }).expect(303);
-    expect(page(await admin.get(translatePath).expect(200)).has('french-changed')).toBe(false);
+    const translated = page(await admin.get(translatePath).expect(200));
+    expect(translated.has('french-changed')).toBe(false);
+    // The form gives the translation back as typed, its quotation marks included.
+    expect(translated.value('access')).toBe('Tram line 1, stop "Centre pénitentiaire"');
     expect((await save(admin, { ...FULL, access: 'Tram ligne 2' })).status).toBe(303);
     expect(page(await admin.get(translatePath).expect(200)).has('french-changed')).toBe(true);
     expect(

@@ -13,6 +13,12 @@ export class HtmlPage {
     // element closed), and none of cheerio's loaders from the network (undici) to load in every test file.
     // html() writes characters as they are (« شارع », « é »), as parse5 did, not as numeric entities.
     this.$ = load(html, { xml: { xmlMode: false, encodeEntities: 'utf8' } });
+    // htmlparser2 leaves a <textarea>'s text as written in the markup (&#39;, &amp;): read here as a
+    // browser (and parse5) reads it, its character references decoded and no tag in it.
+    this.$('textarea').each((_, e) => {
+      const field = this.$(e);
+      field.text(load(field.text().replace(/</g, '&lt;'), null, false).text());
+    });
   }
 
   /** The elements marked `data-testid="<id>"`. */
