@@ -33,7 +33,6 @@ export type NavEntry = { href: string; label: string } | { label: string; id: st
 /** Loads the signed-in user and their current roles, and what the layout shows for them. */
 @Injectable()
 export class PrincipalMiddleware implements NestMiddleware {
-  /** The family's menu per language: the same for every family, built once and shared (frozen). */
   /** The family's menu, built once per language and shared, frozen. */
   private readonly familyMenu = perLanguage((language) => familyNavigation(this.translations.t(language)));
 
