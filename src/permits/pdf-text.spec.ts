@@ -40,21 +40,27 @@ describe('right-to-left names on a French page', () => {
 });
 
 describe('wrapped paragraphs', () => {
-  it('fill each line with as many words as fit, measured as the whole line is: Latin, Vietnamese, Arabic and ligatures', async () => {
+  it('fill each line with as many words as fit, measured as the whole line is: Latin, Vietnamese, Arabic and ligatures, scripts mixed in a run', async () => {
     const { regular } = await embedUnicodeFonts(await PDFDocument.create());
     const paragraph =
       'La demande de Łucja Nguyễn-Şahin pour rendre visite à محمد علي بن يوسف a été reçue ; office, affiche et efficace ' +
       'gardent leurs ligatures. Ștefan Țurcanu et Şükrü Yılmaz « accompagnent » عائشة الزهراء le 14 décembre 2026.';
-    for (const width of [120, 200, 330]) {
-      const lines = wrapText(`${paragraph}\n${paragraph}`, regular, 11, width);
-      expect(lines.join(' ').split(' ')).toEqual(drawable(`${paragraph} ${paragraph}`, regular).split(' '));
-      lines.forEach((line, i) => {
-        expect(lineWidth(line, regular, 11)).toBeLessThanOrEqual(width + 1e-9);
-        const next = lines[i + 1]?.split(' ')[0];
-        // The next line's first word did not fit here (a paragraph's last line excepted).
-        if (next && i !== lines.length / 2 - 1) expect(lineWidth(`${line} ${next}`, regular, 11)).toBeGreaterThan(width);
-      });
-    }
+    // fontkit shapes a run in the first script it meets: French ligatures after a Cyrillic name are not
+    // made, Arabic after Hebrew is not joined; a line is measured whole, not as the sum of its words.
+    const mixed =
+      'Иван Петров office affiche efficace suffit officiel ; שלום עליכם محمد علي بن يوسف عائشة الزهراء office affiche ' +
+      'Σωκράτης efficace souffle difficile שרה כהן الحرية السجن المركزي suffisant.';
+    for (const text of [paragraph, mixed])
+      for (const width of [120, 200, 330]) {
+        const lines = wrapText(`${text}\n${text}`, regular, 11, width);
+        expect(lines.join(' ').split(' ')).toEqual(drawable(`${text} ${text}`, regular).split(' '));
+        lines.forEach((line, i) => {
+          expect(lineWidth(line, regular, 11)).toBeLessThanOrEqual(width + 1e-9);
+          const next = lines[i + 1]?.split(' ')[0];
+          // The next line's first word did not fit here (a paragraph's last line excepted).
+          if (next && i !== lines.length / 2 - 1) expect(lineWidth(`${line} ${next}`, regular, 11)).toBeGreaterThan(width);
+        });
+      }
   });
 });
 

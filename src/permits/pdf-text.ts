@@ -177,30 +177,32 @@ export function fitLine(text: string, font: PDFFont, size: number, width: number
 
 /**
  * Paragraphs (split on line breaks) wrapped into drawable lines of at most `width`, breaking between
- * words. A line's width is the sum of its words' and spaces' widths (pdf-lib sums glyph advances, and
- * no glyph substitution crosses a space): each word is laid out once, not each longer line again.
+ * words: each line holds as many words as fit, measured as the line is drawn. The words' own widths
+ * (measured once, kept) give a first guess; the whole line is then measured, as fontkit shapes a run
+ * in one script, the first it meets (a Cyrillic name before French ligatures, Hebrew before Arabic),
+ * and the guess moved by a word while it overflows or the next word fits. Two layouts a line, not one
+ * a word.
  */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
   const space = textWidth(' ', font, size);
+  const measured = (line: string) => directionRuns(line).reduce((w, run) => w + font.widthOfTextAtSize(run.text, size), 0);
   for (const paragraph of text.split(/\r\n|\r|\n/)) {
-    let line = '';
-    let used = 0;
-    for (const word of drawable(paragraph, font).split(/\s+/)) {
-      const wordWidth = lineWidth(word, font, size);
-      if (line && used + space + wordWidth > width) {
-        lines.push(line);
-        line = word;
-        used = wordWidth;
-      } else if (line) {
-        line = `${line} ${word}`;
-        used += space + wordWidth;
-      } else {
-        line = word;
-        used = wordWidth;
+    const words = drawable(paragraph, font).split(/\s+/);
+    // A paragraph that began with a space: no empty word before its first.
+    if (words.length > 1 && words[0] === '') words.shift();
+    for (let start = 0; start < words.length;) {
+      const line = (end: number) => words.slice(start, end).join(' ');
+      let end = start + 1;
+      for (let used = lineWidth(words[start], font, size); end < words.length; end++) {
+        used += space + lineWidth(words[end], font, size);
+        if (used > width) break;
       }
+      while (end - start > 1 && measured(line(end)) > width) end--;
+      while (end < words.length && measured(line(end + 1)) <= width) end++;
+      lines.push(line(end));
+      start = end;
     }
-    lines.push(line);
   }
   return lines;
 }
