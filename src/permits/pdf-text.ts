@@ -186,7 +186,8 @@ export function fitLine(text: string, font: PDFFont, size: number, width: number
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
   const space = textWidth(' ', font, size);
-  const measured = (line: string) => directionRuns(line).reduce((w, run) => w + font.widthOfTextAtSize(run.text, size), 0);
+  // A whole line, measured as lineWidth does but not kept: it seldom comes back, and would push the words out.
+  const drawnWidth = (line: string) => directionRuns(line).reduce((w, run) => w + font.widthOfTextAtSize(run.text, size), 0);
   for (const paragraph of text.split(/\r\n|\r|\n/)) {
     const words = drawable(paragraph, font).split(/\s+/);
     // A paragraph that began with a space: no empty word before its first.
@@ -198,8 +199,8 @@ export function wrapText(text: string, font: PDFFont, size: number, width: numbe
         used += space + lineWidth(words[end], font, size);
         if (used > width) break;
       }
-      while (end - start > 1 && measured(line(end)) > width) end--;
-      while (end < words.length && measured(line(end + 1)) <= width) end++;
+      while (end - start > 1 && drawnWidth(line(end)) > width) end--;
+      while (end < words.length && drawnWidth(line(end + 1)) <= width) end++;
       lines.push(line(end));
       start = end;
     }
