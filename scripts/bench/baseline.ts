@@ -87,7 +87,8 @@ async function replay(client: PoolClient, captured: CapturedRequest, map: Map<st
         head = undefined;
       }
       const result = await client.query<Record<string, unknown>>(s.sql, params);
-      if (s.sql.includes('audit_log_message(')) head = result.rows[0] as unknown as typeof head;
+      // AuditService.record's first statement: the chain's next id, time, head and canonical text (audit_log_next).
+      if (s.sql.includes('audit_log_next(')) head = result.rows[0] as unknown as typeof head;
       else if (Array.isArray(result.rows)) rows.push(...result.rows);
     }
   } catch (e) {

@@ -71,6 +71,8 @@ export function goalsMissed(report: BenchReport): string[] {
     const g = growth(report, r);
     if (g !== null && g > GOALS.growth) missed.push(`${r.scenario}: national p95 ${g.toFixed(2)} × the 1 % p95 (goal ≤ ${GOALS.growth})`);
     if (r.p2v.errors > 0) missed.push(`${r.scenario}: ${r.p2v.errors} errors`);
+    // A baseline that fails does less than P2V: its throughput is no measure to compare with.
+    if (r.baseline && r.baseline.errors > 0) missed.push(`${r.scenario}: the baseline answered ${r.baseline.errors} errors`);
     if (r.memoryMb > GOALS.memoryMb) missed.push(`${r.scenario}: ${r.memoryMb} MB (goal < ${GOALS.memoryMb})`);
     for (const [name, value] of Object.entries(r.checks)) if (value !== 0) missed.push(`${r.scenario}: ${name} = ${value}`);
     const gain = scaleOutGain(report, r);
