@@ -9,7 +9,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { auditHmac } from '../../src/common/audit.service';
+import { auditHmac, NEXT_ENTRY_SQL } from '../../src/common/audit.service';
 import { zonedFormat, zonedInstant } from '../../src/common/zoned-time';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -23,12 +23,7 @@ async function one<T>(c: PoolClient, sql: string, params: unknown[]): Promise<T 
 
 /** An audit entry extends the chain under its lock: lock and head read in one call, entry signed (HMAC), inserted. */
 async function audit(c: PoolClient, key: Buffer, e: unknown[]): Promise<void> {
-  const head = (await one<{ id: string; occurredAt: string; prevHash: string; message: string }>(
-    c,
-    `SELECT next_id AS id, next_at AS "occurredAt", next_prev AS "prevHash", next_message AS message
-       FROM audit_log_next($1, $2::uuid, $3, $4, $5, $6, $7::uuid, $8::jsonb, $9::jsonb)`,
-    e,
-  ))!;
+  const head = (await one<{ id: string; occurredAt: string; prevHash: string; message: string }>(c, NEXT_ENTRY_SQL, e))!;
   await c.query(
     `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, entity_type, entity_id, establishment_id, before, after,
                             id, occurred_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,

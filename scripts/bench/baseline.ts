@@ -14,7 +14,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, type PoolClient } from 'pg';
-import { auditHmac, auditKey } from '../../src/common/audit.service';
+import { auditHmac, auditKey, NEXT_ENTRY_SQL } from '../../src/common/audit.service';
 import { bookBaseline } from './baseline-booking';
 import type { CapturedRequest } from './types';
 
@@ -87,8 +87,8 @@ async function replay(client: PoolClient, captured: CapturedRequest, map: Map<st
         head = undefined;
       }
       const result = await client.query<Record<string, unknown>>(s.sql, params);
-      // AuditService.record's first statement: the chain's next id, time, head and canonical text (audit_log_next).
-      if (s.sql.includes('audit_log_next(')) head = result.rows[0] as unknown as typeof head;
+      // AuditService.record's first statement: the chain's next id, time, head and canonical text.
+      if (s.sql === NEXT_ENTRY_SQL) head = result.rows[0] as unknown as typeof head;
       else if (Array.isArray(result.rows)) rows.push(...result.rows);
     }
   } catch (e) {

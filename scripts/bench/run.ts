@@ -199,6 +199,7 @@ async function capture(app: Server, captureFile: string, scenarios: Scenario[]):
       // page's language) is not what its every request does, and the baseline replays what is recorded.
       const first = await fetch(`${app.url}/`, { headers: { cookie: session.cookie }, redirect: 'manual' });
       await first.arrayBuffer();
+      if (first.status >= 400) throw new Error(`${s.name}: the first page answered ${first.status}`);
       // A hand-written baseline's SQL is only planned (EXPLAIN): one request is enough; the page a refusal
       // shows again is recorded too (the baseline replays it when it refuses).
       const refusal: BenchRequest[] = s.refusalPage ? [{ method: 'GET', path: s.refusalPage }] : [];

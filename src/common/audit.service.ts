@@ -54,6 +54,17 @@ const GENESIS = '0'.repeat(64);
 const MESSAGE_OF_ROW = `audit_log_message(a.id, a.occurred_at, a.actor_type, a.actor_id, a.actor_label, a.action, a.entity_type,
   a.entity_id, a.establishment_id, a.before, a.after, a.prev_hash)`;
 
+/**
+ * AuditService.record's first statement: under the chain's lock, the next id, the time, the head and the
+ * canonical text, in one call (migration AuditNextEntry). The benchmark's baseline finds it by this text.
+ */
+export const NEXT_ENTRY_SQL = `SELECT next_id AS id, next_at AS "occurredAt", next_prev AS "prevHash", next_message AS message
+         FROM audit_log_next($1, $2::uuid, $3, $4, $5, $6, $7::uuid, $8::jsonb, $9::jsonb)`;
+
+/** audit:verify's read: a batch of entries after $1, in id order, with what each is checked against. */
+export const VERIFY_BATCH_SQL = `SELECT id::text AS id, prev_hash, hash, audit_log_row_hash(a) AS plain, ${MESSAGE_OF_ROW} AS message
+         FROM audit_log a WHERE a.id > $1::bigint ORDER BY a.id LIMIT $2`;
+
 /** HMAC-SHA256 of an entry's canonical text (SQL audit_log_message), in hex like the plain hashes. */
 export function auditHmac(key: Buffer, message: string): string {
   return createHmac('sha256', key).update(message, 'utf8').digest('hex');
@@ -115,11 +126,7 @@ export class AuditService {
     // The chain's lock, then the next id, the time, the head and the canonical text, in one round trip: the
     // lock is held until the transaction ends, so every statement after it keeps the other writers waiting
     // (migration AuditNextEntry; its query sees the head committed while it waited for the lock).
-    const [next] = await manager.query<{ id: string; occurredAt: string; prevHash: string; message: string }[]>(
-      `SELECT next_id AS id, next_at AS "occurredAt", next_prev AS "prevHash", next_message AS message
-         FROM audit_log_next($1, $2::uuid, $3, $4, $5, $6, $7::uuid, $8::jsonb, $9::jsonb)`,
-      content,
-    );
+    const [next] = await manager.query<{ id: string; occurredAt: string; prevHash: string; message: string }[]>(NEXT_ENTRY_SQL, content);
     await manager.query(
       `INSERT INTO audit_log (actor_type, actor_id, actor_label, action, entity_type, entity_id, establishment_id, before, after,
                               id, occurred_at, prev_hash, hash)
@@ -178,11 +185,13 @@ export async function verifyAuditChain(
   let checked = 0;
   let keyedFrom: string | undefined;
   for (;;) {
-    const rows = (await query(
-      `SELECT id::text AS id, prev_hash, hash, audit_log_row_hash(a) AS plain, ${MESSAGE_OF_ROW} AS message
-         FROM audit_log a WHERE a.id > $1::bigint ORDER BY a.id LIMIT $2`,
-      [lastId, batch],
-    )) as { id: string; prev_hash: string; hash: string; plain: string; message: string }[];
+    const rows = (await query(VERIFY_BATCH_SQL, [lastId, batch])) as {
+      id: string;
+      prev_hash: string;
+      hash: string;
+      plain: string;
+      message: string;
+    }[];
     for (const row of rows) {
       if (row.prev_hash !== previous) {
         return {
