@@ -27,6 +27,8 @@ describe('the language of the family side', () => {
     const home = page(res);
     expect(home.heading()).toBe('زيارة قريب محتجز');
     expect(home.$('[data-testid="language-selector"] a[aria-current="true"]').attr('lang')).toBe('ar');
+    // The selector's button names the page's language.
+    expect(home.$('[data-testid="language-selector"] .fr-translate__btn').text().replace(/\s+/g, ' ')).toBe('AR - العربية');
     // No supported language asked for: French.
     const other = await request(suite.app.url).get('/').set('Accept-Language', 'de-DE,it;q=0.9').expect(200);
     expect(languageOf(other.text)).toEqual({ lang: 'fr', dir: 'ltr' });
