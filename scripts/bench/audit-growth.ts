@@ -23,19 +23,14 @@ import type { DataSource } from 'typeorm';
 import { AuditService, auditHmac, auditKey, VERIFY_BATCH_SQL } from '../../src/common/audit.service';
 import { connectionsOf } from '../../src/my-data/my-data.queries';
 import { withDataSource } from '../cli-data-source';
+import { n0 } from './report';
+import { percentile } from './types';
 
 /** Entries a year: docs/growth.md. */
 export const ENTRIES_PER_YEAR = 8_000_000;
 /** Families whose sign-ins and exports the log holds (the national dataset's visitors with an account). */
 const FAMILIES = 250_000;
 const BATCH = 500_000;
-
-/** The p-th percentile (nearest rank) of samples in ms. */
-export function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((sorted.length * p) / 100) - 1))];
-}
 
 export interface AuditStep {
   years: number;
@@ -50,7 +45,6 @@ export interface AuditStep {
 }
 
 const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
-const thousands = (n: number) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 
 /** The steps as a Markdown table, one row a step. */
 export function auditGrowthTable(steps: AuditStep[]): string {
@@ -66,12 +60,12 @@ export function auditGrowthTable(steps: AuditStep[]): string {
   ];
   const rows = steps.map((s) => [
     String(s.years),
-    thousands(s.entries),
-    thousands(s.tableMb),
-    ...indexes.map((i) => thousands(s.indexesMb[i] ?? 0)),
+    n0(s.entries),
+    n0(s.tableMb),
+    ...indexes.map((i) => n0(s.indexesMb[i] ?? 0)),
     `${ms(s.append.p50)} / ${ms(s.append.p95)}`,
     `${ms(s.connections.p50)} / ${ms(s.connections.p95)} (${Math.round(s.connectionsPerFamily)})`,
-    thousands(s.verifyPerSecond),
+    n0(s.verifyPerSecond),
   ]);
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
@@ -110,7 +104,7 @@ export async function fill(ds: DataSource, from: number, to: number, start: Date
       // The next entry written the usual way (audit_log_next) follows the last one filled.
       await m.query(`SELECT setval('audit_log_id_seq', $1)`, [end]);
     });
-    process.stderr.write(`\raudit_log: ${thousands(end)} entries`);
+    process.stderr.write(`\raudit_log: ${n0(end)} entries`);
   }
   process.stderr.write('\n');
   await ds.query(`VACUUM ANALYZE audit_log`);
@@ -124,6 +118,7 @@ async function timed(runs: number, run: (i: number) => Promise<unknown>): Promis
     await run(i);
     samples.push(performance.now() - t);
   }
+  samples.sort((a, b) => a - b);
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
@@ -158,8 +153,8 @@ export async function measure(ds: DataSource, years: number, runs: number): Prom
   );
   let found = 0;
   const connections = await timed(runs, async (i) => {
-    if (i < runs) found += (await connectionsOf(ds.manager, families[i % families.length].id)).length;
-    else await connectionsOf(ds.manager, families[i % families.length].id);
+    const rows = await connectionsOf(ds.manager, families[i % families.length].id);
+    if (i < runs) found += rows.length; // the timed calls, not the warm-up
   });
   // audit:verify's batch query and one HMAC an entry (verifyAuditChain), from a place in the middle of the log.
   const key = auditKey();

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fillRequest, type LoadResult, type LoadSpec } from './types';
+import { fillRequest, type LoadResult, type LoadSpec, percentile } from './types';
 
 interface AutocannonRequest {
   method?: string;
@@ -23,11 +23,6 @@ interface AutocannonInstance {
 // autocannon ships no types of its own: what this file uses of it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>, cb?: (err: Error | null) => void) => AutocannonInstance;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((sorted.length * p) / 100) - 1)];
-}
 
 function main(): void {
   const spec = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadSpec;

@@ -96,7 +96,8 @@ export function goalsMissed(report: BenchReport): string[] {
 const ms = (x: number) => (x < 10 ? x.toFixed(1) : Math.round(x).toString());
 const latency = (l: LoadResult) => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}`;
 const pct = (x: number) => `${Math.round(x * 100)} %`;
-const n0 = (x: number) => Math.round(x).toLocaleString('en').replace(/,/g, ' ');
+/** A number rounded, its thousands apart: « 12 382 ». */
+export const n0 = (x: number) => Math.round(x).toLocaleString('en').replace(/,/g, ' ');
 
 /** The results table (docs/benchmarks.md and the README's « Performance »). */
 export function markdownTable(report: BenchReport): string {

@@ -61,3 +61,9 @@ export function fillRequest(template: string, session: BenchSession, n: string, 
       .replaceAll('{run}', run),
   );
 }
+
+/** The p-th percentile (nearest rank) of samples sorted in ascending order; 0 when there are none. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((sorted.length * p) / 100) - 1))];
+}
