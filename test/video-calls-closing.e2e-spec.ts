@@ -1,5 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { query, queryOne } from './helpers/db';
+import { Client } from 'pg';
+import type { Response } from 'supertest';
+import { query, queryOne, serverUrl, testDatabaseUrl } from './helpers/db';
+import { waitFor } from './helpers/processes';
 import { appForTests } from './helpers/app';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
@@ -109,6 +112,51 @@ async function messagesOf(bookingId: string) {
     `SELECT template FROM notifications WHERE entity_type = 'video_call_booking' AND entity_id = $1 ORDER BY created_at`,
     [bookingId],
   );
+}
+
+/**
+ * The officer's request on a call, the app's own code job (every minute) kept off that call meanwhile:
+ * the call is locked (FOR UPDATE, as the job's claim) before `prepare` makes it due, so a run of the job
+ * in between skips it (SKIP LOCKED) while the officer's claim waits for the lock, then goes first. Without
+ * it a run of the job that happened to fall there sent the code itself (seen with 3 Jest workers). On the
+ * embedded database, which runs one transaction at a time, the lock cannot be held while the app works:
+ * there the two steps simply follow each other.
+ */
+async function beforeTheJob(
+  bookingId: string,
+  prepare: () => Promise<unknown>,
+  officerRequest: () => Promise<Response>,
+): Promise<Response> {
+  if (!serverUrl()) {
+    await prepare();
+    return officerRequest();
+  }
+  const lock = new Client({ connectionString: testDatabaseUrl() });
+  await lock.connect();
+  try {
+    await lock.query('BEGIN');
+    await lock.query('SELECT 1 FROM video_call_bookings WHERE id = $1 FOR UPDATE', [bookingId]);
+    await prepare();
+    // Sent now (a supertest request goes when it is awaited); its failure is read below.
+    const answer = Promise.resolve(officerRequest());
+    answer.catch(() => undefined);
+    await waitFor(
+      'the officer’s claim waiting for the call’s lock',
+      async () =>
+        (
+          await query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT b.id, b.establishment_id%'`,
+          )
+        ).length
+          ? true
+          : undefined,
+      10_000,
+    );
+    await lock.query('COMMIT');
+    return await answer;
+  } finally {
+    await lock.end();
+  }
 }
 
 describe('the calls to close', () => {
@@ -244,8 +292,11 @@ describe('the day’s list once a slot has started', () => {
     expect(page(failed).texts('code-missing')).toHaveLength(1);
     expect(await codesOf(c.id)).toEqual([]);
 
-    await query(`UPDATE detainee_phone_contacts SET phone = '+33644556677' WHERE id = $1`, [c.contactId]);
-    const sent = await send().expect(303);
+    const sent = await beforeTheJob(
+      c.id,
+      () => query(`UPDATE detainee_phone_contacts SET phone = '+33644556677' WHERE id = $1`, [c.contactId]),
+      () => send().expect(303),
+    );
     expect(sent.headers.location).toBe(`${base}/jour?date=2026-12-22&fait=code`);
     const after = page(await officer.get(sent.headers.location).expect(200));
     expect(after.text('done')).toBe('Le code est envoyé par SMS au contact : il est valable 5 minutes.');
@@ -325,9 +376,12 @@ describe('the day’s list once a slot has started', () => {
     const c = await call(e.id, devices[0], { firstName: 'Łukasz' });
     await query(`UPDATE detainee_phone_contacts SET active = false WHERE id = $1`, [c.contactId]);
     const token = await csrf(base);
-    // The app's own job runs every minute: the officer sends right after the slot's start.
-    await suite.app.setClock(at(30), { frozen: true });
-    const res = await officer.post(`${base}/appels/${c.id}/code`).type('form').send({ _csrf: token }).expect(303);
+    // The officer sends right after the slot's start, before the app's own job.
+    const res = await beforeTheJob(
+      c.id,
+      () => suite.app.setClock(at(30), { frozen: true }),
+      () => officer.post(`${base}/appels/${c.id}/code`).type('form').send({ _csrf: token }).expect(303),
+    );
     expect(res.headers.location).toBe(`${base}/appels/${c.id}?fait=non-envoye`);
     const cancelled = page(await officer.get(res.headers.location).expect(200));
     expect(cancelled.text('done')).toBe(
