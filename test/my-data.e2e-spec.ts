@@ -9,10 +9,9 @@ import { insertPermit, insertPermitRequest } from './factories/permits';
 import { insertProposedMeasure } from './factories/register';
 import { at, dayIn, insertBookingSetup, insertVisit, insertWaitlistEntry, type BookingSetup } from './factories/visits';
 import { appForTests } from './helpers/app';
-import { query, queryOne, serverUrl, testDatabaseUrl } from './helpers/db';
+import { query, queryOne, serverUrl, testDatabaseUrl, waitingOnLock } from './helpers/db';
 import { page } from './helpers/html';
 import { binary, pdfText } from './helpers/permits';
-import { waitFor } from './helpers/processes';
 import { type Agent, signInAgent, signInFamily } from './helpers/sign-in';
 
 /* The built module, as the app runs it. */
@@ -594,21 +593,6 @@ describe('closing the account while a booking is made (real concurrency, Postgre
   /** The embedded database runs one transaction at a time: there is no concurrency to prove there (CI runs these on PostgreSQL). */
   const onServer = () => Boolean(serverUrl());
 
-  /** Waits until a statement of the test database starting with `sql` waits for a lock. */
-  function waitingOnLock(sql: string) {
-    return waitFor(
-      `a statement "${sql}" waiting for a lock`,
-      async () => {
-        const rows = await query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
-          [`${sql}%`],
-        );
-        return rows.length ? true : undefined;
-      },
-      10_000,
-    );
-  }
-
   async function lockingClient(): Promise<Client> {
     const c = new Client({ connectionString: testDatabaseUrl() });
     await c.connect();
@@ -652,13 +636,13 @@ describe('closing the account while a booking is made (real concurrency, Postgre
         .type('form')
         .send({ _csrf: confirm.csrf() })
         .then((r) => r);
-      await waitingOnLock('UPDATE appointments');
+      await waitingOnLock('UPDATE appointments%');
       const booked = booking
         .post('/visites/reserver')
         .type('form')
         .send(fields)
         .then((r) => r);
-      await waitingOnLock('INSERT INTO visits');
+      await waitingOnLock('INSERT INTO visits%');
       await blocker.query('COMMIT');
       expect((await closed).status).toBe(303);
       const refused = await booked;
@@ -702,7 +686,7 @@ describe('closing the account while a booking is made (real concurrency, Postgre
         .type('form')
         .send({ _csrf: confirm.csrf() })
         .then((r) => r);
-      await waitingOnLock('SELECT "FamilyAccount"');
+      await waitingOnLock('SELECT "FamilyAccount"%');
       await booking.query('COMMIT');
       const refused = page(await closed);
       expect(refused.texts('blocker-when')).toEqual([

@@ -10,7 +10,7 @@ import {
 } from './factories/people';
 import { insertPermitRequest, insertRequestDocument, insertRequestDocuments } from './factories/permits';
 import { sendDocument } from './factories/register';
-import { query, serverUrl, withClient } from './helpers/db';
+import { query, serverUrl, waitingOnLock, withClient } from './helpers/db';
 import { onePagePdf, photoJpegWithGps, photoPng } from './helpers/files';
 import { page } from './helpers/html';
 import { binary, filesIn, newRequest, permitsApp, postStep, refusedUpload, uploadStep } from './helpers/permits';
@@ -392,8 +392,8 @@ describe('repeated submissions and "back" in the request', () => {
       await lock.query('SELECT 1 FROM session WHERE sid = $1 FOR UPDATE', [sid]);
       const url = `${suite.app.url}/demandes/${draft.id}/etape/5`;
       const answered = fetch(url, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' });
-      const saving = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%"session"%'`;
-      await waitFor('the app saving the session', async () => ((await query(saving)).length ? true : undefined), 20000);
+      // The app saving the session waits for the lock.
+      await waitingOnLock('%"session"%', 20000);
       // While the session is not stored, the answer's headers (the redirect) have not left.
       const first = await Promise.race([answered.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
       expect(first).toBe('waiting');

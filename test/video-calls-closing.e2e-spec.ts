@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Client } from 'pg';
 import type { Response } from 'supertest';
-import { query, queryOne, serverUrl, testDatabaseUrl } from './helpers/db';
-import { waitFor } from './helpers/processes';
+import { query, queryOne, serverUrl, testDatabaseUrl, waitingOnLock } from './helpers/db';
 import { appForTests } from './helpers/app';
 import { page } from './helpers/html';
 import { openDataSource, services, testConfig } from './helpers/notifications';
@@ -140,18 +139,8 @@ async function beforeTheJob(
     // Sent now (a supertest request goes when it is awaited); its failure is read below.
     const answer = Promise.resolve(officerRequest());
     answer.catch(() => undefined);
-    await waitFor(
-      'the officer’s claim waiting for the call’s lock',
-      async () =>
-        (
-          await query(
-            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'SELECT b.id, b.establishment_id%'`,
-          )
-        ).length
-          ? true
-          : undefined,
-      10_000,
-    );
+    // The officer's claim (claimDueCall) waits for the call's lock.
+    await waitingOnLock('SELECT b.id, b.establishment_id%');
     await lock.query('COMMIT');
     return await answer;
   } finally {

@@ -81,6 +81,24 @@ export async function queryOne<T = Record<string, unknown>>(sql: string, params:
   return rows[0];
 }
 
+/**
+ * Waits until a statement of the test database matching `like` (a LIKE pattern on its text) waits for a
+ * lock: the moment a test holding that lock on another connection lets it go, to prove who goes first.
+ */
+export function waitingOnLock(like: string, timeoutMs = 10_000): Promise<true> {
+  return waitFor(
+    `a statement like "${like}" waiting for a lock`,
+    async () => {
+      const rows = await query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+        [like],
+      );
+      return rows.length ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** (Re)creates a database on the server, as a copy of `template` or empty; returns its URL. */
