@@ -21,6 +21,10 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // The compositor (Viz, software: no GPU) in the browser's process, not a process of its own: less
+      // IPC between processes on a 2-core machine. Measured on parloir, 3 runs each way, alternated: 45.3 s
+      // of wall time against 52.3 (means), 33.6 to 37.4 CPU s against 33.6 to 40.4.
+      '--in-process-gpu',
     ],
   });
   const newContext = browser.newContext.bind(browser);
