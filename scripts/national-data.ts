@@ -1,5 +1,5 @@
 /**
- * `npm run data:national [-- --scale=0.01] [--seed=p2v] [--today=YYYY-MM-DD] [--jobs=2]`: fills an empty database
+ * `npm run data:national [-- --scale=0.01] [--years=3] [--seed=p2v] [--today=YYYY-MM-DD] [--jobs=2]`: fills an empty database
  * (DATABASE_URL, migrated here) with a France-sized dataset for the benchmarks (docs/benchmarks.md):
  * 190 establishments, 80,000 detainees, 250,000 visitors with 300,000 permits, 3 years of visits and
  * 4 weeks of bookings, the permit requests behind them, staff, the notifications of the last two
@@ -22,6 +22,8 @@ import { withDataSource } from './cli-data-source';
 
 interface Options {
   scale: number;
+  /** Years of history (3 by default; 10 to measure the growth over years, docs/growth.md). */
+  years: number;
   /** Connections writing at once (one per core by default). */
   jobs: number;
   seed: string;
@@ -35,10 +37,11 @@ function options(argv: string[]): Options {
   const today = arg('today') ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`--today must be a date AAAA-MM-JJ: ${today}`);
   if (!/^[\w-]{1,40}$/.test(seed)) throw new Error(`--seed: letters, digits, - and _ only: ${seed}`);
-  nationalPlan(scale); // checks the scale
+  const years = Number(arg('years') ?? NATIONAL.historyYears);
+  nationalPlan(scale, years); // checks the scale and the years
   const jobs = Number(arg('jobs') ?? Math.max(1, availableParallelism()));
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) throw new Error(`--jobs must be from 1 to 16: ${jobs}`);
-  return { scale, jobs, seed, today };
+  return { scale, years, jobs, seed, today };
 }
 
 // Names of every origin: the pages and letters must hold them all (Ł, ş, ễ, Arabic script).
@@ -262,11 +265,11 @@ function helpers(seed: string): string[] {
 
 /** The run's fixed tables: establishments and their rooms and slot templates (small), kept for the large steps. */
 function setupSql(o: Options): string[] {
-  const plan = nationalPlan(o.scale);
+  const plan = nationalPlan(o.scale, o.years);
   const rows = plan.establishments
     .map((e) => `(${e.index}, ${sqlText(e.code)}, ${e.detainees}, ${e.cabins}, ${e.rooms}, ${e.cabinsPerRoom}, ${e.fill})`)
     .join(',\n');
-  const start = `(date ${sqlText(o.today)} - interval '${NATIONAL.historyYears} years')::date`;
+  const start = `(date ${sqlText(o.today)} - interval '${plan.years} years')::date`;
   return [
     `CREATE TEMP TABLE nat_est (idx int PRIMARY KEY, code text, size int, cabins int, rooms int, per_room int, fill float8, id uuid)`,
     `INSERT INTO nat_est (idx, code, size, cabins, rooms, per_room, fill) VALUES ${rows}`,
@@ -294,11 +297,11 @@ interface Step {
 }
 
 function steps(o: Options): Step[] {
-  const plan = nationalPlan(o.scale);
+  const plan = nationalPlan(o.scale, o.years);
   const people = plan.people;
   const today = sqlText(o.today);
   const est = (from: number, to: number) => `e.idx BETWEEN ${from} AND ${to}`;
-  const slotsPerEst = (NATIONAL.historyYears * 365 + NATIONAL.horizonDays) * (NATIONAL.openDaysPerWeek / 7) * NATIONAL.slotsPerDay;
+  const slotsPerEst = (plan.years * 365 + NATIONAL.horizonDays) * (NATIONAL.openDaysPerWeek / 7) * NATIONAL.slotsPerDay;
   const totalRooms = plan.establishments.reduce((s, e) => s + e.rooms, 0);
   // A visit's place in the slot (room r, place k): the detainee is the (place + shift)-th of the
   // establishment, so that the visits of one time never share a detainee (places ≤ 30 < detainees).
@@ -342,7 +345,7 @@ function steps(o: Options): Step[] {
          SELECT r.id, e.id, 'Parloir ' || r.r, 'ORDINARY', r.per_room FROM nat_room r JOIN nat_est e ON e.idx = r.est WHERE ${est(from, to)}`,
         `INSERT INTO slot_templates (id, room_id, day_of_week, start_time, end_time, capacity, valid_from)
          SELECT pg_temp.u('tpl:' || r.gidx || ':' || dow || ':' || t.k), r.id, dow, t.starts, t.ends, r.per_room,
-                date ${today} - interval '${NATIONAL.historyYears + 1} years'
+                date ${today} - interval '${plan.years + 1} years'
            FROM nat_room r JOIN nat_est e ON e.idx = r.est CROSS JOIN generate_series(1, ${NATIONAL.openDaysPerWeek}) dow CROSS JOIN nat_time t
           WHERE ${est(from, to)}`,
       ],
@@ -529,7 +532,7 @@ function steps(o: Options): Step[] {
     {
       // The messages of the last two months and of the bookings ahead: confirmation and reminder by e-mail.
       label: 'notifications',
-      rows: Math.round((plan.visits / (NATIONAL.historyYears * 365 + NATIONAL.horizonDays)) * (60 + NATIONAL.horizonDays) * 0.7 * 2),
+      rows: Math.round((plan.visits / (plan.years * 365 + NATIONAL.horizonDays)) * (60 + NATIONAL.horizonDays) * 0.7 * 2),
       sql: (from, to) => [
         `INSERT INTO notifications (id, recipient_id, channel, template, category, data, subject, body_text, entity_type, entity_id, establishment_id,
                                     send_after, status, attempts, next_attempt_at, sent_at, created_at, updated_at)
@@ -570,10 +573,10 @@ function groups(scale: number, parts: number): [number, number][] {
  * rows, so they never wait for each other.
  */
 async function run(runners: QueryRunner[], o: Options): Promise<void> {
-  const plan = nationalPlan(o.scale);
+  const plan = nationalPlan(o.scale, o.years);
   const started = Date.now();
   process.stderr.write(
-    `National dataset, scale ${o.scale} (seed ${o.seed}, day ${o.today}, ${runners.length} connections): ` +
+    `National dataset, scale ${o.scale}, ${plan.years} years (seed ${o.seed}, day ${o.today}, ${runners.length} connections): ` +
       `${plan.establishments.length} establishments, ${plan.detainees.toLocaleString('en')} detainees, ` +
       `about ${plan.visitors.toLocaleString('en')} visitors and ${plan.visits.toLocaleString('en')} visits\n`,
   );

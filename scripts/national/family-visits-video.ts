@@ -34,6 +34,7 @@ import { NATIONAL, nationalPlan } from './plan';
 
 export interface FamilyVideoOptions {
   scale: number;
+  years: number;
   seed: string;
   today: string;
 }
@@ -96,12 +97,12 @@ const COUNTS = [
   .join(', ');
 
 function setupSql(o: FamilyVideoOptions): string[] {
-  const plan = nationalPlan(o.scale);
+  const plan = nationalPlan(o.scale, o.years);
   const today = `date ${sqlText(o.today)}`;
-  const start = `(${today} - interval '${NATIONAL.historyYears} years')::date`;
+  const start = `(${today} - interval '${plan.years} years')::date`;
   const year = Number(o.today.slice(0, 4));
   const holidays: string[] = [];
-  for (let y = year - NATIONAL.historyYears; y <= year + 1; y++) holidays.push(...publicHolidays(y, 'METROPOLE').keys());
+  for (let y = year - plan.years; y <= year + 1; y++) holidays.push(...publicHolidays(y, 'METROPOLE').keys());
   const fam = plan.establishments
     .map((e) => `(${e.index}, ${e.uvfUnits}, ${e.pfUnits}, ${e.uvfUnits + 6 * e.pfUnits}, ${e.videoDevices})`)
     .join(', ');
@@ -151,10 +152,10 @@ function setupSql(o: FamilyVideoOptions): string[] {
 }
 
 function steps(o: FamilyVideoOptions): FamilyVideoStep[] {
-  const plan = nationalPlan(o.scale);
+  const plan = nationalPlan(o.scale, o.years);
   const people = plan.people;
   const today = `date ${sqlText(o.today)}`;
-  const start = `(${today} - interval '${NATIONAL.historyYears} years')::date`;
+  const start = `(${today} - interval '${plan.years} years')::date`;
   const est = (from: number, to: number) => `e.idx BETWEEN ${from} AND ${to}`;
   const at = (day: string, time: string) => `((${day}) + time '${time}') AT TIME ZONE ${TZ}`;
   // The same local time a week later.

@@ -12,6 +12,19 @@ describe('the national dataset plan (npm run data:national)', () => {
     expect(perYear).toBeLessThan(1_600_000);
   });
 
+  it('holds ten years of history when asked (--years=10), the same establishments and the same visits a year', () => {
+    const three = nationalPlan(0.1);
+    const ten = nationalPlan(0.1, 10);
+    expect([three.years, ten.years]).toEqual([NATIONAL.historyYears, 10]);
+    expect(ten.establishments).toEqual(three.establishments);
+    expect(ten.detainees).toBe(three.detainees);
+    const perYear = (p: typeof ten) => p.visits / (p.years + NATIONAL.horizonDays / 365);
+    expect(perYear(ten)).toBeCloseTo(perYear(three), -1);
+    expect(ten.visits / three.visits).toBeGreaterThan(3.2);
+    expect(() => nationalPlan(0.1, 0)).toThrow('The years of history must be a whole number from 1 to 12: 0');
+    expect(() => nationalPlan(0.1, 2.5)).toThrow('from 1 to 12: 2.5');
+  });
+
   it('makes establishment 1 the largest (1,000+ detainees, 30 cabins) and keeps it the same at every scale', () => {
     const full = nationalPlan(1);
     const quick = nationalPlan(0.01);

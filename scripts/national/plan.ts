@@ -42,6 +42,8 @@ export const NATIONAL = {
 
 export interface NationalPlan {
   scale: number;
+  /** Years of recorded visits, stays and calls before the day (NATIONAL.historyYears unless --years). */
+  years: number;
   establishments: EstablishmentPlan[];
   detainees: number;
   /** People who hold at least one permit (some hold several: one per detainee they visit). */
@@ -85,8 +87,10 @@ export interface EstablishmentPlan {
  * small (their size times the scale, 8 detainees at least, one room of 4 cabins or fewer) and have
  * neither family units nor video calls.
  */
-export function nationalPlan(scale: number): NationalPlan {
+export function nationalPlan(scale: number, years: number = NATIONAL.historyYears): NationalPlan {
   if (!(scale > 0 && scale <= 1)) throw new Error(`The scale must be in (0, 1]: ${scale}`);
+  if (!(Number.isInteger(years) && years >= 1 && years <= 12))
+    throw new Error(`The years of history must be a whole number from 1 to 12: ${years}`);
   const fullSize = Math.max(2, Math.round(NATIONAL.establishments * scale));
   const establishments: EstablishmentPlan[] = [];
   // The establishments with units are spread evenly over the indexes (establishment 1 has both kinds).
@@ -128,9 +132,10 @@ export function nationalPlan(scale: number): NationalPlan {
     });
   }
   const detainees = establishments.reduce((s, e) => s + e.detainees, 0);
-  const days = NATIONAL.historyYears * 365 + NATIONAL.horizonDays;
+  const days = years * 365 + NATIONAL.horizonDays;
   return {
     scale,
+    years,
     establishments,
     detainees,
     visitors: Math.round((NATIONAL.visitors * detainees) / NATIONAL.detainees),
