@@ -13,7 +13,8 @@
  * Results: docs/benchmarks.md (table) and docs/benchmarks.json. Exits 1 when a goal is missed.
  * `--profile`: each scenario also on an instance of its own under a CPU profile, where its time goes
  * written to docs/benchmarks-profiles.md. `--only=a,b --merge`: those scenarios measured again, the
- * others' results of the last run kept.
+ * others' results of the last run kept. `--out=file.json`: the report written there only (docs/ and the
+ * README untouched), for a measure on other datasets (ten years of history against three: docs/growth.md).
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -480,6 +481,15 @@ async function main(): Promise<number> {
   // --only=… --merge: the other scenarios' results of the last full run are kept (the same machine, the same dataset).
   if (process.argv.includes('--merge'))
     report = mergeReports(JSON.parse(readFileSync(resolve(root, 'docs/benchmarks.json'), 'utf8')) as BenchReport, report);
+  // --out=file.json: a measure beside the published one (another dataset: ten years against three,
+  // docs/growth.md), written there alone; docs/ and the README keep the national run's figures.
+  const out = option('out', '');
+  if (out) {
+    writeFileSync(resolve(out), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(markdownTable(report) + '\n');
+    process.stderr.write(`Written: ${out} (docs/ and the README unchanged)\n`);
+    return goalsMissed(report).length ? 1 : 0;
+  }
   if (report.profiles?.length) writeFileSync(resolve(root, 'docs/benchmarks-profiles.md'), profilesMarkdown(report.profiles));
   writeFileSync(resolve(root, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(resolve(root, 'docs/benchmarks.md'), markdownReport(report));
