@@ -1347,6 +1347,7 @@ index CREATE UNIQUE INDEX visiting_rooms_pkey ON public.visiting_rooms USING btr
 index CREATE INDEX visits_day_idx ON public.visits USING btree (establishment_id, lower(during))
 index CREATE INDEX visits_detainee_no_overlap ON public.visits USING gist (detainee_id, during) WHERE (status <> 'CANCELLED'::text)
 index CREATE INDEX visits_detainee_week_idx ON public.visits USING btree (detainee_id, lower(during))
+index CREATE INDEX visits_family_day_idx ON public.visits USING btree (family_account_id, lower(during)) WHERE (family_account_id IS NOT NULL)
 index CREATE UNIQUE INDEX visits_idempotency ON public.visits USING btree (family_account_id, idempotency_key)
 index CREATE UNIQUE INDEX visits_pkey ON public.visits USING btree (id)
 index CREATE UNIQUE INDEX visits_reference_key ON public.visits USING btree (reference)

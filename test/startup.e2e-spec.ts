@@ -65,6 +65,7 @@ describe('start-up on the configured PostgreSQL server', () => {
       'FamilyLanguage1763903800000',
       'EstablishmentInfoTranslations1763903900000',
       'AuditNextEntry1763904000000',
+      'VisitsFamilyDayIndex1763904100000',
     ]);
     const [counts] = await query(`SELECT
       (SELECT count(*)::int FROM establishments) AS establishments,

@@ -41,6 +41,7 @@ import { FamilyDataIndexes1763903700000 } from '../../migrations/1763903700000-F
 import { FamilyLanguage1763903800000 } from '../../migrations/1763903800000-FamilyLanguage';
 import { EstablishmentInfoTranslations1763903900000 } from '../../migrations/1763903900000-EstablishmentInfoTranslations';
 import { AuditNextEntry1763904000000 } from '../../migrations/1763904000000-AuditNextEntry';
+import { VisitsFamilyDayIndex1763904100000 } from '../../migrations/1763904100000-VisitsFamilyDayIndex';
 import { join } from 'node:path';
 import { SqlCaptureLogger } from './sql-capture';
 
@@ -89,6 +90,7 @@ export const MIGRATIONS = [
   FamilyLanguage1763903800000,
   EstablishmentInfoTranslations1763903900000,
   AuditNextEntry1763904000000,
+  VisitsFamilyDayIndex1763904100000,
 ];
 
 /**
