@@ -1,17 +1,27 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { APP_START_TIMEOUT, testApp, TestApp } from './app';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
- * Debian's Chromium, headless, with no background network (the machine has none). Its pages are asked
- * for in French (Accept-Language) unless a test gives a context another locale: a headless Chromium
- * asks for English, which P2V now speaks on the family side (issue #16).
+ * Debian's headless shell of Chromium (package chromium-headless-shell: the same Blink and V8 as the
+ * chromium package, without the desktop browser around them), else Debian's Chromium itself
+ * (/usr/bin/chromium, in its headless mode); CHROMIUM_PATH names another. Measured on the 21 browser
+ * files, 2 workers, same machine: 211 s against 300 s of wall time, 261 CPU s of Chromium against 418;
+ * the same 34 tests pass with either.
+ */
+const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? (existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : '/usr/bin/chromium');
+
+/**
+ * Chromium, headless, with no background network (the machine has none). Its pages are asked for in
+ * French (Accept-Language) unless a test gives a context another locale: a headless Chromium asks for
+ * English, which P2V now speaks on the family side (issue #16).
  */
 export async function launchChromium(): Promise<Browser> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
       '--no-sandbox',
